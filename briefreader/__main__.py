@@ -1,0 +1,3 @@
+from briefreader.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Entry point of the `briefreader` console script.
+
+Each command group lives in its own module with a ``register(subparsers)`` function; the module
+must stay cheap to import (heavy imports go inside the command functions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from briefreader import __version__
+from briefreader.cli.common import CliError
+
+COMMAND_MODULES = (
+    "briefreader.cli.open_cmd",
+    "briefreader.cli.corpus_cmds",
+    "briefreader.cli.search_cmds",
+    "briefreader.cli.quotes_cmds",
+    "briefreader.cli.triage_cmds",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefreader",
+        description="A keyboard-driven terminal reader for news and intelligence analysts.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefreader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        from briefreader.cli.common import stderr_console
+
+        stderr_console().print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

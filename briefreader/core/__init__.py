@@ -1,0 +1,1 @@
+"""The model: corpus, cleaning, index, quotes, triage state, export. Never imports Textual."""
