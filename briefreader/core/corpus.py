@@ -1,0 +1,600 @@
+"""Loading a corpus: find the article files, decode them, parse each format, clean, add metadata.
+
+A corpus is a folder. Every ``.txt``, ``.md``, ``.html``/``.htm``, ``.json`` and ``.jsonl`` file below
+it is read (hidden folders and briefreader's own state folder are skipped). An optional manifest
+``briefreader.yaml`` at the root adds per-file metadata and extra cleaning rules.
+
+Bad files never stop a load: each one becomes a :class:`LoadWarning` and the rest is loaded.
+Cleaned records are cached in the corpus's state folder (see :mod:`briefreader.core.records`), so
+reopening an unchanged corpus costs one ``stat`` per file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat as stat_module
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from briefreader.core import clean as cleaning
+from briefreader.core.decode import BinaryFileError, decode_bytes
+from briefreader.core.manifest import Manifest, load_manifest
+from briefreader.core.metadata import infer_metadata
+from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
+from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME
+
+ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+                    ".json": "json", ".jsonl": "jsonl"}
+# Past this size a text/markdown/HTML file is read partially (the first MAX_ARTICLE_BYTES), with a warning.
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+# JSON/JSONL hold many articles; past this size they are read partially too.
+MAX_COLLECTION_BYTES = 256 * 1024 * 1024
+METADATA_FIELDS = ("title", "outlet", "dateline", "date", "author", "url", "language")
+
+Progress = Callable[[int, int], None]
+
+
+class LoadCancelled(Exception):
+    """Raised when the ``cancelled`` callback of a load says stop."""
+
+
+class CorpusError(Exception):
+    """The corpus path itself is unusable (missing, not a folder)."""
+
+
+@dataclass
+class Corpus:
+    """A loaded corpus: articles in discovery order plus the warnings of the load."""
+
+    root: Path
+    articles: list[Article]
+    warnings: list[LoadWarning] = field(default_factory=list)
+    files_seen: int = 0
+    from_cache: int = 0  # articles whose cleaned record came from the cache
+    _by_id: dict[str, Article] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {a.id: a for a in self.articles}
+
+    def get(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(root: Path) -> tuple[list[str], list[LoadWarning]]:
+    """Relative POSIX paths of candidate article files under ``root``, sorted, and warnings.
+
+    Follows symlinks but never loops (each real folder is visited once); skips hidden entries and
+    the state folder.
+    """
+    root = Path(root)
+    found: list[str] = []
+    warnings: list[LoadWarning] = []
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def walk(folder: Path, rel: str) -> None:
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            warnings.append(LoadWarning(rel or ".", f"folder not readable ({exc.strerror or exc})"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            warnings.append(LoadWarning(rel, "symlink loop or repeated folder, skipped"))
+            return
+        seen_dirs.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            warnings.append(LoadWarning(rel or ".", f"folder not readable ({exc.strerror or exc})"))
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name == STATE_DIR_NAME:
+                continue
+            child_rel = f"{rel}/{name}" if rel else name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                walk(Path(entry.path), child_rel)
+                continue
+            if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if rel == "" and name == MANIFEST_NAME:
+                continue
+            try:
+                entry.stat(follow_symlinks=True)
+            except OSError as exc:
+                reason = "broken symlink" if entry.is_symlink() else (exc.strerror or str(exc))
+                warnings.append(LoadWarning(child_rel, f"skipped: {reason}"))
+                continue
+            found.append(child_rel)
+
+    walk(root, "")
+    return found, warnings
+
+
+# --------------------------------------------------------------------------- reading one file
+
+
+@dataclass
+class _Record:
+    """One article-to-be from a file, before cleaning."""
+
+    id: str
+    path: str
+    format: str
+    source: str
+    given: dict[str, Any]  # metadata the file states (front matter, JSON fields, HTML meta)
+    clean_from: int = 0  # cleaning starts here (after front matter)
+    encoding: str = "utf-8"
+    content_hash: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    """What one file yielded: its articles (cleaned without cross-article evidence) and their
+    line fingerprints, plus file-level warnings."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    articles: list[Article]
+    fingerprints: list[frozenset[str]]
+    warnings: list[LoadWarning]
+
+
+def _read_bytes(path: Path, limit: int) -> tuple[bytes, int]:
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+        size = os.fstat(fh.fileno()).st_size
+    return data[:limit], max(size, len(data))
+
+
+def _hash(data: bytes, extra: str = "") -> str:
+    h = hashlib.sha1(data)
+    if extra:
+        h.update(extra.encode())
+    return h.hexdigest()
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], int, str | None]:
+    """YAML front matter of a Markdown text: (data, offset where the body starts, error)."""
+    if not text.startswith("---"):
+        return {}, 0, None
+    first_nl = text.find("\n")
+    if first_nl < 0 or text[:first_nl].strip() != "---":
+        return {}, 0, None
+    end = -1
+    pos = first_nl + 1
+    while True:
+        nl = text.find("\n", pos)
+        line = text[pos: nl if nl >= 0 else len(text)]
+        if line.strip() in ("---", "..."):
+            end = nl + 1 if nl >= 0 else len(text)
+            block = text[first_nl + 1: pos]
+            break
+        if nl < 0:
+            return {}, 0, "front matter is not closed with '---'; read as text"
+        pos = nl + 1
+    import yaml
+
+    try:
+        data = yaml.safe_load(block) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        return {}, end, f"broken front matter{where}: {getattr(exc, 'problem', None) or exc}; metadata ignored"
+    if not isinstance(data, dict):
+        return {}, end, "front matter is not a mapping; metadata ignored"
+    return data, end, None
+
+
+_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "name"),
+    "outlet": ("outlet", "source", "site", "sitename", "site_name", "publisher", "publication", "media"),
+    "date": ("date", "published", "published_at", "publication_date", "pubdate", "datetime", "time"),
+    "author": ("author", "authors", "byline", "creator"),
+    "url": ("url", "link", "source_url", "canonical_url"),
+    "language": ("language", "lang"),
+    "dateline": ("dateline", "place", "location"),
+}
+_TEXT_KEYS = ("text", "body", "content", "article", "full_text", "maintext")
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        parts = [_as_text(v) for v in value]
+        joined = ", ".join(p for p in parts if p)
+        return joined or None
+    if isinstance(value, dict):
+        return _as_text(value.get("name") or value.get("title"))
+    text = str(value).strip()
+    return text or None
+
+
+def _given_fields(data: dict[str, Any]) -> dict[str, Any]:
+    lowered = {str(k).lower(): v for k, v in data.items()}
+    out: dict[str, Any] = {}
+    for name, aliases in _FIELD_ALIASES.items():
+        for alias in aliases:
+            if alias in lowered and lowered[alias] not in (None, "", []):
+                value = lowered[alias]
+                out[name] = value if name == "date" else _as_text(value)
+                break
+    return out
+
+
+def _records_from_json(rel: str, text: str, fmt: str, data_hash: str) -> tuple[list[_Record], list[str]]:
+    warnings: list[str] = []
+    objects: list[tuple[int, Any]] = []
+    if fmt == "jsonl":
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                objects.append((lineno, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                warnings.append(f"line {lineno}: broken JSON ({exc.msg}), record skipped")
+    else:
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return [], [f"broken JSON at line {exc.lineno} column {exc.colno} ({exc.msg}), file skipped"]
+        if isinstance(parsed, dict):
+            for key in ("articles", "items", "records", "data", "results"):
+                if isinstance(parsed.get(key), list):
+                    parsed = parsed[key]
+                    break
+        if isinstance(parsed, dict):
+            objects = [(1, parsed)]
+        elif isinstance(parsed, list):
+            objects = list(enumerate(parsed, 1))
+        else:
+            return [], ["JSON holds neither an article object nor a list of them, file skipped"]
+    records: list[_Record] = []
+    multi = fmt == "jsonl" or len(objects) > 1 or text.lstrip().startswith("[")
+    for number, obj in objects:
+        where = f"line {number}" if fmt == "jsonl" else f"record {number}"
+        if not isinstance(obj, dict):
+            warnings.append(f"{where}: not an object, skipped")
+            continue
+        lowered = {str(k).lower(): v for k, v in obj.items()}
+        body = next((lowered[k] for k in _TEXT_KEYS if isinstance(lowered.get(k), str) and lowered[k].strip()), None)
+        if body is None:
+            warnings.append(f"{where}: no text field ({'/'.join(_TEXT_KEYS[:3])}), skipped")
+            continue
+        article_id = f"{rel}#{number}" if multi else rel
+        records.append(_Record(article_id, rel, fmt, body, _given_fields(obj),
+                               content_hash=_hash(body.encode("utf-8", "surrogatepass"), data_hash)))
+    if not records and not warnings:
+        warnings.append("no articles in this JSON file")
+    return records, warnings
+
+
+def _records_from_html(rel: str, text: str, data_hash: str) -> tuple[list[_Record], list[str]]:
+    from briefreader.core.html import extract_html
+
+    extracted = extract_html(text)
+    if not extracted.text.strip():
+        return [], ["no article text found in this HTML page, skipped"]
+    return [_Record(rel, rel, "html", extracted.text, extracted.metadata, content_hash=data_hash)], []
+
+
+def read_file(root: Path, rel: str) -> tuple[list[_Record], list[LoadWarning], os.stat_result | None]:
+    """Read one article file into records (not yet cleaned). Never raises for bad content."""
+    path = Path(root) / rel
+    fmt = ARTICLE_SUFFIXES[Path(rel).suffix.lower()]
+    warnings: list[LoadWarning] = []
+    try:
+        st = path.stat()
+        if not stat_module.S_ISREG(st.st_mode):
+            return [], [LoadWarning(rel, "not a regular file, skipped")], None
+        limit = MAX_COLLECTION_BYTES if fmt in ("json", "jsonl") else MAX_ARTICLE_BYTES
+        data, size = _read_bytes(path, limit)
+    except PermissionError:
+        return [], [LoadWarning(rel, "permission denied, skipped")], None
+    except OSError as exc:
+        return [], [LoadWarning(rel, f"unreadable ({exc.strerror or exc}), skipped")], None
+    if size == 0 or not data.strip():
+        return [], [LoadWarning(rel, "empty file, skipped")], st
+    if size > len(data):
+        if fmt in ("json", "jsonl"):
+            warnings.append(LoadWarning(rel, f"file is {size / 2**20:.0f} MB; only the first "
+                                             f"{len(data) / 2**20:.0f} MB were read"))
+        else:
+            warnings.append(LoadWarning(rel, f"file is {size / 2**20:.1f} MB, too big for one article; "
+                                             f"read partially (first {len(data) / 2**20:.0f} MB)"))
+    try:
+        decoded = decode_bytes(data)
+    except BinaryFileError as exc:
+        return [], [LoadWarning(rel, f"{exc}, skipped")], st
+    if decoded.warning:
+        warnings.append(LoadWarning(rel, f"{decoded.encoding}: {decoded.warning}"))
+    text = decoded.text
+    data_hash = _hash(data)
+    record_warnings: list[str] = []
+    if fmt in ("json", "jsonl"):
+        records, record_warnings = _records_from_json(rel, text, fmt, data_hash)
+    elif fmt == "html":
+        records, record_warnings = _records_from_html(rel, text, data_hash)
+    elif fmt == "md":
+        given, body_start, problem = _split_front_matter(text)
+        if problem:
+            record_warnings.append(problem)
+        records = [_Record(rel, rel, fmt, text, _given_fields(given), clean_from=body_start,
+                           content_hash=data_hash)]
+    else:
+        records = [_Record(rel, rel, fmt, text, {}, content_hash=data_hash)]
+    warnings.extend(LoadWarning(rel, w) for w in record_warnings)
+    for r in records:
+        r.encoding = decoded.encoding
+    if fmt not in ("json", "jsonl") and records and not records[0].source[records[0].clean_from:].strip():
+        return [], warnings + [LoadWarning(rel, "no text after the front matter, skipped")], st
+    return records, warnings, st
+
+
+# --------------------------------------------------------------------------- cleaning and metadata
+
+
+def _shift(result: cleaning.CleanResult, by: int) -> cleaning.CleanResult:
+    if not by:
+        return result
+    offsets = OffsetMap([(c, s + by, n) for c, s, n in result.offsets.segments])
+    removed = [RemovedBlock(r.text, r.reason, r.start + by, r.end + by) for r in result.removed]
+    return cleaning.CleanResult(result.body, offsets, removed)
+
+
+def _clean_record(record: _Record, rules: cleaning.CleaningRules, repeated: frozenset[str]) -> cleaning.CleanResult:
+    result = _shift(cleaning.clean_text(record.source[record.clean_from:], rules, repeated), record.clean_from)
+    if record.clean_from:
+        front = RemovedBlock(record.source[: record.clean_from], "front matter (metadata)", 0, record.clean_from)
+        result.removed.insert(0, front)
+    return result
+
+
+def normalise_date(value: Any) -> str | None:
+    """ISO 8601 form of a date given as metadata (YAML date, ISO string, common numeric forms)."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else _partial_iso(text)
+    except ValueError:
+        pass
+    from briefreader.core import metadata
+
+    parse = getattr(metadata, "parse_date", None)
+    if parse is not None:
+        parsed = parse(text)
+        if parsed:
+            return parsed
+    return None
+
+
+def _partial_iso(text: str) -> str | None:
+    import re
+
+    if re.fullmatch(r"\d{4}(-\d{2})?", text) or re.fullmatch(r"-{2,3}\d{2}(-\d{2})?", text):
+        return text
+    return None
+
+
+def _build_article(record: _Record, result: cleaning.CleanResult, manifest: Manifest, order: int) -> Article:
+    inferred = infer_metadata(record.source, result)
+    given = dict(record.given)
+    given.update(manifest.metadata_for(record.path))
+    meta: dict[str, Any] = {name: inferred.get(name) for name in METADATA_FIELDS}
+    warnings = list(record.warnings)
+    for name in METADATA_FIELDS:
+        value = given.get(name)
+        if value in (None, ""):
+            continue
+        if name == "date":
+            iso = normalise_date(value)
+            if iso is None:
+                warnings.append(f"date {value!r} is not a date I can read; ignored")
+                continue
+            value = iso
+        meta[name] = value if name == "date" else _as_text(value)
+    return Article(
+        id=record.id, path=record.path, format=record.format, body=result.body, source=record.source,
+        removed=result.removed, offsets=result.offsets, warnings=warnings, encoding=record.encoding,
+        content_hash=record.content_hash, order=order, **meta,
+    )
+
+
+def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.CleaningRules) -> FileResult:
+    """Read, decode, parse and clean one file (without cross-article evidence)."""
+    records, warnings, st = read_file(root, rel)
+    articles: list[Article] = []
+    fingerprints: list[frozenset[str]] = []
+    for record in records:
+        try:
+            result = _clean_record(record, rules, frozenset())
+        except Exception as exc:  # a cleaner bug must not lose the article: keep it raw
+            warnings.append(LoadWarning(record.id, f"cleaning failed ({type(exc).__name__}: {exc}); raw text kept"))
+            result = cleaning.CleanResult(record.source, OffsetMap([(0, 0, len(record.source))]), [])
+        articles.append(_build_article(record, result, manifest, 0))
+        fingerprints.append(frozenset(cleaning.line_fingerprints(record.source[record.clean_from:])))
+    size = st.st_size if st else 0
+    mtime = st.st_mtime_ns if st else 0
+    return FileResult(rel, size, mtime, articles, fingerprints, warnings)
+
+
+def _evidence_digest(evidence: frozenset[str]) -> str:
+    if not evidence:
+        return ""
+    return hashlib.sha1("\n".join(sorted(evidence)).encode()).hexdigest()[:16]
+
+
+def _apply_repetition_evidence(
+    entries: list[tuple[Article, frozenset[str], str]],
+    rules: cleaning.CleaningRules,
+    manifest: Manifest,
+    reclean: Callable[[Article, frozenset[str]], Article],
+) -> list[tuple[Article, frozenset[str], str]]:
+    """Re-clean articles whose lines repeat across their outlet's articles.
+
+    ``entries`` are (article, fingerprints, evidence digest it was cleaned with). Returns the same
+    list with articles re-cleaned where their evidence changed.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, (article, _, _) in enumerate(entries):
+        if article.outlet:
+            groups.setdefault(article.outlet.casefold(), []).append(i)
+    wanted_digest = [""] * len(entries)
+    wanted_evidence: list[frozenset[str]] = [frozenset()] * len(entries)
+    for members in groups.values():
+        if len(members) < 3:
+            continue
+        repeated = cleaning.repeated_lines([entries[i][1] for i in members])
+        if not repeated:
+            continue
+        for i in members:
+            evidence = repeated & entries[i][1]
+            wanted_evidence[i] = frozenset(evidence)
+            wanted_digest[i] = _evidence_digest(frozenset(evidence))
+    out = []
+    for i, (article, fps, digest) in enumerate(entries):
+        if wanted_digest[i] != digest:
+            article = reclean(article, wanted_evidence[i])
+        out.append((article, fps, wanted_digest[i]))
+    return out
+
+
+def load_corpus(
+    root: Path | str,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Corpus:
+    """Load every article under ``root``.
+
+    ``progress(done, total)`` is called as files are processed; ``cancelled()`` is polled and a
+    True answer raises :class:`LoadCancelled`. Raises :class:`CorpusError` if ``root`` is not a folder.
+    """
+    root = Path(root)
+    if not root.exists():
+        raise CorpusError(f"no such folder: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"not a folder: {root}")
+    manifest, warnings = load_manifest(root)
+    try:
+        rules = cleaning.load_rules(manifest.boilerplate)
+    except ValueError as exc:
+        warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
+        rules = cleaning.load_rules(None)
+    files, discover_warnings = discover(root)
+    warnings.extend(discover_warnings)
+
+    cache = None
+    if use_cache:
+        from briefreader.core.records import RecordCache
+
+        cache = RecordCache.open(root, rules_digest=rules.digest, manifest_digest=manifest.digest)
+        if cache.warning:
+            warnings.append(LoadWarning(".briefreader", cache.warning))
+
+    entries: list[tuple[Article, frozenset[str], str]] = []
+    fresh: list[FileResult] = []
+    from_cache = 0
+    total = len(files)
+    for done, rel in enumerate(files, 1):
+        if cancelled is not None and cancelled():
+            raise LoadCancelled()
+        cached = cache.lookup(root, rel) if cache else None
+        if cached is not None:
+            from_cache += len(cached.entries)
+            entries.extend(cached.entries)
+            warnings.extend(cached.warnings)
+        else:
+            result = process_file(root, rel, manifest, rules)
+            fresh.append(result)
+            warnings.extend(result.warnings)
+            entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
+        if progress is not None and (done % 50 == 0 or done == total):
+            progress(done, total)
+
+    def reclean(article: Article, evidence: frozenset[str]) -> Article:
+        nonlocal from_cache
+        record = _Record(article.id, article.path, article.format, article.source, {}, encoding=article.encoding,
+                         content_hash=article.content_hash, warnings=[])
+        if article.removed and article.removed[0].reason.startswith("front matter"):
+            record.clean_from = article.removed[0].end
+        result = _clean_record(record, rules, evidence)
+        # Metadata the file or manifest gave stays; inferred fields are recomputed from the new cleaning.
+        rebuilt = _build_article(record, result, manifest, article.order)
+        for name in METADATA_FIELDS:
+            if getattr(article, name) and not getattr(rebuilt, name):
+                setattr(rebuilt, name, getattr(article, name))
+        rebuilt.warnings = article.warnings
+        return rebuilt
+
+    before = [id(a) for a, _, _ in entries]
+    entries = _apply_repetition_evidence(entries, rules, manifest, reclean)
+    changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
+
+    for order, (article, _, _) in enumerate(entries):
+        article.order = order
+    if cache is not None:
+        fresh_paths = {r.path for r in fresh}
+        by_path: dict[str, list[tuple[Article, frozenset[str], str]]] = {}
+        for entry in entries:
+            by_path.setdefault(entry[0].path, []).append(entry)
+        to_store = []
+        for result in fresh:
+            to_store.append((result.path, result.size, result.mtime_ns, by_path.get(result.path, []), result.warnings))
+        for path in changed_paths - fresh_paths:
+            to_store.append((path, None, None, by_path.get(path, []), None))
+        cache.store(root, to_store, keep=set(files))
+        cache.close()
+    return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=warnings, files_seen=len(files),
+                  from_cache=from_cache)
+
+
+def load_paths(paths: Iterable[Path | str], *, use_cache: bool = False) -> Corpus:
+    """Load articles from a mix of files and folders (``briefreader clean PATH...``)."""
+    articles: list[Article] = []
+    warnings: list[LoadWarning] = []
+    files_seen = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            corpus = load_corpus(path, use_cache=use_cache)
+            articles.extend(corpus.articles)
+            warnings.extend(corpus.warnings)
+            files_seen += corpus.files_seen
+            continue
+        if not path.exists():
+            raise CorpusError(f"no such file or folder: {path}")
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            raise CorpusError(f"not an article file (expected {', '.join(sorted(ARTICLE_SUFFIXES))}): {path}")
+        files_seen += 1
+        result = process_file(path.parent, path.name, Manifest.empty(), cleaning.load_rules(None))
+        warnings.extend(result.warnings)
+        articles.extend(result.articles)
+    for order, article in enumerate(articles):
+        article.order = order
+    root = Path(".")
+    return Corpus(root=root, articles=articles, warnings=warnings, files_seen=files_seen)
