@@ -162,11 +162,8 @@ def _read_bytes(path: Path, limit: int) -> tuple[bytes, int]:
     return data[:limit], max(size, len(data))
 
 
-def _hash(data: bytes, extra: str = "") -> str:
-    h = hashlib.sha1(data)
-    if extra:
-        h.update(extra.encode())
-    return h.hexdigest()
+def _hash(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], int, str | None]:
@@ -238,7 +235,7 @@ def _given_fields(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _records_from_json(rel: str, text: str, fmt: str, data_hash: str) -> tuple[list[_Record], list[str]]:
+def _records_from_json(rel: str, text: str, fmt: str) -> tuple[list[_Record], list[str]]:
     warnings: list[str] = []
     objects: list[tuple[int, Any]] = []
     if fmt == "jsonl":
@@ -278,8 +275,8 @@ def _records_from_json(rel: str, text: str, fmt: str, data_hash: str) -> tuple[l
             warnings.append(f"{where}: no text field ({'/'.join(_TEXT_KEYS[:3])}), skipped")
             continue
         article_id = f"{rel}#{number}" if multi else rel
-        records.append(_Record(article_id, rel, fmt, body, _given_fields(obj),
-                               content_hash=_hash(body.encode("utf-8", "surrogatepass"), data_hash)))
+        canonical = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        records.append(_Record(article_id, rel, fmt, body, _given_fields(obj), content_hash=_hash(canonical)))
     if not records and not warnings:
         warnings.append("no articles in this JSON file")
     return records, warnings
@@ -328,7 +325,7 @@ def read_file(root: Path, rel: str) -> tuple[list[_Record], list[LoadWarning], o
     data_hash = _hash(data)
     record_warnings: list[str] = []
     if fmt in ("json", "jsonl"):
-        records, record_warnings = _records_from_json(rel, text, fmt, data_hash)
+        records, record_warnings = _records_from_json(rel, text, fmt)
     elif fmt == "html":
         records, record_warnings = _records_from_html(rel, text, data_hash)
     elif fmt == "md":

@@ -64,11 +64,11 @@ def state_dir(root: Path, *, kind: str = "data", create: bool = True) -> tuple[P
     folder. The caller reports the fallback to the user.
     """
     in_corpus = Path(root) / STATE_DIR_NAME
-    if in_corpus.is_dir() and os.access(in_corpus, os.W_OK) and _writable(in_corpus):
-        return in_corpus, True
-    if not in_corpus.exists() and os.access(root, os.W_OK):
-        if not create or _writable(in_corpus):
+    if create:
+        if _writable(in_corpus):
             return in_corpus, True
+    elif in_corpus.is_dir() and os.access(in_corpus, os.W_OK) or os.access(root, os.W_OK):
+        return in_corpus, True
     base = user_data_dir() if kind == "data" else user_cache_dir()
     fallback = base / "corpora" / _corpus_key(Path(root))
     if create:
