@@ -1,0 +1,85 @@
+"""Benchmark: load + clean a generated corpus, against plain read + decode of the same files.
+
+    python bench/bench_load.py [--sizes 1000 10000] [--workdir /tmp/briefreader-bench]
+
+For each size it prints articles/s and MB/s for:
+- baseline: read every file and decode it (what any reader must do at least),
+- full load without the record cache (discover, decode, parse, clean, metadata, repetition evidence),
+- reopen with the record cache warm (a stat per file).
+Target (issue 2): 10k articles of about 5 KB load and clean in under 5 s on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gen_corpus import generate  # noqa: E402
+
+from briefreader.core.corpus import discover, load_corpus  # noqa: E402
+
+
+def corpus_for(size: int, workdir: Path) -> Path:
+    folder = workdir / f"corpus-{size}"
+    marker = folder / ".generated"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, size, words=600, seed=size)
+        marker.write_text("ok")
+    return folder
+
+
+def baseline(root: Path) -> tuple[float, int]:
+    files, _ = discover(root)
+    started = time.perf_counter()
+    total = 0
+    for rel in files:
+        data = (root / rel).read_bytes()
+        total += len(data)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            data.decode("cp1252", errors="replace")
+    return time.perf_counter() - started, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/briefreader-bench"))
+    args = parser.parse_args()
+    os.environ.setdefault("BRIEFREADER_HOME", str(args.workdir / "home"))
+    print(f"{'size':>6} {'step':<22} {'seconds':>8} {'articles/s':>11} {'MB/s':>7} {'x baseline':>10}")
+    for size in args.sizes:
+        root = corpus_for(size, args.workdir)
+        shutil.rmtree(root / ".briefreader", ignore_errors=True)
+        base_s, nbytes = baseline(root)
+        mb = nbytes / 2**20
+        rows = [("read+decode (baseline)", base_s, size)]
+        started = time.perf_counter()
+        corpus = load_corpus(root, use_cache=False)
+        rows.append(("load+clean, no cache", time.perf_counter() - started, len(corpus)))
+        load_corpus(root)  # fills the record cache
+        started = time.perf_counter()
+        cached = load_corpus(root)
+        rows.append(("reopen, cache warm", time.perf_counter() - started, len(cached)))
+        assert cached.from_cache == len(cached), (cached.from_cache, len(cached))
+        for step, seconds, count in rows:
+            print(f"{size:>6} {step:<22} {seconds:>8.2f} {count / seconds:>11.0f} {mb / seconds:>7.1f} "
+                  f"{seconds / base_s:>10.1f}")
+        print(f"{size:>6} corpus: {len(corpus)} articles, {mb:.1f} MB, {len(corpus.warnings)} warnings, "
+              f"{sum(len(a.removed) for a in corpus.articles)} removed blocks")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
