@@ -485,11 +485,15 @@ def load_corpus(
     use_cache: bool = True,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_articles: Callable[[list[Article]], None] | None = None,
 ) -> Corpus:
     """Load every article under ``root``.
 
     ``progress(done, total)`` is called as files are processed; ``cancelled()`` is polled and a
-    True answer raises :class:`LoadCancelled`. Raises :class:`CorpusError` if ``root`` is not a folder.
+    True answer raises :class:`LoadCancelled`. ``on_articles(batch)`` receives articles as they are
+    read, so a UI can fill its list before the load ends; they are provisional (the final cleaning
+    with cross-article evidence may refine some), the returned Corpus is authoritative.
+    Raises :class:`CorpusError` if ``root`` is not a folder.
     """
     root = Path(root)
     if not root.exists():
@@ -516,6 +520,7 @@ def load_corpus(
     entries: list[tuple[Article, frozenset[str], str]] = []
     fresh: list[FileResult] = []
     from_cache = 0
+    reported = 0
     total = len(files)
     for done, rel in enumerate(files, 1):
         if cancelled is not None and cancelled():
@@ -530,8 +535,12 @@ def load_corpus(
             fresh.append(result)
             warnings.extend(result.warnings)
             entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
-        if progress is not None and (done % 50 == 0 or done == total):
-            progress(done, total)
+        if done % 50 == 0 or done == total:
+            if progress is not None:
+                progress(done, total)
+            if on_articles is not None and len(entries) > reported:
+                on_articles([a for a, _, _ in entries[reported:]])
+                reported = len(entries)
 
     def reclean(article: Article, evidence: frozenset[str]) -> Article:
         nonlocal from_cache
