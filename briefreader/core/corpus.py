@@ -188,7 +188,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], int, str | None]:
     import yaml
 
     try:
-        data = yaml.safe_load(block) or {}
+        data = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -438,6 +438,61 @@ def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.Clean
     return FileResult(rel, size, mtime, articles, fingerprints, warnings)
 
 
+# Below this many files to read, a process pool costs more (start-up, pickling) than it saves.
+POOL_MIN_FILES = 300
+POOL_CHUNK = 64
+
+
+def _process_chunk(root: Path, rels: list[str], manifest: Manifest, rules: cleaning.CleaningRules) -> list[FileResult]:
+    return [process_file(root, rel, manifest, rules) for rel in rels]
+
+
+def _process_files(
+    root: Path,
+    rels: list[str],
+    manifest: Manifest,
+    rules: cleaning.CleaningRules,
+    file_done: Callable[[int, FileResult], None],
+    cancelled: Callable[[], bool] | None,
+) -> list[FileResult]:
+    """Process files, in worker processes when there are many and more than one core.
+
+    Workers are spawned (never forked: the caller may be a multi-threaded UI).
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(rels) < POOL_MIN_FILES or workers < 2 or os.environ.get("BRIEFREADER_NO_POOL"):
+        results = []
+        for rel in rels:
+            if cancelled is not None and cancelled():
+                raise LoadCancelled()
+            results.append(process_file(root, rel, manifest, rules))
+            file_done(len(results), results[-1])
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [rels[i: i + POOL_CHUNK] for i in range(0, len(rels), POOL_CHUNK)]
+    results = []
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = [executor.submit(_process_chunk, root, chunk, manifest, rules) for chunk in chunks]
+        for future in futures:
+            while True:
+                if cancelled is not None and cancelled():
+                    raise LoadCancelled()
+                try:
+                    chunk_results = future.result(timeout=0.2)
+                    break
+                except TimeoutError:
+                    continue
+            for result in chunk_results:
+                results.append(result)
+                file_done(len(results), result)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
 def _evidence_digest(evidence: frozenset[str]) -> str:
     if not evidence:
         return ""
@@ -517,30 +572,44 @@ def load_corpus(
         if cache.warning:
             warnings.append(LoadWarning(".briefreader", cache.warning))
 
-    entries: list[tuple[Article, frozenset[str], str]] = []
-    fresh: list[FileResult] = []
-    from_cache = 0
-    reported = 0
-    total = len(files)
-    for done, rel in enumerate(files, 1):
+    cached_files: dict[str, object] = {}
+    pending: list[str] = []
+    for rel in files:
         if cancelled is not None and cancelled():
             raise LoadCancelled()
         cached = cache.lookup(root, rel) if cache else None
         if cached is not None:
-            from_cache += len(cached.entries)
-            entries.extend(cached.entries)
-            warnings.extend(cached.warnings)
+            cached_files[rel] = cached
         else:
-            result = process_file(root, rel, manifest, rules)
+            pending.append(rel)
+    if on_articles is not None and cached_files:
+        on_articles([entry[0] for c in cached_files.values() for entry in c.entries])  # type: ignore[attr-defined]
+    done_before = len(cached_files)
+
+    def file_done(done: int, result: FileResult) -> None:
+        if progress is not None:
+            progress(done_before + done, len(files))
+        if on_articles is not None and result.articles:
+            on_articles(result.articles)
+
+    fresh_results = {r.path: r for r in _process_files(root, pending, manifest, rules, file_done, cancelled)}
+    if progress is not None:
+        progress(len(files), len(files))
+
+    entries: list[tuple[Article, frozenset[str], str]] = []
+    fresh: list[FileResult] = []
+    from_cache = 0
+    for rel in files:
+        if rel in cached_files:
+            cached = cached_files[rel]
+            from_cache += len(cached.entries)  # type: ignore[attr-defined]
+            entries.extend(cached.entries)  # type: ignore[attr-defined]
+            warnings.extend(cached.warnings)  # type: ignore[attr-defined]
+        else:
+            result = fresh_results[rel]
             fresh.append(result)
             warnings.extend(result.warnings)
             entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
-        if done % 50 == 0 or done == total:
-            if progress is not None:
-                progress(done, total)
-            if on_articles is not None and len(entries) > reported:
-                on_articles([a for a, _, _ in entries[reported:]])
-                reported = len(entries)
 
     def reclean(article: Article, evidence: frozenset[str]) -> Article:
         nonlocal from_cache
