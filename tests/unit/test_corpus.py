@@ -395,3 +395,43 @@ def test_cli_clean_json_lines_contract(sample_corpus: Path, tmp_path: Path) -> N
     write(tmp_path / "x.pdf", b"%PDF")
     bad = run_cli("clean", str(tmp_path / "x.pdf"))
     assert bad.returncode == 2 and "not an article file" in bad.stderr
+
+
+def test_process_pool_gives_the_same_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefreader.core.corpus as corpus_module
+
+    for i in range(6):
+        write(tmp_path / f"d{i % 2}" / f"a{i}.txt", ARTICLE + f"\nParagraph {i} of the story.\n")
+    write(tmp_path / "feed.jsonl", json.dumps({"title": "T", "text": ARTICLE}) + "\n")
+    monkeypatch.setenv("BRIEFREADER_NO_POOL", "1")
+    sequential = load_corpus(tmp_path, use_cache=False)
+    monkeypatch.delenv("BRIEFREADER_NO_POOL")
+    monkeypatch.setattr(corpus_module, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(corpus_module, "POOL_CHUNK", 2)
+    seen: list[str] = []
+    done: list[int] = []
+    pooled = load_corpus(tmp_path, use_cache=False, on_articles=lambda batch: seen.extend(a.id for a in batch),
+                         progress=lambda d, t: done.append(d))
+    assert [a.to_dict() for a in pooled.articles] == [a.to_dict() for a in sequential.articles]
+    assert sorted(seen) == sorted(a.id for a in pooled.articles)
+    assert done[-1] == 7
+
+
+def test_a_cancelled_load_stops(tmp_path: Path) -> None:
+    from briefreader.core.corpus import LoadCancelled
+
+    for i in range(3):
+        write(tmp_path / f"a{i}.txt", ARTICLE)
+    with pytest.raises(LoadCancelled):
+        load_corpus(tmp_path, cancelled=lambda: True)
+
+
+def test_two_processes_loading_at_once_both_succeed(tmp_path: Path) -> None:
+    for i in range(40):
+        write(tmp_path / f"a{i:02d}.txt", ARTICLE + f"\nParagraph {i}.\n")
+    script = "import sys; from briefreader.core.corpus import load_corpus; print(len(load_corpus(sys.argv[1])))"
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [o[0].strip() for o in outs] == ["40", "40"], outs
+    assert not load_corpus(tmp_path).warnings
