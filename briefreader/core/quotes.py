@@ -1,0 +1,781 @@
+"""Finding direct quotations in a cleaned article body, with their speakers.
+
+:func:`extract_quotes` scans the body paragraph by paragraph and pairs quote marks by *position*
+(a mark after a space / paragraph start and before text opens; a mark after text and before a
+space / punctuation / paragraph end closes), which handles every style ("…", “…”, «…», „…“, »…«,
+‘…’, '…') and the mixed pairs real text contains ("…” , ‘…,'”). Word-internal and elision
+apostrophes (don't, O'Neill, the workers' union, rock 'n' roll, the '90s) are never marks.
+
+Rules, in short:
+- Quotes nest: an inner quote is found and the outer one keeps its full text.
+- ``"X," she said. "Y."``: two spans whose ``utterance_id`` is the same.
+- A paragraph that opens a quote and does not close it continues into the next paragraph when
+  that one opens with a mark (the multi-paragraph convention): one span per paragraph, one
+  utterance. Otherwise the quote ends at its paragraph and is flagged ``unclosed``.
+- One- or two-word quotes, quotes after "so-called" and short title-case labels are ``scare``
+  quotes (labels, not utterances), unless an attribution follows them (``"Never," she said``).
+- Speakers come from the attribution next to the quote (``Kallas said``, ``she added``,
+  ``the head of European diplomacy said``, ``said Kallas``, ``according to Kallas``,
+  ``— cites Politico``), else from the person the sentence is about; pronouns and descriptions
+  resolve to the last named speaker (gender learnt from earlier pronouns). ``speaker_confidence``
+  says how direct the evidence was.
+
+Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from briefreader.core.model import OffsetMap
+
+DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02\u300c\u300d\u300e\u300f')
+SINGLE_MARKS = frozenset("'\u2018\u2019\u201a\u201b\u2039\u203a")
+ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
+# Typographic direction of each mark, used only to break ties the position leaves open.
+_OPEN_LEANING = frozenset("\u201c\u201e\u201f\u00ab\u2018\u201a\u201b\u2039\u300c\u300e")
+_CLOSE_LEANING = frozenset("\u201d\u00bb\u2019\u203a\u300d\u300f")
+# Characters after which a mark is in "opening" position (besides whitespace / paragraph start).
+_OPEN_CONTEXT = frozenset("([{<\u2014\u2013-/:;,\u2026") | ALL_MARKS
+_ELISIONS = ("em", "til", "tis", "twas", "cause", "bout", "n", "round", "nuff", "kay", "s")
+_ELISION_RE = re.compile(r"(?:" + "|".join(_ELISIONS) + r")\b|\d{2}s?\b", re.IGNORECASE)
+
+Progress = Any  # kept for signature symmetry with analyse_quotes
+
+
+@dataclass(slots=True)
+class Quote:
+    """One quoted span of an article.
+
+    ``start``/``end`` are character offsets into the cleaned body of the text BETWEEN the marks
+    (whitespace just inside the marks trimmed); ``source_start``/``source_end`` the same span in
+    the article's source text (through its offset map). ``index`` is the quote's position in the
+    article; ``utterance_id`` is shared by the spans of one interrupted or multi-paragraph
+    quotation; ``nested_in`` is the index of the enclosing quote, if any.
+    """
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    open_mark: str
+    close_mark: str  # "" when unclosed or continued into the next paragraph
+    unclosed: bool = False
+    scare: bool = False
+    utterance_id: str = ""
+    continued: bool = False  # multi-paragraph quotation: goes on in the next paragraph
+    nested_in: int | None = None
+    speaker: str | None = None
+    speaker_confidence: float = 0.0
+    cited_source: str | None = None  # outlet the text cites for the quote ("— cites Politico")
+    source_start: int = 0
+    source_end: int = 0
+
+    @property
+    def words(self) -> int:
+        return len(_WORD_RE.findall(self.text))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Quote:
+        return cls(**d)
+
+
+_WORD_RE = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+
+# ---------------------------------------------------------------------------------------------
+# Paragraphs and mark pairing
+
+
+def _paragraphs(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line; soft-wrapped lines (no sentence end, next line starts
+    in lowercase) are joined into one paragraph."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in body.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        s += len(line) - len(line.lstrip())
+        e -= len(line) - len(line.rstrip())
+        if spans:
+            ps, pe = spans[-1]
+            prev_last = body[pe - 1]
+            gap = body[pe:s]
+            if gap.count("\n") == 1 and stripped[0].islower() and prev_last not in ".!?:;\u2026" and prev_last not in ALL_MARKS:
+                spans[-1] = (ps, e)
+                continue
+        spans.append((s, e))
+    return spans
+
+
+def _classify(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
+    """Whether the mark at ``text[i]`` is in opening and/or closing position within [lo, hi)."""
+    prev = text[i - 1] if i > lo else None
+    nxt = text[i + 1] if i + 1 < hi else None
+    prev_space = prev is None or prev.isspace()
+    next_space = nxt is None or nxt.isspace()
+    can_open = (prev_space or prev in _OPEN_CONTEXT) and not next_space
+    can_close = not prev_space and (next_space or not nxt.isalnum())
+    return can_open, can_close
+
+
+@dataclass(slots=True)
+class _Open:
+    kind: str  # "d" double, "s" single
+    mark: str
+    pos: int  # index of the mark
+    continued_from: int | None = None  # utterance key for multi-paragraph quotes
+
+
+@dataclass(slots=True)
+class _Raw:
+    start: int
+    end: int
+    open_mark: str
+    close_mark: str
+    unclosed: bool
+    continued: bool
+    depth: int
+    para: int
+    utterance: int
+    mark_pos: int
+    close_pos: int
+
+
+def _is_apostrophe(text: str, i: int, lo: int, hi: int, stack: list[_Open]) -> bool:
+    """Single marks that are apostrophes: inside a word, elisions ('em, '90s, 'n'), plural possessive."""
+    prev = text[i - 1] if i > lo else ""
+    nxt = text[i + 1] if i + 1 < hi else ""
+    if prev.isalnum() and nxt.isalnum():
+        return True  # don't, O'Neill, Zelensky's
+    if (not prev or not prev.isalnum()) and nxt.isalnum():
+        # opening position: elision like 'em, 'til, '90s, 'n'
+        if _ELISION_RE.match(text, i + 1, hi):
+            m = _ELISION_RE.match(text, i + 1, hi)
+            assert m is not None
+            after = text[m.end()] if m.end() < hi else ""
+            # "'n'" / "'em" etc. only when not obviously the start of a quoted phrase
+            if after != "" and after not in " \t.,;!?\u2019'":
+                return False
+            return not (m.group().lower() == "s" and prev == "")
+        return False
+    if prev.isalpha() and not nxt.isalnum():
+        # closing position after a letter: a closing single quote, or plural possessive
+        open_single = any(o.kind == "s" for o in stack)
+        if prev.lower() == "s" and nxt.isspace():
+            j = i + 1
+            while j < hi and text[j].isspace():
+                j += 1
+            nxt_word_lower = j < hi and text[j].islower()
+            if not open_single or nxt_word_lower:
+                return True  # the workers' union
+        return not open_single
+    return False
+
+
+def _pair_marks(body: str) -> list[_Raw]:
+    paras = _paragraphs(body)
+    raws: list[_Raw] = []
+    carry: _Open | None = None  # outer double quote continuing from the previous paragraph
+    for p_index, (lo, hi) in enumerate(paras):
+        stack: list[_Open] = []
+        first_mark_checked = False
+        i = lo
+        while i < hi:
+            ch = body[i]
+            if ch not in ALL_MARKS:
+                i += 1
+                continue
+            kind = "d" if ch in DOUBLE_MARKS else "s"
+            if kind == "s" and _is_apostrophe(body, i, lo, hi, stack):
+                i += 1
+                continue
+            can_open, can_close = _classify(body, i, lo, hi)
+            if can_open and can_close:
+                has_open = any(o.kind == kind for o in stack)
+                if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
+                    can_close = False
+                elif ch in _CLOSE_LEANING or has_open:
+                    can_open = False
+                else:
+                    can_close = False
+            if not can_open and not can_close:
+                # squeezed between text ("word"word): close an open quote of its kind, else skip
+                if any(o.kind == kind for o in stack):
+                    can_close = True
+                else:
+                    i += 1
+                    continue
+            if can_close and any(o.kind == kind for o in stack):
+                while stack and stack[-1].kind != kind:
+                    stack.pop()  # unclosed single marks inside were apostrophes
+                opened = stack.pop()
+                raws.append(_make_raw(body, opened, i, ch, False, False, len(stack), p_index))
+                i += 1
+                continue
+            if can_open:
+                cont = None
+                if not first_mark_checked and carry is not None and kind == "d" and not body[lo:i].strip():
+                    cont = carry.continued_from if carry.continued_from is not None else carry.pos
+                stack.append(_Open(kind, ch, i, cont))
+            first_mark_checked = True
+            i += 1
+        carry = None
+        # Paragraph end: open double quotes either continue (multi-paragraph) or are unclosed.
+        doubles = [o for o in stack if o.kind == "d"]
+        if doubles:
+            nxt_starts_with_mark = False
+            if p_index + 1 < len(paras):
+                nlo, _ = paras[p_index + 1]
+                nxt_starts_with_mark = body[nlo] in DOUBLE_MARKS
+            for depth, opened in enumerate(doubles):
+                continues = depth == 0 and nxt_starts_with_mark
+                raws.append(_make_raw(body, opened, hi, "", not continues, continues, depth, p_index))
+                if continues:
+                    carry = opened
+        first_mark_checked = True
+    return raws
+
+
+def _make_raw(body: str, opened: _Open, close_pos: int, close_mark: str, unclosed: bool, continued: bool,
+              depth: int, para: int) -> _Raw:
+    start, end = opened.pos + 1, close_pos
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    raw = _Raw(start, end, opened.mark, close_mark, unclosed, continued, depth, para, 0, opened.pos, close_pos)
+    raw.utterance = -1 if opened.continued_from is None else opened.continued_from
+    return raw
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences, names and attribution
+
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0391-\u03a9"
+_NAME_WORD = rf"(?:[{_UPPER}][\w\u2019'.\-]*)"
+_PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|af|zu|of the|of)"
+_NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*")
+_PRONOUNS = {"he": "m", "she": "f", "they": "", "He": "m", "She": "f", "They": ""}
+
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|stressed|stresses|warned|warns|noted|notes|"
+    "explained|explains|wrote|writes|tweeted|posted|declared|declares|insisted|insists|argued|argues|"
+    "asked|asks|replied|replies|responded|continued|concluded|maintained|urged|urges|blasted|claimed|"
+    "claims|admitted|admits|reiterated|emphasi[sz]ed|underlined|announced|acknowledged|recalled|"
+    "pointed out|commented|remarked|cautioned|went on|goes on|cites|cited|quoted|observed|conceded|"
+    "countered|complained|boasted|predicted|promised|vowed|suggested|confirmed|denied|repeated|"
+    "affirmed|asserted|shouted|joked|quipped|retorted|summed up|recounted|testified|pleaded|demanded|"
+    "saying|adding|stressing|warning|noting|telling|insisting|arguing|explaining|writing|urging|"
+    "blasting|declaring|asserting|claiming|emphasi[sz]ing|according to"
+)
+_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+_SOURCE_VERBS = frozenset({"cites", "cited", "quoted", "according to"})
+_SKIP_BETWEEN = re.compile(
+    r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
+    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
+    r"in\s+a\s+\w+(?:\s+\w+)?)*$",
+    re.IGNORECASE,
+)
+_TITLE_WORDS = frozenset(
+    """president vice prime minister foreign secretary general chancellor senator sen rep dr mr mrs ms
+    miss prof professor king queen prince princess pope chief commissioner ambassador governor mayor
+    judge gen col adm lt sgt sir dame lord lady deputy high representative chairman chairwoman chair
+    spokesperson spokesman spokeswoman director head ceo premier defence defense interior finance
+    economy state envoy special leader speaker general attorney minister's president's former
+    acting first lawmaker senior official officer commander marshal admiral colonel captain bishop
+    cardinal patriarch sheikh emir crown""".split()
+)
+_PERSONAL_TITLES = frozenset(
+    """president minister chancellor senator sen rep mr mrs ms dr king queen pope prince princess
+    commissioner ambassador governor mayor judge general gen secretary premier spokesman spokeswoman
+    spokesperson sir dame lord lady prof professor sheikh emir envoy""".split()
+)
+_ORG_WORDS = frozenset(
+    """union ministry house council agency press committee commission office department party
+    parliament government kremlin times post news journal group bank fund organization organisation
+    forces army navy court assembly alliance institute university company corporation inc ltd
+    network service services summit coalition willing states kingdom republic federation nations sea
+    river city street square broadcasting system centre center club foundation media platform
+    association guard police ministry's bureau board authority tribune telegraph herald gazette
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december nato eu un us uk bbc cnn afp reuters politico
+    x twitter facebook telegram policy affairs security diplomacy relations war peace agreement treaty
+    plan deal act law program programme review report index""".split()
+)
+_NON_NAME_STARTS = frozenset(
+    """the a an but and or if in on at as so yet for nor this that these those it its he she they we i
+    you our their his her my your there here when while after before since although though because
+    meanwhile however moreover according now then also even still just only no not yes what who why
+    how where which despite during ahead among with without from by to of likewise nor touching
+    turning asked speaking several many some both each every major foreign""".split()
+)
+
+
+def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """Start/end of the sentence around ``pos`` within paragraph [lo, hi)."""
+    start = lo
+    for m in re.finditer(r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"])", body[lo:pos]):
+        start = lo + m.end()
+    m = re.search(r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*(?:\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"]|$))", body[pos:hi])
+    end = pos + m.end() if m else hi
+    return start, end
+
+
+def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
+    """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
+    words = raw.replace("\u2019", "'").split()
+    for k in range(len(words) - 2, -1, -1):
+        if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
+            words = words[k + 1 :]
+            break
+    while words and (
+        words[0].lower().strip(".,") in _TITLE_WORDS
+        or words[0].lower() in _NON_NAME_STARTS
+        or words[0].endswith("'s")
+        or re.fullmatch(r"[A-Z]{2,4}", words[0]) is not None and len(words) > 1
+        or (len(words) > 1 and re.search(r"(?:ian|ese|ish|ean|ch|an)$", words[0]) and words[0][0].isupper()
+            and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
+    ):
+        words.pop(0)
+    # drop trailing possessive / punctuation
+    while words and words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
+    if not words:
+        return None
+    if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
+        return None
+    return " ".join(words)
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    gender: str = ""
+
+
+class _Speakers:
+    """Resolves names, pronouns and descriptions to people as the article is read."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
+        self.people: dict[str, _Person] = {}
+        self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
+        self.events: list[tuple[int, str]] = []  # (offset, canonical) of speakers
+        self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
+        self._collect_names()
+
+    def _collect_names(self) -> None:
+        candidates: list[tuple[int, str, bool]] = []
+        for m in _NAME_RE.finditer(self.body):
+            raw = m.group()
+            titled = any(w.lower().strip(".") in _PERSONAL_TITLES for w in raw.split()[:-1])
+            name = _clean_name(raw)
+            if not name:
+                continue
+            off = m.start() + raw.find(name.split()[0]) if name.split()[0] in raw else m.start()
+            words = name.split()
+            if len(words) >= 2 or titled:
+                if len(words) >= 2 and any(w.isupper() and len(w) > 1 for w in words):
+                    continue
+                candidates.append((off, name, True))
+            else:
+                candidates.append((off, name, False))
+        for _, name, strong in sorted(candidates, key=lambda c: -len(c[1].split())):
+            if strong:
+                self.full_names.setdefault(name, name)
+                self.full_names.setdefault(name.split()[-1], name)
+        for off, name, strong in candidates:
+            canonical = self.canonical(name)
+            if canonical:
+                self.mentions.append((off, canonical))
+
+    def canonical(self, name: str) -> str | None:
+        name = name.strip()
+        if name in self.full_names:
+            full = self.full_names[name]
+            return self.full_names.get(full, full)
+        last = name.split()[-1] if name.split() else ""
+        if last in self.full_names and len(name.split()) <= 2:
+            return self.full_names[last]
+        return None
+
+    def is_person(self, name: str) -> bool:
+        return self.canonical(name) is not None
+
+    def register(self, offset: int, name: str) -> None:
+        self.events.append((offset, name))
+        self.people.setdefault(name, _Person(name))
+
+    def last_speaker(self, before: int, gender: str = "") -> str | None:
+        for off, name in reversed(self.events):
+            if off < before and self._gender_ok(name, gender):
+                return name
+        return None
+
+    def _gender_ok(self, name: str, gender: str) -> bool:
+        known = self.people.get(name, _Person(name)).gender
+        return not gender or not known or known == gender
+
+    def first_person_between(self, lo: int, hi: int) -> str | None:
+        for off, name in self.mentions:
+            if lo <= off < hi:
+                return name
+        return None
+
+    def last_person_before(self, before: int, gender: str = "") -> str | None:
+        for off, name in reversed(self.mentions):
+            if off < before and self._gender_ok(name, gender):
+                return name
+        return None
+
+    def next_person_after(self, after: int) -> str | None:
+        for off, name in self.future_speakers:
+            if off > after:
+                return name
+        for off, name in self.mentions:
+            if off > after:
+                return name
+        return None
+
+    def learn_gender(self, name: str, gender: str) -> None:
+        if gender:
+            self.people.setdefault(name, _Person(name)).gender = gender
+
+
+@dataclass(slots=True)
+class _Attribution:
+    subject: str  # raw subject text
+    kind: str  # "name" | "pronoun" | "description"
+    verb: str
+    verb_pos: int
+
+
+_CLAUSE_CUT_RE = re.compile(
+    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]|[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
+)
+
+
+def _subject_left(text: str) -> tuple[str, str] | None:
+    """The subject of a speech verb from the clause before it (``text`` ends right before the verb)."""
+    # cut at the clause start (sentence punctuation or a quote mark)
+    clause = _CLAUSE_CUT_RE.split(text)[-1]
+    segments = re.split(r",|\u2014|\u2013| - ", clause)
+    for seg in reversed(segments):
+        seg = seg.strip()
+        if not seg:
+            continue
+        words = seg.split()
+        last = words[-1]
+        if last in _PRONOUNS and len(words) <= 3:
+            return last, "pronoun"
+        if words[0] in _PRONOUNS and _SKIP_BETWEEN.match(" ".join(words[1:])):
+            return words[0], "pronoun"
+        # the name must be at the end of the segment, allowing a few skip words after it
+        for m in reversed(list(_NAME_RE.finditer(seg))):
+            tail = seg[m.end() :]
+            if not _SKIP_BETWEEN.match(tail.strip()) and tail.strip():
+                continue
+            name = _clean_name(m.group())
+            if name:
+                return name, "name"
+        low = seg.lower()
+        if re.match(r"(?:the|a|an)\s", low) and len(words) <= 8:
+            desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
+            return desc, "description"
+        if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
+            continue
+        if words[0][0].islower() and len(words) <= 12:
+            continue  # appositive ("deputy chairman of the council") before the verb
+        return None
+    return None
+
+
+def _subject_right(text: str) -> tuple[str, str] | None:
+    """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``."""
+    m = re.match(rf"\s*((?:[{_UPPER}][\w\u2019'.\-]*)(?:\s+(?:{_PARTICLE}\s+)?[{_UPPER}][\w\u2019'.\-]*)*)", text)
+    if m:
+        name = _clean_name(m.group(1).rstrip("."), allow_org=True)
+        return (name, "name") if name else None
+    m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
+    if m:
+        return m.group(1), "description"
+    return None
+
+
+_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,120}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
+
+
+class _Resolver:
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.speakers = _Speakers(body)
+
+    def resolve(self, subject: str, kind: str, verb: str, pos: int, sentence_start: int) -> tuple[str | None, float, str | None]:
+        """(speaker, confidence, cited_source) for one attribution."""
+        sp = self.speakers
+        if kind == "pronoun":
+            gender = _PRONOUNS.get(subject, "")
+            if subject.lower() == "they":
+                return None, 0.0, None
+            who = (sp.last_speaker(pos, gender) or sp.first_person_between(sentence_start, pos)
+                   or sp.last_person_before(pos, gender))
+            if who:
+                sp.learn_gender(who, gender)
+                return who, 0.7, None
+            return None, 0.0, None
+        if kind == "description":
+            who = sp.last_speaker(pos) or sp.last_person_before(pos)
+            if who:
+                return who, 0.6, None
+            who = sp.next_person_after(pos)
+            if who:
+                return who, 0.4, None
+            return subject, 0.3, None
+        canonical = sp.canonical(subject)
+        if canonical:
+            return canonical, 0.95, None
+        if verb in _SOURCE_VERBS:
+            who = sp.first_person_between(sentence_start, pos) or sp.last_speaker(pos) or sp.last_person_before(pos)
+            return who, 0.5 if who else 0.0, subject
+        return subject, 0.85, None
+
+
+def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
+                     next_open: int) -> tuple[str | None, float, str | None, bool]:
+    """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
+    s_start, _ = _sentence_bounds(body, q.mark_pos, lo, hi)
+    # 1. attribution right after the closing mark: `," she said` / `, — cites Politico`
+    after_start = q.close_pos + (1 if q.close_mark else 0)
+    after = body[after_start : min(hi, next_open)]
+    m = _ATTRIBUTION_AFTER.match(after)
+    if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
+        verb = m.group(2)
+        left = _subject_left(m.group(1)) if m.group(1).strip() else None
+        subject = left if left else _subject_right(after[m.end() :])
+        if subject:
+            sp, conf, src = resolver.resolve(subject[0], subject[1], verb, after_start, s_start)
+            return sp, conf, src, True
+    # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
+    before = body[s_start : q.mark_pos]
+    colon = re.search(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s*:\s*$", before)
+    if colon:
+        name = _clean_name(colon.group(1))
+        if name:
+            sp, conf, src = resolver.resolve(name, "name", "said", q.mark_pos, s_start)
+            return sp, max(conf, 0.9) if sp else conf, src, True
+    verbs = list(_VERB_RE.finditer(before))
+    for vm in reversed(verbs):
+        verb = vm.group()
+        if verb == "according to":
+            subj = _subject_right(before[vm.end() :])
+        else:
+            subj = _subject_left(before[: vm.start()]) or _subject_right(before[vm.end() :])
+        if subj:
+            sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
+            return sp, conf * 0.95, src, False
+    # 3. no attribution: the person the sentence is about, else the last speaker
+    who = resolver.speakers.first_person_between(s_start, q.mark_pos)
+    if who:
+        return who, 0.5, None, False
+    who = resolver.speakers.last_speaker(q.mark_pos)
+    if who:
+        return who, 0.4, None, False
+    return None, 0.0, None, False
+
+
+def _register_speech_events(body: str, resolver: _Resolver, quote_spans: list[tuple[int, int]]) -> list[tuple[int, str, str, str]]:
+    """Speech verbs outside quotes with their subjects, in text order (to resolve later pronouns)."""
+    events = []
+    inside = sorted(quote_spans)
+    for vm in _VERB_RE.finditer(body):
+        pos = vm.start()
+        if any(s <= pos < e for s, e in inside):
+            continue
+        line_start = body.rfind("\n", 0, pos) + 1
+        before = body[line_start:pos]
+        verb = vm.group()
+        if verb == "according to":
+            subj = _subject_right(body[vm.end() : vm.end() + 80])
+        else:
+            subj = _subject_left(before[-200:])
+        if subj:
+            events.append((pos, subj[0], subj[1], verb))
+    return events
+
+
+# ---------------------------------------------------------------------------------------------
+# Scare quotes
+
+_SO_CALLED = re.compile(r"(?:so[\s-]called|dubbed|termed|labell?ed|branded|known as|the word|the term|the phrase)\s*$", re.IGNORECASE)
+_SMALL_WORDS = frozenset("of the and a an for in on to at by de la du von van".split())
+
+
+def _is_label(text: str) -> bool:
+    words = _WORD_RE.findall(text)
+    if not words or len(words) > 5:
+        return False
+    if re.search(r"[.!?]\s*$", text.strip()):
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(content) and all(w[0].isupper() for w in content) and len(words) >= 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None) -> list[Quote]:
+    """Every quoted span of ``body`` in text order (see the module docstring for the rules).
+
+    ``offsets`` (the article's cleaning map) fills ``source_start``/``source_end``. Never raises on
+    odd input: no quotes, stray marks or hundreds of quotes just give the spans that pair up.
+    """
+    if not body:
+        return []
+    raws = [r for r in _pair_marks(body) if r.end > r.start and any(c.isalnum() for c in body[r.start : r.end])]
+    if not raws:
+        return []
+    raws.sort(key=lambda r: (r.start, -r.end))
+    paras = _paragraphs(body)
+    resolver = _Resolver(body)
+    # speech events outside quotes, resolved in order with the quotes' own attributions
+    spans = [(r.mark_pos, r.close_pos + 1) for r in raws]
+    events = _register_speech_events(body, resolver, spans)
+    resolver.speakers.future_speakers = [
+        (pos, c) for pos, subj, kind, _ in events if kind == "name" and (c := resolver.speakers.canonical(subj))
+    ]
+
+    # Utterance linking: multi-paragraph continuations (already keyed) and `"X," she said. "Y."`.
+    utterance_of: list[int] = []
+    next_key = 1
+    key_for_mark: dict[int, int] = {}
+    for idx, r in enumerate(raws):
+        if r.utterance != -1 and r.utterance in key_for_mark:
+            utterance_of.append(key_for_mark[r.utterance])
+            key_for_mark[r.mark_pos] = key_for_mark[r.utterance]
+            continue
+        utterance_of.append(next_key)
+        key_for_mark[r.mark_pos] = next_key
+        next_key += 1
+
+    quotes: list[Quote] = []
+    outer_stack: list[int] = []
+    event_i = 0
+    for idx, r in enumerate(raws):
+        lo, hi = paras[r.para]
+        # nested_in: the closest enclosing quote
+        while outer_stack and not (raws[outer_stack[-1]].start <= r.start and r.end <= raws[outer_stack[-1]].end):
+            outer_stack.pop()
+        nested_in = outer_stack[-1] if outer_stack and r.depth > 0 else None
+        # register speech events before this quote so pronouns resolve against them
+        while event_i < len(events) and events[event_i][0] < r.mark_pos:
+            pos, subj, kind, verb = events[event_i]
+            s0, _ = _sentence_bounds(body, pos, *_para_of(paras, pos))
+            who, conf, _src = resolver.resolve(subj, kind, verb, pos, s0)
+            if who and conf >= 0.5:
+                resolver.speakers.register(pos, who)
+            event_i += 1
+        next_open = raws[idx + 1].mark_pos if idx + 1 < len(raws) and raws[idx + 1].para == r.para and raws[idx + 1].depth == 0 else hi
+        if r.depth > 0:
+            speaker, conf, src, follows = None, 0.0, None, False
+        else:
+            speaker, conf, src, follows = _attribution_for(body, resolver, r, lo, hi, max(next_open, r.close_pos))
+        text = body[r.start : r.end]
+        before = body[max(lo, r.mark_pos - 30) : r.mark_pos]
+        n_words = len(_WORD_RE.findall(text))
+        scare = bool(_SO_CALLED.search(before)) or (n_words <= 2 and not (follows and r.depth == 0 and _attribution_is_adjacent(body, r, hi))) or _is_label(text)
+        if r.unclosed:
+            scare = scare and n_words <= 2
+        q = Quote(
+            article_id=article_id,
+            index=idx,
+            start=r.start,
+            end=r.end,
+            text=text,
+            open_mark=r.open_mark,
+            close_mark=r.close_mark,
+            unclosed=r.unclosed,
+            scare=scare,
+            utterance_id=f"{article_id}#u{utterance_of[idx]}",
+            continued=r.continued,
+            nested_in=nested_in,
+            speaker=speaker,
+            speaker_confidence=round(conf, 2),
+            cited_source=src,
+        )
+        if offsets is not None:
+            q.source_start = offsets.to_source(r.start)
+            q.source_end = offsets.to_source(r.end)
+        else:
+            q.source_start, q.source_end = r.start, r.end
+        if speaker and conf >= 0.5 and not q.scare:
+            resolver.speakers.register(r.mark_pos, speaker)
+        quotes.append(q)
+        outer_stack.append(idx)
+
+    _link_interrupted(body, quotes, raws, paras)
+    _share_speakers(quotes)
+    return quotes
+
+
+def _attribution_is_adjacent(body: str, r: _Raw, hi: int) -> bool:
+    after = body[r.close_pos + 1 : hi]
+    return bool(re.match(rf"^[\s,.!?\u2014\u2013-]*\S+(?:\s+\S+){{0,3}}?\s+(?:{SPEECH_VERBS})\b|^[\s,\u2014\u2013-]*(?:{SPEECH_VERBS})\b", after))
+
+
+def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for lo, hi in paras:
+        if lo <= pos <= hi:
+            return lo, hi
+    return 0, len(paras and paras[-1] or (0, 0))
+
+
+def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: list[tuple[int, int]]) -> None:
+    """``"X," she said. "Y."``: give Y the utterance of X when only an attribution separates them."""
+    tops = [i for i, r in enumerate(raws) if r.depth == 0 and not quotes[i].scare]
+    for a, b in zip(tops, tops[1:]):
+        ra, rb = raws[a], raws[b]
+        if ra.para != rb.para or ra.unclosed or not ra.close_mark:
+            continue
+        gap = body[ra.close_pos + 1 : rb.mark_pos]
+        if len(gap) > 160 or any(c in DOUBLE_MARKS for c in gap):
+            continue
+        if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
+            continue
+        if quotes[b].utterance_id != quotes[a].utterance_id:
+            old = quotes[b].utterance_id
+            for q in quotes:
+                if q.utterance_id == old:
+                    q.utterance_id = quotes[a].utterance_id
+
+
+def _share_speakers(quotes: list[Quote]) -> None:
+    """All spans of one utterance share its best-attested speaker."""
+    best: dict[str, tuple[float, str | None, str | None]] = {}
+    for q in quotes:
+        if q.speaker and q.speaker_confidence > best.get(q.utterance_id, (0.0, None, None))[0]:
+            best[q.utterance_id] = (q.speaker_confidence, q.speaker, q.cited_source)
+    for q in quotes:
+        b = best.get(q.utterance_id)
+        if b and (not q.speaker or q.speaker_confidence < b[0] - 0.2):
+            q.speaker_confidence, q.speaker = round(b[0] * 0.95, 2), b[1]
+            q.cited_source = q.cited_source or b[2]
+
+
+def utterances(quotes: list[Quote]) -> dict[str, list[Quote]]:
+    """Quotes grouped by ``utterance_id`` (spans of one interrupted / multi-paragraph quotation)."""
+    out: dict[str, list[Quote]] = {}
+    for q in quotes:
+        out.setdefault(q.utterance_id, []).append(q)
+    return out
