@@ -1,9 +1,437 @@
-"""Placeholder: this command group is being built (see the issue tracker)."""
+"""`briefreader mark`, `highlight`, `status` and `export`: triage from the command line.
+
+Thin front end over :mod:`briefreader.core.triage` and :mod:`briefreader.core.export` (imported
+inside the command functions so `briefreader --help` stays fast).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from briefreader.cli.common import CliError, print_json, print_warnings
+
+STATUS_CHOICES = "new, read, keep, discard, follow-up"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
-    """Register this group's subcommands (none yet)."""
+    p = sub.add_parser(
+        "mark",
+        help="set status, tags or a note on articles (or undo the last actions)",
+        description="Set the triage status, tags or note of articles. Select articles by id (path relative "
+        "to the corpus folder) and/or with --where. Every change is saved at once and journalled; "
+        "--undo reverts the last actions.",
+    )
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("ids", nargs="*", metavar="ID", help="article ids (paths relative to the corpus folder)")
+    p.add_argument("--where", metavar="FILTERS", help='select articles by triage filters, e.g. "status:new tag:sanctions"')
+    p.add_argument("-s", "--status", help=f"set the status ({STATUS_CHOICES})")
+    p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="add a tag (repeatable; a,b adds two)")
+    p.add_argument("--untag", action="append", default=[], metavar="TAG", help="remove a tag (repeatable)")
+    p.add_argument("-n", "--note", help="set the note (replaces the previous one)")
+    p.add_argument("--clear-note", action="store_true", help="remove the note")
+    p.add_argument("--undo", nargs="?", const=1, type=int, metavar="N", help="undo the last N actions (default 1)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=cmd_mark)
+
+    p = sub.add_parser(
+        "highlight",
+        help="highlight a passage of an article, or list/delete highlights",
+        description="Highlight an exact passage of an article's cleaned text. Whitespace, quote styles and "
+        "dashes need not match exactly. A passage found more than once needs --occurrence N.",
+    )
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("id", nargs="?", metavar="ID", help="article id (path relative to the corpus folder)")
+    p.add_argument("--text", help="the exact passage to highlight")
+    p.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the passage (1 = first)")
+    p.add_argument("--comment", default="", help="your comment on the passage")
+    p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="tag the highlight (repeatable)")
+    p.add_argument("--list", action="store_true", help="list highlights (of ID, or of the whole corpus)")
+    p.add_argument("--delete", type=int, metavar="HID", help="delete highlight number HID")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=cmd_highlight)
+
+    p = sub.add_parser("status", help="triage summary of a corpus: counts, tags, highlights, journal")
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("--where", metavar="FILTERS", help='list the articles matching triage filters, e.g. "status:keep"')
+    p.add_argument("--journal", nargs="?", const=20, type=int, metavar="N", help="show the last N actions (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON (every touched article's state included)")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser(
+        "export",
+        help="write the brief (highlights, notes, quote comparisons) as Markdown or JSON",
+        description="Export the brief. Without filters: every article you kept, flagged for follow-up, "
+        "tagged, noted or highlighted, discarded ones left out.",
+    )
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--status", action="append", default=[], metavar="S", help=f"only these statuses ({STATUS_CHOICES}; repeatable)")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="only items with this tag (repeat: all must hold)")
+    p.add_argument("--where", metavar="FILTERS", help='triage filters, e.g. "status:keep,follow-up -tag:draft"')
+    p.add_argument("--group-by", choices=("article", "outlet", "tag", "quote"), default="article", help="how to group the brief")
+    p.add_argument("--format", choices=("md", "json"), help="md or json (default: from FILE's extension, else md)")
+    p.add_argument("--title", help="the brief's title")
+    p.set_defaults(func=cmd_export)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _open_store(root: Path, *, quiet: bool = False):
+    from briefreader.core.triage import TriageError, open_store
+
+    try:
+        store = open_store(root)
+    except TriageError as exc:
+        raise CliError(str(exc), code=1) from exc
+    if not quiet:
+        _notice_location(store)
+    return store
+
+
+def _notice_location(store) -> None:
+    if store.in_corpus:
+        return
+    from briefreader.cli.common import stderr_console
+
+    msg = f"the corpus folder is read-only; triage state is kept in {store.path}"
+    if store.seeded_from is not None:
+        msg += f" (started from a copy of {store.seeded_from})"
+    stderr_console().print(f"[yellow]note:[/] {msg}", markup=True, soft_wrap=True, highlight=False)
+
+
+def _load(folder: str):
+    from briefreader.cli.corpus_cmds import load_for_cli
+
+    return load_for_cli(folder)
+
+
+def _resolve_id(corpus, given: str) -> str:
+    """An article id from what the user typed: the id itself, or a path to the file."""
+    if corpus.get(given) is not None:
+        return given
+    candidates = [given.replace("\\", "/").removeprefix("./")]
+    try:
+        rel = Path(given).resolve().relative_to(Path(corpus.root).resolve())
+        candidates.append(rel.as_posix())
+    except (ValueError, OSError):
+        pass
+    for c in candidates:
+        if corpus.get(c) is not None:
+            return c
+    import difflib
+
+    ids = [a.id for a in corpus.articles]
+    close = difflib.get_close_matches(given, ids, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else " (see `briefreader list DIR`)"
+    raise CliError(f"no article {given!r} in {corpus.root}{hint}")
+
+
+def _filters(where: str | None, statuses: list[str] | None = None, tags: list[str] | None = None):
+    from briefreader.core.triage import TriageError, normalize_status, normalize_tags, parse_filters
+
+    try:
+        filters = parse_filters(where or "")
+        for s in statuses or []:
+            filters.status_any.append({normalize_status(x) for x in s.split(",") if x.strip()})
+        for t in tags or []:
+            names = {x.casefold() for x in normalize_tags(t)}
+            if names:
+                filters.tag_any.append(names)
+    except TriageError as exc:
+        raise CliError(str(exc)) from exc
+    return filters
+
+
+def _triage_errors(fn):
+    def wrapper(args: argparse.Namespace) -> int:
+        from briefreader.core.export import ExportError
+        from briefreader.core.triage import StoreDamagedError, StoreVersionError, TriageError
+
+        try:
+            return fn(args)
+        except (StoreDamagedError, StoreVersionError) as exc:
+            raise CliError(str(exc), code=1) from exc
+        except (TriageError, ExportError) as exc:
+            raise CliError(str(exc)) from exc
+
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# mark
+# ---------------------------------------------------------------------------------------------
+
+
+@_triage_errors
+def cmd_mark(args: argparse.Namespace) -> int:
+    """Set status/tags/note on articles, or undo."""
+    from briefreader.cli.common import require_dir
+
+    root = require_dir(args.dir)
+    actions = [args.status, args.tag, args.untag, args.note is not None, args.clear_note]
+    if args.undo is not None:
+        if args.ids or args.where or any(actions):
+            raise CliError("--undo cannot be combined with other changes")
+        store = _open_store(root, quiet=args.json)
+        with store:
+            undone = store.undo(args.undo)
+        if args.json:
+            print_json({"undone": [e.to_dict() for e in undone]})
+        elif not undone:
+            _out("nothing to undo")
+        else:
+            for e in undone:
+                _out(f"undid #{e.id} ({e.time}): {e.describe()}")
+        return 0
+    if not any(actions):
+        raise CliError("nothing to do: give --status, --tag, --untag, --note or --clear-note (or --undo)")
+    if args.note is not None and args.clear_note:
+        raise CliError("--note and --clear-note cannot be combined")
+    if not args.ids and not args.where:
+        raise CliError("which articles? give article ids or --where FILTERS")
+    filters = _filters(args.where) if args.where else None
+    corpus = _load(args.dir)
+    ids = [_resolve_id(corpus, i) for i in args.ids]
+    store = _open_store(root, quiet=args.json)
+    with store:
+        if filters is not None:
+            ids += [i for i in store.filter_ids(filters, [a.id for a in corpus.articles]) if i not in ids]
+            if not ids:
+                raise CliError(f"no article matches {args.where!r}")
+        if (args.note is not None or args.clear_note) and len(ids) > 1:
+            raise CliError("a note is set on one article at a time")
+        entries = []
+        if args.status:
+            entries.append(store.set_status(ids, args.status))
+        if args.tag:
+            entries.append(store.add_tags(ids, args.tag))
+        if args.untag:
+            entries.append(store.remove_tags(ids, args.untag))
+        if args.note is not None or args.clear_note:
+            entries.append(store.set_note(ids[0], "" if args.clear_note else args.note))
+        states = store.states(ids)
+    if args.json:
+        print_json({"journal": [e.id for e in entries], "articles": [s.to_dict() for s in states.values()]})
+        return 0
+    for e in entries:
+        _out(f"#{e.id} {e.describe()}")
+    for st in states.values():
+        tags = f"  [{', '.join(st.tags)}]" if st.tags else ""
+        note = "  (note)" if st.note else ""
+        _out(f"  {st.status:<9} {st.article_id}{tags}{note}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# highlight
+# ---------------------------------------------------------------------------------------------
+
+
+def _highlight_line(h) -> str:
+    from briefreader.core.triage import _short
+
+    flags = "" if h.anchor_state in ("exact", "moved") else f" [{h.anchor_state}]"
+    tags = f" [{', '.join(h.tags)}]" if h.tags else ""
+    comment = f" — {h.comment}" if h.comment else ""
+    return f"#{h.id} {h.article_id} ¶{h.paragraph} {h.start}-{h.end}{flags}: “{_short(h.exact, 70)}”{tags}{comment}"
+
+
+@_triage_errors
+def cmd_highlight(args: argparse.Namespace) -> int:
+    """Highlight a passage, or list/delete highlights."""
+    from briefreader.cli.common import require_dir
+
+    root = require_dir(args.dir)
+    if args.delete is not None:
+        store = _open_store(root, quiet=args.json)
+        with store:
+            h = store.highlight(args.delete)
+            entry = store.delete_highlight(args.delete)
+        if args.json:
+            print_json({"deleted": h.to_dict() if h else None, "journal": entry.id})
+        else:
+            _out(f"deleted highlight #{args.delete} (undo with `briefreader mark {args.dir} --undo`)")
+        return 0
+    if args.list:
+        corpus = _load(args.dir)
+        aid = _resolve_id(corpus, args.id) if args.id else None
+        store = _open_store(root, quiet=args.json)
+        with store:
+            for article in corpus.articles if aid is None else [corpus.get(aid)]:
+                if store.highlights(article.id):
+                    store.reattach(article)
+            hls = store.highlights(aid)
+        if args.json:
+            print_json([h.to_dict() for h in hls])
+        elif not hls:
+            _out("no highlights")
+        else:
+            for h in hls:
+                _out(_highlight_line(h))
+        return 0
+    if not args.id or args.text is None:
+        raise CliError("give an article ID and --text \"the exact passage\" (or --list, --delete HID)")
+    from briefreader.core.anchors import closest_passage, find_passage, paragraph_number
+
+    corpus = _load(args.dir)
+    article = corpus.get(_resolve_id(corpus, args.id))
+    spans = find_passage(article.body, args.text)
+    if not spans:
+        hint = ""
+        near = closest_passage(article.body, args.text)
+        if near and near[1] >= 60:
+            hint = f"; the closest text is “{near[0]}”"
+        raise CliError(f"the passage is not in {article.id}{hint}")
+    if args.occurrence is not None:
+        if not 1 <= args.occurrence <= len(spans):
+            raise CliError(f"--occurrence {args.occurrence}: the passage occurs {len(spans)} time(s) in {article.id}")
+        span = spans[args.occurrence - 1]
+    elif len(spans) > 1:
+        where = ", ".join(f"¶{paragraph_number(article.body, s)}" for s, _ in spans[:10])
+        raise CliError(
+            f"the passage occurs {len(spans)} times in {article.id} ({where}); "
+            "give more of the text or --occurrence N"
+        )
+    else:
+        span = spans[0]
+    store = _open_store(root, quiet=args.json)
+    with store:
+        h = store.add_highlight(article, span[0], span[1], comment=args.comment, tags=args.tag)
+    if args.json:
+        print_json(h.to_dict())
+    else:
+        _out(_highlight_line(h))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# status
+# ---------------------------------------------------------------------------------------------
+
+
+@_triage_errors
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print the triage summary."""
+    from briefreader.cli.common import require_dir
+
+    root = require_dir(args.dir)
+    filters = _filters(args.where) if args.where else None
+    corpus = _load(args.dir)
+    ids = [a.id for a in corpus.articles]
+    store = _open_store(root, quiet=args.json)
+    with store:
+        for a in corpus.articles:
+            if store.highlights(a.id):
+                store.reattach(a)
+        summary = store.summary(ids)
+        touched = store.states()
+        states = store.states(ids)
+        selected = store.filter_ids(filters, ids) if filters is not None else None
+        resume = store.resume_state()
+        journal = store.journal(args.journal) if args.journal else []
+        orphans = store.orphans()
+        known = set(ids)
+        missing = sorted(aid for aid in touched if aid not in known)
+        info: dict[str, Any] = {
+            "corpus": str(root),
+            "state_file": str(store.path),
+            "in_corpus": store.in_corpus,
+            **summary,
+            "resume": resume.to_dict(),
+            "missing_articles": missing,
+        }
+    if args.json:
+        items = [states[i] for i in selected] if selected is not None else list(touched.values())
+        info["items"] = [s.to_dict() for s in items]
+        info["orphans"] = [h.to_dict() for h in orphans]
+        if args.journal:
+            info["journal"] = [e.to_dict() for e in journal]
+        print_json(info)
+        return 0
+    print_warnings(corpus.warnings)
+    _out(f"{len(ids)} articles in {root}")
+    _out("  " + "  ".join(f"{s}: {n}" for s, n in summary["status"].items()))
+    _out(f"{summary['highlights']} highlights ({summary['orphan_highlights']} without their text), "
+         f"{summary['notes']} notes, {summary['chosen_quotes']} quotes chosen for the brief")
+    if summary["tags"]:
+        _out("tags: " + ", ".join(f"{t} ({n})" for t, n in summary["tags"].items()))
+    if missing:
+        _out(f"state kept for {len(missing)} article(s) no longer in the folder: {', '.join(missing[:5])}")
+    for h in orphans:
+        _out("orphan " + _highlight_line(h))
+    if resume.article_id:
+        _out(f"last read: {resume.article_id}" + (f" (filter {resume.filter!r})" if resume.filter else ""))
+    _out(f"state file: {store.path}" + ("" if store.in_corpus else " (per-user folder: the corpus is read-only)"))
+    if selected is not None:
+        _out(f"{len(selected)} article(s) match {args.where!r}:")
+        for aid in selected:
+            st = states[aid]
+            tags = f"  [{', '.join(st.tags)}]" if st.tags else ""
+            _out(f"  {st.status:<9} {aid}{tags}")
+    if journal:
+        _out("journal (newest first):")
+        for e in journal:
+            flags = " (undone)" if e.undone else (" (auto)" if e.auto else "")
+            _out(f"  #{e.id} {e.time} {e.describe()}{flags}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+# ---------------------------------------------------------------------------------------------
+
+
+@_triage_errors
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the brief."""
+    from briefreader.cli.common import require_dir, stderr_console
+    from briefreader.core.export import build_brief, render
+
+    root = require_dir(args.dir)
+    fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "md")
+    filters = _filters(args.where, args.status, args.tag)
+    corpus = _load(args.dir)
+    print_warnings(corpus.warnings)
+    store = _open_store(root)
+    with store:
+        brief = build_brief(
+            corpus.articles,
+            store,
+            filters=filters if filters else None,
+            group_by=args.group_by,
+            title=args.title,
+            corpus_name=Path(root).resolve().name,
+        )
+    text = render(brief, fmt)
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    from briefreader.core.paths import atomic_write_text
+
+    out = Path(args.output).expanduser()
+    if out.is_dir():
+        raise CliError(f"{args.output} is a folder; give a file name")
+    try:
+        atomic_write_text(out, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}", code=1) from exc
+    n_hl = sum(len(e.highlights) for e in brief.entries)
+    stderr_console().print(
+        f"wrote {out}: {len(brief.entries)} articles, {n_hl} highlights, {len(brief.clusters)} quotes compared"
+        + (f", {len(brief.orphans)} highlights without their text" if brief.orphans else ""),
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    return 0

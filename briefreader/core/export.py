@@ -1,0 +1,746 @@
+"""The brief: triaged articles, highlights with citations, and chosen quote comparisons, as
+Markdown or JSON.
+
+:func:`build_brief` gathers what to export (articles selected by triage filters, each highlight
+re-anchored on the current text, chosen quote clusters, the sources list); :func:`render_markdown`
+and :func:`brief_to_json` turn it into text. Both are deterministic: the same state gives the same
+bytes (no clock, no absolute paths).
+
+The Markdown is CommonMark, plus GitHub-style pipe tables and ``~~strikethrough~~`` for the quote
+comparison (understood by GitHub, Obsidian, markdown-it, pandoc's gfm). Every piece of user or
+article text is escaped, so a ``*`` or ``<b>`` in a quotation stays literal.
+
+No UI imports here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from briefreader.core.anchors import Resolution, paragraph_number, resolve
+from briefreader.core.model import Article
+from briefreader.core.triage import (
+    ArticleState,
+    ChosenCluster,
+    Filters,
+    Highlight,
+    TriageStore,
+    article_hash,
+    matches,
+)
+
+GROUPINGS: tuple[str, ...] = ("article", "outlet", "tag", "quote")
+FORMATS: tuple[str, ...] = ("md", "json")
+EXPORT_SCHEMA = 1
+
+
+class ExportError(Exception):
+    """A user-facing problem with an export request."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Escaping
+# ---------------------------------------------------------------------------------------------
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINE_START = re.compile(r"^([#>+=-])")
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
+
+
+def escape_inline(text: str) -> str:
+    """Escape ``text`` for use inside one Markdown line (also safe in a table cell).
+
+    Whitespace runs (newlines included) become single spaces; characters with a Markdown meaning
+    are backslash-escaped; a line-start marker (``#``, ``>``, ``-``, ``1.``) is escaped too so the
+    result may open a line.
+    """
+    text = " ".join(text.split())
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\\\1", text)
+    return _ORDERED_START.sub(r"\1\\\2", text)
+
+
+def escape_block(text: str) -> list[str]:
+    """Escape ``text`` as Markdown paragraphs: one escaped line per paragraph (blank-line separated)."""
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")) if p.strip()]
+    return [escape_inline(p) for p in paragraphs]
+
+
+def code_span(text: str) -> str:
+    """``text`` as an inline code span, whatever backticks it contains."""
+    text = " ".join(text.split())
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_AUTOLINK_OK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>\x00-\x1f]*")
+
+
+def link_text(url: str) -> str:
+    """A URL as a CommonMark autolink when it is a clean absolute URL, else as escaped text."""
+    url = url.strip()
+    if _AUTOLINK_OK.fullmatch(url):
+        return f"<{url}>"
+    return escape_inline(url)
+
+
+# ---------------------------------------------------------------------------------------------
+# The brief as data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PlacedHighlight:
+    """A stored highlight, placed on the article's current text."""
+
+    highlight: Highlight
+    resolution: Resolution
+    start: int
+    end: int
+    text: str  # the text now at start:end (the stored text for an orphan)
+    paragraph: int | None
+    source_start: int | None
+    source_end: int | None
+
+    @property
+    def orphan(self) -> bool:
+        return not self.resolution.attached
+
+
+@dataclass(slots=True)
+class ArticleEntry:
+    article: Article
+    state: ArticleState
+    highlights: list[PlacedHighlight]
+    source_number: int = 0
+    whole: bool = True  # False when only some highlights were selected (by a highlight tag)
+
+
+@dataclass(slots=True)
+class Group:
+    key: str
+    heading: str
+    entries: list[ArticleEntry]
+    cluster: ChosenCluster | None = None
+
+
+@dataclass(slots=True)
+class Brief:
+    title: str
+    corpus: str
+    selection: str
+    group_by: str
+    entries: list[ArticleEntry]
+    groups: list[Group]
+    clusters: list[ChosenCluster]
+    orphans: list[tuple[str, PlacedHighlight, Article | None]]
+    sources: list[Article] = field(default_factory=list)
+
+
+def _sort_key(a: Article) -> tuple[Any, ...]:
+    return (a.date is None, a.date or "", a.order, a.id)
+
+
+def place_highlight(h: Highlight, article: Article | None) -> PlacedHighlight:
+    """Where a stored highlight lies in the article's current text (orphan if not found)."""
+    if article is None:
+        return PlacedHighlight(h, Resolution("orphan", h.start, h.end, 0.0), h.start, h.end, h.exact, None, None, None)
+    if h.content_hash == article_hash(article) and not h.orphan:
+        res = Resolution(h.anchor_state, h.start, h.end, 100.0)  # type: ignore[arg-type]
+    else:
+        res = resolve(h.anchor, article.body)
+    if not res.attached:
+        return PlacedHighlight(h, res, h.start, h.end, h.exact, None, None, None)
+    src_start = src_end = None
+    if article.offsets.segments or article.source:
+        src_start, src_end = article.offsets.to_source(res.start), article.offsets.to_source(res.end - 1) + 1
+    return PlacedHighlight(
+        h,
+        res,
+        res.start,
+        res.end,
+        article.body[res.start : res.end],
+        paragraph_number(article.body, res.start),
+        src_start,
+        src_end,
+    )
+
+
+def _default_selected(state: ArticleState) -> bool:
+    if state.status == "discard":
+        return False
+    return state.status in ("keep", "follow-up") or bool(state.tags or state.note.strip() or state.highlights)
+
+
+def build_brief(
+    articles: Iterable[Article],
+    store: TriageStore,
+    *,
+    filters: Filters | None = None,
+    group_by: str = "article",
+    title: str | None = None,
+    corpus_name: str = "",
+) -> Brief:
+    """Collect what the brief holds.
+
+    Without filters: every article the analyst worked on (kept, follow-up, tagged, noted or
+    highlighted) except discarded ones. With filters (``status:``, ``tag:``, ...): the articles
+    that match; a ``tag:`` filter also selects single highlights carrying that tag. Chosen quote
+    clusters are always included; highlights whose text is gone are listed as orphans.
+    """
+    if group_by not in GROUPINGS:
+        raise ExportError(f"unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})")
+    by_id = {a.id: a for a in articles}
+    states = store.states(by_id)
+    all_highlights: dict[str, list[Highlight]] = {}
+    for h in store.highlights():
+        all_highlights.setdefault(h.article_id, []).append(h)
+
+    entries: list[ArticleEntry] = []
+    orphans: list[tuple[str, PlacedHighlight, Article | None]] = []
+    for aid in sorted(by_id, key=lambda i: _sort_key(by_id[i])):
+        article, state = by_id[aid], states[aid]
+        hls = all_highlights.get(aid, [])
+        chosen: list[Highlight] | None
+        whole = True
+        if filters:
+            if matches(filters, state):
+                chosen = hls
+            elif filters.tag_any or filters.tag_not:
+                chosen = [h for h in hls if matches(filters, replace(state, tags=state.tags + h.tags))]
+                chosen = chosen or None
+                whole = False
+            else:
+                chosen = None
+        else:
+            chosen = hls if _default_selected(state) else None
+        if chosen is None:
+            continue
+        placed = [place_highlight(h, article) for h in chosen]
+        for p in placed:
+            if p.orphan:
+                orphans.append((aid, p, article))
+        placed = sorted((p for p in placed if not p.orphan), key=lambda p: (p.start, p.end, p.highlight.id))
+        entries.append(ArticleEntry(article, state, placed, whole=whole))
+    # Highlights on articles no longer in the corpus.
+    if not filters:
+        for aid in sorted(set(all_highlights) - set(by_id)):
+            for h in all_highlights[aid]:
+                orphans.append((aid, place_highlight(h, None), None))
+
+    clusters = store.chosen_clusters()
+    sources: list[Article] = [e.article for e in entries]
+    seen = {a.id for a in sources}
+    extra: list[Article] = []
+    for c in clusters:
+        for v in c.variants:
+            a = by_id.get(v.get("article") or "")
+            if a is not None and a.id not in seen:
+                seen.add(a.id)
+                extra.append(a)
+    sources += sorted(extra, key=_sort_key)
+    numbers = {a.id: i for i, a in enumerate(sources, 1)}
+    for e in entries:
+        e.source_number = numbers[e.article.id]
+
+    brief = Brief(
+        title=title or (f"Brief: {corpus_name}" if corpus_name else "Brief"),
+        corpus=corpus_name,
+        selection=filters.describe() if filters else "",
+        group_by=group_by,
+        entries=entries,
+        groups=_group(entries, clusters, group_by),
+        clusters=clusters,
+        orphans=orphans,
+        sources=sources,
+    )
+    return brief
+
+
+def _group(entries: list[ArticleEntry], clusters: list[ChosenCluster], group_by: str) -> list[Group]:
+    if group_by == "article":
+        return [Group(e.article.id, _article_heading(e.article), [e]) for e in entries]
+    if group_by == "outlet":
+        outlets: dict[str, list[ArticleEntry]] = {}
+        for e in entries:
+            outlets.setdefault(e.article.outlet or "", []).append(e)
+        keys = sorted(outlets, key=lambda k: (k == "", k.casefold(), k))
+        return [Group(k or "(unknown outlet)", k or "Unknown outlet", outlets[k]) for k in keys]
+    if group_by == "tag":
+        tags: dict[str, str] = {}
+        for e in entries:
+            for t in e.state.tags + [t for p in e.highlights for t in p.highlight.tags]:
+                tags.setdefault(t.casefold(), t)
+        groups: list[Group] = []
+        covered: set[tuple[str, int | None]] = set()
+        for key in sorted(tags):
+            members: list[ArticleEntry] = []
+            for e in entries:
+                if key in {t.casefold() for t in e.state.tags}:
+                    members.append(e)
+                    covered.add((e.article.id, None))
+                    covered.update((e.article.id, p.highlight.id) for p in e.highlights)
+                    continue
+                hs = [p for p in e.highlights if key in {t.casefold() for t in p.highlight.tags}]
+                if hs:
+                    members.append(ArticleEntry(e.article, e.state, hs, e.source_number, whole=len(hs) == len(e.highlights)))
+                    covered.update((e.article.id, p.highlight.id) for p in hs)
+            groups.append(Group(tags[key], f"Tag: {tags[key]}", members))
+        rest: list[ArticleEntry] = []
+        for e in entries:
+            if (e.article.id, None) in covered:
+                continue
+            hs = [p for p in e.highlights if (e.article.id, p.highlight.id) not in covered]
+            if hs or not e.highlights:
+                rest.append(ArticleEntry(e.article, e.state, hs, e.source_number, whole=len(hs) == len(e.highlights)))
+        if rest:
+            groups.append(Group("(untagged)", "Untagged", rest))
+        return groups
+    # quote: one group per chosen cluster holding the highlights that overlap one of its renderings
+    groups = []
+    used: set[tuple[str, int]] = set()
+    for c in clusters:
+        members = []
+        for e in entries:
+            spans = [
+                (int(v["start"]), int(v["end"]))
+                for v in c.variants
+                if v.get("article") == e.article.id and v.get("start") is not None and v.get("end") is not None
+            ]
+            hs = [p for p in e.highlights if any(p.start < s_end and s_start < p.end for s_start, s_end in spans)]
+            if hs:
+                members.append(ArticleEntry(e.article, e.state, hs, e.source_number, whole=False))
+                used.update((e.article.id, p.highlight.id) for p in hs)
+        groups.append(Group(c.cluster_key, _cluster_heading(c), members, cluster=c))
+    rest = []
+    for e in entries:
+        hs = [p for p in e.highlights if (e.article.id, p.highlight.id) not in used]
+        if hs or not e.highlights:
+            rest.append(ArticleEntry(e.article, e.state, hs, e.source_number, whole=len(hs) == len(e.highlights)))
+    if rest:
+        groups.append(Group("(other)", "Other articles and highlights", rest))
+    return groups
+
+
+def _article_heading(a: Article) -> str:
+    return a.title or a.id
+
+
+def _shorten(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _cluster_heading(c: ChosenCluster) -> str:
+    who = f"{c.speaker}: " if c.speaker else ""
+    return f"{who}“{_shorten(c.canonical, 70)}”"
+
+
+# ---------------------------------------------------------------------------------------------
+# Quote comparison
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ComparedRendering:
+    variant: dict[str, Any]
+    partial: bool
+    same: bool
+    runs: list[tuple[str, str]]  # (kind, text): kind is equal | added | removed
+
+
+def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
+    """Each rendering of a chosen quote against the canonical one, as word runs
+    (``equal``/``added``/``removed``), splitting at whitespace so every run is whole words.
+
+    A rendering much shorter than the canonical one (a partial quote) is compared with the part of
+    the canonical text it was taken from, so the untouched rest is not shown as removed.
+    """
+    from briefreader.core.diffing import align, diff_words
+
+    rows: list[ComparedRendering] = []
+    canonical = cluster.canonical
+    for v in cluster.variants:
+        text = str(v.get("text") or "")
+        base = canonical
+        partial = False
+        if len(text.split()) < 0.7 * len(canonical.split()):
+            al = align(text, canonical)
+            if al.score > 0 and al.long_span[1] > al.long_span[0]:
+                base = canonical[al.long_span[0] : al.long_span[1]]
+                partial = True
+        ops = diff_words(base, text)
+        same = all(op.tag == "equal" for op in ops)
+        rows.append(ComparedRendering(v, partial, same, _word_runs(text, ops)))
+    return rows
+
+
+def _word_runs(text: str, ops: list[Any]) -> list[tuple[str, str]]:
+    """Mark whitespace-separated chunks of ``text`` changed if any character in them was inserted
+    or replaced; put removed canonical words as their own chunk before the chunk where they were."""
+    changed = [False] * len(text)
+    removed_at: dict[int, list[str]] = {}
+    for op in ops:
+        if op.tag in ("insert", "replace"):
+            for i in range(op.b_span[0], op.b_span[1]):
+                changed[i] = True
+        if op.tag in ("delete", "replace") and op.a_text.strip():
+            removed_at.setdefault(op.b_span[0], []).append(op.a_text)
+    chunks = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    runs: list[tuple[str, str]] = []
+
+    def emit(kind: str, piece: str) -> None:
+        if runs and runs[-1][0] == kind:
+            runs[-1] = (kind, runs[-1][1] + " " + piece)
+        else:
+            runs.append((kind, piece))
+
+    pending = sorted(removed_at.items())
+    for s, e in chunks:
+        while pending and pending[0][0] < e:
+            for piece in pending.pop(0)[1]:
+                emit("removed", " ".join(piece.split()))
+        emit("added" if any(changed[s:e]) else "equal", text[s:e])
+    for _, pieces in pending:
+        for piece in pieces:
+            emit("removed", " ".join(piece.split()))
+    return runs
+
+
+def _render_runs(runs: list[tuple[str, str]]) -> str:
+    out = []
+    for kind, piece in runs:
+        esc = escape_inline(piece)
+        out.append(f"**{esc}**" if kind == "added" else f"~~{esc}~~" if kind == "removed" else esc)
+    return " ".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------------------------
+
+
+def _citation(a: Article, p: PlacedHighlight, n: int) -> str:
+    parts = [f"*{escape_inline(a.outlet)}*" if a.outlet else None, escape_inline(a.date) if a.date else None]
+    parts.append(f"“{escape_inline(a.title)}”" if a.title else code_span(a.id))
+    where = []
+    if p.paragraph:
+        where.append(f"¶{p.paragraph}")
+    if p.source_start is not None and p.source_end is not None:
+        where.append(f"characters {p.source_start}–{p.source_end} of {code_span(a.path or a.id)}")
+    else:
+        where.append(f"characters {p.start}–{p.end}")
+    return "— " + ", ".join(x for x in parts if x) + " · " + ", ".join(where) + f" · source {n}"
+
+
+def _tags_text(tags: Iterable[str]) -> str:
+    return ", ".join(escape_inline(t) for t in tags)
+
+
+def _render_highlight(lines: list[str], a: Article, p: PlacedHighlight, n: int) -> None:
+    for i, para in enumerate(escape_block(p.text)):
+        if i:
+            lines.append(">")
+        lines.append(f"> {para}")
+    lines.append(">")
+    lines.append(f"> {_citation(a, p, n)}")
+    lines.append("")
+    h = p.highlight
+    items = []
+    if h.comment:
+        items.append("Comment: " + " ".join(escape_block(h.comment)))
+    if h.tags:
+        items.append("Tags: " + _tags_text(h.tags))
+    if p.resolution.state == "fuzzy":
+        first = h.original_exact or h.exact
+        items.append(
+            f"Re-attached after the text changed (similarity {p.resolution.score:g}%); first highlighted as: “{escape_inline(first)}”"
+        )
+    elif h.original_exact and h.original_exact != p.text:
+        items.append(f"The text changed after it was highlighted; first highlighted as: “{escape_inline(h.original_exact)}”")
+    if items:
+        lines.extend(f"- {item}" for item in items)
+        lines.append("")
+
+
+def _render_entry(lines: list[str], e: ArticleEntry, level: int, *, heading: bool = True) -> None:
+    a = e.article
+    if heading:
+        lines.append(f"{'#' * level} {escape_inline(_article_heading(a))}")
+        lines.append("")
+    meta = [f"*{escape_inline(a.outlet)}*" if a.outlet else None, escape_inline(a.date) if a.date else None]
+    if a.author:
+        meta.append("by " + escape_inline(a.author))
+    meta.append(f"status: {e.state.status}")
+    if e.state.tags:
+        meta.append("tags: " + _tags_text(e.state.tags))
+    meta.append(f"source {e.source_number}")
+    lines.append(" · ".join(m for m in meta if m))
+    lines.append("")
+    if e.state.note:
+        paras = escape_block(e.state.note)
+        lines.append("**Note:** " + paras[0])
+        for para in paras[1:]:
+            lines.append("")
+            lines.append(para)
+        lines.append("")
+    for p in e.highlights:
+        _render_highlight(lines, a, p, e.source_number)
+    if not e.whole:
+        lines.append("*(only the highlights of this article that belong here)*")
+        lines.append("")
+
+
+def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbers: Mapping[str, int], *, heading: bool = True) -> None:
+    if heading:
+        lines.append(f"{'#' * level} {escape_inline(_cluster_heading(c))}")
+        lines.append("")
+    who = f" — {escape_inline(c.speaker)}" if c.speaker else ""
+    lines.append(f"> {escape_inline(c.canonical)}{who}")
+    lines.append("")
+    if c.note:
+        lines.append("**Note:** " + " ".join(escape_block(c.note)))
+        lines.append("")
+    lines.append("| # | Outlet | Date | Title | Rendering |")
+    lines.append("|---|---|---|---|---|")
+    for i, row in enumerate(compare_renderings(c), 1):
+        v = row.variant
+        rendering = _render_runs(row.runs)
+        flags = []
+        if row.same:
+            flags.append("same words")
+        if row.partial:
+            flags.append("partial")
+        if i == 1:
+            flags.insert(0, "earliest")
+        if flags:
+            rendering += " *(" + ", ".join(flags) + ")*"
+        n = source_numbers.get(str(v.get("article") or ""))
+        title = escape_inline(str(v.get("title") or v.get("article") or ""))
+        if n:
+            title += f" (source {n})"
+        cells = [str(i), escape_inline(str(v.get("outlet") or "")), escape_inline(str(v.get("date") or "")), title, rendering]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+
+
+def render_markdown(brief: Brief) -> str:
+    """The brief as Markdown (CommonMark with pipe tables and strikethrough)."""
+    lines: list[str] = [f"# {escape_inline(brief.title)}", ""]
+    n_hl = sum(len(e.highlights) for e in brief.entries)
+    summary = [
+        _plural(len(brief.entries), "article"),
+        _plural(n_hl, "highlight"),
+        _plural(len(brief.clusters), "quote compared", "quotes compared"),
+    ]
+    if brief.orphans:
+        summary.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))
+    lines.append(" · ".join(summary))
+    lines.append("")
+    lines.append("Selection: " + (code_span(brief.selection) if brief.selection else "every article worked on, discarded ones left out"))
+    lines.append("")
+    source_numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
+
+    if not brief.entries and not brief.clusters:
+        lines.append("*Nothing to report: no article matches this selection.*")
+        lines.append("")
+    if brief.group_by == "article":
+        for g in brief.groups:
+            _render_entry(lines, g.entries[0], 2)
+    else:
+        for g in brief.groups:
+            lines.append(f"## {escape_inline(g.heading)}")
+            lines.append("")
+            if g.cluster is not None:
+                _render_cluster(lines, g.cluster, 3, source_numbers, heading=False)
+            for e in g.entries:
+                _render_entry(lines, e, 3)
+            if not g.entries and g.cluster is None:
+                lines.append("*(nothing)*")
+                lines.append("")
+    if brief.clusters and brief.group_by != "quote":
+        lines.append("## Quotes compared")
+        lines.append("")
+        lines.append("Changed words are in **bold**; words of the canonical rendering missing from a rendering are ~~struck through~~.")
+        lines.append("")
+        for c in brief.clusters:
+            _render_cluster(lines, c, 3, source_numbers)
+    if brief.orphans:
+        lines.append("## Highlights whose text is gone")
+        lines.append("")
+        lines.append("The articles changed and these passages could not be found again; they are kept as highlighted.")
+        lines.append("")
+        for aid, p, a in brief.orphans:
+            for i, para in enumerate(escape_block(p.text)):
+                if i:
+                    lines.append(">")
+                lines.append(f"> {para}")
+            lines.append(">")
+            where = f"¶{p.highlight.paragraph}, characters {p.highlight.start}–{p.highlight.end} when highlighted"
+            origin = escape_inline(a.title) if a is not None and a.title else code_span(aid)
+            if a is None:
+                origin += " (no longer in the corpus)"
+            lines.append(f"> — {origin} · {where}")
+            lines.append("")
+            if p.highlight.comment:
+                lines.append("- Comment: " + " ".join(escape_block(p.highlight.comment)))
+                lines.append("")
+    if brief.sources:
+        lines.append("## Sources")
+        lines.append("")
+        for i, a in enumerate(brief.sources, 1):
+            lines.append(f"{i}. {_source_line(a)}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _source_line(a: Article) -> str:
+    parts = [escape_inline(a.outlet) if a.outlet else None, f"“{escape_inline(a.title)}”" if a.title else None]
+    if a.author:
+        parts.append("by " + escape_inline(a.author))
+    if a.date:
+        parts.append(escape_inline(a.date))
+    line = ", ".join(p for p in parts if p)
+    tail = []
+    if a.url:
+        tail.append(link_text(a.url))
+    tail.append("file " + code_span(a.path or a.id))
+    if a.id != a.path:
+        tail.append("record " + code_span(a.id))
+    return (line + ". " if line else "") + " · ".join(tail)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------------------------
+
+
+def _article_meta(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "path": a.path,
+        "title": a.title,
+        "outlet": a.outlet,
+        "date": a.date,
+        "author": a.author,
+        "url": a.url,
+    }
+
+
+def _placed_json(p: PlacedHighlight) -> dict[str, Any]:
+    h = p.highlight
+    return {
+        "id": h.id,
+        "text": p.text,
+        "start": p.start,
+        "end": p.end,
+        "source_start": p.source_start,
+        "source_end": p.source_end,
+        "paragraph": p.paragraph,
+        "anchor": {"state": p.resolution.state, "score": p.resolution.score},
+        "selectors": [
+            {"type": "TextQuoteSelector", "exact": h.exact, "prefix": h.prefix, "suffix": h.suffix},
+            {"type": "TextPositionSelector", "start": p.start, "end": p.end},
+        ],
+        "original_text": h.original_exact,
+        "comment": h.comment,
+        "tags": h.tags,
+        "created": h.created,
+    }
+
+
+def brief_to_json(brief: Brief) -> dict[str, Any]:
+    """The brief as a JSON-ready dict (same content as the Markdown, plus offsets and selectors)."""
+    numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
+    return {
+        "schema": EXPORT_SCHEMA,
+        "title": brief.title,
+        "corpus": brief.corpus,
+        "selection": brief.selection,
+        "group_by": brief.group_by,
+        "articles": [
+            {
+                **_article_meta(e.article),
+                "source": e.source_number,
+                "status": e.state.status,
+                "tags": e.state.tags,
+                "note": e.state.note,
+                "highlights": [_placed_json(p) for p in e.highlights],
+            }
+            for e in brief.entries
+        ],
+        "groups": [
+            {
+                "key": g.key,
+                "heading": g.heading,
+                "cluster": g.cluster.cluster_key if g.cluster else None,
+                "items": [
+                    {"article": e.article.id, "whole": e.whole, "highlights": [p.highlight.id for p in e.highlights]}
+                    for e in g.entries
+                ],
+            }
+            for g in brief.groups
+        ],
+        "quote_clusters": [
+            {
+                "id": c.cluster_key,
+                "speaker": c.speaker,
+                "canonical": c.canonical,
+                "note": c.note,
+                "chosen": c.created,
+                "variants": [
+                    {
+                        **{k: r.variant.get(k) for k in ("article", "outlet", "date", "title", "text", "start", "end", "speaker")},
+                        "source": numbers.get(str(r.variant.get("article") or "")),
+                        "partial": r.partial,
+                        "same_words": r.same,
+                        "changes": [{"kind": k, "text": t} for k, t in r.runs if k != "equal"],
+                    }
+                    for r in compare_renderings(c)
+                ],
+            }
+            for c in brief.clusters
+        ],
+        "orphans": [
+            {
+                "article": aid,
+                "in_corpus": a is not None,
+                "id": p.highlight.id,
+                "text": p.highlight.exact,
+                "prefix": p.highlight.prefix,
+                "suffix": p.highlight.suffix,
+                "start": p.highlight.start,
+                "end": p.highlight.end,
+                "paragraph": p.highlight.paragraph,
+                "comment": p.highlight.comment,
+                "tags": p.highlight.tags,
+                "created": p.highlight.created,
+            }
+            for aid, p, a in brief.orphans
+        ],
+        "sources": [{"n": i, **_article_meta(a)} for i, a in enumerate(brief.sources, 1)],
+    }
+
+
+def render_json(brief: Brief) -> str:
+    """The brief as pretty-printed, deterministic JSON text."""
+    return json.dumps(brief_to_json(brief), ensure_ascii=False, indent=2) + "\n"
+
+
+def render(brief: Brief, fmt: str = "md") -> str:
+    """The brief in ``fmt`` (``md`` or ``json``)."""
+    if fmt == "md":
+        return render_markdown(brief)
+    if fmt == "json":
+        return render_json(brief)
+    raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
