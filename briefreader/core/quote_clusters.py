@@ -1,0 +1,645 @@
+"""Grouping the renderings of one utterance across articles, with a cache per article content.
+
+Pipeline of :func:`analyse_quotes`:
+
+1. **Extraction** (:func:`briefreader.core.quotes.extract_quotes`) per article, cached by the hash
+   of the cleaned body, so reopening a corpus does not extract again.
+2. **Units.** Each non-scare quotation is cut into sentences; a sentence (or a partial quote) is
+   the unit that gets clustered, so a partial quote joins the cluster of the sentence it comes
+   from and two adjacent sentences of one speaker stay apart.
+3. **Candidates** come from a passage-level index, never from all pairs: identical normalised
+   texts collapse into one phrase, then every phrase is indexed by hashed word 3-grams and by
+   skip-bigrams of content words (which survive translations that share only half the words).
+   Shingles shared by too many phrases are dropped from the index (stop-shingles).
+4. **Scoring** with rapidfuzz on normalised word keys (contractions spelled out, British spelling
+   mapped): similar-length pairs use the word-level Indel similarity (or the content-word overlap
+   when clauses are reordered); a short phrase inside a long one uses containment and, as in
+   MemeTracker, joins only its single best longer phrase. Known, different speakers raise the bar.
+5. **Clusters** are the connected components; each gets a canonical rendering (the medoid among
+   the longest renderings) and its variants ordered by date, then article order.
+
+The whole analysis is also cached (keyed by every article's body hash and metadata), so an
+unchanged corpus reopens instantly. A corrupt cache is ignored and rebuilt, with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from rapidfuzz.distance import Indel
+
+from briefreader.core.diffing import align, word_keys
+from briefreader.core.model import Article
+from briefreader.core.quotes import Quote, extract_quotes
+
+EXTRACTOR_VERSION = "quotes-3"
+CACHE_FILE = "quotes-cache.json"
+ANALYSIS_FILE = "quotes-analysis.json"
+#: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
+MAX_POSTINGS = 150
+
+Progress = Callable[[int, int], None]
+
+
+class QuotesCancelled(Exception):
+    """Raised when the ``cancelled`` callback of :func:`analyse_quotes` says stop."""
+
+
+@dataclass(slots=True)
+class Variant:
+    """One rendering of a cluster's utterance: the sentence (or partial quote) in one article.
+
+    ``text``/``start``/``end``: the part of the quotation that belongs to this cluster (offsets into
+    the cleaned body; text between the marks, without them). ``quote_*``: the whole quotation it is
+    part of. ``similarity`` to the canonical rendering and ``partial`` (quotes only part of it).
+    """
+
+    article: str
+    outlet: str | None
+    date: str | None
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    speaker_confidence: float = 0.0
+    quote_index: int = 0
+    quote_start: int = 0
+    quote_end: int = 0
+    quote_text: str = ""
+    utterance_id: str = ""
+    order: int = 0
+    source_start: int = 0
+    source_end: int = 0
+    similarity: float = 1.0
+    partial: bool = False
+    canonical_span: tuple[int, int] = (0, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["canonical_span"] = list(self.canonical_span)
+        return d
+
+
+@dataclass(slots=True)
+class QuoteCluster:
+    """Renderings of one utterance across articles; ``variants`` ordered by date then article order."""
+
+    id: str
+    speaker: str | None
+    canonical: str
+    variants: list[Variant]
+
+    @property
+    def articles(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for v in self.variants:
+            seen.setdefault(v.article, None)
+        return list(seen)
+
+    @property
+    def outlets(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for v in self.variants:
+            seen.setdefault(v.outlet or v.article, None)
+        return list(seen)
+
+    @property
+    def first(self) -> Variant:
+        """The earliest rendering (who published first)."""
+        return self.variants[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "speaker": self.speaker,
+            "canonical": self.canonical,
+            "articles": len(self.articles),
+            "variants": [v.to_dict() for v in self.variants],
+        }
+
+
+@dataclass
+class QuoteAnalysis:
+    """Result of :func:`analyse_quotes`, with the look-ups a reader needs."""
+
+    quotes_total: int
+    clusters: list[QuoteCluster]
+    scare_quotes: list[Quote]
+    quotes_by_article: dict[str, list[Quote]]
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    _by_id: dict[str, QuoteCluster] = field(default_factory=dict, repr=False)
+    _units: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {c.id: c for c in self.clusters}
+        units: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        for c in self.clusters:
+            for v in c.variants:
+                units[v.article].append((v.start, v.end, c.id))
+        self._units = {k: sorted(v) for k, v in units.items()}
+
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        """Every quotation of one article (scare quotes included), in text order."""
+        return self.quotes_by_article.get(article_id, [])
+
+    def cluster(self, cluster_id: str) -> QuoteCluster | None:
+        return self._by_id.get(cluster_id)
+
+    def cluster_at(self, article_id: str, offset: int) -> QuoteCluster | None:
+        """The cluster of the quoted sentence covering ``offset`` (cleaned body) in an article."""
+        for start, end, cid in self._units.get(article_id, []):
+            if start <= offset < end or (start == end == offset):
+                return self._by_id[cid]
+        return None
+
+    def clusters_of_quote(self, quote: Quote) -> list[QuoteCluster]:
+        """Clusters of the sentences of one quotation (one per sentence, in order, no repeats)."""
+        out: list[QuoteCluster] = []
+        for start, end, cid in self._units.get(quote.article_id, []):
+            if start < quote.end and end > quote.start and self._by_id[cid] not in out:
+                out.append(self._by_id[cid])
+        return out
+
+    def clusters_of_article(self, article_id: str) -> list[QuoteCluster]:
+        seen: dict[str, None] = {}
+        for _, _, cid in self._units.get(article_id, []):
+            seen.setdefault(cid, None)
+        return [self._by_id[c] for c in seen]
+
+    def filtered(self, *, min_articles: int = 1, speaker: str | None = None) -> list[QuoteCluster]:
+        """Clusters quoted in at least ``min_articles`` articles, optionally by a speaker (case-insensitive
+        substring of the cluster's or any variant's speaker)."""
+        out = []
+        needle = speaker.casefold() if speaker else None
+        for c in self.clusters:
+            if len(c.articles) < min_articles:
+                continue
+            if needle is not None:
+                names = {c.speaker or ""} | {v.speaker or "" for v in c.variants}
+                if not any(needle in n.casefold() for n in names):
+                    continue
+            out.append(c)
+        return out
+
+    def to_json(self, *, min_articles: int = 1, speaker: str | None = None) -> dict[str, Any]:
+        """The `quotes --json` contract."""
+        return {
+            "quotes_total": self.quotes_total,
+            "clusters": [c.to_dict() for c in self.filtered(min_articles=min_articles, speaker=speaker)],
+            "scare_quotes": [
+                {"article": q.article_id, "text": q.text, "start": q.start, "end": q.end,
+                 "source_start": q.source_start, "source_end": q.source_end}
+                for q in self.scare_quotes
+            ],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentence units
+
+_ABBREVIATIONS = frozenset("mr mrs ms dr st gen col lt sgt prof sen rep gov jr sr inc ltd co no vs etc u.s u.k e.g i.e".split())
+_SENTENCE_END_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*\s+(?=[\"'\u201c\u2018\u00ab(\[]?[^\W\d_])")
+_STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being it its
+    this that these those he she they we i you his her their our my your him them us me not no so do
+    does did have has had will would can could should may might must shall there here what which who
+    whom when where why how all any some than then also just very more most into about over after
+    before up down out off again once only own same such too even""".split()
+)
+
+
+@dataclass(slots=True)
+class _Unit:
+    quote: Quote
+    start: int
+    end: int
+    keys: tuple[str, ...]
+    article_pos: int  # index of the article in the input order
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        before = text[pos : m.start() + 1].split()
+        last = before[-1].rstrip(".").lower() if before else ""
+        if m.group().startswith(".") and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+            continue
+        spans.append((pos, m.end()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    # trim, and merge fragments of one or two words into their neighbour
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        if out and len(word_keys(text[s:e])) <= 2:
+            out[-1] = (out[-1][0], e)
+        elif out and len(word_keys(text[out[-1][0] : out[-1][1]])) <= 2:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
+    units = []
+    for q in quotes:
+        if q.scare:
+            continue
+        for s, e in _sentence_spans(q.text):
+            keys = tuple(word_keys(q.text[s:e]))
+            if len(keys) >= 3:
+                units.append(_Unit(q, q.start + s, q.start + e, keys, article_pos))
+    return units
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate index and scoring
+
+
+def _shingles(keys: tuple[int, ...], content: list[int]) -> set[int]:
+    out: set[int] = set()
+    for i in range(len(keys) - 2):
+        out.add(hash((keys[i], keys[i + 1], keys[i + 2])))
+    if len(keys) < 3:
+        out.add(hash(keys))
+    for i in range(len(content) - 1):
+        out.add(hash(("s", content[i], content[i + 1])))
+        if i + 2 < len(content):
+            out.add(hash(("s", content[i], content[i + 2])))
+    return out
+
+
+@dataclass(slots=True)
+class _Phrase:
+    keys: tuple[int, ...]
+    content: frozenset[int]
+    units: list[int]  # indices into the unit list
+    speakers: Counter
+
+
+def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
+    """'same' / 'different' / 'unknown' from confidently attributed speakers of the two phrases."""
+    sa = {s for s, n in a.speakers.items() if s}
+    sb = {s for s, n in b.speakers.items() if s}
+    if not sa or not sb:
+        return "unknown"
+    return "same" if sa & sb else "different"
+
+
+def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
+    """('similar', score) for renderings of comparable length, ('contained', score) for a short
+    phrase inside a long one (a is the shorter), or None when they are not one utterance."""
+    la, lb = len(a.keys), len(b.keys)
+    short, long_ = min(la, lb), max(la, lb)
+    dist = Indel.distance(a.keys, b.keys)
+    lcs = (la + lb - dist) / 2
+    relation = _speaker_relation(a, b)
+    if short <= 0.6 * long_:
+        containment = lcs / short
+        need = 0.8 if relation != "different" else 0.95
+        if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3 and relation != "different"):
+            return "contained", containment
+        return None
+    ratio = 2 * lcs / (la + lb)
+    ca, cb = a.content, b.content
+    dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
+    score = max(ratio, dice * 0.95)
+    need = {"same": 0.5, "unknown": 0.6, "different": 0.85}[relation]
+    if short < 6:
+        need = max(need, 0.7)
+    if score >= need:
+        return "similar", score
+    return None
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, int]]:
+    """Connected components of units (lists of unit indices) and counters for the benchmark."""
+    vocab: dict[str, int] = {}
+    phrases: list[_Phrase] = []
+    phrase_of_keys: dict[tuple[str, ...], int] = {}
+    for ui, u in enumerate(units):
+        pi = phrase_of_keys.get(u.keys)
+        if pi is None:
+            ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
+            content = frozenset(vocab[k] for k in u.keys if k not in _STOPWORDS)
+            pi = len(phrases)
+            phrase_of_keys[u.keys] = pi
+            phrases.append(_Phrase(ids, content, [], Counter()))
+        phrases[pi].units.append(ui)
+        if u.quote.speaker and u.quote.speaker_confidence >= 0.6:
+            phrases[pi].speakers[u.quote.speaker] += 1
+
+    postings: dict[int, list[int]] = defaultdict(list)
+    uf = _UnionFind(len(phrases))
+    best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
+    candidates = scored = 0
+    same_quote = [{units[u].quote.utterance_id for u in p.units} for p in phrases]
+    for pi, p in enumerate(phrases):
+        if cancelled is not None and pi % 512 == 0 and cancelled():
+            raise QuotesCancelled()
+        content_seq = [k for k, key in zip(p.keys, (units[p.units[0]].keys)) if key not in _STOPWORDS]
+        sh = _shingles(p.keys, content_seq)
+        counts: Counter = Counter()
+        for h in sh:
+            plist = postings[h]
+            for q in plist:
+                counts[q] += 1
+            if len(plist) < MAX_POSTINGS:
+                plist.append(pi)
+        for q, shared in counts.items():
+            other = phrases[q]
+            small = min(len(p.keys), len(other.keys))
+            if shared < 2 and small > 12:
+                continue
+            candidates += 1
+            if same_quote[pi] == same_quote[q] and len(same_quote[pi]) == 1:
+                continue  # two sentences of one quotation are never one utterance
+            result = _score_pair(p, other)
+            scored += 1
+            if result is None:
+                continue
+            kind, score = result
+            if kind == "similar":
+                uf.union(pi, q)
+            else:
+                short_i, long_i = (pi, q) if len(p.keys) < len(other.keys) else (q, pi)
+                key = (score, len(phrases[long_i].keys), -long_i)
+                old = best_parent.get(short_i)
+                if old is None or key > old:
+                    best_parent[short_i] = key
+    for short_i, (_, _, neg_long) in best_parent.items():
+        uf.union(short_i, -neg_long)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pi, p in enumerate(phrases):
+        groups[uf.find(pi)].extend(p.units)
+    stats = {"units": len(units), "phrases": len(phrases), "candidates": candidates, "scored": scored}
+    return [sorted(g) for g in groups.values()], stats
+
+
+# ---------------------------------------------------------------------------------------------
+# Building clusters
+
+
+def _date_key(date: str | None) -> tuple[int, str]:
+    if not date:
+        return (1, "")
+    return (0, date)
+
+
+def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCluster:
+    # canonical: the medoid among the longest renderings
+    max_len = max(len(u.keys) for u in members)
+    pool = [u for u in members if len(u.keys) >= 0.8 * max_len]
+    if len(pool) > 1:
+        sample = pool[:40]
+
+        def centrality(u: _Unit) -> float:
+            return sum(Indel.normalized_similarity(u.keys, o.keys) for o in sample)
+
+        canonical_unit = max(pool[:40], key=lambda u: (centrality(u), len(u.keys)))
+    else:
+        canonical_unit = pool[0]
+    canonical_text = canonical_unit.quote.text[canonical_unit.start - canonical_unit.quote.start : canonical_unit.end - canonical_unit.quote.start]
+
+    variants: list[Variant] = []
+    speakers: Counter = Counter()
+    for u in members:
+        q = u.quote
+        art = articles[u.article_pos]
+        text = q.text[u.start - q.start : u.end - q.start]
+        if u is canonical_unit:
+            sim, partial, cspan = 1.0, False, (0, len(canonical_text))
+        elif len(u.keys) <= 0.6 * len(canonical_unit.keys):
+            al = align(text, canonical_text)
+            sim, partial, cspan = al.score, True, al.long_span
+        else:
+            sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
+            partial, cspan = False, (0, len(canonical_text))
+        src_start, src_end = u.start, u.end
+        if art.offsets.segments:
+            src_start, src_end = art.offsets.to_source(u.start), art.offsets.to_source(u.end)
+        variants.append(Variant(
+            article=art.id, outlet=art.outlet, date=art.date, text=text, start=u.start, end=u.end,
+            speaker=q.speaker, speaker_confidence=q.speaker_confidence, quote_index=q.index,
+            quote_start=q.start, quote_end=q.end, quote_text=q.text, utterance_id=q.utterance_id,
+            order=art.order, source_start=src_start, source_end=src_end, similarity=round(sim, 4),
+            partial=partial, canonical_span=tuple(cspan),
+        ))
+        if q.speaker:
+            speakers[q.speaker] += q.speaker_confidence
+    variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
+    speaker = speakers.most_common(1)[0][0] if speakers else None
+    ident = hashlib.sha1("|".join(f"{v.article}:{v.start}:{v.end}" for v in sorted(variants, key=lambda v: (v.article, v.start))).encode()).hexdigest()[:10]
+    return QuoteCluster(id=f"q{ident}", speaker=speaker, canonical=canonical_text, variants=variants)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cache
+
+
+def body_hash(body: str) -> str:
+    """Cache key of an article's extraction: sha1 of the cleaned body (changes when cleaning does)."""
+    return hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _load_json(path: Path, warnings: list[str]) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        warnings.append(f"quote cache unreadable, rebuilt: {exc}")
+        return None
+    try:
+        if raw[:2] == b"\x78\x9c":
+            raw = zlib.decompress(raw)
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("version") != EXTRACTOR_VERSION:
+            return None
+        return data
+    except (ValueError, zlib.error) as exc:
+        warnings.append(f"quote cache {path.name} is corrupt, rebuilt ({exc.__class__.__name__})")
+        return None
+
+
+def _save_json(path: Path, data: dict[str, Any], warnings: list[str]) -> None:
+    from briefreader.core.paths import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(path, zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 3))
+    except OSError as exc:
+        warnings.append(f"quote cache not saved: {exc}")
+
+
+_QUOTE_FIELDS = [f for f in Quote.__dataclass_fields__ if f != "article_id"]
+
+
+def _quotes_to_rows(quotes: list[Quote]) -> list[list[Any]]:
+    return [[getattr(q, f) for f in _QUOTE_FIELDS] for q in quotes]
+
+
+def _rows_to_quotes(article_id: str, rows: list[list[Any]]) -> list[Quote]:
+    out = []
+    for row in rows:
+        out.append(Quote(article_id=article_id, **dict(zip(_QUOTE_FIELDS, row))))
+    return out
+
+
+def _analysis_digest(articles: Sequence[Article], hashes: list[str]) -> str:
+    h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+    for a, bh in zip(articles, hashes):
+        h.update(f"{a.id}\0{bh}\0{a.outlet}\0{a.date}\0{a.order}\n".encode())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry point
+
+
+def analyse_quotes(
+    articles: Sequence[Article],
+    *,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> QuoteAnalysis:
+    """Extract every quotation of ``articles`` and group the renderings of each utterance.
+
+    ``cache_dir`` (e.g. the corpus state folder) keeps per-article extraction results by body
+    hash and the last full analysis; ``progress(done, total)`` is called during extraction;
+    ``cancelled()`` is polled and True raises :class:`QuotesCancelled`.
+    """
+    t0 = time.perf_counter()
+    warnings: list[str] = []
+    hashes = [body_hash(a.body) for a in articles]
+    digest = _analysis_digest(articles, hashes)
+    extraction_cache: dict[str, Any] = {}
+    if cache_dir is not None:
+        cache_dir = Path(cache_dir)
+        saved = _load_json(cache_dir / ANALYSIS_FILE, warnings)
+        if saved and saved.get("digest") == digest:
+            try:
+                return _analysis_from_dict(saved, articles, warnings)
+            except (KeyError, TypeError, ValueError, IndexError) as exc:
+                warnings.append(f"quote analysis cache unusable, rebuilt ({exc.__class__.__name__})")
+        data = _load_json(cache_dir / CACHE_FILE, warnings)
+        if data:
+            extraction_cache = data.get("articles", {})
+
+    quotes_by_article: dict[str, list[Quote]] = {}
+    new_cache: dict[str, Any] = {}
+    reused = 0
+    total = len(articles)
+    all_units: list[_Unit] = []
+    for i, (art, bh) in enumerate(zip(articles, hashes)):
+        if cancelled is not None and i % 64 == 0 and cancelled():
+            raise QuotesCancelled()
+        rows = extraction_cache.get(bh)
+        quotes: list[Quote] | None = None
+        if rows is not None:
+            try:
+                quotes = _rows_to_quotes(art.id, rows)
+                reused += 1
+            except TypeError:
+                quotes = None
+        if quotes is None:
+            try:
+                quotes = extract_quotes(art.id, art.body, art.offsets if art.offsets.segments else None)
+            except Exception as exc:  # noqa: BLE001 - one odd article must never stop the analysis
+                warnings.append(f"{art.id}: quotes skipped ({exc.__class__.__name__}: {exc})")
+                quotes = []
+            rows = _quotes_to_rows(quotes)
+        new_cache[bh] = rows
+        quotes_by_article[art.id] = quotes
+        all_units.extend(_units_of(quotes, i))
+        if progress is not None and (i % 200 == 0 or i + 1 == total):
+            progress(i + 1, total)
+    t1 = time.perf_counter()
+
+    groups, stats = cluster_units(all_units, cancelled)
+    t2 = time.perf_counter()
+    clusters = [_build_cluster([all_units[i] for i in g], articles) for g in groups]
+    clusters.sort(key=lambda c: (-len(c.articles), -len(c.variants), _date_key(c.first.date), c.first.order, c.first.start))
+    scare = [q for qs in quotes_by_article.values() for q in qs if q.scare]
+    t3 = time.perf_counter()
+    stats.update(
+        articles=total, extracted=total - reused, reused=reused,
+        extract_s=round(t1 - t0, 3), cluster_s=round(t2 - t1, 3), build_s=round(t3 - t2, 3),
+    )
+    analysis = QuoteAnalysis(
+        quotes_total=sum(1 for qs in quotes_by_article.values() for q in qs),
+        clusters=clusters, scare_quotes=scare, quotes_by_article=quotes_by_article,
+        warnings=warnings, stats=stats,
+    )
+    if cache_dir is not None:
+        _save_json(cache_dir / CACHE_FILE, {"version": EXTRACTOR_VERSION, "articles": new_cache}, warnings)
+        _save_json(cache_dir / ANALYSIS_FILE, _analysis_to_dict(analysis, digest), warnings)
+    return analysis
+
+
+def _analysis_to_dict(analysis: QuoteAnalysis, digest: str) -> dict[str, Any]:
+    return {
+        "version": EXTRACTOR_VERSION,
+        "digest": digest,
+        "quotes_total": analysis.quotes_total,
+        "stats": analysis.stats,
+        "quotes": {aid: _quotes_to_rows(qs) for aid, qs in analysis.quotes_by_article.items()},
+        "clusters": [c.to_dict() for c in analysis.clusters],
+    }
+
+
+def _analysis_from_dict(data: dict[str, Any], articles: Sequence[Article], warnings: list[str]) -> QuoteAnalysis:
+    quotes_by_article = {aid: _rows_to_quotes(aid, rows) for aid, rows in data["quotes"].items()}
+    clusters = []
+    for c in data["clusters"]:
+        variants = []
+        for v in c["variants"]:
+            v = dict(v)
+            v["canonical_span"] = tuple(v.get("canonical_span", (0, 0)))
+            variants.append(Variant(**v))
+        clusters.append(QuoteCluster(id=c["id"], speaker=c["speaker"], canonical=c["canonical"], variants=variants))
+    scare = [q for qs in quotes_by_article.values() for q in qs if q.scare]
+    stats = dict(data.get("stats", {}))
+    stats["from_cache"] = True
+    return QuoteAnalysis(quotes_total=data["quotes_total"], clusters=clusters, scare_quotes=scare,
+                         quotes_by_article=quotes_by_article, warnings=warnings, stats=stats)
+
+
+def iter_pairs(cluster: QuoteCluster) -> Iterable[tuple[Variant, Variant]]:
+    """Each variant paired with the canonical rendering's variant (for side-by-side diffs)."""
+    base = max(cluster.variants, key=lambda v: (v.similarity, -v.order))
+    for v in cluster.variants:
+        if v is not base:
+            yield base, v
