@@ -1,9 +1,135 @@
-"""Placeholder: this command group is being built (see the issue tracker)."""
+"""`briefreader quotes DIR`: every quotation of a corpus, grouped by utterance, renderings diffed."""
 
 from __future__ import annotations
 
 import argparse
 
+from briefreader.cli.common import CliError, print_json, print_warnings
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
-    """Register this group's subcommands (none yet)."""
+    """Register the ``quotes`` subcommand."""
+    p = sub.add_parser(
+        "quotes",
+        help="group how each outlet rendered the same quotation, with word diffs",
+        description=(
+            "Find every direct quotation in a corpus folder, group the renderings of each utterance "
+            "across articles (word changes, partial quotes, translations) and show them side by side "
+            "with the changed words coloured."
+        ),
+    )
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the side-by-side view")
+    p.add_argument("--min-articles", type=int, default=1, metavar="N",
+                   help="only clusters quoted in at least N articles (default 1: single quotes too)")
+    p.add_argument("--speaker", metavar="NAME", help="only clusters whose speaker contains NAME (case-insensitive)")
+    p.add_argument("--ignore-case", action="store_true", help="diff view: ignore case")
+    p.add_argument("--ignore-punct", action="store_true", help="diff view: ignore punctuation and quote marks")
+    p.add_argument("--no-cache", action="store_true", help="extract and cluster again, ignoring cached results")
+    p.set_defaults(func=cmd_quotes)
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from briefreader.cli.corpus_cmds import load_for_cli
+    from briefreader.core.paths import state_dir
+    from briefreader.core.quote_clusters import analyse_quotes
+
+    if args.min_articles < 1:
+        raise CliError("--min-articles must be at least 1")
+    corpus = load_for_cli(args.dir)
+    print_warnings(corpus.warnings)
+    cache_dir = None
+    if not args.no_cache:
+        try:
+            folder, _ = state_dir(corpus.root, kind="cache")
+            cache_dir = folder / "quotes"
+        except OSError:
+            cache_dir = None
+    analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
+    print_warnings(analysis.warnings)
+    if args.json:
+        print_json(analysis.to_json(min_articles=args.min_articles, speaker=args.speaker))
+        return 0
+    _print_view(analysis, args)
+    return 0
+
+
+def _print_view(analysis, args: argparse.Namespace) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    clusters = analysis.filtered(min_articles=args.min_articles, speaker=args.speaker)
+    shared = sum(1 for c in analysis.clusters if len(c.articles) > 1)
+    console.print(
+        f"[bold]{analysis.quotes_total}[/] quotations, [bold]{len(analysis.clusters)}[/] utterances "
+        f"([bold]{shared}[/] quoted by more than one article), [bold]{len(analysis.scare_quotes)}[/] scare quotes; "
+        f"showing {len(clusters)}."
+    )
+    if not clusters:
+        console.print("[dim]No cluster matches the filters.[/]")
+    for cluster in clusters:
+        if len(cluster.variants) == 1:
+            v = cluster.variants[0]
+            console.print(Text.assemble(
+                (cluster.speaker or "unknown speaker", "bold cyan"), "  ",
+                (f"{v.date or '?'}  {v.outlet or v.article}", "dim"), "\n  “", v.text, "”",
+            ))
+            continue
+        title = Text.assemble(
+            (cluster.speaker or "unknown speaker", "bold cyan"), "  ",
+            (f"{len(cluster.articles)} article(s), {len(cluster.variants)} rendering(s)", "dim"), "  ",
+            (cluster.id, "dim"),
+        )
+        table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+        table.add_column("date", no_wrap=True, style="dim")
+        table.add_column("outlet / article", overflow="fold", max_width=28)
+        table.add_column("canonical", ratio=1)
+        table.add_column("this rendering", ratio=1)
+        for v in cluster.variants:
+            left, right = _diff_texts(cluster.canonical, v, args)
+            who = v.outlet or v.article
+            if v.outlet:
+                who = f"{v.outlet}\n[dim]{v.article}[/]"
+            table.add_row(v.date or "?", who, left, right)
+        console.print(table)
+    if analysis.scare_quotes and args.min_articles <= 1 and not args.speaker:
+        words = ", ".join(f"“{q.text}”" for q in analysis.scare_quotes[:40])
+        more = f" … and {len(analysis.scare_quotes) - 40} more" if len(analysis.scare_quotes) > 40 else ""
+        console.print(Text.assemble(("Scare quotes: ", "bold"), (words + more, "dim")))
+
+
+def _diff_texts(canonical: str, variant, args: argparse.Namespace):
+    """(canonical, rendering) as rich Texts with removed words red and added / changed words green."""
+    from rich.text import Text
+
+    from briefreader.core.diffing import diff_words
+
+    c0, c1 = variant.canonical_span if variant.partial else (0, len(canonical))
+    region = canonical[c0:c1]
+    left, right = Text(), Text()
+    if variant.partial and c0 > 0:
+        left.append("… ", style="dim")
+    ops = diff_words(region, variant.text, ignore_case=args.ignore_case, ignore_punct=args.ignore_punct,
+                     ignore_quotes=True)
+    a_pos = b_pos = 0
+    for op in ops:
+        left.append(region[a_pos : op.a_span[0]])
+        right.append(variant.text[b_pos : op.b_span[0]])
+        if op.tag == "equal":
+            left.append(op.a_text)
+            right.append(op.b_text)
+        else:
+            if op.a_text:
+                left.append(op.a_text, style="bold red strike")
+            if op.b_text:
+                right.append(op.b_text, style="bold green")
+        a_pos, b_pos = op.a_span[1], op.b_span[1]
+    left.append(region[a_pos:])
+    right.append(variant.text[b_pos:])
+    if variant.partial and c1 < len(canonical):
+        left.append(" …", style="dim")
+    if variant.partial:
+        right.append("  (partial)", style="dim italic")
+    return left, right

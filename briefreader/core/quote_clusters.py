@@ -483,14 +483,14 @@ def _load_json(path: Path, warnings: list[str]) -> dict[str, Any] | None:
         warnings.append(f"quote cache unreadable, rebuilt: {exc}")
         return None
     try:
-        if raw[:2] == b"\x78\x9c":
+        if not raw.startswith(b"{"):
             raw = zlib.decompress(raw)
         data = json.loads(raw)
         if not isinstance(data, dict) or data.get("version") != EXTRACTOR_VERSION:
             return None
         return data
     except (ValueError, zlib.error) as exc:
-        warnings.append(f"quote cache {path.name} is corrupt, rebuilt ({exc.__class__.__name__})")
+        warnings.append(f"quote cache {path.name} is corrupt; rebuilding it")
         return None
 
 
