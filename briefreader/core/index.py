@@ -1,0 +1,834 @@
+"""The full-text index of a corpus (Whoosh): kept up to date incrementally, searched fast, never left broken.
+
+Where: ``DIR/.briefreader/index/`` or, when the corpus folder is read-only, a per-corpus folder in
+the per-user cache (``CorpusIndex.message`` says so).
+
+What is indexed per article: id, path, title, outlet, author, dateline (``place:``), date (as a
+period, see :mod:`briefreader.core.search_query`), the cleaned body (stemmed, with positions and
+character offsets, stored for snippets) and a fingerprint of all of it. The loader's record cache
+already re-reads only files whose size or mtime changed; the index then re-indexes only articles
+whose fingerprint changed, and deletes those that are gone.
+
+Safety:
+- one writer at a time: an exclusive ``flock`` on ``index.lock`` next to the index folder (the OS
+  drops it when the holder dies, so a killed process never leaves a stale lock); a second writer
+  waits :data:`WRITE_WAIT_SECONDS`, then gets :class:`IndexBusyError`;
+- readers never wait: Whoosh commits by writing new segment files and then atomically replacing
+  the table of contents, so a reader sees the old or the new index, never half of one;
+- at open the index is checked (description file, schema version, unknown files, every segment
+  readable, file sizes as recorded after the last commit); anything wrong and it is rebuilt from the
+  corpus with a message. Corpus files are only ever read.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from briefreader.core.paths import atomic_write_text, state_dir
+from briefreader.core.search_query import (
+    BODY_FIELD,
+    MatchPlan,
+    QuerySyntaxError,
+    build_schema,
+    date_period,
+    make_parser,
+    match_plan,
+    merge_spans,
+    parse_query,
+    phrase_spans,
+    spans_in_text,
+)
+
+if TYPE_CHECKING:
+    from briefreader.core.corpus import Corpus
+    from briefreader.core.model import Article
+
+__all__ = [
+    "CorpusIndex", "SearchSession", "IndexBusyError", "IndexCancelled", "IndexDamagedError", "QuerySyntaxError",
+    "Snippet", "Hit", "SearchResults", "UpdateReport", "SCHEMA_VERSION",
+]
+
+# Bump when the schema or what goes into a field changes: older indexes are rebuilt, with a message.
+SCHEMA_VERSION = 1
+INDEX_DIR_NAME = "index"
+META_NAME = "briefreader-index.json"
+LOCK_NAME = "index.lock"
+INDEX_NAME = "MAIN"
+# How long a second writer waits for the first before IndexBusyError.
+WRITE_WAIT_SECONDS = 3.0
+# Whoosh's indexing buffer per writer process (measured: 256 MB is ~20% faster than the default 128).
+WRITER_LIMIT_MB = 256
+# A first build of at least this many articles may use several processes (procs > 1).
+PARALLEL_MIN_DOCS = 500
+# Search: hard cap on the page size, snippets per hit and their width in characters.
+MAX_PAGE_SIZE = 200
+SNIPPETS_PER_HIT = 3
+SNIPPET_CHARS = 220
+# A session checks at most this often whether another process committed.
+REFRESH_CHECK_SECONDS = 1.0
+
+_WHOOSH_FILE_RE = re.compile(rf"^(_?{INDEX_NAME}[_.].*|.+\.tmp)$")
+
+
+class IndexBusyError(Exception):
+    """Another process (or thread) is writing this index."""
+
+
+class IndexCancelled(Exception):
+    """An update was cancelled through its ``cancelled`` callback; nothing was committed."""
+
+
+class IndexDamagedError(Exception):
+    """The index broke under an open session (e.g. a file was deleted); reopen to rebuild it."""
+
+
+@dataclass
+class Snippet:
+    """A passage of the cleaned body: ``text == body[start:end]``; ``matches`` are absolute spans in it."""
+
+    text: str
+    start: int
+    end: int
+    matches: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Hit:
+    id: str
+    path: str
+    score: float
+    title: str | None
+    outlet: str | None
+    date: str | None
+    snippets: list[Snippet]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "path": self.path, "score": round(self.score, 4), "title": self.title,
+                "outlet": self.outlet, "date": self.date, "snippets": [s.to_json() for s in self.snippets]}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    hits: list[Hit]
+    page: int
+    pagelen: int
+
+    def to_json(self) -> dict:
+        """The ``search --json`` contract."""
+        return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits]}
+
+
+@dataclass
+class UpdateReport:
+    added: int
+    updated: int
+    deleted: int
+    unchanged: int
+    seconds: float
+    rebuilt_reason: str | None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def article_fingerprint(article: Article) -> str:
+    """sha1 over everything the index holds of ``article`` (so a re-clean with the same file bytes counts)."""
+    h = hashlib.sha1(f"{SCHEMA_VERSION}\0{article.content_hash}".encode())
+    for value in (article.id, article.path, article.title, article.outlet, article.author, article.dateline,
+                  article.date, article.body):
+        h.update(b"\0")
+        if value:
+            h.update(value.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _document(article: Article, fingerprint: str) -> dict:
+    doc = {
+        "id": article.id,
+        "path": article.path,
+        "body": article.body,
+        "fingerprint": fingerprint,
+    }
+    for name in ("title", "outlet", "author", "dateline"):
+        value = getattr(article, name)
+        if value:
+            doc[name] = value
+    if article.date:
+        doc["date_text"] = article.date
+        period = date_period(article.date)
+        if period is not None:
+            doc["date"] = period.start
+            doc["date_end"] = period.end
+    return doc
+
+
+# --------------------------------------------------------------------------- the write lock
+
+_fork_state = threading.local()
+_lock_fds: set[int] = set()
+
+
+def _after_fork_in_child() -> None:
+    """Whoosh's parallel writer forks: children must not keep our lock, and must die with the parent."""
+    for fd in list(_lock_fds):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _lock_fds.clear()
+    try:  # Linux: a killed indexer must not leave orphan sub-writers behind
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class _WriteLock:
+    """An exclusive flock on a file; released by the OS if the holder dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self, wait: float) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        deadline = time.monotonic() + wait
+        delay = 0.02
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    os.close(fd)
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = self._holder(fd)
+                    os.close(fd)
+                    who = f" (pid {holder})" if holder else ""
+                    raise IndexBusyError(f"another briefreader{who} is indexing this corpus right now; "
+                                         "try again when it has finished") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self.fd = fd
+        _lock_fds.add(fd)
+
+    @staticmethod
+    def _holder(fd: int) -> str:
+        try:
+            return os.pread(fd, 32, 0).decode().strip()
+        except OSError:
+            return ""
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        _lock_fds.discard(self.fd)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> _WriteLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+# --------------------------------------------------------------------------- the index
+
+
+class CorpusIndex:
+    """The search index of one corpus folder. Open with :meth:`open`."""
+
+    def __init__(self, root: Path, location: Path, in_corpus: bool) -> None:
+        self.root = Path(root)
+        self.location = location
+        self.in_corpus = in_corpus
+        self.message: str | None = None
+        self._ix = None
+        self._lock_path = location.parent / LOCK_NAME
+        self._reset_reason: str | None = None
+        self._sessions: weakref.WeakSet[SearchSession] = weakref.WeakSet()
+        self._fingerprints: tuple[int, dict[str, str]] | None = None
+        self._closed = False
+
+    # ..................................................................... opening
+
+    @classmethod
+    def open(cls, root: Path | str, *, wait: float = WRITE_WAIT_SECONDS) -> CorpusIndex:
+        """Open (creating, repairing or upgrading as needed) the index of corpus folder ``root``.
+
+        Raises :class:`IndexBusyError` only if the index needs repair while another process writes it.
+        """
+        root = Path(root)
+        folder, in_corpus = state_dir(root, kind="cache")
+        self = cls(root, folder / INDEX_DIR_NAME, in_corpus)
+        messages = []
+        if not in_corpus:
+            messages.append(f"index kept in {self.location} (corpus folder is read-only)")
+        problem = self._check()
+        if problem is not None:
+            with self._write_lock(wait):
+                problem = self._check()  # a writer may have been committing: look again under the lock
+                if problem is not None:
+                    kind, reason = problem
+                    self._create_empty()
+                    if kind != "missing":
+                        messages.append(reason)
+                        self._reset_reason = reason
+        if self._ix is None:
+            self._ix = self._open_whoosh()
+        self.message = "; ".join(messages) or None
+        return self
+
+    def _open_whoosh(self):
+        from whoosh import index as windex
+
+        return windex.open_dir(str(self.location), indexname=INDEX_NAME)
+
+    def _write_lock(self, wait: float = WRITE_WAIT_SECONDS) -> _WriteLock:
+        lock = _WriteLock(self._lock_path)
+        lock.acquire(wait)
+        return lock
+
+    def _check(self) -> tuple[str, str] | None:
+        """None if the index is sound, else (kind, message) with kind missing | schema | damaged."""
+        loc = self.location
+        if loc.is_symlink() or (loc.exists() and not loc.is_dir()):
+            return "damaged", "index was damaged (its folder is not a folder); rebuilt"
+        if not loc.exists():
+            return "missing", "no index yet"
+        try:
+            meta = json.loads((loc / META_NAME).read_text("utf-8"))
+            if not isinstance(meta, dict):
+                raise ValueError("not an object")
+        except (OSError, ValueError) as exc:
+            detail = "description file missing" if isinstance(exc, FileNotFoundError) else "description file unreadable"
+            return "damaged", f"index was damaged ({detail}, e.g. an interrupted first build); rebuilt"
+        if meta.get("schema") != SCHEMA_VERSION:
+            return "schema", (f"index was made by another version of briefreader (schema {meta.get('schema')}, "
+                              f"now {SCHEMA_VERSION}); rebuilt")
+        try:
+            names = os.listdir(loc)
+        except OSError as exc:
+            return "damaged", f"index was damaged (folder unreadable: {exc.strerror}); rebuilt"
+        for name in names:
+            if name in (META_NAME, ) or name.startswith(f".{META_NAME}.") or _WHOOSH_FILE_RE.match(name):
+                continue
+            return "damaged", f"index was damaged (a file briefreader did not write is in it: {name}); rebuilt"
+        try:
+            ix = self._open_whoosh()
+            expected = build_schema()
+            if sorted(ix.schema.names()) != sorted(expected.names()):
+                ix.close()
+                return "schema", "index was made with different fields; rebuilt"
+            generation = ix.latest_generation()
+            if meta.get("generation") == generation:
+                for name, size in (meta.get("files") or {}).items():
+                    try:
+                        actual = os.stat(loc / name).st_size
+                    except FileNotFoundError:
+                        ix.close()
+                        return "damaged", f"index was damaged (segment file {name} is missing); rebuilt"
+                    if actual != size:
+                        ix.close()
+                        return "damaged", f"index was damaged (segment file {name} is truncated or altered); rebuilt"
+            self._touch(ix)
+        except Exception as exc:  # anything Whoosh raises here means we cannot trust the files
+            text = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
+            return "damaged", f"index was damaged ({type(exc).__name__}{': ' + text if text else ''}); rebuilt"
+        self._ix = ix
+        return None
+
+    @staticmethod
+    def _touch(ix) -> None:
+        """Read a little of every segment: its stored fields, columns and postings."""
+        with ix.reader() as reader:
+            readers = [r for r, _ in reader.leaf_readers()] if hasattr(reader, "leaf_readers") else [reader]
+            for sub in readers:
+                last = sub.doc_count_all() - 1
+                if last >= 0:
+                    sub.stored_fields(last)
+                    sub.column_reader("fingerprint")[last]
+                for term in sub.lexicon(BODY_FIELD):
+                    list(sub.postings(BODY_FIELD, term).all_ids())
+                    break
+
+    def _create_empty(self) -> None:
+        """Replace whatever is at the index location with an empty index (caller holds the lock)."""
+        from whoosh import index as windex
+
+        if self._ix is not None:
+            try:
+                self._ix.close()
+            except Exception:
+                pass
+            self._ix = None
+        loc = self.location
+        if loc.is_symlink() or (loc.exists() and not loc.is_dir()):
+            loc.unlink()
+        elif loc.exists():
+            shutil.rmtree(loc)
+        loc.mkdir(parents=True)
+        self._ix = windex.create_in(str(loc), build_schema(), indexname=INDEX_NAME)
+        self._write_meta()
+        self._fingerprints = None
+
+    def _write_meta(self) -> None:
+        import whoosh
+
+        gen = self._ix.latest_generation()
+        files = {}
+        for name in os.listdir(self.location):
+            if name.endswith(".seg") or re.fullmatch(rf"_{INDEX_NAME}_{gen}\.toc", name):
+                try:
+                    files[name] = os.stat(self.location / name).st_size
+                except OSError:
+                    pass
+        meta = {"schema": SCHEMA_VERSION, "generation": gen, "files": files, "whoosh": whoosh.versionstring(),
+                "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        atomic_write_text(self.location / META_NAME, json.dumps(meta, indent=1))
+
+    def _clean_leftovers(self) -> None:
+        """Remove temporary files of writers that were killed (caller holds the lock)."""
+        for name in os.listdir(self.location):
+            path = self.location / name
+            if name.endswith(".tmp") or re.fullmatch(rf"_{INDEX_NAME}_\d+\.toc\..+", name):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    try:
+                        path.unlink()
+                    except OSError:
+                        pass
+
+    # ..................................................................... state
+
+    def doc_count(self) -> int:
+        return self._ix.doc_count()
+
+    def indexed_fingerprints(self) -> dict[str, str]:
+        """id -> fingerprint of every indexed article (from columns: no stored field is read)."""
+        gen = self._ix.latest_generation()
+        if self._fingerprints is not None and self._fingerprints[0] == gen:
+            return self._fingerprints[1]
+        self._ix = self._ix.refresh()
+        out: dict[str, str] = {}
+        with self._ix.reader() as reader:
+            if reader.doc_count():
+                ids = reader.column_reader("id")
+                fps = reader.column_reader("fingerprint")
+                for docnum in reader.all_doc_ids():
+                    out[ids[docnum]] = fps[docnum]
+        self._fingerprints = (gen, out)
+        return out
+
+    def _plan(self, corpus: Corpus) -> tuple[list[tuple[Article, str]], list[tuple[Article, str]], list[str], int]:
+        indexed = self.indexed_fingerprints()
+        added: list[tuple[Article, str]] = []
+        changed: list[tuple[Article, str]] = []
+        seen: set[str] = set()
+        for article in corpus.articles:
+            if article.id in seen:
+                continue
+            seen.add(article.id)
+            fp = article_fingerprint(article)
+            old = indexed.get(article.id)
+            if old is None:
+                added.append((article, fp))
+            elif old != fp:
+                changed.append((article, fp))
+        deleted = [i for i in indexed if i not in seen]
+        unchanged = len(seen) - len(added) - len(changed)
+        return added, changed, deleted, unchanged
+
+    def needs_update(self, corpus: Corpus) -> bool:
+        """True if ``corpus`` holds articles that are new, changed or gone compared with the index."""
+        if self._reset_reason:
+            return True
+        added, changed, deleted, _ = self._plan(corpus)
+        return bool(added or changed or deleted)
+
+    # ..................................................................... writing
+
+    def update(
+        self,
+        corpus: Corpus,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        procs: int = 1,
+        wait: float = WRITE_WAIT_SECONDS,
+    ) -> UpdateReport:
+        """Bring the index in line with ``corpus``: add, re-index and delete only what changed.
+
+        ``rebuild`` starts from an empty index. ``progress(done, total)`` is called as articles are
+        indexed; ``cancelled()`` is polled and a True answer discards the update (:class:`IndexCancelled`).
+        ``procs > 1`` lets a big first build use several processes: it forks, so use it only from a
+        process without threads (the CLI), never inside the TUI. Raises :class:`IndexBusyError` when
+        another writer holds the index longer than ``wait`` seconds.
+        """
+        started = time.perf_counter()
+        with self._write_lock(wait):
+            reason = self._reset_reason
+            if rebuild:
+                self._create_empty()
+                reason = reason or "rebuilt on request"
+            else:
+                self._ix = self._ix.refresh()
+                self._clean_leftovers()
+            self._reset_reason = None
+            added, changed, deleted, unchanged = self._plan(corpus)
+            todo = added + changed
+            if todo or deleted:
+                self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, procs)
+                self._write_meta()
+                self._fingerprints = None
+            elif reason:
+                self._write_meta()
+        self.refresh_sessions()
+        return UpdateReport(len(added), len(changed), len(deleted), unchanged, time.perf_counter() - started, reason)
+
+    def _write(self, todo: list[tuple[Article, str]], delete_ids: list[str],
+               progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+               procs: int) -> None:
+        from whoosh.index import LockError
+
+        parallel = procs > 1 and self._ix.doc_count_all() == 0 and len(todo) >= PARALLEL_MIN_DOCS
+        try:
+            if parallel:
+                writer = self._ix.writer(procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB,
+                                         timeout=WRITE_WAIT_SECONDS)
+            else:
+                writer = self._ix.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITE_WAIT_SECONDS)
+        except LockError:
+            raise IndexBusyError("another program is writing this index right now; try again later") from None
+        total = len(todo)
+        try:
+            for article_id in delete_ids:
+                writer.delete_by_term("id", article_id)
+            step = max(1, min(100, total // 100 or 1))
+            for done, (article, fp) in enumerate(todo, 1):
+                if cancelled is not None and done % 25 == 1 and cancelled():
+                    raise IndexCancelled()
+                writer.add_document(**_document(article, fp))
+                if progress is not None and (done % step == 0 or done == total):
+                    progress(done, total)
+            writer.commit()
+        except BaseException:
+            try:
+                writer.cancel()
+            except Exception:
+                pass
+            raise
+
+    # ..................................................................... searching
+
+    def searcher(self) -> SearchSession:
+        """A long-lived search session (one Whoosh searcher, refreshed after commits)."""
+        session = SearchSession(self)
+        self._sessions.add(session)
+        return session
+
+    def refresh_sessions(self) -> None:
+        for session in list(self._sessions):
+            session.refresh()
+
+    def close(self) -> None:
+        for session in list(self._sessions):
+            session.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._closed = True
+
+    def __enter__(self) -> CorpusIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- searching
+
+
+class SearchSession:
+    """One Whoosh searcher reused for every query; safe to call from a worker thread (calls serialise)."""
+
+    def __init__(self, index: CorpusIndex) -> None:
+        self._index = index
+        self._lock = threading.RLock()
+        self._ix = index._ix
+        self._searcher = self._ix.searcher()
+        self._schema = self._ix.schema
+        self._parser = make_parser(self._schema)
+        self._analyzer = self._schema[BODY_FIELD].analyzer
+        self._checked = time.monotonic()
+        self._parsed: dict[str, object] = {}
+        self._docnums: dict[str, int] | None = None
+        self._closed = False
+
+    # ..................................................................... freshness
+
+    def refresh(self) -> None:
+        """Pick up what was committed since (by this process or another)."""
+        with self._lock:
+            if self._closed:
+                return
+            current = self._index._ix
+            if current is not self._ix:
+                old = self._searcher
+                self._ix = current
+                self._searcher = current.searcher()
+                old.close()
+            else:
+                self._searcher = self._searcher.refresh()
+            self._parsed.clear()
+            self._docnums = None
+            self._checked = time.monotonic()
+
+    def _maybe_refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < REFRESH_CHECK_SECONDS:
+            return
+        self._checked = now
+        try:
+            if not self._searcher.up_to_date():
+                self.refresh()
+        except Exception:
+            pass
+
+    def _query(self, text: str):
+        q = self._parsed.get(text)
+        if q is None:
+            q = parse_query(text, self._parser, self._searcher.reader())
+            if len(self._parsed) > 256:
+                self._parsed.clear()
+            self._parsed[text] = q
+        return q
+
+    def _docnum_map(self) -> dict[str, int]:
+        if self._docnums is None:
+            reader = self._searcher.reader()
+            ids = reader.column_reader("id")
+            self._docnums = {ids[d]: d for d in reader.all_doc_ids()}
+        return self._docnums
+
+    # ..................................................................... queries
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        page: int = 1,
+        sort: str = "score",
+        snippets: bool = True,
+        allowed_ids: set[str] | None = None,
+    ) -> SearchResults:
+        """Run ``query``; return page ``page`` of ``limit`` hits (best first, or newest first with ``sort="date"``).
+
+        ``allowed_ids`` restricts results to those article ids. Raises :class:`QuerySyntaxError` with a
+        readable message for a query that cannot be understood.
+        """
+        from whoosh import sorting
+
+        if sort not in ("score", "date"):
+            raise ValueError(f"sort must be 'score' or 'date', not {sort!r}")
+        limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+        page = max(1, int(page))
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("search session is closed")
+            self._maybe_refresh()
+            try:
+                q = self._query(query)
+                filter_docs = None
+                if allowed_ids is not None:
+                    docmap = self._docnum_map()
+                    filter_docs = {docmap[i] for i in allowed_ids if i in docmap}
+                    if not filter_docs:
+                        return SearchResults(query, 0, [], page, limit)
+                kwargs: dict = {"limit": page * limit}
+                if filter_docs is not None:
+                    kwargs["filter"] = filter_docs
+                if sort == "date":
+                    kwargs["sortedby"] = sorting.MultiFacet([sorting.FieldFacet("date", reverse=True),
+                                                             sorting.ScoreFacet()])
+                results = self._searcher.search(q, **kwargs)
+                total = len(results)
+                top = list(results.top_n[(page - 1) * limit: page * limit])
+                hits = self._hits(results, top, q, snippets)
+            except (QuerySyntaxError, ValueError):
+                raise
+            except Exception as exc:
+                raise IndexDamagedError(f"the index could not be read ({type(exc).__name__}: {exc}); "
+                                        "reopen the corpus to rebuild it") from exc
+        return SearchResults(query, total, hits, page, limit)
+
+    def _hits(self, results, top, q, with_snippets: bool) -> list[Hit]:
+        searcher = self._searcher
+        docnums = [docnum for _, docnum in top]
+        stored = {d: searcher.stored_fields(d) for d in docnums}
+        spans: dict[int, list[tuple[int, int]]] = {}
+        if with_snippets and docnums:
+            spans = self._spans_for(docnums, match_plan(q), {d: stored[d].get("body", "") for d in docnums})
+        hits = []
+        for key, docnum in top:
+            score = -key[-1] if isinstance(key, tuple) else key  # date sort: (date, -score)
+            fields = stored[docnum]
+            body = fields.get("body", "")
+            snips = make_snippets(body, spans.get(docnum, [])) if with_snippets else []
+            hits.append(Hit(id=fields["id"], path=fields.get("path", ""), score=float(score or 0.0),
+                            title=fields.get("title"), outlet=fields.get("outlet"), date=fields.get("date_text"),
+                            snippets=snips))
+        return hits
+
+    def _spans_for(self, docnums: list[int], plan: MatchPlan, bodies: dict[int, str]) -> dict[int, list[tuple[int, int]]]:
+        """Matched character spans per document, from the postings' stored offsets (no re-tokenising),
+        except for wildcard/fuzzy parts, whose few hit bodies are re-tokenised."""
+        reader = self._searcher.reader()
+        order = sorted(docnums)
+        out: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
+        cache: dict[str, dict[int, list[tuple[int, int, int]]]] = {}
+
+        def occurrences(term: str) -> dict[int, list[tuple[int, int, int]]]:
+            if term in cache:
+                return cache[term]
+            found: dict[int, list[tuple[int, int, int]]] = {}
+            if (BODY_FIELD, term) in reader:
+                m = reader.postings(BODY_FIELD, term)
+                for d in order:
+                    if not m.is_active():
+                        break
+                    if m.id() < d:
+                        m.skip_to(d)
+                        if not m.is_active():
+                            break
+                    if m.id() == d:
+                        found[d] = m.value_as("characters")
+            cache[term] = found
+            return found
+
+        for term in plan.terms:
+            for d, occ in occurrences(term).items():
+                out[d].extend((s, e) for _, s, e in occ)
+        for words, slop in plan.phrases:
+            per_word = [occurrences(w) for w in words]
+            for d in docnums:
+                out[d].extend(phrase_spans([pw.get(d, []) for pw in per_word], slop))
+        if plan.patterns:
+            only_patterns = MatchPlan(patterns=plan.patterns)
+            for d in docnums:
+                out[d].extend(spans_in_text(bodies.get(d, ""), only_patterns, self._analyzer))
+        return {d: merge_spans(v) for d, v in out.items()}
+
+    def match_spans(self, article_id: str, body: str, query: str) -> list[tuple[int, int]]:
+        """Every span of ``body`` the query matches (terms, phrases, wildcards), sorted, for highlighting."""
+        with self._lock:
+            q = self._query(query)
+            return spans_in_text(body, match_plan(q), self._analyzer)
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._searcher.close()
+
+
+# --------------------------------------------------------------------------- snippets
+
+
+def make_snippets(body: str, spans: list[tuple[int, int]], *, count: int = SNIPPETS_PER_HIT,
+                  width: int = SNIPPET_CHARS) -> list[Snippet]:
+    """Up to ``count`` passages of about ``width`` characters around the matches, best first.
+
+    Passages start at a sentence or word boundary and end at a word boundary; with no match in the
+    body (the query matched the title or outlet), the opening passage.
+    """
+    if not body:
+        return []
+    n = len(body)
+    if not spans:
+        end = _word_end(body, min(n, width), 0)
+        return [Snippet(body[:end], 0, end, [])]
+    candidates = []
+    for s, e in spans[:200]:
+        start = max(0, s - width // 3)
+        sentence = max(body.rfind(". ", max(0, s - width // 2), s), body.rfind("\n", max(0, s - width // 2), s))
+        if sentence >= 0:
+            start = sentence + 1
+        start = _word_start(body, start, s)
+        end = max(e, _word_end(body, min(n, start + width), e))
+        inside = [sp for sp in spans if sp[0] >= start and sp[1] <= end]
+        distinct = {body[a:b].casefold() for a, b in inside}
+        candidates.append(((len(distinct), len(inside), -start), start, end, inside))
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    chosen: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for _, start, end, inside in candidates:
+        if any(start < ce and cs < end for cs, ce, _ in chosen):
+            continue
+        chosen.append((start, end, inside))
+        if len(chosen) >= count:
+            break
+    return [Snippet(body[s:e], s, e, inside) for s, e, inside in chosen]
+
+
+def _word_start(body: str, pos: int, limit: int) -> int:
+    """Move ``pos`` forward past spaces (and off the middle of a word), never beyond ``limit``."""
+    if pos > 0 and not body[pos - 1].isspace():
+        nxt = pos
+        while nxt < limit and not body[nxt].isspace():
+            nxt += 1
+        pos = nxt if nxt < limit else pos
+    while pos < limit and body[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _word_end(body: str, pos: int, minimum: int) -> int:
+    """Move ``pos`` back to the end of a word (not before ``minimum``)."""
+    n = len(body)
+    if pos >= n:
+        return n
+    back = pos
+    while back > minimum and not body[back - 1].isspace():
+        back -= 1
+    if back > minimum:
+        pos = back
+    while pos > minimum and body[pos - 1].isspace():
+        pos -= 1
+    return max(pos, minimum)

@@ -1,0 +1,441 @@
+"""Query handling for the search index: schema, parsing with helpful errors, and finding matches in text.
+
+The query language is Whoosh's (AND/OR/NOT, "phrases", wildcards ``negotiat*``, fuzzy ``walk~``,
+fields ``title:``, ``outlet:``, ``author:``, ``place:``/``dateline:``, ``path:``, ``id:``, ``date:``)
+with three changes:
+
+- mistakes are reported (:class:`QuerySyntaxError`) instead of being silently dropped: an unclosed
+  quote or bracket, an unknown field, a date that is not a date, a field with no value, a wildcard
+  with fewer than :data:`MIN_PREFIX` letters before it;
+- dates are matched by *containment*: an article dated only "2025-08" is found by ``date:2025-08``,
+  ``date:2025`` and ``date:[2025-07-15 to 2025-09-01]``, but not by ``date:2025-08-17`` (its day is
+  unknown). Articles whose date has no year ("--08-17") are not in the date field at all;
+- a prefix query on a stemmed field also tries the stem of the prefix (``negotiations*`` finds
+  "negotiations", whose indexed stem is "negoti").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+# Fields searched when the query names none.
+DEFAULT_FIELDS = ("title", "body")
+# Fields whose matches are highlighted in the body.
+BODY_FIELD = "body"
+FIELD_ALIASES = {"dateline": ["place"], "outlet": ["source"], "body": ["text"], "author": ["by"]}
+# A wildcard needs at least this many literal characters before its first * or ?.
+MIN_PREFIX = 2
+# A wildcard or fuzzy term expanding to more index terms than this is refused (it would be slow and
+# mean nothing): the message asks for a longer prefix.
+MAX_EXPANSION = 4000
+
+
+class QuerySyntaxError(ValueError):
+    """A query briefreader could not understand; ``str()`` says what and how to fix it."""
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def build_schema():
+    """The Whoosh schema of the index (see ``SCHEMA_VERSION`` in :mod:`briefreader.core.index`)."""
+    from whoosh import fields
+    from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
+
+    stem = StemmingAnalyzer()
+    plain = SimpleAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        path=fields.ID(stored=True),
+        title=fields.TEXT(analyzer=stem, stored=True, phrase=True, field_boost=2.0),
+        outlet=fields.TEXT(analyzer=plain, stored=True, phrase=True),
+        author=fields.TEXT(analyzer=plain, stored=True, phrase=True),
+        dateline=fields.TEXT(analyzer=plain, stored=True, phrase=True),
+        date=fields.DATETIME(sortable=True),  # start of the article's date (its day, month or year)
+        date_end=fields.DATETIME(),  # end of it: queries match when the query range contains both
+        date_text=fields.STORED(),  # the date as the loader gave it (possibly partial)
+        body=fields.TEXT(analyzer=stem, stored=True, phrase=True, chars=True),
+        fingerprint=fields.ID(sortable=True),  # sha1 of everything indexed: changes => reindex
+    )
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True, slots=True)
+class DatePeriod:
+    """The span of time a (possibly partial) ISO date stands for."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$")
+
+
+def date_period(text: str | None) -> DatePeriod | None:
+    """The period of an ISO date ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (or a full timestamp).
+
+    None for dates without a year (``--08-17``) or anything unreadable.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    match = _DATE_RE.match(text)
+    try:
+        if match:
+            year = int(match.group(1))
+            month = int(match.group(2)) if match.group(2) else None
+            day = int(match.group(3)) if match.group(3) else None
+            if month is None:
+                return DatePeriod(dt.datetime(year, 1, 1), dt.datetime(year, 12, 31, 23, 59, 59, 999999))
+            if day is None:
+                start = dt.datetime(year, month, 1)
+                nxt = dt.datetime(year + (month == 12), month % 12 + 1, 1)
+                return DatePeriod(start, nxt - dt.timedelta(microseconds=1))
+            start = dt.datetime(year, month, day)
+            return DatePeriod(start, start + dt.timedelta(days=1, microseconds=-1))
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return DatePeriod(stamp, stamp)
+
+
+# --------------------------------------------------------------------------- validation
+
+_FIELD_RE = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):")
+_DATE_VALUE_RE = re.compile(
+    r"(?<![\w\\])(?P<field>date):\s*(?:(?P<open>[\[{])(?P<range>[^\]}]*)(?P<close>[\]}])?|(?P<cmp>[<>]=?)?(?P<value>[^\s()]*))"
+)
+_RANGE_SPLIT_RE = re.compile(r"\s+to\s+|^to\s+|\s+to$|^to$", re.IGNORECASE)
+
+
+def _strip_quoted(text: str) -> str:
+    """``text`` with every quoted part blanked (same length), for scanning the syntax outside quotes."""
+    out = []
+    inside = False
+    for ch in text:
+        if ch == '"':
+            inside = not inside
+            out.append(ch)
+        else:
+            out.append(" " if inside else ch)
+    return "".join(out)
+
+
+def validate_query_text(text: str, field_names: Iterable[str]) -> None:
+    """Raise :class:`QuerySyntaxError` for what Whoosh would silently drop or misread."""
+    if text.count('"') % 2:
+        raise QuerySyntaxError('a quote is not closed: every " needs a partner (phrases look like "walk into")')
+    bare = _strip_quoted(text)
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    closers = {v: k for k, v in pairs.items()}
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(bare):
+        if ch == "\\":
+            continue
+        if ch in pairs:
+            stack.append((ch, i))
+        elif ch in closers:
+            if not stack or stack[-1][0] not in (closers[ch], "[" if ch == "}" else "{" if ch == "]" else ""):
+                raise QuerySyntaxError(f"'{ch}' at position {i + 1} closes nothing")
+            stack.pop()
+    if stack:
+        ch, i = stack[-1]
+        raise QuerySyntaxError(f"'{ch}' at position {i + 1} is not closed with '{pairs[ch]}'")
+    known = set(field_names)
+    for alias_list in FIELD_ALIASES.values():
+        known.update(alias_list)
+    for match in _FIELD_RE.finditer(bare):
+        name = match.group(1)
+        if name.lower() in ("http", "https", "ftp", "mailto"):
+            continue
+        if name not in known:
+            hint = ", ".join(sorted(f"{n}:" for n in known if n not in ("fingerprint", "date_end", "date_text", "body")))
+            raise QuerySyntaxError(f"unknown field '{name}:' (fields: {hint}; or search the words without ':')")
+        rest = bare[match.end():]
+        if not rest or rest[0].isspace() or rest[0] == ")":
+            raise QuerySyntaxError(f"'{name}:' needs a value right after the colon, e.g. {name}:word")
+    for match in _DATE_VALUE_RE.finditer(bare):
+        if match.group("open"):
+            inner = (match.group("range") or "").strip()
+            parts = _RANGE_SPLIT_RE.split(inner) if re.search(r"(^|\s)to(\s|$)", inner, re.IGNORECASE) else [inner]
+            if len(parts) != 2:
+                raise QuerySyntaxError(f"date range '{match.group(0)}' not understood: "
+                                       "write date:[2025-08-01 to 2025-08-31] (either end may be left out)")
+            values = [p.strip() for p in parts if p.strip()]
+        else:
+            values = [match.group("value")]
+        for value in values:
+            if date_period(value) is None or not _DATE_RE.match(value):
+                raise QuerySyntaxError(f"date '{value}' not understood: use YYYY, YYYY-MM or YYYY-MM-DD "
+                                       "(date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01)")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def make_parser(schema):
+    """The query parser: title and body by default, fields, fuzzy~, ranges and > < comparisons."""
+    from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+
+    parser = MultifieldParser(list(DEFAULT_FIELDS), schema)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+def parse_query(text: str, parser, reader=None):
+    """Parse and check ``text``; return a Whoosh query ready to run (dates rewritten, guards applied).
+
+    ``reader`` (an index reader) lets the wildcard guard count expansions.
+    """
+    text = text.strip()
+    if not text:
+        raise QuerySyntaxError("the query is empty")
+    validate_query_text(text, parser.schema.names())
+    try:
+        q = parser.parse(text, normalize=False)
+    except Exception as exc:  # Whoosh raises plain exceptions for malformed ranges and numbers
+        raise QuerySyntaxError(f"query not understood: {exc}") from None
+    for sub in _walk(q):
+        error = getattr(sub, "error", None)
+        if error:
+            raise QuerySyntaxError(f"query not understood: {error}")
+    q = q.normalize()
+    return _rewrite(q, parser.schema, reader)
+
+
+def _walk(q) -> Iterator:
+    yield q
+    if q.is_leaf():
+        return
+    for child in q.children():
+        yield from _walk(child)
+
+
+def _stem(fieldname: str, schema, text: str) -> str:
+    analyzer = schema[fieldname].analyzer
+    tokens = [t.text for t in analyzer(text, mode="query")]
+    return tokens[0] if len(tokens) == 1 else text
+
+
+def _rewrite(q, schema, reader):
+    """Dates to containment, prefix stems, and the wildcard guard, recursively."""
+    from whoosh import query as wq
+
+    if isinstance(q, wq.NumericRange) and q.fieldname == "date":
+        return _date_containment(q.start, q.end)
+    if isinstance(q, wq.Term) and q.fieldname == "date":
+        from whoosh.util.times import datetime_to_long
+
+        value = q.text if isinstance(q.text, int) else datetime_to_long(q.text)
+        return _date_containment(value, value)
+    if isinstance(q, (wq.Prefix, wq.Wildcard)):
+        literal = re.split(r"[*?]", q.text, maxsplit=1)[0] if isinstance(q, wq.Wildcard) else q.text
+        if len(literal) < MIN_PREFIX:
+            shown = q.text + ("*" if isinstance(q, wq.Prefix) else "")
+            raise QuerySyntaxError(f"'{shown}' is too broad: type at least {MIN_PREFIX} letters before * or ?")
+        out = q
+        field_type = schema[q.fieldname] if q.fieldname in schema.names() else None
+        if isinstance(q, wq.Prefix) and field_type is not None and getattr(field_type, "analyzer", None) is not None:
+            stemmed = _stem(q.fieldname, schema, q.text)
+            if stemmed and stemmed != q.text and len(stemmed) >= MIN_PREFIX:
+                out = wq.Or([q, wq.Prefix(q.fieldname, stemmed, boost=q.boost)])
+        if reader is not None:
+            _check_expansion(out, reader)
+        return out
+    if isinstance(q, wq.FuzzyTerm) and reader is not None:
+        _check_expansion(q, reader)
+        return q
+    if q.is_leaf():
+        return q
+    if isinstance(q, wq.Not):
+        return wq.Not(_rewrite(q.query, schema, reader), boost=q.boost)
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
+    if isinstance(q, wq.AndMaybe):
+        return wq.AndMaybe(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
+    if isinstance(q, wq.Require):
+        return wq.Require(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
+    if isinstance(q, wq.compound.CompoundQuery):
+        return q.__class__([_rewrite(c, schema, reader) for c in q.subqueries], boost=q.boost)
+    return q
+
+
+def _check_expansion(q, reader) -> None:
+    leaves = [q] if q.is_leaf() else [c for c in _walk(q) if c.is_leaf()]
+    for leaf in leaves:
+        count = 0
+        for _ in leaf._btexts(reader):
+            count += 1
+            if count > MAX_EXPANSION:
+                raise QuerySyntaxError(f"'{leaf.text}' matches too many different words (over {MAX_EXPANSION}): "
+                                       "make it longer or more specific")
+
+
+def _date_containment(start, end):
+    """Articles whose date period lies inside [start, end] (None = open)."""
+    from whoosh import query as wq
+
+    parts = []
+    if start is not None:
+        parts.append(wq.NumericRange("date", start, None, constantscore=True))
+    if end is not None:
+        parts.append(wq.NumericRange("date_end", None, end, constantscore=True))
+    if not parts:
+        return wq.Every("date")
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+# --------------------------------------------------------------------------- what to highlight
+
+
+@dataclass
+class MatchPlan:
+    """What counts as a match in the body, in analysed (lower-cased, stemmed) token form."""
+
+    terms: set[str] = field(default_factory=set)
+    phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # (words, slop)
+    patterns: list[object] = field(default_factory=list)  # callables str -> bool (wildcards, fuzzy)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.terms or self.phrases or self.patterns)
+
+
+def match_plan(q, fieldname: str = BODY_FIELD) -> MatchPlan:
+    """The positive body matches of query ``q`` (negated parts are not highlighted)."""
+    from whoosh import query as wq
+
+    plan = MatchPlan()
+
+    def visit(node) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            visit(node.a)
+            return
+        if getattr(node, "fieldname", None) == fieldname:
+            if isinstance(node, wq.Phrase):
+                words = tuple(w for w in node.words if w)
+                if len(words) == 1:
+                    plan.terms.add(words[0])
+                elif words:
+                    plan.phrases.append((words, max(1, node.slop)))
+                return
+            if isinstance(node, wq.FuzzyTerm):
+                plan.patterns.append(_fuzzy_matcher(node.text, node.maxdist, node.prefixlength))
+                return
+            if isinstance(node, wq.Prefix):
+                prefix = node.text
+                plan.patterns.append(lambda t, p=prefix: t.startswith(p))
+                return
+            if isinstance(node, wq.Wildcard):
+                regex = re.compile(fnmatch.translate(node.text))
+                plan.patterns.append(lambda t, r=regex: r.match(t) is not None)
+                return
+            if isinstance(node, wq.Term):
+                text = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
+                plan.terms.add(text)
+                return
+        if not node.is_leaf():
+            for child in node.children():
+                visit(child)
+
+    visit(q)
+    return plan
+
+
+def _fuzzy_matcher(text: str, maxdist: int, prefixlength: int):
+    from rapidfuzz.distance import Levenshtein
+
+    head = text[:prefixlength]
+
+    def matches(token: str) -> bool:
+        return token.startswith(head) and Levenshtein.distance(token, text, score_cutoff=maxdist) <= maxdist
+
+    return matches
+
+
+def spans_in_text(text: str, plan: MatchPlan, analyzer) -> list[tuple[int, int]]:
+    """Character spans in ``text`` matching ``plan``, found by running the field's analyzer over it."""
+    if plan.empty or not text:
+        return []
+    tokens = [(t.text, t.pos, t.startchar, t.endchar)
+              for t in analyzer(text, positions=True, chars=True, mode="index")]
+    spans: list[tuple[int, int]] = []
+    for token, _, start, end in tokens:
+        if token in plan.terms or any(p(token) for p in plan.patterns):  # type: ignore[operator]
+            spans.append((start, end))
+    if plan.phrases:
+        by_pos: dict[int, list[tuple[str, int, int]]] = {}
+        for token, pos, start, end in tokens:
+            by_pos.setdefault(pos, []).append((token, start, end))
+        for words, slop in plan.phrases:
+            for token, pos, start, end in tokens:
+                if token != words[0]:
+                    continue
+                span = _phrase_from(by_pos, words, pos, start, slop)
+                if span:
+                    spans.append(span)
+    return merge_spans(spans)
+
+
+def _phrase_from(by_pos: dict[int, list[tuple[str, int, int]]], words: tuple[str, ...], pos: int,
+                 start: int, slop: int) -> tuple[int, int] | None:
+    current = pos
+    end = None
+    for word in words[1:]:
+        found = None
+        for step in range(1, slop + 1):
+            for token, _, e in by_pos.get(current + step, ()):
+                if token == word:
+                    found = (current + step, e)
+                    break
+            if found:
+                break
+        if not found:
+            return None
+        current, end = found
+    return (start, end) if end is not None else None
+
+
+def phrase_spans(occurrences: list[list[tuple[int, int, int]]], slop: int) -> list[tuple[int, int]]:
+    """Spans of a phrase given, per word, its (position, startchar, endchar) occurrences in a document."""
+    if not occurrences or any(not occ for occ in occurrences):
+        return []
+    maps = [{p: (s, e) for p, s, e in occ} for occ in occurrences[1:]]
+    spans = []
+    for pos, start, _ in occurrences[0]:
+        current = pos
+        end = None
+        for positions in maps:
+            hit = next((current + k for k in range(1, slop + 1) if current + k in positions), None)
+            if hit is None:
+                end = None
+                break
+            current = hit
+            end = positions[hit][1]
+        if end is not None:
+            spans.append((start, end))
+    return spans
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlaps merged."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+            continue
+        out.append((start, end))
+    return out
