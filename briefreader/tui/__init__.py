@@ -1,0 +1,1 @@
+"""The Textual front end of briefreader (``briefreader open DIR``)."""

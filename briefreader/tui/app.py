@@ -1,0 +1,879 @@
+"""The reader: ``briefreader open DIR``.
+
+Layout: the article list (left), the article (centre) and the quote diff (right on wide terminals,
+below the article on narrow ones), a status line and the footer. Loading, indexing, searching and
+quote analysis run in thread workers that report back with messages; the UI thread only renders.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from briefreader.core.model import Article
+from briefreader.tui import messages as msg
+from briefreader.tui.commands import COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys, effective_keys
+from briefreader.tui.config import CONFIG_NAME, ReaderConfig, load_config, remember_theme
+from briefreader.tui.quote_model import QuoteData, QuoteMark
+from briefreader.tui.themes import DEFAULT_THEME, load_themes, shipped_themes_dir, variable_defaults
+from briefreader.tui.widgets.article_list import SORT_KEYS, ArticleList, sort_articles
+from briefreader.tui.widgets.article_view import ArticleView
+from briefreader.tui.widgets.body_view import BodyView
+from briefreader.tui.widgets.quote_diff import QuoteDiff
+from briefreader.tui.widgets.search_bar import SearchBar
+
+SEARCH_LIMIT = 500  # hits shown in the list for one query (the total is always reported)
+WIDE_MIN_WIDTH = 150  # from this width the quote diff sits right of the article
+MIN_WIDTH, MIN_HEIGHT = 60, 14  # below this the layout cannot work: a message instead
+INDEX_RETRY_SECONDS = 5.0
+
+
+class StatusLine(Static):
+    """Corpus size, index state, quote analysis, sort and filter, in one line."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+
+class TooSmall(Static):
+    DEFAULT_CSS = """
+    TooSmall { display: none; width: 1fr; height: 1fr; content-align: center middle; text-align: center; }
+    """
+
+
+class ReaderApp(App[None]):
+    """The briefreader reader on one corpus folder."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "briefreader"
+    BINDINGS = app_bindings()
+
+    def __init__(self, root: Path | str, *, use_cache: bool = True, config_folder: Path | None = None) -> None:
+        self.root = Path(root)
+        self.use_cache = use_cache
+        self.config_folder = config_folder
+        self.config: ReaderConfig = load_config(set(COMMANDS_BY_ID), config_folder)
+        self.notices: list[str] = list(self.config.problems)
+        super().__init__()
+        self._register_themes()
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        # state
+        self.corpus = None
+        self.all_articles: list[Article] = []
+        self.sort_key = "date"
+        self.sort_reverse = True
+        self.raw = False
+        self.current_id: str | None = None
+        self.search_query = ""  # the query whose results are in the list ("" = full list)
+        self.search_total = 0
+        self.hits: list[tuple[int, int]] = []
+        self.current_hit: int | None = None
+        self.quotes: QuoteData | None = None
+        self.quotes_state = "quotes: waiting for the corpus"
+        self.current_quote: int | None = None
+        self.compared: int | None = None
+        self.diff_ignore_punct = False
+        self.index = None
+        self.searcher = None
+        self.index_state = "index: waiting for the corpus"
+        self.load_state = "loading…"
+        self.pending_query: str | None = None
+        self._search_lock = threading.Lock()
+        self.last_search_seconds: float | None = None
+        self.load_seconds: float | None = None
+        self._provisional: list[Article] = []
+        self._provisional_by_id: dict[str, Article] = {}
+
+    # ------------------------------------------------------------------ themes and keymap
+
+    def _register_themes(self) -> None:
+        from briefreader.core.paths import config_dir
+
+        user_themes = (self.config_folder or config_dir()) / "themes"
+        loaded = load_themes([shipped_themes_dir(), user_themes])
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        if loaded.problems:
+            self.notices.append("theme file(s) skipped: " + "; ".join(loaded.problems))
+        wanted = self.config.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            if self.config.theme:
+                self.notices.append(f"theme {wanted!r} not found; using the default")
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        theme = self.get_theme(self.theme) if getattr(self, "_registered_themes", None) else None
+        return variable_defaults(theme.dark if theme is not None else True)
+
+    def _theme_changed(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if name:
+            problem = remember_theme(name, self.config_folder)
+            if problem:
+                self.notify(problem, severity="warning")
+        self.call_after_refresh(self._rerender_all)
+
+    def _rerender_all(self) -> None:
+        self.query_one(ArticleList).show(self.query_one(ArticleList).shown, keep=self.current_id)
+        self.render_article(keep_scroll=True)
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        return dict(self.config.keymap)
+
+    def keys_for(self, command_id: str) -> str:
+        return display_keys(effective_keys(COMMANDS_BY_ID[command_id], self.config.keymap))
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield SearchBar(id="search")
+                yield ArticleList(id="articles")
+                yield Static("", id="list-count")
+            with Container(id="right"):
+                yield ArticleView(id="article")
+                yield QuoteDiff(id="diff")
+        yield TooSmall(id="too-small")
+        yield StatusLine("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._apply_size(self.size.width, self.size.height)
+        self.query_one(ArticleView).show_empty(f"Loading {self.root} …")
+        self.query_one(QuoteDiff).show_message("Waiting for the corpus.")
+        self.query_one(ArticleList).focus()
+        self.update_status()
+        if self.notices:
+            hint = f" (config: {(self.config_folder or _config_dir()) / CONFIG_NAME})"
+            self.notify("\n".join(self.notices) + hint, title="Settings", severity="warning", timeout=8)
+        self.load_corpus()
+
+    def on_resize(self, event: object) -> None:
+        self._apply_size(self.size.width, self.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        self.set_class(width < WIDE_MIN_WIDTH, "-narrow")
+        if too_small:
+            self.query_one(TooSmall).update(
+                f"The terminal is {width}×{height}; briefreader needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n"
+                "Make the window bigger (q quits)."
+            )
+
+    # ------------------------------------------------------------------ status
+
+    def update_status(self) -> None:
+        parts = [self.load_state]
+        if self.corpus is not None and self.corpus.warnings:
+            parts.append(f"{len(self.corpus.warnings)} warning(s) ({self.keys_for('warnings')})")
+        parts.append(self.index_state)
+        parts.append(self.quotes_state)
+        arrow = "↓" if self.sort_reverse else "↑"
+        parts.append(f"sort: {self.sort_key} {arrow}")
+        if self.search_query:
+            shown = min(self.search_total, SEARCH_LIMIT)
+            more = f" (first {shown})" if self.search_total > shown else ""
+            parts.append(f'filter: "{self.search_query}" {self.search_total} result(s){more}')
+        if self.raw:
+            parts.append("RAW view")
+        self.query_one(StatusLine).update(" │ ".join(parts))
+        table = self.query_one(ArticleList)
+        count = self.query_one("#list-count", Static)
+        total = len(self.all_articles)
+        if self.search_query:
+            count.update(f" {len(table.shown)} of {self.search_total} results · {total} articles")
+        else:
+            count.update(f" {total} article{'s' if total != 1 else ''}")
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_corpus(self) -> None:
+        from briefreader.core.corpus import CorpusError, LoadCancelled, load_corpus
+
+        worker = get_current_worker()
+        started = time.perf_counter()
+        try:
+            corpus = load_corpus(
+                self.root,
+                use_cache=self.use_cache,
+                progress=lambda done, total: self.post_message(msg.LoadProgress(done, total)),
+                cancelled=lambda: worker.is_cancelled,
+                on_articles=lambda batch: self.post_message(msg.ArticlesStreamed(list(batch))),
+            )
+        except LoadCancelled:
+            return
+        except CorpusError as exc:
+            self.post_message(msg.CorpusFailed(str(exc)))
+            return
+        except Exception as exc:  # never a traceback in the reader: say what happened
+            self.post_message(msg.CorpusFailed(f"could not load the corpus: {type(exc).__name__}: {exc}"))
+            return
+        self.post_message(msg.CorpusLoaded(corpus, time.perf_counter() - started))
+
+    @on(msg.LoadProgress)
+    def _load_progress(self, event: msg.LoadProgress) -> None:
+        self.load_state = f"loading {event.done}/{event.total} files"
+        self.update_status()
+
+    @on(msg.ArticlesStreamed)
+    def _articles_streamed(self, event: msg.ArticlesStreamed) -> None:
+        if self.corpus is not None or not event.articles:
+            return
+        self._provisional.extend(event.articles)
+        for article in event.articles:
+            self._provisional_by_id[article.id] = article
+        first = not self.query_one(ArticleList).shown
+        self.query_one(ArticleList).append(event.articles)
+        if first:
+            self.current_id = None
+        self.update_status()
+
+    @on(msg.CorpusFailed)
+    def _corpus_failed(self, event: msg.CorpusFailed) -> None:
+        self.load_state = "no corpus"
+        self.query_one(ArticleView).show_empty(f"{event.message}\n\nPress q to quit.")
+        self.update_status()
+
+    @on(msg.CorpusLoaded)
+    def _corpus_loaded(self, event: msg.CorpusLoaded) -> None:
+        self.corpus = event.corpus
+        self.load_seconds = event.seconds
+        self._provisional, self._provisional_by_id = [], {}
+        n = len(self.corpus.articles)
+        self.load_state = f"{n} article{'s' if n != 1 else ''}"
+        self.all_articles = sort_articles(self.corpus.articles, self.sort_key, self.sort_reverse)
+        self.query_one(ArticleList).show(self.all_articles, keep=self.current_id)
+        if not self.all_articles:
+            warnings = len(self.corpus.warnings)
+            self.query_one(ArticleView).show_empty(
+                f"No articles could be read in {self.root}."
+                + (f"\n{warnings} file(s) were skipped: press {self.keys_for('warnings')} to see why." if warnings else
+                   "\nPut .txt, .md, .html, .json or .jsonl files in the folder and open it again.")
+            )
+            self.index_state = "index: nothing to index"
+            self.quotes_state = "quotes: none"
+            self.update_status()
+            return
+        self.update_status()
+        self.open_index()
+        self.analyse_quotes()
+
+    # ------------------------------------------------------------------ index and search
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def open_index(self) -> None:
+        worker = get_current_worker()
+        try:
+            from briefreader.core import index as index_module
+        except ImportError:
+            self.post_message(msg.IndexUnavailable("search: not available in this build"))
+            return
+        busy = getattr(index_module, "IndexBusyError", ())
+        try:
+            index = index_module.CorpusIndex.open(self.root)
+            if index.needs_update(self.corpus):
+                self.post_message(msg.IndexProgress(0, len(self.corpus.articles)))
+                index.update(
+                    self.corpus,
+                    progress=lambda done, total: self.post_message(msg.IndexProgress(done, total)),
+                    cancelled=lambda: worker.is_cancelled,
+                )
+            if worker.is_cancelled:
+                return
+            searcher = index.searcher()
+        except busy as exc:  # type: ignore[misc]
+            self.post_message(msg.IndexUnavailable(f"index: {exc} (search waits)", retry=True))
+            return
+        except Exception as exc:
+            if worker.is_cancelled:
+                return
+            self.post_message(msg.IndexUnavailable(f"index: unavailable ({type(exc).__name__}: {exc})"))
+            return
+        self.post_message(msg.IndexReady(index, searcher, getattr(index, "message", "") or ""))
+
+    @on(msg.IndexProgress)
+    def _index_progress(self, event: msg.IndexProgress) -> None:
+        pct = f" {100 * event.done // event.total}%" if event.total else ""
+        self.index_state = f"index: building {event.done}/{event.total}{pct}"
+        self.update_status()
+
+    @on(msg.IndexUnavailable)
+    def _index_unavailable(self, event: msg.IndexUnavailable) -> None:
+        self.index_state = event.message
+        self.update_status()
+        if self.query_one(SearchBar).is_open:
+            self.query_one(SearchBar).set_message(event.message, error=True)
+        if event.retry:
+            self.set_timer(INDEX_RETRY_SECONDS, self.open_index)
+
+    @on(msg.IndexReady)
+    def _index_ready(self, event: msg.IndexReady) -> None:
+        self.index = event.index
+        self.searcher = event.searcher
+        self.index_state = "index: ready"
+        if event.message:
+            self.notify(event.message, title="Index", timeout=4)
+        self.update_status()
+        bar = self.query_one(SearchBar)
+        if bar.is_open and bar.value.strip():
+            self.run_search(bar.value)
+
+    def run_search(self, query: str) -> None:
+        """Search for ``query`` in a worker (a newer keystroke cancels an older search)."""
+        if self.searcher is None:
+            self.query_one(SearchBar).set_message(f"Search starts when the index is ready ({self.index_state}).")
+            return
+        self._search_worker(query)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_worker(self, query: str) -> None:
+        worker = get_current_worker()
+        with self._search_lock:
+            if worker.is_cancelled:
+                return
+            started = time.perf_counter()
+            try:
+                results = self.searcher.search(query, limit=SEARCH_LIMIT, snippets=False)
+            except Exception as exc:
+                name = type(exc).__name__
+                text = str(exc) if name == "QuerySyntaxError" else f"{name}: {exc}"
+                self.post_message(msg.SearchFailed(query, text))
+                return
+            if not worker.is_cancelled:
+                self.post_message(msg.SearchDone(query, results, time.perf_counter() - started))
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, event: SearchBar.Changed) -> None:
+        query = event.query.strip()
+        if not query:
+            self.clear_search(close=False)
+            return
+        self.run_search(query)
+
+    @on(SearchBar.Accepted)
+    def _search_accepted(self, event: SearchBar.Accepted) -> None:
+        self.query_one(ArticleList).focus()
+
+    @on(SearchBar.Cancelled)
+    def _search_cancelled(self, event: SearchBar.Cancelled) -> None:
+        self.clear_search(close=True)
+
+    @on(msg.SearchFailed)
+    def _search_failed(self, event: msg.SearchFailed) -> None:
+        if event.query.strip() != self.query_one(SearchBar).value.strip():
+            return
+        self.query_one(SearchBar).set_message(event.message, error=True)
+
+    @on(msg.SearchDone)
+    def _search_done(self, event: msg.SearchDone) -> None:
+        bar = self.query_one(SearchBar)
+        if event.query.strip() != bar.value.strip() or self.corpus is None:
+            return  # a stale answer: the user has typed on
+        self.last_search_seconds = event.seconds
+        results = event.results
+        articles = [a for a in (self.corpus.get(h.id) for h in results.hits) if a is not None]
+        self.search_query = event.query.strip()
+        self.search_total = results.total
+        self.query_one(ArticleList).show(articles, keep=self.current_id)
+        more = f", showing the first {len(articles)}" if results.total > len(articles) else ""
+        bar.set_message(f"{results.total} result(s){more} · {event.seconds * 1000:.0f} ms · enter: go to list, esc: clear")
+        self.update_status()
+
+    def clear_search(self, *, close: bool) -> None:
+        """Back to the full list, keeping the cursor on the current article."""
+        bar = self.query_one(SearchBar)
+        if close:
+            bar.close()
+            self.query_one(ArticleList).focus()
+        else:
+            bar.set_message("")
+        self.workers.cancel_group(self, "search")
+        had_filter = bool(self.search_query)
+        self.search_query = ""
+        self.search_total = 0
+        if had_filter:
+            self.query_one(ArticleList).show(self.all_articles, keep=self.current_id)
+        self.update_status()
+
+    def compute_hits(self, article: Article) -> list[tuple[int, int]]:
+        if not self.search_query or self.searcher is None:
+            return []
+        try:
+            return sorted(self.searcher.match_spans(article.id, article.body, self.search_query))
+        except Exception:
+            return []
+
+    # ------------------------------------------------------------------ quotes
+
+    @work(thread=True, exclusive=True, group="quotes", exit_on_error=False)
+    def analyse_quotes(self) -> None:
+        from briefreader.tui.quote_source import QuotesUnavailableError, build_quote_data
+
+        worker = get_current_worker()
+        self.post_message(msg.QuotesProgress("quotes: finding quotations…"))
+        try:
+            data = build_quote_data(
+                self.corpus,
+                cancelled=lambda: worker.is_cancelled,
+                progress=lambda done, total: self.post_message(
+                    msg.QuotesProgress(f"quotes: reading {done}/{total} articles")),
+            )
+        except QuotesUnavailableError as exc:
+            self.post_message(msg.QuotesUnavailable(f"quotes: {exc}"))
+            return
+        except Exception as exc:
+            if not worker.is_cancelled:
+                self.post_message(msg.QuotesUnavailable(f"quotes: failed ({type(exc).__name__}: {exc})"))
+            return
+        if data is None or worker.is_cancelled:
+            return
+        self.post_message(msg.QuotesReady(data, ""))
+
+    @on(msg.QuotesProgress)
+    def _quotes_progress(self, event: msg.QuotesProgress) -> None:
+        self.quotes_state = event.text
+        self.update_status()
+
+    @on(msg.QuotesUnavailable)
+    def _quotes_unavailable(self, event: msg.QuotesUnavailable) -> None:
+        self.quotes_state = event.message
+        self.query_one(QuoteDiff).show_message(event.message)
+        self.update_status()
+
+    @on(msg.QuotesReady)
+    def _quotes_ready(self, event: msg.QuotesReady) -> None:
+        self.set_quote_data(event.data)
+
+    def set_quote_data(self, data: QuoteData) -> None:
+        """Use ``data`` for quote marks and diffs (from the analysis worker, or a test)."""
+        self.quotes = data
+        clusters = sum(1 for c in data.clusters.values() if len(c.articles()) > 1)
+        self.quotes_state = f"quotes: {data.total}, {clusters} shared"
+        self.current_quote = None
+        self.compared = None
+        self.render_article(keep_scroll=True)
+        self.update_status()
+
+    def article_quotes(self) -> list[QuoteMark]:
+        if self.quotes is None or self.current_id is None:
+            return []
+        return self.quotes.quotes_in(self.current_id)
+
+    def select_quote(self, index: int | None, *, scroll: bool = True) -> None:
+        quotes = self.article_quotes()
+        if index is None or not quotes:
+            self.current_quote = None
+            self.compared = None
+        else:
+            index = max(0, min(index, len(quotes) - 1))
+            self.current_quote = index
+            self.compared = self._default_compared(quotes[index])
+        self.render_article(keep_scroll=True)
+        if scroll and self.current_quote is not None and not self.raw:
+            self.query_one(BodyView).scroll_to_offset(quotes[self.current_quote].start)
+
+    def _default_compared(self, mark: QuoteMark) -> int | None:
+        cluster = self.quotes.cluster_of(mark) if self.quotes else None
+        if cluster is None or len(cluster.renderings) < 2:
+            return None
+        for i, r in enumerate(cluster.renderings):
+            if r.article_id != mark.article_id:
+                return i
+        return None
+
+    def render_diff(self) -> None:
+        self.refresh_bindings()  # which keys apply (shown in the footer) depends on what is selected
+        diff = self.query_one(QuoteDiff)
+        if self.corpus is None:
+            return
+        if self.quotes is None:
+            diff.show_message(self.quotes_state)
+            return
+        quotes = self.article_quotes()
+        if not quotes:
+            diff.show_message("No quotations in this article.")
+            return
+        if self.current_quote is None:
+            shared = sum(1 for q in quotes if self.quotes.has_variants(q))
+            diff.show_message(
+                f"{len(quotes)} quotation(s) here, {shared} rendered by other outlets too.\n"
+                f"{self.keys_for('next_quote')} / {self.keys_for('previous_quote')}: go to a quotation; "
+                f"{self.keys_for('focus_diff')}: focus this pane."
+            )
+            return
+        mark = quotes[self.current_quote]
+        diff.show_quote(mark, self.current_quote, len(quotes), self.quotes.cluster_of(mark), self.compared,
+                        ignore_case=True, ignore_punct=self.diff_ignore_punct)
+
+    # ------------------------------------------------------------------ the open article
+
+    @on(ArticleList.ArticleHighlighted)
+    def _article_highlighted(self, event: ArticleList.ArticleHighlighted) -> None:
+        if event.article_id == self.current_id and event.article_id is not None:
+            self.render_article(keep_scroll=True, recompute_hits=True)
+            return
+        self.current_id = event.article_id
+        self.current_quote = None
+        self.compared = None
+        self.render_article(recompute_hits=True)
+
+    @on(ArticleList.ArticleOpened)
+    def _article_opened(self, event: ArticleList.ArticleOpened) -> None:
+        self.query_one(BodyView).focus()
+
+    @on(BodyView.Clicked)
+    def _body_clicked(self, event: BodyView.Clicked) -> None:
+        if self.raw:
+            return
+        for i, q in enumerate(self.article_quotes()):
+            if q.start <= event.offset < q.end:
+                self.select_quote(i, scroll=False)
+                return
+
+    def current_article(self) -> Article | None:
+        if self.current_id is None:
+            return None
+        if self.corpus is None:  # still loading: the provisional article
+            return self._provisional_by_id.get(self.current_id)
+        return self.corpus.get(self.current_id)
+
+    def render_article(self, *, keep_scroll: bool = False, recompute_hits: bool = False) -> None:
+        """Show the current article with its marks, and the diff pane for its selected quotation."""
+        article = self.current_article()
+        view = self.query_one(ArticleView)
+        if article is None:
+            if self.corpus is not None and self.all_articles and self.search_query:
+                view.show_empty("No article matches the search. Esc clears it.")
+            self.render_diff()
+            return
+        if recompute_hits:
+            self.hits = self.compute_hits(article)
+            self.current_hit = None
+        quotes = self.article_quotes()
+        flags = [self.quotes.has_variants(q) for q in quotes] if self.quotes else []
+        label = ""
+        if self.hits:
+            label = f"hit {self.current_hit + 1}/{len(self.hits)}" if self.current_hit is not None else f"{len(self.hits)} hits (n/N)"
+        view.show(article, raw=self.raw, quotes=quotes, variant_flags=flags, current_quote=self.current_quote,
+                  hits=self.hits, current_hit=self.current_hit, hit_label=label, keep_scroll=keep_scroll)
+        self.render_diff()
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False hides a key from the footer while it does not apply (it stays in help and palette).
+        if action in ("next_hit", "previous_hit"):
+            return bool(self.hits) and not self.raw
+        if action in ("next_quote", "previous_quote", "focus_diff"):
+            return bool(self.article_quotes()) and not self.raw
+        if action in ("next_variant", "previous_variant", "jump_variant", "toggle_diff_options"):
+            return self.compared is not None
+        return True
+
+    def _focused_pane(self) -> str:
+        focused = self.focused
+        if isinstance(focused, ArticleList):
+            return "list"
+        if isinstance(focused, BodyView):
+            return "body"
+        if isinstance(focused, QuoteDiff):
+            return "diff"
+        return "other"
+
+    def action_cursor_down(self) -> None:
+        pane = self._focused_pane()
+        if pane == "list":
+            self.query_one(ArticleList).action_cursor_down()
+        elif pane == "body":
+            self.query_one(BodyView).scroll_down(animate=False)
+        elif pane == "diff":
+            self.action_next_variant()
+
+    def action_cursor_up(self) -> None:
+        pane = self._focused_pane()
+        if pane == "list":
+            self.query_one(ArticleList).action_cursor_up()
+        elif pane == "body":
+            self.query_one(BodyView).scroll_up(animate=False)
+        elif pane == "diff":
+            self.action_previous_variant()
+
+    def action_cursor_top(self) -> None:
+        pane = self._focused_pane()
+        if pane == "list":
+            table = self.query_one(ArticleList)
+            if table.row_count:
+                table.move_cursor(row=0, animate=False)
+        elif pane in ("body", "diff"):
+            self.focused.scroll_home(animate=False)  # type: ignore[union-attr]
+
+    def action_cursor_bottom(self) -> None:
+        pane = self._focused_pane()
+        if pane == "list":
+            table = self.query_one(ArticleList)
+            if table.row_count:
+                table.move_cursor(row=table.row_count - 1, animate=False)
+        elif pane in ("body", "diff"):
+            self.focused.scroll_end(animate=False)  # type: ignore[union-attr]
+
+    def _half_page(self, direction: int) -> None:
+        pane = self._focused_pane()
+        widget = self.focused
+        if widget is None:
+            return
+        step = max(1, widget.scrollable_content_region.height // 2)
+        if pane == "list":
+            table = self.query_one(ArticleList)
+            if table.row_count:
+                row = max(0, min(table.row_count - 1, table.cursor_row + direction * step))
+                table.move_cursor(row=row, animate=False)
+        elif pane in ("body", "diff"):
+            widget.scroll_relative(y=direction * step, animate=False)
+
+    def action_page_down(self) -> None:
+        self._half_page(1)
+
+    def action_page_up(self) -> None:
+        self._half_page(-1)
+
+    def _panes(self) -> list[Widget]:
+        panes: list[Widget] = []
+        bar = self.query_one(SearchBar)
+        if bar.is_open:
+            panes.append(bar.input)
+        panes += [self.query_one(ArticleList), self.query_one(BodyView), self.query_one(QuoteDiff)]
+        return panes
+
+    def _cycle_pane(self, step: int) -> None:
+        panes = self._panes()
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else -1
+        panes[(index + step) % len(panes)].focus()
+
+    def action_next_pane(self) -> None:
+        self._cycle_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self._cycle_pane(-1)
+
+    def action_open(self) -> None:
+        pane = self._focused_pane()
+        if pane == "list":
+            self.query_one(BodyView).focus()
+        elif pane == "diff":
+            self.action_jump_variant()
+
+    def action_back(self) -> None:
+        pane = self._focused_pane()
+        if self.search_query or self.query_one(SearchBar).is_open:
+            if pane in ("body", "diff"):
+                self.query_one(ArticleList).focus()
+                return
+            self.clear_search(close=True)
+            return
+        if pane in ("body", "diff"):
+            self.query_one(ArticleList).focus()
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.open()
+        if self.searcher is None:
+            bar.set_message(f"Search starts when the index is ready ({self.index_state}).")
+
+    def _move_hit(self, step: int) -> None:
+        if not self.hits:
+            self.notify("No search hits in this article.", timeout=2)
+            return
+        if self.current_hit is None:
+            self.current_hit = 0 if step > 0 else len(self.hits) - 1
+        else:
+            self.current_hit = (self.current_hit + step) % len(self.hits)
+        self.render_article(keep_scroll=True)
+        self.query_one(BodyView).scroll_to_offset(self.hits[self.current_hit][0])
+
+    def action_next_hit(self) -> None:
+        self._move_hit(1)
+
+    def action_previous_hit(self) -> None:
+        self._move_hit(-1)
+
+    def _first_visible_quote(self) -> int:
+        body = self.query_one(BodyView)
+        top = body.scroll_offset.y
+        for i, q in enumerate(self.article_quotes()):
+            if body.line_of(q.start) >= top:
+                return i
+        return 0
+
+    def action_next_quote(self) -> None:
+        quotes = self.article_quotes()
+        if not quotes:
+            self.notify("No quotations in this article.", timeout=2)
+            return
+        if self.current_quote is None:
+            self.select_quote(self._first_visible_quote())
+        elif self.current_quote + 1 < len(quotes):
+            self.select_quote(self.current_quote + 1)
+        else:
+            self.notify("Last quotation in this article.", timeout=2)
+
+    def action_previous_quote(self) -> None:
+        quotes = self.article_quotes()
+        if not quotes:
+            self.notify("No quotations in this article.", timeout=2)
+            return
+        if self.current_quote is None:
+            self.select_quote(len(quotes) - 1)
+        elif self.current_quote > 0:
+            self.select_quote(self.current_quote - 1)
+        else:
+            self.notify("First quotation in this article.", timeout=2)
+
+    def action_focus_diff(self) -> None:
+        if self.current_quote is None and self.article_quotes():
+            self.select_quote(self._first_visible_quote())
+        self.query_one(QuoteDiff).focus()
+
+    def _cycle_compared(self, step: int) -> None:
+        quotes = self.article_quotes()
+        if self.current_quote is None or self.quotes is None:
+            return
+        mark = quotes[self.current_quote]
+        cluster = self.quotes.cluster_of(mark)
+        if cluster is None or len(cluster.renderings) < 2:
+            self.notify("No other rendering of this quotation.", timeout=2)
+            return
+        others = [i for i, r in enumerate(cluster.renderings) if not (r.article_id == mark.article_id and r.start == mark.start)]
+        if not others:
+            return
+        if self.compared not in others:
+            self.compared = others[0]
+        else:
+            self.compared = others[(others.index(self.compared) + step) % len(others)]
+        self.render_diff()
+
+    def action_next_variant(self) -> None:
+        self._cycle_compared(1)
+
+    def action_previous_variant(self) -> None:
+        self._cycle_compared(-1)
+
+    def action_jump_variant(self) -> None:
+        """Open the compared rendering's article at that quotation."""
+        quotes = self.article_quotes()
+        if self.current_quote is None or self.compared is None or self.quotes is None:
+            self.notify("Select a quotation with variants first.", timeout=2)
+            return
+        cluster = self.quotes.cluster_of(quotes[self.current_quote])
+        if cluster is None:
+            return
+        target = cluster.renderings[self.compared]
+        table = self.query_one(ArticleList)
+        if not table.select_id(target.article_id):
+            self.clear_search(close=True)
+            table.select_id(target.article_id)
+        self.current_id = target.article_id
+        self.hits = self.compute_hits(self.current_article()) if self.current_article() else []
+        self.current_hit = None
+        new_quotes = self.article_quotes()
+        index = next((i for i, q in enumerate(new_quotes) if q.start == target.start), None)
+        if index is None:
+            index = next((i for i, q in enumerate(new_quotes) if q.cluster_id == cluster.id), None)
+        self.current_quote = None
+        self.select_quote(index)
+
+    def action_toggle_diff_options(self) -> None:
+        self.diff_ignore_punct = not self.diff_ignore_punct
+        self.render_diff()
+
+    def action_toggle_raw(self) -> None:
+        self.raw = not self.raw
+        self.render_article()
+        self.update_status()
+        self.refresh_bindings()
+
+    def action_sort(self) -> None:
+        self.sort_key = SORT_KEYS[(SORT_KEYS.index(self.sort_key) + 1) % len(SORT_KEYS)]
+        self._resort()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._resort()
+
+    def _resort(self) -> None:
+        self.all_articles = sort_articles(self.all_articles, self.sort_key, self.sort_reverse)
+        table = self.query_one(ArticleList)
+        if self.search_query:
+            table.show(sort_articles(table.shown, self.sort_key, self.sort_reverse), keep=self.current_id)
+        else:
+            table.show(self.all_articles, keep=self.current_id)
+        self.update_status()
+
+    def action_warnings(self) -> None:
+        from briefreader.tui.screens.warnings import WarningsScreen
+
+        lines = [str(w) for w in self.corpus.warnings] if self.corpus is not None else []
+        self.push_screen(WarningsScreen(lines))
+
+    def action_help(self) -> None:
+        from briefreader.tui.screens.help import HelpScreen
+
+        config = (self.config_folder or _config_dir()) / CONFIG_NAME
+        hint = (f"Remap any key in {config}, e.g.\n  keymap:\n    search: slash,ctrl+f\n"
+                "Command ids: " + ", ".join(c.id for c in COMMANDS))
+        self.push_screen(HelpScreen(self.config.keymap, hint))
+
+    def action_change_theme(self) -> None:
+        self.search_themes()
+
+    def action_open_source(self) -> None:
+        article = self.current_article()
+        if article is None:
+            return
+        if article.url:
+            self.open_url(article.url)
+        else:
+            self.open_url((self.root / article.path).resolve().as_uri())
+        self.notify(f"Opening {article.url or article.path}", timeout=2)
+
+    # ------------------------------------------------------------------ palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for command in COMMANDS:
+            if not command.palette:
+                continue
+            keys = self.keys_for(command.id)
+            yield SystemCommand(command.description, f"{command.section} · key: {keys}",
+                                lambda action=command.action: self.run_action(action))
+
+
+def _config_dir() -> Path:
+    from briefreader.core.paths import config_dir
+
+    return config_dir()
+
+
+def run(root: Path, *, use_cache: bool = True) -> int:
+    """Run the reader on ``root`` until the user quits."""
+    ReaderApp(root, use_cache=use_cache).run()
+    return 0

@@ -1,0 +1,112 @@
+"""Every command of the reader, declared once.
+
+Each :class:`Command` carries its id, default keys, action, description and help section. The
+bindings (and so the footer), the help screen (``?``) and the command palette (``ctrl+p``) are all
+generated from :data:`COMMANDS`, so they never drift apart. A user keymap remaps a command by its id
+(see :mod:`briefreader.tui.config`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+# Key names Textual uses for a few punctuation keys, and how we display them.
+_KEY_DISPLAY = {
+    "question_mark": "?",
+    "slash": "/",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "colon": ":",
+    "escape": "esc",
+    "pagedown": "pgdn",
+    "pageup": "pgup",
+    "shift+tab": "shift+tab",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One user command: ``keys`` is a comma-separated list of Textual key names."""
+
+    id: str
+    keys: str
+    action: str
+    description: str
+    section: str
+    show: bool = True  # shown in the footer (when it applies)
+    priority: bool = False
+    palette: bool = True  # offered in the command palette
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.keys,
+            self.action,
+            self.description,
+            show=self.show,
+            priority=self.priority,
+            id=self.id,
+        )
+
+
+COMMANDS: tuple[Command, ...] = (
+    # Moving around
+    Command("cursor_down", "j,down", "cursor_down", "Down", "Move", show=False),
+    Command("cursor_up", "k,up", "cursor_up", "Up", "Move", show=False),
+    Command("cursor_top", "g,home", "cursor_top", "First line / article", "Move", show=False),
+    Command("cursor_bottom", "G,end", "cursor_bottom", "Last line / article", "Move", show=False),
+    Command("page_down", "ctrl+d,pagedown", "page_down", "Half page down", "Move", show=False),
+    Command("page_up", "ctrl+u,pageup", "page_up", "Half page up", "Move", show=False),
+    Command("next_pane", "tab", "next_pane", "Next pane", "Move", show=False, priority=True),
+    Command("previous_pane", "shift+tab", "previous_pane", "Previous pane", "Move", show=False, priority=True),
+    Command("open", "enter,l", "open", "Open", "Move", show=False),
+    Command("back", "escape,h", "back", "Back / clear search", "Move", show=False),
+    # Search
+    Command("search", "slash", "search", "Search", "Search"),
+    Command("next_hit", "n", "next_hit", "Next hit", "Search"),
+    Command("previous_hit", "N", "previous_hit", "Previous hit", "Search", show=False),
+    # Quotes
+    Command("next_quote", "right_square_bracket", "next_quote", "Next quote", "Quotes"),
+    Command("previous_quote", "left_square_bracket", "previous_quote", "Previous quote", "Quotes", show=False),
+    Command("focus_diff", "d", "focus_diff", "Diff", "Quotes"),
+    Command("next_variant", "c", "next_variant", "Compare next", "Quotes"),
+    Command("previous_variant", "C", "previous_variant", "Compare previous", "Quotes", show=False),
+    Command("jump_variant", "x", "jump_variant", "Jump to it", "Quotes"),
+    Command("toggle_diff_options", "i", "toggle_diff_options", "Ignore case/punct", "Quotes", show=False),
+    # View
+    Command("toggle_raw", "r", "toggle_raw", "Raw/clean", "View"),
+    Command("sort", "s", "sort", "Sort", "View"),
+    Command("reverse_sort", "S", "reverse_sort", "Reverse sort", "View", show=False),
+    Command("warnings", "w", "warnings", "Warnings", "View", show=False),
+    Command("open_source", "o", "open_source", "Open source outside", "View", show=False),
+    Command("change_theme", "ctrl+t", "change_theme", "Change theme", "View", show=False, palette=False),
+    # App
+    Command("help", "question_mark", "help", "Help", "App"),
+    Command("command_palette", "colon", "command_palette", "Commands", "App", show=False, palette=False),
+    Command("quit", "q", "quit", "Quit", "App"),
+)
+
+COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
+SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "View", "App")
+
+
+def display_keys(keys: str) -> str:
+    """Human form of a comma-separated key list (``right_square_bracket`` -> ``]``)."""
+    out = []
+    for key in keys.split(","):
+        key = key.strip()
+        if not key:
+            continue
+        out.append(_KEY_DISPLAY.get(key, key))
+    return ", ".join(out)
+
+
+def app_bindings() -> list[Binding]:
+    """The Binding list of the app, generated from :data:`COMMANDS`."""
+    return [c.binding() for c in COMMANDS]
+
+
+def effective_keys(command: Command, keymap: dict[str, str]) -> str:
+    """Keys of ``command`` after the user's keymap is applied."""
+    return keymap.get(command.id, command.keys)

@@ -1,0 +1,125 @@
+"""Turning articles, quotations, hits and diffs into styled rich Text (pure functions: the widgets
+pass in the styles that the current theme gives them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+
+from briefreader.core.model import Article
+from briefreader.tui.quote_model import QuoteMark
+
+Styles = dict[str, Style]
+
+
+def fallback_title(article: Article, words: int = 8) -> str:
+    """A stand-in title made from the first words of the body."""
+    first = article.body.split()[:words]
+    text = " ".join(first)
+    return (text + " …") if len(article.body.split()) > words else (text or "(empty article)")
+
+
+def body_text(
+    article: Article,
+    quotes: list[QuoteMark],
+    variant_flags: list[bool],
+    current_quote: int | None,
+    hits: list[tuple[int, int]],
+    current_hit: int | None,
+    styles: Styles,
+) -> Text:
+    """The cleaned body with quotations, the selected quotation and search hits styled."""
+    text = Text(article.body, end="")
+    n = len(article.body)
+    for i, (mark, has_variants) in enumerate(zip(quotes, variant_flags)):
+        start, end = max(0, mark.start), min(n, mark.end)
+        if start >= end:
+            continue
+        text.stylize(styles["quote-variant" if has_variants else "quote"], start, end)
+        if i == current_quote:
+            text.stylize(styles["quote-current"], start, end)
+    for i, (start, end) in enumerate(hits):
+        start, end = max(0, start), min(n, end)
+        if start < end:
+            text.stylize(styles["hit-current" if i == current_hit else "hit"], start, end)
+    return text
+
+
+def raw_text(article: Article, styles: Styles) -> Text:
+    """The original text with each removed block dimmed and followed by the reason it was removed."""
+    source = article.source or article.body
+    out = Text(end="")
+    pos = 0
+    for block in sorted(article.removed, key=lambda b: (b.start, b.end)):
+        start, end = max(pos, block.start), min(len(source), block.end)
+        if start > pos:
+            out.append(source[pos:start])
+        if end > start:
+            out.append(source[start:end], styles["removed"])
+            reason = f" ⟦removed: {block.reason}⟧"
+            if source[start:end].endswith("\n"):
+                # keep the marker on the removed block's own line
+                out.right_crop(1)
+                out.append(reason, styles["removed-reason"])
+                out.append("\n")
+            else:
+                out.append(reason, styles["removed-reason"])
+        pos = max(pos, end)
+    if pos < len(source):
+        out.append(source[pos:])
+    return out
+
+
+@dataclass
+class PairDiff:
+    """A word diff of two renderings: styled spans for each side and the parts outside the quoted
+    region (when one rendering quotes only part of the other)."""
+
+    a_spans: list[tuple[int, int, str]]  # (start, end, kind) with kind in removed/changed/context
+    b_spans: list[tuple[int, int, str]]  # kind in added/changed/context
+    changed_words: int = 0
+
+
+def diff_pair(a: str, b: str, *, ignore_case: bool = True, ignore_punct: bool = False) -> PairDiff:
+    """Word diff of rendering ``a`` (reference) against ``b``, aligning a partial quote first."""
+    from briefreader.core.diffing import align, diff_words
+
+    a_off = b_off = 0
+    a_part, b_part = a, b
+    context_a: list[tuple[int, int, str]] = []
+    context_b: list[tuple[int, int, str]] = []
+    short_a = len(a.split()) * 10 < len(b.split()) * 7
+    short_b = len(b.split()) * 10 < len(a.split()) * 7
+    if short_a or short_b:
+        short, long = (a, b) if short_a else (b, a)
+        alignment = align(short, long)
+        ls, le = alignment.long_span
+        if le > ls:
+            ctx = [(0, ls, "context"), (le, len(long), "context")]
+            ctx = [c for c in ctx if c[1] > c[0]]
+            if short_a:
+                b_part, b_off, context_b = long[ls:le], ls, ctx
+            else:
+                a_part, a_off, context_a = long[ls:le], ls, ctx
+    ops = diff_words(a_part, b_part, ignore_case=ignore_case, ignore_punct=ignore_punct, ignore_quotes=True)
+    a_spans = list(context_a)
+    b_spans = list(context_b)
+    changed = 0
+    for op in ops:
+        if op.tag == "equal":
+            continue
+        changed += max(len(op.a_text.split()), len(op.b_text.split()))
+        if op.tag in ("delete", "replace") and op.a_span[1] > op.a_span[0]:
+            a_spans.append((op.a_span[0] + a_off, op.a_span[1] + a_off, "removed" if op.tag == "delete" else "changed"))
+        if op.tag in ("insert", "replace") and op.b_span[1] > op.b_span[0]:
+            b_spans.append((op.b_span[0] + b_off, op.b_span[1] + b_off, "added" if op.tag == "insert" else "changed"))
+    return PairDiff(a_spans, b_spans, changed)
+
+
+def styled(text: str, spans: list[tuple[int, int, str]], styles: Styles) -> Text:
+    out = Text(text, end="")
+    for start, end, kind in spans:
+        out.stylize(styles[kind], start, end)
+    return out

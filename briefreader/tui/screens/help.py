@@ -1,0 +1,62 @@
+"""The help screen, generated from the command declarations (and the user's keymap)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from briefreader.tui.commands import COMMANDS, SECTIONS, display_keys, effective_keys
+
+
+def help_table(keymap: dict[str, str]) -> Table:
+    """Section, keys and description of every command, as a rich table."""
+    table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
+    table.add_column("keys", style="bold", no_wrap=True)
+    table.add_column("what it does")
+    for section in SECTIONS:
+        table.add_row(Text(section, style="bold underline"), "")
+        for command in COMMANDS:
+            if command.section == section:
+                table.add_row(display_keys(effective_keys(command, keymap)), command.description)
+        table.add_row("", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, by section. Esc, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72; max-width: 95%; height: 90%;
+        background: $panel; border: round $primary; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss_help", "Close", id="help_close"),
+        Binding("j,down", "scroll_help(1)", "Down", show=False, id="help_down"),
+        Binding("k,up", "scroll_help(-1)", "Up", show=False, id="help_up"),
+    ]
+
+    def __init__(self, keymap: dict[str, str], config_hint: str) -> None:
+        super().__init__()
+        self.keymap = keymap
+        self.config_hint = config_hint
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-scroll") as scroll:
+            scroll.border_title = "briefreader keys"
+            scroll.border_subtitle = "esc closes"
+            yield Static(help_table(self.keymap), id="help-table")
+            yield Static(Text(self.config_hint, style="italic"), id="help-hint")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_help(self, step: int) -> None:
+        self.query_one("#help-scroll", VerticalScroll).scroll_relative(y=step, animate=False)

@@ -1,0 +1,128 @@
+"""The centre pane: the article's header (title, outlet, dateline, date, author) and its body,
+clean (quotations and search hits marked) or raw (removed furniture dimmed, with reasons)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from briefreader.core.model import Article
+from briefreader.tui.quote_model import QuoteMark
+from briefreader.tui.render import Styles, body_text, fallback_title, raw_text
+from briefreader.tui.widgets.body_view import BodyView
+
+
+class ArticleHeader(Static):
+    DEFAULT_CSS = """
+    ArticleHeader {
+        background: $panel;
+        padding: 0 2;
+        height: auto;
+        max-height: 6;
+    }
+    """
+
+
+class ArticleView(Vertical):
+    """Header plus body; the app tells it what to show (``show``), it never fetches data."""
+
+    DEFAULT_CSS = """
+    ArticleView { height: 1fr; }
+    ArticleView > .article-view--quote { color: $br-quote; }
+    ArticleView > .article-view--quote-variant { color: $br-quote-variant; text-style: underline; }
+    ArticleView > .article-view--quote-current { background: $br-quote-current; }
+    ArticleView > .article-view--hit { background: $br-hit; }
+    ArticleView > .article-view--hit-current { background: $br-hit-current; text-style: bold; }
+    ArticleView > .article-view--removed { color: $br-removed; text-style: strike; }
+    ArticleView > .article-view--removed-reason { color: $br-removed-reason; text-style: italic; }
+    ArticleView > .article-view--title { text-style: bold; color: $foreground; }
+    ArticleView > .article-view--fallback { color: $br-title-fallback; text-style: italic; }
+    ArticleView > .article-view--meta { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {
+        "article-view--quote",
+        "article-view--quote-variant",
+        "article-view--quote-current",
+        "article-view--hit",
+        "article-view--hit-current",
+        "article-view--removed",
+        "article-view--removed-reason",
+        "article-view--title",
+        "article-view--fallback",
+        "article-view--meta",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.raw = False
+
+    def compose(self) -> ComposeResult:
+        yield ArticleHeader(id="article-header")
+        yield BodyView(id="body")
+
+    @property
+    def body(self) -> BodyView:
+        return self.query_one(BodyView)
+
+    def styles_map(self) -> Styles:
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"article-view--{name}", partial=True)
+
+        names = ("quote", "quote-variant", "quote-current", "hit", "hit-current", "removed", "removed-reason",
+                 "title", "fallback", "meta")
+        return {n: style(n) for n in names}
+
+    def show_empty(self, message: str) -> None:
+        """No article: show ``message`` (what to do next)."""
+        self.article = None
+        self.query_one(ArticleHeader).update(Text(""))
+        self.body.set_text(Text(message, style="italic"))
+
+    def show(
+        self,
+        article: Article,
+        *,
+        raw: bool,
+        quotes: list[QuoteMark],
+        variant_flags: list[bool],
+        current_quote: int | None,
+        hits: list[tuple[int, int]],
+        current_hit: int | None,
+        hit_label: str = "",
+        keep_scroll: bool = False,
+    ) -> None:
+        """Render ``article`` with the given marks (cheap: only visible lines are painted)."""
+        styles = self.styles_map()
+        self.article = article
+        self.raw = raw
+        self.query_one(ArticleHeader).update(self._header(article, styles, raw, hit_label, len(quotes)))
+        if raw:
+            text = raw_text(article, styles)
+        else:
+            text = body_text(article, quotes, variant_flags, current_quote, hits, current_hit, styles)
+        self.body.set_text(text, keep_scroll=keep_scroll)
+
+    def _header(self, article: Article, styles: Styles, raw: bool, hit_label: str, n_quotes: int) -> Text:
+        head = Text(end="")
+        if article.title:
+            head.append(article.title, styles["title"])
+        else:
+            head.append(fallback_title(article, 12), styles["fallback"])
+            head.append("  (no title found)", styles["meta"])
+        parts = [p for p in (article.outlet, article.dateline, article.date, article.author) if p]
+        head.append("\n")
+        head.append(" · ".join(parts) if parts else "outlet, place and date unknown", styles["meta"])
+        info = [article.id, f"{article.words} words"]
+        if n_quotes:
+            info.append(f"{n_quotes} quotes")
+        if raw:
+            info.append(f"RAW: {len(article.removed)} removed blocks")
+        if hit_label:
+            info.append(hit_label)
+        head.append("\n")
+        head.append("  ".join(info), styles["meta"])
+        return head

@@ -1,0 +1,169 @@
+"""The article body: a line-rendering scroll view that wraps a styled text and paints only the
+visible lines (so long articles and fast cursor moves stay cheap).
+
+It knows where every character offset sits (line and column), so the app can scroll to a quotation
+or a search hit, and a click can be mapped back to an offset.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from rich._wrap import divide_line
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+MAX_MEASURE = 92  # a comfortable reading width, in cells
+
+
+class BodyView(ScrollView, can_focus=True):
+    """Renders a :class:`rich.text.Text`, wrapped to the width, one line at a time."""
+
+    DEFAULT_CSS = """
+    BodyView {
+        background: $surface;
+        padding: 0 2;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    """
+
+    class Clicked(Message):
+        """The user clicked at ``offset`` (a character offset into the shown text)."""
+
+        def __init__(self, offset: int) -> None:
+            self.offset = offset
+            super().__init__()
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._text = Text()
+        self._line_starts: list[int] = []
+        self._line_ends: list[int] = []
+        self._wrap_width = 0
+        self._cache: dict[int, Strip] = {}
+
+    # ------------------------------------------------------------------ content
+
+    def set_text(self, text: Text, *, keep_scroll: bool = False) -> None:
+        """Show ``text`` (re-wrapped to the current width)."""
+        self._text = text
+        self._wrap_width = 0
+        self._rewrap()
+        if not keep_scroll:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+
+    @property
+    def text(self) -> Text:
+        return self._text
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def plain_lines(self) -> list[str]:
+        """The wrapped lines as plain text (for tests and copying)."""
+        plain = self._text.plain
+        return [plain[s:e] for s, e in zip(self._line_starts, self._line_ends)]
+
+    def _measure(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        return max(10, min(width, MAX_MEASURE))
+
+    def _rewrap(self) -> None:
+        width = self._measure()
+        if width == self._wrap_width and self._line_starts:
+            return
+        self._wrap_width = width
+        plain = self._text.plain
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for para in plain.split("\n"):
+            breaks = divide_line(para, width, fold=True) if len(para) > width else []
+            bounds = [0, *breaks, len(para)]
+            for a, b in zip(bounds, bounds[1:]):
+                seg_end = b
+                while seg_end > a and para[seg_end - 1] == " ":
+                    seg_end -= 1
+                starts.append(pos + a)
+                ends.append(pos + seg_end)
+            pos += len(para) + 1
+        self._line_starts = starts
+        self._line_ends = ends
+        self._cache.clear()
+        self.virtual_size = Size(width, len(starts))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+
+    def restyle(self) -> None:
+        """Drop cached lines (after a theme change)."""
+        self._cache.clear()
+        self.refresh()
+
+    # ------------------------------------------------------------------ geometry
+
+    def line_of(self, offset: int) -> int:
+        """The wrapped line that holds character ``offset``."""
+        if not self._line_starts:
+            return 0
+        return max(0, bisect.bisect_right(self._line_starts, offset) - 1)
+
+    def scroll_to_offset(self, offset: int, *, center: bool = True) -> None:
+        """Scroll so the line holding ``offset`` is visible (a third from the top)."""
+        line = self.line_of(offset)
+        height = max(1, self.scrollable_content_region.height)
+        top, bottom = self.scroll_offset.y, self.scroll_offset.y + height - 1
+        if top <= line <= bottom and not center:
+            return
+        if top + 1 <= line <= bottom - 1:
+            return
+        self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """Character offset under content coordinates ``(x, y)``, or None past the text."""
+        line = y + self.scroll_offset.y
+        if not 0 <= line < len(self._line_starts):
+            return None
+        start, end = self._line_starts[line], self._line_ends[line]
+        col = 0
+        plain = self._text.plain
+        from rich.cells import cell_len
+
+        for i in range(start, end):
+            col += cell_len(plain[i])
+            if col > x:
+                return i
+        return None
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        line = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= line < len(self._line_starts):
+            return Strip.blank(width, base)
+        strip = self._cache.get(line)
+        if strip is None:
+            piece = self._text[self._line_starts[line]: self._line_ends[line]]
+            piece.end = ""
+            segments = list(piece.render(self.app.console))
+            strip = Strip(segments)
+            self._cache[line] = strip
+        return strip.apply_style(base).crop_extend(0, width, base)
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        char = self.offset_at(offset.x, offset.y)
+        if char is not None:
+            self.post_message(self.Clicked(char))
+

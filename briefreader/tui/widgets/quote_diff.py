@@ -1,0 +1,184 @@
+"""The quote diff pane: every outlet's rendering of the selected quotation, ordered by date (the
+earliest marked), and a word-level diff of one pair (2-up when wide, stacked when narrow)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
+from briefreader.tui.render import Styles, diff_pair, styled
+
+
+class QuoteDiff(VerticalScroll, can_focus=True):
+    """Shows what the app hands it (``show_quote`` / ``show_message``); holds no data of its own."""
+
+    DEFAULT_CSS = """
+    QuoteDiff {
+        background: $surface;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    QuoteDiff > Static { width: 1fr; }
+    QuoteDiff > .quote-diff--added { background: $br-diff-added; }
+    QuoteDiff > .quote-diff--removed { background: $br-diff-removed; text-style: strike; }
+    QuoteDiff > .quote-diff--changed { background: $br-diff-changed; }
+    QuoteDiff > .quote-diff--context { color: $text-disabled; }
+    QuoteDiff > .quote-diff--earliest { color: $br-earliest; text-style: bold; }
+    QuoteDiff > .quote-diff--heading { color: $primary; text-style: bold; }
+    QuoteDiff > .quote-diff--muted { color: $text-muted; }
+    QuoteDiff > .quote-diff--selected { background: $boost; text-style: bold; }
+    """
+    COMPONENT_CLASSES = {
+        "quote-diff--added",
+        "quote-diff--removed",
+        "quote-diff--changed",
+        "quote-diff--context",
+        "quote-diff--earliest",
+        "quote-diff--heading",
+        "quote-diff--muted",
+        "quote-diff--selected",
+    }
+
+    TWO_UP_MIN_WIDTH = 50  # from this pane width the compared pair is shown side by side
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.two_up = True
+        self.last_plain = ""
+        self._last_call: tuple[str, tuple, dict] | None = None
+
+    def on_resize(self, event: object) -> None:
+        two_up = self.size.width >= self.TWO_UP_MIN_WIDTH
+        if two_up != self.two_up:
+            self.two_up = two_up
+            self.rerender()
+
+    def rerender(self) -> None:
+        """Render the last content again (after a resize or a theme change)."""
+        if self._last_call is not None:
+            name, args, kwargs = self._last_call
+            getattr(self, name)(*args, **kwargs)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="quote-diff-content")
+
+    def styles_map(self) -> Styles:
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"quote-diff--{name}", partial=True)
+
+        names = ("added", "removed", "changed", "context", "earliest", "heading", "muted", "selected")
+        return {n: style(n) for n in names}
+
+    def _update(self, renderable: RenderableType, plain: str) -> None:
+        self.last_plain = plain
+        self.query_one("#quote-diff-content", Static).update(renderable)
+
+    def show_message(self, message: str) -> None:
+        self._last_call = ("show_message", (message,), {})
+        styles = self.styles_map()
+        text = Text(end="")
+        text.append("Quote variants\n", styles["heading"])
+        text.append(message, styles["muted"])
+        self._update(text, text.plain)
+
+    def show_quote(
+        self,
+        mark: QuoteMark,
+        index: int,
+        count: int,
+        cluster: QuoteCluster | None,
+        compared: int | None,
+        *,
+        ignore_case: bool,
+        ignore_punct: bool,
+    ) -> None:
+        """Show quotation ``index`` of ``count`` in the article; ``compared`` indexes
+        ``cluster.renderings`` (the rendering diffed against this article's)."""
+        self._last_call = ("show_quote", (mark, index, count, cluster, compared),
+                           {"ignore_case": ignore_case, "ignore_punct": ignore_punct})
+        styles = self.styles_map()
+        head = Text(end="")
+        head.append(f"Quote {index + 1}/{count}", styles["heading"])
+        if mark.speaker:
+            head.append(f" · {mark.speaker}", styles["muted"])
+        if mark.scare:
+            head.append(" · scare quote", styles["muted"])
+        parts: list[RenderableType] = [head]
+        if cluster is None or len(cluster.renderings) < 2:
+            body = Text(end="")
+            body.append(f"\n“{mark.text}”\n\n")
+            body.append("No other article renders this quotation.", styles["muted"])
+            parts.append(body)
+            self._update(Group(*parts), head.plain + body.plain)
+            return
+        renderings = cluster.renderings
+        ref_index = next((i for i, r in enumerate(renderings) if r.article_id == mark.article_id
+                          and r.start == mark.start), None)
+        if ref_index is None:
+            ref_index = next((i for i, r in enumerate(renderings) if r.article_id == mark.article_id), 0)
+        reference = renderings[ref_index]
+        outlets = len({(r.outlet or r.article_id) for r in renderings})
+        head.append(f" · {len(renderings)} renderings, {outlets} outlets", styles["muted"])
+        listing = Text(end="")
+        listing.append("\n")
+        for i, rendering in enumerate(renderings):
+            selected = i == compared
+            pointer = "▶ " if selected else ("● " if i == ref_index else "  ")
+            listing.append(pointer, styles["heading"] if selected else styles["muted"])
+            who = f"{rendering.date or 'no date'}  {rendering.outlet or rendering.article_id}"
+            listing.append(who, styles["selected"] if selected else Style())
+            if i == 0:
+                listing.append("  ◆ earliest", styles["earliest"])
+            if i == ref_index:
+                listing.append("  (this article)", styles["muted"])
+            listing.append("\n    ")
+            if i == ref_index:
+                listing.append(f"“{rendering.text}”")
+            else:
+                diff = diff_pair(reference.text, rendering.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
+                listing.append("“")
+                listing.append(styled(rendering.text, diff.b_spans, styles))
+                listing.append("”")
+                if diff.changed_words == 0:
+                    listing.append("  identical", styles["muted"])
+            listing.append("\n")
+        parts.append(listing)
+        plain = head.plain + listing.plain
+        if compared is not None and compared != ref_index and 0 <= compared < len(renderings):
+            other = renderings[compared]
+            pair = self._pair(reference, other, styles, ignore_case=ignore_case, ignore_punct=ignore_punct)
+            parts.append(pair[0])
+            plain += pair[1]
+        legend = Text(end="")
+        legend.append("\n")
+        for kind, label in (("added", "added"), ("removed", "removed"), ("changed", "changed")):
+            legend.append(f" {label} ", styles[kind])
+            legend.append(" ")
+        legend.append(" c: compare next · x: jump · i: ignore case/punct "
+                      f"({'on' if ignore_punct else 'off'})", styles["muted"])
+        parts.append(legend)
+        self._update(Group(*parts), plain + legend.plain)
+
+    def _pair(self, reference: Rendering, other: Rendering, styles: Styles, *, ignore_case: bool,
+              ignore_punct: bool) -> tuple[RenderableType, str]:
+        diff = diff_pair(reference.text, other.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
+        left = styled(reference.text, diff.a_spans, styles)
+        right = styled(other.text, diff.b_spans, styles)
+        left_title = Text(f"{reference.outlet or reference.article_id} · {reference.date or 'no date'}", styles["heading"])
+        right_title = Text(f"{other.outlet or other.article_id} · {other.date or 'no date'}", styles["heading"])
+        caption = Text(f"\n{diff.changed_words} word(s) differ\n", styles["muted"])
+        plain = caption.plain + left_title.plain + left.plain + right_title.plain + right.plain
+        if self.two_up:
+            grid = Table.grid(padding=(0, 2), expand=True)
+            grid.add_column(ratio=1)
+            grid.add_column(ratio=1)
+            grid.add_row(left_title, right_title)
+            grid.add_row(left, right)
+            return Group(caption, grid), plain
+        return Group(caption, left_title, left, Text(""), right_title, right), plain
