@@ -8,8 +8,8 @@ passage again:
 1. ``exact``   the offsets still hold the same text;
 2. ``moved``   the exact text is elsewhere (several occurrences: the best context wins, then the
                nearest to the old position);
-3. ``fuzzy``   the text was edited: located by its context, or by approximate matching (rapidfuzz),
-               with a similarity score;
+3. ``fuzzy``   the text was edited: located between its unchanged prefix and suffix, or by
+               approximate matching (rapidfuzz), with a similarity score;
 4. ``orphan``  nothing close enough: the caller keeps the highlight and lists it, never drops it.
 
 No I/O and no UI here.
@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 CONTEXT = 32  # characters of prefix/suffix kept around the exact text
 FUZZY_MIN_SCORE = 75.0  # minimum similarity (0-100) for a fuzzy re-attachment
+CONTEXT_MIN_SCORE = 50.0  # minimum similarity when the unchanged prefix and suffix bracket the passage
 FUZZY_MIN_LENGTH = 8  # shorter passages are never matched approximately (too many false hits)
 
 AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
@@ -176,7 +177,11 @@ def resolve(anchor: Anchor, text: str) -> Resolution:
     if hits:
         h = _best_occurrence(text, hits, anchor)
         return Resolution("moved", h, h + n, 100.0)
-    candidates = [c for c in (_by_context(text, anchor), _by_similarity(text, anchor)) if c is not None]
+    by_context = _by_context(text, anchor)
+    if by_context is not None and by_context[2] >= CONTEXT_MIN_SCORE and by_context[1] > by_context[0]:
+        # Both the words before and after are unchanged: the passage is what lies between them.
+        return Resolution("fuzzy", by_context[0], by_context[1], round(by_context[2], 1))
+    candidates = [c for c in (by_context, _by_similarity(text, anchor)) if c is not None]
     if candidates:
         start, end, score = max(candidates, key=lambda c: c[2])
         if score >= FUZZY_MIN_SCORE and end > start:

@@ -433,10 +433,19 @@ def _citation(a: Article, p: PlacedHighlight, n: int) -> str:
     if p.paragraph:
         where.append(f"¶{p.paragraph}")
     if p.source_start is not None and p.source_end is not None:
-        where.append(f"characters {p.source_start}–{p.source_end} of {code_span(a.path or a.id)}")
+        where.append(f"characters {p.source_start}–{p.source_end} of {_source_name(a)}")
     else:
         where.append(f"characters {p.start}–{p.end}")
     return "— " + ", ".join(x for x in parts if x) + " · " + ", ".join(where) + f" · source {n}"
+
+
+def _source_name(a: Article) -> str:
+    """What source offsets count in: the file itself, or the text extracted from it."""
+    if a.format in ("txt", "md"):
+        return code_span(a.path or a.id)
+    if a.format in ("json", "jsonl"):
+        return "the text of record " + code_span(a.id)
+    return "the text extracted from " + code_span(a.path or a.id)
 
 
 def _tags_text(tags: Iterable[str]) -> str:

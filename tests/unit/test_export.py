@@ -1,0 +1,342 @@
+"""The brief: selection, groupings, quote comparison, escaping, CommonMark validity, golden files.
+
+Regenerate the golden files after an intended change with
+``BRIEFREADER_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/unit/test_export.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from briefreader.core.export import (
+    ExportError,
+    build_brief,
+    code_span,
+    compare_renderings,
+    escape_block,
+    escape_inline,
+    link_text,
+    render,
+    render_json,
+    render_markdown,
+)
+from briefreader.core.model import Article, OffsetMap
+from briefreader.core.triage import DB_NAME, TriageStore, parse_filters
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+UPDATE = os.environ.get("BRIEFREADER_UPDATE_GOLDEN") == "1"
+
+
+def md_parser() -> MarkdownIt:
+    """CommonMark plus the two GFM extensions the brief uses (pipe tables, strikethrough)."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def art(aid: str, body: str, **meta) -> Article:
+    header = f"{meta.get('title') or ''}\n\n"
+    return Article(
+        id=aid,
+        path=aid.split("#")[0],
+        format=aid.split("#")[0].rsplit(".", 1)[-1],
+        body=body,
+        source=header + body,
+        offsets=OffsetMap([(0, len(header), len(body))]),
+        content_hash=hashlib.sha1(body.encode()).hexdigest(),
+        **meta,
+    )
+
+
+BODY_A = (
+    "BRUSSELS, 17 (EUROPA PRESS)\n\n"
+    "The High Representative said the *so-called* peace plan was \u201ca trap that Russia wants us to walk into\u201d.\n\n"
+    "# Not a heading: she listed 3 conditions | and a <script>alert(1)</script> tag & more.\n\n"
+    "1. Ukraine decides. Sanctions stay_until_then.\n\n"
+    "Kallas said Russia has not made any concessions yet."
+)
+BODY_B = (
+    "GENEVA\n\n"
+    "Putin continues to drag out negotiations and hopes he gets away with it, Kallas wrote on X.\n\n"
+    "She called for `more` pressure on Moscow."
+)
+BODY_C = "Moscow said nothing.\n\nAn unrelated report on weather."
+BODY_D = "Text of a file with no metadata at all.\n\nSecond paragraph of it."
+
+
+def corpus() -> list[Article]:
+    return [
+        art("europapress/kallas.txt", BODY_A, title="Kallas: Ukraine [must] not fall into *Russia's* trap", outlet="Europa Press",
+            date="2025-08-17", author="J. Doe", url="https://example.org/news/kallas?id=1&x=2", order=0),
+        art("geneva/post.json#2", BODY_B, title="Kallas on X", outlet="Geneva Daily", date="2025-08-22", order=1),
+        art("tass/moscow.txt", BODY_C, title="Moscow silent", outlet="TASS", date="2025-08-20", order=2),
+        art("misc/untitled.txt", BODY_D, order=3),
+    ]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"2025-09-01T10:{self.n // 60:02d}:{self.n % 60:02d}.000Z"
+
+
+def span(body: str, needle: str) -> tuple[int, int]:
+    i = body.index(needle)
+    return i, i + len(needle)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    arts = {a.id: a for a in corpus()}
+    s = TriageStore(tmp_path / DB_NAME, clock=Clock())
+    a, b, c, d = arts["europapress/kallas.txt"], arts["geneva/post.json#2"], arts["tass/moscow.txt"], arts["misc/untitled.txt"]
+    s.set_status([a.id, b.id], "keep")
+    s.set_status(c.id, "discard")
+    s.set_status(d.id, "follow-up")
+    s.add_tags(a.id, ["sanctions", "EU"])
+    s.add_tags(b.id, "EU")
+    s.set_note(a.id, "Strong wording.\n\nCheck the *BBC* interview & the <original> [source].")
+    s.add_highlight(a, *span(BODY_A, "a trap that Russia wants us to walk into"), comment="Key framing", tags=["framing"])
+    s.add_highlight(a, *span(BODY_A, "# Not a heading: she listed 3 conditions | and a <script>alert(1)</script> tag & more."))
+    s.add_highlight(a, *span(BODY_A, "1. Ukraine decides. Sanctions stay_until_then.\n\nKallas said"), tags=["sanctions"])
+    s.add_highlight(a, *span(BODY_A, "Russia has not made any concessions yet"), comment="Check for updates")
+    s.add_highlight(b, *span(BODY_B, "Putin continues to drag out negotiations"), comment="Compare with Europa Press")
+    s.add_highlight(c, *span(BODY_C, "Moscow said nothing."))  # discarded article: left out by default
+    s.add_highlight(d, *span(BODY_D, "Second paragraph"), tags=["misc"])
+    s.choose_cluster(
+        {
+            "id": "c-putin",
+            "speaker": "Kaja Kallas",
+            "canonical": "Putin continues to drag out the negotiations and hopes to get his way",
+            "variants": [
+                {"article": a.id, "outlet": "Europa Press", "date": "2025-08-17",
+                 "text": "Putin continues to drag out the negotiations and hopes to get his way", "start": 0, "end": 10},
+                {"article": b.id, "outlet": "Geneva Daily", "date": "2025-08-22",
+                 "text": "Putin continues to drag out negotiations and hopes he gets away with it",
+                 "start": BODY_B.index("Putin"), "end": BODY_B.index(", Kallas")},
+                {"article": c.id, "outlet": "TASS | wire", "date": "2025-08-23", "text": "drag out the negotiations",
+                 "start": 0, "end": 5},
+            ],
+        },
+        titles={x.id: x.title for x in arts.values() if x.title},
+        note="Three renderings; Geneva Daily paraphrases the end.",
+    )
+    yield s
+    s.close()
+
+
+def edited_corpus() -> list[Article]:
+    """The same corpus after the articles changed: one highlight moves, one is edited, one is gone."""
+    arts = corpus()
+    a = arts[0]
+    body = (
+        "UPDATED\n\n"
+        + a.body.replace("has not made any concessions yet", "has still made no concessions")
+        .replace("1. Ukraine decides. Sanctions stay_until_then.", "Paragraph rewritten completely by the desk.")
+    )
+    arts[0] = art(a.id, body, title=a.title, outlet=a.outlet, date=a.date, author=a.author, url=a.url, order=0)
+    return arts
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"golden file {name} was missing and has been written; review it and run again")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs (BRIEFREADER_UPDATE_GOLDEN=1 to accept)"
+
+
+@pytest.mark.parametrize("group_by", ["article", "outlet", "tag", "quote"])
+def test_markdown_golden_per_grouping(store: TriageStore, group_by: str) -> None:
+    brief = build_brief(corpus(), store, group_by=group_by, corpus_name="kallas-corpus")
+    _check_golden(f"brief_{group_by}.md", render_markdown(brief))
+
+
+def test_json_golden(store: TriageStore) -> None:
+    brief = build_brief(corpus(), store, group_by="tag", corpus_name="kallas-corpus")
+    _check_golden("brief_tag.json", render_json(brief))
+
+
+def test_markdown_golden_after_the_articles_changed(store: TriageStore) -> None:
+    brief = build_brief(edited_corpus(), store, corpus_name="kallas-corpus")
+    _check_golden("brief_edited.md", render_markdown(brief))
+
+
+def test_export_is_deterministic(store: TriageStore) -> None:
+    first = render(build_brief(corpus(), store, group_by="tag"), "md")
+    again = render(build_brief(list(reversed(corpus())), store, group_by="tag"), "md")
+    assert first == again
+    assert render(build_brief(corpus(), store), "json") == render(build_brief(corpus(), store), "json")
+    with pytest.raises(ExportError):
+        render(build_brief(corpus(), store), "pdf")
+    with pytest.raises(ExportError):
+        build_brief(corpus(), store, group_by="speaker")
+
+
+# --------------------------------------------------------------------------- content and selection
+
+
+def test_default_selection_leaves_out_discarded_and_untouched(store: TriageStore) -> None:
+    brief = build_brief(corpus(), store)
+    assert [e.article.id for e in brief.entries] == ["europapress/kallas.txt", "geneva/post.json#2", "misc/untitled.txt"]
+    # Sources: the selected articles, then the other articles of chosen quotes.
+    assert [a.id for a in brief.sources] == [
+        "europapress/kallas.txt", "geneva/post.json#2", "misc/untitled.txt", "tass/moscow.txt",
+    ]
+
+
+def test_filters_select_by_status_and_by_highlight_tags(store: TriageStore) -> None:
+    brief = build_brief(corpus(), store, filters=parse_filters("status:discard"))
+    assert [e.article.id for e in brief.entries] == ["tass/moscow.txt"]
+    brief = build_brief(corpus(), store, filters=parse_filters("tag:framing"))
+    (entry,) = brief.entries
+    assert entry.article.id == "europapress/kallas.txt" and not entry.whole
+    assert [p.text for p in entry.highlights] == ["a trap that Russia wants us to walk into"]
+    brief = build_brief(corpus(), store, filters=parse_filters("tag:eu"))
+    assert [len(e.highlights) for e in brief.entries] == [4, 1]
+    assert "Selection: `tag:eu`" in render_markdown(brief)
+
+
+def test_highlights_reattach_in_the_export_and_orphans_are_listed(store: TriageStore) -> None:
+    brief = build_brief(edited_corpus(), store)
+    placed = {p.highlight.id: p for e in brief.entries for p in e.highlights}
+    assert placed[1].resolution.state == "moved"
+    assert placed[1].text == "a trap that Russia wants us to walk into"
+    assert placed[4].resolution.state == "fuzzy"
+    assert placed[4].text == "Russia has still made no concessions"
+    assert [(aid, p.highlight.id) for aid, p, _ in brief.orphans] == [("europapress/kallas.txt", 3)]
+    md = render_markdown(brief)
+    assert "## Highlights whose text is gone" in md
+    assert "Ukraine decides" in md  # the orphan's text is kept in the brief
+    data = json.loads(render_json(brief))
+    assert data["orphans"][0]["text"].startswith("1. Ukraine decides.")
+
+
+def test_citation_carries_outlet_date_title_paragraph_and_source_offsets(store: TriageStore) -> None:
+    brief = build_brief(corpus(), store)
+    a = corpus()[0]
+    p = brief.entries[0].highlights[0]
+    assert a.source[p.source_start : p.source_end] == p.text
+    md = render_markdown(brief)
+    line = next(x for x in md.splitlines() if x.startswith("> — *Europa Press*"))
+    assert "2025-08-17" in line and "¶2" in line and f"characters {p.source_start}–{p.source_end}" in line
+    assert "Kallas: Ukraine \\[must\\] not fall into \\*Russia's\\* trap" in line
+
+
+def test_quote_comparison_marks_changed_words(store: TriageStore) -> None:
+    (cluster,) = store.chosen_clusters()
+    rows = compare_renderings(cluster)
+    assert rows[0].same and not rows[0].partial
+    changed = [(k, t) for k, t in rows[1].runs if k != "equal"]
+    assert ("removed", "the") in changed
+    assert ("added", "he gets away with it") in changed
+    assert rows[2].partial and rows[2].same  # a partial quote is compared with the part it comes from
+
+
+# --------------------------------------------------------------------------- CommonMark validity
+
+
+def _blockquotes(tokens) -> list[str]:
+    """Plain text of each top-level blockquote (paragraphs joined by newlines)."""
+    out: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for t in tokens:
+        if t.type == "blockquote_open":
+            depth += 1
+            if depth == 1:
+                current = []
+        elif t.type == "blockquote_close":
+            depth -= 1
+            if depth == 0:
+                out.append("\n".join(current))
+        elif depth and t.type == "inline":
+            current.append(_inline_text(t))
+    return out
+
+
+def _inline_text(token) -> str:
+    parts = []
+    for c in token.children or []:
+        if c.type in ("text", "text_special", "code_inline"):
+            parts.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("group_by", ["article", "outlet", "tag", "quote"])
+def test_markdown_parses_as_intended(store: TriageStore, group_by: str) -> None:
+    brief = build_brief(edited_corpus(), store, group_by=group_by)
+    md = render_markdown(brief)
+    tokens = md_parser().parse(md)
+    # No user text turned into raw HTML, and the script tag shows as text.
+    assert not [t for t in tokens if t.type == "html_block"]
+    assert not [c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "html_inline"]
+    html = md_parser().render(md)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Exactly one h1, the title.
+    assert [t.tag for t in tokens if t.type == "heading_open"].count("h1") == 1
+    # Each highlight (placed or orphan) is a blockquote whose text is the highlighted text,
+    # followed by its citation; each chosen quote has its canonical rendering in a blockquote.
+    quotes = _blockquotes(tokens)
+    placed = [p for g in brief.groups for e in g.entries for p in e.highlights]
+    expected = [" ".join(p.text.split()) for p in placed] + [" ".join(p.text.split()) for _, p, _ in brief.orphans]
+    cited = [q for q in quotes if q.split("\n")[-1].startswith("— ")]
+    bodies = [" ".join(q.split("\n")[:-1]) for q in cited]
+    assert sorted(bodies) == sorted(expected)
+    assert len(quotes) == len(cited) + len(brief.clusters)  # the rest: each chosen quote's canonical text
+    # The comparison table survives as a table with one row per rendering.
+    rows = [t for t in tokens if t.type == "tr_open"]
+    assert len(rows) == 1 + 3  # header + three renderings
+    inline_types = [c.type for t in tokens if t.type == "inline" for c in t.children or []]
+    assert "s_open" in inline_types and "strong_open" in inline_types
+
+
+def test_no_leftover_emphasis_markers_in_rendered_text(store: TriageStore) -> None:
+    html = md_parser().render(render_markdown(build_brief(corpus(), store, group_by="quote")))
+    # Every ** and ~~ the brief wrote became markup; none is shown literally.
+    assert "**" not in html and "~~" not in html
+
+
+_ALPHABET = list("abc XYZ 123 .,:;!?*_`[]()<>#+-=|~&\\\"'\u201c\u201d\t") + ["&amp;", "http://x.y", "\n", "1. ", "- ", "# ", "    "]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_escape_inline_round_trips_through_a_commonmark_parser(seed: int) -> None:
+    rng = random.Random(seed)
+    text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 30)))
+    expected = " ".join(text.split())
+    if not expected:
+        return
+    tokens = md_parser().parse(escape_inline(expected))
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], (text, escape_inline(expected))
+    inline = tokens[1]
+    assert {c.type for c in inline.children} <= {"text", "text_special"}, escape_inline(expected)
+    assert _inline_text(inline) == expected
+
+
+def test_escape_helpers() -> None:
+    assert escape_block("one *a*\n\n\n  two\nlines  ") == ["one \\*a\\*", "two lines"]
+    assert escape_inline("2025. A year") == "2025\\. A year"
+    assert escape_inline("-5 degrees") == "\\-5 degrees"
+    assert code_span("a`b") == "``a`b``"
+    assert code_span("`x`") == "`` `x` ``"
+    assert link_text("https://example.org/a?b=1&c=2") == "<https://example.org/a?b=1&c=2>"
+    assert link_text("not a url <x>") == "not a url \\<x\\>"
+    for s in ("a`b", "`x`", "``"):
+        tokens = md_parser().parse(code_span(s))
+        assert tokens[1].children[0].type == "code_inline" and tokens[1].children[0].content == s
