@@ -1,0 +1,133 @@
+"""`briefreader mark / highlight / status / export` on a copy of the sample corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from briefreader.cli.main import main
+from briefreader.core.triage import DB_NAME
+
+ANADOLU = "anadolu-kallas-trap-territory.txt"
+GENEVA = "geneva-kallas-post-on-x.txt"
+PASSAGE = "trap that Russia wants us to walk into"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str):
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_mark_status_tags_note_and_undo(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "mark", sample_corpus, ANADOLU, GENEVA, "--status", "keep", "--tag", "EU,sanctions")
+    assert [a["status"] for a in data["articles"]] == ["keep", "keep"]
+    assert data["articles"][0]["tags"] == ["EU", "sanctions"]
+    data = run_json(capsys, "mark", sample_corpus, sample_corpus / GENEVA, "--note", "check the source")  # a path works too
+    assert data["articles"][0]["note"] == "check the source"
+    data = run_json(capsys, "mark", sample_corpus, "--where", "status:new", "--status", "discard")
+    assert len(data["articles"]) == 3
+    code, out, _ = run(capsys, "mark", sample_corpus, "--undo")
+    assert code == 0 and "undid" in out and "status discard 3 articles" in out
+    status = run_json(capsys, "status", sample_corpus)
+    assert status["status"] == {"new": 3, "read": 0, "keep": 2, "discard": 0, "follow-up": 0}
+    assert status["tags"] == {"EU": 2, "sanctions": 2}
+    assert status["notes"] == 1 and status["in_corpus"] is True
+    assert Path(status["state_file"]) == sample_corpus / ".briefreader" / DB_NAME
+
+
+def test_mark_errors_are_clear(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "mark", sample_corpus, "anadolu-kallas.txt", "--status", "keep")
+    assert code == 2 and "no article 'anadolu-kallas.txt'" in err and ANADOLU in err
+    code, _, err = run(capsys, "mark", sample_corpus, ANADOLU, "--status", "kep")
+    assert code == 2 and "unknown status 'kep'" in err
+    code, _, err = run(capsys, "mark", sample_corpus, ANADOLU)
+    assert code == 2 and "nothing to do" in err
+    code, _, err = run(capsys, "mark", sample_corpus, "--where", "tag:nothing", "--status", "keep")
+    assert code == 2 and "no article matches" in err
+    code, out, _ = run(capsys, "mark", sample_corpus, "--undo")
+    assert code == 0 and "nothing to undo" in out
+    code, _, err = run(capsys, "mark", sample_corpus / "missing", ANADOLU, "--status", "keep")
+    assert code == 2 and "no such folder" in err
+
+
+def test_highlight_by_exact_passage(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    h = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", PASSAGE, "--comment", "framing", "-t", "trap")
+    assert h["exact"] == PASSAGE and h["comment"] == "framing" and h["tags"] == ["trap"]
+    body_file = (sample_corpus / ANADOLU).read_text(encoding="utf-8")
+    assert body_file[h["source_start"] : h["source_end"]] == PASSAGE
+    # Not in the article: clear message with the closest text.
+    code, _, err = run(capsys, "highlight", sample_corpus, ANADOLU, "--text", "Kallas sad Russia is the one")
+    assert code == 2 and "not in" in err and "Kallas said Russia is the one" in err
+    # Ambiguous: says how often and where; --occurrence picks one.
+    code, _, err = run(capsys, "highlight", sample_corpus, ANADOLU, "--text", "Kallas said")
+    assert code == 2 and "occurs" in err and "--occurrence" in err
+    h2 = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", "Kallas said", "--occurrence", "2")
+    assert h2["exact"] == "Kallas said" and h2["start"] > h["start"]
+    code, _, err = run(capsys, "highlight", sample_corpus, ANADOLU, "--text", "Kallas said", "--occurrence", "9")
+    assert code == 2
+    listed = run_json(capsys, "highlight", sample_corpus, "--list")
+    assert [x["id"] for x in listed] == [h["id"], h2["id"]]
+    deleted = run_json(capsys, "highlight", sample_corpus, "--delete", str(h2["id"]))
+    assert deleted["deleted"]["id"] == h2["id"]
+    assert [x["id"] for x in run_json(capsys, "highlight", sample_corpus, ANADOLU, "--list")] == [h["id"]]
+    code, _, err = run(capsys, "highlight", sample_corpus, "--delete", "99")
+    assert code == 2 and "no highlight #99" in err
+
+
+def test_export_markdown_and_json(sample_corpus: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run_json(capsys, "mark", sample_corpus, ANADOLU, "--status", "keep", "--tag", "framing")
+    run_json(capsys, "mark", sample_corpus, GENEVA, "--status", "discard")
+    run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", PASSAGE, "--comment", "key *claim*")
+    out_md = tmp_path / "out" / "brief.md"
+    code, _, err = run(capsys, "export", sample_corpus, "-o", out_md)
+    assert code == 0 and "1 articles, 1 highlights" in err
+    md = out_md.read_text(encoding="utf-8")
+    assert f"> {PASSAGE}" in md and "key \\*claim\\*" in md and GENEVA not in md
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(md)
+    assert sum(1 for t in tokens if t.type == "blockquote_open") == 1
+    # Same state, same bytes.
+    code, stdout, _ = run(capsys, "export", sample_corpus)
+    assert code == 0 and stdout == md
+    # JSON chosen from the extension; filters pick discarded articles when asked.
+    out_json = tmp_path / "brief.json"
+    assert run(capsys, "export", sample_corpus, "-o", out_json, "--status", "discard")[0] == 0
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert [a["id"] for a in data["articles"]] == [GENEVA] and data["selection"] == "status:discard"
+    code, stdout, _ = run(capsys, "export", sample_corpus, "--tag", "framing", "--group-by", "tag", "--format", "json")
+    data = json.loads(stdout)
+    assert [g["heading"] for g in data["groups"]] == ["Tag: framing"]
+    code, _, err = run(capsys, "export", sample_corpus, "--where", "status:nope")
+    assert code == 2 and "unknown status" in err
+    code, _, err = run(capsys, "export", sample_corpus, "-o", tmp_path)
+    assert code == 2 and "is a folder" in err
+
+
+def test_damaged_state_is_refused_by_every_command(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = sample_corpus / ".briefreader" / DB_NAME
+    db.parent.mkdir(exist_ok=True)
+    db.write_bytes(b"not sqlite" * 20)
+    for argv in (("status",), ("mark", ANADOLU, "--status", "keep"), ("export",), ("highlight", "--list")):
+        code, _, err = run(capsys, argv[0], sample_corpus, *argv[1:])
+        assert code == 1 and "damaged" in err and "left untouched" in err
+    assert db.read_bytes() == b"not sqlite" * 20
+
+
+def test_read_only_corpus_is_reported(sample_corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+    from briefreader.core import triage
+
+    fallback = isolated_home / "data" / "corpora" / "x" / DB_NAME
+    monkeypatch.setattr(triage, "store_path", lambda root: (fallback, False))
+    code, _, err = run(capsys, "mark", sample_corpus, ANADOLU, "--status", "keep")
+    assert code == 0 and "read-only" in err and str(fallback) in err
+    status = run_json(capsys, "status", sample_corpus)
+    assert status["in_corpus"] is False and status["status"]["keep"] == 1
