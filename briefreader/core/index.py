@@ -608,14 +608,12 @@ class SearchSession:
         with self._lock:
             if self._closed:
                 return
-            current = self._index._ix
-            if current is not self._ix:
-                old = self._searcher
-                self._ix = current
-                self._searcher = current.searcher()
-                old.close()
-            else:
-                self._searcher = self._searcher.refresh()
+            # A brand-new searcher, not Searcher.refresh(): Whoosh's refresh reuses the reader of an
+            # unchanged segment and so keeps showing documents deleted from it since (measured).
+            old = self._searcher
+            self._ix = self._index._ix
+            self._searcher = self._ix.searcher()
+            old.close()
             self._parsed.clear()
             self._docnums = None
             self._checked = time.monotonic()

@@ -1,0 +1,357 @@
+"""The search index: incremental updates, location, damage detection, locking, killed writers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefreader.core import index as index_module
+from briefreader.core.index import (
+    META_NAME,
+    CorpusIndex,
+    IndexBusyError,
+    IndexCancelled,
+    article_fingerprint,
+)
+
+HELPERS = Path(__file__).resolve().parent.parent / "helpers"
+sys.path.insert(0, str(HELPERS))
+
+from index_fixtures import make_article, make_corpus  # noqa: E402
+
+WRITER = HELPERS / "index_writer.py"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("a corpus file that must never change\n")
+    return folder
+
+
+def corpus_digest(root: Path) -> str:
+    h = hashlib.sha1()
+    for path in sorted(root.rglob("*")):
+        if ".briefreader" in path.parts or not path.is_file():
+            continue
+        h.update(str(path).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def ids_found(ix: CorpusIndex, query: str) -> set[str]:
+    session = ix.searcher()
+    found: set[str] = set()
+    try:
+        page = 1
+        while True:
+            results = session.search(query, limit=200, page=page, snippets=False)
+            found.update(h.id for h in results.hits)
+            if page * 200 >= results.total:
+                return found
+            page += 1
+    finally:
+        session.close()
+
+
+def indexed_ok(ix: CorpusIndex, corpus) -> None:
+    """The index holds exactly the corpus, and every article is findable by its title word."""
+    assert ix.indexed_fingerprints() == {a.id: article_fingerprint(a) for a in corpus.articles}
+    assert ix.doc_count() == len(corpus.articles)
+    assert ids_found(ix, "report") == {a.id for a in corpus.articles}
+
+
+# --------------------------------------------------------------------------- updates
+
+
+def test_first_update_indexes_everything_then_nothing_to_do(root: Path) -> None:
+    corpus = make_corpus(root, 30)
+    ix = CorpusIndex.open(root)
+    assert ix.location == root / ".briefreader" / "index"
+    assert ix.in_corpus and ix.message is None
+    assert ix.needs_update(corpus)
+    report = ix.update(corpus)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (30, 0, 0, 0)
+    assert report.rebuilt_reason is None
+    assert not ix.needs_update(corpus)
+    again = ix.update(corpus)
+    assert (again.added, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 30)
+    indexed_ok(ix, corpus)
+    ix.close()
+
+
+def test_incremental_update_adds_changes_and_deletes_only_what_changed(root: Path) -> None:
+    corpus = make_corpus(root, 20)
+    with CorpusIndex.open(root) as ix:
+        ix.update(corpus)
+        session = ix.searcher()
+        assert session.search("zanzibar").total == 0
+        articles = list(corpus.articles)
+        articles[3] = make_article(3, extra="A delegation visited Zanzibar.")
+        del articles[5]
+        articles.append(make_article(99))
+        corpus.articles = articles
+        corpus.__post_init__()
+        report = ix.update(corpus)
+        assert (report.added, report.updated, report.deleted, report.unchanged) == (1, 1, 1, 18)
+        # the open session was refreshed by the update
+        assert [h.id for h in session.search("zanzibar").hits] == ["doc00003.txt"]
+        assert session.search('id:"doc00005.txt"').total == 0
+        indexed_ok(ix, corpus)
+
+
+def test_recleaned_body_with_same_file_hash_is_reindexed(root: Path) -> None:
+    corpus = make_corpus(root, 5)
+    with CorpusIndex.open(root) as ix:
+        ix.update(corpus)
+        corpus.articles[0].body += "\n\nAn extra paragraph about lighthouses."
+        assert ix.needs_update(corpus)
+        assert ix.update(corpus).updated == 1
+        assert ids_found(ix, "lighthouses") == {"doc00000.txt"}
+
+
+def test_rebuild_starts_over(root: Path) -> None:
+    corpus = make_corpus(root, 10)
+    with CorpusIndex.open(root) as ix:
+        ix.update(corpus)
+        report = ix.update(corpus, rebuild=True)
+        assert report.added == 10 and report.rebuilt_reason == "rebuilt on request"
+        indexed_ok(ix, corpus)
+
+
+def test_cancel_discards_the_update(root: Path) -> None:
+    corpus = make_corpus(root, 10)
+    with CorpusIndex.open(root) as ix:
+        ix.update(corpus)
+        bigger = make_corpus(root, 200)
+        with pytest.raises(IndexCancelled):
+            ix.update(bigger, cancelled=lambda: True)
+        assert ix.doc_count() == 10
+        assert ix.update(bigger).added == 190
+
+
+def test_progress_reports_up_to_total(root: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    with CorpusIndex.open(root) as ix:
+        ix.update(make_corpus(root, 150), progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (150, 150)
+    assert all(t == 150 for _, t in calls) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_parallel_first_build_matches_single_process(root: Path, tmp_path: Path) -> None:
+    corpus = make_corpus(root, index_module.PARALLEL_MIN_DOCS + 20)
+    with CorpusIndex.open(root) as ix:
+        report = ix.update(corpus, procs=2)
+        assert report.added == len(corpus)
+        indexed_ok(ix, corpus)
+        # later incremental updates on a multi-segment index work as usual
+        corpus.articles[0].body += " Lighthouses."
+        assert ix.update(corpus, procs=2).updated == 1
+        assert ids_found(ix, "lighthouses") == {"doc00000.txt"}
+
+
+# --------------------------------------------------------------------------- location
+
+
+def test_read_only_corpus_keeps_index_in_user_cache(root: Path, isolated_home: Path, monkeypatch) -> None:
+    from briefreader.core import paths
+
+    real_access = os.access
+    monkeypatch.setattr(paths.os, "access", lambda p, mode: False if str(p).startswith(str(root)) else real_access(p, mode))
+    monkeypatch.setattr(paths, "_writable", lambda folder: not str(folder).startswith(str(root)))
+    corpus = make_corpus(root, 5)
+    with CorpusIndex.open(root) as ix:
+        assert not ix.in_corpus
+        assert str(ix.location).startswith(str(isolated_home / "cache"))
+        assert "read-only" in ix.message and str(ix.location) in ix.message
+        ix.update(corpus)
+        indexed_ok(ix, corpus)
+    assert not (root / ".briefreader").exists()
+
+
+# --------------------------------------------------------------------------- damage
+
+
+def built(root: Path, n: int = 25):
+    corpus = make_corpus(root, n)
+    ix = CorpusIndex.open(root)
+    ix.update(corpus)
+    ix.close()
+    return corpus
+
+
+def segment_files(root: Path) -> list[Path]:
+    return sorted((root / ".briefreader" / "index").glob("*.seg"))
+
+
+def reopen_repairs(root: Path, corpus, expected: str) -> None:
+    digest = corpus_digest(root)
+    ix = CorpusIndex.open(root)
+    assert ix.message and expected in ix.message, ix.message
+    assert ix.needs_update(corpus)
+    report = ix.update(corpus)
+    assert report.rebuilt_reason and expected in report.rebuilt_reason
+    assert report.added == len(corpus)
+    indexed_ok(ix, corpus)
+    ix.close()
+    assert corpus_digest(root) == digest
+    again = CorpusIndex.open(root)
+    assert again.message is None
+    again.close()
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.99])
+def test_truncated_segment_is_detected_and_rebuilt(root: Path, cut: float) -> None:
+    corpus = built(root)
+    seg = segment_files(root)[0]
+    data = seg.read_bytes()
+    seg.write_bytes(data[: int(len(data) * cut)])
+    reopen_repairs(root, corpus, "damaged")
+
+
+def test_deleted_segment_is_detected_and_rebuilt(root: Path) -> None:
+    corpus = built(root)
+    segment_files(root)[0].unlink()
+    reopen_repairs(root, corpus, "damaged")
+
+
+def test_foreign_file_in_index_folder_is_detected(root: Path) -> None:
+    corpus = built(root)
+    (root / ".briefreader" / "index" / "notes.txt").write_text("hello")
+    reopen_repairs(root, corpus, "notes.txt")
+
+
+def test_garbage_table_of_contents_is_detected(root: Path) -> None:
+    corpus = built(root)
+    toc = next((root / ".briefreader" / "index").glob("_MAIN_*.toc"))
+    toc.write_bytes(b"\x00garbage" * 10)
+    reopen_repairs(root, corpus, "damaged")
+
+
+def test_missing_description_file_is_detected(root: Path) -> None:
+    corpus = built(root)
+    (root / ".briefreader" / "index" / META_NAME).unlink()
+    reopen_repairs(root, corpus, "damaged")
+
+
+def test_index_folder_replaced_by_a_file(root: Path) -> None:
+    corpus = make_corpus(root, 5)
+    (root / ".briefreader").mkdir()
+    (root / ".briefreader" / "index").write_text("not a folder")
+    reopen_repairs(root, corpus, "damaged")
+
+
+def test_older_schema_is_rebuilt_with_a_message(root: Path) -> None:
+    corpus = built(root)
+    meta_path = root / ".briefreader" / "index" / META_NAME
+    meta = json.loads(meta_path.read_text())
+    meta["schema"] = 0
+    meta_path.write_text(json.dumps(meta))
+    reopen_repairs(root, corpus, "another version of briefreader")
+
+
+# --------------------------------------------------------------------------- concurrency (real processes)
+
+
+def spawn(root: Path, n: int, mode: str, *, seed: int = 0) -> subprocess.Popen:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2]) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.Popen([sys.executable, str(WRITER), str(root), str(n), mode, str(seed)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_for(proc: subprocess.Popen, marker: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.startswith(marker):
+            return line
+        if not line and proc.poll() is not None:
+            raise AssertionError(f"helper exited ({proc.returncode}) before {marker}: {proc.stderr.read()}")
+    raise AssertionError(f"helper never printed {marker}")
+
+
+def kill(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    proc.stderr.close()
+
+
+def test_second_writer_waits_then_reports_busy_and_stale_lock_is_recovered(root: Path) -> None:
+    corpus = built(root, 10)
+    holder = spawn(root, 10, "hold")
+    try:
+        wait_for(holder, "HOLDING")
+        ix = CorpusIndex.open(root)
+        # readers are not blocked by the writer
+        assert ids_found(ix, "report") == {a.id for a in corpus.articles}
+        started = time.monotonic()
+        with pytest.raises(IndexBusyError) as caught:
+            ix.update(make_corpus(root, 12), wait=0.5)
+        assert time.monotonic() - started >= 0.45
+        assert "another briefreader" in str(caught.value) and f"pid {holder.pid}" in str(caught.value)
+        assert ix.doc_count() == 10
+    finally:
+        kill(holder)
+    # the killed holder's lock is gone with it
+    report = ix.update(make_corpus(root, 12), wait=0.5)
+    assert report.added == 2
+    ix.close()
+
+
+def test_in_process_second_writer_is_refused(root: Path) -> None:
+    with CorpusIndex.open(root) as ix, CorpusIndex.open(root) as other:
+        lock = ix._write_lock()
+        try:
+            with pytest.raises(IndexBusyError):
+                other.update(make_corpus(root, 3), wait=0.2)
+        finally:
+            lock.release()
+        assert other.update(make_corpus(root, 3)).added == 3
+
+
+@pytest.mark.parametrize("mode,marker", [("before-toc", "COMMITTING"), ("before-meta", "COMMITTED")])
+def test_writer_killed_mid_commit_leaves_a_usable_index(root: Path, mode: str, marker: str) -> None:
+    old = built(root, 10)
+    digest = corpus_digest(root)
+    proc = spawn(root, 60, mode, seed=1)
+    try:
+        wait_for(proc, marker)
+        # while the writer is stuck mid-commit, readers still see the last committed index
+        with CorpusIndex.open(root) as reader_ix:
+            assert ids_found(reader_ix, "report") >= {a.id for a in old.articles[:1]}
+    finally:
+        kill(proc)
+    ix = CorpusIndex.open(root)
+    target = make_corpus(root, 60, seed=1)
+    ix.update(target)
+    indexed_ok(ix, target)
+    ix.close()
+    assert corpus_digest(root) == digest
+    leftovers = [p.name for p in (root / ".briefreader" / "index").iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.3, 0.8])
+def test_writer_killed_at_any_moment_leaves_a_usable_index(root: Path, delay: float) -> None:
+    built(root, 5)
+    proc = spawn(root, 400, "slow", seed=2)
+    try:
+        wait_for(proc, "STARTED")
+        time.sleep(delay)
+    finally:
+        kill(proc)
+    ix = CorpusIndex.open(root)
+    target = make_corpus(root, 400, seed=2)
+    ix.update(target)
+    indexed_ok(ix, target)
+    ix.close()
