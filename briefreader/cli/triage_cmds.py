@@ -48,7 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the passage (1 = first)")
     p.add_argument("--comment", default="", help="your comment on the passage")
     p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="tag the highlight (repeatable)")
-    p.add_argument("--list", action="store_true", help="list highlights (of ID, or of the whole corpus)")
+    p.add_argument("--quote", metavar="QUOTE", help="choose a quote cluster for the brief: its id (from `briefreader quotes "
+                   "--json`) or words of the quotation (--comment becomes its note)")
+    p.add_argument("--unquote", metavar="QID", help="drop a chosen quote cluster from the brief")
+    p.add_argument("--list", action="store_true", help="list highlights (of ID, or of the whole corpus) and chosen quotes")
     p.add_argument("--delete", type=int, metavar="HID", help="delete highlight number HID")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_highlight)
@@ -263,6 +266,17 @@ def cmd_highlight(args: argparse.Namespace) -> int:
         else:
             _out(f"deleted highlight #{args.delete} (undo with `briefreader mark {args.dir} --undo`)")
         return 0
+    if args.unquote:
+        store = _open_store(root, quiet=args.json)
+        with store:
+            entry = store.unchoose_cluster(args.unquote)
+        if args.json:
+            print_json({"unchosen": args.unquote, "journal": entry.id})
+        else:
+            _out(f"quote {args.unquote} dropped from the brief")
+        return 0
+    if args.quote:
+        return _choose_quote(args, root)
     if args.list:
         corpus = _load(args.dir)
         aid = _resolve_id(corpus, args.id) if args.id else None
@@ -272,13 +286,16 @@ def cmd_highlight(args: argparse.Namespace) -> int:
                 if store.highlights(article.id):
                     store.reattach(article)
             hls = store.highlights(aid)
+            chosen = store.chosen_clusters() if aid is None else []
         if args.json:
             print_json([h.to_dict() for h in hls])
-        elif not hls:
+            return 0
+        if not hls:
             _out("no highlights")
-        else:
-            for h in hls:
-                _out(_highlight_line(h))
+        for h in hls:
+            _out(_highlight_line(h))
+        for c in chosen:
+            _out(_quote_line(c))
         return 0
     if not args.id or args.text is None:
         raise CliError("give an article ID and --text \"the exact passage\" (or --list, --delete HID)")
@@ -312,6 +329,54 @@ def cmd_highlight(args: argparse.Namespace) -> int:
         print_json(h.to_dict())
     else:
         _out(_highlight_line(h))
+    return 0
+
+
+def _quote_line(c) -> str:
+    from briefreader.core.triage import _short
+
+    who = f"{c.speaker}: " if c.speaker else ""
+    outlets = ", ".join(dict.fromkeys(str(v.get("outlet") or v.get("article")) for v in c.variants))
+    return f"quote {c.cluster_key} {who}“{_short(c.canonical, 70)}” ({len(c.variants)} renderings: {outlets})"
+
+
+def _choose_quote(args: argparse.Namespace, root: Path) -> int:
+    """Choose a quote cluster for the brief, by id or by words of the quotation."""
+    from briefreader.core.anchors import find_passage
+    from briefreader.core.paths import state_dir
+    from briefreader.core.quote_clusters import analyse_quotes
+
+    corpus = _load(args.dir)
+    try:
+        folder, _ = state_dir(corpus.root, kind="cache")
+        cache_dir: Path | None = folder / "quotes"
+    except OSError:
+        cache_dir = None
+    analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
+    wanted = args.quote.strip()
+    cluster = analysis.cluster(wanted)
+    if cluster is None:
+        found = [
+            c for c in analysis.clusters
+            if find_passage(c.canonical, wanted) or any(find_passage(v.text, wanted) for v in c.variants)
+        ]
+        if not found:
+            raise CliError(f"no quotation matches {wanted!r} (see `briefreader quotes {args.dir}`)")
+        if len(found) > 1:
+            several = [c for c in found if len(c.variants) > 1] or found
+            if len(several) > 1:
+                listing = "; ".join(f"{c.id} “{c.canonical[:50]}”" for c in several[:8])
+                raise CliError(f"{len(several)} quotations match {wanted!r}: {listing}; give the id")
+            found = several
+        cluster = found[0]
+    titles = {a.id: a.title for a in corpus.articles if a.title}
+    store = _open_store(root, quiet=args.json)
+    with store:
+        chosen = store.choose_cluster(cluster, note=args.comment, titles=titles)
+    if args.json:
+        print_json(chosen.to_dict())
+    else:
+        _out("chosen for the brief: " + _quote_line(chosen))
     return 0
 
 

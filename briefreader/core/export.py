@@ -370,7 +370,11 @@ def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
         text = str(v.get("text") or "")
         base = canonical
         partial = False
-        if len(text.split()) < 0.7 * len(canonical.split()):
+        span = v.get("canonical_span")
+        if v.get("partial") and isinstance(span, (list, tuple)) and len(span) == 2 and 0 <= span[0] < span[1] <= len(canonical):
+            base = canonical[span[0] : span[1]]  # where the clustering placed this partial quote
+            partial = True
+        elif v.get("partial") is None and len(text.split()) < 0.7 * len(canonical.split()):
             al = align(text, canonical)
             if al.score > 0 and al.long_span[1] > al.long_span[0]:
                 base = canonical[al.long_span[0] : al.long_span[1]]
@@ -403,10 +407,13 @@ def _word_runs(text: str, ops: list[Any]) -> list[tuple[str, str]]:
 
     pending = sorted(removed_at.items())
     for s, e in chunks:
-        while pending and pending[0][0] < e:
+        while pending and pending[0][0] <= s:  # removed before this chunk
             for piece in pending.pop(0)[1]:
                 emit("removed", " ".join(piece.split()))
         emit("added" if any(changed[s:e]) else "equal", text[s:e])
+        while pending and pending[0][0] < e:  # removed inside it (punctuation): shown after it
+            for piece in pending.pop(0)[1]:
+                emit("removed", " ".join(piece.split()))
     for _, pieces in pending:
         for piece in pieces:
             emit("removed", " ".join(piece.split()))
@@ -526,7 +533,7 @@ def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbe
             flags.append("same words")
         if row.partial:
             flags.append("partial")
-        if i == 1:
+        if i == 1 and v.get("date"):
             flags.insert(0, "earliest")
         if flags:
             rendering += " *(" + ", ".join(flags) + ")*"

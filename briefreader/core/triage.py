@@ -582,12 +582,18 @@ class TriageStore:
 
     def states(self, article_ids: Iterable[str] | None = None) -> dict[str, ArticleState]:
         """Triage state of the given articles (every touched article when None)."""
-        with self._lock:
-            rows = self._db.execute("SELECT article_id, status, note, updated FROM article_state").fetchall()
-            tag_rows = self._db.execute("SELECT article_id, tag FROM article_tag ORDER BY article_id, tag").fetchall()
-            hl_rows = self._db.execute("SELECT article_id, COUNT(*) FROM highlight GROUP BY article_id").fetchall()
-        out: dict[str, ArticleState] = {}
         wanted = None if article_ids is None else list(article_ids)
+        where, args = "", ()
+        if wanted is not None and len(wanted) <= 500:  # a few ids (the reader's cursor): indexed look-ups
+            where = f" WHERE article_id IN ({', '.join('?' for _ in wanted)})"
+            args = tuple(wanted)
+        with self._lock:
+            rows = self._db.execute("SELECT article_id, status, note, updated FROM article_state" + where, args).fetchall()
+            tag_rows = self._db.execute("SELECT article_id, tag FROM article_tag" + where, args).fetchall()
+            hl_rows = self._db.execute(
+                "SELECT article_id, COUNT(*) FROM highlight" + where + " GROUP BY article_id", args
+            ).fetchall()
+        out: dict[str, ArticleState] = {}
 
         def state(aid: str) -> ArticleState:
             st = out.get(aid)
@@ -1183,11 +1189,13 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 _VARIANT_FIELDS = ("article", "outlet", "date", "title", "text", "start", "end", "speaker")
+_VARIANT_EXTRAS = ("source_start", "source_end", "partial", "canonical_span", "similarity")
 
 
 def cluster_snapshot(cluster: Mapping[str, Any] | Any, *, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A JSON-ready frozen copy of a quote cluster: ``{id, speaker, canonical, variants: [{article,
-    outlet, date, title, text, start, end, speaker}]}``.
+    outlet, date, title, text, start, end, speaker}]}`` (plus ``source_start``, ``source_end``,
+    ``partial``, ``canonical_span``, ``similarity`` for each variant when the cluster has them).
 
     Accepts the `quotes --json` cluster shape (a dict) or an object with the same attributes;
     ``titles`` (article id -> title) fills titles the cluster does not carry. Variants are kept in
@@ -1196,6 +1204,10 @@ def cluster_snapshot(cluster: Mapping[str, Any] | Any, *, titles: Mapping[str, s
     variants = []
     for v in _get(cluster, "variants", None) or []:
         d = {f: _get(v, f) for f in _VARIANT_FIELDS}
+        for f in _VARIANT_EXTRAS:  # kept when the clustering gives them
+            value = _get(v, f)
+            if value is not None:
+                d[f] = list(value) if isinstance(value, tuple) else value
         if d["article"] is None:
             d["article"] = _get(v, "article_id")
         if not d["title"] and titles and d["article"] in titles:

@@ -131,3 +131,37 @@ def test_read_only_corpus_is_reported(sample_corpus: Path, capsys: pytest.Captur
     assert code == 0 and "read-only" in err and str(fallback) in err
     status = run_json(capsys, "status", sample_corpus)
     assert status["in_corpus"] is False and status["status"]["keep"] == 1
+
+
+def test_choose_quote_for_the_brief(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chosen = run_json(capsys, "highlight", sample_corpus, "--quote", "drag out negotiations", "--comment", "lead item")
+    assert chosen["note"] == "lead item" and len(chosen["variants"]) >= 2
+    assert all(v["text"] and v["article"] for v in chosen["variants"])
+    code, out, _ = run(capsys, "highlight", sample_corpus, "--list")
+    assert code == 0 and f"quote {chosen['cluster_key']}" in out
+    code, md, _ = run(capsys, "export", sample_corpus, "--group-by", "quote")
+    assert code == 0 and "| # | Outlet | Date | Title | Rendering |" in md and "lead item" in md
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(md)
+    assert sum(1 for t in tokens if t.type == "tr_open") == 1 + len(chosen["variants"])
+    code, _, err = run(capsys, "highlight", sample_corpus, "--quote", "Russia")  # in many quotations
+    assert code == 2 and "quotations match" in err and "give the id" in err
+    code, _, err = run(capsys, "highlight", sample_corpus, "--quote", "words nobody said")
+    assert code == 2 and "no quotation matches" in err
+    assert run(capsys, "highlight", sample_corpus, "--unquote", chosen["cluster_key"])[0] == 0
+    code, _, err = run(capsys, "highlight", sample_corpus, "--unquote", chosen["cluster_key"])
+    assert code == 2 and "was not chosen" in err
+    # Undo brings the choice back.
+    assert run(capsys, "mark", sample_corpus, "--undo")[0] == 0
+    assert run_json(capsys, "status", sample_corpus)["chosen_quotes"] == 1
+
+
+def test_core_modules_never_import_the_ui() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, briefreader.core.triage, briefreader.core.anchors, briefreader.core.export;"
+        "bad = [m for m in ('textual', 'rich') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
