@@ -364,12 +364,14 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
     uf = _UnionFind(len(phrases))
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     candidates = scored = 0
+    n_shingles: list[int] = []
     same_quote = [{units[u].quote.utterance_id for u in p.units} for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
         content_seq = [k for k, key in zip(p.keys, (units[p.units[0]].keys)) if key not in _STOPWORDS]
         sh = _shingles(p.keys, content_seq)
+        n_shingles.append(len(sh))
         counts: Counter = Counter()
         for h in sh:
             plist = postings[h]
@@ -380,7 +382,7 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
         for q, shared in counts.items():
             other = phrases[q]
             small = min(len(p.keys), len(other.keys))
-            if shared < 2 and small > 12:
+            if small > 8 and shared < max(2, 0.1 * min(len(sh), n_shingles[q])):
                 continue
             candidates += 1
             if same_quote[pi] == same_quote[q] and len(same_quote[pi]) == 1:

@@ -35,6 +35,7 @@ DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02\u300c\u300
 SINGLE_MARKS = frozenset("'\u2018\u2019\u201a\u201b\u2039\u203a")
 ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
 # Typographic direction of each mark, used only to break ties the position leaves open.
+_GUILLEMETS = frozenset("\u00ab\u00bb\u2039\u203a")
 _OPEN_LEANING = frozenset("\u201c\u201e\u201f\u00ab\u2018\u201a\u201b\u2039\u300c\u300e")
 _CLOSE_LEANING = frozenset("\u201d\u00bb\u2019\u203a\u300d\u300f")
 # Characters after which a mark is in "opening" position (besides whitespace / paragraph start).
@@ -199,6 +200,12 @@ def _pair_marks(body: str) -> list[_Raw]:
                 i += 1
                 continue
             can_open, can_close = _classify(body, i, lo, hi)
+            if ch in _GUILLEMETS and not can_open and not can_close:
+                # French spacing: « text » (a space, often non-breaking, inside the marks)
+                if ch in _OPEN_LEANING:
+                    can_open = True
+                elif any(o.kind == kind for o in stack):
+                    can_close = True
             if can_open and can_close:
                 has_open = any(o.kind == kind for o in stack)
                 if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
@@ -320,6 +327,9 @@ _NON_NAME_STARTS = frozenset(
 )
 
 
+_SENTENCE_START_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*\s+|\n")
+
+
 def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     """Start/end of the sentence around ``pos`` within paragraph [lo, hi)."""
     start = lo
@@ -373,6 +383,7 @@ class _Speakers:
         self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
         self.events: list[tuple[int, str]] = []  # (offset, canonical) of speakers
         self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
+        self.subjects: list[tuple[int, str]] = []  # first person named in each sentence outside quotes
         self._collect_names()
 
     def _collect_names(self) -> None:
@@ -422,6 +433,33 @@ class _Speakers:
             if off < before and self._gender_ok(name, gender):
                 return name
         return None
+
+    def set_subjects(self, quote_spans: list[tuple[int, int]]) -> None:
+        """Sentence subjects: the first person named in each sentence, outside quotations."""
+        import bisect
+
+        starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)]
+        spans = sorted(quote_spans)
+        seen: set[int] = set()
+        self.subjects = []
+        for off, name in self.mentions:
+            if any(s <= off < e for s, e in spans):
+                continue
+            sid = bisect.bisect_right(starts, off)
+            if sid not in seen:
+                seen.add(sid)
+                self.subjects.append((off, name))
+
+    def recent_actor(self, before: int, gender: str = "") -> str | None:
+        """The most recent speaker or sentence subject before ``before`` whose gender fits."""
+        best: tuple[int, str] | None = None
+        for seq in (self.events, self.subjects):
+            for off, name in reversed(seq):
+                if off < before and self._gender_ok(name, gender):
+                    if best is None or off > best[0]:
+                        best = (off, name)
+                    break
+        return best[1] if best else None
 
     def _gender_ok(self, name: str, gender: str) -> bool:
         known = self.people.get(name, _Person(name)).gender
@@ -503,7 +541,10 @@ def _subject_left(text: str) -> tuple[str, str] | None:
 
 def _subject_right(text: str) -> tuple[str, str] | None:
     """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``."""
-    m = re.match(rf"\s*((?:[{_UPPER}][\w\u2019'.\-]*)(?:\s+(?:{_PARTICLE}\s+)?[{_UPPER}][\w\u2019'.\-]*)*)", text)
+    m = re.match(
+        rf"\s*(?:(?:the|a|an)\s+)?(?:[a-z][\w\-]*\s+){{0,3}}?((?:[{_UPPER}][\w\u2019'.\-]*)(?:\s+(?:{_PARTICLE}\s+)?[{_UPPER}][\w\u2019'.\-]*)*)",
+        text,
+    )
     if m:
         name = _clean_name(m.group(1).rstrip("."), allow_org=True)
         return (name, "name") if name else None
@@ -528,14 +569,14 @@ class _Resolver:
             gender = _PRONOUNS.get(subject, "")
             if subject.lower() == "they":
                 return None, 0.0, None
-            who = (sp.last_speaker(pos, gender) or sp.first_person_between(sentence_start, pos)
+            who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos)
                    or sp.last_person_before(pos, gender))
             if who:
                 sp.learn_gender(who, gender)
                 return who, 0.7, None
             return None, 0.0, None
         if kind == "description":
-            who = sp.last_speaker(pos) or sp.last_person_before(pos)
+            who = sp.recent_actor(pos) or sp.last_person_before(pos)
             if who:
                 return who, 0.6, None
             who = sp.next_person_after(pos)
@@ -652,6 +693,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
     # speech events outside quotes, resolved in order with the quotes' own attributions
     spans = [(r.mark_pos, r.close_pos + 1) for r in raws]
     events = _register_speech_events(body, resolver, spans)
+    resolver.speakers.set_subjects(spans)
     resolver.speakers.future_speakers = [
         (pos, c) for pos, subj, kind, _ in events if kind == "name" and (c := resolver.speakers.canonical(subj))
     ]
