@@ -1097,30 +1097,39 @@ class _Tx:
             if exc_type is not None:
                 db.execute("ROLLBACK")
                 return
-            if self.action is not None and not self._cancelled:
-                cur = db.execute(
-                    "INSERT INTO journal (time, action, detail, auto) VALUES (?, ?, ?, ?)",
-                    (self.time, self.action, json.dumps(self.detail, ensure_ascii=False), int(self.auto)),
-                )
-                jid = int(cur.lastrowid or 0)
-                db.executemany(
-                    "INSERT INTO journal_change (journal_id, seq, tbl, key, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            jid,
-                            i,
-                            t,
-                            json.dumps(k, ensure_ascii=False),
-                            None if b is None else json.dumps(b, ensure_ascii=False),
-                            None if a is None else json.dumps(a, ensure_ascii=False),
-                        )
-                        for i, (t, k, b, a) in enumerate(self.changes)
-                    ],
-                )
-                self.entry = JournalEntry(jid, self.time, self.action, self.detail, self.auto, False)
-            db.execute("COMMIT")
+            try:
+                self._commit(db)
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
         finally:
             self.store._lock.release()
+
+    def _commit(self, db: sqlite3.Connection) -> None:
+        """Write the journal entry and its row images, then commit."""
+        if self.action is not None and not self._cancelled:
+            cur = db.execute(
+                "INSERT INTO journal (time, action, detail, auto) VALUES (?, ?, ?, ?)",
+                (self.time, self.action, json.dumps(self.detail, ensure_ascii=False), int(self.auto)),
+            )
+            jid = int(cur.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO journal_change (journal_id, seq, tbl, key, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        jid,
+                        i,
+                        t,
+                        json.dumps(k, ensure_ascii=False),
+                        None if b is None else json.dumps(b, ensure_ascii=False),
+                        None if a is None else json.dumps(a, ensure_ascii=False),
+                    )
+                    for i, (t, k, b, a) in enumerate(self.changes)
+                ],
+            )
+            self.entry = JournalEntry(jid, self.time, self.action, self.detail, self.auto, False)
+        db.execute("COMMIT")
 
 
 # ---------------------------------------------------------------------------------------------
