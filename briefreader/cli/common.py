@@ -33,9 +33,11 @@ def print_warnings(warnings: Iterable[object]) -> None:
     warnings = list(warnings)
     if not warnings:
         return
+    from rich.markup import escape
+
     console = stderr_console()
     for w in warnings:
-        console.print(f"[yellow]warning:[/] {w}", markup=True, soft_wrap=True)
+        console.print(f"[yellow]warning:[/] {escape(str(w))}", markup=True, soft_wrap=True)
 
 
 def require_dir(path: str | Path) -> Path:

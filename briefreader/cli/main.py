@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         from briefreader.cli.common import stderr_console
 
-        stderr_console().print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        from rich.markup import escape
+
+        stderr_console().print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         return exc.code
     except KeyboardInterrupt:
         return 130

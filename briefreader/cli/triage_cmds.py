@@ -105,7 +105,9 @@ def _notice_location(store) -> None:
     msg = f"the corpus folder is read-only; triage state is kept in {store.path}"
     if store.seeded_from is not None:
         msg += f" (started from a copy of {store.seeded_from})"
-    stderr_console().print(f"[yellow]note:[/] {msg}", markup=True, soft_wrap=True, highlight=False)
+    from rich.markup import escape
+
+    stderr_console().print(f"[yellow]note:[/] {escape(msg)}", markup=True, soft_wrap=True, highlight=False)
 
 
 def _load(folder: str):
