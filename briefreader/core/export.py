@@ -210,10 +210,10 @@ def build_brief(
         chosen: list[Highlight] | None
         whole = True
         if filters:
-            if matches(filters, state):
+            if matches(filters, replace(state, highlight_tags=[])):
                 chosen = hls
             elif filters.tag_any or filters.tag_not:
-                chosen = [h for h in hls if matches(filters, replace(state, tags=state.tags + h.tags))]
+                chosen = [h for h in hls if matches(filters, replace(state, tags=state.tags + h.tags, highlight_tags=[]))]
                 chosen = chosen or None
                 whole = False
             else:

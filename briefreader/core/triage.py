@@ -110,6 +110,7 @@ class ArticleState:
     note: str = ""
     updated: str | None = None
     highlights: int = 0  # number of highlights on the article
+    highlight_tags: list[str] = field(default_factory=list)  # tags carried by its highlights
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -315,12 +316,13 @@ def parse_filters(query: str) -> Filters:
 
 
 def matches(filters: Filters, state: ArticleState) -> bool:
-    """Whether an article's triage state satisfies ``filters``."""
+    """Whether an article's triage state satisfies ``filters`` (``tag:`` looks at the article's tags
+    and at its highlights' tags)."""
     if any(state.status not in group for group in filters.status_any):
         return False
     if state.status in filters.status_not:
         return False
-    tags = {t.casefold() for t in state.tags}
+    tags = {t.casefold() for t in state.tags} | {t.casefold() for t in state.highlight_tags}
     if any(not (tags & group) for group in filters.tag_any):
         return False
     if tags & filters.tag_not:
@@ -593,6 +595,9 @@ class TriageStore:
             hl_rows = self._db.execute(
                 "SELECT article_id, COUNT(*) FROM highlight" + where + " GROUP BY article_id", args
             ).fetchall()
+            hl_tag_rows = self._db.execute(
+                "SELECT article_id, tags FROM highlight" + (where + " AND" if where else " WHERE") + " tags != '[]'", args
+            ).fetchall()
         out: dict[str, ArticleState] = {}
 
         def state(aid: str) -> ArticleState:
@@ -608,8 +613,12 @@ class TriageStore:
             state(aid).tags.append(tag)
         for aid, n in hl_rows:
             state(aid).highlights = n
+        for aid, blob in hl_tag_rows:
+            st = state(aid)
+            st.highlight_tags = normalize_tags(st.highlight_tags + json.loads(blob))
         for st in out.values():
             st.tags.sort(key=str.casefold)
+            st.highlight_tags.sort(key=str.casefold)
         if wanted is None:
             return dict(sorted(out.items()))
         return {aid: out.get(aid) or ArticleState(aid) for aid in wanted}

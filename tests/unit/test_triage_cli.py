@@ -165,3 +165,8 @@ def test_core_modules_never_import_the_ui() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_brackets_in_messages_survive(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "mark", sample_corpus, "[bold]x[/y].txt", "--status", "keep")
+    assert code == 2 and "[bold]x[/y].txt" in err

@@ -275,6 +275,14 @@ def test_matches(query: str, expected: bool) -> None:
     assert matches(parse_filters(query), state) is expected
 
 
+def test_tag_filter_also_sees_highlight_tags(store: TriageStore) -> None:
+    store.add_highlight(make_article("h.txt"), 40, 60, tags=["Energy"])
+    store.add_tags("t.txt", "energy")
+    assert store.get("h.txt").highlight_tags == ["Energy"]
+    assert store.filter_ids(parse_filters("tag:energy"), ["a.txt", "h.txt", "t.txt"]) == ["h.txt", "t.txt"]
+    assert store.filter_ids(parse_filters("-tag:energy"), ["a.txt", "h.txt", "t.txt"]) == ["a.txt"]
+
+
 def test_filter_ids_includes_untouched_articles_as_new(store: TriageStore) -> None:
     store.set_status("b.txt", "keep")
     store.add_tags("c.txt", "x")
@@ -373,8 +381,7 @@ def test_newer_schema_is_refused_and_left_untouched(db: Path) -> None:
 )
 def test_damaged_file_is_refused_and_left_untouched(db: Path, damage: str) -> None:
     with TriageStore(db) as s:
-        for i in range(200):
-            s.set_note(f"a{i}.txt", "note " * 50)
+        s.set_status([f"article-{i:05d}.txt" for i in range(2000)], "keep")  # one action, many pages
     con = sqlite3.connect(db)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.execute("PRAGMA journal_mode = DELETE")
