@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
@@ -165,8 +165,8 @@ class ReaderApp(App[None]):
             self.notify("\n".join(self.notices) + hint, title="Settings", severity="warning", timeout=8)
         self.load_corpus()
 
-    def on_resize(self, event: object) -> None:
-        self._apply_size(self.size.width, self.size.height)
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
 
     def _apply_size(self, width: int, height: int) -> None:
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
@@ -199,7 +199,7 @@ class ReaderApp(App[None]):
         count = self.query_one("#list-count", Static)
         total = len(self.all_articles)
         if self.search_query:
-            count.update(f" {len(table.shown)} of {self.search_total} results · {total} articles")
+            count.update(f" {len(table.shown)}/{self.search_total} results · {total} articles")
         else:
             count.update(f" {total} article{'s' if total != 1 else ''}")
 
@@ -261,7 +261,10 @@ class ReaderApp(App[None]):
         n = len(self.corpus.articles)
         self.load_state = f"{n} article{'s' if n != 1 else ''}"
         self.all_articles = sort_articles(self.corpus.articles, self.sort_key, self.sort_reverse)
-        self.query_one(ArticleList).show(self.all_articles, keep=self.current_id)
+        table = self.query_one(ArticleList)
+        # keep the article the user moved to while the list was filling; else start at the top
+        keep = self.current_id if table.shown and table.cursor_row > 0 else None
+        table.show(self.all_articles, keep=keep)
         if not self.all_articles:
             warnings = len(self.corpus.warnings)
             self.query_one(ArticleView).show_empty(
@@ -394,8 +397,8 @@ class ReaderApp(App[None]):
         self.search_query = event.query.strip()
         self.search_total = results.total
         self.query_one(ArticleList).show(articles, keep=self.current_id)
-        more = f", showing the first {len(articles)}" if results.total > len(articles) else ""
-        bar.set_message(f"{results.total} result(s){more} · {event.seconds * 1000:.0f} ms · enter: go to list, esc: clear")
+        more = f" (first {len(articles)})" if results.total > len(articles) else ""
+        bar.set_message(f"{results.total} result(s){more} · {event.seconds * 1000:.0f} ms")
         self.update_status()
 
     def clear_search(self, *, close: bool) -> None:

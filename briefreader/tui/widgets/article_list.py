@@ -71,12 +71,32 @@ class ArticleList(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_row_labels=False)
         self.shown: list[Article] = []
         self.mark_for: Callable[[str], str] = lambda _id: ""
+        self.compact = False
+
+    COMPACT_BELOW = 46  # narrower than this, the list shows a short date and the title only
 
     def on_mount(self) -> None:
+        self.compact = self.size.width < self.COMPACT_BELOW if self.size.width else False
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         self.add_column("", width=1, key="mark")
-        self.add_column("Date", width=10, key="date")
-        self.add_column("Outlet", width=14, key="outlet")
+        if self.compact:
+            self.add_column("Date", width=5, key="date")
+        else:
+            self.add_column("Date", width=10, key="date")
+            self.add_column("Outlet", width=14, key="outlet")
         self.add_column("Title", width=160, key="title")
+
+    def on_resize(self, event: object) -> None:
+        compact = self.size.width < self.COMPACT_BELOW
+        if compact != getattr(self, "compact", None):
+            self.compact = compact
+            keep = self.current_id
+            self.clear(columns=True)
+            self._add_columns()
+            if self.shown:
+                self.show(self.shown, keep=keep)
 
     def _row(self, article: Article) -> tuple[object, ...]:
         if article.title:
@@ -84,12 +104,17 @@ class ArticleList(DataTable):
         else:
             title = Text(fallback_title(article), style=self.get_component_rich_style("article-list--fallback", partial=True))
         mark = self.mark_for(article.id)
-        return (
-            Text(mark, style=self.get_component_rich_style("article-list--mark", partial=True)) if mark else "",
-            (article.date or "")[:10],
-            article.outlet or "",
-            title,
-        )
+        mark_cell = Text(mark, style=self.get_component_rich_style("article-list--mark", partial=True)) if mark else ""
+        if self.compact:
+            date = article.date or ""
+            if date.startswith("--"):
+                short = date[2:7]
+            elif len(date) >= 10:
+                short = date[5:10]
+            else:
+                short = date[:7]
+            return (mark_cell, short, title)
+        return (mark_cell, (article.date or "")[:10], article.outlet or "", title)
 
     def show(self, articles: list[Article], keep: str | None = None) -> None:
         """Replace the rows with ``articles``; keep the cursor on article ``keep`` if it is there."""
@@ -117,6 +142,16 @@ class ArticleList(DataTable):
         if was_empty and self.shown:
             self.move_cursor(row=0, animate=False)
             self.post_message(self.ArticleHighlighted(self.shown[0].id))
+
+    def action_scroll_home(self) -> None:
+        """home: the first article (not just the top of the view)."""
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        """end: the last article."""
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
 
     @property
     def current_id(self) -> str | None:

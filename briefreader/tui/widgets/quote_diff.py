@@ -82,7 +82,7 @@ class QuoteDiff(VerticalScroll, can_focus=True):
     def show_message(self, message: str) -> None:
         self._last_call = ("show_message", (message,), {})
         styles = self.styles_map()
-        text = Text(end="")
+        text = Text()
         text.append("Quote variants\n", styles["heading"])
         text.append(message, styles["muted"])
         self._update(text, text.plain)
@@ -103,7 +103,7 @@ class QuoteDiff(VerticalScroll, can_focus=True):
         self._last_call = ("show_quote", (mark, index, count, cluster, compared),
                            {"ignore_case": ignore_case, "ignore_punct": ignore_punct})
         styles = self.styles_map()
-        head = Text(end="")
+        head = Text()
         head.append(f"Quote {index + 1}/{count}", styles["heading"])
         if mark.speaker:
             head.append(f" · {mark.speaker}", styles["muted"])
@@ -111,7 +111,7 @@ class QuoteDiff(VerticalScroll, can_focus=True):
             head.append(" · scare quote", styles["muted"])
         parts: list[RenderableType] = [head]
         if cluster is None or len(cluster.renderings) < 2:
-            body = Text(end="")
+            body = Text()
             body.append(f"\n“{mark.text}”\n\n")
             body.append("No other article renders this quotation.", styles["muted"])
             parts.append(body)
@@ -125,7 +125,9 @@ class QuoteDiff(VerticalScroll, can_focus=True):
         reference = renderings[ref_index]
         outlets = len({(r.outlet or r.article_id) for r in renderings})
         head.append(f" · {len(renderings)} renderings, {outlets} outlets", styles["muted"])
-        listing = Text(end="")
+        if not renderings[0].date:
+            head.append(" · dates unknown: file order", styles["muted"])
+        listing = Text()
         listing.append("\n")
         for i, rendering in enumerate(renderings):
             selected = i == compared
@@ -133,7 +135,7 @@ class QuoteDiff(VerticalScroll, can_focus=True):
             listing.append(pointer, styles["heading"] if selected else styles["muted"])
             who = f"{rendering.date or 'no date'}  {rendering.outlet or rendering.article_id}"
             listing.append(who, styles["selected"] if selected else Style())
-            if i == 0:
+            if i == 0 and rendering.date:
                 listing.append("  ◆ earliest", styles["earliest"])
             if i == ref_index:
                 listing.append("  (this article)", styles["muted"])
@@ -155,7 +157,7 @@ class QuoteDiff(VerticalScroll, can_focus=True):
             pair = self._pair(reference, other, styles, ignore_case=ignore_case, ignore_punct=ignore_punct)
             parts.append(pair[0])
             plain += pair[1]
-        legend = Text(end="")
+        legend = Text()
         legend.append("\n")
         for kind, label in (("added", "added"), ("removed", "removed"), ("changed", "changed")):
             legend.append(f" {label} ", styles[kind])

@@ -1,0 +1,25 @@
+"""Helpers shared by the reader tests."""
+
+from __future__ import annotations
+
+
+async def settle(pilot) -> None:
+    """Wait until loading, indexing, quote analysis and searches are done and the screen is drawn."""
+    app = pilot.app
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            break
+    await pilot.pause()
+
+
+def screen_text(app: ReaderApp) -> str:
+    """Everything the screen shows, as plain text (from the SVG export's text nodes)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    text = html.unescape(" ".join(parts)).replace("\xa0", " ")
+    return re.sub(r"\s+", " ", text)

@@ -1,0 +1,460 @@
+"""Pilot tests: every binding of the reader, search, raw view, quote navigation, themes, keymap,
+and bad input. Each test asserts on the app's state and on what the screen shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from briefreader.tui.app import ReaderApp
+from briefreader.tui.commands import COMMANDS
+from briefreader.tui.widgets.article_list import ArticleList
+from briefreader.tui.widgets.article_view import ArticleHeader
+from briefreader.tui.widgets.body_view import BodyView
+from briefreader.tui.widgets.quote_diff import QuoteDiff
+from briefreader.tui.widgets.search_bar import SearchBar
+
+from reader_helpers import screen_text, settle
+
+SIZE = (160, 50)
+
+
+def body_lines(app: ReaderApp) -> list[str]:
+    return app.query_one(BodyView).plain_lines()
+
+
+async def goto_shared_quote(app: ReaderApp, pilot) -> None:
+    """Move the list and the quote cursor to a quotation that other articles render too."""
+    table = app.query_one(ArticleList)
+    for row in range(table.row_count):
+        table.move_cursor(row=row)
+        await pilot.pause()
+        for i, mark in enumerate(app.article_quotes()):
+            if app.quotes.has_variants(mark):
+                app.select_quote(i)
+                await pilot.pause()
+                return
+    pytest.fail("sample corpus has no quotation shared between articles")
+
+
+async def test_opens_with_list_body_and_status(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = reader.query_one(ArticleList)
+        assert table.row_count == len(reader.corpus.articles) == 5
+        assert reader.current_id == table.shown[0].id
+        article = reader.current_article()
+        assert article is not None
+        # the body shows the article's cleaned text
+        assert article.body.split()[0] in " ".join(body_lines(reader))
+        text = screen_text(reader)
+        assert "5 articles" in text and "index: ready" in text and "quotes:" in text
+        assert "Search" in text and "Help" in text  # the footer
+
+
+async def test_j_k_arrows_move_the_list_cursor(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = reader.query_one(ArticleList).shown
+        await pilot.press("j")
+        assert reader.current_id == shown[1].id
+        await pilot.press("down")
+        assert reader.current_id == shown[2].id
+        await pilot.press("k")
+        assert reader.current_id == shown[1].id
+        await pilot.press("up")
+        assert reader.current_id == shown[0].id
+        # the header follows the cursor
+        await pilot.press("j")
+        header = str(reader.query_one(ArticleHeader).render())
+        assert (shown[1].title or shown[1].body.split()[0]) .split()[0] in header
+
+
+async def test_g_G_ctrl_d_ctrl_u_in_the_list(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = reader.query_one(ArticleList).shown
+        await pilot.press("G")
+        assert reader.current_id == shown[-1].id
+        await pilot.press("g")
+        assert reader.current_id == shown[0].id
+        await pilot.press("ctrl+d")
+        assert reader.current_id == shown[-1].id  # half a page is more than five rows
+        await pilot.press("ctrl+u")
+        assert reader.current_id == shown[0].id
+        await pilot.press("end")
+        assert reader.current_id == shown[-1].id
+        await pilot.press("home")
+        assert reader.current_id == shown[0].id
+
+
+async def test_body_scrolling_keys(reader: ReaderApp) -> None:
+    async with reader.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        body = reader.query_one(BodyView)
+        await pilot.press("enter")
+        assert reader.focused is body
+        assert body.max_scroll_y > 0
+        await pilot.press("j")
+        assert body.scroll_offset.y == 1
+        await pilot.press("k")
+        assert body.scroll_offset.y == 0
+        await pilot.press("ctrl+d")
+        half = body.scroll_offset.y
+        assert half >= 2
+        await pilot.press("ctrl+u")
+        assert body.scroll_offset.y == 0
+        await pilot.press("G")
+        assert body.scroll_offset.y == body.max_scroll_y
+        await pilot.press("g")
+        assert body.scroll_offset.y == 0
+        # the list cursor did not move while the body had focus
+        assert reader.current_id == reader.query_one(ArticleList).shown[0].id
+
+
+async def test_tab_cycles_panes_and_enter_l_esc_h(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(reader.focused, ArticleList)
+        await pilot.press("tab")
+        assert isinstance(reader.focused, BodyView)
+        await pilot.press("tab")
+        assert isinstance(reader.focused, QuoteDiff)
+        await pilot.press("tab")
+        assert isinstance(reader.focused, ArticleList)
+        await pilot.press("shift+tab")
+        assert isinstance(reader.focused, QuoteDiff)
+        await pilot.press("h")
+        assert isinstance(reader.focused, ArticleList)
+        await pilot.press("l")
+        assert isinstance(reader.focused, BodyView)
+        await pilot.press("escape")
+        assert isinstance(reader.focused, ArticleList)
+
+
+async def test_search_as_you_type_filters_highlights_and_esc_restores(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        total = reader.query_one(ArticleList).row_count
+        await pilot.press("slash")
+        bar = reader.query_one(SearchBar)
+        assert bar.is_open and reader.focused is bar.input
+        await pilot.press(*"trap")
+        await settle(pilot)
+        table = reader.query_one(ArticleList)
+        assert reader.search_query == "trap"
+        assert 0 < table.row_count < total
+        for article in table.shown:
+            assert "trap" in article.body.lower()
+        assert reader.hits, "hits are highlighted in the open article"
+        assert all(reader.current_article().body[s:e].lower().startswith("trap") for s, e in reader.hits)
+        assert "result(s)" in screen_text(reader)
+        assert 'filter: "trap"' in screen_text(reader)
+        await pilot.press("enter")
+        assert isinstance(reader.focused, ArticleList)
+        # n / N walk the hits with a counter
+        await pilot.press("n")
+        assert reader.current_hit == 0
+        assert f"hit 1/{len(reader.hits)}" in str(reader.query_one(ArticleHeader).render())
+        await pilot.press("N")
+        assert reader.current_hit == len(reader.hits) - 1
+        await pilot.press("escape")
+        assert reader.search_query == "" and not bar.is_open
+        assert table.row_count == total
+        assert reader.hits == []
+
+
+async def test_search_fielded_and_bad_query(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        outlet = next(a.outlet for a in reader.corpus.articles if a.outlet)
+        word = outlet.split()[0].lower().strip("’'")
+        await pilot.press("slash")
+        await pilot.press(*f"outlet:{word}")
+        await settle(pilot)
+        shown = reader.query_one(ArticleList).shown
+        assert shown and all(word in (a.outlet or "").lower() for a in shown)
+        # a query the parser cannot read: message inline, no traceback, list unchanged
+        bar = reader.query_one(SearchBar)
+        bar.input.value = 'date:[2025 to'
+        await settle(pilot)
+        message = str(bar.query_one("#search-message").render())
+        assert "Traceback" not in message
+        await pilot.press("escape")
+        assert reader.query_one(ArticleList).row_count == 5
+
+
+async def test_raw_view_toggle(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # pick an article the cleaner removed something from
+        table = reader.query_one(ArticleList)
+        for row in range(table.row_count):
+            table.move_cursor(row=row)
+            await pilot.pause()
+            if reader.current_article().removed:
+                break
+        article = reader.current_article()
+        assert article.removed, "sample corpus has an article with removed furniture"
+        await pilot.press("r")
+        assert reader.raw
+        raw = "\n".join(body_lines(reader))
+        assert "⟦removed:" in raw
+        assert article.removed[0].reason in raw
+        assert "RAW" in str(reader.query_one(ArticleHeader).render())
+        assert "RAW view" in screen_text(reader)
+        await pilot.press("r")
+        assert not reader.raw
+        assert "⟦removed:" not in "\n".join(body_lines(reader))
+
+
+async def test_quote_navigation_diff_and_jump(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert reader.quotes is not None and reader.quotes.total > 0
+        start_id = reader.current_id
+        quotes = reader.article_quotes()
+        assert quotes
+        await pilot.press("right_square_bracket")
+        assert reader.current_quote == 0
+        diff = reader.query_one(QuoteDiff)
+        assert f"Quote 1/{len(quotes)}" in diff.last_plain
+        if len(quotes) > 1:
+            await pilot.press("right_square_bracket")
+            assert reader.current_quote == 1
+            await pilot.press("left_square_bracket")
+            assert reader.current_quote == 0
+        await goto_shared_quote(reader, pilot)
+        mark = reader.article_quotes()[reader.current_quote]
+        cluster = reader.quotes.cluster_of(mark)
+        assert reader.compared is not None
+        other = cluster.renderings[reader.compared]
+        assert other.article_id != mark.article_id
+        # the diff pane lists every rendering with its outlet or file, and the compared text
+        for rendering in cluster.renderings:
+            assert (rendering.outlet or rendering.article_id) in diff.last_plain
+        assert "word(s) differ" in diff.last_plain
+        await pilot.press("d")
+        assert reader.focused is diff
+        before = reader.compared
+        await pilot.press("c")
+        others = [i for i, r in enumerate(cluster.renderings) if r.article_id != mark.article_id]
+        assert reader.compared in others
+        if len(others) > 1:
+            assert reader.compared != before
+            await pilot.press("C")
+            assert reader.compared == before
+        await pilot.press("i")
+        assert reader.diff_ignore_punct
+        await pilot.press("i")
+        target = cluster.renderings[reader.compared]
+        await pilot.press("x")
+        assert reader.current_id == target.article_id
+        assert reader.query_one(ArticleList).current_id == target.article_id
+        new_mark = reader.article_quotes()[reader.current_quote]
+        assert new_mark.start == target.start
+        assert reader.current_id != start_id or target.article_id == start_id
+
+
+async def test_clicking_a_quote_selects_it(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        mark = reader.article_quotes()[0]
+        body = reader.query_one(BodyView)
+        line = body.line_of(mark.start)
+        col = mark.start - body._line_starts[line]
+        region = body.content_region
+        await pilot.click(offset=(region.x + col + 1, region.y + line))
+        await pilot.pause()
+        assert reader.current_quote == 0
+
+
+async def test_sort_keys(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert reader.sort_key == "date" and reader.sort_reverse
+        dates = [a.date for a in reader.query_one(ArticleList).shown if a.date]
+        assert dates == sorted(dates, reverse=True)
+        await pilot.press("s")
+        assert reader.sort_key == "outlet"
+        outlets = [(a.outlet or "").casefold() for a in reader.query_one(ArticleList).shown if a.outlet]
+        assert outlets == sorted(outlets, reverse=True)
+        await pilot.press("S")
+        assert not reader.sort_reverse
+        outlets = [(a.outlet or "").casefold() for a in reader.query_one(ArticleList).shown if a.outlet]
+        assert outlets == sorted(outlets)
+        assert "sort: outlet ↑" in screen_text(reader)
+        await pilot.press("s")
+        assert reader.sort_key == "title"
+
+
+async def test_help_screen_lists_every_command(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from briefreader.tui.screens.help import HelpScreen
+
+        assert isinstance(reader.screen, HelpScreen)
+        text = screen_text(reader)
+        for command in COMMANDS:
+            assert command.description in text
+        await pilot.press("escape")
+        assert not isinstance(reader.screen, HelpScreen)
+
+
+async def test_warnings_screen(tmp_path: Path, sample_corpus: Path) -> None:
+    (sample_corpus / "broken.json").write_text("{not json", encoding="utf-8")
+    (sample_corpus / "empty.txt").write_text("", encoding="utf-8")
+    app = ReaderApp(sample_corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.query_one(ArticleList).row_count == 5  # the rest is usable
+        assert "warning(s) (w)" in screen_text(app)
+        await pilot.press("w")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "broken.json" in text and "empty.txt" in text
+        await pilot.press("escape")
+        assert "broken.json" not in screen_text(app)
+
+
+async def test_open_source(reader: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(reader, "open_url", lambda url, **kw: opened.append(url))
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        article = reader.current_article()
+        assert opened == [article.url or (reader.root / article.path).resolve().as_uri()]
+
+
+async def test_command_palette_runs_commands(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon")
+        await pilot.pause()
+        from textual.command import CommandPalette
+
+        assert isinstance(reader.screen, CommandPalette)
+        await pilot.press(*"Raw/clean")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.raw
+
+
+async def test_theme_switch_is_remembered(sample_corpus: Path, isolated_home: Path) -> None:
+    app = ReaderApp(sample_corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "briefreader-dark"
+        dark_bg = app.query_one(BodyView).styles.background
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        from textual.command import CommandPalette
+
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        app.theme = "briefreader-light"
+        await settle(pilot)
+        assert app.query_one(BodyView).styles.background != dark_bg
+        assert app.get_css_variables()["br-diff-added"] == "#b7ebc4"
+    state = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
+    assert state == {"theme": "briefreader-light"}
+    again = ReaderApp(sample_corpus)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "briefreader-light"
+
+
+async def test_broken_theme_file_gives_one_notice_and_the_default(sample_corpus: Path, isolated_home: Path) -> None:
+    themes = isolated_home / "config" / "themes"
+    themes.mkdir(parents=True)
+    (themes / "bad.yaml").write_text("name: bad\nprimary: not-a-colour\n", encoding="utf-8")
+    (themes / "worse.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    (themes / "mine.yaml").write_text("name: mine\nprimary: '#123456'\nvariables:\n  br-hit: '#ff0000'\n",
+                                      encoding="utf-8")
+    app = ReaderApp(sample_corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "briefreader-dark"
+        assert "mine" in app.available_themes
+        notices = list(app._notifications)
+        assert len(notices) == 1
+        assert "bad.yaml" in notices[0].message and "worse.yaml" in notices[0].message
+        app.theme = "mine"
+        await settle(pilot)
+        assert app.get_css_variables()["br-hit"] == "#ff0000"
+
+
+async def test_user_keymap_remaps_by_id(sample_corpus: Path, isolated_home: Path) -> None:
+    config = isolated_home / "config"
+    config.mkdir(parents=True)
+    (config / "config.yaml").write_text(
+        yaml.safe_dump({"keymap": {"search": "ctrl+f", "cursor_down": "ctrl+n,down", "nonsense": "z"}}),
+        encoding="utf-8")
+    app = ReaderApp(sample_corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = app.query_one(ArticleList).shown
+        await pilot.press("ctrl+n")
+        assert app.current_id == shown[1].id
+        await pilot.press("slash")
+        assert not app.query_one(SearchBar).is_open
+        await pilot.press("ctrl+f")
+        assert app.query_one(SearchBar).is_open
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "ctrl+f" in screen_text(app)
+        assert any("nonsense" in n.message for n in app._notifications)
+
+
+async def test_quit(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert reader._exit
+
+
+async def test_too_small_terminal_shows_a_message(reader: ReaderApp) -> None:
+    async with reader.run_test(size=(40, 10)) as pilot:
+        await settle(pilot)
+        assert reader.has_class("-too-small")
+        assert "needs at least" in screen_text(reader)
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert not reader.has_class("-too-small")
+        assert reader.has_class("-narrow")
+
+
+async def test_no_readable_articles_gives_an_empty_state(tmp_path: Path) -> None:
+    corpus = tmp_path / "bad"
+    corpus.mkdir()
+    (corpus / "a.json").write_text("[broken", encoding="utf-8")
+    app = ReaderApp(corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "No articles could be read" in text
+        assert "press w" in text
+
+
+async def test_index_busy_still_opens(reader: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefreader.core import index as index_module
+
+    def busy(*args, **kwargs):
+        raise index_module.IndexBusyError("another briefreader (pid 1) is indexing this corpus")
+
+    monkeypatch.setattr(index_module.CorpusIndex, "open", classmethod(lambda cls, *a, **k: busy()))
+    monkeypatch.setattr("briefreader.tui.app.INDEX_RETRY_SECONDS", 60.0)
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert reader.query_one(ArticleList).row_count == 5
+        assert "another briefreader" in screen_text(reader)
+        await pilot.press("slash")
+        assert "index" in str(reader.query_one(SearchBar).query_one("#search-message").render())
