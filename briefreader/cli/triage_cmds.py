@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     )
     p.add_argument("dir", help="corpus folder")
     p.add_argument("ids", nargs="*", metavar="ID", help="article ids (paths relative to the corpus folder)")
-    p.add_argument("--where", metavar="FILTERS", help='select articles by triage filters, e.g. "status:new tag:sanctions"')
+    p.add_argument("--where", metavar="QUERY", help='select articles by triage filters and/or a search query, '
+                   'e.g. "status:new tag:sanctions" or "status:new outlet:tass ceasefire"')
     p.add_argument("-s", "--status", help=f"set the status ({STATUS_CHOICES})")
     p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="add a tag (repeatable; a,b adds two)")
     p.add_argument("--untag", action="append", default=[], metavar="TAG", help="remove a tag (repeatable)")
@@ -58,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
     p = sub.add_parser("status", help="triage summary of a corpus: counts, tags, highlights, journal")
     p.add_argument("dir", help="corpus folder")
-    p.add_argument("--where", metavar="FILTERS", help='list the articles matching triage filters, e.g. "status:keep"')
+    p.add_argument("--where", metavar="QUERY", help='list the articles matching triage filters and/or a search query, '
+                   'e.g. "status:keep" or "tag:eu ceasefire"')
     p.add_argument("--journal", nargs="?", const=20, type=int, metavar="N", help="show the last N actions (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON (every touched article's state included)")
     p.set_defaults(func=cmd_status)
@@ -73,7 +75,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     p.add_argument("--status", action="append", default=[], metavar="S", help=f"only these statuses ({STATUS_CHOICES}; repeatable)")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="only items with this tag (repeat: all must hold)")
-    p.add_argument("--where", metavar="FILTERS", help='triage filters, e.g. "status:keep,follow-up -tag:draft"')
+    p.add_argument("--where", metavar="QUERY", help='triage filters and/or a search query, e.g. '
+                   '"status:keep,follow-up -tag:draft" or "tag:eu ceasefire"')
     p.add_argument("--group-by", choices=("article", "outlet", "tag", "quote"), default="article", help="how to group the brief")
     p.add_argument("--format", choices=("md", "json"), help="md or json (default: from FILE's extension, else md)")
     p.add_argument("--title", help="the brief's title")
@@ -142,8 +145,9 @@ def _filters(where: str | None, statuses: list[str] | None = None, tags: list[st
 
     try:
         filters = parse_filters(where or "")
-        for s in statuses or []:
-            filters.status_any.append({normalize_status(x) for x in s.split(",") if x.strip()})
+        wanted = {normalize_status(x) for s in statuses or [] for x in s.split(",") if x.strip()}
+        if wanted:  # an article has one status: repeated --status means any of them
+            filters.status_any.append(wanted)
         for t in tags or []:
             names = {x.casefold() for x in normalize_tags(t)}
             if names:
@@ -151,6 +155,57 @@ def _filters(where: str | None, statuses: list[str] | None = None, tags: list[st
     except TriageError as exc:
         raise CliError(str(exc)) from exc
     return filters
+
+
+def _split_where(where: str | None):
+    """Triage filters and the full-text rest of a --where string."""
+    from briefreader.core.triage import TriageError, split_filters
+
+    try:
+        return split_filters(where or "")
+    except TriageError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _search_ids(corpus, query: str, allowed: list[str]) -> list[str]:
+    """Every article matching full-text ``query`` among ``allowed`` (index brought up to date first)."""
+    from briefreader.core.index import MAX_PAGE_SIZE, CorpusIndex, IndexBusyError
+    from briefreader.core.search_query import QuerySyntaxError
+
+    if not allowed:
+        return []
+    try:
+        ix = CorpusIndex.open(corpus.root)
+    except IndexBusyError as exc:
+        raise CliError(f"cannot search now: {exc}", code=3) from exc
+    with ix:
+        if ix.needs_update(corpus):
+            try:
+                ix.update(corpus)
+            except IndexBusyError:
+                print_warnings(["another briefreader is indexing; searching the index as it is"])
+        session = ix.searcher()
+        found: list[str] = []
+        page = 1
+        while True:
+            try:
+                res = session.search(query, limit=MAX_PAGE_SIZE, page=page, snippets=False, allowed_ids=set(allowed))
+            except QuerySyntaxError as exc:
+                raise CliError(str(exc)) from exc
+            found += [h.id for h in res.hits]
+            if not res.hits or page * MAX_PAGE_SIZE >= res.total:
+                break
+            page += 1
+    return found
+
+
+def _select(corpus, store, filters, text: str) -> list[str]:
+    """Ids of the corpus's articles matching triage ``filters`` and full-text ``text`` (corpus order)."""
+    ids = store.filter_ids(filters, [a.id for a in corpus.articles])
+    if text:
+        keep = set(_search_ids(corpus, text, ids))
+        ids = [i for i in ids if i in keep]
+    return ids
 
 
 def _triage_errors(fn):
@@ -205,13 +260,13 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise CliError("--note and --clear-note cannot be combined")
     if not args.ids and not args.where:
         raise CliError("which articles? give article ids or --where FILTERS")
-    filters = _filters(args.where) if args.where else None
+    filters, text = _split_where(args.where)
     corpus = _load(args.dir)
     ids = [_resolve_id(corpus, i) for i in args.ids]
     store = _open_store(root, quiet=args.json)
     with store:
-        if filters is not None:
-            ids += [i for i in store.filter_ids(filters, [a.id for a in corpus.articles]) if i not in ids]
+        if args.where:
+            ids += [i for i in _select(corpus, store, filters, text) if i not in ids]
             if not ids:
                 raise CliError(f"no article matches {args.where!r}")
         if (args.note is not None or args.clear_note) and len(ids) > 1:
@@ -393,7 +448,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from briefreader.cli.common import require_dir
 
     root = require_dir(args.dir)
-    filters = _filters(args.where) if args.where else None
+    filters, text = _split_where(args.where)
     corpus = _load(args.dir)
     ids = [a.id for a in corpus.articles]
     store = _open_store(root, quiet=args.json)
@@ -404,7 +459,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         summary = store.summary(ids)
         touched = store.states()
         states = store.states(ids)
-        selected = store.filter_ids(filters, ids) if filters is not None else None
+        selected = _select(corpus, store, filters, text) if args.where else None
         resume = store.resume_state()
         journal = store.journal(args.journal) if args.journal else []
         orphans = store.orphans()
@@ -467,15 +522,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     root = require_dir(args.dir)
     fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "md")
-    filters = _filters(args.where, args.status, args.tag)
+    where_filters, text = _split_where(args.where)
+    filters = _filters(where_filters.describe(), args.status, args.tag)
     corpus = _load(args.dir)
     print_warnings(corpus.warnings)
     store = _open_store(root)
     with store:
+        only = _search_ids(corpus, text, [a.id for a in corpus.articles]) if text else None
         brief = build_brief(
             corpus.articles,
             store,
             filters=filters if filters else None,
+            only_ids=only,
+            search=text,
             group_by=args.group_by,
             title=args.title,
             corpus_name=Path(root).resolve().name,

@@ -186,6 +186,8 @@ def build_brief(
     group_by: str = "article",
     title: str | None = None,
     corpus_name: str = "",
+    only_ids: Iterable[str] | None = None,
+    search: str = "",
 ) -> Brief:
     """Collect what the brief holds.
 
@@ -193,6 +195,8 @@ def build_brief(
     highlighted) except discarded ones. With filters (``status:``, ``tag:``, ...): the articles
     that match; a ``tag:`` filter also selects single highlights carrying that tag. Chosen quote
     clusters are always included; highlights whose text is gone are listed as orphans.
+    ``only_ids`` restricts the brief to those articles (the results of a full-text ``search``,
+    which is named in the brief's selection line).
     """
     if group_by not in GROUPINGS:
         raise ExportError(f"unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})")
@@ -204,7 +208,8 @@ def build_brief(
 
     entries: list[ArticleEntry] = []
     orphans: list[tuple[str, PlacedHighlight, Article | None]] = []
-    for aid in sorted(by_id, key=lambda i: _sort_key(by_id[i])):
+    allowed = set(by_id) if only_ids is None else set(only_ids) & set(by_id)
+    for aid in sorted(allowed, key=lambda i: _sort_key(by_id[i])):
         article, state = by_id[aid], states[aid]
         hls = all_highlights.get(aid, [])
         chosen: list[Highlight] | None
@@ -229,7 +234,7 @@ def build_brief(
         placed = sorted((p for p in placed if not p.orphan), key=lambda p: (p.start, p.end, p.highlight.id))
         entries.append(ArticleEntry(article, state, placed, whole=whole))
     # Highlights on articles no longer in the corpus.
-    if not filters:
+    if not filters and only_ids is None:
         for aid in sorted(set(all_highlights) - set(by_id)):
             for h in all_highlights[aid]:
                 orphans.append((aid, place_highlight(h, None), None))
@@ -252,7 +257,7 @@ def build_brief(
     brief = Brief(
         title=title or (f"Brief: {corpus_name}" if corpus_name else "Brief"),
         corpus=corpus_name,
-        selection=filters.describe() if filters else "",
+        selection=" ".join(x for x in (filters.describe() if filters else "", search.strip()) if x),
         group_by=group_by,
         entries=entries,
         groups=_group(entries, clusters, group_by),

@@ -170,3 +170,20 @@ def test_core_modules_never_import_the_ui() -> None:
 def test_brackets_in_messages_survive(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "mark", sample_corpus, "[bold]x[/y].txt", "--status", "keep")
     assert code == 2 and "[bold]x[/y].txt" in err
+
+
+def test_where_combines_triage_filters_with_full_text_search(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bodies = {p.name: p.read_text(encoding="utf-8") for p in sample_corpus.glob("*.txt")}
+    with_anchorage = sorted(n for n, b in bodies.items() if "Anchorage" in b)
+    assert 0 < len(with_anchorage) < len(bodies)
+    data = run_json(capsys, "mark", sample_corpus, "--where", "Anchorage", "--tag", "alaska")
+    assert sorted(a["article_id"] for a in data["articles"]) == with_anchorage
+    run_json(capsys, "mark", sample_corpus, with_anchorage[0], "--status", "keep")
+    data = run_json(capsys, "status", sample_corpus, "--where", "status:new tag:alaska Anchorage")
+    assert sorted(i["article_id"] for i in data["items"]) == with_anchorage[1:]
+    code, out, _ = run(capsys, "export", sample_corpus, "--where", "-status:keep Anchorage", "--format", "json")
+    exported = json.loads(out)
+    assert sorted(a["id"] for a in exported["articles"]) == with_anchorage[1:]
+    assert exported["selection"] == "-status:keep Anchorage"
+    code, _, err = run(capsys, "mark", sample_corpus, "--where", "title:(", "--tag", "x")
+    assert code == 2 and "(" in err
