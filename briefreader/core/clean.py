@@ -1,42 +1,466 @@
-"""Cleaning: normalise text and drop page furniture, keeping what was removed and an offset map.
+"""Cleaning: normalise an article's text and drop page furniture, keeping what was removed and why,
+and a map from every character of the cleaned body back to the source.
 
-(Interim version: normalises nothing and removes nothing; the rule-based cleaner replaces it.)
+How a line is judged (the wording lives in briefreader/core/rules/default.yaml, not here):
+
+1. Line rules (`scope: line|block|after`) match a *whole* line: weather and clock widgets, menu words,
+   share buttons, section tags, copyright lines, datelines, date lines, bylines... Their shapes are
+   narrow enough that a real sentence does not match them.
+2. Phrase rules (`scope: phrase`) add evidence (a weight, possibly negative) to a line when their
+   wording occurs outside quoted speech. Reported speech ("said", "told") counts against furniture.
+3. The article core runs from the first to the last sentence-shaped line with no furniture evidence.
+   A sentence with evidence is dropped when the evidence is overwhelming, or when it sits outside the
+   core (page header/footer) with strong evidence, or next to other furniture (a furniture block).
+   A sentence that merely mentions cookies or the weather in the middle of an article stays.
+4. Lines repeated across many articles of the same outlet (see `repeated_lines`) add evidence.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import re
 from dataclasses import dataclass, field
+from math import ceil
 from typing import Any
 
 from briefreader.core.model import OffsetMap, RemovedBlock
+from briefreader.core.rules import CleaningRules, Rule, load_rules
+
+__all__ = ["CleanResult", "CleaningRules", "load_rules", "line_fingerprints", "repeated_lines",
+           "clean_text", "normalise_line"]
+
+# Odd spaces (and line-break characters, which only appear at line ends here) -> plain space: 1:1.
+_SPACE_CHARS = ("\t\r\n\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_SPACE_TABLE = str.maketrans({c: " " for c in _SPACE_CHARS})
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_STRIP = " " + _INVISIBLE
+# Characters deleted by normalisation: invisible characters, extra spaces in a run, spaces before
+# punctuation ("Ukraine ." -> "Ukraine."), spaces inside brackets.
+_DELETE = re.compile(
+    rf"[{_INVISIBLE}]+"
+    r"|(?<= ) +"
+    r"| +(?=[.,;:!?](?:[\s\"'”’»)\]]|$))"
+    r"|(?<=[(\[]) +"
+    r"| +(?=[)\]])"
+)
+_ODD_SPACES = ("\t\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
+_STRIP_EOL = _STRIP + "\r\n"
+_DELETE_PROBES = ("  ", " .", " ,", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ", *_INVISIBLE)
+_CLOSERS = "\"'”’»)]"
+_ENDERS = ".!?…"
+_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_QUOTED = re.compile(r"“[^”\n]{1,800}”|\"[^\"\n]{1,800}\"|«[^»\n]{1,800}»|„[^“”\n]{1,800}[“”]")
+_DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"\w+")
+
+# Decision thresholds on a line's furniture evidence (sum of phrase-rule weights).
+OVERWHELMING = 6  # dropped wherever it is
+STRONG = 3  # dropped outside the article core, or a short line anywhere
+BLOCK_INSIDE = 4  # dropped inside the core when next to other furniture
+BLOCK_OUTSIDE = 2  # dropped outside the core when next to other furniture
+REPEATED_SHORT = 3  # evidence added to a short line repeated across the outlet's articles
+REPEATED_SENTENCE = 1  # ... and to a sentence (background paragraphs repeat too: keep it weak)
 
 
 @dataclass(slots=True)
 class CleanResult:
+    """The cleaned body, its map back to the source, and every removed block with its reason."""
+
     body: str
     offsets: OffsetMap
     removed: list[RemovedBlock] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class CleaningRules:
-    extra: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def digest(self) -> str:
-        return "interim"
+def normalise_line(text: str) -> str:
+    """One line as the cleaner sees it: odd spaces -> space, runs collapsed, no space before
+    punctuation, trimmed."""
+    return _DELETE.sub("", text.translate(_SPACE_TABLE).strip(_STRIP))
 
 
-def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
-    """Default rules shipped with the package plus a corpus's extra rules (from its manifest)."""
-    return CleaningRules(list(extra or []))
+def _fingerprint(norm: str) -> str | None:
+    if len(norm) < 2 or len(norm) > 1500:
+        return None
+    key = _DIGITS.sub("0", norm.lower())
+    if sum(ch.isalnum() for ch in key[:40]) < 2:
+        return None
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def line_fingerprints(source: str) -> set[str]:
-    """Normalised lines of ``source`` that may count as repeated boilerplate evidence."""
-    return set()
+    """Normalised fingerprints (case and digits folded) of the lines of ``source`` that can count
+    as repeated-boilerplate evidence."""
+    out: set[str] = set()
+    for line in source.splitlines():
+        fp = _fingerprint(normalise_line(line))
+        if fp is not None:
+            out.add(fp)
+    return out
 
 
-def clean_text(source: str, rules: CleaningRules, repeated: frozenset[str] = frozenset()) -> CleanResult:
-    """Clean ``source``; ``repeated`` holds fingerprints of lines repeated across an outlet's articles."""
-    return CleanResult(source, OffsetMap([(0, 0, len(source))]), [])
+def repeated_lines(fingerprint_sets: list[set[str]], min_articles: int = 3,
+                   min_fraction: float = 0.3) -> frozenset[str]:
+    """Fingerprints present in at least ``min_articles`` and at least ``min_fraction`` of the
+    articles of one outlet (pass one outlet's articles at a time)."""
+    total = len(fingerprint_sets)
+    need = max(min_articles, ceil(min_fraction * total))
+    if total < need or total == 0:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for fps in fingerprint_sets:
+        for fp in fps:
+            counts[fp] = counts.get(fp, 0) + 1
+    return frozenset(fp for fp, n in counts.items() if n >= need)
+
+
+def _needs_delete(text: str) -> bool:
+    for probe in _DELETE_PROBES:
+        if probe in text:
+            return True
+    return False
+
+
+class _Lines:
+    """Per-line facts, as parallel lists (cheaper than objects for thousands of articles)."""
+
+    __slots__ = ("start", "end", "text", "norm", "words", "sentence", "n")
+
+    def __init__(self, source: str) -> None:
+        # odd spaces -> space over the whole text (1:1, so offsets are unchanged); line breaks stay
+        for ch in _ODD_SPACES:
+            if ch in source:
+                source = _ODD_SPACE_RE.sub(" ", source)
+                break
+        check_each = _needs_delete(source)
+        start: list[int] = []
+        end: list[int] = []
+        texts: list[str] = []
+        norms: list[str] = []
+        words: list[int] = []
+        sentence: list[bool] = []
+        pos = 0
+        for raw in source.splitlines(True):
+            length = len(raw)
+            content = raw.lstrip(_STRIP_EOL)
+            s = pos + length - len(content)
+            content = content.rstrip(_STRIP_EOL)
+            start.append(s)
+            end.append(s + len(content))
+            texts.append(content)
+            pos += length
+            if not content:
+                norms.append("")
+                words.append(0)
+                sentence.append(False)
+                continue
+            norm = _DELETE.sub("", content) if check_each and _needs_delete(content) else content
+            w = norm.count(" ") + 1
+            norms.append(norm)
+            words.append(w)
+            sentence.append(w >= 15 or (w >= 3 and norm.rstrip(_CLOSERS)[-1:] in _ENDERS))
+        self.start, self.end, self.text, self.norm = start, end, texts, norms
+        self.words, self.sentence, self.n = words, sentence, len(texts)
+
+
+def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule | None]]:
+    """Sum of phrase-rule weights per line (each rule counted once per line, quoted speech
+    ignored), and the line's strongest positive rule."""
+    n = lines.n
+    score = [0] * n
+    top: list[Rule | None] = [None] * n
+    phrase_rules = rules.phrase_rules
+    if not phrase_rules:
+        return score, top
+    word_set = rules.phrase_word_set
+    by_word = rules.phrase_words
+    substrings = rules.phrase_substrings
+    always = rules.phrase_always
+    find_words = _WORDS.findall
+    for i, norm in enumerate(lines.norm):
+        if not norm:
+            continue
+        if "“" in norm or '"' in norm or "«" in norm or "„" in norm:
+            norm = _QUOTED.sub(" ", norm)
+        low = norm.lower()
+        hits = word_set.intersection(find_words(low))
+        if not hits and not substrings and not always:
+            continue
+        candidates: set[int] = set(always)
+        for w in hits:
+            candidates.update(by_word[w])
+        for sub, ri in substrings:
+            if sub in low:
+                candidates.add(ri)
+        if not candidates:
+            continue
+        total = 0
+        best: Rule | None = None
+        for ri in candidates:
+            rule = phrase_rules[ri]
+            if not rule.words and rule.regex.search(norm) is None:
+                continue
+            total += rule.weight
+            if rule.weight > 0 and (best is None or rule.weight > best.weight
+                                    or (rule.weight == best.weight and ri < phrase_rules.index(best))):
+                best = rule
+        score[i] = total
+        top[i] = best
+    return score, top
+
+
+_META = "meta"
+_FURN = "furniture"
+
+
+def clean_text(source: str, rules: CleaningRules | None = None,
+               repeated: frozenset[str] = frozenset()) -> CleanResult:
+    """Clean ``source``: normalised body (paragraphs joined by a blank line), its offset map back to
+    ``source``, and the removed blocks with their reasons. ``repeated`` holds fingerprints of lines
+    repeated across the articles of the same outlet (see ``repeated_lines``)."""
+    if rules is None:
+        rules = load_rules()
+    lines = _Lines(source)
+    n = lines.n
+    norms, words, sentence = lines.norm, lines.words, lines.sentence
+    score, top = _evidence(lines, rules)
+
+    rule_of: list[Rule | None] = [None] * n
+    repeated_line = [False] * n
+    content = [i for i in range(n) if norms[i]]
+    for i in content:
+        rule_of[i] = rules.match_line(norms[i], words[i], sentence[i])
+        if repeated:
+            fp = _fingerprint(norms[i])
+            if fp is not None and fp in repeated:
+                repeated_line[i] = True
+                score[i] += REPEATED_SENTENCE if sentence[i] else REPEATED_SHORT
+
+    core = [i for i in content if sentence[i] and score[i] <= 0 and rule_of[i] is None]
+    if core:
+        first_core, last_core = core[0], core[-1]
+    else:  # nothing looks like plain article prose: be conservative, treat everything as inside
+        first_core, last_core = 0, n - 1
+    is_core = [False] * n
+    for i in core:
+        is_core[i] = True
+
+    reason: list[str | None] = [None] * n
+    kind: list[str | None] = [None] * n
+
+    def inside(i: int) -> bool:
+        return first_core <= i <= last_core
+
+    # 1. whole-line rules
+    blocks: list[int] = []
+    after_at: int | None = None
+    for i in content:
+        rule = rule_of[i]
+        if rule is None:
+            continue
+        if rule.zone == "edges" and inside(i):
+            # e.g. a capitalised crosshead in the middle of the article is not a dateline
+            rule = rules.match_line(norms[i], words[i], sentence[i],
+                                    start=rules.line_rules.index(rule) + 1)
+            while rule is not None and rule.zone == "edges":
+                rule = rules.match_line(norms[i], words[i], sentence[i],
+                                        start=rules.line_rules.index(rule) + 1)
+            rule_of[i] = rule
+            if rule is None:
+                continue
+        reason[i] = rule.reason
+        kind[i] = _META if rule.field else _FURN
+        if rule.scope == "block":
+            blocks.append(i)
+        elif rule.scope == "after" and i > first_core and after_at is None:
+            after_at = i
+
+    # 2. sections opened by a heading ("Newsletter", "Related articles", "Privacy Overview")
+    for b in blocks:
+        for j in range(b + 1, n):
+            if not norms[j]:
+                continue
+            if is_core[j]:
+                break
+            if reason[j] is not None:
+                rule = rule_of[j]
+                if rule is not None and rule.scope == "block":
+                    break  # the next section starts
+                continue
+            if j < first_core and score[j] <= 0 and not sentence[j]:
+                break  # in the page header, keep what may be the headline
+            own = top[j]
+            reason[j] = own.reason if own is not None and own.weight >= STRONG else reason[b]
+            kind[j] = _FURN
+    if after_at is not None:
+        for j in range(after_at + 1, n):
+            if norms[j] and (reason[j] is None or kind[j] == _META):
+                reason[j], kind[j] = reason[after_at], _FURN
+
+    # 3. evidence
+    headline_slot = _headline_slot(first_core, content, reason)
+    for i in content:
+        if reason[i] is not None:
+            continue
+        s = score[i]
+        best = top[i]
+        why = best.reason if best is not None else "repeated boilerplate"
+        if s >= OVERWHELMING:
+            reason[i], kind[i] = why, _FURN
+        elif s >= STRONG and (not sentence[i] or not inside(i)):
+            reason[i], kind[i] = why, _FURN
+        elif repeated_line[i] and not sentence[i] and i != headline_slot:
+            reason[i], kind[i] = "repeated boilerplate", _FURN
+
+    # 4. furniture blocks grow over neighbouring lines with enough evidence
+    changed = True
+    while changed:
+        changed = False
+        for i in content:
+            if reason[i] is not None:
+                continue
+            s = score[i]
+            if s < 1:
+                continue
+            near = _furniture_neighbour(i, content, kind, reason)
+            if near is None:
+                continue
+            if inside(i):
+                ok = s >= BLOCK_INSIDE
+            elif sentence[i]:
+                ok = s >= BLOCK_OUTSIDE
+            else:  # short line in the page header/footer, glued to furniture
+                ok = i > last_core or s >= BLOCK_OUTSIDE
+            if ok:
+                best = top[i]
+                reason[i] = best.reason if best is not None and best.weight >= 2 else near
+                kind[i] = _FURN
+                changed = True
+
+    return _assemble(source, lines, reason)
+
+
+def _headline_slot(first_core: int, content: list[int], reason: list[str | None]) -> int:
+    """Index of the last line before the article core that is still kept: where a headline sits."""
+    slot = -1
+    for i in content:
+        if i >= first_core:
+            break
+        if reason[i] is None:
+            slot = i
+    return slot
+
+
+def _furniture_neighbour(i: int, content: list[int], kind: list[str | None],
+                         reason: list[str | None]) -> str | None:
+    """Reason of the nearest furniture line before or after line ``i`` (metadata lines are
+    transparent, kept lines stop the search)."""
+    k = bisect.bisect_left(content, i)
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(content):
+            li = content[j]
+            if kind[li] == _META:
+                j += step
+                continue
+            if kind[li] == _FURN:
+                return reason[li]
+            break
+    return None
+
+
+def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResult:
+    n = lines.n
+    norms, texts, starts, ends = lines.norm, lines.text, lines.start, lines.end
+    kept = [i for i in range(n) if norms[i] and reason[i] is None]
+
+    # paragraphs: every kept line is a paragraph, except hard-wrapped text (all lines short and
+    # filled to a width) and lines broken mid-sentence, which are joined to the previous one
+    wrapped = False
+    width = 0
+    if len(kept) >= 4:
+        lens = [len(norms[i]) for i in kept]
+        width = max(lens)
+        wrapped = width <= 100 and sum(1 for x in lens if x >= 0.6 * width) >= 0.5 * len(lens)
+
+    body: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    pos = 0
+
+    def emit(piece: str, src: int) -> None:
+        nonlocal pos
+        if not piece:
+            return
+        body.append(piece)
+        if segments:
+            c0, s0, ln = segments[-1]
+            if c0 + ln == pos and s0 + ln == src:
+                segments[-1] = (c0, s0, ln + len(piece))
+                pos += len(piece)
+                return
+        segments.append((pos, src, len(piece)))
+        pos += len(piece)
+
+    prev: int | None = None
+    for i in kept:
+        if prev is not None:
+            joined = False
+            if i == prev + 1:
+                a, b = norms[prev], norms[i]
+                if wrapped and len(a) >= 0.6 * width:
+                    joined = True
+                elif _TERMINAL.search(a) is None and b[:1].islower() and not a.endswith(":"):
+                    joined = True
+            if joined:
+                emit(" ", ends[prev])
+            else:
+                body.append("\n\n")
+                pos += 2
+        text = texts[i]
+        base = starts[i]
+        if norms[i] is text or norms[i] == text:
+            emit(text, base)
+        else:
+            cut = 0
+            for m in _DELETE.finditer(text):
+                if m.start() > cut:
+                    emit(text[cut:m.start()], base + cut)
+                cut = m.end()
+            emit(text[cut:], base + cut)
+        prev = i
+
+    removed: list[RemovedBlock] = []
+    last: int | None = None
+    for i in range(n):
+        r = reason[i]
+        if not norms[i] or r is None:
+            if norms[i]:
+                last = None
+            continue
+        if last is not None and removed and removed[-1].reason == r:
+            blk = removed[-1]
+            blk.end = ends[i]
+            blk.text = source[blk.start:blk.end]
+        else:
+            removed.append(RemovedBlock(text=source[starts[i]:ends[i]], reason=r, start=starts[i],
+                                        end=ends[i]))
+        last = i
+    return CleanResult("".join(body), OffsetMap(segments), removed)
+
+
+def explain(source: str, rules: CleaningRules | None = None,
+            repeated: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Debugging aid: each non-blank line with its verdict (kept or the removal reason)."""
+    res = clean_text(source, rules, repeated)
+    out: list[dict[str, Any]] = []
+    spans = [(b.start, b.end, b.reason) for b in res.removed]
+    pos = 0
+    for raw in source.splitlines(True):
+        norm = normalise_line(raw)
+        if norm:
+            verdict = next((r for s, e, r in spans if s <= pos + len(raw) - 1 and pos < e), None)
+            out.append({"line": norm, "removed": verdict})
+        pos += len(raw)
+    return out

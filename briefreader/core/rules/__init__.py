@@ -1,0 +1,328 @@
+"""Cleaning rules as data: the shipped defaults (default.yaml) plus a corpus's extra rules.
+
+A rule says which lines are page furniture and why. The cleaner (briefreader.core.clean) never
+hard-codes wording; it reads the compiled rules built here. See default.yaml for the schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Bump when the cleaning algorithm changes in a way that changes its output for the same rules.
+ENGINE_VERSION = "clean-1"
+
+SCOPES = ("line", "block", "after", "phrase")
+FIELDS = ("dateline", "date", "byline", "url")
+ZONES = ("any", "edges")
+_KNOWN_KEYS = {"id", "pattern", "text", "words", "triggers", "reason", "scope", "weight", "field",
+               "zone", "max_words", "sentence", "case_sensitive"}
+_WORD = re.compile(r"\w+")
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("default.yaml")
+
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rule:
+    """One compiled cleaning rule."""
+
+    id: str
+    pattern: str  # placeholders expanded, inline flags normalised
+    reason: str
+    scope: str = "line"
+    weight: int = 3
+    field: str | None = None
+    zone: str = "any"
+    max_words: int | None = None
+    sentence: bool | None = None  # False: only lines not shaped like a sentence
+    case_sensitive: bool = False
+    origin: str = "default"  # "default" or "manifest"
+    words: frozenset[str] = frozenset()  # phrase rules given as a word list
+    triggers: tuple[str, ...] = ()  # phrase rules: only tried on lines containing one of these
+    regex: re.Pattern[str] = dc_field(default=re.compile(""), repr=False)
+
+    def guard_ok(self, words: int, is_sentence: bool) -> bool:
+        """Whether the rule's shape guards allow it on a line with this shape."""
+        if self.max_words is not None and words > self.max_words:
+            return False
+        if self.sentence is False and is_sentence:
+            return False
+        return True
+
+
+@dataclass(slots=True, eq=False)
+class CleaningRules:
+    """Every rule in force for one corpus, compiled for speed, with a digest for cache keys."""
+
+    rules: tuple[Rule, ...] = ()
+    extra: list[dict[str, Any]] = dc_field(default_factory=list)
+    digest: str = ""
+    defines: dict[str, str] = dc_field(default_factory=dict)
+    # line-shaped rules (line/block/after) in priority order, combined into one fullmatch regex
+    line_rules: tuple[Rule, ...] = ()
+    # (max words, combined regex, outer group index -> line_rules index): a line of n words uses
+    # the first bucket whose limit is >= n; a bucket leaves out rules that allow fewer words
+    line_buckets: tuple[tuple[int | None, re.Pattern[str], dict[int, int]], ...] = ()
+    # phrase rules combined into one finditer regex (multiline, run over the whole text)
+    phrase_rules: tuple[Rule, ...] = ()
+    # phrase rules indexed by word: word -> phrase rule indices (word lists and pattern triggers)
+    phrase_words: dict[str, tuple[int, ...]] = dc_field(default_factory=dict)
+    phrase_word_set: frozenset[str] = frozenset()
+    phrase_substrings: tuple[tuple[str, int], ...] = ()  # non-word triggers ("©")
+    phrase_always: tuple[int, ...] = ()  # pattern rules without triggers
+    # metadata patterns (named groups) by kind: inline_dateline, outlet, author
+    meta_patterns: dict[str, tuple[re.Pattern[str], ...]] = dc_field(default_factory=dict)
+
+    def rules_for_field(self, name: str) -> list[Rule]:
+        return [r for r in self.line_rules if r.field == name]
+
+    def match_line(self, text: str, words: int, is_sentence: bool, start: int = 0) -> Rule | None:
+        """The first line-shaped rule (from ``start`` in priority order) whose pattern matches the
+        whole of ``text`` and whose shape guards allow it."""
+        if start == 0:
+            for limit, regex, group_rule in self.line_buckets:
+                if limit is None or words <= limit:
+                    break
+            else:
+                return None
+            m = regex.fullmatch(text)
+            if m is None:
+                return None
+            idx = group_rule[m.lastindex or 0]
+            rule = self.line_rules[idx]
+            if rule.guard_ok(words, is_sentence):
+                return rule
+            start = idx + 1
+        for rule in self.line_rules[start:]:
+            if rule.guard_ok(words, is_sentence) and rule.regex.fullmatch(text):
+                return rule
+        return None
+
+
+def _expand(pattern: str, defines: dict[str, str], where: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in defines:
+            raise ValueError(f"{where}: unknown placeholder {{{{{name}}}}}")
+        return defines[name]
+
+    # defines may refer to earlier defines
+    for _ in range(5):
+        new = _PLACEHOLDER.sub(sub, pattern)
+        if new == pattern:
+            break
+        pattern = new
+    m = _GLOBAL_FLAGS.match(pattern)
+    if m:  # "(?i)rest" -> "(?i:rest)" so the rule can be combined with others
+        flags = m.group(1).replace("L", "").replace("a", "").replace("u", "")
+        pattern = f"(?{flags}:{pattern[m.end():]})" if flags else pattern[m.end():]
+    return pattern
+
+
+def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str]) -> Rule:
+    where = f"{'boilerplate rule' if origin == 'manifest' else 'default rule'} #{index + 1}"
+    if isinstance(raw, str):
+        raw = {"text": raw}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: expected a mapping like {{pattern: '...', reason: '...'}} or a "
+                         f"line of text, got {type(raw).__name__}")
+    unknown = set(raw) - _KNOWN_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                         f"(known: {', '.join(sorted(_KNOWN_KEYS))})")
+    rule_id = str(raw.get("id") or f"{origin}-{index + 1}")
+    where = f"{where} ({rule_id})" if raw.get("id") else where
+    scope = raw.get("scope", "line")
+    if scope not in SCOPES:
+        raise ValueError(f"{where}: scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+    words: frozenset[str] = frozenset()
+    triggers: tuple[str, ...] = ()
+    if "words" in raw:
+        if scope != "phrase":
+            raise ValueError(f"{where}: 'words' only applies to scope: phrase")
+        if "pattern" in raw or "text" in raw:
+            raise ValueError(f"{where}: give 'words' or a pattern, not both")
+        words = frozenset(_word_list(raw["words"], where, "words"))
+        raw = {**raw, "pattern": "|".join(rf"\b{re.escape(w)}\b" for w in sorted(words))}
+    if "triggers" in raw:
+        if scope != "phrase" or words:
+            raise ValueError(f"{where}: 'triggers' only applies to phrase rules with a pattern")
+        triggers = tuple(_word_list(raw["triggers"], where, "triggers", allow_symbols=True))
+    if ("pattern" in raw) == ("text" in raw):
+        raise ValueError(f"{where}: give exactly one of 'pattern' (a regular expression) or 'text' "
+                         f"(a literal line)")
+    if "text" in raw:
+        text = raw["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{where}: 'text' must be a non-empty string")
+        pattern = r"\s*".join(re.escape(part) for part in text.split())
+    else:
+        pattern = raw["pattern"]
+        if not isinstance(pattern, str) or not pattern:
+            raise ValueError(f"{where}: 'pattern' must be a non-empty string")
+        pattern = _expand(pattern, defines, where)
+    reason = raw.get("reason", "boilerplate (corpus rule)" if origin == "manifest" else None)
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValueError(f"{where}: 'reason' must be a non-empty string")
+    weight = raw.get("weight", 3)
+    if not isinstance(weight, int) or isinstance(weight, bool):
+        raise ValueError(f"{where}: 'weight' must be an integer")
+    fld = raw.get("field")
+    if fld is not None and fld not in FIELDS:
+        raise ValueError(f"{where}: field must be one of {', '.join(FIELDS)}")
+    if fld is not None and scope != "line":
+        raise ValueError(f"{where}: 'field' only applies to scope: line")
+    zone = raw.get("zone", "any")
+    if zone not in ZONES:
+        raise ValueError(f"{where}: zone must be one of {', '.join(ZONES)}")
+    max_words = raw.get("max_words")
+    if max_words is not None and (not isinstance(max_words, int) or isinstance(max_words, bool)
+                                  or max_words < 1):
+        raise ValueError(f"{where}: 'max_words' must be a positive integer")
+    sentence = raw.get("sentence")
+    if sentence is not None and not isinstance(sentence, bool):
+        raise ValueError(f"{where}: 'sentence' must be true or false")
+    case_sensitive = raw.get("case_sensitive", False)
+    if not isinstance(case_sensitive, bool):
+        raise ValueError(f"{where}: 'case_sensitive' must be true or false")
+    if _BACKREF.search(pattern):
+        raise ValueError(f"{where}: backreferences are not supported in rule patterns")
+    flags = 0 if case_sensitive else re.IGNORECASE
+    try:
+        regex = re.compile(pattern, flags)
+    except re.error as exc:
+        raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
+    if regex.fullmatch("") and scope != "phrase":
+        raise ValueError(f"{where}: pattern matches an empty line; it would match everything")
+    if scope == "phrase" and regex.search("") is not None:
+        raise ValueError(f"{where}: phrase pattern matches the empty string")
+    return Rule(id=rule_id, pattern=pattern, reason=reason.strip(), scope=scope, weight=weight,
+                field=fld, zone=zone, max_words=max_words, sentence=sentence,
+                case_sensitive=case_sensitive, origin=origin, regex=regex, words=words,
+                triggers=triggers)
+
+
+def _word_list(value: Any, where: str, key: str, allow_symbols: bool = False) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip()
+                                                           for w in value):
+        raise ValueError(f"{where}: '{key}' must be a non-empty list of words")
+    out = [w.strip().lower() for w in value]
+    for w in out:
+        if not allow_symbols and not _WORD.fullmatch(w):
+            raise ValueError(f"{where}: '{key}' entries must be single words, got {w!r}")
+    return out
+
+
+_BUCKET_LIMITS = (3, 6, 12, 30, None)
+
+
+def _buckets(rules: list[Rule]) -> tuple[tuple[int | None, re.Pattern[str], dict[int, int]], ...]:
+    out = []
+    previous = 0
+    for limit in _BUCKET_LIMITS:
+        members = [i for i, r in enumerate(rules) if r.max_words is None or r.max_words > previous]
+        regex, group_map = _combine([rules[i] for i in members])
+        if regex is not None:
+            out.append((limit, regex, {g: members[k] for g, k in group_map.items()}))
+        previous = limit or 0
+    return tuple(out)
+
+
+def _combine(rules: list[Rule]) -> tuple[re.Pattern[str] | None, dict[int, int]]:
+    """One alternation of all rules; outer group number -> rule index (the outer group closes
+    last, so ``match.lastindex`` names the rule that matched)."""
+    if not rules:
+        return None, {}
+    parts: list[str] = []
+    group_rule: dict[int, int] = {}
+    group = 1
+    for i, rule in enumerate(rules):
+        body = _NAMED_GROUP.sub("(?:", rule.pattern)
+        inner = re.compile(body).groups
+        flag = "(?-i:" if rule.case_sensitive else "(?:"
+        parts.append(f"({flag}{body}))")
+        group_rule[group] = i
+        group += 1 + inner
+    return re.compile("|".join(parts), re.IGNORECASE), group_rule
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> tuple[str, dict[str, str], tuple[Rule, ...],
+                             dict[str, tuple[re.Pattern[str], ...]]]:
+    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    defines = {str(k): str(v) for k, v in (data.get("defines") or {}).items()}
+    rules = tuple(_build_rule(r, i, "default", defines) for i, r in enumerate(data.get("rules") or []))
+    meta = {
+        str(kind): tuple(re.compile(_expand(str(p), defines, f"metadata.{kind}"), re.IGNORECASE)
+                         for p in (patterns or []))
+        for kind, patterns in (data.get("metadata") or {}).items()
+    }
+    return hashlib.sha1(text.encode("utf-8")).hexdigest(), defines, rules, meta
+
+
+_CACHE: dict[str, CleaningRules] = {}
+
+
+def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
+    """Default rules shipped with the package plus a corpus's extra rules (from its manifest).
+
+    ``extra`` is the manifest's ``boilerplate:`` list: each item a line of text or a mapping
+    (pattern|text, reason, scope, ...; see default.yaml). Raises ValueError with a message naming
+    the broken rule when one cannot be used.
+    """
+    if extra is not None and not isinstance(extra, list):
+        raise ValueError(f"boilerplate rules must be a list, got {type(extra).__name__}")
+    extra = list(extra or [])
+    default_hash, defines, defaults, meta = _default_data()
+    try:
+        extra_key = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        extra_key = repr(extra)
+    digest = hashlib.sha1(f"{ENGINE_VERSION}\0{default_hash}\0{extra_key}".encode()).hexdigest()[:16]
+    cached = _CACHE.get(digest)
+    if cached is not None:
+        return cached
+    user = [_build_rule(r, i, "manifest", defines) for i, r in enumerate(extra)]
+    everything = user + list(defaults)
+    line_rules = [r for r in everything if r.scope != "phrase"]
+    phrase_rules = [r for r in everything if r.scope == "phrase"]
+    line_buckets = _buckets(line_rules)
+    by_word: dict[str, list[int]] = {}
+    substrings: list[tuple[str, int]] = []
+    always: list[int] = []
+    for i, rule in enumerate(phrase_rules):
+        keys = rule.words or rule.triggers
+        if not keys:
+            always.append(i)
+        for key in keys:
+            if _WORD.fullmatch(key):
+                by_word.setdefault(key, []).append(i)
+            else:
+                substrings.append((key, i))
+    result = CleaningRules(rules=tuple(everything), extra=extra, digest=digest, defines=defines,
+                           line_rules=tuple(line_rules), line_buckets=line_buckets,
+                           phrase_rules=tuple(phrase_rules),
+                           meta_patterns=meta,
+                           phrase_words={w: tuple(ix) for w, ix in by_word.items()},
+                           phrase_word_set=frozenset(by_word), phrase_substrings=tuple(substrings),
+                           phrase_always=tuple(always))
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    _CACHE[digest] = result
+    return result
