@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Indel
@@ -259,36 +260,39 @@ def word_keys(text: str) -> list[str]:
     contractions spelled out, possessive ``'s`` dropped, British spellings made American.
     The mapping is applied the same way to every text, so only true variants become equal."""
     keys: list[str] = []
-    for m in _WORD_RE.finditer(text):
-        w = _unify_apostrophes(m.group()).casefold()
-        if "." in w:
-            w = w.replace(".", "")
-        if "'" in w:
-            full = _CONTRACTIONS.get(w)
-            if full is None:
-                for suffix, repl in _SUFFIX_CONTRACTIONS:
-                    if w.endswith(suffix):
-                        full = w[: -len(suffix)] + repl
-                        break
-            if full is None and w.endswith("'s"):
-                full = w[:-2]
-            if full is None:
-                full = w.replace("'", "")
-            keys.extend(_americanise(x) for x in full.split())
-            continue
-        full = _CONTRACTIONS.get(w)
-        if full:
-            keys.extend(full.split())
-        else:
-            keys.append(_americanise(w))
+    for w in _WORD_RE.findall(text):
+        keys.extend(_word_key(w))
     return keys
+
+
+@lru_cache(maxsize=262144)
+def _word_key(token: str) -> tuple[str, ...]:
+    w = _unify_apostrophes(token).casefold()
+    if "." in w:
+        w = w.replace(".", "")
+    if "'" in w:
+        full = _CONTRACTIONS.get(w)
+        if full is None:
+            for suffix, repl in _SUFFIX_CONTRACTIONS:
+                if w.endswith(suffix):
+                    full = w[: -len(suffix)] + repl
+                    break
+        if full is None and w.endswith("'s"):
+            full = w[:-2]
+        if full is None:
+            full = w.replace("'", "")
+        return tuple(_americanise(x) for x in full.split())
+    full = _CONTRACTIONS.get(w)
+    if full:
+        return tuple(full.split())
+    return (_americanise(w),)
 
 
 def _word_tokens(text: str) -> list[tuple[str, int, int]]:
     """(key, start, end) per word; a contraction spelled out gives several keys on one span."""
     out: list[tuple[str, int, int]] = []
     for m in _WORD_RE.finditer(text):
-        for k in word_keys(m.group()):
+        for k in _word_key(m.group()):
             out.append((k, m.start(), m.end()))
     return out
 

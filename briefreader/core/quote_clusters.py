@@ -208,6 +208,7 @@ class QuoteAnalysis:
 
 _ABBREVIATIONS = frozenset("mr mrs ms dr st gen col lt sgt prof sen rep gov jr sr inc ltd co no vs etc u.s u.k e.g i.e".split())
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*\s+(?=[\"'\u201c\u2018\u00ab(\[]?[^\W\d_])")
+_COUNT_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
 _STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being it its
     this that these those he she they we i you his her their our my your him them us me not no so do
@@ -246,9 +247,9 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
             e -= 1
         if s >= e:
             continue
-        if out and len(word_keys(text[s:e])) <= 2:
+        if out and len(_COUNT_RE.findall(text, s, e)) <= 2:
             out[-1] = (out[-1][0], e)
-        elif out and len(word_keys(text[out[-1][0] : out[-1][1]])) <= 2:
+        elif out and len(_COUNT_RE.findall(text, out[-1][0], out[-1][1])) <= 2:
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))

@@ -35,6 +35,7 @@ DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02\u300c\u300
 SINGLE_MARKS = frozenset("'\u2018\u2019\u201a\u201b\u2039\u203a")
 ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
 # Typographic direction of each mark, used only to break ties the position leaves open.
+_MARK_RE = re.compile("[" + re.escape("".join(sorted(ALL_MARKS))) + "]")
 _GUILLEMETS = frozenset("\u00ab\u00bb\u2039\u203a")
 _OPEN_LEANING = frozenset("\u201c\u201e\u201f\u00ab\u2018\u201a\u201b\u2039\u300c\u300e")
 _CLOSE_LEANING = frozenset("\u201d\u00bb\u2019\u203a\u300d\u300f")
@@ -189,15 +190,11 @@ def _pair_marks(body: str) -> list[_Raw]:
     for p_index, (lo, hi) in enumerate(paras):
         stack: list[_Open] = []
         first_mark_checked = False
-        i = lo
-        while i < hi:
+        for mark in _MARK_RE.finditer(body, lo, hi):
+            i = mark.start()
             ch = body[i]
-            if ch not in ALL_MARKS:
-                i += 1
-                continue
             kind = "d" if ch in DOUBLE_MARKS else "s"
             if kind == "s" and _is_apostrophe(body, i, lo, hi, stack):
-                i += 1
                 continue
             can_open, can_close = _classify(body, i, lo, hi)
             if ch in _GUILLEMETS and not can_open and not can_close:
@@ -219,14 +216,12 @@ def _pair_marks(body: str) -> list[_Raw]:
                 if any(o.kind == kind for o in stack):
                     can_close = True
                 else:
-                    i += 1
                     continue
             if can_close and any(o.kind == kind for o in stack):
                 while stack and stack[-1].kind != kind:
                     stack.pop()  # unclosed single marks inside were apostrophes
                 opened = stack.pop()
                 raws.append(_make_raw(body, opened, i, ch, False, False, len(stack), p_index))
-                i += 1
                 continue
             if can_open:
                 cont = None
@@ -234,7 +229,6 @@ def _pair_marks(body: str) -> list[_Raw]:
                     cont = carry.continued_from if carry.continued_from is not None else carry.pos
                 stack.append(_Open(kind, ch, i, cont))
             first_mark_checked = True
-            i += 1
         carry = None
         # Paragraph end: open double quotes either continue (multi-paragraph) or are unclosed.
         doubles = [o for o in stack if o.kind == "d"]
@@ -340,6 +334,10 @@ def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     return start, end
 
 
+_ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
+_DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
+
+
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
     words = raw.replace("\u2019", "'").split()
@@ -351,8 +349,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         words[0].lower().strip(".,") in _TITLE_WORDS
         or words[0].lower() in _NON_NAME_STARTS
         or words[0].endswith("'s")
-        or re.fullmatch(r"[A-Z]{2,4}", words[0]) is not None and len(words) > 1
-        or (len(words) > 1 and re.search(r"(?:ian|ese|ish|ean|ch|an)$", words[0]) and words[0][0].isupper()
+        or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
+        or (len(words) > 1 and _DEMONYM_RE.search(words[0]) and words[0][0].isupper()
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
         words.pop(0)
@@ -440,10 +438,12 @@ class _Speakers:
 
         starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)]
         spans = sorted(quote_spans)
+        span_starts = [a for a, _ in spans]
         seen: set[int] = set()
         self.subjects = []
         for off, name in self.mentions:
-            if any(s <= off < e for s, e in spans):
+            k = bisect.bisect_right(span_starts, off) - 1
+            if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
             if sid not in seen:
@@ -637,11 +637,15 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
 
 def _register_speech_events(body: str, resolver: _Resolver, quote_spans: list[tuple[int, int]]) -> list[tuple[int, str, str, str]]:
     """Speech verbs outside quotes with their subjects, in text order (to resolve later pronouns)."""
+    import bisect
+
     events = []
     inside = sorted(quote_spans)
+    starts = [a for a, _ in inside]
     for vm in _VERB_RE.finditer(body):
         pos = vm.start()
-        if any(s <= pos < e for s, e in inside):
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and inside[k][0] <= pos < inside[k][1]:
             continue
         line_start = body.rfind("\n", 0, pos) + 1
         before = body[line_start:pos]
@@ -682,7 +686,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
     ``offsets`` (the article's cleaning map) fills ``source_start``/``source_end``. Never raises on
     odd input: no quotes, stray marks or hundreds of quotes just give the spans that pair up.
     """
-    if not body:
+    if not body or not _MARK_RE.search(body):
         return []
     raws = [r for r in _pair_marks(body) if r.end > r.start and any(c.isalnum() for c in body[r.start : r.end])]
     if not raws:

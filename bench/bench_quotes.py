@@ -1,0 +1,217 @@
+"""Benchmark: quote extraction + clustering on generated corpora with planted variants.
+
+    python bench/bench_quotes.py [--sizes 1000 10000 20000] [--seed 1] [--cache]
+
+Each size runs in its own process (so peak memory is per size) and prints:
+- baseline: a plain regex scan for quote-mark pairs over every body (the least any quote finder
+  does), measured in the same process;
+- extraction, clustering and cluster-building time, total time, peak RSS (ru_maxrss) and the
+  memory added by the analysis;
+- candidate pairs scored vs all unit pairs (what comparing all pairs would cost, estimated from
+  timing a sample of all-pairs scoring);
+- pairwise precision / recall of the clusters on the planted variants, and recall per kind of
+  planted transformation (a pair is "found" when both renderings land in one cluster);
+- with --cache: a second analysis reading the cache (reopening an unchanged corpus).
+Finally the time ratio of the two largest sizes (target: 2x articles costs at most 2.3x the time;
+10k articles in under 30 s). The machine is shared: figures are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+_PAIR_RE = re.compile(r"[\"“«]([^\"”»\n]*)[\"”»]")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _comb2(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def score_planted(analysis, truth) -> dict:
+    """Pairwise precision/recall of predicted clusters against the planted sentence ids."""
+    by_article: dict[str, list] = defaultdict(list)
+    for t in truth:
+        by_article[t.article].append(t)
+    # each planted span -> predicted cluster of the variant overlapping it most
+    pred_of: dict[int, str] = {}
+    index = {id(t): i for i, t in enumerate(truth)}
+    matched_variants = 0
+    unmatched_pred: Counter = Counter()
+    for c in analysis.clusters:
+        for v in c.variants:
+            best, best_overlap = None, 0
+            for t in by_article.get(v.article, ()):
+                overlap = min(t.end, v.end) - max(t.start, v.start)
+                if overlap > best_overlap:
+                    best, best_overlap = t, overlap
+            if best is not None and best_overlap >= 0.5 * (best.end - best.start) and index[id(best)] not in pred_of:
+                pred_of[index[id(best)]] = c.id
+                matched_variants += 1
+            else:
+                unmatched_pred[c.id] += 1
+    # contingency of (truth sentence, predicted cluster)
+    cells: Counter = Counter()
+    truth_sizes: Counter = Counter()
+    pred_sizes: Counter = Counter(unmatched_pred)
+    for i, t in enumerate(truth):
+        truth_sizes[t.sentence_id] += 1
+        p = pred_of.get(i)
+        if p is not None:
+            cells[(t.sentence_id, p)] += 1
+            pred_sizes[p] += 1
+    tp = sum(_comb2(n) for n in cells.values())
+    pred_pairs = sum(_comb2(n) for n in pred_sizes.values())
+    true_pairs = sum(_comb2(n) for n in truth_sizes.values())
+    # recall per planted kind: pairs (canonical-ish "identical" rendering, this kind) found together
+    kind_found: Counter = Counter()
+    kind_total: Counter = Counter()
+    by_sentence: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(truth):
+        by_sentence[t.sentence_id].append(i)
+    for members in by_sentence.values():
+        if len(members) < 2:
+            continue
+        anchors = [i for i in members if truth[i].kind == "identical"] or members[:1]
+        a = anchors[0]
+        for i in members:
+            if i == a:
+                continue
+            kind_total[truth[i].kind] += 1
+            kind_found[truth[i].kind] += pred_of.get(i) is not None and pred_of.get(i) == pred_of.get(a)
+    return {
+        "pair_precision": round(tp / pred_pairs, 4) if pred_pairs else 1.0,
+        "pair_recall": round(tp / true_pairs, 4) if true_pairs else 1.0,
+        "extraction_recall": round(len(pred_of) / len(truth), 4) if truth else 1.0,
+        "recall_by_kind": {k: round(kind_found[k] / kind_total[k], 3) for k in sorted(kind_total)},
+    }
+
+
+def run_one(size: int, seed: int, use_cache: bool) -> dict:
+    from gen_quotes_corpus import generate_articles
+
+    from briefreader.core.quote_clusters import analyse_quotes
+
+    t = time.perf_counter()
+    articles, truth = generate_articles(size, seed)
+    gen_s = time.perf_counter() - t
+    rss_before = _rss_mb()
+
+    t = time.perf_counter()
+    found = sum(len(_PAIR_RE.findall(a.body)) for a in articles)
+    baseline_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    analysis = analyse_quotes(articles)
+    total_s = time.perf_counter() - t
+    rss_after = _rss_mb()
+
+    # all-pairs cost estimate: time a sample of unit-pair scores, scale to n_units^2 / 2
+    from rapidfuzz.distance import Indel
+
+    from briefreader.core.diffing import word_keys
+
+    texts = [v.text for c in analysis.clusters for v in c.variants]
+    keys = [word_keys(x) for x in texts[:2000]]
+    rng = random.Random(0)
+    sample = [(rng.choice(keys), rng.choice(keys)) for _ in range(20000)]
+    t = time.perf_counter()
+    for a, b in sample:
+        Indel.normalized_similarity(a, b)
+    per_pair = (time.perf_counter() - t) / len(sample)
+    n_units = analysis.stats["units"]
+
+    out = {
+        "articles": size,
+        "quotes": analysis.quotes_total,
+        "units": n_units,
+        "clusters": len(analysis.clusters),
+        "generate_s": round(gen_s, 2),
+        "baseline_regex_scan_s": round(baseline_s, 3),
+        "baseline_pairs_found": found,
+        "extract_s": analysis.stats["extract_s"],
+        "cluster_s": analysis.stats["cluster_s"],
+        "build_s": analysis.stats["build_s"],
+        "total_s": round(total_s, 2),
+        "peak_rss_mb": round(rss_after, 1),
+        "analysis_added_mb": round(rss_after - rss_before, 1),
+        "candidates": analysis.stats["candidates"],
+        "scored_pairs": analysis.stats["scored"],
+        "all_pairs": _comb2(n_units),
+        "all_pairs_estimated_s": round(per_pair * _comb2(n_units), 1),
+    }
+    out.update(score_planted(analysis, truth))
+    if use_cache:
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            analyse_quotes(articles, cache_dir=Path(tmp))
+            out["first_run_with_cache_write_s"] = round(time.perf_counter() - t, 2)
+            t = time.perf_counter()
+            again = analyse_quotes(articles, cache_dir=Path(tmp))
+            out["reopen_from_cache_s"] = round(time.perf_counter() - t, 2)
+            assert again.stats.get("from_cache")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 20000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", action="store_true", help="also time writing and reading the cache")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.seed, args.cache)))
+        return 0
+    results = []
+    for size in args.sizes:
+        cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)] + (["--cache"] if args.cache else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return proc.returncode
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        results.append(r)
+        print(f"\n== {size} articles: {r['quotes']} quotes, {r['units']} sentence units, {r['clusters']} clusters")
+        print(f"   baseline regex scan {r['baseline_regex_scan_s']}s | extract {r['extract_s']}s | cluster "
+              f"{r['cluster_s']}s | build {r['build_s']}s | TOTAL {r['total_s']}s")
+        print(f"   peak RSS {r['peak_rss_mb']} MB (analysis added {r['analysis_added_mb']} MB)")
+        print(f"   scored pairs {r['scored_pairs']:,} of {r['all_pairs']:,} possible "
+              f"(all pairs would take ~{r['all_pairs_estimated_s']}s to score)")
+        print(f"   planted variants: pair precision {r['pair_precision']} recall {r['pair_recall']} "
+              f"(extraction recall {r['extraction_recall']})")
+        print(f"   recall by kind: {r['recall_by_kind']}")
+        if "reopen_from_cache_s" in r:
+            print(f"   with cache: first run {r['first_run_with_cache_write_s']}s, reopen {r['reopen_from_cache_s']}s")
+    if len(results) >= 2:
+        a, b = results[-2], results[-1]
+        ratio = b["total_s"] / a["total_s"] if a["total_s"] else float("inf")
+        size_ratio = b["articles"] / a["articles"]
+        print(f"\nscaling {a['articles']} -> {b['articles']} articles ({size_ratio:.1f}x): time x{ratio:.2f} "
+              f"(target <= {2.3 * size_ratio / 2:.2f})")
+    for r in results:
+        if r["articles"] == 10000:
+            verdict = "OK" if r["total_s"] < 30 else "OVER"
+            print(f"10k articles: {r['total_s']}s (target < 30 s): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
