@@ -80,6 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--group-by", choices=("article", "outlet", "tag", "quote"), default="article", help="how to group the brief")
     p.add_argument("--format", choices=("md", "json"), help="md or json (default: from FILE's extension, else md)")
     p.add_argument("--title", help="the brief's title")
+    p.add_argument("--no-links", action="store_true", help="no links from citations to the article files")
     p.set_defaults(func=cmd_export)
 
 
@@ -518,10 +519,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the brief."""
     from briefreader.cli.common import require_dir, stderr_console
-    from briefreader.core.export import build_brief, render
+    from briefreader.core.export import build_brief, relative_link_root, render
 
     root = require_dir(args.dir)
     fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "md")
+    to_stdout = not args.output or args.output == "-"
+    link_root = None
+    if not args.no_links:
+        link_root = relative_link_root(root, Path.cwd() if to_stdout else Path(args.output).expanduser().parent)
     where_filters, text = _split_where(args.where)
     filters = _filters(where_filters.describe(), args.status, args.tag)
     corpus = _load(args.dir)
@@ -535,12 +540,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             filters=filters if filters else None,
             only_ids=only,
             search=text,
+            link_root=link_root,
             group_by=args.group_by,
             title=args.title,
             corpus_name=Path(root).resolve().name,
         )
     text = render(brief, fmt)
-    if not args.output or args.output == "-":
+    if to_stdout:
         sys.stdout.write(text)
         return 0
     from briefreader.core.paths import atomic_write_text

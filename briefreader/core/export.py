@@ -16,10 +16,13 @@ No UI imports here.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from briefreader.core.anchors import Resolution, paragraph_number, resolve
 from briefreader.core.model import Article
@@ -141,6 +144,7 @@ class Brief:
     clusters: list[ChosenCluster]
     orphans: list[tuple[str, PlacedHighlight, Article | None]]
     sources: list[Article] = field(default_factory=list)
+    link_root: str | None = None  # relative URL from the brief's folder to the corpus folder (links on)
 
 
 def _sort_key(a: Article) -> tuple[Any, ...]:
@@ -188,6 +192,7 @@ def build_brief(
     corpus_name: str = "",
     only_ids: Iterable[str] | None = None,
     search: str = "",
+    link_root: str | None = None,
 ) -> Brief:
     """Collect what the brief holds.
 
@@ -196,7 +201,9 @@ def build_brief(
     that match; a ``tag:`` filter also selects single highlights carrying that tag. Chosen quote
     clusters are always included; highlights whose text is gone are listed as orphans.
     ``only_ids`` restricts the brief to those articles (the results of a full-text ``search``,
-    which is named in the brief's selection line).
+    which is named in the brief's selection line). ``link_root`` (the corpus folder relative to
+    where the brief is written, see :func:`relative_link_root`) turns citations into links to the
+    article files, with an RFC 5147 ``#char=START,END`` fragment for plain-text files.
     """
     if group_by not in GROUPINGS:
         raise ExportError(f"unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})")
@@ -264,8 +271,24 @@ def build_brief(
         clusters=clusters,
         orphans=orphans,
         sources=sources,
+        link_root=link_root,
     )
     return brief
+
+
+def relative_link_root(corpus_root: Path | str, brief_folder: Path | str) -> str:
+    """The corpus folder as a relative URL from the folder the brief is written to."""
+    rel = os.path.relpath(Path(corpus_root).resolve(), Path(brief_folder).resolve())
+    return quote(Path(rel).as_posix(), safe="/")
+
+
+def _file_link(brief: Brief, a: Article, fragment: str = "") -> str | None:
+    if brief.link_root is None:
+        return None
+    url = quote((a.path or a.id).replace(os.sep, "/"), safe="/")
+    if brief.link_root not in ("", "."):
+        url = f"{quote(brief.link_root.rstrip('/'), safe='/%')}/{url}"
+    return url + fragment
 
 
 def _group(entries: list[ArticleEntry], clusters: list[ChosenCluster], group_by: str) -> list[Group]:
@@ -438,14 +461,17 @@ def _render_runs(runs: list[tuple[str, str]]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _citation(a: Article, p: PlacedHighlight, n: int) -> str:
+def _citation(brief: Brief, a: Article, p: PlacedHighlight, n: int) -> str:
     parts = [f"*{escape_inline(a.outlet)}*" if a.outlet else None, escape_inline(a.date) if a.date else None]
     parts.append(f"“{escape_inline(a.title)}”" if a.title else code_span(a.id))
     where = []
     if p.paragraph:
         where.append(f"¶{p.paragraph}")
     if p.source_start is not None and p.source_end is not None:
-        where.append(f"characters {p.source_start}–{p.source_end} of {_source_name(a)}")
+        location = f"characters {p.source_start}–{p.source_end} of {_source_name(a)}"
+        plain_file = a.format in ("txt", "md")
+        link = _file_link(brief, a, f"#char={p.source_start},{p.source_end}" if plain_file else "")
+        where.append(f"[{location}]({link})" if link else location)
     else:
         where.append(f"characters {p.start}–{p.end}")
     return "— " + ", ".join(x for x in parts if x) + " · " + ", ".join(where) + f" · source {n}"
@@ -464,13 +490,13 @@ def _tags_text(tags: Iterable[str]) -> str:
     return ", ".join(escape_inline(t) for t in tags)
 
 
-def _render_highlight(lines: list[str], a: Article, p: PlacedHighlight, n: int) -> None:
+def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighlight, n: int) -> None:
     for i, para in enumerate(escape_block(p.text)):
         if i:
             lines.append(">")
         lines.append(f"> {para}")
     lines.append(">")
-    lines.append(f"> {_citation(a, p, n)}")
+    lines.append(f"> {_citation(brief, a, p, n)}")
     lines.append("")
     h = p.highlight
     items = []
@@ -490,7 +516,7 @@ def _render_highlight(lines: list[str], a: Article, p: PlacedHighlight, n: int) 
         lines.append("")
 
 
-def _render_entry(lines: list[str], e: ArticleEntry, level: int, *, heading: bool = True) -> None:
+def _render_entry(lines: list[str], brief: Brief, e: ArticleEntry, level: int, *, heading: bool = True) -> None:
     a = e.article
     if heading:
         lines.append(f"{'#' * level} {escape_inline(_article_heading(a))}")
@@ -512,7 +538,7 @@ def _render_entry(lines: list[str], e: ArticleEntry, level: int, *, heading: boo
             lines.append(para)
         lines.append("")
     for p in e.highlights:
-        _render_highlight(lines, a, p, e.source_number)
+        _render_highlight(lines, brief, a, p, e.source_number)
     if not e.whole:
         lines.append("*(only the highlights of this article that belong here)*")
         lines.append("")
@@ -573,7 +599,7 @@ def render_markdown(brief: Brief) -> str:
         lines.append("")
     if brief.group_by == "article":
         for g in brief.groups:
-            _render_entry(lines, g.entries[0], 2)
+            _render_entry(lines, brief, g.entries[0], 2)
     else:
         for g in brief.groups:
             lines.append(f"## {escape_inline(g.heading)}")
@@ -581,7 +607,7 @@ def render_markdown(brief: Brief) -> str:
             if g.cluster is not None:
                 _render_cluster(lines, g.cluster, 3, source_numbers, heading=False)
             for e in g.entries:
-                _render_entry(lines, e, 3)
+                _render_entry(lines, brief, e, 3)
             if not g.entries and g.cluster is None:
                 lines.append("*(nothing)*")
                 lines.append("")
@@ -616,12 +642,12 @@ def render_markdown(brief: Brief) -> str:
         lines.append("## Sources")
         lines.append("")
         for i, a in enumerate(brief.sources, 1):
-            lines.append(f"{i}. {_source_line(a)}")
+            lines.append(f"{i}. {_source_line(brief, a)}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _source_line(a: Article) -> str:
+def _source_line(brief: Brief, a: Article) -> str:
     parts = [escape_inline(a.outlet) if a.outlet else None, f"“{escape_inline(a.title)}”" if a.title else None]
     if a.author:
         parts.append("by " + escape_inline(a.author))
@@ -631,7 +657,8 @@ def _source_line(a: Article) -> str:
     tail = []
     if a.url:
         tail.append(link_text(a.url))
-    tail.append("file " + code_span(a.path or a.id))
+    link = _file_link(brief, a)
+    tail.append("file " + (f"[{code_span(a.path or a.id)}]({link})" if link else code_span(a.path or a.id)))
     if a.id != a.path:
         tail.append("record " + code_span(a.id))
     return (line + ". " if line else "") + " · ".join(tail)

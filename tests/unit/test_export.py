@@ -165,6 +165,31 @@ def test_markdown_golden_per_grouping(store: TriageStore, group_by: str) -> None
     _check_golden(f"brief_{group_by}.md", render_markdown(brief))
 
 
+def test_markdown_golden_with_links_to_the_files(store: TriageStore) -> None:
+    brief = build_brief(corpus(), store, corpus_name="kallas-corpus", link_root="../my corpus")
+    md = render_markdown(brief)
+    _check_golden("brief_links.md", md)
+    links = [
+        c.attrs["href"]
+        for t in md_parser().parse(md) if t.type == "inline"
+        for c in t.children or [] if c.type == "link_open"
+    ]
+    a = corpus()[0]
+    p = brief.entries[0].highlights[0]
+    assert f"../my%20corpus/europapress/kallas.txt#char={p.source_start},{p.source_end}" in links
+    assert "../my%20corpus/geneva/post.json" in links  # a JSON record: the file, no character fragment
+    assert a.source[p.source_start : p.source_end] == p.text
+
+
+def test_relative_link_root(tmp_path: Path) -> None:
+    from briefreader.core.export import relative_link_root
+
+    (tmp_path / "c d").mkdir()
+    (tmp_path / "out" / "x").mkdir(parents=True)
+    assert relative_link_root(tmp_path / "c d", tmp_path / "out" / "x") == "../../c%20d"
+    assert relative_link_root(tmp_path / "c d", tmp_path / "c d") == "."
+
+
 def test_json_golden(store: TriageStore) -> None:
     brief = build_brief(corpus(), store, group_by="tag", corpus_name="kallas-corpus")
     _check_golden("brief_tag.json", render_json(brief))
