@@ -459,6 +459,7 @@ class TriageStore:
         self.path = Path(db_path)
         self.in_corpus = in_corpus
         self.seeded_from: Path | None = None  # set by open_store when copied from a read-only corpus
+        self.timeout = timeout
         self._clock = clock
         self._lock = threading.RLock()
         existed = self.path.exists() and self.path.stat().st_size > 0
@@ -900,6 +901,13 @@ class TriageStore:
                 results.append(Reattachment(_highlight_from_row(new), res, changed))
         return results
 
+    def highlights_for(self, article: Article) -> list[Highlight]:
+        """The highlights to paint on ``article``: re-attached to its current body, orphans left out."""
+        return sorted(
+            (r.highlight for r in self.reattach(article) if r.resolution.attached),
+            key=lambda h: (h.start, h.end, h.id),
+        )
+
     def orphans(self) -> list[Highlight]:
         """Highlights that could not be re-attached to their article's current text."""
         return [h for h in self.highlights() if h.orphan]
@@ -1028,7 +1036,10 @@ class TriageStore:
     ) -> None:
         """Remember the current article, filter/query, scroll position (and reader extras). Not journalled."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise TriageError(f"cannot save the reading position: {exc}") from exc
             try:
                 self._db.execute(
                     "INSERT INTO resume (id, article_id, filter, scroll, extra, updated) VALUES (1, ?, ?, ?, ?, ?) "
@@ -1078,6 +1089,14 @@ class _Tx:
         self.store._lock.acquire()
         try:
             self.store._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            self.store._lock.release()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise TriageError(
+                    f"the triage state is busy (another briefreader kept it locked for {self.store.timeout:g} s); "
+                    "nothing was changed, try again"
+                ) from exc
+            raise TriageError(f"cannot write the triage state {self.store.path}: {exc}; nothing was changed") from exc
         except BaseException:
             self.store._lock.release()
             raise
@@ -1104,10 +1123,17 @@ class _Tx:
         db = self.store._db
         try:
             if exc_type is not None:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise TriageError(f"cannot write the triage state {self.store.path}: {exc}; nothing was changed") from exc
                 return
             try:
                 self._commit(db)
+            except sqlite3.Error as err:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise TriageError(f"cannot write the triage state {self.store.path}: {err}; nothing was changed") from err
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")

@@ -495,3 +495,27 @@ def test_changed_elsewhere_sees_another_connection(db: Path) -> None:
     assert a.get("x.txt").status == "keep"
     a.close()
     b.close()
+
+
+def test_a_locked_store_gives_a_clear_error_and_changes_nothing(db: Path) -> None:
+    TriageStore(db).close()
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    s = TriageStore(db, timeout=0.2)
+    with pytest.raises(TriageError, match="busy"):
+        s.set_status("a.txt", "keep")
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    assert s.get("a.txt").status == "new" and s.journal() == []
+    s.set_status("a.txt", "keep")  # and it works again once the other writer is done
+    assert s.get("a.txt").status == "keep"
+    s.close()
+
+
+def test_highlights_for_paints_only_attached_ones(store: TriageStore) -> None:
+    art = make_article()
+    keep = store.add_highlight(art, *(lambda i: (i, i + 4))(BODY.index("trap")))
+    gone = store.add_highlight(art, *(lambda i: (i, i + 22))(BODY.index("foreign policy chief")))
+    changed = make_article(body=BODY.replace("The EU foreign policy chief warned", "Someone warned"))
+    assert [h.id for h in store.highlights_for(changed)] == [keep.id]
+    assert [h.id for h in store.orphans()] == [gone.id]
