@@ -1,9 +1,226 @@
-"""Placeholder: this command group is being built (see the issue tracker)."""
+"""`briefreader index` and `briefreader search`: build or update the full-text index, and query it."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+
+from briefreader.cli.common import CliError, print_json, print_warnings, stderr_console
+
+EXIT_BUSY = 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
-    """Register this group's subcommands (none yet)."""
+    p = sub.add_parser("index", help="build or update the full-text index of a corpus folder",
+                       description="Index the articles of DIR (only what changed since the last run).")
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("--rebuild", action="store_true", help="start over from an empty index")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument("--no-cache", action="store_true", help="re-read and re-clean every file")
+    p.add_argument("--procs", type=int, default=None,
+                   help="processes for a first build (default: 2 on a machine with 2 or more cores)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser(
+        "search", help="search a corpus folder",
+        description="Search DIR (the index is brought up to date first). QUERY uses Whoosh syntax: AND, OR, "
+                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, author:, '
+                    "place:, path:, date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01).")
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("query", help="the query (quote it for the shell)")
+    p.add_argument("--json", action="store_true",
+                   help='print {"query", "total", "hits": [{"id", "path", "score", "title", "outlet", "date", '
+                        '"snippets": [{"text", "start", "end"}]}]}')
+    p.add_argument("--limit", type=int, default=20, help="hits per page (default 20, at most 200)")
+    p.add_argument("--page", type=int, default=1, help="page of results (default 1)")
+    p.add_argument("--sort", choices=("score", "date"), default="score", help="best first (score) or newest first")
+    p.add_argument("--no-update", action="store_true", help="search the index as it is, without updating it")
+    p.set_defaults(func=cmd_search)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _default_procs() -> int:
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def _index_progress():
+    """A progress callback with a bar, rate and ETA on a terminal; None when stderr is piped.
+
+    The bar refreshes from this thread only (no background thread), because a parallel build forks.
+    """
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} articles/s" if speed else "", style="progress.data.speed")
+
+    state: dict = {"last": 0.0}
+
+    def progress(done: int, total: int) -> None:
+        if "bar" not in state:
+            bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                           RateColumn(), TimeRemainingColumn(), console=stderr_console(), auto_refresh=False,
+                           transient=True)
+            bar.start()
+            state["bar"] = bar
+            state["task"] = bar.add_task("Indexing", total=total)
+        bar = state["bar"]
+        bar.update(state["task"], completed=done, total=total)
+        now = time.monotonic()
+        if now - state["last"] > 0.1 or done >= total:
+            state["last"] = now
+            bar.refresh()
+
+    def stop() -> None:
+        if "bar" in state:
+            state["bar"].stop()
+
+    return progress, stop
+
+
+def _open_index(root):
+    from briefreader.core.index import CorpusIndex, IndexBusyError
+
+    try:
+        ix = CorpusIndex.open(root)
+    except IndexBusyError as exc:
+        raise CliError(str(exc), code=EXIT_BUSY) from exc
+    except OSError as exc:
+        raise CliError(f"cannot open the index: {exc}") from exc
+    return ix
+
+
+def _note(message: str) -> None:
+    stderr_console().print(f"[cyan]note:[/] {message}", markup=True, soft_wrap=True, highlight=False)
+
+
+def _update(ix, corpus, *, rebuild: bool, procs: int):
+    progress, stop = _index_progress()
+    try:
+        return ix.update(corpus, rebuild=rebuild, progress=progress, procs=procs)
+    finally:
+        stop()
+
+
+# --------------------------------------------------------------------------- index
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from briefreader.cli.corpus_cmds import load_for_cli
+    from briefreader.core.index import IndexBusyError
+
+    corpus = load_for_cli(args.dir, use_cache=not args.no_cache)
+    print_warnings(corpus.warnings)
+    ix = _open_index(corpus.root)
+    try:
+        if ix.message and not args.json:
+            _note(ix.message)
+        procs = args.procs if args.procs and args.procs > 0 else _default_procs()
+        try:
+            report = _update(ix, corpus, rebuild=args.rebuild, procs=procs)
+        except IndexBusyError as exc:
+            raise CliError(str(exc), code=EXIT_BUSY) from exc
+        docs = ix.doc_count()
+    finally:
+        ix.close()
+    indexed = report.added + report.updated
+    if args.json:
+        print_json({"added": report.added, "updated": report.updated, "deleted": report.deleted,
+                    "unchanged": report.unchanged, "seconds": round(report.seconds, 3),
+                    "rebuilt_reason": report.rebuilt_reason, "articles": docs, "location": str(ix.location),
+                    "in_corpus": ix.in_corpus, "message": ix.message})
+        return 0
+    if report.rebuilt_reason and report.rebuilt_reason != ix.message:
+        _note(report.rebuilt_reason)
+    rate = f" ({indexed / report.seconds:,.0f} articles/s)" if indexed and report.seconds > 0 else ""
+    print(f"{docs} articles indexed: {report.added} added, {report.updated} updated, {report.deleted} deleted, "
+          f"{report.unchanged} unchanged in {report.seconds:.2f} s{rate}")
+    print(f"index: {ix.location}")
+    return 0
+
+
+# --------------------------------------------------------------------------- search
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from briefreader.cli.corpus_cmds import load_for_cli
+    from briefreader.core.index import IndexBusyError, IndexDamagedError, QuerySyntaxError
+
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    if args.page < 1:
+        raise CliError("--page must be at least 1")
+    corpus = load_for_cli(args.dir)
+    if not args.json:
+        print_warnings(corpus.warnings)
+    ix = _open_index(corpus.root)
+    try:
+        if ix.message:
+            _note(ix.message)
+        if not args.no_update and ix.needs_update(corpus):
+            try:
+                report = _update(ix, corpus, rebuild=False, procs=_default_procs())
+                if not args.json and (report.added + report.updated + report.deleted) and sys.stderr.isatty():
+                    _note(f"index updated: {report.added} added, {report.updated} updated, "
+                          f"{report.deleted} deleted")
+            except IndexBusyError:
+                _note("another briefreader is updating the index: searching it as it is")
+        session = ix.searcher()
+        try:
+            results = session.search(args.query, limit=args.limit, page=args.page, sort=args.sort)
+        except QuerySyntaxError as exc:
+            raise CliError(f"query not understood: {exc}") from exc
+        except IndexDamagedError as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            session.close()
+    finally:
+        ix.close()
+    if args.json:
+        print_json(results.to_json())
+        return 0
+    _print_results(results, corpus)
+    return 0
+
+
+def _print_results(results, corpus) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    first = (results.page - 1) * results.pagelen
+    shown = f"{first + 1}–{first + len(results.hits)} of " if results.hits and results.total > len(results.hits) else ""
+    noun = "article" if results.total == 1 else "articles"
+    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ", (results.query, "italic")))
+    for number, hit in enumerate(results.hits, first + 1):
+        article = corpus.get(hit.id)
+        body_len = len(article.body) if article is not None else None
+        line = Text.assemble((f"{number:>3}. ", "dim"), (hit.title or hit.id, "bold"))
+        meta = " · ".join(x for x in (hit.outlet, hit.date) if x)
+        if meta:
+            line.append(f"  {meta}", style="cyan")
+        line.append(f"  {hit.score:.2f}", style="dim")
+        console.print(line)
+        console.print(Text(f"     {hit.path if hit.id == hit.path else hit.id}", style="dim"))
+        for snippet in hit.snippets:
+            text = Text("     ")
+            if snippet.start > 0:
+                text.append("…")
+            offset = len(text)
+            text.append(snippet.text.replace("\n", " "))
+            for start, end in snippet.matches:
+                text.stylize("bold reverse", offset + start - snippet.start, offset + end - snippet.start)
+            if body_len is None or snippet.end < body_len:
+                text.append("…")
+            console.print(text)
+    if results.total > first + len(results.hits):
+        console.print(Text(f"(more: --page {results.page + 1})", style="dim"))

@@ -47,6 +47,7 @@ from briefreader.core.search_query import (
     match_plan,
     merge_spans,
     parse_query,
+    pattern_spans,
     phrase_spans,
     spans_in_text,
 )
@@ -749,9 +750,8 @@ class SearchSession:
             for d in docnums:
                 out[d].extend(phrase_spans([pw.get(d, []) for pw in per_word], slop))
         if plan.patterns:
-            only_patterns = MatchPlan(patterns=plan.patterns)
             for d in docnums:
-                out[d].extend(spans_in_text(bodies.get(d, ""), only_patterns, self._analyzer))
+                out[d].extend(pattern_spans(bodies.get(d, ""), plan.patterns))
         return {d: merge_spans(v) for d, v in out.items()}
 
     def match_spans(self, article_id: str, body: str, query: str) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ import datetime as dt
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 # Fields searched when the query names none.
 DEFAULT_FIELDS = ("title", "body")
@@ -243,18 +243,19 @@ def _rewrite(q, schema, reader):
         if len(literal) < MIN_PREFIX:
             shown = q.text + ("*" if isinstance(q, wq.Prefix) else "")
             raise QuerySyntaxError(f"'{shown}' is too broad: type at least {MIN_PREFIX} letters before * or ?")
-        out = q
+        out = _fast(q)
         field_type = schema[q.fieldname] if q.fieldname in schema.names() else None
         if isinstance(q, wq.Prefix) and field_type is not None and getattr(field_type, "analyzer", None) is not None:
             stemmed = _stem(q.fieldname, schema, q.text)
             if stemmed and stemmed != q.text and len(stemmed) >= MIN_PREFIX:
-                out = wq.Or([q, wq.Prefix(q.fieldname, stemmed, boost=q.boost)])
+                out = wq.Or([out, _fast(wq.Prefix(q.fieldname, stemmed, boost=q.boost))])
         if reader is not None:
             _check_expansion(out, reader)
         return out
-    if isinstance(q, wq.FuzzyTerm) and reader is not None:
-        _check_expansion(q, reader)
-        return q
+    if isinstance(q, wq.FuzzyTerm):
+        if reader is not None:
+            _check_expansion(q, reader)
+        return _fast(q)
     if q.is_leaf():
         return q
     if isinstance(q, wq.Not):
@@ -267,6 +268,60 @@ def _rewrite(q, schema, reader):
         return wq.Require(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
     if isinstance(q, wq.compound.CompoundQuery):
         return q.__class__([_rewrite(c, schema, reader) for c in q.subqueries], boost=q.boost)
+    return q
+
+
+def _union_matcher(self, searcher, context=None):
+    """All documents holding any expansion of this wildcard/fuzzy term, at a constant score.
+
+    Whoosh ORs one scored matcher per expanded term, which for a short prefix means hundreds of
+    matchers merged document by document in Python; reading each posting list's ids into one set
+    is several times faster and the ranking of such queries is constant anyway.
+    """
+    from whoosh.matching import ListMatcher, NullMatcher
+
+    reader = searcher.reader()
+    ids: set[int] = set()
+    for btext in self._btexts(reader):
+        ids.update(reader.postings(self.fieldname, btext).all_ids())
+    if not ids:
+        return NullMatcher()
+    return ListMatcher(sorted(ids), all_weights=self.boost)
+
+
+def _fast_classes():
+    global _FAST
+    if _FAST is None:
+        from whoosh import query as wq
+
+        class FastPrefix(wq.Prefix):
+            matcher = _union_matcher
+
+        class FastWildcard(wq.Wildcard):
+            matcher = _union_matcher
+
+        class FastFuzzyTerm(wq.FuzzyTerm):
+            matcher = _union_matcher
+
+        _FAST = {wq.Prefix: FastPrefix, wq.Wildcard: FastWildcard, wq.FuzzyTerm: FastFuzzyTerm}
+    return _FAST
+
+
+_FAST = None
+
+
+def _fast(q):
+    """The constant-score, set-union version of a Prefix / Wildcard / FuzzyTerm query."""
+    from whoosh import query as wq
+
+    classes = _fast_classes()
+    if isinstance(q, wq.FuzzyTerm):
+        return classes[wq.FuzzyTerm](q.fieldname, q.text, boost=q.boost, maxdist=q.maxdist,
+                                     prefixlength=q.prefixlength)
+    if isinstance(q, wq.Prefix):
+        return classes[wq.Prefix](q.fieldname, q.text, boost=q.boost)
+    if isinstance(q, wq.Wildcard):
+        return classes[wq.Wildcard](q.fieldname, q.text, boost=q.boost)
     return q
 
 
@@ -298,13 +353,25 @@ def _date_containment(start, end):
 # --------------------------------------------------------------------------- what to highlight
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """A wildcard or fuzzy term: ``test(token)`` on analysed tokens; ``head`` is a literal prefix
+    every matching token starts with (stemming only changes word endings), for a cheap prefilter."""
+
+    head: str
+    test: Callable[[str], bool]
+
+    def __call__(self, token: str) -> bool:
+        return self.test(token)
+
+
 @dataclass
 class MatchPlan:
     """What counts as a match in the body, in analysed (lower-cased, stemmed) token form."""
 
     terms: set[str] = field(default_factory=set)
     phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # (words, slop)
-    patterns: list[object] = field(default_factory=list)  # callables str -> bool (wildcards, fuzzy)
+    patterns: list[Pattern] = field(default_factory=list)  # wildcards, fuzzy terms
 
     @property
     def empty(self) -> bool:
@@ -332,15 +399,17 @@ def match_plan(q, fieldname: str = BODY_FIELD) -> MatchPlan:
                     plan.phrases.append((words, max(1, node.slop)))
                 return
             if isinstance(node, wq.FuzzyTerm):
-                plan.patterns.append(_fuzzy_matcher(node.text, node.maxdist, node.prefixlength))
+                plan.patterns.append(Pattern(node.text[:node.prefixlength],
+                                             _fuzzy_matcher(node.text, node.maxdist, node.prefixlength)))
                 return
             if isinstance(node, wq.Prefix):
                 prefix = node.text
-                plan.patterns.append(lambda t, p=prefix: t.startswith(p))
+                plan.patterns.append(Pattern(prefix[:MIN_PREFIX], lambda t, p=prefix: t.startswith(p)))
                 return
             if isinstance(node, wq.Wildcard):
                 regex = re.compile(fnmatch.translate(node.text))
-                plan.patterns.append(lambda t, r=regex: r.match(t) is not None)
+                head = re.split(r"[*?]", node.text, maxsplit=1)[0][:MIN_PREFIX]
+                plan.patterns.append(Pattern(head, lambda t, r=regex: r.match(t) is not None))
                 return
             if isinstance(node, wq.Term):
                 text = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
@@ -387,6 +456,40 @@ def spans_in_text(text: str, plan: MatchPlan, analyzer) -> list[tuple[int, int]]
                 if span:
                     spans.append(span)
     return merge_spans(spans)
+
+
+_WORD_RE = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # Whoosh's default tokenizer pattern
+
+
+def pattern_spans(text: str, patterns: list[Pattern]) -> list[tuple[int, int]]:
+    """Spans of words in ``text`` whose stem matches one of ``patterns``.
+
+    Cheaper than running the analyzer: only words starting with a pattern's literal head are stemmed.
+    """
+    from whoosh.lang.porter import stem
+
+    heads = tuple({p.head for p in patterns})
+    spans = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group().lower()
+        if not word.startswith(heads):
+            continue
+        token = _cached_stem(word, stem)
+        if any(p(token) for p in patterns):
+            spans.append(match.span())
+    return spans
+
+
+_STEMS: dict[str, str] = {}
+
+
+def _cached_stem(word: str, stem) -> str:
+    token = _STEMS.get(word)
+    if token is None:
+        if len(_STEMS) > 100_000:
+            _STEMS.clear()
+        token = _STEMS[word] = stem(word)
+    return token
 
 
 def _phrase_from(by_pos: dict[int, list[tuple[str, int, int]]], words: tuple[str, ...], pos: int,

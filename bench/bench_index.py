@@ -1,0 +1,339 @@
+"""Benchmark: the search index (issue 3) against a plain Whoosh build of the same texts, in the same run.
+
+    python bench/bench_index.py [--sizes 1000 10000] [--workdir /tmp/briefreader-bench-index]
+                                [--repeat 3] [--skip-pipeline]
+
+Corpora come from bench/gen_corpus.py (about 600 words per article, mixed formats, boilerplate) and
+live under --workdir. Every build runs in its own process so peak memory is per build. It prints:
+
+- build, per size: plain Whoosh with default settings (one process, limitmb=128, StandardAnalyzer,
+  body stored) vs briefreader's index with one process and with two processes (``procs=2``, what
+  ``briefreader index`` uses on 2+ cores): seconds, articles/s, index size on disk, peak RSS
+  (the builder's and, for procs=2, its largest sub-writer's). Articles are loaded from the record
+  cache first and not timed, so these are indexing rates;
+- the full pipeline (``briefreader index DIR`` on a never-seen folder: read, decode, clean, index):
+  wall seconds and articles/s (skip with --skip-pipeline);
+- at the largest size: query latency (median and p95, ms, top 20 with snippets, one reused
+  searcher) over a fixed mix (single term, two terms, phrase, prefix, fielded, date range) and
+  search-as-you-type prefixes; the incremental update after changing 10 files (CLI wall time and
+  in-process time); the open of the unchanged corpus (record cache + index open + up-to-date check).
+
+Targets (issue 3): >= 180 articles/s for the full pipeline at 10k; query p95 < 50 ms; incremental
+update of 10 changed files < 3 s; open of an unchanged 10k corpus < 1 s. The machine has 2 cores
+shared with other work: figures are noisy, ratios to the baseline firmer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO))
+
+
+def corpus_for(size: int, workdir: Path) -> Path:
+    from gen_corpus import generate
+
+    folder = workdir / f"corpus-{size}"
+    marker = folder / ".generated"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, size, words=600, seed=size)
+        marker.write_text("ok")
+    return folder
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------- steps run in a child process
+
+
+def step_build(root: Path, kind: str, out: Path) -> dict:
+    from briefreader.core.corpus import load_corpus
+
+    corpus = load_corpus(root)
+    started = time.perf_counter()
+    if kind == "plain":
+        from whoosh import fields, index
+
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        schema = fields.Schema(id=fields.ID(stored=True, unique=True), path=fields.ID(stored=True),
+                               title=fields.TEXT(stored=True), body=fields.TEXT(stored=True))
+        started = time.perf_counter()
+        ix = index.create_in(str(out), schema)
+        writer = ix.writer()
+        for a in corpus.articles:
+            writer.add_document(id=a.id, path=a.path, title=a.title or "", body=a.body)
+        writer.commit()
+        seconds = time.perf_counter() - started
+        location = out
+    else:
+        from briefreader.core.index import CorpusIndex
+
+        ix = CorpusIndex.open(root)
+        started = time.perf_counter()
+        report = ix.update(corpus, rebuild=True, procs=2 if kind == "procs2" else 1)
+        seconds = time.perf_counter() - started
+        assert report.added == len(corpus), report
+        location = ix.location
+        ix.close()
+    return {"seconds": seconds, "docs": len(corpus), "disk": folder_size(location), "peak": peak_mb(),
+            "child_peak": peak_mb(resource.RUSAGE_CHILDREN)}
+
+
+def step_open(root: Path) -> dict:
+    started = time.perf_counter()
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.index import CorpusIndex
+
+    corpus = load_corpus(root)
+    loaded = time.perf_counter()
+    ix = CorpusIndex.open(root)
+    stale = ix.needs_update(corpus)
+    session = ix.searcher()
+    done = time.perf_counter()
+    session.close()
+    ix.close()
+    return {"seconds": done - started, "load": loaded - started, "index": done - loaded, "stale": stale,
+            "from_cache": corpus.from_cache, "docs": len(corpus)}
+
+
+def step_update(root: Path) -> dict:
+    started = time.perf_counter()
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.index import CorpusIndex
+
+    corpus = load_corpus(root)
+    loaded = time.perf_counter()
+    ix = CorpusIndex.open(root)
+    report = ix.update(corpus)
+    done = time.perf_counter()
+    ix.close()
+    return {"seconds": done - started, "load": loaded - started, "index": done - loaded, "added": report.added,
+            "updated": report.updated, "deleted": report.deleted}
+
+
+def run_step(*args: str) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, __file__, "--step", *args], capture_output=True, text=True, env=env)
+    if proc.returncode:
+        raise SystemExit(f"step {args} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- query mix
+
+
+def query_mix(corpus, rng: random.Random) -> dict[str, list[str]]:
+    """A fixed, seeded mix of realistic queries drawn from the corpus's own words."""
+    from briefreader.core.search_query import build_schema
+
+    stop = {"the", "and", "that", "with", "from", "this", "have", "they", "which", "were", "their", "been",
+            "would", "will", "said", "after", "there", "than", "into", "about", "other", "when", "more", "also"}
+    counts: Counter[str] = Counter()
+    bigrams: list[tuple[str, str]] = []
+    sample = rng.sample(corpus.articles, min(400, len(corpus.articles)))
+    for a in sample:
+        words = re.findall(r"[a-z]{4,}", a.body.lower())
+        counts.update(words)
+        for x, y in zip(words, words[1:]):
+            if x not in stop and y not in stop:
+                bigrams.append((x, y))
+    ranked = [w for w, _ in counts.most_common() if w not in stop]
+    spread = [ranked[int(len(ranked) * f)] for f in (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7)]
+    outlets = sorted({a.outlet for a in corpus.articles if a.outlet})
+    months = sorted({a.date[:7] for a in corpus.articles if a.date and len(a.date) >= 7})
+    schema = build_schema()
+    del schema
+    mix = {
+        "single term": spread,
+        "two terms": [f"{spread[i]} {ranked[int(len(ranked) * 0.03) + i]}" for i in range(10)],
+        "phrase": [f'"{x} {y}"' for x, y in rng.sample(bigrams, 10)],
+        "prefix": [f"{w[:rng.choice((3, 4))]}*" for w in rng.sample(ranked[:2000], 10)],
+        "fielded": [f'outlet:"{rng.choice(outlets)}" {w}' for w in spread[:5]]
+                   + [f"title:{w}" for w in spread[:5]],
+        "date range": [f"date:[{m}-01 to {m}-15]" for m in rng.sample(months, min(5, len(months)))]
+                      + [f"date:{m} {w}" for m, w in zip(rng.sample(months, min(5, len(months))), spread)],
+    }
+    typed = []
+    for w in rng.sample(ranked[:3000], 5):
+        typed += [f"{w[:n]}*" for n in range(2, len(w) + 1)]
+    mix["type-ahead (each keystroke)"] = typed
+    return mix
+
+
+def bench_queries(root: Path, repeat: int) -> list[tuple[str, float, float, int]]:
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.index import CorpusIndex
+
+    corpus = load_corpus(root)
+    ix = CorpusIndex.open(root)
+    if ix.needs_update(corpus):
+        ix.update(corpus, procs=2)
+    session = ix.searcher()
+    mix = query_mix(corpus, random.Random(7))
+    rows = []
+    everything: list[float] = []
+    for kind, queries in mix.items():
+        times = []
+        for q in queries:
+            session.search(q, limit=20)  # warm this query's terms once
+            for _ in range(repeat):
+                started = time.perf_counter()
+                session.search(q, limit=20)
+                times.append((time.perf_counter() - started) * 1000)
+        if not kind.startswith("type-ahead"):
+            everything += times
+        rows.append((kind, statistics.median(times), percentile(times, 95), len(queries)))
+    rows.append(("all of the fixed mix", statistics.median(everything), percentile(everything, 95), 60))
+    # snippets off, for scale
+    times = []
+    for q in mix["single term"] + mix["two terms"] + mix["phrase"]:
+        started = time.perf_counter()
+        session.search(q, limit=20, snippets=False)
+        times.append((time.perf_counter() - started) * 1000)
+    rows.append(("terms+phrases, no snippets", statistics.median(times), percentile(times, 95), 30))
+    # a new searcher per query (what a naive caller does), for scale
+    times = []
+    for q in mix["single term"]:
+        started = time.perf_counter()
+        s = ix.searcher()
+        s.search(q, limit=20)
+        s.close()
+        times.append((time.perf_counter() - started) * 1000)
+    rows.append(("single term, NEW searcher each", statistics.median(times), percentile(times, 95), 10))
+    session.close()
+    ix.close()
+    return rows
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def touch_ten_files(root: Path, round_number: int) -> list[str]:
+    files = sorted(p for p in root.rglob("*.txt") if ".briefreader" not in p.parts)
+    chosen = random.Random(round_number).sample(files, 10)
+    for p in chosen:
+        with open(p, "a", encoding="utf-8") as fh:
+            fh.write(f"\nUpdate {round_number}: officials confirmed the lighthouse inspection.\n")
+    return [str(p.relative_to(root)) for p in chosen]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/briefreader-bench-index"))
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per query")
+    parser.add_argument("--skip-pipeline", action="store_true", help="skip the cold CLI build (slow: cleaning)")
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("BRIEFREADER_HOME", str(args.workdir / "home"))
+    if args.step:
+        kind, *rest = args.step
+        if kind == "build":
+            result = step_build(Path(rest[0]), rest[1], Path(rest[2]))
+        elif kind == "open":
+            result = step_open(Path(rest[0]))
+        else:
+            result = step_update(Path(rest[0]))
+        print(json.dumps(result))
+        return
+
+    import whoosh
+
+    print(f"whoosh {whoosh.versionstring()} · python {sys.version.split()[0]} · {os.cpu_count()} cores · "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"\n{'size':>6} {'build':<34} {'seconds':>8} {'art/s':>6} {'disk MB':>8} {'peak MB':>8} {'x plain':>8}")
+    for size in args.sizes:
+        root = corpus_for(size, args.workdir)
+        from briefreader.core.corpus import load_corpus
+
+        load_corpus(root)  # fill the record cache (not timed)
+        results = {}
+        for kind, label in (("plain", "plain Whoosh, default settings"), ("procs1", "briefreader index, 1 process"),
+                            ("procs2", "briefreader index, 2 processes")):
+            r = run_step("build", str(root), kind, str(args.workdir / f"plain-{size}"))
+            results[kind] = r
+            peak = f"{r['peak']:.0f}" + (f"+{r['child_peak']:.0f}" if kind == "procs2" else "")
+            ratio = results["plain"]["seconds"] / r["seconds"]
+            print(f"{size:>6} {label:<34} {r['seconds']:>8.1f} {r['docs'] / r['seconds']:>6.0f} "
+                  f"{r['disk'] / 2**20:>8.1f} {peak:>8} {ratio:>7.2f}x", flush=True)
+        if not args.skip_pipeline:
+            shutil.rmtree(root / ".briefreader", ignore_errors=True)
+            env = dict(os.environ, PYTHONPATH=str(REPO))
+            started = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "briefreader", "index", str(root), "--json"],
+                                  capture_output=True, text=True, env=env)
+            seconds = time.perf_counter() - started
+            if proc.returncode:
+                raise SystemExit(proc.stderr)
+            report = json.loads(proc.stdout)
+            print(f"{size:>6} {'full pipeline: briefreader index DIR':<34} {seconds:>8.1f} "
+                  f"{report['articles'] / seconds:>6.0f} {'':>8} {peak_mb(resource.RUSAGE_CHILDREN):>8.0f}   "
+                  f"(of which indexing {report['seconds']:.1f} s)", flush=True)
+
+    root = corpus_for(max(args.sizes), args.workdir)
+    size = max(args.sizes)
+    print(f"\nqueries at {size} articles: top 20 with snippets, one reused searcher, "
+          f"{args.repeat} timed runs per query after one warm-up")
+    print(f"{'kind':<32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for kind, median, p95, n in bench_queries(root, args.repeat):
+        print(f"{kind:<32} {median:>10.1f} {p95:>8.1f} {n:>8}", flush=True)
+
+    print(f"\nincremental update after changing 10 files of {size} (scan + re-clean + re-index)")
+    for round_number in (1, 2):
+        touch_ten_files(root, round_number)
+        time.sleep(2.1)  # past the record cache's racy-mtime window, as in real use
+        env = dict(os.environ, PYTHONPATH=str(REPO))
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "briefreader", "index", str(root), "--json"],
+                              capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - started
+        report = json.loads(proc.stdout)
+        print(f"  round {round_number}: CLI `briefreader index` wall {wall:.2f} s (index update "
+              f"{report['seconds']:.2f} s; {report['updated']} updated, {report['added']} added)", flush=True)
+    touch_ten_files(root, 3)
+    time.sleep(2.1)
+    r = run_step("update", str(root))
+    print(f"  round 3, in-process: {r['seconds']:.2f} s = load {r['load']:.2f} s + index open/update "
+          f"{r['index']:.2f} s ({r['updated']} updated)")
+
+    print(f"\nopen of the unchanged {size} corpus (record cache + index open + up-to-date check), fresh process")
+    for _ in range(3):
+        r = run_step("open", str(root))
+        print(f"  {r['seconds']:.2f} s = load {r['load']:.2f} s + index {r['index']:.2f} s "
+              f"(from cache {r['from_cache']}/{r['docs']}, stale={r['stale']})")
+
+
+if __name__ == "__main__":
+    main()
