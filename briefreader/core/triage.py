@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from briefreader.core.anchors import Anchor, Resolution, make_anchor, paragraph_number, reanchor, resolve
+from briefreader.core.anchors import Anchor, Resolution, make_anchor, paragraph_number, reanchor
 from briefreader.core.model import Article
 
 SCHEMA_VERSION = 1
@@ -1241,12 +1241,13 @@ def cluster_snapshot(cluster: Mapping[str, Any] | Any, *, titles: Mapping[str, s
     outlet, date, title, text, start, end, speaker}]}`` (plus ``source_start``, ``source_end``,
     ``partial``, ``canonical_span``, ``similarity`` for each variant when the cluster has them).
 
-    Accepts the `quotes --json` cluster shape (a dict) or an object with the same attributes;
+    Accepts the `quotes --json` cluster shape (a dict), a core ``QuoteCluster``, or the reader's
+    cluster (``renderings`` with ``article_id``): anything with the same names;
     ``titles`` (article id -> title) fills titles the cluster does not carry. Variants are kept in
     the cluster's order (by date, earliest first).
     """
     variants = []
-    for v in _get(cluster, "variants", None) or []:
+    for v in _get(cluster, "variants", None) or _get(cluster, "renderings", None) or []:
         d = {f: _get(v, f) for f in _VARIANT_FIELDS}
         for f in _VARIANT_EXTRAS:  # kept when the clustering gives them
             value = _get(v, f)

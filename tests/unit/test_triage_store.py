@@ -519,3 +519,32 @@ def test_highlights_for_paints_only_attached_ones(store: TriageStore) -> None:
     changed = make_article(body=BODY.replace("The EU foreign policy chief warned", "Someone warned"))
     assert [h.id for h in store.highlights_for(changed)] == [keep.id]
     assert [h.id for h in store.orphans()] == [gone.id]
+
+
+def test_cluster_snapshot_from_objects() -> None:
+    from dataclasses import dataclass
+
+    @dataclass
+    class Rendering:
+        article_id: str
+        outlet: str | None
+        date: str | None
+        text: str
+        start: int
+        end: int
+        speaker: str | None = None
+
+    @dataclass
+    class Cluster:
+        id: str
+        renderings: list[Rendering]
+        speaker: str | None = None
+        canonical: str = ""
+
+    snap = cluster_snapshot(
+        Cluster("q1", [Rendering("a.txt", "A", "2025-08-01", "we will not", 3, 14), Rendering("b.txt", None, None, "we won't", 0, 8)], "X"),
+        titles={"b.txt": "B title"},
+    )
+    assert snap["id"] == "q1" and snap["speaker"] == "X" and snap["canonical"] == "we will not"
+    assert [v["article"] for v in snap["variants"]] == ["a.txt", "b.txt"]
+    assert snap["variants"][1]["title"] == "B title" and snap["variants"][0]["start"] == 3
