@@ -558,10 +558,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         atomic_write_text(out, text)
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc.strerror or exc}", code=1) from exc
+    from briefreader.core.export import _plural
+
     n_hl = sum(len(e.highlights) for e in brief.entries)
+    parts = [_plural(len(brief.entries), "article"), _plural(n_hl, "highlight"),
+             _plural(len(brief.clusters), "quote compared", "quotes compared")]
+    if brief.orphans:
+        parts.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))
     stderr_console().print(
-        f"wrote {out}: {len(brief.entries)} articles, {n_hl} highlights, {len(brief.clusters)} quotes compared"
-        + (f", {len(brief.orphans)} highlights without their text" if brief.orphans else ""),
+        f"wrote {out}: " + ", ".join(parts),
         highlight=False,
         markup=False,
         soft_wrap=True,
