@@ -75,10 +75,22 @@ class CleanResult:
     removed: list[RemovedBlock] = field(default_factory=list)
 
 
+def _needs_delete(text: str) -> bool:
+    for probe in _DELETE_PROBES:
+        if probe in text:
+            return True
+    return False
+
+
 def normalise_line(text: str) -> str:
     """One line as the cleaner sees it: odd spaces -> space, runs collapsed, no space before
     punctuation, trimmed."""
-    return _DELETE.sub("", text.translate(_SPACE_TABLE).strip(_STRIP))
+    for ch in _ODD_SPACES:
+        if ch in text:
+            text = _ODD_SPACE_RE.sub(" ", text)
+            break
+    text = text.strip(_STRIP_EOL)
+    return _DELETE.sub("", text) if _needs_delete(text) else text
 
 
 def _fingerprint(norm: str) -> str | None:
@@ -114,13 +126,6 @@ def repeated_lines(fingerprint_sets: list[set[str]], min_articles: int = 3,
         for fp in fps:
             counts[fp] = counts.get(fp, 0) + 1
     return frozenset(fp for fp, n in counts.items() if n >= need)
-
-
-def _needs_delete(text: str) -> bool:
-    for probe in _DELETE_PROBES:
-        if probe in text:
-            return True
-    return False
 
 
 class _Lines:

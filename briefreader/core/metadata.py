@@ -132,7 +132,10 @@ def infer_metadata(source: str, result: CleanResult,
     dateline_date: str | None = None
     credit_author: str | None = None
 
+    field_reasons = {r.reason for r in rules.line_rules if r.field}
     for block in result.removed:
+        if block.reason not in field_reasons:
+            continue
         for raw_line in block.text.splitlines():
             text = normalise_line(raw_line)
             if not text:

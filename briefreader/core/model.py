@@ -42,21 +42,31 @@ class OffsetMap:
 
     def to_source(self, clean_offset: int) -> int:
         """Source offset of the character at ``clean_offset`` in the cleaned body."""
-        if not self.segments:
+        segments = self.segments
+        if not segments:
             return clean_offset
-        starts = [s[0] for s in self.segments]
-        i = bisect.bisect_right(starts, clean_offset) - 1
+        i = bisect.bisect_right(segments, clean_offset, key=lambda s: s[0]) - 1
         if i < 0:
-            return self.segments[0][1]
-        c0, s0, n = self.segments[i]
+            return segments[0][1]
+        c0, s0, n = segments[i]
         return s0 + min(clean_offset - c0, n)
 
     def to_clean(self, source_offset: int) -> int | None:
         """Cleaned-body offset of the source character at ``source_offset``, or None if it was removed."""
-        for c0, s0, n in self.segments:
+        segments = self.segments  # ordered by source offset too: cleaning never reorders text
+        i = bisect.bisect_right(segments, source_offset, key=lambda s: s[1]) - 1
+        if i >= 0:
+            c0, s0, n = segments[i]
             if s0 <= source_offset < s0 + n:
                 return c0 + (source_offset - s0)
         return None
+
+    def source_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
+        """Source span covering the cleaned-body span ``[clean_start, clean_end)``."""
+        if clean_end <= clean_start:
+            pos = self.to_source(clean_start)
+            return pos, pos
+        return self.to_source(clean_start), self.to_source(clean_end - 1) + 1
 
 
 @dataclass(slots=True)

@@ -1,0 +1,491 @@
+"""Cleaning on furniture written for these tests (not the seeds' wording): normalisation, offsets,
+removed blocks, repeated-line evidence, corpus rules, sentences that must survive."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from briefreader.core.clean import (
+    CleanResult,
+    clean_text,
+    line_fingerprints,
+    normalise_line,
+    repeated_lines,
+)
+from briefreader.core.model import OffsetMap
+from briefreader.core.rules import load_rules
+
+RULES = load_rules()
+
+NEWS_PAGE = """Skip to main content
+Home | World | Europe | Business
+Tuesday, March 4, 2025
+Partly cloudy 21°F
+Wind: 12 mph NW
+Share on Facebook
+Email | Print | Copy link
+
+Ceasefire talks stall as envoys leave Doha
+
+By Maria Lopez and Tom Becker
+Updated 3 hours ago
+
+DOHA, March 4 (Reuters) - Negotiators left the Qatari capital on Tuesday without agreeing on a ceasefire, two officials said, after a week of talks that mediators had called decisive.
+
+"We are not giving up," a Qatari foreign ministry spokesman told reporters.
+
+The talks will resume next week in Cairo, the officials said.
+Advertisement
+The envoys did not say which issues remained open.
+
+Read more: Envoys arrive in Doha for decisive round
+
+Reporting by Maria Lopez; Editing by Jane Smith
+
+Related stories
+Envoys arrive in Doha for decisive round
+What is on the table in the ceasefire talks
+
+Sign up for our Morning Briefing newsletter to get the day's top stories delivered to your inbox.
+Enter your email address
+Subscribe
+
+Maria Lopez is a senior correspondent for the Daily Planet covering the Middle East. Follow her on X.
+
+© 2025 Daily Planet Media Ltd. All rights reserved.
+We use cookies to personalise content and ads and to analyse our traffic. You can change your cookie settings at any time.
+Accept all cookies
+Tags: Qatar, Diplomacy, Middle East
+"""
+
+NEWS_PAGE_ARTICLE = [
+    "Ceasefire talks stall as envoys leave Doha",
+    "DOHA, March 4 (Reuters) - Negotiators left the Qatari capital on Tuesday without agreeing on a "
+    "ceasefire, two officials said, after a week of talks that mediators had called decisive.",
+    '"We are not giving up," a Qatari foreign ministry spokesman told reporters.',
+    "The talks will resume next week in Cairo, the officials said.",
+    "The envoys did not say which issues remained open.",
+]
+
+
+def _clean(text: str, **kw: object) -> CleanResult:
+    return clean_text(text, RULES, **kw)  # type: ignore[arg-type]
+
+
+def _assert_offsets_exact(source: str, result: CleanResult) -> None:
+    """Every body character comes from the same character of the source (modulo odd spaces and
+    line breaks that became a joining space); only paragraph breaks are inserted."""
+    body = result.body
+    covered = [False] * len(body)
+    for c0, s0, n in result.offsets.segments:
+        for k in range(n):
+            b, s = body[c0 + k], source[s0 + k]
+            assert b == s or (b == " " and s.isspace()), (b, s)
+            covered[c0 + k] = True
+    for k, ok in enumerate(covered):
+        if not ok:
+            assert body[k] == "\n", (k, body[k])
+    # the mapping is monotonic in both texts
+    prev_c = prev_s = -1
+    for c0, s0, _n in result.offsets.segments:
+        assert c0 > prev_c and s0 > prev_s
+        prev_c, prev_s = c0, s0
+
+
+# ----------------------------------------------------------------------------- furniture
+
+
+def test_news_page_keeps_article_and_drops_furniture() -> None:
+    result = _clean(NEWS_PAGE)
+    assert result.body.split("\n\n") == NEWS_PAGE_ARTICLE
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Skip to main content", "navigation"),
+    ("Home | World | Europe | Business", "navigation"),
+    ("Tuesday, March 4, 2025", "date line"),
+    ("Partly cloudy 21°F", "weather widget"),
+    ("Wind: 12 mph NW", "weather widget"),
+    ("Share on Facebook", "share buttons"),
+    ("Email | Print | Copy link", "share buttons"),
+    ("By Maria Lopez and Tom Becker", "byline"),
+    ("Updated 3 hours ago", "date line"),
+    ("Advertisement", "advertisement"),
+    ("Read more: Envoys arrive in Doha for decisive round", "related articles"),
+    ("Reporting by Maria Lopez; Editing by Jane Smith", "credit line"),
+    ("Related stories", "related articles"),
+    ("What is on the table in the ceasefire talks", "related articles"),
+    ("Sign up for our Morning Briefing newsletter", None),
+    ("Enter your email address", None),
+    ("Maria Lopez is a senior correspondent for the Daily Planet", "author bio"),
+    ("© 2025 Daily Planet Media Ltd. All rights reserved.", "copyright"),
+    ("We use cookies to personalise content", "cookie and privacy notice"),
+    ("Accept all cookies", "cookie and privacy notice"),
+    ("Tags: Qatar, Diplomacy, Middle East", "section tag"),
+])
+def test_news_page_removed_blocks(line: str, reason: str | None) -> None:
+    result = _clean(NEWS_PAGE)
+    blocks = [b for b in result.removed if line in b.text]
+    assert blocks, line
+    if reason is not None:
+        assert blocks[0].reason == reason
+    else:
+        assert blocks[0].reason in {"newsletter prompt", "subscription prompt"}
+
+
+def test_removed_blocks_point_into_the_source() -> None:
+    result = _clean(NEWS_PAGE)
+    spans = []
+    for block in result.removed:
+        assert NEWS_PAGE[block.start:block.end] == block.text
+        assert block.text.strip() == block.text
+        spans.append((block.start, block.end))
+    assert spans == sorted(spans)
+    for (_, e1), (s2, _) in zip(spans, spans[1:]):
+        assert e1 <= s2
+    # nothing both kept and removed
+    kept = [(s0, s0 + n) for _, s0, n in result.offsets.segments]
+    for bs, be in spans:
+        for ks, ke in kept:
+            assert be <= ks or ke <= bs
+
+
+def test_more_furniture_kinds() -> None:
+    source = "\n".join([
+        "Menu",
+        "Search",
+        "12:45 PM",
+        "Light rain, 14°C",
+        "Humidity: 81%",
+        "#Politics #Europe",
+        "BREAKING NEWS",
+        "",
+        "Minister resigns over procurement scandal",
+        "",
+        "The defence minister resigned on Monday after auditors found irregularities in three "
+        "contracts, the prime minister's office said in a statement.",
+        "",
+        "The minister denied wrongdoing.",
+        "",
+        "x",
+        "Listen to this article",
+        "Share this article",
+        "Facebook Twitter WhatsApp LinkedIn",
+        "You might also like",
+        "Opposition calls for early election",
+        "Markets shrug off political turmoil",
+        "Join the conversation",
+        "Comments are moderated and may take time to appear.",
+    ])
+    result = _clean(source)
+    assert result.body.split("\n\n") == [
+        "Minister resigns over procurement scandal",
+        "The defence minister resigned on Monday after auditors found irregularities in three "
+        "contracts, the prime minister's office said in a statement.",
+        "The minister denied wrongdoing.",
+    ]
+    reasons = {b.reason for b in result.removed}
+    assert {"navigation", "clock widget", "weather widget", "section tag", "stray character",
+            "share buttons", "related articles"} <= reasons
+
+
+def test_disclaimer_and_paywall_footer() -> None:
+    source = (
+        "ANKARA\n\nTurkey's central bank held its key rate at 46 percent on Thursday, in line with "
+        "expectations, the bank said.\n\nThe lira was little changed after the decision.\n\n"
+        "This story has been published from a wire agency feed without modifications to the text. "
+        "Only the headline has been changed.\n"
+        "Already a subscriber? Log in\n"
+        "Support independent journalism: become a member today and get unlimited access.\n"
+    )
+    result = _clean(source)
+    assert result.body.split("\n\n") == [
+        "Turkey's central bank held its key rate at 46 percent on Thursday, in line with "
+        "expectations, the bank said.",
+        "The lira was little changed after the decision.",
+    ]
+    assert [b.reason for b in result.removed][:2] == ["dateline", "agency disclaimer"]
+
+
+# ----------------------------------------------------------------------------- sentences that stay
+
+
+def test_real_sentences_about_cookies_and_weather_stay() -> None:
+    paragraphs = [
+        "Bakeries brace for a cold, wet weekend",
+        "The city's bakeries sold out of cookies before noon on Friday as shoppers stocked up "
+        "ahead of the storm.",
+        "Forecasters expect heavy rain and winds of 60 km/h on Saturday.",
+        "It was 35°C in Madrid.",
+        '"People want comfort food when the weather turns," said Ana Ruiz, who runs a bakery.',
+        "The website of the national weather service crashed under the traffic, officials said.",
+        "You might think the storm would keep people home, but the queues say otherwise.",
+        "Subscribers to the weather service's app received alerts on Thursday.",
+        "Regulators fined the company for setting cookies without consent.",
+    ]
+    result = _clean("\n".join(paragraphs))
+    assert result.body.split("\n\n") == paragraphs
+    assert result.removed == []
+
+
+def test_short_last_sentence_and_crosshead_stay() -> None:
+    source = ("Talks resume\n\nThe delegations met for four hours on Monday, officials said.\n\n"
+              "BACKGROUND\n\nThe conflict began in 2022 and has displaced millions of people.\n\n"
+              "He declined to comment.")
+    result = _clean(source)
+    assert result.body.split("\n\n") == ["Talks resume",
+                                          "The delegations met for four hours on Monday, officials said.",
+                                          "BACKGROUND",
+                                          "The conflict began in 2022 and has displaced millions of people.",
+                                          "He declined to comment."]
+
+
+def test_quoted_reader_address_is_article_text() -> None:
+    source = ("Minister urges calm\n\nThe minister spoke in parliament on Tuesday.\n\n"
+              "“We ask you to stay home and follow our instructions,” she said.\n\n"
+              "Privacy Policy\nTerms of Use\n")
+    result = _clean(source)
+    assert "“We ask you to stay home and follow our instructions,” she said." in result.body
+    assert "Privacy Policy" not in result.body and "Terms of Use" not in result.body
+
+
+# ----------------------------------------------------------------------------- normalisation
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Russia launched new attacks against Ukraine .", "Russia launched new attacks against Ukraine."),
+    ("Kyiv , Lviv and Odesa ; all hit !", "Kyiv, Lviv and Odesa; all hit!"),
+    ("two   spaces\tand\u00a0nbsp\u2009thin", "two spaces and nbsp thin"),
+    ("  padded line  ", "padded line"),
+    ("zero\u200bwidth soft\u00adhyphen", "zerowidth softhyphen"),
+    ("( spaced brackets )", "(spaced brackets)"),
+    ("rate of .5 percent", "rate of .5 percent"),
+    ("he paused ... then spoke", "he paused ... then spoke"),
+    ("\ufeffBOM at start", "BOM at start"),
+])
+def test_normalise_line(raw: str, expected: str) -> None:
+    assert normalise_line(raw) == expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(newline: str) -> None:
+    source = newline.join(["Headline here", "", "First paragraph is a sentence.", "",
+                           "Second one , with a stray space .", ""])
+    result = _clean(source)
+    assert result.body == ("Headline here\n\nFirst paragraph is a sentence.\n\n"
+                           "Second one, with a stray space.")
+    assert "\r" not in result.body
+    _assert_offsets_exact(source, result)
+
+
+def test_hard_wrapped_text_is_joined_into_paragraphs() -> None:
+    source = (
+        "Aid convoy reaches besieged town\n"
+        "\n"
+        "An aid convoy of twenty trucks reached the besieged town on\n"
+        "Wednesday after weeks of negotiations, the United Nations said,\n"
+        "bringing food and medicine for about 40,000 people.\n"
+        "\n"
+        "Local officials said the supplies would last two weeks and\n"
+        "appealed for a permanent corridor to be opened before winter.\n"
+    )
+    result = _clean(source)
+    assert result.body.split("\n\n") == [
+        "Aid convoy reaches besieged town",
+        "An aid convoy of twenty trucks reached the besieged town on Wednesday after weeks of "
+        "negotiations, the United Nations said, bringing food and medicine for about 40,000 people.",
+        "Local officials said the supplies would last two weeks and appealed for a permanent "
+        "corridor to be opened before winter.",
+    ]
+    _assert_offsets_exact(source, result)
+
+
+def test_line_broken_mid_sentence_is_joined() -> None:
+    source = ("The president of the commission\nsaid on Monday that talks would continue.\n\n"
+              "Another paragraph follows here.")
+    assert _clean(source).body == ("The president of the commission said on Monday that talks "
+                                   "would continue.\n\nAnother paragraph follows here.")
+
+
+def test_empty_and_furniture_only() -> None:
+    assert _clean("").body == ""
+    assert _clean("\n\n  \n").body == ""
+    only = _clean("Home\nMenu\n© 2024 Example News\n")
+    assert only.body == "" and len(only.removed) >= 2
+    assert only.offsets.segments == []
+
+
+# ----------------------------------------------------------------------------- offsets
+
+
+def test_offsets_round_trip_on_news_page() -> None:
+    result = _clean(NEWS_PAGE)
+    _assert_offsets_exact(NEWS_PAGE, result)
+    body = result.body
+    # every word of the body can be located in the source through the map
+    for para in body.split("\n\n"):
+        start = body.index(para)
+        s = result.offsets.to_source(start)
+        assert NEWS_PAGE[s:s + 10] == para[:10]
+        assert result.offsets.to_clean(s) == start
+
+
+def test_offsets_with_normalisation_and_random_noise() -> None:
+    rng = random.Random(7)
+    words = ["Kyiv", "said", "talks", "on", "Monday", "the", "minister", "peace", "Ukraine"]
+    for _ in range(30):
+        lines = []
+        for _ in range(rng.randint(3, 9)):
+            sentence = " ".join(rng.choice(words) for _ in range(rng.randint(4, 14)))
+            sentence = sentence.replace(" ", rng.choice([" ", "  ", "\u00a0", " \t"]), 2)
+            lines.append(sentence + rng.choice([".", " .", "!", " ?"]))
+            if rng.random() < 0.3:
+                lines.append(rng.choice(["Advertisement", "Share", "#Tag", "x", "Humidity: 40%"]))
+            lines.append("")
+        source = rng.choice(["\n", "\r\n"]).join(lines)
+        result = _clean(source)
+        _assert_offsets_exact(source, result)
+        for block in result.removed:
+            assert source[block.start:block.end] == block.text
+
+
+def test_offset_map_api() -> None:
+    m = OffsetMap([(0, 10, 5), (7, 20, 3)])
+    assert m.to_source(0) == 10 and m.to_source(4) == 14
+    assert m.to_source(5) == 15  # inserted paragraph break maps to the end of the previous piece
+    assert m.to_source(8) == 21
+    assert m.to_clean(12) == 2 and m.to_clean(21) == 8
+    assert m.to_clean(16) is None and m.to_clean(0) is None
+    assert m.source_span(7, 10) == (20, 23)
+
+
+# ----------------------------------------------------------------------------- repeated lines
+
+OUTLET_TEMPLATE = """The Harbour Gazette
+Your trusted local news since 1901
+
+{headline}
+
+{body}
+
+Background: the port handles a third of the region's trade.
+
+Read the Gazette every morning at the harbour kiosk or on our website.
+"""
+
+
+def _outlet_articles() -> list[str]:
+    items = [("Port strike enters third day", "Dock workers extended their strike on Monday, union leaders said."),
+             ("Ferry fares to rise in May", "The ferry operator will raise fares by 4 percent, it said on Friday."),
+             ("New crane arrives at terminal", "A 90-metre crane arrived at the container terminal on Sunday."),
+             ("Council approves harbour budget", "Councillors approved the harbour budget on Wednesday.")]
+    return [OUTLET_TEMPLATE.format(headline=h, body=b) for h, b in items]
+
+
+def test_repeated_lines_thresholds() -> None:
+    sets = [{"a", "b"}, {"a", "c"}, {"a", "b"}, {"d"}]
+    assert repeated_lines(sets, min_articles=3, min_fraction=0.3) == frozenset({"a"})
+    assert repeated_lines(sets, min_articles=2, min_fraction=0.3) == frozenset({"a", "b"})
+    assert repeated_lines(sets[:2], min_articles=3) == frozenset()
+    assert repeated_lines(sets, min_articles=1, min_fraction=0.9) == frozenset()
+    assert repeated_lines([]) == frozenset()
+
+
+def test_fingerprints_fold_case_digits_and_spaces() -> None:
+    a = line_fingerprints("Humidity: 62%\nShare\u00a0this   story\n\n x \n")
+    b = line_fingerprints("HUMIDITY: 48%\nshare this story\n")
+    assert a == b
+    assert len(a) == 2  # the one-character line does not count
+
+
+def test_repeated_lines_remove_outlet_boilerplate_but_keep_article() -> None:
+    articles = _outlet_articles()
+    repeated = repeated_lines([line_fingerprints(a) for a in articles])
+    for text in articles:
+        plain = _clean(text)
+        assert "The Harbour Gazette" in plain.body  # without evidence: kept
+        assert "on our website." in plain.body
+        result = _clean(text, repeated=repeated)
+        paragraphs = result.body.split("\n\n")
+        assert "The Harbour Gazette" not in paragraphs
+        assert "Your trusted local news since 1901" not in paragraphs
+        # weak wording ("our website") plus repetition across the outlet: boilerplate
+        assert "Read the Gazette every morning at the harbour kiosk or on our website." not in paragraphs
+        # a repeated background sentence with no furniture wording is article text
+        assert "Background: the port handles a third of the region's trade." in paragraphs
+        assert paragraphs[0] == text.split("\n")[3]  # the headline
+        assert len(paragraphs) == 3
+        assert any(b.reason == "repeated boilerplate" for b in result.removed)
+
+
+# ----------------------------------------------------------------------------- corpus rules
+
+
+def test_manifest_rules_literal_pattern_and_after() -> None:
+    source = ("Harbour news\n\nThe port reopened on Monday, officials said.\n\n"
+              "Listen to the Harbour Hour podcast\n\nThe ferry resumed service at noon.\n\n"
+              "PROMO CODE GAZETTE10\n\n--- reader letters ---\n\nI disagree with the council.\n")
+    assert "Listen to the Harbour Hour podcast" in _clean(source).body
+    rules = load_rules([
+        "Listen to the Harbour Hour podcast",
+        {"pattern": r"promo code \w+", "reason": "promotion"},
+        {"pattern": r"-+ reader letters -+", "reason": "reader letters", "scope": "after"},
+    ])
+    result = clean_text(source, rules)
+    assert result.body.split("\n\n") == ["Harbour news", "The port reopened on Monday, officials said.",
+                                          "The ferry resumed service at noon."]
+    reasons = [b.reason for b in result.removed]
+    assert reasons == ["boilerplate (corpus rule)", "promotion", "reader letters"]
+    assert rules.digest != RULES.digest
+    assert load_rules([{"pattern": r"promo code \w+", "reason": "promotion"}]).digest != rules.digest
+    assert load_rules(list(rules.extra)).digest == rules.digest
+
+
+def test_manifest_phrase_rule_with_words() -> None:
+    source = ("Harbour news\n\nThe port reopened on Monday, officials said.\n\n"
+              "Gazette Plus members get early access to every story.\n")
+    rules = load_rules([{"words": ["gazette"], "scope": "phrase", "weight": 3,
+                         "reason": "membership promo"}])
+    result = clean_text(source, rules)
+    assert result.body.split("\n\n") == ["Harbour news", "The port reopened on Monday, officials said."]
+    assert result.removed[-1].reason == "membership promo"
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"pattern": "([unclosed", "reason": "x"}, "invalid regular expression"),
+    ({"pattern": "x", "reason": "x", "scope": "paragraph"}, "scope must be one of"),
+    ({"reason": "x"}, "exactly one of 'pattern'"),
+    ({"pattern": "x", "reason": ""}, "'reason'"),
+    ({"pattern": ".*", "reason": "everything"}, "matches an empty line"),
+    ({"pattern": "x", "reason": "r", "colour": "red"}, "unknown key"),
+    ({"pattern": "x", "reason": "r", "weight": "heavy", "scope": "phrase"}, "'weight'"),
+    ({"pattern": "{{nope}}", "reason": "r"}, "unknown placeholder"),
+    ({"pattern": r"(a)\1", "reason": "r"}, "backreferences"),
+    (42, "expected a mapping"),
+])
+def test_broken_manifest_rules_raise_clear_errors(bad: object, message: str) -> None:
+    with pytest.raises(ValueError, match="boilerplate rule #1") as exc:
+        load_rules([bad])  # type: ignore[list-item]
+    assert message in str(exc.value)
+
+
+def test_manifest_rules_must_be_a_list() -> None:
+    with pytest.raises(ValueError, match="must be a list"):
+        load_rules({"pattern": "x"})  # type: ignore[arg-type]
+
+
+def test_default_rules_are_data() -> None:
+    rules = load_rules()
+    assert len(rules.rules) > 40
+    assert {r.scope for r in rules.rules} == {"line", "block", "phrase"}
+    assert all(r.reason for r in rules.rules)
+    assert load_rules().digest == rules.digest and len(rules.digest) >= 12
+
+
+def test_placeholders_available_to_manifest_rules() -> None:
+    rules = load_rules([{"pattern": r"edition of {{month}} \d{1,2}", "reason": "edition line"}])
+    result = clean_text("Edition of March 3\n\nThe council met on Monday, officials said.", rules)
+    assert result.body == "The council met on Monday, officials said."
+    assert result.removed[0].reason == "edition line"
