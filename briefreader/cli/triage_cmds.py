@@ -47,7 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("id", nargs="?", metavar="ID", help="article id (path relative to the corpus folder)")
     p.add_argument("--text", help="the exact passage to highlight")
     p.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the passage (1 = first)")
-    p.add_argument("--comment", default="", help="your comment on the passage")
+    p.add_argument("--span", metavar="START:END", help="highlight by character offsets into the cleaned text instead")
+    p.add_argument("--edit", type=int, metavar="HID", help="change the comment (--comment) or tags (--tag) of highlight HID")
+    p.add_argument("--comment", default=None, help="your comment on the passage")
     p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="tag the highlight (repeatable)")
     p.add_argument("--quote", metavar="QUOTE", help="choose a quote cluster for the brief: its id (from `briefreader quotes "
                    "--json`) or words of the quotation (--comment becomes its note)")
@@ -324,6 +326,17 @@ def cmd_highlight(args: argparse.Namespace) -> int:
         else:
             _out(f"deleted highlight #{args.delete} (undo with `briefreader mark {args.dir} --undo`)")
         return 0
+    if args.edit is not None:
+        if args.comment is None and not args.tag:
+            raise CliError("--edit needs --comment TEXT and/or --tag TAG (an empty --comment \"\" clears it)")
+        store = _open_store(root, quiet=args.json)
+        with store:
+            h = store.update_highlight(args.edit, comment=args.comment, tags=args.tag if args.tag else None)
+        if args.json:
+            print_json(h.to_dict())
+        else:
+            _out(_highlight_line(h))
+        return 0
     if args.unquote:
         store = _open_store(root, quiet=args.json)
         with store:
@@ -355,13 +368,25 @@ def cmd_highlight(args: argparse.Namespace) -> int:
         for c in chosen:
             _out(_quote_line(c))
         return 0
-    if not args.id or args.text is None:
-        raise CliError("give an article ID and --text \"the exact passage\" (or --list, --delete HID)")
+    if not args.id or (args.text is None and args.span is None):
+        raise CliError("give an article ID and --text \"the exact passage\" or --span START:END "
+                       "(or --list, --edit HID, --delete HID, --quote QUOTE)")
+    if args.text is not None and args.span is not None:
+        raise CliError("give --text or --span, not both")
     from briefreader.core.anchors import closest_passage, find_passage, paragraph_number
 
     corpus = _load(args.dir)
     article = corpus.get(_resolve_id(corpus, args.id))
-    spans = find_passage(article.body, args.text)
+    if args.span is not None:
+        try:
+            start, end = (int(x) for x in args.span.split(":"))
+        except ValueError:
+            raise CliError(f"--span {args.span!r}: expected START:END, e.g. 120:180") from None
+        if not 0 <= start < end <= len(article.body):
+            raise CliError(f"--span {args.span}: outside the text of {article.id} (0:{len(article.body)})")
+        spans = [(start, end)]
+    else:
+        spans = find_passage(article.body, args.text)
     if not spans:
         hint = ""
         near = closest_passage(article.body, args.text)
@@ -382,7 +407,7 @@ def cmd_highlight(args: argparse.Namespace) -> int:
         span = spans[0]
     store = _open_store(root, quiet=args.json)
     with store:
-        h = store.add_highlight(article, span[0], span[1], comment=args.comment, tags=args.tag)
+        h = store.add_highlight(article, span[0], span[1], comment=args.comment or "", tags=args.tag)
     if args.json:
         print_json(h.to_dict())
     else:
@@ -430,7 +455,7 @@ def _choose_quote(args: argparse.Namespace, root: Path) -> int:
     titles = {a.id: a.title for a in corpus.articles if a.title}
     store = _open_store(root, quiet=args.json)
     with store:
-        chosen = store.choose_cluster(cluster, note=args.comment, titles=titles)
+        chosen = store.choose_cluster(cluster, note=args.comment or "", titles=titles)
     if args.json:
         print_json(chosen.to_dict())
     else:

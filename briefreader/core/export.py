@@ -477,6 +477,14 @@ def _citation(brief: Brief, a: Article, p: PlacedHighlight, n: int) -> str:
     return "— " + ", ".join(x for x in parts if x) + " · " + ", ".join(where) + f" · source {n}"
 
 
+def _when(iso: str) -> str:
+    """``2025-09-01T10:00:08.000Z`` as ``2025-09-01 10:00 UTC`` (as stored if it does not parse)."""
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]00:00)?", iso or "")
+    if m:
+        return f"{m.group(1)} {m.group(2)}" + (" UTC" if m.group(3) else "")
+    return escape_inline(iso or "")
+
+
 def _source_name(a: Article) -> str:
     """What source offsets count in: the file itself, or the text extracted from it."""
     if a.format in ("txt", "md"):
@@ -504,6 +512,9 @@ def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighl
         items.append("Comment: " + " ".join(escape_block(h.comment)))
     if h.tags:
         items.append("Tags: " + _tags_text(h.tags))
+    when = _when(h.created)
+    if when:
+        items.append("Highlighted " + when)
     if p.resolution.state == "fuzzy":
         first = h.original_exact or h.exact
         items.append(

@@ -80,6 +80,12 @@ def test_highlight_by_exact_passage(sample_corpus: Path, capsys: pytest.CaptureF
     deleted = run_json(capsys, "highlight", sample_corpus, "--delete", str(h2["id"]))
     assert deleted["deleted"]["id"] == h2["id"]
     assert [x["id"] for x in run_json(capsys, "highlight", sample_corpus, ANADOLU, "--list")] == [h["id"]]
+    edited = run_json(capsys, "highlight", sample_corpus, "--edit", str(h["id"]), "--comment", "", "-t", "a", "-t", "b")
+    assert edited["comment"] == "" and edited["tags"] == ["a", "b"]
+    by_span = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--span", f"{h['start']}:{h['start'] + 4}")
+    assert by_span["exact"] == PASSAGE[:4]
+    code, _, err = run(capsys, "highlight", sample_corpus, ANADOLU, "--span", "5:999999")
+    assert code == 2 and "outside the text" in err
     code, _, err = run(capsys, "highlight", sample_corpus, "--delete", "99")
     assert code == 2 and "no highlight #99" in err
 
