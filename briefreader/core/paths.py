@@ -48,7 +48,10 @@ def _corpus_key(root: Path) -> str:
 def _writable(folder: Path) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-probe-{os.getpid()}"
+        import threading
+
+        # unique per thread: two workers probing the same folder at once must not race
+        probe = folder / f".write-probe-{os.getpid()}-{threading.get_ident()}"
         probe.write_bytes(b"")
         probe.unlink()
         return True

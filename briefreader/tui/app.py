@@ -114,6 +114,7 @@ class ReaderApp(App[None]):
                 self.notices.append(f"theme {wanted!r} not found; using the default")
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self.theme = wanted
+        self._remembered_theme = wanted
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         theme = self.get_theme(self.theme) if getattr(self, "_registered_themes", None) else None
@@ -121,7 +122,8 @@ class ReaderApp(App[None]):
 
     def _theme_changed(self, theme: object) -> None:
         name = getattr(theme, "name", None)
-        if name:
+        if name and name != self._remembered_theme:
+            self._remembered_theme = name
             problem = remember_theme(name, self.config_folder)
             if problem:
                 self.notify(problem, severity="warning")

@@ -1,0 +1,81 @@
+"""Snapshot tests (pytest-textual-snapshot) of the reader on sample_corpus at fixed sizes.
+
+Update after an intended visual change with ``pytest tests/ui/test_snapshots.py --snapshot-update``
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from reader_helpers import settle
+
+from briefreader.tui.app import ReaderApp
+from briefreader.tui.widgets.article_list import ArticleList
+
+
+FIXED_HOME = Path("/tmp/briefreader-snapshot-home")
+
+
+@pytest.fixture(autouse=True)
+def fixed_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help screen shows the config path: keep it the same on every run."""
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+    monkeypatch.setenv("BRIEFREADER_HOME", str(FIXED_HOME))
+
+
+async def _to_shared_quote(pilot) -> None:
+    app = pilot.app
+    table = app.query_one(ArticleList)
+    for row in range(table.row_count):
+        table.move_cursor(row=row)
+        await pilot.pause()
+        for i, mark in enumerate(app.article_quotes()):
+            if app.quotes.has_variants(mark):
+                app.select_quote(i)
+                await pilot.pause()
+                return
+
+
+def test_main_screen_80x24(snap_compare, sample_corpus: Path) -> None:
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(80, 24), run_before=settle)
+
+
+def test_main_screen_160x50(snap_compare, sample_corpus: Path) -> None:
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=settle)
+
+
+def test_help_screen(snap_compare, sample_corpus: Path) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
+
+
+def test_raw_view(snap_compare, sample_corpus: Path) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
+
+
+def test_quote_diff_wide(snap_compare, sample_corpus: Path) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await _to_shared_quote(pilot)
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
+
+
+def test_quote_diff_narrow(snap_compare, sample_corpus: Path) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await _to_shared_quote(pilot)
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(80, 24), run_before=run_before)
