@@ -8,6 +8,7 @@ passage again:
 1. ``exact``   the offsets still hold the same text;
 2. ``moved``   the exact text is elsewhere (several occurrences: the best context wins, then the
                nearest to the old position);
+   (``fuzzy`` with a high score: the same text but for whitespace, quote or dash style;)
 3. ``fuzzy``   the text was edited: located between its unchanged prefix and suffix, or by
                approximate matching (rapidfuzz), with a similarity score;
 4. ``orphan``  nothing close enough: the caller keeps the highlight and lists it, never drops it.
@@ -168,6 +169,15 @@ def _by_similarity(text: str, anchor: Anchor) -> tuple[int, int, float] | None:
     return best
 
 
+def _loose_matches(text: str, anchor: Anchor) -> list[tuple[int, int]]:
+    """Spans equal to the exact text but for whitespace (added, removed, changed), quote style and
+    dash style: what re-cleaning a text typically changes."""
+    if not anchor.exact.strip():
+        return []
+    pattern = passage_pattern(anchor.exact, loose_space=True)
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+
+
 def resolve(anchor: Anchor, text: str) -> Resolution:
     """Find ``anchor`` in ``text`` (see the module docstring for the four outcomes)."""
     n = len(anchor.exact)
@@ -177,6 +187,12 @@ def resolve(anchor: Anchor, text: str) -> Resolution:
     if hits:
         h = _best_occurrence(text, hits, anchor)
         return Resolution("moved", h, h + n, 100.0)
+    loose = _loose_matches(text, anchor)
+    if loose:
+        from rapidfuzz import fuzz
+
+        start, end = max(loose, key=lambda se: (_context_score(text, se[0], se[1], anchor), -abs(se[0] - anchor.start)))
+        return Resolution("fuzzy", start, end, round(fuzz.ratio(text[start:end], anchor.exact), 1))
     by_context = _by_context(text, anchor)
     if by_context is not None and by_context[2] >= CONTEXT_MIN_SCORE and by_context[1] > by_context[0]:
         # Both the words before and after are unchanged: the passage is what lies between them.
@@ -208,16 +224,24 @@ _QUOTE_CLASSES = {
 }
 
 
-def passage_pattern(passage: str) -> re.Pattern[str]:
-    """A regex matching ``passage`` with any run of whitespace, any quote style and any dash."""
+def passage_pattern(passage: str, *, loose_space: bool = False) -> re.Pattern[str]:
+    """A regex matching ``passage`` with any run of whitespace, any quote style and any dash.
+
+    ``loose_space`` also lets whitespace appear or vanish next to punctuation (``Ukraine .`` matches
+    ``Ukraine.``), as text normalisation does.
+    """
     parts: list[str] = []
-    for token in re.split(r"(\s+)", passage.strip()):
-        if not token:
-            continue
+    tokens = [t for t in re.split(r"(\s+)", passage.strip()) if t]
+    for i, token in enumerate(tokens):
         if token.isspace():
-            parts.append(r"\s+")
+            parts.append(r"\s*" if loose_space else r"\s+")
             continue
-        parts.append("".join(_QUOTE_CLASSES.get(ch, re.escape(ch)) for ch in token))
+        chars = []
+        for j, ch in enumerate(token):
+            chars.append(_QUOTE_CLASSES.get(ch, re.escape(ch)))
+            if loose_space and j + 1 < len(token) and (not ch.isalnum() or not token[j + 1].isalnum()):
+                chars.append(r"\s*")  # a space may have been added next to punctuation
+        parts.append("".join(chars))
     return re.compile("".join(parts))
 
 

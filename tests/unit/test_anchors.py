@@ -160,3 +160,13 @@ def test_paragraph_numbers() -> None:
     assert paragraph_number(TEXT, TEXT.index("Coalition")) == 5
     assert paragraph_number("one\ntwo\nthree", 5) == 2  # no blank lines: lines are paragraphs
     assert paragraph_number("", 0) == 1
+
+
+def test_renormalised_text_is_found_despite_whitespace_and_quote_changes() -> None:
+    text = "Intro.\n\nShe said Russia wants peace in Ukraine . \"Not now,\" she added -- firmly."
+    s = text.index("Ukraine .")
+    a = make_anchor(text, s, text.index("firmly") + len("firmly"))
+    cleaned = "Intro.\n\nShe said Russia wants peace in Ukraine. \u201cNot now,\u201d she added \u2014 firmly."
+    r = resolve(a, cleaned)
+    assert r.state == "fuzzy" and r.score > 85
+    assert cleaned[r.start : r.end] == "Ukraine. \u201cNot now,\u201d she added \u2014 firmly"
