@@ -1,0 +1,167 @@
+"""Metadata inference: only what the text says, in ISO form; unknown stays None."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefreader.core.clean import clean_text
+from briefreader.core.metadata import FIELDS, infer_metadata, iso_date, outlet_name
+from briefreader.core.rules import load_rules
+
+BODY = "The body sentence is here, he said.\n\nA second paragraph follows, officials said."
+
+
+def meta(text: str) -> dict[str, str | None]:
+    result = clean_text(text, load_rules())
+    return infer_metadata(text, result)
+
+
+@pytest.mark.parametrize("line, iso", [
+    ("Friday, 12 September, 2025", "2025-09-12"),
+    ("Friday, September 12, 2025 10:32 AM", "2025-09-12"),
+    ("Published: 3 March 2025 14:05 GMT", "2025-03-03"),
+    ("Posted on Mar. 3rd, 2025 at 2:05 pm", "2025-03-03"),
+    ("Updated: Wed 5 Nov 2025", "2025-11-05"),
+    ("2025.08.22", "2025-08-22"),
+    ("2025-08-22T10:15:00Z", "2025-08-22"),
+    ("22.08.2025", "2025-08-22"),  # dotted numeric dates are day-first
+    ("13/04/2025", "2025-04-13"),
+    ("04/13/2025", "2025-04-13"),
+    ("03/04/2025", "2025"),  # day and month could be swapped: only the year is certain
+    ("August 17", "--08-17"),
+    ("17 Aug", "--08-17"),
+    ("31 February 2025", None),  # not a real date
+])
+def test_date_lines(line: str, iso: str | None) -> None:
+    m = meta(f"{line}\n\n{BODY}")
+    assert m["date"] == iso
+    assert m["title"] is None
+
+
+def test_iso_date_forms() -> None:
+    assert iso_date(2025, 8, 22) == "2025-08-22"
+    assert iso_date(2025, 8, None) == "2025-08"
+    assert iso_date(2025, None, None) == "2025"
+    assert iso_date(None, 8, 17) == "--08-17"
+    assert iso_date(None, None, 17) == "---17"
+    assert iso_date(None, None, None) is None
+    assert iso_date(None, None, 40) is None
+
+
+@pytest.mark.parametrize("first, dateline, outlet, date", [
+    ("KYIV, Aug 17 (Reuters) - Ukraine said on Sunday it had downed 40 drones.", "KYIV", "Reuters",
+     "--08-17"),
+    ("MOSCOW (AP) — Russia said on Sunday it had downed 40 drones.", "MOSCOW", "AP", None),
+    ("WASHINGTON — The Senate passed the bill on Friday, aides said.", "WASHINGTON", None, None),
+    ("NATO allies met in Brussels on Friday, diplomats said.", None, None, None),
+])
+def test_inline_datelines(first: str, dateline: str | None, outlet: str | None,
+                          date: str | None) -> None:
+    m = meta(f"{first}\n\nMore text here, officials said.")
+    assert (m["dateline"], m["outlet"], m["date"]) == (dateline, outlet, date)
+    assert m["title"] is None  # a wire story without a headline
+
+
+@pytest.mark.parametrize("line, dateline, outlet, date", [
+    ("BRUSSELS, 17 (EUROPA PRESS)", "BRUSSELS", "Europa Press", "---17"),
+    ("PARIS, Aug. 3 (AFP)", "PARIS", "AFP", "--08-03"),
+    ("GENEVA", "GENEVA", None, None),
+    ("RIO DE JANEIRO", "RIO DE JANEIRO", None, None),
+    ("London, UK", "London", None, None),
+    ("KYIV, Ukraine", "KYIV", None, None),
+])
+def test_dateline_lines(line: str, dateline: str, outlet: str | None, date: str | None) -> None:
+    m = meta(f"{line}\n{BODY}")
+    assert (m["dateline"], m["outlet"], m["date"]) == (dateline, outlet, date)
+
+
+def test_capitalised_crosshead_mid_article_is_not_a_dateline() -> None:
+    text = f"{BODY}\n\nANALYSIS\n\nKYIV\n\nThe third paragraph is here, officials said."
+    m = meta(text)
+    assert m["dateline"] is None
+    assert "KYIV" in clean_text(text, load_rules()).body
+
+
+@pytest.mark.parametrize("line, author", [
+    ("By Maria Lopez", "Maria Lopez"),
+    ("By JANE DOE", "Jane Doe"),
+    ("By Maria Lopez and Tom Becker", "Maria Lopez and Tom Becker"),
+    ("By Maria Lopez | Reuters", "Maria Lopez"),
+    ("Written by: Ana María de la Cruz", "Ana María de la Cruz"),
+    ("LP Staff Writers", "LP Staff Writers"),
+    ("Staff Reporter", "Staff Reporter"),
+])
+def test_bylines(line: str, author: str) -> None:
+    m = meta(f"Headline of the story\n\n{line}\n\n{BODY}")
+    assert m["author"] == author
+    assert m["title"] == "Headline of the story"
+
+
+def test_reporting_credit_gives_author_when_no_byline() -> None:
+    m = meta(f"{BODY}\n\nReporting by Tom Becker in Doha; Editing by Jane Smith")
+    assert m["author"] == "Tom Becker"
+    m = meta(f"By Maria Lopez\n\n{BODY}\n\nReporting by Tom Becker; Editing by Jane Smith")
+    assert m["author"] == "Maria Lopez"
+
+
+def test_author_from_bio() -> None:
+    m = meta(f"{BODY}\n\nJohn Smith is a staff reporter at the Example Herald covering climate. "
+             "He can be reached at js@example.com.")
+    assert m["author"] == "John Smith"
+
+
+@pytest.mark.parametrize("footer, outlet", [
+    ("Copyright 2025 The Example Times. All rights reserved.", "The Example Times"),
+    ("© 2024-2025 U.S. News & World Report", "U.S. News & World Report"),
+    ("Harbour Wire website contains only a portion of the stories offered to its subscribers.",
+     "Harbour Wire"),
+    ("Reporters at Northern Ledger come from newsrooms across the region and can be reached at "
+     "desk@example.org.", "Northern Ledger"),
+])
+def test_outlet_from_publisher_furniture(footer: str, outlet: str) -> None:
+    assert meta(f"Headline\n\n{BODY}\n\n{footer}")["outlet"] == outlet
+
+
+def test_outlets_named_in_prose_are_not_the_outlet() -> None:
+    text = ("Heat wave grips Europe\n\nTemperatures rose to 40C, according to Reuters.\n\n"
+            "“It is unbearable,” a resident told The Guardian.\n\n"
+            "The figures were first reported by Politico — cites Le Monde.")
+    assert meta(text)["outlet"] is None
+
+
+def test_url_from_source_line_only() -> None:
+    m = meta(f"Source: https://example.com/news/2025/08/22/story.html\n\n{BODY}")
+    assert m["url"] == "https://example.com/news/2025/08/22/story.html"
+    m = meta(f"{BODY}\n\nhttps://example.org/a/b?c=d")
+    assert m["url"] == "https://example.org/a/b?c=d"
+    m = meta("The report is online at https://example.org/report, the ministry said.\n\nMore.")
+    assert m["url"] is None
+
+
+@pytest.mark.parametrize("first, title", [
+    ("Why is Europe rearming?", "Why is Europe rearming?"),
+    ("Kallas: «Russia does not want peace»", "Kallas: «Russia does not want peace»"),
+    ("“We will not give up,” says minister", "“We will not give up,” says minister"),
+    ("The minister resigned on Monday.", None),
+    ("The minister resigned on Monday, citing “personal reasons.”", None),
+])
+def test_title_is_a_headline_not_a_sentence(first: str, title: str | None) -> None:
+    assert meta(f"{first}\n\n{BODY}")["title"] == title
+
+
+def test_single_paragraph_has_no_title() -> None:
+    assert meta("Why is Europe rearming")["title"] is None
+
+
+def test_nothing_known_stays_none() -> None:
+    m = meta("just some words, no punctuation or structure at all and nothing about a source")
+    assert set(m) == set(FIELDS)
+    assert all(v is None for v in m.values())
+    assert all(v is None for v in meta("").values())
+
+
+def test_outlet_name_tidying() -> None:
+    assert outlet_name("EUROPA PRESS") == "Europa Press"
+    assert outlet_name("AFP") == "AFP"
+    assert outlet_name("REUTERS") == "Reuters"
+    assert outlet_name("Lord’s Press.") == "Lord’s Press"
