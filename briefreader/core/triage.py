@@ -14,6 +14,27 @@ Usage::
     h = store.add_highlight(article, start, end, comment="key claim", tags=["sanctions"])
     store.undo()                             # undoes the last action (by the journal)
 
+What the reader calls (from a worker thread: each write waits for the disk, ~4 ms here, and for
+another process's write up to ``timeout``):
+
+- open:      ``open_store(root)`` (raises ``TriageError``: show ``str(exc)`` and keep reading
+             without triage); ``store.in_corpus`` / ``store.path`` for the read-only notice.
+- list:      ``store.states(ids)`` once, then ``store.get(id)`` after an action; ``changed_elsewhere()``
+             on a timer to pick up another process's changes.
+- search:    ``filters, text = split_filters(query)``; ``store.filter_ids(filters, ids)`` gives the
+             ids to pass to the index search as ``allowed_ids``.
+- triage:    ``set_status(ids, s)``, ``mark_read(id)`` on open, ``add_tags(ids, tags)``,
+             ``remove_tags(ids, tags)``, ``set_note(id, text)``, ``all_tags()`` / ``complete_tag(p)``.
+- highlight: ``add_highlight(article, start, end, comment=, tags=)`` for a visual selection;
+             ``highlights_for(article)`` to paint (re-attached, orphans left out);
+             ``highlights_at(id, offset)``; ``update_highlight(hid, comment=, tags=)``;
+             ``delete_highlight(hid)``; ``orphans()``.
+- quotes:    ``choose_cluster(cluster, note=, titles=)``, ``unchoose_cluster(cluster_id)``,
+             ``is_chosen(cluster_id)``, ``chosen_clusters()``.
+- undo:      ``undo(n)`` (returns the entries undone; ``e.describe()`` for a notice); ``journal()``.
+- resume:    ``resume_state()`` at start, ``save_resume(article_id, filter, scroll, extra)`` on move/quit.
+- export:    :mod:`briefreader.core.export` ``build_brief(...)`` then ``render(brief, "md"|"json")``.
+
 No UI imports here.
 """
 
