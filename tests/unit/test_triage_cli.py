@@ -195,3 +195,29 @@ def test_where_combines_triage_filters_with_full_text_search(sample_corpus: Path
     assert exported["selection"] == "-status:keep Anchorage"
     code, _, err = run(capsys, "mark", sample_corpus, "--where", "title:(", "--tag", "x")
     assert code == 2 and "(" in err
+
+
+def test_highlights_follow_edits_of_the_article_file(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = sample_corpus / ANADOLU
+    h = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", PASSAGE)
+    other = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", "Kallas said Russia is the one that started the war")
+    text = path.read_text(encoding="utf-8")
+    # A paragraph added at the top moves every highlight; a deleted sentence orphans one.
+    edited = text.replace("Kallas said Russia is the one that started the war and has not made any concessions yet.", "")
+    first_break = edited.index("\n\n")
+    edited = edited[:first_break] + "\n\nEditor's note: this story was updated with more reactions." + edited[first_break:]
+    path.write_text(edited, encoding="utf-8")
+    listed = {x["id"]: x for x in run_json(capsys, "highlight", sample_corpus, "--list")}
+    moved = listed[h["id"]]
+    assert moved["anchor_state"] == "moved" and moved["exact"] == PASSAGE and moved["start"] > h["start"]
+    assert edited[moved["source_start"] : moved["source_end"]] == PASSAGE
+    assert listed[other["id"]]["anchor_state"] == "orphan"
+    status = run_json(capsys, "status", sample_corpus)
+    assert status["orphan_highlights"] == 1 and status["orphans"][0]["exact"].startswith("Kallas said Russia")
+    code, md, _ = run(capsys, "export", sample_corpus, "--no-links")
+    assert "## Highlights whose text is gone" in md and "Kallas said Russia is the one" in md
+    # Putting the sentence back re-attaches the orphan.
+    path.write_text(text, encoding="utf-8")
+    listed = {x["id"]: x for x in run_json(capsys, "highlight", sample_corpus, "--list")}
+    assert listed[other["id"]]["anchor_state"] in ("exact", "moved")
+    assert run_json(capsys, "status", sample_corpus)["orphan_highlights"] == 0
