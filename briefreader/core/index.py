@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 # Bump when the schema or what goes into a field changes: older indexes are rebuilt, with a message.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_DIR_NAME = "index"
 META_NAME = "briefreader-index.json"
 LOCK_NAME = "index.lock"
@@ -165,6 +165,8 @@ def article_fingerprint(article: Article) -> str:
 
 
 def _document(article: Article, fingerprint: str) -> dict:
+    from whoosh.util.times import datetime_to_long
+
     doc = {
         "id": article.id,
         "path": article.path,
@@ -181,6 +183,7 @@ def _document(article: Article, fingerprint: str) -> dict:
         if period is not None:
             doc["date"] = period.start
             doc["date_end"] = period.end
+            doc["date_sort"] = datetime_to_long(period.start)
     return doc
 
 
@@ -685,7 +688,7 @@ class SearchSession:
                 if filter_docs is not None:
                     kwargs["filter"] = filter_docs
                 if sort == "date":
-                    kwargs["sortedby"] = sorting.MultiFacet([sorting.FieldFacet("date", reverse=True),
+                    kwargs["sortedby"] = sorting.MultiFacet([sorting.FieldFacet("date_sort", reverse=True),
                                                              sorting.ScoreFacet()])
                 results = self._searcher.search(q, **kwargs)
                 total = len(results)

@@ -1,6 +1,6 @@
 """Query handling for the search index: schema, parsing with helpful errors, and finding matches in text.
 
-The query language is Whoosh's (AND/OR/NOT, "phrases", wildcards ``negotiat*``, fuzzy ``walk~``,
+The query language is Whoosh's (AND/OR/NOT and -word, "phrases", wildcards ``negotiat*``, fuzzy ``walk~``,
 fields ``title:``, ``outlet:``, ``author:``, ``place:``/``dateline:``, ``path:``, ``id:``, ``date:``)
 with three changes:
 
@@ -11,7 +11,9 @@ with three changes:
   ``date:2025`` and ``date:[2025-07-15 to 2025-09-01]``, but not by ``date:2025-08-17`` (its day is
   unknown). Articles whose date has no year ("--08-17") are not in the date field at all;
 - a prefix query on a stemmed field also tries the stem of the prefix (``negotiations*`` finds
-  "negotiations", whose indexed stem is "negoti").
+  "negotiations", whose indexed stem is "negoti") and indexed stems one or two letters shorter than
+  the prefix (``negotiat*`` finds "negoti");
+- ``-word`` excludes and ``+word`` requires a word, as in web search.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class QuerySyntaxError(ValueError):
 
 def build_schema():
     """The Whoosh schema of the index (see ``SCHEMA_VERSION`` in :mod:`briefreader.core.index`)."""
-    from whoosh import fields
+    from whoosh import columns, fields
     from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
 
     stem = StemmingAnalyzer()
@@ -55,8 +57,9 @@ def build_schema():
         outlet=fields.TEXT(analyzer=plain, stored=True, phrase=True),
         author=fields.TEXT(analyzer=plain, stored=True, phrase=True),
         dateline=fields.TEXT(analyzer=plain, stored=True, phrase=True),
-        date=fields.DATETIME(sortable=True),  # start of the article's date (its day, month or year)
+        date=fields.DATETIME(),  # start of the article's date (its day, month or year)
         date_end=fields.DATETIME(),  # end of it: queries match when the query range contains both
+        date_sort=fields.COLUMN(columns.NumericColumn("q", default=0)),  # start as a number; 0 = no date
         date_text=fields.STORED(),  # the date as the loader gave it (possibly partial)
         body=fields.TEXT(analyzer=stem, stored=True, phrase=True, chars=True),
         fingerprint=fields.ID(sortable=True),  # sha1 of everything indexed: changes => reindex
@@ -157,7 +160,7 @@ def validate_query_text(text: str, field_names: Iterable[str]) -> None:
         if name.lower() in ("http", "https", "ftp", "mailto"):
             continue
         if name not in known:
-            hint = ", ".join(sorted(f"{n}:" for n in known if n not in ("fingerprint", "date_end", "date_text", "body")))
+            hint = ", ".join(sorted(f"{n}:" for n in known if n not in ("fingerprint", "date_end", "date_text", "date_sort", "body")))
             raise QuerySyntaxError(f"unknown field '{name}:' (fields: {hint}; or search the words without ':')")
         rest = bare[match.end():]
         if not rest or rest[0].isspace() or rest[0] == ")":
@@ -182,12 +185,14 @@ def validate_query_text(text: str, field_names: Iterable[str]) -> None:
 
 
 def make_parser(schema):
-    """The query parser: title and body by default, fields, fuzzy~, ranges and > < comparisons."""
-    from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+    """The query parser: title and body by default, fields, fuzzy~, ranges, > < comparisons, +/-word."""
+    from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin
 
     parser = MultifieldParser(list(DEFAULT_FIELDS), schema)
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
+    # -word excludes, +word requires, as in web search; only at the start of a word (2025-08-22, eu-wide)
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     return parser
 
@@ -246,9 +251,18 @@ def _rewrite(q, schema, reader):
         out = _fast(q)
         field_type = schema[q.fieldname] if q.fieldname in schema.names() else None
         if isinstance(q, wq.Prefix) and field_type is not None and getattr(field_type, "analyzer", None) is not None:
+            alternatives = [out]
             stemmed = _stem(q.fieldname, schema, q.text)
             if stemmed and stemmed != q.text and len(stemmed) >= MIN_PREFIX:
-                out = wq.Or([out, _fast(wq.Prefix(q.fieldname, stemmed, boost=q.boost))])
+                alternatives.append(_fast(wq.Prefix(q.fieldname, stemmed, boost=q.boost)))
+            # the stem of a word can be shorter than what was typed ("negotiat*" -> "negoti"):
+            # also take index terms that are the typed prefix cut by one or two letters
+            if reader is not None:
+                for cut in range(max(4, len(q.text) - 2), len(q.text)):
+                    if (q.fieldname, q.text[:cut]) in reader:
+                        alternatives.append(wq.Term(q.fieldname, q.text[:cut], boost=q.boost))
+            if len(alternatives) > 1:
+                out = wq.Or(alternatives)
         if reader is not None:
             _check_expansion(out, reader)
         return out
@@ -328,6 +342,8 @@ def _fast(q):
 def _check_expansion(q, reader) -> None:
     leaves = [q] if q.is_leaf() else [c for c in _walk(q) if c.is_leaf()]
     for leaf in leaves:
+        if not hasattr(leaf, "_btexts"):
+            continue
         count = 0
         for _ in leaf._btexts(reader):
             count += 1
