@@ -7,6 +7,7 @@ inside the command functions so `briefreader --help` stays fast).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--where", metavar="QUERY", help='list the articles matching triage filters and/or a search query, '
                    'e.g. "status:keep" or "tag:eu ceasefire"')
     p.add_argument("--journal", nargs="?", const=20, type=int, metavar="N", help="show the last N actions (default 20)")
+    p.add_argument("--save-search", metavar="NAME", help="save the --where query as @NAME (usable in any --where)")
+    p.add_argument("--forget-search", metavar="NAME", help="forget the saved search @NAME")
     p.add_argument("--json", action="store_true", help="print JSON (every touched article's state included)")
     p.set_defaults(func=cmd_status)
 
@@ -160,12 +163,16 @@ def _filters(where: str | None, statuses: list[str] | None = None, tags: list[st
     return filters
 
 
-def _split_where(where: str | None):
-    """Triage filters and the full-text rest of a --where string."""
+def _split_where(where: str | None, root: Path):
+    """Triage filters and the full-text rest of a --where string (``@name`` saved searches expanded)."""
     from briefreader.core.triage import TriageError, split_filters
 
+    query = where or ""
     try:
-        return split_filters(where or "")
+        if re.search(r"(?<!\S)@", query):
+            with _open_store(root, quiet=True) as store:
+                query = store.expand_saved(query)
+        return split_filters(query)
     except TriageError as exc:
         raise CliError(str(exc)) from exc
 
@@ -276,7 +283,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise CliError("--note and --clear-note cannot be combined")
     if not args.ids and not args.where:
         raise CliError("which articles? give article ids or --where FILTERS")
-    filters, text = _split_where(args.where)
+    filters, text = _split_where(args.where, root)
     corpus = _load(args.dir)
     ids = [_resolve_id(corpus, i) for i in args.ids]
     store = _open_store(root, quiet=args.json)
@@ -485,7 +492,25 @@ def cmd_status(args: argparse.Namespace) -> int:
     from briefreader.cli.common import require_dir
 
     root = require_dir(args.dir)
-    filters, text = _split_where(args.where)
+    if args.save_search or args.forget_search:
+        if args.save_search and not args.where:
+            raise CliError("--save-search NAME needs the query to save: --where QUERY")
+        with _open_store(root, quiet=args.json) as store:
+            if args.forget_search:
+                store.delete_search(args.forget_search)
+            if args.save_search:
+                _split_where(args.where, root)  # a bad filter or unknown @name is refused before saving
+                store.save_search(args.save_search, args.where)
+            saved = store.saved_searches()
+        if args.json:
+            print_json({"saved_searches": saved})
+        else:
+            for name, query in saved.items():
+                _out(f"@{name} = {query}")
+            if not saved:
+                _out("no saved searches")
+        return 0
+    filters, text = _split_where(args.where, root)
     corpus = _load(args.dir)
     ids = [a.id for a in corpus.articles]
     store = _open_store(root, quiet=args.json)
@@ -523,6 +548,8 @@ def cmd_status(args: argparse.Namespace) -> int:
          f"{summary['notes']} notes, {summary['chosen_quotes']} quotes chosen for the brief")
     if summary["tags"]:
         _out("tags: " + ", ".join(f"{t} ({n})" for t, n in summary["tags"].items()))
+    for name, query in summary["saved_searches"].items():
+        _out(f"saved search @{name} = {query}")
     if missing:
         _out(f"state kept for {len(missing)} article(s) no longer in the folder: {', '.join(missing[:5])}")
     for h in orphans:
@@ -561,7 +588,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     link_root = None
     if not args.no_links:
         link_root = relative_link_root(root, Path.cwd() if to_stdout else Path(args.output).expanduser().parent)
-    where_filters, text = _split_where(args.where)
+    where_filters, text = _split_where(args.where, root)
     filters = _filters(where_filters.describe(), args.status, args.tag)
     corpus = _load(args.dir)
     print_warnings(corpus.warnings)

@@ -31,6 +31,8 @@ another process's write up to ``timeout``):
              ``delete_highlight(hid)``; ``orphans()``.
 - quotes:    ``choose_cluster(cluster, note=, titles=)``, ``unchoose_cluster(cluster_id)``,
              ``is_chosen(cluster_id)``, ``chosen_clusters()``.
+- folders:   ``save_search(name, query)``, ``saved_searches()``, ``delete_search(name)``,
+             ``expand_saved(query)`` (``@name`` words) before ``split_filters``.
 - undo:      ``undo(n)`` (returns the entries undone; ``e.describe()`` for a notice); ``journal()``.
 - resume:    ``resume_state()`` at start, ``save_resume(article_id, filter, scroll, extra)`` on move/quit.
 - export:    :mod:`briefreader.core.export` ``build_brief(...)`` then ``render(brief, "md"|"json")``.
@@ -132,6 +134,7 @@ class ArticleState:
     updated: str | None = None
     highlights: int = 0  # number of highlights on the article
     highlight_tags: list[str] = field(default_factory=list)  # tags carried by its highlights
+    comments: list[str] = field(default_factory=list)  # comments on its highlights
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -283,7 +286,9 @@ def split_filters(query: str) -> tuple[Filters, str]:
 
     Understood: ``status:S`` (``status:keep,follow-up`` for either), ``-status:S``, ``tag:T``
     (several ``tag:`` terms must all hold; ``tag:a,b`` for either; quote names with spaces),
-    ``-tag:T``, ``has:note|tags|highlight``, ``-has:...``, ``note:WORDS``, and ``is:STATUS``.
+    ``-tag:T``, ``has:note|tags|highlight``, ``-has:...``, ``note:WORDS`` (in the article's note or
+    its highlights' comments), ``is:STATUS``, and ``@NAME`` for a saved search (expanded by
+    :meth:`TriageStore.expand_saved` before this is called).
     Raises TriageError for an unknown status or ``has:`` value.
     """
     filters = Filters()
@@ -351,8 +356,8 @@ def matches(filters: Filters, state: ArticleState) -> bool:
     present = {"note": bool(state.note.strip()), "tags": bool(tags), "highlight": state.highlights > 0}
     if any(not present[h] for h in filters.has) or any(present[h] for h in filters.has_not):
         return False
-    note = state.note.casefold()
-    return all(n in note for n in filters.note_contains)
+    text = "\n".join([state.note, *state.comments]).casefold()
+    return all(n in text for n in filters.note_contains)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -419,6 +424,11 @@ CREATE TABLE journal_change (
     after TEXT,
     PRIMARY KEY (journal_id, seq)
 );
+CREATE TABLE saved_search (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    created TEXT NOT NULL
+);
 CREATE TABLE resume (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     article_id TEXT,
@@ -434,6 +444,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "article_tag": ("article_id", "tag"),
     "highlight": ("id",),
     "chosen_cluster": ("id",),
+    "saved_search": ("name",),
 }
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -620,6 +631,11 @@ class TriageStore:
             hl_tag_rows = self._db.execute(
                 "SELECT article_id, tags FROM highlight" + (where + " AND" if where else " WHERE") + " tags != '[]'", args
             ).fetchall()
+            comment_rows = self._db.execute(
+                "SELECT article_id, comment FROM highlight" + (where + " AND" if where else " WHERE")
+                + " comment != '' ORDER BY body_start, id",
+                args,
+            ).fetchall()
         out: dict[str, ArticleState] = {}
 
         def state(aid: str) -> ArticleState:
@@ -635,6 +651,8 @@ class TriageStore:
             state(aid).tags.append(tag)
         for aid, n in hl_rows:
             state(aid).highlights = n
+        for aid, comment in comment_rows:
+            state(aid).comments.append(comment)
         for aid, blob in hl_tag_rows:
             st = state(aid)
             st.highlight_tags = normalize_tags(st.highlight_tags + json.loads(blob))
@@ -994,6 +1012,56 @@ class TriageStore:
                 is not None
             )
 
+    # -- saved searches (virtual folders) --------------------------------------------------------
+
+    def save_search(self, name: str, query: str) -> JournalEntry:
+        """Save ``query`` (triage filters and/or full-text) under ``name``; replaces a search of that name."""
+        name = " ".join(name.split()).lstrip("@")
+        if not name or not re.fullmatch(r"[\w.-]+", name):
+            raise TriageError(f"a saved search needs a one-word name (letters, digits, _ . -), not {name!r}")
+        split_filters(query)  # refuse a query with a bad filter now, not when it is used
+        if not query.strip():
+            raise TriageError("cannot save an empty search")
+        with self._transaction() as tx:
+            tx.begin("save-search", {"summary": f"@{name} = {query.strip()}"})
+            old = self._get_row("saved_search", {"name": name})
+            created = old["created"] if old else tx.time
+            tx.put("saved_search", {"name": name}, {"name": name, "query": query.strip(), "created": created})
+        return tx.entry
+
+    def delete_search(self, name: str) -> JournalEntry:
+        """Forget a saved search."""
+        name = name.strip().lstrip("@")
+        with self._transaction() as tx:
+            tx.begin("forget-search", {"summary": f"@{name}"})
+            if self._get_row("saved_search", {"name": name}) is None:
+                raise TriageError(f"no saved search @{name}")
+            tx.put("saved_search", {"name": name}, None)
+        return tx.entry
+
+    def saved_searches(self) -> dict[str, str]:
+        """Saved searches, name -> query, by name."""
+        with self._lock:
+            return dict(self._db.execute("SELECT name, query FROM saved_search ORDER BY name"))
+
+    def expand_saved(self, query: str) -> str:
+        """Replace each ``@NAME`` word of ``query`` by that saved search (raises TriageError if unknown)."""
+        saved = self.saved_searches()
+
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in saved:
+                known = ", ".join("@" + n for n in saved) or "none saved yet"
+                raise TriageError(f"no saved search @{name} ({known})")
+            return saved[name]
+
+        pattern = re.compile(r"(?<!\S)@([\w.-]+)(?!\S)")
+        for _ in range(10):  # saved searches may use other saved searches
+            if not pattern.search(query):
+                return query
+            query = pattern.sub(sub, query)
+        raise TriageError("saved searches refer to each other in a loop")
+
     # -- journal and undo -----------------------------------------------------------------------
 
     def journal(self, limit: int | None = 50, *, include_auto: bool = True) -> list[JournalEntry]:
@@ -1090,6 +1158,7 @@ class TriageStore:
             "highlights": len(hls),
             "orphan_highlights": sum(1 for h in hls if h.orphan),
             "chosen_quotes": len(self.chosen_clusters()),
+            "saved_searches": self.saved_searches(),
         }
 
 

@@ -221,3 +221,20 @@ def test_highlights_follow_edits_of_the_article_file(sample_corpus: Path, capsys
     listed = {x["id"]: x for x in run_json(capsys, "highlight", sample_corpus, "--list")}
     assert listed[other["id"]]["anchor_state"] in ("exact", "moved")
     assert run_json(capsys, "status", sample_corpus)["orphan_highlights"] == 0
+
+
+def test_saved_searches_from_the_cli(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, "mark", sample_corpus, ANADOLU, GENEVA, "--status", "keep")
+    saved = run_json(capsys, "status", sample_corpus, "--save-search", "kept", "--where", "status:keep")
+    assert saved == {"saved_searches": {"kept": "status:keep"}}
+    data = run_json(capsys, "mark", sample_corpus, "--where", "@kept", "--tag", "brief")
+    assert sorted(a["article_id"] for a in data["articles"]) == sorted([ANADOLU, GENEVA])
+    code, out, _ = run(capsys, "export", sample_corpus, "--where", "@kept -tag:nothing", "--format", "json")
+    assert code == 0 and len(json.loads(out)["articles"]) == 2
+    code, out, _ = run(capsys, "status", sample_corpus)
+    assert "saved search @kept = status:keep" in out
+    code, _, err = run(capsys, "export", sample_corpus, "--where", "@missing")
+    assert code == 2 and "no saved search @missing" in err and "@kept" in err
+    code, _, err = run(capsys, "status", sample_corpus, "--save-search", "x", "--where", "status:kep")
+    assert code == 2 and "unknown status" in err
+    assert run_json(capsys, "status", sample_corpus, "--forget-search", "kept") == {"saved_searches": {}}

@@ -548,3 +548,35 @@ def test_cluster_snapshot_from_objects() -> None:
     assert snap["id"] == "q1" and snap["speaker"] == "X" and snap["canonical"] == "we will not"
     assert [v["article"] for v in snap["variants"]] == ["a.txt", "b.txt"]
     assert snap["variants"][1]["title"] == "B title" and snap["variants"][0]["start"] == 3
+
+
+def test_saved_searches_expand_nest_and_undo(store: TriageStore) -> None:
+    store.save_search("hot", "status:keep,follow-up")
+    store.save_search("@hot-eu", "@hot tag:eu ceasefire")
+    assert store.saved_searches() == {"hot": "status:keep,follow-up", "hot-eu": "@hot tag:eu ceasefire"}
+    assert store.expand_saved("@hot-eu -tag:done") == "status:keep,follow-up tag:eu ceasefire -tag:done"
+    assert store.expand_saved("email me@example.org") == "email me@example.org"  # not a saved-search word
+    with pytest.raises(TriageError, match="no saved search @nope"):
+        store.expand_saved("@nope")
+    with pytest.raises(TriageError, match="one-word name"):
+        store.save_search("two words", "status:keep")
+    with pytest.raises(TriageError, match="unknown status"):
+        store.save_search("bad", "status:kep")
+    store.save_search("loop", "@loop")
+    with pytest.raises(TriageError, match="loop"):
+        store.expand_saved("@loop")
+    store.delete_search("loop")
+    store.undo()
+    assert "loop" in store.saved_searches()
+    store.undo(2)
+    assert "loop" not in store.saved_searches() and "hot-eu" not in store.saved_searches()
+
+
+def test_note_filter_searches_notes_and_highlight_comments(store: TriageStore) -> None:
+    art = make_article("h.txt")
+    store.add_highlight(art, 40, 60, comment="Compare with the TASS wording")
+    store.set_note("n.txt", "Ask the desk about TASS")
+    ids = ["h.txt", "n.txt", "x.txt"]
+    assert store.filter_ids(parse_filters("note:tass"), ids) == ["h.txt", "n.txt"]
+    assert store.filter_ids(parse_filters('note:"tass wording"'), ids) == ["h.txt"]
+    assert store.get("h.txt").comments == ["Compare with the TASS wording"]
