@@ -15,6 +15,13 @@ from typing import Any
 from briefreader.cli.common import CliError, print_json, print_warnings
 
 STATUS_CHOICES = "new, read, keep, discard, follow-up"
+WHERE_HELP = """\
+--where QUERY: triage filters, then anything else is a full-text search (see `briefreader search -h`):
+  status:keep              status:keep,follow-up (either)     -status:discard
+  tag:sanctions            tag:"middle east"   tag:a,b (either)   -tag:draft   (several tag: all hold)
+  has:note  has:tags  has:highlight  (-has:... for without)     note:words (notes and comments)
+  @name                    a saved search (status --save-search NAME --where QUERY)
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
@@ -24,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
         description="Set the triage status, tags or note of articles. Select articles by id (path relative "
         "to the corpus folder) and/or with --where. Every change is saved at once and journalled; "
         "--undo reverts the last actions.",
+        epilog=WHERE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", help="corpus folder")
     p.add_argument("ids", nargs="*", metavar="ID", help="article ids (paths relative to the corpus folder)")
@@ -60,7 +69,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_highlight)
 
-    p = sub.add_parser("status", help="triage summary of a corpus: counts, tags, highlights, journal")
+    p = sub.add_parser(
+        "status",
+        help="triage summary of a corpus: counts, tags, highlights, journal",
+        description="Counts per status, tags, notes, highlights (and those whose text is gone), chosen quotes, "
+        "saved searches, where you stopped reading and where the state is kept.",
+        epilog=WHERE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("dir", help="corpus folder")
     p.add_argument("--where", metavar="QUERY", help='list the articles matching triage filters and/or a search query, '
                    'e.g. "status:keep" or "tag:eu ceasefire"')
@@ -75,6 +91,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
         help="write the brief (highlights, notes, quote comparisons) as Markdown or JSON",
         description="Export the brief. Without filters: every article you kept, flagged for follow-up, "
         "tagged, noted or highlighted, discarded ones left out.",
+        epilog=WHERE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", help="corpus folder")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
