@@ -1,8 +1,9 @@
 """Subprocess used by the durability tests: writes triage actions and prints each one once committed.
 
-Usage: python triage_writer.py DB_PATH PREFIX COUNT [GO_FILE]
+Usage: python triage_writer.py DB_PATH PREFIX COUNT [GO_FILE [late]]
 COUNT 0 means "until killed". With GO_FILE, waits until that file exists before writing (so two
-writers start together). Prints "ACK <kind> <key>" after each action returns (is committed).
+writers start together); with "late", opens the store only then (so they race to create it).
+Prints "ACK <kind> <key>" after each action returns (is committed).
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from briefreader.core.triage import TriageStore
 def main() -> int:
     db_path, prefix, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     go = Path(sys.argv[4]) if len(sys.argv) > 4 else None
-    store = TriageStore(db_path)
+    late = len(sys.argv) > 5 and sys.argv[5] == "late"
+    store = None if late else TriageStore(db_path)
     print("READY", flush=True)
     if go is not None:
         while not go.exists():
-            time.sleep(0.005)
+            time.sleep(0.002)
+    if store is None:
+        store = TriageStore(db_path)
     body = "Opening line.\n\nThe minister said the talks would resume on Monday.\n\nClosing line."
     i = 0
     while count == 0 or i < count:

@@ -19,9 +19,9 @@ WRITER = REPO / "tests" / "helpers" / "triage_writer.py"
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 
-def _spawn(db: Path, prefix: str, count: int, go: Path | None = None) -> subprocess.Popen[str]:
+def _spawn(db: Path, prefix: str, count: int, go: Path | None = None, *, late: bool = False) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    args = [sys.executable, str(WRITER), str(db), prefix, str(count)] + ([str(go)] if go else [])
+    args = [sys.executable, str(WRITER), str(db), prefix, str(count)] + ([str(go)] if go else []) + (["late"] if late else [])
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
 
 
@@ -99,3 +99,18 @@ def test_two_stores_in_one_process_interleave(tmp_path: Path) -> None:
     assert len(a.get("x.txt").tags) == 40
     a.close()
     b.close()
+
+
+def test_processes_racing_to_create_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "new" / DB_NAME
+    go = tmp_path / "go"
+    procs = [_spawn(db, p, 8, go, late=True) for p in ("a", "b", "c")]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
+    go.touch()
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    for proc, (_, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+    with TriageStore(db) as store:
+        for out, _ in outputs:
+            assert _check_acked(store, out.splitlines()) == 8
