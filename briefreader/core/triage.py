@@ -47,6 +47,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -453,11 +454,16 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 def _check_file(path: Path) -> None:
     """Refuse (without opening it through SQLite) a file that is not a SQLite database, or that a
     newer briefreader wrote. An empty file counts as new."""
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        raise StoreDamagedError(f"cannot read the triage state file {path}: {exc.strerror or exc}") from exc
+    header = b""
+    for attempt in range(3):
+        try:
+            with open(path, "rb") as fh:
+                header = fh.read(100)
+        except OSError as exc:
+            raise StoreDamagedError(f"cannot read the triage state file {path}: {exc.strerror or exc}") from exc
+        if not header or len(header) >= 100:
+            break
+        time.sleep(0.05)  # another process may be writing the first page of a new database right now
     if not header:
         return
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
