@@ -13,12 +13,14 @@ Rows printed:
 - ``pipeline``: briefreader's full path for HTML: ``load_corpus`` on a temporary copy of the folder,
   without the record cache, so extraction *and* the shared text cleaner run;
 - ``extract_html``: ``briefreader.core.html.extract_html`` alone (what the cleaner receives);
-- ``trafilatura <variant>``: ``trafilatura.bare_extraction`` called directly with each setting.
+- ``traf. <variant>``: ``trafilatura.bare_extraction`` called directly with each setting.
 
 Columns: pages whose must-have sentences are all present (and the total of sentences found), pages
 with leaked furniture (and the number of leaked strings), metadata fields right (title, author, date,
-outlet, out of 4 per page), and milliseconds per page (median of ``--repeat`` runs; the 2-core
-machine is shared, so timings are noisy). ``--details`` prints, per page, what each row missed or
+outlet, out of 4 per page), and milliseconds per page (mean over pages of the median of ``--repeat``
+runs; extractors run interleaved so that load from other processes hits all of them alike; the
+pipeline row times whole ``load_corpus`` calls instead, file reading, metadata inference and
+cleaning included). ``--details`` prints, per page, what each row missed or
 leaked, and what the cleaner removed from real article text.
 """
 
@@ -192,13 +194,13 @@ class Row:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = f"{'row':<34} {'complete':>9} {'sentences':>10} {'leaking':>8} {'leaks':>6} {'meta':>7}  {'t/a/d/o':<11} {'ms/page':>8}"
+    head = f"{'row':<36} {'complete':>9} {'sentences':>10} {'leaking':>8} {'leaks':>6} {'meta':>7}  {'t/a/d/o':<11} {'ms/page':>8}"
     print(head)
     print("-" * len(head))
     for row in rows:
         s = row.summary()
         fields = "/".join(str(s["meta_by_field"][f]) for f in ("title", "author", "date", "outlet"))
-        print(f"{s['row']:<34} {s['complete_pages']:>4}/{s['pages']:<4} {s['sentences_found']:>4}/{s['sentences_total']:<5}"
+        print(f"{s['row']:<36} {s['complete_pages']:>4}/{s['pages']:<4} {s['sentences_found']:>4}/{s['sentences_total']:<5}"
               f" {s['pages_leaking']:>8} {s['leaked_strings']:>6} {s['meta_right']:>3}/{s['meta_total']:<3}  {fields:<11}"
               f" {s['ms_per_page']:>8.1f}")
 
@@ -255,18 +257,31 @@ def _unescape(html: str) -> str:
     return html_lib.unescape(html)
 
 
-def measure(fn: Callable[[], Result], repeat: int) -> Result:
-    results = [fn() for _ in range(repeat)]
-    best = results[0]
-    best.seconds = statistics.median(r.seconds for r in results)
-    return best
+def measure_round_robin(extractors: dict[str, Callable[[str], Result]], html: dict[str, str],
+                        repeat: int) -> dict[str, dict[str, Result]]:
+    """Run every extractor on every page ``repeat`` times, interleaved (page by page, extractor by
+    extractor, round after round) so that noise from other processes hits all of them alike.
+    Returns results per extractor and page, with ``seconds`` = median of the runs."""
+    runs: dict[str, dict[str, list[Result]]] = {name: {page: [] for page in html} for name in extractors}
+    for _ in range(max(repeat, 1)):
+        for page, text in html.items():
+            for name, fn in extractors.items():
+                runs[name][page].append(fn(text))
+    out: dict[str, dict[str, Result]] = {}
+    for name, per_page in runs.items():
+        out[name] = {}
+        for page, results in per_page.items():
+            first = results[0]
+            first.seconds = statistics.median(r.seconds for r in results)
+            out[name][page] = first
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="folder holding the real pages (file names as in the expectations)")
     parser.add_argument("--expectations", type=Path, default=DEFAULT_EXPECTATIONS)
-    parser.add_argument("--repeat", type=int, default=3, help="timing runs per page and extractor (median kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="timing runs per page and extractor (median kept)")
     parser.add_argument("--details", action="store_true", help="print misses, leaks, metadata errors, cleaner removals")
     parser.add_argument("--json", action="store_true", help="print the summary rows as JSON")
     args = parser.parse_args(argv)
@@ -289,12 +304,13 @@ def main(argv: list[str] | None = None) -> int:
     pipeline_ms = statistics.median(sec for _, sec in pipeline_runs) * 1000 / len(present)
     rows.append(Row("pipeline (load_corpus, cleaned)", {n: score(pipeline[n], pages[n]) for n in present}, pipeline_ms))
 
-    extracted = {n: measure(lambda n=n: run_extract_html(html[n]), args.repeat) for n in present}
-    rows.append(Row("extract_html (ours, no cleaner)", {n: score(extracted[n], pages[n]) for n in present},
-                    statistics.mean(r.seconds for r in extracted.values()) * 1000))
+    extractors: dict[str, Callable[[str], Result]] = {"extract_html (ours, no cleaner)": run_extract_html}
     for label, options in VARIANTS.items():
-        results = {n: measure(lambda n=n: run_trafilatura(html[n], options), args.repeat) for n in present}
-        rows.append(Row(f"trafilatura {label}", {n: score(results[n], pages[n]) for n in present},
+        extractors[f"traf. {label}"] = lambda text, options=options: run_trafilatura(text, options)
+    measured = measure_round_robin(extractors, html, args.repeat)
+    extracted = measured["extract_html (ours, no cleaner)"]
+    for name, results in measured.items():
+        rows.append(Row(name, {n: score(results[n], pages[n]) for n in present},
                         statistics.mean(r.seconds for r in results.values()) * 1000))
 
     if args.json:

@@ -1,16 +1,17 @@
 """Main-text and metadata extraction from HTML pages (trafilatura), before the shared text cleaning.
 
 Settings and post-processing were chosen on real news pages with ``bench/bench_html.py``:
-- trafilatura in its balanced mode (favor_precision and favor_recall change nothing on the article
-  sentences there; precision drops one trailer line at the cost of recall on other pages' tails),
-  comments and tables off;
-- "next story" / "up next" teaser blocks are pruned before extraction (trafilatura keeps them when
-  they sit next to the article, e.g. a list of the next posts with their first paragraphs);
+- trafilatura in its balanced mode, comments and tables off. On the measured pages
+  ``favor_precision`` also dropped standfirsts and headlines (article text), ``favor_recall`` added
+  metadata lists ("Date ...", "Author ...", "Print this page"), ``fast`` gave the same text (but
+  has no fallback extractor for pages where the main one fails);
+- "next story" / "up next" teaser blocks are pruned before extraction (trafilatura kept a list of
+  the next posts, with their first paragraphs, after a short blog post);
 - the title is the page's own headline (its ``<h1>``) when that matches the metadata title, else the
   metadata title without a trailing site-name part (``Headline | Site``);
 - the date is the publication date the page declares (schema.org ``datePublished``, then
-  ``article:published_time``), which trafilatura's date finder sometimes replaces by the
-  modification date.
+  ``article:published_time``); trafilatura's date finder sometimes returns the modification date;
+- the language comes from ``<html lang>`` or the page's language meta tags.
 """
 
 from __future__ import annotations
