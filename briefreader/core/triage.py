@@ -622,7 +622,7 @@ class TriageStore:
         return self.states([article_id])[article_id]
 
     def states(self, article_ids: Iterable[str] | None = None) -> dict[str, ArticleState]:
-        """Triage state of the given articles (every touched article when None)."""
+        """Triage state of the given articles (of every touched article, by id, when None)."""
         wanted = None if article_ids is None else list(article_ids)
         where, args = "", ()
         if wanted is not None and len(wanted) <= 500:  # a few ids (the reader's cursor): indexed look-ups
@@ -674,8 +674,9 @@ class TriageStore:
         ids = list(article_ids)
         if not filters:
             return ids
-        states = self.states(ids)
-        return [aid for aid in ids if matches(filters, states[aid])]
+        touched = self.states()  # rows only for articles the analyst did something to
+        untouched_ok = matches(filters, ArticleState(""))  # every other article has the default state
+        return [aid for aid in ids if (matches(filters, touched[aid]) if aid in touched else untouched_ok)]
 
     def _state_row(self, aid: str) -> dict[str, Any]:
         return self._get_row("article_state", {"article_id": aid}) or {
