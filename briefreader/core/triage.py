@@ -610,6 +610,8 @@ class TriageStore:
         self._db.execute(f"DELETE FROM {table} WHERE {where}", tuple(key.values()))
         if row is not None:
             cols = list(row)
+            if not all(re.fullmatch(r"[a-z_]+", c) for c in cols):
+                raise StoreDamagedError(f"unexpected column in {table} (from {self.path}); nothing was changed")
             self._db.execute(
                 f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                 tuple(row[c] for c in cols),
@@ -1104,7 +1106,10 @@ class TriageStore:
                     "SELECT tbl, key, before FROM journal_change WHERE journal_id = ? ORDER BY seq DESC", (entry.id,)
                 ).fetchall()
                 for tbl, key, before in changes:
-                    tx.put(tbl, json.loads(key), json.loads(before) if before is not None else None)
+                    key_cols = json.loads(key)
+                    if tbl not in _KEYS or set(key_cols) != set(_KEYS[tbl]):
+                        raise StoreDamagedError(f"the journal in {self.path} names an unknown row ({tbl}); nothing was undone")
+                    tx.put(tbl, key_cols, json.loads(before) if before is not None else None)
                 self._db.execute("UPDATE journal SET undone = 1 WHERE id = ?", (entry.id,))
                 undone.append(entry)
             if not undone:
