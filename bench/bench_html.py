@@ -21,7 +21,8 @@ outlet, out of 4 per page), and milliseconds per page (mean over pages of the me
 runs; extractors run interleaved so that load from other processes hits all of them alike; the
 pipeline row times whole ``load_corpus`` calls instead, file reading, metadata inference and
 cleaning included). ``--details`` prints, per page, what each row missed or
-leaked, and what the cleaner removed from real article text.
+leaked, what the cleaner removed from real article text, and what its cross-article repetition
+evidence removes when the same story is in the corpus three times.
 """
 
 from __future__ import annotations
@@ -238,6 +239,35 @@ def print_details(rows: list[Row], pipeline: dict[str, Result], extracted: dict[
             print(f"  {page}: {reason}: {text.strip()[:100]!r}")
 
 
+def print_duplicate_check(folder: Path, names: list[str], pages: dict[str, Any],
+                          single: dict[str, Result]) -> None:
+    """Load three copies of every page (one story saved three times, as happens with re-fetched or
+    updated wire copy) and show what the cleaner removes then that it kept with one copy, and which
+    must-have sentences that costs."""
+    print("\n[cleaner] every page loaded as 3 identical copies: removed now but kept with one copy")
+    with tempfile.TemporaryDirectory(prefix="bench-html-dup-") as tmp:
+        root = Path(tmp) / "corpus"
+        root.mkdir()
+        for name in names:
+            for copy in range(3):
+                shutil.copy2(folder / name, root / f"{copy}-{name}")
+        corpus = load_corpus(root, use_cache=False)
+    lost_total = 0
+    for article in corpus.articles:
+        copy, page = article.path.split("-", 1)
+        if copy != "0":
+            continue
+        kept_before = {norm(text) for text, _ in single[page].extra.get("removed", [])}
+        for block in article.removed:
+            if norm(block.text) not in kept_before:
+                print(f"  {page}: {block.reason}: {block.text.strip()[:110]!r}")
+        lost = [m for m in pages[page]["must_have"] if norm(m) not in norm(article.body)]
+        lost_total += len(lost)
+        for m in lost:
+            print(f"  {page}: MUST-HAVE LOST: {m[:90]}")
+    print(f"  must-have sentences lost with 3 copies: {lost_total}")
+
+
 def check_expectations(folder: Path, pages: dict[str, Any]) -> list[str]:
     """Expectation strings that are not in the page at all (typos in the expectations file)."""
     problems = []
@@ -323,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     if args.details:
         print_details(rows, pipeline, extracted)
+        print_duplicate_check(args.folder, present, pages, pipeline)
     return 0
 
 
