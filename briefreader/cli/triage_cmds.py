@@ -326,7 +326,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         print_json({"journal": [e.id for e in entries], "articles": [s.to_dict() for s in states.values()]})
         return 0
     for e in entries:
-        _out(f"#{e.id} {e.describe()}")
+        _out(f"#{e.id} {e.describe()}" if e.changed else "nothing changed (already so)")
     for st in states.values():
         tags = f"  [{', '.join(st.tags)}]" if st.tags else ""
         note = "  (note)" if st.note else ""

@@ -195,7 +195,7 @@ class ChosenCluster:
 
 @dataclass(slots=True)
 class JournalEntry:
-    """One action in the journal."""
+    """One action in the journal (``id`` 0 when returned for an action that changed nothing)."""
 
     id: int
     time: str
@@ -203,6 +203,10 @@ class JournalEntry:
     detail: dict[str, Any]
     auto: bool = False
     undone: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.id != 0
 
     def describe(self) -> str:
         d = self.detail
@@ -265,6 +269,10 @@ class Filters:
         return any(
             (self.status_any, self.status_not, self.tag_any, self.tag_not, self.has, self.has_not, self.note_contains)
         )
+
+    @property
+    def changed(self) -> bool:
+        return self.id != 0
 
     def describe(self) -> str:
         """The filters back in query syntax (canonical order)."""
@@ -1184,7 +1192,7 @@ class _Tx:
         self.detail: dict[str, Any] = {}
         self.auto = False
         self.changes: list[tuple[str, dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]] = []
-        self.entry: JournalEntry = JournalEntry(0, "", "", {})
+        self.entry: JournalEntry = JournalEntry(0, "", "", {})  # id 0: nothing changed, nothing journalled
         self._cancelled = False
 
     def __enter__(self) -> _Tx:
@@ -1244,8 +1252,8 @@ class _Tx:
             self.store._lock.release()
 
     def _commit(self, db: sqlite3.Connection) -> None:
-        """Write the journal entry and its row images, then commit."""
-        if self.action is not None and not self._cancelled:
+        """Write the journal entry and its row images (none for an action that changed nothing), then commit."""
+        if self.action is not None and not self._cancelled and (self.changes or self.action == "undo"):
             cur = db.execute(
                 "INSERT INTO journal (time, action, detail, auto) VALUES (?, ?, ?, ?)",
                 (self.time, self.action, json.dumps(self.detail, ensure_ascii=False), int(self.auto)),

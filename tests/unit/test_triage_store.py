@@ -580,3 +580,16 @@ def test_note_filter_searches_notes_and_highlight_comments(store: TriageStore) -
     assert store.filter_ids(parse_filters("note:tass"), ids) == ["h.txt", "n.txt"]
     assert store.filter_ids(parse_filters('note:"tass wording"'), ids) == ["h.txt"]
     assert store.get("h.txt").comments == ["Compare with the TASS wording"]
+
+
+def test_an_action_that_changes_nothing_is_not_journalled(store: TriageStore) -> None:
+    assert store.set_status("a.txt", "keep").changed
+    again = store.set_status("a.txt", "keep")
+    assert not again.changed and again.id == 0
+    assert store.add_tags("a.txt", "x").changed
+    assert not store.add_tags("a.txt", "X").changed  # same tag, other case
+    assert [e.action for e in store.journal()] == ["tag", "status"]
+    store.undo()
+    store.undo()
+    assert store.get("a.txt") == ArticleState("a.txt")
+    assert [e.action for e in store.journal()][:2] == ["undo", "undo"]
