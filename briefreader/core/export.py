@@ -226,8 +226,8 @@ def build_brief(
                 chosen = hls
             elif filters.tag_any or filters.tag_not:
                 chosen = [h for h in hls if matches(filters, replace(state, tags=state.tags + h.tags, highlight_tags=[]))]
+                whole = len(chosen) == len(hls)
                 chosen = chosen or None
-                whole = False
             else:
                 chosen = None
         else:
