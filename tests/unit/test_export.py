@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -365,3 +366,47 @@ def test_escape_helpers() -> None:
     for s in ("a`b", "`x`", "``"):
         tokens = md_parser().parse(code_span(s))
         assert tokens[1].children[0].type == "code_inline" and tokens[1].children[0].content == s
+
+
+_NASTY = [
+    "*", "**", "_", "`", "```", "~~~", "<!--", "-->", "<b>", "</div>", "&amp;", "&#42;", "[x]", "[x]: /url", "![i](u)",
+    "|", "\\", "#", "# ", ">", "> ", "- ", "+ ", "1. ", "2) ", "---", "===", "    code", "\t", "\n", "\n\n", "  \n",
+    "http://example.org", "<http://x>", "word", "Kallas", "said", " ", "“", "”", "'", '"', "{", "}", "$", "%",
+]
+
+
+def _nasty(rng: random.Random, n: int) -> str:
+    text = "".join(rng.choice(_NASTY) for _ in range(n)).strip()
+    return text or "plain"
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_any_user_text_keeps_the_brief_structure(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    body = "\n\n".join(_nasty(rng, 12) + " filler words here" for _ in range(4))
+    article = art("x/y.txt", body, title=_nasty(rng, 5), outlet=_nasty(rng, 3), date="2025-08-01", author=_nasty(rng, 2))
+    with TriageStore(tmp_path / DB_NAME, clock=Clock()) as s:
+        s.set_note(article.id, _nasty(rng, 15))
+        s.add_tags(article.id, [_nasty(rng, 2).replace(",", " ") + "t"])
+        expected = []
+        for _ in range(3):
+            start = rng.randrange(0, len(body) - 20)
+            h = s.add_highlight(article, start, start + rng.randint(5, 20), comment=_nasty(rng, 6), tags=[_nasty(rng, 2).replace(",", " ") + "t"])
+            expected.append(" ".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", h.exact) if p.strip()))
+        s.choose_cluster({"id": "q", "speaker": _nasty(rng, 2), "canonical": _nasty(rng, 8),
+                          "variants": [{"article": article.id, "outlet": _nasty(rng, 2), "date": "x", "text": _nasty(rng, 8)},
+                                       {"article": article.id, "outlet": "B", "date": "y", "text": _nasty(rng, 8)}]})
+        for group_by in ("article", "tag", "quote"):
+            md = render_markdown(build_brief([article], s, group_by=group_by, link_root="c"))
+            tokens = md_parser().parse(md)
+            assert not [t for t in tokens if t.type in ("html_block", "code_block", "fence", "hr")], md
+            assert not [c for t in tokens if t.type == "inline" for c in t.children or [] if c.type in ("html_inline", "image")]
+            assert [t.tag for t in tokens if t.type == "heading_open"].count("h1") == 1
+            quotes = _blockquotes(tokens)
+            cited = [" ".join(q.split("\n")[:-1]) for q in quotes if q.split("\n")[-1].startswith("— ")]
+            if group_by == "tag":  # a highlight appears under each tag it (or its article) carries
+                assert set(cited) == set(expected), md
+            else:
+                assert sorted(cited) == sorted(expected), md
+            assert len([t for t in tokens if t.type == "table_open"]) == 1
+            assert len([t for t in tokens if t.type == "tr_open"]) == 3
