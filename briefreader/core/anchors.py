@@ -24,8 +24,10 @@ from typing import Any, Literal
 
 CONTEXT = 32  # characters of prefix/suffix kept around the exact text
 FUZZY_MIN_SCORE = 75.0  # minimum similarity (0-100) for a fuzzy re-attachment
-CONTEXT_MIN_SCORE = 50.0  # minimum similarity when the unchanged prefix and suffix bracket the passage
+CONTEXT_MIN_SCORE = 60.0  # minimum similarity when the unchanged prefix and suffix bracket the passage
 FUZZY_MIN_LENGTH = 8  # shorter passages are never matched approximately (too many false hits)
+SHORT_PASSAGE = 30  # below this length an approximate match also needs similar surroundings
+SHORT_CONTEXT_MIN_SCORE = 60.0
 
 AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
 
@@ -197,7 +199,12 @@ def resolve(anchor: Anchor, text: str) -> Resolution:
     if by_context is not None and by_context[2] >= CONTEXT_MIN_SCORE and by_context[1] > by_context[0]:
         # Both the words before and after are unchanged: the passage is what lies between them.
         return Resolution("fuzzy", by_context[0], by_context[1], round(by_context[2], 1))
-    candidates = [c for c in (by_context, _by_similarity(text, anchor)) if c is not None]
+    similar = _by_similarity(text, anchor)
+    if similar is not None and len(anchor.exact) < SHORT_PASSAGE and (anchor.prefix or anchor.suffix):
+        # A few words resemble many places: the surroundings must agree as well.
+        if _context_score(text, similar[0], similar[1], anchor) < SHORT_CONTEXT_MIN_SCORE:
+            similar = None
+    candidates = [c for c in (by_context, similar) if c is not None]
     if candidates:
         start, end, score = max(candidates, key=lambda c: c[2])
         if score >= FUZZY_MIN_SCORE and end > start:

@@ -170,3 +170,15 @@ def test_renormalised_text_is_found_despite_whitespace_and_quote_changes() -> No
     r = resolve(a, cleaned)
     assert r.state == "fuzzy" and r.score > 85
     assert cleaned[r.start : r.end] == "Ukraine. \u201cNot now,\u201d she added \u2014 firmly"
+
+
+def test_a_short_passage_does_not_jump_to_a_look_alike_elsewhere() -> None:
+    a = make_anchor(TEXT, *span(TEXT, "Kallas said Russia"))
+    new = TEXT.replace(
+        "Kallas said Russia is the one that started the war and has not made any concessions yet.", "No comment."
+    ) + "\n\nLater, Kallas says Russian troops moved."
+    assert resolve(a, new).state == "orphan"
+    # ...but the same short passage, slightly edited in place, is found again.
+    edited = TEXT.replace("Kallas said Russia is the one", "Kallas says Russia is the one")
+    r = resolve(a, edited)
+    assert r.state == "fuzzy" and edited[r.start : r.end] == "Kallas says Russia"
