@@ -154,6 +154,53 @@ def main() -> int:
     print(f"reattach after edits: {n_hl} highlights in {len(victims)} articles in {t_re:.2f} s "
           f"({ms(t_re / max(1, n_hl))} each); outcomes {dict(sorted(states_count.items()))}")
 
+    # -- re-anchoring accuracy on planted edits -----------------------------------------------
+    from briefreader.core.anchors import make_anchor, resolve
+
+    outcome = {"moved-ok": 0, "moved-wrong": 0, "edited-ok": 0, "edited-wrong": 0, "edited-orphan": 0,
+               "rewritten-ok": 0, "rewritten-wrong": 0, "rewritten-orphan": 0,
+               "deleted-orphan": 0, "deleted-attached": 0}
+    for trial in range(800):
+        body = make_body(rng)
+        words = body.split(" ")
+        i = rng.randrange(5, len(words) - 15)
+        n = rng.randint(4, 12)
+        start = len(" ".join(words[:i])) + 1
+        end = start + len(" ".join(words[i : i + n]))
+        anchor = make_anchor(body, start, end)
+        kind = ("moved", "edited", "rewritten", "deleted")[trial % 4]
+        if kind == "moved":  # text inserted before, the passage untouched
+            new_words = words[:2] + ["inserted"] * rng.randint(1, 30) + words[2:]
+            truth = (i + len(new_words) - len(words), n)
+        elif kind == "edited":  # one word of the passage replaced
+            new_words = list(words)
+            new_words[i + rng.randrange(n)] = "REPLACED"
+            truth = (i, n)
+        elif kind == "rewritten":  # one word inside and the words just around it changed too
+            new_words = list(words)
+            new_words[i + rng.randrange(n)] = "REPLACED"
+            for k in (i - 3, i - 2, i - 1, i + n, i + n + 1, i + n + 2):
+                if 0 <= k < len(new_words):
+                    new_words[k] = "CHANGED"
+            truth = (i, n)
+        else:  # the passage and a little around it removed
+            new_words = words[: i - 2] + words[i + n + 2 :]
+            truth = None
+        new = " ".join(new_words)
+        r = resolve(anchor, new)
+        if truth is None:
+            outcome["deleted-orphan" if not r.attached else "deleted-attached"] += 1
+            continue
+        ti, tn = truth
+        t_start = len(" ".join(new_words[:ti])) + 1
+        t_end = t_start + len(" ".join(new_words[ti : ti + tn]))
+        overlap = max(0, min(r.end, t_end) - max(r.start, t_start)) / (t_end - t_start)
+        if not r.attached:
+            outcome[f"{kind}-orphan" if kind in ("edited", "rewritten") else f"{kind}-wrong"] += 1
+        else:
+            outcome[f"{kind}-ok" if overlap >= 0.8 else f"{kind}-wrong"] += 1
+    print(f"re-anchoring on 800 planted edits (200 of each kind): {outcome}")
+
     # -- export -------------------------------------------------------------------------------
     arts = list(articles.values())
     t_base, _ = timed(store.highlights)

@@ -26,8 +26,9 @@ CONTEXT = 32  # characters of prefix/suffix kept around the exact text
 FUZZY_MIN_SCORE = 75.0  # minimum similarity (0-100) for a fuzzy re-attachment
 CONTEXT_MIN_SCORE = 60.0  # minimum similarity when the unchanged prefix and suffix bracket the passage
 FUZZY_MIN_LENGTH = 8  # shorter passages are never matched approximately (too many false hits)
-SHORT_PASSAGE = 30  # below this length an approximate match also needs similar surroundings
-SHORT_CONTEXT_MIN_SCORE = 60.0
+SHORT_PASSAGE = 30  # a passage at least this long and SELF_EVIDENT_SCORE similar needs no context
+SELF_EVIDENT_SCORE = 90.0
+SIMILAR_CONTEXT_MIN_SCORE = 60.0  # otherwise an approximate match needs surroundings this similar
 
 AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
 
@@ -200,9 +201,11 @@ def resolve(anchor: Anchor, text: str) -> Resolution:
         # Both the words before and after are unchanged: the passage is what lies between them.
         return Resolution("fuzzy", by_context[0], by_context[1], round(by_context[2], 1))
     similar = _by_similarity(text, anchor)
-    if similar is not None and len(anchor.exact) < SHORT_PASSAGE and (anchor.prefix or anchor.suffix):
-        # A few words resemble many places: the surroundings must agree as well.
-        if _context_score(text, similar[0], similar[1], anchor) < SHORT_CONTEXT_MIN_SCORE:
+    if similar is not None and (anchor.prefix or anchor.suffix):
+        # A look-alike elsewhere must not capture the highlight: unless the words are nearly the
+        # same (and the passage long enough to be distinctive), the surroundings must agree too.
+        distinctive = len(anchor.exact) >= SHORT_PASSAGE and similar[2] >= SELF_EVIDENT_SCORE
+        if not distinctive and _context_score(text, similar[0], similar[1], anchor) < SIMILAR_CONTEXT_MIN_SCORE:
             similar = None
     candidates = [c for c in (by_context, similar) if c is not None]
     if candidates:
