@@ -208,7 +208,8 @@ def build_brief(
     if group_by not in GROUPINGS:
         raise ExportError(f"unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})")
     by_id = {a.id: a for a in articles}
-    states = store.states(by_id)
+    touched = store.states()  # untouched articles have the default state
+    states = {aid: touched.get(aid) or ArticleState(aid) for aid in by_id}
     all_highlights: dict[str, list[Highlight]] = {}
     for h in store.highlights():
         all_highlights.setdefault(h.article_id, []).append(h)
