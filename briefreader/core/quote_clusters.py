@@ -45,6 +45,8 @@ CACHE_FILE = "quotes-cache.json"
 ANALYSIS_FILE = "quotes-analysis.json"
 #: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
 MAX_POSTINGS = 150
+#: At most this many candidates (best first, by shared shingles) are scored for each new phrase.
+MAX_SCORED_PER_PHRASE = 48
 
 Progress = Callable[[int, int], None]
 
@@ -233,7 +235,8 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _SENTENCE_END_RE.finditer(text):
         before = text[pos : m.start() + 1].split()
         last = before[-1].rstrip(".").lower() if before else ""
-        if m.group().startswith(".") and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+        raw_last = before[-1].rstrip(".") if before else ""
+        if m.group().startswith(".") and (last in _ABBREVIATIONS or (len(raw_last) == 1 and raw_last.isupper())):
             continue
         spans.append((pos, m.end()))
         pos = m.end()
@@ -272,10 +275,13 @@ def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
 # Candidate index and scoring
 
 
-def _shingles(keys: tuple[int, ...], content: list[int]) -> set[int]:
+def _shingles(keys: tuple[int, ...], content: list[int], content_set: frozenset[int]) -> set[int]:
+    """Hashed word 3-grams holding at least one content word, plus skip-bigrams of content words."""
     out: set[int] = set()
     for i in range(len(keys) - 2):
-        out.add(hash((keys[i], keys[i + 1], keys[i + 2])))
+        a, b, c = keys[i], keys[i + 1], keys[i + 2]
+        if a in content_set or b in content_set or c in content_set:
+            out.add(hash((a, b, c)))
     if len(keys) < 3:
         out.add(hash(keys))
     for i in range(len(content) - 1):
@@ -289,17 +295,16 @@ def _shingles(keys: tuple[int, ...], content: list[int]) -> set[int]:
 class _Phrase:
     keys: tuple[int, ...]
     content: frozenset[int]
+    content_seq: tuple[int, ...]
     units: list[int]  # indices into the unit list
-    speakers: Counter
+    speakers: set[str]
 
 
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
     """'same' / 'different' / 'unknown' from confidently attributed speakers of the two phrases."""
-    sa = {s for s, n in a.speakers.items() if s}
-    sb = {s for s, n in b.speakers.items() if s}
-    if not sa or not sb:
+    if not a.speakers or not b.speakers:
         return "unknown"
-    return "same" if sa & sb else "different"
+    return "different" if a.speakers.isdisjoint(b.speakers) else "same"
 
 
 def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
@@ -310,16 +315,22 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     dist = Indel.distance(a.keys, b.keys)
     lcs = (la + lb - dist) / 2
     relation = _speaker_relation(a, b)
+    ca, cb = a.content, b.content
     if short <= 0.6 * long_:
         containment = lcs / short
         need = 0.8 if relation != "different" else 0.95
+        small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
+        shared_c = len(small_c & big_c)
+        if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < 0.75:
+            return None  # the shared words are only function words
         if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3 and relation != "different"):
             return "contained", containment
         return None
     ratio = 2 * lcs / (la + lb)
-    ca, cb = a.content, b.content
     dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
-    score = max(ratio, dice * 0.95)
+    content_ratio = Indel.normalized_similarity(a.content_seq, b.content_seq) if a.content_seq and b.content_seq else 0.0
+    # function words inflate the plain ratio: the content words must agree too
+    score = max(min(ratio, content_ratio + 0.15), dice * 0.95)
     need = {"same": 0.5, "unknown": 0.6, "different": 0.85}[relation]
     if short < 6:
         need = max(need, 0.7)
@@ -353,15 +364,15 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
         pi = phrase_of_keys.get(u.keys)
         if pi is None:
             ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
-            content = frozenset(vocab[k] for k in u.keys if k not in _STOPWORDS)
+            content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
             phrase_of_keys[u.keys] = pi
-            phrases.append(_Phrase(ids, content, [], Counter()))
+            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set()))
         phrases[pi].units.append(ui)
         if u.quote.speaker and u.quote.speaker_confidence >= 0.6:
-            phrases[pi].speakers[u.quote.speaker] += 1
+            phrases[pi].speakers.add(u.quote.speaker)
 
-    postings: dict[int, list[int]] = defaultdict(list)
+    postings: dict[int, list[int]] = {}
     uf = _UnionFind(len(phrases))
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     candidates = scored = 0
@@ -370,17 +381,24 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
-        content_seq = [k for k, key in zip(p.keys, (units[p.units[0]].keys)) if key not in _STOPWORDS]
-        sh = _shingles(p.keys, content_seq)
+        sh = _shingles(p.keys, list(p.content_seq), p.content)
         n_shingles.append(len(sh))
         counts: Counter = Counter()
         for h in sh:
-            plist = postings[h]
-            for q in plist:
-                counts[q] += 1
-            if len(plist) < MAX_POSTINGS:
-                plist.append(pi)
-        for q, shared in counts.items():
+            plist = postings.get(h)
+            if plist is None:
+                postings[h] = [pi]
+                continue
+            if len(plist) >= MAX_POSTINGS:
+                continue  # a stop-shingle: shared by too many phrases to tell anything apart
+            counts.update(plist)
+            plist.append(pi)
+        tried = 0
+        if len(p.keys) > 8:
+            pool = sorted(((n, q) for q, n in counts.items() if n >= 2), reverse=True)
+        else:
+            pool = sorted(((n, q) for q, n in counts.items()), reverse=True)
+        for shared, q in pool:
             other = phrases[q]
             small = min(len(p.keys), len(other.keys))
             if small > 8 and shared < max(2, 0.1 * min(len(sh), n_shingles[q])):
@@ -388,6 +406,11 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
             candidates += 1
             if same_quote[pi] == same_quote[q] and len(same_quote[pi]) == 1:
                 continue  # two sentences of one quotation are never one utterance
+            if uf.find(q) == uf.find(pi):
+                continue  # already joined that cluster through a closer rendering
+            tried += 1
+            if tried > MAX_SCORED_PER_PHRASE:
+                break
             result = _score_pair(p, other)
             scored += 1
             if result is None:
