@@ -74,7 +74,8 @@ def _index_progress():
             state["bar"] = bar
             state["task"] = bar.add_task("Indexing", total=total)
         bar = state["bar"]
-        bar.update(state["task"], completed=done, total=total)
+        bar.update(state["task"], completed=done, total=total,
+                   description="Writing the index" if done >= total else "Indexing")
         now = time.monotonic()
         if now - state["last"] > 0.1 or done >= total:
             state["last"] = now
@@ -178,7 +179,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             results = session.search(args.query, limit=args.limit, page=args.page, sort=args.sort)
         except QuerySyntaxError as exc:
-            raise CliError(f"query not understood: {exc}") from exc
+            raise CliError(f"in the query: {exc}") from exc
         except IndexDamagedError as exc:
             raise CliError(str(exc)) from exc
         finally:

@@ -353,17 +353,53 @@ def _check_expansion(q, reader) -> None:
 
 
 def _date_containment(start, end):
-    """Articles whose date period lies inside [start, end] (None = open)."""
+    """Articles whose date period lies inside [start, end] (None = open).
+
+    start <= date <= date_end <= end, written as two closed ranges (both narrow, so fast).
+    """
     from whoosh import query as wq
 
-    parts = []
-    if start is not None:
-        parts.append(wq.NumericRange("date", start, None, constantscore=True))
-    if end is not None:
-        parts.append(wq.NumericRange("date_end", None, end, constantscore=True))
-    if not parts:
+    if start is None and end is None:
         return wq.Every("date")
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    fast = _fast_range_class()
+    return wq.And([fast("date", start, end, constantscore=True), fast("date_end", start, end, constantscore=True)])
+
+
+_FAST_RANGE = None
+
+
+def _fast_range_class():
+    """NumericRange whose matcher unions the posting lists of its trie terms into one id list."""
+    global _FAST_RANGE
+    if _FAST_RANGE is None:
+        from whoosh import query as wq
+        from whoosh.matching import ListMatcher, NullMatcher
+
+        def leaves(q, reader):
+            if isinstance(q, wq.Term):
+                yield q.fieldname, q.text
+            elif isinstance(q, wq.TermRange):
+                for btext in q._btexts(reader):
+                    yield q.fieldname, btext
+            elif hasattr(q, "child"):
+                yield from leaves(q.child, reader)
+            elif hasattr(q, "subqueries"):
+                for sub in q.subqueries:
+                    yield from leaves(sub, reader)
+
+        class FastNumericRange(wq.NumericRange):
+            def matcher(self, searcher, context=None):
+                reader = searcher.reader()
+                ids: set[int] = set()
+                for fieldname, text in leaves(self._compile_query(reader), reader):
+                    if (fieldname, text) in reader:
+                        ids.update(reader.postings(fieldname, text).all_ids())
+                if not ids:
+                    return NullMatcher()
+                return ListMatcher(sorted(ids), all_weights=self.boost)
+
+        _FAST_RANGE = FastNumericRange
+    return _FAST_RANGE
 
 
 # --------------------------------------------------------------------------- what to highlight

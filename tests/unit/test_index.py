@@ -355,3 +355,30 @@ def test_writer_killed_at_any_moment_leaves_a_usable_index(root: Path, delay: fl
     ix.update(target)
     indexed_ok(ix, target)
     ix.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "stale", "missing"])
+def test_fingerprint_sidecar_is_only_a_shortcut(root: Path, damage: str) -> None:
+    corpus = built(root, 12)
+    sidecar = root / ".briefreader" / "index" / index_module.FINGERPRINTS_NAME
+    assert sidecar.exists()
+    if damage == "garbage":
+        sidecar.write_bytes(b"not a pickle")
+    elif damage == "stale":
+        import pickle
+
+        saved = pickle.loads(sidecar.read_bytes())
+        saved["generation"] -= 1
+        saved["map"] = {"doc00000.txt": "wrong"}
+        sidecar.write_bytes(pickle.dumps(saved))
+    else:
+        sidecar.unlink()
+    with CorpusIndex.open(root) as ix:
+        assert ix.message is None
+        assert not ix.needs_update(corpus)
+        indexed_ok(ix, corpus)
+        corpus.articles[1].body += " Lighthouses."
+        assert ix.update(corpus).updated == 1
+    with CorpusIndex.open(root) as ix:
+        assert ix._read_fingerprint_file(ix._ix.latest_generation()) == {a.id: article_fingerprint(a)
+                                                                         for a in corpus.articles}
