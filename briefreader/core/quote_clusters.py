@@ -331,6 +331,9 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     content_ratio = Indel.normalized_similarity(a.content_seq, b.content_seq) if a.content_seq and b.content_seq else 0.0
     # function words inflate the plain ratio: the content words must agree too
     score = max(min(ratio, content_ratio + 0.15), dice * 0.95)
+    if relation == "same":
+        # one speaker, same wording around changed content words: an agency translation / paraphrase
+        score = max(score, ratio - 0.05)
     need = {"same": 0.5, "unknown": 0.6, "different": 0.85}[relation]
     if short < 6:
         need = max(need, 0.7)
