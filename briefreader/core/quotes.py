@@ -41,6 +41,14 @@ _OPEN_LEANING = frozenset("\u201c\u201e\u201f\u00ab\u2018\u201a\u201b\u2039\u300
 _CLOSE_LEANING = frozenset("\u201d\u00bb\u2019\u203a\u300d\u300f")
 # Characters after which a mark is in "opening" position (besides whitespace / paragraph start).
 _OPEN_CONTEXT = frozenset("([{<\u2014\u2013-/:;,\u2026") | ALL_MARKS
+_NEXT_WORD_RE = re.compile(r"\w+")
+# Words that typically follow a closing quote mark rather than a plural possessive.
+_AFTER_CLOSE_WORDS = frozenset(
+    """was is are were be been has have had will would can could should may might must and or but
+    nor so yet in on at to for with as by of from into than that which who when while after before
+    since because if though although until unless he she they it we i you said says told added
+    according instead too also again then""".split()
+)
 _ELISIONS = ("em", "til", "tis", "twas", "cause", "bout", "n", "round", "nuff", "kay", "s")
 _ELISION_RE = re.compile(r"(?:" + "|".join(_ELISIONS) + r")\b|\d{2}s?\b", re.IGNORECASE)
 
@@ -176,9 +184,13 @@ def _is_apostrophe(text: str, i: int, lo: int, hi: int, stack: list[_Open]) -> b
             j = i + 1
             while j < hi and text[j].isspace():
                 j += 1
-            nxt_word_lower = j < hi and text[j].islower()
-            if not open_single or nxt_word_lower:
+            m = _NEXT_WORD_RE.match(text, j, hi)
+            nxt_word = m.group() if m else ""
+            if not open_single:
                 return True  # the workers' union
+            if nxt_word[:1].islower() and nxt_word not in _AFTER_CLOSE_WORDS:
+                return True  # 'the workers' union' : a possessive inside an open single quote
+            return False
         return not open_single
     return False
 
@@ -262,7 +274,7 @@ def _make_raw(body: str, opened: _Open, close_pos: int, close_mark: str, unclose
 # Sentences, names and attribution
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0391-\u03a9"
-_NAME_WORD = rf"(?:[{_UPPER}][\w\u2019'.\-]*)"
+_NAME_WORD = rf"(?:[{_UPPER}](?:\.|[\w\u2019'\-]*))"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|af|zu|of the|of)"
 _NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*")
 _PRONOUNS = {"he": "m", "she": "f", "they": "", "He": "m", "She": "f", "They": ""}
@@ -542,7 +554,7 @@ def _subject_left(text: str) -> tuple[str, str] | None:
 def _subject_right(text: str) -> tuple[str, str] | None:
     """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``."""
     m = re.match(
-        rf"\s*(?:(?:the|a|an)\s+)?(?:[a-z][\w\-]*\s+){{0,3}}?((?:[{_UPPER}][\w\u2019'.\-]*)(?:\s+(?:{_PARTICLE}\s+)?[{_UPPER}][\w\u2019'.\-]*)*)",
+        rf"\s*(?:(?:the|a|an)\s+)?(?:[a-z][\w\-]*\s+){{0,3}}?({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,
     )
     if m:
@@ -776,8 +788,18 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
 
 
 def _attribution_is_adjacent(body: str, r: _Raw, hi: int) -> bool:
+    """`"Never," she said` / `"No" — said Lind`: an attribution right after a short quote."""
     after = body[r.close_pos + 1 : hi]
-    return bool(re.match(rf"^[\s,.!?\u2014\u2013-]*\S+(?:\s+\S+){{0,3}}?\s+(?:{SPEECH_VERBS})\b|^[\s,\u2014\u2013-]*(?:{SPEECH_VERBS})\b", after))
+    punct_inside = body[r.start : r.end].rstrip()[-1:] in ",!?.\u2026"
+    if not punct_inside and not re.match(r"\s*[,\u2014\u2013-]", after):
+        return False
+    return bool(_ADJACENT_RE.match(after))
+
+
+_ADJACENT_RE = re.compile(
+    rf"^[\s,.!?\u2014\u2013-]*[\w\u2019'.-]+(?:\s+[\w\u2019'.-]+){{0,3}}?\s+(?:{SPEECH_VERBS})\b"
+    rf"|^[\s,\u2014\u2013-]*(?:{SPEECH_VERBS})\b"
+)
 
 
 def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:

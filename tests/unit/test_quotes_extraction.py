@@ -276,3 +276,24 @@ def test_speaker_before_the_quote_in_the_same_sentence() -> None:
 def test_unknown_speaker_has_zero_confidence() -> None:
     (q,) = quotes("“The lights went out at nine and stayed out for hours.”")
     assert q.speaker is None and q.speaker_confidence == 0.0
+
+
+def test_closing_single_quote_after_s_is_not_a_possessive() -> None:
+    assert texts("The term 'fake news' was everywhere that year.") == ["fake news"]
+    assert texts("The ‘workers’ union’ was the old name of the club.") == ["workers’ union"]
+
+
+def test_one_word_label_followed_by_reported_speech_is_scare() -> None:
+    (q,) = quotes("The “experts” were wrong, said the auditor Kim Berg.")
+    assert q.scare
+
+
+def test_hard_wrapped_lines_are_joined() -> None:
+    body = (
+        'The leader, Rosa Klein, spoke after the vote. "We have waited\n'
+        "for this moment for ten years,\" she said.\n\n"
+        "Nobody else commented."
+    )
+    (q,) = quotes(body)
+    assert q.text == "We have waited\nfor this moment for ten years,"
+    assert not q.unclosed and q.speaker == "Rosa Klein"
