@@ -255,6 +255,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/briefreader-bench-index"))
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query")
     parser.add_argument("--skip-pipeline", action="store_true", help="skip the cold CLI build (slow: cleaning)")
+    parser.add_argument("--skip-builds", action="store_true",
+                        help="skip the build comparison (queries, update and open only; needs a built index)")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("BRIEFREADER_HOME", str(args.workdir / "home"))
@@ -274,7 +276,7 @@ def main() -> None:
     print(f"whoosh {whoosh.versionstring()} · python {sys.version.split()[0]} · {os.cpu_count()} cores · "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"\n{'size':>6} {'build':<34} {'seconds':>8} {'art/s':>6} {'disk MB':>8} {'peak MB':>8} {'x plain':>8}")
-    for size in args.sizes:
+    for size in [] if args.skip_builds else args.sizes:
         root = corpus_for(size, args.workdir)
         from briefreader.core.corpus import load_corpus
 
@@ -300,7 +302,7 @@ def main() -> None:
             report = json.loads(proc.stdout)
             print(f"{size:>6} {'full pipeline: briefreader index DIR':<34} {seconds:>8.1f} "
                   f"{report['articles'] / seconds:>6.0f} {'':>8} {peak_mb(resource.RUSAGE_CHILDREN):>8.0f}   "
-                  f"(of which indexing {report['seconds']:.1f} s)", flush=True)
+                  f"(of which indexing {report['seconds']:.1f} s with procs={report.get('procs')})", flush=True)
 
     root = corpus_for(max(args.sizes), args.workdir)
     size = max(args.sizes)
