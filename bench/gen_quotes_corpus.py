@@ -21,6 +21,7 @@ the article id, its character span in the body and the id of the sentence it ren
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -69,8 +70,9 @@ class _Gen:
         rng = self.rng
         self.vocab = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3, 4))))
                              for _ in range(12000)})
-        self.weights = [1 / (i + 10) for i in range(len(self.vocab))]
-        rng.shuffle(self.weights)
+        weights = [1 / (i + 10) for i in range(len(self.vocab))]
+        rng.shuffle(weights)
+        self.cum_weights = list(itertools.accumulate(weights))
         names = sorted({"".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize() for _ in range(3000)})
         self.firsts = names[: len(names) // 2]
         self.lasts = names[len(names) // 2 :]
@@ -81,7 +83,7 @@ class _Gen:
     def word(self) -> str:
         if self.rng.random() < 0.38:
             return self.rng.choice(STOP)
-        return self.rng.choices(self.vocab, self.weights)[0]
+        return self.rng.choices(self.vocab, cum_weights=self.cum_weights)[0]
 
     def sentence(self, n: int) -> list[str]:
         words = [self.word() for _ in range(n)]
@@ -153,7 +155,7 @@ def generate_articles(n: int, seed: int = 1) -> tuple[list[Article], list[Plante
     rng = gen.rng
     n_utt = max(10, int(n * 1.2))
     utterances = [gen.utterance(i) for i in range(n_utt)]
-    popularity = [1 / (i + 3) ** 0.9 for i in range(n_utt)]
+    popularity = list(itertools.accumulate(1 / (i + 3) ** 0.9 for i in range(n_utt)))
     articles: list[Article] = []
     truth: list[PlantedSpan] = []
     for a in range(n):
@@ -169,7 +171,7 @@ def generate_articles(n: int, seed: int = 1) -> tuple[list[Article], list[Plante
             return start
 
         add(f"{_render([gen.word() for _ in range(6)])}\n\n")
-        chosen = rng.choices(range(n_utt), popularity, k=rng.randint(3, 7))
+        chosen = rng.choices(range(n_utt), cum_weights=popularity, k=rng.randint(3, 7))
         for uid in dict.fromkeys(chosen):
             u = utterances[uid]
             first, last = u.speaker
