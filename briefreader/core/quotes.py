@@ -25,8 +25,9 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from briefreader.core.model import OffsetMap
@@ -52,7 +53,6 @@ _AFTER_CLOSE_WORDS = frozenset(
 _ELISIONS = ("em", "til", "tis", "twas", "cause", "bout", "n", "round", "nuff", "kay", "s")
 _ELISION_RE = re.compile(r"(?:" + "|".join(_ELISIONS) + r")\b|\d{2}s?\b", re.IGNORECASE)
 
-Progress = Any  # kept for signature symmetry with analyse_quotes
 
 
 @dataclass(slots=True)
@@ -446,8 +446,6 @@ class _Speakers:
 
     def set_subjects(self, quote_spans: list[tuple[int, int]]) -> None:
         """Sentence subjects: the first person named in each sentence, outside quotations."""
-        import bisect
-
         starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)]
         spans = sorted(quote_spans)
         span_starts = [a for a, _ in spans]
@@ -649,8 +647,6 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
 
 def _register_speech_events(body: str, resolver: _Resolver, quote_spans: list[tuple[int, int]]) -> list[tuple[int, str, str, str]]:
     """Speech verbs outside quotes with their subjects, in text order (to resolve later pronouns)."""
-    import bisect
-
     events = []
     inside = sorted(quote_spans)
     starts = [a for a, _ in inside]
@@ -803,10 +799,12 @@ _ADJACENT_RE = re.compile(
 
 
 def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for lo, hi in paras:
-        if lo <= pos <= hi:
-            return lo, hi
-    return 0, len(paras and paras[-1] or (0, 0))
+    """The paragraph holding ``pos`` (or the gap before the next paragraph)."""
+    k = bisect.bisect_right(paras, (pos, float("inf"))) - 1
+    if k < 0:
+        return (0, paras[0][0]) if paras else (0, 0)
+    lo, hi = paras[k]
+    return (lo, hi) if pos <= hi else (hi, paras[k + 1][0] if k + 1 < len(paras) else pos + 1)
 
 
 def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: list[tuple[int, int]]) -> None:
