@@ -221,3 +221,15 @@ def test_cancel() -> None:
 def test_articles_without_quotes_or_empty() -> None:
     an = analyse_quotes([art(0, ""), art(1, "No quotations here."), art(2, "“”")])
     assert an.quotes_total == 0 and an.clusters == []
+
+
+def test_quote_modules_never_import_ui_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, briefreader.core.quote_clusters, briefreader.core.diffing, briefreader.cli.quotes_cmds;"
+        "print(sorted(m for m in ('rich', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
