@@ -192,19 +192,21 @@ def _document(article: Article, fingerprint: str) -> dict:
 
 # --------------------------------------------------------------------------- the write lock
 
-_fork_state = threading.local()
 _lock_fds: set[int] = set()
+_parallel_build = False  # True while a procs > 1 writer may fork sub-writers
 
 
 def _after_fork_in_child() -> None:
-    """Whoosh's parallel writer forks: children must not keep our lock, and must die with the parent."""
+    """Forked children must not keep our write lock; Whoosh's sub-writers must die with their parent."""
     for fd in list(_lock_fds):
         try:
             os.close(fd)
         except OSError:
             pass
     _lock_fds.clear()
-    try:  # Linux: a killed indexer must not leave orphan sub-writers behind
+    if not _parallel_build:
+        return
+    try:  # Linux: a killed indexer must not leave orphan sub-writers behind (they would wait forever)
         import ctypes
         import signal
 
@@ -272,6 +274,12 @@ class _WriteLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _damage_message(exc: BaseException) -> str:
+    text = str(exc).strip()
+    text = text.splitlines()[0][:120] if text else ""
+    return f"index was damaged ({type(exc).__name__}{': ' + text if text else ''}); rebuilt"
 
 
 # --------------------------------------------------------------------------- the index
@@ -376,8 +384,7 @@ class CorpusIndex:
                         return "damaged", f"index was damaged (segment file {name} is truncated or altered); rebuilt"
             self._touch(ix)
         except Exception as exc:  # anything Whoosh raises here means we cannot trust the files
-            text = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
-            return "damaged", f"index was damaged ({type(exc).__name__}{': ' + text if text else ''}); rebuilt"
+            return "damaged", _damage_message(exc)
         self._ix = ix
         return None
 
@@ -548,7 +555,17 @@ class CorpusIndex:
             added, changed, deleted, unchanged = self._plan(corpus)
             todo = added + changed
             if todo or deleted:
-                self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, procs)
+                try:
+                    self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, procs)
+                except (IndexBusyError, IndexCancelled, OSError):
+                    raise
+                except Exception as exc:  # the existing index cannot be written to: start it over
+                    reason = _damage_message(exc)
+                    self._create_empty()
+                    before = {}
+                    added, changed, deleted, unchanged = self._plan(corpus)
+                    todo = added + changed
+                    self._write(todo, [], progress, cancelled, procs)
                 self._ix = self._ix.refresh()
                 fingerprints = before
                 for article_id in deleted:
@@ -565,9 +582,19 @@ class CorpusIndex:
     def _write(self, todo: list[tuple[Article, str]], delete_ids: list[str],
                progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
                procs: int) -> None:
+        global _parallel_build
+        parallel = procs > 1 and self._ix.doc_count_all() == 0 and len(todo) >= PARALLEL_MIN_DOCS
+        _parallel_build = parallel
+        try:
+            self._write_with(parallel, todo, delete_ids, progress, cancelled, procs)
+        finally:
+            _parallel_build = False
+
+    def _write_with(self, parallel: bool, todo: list[tuple[Article, str]], delete_ids: list[str],
+                    progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+                    procs: int) -> None:
         from whoosh.index import LockError
 
-        parallel = procs > 1 and self._ix.doc_count_all() == 0 and len(todo) >= PARALLEL_MIN_DOCS
         try:
             if parallel:
                 writer = self._ix.writer(procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB,

@@ -382,3 +382,23 @@ def test_fingerprint_sidecar_is_only_a_shortcut(root: Path, damage: str) -> None
     with CorpusIndex.open(root) as ix:
         assert ix._read_fingerprint_file(ix._ix.latest_generation()) == {a.id: article_fingerprint(a)
                                                                          for a in corpus.articles}
+
+
+def test_index_that_fails_while_writing_is_started_over(root: Path, monkeypatch) -> None:
+    corpus = built(root, 8)
+    original = CorpusIndex._write_with
+    calls = []
+
+    def failing_once(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("segment unreadable")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CorpusIndex, "_write_with", failing_once)
+    corpus.articles[0].body += " Lighthouses."
+    with CorpusIndex.open(root) as ix:
+        report = ix.update(corpus)
+        assert report.rebuilt_reason and "RuntimeError: segment unreadable" in report.rebuilt_reason
+        assert report.added == 8
+        indexed_ok(ix, corpus)
