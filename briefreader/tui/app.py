@@ -56,11 +56,12 @@ class TooSmall(Static):
 class ReaderApp(App[None]):
     """The briefreader reader on one corpus folder."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute, so subclasses elsewhere work
     TITLE = "briefreader"
     BINDINGS = app_bindings()
 
     def __init__(self, root: Path | str, *, use_cache: bool = True, config_folder: Path | None = None) -> None:
+        _start_resource_tracker()
         self.root = Path(root)
         self.use_cache = use_cache
         self.config_folder = config_folder
@@ -95,6 +96,7 @@ class ReaderApp(App[None]):
         self.last_search_seconds: float | None = None
         self.load_seconds: float | None = None
         self._provisional: list[Article] = []
+        self._binding_state: tuple[bool, ...] = ()
         self._provisional_by_id: dict[str, Article] = {}
 
     # ------------------------------------------------------------------ themes and keymap
@@ -180,9 +182,15 @@ class ReaderApp(App[None]):
                 "Make the window bigger (q quits)."
             )
 
+    def _has_main_ui(self) -> bool:
+        """False while the app is shutting down (late worker messages must not touch the screen)."""
+        return not self._exit and bool(self.screen_stack) and bool(self.query(ArticleView))
+
     # ------------------------------------------------------------------ status
 
     def update_status(self) -> None:
+        if not self._has_main_ui():
+            return
         parts = [self.load_state]
         if self.corpus is not None and self.corpus.warnings:
             parts.append(f"{len(self.corpus.warnings)} warning(s) ({self.keys_for('warnings')})")
@@ -196,14 +204,14 @@ class ReaderApp(App[None]):
             parts.append(f'filter: "{self.search_query}" {self.search_total} result(s){more}')
         if self.raw:
             parts.append("RAW view")
-        self.query_one(StatusLine).update(" │ ".join(parts))
+        self.query_one(StatusLine).update(" │ ".join(parts), layout=False)
         table = self.query_one(ArticleList)
         count = self.query_one("#list-count", Static)
         total = len(self.all_articles)
         if self.search_query:
-            count.update(f" {len(table.shown)}/{self.search_total} results · {total} articles")
+            count.update(f" {len(table.shown)}/{self.search_total} results · {total} articles", layout=False)
         else:
-            count.update(f" {total} article{'s' if total != 1 else ''}")
+            count.update(f" {total} article{'s' if total != 1 else ''}", layout=False)
 
     # ------------------------------------------------------------------ loading
 
@@ -506,7 +514,9 @@ class ReaderApp(App[None]):
         return None
 
     def render_diff(self) -> None:
-        self.refresh_bindings()  # which keys apply (shown in the footer) depends on what is selected
+        if not self._has_main_ui():
+            return
+        self._refresh_bindings_if_changed()
         diff = self.query_one(QuoteDiff)
         if self.corpus is None:
             return
@@ -563,6 +573,8 @@ class ReaderApp(App[None]):
 
     def render_article(self, *, keep_scroll: bool = False, recompute_hits: bool = False) -> None:
         """Show the current article with its marks, and the diff pane for its selected quotation."""
+        if not self._has_main_ui():
+            return
         article = self.current_article()
         view = self.query_one(ArticleView)
         if article is None:
@@ -593,6 +605,14 @@ class ReaderApp(App[None]):
         if action in ("next_variant", "previous_variant", "jump_variant", "toggle_diff_options"):
             return self.compared is not None
         return True
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Which keys apply (shown in the footer) depends on what is selected; redrawing the
+        footer is costly, so only when that changes."""
+        state = (bool(self.hits), bool(self.article_quotes()), self.raw, self.compared is not None)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def _focused_pane(self) -> str:
         focused = self.focused
@@ -870,6 +890,21 @@ class ReaderApp(App[None]):
             keys = self.keys_for(command.id)
             yield SystemCommand(command.description, f"{command.section} · key: {keys}",
                                 lambda action=command.action: self.run_action(action))
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while stderr is still the real one.
+
+    The corpus loader spawns worker processes for big folders; spawning starts the tracker on
+    first use and hands it ``sys.stderr.fileno()``, which is -1 once Textual captures stderr
+    ("bad value(s) in fds_to_keep"). Started here, before the app runs, it is simply reused.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # no tracker: the loader falls back to what it can do
+        pass
 
 
 def _config_dir() -> Path:

@@ -80,6 +80,14 @@ class PairDiff:
     a_spans: list[tuple[int, int, str]]  # (start, end, kind) with kind in removed/changed/context
     b_spans: list[tuple[int, int, str]]  # kind in added/changed/context
     changed_words: int = 0
+    partial: str = ""  # "a" or "b": that side quotes only part of the other
+
+    def summary(self) -> str:
+        """One line: how the two renderings differ."""
+        words = f"{self.changed_words} word(s) differ" if self.changed_words else "same words"
+        if self.partial:
+            return f"{words} in the shared part; one quotes only part of the other"
+        return words if self.changed_words else "identical"
 
 
 def diff_pair(a: str, b: str, *, ignore_case: bool = True, ignore_punct: bool = False) -> PairDiff:
@@ -90,6 +98,7 @@ def diff_pair(a: str, b: str, *, ignore_case: bool = True, ignore_punct: bool = 
     a_part, b_part = a, b
     context_a: list[tuple[int, int, str]] = []
     context_b: list[tuple[int, int, str]] = []
+    partial = ""
     short_a = len(a.split()) * 10 < len(b.split()) * 7
     short_b = len(b.split()) * 10 < len(a.split()) * 7
     if short_a or short_b:
@@ -103,6 +112,7 @@ def diff_pair(a: str, b: str, *, ignore_case: bool = True, ignore_punct: bool = 
                 b_part, b_off, context_b = long[ls:le], ls, ctx
             else:
                 a_part, a_off, context_a = long[ls:le], ls, ctx
+            partial = "a" if short_a else "b"
     ops = diff_words(a_part, b_part, ignore_case=ignore_case, ignore_punct=ignore_punct, ignore_quotes=True)
     a_spans = list(context_a)
     b_spans = list(context_b)
@@ -115,7 +125,7 @@ def diff_pair(a: str, b: str, *, ignore_case: bool = True, ignore_punct: bool = 
             a_spans.append((op.a_span[0] + a_off, op.a_span[1] + a_off, "removed" if op.tag == "delete" else "changed"))
         if op.tag in ("insert", "replace") and op.b_span[1] > op.b_span[0]:
             b_spans.append((op.b_span[0] + b_off, op.b_span[1] + b_off, "added" if op.tag == "insert" else "changed"))
-    return PairDiff(a_spans, b_spans, changed)
+    return PairDiff(a_spans, b_spans, changed, partial)
 
 
 def styled(text: str, spans: list[tuple[int, int, str]], styles: Styles) -> Text:

@@ -85,12 +85,14 @@ class ArticleList(DataTable):
             self.add_column("Date", width=5, key="date")
         else:
             self.add_column("Date", width=10, key="date")
-            self.add_column("Outlet", width=14, key="outlet")
+            self.add_column("Outlet", width=14 if self.size.width >= 64 else 10, key="outlet")
         self.add_column("Title", width=160, key="title")
 
     def on_resize(self, event: object) -> None:
         compact = self.size.width < self.COMPACT_BELOW
-        if compact != getattr(self, "compact", None):
+        layout = (compact, self.size.width >= 64)
+        if layout != getattr(self, "_layout", None):
+            self._layout = layout
             self.compact = compact
             keep = self.current_id
             self.clear(columns=True)

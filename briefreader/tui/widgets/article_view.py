@@ -20,8 +20,9 @@ class ArticleHeader(Static):
     ArticleHeader {
         background: $panel;
         padding: 0 2;
-        height: auto;
-        max-height: 6;
+        height: 3;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -79,7 +80,7 @@ class ArticleView(Vertical):
     def show_empty(self, message: str) -> None:
         """No article: show ``message`` (what to do next)."""
         self.article = None
-        self.query_one(ArticleHeader).update(Text(""))
+        self.query_one(ArticleHeader).update(Text(""), layout=False)
         self.body.set_text(Text(message, style="italic"))
 
     def show(
@@ -99,7 +100,7 @@ class ArticleView(Vertical):
         styles = self.styles_map()
         self.article = article
         self.raw = raw
-        self.query_one(ArticleHeader).update(self._header(article, styles, raw, hit_label, len(quotes)))
+        self.query_one(ArticleHeader).update(self._header(article, styles, raw, hit_label, len(quotes)), layout=False)
         if raw:
             text = raw_text(article, styles)
         else:
@@ -107,7 +108,7 @@ class ArticleView(Vertical):
         self.body.set_text(text, keep_scroll=keep_scroll)
 
     def _header(self, article: Article, styles: Styles, raw: bool, hit_label: str, n_quotes: int) -> Text:
-        head = Text(end="")
+        head = Text(end="", no_wrap=True, overflow="ellipsis")
         if article.title:
             head.append(article.title, styles["title"])
         else:

@@ -4,18 +4,20 @@ earliest marked), and a word-level diff of one pair (2-up when wide, stacked whe
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
 from briefreader.tui.render import Styles, diff_pair, styled
 
 
-class QuoteDiff(VerticalScroll, can_focus=True):
+class QuoteDiff(ScrollView, can_focus=True):
     """Shows what the app hands it (``show_quote`` / ``show_message``); holds no data of its own."""
 
     DEFAULT_CSS = """
@@ -24,7 +26,6 @@ class QuoteDiff(VerticalScroll, can_focus=True):
         padding: 0 1;
         scrollbar-size-vertical: 1;
     }
-    QuoteDiff > Static { width: 1fr; }
     QuoteDiff > .quote-diff--added { background: $br-diff-added; }
     QuoteDiff > .quote-diff--removed { background: $br-diff-removed; text-style: strike; }
     QuoteDiff > .quote-diff--changed { background: $br-diff-changed; }
@@ -45,28 +46,50 @@ class QuoteDiff(VerticalScroll, can_focus=True):
         "quote-diff--selected",
     }
 
-    TWO_UP_MIN_WIDTH = 50  # from this pane width the compared pair is shown side by side
+    TWO_UP_MIN_WIDTH = 44  # from this pane width the compared pair is shown side by side
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.two_up = True
         self.last_plain = ""
         self._last_call: tuple[str, tuple, dict] | None = None
+        self._renderable: RenderableType = Text("")
+        self._lines: list[Strip] = []
+        self._rendered_width = 0
 
-    def on_resize(self, event: object) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         two_up = self.size.width >= self.TWO_UP_MIN_WIDTH
         if two_up != self.two_up:
             self.two_up = two_up
             self.rerender()
+        else:
+            self._render_lines()
+
+    # Line rendering: the content is rendered once per update at the pane's width and painted
+    # line by line, so an update never needs a layout pass of the whole screen.
+    def _render_lines(self) -> None:
+        width = max(1, self.scrollable_content_region.width or self.size.width or 40)
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines = console.render_lines(self._renderable, options, pad=False)
+        self._lines = [Strip(Segment.adjust_line_length(line, width)) for line in lines]
+        self._rendered_width = width
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        line = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= line < len(self._lines):
+            return Strip.blank(width, base)
+        return self._lines[line].apply_style(base).crop_extend(0, width, base)
 
     def rerender(self) -> None:
         """Render the last content again (after a resize or a theme change)."""
         if self._last_call is not None:
             name, args, kwargs = self._last_call
             getattr(self, name)(*args, **kwargs)
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="quote-diff-content")
 
     def styles_map(self) -> Styles:
         def style(name: str) -> Style:
@@ -77,7 +100,9 @@ class QuoteDiff(VerticalScroll, can_focus=True):
 
     def _update(self, renderable: RenderableType, plain: str) -> None:
         self.last_plain = plain
-        self.query_one("#quote-diff-content", Static).update(renderable)
+        self._renderable = renderable
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._render_lines()
 
     def show_message(self, message: str) -> None:
         self._last_call = ("show_message", (message,), {})
@@ -147,7 +172,9 @@ class QuoteDiff(VerticalScroll, can_focus=True):
                 listing.append("“")
                 listing.append(styled(rendering.text, diff.b_spans, styles))
                 listing.append("”")
-                if diff.changed_words == 0:
+                if diff.partial:
+                    listing.append("  partial", styles["muted"])
+                elif diff.changed_words == 0:
                     listing.append("  identical", styles["muted"])
             listing.append("\n")
         parts.append(listing)
@@ -174,7 +201,7 @@ class QuoteDiff(VerticalScroll, can_focus=True):
         right = styled(other.text, diff.b_spans, styles)
         left_title = Text(f"{reference.outlet or reference.article_id} · {reference.date or 'no date'}", styles["heading"])
         right_title = Text(f"{other.outlet or other.article_id} · {other.date or 'no date'}", styles["heading"])
-        caption = Text(f"\n{diff.changed_words} word(s) differ\n", styles["muted"])
+        caption = Text(f"\n{diff.summary()}\n", styles["muted"])
         plain = caption.plain + left_title.plain + left.plain + right_title.plain + right.plain
         if self.two_up:
             grid = Table.grid(padding=(0, 2), expand=True)
