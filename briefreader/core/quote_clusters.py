@@ -51,6 +51,9 @@ MAX_SCORED_PER_PHRASE = 48
 Progress = Callable[[int, int], None]
 
 
+_MISSING = object()
+
+
 class QuotesCancelled(Exception):
     """Raised when the ``cancelled`` callback of :func:`analyse_quotes` says stop."""
 
@@ -375,7 +378,7 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
         if u.quote.speaker and u.quote.speaker_confidence >= 0.6:
             phrases[pi].speakers.add(u.quote.speaker)
 
-    postings: dict[int, list[int]] = {}
+    postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases))
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     candidates = scored = 0
@@ -388,14 +391,22 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
         n_shingles.append(len(sh))
         counts: Counter = Counter()
         for h in sh:
-            plist = postings.get(h)
-            if plist is None:
-                postings[h] = [pi]
+            entry = postings.get(h, _MISSING)
+            if entry is _MISSING:
+                postings[h] = pi  # most shingles occur once: store the bare phrase id
                 continue
-            if len(plist) >= MAX_POSTINGS:
-                continue  # a stop-shingle: shared by too many phrases to tell anything apart
-            counts.update(plist)
-            plist.append(pi)
+            if entry is None:
+                continue  # a stop-shingle: shared by too many utterances to tell anything apart
+            if type(entry) is int:
+                counts[entry] += 1
+                postings[h] = [entry, pi]
+                continue
+            counts.update(entry)
+            entry.append(pi)
+            if len(entry) >= MAX_POSTINGS:
+                # keep one phrase per cluster: the many renderings of a popular quote stay findable
+                reps = list(dict.fromkeys(uf.find(x) for x in entry))
+                postings[h] = reps if len(reps) <= MAX_POSTINGS // 2 else None
         tried = 0
         if len(p.keys) > 8:
             pool = sorted(((n, q) for q, n in counts.items() if n >= 2), reverse=True)
