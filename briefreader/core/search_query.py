@@ -518,13 +518,14 @@ def pattern_spans(text: str, patterns: list[Pattern]) -> list[tuple[int, int]]:
 
     Cheaper than running the analyzer: only words starting with a pattern's literal head are stemmed.
     """
+    from whoosh.analysis import STOP_WORDS
     from whoosh.lang.porter import stem
 
     heads = tuple({p.head for p in patterns})
     spans = []
     for match in _WORD_RE.finditer(text):
         word = match.group().lower()
-        if not word.startswith(heads):
+        if not word.startswith(heads) or len(word) < 2 or word in STOP_WORDS:  # as the index's analyzer
             continue
         token = _cached_stem(word, stem)
         if any(p(token) for p in patterns):

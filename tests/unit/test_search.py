@@ -315,3 +315,16 @@ def test_core_does_not_import_ui_libraries() -> None:
             "print([m for m in ('textual', 'rich') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_fast_wildcard_spans_agree_with_the_analyzer(session) -> None:
+    from briefreader.core.search_query import MatchPlan, match_plan, pattern_spans, spans_in_text
+
+    body = " ".join(TEXTS[k]["body"] for k in TEXTS) + " The theatre; thereby, Negotiating-table U.S. e.g."
+    analyzer = session._schema["body"].analyzer
+    for query in ("negotiat*", "sec*", "th*", "walk*", "ka?las", "gard*", "u.s*", "summmit~"):
+        plan = match_plan(session._query(query))
+        assert plan.patterns, query
+        fast = pattern_spans(body, plan.patterns)
+        slow = spans_in_text(body, MatchPlan(patterns=plan.patterns), analyzer)
+        assert fast == slow, query
