@@ -141,13 +141,15 @@ def validate_query_text(text: str, field_names: Iterable[str]) -> None:
     closers = {v: k for k, v in pairs.items()}
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(bare):
-        if ch == "\\":
-            continue
         if ch in pairs:
             stack.append((ch, i))
         elif ch in closers:
-            if not stack or stack[-1][0] not in (closers[ch], "[" if ch == "}" else "{" if ch == "]" else ""):
+            if not stack:
                 raise QuerySyntaxError(f"'{ch}' at position {i + 1} closes nothing")
+            opener, j = stack[-1]
+            # Whoosh ranges may mix brackets: [a to b} (inclusive start, exclusive end)
+            if opener != closers[ch] and not (opener in "[{" and ch in "]}"):
+                raise QuerySyntaxError(f"'{ch}' at position {i + 1} does not match '{opener}' at position {j + 1}")
             stack.pop()
     if stack:
         ch, i = stack[-1]
@@ -202,7 +204,7 @@ def parse_query(text: str, parser, reader=None):
 
     ``reader`` (an index reader) lets the wildcard guard count expansions.
     """
-    text = text.strip()
+    text = text.strip().translate(_QUOTES)
     if not text:
         raise QuerySyntaxError("the query is empty")
     validate_query_text(text, parser.schema.names())
@@ -216,6 +218,10 @@ def parse_query(text: str, parser, reader=None):
             raise QuerySyntaxError(f"query not understood: {error}")
     q = q.normalize()
     return _rewrite(q, parser.schema, reader)
+
+
+# Typographic double quotes pasted from articles work as phrase quotes.
+_QUOTES = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"})
 
 
 def _walk(q) -> Iterator:

@@ -80,6 +80,7 @@ def ids(session, query: str, **kw) -> list[str]:
     ("eu-wide OR foreign-policy", {"trap.txt"}),
     ('"security guarantees"', {"trap.txt", "peace.md", "july.txt"}),  # "security guarantee is" (stems)
     ('"guarantees security"', set()),
+    ("\u201csecurity guarantees\u201d", {"trap.txt", "peace.md", "july.txt"}),  # pasted curly quotes
     ("negotiation", {"trap.txt", "peace.md", "year.txt"}),  # stemmed: Negotiations, negotiators
     ("negotiations*", {"trap.txt", "peace.md", "year.txt"}),  # prefix also tries the stem
     ("negotiat*", {"trap.txt", "peace.md", "year.txt"}),  # negotiators too
@@ -127,6 +128,7 @@ def test_dates_match_by_containment(session, query: str, expected: set[str]) -> 
     ('"walk into', "quote"),
     ("(kallas OR peace", "not closed"),
     ("kallas)", "closes nothing"),
+    ("(kallas]", "does not match '('"),
     ("date:[2025-08-01 to 2025-08-31", "not closed"),
     ("colour:red", "unknown field 'colour:'"),
     ("title:", "needs a value"),
