@@ -319,19 +319,17 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         elif repeated_line[i] and not sentence[i] and i != headline_slot:
             reason[i], kind[i] = "repeated boilerplate", _FURN
 
-    # 4. furniture blocks grow over neighbouring lines with enough evidence
-    changed = True
-    while changed:
+    # 4. furniture blocks grow over neighbouring lines with enough evidence (forward and backward
+    # passes until nothing changes; each pass only visits the remaining candidates)
+    candidates = [i for i in content if reason[i] is None and score[i] >= 1]
+    forward = True
+    while candidates:
         changed = False
-        for i in content:
-            if reason[i] is not None:
-                continue
-            s = score[i]
-            if s < 1:
-                continue
+        for i in (candidates if forward else reversed(candidates)):
             near = _furniture_neighbour(i, content, kind, reason)
             if near is None:
                 continue
+            s = score[i]
             if inside(i):
                 ok = s >= BLOCK_INSIDE
             elif sentence[i]:
@@ -343,6 +341,11 @@ def clean_text(source: str, rules: CleaningRules | None = None,
                 reason[i] = best.reason if best is not None and best.weight >= 2 else near
                 kind[i] = _FURN
                 changed = True
+        if not changed and not forward:
+            break
+        if changed:
+            candidates = [i for i in candidates if reason[i] is None]
+        forward = not forward
 
     return _assemble(source, lines, reason)
 
@@ -365,10 +368,12 @@ def _furniture_neighbour(i: int, content: list[int], kind: list[str | None],
     k = bisect.bisect_left(content, i)
     for step in (-1, 1):
         j = k + step
+        hops = 0
         while 0 <= j < len(content):
             li = content[j]
-            if kind[li] == _META:
+            if kind[li] == _META and hops < 4:
                 j += step
+                hops += 1
                 continue
             if kind[li] == _FURN:
                 return reason[li]
@@ -437,21 +442,21 @@ def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResu
         prev = i
 
     removed: list[RemovedBlock] = []
-    last: int | None = None
+    open_block = False  # the previous non-blank line was removed
     for i in range(n):
-        r = reason[i]
-        if not norms[i] or r is None:
-            if norms[i]:
-                last = None
+        if not norms[i]:
             continue
-        if last is not None and removed and removed[-1].reason == r:
-            blk = removed[-1]
-            blk.end = ends[i]
-            blk.text = source[blk.start:blk.end]
+        r = reason[i]
+        if r is None:
+            open_block = False
+            continue
+        if open_block and removed[-1].reason == r:
+            removed[-1].end = ends[i]
         else:
-            removed.append(RemovedBlock(text=source[starts[i]:ends[i]], reason=r, start=starts[i],
-                                        end=ends[i]))
-        last = i
+            removed.append(RemovedBlock(text="", reason=r, start=starts[i], end=ends[i]))
+        open_block = True
+    for blk in removed:
+        blk.text = source[blk.start:blk.end]
     return CleanResult("".join(body), OffsetMap(segments), removed)
 
 

@@ -52,7 +52,11 @@ class Rule:
     origin: str = "default"  # "default" or "manifest"
     words: frozenset[str] = frozenset()  # phrase rules given as a word list
     triggers: tuple[str, ...] = ()  # phrase rules: only tried on lines containing one of these
-    regex: re.Pattern[str] = dc_field(default=re.compile(""), repr=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The rule's own compiled pattern (compiled on first use, then cached)."""
+        return _compiled(self.pattern, 0 if self.case_sensitive else re.IGNORECASE)
 
     def guard_ok(self, words: int, is_sentence: bool) -> bool:
         """Whether the rule's shape guards allow it on a line with this shape."""
@@ -110,6 +114,21 @@ class CleaningRules:
             if rule.guard_ok(words, is_sentence) and rule.regex.fullmatch(text):
                 return rule
         return None
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+@lru_cache(maxsize=4096)
+def _group_count(pattern: str) -> int:
+    try:  # parsing alone is enough to count groups (much cheaper than compiling)
+        from re import _parser  # type: ignore[attr-defined]
+
+        return int(_parser.parse(pattern).state.groups) - 1
+    except (ImportError, AttributeError):
+        return re.compile(pattern).groups
 
 
 def _expand(pattern: str, defines: dict[str, str], where: str) -> str:
@@ -200,19 +219,18 @@ def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str]) -> R
         raise ValueError(f"{where}: 'case_sensitive' must be true or false")
     if _BACKREF.search(pattern):
         raise ValueError(f"{where}: backreferences are not supported in rule patterns")
-    flags = 0 if case_sensitive else re.IGNORECASE
-    try:
-        regex = re.compile(pattern, flags)
-    except re.error as exc:
-        raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
-    if regex.fullmatch("") and scope != "phrase":
-        raise ValueError(f"{where}: pattern matches an empty line; it would match everything")
-    if scope == "phrase" and regex.search("") is not None:
-        raise ValueError(f"{where}: phrase pattern matches the empty string")
+    if origin != "default":  # the shipped rules are checked by the test suite; compile lazily
+        try:
+            regex = _compiled(pattern, 0 if case_sensitive else re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
+        if regex.fullmatch("") and scope != "phrase":
+            raise ValueError(f"{where}: pattern matches an empty line; it would match everything")
+        if scope == "phrase" and regex.search("") is not None:
+            raise ValueError(f"{where}: phrase pattern matches the empty string")
     return Rule(id=rule_id, pattern=pattern, reason=reason.strip(), scope=scope, weight=weight,
                 field=fld, zone=zone, max_words=max_words, sentence=sentence,
-                case_sensitive=case_sensitive, origin=origin, regex=regex, words=words,
-                triggers=triggers)
+                case_sensitive=case_sensitive, origin=origin, words=words, triggers=triggers)
 
 
 def _word_list(value: Any, where: str, key: str, allow_symbols: bool = False) -> list[str]:
@@ -253,7 +271,10 @@ def _combine(rules: list[Rule]) -> tuple[re.Pattern[str] | None, dict[int, int]]
     group = 1
     for i, rule in enumerate(rules):
         body = _NAMED_GROUP.sub("(?:", rule.pattern)
-        inner = re.compile(body).groups
+        try:
+            inner = _group_count(body)
+        except re.error as exc:
+            raise ValueError(f"rule {rule.id}: invalid regular expression: {exc}") from None
         flag = "(?-i:" if rule.case_sensitive else "(?:"
         parts.append(f"({flag}{body}))")
         group_rule[group] = i
@@ -265,7 +286,7 @@ def _combine(rules: list[Rule]) -> tuple[re.Pattern[str] | None, dict[int, int]]
 def _default_data() -> tuple[str, dict[str, str], tuple[Rule, ...],
                              dict[str, tuple[re.Pattern[str], ...]]]:
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     defines = {str(k): str(v) for k, v in (data.get("defines") or {}).items()}
     rules = tuple(_build_rule(r, i, "default", defines) for i, r in enumerate(data.get("rules") or []))
     meta = {
