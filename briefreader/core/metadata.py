@@ -76,6 +76,21 @@ def _date_from_groups(g: dict[str, Any]) -> str | None:
     return iso_date(year, month, day)
 
 
+def parse_date(text: str, rules: CleaningRules | None = None) -> str | None:
+    """ISO 8601 (possibly partial) for a date written the way articles write them
+    ("Friday, 12 September, 2025", "Aug 17, 2025 10:32 AM", "2025.08.22", "22.08.2025", "17 August");
+    None when ``text`` is not a date."""
+    rules = rules or load_rules()
+    line = normalise_line(str(text))
+    if not line:
+        return None
+    for rule in rules.rules_for_field("date"):
+        m = rule.regex.fullmatch(line)
+        if m:
+            return _date_from_groups(m.groupdict())
+    return None
+
+
 def outlet_name(raw: str) -> str:
     """Tidy an outlet name as written: trailing punctuation dropped, ALL-CAPS words of five letters
     or more title-cased ("EUROPA PRESS" -> "Europa Press"; "AFP" stays)."""

@@ -165,3 +165,19 @@ def test_outlet_name_tidying() -> None:
     assert outlet_name("AFP") == "AFP"
     assert outlet_name("REUTERS") == "Reuters"
     assert outlet_name("Lord’s Press.") == "Lord’s Press"
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Friday, 12 September, 2025", "2025-09-12"),
+    ("Aug 17, 2025 10:32 AM", "2025-08-17"),
+    ("2025.08.22", "2025-08-22"),
+    ("22.08.2025", "2025-08-22"),
+    ("17 August", "--08-17"),
+    ("2025-08-22T10:00:00Z", "2025-08-22"),
+    ("tomorrow", None),
+    ("", None),
+])
+def test_parse_date_for_given_metadata(text: str, iso: str | None) -> None:
+    from briefreader.core.metadata import parse_date
+
+    assert parse_date(text) == iso

@@ -90,6 +90,10 @@ class CleaningRules:
     # metadata patterns (named groups) by kind: inline_dateline, outlet, author
     meta_patterns: dict[str, tuple[re.Pattern[str], ...]] = dc_field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # worker processes rebuild (and cache) the rules instead of unpickling compiled regexes
+        return (load_rules, (self.extra or None,))
+
     def rules_for_field(self, name: str) -> list[Rule]:
         return [r for r in self.line_rules if r.field == name]
 
