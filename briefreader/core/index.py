@@ -704,6 +704,18 @@ class SearchSession:
             self._parsed[text] = q
         return q
 
+    def _docnums_of(self, article_ids: set[str]) -> set[int]:
+        """Document numbers of ``article_ids`` (a few looked up one by one, many through a map)."""
+        if self._docnums is None and len(article_ids) <= 256:
+            found = set()
+            for article_id in article_ids:
+                docnum = self._searcher.document_number(id=article_id)
+                if docnum is not None:
+                    found.add(docnum)
+            return found
+        docmap = self._docnum_map()
+        return {docmap[i] for i in article_ids if i in docmap}
+
     def _docnum_map(self) -> dict[str, int]:
         if self._docnums is None:
             reader = self._searcher.reader()
@@ -740,8 +752,7 @@ class SearchSession:
                 q = self._query(query)
                 filter_docs = None
                 if allowed_ids is not None:
-                    docmap = self._docnum_map()
-                    filter_docs = {docmap[i] for i in allowed_ids if i in docmap}
+                    filter_docs = self._docnums_of(allowed_ids)
                     if not filter_docs:
                         return SearchResults(query, 0, [], page, limit)
                 collector = self._collector(page * limit, sort, filter_docs)

@@ -330,3 +330,18 @@ def test_fast_wildcard_spans_agree_with_the_analyzer(session) -> None:
         fast = pattern_spans(body, plan.patterns)
         slow = spans_in_text(body, MatchPlan(patterns=plan.patterns), analyzer)
         assert fast == slow, query
+
+
+def test_allowed_ids_large_and_small_sets_agree(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    with CorpusIndex.open(root) as ix:
+        corpus = make_corpus(root, 400)
+        ix.update(corpus)
+        s = ix.searcher()
+        small = {a.id for a in corpus.articles[:40]}
+        big = {a.id for a in corpus.articles[:300]} | {"missing.txt"}
+        assert {h.id for h in s.search("report", allowed_ids=small, limit=200).hits} == small
+        results = s.search("report", allowed_ids=big, limit=200)
+        assert results.total == 300 and {h.id for h in results.hits} <= big
+        assert {h.id for h in s.search("report", allowed_ids=small, limit=200).hits} == small
