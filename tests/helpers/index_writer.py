@@ -9,6 +9,7 @@ MODE:
 - ``before-meta``: index and commit, then before briefreader records the commit print
   ``COMMITTED`` and sleep until killed;
 - ``slow``: index, sleeping 10 ms per progress step (prints ``STARTED``), to be killed at any moment;
+- ``parallel-slow``: the same with two writer processes (``procs=2``);
 - ``run``: index and exit, printing ``DONE added=N``.
 """
 
@@ -60,13 +61,13 @@ def main() -> int:
             return original_meta(self)
 
         index_module.CorpusIndex._write_meta = write_meta  # type: ignore[method-assign]
-    elif mode == "slow":
+    elif mode in ("slow", "parallel-slow"):
         print("STARTED", flush=True)
 
         def progress(done: int, total: int) -> None:
             time.sleep(0.01)
 
-        report = ix.update(corpus, progress=progress)
+        report = ix.update(corpus, progress=progress, procs=2 if mode == "parallel-slow" else 1)
         print(f"DONE added={report.added}", flush=True)
         return 0
     report = ix.update(corpus)

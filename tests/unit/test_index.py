@@ -402,3 +402,41 @@ def test_index_that_fails_while_writing_is_started_over(root: Path, monkeypatch)
         assert report.rebuilt_reason and "RuntimeError: segment unreadable" in report.rebuilt_reason
         assert report.added == 8
         indexed_ok(ix, corpus)
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+            state = (entry / "stat").read_text().split(") ")[-1][:1]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc (Linux)")
+def test_killed_parallel_build_leaves_no_orphan_writers(root: Path) -> None:
+    n = index_module.PARALLEL_MIN_DOCS + 300
+    proc = spawn(root, n, "parallel-slow", seed=3)
+    try:
+        wait_for(proc, "STARTED")
+        deadline = time.monotonic() + 30
+        while len(_processes_mentioning(str(root))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the sub-writers are forked
+        assert len(_processes_mentioning(str(root))) >= 2
+    finally:
+        kill(proc)
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(root)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_mentioning(str(root)) == []
+    ix = CorpusIndex.open(root)
+    target = make_corpus(root, n, seed=3)
+    ix.update(target)
+    indexed_ok(ix, target)
+    ix.close()
