@@ -18,7 +18,7 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
 from __future__ import annotations
 
 import bisect
-import hashlib
+import zlib
 import re
 from dataclasses import dataclass, field
 from math import ceil
@@ -49,13 +49,18 @@ _ODD_SPACES = ("\t\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
 _STRIP_EOL = _STRIP + "\r\n"
-_DELETE_PROBES = ("  ", " .", " ,", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ", *_INVISIBLE)
+_DELETE_PROBES = ("  ", " .", " ,", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ")
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _CLOSERS = "\"'”’»)]"
 _ENDERS = ".!?…"
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _QUOTED = re.compile(r"“[^”\n]{1,800}”|\"[^\"\n]{1,800}\"|«[^»\n]{1,800}»|„[^“”\n]{1,800}[“”]")
 _DIGITS = re.compile(r"\d+")
+_HAS_DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"\w+")
+
+_CACHE_LINE = 100  # lines up to this length have their rule verdicts memoised
+_CACHE_MAX = 50_000
 
 # Decision thresholds on a line's furniture evidence (sum of phrase-rule weights).
 OVERWHELMING = 6  # dropped wherever it is
@@ -79,37 +84,41 @@ def _needs_delete(text: str) -> bool:
     for probe in _DELETE_PROBES:
         if probe in text:
             return True
-    return False
+    return _INVISIBLE_RE.search(text) is not None
 
 
 def normalise_line(text: str) -> str:
     """One line as the cleaner sees it: odd spaces -> space, runs collapsed, no space before
     punctuation, trimmed."""
-    for ch in _ODD_SPACES:
-        if ch in text:
-            text = _ODD_SPACE_RE.sub(" ", text)
-            break
+    if _ODD_SPACE_RE.search(text) is not None:
+        text = _ODD_SPACE_RE.sub(" ", text)
     text = text.strip(_STRIP_EOL)
     return _DELETE.sub("", text) if _needs_delete(text) else text
 
 
 def _fingerprint(norm: str) -> str | None:
-    if len(norm) < 2 or len(norm) > 1500:
+    if len(norm) < 3 or len(norm) > 1500:
         return None
-    key = _DIGITS.sub("0", norm.lower())
-    if sum(ch.isalnum() for ch in key[:40]) < 2:
-        return None
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    key = _DIGITS.sub("0", norm.lower()) if _HAS_DIGIT.search(norm) else norm.lower()
+    data = key.encode("utf-8")
+    # CRC-32 plus length: stable across processes (unlike hash()) and cheap
+    return f"{zlib.crc32(data):08x}{len(data):x}"
+
+
+_last_lines: tuple[str, _Lines] | None = None  # clean_text's split of its last source, for reuse
 
 
 def line_fingerprints(source: str) -> set[str]:
     """Normalised fingerprints (case and digits folded) of the lines of ``source`` that can count
     as repeated-boilerplate evidence."""
+    last = _last_lines
+    lines = last[1] if last is not None and last[0] == source else _Lines(source)
     out: set[str] = set()
-    for line in source.splitlines():
-        fp = _fingerprint(normalise_line(line))
-        if fp is not None:
-            out.add(fp)
+    for norm in lines.norm:
+        if norm:
+            fp = _fingerprint(norm)
+            if fp is not None:
+                out.add(fp)
     return out
 
 
@@ -135,10 +144,8 @@ class _Lines:
 
     def __init__(self, source: str) -> None:
         # odd spaces -> space over the whole text (1:1, so offsets are unchanged); line breaks stay
-        for ch in _ODD_SPACES:
-            if ch in source:
-                source = _ODD_SPACE_RE.sub(" ", source)
-                break
+        if _ODD_SPACE_RE.search(source) is not None:
+            source = _ODD_SPACE_RE.sub(" ", source)
         check_each = _needs_delete(source)
         start: list[int] = []
         end: list[int] = []
@@ -179,41 +186,65 @@ def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule
     phrase_rules = rules.phrase_rules
     if not phrase_rules:
         return score, top
-    word_set = rules.phrase_word_set
+    variant_set = rules.phrase_variant_set
+    variants = rules.phrase_variants
     by_word = rules.phrase_words
     substrings = rules.phrase_substrings
     always = rules.phrase_always
-    find_words = _WORDS.findall
+    cache = rules.evidence_cache
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
     for i, norm in enumerate(lines.norm):
         if not norm:
             continue
+        short = len(norm) <= _CACHE_LINE
+        if short:
+            hit = cache.get(norm)
+            if hit is not None:
+                score[i], top[i] = hit
+                continue
+        key = norm
         if "“" in norm or '"' in norm or "«" in norm or "„" in norm:
             norm = _QUOTED.sub(" ", norm)
         low = norm.lower()
-        hits = word_set.intersection(find_words(low))
-        if not hits and not substrings and not always:
-            continue
-        candidates: set[int] = set(always)
-        for w in hits:
-            candidates.update(by_word[w])
-        for sub, ri in substrings:
-            if sub in low:
-                candidates.add(ri)
-        if not candidates:
-            continue
+        if "—" in low or "–" in low or "/" in low:
+            low = low.replace("—", " ").replace("–", " ").replace("/", " ")
+        hits = variant_set.intersection(low.split())
         total = 0
         best: Rule | None = None
-        for ri in candidates:
-            rule = phrase_rules[ri]
-            if not rule.words and rule.regex.search(norm) is None:
-                continue
-            total += rule.weight
-            if rule.weight > 0 and (best is None or rule.weight > best.weight
-                                    or (rule.weight == best.weight and ri < phrase_rules.index(best))):
-                best = rule
+        if hits or substrings or always:
+            candidates: set[int] = set(always)
+            for token in hits:
+                candidates.update(by_word[variants[token]])
+            for sub, ri in substrings:
+                if sub in low:
+                    candidates.add(ri)
+            for ri in sorted(candidates):
+                rule = phrase_rules[ri]
+                if not rule.words and rule.regex.search(norm) is None:
+                    continue
+                total += rule.weight
+                if rule.weight > 0 and (best is None or rule.weight > best.weight):
+                    best = rule
         score[i] = total
         top[i] = best
+        if short:
+            cache[key] = (total, best)
     return score, top
+
+
+def _match_line(rules: CleaningRules, norm: str, words: int, sentence: bool) -> Rule | None:
+    if len(norm) > _CACHE_LINE:
+        return rules.match_line(norm, words, sentence)
+    cache = rules.line_cache
+    try:
+        return cache[norm]
+    except KeyError:
+        pass
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    rule = cache[norm] = rules.match_line(norm, words, sentence)
+    return rule
 
 
 _META = "meta"
@@ -225,9 +256,11 @@ def clean_text(source: str, rules: CleaningRules | None = None,
     """Clean ``source``: normalised body (paragraphs joined by a blank line), its offset map back to
     ``source``, and the removed blocks with their reasons. ``repeated`` holds fingerprints of lines
     repeated across the articles of the same outlet (see ``repeated_lines``)."""
+    global _last_lines
     if rules is None:
         rules = load_rules()
     lines = _Lines(source)
+    _last_lines = (source, lines)
     n = lines.n
     norms, words, sentence = lines.norm, lines.words, lines.sentence
     score, top = _evidence(lines, rules)
@@ -236,7 +269,7 @@ def clean_text(source: str, rules: CleaningRules | None = None,
     repeated_line = [False] * n
     content = [i for i in range(n) if norms[i]]
     for i in content:
-        rule_of[i] = rules.match_line(norms[i], words[i], sentence[i])
+        rule_of[i] = _match_line(rules, norms[i], words[i], sentence[i])
         if repeated:
             fp = _fingerprint(norms[i])
             if fp is not None and fp in repeated:

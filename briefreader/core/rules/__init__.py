@@ -85,8 +85,16 @@ class CleaningRules:
     # phrase rules indexed by word: word -> phrase rule indices (word lists and pattern triggers)
     phrase_words: dict[str, tuple[int, ...]] = dc_field(default_factory=dict)
     phrase_word_set: frozenset[str] = frozenset()
+    # whitespace-split tokens with punctuation attached ("cookies," "(subscribe") -> the word
+    phrase_variants: dict[str, str] = dc_field(default_factory=dict, repr=False)
+    phrase_variant_set: frozenset[str] = dc_field(default=frozenset(), repr=False)
     phrase_substrings: tuple[tuple[str, int], ...] = ()  # non-word triggers ("©")
     phrase_always: tuple[int, ...] = ()  # pattern rules without triggers
+    phrase_rank: dict[str, int] = dc_field(default_factory=dict)  # rule id -> priority (lower first)
+    # memo of short lines' verdicts: page furniture repeats across a corpus, so most short lines
+    # have been judged before (bounded; cleared when full)
+    line_cache: dict[str, Any] = dc_field(default_factory=dict, repr=False)
+    evidence_cache: dict[str, Any] = dc_field(default_factory=dict, repr=False)
     # metadata patterns (named groups) by kind: inline_dateline, outlet, author
     meta_patterns: dict[str, tuple[re.Pattern[str], ...]] = dc_field(default_factory=dict)
 
@@ -251,6 +259,21 @@ def _word_list(value: Any, where: str, key: str, allow_symbols: bool = False) ->
 
 
 _BUCKET_LIMITS = (3, 6, 12, 30, None)
+_TOKEN_PREFIXES = ("", "(", "[", "“", '"', "‘", "'", "«", "#")
+_TOKEN_SUFFIXES = ("", ",", ".", ":", ";", "?", "!", ")", "]", "”", '"', "’", "'", "»", "’s", "'s",
+                   ".”", ",”", '."', ',"', "),", ").", "?”", "!”", "…", "...", ".’", ",’")
+
+
+def _token_variants(words: dict[str, Any]) -> dict[str, str]:
+    """Every word with the punctuation a whitespace split leaves attached, mapped to the word, so
+    trigger words are found with one set intersection per line."""
+    out: dict[str, str] = {}
+    for word in words:
+        for pre in _TOKEN_PREFIXES:
+            for suf in _TOKEN_SUFFIXES:
+                out[pre + word + suf] = word
+    return out
+
 
 
 def _buckets(rules: list[Rule]) -> tuple[tuple[int | None, re.Pattern[str], dict[int, int]], ...]:
@@ -340,13 +363,16 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
                 by_word.setdefault(key, []).append(i)
             else:
                 substrings.append((key, i))
+    variants = _token_variants(by_word)
     result = CleaningRules(rules=tuple(everything), extra=extra, digest=digest, defines=defines,
                            line_rules=tuple(line_rules), line_buckets=line_buckets,
                            phrase_rules=tuple(phrase_rules),
                            meta_patterns=meta,
                            phrase_words={w: tuple(ix) for w, ix in by_word.items()},
                            phrase_word_set=frozenset(by_word), phrase_substrings=tuple(substrings),
-                           phrase_always=tuple(always))
+                           phrase_variants=variants, phrase_variant_set=frozenset(variants),
+                           phrase_always=tuple(always),
+                           phrase_rank={r.id: i for i, r in enumerate(phrase_rules)})
     if len(_CACHE) > 64:
         _CACHE.clear()
     _CACHE[digest] = result
