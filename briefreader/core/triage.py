@@ -82,6 +82,10 @@ class StoreVersionError(TriageError):
     """The state file was written by a newer briefreader."""
 
 
+class StoreBusyError(TriageError):
+    """Another process held the state file locked for longer than the timeout; nothing changed."""
+
+
 class StoreDamagedError(TriageError):
     """The state file is not a readable briefreader database."""
 
@@ -485,6 +489,11 @@ def _check_file(path: Path) -> None:
         raise StoreVersionError(_newer_message(path, user_version))
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def _newer_message(path: Path, version: int) -> str:
     return (
         f"the triage state file {path} was written by a newer briefreader (schema {version}, this "
@@ -523,7 +532,7 @@ class TriageStore:
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             if existed:
                 self._check_existing()
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._retry_busy(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA foreign_keys = ON")
             if not existed or self._user_version() == 0:
@@ -531,6 +540,16 @@ class TriageStore:
         except TriageError:
             self._db.close()
             raise
+        except sqlite3.OperationalError as exc:
+            self._db.close()
+            if _is_busy(exc):
+                raise StoreBusyError(
+                    f"the triage state file {self.path} is busy (another briefreader holds it); nothing was changed"
+                ) from exc
+            raise StoreDamagedError(
+                f"the triage state file {self.path} is damaged ({exc}); it was left untouched. "
+                "Move it aside to start afresh, or restore it from a backup."
+            ) from exc
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreDamagedError(
@@ -540,6 +559,19 @@ class TriageStore:
         self._data_version = self._pragma("data_version")
 
     # -- opening ---------------------------------------------------------------------------
+
+    def _retry_busy(self, action: Callable[[], object]) -> None:
+        # Switching to WAL needs a moment alone with the file and SQLite does not always wait for it
+        # (its busy handler is skipped there), so a process racing another one retries until the timeout.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                action()
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _pragma(self, name: str) -> int:
         return int(self._db.execute(f"PRAGMA {name}").fetchone()[0])
