@@ -151,6 +151,7 @@ def run_one(size: int, seed: int, use_cache: bool) -> dict:
         "extract_s": analysis.stats["extract_s"],
         "cluster_s": analysis.stats["cluster_s"],
         "build_s": analysis.stats["build_s"],
+        "cpu_by_stage": [analysis.stats["extract_cpu_s"], analysis.stats["cluster_cpu_s"], analysis.stats["build_cpu_s"]],
         "total_s": round(total_s, 2),
         "cpu_s": round(cpu_s, 2),
         "peak_rss_mb": round(rss_after, 1),
@@ -195,6 +196,7 @@ def main() -> int:
         print(f"\n== {size} articles: {r['quotes']} quotes, {r['units']} sentence units, {r['clusters']} clusters")
         print(f"   baseline regex scan {r['baseline_regex_scan_s']}s | extract {r['extract_s']}s | cluster "
               f"{r['cluster_s']}s | build {r['build_s']}s | TOTAL {r['total_s']}s wall, {r['cpu_s']}s CPU")
+        print(f"   CPU by stage (extract, cluster, build): {r['cpu_by_stage']}")
         print(f"   peak RSS {r['peak_rss_mb']} MB (analysis added {r['analysis_added_mb']} MB)")
         print(f"   scored pairs {r['scored_pairs']:,} of {r['all_pairs']:,} possible "
               f"(all pairs would take ~{r['all_pairs_estimated_s']}s to score)")
