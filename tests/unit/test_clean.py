@@ -209,6 +209,49 @@ def test_disclaimer_and_paywall_footer() -> None:
     assert [b.reason for b in result.removed][:2] == ["dateline", "agency disclaimer"]
 
 
+def test_app_and_publisher_furniture() -> None:
+    source = "\n".join([
+        "Loading...",
+        "Please enable JavaScript to view this content.",
+        "Listen to this article 5 min",
+        "Gift this article",
+        "Follow us on Google News",
+        "Sat 14 Jun 2025 08.30 BST",
+        "",
+        "EU ministers agree new sanctions package",
+        "",
+        "Foreign ministers of the European Union agreed on Saturday to impose a fresh round of "
+        "sanctions on Russia, diplomats said.",
+        "(AP Photo/Virginia Mayo)",
+        "The package targets the banking sector and shipping companies that help Moscow circumvent "
+        "an oil price cap.",
+        "(Credit: Jane Roe / Example Wire)",
+        "Hungary dropped its objections after talks late on Friday.",
+        "This article was first published on Example Europe on June 14, 2025.",
+        "Most Read",
+        "Trending Topics",
+        "Don't miss",
+        "Join our WhatsApp channel for the latest updates",
+        "Continue reading below",
+        "Additional reporting by Sam Poe; editing by Kim Loe",
+        "Our Standards: The Example Wire Trust Principles.",
+        "Published by Example Media Group Ltd, registered in England and Wales No. 01234567.",
+        "Terms & Conditions | Privacy | Cookie settings | Contact",
+    ])
+    result = _clean(source)
+    assert result.body.split("\n\n") == [
+        "EU ministers agree new sanctions package",
+        "Foreign ministers of the European Union agreed on Saturday to impose a fresh round of "
+        "sanctions on Russia, diplomats said.",
+        "The package targets the banking sector and shipping companies that help Moscow circumvent "
+        "an oil price cap.",
+        "Hungary dropped its objections after talks late on Friday.",
+    ]
+    reasons = {b.reason for b in result.removed}
+    assert {"technical notice", "image caption credit", "publication note", "credit line",
+            "editorial policy notice", "publisher notice"} <= reasons
+
+
 # ----------------------------------------------------------------------------- sentences that stay
 
 

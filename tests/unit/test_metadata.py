@@ -104,6 +104,17 @@ def test_reporting_credit_gives_author_when_no_byline() -> None:
     assert m["author"] == "Maria Lopez"
 
 
+def test_additional_reporting_is_not_the_author() -> None:
+    m = meta(f"{BODY}\n\nAdditional reporting by Tom Becker; Editing by Jane Smith")
+    assert m["author"] is None
+
+
+def test_date_line_with_kicker_word() -> None:
+    m = meta(f"October 22, 2019 report\n\nHeadline of the story\n\n{BODY}")
+    assert m["date"] == "2019-10-22"
+    assert m["title"] == "Headline of the story"
+
+
 def test_author_from_bio() -> None:
     m = meta(f"{BODY}\n\nJohn Smith is a staff reporter at the Example Herald covering climate. "
              "He can be reached at js@example.com.")
