@@ -347,7 +347,8 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         why = best.reason if best is not None else "repeated boilerplate"
         if s >= OVERWHELMING:
             reason[i], kind[i] = why, _FURN
-        elif s >= STRONG and (not sentence[i] or not inside(i)):
+        elif s >= STRONG and not inside(i) and i != headline_slot:
+            # page header/footer; a headline about cookies stays (it sits right above the body)
             reason[i], kind[i] = why, _FURN
         elif repeated_line[i] and not sentence[i] and i != headline_slot:
             reason[i], kind[i] = "repeated boilerplate", _FURN
@@ -359,6 +360,8 @@ def clean_text(source: str, rules: CleaningRules | None = None,
     while candidates:
         changed = False
         for i in (candidates if forward else reversed(candidates)):
+            if i == headline_slot:
+                continue
             near = _furniture_neighbour(i, content, kind, reason)
             if near is None:
                 continue

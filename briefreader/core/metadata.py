@@ -102,6 +102,20 @@ def outlet_name(raw: str) -> str:
     return name
 
 
+_UPDATE_LABELS = {"updated", "last updated", "modified"}
+_PARTS = re.compile(r"\s*(?:[|•·]|\s[-–—]\s|,\s(?=(?:on\s)?(?:\d|[A-Z][a-z]+day)))\s*")
+
+
+def _date_in_parts(line: str, rules: CleaningRules) -> str | None:
+    """A date in one of the separated parts of a byline ("By Jane Doe | 12 March 2025")."""
+    for sep in _PARTS.finditer(line):
+        tail = re.sub(r"^(?:on|published|updated)\s+", "", line[sep.end():], flags=re.I)
+        iso = parse_date(tail, rules)
+        if iso is not None:
+            return iso
+    return None
+
+
 def _person(raw: str) -> str:
     name = re.sub(r"\s+", " ", raw.strip(_TRAIL))
     if name.isupper():
@@ -146,6 +160,7 @@ def infer_metadata(source: str, result: CleanResult,
     agency: str | None = None
     dateline_date: str | None = None
     credit_author: str | None = None
+    dates: list[tuple[bool, str]] = []  # (is an update stamp, ISO date) in text order
 
     field_reasons = {r.reason for r in rules.line_rules if r.field}
     for block in result.removed:
@@ -167,9 +182,14 @@ def infer_metadata(source: str, result: CleanResult,
                     if dateline_date is None and (g.get("day") or g.get("month")):
                         dateline_date = _date_from_groups(g)
             elif rule.field == "date":
-                if meta["date"] is None:
-                    meta["date"] = _date_from_groups(g)
+                iso = _date_from_groups(g)
+                if iso is not None:
+                    label = (g.get("label") or "").lower()
+                    dates.append((label in _UPDATE_LABELS, iso))
             elif rule.field == "byline":
+                tail_date = _date_in_parts(text, rules)
+                if tail_date is not None:
+                    dates.append((False, tail_date))
                 author = g.get("author")
                 if author:
                     if rule.reason == "byline" and meta["author"] is None:
@@ -197,6 +217,8 @@ def infer_metadata(source: str, result: CleanResult,
             if meta["dateline"] is not None:
                 break
 
+    if dates:  # the publication date rather than an update stamp, when both are given
+        meta["date"] = min(dates, key=lambda d: d[0])[1]
     if meta["date"] is None:
         meta["date"] = dateline_date
     if meta["author"] is None:

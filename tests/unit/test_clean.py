@@ -273,6 +273,21 @@ def test_real_sentences_about_cookies_and_weather_stay() -> None:
     assert result.removed == []
 
 
+def test_headline_and_crosshead_about_cookies_stay() -> None:
+    source = ("Home\nMeta fined over cookie consent banners\n\n"
+              "The regulator fined the company 390 million euros on Monday, officials said.\n\n"
+              "Why cookie settings matter\n\n"
+              "Users were not given a clear choice, the ruling found.\n"
+              "Sign up for our newsletter\n")
+    result = _clean(source)
+    assert result.body.split("\n\n") == [
+        "Meta fined over cookie consent banners",
+        "The regulator fined the company 390 million euros on Monday, officials said.",
+        "Why cookie settings matter",
+        "Users were not given a clear choice, the ruling found.",
+    ]
+
+
 def test_short_last_sentence_and_crosshead_stay() -> None:
     source = ("Talks resume\n\nThe delegations met for four hours on Monday, officials said.\n\n"
               "BACKGROUND\n\nThe conflict began in 2022 and has displaced millions of people.\n\n"

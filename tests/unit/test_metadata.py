@@ -97,6 +97,23 @@ def test_bylines(line: str, author: str) -> None:
     assert m["title"] == "Headline of the story"
 
 
+@pytest.mark.parametrize("line", [
+    "By Jane Doe | 12 March 2025",
+    "By Jane Doe, Wednesday, March 12, 2025",
+    "By Jane Doe - March 12, 2025 10:00 AM",
+])
+def test_byline_with_date(line: str) -> None:
+    m = meta(f"{line}\n\n{BODY}")
+    assert (m["author"], m["date"]) == ("Jane Doe", "2025-03-12")
+
+
+def test_publication_date_preferred_to_update_stamp() -> None:
+    m = meta(f"Updated: 5 March 2025\nPublished: 3 March 2025\n\n{BODY}")
+    assert m["date"] == "2025-03-03"
+    m = meta(f"5 March 2025\nUpdated: 7 March 2025\n\n{BODY}")
+    assert m["date"] == "2025-03-05"
+
+
 def test_reporting_credit_gives_author_when_no_byline() -> None:
     m = meta(f"{BODY}\n\nReporting by Tom Becker in Doha; Editing by Jane Smith")
     assert m["author"] == "Tom Becker"
