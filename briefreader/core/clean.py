@@ -42,14 +42,14 @@ _DELETE = re.compile(
     rf"[{_INVISIBLE}]+"
     r"|(?<= ) +"
     r"| +(?=[.,;:!?](?:[\s\"'”’»)\]]|$))"
-    r"|(?<=[(\[]) +"
-    r"| +(?=[)\]])"
+    r"|(?<=\() +"
+    r"| +(?=\))"
 )
 _ODD_SPACES = ("\t\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
 _STRIP_EOL = _STRIP + "\r\n"
-_DELETE_PROBES = ("  ", " .", " ,", " ;", " :", " !", " ?", " )", " ]", "( ", "[ ")
+_DELETE_PROBES = ("  ", " .", " ,", " ;", " :", " !", " ?", " )", "( ")
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _CLOSERS = "\"'”’»)]"
 _ENDERS = ".!?…"
@@ -59,7 +59,8 @@ _DIGITS = re.compile(r"\d+")
 _HAS_DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"\w+")
 
-_CACHE_LINE = 100  # lines up to this length have their rule verdicts memoised
+_CACHE_LINE = 200  # lines up to this length have their rule verdicts memoised
+_CACHE_EVIDENCE_LINE = 1000  # ... and their phrase evidence, when some rule had to be tried
 _CACHE_MAX = 50_000
 
 # Decision thresholds on a line's furniture evidence (sum of phrase-rule weights).
@@ -197,8 +198,8 @@ def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule
     for i, norm in enumerate(lines.norm):
         if not norm:
             continue
-        short = len(norm) <= _CACHE_LINE
-        if short:
+        cacheable = len(norm) <= _CACHE_EVIDENCE_LINE
+        if cacheable:
             hit = cache.get(norm)
             if hit is not None:
                 score[i], top[i] = hit
@@ -212,7 +213,8 @@ def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule
         hits = variant_set.intersection(low.split())
         total = 0
         best: Rule | None = None
-        if hits or substrings or always:
+        worked = bool(hits or substrings or always)
+        if worked:
             candidates: set[int] = set(always)
             for token in hits:
                 candidates.update(by_word[variants[token]])
@@ -228,7 +230,8 @@ def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule
                     best = rule
         score[i] = total
         top[i] = best
-        if short:
+        if cacheable and (worked or len(key) <= _CACHE_LINE):
+            # boilerplate paragraphs repeat across an outlet's articles: remember their verdict
             cache[key] = (total, best)
     return score, top
 

@@ -334,6 +334,10 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
     (pattern|text, reason, scope, ...; see default.yaml). Raises ValueError with a message naming
     the broken rule when one cannot be used.
     """
+    if not extra:
+        cached = _CACHE.get("")
+        if cached is not None:
+            return cached
     if extra is not None and not isinstance(extra, list):
         raise ValueError(f"boilerplate rules must be a list, got {type(extra).__name__}")
     extra = list(extra or [])
@@ -376,4 +380,6 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
     if len(_CACHE) > 64:
         _CACHE.clear()
     _CACHE[digest] = result
+    if not extra:
+        _CACHE[""] = result
     return result
