@@ -276,6 +276,21 @@ class _WriteLock:
         self.release()
 
 
+class _CallbackError(Exception):
+    """An exception raised by the caller's progress/cancelled callback (not a sign of damage)."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def _call(callback: Callable, *args: object):
+    try:
+        return callback(*args)
+    except Exception as exc:
+        raise _CallbackError(exc) from exc
+
+
 def _damage_message(exc: BaseException) -> str:
     text = str(exc).strip()
     text = text.splitlines()[0][:120] if text else ""
@@ -550,22 +565,28 @@ class CorpusIndex:
             else:
                 self._ix = self._ix.refresh()
                 self._clean_leftovers()
-            self._reset_reason = None
             before = dict(self.indexed_fingerprints())
             added, changed, deleted, unchanged = self._plan(corpus)
             todo = added + changed
             if todo or deleted:
                 try:
-                    self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, procs)
-                except (IndexBusyError, IndexCancelled, OSError):
+                    try:
+                        self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, procs)
+                    except (IndexBusyError, IndexCancelled, OSError, _CallbackError):
+                        raise
+                    except Exception as exc:  # the existing index cannot be written to: start it over
+                        reason = _damage_message(exc)
+                        self._create_empty()
+                        before = {}
+                        added, changed, deleted, unchanged = self._plan(corpus)
+                        todo = added + changed
+                        self._write(todo, [], progress, cancelled, procs)
+                except _CallbackError as exc:
+                    self._reset_reason = reason
+                    raise exc.original from None
+                except BaseException:
+                    self._reset_reason = reason  # still to be reported by the next update
                     raise
-                except Exception as exc:  # the existing index cannot be written to: start it over
-                    reason = _damage_message(exc)
-                    self._create_empty()
-                    before = {}
-                    added, changed, deleted, unchanged = self._plan(corpus)
-                    todo = added + changed
-                    self._write(todo, [], progress, cancelled, procs)
                 self._ix = self._ix.refresh()
                 fingerprints = before
                 for article_id in deleted:
@@ -576,6 +597,7 @@ class CorpusIndex:
                 self._fingerprints = (self._ix.latest_generation(), fingerprints)
             elif reason:
                 self._write_meta()
+            self._reset_reason = None
         self.refresh_sessions()
         return UpdateReport(len(added), len(changed), len(deleted), unchanged, time.perf_counter() - started, reason)
 
@@ -609,11 +631,11 @@ class CorpusIndex:
                 writer.delete_by_term("id", article_id)
             step = max(1, min(100, total // 100 or 1))
             for done, (article, fp) in enumerate(todo, 1):
-                if cancelled is not None and done % 25 == 1 and cancelled():
+                if cancelled is not None and done % 25 == 1 and _call(cancelled):
                     raise IndexCancelled()
                 writer.add_document(**_document(article, fp))
                 if progress is not None and (done % step == 0 or done == total):
-                    progress(done, total)
+                    _call(progress, done, total)
             writer.commit()
         except BaseException:
             try:

@@ -440,3 +440,30 @@ def test_killed_parallel_build_leaves_no_orphan_writers(root: Path) -> None:
     ix.update(target)
     indexed_ok(ix, target)
     ix.close()
+
+
+def test_exception_in_a_callback_is_the_callers_not_damage(root: Path) -> None:
+    corpus = built(root, 5)
+    bigger = make_corpus(root, 40)
+
+    def boom(done: int, total: int) -> None:
+        raise KeyError("from the progress callback")
+
+    with CorpusIndex.open(root) as ix:
+        with pytest.raises(KeyError):
+            ix.update(bigger, progress=boom)
+        assert ix.doc_count() == 5 and ix.indexed_fingerprints() == {a.id: article_fingerprint(a)
+                                                                     for a in corpus.articles}
+        report = ix.update(bigger)
+        assert report.added == 35 and report.rebuilt_reason is None
+
+
+def test_cancelled_update_keeps_the_rebuild_reason_for_the_next(root: Path) -> None:
+    corpus = built(root, 5)
+    (root / ".briefreader" / "index" / "stray.bin").write_bytes(b"x")
+    with CorpusIndex.open(root) as ix:
+        assert "stray.bin" in ix.message
+        with pytest.raises(IndexCancelled):
+            ix.update(corpus, cancelled=lambda: True)
+        report = ix.update(corpus)
+        assert report.rebuilt_reason and "stray.bin" in report.rebuilt_reason and report.added == 5
