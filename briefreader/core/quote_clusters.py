@@ -43,7 +43,6 @@ from briefreader.core.quotes import Quote, extract_quotes
 
 EXTRACTOR_VERSION = "quotes-3"
 CACHE_FILE = "quotes-cache.json"
-ANALYSIS_FILE = "quotes-analysis.json"
 #: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
 MAX_POSTINGS = 150
 #: At most this many candidates (best first, by shared shingles) are scored for each new phrase.
@@ -488,22 +487,27 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         else:
             sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
             partial, cspan = False, (0, len(canonical_text))
-        src_start, src_end = u.start, u.end
-        if art.offsets.segments:
-            src_start, src_end = art.offsets.to_source(u.start), art.offsets.to_source(u.end)
-        variants.append(Variant(
-            article=art.id, outlet=art.outlet, date=art.date, text=text, start=u.start, end=u.end,
-            speaker=q.speaker, speaker_confidence=q.speaker_confidence, quote_index=q.index,
-            quote_start=q.start, quote_end=q.end, quote_text=q.text, utterance_id=q.utterance_id,
-            order=art.order, source_start=src_start, source_end=src_end, similarity=round(sim, 4),
-            partial=partial, canonical_span=tuple(cspan),
-        ))
+        variants.append(_make_variant(art, q, u.start, u.end, sim, partial, cspan))
         if q.speaker:
             speakers[q.speaker] += q.speaker_confidence
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker = speakers.most_common(1)[0][0] if speakers else None
     ident = hashlib.sha1("|".join(f"{v.article}:{v.start}:{v.end}" for v in sorted(variants, key=lambda v: (v.article, v.start))).encode()).hexdigest()[:10]
     return QuoteCluster(id=f"q{ident}", speaker=speaker, canonical=canonical_text, variants=variants)
+
+
+def _make_variant(art: Article, q: Quote, start: int, end: int, sim: float, partial: bool,
+                  cspan: tuple[int, int]) -> Variant:
+    src_start, src_end = start, end
+    if art.offsets.segments:
+        src_start, src_end = art.offsets.to_source(start), art.offsets.to_source(end)
+    return Variant(
+        article=art.id, outlet=art.outlet, date=art.date, text=art.body[start:end], start=start, end=end,
+        speaker=q.speaker, speaker_confidence=q.speaker_confidence, quote_index=q.index,
+        quote_start=q.start, quote_end=q.end, quote_text=q.text, utterance_id=q.utterance_id,
+        order=art.order, source_start=src_start, source_end=src_end, similarity=round(sim, 4),
+        partial=partial, canonical_span=(int(cspan[0]), int(cspan[1])),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,17 +548,26 @@ def _save_json(path: Path, data: dict[str, Any], warnings: list[str]) -> None:
         warnings.append(f"quote cache not saved: {exc}")
 
 
-_QUOTE_FIELDS = [f for f in Quote.__dataclass_fields__ if f != "article_id"]
+_QUOTE_FIELDS = [f for f in Quote.__dataclass_fields__ if f not in ("article_id", "text")]
 
 
 def _quotes_to_rows(quotes: list[Quote]) -> list[list[Any]]:
-    return [[getattr(q, f) for f in _QUOTE_FIELDS] for q in quotes]
+    """Cache rows: every field but the article id and the text (both rebuilt on load), and the
+    utterance id without its article prefix, so identical bodies under two names share rows."""
+    rows = []
+    for q in quotes:
+        row = [getattr(q, f) for f in _QUOTE_FIELDS]
+        row[_QUOTE_FIELDS.index("utterance_id")] = q.utterance_id.rpartition("#")[2]
+        rows.append(row)
+    return rows
 
 
-def _rows_to_quotes(article_id: str, rows: list[list[Any]]) -> list[Quote]:
+def _rows_to_quotes(article_id: str, body: str, rows: list[list[Any]]) -> list[Quote]:
     out = []
     for row in rows:
-        out.append(Quote(article_id=article_id, **dict(zip(_QUOTE_FIELDS, row))))
+        d = dict(zip(_QUOTE_FIELDS, row, strict=True))
+        d["utterance_id"] = f"{article_id}#{d['utterance_id']}"
+        out.append(Quote(article_id=article_id, text=body[d["start"] : d["end"]], **d))
     return out
 
 
@@ -606,15 +619,14 @@ def _analyse(
     extraction_cache: dict[str, Any] = {}
     if cache_dir is not None:
         cache_dir = Path(cache_dir)
-        saved = _load_json(cache_dir / ANALYSIS_FILE, warnings)
+        saved = _load_json(cache_dir / CACHE_FILE, warnings)
         if saved and saved.get("digest") == digest:
             try:
-                return _analysis_from_dict(saved, articles, warnings)
+                return _analysis_from_cache(saved, articles, hashes, warnings)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
-                warnings.append(f"quote analysis cache unusable, rebuilt ({exc.__class__.__name__})")
-        data = _load_json(cache_dir / CACHE_FILE, warnings)
-        if data:
-            extraction_cache = data.get("articles", {})
+                warnings.append(f"quote cache unusable, rebuilt ({exc.__class__.__name__})")
+        if saved and isinstance(saved.get("articles"), dict):
+            extraction_cache = saved["articles"]
 
     quotes_by_article: dict[str, list[Quote]] = {}
     new_cache: dict[str, Any] = {}
@@ -628,9 +640,9 @@ def _analyse(
         quotes: list[Quote] | None = None
         if rows is not None:
             try:
-                quotes = _rows_to_quotes(art.id, rows)
+                quotes = _rows_to_quotes(art.id, art.body, rows)
                 reused += 1
-            except TypeError:
+            except (TypeError, ValueError, KeyError):
                 quotes = None
         if quotes is None:
             try:
@@ -663,37 +675,39 @@ def _analyse(
         warnings=warnings, stats=stats,
     )
     if cache_dir is not None:
-        _save_json(cache_dir / CACHE_FILE, {"version": EXTRACTOR_VERSION, "articles": new_cache}, warnings)
-        _save_json(cache_dir / ANALYSIS_FILE, _analysis_to_dict(analysis, digest), warnings)
+        _save_json(cache_dir / CACHE_FILE, _cache_dict(analysis, articles, new_cache, digest), warnings)
     return analysis
 
 
-def _analysis_to_dict(analysis: QuoteAnalysis, digest: str) -> dict[str, Any]:
-    return {
-        "version": EXTRACTOR_VERSION,
-        "digest": digest,
-        "quotes_total": analysis.quotes_total,
-        "stats": analysis.stats,
-        "quotes": {aid: _quotes_to_rows(qs) for aid, qs in analysis.quotes_by_article.items()},
-        "clusters": [c.to_dict() for c in analysis.clusters],
-    }
-
-
-def _analysis_from_dict(data: dict[str, Any], articles: Sequence[Article], warnings: list[str]) -> QuoteAnalysis:
-    quotes_by_article = {aid: _rows_to_quotes(aid, rows) for aid, rows in data["quotes"].items()}
+def _cache_dict(analysis: QuoteAnalysis, articles: Sequence[Article], rows_by_hash: dict[str, Any],
+                digest: str) -> dict[str, Any]:
+    """One cache file: extraction rows per body hash, plus the clusters as compact references."""
+    pos_of = {a.id: i for i, a in enumerate(articles)}
     clusters = []
-    for c in data["clusters"]:
+    for c in analysis.clusters:
+        refs = [[pos_of[v.article], v.quote_index, v.start, v.end, v.similarity, int(v.partial), *v.canonical_span]
+                for v in c.variants]
+        clusters.append([c.id, c.speaker, c.canonical, refs])
+    return {"version": EXTRACTOR_VERSION, "digest": digest, "stats": analysis.stats,
+            "articles": rows_by_hash, "clusters": clusters}
+
+
+def _analysis_from_cache(data: dict[str, Any], articles: Sequence[Article], hashes: list[str],
+                         warnings: list[str]) -> QuoteAnalysis:
+    rows = data["articles"]
+    quotes_by_article = {a.id: _rows_to_quotes(a.id, a.body, rows[h]) for a, h in zip(articles, hashes)}
+    clusters = []
+    for cid, speaker, canonical, refs in data["clusters"]:
         variants = []
-        for v in c["variants"]:
-            v = dict(v)
-            v["canonical_span"] = tuple(v.get("canonical_span", (0, 0)))
-            variants.append(Variant(**v))
-        clusters.append(QuoteCluster(id=c["id"], speaker=c["speaker"], canonical=c["canonical"], variants=variants))
+        for pos, qi, start, end, sim, partial, c0, c1 in refs:
+            art = articles[pos]
+            variants.append(_make_variant(art, quotes_by_article[art.id][qi], start, end, sim, bool(partial), (c0, c1)))
+        clusters.append(QuoteCluster(id=cid, speaker=speaker, canonical=canonical, variants=variants))
     scare = [q for qs in quotes_by_article.values() for q in qs if q.scare]
     stats = dict(data.get("stats", {}))
     stats["from_cache"] = True
-    return QuoteAnalysis(quotes_total=data["quotes_total"], clusters=clusters, scare_quotes=scare,
-                         quotes_by_article=quotes_by_article, warnings=warnings, stats=stats)
+    return QuoteAnalysis(quotes_total=sum(len(qs) for qs in quotes_by_article.values()), clusters=clusters,
+                         scare_quotes=scare, quotes_by_article=quotes_by_article, warnings=warnings, stats=stats)
 
 
 def iter_pairs(cluster: QuoteCluster) -> Iterable[tuple[Variant, Variant]]:

@@ -44,7 +44,7 @@ def test_second_run_uses_the_cache(sample_corpus: Path, capsys: pytest.CaptureFi
     first = run_json(capsys, str(sample_corpus))
     second = run_json(capsys, str(sample_corpus))
     assert first == second
-    assert any((sample_corpus / ".briefreader").rglob("quotes-analysis.json"))
+    assert any((sample_corpus / ".briefreader").rglob("quotes-cache.json"))
 
 
 def test_terminal_view(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
