@@ -313,6 +313,7 @@ class CorpusIndex:
         self._reset_reason: str | None = None
         self._sessions: weakref.WeakSet[SearchSession] = weakref.WeakSet()
         self._fingerprints: tuple[int, dict[str, str]] | None = None
+        self._spare_reader = None
         self._closed = False
 
     # ..................................................................... opening
@@ -397,16 +398,34 @@ class CorpusIndex:
                     if actual != size:
                         ix.close()
                         return "damaged", f"index was damaged (segment file {name} is truncated or altered); rebuilt"
-            self._touch(ix)
+            reader = self._touch(ix)
         except Exception as exc:  # anything Whoosh raises here means we cannot trust the files
             return "damaged", _damage_message(exc)
         self._ix = ix
+        self._drop_spare_reader()
+        self._spare_reader = reader  # the first search session starts from it (opening one costs ~0.1 s)
         return None
 
+    def _drop_spare_reader(self) -> None:
+        if self._spare_reader is not None:
+            try:
+                self._spare_reader.close()
+            except Exception:
+                pass
+            self._spare_reader = None
+
+    def _take_spare_reader(self):
+        reader, self._spare_reader = self._spare_reader, None
+        if reader is not None and reader.generation() != self._ix.latest_generation():
+            reader.close()
+            reader = None
+        return reader
+
     @staticmethod
-    def _touch(ix) -> None:
-        """Read a little of every segment: its stored fields, columns and postings."""
-        with ix.reader() as reader:
+    def _touch(ix):
+        """Read a little of every segment (stored fields, columns, postings); return the open reader."""
+        reader = ix.reader()
+        try:
             readers = [r for r, _ in reader.leaf_readers()] if hasattr(reader, "leaf_readers") else [reader]
             for sub in readers:
                 last = sub.doc_count_all() - 1
@@ -416,11 +435,16 @@ class CorpusIndex:
                 for term in sub.lexicon(BODY_FIELD):
                     list(sub.postings(BODY_FIELD, term).all_ids())
                     break
+        except BaseException:
+            reader.close()
+            raise
+        return reader
 
     def _create_empty(self) -> None:
         """Replace whatever is at the index location with an empty index (caller holds the lock)."""
         from whoosh import index as windex
 
+        self._drop_spare_reader()
         if self._ix is not None:
             try:
                 self._ix.close()
@@ -657,6 +681,7 @@ class CorpusIndex:
             session.refresh()
 
     def close(self) -> None:
+        self._drop_spare_reader()
         for session in list(self._sessions):
             session.close()
         if self._ix is not None:
@@ -680,7 +705,13 @@ class SearchSession:
         self._index = index
         self._lock = threading.RLock()
         self._ix = index._ix
-        self._searcher = self._ix.searcher()
+        reader = index._take_spare_reader()
+        if reader is not None:
+            from whoosh.searching import Searcher
+
+            self._searcher = Searcher(reader, fromindex=self._ix)
+        else:
+            self._searcher = self._ix.searcher()
         self._schema = self._ix.schema
         self._parser = make_parser(self._schema)
         self._analyzer = self._schema[BODY_FIELD].analyzer
