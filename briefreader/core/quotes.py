@@ -586,6 +586,8 @@ class _Resolver:
                 return who, 0.7, None
             return None, 0.0, None
         if kind == "description":
+            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE):
+                return subject, 0.5, None  # "a Treasury spokesperson": someone new, not an earlier name
             who = sp.recent_actor(pos) or sp.last_person_before(pos)
             if who:
                 return who, 0.6, None

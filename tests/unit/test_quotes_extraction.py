@@ -297,3 +297,12 @@ def test_hard_wrapped_lines_are_joined() -> None:
     (q,) = quotes(body)
     assert q.text == "We have waited\nfor this moment for ten years,"
     assert not q.unclosed and q.speaker == "Rosa Klein"
+
+
+def test_indefinite_description_is_a_new_speaker() -> None:
+    body = (
+        "“We will cut the deficit by half,” the finance minister Ivo Marek said.\n\n"
+        "A ministry spokesperson said later that “the timetable is still being discussed with the unions.”"
+    )
+    _, b = quotes(body)
+    assert b.speaker == "A ministry spokesperson"
