@@ -233,3 +233,17 @@ def test_quote_modules_never_import_ui_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_pairs_for_side_by_side_diffs() -> None:
+    from briefreader.core.diffing import diff_words
+    from briefreader.core.quote_clusters import iter_pairs
+
+    an = pair("Our hospitals will stay open through the whole winter season", "Our hospitals will remain open through the whole winter season")
+    (cluster,) = an.clusters
+    pairs = list(iter_pairs(cluster))
+    assert len(pairs) == 1
+    base, other = pairs[0]
+    ops = diff_words(base.text, other.text, ignore_punct=True)
+    changed = [(op.a_text, op.b_text) for op in ops if op.tag != "equal"]
+    assert sorted(changed[0]) == ["remain", "stay"]
