@@ -131,3 +131,18 @@ def test_align_unrelated_text_scores_low() -> None:
 def test_align_empty() -> None:
     assert align("", "something").score == 0.0
     assert align("something", "").long_span == (0, 0)
+
+
+def test_random_inputs_keep_spans_consistent() -> None:
+    import random
+
+    rng = random.Random(5)
+    words = ["the", "The", "plan", "won't", "will", "not", "U.S.", "“", "”", ",", ".", "O'Neill", "colour", "color", "a"]
+    for _ in range(500):
+        a = " ".join(rng.choice(words) for _ in range(rng.randint(0, 15)))
+        b = " ".join(rng.choice(words) for _ in range(rng.randint(0, 15)))
+        for kwargs in ({}, {"ignore_case": True}, {"ignore_punct": True}, {"ignore_quotes": True}):
+            _check_spans(a, b, diff_words(a, b, **kwargs))
+        al = align(a, b)
+        assert 0 <= al.long_span[0] <= al.long_span[1] <= len(b)
+        assert 0.0 <= al.score <= 1.0

@@ -247,3 +247,16 @@ def test_pairs_for_side_by_side_diffs() -> None:
     ops = diff_words(base.text, other.text, ignore_punct=True)
     changed = [(op.a_text, op.b_text) for op in ops if op.tag != "equal"]
     assert sorted(changed[0]) == ["remain", "stay"]
+
+
+def test_random_corpus_never_raises() -> None:
+    import random
+
+    rng = random.Random(3)
+    pieces = ['"', "“", "”", "«", "»", "'", " ", "\n\n", ",", ".", "said", "she", "Anna Berg", "we", "will", "never",
+              "go", "home", "again", "the", "harbour", "plan", "won't"]
+    arts = [art(i, " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 80)))) for i in range(200)]
+    an = analyse_quotes(arts)
+    for c in an.clusters:
+        for v in c.variants:
+            assert arts[v.order].body[v.start : v.end] == v.text

@@ -306,3 +306,18 @@ def test_indefinite_description_is_a_new_speaker() -> None:
     )
     _, b = quotes(body)
     assert b.speaker == "A ministry spokesperson"
+
+
+def test_random_text_never_raises_and_offsets_hold() -> None:
+    import random
+
+    rng = random.Random(11)
+    pieces = ['"', "'", "“", "”", "‘", "’", "«", "»", "„", "‹", "›", " ", " ", " ", "\n", "\n\n", ",", ".", ":",
+              "—", "said", "she", "he", "Anna Berg", "the minister", "don't", "O'Neill", "'90s", "we", "will",
+              "never", "go", "home", "according to", "Reuters", "so-called", "X", "a", "the"]
+    for _ in range(1500):
+        body = "".join(rng.choice(pieces) + (" " if rng.random() < 0.5 else "") for _ in range(rng.randint(0, 60)))
+        for q in extract_quotes("r.txt", body):
+            assert 0 <= q.start <= q.end <= len(body)
+            assert body[q.start : q.end] == q.text
+            assert 0.0 <= q.speaker_confidence <= 1.0
