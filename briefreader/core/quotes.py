@@ -431,9 +431,6 @@ class _Speakers:
             return self.full_names[last]
         return None
 
-    def is_person(self, name: str) -> bool:
-        return self.canonical(name) is not None
-
     def register(self, offset: int, name: str) -> None:
         self.events.append((offset, name))
         self.people.setdefault(name, _Person(name))
@@ -499,14 +496,6 @@ class _Speakers:
     def learn_gender(self, name: str, gender: str) -> None:
         if gender:
             self.people.setdefault(name, _Person(name)).gender = gender
-
-
-@dataclass(slots=True)
-class _Attribution:
-    subject: str  # raw subject text
-    kind: str  # "name" | "pronoun" | "description"
-    verb: str
-    verb_pos: int
 
 
 _CLAUSE_CUT_RE = re.compile(
