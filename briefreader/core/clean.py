@@ -42,15 +42,15 @@ _DELETE = re.compile(
     rf"[{_INVISIBLE}]+"
     r"|(?<= ) +"
     r"| +(?=[.,;:!?](?:[\s\"'”’»)\]]|$))"
-    r"|(?<=\() +"
-    r"| +(?=\))"
 )
 _ODD_SPACES = ("\t\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
 _STRIP_EOL = _STRIP + "\r\n"
-_DELETE_PROBES = ("  ", " .", " ,", " ;", " :", " !", " ?", " )", "( ")
+_SPACE_BEFORE = re.compile(r" [ .,;:!?]")  # a literal first character: sre scans for it fast
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_SPECIAL_RE = re.compile(f"[{_ODD_SPACES}{_INVISIBLE}]")
+_ASCII_ODD = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 _CLOSERS = "\"'”’»)]"
 _ENDERS = ".!?…"
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -81,31 +81,59 @@ class CleanResult:
     removed: list[RemovedBlock] = field(default_factory=list)
 
 
-def _needs_delete(text: str) -> bool:
-    for probe in _DELETE_PROBES:
-        if probe in text:
-            return True
-    return _INVISIBLE_RE.search(text) is not None
+def _prepare(text: str) -> tuple[str, bool, bool]:
+    """``text`` with odd spaces turned into plain spaces (1:1, offsets unchanged), whether some
+    line may need characters deleted, and whether invisible characters occur at all."""
+    if text.isascii():
+        invisible = False
+        for ch in _ASCII_ODD:
+            if ch in text:
+                text = _ODD_SPACE_RE.sub(" ", text)
+                break
+    else:
+        first = _SPECIAL_RE.search(text)
+        invisible = False
+        if first is not None:
+            if _ODD_SPACE_RE.search(text, first.start()) is not None:
+                text = _ODD_SPACE_RE.sub(" ", text)
+            invisible = _INVISIBLE_RE.search(text, first.start()) is not None
+    return text, invisible or _SPACE_BEFORE.search(text) is not None, invisible
+
+
+def _needs_delete(text: str, invisible: bool = True) -> bool:
+    return _SPACE_BEFORE.search(text) is not None or (
+        invisible and _INVISIBLE_RE.search(text) is not None)
 
 
 def normalise_line(text: str) -> str:
     """One line as the cleaner sees it: odd spaces -> space, runs collapsed, no space before
     punctuation, trimmed."""
-    if _ODD_SPACE_RE.search(text) is not None:
-        text = _ODD_SPACE_RE.sub(" ", text)
+    text, needs, _ = _prepare(text)
     text = text.strip(_STRIP_EOL)
-    return _DELETE.sub("", text) if _needs_delete(text) else text
+    return _DELETE.sub("", text) if needs else text
 
 
 def _fingerprint(norm: str) -> str | None:
-    if len(norm) < 3 or len(norm) > 1500:
+    n = len(norm)
+    if n < 3 or n > 1500:
         return None
-    key = _DIGITS.sub("0", norm.lower()) if _HAS_DIGIT.search(norm) else norm.lower()
-    data = key.encode("utf-8")
-    # CRC-32 plus length: stable across processes (unlike hash()) and cheap
+    if n <= 200:  # short lines (widgets, menus, bylines) repeat the most: memoise
+        fp = _FP_CACHE.get(norm)
+        if fp is not None:
+            return fp
+        key = _DIGITS.sub("0", norm.lower()) if _HAS_DIGIT.search(norm) else norm.lower()
+        data = key.encode("utf-8")
+        # CRC-32 plus length: stable across processes (unlike hash()) and cheap
+        fp = f"{zlib.crc32(data):08x}{len(data):x}"
+        if len(_FP_CACHE) > _CACHE_MAX:
+            _FP_CACHE.clear()
+        _FP_CACHE[norm] = fp
+        return fp
+    data = norm.lower().encode("utf-8")
     return f"{zlib.crc32(data):08x}{len(data):x}"
 
 
+_FP_CACHE: dict[str, str] = {}
 _last_lines: tuple[str, _Lines] | None = None  # clean_text's split of its last source, for reuse
 
 
@@ -145,36 +173,26 @@ class _Lines:
 
     def __init__(self, source: str) -> None:
         # odd spaces -> space over the whole text (1:1, so offsets are unchanged); line breaks stay
-        if _ODD_SPACE_RE.search(source) is not None:
-            source = _ODD_SPACE_RE.sub(" ", source)
-        check_each = _needs_delete(source)
-        start: list[int] = []
-        end: list[int] = []
-        texts: list[str] = []
-        norms: list[str] = []
-        words: list[int] = []
-        sentence: list[bool] = []
+        source, check_each, invisible = _prepare(source)
+        raws = source.splitlines(True)
+        strip = _STRIP_EOL
+        texts = [r.strip(strip) for r in raws]
+        # start of each line's content: line start plus its leading whitespace
         pos = 0
-        for raw in source.splitlines(True):
-            length = len(raw)
-            content = raw.lstrip(_STRIP_EOL)
-            s = pos + length - len(content)
-            content = content.rstrip(_STRIP_EOL)
-            start.append(s)
-            end.append(s + len(content))
-            texts.append(content)
-            pos += length
-            if not content:
-                norms.append("")
-                words.append(0)
-                sentence.append(False)
-                continue
-            norm = _DELETE.sub("", content) if check_each and _needs_delete(content) else content
-            w = norm.count(" ") + 1
-            norms.append(norm)
-            words.append(w)
-            sentence.append(w >= 15 or (w >= 3 and norm.rstrip(_CLOSERS)[-1:] in _ENDERS))
-        self.start, self.end, self.text, self.norm = start, end, texts, norms
+        starts: list[int] = []
+        for r, t in zip(raws, texts):
+            starts.append(pos if (not t or r[0] == t[0]) else pos + r.index(t[0]))
+            pos += len(r)
+        ends = [s + len(t) for s, t in zip(starts, texts)]
+        if check_each:
+            norms = [_DELETE.sub("", t) if t and _needs_delete(t, invisible) else t for t in texts]
+        else:
+            norms = texts
+        words = [n.count(" ") + 1 if n else 0 for n in norms]
+        closers, enders = _CLOSERS, _ENDERS
+        sentence = [w >= 15 or (w >= 3 and n.rstrip(closers)[-1:] in enders)
+                    for n, w in zip(norms, words)]
+        self.start, self.end, self.text, self.norm = starts, ends, texts, norms
         self.words, self.sentence, self.n = words, sentence, len(texts)
 
 
@@ -453,6 +471,7 @@ def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResu
         pos += len(piece)
 
     prev: int | None = None
+    joined = False
     for i in kept:
         if prev is not None:
             joined = False
@@ -470,7 +489,12 @@ def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResu
         text = texts[i]
         base = starts[i]
         if norms[i] is text or norms[i] == text:
-            emit(text, base)
+            if prev is None or not joined:  # a new paragraph: its own segment
+                body.append(text)
+                segments.append((pos, base, len(text)))
+                pos += len(text)
+            else:
+                emit(text, base)
         else:
             cut = 0
             for m in _DELETE.finditer(text):

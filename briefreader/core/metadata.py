@@ -116,6 +116,31 @@ def _date_in_parts(line: str, rules: CleaningRules) -> str | None:
     return None
 
 
+def _outlet_in(rules: CleaningRules, texts: tuple[str, ...]) -> str | None:
+    """The publisher named in removed furniture (patterns in priority order, then text order);
+    memoised: an outlet's furniture is the same in each of its articles."""
+    cache = rules.meta_cache
+    key = ("outlet", texts)
+    if key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    found: str | None = None
+    flat = [normalise_line(t.replace("\n", " ")) for t in texts]
+    for pattern in rules.meta_patterns.get("outlet", ()):
+        for text in flat:
+            m = pattern.search(text)
+            if m and m.group("outlet"):
+                name = outlet_name(m.group("outlet"))
+                if len(name) >= 2 and name.lower() not in {"we", "our", "the", "this", "us"}:
+                    found = name
+                    break
+        if found is not None:
+            break
+    if len(cache) > 50_000:
+        cache.clear()
+    cache[key] = found
+    return found
+
+
 def _person(raw: str) -> str:
     name = re.sub(r"\s+", " ", raw.strip(_TRAIL))
     if name.isupper():
@@ -141,6 +166,17 @@ def _title(body: str) -> str | None:
 
 
 def _field_match(rules: CleaningRules, text: str) -> tuple[Rule, dict[str, Any]] | None:
+    cache = rules.meta_cache
+    key = ("field", text)
+    if key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    if len(cache) > 50_000:
+        cache.clear()
+    found = cache[key] = _field_match_uncached(rules, text)
+    return found
+
+
+def _field_match_uncached(rules: CleaningRules, text: str) -> tuple[Rule, dict[str, Any]] | None:
     words = text.count(" ") + 1
     rule = rules.match_line(text, words, False)
     if rule is None or rule.field is None:
@@ -228,16 +264,8 @@ def infer_metadata(source: str, result: CleanResult,
         meta["outlet"] = outlet_name(agency)
     else:
         publisher_text = [b.text for b in result.removed if b.reason in _PUBLISHER_TEXT]
-        for pattern in rules.meta_patterns.get("outlet", ()):
-            for text in publisher_text:
-                m = pattern.search(normalise_line(text.replace("\n", " ")))
-                if m and m.group("outlet"):
-                    name = outlet_name(m.group("outlet"))
-                    if len(name) >= 2 and name.lower() not in {"we", "our", "the", "this", "us"}:
-                        meta["outlet"] = name
-                        break
-            if meta["outlet"] is not None:
-                break
+        if publisher_text:
+            meta["outlet"] = _outlet_in(rules, tuple(publisher_text))
 
     if meta["author"] is None:
         bios = [b.text for b in result.removed if b.reason == "author bio"]

