@@ -252,6 +252,45 @@ def test_app_and_publisher_furniture() -> None:
             "editorial policy notice", "publisher notice"} <= reasons
 
 
+def test_broadcaster_and_newspaper_furniture() -> None:
+    source = "\n".join([
+        "Supported by",
+        "Skip advertisement",
+        "This article is more than 2 years old",
+        "Published 3 hours ago",
+        "Share this with Facebook Twitter Email",
+        "",
+        "Kyiv hit by overnight drone attack",
+        "",
+        "Image source, Getty Images",
+        "Image caption, Firefighters worked through the night",
+        "Russia launched dozens of drones at the Ukrainian capital overnight, the city's mayor said.",
+        "Photograph: Jane Roe/AP",
+        "Air defences shot down most of them, the military said.",
+        "Comments (123)",
+        "I think this is terrible.",
+        "What a shame.",
+        "From the section Europe",
+        "Follow Example News on X and Facebook",
+        "Subscribe to Example Daily",
+        "Explore more on these topics",
+        "Ukraine war",
+    ])
+    result = _clean(source)
+    assert result.body.split("\n\n") == [
+        "Kyiv hit by overnight drone attack",
+        "Russia launched dozens of drones at the Ukrainian capital overnight, the city's mayor said.",
+        "Air defences shot down most of them, the military said.",
+    ]
+    comments = [b for b in result.removed if b.reason == "comments"]
+    assert comments and "I think this is terrible." in comments[0].text
+
+
+def test_comment_count_before_the_article_does_not_swallow_it() -> None:
+    source = "12 comments\n\nHeadline here\n\nThe council met on Monday, officials said.\n"
+    assert _clean(source).body == "Headline here\n\nThe council met on Monday, officials said."
+
+
 # ----------------------------------------------------------------------------- sentences that stay
 
 
@@ -537,7 +576,7 @@ def test_manifest_rules_must_be_a_list() -> None:
 def test_default_rules_are_data() -> None:
     rules = load_rules()
     assert len(rules.rules) > 40
-    assert {r.scope for r in rules.rules} == {"line", "block", "phrase"}
+    assert {r.scope for r in rules.rules} == {"line", "block", "after", "phrase"}
     assert all(r.reason for r in rules.rules)
     assert load_rules().digest == rules.digest and len(rules.digest) >= 12
 
