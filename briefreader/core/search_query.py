@@ -281,7 +281,7 @@ def _rewrite(q, schema, reader):
     if isinstance(q, wq.Not):
         return wq.Not(_rewrite(q.query, schema, reader), boost=q.boost)
     if isinstance(q, wq.AndNot):
-        return wq.AndNot(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
+        return _fixed_and_not_class()(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
     if isinstance(q, wq.AndMaybe):
         return wq.AndMaybe(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
     if isinstance(q, wq.Require):
@@ -343,6 +343,38 @@ def _fast(q):
     if isinstance(q, wq.Wildcard):
         return classes[wq.Wildcard](q.fieldname, q.text, boost=q.boost)
     return q
+
+
+_FIXED_AND_NOT = None
+
+
+def _fixed_and_not_class():
+    """AndNot whose matcher does not leak the first document.
+
+    Whoosh's AndNotMatcher only checks the excluded side at the start when both sides begin on the same
+    document: ``date:2025-07 -summit`` returned the first July article even though it says "summit".
+    """
+    global _FIXED_AND_NOT
+    if _FIXED_AND_NOT is None:
+        from whoosh import query as wq
+        from whoosh.matching import AndNotMatcher
+
+        class FixedAndNotMatcher(AndNotMatcher):
+            def _find_first(self):
+                if self.a.is_active() and self.b.is_active():
+                    if self.b.id() < self.a.id():
+                        self.b.skip_to(self.a.id())
+                    if self.b.is_active() and self.a.id() == self.b.id():
+                        self._find_next()
+
+        class FixedAndNot(wq.AndNot):
+            def matcher(self, searcher, context=None):
+                scored = self.a.matcher(searcher, context)
+                excluded = self.b.matcher(searcher, searcher.boolean_context())
+                return FixedAndNotMatcher(scored, excluded)
+
+        _FIXED_AND_NOT = FixedAndNot
+    return _FIXED_AND_NOT
 
 
 def _check_expansion(q, reader) -> None:

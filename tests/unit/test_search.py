@@ -76,6 +76,9 @@ def ids(session, query: str, **kw) -> list[str]:
     ("kallas OR flowers", {"trap.txt", "peace.md", "nodate.txt"}),
     ("kallas NOT alaska", {"trap.txt"}),
     ("security -storms", {"trap.txt", "peace.md", "july.txt"}),
+    ("date:2025-07 -summit", set()),  # Whoosh's AndNot leaked the first document here
+    ("outlet:courier -summit", set()),
+    ("outlet:courier -review", {"july.txt"}),
     ("+kallas +alaska", {"peace.md"}),
     ("eu-wide OR foreign-policy", {"trap.txt"}),
     ('"security guarantees"', {"trap.txt", "peace.md", "july.txt"}),  # "security guarantee is" (stems)
