@@ -24,6 +24,8 @@ Whoosh (whoosh-reloaded 2.7.5) behaviours worked around here, measured against 2
   fresh searcher instead;
 - a document whose ``add_document`` fails half-way leaves its terms attached to the *next*
   document (2.7.4 refused to continue): any exception cancels the whole writer;
+- ``a ANDNOT b`` (``-word``) returns a's first document even when b excludes it, if b's first
+  document comes earlier (2.7.4 too): search_query uses a fixed matcher;
 - the default top-N collector makes the exact total cost a second pass: we collect in one;
 - a prefix/wildcard/fuzzy/range query ORs hundreds of scored matchers: ours union posting lists.
 """
