@@ -67,7 +67,8 @@ _CACHE_MAX = 50_000
 OVERWHELMING = 6  # dropped wherever it is
 STRONG = 3  # dropped outside the article core, or a short line anywhere
 BLOCK_INSIDE = 4  # dropped inside the core when next to other furniture
-BLOCK_OUTSIDE = 2  # dropped outside the core when next to other furniture
+BLOCK_OUTSIDE = 2  # a short line dropped outside the core when next to other furniture
+BLOCK_SENTENCE = 5  # ... and a sentence (one topical phrase is not enough: it may be news)
 REPEATED_SHORT = 3  # evidence added to a short line repeated across the outlet's articles
 REPEATED_SENTENCE = 1  # ... and to a sentence (background paragraphs repeat too: keep it weak)
 
@@ -196,15 +197,17 @@ class _Lines:
         self.words, self.sentence, self.n = words, sentence, len(texts)
 
 
-def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule | None]]:
+def _evidence(lines: _Lines,
+              rules: CleaningRules) -> tuple[list[int], list[Rule | None], list[bool]]:
     """Sum of phrase-rule weights per line (each rule counted once per line, quoted speech
     ignored), and the line's strongest positive rule."""
     n = lines.n
     score = [0] * n
     top: list[Rule | None] = [None] * n
+    reported = [False] * n  # some rule with a negative weight (reported speech) matched
     phrase_rules = rules.phrase_rules
     if not phrase_rules:
-        return score, top
+        return score, top, reported
     variant_set = rules.phrase_variant_set
     variants = rules.phrase_variants
     by_word = rules.phrase_words
@@ -220,7 +223,7 @@ def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule
         if cacheable:
             hit = cache.get(norm)
             if hit is not None:
-                score[i], top[i] = hit
+                score[i], top[i], reported[i] = hit
                 continue
         key = norm
         if "“" in norm or '"' in norm or "«" in norm or "„" in norm:
@@ -231,6 +234,7 @@ def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule
         hits = variant_set.intersection(low.split())
         total = 0
         best: Rule | None = None
+        negative = False
         worked = bool(hits or substrings or always)
         if worked:
             candidates: set[int] = set(always)
@@ -244,14 +248,17 @@ def _evidence(lines: _Lines, rules: CleaningRules) -> tuple[list[int], list[Rule
                 if not rule.words and rule.regex.search(norm) is None:
                     continue
                 total += rule.weight
-                if rule.weight > 0 and (best is None or rule.weight > best.weight):
+                if rule.weight < 0:
+                    negative = True
+                elif best is None or rule.weight > best.weight:
                     best = rule
         score[i] = total
         top[i] = best
+        reported[i] = negative
         if cacheable and (worked or len(key) <= _CACHE_LINE):
             # boilerplate paragraphs repeat across an outlet's articles: remember their verdict
-            cache[key] = (total, best)
-    return score, top
+            cache[key] = (total, best, negative)
+    return score, top, reported
 
 
 def _match_line(rules: CleaningRules, norm: str, words: int, sentence: bool) -> Rule | None:
@@ -284,7 +291,7 @@ def clean_text(source: str, rules: CleaningRules | None = None,
     _last_lines = (source, lines)
     n = lines.n
     norms, words, sentence = lines.norm, lines.words, lines.sentence
-    score, top = _evidence(lines, rules)
+    score, top, reported = _evidence(lines, rules)
 
     rule_of: list[Rule | None] = [None] * n
     repeated_line = [False] * n
@@ -368,8 +375,10 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         why = best.reason if best is not None else "repeated boilerplate"
         if s >= OVERWHELMING:
             reason[i], kind[i] = why, _FURN
-        elif s >= STRONG and not inside(i) and i != headline_slot:
-            # page header/footer; a headline about cookies stays (it sits right above the body)
+        elif (s >= STRONG and not inside(i) and i != headline_slot
+              and (not sentence[i] or (repeated_line[i] and not reported[i]))):
+            # a short line in the page header/footer (a headline about cookies stays: it sits
+            # right above the body); a sentence there only when the outlet repeats it
             reason[i], kind[i] = why, _FURN
         elif repeated_line[i] and not sentence[i] and i != headline_slot:
             reason[i], kind[i] = "repeated boilerplate", _FURN
@@ -387,10 +396,12 @@ def clean_text(source: str, rules: CleaningRules | None = None,
             if near is None:
                 continue
             s = score[i]
-            if inside(i):
+            if sentence[i] and reported[i]:
+                ok = False  # reported speech is article text unless overwhelming (step 3)
+            elif inside(i):
                 ok = s >= BLOCK_INSIDE
             elif sentence[i]:
-                ok = s >= BLOCK_OUTSIDE
+                ok = s >= BLOCK_SENTENCE
             else:  # short line in the page header/footer, glued to furniture
                 ok = i > last_core or s >= BLOCK_OUTSIDE
             if ok:

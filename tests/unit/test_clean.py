@@ -312,6 +312,21 @@ def test_real_sentences_about_cookies_and_weather_stay() -> None:
     assert result.removed == []
 
 
+@pytest.mark.parametrize("last", [
+    "The company said its privacy policy had been updated to comply with the GDPR.",
+    "Users can now reject all cookies with one click, the regulator said.",
+    "The names of the victims may not be published under German law.",
+    "Subscribers to the paper's newsletter were told the news by email on Friday.",
+])
+def test_last_paragraph_on_a_furniture_topic_stays(last: str) -> None:
+    source = ("Regulator acts on tracking\n\nThe data protection authority opened an inquiry on "
+              f"Monday, officials said.\n\n{last}\n\nShare this article\nFacebook Twitter Email\n"
+              "© 2025 Example Media")
+    result = _clean(source)
+    assert result.body.split("\n\n")[-1] == last
+    assert "Share this article" not in result.body
+
+
 def test_headline_and_crosshead_about_cookies_stay() -> None:
     source = ("Home\nMeta fined over cookie consent banners\n\n"
               "The regulator fined the company 390 million euros on Monday, officials said.\n\n"
@@ -543,7 +558,7 @@ def test_manifest_rules_literal_pattern_and_after() -> None:
 def test_manifest_phrase_rule_with_words() -> None:
     source = ("Harbour news\n\nThe port reopened on Monday, officials said.\n\n"
               "Gazette Plus members get early access to every story.\n")
-    rules = load_rules([{"words": ["gazette"], "scope": "phrase", "weight": 3,
+    rules = load_rules([{"words": ["gazette"], "scope": "phrase", "weight": 6,
                          "reason": "membership promo"}])
     result = clean_text(source, rules)
     assert result.body.split("\n\n") == ["Harbour news", "The port reopened on Monday, officials said."]
