@@ -214,7 +214,7 @@ def _evidence(lines: _Lines,
     substrings = rules.phrase_substrings
     always = rules.phrase_always
     cache = rules.evidence_cache
-    if len(cache) > _CACHE_MAX:
+    if len(cache) > _CACHE_MAX // 2:  # entries may be long paragraphs: keep this one smaller
         cache.clear()
     for i, norm in enumerate(lines.norm):
         if not norm:

@@ -593,6 +593,9 @@ def test_default_rules_are_data() -> None:
     assert len(rules.rules) > 40
     assert {r.scope for r in rules.rules} == {"line", "block", "after", "phrase"}
     assert all(r.reason for r in rules.rules)
+    ids = [r.id for r in rules.rules]
+    assert len(ids) == len(set(ids)), "rule ids must be unique"
+    assert all(not i.startswith("default-") for i in ids), "every shipped rule has an id"
     assert load_rules().digest == rules.digest and len(rules.digest) >= 12
 
 
@@ -616,3 +619,14 @@ def test_every_default_rule_compiles_and_rules_pickle_small() -> None:
     assert again.digest == rules.digest
     assert clean_text("Promo code ABC\n\nThe port reopened, officials said.", again).body == (
         "The port reopened, officials said.")
+
+
+def test_explain_lists_each_line_with_its_verdict() -> None:
+    from briefreader.core.clean import explain
+
+    rows = explain("Home\n\nHeadline here\n\nThe council met on Monday, officials said.\n")
+    assert rows == [
+        {"line": "Home", "removed": "navigation"},
+        {"line": "Headline here", "removed": None},
+        {"line": "The council met on Monday, officials said.", "removed": None},
+    ]
