@@ -42,7 +42,15 @@ _DELETE = re.compile(
     rf"[{_INVISIBLE}]+"
     r"|(?<= ) +"
     r"| +(?=[.,;:!?](?:[\s\"'”’»)\]]|$))"
+    # Markdown (clipped web pages): heading and quote markers, bold markers, images, link syntax
+    r"|^#{1,6} +|^> ?"
+    r"|\*\*|__|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])"
+    r"|!\[[^\]\n]*\]\([^)\s]*\)"
+    r"|\[(?=[^\]\n]*\]\((?:https?:|/|#|mailto:)[^)\s]*\))"
+    r"|\]\((?:https?:|/|#|mailto:)[^)\s]*\)"
 )
+_MARKUP_RE = re.compile(r"^#{1,6} |^> |\*|__|\]\(")
+_MARKUP_PROBES = ("#", ">", "*", "__", "](")
 _ODD_SPACES = ("\t\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
@@ -84,7 +92,7 @@ class CleanResult:
 
 def _prepare(text: str) -> tuple[str, bool, bool]:
     """``text`` with odd spaces turned into plain spaces (1:1, offsets unchanged), whether some
-    line may need characters deleted, and whether invisible characters occur at all."""
+    line may need characters deleted, and whether invisible characters or markup occur at all."""
     if text.isascii():
         invisible = False
         for ch in _ASCII_ODD:
@@ -98,12 +106,18 @@ def _prepare(text: str) -> tuple[str, bool, bool]:
             if _ODD_SPACE_RE.search(text, first.start()) is not None:
                 text = _ODD_SPACE_RE.sub(" ", text)
             invisible = _INVISIBLE_RE.search(text, first.start()) is not None
-    return text, invisible or _SPACE_BEFORE.search(text) is not None, invisible
+    heavy = invisible
+    if not heavy:
+        for probe in _MARKUP_PROBES:
+            if probe in text:
+                heavy = True
+                break
+    return text, heavy or _SPACE_BEFORE.search(text) is not None, heavy
 
 
-def _needs_delete(text: str, invisible: bool = True) -> bool:
-    return _SPACE_BEFORE.search(text) is not None or (
-        invisible and _INVISIBLE_RE.search(text) is not None)
+def _needs_delete(text: str, heavy: bool = True) -> bool:
+    return _SPACE_BEFORE.search(text) is not None or (heavy and (
+        _INVISIBLE_RE.search(text) is not None or _MARKUP_RE.search(text) is not None))
 
 
 def normalise_line(text: str) -> str:
@@ -415,6 +429,10 @@ def clean_text(source: str, rules: CleaningRules | None = None,
             candidates = [i for i in candidates if reason[i] is None]
         forward = not forward
 
+    # lines that were only markup (a Markdown image) are gone after normalisation: record them
+    for i in range(n):
+        if not norms[i] and lines.text[i]:
+            reason[i] = "image or markup"
     return _assemble(source, lines, reason)
 
 
@@ -518,7 +536,7 @@ def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResu
     removed: list[RemovedBlock] = []
     open_block = False  # the previous non-blank line was removed
     for i in range(n):
-        if not norms[i]:
+        if not texts[i]:
             continue
         r = reason[i]
         if r is None:

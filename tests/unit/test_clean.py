@@ -630,3 +630,30 @@ def test_explain_lists_each_line_with_its_verdict() -> None:
         {"line": "Headline here", "removed": None},
         {"line": "The council met on Monday, officials said.", "removed": None},
     ]
+
+
+def test_markdown_clippings_become_plain_text() -> None:
+    source = (
+        "# Kallas warns of Russian stalling\n\n"
+        "**By Jane Doe**\n\n"
+        "![Kaja Kallas in Brussels](https://example.com/img/kallas.jpg)\n\n"
+        "> The EU's top diplomat said Russia was *playing for time*.\n\n"
+        "Kaja Kallas told reporters in [Brussels](https://example.com/brussels) that Moscow had "
+        "no intention of ending the war.\n\n"
+        "## What happens next\n\n"
+        "* Ministers will meet again on **Monday**, officials said.\n"
+    )
+    result = _clean(source)
+    assert result.body.split("\n\n") == [
+        "Kallas warns of Russian stalling",
+        "The EU's top diplomat said Russia was playing for time.",
+        "Kaja Kallas told reporters in Brussels that Moscow had no intention of ending the war.",
+        "What happens next",
+        "* Ministers will meet again on Monday, officials said.",
+    ]
+    assert [b.reason for b in result.removed] == ["byline", "image or markup"]
+    _assert_offsets_exact(source, result)
+    from briefreader.core.metadata import infer_metadata
+
+    meta = infer_metadata(source, result)
+    assert (meta["title"], meta["author"]) == ("Kallas warns of Russian stalling", "Jane Doe")
