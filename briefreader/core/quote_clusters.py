@@ -650,8 +650,9 @@ def _analyse(
             except Exception as exc:  # noqa: BLE001 - one odd article must never stop the analysis
                 warnings.append(f"{art.id}: quotes skipped ({exc.__class__.__name__}: {exc})")
                 quotes = []
-            rows = _quotes_to_rows(quotes)
-        new_cache[bh] = rows
+            rows = _quotes_to_rows(quotes) if cache_dir is not None else None
+        if cache_dir is not None:
+            new_cache[bh] = rows
         quotes_by_article[art.id] = quotes
         all_units.extend(_units_of(quotes, i))
         if progress is not None and (i % 200 == 0 or i + 1 == total):
