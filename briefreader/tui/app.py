@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
@@ -32,6 +33,7 @@ from briefreader.tui.widgets.article_view import ArticleView
 from briefreader.tui.widgets.body_view import BodyView
 from briefreader.tui.widgets.quote_diff import QuoteDiff
 from briefreader.tui.widgets.search_bar import SearchBar
+from briefreader.tui.triage.actions import TriageMixin
 
 SEARCH_LIMIT = 500  # hits shown in the list for one query (the total is always reported)
 WIDE_MIN_WIDTH = 150  # from this width the quote diff sits right of the article
@@ -53,7 +55,7 @@ class TooSmall(Static):
     """
 
 
-class ReaderApp(App[None]):
+class ReaderApp(TriageMixin, App[None]):
     """The briefreader reader on one corpus folder."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute, so subclasses elsewhere work
@@ -204,6 +206,7 @@ class ReaderApp(App[None]):
             parts.append(f'filter: "{self.search_query}" {self.search_total} result(s){more}')
         if self.raw:
             parts.append("RAW view")
+        parts.extend(self.triage_status_parts())
         self.query_one(StatusLine).update(" │ ".join(parts), layout=False)
         table = self.query_one(ArticleList)
         count = self.query_one("#list-count", Static)
@@ -352,7 +355,7 @@ class ReaderApp(App[None]):
 
     def run_search(self, query: str) -> None:
         """Search for ``query`` in a worker (a newer keystroke cancels an older search)."""
-        if self.searcher is None:
+        if self.searcher is None and not self.triage_filter_only(query):
             self.query_one(SearchBar).set_message(f"Search starts when the index is ready ({self.index_state}).")
             return
         self._search_worker(query)
@@ -365,7 +368,7 @@ class ReaderApp(App[None]):
                 return
             started = time.perf_counter()
             try:
-                results = self.searcher.search(query, limit=SEARCH_LIMIT, snippets=False)
+                results = self.triage_search(query, SEARCH_LIMIT)  # triage filters + words
             except Exception as exc:
                 name = type(exc).__name__
                 text = str(exc) if name == "QuerySyntaxError" else f"{name}: {exc}"
@@ -428,10 +431,11 @@ class ReaderApp(App[None]):
         self.update_status()
 
     def compute_hits(self, article: Article) -> list[tuple[int, int]]:
-        if not self.search_query or self.searcher is None:
+        text = self.triage_text_query(self.search_query)  # without status:/tag: filters
+        if not text or self.searcher is None:
             return []
         try:
-            return sorted(self.searcher.match_spans(article.id, article.body, self.search_query))
+            return sorted(self.searcher.match_spans(article.id, article.body, text))
         except Exception:
             return []
 
@@ -592,6 +596,7 @@ class ReaderApp(App[None]):
             label = f"hit {self.current_hit + 1}/{len(self.hits)}" if self.current_hit is not None else f"{len(self.hits)} hits (n/N)"
         view.show(article, raw=self.raw, quotes=quotes, variant_flags=flags, current_quote=self.current_quote,
                   hits=self.hits, current_hit=self.current_hit, hit_label=label, keep_scroll=keep_scroll)
+        self.triage_decorate_body(article)
         self.render_diff()
 
     # ------------------------------------------------------------------ actions
@@ -689,6 +694,8 @@ class ReaderApp(App[None]):
         return panes
 
     def _cycle_pane(self, step: int) -> None:
+        if len(self.screen_stack) > 1:  # a dialog is open: tab belongs to it
+            raise SkipAction()
         panes = self._panes()
         focused = self.focused
         index = panes.index(focused) if focused in panes else -1

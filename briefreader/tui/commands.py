@@ -81,6 +81,23 @@ COMMANDS: tuple[Command, ...] = (
     Command("warnings", "w", "warnings", "Warnings", "View", show=False),
     Command("open_source", "o", "open_source", "Open source outside", "View", show=False),
     Command("change_theme", "ctrl+t", "change_theme", "Change theme", "View", show=False, palette=False),
+    # Triage (briefreader.tui.triage): act on the marked set, or on the article under the cursor
+    Command("mark_toggle", "space", "triage_toggle_mark", "Mark & down", "Triage", show=False),
+    Command("mark_all", "A", "triage_mark_all", "Mark all / clear marks", "Triage", show=False),
+    Command("status_keep", "K", "triage_status('keep')", "Keep", "Triage"),
+    Command("status_discard", "D", "triage_status('discard')", "Discard", "Triage", show=False),
+    Command("status_follow_up", "F", "triage_status('follow-up')", "Follow up", "Triage", show=False),
+    Command("status_read", "R", "triage_status('read')", "Mark read", "Triage", show=False),
+    Command("status_new", "U", "triage_status('new')", "Mark unread (new)", "Triage", show=False),
+    Command("tag_add", "t", "triage_tag", "Tag", "Triage"),
+    Command("tag_remove", "T", "triage_untag", "Remove tags", "Triage", show=False),
+    Command("note", "a", "triage_note", "Note", "Triage", show=False),
+    Command("undo", "u", "triage_undo", "Undo", "Triage"),
+    Command("visual", "v", "triage_visual", "Highlight", "Triage"),
+    Command("visual_paragraph", "V", "triage_visual('paragraph')", "Highlight paragraph", "Triage", show=False),
+    Command("highlights", "H", "triage_highlights", "Highlights", "Triage", show=False),
+    Command("quote_to_brief", "b", "triage_choose_quote", "Quote to brief", "Triage", show=False),
+    Command("export", "e", "triage_export", "Export", "Triage"),
     # App
     Command("help", "question_mark", "help", "Help", "App"),
     Command("command_palette", "colon", "command_palette", "Commands", "App", show=False, palette=False),
@@ -88,7 +105,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
-SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "View", "App")
+SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "View", "Triage", "App")
 
 
 def display_keys(keys: str) -> str:

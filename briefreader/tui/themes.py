@@ -41,6 +41,8 @@ APP_VARIABLES: dict[str, tuple[str, str, str]] = {
     "br-removed-reason": ("#c08457", "#9a4f12", "the reason shown for each removal (raw view)"),
     "br-title-fallback": ("#9aa5b1", "#5f6b76", "list titles made from the first words of the body"),
     "br-triage-mark": ("#f2c572", "#8a4b00", "triage marks in the list"),
+    "br-highlight": ("#4b3a6e", "#e6d5ff", "background of the analyst's highlights in the body"),
+    "br-selection": ("#2f6f8f", "#a9d3ee", "background of the visual selection (v) in the body"),
 }
 
 _THEME_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent", "foreground",

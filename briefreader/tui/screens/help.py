@@ -13,12 +13,11 @@ from textual.widgets import Static
 from briefreader.tui.commands import COMMANDS, SECTIONS, display_keys, effective_keys
 
 
-def help_table(keymap: dict[str, str]) -> Table:
-    """Section, keys and description of every command, as a rich table."""
+def _sections_table(keymap: dict[str, str], sections: tuple[str, ...]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
     table.add_column("keys", style="bold", no_wrap=True)
     table.add_column("what it does")
-    for section in SECTIONS:
+    for section in sections:
         table.add_row(Text(section, style="bold underline"), "")
         for command in COMMANDS:
             if command.section == section:
@@ -27,13 +26,21 @@ def help_table(keymap: dict[str, str]) -> Table:
     return table
 
 
+def help_table(keymap: dict[str, str]) -> Table:
+    """Section, keys and description of every command, as a rich table (sections in two columns)."""
+    half = (len(SECTIONS) + 1) // 2
+    grid = Table.grid(padding=(0, 3))
+    grid.add_row(_sections_table(keymap, SECTIONS[:half]), _sections_table(keymap, SECTIONS[half:]))
+    return grid
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key, by section. Esc, q or ? closes it."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 72; max-width: 95%; height: 90%;
+        width: 112; max-width: 95%; height: 90%;
         background: $panel; border: round $primary; padding: 0 1;
     }
     """

@@ -80,7 +80,7 @@ class ArticleList(DataTable):
         self._add_columns()
 
     def _add_columns(self) -> None:
-        self.add_column("", width=1, key="mark")
+        self.add_column("", width=3, key="mark")  # marked, status, annotated (briefreader.tui.triage)
         if self.compact:
             self.add_column("Date", width=5, key="date")
         else:

@@ -1,0 +1,195 @@
+"""The export dialog: choose what goes in the brief, see it, write it.
+
+The brief is built and rendered by :mod:`briefreader.core.export` in a worker of the app (the same
+calls as ``briefreader export``); this screen only holds the options and shows the preview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+GROUPINGS = ("article", "outlet", "tag", "quote")
+FORMATS = ("md", "json")
+
+
+@dataclass
+class ExportOptions:
+    """What the analyst chose in the dialog."""
+
+    where: str = ""  # triage filters and/or full-text words, as in the search bar
+    group_by: str = "article"
+    fmt: str = "md"
+    output: str = ""
+
+    def output_path(self) -> Path:
+        return Path(self.output).expanduser()
+
+
+def with_extension(path: str, fmt: str) -> str:
+    """``path`` with the extension of ``fmt`` when it has the other format's extension (or none)."""
+    p = Path(path)
+    if p.suffix.lower() in (".md", ".json", ""):
+        return str(p.with_suffix("." + fmt)) if p.name else path
+    return path
+
+
+class ExportScreen(ModalScreen[None]):
+    """Options on top, the preview below; ctrl+s writes (asks again before replacing a file)."""
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical {
+        width: 96%; height: 94%; background: $panel; border: round $accent; padding: 0 1;
+    }
+    ExportScreen Horizontal { height: 3; }
+    ExportScreen Label { width: 10; padding: 1 0 0 0; color: $text-muted; }
+    ExportScreen Input { width: 1fr; height: 3; border: tall $panel-lighten-2; }
+    ExportScreen Input:focus { border: tall $accent; }
+    ExportScreen #export-choices { height: 1; padding: 0 1; }
+    ExportScreen #export-status { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    ExportScreen #export-status.-error { color: $error; }
+    ExportScreen VerticalScroll { height: 1fr; border: tall $panel-lighten-1; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="export_close"),
+        Binding("ctrl+s", "write", "Write file", id="export_write"),
+        Binding("ctrl+g", "cycle_group", "Group by", id="export_group"),
+        Binding("ctrl+f", "cycle_format", "Format", id="export_format"),
+        Binding("ctrl+r", "refresh_preview", "Refresh", show=False, id="export_refresh"),
+        Binding("pagedown", "scroll_preview(1)", "Preview down", show=False, id="export_preview_down"),
+        Binding("pageup", "scroll_preview(-1)", "Preview up", show=False, id="export_preview_up"),
+    ]
+
+    def __init__(self, options: ExportOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.preview_text = ""
+        self.preview_summary = ""
+        self._confirm_overwrite: str | None = None
+        self._debounce = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box") as box:
+            box.border_title = "Export the brief"
+            box.border_subtitle = "ctrl+s: write · ctrl+g: group by · ctrl+f: format · pgup/pgdn: preview · esc: close"
+            with Horizontal():
+                yield Label("Select")
+                yield Input(value=self.options.where, id="export-where",
+                            placeholder="empty: everything you worked on; or status:keep tag:x words")
+            with Horizontal():
+                yield Label("Write to")
+                yield Input(value=self.options.output, id="export-output", placeholder="brief.md")
+            yield Static("", id="export-choices")
+            yield Static("", id="export-status")
+            with VerticalScroll(id="export-preview-scroll"):
+                yield Static("", id="export-preview")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-where", Input).focus()
+        self._show_choices()
+        self.request_preview()
+
+    # -- options ------------------------------------------------------------------------------
+
+    def _show_choices(self) -> None:
+        text = Text()
+        text.append("Group by: ", style="dim")
+        for g in GROUPINGS:
+            text.append(f" {g} ", style="reverse bold" if g == self.options.group_by else "")
+        text.append("   Format: ", style="dim")
+        for f in FORMATS:
+            text.append(f" {f} ", style="reverse bold" if f == self.options.fmt else "")
+        self.query_one("#export-choices", Static).update(text)
+
+    def action_cycle_group(self) -> None:
+        self.options.group_by = GROUPINGS[(GROUPINGS.index(self.options.group_by) + 1) % len(GROUPINGS)]
+        self._show_choices()
+        self.request_preview()
+
+    def action_cycle_format(self) -> None:
+        self.options.fmt = FORMATS[(FORMATS.index(self.options.fmt) + 1) % len(FORMATS)]
+        out = self.query_one("#export-output", Input)
+        out.value = with_extension(out.value, self.options.fmt)
+        self._show_choices()
+        self.request_preview()
+
+    @on(Input.Changed, "#export-where")
+    def _where_changed(self, event: Input.Changed) -> None:
+        self.options.where = event.value
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.3, self.request_preview)
+
+    @on(Input.Changed, "#export-output")
+    def _output_changed(self, event: Input.Changed) -> None:
+        self.options.output = event.value
+        self._confirm_overwrite = None
+        self.request_preview()  # links in the brief are relative to where it is written
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "export-where":
+            self.query_one("#export-output", Input).focus()
+        else:
+            self.action_write()
+
+    def action_refresh_preview(self) -> None:
+        self.request_preview()
+
+    def action_scroll_preview(self, step: int) -> None:
+        scroll = self.query_one("#export-preview-scroll", VerticalScroll)
+        scroll.scroll_relative(y=step * max(1, scroll.size.height - 2), animate=False)
+
+    # -- preview and writing (the app does the work in a worker) -----------------------------
+
+    def request_preview(self) -> None:
+        self.set_status("Building the preview…")
+        self.app.triage_export_preview(self, ExportOptions(**vars(self.options)))  # type: ignore[attr-defined]
+
+    def show_preview(self, options: ExportOptions, text: str, summary: str) -> None:
+        """The worker's result for ``options`` (ignored if the options changed meanwhile)."""
+        if vars(options) != vars(self.options):
+            return
+        self.preview_text = text
+        self.preview_summary = summary
+        self.query_one("#export-preview", Static).update(Text(text))
+        self.set_status(f"{summary} → {self.options.output_path()}")
+
+    def set_status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#export-status", Static)
+        status.update(message)
+        status.set_class(error, "-error")
+
+    def action_write(self) -> None:
+        if not self.options.output.strip():
+            self.set_status("Give a file name to write to.", error=True)
+            self.query_one("#export-output", Input).focus()
+            return
+        path = self.options.output_path()
+        if path.is_dir():
+            self.set_status(f"{path} is a folder; give a file name.", error=True)
+            return
+        if path.exists() and self._confirm_overwrite != str(path):
+            self._confirm_overwrite = str(path)
+            self.set_status(f"{path} exists: press ctrl+s again to replace it.", error=True)
+            return
+        self._confirm_overwrite = None
+        self.set_status(f"Writing {path}…")
+        self.app.triage_export_write(self, ExportOptions(**vars(self.options)))  # type: ignore[attr-defined]
+
+    def written(self, message: str) -> None:
+        self.dismiss(None)
+        self.app.notify(message, title="Export", timeout=6)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

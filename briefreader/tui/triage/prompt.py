@@ -1,0 +1,158 @@
+"""A small dialog with one or more text fields (tags with completion, a note, a highlight's comment).
+
+Enter on a field moves to the next one and submits on the last; esc cancels (nothing changes);
+tab on a tag field completes the tag being typed from the tags already used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, Static
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One text field: ``tags`` fields complete comma-separated tag names."""
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    tags: bool = False
+
+
+def complete_last_tag(value: str, known: list[str]) -> list[str]:
+    """Known tags (most used first) starting with the tag being typed (after the last comma)."""
+    head, _, last = value.rpartition(",")
+    prefix = last.strip().lstrip("#").casefold()
+    typed = {t.strip().casefold() for t in head.split(",") if t.strip()}
+    return [t for t in known if t.casefold().startswith(prefix) and t.casefold() not in typed and t.casefold() != prefix]
+
+
+def with_completion(value: str, tag: str) -> str:
+    head, sep, _ = value.rpartition(",")
+    return f"{head}{sep} {tag}".lstrip() if sep else tag
+
+
+class TagSuggester(Suggester):
+    """Inline completion of the last tag in a comma-separated list."""
+
+    def __init__(self, known: Callable[[], list[str]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.known = known
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value.rpartition(",")[2].strip():
+            return None
+        matches = complete_last_tag(value, self.known())
+        return with_completion(value, matches[0]) if matches else None
+
+
+class PromptScreen(ModalScreen[dict[str, str] | None]):
+    """Asks for the values of ``fields``; dismisses with {name: value} or None (esc)."""
+
+    DEFAULT_CSS = """
+    PromptScreen { align: center bottom; }
+    PromptScreen > Vertical {
+        width: 90; max-width: 96%; height: auto; margin-bottom: 2;
+        background: $panel; border: round $accent; padding: 0 1;
+    }
+    PromptScreen Label { color: $text-muted; margin-top: 1; }
+    PromptScreen Input { border: tall $panel-lighten-2; height: 3; }
+    PromptScreen Input:focus { border: tall $accent; }
+    PromptScreen .prompt--hint { color: $text-muted; height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="prompt_cancel"),
+        Binding("tab", "complete", "Complete tag", id="prompt_complete", priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, id="prompt_previous", priority=True),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], *, known_tags: Callable[[], list[str]] | None = None,
+                 context: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.known_tags = known_tags or (lambda: [])
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "enter: next/save · esc: cancel" + (" · tab: complete tag" if any(f.tags for f in self.fields) else "")
+            if self.context:
+                yield Static(self.context, classes="prompt--hint", id="prompt-context")
+            for f in self.fields:
+                yield Label(f.label)
+                yield Input(
+                    value=f.value,
+                    placeholder=f.placeholder,
+                    id=f"field-{f.name}",
+                    suggester=TagSuggester(self.known_tags) if f.tags else None,
+                )
+                if f.tags:
+                    yield Static("", classes="prompt--hint", id=f"hint-{f.name}")
+
+    def on_mount(self) -> None:
+        first = self.query_one(f"#field-{self.fields[0].name}", Input)
+        first.focus()
+        first.cursor_position = len(first.value)
+        for f in self.fields:
+            if f.tags:
+                self._show_candidates(f.name, f.value)
+
+    def _inputs(self) -> list[Input]:
+        return [self.query_one(f"#field-{f.name}", Input) for f in self.fields]
+
+    def _show_candidates(self, name: str, value: str) -> None:
+        matches = complete_last_tag(value, self.known_tags())[:8]
+        hint = self.query_one(f"#hint-{name}", Static)
+        if matches:
+            hint.update("tags in use: " + ", ".join(matches))
+        elif not self.known_tags():
+            hint.update("no tags used yet; separate several with commas")
+        else:
+            hint.update("")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        if any(f.name == name and f.tags for f in self.fields):
+            self._show_candidates(name, event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = self._inputs()
+        i = inputs.index(event.input)
+        if i + 1 < len(inputs):
+            inputs[i + 1].focus()
+            return
+        self.dismiss({f.name: inp.value for f, inp in zip(self.fields, inputs)})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_complete(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, Input):
+            return
+        name = (focused.id or "").removeprefix("field-")
+        if any(f.name == name and f.tags for f in self.fields):
+            matches = complete_last_tag(focused.value, self.known_tags())
+            if matches and focused.value.rpartition(",")[2].strip():
+                focused.value = with_completion(focused.value, matches[0]) + ", "
+                focused.cursor_position = len(focused.value)
+                return
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
