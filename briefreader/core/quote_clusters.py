@@ -491,6 +491,12 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         if q.speaker:
             speakers[q.speaker] += q.speaker_confidence
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
+    # "Kallas" in one article and "Kaja Kallas" in another are one speaker: count under the full name
+    for name in sorted(speakers, key=lambda n: len(n.split())):
+        if len(name.split()) == 1:
+            fuller = [n for n in speakers if len(n.split()) > 1 and n.split()[-1] == name]
+            if fuller:
+                speakers[max(fuller, key=lambda n: speakers[n])] += speakers.pop(name)
     speaker = speakers.most_common(1)[0][0] if speakers else None
     ident = hashlib.sha1("|".join(f"{v.article}:{v.start}:{v.end}" for v in sorted(variants, key=lambda v: (v.article, v.start))).encode()).hexdigest()[:10]
     return QuoteCluster(id=f"q{ident}", speaker=speaker, canonical=canonical_text, variants=variants)

@@ -260,3 +260,10 @@ def test_random_corpus_never_raises() -> None:
     for c in an.clusters:
         for v in c.variants:
             assert arts[v.order].body[v.start : v.end] == v.text
+
+
+def test_cluster_speaker_prefers_the_full_name() -> None:
+    q = "“Nobody will be left behind in this transition to clean energy,”"
+    arts = [art(0, f"{q} Kern said."), art(1, f"{q} Kern said."), art(2, f"Energy minister Eva Kern spoke. {q} Eva Kern said.")]
+    (cluster,) = analyse_quotes(arts).clusters
+    assert cluster.speaker == "Eva Kern"
