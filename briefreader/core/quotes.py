@@ -541,11 +541,13 @@ def _subject_left(text: str) -> tuple[str, str] | None:
 def _subject_right(text: str) -> tuple[str, str] | None:
     """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``."""
     m = re.match(
-        rf"\s*(?:(?:the|a|an)\s+)?(?:[a-z][\w\-]*\s+){{0,3}}?({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
+        rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w\-]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,
     )
+    if m and any(w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS for w in m.group(1).split()):
+        return None  # "…, asserting that the United States has": not an inverted attribution
     if m:
-        name = _clean_name(m.group(1).rstrip("."), allow_org=True)
+        name = _clean_name(m.group(2).rstrip("."), allow_org=True)
         return (name, "name") if name else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
     if m:
@@ -604,7 +606,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
         verb = m.group(2)
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
-        subject = left if left else _subject_right(after[m.end() :])
+        subject = left if left or verb.endswith("ing") else _subject_right(after[m.end() :])
         if subject:
             sp, conf, src = resolver.resolve(subject[0], subject[1], verb, after_start, s_start)
             return sp, conf, src, True
@@ -622,7 +624,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         if verb == "according to":
             subj = _subject_right(before[vm.end() :])
         else:
-            subj = _subject_left(before[: vm.start()]) or _subject_right(before[vm.end() :])
+            subj = _subject_left(before[: vm.start()])
+            if not subj and not verb.endswith("ing"):
+                subj = _subject_right(before[vm.end() :])
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False

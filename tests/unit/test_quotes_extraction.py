@@ -321,3 +321,10 @@ def test_random_text_never_raises_and_offsets_hold() -> None:
             assert 0 <= q.start <= q.end <= len(body)
             assert body[q.start : q.end] == q.text
             assert 0.0 <= q.speaker_confidence <= 1.0
+
+
+def test_participle_clause_after_quote_is_not_an_inverted_attribution() -> None:
+    body = ('Lena Vogt urged the board to "sell the shares before the end of the month," arguing that the '
+            "European Union had the means to act.")
+    (q,) = quotes(body)
+    assert q.speaker == "Lena Vogt"
