@@ -41,7 +41,7 @@ from briefreader.core.diffing import align, word_keys
 from briefreader.core.model import Article
 from briefreader.core.quotes import Quote, extract_quotes
 
-EXTRACTOR_VERSION = "quotes-4"
+EXTRACTOR_VERSION = "quotes-5"
 CACHE_FILE = "quotes-cache.json"
 #: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
 MAX_POSTINGS = 150
