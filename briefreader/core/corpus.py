@@ -25,6 +25,7 @@ from briefreader.core.manifest import Manifest, load_manifest
 from briefreader.core.metadata import infer_metadata
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME
+from briefreader.core.records import fingerprints_of
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                     ".json": "json", ".jsonl": "jsonl"}
@@ -75,14 +76,19 @@ def discover(root: Path) -> tuple[list[str], list[LoadWarning]]:
     Follows symlinks but never loops (each real folder is visited once); skips hidden entries and
     the state folder.
     """
+    found, warnings = _discover_with_stats(root)
+    return [rel for rel, _ in found], warnings
+
+
+def _discover_with_stats(root: Path) -> tuple[list[tuple[str, os.stat_result]], list[LoadWarning]]:
     root = Path(root)
-    found: list[str] = []
+    found: list[tuple[str, os.stat_result]] = []
     warnings: list[LoadWarning] = []
     seen_dirs: set[tuple[int, int]] = set()
 
-    def walk(folder: Path, rel: str) -> None:
+    def walk(folder: str | Path, rel: str) -> None:
         try:
-            st = folder.stat()
+            st = os.stat(folder)
         except OSError as exc:
             warnings.append(LoadWarning(rel or ".", f"folder not readable ({exc.strerror or exc})"))
             return
@@ -106,19 +112,19 @@ def discover(root: Path) -> tuple[list[str], list[LoadWarning]]:
             except OSError:
                 is_dir = False
             if is_dir:
-                walk(Path(entry.path), child_rel)
+                walk(entry.path, child_rel)
                 continue
             if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
             if rel == "" and name == MANIFEST_NAME:
                 continue
             try:
-                entry.stat(follow_symlinks=True)
+                st = entry.stat(follow_symlinks=True)
             except OSError as exc:
                 reason = "broken symlink" if entry.is_symlink() else (exc.strerror or str(exc))
                 warnings.append(LoadWarning(child_rel, f"skipped: {reason}"))
                 continue
-            found.append(child_rel)
+            found.append((child_rel, st))
 
     walk(root, "")
     return found, warnings
@@ -519,11 +525,11 @@ def _apply_repetition_evidence(
     for members in groups.values():
         if len(members) < 3:
             continue
-        repeated = cleaning.repeated_lines([entries[i][1] for i in members])
+        repeated = cleaning.repeated_lines([fingerprints_of(entries[i][1]) for i in members])
         if not repeated:
             continue
         for i in members:
-            evidence = repeated & entries[i][1]
+            evidence = repeated & fingerprints_of(entries[i][1])
             wanted_evidence[i] = frozenset(evidence)
             wanted_digest[i] = _evidence_digest(frozenset(evidence))
     out = []
@@ -561,8 +567,9 @@ def load_corpus(
     except ValueError as exc:
         warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
         rules = cleaning.load_rules(None)
-    files, discover_warnings = discover(root)
+    found, discover_warnings = _discover_with_stats(root)
     warnings.extend(discover_warnings)
+    files = [rel for rel, _ in found]
 
     cache = None
     if use_cache:
@@ -574,10 +581,10 @@ def load_corpus(
 
     cached_files: dict[str, object] = {}
     pending: list[str] = []
-    for rel in files:
+    for rel, st in found:
         if cancelled is not None and cancelled():
             raise LoadCancelled()
-        cached = cache.lookup(root, rel) if cache else None
+        cached = cache.lookup(rel, st) if cache else None
         if cached is not None:
             cached_files[rel] = cached
         else:
@@ -626,9 +633,12 @@ def load_corpus(
         rebuilt.warnings = article.warnings
         return rebuilt
 
-    before = [id(a) for a, _, _ in entries]
-    entries = _apply_repetition_evidence(entries, rules, manifest, reclean)
-    changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
+    # Repetition evidence can only change when some file was added, changed or removed.
+    changed_paths: set[str] = set()
+    if cache is None or pending or not cache.has_exactly(files):
+        before = [id(a) for a, _, _ in entries]
+        entries = _apply_repetition_evidence(entries, rules, manifest, reclean)
+        changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
 
     for order, (article, _, _) in enumerate(entries):
         article.order = order

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from briefreader.core.model import Article, LoadWarning
+from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import state_dir
 
 CACHE_FILE = "records.sqlite"
 # Bump when the loader's output for the same input changes.
-LOADER_VERSION = "1"
+LOADER_VERSION = "3"
 # A file modified this recently may change again within the same mtime tick: never trust its stat.
 RACY_SECONDS = 2.0
 
-Entry = tuple[Article, frozenset[str], str]
+Entry = tuple[Article, "frozenset[str] | LazyExtra", str]
 
 
 @dataclass
@@ -85,23 +85,27 @@ class RecordCache:
                         pass
         return cls(None, None, warning)
 
-    def lookup(self, root: Path, rel: str) -> CachedFile | None:
-        """The cached records of ``rel`` if its size and mtime are unchanged, else None."""
+    def lookup(self, rel: str, st: os.stat_result) -> CachedFile | None:
+        """The cached records of ``rel`` if its size and mtime (``st``) are unchanged, else None."""
         row = self._rows.get(rel)
         if row is None:
             return None
         size, mtime, blob = row
-        try:
-            st = os.stat(Path(root) / rel)
-        except OSError:
-            return None
         if st.st_size != size or st.st_mtime_ns != mtime:
             return None
         try:
-            entries, warnings = pickle.loads(blob)
-        except Exception:  # a damaged row is just a miss
+            rows, warnings = pickle.loads(blob)
+            entries: list[Entry] = []
+            for values, digest, extra_blob in rows:
+                extra = LazyExtra(extra_blob)
+                entries.append((_article_from_row(values, extra), extra, digest))
+            return CachedFile(entries, [LoadWarning(*w) for w in warnings])
+        except Exception:  # a damaged or outdated row is just a miss
             return None
-        return CachedFile(entries, warnings)
+
+    def has_exactly(self, paths: list[str]) -> bool:
+        """Whether the cache holds rows for exactly these paths (nothing added or removed)."""
+        return len(paths) == len(self._rows) and all(p in self._rows for p in paths)
 
     def store(self, root: Path, items: list[tuple[str, int | None, int | None, list[Entry], list[LoadWarning] | None]],
               *, keep: set[str]) -> None:
@@ -119,12 +123,17 @@ class RecordCache:
                         size, mtime = old[0], old[1]
                         if warnings is None:
                             try:
-                                warnings = pickle.loads(old[2])[1]
+                                warnings = [LoadWarning(*w) for w in pickle.loads(old[2])[1]]
                             except Exception:
                                 warnings = []
                     if mtime is not None and now_ns - mtime < RACY_SECONDS * 1e9:
                         mtime = -1
-                    blob = pickle.dumps((entries, warnings or []), protocol=pickle.HIGHEST_PROTOCOL)
+                    rows = []
+                    for article, fingerprints, digest in entries:
+                        values, extra = _article_to_row(article, fingerprints)
+                        rows.append((values, digest, extra))
+                    plain_warnings = [(w.path, w.message) for w in warnings or []]
+                    blob = pickle.dumps((rows, plain_warnings), protocol=pickle.HIGHEST_PROTOCOL)
                     self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, NULL)",
                                      (path, size, mtime, blob))
                 gone = [p for p in self._rows if p not in keep]
@@ -138,3 +147,83 @@ class RecordCache:
             self._db = None
 
 
+
+
+# Records are stored as plain tuples, and what a reopen rarely needs (the source text, removed blocks,
+# offset map, line fingerprints) as a nested pickle that is only unpacked on first use: unpickling ten
+# thousand dataclasses with their removed blocks took most of a reopen.
+_LAZY = ("source", "removed", "offsets")
+_FIELDS = [f for f in Article.__dataclass_fields__ if f not in _LAZY]
+_SLOTS = {name: Article.__dict__[name] for name in _LAZY}
+
+
+class LazyExtra:
+    """The packed source, removed blocks, offsets and fingerprints of one cached article."""
+
+    __slots__ = ("blob", "_value")
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+        self._value: tuple | None = None
+
+    def value(self) -> tuple[str, list[RemovedBlock], OffsetMap, frozenset[str]]:
+        if self._value is None:
+            source, removed, segments, fingerprints = pickle.loads(self.blob)
+            self._value = (source, [RemovedBlock(*r) for r in removed], OffsetMap(segments), frozenset(fingerprints))
+        return self._value
+
+    def fingerprints(self) -> frozenset[str]:
+        return self.value()[3]
+
+
+def _lazy_field(name: str) -> property:
+    slot = _SLOTS[name]
+
+    def get(self: "CachedArticle"):
+        self._unpack()
+        return slot.__get__(self)
+
+    def set(self: "CachedArticle", value) -> None:
+        self._unpack()
+        slot.__set__(self, value)
+
+    return property(get, set)
+
+
+class CachedArticle(Article):
+    """An Article from the record cache whose source, removed blocks and offsets unpack on first use."""
+
+    __slots__ = ("_extra",)
+
+    def _unpack(self) -> None:
+        extra = self._extra
+        if extra is not None:
+            self._extra = None
+            source, removed, offsets, _ = extra.value()
+            _SLOTS["source"].__set__(self, source)
+            _SLOTS["removed"].__set__(self, removed)
+            _SLOTS["offsets"].__set__(self, offsets)
+
+    source = _lazy_field("source")
+    removed = _lazy_field("removed")
+    offsets = _lazy_field("offsets")
+
+
+def fingerprints_of(value: "frozenset[str] | LazyExtra") -> frozenset[str]:
+    """Line fingerprints of an entry, unpacking them if they came from the cache."""
+    return value.fingerprints() if isinstance(value, LazyExtra) else value
+
+
+def _article_to_row(article: Article, fingerprints: "frozenset[str] | LazyExtra") -> tuple:
+    extra = pickle.dumps((article.source, [(r.text, r.reason, r.start, r.end) for r in article.removed],
+                          article.offsets.segments, tuple(fingerprints_of(fingerprints))),
+                         protocol=pickle.HIGHEST_PROTOCOL)
+    return tuple(getattr(article, f) for f in _FIELDS), extra
+
+
+def _article_from_row(values: tuple, extra: LazyExtra) -> CachedArticle:
+    article = CachedArticle.__new__(CachedArticle)
+    article._extra = None
+    Article.__init__(article, **dict(zip(_FIELDS, values)))
+    article._extra = extra
+    return article

@@ -320,6 +320,9 @@ def test_reopening_uses_the_cache_and_follows_changes(tmp_path: Path) -> None:
     second = load_corpus(tmp_path)
     assert second.from_cache == 3
     assert [a.body for a in second.articles] == [a.body for a in first.articles]
+    # Cached records unpack their source, removed blocks and offsets on first use, unchanged.
+    assert [a.to_dict(include_source=True) for a in second.articles] == [
+        a.to_dict(include_source=True) for a in first.articles]
     write(tmp_path / "a1.txt", ARTICLE + "\nA changed paragraph.\n")
     (tmp_path / "a2.txt").unlink()
     third = load_corpus(tmp_path)
