@@ -409,7 +409,11 @@ class ReaderApp(TriageMixin, App[None]):
         articles = [a for a in (self.corpus.get(h.id) for h in results.hits) if a is not None]
         self.search_query = event.query.strip()
         self.search_total = results.total
-        self.query_one(ArticleList).show(articles, keep=self.current_id)
+        table = self.query_one(ArticleList)
+        if [a.id for a in articles] != [a.id for a in table.shown]:
+            table.show(articles, keep=self.current_id)
+        else:  # same results (a longer prefix often matches the same articles): just re-mark hits
+            self.render_article(keep_scroll=True, recompute_hits=True)
         more = f" (first {len(articles)})" if results.total > len(articles) else ""
         bar.set_message(f"{results.total} result(s){more} · {event.seconds * 1000:.0f} ms")
         self.update_status()
@@ -659,9 +663,7 @@ class ReaderApp(TriageMixin, App[None]):
     def action_cursor_bottom(self) -> None:
         pane = self._focused_pane()
         if pane == "list":
-            table = self.query_one(ArticleList)
-            if table.row_count:
-                table.move_cursor(row=table.row_count - 1, animate=False)
+            self.query_one(ArticleList).action_scroll_end()
         elif pane in ("body", "diff"):
             self.focused.scroll_end(animate=False)  # type: ignore[union-attr]
 

@@ -71,6 +71,7 @@ class ArticleList(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_row_labels=False)
         self.shown: list[Article] = []
         self.mark_for: Callable[[str], str] = lambda _id: ""
+        self._generation = 0
         self.compact = False
 
     COMPACT_BELOW = 46  # narrower than this, the list shows a short date and the title only
@@ -118,21 +119,46 @@ class ArticleList(DataTable):
             return (mark_cell, short, title)
         return (mark_cell, (article.date or "")[:10], article.outlet or "", title)
 
+    FIRST_ROWS = 200  # rows added before the first paint; the rest follow in chunks
+    CHUNK_ROWS = 2000
+
     def show(self, articles: list[Article], keep: str | None = None) -> None:
-        """Replace the rows with ``articles``; keep the cursor on article ``keep`` if it is there."""
+        """Replace the rows with ``articles``; keep the cursor on article ``keep`` if it is there.
+
+        The first rows are added at once and the rest in chunks after each refresh, so a 50k list
+        paints at once and the UI never stalls while it fills.
+        """
+        self._generation += 1
         self.shown = articles
         self.clear()
-        for a in articles:
-            self.add_row(*self._row(a), key=a.id)
         index = 0
         if keep is not None:
             for i, a in enumerate(articles):
                 if a.id == keep:
                     index = i
                     break
+        self._add_until(max(self.FIRST_ROWS, index + 100))
         if articles:
             self.move_cursor(row=index, animate=False, scroll=True)
         self.post_message(self.ArticleHighlighted(articles[index].id if articles else None))
+        if self.row_count < len(self.shown):
+            self.call_after_refresh(self._fill_more, self._generation)
+
+    def _add_until(self, count: int) -> None:
+        for a in self.shown[self.row_count: count]:
+            self.add_row(*self._row(a), key=a.id)
+
+    def _fill_more(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer show() replaced the rows
+        self._add_until(self.row_count + self.CHUNK_ROWS)
+        if self.row_count < len(self.shown):
+            self.call_after_refresh(self._fill_more, generation)
+
+    @property
+    def filling(self) -> bool:
+        """True while rows are still being added."""
+        return self.row_count < len(self.shown)
 
     def append(self, articles: list[Article]) -> None:
         """Add rows at the end (while the corpus is still loading)."""
@@ -152,6 +178,7 @@ class ArticleList(DataTable):
 
     def action_scroll_end(self) -> None:
         """end: the last article."""
+        self._add_until(len(self.shown))
         if self.row_count:
             self.move_cursor(row=self.row_count - 1, animate=False)
 
@@ -165,6 +192,7 @@ class ArticleList(DataTable):
         """Move the cursor to ``article_id``; False if it is not in the list."""
         for i, a in enumerate(self.shown):
             if a.id == article_id:
+                self._add_until(i + 100)
                 self.move_cursor(row=i, animate=False, scroll=True)
                 return True
         return False
