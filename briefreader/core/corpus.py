@@ -449,8 +449,61 @@ POOL_MIN_FILES = 300
 POOL_CHUNK = 64
 
 
-def _process_chunk(root: Path, rels: list[str], manifest: Manifest, rules: cleaning.CleaningRules) -> list[FileResult]:
+def _process_chunk(rels: list[str], root: Path, manifest: Manifest, rules: cleaning.CleaningRules) -> list[FileResult]:
     return [process_file(root, rel, manifest, rules) for rel in rels]
+
+
+def _reclean_chunk(items: list[tuple[Article, frozenset[str]]], rules: cleaning.CleaningRules) -> list[Article]:
+    return [reclean_article(article, evidence, rules) for article, evidence in items]
+
+
+def _map_chunks(
+    chunk_fn: Callable[..., list[Any]],
+    items: list[Any],
+    args: tuple[Any, ...],
+    item_done: Callable[[int, Any], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> list[Any]:
+    """``chunk_fn(chunk, *args)`` over ``items`` in chunks, results in order.
+
+    Runs in worker processes when there are many items and more than one core. Workers are
+    spawned (never forked: the caller may be a multi-threaded UI).
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    chunks = [items[i: i + POOL_CHUNK] for i in range(0, len(items), POOL_CHUNK)]
+    results: list[Any] = []
+
+    def collect(chunk_results: list[Any]) -> None:
+        for result in chunk_results:
+            results.append(result)
+            if item_done is not None:
+                item_done(len(results), result)
+
+    if len(items) < POOL_MIN_FILES or workers < 2 or os.environ.get("BRIEFREADER_NO_POOL"):
+        for chunk in chunks:
+            if cancelled is not None and cancelled():
+                raise LoadCancelled()
+            collect(chunk_fn(chunk, *args))
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = [executor.submit(chunk_fn, chunk, *args) for chunk in chunks]
+        for future in futures:
+            while True:
+                if cancelled is not None and cancelled():
+                    raise LoadCancelled()
+                try:
+                    chunk_results = future.result(timeout=0.2)
+                    break
+                except TimeoutError:
+                    continue
+            collect(chunk_results)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return results
 
 
 def _process_files(
@@ -461,42 +514,28 @@ def _process_files(
     file_done: Callable[[int, FileResult], None],
     cancelled: Callable[[], bool] | None,
 ) -> list[FileResult]:
-    """Process files, in worker processes when there are many and more than one core.
+    """Read, parse and clean files, in worker processes when there are many."""
+    return _map_chunks(_process_chunk, rels, (root, manifest, rules), file_done, cancelled)
 
-    Workers are spawned (never forked: the caller may be a multi-threaded UI).
+
+def reclean_article(article: Article, evidence: frozenset[str], rules: cleaning.CleaningRules) -> Article:
+    """Clean ``article`` again from its source with repeated-line ``evidence`` of its outlet.
+
+    Its metadata stays (it came from the file, the manifest or the first cleaning); fields still
+    unknown are filled from the new cleaning.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(rels) < POOL_MIN_FILES or workers < 2 or os.environ.get("BRIEFREADER_NO_POOL"):
-        results = []
-        for rel in rels:
-            if cancelled is not None and cancelled():
-                raise LoadCancelled()
-            results.append(process_file(root, rel, manifest, rules))
-            file_done(len(results), results[-1])
-        return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [rels[i: i + POOL_CHUNK] for i in range(0, len(rels), POOL_CHUNK)]
-    results = []
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        futures = [executor.submit(_process_chunk, root, chunk, manifest, rules) for chunk in chunks]
-        for future in futures:
-            while True:
-                if cancelled is not None and cancelled():
-                    raise LoadCancelled()
-                try:
-                    chunk_results = future.result(timeout=0.2)
-                    break
-                except TimeoutError:
-                    continue
-            for result in chunk_results:
-                results.append(result)
-                file_done(len(results), result)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-    return results
+    record = _Record(article.id, article.path, article.format, article.source, {}, encoding=article.encoding,
+                     content_hash=article.content_hash)
+    if article.removed and article.removed[0].reason.startswith("front matter"):
+        record.clean_from = article.removed[0].end
+    result = _clean_record(record, rules, evidence)
+    inferred = infer_metadata(record.source, result)
+    meta = {name: getattr(article, name) or inferred.get(name) for name in METADATA_FIELDS}
+    return Article(
+        id=article.id, path=article.path, format=article.format, body=result.body, source=article.source,
+        removed=result.removed, offsets=result.offsets, warnings=list(article.warnings), encoding=article.encoding,
+        content_hash=article.content_hash, order=article.order, **meta,
+    )
 
 
 def _evidence_digest(evidence: frozenset[str]) -> str:
@@ -509,7 +548,7 @@ def _apply_repetition_evidence(
     entries: list[tuple[Article, frozenset[str], str]],
     rules: cleaning.CleaningRules,
     manifest: Manifest,
-    reclean: Callable[[Article, frozenset[str]], Article],
+    reclean_many: Callable[[list[tuple[Article, frozenset[str]]]], list[Article]],
 ) -> list[tuple[Article, frozenset[str], str]]:
     """Re-clean articles whose lines repeat across their outlet's articles.
 
@@ -532,12 +571,9 @@ def _apply_repetition_evidence(
             evidence = repeated & fingerprints_of(entries[i][1])
             wanted_evidence[i] = frozenset(evidence)
             wanted_digest[i] = _evidence_digest(frozenset(evidence))
-    out = []
-    for i, (article, fps, digest) in enumerate(entries):
-        if wanted_digest[i] != digest:
-            article = reclean(article, wanted_evidence[i])
-        out.append((article, fps, wanted_digest[i]))
-    return out
+    todo = [i for i, entry in enumerate(entries) if wanted_digest[i] != entry[2]]
+    recleaned = dict(zip(todo, reclean_many([(entries[i][0], wanted_evidence[i]) for i in todo])))
+    return [(recleaned.get(i, article), fps, wanted_digest[i]) for i, (article, fps, _) in enumerate(entries)]
 
 
 def load_corpus(
@@ -618,26 +654,14 @@ def load_corpus(
             warnings.extend(result.warnings)
             entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
 
-    def reclean(article: Article, evidence: frozenset[str]) -> Article:
-        nonlocal from_cache
-        record = _Record(article.id, article.path, article.format, article.source, {}, encoding=article.encoding,
-                         content_hash=article.content_hash, warnings=[])
-        if article.removed and article.removed[0].reason.startswith("front matter"):
-            record.clean_from = article.removed[0].end
-        result = _clean_record(record, rules, evidence)
-        # Metadata the file or manifest gave stays; inferred fields are recomputed from the new cleaning.
-        rebuilt = _build_article(record, result, manifest, article.order)
-        for name in METADATA_FIELDS:
-            if getattr(article, name) and not getattr(rebuilt, name):
-                setattr(rebuilt, name, getattr(article, name))
-        rebuilt.warnings = article.warnings
-        return rebuilt
+    def reclean_many(items: list[tuple[Article, frozenset[str]]]) -> list[Article]:
+        return _map_chunks(_reclean_chunk, items, (rules,), None, cancelled)
 
     # Repetition evidence can only change when some file was added, changed or removed.
     changed_paths: set[str] = set()
     if cache is None or pending or not cache.has_exactly(files):
         before = [id(a) for a, _, _ in entries]
-        entries = _apply_repetition_evidence(entries, rules, manifest, reclean)
+        entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many)
         changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
 
     for order, (article, _, _) in enumerate(entries):

@@ -438,3 +438,32 @@ def test_two_processes_loading_at_once_both_succeed(tmp_path: Path) -> None:
     outs = [p.communicate(timeout=120) for p in procs]
     assert [o[0].strip() for o in outs] == ["40", "40"], outs
     assert not load_corpus(tmp_path).warnings
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_lines_repeated_across_one_outlet_are_removed_and_metadata_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: bool) -> None:
+    import briefreader.core.corpus as corpus_module
+
+    if pool:
+        monkeypatch.setattr(corpus_module, "POOL_MIN_FILES", 2)
+        monkeypatch.setattr(corpus_module, "POOL_CHUNK", 2)
+    for i in range(4):
+        write(tmp_path / f"a{i}.md", (
+            f"---\ntitle: Story {i}\noutlet: The Ledger\n---\n"
+            f"Ministers met in the capital on day {i} to discuss the agreement on grain exports.\n\n"
+            "The talks will resume next week in a smaller format, officials said.\n\n"
+            "Ledger Weekend Edition\n\nMore from the Ledger desk\n"))
+    # The same two lines in one article of another outlet are no evidence.
+    write(tmp_path / "other.md", "---\noutlet: Other Wire\n---\nMinisters met again on Friday.\n\n"
+                                 "Ledger Weekend Edition\n")
+    corpus = load_corpus(tmp_path)
+    for i in range(4):
+        article = corpus.get(f"a{i}.md")
+        assert article.title == f"Story {i}" and article.outlet == "The Ledger"
+        assert "Weekend Edition" not in article.body and "Ledger desk" not in article.body
+        assert "officials said" in article.body
+        assert any(r.reason == "repeated boilerplate" for r in article.removed)
+    assert "Ledger Weekend Edition" in corpus.get("other.md").body
+    # Reopened from the cache, the evidence is still applied.
+    assert [a.body for a in load_corpus(tmp_path).articles] == [a.body for a in corpus.articles]
