@@ -445,7 +445,7 @@ def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.Clean
 
 
 # Below this many files to read, a process pool costs more (start-up, pickling) than it saves.
-POOL_MIN_FILES = 300
+POOL_MIN_FILES = 800
 POOL_CHUNK = 64
 
 
@@ -457,19 +457,44 @@ def _reclean_chunk(items: list[tuple[Article, frozenset[str]]], rules: cleaning.
     return [reclean_article(article, evidence, rules) for article, evidence in items]
 
 
+class _Workers:
+    """Worker processes for one load, started on first use and shared by its phases.
+
+    Workers are spawned (never forked: the caller may be a multi-threaded UI).
+    """
+
+    def __init__(self) -> None:
+        self.count = min(os.cpu_count() or 1, 4)
+        self._executor: Any = None
+
+    def wanted(self, items: int) -> bool:
+        return items >= POOL_MIN_FILES and self.count > 1 and not os.environ.get("BRIEFREADER_NO_POOL")
+
+    def executor(self) -> Any:
+        if self._executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(max_workers=self.count,
+                                                 mp_context=multiprocessing.get_context("spawn"))
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
 def _map_chunks(
     chunk_fn: Callable[..., list[Any]],
     items: list[Any],
     args: tuple[Any, ...],
     item_done: Callable[[int, Any], None] | None,
     cancelled: Callable[[], bool] | None,
+    workers: _Workers | None = None,
 ) -> list[Any]:
-    """``chunk_fn(chunk, *args)`` over ``items`` in chunks, results in order.
-
-    Runs in worker processes when there are many items and more than one core. Workers are
-    spawned (never forked: the caller may be a multi-threaded UI).
-    """
-    workers = min(os.cpu_count() or 1, 4)
+    """``chunk_fn(chunk, *args)`` over ``items`` in chunks, results in order; in ``workers`` when
+    there are enough items to pay for them."""
     chunks = [items[i: i + POOL_CHUNK] for i in range(0, len(items), POOL_CHUNK)]
     results: list[Any] = []
 
@@ -479,18 +504,15 @@ def _map_chunks(
             if item_done is not None:
                 item_done(len(results), result)
 
-    if len(items) < POOL_MIN_FILES or workers < 2 or os.environ.get("BRIEFREADER_NO_POOL"):
+    if workers is None or not workers.wanted(len(items)):
         for chunk in chunks:
             if cancelled is not None and cancelled():
                 raise LoadCancelled()
             collect(chunk_fn(chunk, *args))
         return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    executor = workers.executor()
+    futures = [executor.submit(chunk_fn, chunk, *args) for chunk in chunks]
     try:
-        futures = [executor.submit(chunk_fn, chunk, *args) for chunk in chunks]
         for future in futures:
             while True:
                 if cancelled is not None and cancelled():
@@ -501,8 +523,10 @@ def _map_chunks(
                 except TimeoutError:
                     continue
             collect(chunk_results)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
     return results
 
 
@@ -513,9 +537,10 @@ def _process_files(
     rules: cleaning.CleaningRules,
     file_done: Callable[[int, FileResult], None],
     cancelled: Callable[[], bool] | None,
+    workers: _Workers | None = None,
 ) -> list[FileResult]:
     """Read, parse and clean files, in worker processes when there are many."""
-    return _map_chunks(_process_chunk, rels, (root, manifest, rules), file_done, cancelled)
+    return _map_chunks(_process_chunk, rels, (root, manifest, rules), file_done, cancelled, workers)
 
 
 def reclean_article(article: Article, evidence: frozenset[str], rules: cleaning.CleaningRules) -> Article:
@@ -635,34 +660,43 @@ def load_corpus(
         if on_articles is not None and result.articles:
             on_articles(result.articles)
 
-    fresh_results = {r.path: r for r in _process_files(root, pending, manifest, rules, file_done, cancelled)}
-    if progress is not None:
-        progress(len(files), len(files))
+    workers = _Workers()
+    try:
+        processed = _process_files(root, pending, manifest, rules, file_done, cancelled, workers)
+        fresh_results = {r.path: r for r in processed}
+        if progress is not None:
+            progress(len(files), len(files))
 
-    entries: list[tuple[Article, frozenset[str], str]] = []
-    fresh: list[FileResult] = []
-    from_cache = 0
-    for rel in files:
-        if rel in cached_files:
-            cached = cached_files[rel]
-            from_cache += len(cached.entries)  # type: ignore[attr-defined]
-            entries.extend(cached.entries)  # type: ignore[attr-defined]
-            warnings.extend(cached.warnings)  # type: ignore[attr-defined]
-        else:
-            result = fresh_results[rel]
-            fresh.append(result)
-            warnings.extend(result.warnings)
-            entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
+        entries: list[tuple[Article, frozenset[str], str]] = []
+        fresh: list[FileResult] = []
+        from_cache = 0
+        for rel in files:
+            if rel in cached_files:
+                cached = cached_files[rel]
+                from_cache += len(cached.entries)  # type: ignore[attr-defined]
+                entries.extend(cached.entries)  # type: ignore[attr-defined]
+                warnings.extend(cached.warnings)  # type: ignore[attr-defined]
+            else:
+                result = fresh_results[rel]
+                fresh.append(result)
+                warnings.extend(result.warnings)
+                entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
 
-    def reclean_many(items: list[tuple[Article, frozenset[str]]]) -> list[Article]:
-        return _map_chunks(_reclean_chunk, items, (rules,), None, cancelled)
+        def reclean_many(items: list[tuple[Article, frozenset[str]]]) -> list[Article]:
+            return _map_chunks(_reclean_chunk, items, (rules,), None, cancelled, workers)
 
-    # Repetition evidence can only change when some file was added, changed or removed.
-    changed_paths: set[str] = set()
-    if cache is None or pending or not cache.has_exactly(files):
-        before = [id(a) for a, _, _ in entries]
-        entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many)
-        changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
+        # Repetition evidence can only change when some file was added, changed or removed.
+        changed_paths: set[str] = set()
+        if cache is None or pending or not cache.has_exactly(files):
+            before = [id(a) for a, _, _ in entries]
+            entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many)
+            changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
+    except BaseException:
+        if cache is not None:
+            cache.close()
+        raise
+    finally:
+        workers.close()
 
     for order, (article, _, _) in enumerate(entries):
         article.order = order
