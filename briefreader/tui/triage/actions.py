@@ -90,6 +90,8 @@ class TriageMixin:
         self._triage_resumed = False
         self._triage_saved_position: tuple[Any, ...] | None = None
         self._triage_pending_scroll: tuple[str, float | None, int | None] | None = None
+        self._triage_resume_waits_search = False  # the restored filter's results are still to come
+        self._triage_scroll_attempts = 0
         self._triage_styles: tuple[str, Style, Style] | None = None
         super().__init__(*args, **kwargs)
 
@@ -602,6 +604,7 @@ class TriageMixin:
             else:
                 table.select_id(article.id)
         if r.filter:
+            self._triage_resume_waits_search = True  # showing the results resets the scroll: restore it after
             bar = self.query_one(SearchBar)  # type: ignore[attr-defined]
             bar.open()
             bar.input.value = r.filter
@@ -614,7 +617,7 @@ class TriageMixin:
         from briefreader.tui.widgets.body_view import BodyView
 
         pending = self._triage_pending_scroll
-        if pending is None or pending[0] != self.current_id:  # type: ignore[attr-defined]
+        if pending is None or pending[0] != self.current_id or self._triage_resume_waits_search:  # type: ignore[attr-defined]
             return
         self._triage_pending_scroll = None
         _, y, offset = pending
@@ -623,6 +626,19 @@ class TriageMixin:
             body.scroll_to_offset(offset)
         elif y:
             body.scroll_to(y=y, animate=False, immediate=True)
+            if body.scroll_offset.y + 0.5 < y and self._triage_scroll_attempts < 20:
+                # the body is not laid out yet (its height is still unknown): try again shortly
+                self._triage_scroll_attempts += 1
+                self._triage_pending_scroll = pending
+                self.set_timer(0.05, self._triage_apply_pending_scroll)
+
+    def on_search_done(self, event: Message) -> None:
+        if self._triage_resume_waits_search:
+            self._triage_resume_waits_search = False
+            self.set_timer(0.05, self._triage_apply_pending_scroll)
+
+    def on_search_failed(self, event: Message) -> None:
+        self.on_search_done(event)
 
     def _triage_position(self) -> tuple[Any, ...]:
         from briefreader.tui.widgets.body_view import BodyView
