@@ -510,8 +510,11 @@ def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResu
                     joined = True
                 elif _TERMINAL.search(a) is None and b[:1].islower() and not a.endswith(":"):
                     joined = True
-            if joined:
-                emit(" ", ends[prev])
+            if joined:  # the joining space stands for the line break
+                at = ends[prev]
+                while at < starts[i] and not source[at].isspace():
+                    at += 1  # skip invisible characters stripped from the line end
+                emit(" ", at)
             else:
                 body.append("\n\n")
                 pos += 2

@@ -657,3 +657,20 @@ def test_markdown_clippings_become_plain_text() -> None:
 
     meta = infer_metadata(source, result)
     assert (meta["title"], meta["author"]) == ("Kallas warns of Russian stalling", "Jane Doe")
+
+
+def test_random_text_never_breaks_the_offset_map() -> None:
+    from briefreader.core.metadata import infer_metadata
+
+    pieces = list("abcXYZ .,;:!?\"'“”«»()[]#*_>-—–/\\\n\r\t\u00a0\u200b\ufeff\u00adİßé©°%0123") + [
+        "  ", "\r\n", "\n\n", "Home", "By Jane Doe", "LONDON", "said", "cookies", "](http://x)",
+        "![a](b)", "**", "# "]
+    rng = random.Random(11)
+    for _ in range(400):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 200)))
+        result = _clean(source)
+        _assert_offsets_exact(source, result)
+        for block in result.removed:
+            assert source[block.start:block.end] == block.text
+        infer_metadata(source, result)
+        line_fingerprints(source)
