@@ -209,3 +209,12 @@ def test_parse_date_for_given_metadata(text: str, iso: str | None) -> None:
     from briefreader.core.metadata import parse_date
 
     assert parse_date(text) == iso
+
+
+def test_manifest_metadata_rule() -> None:
+    rules = load_rules([{"pattern": r"Dispatch from (?P<place>[A-Z][a-z]+)", "field": "dateline",
+                         "reason": "dateline"}])
+    text = f"Dispatch from Kyiv\n\n{BODY}"
+    result = clean_text(text, rules)
+    assert result.body == BODY
+    assert infer_metadata(text, result, rules)["dateline"] == "Kyiv"
