@@ -30,14 +30,10 @@ from briefreader.core.rules import CleaningRules, Rule, load_rules
 __all__ = ["CleanResult", "CleaningRules", "load_rules", "line_fingerprints", "repeated_lines",
            "clean_text", "normalise_line"]
 
-# Odd spaces (and line-break characters, which only appear at line ends here) -> plain space: 1:1.
-_SPACE_CHARS = ("\t\r\n\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-                "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_SPACE_TABLE = str.maketrans({c: " " for c in _SPACE_CHARS})
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _STRIP = " " + _INVISIBLE
 # Characters deleted by normalisation: invisible characters, extra spaces in a run, spaces before
-# punctuation ("Ukraine ." -> "Ukraine."), spaces inside brackets.
+# punctuation ("Ukraine ." -> "Ukraine."), Markdown markup.
 _DELETE = re.compile(
     rf"[{_INVISIBLE}]+"
     r"|(?<= ) +"
@@ -65,7 +61,6 @@ _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _QUOTED = re.compile(r"“[^”\n]{1,800}”|\"[^\"\n]{1,800}\"|«[^»\n]{1,800}»|„[^“”\n]{1,800}[“”]")
 _DIGITS = re.compile(r"\d+")
 _HAS_DIGIT = re.compile(r"\d")
-_WORDS = re.compile(r"\w+")
 
 _CACHE_LINE = 200  # lines up to this length have their rule verdicts memoised
 _CACHE_EVIDENCE_LINE = 1000  # ... and their phrase evidence, when some rule had to be tried
