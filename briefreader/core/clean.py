@@ -9,17 +9,19 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
 2. Phrase rules (`scope: phrase`) add evidence (a weight, possibly negative) to a line when their
    wording occurs outside quoted speech. Reported speech ("said", "told") counts against furniture.
 3. The article core runs from the first to the last sentence-shaped line with no furniture evidence.
-   A sentence with evidence is dropped when the evidence is overwhelming, or when it sits outside the
-   core (page header/footer) with strong evidence, or next to other furniture (a furniture block).
-   A sentence that merely mentions cookies or the weather in the middle of an article stays.
+   A line with evidence is dropped when the evidence is overwhelming (wording only furniture uses),
+   or when context agrees: a short line in the page header/footer, a sentence there that the outlet
+   repeats or that sits in a run of furniture, a line inside the article glued to furniture.
+   Reported speech, the headline slot, and a sentence that merely mentions cookies or the weather
+   stay.
 4. Lines repeated across many articles of the same outlet (see `repeated_lines`) add evidence.
 """
 
 from __future__ import annotations
 
 import bisect
-import zlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
