@@ -247,6 +247,87 @@ def touch_ten_files(root: Path, round_number: int) -> list[str]:
     return [str(p.relative_to(root)) for p in chosen]
 
 
+# --------------------------------------------------------------------------- Whoosh version checks
+
+
+def whoosh_checks() -> None:
+    """Facts about the installed Whoosh that decided the pin and the workarounds (imports only whoosh).
+
+    Run it under another Whoosh to compare, e.g. a venv with whoosh==2.7.4:
+    ``/tmp/venv274/bin/python bench/bench_index.py --whoosh-checks``.
+    """
+    import tempfile
+    import warnings
+
+    import whoosh
+    from whoosh import fields, index
+    from whoosh import query as q
+    from whoosh.analysis import StemmingAnalyzer
+
+    print(f"whoosh {whoosh.versionstring()} at {Path(whoosh.__file__).parent}")
+    package = Path(whoosh.__file__).parent
+    flagged = []
+    for path in sorted(package.rglob("*.py")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            compile(path.read_text("utf-8"), str(path), "exec")
+        if caught:
+            flagged.append(f"{path.relative_to(package).as_posix()} ({len(caught)})")
+    print(f"  modules with invalid-escape warnings when compiled: {len(flagged)}: {', '.join(flagged) or '-'}")
+
+    schema = fields.Schema(id=fields.ID(stored=True, unique=True), n=fields.NUMERIC(stored=True),
+                           body=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True), tag=fields.KEYWORD)
+    ix = index.create_in(tempfile.mkdtemp(), schema)
+    w = ix.writer()
+    for i in range(10):
+        w.add_document(id=f"d{i}", body="alpha summit" if i in (0, 1) else "alpha", n=i,
+                       tag="july" if i in (1, 2) else "x")
+    w.commit()
+    searcher = ix.searcher()
+    w = ix.writer()
+    w.delete_by_term("id", "d3")
+    w.commit()
+    refreshed = searcher.refresh()
+    print(f"  Searcher.refresh() after a deletion still finds the deleted doc: "
+          f"{len(refreshed.search(q.Term('id', 'd3'))) == 1}")
+    with ix.searcher() as s:
+        found = [h["id"] for h in s.search(q.AndNot(q.Term("tag", "july"), q.Term("body", "summit")))]
+    print(f"  tag:july ANDNOT body:summit -> {found} (right: ['d2'])")
+
+    ix = index.create_in(tempfile.mkdtemp(), schema)
+    w = ix.writer()
+    w.add_document(id="ok", body="fine", n=1)
+    try:
+        w.add_document(id="bad", body="halfwritten", n="not a number")
+    except Exception:
+        pass
+    try:
+        w.add_document(id="ok2", body="more", n=2)
+        w.commit()
+        with ix.searcher() as s:
+            owners = [h["id"] for h in s.search(q.Term("body", "halfwritten"))]
+        print(f"  a document failing half-way: writer goes on; its words are found in {owners} (right: [])")
+    except Exception as exc:
+        w.cancel()
+        print(f"  a document failing half-way: the writer is unusable afterwards ({exc})")
+
+    rng = random.Random(1)
+    vocab = ["".join(rng.choices("etaoinshrdlcumwfgyp", k=rng.randint(3, 9))) for _ in range(8000)]
+    weights = [1 / (i + 1) for i in range(len(vocab))]
+    docs = [" ".join(rng.choices(vocab, weights, k=600)) for _ in range(3000)]
+    ix = index.create_in(tempfile.mkdtemp(), schema)
+    w = ix.writer(limitmb=256)
+    for i, body in enumerate(docs):
+        w.add_document(id=f"d{i}", body=body, n=i)
+    w.commit()
+    started = time.perf_counter()
+    w = ix.writer()
+    for i in range(0, 3000, 30):
+        w.update_document(id=f"d{i}", body=docs[i] + " changed", n=i)
+    w.commit()
+    print(f"  update_document x100 in a 3,000-article index: {time.perf_counter() - started:.2f} s")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -260,8 +341,13 @@ def main() -> None:
     parser.add_argument("--skip-pipeline", action="store_true", help="skip the cold CLI build (slow: cleaning)")
     parser.add_argument("--skip-builds", action="store_true",
                         help="skip the build comparison (queries, update and open only; needs a built index)")
+    parser.add_argument("--whoosh-checks", action="store_true",
+                        help="only print facts about the installed Whoosh (warnings, known bugs, update speed)")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.whoosh_checks:
+        whoosh_checks()
+        return
     os.environ.setdefault("BRIEFREADER_HOME", str(args.workdir / "home"))
     if args.step:
         kind, *rest = args.step
