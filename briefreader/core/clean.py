@@ -330,6 +330,13 @@ def clean_text(source: str, rules: CleaningRules | None = None,
     def inside(i: int) -> bool:
         return first_core <= i <= last_core
 
+    def zone_ok(rule: Rule, i: int) -> bool:
+        if rule.zone == "any":
+            return True
+        if rule.zone == "head":
+            return i < first_core
+        return not inside(i)  # edges
+
     # 1. whole-line rules
     blocks: list[int] = []
     after_at: int | None = None
@@ -337,11 +344,10 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         rule = rule_of[i]
         if rule is None:
             continue
-        if rule.zone == "edges" and inside(i):
-            # e.g. a capitalised crosshead in the middle of the article is not a dateline
-            rule = rules.match_line(norms[i], words[i], sentence[i],
-                                    start=rules.line_rules.index(rule) + 1)
-            while rule is not None and rule.zone == "edges":
+        if not zone_ok(rule, i):
+            # e.g. a capitalised crosshead in the middle of the article, or an agency credit at
+            # its end, is not a dateline: try the rules after this one
+            while rule is not None and not zone_ok(rule, i):
                 rule = rules.match_line(norms[i], words[i], sentence[i],
                                         start=rules.line_rules.index(rule) + 1)
             rule_of[i] = rule

@@ -75,6 +75,16 @@ def test_dateline_lines(line: str, dateline: str, outlet: str | None, date: str 
     assert (m["dateline"], m["outlet"], m["date"]) == (dateline, outlet, date)
 
 
+@pytest.mark.parametrize("credit", ["AFP", "(with Reuters)", "— AP", "Source: AFP, Reuters"])
+def test_agency_credit_at_the_end_is_furniture_not_a_dateline(credit: str) -> None:
+    text = f"LONDON\n\n{BODY}\n\n{credit}"
+    result = clean_text(text, load_rules())
+    assert result.body == BODY
+    assert result.removed[-1].reason == "agency credit"
+    assert meta(text)["dateline"] == "LONDON"
+    assert meta(f"{BODY}\n\n{credit}")["dateline"] is None
+
+
 def test_capitalised_crosshead_mid_article_is_not_a_dateline() -> None:
     text = f"{BODY}\n\nANALYSIS\n\nKYIV\n\nThe third paragraph is here, officials said."
     m = meta(text)

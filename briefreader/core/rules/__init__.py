@@ -22,7 +22,7 @@ ENGINE_VERSION = "clean-1"
 
 SCOPES = ("line", "block", "after", "phrase")
 FIELDS = ("dateline", "date", "byline", "url")
-ZONES = ("any", "edges")
+ZONES = ("any", "edges", "head")
 _KNOWN_KEYS = {"id", "pattern", "text", "words", "triggers", "reason", "scope", "weight", "field",
                "zone", "max_words", "sentence", "case_sensitive"}
 _WORD = re.compile(r"\w+")
