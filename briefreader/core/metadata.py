@@ -103,7 +103,7 @@ def outlet_name(raw: str) -> str:
 
 
 _UPDATE_LABELS = {"updated", "last updated", "modified"}
-_PARTS = re.compile(r"\s*(?:[|•·]|\s[-–—]\s|,\s(?=(?:on\s)?(?:\d|[A-Z][a-z]+day)))\s*")
+_PARTS = re.compile(r"\s*(?:[|•·]|\s[-–—]\s|,\s(?=(?:on\s)?(?:\d|[A-Z][a-z]+day))|\s(?:on|at)\s(?=\d|[A-Z][a-z]))\s*")
 
 
 def _date_in_parts(line: str, rules: CleaningRules) -> str | None:

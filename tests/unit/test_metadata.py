@@ -111,6 +111,7 @@ def test_bylines(line: str, author: str) -> None:
     "By Jane Doe | 12 March 2025",
     "By Jane Doe, Wednesday, March 12, 2025",
     "By Jane Doe - March 12, 2025 10:00 AM",
+    "Posted by Jane Doe on March 12, 2025",
 ])
 def test_byline_with_date(line: str) -> None:
     m = meta(f"{line}\n\n{BODY}")
