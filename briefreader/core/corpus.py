@@ -402,8 +402,9 @@ def _partial_iso(text: str) -> str | None:
     return None
 
 
-def _build_article(record: _Record, result: cleaning.CleanResult, manifest: Manifest, order: int) -> Article:
-    inferred = infer_metadata(record.source, result)
+def _build_article(record: _Record, result: cleaning.CleanResult, manifest: Manifest, order: int,
+                   rules: cleaning.CleaningRules) -> Article:
+    inferred = infer_metadata(record.source, result, rules)
     given = dict(record.given)
     given.update(manifest.metadata_for(record.path))
     meta: dict[str, Any] = {name: inferred.get(name) for name in METADATA_FIELDS}
@@ -437,7 +438,7 @@ def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.Clean
         except Exception as exc:  # a cleaner bug must not lose the article: keep it raw
             warnings.append(LoadWarning(record.id, f"cleaning failed ({type(exc).__name__}: {exc}); raw text kept"))
             result = cleaning.CleanResult(record.source, OffsetMap([(0, 0, len(record.source))]), [])
-        articles.append(_build_article(record, result, manifest, 0))
+        articles.append(_build_article(record, result, manifest, 0, rules))
         fingerprints.append(frozenset(cleaning.line_fingerprints(record.source[record.clean_from:])))
     size = st.st_size if st else 0
     mtime = st.st_mtime_ns if st else 0
@@ -554,7 +555,7 @@ def reclean_article(article: Article, evidence: frozenset[str], rules: cleaning.
     if article.removed and article.removed[0].reason.startswith("front matter"):
         record.clean_from = article.removed[0].end
     result = _clean_record(record, rules, evidence)
-    inferred = infer_metadata(record.source, result)
+    inferred = infer_metadata(record.source, result, rules)
     meta = {name: getattr(article, name) or inferred.get(name) for name in METADATA_FIELDS}
     return Article(
         id=article.id, path=article.path, format=article.format, body=result.body, source=article.source,

@@ -467,3 +467,24 @@ def test_lines_repeated_across_one_outlet_are_removed_and_metadata_kept(
     assert "Ledger Weekend Edition" in corpus.get("other.md").body
     # Reopened from the cache, the evidence is still applied.
     assert [a.body for a in load_corpus(tmp_path).articles] == [a.body for a in corpus.articles]
+
+
+def test_manifest_field_rules_fill_metadata(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "Dispatch from Lisbon\n\n" + ARTICLE)
+    write(tmp_path / "briefreader.yaml", (
+        "boilerplate:\n"
+        "  - pattern: 'Dispatch from (?P<place>[A-Z][a-z]+)'\n"
+        "    field: dateline\n"
+        "    reason: dateline\n"))
+    corpus = load_corpus(tmp_path)
+    (article,) = corpus.articles
+    assert article.dateline == "Lisbon", corpus.warnings
+    assert "Dispatch from" not in article.body
+
+
+def test_broken_manifest_rule_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", ARTICLE)
+    write(tmp_path / "briefreader.yaml", "boilerplate:\n  - pattern: '(unclosed'\n    reason: x\n")
+    corpus = load_corpus(tmp_path)
+    assert len(corpus) == 1
+    assert "boilerplate rules ignored" in messages(corpus)
