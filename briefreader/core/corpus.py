@@ -570,6 +570,14 @@ def _evidence_digest(evidence: frozenset[str]) -> str:
     return hashlib.sha1("\n".join(sorted(evidence)).encode()).hexdigest()[:16]
 
 
+def _evidence_still_in_body(article: Article, evidence: frozenset[str]) -> bool:
+    """Whether some repeated line is still in the body (when the first cleaning already removed
+    every one of them, cleaning again with the evidence would give the same body)."""
+    if not evidence:
+        return True  # evidence went away: clean again without it
+    return bool(evidence & cleaning.line_fingerprints(article.body))
+
+
 def _apply_repetition_evidence(
     entries: list[tuple[Article, frozenset[str], str]],
     rules: cleaning.CleaningRules,
@@ -597,7 +605,8 @@ def _apply_repetition_evidence(
             evidence = repeated & fingerprints_of(entries[i][1])
             wanted_evidence[i] = frozenset(evidence)
             wanted_digest[i] = _evidence_digest(frozenset(evidence))
-    todo = [i for i, entry in enumerate(entries) if wanted_digest[i] != entry[2]]
+    todo = [i for i, entry in enumerate(entries) if wanted_digest[i] != entry[2]
+            and _evidence_still_in_body(entries[i][0], wanted_evidence[i])]
     recleaned = dict(zip(todo, reclean_many([(entries[i][0], wanted_evidence[i]) for i in todo])))
     return [(recleaned.get(i, article), fps, wanted_digest[i]) for i, (article, fps, _) in enumerate(entries)]
 
