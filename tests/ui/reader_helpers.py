@@ -11,6 +11,9 @@ async def settle(pilot) -> None:
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             break
+    idle = getattr(app, "triage_idle", None)  # triage jobs run on their own writer thread
+    if idle is not None:
+        await idle()
     await pilot.pause()
 
 

@@ -51,7 +51,7 @@ def test_help_screen(snap_compare, sample_corpus: Path) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
 
@@ -60,7 +60,9 @@ def test_raw_view(snap_compare, sample_corpus: Path) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
+        await pilot.pause(0.3)  # triage marks arrive from their own writer thread
+        await settle(pilot)
 
     assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
 
@@ -69,6 +71,7 @@ def test_quote_diff_wide(snap_compare, sample_corpus: Path) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
         await _to_shared_quote(pilot)
+        await settle(pilot)
 
     assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
 
@@ -77,5 +80,6 @@ def test_quote_diff_narrow(snap_compare, sample_corpus: Path) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
         await _to_shared_quote(pilot)
+        await settle(pilot)
 
     assert snap_compare(ReaderApp(sample_corpus), terminal_size=(80, 24), run_before=run_before)

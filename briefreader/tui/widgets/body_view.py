@@ -29,6 +29,7 @@ class BodyView(ScrollView, can_focus=True):
         padding: 0 2;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
+        overflow-y: scroll;  /* always shown, so a new text never needs a layout pass */
     }
     """
 
@@ -96,8 +97,7 @@ class BodyView(ScrollView, can_focus=True):
         self._line_starts = starts
         self._line_ends = ends
         self._cache.clear()
-        self.virtual_size = Size(width, len(starts))
-        self.refresh()
+        set_virtual_size(self, Size(width, len(starts)))
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
@@ -166,4 +166,22 @@ class BodyView(ScrollView, can_focus=True):
         char = self.offset_at(offset.x, offset.y)
         if char is not None:
             self.post_message(self.Clicked(char))
+
+
+def set_virtual_size(view: ScrollView, size: Size) -> None:
+    """Set a scroll view's virtual size without a layout pass of the whole screen.
+
+    With the vertical scrollbar always shown (``overflow-y: scroll``) and no horizontal one, a new
+    virtual size cannot change the widget's own layout: updating the scrollbars and repainting the
+    widget is enough, and it saves a full-screen re-render on every cursor move.
+    """
+    if size == view.virtual_size:
+        view.refresh()
+        return
+    if view.is_mounted and view.styles.overflow_y == "scroll" and view.styles.overflow_x == "hidden":
+        view.set_reactive(ScrollView.virtual_size, size)
+        view._scroll_update(size)  # noqa: SLF001 - Textual's own scrollbar update
+        view.refresh()
+    else:
+        view.virtual_size = size
 

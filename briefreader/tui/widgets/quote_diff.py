@@ -13,6 +13,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefreader.tui.widgets.body_view import set_virtual_size
 from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
 from briefreader.tui.render import Styles, diff_pair, styled
 
@@ -25,6 +26,8 @@ class QuoteDiff(ScrollView, can_focus=True):
         background: $surface;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        overflow-y: scroll;
     }
     QuoteDiff > .quote-diff--added { background: $br-diff-added; }
     QuoteDiff > .quote-diff--removed { background: $br-diff-removed; text-style: strike; }
@@ -74,8 +77,7 @@ class QuoteDiff(ScrollView, can_focus=True):
         lines = console.render_lines(self._renderable, options, pad=False)
         self._lines = [Strip(Segment.adjust_line_length(line, width)) for line in lines]
         self._rendered_width = width
-        self.virtual_size = Size(width, len(self._lines))
-        self.refresh()
+        set_virtual_size(self, Size(width, len(self._lines)))
 
     def render_line(self, y: int) -> Strip:
         line = y + self.scroll_offset.y

@@ -34,7 +34,7 @@ class SearchBar(Vertical):
     SearchBar { height: auto; display: none; }
     SearchBar.-active { display: block; }
     SearchBar > SearchInput { border: tall $accent; height: 3; }
-    SearchBar > #search-message { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    SearchBar > #search-message { height: 1; text-wrap: nowrap; text-overflow: ellipsis; padding: 0 1; color: $text-muted; }
     SearchBar > #search-message.-error { color: $error; }
     """
 
@@ -78,7 +78,7 @@ class SearchBar(Vertical):
 
     def set_message(self, message: str, *, error: bool = False) -> None:
         label = self.query_one("#search-message", Static)
-        label.update(message)
+        label.update(message, layout=False)
         label.set_class(error, "-error")
 
     @on(Input.Changed, "#search-input")
