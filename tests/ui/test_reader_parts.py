@@ -1,0 +1,172 @@
+"""Plain tests of the reader's non-widget parts: theme files, config/keymap, text rendering,
+the quote-analysis adapter and list sorting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rich.style import Style
+
+from briefreader.core.model import Article, RemovedBlock
+from briefreader.tui.commands import COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys
+from briefreader.tui.config import load_config, remember_theme
+from briefreader.tui.render import body_text, diff_pair, fallback_title, raw_text
+from briefreader.tui.themes import APP_VARIABLES, load_themes, shipped_themes_dir, theme_from_dict
+from briefreader.tui.widgets.article_list import sort_articles
+
+STYLES = {name: Style(bold=True) for name in (
+    "quote", "quote-variant", "quote-current", "hit", "hit-current", "removed", "removed-reason",
+    "added", "changed", "context")}
+
+
+def test_every_command_has_a_unique_id_and_a_binding() -> None:
+    ids = [c.id for c in COMMANDS]
+    assert len(ids) == len(set(ids))
+    bindings = app_bindings()
+    assert {b.id for b in bindings} == set(ids)
+    assert all(b.description for b in bindings)
+    assert display_keys("right_square_bracket,question_mark") == "], ?"
+
+
+def test_shipped_themes_load_and_define_every_reader_colour() -> None:
+    loaded = load_themes([shipped_themes_dir()])
+    assert loaded.problems == []
+    names = {t.name for t in loaded.themes}
+    assert {"briefreader-dark", "briefreader-light", "briefreader-high-contrast"} <= names
+    for theme in loaded.themes:
+        assert set(APP_VARIABLES) <= set(theme.variables), theme.name
+
+
+@pytest.mark.parametrize("data, problem", [
+    ({"primary": "#123456"}, "missing name"),
+    ({"name": "x"}, "missing primary"),
+    ({"name": "x", "primary": "blurple"}, "not a colour"),
+    ({"name": "x", "primary": "#123456", "dark": "yes"}, "dark"),
+    ({"name": "x", "primary": "#123456", "variables": {"br-nope": "#fff"}}, "unknown reader colour"),
+    ({"name": "x", "primary": "#123456", "variables": {"br-hit": "nope"}}, "not a colour"),
+    ({"name": "x", "primary": "#123456", "colour": "#fff"}, "unknown key"),
+    (["not", "a", "mapping"], "mapping"),
+])
+def test_bad_theme_data_is_rejected_with_a_reason(data: object, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        theme_from_dict(data)
+
+
+def test_broken_theme_files_are_collected_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text("name: good\nprimary: '#101010'\n")
+    (tmp_path / "bad.yml").write_text("name: [\n")
+    loaded = load_themes([tmp_path, tmp_path / "missing"])
+    assert [t.name for t in loaded.themes] == ["good"]
+    assert len(loaded.problems) == 1 and loaded.problems[0].startswith("bad.yml")
+
+
+def test_config_keymap_and_remembered_theme(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump({
+        "theme": "briefreader-light",
+        "keymap": {"search": ["slash", "ctrl+f"], "quit": "q, ctrl+q", "bogus": "z", "help": ""},
+    }))
+    config = load_config(set(COMMANDS_BY_ID), tmp_path)
+    assert config.theme == "briefreader-light"
+    assert config.keymap == {"search": "slash,ctrl+f", "quit": "q,ctrl+q"}
+    assert any("bogus" in p for p in config.problems) and any("help" in p for p in config.problems)
+    assert remember_theme("briefreader-high-contrast", tmp_path) is None
+    assert load_config(set(COMMANDS_BY_ID), tmp_path).theme == "briefreader-high-contrast"
+
+
+def test_broken_config_gives_a_problem_and_defaults(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("keymap: [unclosed\n")
+    config = load_config(set(COMMANDS_BY_ID), tmp_path)
+    assert config.keymap == {} and config.theme is None
+    assert len(config.problems) == 1 and "not valid YAML" in config.problems[0]
+
+
+def _article(body: str, **kw: object) -> Article:
+    return Article(id="a.txt", path="a.txt", format="txt", body=body, **kw)  # type: ignore[arg-type]
+
+
+def test_fallback_title_is_the_first_words() -> None:
+    assert fallback_title(_article("one two three four five six seven eight nine ten"), 3) == "one two three …"
+    assert fallback_title(_article("short"), 8) == "short"
+
+
+def test_raw_text_dims_removed_blocks_and_gives_reasons() -> None:
+    source = "Share this\nReal text here.\nSubscribe now\n"
+    article = _article("Real text here.", source=source, removed=[
+        RemovedBlock("Share this\n", "share widget", 0, 11),
+        RemovedBlock("Subscribe now\n", "newsletter prompt", 27, 41),
+    ])
+    text = raw_text(article, STYLES)
+    plain = text.plain
+    assert "Share this ⟦removed: share widget⟧\n" in plain
+    assert "Real text here." in plain
+    assert "Subscribe now ⟦removed: newsletter prompt⟧" in plain
+    removed_spans = [s for s in text.spans if s.style == STYLES["removed"]]
+    assert [plain[s.start:s.end] for s in removed_spans][0] == "Share this"
+
+
+def test_body_text_marks_quotes_and_hits() -> None:
+    from briefreader.tui.quote_model import QuoteMark
+
+    body = 'He said "peace is far" and "war goes on".'
+    marks = [QuoteMark("a.txt", 9, 21, "peace is far"), QuoteMark("a.txt", 28, 39, "war goes on")]
+    styles = dict(STYLES, **{"quote": Style(color="blue"), "quote-variant": Style(color="yellow"),
+                             "hit": Style(bgcolor="red"), "quote-current": Style(underline=True)})
+    text = body_text(_article(body), marks, [False, True], 1, [(9, 14)], None, styles)
+    spans = {(s.start, s.end, str(s.style)) for s in text.spans}
+    assert (9, 21, str(styles["quote"])) in spans
+    assert (28, 39, str(styles["quote-variant"])) in spans
+    assert (28, 39, str(styles["quote-current"])) in spans
+    assert (9, 14, str(styles["hit"])) in spans
+
+
+def test_diff_pair_word_changes_and_partial_quotes() -> None:
+    a = "Putin continues to drag out the negotiations and hopes to get his way"
+    b = "Putin continues to drag out negotiations and hopes he gets away with it"
+    diff = diff_pair(a, b)
+    assert diff.changed_words > 0 and not diff.partial
+    assert any(a[s:e] == "the" for s, e, kind in diff.a_spans if kind == "removed")
+    assert all(kind in ("added", "changed") for _, _, kind in diff.b_spans)
+    same = diff_pair("Hello world", "hello world")
+    assert same.changed_words == 0 and same.summary() == "identical"
+    long = "the strongest security guarantee is a strong Ukrainian army and nothing else will do"
+    partial = diff_pair("a strong Ukrainian army", long)
+    assert partial.partial == "a"
+    assert partial.changed_words == 0
+    context = [long[s:e] for s, e, kind in partial.b_spans if kind == "context"]
+    assert context and context[0].startswith("the strongest")
+
+
+def test_quote_adapter_on_the_sample_corpus(sample_corpus: Path) -> None:
+    from briefreader.core.corpus import load_corpus
+    from briefreader.tui.quote_source import build_quote_data
+
+    corpus = load_corpus(sample_corpus)
+    data = build_quote_data(corpus)
+    assert data is not None and data.total > 0
+    for article_id, marks in data.by_article.items():
+        body = corpus.get(article_id).body
+        for mark in marks:
+            assert 0 <= mark.start < mark.end <= len(body)
+            assert body[mark.start:mark.end] == mark.text
+        assert marks == sorted(marks, key=lambda m: (m.start, -m.end))
+    shared = [c for c in data.clusters.values() if len(c.articles()) > 1]
+    assert shared, "the sample corpus quotes the same sentences in several outlets"
+    for cluster in shared:
+        for r in cluster.renderings:
+            assert corpus.get(r.article_id).body[r.start:r.end] == r.text
+        dated = [r.date for r in cluster.renderings if r.date]
+        assert dated == sorted(dated)  # ordered by date (undated last)
+
+
+def test_sort_articles_keeps_missing_values_last() -> None:
+    arts = [_article("x", date=d, outlet=o, title=t) for d, o, t in
+            [("2025-08-02", "B", "b"), (None, "A", None), ("2025-08-01", None, "a")]]
+    for i, a in enumerate(arts):
+        a.order = i
+    assert [a.date for a in sort_articles(arts, "date", True)] == ["2025-08-02", "2025-08-01", None]
+    assert [a.date for a in sort_articles(arts, "date", False)] == ["2025-08-01", "2025-08-02", None]
+    assert [a.outlet for a in sort_articles(arts, "outlet", False)] == ["A", "B", None]
+    assert [a.title for a in sort_articles(arts, "title", False)] == ["a", "b", None]
+    assert [a.order for a in sort_articles(arts, "file", False)] == [0, 1, 2]
