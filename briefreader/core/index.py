@@ -332,7 +332,7 @@ class CorpusIndex:
     # ..................................................................... opening
 
     @classmethod
-    def open(cls, root: Path | str, *, wait: float = WRITE_WAIT_SECONDS) -> CorpusIndex:
+    def open(cls, root: Path | str, *, wait: float | None = None) -> CorpusIndex:
         """Open (creating, repairing or upgrading as needed) the index of corpus folder ``root``.
 
         Raises :class:`IndexBusyError` only if the index needs repair while another process writes it.
@@ -363,9 +363,9 @@ class CorpusIndex:
 
         return windex.open_dir(str(self.location), indexname=INDEX_NAME)
 
-    def _write_lock(self, wait: float = WRITE_WAIT_SECONDS) -> _WriteLock:
+    def _write_lock(self, wait: float | None = None) -> _WriteLock:
         lock = _WriteLock(self._lock_path)
-        lock.acquire(wait)
+        lock.acquire(WRITE_WAIT_SECONDS if wait is None else wait)
         return lock
 
     def _check(self) -> tuple[str, str] | None:
@@ -583,7 +583,7 @@ class CorpusIndex:
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
         procs: int = 1,
-        wait: float = WRITE_WAIT_SECONDS,
+        wait: float | None = None,
     ) -> UpdateReport:
         """Bring the index in line with ``corpus``: add, re-index and delete only what changed.
 
@@ -591,7 +591,7 @@ class CorpusIndex:
         indexed; ``cancelled()`` is polled and a True answer discards the update (:class:`IndexCancelled`).
         ``procs > 1`` lets a big first build use several processes: it forks, so use it only from a
         process without threads (the CLI), never inside the TUI. Raises :class:`IndexBusyError` when
-        another writer holds the index longer than ``wait`` seconds.
+        another writer holds the index longer than ``wait`` seconds (default :data:`WRITE_WAIT_SECONDS`).
         """
         started = time.perf_counter()
         with self._write_lock(wait):
