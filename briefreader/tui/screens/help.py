@@ -26,8 +26,10 @@ def _sections_table(keymap: dict[str, str], sections: tuple[str, ...]) -> Table:
     return table
 
 
-def help_table(keymap: dict[str, str]) -> Table:
+def help_table(keymap: dict[str, str], columns: int = 2) -> Table:
     """Section, keys and description of every command, as a rich table (sections in two columns)."""
+    if columns < 2:
+        return _sections_table(keymap, SECTIONS)
     half = (len(SECTIONS) + 1) // 2
     grid = Table.grid(padding=(0, 3))
     grid.add_row(_sections_table(keymap, SECTIONS[:half]), _sections_table(keymap, SECTIONS[half:]))
@@ -59,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-scroll") as scroll:
             scroll.border_title = "briefreader keys"
             scroll.border_subtitle = "esc closes"
-            yield Static(help_table(self.keymap), id="help-table")
+            yield Static(help_table(self.keymap, 2 if self.app.size.width >= 120 else 1), id="help-table")
             yield Static(Text(self.config_hint, style="italic"), id="help-hint")
 
     def action_dismiss_help(self) -> None:

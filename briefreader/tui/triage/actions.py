@@ -101,6 +101,7 @@ class TriageMixin:
         from briefreader.tui.widgets.article_list import ArticleList
 
         self.query_one(ArticleList).mark_for = self.triage_mark_for  # type: ignore[attr-defined]
+        self._visual_bar()  # mounted now, so v can focus it at once
         self._triage_open()
 
     @work(thread=True, exclusive=True, group="triage-open", exit_on_error=False)
@@ -135,7 +136,10 @@ class TriageMixin:
             if store.seeded_from is not None:
                 note += f" (started from a copy of {store.seeded_from})"
             self.notify(note, title="Triage", severity="warning", timeout=10)
-        self._triage_refresh_marks(self.triage_states)
+        from briefreader.tui.widgets.article_list import ArticleList
+
+        # rows added before the store was open have no status mark yet (rows added later get theirs)
+        self._triage_refresh_marks([key.value for key in self.query_one(ArticleList).rows])  # type: ignore[attr-defined]
         self.set_interval(RESUME_EVERY_SECONDS, self._triage_save_position)
         self.set_interval(ELSEWHERE_EVERY_SECONDS, self._triage_check_elsewhere)
         self._triage_try_resume()
@@ -609,7 +613,7 @@ class TriageMixin:
             bar.open()
             bar.input.value = r.filter
             table.focus()
-        where = f"“{article.title or article.id}”" if article is not None else "the list"
+        where = f"“{self._describe_targets([article.id])}”" if article is not None else "the list"
         self.notify(f"Back at {where}" + (f" with the search “{r.filter}”" if r.filter else ""), timeout=3)
         self._triage_saved_position = self._triage_position()
 
@@ -811,7 +815,8 @@ class TriageMixin:
             selection.select_paragraph()
         bar = self._visual_bar()
         bar.add_class("-active")
-        bar.focus()
+        bar.display = True  # at once (not at the next style update), so it can take the focus now
+        self.screen.set_focus(bar)  # type: ignore[attr-defined]  # now, not after keys already typed
         self._visual_changed()
 
     def _first_visible_offset(self, body: Any) -> int:
@@ -851,6 +856,7 @@ class TriageMixin:
         bar = self._visual_bar()
         was_focused = self.focused is bar  # type: ignore[attr-defined]
         bar.remove_class("-active")
+        bar.display = False
         self.render_article(keep_scroll=True)  # type: ignore[attr-defined]
         if was_focused:
             self.query_one(BodyView).focus()  # type: ignore[attr-defined]

@@ -124,6 +124,8 @@ class ExportScreen(ModalScreen[None]):
 
     @on(Input.Changed, "#export-where")
     def _where_changed(self, event: Input.Changed) -> None:
+        if event.value == self.options.where:
+            return  # the initial value (Input posts Changed on mount)
         self.options.where = event.value
         if self._debounce is not None:
             self._debounce.stop()
@@ -131,6 +133,8 @@ class ExportScreen(ModalScreen[None]):
 
     @on(Input.Changed, "#export-output")
     def _output_changed(self, event: Input.Changed) -> None:
+        if event.value == self.options.output:
+            return
         self.options.output = event.value
         self._confirm_overwrite = None
         self.request_preview()  # links in the brief are relative to where it is written

@@ -151,7 +151,7 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
             if matches and focused.value.rpartition(",")[2].strip():
                 focused.value = with_completion(focused.value, matches[0]) + ", "
                 focused.cursor_position = len(focused.value)
-                return
+            return  # nothing to complete: stay (enter moves on)
         self.focus_next()
 
     def action_previous_field(self) -> None:

@@ -1,0 +1,119 @@
+"""Snapshot tests of the triage side of the reader (marks, visual mode, highlights panel, tag prompt,
+export dialog) on a copy of sample_corpus at fixed sizes.
+
+Update after an intended visual change with
+``pytest tests/ui/test_triage_snapshots.py --snapshot-update`` and look at the report first.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from reader_helpers import settle
+
+from briefreader.core.corpus import load_corpus
+from briefreader.core.triage import open_store
+from briefreader.tui.app import ReaderApp
+
+FIXED_HOME = Path("/tmp/briefreader-triage-snapshot-home")
+
+
+@pytest.fixture(autouse=True)
+def fixed_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.rmtree(FIXED_HOME, ignore_errors=True)
+    monkeypatch.setenv("BRIEFREADER_HOME", str(FIXED_HOME))
+
+
+@pytest.fixture
+def triaged(sample_corpus: Path) -> Path:
+    """sample_corpus with some triage done: statuses, tags, a note, two highlights."""
+    corpus = load_corpus(sample_corpus, use_cache=False)
+    articles = sorted(corpus.articles, key=lambda a: a.id)
+    with open_store(sample_corpus, clock=lambda: "2025-09-13T08:00:00.000Z") as store:  # times show in the brief
+        store.set_status([articles[0].id], "keep")
+        store.set_status([articles[1].id], "discard")
+        store.set_status([articles[2].id], "follow-up")
+        store.mark_read([articles[3].id])
+        store.add_tags([articles[0].id, articles[2].id], ["sanctions", "ceasefire"])
+        store.set_note(articles[0].id, "compare with the BBC interview")
+        for a in articles[:2]:
+            words = a.body.split()
+            passage = " ".join(words[10:24])
+            start = a.body.index(passage)
+            store.add_highlight(a, start, start + len(passage), comment="key claim", tags=["lede"])
+    return sample_corpus
+
+
+async def ready(pilot) -> None:
+    await settle(pilot)
+    await pilot.app.triage_idle()
+    await pilot.pause()
+
+
+def test_marks_in_the_list_80x24(snap_compare, triaged: Path) -> None:
+    assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=ready)
+
+
+def test_marks_and_highlights_160x50(snap_compare, triaged: Path) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        app = pilot.app
+        # the article with a highlight, body focused
+        target = sorted(app.triage_store.highlights(), key=lambda h: h.article_id)[0].article_id
+        from briefreader.tui.widgets.article_list import ArticleList
+
+        app.query_one(ArticleList).select_id(target)
+        await ready(pilot)
+
+    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=run_before)
+
+
+def test_visual_mode_160x50(snap_compare, sample_corpus: Path) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("enter", "v", "w", "w", "w", "right_parenthesis")
+        await pilot.pause()
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
+
+
+def test_visual_mode_80x24(snap_compare, sample_corpus: Path) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("enter", "v", "w", "w")
+        await pilot.pause()
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_highlights_panel_160x50(snap_compare, triaged: Path) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("H")
+        await ready(pilot)
+
+    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=run_before)
+
+
+def test_tag_prompt_with_completion_80x24(snap_compare, triaged: Path) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("t", "s")
+        await pilot.pause()
+
+    assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_export_dialog_160x50(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(triaged.parent)  # links in the preview are relative to where the brief goes
+
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("e")
+        await ready(pilot)
+        pilot.app.screen.query_one("#export-output").value = "brief.md"
+        await ready(pilot)
+
+    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=run_before)
