@@ -39,6 +39,8 @@ SEARCH_LIMIT = 500  # hits shown in the list for one query (the total is always 
 WIDE_MIN_WIDTH = 150  # from this width the quote diff sits right of the article
 MIN_WIDTH, MIN_HEIGHT = 60, 14  # below this the layout cannot work: a message instead
 INDEX_RETRY_SECONDS = 5.0
+STREAM_FLUSH_SECONDS = 0.25  # while loading, new rows join the list at most this often
+STREAM_ROWS_PER_FLUSH = 400
 
 
 class StatusLine(Static):
@@ -98,6 +100,8 @@ class ReaderApp(TriageMixin, App[None]):
         self.last_search_seconds: float | None = None
         self.load_seconds: float | None = None
         self._provisional: list[Article] = []
+        self._stream_buffer: list[Article] = []
+        self._stream_flush_pending = False
         self._binding_state: tuple[bool, ...] = ()
         self._provisional_by_id: dict[str, Article] = {}
 
@@ -251,11 +255,31 @@ class ReaderApp(TriageMixin, App[None]):
     def _articles_streamed(self, event: msg.ArticlesStreamed) -> None:
         if self.corpus is not None or not event.articles:
             return
-        self._provisional.extend(event.articles)
         for article in event.articles:
             self._provisional_by_id[article.id] = article
-        first = not self.query_one(ArticleList).shown
-        self.query_one(ArticleList).append(event.articles)
+        self._stream_buffer.extend(event.articles)
+        if not self.query_one(ArticleList).shown:
+            self._flush_streamed()  # the first rows at once
+        elif not self._stream_flush_pending:
+            # later batches are gathered: a few list updates a second, not one per file
+            self._stream_flush_pending = True
+            self.set_timer(STREAM_FLUSH_SECONDS, self._flush_streamed)
+
+    def _flush_streamed(self) -> None:
+        self._stream_flush_pending = False
+        if self.corpus is not None or not self._stream_buffer or not self._has_main_ui():
+            self._stream_buffer = []
+            return
+        # a bounded number of rows per flush keeps the UI responsive (a cached 10k corpus streams
+        # everything at once; the final corpus then replaces the provisional rows anyway)
+        batch, self._stream_buffer = self._stream_buffer[:STREAM_ROWS_PER_FLUSH], self._stream_buffer[STREAM_ROWS_PER_FLUSH:]
+        if self._stream_buffer:
+            self._stream_flush_pending = True
+            self.set_timer(STREAM_FLUSH_SECONDS, self._flush_streamed)
+        self._provisional.extend(batch)
+        table = self.query_one(ArticleList)
+        first = not table.shown
+        table.append(batch)
         if first:
             self.current_id = None
         self.update_status()
@@ -270,7 +294,7 @@ class ReaderApp(TriageMixin, App[None]):
     def _corpus_loaded(self, event: msg.CorpusLoaded) -> None:
         self.corpus = event.corpus
         self.load_seconds = event.seconds
-        self._provisional, self._provisional_by_id = [], {}
+        self._provisional, self._provisional_by_id, self._stream_buffer = [], {}, []
         n = len(self.corpus.articles)
         self.load_state = f"{n} article{'s' if n != 1 else ''}"
         self.all_articles = sort_articles(self.corpus.articles, self.sort_key, self.sort_reverse)

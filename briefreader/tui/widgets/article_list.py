@@ -110,7 +110,9 @@ class ArticleList(DataTable):
         mark_cell = Text(mark, style=self.get_component_rich_style("article-list--mark", partial=True)) if mark else ""
         if self.compact:
             date = article.date or ""
-            if date.startswith("--"):
+            if date.startswith("---"):  # day only
+                short = date[-5:]
+            elif date.startswith("--"):  # month and day
                 short = date[2:7]
             elif len(date) >= 10:
                 short = date[5:10]
@@ -163,10 +165,10 @@ class ArticleList(DataTable):
     def append(self, articles: list[Article]) -> None:
         """Add rows at the end (while the corpus is still loading)."""
         was_empty = not self.shown
-        self.shown = self.shown + articles
-        for a in articles:
-            if a.id not in self.rows:
-                self.add_row(*self._row(a), key=a.id)
+        fresh = [a for a in articles if a.id not in self.rows]
+        self.shown = self.shown + fresh
+        for a in fresh:
+            self.add_row(*self._row(a), key=a.id)
         if was_empty and self.shown:
             self.move_cursor(row=0, animate=False)
             self.post_message(self.ArticleHighlighted(self.shown[0].id))
