@@ -47,8 +47,12 @@ def triaged(sample_corpus: Path) -> Path:
 
 
 async def ready(pilot) -> None:
+    from textual.widgets import Input
+
     await settle(pilot)
     await pilot.app.triage_idle()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False  # a blinking cursor makes the picture depend on timing
     await pilot.pause()
 
 
@@ -101,7 +105,7 @@ def test_tag_prompt_with_completion_80x24(snap_compare, triaged: Path) -> None:
     async def run_before(pilot) -> None:
         await ready(pilot)
         await pilot.press("t", "s")
-        await pilot.pause()
+        await ready(pilot)
 
     assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=run_before)
 

@@ -11,6 +11,7 @@ notice saying why; a read-only corpus's per-user location is reported at start.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from datetime import date
 from pathlib import Path
@@ -674,6 +675,12 @@ class TriageMixin:
             self.triage_submit(job, None, what="saving the reading position")
 
     async def action_quit(self) -> None:
+        import asyncio
+
+        # let queued writes finish (a busy store gives up after its own timeout, with a notice)
+        deadline = time.monotonic() + 10.0
+        while (self._triage_draining or self._triage_jobs) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         self._triage_save_position(now=True)
         await super().action_quit()  # type: ignore[misc]
 
@@ -709,7 +716,8 @@ class TriageMixin:
             return
         highlights = self._triage_hl.get(article.id)
         if highlights is None:
-            self._triage_fetch_highlights(article)
+            if self.triage_state(article.id).highlights:  # none stored: nothing to fetch or re-attach
+                self._triage_fetch_highlights(article)
             highlights = []
         visual = self.visual if self.visual_article == article.id else None
         if not highlights and visual is None:
