@@ -238,7 +238,7 @@ def main() -> None:
           f"(key to screen {i['cursor_key_to_screen_ms_median']:.1f} ms; bare DataTable "
           f"{by['baseline']['cursor_key_to_screen_ms_median']:.1f} ms)  target < 50 ms")
     print(f"search keystroke:           median {i['search_keystroke_ms_median']:.1f} ms, p95 {i['search_keystroke_ms_p95']:.1f} ms "
-          f"over {i['search_keystrokes']} keystrokes (same query again on the warm searcher {i["search_direct_ms_median"]:.1f} ms)  target < 100 ms")
+          f"over {i['search_keystrokes']} keystrokes (same query again on the warm searcher {i['search_direct_ms_median']:.1f} ms)  target < 100 ms")
     print(f"peak memory:                built {by['built']['peak_mb']:.0f} MB, new {by['new']['peak_mb']:.0f} MB, "
           f"interact {i['peak_mb']:.0f} MB (bare Textual {by['baseline']['peak_mb']:.0f} MB)  target < 500 MB")
 
