@@ -480,9 +480,16 @@ class _Workers:
                                                  mp_context=multiprocessing.get_context("spawn"))
         return self._executor
 
+    def disable(self) -> None:
+        self.close()
+        self.count = 1
+
     def close(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            try:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+            except Exception:  # a broken pool must not hide the load's own result or error
+                pass
             self._executor = None
 
 
@@ -505,16 +512,27 @@ def _map_chunks(
             if item_done is not None:
                 item_done(len(results), result)
 
-    if workers is None or not workers.wanted(len(items)):
+    def in_process() -> list[Any]:
         for chunk in chunks:
             if cancelled is not None and cancelled():
                 raise LoadCancelled()
             collect(chunk_fn(chunk, *args))
         return results
-    executor = workers.executor()
-    futures = [executor.submit(chunk_fn, chunk, *args) for chunk in chunks]
+
+    if workers is None or not workers.wanted(len(items)):
+        return in_process()
     try:
-        for future in futures:
+        executor = workers.executor()
+        futures = [executor.submit(chunk_fn, chunk, *args) for chunk in chunks]
+    except (OSError, RuntimeError, ValueError):
+        # No worker processes here (a host that forbids them, replaced standard streams...): the
+        # same work, in this process.
+        workers.disable()
+        return in_process()
+    from concurrent.futures import BrokenExecutor
+
+    try:
+        for number, future in enumerate(futures):
             while True:
                 if cancelled is not None and cancelled():
                     raise LoadCancelled()
@@ -523,6 +541,10 @@ def _map_chunks(
                     break
                 except TimeoutError:
                     continue
+                except BrokenExecutor:  # a worker died (killed, out of memory): finish here
+                    workers.disable()
+                    chunk_results = chunk_fn(chunks[number], *args)
+                    break
             collect(chunk_results)
     except BaseException:
         for future in futures:

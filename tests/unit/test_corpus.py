@@ -488,3 +488,19 @@ def test_broken_manifest_rule_is_a_warning(tmp_path: Path) -> None:
     corpus = load_corpus(tmp_path)
     assert len(corpus) == 1
     assert "boilerplate rules ignored" in messages(corpus)
+
+
+def test_load_falls_back_to_one_process_when_workers_cannot_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefreader.core.corpus as corpus_module
+
+    for i in range(4):
+        write(tmp_path / f"a{i}.txt", ARTICLE + f"\nParagraph {i}.\n")
+    monkeypatch.setattr(corpus_module, "POOL_MIN_FILES", 2)
+
+    def refuse(self):
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(corpus_module._Workers, "executor", refuse)
+    corpus = load_corpus(tmp_path, use_cache=False)
+    assert len(corpus) == 4
