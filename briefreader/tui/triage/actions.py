@@ -149,7 +149,7 @@ class TriageMixin:
 
     def on_triage_failed(self, event: TriageFailed) -> None:
         self.triage_problem = f"triage off: {event.message}"
-        self.notify(f"{event.message}\nThe reader works without triage (marks, tags, highlights, export).",
+        self.notify(f"{event.message}\nReading and search work; marks, tags, notes, highlights and export are off.",
                     title="Triage is off", severity="error", timeout=15)
         self.update_status()  # type: ignore[attr-defined]
 
