@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 from briefreader.core import clean as cleaning
 from briefreader.core.decode import BinaryFileError, decode_bytes
 from briefreader.core.manifest import Manifest, load_manifest
-from briefreader.core.metadata import infer_metadata
+from briefreader.core.metadata import infer_metadata, parse_date
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME
 from briefreader.core.records import fingerprints_of
@@ -369,29 +369,23 @@ def _clean_record(record: _Record, rules: cleaning.CleaningRules, repeated: froz
     return result
 
 
-def normalise_date(value: Any) -> str | None:
+def normalise_date(value: Any, rules: cleaning.CleaningRules | None = None) -> str | None:
     """ISO 8601 form of a date given as metadata (YAML date, ISO string, common numeric forms)."""
     import datetime as dt
 
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat()
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else _partial_iso(text)
-    except ValueError:
-        pass
-    from briefreader.core import metadata
-
-    parse = getattr(metadata, "parse_date", None)
-    if parse is not None:
-        parsed = parse(text)
-        if parsed:
-            return parsed
-    return None
+    if len(text) >= 10:
+        try:
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            pass
+    return _partial_iso(text) or parse_date(text, rules)
 
 
 def _partial_iso(text: str) -> str | None:
@@ -414,7 +408,7 @@ def _build_article(record: _Record, result: cleaning.CleanResult, manifest: Mani
         if value in (None, ""):
             continue
         if name == "date":
-            iso = normalise_date(value)
+            iso = normalise_date(value, rules)
             if iso is None:
                 warnings.append(f"date {value!r} is not a date I can read; ignored")
                 continue

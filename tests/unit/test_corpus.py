@@ -504,3 +504,16 @@ def test_load_falls_back_to_one_process_when_workers_cannot_start(
     monkeypatch.setattr(corpus_module._Workers, "executor", refuse)
     corpus = load_corpus(tmp_path, use_cache=False)
     assert len(corpus) == 4
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("2025-08-17", "2025-08-17"), ("2025-08-17T10:00:00Z", "2025-08-17"), ("2025-08", "2025-08"),
+    ("17 August 2025", "2025-08-17"), ("Aug 17, 2025", "2025-08-17"), ("someday", None),
+])
+def test_given_dates_are_normalised(given: str, expected: str | None) -> None:
+    import datetime as dt
+
+    from briefreader.core.corpus import normalise_date
+
+    assert normalise_date(given) == expected
+    assert normalise_date(dt.datetime(2025, 8, 17, 10, 30)) == "2025-08-17"
