@@ -236,19 +236,6 @@ def _select(corpus, store, filters, text: str) -> list[str]:
     return ids
 
 
-def _reattach_all(store, articles) -> None:
-    """Re-anchor the highlights of ``articles`` whose text changed (so listings show where they are now)."""
-    from briefreader.core.triage import article_hash
-
-    by_article: dict[str, list] = {}
-    for h in store.highlights():
-        by_article.setdefault(h.article_id, []).append(h)
-    for a in articles:
-        hs = by_article.get(a.id)
-        if hs and any(h.orphan or h.content_hash != article_hash(a) for h in hs):
-            store.reattach(a)
-
-
 def _triage_errors(fn):
     def wrapper(args: argparse.Namespace) -> int:
         from briefreader.core.export import ExportError
@@ -391,7 +378,7 @@ def cmd_highlight(args: argparse.Namespace) -> int:
         aid = _resolve_id(corpus, args.id) if args.id else None
         store = _open_store(root, quiet=args.json)
         with store:
-            _reattach_all(store, corpus.articles if aid is None else [corpus.get(aid)])
+            store.reattach_changed(corpus.articles if aid is None else [corpus.get(aid)])
             hls = store.highlights(aid)
             chosen = store.chosen_clusters() if aid is None else []
         if args.json:
@@ -533,7 +520,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     ids = [a.id for a in corpus.articles]
     store = _open_store(root, quiet=args.json)
     with store:
-        _reattach_all(store, corpus.articles)
+        store.reattach_changed(corpus.articles)
         summary = store.summary(ids)
         touched = store.states()
         states = store.states(ids)

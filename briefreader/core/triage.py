@@ -951,6 +951,16 @@ class TriageStore:
         """Highlights of an article covering body offset ``offset`` (for the reader's cursor)."""
         return [h for h in self.highlights(article_id) if not h.orphan and h.start <= offset < h.end]
 
+    def reattach_changed(self, articles: Iterable[Article]) -> None:
+        """Re-anchor the highlights of those ``articles`` whose text changed (or that are orphans)."""
+        by_article: dict[str, list[Highlight]] = {}
+        for h in self.highlights():
+            by_article.setdefault(h.article_id, []).append(h)
+        for article in articles:
+            hs = by_article.get(article.id)
+            if hs and any(h.orphan or h.content_hash != article_hash(article) for h in hs):
+                self.reattach(article)
+
     def reattach(self, article: Article) -> list[Reattachment]:
         """Re-anchor an article's highlights on its current body; store what moved.
 

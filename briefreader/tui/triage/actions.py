@@ -1007,15 +1007,7 @@ class TriageMixin:
         articles = list(self.corpus.articles) if self.corpus is not None else []  # type: ignore[attr-defined]
 
         def job(store: TriageStore) -> list[Highlight]:
-            from briefreader.core.triage import article_hash
-
-            by_article: dict[str, list[Highlight]] = {}
-            for h in store.highlights():
-                by_article.setdefault(h.article_id, []).append(h)
-            for a in articles:
-                hs = by_article.get(a.id)
-                if hs and any(h.orphan or h.content_hash != article_hash(a) for h in hs):
-                    store.reattach(a)
+            store.reattach_changed(articles)
             return store.highlights()
 
         def done(highlights: list[Highlight]) -> None:
