@@ -7,6 +7,7 @@ rendering ordered by publication date.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class QuoteCluster:
     renderings: list[Rendering]  # ordered by date, then corpus order; [0] is the earliest
     speaker: str | None = None
     canonical: str = ""
+    # The core cluster this was made from (alignment spans, similarity...): what the brief stores.
+    core: Any = field(default=None, repr=False, compare=False)
 
     def articles(self) -> set[str]:
         return {r.article_id for r in self.renderings}

@@ -27,6 +27,7 @@ def quote_data_from_analysis(analysis: Any) -> QuoteData:
             canonical=cluster.canonical,
             renderings=[Rendering(v.article, v.outlet, v.date, v.text, v.start, v.end, v.speaker)
                         for v in cluster.variants],
+            core=cluster,
         )
     units: dict[str, list[tuple[int, int, str, str, str | None]]] = {}
     for cluster in analysis.clusters:

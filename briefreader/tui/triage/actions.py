@@ -1122,7 +1122,8 @@ class TriageMixin:
             if store.is_chosen(cluster.id):
                 store.unchoose_cluster(cluster.id)
                 return False
-            store.choose_cluster(cluster, titles=titles)
+            # The core cluster carries what the brief needs (partial-quote spans); the reader's copy does not.
+            store.choose_cluster(cluster.core if cluster.core is not None else cluster, titles=titles)
             return True
 
         def done(chosen: bool) -> None:
