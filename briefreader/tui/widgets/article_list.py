@@ -119,7 +119,12 @@ class ArticleList(DataTable):
             else:
                 short = date[:7]
             return (mark_cell, short, title)
-        return (mark_cell, (article.date or "")[:10], article.outlet or "", title)
+        date = article.date or ""
+        if date.startswith("---"):  # the text gives only the day of the month
+            date = f"day {date[3:5]}"
+        elif date.startswith("--"):  # month and day, no year
+            date = date[2:7]
+        return (mark_cell, date[:10], article.outlet or "", title)
 
     FIRST_ROWS = 200  # rows added before the first paint; the rest follow in chunks
     CHUNK_ROWS = 2000
