@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import stat as stat_module
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -594,6 +595,37 @@ def _evidence_still_in_body(article: Article, evidence: frozenset[str]) -> bool:
     return bool(evidence & cleaning.line_fingerprints(article.body))
 
 
+def _near_duplicate_families(bodies: list[str], fingerprint_sets: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The candidate lines of each family of near-identical articles (the same story saved twice,
+    an updated version of a wire story), each family once: a story's own lines repeated across its
+    copies are no evidence of page furniture. Two articles are one family when their cleaned
+    paragraphs are the same or their four lowest paragraph hashes are (a bottom-k sketch: cheap,
+    and deterministic)."""
+    parent = list(range(len(fingerprint_sets)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[object, int] = {}
+    for i, body in enumerate(bodies):
+        paragraphs = {" ".join(p.split()).casefold() for p in body.split("\n\n") if p.strip()}
+        hashes = sorted(zlib.crc32(p.encode("utf-8", "surrogatepass")) for p in paragraphs)
+        keys: list[object] = [("all", tuple(hashes))]
+        if len(hashes) >= 8:
+            keys.append(("sketch", tuple(hashes[:4])))
+        for key in keys:
+            j = first_with.setdefault(key, i)
+            if j != i:
+                parent[find(i)] = find(j)
+    families: dict[int, set[str]] = {}
+    for i, fps in enumerate(fingerprint_sets):
+        families.setdefault(find(i), set()).update(fps)
+    return [frozenset(f) for f in families.values()]
+
+
 def _apply_repetition_evidence(
     entries: list[tuple[Article, frozenset[str], str]],
     rules: cleaning.CleaningRules,
@@ -614,7 +646,11 @@ def _apply_repetition_evidence(
     for members in groups.values():
         if len(members) < 3:
             continue
-        repeated = cleaning.repeated_lines([fingerprints_of(entries[i][1]) for i in members])
+        families = _near_duplicate_families([entries[i][0].body for i in members],
+                                            [fingerprints_of(entries[i][1]) for i in members])
+        if len(families) < 3:
+            continue
+        repeated = cleaning.repeated_lines(families)
         if not repeated:
             continue
         for i in members:

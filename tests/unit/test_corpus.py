@@ -517,3 +517,16 @@ def test_given_dates_are_normalised(given: str, expected: str | None) -> None:
 
     assert normalise_date(given) == expected
     assert normalise_date(dt.datetime(2025, 8, 17, 10, 30)) == "2025-08-17"
+
+
+def test_copies_of_one_story_are_no_evidence_against_its_own_lines(tmp_path: Path) -> None:
+    story = ("---\noutlet: The Ledger\n---\nGrain deal collapses after talks\n\n"
+             "Ministers met in the capital to discuss the agreement on grain exports.\n\n"
+             "Talks in the dark\n\n"
+             "The talks will resume next week in a smaller format, officials said.\n\n"
+             "More from the Ledger desk\n")
+    for i in range(3):  # the same story saved three times (re-fetched, or UPDATE 1/2/3)
+        write(tmp_path / f"copy{i}.md", story)
+    for article in load_corpus(tmp_path).articles:
+        assert "Grain deal collapses" in article.body
+        assert "Talks in the dark" in article.body
