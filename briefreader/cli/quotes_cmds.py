@@ -31,8 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
 def cmd_quotes(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.paths import state_dir
-    from briefreader.core.quote_clusters import analyse_quotes
+    from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
 
     if args.min_articles < 1:
         raise CliError("--min-articles must be at least 1")
@@ -40,11 +39,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     print_warnings(corpus.warnings)
     cache_dir = None
     if not args.no_cache:
-        try:
-            folder, _ = state_dir(corpus.root, kind="cache")
-            cache_dir = folder / "quotes"
-        except OSError:
-            cache_dir = None
+        cache_dir = quotes_cache_dir(corpus.root)
     analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
     print_warnings(analysis.warnings)
     if args.json:

@@ -449,16 +449,10 @@ def _quote_line(c) -> str:
 def _choose_quote(args: argparse.Namespace, root: Path) -> int:
     """Choose a quote cluster for the brief, by id or by words of the quotation."""
     from briefreader.core.anchors import find_passage
-    from briefreader.core.paths import state_dir
-    from briefreader.core.quote_clusters import analyse_quotes
+    from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
 
     corpus = _load(args.dir)
-    try:
-        folder, _ = state_dir(corpus.root, kind="cache")
-        cache_dir: Path | None = folder / "quotes"
-    except OSError:
-        cache_dir = None
-    analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
+    analysis = analyse_quotes(corpus.articles, cache_dir=quotes_cache_dir(corpus.root))
     wanted = args.quote.strip()
     cluster = analysis.cluster(wanted)
     if cluster is None:

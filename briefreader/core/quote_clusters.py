@@ -588,6 +588,17 @@ def _analysis_digest(articles: Sequence[Article], hashes: list[str]) -> str:
 # Public entry point
 
 
+def quotes_cache_dir(root: Path) -> Path | None:
+    """Where the quote analysis of the corpus at ``root`` is cached (None when no folder is writable)."""
+    from briefreader.core.paths import state_dir
+
+    try:
+        folder, _ = state_dir(root, kind="cache")
+    except OSError:
+        return None
+    return folder / "quotes"
+
+
 def analyse_quotes(
     articles: Sequence[Article],
     *,

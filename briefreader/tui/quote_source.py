@@ -58,18 +58,12 @@ def build_quote_data(corpus: Any, cancelled: Callable[[], bool] | None = None,
                      progress: Callable[[int, int], None] | None = None) -> QuoteData | None:
     """Run the core quote analysis on ``corpus`` (cached in its state folder); None if cancelled."""
     try:
-        from briefreader.core.quote_clusters import QuotesCancelled, analyse_quotes
+        from briefreader.core.quote_clusters import QuotesCancelled, analyse_quotes, quotes_cache_dir
     except ImportError:
         raise QuotesUnavailableError("analysis not available in this build") from None
-    from briefreader.core.paths import state_dir
-
     try:
-        folder, _ = state_dir(corpus.root, kind="cache")
-        cache_dir = folder / "quotes"
-    except OSError:
-        cache_dir = None
-    try:
-        analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+        analysis = analyse_quotes(corpus.articles, cache_dir=quotes_cache_dir(corpus.root), progress=progress,
+                                  cancelled=cancelled)
     except QuotesCancelled:
         return None
     return quote_data_from_analysis(analysis)
