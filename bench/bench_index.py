@@ -45,17 +45,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 
-
-def corpus_for(size: int, workdir: Path) -> Path:
-    from gen_corpus import generate
-
-    folder = workdir / f"corpus-{size}"
-    marker = folder / ".generated"
-    if not marker.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        generate(folder, size, words=600, seed=size)
-        marker.write_text("ok")
-    return folder
+from gen_corpus import cached_corpus  # noqa: E402
 
 
 def folder_size(folder: Path) -> int:
@@ -366,7 +356,7 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"\n{'size':>6} {'build':<34} {'seconds':>8} {'art/s':>6} {'disk MB':>8} {'peak MB':>8} {'x plain':>8}")
     for size in [] if args.skip_builds else args.sizes:
-        root = corpus_for(size, args.workdir)
+        root = cached_corpus(args.workdir, size)
         from briefreader.core.corpus import load_corpus
 
         load_corpus(root)  # fill the record cache (not timed)
@@ -399,7 +389,7 @@ def main() -> None:
                   f"{report['articles'] / seconds:>6.0f} {'':>8} {peak_mb(resource.RUSAGE_CHILDREN):>8.0f}   "
                   f"(of which indexing {report['seconds']:.1f} s with procs={report.get('procs')})", flush=True)
 
-    root = corpus_for(max(args.sizes), args.workdir)
+    root = cached_corpus(args.workdir, max(args.sizes))
     size = max(args.sizes)
     print(f"\nqueries at {size} articles: top 20 with snippets, one reused searcher, "
           f"{args.repeat} timed runs per query after one warm-up")

@@ -22,19 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gen_corpus import generate  # noqa: E402
+from gen_corpus import cached_corpus  # noqa: E402
 
 from briefreader.core.corpus import discover, load_corpus  # noqa: E402
-
-
-def corpus_for(size: int, workdir: Path) -> Path:
-    folder = workdir / f"corpus-{size}"
-    marker = folder / ".generated"
-    if not marker.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        generate(folder, size, words=600, seed=size)
-        marker.write_text("ok")
-    return folder
 
 
 def cpu_seconds() -> float:
@@ -66,7 +56,7 @@ def main() -> None:
     os.environ.setdefault("BRIEFREADER_HOME", str(args.workdir / "home"))
     print(f"{'size':>6} {'step':<22} {'seconds':>8} {'articles/s':>11} {'MB/s':>7} {'x baseline':>10} {'CPU s':>7}")
     for size in args.sizes:
-        root = corpus_for(size, args.workdir)
+        root = cached_corpus(args.workdir, size)
         shutil.rmtree(root / ".briefreader", ignore_errors=True)
         cpu = cpu_seconds()
         base_s, nbytes = baseline(root)

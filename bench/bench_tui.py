@@ -207,14 +207,10 @@ def main() -> None:
     if args.child:
         _child(args)
         return
-    from gen_corpus import generate
+    from gen_corpus import cached_corpus
 
-    root = args.workdir / f"corpus-{args.articles}"
+    root = cached_corpus(args.workdir, args.articles)
     home = args.workdir / "home"
-    if not (root / ".generated").exists():
-        shutil.rmtree(root, ignore_errors=True)
-        generate(root, args.articles)
-        (root / ".generated").write_text("ok")
     shutil.rmtree(root / ".briefreader", ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     results = [_run_child("baseline", root, args.articles, home)]

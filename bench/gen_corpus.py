@@ -16,6 +16,7 @@ import itertools
 import json
 import random
 import string
+import time
 import zlib
 from pathlib import Path
 
@@ -177,6 +178,22 @@ def generate(out: Path, articles: int, *, words: int = 600, seed: int = 1) -> Pa
             (folder / f"a{i:06d}.txt").write_bytes(data)
         i += 1
     return out
+
+
+def cached_corpus(workdir: Path, articles: int) -> Path:
+    """``workdir/corpus-N``, generated once (seed N) and reused by every benchmark."""
+    import shutil
+
+    folder = workdir / f"corpus-{articles}"
+    marker = folder / ".generated"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, articles, words=600, seed=articles)
+        marker.write_text("ok")
+        # Files modified in the last 2 s are never trusted by the record cache (their mtime may
+        # not change with the next edit), so reopen figures wait for the corpus to settle.
+        time.sleep(2.1)
+    return folder
 
 
 def main() -> None:

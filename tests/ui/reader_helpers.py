@@ -26,3 +26,22 @@ def screen_text(app: ReaderApp) -> str:
     parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
     text = html.unescape(" ".join(parts)).replace("\xa0", " ")
     return re.sub(r"\s+", " ", text)
+
+
+async def goto_shared_quote(pilot) -> None:
+    """Move the list and the quote cursor to a quotation that other articles render too."""
+    import pytest
+
+    from briefreader.tui.widgets.article_list import ArticleList
+
+    app = pilot.app
+    table = app.query_one(ArticleList)
+    for row in range(table.row_count):
+        table.move_cursor(row=row)
+        await pilot.pause()
+        for i, mark in enumerate(app.article_quotes()):
+            if app.quotes.has_variants(mark):
+                app.select_quote(i)
+                await pilot.pause()
+                return
+    pytest.fail("sample corpus has no quotation shared between articles")

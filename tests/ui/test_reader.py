@@ -16,27 +16,13 @@ from briefreader.tui.widgets.body_view import BodyView
 from briefreader.tui.widgets.quote_diff import QuoteDiff
 from briefreader.tui.widgets.search_bar import SearchBar
 
-from reader_helpers import screen_text, settle
+from reader_helpers import goto_shared_quote, screen_text, settle
 
 SIZE = (160, 50)
 
 
 def body_lines(app: ReaderApp) -> list[str]:
     return app.query_one(BodyView).plain_lines()
-
-
-async def goto_shared_quote(app: ReaderApp, pilot) -> None:
-    """Move the list and the quote cursor to a quotation that other articles render too."""
-    table = app.query_one(ArticleList)
-    for row in range(table.row_count):
-        table.move_cursor(row=row)
-        await pilot.pause()
-        for i, mark in enumerate(app.article_quotes()):
-            if app.quotes.has_variants(mark):
-                app.select_quote(i)
-                await pilot.pause()
-                return
-    pytest.fail("sample corpus has no quotation shared between articles")
 
 
 async def test_opens_with_list_body_and_status(reader: ReaderApp) -> None:
@@ -226,7 +212,7 @@ async def test_quote_navigation_diff_and_jump(reader: ReaderApp) -> None:
             assert reader.current_quote == 1
             await pilot.press("left_square_bracket")
             assert reader.current_quote == 0
-        await goto_shared_quote(reader, pilot)
+        await goto_shared_quote(pilot)
         mark = reader.article_quotes()[reader.current_quote]
         cluster = reader.quotes.cluster_of(mark)
         assert reader.compared is not None

@@ -10,10 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reader_helpers import settle
+from reader_helpers import goto_shared_quote, settle
 
 from briefreader.tui.app import ReaderApp
-from briefreader.tui.widgets.article_list import ArticleList
 
 
 FIXED_HOME = Path("/tmp/briefreader-snapshot-home")
@@ -24,19 +23,6 @@ def fixed_home(monkeypatch: pytest.MonkeyPatch) -> None:
     """The help screen shows the config path: keep it the same on every run."""
     shutil.rmtree(FIXED_HOME, ignore_errors=True)
     monkeypatch.setenv("BRIEFREADER_HOME", str(FIXED_HOME))
-
-
-async def _to_shared_quote(pilot) -> None:
-    app = pilot.app
-    table = app.query_one(ArticleList)
-    for row in range(table.row_count):
-        table.move_cursor(row=row)
-        await pilot.pause()
-        for i, mark in enumerate(app.article_quotes()):
-            if app.quotes.has_variants(mark):
-                app.select_quote(i)
-                await pilot.pause()
-                return
 
 
 def test_main_screen_80x24(snap_compare, sample_corpus: Path) -> None:
@@ -70,7 +56,7 @@ def test_raw_view(snap_compare, sample_corpus: Path) -> None:
 def test_quote_diff_wide(snap_compare, sample_corpus: Path) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await _to_shared_quote(pilot)
+        await goto_shared_quote(pilot)
         await settle(pilot)
 
     assert snap_compare(ReaderApp(sample_corpus), terminal_size=(160, 50), run_before=run_before)
@@ -79,7 +65,7 @@ def test_quote_diff_wide(snap_compare, sample_corpus: Path) -> None:
 def test_quote_diff_narrow(snap_compare, sample_corpus: Path) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await _to_shared_quote(pilot)
+        await goto_shared_quote(pilot)
         await settle(pilot)
 
     assert snap_compare(ReaderApp(sample_corpus), terminal_size=(80, 24), run_before=run_before)
