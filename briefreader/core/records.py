@@ -41,11 +41,13 @@ class RecordCache:
         self._db = db
         self.location = location
         self.warning = warning
-        self._rows: dict[str, tuple[int, int, bytes]] = {}
+        # Sizes and mtimes only: a row's records are read when it is looked up (holding every row at
+        # once doubled the loader's peak memory on a 10k corpus).
+        self._rows: dict[str, tuple[int, int]] = {}
         if db is not None:
             try:
-                for path, size, mtime, blob in db.execute("SELECT path, size, mtime_ns, entries FROM files"):
-                    self._rows[path] = (size, mtime, blob)
+                for path, size, mtime in db.execute("SELECT path, size, mtime_ns FROM files"):
+                    self._rows[path] = (size, mtime)
             except sqlite3.DatabaseError as exc:
                 self.warning = f"record cache unreadable ({exc}); records are rebuilt"
                 self._rows = {}
@@ -90,11 +92,11 @@ class RecordCache:
         row = self._rows.get(rel)
         if row is None:
             return None
-        size, mtime, blob = row
+        size, mtime = row
         if st.st_size != size or st.st_mtime_ns != mtime:
             return None
         try:
-            rows, warnings = pickle.loads(blob)
+            rows, warnings = pickle.loads(self._blob(rel))
             entries: list[Entry] = []
             for values, digest, extra_blob in rows:
                 extra = LazyExtra(extra_blob)
@@ -102,6 +104,12 @@ class RecordCache:
             return CachedFile(entries, [LoadWarning(*w) for w in warnings])
         except Exception:  # a damaged or outdated row is just a miss
             return None
+
+    def _blob(self, rel: str) -> bytes:
+        found = self._db.execute("SELECT entries FROM files WHERE path=?", (rel,)).fetchone()  # type: ignore[union-attr]
+        if found is None:
+            raise KeyError(rel)
+        return found[0]
 
     def has_exactly(self, paths: list[str]) -> bool:
         """Whether the cache holds rows for exactly these paths (nothing added or removed)."""
@@ -120,10 +128,10 @@ class RecordCache:
                         old = self._rows.get(path)
                         if old is None:
                             continue
-                        size, mtime = old[0], old[1]
+                        size, mtime = old
                         if warnings is None:
                             try:
-                                warnings = [LoadWarning(*w) for w in pickle.loads(old[2])[1]]
+                                warnings = [LoadWarning(*w) for w in pickle.loads(self._blob(path))[1]]
                             except Exception:
                                 warnings = []
                     if mtime is not None and now_ns - mtime < RACY_SECONDS * 1e9:
