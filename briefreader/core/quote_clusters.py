@@ -504,9 +504,14 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
 
 def _make_variant(art: Article, q: Quote, start: int, end: int, sim: float, partial: bool,
                   cspan: tuple[int, int]) -> Variant:
-    src_start, src_end = start, end
-    if art.offsets.segments:
+    if q.source_end - q.source_start == q.end - q.start and q.start <= start <= end <= q.end:
+        # nothing was cut inside the quotation: its source span maps linearly (and the article's
+        # offset map, packed away with its source text in the record cache, stays packed)
+        src_start, src_end = q.source_start + (start - q.start), q.source_start + (end - q.start)
+    elif art.offsets.segments:
         src_start, src_end = art.offsets.to_source(start), art.offsets.to_source(end)
+    else:
+        src_start, src_end = start, end
     return Variant(
         article=art.id, outlet=art.outlet, date=art.date, text=art.body[start:end], start=start, end=end,
         speaker=q.speaker, speaker_confidence=q.speaker_confidence, quote_index=q.index,
@@ -582,6 +587,12 @@ def _analysis_digest(articles: Sequence[Article], hashes: list[str]) -> str:
     for a, bh in zip(articles, hashes):
         h.update(f"{a.id}\0{bh}\0{a.outlet}\0{a.date}\0{a.order}\n".encode())
     return h.hexdigest()
+
+
+def analysis_digest(articles: Sequence[Article]) -> str:
+    """What an analysis of ``articles`` depends on (ids, bodies, outlets, dates, order), as a digest:
+    two equal digests mean the same analysis, e.g. one made by another process."""
+    return _analysis_digest(articles, [body_hash(a.body) for a in articles])
 
 
 # ---------------------------------------------------------------------------------------------
