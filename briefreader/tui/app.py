@@ -471,17 +471,22 @@ class ReaderApp(TriageMixin, App[None]):
 
     @work(thread=True, exclusive=True, group="quotes", exit_on_error=False)
     def analyse_quotes(self) -> None:
-        from briefreader.tui.quote_source import QuotesUnavailableError, build_quote_data
+        from briefreader.tui.quote_source import (ISOLATE_MIN_ARTICLES, QuotesUnavailableError, build_quote_data,
+                                                  build_quote_data_isolated)
 
         worker = get_current_worker()
+        corpus = self.corpus
         self.post_message(msg.QuotesProgress("quotes: finding quotations…"))
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(msg.QuotesProgress(f"quotes: reading {done}/{total} articles"))
+
         try:
-            data = build_quote_data(
-                self.corpus,
-                cancelled=lambda: worker.is_cancelled,
-                progress=lambda done, total: self.post_message(
-                    msg.QuotesProgress(f"quotes: reading {done}/{total} articles")),
-            )
+            if self.use_cache and len(corpus.articles) >= ISOLATE_MIN_ARTICLES:
+                data = build_quote_data_isolated(corpus.root, corpus.articles, cancelled=lambda: worker.is_cancelled,
+                                                 progress=progress)
+            else:
+                data = build_quote_data(corpus, cancelled=lambda: worker.is_cancelled, progress=progress)
         except QuotesUnavailableError as exc:
             self.post_message(msg.QuotesUnavailable(f"quotes: {exc}"))
             return

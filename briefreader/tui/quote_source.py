@@ -8,6 +8,9 @@ two sentences can have two different sets of variants), and scare quotes as plai
 
 from __future__ import annotations
 
+import multiprocessing
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from briefreader.tui.quote_model import QuoteCluster, QuoteData, QuoteMark, Rendering
@@ -20,7 +23,11 @@ class QuotesUnavailableError(Exception):
 def quote_data_from_analysis(analysis: Any) -> QuoteData:
     """Convert a core ``QuoteAnalysis`` into the reader's :class:`QuoteData`."""
     data = QuoteData()
+    # Only clusters rendered more than once are kept (variants to compare, a brief table); a sentence
+    # alone in its cluster is still marked, without a cluster. Keeping the lone ones held ~100 MB at 10k.
     for cluster in analysis.clusters:
+        if len(cluster.variants) < 2:
+            continue
         data.clusters[cluster.id] = QuoteCluster(
             id=cluster.id,
             speaker=cluster.speaker,
@@ -29,13 +36,14 @@ def quote_data_from_analysis(analysis: Any) -> QuoteData:
                         for v in cluster.variants],
             core=cluster,
         )
-    units: dict[str, list[tuple[int, int, str, str, str | None]]] = {}
+    units: dict[str, list[tuple[int, int, str | None, str, str | None]]] = {}
     for cluster in analysis.clusters:
+        cluster_id = cluster.id if cluster.id in data.clusters else None
         for v in cluster.variants:
-            units.setdefault(v.article, []).append((v.start, v.end, cluster.id, v.text, v.speaker))
+            units.setdefault(v.article, []).append((v.start, v.end, cluster_id, v.text, v.speaker))
     for article_id, quotes in analysis.quotes_by_article.items():
         marks: list[QuoteMark] = []
-        article_units = sorted(units.get(article_id, []))
+        article_units = sorted(units.get(article_id, []), key=lambda u: (u[0], u[1]))
         for quote in quotes:
             inside = [u for u in article_units if u[0] < quote.end and u[1] > quote.start]
             if quote.scare or not inside:
@@ -67,3 +75,89 @@ def build_quote_data(corpus: Any, cancelled: Callable[[], bool] | None = None,
     except QuotesCancelled:
         return None
     return quote_data_from_analysis(analysis)
+
+
+# From this many articles the reader analyses quotations in a child process: the analysis builds
+# ~200 MB of short-lived objects at 10k articles (they stay in the reader's heap once freed) and
+# holds the GIL for seconds, which makes the UI stutter. Below it a thread is cheaper than a spawn.
+ISOLATE_MIN_ARTICLES = 2000
+
+
+class _ChildFailed(Exception):
+    pass
+
+
+def build_quote_data_isolated(root: Path, articles: list[Any], *, cancelled: Callable[[], bool] | None = None,
+                              progress: Callable[[int, int], None] | None = None) -> QuoteData | None:
+    """Like :func:`build_quote_data`, in a spawned child that loads the corpus from the record cache.
+
+    The child's result is used only if its corpus is the same as ``articles`` (same digest: a file
+    may have changed in between); otherwise, or if the child cannot run, the analysis runs here.
+    None if cancelled.
+    """
+    from briefreader.core.quote_clusters import analysis_digest
+
+    try:
+        return _run_child(root, cancelled, progress, lambda: analysis_digest(articles))  # None: cancelled
+    except _ChildFailed:
+        pass
+    return build_quote_data(SimpleNamespace(root=root, articles=articles), cancelled=cancelled, progress=progress)
+
+
+def _run_child(root: Path, cancelled: Callable[[], bool] | None, progress: Callable[[int, int], None] | None,
+               expected_digest: Callable[[], str]) -> QuoteData | None:
+    ctx = multiprocessing.get_context("spawn")  # never fork: the reader is multi-threaded
+    receiver, sender = ctx.Pipe(duplex=False)
+    try:
+        process = ctx.Process(target=_child_main, args=(str(root), sender), daemon=True, name="briefreader-quotes")
+        process.start()
+    except Exception as exc:
+        raise _ChildFailed(str(exc)) from exc
+    finally:
+        sender.close()
+    try:
+        expected = expected_digest()  # while the child starts
+        while True:
+            if cancelled is not None and cancelled():
+                return None
+            if not receiver.poll(0.1):
+                if not process.is_alive() and not receiver.poll(0):
+                    raise _ChildFailed(f"quote analysis process ended ({process.exitcode})")
+                continue
+            try:
+                kind, *payload = receiver.recv()
+            except (EOFError, OSError) as exc:
+                raise _ChildFailed("quote analysis process ended") from exc
+            if kind == "progress" and progress is not None:
+                progress(*payload)
+            elif kind == "error":
+                raise _ChildFailed(payload[0])
+            elif kind == "done":
+                digest, data = payload
+                if digest != expected:
+                    raise _ChildFailed("the corpus changed while its quotations were analysed")
+                return data
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=5)
+
+
+def _child_main(root: str, sender: Any) -> None:
+    """The child process: load the corpus (from the record cache), analyse, send the reader's data."""
+    try:
+        from briefreader.core.corpus import load_corpus
+        from briefreader.core.quote_clusters import analyse_quotes, analysis_digest, quotes_cache_dir
+
+        corpus = load_corpus(root)
+        analysis = analyse_quotes(corpus.articles, cache_dir=quotes_cache_dir(corpus.root),
+                                  progress=lambda done, total: sender.send(("progress", done, total)))
+        sender.send(("done", analysis_digest(corpus.articles), quote_data_from_analysis(analysis)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the reader, which then works in-process
+        try:
+            sender.send(("error", f"{type(exc).__name__}: {exc}"))
+        except Exception:
+            pass
+    finally:
+        sender.close()

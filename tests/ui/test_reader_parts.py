@@ -170,3 +170,67 @@ def test_sort_articles_keeps_missing_values_last() -> None:
     assert [a.outlet for a in sort_articles(arts, "outlet", False)] == ["A", "B", None]
     assert [a.title for a in sort_articles(arts, "title", False)] == ["a", "b", None]
     assert [a.order for a in sort_articles(arts, "file", False)] == [0, 1, 2]
+
+
+def test_lone_quotations_are_plain_marks(sample_corpus: Path) -> None:
+    from briefreader.core.corpus import load_corpus
+    from briefreader.tui.quote_source import build_quote_data
+
+    data = build_quote_data(load_corpus(sample_corpus))
+    assert data.clusters and all(len(c.renderings) > 1 for c in data.clusters.values())
+    marks = [m for ms in data.by_article.values() for m in ms]
+    assert any(m.cluster_id is None and not m.scare for m in marks)  # quoted by one article only
+    assert data.total == 60  # as many marks as before lone clusters were dropped (one per sentence unit)
+    assert all(m.cluster_id in data.clusters for m in marks if m.cluster_id is not None)
+
+
+def test_quote_analysis_in_a_child_process_gives_the_same_data(sample_corpus: Path, monkeypatch) -> None:
+    from briefreader.core.corpus import load_corpus
+    from briefreader.tui import quote_source
+    from briefreader.tui.quote_source import build_quote_data, build_quote_data_isolated
+
+    corpus = load_corpus(sample_corpus)
+    progress: list[tuple[int, int]] = []
+
+    def no_fallback(*args, **kwargs):
+        raise AssertionError("the analysis ran in the reader's process")
+
+    monkeypatch.setattr(quote_source, "build_quote_data", no_fallback)  # the spawned child is not patched
+    isolated = build_quote_data_isolated(corpus.root, corpus.articles, progress=lambda d, t: progress.append((d, t)))
+    monkeypatch.undo()
+    in_process = build_quote_data(corpus)
+    assert isolated is not None and isolated.by_article == in_process.by_article
+    assert isolated.clusters.keys() == in_process.clusters.keys()
+    assert [r for c in isolated.clusters.values() for r in c.renderings] == \
+        [r for c in in_process.clusters.values() for r in c.renderings]
+    assert all(c.core is not None for c in isolated.clusters.values())  # what a brief stores
+    assert progress and progress[-1] == (len(corpus.articles), len(corpus.articles))
+
+
+def test_child_analysis_of_a_changed_corpus_is_not_used(sample_corpus: Path) -> None:
+    """A file changed after the reader loaded it: the child sees another corpus, so the analysis
+    runs in the reader on what the reader shows (offsets must fit the bodies on screen)."""
+    from briefreader.core.corpus import load_corpus
+    from briefreader.tui.quote_source import build_quote_data_isolated
+
+    corpus = load_corpus(sample_corpus)
+    victim = next(p for p in sorted(sample_corpus.iterdir()) if p.suffix in (".txt", ".md"))
+    victim.write_text('Prefix. "A brand new quotation appears here," she said.\n\n' + victim.read_text("utf-8"), "utf-8")
+    data = build_quote_data_isolated(corpus.root, corpus.articles)
+    assert data is not None
+    for article_id, marks in data.by_article.items():
+        body = corpus.get(article_id).body
+        assert all(body[m.start:m.end] == m.text for m in marks)
+    assert not any("brand new quotation" in m.text for ms in data.by_article.values() for m in ms)
+
+
+def test_cancelled_child_analysis_stops_at_once(sample_corpus: Path) -> None:
+    import time
+
+    from briefreader.core.corpus import load_corpus
+    from briefreader.tui.quote_source import build_quote_data_isolated
+
+    corpus = load_corpus(sample_corpus)
+    started = time.perf_counter()
+    assert build_quote_data_isolated(corpus.root, corpus.articles, cancelled=lambda: True) is None
+    assert time.perf_counter() - started < 5
