@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from briefreader.core.model import Article
@@ -174,6 +174,18 @@ class ReaderApp(TriageMixin, App[None]):
             hint = f" (config: {(self.config_folder or _config_dir()) / CONFIG_NAME})"
             self.notify("\n".join(self.notices) + hint, title="Settings", severity="warning", timeout=8)
         self.load_corpus()
+
+    def _on_key(self, event: events.Key) -> None:
+        # Keys typed in one burst ("/trap", a paste, tmux send-keys) are all queued at the widget
+        # focused when they arrived; the first one may move focus to an input (search, tag, note).
+        # The rest then bubble up here unhandled: hand the printable ones to the input.
+        focused = self.focused
+        if event.is_printable and isinstance(focused, Input) and not getattr(event, "_redirected", False):
+            redirected = events.Key(event.key, event.character)
+            redirected._redirected = True  # type: ignore[attr-defined]
+            focused.post_message(redirected)
+            event.stop()
+            event.prevent_default()  # Textual's own key handling (bindings) must not see it too
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)

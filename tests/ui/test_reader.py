@@ -152,6 +152,20 @@ async def test_search_as_you_type_filters_highlights_and_esc_restores(reader: Re
         assert reader.hits == []
 
 
+async def test_keys_typed_right_after_slash_go_to_the_search(reader: ReaderApp) -> None:
+    """A fast typist (or a paste, or tmux send-keys) sends "/trap" in one burst: every key after
+    the slash belongs to the query, none to the list."""
+    from textual import events
+
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, char in [("slash", "/"), ("t", "t"), ("r", "r"), ("a", "a"), ("p", "p")]:
+            reader.post_message(events.Key(key, char))  # queued together, handled in one go
+        await settle(pilot)
+        assert reader.query_one(SearchBar).value == "trap"
+        assert reader.search_query == "trap"
+
+
 async def test_search_fielded_and_bad_query(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -65,7 +65,9 @@ class SearchBar(Vertical):
 
     def open(self) -> None:
         self.add_class("-active")
-        self.input.focus()
+        # Focus now, not after the next refresh (Widget.focus): keys already queued behind the
+        # slash (a fast typist, a paste) must reach the query, not the list.
+        self.screen.set_focus(self.input)
 
     def close(self) -> None:
         self.remove_class("-active")
