@@ -44,7 +44,8 @@ def store_of(app: ReaderApp):
 
 def mark_cell(app: ReaderApp, article_id: str) -> str:
     table = app.query_one(ArticleList)
-    return str(table.get_cell(article_id, "mark"))
+    row = next(i for i, a in enumerate(table.shown) if a.id == article_id)
+    return table.row_strip(row).text[:3]  # the mark column as drawn
 
 
 # ---------------------------------------------------------------------------------------------

@@ -137,10 +137,7 @@ class TriageMixin:
             if store.seeded_from is not None:
                 note += f" (started from a copy of {store.seeded_from})"
             self.notify(note, title="Triage", severity="warning", timeout=10)
-        from briefreader.tui.widgets.article_list import ArticleList
-
-        # rows added before the store was open have no status mark yet (rows added later get theirs)
-        self._triage_refresh_marks([key.value for key in self.query_one(ArticleList).rows])  # type: ignore[attr-defined]
+        self._triage_refresh_marks(())  # rows drawn before the store was open have no status mark yet
         self.set_interval(RESUME_EVERY_SECONDS, self._triage_save_position)
         self.set_interval(ELSEWHERE_EVERY_SECONDS, self._triage_check_elsewhere)
         self._triage_try_resume()
@@ -218,39 +215,14 @@ class TriageMixin:
         mark = f"{sel}{status}{annotated}"
         return mark if mark.strip() else ""
 
-    MARK_CHUNK = 1000  # rows whose mark is redrawn per frame (a bulk action on 50k rows never stalls)
-
     def _triage_refresh_marks(self, ids: Any) -> None:
-        """Redraw the mark cell of these articles' rows: rows near the cursor now, the rest in chunks."""
+        """Redraw the mark column (the list draws each visible row's mark from ``triage_mark_for``,
+        so any number of changed articles costs one refresh)."""
         from briefreader.tui.widgets.article_list import ArticleList
 
         if not self._has_main_ui():  # type: ignore[attr-defined]
             return
-        table = self.query_one(ArticleList)  # type: ignore[attr-defined]
-        wanted = [aid for aid in ids if aid in table.rows]
-        if len(wanted) > self.MARK_CHUNK:
-            near = {a.id for a in table.shown[max(0, table.cursor_row - 100): table.cursor_row + 200]}
-            wanted.sort(key=lambda aid: aid not in near)
-        self._triage_update_mark_cells(wanted, 0)
-
-    def _triage_update_mark_cells(self, ids: list[str], start: int) -> None:
-        from rich.text import Text
-
-        from briefreader.tui.widgets.article_list import ArticleList
-
-        if not self._has_main_ui():  # type: ignore[attr-defined]
-            return
-        table = self.query_one(ArticleList)  # type: ignore[attr-defined]
-        style = table.get_component_rich_style("article-list--mark", partial=True)
-        end = start + self.MARK_CHUNK
-        for aid in ids[start:end]:
-            mark = self.triage_mark_for(aid)
-            try:
-                table.update_cell(aid, "mark", Text(mark, style=style) if mark else "")
-            except Exception:  # the row went away (a new list was shown meanwhile)
-                pass
-        if end < len(ids):
-            self.call_after_refresh(self._triage_update_mark_cells, ids, end)
+        self.query_one(ArticleList).refresh_marks()  # type: ignore[attr-defined]
 
     def _triage_apply_states(self, states: dict[str, ArticleState], *, replace_all: bool = False) -> None:
         """Take fresh states from the store (of the given ids, or of every touched article)."""
