@@ -35,7 +35,7 @@ from briefreader.tui.widgets.quote_diff import QuoteDiff
 from briefreader.tui.widgets.search_bar import SearchBar
 from briefreader.tui.triage.actions import TriageMixin
 
-SEARCH_LIMIT = 500  # hits shown in the list for one query (the total is always reported)
+SEARCH_LIMIT = 200  # hits shown in the list for one query (the index's largest page; the total is always reported)
 WIDE_MIN_WIDTH = 150  # from this width the quote diff sits right of the article
 MIN_WIDTH, MIN_HEIGHT = 60, 14  # below this the layout cannot work: a message instead
 INDEX_RETRY_SECONDS = 5.0
@@ -217,7 +217,7 @@ class ReaderApp(TriageMixin, App[None]):
         arrow = "↓" if self.sort_reverse else "↑"
         parts.append(f"sort: {self.sort_key} {arrow}")
         if self.search_query:
-            shown = min(self.search_total, SEARCH_LIMIT)
+            shown = len(self.query_one(ArticleList).shown)
             more = f" (first {shown})" if self.search_total > shown else ""
             parts.append(f'filter: "{self.search_query}" {self.search_total} result(s){more}')
         if self.raw:
