@@ -216,6 +216,30 @@ class CachedArticle(Article):
     removed = _lazy_field("removed")
     offsets = _lazy_field("offsets")
 
+    def __reduce__(self):
+        # Still packed: travel packed (to or from a worker process), not unpacked field by field.
+        extra = self._extra
+        if extra is None:
+            return (_unpacked_article, (tuple(getattr(self, f) for f in Article.__dataclass_fields__),))
+        return (_article_from_blob, (tuple(getattr(self, f) for f in _FIELDS), extra.blob))
+
+
+def pack_article(article: Article, fingerprints: "frozenset[str] | LazyExtra") -> CachedArticle:
+    """``article`` with its source text, removed blocks and offset map packed away until first use
+    (a freshly cleaned article holds them unpacked: about twice its body in memory)."""
+    if isinstance(article, CachedArticle) and article._extra is not None:
+        return article
+    values, extra = _article_to_row(article, fingerprints)
+    return _article_from_blob(values, extra)
+
+
+def _article_from_blob(values: tuple, blob: bytes) -> CachedArticle:
+    return _article_from_row(values, LazyExtra(blob))
+
+
+def _unpacked_article(values: tuple) -> Article:
+    return Article(**dict(zip(Article.__dataclass_fields__, values)))
+
 
 def fingerprints_of(value: "frozenset[str] | LazyExtra") -> frozenset[str]:
     """Line fingerprints of an entry, unpacking them if they came from the cache."""
@@ -223,6 +247,8 @@ def fingerprints_of(value: "frozenset[str] | LazyExtra") -> frozenset[str]:
 
 
 def _article_to_row(article: Article, fingerprints: "frozenset[str] | LazyExtra") -> tuple:
+    if isinstance(article, CachedArticle) and article._extra is not None:  # packed already: as it is
+        return tuple(getattr(article, f) for f in _FIELDS), article._extra.blob
     extra = pickle.dumps((article.source, [(r.text, r.reason, r.start, r.end) for r in article.removed],
                           article.offsets.segments, tuple(fingerprints_of(fingerprints))),
                          protocol=pickle.HIGHEST_PROTOCOL)
