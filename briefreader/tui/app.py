@@ -848,6 +848,20 @@ class ReaderApp(TriageMixin, App[None]):
             self.compared = others[(others.index(self.compared) + step) % len(others)]
         self.render_diff()
 
+    @on(QuoteDiff.RenderingClicked)
+    def _rendering_clicked(self, event: QuoteDiff.RenderingClicked) -> None:
+        """A click on another outlet's rendering compares it; a second click opens it there."""
+        if self.current_quote is None or self.quotes is None:
+            return
+        cluster = self.quotes.cluster_of(self.article_quotes()[self.current_quote])
+        if cluster is None or not 0 <= event.index < len(cluster.renderings):
+            return
+        if event.index == self.compared:
+            self.action_jump_variant()
+            return
+        self.compared = event.index
+        self.render_diff()
+
     def action_next_variant(self) -> None:
         self._cycle_compared(1)
 

@@ -271,6 +271,45 @@ async def test_clicking_a_quote_selects_it(reader: ReaderApp) -> None:
         assert reader.current_quote == 0
 
 
+async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = reader.query_one(ArticleList)
+        found = False
+        for row in range(table.row_count):  # a quotation rendered by three or more articles
+            table.move_cursor(row=row)
+            await pilot.pause()
+            for index, q in enumerate(reader.article_quotes()):
+                cluster = reader.quotes.cluster_of(q)
+                if cluster is not None and len(cluster.articles()) >= 3:
+                    reader.select_quote(index)
+                    found = True
+                    break
+            if found:
+                break
+        assert found, "the sample corpus has quotations in three or more outlets"
+        await pilot.pause()
+        mark = reader.article_quotes()[reader.current_quote]
+        cluster = reader.quotes.cluster_of(mark)
+        others = [i for i, r in enumerate(cluster.renderings) if r.article_id != mark.article_id]
+        target = next(i for i in others if i != reader.compared)
+        rendering = cluster.renderings[target]
+        diff = reader.query_one(QuoteDiff)
+        label = f"{rendering.date or 'no date'}  {rendering.outlet or rendering.article_id}"
+        row = next(y for y, line in enumerate(diff._lines) if label in line.text)
+        column = diff._lines[row].text.index(label)
+        inside = diff.content_region.offset - diff.region.offset  # border and padding
+        offset = (inside.x + column + 1, inside.y + row)
+        await pilot.click(QuoteDiff, offset=offset)  # another rendering: compare it
+        await pilot.pause()
+        assert reader.compared == target
+        assert reader.current_id == mark.article_id
+        await pilot.click(QuoteDiff, offset=offset)  # on the compared one: go there
+        await settle(pilot)
+        assert reader.current_id == rendering.article_id  # opened at that quotation
+        assert reader.article_quotes()[reader.current_quote].start == rendering.start
+
+
 async def test_sort_keys(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -59,6 +60,16 @@ class QuoteDiff(ScrollView, can_focus=True):
         self._renderable: RenderableType = Text("")
         self._lines: list[Strip] = []
         self._rendered_width = 0
+
+    class RenderingClicked(Message):
+        """A rendering in the listing was clicked (``index`` into the cluster's renderings)."""
+
+        def __init__(self, index: int) -> None:
+            self.index = index
+            super().__init__()
+
+    def action_select_rendering(self, index: int) -> None:
+        self.post_message(self.RenderingClicked(index))
 
     def on_resize(self, event: events.Resize) -> None:
         two_up = self.size.width >= self.TWO_UP_MIN_WIDTH
@@ -157,6 +168,7 @@ class QuoteDiff(ScrollView, can_focus=True):
         listing = Text()
         listing.append("\n")
         for i, rendering in enumerate(renderings):
+            block_start = len(listing)
             selected = i == compared
             pointer = "▶ " if selected else ("● " if i == ref_index else "  ")
             listing.append(pointer, styles["heading"] if selected else styles["muted"])
@@ -178,6 +190,8 @@ class QuoteDiff(ScrollView, can_focus=True):
                     listing.append("  partial", styles["muted"])
                 elif diff.changed_words == 0:
                     listing.append("  identical", styles["muted"])
+            if i != ref_index:  # a click compares it (a second click jumps to it)
+                listing.stylize(Style.from_meta({"@click": f"select_rendering({i})"}), block_start, len(listing))
             listing.append("\n")
         parts.append(listing)
         plain = head.plain + listing.plain
