@@ -108,6 +108,10 @@ class IndexCancelled(Exception):
     """An update was cancelled through its ``cancelled`` callback; nothing was committed."""
 
 
+class SearchCancelled(Exception):
+    """A search was abandoned through its ``cancelled`` callback (a newer query replaced it)."""
+
+
 class IndexDamagedError(Exception):
     """The index broke under an open session (e.g. a file was deleted); reopen to rebuild it."""
 
@@ -720,6 +724,22 @@ class CorpusIndex:
 # --------------------------------------------------------------------------- searching
 
 
+def _cancellable(collector, cancelled: Callable[[], bool]):
+    """``collector`` polling ``cancelled()`` every 256 matching documents."""
+    from whoosh.collectors import WrappingCollector
+
+    class Cancellable(WrappingCollector):
+        seen = 0
+
+        def collect(self, sub_docnum):
+            self.seen += 1
+            if not self.seen & 255 and cancelled():
+                raise SearchCancelled()
+            return self.child.collect(sub_docnum)
+
+    return Cancellable(collector)
+
+
 class SearchSession:
     """One Whoosh searcher reused for every query; safe to call from a worker thread (calls serialise)."""
 
@@ -809,11 +829,14 @@ class SearchSession:
         sort: str = "score",
         snippets: bool = True,
         allowed_ids: set[str] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> SearchResults:
         """Run ``query``; return page ``page`` of ``limit`` hits (best first, or newest first with ``sort="date"``).
 
         ``allowed_ids`` restricts results to those article ids. Raises :class:`QuerySyntaxError` with a
-        readable message for a query that cannot be understood.
+        readable message for a query that cannot be understood. ``cancelled()`` is polled while
+        matches are collected; True raises :class:`SearchCancelled` (search-as-you-type: a common
+        word scores thousands of documents, and the next keystroke should not wait for that).
         """
         if sort not in ("score", "date"):
             raise ValueError(f"sort must be 'score' or 'date', not {sort!r}")
@@ -830,13 +853,13 @@ class SearchSession:
                     filter_docs = self._docnums_of(allowed_ids)
                     if not filter_docs:
                         return SearchResults(query, 0, [], page, limit)
-                collector = self._collector(page * limit, sort, filter_docs)
+                collector = self._collector(page * limit, sort, filter_docs, cancelled)
                 self._searcher.search_with_collector(q, collector)
                 results = collector.results()
                 total = len(results)
                 top = list(results.top_n[(page - 1) * limit: page * limit])
                 hits = self._hits(results, top, q, snippets)
-            except (QuerySyntaxError, ValueError):
+            except (QuerySyntaxError, ValueError, SearchCancelled):
                 raise
             except Exception as exc:
                 raise IndexDamagedError(f"the index could not be read ({type(exc).__name__}: {exc}); "
@@ -844,7 +867,7 @@ class SearchSession:
         return SearchResults(query, total, hits, page, limit)
 
     @staticmethod
-    def _collector(limit: int, sort: str, filter_docs: set[int] | None):
+    def _collector(limit: int, sort: str, filter_docs: set[int] | None, cancelled: Callable[[], bool] | None = None):
         """A collector that counts every match in the same pass as it ranks the top ``limit``.
 
         Whoosh's default top-N collector skips blocks and swaps in cheaper matchers once documents can
@@ -858,6 +881,8 @@ class SearchSession:
             collector = collectors.SortingCollector(facet, limit=limit)
         else:
             collector = collectors.TopCollector(limit, usequality=False, replace=0)
+        if cancelled is not None:  # inside the filter, which calls its child's collect() per document
+            collector = _cancellable(collector, cancelled)
         if filter_docs is not None:
             collector = collectors.FilterCollector(collector, allow=filter_docs)
         return collector

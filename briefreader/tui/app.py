@@ -399,13 +399,17 @@ class ReaderApp(TriageMixin, App[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self, query: str) -> None:
+        from briefreader.core.index import SearchCancelled
+
         worker = get_current_worker()
         with self._search_lock:
             if worker.is_cancelled:
                 return
             started = time.perf_counter()
-            try:
-                results = self.triage_search(query, SEARCH_LIMIT)  # triage filters + words
+            try:  # triage filters + words; a newer keystroke cancels this worker, and the search with it
+                results = self.triage_search(query, SEARCH_LIMIT, cancelled=lambda: worker.is_cancelled)
+            except SearchCancelled:
+                return
             except Exception as exc:
                 name = type(exc).__name__
                 text = str(exc) if name == "QuerySyntaxError" else f"{name}: {exc}"

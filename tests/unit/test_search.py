@@ -358,3 +358,36 @@ def test_allowed_ids_large_and_small_sets_agree(tmp_path: Path) -> None:
         results = s.search("report", allowed_ids=big, limit=200)
         assert results.total == 300 and {h.id for h in results.hits} <= big
         assert {h.id for h in s.search("report", allowed_ids=small, limit=200).hits} == small
+
+
+def test_a_cancelled_search_stops_and_says_so(tmp_path) -> None:
+    """Search-as-you-type abandons the previous keystroke's search: it must stop while collecting."""
+    import pytest
+
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.index import CorpusIndex, SearchCancelled
+
+    for i in range(600):
+        (tmp_path / f"a{i:04d}.txt").write_text(f"Title {i}\n\nThe minister spoke about report {i}.\n", "utf-8")
+    corpus = load_corpus(tmp_path)
+    index = CorpusIndex.open(tmp_path)
+    index.update(corpus)
+    session = index.searcher()
+    polls: list[int] = []
+
+    def cancelled() -> bool:
+        polls.append(1)
+        return len(polls) > 1  # the second poll says stop
+
+    with pytest.raises(SearchCancelled):
+        session.search("minister", limit=10, snippets=False, cancelled=cancelled)
+    with pytest.raises(SearchCancelled):
+        polls.clear()
+        session.search("minister", limit=10, snippets=False, cancelled=cancelled,
+                       allowed_ids={a.id for a in corpus.articles})
+    results = session.search("minister", limit=10, snippets=False, cancelled=lambda: False)
+    assert results.total == 600
+    allowed = {corpus.articles[0].id, corpus.articles[1].id}
+    assert session.search("minister", limit=10, snippets=False, cancelled=lambda: False,
+                          allowed_ids=allowed).total == 2  # the filter still applies
+    index.close()

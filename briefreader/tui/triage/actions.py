@@ -523,14 +523,14 @@ class TriageMixin:
             return False
         return bool(filters) and not text
 
-    def triage_search(self, query: str, limit: int) -> Any:
+    def triage_search(self, query: str, limit: int, cancelled: Callable[[], bool] | None = None) -> Any:
         """Run a search query with triage filters (``status:keep tag:x words``): the filters pick the
         allowed ids, the words go to the index. Called from the search worker."""
         from briefreader.core.index import Hit, SearchResults
 
         filters, text = self._triage_split(query)
         if not filters:
-            return self.searcher.search(query, limit=limit, snippets=False)  # type: ignore[attr-defined]
+            return self.searcher.search(query, limit=limit, snippets=False, cancelled=cancelled)  # type: ignore[attr-defined]
         ordered = [a.id for a in self.all_articles]  # type: ignore[attr-defined]
         allowed = self.triage_store.filter_ids(filters, ordered)  # type: ignore[union-attr]
         if text:
@@ -538,7 +538,8 @@ class TriageMixin:
                 from briefreader.core.search_query import QuerySyntaxError
 
                 raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
-            return self.searcher.search(text, limit=limit, snippets=False, allowed_ids=set(allowed))  # type: ignore[attr-defined]
+            return self.searcher.search(text, limit=limit, snippets=False, allowed_ids=set(allowed),  # type: ignore[attr-defined]
+                                        cancelled=cancelled)
         by_id = {a.id: a for a in self.all_articles}  # type: ignore[attr-defined]
         hits = [Hit(aid, by_id[aid].path, 0.0, by_id[aid].title, by_id[aid].outlet, by_id[aid].date, [])
                 for aid in allowed[:limit]]
