@@ -310,6 +310,23 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
         assert reader.article_quotes()[reader.current_quote].start == rendering.start
 
 
+async def test_clicking_an_article_selects_it_and_a_second_click_opens_it(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = reader.query_one(ArticleList)
+        shown = table.shown
+        await pilot.click(ArticleList, offset=(20, 3))  # the header is line 0: row 2
+        await pilot.pause()
+        assert table.cursor_row == 2 and reader.current_id == shown[2].id
+        assert isinstance(reader.focused, ArticleList)
+        await pilot.click(ArticleList, offset=(20, 3))
+        await pilot.pause()
+        assert isinstance(reader.focused, BodyView)
+        await pilot.click(ArticleList, offset=(20, 0))  # the header: nothing moves
+        await pilot.pause()
+        assert reader.current_id == shown[2].id
+
+
 async def test_sort_keys(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
