@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from briefreader.core.model import Article
 from briefreader.tui.render import fallback_title
+from briefreader.tui.widgets.body_view import FrameStyle
 
 SORT_KEYS: tuple[str, ...] = ("date", "outlet", "title", "file")
 
@@ -58,7 +59,7 @@ def short_date(date: str | None, compact: bool) -> str:
     return date[:10]
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(FrameStyle, ScrollView, can_focus=True):
     """Outlet, date, title and triage mark of each article; the cursor row is the open article."""
 
     DEFAULT_CSS = """
@@ -267,7 +268,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         columns = self._columns()
         if y == 0:
             style = base + self.get_component_rich_style("article-list--header")
@@ -277,7 +278,7 @@ class ArticleList(ScrollView, can_focus=True):
     def row_strip(self, row: int) -> Strip:
         """Row ``row`` of the list as drawn (a blank line past the end)."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         columns = self._columns()
         if not 0 <= row < len(self.shown):
             return Strip.blank(width, base)

@@ -14,12 +14,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from briefreader.tui.widgets.body_view import set_virtual_size
+from briefreader.tui.widgets.body_view import FrameStyle, set_virtual_size
 from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
 from briefreader.tui.render import Styles, diff_pair, styled
 
 
-class QuoteDiff(ScrollView, can_focus=True):
+class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
     """Shows what the app hands it (``show_quote`` / ``show_message``); holds no data of its own."""
 
     DEFAULT_CSS = """
@@ -93,7 +93,7 @@ class QuoteDiff(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if not 0 <= line < len(self._lines):
             return Strip.blank(width, base)
         return self._lines[line].apply_style(base).crop_extend(0, width, base)
