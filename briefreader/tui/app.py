@@ -309,7 +309,7 @@ class ReaderApp(TriageMixin, App[None]):
         self._provisional, self._provisional_by_id, self._stream_buffer = [], {}, []
         n = len(self.corpus.articles)
         self.load_state = f"{n} article{'s' if n != 1 else ''}"
-        self.all_articles = sort_articles(self.corpus.articles, self.sort_key, self.sort_reverse)
+        self.all_articles = self.sorted_articles(self.corpus.articles)
         _exempt_from_gc()
         table = self.query_one(ArticleList)
         # keep the article the user moved to while the list was filling; else start at the top
@@ -914,11 +914,16 @@ class ReaderApp(TriageMixin, App[None]):
         self.sort_reverse = not self.sort_reverse
         self._resort()
 
+    def sorted_articles(self, articles: Iterable[Article]) -> list[Article]:
+        """``articles`` in the list's order (the sort key and direction in effect)."""
+        return sort_articles(articles, self.sort_key, self.sort_reverse,
+                             status_of=lambda aid: self.triage_state(aid).status)
+
     def _resort(self) -> None:
-        self.all_articles = sort_articles(self.all_articles, self.sort_key, self.sort_reverse)
+        self.all_articles = self.sorted_articles(self.all_articles)
         table = self.query_one(ArticleList)
         if self.search_query:
-            table.show(sort_articles(table.shown, self.sort_key, self.sort_reverse), keep=self.current_id)
+            table.show(self.sorted_articles(table.shown), keep=self.current_id)
         else:
             table.show(self.all_articles, keep=self.current_id)
         self.update_status()

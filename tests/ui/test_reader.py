@@ -346,6 +346,28 @@ async def test_sort_keys(reader: ReaderApp) -> None:
         assert reader.sort_key == "title"
 
 
+async def test_sort_by_triage_status(reader: ReaderApp) -> None:
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = reader.query_one(ArticleList)
+        last, middle = table.shown[-1].id, table.shown[2].id
+        table.move_cursor(row=len(table.shown) - 1)
+        await pilot.press("F")  # follow up
+        table.move_cursor(row=2)
+        await pilot.press("K")  # keep
+        await settle(pilot)
+        while reader.sort_key != "status":
+            await pilot.press("s")
+        await pilot.pause()
+        ids = [a.id for a in table.shown]
+        assert ids[:2] == [last, middle]  # follow-ups first, then kept ones
+        statuses = [reader.triage_state(i).status for i in ids]
+        assert statuses[:2] == ["follow-up", "keep"] and set(statuses[2:]) <= {"new", "read"}
+        assert "sort: status ↓" in screen_text(reader)
+        await pilot.press("S")
+        assert [a.id for a in table.shown][-2:] == [middle, last]
+
+
 async def test_help_screen_lists_every_command(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)

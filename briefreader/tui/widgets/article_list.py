@@ -24,14 +24,25 @@ from briefreader.core.model import Article
 from briefreader.tui.render import fallback_title
 from briefreader.tui.widgets.body_view import FrameStyle
 
-SORT_KEYS: tuple[str, ...] = ("date", "outlet", "title", "file")
+SORT_KEYS: tuple[str, ...] = ("date", "outlet", "title", "status", "file")
+# Triage statuses from least to most in need of attention: the default (descending) order puts
+# follow-ups first, then kept articles, new ones, read ones, and discarded ones last.
+STATUS_RANK = {"discard": 0, "read": 1, "new": 2, "keep": 3, "follow-up": 4}
 
 
-def sort_articles(articles: Iterable[Article], key: str, reverse: bool) -> list[Article]:
-    """Articles ordered by ``key`` (date, outlet, title or file); missing values always last."""
+def sort_articles(articles: Iterable[Article], key: str, reverse: bool,
+                  status_of: Callable[[str], str] | None = None) -> list[Article]:
+    """Articles ordered by ``key`` (date, outlet, title, status or file); missing values always last.
+
+    ``status_of(article_id)`` gives the triage status for the ``status`` key (all "new" without it);
+    within one status, articles follow the date order.
+    """
     items = list(articles)
     if key == "file":
         return sorted(items, key=lambda a: a.order, reverse=reverse)
+    if key == "status":
+        status = status_of or (lambda _id: "new")
+        return sorted(items, key=lambda a: (STATUS_RANK.get(status(a.id), 2), a.date or "", a.order), reverse=reverse)
 
     def value(a: Article) -> str | None:
         if key == "date":
