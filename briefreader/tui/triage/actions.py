@@ -530,7 +530,8 @@ class TriageMixin:
 
         filters, text = self._triage_split(query)
         if not filters:
-            return self.searcher.search(query, limit=limit, snippets=False, cancelled=cancelled)  # type: ignore[attr-defined]
+            return self.searcher.search(query, limit=limit, snippets=False, cancelled=cancelled,  # type: ignore[attr-defined]
+                                        ids_only=True)
         ordered = [a.id for a in self.all_articles]  # type: ignore[attr-defined]
         allowed = self.triage_store.filter_ids(filters, ordered)  # type: ignore[union-attr]
         if text:
@@ -539,7 +540,7 @@ class TriageMixin:
 
                 raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
             return self.searcher.search(text, limit=limit, snippets=False, allowed_ids=set(allowed),  # type: ignore[attr-defined]
-                                        cancelled=cancelled)
+                                        cancelled=cancelled, ids_only=True)
         by_id = {a.id: a for a in self.all_articles}  # type: ignore[attr-defined]
         hits = [Hit(aid, by_id[aid].path, 0.0, by_id[aid].title, by_id[aid].outlet, by_id[aid].date, [])
                 for aid in allowed[:limit]]
