@@ -197,7 +197,7 @@ def _split_where(where: str | None, root: Path):
 
 def _search_ids(corpus, query: str, allowed: list[str]) -> list[str]:
     """Every article matching full-text ``query`` among ``allowed`` (index brought up to date first)."""
-    from briefreader.core.index import MAX_PAGE_SIZE, CorpusIndex, IndexBusyError
+    from briefreader.core.index import CorpusIndex, IndexBusyError
     from briefreader.core.search_query import QuerySyntaxError
 
     if not allowed:
@@ -212,19 +212,10 @@ def _search_ids(corpus, query: str, allowed: list[str]) -> list[str]:
                 ix.update(corpus)
             except IndexBusyError:
                 print_warnings(["another briefreader is indexing; searching the index as it is"])
-        session = ix.searcher()
-        found: list[str] = []
-        page = 1
-        while True:
-            try:
-                res = session.search(query, limit=MAX_PAGE_SIZE, page=page, snippets=False, allowed_ids=set(allowed))
-            except QuerySyntaxError as exc:
-                raise CliError(str(exc)) from exc
-            found += [h.id for h in res.hits]
-            if not res.hits or page * MAX_PAGE_SIZE >= res.total:
-                break
-            page += 1
-    return found
+        try:
+            return ix.searcher().matching_ids(query, allowed_ids=set(allowed))
+        except QuerySyntaxError as exc:
+            raise CliError(str(exc)) from exc
 
 
 def _select(corpus, store, filters, text: str) -> list[str]:

@@ -871,6 +871,28 @@ class SearchSession:
                                         "reopen the corpus to rebuild it") from exc
         return SearchResults(query, total, hits, page, limit)
 
+    def matching_ids(self, query: str, *, allowed_ids: set[str] | None = None) -> list[str]:
+        """Every article matching ``query`` (among ``allowed_ids``), unranked: one pass without
+        scoring, for bulk actions and filters (paging through ranked results re-ran the search per
+        page). Raises :class:`QuerySyntaxError` like :meth:`search`."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("search session is closed")
+            self._maybe_refresh()
+            try:
+                q = self._query(query)
+                ids = self._searcher.reader().column_reader("id")
+                docnums = self._searcher.docs_for_query(q)
+                if allowed_ids is not None:
+                    allowed = self._docnums_of(allowed_ids)
+                    docnums = (d for d in docnums if d in allowed)
+                return [ids[d] for d in docnums]
+            except (QuerySyntaxError, ValueError):
+                raise
+            except Exception as exc:
+                raise IndexDamagedError(f"the index could not be read ({type(exc).__name__}: {exc}); "
+                                        "reopen the corpus to rebuild it") from exc
+
     @staticmethod
     def _collector(limit: int, sort: str, filter_docs: set[int] | None, cancelled: Callable[[], bool] | None = None):
         """A collector that counts every match in the same pass as it ranks the top ``limit``.

@@ -425,3 +425,23 @@ def test_date_sort_on_a_corpus_without_any_date(tmp_path) -> None:
         index.update(corpus)
         results = index.searcher().search("minister", sort="date", snippets=False)
         assert results.total == 3 and len(results.hits) == 3
+
+
+def test_matching_ids_is_every_match_in_one_pass(tmp_path) -> None:
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.index import MAX_PAGE_SIZE, CorpusIndex
+
+    n = MAX_PAGE_SIZE * 2 + 17  # more than two pages of ranked results
+    for i in range(n):
+        word = "minister" if i % 3 else "envoy"
+        (tmp_path / f"a{i:04d}.txt").write_text(f"Note {i}\n\nThe {word} spoke.\n", "utf-8")
+    corpus = load_corpus(tmp_path)
+    with CorpusIndex.open(tmp_path) as index:
+        index.update(corpus)
+        session = index.searcher()
+        expected = {a.id for a in corpus.articles if "minister" in a.body}
+        found = session.matching_ids("minister")
+        assert len(found) == len(set(found)) and set(found) == expected
+        allowed = {a.id for a in corpus.articles[:50]}
+        assert set(session.matching_ids("minister", allowed_ids=allowed)) == expected & allowed
+        assert session.matching_ids("minister", allowed_ids=set()) == []

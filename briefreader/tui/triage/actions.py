@@ -548,8 +548,6 @@ class TriageMixin:
 
     def triage_result_ids(self, query: str) -> list[str]:
         """Every article matching ``query`` (filters and words), not just the first page. In a worker."""
-        from briefreader.core.index import MAX_PAGE_SIZE
-
         filters, text = self._triage_split(query)
         ids = [a.id for a in self.all_articles]  # type: ignore[attr-defined]
         if filters:
@@ -560,15 +558,7 @@ class TriageMixin:
             from briefreader.core.search_query import QuerySyntaxError
 
             raise QuerySyntaxError("the index is not ready yet")
-        found: list[str] = []
-        page = 1
-        allowed = set(ids) if filters else None
-        while True:
-            res = self.searcher.search(text, limit=MAX_PAGE_SIZE, page=page, snippets=False, allowed_ids=allowed)  # type: ignore[attr-defined]
-            found += [h.id for h in res.hits]
-            if not res.hits or page * MAX_PAGE_SIZE >= res.total:
-                return found
-            page += 1
+        return self.searcher.matching_ids(text, allowed_ids=set(ids) if filters else None)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ resume
 
