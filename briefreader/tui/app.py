@@ -140,6 +140,7 @@ class ReaderApp(TriageMixin, App[None]):
     def _rerender_all(self) -> None:
         self.query_one(ArticleList).show(self.query_one(ArticleList).shown, keep=self.current_id)
         self.render_article(keep_scroll=True)
+        self.query_one(QuoteDiff).rerender()  # same content, new colours
 
     @property
     def keymap(self) -> dict[str, str]:

@@ -327,6 +327,24 @@ async def test_clicking_an_article_selects_it_and_a_second_click_opens_it(reader
         assert reader.current_id == shown[2].id
 
 
+async def test_diff_pane_keeps_its_place_and_follows_the_theme(reader: ReaderApp) -> None:
+    async with reader.run_test(size=(100, 30)) as pilot:  # narrow: the diff pane is short, so it scrolls
+        await settle(pilot)
+        await goto_shared_quote(pilot)
+        diff = reader.query_one(QuoteDiff)
+        assert diff.max_scroll_y > 0
+        diff.scroll_to(y=2, animate=False, immediate=True)
+        await pilot.pause()
+        reader.render_article(keep_scroll=True)  # what every search keystroke or hit move does
+        await pilot.pause()
+        assert diff.scroll_offset.y == 2  # same quotation: not redrawn, not scrolled back
+        before = [seg.style for line in diff._lines for seg in line if seg.text.strip()]
+        reader.theme = "briefreader-light" if reader.theme != "briefreader-light" else "briefreader-dark"
+        await settle(pilot)
+        after = [seg.style for line in diff._lines for seg in line if seg.text.strip()]
+        assert before != after  # the pane was drawn again in the new theme's colours
+
+
 async def test_sort_keys(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)

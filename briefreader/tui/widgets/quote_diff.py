@@ -102,7 +102,16 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         """Render the last content again (after a resize or a theme change)."""
         if self._last_call is not None:
             name, args, kwargs = self._last_call
+            self._last_call = None  # not the same call: it must render
             getattr(self, name)(*args, **kwargs)
+
+    def _unchanged(self, call: tuple[str, tuple, dict]) -> bool:
+        """True when ``call`` is what is on screen already (nothing to redraw, the scroll is kept).
+        The app asks for the pane on every change of the article view (a search keystroke, a hit)."""
+        if call == self._last_call:
+            return True
+        self._last_call = call
+        return False
 
     def styles_map(self) -> Styles:
         def style(name: str) -> Style:
@@ -118,7 +127,8 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         self._render_lines()
 
     def show_message(self, message: str) -> None:
-        self._last_call = ("show_message", (message,), {})
+        if self._unchanged(("show_message", (message,), {})):
+            return
         styles = self.styles_map()
         text = Text()
         text.append("Quote variants\n", styles["heading"])
@@ -138,8 +148,9 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
     ) -> None:
         """Show quotation ``index`` of ``count`` in the article; ``compared`` indexes
         ``cluster.renderings`` (the rendering diffed against this article's)."""
-        self._last_call = ("show_quote", (mark, index, count, cluster, compared),
-                           {"ignore_case": ignore_case, "ignore_punct": ignore_punct})
+        if self._unchanged(("show_quote", (mark, index, count, cluster, compared),
+                            {"ignore_case": ignore_case, "ignore_punct": ignore_punct})):
+            return
         styles = self.styles_map()
         head = Text()
         head.append(f"Quote {index + 1}/{count}", styles["heading"])
