@@ -79,6 +79,9 @@ async def _scenario(root: Path, kind: str) -> dict:
             query = event.query.strip()
             self.call_after_refresh(lambda: self.shown_at.setdefault(query, time.perf_counter()))
 
+    from briefreader.tui.app import defer_full_gc
+
+    defer_full_gc()  # as `briefreader open` does
     app = BenchApp(root)
     out: dict = {"scenario": kind}
     async with app.run_test(size=(160, 50)) as pilot:

@@ -39,6 +39,9 @@ SEARCH_LIMIT = 200  # hits shown in the list for one query (the index's largest 
 WIDE_MIN_WIDTH = 150  # from this width the quote diff sits right of the article
 MIN_WIDTH, MIN_HEIGHT = 60, 14  # below this the layout cannot work: a message instead
 INDEX_RETRY_SECONDS = 5.0
+GC_CHECK_SECONDS = 2.0  # how often a full garbage collection is considered
+GC_IDLE_SECONDS = 1.0  # ... and run, once no key or click came for this long
+GC_MAX_SECONDS = 15.0  # ... or anyway after this long
 STREAM_FLUSH_SECONDS = 0.25  # while loading, new rows join the list at most this often
 STREAM_ROWS_PER_FLUSH = 400
 
@@ -175,6 +178,9 @@ class ReaderApp(TriageMixin, App[None]):
             hint = f" (config: {(self.config_folder or _config_dir()) / CONFIG_NAME})"
             self.notify("\n".join(self.notices) + hint, title="Settings", severity="warning", timeout=8)
         self.load_corpus()
+        self._last_input = time.monotonic()
+        self._last_full_gc = time.monotonic()
+        self.set_interval(GC_CHECK_SECONDS, self._collect_when_idle)
 
     def _on_key(self, event: events.Key) -> None:
         # Keys typed in one burst ("/trap", a paste, tmux send-keys) are all queued at the widget
@@ -187,6 +193,22 @@ class ReaderApp(TriageMixin, App[None]):
             focused.post_message(redirected)
             event.stop()
             event.prevent_default()  # Textual's own key handling (bindings) must not see it too
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _collect_when_idle(self) -> None:
+        """Full garbage collections, which take 50-130 ms on a big corpus, run here: when nobody has
+        typed for a moment, or at the latest every GC_MAX_SECONDS (see :func:`defer_full_gc`)."""
+        import gc
+
+        now = time.monotonic()
+        idle = now - self._last_input >= GC_IDLE_SECONDS
+        if (idle and now - self._last_full_gc >= GC_CHECK_SECONDS) or now - self._last_full_gc >= GC_MAX_SECONDS:
+            gc.collect()
+            self._last_full_gc = time.monotonic()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -992,6 +1014,18 @@ def _exempt_from_gc() -> None:
     gc.freeze()
 
 
+def defer_full_gc() -> None:
+    """Leave full collections to :meth:`ReaderApp._collect_when_idle`: young generations are still
+    collected as usual, but the full pass (every surviving object) no longer fires mid-keystroke.
+    Textual's line strips cache themselves (a cycle per strip), so each screen update leaves cyclic
+    garbage, and full passes came every second or so while typing a search. Process-wide: called by
+    :func:`run`, which owns the process (not by the app, which tests run many times in one process)."""
+    import gc
+
+    threshold0, threshold1, _ = gc.get_threshold()
+    gc.set_threshold(threshold0, threshold1, 1_000_000)
+
+
 def _config_dir() -> Path:
     from briefreader.core.paths import config_dir
 
@@ -1000,5 +1034,6 @@ def _config_dir() -> Path:
 
 def run(root: Path, *, use_cache: bool = True) -> int:
     """Run the reader on ``root`` until the user quits."""
+    defer_full_gc()
     ReaderApp(root, use_cache=use_cache).run()
     return 0

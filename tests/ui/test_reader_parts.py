@@ -234,3 +234,34 @@ def test_cancelled_child_analysis_stops_at_once(sample_corpus: Path) -> None:
     started = time.perf_counter()
     assert build_quote_data_isolated(corpus.root, corpus.articles, cancelled=lambda: True) is None
     assert time.perf_counter() - started < 5
+
+
+async def test_full_garbage_collections_wait_for_a_pause_in_typing(sample_corpus: Path, monkeypatch) -> None:
+    import gc
+    import time as clock
+
+    from briefreader.tui.app import GC_IDLE_SECONDS, GC_MAX_SECONDS, ReaderApp, defer_full_gc
+
+    saved = gc.get_threshold()
+    try:
+        defer_full_gc()
+        assert gc.get_threshold()[:2] == saved[:2] and gc.get_threshold()[2] >= 1_000_000
+    finally:
+        gc.set_threshold(*saved)
+    collected: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(1) or 0)
+    app = ReaderApp(sample_corpus)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        now = clock.monotonic()
+        app._last_input, app._last_full_gc = now, now - 5  # typing right now
+        app._collect_when_idle()
+        assert not collected
+        await pilot.press("j")
+        assert app._last_input > now  # keys count as typing
+        app._last_input = clock.monotonic() - GC_IDLE_SECONDS - 0.1  # a pause
+        app._collect_when_idle()
+        assert len(collected) == 1
+        app._last_input, app._last_full_gc = clock.monotonic(), clock.monotonic() - GC_MAX_SECONDS - 1  # typing for long
+        app._collect_when_idle()
+        assert len(collected) == 2
