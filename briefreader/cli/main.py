@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "briefreader.cli.corpus_cmds",
     "briefreader.cli.search_cmds",
     "briefreader.cli.quotes_cmds",
+    "briefreader.cli.stories_cmds",
     "briefreader.cli.triage_cmds",
 )
 

@@ -1,0 +1,845 @@
+"""Copies and stories: wire copy republished by many outlets, and articles that cover one event.
+
+A *copy group* is one original article and the articles that republish most of its body (a new
+headline, a trimmed ending, a local first paragraph, a changed word). An article that quotes a few
+paragraphs of another is *partial reuse*, not a copy. A *story* holds copy groups and single
+articles that cover the same event: they share distinctive quotations or distinctive names, within a
+few days of each other. Every link says why it was made.
+
+Near-linear: each article is reduced to a sample of its word 5-gram hashes (one in ``SAMPLE_MOD``),
+candidate pairs come from an inverted index of those samples, and only the pairs found there are
+compared. Paragraph-level details (added, cut, changed words) are computed for the copies only.
+Pure: no I/O except the optional JSON cache, no UI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+import time
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefreader.core.model import Article
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = "copies-1"
+CACHE_FILE = "copies.json.z"
+SHINGLE = 5  # words per shingle
+SAMPLE_MOD = 4  # keep shingles whose hash is 0 modulo this (containment stays unbiased)
+MAX_POSTINGS = 2000  # a sampled shingle in more articles than this is boilerplate, not evidence
+MIN_SHARED = 4  # sampled shingles two articles must share before they are compared at all
+# A copy: one side's text is at least COPY_MAJOR the other's and keeps COPY_MINOR of it, or it is
+# nearly all the other's text (a trimmed copy: TRIMMED_MAJOR) and keeps at least TRIMMED_MINOR of it.
+COPY_MAJOR = 0.7
+COPY_MINOR = 0.5
+TRIMMED_MAJOR = 0.9
+TRIMMED_MINOR = 0.2
+REUSE_MIN_WORDS = 25  # a reused paragraph holds at least this many words of the source ...
+REUSE_PARAGRAPH = 0.7  # ... and this share of its text comes from the source
+REUSE_MIN_SAMPLED = 10  # two articles sharing fewer sampled shingles (~40 words) reuse nothing
+PARAGRAPH_MATCH = 0.5  # a paragraph matches one of the original when half of its shingles are there
+MAX_CHANGES = 40  # word changes listed per copy
+STORY_DAYS = 3  # articles of one story are at most this many days apart (when both are dated)
+STORY_MIN_NAME_WEIGHT = 2.5  # summed idf of shared distinctive names needed to link two units
+STORY_NAME_DF = 0.05  # a name in more than this share of units is too common to link a story
+NAMES_PER_UNIT = 40
+
+Progress = Callable[[str, int, int], None]
+
+_WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+_QUOTE_RE = re.compile(r"[\"“”«»„]([^\"“”«»„\n]{20,600})[\"“”«»„]")
+_NAME_RE = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+(?:the\s+)?|de\s+|von\s+|al-)?[A-Z][\w'’-]+)*")
+_POSSESSIVE_RE = re.compile(r"['’]s$")
+_PARAGRAPH_RE = re.compile(r"\n\s*\n|\n")
+_NAME_STOP = frozenset(
+    """a an the this that these those it its he she they we i you his her their our my your but and or
+    if when while after before as at by for from in into of on to with without not no yes so yet mr mrs
+    ms dr monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today yesterday tomorrow there here what who why how
+    where which however meanwhile also still according last first new""".split()
+)
+
+
+class CopiesCancelled(Exception):
+    """Raised inside :func:`analyse_copies` when its ``cancelled`` callback says so."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(slots=True)
+class WordChange:
+    """Words of the original replaced (or dropped, or added) inside a paragraph both articles share."""
+
+    before: str
+    after: str
+    paragraph: int  # index of the copy's paragraph
+
+
+@dataclass(slots=True)
+class Copy:
+    """One article republishing the group's original."""
+
+    article: str
+    shared: float  # share of this copy's text that comes from the original
+    kept: float  # share of the original's text this copy kept
+    added: list[str] = field(default_factory=list)  # paragraphs the copy added
+    added_at: list[int] = field(default_factory=list)  # their indexes among the copy's paragraphs
+    cut: list[str] = field(default_factory=list)  # paragraphs of the original the copy left out
+    changed: list[WordChange] = field(default_factory=list)
+    retitled: bool = False  # the copy has another headline
+
+    def summary(self) -> str:
+        """One line: how this copy differs from its original."""
+        parts = [f"shares {self.shared:.0%}"]
+        if self.retitled:
+            parts.append("new headline")
+        if self.added:
+            parts.append(f"{len(self.added)} paragraph{'s' * (len(self.added) != 1)} added")
+        if self.cut:
+            parts.append(f"{len(self.cut)} cut")
+        if self.changed:
+            parts.append(f"{len(self.changed)} word change{'s' * (len(self.changed) != 1)}")
+        if len(parts) == 1:
+            parts.append("same text")
+        return ", ".join(parts)
+
+
+@dataclass(slots=True)
+class CopyGroup:
+    """An original and its copies."""
+
+    id: str
+    original: str
+    why_original: str
+    copies: list[Copy]
+
+    @property
+    def members(self) -> list[str]:
+        return [self.original] + [c.article for c in self.copies]
+
+    def copy_of(self, article_id: str) -> Copy | None:
+        for item in self.copies:
+            if item.article == article_id:
+                return item
+        return None
+
+
+@dataclass(slots=True)
+class Reuse:
+    """``article`` reuses ``paragraphs`` paragraphs of ``source`` without being a copy of it."""
+
+    article: str
+    source: str
+    paragraphs: int
+    shared: float  # share of ``article``'s text that comes from ``source``
+
+
+@dataclass(slots=True)
+class StoryLink:
+    """Why two units (copy groups or single articles, named by an article id) are in one story."""
+
+    a: str
+    b: str
+    quotations: list[str]  # shared quotations (first words)
+    names: list[str]  # shared distinctive names
+
+    def reason(self) -> str:
+        bits = []
+        if self.quotations:
+            bits.append("same quotation " + "; ".join(f"“{q}”" for q in self.quotations[:2]))
+        if self.names:
+            bits.append("names " + ", ".join(self.names[:5]))
+        return " and ".join(bits)
+
+
+@dataclass(slots=True)
+class Story:
+    """Articles that cover one event: copy groups and single articles, with the links that joined them."""
+
+    id: str
+    articles: list[str]  # every member, copies included, in date order
+    groups: list[str]  # ids of the copy groups in it
+    links: list[StoryLink]
+    first: str  # the earliest article
+    label: str  # a few distinctive names shared by its members
+
+
+@dataclass(slots=True)
+class CopyAnalysis:
+    """Copy groups, partial reuse and stories of a corpus, with look-ups by article."""
+
+    groups: list[CopyGroup]
+    reuses: list[Reuse]
+    stories: list[Story]
+    stats: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    _group_by_article: dict[str, CopyGroup] = field(default_factory=dict, repr=False)
+    _story_by_article: dict[str, Story] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for group in self.groups:
+            for member in group.members:
+                self._group_by_article[member] = group
+        for story in self.stories:
+            for member in story.articles:
+                self._story_by_article[member] = story
+
+    def group_of(self, article_id: str) -> CopyGroup | None:
+        """The copy group ``article_id`` belongs to (as original or copy), if any."""
+        return self._group_by_article.get(article_id)
+
+    def story_of(self, article_id: str) -> Story | None:
+        return self._story_by_article.get(article_id)
+
+    def group(self, group_id: str) -> CopyGroup | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def story(self, story_id: str) -> Story | None:
+        return next((s for s in self.stories if s.id == story_id), None)
+
+    def original_of(self, article_id: str) -> str:
+        """The article's original when it is a copy, else the article itself."""
+        group = self.group_of(article_id)
+        return group.original if group is not None else article_id
+
+    def independent(self, article_ids: Iterable[str]) -> int:
+        """How many of ``article_ids`` are independent: copies of one original count once."""
+        return len({self.original_of(a) for a in article_ids})
+
+    def to_json(self) -> dict[str, Any]:
+        """The `copies --json` document."""
+        return {
+            "groups": [
+                {"id": g.id, "original": g.original, "why_original": g.why_original,
+                 "copies": [_copy_json(c) for c in g.copies]}
+                for g in self.groups
+            ],
+            "reuses": [asdict(r) for r in self.reuses],
+        }
+
+    def stories_json(self) -> dict[str, Any]:
+        """The `stories --json` document."""
+        return {"stories": [_story_json(s) for s in self.stories]}
+
+
+def _copy_json(item: Copy) -> dict[str, Any]:
+    return {"article": item.article, "shared": round(item.shared, 3), "kept": round(item.kept, 3),
+            "retitled": item.retitled, "added": item.added, "added_at": item.added_at, "cut": item.cut,
+            "changed": [asdict(c) for c in item.changed], "summary": item.summary()}
+
+
+def _story_json(story: Story) -> dict[str, Any]:
+    return {"id": story.id, "label": story.label, "first": story.first, "articles": story.articles,
+            "groups": story.groups,
+            "links": [{"a": link.a, "b": link.b, "why": link.reason(), "quotations": link.quotations,
+                       "names": link.names} for link in story.links]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Text features
+
+
+class _Vocabulary(dict[str, int]):
+    """Word -> a stable integer (crc32), so shingle hashes are the same in every process."""
+
+    def __missing__(self, word: str) -> int:
+        value = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        self[word] = value
+        return value
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text.casefold().replace("’", "'"))
+
+
+def _shingles(ids: list[int]) -> list[int]:
+    """Hashes of every run of ``SHINGLE`` word ids (a text shorter than that is one shingle)."""
+    if len(ids) < SHINGLE:
+        return [hash(tuple(ids))] if ids else []
+    return list(map(hash, zip(*(ids[k:] for k in range(SHINGLE)))))
+
+
+def paragraphs(body: str) -> list[str]:
+    """The body's paragraphs (blank-line or line separated), stripped, empty ones dropped."""
+    return [p.strip() for p in _PARAGRAPH_RE.split(body) if p.strip()]
+
+
+def _date_value(date: str | None) -> int | None:
+    """Days since year 0 for a full ISO date, else None (partial dates do not order articles)."""
+    if not date or len(date) < 10 or date[4] != "-":
+        return None
+    try:
+        year, month, day = int(date[0:4]), int(date[5:7]), int(date[8:10])
+    except ValueError:
+        return None
+    return year * 372 + month * 31 + day  # monotonic, good enough for "within N days" at this scale
+
+
+def _agency_own(article: Article) -> bool:
+    agency = getattr(article, "source_agency", None)
+    return bool(agency and article.outlet and _norm_name(agency) == _norm_name(article.outlet))
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"\W+", " ", name).strip().casefold()
+
+
+# ---------------------------------------------------------------------------------------------
+# Copy detection
+
+
+@dataclass(slots=True)
+class _Doc:
+    index: int
+    sample: frozenset[int]
+    words: int
+
+
+def _sample_of(body: str, vocab: _Vocabulary) -> tuple[frozenset[int], int]:
+    words = _words(body)
+    hashes = _shingles(list(map(vocab.__getitem__, words)))
+    return frozenset(h for h in hashes if h % SAMPLE_MOD == 0), len(words)
+
+
+def _candidate_pairs(docs: list[_Doc], cancelled: Callable[[], bool] | None) -> Counter[tuple[int, int]]:
+    """Pairs of documents sharing at least ``MIN_SHARED`` sampled shingles, with the count."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for doc in docs:
+        for h in doc.sample:
+            postings[h].append(doc.index)
+    shared: Counter[tuple[int, int]] = Counter()
+    for n, members in enumerate(postings.values()):
+        if cancelled is not None and n % 50000 == 0 and cancelled():
+            raise CopiesCancelled()
+        if len(members) < 2 or len(members) > MAX_POSTINGS:
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                shared[(a, b)] += 1
+    return Counter({pair: c for pair, c in shared.items() if c >= MIN_SHARED})
+
+
+def _is_copy(a_in_b: float, b_in_a: float) -> bool:
+    major, minor = max(a_in_b, b_in_a), min(a_in_b, b_in_a)
+    return (major >= COPY_MAJOR and minor >= COPY_MINOR) or (major >= TRIMMED_MAJOR and minor >= TRIMMED_MINOR)
+
+
+def _original_key(article: Article, words: int, coverage: float = 1.0) -> tuple[Any, ...]:
+    """Sort key of the likeliest original: earliest full date, the agency's own, the text the other
+    members repeat most (a copy's own local paragraphs are found nowhere else), the longest."""
+    date = _date_value(article.date)
+    return (date is None, date or 0, not _agency_own(article), -round(coverage * 200), -words, article.order)
+
+
+def _coverage(samples: list[frozenset[int]]) -> list[float]:
+    """For each member, the share of its sampled shingles that some other member has too."""
+    seen: Counter[int] = Counter()
+    for sample in samples:
+        seen.update(sample)
+    return [sum(1 for h in sample if seen[h] > 1) / len(sample) if sample else 0.0 for sample in samples]
+
+
+def _why_original(original: Article, members: list[Article]) -> str:
+    dated = [m for m in members if _date_value(m.date) is not None]
+    if _date_value(original.date) is not None and len(dated) > 1:
+        if all(_date_value(m.date) == _date_value(original.date) for m in dated):
+            return "agency's own" if _agency_own(original) else "longest of those published that day"
+        return f"earliest ({original.date})"
+    if _agency_own(original):
+        return "agency's own"
+    return "longest (dates unknown)"
+
+
+def _paragraph_shingles(texts: list[str], vocab: _Vocabulary) -> list[set[int]]:
+    return [set(_shingles(list(map(vocab.__getitem__, _words(t))))) for t in texts]
+
+
+def _compare(original: Article, copy: Article, shared: float, kept: float, vocab: _Vocabulary) -> Copy:
+    """What ``copy`` added, cut and changed against ``original``, paragraph by paragraph."""
+    from briefreader.core.diffing import diff_words
+
+    orig_paras = paragraphs(original.body)
+    copy_paras = paragraphs(copy.body)
+    orig_sets = _paragraph_shingles(orig_paras, vocab)
+    copy_sets = _paragraph_shingles(copy_paras, vocab)
+    where: dict[int, list[int]] = defaultdict(list)
+    for j, shingles in enumerate(orig_sets):
+        for h in shingles:
+            where[h].append(j)
+    matched_orig: set[int] = set()
+    result = Copy(article=copy.id, shared=shared, kept=kept)
+    result.retitled = bool(original.title and copy.title and _norm_name(original.title) != _norm_name(copy.title))
+    for i, shingles in enumerate(copy_sets):
+        votes: Counter[int] = Counter()
+        for h in shingles:
+            votes.update(where.get(h, ()))
+        best, count = votes.most_common(1)[0] if votes else (-1, 0)
+        if best < 0 or count < PARAGRAPH_MATCH * max(1, len(shingles)):
+            if _norm_name(copy_paras[i]) not in {_norm_name(p) for p in orig_paras}:
+                result.added.append(copy_paras[i])
+                result.added_at.append(i)
+            continue
+        matched_orig.add(best)
+        if orig_paras[best] != copy_paras[i] and len(result.changed) < MAX_CHANGES:
+            for op in diff_words(orig_paras[best], copy_paras[i], ignore_punct=True, ignore_case=True):
+                if op.tag == "equal":
+                    continue
+                result.changed.append(WordChange(op.a_text, op.b_text, i))
+                if len(result.changed) >= MAX_CHANGES:
+                    break
+    result.cut = [p for j, p in enumerate(orig_paras) if j not in matched_orig]
+    return result
+
+
+class _ParagraphCache:
+    """Each article's paragraph shingle sets (and their union), computed once when first needed."""
+
+    def __init__(self, articles: Sequence[Article], vocab: _Vocabulary) -> None:
+        self._articles = articles
+        self._vocab = vocab
+        self._sets: dict[int, tuple[list[tuple[int, set[int]]], set[int]]] = {}
+
+    def get(self, index: int) -> tuple[list[tuple[int, set[int]]], set[int]]:
+        """(words, shingles) per paragraph, and all the article's shingles."""
+        if index not in self._sets:
+            per_paragraph = []
+            union: set[int] = set()
+            for text in paragraphs(self._articles[index].body):
+                ids = list(map(self._vocab.__getitem__, _words(text)))
+                shingles = set(_shingles(ids))
+                per_paragraph.append((len(ids), shingles))
+                union |= shingles
+            self._sets[index] = (per_paragraph, union)
+        return self._sets[index]
+
+
+def _reused_paragraphs(source: int, article: int, cache: _ParagraphCache) -> int:
+    """Paragraphs of ``article`` (of at least REUSE_MIN_WORDS words) mostly found in ``source``."""
+    _, source_shingles = cache.get(source)
+    count = 0
+    for words, shingles in cache.get(article)[0]:
+        if words >= REUSE_MIN_WORDS and len(shingles & source_shingles) >= REUSE_PARAGRAPH * len(shingles):
+            count += 1
+    return count
+
+
+def find_copies(
+    articles: Sequence[Article],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[list[CopyGroup], list[Reuse], dict[str, Any]]:
+    """Copy groups and partial reuse among ``articles`` (see the module docstring)."""
+    started = time.perf_counter()
+    vocab = _Vocabulary()
+    docs: list[_Doc] = []
+    total = len(articles)
+    for i, article in enumerate(articles):
+        if cancelled is not None and i % 256 == 0 and cancelled():
+            raise CopiesCancelled()
+        sample, words = _sample_of(article.body, vocab)
+        docs.append(_Doc(i, sample, words))
+        if progress is not None and (i % 500 == 0 or i + 1 == total):
+            progress("copies", i + 1, total)
+    sampled_at = time.perf_counter()
+    pairs = _candidate_pairs(docs, cancelled)
+    paired_at = time.perf_counter()
+
+    copy_edges: dict[int, dict[int, tuple[float, float]]] = defaultdict(dict)  # i -> j -> (i in j, j in i)
+    reuse_pairs: list[tuple[int, int, float]] = []
+    for (a, b), count in pairs.items():
+        size_a, size_b = len(docs[a].sample), len(docs[b].sample)
+        if not size_a or not size_b:
+            continue
+        a_in_b, b_in_a = min(1.0, count / size_a), min(1.0, count / size_b)
+        if _is_copy(a_in_b, b_in_a):
+            copy_edges[a][b] = (a_in_b, b_in_a)
+            copy_edges[b][a] = (b_in_a, a_in_b)
+        else:
+            reuse_pairs.append((a, b, count))
+
+    # Star grouping: the best original candidate of each connected set takes its direct copies;
+    # an article copied only from a copy joins that copy's group.
+    order = sorted(copy_edges, key=lambda i: _original_key(articles[i], docs[i].words))
+    group_of: dict[int, int] = {}
+    members_of: dict[int, list[int]] = {}
+    for i in order:
+        if i in group_of:
+            continue
+        free = [j for j in copy_edges[i] if j not in group_of]
+        if not free:
+            continue
+        group_of[i] = i
+        members_of[i] = [i]
+        for j in free:
+            group_of[j] = i
+            members_of[i].append(j)
+    for i in order:
+        if i in group_of:
+            continue
+        linked = [(copy_edges[i][j][0], j) for j in copy_edges[i] if j in group_of]
+        if linked:
+            _, j = max(linked)
+            group_of[i] = group_of[j]
+            members_of[group_of[j]].append(i)
+
+    groups: list[CopyGroup] = []
+    for root, members in members_of.items():
+        member_articles = [articles[m] for m in members]
+        coverage = _coverage([docs[m].sample for m in members])
+        original_index = min(members, key=lambda m: _original_key(articles[m], docs[m].words,
+                                                                  coverage[members.index(m)]))
+        original = articles[original_index]
+        copies: list[Copy] = []
+        for m in members:
+            if m == original_index:
+                continue
+            shared_count = len(docs[m].sample & docs[original_index].sample)
+            shared = shared_count / max(1, len(docs[m].sample))
+            kept = shared_count / max(1, len(docs[original_index].sample))
+            copies.append(_compare(original, articles[m], min(1.0, shared), min(1.0, kept), vocab))
+        copies.sort(key=lambda c: (-c.shared, c.article))
+        group_id = "g" + hashlib.sha1(original.id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        groups.append(CopyGroup(group_id, original.id, _why_original(original, member_articles), copies))
+    groups.sort(key=lambda g: (-len(g.copies), g.original))
+
+    reuses: list[Reuse] = []
+    paragraph_cache = _ParagraphCache(articles, vocab)
+    for a, b, count in reuse_pairs:
+        if count < REUSE_MIN_SAMPLED or group_of.get(a) is not None and group_of.get(a) == group_of.get(b):
+            continue
+        # The reuser is the later (or shorter) one; the source is the other.
+        first, second = sorted((a, b), key=lambda i: _original_key(articles[i], docs[i].words))
+        reused = _reused_paragraphs(first, second, paragraph_cache)
+        if reused:
+            shared = min(1.0, count / max(1, len(docs[second].sample)))
+            reuses.append(Reuse(articles[second].id, articles[first].id, reused, round(shared, 3)))
+    reuses.sort(key=lambda r: (-r.paragraphs, r.article, r.source))
+
+    done_at = time.perf_counter()
+    stats = {"articles": total, "candidate_pairs": len(pairs), "groups": len(groups),
+             "copies": sum(len(g.copies) for g in groups), "reuses": len(reuses),
+             "sample_s": round(sampled_at - started, 3), "pairs_s": round(paired_at - sampled_at, 3),
+             "compare_s": round(done_at - paired_at, 3)}
+    return groups, reuses, stats
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories
+
+
+def _names(body: str) -> Counter[str]:
+    """Capitalised names mentioned in ``body``: several words, or one word seen inside a sentence
+    (a lone capitalised word seen only at the start of sentences is an ordinary word)."""
+    found: Counter[str] = Counter()
+    inside: set[str] = set()
+    for match in _NAME_RE.finditer(body):
+        words = match.group().split()
+        at_start = _sentence_start(body, match.start())
+        while words and words[0].casefold() in _NAME_STOP:
+            words = words[1:]
+            at_start = False
+        if not words:
+            continue
+        words[-1] = _POSSESSIVE_RE.sub("", words[-1])
+        name = " ".join(words)
+        if len(name) < 3 or name.isupper() and len(name) > 12:
+            continue
+        found[name] += 1
+        if not at_start or len(words) > 1:
+            inside.add(name)
+    return Counter({name: n for name, n in found.items() if name in inside})
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _quotation_keys(body: str, vocab: _Vocabulary) -> set[int]:
+    """Hashes of word 6-grams inside quotation marks: shared ones mean a shared quotation."""
+    keys: set[int] = set()
+    for match in _QUOTE_RE.finditer(body):
+        ids = list(map(vocab.__getitem__, _words(match.group(1))))
+        if len(ids) >= 6:
+            keys.update(map(hash, zip(*(ids[k:] for k in range(6)))))
+    return keys
+
+
+def _first_quoted_words(body: str, keys: set[int], vocab: _Vocabulary) -> str | None:
+    for match in _QUOTE_RE.finditer(body):
+        ids = list(map(vocab.__getitem__, _words(match.group(1))))
+        if keys & set(map(hash, zip(*(ids[k:] for k in range(6))))):
+            words = match.group(1).split()
+            return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+    return None
+
+
+def find_stories(
+    articles: Sequence[Article],
+    groups: Sequence[CopyGroup],
+    *,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Story]:
+    """Stories: units (a copy group, or an article in none) linked by shared quotations or names."""
+    by_id = {a.id: a for a in articles}
+    unit_of: dict[str, str] = {}
+    units: dict[str, list[str]] = {}
+    for group in groups:
+        units[group.original] = group.members
+        for member in group.members:
+            unit_of[member] = group.original
+    for article in articles:
+        if article.id not in unit_of:
+            unit_of[article.id] = article.id
+            units[article.id] = [article.id]
+    unit_ids = list(units)
+    vocab = _Vocabulary()
+    names: dict[str, dict[str, int]] = {}
+    quotes: dict[str, set[int]] = {}
+    dates: dict[str, list[int]] = {}
+    for n, unit in enumerate(unit_ids):
+        if cancelled is not None and n % 256 == 0 and cancelled():
+            raise CopiesCancelled()
+        lead = by_id[unit]
+        names[unit] = dict(_names(lead.body).most_common(NAMES_PER_UNIT))
+        quotes[unit] = _quotation_keys(lead.body, vocab)
+        dates[unit] = [d for d in (_date_value(by_id[m].date) for m in units[unit]) if d is not None]
+
+    count = max(1, len(unit_ids))
+    name_df: Counter[str] = Counter()
+    quote_df: Counter[int] = Counter()
+    for unit in unit_ids:
+        name_df.update(names[unit].keys())
+        quote_df.update(quotes[unit])
+    name_cap = max(3, int(STORY_NAME_DF * count))
+    by_name: dict[str, list[str]] = defaultdict(list)
+    by_quote: dict[int, list[str]] = defaultdict(list)
+    for unit in unit_ids:
+        for name in names[unit]:
+            if 2 <= name_df[name] <= name_cap:
+                by_name[name].append(unit)
+        for key in quotes[unit]:
+            if 2 <= quote_df[key] <= max(50, name_cap):
+                by_quote[key].append(unit)
+
+    weight: dict[tuple[str, str], float] = defaultdict(float)
+    shared_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, members in by_name.items():
+        idf = math.log(count / name_df[name])
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pair = (a, b) if a < b else (b, a)
+                weight[pair] += idf
+                shared_names[pair].append(name)
+    shared_quotes: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for key, members in by_quote.items():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                shared_quotes[(a, b) if a < b else (b, a)].add(key)
+
+    def close_in_time(a: str, b: str) -> bool:
+        if not dates[a] or not dates[b]:
+            return True
+        return min(abs(x - y) for x in dates[a] for y in dates[b]) <= STORY_DAYS
+
+    parent = {u: u for u in unit_ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links: list[StoryLink] = []
+    for pair in set(weight) | set(shared_quotes):
+        a, b = pair
+        quoted = shared_quotes.get(pair, set())
+        strong_names = weight.get(pair, 0.0) >= STORY_MIN_NAME_WEIGHT and len(shared_names[pair]) >= 2
+        if not (quoted or strong_names) or not close_in_time(a, b):
+            continue
+        names_here = sorted(shared_names.get(pair, []), key=lambda n: (name_df[n], n))
+        quote_text = _first_quoted_words(by_id[a].body, quoted, vocab) if quoted else None
+        links.append(StoryLink(a, b, [quote_text] if quote_text else [], names_here[:8]))
+        parent[find(a)] = find(b)
+
+    members_by_root: dict[str, list[str]] = defaultdict(list)
+    for unit in unit_ids:
+        members_by_root[find(unit)].append(unit)
+    links_by_root: dict[str, list[StoryLink]] = defaultdict(list)
+    for link in links:
+        links_by_root[find(link.a)].append(link)
+
+    stories: list[Story] = []
+    group_ids = {g.original: g.id for g in groups}
+    for root, members in members_by_root.items():
+        if len(members) < 2:
+            continue
+        articles_in = [m for unit in members for m in units[unit]]
+        articles_in.sort(key=lambda m: _timeline_key(by_id[m]))
+        label_names: Counter[str] = Counter()
+        for link in links_by_root[root]:
+            label_names.update(link.names[:3])
+        label = ", ".join(n for n, _ in label_names.most_common(3)) or "shared quotation"
+        story_id = "s" + hashlib.sha1("\n".join(sorted(articles_in)).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        stories.append(Story(story_id, articles_in, [group_ids[u] for u in members if u in group_ids],
+                             links_by_root[root], articles_in[0], label))
+    stories.sort(key=lambda s: (-len(s.articles), s.first))
+    return stories
+
+
+def _timeline_key(article: Article) -> tuple[Any, ...]:
+    date = _date_value(article.date)
+    return (date is None, date or 0, article.order)
+
+
+# ---------------------------------------------------------------------------------------------
+# Timelines
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    """One article in publication order: when, who, and what it is (original, copy, ...)."""
+
+    article: str
+    date: str | None
+    outlet: str | None
+    title: str | None
+    role: str  # "original", "copy of <id>", "article", "rendering"
+    note: str = ""
+
+
+def timeline(articles: Sequence[Article], ids: Iterable[str], analysis: CopyAnalysis | None = None) -> list[TimelineEntry]:
+    """``ids`` in publication order (undated last), each with its role in its copy group."""
+    by_id = {a.id: a for a in articles}
+    entries = []
+    for article_id in dict.fromkeys(ids):
+        article = by_id.get(article_id)
+        if article is None:
+            continue
+        role, note = "article", ""
+        group = analysis.group_of(article_id) if analysis is not None else None
+        if group is not None:
+            if group.original == article_id:
+                role = f"original of {len(group.copies)} cop{'y' if len(group.copies) == 1 else 'ies'}"
+            else:
+                copy = group.copy_of(article_id)
+                role = f"copy of {group.original}"
+                note = copy.summary() if copy is not None else ""
+        entries.append(TimelineEntry(article_id, article.date, article.outlet, article.title, role, note))
+    entries.sort(key=lambda e: _timeline_key(by_id[e.article]))
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point with cache
+
+
+def copies_digest(articles: Sequence[Article]) -> str:
+    """What the analysis depends on: ids, bodies, titles, outlets, dates and order."""
+    from briefreader.core.quote_clusters import body_hash
+
+    digest = hashlib.sha1(CACHE_VERSION.encode())
+    for article in articles:
+        digest.update("\0".join([article.id, body_hash(article.body), article.title or "", article.outlet or "",
+                                 article.date or "", str(getattr(article, "source_agency", "") or "")]).encode(
+            "utf-8", "surrogatepass"))
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def copies_cache_dir(root: Path) -> Path | None:
+    """Where the copy analysis of the corpus at ``root`` is cached (None when no folder is writable)."""
+    from briefreader.core.paths import state_dir
+
+    try:
+        folder, _ = state_dir(root, kind="cache")
+    except OSError as exc:
+        log.warning("no folder for the copies cache: %s", exc)
+        return None
+    return folder
+
+
+def analyse_copies(
+    articles: Sequence[Article],
+    *,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> CopyAnalysis:
+    """Copy groups, partial reuse and stories of ``articles``, from the cache when nothing changed."""
+    started = time.perf_counter()
+    warnings: list[str] = []
+    digest = copies_digest(articles)
+    if cache_dir is not None:
+        cached = _load_cache(Path(cache_dir) / CACHE_FILE, digest, warnings)
+        if cached is not None:
+            cached.stats["cached"] = True
+            cached.stats["total_s"] = round(time.perf_counter() - started, 3)
+            return cached
+    groups, reuses, stats = find_copies(articles, progress=progress, cancelled=cancelled)
+    story_started = time.perf_counter()
+    stories = find_stories(articles, groups, cancelled=cancelled)
+    stats["stories"] = len(stories)
+    stats["stories_s"] = round(time.perf_counter() - story_started, 3)
+    stats["total_s"] = round(time.perf_counter() - started, 3)
+    stats["cached"] = False
+    analysis = CopyAnalysis(groups, reuses, stories, stats, warnings)
+    if cache_dir is not None:
+        _save_cache(Path(cache_dir) / CACHE_FILE, digest, analysis, warnings)
+    return analysis
+
+
+def _save_cache(path: Path, digest: str, analysis: CopyAnalysis, warnings: list[str]) -> None:
+    from briefreader.core.paths import atomic_write_bytes
+
+    data = {"version": CACHE_VERSION, "digest": digest, "copies": analysis.to_json(),
+            "stories": analysis.stories_json()["stories"], "stats": analysis.stats}
+    try:
+        atomic_write_bytes(path, zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 3))
+    except OSError as exc:
+        log.warning("copies cache not saved: %s", exc)
+        warnings.append(f"copies cache not saved: {exc}")
+
+
+def _load_cache(path: Path, digest: str, warnings: list[str]) -> CopyAnalysis | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("copies cache unreadable: %s", exc)
+        return None
+    try:
+        data = json.loads(zlib.decompress(raw))
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("digest") != digest:
+            return None
+        groups = [
+            CopyGroup(g["id"], g["original"], g["why_original"],
+                      [Copy(c["article"], c["shared"], c["kept"], c["added"], c["added_at"], c["cut"],
+                            [WordChange(**w) for w in c["changed"]], c["retitled"]) for c in g["copies"]])
+            for g in data["copies"]["groups"]
+        ]
+        reuses = [Reuse(**r) for r in data["copies"]["reuses"]]
+        stories = [
+            Story(s["id"], s["articles"], s["groups"],
+                  [StoryLink(link["a"], link["b"], link["quotations"], link["names"]) for link in s["links"]],
+                  s["first"], s["label"])
+            for s in data["stories"]
+        ]
+        return CopyAnalysis(groups, reuses, stories, dict(data.get("stats") or {}), warnings)
+    except (ValueError, KeyError, TypeError, zlib.error) as exc:
+        log.warning("copies cache %s is corrupt (%s); rebuilt", path, exc)
+        warnings.append("copies cache was corrupt; rebuilt")
+        return None
