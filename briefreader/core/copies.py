@@ -21,9 +21,11 @@ import math
 import re
 import time
 import zlib
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ CACHE_VERSION = "copies-1"
 CACHE_FILE = "copies.json.z"
 SHINGLE = 5  # words per shingle
 SAMPLE_MOD = 4  # keep shingles whose hash is 0 modulo this (containment stays unbiased)
-MAX_POSTINGS = 2000  # a sampled shingle in more articles than this is boilerplate, not evidence
+MAX_POSTINGS = 300  # a sampled shingle in more articles than this is a stock phrase, not evidence
 MIN_SHARED = 4  # sampled shingles two articles must share before they are compared at all
 # A copy: one side's text is at least COPY_MAJOR the other's and keeps COPY_MINOR of it, or it is
 # nearly all the other's text (a trimmed copy: TRIMMED_MAJOR) and keeps at least TRIMMED_MINOR of it.
@@ -50,14 +52,20 @@ PARAGRAPH_MATCH = 0.5  # a paragraph matches one of the original when half of it
 MAX_CHANGES = 40  # word changes listed per copy
 STORY_DAYS = 3  # articles of one story are at most this many days apart (when both are dated)
 STORY_MIN_NAME_WEIGHT = 2.5  # summed idf of shared distinctive names needed to link two units
-STORY_NAME_DF = 0.05  # a name in more than this share of units is too common to link a story
+STORY_NAME_DF = 0.05  # a name in more than this share of units is too common to link a story ...
+STORY_NAME_MIN_CAP = 10  # ... (but a name in up to this many always may link) ...
+STORY_NAME_MAX_DF = 100  # ... and a name in more units than this never does
+STORY_QUOTE_MAX_DF = 200  # a quotation in more units than this is a slogan, not a story's
 NAMES_PER_UNIT = 40
 
 Progress = Callable[[str, int, int], None]
 
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _QUOTE_RE = re.compile(r"[\"“”«»„]([^\"“”«»„\n]{20,600})[\"“”«»„]")
-_NAME_RE = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+(?:the\s+)?|de\s+|von\s+|al-)?[A-Z][\w'’-]+)*")
+_NAME_RE = re.compile(
+    r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+(?:the\s+)?|de\s+|von\s+|al-)?[A-Z][\w'’-]+)+"  # two words or more
+    r"|(?<=[\w,;] )[A-Z][\w'’-]+"  # one word, inside a sentence
+)
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n|\n")
 _NAME_STOP = frozenset(
@@ -301,27 +309,54 @@ def _norm_name(name: str) -> str:
 
 @dataclass(slots=True)
 class _Doc:
-    index: int
-    sample: frozenset[int]
+    """What copy detection keeps of an article between passes: its sizes, not its shingles."""
+
+    sampled: int  # how many sampled shingles
     words: int
 
 
 def _sample_of(body: str, vocab: _Vocabulary) -> tuple[frozenset[int], int]:
+    """The sampled shingle hashes of ``body`` and its word count."""
     words = _words(body)
     hashes = _shingles(list(map(vocab.__getitem__, words)))
     return frozenset(h for h in hashes if h % SAMPLE_MOD == 0), len(words)
 
 
-def _candidate_pairs(docs: list[_Doc], cancelled: Callable[[], bool] | None) -> Counter[tuple[int, int]]:
-    """Pairs of documents sharing at least ``MIN_SHARED`` sampled shingles, with the count."""
-    postings: dict[int, list[int]] = defaultdict(list)
-    for doc in docs:
-        for h in doc.sample:
-            postings[h].append(doc.index)
+_DOC_BITS = 24  # article index bits in a packed (shingle, article) key: up to 16.7M articles
+_SHINGLE_MASK = (1 << 39) - 1
+
+
+def _sample_all(
+    articles: Sequence[Article], vocab: _Vocabulary, progress: Progress | None, cancelled: Callable[[], bool] | None,
+) -> tuple[list[_Doc], array[int]]:
+    """Sizes of every article and one flat array of packed (sampled shingle, article index) keys.
+
+    A dict of posting lists (and a set of samples per article) held ~350 MB at 10k articles;
+    the packed array holds ~12 MB, and sorting it puts each shingle's articles side by side.
+    """
+    docs: list[_Doc] = []
+    keys: array[int] = array("q")
+    total = len(articles)
+    for i, article in enumerate(articles):
+        if cancelled is not None and i % 256 == 0 and cancelled():
+            raise CopiesCancelled()
+        sample, words = _sample_of(article.body, vocab)
+        docs.append(_Doc(len(sample), words))
+        keys.extend((((h // SAMPLE_MOD) & _SHINGLE_MASK) << _DOC_BITS) | i for h in sample)
+        if progress is not None and (i % 500 == 0 or i + 1 == total):
+            progress("copies", i + 1, total)
+    return docs, keys
+
+
+def _candidate_pairs(keys: array[int], cancelled: Callable[[], bool] | None) -> Counter[tuple[int, int]]:
+    """Pairs of articles sharing at least ``MIN_SHARED`` sampled shingles, with the count."""
+    ordered = sorted(keys)
+    doc_mask = (1 << _DOC_BITS) - 1
     shared: Counter[tuple[int, int]] = Counter()
-    for n, members in enumerate(postings.values()):
+    for n, (_, run) in enumerate(groupby(ordered, key=lambda key: key >> _DOC_BITS)):
         if cancelled is not None and n % 50000 == 0 and cancelled():
             raise CopiesCancelled()
+        members = [key & doc_mask for key in run]
         if len(members) < 2 or len(members) > MAX_POSTINGS:
             continue
         for i, a in enumerate(members):
@@ -443,23 +478,17 @@ def find_copies(
     """Copy groups and partial reuse among ``articles`` (see the module docstring)."""
     started = time.perf_counter()
     vocab = _Vocabulary()
-    docs: list[_Doc] = []
     total = len(articles)
-    for i, article in enumerate(articles):
-        if cancelled is not None and i % 256 == 0 and cancelled():
-            raise CopiesCancelled()
-        sample, words = _sample_of(article.body, vocab)
-        docs.append(_Doc(i, sample, words))
-        if progress is not None and (i % 500 == 0 or i + 1 == total):
-            progress("copies", i + 1, total)
+    docs, keys = _sample_all(articles, vocab, progress, cancelled)
     sampled_at = time.perf_counter()
-    pairs = _candidate_pairs(docs, cancelled)
+    pairs = _candidate_pairs(keys, cancelled)
+    del keys
     paired_at = time.perf_counter()
 
     copy_edges: dict[int, dict[int, tuple[float, float]]] = defaultdict(dict)  # i -> j -> (i in j, j in i)
     reuse_pairs: list[tuple[int, int, float]] = []
     for (a, b), count in pairs.items():
-        size_a, size_b = len(docs[a].sample), len(docs[b].sample)
+        size_a, size_b = docs[a].sampled, docs[b].sampled
         if not size_a or not size_b:
             continue
         a_in_b, b_in_a = min(1.0, count / size_a), min(1.0, count / size_b)
@@ -497,7 +526,8 @@ def find_copies(
     groups: list[CopyGroup] = []
     for root, members in members_of.items():
         member_articles = [articles[m] for m in members]
-        coverage = _coverage([docs[m].sample for m in members])
+        samples = {m: _sample_of(articles[m].body, vocab)[0] for m in members}
+        coverage = _coverage([samples[m] for m in members])
         original_index = min(members, key=lambda m: _original_key(articles[m], docs[m].words,
                                                                   coverage[members.index(m)]))
         original = articles[original_index]
@@ -505,9 +535,9 @@ def find_copies(
         for m in members:
             if m == original_index:
                 continue
-            shared_count = len(docs[m].sample & docs[original_index].sample)
-            shared = shared_count / max(1, len(docs[m].sample))
-            kept = shared_count / max(1, len(docs[original_index].sample))
+            shared_count = len(samples[m] & samples[original_index])
+            shared = shared_count / max(1, len(samples[m]))
+            kept = shared_count / max(1, len(samples[original_index]))
             copies.append(_compare(original, articles[m], min(1.0, shared), min(1.0, kept), vocab))
         copies.sort(key=lambda c: (-c.shared, c.article))
         group_id = "g" + hashlib.sha1(original.id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
@@ -523,7 +553,7 @@ def find_copies(
         first, second = sorted((a, b), key=lambda i: _original_key(articles[i], docs[i].words))
         reused = _reused_paragraphs(first, second, paragraph_cache)
         if reused:
-            shared = min(1.0, count / max(1, len(docs[second].sample)))
+            shared = min(1.0, count / max(1, docs[second].sampled))
             reuses.append(Reuse(articles[second].id, articles[first].id, reused, round(shared, 3)))
     reuses.sort(key=lambda r: (-r.paragraphs, r.article, r.source))
 
@@ -540,31 +570,20 @@ def find_copies(
 
 
 def _names(body: str) -> Counter[str]:
-    """Capitalised names mentioned in ``body``: several words, or one word seen inside a sentence
-    (a lone capitalised word seen only at the start of sentences is an ordinary word)."""
+    """Capitalised names mentioned in ``body``: runs of two or more capitalised words, or one
+    capitalised word inside a sentence (a lone capital at a sentence start is an ordinary word)."""
     found: Counter[str] = Counter()
-    inside: set[str] = set()
     for match in _NAME_RE.finditer(body):
         words = match.group().split()
-        at_start = _sentence_start(body, match.start())
         while words and words[0].casefold() in _NAME_STOP:
             words = words[1:]
-            at_start = False
         if not words:
             continue
         words[-1] = _POSSESSIVE_RE.sub("", words[-1])
         name = " ".join(words)
-        if len(name) < 3 or name.isupper() and len(name) > 12:
-            continue
-        found[name] += 1
-        if not at_start or len(words) > 1:
-            inside.add(name)
-    return Counter({name: n for name, n in found.items() if name in inside})
-
-
-def _sentence_start(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 3):pos].rstrip(" \t\"“‘'(")
-    return not before or before[-1] in ".!?:\n"
+        if len(name) >= 3 and not (name.isupper() and len(name) > 12):
+            found[name] += 1
+    return found
 
 
 def _quotation_keys(body: str, vocab: _Vocabulary) -> set[int]:
@@ -578,12 +597,21 @@ def _quotation_keys(body: str, vocab: _Vocabulary) -> set[int]:
 
 
 def _first_quoted_words(body: str, keys: set[int], vocab: _Vocabulary) -> str | None:
+    """The first words of the quotation in ``body`` that holds one of the sampled ``keys``."""
     for match in _QUOTE_RE.finditer(body):
         ids = list(map(vocab.__getitem__, _words(match.group(1))))
-        if keys & set(map(hash, zip(*(ids[k:] for k in range(6))))):
-            words = match.group(1).split()
-            return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+        hashes = set(map(hash, zip(*(ids[k:] for k in range(6)))))
+        if any((h // SAMPLE_MOD & _SHINGLE_MASK) * SAMPLE_MOD in keys for h in hashes if h % SAMPLE_MOD == 0):
+            shown = match.group(1).split()
+            return " ".join(shown[:8]) + (" …" if len(shown) > 8 else "")
     return None
+
+
+def _runs(keys: array[int]) -> Iterable[tuple[int, list[int]]]:
+    """(key, unit indexes) for each distinct key of packed (key, index) values."""
+    doc_mask = (1 << _DOC_BITS) - 1
+    for key, run in groupby(sorted(keys), key=lambda packed: packed >> _DOC_BITS):
+        yield key, [packed & doc_mask for packed in run]
 
 
 def find_stories(
@@ -606,48 +634,46 @@ def find_stories(
             units[article.id] = [article.id]
     unit_ids = list(units)
     vocab = _Vocabulary()
-    names: dict[str, dict[str, int]] = {}
-    quotes: dict[str, set[int]] = {}
+    name_ids: dict[str, int] = {}
+    name_keys: array[int] = array("q")  # packed (name id, unit index)
+    quote_keys: array[int] = array("q")  # packed (sampled quotation shingle, unit index)
     dates: dict[str, list[int]] = {}
     for n, unit in enumerate(unit_ids):
         if cancelled is not None and n % 256 == 0 and cancelled():
             raise CopiesCancelled()
         lead = by_id[unit]
-        names[unit] = dict(_names(lead.body).most_common(NAMES_PER_UNIT))
-        quotes[unit] = _quotation_keys(lead.body, vocab)
+        for name, _ in _names(lead.body).most_common(NAMES_PER_UNIT):
+            name_keys.append((name_ids.setdefault(name, len(name_ids)) << _DOC_BITS) | n)
+        quote_keys.extend((((h // SAMPLE_MOD) & _SHINGLE_MASK) << _DOC_BITS) | n
+                          for h in _quotation_keys(lead.body, vocab) if h % SAMPLE_MOD == 0)
         dates[unit] = [d for d in (_date_value(by_id[m].date) for m in units[unit]) if d is not None]
+    names_by_id = {i: name for name, i in name_ids.items()}
 
     count = max(1, len(unit_ids))
-    name_df: Counter[str] = Counter()
-    quote_df: Counter[int] = Counter()
-    for unit in unit_ids:
-        name_df.update(names[unit].keys())
-        quote_df.update(quotes[unit])
-    name_cap = max(3, int(STORY_NAME_DF * count))
-    by_name: dict[str, list[str]] = defaultdict(list)
-    by_quote: dict[int, list[str]] = defaultdict(list)
-    for unit in unit_ids:
-        for name in names[unit]:
-            if 2 <= name_df[name] <= name_cap:
-                by_name[name].append(unit)
-        for key in quotes[unit]:
-            if 2 <= quote_df[key] <= max(50, name_cap):
-                by_quote[key].append(unit)
-
+    name_cap = max(STORY_NAME_MIN_CAP, min(STORY_NAME_MAX_DF, int(STORY_NAME_DF * count)))
     weight: dict[tuple[str, str], float] = defaultdict(float)
     shared_names: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for name, members in by_name.items():
-        idf = math.log(count / name_df[name])
+    name_df: dict[str, int] = {}
+    for name_id, members in _runs(name_keys):
+        name = names_by_id[name_id]
+        name_df[name] = len(members)
+        if not 2 <= len(members) <= name_cap:
+            continue
+        idf = math.log(count / len(members))
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                pair = (a, b) if a < b else (b, a)
+                pair = (unit_ids[a], unit_ids[b]) if unit_ids[a] < unit_ids[b] else (unit_ids[b], unit_ids[a])
                 weight[pair] += idf
                 shared_names[pair].append(name)
     shared_quotes: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for key, members in by_quote.items():
+    for key, members in _runs(quote_keys):
+        if not 2 <= len(members) <= STORY_QUOTE_MAX_DF:
+            continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                shared_quotes[(a, b) if a < b else (b, a)].add(key)
+                pair = (unit_ids[a], unit_ids[b]) if unit_ids[a] < unit_ids[b] else (unit_ids[b], unit_ids[a])
+                shared_quotes[pair].add(key * SAMPLE_MOD)
+    del name_keys, quote_keys
 
     def close_in_time(a: str, b: str) -> bool:
         if not dates[a] or not dates[b]:
@@ -663,9 +689,12 @@ def find_stories(
         return x
 
     links: list[StoryLink] = []
-    for pair in set(weight) | set(shared_quotes):
+    for pair in sorted(set(weight) | set(shared_quotes)):
         a, b = pair
         quoted = shared_quotes.get(pair, set())
+        # One shared sampled 6-gram may be a stock phrase: a quotation links with two, or with a name.
+        if len(quoted) < 2 and not shared_names.get(pair):
+            quoted = set()
         strong_names = weight.get(pair, 0.0) >= STORY_MIN_NAME_WEIGHT and len(shared_names[pair]) >= 2
         if not (quoted or strong_names) or not close_in_time(a, b):
             continue
