@@ -62,10 +62,9 @@ Progress = Callable[[str, int, int], None]
 
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _QUOTE_RE = re.compile(r"[\"“”«»„]([^\"“”«»„\n]{20,600})[\"“”«»„]")
-_NAME_RE = re.compile(
-    r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+(?:the\s+)?|de\s+|von\s+|al-)?[A-Z][\w'’-]+)+"  # two words or more
-    r"|(?<=[\w,;] )[A-Z][\w'’-]+"  # one word, inside a sentence
-)
+# Capitalised words, with the next ones when they are capitalised too ("Port of Linden"); the
+# pattern starts with a character class, which the regex engine scans for quickly.
+_NAME_RE = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:of\s+(?:the\s+)?|de\s+|von\s+|al-)?[A-Z][\w'’-]+)*")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n|\n")
 _NAME_STOP = frozenset(
@@ -574,7 +573,14 @@ def _names(body: str) -> Counter[str]:
     capitalised word inside a sentence (a lone capital at a sentence start is an ordinary word)."""
     found: Counter[str] = Counter()
     for match in _NAME_RE.finditer(body):
+        start = match.start()
+        if start and body[start - 1].isalnum():  # "iPhone": not a name's start
+            continue
         words = match.group().split()
+        if len(words) == 1:
+            before = body[max(0, start - 3):start].rstrip(" \t\"“‘'(")
+            if not before or before[-1] in ".!?:\n":
+                continue
         while words and words[0].casefold() in _NAME_STOP:
             words = words[1:]
         if not words:
