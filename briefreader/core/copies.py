@@ -193,8 +193,12 @@ class CopyAnalysis:
     warnings: list[str] = field(default_factory=list)
     _group_by_article: dict[str, CopyGroup] = field(default_factory=dict, repr=False)
     _story_by_article: dict[str, Story] = field(default_factory=dict, repr=False)
+    _groups_by_id: dict[str, CopyGroup] = field(default_factory=dict, repr=False)
+    _stories_by_id: dict[str, Story] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self._groups_by_id = {g.id: g for g in self.groups}
+        self._stories_by_id = {s.id: s for s in self.stories}
         for group in self.groups:
             for member in group.members:
                 self._group_by_article[member] = group
@@ -210,10 +214,10 @@ class CopyAnalysis:
         return self._story_by_article.get(article_id)
 
     def group(self, group_id: str) -> CopyGroup | None:
-        return next((g for g in self.groups if g.id == group_id), None)
+        return self._groups_by_id.get(group_id)
 
     def story(self, story_id: str) -> Story | None:
-        return next((s for s in self.stories if s.id == story_id), None)
+        return self._stories_by_id.get(story_id)
 
     def original_of(self, article_id: str) -> str:
         """The article's original when it is a copy, else the article itself."""
@@ -878,3 +882,120 @@ def _load_cache(path: Path, digest: str, warnings: list[str]) -> CopyAnalysis | 
         log.warning("copies cache %s is corrupt (%s); rebuilt", path, exc)
         warnings.append("copies cache was corrupt; rebuilt")
         return None
+
+
+# ---------------------------------------------------------------------------------------------
+# What a reader shows: a copy's changes, and the list threaded by copy group or story
+
+
+@dataclass(slots=True)
+class ChangeBlock:
+    """One block of a copy's changes view: ``kind`` is added | changed | same | cut.
+
+    ``changes`` (for ``changed``) are (start, end, was) spans in ``text``: the words the copy has
+    where the original had ``was`` (an empty span at a position when the copy dropped words).
+    ``count`` (for ``same``) is how many paragraphs read as in the original.
+    """
+
+    kind: str
+    text: str = ""
+    changes: list[tuple[int, int, str]] = field(default_factory=list)
+    count: int = 0
+
+
+def copy_changes(copy_article: Article, item: Copy) -> list[ChangeBlock]:
+    """The copy's paragraphs as blocks: added ones, changed ones (words marked), runs of unchanged
+    ones counted, and the original's paragraphs it cut, listed at the end."""
+    added = set(item.added_at)
+    changed_at: dict[int, list[WordChange]] = defaultdict(list)
+    for change in item.changed:
+        changed_at[change.paragraph].append(change)
+    blocks: list[ChangeBlock] = []
+    for index, text in enumerate(paragraphs(copy_article.body)):
+        if index in added:
+            blocks.append(ChangeBlock("added", text))
+        elif index in changed_at:
+            spans: list[tuple[int, int, str]] = []
+            pos = 0
+            for change in changed_at[index]:
+                where = text.find(change.after, pos) if change.after else -1
+                if where < 0:
+                    spans.append((pos, pos, change.before))
+                    continue
+                spans.append((where, where + len(change.after), change.before))
+                pos = where + len(change.after)
+            blocks.append(ChangeBlock("changed", text, spans))
+        elif blocks and blocks[-1].kind == "same":
+            blocks[-1].count += 1
+        else:
+            blocks.append(ChangeBlock("same", count=1))
+    blocks.extend(ChangeBlock("cut", text) for text in item.cut)
+    return blocks
+
+
+@dataclass(slots=True)
+class ListRow:
+    """One row of the threaded article list: the article, its depth (0 or 1) and a marker."""
+
+    article_id: str
+    depth: int
+    hidden: int = 0  # copies folded under this row
+    copies: int = 0  # copies this original has (shown or not)
+    story: str = ""  # the story label on the first row of a story (story mode)
+
+
+def threaded_rows(
+    ordered_ids: Sequence[str],
+    analysis: CopyAnalysis,
+    *,
+    collapsed: bool,
+    expanded: set[str] | frozenset[str] = frozenset(),
+) -> list[ListRow]:
+    """``ordered_ids`` (already sorted) with each copy right under its original.
+
+    An original takes the place of its first member in the order; its copies follow it (all of
+    them, or none when ``collapsed`` and the original is not in ``expanded``). A copy whose original
+    is not in ``ordered_ids`` (a search hit) stays where it is.
+    """
+    position = {article_id: i for i, article_id in enumerate(ordered_ids)}
+    present = set(position)
+    rows: list[ListRow] = []
+    placed: set[str] = set()
+    for article_id in ordered_ids:
+        if article_id in placed:
+            continue
+        group = analysis.group_of(article_id)
+        if group is None or group.original not in present:
+            rows.append(ListRow(article_id, 0))
+            placed.add(article_id)
+            continue
+        members = sorted((c.article for c in group.copies if c.article in present), key=position.__getitem__)
+        folded = collapsed and group.original not in expanded
+        rows.append(ListRow(group.original, 0, hidden=len(members) if folded else 0, copies=len(members)))
+        placed.add(group.original)
+        placed.update(members)
+        if not folded:
+            rows.extend(ListRow(member, 1) for member in members)
+    return rows
+
+
+def story_order(ordered_ids: Sequence[str], analysis: CopyAnalysis) -> list[tuple[str, str]]:
+    """``ordered_ids`` grouped by story: (article id, story label on the first row of a story, else "").
+
+    Stories come in the order their first member appears in ``ordered_ids``; articles in no story
+    keep their place after the stories."""
+    seen: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for article_id in ordered_ids:
+        story = analysis.story_of(article_id)
+        if story is None:
+            loose.append(article_id)
+        else:
+            seen.setdefault(story.id, []).append(article_id)
+    out: list[tuple[str, str]] = []
+    for story_id, members in seen.items():
+        story = analysis.story(story_id)
+        label = story.label if story is not None else ""
+        out.extend((member, label if i == 0 else "") for i, member in enumerate(members))
+    out.extend((article_id, "") for article_id in loose)
+    return out

@@ -201,3 +201,37 @@ def test_cli_copies_stories_and_timeline_text(tmp_path: Path, capsys, wire: list
     assert entries[0]["article"] == "wire.md" and entries[0]["role"].startswith("original")
     assert main(["timeline", str(corpus), "--group", "nope"]) == 2
     assert "no copy group nope" in capsys.readouterr().err
+
+
+def test_copy_changes_blocks(wire: list[str]) -> None:
+    from briefreader.core.copies import copy_changes
+
+    articles = _corpus(wire)
+    analysis = analyse_copies(articles)
+    group = analysis.group_of("local.txt")
+    by_id = {a.id: a for a in articles}
+    blocks = copy_changes(by_id["local.txt"], group.copy_of("local.txt"))
+    assert [b.kind for b in blocks] == ["added", "same"] and blocks[1].count == 10
+    blocks = copy_changes(by_id["changed.txt"], group.copy_of("changed.txt"))
+    assert [b.kind for b in blocks] == ["same", "changed", "same"]
+    start, end, was = blocks[1].changes[0]
+    assert blocks[1].text[start:end] == "lighthouse" and was == wire[4].split()[3]
+    blocks = copy_changes(by_id["trimmed.txt"], group.copy_of("trimmed.txt"))
+    assert [b.kind for b in blocks] == ["same", "cut", "cut", "cut", "cut"]
+
+
+def test_threaded_rows_fold_copies_under_their_original(wire: list[str]) -> None:
+    from briefreader.core.copies import story_order, threaded_rows
+
+    articles = _corpus(wire)
+    analysis = analyse_copies(articles)
+    order = ["reprint.txt", "unrelated.txt", "wire.txt", "trimmed.txt", "local.txt", "changed.txt"]
+    rows = threaded_rows(order, analysis, collapsed=True)
+    assert [(r.article_id, r.depth, r.hidden) for r in rows] == [("wire.txt", 0, 4), ("unrelated.txt", 0, 0)]
+    rows = threaded_rows(order, analysis, collapsed=True, expanded={"wire.txt"})
+    assert [r.article_id for r in rows] == ["wire.txt", "reprint.txt", "trimmed.txt", "local.txt", "changed.txt",
+                                            "unrelated.txt"]
+    assert [r.depth for r in rows] == [0, 1, 1, 1, 1, 0]
+    # a copy found by a search without its original stays a row of its own
+    assert [r.article_id for r in threaded_rows(["trimmed.txt"], analysis, collapsed=True)] == ["trimmed.txt"]
+    assert [a for a, _ in story_order(order, analysis)] == sorted(order, key=order.index)
