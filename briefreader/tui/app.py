@@ -7,6 +7,7 @@ quote analysis run in thread workers that report back with messages; the UI thre
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from briefreader.tui import messages as msg
 from briefreader.tui.commands import COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys, effective_keys
 from briefreader.tui.config import CONFIG_NAME, ReaderConfig, load_config, remember_theme
 from briefreader.tui.quote_model import QuoteData, QuoteMark
+from briefreader.tui.copies_view import CopiesView
 from briefreader.tui.themes import DEFAULT_THEME, load_themes, shipped_themes_dir, variable_defaults
 from briefreader.tui.widgets.article_list import SORT_KEYS, ArticleList, sort_articles
 from briefreader.tui.widgets.article_view import ArticleView
@@ -34,6 +36,8 @@ from briefreader.tui.widgets.body_view import BodyView
 from briefreader.tui.widgets.quote_diff import QuoteDiff
 from briefreader.tui.widgets.search_bar import SearchBar
 from briefreader.tui.triage.actions import TriageMixin
+
+log = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 200  # hits shown in the list for one query (the index's largest page; the total is always reported)
 WIDE_MIN_WIDTH = 150  # from this width the quote diff sits right of the article
@@ -107,6 +111,9 @@ class ReaderApp(TriageMixin, App[None]):
         self._stream_flush_pending = False
         self._binding_state: tuple[bool, ...] = ()
         self._provisional_by_id: dict[str, Article] = {}
+        self.copies = CopiesView()
+        self._search_articles: list[Article] = []  # the search results in the list, before threading
+        self.copies_state = ""
 
     # ------------------------------------------------------------------ themes and keymap
 
@@ -144,6 +151,15 @@ class ReaderApp(TriageMixin, App[None]):
         self.query_one(ArticleList).show(self.query_one(ArticleList).shown, keep=self.current_id)
         self.render_article(keep_scroll=True)
         self.query_one(QuoteDiff).rerender()  # same content, new colours
+
+    def show_list(self, articles: list[Article], keep: str | None = None) -> None:
+        """Show ``articles`` (sorted) in the list, threaded by copy group and story when known; a
+        folded copy to keep the cursor on gives way to its original."""
+        rows = self.copies.rows(articles, by_story=self.sort_key == "story")
+        group = self.copies.group_of(keep)
+        if keep is not None and group is not None and keep not in {a.id for a in rows}:
+            keep = group.original
+        self.query_one(ArticleList).show(rows, keep=keep)
 
     @property
     def keymap(self) -> dict[str, str]:
@@ -237,6 +253,8 @@ class ReaderApp(TriageMixin, App[None]):
             parts.append(f"{len(self.corpus.warnings)} warning(s) ({self.keys_for('warnings')})")
         parts.append(self.index_state)
         parts.append(self.quotes_state)
+        if self.copies_state:
+            parts.append(self.copies_state)
         arrow = "↓" if self.sort_reverse else "↑"
         parts.append(f"sort: {self.sort_key} {arrow}")
         if self.search_query:
@@ -337,7 +355,7 @@ class ReaderApp(TriageMixin, App[None]):
         table = self.query_one(ArticleList)
         # keep the article the user moved to while the list was filling; else start at the top
         keep = self.current_id if table.shown and table.cursor_row > 0 else None
-        table.show(self.all_articles, keep=keep)
+        self.show_list(self.all_articles, keep=keep)
         if not self.all_articles:
             warnings = len(self.corpus.warnings)
             self.query_one(ArticleView).show_empty(
@@ -350,8 +368,10 @@ class ReaderApp(TriageMixin, App[None]):
             self.update_status()
             return
         self.update_status()
+        self.copies_state = "copies: finding…"
         self.open_index()
         self.analyse_quotes()
+        self.analyse_copies()
 
     # ------------------------------------------------------------------ index and search
 
@@ -473,9 +493,9 @@ class ReaderApp(TriageMixin, App[None]):
         articles = [a for a in (self.corpus.get(h.id) for h in results.hits) if a is not None]
         self.search_query = event.query.strip()
         self.search_total = results.total
-        table = self.query_one(ArticleList)
-        if [a.id for a in articles] != [a.id for a in table.shown]:
-            table.show(articles, keep=self.current_id)
+        if [a.id for a in articles] != [a.id for a in self._search_articles]:
+            self._search_articles = articles
+            self.show_list(articles, keep=self.current_id)
         else:  # same results (a longer prefix often matches the same articles): just re-mark hits
             self.render_article(keep_scroll=True, recompute_hits=True)
         more = f" (first {len(articles)})" if results.total > len(articles) else ""
@@ -493,9 +513,10 @@ class ReaderApp(TriageMixin, App[None]):
         self.workers.cancel_group(self, "search")
         had_filter = bool(self.search_query)
         self.search_query = ""
+        self._search_articles = []
         self.search_total = 0
         if had_filter:
-            self.query_one(ArticleList).show(self.all_articles, keep=self.current_id)
+            self.show_list(self.all_articles, keep=self.current_id)
         self.update_status()
 
     def compute_hits(self, article: Article) -> list[tuple[int, int]]:
@@ -617,6 +638,128 @@ class ReaderApp(TriageMixin, App[None]):
         diff.show_quote(mark, self.current_quote, len(quotes), self.quotes.cluster_of(mark), self.compared,
                         ignore_case=True, ignore_punct=self.diff_ignore_punct)
 
+    # ------------------------------------------------------------------ copies and stories
+
+    @work(thread=True, exclusive=True, group="copies", exit_on_error=False)
+    def analyse_copies(self) -> None:
+        from briefreader.core.copies import CopiesCancelled, analyse_copies, copies_cache_dir
+
+        worker = get_current_worker()
+        corpus = self.corpus
+        try:
+            analysis = analyse_copies(corpus.articles, cache_dir=copies_cache_dir(corpus.root) if self.use_cache else None,
+                                      cancelled=lambda: worker.is_cancelled)
+        except CopiesCancelled:
+            return
+        except Exception as exc:
+            log.exception("copy analysis failed")
+            if not worker.is_cancelled:
+                self.post_message(msg.CopiesUnavailable(f"copies: failed ({type(exc).__name__}: {exc})"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(msg.CopiesReady(analysis))
+
+    @on(msg.CopiesReady)
+    def _copies_ready(self, event: msg.CopiesReady) -> None:
+        self.set_copy_data(event.analysis)
+
+    @on(msg.CopiesUnavailable)
+    def _copies_unavailable(self, event: msg.CopiesUnavailable) -> None:
+        self.copies_state = event.message
+        self.update_status()
+
+    def set_copy_data(self, analysis) -> None:
+        """Use ``analysis`` for copy threads, copy views and story mode (from the worker, or a test)."""
+        self.copies.analysis = analysis
+        self.copies_state = self.copies.status_part()
+        table = self.query_one(ArticleList)
+        table.prefix_for = self.copies.prefix
+        articles = self.sorted_articles(self._search_articles) if self.search_query else self.all_articles
+        rows = self.copies.rows(articles, by_story=self.sort_key == "story")
+        if [a.id for a in rows] != [a.id for a in table.shown]:  # else nothing moves: no redraw, no jump
+            self.show_list(articles, keep=table.current_id or self.current_id)
+        else:
+            table.refresh()
+        self.render_article(keep_scroll=True)
+        self.update_status()
+
+    def action_fold_group(self) -> None:
+        if not self.copies.ready:
+            self.notify("Copies are still being found.", timeout=2)
+            return
+        original = self.copies.toggle_group(self.current_id)
+        if original is None:
+            self.notify("This article is in no copy group.", timeout=2)
+            return
+        self._relist(keep=original)
+
+    def action_fold_all(self) -> None:
+        if not self.copies.ready:
+            self.notify("Copies are still being found.", timeout=2)
+            return
+        self.copies.toggle_all()
+        self._relist(keep=self.current_id)
+
+    def _relist(self, keep: str | None) -> None:
+        articles = self.sorted_articles(self._search_articles) if self.search_query else self.all_articles
+        self.show_list(articles, keep=keep)
+        self.copies_state = self.copies.status_part()
+        self.update_status()
+
+    def action_copy_view(self) -> None:
+        self.copies.show_changes = not self.copies.show_changes
+        self.render_article()
+
+    def action_select_group(self) -> None:
+        group = self.copies.group_of(self.current_id)
+        if group is None:
+            self.notify("This article is in no copy group.", timeout=2)
+            return
+        self._triage_mark_ids(group.members, f"the copy group (1 original + {len(group.copies)} copies)")
+
+    def listed_ids(self) -> list[str]:
+        """Every article the list holds, folded copies included, in list order."""
+        articles = self.sorted_articles(self._search_articles) if self.search_query else self.all_articles
+        return [a.id for a in articles]
+
+    def action_timeline(self) -> None:
+        from briefreader.core.copies import timeline
+        from briefreader.tui.screens.timeline import TimelineScreen
+
+        if self.corpus is None or self.current_id is None:
+            return
+        analysis = self.copies.analysis
+        ids: list[str] = []
+        what = ""
+        quotes = self.article_quotes()
+        if self.current_quote is not None and self.quotes is not None and quotes:
+            cluster = self.quotes.cluster_of(quotes[self.current_quote])
+            if cluster is not None and len(cluster.articles()) > 1:
+                ids = cluster.articles()
+                what = f"quotation: “{quotes[self.current_quote].text[:90]}”"
+        if not ids and analysis is not None:
+            story = analysis.story_of(self.current_id)
+            group = analysis.group_of(self.current_id)
+            if story is not None:
+                ids, what = story.articles, f"story: {story.label}"
+            elif group is not None:
+                ids, what = group.members, "copy group"
+        if not ids:
+            self.notify("No quotation selected, and this article is in no story or copy group"
+                        + ("" if analysis is not None else " (copies are still being found)") + ".", timeout=3)
+            return
+        entries = timeline(self.corpus.articles, ids, analysis)
+
+        def opened(article_id: str | None) -> None:
+            if article_id is not None:
+                table = self.query_one(ArticleList)
+                if not table.select_id(article_id):
+                    self.copies.toggle_group(article_id) if self.copies.group_of(article_id) else None
+                    self._relist(keep=article_id)
+                    table.select_id(article_id)
+
+        self.push_screen(TimelineScreen(what, entries), opened)
+
     # ------------------------------------------------------------------ the open article
 
     @on(ArticleList.ArticleHighlighted)
@@ -668,6 +811,15 @@ class ReaderApp(TriageMixin, App[None]):
         label = ""
         if self.hits:
             label = f"hit {self.current_hit + 1}/{len(self.hits)}" if self.current_hit is not None else f"{len(self.hits)} hits (n/N)"
+        copy = self.copies.copy_info(article.id) if self.copies.show_changes and not self.raw else None
+        original = self.corpus.get(copy[0].original) if copy is not None and self.corpus is not None else None
+        if copy is not None and original is not None:
+            from briefreader.core.copies import copy_changes
+
+            view.show_copy_changes(article, original, copy[1].summary(), copy_changes(article, copy[1]),
+                                   keep_scroll=keep_scroll)
+            self.render_diff()
+            return
         view.show(article, raw=self.raw, quotes=quotes, variant_flags=flags, current_quote=self.current_quote,
                   hits=self.hits, current_hit=self.current_hit, hit_label=label, keep_scroll=keep_scroll)
         self.triage_decorate_body(article)
@@ -946,9 +1098,9 @@ class ReaderApp(TriageMixin, App[None]):
         self.all_articles = self.sorted_articles(self.all_articles)
         table = self.query_one(ArticleList)
         if self.search_query:
-            table.show(self.sorted_articles(table.shown), keep=self.current_id)
+            self.show_list(self.sorted_articles(self._search_articles or table.shown), keep=self.current_id)
         else:
-            table.show(self.all_articles, keep=self.current_id)
+            self.show_list(self.all_articles, keep=self.current_id)
         self.update_status()
 
     def action_warnings(self) -> None:

@@ -74,6 +74,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("previous_variant", "C", "previous_variant", "Compare previous", "Quotes", show=False),
     Command("jump_variant", "x", "jump_variant", "Jump to it", "Quotes"),
     Command("toggle_diff_options", "i", "toggle_diff_options", "Ignore case/punct", "Quotes", show=False),
+    # Copies and stories
+    Command("fold_group", "z", "fold_group", "Fold/unfold copies", "Copies"),
+    Command("fold_all", "Z", "fold_all", "Fold/unfold all copies", "Copies", show=False),
+    Command("copy_view", "f", "copy_view", "Copy: changes / full text", "Copies", show=False),
+    Command("select_group", "y", "select_group", "Mark the whole copy group", "Copies", show=False),
+    Command("timeline", "L", "timeline", "Timeline (quote, story or copies)", "Copies", show=False),
     # View
     Command("toggle_raw", "r", "toggle_raw", "Raw/clean", "View"),
     Command("sort", "s", "sort", "Sort", "View"),
@@ -105,7 +111,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
-SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "View", "Triage", "App")
+SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "Copies", "View", "Triage", "App")
 
 
 def display_keys(keys: str) -> str:

@@ -100,3 +100,17 @@ class QuotesUnavailable(Message):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__()
+
+
+class CopiesReady(Message):
+    """The copy and story analysis of the corpus is done."""
+
+    def __init__(self, analysis: Any) -> None:
+        self.analysis = analysis
+        super().__init__()
+
+
+class CopiesUnavailable(Message):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__()

@@ -133,3 +133,34 @@ def styled(text: str, spans: list[tuple[int, int, str]], styles: Styles) -> Text
     for start, end, kind in spans:
         out.stylize(styles[kind], start, end)
     return out
+
+
+def copy_changes_text(original: Article, summary: str, blocks: list, styles: Styles) -> Text:
+    """A copy shown as what it changed against ``original``: added paragraphs marked, changed words
+    highlighted with the original's words beside them, unchanged runs counted, cut paragraphs listed.
+    ``blocks`` are :class:`briefreader.core.copies.ChangeBlock`."""
+    out = Text(end="")
+    label = " — ".join(p for p in (original.title or original.id, original.outlet, original.date) if p)
+    out.append(f"Copy of {label}\n", styles["title"])
+    out.append(f"{summary}. f: full text\n\n", styles["meta"])
+    cut = [b for b in blocks if b.kind == "cut"]
+    for block in blocks:
+        if block.kind == "same":
+            out.append(f"… {block.count} paragraph{'s' * (block.count != 1)} as in the original …\n\n", styles["meta"])
+        elif block.kind == "added":
+            out.append("＋ added: ", styles["added"])
+            out.append(block.text + "\n\n")
+        elif block.kind == "changed":
+            pos = 0
+            for start, end, was in block.changes:
+                out.append(block.text[pos:start])
+                out.append(block.text[start:end], styles["changed"])
+                out.append(f" [was: “{was}”]" if was else " [added]", styles["meta"])
+                pos = max(pos, end)
+            out.append(block.text[pos:] + "\n\n")
+    if cut:
+        out.append(f"Cut from the original ({len(cut)} paragraph{'s' * (len(cut) != 1)}):\n", styles["meta"])
+        for block in cut:
+            out.append("－ " + block.text + "\n", styles["removed"])
+    out.rstrip()
+    return out

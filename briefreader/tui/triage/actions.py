@@ -344,7 +344,7 @@ class TriageMixin:
             self.notify(f"Cleared {n} mark(s).", timeout=2)
             self.update_status()  # type: ignore[attr-defined]
             return
-        shown = [a.id for a in self.query_one(ArticleList).shown]  # type: ignore[attr-defined]
+        shown = self.listed_ids()  # type: ignore[attr-defined]  # folded copies included
         query = self.search_query  # type: ignore[attr-defined]
         if query and self.search_total > len(shown):  # type: ignore[attr-defined]
             self._triage_all_results(query)

@@ -24,7 +24,7 @@ from briefreader.core.model import Article
 from briefreader.tui.render import fallback_title
 from briefreader.tui.widgets.body_view import FrameStyle
 
-SORT_KEYS: tuple[str, ...] = ("date", "outlet", "title", "status", "file")
+SORT_KEYS: tuple[str, ...] = ("date", "outlet", "title", "status", "file", "story")
 # Triage statuses from least to most in need of attention: the default (descending) order puts
 # follow-ups first, then kept articles, new ones, read ones, and discarded ones last.
 STATUS_RANK = {"discard": 0, "read": 1, "new": 2, "keep": 3, "follow-up": 4}
@@ -38,6 +38,8 @@ def sort_articles(articles: Iterable[Article], key: str, reverse: bool,
     within one status, articles follow the date order.
     """
     items = list(articles)
+    if key == "story":  # by date here; the reader then gathers each story's articles together
+        key = "date"
     if key == "file":
         return sorted(items, key=lambda a: a.order, reverse=reverse)
     if key == "status":
@@ -129,6 +131,7 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         self._ids: set[str] = set()
         self.cursor_row = 0
         self.mark_for: Callable[[str], str] = lambda _id: ""
+        self.prefix_for: Callable[[str], str] = lambda _id: ""  # thread / story marker before the title
         self._titles: dict[str, str] = {}  # fallback titles made from bodies, by article id
 
     # ------------------------------------------------------------------ contents
@@ -306,6 +309,9 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
             if title is None:
                 title = self._titles[article.id] = fallback_title(article)
             title_style = style + self.get_component_rich_style("article-list--fallback", partial=True)
+        prefix = self.prefix_for(article.id)
+        if prefix:
+            title = prefix + title
         mark_style = style + self.get_component_rich_style("article-list--mark", partial=True)
         cells = [(self.mark_for(article.id), columns[0][1], mark_style),
                  (short_date(article.date, self.compact), columns[1][1], style)]

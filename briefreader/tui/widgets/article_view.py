@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from briefreader.core.model import Article
 from briefreader.tui.quote_model import QuoteMark
-from briefreader.tui.render import Styles, body_text, fallback_title, raw_text
+from briefreader.tui.render import Styles, body_text, copy_changes_text, fallback_title, raw_text
 from briefreader.tui.widgets.body_view import BodyView
 
 
@@ -42,6 +42,8 @@ class ArticleView(Vertical):
     ArticleView > .article-view--title { text-style: bold; color: $foreground; }
     ArticleView > .article-view--fallback { color: $br-title-fallback; text-style: italic; }
     ArticleView > .article-view--meta { color: $text-muted; }
+    ArticleView > .article-view--added { background: $br-diff-added; }
+    ArticleView > .article-view--changed { background: $br-diff-changed; }
     """
     COMPONENT_CLASSES = {
         "article-view--quote",
@@ -54,6 +56,8 @@ class ArticleView(Vertical):
         "article-view--title",
         "article-view--fallback",
         "article-view--meta",
+        "article-view--added",
+        "article-view--changed",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -74,7 +78,7 @@ class ArticleView(Vertical):
             return self.get_component_rich_style(f"article-view--{name}", partial=True)
 
         names = ("quote", "quote-variant", "quote-current", "hit", "hit-current", "removed", "removed-reason",
-                 "title", "fallback", "meta")
+                 "title", "fallback", "meta", "added", "changed")
         return {n: style(n) for n in names}
 
     def show_empty(self, message: str) -> None:
@@ -106,6 +110,15 @@ class ArticleView(Vertical):
         else:
             text = body_text(article, quotes, variant_flags, current_quote, hits, current_hit, styles)
         self.body.set_text(text, keep_scroll=keep_scroll)
+
+    def show_copy_changes(self, article: Article, original: Article, summary: str, blocks: list,
+                          keep_scroll: bool = False) -> None:
+        """Show copy ``article`` as what it changed against ``original`` (see ``copy_changes_text``)."""
+        styles = self.styles_map()
+        self.article = article
+        self.raw = False
+        self.query_one(ArticleHeader).update(self._header(article, styles, False, "", 0), layout=False)
+        self.body.set_text(copy_changes_text(original, summary, blocks, styles), keep_scroll=keep_scroll)
 
     def _header(self, article: Article, styles: Styles, raw: bool, hit_label: str, n_quotes: int) -> Text:
         head = Text(end="", no_wrap=True, overflow="ellipsis")
