@@ -4,69 +4,23 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 
 import pytest
 
 from briefreader.core.copies import CACHE_FILE, analyse_copies, find_copies, timeline
-from briefreader.core.model import Article
 
-WORDS = """council harbour minister budget river station farmers protest bridge water energy vote school
-hospital museum court police railway port election market village mayor treaty border summit coast
-forest island tunnel airport factory union strike festival archive library garden bakery ferry tower
-engineer teacher nurse pilot judge painter merchant sailor doctor reporter miner soldier baker cook
-announced delayed approved rejected questioned promised reopened closed inspected expanded repaired
-quietly sharply slowly openly again yesterday tonight nearly almost already still never often""".split()
-
-
-def _paragraph(rng: random.Random, words: int = 40) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
-    return text[0].upper() + text[1:] + "."
-
-
-def _story(seed: int, paragraphs: int = 10) -> list[str]:
-    rng = random.Random(seed)
-    return [_paragraph(rng) for _ in range(paragraphs)]
-
-
-def _article(article_id: str, paragraphs: list[str], *, title: str = "Harbour council approves the new bridge",
-             outlet: str | None = "Valley Post", date: str | None = "2025-05-01", order: int = 0,
-             agency: str | None = None) -> Article:
-    article = Article(id=article_id, path=article_id, format="txt", body="\n\n".join(paragraphs), title=title,
-                      outlet=outlet, date=date, order=order)
-    if agency is not None:
-        article.source_agency = agency  # type: ignore[attr-defined]
-    return article
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
+from copies_corpus import fictional_article, fictional_corpus, fictional_paragraph, fictional_story, write_fictional_corpus  # noqa: E402
 
 
 @pytest.fixture()
 def wire() -> list[str]:
-    return _story(1)
-
-
-def _corpus(wire: list[str]) -> list[Article]:
-    other = _story(2)
-    third = _story(3)
-    own = _story(4)
-    changed = list(wire)
-    changed[4] = changed[4].replace(changed[4].split()[3], "lighthouse", 1)
-    articles = [
-        _article("wire.txt", wire, outlet="Coast Wire", date="2025-05-01"),
-        _article("reprint.txt", wire, title="Bridge gets the green light", outlet="Daily Courier", date="2025-05-02"),
-        _article("trimmed.txt", wire[:6], outlet="Morning Ledger", date="2025-05-02"),
-        _article("local.txt", [_paragraph(random.Random(9))] + wire, outlet="Harbor Times", date="2025-05-03"),
-        _article("changed.txt", changed, outlet="City Wire", date="2025-05-02"),
-        _article("rewritten.txt", wire[:3] + other[:7], outlet="Evening Star", date="2025-05-02"),
-        _article("reuses.txt", own[:5] + wire[5:7] + own[5:9], outlet="Metro Daily", date="2025-05-04"),
-        _article("unrelated.txt", third, outlet="Prairie News", date="2025-05-02"),
-    ]
-    for i, article in enumerate(articles):
-        article.order = i
-    return articles
-
+    return fictional_story(1)
 
 def test_copies_of_known_kinds_are_grouped_under_the_earliest(wire: list[str]) -> None:
-    groups, reuses, _ = find_copies(_corpus(wire))
+    groups, reuses, _ = find_copies(fictional_corpus(wire))
     assert len(groups) == 1
     group = groups[0]
     assert group.original == "wire.txt"
@@ -82,7 +36,7 @@ def test_copies_of_known_kinds_are_grouped_under_the_earliest(wire: list[str]) -
 
 
 def test_rewritten_and_reused_articles_are_not_copies(wire: list[str]) -> None:
-    groups, reuses, _ = find_copies(_corpus(wire))
+    groups, reuses, _ = find_copies(fictional_corpus(wire))
     members = set(groups[0].members)
     assert "rewritten.txt" not in members and "reuses.txt" not in members and "unrelated.txt" not in members
     reuse = {(r.article, r.source): r for r in reuses}
@@ -98,15 +52,15 @@ def test_rewritten_and_reused_articles_are_not_copies(wire: list[str]) -> None:
     ],
 )
 def test_the_original_is_earliest_then_the_agencys_own_then_the_longest(wire, dates, agency, expected, why) -> None:
-    long_one = _article("long.txt", [_paragraph(random.Random(5))] + wire, outlet="Valley Post", date=dates[0])
-    short_one = _article("short.txt", wire, outlet="Coast Wire", date=dates[1], order=1, agency=agency)
+    long_one = fictional_article("long.txt", [fictional_paragraph(random.Random(5))] + wire, outlet="Valley Post", date=dates[0])
+    short_one = fictional_article("short.txt", wire, outlet="Coast Wire", date=dates[1], order=1, agency=agency)
     groups, _, _ = find_copies([long_one, short_one])
     assert groups[0].original == expected
     assert why in groups[0].why_original
 
 
 def test_independent_counts_originals_not_copies(wire: list[str]) -> None:
-    analysis = analyse_copies(_corpus(wire))
+    analysis = analyse_copies(fictional_corpus(wire))
     assert analysis.independent(["wire.txt", "reprint.txt", "changed.txt"]) == 1
     assert analysis.independent(["reprint.txt", "unrelated.txt", "rewritten.txt"]) == 3
     assert analysis.original_of("trimmed.txt") == "wire.txt"
@@ -115,12 +69,12 @@ def test_independent_counts_originals_not_copies(wire: list[str]) -> None:
 
 def test_stories_link_articles_by_shared_quotation_and_names_within_days() -> None:
     quote = "“We will keep the harbour open for every fishing family this winter and the next,”"
-    a = _story(11, 6) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
-    b = _story(12, 6) + [f"Mayor Ilse Varga told reporters in Port Linden: {quote}"]
-    c = _story(13, 6) + [f"{quote} the mayor said, months later."]
-    articles = [_article("a.txt", a, date="2025-05-01"), _article("b.txt", b, date="2025-05-02", order=1),
-                _article("c.txt", c, date="2025-09-30", order=2),
-                _article("d.txt", _story(14, 7), date="2025-05-01", order=3)]
+    a = fictional_story(11, 6) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
+    b = fictional_story(12, 6) + [f"Mayor Ilse Varga told reporters in Port Linden: {quote}"]
+    c = fictional_story(13, 6) + [f"{quote} the mayor said, months later."]
+    articles = [fictional_article("a.txt", a, date="2025-05-01"), fictional_article("b.txt", b, date="2025-05-02", order=1),
+                fictional_article("c.txt", c, date="2025-09-30", order=2),
+                fictional_article("d.txt", fictional_story(14, 7), date="2025-05-01", order=3)]
     analysis = analyse_copies(articles)
     assert len(analysis.stories) == 1
     story = analysis.stories[0]
@@ -131,7 +85,7 @@ def test_stories_link_articles_by_shared_quotation_and_names_within_days() -> No
 
 
 def test_timeline_orders_by_date_with_roles(wire: list[str]) -> None:
-    articles = _corpus(wire)
+    articles = fictional_corpus(wire)
     analysis = analyse_copies(articles)
     entries = timeline(articles, ["local.txt", "reprint.txt", "wire.txt"], analysis)
     assert [e.article for e in entries] == ["wire.txt", "reprint.txt", "local.txt"]
@@ -140,7 +94,7 @@ def test_timeline_orders_by_date_with_roles(wire: list[str]) -> None:
 
 
 def test_cache_is_reused_and_a_corrupt_cache_is_rebuilt(tmp_path: Path, wire: list[str]) -> None:
-    articles = _corpus(wire)
+    articles = fictional_corpus(wire)
     first = analyse_copies(articles, cache_dir=tmp_path)
     assert not first.stats["cached"]
     second = analyse_copies(articles, cache_dir=tmp_path)
@@ -153,18 +107,12 @@ def test_cache_is_reused_and_a_corrupt_cache_is_rebuilt(tmp_path: Path, wire: li
 
 
 def test_a_changed_article_invalidates_the_cache(tmp_path: Path, wire: list[str]) -> None:
-    articles = _corpus(wire)
+    articles = fictional_corpus(wire)
     analyse_copies(articles, cache_dir=tmp_path)
-    articles[1].body = "\n\n".join(_story(40))
+    articles[1].body = "\n\n".join(fictional_story(40))
     again = analyse_copies(articles, cache_dir=tmp_path)
     assert not again.stats["cached"]
     assert "reprint.txt" not in again.groups[0].members
-
-
-def _write_corpus(folder: Path, wire: list[str]) -> None:
-    for article in _corpus(wire):
-        front = f"---\ntitle: {article.title}\noutlet: {article.outlet}\ndate: {article.date}\n---\n"
-        (folder / article.id.replace(".txt", ".md")).write_text(front + article.body + "\n", "utf-8")
 
 
 def test_cli_copies_json_uses_list_ids(tmp_path: Path, capsys, wire: list[str], monkeypatch) -> None:
@@ -173,7 +121,7 @@ def test_cli_copies_json_uses_list_ids(tmp_path: Path, capsys, wire: list[str], 
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    _write_corpus(corpus, wire)
+    write_fictional_corpus(corpus, wire)
     assert main(["list", str(corpus), "--json"]) == 0
     list_ids = {row["id"] for row in json.loads(capsys.readouterr().out)}
     assert main(["copies", str(corpus), "--json"]) == 0
@@ -192,7 +140,7 @@ def test_cli_copies_stories_and_timeline_text(tmp_path: Path, capsys, wire: list
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    _write_corpus(corpus, wire)
+    write_fictional_corpus(corpus, wire)
     assert main(["copies", str(corpus)]) == 0
     out = capsys.readouterr().out
     assert "1 copy groups (4 copies of 1 originals)" in out and "reuses 2 paragraphs of wire.md" in out
@@ -206,7 +154,7 @@ def test_cli_copies_stories_and_timeline_text(tmp_path: Path, capsys, wire: list
 def test_copy_changes_blocks(wire: list[str]) -> None:
     from briefreader.core.copies import copy_changes
 
-    articles = _corpus(wire)
+    articles = fictional_corpus(wire)
     analysis = analyse_copies(articles)
     group = analysis.group_of("local.txt")
     by_id = {a.id: a for a in articles}
@@ -223,7 +171,7 @@ def test_copy_changes_blocks(wire: list[str]) -> None:
 def test_threaded_rows_fold_copies_under_their_original(wire: list[str]) -> None:
     from briefreader.core.copies import story_order, threaded_rows
 
-    articles = _corpus(wire)
+    articles = fictional_corpus(wire)
     analysis = analyse_copies(articles)
     order = ["reprint.txt", "unrelated.txt", "wire.txt", "trimmed.txt", "local.txt", "changed.txt"]
     rows = threaded_rows(order, analysis, collapsed=True)

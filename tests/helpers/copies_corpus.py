@@ -1,0 +1,61 @@
+"""A fictional corpus of wire copy (made-up words, no real article text) for copy/story tests."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from briefreader.core.model import Article
+
+WORDS = """council harbour minister budget river station farmers protest bridge water energy vote school
+hospital museum court police railway port election market village mayor treaty border summit coast
+forest island tunnel airport factory union strike festival archive library garden bakery ferry tower
+engineer teacher nurse pilot judge painter merchant sailor doctor reporter miner soldier baker cook
+announced delayed approved rejected questioned promised reopened closed inspected expanded repaired
+quietly sharply slowly openly again yesterday tonight nearly almost already still never often""".split()
+
+
+def fictional_paragraph(rng: random.Random, words: int = 40) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def fictional_story(seed: int, paragraphs: int = 10) -> list[str]:
+    rng = random.Random(seed)
+    return [fictional_paragraph(rng) for _ in range(paragraphs)]
+
+
+def fictional_article(article_id: str, paragraphs: list[str], *, title: str = "Harbour council approves the new bridge",
+             outlet: str | None = "Valley Post", date: str | None = "2025-05-01", order: int = 0,
+             agency: str | None = None) -> Article:
+    article = Article(id=article_id, path=article_id, format="txt", body="\n\n".join(paragraphs), title=title,
+                      outlet=outlet, date=date, order=order)
+    if agency is not None:
+        article.source_agency = agency  # type: ignore[attr-defined]
+    return article
+
+def fictional_corpus(wire: list[str]) -> list[Article]:
+    other = fictional_story(2)
+    third = fictional_story(3)
+    own = fictional_story(4)
+    changed = list(wire)
+    changed[4] = changed[4].replace(changed[4].split()[3], "lighthouse", 1)
+    articles = [
+        fictional_article("wire.txt", wire, outlet="Coast Wire", date="2025-05-01"),
+        fictional_article("reprint.txt", wire, title="Bridge gets the green light", outlet="Daily Courier", date="2025-05-02"),
+        fictional_article("trimmed.txt", wire[:6], outlet="Morning Ledger", date="2025-05-02"),
+        fictional_article("local.txt", [fictional_paragraph(random.Random(9))] + wire, outlet="Harbor Times", date="2025-05-03"),
+        fictional_article("changed.txt", changed, outlet="City Wire", date="2025-05-02"),
+        fictional_article("rewritten.txt", wire[:3] + other[:7], outlet="Evening Star", date="2025-05-02"),
+        fictional_article("reuses.txt", own[:5] + wire[5:7] + own[5:9], outlet="Metro Daily", date="2025-05-04"),
+        fictional_article("unrelated.txt", third, outlet="Prairie News", date="2025-05-02"),
+    ]
+    for i, article in enumerate(articles):
+        article.order = i
+    return articles
+
+
+def write_fictional_corpus(folder: Path, wire: list[str]) -> None:
+    for article in fictional_corpus(wire):
+        front = f"---\ntitle: {article.title}\noutlet: {article.outlet}\ndate: {article.date}\n---\n"
+        (folder / article.id.replace(".txt", ".md")).write_text(front + article.body + "\n", "utf-8")
