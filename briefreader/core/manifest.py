@@ -28,6 +28,10 @@ from typing import Any
 from briefreader.core.model import LoadWarning
 from briefreader.core.paths import MANIFEST_NAME
 
+# A manifest is a person's notes on a folder; far bigger than this is not one (and would cost time).
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+# Glob patterns are tried against every file; beyond this many the rest are ignored with a warning.
+MAX_GLOB_PATTERNS = 1000
 KNOWN_FIELDS = {"title", "outlet", "url", "date", "author", "language", "dateline"}
 KNOWN_SECTIONS = {"defaults", "files", "boilerplate"}
 
@@ -75,18 +79,20 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
     if not path.is_file():
         return Manifest.empty(), warnings
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
         return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"unreadable ({exc.strerror or exc}); ignored")]
-    import yaml
+    if len(raw) > MAX_MANIFEST_BYTES:
+        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"bigger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB; "
+                                                             "manifest ignored")]
+    from briefreader.core.safe_yaml import YAMLProblem, load_yaml
 
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig", errors="replace"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"broken YAML{where}: {problem}; manifest ignored")]
+        data = load_yaml(raw.decode("utf-8-sig", errors="replace"))
+    except YAMLProblem as exc:
+        where = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
+        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"broken YAML{where}: {exc.problem}; manifest ignored")]
     if data is None:
         return Manifest.empty(), warnings
     if not isinstance(data, dict):
@@ -107,6 +113,11 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
             name = name[2:]
         fields = _check_fields(f"files.{name}", values, warnings)
         if any(ch in name for ch in "*?["):
+            if len(manifest.patterns) == MAX_GLOB_PATTERNS:
+                warnings.append(LoadWarning(MANIFEST_NAME, f"files: more than {MAX_GLOB_PATTERNS} glob patterns; "
+                                                           "the rest are ignored"))
+            if len(manifest.patterns) >= MAX_GLOB_PATTERNS:
+                continue
             manifest.patterns.append((name, fields))
         else:
             manifest.files[name] = fields
