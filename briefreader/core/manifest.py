@@ -83,10 +83,11 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
         return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"unreadable ({exc.strerror or exc}); ignored")]
+    from briefreader.core.safe_yaml import YAMLProblem, describe_size, load_yaml
+
     if len(raw) > MAX_MANIFEST_BYTES:
-        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"bigger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB; "
+        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"bigger than {describe_size(MAX_MANIFEST_BYTES)}; "
                                                              "manifest ignored")]
-    from briefreader.core.safe_yaml import YAMLProblem, load_yaml
 
     try:
         data = load_yaml(raw.decode("utf-8-sig", errors="replace"))
@@ -107,20 +108,22 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
     if not isinstance(files, dict):
         warnings.append(LoadWarning(MANIFEST_NAME, "files: expected a mapping of path -> fields, ignored"))
         files = {}
+    ignored_patterns = 0
     for name, values in files.items():
         name = str(name).replace("\\", "/")
         if name.startswith("./"):
             name = name[2:]
         fields = _check_fields(f"files.{name}", values, warnings)
         if any(ch in name for ch in "*?["):
-            if len(manifest.patterns) == MAX_GLOB_PATTERNS:
-                warnings.append(LoadWarning(MANIFEST_NAME, f"files: more than {MAX_GLOB_PATTERNS} glob patterns; "
-                                                           "the rest are ignored"))
-            if len(manifest.patterns) >= MAX_GLOB_PATTERNS:
-                continue
-            manifest.patterns.append((name, fields))
+            if len(manifest.patterns) < MAX_GLOB_PATTERNS:
+                manifest.patterns.append((name, fields))
+            else:
+                ignored_patterns += 1
         else:
             manifest.files[name] = fields
+    if ignored_patterns:
+        warnings.append(LoadWarning(MANIFEST_NAME, f"files: more than {MAX_GLOB_PATTERNS} glob patterns; "
+                                                   f"the last {ignored_patterns:,} are ignored"))
     rules = data.get("boilerplate") or []
     if not isinstance(rules, list):
         warnings.append(LoadWarning(MANIFEST_NAME, "boilerplate: expected a list of rules, ignored"))

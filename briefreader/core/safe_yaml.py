@@ -25,7 +25,7 @@ import yaml
 MAX_DEPTH = 100
 MAX_ALIAS_NODES = 10_000
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "YAMLProblem", "load_yaml"]
+__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "YAMLProblem", "describe_size", "load_yaml"]
 
 
 class YAMLProblem(Exception):
@@ -160,7 +160,7 @@ def load_yaml(text: str, *, max_chars: int | None = None, pure_python: bool = Fa
     structure containing itself). ``pure_python`` forces the pure-Python loader (tests).
     """
     if max_chars is not None and len(text) > max_chars:
-        raise YAMLProblem(f"too big ({_size(len(text))}; the limit is {_size(max_chars)})")
+        raise YAMLProblem(f"too big ({describe_size(len(text))}; the limit is {describe_size(max_chars)})")
     loader = _PyBoundedLoader if pure_python else _LOADER
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
@@ -176,7 +176,8 @@ def load_yaml(text: str, *, max_chars: int | None = None, pure_python: bool = Fa
         raise YAMLProblem(f"a value could not be read ({type(exc).__name__}: {exc})") from None
 
 
-def _size(chars: int) -> str:
+def describe_size(chars: int) -> str:
+    """``2.0 MB``, ``64 KB``: a size for a message."""
     if chars >= 1024 * 1024:
         return f"{chars / (1024 * 1024):.1f} MB"
     return f"{chars / 1024:.0f} KB"

@@ -208,7 +208,12 @@ class CleaningRules:
         return self.budget.take_notices()
 
     def reset_budget(self) -> None:
-        """Give every corpus rule its full budget again (called when a load starts)."""
+        """Give every corpus rule its full budget again (called when a load starts). Verdicts
+        remembered while a rule was disabled are forgotten: they would hide it from now on."""
+        if self.budget.disabled:
+            self.line_cache.clear()
+            self.evidence_cache.clear()
+            self.meta_cache.clear()
         self.budget.reset()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
