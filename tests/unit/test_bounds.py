@@ -411,3 +411,38 @@ def test_search_on_a_hostile_corpus(tmp_path: Path, isolated_home: Path) -> None
     assert result.returncode != 0 and "too long" in result.stderr and "Traceback" not in result.stderr
     result = run_cli("search", str(folder), "harvest~99", home=isolated_home)
     assert result.returncode != 0 and "at most 2 edits" in result.stderr
+
+
+# --------------------------------------------------------------------------- derived state read back
+
+
+def test_planted_quote_cache_deep_or_inflating_is_rebuilt_not_a_crash(tmp_path: Path) -> None:
+    import zlib
+
+    from briefreader.core.quote_clusters import _load_json
+
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b'{"version": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    bomb = tmp_path / "bomb.json"
+    bomb.write_bytes(zlib.compress(b'{"x": "' + b" " * (200 * 2**20) + b'"}', 9))  # 200 MB from ~200 KB
+    for path in (deep, bomb):
+        warnings: list[str] = []
+        assert _load_json(path, warnings) is None
+        assert len(warnings) == 1 and "corrupt" in warnings[0]
+
+
+def test_index_description_nested_deep_is_damage_not_a_crash(tmp_path: Path) -> None:
+    from briefreader.core.index import META_NAME, CorpusIndex
+
+    (tmp_path / "a.txt").write_text(hostile_files.ORDINARY["ordinary-one.txt"], encoding="utf-8")
+    index = CorpusIndex.open(tmp_path)
+    index.update(load_corpus(tmp_path))
+    location = index.location
+    index.close()
+    (location / META_NAME).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    index = CorpusIndex.open(tmp_path)  # rebuilt, with a notice
+    try:
+        index.update(load_corpus(tmp_path))
+        assert index.doc_count() == 1
+    finally:
+        index.close()
