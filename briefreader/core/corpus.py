@@ -253,18 +253,17 @@ def _records_from_json(rel: str, text: str, fmt: str) -> tuple[list[_Record], li
     warnings: list[str] = []
     objects: list[tuple[int, Any]] = []
     if fmt == "jsonl":
-        check_lines = too_deep(text)  # one pass over the file; line by line only when it is deep
         for lineno, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
-            if check_lines and too_deep(line):
+            if too_deep(line):  # two str.count per line; a scan only for lines with many brackets
                 warnings.append(f"line {lineno}: nested deeper than {MAX_JSON_DEPTH} levels, record skipped")
                 continue
             try:
                 objects.append((lineno, json.loads(line)))
             except json.JSONDecodeError as exc:
                 warnings.append(f"line {lineno}: broken JSON ({exc.msg}), record skipped")
-            except RecursionError:  # unbalanced brackets across lines: the line check missed it
+            except RecursionError:  # cannot happen below the limit; kept as a last guard
                 warnings.append(f"line {lineno}: nested deeper than {MAX_JSON_DEPTH} levels, record skipped")
     else:
         if too_deep(text):

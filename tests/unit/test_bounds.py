@@ -446,3 +446,21 @@ def test_index_description_nested_deep_is_damage_not_a_crash(tmp_path: Path) -> 
         assert index.doc_count() == 1
     finally:
         index.close()
+
+
+def test_combined_corpus_line_rules_name_the_rule_that_matched() -> None:
+    rules = load_rules([{"pattern": r"(Photo|Image): (\w+) (\w+)", "reason": "photo credit"},
+                        {"pattern": r"(?P<verb>Share|Tweet) this", "reason": "share button"},
+                        {"pattern": r"Sponsored", "reason": "sponsor label", "case_sensitive": True},
+                        {"pattern": r"(?:Read|See) more", "reason": "teaser", "max_words": 2}])
+    assert rules.manifest_combined is not None
+    cases = {"Image: Jane Doe": "photo credit", "tweet this": "share button", "Sponsored": "sponsor label",
+             "read more": "teaser"}
+    for line, reason in cases.items():
+        rule = rules.match_line(line, line.count(" ") + 1, False)
+        assert rule is not None and rule.reason == reason, line
+    assert rules.match_line("sponsored", 1, False) is None or rules.match_line("sponsored", 1, False).origin == "default"
+    # the guard of the first match fails (max_words), the rules after it are still tried
+    rules = load_rules([{"pattern": r"Read more \w+", "reason": "short teaser", "max_words": 2},
+                        {"pattern": r"Read more \w+", "reason": "any teaser"}])
+    assert rules.match_line("Read more here", 3, False).reason == "any teaser"

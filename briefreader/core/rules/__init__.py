@@ -103,22 +103,28 @@ class RegexBudget:
                     why = "is too slow on this corpus (over its time allowance)"
                 if why is not None and label not in self.disabled:
                     self.disabled[label] = why
-                    shown = pattern.source if len(pattern.source) <= 60 else pattern.source[:57] + "..."
-                    self._notices.append(f"{label}: pattern {shown!r} {why}; rule disabled for this load")
                     logger.info("%s disabled: %s (a line of %d characters)", label, why, len(text))
+                    if not pattern.quiet:
+                        shown = pattern.source if len(pattern.source) <= 60 else pattern.source[:57] + "..."
+                        self._notices.append(f"{label}: pattern {shown!r} {why}; rule disabled for this load")
 
 
 class BudgetedPattern:
     """A corpus-supplied pattern compiled with the ``regex`` module; ``fullmatch``/``search``/
     ``match`` run under a :class:`RegexBudget` and return None once the rule is disabled."""
 
-    __slots__ = ("label", "source", "compiled", "budget")
+    __slots__ = ("label", "source", "compiled", "budget", "quiet")
 
-    def __init__(self, label: str, source: str, compiled: Any, budget: RegexBudget) -> None:
+    def __init__(self, label: str, source: str, compiled: Any, budget: RegexBudget, quiet: bool = False) -> None:
         self.label = label
         self.source = source
         self.compiled = compiled
         self.budget = budget
+        self.quiet = quiet  # disabled without a notice (the combined pattern: its rules report themselves)
+
+    @property
+    def disabled(self) -> bool:
+        return self.label in self.budget.disabled
 
     def fullmatch(self, text: str) -> Any:
         return self.budget.run(self, "fullmatch", text)
@@ -200,6 +206,9 @@ class CleaningRules:
     # the corpus's own line rules come first in line_rules and are tried one by one (budgeted);
     # the combined buckets hold the shipped rules only
     manifest_line_count: int = 0
+    # ... and all of them combined into one alternation (one budgeted call per line instead of one
+    # per rule); when it is too slow, the rules are tried one by one and the slow one is disabled
+    manifest_combined: tuple[BudgetedPattern, dict[int, int]] | None = None
     budget: RegexBudget = dc_field(default_factory=RegexBudget, repr=False)
     problems: tuple[str, ...] = ()  # corpus rules left out (over the count limit)
 
@@ -227,6 +236,17 @@ class CleaningRules:
         """The first line-shaped rule (from ``start`` in priority order) whose pattern matches the
         whole of ``text`` and whose shape guards allow it."""
         first_shipped = self.manifest_line_count
+        combined = self.manifest_combined
+        if start == 0 and combined is not None and not combined[0].disabled:
+            m = combined[0].fullmatch(text)
+            if m is not None:
+                idx = combined[1][m.lastindex or 0]
+                rule = self.line_rules[idx]
+                if rule.guard_ok(words, is_sentence):
+                    return rule
+                start = idx + 1
+            elif not combined[0].disabled:  # no corpus rule matches this line
+                start = first_shipped
         while start < first_shipped:  # the corpus's own rules, one by one under their budget
             rule = self.line_rules[start]
             start += 1
@@ -447,6 +467,30 @@ def _combine(rules: list[Rule]) -> tuple[re.Pattern[str] | None, dict[int, int]]
     return re.compile("|".join(parts), re.IGNORECASE), group_rule
 
 
+def _combine_budgeted(rules: list[Rule], budget: RegexBudget) -> tuple[BudgetedPattern, dict[int, int]] | None:
+    """A corpus's line rules as one budgeted alternation; outer group number -> rule index (as in
+    :func:`_combine`). None for fewer than two rules or when they cannot be combined."""
+    if len(rules) < 2:
+        return None
+    import regex
+
+    parts: list[str] = []
+    group_rule: dict[int, int] = {}
+    group = 1
+    try:
+        for i, rule in enumerate(rules):
+            body = _NAMED_GROUP.sub("(?:", rule.pattern)
+            inner = regex.compile(body).groups
+            parts.append(f"({'(?-i:' if rule.case_sensitive else '(?:'}{body}))")
+            group_rule[group] = i
+            group += 1 + inner
+        compiled = regex.compile("|".join(parts), regex.IGNORECASE)
+    except (regex.error, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        logger.info("corpus rules not combined (%s); tried one by one", exc)
+        return None
+    return BudgetedPattern("corpus line rules together", "|".join(parts), compiled, budget, quiet=True), group_rule
+
+
 @lru_cache(maxsize=1)
 def _default_data() -> tuple[str, dict[str, str], tuple[Rule, ...],
                              dict[str, tuple[re.Pattern[str], ...]]]:
@@ -503,6 +547,7 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
     line_rules = user_line_rules + [r for r in defaults if r.scope != "phrase"]
     phrase_rules = [r for r in everything if r.scope == "phrase"]
     line_buckets = _buckets(line_rules[len(user_line_rules):])
+    manifest_combined = _combine_budgeted(user_line_rules, budget)
     by_word: dict[str, list[int]] = {}
     substrings: list[tuple[str, int]] = []
     always: list[int] = []
@@ -526,6 +571,7 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
                            phrase_always=tuple(always),
                            phrase_rank={r.id: i for i, r in enumerate(phrase_rules)},
                            manifest_line_count=len(user_line_rules), budget=budget,
+                           manifest_combined=manifest_combined,
                            problems=tuple(problems))
     if len(_CACHE) > 64:
         _CACHE.clear()
