@@ -36,3 +36,19 @@ async def test_reader_lists_every_hostile_file_as_a_warning(tmp_path: Path, isol
         assert "nested deeper than 100 levels" in text
         assert "alias bomb" in text
         assert "rule disabled" in text
+
+
+async def test_reader_refuses_queries_asking_for_too_much_work(reader: ReaderApp) -> None:
+    from briefreader.tui.widgets.search_bar import SearchBar
+
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        total = reader.query_one(ArticleList).row_count
+        await pilot.press("slash")
+        bar = reader.query_one(SearchBar)
+        for query, expected in ((" ".join(["kallas"] * 8000), "too long"), ("kallas~9", "at most 2 edits")):
+            bar.input.value = query
+            await settle(pilot)
+            message = str(bar.query_one("#search-message").render())
+            assert expected in message and "Traceback" not in message
+            assert reader.query_one(ArticleList).row_count == total  # the list is left as it was
