@@ -84,7 +84,6 @@ def decode_bytes(data: bytes) -> Decoded:
 # Offsets named in the warning for UTF-8 with stray bytes (the rest are counted).
 SHOWN_OFFSETS = 5
 _STRAY = re.compile("[\udc80-\udcff]")  # stray bytes, as surrogateescape decodes them
-_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def _damaged_utf8(data: bytes) -> Decoded | None:
@@ -97,10 +96,11 @@ def _damaged_utf8(data: bytes) -> Decoded | None:
     UTF-8 sequences (its accented letters and quotes are single high bytes next to ASCII).
     """
     text = data.decode("utf-8", errors="surrogateescape")
-    stray_count = len(_STRAY.findall(text))
+    replaced, stray_count = _STRAY.subn("\ufffd", text)
     if stray_count == 0:
         return Decoded(text, "utf-8")
-    multibyte = len(_NON_ASCII.findall(text)) - stray_count  # valid sequences, one character each
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))  # counted without a list per character
+    multibyte = non_ascii - stray_count  # valid sequences, one character each
     if multibyte < stray_count or stray_count > max(4, 0.01 * len(data)):
         return None
     offsets: list[int] = []
@@ -118,7 +118,7 @@ def _damaged_utf8(data: bytes) -> Decoded | None:
     plural = "s" if stray_count > 1 else ""
     warning = (f"{stray_count} byte{plural} that {'are' if plural else 'is'} not UTF-8 replaced with U+FFFD "
                f"(at byte offset{plural} {shown}{more})")
-    return Decoded(_STRAY.sub("\ufffd", text), "utf-8", warning)
+    return Decoded(replaced, "utf-8", warning)
 
 
 def _guess_legacy(data: bytes) -> str:
