@@ -197,6 +197,18 @@ def test_manifest_glob_patterns_are_capped(tmp_path: Path, monkeypatch: pytest.M
     manifest, warnings = load_manifest(tmp_path)
     assert len(manifest.patterns) == 3
     assert [w.message for w in warnings] == ["files: more than 3 glob patterns; the last 7 are ignored"]
+    (tmp_path / "briefreader.yaml").write_text(f"files:\n  '{'*a' * 400}': {{outlet: X}}\n  'w/*.txt': {{outlet: Y}}\n",
+                                               encoding="utf-8")
+    manifest, warnings = load_manifest(tmp_path)
+    assert manifest.patterns == [("w/*.txt", {"outlet": "Y"})]
+    assert [w.message for w in warnings] == ["files: a glob pattern of 800 characters (at most 512) ignored"]
+
+
+def test_a_manifest_of_many_bad_entries_is_a_few_warnings(tmp_path: Path) -> None:
+    (tmp_path / "briefreader.yaml").write_text("files:\n" + "".join(f"  f{i}.txt: {{colour: red}}\n" for i in range(5000)),
+                                               encoding="utf-8")
+    _, warnings = load_manifest(tmp_path)
+    assert len(warnings) == 21 and warnings[-1].message == "... and 4,980 more problems like these"
 
 
 # --------------------------------------------------------------------------- corpus rules under a budget
