@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import stat as stat_module
 import zlib
@@ -34,9 +35,14 @@ ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "htm
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 # JSON/JSONL hold many articles; past this size they are read partially too.
 MAX_COLLECTION_BYTES = 256 * 1024 * 1024
+# Front matter is a few lines of metadata; a bigger block is refused (metadata ignored, text kept).
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+# A JSON/JSONL file reports at most this many broken or skipped records one by one; the rest are counted.
+MAX_RECORD_WARNINGS = 5
 METADATA_FIELDS = ("title", "outlet", "dateline", "date", "author", "url", "language")
 
 Progress = Callable[[int, int], None]
+logger = logging.getLogger(__name__)
 
 
 class LoadCancelled(Exception):
@@ -192,14 +198,13 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], int, str | None]:
         if nl < 0:
             return {}, 0, "front matter is not closed with '---'; read as text"
         pos = nl + 1
-    import yaml
+    from briefreader.core.safe_yaml import YAMLProblem, load_yaml
 
     try:
-        data = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        return {}, end, f"broken front matter{where}: {getattr(exc, 'problem', None) or exc}; metadata ignored"
+        data = load_yaml(block, max_chars=MAX_FRONT_MATTER_CHARS) or {}
+    except YAMLProblem as exc:
+        where = f" (line {exc.line + 1})" if exc.line is not None else ""  # + the opening '---'
+        return {}, end, f"broken front matter{where}: {exc.problem}; metadata ignored"
     if not isinstance(data, dict):
         return {}, end, "front matter is not a mapping; metadata ignored"
     return data, end, None
@@ -243,21 +248,32 @@ def _given_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _records_from_json(rel: str, text: str, fmt: str) -> tuple[list[_Record], list[str]]:
+    from briefreader.core.safe_json import MAX_JSON_DEPTH, too_deep
+
     warnings: list[str] = []
     objects: list[tuple[int, Any]] = []
     if fmt == "jsonl":
         for lineno, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
+            if too_deep(line):  # two str.count per line; a scan only for lines with many brackets
+                warnings.append(f"line {lineno}: nested deeper than {MAX_JSON_DEPTH} levels, record skipped")
+                continue
             try:
                 objects.append((lineno, json.loads(line)))
             except json.JSONDecodeError as exc:
                 warnings.append(f"line {lineno}: broken JSON ({exc.msg}), record skipped")
+            except RecursionError:  # cannot happen below the limit; kept as a last guard
+                warnings.append(f"line {lineno}: nested deeper than {MAX_JSON_DEPTH} levels, record skipped")
     else:
+        if too_deep(text):
+            return [], [f"nested deeper than {MAX_JSON_DEPTH} levels; file skipped"]
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
             return [], [f"broken JSON at line {exc.lineno} column {exc.colno} ({exc.msg}), file skipped"]
+        except RecursionError:
+            return [], [f"nested deeper than {MAX_JSON_DEPTH} levels; file skipped"]
         if isinstance(parsed, dict):
             for key in ("articles", "items", "records", "data", "results"):
                 if isinstance(parsed.get(key), list):
@@ -286,7 +302,15 @@ def _records_from_json(rel: str, text: str, fmt: str) -> tuple[list[_Record], li
         records.append(_Record(article_id, rel, fmt, body, _given_fields(obj), content_hash=_hash(canonical)))
     if not records and not warnings:
         warnings.append("no articles in this JSON file")
-    return records, warnings
+    return records, _summarised(warnings)
+
+
+def _summarised(warnings: list[str], keep: int = MAX_RECORD_WARNINGS) -> list[str]:
+    """The first ``keep`` record warnings of a file, then one line counting the rest (a file of
+    100,000 broken lines is one problem, not 100,000 lines on the screen)."""
+    if len(warnings) <= keep + 1:
+        return warnings
+    return warnings[:keep] + [f"... and {len(warnings) - keep:,} more records skipped for the same kinds of reasons"]
 
 
 def _records_from_html(rel: str, text: str, data_hash: str) -> tuple[list[_Record], list[str]]:
@@ -423,8 +447,13 @@ def _build_article(record: _Record, result: cleaning.CleanResult, manifest: Mani
 
 
 def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.CleaningRules) -> FileResult:
-    """Read, decode, parse and clean one file (without cross-article evidence)."""
-    records, warnings, st = read_file(root, rel)
+    """Read, decode, parse and clean one file (without cross-article evidence). Never raises for
+    what the file holds: a file that breaks the reader is one warning."""
+    try:
+        records, warnings, st = read_file(root, rel)
+    except Exception as exc:  # a parser bug or a hostile file must cost only this file
+        logger.info("reading %r failed", rel, exc_info=True)
+        return FileResult(rel, 0, 0, [], [], [LoadWarning(rel, f"could not be read ({type(exc).__name__}); skipped")])
     articles: list[Article] = []
     fingerprints: list[frozenset[str]] = []
     for record in records:
@@ -435,6 +464,7 @@ def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.Clean
             result = cleaning.CleanResult(record.source, OffsetMap([(0, 0, len(record.source))]), [])
         articles.append(_build_article(record, result, manifest, 0, rules))
         fingerprints.append(frozenset(cleaning.line_fingerprints(record.source[record.clean_from:])))
+    warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
     size = st.st_size if st else 0
     mtime = st.st_mtime_ns if st else 0
     return FileResult(rel, size, mtime, articles, fingerprints, warnings)
@@ -693,6 +723,8 @@ def load_corpus(
     except ValueError as exc:
         warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
         rules = cleaning.load_rules(None)
+    warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in rules.problems)
+    rules.reset_budget()  # corpus rules disabled in an earlier load in this process get another chance
     found, discover_warnings = _discover_with_stats(root)
     warnings.extend(discover_warnings)
     files = [rel for rel, _ in found]
@@ -777,8 +809,23 @@ def load_corpus(
             to_store.append((path, None, None, by_path.get(path, []), None))
         cache.store(root, to_store, keep=set(files))
         cache.close()
-    return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=warnings, files_seen=len(files),
-                  from_cache=from_cache)
+    # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
+    warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
+    return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=_unique(warnings),
+                  files_seen=len(files), from_cache=from_cache)
+
+
+def _unique(warnings: list[LoadWarning]) -> list[LoadWarning]:
+    """Warnings in order, each once (a corpus rule disabled in several worker processes is one
+    problem)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for warning in warnings:
+        key = (warning.path, warning.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(warning)
+    return out
 
 
 def load_paths(paths: Iterable[Path | str], *, use_cache: bool = False) -> Corpus:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 # Legacy code pages that are interchangeable with cp1252 for Western text; when the detector picks
@@ -74,22 +75,55 @@ def decode_bytes(data: bytes) -> Decoded:
         # A file cut in the middle of a multi-byte character (partial read) is still UTF-8.
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             return Decoded(data[: exc.start].decode("utf-8"), "utf-8")
-        utf8_error = exc
-    encoding = _guess_legacy(data)
-    if encoding is None:
-        # Mostly UTF-8 with a few bad bytes: keep UTF-8 and replace the bad bytes.
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        return Decoded(text, "utf-8", f"{bad} undecodable byte(s) replaced (first at byte {utf8_error.start})")
-    return _decode_with(data, encoding)
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
+    return _decode_with(data, _guess_legacy(data))
 
 
-def _guess_legacy(data: bytes) -> str | None:
+# Offsets named in the warning for UTF-8 with stray bytes (the rest are counted).
+SHOWN_OFFSETS = 5
+_STRAY = re.compile("[\udc80-\udcff]")  # stray bytes, as surrogateescape decodes them
+
+
+def _damaged_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few stray bytes (a Windows curly quote pasted into a UTF-8 file, a cut), read as
+    UTF-8 with each stray byte replaced by U+FFFD and a warning naming where they are; None when
+    the bytes look like a legacy code page instead.
+
+    UTF-8 it is when the file holds valid multi-byte sequences, at least as many as stray bytes,
+    and the stray bytes are few (at most 4, or 1% of the file): text in a legacy code page has almost no valid
+    UTF-8 sequences (its accented letters and quotes are single high bytes next to ASCII).
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    replaced, stray_count = _STRAY.subn("\ufffd", text)
+    if stray_count == 0:
+        return Decoded(text, "utf-8")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))  # counted without a list per character
+    multibyte = non_ascii - stray_count  # valid sequences, one character each
+    if multibyte < stray_count or stray_count > max(4, 0.01 * len(data)):
+        return None
+    offsets: list[int] = []
+    byte_offset = 0
+    last_char = 0
+    for match in _STRAY.finditer(text):
+        byte_offset += len(text[last_char:match.start()].encode("utf-8", "surrogateescape"))
+        offsets.append(byte_offset)
+        byte_offset += 1
+        last_char = match.end()
+        if len(offsets) == SHOWN_OFFSETS:
+            break
+    shown = ", ".join(str(offset) for offset in offsets)
+    more = f" and {stray_count - len(offsets)} more" if stray_count > len(offsets) else ""
+    plural = "s" if stray_count > 1 else ""
+    warning = (f"{stray_count} byte{plural} that {'are' if plural else 'is'} not UTF-8 replaced with U+FFFD "
+               f"(at byte offset{plural} {shown}{more})")
+    return Decoded(replaced, "utf-8", warning)
+
+
+def _guess_legacy(data: bytes) -> str:
     sample = data[:65536]
     high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
-    # Valid UTF-8 sequences mixed with a few stray bytes: probably UTF-8 with damage.
-    if sample.decode("utf-8", errors="replace").count("\ufffd") < 0.2 * max(high, 1) and high > 8:
-        return None
     # Western text in a legacy code page has few non-ASCII bytes among many ASCII letters (accents,
     # curly quotes, dashes); text in a non-Latin script is mostly high bytes. The first case needs no
     # detector (which costs milliseconds per file and confuses cp1252 with cp1250 on short texts).

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from briefreader.core.paths import atomic_write_bytes, atomic_write_text, state_dir
+from briefreader.core.safe_json import loads_bounded
 from briefreader.core.search_query import (
     BODY_FIELD,
     MatchPlan,
@@ -391,7 +392,7 @@ class CorpusIndex:
         if not loc.exists():
             return "missing", "no index yet"
         try:
-            meta = json.loads((loc / META_NAME).read_text("utf-8"))
+            meta = loads_bounded((loc / META_NAME).read_text("utf-8"))  # ValueError, never RecursionError
             if not isinstance(meta, dict):
                 raise ValueError("not an object")
         except (OSError, ValueError) as exc:

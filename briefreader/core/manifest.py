@@ -28,6 +28,15 @@ from typing import Any
 from briefreader.core.model import LoadWarning
 from briefreader.core.paths import MANIFEST_NAME
 
+# A manifest is a person's notes on a folder; far bigger than this is not one (and would cost time).
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+# Glob patterns are tried against every file (200 patterns x 10,000 files: ~2 s); beyond this many,
+# or longer than this (a path is rarely over 255 characters; compiling costs grow faster than the
+# length), the rest are ignored with a warning.
+MAX_GLOB_PATTERNS = 200
+MAX_GLOB_CHARS = 512
+# Problems listed one by one; the rest are counted.
+MAX_MANIFEST_WARNINGS = 20
 KNOWN_FIELDS = {"title", "outlet", "url", "date", "author", "language", "dateline"}
 KNOWN_SECTIONS = {"defaults", "files", "boilerplate"}
 
@@ -75,18 +84,21 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
     if not path.is_file():
         return Manifest.empty(), warnings
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
         return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"unreadable ({exc.strerror or exc}); ignored")]
-    import yaml
+    from briefreader.core.safe_yaml import YAMLProblem, describe_size, load_yaml
+
+    if len(raw) > MAX_MANIFEST_BYTES:
+        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"bigger than {describe_size(MAX_MANIFEST_BYTES)}; "
+                                                             "manifest ignored")]
 
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig", errors="replace"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"broken YAML{where}: {problem}; manifest ignored")]
+        data = load_yaml(raw.decode("utf-8-sig", errors="replace"))
+    except YAMLProblem as exc:
+        where = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
+        return Manifest.empty(), [LoadWarning(MANIFEST_NAME, f"broken YAML{where}: {exc.problem}; manifest ignored")]
     if data is None:
         return Manifest.empty(), warnings
     if not isinstance(data, dict):
@@ -101,18 +113,32 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
     if not isinstance(files, dict):
         warnings.append(LoadWarning(MANIFEST_NAME, "files: expected a mapping of path -> fields, ignored"))
         files = {}
+    ignored_patterns = 0
     for name, values in files.items():
         name = str(name).replace("\\", "/")
         if name.startswith("./"):
             name = name[2:]
         fields = _check_fields(f"files.{name}", values, warnings)
         if any(ch in name for ch in "*?["):
-            manifest.patterns.append((name, fields))
+            if len(name) > MAX_GLOB_CHARS:
+                warnings.append(LoadWarning(MANIFEST_NAME, f"files: a glob pattern of {len(name):,} characters "
+                                                           f"(at most {MAX_GLOB_CHARS}) ignored"))
+            elif len(manifest.patterns) < MAX_GLOB_PATTERNS:
+                manifest.patterns.append((name, fields))
+            else:
+                ignored_patterns += 1
         else:
             manifest.files[name] = fields
+    if ignored_patterns:
+        warnings.append(LoadWarning(MANIFEST_NAME, f"files: more than {MAX_GLOB_PATTERNS} glob patterns; "
+                                                   f"the last {ignored_patterns:,} are ignored"))
     rules = data.get("boilerplate") or []
     if not isinstance(rules, list):
         warnings.append(LoadWarning(MANIFEST_NAME, "boilerplate: expected a list of rules, ignored"))
         rules = []
     manifest.boilerplate = rules
+    if len(warnings) > MAX_MANIFEST_WARNINGS + 1:  # a manifest of 100,000 bad entries is one problem
+        hidden = len(warnings) - MAX_MANIFEST_WARNINGS
+        warnings = warnings[:MAX_MANIFEST_WARNINGS] + [LoadWarning(MANIFEST_NAME, f"... and {hidden:,} more "
+                                                                                  "problems like these")]
     return manifest, warnings

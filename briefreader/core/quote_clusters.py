@@ -538,10 +538,17 @@ def _load_json(path: Path, warnings: list[str]) -> dict[str, Any] | None:
     except OSError as exc:
         warnings.append(f"quote cache unreadable, rebuilt: {exc}")
         return None
+    from briefreader.core.safe_json import loads_bounded
+
     try:
         if not raw.startswith(b"{"):
-            raw = zlib.decompress(raw)
-        data = json.loads(raw)
+            # bounded: a planted cache must not inflate to gigabytes (JSON compresses ~10x)
+            inflater = zlib.decompressobj()
+            limit = max(64 * 2**20, 50 * len(raw))
+            raw = inflater.decompress(raw, limit)
+            if inflater.unconsumed_tail:
+                raise ValueError("inflates past its size limit")
+        data = loads_bounded(raw)  # a nesting limit instead of RecursionError
         if not isinstance(data, dict) or data.get("version") != EXTRACTOR_VERSION:
             return None
         return data

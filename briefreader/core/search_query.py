@@ -13,7 +13,12 @@ with three changes:
 - a prefix query on a stemmed field also tries the stem of the prefix (``negotiations*`` finds
   "negotiations", whose indexed stem is "negoti") and indexed stems one or two letters shorter than
   the prefix (``negotiat*`` finds "negoti");
-- ``-word`` excludes and ``+word`` requires a word, as in web search.
+- ``-word`` excludes and ``+word`` requires a word, as in web search;
+- the work one query may ask for is bounded: at most :data:`MAX_QUERY_CHARS` characters and
+  :data:`MAX_QUERY_WORDS` words, fuzzy distance ``~N`` at most :data:`MAX_FUZZY_DISTANCE`, phrase
+  distance ``"..."~N`` at most :data:`MAX_PHRASE_SLOP`, and wildcard/fuzzy/range terms expanding
+  to at most :data:`MAX_EXPANSION` index words each and :data:`MAX_TOTAL_EXPANSION` together.
+  Past a bound the query is refused with a message saying what to change.
 """
 
 from __future__ import annotations
@@ -34,6 +39,16 @@ MIN_PREFIX = 2
 # A wildcard or fuzzy term expanding to more index terms than this is refused (it would be slow and
 # mean nothing): the message asks for a longer prefix.
 MAX_EXPANSION = 4000
+# ... and all of a query's wildcard, fuzzy and range terms together.
+MAX_TOTAL_EXPANSION = 20_000
+# A query is a few words or a quoted sentence; a pasted page would take the parser minutes
+# (8,000 words: 64 s).
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 100
+# Fuzzy edit distance (kallas~2): at three edits most short words match each other.
+MAX_FUZZY_DISTANCE = 2
+# Phrase distance ("walk into"~5): words this far apart are hardly a phrase.
+MAX_PHRASE_SLOP = 50
 
 
 class QuerySyntaxError(ValueError):
@@ -132,8 +147,25 @@ def _strip_quoted(text: str) -> str:
     return "".join(out)
 
 
+_FUZZY_RE = re.compile(r'(?<![\w"\\])([^\s"~()]+)~(\d+)')
+_SLOP_RE = re.compile(r'"~(\d+)')
+
+
+def check_query_size(text: str) -> None:
+    """Raise :class:`QuerySyntaxError` for a query too long to answer quickly."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,}): "
+                               "search for the few words that matter")
+    words = len(text.split())
+    if words > MAX_QUERY_WORDS:
+        raise QuerySyntaxError(f"the query is too long ({words:,} words; at most {MAX_QUERY_WORDS}): "
+                               "search for the few words that matter")
+
+
 def validate_query_text(text: str, field_names: Iterable[str]) -> None:
-    """Raise :class:`QuerySyntaxError` for what Whoosh would silently drop or misread."""
+    """Raise :class:`QuerySyntaxError` for what Whoosh would silently drop or misread, and for
+    fuzzy or phrase distances past their bounds."""
+    check_query_size(text)
     if text.count('"') % 2:
         raise QuerySyntaxError('a quote is not closed: every " needs a partner (phrases look like "walk into")')
     bare = _strip_quoted(text)
@@ -154,6 +186,14 @@ def validate_query_text(text: str, field_names: Iterable[str]) -> None:
     if stack:
         ch, i = stack[-1]
         raise QuerySyntaxError(f"'{ch}' at position {i + 1} is not closed with '{pairs[ch]}'")
+    for match in _FUZZY_RE.finditer(bare):
+        if int(match.group(2)) > MAX_FUZZY_DISTANCE:
+            raise QuerySyntaxError(f"'{match.group(0)}': fuzzy matching allows at most {MAX_FUZZY_DISTANCE} "
+                                   f"edits (write {match.group(1)}~{MAX_FUZZY_DISTANCE})")
+    for match in _SLOP_RE.finditer(text):
+        if int(match.group(1)) > MAX_PHRASE_SLOP:
+            raise QuerySyntaxError(f"'\"~{match.group(1)}': a phrase's words may be at most {MAX_PHRASE_SLOP} "
+                                   f"words apart (write \"...\"~{MAX_PHRASE_SLOP} or search the words without quotes)")
     known = set(field_names)
     for alias_list in FIELD_ALIASES.values():
         known.update(alias_list)
@@ -212,12 +252,19 @@ def parse_query(text: str, parser, reader=None):
         q = parser.parse(text, normalize=False)
     except Exception as exc:  # Whoosh raises plain exceptions for malformed ranges and numbers
         raise QuerySyntaxError(f"query not understood: {exc}") from None
+    from whoosh import query as wq
+
     for sub in _walk(q):
         error = getattr(sub, "error", None)
         if error:
             raise QuerySyntaxError(f"query not understood: {error}")
+        # the text checks above catch what is typed; these catch any other way in
+        if isinstance(sub, wq.FuzzyTerm) and sub.maxdist > MAX_FUZZY_DISTANCE:
+            raise QuerySyntaxError(f"fuzzy matching allows at most {MAX_FUZZY_DISTANCE} edits (word~{MAX_FUZZY_DISTANCE})")
+        if isinstance(sub, wq.Phrase) and sub.slop > MAX_PHRASE_SLOP:
+            raise QuerySyntaxError(f"a phrase's words may be at most {MAX_PHRASE_SLOP} words apart")
     q = q.normalize()
-    return _rewrite(q, parser.schema, reader)
+    return _rewrite(q, parser.schema, reader, [0])
 
 
 # Typographic double quotes pasted from articles work as phrase quotes.
@@ -238,8 +285,11 @@ def _stem(fieldname: str, schema, text: str) -> str:
     return tokens[0] if len(tokens) == 1 else text
 
 
-def _rewrite(q, schema, reader):
-    """Dates to containment, prefix stems, and the wildcard guard, recursively."""
+def _rewrite(q, schema, reader, expanded: list[int] | None = None):
+    """Dates to containment, prefix stems, and the wildcard guard, recursively. ``expanded`` counts
+    the index words all expanding terms of the query have taken so far (one-item list)."""
+    if expanded is None:
+        expanded = [0]
     from whoosh import query as wq
 
     if isinstance(q, wq.NumericRange) and q.fieldname == "date":
@@ -270,24 +320,28 @@ def _rewrite(q, schema, reader):
             if len(alternatives) > 1:
                 out = wq.Or(alternatives)
         if reader is not None:
-            _check_expansion(out, reader)
+            _check_expansion(out, reader, expanded)
         return out
     if isinstance(q, wq.FuzzyTerm):
         if reader is not None:
-            _check_expansion(q, reader)
+            _check_expansion(q, reader, expanded)
         return _fast(q)
+    if isinstance(q, wq.TermRange):  # title:[a to z] expands to every word in between
+        if reader is not None:
+            _check_expansion(q, reader, expanded)
+        return q
     if q.is_leaf():
         return q
     if isinstance(q, wq.Not):
-        return wq.Not(_rewrite(q.query, schema, reader), boost=q.boost)
+        return wq.Not(_rewrite(q.query, schema, reader, expanded), boost=q.boost)
     if isinstance(q, wq.AndNot):
-        return _fixed_and_not_class()(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
+        return _fixed_and_not_class()(_rewrite(q.a, schema, reader, expanded), _rewrite(q.b, schema, reader, expanded))
     if isinstance(q, wq.AndMaybe):
-        return wq.AndMaybe(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
+        return wq.AndMaybe(_rewrite(q.a, schema, reader, expanded), _rewrite(q.b, schema, reader, expanded))
     if isinstance(q, wq.Require):
-        return wq.Require(_rewrite(q.a, schema, reader), _rewrite(q.b, schema, reader))
+        return wq.Require(_rewrite(q.a, schema, reader, expanded), _rewrite(q.b, schema, reader, expanded))
     if isinstance(q, wq.compound.CompoundQuery):
-        return q.__class__([_rewrite(c, schema, reader) for c in q.subqueries], boost=q.boost)
+        return q.__class__([_rewrite(c, schema, reader, expanded) for c in q.subqueries], boost=q.boost)
     return q
 
 
@@ -377,17 +431,26 @@ def _fixed_and_not_class():
     return _FIXED_AND_NOT
 
 
-def _check_expansion(q, reader) -> None:
+def _check_expansion(q, reader, expanded: list[int] | None = None) -> None:
+    """Refuse a wildcard/fuzzy/range term expanding to more than :data:`MAX_EXPANSION` index
+    words, or a query whose such terms together pass :data:`MAX_TOTAL_EXPANSION`."""
+    expanded = expanded if expanded is not None else [0]
     leaves = [q] if q.is_leaf() else [c for c in _walk(q) if c.is_leaf()]
     for leaf in leaves:
         if not hasattr(leaf, "_btexts"):
             continue
         count = 0
+        shown = leaf.text if isinstance(getattr(leaf, "text", None), str) else str(leaf)
         for _ in leaf._btexts(reader):
             count += 1
+            expanded[0] += 1
             if count > MAX_EXPANSION:
-                raise QuerySyntaxError(f"'{leaf.text}' matches too many different words (over {MAX_EXPANSION}): "
+                raise QuerySyntaxError(f"'{shown}' matches too many different words (over {MAX_EXPANSION}): "
                                        "make it longer or more specific")
+            if expanded[0] > MAX_TOTAL_EXPANSION:
+                raise QuerySyntaxError(f"the wildcards, fuzzy words and ranges of this query match too many "
+                                       f"different words together (over {MAX_TOTAL_EXPANSION:,}): use fewer "
+                                       "or more specific ones")
 
 
 def _date_containment(start, end):

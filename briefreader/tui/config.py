@@ -31,21 +31,26 @@ class ReaderConfig:
     problems: list[str] = field(default_factory=list)
 
 
+# Settings files are a few lines; a file far bigger than this is refused unread.
+MAX_CONFIG_BYTES = 256 * 1024
+
+
 def _read_yaml(path: Path) -> tuple[object, str | None]:
-    import yaml
+    from briefreader.core.safe_yaml import YAMLProblem, load_yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         return None, None
     except (OSError, UnicodeDecodeError) as exc:
         return None, f"{path}: cannot read ({exc})"
     try:
-        return yaml.safe_load(text), None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        return None, f"{path}:{where} not valid YAML ({getattr(exc, 'problem', None) or exc})"
+        return load_yaml(text, max_chars=MAX_CONFIG_BYTES), None
+    except YAMLProblem as exc:
+        where = f" line {exc.line}" if exc.line is not None else ""
+        return None, f"{path}:{where} not valid YAML ({exc.problem})"
 
 
 def load_config(known_command_ids: set[str], folder: Path | None = None) -> ReaderConfig:

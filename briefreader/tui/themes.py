@@ -113,20 +113,25 @@ def theme_from_dict(data: object, origin: str = "theme") -> Theme:
     return Theme(**kwargs)  # type: ignore[arg-type]
 
 
+# A theme is a few dozen lines; a file far bigger than this is refused unread.
+MAX_THEME_BYTES = 256 * 1024
+
+
 def load_theme_file(path: Path) -> Theme:
     """Read one YAML theme file; raises ValueError naming the problem."""
-    import yaml
+    from briefreader.core.safe_yaml import YAMLProblem, load_yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_THEME_BYTES + 1)
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read ({exc})") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ValueError(f"{where}not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+        data = load_yaml(text, max_chars=MAX_THEME_BYTES)
+    except YAMLProblem as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        raise ValueError(f"{where}not valid YAML ({exc.problem})") from None
     return theme_from_dict(data, str(path))
 
 

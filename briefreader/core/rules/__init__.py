@@ -2,20 +2,30 @@
 
 A rule says which lines are page furniture and why. The cleaner (briefreader.core.clean) never
 hard-codes wording; it reads the compiled rules built here. See default.yaml for the schema.
+
+A corpus's own rules (the ``boilerplate:`` list of its ``briefreader.yaml``) come from someone else
+and may be slow on purpose or by accident (``(a|a)+b`` backtracks exponentially). They run in the
+``regex`` module with a time budget (:class:`RegexBudget`): a call that takes longer than
+:data:`RULE_CALL_SECONDS`, or a rule that spends more than its allowance over a load, is disabled
+for the rest of the load with one notice (see :meth:`CleaningRules.take_notices`). The shipped
+rules are trusted and stay in the standard ``re`` module, combined into a few fast alternations.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
+import threading
+import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+logger = logging.getLogger(__name__)
 
 # Bump when the cleaning algorithm changes in a way that changes its output for the same rules.
 ENGINE_VERSION = "clean-1"
@@ -33,6 +43,97 @@ _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+# Budget of a corpus's own patterns. A line-sized match of a sane pattern takes microseconds.
+RULE_CALL_SECONDS = 0.1  # one call longer than this disables the rule
+RULE_GRACE_SECONDS = 0.5  # a rule may spend this much in a load, plus per call and per character:
+RULE_SECONDS_PER_CALL = 50e-6
+RULE_SECONDS_PER_CHAR = 1e-6  # (1 MB/s: ten times slower than a plain pattern on a long line)
+MAX_MANIFEST_RULES = 100
+MAX_PATTERN_CHARS = 2000
+
+
+class RegexBudget:
+    """Time spent in a corpus's patterns in this process, per rule; a rule over budget is
+    disabled (it stops matching anything) and leaves one notice."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.spent: dict[str, list[float]] = {}  # label -> [seconds, calls, characters]
+        self.disabled: dict[str, str] = {}  # label -> why
+        self._notices: list[str] = []
+
+    def reset(self) -> None:
+        """Forget what was spent and disabled (a new load starts)."""
+        with self._lock:
+            self.spent.clear()
+            self.disabled.clear()
+            self._notices.clear()
+
+    def take_notices(self) -> list[str]:
+        """Notices of rules disabled since the last call."""
+        with self._lock:
+            notices, self._notices = self._notices, []
+        return notices
+
+    def run(self, pattern: BudgetedPattern, method: str, text: str) -> Any:
+        label = pattern.label
+        if label in self.disabled:
+            return None
+        started = time.perf_counter()
+        timed_out = False
+        try:
+            return getattr(pattern.compiled, method)(text, timeout=RULE_CALL_SECONDS)
+        except TimeoutError:
+            timed_out = True
+            return None
+        finally:
+            elapsed = time.perf_counter() - started
+            with self._lock:
+                tally = self.spent.setdefault(label, [0.0, 0, 0])
+                tally[0] += elapsed
+                tally[1] += 1
+                tally[2] += len(text)
+                allowance = (RULE_GRACE_SECONDS + RULE_SECONDS_PER_CALL * tally[1]
+                             + RULE_SECONDS_PER_CHAR * tally[2])
+                why = None
+                if timed_out:
+                    why = f"took over {RULE_CALL_SECONDS:g} s on one line"
+                elif tally[0] > allowance:
+                    why = "is too slow on this corpus (over its time allowance)"
+                if why is not None and label not in self.disabled:
+                    self.disabled[label] = why
+                    logger.info("%s disabled: %s (a line of %d characters)", label, why, len(text))
+                    if not pattern.quiet:
+                        shown = pattern.source if len(pattern.source) <= 60 else pattern.source[:57] + "..."
+                        self._notices.append(f"{label}: pattern {shown!r} {why}; rule disabled for this load")
+
+
+class BudgetedPattern:
+    """A corpus-supplied pattern compiled with the ``regex`` module; ``fullmatch``/``search``/
+    ``match`` run under a :class:`RegexBudget` and return None once the rule is disabled."""
+
+    __slots__ = ("label", "source", "compiled", "budget", "quiet")
+
+    def __init__(self, label: str, source: str, compiled: Any, budget: RegexBudget, quiet: bool = False) -> None:
+        self.label = label
+        self.source = source
+        self.compiled = compiled
+        self.budget = budget
+        self.quiet = quiet  # disabled without a notice (the combined pattern: its rules report themselves)
+
+    @property
+    def disabled(self) -> bool:
+        return self.label in self.budget.disabled
+
+    def fullmatch(self, text: str) -> Any:
+        return self.budget.run(self, "fullmatch", text)
+
+    def search(self, text: str) -> Any:
+        return self.budget.run(self, "search", text)
+
+    def match(self, text: str) -> Any:
+        return self.budget.run(self, "match", text)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -52,10 +153,14 @@ class Rule:
     origin: str = "default"  # "default" or "manifest"
     words: frozenset[str] = frozenset()  # phrase rules given as a word list
     triggers: tuple[str, ...] = ()  # phrase rules: only tried on lines containing one of these
+    budgeted: BudgetedPattern | None = None  # corpus rules: the pattern under a time budget
 
     @property
-    def regex(self) -> re.Pattern[str]:
-        """The rule's own compiled pattern (compiled on first use, then cached)."""
+    def regex(self) -> Any:
+        """The rule's own compiled pattern (compiled on first use, then cached); for a corpus's
+        rules a :class:`BudgetedPattern` with the same ``fullmatch``/``search``/``match``."""
+        if self.budgeted is not None:
+            return self.budgeted
         return _compiled(self.pattern, 0 if self.case_sensitive else re.IGNORECASE)
 
     def guard_ok(self, words: int, is_sentence: bool) -> bool:
@@ -98,6 +203,27 @@ class CleaningRules:
     meta_cache: dict[Any, Any] = dc_field(default_factory=dict, repr=False)
     # metadata patterns (named groups) by kind: inline_dateline, outlet, author
     meta_patterns: dict[str, tuple[re.Pattern[str], ...]] = dc_field(default_factory=dict)
+    # the corpus's own line rules come first in line_rules and are tried one by one (budgeted);
+    # the combined buckets hold the shipped rules only
+    manifest_line_count: int = 0
+    # ... and all of them combined into one alternation (one budgeted call per line instead of one
+    # per rule); when it is too slow, the rules are tried one by one and the slow one is disabled
+    manifest_combined: tuple[BudgetedPattern, dict[int, int]] | None = None
+    budget: RegexBudget = dc_field(default_factory=RegexBudget, repr=False)
+    problems: tuple[str, ...] = ()  # corpus rules left out (over the count limit)
+
+    def take_notices(self) -> list[str]:
+        """One line per corpus rule disabled (too slow) since the last call."""
+        return self.budget.take_notices()
+
+    def reset_budget(self) -> None:
+        """Give every corpus rule its full budget again (called when a load starts). Verdicts
+        remembered while a rule was disabled are forgotten: they would hide it from now on."""
+        if self.budget.disabled:
+            self.line_cache.clear()
+            self.evidence_cache.clear()
+            self.meta_cache.clear()
+        self.budget.reset()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # worker processes rebuild (and cache) the rules instead of unpickling compiled regexes
@@ -109,7 +235,24 @@ class CleaningRules:
     def match_line(self, text: str, words: int, is_sentence: bool, start: int = 0) -> Rule | None:
         """The first line-shaped rule (from ``start`` in priority order) whose pattern matches the
         whole of ``text`` and whose shape guards allow it."""
-        if start == 0:
+        first_shipped = self.manifest_line_count
+        combined = self.manifest_combined
+        if start == 0 and combined is not None and not combined[0].disabled:
+            m = combined[0].fullmatch(text)
+            if m is not None:
+                idx = combined[1][m.lastindex or 0]
+                rule = self.line_rules[idx]
+                if rule.guard_ok(words, is_sentence):
+                    return rule
+                start = idx + 1
+            elif not combined[0].disabled:  # no corpus rule matches this line
+                start = first_shipped
+        while start < first_shipped:  # the corpus's own rules, one by one under their budget
+            rule = self.line_rules[start]
+            start += 1
+            if rule.guard_ok(words, is_sentence) and rule.regex.fullmatch(text):
+                return rule
+        if start == first_shipped:
             for limit, regex, group_rule in self.line_buckets:
                 if limit is None or words <= limit:
                     break
@@ -118,7 +261,7 @@ class CleaningRules:
             m = regex.fullmatch(text)
             if m is None:
                 return None
-            idx = group_rule[m.lastindex or 0]
+            idx = first_shipped + group_rule[m.lastindex or 0]
             rule = self.line_rules[idx]
             if rule.guard_ok(words, is_sentence):
                 return rule
@@ -164,7 +307,8 @@ def _expand(pattern: str, defines: dict[str, str], where: str) -> str:
     return pattern
 
 
-def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str]) -> Rule:
+def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
+                budget: RegexBudget | None = None) -> Rule:
     where = f"{'boilerplate rule' if origin == 'manifest' else 'default rule'} #{index + 1}"
     if isinstance(raw, str):
         raw = {"text": raw}
@@ -232,18 +376,31 @@ def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str]) -> R
         raise ValueError(f"{where}: 'case_sensitive' must be true or false")
     if _BACKREF.search(pattern):
         raise ValueError(f"{where}: backreferences are not supported in rule patterns")
+    budgeted = None
     if origin != "default":  # the shipped rules are checked by the test suite; compile lazily
-        try:
-            regex = _compiled(pattern, 0 if case_sensitive else re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
-        if regex.fullmatch("") and scope != "phrase":
+        budgeted = _budgeted_pattern(pattern, case_sensitive, where, budget or RegexBudget())
+        if scope != "phrase" and budgeted.fullmatch("") is not None:
             raise ValueError(f"{where}: pattern matches an empty line; it would match everything")
-        if scope == "phrase" and regex.search("") is not None:
+        if scope == "phrase" and budgeted.search("") is not None:
             raise ValueError(f"{where}: phrase pattern matches the empty string")
     return Rule(id=rule_id, pattern=pattern, reason=reason.strip(), scope=scope, weight=weight,
                 field=fld, zone=zone, max_words=max_words, sentence=sentence,
-                case_sensitive=case_sensitive, origin=origin, words=words, triggers=triggers)
+                case_sensitive=case_sensitive, origin=origin, words=words, triggers=triggers,
+                budgeted=budgeted)
+
+
+def _budgeted_pattern(pattern: str, case_sensitive: bool, where: str, budget: RegexBudget) -> BudgetedPattern:
+    """A corpus rule's pattern compiled with the ``regex`` module (whose matching can be stopped
+    after a time limit; the standard ``re`` cannot be interrupted)."""
+    import regex
+
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise ValueError(f"{where}: pattern is {len(pattern):,} characters long (at most {MAX_PATTERN_CHARS:,})")
+    try:
+        compiled = regex.compile(pattern, 0 if case_sensitive else regex.IGNORECASE)
+    except (regex.error, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
+    return BudgetedPattern(where, pattern, compiled, budget)
 
 
 def _word_list(value: Any, where: str, key: str, allow_symbols: bool = False) -> list[str]:
@@ -310,11 +467,37 @@ def _combine(rules: list[Rule]) -> tuple[re.Pattern[str] | None, dict[int, int]]
     return re.compile("|".join(parts), re.IGNORECASE), group_rule
 
 
+def _combine_budgeted(rules: list[Rule], budget: RegexBudget) -> tuple[BudgetedPattern, dict[int, int]] | None:
+    """A corpus's line rules as one budgeted alternation; outer group number -> rule index (as in
+    :func:`_combine`). None for fewer than two rules or when they cannot be combined."""
+    if len(rules) < 2:
+        return None
+    import regex
+
+    parts: list[str] = []
+    group_rule: dict[int, int] = {}
+    group = 1
+    try:
+        for i, rule in enumerate(rules):
+            body = _NAMED_GROUP.sub("(?:", rule.pattern)
+            inner = regex.compile(body).groups
+            parts.append(f"({'(?-i:' if rule.case_sensitive else '(?:'}{body}))")
+            group_rule[group] = i
+            group += 1 + inner
+        compiled = regex.compile("|".join(parts), regex.IGNORECASE)
+    except (regex.error, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        logger.info("corpus rules not combined (%s); tried one by one", exc)
+        return None
+    return BudgetedPattern("corpus line rules together", "|".join(parts), compiled, budget, quiet=True), group_rule
+
+
 @lru_cache(maxsize=1)
 def _default_data() -> tuple[str, dict[str, str], tuple[Rule, ...],
                              dict[str, tuple[re.Pattern[str], ...]]]:
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from briefreader.core.safe_yaml import load_yaml
+
+    data = load_yaml(text)
     defines = {str(k): str(v) for k, v in (data.get("defines") or {}).items()}
     rules = tuple(_build_rule(r, i, "default", defines) for i, r in enumerate(data.get("rules") or []))
     meta = {
@@ -351,11 +534,20 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
     cached = _CACHE.get(digest)
     if cached is not None:
         return cached
-    user = [_build_rule(r, i, "manifest", defines) for i, r in enumerate(extra)]
+    problems: list[str] = []
+    if len(extra) > MAX_MANIFEST_RULES:
+        problems.append(f"{len(extra):,} boilerplate rules; only the first {MAX_MANIFEST_RULES} are used")
+        extra_used = extra[:MAX_MANIFEST_RULES]
+    else:
+        extra_used = extra
+    budget = RegexBudget()
+    user = [_build_rule(r, i, "manifest", defines, budget) for i, r in enumerate(extra_used)]
     everything = user + list(defaults)
-    line_rules = [r for r in everything if r.scope != "phrase"]
+    user_line_rules = [r for r in user if r.scope != "phrase"]
+    line_rules = user_line_rules + [r for r in defaults if r.scope != "phrase"]
     phrase_rules = [r for r in everything if r.scope == "phrase"]
-    line_buckets = _buckets(line_rules)
+    line_buckets = _buckets(line_rules[len(user_line_rules):])
+    manifest_combined = _combine_budgeted(user_line_rules, budget)
     by_word: dict[str, list[int]] = {}
     substrings: list[tuple[str, int]] = []
     always: list[int] = []
@@ -377,7 +569,10 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
                            phrase_word_set=frozenset(by_word), phrase_substrings=tuple(substrings),
                            phrase_variants=variants, phrase_variant_set=frozenset(variants),
                            phrase_always=tuple(always),
-                           phrase_rank={r.id: i for i, r in enumerate(phrase_rules)})
+                           phrase_rank={r.id: i for i, r in enumerate(phrase_rules)},
+                           manifest_line_count=len(user_line_rules), budget=budget,
+                           manifest_combined=manifest_combined,
+                           problems=tuple(problems))
     if len(_CACHE) > 64:
         _CACHE.clear()
     _CACHE[digest] = result

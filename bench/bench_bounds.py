@@ -1,0 +1,142 @@
+"""Bounded work on hostile input (issue 10, finding 4): how fast each bound answers, and what the
+bounds cost on ordinary input.
+
+    python bench/bench_bounds.py [--articles 600]
+
+Targets: an alias bomb refused in milliseconds; a 200 KB JSON nested 100k deep refused in
+milliseconds; a catastrophic corpus rule disabled after one timeout (RULE_CALL_SECONDS; the regex
+module overshoots it under load); an 8,000-word query refused in under a millisecond;
+`briefreader list` on a folder with one hostile file of each kind in a few seconds.
+Costs: the JSON depth check per MB (ordinary records and records full of brackets), next to
+json.loads; cleaning with five ordinary corpus rules (budgeted, regex module) against none.
+Figures are process CPU time, best of three (the machine is shared); the `list` run is wall-clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "tests" / "helpers"))
+
+from briefreader.core.clean import clean_text  # noqa: E402
+from briefreader.core.rules import load_rules  # noqa: E402
+from briefreader.core.safe_json import too_deep  # noqa: E402
+from briefreader.core.safe_yaml import YAMLProblem, load_yaml  # noqa: E402
+from briefreader.core.search_query import QuerySyntaxError, build_schema, make_parser, parse_query  # noqa: E402
+
+
+def best_of(fn: Callable[[], object], runs: int = 3) -> float:
+    """Process CPU seconds of ``fn``, best of ``runs`` (the machine is shared: wall-clock is noisy)."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.process_time()
+        fn()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def refused(fn: Callable[[], object], *errors: type[BaseException]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            fn()
+        except errors:
+            return
+        raise AssertionError("not refused")
+
+    return run
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=600)
+    args = ap.parse_args()
+    from hostile_files import BILLION_LAUGHS, EVIL_LINE_ARTICLE, hostile_corpus
+
+    print("refusing hostile input:")
+    seconds = best_of(refused(lambda: load_yaml(BILLION_LAUGHS), YAMLProblem))
+    print(f"  YAML billion laughs ({len(BILLION_LAUGHS)} bytes)       {seconds * 1000:8.2f} ms")
+    seconds = best_of(refused(lambda: load_yaml(BILLION_LAUGHS, pure_python=True), YAMLProblem))
+    print(f"  ... with the pure-Python loader          {seconds * 1000:8.2f} ms")
+    deep = '{"text": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    seconds = best_of(lambda: too_deep(deep))
+    print(f"  JSON nested 100k deep ({len(deep) // 1024} KB) checked   {seconds * 1000:8.2f} ms")
+    parser = make_parser(build_schema())
+    query = " ".join(["kallas"] * 8000)
+    seconds = best_of(refused(lambda: parse_query(query, parser), QuerySyntaxError))
+    print(f"  8,000-word query refused                 {seconds * 1000:8.3f} ms")
+    seconds = best_of(refused(lambda: parse_query("kallas~99", parser), QuerySyntaxError))
+    print(f"  kallas~99 refused                        {seconds * 1000:8.3f} ms")
+    words = " ".join(["kallas", "summit", "peace", "ukraine", "talks"] * 20)
+    seconds = best_of(lambda: parse_query(words, parser))
+    print(f"  100-word query parsed (the largest allowed) {seconds * 1000:5.1f} ms")
+
+    def disable_evil_rule() -> None:
+        rules = load_rules([{"pattern": "(a|a)+b", "reason": "evil"}])
+        rules.reset_budget()
+        clean_text(EVIL_LINE_ARTICLE, rules)
+        assert rules.take_notices(), "rule not disabled"
+        rules.line_cache.clear()
+
+    seconds = best_of(disable_evil_rule)
+    print(f"  corpus rule (a|a)+b disabled after       {seconds * 1000:8.0f} ms (re alone: exponential)")
+
+    print("what the bounds cost on ordinary input:")
+    for label, filler in (("ordinary records", "Body text of an article, with a (parenthesis). "),
+                          ("records full of brackets", 'Body text with "quotes" and [1] {notes}. ')):
+        record = {"title": "A [bracketed] title", "text": filler * 100, "tags": ["a", "b"]}
+        lines = [json.dumps(dict(record, id=i)) for i in range(5000)]
+        megabytes = sum(map(len, lines)) / 2**20
+        check = best_of(lambda: [too_deep(line) for line in lines])  # as the JSONL loader does
+        parse = best_of(lambda: [json.loads(line) for line in lines])
+        print(f"  JSONL depth check, {label:24} {check / megabytes * 1000:6.2f} ms/MB "
+              f"(json.loads: {parse / megabytes * 1000:.1f} ms/MB)")
+    from gen_corpus import ArticleFactory, _as_text
+
+    factory = ArticleFactory(1, args.articles)
+    texts = [_as_text(factory.article(i)) for i in range(args.articles)]
+    manifest_rules = [{"text": "Advertisement", "reason": "advert"},
+                      {"pattern": r"Share (?:on|this) \w+", "reason": "share"},
+                      {"pattern": r"Photo: [\w ]+", "reason": "credit"},
+                      {"text": "Sign up for our newsletter", "reason": "newsletter"},
+                      {"scope": "phrase", "pattern": r"sponsored (?:content|post)", "reason": "sponsored",
+                       "weight": 3}]
+    for label, extra in (("no corpus rules", None), ("5 corpus rules", manifest_rules)):
+        rules = load_rules(extra)
+
+        def clean_all() -> None:
+            rules.line_cache.clear()
+            rules.evidence_cache.clear()
+            rules.reset_budget()
+            for body in texts:
+                clean_text(body, rules)
+
+        seconds = best_of(clean_all)
+        print(f"  clean_text, {label:16}             {seconds / len(texts) * 1000:6.3f} ms/article")
+
+    print("a folder with one hostile file of each kind:")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        hostile = hostile_corpus(folder)
+        env = dict(os.environ, BRIEFREADER_HOME=str(Path(tmp) / "home"))
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "briefreader", "list", "--no-cache", str(folder)],
+                                capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        seconds = time.perf_counter() - started
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+        print(f"  briefreader list ({len(hostile)} hostile files)       {seconds:8.2f} s, exit {result.returncode}, "
+              f"{len(warnings)} warnings")
+
+
+if __name__ == "__main__":
+    main()
