@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
+from briefreader.core.inert import inert, inert_line
 from briefreader.core.model import Article
 from briefreader.tui.quote_model import QuoteMark
 
@@ -15,10 +16,10 @@ Styles = dict[str, Style]
 
 
 def fallback_title(article: Article, words: int = 8) -> str:
-    """A stand-in title made from the first words of the body."""
-    first = article.body.split()[:words]
-    text = " ".join(first)
-    return (text + " …") if len(article.body.split()) > words else (text or "(empty article)")
+    """A stand-in title made from the first words of the body (inert: ready to show)."""
+    first = article.body.split()[: words + 1]
+    text = inert_line(" ".join(first[:words]))
+    return (text + " …") if len(first) > words else (text or "(empty article)")
 
 
 def body_text(
@@ -30,8 +31,11 @@ def body_text(
     current_hit: int | None,
     styles: Styles,
 ) -> Text:
-    """The cleaned body with quotations, the selected quotation and search hits styled."""
-    text = Text(article.body, end="")
+    """The cleaned body with quotations, the selected quotation and search hits styled.
+
+    The body is made inert one character for one, so every offset (quotations, hits, highlights,
+    a click) is the same in the shown text as in ``article.body``."""
+    text = Text(inert(article.body), end="")
     n = len(article.body)
     for i, (mark, has_variants) in enumerate(zip(quotes, variant_flags)):
         start, end = max(0, mark.start), min(n, mark.end)
@@ -49,7 +53,7 @@ def body_text(
 
 def raw_text(article: Article, styles: Styles) -> Text:
     """The original text with each removed block dimmed and followed by the reason it was removed."""
-    source = article.source or article.body
+    source = inert(article.source or article.body)  # one character for one: block offsets still fit
     out = Text(end="")
     pos = 0
     for block in sorted(article.removed, key=lambda b: (b.start, b.end)):
@@ -58,7 +62,7 @@ def raw_text(article: Article, styles: Styles) -> Text:
             out.append(source[pos:start])
         if end > start:
             out.append(source[start:end], styles["removed"])
-            reason = f" ⟦removed: {block.reason}⟧"
+            reason = f" ⟦removed: {inert_line(block.reason)}⟧"  # a manifest rule's reason is corpus text
             if source[start:end].endswith("\n"):
                 # keep the marker on the removed block's own line
                 out.right_crop(1)
@@ -129,7 +133,8 @@ def diff_pair(a: str, b: str, *, ignore_case: bool = True, ignore_punct: bool = 
 
 
 def styled(text: str, spans: list[tuple[int, int, str]], styles: Styles) -> Text:
-    out = Text(text, end="")
+    """``text`` (made inert, one character for one) with ``spans`` styled."""
+    out = Text(inert(text), end="")
     for start, end, kind in spans:
         out.stylize(styles[kind], start, end)
     return out

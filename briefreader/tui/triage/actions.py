@@ -826,9 +826,12 @@ class TriageMixin:
         if scroll:
             body = self.query_one(BodyView)  # type: ignore[attr-defined]
             body.scroll_to_offset(sel.end, center=False)
+        from briefreader.core.inert import inert_line
+
         excerpt = " ".join(sel.text.split())
         if len(excerpt) > 70:
             excerpt = excerpt[:34] + " … " + excerpt[-34:]
+        excerpt = inert_line(excerpt)
         line = Text()
         line.append(" VISUAL ", style="reverse bold")
         line.append(f" {sel.words} word(s): “{excerpt}”\n", style="")
