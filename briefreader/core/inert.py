@@ -77,6 +77,10 @@ def _build_tables() -> tuple[dict[int, str], dict[int, str]]:
 _TEXT_TABLE, _LINE_TABLE = _build_tables()
 
 
+def _text_replacement(match: re.Match[str]) -> str:
+    return _TEXT_TABLE.get(ord(match.group()), REPLACEMENT)
+
+
 def _line_replacement(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)
@@ -91,17 +95,21 @@ def inert(text: str) -> str:
 
     Tabs and newlines are kept; the result has the same length as ``text`` (offsets stay valid).
     """
-    if not text or _UNSAFE_TEXT.search(text) is None:
+    first = _UNSAFE_TEXT.search(text) if text else None
+    if first is None:
         return text
-    return _UNSAFE_TEXT.sub(lambda match: _TEXT_TABLE.get(ord(match.group()), REPLACEMENT), text)
+    start = first.start()  # the text before the first hit is scanned once, not twice
+    return text[:start] + _UNSAFE_TEXT.sub(_text_replacement, text[start:])
 
 
 def inert_line(text: str) -> str:
     """``text`` made safe for a one-line field: like :func:`inert`, and newlines become ``␊``,
     tabs a space, other invisible controls ``<U+XXXX>`` (the length may change)."""
-    if not text or _UNSAFE_LINE.search(text) is None:
+    first = _UNSAFE_LINE.search(text) if text else None
+    if first is None:
         return text
-    return _UNSAFE_LINE.sub(_line_replacement, text)
+    start = first.start()
+    return text[:start] + _UNSAFE_LINE.sub(_line_replacement, text[start:])
 
 
 def is_inert(text: str, *, one_line: bool = False) -> bool:
