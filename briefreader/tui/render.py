@@ -53,15 +53,15 @@ def body_text(
 
 def raw_text(article: Article, styles: Styles) -> Text:
     """The original text with each removed block dimmed and followed by the reason it was removed."""
-    source = inert(article.source or article.body)  # one character for one: block offsets still fit
+    source = article.source or article.body
     out = Text(end="")
     pos = 0
     for block in sorted(article.removed, key=lambda b: (b.start, b.end)):
         start, end = max(pos, block.start), min(len(source), block.end)
         if start > pos:
-            out.append(source[pos:start])
+            out.append(_raw_piece(source[pos:start]))
         if end > start:
-            out.append(source[start:end], styles["removed"])
+            out.append(_raw_piece(source[start:end]), styles["removed"])
             reason = f" ⟦removed: {inert_line(block.reason)}⟧"  # a manifest rule's reason is corpus text
             if source[start:end].endswith("\n"):
                 # keep the marker on the removed block's own line
@@ -72,8 +72,14 @@ def raw_text(article: Article, styles: Styles) -> Text:
                 out.append(reason, styles["removed-reason"])
         pos = max(pos, end)
     if pos < len(source):
-        out.append(source[pos:])
+        out.append(_raw_piece(source[pos:]))
     return out
+
+
+def _raw_piece(text: str) -> str:
+    """A piece of an original file as shown in the raw view: CRLF line ends as newlines, every
+    other control (a lone CR included) made visible."""
+    return inert(text.replace("\r\n", "\n") if "\r" in text else text)
 
 
 @dataclass

@@ -151,3 +151,25 @@ async def test_o_opens_only_web_urls_or_the_articles_own_file(tmp_path: Path, is
         await pilot.pause()
         assert_inert_screen(app, "open")
     assert opened == [expected or (root / "a.md").resolve().as_uri()]
+
+
+def test_body_and_raw_text_are_inert_and_keep_their_offsets() -> None:
+    from rich.style import Style
+
+    from briefreader.core.model import Article, RemovedBlock
+    from briefreader.tui.render import body_text, raw_text
+
+    styles = {name: Style(bold=True) for name in ("quote", "quote-variant", "quote-current", "hit", "hit-current",
+                                                    "removed", "removed-reason")}
+    body = "Kallas \x1b]0;pwned\x07 said \u202etalks\u202c went on [red]."
+    article = Article(id="a.txt", path="a.txt", format="txt", body=body,
+                      source="Advert \x1b[2J\r\nKallas \x1b]0;pwned\x07 said\r\nthe end\r",
+                      removed=[RemovedBlock("Advert \x1b[2J\r\n", "advert \x1b]52;c;eA==\x07", 0, 11)])
+    hit = body.index("talks")
+    shown = body_text(article, [], [], None, [(hit, hit + 5)], 0, styles)
+    assert len(shown.plain) == len(body) and not _FORBIDDEN.search(shown.plain)
+    assert shown.plain[hit:hit + 5] == "talks" and "[red]" in shown.plain  # the hit is still on its word
+    raw = raw_text(article, styles).plain
+    assert not _FORBIDDEN.search(raw)
+    assert raw.splitlines()[0] == "Advert ␛[2J ⟦removed: advert ␛]52;c;eA==␇⟧"
+    assert raw.splitlines()[1:] == ["Kallas ␛]0;pwned␇ said", "the end␍"]  # CRLF ends are line ends
