@@ -5,6 +5,7 @@ quotations and JSON records; plus a broken file whose name carries them into a w
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -49,6 +50,7 @@ FRONT_OUTLET = f"Outlet {CLIPBOARD}{MARKUP_LINK}"
 MANIFEST_OUTLET = f"Wire {WINDOW_TITLE}{MARKUP_CLOSE}"
 RECORD_TITLE = f"Record {PAYLOAD} {MARKUP}"
 RECORD_OUTLET = f"Records {C1_CSI}{MARKUP_OPEN}"
+BAD_BYTES_NAME = b"/bad\xff\x1b]0;x\x07-bytes.txt"
 BROKEN_NAME = f"broken-{CLEAR}{MARKUP_OPEN}{RLO}.json"  # a name cannot hold "/"
 
 
@@ -70,6 +72,11 @@ def make_hostile_corpus(root: Path) -> Path:
     ]
     (root / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     (root / BROKEN_NAME).write_text("{ not json", encoding="utf-8")
+    try:  # a name that is not UTF-8 (Python sees lone surrogates): one warning, never a crash
+        with open(os.fsencode(root) + BAD_BYTES_NAME, "wb") as handle:
+            handle.write(b"A title\n\nKallas said the talks went on in Brussels on Sunday.\n")
+    except OSError:  # a file system that only takes UTF-8 names
+        pass
     (root / "briefreader.yaml").write_text(
         f"files:\n  wire.txt:\n    outlet: {json.dumps(MANIFEST_OUTLET)}\n", encoding="utf-8"
     )

@@ -65,6 +65,7 @@ def test_read_commands_show_everything_inert_and_markup_literally(hostile: Path,
     assert MARKUP in out and "␛]0;pwned␇" in out and "<U+202E>" in out  # shown, not acted on
     assert "hostile-␛]0;pwned␇<U+202E>-news.txt" in out
     assert "broken-␛[2J[red]<U+202E>.json" in err and "warning:" in err  # the warning names it inertly
+    assert "bad\\xff␛]0;x␇-bytes.txt: name is not valid UTF-8" in err
     code, out, _ = run(capsys, "clean", hostile)
     assert code == 0 and MARKUP in out and "␛]52;c;cHduZWQ=␇" in out
     code, out, _ = run(capsys, "clean", hostile / HOSTILE_TXT)
