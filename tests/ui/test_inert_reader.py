@@ -21,6 +21,7 @@ from reader_helpers import screen_text, settle  # noqa: E402
 
 SIZE = (160, 50)
 EVIL_TAG = "t\x1b]0;pwned\x07\u202e[/bold]"
+NOTE = "note \x1b]52;c;cHduZWQ=\x07 [red]"
 # Textual writes CSI sequences (ESC [ ... letter) for colours and cursor moves; nothing else may
 # appear: no other ESC sequence (OSC 52/0/8, DCS), no screen clear, no BEL, C1 or bidi control.
 _TEXTUAL_CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-ln-z]|\x1b\[[0-9;]*m")
@@ -45,7 +46,7 @@ def hostile_reader(tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFi
     root = make_hostile_corpus(tmp_path / "hostile")
     # triage state made with the tool itself, as a colleague's shared folder would carry it
     assert main(["mark", str(root), HOSTILE_TXT, "--status", "keep", "--tag", EVIL_TAG,
-                 "--note", "note \x1b]52;c;cHduZWQ=\x07 [red]"]) == 0
+                 "--note", NOTE]) == 0
     assert main(["highlight", str(root), HOSTILE_TXT, "--text", "sanctions would stay",
                  "--comment", "c \x1b[2J\u202e [link=file:///etc/passwd]x[/link]", "--tag", EVIL_TAG]) == 0
     capsys.readouterr()
@@ -105,10 +106,20 @@ async def test_every_view_is_inert_and_shows_markup_literally(hostile_reader: Re
         await pilot.pause()
         assert_inert_screen(app, "tag prompt")
         await pilot.press("escape")
-        await pilot.press("n")  # the note prompt holds the note
+        await pilot.press("a")  # the note prompt holds the note
         await pilot.pause()
         assert_inert_screen(app, "note prompt")
-        await pilot.press("escape")
+        assert "note ␛]52;c;cHduZWQ=␇ [red]" in screen_text(app).replace("  ", " ")
+        await pilot.press("enter")  # left as it was: the stored note is kept exactly, not its shown form
+        await settle(pilot)
+        assert app.triage_state(HOSTILE_TXT).note == NOTE
+        assert app.triage_state(HOSTILE_TXT).tags == [EVIL_TAG]
+        await pilot.press("T")  # the hostile tag, shown inert, can still be removed
+        await pilot.pause()
+        assert_inert_screen(app, "untag prompt")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.triage_state(HOSTILE_TXT).tags == []
 
 
 async def test_markup_in_a_title_is_literal_in_notifications(hostile_reader: ReaderApp) -> None:

@@ -83,9 +83,12 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
                  context: str = "") -> None:
         super().__init__()
         self.title_text = title
-        # values and tags may come from a triage file that travelled with the corpus: shown inert
+        # values and tags may come from a triage file that travelled with the corpus: shown inert,
+        # and given back as they were when the analyst leaves them unchanged (see _original)
+        self._given = {f.name: f.value for f in fields}
         self.fields = [replace(f, value=inert(f.value)) for f in fields]
         known = known_tags or (lambda: [])
+        self._known_raw = known
         self.known_tags = lambda: [inert_line(tag) for tag in known()]
         self.context = context
 
@@ -141,7 +144,18 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         if i + 1 < len(inputs):
             inputs[i + 1].focus()
             return
-        self.dismiss({f.name: inp.value for f, inp in zip(self.fields, inputs)})
+        self.dismiss({f.name: self._original(f, inp.value) for f, inp in zip(self.fields, inputs)})
+
+    def _original(self, field: Field, value: str) -> str:
+        """``value`` with what was shown inert mapped back to the stored text: an unchanged value is
+        the given one, and a tag written as shown is the stored tag (so it can still be removed)."""
+        if value == field.value:
+            return self._given[field.name]
+        if not field.tags:
+            return value
+        stored = {inert_line(tag): tag for tag in self._known_raw()}
+        stored.update({inert_line(tag.strip()): tag.strip() for tag in self._given[field.name].split(",")})
+        return ",".join(stored.get(piece.strip(), piece) for piece in value.split(","))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
