@@ -18,8 +18,17 @@ class CliError(Exception):
         self.code = code
 
 
+def dumps_json(obj: Any, *, indent: int | None = None) -> str:
+    """``obj`` as JSON text, lossless, with C1/bidi controls and lone surrogates as ``\\uXXXX`` escapes
+    (JSON itself escapes C0 controls), so no control character reaches the terminal raw."""
+    from briefreader.core.inert import json_escape_controls
+
+    return json_escape_controls(json.dumps(obj, ensure_ascii=False, indent=indent))
+
+
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=None) + "\n")
+    """Print ``obj`` as one line of JSON on stdout (see :func:`dumps_json`)."""
+    sys.stdout.write(dumps_json(obj) + "\n")
 
 
 def stderr_console():  # rich is imported lazily: `--json` runs never pay for it
@@ -28,16 +37,24 @@ def stderr_console():  # rich is imported lazily: `--json` runs never pay for it
     return Console(stderr=True, highlight=False)
 
 
+def print_labelled(label: str, style: str, message: str, *, console=None) -> None:
+    """Print ``label: message`` on stderr: the label styled, ``message`` (which may hold corpus text:
+    file names, titles) inert and never read as Rich markup."""
+    from rich.text import Text
+
+    from briefreader.core.inert import inert_line
+
+    (console or stderr_console()).print(Text.assemble((label, style), " ", inert_line(message)), soft_wrap=True)
+
+
 def print_warnings(warnings: Iterable[object]) -> None:
     """Print load warnings (one line each) to stderr."""
     warnings = list(warnings)
     if not warnings:
         return
-    from rich.markup import escape
-
     console = stderr_console()
     for w in warnings:
-        console.print(f"[yellow]warning:[/] {escape(str(w))}", markup=True, soft_wrap=True)
+        print_labelled("warning:", "yellow", str(w), console=console)
 
 
 def require_dir(path: str | Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from briefreader.cli.common import CliError, print_json, print_warnings, require_dir
@@ -78,15 +77,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"{len(rows)} articles in {args.dir}", title_justify="left")
+    from briefreader.core.inert import inert_line
+
+    def cell(value: str | None) -> Text:  # corpus text: inert, and never read as Rich markup
+        return Text(inert_line(value) if value else "–")
+
+    table = Table(title=Text(f"{len(rows)} articles in {inert_line(args.dir)}"), title_justify="left")
     table.add_column("id", overflow="fold")
     table.add_column("outlet")
     table.add_column("date", no_wrap=True)
     table.add_column("title", overflow="fold")
     table.add_column("words", justify="right")
-    for r in rows:
-        table.add_row(r["id"], r["outlet"] or "–", r["date"] or "–", r["title"] or "–", str(r["words"]))
+    for row in rows:
+        table.add_row(cell(row["id"]), cell(row["outlet"]), cell(row["date"]), cell(row["title"]), str(row["words"]))
     Console().print(table)
     return 0
 
@@ -104,15 +109,19 @@ def cmd_clean(args: argparse.Namespace) -> int:
     warnings_by_path: dict[str, list[str]] = {}
     for w in corpus.warnings:
         warnings_by_path.setdefault(w.path, []).append(w.message)
+    from briefreader.cli.common import dumps_json
+    from briefreader.core.inert import inert, inert_line
+
     out = sys.stdout
     for i, article in enumerate(corpus.articles):
         if args.json:
             d = article.to_dict()
             d["removed"] = [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end} for r in article.removed]
             d["warnings"] = article.warnings + warnings_by_path.get(article.path, [])
-            out.write(json.dumps(d, ensure_ascii=False) + "\n")
+            out.write(dumps_json(d) + "\n")
         else:
             if len(corpus.articles) > 1:
-                out.write(("\n" if i else "") + f"==> {article.id} <==\n")
-            out.write(article.body.rstrip("\n") + "\n")
+                out.write(("\n" if i else "") + f"==> {inert_line(article.id)} <==\n")
+            # inert keeps every character offset, so `highlight --span` can be read off this text
+            out.write(inert(article.body.rstrip("\n")) + "\n")
     return 0

@@ -44,11 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
-        from briefreader.cli.common import stderr_console
+        from briefreader.cli.common import print_labelled
 
-        from rich.markup import escape
-
-        stderr_console().print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
+        print_labelled("error:", "bold red", str(exc))
         return exc.code
     except KeyboardInterrupt:
         return 130

@@ -54,6 +54,8 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from briefreader.core.inert import inert, inert_line
+
     console = Console(highlight=False)
     clusters = analysis.filtered(min_articles=args.min_articles, speaker=args.speaker)
     shared = sum(1 for c in analysis.clusters if len(c.articles) > 1)
@@ -68,14 +70,14 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
         if len(cluster.variants) == 1:
             v = cluster.variants[0]
             console.print(Text.assemble(
-                (cluster.speaker or "unknown speaker", "bold cyan"), "  ",
-                (f"{v.date or '?'}  {v.outlet or v.article}", "dim"), "\n  “", v.text, "”",
+                (inert_line(cluster.speaker or "unknown speaker"), "bold cyan"), "  ",
+                (inert_line(f"{v.date or '?'}  {v.outlet or v.article}"), "dim"), "\n  “", inert(v.text), "”",
             ))
             continue
         title = Text.assemble(
-            (cluster.speaker or "unknown speaker", "bold cyan"), "  ",
+            (inert_line(cluster.speaker or "unknown speaker"), "bold cyan"), "  ",
             (f"{len(cluster.articles)} article(s), {len(cluster.variants)} rendering(s)", "dim"), "  ",
-            (cluster.id, "dim"),
+            (inert_line(cluster.id), "dim"),
         )
         table = Table(title=title, title_justify="left", show_lines=True, expand=True)
         table.add_column("date", no_wrap=True, style="dim")
@@ -84,13 +86,13 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
         table.add_column("this rendering", ratio=1)
         for v in cluster.variants:
             left, right = _diff_texts(cluster.canonical, v, args)
-            who = v.outlet or v.article
+            who = Text(inert_line(v.outlet or v.article))
             if v.outlet:
-                who = f"{v.outlet}\n[dim]{v.article}[/]"
-            table.add_row(v.date or "?", who, left, right)
+                who = Text.assemble(inert_line(v.outlet), "\n", (inert_line(v.article), "dim"))
+            table.add_row(Text(inert_line(v.date or "?")), who, left, right)
         console.print(table)
     if analysis.scare_quotes and args.min_articles <= 1 and not args.speaker:
-        words = ", ".join(f"“{q.text}”" for q in analysis.scare_quotes[:40])
+        words = ", ".join(f"“{inert_line(q.text)}”" for q in analysis.scare_quotes[:40])
         more = f" … and {len(analysis.scare_quotes) - 40} more" if len(analysis.scare_quotes) > 40 else ""
         console.print(Text.assemble(("Scare quotes: ", "bold"), (words + more, "dim")))
 
@@ -100,18 +102,21 @@ def _diff_texts(canonical: str, variant, args: argparse.Namespace):
     from rich.text import Text
 
     from briefreader.core.diffing import diff_words
+    from briefreader.core.inert import inert
 
     c0, c1 = variant.canonical_span if variant.partial else (0, len(canonical))
-    region = canonical[c0:c1]
+    # corpus text made inert before the diff (one character for one, so every span still fits)
+    region = inert(canonical[c0:c1])
+    rendering = inert(variant.text)
     left, right = Text(), Text()
     if variant.partial and c0 > 0:
         left.append("… ", style="dim")
-    ops = diff_words(region, variant.text, ignore_case=args.ignore_case, ignore_punct=args.ignore_punct,
+    ops = diff_words(region, rendering, ignore_case=args.ignore_case, ignore_punct=args.ignore_punct,
                      ignore_quotes=True)
     a_pos = b_pos = 0
     for op in ops:
         left.append(region[a_pos : op.a_span[0]])
-        right.append(variant.text[b_pos : op.b_span[0]])
+        right.append(rendering[b_pos : op.b_span[0]])
         if op.tag == "equal":
             left.append(op.a_text)
             right.append(op.b_text)
@@ -122,7 +127,7 @@ def _diff_texts(canonical: str, variant, args: argparse.Namespace):
                 right.append(op.b_text, style="bold green")
         a_pos, b_pos = op.a_span[1], op.b_span[1]
     left.append(region[a_pos:])
-    right.append(variant.text[b_pos:])
+    right.append(rendering[b_pos:])
     if variant.partial and c1 < len(canonical):
         left.append(" …", style="dim")
     if variant.partial:

@@ -130,7 +130,10 @@ def _open_index(root):
 
 
 def _note(message: str) -> None:
-    stderr_console().print(f"[cyan]note:[/] {message}", markup=True, soft_wrap=True, highlight=False)
+    """A note on stderr (``message`` may name corpus paths: printed inert, never as markup)."""
+    from briefreader.cli.common import print_labelled
+
+    print_labelled("note:", "cyan", message)
 
 
 def _update(ix, corpus, *, rebuild: bool, procs: int):
@@ -174,10 +177,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 0
     if report.rebuilt_reason and report.rebuilt_reason != ix.message:
         _note(report.rebuilt_reason)
+    from briefreader.core.inert import inert_line
+
     rate = f" ({indexed / report.seconds:,.0f} articles/s)" if indexed and report.seconds > 0 else ""
     print(f"{docs} articles indexed: {report.added} added, {report.updated} updated, {report.deleted} deleted, "
           f"{report.unchanged} unchanged in {report.seconds:.2f} s{rate}")
-    print(f"index: {ix.location}")
+    print(f"index: {inert_line(str(ix.location))}")
     return 0
 
 
@@ -229,27 +234,29 @@ def _print_results(results, corpus) -> None:
     from rich.console import Console
     from rich.text import Text
 
+    from briefreader.core.inert import inert, inert_line
+
     console = Console(highlight=False)
     first = (results.page - 1) * results.pagelen
     shown = f"{first + 1}–{first + len(results.hits)} of " if results.hits and results.total > len(results.hits) else ""
     noun = "article" if results.total == 1 else "articles"
-    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ", (results.query, "italic")))
+    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ", (inert_line(results.query), "italic")))
     for number, hit in enumerate(results.hits, first + 1):
         article = corpus.get(hit.id)
         body_len = len(article.body) if article is not None else None
-        line = Text.assemble((f"{number:>3}. ", "dim"), (hit.title or hit.id, "bold"))
-        meta = " · ".join(x for x in (hit.outlet, hit.date) if x)
+        line = Text.assemble((f"{number:>3}. ", "dim"), (inert_line(hit.title or hit.id), "bold"))
+        meta = inert_line(" · ".join(x for x in (hit.outlet, hit.date) if x))
         if meta:
             line.append(f"  {meta}", style="cyan")
         line.append(f"  {hit.score:.2f}", style="dim")
         console.print(line)
-        console.print(Text(f"     {hit.path if hit.id == hit.path else hit.id}", style="dim"))
+        console.print(Text(f"     {inert_line(hit.path if hit.id == hit.path else hit.id)}", style="dim"))
         for snippet in hit.snippets:
             text = Text("     ")
             if snippet.start > 0:
                 text.append("…")
             offset = len(text)
-            text.append(snippet.text.replace("\n", " "))
+            text.append(inert(snippet.text).replace("\n", " "))  # one character for one: matches still fit
             for start, end in snippet.matches:
                 text.stylize("bold reverse", offset + start - snippet.start, offset + end - snippet.start)
             if body_len is None or snippet.end < body_len:

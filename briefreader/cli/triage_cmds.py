@@ -127,14 +127,12 @@ def _open_store(root: Path, *, quiet: bool = False):
 def _notice_location(store) -> None:
     if store.in_corpus:
         return
-    from briefreader.cli.common import stderr_console
+    from briefreader.cli.common import print_labelled
 
     msg = f"the corpus folder is read-only; triage state is kept in {store.path}"
     if store.seeded_from is not None:
         msg += f" (started from a copy of {store.seeded_from})"
-    from rich.markup import escape
-
-    stderr_console().print(f"[yellow]note:[/] {escape(msg)}", markup=True, soft_wrap=True, highlight=False)
+    print_labelled("note:", "yellow", msg)
 
 
 def _load(folder: str):
@@ -244,7 +242,11 @@ def _triage_errors(fn):
 
 
 def _out(line: str) -> None:
-    sys.stdout.write(line + "\n")
+    """Print one line of output; ids, titles, tags, notes and quotations in it are corpus (or shared
+    triage file) text, so the whole line is made inert and cannot fake a second line."""
+    from briefreader.core.inert import inert_line
+
+    sys.stdout.write(inert_line(line) + "\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -616,8 +618,10 @@ def cmd_export(args: argparse.Namespace) -> int:
              _plural(len(brief.clusters), "quote compared", "quotes compared")]
     if brief.orphans:
         parts.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))
+    from briefreader.core.inert import inert_line
+
     stderr_console().print(
-        f"wrote {out}: " + ", ".join(parts),
+        f"wrote {inert_line(str(out))}: " + ", ".join(parts),
         highlight=False,
         markup=False,
         soft_wrap=True,

@@ -77,6 +77,15 @@ class Corpus:
 # --------------------------------------------------------------------------- discovery
 
 
+def _is_utf8_name(name: str) -> bool:
+    """False for a file name with bytes that are not UTF-8 (decoded by Python as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def discover(root: Path) -> tuple[list[str], list[LoadWarning]]:
     """Relative POSIX paths of candidate article files under ``root``, sorted, and warnings.
 
@@ -114,6 +123,10 @@ def _discover_with_stats(root: Path) -> tuple[list[tuple[str, os.stat_result]], 
             if name.startswith(".") or name == STATE_DIR_NAME:
                 continue
             child_rel = f"{rel}/{name}" if rel else name
+            if not _is_utf8_name(name):  # an id must be storable and printable: one warning, the rest loads
+                shown = child_rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                warnings.append(LoadWarning(shown, "name is not valid UTF-8, skipped (rename it to read it)"))
+                continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:

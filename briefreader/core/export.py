@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 from briefreader.core.anchors import Resolution, paragraph_number, resolve
+from briefreader.core.inert import inert, inert_line, is_inert, json_escape_controls
 from briefreader.core.model import Article
 from briefreader.core.triage import (
     ArticleState,
@@ -61,7 +62,7 @@ def escape_inline(text: str) -> str:
     are backslash-escaped; a line-start marker (``#``, ``>``, ``-``, ``1.``) is escaped too so the
     result may open a line.
     """
-    text = " ".join(text.split())
+    text = inert_line(" ".join(text.split()))
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     text = _LINE_START.sub(r"\\\1", text)
     return _ORDERED_START.sub(r"\1\\\2", text)
@@ -74,21 +75,21 @@ def escape_block(text: str) -> list[str]:
 
 
 def code_span(text: str) -> str:
-    """``text`` as an inline code span, whatever backticks it contains."""
-    text = " ".join(text.split())
+    """``text`` as an inline code span, whatever backticks it contains (controls shown as ``<U+XXXX>``)."""
+    text = inert_line(" ".join(text.split()))
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-_AUTOLINK_OK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>\x00-\x1f]*")
+_AUTOLINK_OK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>\x00-\x1f\x7f-\x9f]*")
 
 
 def link_text(url: str) -> str:
     """A URL as a CommonMark autolink when it is a clean absolute URL, else as escaped text."""
     url = url.strip()
-    if _AUTOLINK_OK.fullmatch(url):
+    if _AUTOLINK_OK.fullmatch(url) and is_inert(url, one_line=True):
         return f"<{url}>"
     return escape_inline(url)
 
@@ -656,7 +657,9 @@ def render_markdown(brief: Brief) -> str:
         for i, a in enumerate(brief.sources, 1):
             lines.append(f"{i}. {_source_line(brief, a)}")
         lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # Every corpus string above went through escape_inline / code_span (controls made visible);
+    # this pass guarantees that no control character can reach the file whatever was missed.
+    return inert("\n".join(lines).rstrip("\n") + "\n")
 
 
 def _source_line(brief: Brief, a: Article) -> str:
@@ -794,7 +797,8 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
 
 def render_json(brief: Brief) -> str:
     """The brief as pretty-printed, deterministic JSON text."""
-    return json.dumps(brief_to_json(brief), ensure_ascii=False, indent=2) + "\n"
+    # lossless: C1/bidi controls and lone surrogates become \\uXXXX escapes (JSON escapes C0 itself)
+    return json_escape_controls(json.dumps(brief_to_json(brief), ensure_ascii=False, indent=2)) + "\n"
 
 
 def render(brief: Brief, fmt: str = "md") -> str:

@@ -27,6 +27,7 @@ from briefreader.core.model import Article
 from briefreader.tui import messages as msg
 from briefreader.tui.commands import COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys, effective_keys
 from briefreader.tui.config import CONFIG_NAME, ReaderConfig, load_config, remember_theme
+from briefreader.tui.plain import PlainStatic
 from briefreader.tui.quote_model import QuoteData, QuoteMark
 from briefreader.tui.copies_view import CopiesView
 from briefreader.tui.themes import DEFAULT_THEME, load_themes, shipped_themes_dir, variable_defaults
@@ -50,7 +51,7 @@ STREAM_FLUSH_SECONDS = 0.25  # while loading, new rows join the list at most thi
 STREAM_ROWS_PER_FLUSH = 400
 
 
-class StatusLine(Static):
+class StatusLine(PlainStatic):
     """Corpus size, index state, quote analysis, sort and filter, in one line."""
 
     DEFAULT_CSS = """
@@ -58,7 +59,7 @@ class StatusLine(Static):
     """
 
 
-class TooSmall(Static):
+class TooSmall(PlainStatic):
     DEFAULT_CSS = """
     TooSmall { display: none; width: 1fr; height: 1fr; content-align: center middle; text-align: center; }
     """
@@ -175,7 +176,7 @@ class ReaderApp(TriageMixin, App[None]):
             with Vertical(id="left"):
                 yield SearchBar(id="search")
                 yield ArticleList(id="articles")
-                yield Static("", id="list-count")
+                yield PlainStatic("", id="list-count")
             with Container(id="right"):
                 yield ArticleView(id="article")
                 yield QuoteDiff(id="diff")
@@ -1121,14 +1122,37 @@ class ReaderApp(TriageMixin, App[None]):
         self.search_themes()
 
     def action_open_source(self) -> None:
+        """Open the article's URL when it is an http(s) address, else its own file (never anything
+        else: the URL comes from the corpus, see :mod:`briefreader.core.urls`)."""
+        from briefreader.core.inert import inert_line
+        from briefreader.core.urls import article_file_uri, safe_http_url
+
         article = self.current_article()
         if article is None:
             return
-        if article.url:
-            self.open_url(article.url)
-        else:
-            self.open_url((self.root / article.path).resolve().as_uri())
-        self.notify(f"Opening {article.url or article.path}", timeout=2)
+        web = safe_http_url(article.url)
+        if web is not None:
+            self.open_url(web)
+            self.notify(f"Opening {web}", timeout=2)
+            return
+        refused = f"The URL “{inert_line(article.url)}” is not an http(s) address: not opened. " if article.url else ""
+        file_uri = article_file_uri(self.root, article.path)
+        if file_uri is None:
+            self.notify(refused + f"The file {article.path} is not inside the corpus folder: not opened.",
+                        title="Open", severity="warning", timeout=6)
+            return
+        self.open_url(file_uri)
+        self.notify(refused + f"Opening the file {article.path}", severity="warning" if refused else "information",
+                    timeout=6 if refused else 2)
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Textual's notify, with every message and title made inert and never read as markup:
+        notices name articles, tags, paths and errors, all of which may come from the corpus."""
+        from briefreader.core.inert import inert, inert_line
+
+        super().notify(inert(message), title=inert_line(title), severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=False)
 
     # ------------------------------------------------------------------ palette
 

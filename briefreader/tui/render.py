@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
+from briefreader.core.inert import inert, inert_line
 from briefreader.core.model import Article
 from briefreader.tui.quote_model import QuoteMark
 
@@ -15,10 +16,10 @@ Styles = dict[str, Style]
 
 
 def fallback_title(article: Article, words: int = 8) -> str:
-    """A stand-in title made from the first words of the body."""
-    first = article.body.split()[:words]
-    text = " ".join(first)
-    return (text + " …") if len(article.body.split()) > words else (text or "(empty article)")
+    """A stand-in title made from the first words of the body (inert: ready to show)."""
+    first = article.body.split()[: words + 1]
+    text = inert_line(" ".join(first[:words]))
+    return (text + " …") if len(first) > words else (text or "(empty article)")
 
 
 def body_text(
@@ -30,8 +31,11 @@ def body_text(
     current_hit: int | None,
     styles: Styles,
 ) -> Text:
-    """The cleaned body with quotations, the selected quotation and search hits styled."""
-    text = Text(article.body, end="")
+    """The cleaned body with quotations, the selected quotation and search hits styled.
+
+    The body is made inert one character for one, so every offset (quotations, hits, highlights,
+    a click) is the same in the shown text as in ``article.body``."""
+    text = Text(inert(article.body), end="")
     n = len(article.body)
     for i, (mark, has_variants) in enumerate(zip(quotes, variant_flags)):
         start, end = max(0, mark.start), min(n, mark.end)
@@ -55,10 +59,10 @@ def raw_text(article: Article, styles: Styles) -> Text:
     for block in sorted(article.removed, key=lambda b: (b.start, b.end)):
         start, end = max(pos, block.start), min(len(source), block.end)
         if start > pos:
-            out.append(source[pos:start])
+            out.append(_raw_piece(source[pos:start]))
         if end > start:
-            out.append(source[start:end], styles["removed"])
-            reason = f" ⟦removed: {block.reason}⟧"
+            out.append(_raw_piece(source[start:end]), styles["removed"])
+            reason = f" ⟦removed: {inert_line(block.reason)}⟧"  # a manifest rule's reason is corpus text
             if source[start:end].endswith("\n"):
                 # keep the marker on the removed block's own line
                 out.right_crop(1)
@@ -68,8 +72,14 @@ def raw_text(article: Article, styles: Styles) -> Text:
                 out.append(reason, styles["removed-reason"])
         pos = max(pos, end)
     if pos < len(source):
-        out.append(source[pos:])
+        out.append(_raw_piece(source[pos:]))
     return out
+
+
+def _raw_piece(text: str) -> str:
+    """A piece of an original file as shown in the raw view: CRLF line ends as newlines, every
+    other control (a lone CR included) made visible."""
+    return inert(text.replace("\r\n", "\n") if "\r" in text else text)
 
 
 @dataclass
@@ -129,7 +139,8 @@ def diff_pair(a: str, b: str, *, ignore_case: bool = True, ignore_punct: bool = 
 
 
 def styled(text: str, spans: list[tuple[int, int, str]], styles: Styles) -> Text:
-    out = Text(text, end="")
+    """``text`` (made inert, one character for one) with ``spans`` styled."""
+    out = Text(inert(text), end="")
     for start, end, kind in spans:
         out.stylize(styles[kind], start, end)
     return out

@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from briefreader.core.inert import inert_line
+
 
 class WarningsScreen(ModalScreen[None]):
     DEFAULT_CSS = """
@@ -32,8 +34,8 @@ class WarningsScreen(ModalScreen[None]):
         with VerticalScroll(id="warnings-scroll") as scroll:
             scroll.border_title = f"{len(self.lines)} load warning(s)"
             scroll.border_subtitle = "esc closes"
-            if self.lines:
-                text = Text("\n".join(self.lines))
+            if self.lines:  # each warning names a file of the corpus: one inert line each
+                text = Text("\n".join(inert_line(line) for line in self.lines))
             else:
                 text = Text("Every file loaded without a problem.", style="italic")
             yield Static(text, id="warnings-text")

@@ -592,7 +592,9 @@ class TriageMixin:
             self._triage_resume_waits_search = True  # showing the results resets the scroll: restore it after
             bar = self.query_one(SearchBar)  # type: ignore[attr-defined]
             bar.open()
-            bar.input.value = r.filter
+            from briefreader.core.inert import inert_line
+
+            bar.input.value = inert_line(r.filter)  # the state file may have travelled with the corpus
             table.focus()
         where = f"“{self._describe_targets([article.id])}”" if article is not None else "the list"
         self.notify(f"Back at {where}" + (f" with the search “{r.filter}”" if r.filter else ""), timeout=3)
@@ -826,9 +828,12 @@ class TriageMixin:
         if scroll:
             body = self.query_one(BodyView)  # type: ignore[attr-defined]
             body.scroll_to_offset(sel.end, center=False)
+        from briefreader.core.inert import inert_line
+
         excerpt = " ".join(sel.text.split())
         if len(excerpt) > 70:
             excerpt = excerpt[:34] + " … " + excerpt[-34:]
+        excerpt = inert_line(excerpt)
         line = Text()
         line.append(" VISUAL ", style="reverse bold")
         line.append(f" {sel.words} word(s): “{excerpt}”\n", style="")

@@ -17,6 +17,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from briefreader.core.inert import inert
+from briefreader.tui.plain import PlainStatic
+
 GROUPINGS = ("article", "outlet", "tag", "quote")
 FORMATS = ("md", "json")
 
@@ -89,7 +92,7 @@ class ExportScreen(ModalScreen[None]):
                 yield Label("Write to")
                 yield Input(value=self.options.output, id="export-output", placeholder="brief.md")
             yield Static("", id="export-choices")
-            yield Static("", id="export-status")
+            yield PlainStatic("", id="export-status")
             with VerticalScroll(id="export-preview-scroll"):
                 yield Static("", id="export-preview")
 
@@ -166,7 +169,7 @@ class ExportScreen(ModalScreen[None]):
             return
         self.preview_text = text
         self.preview_summary = summary
-        self.query_one("#export-preview", Static).update(Text(text))
+        self.query_one("#export-preview", Static).update(Text(inert(text)))
         self.set_status(f"{summary} → {self.options.output_path()}")
 
     def set_status(self, message: str, *, error: bool = False) -> None:

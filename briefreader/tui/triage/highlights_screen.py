@@ -11,12 +11,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from briefreader.core.inert import inert_line
+from briefreader.tui.plain import PlainStatic
+
 if TYPE_CHECKING:
     from briefreader.core.triage import Highlight
 
 
 def _short(text: str, n: int) -> str:
-    text = " ".join(text.split())
+    """``text`` on one line, at most ``n`` characters, inert (titles, passages, comments, tags)."""
+    text = inert_line(" ".join(text.split()))
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -52,7 +56,7 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
             box.border_title = "Highlights"
             box.border_subtitle = "enter: go to · c: comment · t: tags · d: delete · u: undo · esc: close"
             yield DataTable(id="hl-table", cursor_type="row", zebra_stripes=True)
-            yield Static("Loading highlights…", id="hl-info")
+            yield PlainStatic("Loading highlights…", id="hl-info")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -79,10 +83,10 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
         row = 0
         for i, h in enumerate(self.items):
             title = self.titles.get(h.article_id, h.article_id + " (not in corpus)")
-            table.add_row(
-                str(h.id), _short(title, 28), "✗" if h.orphan else str(h.paragraph),
-                Text(_short(h.exact, 120), style="red" if h.orphan else ""), _short(h.comment, 40),
-                ", ".join(h.tags), key=str(h.id),
+            table.add_row(  # DataTable reads str cells as markup: corpus text goes in as Text
+                str(h.id), Text(_short(title, 28)), "✗" if h.orphan else str(h.paragraph),
+                Text(_short(h.exact, 120), style="red" if h.orphan else ""), Text(_short(h.comment, 40)),
+                Text(_short(", ".join(h.tags), 200)), key=str(h.id),
             )
             if h.id == keep:
                 row = i
@@ -112,12 +116,13 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
             return
         lines = Text(getattr(self, "_summary", "") + "\n", style="italic")
         lines.append(f"“{_short(h.exact, 400)}”\n")
-        meta = [self.titles.get(h.article_id, h.article_id), f"¶{h.paragraph}", f"chars {h.start}–{h.end}", h.anchor_state]
+        meta = [_short(self.titles.get(h.article_id, h.article_id), 200), f"¶{h.paragraph}", f"chars {h.start}–{h.end}",
+                h.anchor_state]
         if h.original_exact:
             meta.append(f"was: “{_short(h.original_exact, 60)}”")
         lines.append(" · ".join(meta))
         if h.comment:
-            lines.append(f"\ncomment: {h.comment}")
+            lines.append(f"\ncomment: {_short(h.comment, 2000)}")
         info.update(lines)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -6,7 +6,7 @@ tab on a tag field completes the tag being typed from the tags already used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from textual import on
@@ -16,6 +16,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
+
+from briefreader.core.inert import inert, inert_line
+from briefreader.tui.plain import PlainStatic
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +83,13 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
                  context: str = "") -> None:
         super().__init__()
         self.title_text = title
-        self.fields = fields
-        self.known_tags = known_tags or (lambda: [])
+        # values and tags may come from a triage file that travelled with the corpus: shown inert,
+        # and given back as they were when the analyst leaves them unchanged (see _original)
+        self._given = {f.name: f.value for f in fields}
+        self.fields = [replace(f, value=inert(f.value)) for f in fields]
+        known = known_tags or (lambda: [])
+        self._known_raw = known
+        self.known_tags = lambda: [inert_line(tag) for tag in known()]
         self.context = context
 
     def compose(self) -> ComposeResult:
@@ -89,7 +97,7 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
             box.border_title = self.title_text
             box.border_subtitle = "enter: next/save · esc: cancel" + (" · tab: complete tag" if any(f.tags for f in self.fields) else "")
             if self.context:
-                yield Static(self.context, classes="prompt--hint", id="prompt-context")
+                yield PlainStatic(self.context, classes="prompt--hint", id="prompt-context")
             for f in self.fields:
                 yield Label(f.label)
                 yield Input(
@@ -99,7 +107,7 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
                     suggester=TagSuggester(self.known_tags) if f.tags else None,
                 )
                 if f.tags:
-                    yield Static("", classes="prompt--hint", id=f"hint-{f.name}")
+                    yield PlainStatic("", classes="prompt--hint", id=f"hint-{f.name}")
 
     def on_mount(self) -> None:
         first = self.query_one(f"#field-{self.fields[0].name}", Input)
@@ -136,7 +144,18 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         if i + 1 < len(inputs):
             inputs[i + 1].focus()
             return
-        self.dismiss({f.name: inp.value for f, inp in zip(self.fields, inputs)})
+        self.dismiss({f.name: self._original(f, inp.value) for f, inp in zip(self.fields, inputs)})
+
+    def _original(self, field: Field, value: str) -> str:
+        """``value`` with what was shown inert mapped back to the stored text: an unchanged value is
+        the given one, and a tag written as shown is the stored tag (so it can still be removed)."""
+        if value == field.value:
+            return self._given[field.name]
+        if not field.tags:
+            return value
+        stored = {inert_line(tag): tag for tag in self._known_raw()}
+        stored.update({inert_line(tag.strip()): tag.strip() for tag in self._given[field.name].split(",")})
+        return ",".join(stored.get(piece.strip(), piece) for piece in value.split(","))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

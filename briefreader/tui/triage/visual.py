@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Static
+from briefreader.tui.plain import PlainStatic
 
 
-class VisualBar(Static, can_focus=True):
+class VisualBar(PlainStatic, can_focus=True):
     """Shown (and focused) while a passage is selected; each key posts ``VisualBar.Key``."""
 
     DEFAULT_CSS = """

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefreader.core.inert import inert_line
 from briefreader.core.model import Article
 from briefreader.tui.render import fallback_title
 from briefreader.tui.widgets.body_view import FrameStyle
@@ -324,7 +325,7 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
     def _strip(cells: list[tuple[str, int, Style]], width: int, fill: Style) -> Strip:
         segments: list[Segment] = []
         for i, (text, cell_width, style) in enumerate(cells):
-            text = " ".join(text.split()) if "\n" in text or "\t" in text else text
+            text = inert_line(" ".join(text.split()) if "\n" in text or "\t" in text else text)
             if cell_len(text) > cell_width:
                 text = set_cell_size(text, cell_width - 1) + "…" if cell_width > 1 else set_cell_size(text, cell_width)
             segments.append(Segment(set_cell_size(text, cell_width), style))

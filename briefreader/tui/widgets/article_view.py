@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from briefreader.core.inert import inert, inert_line
 from briefreader.core.model import Article
 from briefreader.tui.quote_model import QuoteMark
 from briefreader.tui.render import Styles, body_text, copy_changes_text, fallback_title, raw_text
@@ -85,7 +86,7 @@ class ArticleView(Vertical):
         """No article: show ``message`` (what to do next)."""
         self.article = None
         self.query_one(ArticleHeader).update(Text(""), layout=False)
-        self.body.set_text(Text(message, style="italic"))
+        self.body.set_text(Text(inert(message), style="italic"))  # messages name paths and errors
 
     def show(
         self,
@@ -123,14 +124,14 @@ class ArticleView(Vertical):
     def _header(self, article: Article, styles: Styles, raw: bool, hit_label: str, n_quotes: int) -> Text:
         head = Text(end="", no_wrap=True, overflow="ellipsis")
         if article.title:
-            head.append(article.title, styles["title"])
+            head.append(inert_line(article.title), styles["title"])
         else:
             head.append(fallback_title(article, 12), styles["fallback"])
             head.append("  (no title found)", styles["meta"])
         parts = [p for p in (article.outlet, article.dateline, article.date, article.author) if p]
         head.append("\n")
-        head.append(" · ".join(parts) if parts else "outlet, place and date unknown", styles["meta"])
-        info = [article.id, f"{article.words} words"]
+        head.append(inert_line(" · ".join(parts)) if parts else "outlet, place and date unknown", styles["meta"])
+        info = [inert_line(article.id), f"{article.words} words"]
         if n_quotes:
             info.append(f"{n_quotes} quotes")
         if raw:

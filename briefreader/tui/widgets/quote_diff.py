@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefreader.core.inert import inert, inert_line
 from briefreader.tui.widgets.body_view import FrameStyle, set_virtual_size
 from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
 from briefreader.tui.render import Styles, diff_pair, styled
@@ -132,7 +133,7 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         styles = self.styles_map()
         text = Text()
         text.append("Quote variants\n", styles["heading"])
-        text.append(message, styles["muted"])
+        text.append(inert(message), styles["muted"])
         self._update(text, text.plain)
 
     def show_quote(
@@ -155,13 +156,13 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         head = Text()
         head.append(f"Quote {index + 1}/{count}", styles["heading"])
         if mark.speaker:
-            head.append(f" · {mark.speaker}", styles["muted"])
+            head.append(f" · {inert_line(mark.speaker)}", styles["muted"])
         if mark.scare:
             head.append(" · scare quote", styles["muted"])
         parts: list[RenderableType] = [head]
         if cluster is None or len(cluster.renderings) < 2:
             body = Text()
-            body.append(f"\n“{mark.text}”\n\n")
+            body.append(f"\n“{inert(mark.text)}”\n\n")
             body.append("No other article renders this quotation.", styles["muted"])
             parts.append(body)
             self._update(Group(*parts), head.plain + body.plain)
@@ -183,7 +184,7 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
             selected = i == compared
             pointer = "▶ " if selected else ("● " if i == ref_index else "  ")
             listing.append(pointer, styles["heading"] if selected else styles["muted"])
-            who = f"{rendering.date or 'no date'}  {rendering.outlet or rendering.article_id}"
+            who = inert_line(f"{rendering.date or 'no date'}  {rendering.outlet or rendering.article_id}")
             listing.append(who, styles["selected"] if selected else Style())
             if i == 0 and rendering.date:
                 listing.append("  ◆ earliest", styles["earliest"])
@@ -191,7 +192,7 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
                 listing.append("  (this article)", styles["muted"])
             listing.append("\n    ")
             if i == ref_index:
-                listing.append(f"“{rendering.text}”")
+                listing.append(f"“{inert(rendering.text)}”")
             else:
                 diff = diff_pair(reference.text, rendering.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
                 listing.append("“")
@@ -226,8 +227,9 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         diff = diff_pair(reference.text, other.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
         left = styled(reference.text, diff.a_spans, styles)
         right = styled(other.text, diff.b_spans, styles)
-        left_title = Text(f"{reference.outlet or reference.article_id} · {reference.date or 'no date'}", styles["heading"])
-        right_title = Text(f"{other.outlet or other.article_id} · {other.date or 'no date'}", styles["heading"])
+        left_title = Text(inert_line(f"{reference.outlet or reference.article_id} · {reference.date or 'no date'}"),
+                          styles["heading"])
+        right_title = Text(inert_line(f"{other.outlet or other.article_id} · {other.date or 'no date'}"), styles["heading"])
         caption = Text(f"\n{diff.summary()}\n", styles["muted"])
         plain = caption.plain + left_title.plain + left.plain + right_title.plain + right.plain
         if self.two_up:

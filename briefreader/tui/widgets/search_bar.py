@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from briefreader.tui.plain import PlainStatic
+
 PLACEHOLDER = 'Search: words, "a phrase", outlet:anadolu, date:2025-08'
 
 
@@ -53,7 +55,7 @@ class SearchBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield SearchInput(placeholder=PLACEHOLDER, id="search-input")
-        yield Static("", id="search-message")
+        yield PlainStatic("", id="search-message")  # messages quote the query and errors
 
     @property
     def input(self) -> SearchInput:
