@@ -152,7 +152,7 @@ def copy_changes_text(original: Article, summary: str, blocks: list, styles: Sty
     ``blocks`` are :class:`briefreader.core.copies.ChangeBlock`."""
     out = Text(end="")
     label = " — ".join(p for p in (original.title or original.id, original.outlet, original.date) if p)
-    out.append(f"Copy of {label}\n", styles["title"])
+    out.append(f"Copy of {inert_line(label)}\n", styles["title"])
     out.append(f"{summary}. f: full text\n\n", styles["meta"])
     cut = [b for b in blocks if b.kind == "cut"]
     for block in blocks:
@@ -160,18 +160,18 @@ def copy_changes_text(original: Article, summary: str, blocks: list, styles: Sty
             out.append(f"… {block.count} paragraph{'s' * (block.count != 1)} as in the original …\n\n", styles["meta"])
         elif block.kind == "added":
             out.append("＋ added: ", styles["added"])
-            out.append(block.text + "\n\n")
+            out.append(inert(block.text) + "\n\n")
         elif block.kind == "changed":
             pos = 0
             for start, end, was in block.changes:
-                out.append(block.text[pos:start])
-                out.append(block.text[start:end], styles["changed"])
-                out.append(f" [was: “{was}”]" if was else " [added]", styles["meta"])
+                out.append(inert(block.text[pos:start]))
+                out.append(inert(block.text[start:end]), styles["changed"])
+                out.append(f" [was: “{inert_line(was)}”]" if was else " [added]", styles["meta"])
                 pos = max(pos, end)
-            out.append(block.text[pos:] + "\n\n")
+            out.append(inert(block.text[pos:]) + "\n\n")
     if cut:
         out.append(f"Cut from the original ({len(cut)} paragraph{'s' * (len(cut) != 1)}):\n", styles["meta"])
         for block in cut:
-            out.append("－ " + block.text + "\n", styles["removed"])
+            out.append("－ " + inert(block.text) + "\n", styles["removed"])
     out.rstrip()
     return out
