@@ -100,7 +100,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--tag", action="append", default=[], metavar="T", help="only items with this tag (repeat: all must hold)")
     p.add_argument("--where", metavar="QUERY", help='triage filters and/or a search query, e.g. '
                    '"status:keep,follow-up -tag:draft" or "tag:eu ceasefire"')
-    p.add_argument("--group-by", choices=("article", "outlet", "tag", "quote"), default="article", help="how to group the brief")
+    p.add_argument("--group-by", choices=("article", "outlet", "tag", "quote", "story"), default="article",
+                   help="how to group the brief (story: articles on one event together, copies after their original)")
     p.add_argument("--format", choices=("md", "json"), help="md or json (default: from FILE's extension, else md)")
     p.add_argument("--title", help="the brief's title")
     p.add_argument("--no-links", action="store_true", help="no links from citations to the article files")
@@ -584,6 +585,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = _filters(where_filters.describe(), args.status, args.tag)
     corpus = _load(args.dir)
     print_warnings(corpus.warnings)
+    copies = None
+    if args.group_by == "story":
+        from briefreader.core.copies import analyse_copies, copies_cache_dir
+
+        copies = analyse_copies(corpus.articles, cache_dir=copies_cache_dir(corpus.root))
     store = _open_store(root)
     with store:
         only = _search_ids(corpus, text, [a.id for a in corpus.articles]) if text else None
@@ -595,6 +601,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             search=text,
             link_root=link_root,
             group_by=args.group_by,
+            copies=copies,
             title=args.title,
             corpus_name=Path(root).resolve().name,
         )

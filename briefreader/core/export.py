@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from briefreader.core.anchors import Resolution, paragraph_number, resolve
 from briefreader.core.inert import inert, inert_line, is_inert, json_escape_controls
+from briefreader.core.copies import CopyAnalysis
 from briefreader.core.model import Article
 from briefreader.core.triage import (
     ArticleState,
@@ -37,7 +38,7 @@ from briefreader.core.triage import (
     matches,
 )
 
-GROUPINGS: tuple[str, ...] = ("article", "outlet", "tag", "quote")
+GROUPINGS: tuple[str, ...] = ("article", "outlet", "tag", "quote", "story")
 FORMATS: tuple[str, ...] = ("md", "json")
 EXPORT_SCHEMA = 1
 
@@ -194,6 +195,7 @@ def build_brief(
     only_ids: Iterable[str] | None = None,
     search: str = "",
     link_root: str | None = None,
+    copies: CopyAnalysis | None = None,
 ) -> Brief:
     """Collect what the brief holds.
 
@@ -204,10 +206,13 @@ def build_brief(
     ``only_ids`` restricts the brief to those articles (the results of a full-text ``search``,
     which is named in the brief's selection line). ``link_root`` (the corpus folder relative to
     where the brief is written, see :func:`relative_link_root`) turns citations into links to the
-    article files, with an RFC 5147 ``#char=START,END`` fragment for plain-text files.
+    article files, with an RFC 5147 ``#char=START,END`` fragment for plain-text files. ``copies``
+    (the corpus's copy analysis) is needed to group by story.
     """
     if group_by not in GROUPINGS:
         raise ExportError(f"unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})")
+    if group_by == "story" and copies is None:
+        raise ExportError("grouping by story needs the corpus's stories (still being found?)")
     by_id = {a.id: a for a in articles}
     touched = store.states()  # untouched articles have the default state
     states = {aid: touched.get(aid) or ArticleState(aid) for aid in by_id}
@@ -269,7 +274,7 @@ def build_brief(
         selection=" ".join(x for x in (filters.describe() if filters else "", search.strip()) if x),
         group_by=group_by,
         entries=entries,
-        groups=_group(entries, clusters, group_by),
+        groups=_group(entries, clusters, group_by, copies),
         clusters=clusters,
         orphans=orphans,
         sources=sources,
@@ -293,7 +298,10 @@ def _file_link(brief: Brief, a: Article, fragment: str = "") -> str | None:
     return url + fragment
 
 
-def _group(entries: list[ArticleEntry], clusters: list[ChosenCluster], group_by: str) -> list[Group]:
+def _group(entries: list[ArticleEntry], clusters: list[ChosenCluster], group_by: str,
+           copies: CopyAnalysis | None = None) -> list[Group]:
+    if group_by == "story" and copies is not None:
+        return _group_by_story(entries, copies)
     if group_by == "article":
         return [Group(e.article.id, _article_heading(e.article), [e]) for e in entries]
     if group_by == "outlet":
@@ -588,6 +596,30 @@ def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbe
         cells = [str(i), escape_inline(str(v.get("outlet") or "")), escape_inline(str(v.get("date") or "")), title, rendering]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
+
+
+def _group_by_story(entries: list[ArticleEntry], copies: CopyAnalysis) -> list[Group]:
+    """One group per story (in the order of its first entry), originals before their copies;
+    articles in no story last."""
+    stories: dict[str, list[ArticleEntry]] = {}
+    labels: dict[str, str] = {}
+    rest: list[ArticleEntry] = []
+    for entry in entries:
+        story = copies.story_of(entry.article.id)
+        if story is None:
+            rest.append(entry)
+            continue
+        stories.setdefault(story.id, []).append(entry)
+        labels[story.id] = story.label
+    groups = []
+    for story_id, members in stories.items():
+        members.sort(key=lambda e: (copies.original_of(e.article.id) != e.article.id, _sort_key(e.article)))
+        independent = copies.independent(e.article.id for e in members)
+        heading = f"Story: {labels[story_id]} ({_plural(independent, 'independent article')})"
+        groups.append(Group(story_id, heading, members))
+    if rest:
+        groups.append(Group("(no story)", "Articles in no story", rest))
+    return groups
 
 
 def render_markdown(brief: Brief) -> str:

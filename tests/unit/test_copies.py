@@ -183,3 +183,32 @@ def test_threaded_rows_fold_copies_under_their_original(wire: list[str]) -> None
     # a copy found by a search without its original stays a row of its own
     assert [r.article_id for r in threaded_rows(["trimmed.txt"], analysis, collapsed=True)] == ["trimmed.txt"]
     assert [a for a, _ in story_order(order, analysis)] == sorted(order, key=order.index)
+
+
+def test_brief_grouped_by_story_puts_copies_after_their_original(tmp_path: Path, capsys, monkeypatch) -> None:
+    from briefreader.cli.main import main
+
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    quote = "“We will keep the harbour open for every fishing family this winter and the next,”"
+    wire = fictional_story(21, 8) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
+    files = {
+        "wire.md": ("Coast Wire", "2025-05-01", wire),
+        "reprint.md": ("Daily Courier", "2025-05-02", wire),
+        "related.md": ("Valley Post", "2025-05-02",
+                       fictional_story(22, 6) + [f"Mayor Ilse Varga told reporters in Port Linden: {quote}"]),
+        "unrelated.md": ("Metro Daily", "2025-05-02", fictional_story(23, 7)),
+    }
+    for name, (outlet, date, paragraphs) in files.items():
+        front = f"---\ntitle: {name[:-3]} headline\noutlet: {outlet}\ndate: {date}\n---\n"
+        (corpus / name).write_text(front + "\n\n".join(paragraphs) + "\n", "utf-8")
+    assert main(["mark", str(corpus), "reprint.md", "related.md", "wire.md", "unrelated.md", "--status", "keep"]) == 0
+    capsys.readouterr()
+    assert main(["export", str(corpus), "--group-by", "story", "--no-links"]) == 0
+    brief = capsys.readouterr().out
+    story = brief.index("## Story: ")
+    rest = brief.index("## Articles in no story")
+    assert "(2 independent articles)" in brief[story:rest]
+    assert story < brief.index("wire headline") < brief.index("reprint headline") < rest
+    assert story < brief.index("related headline") < rest < brief.index("unrelated headline")

@@ -1130,6 +1130,7 @@ class TriageMixin:
             search=text,
             link_root=link_root,
             group_by=options.group_by,
+            copies=self.copies.analysis,  # type: ignore[attr-defined]
             corpus_name=self.root.resolve().name,  # type: ignore[attr-defined]
         )
         rendered = render(brief, options.fmt)

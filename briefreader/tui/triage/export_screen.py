@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, Static
 from briefreader.core.inert import inert
 from briefreader.tui.plain import PlainStatic
 
-GROUPINGS = ("article", "outlet", "tag", "quote")
+GROUPINGS = ("article", "outlet", "tag", "quote", "story")
 FORMATS = ("md", "json")
 
 
