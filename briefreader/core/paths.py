@@ -436,11 +436,13 @@ def _fsync_dir(folder: Path) -> None:
 class ExportTargetError(Exception):
     """The path given for an export cannot (or may not) be written. ``str(exc)`` is one line.
 
-    ``exists`` is True when the only problem is an existing regular file (replace with ``force``)."""
+    ``exists`` is True when the only problem is an existing regular file (replace with ``force``),
+    ``missing_folder`` when it is a missing parent folder (create it with ``make_parents``)."""
 
-    def __init__(self, message: str, *, exists: bool = False) -> None:
+    def __init__(self, message: str, *, exists: bool = False, missing_folder: bool = False) -> None:
         super().__init__(message)
         self.exists = exists
+        self.missing_folder = missing_folder
 
 
 _KINDS = ((stat_module.S_ISDIR, "a folder; give a file name"), (stat_module.S_ISCHR, "a device"),
@@ -473,7 +475,8 @@ def check_output_file(path: Path, *, force: bool = False, make_parents: bool = F
     parent = path.parent
     if not parent.exists():
         if not make_parents:
-            raise ExportTargetError(f"the folder {parent} does not exist (use --mkdir to create it)")
+            raise ExportTargetError(f"the folder {parent} does not exist (use --mkdir to create it)",
+                                    missing_folder=True)
     elif not parent.is_dir():
         raise ExportTargetError(f"{parent} is not a folder")
 
