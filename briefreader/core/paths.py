@@ -362,8 +362,7 @@ def foreign_derived_notice(root: Path) -> str | None:
         names = os.listdir(in_corpus)
     except OSError:
         return None
-    kinds = sorted({FOREIGN_DERIVED_NAMES[n] for n in names if n in FOREIGN_DERIVED_NAMES} |
-                   ({"index"} if any(n.startswith("briefreader-fingerprints") for n in names) else set()))
+    kinds = sorted({FOREIGN_DERIVED_NAMES[n] for n in names if n in FOREIGN_DERIVED_NAMES})
     if not kinds:
         return None
     return (f"derived files in {in_corpus} ({', '.join(kinds)}) come from another copy or an older briefreader "
@@ -392,19 +391,22 @@ def atomic_write_text(path: Path, text: str, *, mode: int = PRIVATE_FILE_MODE) -
     atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
-def _write_temp(path: Path, data: bytes, mode: int) -> Path:
-    """A new file next to ``path`` holding ``data`` (fsynced), created exclusively with ``mode``."""
+def _write_temp(path: Path, data: bytes, mode: int | None) -> Path:
+    """A new file next to ``path`` holding ``data`` (fsynced), created exclusively (never through a
+    link) with ``mode``, or with 0666 less the umask when ``mode`` is None."""
     for attempt in range(100):
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.{attempt}.tmp")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o600 if mode is not None else 0o666)
             break
         except FileExistsError:
             continue
     else:
         raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
     try:
-        os.fchmod(fd, mode)
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -491,11 +493,9 @@ def write_output_file(path: Path, text: str, *, force: bool = False, make_parent
     if make_parents:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode = stat_module.S_IMODE(os.lstat(path).st_mode)
+        mode: int | None = stat_module.S_IMODE(os.lstat(path).st_mode)
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = None  # a new document: 0666 less the umask, as any program would create it
     tmp = _write_temp(path, text.encode("utf-8"), mode)
     try:
         if force:
