@@ -576,10 +576,8 @@ class TriageStore:
             from briefreader.core.paths import make_private_dir, make_private_file
 
             make_private_dir(self.path.parent, base=self.path.parent.parent)
-            make_private_file(self.path)  # 0600 before SQLite creates it (its -wal and -shm copy the mode)
-            for suffix in _STATE_SUFFIXES[1:]:
-                if Path(f"{self.path}{suffix}").exists():
-                    make_private_file(Path(f"{self.path}{suffix}"))
+            if not self.path.exists():
+                make_private_file(self.path)  # 0600 before SQLite creates it (its -wal and -shm copy the mode)
         except OSError as exc:
             if _is_full(exc):
                 raise _disk_full(self.path, "the new triage state file") from exc
@@ -623,6 +621,19 @@ class TriageStore:
                 "Move it aside to start afresh, or restore it from a backup."
             ) from exc
         self._data_version = self._pragma("data_version")
+        self._make_private()
+
+    def _make_private(self) -> None:
+        """Files accepted as ours become 0600 (an older briefreader made them with the umask's mode)."""
+        from briefreader.core.paths import make_private_file
+
+        for suffix in _STATE_SUFFIXES:
+            candidate = Path(f"{self.path}{suffix}")
+            if candidate.exists():
+                try:
+                    make_private_file(candidate)
+                except OSError as exc:
+                    log.warning("cannot make %s private: %s", candidate, exc)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -1608,9 +1619,13 @@ def open_store(root: Path | str, *, clock: Callable[[], str] = now_iso) -> Triag
 
 
 def _copy_database(src: Path, dest: Path) -> None:
-    """Copy a (possibly read-only) SQLite database with the backup API."""
+    """Copy a (possibly read-only) SQLite database with the backup API (into a new 0600 file)."""
+    from briefreader.core.paths import make_private_file, safe_unlink
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
+    safe_unlink(tmp, dest.parent)  # a leftover (or a link) goes; the copy is made in a fresh file
+    make_private_file(tmp)
     try:
         source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -1624,7 +1639,9 @@ def _copy_database(src: Path, dest: Path) -> None:
             source.close()
         tmp.replace(dest)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
+        safe_unlink(tmp, dest.parent)
+        if _is_full(exc):
+            raise _disk_full(dest, "the copy of the corpus's triage file") from exc
         raise StoreDamagedError(f"cannot copy the corpus's triage file {src}: {exc}") from exc
 
 

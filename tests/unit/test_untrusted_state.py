@@ -455,3 +455,23 @@ def test_write_output_file_does_not_clobber_a_file_that_appears(tmp_path: Path, 
         write_output_file(out, "the brief")
     assert out.read_text() == "written meanwhile by someone else"
     assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]
+
+
+def test_an_older_0644_state_file_becomes_0600_but_a_refused_one_is_not_touched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = _made_by_the_tool(tmp_path, capsys)
+    db_path = corpus / ".briefreader" / DB_NAME
+    os.chmod(db_path, 0o644)
+    with open_store(corpus) as store:
+        assert store.get(ANADOLU).status == "keep"
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE VIEW evil AS SELECT 1")
+    db.commit()
+    db.close()
+    os.chmod(db_path, 0o644)
+    before = (db_path.read_bytes(), db_path.stat().st_mtime_ns)
+    code, _, err = run(capsys, "status", corpus)
+    assert code == 1 and "did not write" in err
+    assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o644
