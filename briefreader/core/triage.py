@@ -494,8 +494,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _schema_objects() -> set[tuple[str, str]]:
-    """(type, name) of every object :data:`_SCHEMA` makes (tables, indexes, SQLite's own)."""
+def _schema_objects() -> dict[tuple[str, str], str | None]:
+    """(type, name) -> CREATE statement of every object :data:`_SCHEMA` makes (tables, indexes, SQLite's own)."""
     db = sqlite3.connect(":memory:")
     try:
         for stmt in _SCHEMA.split(";"):
@@ -503,7 +503,7 @@ def _schema_objects() -> set[tuple[str, str]]:
                 db.execute(stmt)
         db.execute("INSERT INTO highlight (article_id, exact, prefix, suffix, body_start, body_end, paragraph, "
                    "content_hash, created, updated) VALUES ('', '', '', '', 0, 0, 0, '', '', '')")
-        return {(kind, name) for kind, name in db.execute("SELECT type, name FROM sqlite_master")}
+        return {(kind, name): sql for kind, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master")}
     finally:
         db.close()
 
@@ -667,9 +667,12 @@ class TriageStore:
                 "Move it aside to start afresh, or restore it from a backup."
             )
         app_id = self._pragma("application_id")
-        objects = {(kind, name) for kind, name in self._db.execute("SELECT type, name FROM sqlite_master")}
-        foreign = sorted(f"{kind} {name}" for kind, name in objects - _KNOWN_OBJECTS
-                         if not (kind == "index" and name.startswith("sqlite_autoindex_")))
+        objects = {(kind, name): sql for kind, name, sql in self._db.execute("SELECT type, name, sql FROM sqlite_master")}
+        foreign = sorted(f"{kind} {name}" for (kind, name), sql in objects.items()
+                         if (kind, name) not in _KNOWN_OBJECTS and not (kind == "index" and sql is None
+                                                                         and name.startswith("sqlite_autoindex_")))
+        foreign += sorted(f"a changed {kind} {name}" for (kind, name), sql in objects.items()
+                          if (kind, name) in _KNOWN_OBJECTS and version > 0 and sql != _KNOWN_OBJECTS[(kind, name)])
         if foreign:  # triggers, views, tables briefreader never makes: refused before anything runs
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise StoreDamagedError(

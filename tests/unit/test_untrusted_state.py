@@ -475,3 +475,18 @@ def test_an_older_0644_state_file_becomes_0600_but_a_refused_one_is_not_touched(
     assert code == 1 and "did not write" in err
     assert (db_path.read_bytes(), db_path.stat().st_mtime_ns) == before
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o644
+
+
+def test_triage_table_with_a_changed_definition_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = _made_by_the_tool(tmp_path, capsys)
+    db_path = corpus / ".briefreader" / DB_NAME
+    db = sqlite3.connect(db_path)
+    with db:  # same name, a column computed by the file's author
+        db.execute("DROP TABLE saved_search")
+        db.execute("CREATE TABLE saved_search (name TEXT PRIMARY KEY, query TEXT NOT NULL, created TEXT NOT NULL, "
+                   "shadow TEXT GENERATED ALWAYS AS (upper(query)))")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    before = db_path.read_bytes()
+    code, _, err = run(capsys, "status", corpus)
+    assert code == 1 and "a changed table saved_search" in err and db_path.read_bytes() == before
