@@ -501,8 +501,6 @@ def _schema_objects() -> dict[tuple[str, str], str | None]:
         for stmt in _SCHEMA.split(";"):
             if stmt.strip():
                 db.execute(stmt)
-        db.execute("INSERT INTO highlight (article_id, exact, prefix, suffix, body_start, body_end, paragraph, "
-                   "content_hash, created, updated) VALUES ('', '', '', '', 0, 0, 0, '', '', '')")
         return {(kind, name): sql for kind, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master")}
     finally:
         db.close()
