@@ -210,12 +210,18 @@ def _search_ids(corpus, query: str, allowed: list[str]) -> list[str]:
         ix = CorpusIndex.open(corpus.root)
     except IndexBusyError as exc:
         raise CliError(f"cannot search now: {exc}", code=3) from exc
+    except OSError as exc:
+        what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise CliError(f"cannot search now: {what} (the index could not be opened)", code=1) from exc
     with ix:
         if ix.needs_update(corpus):
             try:
                 ix.update(corpus)
             except IndexBusyError:
                 print_warnings(["another briefreader is indexing; searching the index as it is"])
+            except OSError as exc:  # e.g. a full disk: the last committed index is intact
+                what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+                print_warnings([f"{what}: the index update was not saved; searching the index as it is"])
         try:
             return ix.searcher().matching_ids(query, allowed_ids=set(allowed))
         except QuerySyntaxError as exc:

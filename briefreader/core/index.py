@@ -880,6 +880,8 @@ class SearchSession:
             self._maybe_refresh()
             try:
                 q = self._query(query)
+                if self._searcher.reader().doc_count_all() == 0:
+                    return []  # an empty index (e.g. its first build failed on a full disk) has no id column
                 ids = self._searcher.reader().column_reader("id")
                 docnums = self._searcher.docs_for_query(q)
                 if allowed_ids is not None:

@@ -490,3 +490,18 @@ def test_triage_table_with_a_changed_definition_is_refused(tmp_path: Path, capsy
     before = db_path.read_bytes()
     code, _, err = run(capsys, "status", corpus)
     assert code == 1 and "a changed table saved_search" in err and db_path.read_bytes() == before
+
+
+def test_triage_word_search_survives_a_full_disk(marked_corpus: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch) -> None:
+    from briefreader.core.index import CorpusIndex
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(CorpusIndex, "_write_with", no_space)
+    code, out, err = run(capsys, "status", marked_corpus, "--where", "Kallas")
+    assert code == 0 and "disk full" in err and "Traceback" not in err
+    monkeypatch.setattr(CorpusIndex, "open", no_space)
+    code, _, err = run(capsys, "export", marked_corpus, "--where", "Kallas")
+    assert code == 1 and "disk full" in err and len(error_lines(err)) == 1
