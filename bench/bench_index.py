@@ -376,7 +376,10 @@ def main() -> None:
             print(f"{size:>6} {label:<34} {r['seconds']:>8.1f} {r['docs'] / r['seconds']:>6.0f} "
                   f"{r['disk'] / 2**20:>8.1f} {peak:>8} {ratio:>7.2f}x", flush=True)
         if not args.skip_pipeline:
+            from briefreader.core.paths import derived_dir
+
             shutil.rmtree(root / ".briefreader", ignore_errors=True)
+            shutil.rmtree(derived_dir(root, create=False), ignore_errors=True)  # record cache, index, quotes: per user
             env = dict(os.environ, PYTHONPATH=str(REPO))
             started = time.perf_counter()
             proc = subprocess.run([sys.executable, "-m", "briefreader", "index", str(root), "--json"],

@@ -57,7 +57,10 @@ def main() -> None:
     print(f"{'size':>6} {'step':<22} {'seconds':>8} {'articles/s':>11} {'MB/s':>7} {'x baseline':>10} {'CPU s':>7}")
     for size in args.sizes:
         root = cached_corpus(args.workdir, size)
+        from briefreader.core.paths import derived_dir
+
         shutil.rmtree(root / ".briefreader", ignore_errors=True)
+        shutil.rmtree(derived_dir(root, create=False), ignore_errors=True)  # record cache, index, quotes: per user
         cpu = cpu_seconds()
         base_s, nbytes = baseline(root)
         mb = nbytes / 2**20

@@ -57,6 +57,13 @@ def print_warnings(warnings: Iterable[object]) -> None:
         print_labelled("warning:", "yellow", str(w), console=console)
 
 
+def add_follow_links(parser: Any) -> None:
+    """``--follow-links`` on a command that loads a corpus folder."""
+    parser.add_argument("--follow-links", action="store_true",
+                        help="also read symbolic links that point outside the corpus folder "
+                             "(skipped with a warning by default)")
+
+
 def require_dir(path: str | Path) -> Path:
     p = Path(path).expanduser()
     if not p.exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from briefreader.cli.common import CliError, print_json, print_warnings, require_dir
+from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings, require_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
@@ -13,21 +13,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("dir", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON (one array of rows)")
     p.add_argument("--no-cache", action="store_true", help="re-read and re-clean every file")
+    add_follow_links(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("clean", help="print the cleaned text of article files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files or corpus folders")
     p.add_argument("--json", action="store_true", help="print JSON Lines, one object per article")
+    add_follow_links(p)
     p.set_defaults(func=cmd_clean)
 
 
-def load_for_cli(folder: str, *, use_cache: bool = True):
-    """Load a corpus folder for a command, turning bad paths into CLI errors (exit 2)."""
+def load_for_cli(folder: str, *, use_cache: bool = True, follow_links: bool = False):
+    """Load a corpus folder for a command, turning bad paths into CLI errors (exit 2).
+    ``follow_links`` reads symlinks pointing outside the folder too (``--follow-links``)."""
     from briefreader.core.corpus import CorpusError, load_corpus
 
     root = require_dir(folder)
     try:
-        corpus = load_corpus(root, use_cache=use_cache, progress=_progress_printer())
+        corpus = load_corpus(root, use_cache=use_cache, progress=_progress_printer(), follow_links=follow_links)
     except CorpusError as exc:
         raise CliError(str(exc)) from exc
     if not corpus.articles:
@@ -69,7 +72,7 @@ def article_row(article) -> dict:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    corpus = load_for_cli(args.dir, use_cache=not args.no_cache)
+    corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
     print_warnings(corpus.warnings)
     rows = [article_row(a) for a in corpus.articles]
     if args.json:
@@ -100,7 +103,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from briefreader.core.corpus import CorpusError, load_paths
 
     try:
-        corpus = load_paths(args.paths)
+        corpus = load_paths(args.paths, follow_links=args.follow_links)
     except CorpusError as exc:
         raise CliError(str(exc)) from exc
     print_warnings(corpus.warnings)

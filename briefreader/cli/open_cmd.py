@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from briefreader.cli.common import CliError, require_dir
+from briefreader.cli.common import CliError, add_follow_links, require_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p = sub.add_parser("open", help="open the reader on a corpus folder")
     p.add_argument("dir", help="corpus folder")
     p.add_argument("--no-cache", action="store_true", help="re-read and re-clean every file")
+    add_follow_links(p)
     p.set_defaults(func=cmd_open)
 
 
@@ -22,7 +23,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     root = require_dir(args.dir)
     from briefreader.core.corpus import ARTICLE_SUFFIXES, discover
 
-    files, warnings = discover(root)
+    files, warnings = discover(root, follow_links=args.follow_links)
     if not files:
         kinds = ", ".join(sorted(ARTICLE_SUFFIXES))
         detail = f" ({len(warnings)} problem(s): {warnings[0]})" if warnings else ""
@@ -33,4 +34,4 @@ def cmd_open(args: argparse.Namespace) -> int:
         raise CliError("the reader needs an interactive terminal; use `briefreader list` or `search` in scripts")
     from briefreader.tui.app import run
 
-    return run(root, use_cache=not args.no_cache)
+    return run(root, use_cache=not args.no_cache, follow_links=args.follow_links)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from briefreader.cli.common import CliError, print_json, print_warnings
+from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--ignore-case", action="store_true", help="diff view: ignore case")
     p.add_argument("--ignore-punct", action="store_true", help="diff view: ignore punctuation and quote marks")
     p.add_argument("--no-cache", action="store_true", help="extract and cluster again, ignoring cached results")
+    add_follow_links(p)
     p.set_defaults(func=cmd_quotes)
 
 
@@ -35,7 +36,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
     if args.min_articles < 1:
         raise CliError("--min-articles must be at least 1")
-    corpus = load_for_cli(args.dir)
+    corpus = load_for_cli(args.dir, follow_links=args.follow_links)
     print_warnings(corpus.warnings)
     cache_dir = None
     if not args.no_cache:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 
-from briefreader.cli.common import CliError, print_json, print_warnings, stderr_console
+from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings, stderr_console
 
 EXIT_BUSY = 3
 
@@ -20,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--no-cache", action="store_true", help="re-read and re-clean every file")
     p.add_argument("--procs", type=int, default=None,
                    help="processes for a first build (default: 2 when a second core is idle, else 1)")
+    add_follow_links(p)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser(
@@ -36,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--page", type=int, default=1, help="page of results (default 1)")
     p.add_argument("--sort", choices=("score", "date"), default="score", help="best first (score) or newest first")
     p.add_argument("--no-update", action="store_true", help="search the index as it is, without updating it")
+    add_follow_links(p)
     p.set_defaults(func=cmd_search)
 
 
@@ -125,6 +128,9 @@ def _open_index(root):
     except IndexBusyError as exc:
         raise CliError(str(exc), code=EXIT_BUSY) from exc
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise CliError("disk full: the index could not be built in the per-user cache folder; nothing was "
+                           "searched", code=1) from exc
         raise CliError(f"cannot open the index: {exc}") from exc
     return ix
 
@@ -151,7 +157,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_for_cli
     from briefreader.core.index import IndexBusyError
 
-    corpus = load_for_cli(args.dir, use_cache=not args.no_cache)
+    corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
     print_warnings(corpus.warnings)
     ix = _open_index(corpus.root)
     try:
@@ -163,8 +169,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         except IndexBusyError as exc:
             raise CliError(str(exc), code=EXIT_BUSY) from exc
         except OSError as exc:
-            raise CliError(f"could not write the index in {ix.location}: {exc.strerror or exc}; "
-                           "the previous index is unchanged") from exc
+            what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            raise CliError(f"could not write the index in {ix.location}: {what}; "
+                           "the previous index is unchanged", code=1 if exc.errno == errno.ENOSPC else 2) from exc
         docs = ix.doc_count()
     finally:
         ix.close()
@@ -197,7 +204,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError("--limit must be at least 1")
     if args.page < 1:
         raise CliError("--page must be at least 1")
-    corpus = load_for_cli(args.dir)
+    corpus = load_for_cli(args.dir, follow_links=args.follow_links)
     if not args.json:
         print_warnings(corpus.warnings)
     ix = _open_index(corpus.root)
@@ -212,6 +219,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                           f"{report.deleted} deleted")
             except IndexBusyError:
                 _note("another briefreader is updating the index: searching it as it is")
+            except OSError as exc:  # e.g. a full disk: the last committed index is intact
+                what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+                _note(f"{what}: the index update was not saved; searching the index as it is")
         session = ix.searcher()
         try:
             results = session.search(args.query, limit=args.limit, page=args.page, sort=args.sort)

@@ -7,12 +7,13 @@ inside the command functions so `briefreader --help` stays fast).
 from __future__ import annotations
 
 import argparse
+import errno
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from briefreader.cli.common import CliError, print_json, print_warnings
+from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings
 
 STATUS_CHOICES = "new, read, keep, discard, follow-up"
 WHERE_HELP = """\
@@ -45,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--clear-note", action="store_true", help="remove the note")
     p.add_argument("--undo", nargs="?", const=1, type=int, metavar="N", help="undo the last N actions (default 1)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_follow_links(p)
     p.set_defaults(func=cmd_mark)
 
     p = sub.add_parser(
@@ -67,6 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--list", action="store_true", help="list highlights (of ID, or of the whole corpus) and chosen quotes")
     p.add_argument("--delete", type=int, metavar="HID", help="delete highlight number HID")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_follow_links(p)
     p.set_defaults(func=cmd_highlight)
 
     p = sub.add_parser(
@@ -84,6 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--save-search", metavar="NAME", help="save the --where query as @NAME (usable in any --where)")
     p.add_argument("--forget-search", metavar="NAME", help="forget the saved search @NAME")
     p.add_argument("--json", action="store_true", help="print JSON (every touched article's state included)")
+    add_follow_links(p)
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser(
@@ -105,6 +109,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--format", choices=("md", "json"), help="md or json (default: from FILE's extension, else md)")
     p.add_argument("--title", help="the brief's title")
     p.add_argument("--no-links", action="store_true", help="no links from citations to the article files")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (a regular file only)")
+    p.add_argument("--mkdir", action="store_true", help="create FILE's folder if it does not exist")
+    add_follow_links(p)
     p.set_defaults(func=cmd_export)
 
 
@@ -126,20 +133,18 @@ def _open_store(root: Path, *, quiet: bool = False):
 
 
 def _notice_location(store) -> None:
-    if store.in_corpus:
+    msg = store.location_notice()
+    if msg is None:
         return
     from briefreader.cli.common import print_labelled
 
-    msg = f"the corpus folder is read-only; triage state is kept in {store.path}"
-    if store.seeded_from is not None:
-        msg += f" (started from a copy of {store.seeded_from})"
     print_labelled("note:", "yellow", msg)
 
 
-def _load(folder: str):
+def _load(folder: str, *, follow_links: bool = False):
     from briefreader.cli.corpus_cmds import load_for_cli
 
-    return load_for_cli(folder)
+    return load_for_cli(folder, follow_links=follow_links)
 
 
 def _resolve_id(corpus, given: str) -> str:
@@ -205,12 +210,18 @@ def _search_ids(corpus, query: str, allowed: list[str]) -> list[str]:
         ix = CorpusIndex.open(corpus.root)
     except IndexBusyError as exc:
         raise CliError(f"cannot search now: {exc}", code=3) from exc
+    except OSError as exc:
+        what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise CliError(f"cannot search now: {what} (the index could not be opened)", code=1) from exc
     with ix:
         if ix.needs_update(corpus):
             try:
                 ix.update(corpus)
             except IndexBusyError:
                 print_warnings(["another briefreader is indexing; searching the index as it is"])
+            except OSError as exc:  # e.g. a full disk: the last committed index is intact
+                what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+                print_warnings([f"{what}: the index update was not saved; searching the index as it is"])
         try:
             return ix.searcher().matching_ids(query, allowed_ids=set(allowed))
         except QuerySyntaxError as exc:
@@ -283,7 +294,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
     if not args.ids and not args.where:
         raise CliError("which articles? give article ids or --where FILTERS")
     filters, text = _split_where(args.where, root)
-    corpus = _load(args.dir)
+    corpus = _load(args.dir, follow_links=args.follow_links)
     ids = [_resolve_id(corpus, i) for i in args.ids]
     store = _open_store(root, quiet=args.json)
     with store:
@@ -368,7 +379,7 @@ def cmd_highlight(args: argparse.Namespace) -> int:
     if args.quote:
         return _choose_quote(args, root)
     if args.list:
-        corpus = _load(args.dir)
+        corpus = _load(args.dir, follow_links=args.follow_links)
         aid = _resolve_id(corpus, args.id) if args.id else None
         store = _open_store(root, quiet=args.json)
         with store:
@@ -392,7 +403,7 @@ def cmd_highlight(args: argparse.Namespace) -> int:
         raise CliError("give --text or --span, not both")
     from briefreader.core.anchors import closest_passage, find_passage, paragraph_number
 
-    corpus = _load(args.dir)
+    corpus = _load(args.dir, follow_links=args.follow_links)
     article = corpus.get(_resolve_id(corpus, args.id))
     if args.span is not None:
         try:
@@ -445,7 +456,7 @@ def _choose_quote(args: argparse.Namespace, root: Path) -> int:
     from briefreader.core.anchors import find_passage
     from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
 
-    corpus = _load(args.dir)
+    corpus = _load(args.dir, follow_links=args.follow_links)
     analysis = analyse_quotes(corpus.articles, cache_dir=quotes_cache_dir(corpus.root))
     wanted = args.quote.strip()
     cluster = analysis.cluster(wanted)
@@ -504,7 +515,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 _out("no saved searches")
         return 0
     filters, text = _split_where(args.where, root)
-    corpus = _load(args.dir)
+    corpus = _load(args.dir, follow_links=args.follow_links)
     ids = [a.id for a in corpus.articles]
     store = _open_store(root, quiet=args.json)
     with store:
@@ -549,7 +560,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         _out("orphan " + _highlight_line(h))
     if resume.article_id:
         _out(f"last read: {resume.article_id}" + (f" (filter {resume.filter!r})" if resume.filter else ""))
-    _out(f"state file: {store.path}" + ("" if store.in_corpus else " (per-user folder: the corpus is read-only)"))
+    _out(f"state file: {store.path}" + ("" if store.in_corpus else
+                                         f" (per-user folder: {store.location_reason or 'the corpus is read-only'})"))
     if selected is not None:
         _out(f"{len(selected)} article(s) match {args.where!r}:")
         for aid in selected:
@@ -569,6 +581,16 @@ def cmd_status(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def _check_output(out: Path, args: argparse.Namespace) -> None:
+    """Refuse (exit 2, one line) an output path the brief may not be written to."""
+    from briefreader.core.paths import ExportTargetError, check_output_file
+
+    try:
+        check_output_file(out, force=args.force, make_parents=args.mkdir)
+    except ExportTargetError as exc:
+        raise CliError(str(exc)) from exc
+
+
 @_triage_errors
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the brief."""
@@ -581,9 +603,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     link_root = None
     if not args.no_links:
         link_root = relative_link_root(root, Path.cwd() if to_stdout else Path(args.output).expanduser().parent)
+    out = None if to_stdout else Path(args.output).expanduser()
+    if out is not None:  # before any work: a device, FIFO, folder, link or existing file is refused at once
+        _check_output(out, args)
     where_filters, text = _split_where(args.where, root)
     filters = _filters(where_filters.describe(), args.status, args.tag)
-    corpus = _load(args.dir)
+    corpus = _load(args.dir, follow_links=args.follow_links)
     print_warnings(corpus.warnings)
     copies = None
     if args.group_by == "story":
@@ -609,14 +634,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if to_stdout:
         sys.stdout.write(text)
         return 0
-    from briefreader.core.paths import atomic_write_text
+    from briefreader.core.paths import ExportTargetError, write_output_file
 
-    out = Path(args.output).expanduser()
-    if out.is_dir():
-        raise CliError(f"{args.output} is a folder; give a file name")
+    assert out is not None
     try:
-        atomic_write_text(out, text)
+        write_output_file(out, text, force=args.force, make_parents=args.mkdir)
+    except ExportTargetError as exc:
+        raise CliError(str(exc)) from exc
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise CliError(f"disk full: the brief was not written to {args.output}", code=1) from exc
         raise CliError(f"cannot write {args.output}: {exc.strerror or exc}", code=1) from exc
     from briefreader.core.export import _plural
 

@@ -5,8 +5,12 @@ it is read (hidden folders and briefreader's own state folder are skipped). An o
 ``briefreader.yaml`` at the root adds per-file metadata and extra cleaning rules.
 
 Bad files never stop a load: each one becomes a :class:`LoadWarning` and the rest is loaded.
-Cleaned records are cached in the corpus's state folder (see :mod:`briefreader.core.records`), so
-reopening an unchanged corpus costs one ``stat`` per file.
+Cleaned records are cached in the corpus's per-user cache folder (see :mod:`briefreader.core.records`),
+so reopening an unchanged corpus costs one ``stat`` per file.
+
+Symbolic links inside the folder that point inside it are followed; a link that resolves outside the
+corpus folder (``passwd.txt -> /etc/passwd``, ``etc -> /etc``) is skipped with a warning, unless the
+caller asks to follow such links (``follow_links``, the CLI's ``--follow-links``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from briefreader.core.decode import BinaryFileError, decode_bytes
 from briefreader.core.manifest import Manifest, load_manifest
 from briefreader.core.metadata import infer_metadata, parse_date
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
-from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME
+from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
 from briefreader.core.records import fingerprints_of, pack_article
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
@@ -86,21 +90,32 @@ def _is_utf8_name(name: str) -> bool:
     return True
 
 
-def discover(root: Path) -> tuple[list[str], list[LoadWarning]]:
+def discover(root: Path, *, follow_links: bool = False) -> tuple[list[str], list[LoadWarning]]:
     """Relative POSIX paths of candidate article files under ``root``, sorted, and warnings.
 
-    Follows symlinks but never loops (each real folder is visited once); skips hidden entries and
-    the state folder.
+    Follows symlinks that stay inside ``root`` but never loops (each real folder is visited once);
+    a symlink resolving outside ``root`` is skipped with one warning unless ``follow_links``; skips
+    hidden entries and the state folder.
     """
-    found, warnings = _discover_with_stats(root)
+    found, warnings = _discover_with_stats(root, follow_links=follow_links)
     return [rel for rel, _ in found], warnings
 
 
-def _discover_with_stats(root: Path) -> tuple[list[tuple[str, os.stat_result]], list[LoadWarning]]:
+def _outside(entry: os.DirEntry, real_root: str) -> str | None:
+    """The real path of the symlink ``entry`` when it resolves outside ``real_root``, else None."""
+    target = os.path.realpath(entry.path)
+    if target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep):
+        return None
+    return target
+
+
+def _discover_with_stats(root: Path, *, follow_links: bool = False
+                         ) -> tuple[list[tuple[str, os.stat_result]], list[LoadWarning]]:
     root = Path(root)
     found: list[tuple[str, os.stat_result]] = []
     warnings: list[LoadWarning] = []
     seen_dirs: set[tuple[int, int]] = set()
+    real_root = os.path.realpath(root)
 
     def walk(folder: str | Path, rel: str) -> None:
         try:
@@ -131,6 +146,15 @@ def _discover_with_stats(root: Path) -> tuple[list[tuple[str, os.stat_result]], 
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 is_dir = False
+            if not is_dir and Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if not follow_links and entry.is_symlink():
+                target = _outside(entry, real_root)
+                if target is not None:
+                    what = "folder" if is_dir else "file"
+                    warnings.append(LoadWarning(child_rel, f"skipped: a link to a {what} outside the corpus folder "
+                                                           f"({target}); --follow-links reads it"))
+                    continue
             if is_dir:
                 walk(entry.path, child_rel)
                 continue
@@ -716,6 +740,7 @@ def load_corpus(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     on_articles: Callable[[list[Article]], None] | None = None,
+    follow_links: bool = False,
 ) -> Corpus:
     """Load every article under ``root``.
 
@@ -723,6 +748,7 @@ def load_corpus(
     True answer raises :class:`LoadCancelled`. ``on_articles(batch)`` receives articles as they are
     read, so a UI can fill its list before the load ends; they are provisional (the final cleaning
     with cross-article evidence may refine some), the returned Corpus is authoritative.
+    ``follow_links`` also reads symlinks that resolve outside ``root`` (skipped with a warning otherwise).
     Raises :class:`CorpusError` if ``root`` is not a folder.
     """
     root = Path(root)
@@ -738,7 +764,10 @@ def load_corpus(
         rules = cleaning.load_rules(None)
     warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in rules.problems)
     rules.reset_budget()  # corpus rules disabled in an earlier load in this process get another chance
-    found, discover_warnings = _discover_with_stats(root)
+    notice = foreign_derived_notice(root)
+    if notice:  # once per load: a planted or old index/record cache in DIR/.briefreader is never opened
+        warnings.append(LoadWarning(STATE_DIR_NAME, notice))
+    found, discover_warnings = _discover_with_stats(root, follow_links=follow_links)
     warnings.extend(discover_warnings)
     files = [rel for rel, _ in found]
 
@@ -841,7 +870,7 @@ def _unique(warnings: list[LoadWarning]) -> list[LoadWarning]:
     return out
 
 
-def load_paths(paths: Iterable[Path | str], *, use_cache: bool = False) -> Corpus:
+def load_paths(paths: Iterable[Path | str], *, use_cache: bool = False, follow_links: bool = False) -> Corpus:
     """Load articles from a mix of files and folders (``briefreader clean PATH...``)."""
     articles: list[Article] = []
     warnings: list[LoadWarning] = []
@@ -849,7 +878,7 @@ def load_paths(paths: Iterable[Path | str], *, use_cache: bool = False) -> Corpu
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            corpus = load_corpus(path, use_cache=use_cache)
+            corpus = load_corpus(path, use_cache=use_cache, follow_links=follow_links)
             articles.extend(corpus.articles)
             warnings.extend(corpus.warnings)
             files_seen += corpus.files_seen

@@ -1,7 +1,8 @@
 """The full-text index of a corpus (Whoosh): kept up to date incrementally, searched fast, never left broken.
 
-Where: ``DIR/.briefreader/index/`` or, when the corpus folder is read-only, a per-corpus folder in
-the per-user cache (``CorpusIndex.message`` says so).
+Where: ``index/`` in the per-user cache folder of the corpus (:func:`briefreader.core.paths.derived_dir`,
+keyed by the corpus's real path), never in the corpus folder: Whoosh's table of contents is a pickle,
+and a pickle runs code when it is read, so an index must never travel with a corpus.
 
 What is indexed per article: id, path, title, outlet, author, dateline (``place:``), date (as a
 period, see :mod:`briefreader.core.search_query`), the cleaned body (stemmed, with positions and
@@ -11,13 +12,15 @@ whose fingerprint changed, and deletes those that are gone.
 
 Safety:
 - one writer at a time: an exclusive ``flock`` on ``index.lock`` next to the index folder (the OS
-  drops it when the holder dies, so a killed process never leaves a stale lock); a second writer
+  drops it when the holder dies, so a killed process never leaves a stale lock; the lock file is
+  opened 0600 and never through a symbolic link); a second writer
   waits :data:`WRITE_WAIT_SECONDS`, then gets :class:`IndexBusyError`;
 - readers never wait: Whoosh commits by writing new segment files and then atomically replacing
   the table of contents, so a reader sees the old or the new index, never half of one;
 - at open the index is checked (description file, schema version, unknown files, every segment
   readable, file sizes as recorded after the last commit); anything wrong and it is rebuilt from the
-  corpus with a message. Corpus files are only ever read.
+  corpus with a message. Corpus files are only ever read; a rebuild deletes only inside the cache
+  folder (the resolved path is checked, links are removed, never followed).
 
 Whoosh (whoosh-reloaded 2.7.5) behaviours worked around here, measured against 2.7.4:
 - ``Searcher.refresh()`` keeps showing documents deleted since (2.7.4 did not): sessions open a
@@ -36,9 +39,9 @@ import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
-import shutil
 import threading
 import time
 import weakref
@@ -46,7 +49,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from briefreader.core.paths import atomic_write_bytes, atomic_write_text, state_dir
+from briefreader.core.paths import (
+    atomic_write_bytes,
+    atomic_write_text,
+    derived_dir,
+    open_private_file,
+    safe_rmtree,
+)
 from briefreader.core.safe_json import loads_bounded
 from briefreader.core.search_query import (
     BODY_FIELD,
@@ -71,13 +80,15 @@ __all__ = [
     "Snippet", "Hit", "SearchResults", "UpdateReport", "SCHEMA_VERSION",
 ]
 
+log = logging.getLogger(__name__)
+
 # Bump when the schema or what goes into a field changes: older indexes are rebuilt, with a message.
 SCHEMA_VERSION = 2
 INDEX_DIR_NAME = "index"
 META_NAME = "briefreader-index.json"
 # id -> fingerprint of every indexed article, written after each commit (reading it is ~10x faster
 # than Whoosh's columns); trusted only when its generation is the index's.
-FINGERPRINTS_NAME = "briefreader-fingerprints.pickle"
+FINGERPRINTS_NAME = "briefreader-fingerprints.json"
 LOCK_NAME = "index.lock"
 INDEX_NAME = "MAIN"
 # How long a second writer waits for the first before IndexBusyError.
@@ -246,8 +257,7 @@ class _WriteLock:
         self.fd: int | None = None
 
     def acquire(self, wait: float) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = open_private_file(self.path)
         deadline = time.monotonic() + wait
         delay = 0.02
         while True:
@@ -344,11 +354,9 @@ class CorpusIndex:
         Raises :class:`IndexBusyError` only if the index needs repair while another process writes it.
         """
         root = Path(root)
-        folder, in_corpus = state_dir(root, kind="cache")
-        self = cls(root, folder / INDEX_DIR_NAME, in_corpus)
+        folder = derived_dir(root)
+        self = cls(root, folder / INDEX_DIR_NAME, False)
         messages = []
-        if not in_corpus:
-            messages.append(f"index kept in {self.location} (corpus folder is read-only)")
         problem = self._check()
         if problem is not None:
             with self._write_lock(wait):
@@ -479,11 +487,8 @@ class CorpusIndex:
                 pass
             self._ix = None
         loc = self.location
-        if loc.is_symlink() or (loc.exists() and not loc.is_dir()):
-            loc.unlink()
-        elif loc.exists():
-            shutil.rmtree(loc)
-        loc.mkdir(parents=True)
+        safe_rmtree(loc, loc.parent)  # a link is removed itself, never followed
+        loc.mkdir(mode=0o700)
         self._ix = self._storage().create_index(build_schema(), indexname=INDEX_NAME)
         self._write_meta()
         self._fingerprints = None
@@ -508,13 +513,10 @@ class CorpusIndex:
         for name in os.listdir(self.location):
             path = self.location / name
             if name.endswith(".tmp") or re.fullmatch(rf"_{INDEX_NAME}_\d+\.toc\..+", name):
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    try:
-                        path.unlink()
-                    except OSError:
-                        pass
+                try:
+                    safe_rmtree(path, self.location)
+                except OSError as exc:
+                    log.warning("cannot remove the leftover %s: %s", path, exc)
 
     # ..................................................................... state
 
@@ -540,26 +542,23 @@ class CorpusIndex:
         return out
 
     def _read_fingerprint_file(self, gen: int) -> dict[str, str] | None:
-        import pickle
-
         try:
-            with open(self.location / FINGERPRINTS_NAME, "rb") as fh:
-                saved = pickle.load(fh)
+            saved = json.loads((self.location / FINGERPRINTS_NAME).read_bytes())
             if isinstance(saved, dict) and saved.get("generation") == gen and isinstance(saved.get("map"), dict):
                 return saved["map"]
-        except Exception:  # missing, stale or damaged: the columns are the truth
+        except FileNotFoundError:
             pass
+        except Exception as exc:  # stale or damaged: the columns are the truth
+            log.info("fingerprint file of %s not used: %s", self.location, exc)
         return None
 
     def _write_fingerprint_file(self, fingerprints: dict[str, str]) -> None:
-        import pickle
-
-        data = pickle.dumps({"generation": self._ix.latest_generation(), "map": fingerprints},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        data = json.dumps({"generation": self._ix.latest_generation(), "map": fingerprints},
+                          separators=(",", ":")).encode("ascii")  # ASCII escapes: lone surrogates round-trip
         try:
             atomic_write_bytes(self.location / FINGERPRINTS_NAME, data)
-        except OSError:
-            pass
+        except OSError as exc:  # a full disk: the next open reads the index's columns instead
+            log.warning("fingerprint file of %s not written: %s", self.location, exc)
 
     def _plan(self, corpus: Corpus) -> tuple[list[tuple[Article, str]], list[tuple[Article, str]], list[str], int]:
         indexed = self.indexed_fingerprints()
@@ -882,6 +881,8 @@ class SearchSession:
             self._maybe_refresh()
             try:
                 q = self._query(query)
+                if self._searcher.reader().doc_count_all() == 0:
+                    return []  # an empty index (e.g. its first build failed on a full disk) has no id column
                 ids = self._searcher.reader().column_reader("id")
                 docnums = self._searcher.docs_for_query(q)
                 if allowed_ids is not None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import re
 import time
 import zlib
@@ -607,14 +608,16 @@ def analysis_digest(articles: Sequence[Article]) -> str:
 
 
 def quotes_cache_dir(root: Path) -> Path | None:
-    """Where the quote analysis of the corpus at ``root`` is cached (None when no folder is writable)."""
-    from briefreader.core.paths import state_dir
+    """Where the quote analysis of the corpus at ``root`` is cached: ``quotes/`` in its per-user cache
+    folder, never in the corpus folder (None when no folder is writable)."""
+    from briefreader.core.paths import derived_dir, make_private_dir
 
     try:
-        folder, _ = state_dir(root, kind="cache")
-    except OSError:
+        folder = derived_dir(root)
+        return make_private_dir(folder / "quotes", base=folder)
+    except OSError as exc:
+        logging.getLogger(__name__).warning("no folder for the quote cache of %s: %s", root, exc)
         return None
-    return folder / "quotes"
 
 
 def analyse_quotes(

@@ -1,13 +1,15 @@
 """Cache of cleaned article records, so that reopening an unchanged corpus costs a stat per file.
 
-One SQLite file in the corpus's state folder (or the per-user cache folder for a read-only corpus).
-A row per source file: its size and mtime when it was read, and its cleaned articles (pickled, with
+One SQLite file in the per-user cache folder of the corpus (:func:`briefreader.core.paths.derived_dir`),
+never in the corpus folder: its rows are pickles, and a pickle runs code when it is read, so a record
+cache must never travel with a corpus someone else sends. A row per source file: its size and mtime when it was read, and its cleaned articles (pickled, with
 the line fingerprints used for repeated-boilerplate evidence). The cache is disposable: any
 mismatch of versions or any damage means it is rebuilt, with a message.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import sqlite3
@@ -17,7 +19,9 @@ from pathlib import Path
 
 
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
-from briefreader.core.paths import state_dir
+from briefreader.core.paths import derived_dir, make_private_file, safe_unlink
+
+log = logging.getLogger(__name__)
 
 CACHE_FILE = "records.sqlite"
 # Bump when the loader's output for the same input changes.
@@ -57,13 +61,16 @@ class RecordCache:
         """Open (or create) the cache of ``root``; never raises: a broken cache is recreated."""
         version = f"{LOADER_VERSION}:{rules_digest}:{manifest_digest}"
         try:
-            folder, _ = state_dir(root, kind="cache")
+            folder = derived_dir(root)
         except OSError as exc:
+            log.warning("no folder for the record cache of %s: %s", root, exc)
             return cls(None, None, f"no writable folder for the record cache ({exc}); nothing cached")
         path = folder / CACHE_FILE
         warning = None
         for attempt in range(2):
             try:
+                for suffix in ("", "-wal", "-shm"):  # 0600, and never a link (SQLite would follow it)
+                    make_private_file(Path(f"{path}{suffix}"))
                 db = sqlite3.connect(path, timeout=10, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
@@ -76,15 +83,20 @@ class RecordCache:
                         db.execute("DELETE FROM files")
                         db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
                 return cls(db, path, warning)
+            except OSError as exc:
+                log.warning("record cache %s unusable: %s", path, exc)
+                return cls(None, None, f"record cache unusable ({exc}); nothing cached")
             except sqlite3.DatabaseError as exc:
+                if "full" in str(exc):
+                    return cls(None, None, f"disk full: the record cache in {folder} was not saved; nothing cached")
                 if attempt:
                     return cls(None, None, f"record cache unusable ({exc}); nothing cached")
                 warning = f"record cache was damaged ({exc}); rebuilt"
                 for suffix in ("", "-wal", "-shm"):
                     try:
-                        os.unlink(f"{path}{suffix}")
-                    except OSError:
-                        pass
+                        safe_unlink(Path(f"{path}{suffix}"), folder)
+                    except OSError as unlink_exc:
+                        log.warning("cannot remove the damaged record cache %s: %s", path, unlink_exc)
         return cls(None, None, warning)
 
     def lookup(self, rel: str, st: os.stat_result) -> CachedFile | None:
@@ -146,8 +158,8 @@ class RecordCache:
                                      (path, size, mtime, blob))
                 gone = [p for p in self._rows if p not in keep]
                 self._db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in gone])
-        except sqlite3.DatabaseError:
-            pass
+        except sqlite3.DatabaseError as exc:  # e.g. a full disk: the next load reads those files again
+            log.warning("record cache %s not saved: %s", self.location, exc)
 
     def close(self) -> None:
         if self._db is not None:

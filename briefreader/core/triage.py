@@ -7,6 +7,14 @@ acknowledged. Writes are short ``BEGIN IMMEDIATE`` transactions that change sing
 rows, not a blob), so two processes writing at once both keep their changes. A file written by a
 newer briefreader, or a damaged file, is refused with a clear message and left untouched.
 
+The file travels with the corpus, so it is untrusted input: it is opened with
+``PRAGMA trusted_schema=OFF`` and refused (left untouched) when its schema holds triggers, views,
+tables or indexes briefreader did not make. It is created 0600, never written through a symbolic
+link (a link at ``.briefreader`` or at a state file sends the state to the per-user data folder,
+with a notice), and checkpointed (``wal_checkpoint(TRUNCATE)``) when closed, so the main file alone
+holds everything: copy or back up ``triage.sqlite3`` by itself. A full disk is reported as
+"disk full: ... not saved", never as damage.
+
 Usage::
 
     store = open_store(corpus_root)          # TriageStore; store.in_corpus False => tell the user
@@ -43,8 +51,10 @@ No UI imports here.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -57,6 +67,8 @@ from typing import Any
 
 from briefreader.core.anchors import Anchor, Resolution, make_anchor, paragraph_number, reanchor
 from briefreader.core.model import Article
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 DB_NAME = "triage.sqlite3"
@@ -88,6 +100,24 @@ class StoreBusyError(TriageError):
 
 class StoreDamagedError(TriageError):
     """The state file is not a readable briefreader database."""
+
+
+class StoreDiskFullError(TriageError):
+    """The disk (or quota) is full: what is named in the message was not saved; nothing is damaged."""
+
+
+def _is_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLITE_FULL or ENOSPC/EDQUOT (a full disk, not a damaged file)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code == 13 or "database or disk is full" in str(exc)  # 13: SQLITE_FULL
+    return False
+
+
+def _disk_full(path: Path, what: str) -> StoreDiskFullError:
+    return StoreDiskFullError(f"disk full: {what} was not saved (triage state {path}); free some space and try again")
 
 
 def now_iso() -> str:
@@ -464,6 +494,22 @@ _KEYS: dict[str, tuple[str, ...]] = {
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def _schema_objects() -> dict[tuple[str, str], str | None]:
+    """(type, name) -> CREATE statement of every object :data:`_SCHEMA` makes (tables, indexes, SQLite's own)."""
+    db = sqlite3.connect(":memory:")
+    try:
+        for stmt in _SCHEMA.split(";"):
+            if stmt.strip():
+                db.execute(stmt)
+        return {(kind, name): sql for kind, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master")}
+    finally:
+        db.close()
+
+
+_KNOWN_OBJECTS = _schema_objects()
+_STATE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
 def _check_file(path: Path) -> None:
     """Refuse (without opening it through SQLite) a file that is not a SQLite database, or that a
     newer briefreader wrote. An empty file counts as new."""
@@ -515,13 +561,25 @@ class TriageStore:
         self.path = Path(db_path)
         self.in_corpus = in_corpus
         self.seeded_from: Path | None = None  # set by open_store when copied from a read-only corpus
+        self.location_reason: str | None = None  # set by open_store: why the state is not in the corpus
         self.timeout = timeout
         self._clock = clock
         self._lock = threading.RLock()
+        self._closed = False
+        _refuse_links(self.path)
         existed = self.path.exists() and self.path.stat().st_size > 0
         if self.path.exists():
             _check_file(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            from briefreader.core.paths import make_private_dir, make_private_file
+
+            make_private_dir(self.path.parent, base=self.path.parent.parent)
+            if not self.path.exists():
+                make_private_file(self.path)  # 0600 before SQLite creates it (its -wal and -shm copy the mode)
+        except OSError as exc:
+            if _is_full(exc):
+                raise _disk_full(self.path, "the new triage state file") from exc
+            raise StoreDamagedError(f"cannot create the triage state file {self.path}: {exc.strerror or exc}") from exc
         try:
             self._db = sqlite3.connect(
                 str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False
@@ -529,6 +587,8 @@ class TriageStore:
         except sqlite3.Error as exc:
             raise StoreDamagedError(f"cannot open the triage state file {self.path}: {exc}") from exc
         try:
+            # The file may come from someone else: no function or virtual table named in its schema runs.
+            self._db.execute("PRAGMA trusted_schema = OFF")
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             if existed:
                 self._check_existing()
@@ -546,6 +606,8 @@ class TriageStore:
                 raise StoreBusyError(
                     f"the triage state file {self.path} is busy (another briefreader holds it); nothing was changed"
                 ) from exc
+            if _is_full(exc):
+                raise _disk_full(self.path, "the triage state (opening it)") from exc
             raise StoreDamagedError(
                 f"the triage state file {self.path} is damaged ({exc}); it was left untouched. "
                 "Move it aside to start afresh, or restore it from a backup."
@@ -557,6 +619,19 @@ class TriageStore:
                 "Move it aside to start afresh, or restore it from a backup."
             ) from exc
         self._data_version = self._pragma("data_version")
+        self._make_private()
+
+    def _make_private(self) -> None:
+        """Files accepted as ours become 0600 (an older briefreader made them with the umask's mode)."""
+        from briefreader.core.paths import make_private_file
+
+        for suffix in _STATE_SUFFIXES:
+            candidate = Path(f"{self.path}{suffix}")
+            if candidate.exists():
+                try:
+                    make_private_file(candidate)
+                except OSError as exc:
+                    log.warning("cannot make %s private: %s", candidate, exc)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -590,7 +665,19 @@ class TriageStore:
                 "Move it aside to start afresh, or restore it from a backup."
             )
         app_id = self._pragma("application_id")
-        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        objects = {(kind, name): sql for kind, name, sql in self._db.execute("SELECT type, name, sql FROM sqlite_master")}
+        foreign = sorted(f"{kind} {name}" for (kind, name), sql in objects.items()
+                         if (kind, name) not in _KNOWN_OBJECTS and not (kind == "index" and sql is None
+                                                                         and name.startswith("sqlite_autoindex_")))
+        foreign += sorted(f"a changed {kind} {name}" for (kind, name), sql in objects.items()
+                          if (kind, name) in _KNOWN_OBJECTS and version > 0 and sql != _KNOWN_OBJECTS[(kind, name)])
+        if foreign:  # triggers, views, tables briefreader never makes: refused before anything runs
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise StoreDamagedError(
+                f"{self.path} is a SQLite database briefreader did not write (it holds {shown}); "
+                "it was left untouched. Move it aside to start afresh."
+            )
+        tables = {name for kind, name in objects if kind == "table"}
         if version == 0 and tables - {"sqlite_sequence"}:
             raise StoreDamagedError(
                 f"{self.path} is a SQLite database briefreader did not write; it was left untouched."
@@ -615,9 +702,33 @@ class TriageStore:
                 raise
 
     def close(self) -> None:
-        """Close the database (everything is already committed)."""
+        """Checkpoint and close the database (everything is already committed).
+
+        The checkpoint copies the write-ahead log into the main file and empties the log, so
+        ``triage.sqlite3`` alone is complete. Another process reading at that moment only delays
+        it (its own close checkpoints); nothing is lost either way.
+        """
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                self._db.execute("PRAGMA busy_timeout = 2000")
+                busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if busy:
+                    log.info("triage state %s: checkpoint postponed (another process is using it)", self.path)
+            except sqlite3.Error as exc:
+                log.warning("triage state %s: checkpoint at close failed: %s", self.path, exc)
             self._db.close()
+
+    def location_notice(self) -> str | None:
+        """One line when the state is not in the corpus folder (why, and where it is), else None."""
+        if self.in_corpus:
+            return None
+        line = f"{self.location_reason or 'the per-user data folder is used'}; triage state is kept in {self.path}"
+        if self.seeded_from is not None:
+            line += f" (started from a copy of {self.seeded_from})"
+        return line
 
     def __enter__(self) -> TriageStore:
         return self
@@ -1253,6 +1364,8 @@ class _Tx:
                     f"the triage state is busy (another briefreader kept it locked for {self.store.timeout:g} s); "
                     "nothing was changed, try again"
                 ) from exc
+            if _is_full(exc):
+                raise _disk_full(self.store.path, "this change") from exc
             raise TriageError(f"cannot write the triage state {self.store.path}: {exc}; nothing was changed") from exc
         except BaseException:
             self.store._lock.release()
@@ -1262,6 +1375,12 @@ class _Tx:
 
     def begin(self, action: str, detail: dict[str, Any], *, auto: bool = False) -> None:
         self.action, self.detail, self.auto = action, detail, auto
+
+    def _what(self) -> str:
+        """What this transaction would have saved, for a "disk full" message."""
+        if self.action is None:
+            return "this change"
+        return f"this change ({self.action})"
 
     def cancel(self) -> None:
         self._cancelled = True
@@ -1283,13 +1402,20 @@ class _Tx:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
+                    if _is_full(exc):
+                        raise _disk_full(self.store.path, self._what()) from exc
                     raise TriageError(f"cannot write the triage state {self.store.path}: {exc}; nothing was changed") from exc
                 return
             try:
                 self._commit(db)
             except sqlite3.Error as err:
                 if db.in_transaction:
-                    db.execute("ROLLBACK")
+                    try:
+                        db.execute("ROLLBACK")
+                    except sqlite3.Error as rollback_exc:  # SQLite may have rolled back itself (SQLITE_FULL)
+                        log.debug("rollback after %s: %s", err, rollback_exc)
+                if _is_full(err):
+                    raise _disk_full(self.store.path, self._what()) from err
                 raise TriageError(f"cannot write the triage state {self.store.path}: {err}; nothing was changed") from err
             except BaseException:
                 if db.in_transaction:
@@ -1442,35 +1568,69 @@ def store_path(root: Path | str) -> tuple[Path, bool]:
     return folder / DB_NAME, in_corpus
 
 
+def _refuse_links(path: Path) -> None:
+    """Refuse a state file (or its -wal, -shm, -journal) that is a symbolic link or not a regular file."""
+    from briefreader.core.paths import UnsafePathError, refuse_unless_regular
+
+    for suffix in _STATE_SUFFIXES:
+        try:
+            refuse_unless_regular(Path(f"{path}{suffix}"))
+        except UnsafePathError as exc:
+            raise TriageError(f"{exc}; the triage state was not opened") from None
+
+
 def open_store(root: Path | str, *, clock: Callable[[], str] = now_iso) -> TriageStore:
     """Open (creating if needed) the triage store of the corpus at ``root``.
 
     When the corpus folder is read-only the store lives in the per-user data folder
-    (``store.in_corpus`` is False: tell the user ``store.path``); if the read-only corpus carries a
-    triage file of its own, the new per-user store starts as a copy of it (``store.seeded_from``).
+    (``store.in_corpus`` is False: tell the user ``store.location_notice()``); so does it when
+    ``DIR/.briefreader`` or a state file in it is a symbolic link (refused, never written through).
+    If the corpus carries a plain triage file of its own, the new per-user store starts as a copy of
+    it (``store.seeded_from``).
     """
-    from briefreader.core.paths import STATE_DIR_NAME
+    import os
+    import stat as stat_module
 
-    path, in_corpus = store_path(root)
+    from briefreader.core.paths import READ_ONLY_REASON, STATE_DIR_NAME, fallback_reason
+
+    root = Path(root)
+    try:
+        path, in_corpus = store_path(root)
+    except OSError as exc:
+        if _is_full(exc):
+            raise _disk_full(root / STATE_DIR_NAME, "the triage state folder") from exc
+        raise TriageError(f"no folder for the triage state of {root}: {exc}") from exc
+
     seeded: Path | None = None
-    if not in_corpus and not path.exists():
-        inside = Path(root) / STATE_DIR_NAME / DB_NAME
-        if inside.is_file():
+    reason = None if in_corpus else fallback_reason(root)
+    if not in_corpus and not path.exists() and reason == READ_ONLY_REASON:
+        inside = root / STATE_DIR_NAME / DB_NAME
+        try:  # a plain file only: never read through a link the corpus carries
+            plain = stat_module.S_ISREG(os.lstat(inside).st_mode) and not os.path.islink(inside.parent)
+        except OSError:
+            plain = False
+        if plain:
             _check_file(inside)
             _copy_database(inside, path)
             seeded = inside
     store = TriageStore(path, in_corpus=in_corpus, clock=clock)
     store.seeded_from = seeded
+    store.location_reason = reason
     return store
 
 
 def _copy_database(src: Path, dest: Path) -> None:
-    """Copy a (possibly read-only) SQLite database with the backup API."""
+    """Copy a (possibly read-only) SQLite database with the backup API (into a new 0600 file)."""
+    from briefreader.core.paths import make_private_file, safe_unlink
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
+    safe_unlink(tmp, dest.parent)  # a leftover (or a link) goes; the copy is made in a fresh file
+    make_private_file(tmp)
     try:
         source = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
         try:
+            source.execute("PRAGMA trusted_schema = OFF")
             target = sqlite3.connect(str(tmp))
             try:
                 source.backup(target)
@@ -1480,7 +1640,9 @@ def _copy_database(src: Path, dest: Path) -> None:
             source.close()
         tmp.replace(dest)
     except sqlite3.Error as exc:
-        tmp.unlink(missing_ok=True)
+        safe_unlink(tmp, dest.parent)
+        if _is_full(exc):
+            raise _disk_full(dest, "the copy of the corpus's triage file") from exc
         raise StoreDamagedError(f"cannot copy the corpus's triage file {src}: {exc}") from exc
 
 

@@ -72,10 +72,12 @@ class ReaderApp(TriageMixin, App[None]):
     TITLE = "briefreader"
     BINDINGS = app_bindings()
 
-    def __init__(self, root: Path | str, *, use_cache: bool = True, config_folder: Path | None = None) -> None:
+    def __init__(self, root: Path | str, *, use_cache: bool = True, config_folder: Path | None = None,
+                 follow_links: bool = False) -> None:
         _start_resource_tracker()
         self.root = Path(root)
         self.use_cache = use_cache
+        self.follow_links = follow_links  # also read links pointing outside the corpus folder (--follow-links)
         self.config_folder = config_folder
         self.config: ReaderConfig = load_config(set(COMMANDS_BY_ID), config_folder)
         self.notices: list[str] = list(self.config.problems)
@@ -274,6 +276,23 @@ class ReaderApp(TriageMixin, App[None]):
         else:
             count.update(f" {total} article{'s' if total != 1 else ''}", layout=False)
 
+    # ------------------------------------------------------------------ quitting
+
+    async def action_quit(self) -> None:
+        await super().action_quit()  # the triage part lets queued writes finish and saves the position
+        self.triage_close()
+
+    def triage_close(self) -> None:
+        """Close the triage store (checkpointed: the main file alone then holds everything). Idempotent."""
+        store, self.triage_store = self.triage_store, None
+        if store is None:
+            return
+        self.triage_problem = "triage closed"
+        try:
+            store.close()
+        except Exception as exc:  # the process is ending: say it in the log, never as a traceback
+            logging.getLogger(__name__).warning("closing the triage state failed: %s", exc)
+
     # ------------------------------------------------------------------ loading
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -286,6 +305,7 @@ class ReaderApp(TriageMixin, App[None]):
             corpus = load_corpus(
                 self.root,
                 use_cache=self.use_cache,
+                follow_links=self.follow_links,
                 progress=lambda done, total: self.post_message(msg.LoadProgress(done, total)),
                 cancelled=lambda: worker.is_cancelled,
                 on_articles=lambda batch: self.post_message(msg.ArticlesStreamed(list(batch))),
@@ -544,7 +564,8 @@ class ReaderApp(TriageMixin, App[None]):
             self.post_message(msg.QuotesProgress(f"quotes: reading {done}/{total} articles"))
 
         try:
-            if self.use_cache and len(corpus.articles) >= ISOLATE_MIN_ARTICLES:
+            # the child process loads the corpus itself, without links out of the folder
+            if self.use_cache and not self.follow_links and len(corpus.articles) >= ISOLATE_MIN_ARTICLES:
                 data = build_quote_data_isolated(corpus.root, corpus.articles, cancelled=lambda: worker.is_cancelled,
                                                  progress=progress)
             else:
@@ -1208,8 +1229,12 @@ def _config_dir() -> Path:
     return config_dir()
 
 
-def run(root: Path, *, use_cache: bool = True) -> int:
+def run(root: Path, *, use_cache: bool = True, follow_links: bool = False) -> int:
     """Run the reader on ``root`` until the user quits."""
     defer_full_gc()
-    ReaderApp(root, use_cache=use_cache).run()
+    app = ReaderApp(root, use_cache=use_cache, follow_links=follow_links)
+    try:
+        app.run()
+    finally:
+        app.triage_close()  # however the reader ended: checkpoint, so triage.sqlite3 alone is complete
     return 0

@@ -400,6 +400,9 @@ async def test_export_dialog_previews_and_writes(reader: ReaderApp, tmp_path: Pa
         await pilot.press("ctrl+g")  # group by outlet
         await idle(pilot)
         assert screen.options.group_by == "outlet"
+        await pilot.press("ctrl+s")  # the folder is missing: asks before creating it
+        await idle(pilot)
+        assert "does not exist" in screen_text(reader) and not out.parent.exists()
         await pilot.press("ctrl+s")
         await idle(pilot)
         assert out.is_file()

@@ -334,7 +334,9 @@ def test_reopening_uses_the_cache_and_follows_changes(tmp_path: Path) -> None:
 def test_damaged_cache_is_rebuilt_with_a_message(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", ARTICLE)
     load_corpus(tmp_path)
-    cache = tmp_path / ".briefreader" / "records.sqlite"
+    from briefreader.core.paths import derived_dir
+
+    cache = derived_dir(tmp_path) / "records.sqlite"
     for suffix in ("-wal", "-shm"):
         Path(f"{cache}{suffix}").unlink(missing_ok=True)
     cache.write_bytes(b"this is not a database" * 100)

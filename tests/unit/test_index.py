@@ -38,6 +38,13 @@ def root(tmp_path: Path) -> Path:
     return folder
 
 
+def index_dir(root: Path) -> Path:
+    """Where the index of ``root`` lives: the per-user cache, never the corpus folder."""
+    from briefreader.core.paths import derived_dir
+
+    return derived_dir(root) / "index"
+
+
 def corpus_digest(root: Path) -> str:
     h = hashlib.sha1()
     for path in sorted(root.rglob("*")):
@@ -75,8 +82,9 @@ def indexed_ok(ix: CorpusIndex, corpus) -> None:
 def test_first_update_indexes_everything_then_nothing_to_do(root: Path) -> None:
     corpus = make_corpus(root, 30)
     ix = CorpusIndex.open(root)
-    assert ix.location == root / ".briefreader" / "index"
-    assert ix.in_corpus and ix.message is None
+    assert ix.location == index_dir(root)
+    assert not ix.in_corpus and ix.message is None
+    assert not (root / ".briefreader").exists()
     assert ix.needs_update(corpus)
     report = ix.update(corpus)
     assert (report.added, report.updated, report.deleted, report.unchanged) == (30, 0, 0, 0)
@@ -161,7 +169,7 @@ def test_parallel_first_build_matches_single_process(root: Path, tmp_path: Path)
 # --------------------------------------------------------------------------- location
 
 
-def test_read_only_corpus_keeps_index_in_user_cache(root: Path, isolated_home: Path, monkeypatch) -> None:
+def test_index_lives_in_the_user_cache_even_for_a_read_only_corpus(root: Path, isolated_home: Path, monkeypatch) -> None:
     from briefreader.core import paths
 
     real_access = os.access
@@ -169,12 +177,12 @@ def test_read_only_corpus_keeps_index_in_user_cache(root: Path, isolated_home: P
     monkeypatch.setattr(paths, "_writable", lambda folder: not str(folder).startswith(str(root)))
     corpus = make_corpus(root, 5)
     with CorpusIndex.open(root) as ix:
-        assert not ix.in_corpus
+        assert not ix.in_corpus and ix.message is None
         assert str(ix.location).startswith(str(isolated_home / "cache"))
-        assert "read-only" in ix.message and str(ix.location) in ix.message
         ix.update(corpus)
         indexed_ok(ix, corpus)
     assert not (root / ".briefreader").exists()
+    assert (ix.location.parent.stat().st_mode & 0o777) == 0o700
 
 
 # --------------------------------------------------------------------------- damage
@@ -189,7 +197,7 @@ def built(root: Path, n: int = 25):
 
 
 def segment_files(root: Path) -> list[Path]:
-    return sorted((root / ".briefreader" / "index").glob("*.seg"))
+    return sorted((index_dir(root)).glob("*.seg"))
 
 
 def reopen_repairs(root: Path, corpus, expected: str) -> None:
@@ -225,33 +233,32 @@ def test_deleted_segment_is_detected_and_rebuilt(root: Path) -> None:
 
 def test_foreign_file_in_index_folder_is_detected(root: Path) -> None:
     corpus = built(root)
-    (root / ".briefreader" / "index" / "notes.txt").write_text("hello")
+    (index_dir(root) / "notes.txt").write_text("hello")
     reopen_repairs(root, corpus, "notes.txt")
 
 
 def test_garbage_table_of_contents_is_detected(root: Path) -> None:
     corpus = built(root)
-    toc = next((root / ".briefreader" / "index").glob("_MAIN_*.toc"))
+    toc = next((index_dir(root)).glob("_MAIN_*.toc"))
     toc.write_bytes(b"\x00garbage" * 10)
     reopen_repairs(root, corpus, "damaged")
 
 
 def test_missing_description_file_is_detected(root: Path) -> None:
     corpus = built(root)
-    (root / ".briefreader" / "index" / META_NAME).unlink()
+    (index_dir(root) / META_NAME).unlink()
     reopen_repairs(root, corpus, "damaged")
 
 
 def test_index_folder_replaced_by_a_file(root: Path) -> None:
     corpus = make_corpus(root, 5)
-    (root / ".briefreader").mkdir()
-    (root / ".briefreader" / "index").write_text("not a folder")
+    index_dir(root).write_text("not a folder")
     reopen_repairs(root, corpus, "damaged")
 
 
 def test_older_schema_is_rebuilt_with_a_message(root: Path) -> None:
     corpus = built(root)
-    meta_path = root / ".briefreader" / "index" / META_NAME
+    meta_path = index_dir(root) / META_NAME
     meta = json.loads(meta_path.read_text())
     meta["schema"] = 0
     meta_path.write_text(json.dumps(meta))
@@ -337,7 +344,7 @@ def test_writer_killed_mid_commit_leaves_a_usable_index(root: Path, mode: str, m
     indexed_ok(ix, target)
     ix.close()
     assert corpus_digest(root) == digest
-    leftovers = [p.name for p in (root / ".briefreader" / "index").iterdir() if p.name.endswith(".tmp")]
+    leftovers = [p.name for p in (index_dir(root)).iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 
 
@@ -360,17 +367,15 @@ def test_writer_killed_at_any_moment_leaves_a_usable_index(root: Path, delay: fl
 @pytest.mark.parametrize("damage", ["garbage", "stale", "missing"])
 def test_fingerprint_sidecar_is_only_a_shortcut(root: Path, damage: str) -> None:
     corpus = built(root, 12)
-    sidecar = root / ".briefreader" / "index" / index_module.FINGERPRINTS_NAME
+    sidecar = index_dir(root) / index_module.FINGERPRINTS_NAME
     assert sidecar.exists()
     if damage == "garbage":
-        sidecar.write_bytes(b"not a pickle")
+        sidecar.write_bytes(b"not JSON")
     elif damage == "stale":
-        import pickle
-
-        saved = pickle.loads(sidecar.read_bytes())
+        saved = json.loads(sidecar.read_bytes())
         saved["generation"] -= 1
         saved["map"] = {"doc00000.txt": "wrong"}
-        sidecar.write_bytes(pickle.dumps(saved))
+        sidecar.write_text(json.dumps(saved))
     else:
         sidecar.unlink()
     with CorpusIndex.open(root) as ix:
@@ -460,7 +465,7 @@ def test_exception_in_a_callback_is_the_callers_not_damage(root: Path) -> None:
 
 def test_cancelled_update_keeps_the_rebuild_reason_for_the_next(root: Path) -> None:
     corpus = built(root, 5)
-    (root / ".briefreader" / "index" / "stray.bin").write_bytes(b"x")
+    (index_dir(root) / "stray.bin").write_bytes(b"x")
     with CorpusIndex.open(root) as ix:
         assert "stray.bin" in ix.message
         with pytest.raises(IndexCancelled):

@@ -44,7 +44,10 @@ def test_second_run_uses_the_cache(sample_corpus: Path, capsys: pytest.CaptureFi
     first = run_json(capsys, str(sample_corpus))
     second = run_json(capsys, str(sample_corpus))
     assert first == second
-    assert any((sample_corpus / ".briefreader").rglob("quotes-cache.json"))
+    from briefreader.core.paths import derived_dir
+
+    assert any(derived_dir(sample_corpus).rglob("quotes-cache.json"))
+    assert not (sample_corpus / ".briefreader").exists()
 
 
 def test_terminal_view(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,11 +21,14 @@ def test_index_then_nothing_to_do(sample_corpus: Path, capsys) -> None:
     code, out, _ = run(capsys, "index", str(sample_corpus))
     assert code == 0
     assert "5 articles indexed: 5 added, 0 updated, 0 deleted, 0 unchanged" in out
-    assert str(sample_corpus / ".briefreader" / "index") in out
+    from briefreader.core.paths import derived_dir
+
+    assert str(derived_dir(sample_corpus) / "index") in out
+    assert not (sample_corpus / ".briefreader").exists()
     code, out, _ = run(capsys, "index", str(sample_corpus), "--json")
     report = json.loads(out)
     assert (report["added"], report["unchanged"], report["articles"]) == (0, 5, 5)
-    assert report["in_corpus"] is True and report["rebuilt_reason"] is None
+    assert report["in_corpus"] is False and report["rebuilt_reason"] is None
 
 
 def test_index_rebuild_and_changed_file(sample_corpus: Path, capsys) -> None:
@@ -114,7 +117,9 @@ def test_index_busy_exits_3(sample_corpus: Path, capsys, monkeypatch) -> None:
 
 def test_damaged_index_is_rebuilt_with_a_note(sample_corpus: Path, capsys) -> None:
     run(capsys, "index", str(sample_corpus))
-    seg = next((sample_corpus / ".briefreader" / "index").glob("*.seg"))
+    from briefreader.core.paths import derived_dir
+
+    seg = next((derived_dir(sample_corpus) / "index").glob("*.seg"))
     seg.write_bytes(seg.read_bytes()[:100])
     code, out, err = run(capsys, "search", str(sample_corpus), "kallas", "--json")
     assert code == 0 and json.loads(out)["total"] >= 2

@@ -96,6 +96,8 @@ def test_export_markdown_and_json(sample_corpus: Path, capsys: pytest.CaptureFix
     run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", PASSAGE, "--comment", "key *claim*")
     out_md = tmp_path / "out" / "brief.md"
     code, _, err = run(capsys, "export", sample_corpus, "-o", out_md)
+    assert code == 2 and "does not exist" in err and "--mkdir" in err and not out_md.parent.exists()
+    code, _, err = run(capsys, "export", sample_corpus, "-o", out_md, "--mkdir")
     assert code == 0 and "1 article, 1 highlight, 0 quotes compared" in err
     md = out_md.read_text(encoding="utf-8")
     assert f"> {PASSAGE}" in md and "key \\*claim\\*" in md and GENEVA not in md

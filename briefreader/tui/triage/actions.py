@@ -58,9 +58,10 @@ class TriageDone(Message):
 
 def _error_text(exc: BaseException, what: str) -> str:
     from briefreader.core.export import ExportError
+    from briefreader.core.paths import ExportTargetError
     from briefreader.core.triage import TriageError
 
-    if isinstance(exc, (TriageError, ExportError)):
+    if isinstance(exc, (TriageError, ExportError, ExportTargetError)):
         return str(exc)
     if isinstance(exc, OSError):
         return f"{what}: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
@@ -132,11 +133,9 @@ class TriageMixin:
         self.triage_tags = event.tags
         self._triage_resume = event.resume
         store = event.store
-        if not store.in_corpus:
-            note = f"The corpus folder is read-only: your triage is kept in {store.path}"
-            if store.seeded_from is not None:
-                note += f" (started from a copy of {store.seeded_from})"
-            self.notify(note, title="Triage", severity="warning", timeout=10)
+        note = store.location_notice()
+        if note:
+            self.notify(note[:1].upper() + note[1:], title="Triage", severity="warning", timeout=10)
         self._triage_refresh_marks(())  # rows drawn before the store was open have no status mark yet
         self.set_interval(RESUME_EVERY_SECONDS, self._triage_save_position)
         self.set_interval(ELSEWHERE_EVERY_SECONDS, self._triage_check_elsewhere)
@@ -1154,13 +1153,13 @@ class TriageMixin:
                                      None, None, ""))
 
     @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
-    def triage_export_write(self, screen: Any, options: Any) -> None:
-        from briefreader.core.paths import atomic_write_text
+    def triage_export_write(self, screen: Any, options: Any, *, replace: bool = False, make_folder: bool = False) -> None:
+        from briefreader.core.paths import write_output_file
 
         path = options.output_path()
         try:
             text, summary, _ = self._build_export(options)
-            atomic_write_text(path, text)
+            write_output_file(path, text, force=replace, make_parents=make_folder)  # refuses links, devices, FIFOs
         except Exception as exc:
             message = _error_text(exc, f"cannot write {path}")
             self.post_message(TriageDone(lambda _r: screen.set_status(message, error=True) if screen.is_attached else None,

@@ -78,6 +78,7 @@ class ExportScreen(ModalScreen[None]):
         self.preview_text = ""
         self.preview_summary = ""
         self._confirm_overwrite: str | None = None
+        self._confirm_mkdir: str | None = None
         self._debounce = None
 
     def compose(self) -> ComposeResult:
@@ -140,6 +141,7 @@ class ExportScreen(ModalScreen[None]):
             return
         self.options.output = event.value
         self._confirm_overwrite = None
+        self._confirm_mkdir = None
         self.request_preview()  # links in the brief are relative to where it is written
 
     @on(Input.Submitted)
@@ -182,17 +184,29 @@ class ExportScreen(ModalScreen[None]):
             self.set_status("Give a file name to write to.", error=True)
             self.query_one("#export-output", Input).focus()
             return
+        from briefreader.core.paths import ExportTargetError, check_output_file
+
         path = self.options.output_path()
-        if path.is_dir():
-            self.set_status(f"{path} is a folder; give a file name.", error=True)
+        confirmed = self._confirm_overwrite == str(path)
+        make_folder = self._confirm_mkdir == str(path)
+        try:  # the same check as `briefreader export -o`: only a regular file is ever written
+            check_output_file(path, force=confirmed, make_parents=make_folder)
+        except ExportTargetError as exc:
+            if exc.exists:
+                self._confirm_overwrite = str(path)
+                self.set_status(f"{path} exists: press ctrl+s again to replace it.", error=True)
+            elif exc.missing_folder:
+                self._confirm_mkdir = str(path)
+                self.set_status(f"The folder {path.parent} does not exist: press ctrl+s again to create it.",
+                                error=True)
+            else:
+                message = str(exc).replace(" (use --mkdir to create it)", "")
+                self.set_status(message[:1].upper() + message[1:] + ".", error=True)
             return
-        if path.exists() and self._confirm_overwrite != str(path):
-            self._confirm_overwrite = str(path)
-            self.set_status(f"{path} exists: press ctrl+s again to replace it.", error=True)
-            return
-        self._confirm_overwrite = None
+        self._confirm_overwrite = self._confirm_mkdir = None
         self.set_status(f"Writing {path}…")
-        self.app.triage_export_write(self, ExportOptions(**vars(self.options)))  # type: ignore[attr-defined]
+        self.app.triage_export_write(self, ExportOptions(**vars(self.options)),  # type: ignore[attr-defined]
+                                     replace=confirmed, make_folder=make_folder)
 
     def written(self, message: str) -> None:
         self.dismiss(None)
