@@ -476,3 +476,23 @@ def test_combined_corpus_line_rules_name_the_rule_that_matched() -> None:
     rules = load_rules([{"pattern": r"Read more \w+", "reason": "short teaser", "max_words": 2},
                         {"pattern": r"Read more \w+", "reason": "any teaser"}])
     assert rules.match_line("Read more here", 3, False).reason == "any teaser"
+
+
+def test_triage_state_with_a_deep_json_value_does_not_crash_commands(tmp_path: Path, isolated_home: Path) -> None:
+    import sqlite3
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(hostile_files.ORDINARY["ordinary-one.txt"], encoding="utf-8")
+    made = run_cli("highlight", str(folder), "a.txt", "--span", "0:20", "-t", "budget", home=isolated_home)
+    assert made.returncode == 0, made.stderr
+    state = next(folder.joinpath(".briefreader").glob("triage.sqlite3"))
+    db = sqlite3.connect(state)
+    db.execute("UPDATE highlight SET tags = ?", ("[" * 100_000 + "]" * 100_000,))
+    db.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for args in (("status", str(folder)), ("highlight", str(folder), "--list")):
+        result = run_cli(*args, home=isolated_home)
+        assert result.returncode == 0, result.stderr
+        assert "RecursionError" not in result.stderr and "Traceback" not in result.stderr
