@@ -139,8 +139,20 @@ def test_a_jsonl_file_of_many_bad_records_is_a_few_lines(tmp_path: Path) -> None
     corpus = load_corpus(tmp_path, use_cache=False)
     messages = warnings_by_path(corpus)["junk.jsonl"]
     assert len(messages) == 6
-    assert messages[-1].startswith("... and 995 more records skipped")
+    assert messages[-1] == "... and 995 more problems with records, like these"
     assert [a.id for a in corpus.articles] == ["junk.jsonl#1001"]
+
+
+def test_a_json_record_with_a_huge_text_is_cut_like_a_text_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefreader.core import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_ARTICLE_BYTES", 1000)
+    body = "The council said on Monday that the budget had been approved. " * 100
+    (tmp_path / "big.json").write_text(json.dumps({"text": body, "title": "Budget"}), encoding="utf-8")
+    corpus = load_corpus(tmp_path, use_cache=False)
+    assert len(corpus.articles) == 1 and len(corpus.articles[0].source) == 1000
+    assert len(corpus.warnings) == 1
+    assert corpus.warnings[0].message.startswith("record 1: text is") and "too long for one article" in corpus.warnings[0].message
 
 
 # --------------------------------------------------------------------------- manifest and front matter
