@@ -334,6 +334,10 @@ def _records_from_json(rel: str, text: str, fmt: str) -> tuple[list[_Record], li
         if body is None:
             warnings.append(f"{where}: no text field ({'/'.join(_TEXT_KEYS[:3])}), skipped")
             continue
+        if len(body) > MAX_ARTICLE_BYTES:  # the same bound as a text file: one article, not a book
+            warnings.append(f"{where}: text is {len(body) / 2**20:.1f} million characters, too long for one "
+                            f"article; only the first {MAX_ARTICLE_BYTES / 2**20:.0f} million are kept")
+            body = body[:MAX_ARTICLE_BYTES]
         article_id = f"{rel}#{number}" if multi else rel
         canonical = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
         records.append(_Record(article_id, rel, fmt, body, _given_fields(obj), content_hash=_hash(canonical)))
@@ -347,7 +351,7 @@ def _summarised(warnings: list[str], keep: int = MAX_RECORD_WARNINGS) -> list[st
     100,000 broken lines is one problem, not 100,000 lines on the screen)."""
     if len(warnings) <= keep + 1:
         return warnings
-    return warnings[:keep] + [f"... and {len(warnings) - keep:,} more records skipped for the same kinds of reasons"]
+    return warnings[:keep] + [f"... and {len(warnings) - keep:,} more problems with records, like these"]
 
 
 def _records_from_html(rel: str, text: str, data_hash: str) -> tuple[list[_Record], list[str]]:

@@ -629,8 +629,8 @@ def analyse_quotes(
 ) -> QuoteAnalysis:
     """Extract every quotation of ``articles`` and group the renderings of each utterance.
 
-    ``cache_dir`` (e.g. the corpus state folder) keeps per-article extraction results by body
-    hash and the last full analysis; ``progress(done, total)`` is called during extraction;
+    ``cache_dir`` (:func:`quotes_cache_dir`: per user, never in the corpus) keeps per-article
+    extraction results by body hash and the last full analysis; ``progress(done, total)`` is called during extraction;
     ``cancelled()`` is polled and True raises :class:`QuotesCancelled`.
     The cyclic garbage collector is paused while it runs (the analysis builds hundreds of thousands
     of small acyclic objects, which otherwise makes the collector's cost grow with corpus size).

@@ -67,6 +67,23 @@ from typing import Any
 
 from briefreader.core.anchors import Anchor, Resolution, make_anchor, paragraph_number, reanchor
 from briefreader.core.model import Article
+from briefreader.core.safe_json import loads_bounded
+
+logger = logging.getLogger(__name__)
+
+
+def _json_value(text: str | None, default: Any) -> Any:
+    """A JSON value stored in the state file, or ``default`` when it is unreadable or nested deeper
+    than the JSON limit (the file travels with the corpus: a tampered value must not crash every
+    command with RecursionError). Logged, never silent."""
+    if text is None:
+        return default
+    try:
+        value = loads_bounded(text)
+    except ValueError as exc:
+        logger.warning("triage state: a stored value is unreadable (%s); using %r", exc, default)
+        return default
+    return value if isinstance(value, type(default)) else default
 
 log = logging.getLogger(__name__)
 
@@ -819,7 +836,7 @@ class TriageStore:
             state(aid).comments.append(comment)
         for aid, blob in hl_tag_rows:
             st = state(aid)
-            st.highlight_tags = normalize_tags(st.highlight_tags + json.loads(blob))
+            st.highlight_tags = normalize_tags(st.highlight_tags + _json_value(blob, []))
         for st in out.values():
             st.tags.sort(key=str.casefold)
             st.highlight_tags.sort(key=str.casefold)
@@ -928,7 +945,7 @@ class TriageStore:
         with self._lock:
             rows = [t for (t,) in self._db.execute("SELECT tag FROM article_tag")]
             for (blob,) in self._db.execute("SELECT tags FROM highlight WHERE tags != '[]'"):
-                rows.extend(json.loads(blob))
+                rows.extend(_json_value(blob, []))
         for tag in rows:
             k = tag.casefold()
             names.setdefault(k, tag)
@@ -1023,7 +1040,7 @@ class TriageStore:
                 raise TriageError(f"no highlight #{highlight_id}")
             tx.detail["article_id"] = row["article_id"]
             new = dict(row)
-            new["tags"] = json.dumps(normalize_tags(json.loads(row["tags"]) + normalize_tags(tags)), ensure_ascii=False)
+            new["tags"] = json.dumps(normalize_tags(_json_value(row["tags"], []) + normalize_tags(tags)), ensure_ascii=False)
             if new != row:
                 new["updated"] = tx.time
                 tx.put("highlight", {"id": highlight_id}, new)
@@ -1249,7 +1266,7 @@ class TriageStore:
             sql += f" LIMIT {int(limit)}"
         with self._lock:
             rows = self._db.execute(sql).fetchall()
-        return [JournalEntry(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]), bool(r[5])) for r in rows]
+        return [JournalEntry(r[0], r[1], r[2], _json_value(r[3], {}), bool(r[4]), bool(r[5])) for r in rows]
 
     def undo(self, count: int = 1) -> list[JournalEntry]:
         """Undo the last ``count`` actions not yet undone (automatic ones skipped), newest first.
@@ -1267,15 +1284,19 @@ class TriageStore:
                 ).fetchone()
                 if r is None:
                     break
-                entry = JournalEntry(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]), True)
+                entry = JournalEntry(r[0], r[1], r[2], _json_value(r[3], {}), bool(r[4]), True)
                 changes = self._db.execute(
                     "SELECT tbl, key, before FROM journal_change WHERE journal_id = ? ORDER BY seq DESC", (entry.id,)
                 ).fetchall()
                 for tbl, key, before in changes:
-                    key_cols = json.loads(key)
+                    key_cols = _json_value(key, {})
                     if tbl not in _KEYS or set(key_cols) != set(_KEYS[tbl]):
                         raise StoreDamagedError(f"the journal in {self.path} names an unknown row ({tbl}); nothing was undone")
-                    tx.put(tbl, key_cols, json.loads(before) if before is not None else None)
+                    old_row = _json_value(before, {}) if before is not None else None
+                    if before is not None and not old_row:
+                        raise StoreDamagedError(f"the journal in {self.path} holds an unreadable row ({tbl}); "
+                                                "nothing was undone")
+                    tx.put(tbl, key_cols, old_row)
                 self._db.execute("UPDATE journal SET undone = 1 WHERE id = ?", (entry.id,))
                 undone.append(entry)
             if not undone:
@@ -1292,7 +1313,7 @@ class TriageStore:
             r = self._db.execute("SELECT article_id, filter, scroll, extra, updated FROM resume WHERE id = 1").fetchone()
         if r is None:
             return ResumeState()
-        return ResumeState(r[0], r[1], float(r[2]), json.loads(r[3]), r[4])
+        return ResumeState(r[0], r[1], float(r[2]), _json_value(r[3], {}), r[4])
 
     def save_resume(
         self,
@@ -1489,7 +1510,7 @@ def _highlight_from_row(row: Mapping[str, Any]) -> Highlight:
         paragraph=row["paragraph"],
         content_hash=row["content_hash"],
         comment=row["comment"],
-        tags=json.loads(row["tags"]),
+        tags=_json_value(row["tags"], []),
         created=row["created"],
         updated=row["updated"],
         anchor_state=row["anchor_state"],
@@ -1503,7 +1524,7 @@ def _cluster_from_row(row: Mapping[str, Any]) -> ChosenCluster:
         cluster_key=row["cluster_key"],
         speaker=row["speaker"],
         canonical=row["canonical"],
-        variants=json.loads(row["variants"]),
+        variants=_json_value(row["variants"], []),
         note=row["note"],
         created=row["created"],
     )

@@ -64,7 +64,7 @@ def quote_data_from_analysis(analysis: Any) -> QuoteData:
 
 def build_quote_data(corpus: Any, cancelled: Callable[[], bool] | None = None,
                      progress: Callable[[int, int], None] | None = None) -> QuoteData | None:
-    """Run the core quote analysis on ``corpus`` (cached in its state folder); None if cancelled."""
+    """Run the core quote analysis on ``corpus`` (cached in its per-user cache folder); None if cancelled."""
     try:
         from briefreader.core.quote_clusters import QuotesCancelled, analyse_quotes, quotes_cache_dir
     except ImportError:

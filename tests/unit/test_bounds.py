@@ -139,8 +139,20 @@ def test_a_jsonl_file_of_many_bad_records_is_a_few_lines(tmp_path: Path) -> None
     corpus = load_corpus(tmp_path, use_cache=False)
     messages = warnings_by_path(corpus)["junk.jsonl"]
     assert len(messages) == 6
-    assert messages[-1].startswith("... and 995 more records skipped")
+    assert messages[-1] == "... and 995 more problems with records, like these"
     assert [a.id for a in corpus.articles] == ["junk.jsonl#1001"]
+
+
+def test_a_json_record_with_a_huge_text_is_cut_like_a_text_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefreader.core import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_ARTICLE_BYTES", 1000)
+    body = "The council said on Monday that the budget had been approved. " * 100
+    (tmp_path / "big.json").write_text(json.dumps({"text": body, "title": "Budget"}), encoding="utf-8")
+    corpus = load_corpus(tmp_path, use_cache=False)
+    assert len(corpus.articles) == 1 and len(corpus.articles[0].source) == 1000
+    assert len(corpus.warnings) == 1
+    assert corpus.warnings[0].message.startswith("record 1: text is") and "too long for one article" in corpus.warnings[0].message
 
 
 # --------------------------------------------------------------------------- manifest and front matter
@@ -476,3 +488,23 @@ def test_combined_corpus_line_rules_name_the_rule_that_matched() -> None:
     rules = load_rules([{"pattern": r"Read more \w+", "reason": "short teaser", "max_words": 2},
                         {"pattern": r"Read more \w+", "reason": "any teaser"}])
     assert rules.match_line("Read more here", 3, False).reason == "any teaser"
+
+
+def test_triage_state_with_a_deep_json_value_does_not_crash_commands(tmp_path: Path, isolated_home: Path) -> None:
+    import sqlite3
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(hostile_files.ORDINARY["ordinary-one.txt"], encoding="utf-8")
+    made = run_cli("highlight", str(folder), "a.txt", "--span", "0:20", "-t", "budget", home=isolated_home)
+    assert made.returncode == 0, made.stderr
+    state = next(folder.joinpath(".briefreader").glob("triage.sqlite3"))
+    db = sqlite3.connect(state)
+    db.execute("UPDATE highlight SET tags = ?", ("[" * 100_000 + "]" * 100_000,))
+    db.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for args in (("status", str(folder)), ("highlight", str(folder), "--list")):
+        result = run_cli(*args, home=isolated_home)
+        assert result.returncode == 0, result.stderr
+        assert "RecursionError" not in result.stderr and "Traceback" not in result.stderr

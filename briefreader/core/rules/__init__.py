@@ -77,6 +77,8 @@ class RegexBudget:
         return notices
 
     def run(self, pattern: BudgetedPattern, method: str, text: str) -> Any:
+        """``pattern.compiled.<method>(text)`` under the budget: None when the rule is disabled or
+        this call runs out of time (which disables it)."""
         label = pattern.label
         if label in self.disabled:
             return None
