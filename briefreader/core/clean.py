@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
 
+from briefreader.core import prose
 from briefreader.core.model import OffsetMap, RemovedBlock
 from briefreader.core.rules import CleaningRules, Rule, load_rules
 
@@ -320,6 +321,10 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         first_core, last_core = core[0], core[-1]
     else:  # nothing looks like plain article prose: be conservative, treat everything as inside
         first_core, last_core = 0, n - 1
+    run = _article_run(lines, content, score, rule_of)
+    if run is not None and run.trusted:
+        first_core, last_core = run.first, run.last
+        core = [i for i in core if first_core <= i <= last_core] or [first_core]
     is_core = [False] * n
     for i in core:
         is_core[i] = True
@@ -384,6 +389,9 @@ def clean_text(source: str, rules: CleaningRules | None = None,
 
     # 3. evidence
     headline_slot = _headline_slot(first_core, content, reason)
+    page_title = -1
+    if run is not None and run.trusted:
+        headline_slot, page_title = _anchor_headline(lines, content, reason, first_core, run)
     for i in content:
         if reason[i] is not None:
             continue
@@ -432,11 +440,116 @@ def clean_text(source: str, rules: CleaningRules | None = None,
             candidates = [i for i in candidates if reason[i] is None]
         forward = not forward
 
+    # 5. a page with furniture around its article run: what lies outside the run goes
+    if run is not None and run.trusted:
+        for i in content:
+            if reason[i] is None and i != headline_slot and not first_core <= i <= last_core:
+                reason[i] = "page title (repeated by the headline)" if i == page_title else OUTSIDE_RUN
+                kind[i] = _FURN
+
     # lines that were only markup (a Markdown image) are gone after normalisation: record them
     for i in range(n):
         if not norms[i] and lines.text[i]:
             reason[i] = "image or markup"
     return _assemble(source, lines, reason)
+
+
+OUTSIDE_RUN = "page furniture (outside the article text)"
+_PROSE_CACHE: dict[tuple[str, int], float] = {}
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def _article_run(lines: _Lines, content: list[int], score: list[int],
+                 rule_of: list[Rule | None]) -> prose.Run | None:
+    """The densest run of prose lines (see core/prose.py), or None for an empty text."""
+    if len(content) < 3:
+        return None
+    model = prose.load_model()
+    values: list[float] = []
+    words: list[float] = []
+    cost, cap = model.line_cost, model.max_line_value
+    cache = _PROSE_CACHE
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    for i in content:
+        norm = lines.norm[i]
+        rule = rule_of[i]
+        if rule is not None:
+            values.append(-cost)
+            words.append(0.0)
+            continue
+        key = (norm, score[i])
+        z = cache.get(key)
+        if z is None:
+            z = prose.prose_score(norm, score[i], model)
+            if len(norm) <= _CACHE_LINE:
+                cache[key] = z
+        if z > 0:
+            value = float(min(lines.words[i], cap))
+            values.append(value)
+            words.append(value)
+        else:
+            values.append(-cost)
+            words.append(0.0)
+    anchor = _title_repeat(lines, content)
+    return prose.article_run(content, values, words, model,
+                             None if anchor is None else content.index(anchor))
+
+
+def _title_repeat(lines: _Lines, content: list[int]) -> int | None:
+    """The last line below the first that repeats the first line (the page title, perhaps as
+    ``Headline - Outlet``) as a headline: at least 3 words, nearly all of them in the title, and
+    at least half of the title's words."""
+    title = lines.norm[content[0]]
+    title_tokens = set(_tokens(title))
+    if len(title_tokens) < 3:
+        return None
+    need = 0.5 * len(title_tokens)
+    found = None
+    for i in content[1:]:
+        if not 3 <= lines.words[i] <= 40:
+            continue
+        tokens = _tokens(lines.norm[i])
+        if len(tokens) < 3:
+            continue
+        shared = sum(1 for t in set(tokens) if t in title_tokens)
+        if shared >= 0.8 * len(set(tokens)) and shared >= need:
+            found = i
+            break
+    return found
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text.lower())
+
+
+def _anchor_headline(lines: _Lines, content: list[int], reason: list[str | None], first_core: int,
+                     run: prose.Run) -> tuple[int, int]:
+    """(headline line, page-title line) above the article run: the line nearest the run that
+    repeats the page's first line (a ``<title>``-style ``Headline - Outlet``), else the nearest
+    headline-shaped line; -1 where there is none."""
+    model = prose.load_model()
+    norms, words = lines.norm, lines.words
+    before = [i for i in content if i < first_core]
+    if not before:
+        return -1, -1
+    title_line = before[0]
+    title_tokens = set(_tokens(norms[title_line]))
+    window = before[-model.headline_window:]
+    shaped = [i for i in window
+              if reason[i] is None and 3 <= words[i] <= 30 and len(norms[i]) <= 250]
+    for i in reversed(shaped):
+        if i == title_line:
+            continue
+        tokens = _tokens(norms[i])
+        if tokens and sum(1 for t in tokens if t in title_tokens) >= 0.8 * len(tokens):
+            return i, title_line
+    near = [i for i in shaped if words[i] >= 4]
+    if near:
+        return near[-1], -1
+    if reason[title_line] is None and 3 <= words[title_line] <= 30:
+        return title_line, -1
+    return -1, -1
 
 
 def _headline_slot(first_core: int, content: list[int], reason: list[str | None]) -> int:

@@ -1,0 +1,197 @@
+"""The article run of a page copied as plain text: which lines are prose, and where the article is.
+
+A page saved as text (select all, copy; or a scraper that strips tags) holds the article among
+menus, section lists, related links, sign-in and footer lines. Each line is scored by a small
+linear classifier whose features and weights are data (``rules/prose.yaml``); the article is the
+run of lines with the largest total value (prose lines worth their words, other lines a fixed
+cost), the "densest run of prose" of body-text-extraction methods. Pure functions, no I/O past
+reading the model once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+logger = logging.getLogger(__name__)
+
+MODEL_PATH = Path(__file__).with_name("rules") / "prose.yaml"
+FEATURES = ("log_words", "stopword_ratio", "terminal", "capitalised", "digits", "no_letters_end",
+            "evidence", "pipes", "url")
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,:]*")
+_TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_URL_RE = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.\w")
+_PIPES = "|•·»"
+
+
+@dataclass(frozen=True, slots=True)
+class ProseModel:
+    """Weights and thresholds of the line classifier and run finder (see rules/prose.yaml)."""
+
+    bias: float
+    weights: dict[str, float]
+    stopwords: frozenset[str]
+    line_cost: float
+    max_line_value: float
+    gap_words: float
+    gap_factor: float
+    min_run_words: int
+    min_outside_lines: int
+    min_outside_share: float
+    headline_window: int
+    anchor_share: float
+    digest: str
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> ProseModel:
+    """The classifier model from ``path`` (the shipped rules/prose.yaml by default)."""
+    raw = path.read_bytes()
+    data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: expected a mapping")
+    weights = {str(k): float(v) for k, v in (data.get("weights") or {}).items()}
+    unknown = set(weights) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"{path.name}: unknown features {sorted(unknown)} (known: {', '.join(FEATURES)})")
+    return ProseModel(
+        bias=float(data.get("bias", 0.0)),
+        weights=weights,
+        stopwords=frozenset(str(w).lower() for w in data.get("stopwords") or ()),
+        line_cost=float(data.get("line_cost", 5)),
+        max_line_value=float(data.get("max_line_value", 80)),
+        gap_words=float(data.get("gap_words", 40)),
+        gap_factor=float(data.get("gap_factor", 1.0)),
+        min_run_words=int(data.get("min_run_words", 60)),
+        min_outside_lines=int(data.get("min_outside_lines", 6)),
+        min_outside_share=float(data.get("min_outside_share", 0.3)),
+        headline_window=int(data.get("headline_window", 25)),
+        anchor_share=float(data.get("anchor_share", 0.25)),
+        digest=hashlib.sha1(raw).hexdigest()[:12],
+    )
+
+
+def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, float]:
+    """The classifier's features of one normalised line."""
+    words = _WORD_RE.findall(norm)
+    n = len(words) or 1
+    stop = sum(1 for w in words if w.lower() in model.stopwords)
+    caps = sum(1 for w in words if w[:1].isupper())
+    digits = sum(1 for ch in norm if ch.isdigit())
+    terminal = _TERMINAL_RE.search(norm) is not None
+    return {
+        "log_words": math.log(n),
+        "stopword_ratio": stop / n,
+        "terminal": 1.0 if terminal else 0.0,
+        "capitalised": caps / n,
+        "digits": digits / max(1, len(norm)),
+        "no_letters_end": 1.0 if (n < 8 and norm[-1:].isalnum()) else 0.0,
+        "evidence": float(max(0.0, evidence)),
+        "pipes": float(sum(norm.count(p) for p in _PIPES)),
+        "url": 1.0 if _URL_RE.search(norm) else 0.0,
+    }
+
+
+def prose_score(norm: str, evidence: float, model: ProseModel) -> float:
+    """z of one line: above 0 it reads as article prose."""
+    feats = line_features(norm, evidence, model)
+    return model.bias + sum(model.weights.get(name, 0.0) * value for name, value in feats.items())
+
+
+@dataclass(slots=True)
+class Run:
+    """The article run over the content lines: ``first``..``last`` are line indices (inclusive)."""
+
+    first: int
+    last: int
+    words: float  # prose words inside
+    outside_lines: int  # content lines outside the run
+    trusted: bool  # furniture is visible around the run: lines outside may be removed
+
+
+def best_run(values: list[float]) -> tuple[float, int, int]:
+    """(total, first, last) of the run of ``values`` with the largest total (Kadane)."""
+    best_sum, best = -math.inf, (0, 0)
+    cur, start = 0.0, 0
+    for k, v in enumerate(values):
+        if cur <= 0:
+            cur, start = v, k
+        else:
+            cur += v
+        if cur > best_sum:
+            best_sum, best = cur, (start, k)
+    return best_sum, best[0], best[1]
+
+
+def best_run_starting_in(values: list[float], first: int, last: int) -> tuple[float, int, int]:
+    """(total, first, last) of the best run whose first element lies in ``first..last``."""
+    n = len(values)
+    prefix = [0.0] * (n + 1)
+    for k, v in enumerate(values):
+        prefix[k + 1] = prefix[k] + v
+    # best end for each start: the largest prefix[e + 1] with e >= start
+    suffix_best = [(-math.inf, n)] * (n + 1)
+    for e in range(n - 1, -1, -1):
+        here = (prefix[e + 1], e)
+        suffix_best[e] = here if here[0] > suffix_best[e + 1][0] else suffix_best[e + 1]
+    best = (-math.inf, first, first)
+    for s in range(max(0, first), min(n - 1, last) + 1):
+        top, end = suffix_best[s]
+        if top - prefix[s] > best[0]:
+            best = (top - prefix[s], s, end)
+    return best
+
+
+def article_run(content: list[int], values: list[float], prose_words: list[float],
+                model: ProseModel, anchor: int | None = None) -> Run | None:
+    """The run of content lines with the largest total value (Kadane), widened over short gaps
+    to further runs of prose worth more than the gap. ``values`` and ``prose_words`` are indexed
+    by position in ``content``; ``anchor`` is the position of the headline when it is known: the
+    run then starts just below it unless a run elsewhere is far richer. None when there is no
+    content."""
+    if not content:
+        return None
+    total, lo, hi = best_run(values)
+    if anchor is not None and anchor + 1 < len(values):
+        near = best_run_starting_in(values, anchor + 1, anchor + model.headline_window)
+        if near[0] >= model.min_run_words and near[0] >= model.anchor_share * total:
+            total, lo, hi = near
+    hi = _widen(values, lo, hi, model, step=1)
+    lo = _widen(values, lo, hi, model, step=-1)
+    words = sum(prose_words[lo:hi + 1])
+    outside = len(content) - (hi - lo + 1)
+    trusted = (words >= model.min_run_words
+               and (outside >= model.min_outside_lines or outside >= model.min_outside_share * len(content)))
+    return Run(content[lo], content[hi], words, outside, trusted)
+
+
+def _widen(values: list[float], lo: int, hi: int, model: ProseModel, step: int) -> int:
+    """Grow the run [lo, hi] forwards (step 1, returns the new hi) or backwards (step -1, returns
+    the new lo) while a further run of prose beyond a gap is worth at least ``gap_words`` and more
+    than ``gap_factor`` times the gap's cost (the largest run alone never pays for a gap: with a
+    factor below 1, a second block of article text beyond an inserted list still joins)."""
+    edge = hi if step == 1 else lo
+    n = len(values)
+    while True:
+        k = edge + step
+        gap = 0.0
+        while 0 <= k < n and values[k] <= 0:
+            gap -= values[k]
+            k += step
+        gain = 0.0
+        end = k
+        while 0 <= k < n and values[k] > 0:
+            gain += values[k]
+            end = k
+            k += step
+        if gain < model.gap_words or gain <= model.gap_factor * gap:
+            return edge
+        edge = end
