@@ -24,12 +24,14 @@ logger = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("rules") / "prose.yaml"
 FEATURES = ("log_words", "stopword_ratio", "terminal", "capitalised", "digits", "no_letters_end",
-            "evidence", "pipes", "url")
+            "evidence", "pipes", "url", "title_case_function_words")
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,:]*")
 _TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _URL_RE = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.\w")
 _PIPES = "|•·»"
+_EDGE = ".,;:!?\"'“”‘’()[]"
+_SENTENCE_END = ".!?:;\"”’—–-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,15 @@ def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, fl
     caps = sum(1 for w in words if w[:1].isupper())
     digits = sum(1 for ch in norm if ch.isdigit())
     terminal = _TERMINAL_RE.search(norm) is not None
+    # "Death Of", "After", "In": function words written in Title Case mark headlines (a teaser
+    # line glues a headline to its summary); a capital after a sentence end does not count
+    title_function = 0
+    pieces = norm.split()
+    for k in range(1, len(pieces)):
+        word = pieces[k]
+        if (word[:1].isupper() and not word.isupper() and word.lower().strip(_EDGE) in model.stopwords
+                and pieces[k - 1][-1:] not in _SENTENCE_END):
+            title_function += 1
     return {
         "log_words": math.log(n),
         "stopword_ratio": stop / n,
@@ -97,6 +108,7 @@ def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, fl
         "evidence": float(max(0.0, evidence)),
         "pipes": float(sum(norm.count(p) for p in _PIPES)),
         "url": 1.0 if _URL_RE.search(norm) else 0.0,
+        "title_case_function_words": float(min(title_function, 4)),
     }
 
 
@@ -165,7 +177,8 @@ def article_run(content: list[int], values: list[float], prose_words: list[float
         if near[0] >= model.min_run_words and near[0] >= model.anchor_share * total:
             total, lo, hi = near
     hi = _widen(values, lo, hi, model, step=1)
-    lo = _widen(values, lo, hi, model, step=-1)
+    if anchor is None or lo <= anchor:
+        lo = _widen(values, lo, hi, model, step=-1)
     words = sum(prose_words[lo:hi + 1])
     outside = len(content) - (hi - lo + 1)
     trusted = (words >= model.min_run_words
