@@ -12,6 +12,10 @@
     boilerplate:              # extra cleaning rules (see the cleaning rules documentation)
       - pattern: "^Advertisement$"
         reason: advert
+    names:                    # what file names say (see briefreader.core.filemeta)
+      pattern: "{outlet}_{date}_{slug}"
+      outlets:
+        nyt: The New York Times
 
 Manifest metadata wins over front matter, JSON fields and inference. A broken manifest is reported
 as a warning and ignored; the corpus still loads.
@@ -28,8 +32,8 @@ from typing import Any
 from briefreader.core.model import LoadWarning
 from briefreader.core.paths import MANIFEST_NAME
 
-KNOWN_FIELDS = {"title", "outlet", "url", "date", "author", "language", "dateline"}
-KNOWN_SECTIONS = {"defaults", "files", "boilerplate"}
+KNOWN_FIELDS = {"title", "outlet", "url", "date", "author", "language", "dateline", "source_agency"}
+KNOWN_SECTIONS = {"defaults", "files", "boilerplate", "names"}
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Manifest:
     defaults: dict[str, Any] = field(default_factory=dict)
     boilerplate: list[dict[str, Any]] = field(default_factory=list)
     digest: str = ""
+    names: Any = None  # briefreader.core.filemeta.NameRules: file-name pattern and outlet display names
 
     @classmethod
     def empty(cls) -> Manifest:
@@ -115,4 +120,8 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
         warnings.append(LoadWarning(MANIFEST_NAME, "boilerplate: expected a list of rules, ignored"))
         rules = []
     manifest.boilerplate = rules
+    from briefreader.core.filemeta import parse_names_section
+
+    manifest.names, problems = parse_names_section(data.get("names"))
+    warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in problems)
     return manifest, warnings

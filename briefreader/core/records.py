@@ -21,7 +21,7 @@ from briefreader.core.paths import state_dir
 
 CACHE_FILE = "records.sqlite"
 # Bump when the loader's output for the same input changes.
-LOADER_VERSION = "3"
+LOADER_VERSION = "4"
 # A file modified this recently may change again within the same mtime tick: never trust its stat.
 RACY_SECONDS = 2.0
 
