@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 from briefreader.core import clean as cleaning
 from briefreader.core.decode import BinaryFileError, decode_bytes
 from briefreader.core.manifest import Manifest, load_manifest
+from briefreader.core.dates import display_date, has_year
 from briefreader.core.filemeta import NameMetadata, infer_name_metadata
 from briefreader.core.metadata import FROM_WIRE, infer_metadata, parse_date
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
@@ -461,6 +462,10 @@ def apply_name_metadata(articles: Iterable[Article], names: NameMetadata) -> Non
             elif name == "outlet" and provenance.get(name) == FROM_WIRE:
                 provenance[name] = f"{where}; {FROM_WIRE} said {current}"
                 article.outlet = value
+            elif name == "date" and not has_year(current) and str(current).lstrip("-") == value[-len(str(current).lstrip("-")):]:
+                # the text's "Sept. 28" (no year) agrees with the name's 2016-09-28: the full date
+                provenance[name] = f"{where}; {provenance.get(name) or 'text'} said {display_date(current)}"
+                article.date = value
             elif current != value and ";" not in provenance.get(name, ""):
                 provenance[name] = f"{provenance.get(name) or 'text'}; {where} said {value}"
 

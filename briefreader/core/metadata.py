@@ -147,7 +147,9 @@ def _outlet_in(rules: CleaningRules, texts: tuple[str, ...]) -> str | None:
             m = pattern.search(text)
             if m and m.group("outlet"):
                 name = outlet_name(m.group("outlet"))
-                if len(name) >= 2 and name.lower() not in {"we", "our", "the", "this", "us"}:
+                first_word = name.split()[0].lower() if name.split() else ""
+                if (len(name) >= 2 and name.lower() not in {"we", "our", "the", "this", "us"}
+                        and first_word not in {"we", "our", "us", "your", "my"}):
                     found = name
                     break
         if found is not None:
@@ -166,10 +168,13 @@ def _person(raw: str) -> str:
 
 
 _SUFFIX_SEP = re.compile(r"\s+(?:[-–—|]|::)\s+(?=[^-–—|]+$)")
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
+# a sentence ending inside a line: a lower-case word of 2+ letters, its period, a capital ("J. Blige"
+# and "U.S. Court" are not sentence ends)
+_SENTENCE_BREAK = re.compile(r"\b[a-z][a-z]+[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
 _TITLE_MAX_WORDS = 35
 _TITLE_PERIOD_MAX_WORDS = 20  # a headline ending with a period is short...
-_TITLE_PERIOD_RATIO = 1.5  # ... and the next paragraph is this many times longer
+_TITLE_PERIOD_RATIO = 2  # ... and some paragraph below is this many times longer
+_TITLE_SENTENCES_MAX_WORDS = 12  # "Virginian could make history. Again.": two short sentences
 
 
 def split_title_suffix(title: str) -> tuple[str, str | None]:
@@ -186,7 +191,9 @@ def split_title_suffix(title: str) -> tuple[str, str | None]:
         return title, None
     looks_like_site = re.search(r"\.(?:com|org|net|co|news|[a-z]{2})\b", tail, re.I) is not None or all(
         w[:1].isupper() or w[:1].isdigit() or w.lower() in {"the", "of", "and", "&", "de", "la"} for w in tail_words)
-    if not looks_like_site or tail.endswith((".", "?", "!")) and not re.search(r"\.\w+$", tail):
+    bare_tail = tail.rstrip("\"'’”»)")
+    if (not looks_like_site or "," in tail or bare_tail != tail
+            or bare_tail.endswith((".", "?", "!")) and not re.search(r"\.\w+$", bare_tail)):
         return title, None
     return head, tail
 
@@ -195,7 +202,7 @@ def _title(body: str) -> tuple[str | None, str | None]:
     """(headline, outlet named after it) from the first block of the body: a short block before
     the body, not a sentence running on; a period at its end only when it is short and the next
     block is much longer. A ``Headline - Outlet`` suffix is split off."""
-    paragraphs = body.split("\n\n", 2)
+    paragraphs = body.split("\n\n", 9)[:9]
     if len(paragraphs) < 2:
         return None, None
     first = paragraphs[0].strip().rstrip(",;:").strip()
@@ -209,9 +216,9 @@ def _title(body: str) -> tuple[str | None, str | None]:
     if _TERMINAL_PERIOD.search(first):
         # "Obama says Trump modeling policies on Putin." above a longer paragraph is a headline;
         # a sentence of several clauses or one as long as the text below it is the lede
-        following = len(paragraphs[1].split())
+        following = max(len(p.split()) for p in paragraphs[1:])
         if (len(words) > _TITLE_PERIOD_MAX_WORDS or following < _TITLE_PERIOD_RATIO * len(words)
-                or _SENTENCE_BREAK.search(first[:-1])):
+                or (len(words) > _TITLE_SENTENCES_MAX_WORDS and _SENTENCE_BREAK.search(first[:-1]))):
             return None, None
     head, outlet = split_title_suffix(first)
     return head, outlet
