@@ -65,8 +65,9 @@ def _progress_printer():
 
 
 def article_row(article) -> dict:
-    return {"id": article.id, "outlet": article.outlet, "date": article.date, "title": article.title,
-            "words": article.words}
+    return {"id": article.id, "outlet": article.outlet, "source_agency": article.source_agency,
+            "date": article.date, "title": article.title, "words": article.words,
+            "provenance": dict(article.provenance)}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -79,6 +80,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from briefreader.core.dates import display_date
+
     table = Table(title=f"{len(rows)} articles in {args.dir}", title_justify="left")
     table.add_column("id", overflow="fold")
     table.add_column("outlet")
@@ -86,7 +89,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     table.add_column("title", overflow="fold")
     table.add_column("words", justify="right")
     for r in rows:
-        table.add_row(r["id"], r["outlet"] or "–", r["date"] or "–", r["title"] or "–", str(r["words"]))
+        outlet = r["outlet"] or "–"
+        if r["source_agency"] and r["source_agency"] != r["outlet"]:
+            outlet += f" (via {r['source_agency']})"
+        table.add_row(r["id"], outlet, display_date(r["date"], "–"), r["title"] or "–", str(r["words"]))
     Console().print(table)
     return 0
 

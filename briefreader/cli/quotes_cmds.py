@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from briefreader.core.dates import display_date
 from briefreader.cli.common import CliError, print_json, print_warnings
 
 
@@ -69,7 +70,7 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
             v = cluster.variants[0]
             console.print(Text.assemble(
                 (cluster.speaker or "unknown speaker", "bold cyan"), "  ",
-                (f"{v.date or '?'}  {v.outlet or v.article}", "dim"), "\n  “", v.text, "”",
+                (f"{display_date(v.date, '?')}  {v.outlet or v.article}", "dim"), "\n  “", v.text, "”",
             ))
             continue
         title = Text.assemble(
@@ -87,7 +88,7 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
             who = v.outlet or v.article
             if v.outlet:
                 who = f"{v.outlet}\n[dim]{v.article}[/]"
-            table.add_row(v.date or "?", who, left, right)
+            table.add_row(display_date(v.date, "?"), who, left, right)
         console.print(table)
     if analysis.scare_quotes and args.min_articles <= 1 and not args.speaker:
         words = ", ".join(f"“{q.text}”" for q in analysis.scare_quotes[:40])

@@ -22,19 +22,22 @@ def has_year(iso: str | None) -> bool:
     return bool(iso) and iso[:1].isdigit()  # type: ignore[index]
 
 
-def display_date(iso: str | None, missing: str = "") -> str:
+def display_date(iso: str | None, missing: str = "", *, short: bool = False) -> str:
     """``iso`` as shown to a reader: ISO for dates with a year (``2025-08-17``, ``2025-08``),
-    words for the rest (``17 Aug (year unknown)``, ``17 (month unknown)``); ``missing`` for none."""
+    words for the rest (``17 Aug (year unknown)``, ``17 (month unknown)``); ``missing`` for none.
+    ``short`` (narrow columns, at most 10 characters): the same with a ``?`` for what is unknown
+    (``17 Aug ?``, ``day 17 ?``)."""
     if not iso:
         return missing
     m = _DAY_ONLY.match(iso)
     if m:
-        return f"{int(m.group(1))} (month unknown)"
+        day = int(m.group(1))
+        return f"day {day} ?" if short else f"{day} (month unknown)"
     m = _NO_YEAR.match(iso)
     if m:
         month = int(m.group(1))
         name = _MONTH_NAMES[month - 1] if 1 <= month <= 12 else m.group(1)
-        return f"{int(m.group(2))} {name} (year unknown)"
+        return f"{int(m.group(2))} {name} ?" if short else f"{int(m.group(2))} {name} (year unknown)"
     return iso
 
 

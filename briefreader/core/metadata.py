@@ -246,6 +246,29 @@ def _field_match_uncached(rules: CleaningRules, text: str) -> tuple[Rule, dict[s
     return rule, m.groupdict()
 
 
+def metadata_parts(article: Any) -> list[str]:
+    """The article header's metadata, each part once: outlet (and the wire agency that wrote it),
+    dateline, date in its display form with where it came from when that was not the text, author."""
+    parts: list[str] = []
+    outlet, agency = article.outlet, getattr(article, "source_agency", None)
+    provenance = getattr(article, "provenance", None) or {}
+    if outlet:
+        parts.append(f"{outlet} (via {agency})" if agency and agency != outlet else outlet)
+    elif agency:
+        parts.append(f"via {agency}")
+    if article.dateline:
+        parts.append(article.dateline)
+    if article.date:
+        where = provenance.get("date", "")
+        shown = display_date(article.date)
+        if where and not where.startswith("text"):
+            shown += f" (from {where.split(';')[0].split(' (')[0]})"
+        parts.append(shown)
+    if article.author:
+        parts.append(article.author)
+    return parts
+
+
 def _near_widget(block_start: int, block_end: int, widgets: list[tuple[int, int]]) -> bool:
     return any(w_start - block_end <= _WIDGET_GAP and block_start - w_end <= _WIDGET_GAP
                for w_start, w_end in widgets)

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from briefreader.core.metadata import metadata_parts
 from briefreader.core.model import Article
 from briefreader.tui.quote_model import QuoteMark
 from briefreader.tui.render import Styles, body_text, fallback_title, raw_text
@@ -114,7 +115,7 @@ class ArticleView(Vertical):
         else:
             head.append(fallback_title(article, 12), styles["fallback"])
             head.append("  (no title found)", styles["meta"])
-        parts = [p for p in (article.outlet, article.dateline, article.date, article.author) if p]
+        parts = metadata_parts(article)
         head.append("\n")
         head.append(" · ".join(parts) if parts else "outlet, place and date unknown", styles["meta"])
         info = [article.id, f"{article.words} words"]
