@@ -269,9 +269,26 @@ def metadata_parts(article: Any) -> list[str]:
     return parts
 
 
-def _near_widget(block_start: int, block_end: int, widgets: list[tuple[int, int]]) -> bool:
-    return any(w_start - block_end <= _WIDGET_GAP and block_start - w_end <= _WIDGET_GAP
-               for w_start, w_end in widgets)
+def _near_widget(source: str, block_start: int, block_end: int, widgets: list[tuple[int, int]],
+                 removed: list[tuple[int, int]]) -> bool:
+    """Whether a removed block sits next to a clock/weather widget: at most ``_WIDGET_GAP``
+    characters away with nothing but other removed lines between them."""
+    for w_start, w_end in widgets:
+        if w_start >= block_end:
+            gap = (block_end, w_start)
+        elif w_end <= block_start:
+            gap = (w_end, block_start)
+        else:
+            return True
+        if gap[1] - gap[0] > _WIDGET_GAP:
+            continue
+        between = list(source[gap[0]:gap[1]])
+        for r_start, r_end in removed:
+            for k in range(max(r_start, gap[0]), min(r_end, gap[1])):
+                between[k - gap[0]] = " "
+        if not "".join(between).strip():
+            return True
+    return False
 
 
 def infer_metadata(source: str, result: CleanResult, rules: CleaningRules | None = None,
@@ -297,10 +314,14 @@ def infer_metadata(source: str, result: CleanResult, rules: CleaningRules | None
 
     field_reasons = {r.reason for r in rules.line_rules if r.field}
     widgets = [(b.start, b.end) for b in result.removed if b.reason in _WIDGET_REASONS]
+    spans = [(b.start, b.end) for b in result.removed]
+    # date lines and datelines can be a widget's; a byline is the article's own
+    widget_prone = {r.reason for r in rules.line_rules if r.field in ("date", "dateline")}
     for block in result.removed:
         if block.reason not in field_reasons:
             continue
-        if widgets and _near_widget(block.start, block.end, widgets):
+        if widgets and block.reason in widget_prone and _near_widget(source, block.start, block.end, widgets,
+                                                                     spans):
             continue  # the page's clock: "Friday, 12 September, 2025" above the weather box
         for raw_line in block.text.splitlines():
             text = normalise_line(raw_line)

@@ -181,8 +181,8 @@ def article_run(content: list[int], values: list[float], prose_words: list[float
         lo = _widen(values, lo, hi, model, step=-1)
     words = sum(prose_words[lo:hi + 1])
     outside = len(content) - (hi - lo + 1)
-    trusted = (words >= model.min_run_words
-               and (outside >= model.min_outside_lines or outside >= model.min_outside_share * len(content)))
+    trusted = (words >= model.min_run_words and outside >= model.min_outside_lines
+               and outside >= model.min_outside_share * (len(content) - outside))
     return Run(content[lo], content[hi], words, outside, trusted)
 
 
