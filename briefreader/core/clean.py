@@ -321,8 +321,9 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         first_core, last_core = core[0], core[-1]
     else:  # nothing looks like plain article prose: be conservative, treat everything as inside
         first_core, last_core = 0, n - 1
-    run = _article_run(lines, content, score, rule_of)
+    run, prose_z = _article_run(lines, content, score, rule_of)
     if run is not None and run.trusted:
+        run.last = _introduced_list_end(lines, content, rule_of, score, run.last)
         first_core, last_core = run.first, run.last
         core = [i for i in core if first_core <= i <= last_core] or [first_core]
     is_core = [False] * n
@@ -440,8 +441,11 @@ def clean_text(source: str, rules: CleaningRules | None = None,
             candidates = [i for i in candidates if reason[i] is None]
         forward = not forward
 
-    # 5. a page with furniture around its article run: what lies outside the run goes
+    # 5. a page with furniture around its article run: lists of links inside the run, and what
+    # lies outside the run, go
     if run is not None and run.trusted:
+        for i in _link_lists(lines, content, reason, prose_z, first_core, last_core):
+            reason[i], kind[i] = LINK_LIST, _FURN
         for i in content:
             if reason[i] is None and i != headline_slot and not first_core <= i <= last_core:
                 reason[i] = "page title (repeated by the headline)" if i == page_title else OUTSIDE_RUN
@@ -460,10 +464,12 @@ _TOKEN_RE = re.compile(r"\w+")
 
 
 def _article_run(lines: _Lines, content: list[int], score: list[int],
-                 rule_of: list[Rule | None]) -> prose.Run | None:
-    """The densest run of prose lines (see core/prose.py), or None for an empty text."""
+                 rule_of: list[Rule | None]) -> tuple[prose.Run | None, dict[int, float]]:
+    """The densest run of prose lines (see core/prose.py), or None for an empty text, and the
+    prose score of each content line that no line rule took."""
+    zs: dict[int, float] = {}
     if len(content) < 3:
-        return None
+        return None, zs
     model = prose.load_model()
     values: list[float] = []
     words: list[float] = []
@@ -484,6 +490,7 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
             z = prose.prose_score(norm, score[i], model)
             if len(norm) <= _CACHE_LINE:
                 cache[key] = z
+        zs[i] = z
         if z > 0:
             value = float(min(lines.words[i], cap))
             values.append(value)
@@ -493,7 +500,74 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
             words.append(0.0)
     anchor = _title_repeat(lines, content)
     return prose.article_run(content, values, words, model,
-                             None if anchor is None else content.index(anchor))
+                             None if anchor is None else content.index(anchor)), zs
+
+
+LINK_LIST = "links inside the article text"
+_LIST_MIN_LINES = 3  # a run of this many short non-prose lines inside the article is a link list
+_LIST_MAX_Z = -0.5  # ... each scoring below this as prose
+
+
+def _introduced_list_end(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
+                         last: int) -> int:
+    """The run's last line, moved down over a list the article introduces with a colon ("Tour
+    dates:" and its lines): lines right below one another, without furniture rules or evidence."""
+    k = bisect.bisect_right(content, last)
+    norms = lines.norm
+    intro = norms[last].endswith(":")
+    if not intro and k < len(content) and norms[content[k]].endswith(":") and rule_of[content[k]] is None:
+        intro, last, k = True, content[k], k + 1
+    if not intro:
+        return last
+    while k < len(content):
+        i = content[k]
+        if i != last + 1 or rule_of[i] is not None or score[i] > 0:
+            break
+        last, k = i, k + 1
+    return last
+
+
+def _title_cased(norm: str) -> bool:
+    """Whether a line is written like a headline or menu entry: most of its words (and at least
+    one of two) capitalised, no digit (list items of recipes, tables and results hold
+    quantities)."""
+    words = [w for w in norm.split() if w[:1].isalpha()]
+    if not words or _HAS_DIGIT.search(norm) is not None:
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised >= 0.6 * len(words)
+
+
+def _link_lists(lines: _Lines, content: list[int], reason: list[str | None], prose_z: dict[int, float],
+                first: int, last: int) -> list[int]:
+    """Kept lines inside the article run that form a list of links: at least ``_LIST_MIN_LINES``
+    short lines in a row that do not read as prose nor end like a sentence and are written in
+    Title Case (headlines, menu entries), not introduced by a line ending with a colon (a list the
+    article itself gives)."""
+    norms = lines.norm
+    out: list[int] = []
+    group: list[int] = []
+    before: int | None = None  # the kept line above the group
+
+    def flush() -> None:
+        if len(group) >= _LIST_MIN_LINES and not (before is not None and norms[before].endswith(":")):
+            out.extend(group)
+
+    for i in content:
+        if i < first or i > last:
+            continue
+        if reason[i] is not None:
+            continue  # removed lines neither join nor break a list
+        z = prose_z.get(i, 0.0)
+        if (z < _LIST_MAX_Z and _TERMINAL.search(norms[i]) is None and not norms[i].endswith(":")
+                and _title_cased(norms[i])):
+            group.append(i)
+            continue
+        flush()
+        group = []
+        before = i
+    flush()
+    return out
 
 
 def _title_repeat(lines: _Lines, content: list[int]) -> int | None:

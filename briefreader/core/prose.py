@@ -119,7 +119,7 @@ def prose_score(norm: str, evidence: float, model: ProseModel) -> float:
 
 
 @dataclass(slots=True)
-class Run:
+class Run:  # noqa: D101 - fields documented below
     """The article run over the content lines: ``first``..``last`` are line indices (inclusive)."""
 
     first: int
