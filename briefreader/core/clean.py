@@ -468,9 +468,17 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
     """The densest run of prose lines (see core/prose.py), or None for an empty text, and the
     prose score of each content line that no line rule took."""
     zs: dict[int, float] = {}
-    if len(content) < 3:
-        return None, zs
     model = prose.load_model()
+    # a page whose furniture could matter shows it as short lines no rule took: without enough of
+    # them no run is trusted (see prose.article_run), so skip the work (most clean articles)
+    unexplained = 0
+    for i in content:
+        if rule_of[i] is None and not lines.sentence[i]:
+            unexplained += 1
+            if unexplained >= model.min_outside_lines:
+                break
+    else:
+        return None, zs
     values: list[float] = []
     words: list[float] = []
     cost, cap = model.line_cost, model.max_line_value
@@ -487,7 +495,7 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
         key = (norm, score[i])
         z = cache.get(key)
         if z is None:
-            z = prose.prose_score(norm, score[i], model)
+            z = prose.prose_sign(norm, score[i], model)
             if len(norm) <= _CACHE_LINE:
                 cache[key] = z
         zs[i] = z
@@ -545,6 +553,7 @@ def _link_lists(lines: _Lines, content: list[int], reason: list[str | None], pro
     Title Case (headlines, menu entries), not introduced by a line ending with a colon (a list the
     article itself gives)."""
     norms = lines.norm
+    model = prose.load_model()
     out: list[int] = []
     group: list[int] = []
     before: int | None = None  # the kept line above the group
@@ -558,9 +567,8 @@ def _link_lists(lines: _Lines, content: list[int], reason: list[str | None], pro
             continue
         if reason[i] is not None:
             continue  # removed lines neither join nor break a list
-        z = prose_z.get(i, 0.0)
-        if (z < _LIST_MAX_Z and _TERMINAL.search(norms[i]) is None and not norms[i].endswith(":")
-                and _title_cased(norms[i])):
+        if (prose_z.get(i, 0.0) <= 0 and _TERMINAL.search(norms[i]) is None and not norms[i].endswith(":")
+                and _title_cased(norms[i]) and prose.prose_score(norms[i], 0, model) < _LIST_MAX_Z):
             group.append(i)
             continue
         flush()

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,12 +27,15 @@ MODEL_PATH = Path(__file__).with_name("rules") / "prose.yaml"
 FEATURES = ("log_words", "stopword_ratio", "terminal", "capitalised", "digits", "no_letters_end",
             "evidence", "pipes", "url", "title_case_function_words")
 
-_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,:]*")
 _TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _URL_RE = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.\w")
 _PIPES = "|•·»"
-_EDGE = ".,;:!?\"'“”‘’()[]"
+_PIPE_RE = re.compile("[|•·»]")
+_OPENERS = ("", "\"", "“", "‘", "'", "(", "«", "[")
+_CLOSERS = ("", ",", ".", ";", ":", "!", "?", "\"", "”", "’", ")", ".\"", ".”", ",\"", ",”", "»", "]")
 _SENTENCE_END = ".!?:;\"”’—–-"
+
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,10 @@ class ProseModel:
     headline_window: int
     anchor_share: float
     digest: str
+    w: tuple[float, ...]  # weights in prose_sign's order (_SIGN_ORDER)
+    rest_bounds: tuple[float, float]  # least and most the capitalised/title/digit features can add
+    stopword_forms: frozenset[str]  # stopwords as split() leaves them: "the", "said,", "(the"
+    title_function_forms: frozenset[str]  # the same, capitalised: "Of", "After,"
 
 
 @lru_cache(maxsize=4)
@@ -78,26 +86,52 @@ def load_model(path: Path = MODEL_PATH) -> ProseModel:
         headline_window=int(data.get("headline_window", 25)),
         anchor_share=float(data.get("anchor_share", 0.25)),
         digest=hashlib.sha1(raw).hexdigest()[:12],
+        w=tuple(weights.get(name, 0.0) for name in _SIGN_ORDER),
+        rest_bounds=(sum(min(0.0, weights.get(f, 0.0) * _FEATURE_MAX[f]) for f in _REST),
+                     sum(max(0.0, weights.get(f, 0.0) * _FEATURE_MAX[f]) for f in _REST)),
+        stopword_forms=_forms(str(w).lower() for w in data.get("stopwords") or ()),
+        title_function_forms=_forms(str(w).capitalize() for w in data.get("stopwords") or ()
+                                    if len(str(w)) > 1 and str(w).isalpha()),
     )
+
+
+_SIGN_ORDER = ("log_words", "stopword_ratio", "terminal", "evidence", "no_letters_end", "pipes", "url",
+               "capitalised", "title_case_function_words", "digits")
+_REST = ("capitalised", "title_case_function_words", "digits")
+# Largest value of each bounded feature (ratios, flags, capped counts): what prose_sign may leave
+# uncomputed once the sign of z is certain.
+_FEATURE_MAX = {"stopword_ratio": 1.0, "terminal": 1.0, "capitalised": 1.0, "digits": 1.0,
+                "no_letters_end": 1.0, "url": 1.0, "title_case_function_words": 4.0}
+
+
+def _forms(words: Any) -> frozenset[str]:
+    """Each word as ``str.split()`` may leave it: bare, after an opening mark, before a closing one."""
+    out: set[str] = set()
+    for word in words:
+        for before in _OPENERS:
+            for after in _CLOSERS:
+                out.add(before + word + after)
+    return frozenset(out)
 
 
 def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, float]:
     """The classifier's features of one normalised line."""
-    words = _WORD_RE.findall(norm)
-    n = len(words) or 1
-    stop = sum(1 for w in words if w.lower() in model.stopwords)
-    caps = sum(1 for w in words if w[:1].isupper())
-    digits = sum(1 for ch in norm if ch.isdigit())
+    pieces = norm.split()
+    n = len(pieces) or 1
+    low = norm.lower()
+    stop = sum(map(model.stopword_forms.__contains__, low.split()))
+    caps = sum(1 for w in pieces if w[:1].isupper())
+    digits = sum(map(norm.count, "0123456789"))
     terminal = _TERMINAL_RE.search(norm) is not None
     # "Death Of", "After", "In": function words written in Title Case mark headlines (a teaser
     # line glues a headline to its summary); a capital after a sentence end does not count
     title_function = 0
-    pieces = norm.split()
-    for k in range(1, len(pieces)):
-        word = pieces[k]
-        if (word[:1].isupper() and not word.isupper() and word.lower().strip(_EDGE) in model.stopwords
-                and pieces[k - 1][-1:] not in _SENTENCE_END):
-            title_function += 1
+    if caps > 1:
+        forms = model.title_function_forms
+        if sum(map(forms.__contains__, pieces[1:])):
+            for k in range(1, len(pieces)):
+                if pieces[k] in forms and pieces[k - 1][-1:] not in _SENTENCE_END:
+                    title_function += 1
     return {
         "log_words": math.log(n),
         "stopword_ratio": stop / n,
@@ -106,8 +140,8 @@ def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, fl
         "digits": digits / max(1, len(norm)),
         "no_letters_end": 1.0 if (n < 8 and norm[-1:].isalnum()) else 0.0,
         "evidence": float(max(0.0, evidence)),
-        "pipes": float(sum(norm.count(p) for p in _PIPES)),
-        "url": 1.0 if _URL_RE.search(norm) else 0.0,
+        "pipes": float(sum(norm.count(p) for p in _PIPES)) if _PIPE_RE.search(norm) else 0.0,
+        "url": 1.0 if ("/" in norm or "@" in norm or "www" in low) and _URL_RE.search(norm) else 0.0,
         "title_case_function_words": float(min(title_function, 4)),
     }
 
@@ -116,6 +150,50 @@ def prose_score(norm: str, evidence: float, model: ProseModel) -> float:
     """z of one line: above 0 it reads as article prose."""
     feats = line_features(norm, evidence, model)
     return model.bias + sum(model.weights.get(name, 0.0) * value for name, value in feats.items())
+
+
+def prose_sign(norm: str, evidence: float, model: ProseModel) -> float:
+    """A value with the sign of ``prose_score`` (exact when the cheap features leave the sign open):
+    the costlier features are only computed while they could still change it. Same verdicts as
+    ``prose_score`` > 0, several times faster on plain paragraphs."""
+    w = model.w
+    pieces = norm.split()
+    n = len(pieces) or 1
+    low = norm.lower()
+    z = (model.bias + w[0] * math.log(n)
+         + w[1] * sum(map(model.stopword_forms.__contains__, low.split())) / n)
+    if evidence > 0:
+        z += w[3] * evidence
+    if n < 8 and norm[-1:].isalnum():
+        z += w[4]
+    if _TERMINAL_RE.search(norm) is not None:
+        z += w[2]
+    if "|" in norm or "•" in norm or "·" in norm or "»" in norm:
+        z += w[5] * sum(norm.count(p) for p in _PIPES)
+    if ("/" in norm or "@" in norm or "www" in low) and _URL_RE.search(norm):
+        z += w[6]
+    low_bound, high_bound = model.rest_bounds
+    if z + low_bound > 0:
+        return z + low_bound
+    if z + high_bound <= 0:
+        return z + high_bound
+    caps = sum(1 for word in pieces if word[:1].isupper())
+    z += w[7] * caps / n
+    low_bound -= min(0.0, w[7])
+    high_bound -= max(0.0, w[7])
+    if z + low_bound > 0:
+        return z + low_bound
+    if z + high_bound <= 0:
+        return z + high_bound
+    title_function = 0
+    if caps > 1:
+        forms = model.title_function_forms
+        if sum(map(forms.__contains__, pieces[1:])):
+            for k in range(1, len(pieces)):
+                if pieces[k] in forms and pieces[k - 1][-1:] not in _SENTENCE_END:
+                    title_function += 1
+    z += w[8] * min(title_function, 4)
+    return z + w[9] * sum(map(norm.count, "0123456789")) / max(1, len(norm))
 
 
 @dataclass(slots=True)
