@@ -119,12 +119,28 @@ def load_pages(aeb: Path) -> list[tuple[str, str, str]]:
     return pages
 
 
+def html_path_rows(pages: list[tuple[str, str, str]]) -> list[tuple[float, float, float]]:
+    """Word 4-gram rows of briefreader's HTML path (extraction, then the shared cleaner) per page."""
+    import tempfile
+
+    from briefreader.core.corpus import load_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, html, _ in pages:
+            Path(tmp, f"{key}.html").write_text(html, encoding="utf-8")
+        corpus = load_corpus(Path(tmp), use_cache=False)
+        bodies = {Path(a.path).stem: a.body for a in corpus.articles}
+    return [tp_fp_fn(truth, bodies.get(key, "")) for key, _, truth in pages]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--aeb", type=Path, default=Path(os.environ.get("BRIEFREADER_AEB", "/work/data/aeb")))
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
     parser.add_argument("--details", type=int, default=0, help="list the N worst pages of each split")
     parser.add_argument("--show", default="", help="print line verdicts for the page with this hash prefix")
+    parser.add_argument("--html", action="store_true",
+                        help="also measure the HTML path: load_corpus on the saved pages (extraction + cleaning)")
     args = parser.parse_args()
     if not (args.aeb / "ground-truth.json").exists():
         print(f"no benchmark data at {args.aeb} (set --aeb or BRIEFREADER_AEB); skipped")
@@ -189,6 +205,10 @@ def main() -> None:
               f"({1000 * cpu / max(1, len(splits[name])):.1f} ms CPU per page)")
         print(f"  furniture lines removed {furn_removed}/{furn} = {furn_removed / max(1, furn):.1%}; "
               f"body lines kept {body_kept}/{body} = {body_kept / max(1, body):.1%}")
+        if args.html:
+            html_rows = html_path_rows(splits[name])
+            f1h, ph, rh = f1_of(html_rows)
+            print(f"  HTML path     F1 {f1h:.3f}  P {ph:.3f}  R {rh:.3f}   (load_corpus on the .html pages)")
         if args.details:
             for f1, key, row in sorted(per_page)[: args.details]:
                 print(f"    {key[:12]}  F1 {f1:.2f}  tp {row[0]:.2f} fp {row[1]:.2f} fn {row[2]:.2f}")

@@ -292,10 +292,12 @@ _FURN = "furniture"
 
 
 def clean_text(source: str, rules: CleaningRules | None = None,
-               repeated: frozenset[str] = frozenset()) -> CleanResult:
+               repeated: frozenset[str] = frozenset(), *, find_article_run: bool = True) -> CleanResult:
     """Clean ``source``: normalised body (paragraphs joined by a blank line), its offset map back to
     ``source``, and the removed blocks with their reasons. ``repeated`` holds fingerprints of lines
-    repeated across the articles of the same outlet (see ``repeated_lines``)."""
+    repeated across the articles of the same outlet (see ``repeated_lines``).
+    ``find_article_run``: look for the article inside a page copied as text (off for text an HTML
+    extractor already took out of its page)."""
     global _last_lines
     if rules is None:
         rules = load_rules()
@@ -321,7 +323,8 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         first_core, last_core = core[0], core[-1]
     else:  # nothing looks like plain article prose: be conservative, treat everything as inside
         first_core, last_core = 0, n - 1
-    run, prose_z = _article_run(lines, content, score, rule_of)
+    run, prose_z = _article_run(lines, content, score, rule_of) if find_article_run else (None, {})
+    trusted_run = run is not None and run.trusted
     if run is not None and run.trusted:
         run.last = _introduced_list_end(lines, content, rule_of, score, run.last)
         first_core, last_core = run.first, run.last
@@ -373,6 +376,9 @@ def clean_text(source: str, rules: CleaningRules | None = None,
                 continue
             if is_core[j]:
                 break
+            if (trusted_run and first_core <= j <= last_core and prose_z.get(j, 0.0) > 0
+                    and words[j] >= _SECTION_END_WORDS and score[j] < STRONG):
+                break  # article prose below a newsletter box or related list: the section ended
             if reason[j] is not None:
                 rule = rule_of[j]
                 if rule is not None and rule.scope == "block":
@@ -512,6 +518,7 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
 
 
 LINK_LIST = "links inside the article text"
+_SECTION_END_WORDS = 12  # a prose line this long inside the article run ends a furniture section
 _LIST_MIN_LINES = 3  # a run of this many short non-prose lines inside the article is a link list
 _LIST_MAX_Z = -0.5  # ... each scoring below this as prose
 

@@ -369,7 +369,9 @@ def _shift(result: cleaning.CleanResult, by: int) -> cleaning.CleanResult:
 
 
 def _clean_record(record: _Record, rules: cleaning.CleaningRules, repeated: frozenset[str]) -> cleaning.CleanResult:
-    result = _shift(cleaning.clean_text(record.source[record.clean_from:], rules, repeated), record.clean_from)
+    # an HTML page's text comes from the extractor, which already took the article out of its page
+    result = _shift(cleaning.clean_text(record.source[record.clean_from:], rules, repeated,
+                                        find_article_run=record.format != "html"), record.clean_from)
     if record.clean_from:
         front = RemovedBlock(record.source[: record.clean_from], "front matter (metadata)", 0, record.clean_from)
         result.removed.insert(0, front)
