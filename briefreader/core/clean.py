@@ -533,7 +533,7 @@ def _introduced_list_end(lines: _Lines, content: list[int], rule_of: list[Rule |
     if not intro and k < len(content) and norms[content[k]].endswith(":") and rule_of[content[k]] is None:
         intro, last, k = True, content[k], k + 1
     if not intro:
-        return last
+        return _data_rows_end(lines, content, rule_of, score, last)
     while k < len(content):
         i = content[k]
         if i != last + 1 or rule_of[i] is not None or score[i] > 0:
@@ -551,6 +551,37 @@ def _title_cased(norm: str) -> bool:
         return False
     capitalised = sum(1 for w in words if w[:1].isupper())
     return capitalised >= 0.6 * len(words)
+
+
+_DATA_ROWS_MIN = 3  # rows of a table or dated list the article ends with
+_DATA_ROW_WORDS = 3
+
+
+def _data_rows_end(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
+                   last: int) -> int:
+    """The run's last line, moved down over a table or dated list right below it ("June 9 --
+    Coral Sky Amphitheatre, West Palm Beach, FL"; result rows): at least ``_DATA_ROWS_MIN`` lines
+    in a row that hold a number, have a few words and no furniture rule or evidence, perhaps
+    below one short heading ("Tour dates")."""
+    norms, words = lines.norm, lines.words
+    k = bisect.bisect_right(content, last)
+    start = k
+    if k < len(content) and rule_of[content[k]] is None and score[content[k]] <= 0 \
+            and words[content[k]] <= 8 and _HAS_DIGIT.search(norms[content[k]]) is None:
+        k += 1  # a heading over the rows
+    rows = 0
+    end = last
+    while k < len(content):
+        i = content[k]
+        if (rule_of[i] is not None or score[i] > 0 or words[i] < _DATA_ROW_WORDS
+                or _HAS_DIGIT.search(norms[i]) is None):
+            break
+        rows += 1
+        end = i
+        k += 1
+    if rows >= _DATA_ROWS_MIN and k > start:
+        return end
+    return last
 
 
 def _link_lists(lines: _Lines, content: list[int], reason: list[str | None], prose_z: dict[int, float],
