@@ -67,8 +67,9 @@ def _progress_printer():
 
 
 def article_row(article) -> dict:
-    return {"id": article.id, "outlet": article.outlet, "date": article.date, "title": article.title,
-            "words": article.words}
+    return {"id": article.id, "outlet": article.outlet, "source_agency": article.source_agency,
+            "date": article.date, "title": article.title, "words": article.words,
+            "provenance": dict(article.provenance)}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -82,6 +83,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
+    from briefreader.core.dates import display_date
     from briefreader.core.inert import inert_line
 
     def cell(value: str | None) -> Text:  # corpus text: inert, and never read as Rich markup
@@ -94,7 +96,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     table.add_column("title", overflow="fold")
     table.add_column("words", justify="right")
     for row in rows:
-        table.add_row(cell(row["id"]), cell(row["outlet"]), cell(row["date"]), cell(row["title"]), str(row["words"]))
+        outlet = row["outlet"] or ""
+        if row["source_agency"] and row["source_agency"] != row["outlet"]:
+            outlet = f"{outlet} (via {row['source_agency']})" if outlet else f"via {row['source_agency']}"
+        table.add_row(cell(row["id"]), cell(outlet), cell(display_date(row["date"])), cell(row["title"]),
+                      str(row["words"]))
     Console().print(table)
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings
+from briefreader.core.dates import display_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
@@ -72,7 +73,7 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
             v = cluster.variants[0]
             console.print(Text.assemble(
                 (inert_line(cluster.speaker or "unknown speaker"), "bold cyan"), "  ",
-                (inert_line(f"{v.date or '?'}  {v.outlet or v.article}"), "dim"), "\n  “", inert(v.text), "”",
+                (inert_line(f"{display_date(v.date, '?')}  {v.outlet or v.article}"), "dim"), "\n  “", inert(v.text), "”",
             ))
             continue
         title = Text.assemble(
@@ -90,7 +91,7 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
             who = Text(inert_line(v.outlet or v.article))
             if v.outlet:
                 who = Text.assemble(inert_line(v.outlet), "\n", (inert_line(v.article), "dim"))
-            table.add_row(Text(inert_line(v.date or "?")), who, left, right)
+            table.add_row(Text(display_date(v.date, "?")), who, left, right)
         console.print(table)
     if analysis.scare_quotes and args.min_articles <= 1 and not args.speaker:
         words = ", ".join(f"“{inert_line(q.text)}”" for q in analysis.scare_quotes[:40])

@@ -8,6 +8,7 @@ import os
 import sys
 
 from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings, stderr_console
+from briefreader.core.dates import display_date
 
 EXIT_BUSY = 3
 
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p = sub.add_parser(
         "search", help="search a corpus folder",
         description="Search DIR (the index is brought up to date first). QUERY uses Whoosh syntax: AND, OR, "
-                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, author:, '
+                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, agency: (wire source such as AP), author:, '
                     "place:, path:, date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01).")
     p.add_argument("dir", help="corpus folder")
     p.add_argument("query", help="the query (quote it for the shell)")
@@ -255,7 +256,7 @@ def _print_results(results, corpus) -> None:
         article = corpus.get(hit.id)
         body_len = len(article.body) if article is not None else None
         line = Text.assemble((f"{number:>3}. ", "dim"), (inert_line(hit.title or hit.id), "bold"))
-        meta = inert_line(" · ".join(x for x in (hit.outlet, hit.date) if x))
+        meta = inert_line(" · ".join(x for x in (hit.outlet, display_date(hit.date)) if x))
         if meta:
             line.append(f"  {meta}", style="cyan")
         line.append(f"  {hit.score:.2f}", style="dim")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
 
+from briefreader.core import prose
 from briefreader.core.model import OffsetMap, RemovedBlock
 from briefreader.core.rules import CleaningRules, Rule, load_rules
 
@@ -291,10 +292,12 @@ _FURN = "furniture"
 
 
 def clean_text(source: str, rules: CleaningRules | None = None,
-               repeated: frozenset[str] = frozenset()) -> CleanResult:
+               repeated: frozenset[str] = frozenset(), *, find_article_run: bool = True) -> CleanResult:
     """Clean ``source``: normalised body (paragraphs joined by a blank line), its offset map back to
     ``source``, and the removed blocks with their reasons. ``repeated`` holds fingerprints of lines
-    repeated across the articles of the same outlet (see ``repeated_lines``)."""
+    repeated across the articles of the same outlet (see ``repeated_lines``).
+    ``find_article_run``: look for the article inside a page copied as text (off for text an HTML
+    extractor already took out of its page)."""
     global _last_lines
     if rules is None:
         rules = load_rules()
@@ -320,6 +323,12 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         first_core, last_core = core[0], core[-1]
     else:  # nothing looks like plain article prose: be conservative, treat everything as inside
         first_core, last_core = 0, n - 1
+    run, prose_z = _article_run(lines, content, score, rule_of) if find_article_run else (None, {})
+    trusted_run = run is not None and run.trusted
+    if run is not None and run.trusted:
+        run.last = _introduced_list_end(lines, content, rule_of, score, run.last)
+        first_core, last_core = run.first, run.last
+        core = [i for i in core if first_core <= i <= last_core] or [first_core]
     is_core = [False] * n
     for i in core:
         is_core[i] = True
@@ -367,6 +376,9 @@ def clean_text(source: str, rules: CleaningRules | None = None,
                 continue
             if is_core[j]:
                 break
+            if (trusted_run and first_core <= j <= last_core and prose_z.get(j, 0.0) > 0
+                    and words[j] >= _SECTION_END_WORDS and score[j] < STRONG):
+                break  # article prose below a newsletter box or related list: the section ended
             if reason[j] is not None:
                 rule = rule_of[j]
                 if rule is not None and rule.scope == "block":
@@ -384,6 +396,9 @@ def clean_text(source: str, rules: CleaningRules | None = None,
 
     # 3. evidence
     headline_slot = _headline_slot(first_core, content, reason)
+    page_title = -1
+    if run is not None and run.trusted:
+        headline_slot, page_title = _anchor_headline(lines, content, reason, first_core, run)
     for i in content:
         if reason[i] is not None:
             continue
@@ -432,11 +447,229 @@ def clean_text(source: str, rules: CleaningRules | None = None,
             candidates = [i for i in candidates if reason[i] is None]
         forward = not forward
 
+    # 5. a page with furniture around its article run: lists of links inside the run, and what
+    # lies outside the run, go
+    if run is not None and run.trusted:
+        for i in _link_lists(lines, content, reason, prose_z, first_core, last_core):
+            reason[i], kind[i] = LINK_LIST, _FURN
+        for i in content:
+            if reason[i] is None and i != headline_slot and not first_core <= i <= last_core:
+                reason[i] = "page title (repeated by the headline)" if i == page_title else OUTSIDE_RUN
+                kind[i] = _FURN
+
     # lines that were only markup (a Markdown image) are gone after normalisation: record them
     for i in range(n):
         if not norms[i] and lines.text[i]:
             reason[i] = "image or markup"
     return _assemble(source, lines, reason)
+
+
+OUTSIDE_RUN = "page furniture (outside the article text)"
+_PROSE_CACHE: dict[tuple[str, int], float] = {}
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def _article_run(lines: _Lines, content: list[int], score: list[int],
+                 rule_of: list[Rule | None]) -> tuple[prose.Run | None, dict[int, float]]:
+    """The densest run of prose lines (see core/prose.py), or None for an empty text, and the
+    prose score of each content line that no line rule took."""
+    zs: dict[int, float] = {}
+    model = prose.load_model()
+    # a page whose furniture could matter shows it as short lines no rule took: without enough of
+    # them no run is trusted (see prose.article_run), so skip the work (most clean articles)
+    unexplained = 0
+    for i in content:
+        if rule_of[i] is None and not lines.sentence[i]:
+            unexplained += 1
+            if unexplained >= model.min_outside_lines:
+                break
+    else:
+        return None, zs
+    values: list[float] = []
+    words: list[float] = []
+    cost, cap = model.line_cost, model.max_line_value
+    cache = _PROSE_CACHE
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    for i in content:
+        norm = lines.norm[i]
+        rule = rule_of[i]
+        if rule is not None:
+            values.append(-cost)
+            words.append(0.0)
+            continue
+        key = (norm, score[i])
+        z = cache.get(key)
+        if z is None:
+            z = prose.prose_sign(norm, score[i], model)
+            if len(norm) <= _CACHE_LINE:
+                cache[key] = z
+        zs[i] = z
+        if z > 0:
+            value = float(min(lines.words[i], cap))
+            values.append(value)
+            words.append(value)
+        else:
+            values.append(-cost)
+            words.append(0.0)
+    anchor = _title_repeat(lines, content)
+    return prose.article_run(content, values, words, model,
+                             None if anchor is None else content.index(anchor)), zs
+
+
+LINK_LIST = "links inside the article text"
+_SECTION_END_WORDS = 12  # a prose line this long inside the article run ends a furniture section
+_LIST_MIN_LINES = 3  # a run of this many short non-prose lines inside the article is a link list
+_LIST_MAX_Z = -0.5  # ... each scoring below this as prose
+
+
+def _introduced_list_end(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
+                         last: int) -> int:
+    """The run's last line, moved down over a list the article introduces with a colon ("Tour
+    dates:" and its lines): lines right below one another, without furniture rules or evidence."""
+    k = bisect.bisect_right(content, last)
+    norms = lines.norm
+    intro = norms[last].endswith(":")
+    if not intro and k < len(content) and norms[content[k]].endswith(":") and rule_of[content[k]] is None:
+        intro, last, k = True, content[k], k + 1
+    if not intro:
+        return _data_rows_end(lines, content, rule_of, score, last)
+    while k < len(content):
+        i = content[k]
+        if i != last + 1 or rule_of[i] is not None or score[i] > 0:
+            break
+        last, k = i, k + 1
+    return last
+
+
+def _title_cased(norm: str) -> bool:
+    """Whether a line is written like a headline or menu entry: most of its words (and at least
+    one of two) capitalised, no digit (list items of recipes, tables and results hold
+    quantities)."""
+    words = [w for w in norm.split() if w[:1].isalpha()]
+    if not words or _HAS_DIGIT.search(norm) is not None:
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised >= 0.6 * len(words)
+
+
+_DATA_ROWS_MIN = 3  # rows of a table or dated list the article ends with
+_DATA_ROW_WORDS = 3
+
+
+def _data_rows_end(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
+                   last: int) -> int:
+    """The run's last line, moved down over a table or dated list right below it ("June 9 --
+    Coral Sky Amphitheatre, West Palm Beach, FL"; result rows): at least ``_DATA_ROWS_MIN`` lines
+    in a row that hold a number, have a few words and no furniture rule or evidence, perhaps
+    below one short heading ("Tour dates")."""
+    norms, words = lines.norm, lines.words
+    k = bisect.bisect_right(content, last)
+    start = k
+    if k < len(content) and rule_of[content[k]] is None and score[content[k]] <= 0 \
+            and words[content[k]] <= 8 and _HAS_DIGIT.search(norms[content[k]]) is None:
+        k += 1  # a heading over the rows
+    rows = 0
+    end = last
+    while k < len(content):
+        i = content[k]
+        if (rule_of[i] is not None or score[i] > 0 or words[i] < _DATA_ROW_WORDS
+                or _HAS_DIGIT.search(norms[i]) is None):
+            break
+        rows += 1
+        end = i
+        k += 1
+    if rows >= _DATA_ROWS_MIN and k > start:
+        return end
+    return last
+
+
+def _link_lists(lines: _Lines, content: list[int], reason: list[str | None], prose_z: dict[int, float],
+                first: int, last: int) -> list[int]:
+    """Kept lines inside the article run that form a list of links: at least ``_LIST_MIN_LINES``
+    short lines in a row that do not read as prose nor end like a sentence and are written in
+    Title Case (headlines, menu entries), not introduced by a line ending with a colon (a list the
+    article itself gives)."""
+    norms = lines.norm
+    model = prose.load_model()
+    out: list[int] = []
+    group: list[int] = []
+    before: int | None = None  # the kept line above the group
+
+    def flush() -> None:
+        if len(group) >= _LIST_MIN_LINES and not (before is not None and norms[before].endswith(":")):
+            out.extend(group)
+
+    for i in content:
+        if i < first or i > last:
+            continue
+        if reason[i] is not None:
+            continue  # removed lines neither join nor break a list
+        if (prose_z.get(i, 0.0) <= 0 and _TERMINAL.search(norms[i]) is None and not norms[i].endswith(":")
+                and _title_cased(norms[i]) and prose.prose_score(norms[i], 0, model) < _LIST_MAX_Z):
+            group.append(i)
+            continue
+        flush()
+        group = []
+        before = i
+    flush()
+    return out
+
+
+def _title_repeat(lines: _Lines, content: list[int]) -> int | None:
+    """The last line below the first that repeats the first line (the page title, perhaps as
+    ``Headline - Outlet``) as a headline: at least 3 words, nearly all of them in the title, and
+    at least half of the title's words."""
+    title = lines.norm[content[0]]
+    title_tokens = set(_tokens(title))
+    if len(title_tokens) < 3:
+        return None
+    need = 0.5 * len(title_tokens)
+    found = None
+    for i in content[1:]:
+        if not 3 <= lines.words[i] <= 40:
+            continue
+        tokens = _tokens(lines.norm[i])
+        if len(tokens) < 3:
+            continue
+        shared = sum(1 for t in set(tokens) if t in title_tokens)
+        if shared >= 0.8 * len(set(tokens)) and shared >= need:
+            found = i
+            break
+    return found
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text.lower())
+
+
+def _anchor_headline(lines: _Lines, content: list[int], reason: list[str | None], first_core: int,
+                     run: prose.Run) -> tuple[int, int]:
+    """(headline line, page-title line) above the article run: the line nearest the run that
+    repeats the page's first line (a ``<title>``-style ``Headline - Outlet``), else the nearest
+    headline-shaped line; -1 where there is none."""
+    model = prose.load_model()
+    norms, words = lines.norm, lines.words
+    before = [i for i in content if i < first_core]
+    if not before:
+        return -1, -1
+    title_line = before[0]
+    title_tokens = set(_tokens(norms[title_line]))
+    window = before[-model.headline_window:]
+    shaped = [i for i in window
+              if reason[i] is None and 3 <= words[i] <= 30 and len(norms[i]) <= 250]
+    for i in reversed(shaped):
+        if i == title_line:
+            continue
+        tokens = _tokens(norms[i])
+        if tokens and sum(1 for t in tokens if t in title_tokens) >= 0.8 * len(tokens):
+            return i, title_line
+    near = [i for i in shaped if words[i] >= 4]
+    if near:
+        return near[-1], -1
+    if reason[title_line] is None and 3 <= words[title_line] <= 30:
+        return title_line, -1
+    return -1, -1
 
 
 def _headline_slot(first_core: int, content: list[int], reason: list[str | None]) -> int:

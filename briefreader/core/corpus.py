@@ -28,7 +28,9 @@ from typing import Any, Callable, Iterable
 from briefreader.core import clean as cleaning
 from briefreader.core.decode import BinaryFileError, decode_bytes
 from briefreader.core.manifest import Manifest, load_manifest
-from briefreader.core.metadata import infer_metadata, parse_date
+from briefreader.core.dates import display_date, has_year
+from briefreader.core.filemeta import NameMetadata, infer_name_metadata
+from briefreader.core.metadata import FROM_WIRE, infer_metadata, parse_date
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
 from briefreader.core.records import fingerprints_of, pack_article
@@ -43,7 +45,10 @@ MAX_COLLECTION_BYTES = 256 * 1024 * 1024
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 # A JSON/JSONL file reports at most this many broken or skipped records one by one; the rest are counted.
 MAX_RECORD_WARNINGS = 5
-METADATA_FIELDS = ("title", "outlet", "dateline", "date", "author", "url", "language")
+METADATA_FIELDS = ("title", "outlet", "dateline", "date", "author", "url", "language", "source_agency")
+# where metadata a file states came from, by format (Article.provenance)
+_GIVEN_SOURCE = {"md": "front matter", "html": "page metadata", "json": "record fields", "jsonl": "record fields",
+                 "txt": "file"}
 
 Progress = Callable[[int, int], None]
 logger = logging.getLogger(__name__)
@@ -255,6 +260,7 @@ _FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "source_url", "canonical_url"),
     "language": ("language", "lang"),
     "dateline": ("dateline", "place", "location"),
+    "source_agency": ("source_agency", "agency", "wire"),
 }
 _TEXT_KEYS = ("text", "body", "content", "article", "full_text", "maintext")
 
@@ -428,7 +434,9 @@ def _shift(result: cleaning.CleanResult, by: int) -> cleaning.CleanResult:
 
 
 def _clean_record(record: _Record, rules: cleaning.CleaningRules, repeated: frozenset[str]) -> cleaning.CleanResult:
-    result = _shift(cleaning.clean_text(record.source[record.clean_from:], rules, repeated), record.clean_from)
+    # an HTML page's text comes from the extractor, which already took the article out of its page
+    result = _shift(cleaning.clean_text(record.source[record.clean_from:], rules, repeated,
+                                        find_article_run=record.format != "html"), record.clean_from)
     if record.clean_from:
         front = RemovedBlock(record.source[: record.clean_from], "front matter (metadata)", 0, record.clean_from)
         result.removed.insert(0, front)
@@ -464,10 +472,13 @@ def _partial_iso(text: str) -> str | None:
 
 def _build_article(record: _Record, result: cleaning.CleanResult, manifest: Manifest, order: int,
                    rules: cleaning.CleaningRules) -> Article:
-    inferred = infer_metadata(record.source, result, rules)
+    provenance: dict[str, str] = {}
+    inferred = infer_metadata(record.source, result, rules, provenance)
+    manifest_given = manifest.metadata_for(record.path)
     given = dict(record.given)
-    given.update(manifest.metadata_for(record.path))
+    given.update(manifest_given)
     meta: dict[str, Any] = {name: inferred.get(name) for name in METADATA_FIELDS}
+    provenance = {name: where for name, where in provenance.items() if meta.get(name) is not None}
     warnings = list(record.warnings)
     for name in METADATA_FIELDS:
         value = given.get(name)
@@ -479,12 +490,51 @@ def _build_article(record: _Record, result: cleaning.CleanResult, manifest: Mani
                 warnings.append(f"date {value!r} is not a date I can read; ignored")
                 continue
             value = iso
-        meta[name] = value if name == "date" else _as_text(value)
+        value = value if name == "date" else _as_text(value)
+        where = "manifest" if name in manifest_given else _GIVEN_SOURCE.get(record.format, "file")
+        _record_source(provenance, name, where, meta.get(name), value)
+        meta[name] = value
     return Article(
         id=record.id, path=record.path, format=record.format, body=result.body, source=record.source,
         removed=result.removed, offsets=result.offsets, warnings=warnings, encoding=record.encoding,
-        content_hash=record.content_hash, order=order, **meta,
+        content_hash=record.content_hash, order=order, provenance=provenance, **meta,
     )
+
+
+def _record_source(provenance: dict[str, str], name: str, where: str, old: Any, new: Any) -> None:
+    """``where`` gave ``new`` for field ``name``: record it, keeping what an overridden source said
+    when it said something else ("manifest; text (byline) said 2016-03-14")."""
+    before = provenance.get(name)
+    if old not in (None, "") and before and old != new:
+        provenance[name] = f"{where}; {before.split(';')[0]} said {old}"
+    else:
+        provenance[name] = where
+
+
+def apply_name_metadata(articles: Iterable[Article], names: NameMetadata) -> None:
+    """Fill what the texts left unknown from file names and folders (dates, outlets): text,
+    front matter, page metadata and the manifest win where they say something. An outlet that is
+    only the wire agency of the dateline gives way to the publisher a file name shape names
+    (the agency stays in ``source_agency``)."""
+    for article in articles:
+        found = names.for_path(article.path)
+        if not found:
+            continue
+        provenance = article.provenance
+        for name, (value, where) in found.items():
+            current = getattr(article, name)
+            if current in (None, ""):
+                setattr(article, name, value)
+                provenance[name] = where
+            elif name == "outlet" and provenance.get(name) == FROM_WIRE:
+                provenance[name] = f"{where}; {FROM_WIRE} said {current}"
+                article.outlet = value
+            elif name == "date" and not has_year(current) and str(current).lstrip("-") == value[-len(str(current).lstrip("-")):]:
+                # the text's "Sept. 28" (no year) agrees with the name's 2016-09-28: the full date
+                provenance[name] = f"{where}; {provenance.get(name) or 'text'} said {display_date(current)}"
+                article.date = value
+            elif current != value and ";" not in provenance.get(name, ""):
+                provenance[name] = f"{provenance.get(name) or 'text'}; {where} said {value}"
 
 
 def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.CleaningRules) -> FileResult:
@@ -646,12 +696,17 @@ def reclean_article(article: Article, evidence: frozenset[str], rules: cleaning.
     if article.removed and article.removed[0].reason.startswith("front matter"):
         record.clean_from = article.removed[0].end
     result = _clean_record(record, rules, evidence)
-    inferred = infer_metadata(record.source, result, rules)
+    sources: dict[str, str] = {}
+    inferred = infer_metadata(record.source, result, rules, sources)
     meta = {name: getattr(article, name) or inferred.get(name) for name in METADATA_FIELDS}
+    provenance = dict(article.provenance)
+    for name in METADATA_FIELDS:
+        if not getattr(article, name) and inferred.get(name) and name in sources:
+            provenance[name] = sources[name]
     return Article(
         id=article.id, path=article.path, format=article.format, body=result.body, source=article.source,
         removed=result.removed, offsets=result.offsets, warnings=list(article.warnings), encoding=article.encoding,
-        content_hash=article.content_hash, order=article.order, **meta,
+        content_hash=article.content_hash, order=article.order, provenance=provenance, **meta,
     )
 
 
@@ -828,6 +883,8 @@ def load_corpus(
         def reclean_many(items: list[tuple[Article, frozenset[str]]]) -> list[Article]:
             return _map_chunks(_reclean_chunk, items, (rules,), None, cancelled, workers)
 
+        apply_name_metadata((entry[0] for entry in entries),
+                            infer_name_metadata(files, getattr(manifest, "names", None)))
         # Repetition evidence can only change when some file was added, changed or removed.
         changed_paths: set[str] = set()
         if cache is None or pending or not cache.has_exactly(files):
@@ -895,6 +952,7 @@ def load_paths(paths: Iterable[Path | str], *, use_cache: bool = False, follow_l
         result = process_file(path.parent, path.name, Manifest.empty(), cleaning.load_rules(None))
         warnings.extend(result.warnings)
         articles.extend(result.articles)
+    apply_name_metadata(articles, infer_name_metadata([a.path for a in articles]))
     for order, article in enumerate(articles):
         article.order = order
     root = Path(".")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from briefreader.core.dates import date_sort_key, display_date, has_year
 from briefreader.core.anchors import Resolution, paragraph_number, resolve
 from briefreader.core.inert import inert, inert_line, is_inert, json_escape_controls
 from briefreader.core.copies import CopyAnalysis
@@ -150,7 +151,7 @@ class Brief:
 
 
 def _sort_key(a: Article) -> tuple[Any, ...]:
-    return (a.date is None, a.date or "", a.order, a.id)
+    return (date_sort_key(a.date), a.order, a.id)
 
 
 def place_highlight(h: Highlight, article: Article | None) -> PlacedHighlight:
@@ -472,7 +473,8 @@ def _render_runs(runs: list[tuple[str, str]]) -> str:
 
 
 def _citation(brief: Brief, a: Article, p: PlacedHighlight, n: int) -> str:
-    parts = [f"*{escape_inline(a.outlet)}*" if a.outlet else None, escape_inline(a.date) if a.date else None]
+    parts = [f"*{escape_inline(a.outlet)}*" if a.outlet else None,
+             escape_inline(display_date(a.date)) if a.date else None]
     parts.append(f"“{escape_inline(a.title)}”" if a.title else code_span(a.id))
     where = []
     if p.paragraph:
@@ -542,7 +544,10 @@ def _render_entry(lines: list[str], brief: Brief, e: ArticleEntry, level: int, *
     if heading:
         lines.append(f"{'#' * level} {escape_inline(_article_heading(a))}")
         lines.append("")
-    meta = [f"*{escape_inline(a.outlet)}*" if a.outlet else None, escape_inline(a.date) if a.date else None]
+    meta = [f"*{escape_inline(a.outlet)}*" if a.outlet else None,
+            escape_inline(display_date(a.date)) if a.date else None]
+    if a.source_agency and a.source_agency != a.outlet:
+        meta.insert(1, "via " + escape_inline(a.source_agency))
     if a.author:
         meta.append("by " + escape_inline(a.author))
     meta.append(f"status: {e.state.status}")
@@ -585,7 +590,7 @@ def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbe
             flags.append("same words")
         if row.partial:
             flags.append("partial")
-        if i == 1 and v.get("date"):
+        if i == 1 and has_year(v.get("date")):  # a date without a year is never the earliest
             flags.insert(0, "earliest")
         if flags:
             rendering += " *(" + ", ".join(flags) + ")*"
@@ -593,7 +598,7 @@ def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbe
         title = escape_inline(str(v.get("title") or v.get("article") or ""))
         if n:
             title += f" (source {n})"
-        cells = [str(i), escape_inline(str(v.get("outlet") or "")), escape_inline(str(v.get("date") or "")), title, rendering]
+        cells = [str(i), escape_inline(str(v.get("outlet") or "")), escape_inline(display_date(v.get("date"))), title, rendering]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
 
@@ -699,7 +704,7 @@ def _source_line(brief: Brief, a: Article) -> str:
     if a.author:
         parts.append("by " + escape_inline(a.author))
     if a.date:
-        parts.append(escape_inline(a.date))
+        parts.append(escape_inline(display_date(a.date)))
     line = ", ".join(p for p in parts if p)
     tail = []
     if a.url:
@@ -726,7 +731,9 @@ def _article_meta(a: Article) -> dict[str, Any]:
         "path": a.path,
         "title": a.title,
         "outlet": a.outlet,
+        "source_agency": a.source_agency,
         "date": a.date,
+        "date_display": display_date(a.date) or None,
         "author": a.author,
         "url": a.url,
     }

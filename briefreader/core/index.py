@@ -4,7 +4,7 @@ Where: ``index/`` in the per-user cache folder of the corpus (:func:`briefreader
 keyed by the corpus's real path), never in the corpus folder: Whoosh's table of contents is a pickle,
 and a pickle runs code when it is read, so an index must never travel with a corpus.
 
-What is indexed per article: id, path, title, outlet, author, dateline (``place:``), date (as a
+What is indexed per article: id, path, title, outlet, wire agency (``agency:``), author, dateline (``place:``), date (as a
 period, see :mod:`briefreader.core.search_query`), the cleaned body (stemmed, with positions and
 character offsets, stored for snippets) and a fingerprint of all of it. The loader's record cache
 already re-reads only files whose size or mtime changed; the index then re-indexes only articles
@@ -83,7 +83,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # Bump when the schema or what goes into a field changes: older indexes are rebuilt, with a message.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_DIR_NAME = "index"
 META_NAME = "briefreader-index.json"
 # id -> fingerprint of every indexed article, written after each commit (reading it is ~10x faster
@@ -190,7 +190,7 @@ def article_fingerprint(article: Article) -> str:
     """sha1 over everything the index holds of ``article`` (so a re-clean with the same file bytes counts)."""
     h = hashlib.sha1(f"{SCHEMA_VERSION}\0{article.content_hash}".encode())
     for value in (article.id, article.path, article.title, article.outlet, article.author, article.dateline,
-                  article.date, article.body):
+                  article.date, article.body, article.source_agency):
         h.update(b"\0")
         if value:
             h.update(value.encode("utf-8", "surrogatepass"))
@@ -210,6 +210,8 @@ def _document(article: Article, fingerprint: str) -> dict:
         value = getattr(article, name)
         if value:
             doc[name] = value
+    if article.source_agency:
+        doc["agency"] = article.source_agency
     if article.date:
         doc["date_text"] = article.date
         period = date_period(article.date)

@@ -12,6 +12,10 @@
     boilerplate:              # extra cleaning rules (see the cleaning rules documentation)
       - pattern: "^Advertisement$"
         reason: advert
+    names:                    # what file names say (see briefreader.core.filemeta)
+      pattern: "{outlet}_{date}_{slug}"
+      outlets:
+        nyt: The New York Times
 
 Manifest metadata wins over front matter, JSON fields and inference. A broken manifest is reported
 as a warning and ignored; the corpus still loads.
@@ -37,8 +41,8 @@ MAX_GLOB_PATTERNS = 200
 MAX_GLOB_CHARS = 512
 # Problems listed one by one; the rest are counted.
 MAX_MANIFEST_WARNINGS = 20
-KNOWN_FIELDS = {"title", "outlet", "url", "date", "author", "language", "dateline"}
-KNOWN_SECTIONS = {"defaults", "files", "boilerplate"}
+KNOWN_FIELDS = {"title", "outlet", "url", "date", "author", "language", "dateline", "source_agency"}
+KNOWN_SECTIONS = {"defaults", "files", "boilerplate", "names"}
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Manifest:
     defaults: dict[str, Any] = field(default_factory=dict)
     boilerplate: list[dict[str, Any]] = field(default_factory=list)
     digest: str = ""
+    names: Any = None  # briefreader.core.filemeta.NameRules: file-name pattern and outlet display names
 
     @classmethod
     def empty(cls) -> Manifest:
@@ -137,6 +142,10 @@ def load_manifest(root: Path) -> tuple[Manifest, list[LoadWarning]]:
         warnings.append(LoadWarning(MANIFEST_NAME, "boilerplate: expected a list of rules, ignored"))
         rules = []
     manifest.boilerplate = rules
+    from briefreader.core.filemeta import parse_names_section
+
+    manifest.names, problems = parse_names_section(data.get("names"))
+    warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in problems)
     if len(warnings) > MAX_MANIFEST_WARNINGS + 1:  # a manifest of 100,000 bad entries is one problem
         hidden = len(warnings) - MAX_MANIFEST_WARNINGS
         warnings = warnings[:MAX_MANIFEST_WARNINGS] + [LoadWarning(MANIFEST_NAME, f"... and {hidden:,} more "

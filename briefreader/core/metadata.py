@@ -13,9 +13,26 @@ import re
 from typing import Any
 
 from briefreader.core.clean import CleanResult, normalise_line
+from briefreader.core.dates import date_sort_key, display_date, has_year  # noqa: F401 (re-exported)
 from briefreader.core.rules import CleaningRules, Rule, load_rules
 
-FIELDS = ("title", "outlet", "dateline", "date", "author", "url")
+FIELDS = ("title", "outlet", "dateline", "date", "author", "url", "source_agency")
+
+# where a value came from (Article.provenance); the article header shows these words
+FROM_HEADLINE = "text (headline)"
+FROM_TITLE_SUFFIX = "text (headline suffix)"
+FROM_BYLINE = "text (byline)"
+FROM_DATE_LINE = "text (date line)"
+FROM_DATELINE = "text (dateline)"
+FROM_UPDATE = "text (updated stamp)"
+FROM_WIRE = "text (wire dateline)"
+FROM_PUBLISHER = "text (publisher notice)"
+FROM_CREDIT = "text (credit line)"
+FROM_BIO = "text (author bio)"
+FROM_LINK = "text (source link)"
+# removed furniture whose dates are the page's clock, not the article's
+_WIDGET_REASONS = {"clock widget", "weather widget"}
+_WIDGET_GAP = 120  # a date line this close (characters) to a clock/weather widget belongs to it
 
 _MONTHS = {name: i + 1 for i, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
@@ -130,7 +147,9 @@ def _outlet_in(rules: CleaningRules, texts: tuple[str, ...]) -> str | None:
             m = pattern.search(text)
             if m and m.group("outlet"):
                 name = outlet_name(m.group("outlet"))
-                if len(name) >= 2 and name.lower() not in {"we", "our", "the", "this", "us"}:
+                first_word = name.split()[0].lower() if name.split() else ""
+                if (len(name) >= 2 and name.lower() not in {"we", "our", "the", "this", "us"}
+                        and first_word not in {"we", "our", "us", "your", "my"}):
                     found = name
                     break
         if found is not None:
@@ -148,21 +167,61 @@ def _person(raw: str) -> str:
     return name
 
 
-def _title(body: str) -> str | None:
-    paragraphs = body.split("\n\n")
+_SUFFIX_SEP = re.compile(r"\s+(?:[-–—|]|::)\s+(?=[^-–—|]+$)")
+# a sentence ending inside a line: a lower-case word of 2+ letters, its period, a capital ("J. Blige"
+# and "U.S. Court" are not sentence ends)
+_SENTENCE_BREAK = re.compile(r"\b[a-z][a-z]+[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
+_TITLE_MAX_WORDS = 35
+_TITLE_PERIOD_MAX_WORDS = 20  # a headline ending with a period is short...
+_TITLE_PERIOD_RATIO = 2  # ... and some paragraph below is this many times longer
+_TITLE_SENTENCES_MAX_WORDS = 12  # "Virginian could make history. Again.": two short sentences
+
+
+def split_title_suffix(title: str) -> tuple[str, str | None]:
+    """``Headline - Outlet`` (or ``|``, ``—``) as (headline, outlet); (title, None) when the last
+    part does not look like a site name (at most 4 words, capitalised or a domain)."""
+    m = None
+    for m in _SUFFIX_SEP.finditer(title):
+        pass
+    if m is None:
+        return title, None
+    head, tail = title[:m.start()].strip(), title[m.end():].strip()
+    tail_words = tail.split()
+    if len(head.split()) < 3 or not 1 <= len(tail_words) <= 4 or len(tail) > 40:
+        return title, None
+    looks_like_site = re.search(r"\.(?:com|org|net|co|news|[a-z]{2})\b", tail, re.I) is not None or all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in {"the", "of", "and", "&", "de", "la"} for w in tail_words)
+    bare_tail = tail.rstrip("\"'’”»)")
+    if (not looks_like_site or "," in tail or bare_tail != tail
+            or bare_tail.endswith((".", "?", "!")) and not re.search(r"\.\w+$", bare_tail)):
+        return title, None
+    return head, tail
+
+
+def _title(body: str) -> tuple[str | None, str | None]:
+    """(headline, outlet named after it) from the first block of the body: a short block before
+    the body, not a sentence running on; a period at its end only when it is short and the next
+    block is much longer. A ``Headline - Outlet`` suffix is split off."""
+    paragraphs = body.split("\n\n", 9)[:9]
     if len(paragraphs) < 2:
-        return None
-    first = paragraphs[0].strip()
+        return None, None
+    first = paragraphs[0].strip().rstrip(",;:").strip()
+    if not first or "\n" in first:
+        return None, None
     words = first.split()
-    if not 2 <= len(words) <= 35 or len(first) > 300:
-        return None
+    if not 2 <= len(words) <= _TITLE_MAX_WORDS or len(first) > 300:
+        return None, None
+    if not (first[0].isupper() or first[0].isdigit() or first[0] in "\"'“‘«„¿¡"):
+        return None, None
     if _TERMINAL_PERIOD.search(first):
-        return None  # a sentence: the body of a story without a headline
-    if not (first[0].isupper() or first[0].isdigit() or first[0] in "\"'“‘«„"):
-        return None
-    if first.endswith(",") or first.endswith(";"):
-        return None
-    return first
+        # "Obama says Trump modeling policies on Putin." above a longer paragraph is a headline;
+        # a sentence of several clauses or one as long as the text below it is the lede
+        following = max(len(p.split()) for p in paragraphs[1:])
+        if (len(words) > _TITLE_PERIOD_MAX_WORDS or following < _TITLE_PERIOD_RATIO * len(words)
+                or (len(words) > _TITLE_SENTENCES_MAX_WORDS and _SENTENCE_BREAK.search(first[:-1]))):
+            return None, None
+    head, outlet = split_title_suffix(first)
+    return head, outlet
 
 
 def _field_match(rules: CleaningRules, text: str) -> tuple[Rule, dict[str, Any]] | None:
@@ -187,21 +246,83 @@ def _field_match_uncached(rules: CleaningRules, text: str) -> tuple[Rule, dict[s
     return rule, m.groupdict()
 
 
-def infer_metadata(source: str, result: CleanResult,
-                   rules: CleaningRules | None = None) -> dict[str, str | None]:
-    """What the text says about itself (keys: title, outlet, dateline, date, author, url); unknown
-    stays None."""
+def metadata_parts(article: Any) -> list[str]:
+    """The article header's metadata, each part once: outlet (and the wire agency that wrote it),
+    dateline, date in its display form with where it came from when that was not the text, author."""
+    parts: list[str] = []
+    outlet, agency = article.outlet, getattr(article, "source_agency", None)
+    provenance = getattr(article, "provenance", None) or {}
+    if outlet:
+        parts.append(f"{outlet} (via {agency})" if agency and agency != outlet else outlet)
+    elif agency:
+        parts.append(f"via {agency}")
+    if article.dateline:
+        parts.append(article.dateline)
+    if article.date:
+        where = provenance.get("date", "")
+        shown = display_date(article.date)
+        if where and not where.startswith("text"):
+            shown += f" (from {where.split(';')[0].split(' (')[0]})"
+        parts.append(shown)
+    if article.author:
+        parts.append(article.author)
+    return parts
+
+
+def _near_widget(source: str, block_start: int, block_end: int, widgets: list[tuple[int, int]],
+                 removed: list[tuple[int, int]]) -> bool:
+    """Whether a removed block sits next to a clock/weather widget: at most ``_WIDGET_GAP``
+    characters away with nothing but other removed lines between them."""
+    for w_start, w_end in widgets:
+        if w_start >= block_end:
+            gap = (block_end, w_start)
+        elif w_end <= block_start:
+            gap = (w_end, block_start)
+        else:
+            return True
+        if gap[1] - gap[0] > _WIDGET_GAP:
+            continue
+        between = list(source[gap[0]:gap[1]])
+        for r_start, r_end in removed:
+            for k in range(max(r_start, gap[0]), min(r_end, gap[1])):
+                between[k - gap[0]] = " "
+        if not "".join(between).strip():
+            return True
+    return False
+
+
+def infer_metadata(source: str, result: CleanResult, rules: CleaningRules | None = None,
+                   sources: dict[str, str] | None = None) -> dict[str, str | None]:
+    """What the text says about itself (keys: title, outlet, dateline, date, author, url,
+    source_agency); unknown stays None. ``sources``, when given, receives where in the text each
+    known field came from (e.g. ``date: "text (byline)"``).
+
+    The outlet is the publisher when the text names one (a copyright line, a bio, a notice);
+    an agency named in a wire dateline ("WASHINGTON (AP) -") is the ``source_agency``, and the
+    outlet too when no publisher is named. Dates: a byline's date first, then date lines, then
+    the dateline's; "updated" stamps only when nothing else dates the text, and a date line next to
+    a clock or weather widget (the page's today, not the article's) never."""
     rules = rules or load_rules()
+    if sources is None:
+        sources = {}
     meta: dict[str, str | None] = {name: None for name in FIELDS}
     agency: str | None = None
     dateline_date: str | None = None
     credit_author: str | None = None
-    dates: list[tuple[bool, str]] = []  # (is an update stamp, ISO date) in text order
+    # (rank, ISO date, source) in text order; rank 0 byline, 1 date line, 3 update stamp
+    dates: list[tuple[int, str, str]] = []
 
     field_reasons = {r.reason for r in rules.line_rules if r.field}
+    widgets = [(b.start, b.end) for b in result.removed if b.reason in _WIDGET_REASONS]
+    spans = [(b.start, b.end) for b in result.removed]
+    # date lines and datelines can be a widget's; a byline is the article's own
+    widget_prone = {r.reason for r in rules.line_rules if r.field in ("date", "dateline")}
     for block in result.removed:
         if block.reason not in field_reasons:
             continue
+        if widgets and block.reason in widget_prone and _near_widget(source, block.start, block.end, widgets,
+                                                                     spans):
+            continue  # the page's clock: "Friday, 12 September, 2025" above the weather box
         for raw_line in block.text.splitlines():
             text = normalise_line(raw_line)
             if not text:
@@ -221,11 +342,14 @@ def infer_metadata(source: str, result: CleanResult,
                 iso = _date_from_groups(g)
                 if iso is not None:
                     label = (g.get("label") or "").lower()
-                    dates.append((label in _UPDATE_LABELS, iso))
+                    if label in _UPDATE_LABELS:
+                        dates.append((3, iso, FROM_UPDATE))
+                    else:
+                        dates.append((1, iso, FROM_DATE_LINE))
             elif rule.field == "byline":
                 tail_date = _date_in_parts(text, rules)
                 if tail_date is not None:
-                    dates.append((False, tail_date))
+                    dates.append((0, tail_date, FROM_BYLINE))
                 author = g.get("author")
                 if author:
                     if rule.reason == "byline" and meta["author"] is None:
@@ -253,19 +377,30 @@ def infer_metadata(source: str, result: CleanResult,
             if meta["dateline"] is not None:
                 break
 
-    if dates:  # the publication date rather than an update stamp, when both are given
-        meta["date"] = min(dates, key=lambda d: d[0])[1]
-    if meta["date"] is None:
-        meta["date"] = dateline_date
-    if meta["author"] is None:
-        meta["author"] = credit_author
+    if dateline_date is not None:
+        dates.append((2, dateline_date, FROM_DATELINE))
+    if dates:  # by rank (a date with a year before one without), then text order
+        best = min(dates, key=lambda d: (0 if has_year(d[1]) else 1, d[0]))
+        meta["date"], sources["date"] = best[1], best[2]
+    if meta["author"] is None and credit_author is not None:
+        meta["author"], sources["author"] = credit_author, FROM_CREDIT
+    elif meta["author"] is not None:
+        sources["author"] = FROM_BYLINE
+    if meta["dateline"] is not None:
+        sources["dateline"] = FROM_DATELINE
+    if meta["url"] is not None:
+        sources["url"] = FROM_LINK
 
+    publisher_text = [b.text for b in result.removed if b.reason in _PUBLISHER_TEXT]
+    if publisher_text:
+        meta["outlet"] = _outlet_in(rules, tuple(publisher_text))
+        if meta["outlet"] is not None:
+            sources["outlet"] = FROM_PUBLISHER
     if agency:
-        meta["outlet"] = outlet_name(agency)
-    else:
-        publisher_text = [b.text for b in result.removed if b.reason in _PUBLISHER_TEXT]
-        if publisher_text:
-            meta["outlet"] = _outlet_in(rules, tuple(publisher_text))
+        meta["source_agency"] = outlet_name(agency)
+        sources["source_agency"] = FROM_WIRE
+        if meta["outlet"] is None:  # a wire story with no other publisher named
+            meta["outlet"], sources["outlet"] = meta["source_agency"], FROM_WIRE
 
     if meta["author"] is None:
         bios = [b.text for b in result.removed if b.reason == "author bio"]
@@ -274,9 +409,14 @@ def infer_metadata(source: str, result: CleanResult,
                 m = pattern.search(normalise_line(text.replace("\n", " ")))
                 if m:
                     meta["author"] = _person(m.group("author"))
+                    sources["author"] = FROM_BIO
                     break
             if meta["author"] is not None:
                 break
 
-    meta["title"] = _title(result.body)
+    meta["title"], suffix_outlet = _title(result.body)
+    if meta["title"] is not None:
+        sources["title"] = FROM_HEADLINE
+        if suffix_outlet and meta["outlet"] is None:
+            meta["outlet"], sources["outlet"] = suffix_outlet, FROM_TITLE_SUFFIX
     return meta

@@ -90,12 +90,15 @@ class Article:
     author: str | None = None
     url: str | None = None
     language: str | None = None
+    source_agency: str | None = None  # the wire agency that wrote it ("AP"), when not the outlet itself
     removed: list[RemovedBlock] = field(default_factory=list)
     offsets: OffsetMap = field(default_factory=OffsetMap)
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     content_hash: str = ""  # sha1 of the file bytes (plus record index for JSON/JSONL)
     order: int = 0  # position in discovery order, a stable tie-breaker
+    # where each metadata field came from: field -> "text (byline)", "file name", "manifest"...
+    provenance: dict[str, str] = field(default_factory=dict)
 
     @property
     def words(self) -> int:
@@ -116,4 +119,5 @@ class Article:
         d.pop("words", None)
         d["removed"] = [RemovedBlock(**r) for r in d.get("removed", [])]
         d["offsets"] = OffsetMap([tuple(s) for s in d.get("offsets", [])])  # type: ignore[misc]
+        d["provenance"] = dict(d.get("provenance") or {})
         return cls(**d)

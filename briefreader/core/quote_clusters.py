@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from rapidfuzz.distance import Indel
 
+from briefreader.core.dates import date_sort_key
 from briefreader.core.diffing import align, word_keys
 from briefreader.core.model import Article
 from briefreader.core.quotes import Quote, extract_quotes
@@ -454,9 +455,8 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
 
 
 def _date_key(date: str | None) -> tuple[int, str]:
-    if not date:
-        return (1, "")
-    return (0, date)
+    # dates with a year first, then partial ones ("---17"), then none: a partial date is never earliest
+    return date_sort_key(date)
 
 
 def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCluster:

@@ -1,7 +1,7 @@
 """Query handling for the search index: schema, parsing with helpful errors, and finding matches in text.
 
 The query language is Whoosh's (AND/OR/NOT and -word, "phrases", wildcards ``negotiat*``, fuzzy ``walk~``,
-fields ``title:``, ``outlet:``, ``author:``, ``place:``/``dateline:``, ``path:``, ``id:``, ``date:``)
+fields ``title:``, ``outlet:``, ``agency:``/``wire:``, ``author:``, ``place:``/``dateline:``, ``path:``, ``id:``, ``date:``)
 with three changes:
 
 - mistakes are reported (:class:`QuerySyntaxError`) instead of being silently dropped: an unclosed
@@ -33,7 +33,8 @@ from typing import Callable, Iterable, Iterator
 DEFAULT_FIELDS = ("title", "body")
 # Fields whose matches are highlighted in the body.
 BODY_FIELD = "body"
-FIELD_ALIASES = {"dateline": ["place"], "outlet": ["source"], "body": ["text"], "author": ["by"]}
+FIELD_ALIASES = {"dateline": ["place"], "outlet": ["source"], "body": ["text"], "author": ["by"],
+                 "agency": ["wire"]}
 # A wildcard needs at least this many literal characters before its first * or ?.
 MIN_PREFIX = 2
 # A wildcard or fuzzy term expanding to more index terms than this is refused (it would be slow and
@@ -70,6 +71,7 @@ def build_schema():
         path=fields.ID(stored=True),
         title=fields.TEXT(analyzer=stem, stored=True, phrase=True, field_boost=2.0),
         outlet=fields.TEXT(analyzer=plain, stored=True, phrase=True),
+        agency=fields.TEXT(analyzer=plain, stored=True, phrase=True),  # wire agency (Article.source_agency)
         author=fields.TEXT(analyzer=plain, stored=True, phrase=True),
         dateline=fields.TEXT(analyzer=plain, stored=True, phrase=True),
         date=fields.DATETIME(),  # start of the article's date (its day, month or year)

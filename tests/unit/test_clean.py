@@ -674,3 +674,50 @@ def test_random_text_never_breaks_the_offset_map() -> None:
             assert source[block.start:block.end] == block.text
         infer_metadata(source, result)
         line_fingerprints(source)
+
+
+# ----------------------------------------------------------------------------- pages copied as plain text
+
+_ARTICLE = [
+    "Harbour workers end strike after pay deal",
+    "Dock workers at the northern harbour returned to work on Thursday after their union accepted a pay "
+    "offer that ends a strike which had lasted nearly three weeks.",
+    "The agreement raises wages by six percent this year and by a further four percent next year, the "
+    "union said in a statement, and it promises a review of night shifts.",
+    "Shipping companies had diverted dozens of vessels to other ports while the strike went on, and "
+    "exporters said the delays had cost them millions.",
+    "A spokesman for the port authority said the backlog of containers would take about a week to clear.",
+]
+_MENU = ["Home", "World", "Business", "Markets", "Sport", "Culture", "Opinion", "Video", "Podcasts",
+         "Sign In", "Subscribe"]
+_RELATED = ["Ferry Operators Brace For Busy Summer Season", "New Bridge Opens To Traffic In The East",
+            "Five Things To Know About The Port Expansion", "Weather Warning Issued For Coastal Towns"]
+_FOOTER = ["About Us", "Contact", "Careers", "Advertise With Us", "Terms", "Help Centre"]
+
+
+def _page() -> str:
+    lines = ["Harbour workers end strike after pay deal - The Coastal Courier", *_MENU, "", *_ARTICLE, "",
+             "More from Business", *_RELATED, "", *_FOOTER]
+    return "\n".join(lines) + "\n"
+
+
+def test_copied_page_keeps_the_article_and_drops_what_lies_around_it() -> None:
+    source = _page()
+    result = clean_text(source, load_rules())
+    assert result.body.split("\n\n") == _ARTICLE
+    removed = "\n".join(b.text for b in result.removed)
+    for line in _MENU + _RELATED + _FOOTER:
+        assert line in removed
+    reasons = {b.reason for b in result.removed}
+    assert "page title (repeated by the headline)" in reasons
+    assert any("outside the article text" in r for r in reasons)
+    for block in result.removed:  # removed lines keep their place in the source (raw view)
+        assert source[block.start:block.end] == block.text
+
+
+def test_article_without_furniture_keeps_every_line() -> None:
+    # short lines around a plain article are no evidence of a page: nothing goes for being outside
+    source = "\n\n".join(["Strike ends", *_ARTICLE[1:], "Reporting continues.", "Jane Doe"]) + "\n"
+    result = clean_text(source, load_rules())
+    assert "Strike ends" in result.body and "Jane Doe" in result.body
+    assert not any("outside the article text" in b.reason for b in result.removed)

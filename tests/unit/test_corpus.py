@@ -378,7 +378,7 @@ def test_cli_list_json_and_errors(sample_corpus: Path, tmp_path: Path) -> None:
     out = run_cli("list", str(sample_corpus), "--json")
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
-    assert len(rows) == 5 and set(rows[0]) == {"id", "outlet", "date", "title", "words"}
+    assert len(rows) == 5 and set(rows[0]) == {"id", "outlet", "source_agency", "date", "title", "words", "provenance"}
     missing = run_cli("list", str(tmp_path / "nope"))
     assert missing.returncode == 2 and "no such folder" in missing.stderr
     (tmp_path / "empty").mkdir()

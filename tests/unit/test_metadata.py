@@ -229,3 +229,54 @@ def test_manifest_metadata_rule() -> None:
     result = clean_text(text, rules)
     assert result.body == BODY
     assert infer_metadata(text, result, rules)["dateline"] == "Kyiv"
+
+
+# ----------------------------------------------------------------------------- titles from the first block
+
+
+@pytest.mark.parametrize("first, title", [
+    ("Obama says Trump modeling policies on Putin.", "Obama says Trump modeling policies on Putin."),
+    ("Mary J. Blige sings to Hillary Clinton in preview clip.", "Mary J. Blige sings to Hillary Clinton in preview clip."),
+    ("Virginian could make history. Again.", "Virginian could make history. Again."),
+    ("Jobs report gives Democrats a lift; ", "Jobs report gives Democrats a lift"),
+    ("Senate passes the budget bill - The Daily Courier", "Senate passes the budget bill"),
+    ("Senate passes the budget bill — Example News", "Senate passes the budget bill"),
+    ("Trump - a man of many words, few of them kind", "Trump - a man of many words, few of them kind"),
+    # a lede sentence as long as the paragraphs below it is not a headline
+    ("The committee, which met for six hours on Tuesday behind closed doors in the capitol, finally agreed "
+     "on the budget.", None),
+])
+def test_titles_from_the_first_block(first: str, title: str | None) -> None:
+    long_para = ("Lawmakers from both parties spent the day arguing over the details of the spending plan, "
+                 "which would cut several programmes and raise others, according to people in the room.")
+    m = meta(f"{first}\n\n{long_para}\n\n{BODY}")
+    assert m["title"] == title
+
+
+def test_title_suffix_names_the_outlet_when_nothing_else_does() -> None:
+    sources: dict[str, str] = {}
+    text = f"Senate passes the budget bill - The Daily Courier\n\n{BODY}"
+    m = infer_metadata(text, clean_text(text, load_rules()), None, sources)
+    assert (m["title"], m["outlet"], sources["outlet"]) == ("Senate passes the budget bill", "The Daily Courier",
+                                                            "text (headline suffix)")
+
+
+def test_clock_and_weather_dates_never_date_the_article() -> None:
+    page = ("Monday, 3 March, 2025\nParis, France\n10:32 AM\nscattered clouds 17.3°C\nHumidity: 62%\n\n"
+            f"Budget talks stall\n\n{BODY}")
+    assert meta(page)["date"] is None
+    dated = page.replace("Budget talks stall\n\n", "Budget talks stall\n\nBy Jane Doe | 1 March 2025\n\n")
+    assert meta(dated)["date"] == "2025-03-01"
+
+
+def test_publisher_and_wire_agency_are_both_kept() -> None:
+    text = f"Headline here\n\nWASHINGTON (AP) — {BODY}\n\n© 2016 Example Herald. All rights reserved."
+    sources: dict[str, str] = {}
+    m = infer_metadata(text, clean_text(text, load_rules()), None, sources)
+    assert m["source_agency"] == "AP"
+    assert sources["source_agency"] == "text (wire dateline)"
+
+
+def test_partial_dates_rank_after_full_ones() -> None:
+    text = f"BRUSSELS, 17 (EUROPA PRESS)\n\nBy Jane Doe | 18 August 2025\n\n{BODY}"
+    assert meta(text)["date"] == "2025-08-18"

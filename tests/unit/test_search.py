@@ -445,3 +445,23 @@ def test_matching_ids_is_every_match_in_one_pass(tmp_path) -> None:
         allowed = {a.id for a in corpus.articles[:50]}
         assert set(session.matching_ids("minister", allowed_ids=allowed)) == expected & allowed
         assert session.matching_ids("minister", allowed_ids=set()) == []
+
+
+def test_publisher_and_wire_agency_filter_separately(tmp_path: Path) -> None:
+    root = tmp_path / "wire"
+    root.mkdir()
+    articles = [
+        Article(id="a.txt", path="a.txt", format="txt", content_hash="a", outlet="Breitbart", source_agency="AP",
+                body="Senators voted on the budget."),
+        Article(id="b.txt", path="b.txt", format="txt", content_hash="b", outlet="Breitbart",
+                body="Senators voted on the budget again."),
+        Article(id="c.txt", path="c.txt", format="txt", content_hash="c", outlet="AP", source_agency="AP",
+                body="Senators voted on the budget today."),
+    ]
+    with CorpusIndex.open(root) as ix:
+        ix.update(Corpus(root=root, articles=articles))
+        s = ix.searcher()
+        assert {h.id for h in s.search("agency:AP").hits} == {"a.txt", "c.txt"}
+        assert {h.id for h in s.search("wire:ap senators").hits} == {"a.txt", "c.txt"}
+        assert {h.id for h in s.search("outlet:breitbart").hits} == {"a.txt", "b.txt"}
+        assert {h.id for h in s.search("outlet:breitbart agency:AP").hits} == {"a.txt"}

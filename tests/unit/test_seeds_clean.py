@@ -56,18 +56,23 @@ SEEDS: dict[str, dict[str, str]] = {
 
 EXPECTED_META = {
     "europapress-kallas-alaska-summit.txt": dict(
-        title=None, outlet="Europa Press", dateline="BRUSSELS", date="---17", author=None, url=None),
+        title=None, outlet="Europa Press", dateline="BRUSSELS", date="---17", author=None, url=None,
+        source_agency="Europa Press"),
     "geneva-kallas-post-on-x.txt": dict(
-        title=None, outlet=None, dateline="GENEVA", date=None, author=None, url=None),
+        title=None, outlet=None, dateline="GENEVA", date=None, author=None, url=None, source_agency=None),
     "lordspress-putin-doesnt-want-peace.txt": dict(
+        # the page's clock and weather box ("Friday, 12 September, 2025 / London, UK / 10:32 AM /
+        # scattered clouds") say when and where the page was saved, not the article (its text
+        # says Kallas spoke "on Saturday", after the Alaska summit): no date, no dateline
         title="Putin doesn’t want peace, EU’s Kallas warns after Trump talks", outlet="Lord’s Press",
-        dateline="London", date="2025-09-12", author="LP Staff Writers", url=None),
+        dateline=None, date=None, author="LP Staff Writers", url=None, source_agency=None),
     "kallas-russia-does-not-want-peace.txt": dict(
         title="Kaja Kallas: «It is obvious that Russia does not want peace... All the promises that "
               "Putin has made so far, he has not fulfilled»",
-        outlet=None, dateline=None, date="2025-08-22", author=None, url=None),
+        outlet=None, dateline=None, date="2025-08-22", author=None, url=None, source_agency=None),
     "anadolu-kallas-trap-territory.txt": dict(
-        title=None, outlet="Anadolu Agency", dateline="LONDON", date=None, author=None, url=None),
+        title=None, outlet="Anadolu Agency", dateline="LONDON", date=None, author=None, url=None,
+        source_agency=None),
 }
 
 

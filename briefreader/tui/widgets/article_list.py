@@ -23,6 +23,7 @@ from textual.strip import Strip
 from briefreader.core.inert import inert_line
 from briefreader.core.model import Article
 from briefreader.tui.render import fallback_title
+from briefreader.core.dates import date_sort_key, display_date, has_year
 from briefreader.tui.widgets.body_view import FrameStyle
 
 SORT_KEYS: tuple[str, ...] = ("date", "outlet", "title", "status", "file", "story")
@@ -45,7 +46,8 @@ def sort_articles(articles: Iterable[Article], key: str, reverse: bool,
         return sorted(items, key=lambda a: a.order, reverse=reverse)
     if key == "status":
         status = status_of or (lambda _id: "new")
-        return sorted(items, key=lambda a: (STATUS_RANK.get(status(a.id), 2), a.date or "", a.order), reverse=reverse)
+        return sorted(items, key=lambda a: (STATUS_RANK.get(status(a.id), 2), date_sort_key(a.date), a.order),
+                      reverse=reverse)
 
     def value(a: Article) -> str | None:
         if key == "date":
@@ -56,18 +58,23 @@ def sort_articles(articles: Iterable[Article], key: str, reverse: bool,
 
     present = [a for a in items if value(a)]
     missing = [a for a in items if not value(a)]
+    if key == "date":  # dates without a year after every dated article, in either direction
+        full = [a for a in present if has_year(a.date)]
+        partial = [a for a in present if not has_year(a.date)]
+        full.sort(key=lambda a: (date_sort_key(a.date), a.order), reverse=reverse)
+        partial.sort(key=lambda a: (date_sort_key(a.date), a.order), reverse=reverse)
+        return full + partial + sorted(missing, key=lambda a: a.order)
     present.sort(key=lambda a: (value(a), a.order), reverse=reverse)
     missing.sort(key=lambda a: a.order)
     return present + missing
 
 
 def short_date(date: str | None, compact: bool) -> str:
-    """The list's date cell: ISO date, 'day 17' (day only), '08-17' (no year); MM-DD when compact."""
+    """The list's date cell: ISO date, or the short form of ``display_date`` for dates without a
+    year ('day 17 ?', '17 Aug ?'); MM-DD when compact."""
     date = date or ""
-    if date.startswith("---"):  # the text gives only the day of the month
-        return date[-5:] if compact else f"day {date[3:5]}"
-    if date.startswith("--"):  # month and day, no year
-        return date[2:7]
+    if date and not has_year(date):
+        return display_date(date, short=True)
     if compact:
         return date[5:10] if len(date) >= 10 else date[:7]
     return date[:10]

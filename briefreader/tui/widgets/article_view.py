@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from briefreader.core.inert import inert, inert_line
+from briefreader.core.metadata import metadata_parts
 from briefreader.core.model import Article
 from briefreader.tui.quote_model import QuoteMark
 from briefreader.tui.render import Styles, body_text, copy_changes_text, fallback_title, raw_text
@@ -128,7 +129,7 @@ class ArticleView(Vertical):
         else:
             head.append(fallback_title(article, 12), styles["fallback"])
             head.append("  (no title found)", styles["meta"])
-        parts = [p for p in (article.outlet, article.dateline, article.date, article.author) if p]
+        parts = metadata_parts(article)
         head.append("\n")
         head.append(inert_line(" · ".join(parts)) if parts else "outlet, place and date unknown", styles["meta"])
         info = [inert_line(article.id), f"{article.words} words"]

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefreader.core.dates import display_date, has_year
 from briefreader.core.inert import inert, inert_line
 from briefreader.tui.widgets.body_view import FrameStyle, set_virtual_size
 from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
@@ -184,9 +185,9 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
             selected = i == compared
             pointer = "▶ " if selected else ("● " if i == ref_index else "  ")
             listing.append(pointer, styles["heading"] if selected else styles["muted"])
-            who = inert_line(f"{rendering.date or 'no date'}  {rendering.outlet or rendering.article_id}")
+            who = inert_line(f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article_id}")
             listing.append(who, styles["selected"] if selected else Style())
-            if i == 0 and rendering.date:
+            if i == 0 and has_year(rendering.date):  # a date without a year is never the earliest
                 listing.append("  ◆ earliest", styles["earliest"])
             if i == ref_index:
                 listing.append("  (this article)", styles["muted"])
@@ -227,9 +228,10 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         diff = diff_pair(reference.text, other.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
         left = styled(reference.text, diff.a_spans, styles)
         right = styled(other.text, diff.b_spans, styles)
-        left_title = Text(inert_line(f"{reference.outlet or reference.article_id} · {reference.date or 'no date'}"),
+        left_title = Text(inert_line(f"{reference.outlet or reference.article_id} · {display_date(reference.date, 'no date')}"),
                           styles["heading"])
-        right_title = Text(inert_line(f"{other.outlet or other.article_id} · {other.date or 'no date'}"), styles["heading"])
+        right_title = Text(inert_line(f"{other.outlet or other.article_id} · {display_date(other.date, 'no date')}"),
+                           styles["heading"])
         caption = Text(f"\n{diff.summary()}\n", styles["muted"])
         plain = caption.plain + left_title.plain + left.plain + right_title.plain + right.plain
         if self.two_up:
