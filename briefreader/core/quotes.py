@@ -97,6 +97,40 @@ class Quote:
 
 
 _WORD_RE = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+# Two apostrophes used as one double mark (the LexisNexis / NYT archive convention ''like this'').
+_TWO_APOSTROPHES_RE = re.compile("''|\u2019\u2019|\u2018\u2018")
+
+
+# Titles and initials whose dot is not a sentence end ("Mr. Trump", "Sen. Warren", "Lisa O. Monaco").
+_ABBREVIATION_DOT_RE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cpl|Adm|Maj|Cmdr|Prof|Rev|Hon|"
+    r"Pres|Supt|Det|Insp|Atty|Amb|Sec|Gov|St|Ste|Mt|Ft|Jr|Sr|No)\.(?=\s)|\b[A-Z]\.(?=\s+[A-Z][a-z])"
+)
+
+
+def _mask_abbreviation_dots(body: str) -> str:
+    """The dot of a title or initial becomes a space (same length, offsets unchanged), so that
+    sentence and clause splitting never cut "Mr. Trump" or "Lisa O. Monaco" in two."""
+    return _ABBREVIATION_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
+
+
+def _double_apostrophes_as_marks(body: str) -> str:
+    """``''…''`` read as ``"…"``: same length, so every offset stays valid.
+
+    An opening pair (after a space or paragraph start) becomes `` "`` (the mark next to the text), a
+    closing pair ``" `` ; a pair squeezed between letters is left alone."""
+    if "''" not in body and "\u2019\u2019" not in body and "\u2018\u2018" not in body:
+        return body
+    chars = list(body)
+    for m in _TWO_APOSTROPHES_RE.finditer(body):
+        i = m.start()
+        prev = body[i - 1] if i > 0 else " "
+        nxt = body[i + 2] if i + 2 < len(body) else " "
+        if not prev.isalnum() and (nxt.isalnum() or nxt in "$(\u2026.-"):
+            chars[i], chars[i + 1] = " ", '"'
+        elif not nxt.isalnum():
+            chars[i], chars[i + 1] = '"', " "
+    return "".join(chars)
 
 # ---------------------------------------------------------------------------------------------
 # Paragraphs and mark pairing
@@ -691,6 +725,8 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
     """
     if not body or not _MARK_RE.search(body):
         return []
+    original = body
+    body = _mask_abbreviation_dots(_double_apostrophes_as_marks(body))
     raws = [r for r in _pair_marks(body) if r.end > r.start and any(c.isalnum() for c in body[r.start : r.end])]
     if not raws:
         return []
@@ -740,7 +776,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
             speaker, conf, src, follows = None, 0.0, None, False
         else:
             speaker, conf, src, follows = _attribution_for(body, resolver, r, lo, hi, max(next_open, r.close_pos))
-        text = body[r.start : r.end]
+        text = original[r.start : r.end]
         before = body[max(lo, r.mark_pos - 30) : r.mark_pos]
         n_words = len(_WORD_RE.findall(text))
         scare = bool(_SO_CALLED.search(before)) or (n_words <= 2 and not (follows and r.depth == 0 and _attribution_is_adjacent(body, r, hi))) or _is_label(text)
@@ -752,8 +788,8 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
             start=r.start,
             end=r.end,
             text=text,
-            open_mark=r.open_mark,
-            close_mark=r.close_mark,
+            open_mark="''" if original[r.mark_pos] == "'" else r.open_mark,
+            close_mark="''" if r.close_mark and original[r.close_pos] == "'" else r.close_mark,
             unclosed=r.unclosed,
             scare=scare,
             utterance_id=f"{article_id}#u{utterance_of[idx]}",
