@@ -850,6 +850,10 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
             continue
         if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
             continue
+        if len(_VERB_RE.findall(gap)) > 1:
+            continue  # "X," she said. Later she added: "Y.": two quotations
+        if not re.search(r"[,.!?\u2026\u2014-]\s*$", quotes[a].text) and not gap.lstrip().startswith(","):
+            continue  # a partial quote inside narration, not the first half of an interrupted one
         if quotes[b].utterance_id != quotes[a].utterance_id:
             old = quotes[b].utterance_id
             for q in quotes:
