@@ -186,6 +186,7 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
     wrong_examples: list[str] = []
     missed_examples: list[str] = []
     confident = [0, 0]  # (right, total) with confidence >= 0.8
+    buckets: dict[float, list[int]] = {}
     rendering_cache: dict[str, list] = {}
     for gold in golds:
         art = by_name.get(gold.article)
@@ -220,6 +221,10 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
             right += 1
         elif len(wrong_examples) < show_errors:
             wrong_examples.append(f"{gold.article}  source={gold.source!r} got={spk!r} ({conf})\n   {gold.content[:160]}")
+        if spk is not None:
+            bucket = buckets.setdefault(round(conf, 1), [0, 0])
+            bucket[1] += 1
+            bucket[0] += speaker_right(spk, gold.source)
         if spk is not None and conf >= 0.8:
             confident[1] += 1
             confident[0] += speaker_right(spk, gold.source)
@@ -240,6 +245,7 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
     print(f"   speaker right        {right}/{named} = {result['speaker right']:.3f}"
           f"   unknown {unknown} ({result['speaker unknown']:.3f})   wrong {named - right - unknown} ({result['speaker wrong']:.3f})")
     print(f"   confidence >= 0.8    {confident[1]} quotations, right {result['right when conf>=0.8']:.3f}")
+    print("   right by confidence " + "  ".join(f"{k:.1f}: {r}/{t}" for k, (r, t) in sorted(buckets.items())))
     print(f"   load + analyse       {elapsed:.1f} s")
     for line in wrong_examples:
         print("   WRONG", line)

@@ -358,6 +358,14 @@ _ORG_WORDS = frozenset(
     x twitter facebook telegram policy affairs security diplomacy relations war peace agreement treaty
     plan deal act law program programme review report index""".split()
 )
+# Nouns that make a description ("the senator", "the former governor") stand for a person named earlier.
+_PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
+    """candidate nominee official officials aide adviser advisor strategist lawmaker congressman
+    congresswoman senator leader chairman chairwoman chair businessman businesswoman billionaire mogul
+    woman man wife husband father mother son daughter founder executive democrat republican host
+    star actor actress singer author economist analyst pollster lawyer attorney manager director
+    officer chief premier frontrunner front-runner incumbent challenger rival opponent""".split()
+)
 _NON_NAME_STARTS = frozenset(
     """the a an but and or if in on at as so yet for nor this that these those it its he she they we i
     you our their his her my your there here when while after before since although though because
@@ -468,6 +476,10 @@ class _Speakers:
     def register(self, offset: int, name: str) -> None:
         self.events.append((offset, name))
         self.people.setdefault(name, _Person(name))
+
+    def spoke_since(self, start: int, end: int, name: str) -> bool:
+        """Whether ``name`` was registered as a speaker between ``start`` and ``end``."""
+        return any(start <= off < end and who == name for off, who in self.events)
 
     def last_speaker(self, before: int, gender: str = "") -> str | None:
         for off, name in reversed(self.events):
@@ -613,6 +625,8 @@ class _Resolver:
         if kind == "description":
             if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE):
                 return subject, 0.5, None  # "a Treasury spokesperson": someone new, not an earlier name
+            if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
+                return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             who = sp.recent_actor(pos) or sp.last_person_before(pos)
             if who:
                 return who, 0.6, None
@@ -668,9 +682,12 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     who = resolver.speakers.first_person_between(s_start, q.mark_pos)
     if who:
         return who, 0.5, None, False
-    who = resolver.speakers.last_speaker(q.mark_pos)
-    if who:
-        return who, 0.4, None, False
+    if not body[lo : q.mark_pos].strip():
+        # a paragraph that opens with a quotation and names no one: the previous paragraph's speaker
+        # goes on (news style); elsewhere an unattributed quotation stays unknown (unknown beats wrong)
+        who = resolver.speakers.last_speaker(q.mark_pos)
+        if who and resolver.speakers.spoke_since(lo - 600, q.mark_pos, who):
+            return who, 0.45, None, False
     return None, 0.0, None, False
 
 
