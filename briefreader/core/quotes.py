@@ -364,7 +364,8 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
     congresswoman senator leader chairman chairwoman chair businessman businesswoman billionaire mogul
     woman man wife husband father mother son daughter founder executive democrat republican host
     star actor actress singer author economist analyst pollster lawyer attorney manager director
-    officer chief premier frontrunner front-runner incumbent challenger rival opponent""".split()
+    officer chief premier frontrunner front-runner incumbent challenger rival opponent head boss
+    diplomat representative commander general president minister secretary ambassador""".split()
 )
 _NON_NAME_STARTS = frozenset(
     """the a an but and or if in on at as so yet for nor this that these those it its he she they we i
