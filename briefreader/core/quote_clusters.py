@@ -203,13 +203,13 @@ class QuoteAnalysis:
             seen.setdefault(cid, None)
         return [self._by_id[c] for c in seen]
 
-    def filtered(self, *, min_articles: int = 1, speaker: str | None = None) -> list[QuoteCluster]:
+    def filtered(self, *, min_articles: int = 1, speaker: str | None = None, altered: bool = False) -> list[QuoteCluster]:
         """Clusters quoted in at least ``min_articles`` articles, optionally by a speaker (case-insensitive
-        substring of the cluster's or any variant's speaker)."""
+        substring of the cluster's or any variant's speaker), optionally only altered ones."""
         out = []
         needle = speaker.casefold() if speaker else None
         for c in self.clusters:
-            if len(c.articles) < min_articles:
+            if len(c.articles) < min_articles or (altered and not c.altered):
                 continue
             if needle is not None:
                 names = {c.speaker or ""} | {v.speaker or "" for v in c.variants}
@@ -218,11 +218,13 @@ class QuoteAnalysis:
             out.append(c)
         return out
 
-    def to_json(self, *, min_articles: int = 1, speaker: str | None = None) -> dict[str, Any]:
-        """The `quotes --json` contract."""
+    def to_json(self, *, min_articles: int = 1, speaker: str | None = None, altered: bool = False) -> dict[str, Any]:
+        """The `quotes --json` contract (altered groups first)."""
+        clusters = self.filtered(min_articles=min_articles, speaker=speaker, altered=altered)
+        clusters.sort(key=lambda c: not c.altered)
         return {
             "quotes_total": self.quotes_total,
-            "clusters": [c.to_dict() for c in self.filtered(min_articles=min_articles, speaker=speaker)],
+            "clusters": [c.to_dict() for c in clusters],
             "scare_quotes": [
                 {"article": q.article_id, "text": q.text, "start": q.start, "end": q.end,
                  "source_start": q.source_start, "source_end": q.source_end}

@@ -50,6 +50,9 @@ _AFTER_CLOSE_WORDS = frozenset(
     since because if though although until unless he she they it we i you said says told added
     according instead too also again then""".split()
 )
+#: A speaker attributed with less confidence than this is shown as uncertain (CLI table, reader, brief).
+UNCERTAIN_SPEAKER_BELOW = 0.6
+
 _ELISIONS = ("em", "til", "tis", "twas", "cause", "bout", "n", "round", "nuff", "kay", "s")
 _ELISION_RE = re.compile(r"(?:" + "|".join(_ELISIONS) + r")\b|\d{2}s?\b", re.IGNORECASE)
 
