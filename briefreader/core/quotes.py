@@ -111,10 +111,16 @@ _ABBREVIATION_DOT_RE = re.compile(
 )
 
 
+# Party-and-state tags after a US politician's name: "(D-Md.)", "(R-Utah)", ", R-Ky.,".
+_PARTY_TAG_RE = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|(?<=, )[DRI]-[A-Z][A-Za-z.]{1,6}(?=,)")
+
+
 def _mask_abbreviation_dots(body: str) -> str:
     """The dot of a title or initial becomes a space (same length, offsets unchanged), so that
-    sentence and clause splitting never cut "Mr. Trump" or "Lisa O. Monaco" in two."""
-    return _ABBREVIATION_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
+    sentence and clause splitting never cut "Mr. Trump" or "Lisa O. Monaco" in two; party tags
+    ("(D-Md.)") become spaces, so "said Rep. Elijah E. Cummings (D-Md.)" ends with the name."""
+    body = _ABBREVIATION_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
+    return _PARTY_TAG_RE.sub(lambda m: " " * len(m.group()), body)
 
 
 def _double_apostrophes_as_marks(body: str) -> str:
@@ -342,7 +348,8 @@ _TITLE_WORDS = frozenset(
     spokesperson spokesman spokeswoman director head ceo premier defence defense interior finance
     economy state envoy special leader speaker general attorney minister's president's former
     acting first lawmaker senior official officer commander marshal admiral colonel captain bishop
-    cardinal patriarch sheikh emir crown""".split()
+    cardinal patriarch sheikh emir crown senate majority minority whip press sens reps gov gens
+    congressman congresswoman assemblyman assemblywoman councilman councilwoman""".split()
 )
 _PERSONAL_TITLES = frozenset(
     """president minister chancellor senator sen rep mr mrs ms dr king queen pope prince princess
@@ -369,6 +376,11 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
     star actor actress singer author economist analyst pollster lawyer attorney manager director
     officer chief premier frontrunner front-runner incumbent challenger rival opponent head boss
     diplomat representative commander general president minister secretary ambassador""".split()
+)
+# Capitalised words that never name who spoke ("said Tuesday").
+_NEVER_SPEAKERS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today yesterday tonight""".split()
 )
 _NON_NAME_STARTS = frozenset(
     """the a an but and or if in on at as so yet for nor this that these those it its he she they we i
@@ -416,7 +428,7 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
-    if not words:
+    if not words or all(w.lower() in _NEVER_SPEAKERS for w in words):
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
@@ -558,8 +570,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     # cut at the clause start (sentence punctuation or a quote mark)
     clause = _CLAUSE_CUT_RE.split(text)[-1]
     segments = re.split(r",|\u2014|\u2013| - ", clause)
-    for seg in reversed(segments):
-        seg = seg.strip()
+    for seg_raw in reversed(segments):
+        seg = seg_raw.strip()
         if not seg:
             continue
         words = seg.split()
@@ -578,12 +590,29 @@ def _subject_left(text: str) -> tuple[str, str] | None:
                 return name, "name"
         low = seg.lower()
         if re.match(r"(?:the|a|an)\s", low) and len(words) <= 8:
+            # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
+            named = _name_before_apposition(segments[: segments.index(seg_raw)])
+            if named:
+                return named, "name"
             desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
             return desc, "description"
         if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
             continue
         if words[0][0].islower() and len(words) <= 12:
             continue  # appositive ("deputy chairman of the council") before the verb
+        return None
+    return None
+
+
+def _name_before_apposition(segments: list[str]) -> str | None:
+    """The name ending the last non-blank segment before an apposition, if it is one."""
+    for seg in reversed(segments):
+        seg = seg.strip()
+        if not seg:
+            continue
+        m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
+        if m and len(m.group().split()) >= 1 and seg[: m.start()].strip().split()[-1:] != ["and"]:
+            return _clean_name(m.group())
         return None
     return None
 
