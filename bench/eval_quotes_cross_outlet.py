@@ -123,7 +123,7 @@ def _find(analysis, ref: dict):
     return best[1], best[2]
 
 
-def score(analysis, part: str) -> None:
+def score(analysis, part: str, show_errors: bool = False) -> None:
     judged = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
     counts = {"same": [0, 0], "different": [0, 0]}
     missing = 0
@@ -139,7 +139,13 @@ def score(analysis, part: str) -> None:
             counts[label][0] += label == "different"
             continue
         together = ca == cb
-        counts[label][0] += together if label == "same" else not together
+        ok = together if label == "same" else not together
+        counts[label][0] += ok
+        if show_errors and not ok:
+            _, va = _find(analysis, pair["a"])
+            _, vb = _find(analysis, pair["b"])
+            print(f"   {label.upper()} but {'grouped' if together else 'apart'}: {va.speaker!r}/{vb.speaker!r}\n"
+                  f"      {va.text[:150]}\n      {vb.text[:150]}")
     same_ok, same_n = counts["same"]
     diff_ok, diff_n = counts["different"]
     print(f"== cross-outlet pairs ({part}): {same_n + diff_n} judged, {missing} span(s) no longer a rendering")
@@ -152,6 +158,7 @@ def main() -> int:
     parser.add_argument("--part", choices=["tune", "heldout", "all"], default="tune")
     parser.add_argument("--candidates", type=int, default=0, help="print N grouped + N near-miss pairs to judge")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--errors", action="store_true", help="print the pairs judged wrong (tune part only)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"PolNeAR not found at {DATA} (set POLNEAR): skipped")
@@ -172,7 +179,7 @@ def main() -> int:
     if not PAIRS.exists():
         print(f"{PAIRS.name} not found: judge pairs first (--candidates)")
         return 0
-    score(analysis, args.part)
+    score(analysis, args.part, args.errors and args.part == "tune")
     return 0
 
 

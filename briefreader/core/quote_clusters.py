@@ -50,6 +50,8 @@ MAX_SCORED_PER_PHRASE = 48
 
 #: Quotes shorter than this (in words) join one best group only, never link two groups.
 SHORT_QUOTE_WORDS = 8
+#: Quotes shorter than this are grouped only when one known speaker said both.
+SHORT_PHRASE_WORDS = 4
 #: How many of a group's longest renderings a rendering is compared with to class its alteration.
 ALTERATION_REFERENCES = 6
 
@@ -371,6 +373,7 @@ class _Phrase:
     units: list[int]  # indices into the unit list
     speakers: set[str]
     sentences: tuple[tuple[int, int], ...] = ()
+    named: set[str] = field(default_factory=set)  # speaker keys at any confidence
 
 
 #: Speakers at or above this confidence count as known when grouping (different known speakers:
@@ -387,18 +390,37 @@ def speaker_key(name: str | None) -> str | None:
     return words[-1].casefold() if words else None
 
 
+def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
+    """Share of ``part``'s words found in order in ``whole``, within a window twice ``part``'s length
+    (the words of a short phrase are always scattered somewhere in a very long text)."""
+    n, m = len(part), len(whole)
+    if not n:
+        return 0.0
+    if m <= 2 * n + 4:
+        return (n + m - Indel.distance(part, whole)) / 2 / n
+    width, step = 2 * n, max(1, n // 2)
+    best = 0.0
+    first = set(part)
+    for start in range(0, m - n // 2, step):
+        window = whole[start : start + width]
+        if not first.intersection(window):
+            continue
+        lcs = (n + len(window) - Indel.distance(part, window)) / 2
+        if lcs > best:
+            best = lcs
+            if best >= n:
+                break
+    return best / n
+
+
 def _sentence_inside(a: _Phrase, b: _Phrase) -> float:
     """The best containment in ``b`` of one of ``a``'s sentences of 6+ words (0 when none): one
     sentence printed whole by both outlets makes their quotations one statement."""
     best = 0.0
-    lb = len(b.keys)
     for s0, s1 in a.sentences:
-        n = s1 - s0
-        if n < 6:
+        if s1 - s0 < 6:
             continue
-        part = a.keys[s0:s1]
-        lcs = (n + lb - Indel.distance(part, b.keys)) / 2
-        best = max(best, lcs / n)
+        best = max(best, _containment(a.keys[s0:s1], b.keys))
     return best
 
 
@@ -420,17 +442,20 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     ca, cb = a.content, b.content
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
+    if short < SHORT_PHRASE_WORDS and a.named.isdisjoint(b.named):
+        return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
     if short <= 0.6 * long_:
-        containment = lcs / short
+        small_p, big_p = (a, b) if la <= lb else (b, a)
+        containment = _containment(small_p.keys, big_p.keys)
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
         need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
         if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
             return None  # the shared words are only function words
-        if (containment >= 0.8 and short >= 4) or (containment == 1.0 and short >= 3):
+        need = 0.7 if relation == "same" else 0.8
+        if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
             return "contained", containment
-        small, big = (a, b) if la <= lb else (b, a)
-        if _sentence_inside(small, big) >= 0.9:
+        if _sentence_inside(small_p, big_p) >= 0.9:
             return "contained", containment
         return None
     ratio = 2 * lcs / (la + lb)
@@ -498,6 +523,9 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
         phrases[pi].units.append(ui)
         if known:
             phrases[pi].speakers.add(known)
+        named = speaker_key(u.quote.speaker)
+        if named:
+            phrases[pi].named.add(named)
 
     postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases), phrase_speaker)

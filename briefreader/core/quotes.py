@@ -754,13 +754,19 @@ _SMALL_WORDS = frozenset("of the and a an for in on to at by de la du von van".s
 
 
 def _is_label(text: str) -> bool:
+    """Titles of shows and books, slogans, names in Title Case ("Fox News Sunday", "Crippled America:
+    How to Make America Great Again"): labels, not quotations."""
     words = _WORD_RE.findall(text)
-    if not words or len(words) > 5:
-        return False
-    if re.search(r"[.!?]\s*$", text.strip()):
+    if not words or len(words) > 10 or len(words) < 2:
         return False
     content = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return bool(content) and all(w[0].isupper() for w in content) and len(words) >= 2
+    if not content or not all(w[0].isupper() or w[0].isdigit() for w in content):
+        return False
+    if re.search(r"[.!?]\s*$", text.strip()) or len(words) > 5:
+        # a sentence or a longer title: every word capitalised, small ones included, or a subtitle
+        capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+        return capitals >= len(words) - 1 and (capitals == len(words) or ":" in text)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
