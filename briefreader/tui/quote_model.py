@@ -22,6 +22,7 @@ class Rendering:
     end: int
     speaker: str | None = None
     alteration: str = "same"  # against the group's canonical rendering (core.diffing.classify_alteration)
+    spans: tuple[tuple[int, int], ...] = ()  # body spans of its pieces (text = their texts joined by a space)
 
 
 @dataclass(frozen=True, slots=True)

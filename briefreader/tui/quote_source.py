@@ -34,7 +34,8 @@ def quote_data_from_analysis(analysis: Any) -> QuoteData:
             speaker=cluster.speaker,
             canonical=cluster.canonical,
             renderings=[Rendering(v.article, v.outlet, v.date, v.text, v.start, v.end, v.speaker,
-                                  getattr(v, "alteration", "same"))
+                                  getattr(v, "alteration", "same"),
+                                  tuple(getattr(v, "spans", None) or ((v.start, v.end),)))
                         for v in cluster.variants],
             speaker_confidence=getattr(cluster, "speaker_confidence", 0.0),
             altered=bool(getattr(cluster, "altered", False)),
@@ -44,8 +45,14 @@ def quote_data_from_analysis(analysis: Any) -> QuoteData:
     for cluster in analysis.clusters:
         cluster_id = cluster.id if cluster.id in data.clusters else None
         for v in cluster.variants:
-            for start, end in getattr(v, "spans", None) or ((v.start, v.end),):
-                units.setdefault(v.article, []).append((start, end, cluster_id, v.text, v.speaker))
+            pieces = getattr(v, "piece_indices", None)
+            article_quotes = analysis.quotes_by_article.get(v.article, [])
+            if pieces and all(0 <= i < len(article_quotes) for i in pieces):
+                for i in pieces:  # each paragraph / half of the quotation, with its own text
+                    piece = article_quotes[i]
+                    units.setdefault(v.article, []).append((piece.start, piece.end, cluster_id, piece.text, v.speaker))
+            else:
+                units.setdefault(v.article, []).append((v.start, v.end, cluster_id, v.text, v.speaker))
     for article_id, quotes in analysis.quotes_by_article.items():
         marks: list[QuoteMark] = []
         article_units = sorted(units.get(article_id, []), key=lambda u: (u[0], u[1]))
