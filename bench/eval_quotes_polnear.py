@@ -217,6 +217,8 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
         spk, conf = best[1], best[2]
         if spk is None:
             unknown += 1
+            if len(wrong_examples) < show_errors:
+                wrong_examples.append(f"{gold.article}  source={gold.source!r} got=UNKNOWN\n   {gold.content[:160]}")
         elif speaker_right(spk, gold.source):
             right += 1
         elif len(wrong_examples) < show_errors:

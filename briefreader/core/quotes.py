@@ -319,7 +319,8 @@ def _make_raw(body: str, opened: _Open, close_pos: int, close_mark: str, unclose
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0391-\u03a9"
 _NAME_WORD = rf"(?:[{_UPPER}](?:\.|[\w\u2019'\-]*))"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|af|zu|of the|of)"
-_NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*")
+# Names never run across a line break ("Ohio\nHillary Clinton" is two things).
+_NAME_RE = re.compile(rf"{_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*")
 _PRONOUNS = {"he": "m", "she": "f", "they": "", "He": "m", "She": "f", "They": ""}
 
 SPEECH_VERBS = (
@@ -387,7 +388,9 @@ _NON_NAME_STARTS = frozenset(
     you our their his her my your there here when while after before since although though because
     meanwhile however moreover according now then also even still just only no not yes what who why
     how where which despite during ahead among with without from by to of likewise nor touching
-    turning asked speaking several many some both each every major foreign""".split()
+    turning asked speaking several many some both each every major foreign maybe perhaps instead
+    neither either yes thus hence indeed nevertheless nonetheless besides furthermore otherwise
+    said says told tells added asked unlike like until unless whether whatever whoever""".split()
 )
 
 
@@ -424,6 +427,10 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
         words.pop(0)
+    # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
+    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
+    if inner:
+        words = words[inner[-1] + 1 :]
     # drop trailing possessive / punctuation
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
@@ -433,6 +440,20 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
     return " ".join(words)
+
+
+def _headline_lines(body: str) -> set[int]:
+    """Start offsets of lines in headline case (4+ words, nearly all capitalised, no sentence end)."""
+    out: set[int] = set()
+    pos = 0
+    for line in body.split("\n"):
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) >= 4 and not line.rstrip().endswith((".", ",", ";", ":")):
+            capitals = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
+            if capitals >= 0.85 * len(words) and sum(1 for w in words if w[0].isupper()) >= 4:
+                out.add(pos)
+        pos += len(line) + 1
+    return out
 
 
 @dataclass(slots=True)
@@ -456,8 +477,11 @@ class _Speakers:
 
     def _collect_names(self) -> None:
         candidates: list[tuple[int, str, bool]] = []
+        headline_lines = _headline_lines(self.body)
         for m in _NAME_RE.finditer(self.body):
             raw = m.group()
+            if headline_lines and self.body.rfind("\n", 0, m.start()) + 1 in headline_lines:
+                continue  # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name
             titled = any(w.lower().strip(".") in _PERSONAL_TITLES for w in raw.split()[:-1])
             name = _clean_name(raw)
             if not name:
@@ -634,6 +658,10 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
+_DASH_NAME_RE = re.compile(
+    rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
+    rf"[^\S\n]*(?:[.,;]|$)"
+)
 _ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,120}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
@@ -683,6 +711,13 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # 1. attribution right after the closing mark: `," she said` / `, — cites Politico`
     after_start = q.close_pos + (1 if q.close_mark else 0)
     after = body[after_start : min(hi, next_open)]
+    # 0. a dash and a name closing the paragraph: `"…" ― Carla Sanchez.` / `"…" — Jane Doe, a nurse`
+    dashed = _DASH_NAME_RE.match(after)
+    if dashed and q.close_mark:
+        name = _clean_name(dashed.group(1))
+        if name:
+            sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
+            return sp, max(conf, 0.9) if sp else conf, src, True
     m = _ATTRIBUTION_AFTER.match(after)
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
         verb = m.group(2)
