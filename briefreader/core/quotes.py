@@ -609,6 +609,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             tail = seg[m.end() :]
             if not _SKIP_BETWEEN.match(tail.strip()) and tail.strip():
                 continue
+            if _PREPOSITION_END_RE.search(seg[: m.start()]):
+                break  # "diplomats in Paris", "relations with Cuba": an object, not the speaker
             name = _clean_name(m.group())
             if name:
                 return name, "name"
@@ -658,6 +660,8 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
+_LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
+_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
 _DASH_NAME_RE = re.compile(
     rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
     rf"[^\S\n]*(?:[.,;]|$)"
@@ -729,6 +733,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
     colon = re.search(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s*:\s*$", before)
+    if colon and _LISTENER_BEFORE_RE.search(before[: colon.start()]):
+        colon = None  # "telling CNBC: '…'": CNBC listened, the subject spoke
     if colon:
         name = _clean_name(colon.group(1))
         if name:
@@ -743,6 +749,11 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             subj = _subject_left(before[: vm.start()])
             if not subj and not verb.endswith("ing"):
                 subj = _subject_right(before[vm.end() :])
+        if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
+            # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
+            who = resolver.speakers.first_person_between(s_start, s_start + vm.start())
+            if who:
+                return who, 0.8, None, False
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False
