@@ -18,7 +18,9 @@ What is measured (the rules, decided here once):
 - **Found**: some rendering of the article (a cluster variant: the text `quotes` shows) covers the
   gold words with word-overlap F1 >= 0.8, computed on word *positions* in the file.
 - **Speaker right**, among found quotations whose annotated ``Source`` names someone (holds a
-  capitalised word that is not a pronoun, article or title): the rendering's speaker's last word
+  capitalised word that is not a pronoun, article or title; a source opening with a determiner is
+  a description and names someone only through an apposition or a name ending it, see
+  :func:`name_words`): the rendering's speaker's last word
   is one of the source's name words, or the source's last name word is one of the speaker's words
   (case-insensitive, possessives stripped). ``unknown`` (no speaker) is counted apart from wrong:
   it is not right, but it does not mislead.
@@ -134,8 +136,25 @@ def word_positions(text: str, spans: list[tuple[int, int]]) -> set[int]:
     return out
 
 
+_DETERMINERS = frozenset("the a an his her their its our another one some this that these those".split())
+_TRAILING_NAME = re.compile(r"(?<!\bto )(?<!\bof )(?<!\bfor )(?<!\bat )(?<!\bin )(?<!\bwith )(?<!\bfrom )"
+                            r"((?:[A-Z][\w.'\-]*\s+){1,3}[A-Z][\w.'\-]*)[\s,]*$")
+
+
 def name_words(source: str) -> list[str]:
-    """Capitalised words of an annotated source that can be part of a name."""
+    """Capitalised words of an annotated source that can be part of a name.
+
+    A source opening with a determiner or possessive is a description ("the Florida senator",
+    "his campaign manager Jeff Weaver"): it names someone only in an apposition after a comma
+    ("the previous nominee, Mitt Romney,") or in a run of capitalised words ending it that no
+    preposition introduces ("... manager Jeff Weaver", not "... aide to President George W. Bush")."""
+    words = source.split()
+    if words and words[0].lower() in _DETERMINERS:
+        if "," in source and source.split(",", 1)[1].strip(" ,"):
+            source = source.split(",", 1)[1]
+        else:
+            trailing = _TRAILING_NAME.search(source)
+            source = trailing.group(1) if trailing else ""
     out = []
     for raw in source.replace("\u2019", "'").split():
         word = raw.strip(".,;:\"'()")
