@@ -399,14 +399,16 @@ def _near_word(word: str, pool: set[str]) -> bool:
 
     if len(word) < 4:
         return False
-    return any(abs(len(word) - len(other)) <= 2 and Levenshtein.normalized_similarity(word, other) >= 0.8
-               for other in pool)
+    n, first, last = len(word), word[0], word[-1]
+    return any(abs(n - len(other)) <= 2 and (other[:1] == first or other[-1:] == last)
+               and Levenshtein.normalized_similarity(word, other) >= 0.8 for other in pool)
 
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019]?\s+(?=\S)")
 
 
-def classify_alteration(reference: str, rendering: str) -> str:
+def classify_alteration(reference: str, rendering: str, *, reference_keys: list[str] | None = None,
+                        rendering_sentences: list[list[str]] | None = None) -> str:
     """How ``rendering`` quotes ``reference`` (the group's longest, most central rendering).
 
     ``same``: the same words and punctuation; ``trivial``: the same words up to punctuation, case,
@@ -414,12 +416,17 @@ def classify_alteration(reference: str, rendering: str) -> str:
     reference does not have are extra, not changes); ``altered``: content words changed or added
     inside the words it shares with the reference (a misquote: "ban" for "shutdown");
     ``paraphrased``: no sentence of it is mostly the reference's words.
+    ``reference_keys`` (:func:`word_keys` of the reference) and ``rendering_sentences`` (the keys
+    of each sentence of the rendering) save the work when the caller has them.
     """
     a = _MARKS_AND_SPACE_RE.sub(" ", reference).strip().rstrip(",")
     b = _MARKS_AND_SPACE_RE.sub(" ", rendering).strip().rstrip(",")
     if a == b:
         return "same"
-    ref_keys, ren_keys = word_keys(reference), word_keys(rendering)
+    ref_keys = reference_keys if reference_keys is not None else word_keys(reference)
+    if rendering_sentences is None:
+        rendering_sentences = [word_keys(sentence) for sentence in _SENTENCE_SPLIT_RE.split(rendering)]
+    ren_keys = [k for sentence in rendering_sentences for k in sentence]
     if ref_keys == ren_keys:
         return "trivial"
     if not ren_keys:
@@ -427,8 +434,7 @@ def classify_alteration(reference: str, rendering: str) -> str:
     ref_set, ren_set = set(ref_keys), set(ren_keys)
     matched = unmatched = 0
     altered = False
-    for sentence in _SENTENCE_SPLIT_RE.split(rendering):
-        keys = word_keys(sentence)
+    for keys in rendering_sentences:
         if not keys:
             continue
         lcs = (len(ref_keys) + len(keys) - Indel.distance(ref_keys, keys)) / 2

@@ -53,7 +53,7 @@ SHORT_QUOTE_WORDS = 8
 #: Quotes shorter than this are grouped only when one known speaker said both.
 SHORT_PHRASE_WORDS = 4
 #: How many of a group's longest renderings a rendering is compared with to class its alteration.
-ALTERATION_REFERENCES = 6
+ALTERATION_REFERENCES = 4
 
 Progress = Callable[[int, int], None]
 
@@ -638,7 +638,7 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
             else:
                 sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
                 partial, cspan = False, (0, len(canonical_text))
-            alteration = _alteration(text, canonical_text, u, references)
+            alteration = _alteration(text, canonical_unit, u, references)
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)
@@ -650,14 +650,15 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
 _ALTERATION_RANK = {name: i for i, name in enumerate(("same", "trivial", "partial", "altered", "paraphrased"))}
 
 
-def _alteration(text: str, canonical_text: str, unit: _Unit, references: list[_Unit]) -> str:
-    best = classify_alteration(canonical_text, text)
+def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit]) -> str:
+    sentences = [list(unit.keys[s0:s1]) for s0, s1 in unit.sentences]
+    best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences)
     for ref in references:
         if _ALTERATION_RANK[best] <= _ALTERATION_RANK["partial"]:
             break
-        if ref is unit or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
+        if ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
             continue
-        other = classify_alteration(ref.text, text)
+        other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences)
         if _ALTERATION_RANK[other] < _ALTERATION_RANK[best]:
             best = other
     return best
