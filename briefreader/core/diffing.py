@@ -388,7 +388,7 @@ _FUNCTION_WORDS = frozenset(
     this that these those he she they we i you his her their our my your him them us me not no so do
     does did have has had will would can could should may might must shall there here what which who
     whom when where why how all any some than then also just very more most into about over after
-    before up down out off again once only own same such too even well oh mean know""".split()
+    before up down out off again once only own same such too even well oh""".split()
 )
 _MARKS_AND_SPACE_RE = re.compile("[\\s" + re.escape("".join(sorted(QUOTE_CHARS))) + "]+")
 

@@ -621,8 +621,10 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     else:
         canonical_unit = pool[0]
     canonical_text = canonical_unit.text
-    # a rendering is judged against the canonical one and the longest renderings of other articles:
-    # its mildest class (a partial of a partial is a partial, not a paraphrase of the whole)
+    # alterations are judged against the earliest of the longest renderings (what was published
+    # first, whole), then against the longest renderings of other articles: a rendering's mildest
+    # class (a partial of a partial is a partial, not a paraphrase of the whole)
+    reference = min(pool, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
     references = sorted(members, key=lambda u: -len(u.keys))[:ALTERATION_REFERENCES]
 
     variants: list[Variant] = []
@@ -630,15 +632,14 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         art = articles[u.article_pos]
         text = u.text
         if u is canonical_unit:
-            sim, partial, cspan, alteration = 1.0, False, (0, len(canonical_text)), "same"
+            sim, partial, cspan = 1.0, False, (0, len(canonical_text))
+        elif len(u.keys) <= 0.6 * len(canonical_unit.keys):
+            al = align(text, canonical_text)
+            sim, partial, cspan = al.score, True, al.long_span
         else:
-            if len(u.keys) <= 0.6 * len(canonical_unit.keys):
-                al = align(text, canonical_text)
-                sim, partial, cspan = al.score, True, al.long_span
-            else:
-                sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
-                partial, cspan = False, (0, len(canonical_text))
-            alteration = _alteration(text, canonical_unit, u, references)
+            sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
+            partial, cspan = False, (0, len(canonical_text))
+        alteration = "same" if u is reference else _alteration(text, reference, u, references)
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)

@@ -367,7 +367,8 @@ _ORG_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december nato eu un us uk bbc cnn afp reuters politico
     x twitter facebook telegram policy affairs security diplomacy relations war peace agreement treaty
-    plan deal act law program programme review report index""".split()
+    plan deal act law program programme review report index show magazine network channel podcast radio
+    television tv newspaper daily weekly episode series""".split()
 )
 # Nouns that make a description ("the senator", "the former governor") stand for a person named earlier.
 _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
@@ -448,7 +449,7 @@ def _headline_lines(body: str) -> set[int]:
     pos = 0
     for line in body.split("\n"):
         words = [w for w in line.split() if w[:1].isalpha()]
-        if len(words) >= 4 and not line.rstrip().endswith((".", ",", ";", ":")):
+        if len(words) >= 4 and not line.rstrip().endswith((",", ";", ":")):
             capitals = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
             if capitals >= 0.85 * len(words) and sum(1 for w in words if w[0].isupper()) >= 4:
                 out.add(pos)
@@ -539,6 +540,8 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
+            if sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off):
+                continue  # "On the show with Smith, Clinton said": Smith is not the subject
             if sid not in seen:
                 seen.add(sid)
                 self.subjects.append((off, name))
