@@ -46,24 +46,29 @@ def _comb2(n: int) -> int:
 
 
 def score_planted(analysis, truth) -> dict:
-    """Pairwise precision/recall of predicted clusters against the planted sentence ids."""
+    """Pairwise precision/recall of predicted clusters against the planted statements.
+
+    A rendering is a whole quotation, so the truth unit is the planted utterance (every sentence
+    of it, whole, cut or reworded, is one statement: ``sentence_id`` "u12.3" belongs to "u12").
+    Each planted sentence span goes to the cluster of the rendering covering at least half of it
+    (a rendering may cover several planted sentences)."""
     by_article: dict[str, list] = defaultdict(list)
     for t in truth:
         by_article[t.article].append(t)
-    # each planted span -> predicted cluster of the variant overlapping it most
     pred_of: dict[int, str] = {}
     index = {id(t): i for i, t in enumerate(truth)}
     matched_variants = 0
     unmatched_pred: Counter = Counter()
     for c in analysis.clusters:
         for v in c.variants:
-            best, best_overlap = None, 0
+            spans = getattr(v, "spans", None) or ((v.start, v.end),)
+            hit = False
             for t in by_article.get(v.article, ()):
-                overlap = min(t.end, v.end) - max(t.start, v.start)
-                if overlap > best_overlap:
-                    best, best_overlap = t, overlap
-            if best is not None and best_overlap >= 0.5 * (best.end - best.start) and index[id(best)] not in pred_of:
-                pred_of[index[id(best)]] = c.id
+                overlap = sum(max(0, min(t.end, e) - max(t.start, s)) for s, e in spans)
+                if overlap >= 0.5 * (t.end - t.start) and index[id(t)] not in pred_of:
+                    pred_of[index[id(t)]] = c.id
+                    hit = True
+            if hit:
                 matched_variants += 1
             else:
                 unmatched_pred[c.id] += 1
@@ -72,10 +77,11 @@ def score_planted(analysis, truth) -> dict:
     truth_sizes: Counter = Counter()
     pred_sizes: Counter = Counter(unmatched_pred)
     for i, t in enumerate(truth):
-        truth_sizes[t.sentence_id] += 1
+        statement = t.sentence_id.rsplit(".", 1)[0]
+        truth_sizes[statement] += 1
         p = pred_of.get(i)
         if p is not None:
-            cells[(t.sentence_id, p)] += 1
+            cells[(statement, p)] += 1
             pred_sizes[p] += 1
     tp = sum(_comb2(n) for n in cells.values())
     pred_pairs = sum(_comb2(n) for n in pred_sizes.values())
@@ -85,7 +91,7 @@ def score_planted(analysis, truth) -> dict:
     kind_total: Counter = Counter()
     by_sentence: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(truth):
-        by_sentence[t.sentence_id].append(i)
+        by_sentence[t.sentence_id.rsplit(".", 1)[0]].append(i)
     for members in by_sentence.values():
         if len(members) < 2:
             continue
@@ -193,7 +199,7 @@ def main() -> int:
             return proc.returncode
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(r)
-        print(f"\n== {size} articles: {r['quotes']} quotes, {r['units']} sentence units, {r['clusters']} clusters")
+        print(f"\n== {size} articles: {r['quotes']} quotes, {r['units']} renderings, {r['clusters']} clusters")
         print(f"   baseline regex scan {r['baseline_regex_scan_s']}s | extract {r['extract_s']}s | cluster "
               f"{r['cluster_s']}s | build {r['build_s']}s | TOTAL {r['total_s']}s wall, {r['cpu_s']}s CPU")
         print(f"   CPU by stage (extract, cluster, build): {r['cpu_by_stage']}")

@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--min-articles", type=int, default=1, metavar="N",
                    help="only clusters quoted in at least N articles (default 1: single quotes too)")
     p.add_argument("--speaker", metavar="NAME", help="only clusters whose speaker contains NAME (case-insensitive)")
+    p.add_argument("--altered", action="store_true",
+                   help="only groups where some outlet changed the words (misquotes), listed first anyway")
     p.add_argument("--ignore-case", action="store_true", help="diff view: ignore case")
     p.add_argument("--ignore-punct", action="store_true", help="diff view: ignore punctuation and quote marks")
     p.add_argument("--no-cache", action="store_true", help="extract and cluster again, ignoring cached results")
@@ -45,7 +47,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
     print_warnings(analysis.warnings)
     if args.json:
-        print_json(analysis.to_json(min_articles=args.min_articles, speaker=args.speaker))
+        print_json(analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered))
         return 0
     _print_view(analysis, args)
     return 0
@@ -59,12 +61,14 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
     from briefreader.core.inert import inert, inert_line
 
     console = Console(highlight=False)
-    clusters = analysis.filtered(min_articles=args.min_articles, speaker=args.speaker)
+    clusters = analysis.filtered(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)
+    clusters.sort(key=lambda c: not c.altered)  # altered groups first (stable: the order is kept otherwise)
     shared = sum(1 for c in analysis.clusters if len(c.articles) > 1)
+    altered = sum(1 for c in analysis.clusters if c.altered)
     console.print(
-        f"[bold]{analysis.quotes_total}[/] quotations, [bold]{len(analysis.clusters)}[/] utterances "
-        f"([bold]{shared}[/] quoted by more than one article), [bold]{len(analysis.scare_quotes)}[/] scare quotes; "
-        f"showing {len(clusters)}."
+        f"[bold]{analysis.quotes_total}[/] quotations, [bold]{len(analysis.clusters)}[/] statements "
+        f"([bold]{shared}[/] quoted by more than one article, [bold]{altered}[/] with altered words), "
+        f"[bold]{len(analysis.scare_quotes)}[/] scare quotes; showing {len(clusters)}."
     )
     if not clusters:
         console.print("[dim]No cluster matches the filters.[/]")
@@ -72,12 +76,13 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
         if len(cluster.variants) == 1:
             v = cluster.variants[0]
             console.print(Text.assemble(
-                (inert_line(cluster.speaker or "unknown speaker"), "bold cyan"), "  ",
+                *speaker_label(cluster.speaker, cluster.speaker_confidence), "  ",
                 (inert_line(f"{display_date(v.date, '?')}  {v.outlet or v.article}"), "dim"), "\n  “", inert(v.text), "”",
             ))
             continue
         title = Text.assemble(
-            (inert_line(cluster.speaker or "unknown speaker"), "bold cyan"), "  ",
+            *speaker_label(cluster.speaker, cluster.speaker_confidence), "  ",
+            ("ALTERED WORDS  ", "bold red") if cluster.altered else "",
             (f"{len(cluster.articles)} article(s), {len(cluster.variants)} rendering(s)", "dim"), "  ",
             (inert_line(cluster.id), "dim"),
         )
@@ -86,17 +91,31 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
         table.add_column("outlet / article", overflow="fold", max_width=28)
         table.add_column("canonical", ratio=1)
         table.add_column("this rendering", ratio=1)
+        table.add_column("words", no_wrap=True)
         for v in cluster.variants:
             left, right = _diff_texts(cluster.canonical, v, args)
             who = Text(inert_line(v.outlet or v.article))
             if v.outlet:
                 who = Text.assemble(inert_line(v.outlet), "\n", (inert_line(v.article), "dim"))
-            table.add_row(Text(display_date(v.date, "?")), who, left, right)
+            style = "bold red" if v.alteration in ("altered", "paraphrased") else "dim"
+            table.add_row(Text(display_date(v.date, "?")), who, left, right, Text(v.alteration, style=style))
         console.print(table)
     if analysis.scare_quotes and args.min_articles <= 1 and not args.speaker:
         words = ", ".join(f"“{inert_line(q.text)}”" for q in analysis.scare_quotes[:40])
         more = f" … and {len(analysis.scare_quotes) - 40} more" if len(analysis.scare_quotes) > 40 else ""
         console.print(Text.assemble(("Scare quotes: ", "bold"), (words + more, "dim")))
+
+
+def speaker_label(speaker: str | None, confidence: float) -> tuple[tuple[str, str], ...]:
+    """(text, style) pieces naming a group's speaker with its confidence; uncertain ones marked."""
+    if not speaker:
+        return (("unknown speaker", "bold cyan"),)
+    from briefreader.core.inert import inert_line
+    from briefreader.core.quotes import UNCERTAIN_SPEAKER_BELOW
+
+    if confidence < UNCERTAIN_SPEAKER_BELOW:
+        return ((f"{inert_line(speaker)}?", "bold yellow"), (f" (uncertain, {confidence:.2f})", "yellow"))
+    return ((inert_line(speaker), "bold cyan"), (f" ({confidence:.2f})", "dim"))
 
 
 def _diff_texts(canonical: str, variant, args: argparse.Namespace):

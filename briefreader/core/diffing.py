@@ -375,3 +375,79 @@ def _align_fallback(short: str, long: str, s: list, t: list) -> Alignment:
     if r is None:
         return Alignment((0, 0), 0.0, (0, 0))
     return Alignment((r.dest_start, r.dest_end), round(r.score / 100, 4), (r.src_start, r.src_end))
+
+
+# ---------------------------------------------------------------------------------------------
+# Alteration classes
+
+#: Classes of a rendering against a group's reference, from harmless to misleading.
+ALTERATIONS = ("same", "trivial", "partial", "paraphrased", "altered")
+
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being it its
+    this that these those he she they we i you his her their our my your him them us me not no so do
+    does did have has had will would can could should may might must shall there here what which who
+    whom when where why how all any some than then also just very more most into about over after
+    before up down out off again once only own same such too even well oh""".split()
+)
+_MARKS_AND_SPACE_RE = re.compile("[\\s" + re.escape("".join(sorted(QUOTE_CHARS))) + "]+")
+
+
+def _near_word(word: str, pool: set[str]) -> bool:
+    """A spelling variant (typo, transliteration) of a word of ``pool``."""
+    from rapidfuzz.distance import Levenshtein
+
+    if len(word) < 4:
+        return False
+    n, first, last = len(word), word[0], word[-1]
+    return any(abs(n - len(other)) <= 2 and (other[:1] == first or other[-1:] == last)
+               and Levenshtein.normalized_similarity(word, other) >= 0.8 for other in pool)
+
+
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019]?\s+(?=\S)")
+
+
+def classify_alteration(reference: str, rendering: str, *, reference_keys: list[str] | None = None,
+                        rendering_sentences: list[list[str]] | None = None) -> str:
+    """How ``rendering`` quotes ``reference`` (the group's longest, most central rendering).
+
+    ``same``: the same words and punctuation; ``trivial``: the same words up to punctuation, case,
+    spelling and contractions; ``partial``: part of it (words left out, none changed; sentences the
+    reference does not have are extra, not changes); ``altered``: content words changed or added
+    inside the words it shares with the reference (a misquote: "ban" for "shutdown");
+    ``paraphrased``: no sentence of it is mostly the reference's words.
+    ``reference_keys`` (:func:`word_keys` of the reference) and ``rendering_sentences`` (the keys
+    of each sentence of the rendering) save the work when the caller has them.
+    """
+    a = _MARKS_AND_SPACE_RE.sub(" ", reference).strip().rstrip(",")
+    b = _MARKS_AND_SPACE_RE.sub(" ", rendering).strip().rstrip(",")
+    if a == b:
+        return "same"
+    ref_keys = reference_keys if reference_keys is not None else word_keys(reference)
+    if rendering_sentences is None:
+        rendering_sentences = [word_keys(sentence) for sentence in _SENTENCE_SPLIT_RE.split(rendering)]
+    ren_keys = [k for sentence in rendering_sentences for k in sentence]
+    if ref_keys == ren_keys:
+        return "trivial"
+    if not ren_keys:
+        return "partial"
+    ref_set, ren_set = set(ref_keys), set(ren_keys)
+    matched = unmatched = 0
+    altered = False
+    for keys in rendering_sentences:
+        if not keys:
+            continue
+        lcs = (len(ref_keys) + len(keys) - Indel.distance(ref_keys, keys)) / 2
+        if lcs / len(keys) < 0.5:
+            unmatched += 1  # a sentence the reference does not quote
+            continue
+        matched += 1
+        if any(w not in ref_set and w not in _FUNCTION_WORDS and not w.isdigit() and not _near_word(w, ref_set)
+               for w in keys):
+            altered = True
+    if not matched:
+        return "paraphrased"
+    if altered:
+        return "altered"
+    missing = [w for w in ref_keys if w not in ren_set and w not in _FUNCTION_WORDS and not _near_word(w, ren_set)]
+    return "partial" if unmatched or missing or len(ren_keys) < len(ref_keys) else "trivial"

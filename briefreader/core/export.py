@@ -574,7 +574,7 @@ def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbe
     if heading:
         lines.append(f"{'#' * level} {escape_inline(_cluster_heading(c))}")
         lines.append("")
-    who = f" — {escape_inline(c.speaker)}" if c.speaker else ""
+    who = f" — {escape_inline(c.speaker)}{_uncertain_mark(c)}" if c.speaker else ""
     lines.append(f"> {escape_inline(c.canonical)}{who}")
     lines.append("")
     if c.note:
@@ -590,6 +590,8 @@ def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbe
             flags.append("same words")
         if row.partial:
             flags.append("partial")
+        if v.get("alteration") in ("altered", "paraphrased"):
+            flags.append(f"**{v['alteration']}**")
         if i == 1 and has_year(v.get("date")):  # a date without a year is never the earliest
             flags.insert(0, "earliest")
         if flags:
@@ -625,6 +627,18 @@ def _group_by_story(entries: list[ArticleEntry], copies: CopyAnalysis) -> list[G
     if rest:
         groups.append(Group("(no story)", "Articles in no story", rest))
     return groups
+
+
+def _uncertain_mark(cluster: ChosenCluster) -> str:
+    """`` (uncertain speaker)`` when every rendering naming the speaker was attributed with little
+    confidence (snapshots made before confidences were kept carry none: no mark)."""
+    from briefreader.core.quotes import UNCERTAIN_SPEAKER_BELOW
+
+    confidences = [v["speaker_confidence"] for v in cluster.variants
+                   if isinstance(v.get("speaker_confidence"), (int, float)) and v.get("speaker") == cluster.speaker]
+    if confidences and max(confidences) < UNCERTAIN_SPEAKER_BELOW:
+        return " (uncertain speaker)"
+    return ""
 
 
 def render_markdown(brief: Brief) -> str:

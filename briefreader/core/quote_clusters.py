@@ -39,16 +39,23 @@ from typing import Any, Callable, Iterable, Sequence
 from rapidfuzz.distance import Indel
 
 from briefreader.core.dates import date_sort_key
-from briefreader.core.diffing import align, word_keys
+from briefreader.core.diffing import align, classify_alteration, word_keys
 from briefreader.core.model import Article
 from briefreader.core.quotes import Quote, extract_quotes
 
-EXTRACTOR_VERSION = "quotes-5"
+EXTRACTOR_VERSION = "quotes-6"
 CACHE_FILE = "quotes-cache.json"
 #: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
 MAX_POSTINGS = 150
 #: At most this many candidates (best first, by shared shingles) are scored for each new phrase.
 MAX_SCORED_PER_PHRASE = 48
+
+#: Quotes shorter than this (in words) join one best group only, never link two groups.
+SHORT_QUOTE_WORDS = 8
+#: Quotes shorter than this are grouped only when one known speaker said both.
+SHORT_PHRASE_WORDS = 4
+#: How many of a group's longest renderings a rendering is compared with to class its alteration.
+ALTERATION_REFERENCES = 4
 
 Progress = Callable[[int, int], None]
 
@@ -62,11 +69,14 @@ class QuotesCancelled(Exception):
 
 @dataclass(slots=True)
 class Variant:
-    """One rendering of a cluster's utterance: the sentence (or partial quote) in one article.
+    """One rendering of a cluster's statement: a whole quotation as one article printed it.
 
-    ``text``/``start``/``end``: the part of the quotation that belongs to this cluster (offsets into
-    the cleaned body; text between the marks, without them). ``quote_*``: the whole quotation it is
-    part of. ``similarity`` to the canonical rendering and ``partial`` (quotes only part of it).
+    ``text``: its words between the marks (the paragraphs of a multi-paragraph quotation joined by
+    a space); ``start``/``end``: offsets into the cleaned body from its first to its last word;
+    ``spans``/``source_spans``: each paragraph's span. ``quote_*``: the same whole quotation (kept
+    for readers of the older shape). ``similarity`` to the canonical rendering, ``partial`` (quotes
+    only part of it, ``canonical_span`` says which), ``alteration`` (same / trivial / partial /
+    paraphrased / altered).
     """
 
     article: str
@@ -88,10 +98,17 @@ class Variant:
     similarity: float = 1.0
     partial: bool = False
     canonical_span: tuple[int, int] = (0, 0)
+    alteration: str = "same"  # against the canonical rendering: see diffing.classify_alteration
+    spans: tuple[tuple[int, int], ...] = ()  # body spans of its paragraphs (one for most quotations)
+    source_spans: tuple[tuple[int, int], ...] = ()
+    piece_indices: tuple[int, ...] = ()  # the article's Quote index of each paragraph
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["canonical_span"] = list(self.canonical_span)
+        d["spans"] = [list(x) for x in self.spans]
+        d["source_spans"] = [list(x) for x in self.source_spans]
+        d["piece_indices"] = list(self.piece_indices)
         return d
 
 
@@ -103,6 +120,12 @@ class QuoteCluster:
     speaker: str | None
     canonical: str
     variants: list[Variant]
+    speaker_confidence: float = 0.0
+
+    @property
+    def altered(self) -> bool:
+        """True when some rendering changed the content words of the statement (a misquote)."""
+        return any(v.alteration == "altered" for v in self.variants)
 
     @property
     def articles(self) -> list[str]:
@@ -127,7 +150,9 @@ class QuoteCluster:
         return {
             "id": self.id,
             "speaker": self.speaker,
+            "speaker_confidence": self.speaker_confidence,
             "canonical": self.canonical,
+            "altered": self.altered,
             "articles": len(self.articles),
             "variants": [v.to_dict() for v in self.variants],
         }
@@ -182,13 +207,13 @@ class QuoteAnalysis:
             seen.setdefault(cid, None)
         return [self._by_id[c] for c in seen]
 
-    def filtered(self, *, min_articles: int = 1, speaker: str | None = None) -> list[QuoteCluster]:
+    def filtered(self, *, min_articles: int = 1, speaker: str | None = None, altered: bool = False) -> list[QuoteCluster]:
         """Clusters quoted in at least ``min_articles`` articles, optionally by a speaker (case-insensitive
-        substring of the cluster's or any variant's speaker)."""
+        substring of the cluster's or any variant's speaker), optionally only altered ones."""
         out = []
         needle = speaker.casefold() if speaker else None
         for c in self.clusters:
-            if len(c.articles) < min_articles:
+            if len(c.articles) < min_articles or (altered and not c.altered):
                 continue
             if needle is not None:
                 names = {c.speaker or ""} | {v.speaker or "" for v in c.variants}
@@ -197,11 +222,13 @@ class QuoteAnalysis:
             out.append(c)
         return out
 
-    def to_json(self, *, min_articles: int = 1, speaker: str | None = None) -> dict[str, Any]:
-        """The `quotes --json` contract."""
+    def to_json(self, *, min_articles: int = 1, speaker: str | None = None, altered: bool = False) -> dict[str, Any]:
+        """The `quotes --json` contract (altered groups first)."""
+        clusters = self.filtered(min_articles=min_articles, speaker=speaker, altered=altered)
+        clusters.sort(key=lambda c: not c.altered)
         return {
             "quotes_total": self.quotes_total,
-            "clusters": [c.to_dict() for c in self.filtered(min_articles=min_articles, speaker=speaker)],
+            "clusters": [c.to_dict() for c in clusters],
             "scare_quotes": [
                 {"article": q.article_id, "text": q.text, "start": q.start, "end": q.end,
                  "source_start": q.source_start, "source_end": q.source_end}
@@ -227,11 +254,25 @@ _STOPWORDS = frozenset(
 
 @dataclass(slots=True)
 class _Unit:
-    quote: Quote
+    """One rendering: a whole quotation as the outlet printed it (the paragraphs of a multi-paragraph
+    quotation joined), never a single sentence of it."""
+
+    quote: Quote  # its first piece
     start: int
     end: int
     keys: tuple[str, ...]
     article_pos: int  # index of the article in the input order
+    pieces: tuple[Quote, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()  # key ranges of its sentences, used in matching only
+
+    @property
+    def text(self) -> str:
+        return rendering_text(self.pieces or (self.quote,))
+
+
+def rendering_text(pieces: Sequence[Quote]) -> str:
+    """The words of a quotation as printed, its paragraphs joined by one space (marks left out)."""
+    return " ".join(q.text.strip() for q in pieces)
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -264,15 +305,45 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
-    units = []
+def quotation_pieces(quotes: list[Quote]) -> list[tuple[Quote, ...]]:
+    """The quotations of one article as renderings: each top-level, non-scare quote, with the pieces
+    of one utterance joined (the paragraphs of a multi-paragraph quotation, the two halves of
+    ``"X," she said. "Y."``); quotes nested in a clustered quotation are part of it, not renderings
+    of their own."""
+    out: list[tuple[Quote, ...]] = []
+    current: list[Quote] = []
+    by_index = {q.index: q for q in quotes}
     for q in quotes:
         if q.scare:
             continue
-        for s, e in _sentence_spans(q.text):
-            keys = tuple(word_keys(q.text[s:e]))
-            if len(keys) >= 3:
-                units.append(_Unit(q, q.start + s, q.start + e, keys, article_pos))
+        outer = by_index.get(q.nested_in) if q.nested_in is not None else None
+        if outer is not None and not outer.scare:
+            continue
+        if current and current[-1].utterance_id == q.utterance_id:
+            current.append(q)
+            continue
+        if current:
+            out.append(tuple(current))
+        current = [q]
+    if current:
+        out.append(tuple(current))
+    return out
+
+
+def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
+    units = []
+    for pieces in quotation_pieces(quotes):
+        keys: list[str] = []
+        sentences: list[tuple[int, int]] = []
+        for q in pieces:
+            for s, e in _sentence_spans(q.text):
+                sk = word_keys(q.text[s:e])
+                if sk:
+                    sentences.append((len(keys), len(keys) + len(sk)))
+                    keys.extend(sk)
+        if len(keys) >= 3:
+            units.append(_Unit(pieces[0], pieces[0].start, pieces[-1].end, tuple(keys), article_pos,
+                               pieces, tuple(sentences)))
     return units
 
 
@@ -303,6 +374,56 @@ class _Phrase:
     content_seq: tuple[int, ...]
     units: list[int]  # indices into the unit list
     speakers: set[str]
+    sentences: tuple[tuple[int, int], ...] = ()
+    named: set[str] = field(default_factory=set)  # speaker keys at any confidence
+
+
+#: Speakers at or above this confidence count as known when grouping (different known speakers:
+#: different statements, whatever the words).
+KNOWN_SPEAKER_CONFIDENCE = 0.6
+
+
+def speaker_key(name: str | None) -> str | None:
+    """Who a speaker name designates across articles: its last word, case-folded ("Donald J. Trump",
+    "Trump" and "Mr. Trump" are one person); None for no name."""
+    if not name:
+        return None
+    words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+    return words[-1].casefold() if words else None
+
+
+def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
+    """Share of ``part``'s words found in order in ``whole``, within a window twice ``part``'s length
+    (the words of a short phrase are always scattered somewhere in a very long text)."""
+    n, m = len(part), len(whole)
+    if not n:
+        return 0.0
+    if m <= 2 * n + 4:
+        return (n + m - Indel.distance(part, whole)) / 2 / n
+    width, step = 2 * n, max(1, n // 2)
+    best = 0.0
+    first = set(part)
+    for start in range(0, m - n // 2, step):
+        window = whole[start : start + width]
+        if not first.intersection(window):
+            continue
+        lcs = (n + len(window) - Indel.distance(part, window)) / 2
+        if lcs > best:
+            best = lcs
+            if best >= n:
+                break
+    return best / n
+
+
+def _sentence_inside(a: _Phrase, b: _Phrase) -> float:
+    """The best containment in ``b`` of one of ``a``'s sentences of 6+ words (0 when none): one
+    sentence printed whole by both outlets makes their quotations one statement."""
+    best = 0.0
+    for s0, s1 in a.sentences:
+        if s1 - s0 < 6:
+            continue
+        best = max(best, _containment(a.keys[s0:s1], b.keys))
+    return best
 
 
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
@@ -321,14 +442,22 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     lcs = (la + lb - dist) / 2
     relation = _speaker_relation(a, b)
     ca, cb = a.content, b.content
+    if relation == "different":
+        return None  # the same words from two different known speakers are two statements
+    if short < SHORT_PHRASE_WORDS and a.named.isdisjoint(b.named):
+        return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
     if short <= 0.6 * long_:
-        containment = lcs / short
-        need = 0.8 if relation != "different" else 0.95
+        small_p, big_p = (a, b) if la <= lb else (b, a)
+        containment = _containment(small_p.keys, big_p.keys)
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
-        if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < 0.75:
+        need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
+        if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
             return None  # the shared words are only function words
-        if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3 and relation != "different"):
+        need = 0.7 if relation == "same" else 0.8
+        if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
+            return "contained", containment
+        if _sentence_inside(small_p, big_p) >= 0.9:
             return "contained", containment
         return None
     ratio = 2 * lcs / (la + lb)
@@ -339,17 +468,24 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     if relation == "same":
         # one speaker, same wording around changed content words: an agency translation / paraphrase
         score = max(score, ratio - 0.05)
-    need = {"same": 0.5, "unknown": 0.6, "different": 0.85}[relation]
+    need = {"same": 0.5, "unknown": 0.6}[relation]
     if short < 6:
         need = max(need, 0.7)
     if score >= need:
+        return "similar", score
+    # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
+    if max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
         return "similar", score
     return None
 
 
 class _UnionFind:
-    def __init__(self, n: int) -> None:
+    """Union-find whose groups remember their known speaker: two groups with different known
+    speakers are never joined (an unknown rendering joins one of them, never bridges both)."""
+
+    def __init__(self, n: int, speakers: list[str | None] | None = None) -> None:
         self.parent = list(range(n))
+        self.speaker: list[str | None] = list(speakers) if speakers is not None else [None] * n
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -357,31 +493,44 @@ class _UnionFind:
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        sa, sb = self.speaker[ra], self.speaker[rb]
+        if sa is not None and sb is not None and sa != sb:
+            return False
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        self.speaker[root] = sa or sb
+        return True
 
 
 def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, int]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     vocab: dict[str, int] = {}
     phrases: list[_Phrase] = []
-    phrase_of_keys: dict[tuple[str, ...], int] = {}
+    phrase_of_keys: dict[tuple[tuple[str, ...], str | None], int] = {}
+    phrase_speaker: list[str | None] = []
     for ui, u in enumerate(units):
-        pi = phrase_of_keys.get(u.keys)
+        known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
+        pi = phrase_of_keys.get((u.keys, known))  # identical words from two known speakers: two phrases
         if pi is None:
             ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
-            phrase_of_keys[u.keys] = pi
-            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set()))
+            phrase_of_keys[(u.keys, known)] = pi
+            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences))
+            phrase_speaker.append(known)
         phrases[pi].units.append(ui)
-        if u.quote.speaker and u.quote.speaker_confidence >= 0.6:
-            phrases[pi].speakers.add(u.quote.speaker)
+        if known:
+            phrases[pi].speakers.add(known)
+        named = speaker_key(u.quote.speaker)
+        if named:
+            phrases[pi].named.add(named)
 
     postings: dict[int, Any] = {}
-    uf = _UnionFind(len(phrases))
+    uf = _UnionFind(len(phrases), phrase_speaker)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     candidates = scored = 0
     n_shingles: list[int] = []
@@ -432,9 +581,9 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
             if result is None:
                 continue
             kind, score = result
-            if kind == "similar":
+            if kind == "similar" and min(len(p.keys), len(other.keys)) >= SHORT_QUOTE_WORDS:
                 uf.union(pi, q)
-            else:
+            else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if len(p.keys) < len(other.keys) else (q, pi)
                 key = (score, len(phrases[long_i].keys), -long_i)
                 old = best_parent.get(short_i)
@@ -472,14 +621,17 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         canonical_unit = max(pool[:40], key=lambda u: (centrality(u), len(u.keys)))
     else:
         canonical_unit = pool[0]
-    canonical_text = canonical_unit.quote.text[canonical_unit.start - canonical_unit.quote.start : canonical_unit.end - canonical_unit.quote.start]
+    canonical_text = canonical_unit.text
+    # alterations are judged against the earliest of the longest renderings (what was published
+    # first, whole), then against the longest renderings of other articles: a rendering's mildest
+    # class (a partial of a partial is a partial, not a paraphrase of the whole)
+    reference = min(pool, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
+    references = sorted(members, key=lambda u: -len(u.keys))[:ALTERATION_REFERENCES]
 
     variants: list[Variant] = []
-    speakers: Counter = Counter()
     for u in members:
-        q = u.quote
         art = articles[u.article_pos]
-        text = q.text[u.start - q.start : u.end - q.start]
+        text = u.text
         if u is canonical_unit:
             sim, partial, cspan = 1.0, False, (0, len(canonical_text))
         elif len(u.keys) <= 0.6 * len(canonical_unit.keys):
@@ -488,37 +640,72 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         else:
             sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
             partial, cspan = False, (0, len(canonical_text))
-        variants.append(_make_variant(art, q, u.start, u.end, sim, partial, cspan))
-        if q.speaker:
-            speakers[q.speaker] += q.speaker_confidence
+        alteration = "same" if u is reference else _alteration(text, reference, u, references)
+        variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
-    # "Kallas" in one article and "Kaja Kallas" in another are one speaker: count under the full name
-    for name in sorted(speakers, key=lambda n: len(n.split())):
-        if len(name.split()) == 1:
-            fuller = [n for n in speakers if len(n.split()) > 1 and n.split()[-1] == name]
-            if fuller:
-                speakers[max(fuller, key=lambda n: speakers[n])] += speakers.pop(name)
-    speaker = speakers.most_common(1)[0][0] if speakers else None
+    speaker, confidence = _cluster_speaker(variants)
     ident = hashlib.sha1("|".join(f"{v.article}:{v.start}:{v.end}" for v in sorted(variants, key=lambda v: (v.article, v.start))).encode()).hexdigest()[:10]
-    return QuoteCluster(id=f"q{ident}", speaker=speaker, canonical=canonical_text, variants=variants)
+    return QuoteCluster(id=f"q{ident}", speaker=speaker, canonical=canonical_text, variants=variants,
+                        speaker_confidence=confidence)
 
 
-def _make_variant(art: Article, q: Quote, start: int, end: int, sim: float, partial: bool,
-                  cspan: tuple[int, int]) -> Variant:
-    if q.source_end - q.source_start == q.end - q.start and q.start <= start <= end <= q.end:
-        # nothing was cut inside the quotation: its source span maps linearly (and the article's
-        # offset map, packed away with its source text in the record cache, stays packed)
-        src_start, src_end = q.source_start + (start - q.start), q.source_start + (end - q.start)
-    elif art.offsets.segments:
-        src_start, src_end = art.offsets.to_source(start), art.offsets.to_source(end)
+_ALTERATION_RANK = {name: i for i, name in enumerate(("same", "trivial", "partial", "altered", "paraphrased"))}
+
+
+def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit]) -> str:
+    sentences = [list(unit.keys[s0:s1]) for s0, s1 in unit.sentences]
+    best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences)
+    for ref in references:
+        if _ALTERATION_RANK[best] <= _ALTERATION_RANK["partial"]:
+            break
+        if ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
+            continue
+        other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences)
+        if _ALTERATION_RANK[other] < _ALTERATION_RANK[best]:
+            best = other
+    return best
+
+
+def _cluster_speaker(variants: list[Variant]) -> tuple[str | None, float]:
+    """One speaker per group: the known speaker (grouping never joins two), else the one every
+    attributed rendering agrees on, else unknown. Its fullest spelling, with the best confidence."""
+    by_key: dict[str, list[Variant]] = defaultdict(list)
+    for v in variants:
+        key = speaker_key(v.speaker)
+        if key:
+            by_key[key].append(v)
+    if not by_key:
+        return None, 0.0
+    known = [k for k, vs in by_key.items() if any(v.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE for v in vs)]
+    if len(known) == 1:
+        key = known[0]
+    elif not known and len(by_key) == 1:
+        key = next(iter(by_key))
     else:
-        src_start, src_end = start, end
+        return None, 0.0
+    named = by_key[key]
+    name = max((v.speaker for v in named if v.speaker), key=lambda n: (len(n.split()), n))
+    return name, max(v.speaker_confidence for v in named)
+
+
+def _make_variant(art: Article, pieces: Sequence[Quote], sim: float, partial: bool,
+                  cspan: tuple[int, int], alteration: str) -> Variant:
+    spans = tuple((q.start, q.end) for q in pieces)
+    source_spans = []
+    for q in pieces:
+        if q.source_end - q.source_start == q.end - q.start or not art.offsets.segments:
+            source_spans.append((q.source_start, q.source_end))
+        else:
+            source_spans.append((art.offsets.to_source(q.start), art.offsets.to_source(q.end)))
+    first, last = pieces[0], pieces[-1]
+    text = rendering_text(pieces)
     return Variant(
-        article=art.id, outlet=art.outlet, date=art.date, text=art.body[start:end], start=start, end=end,
-        speaker=q.speaker, speaker_confidence=q.speaker_confidence, quote_index=q.index,
-        quote_start=q.start, quote_end=q.end, quote_text=q.text, utterance_id=q.utterance_id,
-        order=art.order, source_start=src_start, source_end=src_end, similarity=round(sim, 4),
-        partial=partial, canonical_span=(int(cspan[0]), int(cspan[1])),
+        article=art.id, outlet=art.outlet, date=art.date, text=text, start=first.start, end=last.end,
+        speaker=first.speaker, speaker_confidence=first.speaker_confidence, quote_index=first.index,
+        quote_start=first.start, quote_end=last.end, quote_text=text, utterance_id=first.utterance_id,
+        order=art.order, source_start=source_spans[0][0], source_end=source_spans[-1][1], similarity=round(sim, 4),
+        partial=partial, canonical_span=(int(cspan[0]), int(cspan[1])), alteration=alteration,
+        spans=spans, source_spans=tuple(source_spans), piece_indices=tuple(q.index for q in pieces),
     )
 
 
@@ -724,9 +911,9 @@ def _cache_dict(analysis: QuoteAnalysis, articles: Sequence[Article], rows_by_ha
     pos_of = {a.id: i for i, a in enumerate(articles)}
     clusters = []
     for c in analysis.clusters:
-        refs = [[pos_of[v.article], v.quote_index, v.start, v.end, v.similarity, int(v.partial), *v.canonical_span]
-                for v in c.variants]
-        clusters.append([c.id, c.speaker, c.canonical, refs])
+        refs = [[pos_of[v.article], v.piece_indices, v.similarity, int(v.partial), *v.canonical_span,
+                 v.alteration] for v in c.variants]
+        clusters.append([c.id, c.speaker, c.canonical, refs, c.speaker_confidence])
     return {"version": EXTRACTOR_VERSION, "digest": digest, "stats": analysis.stats,
             "articles": rows_by_hash, "clusters": clusters}
 
@@ -736,12 +923,14 @@ def _analysis_from_cache(data: dict[str, Any], articles: Sequence[Article], hash
     rows = data["articles"]
     quotes_by_article = {a.id: _rows_to_quotes(a.id, a.body, rows[h]) for a, h in zip(articles, hashes)}
     clusters = []
-    for cid, speaker, canonical, refs in data["clusters"]:
+    for cid, speaker, canonical, refs, confidence in data["clusters"]:
         variants = []
-        for pos, qi, start, end, sim, partial, c0, c1 in refs:
+        for pos, indices, sim, partial, c0, c1, alteration in refs:
             art = articles[pos]
-            variants.append(_make_variant(art, quotes_by_article[art.id][qi], start, end, sim, bool(partial), (c0, c1)))
-        clusters.append(QuoteCluster(id=cid, speaker=speaker, canonical=canonical, variants=variants))
+            pieces = [quotes_by_article[art.id][qi] for qi in indices]
+            variants.append(_make_variant(art, pieces, sim, bool(partial), (c0, c1), alteration))
+        clusters.append(QuoteCluster(id=cid, speaker=speaker, canonical=canonical, variants=variants,
+                                     speaker_confidence=confidence))
     scare = [q for qs in quotes_by_article.values() for q in qs if q.scare]
     stats = dict(data.get("stats", {}))
     stats["from_cache"] = True

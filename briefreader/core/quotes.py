@@ -50,6 +50,9 @@ _AFTER_CLOSE_WORDS = frozenset(
     since because if though although until unless he she they it we i you said says told added
     according instead too also again then""".split()
 )
+#: A speaker attributed with less confidence than this is shown as uncertain (CLI table, reader, brief).
+UNCERTAIN_SPEAKER_BELOW = 0.6
+
 _ELISIONS = ("em", "til", "tis", "twas", "cause", "bout", "n", "round", "nuff", "kay", "s")
 _ELISION_RE = re.compile(r"(?:" + "|".join(_ELISIONS) + r")\b|\d{2}s?\b", re.IGNORECASE)
 
@@ -97,6 +100,46 @@ class Quote:
 
 
 _WORD_RE = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+# Two apostrophes used as one double mark (the LexisNexis / NYT archive convention ''like this'').
+_TWO_APOSTROPHES_RE = re.compile("''|\u2019\u2019|\u2018\u2018")
+
+
+# Titles and initials whose dot is not a sentence end ("Mr. Trump", "Sen. Warren", "Lisa O. Monaco").
+_ABBREVIATION_DOT_RE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cpl|Adm|Maj|Cmdr|Prof|Rev|Hon|"
+    r"Pres|Supt|Det|Insp|Atty|Amb|Sec|Gov|St|Ste|Mt|Ft|Jr|Sr|No)\.(?=\s)|\b[A-Z]\.(?=\s+[A-Z][a-z])"
+)
+
+
+# Party-and-state tags after a US politician's name: "(D-Md.)", "(R-Utah)", ", R-Ky.,".
+_PARTY_TAG_RE = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|(?<=, )[DRI]-[A-Z][A-Za-z.]{1,6}(?=,)")
+
+
+def _mask_abbreviation_dots(body: str) -> str:
+    """The dot of a title or initial becomes a space (same length, offsets unchanged), so that
+    sentence and clause splitting never cut "Mr. Trump" or "Lisa O. Monaco" in two; party tags
+    ("(D-Md.)") become spaces, so "said Rep. Elijah E. Cummings (D-Md.)" ends with the name."""
+    body = _ABBREVIATION_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
+    return _PARTY_TAG_RE.sub(lambda m: " " * len(m.group()), body)
+
+
+def _double_apostrophes_as_marks(body: str) -> str:
+    """``''…''`` read as ``"…"``: same length, so every offset stays valid.
+
+    An opening pair (after a space or paragraph start) becomes `` "`` (the mark next to the text), a
+    closing pair ``" `` ; a pair squeezed between letters is left alone."""
+    if "''" not in body and "\u2019\u2019" not in body and "\u2018\u2018" not in body:
+        return body
+    chars = list(body)
+    for m in _TWO_APOSTROPHES_RE.finditer(body):
+        i = m.start()
+        prev = body[i - 1] if i > 0 else " "
+        nxt = body[i + 2] if i + 2 < len(body) else " "
+        if not prev.isalnum() and (nxt.isalnum() or nxt in "$(\u2026.-"):
+            chars[i], chars[i + 1] = " ", '"'
+        elif not nxt.isalnum():
+            chars[i], chars[i + 1] = '"', " "
+    return "".join(chars)
 
 # ---------------------------------------------------------------------------------------------
 # Paragraphs and mark pairing
@@ -276,7 +319,8 @@ def _make_raw(body: str, opened: _Open, close_pos: int, close_mark: str, unclose
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0391-\u03a9"
 _NAME_WORD = rf"(?:[{_UPPER}](?:\.|[\w\u2019'\-]*))"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|af|zu|of the|of)"
-_NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*")
+# Names never run across a line break ("Ohio\nHillary Clinton" is two things).
+_NAME_RE = re.compile(rf"{_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*")
 _PRONOUNS = {"he": "m", "she": "f", "they": "", "He": "m", "She": "f", "They": ""}
 
 SPEECH_VERBS = (
@@ -305,7 +349,8 @@ _TITLE_WORDS = frozenset(
     spokesperson spokesman spokeswoman director head ceo premier defence defense interior finance
     economy state envoy special leader speaker general attorney minister's president's former
     acting first lawmaker senior official officer commander marshal admiral colonel captain bishop
-    cardinal patriarch sheikh emir crown""".split()
+    cardinal patriarch sheikh emir crown senate majority minority whip press sens reps gov gens
+    congressman congresswoman assemblyman assemblywoman councilman councilwoman""".split()
 )
 _PERSONAL_TITLES = frozenset(
     """president minister chancellor senator sen rep mr mrs ms dr king queen pope prince princess
@@ -322,14 +367,31 @@ _ORG_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december nato eu un us uk bbc cnn afp reuters politico
     x twitter facebook telegram policy affairs security diplomacy relations war peace agreement treaty
-    plan deal act law program programme review report index""".split()
+    plan deal act law program programme review report index show magazine network channel podcast radio
+    television tv newspaper daily weekly episode series""".split()
+)
+# Nouns that make a description ("the senator", "the former governor") stand for a person named earlier.
+_PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
+    """candidate nominee official officials aide adviser advisor strategist lawmaker congressman
+    congresswoman senator leader chairman chairwoman chair businessman businesswoman billionaire mogul
+    woman man wife husband father mother son daughter founder executive democrat republican host
+    star actor actress singer author economist analyst pollster lawyer attorney manager director
+    officer chief premier frontrunner front-runner incumbent challenger rival opponent head boss
+    diplomat representative commander general president minister secretary ambassador""".split()
+)
+# Capitalised words that never name who spoke ("said Tuesday").
+_NEVER_SPEAKERS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today yesterday tonight""".split()
 )
 _NON_NAME_STARTS = frozenset(
     """the a an but and or if in on at as so yet for nor this that these those it its he she they we i
     you our their his her my your there here when while after before since although though because
     meanwhile however moreover according now then also even still just only no not yes what who why
     how where which despite during ahead among with without from by to of likewise nor touching
-    turning asked speaking several many some both each every major foreign""".split()
+    turning asked speaking several many some both each every major foreign maybe perhaps instead
+    neither either yes thus hence indeed nevertheless nonetheless besides furthermore otherwise
+    said says told tells added asked unlike like until unless whether whatever whoever""".split()
 )
 
 
@@ -366,15 +428,33 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
         words.pop(0)
+    # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
+    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
+    if inner:
+        words = words[inner[-1] + 1 :]
     # drop trailing possessive / punctuation
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
-    if not words:
+    if not words or all(w.lower() in _NEVER_SPEAKERS for w in words):
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
     return " ".join(words)
+
+
+def _headline_lines(body: str) -> set[int]:
+    """Start offsets of lines in headline case (4+ words, nearly all capitalised, no sentence end)."""
+    out: set[int] = set()
+    pos = 0
+    for line in body.split("\n"):
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) >= 4 and not line.rstrip().endswith((",", ";", ":")):
+            capitals = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
+            if capitals >= 0.85 * len(words) and sum(1 for w in words if w[0].isupper()) >= 4:
+                out.add(pos)
+        pos += len(line) + 1
+    return out
 
 
 @dataclass(slots=True)
@@ -398,8 +478,11 @@ class _Speakers:
 
     def _collect_names(self) -> None:
         candidates: list[tuple[int, str, bool]] = []
+        headline_lines = _headline_lines(self.body)
         for m in _NAME_RE.finditer(self.body):
             raw = m.group()
+            if headline_lines and self.body.rfind("\n", 0, m.start()) + 1 in headline_lines:
+                continue  # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name
             titled = any(w.lower().strip(".") in _PERSONAL_TITLES for w in raw.split()[:-1])
             name = _clean_name(raw)
             if not name:
@@ -435,6 +518,10 @@ class _Speakers:
         self.events.append((offset, name))
         self.people.setdefault(name, _Person(name))
 
+    def spoke_since(self, start: int, end: int, name: str) -> bool:
+        """Whether ``name`` was registered as a speaker between ``start`` and ``end``."""
+        return any(start <= off < end and who == name for off, who in self.events)
+
     def last_speaker(self, before: int, gender: str = "") -> str | None:
         for off, name in reversed(self.events):
             if off < before and self._gender_ok(name, gender):
@@ -453,6 +540,8 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
+            if sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off):
+                continue  # "On the show with Smith, Clinton said": Smith is not the subject
             if sid not in seen:
                 seen.add(sid)
                 self.subjects.append((off, name))
@@ -508,8 +597,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     # cut at the clause start (sentence punctuation or a quote mark)
     clause = _CLAUSE_CUT_RE.split(text)[-1]
     segments = re.split(r",|\u2014|\u2013| - ", clause)
-    for seg in reversed(segments):
-        seg = seg.strip()
+    for seg_raw in reversed(segments):
+        seg = seg_raw.strip()
         if not seg:
             continue
         words = seg.split()
@@ -523,17 +612,36 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             tail = seg[m.end() :]
             if not _SKIP_BETWEEN.match(tail.strip()) and tail.strip():
                 continue
+            if _PREPOSITION_END_RE.search(seg[: m.start()]):
+                break  # "diplomats in Paris", "relations with Cuba": an object, not the speaker
             name = _clean_name(m.group())
             if name:
                 return name, "name"
         low = seg.lower()
         if re.match(r"(?:the|a|an)\s", low) and len(words) <= 8:
+            # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
+            named = _name_before_apposition(segments[: segments.index(seg_raw)])
+            if named:
+                return named, "name"
             desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
             return desc, "description"
         if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
             continue
         if words[0][0].islower() and len(words) <= 12:
             continue  # appositive ("deputy chairman of the council") before the verb
+        return None
+    return None
+
+
+def _name_before_apposition(segments: list[str]) -> str | None:
+    """The name ending the last non-blank segment before an apposition, if it is one."""
+    for seg in reversed(segments):
+        seg = seg.strip()
+        if not seg:
+            continue
+        m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
+        if m and len(m.group().split()) >= 1 and seg[: m.start()].strip().split()[-1:] != ["and"]:
+            return _clean_name(m.group())
         return None
     return None
 
@@ -555,6 +663,12 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
+_LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
+_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
+_DASH_NAME_RE = re.compile(
+    rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
+    rf"[^\S\n]*(?:[.,;]|$)"
+)
 _ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,120}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
@@ -579,6 +693,8 @@ class _Resolver:
         if kind == "description":
             if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE):
                 return subject, 0.5, None  # "a Treasury spokesperson": someone new, not an earlier name
+            if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
+                return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             who = sp.recent_actor(pos) or sp.last_person_before(pos)
             if who:
                 return who, 0.6, None
@@ -602,6 +718,13 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # 1. attribution right after the closing mark: `," she said` / `, — cites Politico`
     after_start = q.close_pos + (1 if q.close_mark else 0)
     after = body[after_start : min(hi, next_open)]
+    # 0. a dash and a name closing the paragraph: `"…" ― Carla Sanchez.` / `"…" — Jane Doe, a nurse`
+    dashed = _DASH_NAME_RE.match(after)
+    if dashed and q.close_mark:
+        name = _clean_name(dashed.group(1))
+        if name:
+            sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
+            return sp, max(conf, 0.9) if sp else conf, src, True
     m = _ATTRIBUTION_AFTER.match(after)
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
         verb = m.group(2)
@@ -613,6 +736,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
     colon = re.search(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s*:\s*$", before)
+    if colon and _LISTENER_BEFORE_RE.search(before[: colon.start()]):
+        colon = None  # "telling CNBC: '…'": CNBC listened, the subject spoke
     if colon:
         name = _clean_name(colon.group(1))
         if name:
@@ -627,6 +752,11 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             subj = _subject_left(before[: vm.start()])
             if not subj and not verb.endswith("ing"):
                 subj = _subject_right(before[vm.end() :])
+        if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
+            # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
+            who = resolver.speakers.first_person_between(s_start, s_start + vm.start())
+            if who:
+                return who, 0.8, None, False
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False
@@ -634,9 +764,12 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     who = resolver.speakers.first_person_between(s_start, q.mark_pos)
     if who:
         return who, 0.5, None, False
-    who = resolver.speakers.last_speaker(q.mark_pos)
-    if who:
-        return who, 0.4, None, False
+    if not body[lo : q.mark_pos].strip():
+        # a paragraph that opens with a quotation and names no one: the previous paragraph's speaker
+        # goes on (news style); elsewhere an unattributed quotation stays unknown (unknown beats wrong)
+        who = resolver.speakers.last_speaker(q.mark_pos)
+        if who and resolver.speakers.spoke_since(lo - 600, q.mark_pos, who):
+            return who, 0.45, None, False
     return None, 0.0, None, False
 
 
@@ -670,13 +803,19 @@ _SMALL_WORDS = frozenset("of the and a an for in on to at by de la du von van".s
 
 
 def _is_label(text: str) -> bool:
+    """Titles of shows and books, slogans, names in Title Case ("Fox News Sunday", "Crippled America:
+    How to Make America Great Again"): labels, not quotations."""
     words = _WORD_RE.findall(text)
-    if not words or len(words) > 5:
-        return False
-    if re.search(r"[.!?]\s*$", text.strip()):
+    if not words or len(words) > 10 or len(words) < 2:
         return False
     content = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return bool(content) and all(w[0].isupper() for w in content) and len(words) >= 2
+    if not content or not all(w[0].isupper() or w[0].isdigit() for w in content):
+        return False
+    if re.search(r"[.!?]\s*$", text.strip()) or len(words) > 5:
+        # a sentence or a longer title: every word capitalised, small ones included, or a subtitle
+        capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+        return capitals >= len(words) - 1 and (capitals == len(words) or ":" in text)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -691,6 +830,8 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
     """
     if not body or not _MARK_RE.search(body):
         return []
+    original = body
+    body = _mask_abbreviation_dots(_double_apostrophes_as_marks(body))
     raws = [r for r in _pair_marks(body) if r.end > r.start and any(c.isalnum() for c in body[r.start : r.end])]
     if not raws:
         return []
@@ -740,7 +881,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
             speaker, conf, src, follows = None, 0.0, None, False
         else:
             speaker, conf, src, follows = _attribution_for(body, resolver, r, lo, hi, max(next_open, r.close_pos))
-        text = body[r.start : r.end]
+        text = original[r.start : r.end]
         before = body[max(lo, r.mark_pos - 30) : r.mark_pos]
         n_words = len(_WORD_RE.findall(text))
         scare = bool(_SO_CALLED.search(before)) or (n_words <= 2 and not (follows and r.depth == 0 and _attribution_is_adjacent(body, r, hi))) or _is_label(text)
@@ -752,8 +893,8 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
             start=r.start,
             end=r.end,
             text=text,
-            open_mark=r.open_mark,
-            close_mark=r.close_mark,
+            open_mark="''" if original[r.mark_pos] == "'" else r.open_mark,
+            close_mark="''" if r.close_mark and original[r.close_pos] == "'" else r.close_mark,
             unclosed=r.unclosed,
             scare=scare,
             utterance_id=f"{article_id}#u{utterance_of[idx]}",
@@ -814,6 +955,10 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
             continue
         if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
             continue
+        if len(_VERB_RE.findall(gap)) > 1:
+            continue  # "X," she said. Later she added: "Y.": two quotations
+        if not re.search(r"[,.!?\u2026\u2014-]\s*$", quotes[a].text) and not gap.lstrip().startswith(","):
+            continue  # a partial quote inside narration, not the first half of an interrupted one
         if quotes[b].utterance_id != quotes[a].utterance_id:
             old = quotes[b].utterance_id
             for q in quotes:

@@ -1537,7 +1537,8 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 _VARIANT_FIELDS = ("article", "outlet", "date", "title", "text", "start", "end", "speaker")
-_VARIANT_EXTRAS = ("source_start", "source_end", "partial", "canonical_span", "similarity")
+_VARIANT_EXTRAS = ("source_start", "source_end", "partial", "canonical_span", "similarity", "speaker_confidence",
+                   "alteration")
 
 
 def cluster_snapshot(cluster: Mapping[str, Any] | Any, *, titles: Mapping[str, str] | None = None) -> dict[str, Any]:

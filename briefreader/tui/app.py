@@ -1093,6 +1093,37 @@ class ReaderApp(TriageMixin, App[None]):
         self.current_quote = None
         self.select_quote(index)
 
+    def action_next_altered(self) -> None:
+        """The next quotation whose group has altered words (a misquote), here or in a later article."""
+        if self.quotes is None:
+            self.notify("Quotations are still being analysed.", timeout=2)
+            return
+        order = list(self.quotes.by_article)
+        here = order.index(self.current_id) if self.current_id in order else -1
+        after = self.current_quote if self.current_quote is not None else -1
+        for step in range(len(order) + 1):
+            article_id = order[(here + step) % len(order)] if here >= 0 or step else None
+            if article_id is None:
+                continue
+            marks = self.quotes.quotes_in(article_id)
+            for i, mark in enumerate(marks):
+                if step == 0 and i <= after:
+                    continue
+                cluster = self.quotes.cluster_of(mark)
+                if cluster is not None and cluster.altered:
+                    if article_id != self.current_id:
+                        table = self.query_one(ArticleList)
+                        if not table.select_id(article_id):
+                            self.clear_search(close=True)
+                            table.select_id(article_id)
+                        self.current_id = article_id
+                        self.hits = self.compute_hits(self.current_article()) if self.current_article() else []
+                        self.current_hit = None
+                    self.current_quote = None
+                    self.select_quote(i)
+                    return
+        self.notify("No quotation with altered words.", timeout=2)
+
     def action_toggle_diff_options(self) -> None:
         self.diff_ignore_punct = not self.diff_ignore_punct
         self.render_diff()

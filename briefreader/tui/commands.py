@@ -73,6 +73,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("next_variant", "c", "next_variant", "Compare next", "Quotes"),
     Command("previous_variant", "C", "previous_variant", "Compare previous", "Quotes", show=False),
     Command("jump_variant", "x", "jump_variant", "Jump to it", "Quotes"),
+    Command("next_altered", "M", "next_altered", "Next altered quote", "Quotes", show=False),
     Command("toggle_diff_options", "i", "toggle_diff_options", "Ignore case/punct", "Quotes", show=False),
     # Copies and stories
     Command("fold_group", "z", "fold_group", "Fold/unfold copies", "Copies"),

@@ -21,6 +21,8 @@ class Rendering:
     start: int  # offsets into that article's cleaned body
     end: int
     speaker: str | None = None
+    alteration: str = "same"  # against the group's canonical rendering (core.diffing.classify_alteration)
+    spans: tuple[tuple[int, int], ...] = ()  # body spans of its pieces (text = their texts joined by a space)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class QuoteCluster:
     renderings: list[Rendering]  # ordered by date, then corpus order; [0] is the earliest
     speaker: str | None = None
     canonical: str = ""
+    speaker_confidence: float = 0.0
+    altered: bool = False  # some rendering changed the statement's content words
     # The core cluster this was made from (alignment spans, similarity...): what the brief stores.
     core: Any = field(default=None, repr=False, compare=False)
 

@@ -2,8 +2,9 @@
 
 The analysis itself (extraction, clustering, caching) is
 :func:`briefreader.core.quote_clusters.analyse_quotes`; this module only converts its result into
-what the panes show: per article, one mark per clustered sentence of each quotation (a quotation of
-two sentences can have two different sets of variants), and scare quotes as plain marks.
+what the panes show: per article, one mark per piece of each quotation (the halves of an interrupted
+quotation and the paragraphs of a multi-paragraph one are marked apart, all pointing at the
+quotation's one cluster), and scare quotes as plain marks.
 """
 
 from __future__ import annotations
@@ -32,15 +33,26 @@ def quote_data_from_analysis(analysis: Any) -> QuoteData:
             id=cluster.id,
             speaker=cluster.speaker,
             canonical=cluster.canonical,
-            renderings=[Rendering(v.article, v.outlet, v.date, v.text, v.start, v.end, v.speaker)
+            renderings=[Rendering(v.article, v.outlet, v.date, v.text, v.start, v.end, v.speaker,
+                                  getattr(v, "alteration", "same"),
+                                  tuple(getattr(v, "spans", None) or ((v.start, v.end),)))
                         for v in cluster.variants],
+            speaker_confidence=getattr(cluster, "speaker_confidence", 0.0),
+            altered=bool(getattr(cluster, "altered", False)),
             core=cluster,
         )
     units: dict[str, list[tuple[int, int, str | None, str, str | None]]] = {}
     for cluster in analysis.clusters:
         cluster_id = cluster.id if cluster.id in data.clusters else None
         for v in cluster.variants:
-            units.setdefault(v.article, []).append((v.start, v.end, cluster_id, v.text, v.speaker))
+            pieces = getattr(v, "piece_indices", None)
+            article_quotes = analysis.quotes_by_article.get(v.article, [])
+            if pieces and all(0 <= i < len(article_quotes) for i in pieces):
+                for i in pieces:  # each paragraph / half of the quotation, with its own text
+                    piece = article_quotes[i]
+                    units.setdefault(v.article, []).append((piece.start, piece.end, cluster_id, piece.text, v.speaker))
+            else:
+                units.setdefault(v.article, []).append((v.start, v.end, cluster_id, v.text, v.speaker))
     for article_id, quotes in analysis.quotes_by_article.items():
         marks: list[QuoteMark] = []
         article_units = sorted(units.get(article_id, []), key=lambda u: (u[0], u[1]))

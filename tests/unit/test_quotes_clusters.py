@@ -75,20 +75,24 @@ def test_reordered_clauses() -> None:
 
 
 @pytest.mark.parametrize("partial", ["lose their homes this year", "the bank raises rates again, thousands of families"])
-def test_partial_quote_joins_the_sentence_it_comes_from(partial: str) -> None:
+def test_partial_quote_joins_the_whole_quotation_and_aligns_inside(partial: str) -> None:
     arts = [
         art(0, "“If the bank raises rates again, thousands of families will lose their homes this year,” "
                "Nora Lind said. “We are asking for a freeze.”"),
         art(1, f"Lind warned that families would “{partial}” if nothing changed."),
     ]
     an = analyse_quotes(arts)
+    # the interrupted quotation is one rendering, kept whole
+    whole = next(v for c in an.clusters for v in c.variants if v.article == "a0.txt")
+    assert "thousands of families" in whole.text and "We are asking for a freeze" in whole.text
+    assert len(whole.spans) == 2
     assert together(an, "thousands of families will lose", partial)
-    assert not together(an, "We are asking for a freeze", partial)
     variant = next(v for c in an.clusters for v in c.variants if v.text.startswith(partial[:10]))
-    assert variant.partial
+    assert variant.partial and variant.alteration == "partial"
     canonical = next(c for c in an.clusters if together(an, partial)).canonical
     s, e = variant.canonical_span
     assert canonical[s:e].lower().replace(",", "").startswith(partial.lower().replace(",", "")[:10])
+    assert "freeze" not in canonical[s:e]
 
 
 def test_agency_translation_sharing_half_the_words() -> None:
@@ -108,7 +112,7 @@ def test_stock_phrase_from_different_speakers_stays_apart() -> None:
     assert len(an.clusters) == 2
 
 
-def test_adjacent_sentences_of_one_speaker_stay_apart() -> None:
+def test_sentences_quoted_apart_join_the_whole_quotation() -> None:
     arts = [
         art(0, "“The factory will close in March. All two hundred workers will be offered new jobs,” "
                "the owner Paul Smit said."),
@@ -116,8 +120,13 @@ def test_adjacent_sentences_of_one_speaker_stay_apart() -> None:
                "will be offered new jobs.”"),
     ]
     an = analyse_quotes(arts)
-    assert len(an.clusters) == 2
-    assert all(len(c.articles) == 2 for c in an.clusters)
+    assert len(an.clusters) == 1
+    (cluster,) = an.clusters
+    assert cluster.canonical.startswith("The factory will close in March. All two hundred")
+    parts = [v for v in cluster.variants if v.article == "a1.txt"]
+    assert len(parts) == 2 and all(v.partial for v in parts)
+    spans = sorted(v.canonical_span for v in parts)
+    assert spans[0][1] <= spans[1][0]  # each aligned on its own sentence of the whole quotation
 
 
 def test_unrelated_quotes_stay_apart() -> None:

@@ -16,6 +16,7 @@ from textual.strip import Strip
 
 from briefreader.core.dates import display_date, has_year
 from briefreader.core.inert import inert, inert_line
+from briefreader.core.quotes import UNCERTAIN_SPEAKER_BELOW as UNCERTAIN_BELOW
 from briefreader.tui.widgets.body_view import FrameStyle, set_virtual_size
 from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
 from briefreader.tui.render import Styles, diff_pair, styled
@@ -168,6 +169,10 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
             parts.append(body)
             self._update(Group(*parts), head.plain + body.plain)
             return
+        if cluster.speaker and cluster.speaker_confidence < UNCERTAIN_BELOW:
+            head.append(f" (uncertain, {cluster.speaker_confidence:.2f})", styles["muted"])
+        if cluster.altered:
+            head.append(" · ALTERED WORDS: an outlet changed what was said", styles["removed"])
         renderings = cluster.renderings
         ref_index = next((i for i, r in enumerate(renderings) if r.article_id == mark.article_id
                           and r.start == mark.start), None)
@@ -199,7 +204,9 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
                 listing.append("“")
                 listing.append(styled(rendering.text, diff.b_spans, styles))
                 listing.append("”")
-                if diff.partial:
+                if rendering.alteration in ("altered", "paraphrased"):
+                    listing.append(f"  {rendering.alteration}", styles["removed"])
+                elif diff.partial or rendering.alteration == "partial":
                     listing.append("  partial", styles["muted"])
                 elif diff.changed_words == 0:
                     listing.append("  identical", styles["muted"])

@@ -1,0 +1,187 @@
+"""Grouping across outlets on real news: hand-judged pairs of PolNeAR quotations.
+
+    python bench/eval_quotes_cross_outlet.py                    # score the judged pairs (tune part)
+    python bench/eval_quotes_cross_outlet.py --part heldout     # the part kept aside (run at the end)
+    python bench/eval_quotes_cross_outlet.py --candidates 60    # print new pairs to judge (to stdout only)
+
+The set: every PolNeAR train + dev article (7 US outlets; the test split is left to
+eval_quotes_polnear.py), analysed together as one corpus, outlet and date from metadata.tsv.
+Candidate pairs are two renderings from different outlets published within 7 days of each other,
+either grouped together by `quotes` or sharing a run of four words without being grouped (near
+misses). Judged by hand as ``same`` (renderings of one statement by one speaker: the same words,
+cut, reworded or misquoted) or ``different``. bench/polnear_pairs.yaml holds only article names,
+character offsets into the article files and the labels, never article text; each pair has a
+``part``: ``tune`` (looked at while developing) or ``heldout`` (scored only at the end).
+
+Figures: of the ``same`` pairs, the share grouped together; of the ``different`` pairs, the share
+kept apart. Skips cleanly when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import random
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(os.environ.get("POLNEAR", "/work/data/polnear"))
+DATA = ROOT / "data"
+PAIRS = Path(__file__).resolve().parent / "polnear_pairs.yaml"
+SPLITS = ("train", "dev")
+
+
+def load_articles() -> list:
+    """Train + dev articles with outlet and date from metadata.tsv, ids = file names."""
+    import csv
+
+    from briefreader.core.corpus import load_corpus
+
+    meta = {}
+    with open(DATA / "metadata.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            meta[row["filename"]] = row
+    articles = []
+    for split in SPLITS:
+        corpus = load_corpus(DATA / split / "text", use_cache=False)
+        for a in corpus.articles:
+            row = meta.get(Path(a.id).stem, {})
+            a.id = Path(a.id).stem
+            a.outlet = row.get("publisher") or a.outlet
+            a.date = row.get("publication_date") or a.date
+            a.order = len(articles)
+            articles.append(a)
+    return articles
+
+
+def _days(a: str | None, b: str | None) -> int:
+    try:
+        return abs((dt.date.fromisoformat(a or "") - dt.date.fromisoformat(b or "")).days)
+    except ValueError:
+        return 999
+
+
+def _renderings(analysis) -> list[tuple[str, object]]:
+    return [(c.id, v) for c in analysis.clusters for v in c.variants]
+
+
+def candidates(analysis, count: int, seed: int) -> list[tuple[str, object, object]]:
+    """('grouped' | 'near', rendering a, rendering b) pairs from different outlets within 7 days."""
+    from briefreader.core.diffing import word_keys
+    from briefreader.core.quote_clusters import _STOPWORDS
+
+    rng = random.Random(seed)
+    grouped = []
+    for c in analysis.clusters:
+        vs = c.variants
+        for i in range(len(vs)):
+            for j in range(i + 1, len(vs)):
+                a, b = vs[i], vs[j]
+                if a.outlet != b.outlet and _days(a.date, b.date) <= 7:
+                    grouped.append(("grouped", a, b))
+    grams: dict[tuple[str, ...], list[tuple[str, object]]] = {}
+    for cid, v in _renderings(analysis):
+        keys = word_keys(v.text)
+        for k in range(len(keys) - 3):
+            gram = tuple(keys[k : k + 4])
+            if sum(w not in _STOPWORDS for w in gram) >= 2:  # "going to have to" tells nothing
+                grams.setdefault(gram, []).append((cid, v))
+    near: dict[tuple, tuple] = {}
+    for members in grams.values():
+        if len(members) > 30:
+            continue
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                (ca, a), (cb, b) = members[i], members[j]
+                if ca != cb and a.outlet != b.outlet and _days(a.date, b.date) <= 7:
+                    key = tuple(sorted(((a.article, a.start), (b.article, b.start))))
+                    near[key] = ("near", a, b)
+    rng.shuffle(grouped)
+    near_list = sorted(near.values(), key=lambda t: (t[1].article, t[1].start, t[2].article, t[2].start))
+    rng.shuffle(near_list)
+    return grouped[:count] + near_list[:count]
+
+
+def _span(v) -> dict:
+    return {"article": v.article, "start": int(v.source_start), "end": int(v.source_end)}
+
+
+def _find(analysis, ref: dict):
+    """The cluster id and rendering covering a judged span (most overlap), or (None, None)."""
+    best = (0, None, None)
+    for c in analysis.clusters:
+        for v in c.variants:
+            if v.article != ref["article"]:
+                continue
+            overlap = min(v.source_end, ref["end"]) - max(v.source_start, ref["start"])
+            if overlap > best[0]:
+                best = (overlap, c.id, v)
+    return best[1], best[2]
+
+
+def score(analysis, part: str, show_errors: bool = False) -> None:
+    judged = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
+    counts = {"same": [0, 0], "different": [0, 0]}
+    missing = 0
+    for pair in judged:
+        if part != "all" and pair["part"] != part:
+            continue
+        ca, _ = _find(analysis, pair["a"])
+        cb, _ = _find(analysis, pair["b"])
+        label = pair["label"]
+        counts[label][1] += 1
+        if ca is None or cb is None:
+            missing += 1
+            counts[label][0] += label == "different"
+            continue
+        together = ca == cb
+        ok = together if label == "same" else not together
+        counts[label][0] += ok
+        if show_errors and not ok:
+            _, va = _find(analysis, pair["a"])
+            _, vb = _find(analysis, pair["b"])
+            print(f"   {label.upper()} but {'grouped' if together else 'apart'}: {va.speaker!r}/{vb.speaker!r}\n"
+                  f"      {va.text[:150]}\n      {vb.text[:150]}")
+    same_ok, same_n = counts["same"]
+    diff_ok, diff_n = counts["different"]
+    print(f"== cross-outlet pairs ({part}): {same_n + diff_n} judged, {missing} span(s) no longer a rendering")
+    print(f"   one statement grouped        {same_ok}/{same_n} = {same_ok / same_n if same_n else 0:.3f}   (target >= 0.90)")
+    print(f"   different statements apart   {diff_ok}/{diff_n} = {diff_ok / diff_n if diff_n else 0:.3f}   (target >= 0.90)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--part", choices=["tune", "heldout", "all"], default="tune")
+    parser.add_argument("--candidates", type=int, default=0, help="print N grouped + N near-miss pairs to judge")
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--errors", action="store_true", help="print the pairs judged wrong (tune part only)")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"PolNeAR not found at {DATA} (set POLNEAR): skipped")
+        return 0
+    from briefreader.core.quote_clusters import analyse_quotes
+
+    articles = load_articles()
+    analysis = analyse_quotes(articles)
+    if args.candidates:
+        for n, (kind, a, b) in enumerate(candidates(analysis, args.candidates, args.seed)):
+            part = "heldout" if int(hashlib.sha1(f"{a.article}{b.article}".encode()).hexdigest(), 16) % 3 == 0 else "tune"
+            print(f"#{n} {kind} part={part}")
+            print(f"  a: {yaml.safe_dump(_span(a), default_flow_style=True).strip()} {a.outlet} {a.date} speaker={a.speaker}")
+            print(f"     {a.text[:300]}")
+            print(f"  b: {yaml.safe_dump(_span(b), default_flow_style=True).strip()} {b.outlet} {b.date} speaker={b.speaker}")
+            print(f"     {b.text[:300]}")
+        return 0
+    if not PAIRS.exists():
+        print(f"{PAIRS.name} not found: judge pairs first (--candidates)")
+        return 0
+    score(analysis, args.part, args.errors and args.part == "tune")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
