@@ -110,7 +110,7 @@ async def test_timeline_lists_the_group_in_date_order_and_opens_an_article(copie
         text = screen_text(copies_reader)
         assert "first published first" in text and "copy of wire.md" in text
         await pilot.press("j", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(copies_reader.screen, TimelineScreen)
         assert copies_reader.current_id == order[1]
         assert copies_reader.query_one(ArticleList).current_id == order[1]

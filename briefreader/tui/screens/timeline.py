@@ -30,6 +30,8 @@ class TimelineScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape,q,L", "close", "Close", id="timeline_close"),
         Binding("enter,l", "open", "Open article", id="timeline_open"),
+        Binding("j", "move(1)", "Down", show=False, id="timeline_down"),
+        Binding("k", "move(-1)", "Up", show=False, id="timeline_up"),
     ]
 
     def __init__(self, what: str, entries: list[TimelineEntry]) -> None:
@@ -62,6 +64,10 @@ class TimelineScreen(ModalScreen[str | None]):
         table = self.query_one(DataTable)
         if self.entries:
             self.dismiss(self.entries[table.cursor_row].article)
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=table.cursor_row + step)
 
     def action_close(self) -> None:
         self.dismiss(None)
