@@ -374,10 +374,13 @@ def _is_copy(a_in_b: float, b_in_a: float) -> bool:
 
 
 def _original_key(article: Article, words: int, coverage: float = 1.0) -> tuple[Any, ...]:
-    """Sort key of the likeliest original: earliest full date, the agency's own, the text the other
-    members repeat most (a copy's own local paragraphs are found nowhere else), the longest."""
+    """Sort key of the likeliest original: earliest full date, the agency's own, then among articles of
+    one day the text the other members repeat most (a copy's own local paragraphs are found nowhere
+    else), the longest."""
     date = _date_value(article.date)
-    return (date is None, date or 0, not _agency_own(article), -round(coverage * 200), -words, article.order)
+    if date is None:  # undated: the agency's own, else the longest (as the analyst would guess)
+        return (True, 0, not _agency_own(article), 0, -words, article.order)
+    return (False, date, not _agency_own(article), -round(coverage * 200), -words, article.order)
 
 
 def _coverage(samples: list[frozenset[int]]) -> list[float]:
