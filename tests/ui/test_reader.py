@@ -300,7 +300,10 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
         rendering = cluster.renderings[target]
         diff = reader.query_one(QuoteDiff)
         label = f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article_id}"
-        row = next(y for y, line in enumerate(diff._lines) if label in line.text)
+        # the line of that rendering (an article may render a statement twice: same label, other line)
+        click = f"select_rendering({target})"
+        row = next(y for y, line in enumerate(diff._lines)
+                   if label in line.text and any(seg.style and seg.style.meta.get("@click") == click for seg in line))
         column = diff._lines[row].text.index(label)
         inside = diff.content_region.offset - diff.region.offset  # border and padding
         offset = (inside.x + column + 1, inside.y + row)
