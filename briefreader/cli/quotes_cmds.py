@@ -46,14 +46,18 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         cache_dir = quotes_cache_dir(corpus.root)
     analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
     print_warnings(analysis.warnings)
+    from briefreader.core.copies import analyse_copies, annotate_quotes_json, copies_cache_dir
+
+    copies = analyse_copies(corpus.articles, cache_dir=None if args.no_cache else copies_cache_dir(corpus.root))
     if args.json:
-        print_json(analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered))
+        data = analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)
+        print_json(annotate_quotes_json(data, copies))
         return 0
-    _print_view(analysis, args)
+    _print_view(analysis, args, copies)
     return 0
 
 
-def _print_view(analysis, args: argparse.Namespace) -> None:
+def _print_view(analysis, args: argparse.Namespace, copies) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -83,7 +87,8 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
         title = Text.assemble(
             *speaker_label(cluster.speaker, cluster.speaker_confidence), "  ",
             ("ALTERED WORDS  ", "bold red") if cluster.altered else "",
-            (f"{len(cluster.articles)} article(s), {len(cluster.variants)} rendering(s)", "dim"), "  ",
+            (f"{len(cluster.articles)} article(s) ({copies.independent(cluster.articles)} independent), "
+             f"{len(cluster.variants)} rendering(s)", "dim"), "  ",
             (inert_line(cluster.id), "dim"),
         )
         table = Table(title=title, title_justify="left", show_lines=True, expand=True)
@@ -97,6 +102,8 @@ def _print_view(analysis, args: argparse.Namespace) -> None:
             who = Text(inert_line(v.outlet or v.article))
             if v.outlet:
                 who = Text.assemble(inert_line(v.outlet), "\n", (inert_line(v.article), "dim"))
+            if copies.original_of(v.article) != v.article:
+                who.append(f"\ncopy of {inert_line(copies.original_of(v.article))}", style="dim italic")
             style = "bold red" if v.alteration in ("altered", "paraphrased") else "dim"
             table.add_row(Text(display_date(v.date, "?")), who, left, right, Text(v.alteration, style=style))
         console.print(table)

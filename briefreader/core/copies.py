@@ -1002,3 +1002,15 @@ def story_order(ordered_ids: Sequence[str], analysis: CopyAnalysis) -> list[tupl
         out.extend((member, label if i == 0 else "") for i, member in enumerate(members))
     out.extend((article_id, "") for article_id in loose)
     return out
+
+
+def annotate_quotes_json(data: dict[str, Any], analysis: CopyAnalysis) -> dict[str, Any]:
+    """Add copy facts to a `quotes --json` document: each rendering's ``copy_of`` (the original it
+    republishes, or None) and each group's ``independent_articles`` (originals, copies counted once)."""
+    for cluster in data.get("clusters", []):
+        variants = cluster.get("variants", [])
+        for variant in variants:
+            original = analysis.original_of(variant["article"])
+            variant["copy_of"] = original if original != variant["article"] else None
+        cluster["independent_articles"] = analysis.independent(v["article"] for v in variants)
+    return data

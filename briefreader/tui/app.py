@@ -658,7 +658,8 @@ class ReaderApp(TriageMixin, App[None]):
             return
         mark = quotes[self.current_quote]
         diff.show_quote(mark, self.current_quote, len(quotes), self.quotes.cluster_of(mark), self.compared,
-                        ignore_case=True, ignore_punct=self.diff_ignore_punct)
+                        ignore_case=True, ignore_punct=self.diff_ignore_punct,
+                        original_of=self.copies.original_of if self.copies.ready else None)
 
     # ------------------------------------------------------------------ copies and stories
 

@@ -59,6 +59,10 @@ class CopiesView:
             return None
         return self.analysis.group_of(article_id)
 
+    def original_of(self, article_id: str) -> str:
+        """The article ``article_id`` republishes (itself when it is no copy)."""
+        return self.analysis.original_of(article_id) if self.analysis is not None else article_id
+
     def copy_info(self, article_id: str | None) -> tuple[CopyGroup, Copy] | None:
         """(group, copy) when ``article_id`` is a copy of another article."""
         group = self.group_of(article_id)

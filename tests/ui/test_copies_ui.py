@@ -114,3 +114,28 @@ async def test_timeline_lists_the_group_in_date_order_and_opens_an_article(copie
         assert not isinstance(copies_reader.screen, TimelineScreen)
         assert copies_reader.current_id == order[1]
         assert copies_reader.query_one(ArticleList).current_id == order[1]
+
+
+async def test_the_diff_pane_names_copies_and_counts_independent_outlets(tmp_path: Path, isolated_home: Path) -> None:
+    from briefreader.tui.widgets.quote_diff import QuoteDiff
+
+    corpus = tmp_path / "quoted"
+    corpus.mkdir()
+    quote = "“We will keep the harbour open for every fishing family this winter and the next,”"
+    wire = fictional_story(31, 8) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
+    files = {"wire.md": ("Coast Wire", "2025-05-01", wire), "reprint.md": ("Daily Courier", "2025-05-02", wire),
+             "own.md": ("Valley Post", "2025-05-03",
+                        fictional_story(32, 6) + [f"{quote} Mayor Ilse Varga told reporters on Friday."])}
+    for name, (outlet, date, paragraphs) in files.items():
+        front = f"---\ntitle: {name[:-3]} headline\noutlet: {outlet}\ndate: {date}\n---\n"
+        (corpus / name).write_text(front + "\n\n".join(paragraphs) + "\n", "utf-8")
+    app = ReaderApp(corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.query_one(ArticleList).select_id("own.md")
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        text = app.query_one(QuoteDiff).last_plain
+        assert "3 renderings, 3 outlets (2 independent: the rest are copies)" in text
+        assert "copy of wire.md" in text

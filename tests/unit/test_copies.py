@@ -212,3 +212,25 @@ def test_brief_grouped_by_story_puts_copies_after_their_original(tmp_path: Path,
     assert "(2 independent articles)" in brief[story:rest]
     assert story < brief.index("wire headline") < brief.index("reprint headline") < rest
     assert story < brief.index("related headline") < rest < brief.index("unrelated headline")
+
+
+def test_quotes_json_counts_independent_articles_and_names_copies(tmp_path: Path, capsys, monkeypatch) -> None:
+    from briefreader.cli.main import main
+
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    quote = "“We will keep the harbour open for every fishing family this winter and the next,”"
+    wire = fictional_story(31, 8) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
+    files = {"wire.md": ("Coast Wire", "2025-05-01", wire), "reprint.md": ("Daily Courier", "2025-05-02", wire),
+             "own.md": ("Valley Post", "2025-05-02",
+                        fictional_story(32, 6) + [f"{quote} Mayor Ilse Varga told reporters on Friday."])}
+    for name, (outlet, date, paragraphs) in files.items():
+        front = f"---\ntitle: {name[:-3]}\noutlet: {outlet}\ndate: {date}\n---\n"
+        (corpus / name).write_text(front + "\n\n".join(paragraphs) + "\n", "utf-8")
+    assert main(["quotes", str(corpus), "--json", "--min-articles", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (cluster,) = [c for c in data["clusters"] if c["articles"] == 3]
+    assert cluster["independent_articles"] == 2
+    copy_of = {v["article"]: v["copy_of"] for v in cluster["variants"]}
+    assert copy_of == {"wire.md": None, "reprint.md": "wire.md", "own.md": None}

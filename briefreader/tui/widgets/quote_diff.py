@@ -3,6 +3,8 @@ earliest marked), and a word-level diff of one pair (2-up when wide, stacked whe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Group, RenderableType
 from rich.segment import Segment
 from rich.style import Style
@@ -148,11 +150,14 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         *,
         ignore_case: bool,
         ignore_punct: bool,
+        original_of: Callable[[str], str] | None = None,
     ) -> None:
         """Show quotation ``index`` of ``count`` in the article; ``compared`` indexes
-        ``cluster.renderings`` (the rendering diffed against this article's)."""
+        ``cluster.renderings`` (the rendering diffed against this article's). ``original_of(id)``
+        names the article a copy republishes (itself when it is no copy), once copies are known:
+        renderings from copies say so and only originals count as independent."""
         if self._unchanged(("show_quote", (mark, index, count, cluster, compared),
-                            {"ignore_case": ignore_case, "ignore_punct": ignore_punct})):
+                            {"ignore_case": ignore_case, "ignore_punct": ignore_punct, "original_of": original_of})):
             return
         styles = self.styles_map()
         head = Text()
@@ -181,6 +186,10 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         reference = renderings[ref_index]
         outlets = len({(r.outlet or r.article_id) for r in renderings})
         head.append(f" · {len(renderings)} renderings, {outlets} outlets", styles["muted"])
+        if original_of is not None:
+            independent = len({original_of(r.article_id) for r in renderings})
+            if independent < len({r.article_id for r in renderings}):
+                head.append(f" ({independent} independent: the rest are copies)", styles["muted"])
         if not renderings[0].date:
             head.append(" · dates unknown: file order", styles["muted"])
         listing = Text()
@@ -196,6 +205,8 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
                 listing.append("  ◆ earliest", styles["earliest"])
             if i == ref_index:
                 listing.append("  (this article)", styles["muted"])
+            if original_of is not None and original_of(rendering.article_id) != rendering.article_id:
+                listing.append(f"  copy of {inert_line(original_of(rendering.article_id))}", styles["muted"])
             listing.append("\n    ")
             if i == ref_index:
                 listing.append(f"“{inert(rendering.text)}”")
