@@ -43,10 +43,11 @@ OUTLETS = ["Daily Courier", "Morning Ledger", "Valley Post", "Harbor Times", "Ci
            "Northern Echo", "Coast Herald", "Prairie News", "Metro Daily"]
 
 
-def read_polnear(data: Path) -> list[Article]:
-    """PolNeAR train + dev articles as Articles (headline line as title, outlet and date from the name)."""
+def read_polnear(data: Path, splits: tuple[str, ...] = ("train", "dev")) -> list[Article]:
+    """PolNeAR articles of ``splits`` as Articles (headline line as title, outlet and date from the name).
+    The test split is the held-out check: read only with ``--splits test``, never while tuning."""
     articles = []
-    for split in ("train", "dev"):
+    for split in splits:
         folder = data / split / "text"
         for path in sorted(folder.glob("*.txt")):
             m = NAME_RE.match(path.name)
@@ -121,7 +122,7 @@ def build_set(real: list[Article], originals: int, seed: int) -> tuple[list[Arti
             n += 1
             # Text of the copy's own: one paragraph from each of several unrelated articles, so that
             # no generated article is itself a copy of a background one.
-            filler = [rng.choice(_paragraphs(a.body)) for a in rng.sample(others, 8)]
+            filler = [rng.choice(_paragraphs(a.body)) for a in rng.sample(others, min(8, len(others)))]
             if kind == "reprint":
                 new = paras
             elif kind == "trimmed":
@@ -133,18 +134,14 @@ def build_set(real: list[Article], originals: int, seed: int) -> tuple[list[Arti
             elif kind == "trimmed_local":
                 new = [filler[0]] + paras[: max(3, int(len(paras) * 0.7))]
             elif kind == "rewritten":  # the first third of the words kept, the rest new text
-                total = len(orig.body.split())
-                new, words = [], 0
-                for para in paras:
-                    if words >= total / 3:
-                        break
-                    new.append(para)
-                    words += len(para.split())
-                extra = [rng.choice(_paragraphs(a.body)) for a in rng.sample(others, 60)]
-                while words < total and extra:
+                words = orig.body.split()
+                new = [" ".join(words[: len(words) // 3])]
+                count = len(words) // 3
+                extra = [rng.choice(_paragraphs(a.body)) for a in rng.sample(others, min(60, len(others)))]
+                while count < len(words) and extra:
                     para = extra.pop()
                     new.append(para)
-                    words += len(para.split())
+                    count += len(para.split())
             else:  # reused: one or two paragraphs inside another article
                 start = rng.randrange(max(1, len(paras) - 2))
                 new = filler[:3] + paras[start:start + rng.randint(1, 2)] + filler[3:8]
@@ -194,7 +191,7 @@ def score(analysis, truth: dict, articles: list[Article]) -> dict:
 def quality(args: argparse.Namespace) -> None:
     from briefreader.core.copies import analyse_copies
 
-    real = read_polnear(args.polnear)
+    real = read_polnear(args.polnear, tuple(args.splits.split(",")))
     if not real:
         print(f"no PolNeAR articles under {args.polnear}: quality part skipped")
         return
@@ -203,7 +200,7 @@ def quality(args: argparse.Namespace) -> None:
     analysis = analyse_copies(articles)
     elapsed = time.perf_counter() - started
     result = score(analysis, truth, articles)
-    print(f"quality: {len(articles)} articles ({len(real)} real PolNeAR train+dev, {len(truth['groups'])} originals "
+    print(f"quality: {len(articles)} articles ({len(real)} real PolNeAR {args.splits}, {len(truth['groups'])} originals "
           f"with {sum(len(m) - 1 for m in truth['groups'].values())} copies and {len(truth['not_copies'])} "
           f"not-copies), {elapsed:.2f} s")
     print(f"  copy pairs: precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
@@ -253,6 +250,7 @@ def main() -> None:
     parser.add_argument("--originals", type=int, default=150)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10000, 20000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--splits", default="train,dev", help="PolNeAR splits for the quality part (held out: test)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -373,22 +373,31 @@ def _is_copy(a_in_b: float, b_in_a: float) -> bool:
     return (major >= COPY_MAJOR and minor >= COPY_MINOR) or (major >= TRIMMED_MAJOR and minor >= TRIMMED_MINOR)
 
 
-def _original_key(article: Article, words: int, coverage: float = 1.0) -> tuple[Any, ...]:
-    """Sort key of the likeliest original: earliest full date, the agency's own, then among articles of
-    one day the text the other members repeat most (a copy's own local paragraphs are found nowhere
-    else), the longest."""
+def _original_key(article: Article, words: int, lead_shared: float = 1.0) -> tuple[Any, ...]:
+    """Sort key of the likeliest original: earliest full date, the agency's own, then among articles
+    of one day the one whose opening the others repeat (a copy's local first paragraph is its own;
+    a trimmed copy keeps the opening but is shorter), the longest."""
     date = _date_value(article.date)
     if date is None:  # undated: the agency's own, else the longest (as the analyst would guess)
         return (True, 0, not _agency_own(article), 0, -words, article.order)
-    return (False, date, not _agency_own(article), -round(coverage * 200), -words, article.order)
+    return (False, date, not _agency_own(article), -round(lead_shared * 10), -words, article.order)
 
 
-def _coverage(samples: list[frozenset[int]]) -> list[float]:
-    """For each member, the share of its sampled shingles that some other member has too."""
+LEAD_WORDS = 60  # the opening of an article, whose repetition by the others marks the original
+
+
+def _lead_shared(bodies: list[str], vocab: _Vocabulary) -> list[float]:
+    """For each member, the share of its opening's shingles that another member has too."""
+    full: list[set[int]] = []
+    leads: list[set[int]] = []
+    for body in bodies:
+        ids = list(map(vocab.__getitem__, _words(body)))
+        full.append(set(_shingles(ids)))
+        leads.append(set(_shingles(ids[:LEAD_WORDS])))
     seen: Counter[int] = Counter()
-    for sample in samples:
-        seen.update(sample)
-    return [sum(1 for h in sample if seen[h] > 1) / len(sample) if sample else 0.0 for sample in samples]
+    for shingles in full:
+        seen.update(shingles)
+    return [sum(1 for h in lead if seen[h] > 1) / len(lead) if lead else 0.0 for lead in leads]
 
 
 def _why_original(original: Article, members: list[Article]) -> str:
@@ -524,18 +533,25 @@ def find_copies(
         if i in group_of:
             continue
         linked = [(copy_edges[i][j][0], j) for j in copy_edges[i] if j in group_of]
-        if linked:
-            _, j = max(linked)
-            group_of[i] = group_of[j]
-            members_of[group_of[j]].append(i)
+        if not linked:
+            continue
+        _, j = max(linked)
+        # Only when it is a copy of that group's original too: a trimmed copy can sit wholly inside
+        # an article that rewrote the rest of the original, which is no copy of it.
+        root = group_of[j]
+        sample, root_sample = _sample_of(articles[i].body, vocab)[0], _sample_of(articles[root].body, vocab)[0]
+        shared = len(sample & root_sample)
+        if sample and root_sample and _is_copy(shared / len(sample), shared / len(root_sample)):
+            group_of[i] = root
+            members_of[root].append(i)
 
     groups: list[CopyGroup] = []
     for root, members in members_of.items():
         member_articles = [articles[m] for m in members]
         samples = {m: _sample_of(articles[m].body, vocab)[0] for m in members}
-        coverage = _coverage([samples[m] for m in members])
+        lead_shared = _lead_shared([articles[m].body for m in members], vocab)
         original_index = min(members, key=lambda m: _original_key(articles[m], docs[m].words,
-                                                                  coverage[members.index(m)]))
+                                                                  lead_shared[members.index(m)]))
         original = articles[original_index]
         copies: list[Copy] = []
         for m in members:
