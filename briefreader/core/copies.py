@@ -1030,3 +1030,53 @@ def annotate_quotes_json(data: dict[str, Any], analysis: CopyAnalysis) -> dict[s
             variant["copy_of"] = original if original != variant["article"] else None
         cluster["independent_articles"] = analysis.independent(v["article"] for v in variants)
     return data
+
+
+ISOLATE_MIN_ARTICLES = 2000  # from this size the reader analyses in a child process (no GIL held)
+
+
+def _copies_child(root: str, follow_links: bool, reporter: Callable[..., None]) -> str:
+    """In a spawned child: load the corpus (from the record cache), analyse and cache its copies;
+    return the digest of what was analysed."""
+    from briefreader.core.corpus import load_corpus
+
+    corpus = load_corpus(Path(root), follow_links=follow_links)
+    analyse_copies(corpus.articles, cache_dir=copies_cache_dir(corpus.root), progress=reporter)
+    return copies_digest(corpus.articles)
+
+
+def analyse_copies_isolated(
+    root: Path,
+    articles: Sequence[Article],
+    *,
+    follow_links: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    isolate_from: int = ISOLATE_MIN_ARTICLES,
+) -> CopyAnalysis | None:
+    """:func:`analyse_copies` for the reader: a big corpus is analysed in a spawned child process
+    that fills the cache, which is then read here if the child saw the same corpus (same digest);
+    otherwise, or if the child fails, the analysis runs here. None if cancelled."""
+    from briefreader.core.isolated import ChildFailed, run_isolated
+
+    cache_dir = copies_cache_dir(root)
+    if cache_dir is not None and len(articles) >= isolate_from:
+        digest = copies_digest(articles)
+        cached = _load_cache(cache_dir / CACHE_FILE, digest, [])
+        if cached is not None:
+            cached.stats["cached"] = True
+            return cached
+        try:
+            finished, child_digest = run_isolated(_copies_child, (str(root), follow_links), name="briefreader-copies",
+                                                  cancelled=cancelled, progress=progress)
+            if not finished:
+                return None
+            if child_digest == digest:
+                return analyse_copies(articles, cache_dir=cache_dir)  # what the child just cached
+            log.info("the corpus changed while its copies were analysed; analysing in this process")
+        except ChildFailed as exc:
+            log.warning("copy analysis in a child process failed (%s); analysing in this process", exc)
+    try:
+        return analyse_copies(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+    except CopiesCancelled:
+        return None

@@ -665,13 +665,18 @@ class ReaderApp(TriageMixin, App[None]):
 
     @work(thread=True, exclusive=True, group="copies", exit_on_error=False)
     def analyse_copies(self) -> None:
-        from briefreader.core.copies import CopiesCancelled, analyse_copies, copies_cache_dir
+        from briefreader.core.copies import CopiesCancelled, analyse_copies, analyse_copies_isolated
 
         worker = get_current_worker()
         corpus = self.corpus
         try:
-            analysis = analyse_copies(corpus.articles, cache_dir=copies_cache_dir(corpus.root) if self.use_cache else None,
-                                      cancelled=lambda: worker.is_cancelled)
+            if self.use_cache:  # a big corpus in a child process (needs the record cache)
+                analysis = analyse_copies_isolated(corpus.root, corpus.articles, follow_links=self.follow_links,
+                                                   cancelled=lambda: worker.is_cancelled)
+            else:
+                analysis = analyse_copies(corpus.articles, cancelled=lambda: worker.is_cancelled)
+            if analysis is None:
+                return
         except CopiesCancelled:
             return
         except Exception as exc:

@@ -234,3 +234,34 @@ def test_quotes_json_counts_independent_articles_and_names_copies(tmp_path: Path
     assert cluster["independent_articles"] == 2
     copy_of = {v["article"]: v["copy_of"] for v in cluster["variants"]}
     assert copy_of == {"wire.md": None, "reprint.md": "wire.md", "own.md": None}
+
+
+def test_isolated_analysis_runs_in_a_child_and_fills_the_cache(tmp_path: Path, wire: list[str], monkeypatch) -> None:
+    from briefreader.core.copies import analyse_copies_isolated, copies_cache_dir
+    from briefreader.core.corpus import load_corpus
+
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_fictional_corpus(corpus, wire)
+    loaded = load_corpus(corpus)
+    analysis = analyse_copies_isolated(corpus, loaded.articles, isolate_from=1)
+    assert analysis is not None and analysis.groups[0].original == "wire.md"
+    assert (copies_cache_dir(corpus) / CACHE_FILE).exists()  # written by the child
+    again = analyse_copies_isolated(corpus, loaded.articles, isolate_from=1)
+    assert again is not None and again.stats["cached"] and again.to_json() == analysis.to_json()
+    assert analyse_copies_isolated(corpus, loaded.articles, isolate_from=1, cancelled=lambda: True) is not None  # cached
+
+
+def test_isolated_analysis_falls_back_when_the_corpus_changed(tmp_path: Path, wire: list[str], monkeypatch) -> None:
+    from briefreader.core.copies import analyse_copies_isolated
+    from briefreader.core.corpus import load_corpus
+
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_fictional_corpus(corpus, wire)
+    articles = load_corpus(corpus).articles
+    (corpus / "reprint.md").write_text("---\ntitle: changed\n---\n" + "\n\n".join(fictional_story(77)), "utf-8")
+    analysis = analyse_copies_isolated(corpus, articles, isolate_from=1)  # the child sees the new file
+    assert analysis is not None and "reprint.md" in analysis.groups[0].members  # what this process holds
