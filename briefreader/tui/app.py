@@ -715,7 +715,7 @@ class ReaderApp(TriageMixin, App[None]):
         if not self.copies.ready:
             self.notify("Copies are still being found.", timeout=2)
             return
-        original = self.copies.toggle_group(self.current_id)
+        original = self.copies.toggle_group(self._cursor_id())
         if original is None:
             self.notify("This article is in no copy group.", timeout=2)
             return
@@ -738,8 +738,12 @@ class ReaderApp(TriageMixin, App[None]):
         self.copies.show_changes = not self.copies.show_changes
         self.render_article()
 
+    def _cursor_id(self) -> str | None:
+        """The article under the list's cursor (the body may not have caught up with a fast typist)."""
+        return self.query_one(ArticleList).current_id or self.current_id
+
     def action_select_group(self) -> None:
-        group = self.copies.group_of(self.current_id)
+        group = self.copies.group_of(self._cursor_id())
         if group is None:
             self.notify("This article is in no copy group.", timeout=2)
             return
@@ -863,12 +867,17 @@ class ReaderApp(TriageMixin, App[None]):
             return bool(self.article_quotes()) and not self.raw
         if action in ("next_variant", "previous_variant", "jump_variant", "toggle_diff_options"):
             return self.compared is not None
+        if action in ("fold_group", "select_group"):
+            return self.copies.group_of(self.current_id) is not None
+        if action == "copy_view":
+            return self.copies.copy_info(self.current_id) is not None
         return True
 
     def _refresh_bindings_if_changed(self) -> None:
         """Which keys apply (shown in the footer) depends on what is selected; redrawing the
         footer is costly, so only when that changes."""
-        state = (bool(self.hits), bool(self.article_quotes()), self.raw, self.compared is not None)
+        state = (bool(self.hits), bool(self.article_quotes()), self.raw, self.compared is not None,
+                 self.copies.group_of(self.current_id) is not None, self.copies.copy_info(self.current_id) is not None)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
