@@ -59,3 +59,24 @@ def write_fictional_corpus(folder: Path, wire: list[str]) -> None:
     for article in fictional_corpus(wire):
         front = f"---\ntitle: {article.title}\noutlet: {article.outlet}\ndate: {article.date}\n---\n"
         (folder / article.id.replace(".txt", ".md")).write_text(front + article.body + "\n", "utf-8")
+
+
+HARBOUR_QUOTE = "“We will keep the harbour open for every fishing family this winter and the next,”"
+
+
+def write_md_articles(folder: Path, files: dict[str, tuple[str, str, list[str]]], *, title_suffix: str = "") -> None:
+    """Write ``name -> (outlet, date, paragraphs)`` as Markdown files with front matter into ``folder``
+    (titled after the file name, plus ``title_suffix``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (outlet, date, paragraphs) in files.items():
+        front = f"---\ntitle: {name.rsplit('.', 1)[0]}{title_suffix}\noutlet: {outlet}\ndate: {date}\n---\n"
+        (folder / name).write_text(front + "\n\n".join(paragraphs) + "\n", "utf-8")
+
+
+def quoted_wire_files(seed: int) -> dict[str, tuple[str, str, list[str]]]:
+    """A wire story quoting a mayor, a reprint of it, and another outlet's own story with the same
+    quotation: two independent articles and one copy."""
+    wire = fictional_story(seed, 8) + [f"{HARBOUR_QUOTE} said Mayor Ilse Varga in Port Linden."]
+    own = fictional_story(seed + 1, 6) + [f"{HARBOUR_QUOTE} Mayor Ilse Varga told reporters on Friday."]
+    return {"wire.md": ("Coast Wire", "2025-05-01", wire), "reprint.md": ("Daily Courier", "2025-05-02", wire),
+            "own.md": ("Valley Post", "2025-05-03", own)}

@@ -12,7 +12,7 @@ from briefreader.tui.app import ReaderApp
 from briefreader.tui.widgets.article_list import ArticleList
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
-from copies_corpus import fictional_story, write_fictional_corpus  # noqa: E402
+from copies_corpus import fictional_story, quoted_wire_files, write_fictional_corpus, write_md_articles  # noqa: E402
 
 SIZE = (160, 50)
 
@@ -120,15 +120,7 @@ async def test_the_diff_pane_names_copies_and_counts_independent_outlets(tmp_pat
     from briefreader.tui.widgets.quote_diff import QuoteDiff
 
     corpus = tmp_path / "quoted"
-    corpus.mkdir()
-    quote = "“We will keep the harbour open for every fishing family this winter and the next,”"
-    wire = fictional_story(31, 8) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
-    files = {"wire.md": ("Coast Wire", "2025-05-01", wire), "reprint.md": ("Daily Courier", "2025-05-02", wire),
-             "own.md": ("Valley Post", "2025-05-03",
-                        fictional_story(32, 6) + [f"{quote} Mayor Ilse Varga told reporters on Friday."])}
-    for name, (outlet, date, paragraphs) in files.items():
-        front = f"---\ntitle: {name[:-3]} headline\noutlet: {outlet}\ndate: {date}\n---\n"
-        (corpus / name).write_text(front + "\n\n".join(paragraphs) + "\n", "utf-8")
+    write_md_articles(corpus, quoted_wire_files(31), title_suffix=" headline")
     app = ReaderApp(corpus)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

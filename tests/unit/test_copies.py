@@ -12,7 +12,15 @@ import pytest
 from briefreader.core.copies import CACHE_FILE, analyse_copies, find_copies, timeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
-from copies_corpus import fictional_article, fictional_corpus, fictional_paragraph, fictional_story, write_fictional_corpus  # noqa: E402
+from copies_corpus import (  # noqa: E402
+    fictional_article,
+    fictional_corpus,
+    fictional_paragraph,
+    fictional_story,
+    quoted_wire_files,
+    write_fictional_corpus,
+    write_md_articles,
+)
 
 
 @pytest.fixture()
@@ -190,19 +198,10 @@ def test_brief_grouped_by_story_puts_copies_after_their_original(tmp_path: Path,
 
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    quote = "“We will keep the harbour open for every fishing family this winter and the next,”"
-    wire = fictional_story(21, 8) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
-    files = {
-        "wire.md": ("Coast Wire", "2025-05-01", wire),
-        "reprint.md": ("Daily Courier", "2025-05-02", wire),
-        "related.md": ("Valley Post", "2025-05-02",
-                       fictional_story(22, 6) + [f"Mayor Ilse Varga told reporters in Port Linden: {quote}"]),
-        "unrelated.md": ("Metro Daily", "2025-05-02", fictional_story(23, 7)),
-    }
-    for name, (outlet, date, paragraphs) in files.items():
-        front = f"---\ntitle: {name[:-3]} headline\noutlet: {outlet}\ndate: {date}\n---\n"
-        (corpus / name).write_text(front + "\n\n".join(paragraphs) + "\n", "utf-8")
+    files = quoted_wire_files(21)
+    files["related.md"] = files.pop("own.md")
+    files["unrelated.md"] = ("Metro Daily", "2025-05-02", fictional_story(23, 7))
+    write_md_articles(corpus, files, title_suffix=" headline")
     assert main(["mark", str(corpus), "reprint.md", "related.md", "wire.md", "unrelated.md", "--status", "keep"]) == 0
     capsys.readouterr()
     assert main(["export", str(corpus), "--group-by", "story", "--no-links"]) == 0
@@ -219,15 +218,7 @@ def test_quotes_json_counts_independent_articles_and_names_copies(tmp_path: Path
 
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    quote = "“We will keep the harbour open for every fishing family this winter and the next,”"
-    wire = fictional_story(31, 8) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
-    files = {"wire.md": ("Coast Wire", "2025-05-01", wire), "reprint.md": ("Daily Courier", "2025-05-02", wire),
-             "own.md": ("Valley Post", "2025-05-02",
-                        fictional_story(32, 6) + [f"{quote} Mayor Ilse Varga told reporters on Friday."])}
-    for name, (outlet, date, paragraphs) in files.items():
-        front = f"---\ntitle: {name[:-3]}\noutlet: {outlet}\ndate: {date}\n---\n"
-        (corpus / name).write_text(front + "\n\n".join(paragraphs) + "\n", "utf-8")
+    write_md_articles(corpus, quoted_wire_files(31))
     assert main(["quotes", str(corpus), "--json", "--min-articles", "2"]) == 0
     data = json.loads(capsys.readouterr().out)
     (cluster,) = [c for c in data["clusters"] if c["articles"] == 3]
