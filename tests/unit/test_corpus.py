@@ -569,3 +569,26 @@ def test_unpacked_cached_article_pickles_whole(sample_corpus: Path) -> None:
     article.source = article.source + "\nedited"  # unpacks, then changes
     copy = pickle.loads(pickle.dumps(article))
     assert copy.source.endswith("\nedited") and copy.removed == article.removed
+
+
+def test_list_prints_aligned_rows_and_json_lines(sample_corpus: Path, capsys) -> None:
+    import json as json_module
+
+    from briefreader.cli.main import main
+
+    assert main(["list", str(sample_corpus), "--json"]) == 0
+    rows = json_module.loads(capsys.readouterr().out)
+    assert main(["list", str(sample_corpus), "--jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json_module.loads(line) for line in lines] == rows
+    assert main(["list", str(sample_corpus)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"5 articles in {sample_corpus}"
+    header, body = out[1], out[2:]
+    assert header.split() == ["id", "outlet", "date", "words", "title"]
+    assert len(body) == 5
+    title_column = header.index("title")
+    for row, line in zip(rows, body):
+        assert line.startswith(row["id"])
+        assert line[title_column:] == (row["title"] or "–")  # a pipe gets the whole title
+        assert line[:title_column].rstrip().endswith(str(row["words"]))
