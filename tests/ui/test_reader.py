@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from briefreader.core.dates import display_date
 from briefreader.tui.app import ReaderApp
 from briefreader.tui.commands import COMMANDS
 from briefreader.tui.widgets.article_list import ArticleList
@@ -295,8 +296,16 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
         target = next(i for i in others if i != reader.compared)
         rendering = cluster.renderings[target]
         diff = reader.query_one(QuoteDiff)
-        label = f"{rendering.date or 'no date'}  {rendering.outlet or rendering.article_id}"
-        row = next(y for y, line in enumerate(diff._lines) if label in line.text)
+        label = f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article_id}"
+        rows: list[int] = []  # the header line of each rendering, in order (two may read the same)
+        y = 0
+        for each in cluster.renderings:
+            each_label = f"{display_date(each.date, 'no date')}  {each.outlet or each.article_id}"
+            while each_label not in diff._lines[y].text:
+                y += 1
+            rows.append(y)
+            y += 1
+        row = rows[target]
         column = diff._lines[row].text.index(label)
         inside = diff.content_region.offset - diff.region.offset  # border and padding
         offset = (inside.x + column + 1, inside.y + row)
