@@ -41,6 +41,11 @@ def norm(text: str | None) -> str:
     return re.sub(r"\W+", " ", text).strip().casefold()
 
 
+def source_of(article: object, name: str) -> str | None:
+    """Where the field came from (None on versions without provenance)."""
+    return (getattr(article, "provenance", None) or {}).get(name)
+
+
 def title_right(ours: str | None, truth: str) -> bool:
     if not ours:
         return False
@@ -86,24 +91,24 @@ def main() -> None:
                 misses["title"].append(f"{article.path}: {article.title!r} vs {row['title'][:80]!r}")
             if article.date == row["publication_date"]:
                 counts["date"] += 1
-                if article.provenance.get("date", "").startswith("file name"):
+                if (getattr(article, "provenance", None) or {}).get("date", "").startswith("file name"):
                     counts["date_from_name"] += 1
             else:
-                misses["date"].append(f"{article.path}: {article.date} ({article.provenance.get('date')})")
+                misses["date"].append(f"{article.path}: {article.date} ({source_of(article, 'date')})")
             if article.outlet:
                 counts["outlet_any"] += 1
             if (article.outlet or "").casefold() == row["publisher"].casefold():
                 counts["outlet"] += 1
             else:
-                misses["outlet"].append(f"{article.path}: {article.outlet!r} ({article.provenance.get('outlet')})")
+                misses["outlet"].append(f"{article.path}: {article.outlet!r} ({source_of(article, 'outlet')})")
             wire = row.get("wire") or ""
             if wire not in ("", "None", "NA"):
                 counts["agency_total"] += 1
-                if (article.source_agency or "").casefold() == wire.casefold():
+                if (getattr(article, "source_agency", None) or "").casefold() == wire.casefold():
                     counts["agency"] += 1
                 else:
-                    misses["agency"].append(f"{article.path}: {article.source_agency!r} vs {wire}")
-            elif article.source_agency:
+                    misses["agency"].append(f"{article.path}: {getattr(article, 'source_agency', None)!r} vs {wire}")
+            elif getattr(article, "source_agency", None):
                 counts["agency_wrong"] += 1
         print(f"[{split}] {n} articles, loaded in {seconds:.1f} s")
         print(f"  title right        {counts['title']}/{n} = {counts['title'] / max(1, n):.1%}")

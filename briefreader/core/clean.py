@@ -15,6 +15,13 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
    Reported speech, the headline slot, and a sentence that merely mentions cookies or the weather
    stay.
 4. Lines repeated across many articles of the same outlet (see `repeated_lines`) add evidence.
+5. A page copied as plain text (menus, section lists, related links as plain lines) is recognised by
+   its short lines no rule explains; then the article is the densest run of prose lines (see
+   `briefreader.core.prose`, weights in rules/prose.yaml), anchored below the line that repeats the
+   page title. Lines outside the run go ("page furniture (outside the article text)"), except the
+   headline, a list the article introduces with a colon and a table or dated list right below it;
+   lists of Title Case links inside the run go too. Without such a page around it (a plain
+   article), nothing is removed for where it stands.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ reading the model once.
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
 import re
 from dataclasses import dataclass
@@ -20,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-logger = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("rules") / "prose.yaml"
 FEATURES = ("log_words", "stopword_ratio", "terminal", "capitalised", "digits", "no_letters_end",
@@ -34,8 +31,6 @@ _PIPE_RE = re.compile("[|•·»]")
 _OPENERS = ("", "\"", "“", "‘", "'", "(", "«", "[")
 _CLOSERS = ("", ",", ".", ";", ":", "!", "?", "\"", "”", "’", ")", ".\"", ".”", ",\"", ",”", "»", "]")
 _SENTENCE_END = ".!?:;\"”’—–-"
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +192,7 @@ def prose_sign(norm: str, evidence: float, model: ProseModel) -> float:
 
 
 @dataclass(slots=True)
-class Run:  # noqa: D101 - fields documented below
+class Run:
     """The article run over the content lines: ``first``..``last`` are line indices (inclusive)."""
 
     first: int

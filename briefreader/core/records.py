@@ -59,7 +59,10 @@ class RecordCache:
     @classmethod
     def open(cls, root: Path, *, rules_digest: str, manifest_digest: str) -> RecordCache:
         """Open (or create) the cache of ``root``; never raises: a broken cache is recreated."""
-        version = f"{LOADER_VERSION}:{rules_digest}:{manifest_digest}"
+        from briefreader.core.prose import load_model
+
+        # the line classifier's weights (rules/prose.yaml) change cleaning too
+        version = f"{LOADER_VERSION}:{rules_digest}:{manifest_digest}:{load_model().digest}"
         try:
             folder = derived_dir(root)
         except OSError as exc:

@@ -457,8 +457,15 @@ async def test_resume_after_restart(sample_corpus: Path) -> None:
     app = ReaderApp(sample_corpus)
     async with app.run_test(size=(120, 30)) as pilot:
         await idle(pilot)
-        await pilot.press("j", "j")
+        # the article this test has always used (its place in the list depends on the dates);
+        # NOTE: resuming the scroll of anadolu-kallas-trap-territory.txt fails the same way on the
+        # code before issue 11 (a separate resume bug, reported)
+        for _ in range(5):
+            if app.current_id == "europapress-kallas-alaska-summit.txt":
+                break
+            await pilot.press("j")
         target = app.current_id
+        assert target == "europapress-kallas-alaska-summit.txt"
         await pilot.press("K")
         await idle(pilot)
         await pilot.press("slash")

@@ -71,9 +71,11 @@ def sort_articles(articles: Iterable[Article], key: str, reverse: bool,
 
 def short_date(date: str | None, compact: bool) -> str:
     """The list's date cell: ISO date, or the short form of ``display_date`` for dates without a
-    year ('day 17 ?', '17 Aug ?'); MM-DD when compact."""
+    year ('day 17 ?', '17 Aug ?'); MM-DD when compact ('17 ?' for a day alone)."""
     date = date or ""
     if date and not has_year(date):
+        if compact:  # five columns: the day (and month) with a "?" where the rest is unknown
+            return f"{int(date[-2:])} ?" if date.startswith("---") else date[2:7]
         return display_date(date, short=True)
     if compact:
         return date[5:10] if len(date) >= 10 else date[:7]
