@@ -71,6 +71,8 @@ class Corpus:
     warnings: list[LoadWarning] = field(default_factory=list)
     files_seen: int = 0
     from_cache: int = 0  # articles whose cleaned record came from the cache
+    # what the articles were made from (a folder load only): see :func:`source_state`
+    sources: SourceState | None = None
     _by_id: dict[str, Article] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -81,6 +83,54 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.articles)
+
+
+@dataclass
+class SourceState:
+    """What a folder's articles are made from: the files with their size and mtime, and a digest of
+    the manifest and cleaning rules. Two equal states mean the same articles, without reading one."""
+
+    digest: str
+    files: dict[str, tuple[int, int]]  # relative path -> (size, mtime in ns)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"digest": self.digest, "files": {rel: list(stat) for rel, stat in self.files.items()}}
+
+    @classmethod
+    def from_json(cls, data: Any) -> SourceState | None:
+        """The state saved by :meth:`to_json`, or None if ``data`` is not one."""
+        try:
+            files = {str(rel): (int(stat[0]), int(stat[1])) for rel, stat in data["files"].items()}
+            return cls(str(data["digest"]), files)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
+
+    def newest_mtime_ns(self) -> int:
+        return max((mtime for _, mtime in self.files.values()), default=0)
+
+
+def _source_digest(manifest: Manifest, rules: cleaning.CleaningRules) -> str:
+    """Everything besides the files that the articles depend on (as the record cache keys it)."""
+    from briefreader.core.prose import load_model
+    from briefreader.core.records import LOADER_VERSION
+
+    return f"{LOADER_VERSION}:{rules.digest}:{manifest.digest}:{load_model().digest}"
+
+
+def source_state(root: Path | str, *, follow_links: bool = False) -> tuple[SourceState, list[LoadWarning]]:
+    """The folder's :class:`SourceState` now (a walk and a stat per file, no file read) and the
+    warnings of finding its files and reading its manifest."""
+    root = Path(root)
+    manifest, warnings = load_manifest(root)
+    try:
+        rules = cleaning.load_rules(manifest.boilerplate)
+    except ValueError as exc:
+        warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
+        rules = cleaning.load_rules(None)
+    found, discover_warnings = _discover_with_stats(root, follow_links=follow_links)
+    warnings.extend(discover_warnings)
+    files = {rel: (st.st_size, st.st_mtime_ns) for rel, st in found}
+    return SourceState(_source_digest(manifest, rules), files), warnings
 
 
 # --------------------------------------------------------------------------- discovery
@@ -914,8 +964,9 @@ def load_corpus(
         cache.close()
     # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
+    sources = SourceState(_source_digest(manifest, rules), {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
     return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=_unique(warnings),
-                  files_seen=len(files), from_cache=from_cache)
+                  files_seen=len(files), from_cache=from_cache, sources=sources)
 
 
 def _unique(warnings: list[LoadWarning]) -> list[LoadWarning]:

@@ -72,8 +72,8 @@ from briefreader.core.search_query import (
 )
 
 if TYPE_CHECKING:
-    from briefreader.core.corpus import Corpus
-    from briefreader.core.model import Article
+    from briefreader.core.corpus import Corpus, SourceState
+    from briefreader.core.model import Article, LoadWarning
 
 __all__ = [
     "CorpusIndex", "SearchSession", "IndexBusyError", "IndexCancelled", "IndexDamagedError", "QuerySyntaxError",
@@ -89,6 +89,10 @@ META_NAME = "briefreader-index.json"
 # id -> fingerprint of every indexed article, written after each commit (reading it is ~10x faster
 # than Whoosh's columns); trusted only when its generation is the index's.
 FINGERPRINTS_NAME = "briefreader-fingerprints.json"
+# The files (size, mtime) and rules the index was last checked against, with that load's warnings:
+# an unchanged folder is searched without reading its articles (see CorpusIndex.sources_unchanged).
+SOURCES_NAME = "briefreader-sources.json"
+SOURCES_RACY_NS = 2_000_000_000  # a file changed this close to the check may change again unseen
 LOCK_NAME = "index.lock"
 INDEX_NAME = "MAIN"
 # How long a second writer waits for the first before IndexBusyError.
@@ -150,6 +154,7 @@ class Hit:
     outlet: str | None
     date: str | None
     snippets: list[Snippet]
+    body_length: int | None = None  # characters in the cleaned body (known when snippets were made)
 
     def to_json(self) -> dict:
         return {"id": self.id, "path": self.path, "score": round(self.score, 4), "title": self.title,
@@ -416,7 +421,8 @@ class CorpusIndex:
         except OSError as exc:
             return "damaged", f"index was damaged (folder unreadable: {exc.strerror}); rebuilt"
         for name in names:
-            if name in (META_NAME, FINGERPRINTS_NAME) or name.startswith((f".{META_NAME}.", f".{FINGERPRINTS_NAME}.")) \
+            if name in (META_NAME, FINGERPRINTS_NAME, SOURCES_NAME) \
+                    or name.startswith((f".{META_NAME}.", f".{FINGERPRINTS_NAME}.", f".{SOURCES_NAME}.")) \
                     or _WHOOSH_FILE_RE.match(name):
                 continue
             return "damaged", f"index was damaged (a file briefreader did not write is in it: {name}); rebuilt"
@@ -580,6 +586,46 @@ class CorpusIndex:
         deleted = [i for i in indexed if i not in seen]
         unchanged = len(seen) - len(added) - len(changed)
         return added, changed, deleted, unchanged
+
+    def record_sources(self, corpus: Corpus) -> None:
+        """Remember what ``corpus`` (just checked against the index, or indexed) was made from, so
+        that :meth:`sources_unchanged` can tell the next command it need not read the articles."""
+        sources = getattr(corpus, "sources", None)
+        if sources is None or self._reset_reason:
+            return
+        data = {"generation": self._ix.latest_generation(), "written_ns": time.time_ns(),
+                "state": sources.to_json(), "warnings": [[w.path, w.message] for w in corpus.warnings]}
+        try:
+            atomic_write_bytes(self.location / SOURCES_NAME, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:  # only a shortcut is lost: the next command reads the articles
+            log.warning("could not record the index's sources: %s", exc)
+
+    def sources_unchanged(self, now: SourceState) -> list[LoadWarning] | None:
+        """The warnings of the last load if the folder is as it was when the index was last checked
+        against it (same files, sizes, mtimes, manifest and rules; no file changed too recently to
+        trust), else None: the articles must be read."""
+        if self._reset_reason:
+            return None
+        from briefreader.core.corpus import SourceState
+        from briefreader.core.model import LoadWarning  # noqa: F811 - at run time, not only for types
+
+        try:
+            data = loads_bounded((self.location / SOURCES_NAME).read_bytes())
+            if data.get("generation") != self._ix.latest_generation():
+                return None
+            saved = SourceState.from_json(data.get("state"))
+            written = int(data["written_ns"])
+            warnings = [LoadWarning(str(path), str(message)) for path, message in data.get("warnings", [])]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            log.info("index sources unreadable (%s): reading the articles", exc)
+            return None
+        if saved is None or saved.digest != now.digest or saved.files != now.files:
+            return None
+        if now.newest_mtime_ns() >= written - SOURCES_RACY_NS:
+            return None
+        return warnings
 
     def needs_update(self, corpus: Corpus) -> bool:
         """True if ``corpus`` holds articles that are new, changed or gone compared with the index."""
@@ -938,7 +984,7 @@ class SearchSession:
             snips = make_snippets(body, spans.get(docnum, [])) if with_snippets else []
             hits.append(Hit(id=fields["id"], path=fields.get("path", ""), score=float(score or 0.0),
                             title=fields.get("title"), outlet=fields.get("outlet"), date=fields.get("date_text"),
-                            snippets=snips))
+                            snippets=snips, body_length=len(body) if with_snippets else None))
         return hits
 
     def _spans_for(self, docnums: list[int], plan: MatchPlan, bodies: dict[int, str]) -> dict[int, list[tuple[int, int]]]:

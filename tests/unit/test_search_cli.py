@@ -129,3 +129,81 @@ def test_damaged_index_is_rebuilt_with_a_note(sample_corpus: Path, capsys) -> No
 def test_bad_folder(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "search", str(tmp_path / "nope"), "x")
     assert code == 2 and "no such folder" in err
+
+
+def _age_files(folder: Path, seconds: int = 3600) -> None:
+    """Set every file's mtime in the past (a fresh file is never trusted by its stat alone)."""
+    import os
+    import time as time_module
+
+    past = time_module.time() - seconds
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+
+
+def test_search_on_an_unchanged_folder_reads_no_article(sample_corpus: Path, capsys, monkeypatch) -> None:
+    import briefreader.core.corpus as corpus_module
+    from briefreader.cli.main import main
+
+    (sample_corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    _age_files(sample_corpus)
+    assert main(["index", str(sample_corpus)]) == 0
+    capsys.readouterr()
+    assert main(["search", str(sample_corpus), "kallas", "--json"]) == 0
+    full = json.loads(capsys.readouterr().out)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the articles were read")
+
+    monkeypatch.setattr(corpus_module, "load_corpus", no_reading)
+    assert main(["search", str(sample_corpus), "kallas", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == full  # same hits, no article read
+    assert main(["search", str(sample_corpus), "kallas"]) == 0
+    captured = capsys.readouterr()
+    assert "broken.txt" in captured.err  # the last load's warnings, as a full load prints them
+    assert "match" in captured.out
+
+
+@pytest.mark.parametrize("change", ["edit", "new file", "manifest", "fresh mtime"])
+def test_search_reads_the_articles_again_when_the_folder_changed(sample_corpus: Path, capsys, change: str,
+                                                                 monkeypatch) -> None:
+    import os
+    import time as time_module
+
+    import briefreader.core.corpus as corpus_module
+    from briefreader.cli.main import main
+
+    reads: list[Path] = []
+    real_load = corpus_module.load_corpus
+
+    def counting_load(root, **kwargs):
+        reads.append(Path(root))
+        return real_load(root, **kwargs)
+
+    monkeypatch.setattr(corpus_module, "load_corpus", counting_load)
+
+    _age_files(sample_corpus)
+    assert main(["index", str(sample_corpus)]) == 0
+    target = sample_corpus / "geneva-kallas-post-on-x.txt"
+    if change == "edit":
+        target.write_text(target.read_text("utf-8") + "\nZanzibarian footnote.\n", "utf-8")
+        _age_files(sample_corpus, 1800)
+    elif change == "new file":
+        (sample_corpus / "new.txt").write_text("Headline\n\nA zanzibarian story about ports.\n", "utf-8")
+        _age_files(sample_corpus, 1800)
+    elif change == "manifest":
+        manifest = sample_corpus / "briefreader.yaml"
+        manifest.write_text(manifest.read_text("utf-8") + "\nfiles:\n  geneva-kallas-post-on-x.txt:\n"
+                            "    title: Zanzibarian headline\n", "utf-8")
+        _age_files(sample_corpus, 1800)
+    else:  # touched just now, same content: its stat cannot be trusted yet
+        now = time_module.time()
+        os.utime(target, (now, now))
+    capsys.readouterr()
+    reads.clear()
+    assert main(["search", str(sample_corpus), "zanzibarian", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = {"edit": 1, "new file": 1, "manifest": 1, "fresh mtime": 0}[change]
+    assert data["total"] == expected
+    assert len(reads) == 1  # the folder changed (or cannot be trusted yet): its articles were read
