@@ -109,28 +109,30 @@ class SourceState:
         return max((mtime for _, mtime in self.files.values()), default=0)
 
 
-def _source_digest(manifest: Manifest, rules: cleaning.CleaningRules) -> str:
+def _source_digest(manifest: Manifest, rules_digest: str) -> str:
     """Everything besides the files that the articles depend on (as the record cache keys it)."""
     from briefreader.core.prose import load_model
     from briefreader.core.records import LOADER_VERSION
 
-    return f"{LOADER_VERSION}:{rules.digest}:{manifest.digest}:{load_model().digest}"
+    return f"{LOADER_VERSION}:{rules_digest}:{manifest.digest}:{load_model().digest}"
 
 
 def source_state(root: Path | str, *, follow_links: bool = False) -> tuple[SourceState, list[LoadWarning]]:
     """The folder's :class:`SourceState` now (a walk and a stat per file, no file read) and the
     warnings of finding its files and reading its manifest."""
+    from briefreader.core.rules import rules_digest
+
     root = Path(root)
     manifest, warnings = load_manifest(root)
     try:
-        rules = cleaning.load_rules(manifest.boilerplate)
+        digest = rules_digest(manifest.boilerplate)  # what load_rules would give, without compiling them
     except ValueError as exc:
         warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
-        rules = cleaning.load_rules(None)
+        digest = rules_digest(None)
     found, discover_warnings = _discover_with_stats(root, follow_links=follow_links)
     warnings.extend(discover_warnings)
     files = {rel: (st.st_size, st.st_mtime_ns) for rel, st in found}
-    return SourceState(_source_digest(manifest, rules), files), warnings
+    return SourceState(_source_digest(manifest, digest), files), warnings
 
 
 # --------------------------------------------------------------------------- discovery
@@ -964,7 +966,7 @@ def load_corpus(
         cache.close()
     # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
-    sources = SourceState(_source_digest(manifest, rules), {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
+    sources = SourceState(_source_digest(manifest, rules.digest), {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
     return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=_unique(warnings),
                   files_seen=len(files), from_cache=from_cache, sources=sources)
 

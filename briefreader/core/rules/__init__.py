@@ -513,6 +513,18 @@ def _default_data() -> tuple[str, dict[str, str], tuple[Rule, ...],
 _CACHE: dict[str, CleaningRules] = {}
 
 
+def rules_digest(extra: list[dict[str, Any]] | None = None) -> str:
+    """The digest :func:`load_rules` gives the rules (``CleaningRules.digest``), without building them."""
+    if extra is not None and not isinstance(extra, list):
+        raise ValueError(f"boilerplate rules must be a list, got {type(extra).__name__}")
+    default_hash = hashlib.sha1(DEFAULT_RULES_PATH.read_text(encoding="utf-8").encode("utf-8")).hexdigest()
+    try:
+        extra_key = json.dumps(list(extra or []), sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        extra_key = repr(extra)
+    return hashlib.sha1(f"{ENGINE_VERSION}\0{default_hash}\0{extra_key}".encode()).hexdigest()[:16]
+
+
 def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
     """Default rules shipped with the package plus a corpus's extra rules (from its manifest).
 
@@ -524,15 +536,9 @@ def load_rules(extra: list[dict[str, Any]] | None = None) -> CleaningRules:
         cached = _CACHE.get("")
         if cached is not None:
             return cached
-    if extra is not None and not isinstance(extra, list):
-        raise ValueError(f"boilerplate rules must be a list, got {type(extra).__name__}")
+    digest = rules_digest(extra)
     extra = list(extra or [])
     default_hash, defines, defaults, meta = _default_data()
-    try:
-        extra_key = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        extra_key = repr(extra)
-    digest = hashlib.sha1(f"{ENGINE_VERSION}\0{default_hash}\0{extra_key}".encode()).hexdigest()[:16]
     cached = _CACHE.get(digest)
     if cached is not None:
         return cached
