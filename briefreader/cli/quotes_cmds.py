@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     )
     p.add_argument("dir", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON instead of the side-by-side view")
-    p.add_argument("--min-articles", type=int, default=1, metavar="N",
+    p.add_argument("--all", action="store_true",
+                   help="--json: every quotation, those quoted by one article only too (left out by default)")
+    p.add_argument("--min-articles", type=int, default=None, metavar="N",
                    help="only clusters quoted in at least N articles (default 1: single quotes too)")
     p.add_argument("--speaker", metavar="NAME", help="only clusters whose speaker contains NAME (case-insensitive)")
     p.add_argument("--altered", action="store_true",
@@ -37,6 +39,8 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_for_cli
     from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
 
+    if args.min_articles is None:  # JSON is for comparing outlets: single-article quotations only when asked
+        args.min_articles = 2 if args.json and not args.all else 1
     if args.min_articles < 1:
         raise CliError("--min-articles must be at least 1")
     corpus = load_for_cli(args.dir, follow_links=args.follow_links)
@@ -51,10 +55,26 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     copies = analyse_copies(corpus.articles, cache_dir=None if args.no_cache else copies_cache_dir(corpus.root))
     if args.json:
         data = analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)
-        print_json(annotate_quotes_json(data, copies))
+        _write_json_streamed(annotate_quotes_json(data, copies))
         return 0
     _print_view(analysis, args, copies)
     return 0
+
+
+def _write_json_streamed(data: dict) -> None:
+    """The JSON document written cluster by cluster (tens of MB are never one string)."""
+    import sys
+
+    from briefreader.cli.common import dumps_json
+
+    out = sys.stdout
+    clusters = data.pop("clusters")
+    scare = data.pop("scare_quotes")
+    head = dumps_json(data)[:-1]  # the other fields, without the closing brace
+    out.write(head + (", " if data else "") + '"clusters": [')
+    for i, cluster in enumerate(clusters):
+        out.write((", " if i else "") + dumps_json(cluster))
+    out.write('], "scare_quotes": ' + dumps_json(scare) + "}\n")
 
 
 def _print_view(analysis, args: argparse.Namespace, copies) -> None:

@@ -31,9 +31,10 @@ def test_json_contract_on_the_sample_corpus(sample_corpus: Path, capsys: pytest.
 
 
 def test_min_articles_and_speaker_filters(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    every = run_json(capsys, str(sample_corpus))
+    every = run_json(capsys, str(sample_corpus), "--all")
     shared = run_json(capsys, str(sample_corpus), "--min-articles", "2")
     assert 0 < len(shared["clusters"]) < len(every["clusters"])
+    assert run_json(capsys, str(sample_corpus)) == shared  # --json leaves single-article quotations out
     assert all(len({v["article"] for v in c["variants"]}) >= 2 for c in shared["clusters"])
     trump = run_json(capsys, str(sample_corpus), "--speaker", "trump")
     assert trump["clusters"] and all("Trump" in (c["speaker"] or "") or any("Trump" in (v["speaker"] or "") for v in c["variants"]) for c in trump["clusters"])
