@@ -508,22 +508,27 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     vocab: dict[str, int] = {}
     phrases: list[_Phrase] = []
-    phrase_of_keys: dict[tuple[tuple[str, ...], str | None], int] = {}
+    phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
     phrase_speaker: list[str | None] = []
     for ui, u in enumerate(units):
         known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
-        pi = phrase_of_keys.get((u.keys, known))  # identical words from two known speakers: two phrases
+        named = speaker_key(u.quote.speaker)
+        # identical words from two known speakers: two phrases; a short phrase ("law and order")
+        # is one phrase only for one named speaker, and never when no one is named
+        ident: Any = known
+        if len(u.keys) < SHORT_PHRASE_WORDS:
+            ident = named if named else ("unit", ui)
+        pi = phrase_of_keys.get((u.keys, ident))
         if pi is None:
             ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
-            phrase_of_keys[(u.keys, known)] = pi
+            phrase_of_keys[(u.keys, ident)] = pi
             phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences))
             phrase_speaker.append(known)
         phrases[pi].units.append(ui)
         if known:
             phrases[pi].speakers.add(known)
-        named = speaker_key(u.quote.speaker)
         if named:
             phrases[pi].named.add(named)
 

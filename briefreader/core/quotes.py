@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from briefreader.core.model import OffsetMap
@@ -323,19 +324,18 @@ _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|a
 _NAME_RE = re.compile(rf"{_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*")
 _PRONOUNS = {"he": "m", "she": "f", "they": "", "He": "m", "She": "f", "They": ""}
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|stressed|stresses|warned|warns|noted|notes|"
-    "explained|explains|wrote|writes|tweeted|posted|declared|declares|insisted|insists|argued|argues|"
-    "asked|asks|replied|replies|responded|continued|concluded|maintained|urged|urges|blasted|claimed|"
-    "claims|admitted|admits|reiterated|emphasi[sz]ed|underlined|announced|acknowledged|recalled|"
-    "pointed out|commented|remarked|cautioned|went on|goes on|cites|cited|quoted|observed|conceded|"
-    "countered|complained|boasted|predicted|promised|vowed|suggested|confirmed|denied|repeated|"
-    "affirmed|asserted|shouted|joked|quipped|retorted|summed up|recounted|testified|pleaded|demanded|"
-    "saying|adding|stressing|warning|noting|telling|insisting|arguing|explaining|writing|urging|"
-    "blasting|declaring|asserting|claiming|emphasi[sz]ing|according to"
-)
+def _load_speech_verbs() -> tuple[str, frozenset[str]]:
+    """The speech verbs (rules/speech_verbs.yaml) as one regex alternation, longest first, and the
+    verbs that cite a source."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "rules" / "speech_verbs.yaml").read_text(encoding="utf-8"))
+    verbs = sorted({str(v) for v in data["verbs"]} | {str(v) for v in data["source_verbs"]}, key=lambda v: (-len(v), v))
+    return "|".join(re.escape(v).replace("\\ ", "\\s+") for v in verbs), frozenset(str(v) for v in data["source_verbs"])
+
+
+SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
 _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
-_SOURCE_VERBS = frozenset({"cites", "cited", "quoted", "according to"})
 _SKIP_BETWEEN = re.compile(
     r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
     r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
@@ -377,6 +377,9 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
     woman man wife husband father mother son daughter founder executive democrat republican host
     star actor actress singer author economist analyst pollster lawyer attorney manager director
     officer chief premier frontrunner front-runner incumbent challenger rival opponent head boss
+    politician legislator activist veteran resident voter supporter critic expert researcher scientist
+    doctor nurse teacher student worker farmer fisherman owner strategist operative organizer
+    organiser negotiator mediator prosecutor judge lawyer banker investor consultant
     diplomat representative commander general president minister secretary ambassador""".split()
 )
 # Capitalised words that never name who spoke ("said Tuesday").
@@ -401,11 +404,19 @@ _SENTENCE_START_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*\s+|\n")
 def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     """Start/end of the sentence around ``pos`` within paragraph [lo, hi)."""
     start = lo
-    for m in re.finditer(r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"])", body[lo:pos]):
-        start = lo + m.end()
-    m = re.search(r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*(?:\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"]|$))", body[pos:hi])
+    # the look-ahead may see the quotation's own opening mark and first letter (``session. “We``)
+    for m in _SENTENCE_END_BEFORE_RE.finditer(body, lo, min(hi, pos + 2)):
+        if m.end() <= pos:
+            start = m.end()
+    m = _SENTENCE_END_AFTER_RE.search(body[pos:hi])
     end = pos + m.end() if m else hi
     return start, end
+
+
+_SENTENCE_END_BEFORE_RE = re.compile(
+    r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"])")
+_SENTENCE_END_AFTER_RE = re.compile(
+    r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*(?:\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"]|$))")
 
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
@@ -540,7 +551,8 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
-            if sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off):
+            if (sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+                    and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
             if sid not in seen:
                 seen.add(sid)
@@ -618,7 +630,7 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             if name:
                 return name, "name"
         low = seg.lower()
-        if re.match(r"(?:the|a|an)\s", low) and len(words) <= 8:
+        if re.match(r"(?:the|a|an|another|one|some|two|three|several)\s", low) and len(words) <= 8:
             # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
             named = _name_before_apposition(segments[: segments.index(seg_raw)])
             if named:
@@ -715,6 +727,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
     s_start, _ = _sentence_bounds(body, q.mark_pos, lo, hi)
+    if not body[s_start : q.mark_pos].strip() and s_start > lo:
+        # the quotation opens its sentence: the sentence before it (same paragraph) sets the scene
+        # (`Vik spoke on Monday. "…"`, `Vik said: ... "…"`)
+        s_start = _sentence_bounds(body, s_start - 1, lo, hi)[0]
     # 1. attribution right after the closing mark: `," she said` / `, — cites Politico`
     after_start = q.close_pos + (1 if q.close_mark else 0)
     after = body[after_start : min(hi, next_open)]
@@ -727,7 +743,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             return sp, max(conf, 0.9) if sp else conf, src, True
     m = _ATTRIBUTION_AFTER.match(after)
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
-        verb = m.group(2)
+        verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
         subject = left if left or verb.endswith("ing") else _subject_right(after[m.end() :])
         if subject:
@@ -735,7 +751,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             return sp, conf, src, True
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
-    colon = re.search(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s*:\s*$", before)
+    # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
+    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,[^,:\n]{{2,40}})?\s*:\s*$", before)
     if colon and _LISTENER_BEFORE_RE.search(before[: colon.start()]):
         colon = None  # "telling CNBC: '…'": CNBC listened, the subject spoke
     if colon:
@@ -745,7 +762,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             return sp, max(conf, 0.9) if sp else conf, src, True
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
-        verb = vm.group()
+        verb = " ".join(vm.group().split())
         if verb == "according to":
             subj = _subject_right(before[vm.end() :])
         else:
@@ -760,7 +777,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False
-    # 3. no attribution: the person the sentence is about, else the last speaker
+    # 3. no attribution: the person the sentence is about (the previous sentence's, in the same
+    # paragraph, when the quotation opens its sentence: `Vik spoke on Monday. "…"`)
     who = resolver.speakers.first_person_between(s_start, q.mark_pos)
     if who:
         return who, 0.5, None, False
@@ -785,7 +803,7 @@ def _register_speech_events(body: str, resolver: _Resolver, quote_spans: list[tu
             continue
         line_start = body.rfind("\n", 0, pos) + 1
         before = body[line_start:pos]
-        verb = vm.group()
+        verb = " ".join(vm.group().split())
         if verb == "according to":
             subj = _subject_right(body[vm.end() : vm.end() + 80])
         else:
@@ -814,7 +832,7 @@ def _is_label(text: str) -> bool:
     if re.search(r"[.!?]\s*$", text.strip()) or len(words) > 5:
         # a sentence or a longer title: every word capitalised, small ones included, or a subtitle
         capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
-        return capitals >= len(words) - 1 and (capitals == len(words) or ":" in text)
+        return ":" in text or capitals >= len(words) - 1
     return True
 
 
