@@ -318,7 +318,7 @@ def _make_raw(body: str, opened: _Open, close_pos: int, close_mark: str, unclose
 # Sentences, names and attribution
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0391-\u03a9"
-_NAME_WORD = rf"(?:[{_UPPER}](?:\.|[\w\u2019'\-]*))"
+_NAME_WORD = rf"(?:[{_UPPER}](?:(?:\.[{_UPPER}])+\.?|\.|[\w\u2019'\-]*))"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|af|zu|of the|of)"
 # Names never run across a line break ("Ohio\nHillary Clinton" is two things).
 _NAME_RE = re.compile(rf"{_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*")
@@ -447,6 +447,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
+    while len(words) > 1 and words[-1].lower() in _NEVER_SPEAKERS:
+        words.pop()  # "MSNBC Monday"
     if not words or all(w.lower() in _NEVER_SPEAKERS for w in words):
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
@@ -667,6 +669,12 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     if m and any(w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS for w in m.group(1).split()):
         return None  # "…, asserting that the United States has": not an inverted attribution
     if m:
+        # "said Democratic strategist Simon Rosenberg": an adjective, a role, then the name
+        role = re.match(rf"[^\S\n]+((?:[a-z][\w\-]*[^\S\n]+){{1,3}})({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})+)", text[m.end() :])
+        if role and any(w in _PERSON_NOUNS for w in role.group(1).split()):
+            name = _clean_name(role.group(2).rstrip("."))
+            if name:
+                return name, "name"
         name = _clean_name(m.group(2).rstrip("."), allow_org=True)
         return (name, "name") if name else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
@@ -745,7 +753,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
-        subject = left if left or verb.endswith("ing") else _subject_right(after[m.end() :])
+        # after "told" comes the listener ("…," told CNN): never an inverted subject
+        subject = left if left or verb.endswith("ing") or verb in ("told", "tells") else _subject_right(after[m.end() :])
         if subject:
             sp, conf, src = resolver.resolve(subject[0], subject[1], verb, after_start, s_start)
             return sp, conf, src, True
