@@ -755,6 +755,11 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
         # after "told" comes the listener ("…," told CNN): never an inverted subject
         subject = left if left or verb.endswith("ing") or verb in ("told", "tells") else _subject_right(after[m.end() :])
+        if left and m.group(1).rstrip().endswith(",") and not verb.endswith("ing") and verb not in ("told", "tells"):
+            # `"…" that Sanders can win, said Steve Elmendorf`: the clause before is not the subject
+            right = _subject_right(after[m.end() :])
+            if right and right[1] == "name":
+                subject = right
         if subject:
             sp, conf, src = resolver.resolve(subject[0], subject[1], verb, after_start, s_start)
             return sp, conf, src, True
