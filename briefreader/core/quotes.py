@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -423,6 +424,7 @@ _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
 _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 
 
+@lru_cache(maxsize=65536)
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
     words = raw.replace("\u2019", "'").split()
@@ -456,11 +458,18 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     return " ".join(words)
 
 
+_CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
+
+
 def _headline_lines(body: str) -> set[int]:
     """Start offsets of lines in headline case (4+ words, nearly all capitalised, no sentence end)."""
     out: set[int] = set()
     pos = 0
     for line in body.split("\n"):
+        capitals = len(_CAPITAL_WORD_RE.findall(line))
+        if capitals < 4 or capitals < 0.5 * line.count(" "):
+            pos += len(line) + 1
+            continue  # prose: most lines end here, without splitting into words
         words = [w for w in line.split() if w[:1].isalpha()]
         if len(words) >= 4 and not line.rstrip().endswith((",", ";", ":")):
             capitals = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
