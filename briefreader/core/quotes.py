@@ -388,6 +388,11 @@ _NEVER_SPEAKERS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december today yesterday tonight""".split()
 )
+# US states never speak nor are "he"/"she"; two-word ones are matched as a whole name
+_NEVER_SPEAKER_NAMES = frozenset(
+    """new hampshire|new jersey|new mexico|new york|north carolina|north dakota|south carolina|
+    south dakota|rhode island|west virginia|district of columbia""".replace("\n", "").replace("    ", "").split("|")
+)
 _NON_NAME_STARTS = frozenset(
     """the a an but and or if in on at as so yet for nor this that these those it its he she they we i
     you our their his her my your there here when while after before since although though because
@@ -451,7 +456,7 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
     while len(words) > 1 and words[-1].lower() in _NEVER_SPEAKERS:
         words.pop()  # "MSNBC Monday"
-    if not words or all(w.lower() in _NEVER_SPEAKERS for w in words):
+    if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
@@ -692,6 +697,9 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
+_SUBORDINATE_START_RE = re.compile(
+    r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
+    re.IGNORECASE)
 _LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
 _PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
 _DASH_NAME_RE = re.compile(
@@ -759,6 +767,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
             return sp, max(conf, 0.9) if sp else conf, src, True
     m = _ATTRIBUTION_AFTER.match(after)
+    if m and _SUBORDINATE_START_RE.match(m.group(1)):
+        m = None  # `"…," when Clinton blasted him`: a clause about something else, not an attribution
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
@@ -776,8 +786,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     before = body[s_start : q.mark_pos]
     # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
     colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,[^,:\n]{{2,40}})?\s*:\s*$", before)
-    if colon and _LISTENER_BEFORE_RE.search(before[: colon.start()]):
-        colon = None  # "telling CNBC: '…'": CNBC listened, the subject spoke
+    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()]) or _PREPOSITION_END_RE.search(before[: colon.start()])):
+        colon = None  # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place
     if colon:
         name = _clean_name(colon.group(1))
         if name:
