@@ -270,3 +270,35 @@ def test_table_marks_uncertain_speakers_and_altered_groups(tmp_path: Path, capsy
     assert "ALTERED WORDS" in out and "altered" in out
     assert out.index("ALTERED WORDS") < out.index("Rasmus Vik")  # altered groups first
     assert "uncertain" in out
+
+
+# --- the brief --------------------------------------------------------------------------------
+
+
+def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -> None:
+    from briefreader.core.export import build_brief, render_markdown
+    from briefreader.core.triage import DB_NAME, TriageStore, cluster_snapshot
+
+    arts = [
+        art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
+        art(1, "Farrow had demanded “a full and permanent ban” on the crossings.", outlet="Valley Post",
+            date="2025-03-09"),
+        art(2, "“The depot will close in June,” Rasmus Vik said.\n\n“The workers will be offered other jobs.”",
+            outlet="Valley Post", date="2025-03-10"),
+        art(3, "Rasmus Vik spoke again.\n\n“The workers will be offered other jobs.”", outlet="Coast Daily",
+            date="2025-03-11"),
+    ]
+    an = analyse_quotes(arts)
+    altered = next(c for c in an.clusters if c.altered)
+    uncertain = next(c for c in an.clusters if any("workers" in v.text for v in c.variants))
+    assert uncertain.speaker == "Rasmus Vik" and uncertain.speaker_confidence < 0.6
+    store = TriageStore(tmp_path / DB_NAME)
+    try:
+        for cluster in (altered, uncertain):
+            store.choose_cluster(cluster_snapshot(cluster))
+        md = render_markdown(build_brief(arts, store, group_by="quote"))
+    finally:
+        store.close()
+    assert "Rasmus Vik (uncertain speaker)" in md
+    assert "Lena Farrow (uncertain" not in md
+    assert "**altered**" in md
