@@ -995,26 +995,45 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: list[tuple[int, int]]) -> None:
-    """``"X," she said. "Y."``: give Y the utterance of X when only an attribution separates them."""
+    """``"X," she said. "Y."``: give Y the utterance of X when only an attribution separates them;
+    likewise a paragraph holding nothing but more of the quotation that ended the paragraph before."""
     tops = [i for i, r in enumerate(raws) if r.depth == 0 and not quotes[i].scare]
     for a, b in zip(tops, tops[1:]):
         ra, rb = raws[a], raws[b]
-        if ra.para != rb.para or ra.unclosed or not ra.close_mark:
+        if ra.para + 1 == rb.para and _continues_next_paragraph(body, ra, rb, paras):
+            pass  # `"X," she said.` then a paragraph `"Y."`
+        elif ra.para != rb.para or ra.unclosed or not ra.close_mark:
             continue
-        gap = body[ra.close_pos + 1 : rb.mark_pos]
-        if len(gap) > 160 or any(c in DOUBLE_MARKS for c in gap):
-            continue
-        if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
-            continue
-        if len(_VERB_RE.findall(gap)) > 1:
-            continue  # "X," she said. Later she added: "Y.": two quotations
-        if not re.search(r"[,.!?\u2026\u2014-]\s*$", quotes[a].text) and not gap.lstrip().startswith(","):
-            continue  # a partial quote inside narration, not the first half of an interrupted one
+        else:
+            gap = body[ra.close_pos + 1 : rb.mark_pos]
+            if len(gap) > 160 or any(c in DOUBLE_MARKS for c in gap):
+                continue
+            if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
+                continue
+            if len(_VERB_RE.findall(gap)) > 1:
+                continue  # "X," she said. Later she added: "Y.": two quotations
+            if not re.search(r"[,.!?\u2026\u2014-]\s*$", quotes[a].text) and not gap.lstrip().startswith(","):
+                continue  # a partial quote inside narration, not the first half of an interrupted one
         if quotes[b].utterance_id != quotes[a].utterance_id:
             old = quotes[b].utterance_id
             for q in quotes:
                 if q.utterance_id == old:
                     q.utterance_id = quotes[a].utterance_id
+
+
+def _continues_next_paragraph(body: str, ra: _Raw, rb: _Raw, paras: list[tuple[int, int]]) -> bool:
+    """Whether quote ``rb`` opens the paragraph after ``ra``'s and only goes on with it: ``ra`` ends
+    its paragraph with a short attribution, ``rb``'s paragraph is that quotation and nothing else."""
+    if ra.unclosed or not ra.close_mark or rb.unclosed or not rb.close_mark:
+        return False
+    _, a_end = paras[ra.para]
+    b_start, b_end = paras[rb.para]
+    tail = body[ra.close_pos + 1 : a_end]
+    if any(c in DOUBLE_MARKS for c in tail) or len(tail.split()) > 8 or not _VERB_RE.search(tail):
+        return False
+    if body[b_start : rb.mark_pos].strip() or body[rb.close_pos + 1 : b_end].strip(" .,;:"):
+        return False
+    return True
 
 
 def _share_speakers(quotes: list[Quote]) -> None:
