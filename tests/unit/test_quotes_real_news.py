@@ -95,10 +95,22 @@ def test_documents_and_organisations_are_sources_not_people() -> None:
 
 
 def test_continuation_paragraph_keeps_the_previous_speaker_as_uncertain() -> None:
-    body = ("“The depot will close in June,” Rasmus Vik said.\n\n"
+    body = ("“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n"
             "“The workers will be offered other jobs.”")
-    second = [q for q in quotes(body) if "workers" in q.text][0]
+    first, second = quotes(body)
+    assert first.utterance_id != second.utterance_id
     assert second.speaker == "Rasmus Vik" and second.speaker_confidence < 0.6
+
+
+def test_a_paragraph_that_only_goes_on_with_the_quotation_is_part_of_it() -> None:
+    body = ("“The depot will close in June,” Rasmus Vik said.\n\n"
+            "“The workers will be offered other jobs.”\n\n"
+            "The council meets again in May.")
+    first, second = quotes(body)
+    assert first.utterance_id == second.utterance_id
+    assert second.speaker == "Rasmus Vik" and second.speaker_confidence >= 0.6
+    (cluster,) = analyse_quotes([art(0, body)]).clusters
+    assert cluster.variants[0].text == "The depot will close in June, The workers will be offered other jobs."
 
 
 def test_unknown_beats_the_most_mentioned_name() -> None:
@@ -263,7 +275,7 @@ def test_table_marks_uncertain_speakers_and_altered_groups(tmp_path: Path, capsy
     (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
                                    "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
     (tmp_path / "c.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-10\n---\n"
-                                   "“The depot will close in June,” Rasmus Vik said.\n\n“The workers will be offered other jobs.”\n",
+                                   "“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n“The workers will be offered other jobs.”\n",
                                    encoding="utf-8")
     assert main(["quotes", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -283,7 +295,7 @@ def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -
         art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
         art(1, "Farrow had demanded “a full and permanent ban” on the crossings.", outlet="Valley Post",
             date="2025-03-09"),
-        art(2, "“The depot will close in June,” Rasmus Vik said.\n\n“The workers will be offered other jobs.”",
+        art(2, "“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n“The workers will be offered other jobs.”",
             outlet="Valley Post", date="2025-03-10"),
         art(3, "Rasmus Vik spoke again.\n\n“The workers will be offered other jobs.”", outlet="Coast Daily",
             date="2025-03-11"),
