@@ -393,7 +393,7 @@ _FUNCTION_WORDS = frozenset(
 _MARKS_AND_SPACE_RE = re.compile("[\\s" + re.escape("".join(sorted(QUOTE_CHARS))) + "]+")
 
 
-def _spelling_index(pool: set[str]) -> dict[tuple[str, str], list[str]]:
+def spelling_index(pool: set[str]) -> dict[tuple[str, str], list[str]]:
     """Words of ``pool`` by first and by last letter (a spelling variant keeps one of them)."""
     index: dict[tuple[str, str], list[str]] = {}
     for other in pool:
@@ -426,7 +426,8 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019]?\s+(?=\S)")
 
 
 def classify_alteration(reference: str, rendering: str, *, reference_keys: list[str] | None = None,
-                        rendering_sentences: list[list[str]] | None = None) -> str:
+                        rendering_sentences: list[list[str]] | None = None,
+                        reference_index: dict[tuple[str, str], list[str]] | None = None) -> str:
     """How ``rendering`` quotes ``reference`` (the group's longest, most central rendering).
 
     ``same``: the same words and punctuation; ``trivial``: the same words up to punctuation, case,
@@ -435,7 +436,8 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
     inside the words it shares with the reference (a misquote: "ban" for "shutdown");
     ``paraphrased``: no sentence of it is mostly the reference's words.
     ``reference_keys`` (:func:`word_keys` of the reference) and ``rendering_sentences`` (the keys
-    of each sentence of the rendering) save the work when the caller has them.
+    of each sentence of the rendering) and ``reference_index`` (``spelling_index`` of the
+    reference's keys) save the work when the caller has them.
     """
     if reference == rendering or _plain(reference) == _plain(rendering):
         return "same"
@@ -448,7 +450,7 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
     if not ren_keys:
         return "partial"
     ref_set, ren_set = set(ref_keys), set(ren_keys)
-    ref_index: dict[tuple[str, str], list[str]] | None = None
+    ref_index = reference_index
     matched = unmatched = 0
     altered = False
     for keys in rendering_sentences:
@@ -461,7 +463,7 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
         matched += 1
         added = [w for w in keys if w not in ref_set and w not in _FUNCTION_WORDS and not w.isdigit()]
         if added:
-            ref_index = ref_index if ref_index is not None else _spelling_index(ref_set)
+            ref_index = ref_index if ref_index is not None else spelling_index(ref_set)
             if any(not _near_word(w, ref_index) for w in added):
                 altered = True
     if not matched:
@@ -470,6 +472,6 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
         return "altered"
     if unmatched or len(ren_keys) < len(ref_keys):
         return "partial"
-    ren_index = _spelling_index(ren_set)
+    ren_index = spelling_index(ren_set)
     missing = [w for w in ref_keys if w not in ren_set and w not in _FUNCTION_WORDS and not _near_word(w, ren_index)]
     return "partial" if missing else "trivial"

@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from rapidfuzz.distance import Indel
 
-from briefreader.core.diffing import align, classify_alteration, word_keys
+from briefreader.core.diffing import align, classify_alteration, spelling_index, word_keys
 from briefreader.core.model import Article
 from briefreader.core.quotes import Quote, extract_quotes
 
@@ -631,6 +631,7 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     # class (a partial of a partial is a partial, not a paraphrase of the whole)
     reference = min(pool, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
     references = sorted(members, key=lambda u: -len(u.keys))[:ALTERATION_REFERENCES]
+    spelling_indexes: dict[int, Any] = {}
 
     variants: list[Variant] = []
     for u in members:
@@ -644,7 +645,7 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         else:
             sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
             partial, cspan = False, (0, len(canonical_text))
-        alteration = "same" if u is reference else _alteration(text, reference, u, references)
+        alteration = "same" if u is reference else _alteration(text, reference, u, references, spelling_indexes)
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)
@@ -656,15 +657,27 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
 _ALTERATION_RANK = {name: i for i, name in enumerate(("same", "trivial", "partial", "altered", "paraphrased"))}
 
 
-def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit]) -> str:
+def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit],
+                indexes: dict[int, Any]) -> str:
+    if unit.keys == canonical.keys:  # the same words: same or trivial, nothing more to look at
+        return classify_alteration(canonical.text, text, reference_keys=list(canonical.keys),
+                                   rendering_sentences=[list(unit.keys)])
     sentences = [list(unit.keys[s0:s1]) for s0, s1 in unit.sentences]
-    best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences)
+    index = indexes.get(id(canonical))
+    if index is None:
+        index = indexes[id(canonical)] = spelling_index(set(canonical.keys))
+    best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences,
+                               reference_index=index)
     for ref in references:
         if _ALTERATION_RANK[best] <= _ALTERATION_RANK["partial"]:
             break
         if ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
             continue
-        other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences)
+        ref_index = indexes.get(id(ref))
+        if ref_index is None:
+            ref_index = indexes[id(ref)] = spelling_index(set(ref.keys))
+        other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences,
+                                    reference_index=ref_index)
         if _ALTERATION_RANK[other] < _ALTERATION_RANK[best]:
             best = other
     return best
