@@ -455,7 +455,7 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
         need = 0.7 if relation == "same" else 0.8
         if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
             return "contained", containment
-        if _sentence_inside(small_p, big_p) >= 0.9:
+        if lcs >= 5.4 and _sentence_inside(small_p, big_p) >= 0.9:  # a 6-word sentence needs 5.4 shared words
             return "contained", containment
         return None
     ratio = 2 * lcs / (la + lb)
@@ -472,7 +472,7 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     if score >= need:
         return "similar", score
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
-    if max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
+    if lcs >= 5.4 and max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
         return "similar", score
     return None
 
