@@ -16,7 +16,9 @@ What is measured (the rules, decided here once):
   narration around a partial quote is not part of what an outlet printed in quotes). One annotator
   per article: the first ``.ann`` file in name order (PolNeAR has one for most articles).
 - **Found**: some rendering of the article (a cluster variant: the text `quotes` shows) covers the
-  gold words with word-overlap F1 >= 0.8, computed on word *positions* in the file.
+  gold words with word-overlap F1 >= 0.8, computed on word *positions* in the file. Also printed:
+  the share of gold quotations lying inside one rendering (>= 0.9 of their words), which does not
+  count against a rendering the annotator split into sentences ("X. Y." annotated as X and Y).
 - **Speaker right**, among found quotations whose annotated ``Source`` names someone (holds a
   capitalised word that is not a pronoun, article or title; a source opening with a determiner is
   a description and names someone only through an apposition or a name ending it, see
@@ -201,7 +203,7 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
     t0 = time.perf_counter()
     texts, golds, analysis, by_name = analyse_split(split)
     elapsed = time.perf_counter() - t0
-    found = named = right = unknown = 0
+    found = named = right = unknown = contained = 0
     wrong_examples: list[str] = []
     missed_examples: list[str] = []
     confident = [0, 0]  # (right, total) with confidence >= 0.8
@@ -218,13 +220,16 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
             ]
         gold_words = word_positions(text, gold.spans)
         best = (0.0, None, 0.0, "")
+        inside = False
         for words, spk, conf, rtext in rendering_cache[gold.article]:
             common = len(gold_words & words)
             if not common:
                 continue
+            inside = inside or common >= 0.9 * len(gold_words)
             f1 = 2 * common / (len(gold_words) + len(words))
             if f1 > best[0]:
                 best = (f1, spk, conf, rtext)
+        contained += inside
         if best[0] < 0.8:
             if len(missed_examples) < show_errors:
                 missed_examples.append(f"{gold.article}  F1={best[0]:.2f}\n   gold: {' / '.join(text[a:b] for a, b in gold.spans)[:200]}\n   best: {best[3][:200]}")
@@ -262,7 +267,8 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
         "seconds (load+analyse)": elapsed,
     }
     print(f"== {split}: {len(texts)} articles, {n} gold quotations")
-    print(f"   found (F1>=0.8)      {found}/{n} = {result['found']:.3f}")
+    print(f"   found (F1>=0.8)      {found}/{n} = {result['found']:.3f}"
+          f"   (inside one rendering, >= 0.9 of its words: {contained}/{n} = {contained / n if n else 0:.3f})")
     print(f"   speaker right        {right}/{named} = {result['speaker right']:.3f}"
           f"   unknown {unknown} ({result['speaker unknown']:.3f})   wrong {named - right - unknown} ({result['speaker wrong']:.3f})")
     print(f"   confidence >= 0.8    {confident[1]} quotations, right {result['right when conf>=0.8']:.3f}")

@@ -393,22 +393,41 @@ _FUNCTION_WORDS = frozenset(
 _MARKS_AND_SPACE_RE = re.compile("[\\s" + re.escape("".join(sorted(QUOTE_CHARS))) + "]+")
 
 
-def _near_word(word: str, pool: set[str]) -> bool:
-    """A spelling variant (typo, transliteration) of a word of ``pool``."""
+def spelling_index(pool: set[str]) -> dict[tuple[str, str], list[str]]:
+    """Words of ``pool`` by first and by last letter (a spelling variant keeps one of them)."""
+    index: dict[tuple[str, str], list[str]] = {}
+    for other in pool:
+        if len(other) >= 3:
+            index.setdefault(("f", other[0]), []).append(other)
+            index.setdefault(("l", other[-1]), []).append(other)
+    return index
+
+
+def _near_word(word: str, index: dict[tuple[str, str], list[str]]) -> bool:
+    """A spelling variant (typo, transliteration) of a word of the indexed pool."""
     from rapidfuzz.distance import Levenshtein
 
     if len(word) < 4:
         return False
-    n, first, last = len(word), word[0], word[-1]
-    return any(abs(n - len(other)) <= 2 and (other[:1] == first or other[-1:] == last)
-               and Levenshtein.normalized_similarity(word, other) >= 0.8 for other in pool)
+    n = len(word)
+    for key in (("f", word[0]), ("l", word[-1])):
+        for other in index.get(key, ()):
+            if abs(n - len(other)) <= 2 and Levenshtein.normalized_similarity(word, other) >= 0.8:
+                return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _plain(text: str) -> str:
+    return _MARKS_AND_SPACE_RE.sub(" ", text).strip().rstrip(",")
 
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019]?\s+(?=\S)")
 
 
 def classify_alteration(reference: str, rendering: str, *, reference_keys: list[str] | None = None,
-                        rendering_sentences: list[list[str]] | None = None) -> str:
+                        rendering_sentences: list[list[str]] | None = None,
+                        reference_index: dict[tuple[str, str], list[str]] | None = None) -> str:
     """How ``rendering`` quotes ``reference`` (the group's longest, most central rendering).
 
     ``same``: the same words and punctuation; ``trivial``: the same words up to punctuation, case,
@@ -417,11 +436,10 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
     inside the words it shares with the reference (a misquote: "ban" for "shutdown");
     ``paraphrased``: no sentence of it is mostly the reference's words.
     ``reference_keys`` (:func:`word_keys` of the reference) and ``rendering_sentences`` (the keys
-    of each sentence of the rendering) save the work when the caller has them.
+    of each sentence of the rendering) and ``reference_index`` (``spelling_index`` of the
+    reference's keys) save the work when the caller has them.
     """
-    a = _MARKS_AND_SPACE_RE.sub(" ", reference).strip().rstrip(",")
-    b = _MARKS_AND_SPACE_RE.sub(" ", rendering).strip().rstrip(",")
-    if a == b:
+    if reference == rendering or _plain(reference) == _plain(rendering):
         return "same"
     ref_keys = reference_keys if reference_keys is not None else word_keys(reference)
     if rendering_sentences is None:
@@ -432,6 +450,7 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
     if not ren_keys:
         return "partial"
     ref_set, ren_set = set(ref_keys), set(ren_keys)
+    ref_index = reference_index
     matched = unmatched = 0
     altered = False
     for keys in rendering_sentences:
@@ -442,12 +461,17 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
             unmatched += 1  # a sentence the reference does not quote
             continue
         matched += 1
-        if any(w not in ref_set and w not in _FUNCTION_WORDS and not w.isdigit() and not _near_word(w, ref_set)
-               for w in keys):
-            altered = True
+        added = [w for w in keys if w not in ref_set and w not in _FUNCTION_WORDS and not w.isdigit()]
+        if added:
+            ref_index = ref_index if ref_index is not None else spelling_index(ref_set)
+            if any(not _near_word(w, ref_index) for w in added):
+                altered = True
     if not matched:
         return "paraphrased"
     if altered:
         return "altered"
-    missing = [w for w in ref_keys if w not in ren_set and w not in _FUNCTION_WORDS and not _near_word(w, ren_set)]
-    return "partial" if unmatched or missing or len(ren_keys) < len(ref_keys) else "trivial"
+    if unmatched or len(ren_keys) < len(ref_keys):
+        return "partial"
+    ren_index = spelling_index(ren_set)
+    missing = [w for w in ref_keys if w not in ren_set and w not in _FUNCTION_WORDS and not _near_word(w, ren_index)]
+    return "partial" if missing else "trivial"

@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Sequence
 from rapidfuzz.distance import Indel
 
 from briefreader.core.dates import date_sort_key
-from briefreader.core.diffing import align, classify_alteration, word_keys
+from briefreader.core.diffing import align, classify_alteration, spelling_index, word_keys
 from briefreader.core.model import Article
 from briefreader.core.quotes import Quote, extract_quotes
 
@@ -457,7 +457,7 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
         need = 0.7 if relation == "same" else 0.8
         if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
             return "contained", containment
-        if _sentence_inside(small_p, big_p) >= 0.9:
+        if lcs >= 5.4 and _sentence_inside(small_p, big_p) >= 0.9:  # a 6-word sentence needs 5.4 shared words
             return "contained", containment
         return None
     ratio = 2 * lcs / (la + lb)
@@ -474,7 +474,7 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     if score >= need:
         return "similar", score
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
-    if max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
+    if lcs >= 5.4 and max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
         return "similar", score
     return None
 
@@ -510,22 +510,27 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     vocab: dict[str, int] = {}
     phrases: list[_Phrase] = []
-    phrase_of_keys: dict[tuple[tuple[str, ...], str | None], int] = {}
+    phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
     phrase_speaker: list[str | None] = []
     for ui, u in enumerate(units):
         known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
-        pi = phrase_of_keys.get((u.keys, known))  # identical words from two known speakers: two phrases
+        named = speaker_key(u.quote.speaker)
+        # identical words from two known speakers: two phrases; a short phrase ("law and order")
+        # is one phrase only for one named speaker, and never when no one is named
+        ident: Any = known
+        if len(u.keys) < SHORT_PHRASE_WORDS:
+            ident = named if named else ("unit", ui)
+        pi = phrase_of_keys.get((u.keys, ident))
         if pi is None:
             ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
-            phrase_of_keys[(u.keys, known)] = pi
+            phrase_of_keys[(u.keys, ident)] = pi
             phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences))
             phrase_speaker.append(known)
         phrases[pi].units.append(ui)
         if known:
             phrases[pi].speakers.add(known)
-        named = speaker_key(u.quote.speaker)
         if named:
             phrases[pi].named.add(named)
 
@@ -627,6 +632,7 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     # class (a partial of a partial is a partial, not a paraphrase of the whole)
     reference = min(pool, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
     references = sorted(members, key=lambda u: -len(u.keys))[:ALTERATION_REFERENCES]
+    spelling_indexes: dict[int, Any] = {}
 
     variants: list[Variant] = []
     for u in members:
@@ -640,7 +646,7 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         else:
             sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
             partial, cspan = False, (0, len(canonical_text))
-        alteration = "same" if u is reference else _alteration(text, reference, u, references)
+        alteration = "same" if u is reference else _alteration(text, reference, u, references, spelling_indexes)
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)
@@ -652,15 +658,27 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
 _ALTERATION_RANK = {name: i for i, name in enumerate(("same", "trivial", "partial", "altered", "paraphrased"))}
 
 
-def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit]) -> str:
+def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit],
+                indexes: dict[int, Any]) -> str:
+    if unit.keys == canonical.keys:  # the same words: same or trivial, nothing more to look at
+        return classify_alteration(canonical.text, text, reference_keys=list(canonical.keys),
+                                   rendering_sentences=[list(unit.keys)])
     sentences = [list(unit.keys[s0:s1]) for s0, s1 in unit.sentences]
-    best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences)
+    index = indexes.get(id(canonical))
+    if index is None:
+        index = indexes[id(canonical)] = spelling_index(set(canonical.keys))
+    best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences,
+                               reference_index=index)
     for ref in references:
         if _ALTERATION_RANK[best] <= _ALTERATION_RANK["partial"]:
             break
         if ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
             continue
-        other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences)
+        ref_index = indexes.get(id(ref))
+        if ref_index is None:
+            ref_index = indexes[id(ref)] = spelling_index(set(ref.keys))
+        other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences,
+                                    reference_index=ref_index)
         if _ALTERATION_RANK[other] < _ALTERATION_RANK[best]:
             best = other
     return best

@@ -28,6 +28,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from briefreader.core.model import OffsetMap
@@ -317,25 +319,24 @@ def _make_raw(body: str, opened: _Open, close_pos: int, close_mark: str, unclose
 # Sentences, names and attribution
 
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0391-\u03a9"
-_NAME_WORD = rf"(?:[{_UPPER}](?:\.|[\w\u2019'\-]*))"
+_NAME_WORD = rf"(?:[{_UPPER}](?:(?:\.[{_UPPER}])+\.?|\.|[\w\u2019'\-]*))"
 _PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|af|zu|of the|of)"
 # Names never run across a line break ("Ohio\nHillary Clinton" is two things).
 _NAME_RE = re.compile(rf"{_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*")
 _PRONOUNS = {"he": "m", "she": "f", "they": "", "He": "m", "She": "f", "They": ""}
 
-SPEECH_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|stressed|stresses|warned|warns|noted|notes|"
-    "explained|explains|wrote|writes|tweeted|posted|declared|declares|insisted|insists|argued|argues|"
-    "asked|asks|replied|replies|responded|continued|concluded|maintained|urged|urges|blasted|claimed|"
-    "claims|admitted|admits|reiterated|emphasi[sz]ed|underlined|announced|acknowledged|recalled|"
-    "pointed out|commented|remarked|cautioned|went on|goes on|cites|cited|quoted|observed|conceded|"
-    "countered|complained|boasted|predicted|promised|vowed|suggested|confirmed|denied|repeated|"
-    "affirmed|asserted|shouted|joked|quipped|retorted|summed up|recounted|testified|pleaded|demanded|"
-    "saying|adding|stressing|warning|noting|telling|insisting|arguing|explaining|writing|urging|"
-    "blasting|declaring|asserting|claiming|emphasi[sz]ing|according to"
-)
+def _load_speech_verbs() -> tuple[str, frozenset[str]]:
+    """The speech verbs (rules/speech_verbs.yaml) as one regex alternation, longest first, and the
+    verbs that cite a source."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "rules" / "speech_verbs.yaml").read_text(encoding="utf-8"))
+    verbs = sorted({str(v) for v in data["verbs"]} | {str(v) for v in data["source_verbs"]}, key=lambda v: (-len(v), v))
+    return "|".join(re.escape(v).replace("\\ ", "\\s+") for v in verbs), frozenset(str(v) for v in data["source_verbs"])
+
+
+SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
 _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
-_SOURCE_VERBS = frozenset({"cites", "cited", "quoted", "according to"})
 _SKIP_BETWEEN = re.compile(
     r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
     r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
@@ -377,12 +378,20 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
     woman man wife husband father mother son daughter founder executive democrat republican host
     star actor actress singer author economist analyst pollster lawyer attorney manager director
     officer chief premier frontrunner front-runner incumbent challenger rival opponent head boss
+    politician legislator activist veteran resident voter supporter critic expert researcher scientist
+    doctor nurse teacher student worker farmer fisherman owner strategist operative organizer
+    organiser negotiator mediator prosecutor judge lawyer banker investor consultant
     diplomat representative commander general president minister secretary ambassador""".split()
 )
 # Capitalised words that never name who spoke ("said Tuesday").
 _NEVER_SPEAKERS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december today yesterday tonight""".split()
+)
+# US states never speak nor are "he"/"she"; two-word ones are matched as a whole name
+_NEVER_SPEAKER_NAMES = frozenset(
+    """new hampshire|new jersey|new mexico|new york|north carolina|north dakota|south carolina|
+    south dakota|rhode island|west virginia|district of columbia""".replace("\n", "").replace("    ", "").split("|")
 )
 _NON_NAME_STARTS = frozenset(
     """the a an but and or if in on at as so yet for nor this that these those it its he she they we i
@@ -401,17 +410,26 @@ _SENTENCE_START_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*\s+|\n")
 def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     """Start/end of the sentence around ``pos`` within paragraph [lo, hi)."""
     start = lo
-    for m in re.finditer(r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"])", body[lo:pos]):
-        start = lo + m.end()
-    m = re.search(r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*(?:\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"]|$))", body[pos:hi])
+    # the look-ahead may see the quotation's own opening mark and first letter (``session. “We``)
+    for m in _SENTENCE_END_BEFORE_RE.finditer(body, lo, min(hi, pos + 2)):
+        if m.end() <= pos:
+            start = m.end()
+    m = _SENTENCE_END_AFTER_RE.search(body[pos:hi])
     end = pos + m.end() if m else hi
     return start, end
+
+
+_SENTENCE_END_BEFORE_RE = re.compile(
+    r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"])")
+_SENTENCE_END_AFTER_RE = re.compile(
+    r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*(?:\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"]|$))")
 
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
 _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 
 
+@lru_cache(maxsize=65536)
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
     words = raw.replace("\u2019", "'").split()
@@ -436,11 +454,16 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
-    if not words or all(w.lower() in _NEVER_SPEAKERS for w in words):
+    while len(words) > 1 and words[-1].lower() in _NEVER_SPEAKERS:
+        words.pop()  # "MSNBC Monday"
+    if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
     return " ".join(words)
+
+
+_CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
 
 def _headline_lines(body: str) -> set[int]:
@@ -448,6 +471,10 @@ def _headline_lines(body: str) -> set[int]:
     out: set[int] = set()
     pos = 0
     for line in body.split("\n"):
+        capitals = len(_CAPITAL_WORD_RE.findall(line))
+        if capitals < 4 or capitals < 0.5 * line.count(" "):
+            pos += len(line) + 1
+            continue  # prose: most lines end here, without splitting into words
         words = [w for w in line.split() if w[:1].isalpha()]
         if len(words) >= 4 and not line.rstrip().endswith((",", ";", ":")):
             capitals = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
@@ -540,7 +567,8 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
-            if sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off):
+            if (sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+                    and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
             if sid not in seen:
                 seen.add(sid)
@@ -618,7 +646,7 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             if name:
                 return name, "name"
         low = seg.lower()
-        if re.match(r"(?:the|a|an)\s", low) and len(words) <= 8:
+        if re.match(r"(?:the|a|an|another|one|some|two|three|several)\s", low) and len(words) <= 8:
             # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
             named = _name_before_apposition(segments[: segments.index(seg_raw)])
             if named:
@@ -655,6 +683,12 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     if m and any(w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS for w in m.group(1).split()):
         return None  # "…, asserting that the United States has": not an inverted attribution
     if m:
+        # "said Democratic strategist Simon Rosenberg": an adjective, a role, then the name
+        role = re.match(rf"[^\S\n]+((?:[a-z][\w\-]*[^\S\n]+){{1,3}})({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})+)", text[m.end() :])
+        if role and any(w in _PERSON_NOUNS for w in role.group(1).split()):
+            name = _clean_name(role.group(2).rstrip("."))
+            if name:
+                return name, "name"
         name = _clean_name(m.group(2).rstrip("."), allow_org=True)
         return (name, "name") if name else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
@@ -663,6 +697,9 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
+_SUBORDINATE_START_RE = re.compile(
+    r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
+    re.IGNORECASE)
 _LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
 _PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
 _DASH_NAME_RE = re.compile(
@@ -715,6 +752,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
     s_start, _ = _sentence_bounds(body, q.mark_pos, lo, hi)
+    if not body[s_start : q.mark_pos].strip() and s_start > lo:
+        # the quotation opens its sentence: the sentence before it (same paragraph) sets the scene
+        # (`Vik spoke on Monday. "…"`, `Vik said: ... "…"`)
+        s_start = _sentence_bounds(body, s_start - 1, lo, hi)[0]
     # 1. attribution right after the closing mark: `," she said` / `, — cites Politico`
     after_start = q.close_pos + (1 if q.close_mark else 0)
     after = body[after_start : min(hi, next_open)]
@@ -726,18 +767,27 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
             return sp, max(conf, 0.9) if sp else conf, src, True
     m = _ATTRIBUTION_AFTER.match(after)
+    if m and _SUBORDINATE_START_RE.match(m.group(1)):
+        m = None  # `"…," when Clinton blasted him`: a clause about something else, not an attribution
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
-        verb = m.group(2)
+        verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
-        subject = left if left or verb.endswith("ing") else _subject_right(after[m.end() :])
+        # after "told" comes the listener ("…," told CNN): never an inverted subject
+        subject = left if left or verb.endswith("ing") or verb in ("told", "tells") else _subject_right(after[m.end() :])
+        if left and m.group(1).rstrip().endswith(",") and not verb.endswith("ing") and verb not in ("told", "tells"):
+            # `"…" that Sanders can win, said Steve Elmendorf`: the clause before is not the subject
+            right = _subject_right(after[m.end() :])
+            if right and right[1] == "name":
+                subject = right
         if subject:
             sp, conf, src = resolver.resolve(subject[0], subject[1], verb, after_start, s_start)
             return sp, conf, src, True
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
-    colon = re.search(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s*:\s*$", before)
-    if colon and _LISTENER_BEFORE_RE.search(before[: colon.start()]):
-        colon = None  # "telling CNBC: '…'": CNBC listened, the subject spoke
+    # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
+    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,[^,:\n]{{2,40}})?\s*:\s*$", before)
+    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()]) or _PREPOSITION_END_RE.search(before[: colon.start()])):
+        colon = None  # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place
     if colon:
         name = _clean_name(colon.group(1))
         if name:
@@ -745,7 +795,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             return sp, max(conf, 0.9) if sp else conf, src, True
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
-        verb = vm.group()
+        verb = " ".join(vm.group().split())
         if verb == "according to":
             subj = _subject_right(before[vm.end() :])
         else:
@@ -760,7 +810,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False
-    # 3. no attribution: the person the sentence is about, else the last speaker
+    # 3. no attribution: the person the sentence is about (the previous sentence's, in the same
+    # paragraph, when the quotation opens its sentence: `Vik spoke on Monday. "…"`)
     who = resolver.speakers.first_person_between(s_start, q.mark_pos)
     if who:
         return who, 0.5, None, False
@@ -785,7 +836,7 @@ def _register_speech_events(body: str, resolver: _Resolver, quote_spans: list[tu
             continue
         line_start = body.rfind("\n", 0, pos) + 1
         before = body[line_start:pos]
-        verb = vm.group()
+        verb = " ".join(vm.group().split())
         if verb == "according to":
             subj = _subject_right(body[vm.end() : vm.end() + 80])
         else:
@@ -814,7 +865,7 @@ def _is_label(text: str) -> bool:
     if re.search(r"[.!?]\s*$", text.strip()) or len(words) > 5:
         # a sentence or a longer title: every word capitalised, small ones included, or a subtitle
         capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
-        return capitals >= len(words) - 1 and (capitals == len(words) or ":" in text)
+        return ":" in text or capitals >= len(words) - 1
     return True
 
 
@@ -944,26 +995,45 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: list[tuple[int, int]]) -> None:
-    """``"X," she said. "Y."``: give Y the utterance of X when only an attribution separates them."""
+    """``"X," she said. "Y."``: give Y the utterance of X when only an attribution separates them;
+    likewise a paragraph holding nothing but more of the quotation that ended the paragraph before."""
     tops = [i for i, r in enumerate(raws) if r.depth == 0 and not quotes[i].scare]
     for a, b in zip(tops, tops[1:]):
         ra, rb = raws[a], raws[b]
-        if ra.para != rb.para or ra.unclosed or not ra.close_mark:
+        if ra.para + 1 == rb.para and _continues_next_paragraph(body, ra, rb, paras):
+            pass  # `"X," she said.` then a paragraph `"Y."`
+        elif ra.para != rb.para or ra.unclosed or not ra.close_mark:
             continue
-        gap = body[ra.close_pos + 1 : rb.mark_pos]
-        if len(gap) > 160 or any(c in DOUBLE_MARKS for c in gap):
-            continue
-        if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
-            continue
-        if len(_VERB_RE.findall(gap)) > 1:
-            continue  # "X," she said. Later she added: "Y.": two quotations
-        if not re.search(r"[,.!?\u2026\u2014-]\s*$", quotes[a].text) and not gap.lstrip().startswith(","):
-            continue  # a partial quote inside narration, not the first half of an interrupted one
+        else:
+            gap = body[ra.close_pos + 1 : rb.mark_pos]
+            if len(gap) > 160 or any(c in DOUBLE_MARKS for c in gap):
+                continue
+            if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
+                continue
+            if len(_VERB_RE.findall(gap)) > 1:
+                continue  # "X," she said. Later she added: "Y.": two quotations
+            if not re.search(r"[,.!?\u2026\u2014-]\s*$", quotes[a].text) and not gap.lstrip().startswith(","):
+                continue  # a partial quote inside narration, not the first half of an interrupted one
         if quotes[b].utterance_id != quotes[a].utterance_id:
             old = quotes[b].utterance_id
             for q in quotes:
                 if q.utterance_id == old:
                     q.utterance_id = quotes[a].utterance_id
+
+
+def _continues_next_paragraph(body: str, ra: _Raw, rb: _Raw, paras: list[tuple[int, int]]) -> bool:
+    """Whether quote ``rb`` opens the paragraph after ``ra``'s and only goes on with it: ``ra`` ends
+    its paragraph with a short attribution, ``rb``'s paragraph is that quotation and nothing else."""
+    if ra.unclosed or not ra.close_mark or rb.unclosed or not rb.close_mark:
+        return False
+    _, a_end = paras[ra.para]
+    b_start, b_end = paras[rb.para]
+    tail = body[ra.close_pos + 1 : a_end]
+    if any(c in DOUBLE_MARKS for c in tail) or len(tail.split()) > 8 or not _VERB_RE.search(tail):
+        return False
+    if body[b_start : rb.mark_pos].strip() or body[rb.close_pos + 1 : b_end].strip(" .,;:"):
+        return False
+    return True
 
 
 def _share_speakers(quotes: list[Quote]) -> None:

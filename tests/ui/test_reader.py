@@ -561,3 +561,21 @@ async def test_index_busy_still_opens(reader: ReaderApp, monkeypatch: pytest.Mon
         assert "another briefreader" in screen_text(reader)
         await pilot.press("slash")
         assert "index" in str(reader.query_one(SearchBar).query_one("#search-message").render())
+
+
+async def test_next_altered_quote_key(reader: ReaderApp) -> None:
+    """`M` goes to the next quotation whose group has altered words, across articles, and the diff
+    pane header says so; every such quotation is visited before it comes round again."""
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        altered = {(m.article_id, m.start) for ms in reader.quotes.by_article.values() for m in ms
+                   if (c := reader.quotes.cluster_of(m)) is not None and c.altered}
+        assert altered, "the sample corpus has a misquoted statement"
+        seen = set()
+        for _ in range(len(altered)):
+            await pilot.press("M")
+            mark = reader.article_quotes()[reader.current_quote]
+            assert reader.quotes.cluster_of(mark).altered
+            assert "ALTERED WORDS" in reader.query_one(QuoteDiff).last_plain
+            seen.add((mark.article_id, mark.start))
+        assert seen == altered

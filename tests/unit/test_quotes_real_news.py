@@ -1,0 +1,316 @@
+"""Quotes an analyst can trust on real news (issue 12), on small fictional articles of the same shape:
+the right speaker (or none), the whole quotation as one rendering, groups that never mix statements,
+misquotes flagged. Every name, outlet and sentence here is invented."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefreader.cli.main import main
+from briefreader.core.diffing import classify_alteration
+from briefreader.core.model import Article
+from briefreader.core.quote_clusters import analyse_quotes
+from briefreader.core.quotes import Quote, extract_quotes
+
+
+def quotes(body: str) -> list[Quote]:
+    found = extract_quotes("a.txt", body)
+    for q in found:
+        assert body[q.start : q.end] == q.text
+    return found
+
+
+def speaker_of(body: str, snippet: str) -> str | None:
+    (q,) = [q for q in quotes(body) if snippet in q.text]
+    return q.speaker
+
+
+def art(i: int, body: str, outlet: str | None = None, date: str | None = None) -> Article:
+    return Article(id=f"a{i}.txt", path=f"a{i}.txt", format="txt", body=body, outlet=outlet or f"Outlet {i}",
+                   date=date, order=i)
+
+
+# --- typography -------------------------------------------------------------------------------
+
+
+def test_two_apostrophes_are_one_double_mark() -> None:
+    body = ("Leonard T. Halvorsen runs the port. ''There is a lot of new paperwork for every ship,'' "
+            "Mr. Halvorsen said on Monday.")
+    found = quotes(body)
+    assert [q.text for q in found] == ["There is a lot of new paperwork for every ship,"]
+    assert found[0].open_mark == "''" and found[0].close_mark == "''"
+    assert found[0].speaker == "Leonard T Halvorsen"
+
+
+def test_single_quote_inside_two_apostrophes_stays_nested() -> None:
+    body = "''She told me, 'keep the gates open,' and left,'' the guard Ivo Marsh said."
+    outer = [q for q in quotes(body) if q.nested_in is None]
+    assert len(outer) == 1 and outer[0].text.startswith("She told me") and outer[0].speaker == "Ivo Marsh"
+
+
+# --- attribution ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("“The tolls will go up in spring,” Mr. Okafor said. Chidi Okafor runs the bridge authority.", "Chidi Okafor"),
+        ("“The tolls will go up in spring,” said Sen. Marta Oyelaran.", "Marta Oyelaran"),
+        ("“The tolls will go up in spring,” said Rep. Tomas Birkeland, a Democrat from Ohio.", "Tomas Birkeland"),
+        ("Greta K. Vollan, the harbour adviser, said “the tolls will go up in spring.”", "Greta K Vollan"),
+        ("“The tolls will go up in spring,” Greta Vollan told Harbour Radio's Ana Pike.", "Greta Vollan"),
+        ("“The tolls will go up in spring,” Senate Majority Leader Ruth Amadi, R-Ky., said Tuesday.", "Ruth Amadi"),
+        ("“The tolls will go up in spring,” said Rep. Elif Sandoval (D-Md.).", "Elif Sandoval"),
+        ("Hugo Brandt, an economist at the port, said: “The tolls will go up in spring.”", "Hugo Brandt"),
+        ("“The tolls will go up in spring,” Hugo Brandt, an economist and tax expert, said.", "Hugo Brandt"),
+        ("Ana Pike, Harbour Radio: “The tolls will go up in spring.”", "Ana Pike"),
+        ("“The tolls will go up in spring.” ― Carla Mendes.", "Carla Mendes"),
+    ],
+)
+def test_titles_appositions_listeners_and_lead_ins(body: str, expected: str) -> None:
+    assert speaker_of(body, "tolls") == expected
+
+
+def test_partial_quote_in_narration_is_the_subjects_not_the_objects() -> None:
+    body = ("Pia Lindqvist slammed the new rules on trade with Norland on Friday, saying the talks had "
+            "“failed every family in the valley.”")
+    assert speaker_of(body, "failed every family") == "Pia Lindqvist"
+
+
+def test_a_place_after_a_preposition_is_not_the_speaker() -> None:
+    body = ("Omar Haddad met diplomats in Geneva on Monday, noting that the accord goes "
+            "“nowhere near far enough for the coast.”")
+    assert speaker_of(body, "nowhere near") == "Omar Haddad"
+
+
+def test_documents_and_organisations_are_sources_not_people() -> None:
+    body = ("Mayor Lena Farrow opened the session. “Spending on roads doubled in two years,” the report said.")
+    assert speaker_of(body, "Spending on roads") == "the report"
+    body = ("Mayor Lena Farrow opened the session. “We expect a vote soon,” another Farrow spokesperson "
+            "added Tuesday.")
+    assert speaker_of(body, "expect a vote") == "another Farrow spokesperson"
+
+
+def test_continuation_paragraph_keeps_the_previous_speaker_as_uncertain() -> None:
+    body = ("“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n"
+            "“The workers will be offered other jobs.”")
+    first, second = quotes(body)
+    assert first.utterance_id != second.utterance_id
+    assert second.speaker == "Rasmus Vik" and second.speaker_confidence < 0.6
+
+
+def test_a_paragraph_that_only_goes_on_with_the_quotation_is_part_of_it() -> None:
+    body = ("“The depot will close in June,” Rasmus Vik said.\n\n"
+            "“The workers will be offered other jobs.”\n\n"
+            "The council meets again in May.")
+    first, second = quotes(body)
+    assert first.utterance_id == second.utterance_id
+    assert second.speaker == "Rasmus Vik" and second.speaker_confidence >= 0.6
+    (cluster,) = analyse_quotes([art(0, body)]).clusters
+    assert cluster.variants[0].text == "The depot will close in June, The workers will be offered other jobs."
+
+
+def test_unknown_beats_the_most_mentioned_name() -> None:
+    body = ("Rasmus Vik, Rasmus Vik's deputy and the Vik family own the depot. Vik bought it in 1990 and "
+            "Vik expanded it in 2001.\n\nThe depot is busy. Trucks arrive daily and a sign reads "
+            "“deliveries at the back gate only after six in the evening” in red letters.")
+    assert speaker_of(body, "deliveries at the back") is None
+
+
+def test_no_name_across_a_line_break_or_from_a_headline() -> None:
+    body = ("Minister Vollan Slams Harbour Toll Plan\n"
+            "Greta Vollan criticised the plan on Monday.\n\n"
+            "“It is a tax on every fisherman,” she said.")
+    assert speaker_of(body, "tax on every fisherman") == "Greta Vollan"
+
+
+def test_wider_speech_verbs() -> None:
+    for verb in ("gushed", "fumed", "exclaimed", "sighed", "interjected"):
+        body = f"“What a season for the harbour this has been,” Nadia Brook {verb}."
+        assert speaker_of(body, "What a season") == "Nadia Brook", verb
+
+
+# --- whole quotations -------------------------------------------------------------------------
+
+
+def test_a_quotation_of_two_sentences_is_one_rendering() -> None:
+    arts = [art(0, "“That is not a review. That is a countdown,” the union leader Jonas Tiller said.")]
+    an = analyse_quotes(arts)
+    (cluster,) = an.clusters
+    (v,) = cluster.variants
+    assert v.text == "That is not a review. That is a countdown,"
+    assert v.quote_text == v.text and (v.quote_start, v.quote_end) == (v.start, v.end)
+
+
+def test_multi_paragraph_quotation_is_one_rendering() -> None:
+    body = ("Jonas Tiller spoke at the gate.\n\n“The yard has lost four contracts this year.\n\n"
+            "“If the fifth goes, the yard goes with it,” he said.")
+    an = analyse_quotes([art(0, body)])
+    (cluster,) = an.clusters
+    (v,) = cluster.variants
+    assert len(v.spans) == 2
+    assert v.text.startswith("The yard has lost four contracts") and v.text.endswith("the yard goes with it,")
+    assert "\n" not in v.text and "“" not in v.text
+
+
+# --- grouping ---------------------------------------------------------------------------------
+
+
+def test_same_words_from_different_known_speakers_are_different_statements() -> None:
+    arts = [
+        art(0, "“Thank you all very much for coming out tonight,” Mayor Lena Farrow said at the fair."),
+        art(1, "“Thank you all very much for coming out tonight,” coach Ibrahim Sato said after the match."),
+        art(2, "The crowd cheered. “Thank you all very much for coming out tonight.”"),
+    ]
+    an = analyse_quotes(arts)
+    groups = [c for c in an.clusters if any("Thank you" in v.text for v in c.variants)]
+    assert len(groups) == 2
+    assert {c.speaker for c in groups} == {"Lena Farrow", "Ibrahim Sato"}
+    assert all(len({(v.speaker or "") for v in c.variants if v.speaker}) <= 1 for c in groups)
+
+
+def test_short_partials_never_chain_two_statements() -> None:
+    arts = [
+        art(0, "“Nadia Brook scares me, and the harbour board should say so,” the fisher Tom Reyes said."),
+        art(1, "“Nadia Brook is not about that at all, she is about the boats,” her aide Lin Ortiz said."),
+        art(2, "Someone in the crowd shouted “Nadia Brook” twice."),
+    ]
+    an = analyse_quotes(arts)
+    reyes = next(c for c in an.clusters if any("scares me" in v.text for v in c.variants))
+    assert not any("not about that" in v.text for v in reyes.variants)
+
+
+def test_titles_and_slogans_in_title_case_are_labels() -> None:
+    body = ("She appeared on “The Late Hour With Mira Stone” and signed copies of “Broken Harbour: How to "
+            "Make the Coast Strong Again” before the rally chanted “Make The Coast Great Again.”")
+    found = quotes(body)
+    assert found and all(q.scare for q in found)
+
+
+def test_stock_phrases_from_unknown_speakers_stay_apart() -> None:
+    arts = [
+        art(0, "The mayor promised “law and order” at the rally on Monday."),
+        art(1, "Protesters mocked the call for “law and order” on Tuesday."),
+    ]
+    an = analyse_quotes(arts)
+    assert all(len(c.articles) == 1 for c in an.clusters)
+
+
+# --- misquotes --------------------------------------------------------------------------------
+
+
+MISQUOTE_ORIGINAL = ("“We are calling for a full and permanent closure of the northern crossings until our "
+                     "engineers can figure out what is going on,” Mayor Lena Farrow said.")
+
+
+def test_changed_content_word_is_grouped_and_flagged_altered() -> None:
+    arts = [
+        art(0, MISQUOTE_ORIGINAL, date="2025-03-01"),
+        art(1, "Farrow demanded “a full and permanent closure of the northern crossings.”", date="2025-03-02"),
+        art(2, "Farrow had demanded “a full and permanent ban” on the crossings.", date="2025-03-09"),
+    ]
+    an = analyse_quotes(arts)
+    cluster = next(c for c in an.clusters if any("full and permanent ban" in v.text for v in c.variants))
+    assert len(cluster.articles) == 3 and cluster.altered
+    by_article = {v.article: v.alteration for v in cluster.variants}
+    assert by_article == {"a0.txt": "same", "a1.txt": "partial", "a2.txt": "altered"}
+
+
+def test_words_added_to_a_transcript_are_flagged_altered() -> None:
+    arts = [
+        art(0, "“How often must we watch this happen? This is just unbearable. And it has to stop,” "
+               "Mayor Lena Farrow said.", date="2025-03-01"),
+        art(1, "“How often must we watch this happen? I mean, this is just unbearable, and it has to stop,” "
+               "Farrow said.", date="2025-03-02"),
+        art(2, "Farrow said: “This is just unbearable.”", date="2025-03-03"),
+    ]
+    an = analyse_quotes(arts)
+    cluster = next(c for c in an.clusters if any(v.article == "a2.txt" for v in c.variants))
+    assert len(cluster.articles) == 3
+    by_article = {v.article: v.alteration for v in cluster.variants}
+    assert by_article["a0.txt"] == "same" and by_article["a1.txt"] == "altered"
+    assert by_article["a2.txt"] == "partial"
+
+
+@pytest.mark.parametrize(
+    ("rendering", "expected"),
+    [
+        ("We will rebuild the northern railway line before the end of next summer.", "same"),
+        ("We'll rebuild the Northern railway line before the end of next summer", "trivial"),
+        ("rebuild the northern railway line", "partial"),
+        ("We will rebuild the southern railway line before the end of next summer.", "altered"),
+        ("The government has promised trains in the north again at some point soon.", "paraphrased"),
+    ],
+)
+def test_alteration_classes(rendering: str, expected: str) -> None:
+    reference = "We will rebuild the northern railway line before the end of next summer."
+    assert classify_alteration(reference, rendering) == expected
+
+
+# --- the CLI ----------------------------------------------------------------------------------
+
+
+def test_json_adds_confidence_alteration_and_the_whole_quotation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
+                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
+    assert main(["quotes", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (cluster,) = [c for c in data["clusters"] if len(c["variants"]) > 1]
+    assert cluster["altered"] is True and cluster["speaker"] == "Lena Farrow"
+    assert 0 < cluster["speaker_confidence"] <= 1
+    for v in cluster["variants"]:
+        assert {"speaker_confidence", "alteration", "quote_text", "quote_start", "quote_end", "spans",
+                "source_spans", "source_start", "source_end"} <= set(v)
+    assert main(["quotes", str(tmp_path), "--json", "--altered"]) == 0
+    only = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in only["clusters"]] == [cluster["id"]]
+
+
+def test_table_marks_uncertain_speakers_and_altered_groups(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
+                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
+    (tmp_path / "c.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-10\n---\n"
+                                   "“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n“The workers will be offered other jobs.”\n",
+                                   encoding="utf-8")
+    assert main(["quotes", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "ALTERED WORDS" in out and "altered" in out
+    assert out.index("ALTERED WORDS") < out.index("Rasmus Vik")  # altered groups first
+    assert "uncertain" in out
+
+
+# --- the brief --------------------------------------------------------------------------------
+
+
+def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -> None:
+    from briefreader.core.export import build_brief, render_markdown
+    from briefreader.core.triage import DB_NAME, TriageStore, cluster_snapshot
+
+    arts = [
+        art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
+        art(1, "Farrow had demanded “a full and permanent ban” on the crossings.", outlet="Valley Post",
+            date="2025-03-09"),
+        art(2, "“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n“The workers will be offered other jobs.”",
+            outlet="Valley Post", date="2025-03-10"),
+        art(3, "Rasmus Vik spoke again.\n\n“The workers will be offered other jobs.”", outlet="Coast Daily",
+            date="2025-03-11"),
+    ]
+    an = analyse_quotes(arts)
+    altered = next(c for c in an.clusters if c.altered)
+    uncertain = next(c for c in an.clusters if any("workers" in v.text for v in c.variants))
+    assert uncertain.speaker == "Rasmus Vik" and uncertain.speaker_confidence < 0.6
+    store = TriageStore(tmp_path / DB_NAME)
+    try:
+        for cluster in (altered, uncertain):
+            store.choose_cluster(cluster_snapshot(cluster))
+        md = render_markdown(build_brief(arts, store, group_by="quote"))
+    finally:
+        store.close()
+    assert "Rasmus Vik (uncertain speaker)" in md
+    assert "Lena Farrow (uncertain" not in md
+    assert "**altered**" in md
