@@ -9,7 +9,6 @@ quotation's one cluster), and scare quotes as plain marks.
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -95,81 +94,39 @@ def build_quote_data(corpus: Any, cancelled: Callable[[], bool] | None = None,
 ISOLATE_MIN_ARTICLES = 2000
 
 
-class _ChildFailed(Exception):
-    pass
-
-
 def build_quote_data_isolated(root: Path, articles: list[Any], *, cancelled: Callable[[], bool] | None = None,
                               progress: Callable[[int, int], None] | None = None) -> QuoteData | None:
-    """Like :func:`build_quote_data`, in a spawned child that loads the corpus from the record cache.
+    """Like :func:`build_quote_data`, in a spawned child that loads the corpus from the record cache
+    (:func:`briefreader.core.isolated.run_isolated`).
 
     The child's result is used only if its corpus is the same as ``articles`` (same digest: a file
     may have changed in between); otherwise, or if the child cannot run, the analysis runs here.
     None if cancelled.
     """
+    import logging
+
+    from briefreader.core.isolated import ChildFailed, run_isolated
     from briefreader.core.quote_clusters import analysis_digest
 
     try:
-        return _run_child(root, cancelled, progress, lambda: analysis_digest(articles))  # None: cancelled
-    except _ChildFailed:
-        pass
+        finished, result = run_isolated(_quotes_child, (str(root),), name="briefreader-quotes",
+                                        cancelled=cancelled, progress=progress)
+        if not finished:
+            return None
+        digest, data = result
+        if digest == analysis_digest(articles):
+            return data
+        logging.getLogger(__name__).info("the corpus changed while its quotations were analysed; analysing here")
+    except ChildFailed as exc:
+        logging.getLogger(__name__).warning("quote analysis in a child process failed (%s); analysing here", exc)
     return build_quote_data(SimpleNamespace(root=root, articles=articles), cancelled=cancelled, progress=progress)
 
 
-def _run_child(root: Path, cancelled: Callable[[], bool] | None, progress: Callable[[int, int], None] | None,
-               expected_digest: Callable[[], str]) -> QuoteData | None:
-    ctx = multiprocessing.get_context("spawn")  # never fork: the reader is multi-threaded
-    receiver, sender = ctx.Pipe(duplex=False)
-    try:
-        process = ctx.Process(target=_child_main, args=(str(root), sender), daemon=True, name="briefreader-quotes")
-        process.start()
-    except Exception as exc:
-        raise _ChildFailed(str(exc)) from exc
-    finally:
-        sender.close()
-    try:
-        expected = expected_digest()  # while the child starts
-        while True:
-            if cancelled is not None and cancelled():
-                return None
-            if not receiver.poll(0.1):
-                if not process.is_alive() and not receiver.poll(0):
-                    raise _ChildFailed(f"quote analysis process ended ({process.exitcode})")
-                continue
-            try:
-                kind, *payload = receiver.recv()
-            except (EOFError, OSError) as exc:
-                raise _ChildFailed("quote analysis process ended") from exc
-            if kind == "progress" and progress is not None:
-                progress(*payload)
-            elif kind == "error":
-                raise _ChildFailed(payload[0])
-            elif kind == "done":
-                digest, data = payload
-                if digest != expected:
-                    raise _ChildFailed("the corpus changed while its quotations were analysed")
-                return data
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.terminate()
-        process.join(timeout=5)
+def _quotes_child(root: str, reporter: Callable[..., None]) -> tuple[str, QuoteData]:
+    """In a spawned child: load the corpus (from the record cache), analyse it, return the reader's data."""
+    from briefreader.core.corpus import load_corpus
+    from briefreader.core.quote_clusters import analyse_quotes, analysis_digest, quotes_cache_dir
 
-
-def _child_main(root: str, sender: Any) -> None:
-    """The child process: load the corpus (from the record cache), analyse, send the reader's data."""
-    try:
-        from briefreader.core.corpus import load_corpus
-        from briefreader.core.quote_clusters import analyse_quotes, analysis_digest, quotes_cache_dir
-
-        corpus = load_corpus(root)
-        analysis = analyse_quotes(corpus.articles, cache_dir=quotes_cache_dir(corpus.root),
-                                  progress=lambda done, total: sender.send(("progress", done, total)))
-        sender.send(("done", analysis_digest(corpus.articles), quote_data_from_analysis(analysis)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the reader, which then works in-process
-        try:
-            sender.send(("error", f"{type(exc).__name__}: {exc}"))
-        except Exception:
-            pass
-    finally:
-        sender.close()
+    corpus = load_corpus(root)
+    analysis = analyse_quotes(corpus.articles, cache_dir=quotes_cache_dir(corpus.root), progress=reporter)
+    return analysis_digest(corpus.articles), quote_data_from_analysis(analysis)
