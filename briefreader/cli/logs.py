@@ -30,10 +30,10 @@ def log_file() -> Path:
     return user_data_dir() / "logs" / LOG_NAME
 
 
-def setup_logging(*, debug: bool = False) -> Path | None:
+def setup_logging(*, debug: bool = False, to_stderr: bool = True) -> Path | None:
     """Send briefreader's log records to the rotating log file (INFO and up; DEBUG with ``debug``,
-    which also copies them to stderr). Returns the log file, or None when it cannot be written
-    (the command goes on without it)."""
+    which also copies them to stderr unless ``to_stderr`` is False: the reader owns the terminal).
+    Returns the log file, or None when it cannot be written (the command goes on without it)."""
     logger = logging.getLogger("briefreader")
     logger.setLevel(logging.DEBUG if debug else logging.INFO)
     for handler in list(logger.handlers):  # main() may run many times in one process (tests)
@@ -52,10 +52,10 @@ def setup_logging(*, debug: bool = False) -> Path | None:
         logger.addHandler(handler)
     except (OSError, UnsafePathError):  # e.g. a read-only home: the command still runs, unlogged
         path = None
-    if debug:
+    if debug and to_stderr:
         stream = logging.StreamHandler()
         stream.setFormatter(InertFormatter(FORMAT))
         logger.addHandler(stream)
-    if path is None and not debug:
+    if not logger.handlers:
         logger.addHandler(logging.NullHandler())
     return path

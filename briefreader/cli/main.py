@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from briefreader.cli.logs import setup_logging
 
-    log_path = setup_logging(debug=args.debug)
+    log_path = setup_logging(debug=args.debug, to_stderr=args.command != "open")
     log.info("briefreader %s %s", __version__, args.command)
     try:
         return int(args.func(args) or 0)
