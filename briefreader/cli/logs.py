@@ -40,16 +40,17 @@ def setup_logging(*, debug: bool = False, to_stderr: bool = True) -> Path | None
         logger.removeHandler(handler)
         handler.close()
     logger.propagate = False
-    path: Path | None = log_file()
     from briefreader.core.paths import UnsafePathError, make_private_dir, make_private_file
 
+    path: Path | None = log_file()
     try:
-        make_private_dir(path.parent)
-        make_private_file(path)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
-        handler.setFormatter(logging.Formatter(FORMAT))
-        logger.addHandler(handler)
+        target = log_file()
+        make_private_dir(target.parent)
+        make_private_file(target)
+        file_handler = logging.handlers.RotatingFileHandler(
+            target, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
+        file_handler.setFormatter(logging.Formatter(FORMAT))
+        logger.addHandler(file_handler)
     except (OSError, UnsafePathError):  # e.g. a read-only home: the command still runs, unlogged
         path = None
     if debug and to_stderr:

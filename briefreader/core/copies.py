@@ -501,7 +501,7 @@ def find_copies(
     paired_at = time.perf_counter()
 
     copy_edges: dict[int, dict[int, tuple[float, float]]] = defaultdict(dict)  # i -> j -> (i in j, j in i)
-    reuse_pairs: list[tuple[int, int, float]] = []
+    reuse_pairs: list[tuple[int, int, int]] = []
     for (a, b), count in pairs.items():
         size_a, size_b = docs[a].sampled, docs[b].sampled
         if not size_a or not size_b:
@@ -558,9 +558,9 @@ def find_copies(
             if m == original_index:
                 continue
             shared_count = len(samples[m] & samples[original_index])
-            shared = shared_count / max(1, len(samples[m]))
+            copy_share = shared_count / max(1, len(samples[m]))
             kept = shared_count / max(1, len(samples[original_index]))
-            copies.append(_compare(original, articles[m], min(1.0, shared), min(1.0, kept), vocab))
+            copies.append(_compare(original, articles[m], min(1.0, copy_share), min(1.0, kept), vocab))
         copies.sort(key=lambda c: (-c.shared, c.article))
         group_id = "g" + hashlib.sha1(original.id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         groups.append(CopyGroup(group_id, original.id, _why_original(original, member_articles), copies))
@@ -575,8 +575,8 @@ def find_copies(
         first, second = sorted((a, b), key=lambda i: _original_key(articles[i], docs[i].words))
         reused = _reused_paragraphs(first, second, paragraph_cache)
         if reused:
-            shared = min(1.0, count / max(1, docs[second].sampled))
-            reuses.append(Reuse(articles[second].id, articles[first].id, reused, round(shared, 3)))
+            reuse_share = min(1.0, count / max(1, docs[second].sampled))
+            reuses.append(Reuse(articles[second].id, articles[first].id, reused, round(reuse_share, 3)))
     reuses.sort(key=lambda r: (-r.paragraphs, r.article, r.source))
 
     done_at = time.perf_counter()
@@ -719,18 +719,18 @@ def find_stories(
 
     links: list[StoryLink] = []
     for pair in sorted(set(weight) | set(shared_quotes)):
-        a, b = pair
+        unit_a, unit_b = pair
         quoted = shared_quotes.get(pair, set())
         # One shared sampled 6-gram may be a stock phrase: a quotation links with two, or with a name.
         if len(quoted) < 2 and not shared_names.get(pair):
             quoted = set()
         strong_names = weight.get(pair, 0.0) >= STORY_MIN_NAME_WEIGHT and len(shared_names[pair]) >= 2
-        if not (quoted or strong_names) or not close_in_time(a, b):
+        if not (quoted or strong_names) or not close_in_time(unit_a, unit_b):
             continue
         names_here = sorted(shared_names.get(pair, []), key=lambda n: (name_df[n], n))
-        quote_text = _first_quoted_words(by_id[a].body, quoted, vocab) if quoted else None
-        links.append(StoryLink(a, b, [quote_text] if quote_text else [], names_here[:8]))
-        parent[find(a)] = find(b)
+        quote_text = _first_quoted_words(by_id[unit_a].body, quoted, vocab) if quoted else None
+        links.append(StoryLink(unit_a, unit_b, [quote_text] if quote_text else [], names_here[:8]))
+        parent[find(unit_a)] = find(unit_b)
 
     members_by_root: dict[str, list[str]] = defaultdict(list)
     for unit in unit_ids:
@@ -741,17 +741,17 @@ def find_stories(
 
     stories: list[Story] = []
     group_ids = {g.original: g.id for g in groups}
-    for root, members in members_by_root.items():
-        if len(members) < 2:
+    for root, story_units in members_by_root.items():
+        if len(story_units) < 2:
             continue
-        articles_in = [m for unit in members for m in units[unit]]
+        articles_in = [m for unit in story_units for m in units[unit]]
         articles_in.sort(key=lambda m: _timeline_key(by_id[m]))
         label_names: Counter[str] = Counter()
         for link in links_by_root[root]:
             label_names.update(link.names[:3])
         label = ", ".join(n for n, _ in label_names.most_common(3)) or "shared quotation"
         story_id = "s" + hashlib.sha1("\n".join(sorted(articles_in)).encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        stories.append(Story(story_id, articles_in, [group_ids[u] for u in members if u in group_ids],
+        stories.append(Story(story_id, articles_in, [group_ids[u] for u in story_units if u in group_ids],
                              links_by_root[root], articles_in[0], label))
     stories.sort(key=lambda s: (-len(s.articles), s.first))
     return stories
