@@ -911,12 +911,21 @@ class ReaderApp(TriageMixin, App[None]):
 
             view.show_copy_changes(article, original, copy[1].summary(), copy_changes(article, copy[1]),
                                    keep_scroll=keep_scroll)
+            self.refresh_note()
             self.render_diff()
             return
         view.show(article, raw=self.raw, quotes=quotes, variant_flags=flags, current_quote=self.current_quote,
                   hits=self.hits, current_hit=self.current_hit, hit_label=label, keep_scroll=keep_scroll)
+        self.refresh_note()
         self.triage_decorate_body(article)
         self.render_diff()
+
+    def refresh_note(self) -> None:
+        """Show the open article's note under its header (or hide the note line)."""
+        if not self._has_main_ui():
+            return
+        note = self.triage_state(self.current_id).note if self.current_id else ""
+        self.query_one(ArticleView).show_note(note or "")
 
     # ------------------------------------------------------------------ actions
 
@@ -1055,6 +1064,71 @@ class ReaderApp(TriageMixin, App[None]):
             return
         if self.search_query or self.query_one(SearchBar).is_open:
             self.clear_search(close=True)
+
+    def _move_new(self, step: int) -> None:
+        """Move the list cursor to the next (``step`` 1) or previous (-1) new, unread article, going
+        round the end of the list once (newsboat's n/p; n is the search hit key here)."""
+        table = self.query_one(ArticleList)
+        if not table.row_count:
+            return
+        if self.triage_store is None:
+            self._triage_ready()  # says why: without the triage state every article is new
+            return
+        count = table.row_count
+        for distance in range(1, count + 1):
+            row = (table.cursor_row + step * distance) % count
+            if self.triage_state(table.shown[row].id).status == "new":
+                wrapped = (row <= table.cursor_row) if step > 0 else (row >= table.cursor_row)
+                table.move_cursor(row=row)
+                if wrapped:
+                    self.notify("Went round the list: " + ("back at the top." if step > 0 else "from the bottom."),
+                                timeout=2)
+                return
+        folded = " (folded copies are not counted)" if self.copies.ready else ""
+        self.notify(f"No new article in the list{folded}.", timeout=2)
+
+    def action_next_new(self) -> None:
+        self._move_new(1)
+
+    def action_previous_new(self) -> None:
+        self._move_new(-1)
+
+    def action_save_search(self) -> None:
+        """Save the search in the list under a name (then @name in any search, here or in the CLI)."""
+        from briefreader.tui.triage.prompt import Field, PromptScreen
+
+        query = self.search_query or self.query_one(SearchBar).value.strip()
+        if not query:
+            self.notify(f"Search first ({self.keys_for('search')}), then {self.keys_for('save_search')} saves it.",
+                        timeout=3)
+            return
+        if not self._triage_ready():
+            return
+
+        def ask(saved: dict[str, str]) -> None:
+            known = ", ".join("@" + name for name in saved) or "none yet"
+
+            def submitted(values: dict[str, str] | None) -> None:
+                name = (values or {}).get("name", "").strip().lstrip("@")
+                if not name:
+                    return
+                replacing = name in saved
+
+                def job(store) -> None:  # type: ignore[no-untyped-def]
+                    store.save_search(name, query)
+
+                def done(_: object) -> None:
+                    verb = "replaced" if replacing else "saved"
+                    self.notify(f"Search {verb} as @{name}: type @{name} in a search (or --where @{name}).",
+                                timeout=4)
+
+                self.triage_submit(job, done, what="saving the search")
+
+            self.push_screen(PromptScreen("Save this search", [
+                Field("name", "Name (one word: letters, digits, _ . -)", placeholder="e.g. kallas")],
+                context=f"query: {query}\nsaved searches: {known}"), submitted)
+
+        self.triage_submit(lambda store: store.saved_searches(), ask, what="reading saved searches")
 
     def action_search(self) -> None:
         self.show_list_pane()  # the search box sits above the list

@@ -43,6 +43,7 @@ APP = "app"
 VISUAL = "Visual mode (v)"
 HIGHLIGHTS = "Highlights panel (H)"
 EXPORT = "Export dialog (e)"
+NOTE = "Note editor (a)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +59,13 @@ class Command:
     priority: bool = False
     palette: bool = True  # offered in the command palette
     scope: str = APP  # APP, or the mode (VISUAL, HIGHLIGHTS, EXPORT) whose screen binds it
+    footer: str = ""  # a shorter label for the footer (default: the description)
 
     def binding(self) -> Binding:
         return Binding(
             self.keys,
             self.action,
-            self.description,
+            self.footer or self.description,
             show=self.show,
             priority=self.priority,
             id=self.id,
@@ -105,7 +107,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("select_group", "y", "select_group", "Mark the whole copy group", "Copies", show=False),
     Command("timeline", "L", "timeline", "Timeline (quote, story or copies)", "Copies", show=False),
     # View
-    Command("layout", "p", "cycle_layout", "Layout: list / panes / article", "View"),
+    Command("layout", "p", "cycle_layout", "Layout: list / panes / article", "View", footer="Layout"),
     Command("toggle_raw", "r", "toggle_raw", "Raw/clean", "View"),
     Command("sort", "s", "sort", "Sort", "View"),
     Command("reverse_sort", "S", "reverse_sort", "Reverse sort", "View", show=False),
@@ -161,6 +163,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("highlights_undo", "u", "undo", "Undo", HIGHLIGHTS, scope=HIGHLIGHTS),
     Command("highlights_down", "j", "cursor('down')", "Down", HIGHLIGHTS, show=False, scope=HIGHLIGHTS),
     Command("highlights_up", "k", "cursor('up')", "Up", HIGHLIGHTS, show=False, scope=HIGHLIGHTS),
+    # The note editor (several lines: enter is a new line)
+    Command("note_save", "ctrl+s", "save", "Save the note", NOTE, priority=True, scope=NOTE),
+    Command("note_cancel", "escape", "cancel", "Cancel (nothing changes)", NOTE, priority=True, scope=NOTE),
     # The export dialog
     Command("export_close", "escape", "close", "Close", EXPORT, scope=EXPORT),
     Command("export_write", "ctrl+s", "write", "Write file", EXPORT, scope=EXPORT),
@@ -173,7 +178,7 @@ COMMANDS: tuple[Command, ...] = (
 
 COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
 SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "Copies", "View", "Triage", "App", VISUAL, HIGHLIGHTS,
-                             EXPORT)
+                             NOTE, EXPORT)
 
 
 def display_keys(keys: str) -> str:
@@ -193,7 +198,7 @@ def app_bindings() -> list[Binding]:
 
 
 def scope_bindings(scope: str) -> list[Binding]:
-    """The Binding list of one mode (``VISUAL``, ``HIGHLIGHTS``, ``EXPORT``), from :data:`COMMANDS`."""
+    """The Binding list of one mode (``VISUAL``, ``HIGHLIGHTS``, ``NOTE``, ``EXPORT``), from :data:`COMMANDS`."""
     bindings = [c.binding() for c in COMMANDS if c.scope == scope]
     if not bindings:
         raise ValueError(f"no commands declared for {scope!r}")

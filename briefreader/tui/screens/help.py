@@ -18,7 +18,7 @@ def _section_rows(section: str) -> int:
 
 
 def _sections_table(keymap: dict[str, str], sections: tuple[str, ...]) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
     table.add_column("keys", style="bold", no_wrap=True)
     table.add_column("what it does")
     for section in sections:
@@ -54,7 +54,7 @@ def help_table(keymap: dict[str, str], columns: int = 2) -> Table:
     the highlights panel, the export dialog), as a rich table with sections in ``columns`` columns."""
     if columns < 2:
         return _sections_table(keymap, SECTIONS)
-    grid = Table.grid(padding=(0, 3))
+    grid = Table.grid(padding=(0, 2))
     grid.add_row(*(_sections_table(keymap, run) for run in split_sections(SECTIONS, columns)))
     return grid
 
@@ -70,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: auto; max-width: 96%; height: 94%;
+        width: 112; max-width: 98%; height: 94%;
         background: $panel; border: round $primary; padding: 0 1;
     }
     """
@@ -86,10 +86,12 @@ class HelpScreen(ModalScreen[None]):
         self.config_hint = config_hint
 
     def compose(self) -> ComposeResult:
+        columns = help_columns(self.app.size.width)
         with VerticalScroll(id="help-scroll") as scroll:
             scroll.border_title = "briefreader keys"
-            scroll.border_subtitle = "esc closes"
-            yield Static(help_table(self.keymap, help_columns(self.app.size.width)), id="help-table")
+            scroll.border_subtitle = "esc closes · j/k scroll"
+            scroll.styles.width = {3: 156, 2: 112, 1: 90}[columns]
+            yield Static(help_table(self.keymap, columns), id="help-table")
             yield Static(Text(self.config_hint, style="italic"), id="help-hint")
 
     def action_dismiss_help(self) -> None:
