@@ -217,8 +217,10 @@ class ReaderApp(TriageMixin, App[None]):
         # Keys typed in one burst ("/trap", a paste, tmux send-keys) are all queued at the widget
         # focused when they arrived; the first one may move focus to an input (search, tag, note).
         # The rest then bubble up here unhandled: hand the printable ones to the input.
+        from textual.widgets import TextArea
+
         focused = self.focused
-        if event.is_printable and isinstance(focused, Input) and not getattr(event, "_redirected", False):
+        if event.is_printable and isinstance(focused, (Input, TextArea)) and not getattr(event, "_redirected", False):
             redirected = events.Key(event.key, event.character)
             redirected._redirected = True  # type: ignore[attr-defined]
             focused.post_message(redirected)
@@ -271,10 +273,12 @@ class ReaderApp(TriageMixin, App[None]):
         if not self._has_main_ui():
             return
         pane = self._focused_pane()
+        # focus at once (not after a refresh, as Widget.focus does): a focus asked for right after
+        # this (the search box opening) must not be overridden by this one
         if view == "list" and pane in ("body", "diff", "visual"):
-            self.query_one(ArticleList).focus()
+            self.screen.set_focus(self.query_one(ArticleList))
         elif view == "article" and pane in ("list", "search"):
-            self.query_one(BodyView).focus()
+            self.screen.set_focus(self.query_one(BodyView))
 
     def show_article_pane(self) -> None:
         """The list is full width and the user asked for the article: show it full width."""

@@ -87,7 +87,7 @@ def list_columns(width: int, *, compact: bool, outlet: bool, longest_outlet: int
     mark = ("", 3)
     date = ("Date", 5 if compact else 10)
     room = width - (mark[1] + 1) - (date[1] + 1)  # for outlet + space + title
-    if not outlet or longest_outlet <= 0:
+    if not outlet or longest_outlet <= 0 or room < ArticleList.OUTLET_MIN + 1 + ArticleList.TITLE_MIN:
         return [mark, date, ("Title", max(1, room))]
     ideal = max(ArticleList.OUTLET_MIN, min(ArticleList.OUTLET_MAX, longest_outlet))
     share = max(ArticleList.OUTLET_MIN, int(room * ArticleList.OUTLET_SHARE))
