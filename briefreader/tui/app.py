@@ -327,10 +327,8 @@ class ReaderApp(TriageMixin, App[None]):
         parts = [self.load_state]
         if self.corpus is not None and self.corpus.warnings:
             parts.append(f"{len(self.corpus.warnings)} warning(s) ({self.keys_for('warnings')})")
-        parts.append(self.index_state)
-        parts.append(self.quotes_state)
-        if self.copies_state:
-            parts.append(self.copies_state)
+        # what the list shows (sort, filter) and the article's triage state first: at 80 columns the
+        # line is cut, and the background work (index, quotes, copies) matters less once done
         arrow = "↓" if self.sort_reverse else "↑"
         parts.append(f"sort: {RELEVANCE}" if self.by_relevance else f"sort: {self.sort_key} {arrow}")
         if self.search_query:
@@ -340,6 +338,10 @@ class ReaderApp(TriageMixin, App[None]):
         if self.raw:
             parts.append("RAW view")
         parts.extend(self.triage_status_parts())
+        parts.append(self.index_state)
+        parts.append(self.quotes_state)
+        if self.copies_state:
+            parts.append(self.copies_state)
         self.query_one(StatusLine).update(" │ ".join(parts), layout=False)
         table = self.query_one(ArticleList)
         count = self.query_one("#list-count", Static)
