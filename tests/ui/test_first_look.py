@@ -315,3 +315,14 @@ async def test_tall_diff_pane_lists_renderings_first(reader: ReaderApp) -> None:
         diff = reader.query_one(QuoteDiff)
         assert not diff.pair_first
         assert diff.last_plain.index("(this article)") < diff.last_plain.rindex(" · ")
+
+
+def test_compact_dates_fit_their_column() -> None:
+    """A narrow list shows MM-DD: dates without a year keep what they know instead of 'day …'."""
+    from briefreader.tui.widgets.article_list import short_date
+
+    assert short_date("2025-08-22", True) == "08-22"
+    assert short_date("--08-17", True) == "08-17"
+    assert short_date("---17", True) == "??-17"
+    assert short_date("---17", False) == "day 17 ?"  # the wide column says it in words
+    assert all(len(short_date(d, True)) <= 5 for d in ("2025-08-22", "--08-17", "---17"))

@@ -71,9 +71,16 @@ def sort_articles(articles: Iterable[Article], key: str, reverse: bool,
 
 def short_date(date: str | None, compact: bool) -> str:
     """The list's date cell: ISO date, or the short form of ``display_date`` for dates without a
-    year ('day 17 ?', '17 Aug ?'); MM-DD when compact."""
+    year ('day 17 ?', '17 Aug ?'); MM-DD when compact (the year is dropped for every row then, and
+    an unknown month shows as ??: '??-17')."""
     date = date or ""
     if date and not has_year(date):
+        if compact:
+            parts = date.lstrip("-").split("-")
+            if date.startswith("---") and len(parts) == 1:  # day only
+                return f"??-{parts[0][:2]}"
+            if len(parts) == 2:  # month and day
+                return f"{parts[0][:2]}-{parts[1][:2]}"
         return display_date(date, short=True)
     if compact:
         return date[5:10] if len(date) >= 10 else date[:7]
