@@ -326,3 +326,14 @@ def test_compact_dates_fit_their_column() -> None:
     assert short_date("---17", True) == "??-17"
     assert short_date("---17", False) == "day 17 ?"  # the wide column says it in words
     assert all(len(short_date(d, True)) <= 5 for d in ("2025-08-22", "--08-17", "---17"))
+
+
+def test_export_dialog_keys_are_declared() -> None:
+    """The export dialog's keys are in help from their declaration in commands.py (EXPORT): each of
+    its bindings must be declared there with the same id, keys and action, or help would drift."""
+    from briefreader.tui.triage.export_screen import ExportScreen
+
+    declared = {c.id: (c.keys, c.action) for c in COMMANDS if c.scope == EXPORT}
+    for binding in ExportScreen.BINDINGS:
+        assert binding.id in declared, f"export key {binding.key} ({binding.id}) is not in commands.py"
+        assert declared[binding.id] == (binding.key, binding.action)
