@@ -1,7 +1,9 @@
 """The reader: ``briefreader open DIR``.
 
 Layout: the article list (left), the article (centre) and the quote diff (right on wide terminals,
-below the article on narrow ones), a status line and the footer. Loading, indexing, searching and
+below the article on narrow ones), a status line and the footer. Three layouts (``p`` cycles them,
+remembered per terminal class): the list full width (enter shows the article full width, esc comes
+back), the three panes, the article full width. Below 120 columns the list starts full width. Loading, indexing, searching and
 quote analysis run in thread workers that report back with messages; the UI thread only renders.
 """
 
@@ -25,8 +27,8 @@ from textual.worker import get_current_worker
 
 from briefreader.core.model import Article
 from briefreader.tui import messages as msg
-from briefreader.tui.commands import COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys, effective_keys
-from briefreader.tui.config import CONFIG_NAME, ReaderConfig, load_config, remember_theme
+from briefreader.tui.commands import APP, COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys, effective_keys
+from briefreader.tui.config import CONFIG_NAME, LAYOUTS, ReaderConfig, load_config, remember_layout, remember_theme
 from briefreader.tui.plain import PlainStatic
 from briefreader.tui.quote_model import QuoteData, QuoteMark
 from briefreader.tui.copies_view import CopiesView
@@ -42,6 +44,9 @@ log = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 200  # hits shown in the list for one query (the index's largest page; the total is always reported)
 WIDE_MIN_WIDTH = 150  # from this width the quote diff sits right of the article
+SINGLE_PANE_BELOW = 120  # narrower terminals are "narrow" for the layout: the list starts full width
+LAYOUT_NAMES = {"list": "list full width", "panes": "three panes", "article": "article full width"}
+RELEVANCE = "relevance"  # the order of search results as the index ranks them
 MIN_WIDTH, MIN_HEIGHT = 60, 14  # below this the layout cannot work: a message instead
 INDEX_RETRY_SECONDS = 5.0
 GC_CHECK_SECONDS = 2.0  # how often a full garbage collection is considered
@@ -117,6 +122,10 @@ class ReaderApp(TriageMixin, App[None]):
         self.copies = CopiesView()
         self._search_articles: list[Article] = []  # the search results in the list, before threading
         self.copies_state = ""
+        self.layouts: dict[str, str] = dict(self.config.layouts)  # "wide"/"narrow" -> chosen layout
+        self.size_class = ""  # "wide" or "narrow", set from the terminal's width
+        self.view = "panes"  # what is on screen: "list", "panes" or "article"
+        self.search_by_relevance = True  # search results in the index's order (s switches to the sort keys)
 
     # ------------------------------------------------------------------ themes and keymap
 
@@ -158,7 +167,7 @@ class ReaderApp(TriageMixin, App[None]):
     def show_list(self, articles: list[Article], keep: str | None = None) -> None:
         """Show ``articles`` (sorted) in the list, threaded by copy group and story when known; a
         folded copy to keep the cursor on gives way to its original."""
-        rows = self.copies.rows(articles, by_story=self.sort_key == "story")
+        rows = self.copies.rows(articles, by_story=self.by_story)
         group = self.copies.group_of(keep)
         if keep is not None and group is not None and keep not in {a.id for a in rows}:
             keep = group.original
@@ -191,7 +200,10 @@ class ReaderApp(TriageMixin, App[None]):
         self._apply_size(self.size.width, self.size.height)
         self.query_one(ArticleView).show_empty(f"Loading {self.root} …")
         self.query_one(QuoteDiff).show_message("Waiting for the corpus.")
-        self.query_one(ArticleList).focus()
+        if self.view == "article":
+            self.query_one(BodyView).focus()
+        else:
+            self.query_one(ArticleList).focus()
         self.update_status()
         if self.notices:
             hint = f" (config: {(self.config_folder or _config_dir()) / CONFIG_NAME})"
@@ -205,8 +217,10 @@ class ReaderApp(TriageMixin, App[None]):
         # Keys typed in one burst ("/trap", a paste, tmux send-keys) are all queued at the widget
         # focused when they arrived; the first one may move focus to an input (search, tag, note).
         # The rest then bubble up here unhandled: hand the printable ones to the input.
+        from textual.widgets import TextArea
+
         focused = self.focused
-        if event.is_printable and isinstance(focused, Input) and not getattr(event, "_redirected", False):
+        if event.is_printable and isinstance(focused, (Input, TextArea)) and not getattr(event, "_redirected", False):
             redirected = events.Key(event.key, event.character)
             redirected._redirected = True  # type: ignore[attr-defined]
             focused.post_message(redirected)
@@ -236,11 +250,70 @@ class ReaderApp(TriageMixin, App[None]):
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         self.set_class(width < WIDE_MIN_WIDTH, "-narrow")
+        size_class = "narrow" if width < SINGLE_PANE_BELOW else "wide"
+        if size_class != self.size_class:
+            self.size_class = size_class
+            self.set_view(self.layouts[size_class])
         if too_small:
             self.query_one(TooSmall).update(
                 f"The terminal is {width}×{height}; briefreader needs at least {MIN_WIDTH}×{MIN_HEIGHT}.\n"
                 "Make the window bigger (q quits)."
             )
+
+    # ------------------------------------------------------------------ layouts
+
+    def set_view(self, view: str) -> None:
+        """Show ``view``: "list" (the list full width), "panes" or "article" (article and diff full
+        width); focus follows (a hidden pane never keeps it)."""
+        if view not in LAYOUTS:
+            raise ValueError(f"unknown view {view!r}")
+        self.view = view
+        for name in LAYOUTS:
+            self.set_class(name == view, f"-view-{name}")
+        if not self._has_main_ui():
+            return
+        pane = self._focused_pane()
+        # focus at once (not after a refresh, as Widget.focus does): a focus asked for right after
+        # this (the search box opening) must not be overridden by this one
+        if view == "list" and pane in ("body", "diff", "visual"):
+            self.screen.set_focus(self.query_one(ArticleList))
+        elif view == "article" and pane in ("list", "search"):
+            self.screen.set_focus(self.query_one(BodyView))
+
+    def show_article_pane(self) -> None:
+        """The list is full width and the user asked for the article: show it full width."""
+        if self.view == "list":
+            self.set_view("article")
+
+    def show_list_pane(self) -> None:
+        """The article is full width and the user asked for the list: show it full width."""
+        if self.view == "article":
+            self.set_view("list")
+
+    def action_cycle_layout(self) -> None:
+        """p: list full width -> three panes -> article full width; remembered for this terminal class."""
+        view = LAYOUTS[(LAYOUTS.index(self.view) + 1) % len(LAYOUTS)]
+        self.layouts[self.size_class or "wide"] = view
+        self.set_view(view)
+        if view == "article" and self._focused_pane() not in ("body", "diff"):
+            self.query_one(BodyView).focus()
+        if view == "list":
+            self.query_one(ArticleList).focus()
+        problem = remember_layout(self.size_class or "wide", view, self.config_folder)
+        if problem:
+            self.notify(problem, severity="warning")
+        hint = {"list": f" ({self.keys_for('open')}: the article, {self.keys_for('back')}: back)",
+                "article": f" ({self.keys_for('back')}: the list)", "panes": ""}[view]
+        self.notify(f"Layout: {LAYOUT_NAMES[view]}{hint}", timeout=2)
+
+    @on(events.DescendantFocus)
+    def _view_follows_focus(self, event: events.DescendantFocus) -> None:
+        """With one pane on screen, moving the focus to the other pane (a click, tab, a jump) shows it."""
+        pane = self._pane_of(event.widget)
+        if pane in ("list", "search"):
+            self.show_list_pane()
+        elif pane in ("body", "diff", "visual"):
+            self.show_article_pane()
 
     def _has_main_ui(self) -> bool:
         """False while the app is shutting down (late worker messages must not touch the screen)."""
@@ -254,12 +327,10 @@ class ReaderApp(TriageMixin, App[None]):
         parts = [self.load_state]
         if self.corpus is not None and self.corpus.warnings:
             parts.append(f"{len(self.corpus.warnings)} warning(s) ({self.keys_for('warnings')})")
-        parts.append(self.index_state)
-        parts.append(self.quotes_state)
-        if self.copies_state:
-            parts.append(self.copies_state)
+        # what the list shows (sort, filter) and the article's triage state first: at 80 columns the
+        # line is cut, and the background work (index, quotes, copies) matters less once done
         arrow = "↓" if self.sort_reverse else "↑"
-        parts.append(f"sort: {self.sort_key} {arrow}")
+        parts.append(f"sort: {RELEVANCE}" if self.by_relevance else f"sort: {self.sort_key} {arrow}")
         if self.search_query:
             shown = len(self.query_one(ArticleList).shown)
             more = f" (first {shown})" if self.search_total > shown else ""
@@ -267,6 +338,10 @@ class ReaderApp(TriageMixin, App[None]):
         if self.raw:
             parts.append("RAW view")
         parts.extend(self.triage_status_parts())
+        parts.append(self.index_state)
+        parts.append(self.quotes_state)
+        if self.copies_state:
+            parts.append(self.copies_state)
         self.query_one(StatusLine).update(" │ ".join(parts), layout=False)
         table = self.query_one(ArticleList)
         count = self.query_one("#list-count", Static)
@@ -516,7 +591,7 @@ class ReaderApp(TriageMixin, App[None]):
         self.search_total = results.total
         if [a.id for a in articles] != [a.id for a in self._search_articles]:
             self._search_articles = articles
-            self.show_list(articles, keep=self.current_id)
+            self.show_list(self.search_rows(), keep=self.current_id)
         else:  # same results (a longer prefix often matches the same articles): just re-mark hits
             self.render_article(keep_scroll=True, recompute_hits=True)
         more = f" (first {len(articles)})" if results.total > len(articles) else ""
@@ -536,6 +611,7 @@ class ReaderApp(TriageMixin, App[None]):
         self.search_query = ""
         self._search_articles = []
         self.search_total = 0
+        self.search_by_relevance = True  # the next search starts in the index's order again
         if had_filter:
             self.show_list(self.all_articles, keep=self.current_id)
         self.update_status()
@@ -702,8 +778,8 @@ class ReaderApp(TriageMixin, App[None]):
         self.copies_state = self.copies.status_part()
         table = self.query_one(ArticleList)
         table.prefix_for = self.copies.prefix
-        articles = self.sorted_articles(self._search_articles) if self.search_query else self.all_articles
-        rows = self.copies.rows(articles, by_story=self.sort_key == "story")
+        articles = self.search_rows() if self.search_query else self.all_articles
+        rows = self.copies.rows(articles, by_story=self.by_story)
         if [a.id for a in rows] != [a.id for a in table.shown]:  # else nothing moves: no redraw, no jump
             self.show_list(articles, keep=table.current_id or self.current_id)
         else:
@@ -729,7 +805,7 @@ class ReaderApp(TriageMixin, App[None]):
         self._relist(keep=self.current_id)
 
     def _relist(self, keep: str | None) -> None:
-        articles = self.sorted_articles(self._search_articles) if self.search_query else self.all_articles
+        articles = self.search_rows() if self.search_query else self.all_articles
         self.show_list(articles, keep=keep)
         self.copies_state = self.copies.status_part()
         self.update_status()
@@ -751,7 +827,7 @@ class ReaderApp(TriageMixin, App[None]):
 
     def listed_ids(self) -> list[str]:
         """Every article the list holds, folded copies included, in list order."""
-        articles = self.sorted_articles(self._search_articles) if self.search_query else self.all_articles
+        articles = self.search_rows() if self.search_query else self.all_articles
         return [a.id for a in articles]
 
     def action_timeline(self) -> None:
@@ -806,6 +882,7 @@ class ReaderApp(TriageMixin, App[None]):
 
     @on(ArticleList.ArticleOpened)
     def _article_opened(self, event: ArticleList.ArticleOpened) -> None:
+        self.show_article_pane()
         self.query_one(BodyView).focus()
 
     @on(BodyView.Clicked)
@@ -850,12 +927,21 @@ class ReaderApp(TriageMixin, App[None]):
 
             view.show_copy_changes(article, original, copy[1].summary(), copy_changes(article, copy[1]),
                                    keep_scroll=keep_scroll)
+            self.refresh_note()
             self.render_diff()
             return
         view.show(article, raw=self.raw, quotes=quotes, variant_flags=flags, current_quote=self.current_quote,
                   hits=self.hits, current_hit=self.current_hit, hit_label=label, keep_scroll=keep_scroll)
+        self.refresh_note()
         self.triage_decorate_body(article)
         self.render_diff()
+
+    def refresh_note(self) -> None:
+        """Show the open article's note under its header (or hide the note line)."""
+        if not self._has_main_ui():
+            return
+        note = self.triage_state(self.current_id).note if self.current_id else ""
+        self.query_one(ArticleView).show_note(note or "")
 
     # ------------------------------------------------------------------ actions
 
@@ -883,13 +969,24 @@ class ReaderApp(TriageMixin, App[None]):
             self.refresh_bindings()
 
     def _focused_pane(self) -> str:
-        focused = self.focused
-        if isinstance(focused, ArticleList):
+        return self._pane_of(self.focused)
+
+    def _pane_of(self, widget: Widget | None) -> str:
+        """Which part of the main screen ``widget`` is: list, search, body, diff, visual (the visual
+        mode bar) or other (a dialog, nothing)."""
+        from briefreader.tui.triage.visual import VisualBar
+
+        if isinstance(widget, ArticleList):
             return "list"
-        if isinstance(focused, BodyView):
+        if isinstance(widget, BodyView):
             return "body"
-        if isinstance(focused, QuoteDiff):
+        if isinstance(widget, QuoteDiff):
             return "diff"
+        if isinstance(widget, VisualBar):
+            return "visual"
+        if isinstance(widget, Input) and widget.screen is self.screen and any(
+                isinstance(node, SearchBar) for node in widget.ancestors):
+            return "search"
         return "other"
 
     def action_cursor_down(self) -> None:
@@ -947,11 +1044,15 @@ class ReaderApp(TriageMixin, App[None]):
         self._half_page(-1)
 
     def _panes(self) -> list[Widget]:
+        """The panes tab moves between: those of the layout on screen."""
         panes: list[Widget] = []
-        bar = self.query_one(SearchBar)
-        if bar.is_open:
-            panes.append(bar.input)
-        panes += [self.query_one(ArticleList), self.query_one(BodyView), self.query_one(QuoteDiff)]
+        if self.view != "article":
+            bar = self.query_one(SearchBar)
+            if bar.is_open:
+                panes.append(bar.input)
+            panes.append(self.query_one(ArticleList))
+        if self.view != "list":
+            panes += [self.query_one(BodyView), self.query_one(QuoteDiff)]
         return panes
 
     def _cycle_pane(self, step: int) -> None:
@@ -971,28 +1072,94 @@ class ReaderApp(TriageMixin, App[None]):
     def action_open(self) -> None:
         pane = self._focused_pane()
         if pane == "list":
+            self.show_article_pane()
             self.query_one(BodyView).focus()
         elif pane == "diff":
             self.action_jump_variant()
 
     def action_back(self) -> None:
         pane = self._focused_pane()
-        if self.search_query or self.query_one(SearchBar).is_open:
-            if pane in ("body", "diff"):
-                self.query_one(ArticleList).focus()
-                return
-            self.clear_search(close=True)
-            return
-        if pane in ("body", "diff"):
+        if pane in ("body", "diff"):  # back to the list (full width again when the article was)
+            self.show_list_pane()
             self.query_one(ArticleList).focus()
+            return
+        if self.search_query or self.query_one(SearchBar).is_open:
+            self.clear_search(close=True)
+
+    def _move_new(self, step: int) -> None:
+        """Move the list cursor to the next (``step`` 1) or previous (-1) new, unread article, going
+        round the end of the list once (newsboat's n/p; n is the search hit key here)."""
+        table = self.query_one(ArticleList)
+        if not table.row_count:
+            return
+        if self.triage_store is None:
+            self._triage_ready()  # says why: without the triage state every article is new
+            return
+        count = table.row_count
+        for distance in range(1, count + 1):
+            row = (table.cursor_row + step * distance) % count
+            if self.triage_state(table.shown[row].id).status == "new":
+                wrapped = (row <= table.cursor_row) if step > 0 else (row >= table.cursor_row)
+                table.move_cursor(row=row)
+                if wrapped:
+                    self.notify("Went round the list: " + ("back at the top." if step > 0 else "from the bottom."),
+                                timeout=2)
+                return
+        folded = " (folded copies are not counted)" if self.copies.ready else ""
+        self.notify(f"No new article in the list{folded}.", timeout=2)
+
+    def action_next_new(self) -> None:
+        self._move_new(1)
+
+    def action_previous_new(self) -> None:
+        self._move_new(-1)
+
+    def action_save_search(self) -> None:
+        """Save the search in the list under a name (then @name in any search, here or in the CLI)."""
+        from briefreader.tui.triage.prompt import Field, PromptScreen
+
+        query = self.search_query or self.query_one(SearchBar).value.strip()
+        if not query:
+            self.notify(f"Search first ({self.keys_for('search')}), then {self.keys_for('save_search')} saves it.",
+                        timeout=3)
+            return
+        if not self._triage_ready():
+            return
+
+        def ask(saved: dict[str, str]) -> None:
+            known = ", ".join("@" + name for name in saved) or "none yet"
+
+            def submitted(values: dict[str, str] | None) -> None:
+                name = (values or {}).get("name", "").strip().lstrip("@")
+                if not name:
+                    return
+                replacing = name in saved
+
+                def job(store) -> None:  # type: ignore[no-untyped-def]
+                    store.save_search(name, query)
+
+                def done(_: object) -> None:
+                    verb = "replaced" if replacing else "saved"
+                    self.notify(f"Search {verb} as @{name}: type @{name} in a search (or --where @{name}).",
+                                timeout=4)
+
+                self.triage_submit(job, done, what="saving the search")
+
+            self.push_screen(PromptScreen("Save this search", [
+                Field("name", "Name (one word: letters, digits, _ . -)", placeholder="e.g. kallas")],
+                context=f"query: {query}\nsaved searches: {known}"), submitted)
+
+        self.triage_submit(lambda store: store.saved_searches(), ask, what="reading saved searches")
 
     def action_search(self) -> None:
+        self.show_list_pane()  # the search box sits above the list
         bar = self.query_one(SearchBar)
         bar.open()
         if self.searcher is None:
             bar.set_message(f"Search starts when the index is ready ({self.index_state}).")
 
     def _move_hit(self, step: int) -> None:
+        self.show_article_pane()
         if not self.hits:
             self.notify("No search hits in this article.", timeout=2)
             return
@@ -1018,6 +1185,7 @@ class ReaderApp(TriageMixin, App[None]):
         return 0
 
     def action_next_quote(self) -> None:
+        self.show_article_pane()
         quotes = self.article_quotes()
         if not quotes:
             self.notify("No quotations in this article.", timeout=2)
@@ -1030,6 +1198,7 @@ class ReaderApp(TriageMixin, App[None]):
             self.notify("Last quotation in this article.", timeout=2)
 
     def action_previous_quote(self) -> None:
+        self.show_article_pane()
         quotes = self.article_quotes()
         if not quotes:
             self.notify("No quotations in this article.", timeout=2)
@@ -1042,6 +1211,7 @@ class ReaderApp(TriageMixin, App[None]):
             self.notify("First quotation in this article.", timeout=2)
 
     def action_focus_diff(self) -> None:
+        self.show_article_pane()
         if self.current_quote is None and self.article_quotes():
             self.select_quote(self._first_visible_quote())
         self.query_one(QuoteDiff).focus()
@@ -1144,16 +1314,43 @@ class ReaderApp(TriageMixin, App[None]):
         self.render_diff()
 
     def action_toggle_raw(self) -> None:
+        self.show_article_pane()
         self.raw = not self.raw
         self.render_article()
         self.update_status()
         self.refresh_bindings()
 
+    @property
+    def by_relevance(self) -> bool:
+        """True while search results are listed in the index's order (not by a sort key)."""
+        return bool(self.search_query) and self.search_by_relevance
+
+    @property
+    def by_story(self) -> bool:
+        return self.sort_key == "story" and not self.by_relevance
+
+    def search_rows(self) -> list[Article]:
+        """The search results in the list's order: by relevance, or by the sort key chosen with s."""
+        if self.search_by_relevance:
+            return list(self._search_articles)
+        return self.sorted_articles(self._search_articles)
+
     def action_sort(self) -> None:
-        self.sort_key = SORT_KEYS[(SORT_KEYS.index(self.sort_key) + 1) % len(SORT_KEYS)]
+        """s: the next sort key; with search results, relevance is one more key in the cycle."""
+        if self.by_relevance:
+            self.search_by_relevance = False
+            self.sort_key = SORT_KEYS[0]
+        elif self.search_query and self.sort_key == SORT_KEYS[-1]:
+            self.search_by_relevance = True
+        else:
+            self.sort_key = SORT_KEYS[(SORT_KEYS.index(self.sort_key) + 1) % len(SORT_KEYS)]
         self._resort()
 
     def action_reverse_sort(self) -> None:
+        if self.by_relevance:
+            self.notify(f"Search results are in order of relevance; {self.keys_for('sort')} sorts them by a key.",
+                        timeout=3)
+            return
         self.sort_reverse = not self.sort_reverse
         self._resort()
 
@@ -1166,7 +1363,8 @@ class ReaderApp(TriageMixin, App[None]):
         self.all_articles = self.sorted_articles(self.all_articles)
         table = self.query_one(ArticleList)
         if self.search_query:
-            self.show_list(self.sorted_articles(self._search_articles or table.shown), keep=self.current_id)
+            self.show_list(self.search_rows() if self._search_articles else self.sorted_articles(table.shown),
+                           keep=self.current_id)
         else:
             self.show_list(self.all_articles, keep=self.current_id)
         self.update_status()
@@ -1226,7 +1424,7 @@ class ReaderApp(TriageMixin, App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for command in COMMANDS:
-            if not command.palette:
+            if not command.palette or command.scope != APP:
                 continue
             keys = self.keys_for(command.id)
             yield SystemCommand(command.description, f"{command.section} · key: {keys}",

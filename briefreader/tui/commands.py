@@ -4,6 +4,10 @@ Each :class:`Command` carries its id, default keys, action, description and help
 bindings (and so the footer), the help screen (``?``) and the command palette (``ctrl+p``) are all
 generated from :data:`COMMANDS`, so they never drift apart. A user keymap remaps a command by its id
 (see :mod:`briefreader.tui.config`).
+
+Commands of a mode with its own keys (visual mode, the highlights panel, the export dialog) carry
+that mode as their ``scope``: they are that screen's or widget's bindings (:func:`scope_bindings`),
+listed in help under their own section, and never bound app-wide or offered in the palette.
 """
 
 from __future__ import annotations
@@ -23,7 +27,23 @@ _KEY_DISPLAY = {
     "pagedown": "pgdn",
     "pageup": "pgup",
     "shift+tab": "shift+tab",
+    "full_stop": ".",
+    "comma": ",",
+    "at": "@",
+    "right_parenthesis": ")",
+    "left_parenthesis": "(",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+    "quotation_mark": '"',
+    "apostrophe": "'",
+    "delete": "del",
 }
+
+APP = "app"
+VISUAL = "Visual mode (v)"
+HIGHLIGHTS = "Highlights panel (H)"
+EXPORT = "Export dialog (e)"
+NOTE = "Note editor (a)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +58,14 @@ class Command:
     show: bool = True  # shown in the footer (when it applies)
     priority: bool = False
     palette: bool = True  # offered in the command palette
+    scope: str = APP  # APP, or the mode (VISUAL, HIGHLIGHTS, EXPORT) whose screen binds it
+    footer: str = ""  # a shorter label for the footer (default: the description)
 
     def binding(self) -> Binding:
         return Binding(
             self.keys,
             self.action,
-            self.description,
+            self.footer or self.description,
             show=self.show,
             priority=self.priority,
             id=self.id,
@@ -61,11 +83,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("next_pane", "tab", "next_pane", "Next pane", "Move", show=False, priority=True),
     Command("previous_pane", "shift+tab", "previous_pane", "Previous pane", "Move", show=False, priority=True),
     Command("open", "enter,l", "open", "Open", "Move", show=False),
+    Command("next_new", "full_stop", "next_new", "Next new (unread) article", "Move", show=False),
+    Command("previous_new", "comma", "previous_new", "Previous new (unread) article", "Move", show=False),
     Command("back", "escape,h", "back", "Back / clear search", "Move", show=False),
     # Search
     Command("search", "slash", "search", "Search", "Search"),
     Command("next_hit", "n", "next_hit", "Next hit", "Search"),
     Command("previous_hit", "N", "previous_hit", "Previous hit", "Search", show=False),
+    Command("save_search", "at", "save_search", "Save this search as @name", "Search", show=False),
     # Quotes
     Command("next_quote", "right_square_bracket", "next_quote", "Next quote", "Quotes"),
     Command("previous_quote", "left_square_bracket", "previous_quote", "Previous quote", "Quotes", show=False),
@@ -82,6 +107,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("select_group", "y", "select_group", "Mark the whole copy group", "Copies", show=False),
     Command("timeline", "L", "timeline", "Timeline (quote, story or copies)", "Copies", show=False),
     # View
+    Command("layout", "p", "cycle_layout", "Layout: list / panes / article", "View", footer="Layout"),
     Command("toggle_raw", "r", "toggle_raw", "Raw/clean", "View"),
     Command("sort", "s", "sort", "Sort", "View"),
     Command("reverse_sort", "S", "reverse_sort", "Reverse sort", "View", show=False),
@@ -98,7 +124,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("status_new", "U", "triage_status('new')", "Mark unread (new)", "Triage", show=False),
     Command("tag_add", "t", "triage_tag", "Tag", "Triage"),
     Command("tag_remove", "T", "triage_untag", "Remove tags", "Triage", show=False),
-    Command("note", "a", "triage_note", "Note", "Triage", show=False),
+    Command("note", "a", "triage_note", "Note (several lines; ctrl+s saves)", "Triage", show=False),
     Command("undo", "u", "triage_undo", "Undo", "Triage"),
     Command("visual", "v", "triage_visual", "Highlight", "Triage"),
     Command("visual_paragraph", "V", "triage_visual('paragraph')", "Highlight paragraph", "Triage", show=False),
@@ -109,10 +135,50 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", "question_mark", "help", "Help", "App"),
     Command("command_palette", "colon", "command_palette", "Commands", "App", show=False, palette=False),
     Command("quit", "q", "quit", "Quit", "App"),
+    # Visual mode: the keys of the bar under the article while a passage is selected
+    Command("visual_grow_word", "w,right,l", "key('grow_word')", "+word", VISUAL, scope=VISUAL),
+    Command("visual_shrink_word", "b,left,h", "key('shrink_word')", "-word", VISUAL, scope=VISUAL),
+    Command("visual_grow_sentence", "right_parenthesis", "key('grow_sentence')", "+sentence", VISUAL, scope=VISUAL),
+    Command("visual_shrink_sentence", "left_parenthesis", "key('shrink_sentence')", "-sentence", VISUAL, scope=VISUAL),
+    Command("visual_grow_paragraph", "right_curly_bracket", "key('grow_paragraph')", "+paragraph", VISUAL, scope=VISUAL),
+    Command("visual_shrink_paragraph", "left_curly_bracket", "key('shrink_paragraph')", "-paragraph", VISUAL,
+            scope=VISUAL),
+    Command("visual_sentence", "s", "key('sentence')", "Sentence", VISUAL, scope=VISUAL),
+    Command("visual_select_paragraph", "p,V", "key('paragraph')", "Paragraph", VISUAL, scope=VISUAL),
+    Command("visual_quote", "quotation_mark,apostrophe", "key('quote')", "Quotation", VISUAL, scope=VISUAL),
+    Command("visual_next_word", "W,ctrl+right", "key('next_word')", "Move to the next word", VISUAL, show=False,
+            scope=VISUAL),
+    Command("visual_previous_word", "B,ctrl+left", "key('previous_word')", "Move to the previous word", VISUAL,
+            show=False, scope=VISUAL),
+    Command("visual_line_down", "j,down", "key('next_line')", "Move a line down", VISUAL, show=False, scope=VISUAL),
+    Command("visual_line_up", "k,up", "key('previous_line')", "Move a line up", VISUAL, show=False, scope=VISUAL),
+    Command("visual_highlight", "enter,m", "key('highlight')", "Highlight (then comment)", VISUAL, scope=VISUAL),
+    Command("visual_cancel", "escape,v,q", "key('cancel')", "Cancel", VISUAL, scope=VISUAL),
+    # The highlights panel
+    Command("highlights_close", "escape,q,H", "close", "Close", HIGHLIGHTS, scope=HIGHLIGHTS),
+    Command("highlights_jump", "enter,l", "jump", "Go to it", HIGHLIGHTS, scope=HIGHLIGHTS),
+    Command("highlights_comment", "c,a", "comment", "Comment", HIGHLIGHTS, scope=HIGHLIGHTS),
+    Command("highlights_tags", "t", "tags", "Tags", HIGHLIGHTS, scope=HIGHLIGHTS),
+    Command("highlights_delete", "d,delete", "delete", "Delete", HIGHLIGHTS, scope=HIGHLIGHTS),
+    Command("highlights_undo", "u", "undo", "Undo", HIGHLIGHTS, scope=HIGHLIGHTS),
+    Command("highlights_down", "j", "cursor('down')", "Down", HIGHLIGHTS, show=False, scope=HIGHLIGHTS),
+    Command("highlights_up", "k", "cursor('up')", "Up", HIGHLIGHTS, show=False, scope=HIGHLIGHTS),
+    # The note editor (several lines: enter is a new line)
+    Command("note_save", "ctrl+s", "save", "Save the note", NOTE, priority=True, scope=NOTE),
+    Command("note_cancel", "escape", "cancel", "Cancel (nothing changes)", NOTE, priority=True, scope=NOTE),
+    # The export dialog
+    Command("export_close", "escape", "close", "Close", EXPORT, scope=EXPORT),
+    Command("export_write", "ctrl+s", "write", "Write file", EXPORT, scope=EXPORT),
+    Command("export_group", "ctrl+g", "cycle_group", "Group by", EXPORT, scope=EXPORT),
+    Command("export_format", "ctrl+f", "cycle_format", "Format", EXPORT, scope=EXPORT),
+    Command("export_refresh", "ctrl+r", "refresh_preview", "Refresh the preview", EXPORT, show=False, scope=EXPORT),
+    Command("export_preview_down", "pagedown", "scroll_preview(1)", "Preview down", EXPORT, show=False, scope=EXPORT),
+    Command("export_preview_up", "pageup", "scroll_preview(-1)", "Preview up", EXPORT, show=False, scope=EXPORT),
 )
 
 COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
-SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "Copies", "View", "Triage", "App")
+SECTIONS: tuple[str, ...] = ("Move", "Search", "Quotes", "Copies", "View", "Triage", "App", VISUAL, HIGHLIGHTS,
+                             NOTE, EXPORT)
 
 
 def display_keys(keys: str) -> str:
@@ -128,7 +194,15 @@ def display_keys(keys: str) -> str:
 
 def app_bindings() -> list[Binding]:
     """The Binding list of the app, generated from :data:`COMMANDS`."""
-    return [c.binding() for c in COMMANDS]
+    return [c.binding() for c in COMMANDS if c.scope == APP]
+
+
+def scope_bindings(scope: str) -> list[Binding]:
+    """The Binding list of one mode (``VISUAL``, ``HIGHLIGHTS``, ``NOTE``, ``EXPORT``), from :data:`COMMANDS`."""
+    bindings = [c.binding() for c in COMMANDS if c.scope == scope]
+    if not bindings:
+        raise ValueError(f"no commands declared for {scope!r}")
+    return bindings
 
 
 def effective_keys(command: Command, keymap: dict[str, str]) -> str:

@@ -1,9 +1,11 @@
 """The reader's user settings: ``config.yaml`` (written by the user) and ``reader-state.yaml``
-(written by the reader: the remembered theme).
+(written by the reader: the remembered theme and layouts).
 
 Both live in :func:`briefreader.core.paths.config_dir`. ``config.yaml`` looks like::
 
     theme: briefreader-light        # starting theme (a runtime choice overrides it)
+    layout: panes                   # list | panes | article on wide terminals (the p key overrides it)
+    layout-narrow: list             # the same below 120 columns
     keymap:                         # command id -> comma-separated keys
       search: slash,ctrl+f
       cursor_down: j,down,ctrl+n
@@ -21,6 +23,12 @@ from briefreader.core.paths import atomic_write_text, config_dir
 CONFIG_NAME = "config.yaml"
 STATE_NAME = "reader-state.yaml"
 
+#: The reader's layouts: the list full width, list + article + diff, the article (and diff) full width.
+LAYOUTS: tuple[str, ...] = ("list", "panes", "article")
+#: Remembered per terminal class (wide / narrow): the key in the settings files, and the default.
+LAYOUT_KEYS = {"wide": "layout", "narrow": "layout-narrow"}
+DEFAULT_LAYOUTS = {"wide": "panes", "narrow": "list"}
+
 
 @dataclass
 class ReaderConfig:
@@ -28,6 +36,7 @@ class ReaderConfig:
 
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    layouts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LAYOUTS))  # "wide"/"narrow" -> layout
     problems: list[str] = field(default_factory=list)
 
 
@@ -83,19 +92,49 @@ def load_config(known_command_ids: set[str], folder: Path | None = None) -> Read
                     config.problems.append(f"keymap: no keys for {command_id!r}, ignored")
                     continue
                 config.keymap[command_id] = keys
+    if isinstance(data, dict):
+        _read_layouts(data, config, folder / CONFIG_NAME)
     state, problem = _read_yaml(folder / STATE_NAME)
     if isinstance(state, dict) and state.get("theme"):
         config.theme = str(state["theme"])
+    if isinstance(state, dict):
+        _read_layouts(state, config, folder / STATE_NAME)
     return config
+
+
+def _read_layouts(data: dict, config: ReaderConfig, path: Path) -> None:
+    for size, key in LAYOUT_KEYS.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if value not in LAYOUTS:
+            config.problems.append(f"{path}: {key} must be one of {', '.join(LAYOUTS)}, not {value!r}")
+            continue
+        config.layouts[size] = value
+
+
+def _remember(values: dict[str, str], what: str, folder: Path | None) -> str | None:
+    """Merge ``values`` into ``reader-state.yaml`` atomically; an error message instead of raising."""
+    import yaml
+
+    folder = folder or config_dir()
+    state, problem = _read_yaml(folder / STATE_NAME)
+    kept = {k: v for k, v in state.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(state, dict) else {}
+    kept.update(values)
+    try:
+        atomic_write_text(folder / STATE_NAME, yaml.safe_dump(kept))
+    except OSError as exc:
+        return f"could not remember the {what} ({exc})"
+    return None
 
 
 def remember_theme(theme: str, folder: Path | None = None) -> str | None:
     """Store the chosen theme atomically; returns an error message instead of raising."""
-    import yaml
+    return _remember({"theme": theme}, "theme", folder)
 
-    folder = folder or config_dir()
-    try:
-        atomic_write_text(folder / STATE_NAME, yaml.safe_dump({"theme": theme}))
-    except OSError as exc:
-        return f"could not remember the theme ({exc})"
-    return None
+
+def remember_layout(size: str, layout: str, folder: Path | None = None) -> str | None:
+    """Store the layout chosen for ``size`` ("wide" or "narrow" terminals); an error message instead of raising."""
+    if size not in LAYOUT_KEYS or layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {size}/{layout}")
+    return _remember({LAYOUT_KEYS[size]: layout}, "layout", folder)

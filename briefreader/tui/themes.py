@@ -30,7 +30,7 @@ APP_VARIABLES: dict[str, tuple[str, str, str]] = {
     # name: (dark default, light default, what it colours)
     "br-quote": ("#9ecbff", "#0b4f8a", "quotation text (no variants elsewhere)"),
     "br-quote-variant": ("#f2c572", "#8a4b00", "quotation text that other outlets render too"),
-    "br-quote-current": ("#3a4a66", "#c9dcf5", "background of the selected quotation"),
+    "br-quote-current": ("#33445e", "#c9dcf5", "background of the selected quotation"),
     "br-hit": ("#6b5a1e", "#ffe58a", "background of a search hit"),
     "br-hit-current": ("#a8781a", "#ffb84d", "background of the current search hit"),
     "br-diff-added": ("#1e5a32", "#b7ebc4", "background of words added in the compared rendering"),
@@ -41,7 +41,7 @@ APP_VARIABLES: dict[str, tuple[str, str, str]] = {
     "br-removed-reason": ("#c08457", "#9a4f12", "the reason shown for each removal (raw view)"),
     "br-title-fallback": ("#9aa5b1", "#5f6b76", "list titles made from the first words of the body"),
     "br-triage-mark": ("#f2c572", "#8a4b00", "triage marks in the list"),
-    "br-highlight": ("#4b3a6e", "#e6d5ff", "background of the analyst's highlights in the body"),
+    "br-highlight": ("#5a2d82", "#f0d0ff", "background of the analyst's highlights in the body"),
     "br-selection": ("#2f6f8f", "#a9d3ee", "background of the visual selection (v) in the body"),
 }
 

@@ -113,7 +113,7 @@ async def test_every_view_is_inert_and_shows_markup_literally(hostile_reader: Re
         await pilot.pause()
         assert_inert_screen(app, "note prompt")
         assert "note ␛]52;c;cHduZWQ=␇ [red]" in screen_text(app).replace("  ", " ")
-        await pilot.press("enter")  # left as it was: the stored note is kept exactly, not its shown form
+        await pilot.press("ctrl+s")  # left as it was: the stored note is kept exactly, not its shown form
         await settle(pilot)
         assert app.triage_state(HOSTILE_TXT).note == NOTE
         assert app.triage_state(HOSTILE_TXT).tags == [EVIL_TAG]

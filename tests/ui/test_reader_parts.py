@@ -10,7 +10,7 @@ import yaml
 from rich.style import Style
 
 from briefreader.core.model import Article, RemovedBlock
-from briefreader.tui.commands import COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys
+from briefreader.tui.commands import EXPORT, HIGHLIGHTS, NOTE, VISUAL, scope_bindings, COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys
 from briefreader.tui.config import load_config, remember_theme
 from briefreader.tui.render import body_text, diff_pair, fallback_title, raw_text
 from briefreader.tui.themes import APP_VARIABLES, load_themes, shipped_themes_dir, theme_from_dict
@@ -24,8 +24,8 @@ STYLES = {name: Style(bold=True) for name in (
 def test_every_command_has_a_unique_id_and_a_binding() -> None:
     ids = [c.id for c in COMMANDS]
     assert len(ids) == len(set(ids))
-    bindings = app_bindings()
-    assert {b.id for b in bindings} == set(ids)
+    bindings = app_bindings() + [b for scope in (VISUAL, HIGHLIGHTS, NOTE, EXPORT) for b in scope_bindings(scope)]
+    assert sorted(b.id for b in bindings) == sorted(ids)  # each command bound once: app-wide or in its mode
     assert all(b.description for b in bindings)
     assert display_keys("right_square_bracket,question_mark") == "], ?"
 

@@ -63,9 +63,61 @@ def test_quote_diff_wide(snap_compare, sample_corpus: Path) -> None:
 
 
 def test_quote_diff_narrow(snap_compare, sample_corpus: Path) -> None:
+    """80x24: the list starts full width; d shows the article full width with the diff below it,
+    the compared pair first (the pane is short)."""
     async def run_before(pilot) -> None:
         await settle(pilot)
         await goto_shared_quote(pilot)
+        await pilot.press("d")
         await settle(pilot)
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=(80, 24), run_before=run_before)
+
+
+# ------------------------------------------------------------------ the three layouts at both sizes
+# p cycles list full width -> three panes -> article full width; a narrow terminal starts on the
+# list, a wide one on the panes (see ReaderApp.set_view).
+
+LAYOUT_PRESSES = {
+    (80, 24): {"list": [], "panes": ["p"], "article": ["p", "p"]},
+    (160, 50): {"list": ["p", "p"], "panes": [], "article": ["p"]},
+}
+
+
+@pytest.mark.parametrize("layout", ["list", "panes", "article"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+def test_layout(snap_compare, sample_corpus: Path, size: tuple[int, int], layout: str) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*LAYOUT_PRESSES[size][layout])
+        await settle(pilot)
+        assert pilot.app.view == layout
+        pilot.app.clear_notifications()  # the "Layout: ..." notices: not part of the layout
+        await pilot.pause(0.3)  # triage marks arrive from their own writer thread
+        await settle(pilot)
+
+    assert snap_compare(ReaderApp(sample_corpus), terminal_size=size, run_before=run_before)
+
+
+def test_list_wide_after_search_80x24(snap_compare, sample_corpus: Path) -> None:
+    """Search results at 80 columns: the list full width, sort: relevance in the status line."""
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"Kallas")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        # the search box says how long the search took: mask the figure, it differs run to run
+        import re
+
+        from briefreader.tui.widgets.search_bar import SearchBar
+
+        bar = pilot.app.query_one(SearchBar)
+        message = str(bar.query_one("#search-message").render())
+        assert re.search(r"\d+ ms", message)
+        bar.set_message(re.sub(r"\d+ ms", "… ms", message))
+        await pilot.pause()
 
     assert snap_compare(ReaderApp(sample_corpus), terminal_size=(80, 24), run_before=run_before)

@@ -7,7 +7,6 @@ Update after an intended visual change with
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,12 @@ from briefreader.core.corpus import load_corpus
 from briefreader.core.triage import open_store
 from briefreader.tui.app import ReaderApp
 
-FIXED_HOME = Path("/tmp/briefreader-triage-snapshot-home")
-
-
 @pytest.fixture(autouse=True)
-def fixed_home(monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.rmtree(FIXED_HOME, ignore_errors=True)
-    monkeypatch.setenv("BRIEFREADER_HOME", str(FIXED_HOME))
+def fixed_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A fresh home per test (no screen here shows its path): a fixed folder shared by two test runs
+    at once (two worktrees) was emptied under the other's index, which then showed
+    "index: unavailable (FileNotFoundError…)" in the snapshot."""
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
 
 
 @pytest.fixture

@@ -197,24 +197,43 @@ async def test_tags_with_completion_and_removal(reader: ReaderApp) -> None:
 
 
 async def test_note_saved_and_shown(reader: ReaderApp) -> None:
+    from textual.widgets import TextArea
+
+    from briefreader.tui.widgets.article_view import ArticleNote
+
     async with reader.run_test(size=SIZE) as pilot:
         await idle(pilot)
         aid = reader.current_id
+        note_line = reader.query_one(ArticleNote)
+        assert not note_line.display  # no note: no note line under the header
         await pilot.press("a")
         await pilot.pause()
         await type_text(pilot, "check the figures")
-        await pilot.press("enter")
+        await pilot.press("enter")  # a new line, not "save"
+        await type_text(pilot, "and the date")
+        await pilot.press("ctrl+s")
         await idle(pilot)
-        assert store_of(reader).get(aid).note == "check the figures"
-        assert "note: check the figures" in screen_text(reader)
-        # the prompt opens with the current note; clearing it removes it
+        assert store_of(reader).get(aid).note == "check the figures\nand the date"
+        assert "note: check the figures and the date" in screen_text(reader)  # the status line, on one line
+        # under the article header, line by line
+        assert note_line.display and note_line.region.y < reader.query_one(BodyView).region.y
+        assert "check the figures" in screen_text(reader) and "and the date" in str(note_line.render())
+        # the editor opens with the current note; esc leaves it as it was, an empty note clears it
         await pilot.press("a")
         await pilot.pause()
-        assert reader.screen.query_one("#field-note").value == "check the figures"
-        reader.screen.query_one("#field-note").value = ""
-        await pilot.press("enter")
+        area = reader.screen.query_one("#note-text", TextArea)
+        assert area.text == "check the figures\nand the date"
+        area.text = "something else"
+        await pilot.press("escape")
+        await idle(pilot)
+        assert store_of(reader).get(aid).note == "check the figures\nand the date"
+        await pilot.press("a")
+        await pilot.pause()
+        reader.screen.query_one("#note-text", TextArea).text = ""
+        await pilot.press("ctrl+s")
         await idle(pilot)
         assert store_of(reader).get(aid).note == ""
+        assert not note_line.display
 
 
 # ---------------------------------------------------------------------------------------------

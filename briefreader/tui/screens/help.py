@@ -13,8 +13,12 @@ from textual.widgets import Static
 from briefreader.tui.commands import COMMANDS, SECTIONS, display_keys, effective_keys
 
 
+def _section_rows(section: str) -> int:
+    return 2 + sum(1 for command in COMMANDS if command.section == section)  # title, commands, blank line
+
+
 def _sections_table(keymap: dict[str, str], sections: tuple[str, ...]) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
     table.add_column("keys", style="bold", no_wrap=True)
     table.add_column("what it does")
     for section in sections:
@@ -26,14 +30,38 @@ def _sections_table(keymap: dict[str, str], sections: tuple[str, ...]) -> Table:
     return table
 
 
+def split_sections(sections: tuple[str, ...], columns: int) -> list[tuple[str, ...]]:
+    """``sections`` in order, cut into at most ``columns`` runs of about the same number of lines."""
+    total = sum(_section_rows(s) for s in sections)
+    target = -(-total // max(1, columns))
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    lines = 0
+    for section in sections:
+        rows = _section_rows(section)
+        if run and lines + rows > target and len(runs) < columns - 1:
+            runs.append(tuple(run))
+            run, lines = [], 0
+        run.append(section)
+        lines += rows
+    if run:
+        runs.append(tuple(run))
+    return runs
+
+
 def help_table(keymap: dict[str, str], columns: int = 2) -> Table:
-    """Section, keys and description of every command, as a rich table (sections in two columns)."""
+    """Section, keys and description of every command (the main keys and each mode's: visual mode,
+    the highlights panel, the export dialog), as a rich table with sections in ``columns`` columns."""
     if columns < 2:
         return _sections_table(keymap, SECTIONS)
-    half = (len(SECTIONS) + 1) // 2
-    grid = Table.grid(padding=(0, 3))
-    grid.add_row(_sections_table(keymap, SECTIONS[:half]), _sections_table(keymap, SECTIONS[half:]))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_row(*(_sections_table(keymap, run) for run in split_sections(SECTIONS, columns)))
     return grid
+
+
+def help_columns(width: int) -> int:
+    """How many columns of sections fit a terminal ``width`` columns wide."""
+    return 3 if width >= 150 else 2 if width >= 100 else 1
 
 
 class HelpScreen(ModalScreen[None]):
@@ -42,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 112; max-width: 95%; height: 90%;
+        width: 112; max-width: 98%; height: 94%;
         background: $panel; border: round $primary; padding: 0 1;
     }
     """
@@ -58,10 +86,12 @@ class HelpScreen(ModalScreen[None]):
         self.config_hint = config_hint
 
     def compose(self) -> ComposeResult:
+        columns = help_columns(self.app.size.width)
         with VerticalScroll(id="help-scroll") as scroll:
             scroll.border_title = "briefreader keys"
-            scroll.border_subtitle = "esc closes"
-            yield Static(help_table(self.keymap, 2 if self.app.size.width >= 120 else 1), id="help-table")
+            scroll.border_subtitle = "esc closes · j/k scroll"
+            scroll.styles.width = {3: 156, 2: 112, 1: 90}[columns]
+            yield Static(help_table(self.keymap, columns), id="help-table")
             yield Static(Text(self.config_hint, style="italic"), id="help-hint")
 
     def action_dismiss_help(self) -> None:

@@ -239,6 +239,8 @@ class TriageMixin:
                 else:
                     self.triage_states[aid] = st
         self._triage_refresh_marks(changed)
+        if self.current_id in changed:  # type: ignore[attr-defined]
+            self.refresh_note()  # type: ignore[attr-defined]  # the note shown under the header
         self.update_status()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ which articles an action is for
@@ -419,24 +421,24 @@ class TriageMixin:
                          submitted)
 
     def action_triage_note(self) -> None:
-        """Write (or clear) the note of the article under the cursor."""
-        from briefreader.tui.triage.prompt import Field, PromptScreen
+        """Write (or clear) the note of the article under the cursor: several lines, ctrl+s saves."""
+        from briefreader.tui.triage.prompt import NoteScreen
 
         aid = self.current_id  # type: ignore[attr-defined]
         if not aid or not self._triage_ready():
             return
         current = self.triage_state(aid).note
 
-        def submitted(values: dict[str, str] | None) -> None:
-            if values is None or values["note"].strip() == current:
+        def submitted(note: str | None) -> None:
+            if note is None or note.strip() == current.strip():
                 return
-            note = values["note"]
+            note = note.strip("\n")
             self.triage_submit(self._states_job([aid], lambda s: s.set_note(aid, note)),
                                self._after_change(("note saved: " if note.strip() else "note cleared: ") + self._describe_targets([aid])),
                                what="saving the note")
 
-        self.push_screen(PromptScreen("Note", [Field("note", "Note on this article (empty clears it)", value=current)],  # type: ignore[attr-defined]
-                                      context=self._describe_targets([aid])), submitted)
+        self.push_screen(NoteScreen("Note", current, context=self._describe_targets([aid]),  # type: ignore[attr-defined]
+                                    keymap=self.config.keymap), submitted)  # type: ignore[attr-defined]
 
     def _triage_ready(self) -> bool:
         if self.triage_store is None:
@@ -786,6 +788,7 @@ class TriageMixin:
             return
         if not self._triage_ready():
             return
+        self.show_article_pane()  # type: ignore[attr-defined]  # the list may be full width
         body = self.query_one(BodyView)  # type: ignore[attr-defined]
         offset = None
         quotes = self.article_quotes()  # type: ignore[attr-defined]
@@ -1010,6 +1013,7 @@ class TriageMixin:
             table.select_id(h.article_id)
         if self.raw:  # type: ignore[attr-defined]
             self.action_toggle_raw()  # type: ignore[attr-defined]
+        self.show_article_pane()  # type: ignore[attr-defined]  # the list may be full width
         self.query_one(BodyView).focus()  # type: ignore[attr-defined]
         if h.orphan:
             self.notify("This highlight is an orphan: its passage is no longer in the article.", timeout=4)

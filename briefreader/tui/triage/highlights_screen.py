@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from briefreader.core.inert import inert_line
+from briefreader.tui.commands import HIGHLIGHTS, scope_bindings
 from briefreader.tui.plain import PlainStatic
 
 if TYPE_CHECKING:
@@ -35,16 +35,7 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
     HighlightsScreen DataTable { height: 1fr; }
     HighlightsScreen #hl-info { height: auto; max-height: 6; color: $text-muted; border-top: hkey $panel-lighten-2; }
     """
-    BINDINGS = [
-        Binding("escape,q,H", "close", "Close", id="highlights_close"),
-        Binding("enter,l", "jump", "Go to it", id="highlights_jump"),
-        Binding("c,a", "comment", "Comment", id="highlights_comment"),
-        Binding("t", "tags", "Tags", id="highlights_tags"),
-        Binding("d,delete", "delete", "Delete", id="highlights_delete"),
-        Binding("u", "undo", "Undo", id="highlights_undo"),
-        Binding("j", "cursor('down')", "Down", show=False, id="highlights_down"),
-        Binding("k", "cursor('up')", "Up", show=False, id="highlights_up"),
-    ]
+    BINDINGS = scope_bindings(HIGHLIGHTS)  # declared in briefreader.tui.commands (so help lists them)
 
     def __init__(self, titles: dict[str, str]) -> None:
         super().__init__()

@@ -1,7 +1,9 @@
-"""A small dialog with one or more text fields (tags with completion, a note, a highlight's comment).
+"""Small dialogs: one or more text fields (tags with completion, a highlight's comment, a name),
+and the note editor (several lines).
 
-Enter on a field moves to the next one and submits on the last; esc cancels (nothing changes);
-tab on a tag field completes the tag being typed from the tags already used.
+In a field dialog enter moves to the next field and submits on the last; esc cancels (nothing
+changes); tab on a tag field completes the tag being typed from the tags already used. In the note
+editor enter starts a new line, ctrl+s saves, esc cancels.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from briefreader.core.inert import inert, inert_line
+from briefreader.tui.commands import NOTE, display_keys, effective_keys, scope_bindings, COMMANDS_BY_ID
 from briefreader.tui.plain import PlainStatic
 
 
@@ -175,3 +178,52 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
 
     def action_previous_field(self) -> None:
         self.focus_previous()
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """A note of several lines (a TextArea); dismisses with the note, or None (esc: nothing changes)."""
+
+    DEFAULT_CSS = """
+    NoteScreen { align: center bottom; }
+    NoteScreen > Vertical {
+        width: 90; max-width: 96%; height: auto; margin-bottom: 2;
+        background: $panel; border: round $accent; padding: 0 1;
+    }
+    NoteScreen .prompt--hint { color: $text-muted; height: auto; }
+    NoteScreen TextArea { height: 10; max-height: 60vh; border: tall $accent; }
+    """
+    BINDINGS = scope_bindings(NOTE)  # declared in briefreader.tui.commands (so help lists them)
+
+    def __init__(self, title: str, note: str, *, context: str = "", keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self._given = note
+        self.shown = inert(note)  # a triage file may travel with the corpus: shown inert
+        self.context = context
+        self.keymap = keymap or {}
+
+    def compose(self) -> ComposeResult:
+        save = display_keys(effective_keys(COMMANDS_BY_ID["note_save"], self.keymap))
+        cancel = display_keys(effective_keys(COMMANDS_BY_ID["note_cancel"], self.keymap))
+        with Vertical(id="note-box") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = f"{save}: save · {cancel}: cancel · enter: new line · empty clears it"
+            if self.context:
+                yield PlainStatic(self.context, classes="prompt--hint", id="note-context")
+            yield TextArea(self.shown, id="note-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def action_save(self) -> None:
+        text = self.text
+        self.dismiss(self._given if text == self.shown else text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.message import Message
+from briefreader.tui.commands import VISUAL, scope_bindings
 from briefreader.tui.plain import PlainStatic
 
 
@@ -19,23 +19,7 @@ class VisualBar(PlainStatic, can_focus=True):
     VisualBar.-active { display: block; }
     """
 
-    BINDINGS = [
-        Binding("w,right,l", "key('grow_word')", "+word", id="visual_grow_word"),
-        Binding("b,left,h", "key('shrink_word')", "-word", id="visual_shrink_word"),
-        Binding("right_parenthesis", "key('grow_sentence')", "+sentence", id="visual_grow_sentence"),
-        Binding("left_parenthesis", "key('shrink_sentence')", "-sentence", id="visual_shrink_sentence"),
-        Binding("right_curly_bracket", "key('grow_paragraph')", "+paragraph", id="visual_grow_paragraph"),
-        Binding("left_curly_bracket", "key('shrink_paragraph')", "-paragraph", id="visual_shrink_paragraph"),
-        Binding("s", "key('sentence')", "Sentence", id="visual_sentence"),
-        Binding("p,V", "key('paragraph')", "Paragraph", id="visual_paragraph"),
-        Binding("quotation_mark,apostrophe", "key('quote')", "Quotation", id="visual_quote"),
-        Binding("W,ctrl+right", "key('next_word')", "Next word", show=False, id="visual_next_word"),
-        Binding("B,ctrl+left", "key('previous_word')", "Previous word", show=False, id="visual_previous_word"),
-        Binding("j,down", "key('next_line')", "Line down", show=False, id="visual_line_down"),
-        Binding("k,up", "key('previous_line')", "Line up", show=False, id="visual_line_up"),
-        Binding("enter,m", "key('highlight')", "Highlight", id="visual_highlight"),
-        Binding("escape,v,q", "key('cancel')", "Cancel", id="visual_cancel"),
-    ]
+    BINDINGS = scope_bindings(VISUAL)  # declared in briefreader.tui.commands (so help lists them)
 
     class Key(Message):
         """A visual-mode command (``grow_word``, ``highlight``, ``cancel``, ...)."""

@@ -71,15 +71,35 @@ def sort_articles(articles: Iterable[Article], key: str, reverse: bool,
 
 def short_date(date: str | None, compact: bool) -> str:
     """The list's date cell: ISO date, or the short form of ``display_date`` for dates without a
-    year ('day 17 ?', '17 Aug ?'); MM-DD when compact ('17 ?' for a day alone)."""
+    year ('day 17 ?', '17 Aug ?'); MM-DD when compact (the year is dropped for every row then, and
+    an unknown month shows as ??: '??-17')."""
     date = date or ""
     if date and not has_year(date):
-        if compact:  # five columns: the day (and month) with a "?" where the rest is unknown
-            return f"{int(date[-2:])} ?" if date.startswith("---") else date[2:7]
+        if compact:
+            parts = date.lstrip("-").split("-")
+            if date.startswith("---") and len(parts) == 1:  # day only
+                return f"??-{parts[0][:2]}"
+            if len(parts) == 2:  # month and day
+                return f"{parts[0][:2]}-{parts[1][:2]}"
         return display_date(date, short=True)
     if compact:
         return date[5:10] if len(date) >= 10 else date[:7]
     return date[:10]
+
+
+def list_columns(width: int, *, compact: bool, outlet: bool, longest_outlet: int) -> list[tuple[str, int]]:
+    """(name, width) of the list's columns in ``width`` cells: mark, date (MM-DD when ``compact``),
+    outlet (when ``outlet``: as wide as ``longest_outlet`` if there is room, narrower before the
+    title is), title (the rest)."""
+    mark = ("", 3)
+    date = ("Date", 5 if compact else 10)
+    room = width - (mark[1] + 1) - (date[1] + 1)  # for outlet + space + title
+    if not outlet or longest_outlet <= 0 or room < ArticleList.OUTLET_MIN + 1 + ArticleList.TITLE_MIN:
+        return [mark, date, ("Title", max(1, room))]
+    ideal = max(ArticleList.OUTLET_MIN, min(ArticleList.OUTLET_MAX, longest_outlet))
+    share = max(ArticleList.OUTLET_MIN, int(room * ArticleList.OUTLET_SHARE))
+    outlet_width = min(ideal, share, max(ArticleList.OUTLET_MIN, room - 1 - ArticleList.TITLE_MIN))
+    return [mark, date, ("Outlet", outlet_width), ("Title", max(1, room - outlet_width - 1))]
 
 
 class ArticleList(FrameStyle, ScrollView, can_focus=True):
@@ -119,7 +139,14 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         "article-list--header", "article-list--cursor", "article-list--cursor-blurred",
         "article-list--fallback", "article-list--mark",
     }
-    COMPACT_BELOW = 46  # narrower than this, the list shows a short date and the title only
+    # Columns give way by priority, the title last: the date shortens to MM-DD first, the outlet
+    # column narrows (it grows with room up to the longest outlet shown), and only in a very narrow
+    # list does the outlet go.
+    COMPACT_BELOW = 60  # narrower than this, dates are MM-DD (the title keeps the room)
+    OUTLET_BELOW = 30  # narrower than this, the list shows the date and the title only
+    TITLE_MIN = 14  # the title keeps at least this much before the outlet column gives way
+    OUTLET_MIN, OUTLET_MAX = 6, 28
+    OUTLET_SHARE = 0.3  # the outlet takes at most this share of the room left after mark and date
 
     class ArticleHighlighted(Message):
         """The cursor moved to an article (``None`` when the list is empty)."""
@@ -143,6 +170,7 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         self.mark_for: Callable[[str], str] = lambda _id: ""
         self.prefix_for: Callable[[str], str] = lambda _id: ""  # thread / story marker before the title
         self._titles: dict[str, str] = {}  # fallback titles made from bodies, by article id
+        self._longest_outlet = 0  # cells of the longest outlet name shown (the outlet column's ideal width)
 
     # ------------------------------------------------------------------ contents
 
@@ -166,6 +194,7 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         """Replace the rows with ``articles``; keep the cursor on article ``keep`` if it is there."""
         self.shown = articles
         self._ids = {a.id for a in articles}
+        self._longest_outlet = self._outlet_cells(articles)
         index = 0
         if keep is not None and keep in self._ids:
             index = next(i for i, a in enumerate(articles) if a.id == keep)
@@ -181,11 +210,22 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         fresh = [a for a in articles if a.id not in self._ids]
         self.shown = self.shown + fresh
         self._ids.update(a.id for a in fresh)
+        self._longest_outlet = max(self._longest_outlet, self._outlet_cells(fresh))
         self._update_size()
         self.refresh()
         if was_empty and self.shown:
             self.cursor_row = 0
             self.post_message(self.ArticleHighlighted(self.shown[0].id))
+
+    def _outlet_cells(self, articles: list[Article]) -> int:
+        """Cells of the longest outlet name among ``articles`` (capped: a hostile name is long)."""
+        longest = 0
+        for article in articles:
+            if article.outlet:
+                longest = max(longest, min(self.OUTLET_MAX, cell_len(inert_line(article.outlet[: self.OUTLET_MAX * 2]))))
+                if longest >= self.OUTLET_MAX:
+                    break
+        return longest
 
     def refresh_marks(self) -> None:
         """Redraw the triage marks (they are read from ``mark_for`` as rows are drawn)."""
@@ -280,15 +320,15 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
+    @property
+    def shows_outlet(self) -> bool:
+        return not 0 < self.size.width < self.OUTLET_BELOW
+
     def _columns(self) -> list[tuple[str, int]]:
-        """(name, width) of each column; the title takes what is left."""
-        width = self.scrollable_content_region.width
-        if self.compact:
-            fixed = [("", 3), ("Date", 5)]
-        else:
-            fixed = [("", 3), ("Date", 10), ("Outlet", 14 if width >= 64 else 10)]
-        used = sum(w + 1 for _, w in fixed)
-        return fixed + [("Title", max(1, width - used))]
+        """(name, width) of each column, given way by priority (see OUTLET_BELOW): the title takes
+        what is left, and always at least TITLE_MIN while the outlet column is there."""
+        return list_columns(self.scrollable_content_region.width, compact=self.compact,
+                            outlet=self.shows_outlet, longest_outlet=self._longest_outlet)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -325,7 +365,7 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         mark_style = style + self.get_component_rich_style("article-list--mark", partial=True)
         cells = [(self.mark_for(article.id), columns[0][1], mark_style),
                  (short_date(article.date, self.compact), columns[1][1], style)]
-        if not self.compact:
+        if len(columns) == 4:
             cells.append((article.outlet or "", columns[2][1], style))
         cells.append((title, columns[-1][1], title_style))
         return self._strip(cells, width, style)

@@ -29,6 +29,39 @@ class ArticleHeader(Static):
     """
 
 
+class ArticleNote(Static):
+    """The analyst's note on the article, under the header (hidden when there is none)."""
+
+    DEFAULT_CSS = """
+    ArticleNote {
+        display: none;
+        height: auto;
+        max-height: 6;
+        padding: 0 2;
+        background: $panel;
+        color: $text;
+        border-top: hkey $panel-lighten-2;
+    }
+    ArticleNote.-shown { display: block; }
+    """
+
+    MAX_LINES = 5
+
+    def show_note(self, note: str) -> None:
+        """Show ``note`` (inert: a triage file may travel with the corpus); empty hides it."""
+        note = note.strip("\n")
+        self.set_class(bool(note.strip()), "-shown")
+        if not note.strip():
+            self.update(Text(""))
+            return
+        lines = inert(note).splitlines()
+        if len(lines) > self.MAX_LINES:
+            lines = lines[: self.MAX_LINES - 1] + [f"… {len(lines) - self.MAX_LINES + 1} more line(s) (a: edit)"]
+        text = Text("✎ ", style="bold", no_wrap=False)
+        text.append("\n  ".join(lines))
+        self.update(text)
+
+
 class ArticleView(Vertical):
     """Header plus body; the app tells it what to show (``show``), it never fetches data."""
 
@@ -69,6 +102,7 @@ class ArticleView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(id="article-header")
+        yield ArticleNote(id="article-note")
         yield BodyView(id="body")
 
     @property
@@ -87,6 +121,7 @@ class ArticleView(Vertical):
         """No article: show ``message`` (what to do next)."""
         self.article = None
         self.query_one(ArticleHeader).update(Text(""), layout=False)
+        self.show_note("")
         self.body.set_text(Text(inert(message), style="italic"))  # messages name paths and errors
 
     def show(
@@ -122,6 +157,10 @@ class ArticleView(Vertical):
         self.query_one(ArticleHeader).update(self._header(article, styles, False, "", 0), layout=False)
         self.body.set_text(copy_changes_text(original, summary, blocks, styles), keep_scroll=keep_scroll)
 
+    def show_note(self, note: str) -> None:
+        """The analyst's note on the open article (empty: none)."""
+        self.query_one(ArticleNote).show_note(note)
+
     def _header(self, article: Article, styles: Styles, raw: bool, hit_label: str, n_quotes: int) -> Text:
         head = Text(end="", no_wrap=True, overflow="ellipsis")
         if article.title:
@@ -137,8 +176,9 @@ class ArticleView(Vertical):
             info.append(f"{n_quotes} quotes")
         if raw:
             info.append(f"RAW: {len(article.removed)} removed blocks")
-        if hit_label:
-            info.append(hit_label)
         head.append("\n")
+        if hit_label:  # first on the line: a long file name must never cut it off
+            head.append(hit_label, styles["hit-current"])
+            head.append("  ")
         head.append("  ".join(info), styles["meta"])
         return head

@@ -56,10 +56,12 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
     }
 
     TWO_UP_MIN_WIDTH = 44  # from this pane width the compared pair is shown side by side
+    PAIR_FIRST_BELOW = 15  # a pane shorter than this shows the compared pair above the renderings
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.two_up = True
+        self.pair_first = False
         self.last_plain = ""
         self._last_call: tuple[str, tuple, dict] | None = None
         self._renderable: RenderableType = Text("")
@@ -78,8 +80,10 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         two_up = self.size.width >= self.TWO_UP_MIN_WIDTH
-        if two_up != self.two_up:
+        pair_first = 0 < self.size.height < self.PAIR_FIRST_BELOW
+        if two_up != self.two_up or pair_first != self.pair_first:
             self.two_up = two_up
+            self.pair_first = pair_first
             self.rerender()
         else:
             self._render_lines()
@@ -224,13 +228,19 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
             if i != ref_index:  # a click compares it (a second click jumps to it)
                 listing.stylize(Style.from_meta({"@click": f"select_rendering({i})"}), block_start, len(listing))
             listing.append("\n")
-        parts.append(listing)
-        plain = head.plain + listing.plain
+        pair: tuple[RenderableType, str] | None = None
         if compared is not None and compared != ref_index and 0 <= compared < len(renderings):
             other = renderings[compared]
             pair = self._pair(reference, other, styles, ignore_case=ignore_case, ignore_punct=ignore_punct)
-            parts.append(pair[0])
-            plain += pair[1]
+        if pair is not None and self.pair_first:  # a short pane: the pair before the listing
+            parts += [pair[0], listing]
+            plain = head.plain + pair[1] + listing.plain
+        else:
+            parts.append(listing)
+            plain = head.plain + listing.plain
+            if pair is not None:
+                parts.append(pair[0])
+                plain += pair[1]
         legend = Text()
         legend.append("\n")
         for kind, label in (("added", "added"), ("removed", "removed"), ("changed", "changed")):
