@@ -52,7 +52,7 @@ class ExportError(Exception):
 # Escaping
 # ---------------------------------------------------------------------------------------------
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_INLINE_SPECIAL = re.compile(r"([\\`*\[\]|~])|(?<![^\W_])_|_(?![^\W_])|<(?=[A-Za-z/!?])|&(?=#|[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^([#>+=-])")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 
@@ -61,11 +61,13 @@ def escape_inline(text: str) -> str:
     """Escape ``text`` for use inside one Markdown line (also safe in a table cell).
 
     Whitespace runs (newlines included) become single spaces; characters with a Markdown meaning
-    are backslash-escaped; a line-start marker (``#``, ``>``, ``-``, ``1.``) is escaped too so the
+    are backslash-escaped (``_``, ``<`` and ``&`` only where they could mean something: at a word's
+    edge, before a tag-like letter, in an entity-like run; so the text also reads as plain text); a
+    line-start marker (``#``, ``>``, ``-``, ``1.``) is escaped too so the
     result may open a line.
     """
     text = inert_line(" ".join(text.split()))
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
     text = _LINE_START.sub(r"\\\1", text)
     return _ORDERED_START.sub(r"\1\\\2", text)
 
