@@ -27,6 +27,7 @@ from urllib.parse import quote
 from briefreader.core.dates import date_sort_key, display_date, has_year
 from briefreader.core.anchors import Resolution, paragraph_number, resolve
 from briefreader.core.inert import inert, inert_line, is_inert, json_escape_controls
+from briefreader.core.quotemarks import balance_quote_marks
 from briefreader.core.copies import CopyAnalysis
 from briefreader.core.model import Article
 from briefreader.core.triage import (
@@ -40,7 +41,11 @@ from briefreader.core.triage import (
 )
 
 GROUPINGS: tuple[str, ...] = ("article", "outlet", "tag", "quote", "story")
-FORMATS: tuple[str, ...] = ("md", "json")
+FORMATS: tuple[str, ...] = ("md", "json", "html")
+# send: what a reader of the brief needs (no statuses, timestamps, private notes or empty headings);
+# archive: everything the analyst recorded.
+PROFILES: tuple[str, ...] = ("send", "archive")
+DEFAULT_PROFILE = "send"
 EXPORT_SCHEMA = 1
 
 
@@ -91,9 +96,12 @@ _AUTOLINK_OK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>\x00-\x1f\x7f-\x
 
 
 def link_text(url: str) -> str:
-    """A URL as a CommonMark autolink when it is a clean absolute URL, else as escaped text."""
+    """A URL as a CommonMark autolink when it is a clean absolute http(s) URL, else as escaped text
+    (a ``file:`` or ``javascript:`` address from a corpus never becomes a live link)."""
+    from briefreader.core.urls import safe_http_url
+
     url = url.strip()
-    if _AUTOLINK_OK.fullmatch(url) and is_inert(url, one_line=True):
+    if _AUTOLINK_OK.fullmatch(url) and is_inert(url, one_line=True) and safe_http_url(url) == url:
         return f"<{url}>"
     return escape_inline(url)
 
@@ -150,6 +158,8 @@ class Brief:
     orphans: list[tuple[str, PlacedHighlight, Article | None]]
     sources: list[Article] = field(default_factory=list)
     link_root: str | None = None  # relative URL from the brief's folder to the corpus folder (links on)
+    profile: str = DEFAULT_PROFILE
+    ignore_punct: bool = False  # quote comparisons leave punctuation-only differences out
 
 
 def _sort_key(a: Article) -> tuple[Any, ...]:
@@ -199,6 +209,8 @@ def build_brief(
     search: str = "",
     link_root: str | None = None,
     copies: CopyAnalysis | None = None,
+    profile: str = DEFAULT_PROFILE,
+    ignore_punct: bool = False,
 ) -> Brief:
     """Collect what the brief holds.
 
@@ -210,8 +222,12 @@ def build_brief(
     which is named in the brief's selection line). ``link_root`` (the corpus folder relative to
     where the brief is written, see :func:`relative_link_root`) turns citations into links to the
     article files, with an RFC 5147 ``#char=START,END`` fragment for plain-text files. ``copies``
-    (the corpus's copy analysis) is needed to group by story.
+    (the corpus's copy analysis) is needed to group by story. ``profile`` is ``send`` (what the
+    brief's readers need) or ``archive`` (everything); ``ignore_punct`` leaves punctuation-only
+    differences out of quote comparisons (the reader's ``i`` toggle).
     """
+    if profile not in PROFILES:
+        raise ExportError(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
     if group_by not in GROUPINGS:
         raise ExportError(f"unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})")
     if group_by == "story" and copies is None:
@@ -282,6 +298,8 @@ def build_brief(
         orphans=orphans,
         sources=sources,
         link_root=link_root,
+        profile=profile,
+        ignore_punct=ignore_punct,
     )
     return brief
 
@@ -370,7 +388,31 @@ def _group(entries: list[ArticleEntry], clusters: list[ChosenCluster], group_by:
 
 
 def _article_heading(a: Article) -> str:
-    return a.title or a.id
+    return headline(a)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’']?\s+(?=[\"“«‘'(\[]?[A-Z0-9À-Ý])")
+
+
+def headline(article: Article, words: int = 14) -> str:
+    """What the brief calls an article: its headline, else the opening words of its text in
+    quotation marks (``“The EU foreign policy chief on Friday warned…”``), else its file name."""
+    if article.title and article.title.strip():
+        return " ".join(article.title.split())
+    first = next((p for p in re.split(r"\n\s*\n", article.body) if p.strip()), "")
+    first = " ".join(first.split())
+    if not first:
+        return article.id
+    sentence = _SENTENCE_END.split(first, maxsplit=1)[0]
+    chunks = sentence.split()
+    if len(chunks) > words:
+        sentence = " ".join(chunks[:words]).rstrip(",;:—–-") + "…"
+    return "“" + balance_quote_marks(sentence) + "”"
+
+
+def has_headline(article: Article) -> bool:
+    """Whether the article has a headline of its own (not the opening words of its text)."""
+    return bool(article.title and article.title.strip())
 
 
 def _shorten(text: str, n: int = 80) -> str:
@@ -396,9 +438,27 @@ class ComparedRendering:
     runs: list[tuple[str, str]]  # (kind, text): kind is equal | added | removed
 
 
-def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
-    """Each rendering of a chosen quote against the canonical one, as word runs
-    (``equal``/``added``/``removed``), splitting at whitespace so every run is whole words.
+def unique_variants(variants: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The renderings of a quote, each once: one article's passage (same span, or same words) is
+    listed a single time however often the clustering recorded it."""
+    seen: set[tuple[Any, ...]] = set()
+    out: list[dict[str, Any]] = []
+    for v in variants:
+        article = str(v.get("article") or "")
+        keys = {(article, "words", " ".join(str(v.get("text") or "").split()).casefold())}
+        if v.get("start") is not None and v.get("end") is not None:
+            keys.add((article, "span", v.get("start"), v.get("end")))
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(v)
+    return out
+
+
+def compare_renderings(cluster: ChosenCluster, *, ignore_punct: bool = False) -> list[ComparedRendering]:
+    """Each rendering of a chosen quote (each once, see :func:`unique_variants`) against the
+    canonical one, as word runs (``equal``/``added``/``removed``), splitting at whitespace so every
+    run is whole words. ``ignore_punct``: differences of punctuation alone are not changes.
 
     A rendering much shorter than the canonical one (a partial quote) is compared with the part of
     the canonical text it was taken from, so the untouched rest is not shown as removed.
@@ -407,7 +467,7 @@ def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
 
     rows: list[ComparedRendering] = []
     canonical = cluster.canonical
-    for v in cluster.variants:
+    for v in unique_variants(cluster.variants):
         text = str(v.get("text") or "")
         base = canonical
         partial = False
@@ -420,7 +480,7 @@ def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
             if al.score > 0 and al.long_span[1] > al.long_span[0]:
                 base = canonical[al.long_span[0] : al.long_span[1]]
                 partial = True
-        ops = diff_words(base, text)
+        ops = diff_words(base, text, ignore_punct=ignore_punct)
         same = all(op.tag == "equal" for op in ops)
         rows.append(ComparedRendering(v, partial, same, _word_runs(text, ops)))
     return rows
@@ -461,12 +521,55 @@ def _word_runs(text: str, ops: list[Any]) -> list[tuple[str, str]]:
     return runs
 
 
-def _render_runs(runs: list[tuple[str, str]]) -> str:
-    out = []
+DIFF_LEGEND = ("Each rendering is compared with the quotation as first given above: changed words are "
+               "followed by the words they replace, [was: “…”]; words left out show as [omits: “…”], "
+               "words added as [adds: “…”].")
+
+
+def _diff_parts(runs: list[tuple[str, str]]) -> list[tuple[bool, str]]:
+    """The pieces of :func:`diff_text`: (True, notation we wrote) or (False, corpus words)."""
+    parts: list[tuple[bool, str]] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if added and removed:
+            parts.extend([(False, " ".join(added)), (True, " [was: “"), (False, " ".join(removed)), (True, "”]")])
+        elif removed:
+            parts.extend([(True, "[omits: “"), (False, " ".join(removed)), (True, "”]")])
+        elif added:
+            parts.extend([(True, "[adds: “"), (False, " ".join(added)), (True, "”]")])
+        removed.clear()
+        added.clear()
+
     for kind, piece in runs:
-        esc = escape_inline(piece)
-        out.append(f"**{esc}**" if kind == "added" else f"~~{esc}~~" if kind == "removed" else esc)
-    return " ".join(out)
+        if kind == "equal":
+            flush()
+            parts.append((False, piece))
+        else:
+            (added if kind == "added" else removed).append(piece)
+    flush()
+    # a space between neighbouring pieces, except inside the brackets and quotation marks
+    spaced: list[tuple[bool, str]] = []
+    for i, (notation, text) in enumerate(parts):
+        if i and not (notation and text.startswith((" [", "”"))) and not (parts[i - 1][0] and parts[i - 1][1].endswith("“")):
+            spaced.append((True, " "))
+        spaced.append((notation, text))
+    return spaced
+
+
+def diff_text(runs: list[tuple[str, str]]) -> str:
+    """A rendering with its changes spelled out in words, so it reads without bold or
+    strike-through: ``The [was: “But the”] harsh reality``, ``[omits: “the”]``, ``[adds: “now”]``
+    (plain text, not escaped)."""
+    return "".join(text for _, text in _diff_parts(runs))
+
+
+def _render_runs(runs: list[tuple[str, str]]) -> str:
+    """:func:`diff_text` for Markdown: corpus words escaped, the notation literal. Its brackets
+    cannot form a link: every ``[`` and ``]`` of corpus text is escaped, a closing ``”]`` is
+    followed by a space or the end, and the brief defines no link references."""
+    return "".join(text if notation else escape_inline(text) for notation, text in _diff_parts(runs))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,8 +615,24 @@ def _tags_text(tags: Iterable[str]) -> str:
     return ", ".join(escape_inline(t) for t in tags)
 
 
+def _quote_block(lines: list[str], text: str) -> None:
+    """``text`` as a blockquote, one paragraph per quoted paragraph, its quotation marks paired
+    (a passage cut out of a quotation keeps only some of them: see :mod:`briefreader.core.quotemarks`)."""
+    for i, para in enumerate(escape_block(balance_quote_marks(text.strip()))):
+        if i:
+            lines.append(">")
+        lines.append(f"> {para}")
+
+
 def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighlight, n: int) -> None:
-    for i, para in enumerate(escape_block(p.text)):
+    if brief.profile == "send":
+        _quote_block(lines, p.text)
+        lines.append("")
+        if p.highlight.comment.strip():
+            lines.extend(escape_block(p.highlight.comment))
+            lines.append("")
+        return
+    for i, para in enumerate(escape_block(balance_quote_marks(p.text.strip()))):
         if i:
             lines.append(">")
         lines.append(f"> {para}")
@@ -541,7 +660,54 @@ def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighl
         lines.append("")
 
 
+def article_line(a: Article, number: int | None = None) -> str:
+    """``Headline — Outlet, date`` (plain text): how the brief names an article."""
+    where = ", ".join(x for x in (a.outlet, display_date(a.date)) if x)
+    if a.source_agency and a.source_agency != a.outlet:
+        where = f"{where} (via {a.source_agency})" if where else f"via {a.source_agency}"
+    line = headline(a) + (f" — {where}" if where else "")
+    return line + (f" [{number}]" if number else "")
+
+
+def _article_line_md(a: Article, number: int | None = None) -> str:
+    line = escape_inline(article_line(a))
+    return line + (f" [{number}]" if number else "")
+
+
+def _article_link_md(brief: Brief, a: Article) -> str | None:
+    """The article's web address, else (a fallback) a link to its file relative to the brief."""
+    from briefreader.core.urls import safe_http_url
+
+    if a.url and safe_http_url(a.url.strip()):
+        return link_text(a.url)
+    link = _file_link(brief, a)
+    if link is not None:
+        return f"[saved copy]({link})"
+    return None
+
+
+def _shows_in_send(e: ArticleEntry) -> bool:
+    """Whether an entry has something to show in a brief to send (not an empty heading)."""
+    return bool(e.highlights)
+
+
+def _render_entry_send(lines: list[str], brief: Brief, e: ArticleEntry, level: int) -> None:
+    a = e.article
+    lines.append(f"{'#' * level} {_article_line_md(a, e.source_number)}")
+    lines.append("")
+    link = _article_link_md(brief, a)
+    if link:
+        lines.append(link)
+        lines.append("")
+    for p in e.highlights:
+        _render_highlight(lines, brief, a, p, e.source_number)
+
+
 def _render_entry(lines: list[str], brief: Brief, e: ArticleEntry, level: int, *, heading: bool = True) -> None:
+    if brief.profile == "send":
+        if _shows_in_send(e):
+            _render_entry_send(lines, brief, e, level)
+        return
     a = e.article
     if heading:
         lines.append(f"{'#' * level} {escape_inline(_article_heading(a))}")
@@ -572,34 +738,64 @@ def _render_entry(lines: list[str], brief: Brief, e: ArticleEntry, level: int, *
         lines.append("")
 
 
-def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbers: Mapping[str, int], *, heading: bool = True) -> None:
+def _rendering_flags(row: ComparedRendering, first: bool) -> list[str]:
+    """What the comparison says about one rendering, in words (``earliest``, ``same words``...)."""
+    v = row.variant
+    flags = []
+    if first and has_year(v.get("date")):  # a date without a year is never the earliest
+        flags.append("earliest")
+    if row.same:
+        flags.append("same words")
+    if row.partial:
+        flags.append("partial")
+    if v.get("alteration") in ("altered", "paraphrased") and not row.same:
+        flags.append(str(v["alteration"]))
+    return flags
+
+
+def _variant_headline(v: Mapping[str, Any], articles: Mapping[str, Article]) -> str:
+    article = articles.get(str(v.get("article") or ""))
+    if article is not None:
+        return headline(article)
+    return str(v.get("title") or v.get("article") or "")
+
+
+def _render_cluster(lines: list[str], brief: Brief, c: ChosenCluster, level: int, source_numbers: Mapping[str, int],
+                    *, heading: bool = True) -> None:
     if heading:
         lines.append(f"{'#' * level} {escape_inline(_cluster_heading(c))}")
         lines.append("")
     who = f" — {escape_inline(c.speaker)}{_uncertain_mark(c)}" if c.speaker else ""
-    lines.append(f"> {escape_inline(c.canonical)}{who}")
+    lines.append(f"> {escape_inline(balance_quote_marks(c.canonical))}{who}")
     lines.append("")
+    send = brief.profile == "send"
     if c.note:
-        lines.append("**Note:** " + " ".join(escape_block(c.note)))
+        paras = escape_block(c.note)
+        lines.append(("" if send else "**Note:** ") + " ".join(paras))
         lines.append("")
-    lines.append("| # | Outlet | Date | Title | Rendering |")
-    lines.append("|---|---|---|---|---|")
-    for i, row in enumerate(compare_renderings(c), 1):
+    articles = {a.id: a for a in brief.sources}
+    if send:
+        lines.append("| Source | Rendering |")
+        lines.append("|---|---|")
+    else:
+        lines.append("| # | Outlet | Date | Title | Rendering |")
+        lines.append("|---|---|---|---|---|")
+    for i, row in enumerate(compare_renderings(c, ignore_punct=brief.ignore_punct), 1):
         v = row.variant
         rendering = _render_runs(row.runs)
-        flags = []
-        if row.same:
-            flags.append("same words")
-        if row.partial:
-            flags.append("partial")
-        if v.get("alteration") in ("altered", "paraphrased"):
-            flags.append(f"**{v['alteration']}**")
-        if i == 1 and has_year(v.get("date")):  # a date without a year is never the earliest
-            flags.insert(0, "earliest")
+        flags = _rendering_flags(row, i == 1)
+        n = source_numbers.get(str(v.get("article") or ""))
+        if send:
+            if flags:
+                rendering += " (" + ", ".join(flags) + ")"
+            where = ", ".join(x for x in (escape_inline(str(v.get("outlet") or "")),
+                                          escape_inline(display_date(v.get("date")))) if x)
+            where = (where or escape_inline(_variant_headline(v, articles))) + (f" [{n}]" if n else "")
+            lines.append(f"| {where} | {rendering} |")
+            continue
         if flags:
             rendering += " *(" + ", ".join(flags) + ")*"
-        n = source_numbers.get(str(v.get("article") or ""))
-        title = escape_inline(str(v.get("title") or v.get("article") or ""))
+        title = escape_inline(_variant_headline(v, articles))
         if n:
             title += f" (source {n})"
         cells = [str(i), escape_inline(str(v.get("outlet") or "")), escape_inline(display_date(v.get("date"))), title, rendering]
@@ -644,7 +840,11 @@ def _uncertain_mark(cluster: ChosenCluster) -> str:
 
 
 def render_markdown(brief: Brief) -> str:
-    """The brief as Markdown (CommonMark with pipe tables and strikethrough)."""
+    """The brief as Markdown (CommonMark with pipe tables), in its profile: ``send`` (headline,
+    outlet and date per article, the highlights and comments, quote comparisons, sources) or
+    ``archive`` (also statuses, tags, private notes, timestamps and offsets)."""
+    if brief.profile == "send":
+        return _render_markdown_send(brief)
     lines: list[str] = [f"# {escape_inline(brief.title)}", ""]
     n_hl = sum(len(e.highlights) for e in brief.entries)
     summary = [
@@ -671,7 +871,7 @@ def render_markdown(brief: Brief) -> str:
             lines.append(f"## {escape_inline(g.heading)}")
             lines.append("")
             if g.cluster is not None:
-                _render_cluster(lines, g.cluster, 3, source_numbers, heading=False)
+                _render_cluster(lines, brief, g.cluster, 3, source_numbers, heading=False)
             for e in g.entries:
                 _render_entry(lines, brief, e, 3)
             if not g.entries and g.cluster is None:
@@ -680,20 +880,17 @@ def render_markdown(brief: Brief) -> str:
     if brief.clusters and brief.group_by != "quote":
         lines.append("## Quotes compared")
         lines.append("")
-        lines.append("Changed words are in **bold**; words of the canonical rendering missing from a rendering are ~~struck through~~.")
+        lines.append(_legend(brief))  # our own words: no escaping needed
         lines.append("")
         for c in brief.clusters:
-            _render_cluster(lines, c, 3, source_numbers)
+            _render_cluster(lines, brief, c, 3, source_numbers)
     if brief.orphans:
         lines.append("## Highlights whose text is gone")
         lines.append("")
         lines.append("The articles changed and these passages could not be found again; they are kept as highlighted.")
         lines.append("")
         for aid, p, a in brief.orphans:
-            for i, para in enumerate(escape_block(p.text)):
-                if i:
-                    lines.append(">")
-                lines.append(f"> {para}")
+            _quote_block(lines, p.text)
             lines.append(">")
             where = f"¶{p.highlight.paragraph}, characters {p.highlight.start}–{p.highlight.end} when highlighted"
             origin = escape_inline(a.title) if a is not None and a.title else code_span(aid)
@@ -712,6 +909,71 @@ def render_markdown(brief: Brief) -> str:
         lines.append("")
     # Every corpus string above went through escape_inline / code_span (controls made visible);
     # this pass guarantees that no control character can reach the file whatever was missed.
+    return inert("\n".join(lines).rstrip("\n") + "\n")
+
+
+def _legend(brief: Brief) -> str:
+    legend = DIFF_LEGEND
+    if brief.ignore_punct:
+        legend += " Differences of punctuation alone are not shown."
+    return legend
+
+
+def _render_markdown_send(brief: Brief) -> str:
+    lines: list[str] = [f"# {escape_inline(brief.title)}", ""]
+    source_numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
+    shown = [e for e in brief.entries if _shows_in_send(e)]
+    if not shown and not brief.clusters:
+        lines.append("Nothing to report: no highlighted passage or compared quotation in this selection.")
+        lines.append("")
+    if brief.group_by == "article":
+        for e in shown:
+            _render_entry_send(lines, brief, e, 2)
+    else:
+        for g in brief.groups:
+            members = [e for e in g.entries if _shows_in_send(e)]
+            if not members and g.cluster is None:
+                continue
+            lines.append(f"## {escape_inline(g.heading)}")
+            lines.append("")
+            if g.cluster is not None:
+                _render_cluster(lines, brief, g.cluster, 3, source_numbers, heading=False)
+            for e in members:
+                _render_entry_send(lines, brief, e, 3)
+    also = [e for e in brief.entries if not _shows_in_send(e) and e.state.status == "keep"]
+    if also:
+        lines.append("## Also worth reading")
+        lines.append("")
+        lines.extend(f"- {_article_line_md(e.article, e.source_number)}" for e in also)
+        lines.append("")
+    if brief.clusters and brief.group_by != "quote":
+        lines.append("## Quotations compared")
+        lines.append("")
+        lines.append(_legend(brief))  # our own words: no escaping needed
+        lines.append("")
+        for c in brief.clusters:
+            _render_cluster(lines, brief, c, 3, source_numbers)
+    if brief.orphans:
+        lines.append("## Passages no longer in the articles")
+        lines.append("")
+        for aid, p, a in brief.orphans:
+            _quote_block(lines, p.text)
+            lines.append(">")
+            lines.append("> — " + (_article_line_md(a, source_numbers.get(a.id)) if a is not None else code_span(aid)))
+            lines.append("")
+            if p.highlight.comment.strip():
+                lines.extend(escape_block(p.highlight.comment))
+                lines.append("")
+    cited = [(i, a) for i, a in enumerate(brief.sources, 1)
+             if a.id in {e.article.id for e in shown + also} or any(
+                 str(v.get("article") or "") == a.id for c in brief.clusters for v in c.variants)]
+    if cited:
+        lines.append("## Sources")
+        lines.append("")
+        for i, a in cited:
+            link = _article_link_md(brief, a)
+            lines.append(f"{i}. {escape_inline(article_line(a))}" + (f". {link}" if link else ""))
+        lines.append("")
     return inert("\n".join(lines).rstrip("\n") + "\n")
 
 

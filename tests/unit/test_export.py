@@ -29,10 +29,16 @@ from briefreader.core.export import (
     render_markdown,
 )
 from briefreader.core.model import Article, OffsetMap
+from briefreader.core.quotemarks import balance_quote_marks
 from briefreader.core.triage import DB_NAME, TriageStore, parse_filters
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("BRIEFREADER_UPDATE_GOLDEN") == "1"
+
+
+def archive_brief(*args, **kwargs):
+    """The brief with everything in it (``--for archive``): what these tests check, line by line."""
+    return build_brief(*args, profile="archive", **kwargs)
 
 
 def md_parser() -> MarkdownIt:
@@ -162,12 +168,12 @@ def _check_golden(name: str, text: str) -> None:
 
 @pytest.mark.parametrize("group_by", ["article", "outlet", "tag", "quote"])
 def test_markdown_golden_per_grouping(store: TriageStore, group_by: str) -> None:
-    brief = build_brief(corpus(), store, group_by=group_by, corpus_name="kallas-corpus")
+    brief = archive_brief(corpus(), store, group_by=group_by, corpus_name="kallas-corpus")
     _check_golden(f"brief_{group_by}.md", render_markdown(brief))
 
 
 def test_markdown_golden_with_links_to_the_files(store: TriageStore) -> None:
-    brief = build_brief(corpus(), store, corpus_name="kallas-corpus", link_root="../my corpus")
+    brief = archive_brief(corpus(), store, corpus_name="kallas-corpus", link_root="../my corpus")
     md = render_markdown(brief)
     _check_golden("brief_links.md", md)
     links = [
@@ -192,31 +198,31 @@ def test_relative_link_root(tmp_path: Path) -> None:
 
 
 def test_json_golden(store: TriageStore) -> None:
-    brief = build_brief(corpus(), store, group_by="tag", corpus_name="kallas-corpus")
+    brief = archive_brief(corpus(), store, group_by="tag", corpus_name="kallas-corpus")
     _check_golden("brief_tag.json", render_json(brief))
 
 
 def test_markdown_golden_after_the_articles_changed(store: TriageStore) -> None:
-    brief = build_brief(edited_corpus(), store, corpus_name="kallas-corpus")
+    brief = archive_brief(edited_corpus(), store, corpus_name="kallas-corpus")
     _check_golden("brief_edited.md", render_markdown(brief))
 
 
 def test_export_is_deterministic(store: TriageStore) -> None:
-    first = render(build_brief(corpus(), store, group_by="tag"), "md")
-    again = render(build_brief(list(reversed(corpus())), store, group_by="tag"), "md")
+    first = render(archive_brief(corpus(), store, group_by="tag"), "md")
+    again = render(archive_brief(list(reversed(corpus())), store, group_by="tag"), "md")
     assert first == again
-    assert render(build_brief(corpus(), store), "json") == render(build_brief(corpus(), store), "json")
+    assert render(archive_brief(corpus(), store), "json") == render(archive_brief(corpus(), store), "json")
     with pytest.raises(ExportError):
-        render(build_brief(corpus(), store), "pdf")
+        render(archive_brief(corpus(), store), "pdf")
     with pytest.raises(ExportError):
-        build_brief(corpus(), store, group_by="speaker")
+        archive_brief(corpus(), store, group_by="speaker")
 
 
 # --------------------------------------------------------------------------- content and selection
 
 
 def test_default_selection_leaves_out_discarded_and_untouched(store: TriageStore) -> None:
-    brief = build_brief(corpus(), store)
+    brief = archive_brief(corpus(), store)
     assert [e.article.id for e in brief.entries] == ["europapress/kallas.txt", "geneva/post.json#2", "misc/untitled.txt"]
     # Sources: the selected articles, then the other articles of chosen quotes.
     assert [a.id for a in brief.sources] == [
@@ -225,19 +231,19 @@ def test_default_selection_leaves_out_discarded_and_untouched(store: TriageStore
 
 
 def test_filters_select_by_status_and_by_highlight_tags(store: TriageStore) -> None:
-    brief = build_brief(corpus(), store, filters=parse_filters("status:discard"))
+    brief = archive_brief(corpus(), store, filters=parse_filters("status:discard"))
     assert [e.article.id for e in brief.entries] == ["tass/moscow.txt"]
-    brief = build_brief(corpus(), store, filters=parse_filters("tag:framing"))
+    brief = archive_brief(corpus(), store, filters=parse_filters("tag:framing"))
     (entry,) = brief.entries
     assert entry.article.id == "europapress/kallas.txt" and not entry.whole
     assert [p.text for p in entry.highlights] == ["a trap that Russia wants us to walk into"]
-    brief = build_brief(corpus(), store, filters=parse_filters("tag:eu"))
+    brief = archive_brief(corpus(), store, filters=parse_filters("tag:eu"))
     assert [len(e.highlights) for e in brief.entries] == [4, 1]
     assert "Selection: `tag:eu`" in render_markdown(brief)
 
 
 def test_highlights_reattach_in_the_export_and_orphans_are_listed(store: TriageStore) -> None:
-    brief = build_brief(edited_corpus(), store)
+    brief = archive_brief(edited_corpus(), store)
     placed = {p.highlight.id: p for e in brief.entries for p in e.highlights}
     assert placed[1].resolution.state == "moved"
     assert placed[1].text == "a trap that Russia wants us to walk into"
@@ -252,7 +258,7 @@ def test_highlights_reattach_in_the_export_and_orphans_are_listed(store: TriageS
 
 
 def test_citation_carries_outlet_date_title_paragraph_and_source_offsets(store: TriageStore) -> None:
-    brief = build_brief(corpus(), store)
+    brief = archive_brief(corpus(), store)
     a = corpus()[0]
     p = brief.entries[0].highlights[0]
     assert a.source[p.source_start : p.source_end] == p.text
@@ -306,7 +312,7 @@ def _inline_text(token) -> str:
 
 @pytest.mark.parametrize("group_by", ["article", "outlet", "tag", "quote"])
 def test_markdown_parses_as_intended(store: TriageStore, group_by: str) -> None:
-    brief = build_brief(edited_corpus(), store, group_by=group_by)
+    brief = archive_brief(edited_corpus(), store, group_by=group_by)
     md = render_markdown(brief)
     tokens = md_parser().parse(md)
     # No user text turned into raw HTML, and the script tag shows as text.
@@ -320,7 +326,8 @@ def test_markdown_parses_as_intended(store: TriageStore, group_by: str) -> None:
     # followed by its citation; each chosen quote has its canonical rendering in a blockquote.
     quotes = _blockquotes(tokens)
     placed = [p for g in brief.groups for e in g.entries for p in e.highlights]
-    expected = [" ".join(p.text.split()) for p in placed] + [" ".join(p.text.split()) for _, p, _ in brief.orphans]
+    expected = [" ".join(balance_quote_marks(p.text.strip()).split()) for p in placed] + [
+        " ".join(balance_quote_marks(p.text.strip()).split()) for _, p, _ in brief.orphans]
     cited = [q for q in quotes if q.split("\n")[-1].startswith("— ")]
     bodies = [" ".join(q.split("\n")[:-1]) for q in cited]
     assert sorted(bodies) == sorted(expected)
@@ -328,12 +335,15 @@ def test_markdown_parses_as_intended(store: TriageStore, group_by: str) -> None:
     # The comparison table survives as a table with one row per rendering.
     rows = [t for t in tokens if t.type == "tr_open"]
     assert len(rows) == 1 + 3  # header + three renderings
+    # The diff reads in words, with no bold or strike-through to carry it.
     inline_types = [c.type for t in tokens if t.type == "inline" for c in t.children or []]
-    assert "s_open" in inline_types and "strong_open" in inline_types
+    assert "s_open" not in inline_types
+    assert not [line for line in md.splitlines() if line.startswith("|") and ("**" in line or "~~" in line)]
+    assert "he gets away with it [was: “to get his way”]" in md and "[omits: “the”]" in md
 
 
 def test_no_leftover_emphasis_markers_in_rendered_text(store: TriageStore) -> None:
-    html = md_parser().render(render_markdown(build_brief(corpus(), store, group_by="quote")))
+    html = md_parser().render(render_markdown(archive_brief(corpus(), store, group_by="quote")))
     # Every ** and ~~ the brief wrote became markup; none is shown literally.
     assert "**" not in html and "~~" not in html
 
@@ -362,7 +372,10 @@ def test_escape_helpers() -> None:
     assert code_span("a`b") == "``a`b``"
     assert code_span("`x`") == "`` `x` ``"
     assert link_text("https://example.org/a?b=1&c=2") == "<https://example.org/a?b=1&c=2>"
-    assert link_text("not a url <x>") == "not a url \\<x\\>"
+    assert link_text("not a url <x>") == "not a url \\<x>"
+    assert link_text("javascript:alert(1)") == "javascript:alert(1)"  # never a live link
+    assert link_text("file:///etc/passwd") == "file:///etc/passwd"
+    assert escape_inline("snake_case & AT&T <3 a<b &amp; _x_") == "snake_case & AT&T <3 a\\<b \\&amp; \\_x\\_"
     for s in ("a`b", "`x`", "``"):
         tokens = md_parser().parse(code_span(s))
         assert tokens[1].children[0].type == "code_inline" and tokens[1].children[0].content == s
@@ -392,12 +405,13 @@ def test_any_user_text_keeps_the_brief_structure(tmp_path: Path, seed: int) -> N
         for _ in range(3):
             start = rng.randrange(0, len(body) - 20)
             h = s.add_highlight(article, start, start + rng.randint(5, 20), comment=_nasty(rng, 6), tags=[_nasty(rng, 2).replace(",", " ") + "t"])
-            expected.append(" ".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", h.exact) if p.strip()))
+            shown = balance_quote_marks(h.exact.strip())  # a cut passage's stray marks are paired
+            expected.append(" ".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", shown) if p.strip()))
         s.choose_cluster({"id": "q", "speaker": _nasty(rng, 2), "canonical": _nasty(rng, 8),
                           "variants": [{"article": article.id, "outlet": _nasty(rng, 2), "date": "x", "text": _nasty(rng, 8)},
                                        {"article": article.id, "outlet": "B", "date": "y", "text": _nasty(rng, 8)}]})
         for group_by in ("article", "tag", "quote"):
-            md = render_markdown(build_brief([article], s, group_by=group_by, link_root="c"))
+            md = render_markdown(archive_brief([article], s, group_by=group_by, link_root="c"))
             tokens = md_parser().parse(md)
             assert not [t for t in tokens if t.type in ("html_block", "code_block", "fence", "hr")], md
             assert not [c for t in tokens if t.type == "inline" for c in t.children or [] if c.type in ("html_inline", "image")]
