@@ -440,10 +440,27 @@ class ComparedRendering:
 
 def unique_variants(variants: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The renderings of a quote, each once: one article's passage (same span, or same words) is
-    listed a single time however often the clustering recorded it."""
+    listed a single time however often the clustering recorded it, and a piece of a passage the
+    same article also gives whole (its span inside the other's) is left out."""
+    variants = list(variants)
+
+    def span(v: Mapping[str, Any]) -> tuple[int, int] | None:
+        try:
+            return (int(v["start"]), int(v["end"])) if v.get("start") is not None and v.get("end") is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def inside(v: Mapping[str, Any], w: Mapping[str, Any]) -> bool:
+        a, b = span(v), span(w)
+        if v.get("article") != w.get("article") or a is None or b is None or a == b:
+            return False
+        return b[0] <= a[0] and a[1] <= b[1]
+
     seen: set[tuple[Any, ...]] = set()
     out: list[dict[str, Any]] = []
     for v in variants:
+        if any(inside(v, w) for w in variants):
+            continue
         article = str(v.get("article") or "")
         keys = {(article, "words", " ".join(str(v.get("text") or "").split()).casefold())}
         if v.get("start") is not None and v.get("end") is not None:
@@ -674,12 +691,14 @@ def _article_line_md(a: Article, number: int | None = None) -> str:
     return line + (f" [{number}]" if number else "")
 
 
-def _article_link_md(brief: Brief, a: Article) -> str | None:
+def _article_link_md(brief: Brief, a: Article, *, web_only: bool = False) -> str | None:
     """The article's web address, else (a fallback) a link to its file relative to the brief."""
     from briefreader.core.urls import safe_http_url
 
     if a.url and safe_http_url(a.url.strip()):
         return link_text(a.url)
+    if web_only:
+        return None
     link = _file_link(brief, a)
     if link is not None:
         return f"[saved copy]({link})"
@@ -695,9 +714,9 @@ def _render_entry_send(lines: list[str], brief: Brief, e: ArticleEntry, level: i
     a = e.article
     lines.append(f"{'#' * level} {_article_line_md(a, e.source_number)}")
     lines.append("")
-    link = _article_link_md(brief, a)
-    if link:
-        lines.append(link)
+    web = _article_link_md(brief, a, web_only=True)  # a file link helps no reader: it is in the sources
+    if web:
+        lines.append(web)
         lines.append("")
     for p in e.highlights:
         _render_highlight(lines, brief, a, p, e.source_number)
@@ -788,9 +807,8 @@ def _render_cluster(lines: list[str], brief: Brief, c: ChosenCluster, level: int
         if send:
             if flags:
                 rendering += " (" + ", ".join(flags) + ")"
-            where = ", ".join(x for x in (escape_inline(str(v.get("outlet") or "")),
-                                          escape_inline(display_date(v.get("date")))) if x)
-            where = (where or escape_inline(_variant_headline(v, articles))) + (f" [{n}]" if n else "")
+            who = str(v.get("outlet") or "") or _shorten(_variant_headline(v, articles), 48)
+            where = escape_inline(", ".join(x for x in (who, display_date(v.get("date"))) if x)) + (f" [{n}]" if n else "")
             lines.append(f"| {where} | {rendering} |")
             continue
         if flags:
@@ -972,7 +990,7 @@ def _render_markdown_send(brief: Brief) -> str:
         lines.append("")
         for i, a in cited:
             link = _article_link_md(brief, a)
-            lines.append(f"{i}. {escape_inline(article_line(a))}" + (f". {link}" if link else ""))
+            lines.append(f"{i}. {escape_inline(article_line(a))}" + (f" · {link}" if link else ""))
         lines.append("")
     return inert("\n".join(lines).rstrip("\n") + "\n")
 
@@ -992,6 +1010,22 @@ def _source_line(brief: Brief, a: Article) -> str:
     if a.id != a.path:
         tail.append("record " + code_span(a.id))
     return (line + ". " if line else "") + " · ".join(tail)
+
+
+def brief_summary(brief: Brief) -> str:
+    """``3 articles, 6 highlights, 1 quote compared`` (what the CLI and the reader report)."""
+    n_hl = sum(len(e.highlights) for e in brief.entries)
+    parts = [_plural(len(brief.entries), "article"), _plural(n_hl, "highlight"),
+             _plural(len(brief.clusters), "quote compared", "quotes compared")]
+    if brief.orphans:
+        parts.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))
+    return ", ".join(parts)
+
+
+def format_for_path(path: str | None) -> str:
+    """The format a file name asks for: ``json`` or ``html`` by extension, else ``md``."""
+    suffix = Path(path or "").suffix.lower()
+    return {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "md")
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -1118,10 +1152,231 @@ def render_json(brief: Brief) -> str:
     return json_escape_controls(json.dumps(brief_to_json(brief), ensure_ascii=False, indent=2)) + "\n"
 
 
-def render(brief: Brief, fmt: str = "md") -> str:
-    """The brief in ``fmt`` (``md`` or ``json``)."""
-    if fmt == "md":
-        return render_markdown(brief)
+# ---------------------------------------------------------------------------------------------
+# User templates (Jinja2, sandboxed)
+# ---------------------------------------------------------------------------------------------
+
+TEMPLATE_SUFFIX = ".md.j2"
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_TEMPLATE_MAX_BYTES = 256 * 1024
+
+
+def templates_dir() -> Path:
+    """Where user templates live: ``<config folder>/templates/NAME.md.j2``."""
+    from briefreader.core.paths import config_dir
+
+    return config_dir() / "templates"
+
+
+def template_path(name: str) -> Path:
+    """The file of template ``name`` (a bare name such as ``house``; ``.md.j2`` may be given)."""
+    bare = name[: -len(TEMPLATE_SUFFIX)] if name.endswith(TEMPLATE_SUFFIX) else name
+    if not _TEMPLATE_NAME.fullmatch(bare) or ".." in bare:
+        raise ExportError(f"template name {inert_line(name)!r}: use letters, digits, '-', '_' or '.' "
+                          f"(the file is {templates_dir()}/NAME{TEMPLATE_SUFFIX})")
+    return templates_dir() / (bare + TEMPLATE_SUFFIX)
+
+
+def load_template(name: str) -> str:
+    """The text of user template ``name`` (one-line :class:`ExportError` when missing or unreadable)."""
+    path = template_path(name)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_TEMPLATE_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ExportError(f"no template {inert_line(name)!r}: expected the file {path}") from None
+    except OSError as exc:
+        raise ExportError(f"cannot read template {path}: {exc.strerror or exc}") from exc
+    if len(data) > _TEMPLATE_MAX_BYTES:
+        raise ExportError(f"template {path} is larger than {_TEMPLATE_MAX_BYTES // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExportError(f"template {path} is not UTF-8 text (byte {exc.start})") from exc
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with every string made inert (no control character from the corpus survives)."""
+    if isinstance(value, str):
+        return inert(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _article_context(brief: Brief, a: Article, number: int | None, state: ArticleState | None = None,
+                     highlights: Iterable[PlacedHighlight] = ()) -> dict[str, Any]:
+    from briefreader.core.urls import safe_http_url
+
+    archive = brief.profile == "archive"
+    url = safe_http_url(a.url.strip()) if a.url else None
+    return {
+        "n": number,
+        "line": article_line(a),
+        "headline": headline(a),
+        "has_headline": has_headline(a),
+        "title": a.title or "",
+        "outlet": a.outlet or "",
+        "source_agency": a.source_agency or "",
+        "date": display_date(a.date),
+        "date_iso": a.date or "",
+        "author": a.author or "",
+        "url": url or "",
+        "link": url or _file_link(brief, a) or "",
+        "file": a.path or a.id,
+        "status": state.status if archive and state is not None else "",
+        "tags": list(state.tags) if archive and state is not None else [],
+        "note": state.note if archive and state is not None else "",
+        "highlights": [
+            {
+                "text": balance_quote_marks(p.text.strip()),
+                "comment": p.highlight.comment,
+                "tags": list(p.highlight.tags) if archive else [],
+                "paragraph": p.paragraph,
+                "created": p.highlight.created if archive else "",
+            }
+            for p in highlights
+        ],
+    }
+
+
+def template_context(brief: Brief) -> dict[str, Any]:
+    """The variables a user template sees (documented in the README, "Templates"). Every string
+    is inert; the ``send`` profile leaves status, tags, private notes and timestamps empty."""
+    numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
+    send = brief.profile == "send"
+
+    def entry(e: ArticleEntry) -> dict[str, Any]:
+        return _article_context(brief, e.article, e.source_number, e.state, e.highlights)
+
+    articles = [entry(e) for e in brief.entries if not send or _shows_in_send(e)]
+    also = [entry(e) for e in brief.entries if send and not _shows_in_send(e) and e.state.status == "keep"]
+    by_id = {a.id: a for a in brief.sources}
+    quotes = []
+    for c in brief.clusters:
+        renderings = []
+        for i, row in enumerate(compare_renderings(c, ignore_punct=brief.ignore_punct), 1):
+            v = row.variant
+            aid = str(v.get("article") or "")
+            renderings.append({
+                "n": numbers.get(aid),
+                "outlet": str(v.get("outlet") or ""),
+                "date": display_date(v.get("date")),
+                "headline": _variant_headline(v, by_id),
+                "text": str(v.get("text") or ""),
+                "diff": diff_text(row.runs),
+                "flags": _rendering_flags(row, i == 1),
+            })
+        quotes.append({"speaker": c.speaker or "", "uncertain_speaker": bool(_uncertain_mark(c)),
+                       "canonical": balance_quote_marks(c.canonical), "note": c.note, "renderings": renderings})
+    context = {
+        "title": brief.title,
+        "corpus": brief.corpus,
+        "selection": brief.selection,
+        "profile": brief.profile,
+        "group_by": brief.group_by,
+        "ignore_punct": brief.ignore_punct,
+        "diff_legend": _legend(brief),
+        "articles": articles,
+        "also": also,
+        "groups": [{"heading": g.heading, "articles": [entry(e) for e in g.entries if not send or _shows_in_send(e)]}
+                   for g in brief.groups],
+        "quotes": quotes,
+        "orphans": [{"text": balance_quote_marks(p.text.strip()), "comment": p.highlight.comment,
+                     "article": article_line(a) if a is not None else aid} for aid, p, a in brief.orphans],
+        "sources": [_article_context(brief, a, i) for i, a in enumerate(brief.sources, 1)],
+    }
+    return _clean(context)
+
+
+def _md_block(text: str) -> str:
+    return "\n\n".join(escape_block(text or ""))
+
+
+def render_template(brief: Brief, source: str, name: str = "template") -> str:
+    """``source`` (Jinja2 text) rendered with :func:`template_context` in a sandbox.
+
+    Autoescaping is off (the output is Markdown, not HTML); the filters ``md`` (one line) and
+    ``mdblock`` (paragraphs) escape a value for Markdown. A syntax error, an unknown variable or an
+    operation the sandbox refuses is one :class:`ExportError` line naming the template and line.
+    """
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                               trim_blocks=True, lstrip_blocks=True)
+    env.filters["md"] = lambda value: escape_inline(str(value))
+    env.filters["mdblock"] = lambda value: _md_block(str(value))
+    env.filters["quote"] = lambda value: "\n".join(f"> {line}" if line else ">" for line in _md_block(str(value)).split("\n"))
+    try:
+        template = env.from_string(source)
+        text = template.render(**template_context(brief))
+    except jinja2.TemplateSyntaxError as exc:
+        raise ExportError(f"template {inert_line(name)}, line {exc.lineno}: {inert_line(exc.message or str(exc))}") from exc
+    except jinja2.TemplateError as exc:
+        line = _template_error_line(exc)
+        where = f", line {line}" if line else ""
+        raise ExportError(f"template {inert_line(name)}{where}: {inert_line(str(exc))}") from exc
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        line = _template_error_line(exc)
+        where = f", line {line}" if line else ""
+        raise ExportError(f"template {inert_line(name)}{where}: {type(exc).__name__}: {inert_line(str(exc))}") from exc
+    return inert(text if text.endswith("\n") else text + "\n")
+
+
+def _template_error_line(exc: BaseException) -> int | None:
+    """The template line an error was raised at (Jinja2 compiles templates as ``<template>``)."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------
+
+_HTML_STYLE = ("body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.45}"
+               "blockquote{margin:.5em 0;padding-left:1em;border-left:3px solid #ccc;color:#333}"
+               "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;vertical-align:top}")
+
+
+def markdown_to_html(markdown_text: str, title: str) -> str:
+    """A Markdown brief as a standalone HTML page (markdown-it-py, raw HTML off: any ``<`` of
+    corpus text is shown, never interpreted; links other than relative or http(s)/mailto are
+    refused by markdown-it's link check)."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        ["table", "strikethrough"])
+    body = parser.render(markdown_text)
+    return ("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(inert_line(title))}</title>\n<style>{_HTML_STYLE}</style>\n</head>\n<body>\n"
+            f"{body}</body>\n</html>\n")
+
+
+def render(brief: Brief, fmt: str = "md", *, template: str | None = None, template_source: str | None = None) -> str:
+    """The brief in ``fmt`` (``md``, ``json`` or ``html``). ``template`` (a user template's name,
+    see :func:`template_path`) or ``template_source`` (its text) replaces the built-in Markdown
+    layout; HTML is made from whichever Markdown results."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if fmt == "json":
+        if template or template_source:
+            raise ExportError("a template makes Markdown (or HTML): it cannot be used with the json format")
         return render_json(brief)
-    raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if template_source is not None or template:
+        source = template_source if template_source is not None else load_template(template or "")
+        markdown_text = render_template(brief, source, template or "template")
+    else:
+        markdown_text = render_markdown(brief)
+    if fmt == "html":
+        return markdown_to_html(markdown_text, brief.title)
+    return markdown_text
