@@ -1346,17 +1346,23 @@ _HTML_STYLE = ("body{font-family:sans-serif;max-width:48em;margin:1em auto;line-
                "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;vertical-align:top}")
 
 
+def brief_markdown_parser() -> Any:
+    """The Markdown parser the brief is written for: CommonMark with pipe tables and
+    strikethrough, raw HTML off and no linkifying (a web address in corpus text stays text).
+    Used for the HTML export and by the reader's rendered preview."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        ["table", "strikethrough"])
+
+
 def markdown_to_html(markdown_text: str, title: str) -> str:
     """A Markdown brief as a standalone HTML page (markdown-it-py, raw HTML off: any ``<`` of
     corpus text is shown, never interpreted; links other than relative or http(s)/mailto are
     refused by markdown-it's link check)."""
     import html
 
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-        ["table", "strikethrough"])
-    body = parser.render(markdown_text)
+    body = brief_markdown_parser().render(markdown_text)
     return ("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{html.escape(inert_line(title))}</title>\n<style>{_HTML_STYLE}</style>\n</head>\n<body>\n"
             f"{body}</body>\n</html>\n")
