@@ -1013,9 +1013,13 @@ def _source_line(brief: Brief, a: Article) -> str:
 
 
 def brief_summary(brief: Brief) -> str:
-    """``3 articles, 6 highlights, 1 quote compared`` (what the CLI and the reader report)."""
+    """``3 articles, 6 highlights, 1 quote compared`` (what the CLI and the reader report): the
+    articles the brief shows (to send: those with highlights and the kept ones listed)."""
     n_hl = sum(len(e.highlights) for e in brief.entries)
-    parts = [_plural(len(brief.entries), "article"), _plural(n_hl, "highlight"),
+    entries = brief.entries
+    if brief.profile == "send":
+        entries = [e for e in entries if _shows_in_send(e) or e.state.status == "keep"]
+    parts = [_plural(len(entries), "article"), _plural(n_hl, "highlight"),
              _plural(len(brief.clusters), "quote compared", "quotes compared")]
     if brief.orphans:
         parts.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))

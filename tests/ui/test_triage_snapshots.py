@@ -110,8 +110,8 @@ def test_tag_prompt_with_completion_80x24(snap_compare, triaged: Path) -> None:
     assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_export_dialog_160x50(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(triaged.parent)  # links in the preview are relative to where the brief goes
+def _export_dialog(*keys: str):
+    """run_before: open the export dialog, write to brief.md, press ``keys``, wait for the preview."""
 
     async def run_before(pilot) -> None:
         await ready(pilot)
@@ -119,5 +119,32 @@ def test_export_dialog_160x50(snap_compare, triaged: Path, monkeypatch: pytest.M
         await ready(pilot)
         pilot.app.screen.query_one("#export-output").value = "brief.md"
         await ready(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await ready(pilot)
+        await pilot.pause(0.1)  # the Markdown widget mounts its blocks in batches
+        await ready(pilot)
 
-    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=run_before)
+    return run_before
+
+
+def test_export_dialog_160x50(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The brief to send, rendered: headlines with outlet and date, highlights as quotes, comments."""
+    monkeypatch.chdir(triaged.parent)  # links in the preview are relative to where the brief goes
+    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=_export_dialog())
+
+
+def test_export_dialog_80x24(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(triaged.parent)
+    assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=_export_dialog())
+
+
+def test_export_dialog_archive_raw_80x24(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ctrl+o: the archive profile (statuses, notes, timestamps); ctrl+t: the raw Markdown."""
+    monkeypatch.chdir(triaged.parent)
+    assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=_export_dialog("ctrl+o", "ctrl+t"))
+
+
+def test_export_dialog_archive_raw_160x50(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(triaged.parent)
+    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=_export_dialog("ctrl+o", "ctrl+t"))

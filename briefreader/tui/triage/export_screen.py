@@ -59,7 +59,7 @@ class ExportScreen(ModalScreen[None]):
     ExportScreen Label { width: 10; padding: 1 0 0 0; color: $text-muted; }
     ExportScreen Input { width: 1fr; height: 3; border: tall $panel-lighten-2; }
     ExportScreen Input:focus { border: tall $accent; }
-    ExportScreen #export-choices { height: 1; padding: 0 1; }
+    ExportScreen #export-choices { height: auto; max-height: 3; padding: 0 1; }
     ExportScreen #export-status { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     ExportScreen #export-status.-error { color: $error; }
     ExportScreen VerticalScroll { height: 1fr; border: tall $panel-lighten-1; background: $surface; }
