@@ -681,3 +681,17 @@ def test_sample_corpus_brief_names_every_article(sample_corpus: Path, capsys) ->
         assert unbalanced_marks(quote) == [], quote
     for leak in ("status:", "Highlighted", "\\_"):
         assert leak not in md
+
+
+def test_the_readme_template_example_renders(store: TriageStore) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("A small one", 1)[1].split("\n\n", 1)[1]
+    lines = []
+    for line in block.splitlines():
+        if line and not line.startswith("    "):
+            break
+        lines.append(line[4:])
+    source = "\n".join(lines).strip() + "\n"
+    text = render(_send(store), template_source=source)
+    assert text.startswith("# Brief: kallas-corpus\n\n## Kallas: Ukraine") and "> a trap that Russia" in text
+    assert "Key framing" in text
