@@ -215,7 +215,8 @@ def build_brief(
     """Collect what the brief holds.
 
     Without filters: every article the analyst worked on (kept, follow-up, tagged, noted or
-    highlighted) except discarded ones. With filters (``status:``, ``tag:``, ...): the articles
+    highlighted) except discarded ones; to send, only those with highlights, and kept ones (listed
+    in one line each: an article with nothing to show is never an empty heading). With filters (``status:``, ``tag:``, ...): the articles
     that match; a ``tag:`` filter also selects single highlights carrying that tag. Chosen quote
     clusters are always included; highlights whose text is gone are listed as orphans.
     ``only_ids`` restricts the brief to those articles (the results of a full-text ``search``,
@@ -265,6 +266,8 @@ def build_brief(
             if p.orphan:
                 orphans.append((aid, p, article))
         placed = sorted((p for p in placed if not p.orphan), key=lambda p: (p.start, p.end, p.highlight.id))
+        if profile == "send" and not placed and state.status != "keep" and not filters and only_ids is None:
+            continue  # nothing to show a reader: no empty heading, no number in the sources
         entries.append(ArticleEntry(article, state, placed, whole=whole))
     # Highlights on articles no longer in the corpus.
     if not filters and only_ids is None:
@@ -941,7 +944,7 @@ def _render_markdown_send(brief: Brief) -> str:
     lines: list[str] = [f"# {escape_inline(brief.title)}", ""]
     source_numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
     shown = [e for e in brief.entries if _shows_in_send(e)]
-    if not shown and not brief.clusters:
+    if not brief.entries and not brief.clusters:
         lines.append("Nothing to report: no highlighted passage or compared quotation in this selection.")
         lines.append("")
     if brief.group_by == "article":
@@ -958,9 +961,9 @@ def _render_markdown_send(brief: Brief) -> str:
                 _render_cluster(lines, brief, g.cluster, 3, source_numbers, heading=False)
             for e in members:
                 _render_entry_send(lines, brief, e, 3)
-    also = [e for e in brief.entries if not _shows_in_send(e) and e.state.status == "keep"]
+    also = [e for e in brief.entries if not _shows_in_send(e)]  # selected, nothing highlighted (see build_brief)
     if also:
-        lines.append("## Also worth reading")
+        lines.append("## Other articles")
         lines.append("")
         lines.extend(f"- {_article_line_md(e.article, e.source_number)}" for e in also)
         lines.append("")
@@ -982,13 +985,10 @@ def _render_markdown_send(brief: Brief) -> str:
             if p.highlight.comment.strip():
                 lines.extend(escape_block(p.highlight.comment))
                 lines.append("")
-    cited = [(i, a) for i, a in enumerate(brief.sources, 1)
-             if a.id in {e.article.id for e in shown + also} or any(
-                 str(v.get("article") or "") == a.id for c in brief.clusters for v in c.variants)]
-    if cited:
+    if brief.sources:
         lines.append("## Sources")
         lines.append("")
-        for i, a in cited:
+        for i, a in enumerate(brief.sources, 1):
             link = _article_link_md(brief, a)
             lines.append(f"{i}. {escape_inline(article_line(a))}" + (f" · {link}" if link else ""))
         lines.append("")
@@ -1016,10 +1016,7 @@ def brief_summary(brief: Brief) -> str:
     """``3 articles, 6 highlights, 1 quote compared`` (what the CLI and the reader report): the
     articles the brief shows (to send: those with highlights and the kept ones listed)."""
     n_hl = sum(len(e.highlights) for e in brief.entries)
-    entries = brief.entries
-    if brief.profile == "send":
-        entries = [e for e in entries if _shows_in_send(e) or e.state.status == "keep"]
-    parts = [_plural(len(entries), "article"), _plural(n_hl, "highlight"),
+    parts = [_plural(len(brief.entries), "article"), _plural(n_hl, "highlight"),
              _plural(len(brief.clusters), "quote compared", "quotes compared")]
     if brief.orphans:
         parts.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))
@@ -1077,6 +1074,20 @@ def _placed_json(p: PlacedHighlight) -> dict[str, Any]:
     }
 
 
+def _entry_json(brief: Brief, e: ArticleEntry) -> dict[str, Any]:
+    """One article of the brief; to send, without status, tags, private note or timestamps."""
+    item: dict[str, Any] = {**_article_meta(e.article), "source": e.source_number}
+    highlights = [_placed_json(p) for p in e.highlights]
+    if brief.profile == "archive":
+        item.update(status=e.state.status, tags=e.state.tags, note=e.state.note)
+    else:
+        for h in highlights:
+            for key in ("tags", "created"):
+                h.pop(key)
+    item["highlights"] = highlights
+    return item
+
+
 def brief_to_json(brief: Brief) -> dict[str, Any]:
     """The brief as a JSON-ready dict (same content as the Markdown, plus offsets and selectors)."""
     numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
@@ -1086,17 +1097,8 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
         "corpus": brief.corpus,
         "selection": brief.selection,
         "group_by": brief.group_by,
-        "articles": [
-            {
-                **_article_meta(e.article),
-                "source": e.source_number,
-                "status": e.state.status,
-                "tags": e.state.tags,
-                "note": e.state.note,
-                "highlights": [_placed_json(p) for p in e.highlights],
-            }
-            for e in brief.entries
-        ],
+        "profile": brief.profile,
+        "articles": [_entry_json(brief, e) for e in brief.entries],
         "groups": [
             {
                 "key": g.key,
@@ -1115,7 +1117,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 "speaker": c.speaker,
                 "canonical": c.canonical,
                 "note": c.note,
-                "chosen": c.created,
+                "chosen": c.created if brief.profile == "archive" else None,
                 "variants": [
                     {
                         **{k: r.variant.get(k) for k in ("article", "outlet", "date", "title", "text", "start", "end", "speaker")},
@@ -1124,7 +1126,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                         "same_words": r.same,
                         "changes": [{"kind": k, "text": t} for k, t in r.runs if k != "equal"],
                     }
-                    for r in compare_renderings(c)
+                    for r in compare_renderings(c, ignore_punct=brief.ignore_punct)
                 ],
             }
             for c in brief.clusters
@@ -1141,8 +1143,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 "end": p.highlight.end,
                 "paragraph": p.highlight.paragraph,
                 "comment": p.highlight.comment,
-                "tags": p.highlight.tags,
-                "created": p.highlight.created,
+                **({"tags": p.highlight.tags, "created": p.highlight.created} if brief.profile == "archive" else {}),
             }
             for aid, p, a in brief.orphans
         ],
@@ -1256,7 +1257,7 @@ def template_context(brief: Brief) -> dict[str, Any]:
         return _article_context(brief, e.article, e.source_number, e.state, e.highlights)
 
     articles = [entry(e) for e in brief.entries if not send or _shows_in_send(e)]
-    also = [entry(e) for e in brief.entries if send and not _shows_in_send(e) and e.state.status == "keep"]
+    also = [entry(e) for e in brief.entries if send and not _shows_in_send(e)]
     by_id = {a.id: a for a in brief.sources}
     quotes = []
     for c in brief.clusters:

@@ -115,6 +115,12 @@ def _export_dialog(*keys: str):
 
     async def run_before(pilot) -> None:
         await ready(pilot)
+        # The copy analysis ends last (the status line then says "copies: ..."): wait for it.
+        for _ in range(200):
+            if pilot.app.copies.analysis is not None:
+                break
+            await pilot.pause(0.05)
+        await ready(pilot)
         await pilot.press("e")
         await ready(pilot)
         pilot.app.screen.query_one("#export-output").value = "brief.md"
@@ -122,7 +128,13 @@ def _export_dialog(*keys: str):
         for key in keys:
             await pilot.press(key)
             await ready(pilot)
-        await pilot.pause(0.1)  # the Markdown widget mounts its blocks in batches
+        await pilot.pause(0.2)  # the Markdown widget mounts its blocks in batches
+        await ready(pilot)
+        # The reader's footer under the dialog is redrawn (recomposed) as the dialog opens; the
+        # dialog's picture takes in the screen below only when it is repainted: repaint it, so the
+        # picture does not depend on which came first.
+        pilot.app.screen_stack[0].refresh(layout=True)
+        pilot.app.screen.refresh(layout=True)
         await ready(pilot)
 
     return run_before

@@ -455,7 +455,7 @@ def test_send_leaves_out_articles_with_nothing_to_show(store: TriageStore) -> No
     store.set_status(kept.id, "keep")
     md = render_markdown(_send(store, corpus() + [extra, kept]))
     assert "Empty follow-up" not in md  # neither a heading nor a source
-    assert "## Also worth reading\n\n- Kept one — Somewhere [" in md  # kept: one line, no empty heading
+    assert "## Other articles\n\n- Kept one — Somewhere [" in md  # kept: one line, no empty heading
 
 
 def test_archive_keeps_everything(store: TriageStore) -> None:
@@ -695,3 +695,24 @@ def test_the_readme_template_example_renders(store: TriageStore) -> None:
     text = render(_send(store), template_source=source)
     assert text.startswith("# Brief: kallas-corpus\n\n## Kallas: Ukraine") and "> a trap that Russia" in text
     assert "Key framing" in text
+
+
+def test_json_to_send_holds_no_private_fields(store: TriageStore) -> None:
+    sent = json.loads(render(_send(store), "json"))
+    assert sent["profile"] == "send"
+    for article in sent["articles"]:
+        assert not {"status", "tags", "note"} & set(article)
+        for h in article["highlights"]:
+            assert "created" not in h and "tags" not in h
+    assert "Strong wording" not in json.dumps(sent)
+    archived = json.loads(render(_send(store, profile="archive"), "json"))
+    assert archived["articles"][0]["note"].startswith("Strong wording")
+
+
+def test_send_with_explicit_filters_lists_unhighlighted_articles_in_one_line(store: TriageStore) -> None:
+    read = art("r/read.txt", "Read, not highlighted.", title="Read one", outlet="Wire", date="2025-08-30", order=7)
+    store.set_status(read.id, "read")
+    md = render_markdown(_send(store, corpus() + [read], filters=parse_filters("status:read")))
+    assert "## Other articles\n\n- Read one — Wire, 2025-08-30 [1]" in md
+    assert "\n## Read one" not in md
+    assert "Read one" not in render_markdown(_send(store, corpus() + [read]))  # not chosen: not in the brief
