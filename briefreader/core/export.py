@@ -652,10 +652,7 @@ def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighl
             lines.extend(escape_block(p.highlight.comment))
             lines.append("")
         return
-    for i, para in enumerate(escape_block(balance_quote_marks(p.text.strip()))):
-        if i:
-            lines.append(">")
-        lines.append(f"> {para}")
+    _quote_block(lines, p.text)
     lines.append(">")
     lines.append(f"> {_citation(brief, a, p, n)}")
     lines.append("")
@@ -952,16 +949,21 @@ def _render_markdown_send(brief: Brief) -> str:
             _render_entry_send(lines, brief, e, 2)
     else:
         for g in brief.groups:
-            members = [e for e in g.entries if _shows_in_send(e)]
-            if not members and g.cluster is None:
+            if not g.entries and g.cluster is None:
                 continue
             lines.append(f"## {escape_inline(g.heading)}")
             lines.append("")
             if g.cluster is not None:
                 _render_cluster(lines, brief, g.cluster, 3, source_numbers, heading=False)
-            for e in members:
-                _render_entry_send(lines, brief, e, 3)
-    also = [e for e in brief.entries if not _shows_in_send(e)]  # selected, nothing highlighted (see build_brief)
+            for e in g.entries:
+                if _shows_in_send(e):
+                    _render_entry_send(lines, brief, e, 3)
+            listed = [e for e in g.entries if not _shows_in_send(e)]
+            if listed:  # in the group, one line each: never an empty heading
+                lines.extend(f"- {_article_line_md(e.article, e.source_number)}" for e in listed)
+                lines.append("")
+    # selected, nothing highlighted (see build_brief): one line each
+    also = [e for e in brief.entries if not _shows_in_send(e)] if brief.group_by == "article" else []
     if also:
         lines.append("## Other articles")
         lines.append("")
