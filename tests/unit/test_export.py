@@ -716,3 +716,30 @@ def test_send_with_explicit_filters_lists_unhighlighted_articles_in_one_line(sto
     assert "## Other articles\n\n- Read one — Wire, 2025-08-30 [1]" in md
     assert "\n## Read one" not in md
     assert "Read one" not in render_markdown(_send(store, corpus() + [read]))  # not chosen: not in the brief
+
+
+def test_cli_formats_templates_and_errors(sample_corpus: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    from briefreader.cli.main import main
+
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
+    corpus_id = sorted(p.name for p in sample_corpus.glob("*.txt"))[0]
+    assert main(["highlight", str(sample_corpus), corpus_id, "--span", "40:120", "--comment", "<b>bold</b> claim"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "brief.html"
+    assert main(["export", str(sample_corpus), "-o", str(out)]) == 0  # html from the extension
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "&lt;b&gt;bold&lt;/b&gt; claim" in page and "<b>" not in page
+    assert "wrote" in capsys.readouterr().err
+    # a missing template, a broken one: exit 2, one line, nothing written
+    assert main(["export", str(sample_corpus), "--template", "house"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no template 'house'" in err
+    folder = tmp_path / "home" / "config" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "house.md.j2").write_text("{% for a in articles %}\n{{ a.nope }}\n{% endfor %}\n", encoding="utf-8")
+    assert main(["export", str(sample_corpus), "--template", "house", "-o", str(tmp_path / "t.md")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "template house, line 2" in err and not (tmp_path / "t.md").exists()
+    (folder / "house.md.j2").write_text("{% for a in articles %}{{ a.line }}|{% endfor %}\n", encoding="utf-8")
+    assert main(["export", str(sample_corpus), "--template", "house", "--for", "archive"]) == 0
+    assert "—" in capsys.readouterr().out
