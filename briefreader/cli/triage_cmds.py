@@ -92,7 +92,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
     p = sub.add_parser(
         "export",
-        help="write the brief (highlights, notes, quote comparisons) as Markdown or JSON",
+        help="write the brief (highlights, comments, quote comparisons) as Markdown, HTML or JSON",
         description="Export the brief. Without filters: every article you kept, flagged for follow-up, "
         "tagged, noted or highlighted, discarded ones left out.",
         epilog=WHERE_HELP,
@@ -106,7 +106,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
                    '"status:keep,follow-up -tag:draft" or "tag:eu ceasefire"')
     p.add_argument("--group-by", choices=("article", "outlet", "tag", "quote", "story"), default="article",
                    help="how to group the brief (story: articles on one event together, copies after their original)")
-    p.add_argument("--format", choices=("md", "json"), help="md or json (default: from FILE's extension, else md)")
+    p.add_argument("--format", choices=("md", "json", "html"),
+                   help="md, json or html (default: from FILE's extension, else md)")
+    p.add_argument("--for", dest="profile", choices=("send", "archive"), default="send",
+                   help="send (default): what the brief's readers need, no statuses, timestamps or private notes; "
+                   "archive: everything you recorded")
+    p.add_argument("--template", metavar="NAME",
+                   help="lay the brief out with your Jinja2 template CONFIG/templates/NAME.md.j2 (see the README)")
+    p.add_argument("--ignore-punct", action="store_true",
+                   help="quote comparisons leave out differences of punctuation alone (the reader's i toggle)")
     p.add_argument("--title", help="the brief's title")
     p.add_argument("--no-links", action="store_true", help="no links from citations to the article files")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists (a regular file only)")
@@ -595,10 +603,11 @@ def _check_output(out: Path, args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the brief."""
     from briefreader.cli.common import require_dir, stderr_console
-    from briefreader.core.export import build_brief, relative_link_root, render
+    from briefreader.core.export import build_brief, format_for_path, load_template, relative_link_root, render
 
     root = require_dir(args.dir)
-    fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "md")
+    fmt = args.format or format_for_path(args.output)
+    template_source = load_template(args.template) if args.template else None  # a missing one: one line, no work
     to_stdout = not args.output or args.output == "-"
     link_root = None
     if not args.no_links:
@@ -629,8 +638,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             copies=copies,
             title=args.title,
             corpus_name=Path(root).resolve().name,
+            profile=args.profile,
+            ignore_punct=args.ignore_punct,
         )
-    text = render(brief, fmt)
+    text = render(brief, fmt, template=args.template, template_source=template_source)
     if to_stdout:
         sys.stdout.write(text)
         return 0
@@ -645,17 +656,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         if exc.errno == errno.ENOSPC:
             raise CliError(f"disk full: the brief was not written to {args.output}", code=1) from exc
         raise CliError(f"cannot write {args.output}: {exc.strerror or exc}", code=1) from exc
-    from briefreader.core.export import _plural
-
-    n_hl = sum(len(e.highlights) for e in brief.entries)
-    parts = [_plural(len(brief.entries), "article"), _plural(n_hl, "highlight"),
-             _plural(len(brief.clusters), "quote compared", "quotes compared")]
-    if brief.orphans:
-        parts.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))
+    from briefreader.core.export import brief_summary
     from briefreader.core.inert import inert_line
 
     stderr_console().print(
-        f"wrote {inert_line(str(out))}: " + ", ".join(parts),
+        f"wrote {inert_line(str(out))}: " + brief_summary(brief),
         highlight=False,
         markup=False,
         soft_wrap=True,

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from briefreader.core.dates import date_sort_key, display_date, has_year
 from briefreader.core.anchors import Resolution, paragraph_number, resolve
 from briefreader.core.inert import inert, inert_line, is_inert, json_escape_controls
+from briefreader.core.quotemarks import balance_quote_marks
 from briefreader.core.copies import CopyAnalysis
 from briefreader.core.model import Article
 from briefreader.core.triage import (
@@ -40,7 +41,11 @@ from briefreader.core.triage import (
 )
 
 GROUPINGS: tuple[str, ...] = ("article", "outlet", "tag", "quote", "story")
-FORMATS: tuple[str, ...] = ("md", "json")
+FORMATS: tuple[str, ...] = ("md", "json", "html")
+# send: what a reader of the brief needs (no statuses, timestamps, private notes or empty headings);
+# archive: everything the analyst recorded.
+PROFILES: tuple[str, ...] = ("send", "archive")
+DEFAULT_PROFILE = "send"
 EXPORT_SCHEMA = 1
 
 
@@ -52,7 +57,7 @@ class ExportError(Exception):
 # Escaping
 # ---------------------------------------------------------------------------------------------
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_INLINE_SPECIAL = re.compile(r"([\\`*\[\]|~])|(?<![^\W_])_|_(?![^\W_])|<(?=[A-Za-z/!?])|&(?=#|[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^([#>+=-])")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 
@@ -61,11 +66,13 @@ def escape_inline(text: str) -> str:
     """Escape ``text`` for use inside one Markdown line (also safe in a table cell).
 
     Whitespace runs (newlines included) become single spaces; characters with a Markdown meaning
-    are backslash-escaped; a line-start marker (``#``, ``>``, ``-``, ``1.``) is escaped too so the
+    are backslash-escaped (``_``, ``<`` and ``&`` only where they could mean something: at a word's
+    edge, before a tag-like letter, in an entity-like run; so the text also reads as plain text); a
+    line-start marker (``#``, ``>``, ``-``, ``1.``) is escaped too so the
     result may open a line.
     """
     text = inert_line(" ".join(text.split()))
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
     text = _LINE_START.sub(r"\\\1", text)
     return _ORDERED_START.sub(r"\1\\\2", text)
 
@@ -89,9 +96,12 @@ _AUTOLINK_OK = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>\x00-\x1f\x7f-\x
 
 
 def link_text(url: str) -> str:
-    """A URL as a CommonMark autolink when it is a clean absolute URL, else as escaped text."""
+    """A URL as a CommonMark autolink when it is a clean absolute http(s) URL, else as escaped text
+    (a ``file:`` or ``javascript:`` address from a corpus never becomes a live link)."""
+    from briefreader.core.urls import safe_http_url
+
     url = url.strip()
-    if _AUTOLINK_OK.fullmatch(url) and is_inert(url, one_line=True):
+    if _AUTOLINK_OK.fullmatch(url) and is_inert(url, one_line=True) and safe_http_url(url) == url:
         return f"<{url}>"
     return escape_inline(url)
 
@@ -148,6 +158,8 @@ class Brief:
     orphans: list[tuple[str, PlacedHighlight, Article | None]]
     sources: list[Article] = field(default_factory=list)
     link_root: str | None = None  # relative URL from the brief's folder to the corpus folder (links on)
+    profile: str = DEFAULT_PROFILE
+    ignore_punct: bool = False  # quote comparisons leave punctuation-only differences out
 
 
 def _sort_key(a: Article) -> tuple[Any, ...]:
@@ -197,19 +209,26 @@ def build_brief(
     search: str = "",
     link_root: str | None = None,
     copies: CopyAnalysis | None = None,
+    profile: str = DEFAULT_PROFILE,
+    ignore_punct: bool = False,
 ) -> Brief:
     """Collect what the brief holds.
 
     Without filters: every article the analyst worked on (kept, follow-up, tagged, noted or
-    highlighted) except discarded ones. With filters (``status:``, ``tag:``, ...): the articles
+    highlighted) except discarded ones; to send, only those with highlights, and kept ones (listed
+    in one line each: an article with nothing to show is never an empty heading). With filters (``status:``, ``tag:``, ...): the articles
     that match; a ``tag:`` filter also selects single highlights carrying that tag. Chosen quote
     clusters are always included; highlights whose text is gone are listed as orphans.
     ``only_ids`` restricts the brief to those articles (the results of a full-text ``search``,
     which is named in the brief's selection line). ``link_root`` (the corpus folder relative to
     where the brief is written, see :func:`relative_link_root`) turns citations into links to the
     article files, with an RFC 5147 ``#char=START,END`` fragment for plain-text files. ``copies``
-    (the corpus's copy analysis) is needed to group by story.
+    (the corpus's copy analysis) is needed to group by story. ``profile`` is ``send`` (what the
+    brief's readers need) or ``archive`` (everything); ``ignore_punct`` leaves punctuation-only
+    differences out of quote comparisons (the reader's ``i`` toggle).
     """
+    if profile not in PROFILES:
+        raise ExportError(f"unknown profile {profile!r} (choose from {', '.join(PROFILES)})")
     if group_by not in GROUPINGS:
         raise ExportError(f"unknown grouping {group_by!r} (choose from {', '.join(GROUPINGS)})")
     if group_by == "story" and copies is None:
@@ -247,6 +266,8 @@ def build_brief(
             if p.orphan:
                 orphans.append((aid, p, article))
         placed = sorted((p for p in placed if not p.orphan), key=lambda p: (p.start, p.end, p.highlight.id))
+        if profile == "send" and not placed and state.status != "keep" and not filters and only_ids is None:
+            continue  # nothing to show a reader: no empty heading, no number in the sources
         entries.append(ArticleEntry(article, state, placed, whole=whole))
     # Highlights on articles no longer in the corpus.
     if not filters and only_ids is None:
@@ -280,6 +301,8 @@ def build_brief(
         orphans=orphans,
         sources=sources,
         link_root=link_root,
+        profile=profile,
+        ignore_punct=ignore_punct,
     )
     return brief
 
@@ -368,7 +391,31 @@ def _group(entries: list[ArticleEntry], clusters: list[ChosenCluster], group_by:
 
 
 def _article_heading(a: Article) -> str:
-    return a.title or a.id
+    return headline(a)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’']?\s+(?=[\"“«‘'(\[]?[A-Z0-9À-Ý])")
+
+
+def headline(article: Article, words: int = 14) -> str:
+    """What the brief calls an article: its headline, else the opening words of its text in
+    quotation marks (``“The EU foreign policy chief on Friday warned…”``), else its file name."""
+    if article.title and article.title.strip():
+        return " ".join(article.title.split())
+    first = next((p for p in re.split(r"\n\s*\n", article.body) if p.strip()), "")
+    first = " ".join(first.split())
+    if not first:
+        return article.id
+    sentence = _SENTENCE_END.split(first, maxsplit=1)[0]
+    chunks = sentence.split()
+    if len(chunks) > words:
+        sentence = " ".join(chunks[:words]).rstrip(",;:—–-") + "…"
+    return "“" + balance_quote_marks(sentence) + "”"
+
+
+def has_headline(article: Article) -> bool:
+    """Whether the article has a headline of its own (not the opening words of its text)."""
+    return bool(article.title and article.title.strip())
 
 
 def _shorten(text: str, n: int = 80) -> str:
@@ -394,9 +441,44 @@ class ComparedRendering:
     runs: list[tuple[str, str]]  # (kind, text): kind is equal | added | removed
 
 
-def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
-    """Each rendering of a chosen quote against the canonical one, as word runs
-    (``equal``/``added``/``removed``), splitting at whitespace so every run is whole words.
+def unique_variants(variants: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The renderings of a quote, each once: one article's passage (same span, or same words) is
+    listed a single time however often the clustering recorded it, and a piece of a passage the
+    same article also gives whole (its span inside the other's) is left out."""
+    variants = list(variants)
+
+    def span(v: Mapping[str, Any]) -> tuple[int, int] | None:
+        try:
+            return (int(v["start"]), int(v["end"])) if v.get("start") is not None and v.get("end") is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def inside(v: Mapping[str, Any], w: Mapping[str, Any]) -> bool:
+        a, b = span(v), span(w)
+        if v.get("article") != w.get("article") or a is None or b is None or a == b:
+            return False
+        return b[0] <= a[0] and a[1] <= b[1]
+
+    seen: set[tuple[Any, ...]] = set()
+    out: list[dict[str, Any]] = []
+    for v in variants:
+        if any(inside(v, w) for w in variants):
+            continue
+        article = str(v.get("article") or "")
+        keys = {(article, "words", " ".join(str(v.get("text") or "").split()).casefold())}
+        if v.get("start") is not None and v.get("end") is not None:
+            keys.add((article, "span", v.get("start"), v.get("end")))
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(v)
+    return out
+
+
+def compare_renderings(cluster: ChosenCluster, *, ignore_punct: bool = False) -> list[ComparedRendering]:
+    """Each rendering of a chosen quote (each once, see :func:`unique_variants`) against the
+    canonical one, as word runs (``equal``/``added``/``removed``), splitting at whitespace so every
+    run is whole words. ``ignore_punct``: differences of punctuation alone are not changes.
 
     A rendering much shorter than the canonical one (a partial quote) is compared with the part of
     the canonical text it was taken from, so the untouched rest is not shown as removed.
@@ -405,7 +487,7 @@ def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
 
     rows: list[ComparedRendering] = []
     canonical = cluster.canonical
-    for v in cluster.variants:
+    for v in unique_variants(cluster.variants):
         text = str(v.get("text") or "")
         base = canonical
         partial = False
@@ -418,7 +500,7 @@ def compare_renderings(cluster: ChosenCluster) -> list[ComparedRendering]:
             if al.score > 0 and al.long_span[1] > al.long_span[0]:
                 base = canonical[al.long_span[0] : al.long_span[1]]
                 partial = True
-        ops = diff_words(base, text)
+        ops = diff_words(base, text, ignore_punct=ignore_punct)
         same = all(op.tag == "equal" for op in ops)
         rows.append(ComparedRendering(v, partial, same, _word_runs(text, ops)))
     return rows
@@ -459,12 +541,55 @@ def _word_runs(text: str, ops: list[Any]) -> list[tuple[str, str]]:
     return runs
 
 
-def _render_runs(runs: list[tuple[str, str]]) -> str:
-    out = []
+DIFF_LEGEND = ("Each rendering is compared with the quotation as first given above: changed words are "
+               "followed by the words they replace, [was: “…”]; words left out show as [omits: “…”], "
+               "words added as [adds: “…”].")
+
+
+def _diff_parts(runs: list[tuple[str, str]]) -> list[tuple[bool, str]]:
+    """The pieces of :func:`diff_text`: (True, notation we wrote) or (False, corpus words)."""
+    parts: list[tuple[bool, str]] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if added and removed:
+            parts.extend([(False, " ".join(added)), (True, " [was: “"), (False, " ".join(removed)), (True, "”]")])
+        elif removed:
+            parts.extend([(True, "[omits: “"), (False, " ".join(removed)), (True, "”]")])
+        elif added:
+            parts.extend([(True, "[adds: “"), (False, " ".join(added)), (True, "”]")])
+        removed.clear()
+        added.clear()
+
     for kind, piece in runs:
-        esc = escape_inline(piece)
-        out.append(f"**{esc}**" if kind == "added" else f"~~{esc}~~" if kind == "removed" else esc)
-    return " ".join(out)
+        if kind == "equal":
+            flush()
+            parts.append((False, piece))
+        else:
+            (added if kind == "added" else removed).append(piece)
+    flush()
+    # a space between neighbouring pieces, except inside the brackets and quotation marks
+    spaced: list[tuple[bool, str]] = []
+    for i, (notation, text) in enumerate(parts):
+        if i and not (notation and text.startswith((" [", "”"))) and not (parts[i - 1][0] and parts[i - 1][1].endswith("“")):
+            spaced.append((True, " "))
+        spaced.append((notation, text))
+    return spaced
+
+
+def diff_text(runs: list[tuple[str, str]]) -> str:
+    """A rendering with its changes spelled out in words, so it reads without bold or
+    strike-through: ``The [was: “But the”] harsh reality``, ``[omits: “the”]``, ``[adds: “now”]``
+    (plain text, not escaped)."""
+    return "".join(text for _, text in _diff_parts(runs))
+
+
+def _render_runs(runs: list[tuple[str, str]]) -> str:
+    """:func:`diff_text` for Markdown: corpus words escaped, the notation literal. Its brackets
+    cannot form a link: every ``[`` and ``]`` of corpus text is escaped, a closing ``”]`` is
+    followed by a space or the end, and the brief defines no link references."""
+    return "".join(text if notation else escape_inline(text) for notation, text in _diff_parts(runs))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,11 +635,24 @@ def _tags_text(tags: Iterable[str]) -> str:
     return ", ".join(escape_inline(t) for t in tags)
 
 
-def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighlight, n: int) -> None:
-    for i, para in enumerate(escape_block(p.text)):
+def _quote_block(lines: list[str], text: str) -> None:
+    """``text`` as a blockquote, one paragraph per quoted paragraph, its quotation marks paired
+    (a passage cut out of a quotation keeps only some of them: see :mod:`briefreader.core.quotemarks`)."""
+    for i, para in enumerate(escape_block(balance_quote_marks(text.strip()))):
         if i:
             lines.append(">")
         lines.append(f"> {para}")
+
+
+def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighlight, n: int) -> None:
+    if brief.profile == "send":
+        _quote_block(lines, p.text)
+        lines.append("")
+        if p.highlight.comment.strip():
+            lines.extend(escape_block(p.highlight.comment))
+            lines.append("")
+        return
+    _quote_block(lines, p.text)
     lines.append(">")
     lines.append(f"> {_citation(brief, a, p, n)}")
     lines.append("")
@@ -539,7 +677,56 @@ def _render_highlight(lines: list[str], brief: Brief, a: Article, p: PlacedHighl
         lines.append("")
 
 
+def article_line(a: Article, number: int | None = None) -> str:
+    """``Headline — Outlet, date`` (plain text): how the brief names an article."""
+    where = ", ".join(x for x in (a.outlet, display_date(a.date)) if x)
+    if a.source_agency and a.source_agency != a.outlet:
+        where = f"{where} (via {a.source_agency})" if where else f"via {a.source_agency}"
+    line = headline(a) + (f" — {where}" if where else "")
+    return line + (f" [{number}]" if number else "")
+
+
+def _article_line_md(a: Article, number: int | None = None) -> str:
+    line = escape_inline(article_line(a))
+    return line + (f" [{number}]" if number else "")
+
+
+def _article_link_md(brief: Brief, a: Article, *, web_only: bool = False) -> str | None:
+    """The article's web address, else (a fallback) a link to its file relative to the brief."""
+    from briefreader.core.urls import safe_http_url
+
+    if a.url and safe_http_url(a.url.strip()):
+        return link_text(a.url)
+    if web_only:
+        return None
+    link = _file_link(brief, a)
+    if link is not None:
+        return f"[saved copy]({link})"
+    return None
+
+
+def _shows_in_send(e: ArticleEntry) -> bool:
+    """Whether an entry has something to show in a brief to send (not an empty heading)."""
+    return bool(e.highlights)
+
+
+def _render_entry_send(lines: list[str], brief: Brief, e: ArticleEntry, level: int) -> None:
+    a = e.article
+    lines.append(f"{'#' * level} {_article_line_md(a, e.source_number)}")
+    lines.append("")
+    web = _article_link_md(brief, a, web_only=True)  # a file link helps no reader: it is in the sources
+    if web:
+        lines.append(web)
+        lines.append("")
+    for p in e.highlights:
+        _render_highlight(lines, brief, a, p, e.source_number)
+
+
 def _render_entry(lines: list[str], brief: Brief, e: ArticleEntry, level: int, *, heading: bool = True) -> None:
+    if brief.profile == "send":
+        if _shows_in_send(e):
+            _render_entry_send(lines, brief, e, level)
+        return
     a = e.article
     if heading:
         lines.append(f"{'#' * level} {escape_inline(_article_heading(a))}")
@@ -570,34 +757,63 @@ def _render_entry(lines: list[str], brief: Brief, e: ArticleEntry, level: int, *
         lines.append("")
 
 
-def _render_cluster(lines: list[str], c: ChosenCluster, level: int, source_numbers: Mapping[str, int], *, heading: bool = True) -> None:
+def _rendering_flags(row: ComparedRendering, first: bool) -> list[str]:
+    """What the comparison says about one rendering, in words (``earliest``, ``same words``...)."""
+    v = row.variant
+    flags = []
+    if first and has_year(v.get("date")):  # a date without a year is never the earliest
+        flags.append("earliest")
+    if row.same:
+        flags.append("same words")
+    if row.partial:
+        flags.append("partial")
+    if v.get("alteration") in ("altered", "paraphrased") and not row.same:
+        flags.append(str(v["alteration"]))
+    return flags
+
+
+def _variant_headline(v: Mapping[str, Any], articles: Mapping[str, Article]) -> str:
+    article = articles.get(str(v.get("article") or ""))
+    if article is not None:
+        return headline(article)
+    return str(v.get("title") or v.get("article") or "")
+
+
+def _render_cluster(lines: list[str], brief: Brief, c: ChosenCluster, level: int, source_numbers: Mapping[str, int],
+                    *, heading: bool = True) -> None:
     if heading:
         lines.append(f"{'#' * level} {escape_inline(_cluster_heading(c))}")
         lines.append("")
     who = f" — {escape_inline(c.speaker)}{_uncertain_mark(c)}" if c.speaker else ""
-    lines.append(f"> {escape_inline(c.canonical)}{who}")
+    lines.append(f"> {escape_inline(balance_quote_marks(c.canonical))}{who}")
     lines.append("")
+    send = brief.profile == "send"
     if c.note:
-        lines.append("**Note:** " + " ".join(escape_block(c.note)))
+        paras = escape_block(c.note)
+        lines.append(("" if send else "**Note:** ") + " ".join(paras))
         lines.append("")
-    lines.append("| # | Outlet | Date | Title | Rendering |")
-    lines.append("|---|---|---|---|---|")
-    for i, row in enumerate(compare_renderings(c), 1):
+    articles = {a.id: a for a in brief.sources}
+    if send:
+        lines.append("| Source | Rendering |")
+        lines.append("|---|---|")
+    else:
+        lines.append("| # | Outlet | Date | Title | Rendering |")
+        lines.append("|---|---|---|---|---|")
+    for i, row in enumerate(compare_renderings(c, ignore_punct=brief.ignore_punct), 1):
         v = row.variant
         rendering = _render_runs(row.runs)
-        flags = []
-        if row.same:
-            flags.append("same words")
-        if row.partial:
-            flags.append("partial")
-        if v.get("alteration") in ("altered", "paraphrased"):
-            flags.append(f"**{v['alteration']}**")
-        if i == 1 and has_year(v.get("date")):  # a date without a year is never the earliest
-            flags.insert(0, "earliest")
+        flags = _rendering_flags(row, i == 1)
+        n = source_numbers.get(str(v.get("article") or ""))
+        if send:
+            if flags:
+                rendering += " (" + ", ".join(flags) + ")"
+            who = str(v.get("outlet") or "") or _shorten(_variant_headline(v, articles), 48)
+            where = escape_inline(", ".join(x for x in (who, display_date(v.get("date"))) if x)) + (f" [{n}]" if n else "")
+            lines.append(f"| {where} | {rendering} |")
+            continue
         if flags:
             rendering += " *(" + ", ".join(flags) + ")*"
-        n = source_numbers.get(str(v.get("article") or ""))
-        title = escape_inline(str(v.get("title") or v.get("article") or ""))
+        title = escape_inline(_variant_headline(v, articles))
         if n:
             title += f" (source {n})"
         cells = [str(i), escape_inline(str(v.get("outlet") or "")), escape_inline(display_date(v.get("date"))), title, rendering]
@@ -642,7 +858,11 @@ def _uncertain_mark(cluster: ChosenCluster) -> str:
 
 
 def render_markdown(brief: Brief) -> str:
-    """The brief as Markdown (CommonMark with pipe tables and strikethrough)."""
+    """The brief as Markdown (CommonMark with pipe tables), in its profile: ``send`` (headline,
+    outlet and date per article, the highlights and comments, quote comparisons, sources) or
+    ``archive`` (also statuses, tags, private notes, timestamps and offsets)."""
+    if brief.profile == "send":
+        return _render_markdown_send(brief)
     lines: list[str] = [f"# {escape_inline(brief.title)}", ""]
     n_hl = sum(len(e.highlights) for e in brief.entries)
     summary = [
@@ -669,7 +889,7 @@ def render_markdown(brief: Brief) -> str:
             lines.append(f"## {escape_inline(g.heading)}")
             lines.append("")
             if g.cluster is not None:
-                _render_cluster(lines, g.cluster, 3, source_numbers, heading=False)
+                _render_cluster(lines, brief, g.cluster, 3, source_numbers, heading=False)
             for e in g.entries:
                 _render_entry(lines, brief, e, 3)
             if not g.entries and g.cluster is None:
@@ -678,20 +898,17 @@ def render_markdown(brief: Brief) -> str:
     if brief.clusters and brief.group_by != "quote":
         lines.append("## Quotes compared")
         lines.append("")
-        lines.append("Changed words are in **bold**; words of the canonical rendering missing from a rendering are ~~struck through~~.")
+        lines.append(_legend(brief))  # our own words: no escaping needed
         lines.append("")
         for c in brief.clusters:
-            _render_cluster(lines, c, 3, source_numbers)
+            _render_cluster(lines, brief, c, 3, source_numbers)
     if brief.orphans:
         lines.append("## Highlights whose text is gone")
         lines.append("")
         lines.append("The articles changed and these passages could not be found again; they are kept as highlighted.")
         lines.append("")
         for aid, p, a in brief.orphans:
-            for i, para in enumerate(escape_block(p.text)):
-                if i:
-                    lines.append(">")
-                lines.append(f"> {para}")
+            _quote_block(lines, p.text)
             lines.append(">")
             where = f"¶{p.highlight.paragraph}, characters {p.highlight.start}–{p.highlight.end} when highlighted"
             origin = escape_inline(a.title) if a is not None and a.title else code_span(aid)
@@ -713,6 +930,73 @@ def render_markdown(brief: Brief) -> str:
     return inert("\n".join(lines).rstrip("\n") + "\n")
 
 
+def _legend(brief: Brief) -> str:
+    legend = DIFF_LEGEND
+    if brief.ignore_punct:
+        legend += " Differences of punctuation alone are not shown."
+    return legend
+
+
+def _render_markdown_send(brief: Brief) -> str:
+    lines: list[str] = [f"# {escape_inline(brief.title)}", ""]
+    source_numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
+    shown = [e for e in brief.entries if _shows_in_send(e)]
+    if not brief.entries and not brief.clusters:
+        lines.append("Nothing to report: no highlighted passage or compared quotation in this selection.")
+        lines.append("")
+    if brief.group_by == "article":
+        for e in shown:
+            _render_entry_send(lines, brief, e, 2)
+    else:
+        for g in brief.groups:
+            if not g.entries and g.cluster is None:
+                continue
+            lines.append(f"## {escape_inline(g.heading)}")
+            lines.append("")
+            if g.cluster is not None:
+                _render_cluster(lines, brief, g.cluster, 3, source_numbers, heading=False)
+            for e in g.entries:
+                if _shows_in_send(e):
+                    _render_entry_send(lines, brief, e, 3)
+            listed = [e for e in g.entries if not _shows_in_send(e)]
+            if listed:  # in the group, one line each: never an empty heading
+                lines.extend(f"- {_article_line_md(e.article, e.source_number)}" for e in listed)
+                lines.append("")
+    # selected, nothing highlighted (see build_brief): one line each
+    also = [e for e in brief.entries if not _shows_in_send(e)] if brief.group_by == "article" else []
+    if also:
+        lines.append("## Other articles")
+        lines.append("")
+        lines.extend(f"- {_article_line_md(e.article, e.source_number)}" for e in also)
+        lines.append("")
+    if brief.clusters and brief.group_by != "quote":
+        lines.append("## Quotations compared")
+        lines.append("")
+        lines.append(_legend(brief))  # our own words: no escaping needed
+        lines.append("")
+        for c in brief.clusters:
+            _render_cluster(lines, brief, c, 3, source_numbers)
+    if brief.orphans:
+        lines.append("## Passages no longer in the articles")
+        lines.append("")
+        for aid, p, a in brief.orphans:
+            _quote_block(lines, p.text)
+            lines.append(">")
+            lines.append("> — " + (_article_line_md(a, source_numbers.get(a.id)) if a is not None else code_span(aid)))
+            lines.append("")
+            if p.highlight.comment.strip():
+                lines.extend(escape_block(p.highlight.comment))
+                lines.append("")
+    if brief.sources:
+        lines.append("## Sources")
+        lines.append("")
+        for i, a in enumerate(brief.sources, 1):
+            link = _article_link_md(brief, a)
+            lines.append(f"{i}. {escape_inline(article_line(a))}" + (f" · {link}" if link else ""))
+        lines.append("")
+    return inert("\n".join(lines).rstrip("\n") + "\n")
+
+
 def _source_line(brief: Brief, a: Article) -> str:
     parts = [escape_inline(a.outlet) if a.outlet else None, f"“{escape_inline(a.title)}”" if a.title else None]
     if a.author:
@@ -728,6 +1012,23 @@ def _source_line(brief: Brief, a: Article) -> str:
     if a.id != a.path:
         tail.append("record " + code_span(a.id))
     return (line + ". " if line else "") + " · ".join(tail)
+
+
+def brief_summary(brief: Brief) -> str:
+    """``3 articles, 6 highlights, 1 quote compared`` (what the CLI and the reader report): the
+    articles the brief shows (to send: those with highlights and the kept ones listed)."""
+    n_hl = sum(len(e.highlights) for e in brief.entries)
+    parts = [_plural(len(brief.entries), "article"), _plural(n_hl, "highlight"),
+             _plural(len(brief.clusters), "quote compared", "quotes compared")]
+    if brief.orphans:
+        parts.append(_plural(len(brief.orphans), "highlight without its text", "highlights without their text"))
+    return ", ".join(parts)
+
+
+def format_for_path(path: str | None) -> str:
+    """The format a file name asks for: ``json`` or ``html`` by extension, else ``md``."""
+    suffix = Path(path or "").suffix.lower()
+    return {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "md")
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -775,6 +1076,20 @@ def _placed_json(p: PlacedHighlight) -> dict[str, Any]:
     }
 
 
+def _entry_json(brief: Brief, e: ArticleEntry) -> dict[str, Any]:
+    """One article of the brief; to send, without status, tags, private note or timestamps."""
+    item: dict[str, Any] = {**_article_meta(e.article), "source": e.source_number}
+    highlights = [_placed_json(p) for p in e.highlights]
+    if brief.profile == "archive":
+        item.update(status=e.state.status, tags=e.state.tags, note=e.state.note)
+    else:
+        for h in highlights:
+            for key in ("tags", "created"):
+                h.pop(key)
+    item["highlights"] = highlights
+    return item
+
+
 def brief_to_json(brief: Brief) -> dict[str, Any]:
     """The brief as a JSON-ready dict (same content as the Markdown, plus offsets and selectors)."""
     numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
@@ -784,17 +1099,8 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
         "corpus": brief.corpus,
         "selection": brief.selection,
         "group_by": brief.group_by,
-        "articles": [
-            {
-                **_article_meta(e.article),
-                "source": e.source_number,
-                "status": e.state.status,
-                "tags": e.state.tags,
-                "note": e.state.note,
-                "highlights": [_placed_json(p) for p in e.highlights],
-            }
-            for e in brief.entries
-        ],
+        "profile": brief.profile,
+        "articles": [_entry_json(brief, e) for e in brief.entries],
         "groups": [
             {
                 "key": g.key,
@@ -813,7 +1119,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 "speaker": c.speaker,
                 "canonical": c.canonical,
                 "note": c.note,
-                "chosen": c.created,
+                "chosen": c.created if brief.profile == "archive" else None,
                 "variants": [
                     {
                         **{k: r.variant.get(k) for k in ("article", "outlet", "date", "title", "text", "start", "end", "speaker")},
@@ -822,7 +1128,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                         "same_words": r.same,
                         "changes": [{"kind": k, "text": t} for k, t in r.runs if k != "equal"],
                     }
-                    for r in compare_renderings(c)
+                    for r in compare_renderings(c, ignore_punct=brief.ignore_punct)
                 ],
             }
             for c in brief.clusters
@@ -839,8 +1145,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 "end": p.highlight.end,
                 "paragraph": p.highlight.paragraph,
                 "comment": p.highlight.comment,
-                "tags": p.highlight.tags,
-                "created": p.highlight.created,
+                **({"tags": p.highlight.tags, "created": p.highlight.created} if brief.profile == "archive" else {}),
             }
             for aid, p, a in brief.orphans
         ],
@@ -854,10 +1159,237 @@ def render_json(brief: Brief) -> str:
     return json_escape_controls(json.dumps(brief_to_json(brief), ensure_ascii=False, indent=2)) + "\n"
 
 
-def render(brief: Brief, fmt: str = "md") -> str:
-    """The brief in ``fmt`` (``md`` or ``json``)."""
-    if fmt == "md":
-        return render_markdown(brief)
+# ---------------------------------------------------------------------------------------------
+# User templates (Jinja2, sandboxed)
+# ---------------------------------------------------------------------------------------------
+
+TEMPLATE_SUFFIX = ".md.j2"
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_TEMPLATE_MAX_BYTES = 256 * 1024
+
+
+def templates_dir() -> Path:
+    """Where user templates live: ``<config folder>/templates/NAME.md.j2``."""
+    from briefreader.core.paths import config_dir
+
+    return config_dir() / "templates"
+
+
+def template_path(name: str) -> Path:
+    """The file of template ``name`` (a bare name such as ``house``; ``.md.j2`` may be given)."""
+    bare = name[: -len(TEMPLATE_SUFFIX)] if name.endswith(TEMPLATE_SUFFIX) else name
+    if not _TEMPLATE_NAME.fullmatch(bare) or ".." in bare:
+        raise ExportError(f"template name {inert_line(name)!r}: use letters, digits, '-', '_' or '.' "
+                          f"(the file is {templates_dir()}/NAME{TEMPLATE_SUFFIX})")
+    return templates_dir() / (bare + TEMPLATE_SUFFIX)
+
+
+def load_template(name: str) -> str:
+    """The text of user template ``name`` (one-line :class:`ExportError` when missing or unreadable)."""
+    path = template_path(name)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_TEMPLATE_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ExportError(f"no template {inert_line(name)!r}: expected the file {path}") from None
+    except OSError as exc:
+        raise ExportError(f"cannot read template {path}: {exc.strerror or exc}") from exc
+    if len(data) > _TEMPLATE_MAX_BYTES:
+        raise ExportError(f"template {path} is larger than {_TEMPLATE_MAX_BYTES // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExportError(f"template {path} is not UTF-8 text (byte {exc.start})") from exc
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with every string made inert (no control character from the corpus survives)."""
+    if isinstance(value, str):
+        return inert(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _article_context(brief: Brief, a: Article, number: int | None, state: ArticleState | None = None,
+                     highlights: Iterable[PlacedHighlight] = ()) -> dict[str, Any]:
+    from briefreader.core.urls import safe_http_url
+
+    archive = brief.profile == "archive"
+    url = safe_http_url(a.url.strip()) if a.url else None
+    return {
+        "n": number,
+        "line": article_line(a),
+        "headline": headline(a),
+        "has_headline": has_headline(a),
+        "title": a.title or "",
+        "outlet": a.outlet or "",
+        "source_agency": a.source_agency or "",
+        "date": display_date(a.date),
+        "date_iso": a.date or "",
+        "author": a.author or "",
+        "url": url or "",
+        "link": url or _file_link(brief, a) or "",
+        "file": a.path or a.id,
+        "status": state.status if archive and state is not None else "",
+        "tags": list(state.tags) if archive and state is not None else [],
+        "note": state.note if archive and state is not None else "",
+        "highlights": [
+            {
+                "text": balance_quote_marks(p.text.strip()),
+                "comment": p.highlight.comment,
+                "tags": list(p.highlight.tags) if archive else [],
+                "paragraph": p.paragraph,
+                "created": p.highlight.created if archive else "",
+            }
+            for p in highlights
+        ],
+    }
+
+
+def template_context(brief: Brief) -> dict[str, Any]:
+    """The variables a user template sees (documented in the README, "Templates"). Every string
+    is inert; the ``send`` profile leaves status, tags, private notes and timestamps empty."""
+    numbers = {a.id: i for i, a in enumerate(brief.sources, 1)}
+    send = brief.profile == "send"
+
+    def entry(e: ArticleEntry) -> dict[str, Any]:
+        return _article_context(brief, e.article, e.source_number, e.state, e.highlights)
+
+    articles = [entry(e) for e in brief.entries if not send or _shows_in_send(e)]
+    also = [entry(e) for e in brief.entries if send and not _shows_in_send(e)]
+    by_id = {a.id: a for a in brief.sources}
+    quotes = []
+    for c in brief.clusters:
+        renderings = []
+        for i, row in enumerate(compare_renderings(c, ignore_punct=brief.ignore_punct), 1):
+            v = row.variant
+            aid = str(v.get("article") or "")
+            renderings.append({
+                "n": numbers.get(aid),
+                "outlet": str(v.get("outlet") or ""),
+                "date": display_date(v.get("date")),
+                "headline": _variant_headline(v, by_id),
+                "text": str(v.get("text") or ""),
+                "diff": diff_text(row.runs),
+                "flags": _rendering_flags(row, i == 1),
+            })
+        quotes.append({"speaker": c.speaker or "", "uncertain_speaker": bool(_uncertain_mark(c)),
+                       "canonical": balance_quote_marks(c.canonical), "note": c.note, "renderings": renderings})
+    context = {
+        "title": brief.title,
+        "corpus": brief.corpus,
+        "selection": brief.selection,
+        "profile": brief.profile,
+        "group_by": brief.group_by,
+        "ignore_punct": brief.ignore_punct,
+        "diff_legend": _legend(brief),
+        "articles": articles,
+        "also": also,
+        "groups": [{"heading": g.heading, "articles": [entry(e) for e in g.entries if not send or _shows_in_send(e)]}
+                   for g in brief.groups],
+        "quotes": quotes,
+        "orphans": [{"text": balance_quote_marks(p.text.strip()), "comment": p.highlight.comment,
+                     "article": article_line(a) if a is not None else aid} for aid, p, a in brief.orphans],
+        "sources": [_article_context(brief, a, i) for i, a in enumerate(brief.sources, 1)],
+    }
+    return _clean(context)
+
+
+def _md_block(text: str) -> str:
+    return "\n\n".join(escape_block(text or ""))
+
+
+def render_template(brief: Brief, source: str, name: str = "template") -> str:
+    """``source`` (Jinja2 text) rendered with :func:`template_context` in a sandbox.
+
+    Autoescaping is off (the output is Markdown, not HTML); the filters ``md`` (one line) and
+    ``mdblock`` (paragraphs) escape a value for Markdown. A syntax error, an unknown variable or an
+    operation the sandbox refuses is one :class:`ExportError` line naming the template and line.
+    """
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                               trim_blocks=True, lstrip_blocks=True)
+    env.filters["md"] = lambda value: escape_inline(str(value))
+    env.filters["mdblock"] = lambda value: _md_block(str(value))
+    env.filters["quote"] = lambda value: "\n".join(f"> {line}" if line else ">" for line in _md_block(str(value)).split("\n"))
+    try:
+        template = env.from_string(source)
+        text = template.render(**template_context(brief))
+    except jinja2.TemplateSyntaxError as exc:
+        raise ExportError(f"template {inert_line(name)}, line {exc.lineno}: {inert_line(exc.message or str(exc))}") from exc
+    except jinja2.TemplateError as exc:
+        line = _template_error_line(exc)
+        where = f", line {line}" if line else ""
+        raise ExportError(f"template {inert_line(name)}{where}: {inert_line(str(exc))}") from exc
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        line = _template_error_line(exc)
+        where = f", line {line}" if line else ""
+        raise ExportError(f"template {inert_line(name)}{where}: {type(exc).__name__}: {inert_line(str(exc))}") from exc
+    return inert(text if text.endswith("\n") else text + "\n")
+
+
+def _template_error_line(exc: BaseException) -> int | None:
+    """The template line an error was raised at (Jinja2 compiles templates as ``<template>``)."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+# ---------------------------------------------------------------------------------------------
+
+_HTML_STYLE = ("body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.45}"
+               "blockquote{margin:.5em 0;padding-left:1em;border-left:3px solid #ccc;color:#333}"
+               "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;vertical-align:top}")
+
+
+def brief_markdown_parser() -> Any:
+    """The Markdown parser the brief is written for: CommonMark with pipe tables and
+    strikethrough, raw HTML off and no linkifying (a web address in corpus text stays text).
+    Used for the HTML export and by the reader's rendered preview."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        ["table", "strikethrough"])
+
+
+def markdown_to_html(markdown_text: str, title: str) -> str:
+    """A Markdown brief as a standalone HTML page (markdown-it-py, raw HTML off: any ``<`` of
+    corpus text is shown, never interpreted; links other than relative or http(s)/mailto are
+    refused by markdown-it's link check)."""
+    import html
+
+    body = brief_markdown_parser().render(markdown_text)
+    return ("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(inert_line(title))}</title>\n<style>{_HTML_STYLE}</style>\n</head>\n<body>\n"
+            f"{body}</body>\n</html>\n")
+
+
+def render(brief: Brief, fmt: str = "md", *, template: str | None = None, template_source: str | None = None) -> str:
+    """The brief in ``fmt`` (``md``, ``json`` or ``html``). ``template`` (a user template's name,
+    see :func:`template_path`) or ``template_source`` (its text) replaces the built-in Markdown
+    layout; HTML is made from whichever Markdown results."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     if fmt == "json":
+        if template or template_source:
+            raise ExportError("a template makes Markdown (or HTML): it cannot be used with the json format")
         return render_json(brief)
-    raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if template_source is not None or template:
+        source = template_source if template_source is not None else load_template(template or "")
+        markdown_text = render_template(brief, source, template or "template")
+    else:
+        markdown_text = render_markdown(brief)
+    if fmt == "html":
+        return markdown_to_html(markdown_text, brief.title)
+    return markdown_text

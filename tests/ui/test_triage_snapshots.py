@@ -108,14 +108,53 @@ def test_tag_prompt_with_completion_80x24(snap_compare, triaged: Path) -> None:
     assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_export_dialog_160x50(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(triaged.parent)  # links in the preview are relative to where the brief goes
+def _export_dialog(*keys: str):
+    """run_before: open the export dialog, write to brief.md, press ``keys``, wait for the preview."""
 
     async def run_before(pilot) -> None:
+        await ready(pilot)
+        # The copy analysis ends last (the status line then says "copies: ..."): wait for it.
+        for _ in range(200):
+            if pilot.app.copies.analysis is not None:
+                break
+            await pilot.pause(0.05)
         await ready(pilot)
         await pilot.press("e")
         await ready(pilot)
         pilot.app.screen.query_one("#export-output").value = "brief.md"
         await ready(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await ready(pilot)
+        await pilot.pause(0.2)  # the Markdown widget mounts its blocks in batches
+        await ready(pilot)
+        # The reader's footer under the dialog is redrawn (recomposed) as the dialog opens; the
+        # dialog's picture takes in the screen below only when it is repainted: repaint it, so the
+        # picture does not depend on which came first.
+        pilot.app.screen_stack[0].refresh(layout=True)
+        pilot.app.screen.refresh(layout=True)
+        await ready(pilot)
 
-    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=run_before)
+    return run_before
+
+
+def test_export_dialog_160x50(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The brief to send, rendered: headlines with outlet and date, highlights as quotes, comments."""
+    monkeypatch.chdir(triaged.parent)  # links in the preview are relative to where the brief goes
+    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=_export_dialog())
+
+
+def test_export_dialog_80x24(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(triaged.parent)
+    assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=_export_dialog())
+
+
+def test_export_dialog_archive_raw_80x24(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ctrl+o: the archive profile (statuses, notes, timestamps); ctrl+t: the raw Markdown."""
+    monkeypatch.chdir(triaged.parent)
+    assert snap_compare(ReaderApp(triaged), terminal_size=(80, 24), run_before=_export_dialog("ctrl+o", "ctrl+t"))
+
+
+def test_export_dialog_archive_raw_160x50(snap_compare, triaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(triaged.parent)
+    assert snap_compare(ReaderApp(triaged), terminal_size=(160, 50), run_before=_export_dialog("ctrl+o", "ctrl+t"))

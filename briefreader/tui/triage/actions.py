@@ -1115,11 +1115,14 @@ class TriageMixin:
             return
         name = self.root.resolve().name or "corpus"  # type: ignore[attr-defined]
         output = str(Path.cwd() / f"brief-{name}-{date.today().isoformat()}.md")
-        self.push_screen(ExportScreen(ExportOptions(where=self.search_query, output=output)))  # type: ignore[attr-defined]
+        options = ExportOptions(where=self.search_query, output=output,  # type: ignore[attr-defined]
+                                ignore_punct=bool(getattr(self, "diff_ignore_punct", False)))
+        self.push_screen(ExportScreen(options))  # type: ignore[attr-defined]
 
-    def _build_export(self, options: Any) -> tuple[str, str, Any]:
-        """Build and render the brief for ``options`` (in a worker): (text, summary, brief)."""
-        from briefreader.core.export import _plural, build_brief, relative_link_root, render
+    def _build_export(self, options: Any) -> tuple[str, str, Any, str | None]:
+        """Build and render the brief for ``options`` (in a worker): (text as written, summary,
+        brief, the Markdown to preview rendered or None for JSON)."""
+        from briefreader.core.export import brief_summary, build_brief, relative_link_root, render
 
         filters, text = self._triage_split(options.where)
         only = self.triage_result_ids(text) if text else None
@@ -1135,26 +1138,24 @@ class TriageMixin:
             group_by=options.group_by,
             copies=self.copies.analysis,  # type: ignore[attr-defined]
             corpus_name=self.root.resolve().name,  # type: ignore[attr-defined]
+            profile=options.profile,
+            ignore_punct=options.ignore_punct,
         )
         rendered = render(brief, options.fmt)
-        n_hl = sum(len(e.highlights) for e in brief.entries)
-        parts = [_plural(len(brief.entries), "article"), _plural(n_hl, "highlight"),
-                 _plural(len(brief.clusters), "quote compared", "quotes compared")]
-        if brief.orphans:
-            parts.append(_plural(len(brief.orphans), "orphan highlight"))
-        return rendered, ", ".join(parts), brief
+        markdown = rendered if options.fmt == "md" else render(brief, "md") if options.fmt == "html" else None
+        return rendered, brief_summary(brief), brief, markdown
 
     @work(thread=True, exclusive=True, group="export-preview", exit_on_error=False)
     def triage_export_preview(self, screen: Any, options: Any) -> None:
         try:
-            text, summary, _ = self._build_export(options)
+            text, summary, _, markdown = self._build_export(options)
         except Exception as exc:
             message = _error_text(exc, "building the brief")
             self.post_message(TriageDone(lambda _r: screen.set_status(message, error=True) if screen.is_attached else None,
                                          None, None, ""))
             return
-        self.post_message(TriageDone(lambda _r: screen.show_preview(options, text, summary) if screen.is_attached else None,
-                                     None, None, ""))
+        self.post_message(TriageDone(lambda _r: screen.show_preview(options, text, summary, markdown)
+                                     if screen.is_attached else None, None, None, ""))
 
     @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
     def triage_export_write(self, screen: Any, options: Any, *, replace: bool = False, make_folder: bool = False) -> None:
@@ -1162,7 +1163,7 @@ class TriageMixin:
 
         path = options.output_path()
         try:
-            text, summary, _ = self._build_export(options)
+            text, summary, _, _ = self._build_export(options)
             write_output_file(path, text, force=replace, make_parents=make_folder)  # refuses links, devices, FIFOs
         except Exception as exc:
             message = _error_text(exc, f"cannot write {path}")

@@ -1,7 +1,9 @@
 """The export dialog: choose what goes in the brief, see it, write it.
 
 The brief is built and rendered by :mod:`briefreader.core.export` in a worker of the app (the same
-calls as ``briefreader export``); this screen only holds the options and shows the preview.
+calls as ``briefreader export``); this screen only holds the options and shows the preview:
+rendered (Textual's ``Markdown`` widget, with the brief's own parser: no raw HTML, no linkifying;
+a click on a link opens only an http(s) address, through the app's opener) or as the raw text.
 """
 
 from __future__ import annotations
@@ -15,13 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Markdown, Static
 
+from briefreader.core.export import DEFAULT_PROFILE, FORMATS, GROUPINGS, PROFILES, brief_markdown_parser
 from briefreader.core.inert import inert
 from briefreader.tui.plain import PlainStatic
-
-GROUPINGS = ("article", "outlet", "tag", "quote", "story")
-FORMATS = ("md", "json")
 
 
 @dataclass
@@ -32,15 +32,17 @@ class ExportOptions:
     group_by: str = "article"
     fmt: str = "md"
     output: str = ""
+    profile: str = DEFAULT_PROFILE  # send | archive
+    ignore_punct: bool = False  # the reader's i toggle: punctuation-only differences left out
 
     def output_path(self) -> Path:
         return Path(self.output).expanduser()
 
 
 def with_extension(path: str, fmt: str) -> str:
-    """``path`` with the extension of ``fmt`` when it has the other format's extension (or none)."""
+    """``path`` with the extension of ``fmt`` when it has another format's extension (or none)."""
     p = Path(path)
-    if p.suffix.lower() in (".md", ".json", ""):
+    if p.suffix.lower() in (".md", ".json", ".html", ""):
         return str(p.with_suffix("." + fmt)) if p.name else path
     return path
 
@@ -57,16 +59,20 @@ class ExportScreen(ModalScreen[None]):
     ExportScreen Label { width: 10; padding: 1 0 0 0; color: $text-muted; }
     ExportScreen Input { width: 1fr; height: 3; border: tall $panel-lighten-2; }
     ExportScreen Input:focus { border: tall $accent; }
-    ExportScreen #export-choices { height: 1; padding: 0 1; }
+    ExportScreen #export-choices { height: auto; max-height: 3; padding: 0 1; }
     ExportScreen #export-status { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     ExportScreen #export-status.-error { color: $error; }
     ExportScreen VerticalScroll { height: 1fr; border: tall $panel-lighten-1; background: $surface; }
+    ExportScreen #export-preview-md { margin: 0 1; background: $surface; }
+    ExportScreen .-hidden { display: none; }
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="export_close"),
         Binding("ctrl+s", "write", "Write file", id="export_write"),
         Binding("ctrl+g", "cycle_group", "Group by", id="export_group"),
         Binding("ctrl+f", "cycle_format", "Format", id="export_format"),
+        Binding("ctrl+o", "cycle_profile", "For send/archive", id="export_profile"),
+        Binding("ctrl+t", "toggle_raw", "Rendered/raw", id="export_raw"),
         Binding("ctrl+r", "refresh_preview", "Refresh", show=False, id="export_refresh"),
         Binding("pagedown", "scroll_preview(1)", "Preview down", show=False, id="export_preview_down"),
         Binding("pageup", "scroll_preview(-1)", "Preview up", show=False, id="export_preview_up"),
@@ -76,7 +82,9 @@ class ExportScreen(ModalScreen[None]):
         super().__init__()
         self.options = options
         self.preview_text = ""
+        self.preview_markdown = ""  # the Markdown shown rendered (md and html formats)
         self.preview_summary = ""
+        self.show_raw = False
         self._confirm_overwrite: str | None = None
         self._confirm_mkdir: str | None = None
         self._debounce = None
@@ -84,7 +92,8 @@ class ExportScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:
             box.border_title = "Export the brief"
-            box.border_subtitle = "ctrl+s: write · ctrl+g: group by · ctrl+f: format · pgup/pgdn: preview · esc: close"
+            box.border_subtitle = ("ctrl+s write · ctrl+o send/archive · ctrl+g group · ctrl+f format · "
+                                   "ctrl+t rendered/raw · pgup/pgdn · esc")
             with Horizontal():
                 yield Label("Select")
                 yield Input(value=self.options.where, id="export-where",
@@ -95,7 +104,8 @@ class ExportScreen(ModalScreen[None]):
             yield Static("", id="export-choices")
             yield PlainStatic("", id="export-status")
             with VerticalScroll(id="export-preview-scroll"):
-                yield Static("", id="export-preview")
+                yield Markdown("", id="export-preview-md", open_links=False, parser_factory=brief_markdown_parser)
+                yield Static("", id="export-preview", classes="-hidden")
 
     def on_mount(self) -> None:
         self.query_one("#export-where", Input).focus()
@@ -106,13 +116,30 @@ class ExportScreen(ModalScreen[None]):
 
     def _show_choices(self) -> None:
         text = Text()
-        text.append("Group by: ", style="dim")
+        text.append("For: ", style="dim")
+        for p in PROFILES:
+            text.append(f" {p} ", style="reverse bold" if p == self.options.profile else "")
+        text.append("   Group by: ", style="dim")
         for g in GROUPINGS:
             text.append(f" {g} ", style="reverse bold" if g == self.options.group_by else "")
         text.append("   Format: ", style="dim")
         for f in FORMATS:
             text.append(f" {f} ", style="reverse bold" if f == self.options.fmt else "")
+        text.append("   Preview: ", style="dim")
+        text.append("raw" if self.show_raw or self.options.fmt == "json" else "rendered")
+        if self.options.ignore_punct:
+            text.append("   punctuation ignored", style="dim")
         self.query_one("#export-choices", Static).update(text)
+
+    def action_cycle_profile(self) -> None:
+        self.options.profile = PROFILES[(PROFILES.index(self.options.profile) + 1) % len(PROFILES)]
+        self._show_choices()
+        self.request_preview()
+
+    def action_toggle_raw(self) -> None:
+        self.show_raw = not self.show_raw
+        self._show_choices()
+        self._show_preview_mode()
 
     def action_cycle_group(self) -> None:
         self.options.group_by = GROUPINGS[(GROUPINGS.index(self.options.group_by) + 1) % len(GROUPINGS)]
@@ -165,14 +192,39 @@ class ExportScreen(ModalScreen[None]):
         self.set_status("Building the preview…")
         self.app.triage_export_preview(self, ExportOptions(**vars(self.options)))  # type: ignore[attr-defined]
 
-    def show_preview(self, options: ExportOptions, text: str, summary: str) -> None:
-        """The worker's result for ``options`` (ignored if the options changed meanwhile)."""
+    def show_preview(self, options: ExportOptions, text: str, summary: str, markdown: str | None = None) -> None:
+        """The worker's result for ``options`` (ignored if the options changed meanwhile):
+        ``text`` as it will be written, ``markdown`` the brief to show rendered (None for JSON)."""
         if vars(options) != vars(self.options):
             return
         self.preview_text = text
+        self.preview_markdown = inert(markdown) if markdown is not None else ""
         self.preview_summary = summary
         self.query_one("#export-preview", Static).update(Text(inert(text)))
+        if markdown is not None:
+            self.query_one("#export-preview-md", Markdown).update(self.preview_markdown)
+        self._show_preview_mode()
         self.set_status(f"{summary} → {self.options.output_path()}")
+
+    def _show_preview_mode(self) -> None:
+        rendered = not self.show_raw and self.options.fmt != "json"
+        self.query_one("#export-preview-md", Markdown).set_class(not rendered, "-hidden")
+        self.query_one("#export-preview", Static).set_class(rendered, "-hidden")
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """A link in the preview opens only when it is a web address (never a file or a script)."""
+        from briefreader.core.inert import inert_line
+        from briefreader.core.urls import safe_http_url
+
+        event.stop()
+        web = safe_http_url(event.href)
+        if web is None:
+            self.set_status(f"Not opened: {inert_line(event.href)[:120]} is not a web address "
+                            "(links to the article files work in the written brief).")
+            return
+        self.app.open_url(web)
+        self.set_status(f"Opening {web}")
 
     def set_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#export-status", Static)
