@@ -171,6 +171,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("export_write", "ctrl+s", "write", "Write file", EXPORT, scope=EXPORT),
     Command("export_group", "ctrl+g", "cycle_group", "Group by", EXPORT, scope=EXPORT),
     Command("export_format", "ctrl+f", "cycle_format", "Format", EXPORT, scope=EXPORT),
+    Command("export_profile", "ctrl+o", "cycle_profile", "For send/archive", EXPORT, scope=EXPORT),
+    Command("export_raw", "ctrl+t", "toggle_raw", "Rendered/raw", EXPORT, scope=EXPORT),
     Command("export_refresh", "ctrl+r", "refresh_preview", "Refresh the preview", EXPORT, show=False, scope=EXPORT),
     Command("export_preview_down", "pagedown", "scroll_preview(1)", "Preview down", EXPORT, show=False, scope=EXPORT),
     Command("export_preview_up", "pageup", "scroll_preview(-1)", "Preview up", EXPORT, show=False, scope=EXPORT),

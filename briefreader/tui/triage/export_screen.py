@@ -14,13 +14,13 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Markdown, Static
 
 from briefreader.core.export import DEFAULT_PROFILE, FORMATS, GROUPINGS, PROFILES, brief_markdown_parser
 from briefreader.core.inert import inert
+from briefreader.tui.commands import EXPORT, scope_bindings
 from briefreader.tui.plain import PlainStatic
 
 
@@ -66,17 +66,7 @@ class ExportScreen(ModalScreen[None]):
     ExportScreen #export-preview-md { margin: 0 1; background: $surface; }
     ExportScreen .-hidden { display: none; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "Close", id="export_close"),
-        Binding("ctrl+s", "write", "Write file", id="export_write"),
-        Binding("ctrl+g", "cycle_group", "Group by", id="export_group"),
-        Binding("ctrl+f", "cycle_format", "Format", id="export_format"),
-        Binding("ctrl+o", "cycle_profile", "For send/archive", id="export_profile"),
-        Binding("ctrl+t", "toggle_raw", "Rendered/raw", id="export_raw"),
-        Binding("ctrl+r", "refresh_preview", "Refresh", show=False, id="export_refresh"),
-        Binding("pagedown", "scroll_preview(1)", "Preview down", show=False, id="export_preview_down"),
-        Binding("pageup", "scroll_preview(-1)", "Preview up", show=False, id="export_preview_up"),
-    ]
+    BINDINGS = scope_bindings(EXPORT)  # declared once in tui/commands.py (keys, help, keymap ids)
 
     def __init__(self, options: ExportOptions) -> None:
         super().__init__()
