@@ -96,5 +96,5 @@ class CopiesView:
         copies = sum(len(g.copies) for g in self.analysis.groups)
         if not copies:
             return "copies: none"
-        state = "folded" if self.folded else "shown"
-        return f"copies: {copies} in {len(self.analysis.groups)} groups ({state})"
+        groups = len(self.analysis.groups)
+        return f"copies: {copies} in {groups} group{'s' * (groups != 1)}"

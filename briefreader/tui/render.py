@@ -159,7 +159,7 @@ def copy_changes_text(original: Article, summary: str, blocks: list, styles: Sty
         if block.kind == "same":
             out.append(f"… {block.count} paragraph{'s' * (block.count != 1)} as in the original …\n\n", styles["meta"])
         elif block.kind == "added":
-            out.append("＋ added: ", styles["added"])
+            out.append("+ added: ", styles["added"])
             out.append(inert(block.text) + "\n\n")
         elif block.kind == "changed":
             pos = 0
@@ -172,6 +172,6 @@ def copy_changes_text(original: Article, summary: str, blocks: list, styles: Sty
     if cut:
         out.append(f"Cut from the original ({len(cut)} paragraph{'s' * (len(cut) != 1)}):\n", styles["meta"])
         for block in cut:
-            out.append("－ " + inert(block.text) + "\n", styles["removed"])
+            out.append("- " + inert(block.text) + "\n", styles["removed"])
     out.rstrip()
     return out

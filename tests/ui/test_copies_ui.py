@@ -37,7 +37,7 @@ async def test_copies_fold_under_their_original_and_unfold(copies_reader: Reader
         ids = [a.id for a in table.shown]
         assert "wire.md" in ids and not {"reprint.md", "trimmed.md", "local.md", "changed.md"} & set(ids)
         assert any("[+4]" in row for row in _row_texts(copies_reader))
-        assert "copies: 4 in 1 groups (folded)" in screen_text(copies_reader)
+        assert "copies: 4 in 1 group" in screen_text(copies_reader)
         table.select_id("wire.md")
         await pilot.pause()
         await pilot.press("z")
@@ -52,7 +52,6 @@ async def test_copies_fold_under_their_original_and_unfold(copies_reader: Reader
         await pilot.press("Z")  # everything unfolded
         await pilot.pause()
         assert {"reprint.md", "trimmed.md"} <= {a.id for a in table.shown}
-        assert "(shown)" in screen_text(copies_reader)
 
 
 async def test_a_copy_opens_on_its_changes_and_f_shows_the_full_text(copies_reader: ReaderApp) -> None:
@@ -65,7 +64,7 @@ async def test_a_copy_opens_on_its_changes_and_f_shows_the_full_text(copies_read
         await pilot.pause()
         text = screen_text(copies_reader)
         assert "Copy of Harbour council approves the new bridge" in text
-        assert "＋ added:" in text and "paragraphs as in the original" in text
+        assert "+ added:" in text and "paragraphs as in the original" in text
         assert table.select_id("trimmed.md")
         await pilot.pause()
         assert "Cut from the original (4 paragraphs)" in screen_text(copies_reader)
