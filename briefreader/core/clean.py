@@ -332,9 +332,11 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         first_core, last_core = 0, n - 1
     run, prose_z = _article_run(lines, content, score, rule_of) if find_article_run else (None, {})
     trusted_run = run is not None and run.trusted
+    rows_joined: tuple[range, ...] = ()
     if run is not None and run.trusted:
         prose_first, prose_last = run.first, run.last
         run.last = _introduced_list_end(lines, content, rule_of, score, run.last)
+        run.last = _numbered_list_end(lines, content, run.last)
         run.first = _data_rows_start(lines, content, rule_of, score, run.first)
         # the lists and tables the run grew over are the article's own: no link-list pass there
         rows_joined = (range(run.first, prose_first), range(prose_last + 1, run.last + 1))
@@ -373,6 +375,9 @@ def clean_text(source: str, rules: CleaningRules | None = None,
             rule_of[i] = rule
             if rule is None:
                 continue
+        if rule.field == "url" and any(i in joined for joined in rows_joined):
+            rule_of[i] = None
+            continue  # the link of an item in a list the article gives, not the article's address
         reason[i] = rule.reason
         kind[i] = _META if rule.field else _FURN
         if rule.scope == "block":
@@ -615,6 +620,43 @@ def _data_rows_end(lines: _Lines, content: list[int], rule_of: list[Rule | None]
     if rows >= _DATA_ROWS_MIN and k > start:
         return end
     return last
+
+
+_NUMBERED_ITEM = re.compile(r"\(?(\d{1,3})[.)]\s+\S")
+_NUMBERED_GAP_LINES = 2  # lines between two items of a numbered list (a link, a price)
+_NUMBERED_GAP_WORDS = 12
+
+
+def _numbered_list_end(lines: _Lines, content: list[int], last: int) -> int:
+    """The run's last line, moved down over a numbered list right below it ("1) ...", "2) ...":
+    at least ``_DATA_ROWS_MIN`` items numbered from 1 in steps of one, at most
+    ``_NUMBERED_GAP_LINES`` short lines between two items, and as many after the last item as
+    between the others (each item's link or price). A page's lists are not numbered that way."""
+    norms, words = lines.norm, lines.words
+    k = bisect.bisect_right(content, last)
+    expected, end, gaps, gap = 1, last, set(), 0
+    while k < len(content):
+        i = content[k]
+        item = _NUMBERED_ITEM.match(norms[i])
+        if item is not None and int(item.group(1)) == expected:
+            if expected > 1:
+                gaps.add(gap)
+            expected, end, gap = expected + 1, i, 0
+        elif expected == 1 or gap >= _NUMBERED_GAP_LINES or words[i] > _NUMBERED_GAP_WORDS:
+            break
+        else:
+            gap += 1
+        k += 1
+    if expected - 1 < _DATA_ROWS_MIN:
+        return last
+    if len(gaps) == 1:  # every item has the same lines below it: so has the last one
+        (size,) = gaps
+        k = bisect.bisect_right(content, end)
+        tail = content[k:k + size]
+        if len(tail) == size and all(words[i] <= _NUMBERED_GAP_WORDS and _NUMBERED_ITEM.match(norms[i]) is None
+                                     for i in tail):
+            end = tail[-1] if tail else end
+    return end
 
 
 def _data_rows_start(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
