@@ -663,7 +663,8 @@ def _data_rows_start(lines: _Lines, content: list[int], rule_of: list[Rule | Non
                      first: int) -> int:
     """The run's first line, moved up over a table or list right above it that the article
     introduces: at least ``_DATA_ROWS_MIN`` rows (as in ``_data_rows_end``) below a line ending
-    with a colon ("Final standings after 36 races:"), which joins too. Without that line the run
+    with a colon ("Final standings after 36 races:"), which joins too, perhaps with one header
+    row between them. Without that line the run
     stays: a table above an article is as often a page's widget."""
     norms = lines.norm
     k = bisect.bisect_left(content, first) - 1
@@ -679,6 +680,10 @@ def _data_rows_start(lines: _Lines, content: list[int], rule_of: list[Rule | Non
         k -= 1
     if rows < _DATA_ROWS_MIN or k < 0:
         return first
+    head = content[k]
+    if k >= 1 and rule_of[head] is None and score[head] <= 0 and lines.words[head] <= 8 \
+            and not norms[head].endswith(":"):
+        k -= 1  # the table's header row, below the line that introduces it
     intro = content[k]
     if norms[intro].endswith(":") and rule_of[intro] is None and score[intro] <= 0:
         return intro

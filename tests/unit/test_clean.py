@@ -721,3 +721,49 @@ def test_article_without_furniture_keeps_every_line() -> None:
     result = clean_text(source, load_rules())
     assert "Strike ends" in result.body and "Jane Doe" in result.body
     assert not any("outside the article text" in b.reason for b in result.removed)
+
+
+def _page_with(before: list[str], after: list[str]) -> str:
+    """The copied page of ``_page`` with lines of the article's own right above and below its prose."""
+    lines = ["Harbour workers end strike after pay deal - The Coastal Courier", *_MENU, "", _ARTICLE[0],
+             *before, *_ARTICLE[1:], *after, "", "More from Business", *_RELATED, "", *_FOOTER]
+    return "\n".join(lines) + "\n"
+
+
+def test_copied_page_keeps_a_list_that_spells_its_numbers_below_the_article() -> None:
+    rows = ["Ports that reopened", "Northern Harbour (Zone A): 3rd reopening", "Eastern Quay (Zone B): Second reopening",
+            "Old Docks (Zone C): First reopening", "River Wharf (Zone D): Fourth reopening"]
+    result = clean_text(_page_with([], rows), load_rules())
+    for row in rows[1:]:
+        assert row in result.body
+    for line in _RELATED + _FOOTER:
+        assert line not in result.body
+
+
+def test_copied_page_keeps_a_table_the_article_introduces_above_its_prose() -> None:
+    table = ["Final pay scale after the deal:", "Grade Hourly Night Weekend", "1 Crane operator 24 30 32",
+             "2 Stevedore 19 24 26", "3 Lasher 17 21 23", "4 Clerk 15 18 20"]
+    result = clean_text(_page_with(table, []), load_rules())
+    for row in table:
+        assert row in result.body
+    for line in _MENU:
+        assert line not in result.body
+
+
+def test_copied_page_without_an_introduction_drops_a_table_above_the_article() -> None:
+    # a table above the prose with nothing that introduces it may be a page's widget: it stays out
+    widget = ["Markets Index Change Percent", "1 FTSE 7420 12 0.2", "2 DAX 15800 40 0.3", "3 CAC 7200 -5 -0.1"]
+    result = clean_text(_page_with(widget, []), load_rules())
+    assert "2 DAX 15800 40 0.3" not in result.body
+
+
+def test_copied_page_keeps_a_numbered_list_with_its_links_below_the_article() -> None:
+    items = []
+    for number, name in enumerate(["Tide table for the northern harbour", "Union statement on the deal",
+                                   "Port authority backlog notice", "Exporters' letter to the minister"], 1):
+        items += [f"{number}) {name}", f"https://example.org/doc/{number}"]
+    result = clean_text(_page_with([], items), load_rules())
+    for line in items:
+        assert line in result.body
+    for line in _RELATED + _FOOTER:
+        assert line not in result.body
