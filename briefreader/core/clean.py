@@ -508,11 +508,27 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
     cache = _PROSE_CACHE
     if len(cache) > _CACHE_MAX:
         cache.clear()
+    # a line the page repeats right below itself (a teaser's headline as image text and as link)
+    # is page furniture, not the article's prose; both copies count as such
+    doubled: set[int] = set()
+    norms = lines.norm
+    for p in range(1, len(content)):
+        norm = norms[content[p]]
+        if lines.words[content[p]] < model.repeat_min_words:
+            continue
+        for q in range(max(0, p - model.repeat_window), p):
+            if norms[content[q]] == norm:
+                doubled.update((content[p], content[q]))
+    repeat_cost = model.repeat_cost
     for i in content:
         norm = lines.norm[i]
         rule = rule_of[i]
         if rule is not None:
             values.append(-cost)
+            words.append(0.0)
+            continue
+        if i in doubled:
+            values.append(-repeat_cost)
             words.append(0.0)
             continue
         key = (norm, score[i])

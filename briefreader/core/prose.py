@@ -49,6 +49,9 @@ class ProseModel:
     min_outside_share: float
     headline_window: int
     anchor_share: float
+    repeat_min_words: int
+    repeat_cost: float
+    repeat_window: int
     digest: str
     w: tuple[float, ...]  # weights in prose_sign's order (_SIGN_ORDER)
     rest_bounds: tuple[float, float]  # least and most the capitalised/title/digit features can add
@@ -80,6 +83,9 @@ def load_model(path: Path = MODEL_PATH) -> ProseModel:
         min_outside_share=float(data.get("min_outside_share", 0.3)),
         headline_window=int(data.get("headline_window", 25)),
         anchor_share=float(data.get("anchor_share", 0.25)),
+        repeat_min_words=int(data.get("repeat_min_words", 2)),
+        repeat_cost=float(data.get("repeat_cost", 5)),
+        repeat_window=int(data.get("repeat_window", 2)),
         digest=hashlib.sha1(raw).hexdigest()[:12],
         w=tuple(weights.get(name, 0.0) for name in _SIGN_ORDER),
         rest_bounds=(sum(min(0.0, weights.get(f, 0.0) * _FEATURE_MAX[f]) for f in _REST),

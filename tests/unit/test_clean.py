@@ -767,3 +767,23 @@ def test_copied_page_keeps_a_numbered_list_with_its_links_below_the_article() ->
         assert line in result.body
     for line in _RELATED + _FOOTER:
         assert line not in result.body
+
+
+def test_copied_page_drops_teasers_whose_headline_the_page_doubles() -> None:
+    # each teaser below the article: its headline twice (image text, then link), then a summary
+    # sentence that reads like prose; the doubled headline marks the block as the page's
+    teasers = []
+    for headline, summary in [
+            ("Ferry operators expect a busy summer on the coast",
+             "The operators said bookings for the season were already higher than they had been last year"),
+            ("Harbour authority plans a new container terminal by the river",
+             "The plan would double the space for containers and bring work to the town for several years"),
+            ("Fishermen worry about the cost of fuel and the price of their catch",
+             "Many of them said that they would have to sell their boats if the prices did not change soon"),
+            ("Exporters ask the government for help after the strike at the docks",
+             "The group said that its members had lost orders to firms in other countries during the strike")]:
+        teasers += ["Business", headline, headline, summary]
+    lines = ["Harbour workers end strike after pay deal - The Coastal Courier", *_MENU, "", *_ARTICLE,
+             *teasers, "", *_FOOTER]
+    result = clean_text("\n".join(lines) + "\n", load_rules())
+    assert result.body.split("\n\n") == _ARTICLE
