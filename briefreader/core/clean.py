@@ -539,7 +539,7 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
                 cache[key] = z
         zs[i] = z
         if z > 0:
-            value = float(min(lines.words[i], cap))
+            value = float(min(lines.words[i] if norm.isascii() else prose.effective_words(norm, model), cap))
             values.append(value)
             words.append(value)
         else:

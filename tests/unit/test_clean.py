@@ -787,3 +787,25 @@ def test_copied_page_drops_teasers_whose_headline_the_page_doubles() -> None:
              *teasers, "", *_FOOTER]
     result = clean_text("\n".join(lines) + "\n", load_rules())
     assert result.body.split("\n\n") == _ARTICLE
+
+
+_JA_ARTICLE = [
+    "港の労働者がストライキを終える",
+    "北部の港で働く労働者たちは木曜日、組合が賃上げの提案を受け入れたことを受けて、およそ三週間続いたストライキを終えて仕事に戻った。",
+    "合意によって賃金は今年六パーセント、来年さらに四パーセント上がることになり、夜間の勤務についても見直しが行われると組合は声明で述べた。",
+    "ストライキの間、海運会社は多くの船をほかの港に向かわせており、輸出業者は遅れによって大きな損失が出たと話している。",
+    "港の当局の広報担当者は、たまったコンテナを片付けるにはおよそ一週間かかるだろうと述べた。",
+]
+
+
+def test_copied_page_in_japanese_keeps_the_article_and_drops_the_menus() -> None:
+    # no spaces between words: characters stand for words, particles for function words
+    menu = ["ホーム", "ニュース", "ビジネス", "スポーツ", "文化", "動画", "ログイン", "購読"]
+    related = ["関連記事", "フェリー会社が夏の繁忙期に備える", "東部に新しい橋が開通", "港湾拡張について知っておくべき五つのこと"]
+    footer = ["会社概要", "お問い合わせ", "採用情報", "利用規約", "サイトマップ"]
+    lines = [*menu, "", "\n\n".join(_JA_ARTICLE), "", *related, "", *footer]
+    result = clean_text("\n".join(lines) + "\n", load_rules())
+    assert result.body.split("\n\n") == _JA_ARTICLE[1:]  # the headline goes with the menu above it
+    removed = "\n".join(b.text for b in result.removed)
+    for line in menu + related + footer:
+        assert line in removed
