@@ -332,8 +332,14 @@ def clean_text(source: str, rules: CleaningRules | None = None,
         first_core, last_core = 0, n - 1
     run, prose_z = _article_run(lines, content, score, rule_of) if find_article_run else (None, {})
     trusted_run = run is not None and run.trusted
+    rows_joined: tuple[range, ...] = ()
     if run is not None and run.trusted:
+        prose_first, prose_last = run.first, run.last
         run.last = _introduced_list_end(lines, content, rule_of, score, run.last)
+        run.last = _numbered_list_end(lines, content, run.last)
+        run.first = _data_rows_start(lines, content, rule_of, score, run.first)
+        # the lists and tables the run grew over are the article's own: no link-list pass there
+        rows_joined = (range(run.first, prose_first), range(prose_last + 1, run.last + 1))
         first_core, last_core = run.first, run.last
         core = [i for i in core if first_core <= i <= last_core] or [first_core]
     is_core = [False] * n
@@ -369,6 +375,9 @@ def clean_text(source: str, rules: CleaningRules | None = None,
             rule_of[i] = rule
             if rule is None:
                 continue
+        if rule.field == "url" and any(i in joined for joined in rows_joined):
+            rule_of[i] = None
+            continue  # the link of an item in a list the article gives, not the article's address
         reason[i] = rule.reason
         kind[i] = _META if rule.field else _FURN
         if rule.scope == "block":
@@ -458,7 +467,8 @@ def clean_text(source: str, rules: CleaningRules | None = None,
     # lies outside the run, go
     if run is not None and run.trusted:
         for i in _link_lists(lines, content, reason, prose_z, first_core, last_core):
-            reason[i], kind[i] = LINK_LIST, _FURN
+            if not any(i in joined for joined in rows_joined):
+                reason[i], kind[i] = LINK_LIST, _FURN
         for i in content:
             if reason[i] is None and i != headline_slot and not first_core <= i <= last_core:
                 reason[i] = "page title (repeated by the headline)" if i == page_title else OUTSIDE_RUN
@@ -498,11 +508,27 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
     cache = _PROSE_CACHE
     if len(cache) > _CACHE_MAX:
         cache.clear()
+    # a line the page repeats right below itself (a teaser's headline as image text and as link)
+    # is page furniture, not the article's prose; both copies count as such
+    doubled: set[int] = set()
+    norms = lines.norm
+    for p in range(1, len(content)):
+        norm = norms[content[p]]
+        if lines.words[content[p]] < model.repeat_min_words:
+            continue
+        for q in range(max(0, p - model.repeat_window), p):
+            if norms[content[q]] == norm:
+                doubled.update((content[p], content[q]))
+    repeat_cost = model.repeat_cost
     for i in content:
         norm = lines.norm[i]
         rule = rule_of[i]
         if rule is not None:
             values.append(-cost)
+            words.append(0.0)
+            continue
+        if i in doubled:
+            values.append(-repeat_cost)
             words.append(0.0)
             continue
         key = (norm, score[i])
@@ -513,7 +539,7 @@ def _article_run(lines: _Lines, content: list[int], score: list[int],
                 cache[key] = z
         zs[i] = z
         if z > 0:
-            value = float(min(lines.words[i], cap))
+            value = float(min(lines.words[i] if norm.isascii() else prose.effective_words(norm, model), cap))
             values.append(value)
             words.append(value)
         else:
@@ -562,14 +588,34 @@ def _title_cased(norm: str) -> bool:
 
 _DATA_ROWS_MIN = 3  # rows of a table or dated list the article ends with
 _DATA_ROW_WORDS = 3
+_DATA_ROW_MAX_WORDS = 30  # a longer line is a paragraph, not a row
+
+
+def _row_shape(norm: str) -> str:
+    """The punctuation skeleton of a line ("England (Group A): 10th appearance" -> "():"): rows of
+    one list or table share it."""
+    return "".join(ch for ch in norm if not ch.isalnum() and not ch.isspace())
+
+
+def _data_row(lines: _Lines, i: int, rule_of: list[Rule | None], score: list[int], shape: str | None) -> bool:
+    """Whether content line ``i`` can be a row of a table or list: a few words, no furniture rule
+    or evidence, and a number in it or the punctuation skeleton ``shape`` of the row next to it
+    (a list whose entries spell their numbers: "Seventh appearance")."""
+    norm = lines.norm[i]
+    if (rule_of[i] is not None or score[i] > 0 or not _DATA_ROW_WORDS <= lines.words[i] <= _DATA_ROW_MAX_WORDS
+            or norm.endswith(":")):  # a line ending with a colon introduces rows, it is none
+        return False
+    if _HAS_DIGIT.search(norm) is not None:
+        return True
+    return bool(shape) and _row_shape(norm) == shape
 
 
 def _data_rows_end(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
                    last: int) -> int:
     """The run's last line, moved down over a table or dated list right below it ("June 9 --
     Coral Sky Amphitheatre, West Palm Beach, FL"; result rows): at least ``_DATA_ROWS_MIN`` lines
-    in a row that hold a number, have a few words and no furniture rule or evidence, perhaps
-    below one short heading ("Tour dates")."""
+    in a row that hold a number (or share the previous row's punctuation), have a few words and no
+    furniture rule or evidence, perhaps below one short heading ("Tour dates")."""
     norms, words = lines.norm, lines.words
     k = bisect.bisect_right(content, last)
     start = k
@@ -578,17 +624,86 @@ def _data_rows_end(lines: _Lines, content: list[int], rule_of: list[Rule | None]
         k += 1  # a heading over the rows
     rows = 0
     end = last
+    shape: str | None = None
     while k < len(content):
         i = content[k]
-        if (rule_of[i] is not None or score[i] > 0 or words[i] < _DATA_ROW_WORDS
-                or _HAS_DIGIT.search(norms[i]) is None):
+        if not _data_row(lines, i, rule_of, score, shape):
             break
+        shape = _row_shape(norms[i])
         rows += 1
         end = i
         k += 1
     if rows >= _DATA_ROWS_MIN and k > start:
         return end
     return last
+
+
+_NUMBERED_ITEM = re.compile(r"\(?(\d{1,3})[.)]\s+\S")
+_NUMBERED_GAP_LINES = 2  # lines between two items of a numbered list (a link, a price)
+_NUMBERED_GAP_WORDS = 12
+
+
+def _numbered_list_end(lines: _Lines, content: list[int], last: int) -> int:
+    """The run's last line, moved down over a numbered list right below it ("1) ...", "2) ...":
+    at least ``_DATA_ROWS_MIN`` items numbered from 1 in steps of one, at most
+    ``_NUMBERED_GAP_LINES`` short lines between two items, and as many after the last item as
+    between the others (each item's link or price). A page's lists are not numbered that way."""
+    norms, words = lines.norm, lines.words
+    k = bisect.bisect_right(content, last)
+    expected, end, gaps, gap = 1, last, set(), 0
+    while k < len(content):
+        i = content[k]
+        item = _NUMBERED_ITEM.match(norms[i])
+        if item is not None and int(item.group(1)) == expected:
+            if expected > 1:
+                gaps.add(gap)
+            expected, end, gap = expected + 1, i, 0
+        elif expected == 1 or gap >= _NUMBERED_GAP_LINES or words[i] > _NUMBERED_GAP_WORDS:
+            break
+        else:
+            gap += 1
+        k += 1
+    if expected - 1 < _DATA_ROWS_MIN:
+        return last
+    if len(gaps) == 1:  # every item has the same lines below it: so has the last one
+        (size,) = gaps
+        k = bisect.bisect_right(content, end)
+        tail = content[k:k + size]
+        if len(tail) == size and all(words[i] <= _NUMBERED_GAP_WORDS and _NUMBERED_ITEM.match(norms[i]) is None
+                                     for i in tail):
+            end = tail[-1] if tail else end
+    return end
+
+
+def _data_rows_start(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
+                     first: int) -> int:
+    """The run's first line, moved up over a table or list right above it that the article
+    introduces: at least ``_DATA_ROWS_MIN`` rows (as in ``_data_rows_end``) below a line ending
+    with a colon ("Final standings after 36 races:"), which joins too, perhaps with one header
+    row between them. Without that line the run
+    stays: a table above an article is as often a page's widget."""
+    norms = lines.norm
+    k = bisect.bisect_left(content, first) - 1
+    if k >= 1 and rule_of[content[k]] is None and score[content[k]] <= 0 \
+            and not _data_row(lines, content[k], rule_of, score, None) \
+            and _data_row(lines, content[k - 1], rule_of, score, None):
+        k -= 1  # a note between the table and the prose below it
+    rows = 0
+    shape: str | None = None
+    while k >= 0 and _data_row(lines, content[k], rule_of, score, shape):
+        shape = _row_shape(norms[content[k]])
+        rows += 1
+        k -= 1
+    if rows < _DATA_ROWS_MIN or k < 0:
+        return first
+    head = content[k]
+    if k >= 1 and rule_of[head] is None and score[head] <= 0 and lines.words[head] <= 8 \
+            and not norms[head].endswith(":"):
+        k -= 1  # the table's header row, below the line that introduces it
+    intro = content[k]
+    if norms[intro].endswith(":") and rule_of[intro] is None and score[intro] <= 0:
+        return intro
+    return first
 
 
 def _link_lists(lines: _Lines, content: list[int], reason: list[str | None], prose_z: dict[int, float],

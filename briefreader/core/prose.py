@@ -22,9 +22,12 @@ import yaml
 
 MODEL_PATH = Path(__file__).with_name("rules") / "prose.yaml"
 FEATURES = ("log_words", "stopword_ratio", "terminal", "capitalised", "digits", "no_letters_end",
-            "evidence", "pipes", "url", "title_case_function_words")
+            "evidence", "pipes", "url", "title_case_function_words", "cjk_unterminated")
 
-_TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_TERMINAL_RE = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
+# scripts written without spaces between words (Chinese, Japanese): their characters are counted
+# as words (``cjk_chars_per_word`` a word) and their particles as function words
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _URL_RE = re.compile(r"https?://|www\.|\b[\w.+-]+@[\w-]+\.\w")
 _PIPES = "|•·»"
 _PIPE_RE = re.compile("[|•·»]")
@@ -49,6 +52,11 @@ class ProseModel:
     min_outside_share: float
     headline_window: int
     anchor_share: float
+    repeat_min_words: int
+    repeat_cost: float
+    repeat_window: int
+    cjk_chars_per_word: float
+    cjk_function_chars: frozenset[str]
     digest: str
     w: tuple[float, ...]  # weights in prose_sign's order (_SIGN_ORDER)
     rest_bounds: tuple[float, float]  # least and most the capitalised/title/digit features can add
@@ -80,6 +88,11 @@ def load_model(path: Path = MODEL_PATH) -> ProseModel:
         min_outside_share=float(data.get("min_outside_share", 0.3)),
         headline_window=int(data.get("headline_window", 25)),
         anchor_share=float(data.get("anchor_share", 0.25)),
+        repeat_min_words=int(data.get("repeat_min_words", 2)),
+        repeat_cost=float(data.get("repeat_cost", 5)),
+        repeat_window=int(data.get("repeat_window", 2)),
+        cjk_chars_per_word=float(data.get("cjk_chars_per_word", 2.0)),
+        cjk_function_chars=frozenset("".join(str(c) for c in data.get("cjk_function_chars") or ())),
         digest=hashlib.sha1(raw).hexdigest()[:12],
         w=tuple(weights.get(name, 0.0) for name in _SIGN_ORDER),
         rest_bounds=(sum(min(0.0, weights.get(f, 0.0) * _FEATURE_MAX[f]) for f in _REST),
@@ -109,12 +122,34 @@ def _forms(words: Any) -> frozenset[str]:
     return frozenset(out)
 
 
+def cjk_counts(norm: str, model: ProseModel) -> tuple[float, int]:
+    """(words, function words) that the Chinese and Japanese characters of a line stand for:
+    (0, 0) for a line without them."""
+    if norm.isascii():
+        return 0.0, 0
+    chars = _CJK_RE.findall(norm)
+    if not chars:
+        return 0.0, 0
+    function = sum(map(model.cjk_function_chars.__contains__, chars))
+    return len(chars) / model.cjk_chars_per_word, function
+
+
+def effective_words(norm: str, model: ProseModel) -> float:
+    """Words of a line, counting Chinese and Japanese characters by ``cjk_chars_per_word``."""
+    pieces = len(norm.split())
+    cjk, _ = cjk_counts(norm, model)
+    return max(float(pieces), pieces + cjk - 1) if cjk else float(pieces)
+
+
 def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, float]:
     """The classifier's features of one normalised line."""
     pieces = norm.split()
     n = len(pieces) or 1
     low = norm.lower()
     stop = sum(map(model.stopword_forms.__contains__, low.split()))
+    cjk, cjk_function = cjk_counts(norm, model)
+    if cjk:
+        n, stop = max(n, len(pieces) + cjk - 1), stop + cjk_function
     caps = sum(1 for w in pieces if w[:1].isupper())
     digits = sum(map(norm.count, "0123456789"))
     terminal = _TERMINAL_RE.search(norm) is not None
@@ -138,6 +173,7 @@ def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, fl
         "pipes": float(sum(norm.count(p) for p in _PIPES)) if _PIPE_RE.search(norm) else 0.0,
         "url": 1.0 if ("/" in norm or "@" in norm or "www" in low) and _URL_RE.search(norm) else 0.0,
         "title_case_function_words": float(min(title_function, 4)),
+        "cjk_unterminated": 1.0 if cjk and not terminal else 0.0,
     }
 
 
@@ -155,14 +191,21 @@ def prose_sign(norm: str, evidence: float, model: ProseModel) -> float:
     pieces = norm.split()
     n = len(pieces) or 1
     low = norm.lower()
-    z = (model.bias + w[0] * math.log(n)
-         + w[1] * sum(map(model.stopword_forms.__contains__, low.split())) / n)
+    stop = sum(map(model.stopword_forms.__contains__, low.split()))
+    cjk = 0.0
+    if not norm.isascii():
+        cjk, cjk_function = cjk_counts(norm, model)
+        if cjk:
+            n, stop = max(n, len(pieces) + cjk - 1), stop + cjk_function
+    z = model.bias + w[0] * math.log(n) + w[1] * stop / n
     if evidence > 0:
         z += w[3] * evidence
     if n < 8 and norm[-1:].isalnum():
         z += w[4]
     if _TERMINAL_RE.search(norm) is not None:
         z += w[2]
+    elif cjk:
+        z += model.weights.get("cjk_unterminated", 0.0)
     if "|" in norm or "•" in norm or "·" in norm or "»" in norm:
         z += w[5] * sum(norm.count(p) for p in _PIPES)
     if ("/" in norm or "@" in norm or "www" in low) and _URL_RE.search(norm):

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "records.sqlite"
 # Bump when the loader's output for the same input changes.
-LOADER_VERSION = "4"
+LOADER_VERSION = "5"
 # A file modified this recently may change again within the same mtime tick: never trust its stat.
 RACY_SECONDS = 2.0
 

@@ -721,3 +721,91 @@ def test_article_without_furniture_keeps_every_line() -> None:
     result = clean_text(source, load_rules())
     assert "Strike ends" in result.body and "Jane Doe" in result.body
     assert not any("outside the article text" in b.reason for b in result.removed)
+
+
+def _page_with(before: list[str], after: list[str]) -> str:
+    """The copied page of ``_page`` with lines of the article's own right above and below its prose."""
+    lines = ["Harbour workers end strike after pay deal - The Coastal Courier", *_MENU, "", _ARTICLE[0],
+             *before, *_ARTICLE[1:], *after, "", "More from Business", *_RELATED, "", *_FOOTER]
+    return "\n".join(lines) + "\n"
+
+
+def test_copied_page_keeps_a_list_that_spells_its_numbers_below_the_article() -> None:
+    rows = ["Ports that reopened", "Northern Harbour (Zone A): 3rd reopening", "Eastern Quay (Zone B): Second reopening",
+            "Old Docks (Zone C): First reopening", "River Wharf (Zone D): Fourth reopening"]
+    result = clean_text(_page_with([], rows), load_rules())
+    for row in rows[1:]:
+        assert row in result.body
+    for line in _RELATED + _FOOTER:
+        assert line not in result.body
+
+
+def test_copied_page_keeps_a_table_the_article_introduces_above_its_prose() -> None:
+    table = ["Final pay scale after the deal:", "Grade Hourly Night Weekend", "1 Crane operator 24 30 32",
+             "2 Stevedore 19 24 26", "3 Lasher 17 21 23", "4 Clerk 15 18 20"]
+    result = clean_text(_page_with(table, []), load_rules())
+    for row in table:
+        assert row in result.body
+    for line in _MENU:
+        assert line not in result.body
+
+
+def test_copied_page_without_an_introduction_drops_a_table_above_the_article() -> None:
+    # a table above the prose with nothing that introduces it may be a page's widget: it stays out
+    widget = ["Markets Index Change Percent", "1 FTSE 7420 12 0.2", "2 DAX 15800 40 0.3", "3 CAC 7200 -5 -0.1"]
+    result = clean_text(_page_with(widget, []), load_rules())
+    assert "2 DAX 15800 40 0.3" not in result.body
+
+
+def test_copied_page_keeps_a_numbered_list_with_its_links_below_the_article() -> None:
+    items = []
+    for number, name in enumerate(["Tide table for the northern harbour", "Union statement on the deal",
+                                   "Port authority backlog notice", "Exporters' letter to the minister"], 1):
+        items += [f"{number}) {name}", f"https://example.org/doc/{number}"]
+    result = clean_text(_page_with([], items), load_rules())
+    for line in items:
+        assert line in result.body
+    for line in _RELATED + _FOOTER:
+        assert line not in result.body
+
+
+def test_copied_page_drops_teasers_whose_headline_the_page_doubles() -> None:
+    # each teaser below the article: its headline twice (image text, then link), then a summary
+    # sentence that reads like prose; the doubled headline marks the block as the page's
+    teasers = []
+    for headline, summary in [
+            ("Ferry operators expect a busy summer on the coast",
+             "The operators said bookings for the season were already higher than they had been last year"),
+            ("Harbour authority plans a new container terminal by the river",
+             "The plan would double the space for containers and bring work to the town for several years"),
+            ("Fishermen worry about the cost of fuel and the price of their catch",
+             "Many of them said that they would have to sell their boats if the prices did not change soon"),
+            ("Exporters ask the government for help after the strike at the docks",
+             "The group said that its members had lost orders to firms in other countries during the strike")]:
+        teasers += ["Business", headline, headline, summary]
+    lines = ["Harbour workers end strike after pay deal - The Coastal Courier", *_MENU, "", *_ARTICLE,
+             *teasers, "", *_FOOTER]
+    result = clean_text("\n".join(lines) + "\n", load_rules())
+    assert result.body.split("\n\n") == _ARTICLE
+
+
+_JA_ARTICLE = [
+    "港の労働者がストライキを終える",
+    "北部の港で働く労働者たちは木曜日、組合が賃上げの提案を受け入れたことを受けて、およそ三週間続いたストライキを終えて仕事に戻った。",
+    "合意によって賃金は今年六パーセント、来年さらに四パーセント上がることになり、夜間の勤務についても見直しが行われると組合は声明で述べた。",
+    "ストライキの間、海運会社は多くの船をほかの港に向かわせており、輸出業者は遅れによって大きな損失が出たと話している。",
+    "港の当局の広報担当者は、たまったコンテナを片付けるにはおよそ一週間かかるだろうと述べた。",
+]
+
+
+def test_copied_page_in_japanese_keeps_the_article_and_drops_the_menus() -> None:
+    # no spaces between words: characters stand for words, particles for function words
+    menu = ["ホーム", "ニュース", "ビジネス", "スポーツ", "文化", "動画", "ログイン", "購読"]
+    related = ["関連記事", "フェリー会社が夏の繁忙期に備える", "東部に新しい橋が開通", "港湾拡張について知っておくべき五つのこと"]
+    footer = ["会社概要", "お問い合わせ", "採用情報", "利用規約", "サイトマップ"]
+    lines = [*menu, "", "\n\n".join(_JA_ARTICLE), "", *related, "", *footer]
+    result = clean_text("\n".join(lines) + "\n", load_rules())
+    assert result.body.split("\n\n") == _JA_ARTICLE[1:]  # the headline goes with the menu above it
+    removed = "\n".join(b.text for b in result.removed)
+    for line in menu + related + footer:
+        assert line in removed
