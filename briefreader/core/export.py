@@ -757,6 +757,18 @@ def _render_entry(lines: list[str], brief: Brief, e: ArticleEntry, level: int, *
         lines.append("")
 
 
+def _render_comparisons(lines: list[str], brief: Brief, heading: str, source_numbers: Mapping[str, int]) -> None:
+    """The chosen quotations' comparison tables under ``heading`` (in their own groups when grouped by quote)."""
+    if not brief.clusters or brief.group_by == "quote":
+        return
+    lines.append(f"## {heading}")
+    lines.append("")
+    lines.append(_legend(brief))  # our own words: no escaping needed
+    lines.append("")
+    for c in brief.clusters:
+        _render_cluster(lines, brief, c, 3, source_numbers)
+
+
 def _rendering_flags(row: ComparedRendering, first: bool) -> list[str]:
     """What the comparison says about one rendering, in words (``earliest``, ``same words``...)."""
     v = row.variant
@@ -895,13 +907,7 @@ def render_markdown(brief: Brief) -> str:
             if not g.entries and g.cluster is None:
                 lines.append("*(nothing)*")
                 lines.append("")
-    if brief.clusters and brief.group_by != "quote":
-        lines.append("## Quotes compared")
-        lines.append("")
-        lines.append(_legend(brief))  # our own words: no escaping needed
-        lines.append("")
-        for c in brief.clusters:
-            _render_cluster(lines, brief, c, 3, source_numbers)
+    _render_comparisons(lines, brief, "Quotes compared", source_numbers)
     if brief.orphans:
         lines.append("## Highlights whose text is gone")
         lines.append("")
@@ -969,13 +975,7 @@ def _render_markdown_send(brief: Brief) -> str:
         lines.append("")
         lines.extend(f"- {_article_line_md(e.article, e.source_number)}" for e in also)
         lines.append("")
-    if brief.clusters and brief.group_by != "quote":
-        lines.append("## Quotations compared")
-        lines.append("")
-        lines.append(_legend(brief))  # our own words: no escaping needed
-        lines.append("")
-        for c in brief.clusters:
-            _render_cluster(lines, brief, c, 3, source_numbers)
+    _render_comparisons(lines, brief, "Quotations compared", source_numbers)
     if brief.orphans:
         lines.append("## Passages no longer in the articles")
         lines.append("")
