@@ -264,10 +264,14 @@ class _Unit:
     article_pos: int  # index of the article in the input order
     pieces: tuple[Quote, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()  # key ranges of its sentences, used in matching only
+    _text: str | None = None
 
     @property
     def text(self) -> str:
-        return rendering_text(self.pieces or (self.quote,))
+        """The quotation's words as printed (computed once: grouping and alteration classes read it often)."""
+        if self._text is None:
+            self._text = rendering_text(self.pieces or (self.quote,))
+        return self._text
 
 
 def rendering_text(pieces: Sequence[Quote]) -> str:
@@ -354,16 +358,18 @@ def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
 def _shingles(keys: tuple[int, ...], content: list[int], content_set: frozenset[int]) -> set[int]:
     """Hashed word 3-grams holding at least one content word, plus skip-bigrams of content words."""
     out: set[int] = set()
-    for i in range(len(keys) - 2):
-        a, b, c = keys[i], keys[i + 1], keys[i + 2]
+    add = out.add
+    for gram in zip(keys, keys[1:], keys[2:]):
+        a, b, c = gram
         if a in content_set or b in content_set or c in content_set:
-            out.add(hash((a, b, c)))
+            add(hash(gram))
     if len(keys) < 3:
-        out.add(hash(keys))
-    for i in range(len(content) - 1):
-        out.add(hash(("s", content[i], content[i + 1])))
-        if i + 2 < len(content):
-            out.add(hash(("s", content[i], content[i + 2])))
+        add(hash(keys))
+    n = len(content)
+    for i in range(n - 1):
+        add(hash(("s", content[i], content[i + 1])))
+        if i + 2 < n:
+            add(hash(("s", content[i], content[i + 2])))
     return out
 
 
@@ -438,22 +444,23 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     phrase inside a long one (a is the shorter), or None when they are not one utterance."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
-    dist = Indel.distance(a.keys, b.keys)
-    lcs = (la + lb - dist) / 2
     relation = _speaker_relation(a, b)
-    ca, cb = a.content, b.content
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
     if short < SHORT_PHRASE_WORDS and a.named.isdisjoint(b.named):
         return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
+    ca, cb = a.content, b.content
     if short <= 0.6 * long_:
-        small_p, big_p = (a, b) if la <= lb else (b, a)
-        containment = _containment(small_p.keys, big_p.keys)
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
         need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
         if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
             return None  # the shared words are only function words
+    dist = Indel.distance(a.keys, b.keys)
+    lcs = (la + lb - dist) / 2
+    if short <= 0.6 * long_:
+        small_p, big_p = (a, b) if la <= lb else (b, a)
+        containment = _containment(small_p.keys, big_p.keys)
         need = 0.7 if relation == "same" else 0.8
         if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
             return "contained", containment
@@ -545,7 +552,7 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
             raise QuotesCancelled()
         sh = _shingles(p.keys, list(p.content_seq), p.content)
         n_shingles.append(len(sh))
-        counts: Counter = Counter()
+        hits: list[int] = []  # the phrases sharing each shingle, counted at once below
         for h in sh:
             entry = postings.get(h, _MISSING)
             if entry is _MISSING:
@@ -554,15 +561,16 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
             if entry is None:
                 continue  # a stop-shingle: shared by too many utterances to tell anything apart
             if type(entry) is int:
-                counts[entry] += 1
+                hits.append(entry)
                 postings[h] = [entry, pi]
                 continue
-            counts.update(entry)
+            hits.extend(entry)
             entry.append(pi)
             if len(entry) >= MAX_POSTINGS:
                 # keep one phrase per cluster: the many renderings of a popular quote stay findable
                 reps = list(dict.fromkeys(uf.find(x) for x in entry))
                 postings[h] = reps if len(reps) <= MAX_POSTINGS // 2 else None
+        counts = Counter(hits)
         tried = 0
         if len(p.keys) > 8:
             pool = sorted(((n, q) for q, n in counts.items() if n >= 2), reverse=True)
@@ -619,9 +627,20 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     pool = [u for u in members if len(u.keys) >= 0.8 * max_len]
     if len(pool) > 1:
         sample = pool[:40]
+        similarity: dict[tuple[int, int], float] = {}  # the measure is symmetric: each pair once
+
+        def pair_similarity(i: int, j: int) -> float:
+            key = (i, j) if i <= j else (j, i)
+            value = similarity.get(key)
+            if value is None:
+                value = similarity[key] = Indel.normalized_similarity(sample[i].keys, sample[j].keys)
+            return value
+
+        position = {id(u): i for i, u in enumerate(sample)}
 
         def centrality(u: _Unit) -> float:
-            return sum(Indel.normalized_similarity(u.keys, o.keys) for o in sample)
+            i = position[id(u)]
+            return sum(pair_similarity(i, j) for j in range(len(sample)))
 
         canonical_unit = max(pool[:40], key=lambda u: (centrality(u), len(u.keys)))
     else:
@@ -633,6 +652,10 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     reference = min(pool, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
     references = sorted(members, key=lambda u: -len(u.keys))[:ALTERATION_REFERENCES]
     spelling_indexes: dict[int, Any] = {}
+    # renderings printed alike in many articles (wire copies) are compared once
+    alignments: dict[str, Any] = {}
+    similarities: dict[tuple[str, ...], float] = {}
+    alterations: dict[tuple[Any, ...], str] = {}
 
     variants: list[Variant] = []
     for u in members:
@@ -641,12 +664,24 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         if u is canonical_unit:
             sim, partial, cspan = 1.0, False, (0, len(canonical_text))
         elif len(u.keys) <= 0.6 * len(canonical_unit.keys):
-            al = align(text, canonical_text)
+            al = alignments.get(text)
+            if al is None:
+                al = alignments[text] = align(text, canonical_text)
             sim, partial, cspan = al.score, True, al.long_span
         else:
-            sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
+            sim = similarities.get(u.keys)
+            if sim is None:
+                sim = similarities[u.keys] = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
             partial, cspan = False, (0, len(canonical_text))
-        alteration = "same" if u is reference else _alteration(text, reference, u, references, spelling_indexes)
+        if u is reference:
+            alteration = "same"
+        else:
+            # what the class depends on: the words, the sentences, and which other references apply
+            eligible = tuple(i for i, ref in enumerate(references) if _other_reference(ref, reference, u))
+            cache_key = (text, u.keys, u.sentences, eligible)
+            alteration = alterations.get(cache_key)
+            if alteration is None:
+                alteration = alterations[cache_key] = _alteration(text, reference, u, references, spelling_indexes)
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)
@@ -658,27 +693,37 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
 _ALTERATION_RANK = {name: i for i, name in enumerate(("same", "trivial", "partial", "altered", "paraphrased"))}
 
 
+def _spelling_index_of(ref: _Unit, indexes: dict[int, Any]) -> Callable[[], Any]:
+    """A function giving the spelling index of ``ref``'s words, built the first time one is needed
+    and kept in ``indexes`` for the group's other renderings."""
+    def get() -> Any:
+        index = indexes.get(id(ref))
+        if index is None:
+            index = indexes[id(ref)] = spelling_index(set(ref.keys))
+        return index
+    return get
+
+
+def _other_reference(ref: _Unit, canonical: _Unit, unit: _Unit) -> bool:
+    """Whether ``unit`` is also compared with ``ref`` (a long rendering of another article)."""
+    return not (ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys))
+
+
 def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit],
                 indexes: dict[int, Any]) -> str:
     if unit.keys == canonical.keys:  # the same words: same or trivial, nothing more to look at
         return classify_alteration(canonical.text, text, reference_keys=list(canonical.keys),
                                    rendering_sentences=[list(unit.keys)])
     sentences = [list(unit.keys[s0:s1]) for s0, s1 in unit.sentences]
-    index = indexes.get(id(canonical))
-    if index is None:
-        index = indexes[id(canonical)] = spelling_index(set(canonical.keys))
     best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences,
-                               reference_index=index)
+                               reference_index=_spelling_index_of(canonical, indexes))
     for ref in references:
         if _ALTERATION_RANK[best] <= _ALTERATION_RANK["partial"]:
             break
-        if ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
+        if not _other_reference(ref, canonical, unit):
             continue
-        ref_index = indexes.get(id(ref))
-        if ref_index is None:
-            ref_index = indexes[id(ref)] = spelling_index(set(ref.keys))
         other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences,
-                                    reference_index=ref_index)
+                                    reference_index=_spelling_index_of(ref, indexes))
         if _ALTERATION_RANK[other] < _ALTERATION_RANK[best]:
             best = other
     return best

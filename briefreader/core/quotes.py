@@ -332,7 +332,37 @@ def _load_speech_verbs() -> tuple[str, frozenset[str]]:
 
     data = yaml.safe_load((Path(__file__).parent / "rules" / "speech_verbs.yaml").read_text(encoding="utf-8"))
     verbs = sorted({str(v) for v in data["verbs"]} | {str(v) for v in data["source_verbs"]}, key=lambda v: (-len(v), v))
-    return "|".join(re.escape(v).replace("\\ ", "\\s+") for v in verbs), frozenset(str(v) for v in data["source_verbs"])
+    return _alternation_trie(verbs), frozenset(str(v) for v in data["source_verbs"])
+
+
+def _alternation_trie(words: list[str]) -> str:
+    """``words`` (longest first) as one regex alternation factored by shared prefixes: it matches
+    what ``"|".join(words)`` matches, preferring the same (longest) word, but the regex engine tries
+    a handful of branches at each position instead of every word (a space matches any run of
+    whitespace)."""
+    def tokens(word: str) -> list[str]:
+        return ["\\s+" if c == " " else re.escape(c) for c in word]
+
+    def build(entries: list[list[str]]) -> str:
+        # entries keep their longest-first order; the empty one (a word ending here) comes last
+        groups: dict[str, list[list[str]]] = {}
+        ends = False
+        for entry in entries:
+            if entry:
+                groups.setdefault(entry[0], []).append(entry[1:])
+            else:
+                ends = True
+        branches = []
+        for head, rests in groups.items():
+            if len(rests) == 1:
+                branches.append(head + "".join(rests[0]))
+            else:
+                branches.append(head + build(rests))
+        if ends:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build([tokens(w) for w in words])
 
 
 SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
