@@ -547,6 +547,7 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
     candidates = scored = 0
     n_shingles: list[int] = []
     same_quote = [{units[u].quote.utterance_id for u in p.units} for p in phrases]
+    lengths = [len(p.keys) for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
@@ -570,35 +571,41 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
                 # keep one phrase per cluster: the many renderings of a popular quote stay findable
                 reps = list(dict.fromkeys(uf.find(x) for x in entry))
                 postings[h] = reps if len(reps) <= MAX_POSTINGS // 2 else None
+        if not hits:
+            continue
         counts = Counter(hits)
         tried = 0
-        if len(p.keys) > 8:
-            pool = sorted(((n, q) for q, n in counts.items() if n >= 2), reverse=True)
+        n_p, n_sh = len(p.keys), len(sh)
+        if n_p > 8:
+            pool = sorted([(n, q) for q, n in counts.items() if n >= 2], reverse=True)
         else:
-            pool = sorted(((n, q) for q, n in counts.items()), reverse=True)
+            pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
+        own_quote = same_quote[pi]
+        one_quote = len(own_quote) == 1
+        find = uf.find
         for shared, q in pool:
-            other = phrases[q]
-            small = min(len(p.keys), len(other.keys))
-            if small > 8 and shared < max(2, 0.1 * min(len(sh), n_shingles[q])):
+            n_q = lengths[q]
+            small = n_p if n_p < n_q else n_q
+            if small > 8 and shared < max(2, 0.1 * min(n_sh, n_shingles[q])):
                 continue
             candidates += 1
-            if same_quote[pi] == same_quote[q] and len(same_quote[pi]) == 1:
+            if one_quote and same_quote[q] == own_quote:
                 continue  # two sentences of one quotation are never one utterance
-            if uf.find(q) == uf.find(pi):
+            if find(q) == find(pi):
                 continue  # already joined that cluster through a closer rendering
             tried += 1
             if tried > MAX_SCORED_PER_PHRASE:
                 break
-            result = _score_pair(p, other)
+            result = _score_pair(p, phrases[q])
             scored += 1
             if result is None:
                 continue
             kind, score = result
-            if kind == "similar" and min(len(p.keys), len(other.keys)) >= SHORT_QUOTE_WORDS:
+            if kind == "similar" and small >= SHORT_QUOTE_WORDS:
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
-                short_i, long_i = (pi, q) if len(p.keys) < len(other.keys) else (q, pi)
-                key = (score, len(phrases[long_i].keys), -long_i)
+                short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
+                key = (score, lengths[long_i], -long_i)
                 old = best_parent.get(short_i)
                 if old is None or key > old:
                     best_parent[short_i] = key
