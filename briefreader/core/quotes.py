@@ -730,6 +730,7 @@ def _subject_right(text: str) -> tuple[str, str] | None:
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
+_LISTENER_VERBS = frozenset({"told", "tells", "tell", "telling"})
 _LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
 _PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
 _DASH_NAME_RE = re.compile(
@@ -816,8 +817,11 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     before = body[s_start : q.mark_pos]
     # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
     colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,[^,:\n]{{2,40}})?\s*:\s*$", before)
-    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()]) or _PREPOSITION_END_RE.search(before[: colon.start()])):
-        colon = None  # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place
+    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()]) or _PREPOSITION_END_RE.search(before[: colon.start()])
+                  or _VERB_RE.search(before, 0, colon.start())):
+        # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place; "Varga told reporters
+        # as she toured Port Linden: '…'": a speech verb before the name has its own subject, who speaks
+        colon = None
     if colon:
         name = _clean_name(colon.group(1))
         if name:
@@ -830,8 +834,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             subj = _subject_right(before[vm.end() :])
         else:
             subj = _subject_left(before[: vm.start()])
-            if not subj and not verb.endswith("ing"):
-                subj = _subject_right(before[vm.end() :])
+            if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS:
+                subj = _subject_right(before[vm.end() :])  # never the listener after "told"
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
             who = resolver.speakers.first_person_between(s_start, s_start + vm.start())

@@ -86,6 +86,34 @@ def test_a_place_after_a_preposition_is_not_the_speaker() -> None:
     assert speaker_of(body, "nowhere near") == "Omar Haddad"
 
 
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Mayor Rhea Castellan told reporters in Port Marrow:",
+        "Mayor Rhea Castellan told reporters as she toured Port Marrow:",
+        "Rhea Castellan said after visiting Port Marrow Town Hall:",
+        "Rhea Castellan told the Marrow Ledger:",
+        "Rhea Castellan said in a statement to the Marrow Ledger:",
+        "Rhea Castellan told Tide Radio host Oskar Lunde:",
+    ],
+)
+def test_a_name_said_or_told_lead_in_names_the_subject_not_a_place_or_listener(lead: str) -> None:
+    body = f"{lead} \u201cThe ferry to the islands will run every day this winter.\u201d"
+    assert speaker_of(body, "ferry to the islands") == "Rhea Castellan"
+
+
+def test_a_colon_lead_in_with_a_place_keeps_the_statement_with_its_speaker() -> None:
+    words = "\u201cThe ferry to the islands will run every day this winter, whatever the ministry decides,\u201d"
+    arts = [
+        art(0, f"{words} said Mayor Rhea Castellan in Port Marrow."),
+        art(1, f"Mayor Rhea Castellan told reporters in Port Marrow: {words}"),
+        art(2, f"Mayor Rhea Castellan told reporters after visiting Port Marrow: {words}"),
+    ]
+    groups = [c for c in analyse_quotes(arts).clusters if any("ferry" in v.text for v in c.variants)]
+    assert len(groups) == 1 and len(groups[0].articles) == 3
+    assert groups[0].speaker == "Rhea Castellan"
+
+
 def test_documents_and_organisations_are_sources_not_people() -> None:
     body = ("Mayor Lena Farrow opened the session. “Spending on roads doubled in two years,” the report said.")
     assert speaker_of(body, "Spending on roads") == "the report"
