@@ -646,8 +646,15 @@ class _Speakers:
 
 
 _CLAUSE_CUT_RE = re.compile(
-    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]|[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
+    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]"
+    # a closing mark ends the clause, but not the apostrophe of a possessive ("Cross' speech")
+    r"|(?<!s(?=['\u2019]\s[a-z]))[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
 )
+# Segments before a speech verb that are not its subject: a relative clause about a thing or place
+# ("Orlando, Florida, which Will claims affirmed") ends the search; one about a person ("Zimmerman,
+# who identifies as Hispanic, told") is skipped.
+_THING_CLAUSE_RE = re.compile(r"(?:which|where|when|that)\b")
+_PERSON_CLAUSE_RE = re.compile(r"(?:who|whose|whom)\b")
 
 
 def _subject_left(text: str) -> tuple[str, str] | None:
@@ -655,10 +662,17 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     # cut at the clause start (sentence punctuation or a quote mark)
     clause = _CLAUSE_CUT_RE.split(text)[-1]
     segments = re.split(r",|\u2014|\u2013| - ", clause)
-    for seg_raw in reversed(segments):
+    for k in range(len(segments) - 1, -1, -1):
+        seg_raw = segments[k]
         seg = seg_raw.strip()
         if not seg:
             continue
+        if _PERSON_CLAUSE_RE.match(seg):
+            continue
+        if _THING_CLAUSE_RE.match(seg):
+            return None
+        if k > 0 and _NAME_RE.fullmatch(seg) and re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1]):
+            continue  # "in Columbus, Ohio, said": the state of a place, not the speaker
         words = seg.split()
         last = words[-1]
         if last in _PRONOUNS and len(words) <= 3:
@@ -730,7 +744,7 @@ def _subject_right(text: str) -> tuple[str, str] | None:
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
-_LISTENER_VERBS = frozenset({"told", "tells", "tell", "telling"})
+_LISTENER_VERBS = frozenset({"told", "tells", "tell", "telling", "asked", "asks"})
 _LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
 _PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
 _DASH_NAME_RE = re.compile(
@@ -816,7 +830,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
     # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
-    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,[^,:\n]{{2,40}})?\s*:\s*$", before)
+    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,([^,:\n]{{2,40}}))?\s*:\s*$", before)
+    if colon and colon.group(2) and _VERB_RE.search(colon.group(2)):
+        colon = None  # "Additionally, Clinton said:": a speech verb's subject, not a "Name, Outlet:" lead-in
     if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()]) or _PREPOSITION_END_RE.search(before[: colon.start()])
                   or _VERB_RE.search(before, 0, colon.start())):
         # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place; "Varga told reporters
