@@ -827,6 +827,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
     s_start, _ = _sentence_bounds(body, q.mark_pos, lo, hi)
+    own_sentence_start = s_start
     if not body[s_start : q.mark_pos].strip() and s_start > lo:
         # the quotation opens its sentence: the sentence before it (same paragraph) sets the scene
         # (`Vik spoke on Monday. "…"`, `Vik said: ... "…"`)
@@ -836,7 +837,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     after = body[after_start : min(hi, next_open)]
     # 0. a dash and a name closing the paragraph: `"…" ― Carla Sanchez.` / `"…" — Jane Doe, a nurse`
     dashed = _DASH_NAME_RE.match(after)
-    if dashed and q.close_mark:
+    if dashed and q.close_mark and not body[lo : q.mark_pos].strip():
+        # only after a quotation standing alone: after narration (`Rajoy insisted his party was "…"
+        # --Kim Hjelmgaard.`) a dash and a name is the writer's byline
         name = _clean_name(dashed.group(1))
         if name:
             sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
@@ -844,6 +847,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     m = _ATTRIBUTION_AFTER.match(after)
     if m and _SUBORDINATE_START_RE.match(m.group(1)):
         m = None  # `"…," when Clinton blasted him`: a clause about something else, not an attribution
+    if m and body[q.start : q.end].rstrip().endswith(".") and _VERB_RE.search(body, own_sentence_start, q.mark_pos):
+        # `Toomey refused, responding that he's "not going there." And Sen. Portman said …`: the
+        # quotation ends a sentence whose speech verb came before it; what follows is a new sentence
+        m = None
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None

@@ -114,6 +114,36 @@ def test_a_colon_lead_in_with_a_place_keeps_the_statement_with_its_speaker() -> 
     assert groups[0].speaker == "Rhea Castellan"
 
 
+@pytest.mark.parametrize(
+    ("body", "snippet", "expected"),
+    [
+        # a clause with a place after the subject: the state of "in City, State" never speaks
+        ("Mayor Tomas Reyes, during a town hall meeting in Brookfield, Ohio, said he was \u201cgoing to "
+         "reopen every clinic in the county by June,\u201d to applause.", "reopen every clinic", "Tomas Reyes"),
+        # a "who" clause about the subject is skipped; its last capitalised word is not the speaker
+        ("Mayor Dana Whitlock, who identifies as Lutheran, told the Brookfield Ledger that the plan was "
+         "\u201cfair to every family on the east side.\u201d", "fair to every family", "Dana Whitlock"),
+        # a possessive apostrophe does not end the clause before the verb
+        ("Senator Ada Kilbride, delivering the doctors\u2019 statement, asked the crowd \u201cWho will staff "
+         "the night shift when the clinic closes?\u201d", "Who will staff", "Ada Kilbride"),
+        # "Additionally, Name said:" is the verb's subject, not a "Name, Outlet:" lead-in
+        ("Tomas Reyes spoke last. Additionally, Reyes said: \u201cThe clinic budget was a mistake I will "
+         "own.\u201d", "clinic budget", "Tomas Reyes"),
+        # a dash and a name after a quotation inside narration is the writer's byline
+        ("Mayor Tomas Reyes insisted that his council was \u201cstill the largest in the valley.\u201d--Ines Park.",
+         "largest in the valley", "Tomas Reyes"),
+    ],
+)
+def test_clauses_places_and_bylines_around_the_subject(body: str, snippet: str, expected: str) -> None:
+    assert speaker_of(body, snippet) == expected
+
+
+def test_a_sentence_after_a_quotation_that_ends_its_own_sentence_is_not_its_attribution() -> None:
+    body = ("Senator Lena Farrow refused, responding that she is \u201cnot going to talk about my campaign.\u201d "
+            "And Senator Ivo Marsh said he had not thought about it.")
+    assert speaker_of(body, "not going to talk") in (None, "Lena Farrow")
+
+
 def test_documents_and_organisations_are_sources_not_people() -> None:
     body = ("Mayor Lena Farrow opened the session. “Spending on roads doubled in two years,” the report said.")
     assert speaker_of(body, "Spending on roads") == "the report"
