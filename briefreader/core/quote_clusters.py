@@ -382,6 +382,19 @@ class _Phrase:
     speakers: set[str]
     sentences: tuple[tuple[int, int], ...] = ()
     named: set[str] = field(default_factory=set)  # speaker keys at any confidence
+    # the same word ids as one character each: edit distances on strings need no per-call
+    # conversion of the sequence (the distance between two id strings is that between the ids)
+    codes: Any = ()
+    content_codes: Any = ()
+
+
+def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
+    """Word ids as a string of one character per id (surrogate code points skipped), or the ids
+    themselves when the vocabulary outgrows Unicode."""
+    try:
+        return "".join([chr(i if i < 0xD800 else i + 0x800) for i in ids])
+    except (ValueError, OverflowError):
+        return tuple(ids)
 
 
 #: Speakers at or above this confidence count as known when grouping (different known speakers:
@@ -428,7 +441,7 @@ def _sentence_inside(a: _Phrase, b: _Phrase) -> float:
     for s0, s1 in a.sentences:
         if s1 - s0 < 6:
             continue
-        best = max(best, _containment(a.keys[s0:s1], b.keys))
+        best = max(best, _containment(a.codes[s0:s1], b.codes))
     return best
 
 
@@ -456,11 +469,11 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
         need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
         if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
             return None  # the shared words are only function words
-    dist = Indel.distance(a.keys, b.keys)
+    dist = Indel.distance(a.codes, b.codes)
     lcs = (la + lb - dist) / 2
     if short <= 0.6 * long_:
         small_p, big_p = (a, b) if la <= lb else (b, a)
-        containment = _containment(small_p.keys, big_p.keys)
+        containment = _containment(small_p.codes, big_p.codes)
         need = 0.7 if relation == "same" else 0.8
         if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
             return "contained", containment
@@ -469,7 +482,7 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
         return None
     ratio = 2 * lcs / (la + lb)
     dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
-    content_ratio = Indel.normalized_similarity(a.content_seq, b.content_seq) if a.content_seq and b.content_seq else 0.0
+    content_ratio = Indel.normalized_similarity(a.content_codes, b.content_codes) if a.content_seq and b.content_seq else 0.0
     # function words inflate the plain ratio: the content words must agree too
     score = max(min(ratio, content_ratio + 0.15), dice * 0.95)
     if relation == "same":
@@ -533,7 +546,8 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
             phrase_of_keys[(u.keys, ident)] = pi
-            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences))
+            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences,
+                                   codes=_id_codes(ids), content_codes=_id_codes(content_seq)))
             phrase_speaker.append(known)
         phrases[pi].units.append(ui)
         if known:
