@@ -649,12 +649,14 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     if len(pool) > 1:
         sample = pool[:40]
         similarity: dict[tuple[int, int], float] = {}  # the measure is symmetric: each pair once
+        words: dict[str, int] = {}
+        codes = [_id_codes([words.setdefault(k, len(words)) for k in u.keys]) for u in sample]
 
         def pair_similarity(i: int, j: int) -> float:
             key = (i, j) if i <= j else (j, i)
             value = similarity.get(key)
             if value is None:
-                value = similarity[key] = Indel.normalized_similarity(sample[i].keys, sample[j].keys)
+                value = similarity[key] = Indel.normalized_similarity(codes[i], codes[j])
             return value
 
         position = {id(u): i for i, u in enumerate(sample)}
