@@ -16,6 +16,7 @@ strings passed in, so a front end can colour exactly the words that changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -427,7 +428,8 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019]?\s+(?=\S)")
 
 def classify_alteration(reference: str, rendering: str, *, reference_keys: list[str] | None = None,
                         rendering_sentences: list[list[str]] | None = None,
-                        reference_index: dict[tuple[str, str], list[str]] | None = None) -> str:
+                        reference_index: dict[tuple[str, str], list[str]]
+                        | Callable[[], dict[tuple[str, str], list[str]]] | None = None) -> str:
     """How ``rendering`` quotes ``reference`` (the group's longest, most central rendering).
 
     ``same``: the same words and punctuation; ``trivial``: the same words up to punctuation, case,
@@ -437,7 +439,8 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
     ``paraphrased``: no sentence of it is mostly the reference's words.
     ``reference_keys`` (:func:`word_keys` of the reference) and ``rendering_sentences`` (the keys
     of each sentence of the rendering) and ``reference_index`` (``spelling_index`` of the
-    reference's keys) save the work when the caller has them.
+    reference's keys, or a function giving it, called only when a word needs looking up) save the
+    work when the caller has them.
     """
     if reference == rendering or _plain(reference) == _plain(rendering):
         return "same"
@@ -463,7 +466,10 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
         matched += 1
         added = [w for w in keys if w not in ref_set and w not in _FUNCTION_WORDS and not w.isdigit()]
         if added:
-            ref_index = ref_index if ref_index is not None else spelling_index(ref_set)
+            if ref_index is None:
+                ref_index = spelling_index(ref_set)
+            elif callable(ref_index):
+                ref_index = ref_index()
             if any(not _near_word(w, ref_index) for w in added):
                 altered = True
     if not matched:
@@ -472,6 +478,9 @@ def classify_alteration(reference: str, rendering: str, *, reference_keys: list[
         return "altered"
     if unmatched or len(ren_keys) < len(ref_keys):
         return "partial"
+    absent = [w for w in ref_keys if w not in ren_set and w not in _FUNCTION_WORDS]
+    if not absent:
+        return "trivial"
     ren_index = spelling_index(ren_set)
-    missing = [w for w in ref_keys if w not in ren_set and w not in _FUNCTION_WORDS and not _near_word(w, ren_index)]
+    missing = [w for w in absent if not _near_word(w, ren_index)]
     return "partial" if missing else "trivial"

@@ -43,7 +43,7 @@ from briefreader.core.diffing import align, classify_alteration, spelling_index,
 from briefreader.core.model import Article
 from briefreader.core.quotes import Quote, extract_quotes
 
-EXTRACTOR_VERSION = "quotes-6"
+EXTRACTOR_VERSION = "quotes-8"
 CACHE_FILE = "quotes-cache.json"
 #: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
 MAX_POSTINGS = 150
@@ -264,10 +264,14 @@ class _Unit:
     article_pos: int  # index of the article in the input order
     pieces: tuple[Quote, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()  # key ranges of its sentences, used in matching only
+    _text: str | None = None
 
     @property
     def text(self) -> str:
-        return rendering_text(self.pieces or (self.quote,))
+        """The quotation's words as printed (computed once: grouping and alteration classes read it often)."""
+        if self._text is None:
+            self._text = rendering_text(self.pieces or (self.quote,))
+        return self._text
 
 
 def rendering_text(pieces: Sequence[Quote]) -> str:
@@ -354,16 +358,18 @@ def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
 def _shingles(keys: tuple[int, ...], content: list[int], content_set: frozenset[int]) -> set[int]:
     """Hashed word 3-grams holding at least one content word, plus skip-bigrams of content words."""
     out: set[int] = set()
-    for i in range(len(keys) - 2):
-        a, b, c = keys[i], keys[i + 1], keys[i + 2]
+    add = out.add
+    for gram in zip(keys, keys[1:], keys[2:]):
+        a, b, c = gram
         if a in content_set or b in content_set or c in content_set:
-            out.add(hash((a, b, c)))
+            add(hash(gram))
     if len(keys) < 3:
-        out.add(hash(keys))
-    for i in range(len(content) - 1):
-        out.add(hash(("s", content[i], content[i + 1])))
-        if i + 2 < len(content):
-            out.add(hash(("s", content[i], content[i + 2])))
+        add(hash(keys))
+    n = len(content)
+    for i in range(n - 1):
+        add(hash(("s", content[i], content[i + 1])))
+        if i + 2 < n:
+            add(hash(("s", content[i], content[i + 2])))
     return out
 
 
@@ -376,6 +382,19 @@ class _Phrase:
     speakers: set[str]
     sentences: tuple[tuple[int, int], ...] = ()
     named: set[str] = field(default_factory=set)  # speaker keys at any confidence
+    # the same word ids as one character each: edit distances on strings need no per-call
+    # conversion of the sequence (the distance between two id strings is that between the ids)
+    codes: Any = ()
+    content_codes: Any = ()
+
+
+def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
+    """Word ids as a string of one character per id (surrogate code points skipped), or the ids
+    themselves when the vocabulary outgrows Unicode."""
+    try:
+        return "".join([chr(i if i < 0xD800 else i + 0x800) for i in ids])
+    except (ValueError, OverflowError):
+        return tuple(ids)
 
 
 #: Speakers at or above this confidence count as known when grouping (different known speakers:
@@ -422,7 +441,7 @@ def _sentence_inside(a: _Phrase, b: _Phrase) -> float:
     for s0, s1 in a.sentences:
         if s1 - s0 < 6:
             continue
-        best = max(best, _containment(a.keys[s0:s1], b.keys))
+        best = max(best, _containment(a.codes[s0:s1], b.codes))
     return best
 
 
@@ -438,22 +457,23 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     phrase inside a long one (a is the shorter), or None when they are not one utterance."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
-    dist = Indel.distance(a.keys, b.keys)
-    lcs = (la + lb - dist) / 2
     relation = _speaker_relation(a, b)
-    ca, cb = a.content, b.content
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
     if short < SHORT_PHRASE_WORDS and a.named.isdisjoint(b.named):
         return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
+    ca, cb = a.content, b.content
     if short <= 0.6 * long_:
-        small_p, big_p = (a, b) if la <= lb else (b, a)
-        containment = _containment(small_p.keys, big_p.keys)
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
         need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
         if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
             return None  # the shared words are only function words
+    dist = Indel.distance(a.codes, b.codes)
+    lcs = (la + lb - dist) / 2
+    if short <= 0.6 * long_:
+        small_p, big_p = (a, b) if la <= lb else (b, a)
+        containment = _containment(small_p.codes, big_p.codes)
         need = 0.7 if relation == "same" else 0.8
         if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
             return "contained", containment
@@ -462,7 +482,7 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
         return None
     ratio = 2 * lcs / (la + lb)
     dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
-    content_ratio = Indel.normalized_similarity(a.content_seq, b.content_seq) if a.content_seq and b.content_seq else 0.0
+    content_ratio = Indel.normalized_similarity(a.content_codes, b.content_codes) if a.content_seq and b.content_seq else 0.0
     # function words inflate the plain ratio: the content words must agree too
     score = max(min(ratio, content_ratio + 0.15), dice * 0.95)
     if relation == "same":
@@ -526,7 +546,8 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
             phrase_of_keys[(u.keys, ident)] = pi
-            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences))
+            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences,
+                                   codes=_id_codes(ids), content_codes=_id_codes(content_seq)))
             phrase_speaker.append(known)
         phrases[pi].units.append(ui)
         if known:
@@ -540,12 +561,13 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
     candidates = scored = 0
     n_shingles: list[int] = []
     same_quote = [{units[u].quote.utterance_id for u in p.units} for p in phrases]
+    lengths = [len(p.keys) for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
         sh = _shingles(p.keys, list(p.content_seq), p.content)
         n_shingles.append(len(sh))
-        counts: Counter = Counter()
+        hits: list[int] = []  # the phrases sharing each shingle, counted at once below
         for h in sh:
             entry = postings.get(h, _MISSING)
             if entry is _MISSING:
@@ -554,43 +576,50 @@ def cluster_units(units: list[_Unit], cancelled: Callable[[], bool] | None = Non
             if entry is None:
                 continue  # a stop-shingle: shared by too many utterances to tell anything apart
             if type(entry) is int:
-                counts[entry] += 1
+                hits.append(entry)
                 postings[h] = [entry, pi]
                 continue
-            counts.update(entry)
+            hits.extend(entry)
             entry.append(pi)
             if len(entry) >= MAX_POSTINGS:
                 # keep one phrase per cluster: the many renderings of a popular quote stay findable
                 reps = list(dict.fromkeys(uf.find(x) for x in entry))
                 postings[h] = reps if len(reps) <= MAX_POSTINGS // 2 else None
+        if not hits:
+            continue
+        counts = Counter(hits)
         tried = 0
-        if len(p.keys) > 8:
-            pool = sorted(((n, q) for q, n in counts.items() if n >= 2), reverse=True)
+        n_p, n_sh = len(p.keys), len(sh)
+        if n_p > 8:
+            pool = sorted([(n, q) for q, n in counts.items() if n >= 2], reverse=True)
         else:
-            pool = sorted(((n, q) for q, n in counts.items()), reverse=True)
+            pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
+        own_quote = same_quote[pi]
+        one_quote = len(own_quote) == 1
+        find = uf.find
         for shared, q in pool:
-            other = phrases[q]
-            small = min(len(p.keys), len(other.keys))
-            if small > 8 and shared < max(2, 0.1 * min(len(sh), n_shingles[q])):
+            n_q = lengths[q]
+            small = n_p if n_p < n_q else n_q
+            if small > 8 and shared < max(2, 0.1 * min(n_sh, n_shingles[q])):
                 continue
             candidates += 1
-            if same_quote[pi] == same_quote[q] and len(same_quote[pi]) == 1:
+            if one_quote and same_quote[q] == own_quote:
                 continue  # two sentences of one quotation are never one utterance
-            if uf.find(q) == uf.find(pi):
+            if find(q) == find(pi):
                 continue  # already joined that cluster through a closer rendering
             tried += 1
             if tried > MAX_SCORED_PER_PHRASE:
                 break
-            result = _score_pair(p, other)
+            result = _score_pair(p, phrases[q])
             scored += 1
             if result is None:
                 continue
             kind, score = result
-            if kind == "similar" and min(len(p.keys), len(other.keys)) >= SHORT_QUOTE_WORDS:
+            if kind == "similar" and small >= SHORT_QUOTE_WORDS:
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
-                short_i, long_i = (pi, q) if len(p.keys) < len(other.keys) else (q, pi)
-                key = (score, len(phrases[long_i].keys), -long_i)
+                short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
+                key = (score, lengths[long_i], -long_i)
                 old = best_parent.get(short_i)
                 if old is None or key > old:
                     best_parent[short_i] = key
@@ -619,9 +648,22 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     pool = [u for u in members if len(u.keys) >= 0.8 * max_len]
     if len(pool) > 1:
         sample = pool[:40]
+        similarity: dict[tuple[int, int], float] = {}  # the measure is symmetric: each pair once
+        words: dict[str, int] = {}
+        codes = [_id_codes([words.setdefault(k, len(words)) for k in u.keys]) for u in sample]
+
+        def pair_similarity(i: int, j: int) -> float:
+            key = (i, j) if i <= j else (j, i)
+            value = similarity.get(key)
+            if value is None:
+                value = similarity[key] = Indel.normalized_similarity(codes[i], codes[j])
+            return value
+
+        position = {id(u): i for i, u in enumerate(sample)}
 
         def centrality(u: _Unit) -> float:
-            return sum(Indel.normalized_similarity(u.keys, o.keys) for o in sample)
+            i = position[id(u)]
+            return sum(pair_similarity(i, j) for j in range(len(sample)))
 
         canonical_unit = max(pool[:40], key=lambda u: (centrality(u), len(u.keys)))
     else:
@@ -633,6 +675,10 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     reference = min(pool, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
     references = sorted(members, key=lambda u: -len(u.keys))[:ALTERATION_REFERENCES]
     spelling_indexes: dict[int, Any] = {}
+    # renderings printed alike in many articles (wire copies) are compared once
+    alignments: dict[str, Any] = {}
+    similarities: dict[tuple[str, ...], float] = {}
+    alterations: dict[tuple[Any, ...], str] = {}
 
     variants: list[Variant] = []
     for u in members:
@@ -641,12 +687,24 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
         if u is canonical_unit:
             sim, partial, cspan = 1.0, False, (0, len(canonical_text))
         elif len(u.keys) <= 0.6 * len(canonical_unit.keys):
-            al = align(text, canonical_text)
+            al = alignments.get(text)
+            if al is None:
+                al = alignments[text] = align(text, canonical_text)
             sim, partial, cspan = al.score, True, al.long_span
         else:
-            sim = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
+            sim = similarities.get(u.keys)
+            if sim is None:
+                sim = similarities[u.keys] = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
             partial, cspan = False, (0, len(canonical_text))
-        alteration = "same" if u is reference else _alteration(text, reference, u, references, spelling_indexes)
+        if u is reference:
+            alteration = "same"
+        else:
+            # what the class depends on: the words, the sentences, and which other references apply
+            eligible = tuple(i for i, ref in enumerate(references) if _other_reference(ref, reference, u))
+            cache_key = (text, u.keys, u.sentences, eligible)
+            alteration = alterations.get(cache_key)
+            if alteration is None:
+                alteration = alterations[cache_key] = _alteration(text, reference, u, references, spelling_indexes)
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)
@@ -658,27 +716,37 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
 _ALTERATION_RANK = {name: i for i, name in enumerate(("same", "trivial", "partial", "altered", "paraphrased"))}
 
 
+def _spelling_index_of(ref: _Unit, indexes: dict[int, Any]) -> Callable[[], Any]:
+    """A function giving the spelling index of ``ref``'s words, built the first time one is needed
+    and kept in ``indexes`` for the group's other renderings."""
+    def get() -> Any:
+        index = indexes.get(id(ref))
+        if index is None:
+            index = indexes[id(ref)] = spelling_index(set(ref.keys))
+        return index
+    return get
+
+
+def _other_reference(ref: _Unit, canonical: _Unit, unit: _Unit) -> bool:
+    """Whether ``unit`` is also compared with ``ref`` (a long rendering of another article)."""
+    return not (ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys))
+
+
 def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit],
                 indexes: dict[int, Any]) -> str:
     if unit.keys == canonical.keys:  # the same words: same or trivial, nothing more to look at
         return classify_alteration(canonical.text, text, reference_keys=list(canonical.keys),
                                    rendering_sentences=[list(unit.keys)])
     sentences = [list(unit.keys[s0:s1]) for s0, s1 in unit.sentences]
-    index = indexes.get(id(canonical))
-    if index is None:
-        index = indexes[id(canonical)] = spelling_index(set(canonical.keys))
     best = classify_alteration(canonical.text, text, reference_keys=list(canonical.keys), rendering_sentences=sentences,
-                               reference_index=index)
+                               reference_index=_spelling_index_of(canonical, indexes))
     for ref in references:
         if _ALTERATION_RANK[best] <= _ALTERATION_RANK["partial"]:
             break
-        if ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
+        if not _other_reference(ref, canonical, unit):
             continue
-        ref_index = indexes.get(id(ref))
-        if ref_index is None:
-            ref_index = indexes[id(ref)] = spelling_index(set(ref.keys))
         other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences,
-                                    reference_index=ref_index)
+                                    reference_index=_spelling_index_of(ref, indexes))
         if _ALTERATION_RANK[other] < _ALTERATION_RANK[best]:
             best = other
     return best

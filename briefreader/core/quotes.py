@@ -106,15 +106,35 @@ _WORD_RE = re.compile(r"\w+(?:['\u2019\-]\w+)*")
 _TWO_APOSTROPHES_RE = re.compile("''|\u2019\u2019|\u2018\u2018")
 
 
+_ABBREVIATION_TITLES = (
+    "Mr Mrs Ms Messrs Dr Sen Sens Rep Reps Gov Gen Lt Col Sgt Capt Cpl Adm Maj Cmdr Prof Rev Hon "
+    "Pres Supt Det Insp Atty Amb Sec St Ste Mt Ft Jr Sr No").split()
+
+
+def _abbreviation_dot_pattern() -> str:
+    """``\\b(?:Mr|Mrs|…)\\.(?=\\s)|\\b[A-Z]\\.(?=\\s+[A-Z][a-z])`` written letter by letter
+    (``M(?<!\\wM)(?:r|rs|…)``), so that the regex engine skips straight to capital letters instead of
+    trying every title at every word boundary; it matches exactly the same spans."""
+    by_letter: dict[str, list[str]] = {}
+    for title in _ABBREVIATION_TITLES:
+        by_letter.setdefault(title[0], []).append(title[1:])
+    branches = []
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        rests = sorted(set(by_letter.get(letter, [])), key=lambda r: (-len(r), r))
+        parts = []
+        if rests:
+            parts.append("(?:" + "|".join(rests) + r")\.(?=\s)")
+        parts.append(r"\.(?=\s+[A-Z][a-z])")  # an initial: "Lisa O. Monaco"
+        branches.append(f"{letter}(?<!\\w{letter})(?:" + "|".join(parts) + ")")
+    return "|".join(branches)
+
+
 # Titles and initials whose dot is not a sentence end ("Mr. Trump", "Sen. Warren", "Lisa O. Monaco").
-_ABBREVIATION_DOT_RE = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cpl|Adm|Maj|Cmdr|Prof|Rev|Hon|"
-    r"Pres|Supt|Det|Insp|Atty|Amb|Sec|Gov|St|Ste|Mt|Ft|Jr|Sr|No)\.(?=\s)|\b[A-Z]\.(?=\s+[A-Z][a-z])"
-)
+_ABBREVIATION_DOT_RE = re.compile(_abbreviation_dot_pattern())
 
 
 # Party-and-state tags after a US politician's name: "(D-Md.)", "(R-Utah)", ", R-Ky.,".
-_PARTY_TAG_RE = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|(?<=, )[DRI]-[A-Z][A-Za-z.]{1,6}(?=,)")
+_PARTY_TAG_RE = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|[DRI](?<=, [DRI])-[A-Z][A-Za-z.]{1,6}(?=,)")
 
 
 def _mask_abbreviation_dots(body: str) -> str:
@@ -332,7 +352,37 @@ def _load_speech_verbs() -> tuple[str, frozenset[str]]:
 
     data = yaml.safe_load((Path(__file__).parent / "rules" / "speech_verbs.yaml").read_text(encoding="utf-8"))
     verbs = sorted({str(v) for v in data["verbs"]} | {str(v) for v in data["source_verbs"]}, key=lambda v: (-len(v), v))
-    return "|".join(re.escape(v).replace("\\ ", "\\s+") for v in verbs), frozenset(str(v) for v in data["source_verbs"])
+    return _alternation_trie(verbs), frozenset(str(v) for v in data["source_verbs"])
+
+
+def _alternation_trie(words: list[str]) -> str:
+    """``words`` (longest first) as one regex alternation factored by shared prefixes: it matches
+    what ``"|".join(words)`` matches, preferring the same (longest) word, but the regex engine tries
+    a handful of branches at each position instead of every word (a space matches any run of
+    whitespace)."""
+    def tokens(word: str) -> list[str]:
+        return ["\\s+" if c == " " else re.escape(c) for c in word]
+
+    def build(entries: list[list[str]]) -> str:
+        # entries keep their longest-first order; the empty one (a word ending here) comes last
+        groups: dict[str, list[list[str]]] = {}
+        ends = False
+        for entry in entries:
+            if entry:
+                groups.setdefault(entry[0], []).append(entry[1:])
+            else:
+                ends = True
+        branches = []
+        for head, rests in groups.items():
+            if len(rests) == 1:
+                branches.append(head + "".join(rests[0]))
+            else:
+                branches.append(head + build(rests))
+        if ends:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build([tokens(w) for w in words])
 
 
 SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
@@ -484,6 +534,23 @@ def _headline_lines(body: str) -> set[int]:
     return out
 
 
+@lru_cache(maxsize=65536)
+def _name_mention(raw: str) -> tuple[str, int, bool] | None:
+    """(name, its offset in ``raw``, strong) for a capitalised run, or None when it names no one
+    (cached: the same runs recur in every article). Strong: a full name, or a titled one."""
+    titled = any(w.lower().strip(".") in _PERSONAL_TITLES for w in raw.split()[:-1])
+    name = _clean_name(raw)
+    if not name:
+        return None
+    words = name.split()
+    shift = raw.find(words[0]) if words[0] in raw else 0
+    if len(words) >= 2 or titled:
+        if len(words) >= 2 and any(w.isupper() and len(w) > 1 for w in words):
+            return None
+        return name, shift, True
+    return name, shift, False
+
+
 @dataclass(slots=True)
 class _Person:
     name: str
@@ -510,18 +577,11 @@ class _Speakers:
             raw = m.group()
             if headline_lines and self.body.rfind("\n", 0, m.start()) + 1 in headline_lines:
                 continue  # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name
-            titled = any(w.lower().strip(".") in _PERSONAL_TITLES for w in raw.split()[:-1])
-            name = _clean_name(raw)
-            if not name:
+            info = _name_mention(raw)
+            if info is None:
                 continue
-            off = m.start() + raw.find(name.split()[0]) if name.split()[0] in raw else m.start()
-            words = name.split()
-            if len(words) >= 2 or titled:
-                if len(words) >= 2 and any(w.isupper() and len(w) > 1 for w in words):
-                    continue
-                candidates.append((off, name, True))
-            else:
-                candidates.append((off, name, False))
+            name, shift, strong = info
+            candidates.append((m.start() + shift, name, strong))
         for _, name, strong in sorted(candidates, key=lambda c: -len(c[1].split())):
             if strong:
                 self.full_names.setdefault(name, name)
@@ -616,8 +676,15 @@ class _Speakers:
 
 
 _CLAUSE_CUT_RE = re.compile(
-    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]|[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
+    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]"
+    # a closing mark ends the clause, but not the apostrophe of a possessive ("Cross' speech")
+    r"|(?<!s(?=['\u2019]\s[a-z]))[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
 )
+# Segments before a speech verb that are not its subject: a relative clause about a thing or place
+# ("Orlando, Florida, which Will claims affirmed") ends the search; one about a person ("Zimmerman,
+# who identifies as Hispanic, told") is skipped.
+_THING_CLAUSE_RE = re.compile(r"(?:which|where|when|that)\b")
+_PERSON_CLAUSE_RE = re.compile(r"(?:who|whose|whom)\b")
 
 
 def _subject_left(text: str) -> tuple[str, str] | None:
@@ -625,10 +692,17 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     # cut at the clause start (sentence punctuation or a quote mark)
     clause = _CLAUSE_CUT_RE.split(text)[-1]
     segments = re.split(r",|\u2014|\u2013| - ", clause)
-    for seg_raw in reversed(segments):
+    for k in range(len(segments) - 1, -1, -1):
+        seg_raw = segments[k]
         seg = seg_raw.strip()
         if not seg:
             continue
+        if _PERSON_CLAUSE_RE.match(seg):
+            continue
+        if _THING_CLAUSE_RE.match(seg):
+            return None
+        if k > 0 and _NAME_RE.fullmatch(seg) and re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1]):
+            continue  # "in Columbus, Ohio, said": the state of a place, not the speaker
         words = seg.split()
         last = words[-1]
         if last in _PRONOUNS and len(words) <= 3:
@@ -700,6 +774,7 @@ def _subject_right(text: str) -> tuple[str, str] | None:
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
+_LISTENER_VERBS = frozenset({"told", "tells", "tell", "telling", "asked", "asks"})
 _LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
 _PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
 _DASH_NAME_RE = re.compile(
@@ -752,6 +827,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
     s_start, _ = _sentence_bounds(body, q.mark_pos, lo, hi)
+    own_sentence_start = s_start
     if not body[s_start : q.mark_pos].strip() and s_start > lo:
         # the quotation opens its sentence: the sentence before it (same paragraph) sets the scene
         # (`Vik spoke on Monday. "…"`, `Vik said: ... "…"`)
@@ -761,7 +837,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     after = body[after_start : min(hi, next_open)]
     # 0. a dash and a name closing the paragraph: `"…" ― Carla Sanchez.` / `"…" — Jane Doe, a nurse`
     dashed = _DASH_NAME_RE.match(after)
-    if dashed and q.close_mark:
+    if dashed and q.close_mark and not body[lo : q.mark_pos].strip():
+        # only after a quotation standing alone: after narration (`Rajoy insisted his party was "…"
+        # --Kim Hjelmgaard.`) a dash and a name is the writer's byline
         name = _clean_name(dashed.group(1))
         if name:
             sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
@@ -769,6 +847,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     m = _ATTRIBUTION_AFTER.match(after)
     if m and _SUBORDINATE_START_RE.match(m.group(1)):
         m = None  # `"…," when Clinton blasted him`: a clause about something else, not an attribution
+    if m and body[q.start : q.end].rstrip().endswith(".") and _VERB_RE.search(body, own_sentence_start, q.mark_pos):
+        # `Toomey refused, responding that he's "not going there." And Sen. Portman said …`: the
+        # quotation ends a sentence whose speech verb came before it; what follows is a new sentence
+        m = None
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
@@ -785,9 +867,14 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
     # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
-    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,[^,:\n]{{2,40}})?\s*:\s*$", before)
-    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()]) or _PREPOSITION_END_RE.search(before[: colon.start()])):
-        colon = None  # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place
+    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,([^,:\n]{{2,40}}))?\s*:\s*$", before)
+    if colon and colon.group(2) and _VERB_RE.search(colon.group(2)):
+        colon = None  # "Additionally, Clinton said:": a speech verb's subject, not a "Name, Outlet:" lead-in
+    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()]) or _PREPOSITION_END_RE.search(before[: colon.start()])
+                  or _VERB_RE.search(before, 0, colon.start())):
+        # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place; "Varga told reporters
+        # as she toured Port Linden: '…'": a speech verb before the name has its own subject, who speaks
+        colon = None
     if colon:
         name = _clean_name(colon.group(1))
         if name:
@@ -800,8 +887,8 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             subj = _subject_right(before[vm.end() :])
         else:
             subj = _subject_left(before[: vm.start()])
-            if not subj and not verb.endswith("ing"):
-                subj = _subject_right(before[vm.end() :])
+            if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS:
+                subj = _subject_right(before[vm.end() :])  # never the listener after "told"
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
             who = resolver.speakers.first_person_between(s_start, s_start + vm.start())

@@ -36,7 +36,9 @@ def test_min_articles_and_speaker_filters(sample_corpus: Path, capsys: pytest.Ca
     assert 0 < len(shared["clusters"]) < len(every["clusters"])
     assert run_json(capsys, str(sample_corpus)) == shared  # --json leaves single-article quotations out
     assert all(len({v["article"] for v in c["variants"]}) >= 2 for c in shared["clusters"])
+    # Trump is quoted by one article only in the sample: --all, since --json leaves those out by default
     trump = run_json(capsys, str(sample_corpus), "--speaker", "trump", "--all")
+    assert run_json(capsys, str(sample_corpus), "--speaker", "trump")["clusters"] == []
     assert trump["clusters"] and all("Trump" in (c["speaker"] or "") or any("Trump" in (v["speaker"] or "") for v in c["variants"]) for c in trump["clusters"])
     assert shared["quotes_total"] == every["quotes_total"]  # filters never change the total
 

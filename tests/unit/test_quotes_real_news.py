@@ -87,6 +87,64 @@ def test_a_place_after_a_preposition_is_not_the_speaker() -> None:
     assert speaker_of(body, "nowhere near") == "Omar Haddad"
 
 
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Mayor Rhea Castellan told reporters in Port Marrow:",
+        "Mayor Rhea Castellan told reporters as she toured Port Marrow:",
+        "Rhea Castellan said after visiting Port Marrow Town Hall:",
+        "Rhea Castellan told the Marrow Ledger:",
+        "Rhea Castellan said in a statement to the Marrow Ledger:",
+        "Rhea Castellan told Tide Radio host Oskar Lunde:",
+    ],
+)
+def test_a_name_said_or_told_lead_in_names_the_subject_not_a_place_or_listener(lead: str) -> None:
+    body = f"{lead} \u201cThe ferry to the islands will run every day this winter.\u201d"
+    assert speaker_of(body, "ferry to the islands") == "Rhea Castellan"
+
+
+def test_a_colon_lead_in_with_a_place_keeps_the_statement_with_its_speaker() -> None:
+    words = "\u201cThe ferry to the islands will run every day this winter, whatever the ministry decides,\u201d"
+    arts = [
+        art(0, f"{words} said Mayor Rhea Castellan in Port Marrow."),
+        art(1, f"Mayor Rhea Castellan told reporters in Port Marrow: {words}"),
+        art(2, f"Mayor Rhea Castellan told reporters after visiting Port Marrow: {words}"),
+    ]
+    groups = [c for c in analyse_quotes(arts).clusters if any("ferry" in v.text for v in c.variants)]
+    assert len(groups) == 1 and len(groups[0].articles) == 3
+    assert groups[0].speaker == "Rhea Castellan"
+
+
+@pytest.mark.parametrize(
+    ("body", "snippet", "expected"),
+    [
+        # a clause with a place after the subject: the state of "in City, State" never speaks
+        ("Mayor Tomas Reyes, during a town hall meeting in Brookfield, Ohio, said he was \u201cgoing to "
+         "reopen every clinic in the county by June,\u201d to applause.", "reopen every clinic", "Tomas Reyes"),
+        # a "who" clause about the subject is skipped; its last capitalised word is not the speaker
+        ("Mayor Dana Whitlock, who identifies as Lutheran, told the Brookfield Ledger that the plan was "
+         "\u201cfair to every family on the east side.\u201d", "fair to every family", "Dana Whitlock"),
+        # a possessive apostrophe does not end the clause before the verb
+        ("Senator Ada Kilbride, delivering the doctors\u2019 statement, asked the crowd \u201cWho will staff "
+         "the night shift when the clinic closes?\u201d", "Who will staff", "Ada Kilbride"),
+        # "Additionally, Name said:" is the verb's subject, not a "Name, Outlet:" lead-in
+        ("Tomas Reyes spoke last. Additionally, Reyes said: \u201cThe clinic budget was a mistake I will "
+         "own.\u201d", "clinic budget", "Tomas Reyes"),
+        # a dash and a name after a quotation inside narration is the writer's byline
+        ("Mayor Tomas Reyes insisted that his council was \u201cstill the largest in the valley.\u201d--Ines Park.",
+         "largest in the valley", "Tomas Reyes"),
+    ],
+)
+def test_clauses_places_and_bylines_around_the_subject(body: str, snippet: str, expected: str) -> None:
+    assert speaker_of(body, snippet) == expected
+
+
+def test_a_sentence_after_a_quotation_that_ends_its_own_sentence_is_not_its_attribution() -> None:
+    body = ("Senator Lena Farrow refused, responding that she is \u201cnot going to talk about my campaign.\u201d "
+            "And Senator Ivo Marsh said he had not thought about it.")
+    assert speaker_of(body, "not going to talk") in (None, "Lena Farrow")
+
+
 def test_documents_and_organisations_are_sources_not_people() -> None:
     body = ("Mayor Lena Farrow opened the session. “Spending on roads doubled in two years,” the report said.")
     assert speaker_of(body, "Spending on roads") == "the report"
