@@ -27,7 +27,7 @@ class CopiesView:
     def rows(self, articles: Sequence[Article], *, by_story: bool) -> list[Article]:
         """The list's rows for ``articles`` (already sorted): grouped by story when asked, copies
         under their original, folded copies left out."""
-        if self.analysis is None:
+        if self.analysis is None or not (self.analysis.groups or by_story):  # nothing to thread
             self._rows, self._story_labels = {}, {}
             return list(articles)
         by_id = {a.id: a for a in articles}
