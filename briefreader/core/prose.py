@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from briefreader.core.safe_yaml import load_yaml
 
 MODEL_PATH = Path(__file__).with_name("rules") / "prose.yaml"
 FEATURES = ("log_words", "stopword_ratio", "terminal", "capitalised", "digits", "no_letters_end",
@@ -68,7 +68,7 @@ class ProseModel:
 def load_model(path: Path = MODEL_PATH) -> ProseModel:
     """The classifier model from ``path`` (the shipped rules/prose.yaml by default)."""
     raw = path.read_bytes()
-    data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml(raw.decode("utf-8"))  # the one YAML loader (shipped file, same bounds as any)
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping")
     weights = {str(k): float(v) for k, v in (data.get("weights") or {}).items()}
