@@ -278,7 +278,7 @@ def _shingles(ids: list[int]) -> list[int]:
     """Hashes of every run of ``SHINGLE`` word ids (a text shorter than that is one shingle)."""
     if len(ids) < SHINGLE:
         return [hash(tuple(ids))] if ids else []
-    return list(map(hash, zip(*(ids[k:] for k in range(SHINGLE)))))
+    return list(map(hash, zip(*(ids[k:] for k in range(SHINGLE)), strict=False)))
 
 
 def paragraphs(body: str) -> list[str]:
@@ -353,13 +353,10 @@ def _sample_all(
 
 def _candidate_pairs(keys: array[int], cancelled: Callable[[], bool] | None) -> Counter[tuple[int, int]]:
     """Pairs of articles sharing at least ``MIN_SHARED`` sampled shingles, with the count."""
-    ordered = sorted(keys)
-    doc_mask = (1 << _DOC_BITS) - 1
     shared: Counter[tuple[int, int]] = Counter()
-    for n, (_, run) in enumerate(groupby(ordered, key=lambda key: key >> _DOC_BITS)):
+    for n, (_, members) in enumerate(_runs(keys)):
         if cancelled is not None and n % 50000 == 0 and cancelled():
             raise CopiesCancelled()
-        members = [key & doc_mask for key in run]
         if len(members) < 2 or len(members) > MAX_POSTINGS:
             continue
         for i, a in enumerate(members):
@@ -546,7 +543,7 @@ def find_copies(
             members_of[root].append(i)
 
     groups: list[CopyGroup] = []
-    for root, members in members_of.items():
+    for members in members_of.values():
         member_articles = [articles[m] for m in members]
         samples = {m: _sample_of(articles[m].body, vocab)[0] for m in members}
         lead_shared = _lead_shared([articles[m].body for m in members], vocab)
@@ -621,7 +618,7 @@ def _quotation_keys(body: str, vocab: _Vocabulary) -> set[int]:
     for match in _QUOTE_RE.finditer(body):
         ids = list(map(vocab.__getitem__, _words(match.group(1))))
         if len(ids) >= 6:
-            keys.update(map(hash, zip(*(ids[k:] for k in range(6)))))
+            keys.update(map(hash, zip(*(ids[k:] for k in range(6)), strict=False)))
     return keys
 
 
@@ -629,7 +626,7 @@ def _first_quoted_words(body: str, keys: set[int], vocab: _Vocabulary) -> str | 
     """The first words of the quotation in ``body`` that holds one of the sampled ``keys``."""
     for match in _QUOTE_RE.finditer(body):
         ids = list(map(vocab.__getitem__, _words(match.group(1))))
-        hashes = set(map(hash, zip(*(ids[k:] for k in range(6)))))
+        hashes = set(map(hash, zip(*(ids[k:] for k in range(6)), strict=False)))
         if any((h // SAMPLE_MOD & _SHINGLE_MASK) * SAMPLE_MOD in keys for h in hashes if h % SAMPLE_MOD == 0):
             shown = match.group(1).split()
             return " ".join(shown[:8]) + (" …" if len(shown) > 8 else "")
@@ -778,7 +775,8 @@ class TimelineEntry:
     note: str = ""
 
 
-def timeline(articles: Sequence[Article], ids: Iterable[str], analysis: CopyAnalysis | None = None) -> list[TimelineEntry]:
+def timeline(articles: Sequence[Article], ids: Iterable[str],
+             analysis: CopyAnalysis | None = None) -> list[TimelineEntry]:
     """``ids`` in publication order (undated last), each with its role in its copy group."""
     by_id = {a.id: a for a in articles}
     entries = []
