@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from briefreader.core.clean import clean_text, line_fingerprints, repeated_lines  # noqa: E402
+from briefreader.core.clean import clean_text, line_fingerprints, repeated_lines, split_lines  # noqa: E402
 from briefreader.core.metadata import infer_metadata  # noqa: E402
 from briefreader.core.rules import load_rules  # noqa: E402
 
@@ -39,12 +39,11 @@ def _texts(n: int) -> list[str]:
 
 def _cold() -> None:
     """Forget memoised line verdicts so that every run starts cold (as a fresh load would)."""
-    from briefreader.core import clean
+    from briefreader.core import clean_lines
 
     rules = load_rules()
-    for cache in (rules.line_cache, rules.evidence_cache, rules.meta_cache, clean._FP_CACHE):
+    for cache in (rules.line_cache, rules.evidence_cache, rules.meta_cache, clean_lines.FP_CACHE):
         cache.clear()
-    clean._last_lines = None
 
 
 def _best(fn: Callable[[], object], repeat: int) -> float:
@@ -97,8 +96,9 @@ def main() -> None:
         # what the corpus loader does per article: clean, infer metadata, fingerprint the lines;
         # then re-clean with the outlet's repeated-line evidence
         for x in texts:
-            infer_metadata(x, clean_text(x, rules), rules)
-            line_fingerprints(x)
+            lines = split_lines(x)  # one split for cleaning and fingerprints, as process_file does
+            infer_metadata(x, clean_text(x, rules, lines=lines), rules)
+            line_fingerprints(lines)
         for x in texts:
             clean_text(x, rules, repeated)
 

@@ -27,54 +27,36 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
 from __future__ import annotations
 
 import bisect
-import re
-import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from math import ceil
 from typing import Any
 
 from briefreader.core import prose
+from briefreader.core.clean_lines import (
+    DELETE,
+    Line,
+    add_phrase_evidence,
+    fingerprint,
+    line_fingerprints,
+    match_line_rule,
+    normalise_line,
+    repeated_lines,
+    split_lines,
+)
+from briefreader.core.clean_run import (
+    TERMINAL,
+    anchor_headline,
+    article_run,
+    data_rows_start,
+    introduced_list_end,
+    link_lists,
+    numbered_list_end,
+)
 from briefreader.core.model import OffsetMap, RemovedBlock
 from briefreader.core.rules import CleaningRules, Rule, load_rules
 
-__all__ = ["CleanResult", "CleaningRules", "load_rules", "line_fingerprints", "repeated_lines",
-           "clean_text", "normalise_line"]
-
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_STRIP = " " + _INVISIBLE
-# Characters deleted by normalisation: invisible characters, extra spaces in a run, spaces before
-# punctuation ("Ukraine ." -> "Ukraine."), Markdown markup.
-_DELETE = re.compile(
-    rf"[{_INVISIBLE}]+"
-    r"|(?<= ) +"
-    r"| +(?=[.,;:!?](?:[\s\"'”’»)\]]|$))"
-    # Markdown (clipped web pages): heading and quote markers, bold markers, images, link syntax
-    r"|^#{1,6} +|^> ?"
-    r"|\*\*|__|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])"
-    r"|!\[[^\]\n]*\]\([^)\s]*\)"
-    r"|\[(?=[^\]\n]*\]\((?:https?:|/|#|mailto:)[^)\s]*\))"
-    r"|\]\((?:https?:|/|#|mailto:)[^)\s]*\)"
-)
-_MARKUP_RE = re.compile(r"^#{1,6} |^> |\*|__|\]\(")
-_MARKUP_PROBES = ("#", ">", "*", "__", "](")
-_ODD_SPACES = ("\t\x0b\x0c\x1c\x1d\x1e\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_ODD_SPACE_RE = re.compile(f"[{_ODD_SPACES}]")
-_STRIP_EOL = _STRIP + "\r\n"
-_SPACE_BEFORE = re.compile(r" [ .,;:!?]")  # a literal first character: sre scans for it fast
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
-_SPECIAL_RE = re.compile(f"[{_ODD_SPACES}{_INVISIBLE}]")
-_ASCII_ODD = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
-_CLOSERS = "\"'”’»)]"
-_ENDERS = ".!?…"
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_QUOTED = re.compile(r"“[^”\n]{1,800}”|\"[^\"\n]{1,800}\"|«[^»\n]{1,800}»|„[^“”\n]{1,800}[“”]")
-_DIGITS = re.compile(r"\d+")
-_HAS_DIGIT = re.compile(r"\d")
-
-_CACHE_LINE = 200  # lines up to this length have their rule verdicts memoised
-_CACHE_EVIDENCE_LINE = 1000  # ... and their phrase evidence, when some rule had to be tried
-_CACHE_MAX = 50_000
+__all__ = ["CleanResult", "CleaningRules", "Line", "load_rules", "line_fingerprints", "repeated_lines",
+           "split_lines", "clean_text", "normalise_line", "explain"]
 
 # Decision thresholds on a line's furniture evidence (sum of phrase-rule weights).
 OVERWHELMING = 6  # dropped wherever it is
@@ -84,6 +66,12 @@ BLOCK_OUTSIDE = 2  # a short line dropped outside the core when next to other fu
 BLOCK_SENTENCE = 5  # ... and a sentence (one topical phrase is not enough: it may be news)
 REPEATED_SHORT = 3  # evidence added to a short line repeated across the outlet's articles
 REPEATED_SENTENCE = 1  # ... and to a sentence (background paragraphs repeat too: keep it weak)
+
+META = "meta"  # a removed line's kind: metadata (dateline, byline, date...), transparent to blocks
+FURNITURE = "furniture"
+OUTSIDE_RUN = "page furniture (outside the article text)"
+LINK_LIST = "links inside the article text"
+_SECTION_END_WORDS = 12  # a prose line this long inside the article run ends a furniture section
 
 
 @dataclass(slots=True)
@@ -95,718 +83,188 @@ class CleanResult:
     removed: list[RemovedBlock] = field(default_factory=list)
 
 
-def _prepare(text: str) -> tuple[str, bool, bool]:
-    """``text`` with odd spaces turned into plain spaces (1:1, offsets unchanged), whether some
-    line may need characters deleted, and whether invisible characters or markup occur at all."""
-    if text.isascii():
-        invisible = False
-        for ch in _ASCII_ODD:
-            if ch in text:
-                text = _ODD_SPACE_RE.sub(" ", text)
-                break
-    else:
-        first = _SPECIAL_RE.search(text)
-        invisible = False
-        if first is not None:
-            if _ODD_SPACE_RE.search(text, first.start()) is not None:
-                text = _ODD_SPACE_RE.sub(" ", text)
-            invisible = _INVISIBLE_RE.search(text, first.start()) is not None
-    heavy = invisible
-    if not heavy:
-        for probe in _MARKUP_PROBES:
-            if probe in text:
-                heavy = True
-                break
-    return text, heavy or _SPACE_BEFORE.search(text) is not None, heavy
+@dataclass(slots=True)
+class Frame:
+    """Where the article lies among the lines: the bounds of its core (``first``..``last``, line
+    indices), the prose run of a page copied as text when one is trusted, and the headline slot."""
+
+    first: int
+    last: int
+    trusted: bool = False  # a prose run with page furniture around it was found
+    prose_z: dict[int, float] = field(default_factory=dict)  # prose score of the lines no rule took
+    rows_joined: tuple[range, ...] = ()  # lists and tables the run grew over (the article's own)
+    headline_slot: int = -1
+    page_title: int = -1
+
+    def inside(self, i: int) -> bool:
+        """Whether line ``i`` lies within the article core."""
+        return self.first <= i <= self.last
+
+    def joined(self, i: int) -> bool:
+        """Whether line ``i`` belongs to a list or table the article run grew over."""
+        return any(i in rows for rows in self.rows_joined)
 
 
-def _needs_delete(text: str, heavy: bool = True) -> bool:
-    return _SPACE_BEFORE.search(text) is not None or (heavy and (
-        _INVISIBLE_RE.search(text) is not None or _MARKUP_RE.search(text) is not None))
+def match_rules(lines: Sequence[Line], content: list[int], rules: CleaningRules,
+                repeated: frozenset[str] = frozenset()) -> None:
+    """Set each content line's whole-line ``rule``, and mark the lines the outlet repeats (see
+    ``repeated_lines``), adding their repeated-line evidence to ``score``."""
+    for i in content:
+        line = lines[i]
+        line.rule = match_line_rule(rules, line.norm, line.words, line.sentence)
+        if repeated:
+            made = fingerprint(line.norm)
+            if made is not None and made in repeated:
+                line.repeated = True
+                line.score += REPEATED_SENTENCE if line.sentence else REPEATED_SHORT
 
 
-def normalise_line(text: str) -> str:
-    """One line as the cleaner sees it: odd spaces -> space, runs collapsed, no space before
-    punctuation, trimmed."""
-    text, needs, _ = _prepare(text)
-    text = text.strip(_STRIP_EOL)
-    return _DELETE.sub("", text) if needs else text
+def find_frame(lines: Sequence[Line], content: list[int], find_run: bool = True) -> Frame:
+    """The article core: from the first to the last sentence-shaped line with no furniture
+    evidence or line rule (everything when there is none); in a page copied as text, the trusted
+    prose run instead, grown over the lists and tables the article gives. Marks the core lines."""
+    core = [i for i in content if lines[i].sentence and lines[i].score <= 0 and lines[i].rule is None]
+    if core:
+        frame = Frame(core[0], core[-1])
+    else:  # nothing looks like plain article prose: be conservative, treat everything as inside
+        frame = Frame(0, len(lines) - 1)
+    run, frame.prose_z = article_run(lines, content) if find_run else (None, {})
+    if run is not None and run.trusted:
+        frame.trusted = True
+        prose_first, prose_last = run.first, run.last
+        run.last = introduced_list_end(lines, content, run.last)
+        run.last = numbered_list_end(lines, content, run.last)
+        run.first = data_rows_start(lines, content, run.first)
+        # the lists and tables the run grew over are the article's own: no link-list pass there
+        frame.rows_joined = (range(run.first, prose_first), range(prose_last + 1, run.last + 1))
+        frame.first, frame.last = run.first, run.last
+        core = [i for i in core if frame.inside(i)] or [frame.first]
+    for i in core:
+        lines[i].core = True
+    return frame
 
 
-def _fingerprint(norm: str) -> str | None:
-    n = len(norm)
-    if n < 3 or n > 1500:
-        return None
-    if n <= 200:  # short lines (widgets, menus, bylines) repeat the most: memoise
-        fp = _FP_CACHE.get(norm)
-        if fp is not None:
-            return fp
-        key = _DIGITS.sub("0", norm.lower()) if _HAS_DIGIT.search(norm) else norm.lower()
-        data = key.encode("utf-8")
-        # CRC-32 plus length: stable across processes (unlike hash()) and cheap
-        fp = f"{zlib.crc32(data):08x}{len(data):x}"
-        if len(_FP_CACHE) > _CACHE_MAX:
-            _FP_CACHE.clear()
-        _FP_CACHE[norm] = fp
-        return fp
-    data = norm.lower().encode("utf-8")
-    return f"{zlib.crc32(data):08x}{len(data):x}"
+def _zone_ok(rule: Rule, i: int, frame: Frame) -> bool:
+    if rule.zone == "any":
+        return True
+    if rule.zone == "head":
+        return i < frame.first
+    return not frame.inside(i)  # edges
 
 
-_FP_CACHE: dict[str, str] = {}
-_last_lines: tuple[str, _Lines] | None = None  # clean_text's split of its last source, for reuse
-
-
-def line_fingerprints(source: str) -> set[str]:
-    """Normalised fingerprints (case and digits folded) of the lines of ``source`` that can count
-    as repeated-boilerplate evidence."""
-    last = _last_lines
-    lines = last[1] if last is not None and last[0] == source else _Lines(source)
-    out: set[str] = set()
-    for norm in lines.norm:
-        if norm:
-            fp = _fingerprint(norm)
-            if fp is not None:
-                out.add(fp)
-    return out
-
-
-def repeated_lines(fingerprint_sets: list[set[str]], min_articles: int = 3,
-                   min_fraction: float = 0.3) -> frozenset[str]:
-    """Fingerprints present in at least ``min_articles`` and at least ``min_fraction`` of the
-    articles of one outlet (pass one outlet's articles at a time)."""
-    total = len(fingerprint_sets)
-    need = max(min_articles, ceil(min_fraction * total))
-    if total < need or total == 0:
-        return frozenset()
-    counts: dict[str, int] = {}
-    for fps in fingerprint_sets:
-        for fp in fps:
-            counts[fp] = counts.get(fp, 0) + 1
-    return frozenset(fp for fp, n in counts.items() if n >= need)
-
-
-class _Lines:
-    """Per-line facts, as parallel lists (cheaper than objects for thousands of articles)."""
-
-    __slots__ = ("start", "end", "text", "norm", "words", "sentence", "n")
-
-    def __init__(self, source: str) -> None:
-        # odd spaces -> space over the whole text (1:1, so offsets are unchanged); line breaks stay
-        source, check_each, invisible = _prepare(source)
-        raws = source.splitlines(True)
-        strip = _STRIP_EOL
-        texts = [r.strip(strip) for r in raws]
-        # start of each line's content: line start plus its leading whitespace
-        pos = 0
-        starts: list[int] = []
-        for r, t in zip(raws, texts):
-            starts.append(pos if (not t or r[0] == t[0]) else pos + r.index(t[0]))
-            pos += len(r)
-        ends = [s + len(t) for s, t in zip(starts, texts)]
-        if check_each:
-            norms = [_DELETE.sub("", t) if t and _needs_delete(t, invisible) else t for t in texts]
-        else:
-            norms = texts
-        words = [n.count(" ") + 1 if n else 0 for n in norms]
-        closers, enders = _CLOSERS, _ENDERS
-        sentence = [w >= 15 or (w >= 3 and n.rstrip(closers)[-1:] in enders)
-                    for n, w in zip(norms, words)]
-        self.start, self.end, self.text, self.norm = starts, ends, texts, norms
-        self.words, self.sentence, self.n = words, sentence, len(texts)
-
-
-def _evidence(lines: _Lines,
-              rules: CleaningRules) -> tuple[list[int], list[Rule | None], list[bool]]:
-    """Sum of phrase-rule weights per line (each rule counted once per line, quoted speech
-    ignored), and the line's strongest positive rule."""
-    n = lines.n
-    score = [0] * n
-    top: list[Rule | None] = [None] * n
-    reported = [False] * n  # some rule with a negative weight (reported speech) matched
-    phrase_rules = rules.phrase_rules
-    if not phrase_rules:
-        return score, top, reported
-    variant_set = rules.phrase_variant_set
-    variants = rules.phrase_variants
-    by_word = rules.phrase_words
-    substrings = rules.phrase_substrings
-    always = rules.phrase_always
-    cache = rules.evidence_cache
-    if len(cache) > _CACHE_MAX // 2:  # entries may be long paragraphs: keep this one smaller
-        cache.clear()
-    for i, norm in enumerate(lines.norm):
-        if not norm:
-            continue
-        cacheable = len(norm) <= _CACHE_EVIDENCE_LINE
-        if cacheable:
-            hit = cache.get(norm)
-            if hit is not None:
-                score[i], top[i], reported[i] = hit
-                continue
-        key = norm
-        if "“" in norm or '"' in norm or "«" in norm or "„" in norm:
-            norm = _QUOTED.sub(" ", norm)
-        low = norm.lower()
-        if "—" in low or "–" in low or "/" in low:
-            low = low.replace("—", " ").replace("–", " ").replace("/", " ")
-        hits = variant_set.intersection(low.split())
-        total = 0
-        best: Rule | None = None
-        negative = False
-        worked = bool(hits or substrings or always)
-        if worked:
-            candidates: set[int] = set(always)
-            for token in hits:
-                candidates.update(by_word[variants[token]])
-            for sub, ri in substrings:
-                if sub in low:
-                    candidates.add(ri)
-            for ri in sorted(candidates):
-                rule = phrase_rules[ri]
-                if not rule.words and rule.regex.search(norm) is None:
-                    continue
-                total += rule.weight
-                if rule.weight < 0:
-                    negative = True
-                elif best is None or rule.weight > best.weight:
-                    best = rule
-        score[i] = total
-        top[i] = best
-        reported[i] = negative
-        if cacheable and (worked or len(key) <= _CACHE_LINE):
-            # boilerplate paragraphs repeat across an outlet's articles: remember their verdict
-            cache[key] = (total, best, negative)
-    return score, top, reported
-
-
-def _match_line(rules: CleaningRules, norm: str, words: int, sentence: bool) -> Rule | None:
-    if len(norm) > _CACHE_LINE:
-        return rules.match_line(norm, words, sentence)
-    cache = rules.line_cache
-    try:
-        return cache[norm]
-    except KeyError:
-        pass
-    if len(cache) > _CACHE_MAX:
-        cache.clear()
-    rule = cache[norm] = rules.match_line(norm, words, sentence)
+def _rule_in_zone(line: Line, i: int, rules: CleaningRules, frame: Frame) -> Rule | None:
+    """The line's rule, or the next rule that matches it where it stands: e.g. a capitalised
+    crosshead in the middle of the article, or an agency credit at its end, is not a dateline."""
+    rule = line.rule
+    while rule is not None and not _zone_ok(rule, i, frame):
+        rule = rules.match_line(line.norm, line.words, line.sentence, start=rules.line_rules.index(rule) + 1)
     return rule
 
 
-_META = "meta"
-_FURN = "furniture"
-
-
-def clean_text(source: str, rules: CleaningRules | None = None,
-               repeated: frozenset[str] = frozenset(), *, find_article_run: bool = True) -> CleanResult:
-    """Clean ``source``: normalised body (paragraphs joined by a blank line), its offset map back to
-    ``source``, and the removed blocks with their reasons. ``repeated`` holds fingerprints of lines
-    repeated across the articles of the same outlet (see ``repeated_lines``).
-    ``find_article_run``: look for the article inside a page copied as text (off for text an HTML
-    extractor already took out of its page)."""
-    global _last_lines
-    if rules is None:
-        rules = load_rules()
-    lines = _Lines(source)
-    _last_lines = (source, lines)
-    n = lines.n
-    norms, words, sentence = lines.norm, lines.words, lines.sentence
-    score, top, reported = _evidence(lines, rules)
-
-    rule_of: list[Rule | None] = [None] * n
-    repeated_line = [False] * n
-    content = [i for i in range(n) if norms[i]]
-    for i in content:
-        rule_of[i] = _match_line(rules, norms[i], words[i], sentence[i])
-        if repeated:
-            fp = _fingerprint(norms[i])
-            if fp is not None and fp in repeated:
-                repeated_line[i] = True
-                score[i] += REPEATED_SENTENCE if sentence[i] else REPEATED_SHORT
-
-    core = [i for i in content if sentence[i] and score[i] <= 0 and rule_of[i] is None]
-    if core:
-        first_core, last_core = core[0], core[-1]
-    else:  # nothing looks like plain article prose: be conservative, treat everything as inside
-        first_core, last_core = 0, n - 1
-    run, prose_z = _article_run(lines, content, score, rule_of) if find_article_run else (None, {})
-    trusted_run = run is not None and run.trusted
-    rows_joined: tuple[range, ...] = ()
-    if run is not None and run.trusted:
-        prose_first, prose_last = run.first, run.last
-        run.last = _introduced_list_end(lines, content, rule_of, score, run.last)
-        run.last = _numbered_list_end(lines, content, run.last)
-        run.first = _data_rows_start(lines, content, rule_of, score, run.first)
-        # the lists and tables the run grew over are the article's own: no link-list pass there
-        rows_joined = (range(run.first, prose_first), range(prose_last + 1, run.last + 1))
-        first_core, last_core = run.first, run.last
-        core = [i for i in core if first_core <= i <= last_core] or [first_core]
-    is_core = [False] * n
-    for i in core:
-        is_core[i] = True
-
-    reason: list[str | None] = [None] * n
-    kind: list[str | None] = [None] * n
-
-    def inside(i: int) -> bool:
-        return first_core <= i <= last_core
-
-    def zone_ok(rule: Rule, i: int) -> bool:
-        if rule.zone == "any":
-            return True
-        if rule.zone == "head":
-            return i < first_core
-        return not inside(i)  # edges
-
-    # 1. whole-line rules
+def apply_line_rules(lines: Sequence[Line], content: list[int], rules: CleaningRules,
+                     frame: Frame) -> tuple[list[int], int | None]:
+    """Pass 1: remove the lines a whole-line rule takes where it stands. Returns the lines that
+    open a section (``scope: block``) and the first line below the core after which everything
+    goes (``scope: after``), if any."""
     blocks: list[int] = []
     after_at: int | None = None
     for i in content:
-        rule = rule_of[i]
+        line = lines[i]
+        if line.rule is None:
+            continue
+        rule = line.rule = _rule_in_zone(line, i, rules, frame)
         if rule is None:
             continue
-        if not zone_ok(rule, i):
-            # e.g. a capitalised crosshead in the middle of the article, or an agency credit at
-            # its end, is not a dateline: try the rules after this one
-            while rule is not None and not zone_ok(rule, i):
-                rule = rules.match_line(norms[i], words[i], sentence[i],
-                                        start=rules.line_rules.index(rule) + 1)
-            rule_of[i] = rule
-            if rule is None:
-                continue
-        if rule.field == "url" and any(i in joined for joined in rows_joined):
-            rule_of[i] = None
+        if rule.field == "url" and frame.joined(i):
+            line.rule = None
             continue  # the link of an item in a list the article gives, not the article's address
-        reason[i] = rule.reason
-        kind[i] = _META if rule.field else _FURN
+        line.reason = rule.reason
+        line.kind = META if rule.field else FURNITURE
         if rule.scope == "block":
             blocks.append(i)
-        elif rule.scope == "after" and i > first_core and after_at is None:
+        elif rule.scope == "after" and i > frame.first and after_at is None:
             after_at = i
+    return blocks, after_at
 
-    # 2. sections opened by a heading ("Newsletter", "Related articles", "Privacy Overview")
+
+def _section_ended(line: Line, j: int, frame: Frame) -> bool:
+    """Article prose below a newsletter box or related list: the section ended."""
+    return (frame.trusted and frame.inside(j) and frame.prose_z.get(j, 0.0) > 0
+            and line.words >= _SECTION_END_WORDS and line.score < STRONG)
+
+
+def extend_sections(lines: Sequence[Line], frame: Frame, blocks: list[int]) -> None:
+    """Pass 2: a section opened by a heading ("Newsletter", "Related articles", "Privacy
+    Overview") runs down to the next core line, article prose, the next section or, in the page
+    header, a line that may be the headline."""
     for b in blocks:
-        for j in range(b + 1, n):
-            if not norms[j]:
+        for j in range(b + 1, len(lines)):
+            line = lines[j]
+            if not line.norm:
                 continue
-            if is_core[j]:
+            if line.core or _section_ended(line, j, frame):
                 break
-            if (trusted_run and first_core <= j <= last_core and prose_z.get(j, 0.0) > 0
-                    and words[j] >= _SECTION_END_WORDS and score[j] < STRONG):
-                break  # article prose below a newsletter box or related list: the section ended
-            if reason[j] is not None:
-                rule = rule_of[j]
-                if rule is not None and rule.scope == "block":
+            if line.reason is not None:
+                if line.rule is not None and line.rule.scope == "block":
                     break  # the next section starts
                 continue
-            if j < first_core and score[j] <= 0 and not sentence[j]:
+            if j < frame.first and line.score <= 0 and not line.sentence:
                 break  # in the page header, keep what may be the headline
-            own = top[j]
-            reason[j] = own.reason if own is not None and own.weight >= STRONG else reason[b]
-            kind[j] = _FURN
-    if after_at is not None:
-        for j in range(after_at + 1, n):
-            if norms[j] and (reason[j] is None or kind[j] == _META):
-                reason[j], kind[j] = reason[after_at], _FURN
-
-    # 3. evidence
-    headline_slot = _headline_slot(first_core, content, reason)
-    page_title = -1
-    if run is not None and run.trusted:
-        headline_slot, page_title = _anchor_headline(lines, content, reason, first_core, run)
-    for i in content:
-        if reason[i] is not None:
-            continue
-        s = score[i]
-        best = top[i]
-        why = best.reason if best is not None else "repeated boilerplate"
-        if s >= OVERWHELMING:
-            reason[i], kind[i] = why, _FURN
-        elif (s >= STRONG and not inside(i) and i != headline_slot
-              and (not sentence[i] or (repeated_line[i] and not reported[i]))):
-            # a short line in the page header/footer (a headline about cookies stays: it sits
-            # right above the body); a sentence there only when the outlet repeats it
-            reason[i], kind[i] = why, _FURN
-        elif repeated_line[i] and not sentence[i] and i != headline_slot:
-            reason[i], kind[i] = "repeated boilerplate", _FURN
-
-    # 4. furniture blocks grow over neighbouring lines with enough evidence (forward and backward
-    # passes until nothing changes; each pass only visits the remaining candidates)
-    candidates = [i for i in content if reason[i] is None and score[i] >= 1]
-    forward = True
-    while candidates:
-        changed = False
-        for i in (candidates if forward else reversed(candidates)):
-            if i == headline_slot:
-                continue
-            near = _furniture_neighbour(i, content, kind, reason)
-            if near is None:
-                continue
-            s = score[i]
-            if sentence[i] and reported[i]:
-                ok = False  # reported speech is article text unless overwhelming (step 3)
-            elif inside(i):
-                ok = s >= BLOCK_INSIDE
-            elif sentence[i]:
-                ok = s >= BLOCK_SENTENCE
-            else:  # short line in the page header/footer, glued to furniture
-                ok = i > last_core or s >= BLOCK_OUTSIDE
-            if ok:
-                best = top[i]
-                reason[i] = best.reason if best is not None and best.weight >= 2 else near
-                kind[i] = _FURN
-                changed = True
-        if not changed and not forward:
-            break
-        if changed:
-            candidates = [i for i in candidates if reason[i] is None]
-        forward = not forward
-
-    # 5. a page with furniture around its article run: lists of links inside the run, and what
-    # lies outside the run, go
-    if run is not None and run.trusted:
-        for i in _link_lists(lines, content, reason, prose_z, first_core, last_core):
-            if not any(i in joined for joined in rows_joined):
-                reason[i], kind[i] = LINK_LIST, _FURN
-        for i in content:
-            if reason[i] is None and i != headline_slot and not first_core <= i <= last_core:
-                reason[i] = "page title (repeated by the headline)" if i == page_title else OUTSIDE_RUN
-                kind[i] = _FURN
-
-    # lines that were only markup (a Markdown image) are gone after normalisation: record them
-    for i in range(n):
-        if not norms[i] and lines.text[i]:
-            reason[i] = "image or markup"
-    return _assemble(source, lines, reason)
+            own = line.top
+            line.reason = own.reason if own is not None and own.weight >= STRONG else lines[b].reason
+            line.kind = FURNITURE
 
 
-OUTSIDE_RUN = "page furniture (outside the article text)"
-_PROSE_CACHE: dict[tuple[str, int], float] = {}
-_TOKEN_RE = re.compile(r"\w+")
+def cut_after(lines: Sequence[Line], after_at: int | None) -> None:
+    """Pass 2b: everything below a line that ends the article (``scope: after``) goes, metadata
+    lines included."""
+    if after_at is None:
+        return
+    for line in lines[after_at + 1:]:
+        if line.norm and (line.reason is None or line.kind == META):
+            line.reason, line.kind = lines[after_at].reason, FURNITURE
 
 
-def _article_run(lines: _Lines, content: list[int], score: list[int],
-                 rule_of: list[Rule | None]) -> tuple[prose.Run | None, dict[int, float]]:
-    """The densest run of prose lines (see core/prose.py), or None for an empty text, and the
-    prose score of each content line that no line rule took."""
-    zs: dict[int, float] = {}
-    model = prose.load_model()
-    # a page whose furniture could matter shows it as short lines no rule took: without enough of
-    # them no run is trusted (see prose.article_run), so skip the work (most clean articles)
-    unexplained = 0
-    for i in content:
-        if rule_of[i] is None and not lines.sentence[i]:
-            unexplained += 1
-            if unexplained >= model.min_outside_lines:
-                break
-    else:
-        return None, zs
-    values: list[float] = []
-    words: list[float] = []
-    cost, cap = model.line_cost, model.max_line_value
-    cache = _PROSE_CACHE
-    if len(cache) > _CACHE_MAX:
-        cache.clear()
-    # a line the page repeats right below itself (a teaser's headline as image text and as link)
-    # is page furniture, not the article's prose; both copies count as such
-    doubled: set[int] = set()
-    norms = lines.norm
-    for p in range(1, len(content)):
-        norm = norms[content[p]]
-        if lines.words[content[p]] < model.repeat_min_words:
-            continue
-        for q in range(max(0, p - model.repeat_window), p):
-            if norms[content[q]] == norm:
-                doubled.update((content[p], content[q]))
-    repeat_cost = model.repeat_cost
-    for i in content:
-        norm = lines.norm[i]
-        rule = rule_of[i]
-        if rule is not None:
-            values.append(-cost)
-            words.append(0.0)
-            continue
-        if i in doubled:
-            values.append(-repeat_cost)
-            words.append(0.0)
-            continue
-        key = (norm, score[i])
-        z = cache.get(key)
-        if z is None:
-            z = prose.prose_sign(norm, score[i], model)
-            if len(norm) <= _CACHE_LINE:
-                cache[key] = z
-        zs[i] = z
-        if z > 0:
-            value = float(min(lines.words[i] if norm.isascii() else prose.effective_words(norm, model), cap))
-            values.append(value)
-            words.append(value)
-        else:
-            values.append(-cost)
-            words.append(0.0)
-    anchor = _title_repeat(lines, content)
-    return prose.article_run(content, values, words, model,
-                             None if anchor is None else content.index(anchor)), zs
-
-
-LINK_LIST = "links inside the article text"
-_SECTION_END_WORDS = 12  # a prose line this long inside the article run ends a furniture section
-_LIST_MIN_LINES = 3  # a run of this many short non-prose lines inside the article is a link list
-_LIST_MAX_Z = -0.5  # ... each scoring below this as prose
-
-
-def _introduced_list_end(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
-                         last: int) -> int:
-    """The run's last line, moved down over a list the article introduces with a colon ("Tour
-    dates:" and its lines): lines right below one another, without furniture rules or evidence."""
-    k = bisect.bisect_right(content, last)
-    norms = lines.norm
-    intro = norms[last].endswith(":")
-    if not intro and k < len(content) and norms[content[k]].endswith(":") and rule_of[content[k]] is None:
-        intro, last, k = True, content[k], k + 1
-    if not intro:
-        return _data_rows_end(lines, content, rule_of, score, last)
-    while k < len(content):
-        i = content[k]
-        if i != last + 1 or rule_of[i] is not None or score[i] > 0:
-            break
-        last, k = i, k + 1
-    return last
-
-
-def _title_cased(norm: str) -> bool:
-    """Whether a line is written like a headline or menu entry: most of its words (and at least
-    one of two) capitalised, no digit (list items of recipes, tables and results hold
-    quantities)."""
-    words = [w for w in norm.split() if w[:1].isalpha()]
-    if not words or _HAS_DIGIT.search(norm) is not None:
-        return False
-    capitalised = sum(1 for w in words if w[:1].isupper())
-    return capitalised >= 0.6 * len(words)
-
-
-_DATA_ROWS_MIN = 3  # rows of a table or dated list the article ends with
-_DATA_ROW_WORDS = 3
-_DATA_ROW_MAX_WORDS = 30  # a longer line is a paragraph, not a row
-
-
-def _row_shape(norm: str) -> str:
-    """The punctuation skeleton of a line ("England (Group A): 10th appearance" -> "():"): rows of
-    one list or table share it."""
-    return "".join(ch for ch in norm if not ch.isalnum() and not ch.isspace())
-
-
-def _data_row(lines: _Lines, i: int, rule_of: list[Rule | None], score: list[int], shape: str | None) -> bool:
-    """Whether content line ``i`` can be a row of a table or list: a few words, no furniture rule
-    or evidence, and a number in it or the punctuation skeleton ``shape`` of the row next to it
-    (a list whose entries spell their numbers: "Seventh appearance")."""
-    norm = lines.norm[i]
-    if (rule_of[i] is not None or score[i] > 0 or not _DATA_ROW_WORDS <= lines.words[i] <= _DATA_ROW_MAX_WORDS
-            or norm.endswith(":")):  # a line ending with a colon introduces rows, it is none
-        return False
-    if _HAS_DIGIT.search(norm) is not None:
-        return True
-    return bool(shape) and _row_shape(norm) == shape
-
-
-def _data_rows_end(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
-                   last: int) -> int:
-    """The run's last line, moved down over a table or dated list right below it ("June 9 --
-    Coral Sky Amphitheatre, West Palm Beach, FL"; result rows): at least ``_DATA_ROWS_MIN`` lines
-    in a row that hold a number (or share the previous row's punctuation), have a few words and no
-    furniture rule or evidence, perhaps below one short heading ("Tour dates")."""
-    norms, words = lines.norm, lines.words
-    k = bisect.bisect_right(content, last)
-    start = k
-    if k < len(content) and rule_of[content[k]] is None and score[content[k]] <= 0 \
-            and words[content[k]] <= 8 and _HAS_DIGIT.search(norms[content[k]]) is None:
-        k += 1  # a heading over the rows
-    rows = 0
-    end = last
-    shape: str | None = None
-    while k < len(content):
-        i = content[k]
-        if not _data_row(lines, i, rule_of, score, shape):
-            break
-        shape = _row_shape(norms[i])
-        rows += 1
-        end = i
-        k += 1
-    if rows >= _DATA_ROWS_MIN and k > start:
-        return end
-    return last
-
-
-_NUMBERED_ITEM = re.compile(r"\(?(\d{1,3})[.)]\s+\S")
-_NUMBERED_GAP_LINES = 2  # lines between two items of a numbered list (a link, a price)
-_NUMBERED_GAP_WORDS = 12
-
-
-def _numbered_list_end(lines: _Lines, content: list[int], last: int) -> int:
-    """The run's last line, moved down over a numbered list right below it ("1) ...", "2) ...":
-    at least ``_DATA_ROWS_MIN`` items numbered from 1 in steps of one, at most
-    ``_NUMBERED_GAP_LINES`` short lines between two items, and as many after the last item as
-    between the others (each item's link or price). A page's lists are not numbered that way."""
-    norms, words = lines.norm, lines.words
-    k = bisect.bisect_right(content, last)
-    expected, end, gaps, gap = 1, last, set(), 0
-    while k < len(content):
-        i = content[k]
-        item = _NUMBERED_ITEM.match(norms[i])
-        if item is not None and int(item.group(1)) == expected:
-            if expected > 1:
-                gaps.add(gap)
-            expected, end, gap = expected + 1, i, 0
-        elif expected == 1 or gap >= _NUMBERED_GAP_LINES or words[i] > _NUMBERED_GAP_WORDS:
-            break
-        else:
-            gap += 1
-        k += 1
-    if expected - 1 < _DATA_ROWS_MIN:
-        return last
-    if len(gaps) == 1:  # every item has the same lines below it: so has the last one
-        (size,) = gaps
-        k = bisect.bisect_right(content, end)
-        tail = content[k:k + size]
-        if len(tail) == size and all(words[i] <= _NUMBERED_GAP_WORDS and _NUMBERED_ITEM.match(norms[i]) is None
-                                     for i in tail):
-            end = tail[-1] if tail else end
-    return end
-
-
-def _data_rows_start(lines: _Lines, content: list[int], rule_of: list[Rule | None], score: list[int],
-                     first: int) -> int:
-    """The run's first line, moved up over a table or list right above it that the article
-    introduces: at least ``_DATA_ROWS_MIN`` rows (as in ``_data_rows_end``) below a line ending
-    with a colon ("Final standings after 36 races:"), which joins too, perhaps with one header
-    row between them. Without that line the run
-    stays: a table above an article is as often a page's widget."""
-    norms = lines.norm
-    k = bisect.bisect_left(content, first) - 1
-    if k >= 1 and rule_of[content[k]] is None and score[content[k]] <= 0 \
-            and not _data_row(lines, content[k], rule_of, score, None) \
-            and _data_row(lines, content[k - 1], rule_of, score, None):
-        k -= 1  # a note between the table and the prose below it
-    rows = 0
-    shape: str | None = None
-    while k >= 0 and _data_row(lines, content[k], rule_of, score, shape):
-        shape = _row_shape(norms[content[k]])
-        rows += 1
-        k -= 1
-    if rows < _DATA_ROWS_MIN or k < 0:
-        return first
-    head = content[k]
-    if k >= 1 and rule_of[head] is None and score[head] <= 0 and lines.words[head] <= 8 \
-            and not norms[head].endswith(":"):
-        k -= 1  # the table's header row, below the line that introduces it
-    intro = content[k]
-    if norms[intro].endswith(":") and rule_of[intro] is None and score[intro] <= 0:
-        return intro
-    return first
-
-
-def _link_lists(lines: _Lines, content: list[int], reason: list[str | None], prose_z: dict[int, float],
-                first: int, last: int) -> list[int]:
-    """Kept lines inside the article run that form a list of links: at least ``_LIST_MIN_LINES``
-    short lines in a row that do not read as prose nor end like a sentence and are written in
-    Title Case (headlines, menu entries), not introduced by a line ending with a colon (a list the
-    article itself gives)."""
-    norms = lines.norm
-    model = prose.load_model()
-    out: list[int] = []
-    group: list[int] = []
-    before: int | None = None  # the kept line above the group
-
-    def flush() -> None:
-        if len(group) >= _LIST_MIN_LINES and not (before is not None and norms[before].endswith(":")):
-            out.extend(group)
-
-    for i in content:
-        if i < first or i > last:
-            continue
-        if reason[i] is not None:
-            continue  # removed lines neither join nor break a list
-        if (prose_z.get(i, 0.0) <= 0 and _TERMINAL.search(norms[i]) is None and not norms[i].endswith(":")
-                and _title_cased(norms[i]) and prose.prose_score(norms[i], 0, model) < _LIST_MAX_Z):
-            group.append(i)
-            continue
-        flush()
-        group = []
-        before = i
-    flush()
-    return out
-
-
-def _title_repeat(lines: _Lines, content: list[int]) -> int | None:
-    """The last line below the first that repeats the first line (the page title, perhaps as
-    ``Headline - Outlet``) as a headline: at least 3 words, nearly all of them in the title, and
-    at least half of the title's words."""
-    title = lines.norm[content[0]]
-    title_tokens = set(_tokens(title))
-    if len(title_tokens) < 3:
-        return None
-    need = 0.5 * len(title_tokens)
-    found = None
-    for i in content[1:]:
-        if not 3 <= lines.words[i] <= 40:
-            continue
-        tokens = _tokens(lines.norm[i])
-        if len(tokens) < 3:
-            continue
-        shared = sum(1 for t in set(tokens) if t in title_tokens)
-        if shared >= 0.8 * len(set(tokens)) and shared >= need:
-            found = i
-            break
-    return found
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKEN_RE.findall(text.lower())
-
-
-def _anchor_headline(lines: _Lines, content: list[int], reason: list[str | None], first_core: int,
-                     run: prose.Run) -> tuple[int, int]:
-    """(headline line, page-title line) above the article run: the line nearest the run that
-    repeats the page's first line (a ``<title>``-style ``Headline - Outlet``), else the nearest
-    headline-shaped line; -1 where there is none."""
-    model = prose.load_model()
-    norms, words = lines.norm, lines.words
-    before = [i for i in content if i < first_core]
-    if not before:
-        return -1, -1
-    title_line = before[0]
-    title_tokens = set(_tokens(norms[title_line]))
-    window = before[-model.headline_window:]
-    shaped = [i for i in window
-              if reason[i] is None and 3 <= words[i] <= 30 and len(norms[i]) <= 250]
-    for i in reversed(shaped):
-        if i == title_line:
-            continue
-        tokens = _tokens(norms[i])
-        if tokens and sum(1 for t in tokens if t in title_tokens) >= 0.8 * len(tokens):
-            return i, title_line
-    near = [i for i in shaped if words[i] >= 4]
-    if near:
-        return near[-1], -1
-    if reason[title_line] is None and 3 <= words[title_line] <= 30:
-        return title_line, -1
-    return -1, -1
-
-
-def _headline_slot(first_core: int, content: list[int], reason: list[str | None]) -> int:
+def headline_slot(lines: Sequence[Line], content: list[int], first_core: int) -> int:
     """Index of the last line before the article core that is still kept: where a headline sits."""
     slot = -1
     for i in content:
         if i >= first_core:
             break
-        if reason[i] is None:
+        if lines[i].reason is None:
             slot = i
     return slot
 
 
-def _furniture_neighbour(i: int, content: list[int], kind: list[str | None],
-                         reason: list[str | None]) -> str | None:
+def place_headline(lines: Sequence[Line], content: list[int], frame: Frame) -> None:
+    """Set the frame's headline slot (kept whatever its evidence) and, above a trusted prose run,
+    the page-title line the headline repeats."""
+    frame.headline_slot = headline_slot(lines, content, frame.first)
+    if frame.trusted:
+        frame.headline_slot, frame.page_title = anchor_headline(lines, content, frame.first)
+
+
+def apply_evidence(lines: Sequence[Line], content: list[int], frame: Frame) -> None:
+    """Pass 3: remove kept lines on their own evidence: overwhelming anywhere; strong for a short
+    line in the page header/footer (a headline about cookies stays: it sits right above the body)
+    or for a sentence there that the outlet repeats; a short line the outlet repeats."""
+    slot = frame.headline_slot
+    for i in content:
+        line = lines[i]
+        if line.reason is not None:
+            continue
+        score = line.score
+        why = line.top.reason if line.top is not None else "repeated boilerplate"
+        if score >= OVERWHELMING:
+            line.reason, line.kind = why, FURNITURE
+        elif (score >= STRONG and not frame.inside(i) and i != slot
+              and (not line.sentence or (line.repeated and not line.reported))):
+            line.reason, line.kind = why, FURNITURE
+        elif line.repeated and not line.sentence and i != slot:
+            line.reason, line.kind = "repeated boilerplate", FURNITURE
+
+
+def furniture_neighbour(lines: Sequence[Line], i: int, content: list[int]) -> str | None:
     """Reason of the nearest furniture line before or after line ``i`` (metadata lines are
     transparent, kept lines stop the search)."""
     k = bisect.bisect_left(content, i)
@@ -814,31 +272,150 @@ def _furniture_neighbour(i: int, content: list[int], kind: list[str | None],
         j = k + step
         hops = 0
         while 0 <= j < len(content):
-            li = content[j]
-            if kind[li] == _META and hops < 4:
+            near = lines[content[j]]
+            if near.kind == META and hops < 4:
                 j += step
                 hops += 1
                 continue
-            if kind[li] == _FURN:
-                return reason[li]
+            if near.kind == FURNITURE:
+                return near.reason
             break
     return None
 
 
-def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResult:
-    n = lines.n
-    norms, texts, starts, ends = lines.norm, lines.text, lines.start, lines.end
-    kept = [i for i in range(n) if norms[i] and reason[i] is None]
+def _joins_furniture(line: Line, i: int, frame: Frame) -> bool:
+    """Whether a line next to furniture has the evidence to join it."""
+    if line.sentence and line.reported:
+        return False  # reported speech is article text unless overwhelming (pass 3)
+    if frame.inside(i):
+        return line.score >= BLOCK_INSIDE
+    if line.sentence:
+        return line.score >= BLOCK_SENTENCE
+    return i > frame.last or line.score >= BLOCK_OUTSIDE  # short line in the page header/footer
 
-    # paragraphs: every kept line is a paragraph, except hard-wrapped text (all lines short and
-    # filled to a width) and lines broken mid-sentence, which are joined to the previous one
-    wrapped = False
-    width = 0
-    if len(kept) >= 4:
-        lens = [len(norms[i]) for i in kept]
-        width = max(lens)
-        wrapped = width <= 100 and sum(1 for x in lens if x >= 0.6 * width) >= 0.5 * len(lens)
 
+def grow_furniture(lines: Sequence[Line], content: list[int], frame: Frame) -> None:
+    """Pass 4: furniture blocks grow over neighbouring lines with enough evidence (forward and
+    backward passes until nothing changes; each pass only visits the remaining candidates)."""
+    candidates = [i for i in content if lines[i].reason is None and lines[i].score >= 1]
+    forward = True
+    while candidates:
+        changed = False
+        for i in (candidates if forward else reversed(candidates)):
+            if i == frame.headline_slot:
+                continue
+            near = furniture_neighbour(lines, i, content)
+            if near is None:
+                continue
+            line = lines[i]
+            if _joins_furniture(line, i, frame):
+                best = line.top
+                line.reason = best.reason if best is not None and best.weight >= 2 else near
+                line.kind = FURNITURE
+                changed = True
+        if not changed and not forward:
+            break
+        if changed:
+            candidates = [i for i in candidates if lines[i].reason is None]
+        forward = not forward
+
+
+def drop_outside_run(lines: Sequence[Line], content: list[int], frame: Frame) -> None:
+    """Pass 5: in a page with furniture around its article run, lists of links inside the run and
+    what lies outside the run go (except the headline)."""
+    if not frame.trusted:
+        return
+    for i in link_lists(lines, content, frame.prose_z, frame.first, frame.last):
+        if not frame.joined(i):
+            lines[i].reason, lines[i].kind = LINK_LIST, FURNITURE
+    for i in content:
+        line = lines[i]
+        if line.reason is None and i != frame.headline_slot and not frame.inside(i):
+            line.reason = "page title (repeated by the headline)" if i == frame.page_title else OUTSIDE_RUN
+            line.kind = FURNITURE
+
+
+def mark_markup_only(lines: Sequence[Line]) -> None:
+    """Lines that were only markup (a Markdown image) are gone after normalisation: record them."""
+    for line in lines:
+        if not line.norm and line.text:
+            line.reason = "image or markup"
+
+
+def clean_text(source: str, rules: CleaningRules | None = None,
+               repeated: frozenset[str] = frozenset(), *, find_article_run: bool = True,
+               lines: list[Line] | None = None) -> CleanResult:
+    """Clean ``source``: normalised body (paragraphs joined by a blank line), its offset map back to
+    ``source``, and the removed blocks with their reasons. ``repeated`` holds fingerprints of lines
+    repeated across the articles of the same outlet (see ``repeated_lines``).
+    ``find_article_run``: look for the article inside a page copied as text (off for text an HTML
+    extractor already took out of its page). ``lines``: a fresh ``split_lines(source)`` the caller
+    keeps (e.g. to fingerprint it afterwards); the passes fill its verdict fields."""
+    if rules is None:
+        rules = load_rules()
+    if lines is None:
+        lines = split_lines(source)
+    add_phrase_evidence(lines, rules)
+    content = [i for i, line in enumerate(lines) if line.norm]
+    match_rules(lines, content, rules, repeated)
+    frame = find_frame(lines, content, find_article_run)
+    blocks, after_at = apply_line_rules(lines, content, rules, frame)
+    extend_sections(lines, frame, blocks)
+    cut_after(lines, after_at)
+    place_headline(lines, content, frame)
+    apply_evidence(lines, content, frame)
+    grow_furniture(lines, content, frame)
+    drop_outside_run(lines, content, frame)
+    mark_markup_only(lines)
+    return assemble(source, lines)
+
+
+def _hard_wrap_width(kept: list[Line]) -> int:
+    """The width hard-wrapped text is filled to (all lines short, most filled near it), or 0."""
+    if len(kept) < 4:
+        return 0
+    lens = [len(line.norm) for line in kept]
+    width = max(lens)
+    if width <= 100 and sum(1 for x in lens if x >= 0.6 * width) >= 0.5 * len(lens):
+        return width
+    return 0
+
+
+def _continues(above: str, below: str, wrap_width: int) -> bool:
+    """Whether a kept line continues the one right above it: hard-wrapped text, or a line broken
+    mid-sentence."""
+    if wrap_width and len(above) >= 0.6 * wrap_width:
+        return True
+    return TERMINAL.search(above) is None and below[:1].islower() and not above.endswith(":")
+
+
+def removed_blocks(source: str, lines: Sequence[Line]) -> list[RemovedBlock]:
+    """The removed lines as blocks: neighbouring removed lines with the same reason (blank lines
+    between them) make one block."""
+    removed: list[RemovedBlock] = []
+    open_block = False  # the previous non-blank line was removed
+    for line in lines:
+        if not line.text:
+            continue
+        reason = line.reason
+        if reason is None:
+            open_block = False
+            continue
+        if open_block and removed[-1].reason == reason:
+            removed[-1].end = line.end
+        else:
+            removed.append(RemovedBlock(text="", reason=reason, start=line.start, end=line.end))
+        open_block = True
+    for block in removed:
+        block.text = source[block.start:block.end]
+    return removed
+
+
+def assemble(source: str, lines: Sequence[Line]) -> CleanResult:
+    """The kept lines as the body (paragraphs: every kept line is one, except hard-wrapped text
+    and lines broken mid-sentence, joined to the previous one), its offset map, removed blocks."""
+    kept_at = [i for i, line in enumerate(lines) if line.norm and line.reason is None]
+    wrap_width = _hard_wrap_width([lines[i] for i in kept_at])
     body: list[str] = []
     segments: list[tuple[int, int, int]] = []
     pos = 0
@@ -859,58 +436,35 @@ def _assemble(source: str, lines: _Lines, reason: list[str | None]) -> CleanResu
 
     prev: int | None = None
     joined = False
-    for i in kept:
+    for i in kept_at:
+        line = lines[i]
         if prev is not None:
-            joined = False
-            if i == prev + 1:
-                a, b = norms[prev], norms[i]
-                if wrapped and len(a) >= 0.6 * width:
-                    joined = True
-                elif _TERMINAL.search(a) is None and b[:1].islower() and not a.endswith(":"):
-                    joined = True
+            joined = i == prev + 1 and _continues(lines[prev].norm, line.norm, wrap_width)
             if joined:  # the joining space stands for the line break
-                at = ends[prev]
-                while at < starts[i] and not source[at].isspace():
+                at = lines[prev].end
+                while at < line.start and not source[at].isspace():
                     at += 1  # skip invisible characters stripped from the line end
                 emit(" ", at)
             else:
                 body.append("\n\n")
                 pos += 2
-        text = texts[i]
-        base = starts[i]
-        if norms[i] is text or norms[i] == text:
+        text = line.text
+        if line.norm is text or line.norm == text:
             if prev is None or not joined:  # a new paragraph: its own segment
                 body.append(text)
-                segments.append((pos, base, len(text)))
+                segments.append((pos, line.start, len(text)))
                 pos += len(text)
             else:
-                emit(text, base)
+                emit(text, line.start)
         else:
             cut = 0
-            for m in _DELETE.finditer(text):
+            for m in DELETE.finditer(text):
                 if m.start() > cut:
-                    emit(text[cut:m.start()], base + cut)
+                    emit(text[cut:m.start()], line.start + cut)
                 cut = m.end()
-            emit(text[cut:], base + cut)
+            emit(text[cut:], line.start + cut)
         prev = i
-
-    removed: list[RemovedBlock] = []
-    open_block = False  # the previous non-blank line was removed
-    for i in range(n):
-        if not texts[i]:
-            continue
-        r = reason[i]
-        if r is None:
-            open_block = False
-            continue
-        if open_block and removed[-1].reason == r:
-            removed[-1].end = ends[i]
-        else:
-            removed.append(RemovedBlock(text="", reason=r, start=starts[i], end=ends[i]))
-        open_block = True
-    for blk in removed:
-        blk.text = source[blk.start:blk.end]
-    return CleanResult("".join(body), OffsetMap(segments), removed)
+    return CleanResult("".join(body), OffsetMap(segments), removed_blocks(source, lines))
 
 
 def explain(source: str, rules: CleaningRules | None = None,

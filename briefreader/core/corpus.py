@@ -485,10 +485,11 @@ def _shift(result: cleaning.CleanResult, by: int) -> cleaning.CleanResult:
     return cleaning.CleanResult(result.body, offsets, removed)
 
 
-def _clean_record(record: _Record, rules: cleaning.CleaningRules, repeated: frozenset[str]) -> cleaning.CleanResult:
+def _clean_record(record: _Record, rules: cleaning.CleaningRules, repeated: frozenset[str],
+                  lines: list[cleaning.Line] | None = None) -> cleaning.CleanResult:
     # an HTML page's text comes from the extractor, which already took the article out of its page
     result = _shift(cleaning.clean_text(record.source[record.clean_from:], rules, repeated,
-                                        find_article_run=record.format != "html"), record.clean_from)
+                                        find_article_run=record.format != "html", lines=lines), record.clean_from)
     if record.clean_from:
         front = RemovedBlock(record.source[: record.clean_from], "front matter (metadata)", 0, record.clean_from)
         result.removed.insert(0, front)
@@ -600,13 +601,14 @@ def process_file(root: Path, rel: str, manifest: Manifest, rules: cleaning.Clean
     articles: list[Article] = []
     fingerprints: list[frozenset[str]] = []
     for record in records:
+        lines = cleaning.split_lines(record.source[record.clean_from:])  # cleaned, then fingerprinted
         try:
-            result = _clean_record(record, rules, frozenset())
+            result = _clean_record(record, rules, frozenset(), lines)
         except Exception as exc:  # a cleaner bug must not lose the article: keep it raw
             warnings.append(LoadWarning(record.id, f"cleaning failed ({type(exc).__name__}: {exc}); raw text kept"))
             result = cleaning.CleanResult(record.source, OffsetMap([(0, 0, len(record.source))]), [])
         articles.append(_build_article(record, result, manifest, 0, rules))
-        fingerprints.append(frozenset(cleaning.line_fingerprints(record.source[record.clean_from:])))
+        fingerprints.append(frozenset(cleaning.line_fingerprints(lines)))
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
     size = st.st_size if st else 0
     mtime = st.st_mtime_ns if st else 0
