@@ -31,7 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefreader.core import prose
 from briefreader.core.clean_lines import (
     DELETE,
     Line,
@@ -124,10 +123,8 @@ def find_frame(lines: Sequence[Line], content: list[int], find_run: bool = True)
     evidence or line rule (everything when there is none); in a page copied as text, the trusted
     prose run instead, grown over the lists and tables the article gives. Marks the core lines."""
     core = [i for i in content if lines[i].sentence and lines[i].score <= 0 and lines[i].rule is None]
-    if core:
-        frame = Frame(core[0], core[-1])
-    else:  # nothing looks like plain article prose: be conservative, treat everything as inside
-        frame = Frame(0, len(lines) - 1)
+    # nothing looks like plain article prose: be conservative, treat everything as inside
+    frame = Frame(core[0], core[-1]) if core else Frame(0, len(lines) - 1)
     run, frame.prose_z = article_run(lines, content) if find_run else (None, {})
     if run is not None and run.trusted:
         frame.trusted = True
@@ -255,10 +252,8 @@ def apply_evidence(lines: Sequence[Line], content: list[int], frame: Frame) -> N
             continue
         score = line.score
         why = line.top.reason if line.top is not None else "repeated boilerplate"
-        if score >= OVERWHELMING:
-            line.reason, line.kind = why, FURNITURE
-        elif (score >= STRONG and not frame.inside(i) and i != slot
-              and (not line.sentence or (line.repeated and not line.reported))):
+        if score >= OVERWHELMING or (score >= STRONG and not frame.inside(i) and i != slot
+                                     and (not line.sentence or (line.repeated and not line.reported))):
             line.reason, line.kind = why, FURNITURE
         elif line.repeated and not line.sentence and i != slot:
             line.reason, line.kind = "repeated boilerplate", FURNITURE

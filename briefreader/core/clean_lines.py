@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from math import ceil
 
@@ -176,7 +177,7 @@ def line_fingerprints(source: str | Sequence[Line]) -> set[str]:
     return out
 
 
-def repeated_lines(fingerprint_sets: list[set[str]], min_articles: int = 3,
+def repeated_lines(fingerprint_sets: Sequence[AbstractSet[str]], min_articles: int = 3,
                    min_fraction: float = 0.3) -> frozenset[str]:
     """Fingerprints present in at least ``min_articles`` and at least ``min_fraction`` of the
     articles of one outlet (pass one outlet's articles at a time)."""
