@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from briefreader.core.clean import CleanResult, normalise_line
@@ -139,7 +141,7 @@ def _outlet_in(rules: CleaningRules, texts: tuple[str, ...]) -> str | None:
     cache = rules.meta_cache
     key = ("outlet", texts)
     if key in cache:
-        return cache[key]  # type: ignore[no-any-return]
+        return cache[key]
     found: str | None = None
     flat = [normalise_line(t.replace("\n", " ")) for t in texts]
     for pattern in rules.meta_patterns.get("outlet", ()):
@@ -180,11 +182,10 @@ _TITLE_SENTENCES_MAX_WORDS = 12  # "Virginian could make history. Again.": two s
 def split_title_suffix(title: str) -> tuple[str, str | None]:
     """``Headline - Outlet`` (or ``|``, ``—``) as (headline, outlet); (title, None) when the last
     part does not look like a site name (at most 4 words, capitalised or a domain)."""
-    m = None
-    for m in _SUFFIX_SEP.finditer(title):
-        pass
-    if m is None:
+    separators = list(_SUFFIX_SEP.finditer(title))
+    if not separators:
         return title, None
+    m = separators[-1]  # the last separator: "A - B - Outlet" splits off "Outlet"
     head, tail = title[:m.start()].strip(), title[m.end():].strip()
     tail_words = tail.split()
     if len(head.split()) < 3 or not 1 <= len(tail_words) <= 4 or len(tail) > 40:
@@ -228,7 +229,7 @@ def _field_match(rules: CleaningRules, text: str) -> tuple[Rule, dict[str, Any]]
     cache = rules.meta_cache
     key = ("field", text)
     if key in cache:
-        return cache[key]  # type: ignore[no-any-return]
+        return cache[key]
     if len(cache) > 50_000:
         cache.clear()
     found = cache[key] = _field_match_uncached(rules, text)
@@ -291,6 +292,153 @@ def _near_widget(source: str, block_start: int, block_end: int, widgets: list[tu
     return False
 
 
+@dataclass(slots=True)
+class _Findings:
+    """What the removed metadata lines said, gathered before the fields are chosen."""
+
+    meta: dict[str, str | None]
+    agency: str | None = None  # the wire agency of a dateline ("WASHINGTON (AP) -")
+    dateline_date: str | None = None
+    credit_author: str | None = None  # an author named by a credit line, not a byline
+    # (rank, ISO date, source) in text order; rank 0 byline, 1 date line, 2 dateline, 3 update stamp
+    dates: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _field_lines(source: str, result: CleanResult, rules: CleaningRules) -> Iterator[tuple[str, Rule, dict[str, Any]]]:
+    """(normalised line, its field rule, the rule's groups) for each line of a removed metadata
+    block, in text order; date lines and datelines next to a clock or weather widget are skipped
+    (the page's clock: "Friday, 12 September, 2025" above the weather box), a byline never is."""
+    field_reasons = {r.reason for r in rules.line_rules if r.field}
+    widgets = [(b.start, b.end) for b in result.removed if b.reason in _WIDGET_REASONS]
+    spans = [(b.start, b.end) for b in result.removed]
+    widget_prone = {r.reason for r in rules.line_rules if r.field in ("date", "dateline")}
+    for block in result.removed:
+        if block.reason not in field_reasons:
+            continue
+        if widgets and block.reason in widget_prone and _near_widget(source, block.start, block.end, widgets, spans):
+            continue
+        for raw_line in block.text.splitlines():
+            text = normalise_line(raw_line)
+            if not text:
+                continue
+            found = _field_match(rules, text)
+            if found is not None:
+                yield text, found[0], found[1]
+
+
+def _take_dateline(found: _Findings, groups: dict[str, Any]) -> None:
+    """The first dateline with a place: the place, its agency and its date."""
+    if found.meta["dateline"] is not None or not groups.get("place"):
+        return
+    found.meta["dateline"] = groups["place"].strip(_TRAIL)
+    if groups.get("agency") and found.agency is None:
+        found.agency = groups["agency"]
+    if found.dateline_date is None and (groups.get("day") or groups.get("month")):
+        found.dateline_date = _date_from_groups(groups)
+
+
+def _take_date_line(found: _Findings, groups: dict[str, Any]) -> None:
+    """A date line's date, ranked as an update stamp when its label says so."""
+    iso = _date_from_groups(groups)
+    if iso is None:
+        return
+    if (groups.get("label") or "").lower() in _UPDATE_LABELS:
+        found.dates.append((3, iso, FROM_UPDATE))
+    else:
+        found.dates.append((1, iso, FROM_DATE_LINE))
+
+
+def _take_byline(found: _Findings, text: str, rule: Rule, groups: dict[str, Any], rules: CleaningRules) -> None:
+    """A byline's date (in one of its parts) and author; a credit line's author is kept apart."""
+    tail_date = _date_in_parts(text, rules)
+    if tail_date is not None:
+        found.dates.append((0, tail_date, FROM_BYLINE))
+    author = groups.get("author")
+    if not author:
+        return
+    if rule.reason == "byline" and found.meta["author"] is None:
+        found.meta["author"] = _person(author)
+    elif found.credit_author is None:
+        found.credit_author = _person(author)
+
+
+def _read_field_line(found: _Findings, text: str, rule: Rule, groups: dict[str, Any], rules: CleaningRules) -> None:
+    """Take what one metadata line says, by its rule's field."""
+    if rule.field == "dateline":
+        _take_dateline(found, groups)
+    elif rule.field == "date":
+        _take_date_line(found, groups)
+    elif rule.field == "byline":
+        _take_byline(found, text, rule, groups, rules)
+    elif rule.field == "url" and found.meta["url"] is None and groups.get("url"):
+        found.meta["url"] = groups["url"].rstrip(".,;)>")
+
+
+def _inline_dateline(found: _Findings, body: str, rules: CleaningRules) -> None:
+    """A dateline written into one of the first paragraphs: "KYIV, Aug 17 (Reuters) - ..."."""
+    if found.meta["dateline"] is not None:
+        return
+    patterns = rules.meta_patterns.get("inline_dateline", ())
+    for para in body.split("\n\n", 3)[:3]:
+        for pattern in patterns:
+            m = pattern.match(para)
+            if m:
+                groups = m.groupdict()
+                found.meta["dateline"] = groups["place"].strip(_TRAIL)
+                if groups.get("agency"):
+                    found.agency = groups["agency"]
+                if groups.get("day") or groups.get("month"):
+                    found.dateline_date = _date_from_groups(groups)
+                return
+
+
+def _choose_date_and_author(found: _Findings, sources: dict[str, str]) -> None:
+    """The date by rank (a date with a year before one without, then byline, date line,
+    dateline, update stamp, then text order), the author from a byline else a credit line, and
+    where the dateline and the url came from."""
+    meta = found.meta
+    if found.dateline_date is not None:
+        found.dates.append((2, found.dateline_date, FROM_DATELINE))
+    if found.dates:
+        best = min(found.dates, key=lambda d: (0 if has_year(d[1]) else 1, d[0]))
+        meta["date"], sources["date"] = best[1], best[2]
+    if meta["author"] is None and found.credit_author is not None:
+        meta["author"], sources["author"] = found.credit_author, FROM_CREDIT
+    elif meta["author"] is not None:
+        sources["author"] = FROM_BYLINE
+    if meta["dateline"] is not None:
+        sources["dateline"] = FROM_DATELINE
+    if meta["url"] is not None:
+        sources["url"] = FROM_LINK
+
+
+def _choose_outlet(found: _Findings, result: CleanResult, rules: CleaningRules, sources: dict[str, str]) -> None:
+    """The publisher named in removed furniture; a wire dateline's agency is the source agency,
+    and the outlet too when no publisher is named."""
+    meta = found.meta
+    publisher_text = [b.text for b in result.removed if b.reason in _PUBLISHER_TEXT]
+    if publisher_text:
+        meta["outlet"] = _outlet_in(rules, tuple(publisher_text))
+        if meta["outlet"] is not None:
+            sources["outlet"] = FROM_PUBLISHER
+    if found.agency:
+        meta["source_agency"] = outlet_name(found.agency)
+        sources["source_agency"] = FROM_WIRE
+        if meta["outlet"] is None:  # a wire story with no other publisher named
+            meta["outlet"], sources["outlet"] = meta["source_agency"], FROM_WIRE
+
+
+def _author_from_bio(result: CleanResult, rules: CleaningRules) -> str | None:
+    """An author named in a removed author bio (patterns in priority order, then text order)."""
+    bios = [b.text for b in result.removed if b.reason == "author bio"]
+    for pattern in rules.meta_patterns.get("author", ()):
+        for text in bios:
+            m = pattern.search(normalise_line(text.replace("\n", " ")))
+            if m:
+                return _person(m.group("author"))
+    return None
+
+
 def infer_metadata(source: str, result: CleanResult, rules: CleaningRules | None = None,
                    sources: dict[str, str] | None = None) -> dict[str, str | None]:
     """What the text says about itself (keys: title, outlet, dateline, date, author, url,
@@ -305,115 +453,17 @@ def infer_metadata(source: str, result: CleanResult, rules: CleaningRules | None
     rules = rules or load_rules()
     if sources is None:
         sources = {}
-    meta: dict[str, str | None] = {name: None for name in FIELDS}
-    agency: str | None = None
-    dateline_date: str | None = None
-    credit_author: str | None = None
-    # (rank, ISO date, source) in text order; rank 0 byline, 1 date line, 3 update stamp
-    dates: list[tuple[int, str, str]] = []
-
-    field_reasons = {r.reason for r in rules.line_rules if r.field}
-    widgets = [(b.start, b.end) for b in result.removed if b.reason in _WIDGET_REASONS]
-    spans = [(b.start, b.end) for b in result.removed]
-    # date lines and datelines can be a widget's; a byline is the article's own
-    widget_prone = {r.reason for r in rules.line_rules if r.field in ("date", "dateline")}
-    for block in result.removed:
-        if block.reason not in field_reasons:
-            continue
-        if widgets and block.reason in widget_prone and _near_widget(source, block.start, block.end, widgets,
-                                                                     spans):
-            continue  # the page's clock: "Friday, 12 September, 2025" above the weather box
-        for raw_line in block.text.splitlines():
-            text = normalise_line(raw_line)
-            if not text:
-                continue
-            found = _field_match(rules, text)
-            if found is None:
-                continue
-            rule, g = found
-            if rule.field == "dateline":
-                if meta["dateline"] is None and g.get("place"):
-                    meta["dateline"] = g["place"].strip(_TRAIL)
-                    if g.get("agency") and agency is None:
-                        agency = g["agency"]
-                    if dateline_date is None and (g.get("day") or g.get("month")):
-                        dateline_date = _date_from_groups(g)
-            elif rule.field == "date":
-                iso = _date_from_groups(g)
-                if iso is not None:
-                    label = (g.get("label") or "").lower()
-                    if label in _UPDATE_LABELS:
-                        dates.append((3, iso, FROM_UPDATE))
-                    else:
-                        dates.append((1, iso, FROM_DATE_LINE))
-            elif rule.field == "byline":
-                tail_date = _date_in_parts(text, rules)
-                if tail_date is not None:
-                    dates.append((0, tail_date, FROM_BYLINE))
-                author = g.get("author")
-                if author:
-                    if rule.reason == "byline" and meta["author"] is None:
-                        meta["author"] = _person(author)
-                    elif credit_author is None:
-                        credit_author = _person(author)
-            elif rule.field == "url":
-                if meta["url"] is None and g.get("url"):
-                    meta["url"] = g["url"].rstrip(".,;)>")
-
-    # a dateline written into the first paragraph: "KYIV, Aug 17 (Reuters) - ..."
-    paragraphs = result.body.split("\n\n", 3)[:3]
-    if meta["dateline"] is None:
-        for para in paragraphs:
-            for pattern in rules.meta_patterns.get("inline_dateline", ()):
-                m = pattern.match(para)
-                if m:
-                    g = m.groupdict()
-                    meta["dateline"] = g["place"].strip(_TRAIL)
-                    if g.get("agency"):
-                        agency = g["agency"]
-                    if g.get("day") or g.get("month"):
-                        dateline_date = _date_from_groups(g)
-                    break
-            if meta["dateline"] is not None:
-                break
-
-    if dateline_date is not None:
-        dates.append((2, dateline_date, FROM_DATELINE))
-    if dates:  # by rank (a date with a year before one without), then text order
-        best = min(dates, key=lambda d: (0 if has_year(d[1]) else 1, d[0]))
-        meta["date"], sources["date"] = best[1], best[2]
-    if meta["author"] is None and credit_author is not None:
-        meta["author"], sources["author"] = credit_author, FROM_CREDIT
-    elif meta["author"] is not None:
-        sources["author"] = FROM_BYLINE
-    if meta["dateline"] is not None:
-        sources["dateline"] = FROM_DATELINE
-    if meta["url"] is not None:
-        sources["url"] = FROM_LINK
-
-    publisher_text = [b.text for b in result.removed if b.reason in _PUBLISHER_TEXT]
-    if publisher_text:
-        meta["outlet"] = _outlet_in(rules, tuple(publisher_text))
-        if meta["outlet"] is not None:
-            sources["outlet"] = FROM_PUBLISHER
-    if agency:
-        meta["source_agency"] = outlet_name(agency)
-        sources["source_agency"] = FROM_WIRE
-        if meta["outlet"] is None:  # a wire story with no other publisher named
-            meta["outlet"], sources["outlet"] = meta["source_agency"], FROM_WIRE
-
+    found = _Findings({name: None for name in FIELDS})
+    for text, rule, groups in _field_lines(source, result, rules):
+        _read_field_line(found, text, rule, groups, rules)
+    _inline_dateline(found, result.body, rules)
+    _choose_date_and_author(found, sources)
+    _choose_outlet(found, result, rules, sources)
+    meta = found.meta
     if meta["author"] is None:
-        bios = [b.text for b in result.removed if b.reason == "author bio"]
-        for pattern in rules.meta_patterns.get("author", ()):
-            for text in bios:
-                m = pattern.search(normalise_line(text.replace("\n", " ")))
-                if m:
-                    meta["author"] = _person(m.group("author"))
-                    sources["author"] = FROM_BIO
-                    break
-            if meta["author"] is not None:
-                break
-
+        meta["author"] = _author_from_bio(result, rules)
+        if meta["author"] is not None:
+            sources["author"] = FROM_BIO
     meta["title"], suffix_outlet = _title(result.body)
     if meta["title"] is not None:
         sources["title"] = FROM_HEADLINE

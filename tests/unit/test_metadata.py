@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from briefreader.core.clean import clean_text
@@ -236,7 +238,8 @@ def test_manifest_metadata_rule() -> None:
 
 @pytest.mark.parametrize("first, title", [
     ("Obama says Trump modeling policies on Putin.", "Obama says Trump modeling policies on Putin."),
-    ("Mary J. Blige sings to Hillary Clinton in preview clip.", "Mary J. Blige sings to Hillary Clinton in preview clip."),
+    ("Mary J. Blige sings to Hillary Clinton in preview clip.",
+     "Mary J. Blige sings to Hillary Clinton in preview clip."),
     ("Virginian could make history. Again.", "Virginian could make history. Again."),
     ("Jobs report gives Democrats a lift; ", "Jobs report gives Democrats a lift"),
     ("Senate passes the budget bill - The Daily Courier", "Senate passes the budget bill"),
@@ -280,3 +283,68 @@ def test_publisher_and_wire_agency_are_both_kept() -> None:
 def test_partial_dates_rank_after_full_ones() -> None:
     text = f"BRUSSELS, 17 (EUROPA PRESS)\n\nBy Jane Doe | 18 August 2025\n\n{BODY}"
     assert meta(text)["date"] == "2025-08-18"
+
+
+# ----------------------------------------------------------------------------- the steps of infer_metadata
+
+
+def _findings() -> Any:
+    from briefreader.core import metadata
+
+    return metadata._Findings({name: None for name in metadata.FIELDS})
+
+
+def test_date_choice_prefers_a_year_then_the_byline_then_date_lines_over_update_stamps() -> None:
+    from briefreader.core import metadata
+
+    found = _findings()
+    found.dates = [(3, "2025-03-05", metadata.FROM_UPDATE), (1, "2025-03-04", metadata.FROM_DATE_LINE),
+                   (0, "--03-01", metadata.FROM_BYLINE)]
+    found.dateline_date = "2025-03-02"
+    sources: dict[str, str] = {}
+    metadata._choose_date_and_author(found, sources)
+    assert found.meta["date"] == "2025-03-04" and sources["date"] == metadata.FROM_DATE_LINE
+    found = _findings()
+    found.dates = [(3, "2025-03-05", metadata.FROM_UPDATE)]
+    found.credit_author = "Jane Doe"
+    sources = {}
+    metadata._choose_date_and_author(found, sources)
+    assert found.meta["date"] == "2025-03-05" and found.meta["author"] == "Jane Doe"
+    assert sources == {"date": metadata.FROM_UPDATE, "author": metadata.FROM_CREDIT}
+
+
+def test_a_dateline_takes_only_the_first_place_and_its_agency() -> None:
+    from briefreader.core import metadata
+
+    found = _findings()
+    metadata._take_dateline(found, {"place": "KYIV, ", "agency": "Reuters", "day": "17", "month": "Aug"})
+    metadata._take_dateline(found, {"place": "LONDON", "agency": "AP"})
+    assert found.meta["dateline"] == "KYIV" and found.agency == "Reuters"
+    assert found.dateline_date is not None and found.dateline_date.endswith("-08-17")
+
+
+def test_a_credit_line_author_is_kept_apart_from_the_byline() -> None:
+    from briefreader.core import metadata
+    from briefreader.core.rules import Rule
+
+    rules = load_rules()
+    byline = Rule(id="t-byline", pattern="x", reason="byline", field="byline")
+    credit = Rule(id="t-credit", pattern="x", reason="credit line", field="byline")
+    found = _findings()
+    metadata._take_byline(found, "Photo: Tom Becker", credit, {"author": "Tom Becker"}, rules)
+    metadata._take_byline(found, "By Maria Lopez", byline, {"author": "Maria Lopez"}, rules)
+    assert found.meta["author"] == "Maria Lopez" and found.credit_author == "Tom Becker"
+
+
+def test_an_inline_dateline_is_read_from_the_first_paragraphs_only() -> None:
+    from briefreader.core import metadata
+
+    rules = load_rules()
+    body = "Headline here\n\nKYIV, Aug 17 (Reuters) - Officials said the talks would go on."
+    found = _findings()
+    metadata._inline_dateline(found, body, rules)
+    assert found.meta["dateline"] == "KYIV" and found.agency == "Reuters"
+    late = "One\n\nTwo\n\nThree\n\nKYIV, Aug 17 (Reuters) - Officials said the talks would go on."
+    found = _findings()
+    metadata._inline_dateline(found, late, rules)
+    assert found.meta["dateline"] is None
