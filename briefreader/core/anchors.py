@@ -184,7 +184,7 @@ def _loose_matches(text: str, anchor: Anchor) -> list[tuple[int, int]]:
 def resolve(anchor: Anchor, text: str) -> Resolution:
     """Find ``anchor`` in ``text`` (see the module docstring for the four outcomes)."""
     n = len(anchor.exact)
-    if 0 <= anchor.start and anchor.start + n <= len(text) and text[anchor.start : anchor.start + n] == anchor.exact:
+    if anchor.start >= 0 and anchor.start + n <= len(text) and text[anchor.start : anchor.start + n] == anchor.exact:
         return Resolution("exact", anchor.start, anchor.start + n, 100.0)
     hits = find_all(text, anchor.exact)
     if hits:
@@ -242,7 +242,7 @@ def passage_pattern(passage: str, *, loose_space: bool = False) -> re.Pattern[st
     """
     parts: list[str] = []
     tokens = [t for t in re.split(r"(\s+)", passage.strip()) if t]
-    for i, token in enumerate(tokens):
+    for token in tokens:
         if token.isspace():
             parts.append(r"\s*" if loose_space else r"\s+")
             continue

@@ -19,14 +19,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz.distance import Indel
 
 DiffTag = Literal["equal", "insert", "delete", "replace"]
 
 #: Characters that open or close quotations (never word-internal apostrophes).
-QUOTE_CHARS = frozenset("\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f\uff02\u2032\u2033")
+QUOTE_CHARS = frozenset("\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a"
+                         "\u300c\u300d\u300e\u300f\uff02\u2032\u2033")
 _APOSTROPHES = "'\u2019\u02bc\u2018`\u00b4"
 
 # A token is an abbreviation like U.S. / e.g., a word (with inner apostrophes or hyphens), or one
@@ -103,9 +104,7 @@ def _keep_token(tok: str, ignore_punct: bool, ignore_quotes: bool) -> bool:
         return True
     if ignore_punct:
         return False
-    if ignore_quotes and tok in QUOTE_CHARS:
-        return False
-    return True
+    return not (ignore_quotes and tok in QUOTE_CHARS)
 
 
 def diff_words(
@@ -129,7 +128,7 @@ def diff_words(
     kb = [_diff_key(t.text, ignore_case, ignore_punct) for t in tb]
 
     # Raw opcodes on token indices, adjacent non-equal runs merged into one.
-    runs: list[list] = []
+    runs: list[list[Any]] = []
     for op in Indel.opcodes(ka, kb):
         tag = op.tag
         if tag != "equal" and runs and runs[-1][0] != "equal":
@@ -141,12 +140,13 @@ def diff_words(
         runs.append([tag, op.src_start, op.src_end, op.dest_start, op.dest_end])
 
     ops: list[DiffOp] = []
-    for tag, i1, i2, j1, j2 in runs:
-        if tag == "replace" and (i1 == i2 or j1 == j2):
-            tag = "insert" if i1 == i2 else "delete"
+    for run_tag, i1, i2, j1, j2 in runs:
+        kind: DiffTag = run_tag
+        if kind == "replace" and (i1 == i2 or j1 == j2):
+            kind = "insert" if i1 == i2 else "delete"
         a_span = _span(ta, i1, i2, len(a))
         b_span = _span(tb, j1, j2, len(b))
-        ops.append(DiffOp(tag, a[a_span[0] : a_span[1]], b[b_span[0] : b_span[1]], a_span, b_span))
+        ops.append(DiffOp(kind, a[a_span[0] : a_span[1]], b[b_span[0] : b_span[1]], a_span, b_span))
     return ops
 
 
@@ -384,13 +384,15 @@ def _align_fallback(short: str, long: str, s: list, t: list) -> Alignment:
 #: Classes of a rendering against a group's reference, from harmless to misleading.
 ALTERATIONS = ("same", "trivial", "partial", "paraphrased", "altered")
 
-_FUNCTION_WORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being it its
-    this that these those he she they we i you his her their our my your him them us me not no so do
-    does did have has had will would can could should may might must shall there here what which who
-    whom when where why how all any some than then also just very more most into about over after
-    before up down out off again once only own same such too even well oh""".split()
-)
+_FUNCTION_WORDS = frozenset([
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as",
+    "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she",
+    "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "him", "them", "us", "me", "not", "no",
+    "so", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "may", "might",
+    "must", "shall", "there", "here", "what", "which", "who", "whom", "when", "where", "why", "how", "all", "any",
+    "some", "than", "then", "also", "just", "very", "more", "most", "into", "about", "over", "after", "before",
+    "up", "down", "out", "off", "again", "once", "only", "own", "same", "such", "too", "even", "well", "oh",
+])
 _MARKS_AND_SPACE_RE = re.compile("[\\s" + re.escape("".join(sorted(QUOTE_CHARS))) + "]+")
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 logger = logging.getLogger(__name__)
 

@@ -118,6 +118,6 @@ class Article:
         d = dict(d)
         d.pop("words", None)
         d["removed"] = [RemovedBlock(**r) for r in d.get("removed", [])]
-        d["offsets"] = OffsetMap([tuple(s) for s in d.get("offsets", [])])  # type: ignore[misc]
+        d["offsets"] = OffsetMap([tuple(s) for s in d.get("offsets", [])])
         d["provenance"] = dict(d.get("provenance") or {})
         return cls(**d)

@@ -16,6 +16,7 @@ written or deleted through a symbolic link. Set ``BRIEFREADER_HOME`` to move eve
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
@@ -213,10 +214,8 @@ def safe_unlink(path: Path, container: Path) -> None:
     """
     if not _inside(path, container):
         raise UnsafePathError(f"refusing to delete {path}: it is not inside {container}")
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def safe_rmtree(path: Path, container: Path) -> None:
@@ -325,7 +324,8 @@ def state_location(root: Path, *, create: bool = True) -> StateLocation:
         if create:
             if _writable(in_corpus):
                 return StateLocation(in_corpus, True)
-        elif in_corpus.is_dir() and os.access(in_corpus, os.W_OK) or not in_corpus.exists() and os.access(root, os.W_OK):
+        elif ((in_corpus.is_dir() and os.access(in_corpus, os.W_OK))
+              or (not in_corpus.exists() and os.access(root, os.W_OK))):
             return StateLocation(in_corpus, True)
         problem = READ_ONLY_REASON
     base = user_data_dir()

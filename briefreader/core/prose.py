@@ -144,7 +144,7 @@ def effective_words(norm: str, model: ProseModel) -> float:
 def line_features(norm: str, evidence: float, model: ProseModel) -> dict[str, float]:
     """The classifier's features of one normalised line."""
     pieces = norm.split()
-    n = len(pieces) or 1
+    n: float = len(pieces) or 1
     low = norm.lower()
     stop = sum(map(model.stopword_forms.__contains__, low.split()))
     cjk, cjk_function = cjk_counts(norm, model)
@@ -189,7 +189,7 @@ def prose_sign(norm: str, evidence: float, model: ProseModel) -> float:
     ``prose_score`` > 0, several times faster on plain paragraphs."""
     w = model.w
     pieces = norm.split()
-    n = len(pieces) or 1
+    n: float = len(pieces) or 1
     low = norm.lower()
     stop = sum(map(model.stopword_forms.__contains__, low.split()))
     cjk = 0.0

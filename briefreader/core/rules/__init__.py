@@ -169,9 +169,7 @@ class Rule:
         """Whether the rule's shape guards allow it on a line with this shape."""
         if self.max_words is not None and words > self.max_words:
             return False
-        if self.sentence is False and is_sentence:
-            return False
-        return True
+        return not (self.sentence is False and is_sentence)
 
 
 @dataclass(slots=True, eq=False)
@@ -255,11 +253,14 @@ class CleaningRules:
             if rule.guard_ok(words, is_sentence) and rule.regex.fullmatch(text):
                 return rule
         if start == first_shipped:
-            for limit, regex, group_rule in self.line_buckets:
-                if limit is None or words <= limit:
+            bucket = None
+            for candidate in self.line_buckets:  # the first bucket of rules allowed on this many words
+                if candidate[0] is None or words <= candidate[0]:
+                    bucket = candidate
                     break
-            else:
+            if bucket is None:
                 return None
+            _, regex, group_rule = bucket
             m = regex.fullmatch(text)
             if m is None:
                 return None
@@ -309,9 +310,8 @@ def _expand(pattern: str, defines: dict[str, str], where: str) -> str:
     return pattern
 
 
-def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
-                budget: RegexBudget | None = None) -> Rule:
-    where = f"{'boilerplate rule' if origin == 'manifest' else 'default rule'} #{index + 1}"
+def _rule_mapping(raw: Any, where: str) -> dict[str, Any]:
+    """A rule as a mapping (a bare string is a literal line), with known keys only."""
     if isinstance(raw, str):
         raw = {"text": raw}
     if not isinstance(raw, dict):
@@ -321,11 +321,12 @@ def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
                          f"(known: {', '.join(sorted(_KNOWN_KEYS))})")
-    rule_id = str(raw.get("id") or f"{origin}-{index + 1}")
-    where = f"{where} ({rule_id})" if raw.get("id") else where
-    scope = raw.get("scope", "line")
-    if scope not in SCOPES:
-        raise ValueError(f"{where}: scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+    return raw
+
+
+def _phrase_words(raw: dict[str, Any], scope: str,
+                  where: str) -> tuple[dict[str, Any], frozenset[str], tuple[str, ...]]:
+    """A phrase rule's word list (turned into its pattern) and trigger words, checked."""
     words: frozenset[str] = frozenset()
     triggers: tuple[str, ...] = ()
     if "words" in raw:
@@ -339,6 +340,12 @@ def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
         if scope != "phrase" or words:
             raise ValueError(f"{where}: 'triggers' only applies to phrase rules with a pattern")
         triggers = tuple(_word_list(raw["triggers"], where, "triggers", allow_symbols=True))
+    return raw, words, triggers
+
+
+def _rule_pattern(raw: dict[str, Any], defines: dict[str, str], where: str) -> str:
+    """The rule's regular expression: a literal line's words with any spacing, or its pattern with
+    placeholders expanded."""
     if ("pattern" in raw) == ("text" in raw):
         raise ValueError(f"{where}: give exactly one of 'pattern' (a regular expression) or 'text' "
                          f"(a literal line)")
@@ -346,17 +353,24 @@ def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
         text = raw["text"]
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{where}: 'text' must be a non-empty string")
-        pattern = r"\s*".join(re.escape(part) for part in text.split())
-    else:
-        pattern = raw["pattern"]
-        if not isinstance(pattern, str) or not pattern:
-            raise ValueError(f"{where}: 'pattern' must be a non-empty string")
-        pattern = _expand(pattern, defines, where)
+        return r"\s*".join(re.escape(part) for part in text.split())
+    pattern = raw["pattern"]
+    if not isinstance(pattern, str) or not pattern:
+        raise ValueError(f"{where}: 'pattern' must be a non-empty string")
+    return _expand(pattern, defines, where)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _rule_options(raw: dict[str, Any], scope: str, origin: str, where: str) -> dict[str, Any]:
+    """The rule's reason, weight, field, zone and shape guards, checked."""
     reason = raw.get("reason", "boilerplate (corpus rule)" if origin == "manifest" else None)
     if not isinstance(reason, str) or not reason.strip():
         raise ValueError(f"{where}: 'reason' must be a non-empty string")
     weight = raw.get("weight", 3)
-    if not isinstance(weight, int) or isinstance(weight, bool):
+    if not _is_int(weight):
         raise ValueError(f"{where}: 'weight' must be an integer")
     fld = raw.get("field")
     if fld is not None and fld not in FIELDS:
@@ -367,8 +381,7 @@ def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
     if zone not in ZONES:
         raise ValueError(f"{where}: zone must be one of {', '.join(ZONES)}")
     max_words = raw.get("max_words")
-    if max_words is not None and (not isinstance(max_words, int) or isinstance(max_words, bool)
-                                  or max_words < 1):
+    if max_words is not None and (not _is_int(max_words) or max_words < 1):
         raise ValueError(f"{where}: 'max_words' must be a positive integer")
     sentence = raw.get("sentence")
     if sentence is not None and not isinstance(sentence, bool):
@@ -376,19 +389,41 @@ def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
     case_sensitive = raw.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise ValueError(f"{where}: 'case_sensitive' must be true or false")
+    return {"reason": reason.strip(), "weight": weight, "field": fld, "zone": zone, "max_words": max_words,
+            "sentence": sentence, "case_sensitive": case_sensitive}
+
+
+def _corpus_pattern(pattern: str, scope: str, case_sensitive: bool, where: str,
+                    budget: RegexBudget) -> BudgetedPattern:
+    """A corpus rule's pattern under its time budget, refused when it matches an empty line."""
+    budgeted = _budgeted_pattern(pattern, case_sensitive, where, budget)
+    if scope != "phrase" and budgeted.fullmatch("") is not None:
+        raise ValueError(f"{where}: pattern matches an empty line; it would match everything")
+    if scope == "phrase" and budgeted.search("") is not None:
+        raise ValueError(f"{where}: phrase pattern matches the empty string")
+    return budgeted
+
+
+def _build_rule(raw: Any, index: int, origin: str, defines: dict[str, str],
+                budget: RegexBudget | None = None) -> Rule:
+    """One rule from its YAML form, checked (a ``ValueError`` names the rule and the problem)."""
+    where = f"{'boilerplate rule' if origin == 'manifest' else 'default rule'} #{index + 1}"
+    raw = _rule_mapping(raw, where)
+    rule_id = str(raw.get("id") or f"{origin}-{index + 1}")
+    where = f"{where} ({rule_id})" if raw.get("id") else where
+    scope = raw.get("scope", "line")
+    if scope not in SCOPES:
+        raise ValueError(f"{where}: scope must be one of {', '.join(SCOPES)}, got {scope!r}")
+    raw, words, triggers = _phrase_words(raw, scope, where)
+    pattern = _rule_pattern(raw, defines, where)
+    options = _rule_options(raw, scope, origin, where)
     if _BACKREF.search(pattern):
         raise ValueError(f"{where}: backreferences are not supported in rule patterns")
     budgeted = None
     if origin != "default":  # the shipped rules are checked by the test suite; compile lazily
-        budgeted = _budgeted_pattern(pattern, case_sensitive, where, budget or RegexBudget())
-        if scope != "phrase" and budgeted.fullmatch("") is not None:
-            raise ValueError(f"{where}: pattern matches an empty line; it would match everything")
-        if scope == "phrase" and budgeted.search("") is not None:
-            raise ValueError(f"{where}: phrase pattern matches the empty string")
-    return Rule(id=rule_id, pattern=pattern, reason=reason.strip(), scope=scope, weight=weight,
-                field=fld, zone=zone, max_words=max_words, sentence=sentence,
-                case_sensitive=case_sensitive, origin=origin, words=words, triggers=triggers,
-                budgeted=budgeted)
+        budgeted = _corpus_pattern(pattern, scope, options["case_sensitive"], where, budget or RegexBudget())
+    return Rule(id=rule_id, pattern=pattern, scope=scope, origin=origin, words=words, triggers=triggers,
+                budgeted=budgeted, **options)
 
 
 def _budgeted_pattern(pattern: str, case_sensitive: bool, where: str, budget: RegexBudget) -> BudgetedPattern:
