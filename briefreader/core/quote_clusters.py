@@ -43,7 +43,7 @@ from briefreader.core.diffing import align, classify_alteration, spelling_index,
 from briefreader.core.model import Article
 from briefreader.core.quotes import Quote, extract_quotes
 
-EXTRACTOR_VERSION = "quotes-8"
+EXTRACTOR_VERSION = "quotes-9"
 CACHE_FILE = "quotes-cache.json"
 #: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
 MAX_POSTINGS = 150

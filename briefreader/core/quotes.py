@@ -891,9 +891,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                 subj = _subject_right(before[vm.end() :])  # never the listener after "told"
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
-            who = resolver.speakers.first_person_between(s_start, s_start + vm.start())
-            if who:
-                return who, 0.8, None, False
+            found = _sentence_subject(body, resolver, s_start, s_start + vm.start())
+            if found:
+                return found[0], found[1], None, False
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False
@@ -909,6 +909,27 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         if who and resolver.speakers.spoke_since(lo - 600, q.mark_pos, who):
             return who, 0.45, None, False
     return None, 0.0, None, False
+
+
+_DESCRIBED_SUBJECT_RE = re.compile(r"\s*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE)
+
+
+def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:
+    """The person a sentence is about, from its opening words: a name there (``Sanders criticized
+    …``), or a description (``The president left no doubt …``) resolved to an earlier person. A name
+    further in is an object (``… helping Mrs. Clinton …``), not the speaker: None then."""
+    speakers = resolver.speakers
+    for off, name in speakers.mentions:
+        if start <= off < end:
+            if len(_WORD_RE.findall(body, start, off)) <= 3:
+                return name, 0.8
+            break
+    described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
+    if described and described.group(2).lower() in _PERSON_NOUNS:
+        who = speakers.recent_actor(start) or speakers.last_person_before(start)
+        if who:
+            return who, 0.6
+    return None
 
 
 def _register_speech_events(body: str, resolver: _Resolver, quote_spans: list[tuple[int, int]]) -> list[tuple[int, str, str, str]]:
@@ -1082,25 +1103,17 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: list[tuple[int, int]]) -> None:
-    """``"X," she said. "Y."``: give Y the utterance of X when only an attribution separates them;
-    likewise a paragraph holding nothing but more of the quotation that ended the paragraph before."""
+    """``"X," she said. "Y."``: give Y the utterance of X when only X's attribution separates them and
+    Y has none of its own; likewise a paragraph holding nothing but a quotation that goes on with the
+    quotation ending the paragraph before (the speaker continuing, no new attribution)."""
     tops = [i for i, r in enumerate(raws) if r.depth == 0 and not quotes[i].scare]
-    for a, b in zip(tops, tops[1:]):
+    for a, b in zip(tops, tops[1:], strict=False):
         ra, rb = raws[a], raws[b]
-        if ra.para + 1 == rb.para and _continues_next_paragraph(body, ra, rb, paras):
-            pass  # `"X," she said.` then a paragraph `"Y."`
-        elif ra.para != rb.para or ra.unclosed or not ra.close_mark:
+        if ra.para + 1 == rb.para:
+            if not _continues_next_paragraph(body, ra, rb, paras):
+                continue
+        elif ra.para != rb.para or not _interrupted_in_paragraph(body, quotes[a], ra, rb):
             continue
-        else:
-            gap = body[ra.close_pos + 1 : rb.mark_pos]
-            if len(gap) > 160 or any(c in DOUBLE_MARKS for c in gap):
-                continue
-            if not _VERB_RE.search(gap) or len(gap.split()) > 14 or not re.search(r"[.,:;]\s*$", gap):
-                continue
-            if len(_VERB_RE.findall(gap)) > 1:
-                continue  # "X," she said. Later she added: "Y.": two quotations
-            if not re.search(r"[,.!?\u2026\u2014-]\s*$", quotes[a].text) and not gap.lstrip().startswith(","):
-                continue  # a partial quote inside narration, not the first half of an interrupted one
         if quotes[b].utterance_id != quotes[a].utterance_id:
             old = quotes[b].utterance_id
             for q in quotes:
@@ -1108,15 +1121,45 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
                     q.utterance_id = quotes[a].utterance_id
 
 
+def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
+    """``"X," she said. "Y."`` in one paragraph: only X's attribution lies between the two (one
+    sentence, opening with it); ``"X." He added, "Y."`` introduces a new quotation."""
+    if ra.unclosed or not ra.close_mark:
+        return False
+    gap = body[ra.close_pos + 1 : rb.mark_pos]
+    if len(gap) > 320 or any(c in DOUBLE_MARKS for c in gap) or not re.search(r"[.,:;]\s*$", gap):
+        return False
+    verb = _VERB_RE.search(gap)
+    if verb is None or len(gap[: verb.start()].split()) > 6 or len(gap.split()) > 40:
+        return False  # the gap opens with the attribution ("she said, a ... who ...")
+    if _SENTENCE_START_RE.search(gap.strip()):
+        return False  # "X," she said. Later she added: "Y.": more than one sentence, two quotations
+    if len(gap.split()) > 14 and not gap.rstrip().endswith("."):
+        return False
+    a_end = qa.text.rstrip()[-1:]
+    if a_end not in ",!?.\u2026\u2014-" and not gap.lstrip().startswith(","):
+        return False  # a partial quote inside narration, not the first half of an interrupted one
+    if a_end in ".!?\u2026" and gap.strip()[:1].isupper() and gap.rstrip()[-1:] in ",:":
+        return False  # `"X." He added, "Y."`: the gap is Y's own attribution
+    # `"Y," she added.` after it stays part of the one quotation: the hand-labelled sample corpus
+    # reads it so (PolNeAR would split it, but splitting breaks the sample's groups)
+    return True
+
+
 def _continues_next_paragraph(body: str, ra: _Raw, rb: _Raw, paras: list[tuple[int, int]]) -> bool:
-    """Whether quote ``rb`` opens the paragraph after ``ra``'s and only goes on with it: ``ra`` ends
-    its paragraph with a short attribution, ``rb``'s paragraph is that quotation and nothing else."""
+    """Whether quote ``rb`` opens the paragraph after ``ra``'s and only goes on with it: ``ra`` is the
+    last quotation of its paragraph, followed at most by one attribution sentence, and ``rb``'s
+    paragraph is that quotation and nothing else (no attribution of its own)."""
     if ra.unclosed or not ra.close_mark or rb.unclosed or not rb.close_mark:
         return False
     _, a_end = paras[ra.para]
     b_start, b_end = paras[rb.para]
     tail = body[ra.close_pos + 1 : a_end]
-    if any(c in DOUBLE_MARKS for c in tail) or len(tail.split()) > 8 or not _VERB_RE.search(tail):
+    if any(c in ALL_MARKS and c not in "\u2019'" for c in tail) or len(tail.split()) > 30:
+        return False
+    if len(_VERB_RE.findall(tail)) > 1 or len(_SENTENCE_START_RE.findall(tail.rstrip())) > 0:
+        return False  # more narration after the attribution: the next quotation needs its own
+    if tail.strip(" .,;:") and not _VERB_RE.search(tail):
         return False
     if body[b_start : rb.mark_pos].strip() or body[rb.close_pos + 1 : b_end].strip(" .,;:"):
         return False
