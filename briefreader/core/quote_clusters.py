@@ -642,7 +642,12 @@ def _date_key(date: str | None) -> tuple[int, str]:
     return date_sort_key(date)
 
 
-def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCluster:
+def _build_cluster(members: list[_Unit], articles: Sequence[Article],
+                   original_of: Callable[[str], str] | None = None) -> QuoteCluster:
+    """One group: its canonical text, and each rendering's class against the original statement.
+
+    ``original_of(article_id)`` (copy detection: the original an article republishes, else itself)
+    makes copies one rendering: a copy is never the reference and never vouches for another copy."""
     # canonical: the medoid among the longest renderings
     max_len = max(len(u.keys) for u in members)
     pool = [u for u in members if len(u.keys) >= 0.8 * max_len]
@@ -669,11 +674,18 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
     else:
         canonical_unit = pool[0]
     canonical_text = canonical_unit.text
-    # alterations are judged against the earliest of the longest renderings (what was published
-    # first, whole), then against the longest renderings of other articles: a rendering's mildest
-    # class (a partial of a partial is a partial, not a paraphrase of the whole)
-    reference = min(pool, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
-    references = sorted(members, key=lambda u: -len(u.keys))[:ALTERATION_REFERENCES]
+    # alterations are judged against the original statement: the earliest of the longest independent
+    # renderings (what was published first, whole; a copy is not independent), then against the
+    # longest renderings of other articles that are faithful to it: a rendering's mildest class (a
+    # partial of a partial is a partial, not a paraphrase of the whole; a copy of a misquote agreeing
+    # with another copy is still a misquote)
+    def source_of(u: _Unit) -> str:
+        art_id = articles[u.article_pos].id
+        return original_of(art_id) if original_of is not None else art_id
+
+    independent = [u for u in pool if source_of(u) == articles[u.article_pos].id] or pool
+    reference = min(independent, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order, u.start))
+    references = _faithful_references(members, reference, source_of)
     spelling_indexes: dict[int, Any] = {}
     # renderings printed alike in many articles (wire copies) are compared once
     alignments: dict[str, Any] = {}
@@ -700,11 +712,12 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article]) -> QuoteCl
             alteration = "same"
         else:
             # what the class depends on: the words, the sentences, and which other references apply
-            eligible = tuple(i for i, ref in enumerate(references) if _other_reference(ref, reference, u))
+            eligible = tuple(i for i, ref in enumerate(references) if _other_reference(ref, reference, u, source_of))
             cache_key = (text, u.keys, u.sentences, eligible)
             alteration = alterations.get(cache_key)
             if alteration is None:
-                alteration = alterations[cache_key] = _alteration(text, reference, u, references, spelling_indexes)
+                alteration = alterations[cache_key] = _alteration(text, reference, u, references, spelling_indexes,
+                                                                  source_of)
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)
@@ -727,13 +740,32 @@ def _spelling_index_of(ref: _Unit, indexes: dict[int, Any]) -> Callable[[], Any]
     return get
 
 
-def _other_reference(ref: _Unit, canonical: _Unit, unit: _Unit) -> bool:
-    """Whether ``unit`` is also compared with ``ref`` (a long rendering of another article)."""
-    return not (ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys))
+def _faithful_references(members: list[_Unit], reference: _Unit, source_of: Callable[[_Unit], str]) -> list[_Unit]:
+    """The longest renderings that quote the reference faithfully (same, trivial or partial): only
+    those may vouch for a shorter rendering; a misquote, however often it was copied, vouches for none."""
+    out: list[_Unit] = []
+    for unit in sorted(members, key=lambda u: -len(u.keys))[: 3 * ALTERATION_REFERENCES]:  # bounded work
+        if len(out) >= ALTERATION_REFERENCES:
+            break
+        if unit is not reference and source_of(unit) != source_of(reference):
+            cls = classify_alteration(reference.text, unit.text, reference_keys=list(reference.keys),
+                                      rendering_sentences=[list(unit.keys[s0:s1]) for s0, s1 in unit.sentences])
+            if _ALTERATION_RANK[cls] > _ALTERATION_RANK["partial"]:
+                continue
+        out.append(unit)
+    return out
+
+
+def _other_reference(ref: _Unit, canonical: _Unit, unit: _Unit,
+                     source_of: Callable[[_Unit], str] | None = None) -> bool:
+    """Whether ``unit`` is also compared with ``ref`` (a long rendering of another, independent article)."""
+    if ref is unit or ref is canonical or ref.article_pos == unit.article_pos or len(ref.keys) < len(unit.keys):
+        return False
+    return source_of is None or source_of(ref) != source_of(unit)
 
 
 def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit],
-                indexes: dict[int, Any]) -> str:
+                indexes: dict[int, Any], source_of: Callable[[_Unit], str] | None = None) -> str:
     if unit.keys == canonical.keys:  # the same words: same or trivial, nothing more to look at
         return classify_alteration(canonical.text, text, reference_keys=list(canonical.keys),
                                    rendering_sentences=[list(unit.keys)])
@@ -743,7 +775,7 @@ def _alteration(text: str, canonical: _Unit, unit: _Unit, references: list[_Unit
     for ref in references:
         if _ALTERATION_RANK[best] <= _ALTERATION_RANK["partial"]:
             break
-        if not _other_reference(ref, canonical, unit):
+        if not _other_reference(ref, canonical, unit, source_of):
             continue
         other = classify_alteration(ref.text, text, reference_keys=list(ref.keys), rendering_sentences=sentences,
                                     reference_index=_spelling_index_of(ref, indexes))
@@ -899,8 +931,12 @@ def analyse_quotes(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    original_of: Callable[[str], str] | None = None,
 ) -> QuoteAnalysis:
     """Extract every quotation of ``articles`` and group the renderings of each utterance.
+
+    ``original_of`` (e.g. ``CopyAnalysis.original_of``) counts copies of one article as one
+    rendering when judging alterations (see :func:`_build_cluster`).
 
     ``cache_dir`` (:func:`quotes_cache_dir`: per user, never in the corpus) keeps per-article
     extraction results by body hash and the last full analysis; ``progress(done, total)`` is called during extraction;
@@ -911,7 +947,7 @@ def analyse_quotes(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(articles, cache_dir, progress, cancelled)
+        return _analyse(articles, cache_dir, progress, cancelled, original_of)
     finally:
         if was_enabled:
             gc.enable()
@@ -922,11 +958,14 @@ def _analyse(
     cache_dir: Path | None,
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
+    original_of: Callable[[str], str] | None = None,
 ) -> QuoteAnalysis:
     t0, c0 = time.perf_counter(), time.process_time()
     warnings: list[str] = []
     hashes = [body_hash(a.body) for a in articles]
     digest = _analysis_digest(articles, hashes)
+    if original_of is not None:  # the classes depend on which articles are copies
+        digest = hashlib.sha1((digest + "|copies:" + "|".join(original_of(a.id) for a in articles)).encode()).hexdigest()
     extraction_cache: dict[str, Any] = {}
     if cache_dir is not None:
         cache_dir = Path(cache_dir)
@@ -972,7 +1011,7 @@ def _analyse(
 
     groups, stats = cluster_units(all_units, cancelled)
     t2, c2 = time.perf_counter(), time.process_time()
-    clusters = [_build_cluster([all_units[i] for i in g], articles) for g in groups]
+    clusters = [_build_cluster([all_units[i] for i in g], articles, original_of) for g in groups]
     clusters.sort(key=lambda c: (-len(c.articles), -len(c.variants), _date_key(c.first.date), c.first.order, c.first.start))
     scare = [q for qs in quotes_by_article.values() for q in qs if q.scare]
     t3, c3 = time.perf_counter(), time.process_time()

@@ -399,3 +399,35 @@ def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -
     assert "Rasmus Vik (uncertain speaker)" in md
     assert "Lena Farrow (uncertain" not in md
     assert re.search(r"\((?:[a-z ]+, )*altered\)", md)  # the flag in words, readable as plain text
+
+
+WIRE_MISQUOTE = ("The mayor spoke after the vote. “We are calling for a full and permanent ban of the northern "
+                 "crossings until our engineers can figure out what is going on,” Mayor Lena Farrow said.")
+
+
+def test_a_misquote_republished_by_several_outlets_is_altered_in_every_copy() -> None:
+    # the original statement, then one wire story carrying a changed word, republished by three outlets:
+    # a copy agreeing with another copy does not make it faithful to what was said
+    arts = [art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01")]
+    arts += [art(i, WIRE_MISQUOTE, outlet=f"Wire client {i}", date="2025-03-02") for i in (1, 2, 3)]
+    (cluster,) = [c for c in analyse_quotes(arts).clusters if len(c.articles) > 1]
+    classes = {v.article: v.alteration for v in cluster.variants}
+    assert classes["a0.txt"] == "same"
+    assert [classes[f"a{i}.txt"] for i in (1, 2, 3)] == ["altered"] * 3
+    assert cluster.altered
+
+
+def test_copies_count_as_one_rendering_and_the_original_statement_is_the_reference() -> None:
+    # a wire story (03-02) with a changed word, and two copies of it whose metadata carries a wrong,
+    # earlier date; told which articles are copies of which, the analysis judges against the earliest
+    # independent rendering (the statement printed on 03-01), never against a copy
+    arts = [art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
+            art(1, WIRE_MISQUOTE, outlet="Wire", date="2025-03-02")]
+    arts += [art(i, WIRE_MISQUOTE, outlet=f"Wire client {i}", date="2025-02-20") for i in (2, 3)]
+    originals = {"a2.txt": "a1.txt", "a3.txt": "a1.txt"}
+    (blind,) = [c for c in analyse_quotes(arts).clusters if len(c.articles) > 1]
+    assert {v.article: v.alteration for v in blind.variants}["a0.txt"] == "altered"  # judged against a copy
+    analysis = analyse_quotes(arts, original_of=lambda a: originals.get(a, a))
+    (cluster,) = [c for c in analysis.clusters if len(c.articles) > 1]
+    classes = {v.article: v.alteration for v in cluster.variants}
+    assert classes == {"a0.txt": "same", "a1.txt": "altered", "a2.txt": "altered", "a3.txt": "altered"}
