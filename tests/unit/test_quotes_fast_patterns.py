@@ -10,13 +10,8 @@ import re
 
 from briefreader.core.model import Article
 from briefreader.core.quote_clusters import analyse_quotes
-from briefreader.core.quotes import (
-    _ABBREVIATION_DOT_RE,
-    _ABBREVIATION_TITLES,
-    _PARTY_TAG_RE,
-    SPEECH_VERBS,
-    _alternation_trie,
-)
+from briefreader.core.quote_names import SPEECH_VERBS, _alternation_trie
+from briefreader.core.quote_pairing import _ABBREVIATION_DOT_RE, _ABBREVIATION_TITLES, _PARTY_TAG_RE
 
 _PLAIN_ABBREVIATION_RE = re.compile(
     r"\b(?:" + "|".join(_ABBREVIATION_TITLES) + r")\.(?=\s)|\b[A-Z]\.(?=\s+[A-Z][a-z])")
