@@ -72,7 +72,7 @@ def _renderings(analysis) -> list[tuple[str, object]]:
 def candidates(analysis, count: int, seed: int) -> list[tuple[str, object, object]]:
     """('grouped' | 'near', rendering a, rendering b) pairs from different outlets within 7 days."""
     from briefreader.core.diffing import word_keys
-    from briefreader.core.quote_clusters import _STOPWORDS
+    from briefreader.core.quote_grouping import _STOPWORDS
 
     rng = random.Random(seed)
     grouped = []

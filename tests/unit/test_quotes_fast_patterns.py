@@ -52,7 +52,7 @@ def test_title_dots_letter_by_letter_match_the_plain_pattern() -> None:
 def test_identical_renderings_are_compared_alike(monkeypatch) -> None:
     # many outlets print the same words (wire copies): each distinct rendering is classified once,
     # and every copy carries the class computed for it
-    import briefreader.core.quote_clusters as quote_clusters
+    import briefreader.core.quote_alteration as quote_clusters
 
     calls: list[str] = []
     real = quote_clusters._alteration
