@@ -95,9 +95,10 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article],
                 al = alignments[text] = align(text, canonical_text)
             sim, partial, cspan = al.score, True, al.long_span
         else:
-            sim = similarities.get(u.keys)
-            if sim is None:
-                sim = similarities[u.keys] = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
+            known_sim = similarities.get(u.keys)
+            if known_sim is None:
+                known_sim = similarities[u.keys] = round(Indel.normalized_similarity(u.keys, canonical_unit.keys), 4)
+            sim = known_sim
             partial, cspan = False, (0, len(canonical_text))
         if u is reference:
             alteration = "same"
@@ -105,10 +106,11 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article],
             # what the class depends on: the words, the sentences, and which other references apply
             eligible = tuple(i for i, ref in enumerate(references) if _other_reference(ref, reference, u, source_of))
             cache_key = (text, u.keys, u.sentences, eligible)
-            alteration = alterations.get(cache_key)
-            if alteration is None:
-                alteration = alterations[cache_key] = _alteration(text, reference, u, references, spelling_indexes,
+            known_class = alterations.get(cache_key)
+            if known_class is None:
+                known_class = alterations[cache_key] = _alteration(text, reference, u, references, spelling_indexes,
                                                                   source_of)
+            alteration = known_class
         variants.append(_make_variant(art, u.pieces, sim, partial, cspan, alteration))
     variants.sort(key=lambda v: (_date_key(v.date), v.order, v.start))
     speaker, confidence = _cluster_speaker(variants)

@@ -259,9 +259,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                 subj = _subject_right(before[vm.end() :])  # never the listener after "told"
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
-            found = _sentence_subject(body, resolver, s_start, s_start + vm.start())
-            if found:
-                return found[0], found[1], None, False
+            subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
+            if subject:
+                return subject[0], subject[1], None, False
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False

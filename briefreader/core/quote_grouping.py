@@ -361,7 +361,7 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
 
 
 def cluster_units(units: list[_Unit],
-                  cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, int]]:
+                  cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     phrases, phrase_speaker = _phrases_of(units)
     postings: dict[int, Any] = {}

@@ -166,8 +166,8 @@ def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     for m in _SENTENCE_END_BEFORE_RE.finditer(body, lo, min(hi, pos + 2)):
         if m.end() <= pos:
             start = m.end()
-    m = _SENTENCE_END_AFTER_RE.search(body[pos:hi])
-    end = pos + m.end() if m else hi
+    after = _SENTENCE_END_AFTER_RE.search(body[pos:hi])
+    end = pos + after.end() if after else hi
     return start, end
 
 

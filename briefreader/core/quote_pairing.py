@@ -139,7 +139,7 @@ def _classify(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
     prev_space = prev is None or prev.isspace()
     next_space = nxt is None or nxt.isspace()
     can_open = (prev_space or prev in _OPEN_CONTEXT) and not next_space
-    can_close = not prev_space and (next_space or not nxt.isalnum())
+    can_close = not prev_space and (nxt is None or nxt.isspace() or not nxt.isalnum())
     return can_open, can_close
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from briefreader.tui.quote_model import QuoteData, QuoteMark
 

@@ -197,6 +197,35 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
                 head.append(f" ({independent} independent: the rest are copies)", styles["muted"])
         if not renderings[0].date:
             head.append(" · dates unknown: file order", styles["muted"])
+        listing = self._listing(renderings, ref_index, compared, styles, ignore_case=ignore_case,
+                                ignore_punct=ignore_punct, original_of=original_of)
+        pair: tuple[RenderableType, str] | None = None
+        if compared is not None and compared != ref_index and 0 <= compared < len(renderings):
+            other = renderings[compared]
+            pair = self._pair(reference, other, styles, ignore_case=ignore_case, ignore_punct=ignore_punct)
+        if pair is not None and self.pair_first:  # a short pane: the pair before the listing
+            parts += [pair[0], listing]
+            plain = head.plain + pair[1] + listing.plain
+        else:
+            parts.append(listing)
+            plain = head.plain + listing.plain
+            if pair is not None:
+                parts.append(pair[0])
+                plain += pair[1]
+        legend = Text()
+        legend.append("\n")
+        for kind, label in (("added", "added"), ("removed", "removed"), ("changed", "changed")):
+            legend.append(f" {label} ", styles[kind])
+            legend.append(" ")
+        legend.append(" c: compare next · x: jump · i: ignore case/punct "
+                      f"({'on' if ignore_punct else 'off'})", styles["muted"])
+        parts.append(legend)
+        self._update(Group(*parts), plain + legend.plain)
+
+    def _listing(self, renderings: list[Variant], ref_index: int, compared: int | None, styles: Styles, *,
+                 ignore_case: bool, ignore_punct: bool, original_of: Callable[[str], str] | None) -> Text:
+        """Every rendering, dated, each diffed against this article's (``ref_index``), with its class."""
+        reference = renderings[ref_index]
         listing = Text()
         listing.append("\n")
         for i, rendering in enumerate(renderings):
@@ -229,35 +258,15 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
             if i != ref_index:  # a click compares it (a second click jumps to it)
                 listing.stylize(Style.from_meta({"@click": f"select_rendering({i})"}), block_start, len(listing))
             listing.append("\n")
-        pair: tuple[RenderableType, str] | None = None
-        if compared is not None and compared != ref_index and 0 <= compared < len(renderings):
-            other = renderings[compared]
-            pair = self._pair(reference, other, styles, ignore_case=ignore_case, ignore_punct=ignore_punct)
-        if pair is not None and self.pair_first:  # a short pane: the pair before the listing
-            parts += [pair[0], listing]
-            plain = head.plain + pair[1] + listing.plain
-        else:
-            parts.append(listing)
-            plain = head.plain + listing.plain
-            if pair is not None:
-                parts.append(pair[0])
-                plain += pair[1]
-        legend = Text()
-        legend.append("\n")
-        for kind, label in (("added", "added"), ("removed", "removed"), ("changed", "changed")):
-            legend.append(f" {label} ", styles[kind])
-            legend.append(" ")
-        legend.append(" c: compare next · x: jump · i: ignore case/punct "
-                      f"({'on' if ignore_punct else 'off'})", styles["muted"])
-        parts.append(legend)
-        self._update(Group(*parts), plain + legend.plain)
+        return listing
 
     def _pair(self, reference: Variant, other: Variant, styles: Styles, *, ignore_case: bool,
               ignore_punct: bool) -> tuple[RenderableType, str]:
         diff = diff_pair(reference.text, other.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
         left = styled(reference.text, diff.a_spans, styles)
         right = styled(other.text, diff.b_spans, styles)
-        left_title = Text(inert_line(f"{reference.outlet or reference.article} · {display_date(reference.date, 'no date')}"),
+        reference_heading = f"{reference.outlet or reference.article} · {display_date(reference.date, 'no date')}"
+        left_title = Text(inert_line(reference_heading),
                           styles["heading"])
         right_title = Text(inert_line(f"{other.outlet or other.article} · {display_date(other.date, 'no date')}"),
                            styles["heading"])
