@@ -72,7 +72,7 @@ def _renderings(analysis) -> list[tuple[str, object]]:
 def candidates(analysis, count: int, seed: int) -> list[tuple[str, object, object]]:
     """('grouped' | 'near', rendering a, rendering b) pairs from different outlets within 7 days."""
     from briefreader.core.diffing import word_keys
-    from briefreader.core.quote_clusters import _STOPWORDS
+    from briefreader.core.quote_grouping import _STOPWORDS
 
     rng = random.Random(seed)
     grouped = []
@@ -149,8 +149,10 @@ def score(analysis, part: str, show_errors: bool = False) -> None:
     same_ok, same_n = counts["same"]
     diff_ok, diff_n = counts["different"]
     print(f"== cross-outlet pairs ({part}): {same_n + diff_n} judged, {missing} span(s) no longer a rendering")
-    print(f"   one statement grouped        {same_ok}/{same_n} = {same_ok / same_n if same_n else 0:.3f}   (target >= 0.90)")
-    print(f"   different statements apart   {diff_ok}/{diff_n} = {diff_ok / diff_n if diff_n else 0:.3f}   (target >= 0.90)")
+    same_rate = same_ok / same_n if same_n else 0
+    diff_rate = diff_ok / diff_n if diff_n else 0
+    print(f"   one statement grouped        {same_ok}/{same_n} = {same_rate:.3f}   (target >= 0.90)")
+    print(f"   different statements apart   {diff_ok}/{diff_n} = {diff_rate:.3f}   (target >= 0.90)")
 
 
 def main() -> int:
@@ -169,11 +171,14 @@ def main() -> int:
     analysis = analyse_quotes(articles)
     if args.candidates:
         for n, (kind, a, b) in enumerate(candidates(analysis, args.candidates, args.seed)):
-            part = "heldout" if int(hashlib.sha1(f"{a.article}{b.article}".encode()).hexdigest(), 16) % 3 == 0 else "tune"
+            pair_hash = int(hashlib.sha1(f"{a.article}{b.article}".encode()).hexdigest(), 16)
+            part = "heldout" if pair_hash % 3 == 0 else "tune"
             print(f"#{n} {kind} part={part}")
-            print(f"  a: {yaml.safe_dump(_span(a), default_flow_style=True).strip()} {a.outlet} {a.date} speaker={a.speaker}")
+            span_a = yaml.safe_dump(_span(a), default_flow_style=True).strip()
+            print(f"  a: {span_a} {a.outlet} {a.date} speaker={a.speaker}")
             print(f"     {a.text[:300]}")
-            print(f"  b: {yaml.safe_dump(_span(b), default_flow_style=True).strip()} {b.outlet} {b.date} speaker={b.speaker}")
+            span_b = yaml.safe_dump(_span(b), default_flow_style=True).strip()
+            print(f"  b: {span_b} {b.outlet} {b.date} speaker={b.speaker}")
             print(f"     {b.text[:300]}")
         return 0
     if not PAIRS.exists():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings
+from briefreader.cli.common import CliError, add_follow_links, print_warnings
 from briefreader.core.dates import display_date
 
 
@@ -48,11 +48,12 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     cache_dir = None
     if not args.no_cache:
         cache_dir = quotes_cache_dir(corpus.root)
-    analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
-    print_warnings(analysis.warnings)
     from briefreader.core.copies import analyse_copies, annotate_quotes_json, copies_cache_dir
 
+    # copies first: a misquote republished by several outlets is judged against the original statement
     copies = analyse_copies(corpus.articles, cache_dir=None if args.no_cache else copies_cache_dir(corpus.root))
+    analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir, original_of=copies.original_of)
+    print_warnings(analysis.warnings)
     if args.json:
         data = analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)
         _write_json_streamed(annotate_quotes_json(data, copies))
@@ -101,7 +102,8 @@ def _print_view(analysis, args: argparse.Namespace, copies) -> None:
             v = cluster.variants[0]
             console.print(Text.assemble(
                 *speaker_label(cluster.speaker, cluster.speaker_confidence), "  ",
-                (inert_line(f"{display_date(v.date, '?')}  {v.outlet or v.article}"), "dim"), "\n  “", inert(v.text), "”",
+                (inert_line(f"{display_date(v.date, '?')}  {v.outlet or v.article}"), "dim"),
+                "\n  “", inert(v.text), "”",
             ))
             continue
         title = Text.assemble(

@@ -79,7 +79,8 @@ def scan_marks(text: str) -> tuple[list[Mark], list[Mark]]:
         else:  # guillemets: « opens, » closes, unless the text uses them the other way round
             kind = "guillemet"
             opens = char == "\u00ab"
-            if char == "\u00bb" and not any(s.kind == "guillemet" for s in stack) and _ambiguous_opens(text, m.start(), m.end()):
+            guillemet_open = any(s.kind == "guillemet" for s in stack)
+            if char == "\u00bb" and not guillemet_open and _ambiguous_opens(text, m.start(), m.end()):
                 opens = True
         mark = Mark(m.start(), m.end(), kind, opens)
         if opens:

@@ -1546,20 +1546,17 @@ def cluster_snapshot(cluster: Mapping[str, Any] | Any, *, titles: Mapping[str, s
     outlet, date, title, text, start, end, speaker}]}`` (plus ``source_start``, ``source_end``,
     ``partial``, ``canonical_span``, ``similarity`` for each variant when the cluster has them).
 
-    Accepts the `quotes --json` cluster shape (a dict), a core ``QuoteCluster``, or the reader's
-    cluster (``renderings`` with ``article_id``): anything with the same names;
-    ``titles`` (article id -> title) fills titles the cluster does not carry. Variants are kept in
-    the cluster's order (by date, earliest first).
+    Accepts the one cluster model: a core ``QuoteCluster`` (which the reader shows too) or its
+    `quotes --json` form (a dict with the same names); ``titles`` (article id -> title) fills titles
+    the cluster does not carry. Variants are kept in the cluster's order (by date, earliest first).
     """
     variants = []
-    for v in _get(cluster, "variants", None) or _get(cluster, "renderings", None) or []:
+    for v in _get(cluster, "variants", None) or []:
         d = {f: _get(v, f) for f in _VARIANT_FIELDS}
         for f in _VARIANT_EXTRAS:  # kept when the clustering gives them
             value = _get(v, f)
             if value is not None:
                 d[f] = list(value) if isinstance(value, tuple) else value
-        if d["article"] is None:
-            d["article"] = _get(v, "article_id")
         if not d["title"] and titles and d["article"] in titles:
             d["title"] = titles[d["article"]]
         if d["text"] is None:

@@ -676,7 +676,7 @@ class ReaderApp(TriageMixin, App[None]):
         """Use ``data`` for quote marks and diffs (from the analysis worker, or a test)."""
         self.quotes = data
         _exempt_from_gc()
-        clusters = sum(1 for c in data.clusters.values() if len(c.articles()) > 1)
+        clusters = sum(1 for c in data.clusters.values() if len(c.articles) > 1)
         self.quotes_state = f"quotes: {data.total}, {clusters} shared"
         self.current_quote = None
         self.compared = None
@@ -703,10 +703,10 @@ class ReaderApp(TriageMixin, App[None]):
 
     def _default_compared(self, mark: QuoteMark) -> int | None:
         cluster = self.quotes.cluster_of(mark) if self.quotes else None
-        if cluster is None or len(cluster.renderings) < 2:
+        if cluster is None or len(cluster.variants) < 2:
             return None
-        for i, r in enumerate(cluster.renderings):
-            if r.article_id != mark.article_id:
+        for i, r in enumerate(cluster.variants):
+            if r.article != mark.article_id:
                 return i
         return None
 
@@ -842,8 +842,8 @@ class ReaderApp(TriageMixin, App[None]):
         quotes = self.article_quotes()
         if self.current_quote is not None and self.quotes is not None and quotes:
             cluster = self.quotes.cluster_of(quotes[self.current_quote])
-            if cluster is not None and len(cluster.articles()) > 1:
-                ids = cluster.articles()
+            if cluster is not None and len(cluster.articles) > 1:
+                ids = cluster.articles
                 what = f"quotation: “{quotes[self.current_quote].text[:90]}”"
         if not ids and analysis is not None:
             story = analysis.story_of(self.current_id)
@@ -1222,10 +1222,10 @@ class ReaderApp(TriageMixin, App[None]):
             return
         mark = quotes[self.current_quote]
         cluster = self.quotes.cluster_of(mark)
-        if cluster is None or len(cluster.renderings) < 2:
+        if cluster is None or len(cluster.variants) < 2:
             self.notify("No other rendering of this quotation.", timeout=2)
             return
-        others = [i for i, r in enumerate(cluster.renderings) if not (r.article_id == mark.article_id and r.start == mark.start)]
+        others = [i for i, r in enumerate(cluster.variants) if not (r.article == mark.article_id and r.start == mark.start)]
         if not others:
             return
         if self.compared not in others:
@@ -1240,7 +1240,7 @@ class ReaderApp(TriageMixin, App[None]):
         if self.current_quote is None or self.quotes is None:
             return
         cluster = self.quotes.cluster_of(self.article_quotes()[self.current_quote])
-        if cluster is None or not 0 <= event.index < len(cluster.renderings):
+        if cluster is None or not 0 <= event.index < len(cluster.variants):
             return
         if event.index == self.compared:
             self.action_jump_variant()
@@ -1263,12 +1263,12 @@ class ReaderApp(TriageMixin, App[None]):
         cluster = self.quotes.cluster_of(quotes[self.current_quote])
         if cluster is None:
             return
-        target = cluster.renderings[self.compared]
+        target = cluster.variants[self.compared]
         table = self.query_one(ArticleList)
-        if not table.select_id(target.article_id):
+        if not table.select_id(target.article):
             self.clear_search(close=True)
-            table.select_id(target.article_id)
-        self.current_id = target.article_id
+            table.select_id(target.article)
+        self.current_id = target.article
         self.hits = self.compute_hits(self.current_article()) if self.current_article() else []
         self.current_hit = None
         new_quotes = self.article_quotes()

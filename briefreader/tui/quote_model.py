@@ -1,28 +1,16 @@
 """What the reader needs to know about quotations (filled from briefreader.core's quote analysis).
 
-Plain records, no Textual: per article, the quotations with their body offsets; per cluster, every
-rendering ordered by publication date.
+Plain records, no Textual: per article, the quotation marks with their body offsets (the view data
+of this module); the groups themselves are core's :class:`~briefreader.core.quote_clusters.QuoteCluster`
+(``variants`` ordered by publication date, each with its ``article``, offsets, speaker, alteration),
+the one cluster model the CLI, the brief and the reader share.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-
-@dataclass(frozen=True, slots=True)
-class Rendering:
-    """One outlet's rendering of a quotation."""
-
-    article_id: str
-    outlet: str | None
-    date: str | None
-    text: str
-    start: int  # offsets into that article's cleaned body
-    end: int
-    speaker: str | None = None
-    alteration: str = "same"  # against the group's canonical rendering (core.diffing.classify_alteration)
-    spans: tuple[tuple[int, int], ...] = ()  # body spans of its pieces (text = their texts joined by a space)
+from briefreader.core.quote_clusters import QuoteCluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +24,6 @@ class QuoteMark:
     cluster_id: str | None = None
     speaker: str | None = None
     scare: bool = False
-
-
-@dataclass
-class QuoteCluster:
-    id: str
-    renderings: list[Rendering]  # ordered by date, then corpus order; [0] is the earliest
-    speaker: str | None = None
-    canonical: str = ""
-    speaker_confidence: float = 0.0
-    altered: bool = False  # some rendering changed the statement's content words
-    # The core cluster this was made from (alignment spans, similarity...): what the brief stores.
-    core: Any = field(default=None, repr=False, compare=False)
-
-    def articles(self) -> set[str]:
-        return {r.article_id for r in self.renderings}
 
 
 @dataclass
@@ -69,8 +42,11 @@ class QuoteData:
     def has_variants(self, mark: QuoteMark) -> bool:
         """True when another article renders the same quotation."""
         cluster = self.cluster_of(mark)
-        return cluster is not None and len(cluster.articles() - {mark.article_id}) > 0
+        return cluster is not None and any(v.article != mark.article_id for v in cluster.variants)
 
     @property
     def total(self) -> int:
         return sum(len(v) for v in self.by_article.values())
+
+
+__all__ = ["QuoteCluster", "QuoteData", "QuoteMark"]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
-from briefreader.tui.quote_model import QuoteCluster, QuoteData, QuoteMark, Rendering
+from briefreader.tui.quote_model import QuoteData, QuoteMark
 
 
 class QuotesUnavailableError(Exception):
@@ -28,18 +29,7 @@ def quote_data_from_analysis(analysis: Any) -> QuoteData:
     for cluster in analysis.clusters:
         if len(cluster.variants) < 2:
             continue
-        data.clusters[cluster.id] = QuoteCluster(
-            id=cluster.id,
-            speaker=cluster.speaker,
-            canonical=cluster.canonical,
-            renderings=[Rendering(v.article, v.outlet, v.date, v.text, v.start, v.end, v.speaker,
-                                  getattr(v, "alteration", "same"),
-                                  tuple(getattr(v, "spans", None) or ((v.start, v.end),)))
-                        for v in cluster.variants],
-            speaker_confidence=getattr(cluster, "speaker_confidence", 0.0),
-            altered=bool(getattr(cluster, "altered", False)),
-            core=cluster,
-        )
+        data.clusters[cluster.id] = cluster  # core's cluster: one model for CLI, brief and reader
     units: dict[str, list[tuple[int, int, str | None, str, str | None]]] = {}
     for cluster in analysis.clusters:
         cluster_id = cluster.id if cluster.id in data.clusters else None

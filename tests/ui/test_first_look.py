@@ -301,8 +301,8 @@ async def test_short_diff_pane_shows_the_pair_first(reader: ReaderApp) -> None:
         assert diff.size.height < QuoteDiff.PAIR_FIRST_BELOW and diff.pair_first
         assert reader.compared is not None
         visible = " ".join(diff.render_line(y).text for y in range(diff.size.height))
-        other = reader.quotes.cluster_of(reader.article_quotes()[reader.current_quote]).renderings[reader.compared]
-        assert (other.outlet or other.article_id)[:12] in visible  # the pair's heading, without scrolling
+        other = reader.quotes.cluster_of(reader.article_quotes()[reader.current_quote]).variants[reader.compared]
+        assert (other.outlet or other.article)[:12] in visible  # the pair's heading, without scrolling
         plain = diff.last_plain
         assert plain.index(" · ") < plain.index("(this article)")  # the pair's titles before the listing
 

@@ -231,11 +231,11 @@ async def test_quote_navigation_diff_and_jump(reader: ReaderApp) -> None:
         mark = reader.article_quotes()[reader.current_quote]
         cluster = reader.quotes.cluster_of(mark)
         assert reader.compared is not None
-        other = cluster.renderings[reader.compared]
-        assert other.article_id != mark.article_id
+        other = cluster.variants[reader.compared]
+        assert other.article != mark.article_id
         # the diff pane lists every rendering with its outlet or file, and the compared text
-        for rendering in cluster.renderings:
-            assert (rendering.outlet or rendering.article_id) in diff.last_plain
+        for rendering in cluster.variants:
+            assert (rendering.outlet or rendering.article) in diff.last_plain
         assert any(s in diff.last_plain for s in ("word(s) differ", "identical", "same words"))
         await pilot.press("d")
         assert reader.focused is diff
@@ -243,8 +243,8 @@ async def test_quote_navigation_diff_and_jump(reader: ReaderApp) -> None:
         await pilot.press("c")
         # every other rendering, another outlet's or a second one of this article (a partial quote
         # of the same statement)
-        others = [i for i, r in enumerate(cluster.renderings)
-                  if not (r.article_id == mark.article_id and r.start == mark.start)]
+        others = [i for i, r in enumerate(cluster.variants)
+                  if not (r.article == mark.article_id and r.start == mark.start)]
         assert reader.compared in others
         if len(others) > 1:
             assert reader.compared != before
@@ -253,13 +253,13 @@ async def test_quote_navigation_diff_and_jump(reader: ReaderApp) -> None:
         await pilot.press("i")
         assert reader.diff_ignore_punct
         await pilot.press("i")
-        target = cluster.renderings[reader.compared]
+        target = cluster.variants[reader.compared]
         await pilot.press("x")
-        assert reader.current_id == target.article_id
-        assert reader.query_one(ArticleList).current_id == target.article_id
+        assert reader.current_id == target.article
+        assert reader.query_one(ArticleList).current_id == target.article
         new_mark = reader.article_quotes()[reader.current_quote]
         assert new_mark.start == target.start
-        assert reader.current_id != start_id or target.article_id == start_id
+        assert reader.current_id != start_id or target.article == start_id
 
 
 async def test_clicking_a_quote_selects_it(reader: ReaderApp) -> None:
@@ -285,7 +285,7 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
             await pilot.pause()
             for index, q in enumerate(reader.article_quotes()):
                 cluster = reader.quotes.cluster_of(q)
-                if cluster is not None and len(cluster.articles()) >= 3:
+                if cluster is not None and len(cluster.articles) >= 3:
                     reader.select_quote(index)
                     found = True
                     break
@@ -295,11 +295,11 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
         await pilot.pause()
         mark = reader.article_quotes()[reader.current_quote]
         cluster = reader.quotes.cluster_of(mark)
-        others = [i for i, r in enumerate(cluster.renderings) if r.article_id != mark.article_id]
+        others = [i for i, r in enumerate(cluster.variants) if r.article != mark.article_id]
         target = next(i for i in others if i != reader.compared)
-        rendering = cluster.renderings[target]
+        rendering = cluster.variants[target]
         diff = reader.query_one(QuoteDiff)
-        label = f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article_id}"
+        label = f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article}"
         # the line of that rendering (an article may render a statement twice: same label, other line)
         click = f"select_rendering({target})"
         row = next(y for y, line in enumerate(diff._lines)
@@ -313,7 +313,7 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
         assert reader.current_id == mark.article_id
         await pilot.click(QuoteDiff, offset=offset)  # on the compared one: go there
         await settle(pilot)
-        assert reader.current_id == rendering.article_id  # opened at that quotation
+        assert reader.current_id == rendering.article  # opened at that quotation
         assert reader.article_quotes()[reader.current_quote].start == rendering.start
 
 

@@ -151,16 +151,16 @@ def test_quote_adapter_on_the_sample_corpus(sample_corpus: Path) -> None:
             assert 0 <= mark.start < mark.end <= len(body)
             assert body[mark.start:mark.end] == mark.text
         assert marks == sorted(marks, key=lambda m: (m.start, -m.end))
-    shared = [c for c in data.clusters.values() if len(c.articles()) > 1]
+    shared = [c for c in data.clusters.values() if len(c.articles) > 1]
     assert shared, "the sample corpus quotes the same sentences in several outlets"
     for cluster in shared:
-        for r in cluster.renderings:
+        for r in cluster.variants:
             # a rendering is a whole quotation: its pieces (the halves of an interrupted quotation,
             # the paragraphs of a multi-paragraph one) joined by a space
-            body = corpus.get(r.article_id).body
+            body = corpus.get(r.article).body
             assert r.spans and r.spans[0][0] == r.start and r.spans[-1][1] == r.end
             assert " ".join(body[s:e] for s, e in r.spans) == r.text
-        dated = [r.date for r in cluster.renderings if r.date]
+        dated = [r.date for r in cluster.variants if r.date]
         assert dated == sorted(dated)  # ordered by date (undated last)
 
 
@@ -181,7 +181,7 @@ def test_lone_quotations_are_plain_marks(sample_corpus: Path) -> None:
     from briefreader.tui.quote_source import build_quote_data
 
     data = build_quote_data(load_corpus(sample_corpus))
-    assert data.clusters and all(len(c.renderings) > 1 for c in data.clusters.values())
+    assert data.clusters and all(len(c.variants) > 1 for c in data.clusters.values())
     marks = [m for ms in data.by_article.values() for m in ms]
     assert any(m.cluster_id is None and not m.scare for m in marks)  # quoted by one article only
     # one mark per quotation piece: the sample's 48 quotations, less the one nested inside another
@@ -206,9 +206,11 @@ def test_quote_analysis_in_a_child_process_gives_the_same_data(sample_corpus: Pa
     in_process = build_quote_data(corpus)
     assert isolated is not None and isolated.by_article == in_process.by_article
     assert isolated.clusters.keys() == in_process.clusters.keys()
-    assert [r for c in isolated.clusters.values() for r in c.renderings] == \
-        [r for c in in_process.clusters.values() for r in c.renderings]
-    assert all(c.core is not None for c in isolated.clusters.values())  # what a brief stores
+    assert [r for c in isolated.clusters.values() for r in c.variants] == \
+        [r for c in in_process.clusters.values() for r in c.variants]
+    from briefreader.core.quote_clusters import QuoteCluster
+
+    assert all(isinstance(c, QuoteCluster) for c in isolated.clusters.values())  # core's model: what a brief stores
     assert progress and progress[-1] == (len(corpus.articles), len(corpus.articles))
 
 

@@ -443,7 +443,7 @@ def test_search_on_a_hostile_corpus(tmp_path: Path, isolated_home: Path) -> None
 def test_planted_quote_cache_deep_or_inflating_is_rebuilt_not_a_crash(tmp_path: Path) -> None:
     import zlib
 
-    from briefreader.core.quote_clusters import _load_json
+    from briefreader.core.quote_cache import _load_json
 
     deep = tmp_path / "deep.json"
     deep.write_bytes(b'{"version": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")

@@ -10,13 +10,8 @@ import re
 
 from briefreader.core.model import Article
 from briefreader.core.quote_clusters import analyse_quotes
-from briefreader.core.quotes import (
-    _ABBREVIATION_DOT_RE,
-    _ABBREVIATION_TITLES,
-    _PARTY_TAG_RE,
-    SPEECH_VERBS,
-    _alternation_trie,
-)
+from briefreader.core.quote_names import SPEECH_VERBS, _alternation_trie
+from briefreader.core.quote_pairing import _ABBREVIATION_DOT_RE, _ABBREVIATION_TITLES, _PARTY_TAG_RE
 
 _PLAIN_ABBREVIATION_RE = re.compile(
     r"\b(?:" + "|".join(_ABBREVIATION_TITLES) + r")\.(?=\s)|\b[A-Z]\.(?=\s+[A-Z][a-z])")
@@ -57,7 +52,7 @@ def test_title_dots_letter_by_letter_match_the_plain_pattern() -> None:
 def test_identical_renderings_are_compared_alike(monkeypatch) -> None:
     # many outlets print the same words (wire copies): each distinct rendering is classified once,
     # and every copy carries the class computed for it
-    import briefreader.core.quote_clusters as quote_clusters
+    import briefreader.core.quote_alteration as quote_clusters
 
     calls: list[str] = []
     real = quote_clusters._alteration

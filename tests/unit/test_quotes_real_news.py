@@ -153,12 +153,38 @@ def test_documents_and_organisations_are_sources_not_people() -> None:
     assert speaker_of(body, "expect a vote") == "another Farrow spokesperson"
 
 
-def test_continuation_paragraph_keeps_the_previous_speaker_as_uncertain() -> None:
+def test_continuation_paragraph_after_a_long_attribution_goes_on_with_the_quotation() -> None:
+    # news style (and PolNeAR's annotation): a paragraph that is only a quotation, after a paragraph
+    # whose quotation ends with one attribution sentence, is the same speaker going on
     body = ("“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n"
+            "“The workers will be offered other jobs.”")
+    first, second = quotes(body)
+    assert first.utterance_id == second.utterance_id
+    assert second.speaker == "Rasmus Vik"
+
+
+def test_continuation_paragraph_after_more_narration_keeps_the_previous_speaker_as_uncertain() -> None:
+    body = ("“The depot will close in June,” Rasmus Vik said. The council voted on Monday.\n\n"
             "“The workers will be offered other jobs.”")
     first, second = quotes(body)
     assert first.utterance_id != second.utterance_id
     assert second.speaker == "Rasmus Vik" and second.speaker_confidence < 0.6
+
+
+def test_a_second_quotation_introduced_by_its_own_attribution_is_a_new_quotation() -> None:
+    body = "Vik said, “The depot will close in June.” She added, “The workers will be offered other jobs.”"
+    first, second = quotes(body)
+    assert first.utterance_id != second.utterance_id
+
+
+def test_interrupted_quotation_with_a_long_attribution_is_one_quotation() -> None:
+    body = ("“The depot will close in June,” said Rasmus Vik, a 59-year-old engineer from Port Linden who "
+            "has worked there since 1990. “The workers will be offered other jobs.”")
+    first, second = quotes(body)
+    assert first.utterance_id == second.utterance_id
+    body = "“Will it close?” Vik asked. “Nobody here knows yet.”"
+    first, second = quotes(body)
+    assert first.utterance_id == second.utterance_id
 
 
 def test_a_paragraph_that_only_goes_on_with_the_quotation_is_part_of_it() -> None:
@@ -334,7 +360,7 @@ def test_table_marks_uncertain_speakers_and_altered_groups(tmp_path: Path, capsy
     (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
                                    "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
     (tmp_path / "c.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-10\n---\n"
-                                   "“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n“The workers will be offered other jobs.”\n",
+                                   "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n“The workers will be offered other jobs.”\n",
                                    encoding="utf-8")
     assert main(["quotes", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -354,7 +380,7 @@ def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -
         art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
         art(1, "Farrow had demanded “a full and permanent ban” on the crossings.", outlet="Valley Post",
             date="2025-03-09"),
-        art(2, "“The depot will close in June,” Rasmus Vik said at a meeting with the council on Monday.\n\n“The workers will be offered other jobs.”",
+        art(2, "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n“The workers will be offered other jobs.”",
             outlet="Valley Post", date="2025-03-10"),
         art(3, "Rasmus Vik spoke again.\n\n“The workers will be offered other jobs.”", outlet="Coast Daily",
             date="2025-03-11"),
@@ -373,3 +399,35 @@ def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -
     assert "Rasmus Vik (uncertain speaker)" in md
     assert "Lena Farrow (uncertain" not in md
     assert re.search(r"\((?:[a-z ]+, )*altered\)", md)  # the flag in words, readable as plain text
+
+
+WIRE_MISQUOTE = ("The mayor spoke after the vote. “We are calling for a full and permanent ban of the northern "
+                 "crossings until our engineers can figure out what is going on,” Mayor Lena Farrow said.")
+
+
+def test_a_misquote_republished_by_several_outlets_is_altered_in_every_copy() -> None:
+    # the original statement, then one wire story carrying a changed word, republished by three outlets:
+    # a copy agreeing with another copy does not make it faithful to what was said
+    arts = [art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01")]
+    arts += [art(i, WIRE_MISQUOTE, outlet=f"Wire client {i}", date="2025-03-02") for i in (1, 2, 3)]
+    (cluster,) = [c for c in analyse_quotes(arts).clusters if len(c.articles) > 1]
+    classes = {v.article: v.alteration for v in cluster.variants}
+    assert classes["a0.txt"] == "same"
+    assert [classes[f"a{i}.txt"] for i in (1, 2, 3)] == ["altered"] * 3
+    assert cluster.altered
+
+
+def test_copies_count_as_one_rendering_and_the_original_statement_is_the_reference() -> None:
+    # a wire story (03-02) with a changed word, and two copies of it whose metadata carries a wrong,
+    # earlier date; told which articles are copies of which, the analysis judges against the earliest
+    # independent rendering (the statement printed on 03-01), never against a copy
+    arts = [art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
+            art(1, WIRE_MISQUOTE, outlet="Wire", date="2025-03-02")]
+    arts += [art(i, WIRE_MISQUOTE, outlet=f"Wire client {i}", date="2025-02-20") for i in (2, 3)]
+    originals = {"a2.txt": "a1.txt", "a3.txt": "a1.txt"}
+    (blind,) = [c for c in analyse_quotes(arts).clusters if len(c.articles) > 1]
+    assert {v.article: v.alteration for v in blind.variants}["a0.txt"] == "altered"  # judged against a copy
+    analysis = analyse_quotes(arts, original_of=lambda a: originals.get(a, a))
+    (cluster,) = [c for c in analysis.clusters if len(c.articles) > 1]
+    classes = {v.article: v.alteration for v in cluster.variants}
+    assert classes == {"a0.txt": "same", "a1.txt": "altered", "a2.txt": "altered", "a3.txt": "altered"}

@@ -522,32 +522,15 @@ def test_highlights_for_paints_only_attached_ones(store: TriageStore) -> None:
 
 
 def test_cluster_snapshot_from_objects() -> None:
-    from dataclasses import dataclass
+    from briefreader.core.quote_clusters import QuoteCluster, Variant
 
-    @dataclass
-    class Rendering:
-        article_id: str
-        outlet: str | None
-        date: str | None
-        text: str
-        start: int
-        end: int
-        speaker: str | None = None
-
-    @dataclass
-    class Cluster:
-        id: str
-        renderings: list[Rendering]
-        speaker: str | None = None
-        canonical: str = ""
-
-    snap = cluster_snapshot(
-        Cluster("q1", [Rendering("a.txt", "A", "2025-08-01", "we will not", 3, 14), Rendering("b.txt", None, None, "we won't", 0, 8)], "X"),
-        titles={"b.txt": "B title"},
-    )
+    cluster = QuoteCluster("q1", "X", "", [Variant("a.txt", "A", "2025-08-01", "we will not", 3, 14, None),
+                                          Variant("b.txt", None, None, "we won't", 0, 8, None)])
+    snap = cluster_snapshot(cluster, titles={"b.txt": "B title"})
     assert snap["id"] == "q1" and snap["speaker"] == "X" and snap["canonical"] == "we will not"
     assert [v["article"] for v in snap["variants"]] == ["a.txt", "b.txt"]
     assert snap["variants"][1]["title"] == "B title" and snap["variants"][0]["start"] == 3
+    assert cluster_snapshot(cluster.to_dict(), titles={"b.txt": "B title"}) == snap  # the JSON form: the same
 
 
 def test_saved_searches_expand_nest_and_undo(store: TriageStore) -> None:

@@ -1095,7 +1095,7 @@ class TriageMixin:
                 store.unchoose_cluster(cluster.id)
                 return False
             # The core cluster carries what the brief needs (partial-quote spans); the reader's copy does not.
-            store.choose_cluster(cluster.core if cluster.core is not None else cluster, titles=titles)
+            store.choose_cluster(cluster, titles=titles)
             return True
 
         def done(chosen: bool) -> None:

@@ -20,7 +20,8 @@ from briefreader.core.dates import display_date, has_year
 from briefreader.core.inert import inert, inert_line
 from briefreader.core.quotes import UNCERTAIN_SPEAKER_BELOW as UNCERTAIN_BELOW
 from briefreader.tui.widgets.body_view import FrameStyle, set_virtual_size
-from briefreader.tui.quote_model import QuoteCluster, QuoteMark, Rendering
+from briefreader.core.quote_clusters import QuoteCluster, Variant
+from briefreader.tui.quote_model import QuoteMark
 from briefreader.tui.render import Styles, diff_pair, styled
 
 
@@ -157,7 +158,7 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         original_of: Callable[[str], str] | None = None,
     ) -> None:
         """Show quotation ``index`` of ``count`` in the article; ``compared`` indexes
-        ``cluster.renderings`` (the rendering diffed against this article's). ``original_of(id)``
+        ``cluster.variants`` (the rendering diffed against this article's). ``original_of(id)``
         names the article a copy republishes (itself when it is no copy), once copies are known:
         renderings from copies say so and only originals count as independent."""
         if self._unchanged(("show_quote", (mark, index, count, cluster, compared),
@@ -171,7 +172,7 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         if mark.scare:
             head.append(" · scare quote", styles["muted"])
         parts: list[RenderableType] = [head]
-        if cluster is None or len(cluster.renderings) < 2:
+        if cluster is None or len(cluster.variants) < 2:
             body = Text()
             body.append(f"\n“{inert(mark.text)}”\n\n")
             body.append("No other article renders this quotation.", styles["muted"])
@@ -182,52 +183,22 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
             head.append(f" (uncertain, {cluster.speaker_confidence:.2f})", styles["muted"])
         if cluster.altered:
             head.append(" · ALTERED WORDS: an outlet changed what was said", styles["removed"])
-        renderings = cluster.renderings
-        ref_index = next((i for i, r in enumerate(renderings) if r.article_id == mark.article_id
+        renderings = cluster.variants
+        ref_index = next((i for i, r in enumerate(renderings) if r.article == mark.article_id
                           and r.start == mark.start), None)
         if ref_index is None:
-            ref_index = next((i for i, r in enumerate(renderings) if r.article_id == mark.article_id), 0)
+            ref_index = next((i for i, r in enumerate(renderings) if r.article == mark.article_id), 0)
         reference = renderings[ref_index]
-        outlets = len({(r.outlet or r.article_id) for r in renderings})
+        outlets = len({(r.outlet or r.article) for r in renderings})
         head.append(f" · {len(renderings)} renderings, {outlets} outlets", styles["muted"])
         if original_of is not None:
-            independent = len({original_of(r.article_id) for r in renderings})
-            if independent < len({r.article_id for r in renderings}):
+            independent = len({original_of(r.article) for r in renderings})
+            if independent < len({r.article for r in renderings}):
                 head.append(f" ({independent} independent: the rest are copies)", styles["muted"])
         if not renderings[0].date:
             head.append(" · dates unknown: file order", styles["muted"])
-        listing = Text()
-        listing.append("\n")
-        for i, rendering in enumerate(renderings):
-            block_start = len(listing)
-            selected = i == compared
-            pointer = "▶ " if selected else ("● " if i == ref_index else "  ")
-            listing.append(pointer, styles["heading"] if selected else styles["muted"])
-            who = inert_line(f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article_id}")
-            listing.append(who, styles["selected"] if selected else Style())
-            if i == 0 and has_year(rendering.date):  # a date without a year is never the earliest
-                listing.append("  ◆ earliest", styles["earliest"])
-            if i == ref_index:
-                listing.append("  (this article)", styles["muted"])
-            if original_of is not None and original_of(rendering.article_id) != rendering.article_id:
-                listing.append(f"  copy of {inert_line(original_of(rendering.article_id))}", styles["muted"])
-            listing.append("\n    ")
-            if i == ref_index:
-                listing.append(f"“{inert(rendering.text)}”")
-            else:
-                diff = diff_pair(reference.text, rendering.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
-                listing.append("“")
-                listing.append(styled(rendering.text, diff.b_spans, styles))
-                listing.append("”")
-                if rendering.alteration in ("altered", "paraphrased"):
-                    listing.append(f"  {rendering.alteration}", styles["removed"])
-                elif diff.partial or rendering.alteration == "partial":
-                    listing.append("  partial", styles["muted"])
-                elif diff.changed_words == 0:
-                    listing.append("  identical", styles["muted"])
-            if i != ref_index:  # a click compares it (a second click jumps to it)
-                listing.stylize(Style.from_meta({"@click": f"select_rendering({i})"}), block_start, len(listing))
-            listing.append("\n")
+        listing = self._listing(renderings, ref_index, compared, styles, ignore_case=ignore_case,
+                                ignore_punct=ignore_punct, original_of=original_of)
         pair: tuple[RenderableType, str] | None = None
         if compared is not None and compared != ref_index and 0 <= compared < len(renderings):
             other = renderings[compared]
@@ -251,14 +222,53 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
         parts.append(legend)
         self._update(Group(*parts), plain + legend.plain)
 
-    def _pair(self, reference: Rendering, other: Rendering, styles: Styles, *, ignore_case: bool,
+    def _listing(self, renderings: list[Variant], ref_index: int, compared: int | None, styles: Styles, *,
+                 ignore_case: bool, ignore_punct: bool, original_of: Callable[[str], str] | None) -> Text:
+        """Every rendering, dated, each diffed against this article's (``ref_index``), with its class."""
+        reference = renderings[ref_index]
+        listing = Text()
+        listing.append("\n")
+        for i, rendering in enumerate(renderings):
+            block_start = len(listing)
+            selected = i == compared
+            pointer = "▶ " if selected else ("● " if i == ref_index else "  ")
+            listing.append(pointer, styles["heading"] if selected else styles["muted"])
+            who = inert_line(f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article}")
+            listing.append(who, styles["selected"] if selected else Style())
+            if i == 0 and has_year(rendering.date):  # a date without a year is never the earliest
+                listing.append("  ◆ earliest", styles["earliest"])
+            if i == ref_index:
+                listing.append("  (this article)", styles["muted"])
+            if original_of is not None and original_of(rendering.article) != rendering.article:
+                listing.append(f"  copy of {inert_line(original_of(rendering.article))}", styles["muted"])
+            listing.append("\n    ")
+            if i == ref_index:
+                listing.append(f"“{inert(rendering.text)}”")
+            else:
+                diff = diff_pair(reference.text, rendering.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
+                listing.append("“")
+                listing.append(styled(rendering.text, diff.b_spans, styles))
+                listing.append("”")
+                if rendering.alteration in ("altered", "paraphrased"):
+                    listing.append(f"  {rendering.alteration}", styles["removed"])
+                elif diff.partial or rendering.alteration == "partial":
+                    listing.append("  partial", styles["muted"])
+                elif diff.changed_words == 0:
+                    listing.append("  identical", styles["muted"])
+            if i != ref_index:  # a click compares it (a second click jumps to it)
+                listing.stylize(Style.from_meta({"@click": f"select_rendering({i})"}), block_start, len(listing))
+            listing.append("\n")
+        return listing
+
+    def _pair(self, reference: Variant, other: Variant, styles: Styles, *, ignore_case: bool,
               ignore_punct: bool) -> tuple[RenderableType, str]:
         diff = diff_pair(reference.text, other.text, ignore_case=ignore_case, ignore_punct=ignore_punct)
         left = styled(reference.text, diff.a_spans, styles)
         right = styled(other.text, diff.b_spans, styles)
-        left_title = Text(inert_line(f"{reference.outlet or reference.article_id} · {display_date(reference.date, 'no date')}"),
+        reference_heading = f"{reference.outlet or reference.article} · {display_date(reference.date, 'no date')}"
+        left_title = Text(inert_line(reference_heading),
                           styles["heading"])
-        right_title = Text(inert_line(f"{other.outlet or other.article_id} · {display_date(other.date, 'no date')}"),
+        right_title = Text(inert_line(f"{other.outlet or other.article} · {display_date(other.date, 'no date')}"),
                            styles["heading"])
         caption = Text(f"\n{diff.summary()}\n", styles["muted"])
         plain = caption.plain + left_title.plain + left.plain + right_title.plain + right.plain

@@ -1,0 +1,321 @@
+"""Who said a quotation (part of :mod:`briefreader.core.quotes`).
+
+The attribution next to the quote (``Kallas said``, ``said Sen. Warren``, ``according to the
+report``, ``— cites Politico``), else the person the sentence is about; ``told X`` makes X the
+listener, never the speaker. Unknown beats wrong: weak evidence gives a low confidence or nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from briefreader.core.quote_names import (
+    _NAME_RE,
+    _NAME_WORD,
+    _NON_NAME_STARTS,
+    _PARTICLE,
+    _PERSON_NOUNS,
+    _PREPOSITION_END_RE,
+    _PRONOUNS,
+    _SKIP_BETWEEN,
+    _SOURCE_VERBS,
+    _VERB_RE,
+    SPEECH_VERBS,
+    _clean_name,
+    _sentence_bounds,
+    _Speakers,
+)
+from briefreader.core.quote_pairing import _AFTER_CLOSE_WORDS, _WORD_RE, ALL_MARKS, _Raw
+
+_CLAUSE_CUT_RE = re.compile(
+    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]"
+    # a closing mark ends the clause, but not the apostrophe of a possessive ("Cross' speech")
+    r"|(?<!s(?=['\u2019]\s[a-z]))[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
+)
+# Segments before a speech verb that are not its subject: a relative clause about a thing or place
+# ("Orlando, Florida, which Will claims affirmed") ends the search; one about a person ("Zimmerman,
+# who identifies as Hispanic, told") is skipped.
+_THING_CLAUSE_RE = re.compile(r"(?:which|where|when|that)\b")
+_PERSON_CLAUSE_RE = re.compile(r"(?:who|whose|whom)\b")
+
+
+def _subject_left(text: str) -> tuple[str, str] | None:
+    """The subject of a speech verb from the clause before it (``text`` ends right before the verb)."""
+    # cut at the clause start (sentence punctuation or a quote mark)
+    clause = _CLAUSE_CUT_RE.split(text)[-1]
+    segments = re.split(r",|\u2014|\u2013| - ", clause)
+    for k in range(len(segments) - 1, -1, -1):
+        seg_raw = segments[k]
+        seg = seg_raw.strip()
+        if not seg:
+            continue
+        if _PERSON_CLAUSE_RE.match(seg):
+            continue
+        if _THING_CLAUSE_RE.match(seg):
+            return None
+        place_before = (re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1])
+                        if k > 0 else None)
+        if place_before and _NAME_RE.fullmatch(seg):
+            continue  # "in Columbus, Ohio, said": the state of a place, not the speaker
+        words = seg.split()
+        last = words[-1]
+        if last in _PRONOUNS and len(words) <= 3:
+            return last, "pronoun"
+        if words[0] in _PRONOUNS and _SKIP_BETWEEN.match(" ".join(words[1:])):
+            return words[0], "pronoun"
+        # the name must be at the end of the segment, allowing a few skip words after it
+        for m in reversed(list(_NAME_RE.finditer(seg))):
+            tail = seg[m.end() :]
+            if not _SKIP_BETWEEN.match(tail.strip()) and tail.strip():
+                continue
+            if _PREPOSITION_END_RE.search(seg[: m.start()]):
+                break  # "diplomats in Paris", "relations with Cuba": an object, not the speaker
+            name = _clean_name(m.group())
+            if name:
+                return name, "name"
+        low = seg.lower()
+        if re.match(r"(?:the|a|an|another|one|some|two|three|several)\s", low) and len(words) <= 8:
+            # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
+            named = _name_before_apposition(segments[: segments.index(seg_raw)])
+            if named:
+                return named, "name"
+            desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
+            return desc, "description"
+        if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
+            continue
+        if words[0][0].islower() and len(words) <= 12:
+            continue  # appositive ("deputy chairman of the council") before the verb
+        return None
+    return None
+
+
+def _name_before_apposition(segments: list[str]) -> str | None:
+    """The name ending the last non-blank segment before an apposition, if it is one."""
+    for seg in reversed(segments):
+        seg = seg.strip()
+        if not seg:
+            continue
+        m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
+        if m and len(m.group().split()) >= 1 and seg[: m.start()].strip().split()[-1:] != ["and"]:
+            return _clean_name(m.group())
+        return None
+    return None
+
+
+def _subject_right(text: str) -> tuple[str, str] | None:
+    """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``."""
+    m = re.match(
+        rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w\-]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
+        text,
+    )
+    if m and any(w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS for w in m.group(1).split()):
+        return None  # "…, asserting that the United States has": not an inverted attribution
+    if m:
+        # "said Democratic strategist Simon Rosenberg": an adjective, a role, then the name
+        role = re.match(rf"[^\S\n]+((?:[a-z][\w\-]*[^\S\n]+){{1,3}})({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})+)",
+                        text[m.end() :])
+        if role and any(w in _PERSON_NOUNS for w in role.group(1).split()):
+            name = _clean_name(role.group(2).rstrip("."))
+            if name:
+                return name, "name"
+        name = _clean_name(m.group(2).rstrip("."), allow_org=True)
+        return (name, "name") if name else None
+    m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
+    if m:
+        return m.group(1), "description"
+    return None
+
+
+_SUBORDINATE_START_RE = re.compile(
+    r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
+    re.IGNORECASE)
+_LISTENER_VERBS = frozenset({"told", "tells", "tell", "telling", "asked", "asks"})
+_LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
+_DASH_NAME_RE = re.compile(
+    rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
+    rf"[^\S\n]*(?:[.,;]|$)"
+)
+_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,120}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
+
+
+class _Resolver:
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.speakers = _Speakers(body)
+
+    def resolve(self, subject: str, kind: str, verb: str, pos: int,
+                sentence_start: int) -> tuple[str | None, float, str | None]:
+        """(speaker, confidence, cited_source) for one attribution."""
+        sp = self.speakers
+        if kind == "pronoun":
+            gender = _PRONOUNS.get(subject, "")
+            if subject.lower() == "they":
+                return None, 0.0, None
+            who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos)
+                   or sp.last_person_before(pos, gender))
+            if who:
+                sp.learn_gender(who, gender)
+                return who, 0.7, None
+            return None, 0.0, None
+        if kind == "description":
+            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE):
+                return subject, 0.5, None  # "a Treasury spokesperson": someone new, not an earlier name
+            if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
+                return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
+            who = sp.recent_actor(pos) or sp.last_person_before(pos)
+            if who:
+                return who, 0.6, None
+            who = sp.next_person_after(pos)
+            if who:
+                return who, 0.4, None
+            return subject, 0.3, None
+        canonical = sp.canonical(subject)
+        if canonical:
+            return canonical, 0.95, None
+        if verb in _SOURCE_VERBS:
+            who = sp.first_person_between(sentence_start, pos) or sp.last_speaker(pos) or sp.last_person_before(pos)
+            return who, 0.5 if who else 0.0, subject
+        return subject, 0.85, None
+
+
+def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
+                       own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
+    """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
+    (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None."""
+    m = _ATTRIBUTION_AFTER.match(after)
+    if m and _SUBORDINATE_START_RE.match(m.group(1)):
+        m = None  # `"…," when Clinton blasted him`: a clause about something else, not an attribution
+    if m and body[q.start : q.end].rstrip().endswith(".") and _VERB_RE.search(body, own_sentence_start, q.mark_pos):
+        # `Toomey refused, responding that he's "not going there." And Sen. Portman said …`: the
+        # quotation ends a sentence whose speech verb came before it; what follows is a new sentence
+        m = None
+    if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
+        verb = " ".join(m.group(2).split())
+        left = _subject_left(m.group(1)) if m.group(1).strip() else None
+        # after "told" comes the listener ("…," told CNN): never an inverted subject
+        listener_follows = verb.endswith("ing") or verb in ("told", "tells")
+        subject = left if left or listener_follows else _subject_right(after[m.end() :])
+        if left and m.group(1).rstrip().endswith(",") and not verb.endswith("ing") and verb not in ("told", "tells"):
+            # `"…" that Sanders can win, said Steve Elmendorf`: the clause before is not the subject
+            right = _subject_right(after[m.end() :])
+            if right and right[1] == "name":
+                subject = right
+        if subject:
+            sp, conf, src = resolver.resolve(subject[0], subject[1], verb, after_start, s_start)
+            return sp, conf, src, True
+    return None
+
+
+def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
+                     next_open: int) -> tuple[str | None, float, str | None, bool]:
+    """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
+    s_start, _ = _sentence_bounds(body, q.mark_pos, lo, hi)
+    own_sentence_start = s_start
+    if not body[s_start : q.mark_pos].strip() and s_start > lo:
+        # the quotation opens its sentence: the sentence before it (same paragraph) sets the scene
+        # (`Vik spoke on Monday. "…"`, `Vik said: ... "…"`)
+        s_start = _sentence_bounds(body, s_start - 1, lo, hi)[0]
+    # 1. attribution right after the closing mark: `," she said` / `, — cites Politico`
+    after_start = q.close_pos + (1 if q.close_mark else 0)
+    after = body[after_start : min(hi, next_open)]
+    # 0. a dash and a name closing the paragraph: `"…" ― Carla Sanchez.` / `"…" — Jane Doe, a nurse`
+    dashed = _DASH_NAME_RE.match(after)
+    if dashed and q.close_mark and not body[lo : q.mark_pos].strip():
+        # only after a quotation standing alone: after narration (`Rajoy insisted his party was "…"
+        # --Kim Hjelmgaard.`) a dash and a name is the writer's byline
+        name = _clean_name(dashed.group(1))
+        if name:
+            sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
+            return sp, max(conf, 0.9) if sp else conf, src, True
+    found = _attribution_after(body, resolver, q, after, after_start, s_start, own_sentence_start)
+    if found is not None:
+        return found
+    # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
+    before = body[s_start : q.mark_pos]
+    # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
+    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,([^,:\n]{{2,40}}))?\s*:\s*$", before)
+    if colon and colon.group(2) and _VERB_RE.search(colon.group(2)):
+        colon = None  # "Additionally, Clinton said:": a speech verb's subject, not a "Name, Outlet:" lead-in
+    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()])
+                  or _PREPOSITION_END_RE.search(before[: colon.start()])
+                  or _VERB_RE.search(before, 0, colon.start())):
+        # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place; "Varga told reporters
+        # as she toured Port Linden: '…'": a speech verb before the name has its own subject, who speaks
+        colon = None
+    if colon:
+        name = _clean_name(colon.group(1))
+        if name:
+            sp, conf, src = resolver.resolve(name, "name", "said", q.mark_pos, s_start)
+            return sp, max(conf, 0.9) if sp else conf, src, True
+    verbs = list(_VERB_RE.finditer(before))
+    for vm in reversed(verbs):
+        verb = " ".join(vm.group().split())
+        if verb == "according to":
+            subj = _subject_right(before[vm.end() :])
+        else:
+            subj = _subject_left(before[: vm.start()])
+            if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS:
+                subj = _subject_right(before[vm.end() :])  # never the listener after "told"
+        if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
+            # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
+            subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
+            if subject:
+                return subject[0], subject[1], None, False
+        if subj:
+            sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
+            return sp, conf * 0.95, src, False
+    # 3. no attribution: the person the sentence is about (the previous sentence's, in the same
+    # paragraph, when the quotation opens its sentence: `Vik spoke on Monday. "…"`)
+    who = resolver.speakers.first_person_between(s_start, q.mark_pos)
+    if who:
+        return who, 0.5, None, False
+    if not body[lo : q.mark_pos].strip():
+        # a paragraph that opens with a quotation and names no one: the previous paragraph's speaker
+        # goes on (news style); elsewhere an unattributed quotation stays unknown (unknown beats wrong)
+        who = resolver.speakers.last_speaker(q.mark_pos)
+        if who and resolver.speakers.spoke_since(lo - 600, q.mark_pos, who):
+            return who, 0.45, None, False
+    return None, 0.0, None, False
+
+
+_DESCRIBED_SUBJECT_RE = re.compile(r"\s*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE)
+
+
+def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:
+    """The person a sentence is about, from its opening words: a name there (``Sanders criticized
+    …``), or a description (``The president left no doubt …``) resolved to an earlier person. A name
+    further in is an object (``… helping Mrs. Clinton …``), not the speaker: None then."""
+    speakers = resolver.speakers
+    for off, name in speakers.mentions:
+        if start <= off < end:
+            if len(_WORD_RE.findall(body, start, off)) <= 3:
+                return name, 0.8
+            break
+    described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
+    if described and described.group(2).lower() in _PERSON_NOUNS:
+        who = speakers.recent_actor(start) or speakers.last_person_before(start)
+        if who:
+            return who, 0.6
+    return None
+
+
+def _register_speech_events(body: str, resolver: _Resolver,
+                            quote_spans: list[tuple[int, int]]) -> list[tuple[int, str, str, str]]:
+    """Speech verbs outside quotes with their subjects, in text order (to resolve later pronouns)."""
+    events = []
+    inside = sorted(quote_spans)
+    starts = [a for a, _ in inside]
+    for vm in _VERB_RE.finditer(body):
+        pos = vm.start()
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and inside[k][0] <= pos < inside[k][1]:
+            continue
+        line_start = body.rfind("\n", 0, pos) + 1
+        before = body[line_start:pos]
+        verb = " ".join(vm.group().split())
+        according = verb == "according to"
+        subj = _subject_right(body[vm.end() : vm.end() + 80]) if according else _subject_left(before[-200:])
+        if subj:
+            events.append((pos, subj[0], subj[1], verb))
+    return events

@@ -1,0 +1,442 @@
+"""Grouping renderings of one statement (part of :mod:`briefreader.core.quote_clusters`).
+
+Units are whole quotations (sentences used inside matching only); candidates come from a
+passage-level shingle index, never all pairs; pairs are scored on normalised word keys; a short
+phrase joins only its best longer one; known, different speakers never join.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import Indel
+
+from briefreader.core.diffing import word_keys
+from briefreader.core.quote_records import _MISSING, QuotesCancelled
+from briefreader.core.quotes import Quote
+
+#: Phrases sharing a shingle beyond this many are not indexed under it (it is too common to help).
+MAX_POSTINGS = 150
+#: At most this many candidates (best first, by shared shingles) are scored for each new phrase.
+MAX_SCORED_PER_PHRASE = 48
+
+#: Quotes shorter than this (in words) join one best group only, never link two groups.
+SHORT_QUOTE_WORDS = 8
+#: Quotes shorter than this are grouped only when one known speaker said both.
+SHORT_PHRASE_WORDS = 4
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentence units
+
+_ABBREVIATIONS = frozenset([
+    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "prof", "sen", "rep", "gov", "jr", "sr", "inc",
+    "ltd", "co", "no", "vs", "etc", "u.s", "u.k", "e.g", "i.e",
+])
+_SENTENCE_END_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*\s+(?=[\"'\u201c\u2018\u00ab(\[]?[^\W\d_])")
+_COUNT_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
+_STOPWORDS = frozenset(
+    [
+        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+        "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those",
+        "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "him", "them", "us",
+        "me", "not", "no", "so", "do", "does", "did", "have", "has", "had", "will", "would", "can", "could",
+        "should", "may", "might", "must", "shall", "there", "here", "what", "which", "who", "whom", "when",
+        "where", "why", "how", "all", "any", "some", "than", "then", "also", "just", "very", "more", "most",
+        "into", "about", "over", "after", "before", "up", "down", "out", "off", "again", "once", "only", "own",
+        "same", "such", "too", "even",
+    ]
+)
+
+
+@dataclass(slots=True)
+class _Unit:
+    """One rendering: a whole quotation as the outlet printed it (the paragraphs of a multi-paragraph
+    quotation joined), never a single sentence of it."""
+
+    quote: Quote  # its first piece
+    start: int
+    end: int
+    keys: tuple[str, ...]
+    article_pos: int  # index of the article in the input order
+    pieces: tuple[Quote, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()  # key ranges of its sentences, used in matching only
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The quotation's words as printed (computed once: grouping and alteration classes read it often)."""
+        if self._text is None:
+            self._text = rendering_text(self.pieces or (self.quote,))
+        return self._text
+
+
+def rendering_text(pieces: Sequence[Quote]) -> str:
+    """The words of a quotation as printed, its paragraphs joined by one space (marks left out)."""
+    return " ".join(q.text.strip() for q in pieces)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        before = text[pos : m.start() + 1].split()
+        last = before[-1].rstrip(".").lower() if before else ""
+        raw_last = before[-1].rstrip(".") if before else ""
+        if m.group().startswith(".") and (last in _ABBREVIATIONS or (len(raw_last) == 1 and raw_last.isupper())):
+            continue
+        spans.append((pos, m.end()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    # trim, and merge fragments of one or two words into their neighbour
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        short = bool(out) and (len(_COUNT_RE.findall(text, s, e)) <= 2
+                               or len(_COUNT_RE.findall(text, out[-1][0], out[-1][1])) <= 2)
+        if short:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def quotation_pieces(quotes: list[Quote]) -> list[tuple[Quote, ...]]:
+    """The quotations of one article as renderings: each top-level, non-scare quote, with the pieces
+    of one utterance joined (the paragraphs of a multi-paragraph quotation, the two halves of
+    ``"X," she said. "Y."``); quotes nested in a clustered quotation are part of it, not renderings
+    of their own."""
+    out: list[tuple[Quote, ...]] = []
+    current: list[Quote] = []
+    by_index = {q.index: q for q in quotes}
+    for q in quotes:
+        if q.scare:
+            continue
+        outer = by_index.get(q.nested_in) if q.nested_in is not None else None
+        if outer is not None and not outer.scare:
+            continue
+        if current and current[-1].utterance_id == q.utterance_id:
+            current.append(q)
+            continue
+        if current:
+            out.append(tuple(current))
+        current = [q]
+    if current:
+        out.append(tuple(current))
+    return out
+
+
+def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
+    units = []
+    for pieces in quotation_pieces(quotes):
+        keys: list[str] = []
+        sentences: list[tuple[int, int]] = []
+        for q in pieces:
+            for s, e in _sentence_spans(q.text):
+                sk = word_keys(q.text[s:e])
+                if sk:
+                    sentences.append((len(keys), len(keys) + len(sk)))
+                    keys.extend(sk)
+        if len(keys) >= 3:
+            units.append(_Unit(pieces[0], pieces[0].start, pieces[-1].end, tuple(keys), article_pos,
+                               pieces, tuple(sentences)))
+    return units
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate index and scoring
+
+
+def _shingles(keys: tuple[int, ...], content: list[int], content_set: frozenset[int]) -> set[int]:
+    """Hashed word 3-grams holding at least one content word, plus skip-bigrams of content words."""
+    out: set[int] = set()
+    add = out.add
+    for gram in zip(keys, keys[1:], keys[2:], strict=False):  # the 3-grams: shorter tails
+        a, b, c = gram
+        if a in content_set or b in content_set or c in content_set:
+            add(hash(gram))
+    if len(keys) < 3:
+        add(hash(keys))
+    n = len(content)
+    for i in range(n - 1):
+        add(hash(("s", content[i], content[i + 1])))
+        if i + 2 < n:
+            add(hash(("s", content[i], content[i + 2])))
+    return out
+
+
+@dataclass(slots=True)
+class _Phrase:
+    keys: tuple[int, ...]
+    content: frozenset[int]
+    content_seq: tuple[int, ...]
+    units: list[int]  # indices into the unit list
+    speakers: set[str]
+    sentences: tuple[tuple[int, int], ...] = ()
+    named: set[str] = field(default_factory=set)  # speaker keys at any confidence
+    # the same word ids as one character each: edit distances on strings need no per-call
+    # conversion of the sequence (the distance between two id strings is that between the ids)
+    codes: Any = ()
+    content_codes: Any = ()
+
+
+def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
+    """Word ids as a string of one character per id (surrogate code points skipped), or the ids
+    themselves when the vocabulary outgrows Unicode."""
+    try:
+        return "".join([chr(i if i < 0xD800 else i + 0x800) for i in ids])
+    except (ValueError, OverflowError):
+        return tuple(ids)
+
+
+#: Speakers at or above this confidence count as known when grouping (different known speakers:
+#: different statements, whatever the words).
+KNOWN_SPEAKER_CONFIDENCE = 0.6
+
+
+def speaker_key(name: str | None) -> str | None:
+    """Who a speaker name designates across articles: its last word, case-folded ("Donald J. Trump",
+    "Trump" and "Mr. Trump" are one person); None for no name."""
+    if not name:
+        return None
+    words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+    return words[-1].casefold() if words else None
+
+
+def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
+    """Share of ``part``'s words found in order in ``whole``, within a window twice ``part``'s length
+    (the words of a short phrase are always scattered somewhere in a very long text)."""
+    n, m = len(part), len(whole)
+    if not n:
+        return 0.0
+    if m <= 2 * n + 4:
+        return (n + m - Indel.distance(part, whole)) / 2 / n
+    width, step = 2 * n, max(1, n // 2)
+    best = 0.0
+    first = set(part)
+    for start in range(0, m - n // 2, step):
+        window = whole[start : start + width]
+        if not first.intersection(window):
+            continue
+        lcs = (n + len(window) - Indel.distance(part, window)) / 2
+        if lcs > best:
+            best = lcs
+            if best >= n:
+                break
+    return best / n
+
+
+def _sentence_inside(a: _Phrase, b: _Phrase) -> float:
+    """The best containment in ``b`` of one of ``a``'s sentences of 6+ words (0 when none): one
+    sentence printed whole by both outlets makes their quotations one statement."""
+    best = 0.0
+    for s0, s1 in a.sentences:
+        if s1 - s0 < 6:
+            continue
+        best = max(best, _containment(a.codes[s0:s1], b.codes))
+    return best
+
+
+def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
+    """'same' / 'different' / 'unknown' from confidently attributed speakers of the two phrases."""
+    if not a.speakers or not b.speakers:
+        return "unknown"
+    return "different" if a.speakers.isdisjoint(b.speakers) else "same"
+
+
+def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
+    """('similar', score) for renderings of comparable length, ('contained', score) for a short
+    phrase inside a long one (a is the shorter), or None when they are not one utterance."""
+    la, lb = len(a.keys), len(b.keys)
+    short, long_ = min(la, lb), max(la, lb)
+    relation = _speaker_relation(a, b)
+    if relation == "different":
+        return None  # the same words from two different known speakers are two statements
+    if short < SHORT_PHRASE_WORDS and a.named.isdisjoint(b.named):
+        return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
+    ca, cb = a.content, b.content
+    if short <= 0.6 * long_:
+        small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
+        shared_c = len(small_c & big_c)
+        need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
+        if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
+            return None  # the shared words are only function words
+    dist = Indel.distance(a.codes, b.codes)
+    lcs = (la + lb - dist) / 2
+    if short <= 0.6 * long_:
+        small_p, big_p = (a, b) if la <= lb else (b, a)
+        containment = _containment(small_p.codes, big_p.codes)
+        need = 0.7 if relation == "same" else 0.8
+        if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
+            return "contained", containment
+        if lcs >= 5.4 and _sentence_inside(small_p, big_p) >= 0.9:  # a 6-word sentence needs 5.4 shared words
+            return "contained", containment
+        return None
+    ratio = 2 * lcs / (la + lb)
+    dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
+    both_content = a.content_seq and b.content_seq
+    content_ratio = Indel.normalized_similarity(a.content_codes, b.content_codes) if both_content else 0.0
+    # function words inflate the plain ratio: the content words must agree too
+    score = max(min(ratio, content_ratio + 0.15), dice * 0.95)
+    if relation == "same":
+        # one speaker, same wording around changed content words: an agency translation / paraphrase
+        score = max(score, ratio - 0.05)
+    need = {"same": 0.5, "unknown": 0.6}[relation]
+    if short < 6:
+        need = max(need, 0.7)
+    if score >= need:
+        return "similar", score
+    # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
+    if lcs >= 5.4 and max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
+        return "similar", score
+    return None
+
+
+class _UnionFind:
+    """Union-find whose groups remember their known speaker: two groups with different known
+    speakers are never joined (an unknown rendering joins one of them, never bridges both)."""
+
+    def __init__(self, n: int, speakers: list[str | None] | None = None) -> None:
+        self.parent = list(range(n))
+        self.speaker: list[str | None] = list(speakers) if speakers is not None else [None] * n
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        sa, sb = self.speaker[ra], self.speaker[rb]
+        if sa is not None and sb is not None and sa != sb:
+            return False
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        self.speaker[root] = sa or sb
+        return True
+
+
+def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
+    """Units with identical words (and compatible speakers) collapsed into phrases; each phrase's
+    known speaker (the union-find keeps two known speakers apart)."""
+    vocab: dict[str, int] = {}
+    phrases: list[_Phrase] = []
+    phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
+    phrase_speaker: list[str | None] = []
+    for ui, u in enumerate(units):
+        known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
+        named = speaker_key(u.quote.speaker)
+        # identical words from two known speakers: two phrases; a short phrase ("law and order")
+        # is one phrase only for one named speaker, and never when no one is named
+        ident: Any = known
+        if len(u.keys) < SHORT_PHRASE_WORDS:
+            ident = named if named else ("unit", ui)
+        pi = phrase_of_keys.get((u.keys, ident))
+        if pi is None:
+            ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
+            content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
+            pi = len(phrases)
+            phrase_of_keys[(u.keys, ident)] = pi
+            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences,
+                                   codes=_id_codes(ids), content_codes=_id_codes(content_seq)))
+            phrase_speaker.append(known)
+        phrases[pi].units.append(ui)
+        if known:
+            phrases[pi].speakers.add(known)
+        if named:
+            phrases[pi].named.add(named)
+    return phrases, phrase_speaker
+
+
+def cluster_units(units: list[_Unit],
+                  cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
+    """Connected components of units (lists of unit indices) and counters for the benchmark."""
+    phrases, phrase_speaker = _phrases_of(units)
+    postings: dict[int, Any] = {}
+    uf = _UnionFind(len(phrases), phrase_speaker)
+    best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
+    candidates = scored = 0
+    n_shingles: list[int] = []
+    same_quote = [{units[u].quote.utterance_id for u in p.units} for p in phrases]
+    lengths = [len(p.keys) for p in phrases]
+    for pi, p in enumerate(phrases):
+        if cancelled is not None and pi % 512 == 0 and cancelled():
+            raise QuotesCancelled()
+        sh = _shingles(p.keys, list(p.content_seq), p.content)
+        n_shingles.append(len(sh))
+        hits: list[int] = []  # the phrases sharing each shingle, counted at once below
+        for h in sh:
+            entry = postings.get(h, _MISSING)
+            if entry is _MISSING:
+                postings[h] = pi  # most shingles occur once: store the bare phrase id
+                continue
+            if entry is None:
+                continue  # a stop-shingle: shared by too many utterances to tell anything apart
+            if type(entry) is int:
+                hits.append(entry)
+                postings[h] = [entry, pi]
+                continue
+            hits.extend(entry)
+            entry.append(pi)
+            if len(entry) >= MAX_POSTINGS:
+                # keep one phrase per cluster: the many renderings of a popular quote stay findable
+                reps = list(dict.fromkeys(uf.find(x) for x in entry))
+                postings[h] = reps if len(reps) <= MAX_POSTINGS // 2 else None
+        if not hits:
+            continue
+        counts = Counter(hits)
+        tried = 0
+        n_p, n_sh = len(p.keys), len(sh)
+        if n_p > 8:
+            pool = sorted([(n, q) for q, n in counts.items() if n >= 2], reverse=True)
+        else:
+            pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
+        own_quote = same_quote[pi]
+        one_quote = len(own_quote) == 1
+        find = uf.find
+        for shared, q in pool:
+            n_q = lengths[q]
+            small = n_p if n_p < n_q else n_q
+            if small > 8 and shared < max(2, 0.1 * min(n_sh, n_shingles[q])):
+                continue
+            candidates += 1
+            if one_quote and same_quote[q] == own_quote:
+                continue  # two sentences of one quotation are never one utterance
+            if find(q) == find(pi):
+                continue  # already joined that cluster through a closer rendering
+            tried += 1
+            if tried > MAX_SCORED_PER_PHRASE:
+                break
+            result = _score_pair(p, phrases[q])
+            scored += 1
+            if result is None:
+                continue
+            kind, score = result
+            if kind == "similar" and small >= SHORT_QUOTE_WORDS:
+                uf.union(pi, q)
+            else:  # a short quote joins its one best match: no chaining through short partials
+                short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
+                key = (score, lengths[long_i], -long_i)
+                old = best_parent.get(short_i)
+                if old is None or key > old:
+                    best_parent[short_i] = key
+    for short_i, (_, _, neg_long) in best_parent.items():
+        uf.union(short_i, -neg_long)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pi, p in enumerate(phrases):
+        groups[uf.find(pi)].extend(p.units)
+    stats = {"units": len(units), "phrases": len(phrases), "candidates": candidates, "scored": scored}
+    return [sorted(g) for g in groups.values()], stats

@@ -1,0 +1,381 @@
+"""Names, speech verbs and the people of one article (part of :mod:`briefreader.core.quotes`).
+
+:class:`_Speakers` collects the person names of a body (never from headline lines, never across
+line breaks) and resolves later surnames, pronouns and descriptions to them as the article is read.
+Pure functions, no I/O beyond the packaged speech-verb list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# ---------------------------------------------------------------------------------------------
+# Sentences, names and attribution
+
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f\u0391-\u03a9"
+_NAME_WORD = rf"(?:[{_UPPER}](?:(?:\.[{_UPPER}])+\.?|\.|[\w\u2019'\-]*))"
+_PARTICLE = r"(?:de|da|di|du|del|della|van|von|der|den|la|le|al|el|bin|ibn|ben|af|zu|of the|of)"
+# Names never run across a line break ("Ohio\nHillary Clinton" is two things).
+_NAME_RE = re.compile(rf"{_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*")
+_PRONOUNS = {"he": "m", "she": "f", "they": "", "He": "m", "She": "f", "They": ""}
+
+def _load_speech_verbs() -> tuple[str, frozenset[str]]:
+    """The speech verbs (rules/speech_verbs.yaml) as one regex alternation, longest first, and the
+    verbs that cite a source."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "rules" / "speech_verbs.yaml").read_text(encoding="utf-8"))
+    verbs = sorted({str(v) for v in data["verbs"]} | {str(v) for v in data["source_verbs"]}, key=lambda v: (-len(v), v))
+    return _alternation_trie(verbs), frozenset(str(v) for v in data["source_verbs"])
+
+
+def _alternation_trie(words: list[str]) -> str:
+    """``words`` (longest first) as one regex alternation factored by shared prefixes: it matches
+    what ``"|".join(words)`` matches, preferring the same (longest) word, but the regex engine tries
+    a handful of branches at each position instead of every word (a space matches any run of
+    whitespace)."""
+    def tokens(word: str) -> list[str]:
+        return ["\\s+" if c == " " else re.escape(c) for c in word]
+
+    def build(entries: list[list[str]]) -> str:
+        # entries keep their longest-first order; the empty one (a word ending here) comes last
+        groups: dict[str, list[list[str]]] = {}
+        ends = False
+        for entry in entries:
+            if entry:
+                groups.setdefault(entry[0], []).append(entry[1:])
+            else:
+                ends = True
+        branches = []
+        for head, rests in groups.items():
+            if len(rests) == 1:
+                branches.append(head + "".join(rests[0]))
+            else:
+                branches.append(head + build(rests))
+        if ends:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build([tokens(w) for w in words])
+
+
+SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
+_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+_SKIP_BETWEEN = re.compile(
+    r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
+    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
+    r"in\s+a\s+\w+(?:\s+\w+)?)*$",
+    re.IGNORECASE,
+)
+_TITLE_WORDS = frozenset(
+    [
+        "president", "vice", "prime", "minister", "foreign", "secretary", "general", "chancellor", "senator",
+        "sen", "rep", "dr", "mr", "mrs", "ms", "miss", "prof", "professor", "king", "queen", "prince", "princess",
+        "pope", "chief", "commissioner", "ambassador", "governor", "mayor", "judge", "gen", "col", "adm", "lt",
+        "sgt", "sir", "dame", "lord", "lady", "deputy", "high", "representative", "chairman", "chairwoman",
+        "chair", "spokesperson", "spokesman", "spokeswoman", "director", "head", "ceo", "premier", "defence",
+        "defense", "interior", "finance", "economy", "state", "envoy", "special", "leader", "speaker", "general",
+        "attorney", "minister's", "president's", "former", "acting", "first", "lawmaker", "senior", "official",
+        "officer", "commander", "marshal", "admiral", "colonel", "captain", "bishop", "cardinal", "patriarch",
+        "sheikh", "emir", "crown", "senate", "majority", "minority", "whip", "press", "sens", "reps", "gov",
+        "gens", "congressman", "congresswoman", "assemblyman", "assemblywoman", "councilman", "councilwoman",
+    ]
+)
+_PERSONAL_TITLES = frozenset(
+    [
+        "president", "minister", "chancellor", "senator", "sen", "rep", "mr", "mrs", "ms", "dr", "king", "queen",
+        "pope", "prince", "princess", "commissioner", "ambassador", "governor", "mayor", "judge", "general", "gen",
+        "secretary", "premier", "spokesman", "spokeswoman", "spokesperson", "sir", "dame", "lord", "lady", "prof",
+        "professor", "sheikh", "emir", "envoy",
+    ]
+)
+_ORG_WORDS = frozenset(
+    [
+        "union", "ministry", "house", "council", "agency", "press", "committee", "commission", "office",
+        "department", "party", "parliament", "government", "kremlin", "times", "post", "news", "journal", "group",
+        "bank", "fund", "organization", "organisation", "forces", "army", "navy", "court", "assembly", "alliance",
+        "institute", "university", "company", "corporation", "inc", "ltd", "network", "service", "services",
+        "summit", "coalition", "willing", "states", "kingdom", "republic", "federation", "nations", "sea", "river",
+        "city", "street", "square", "broadcasting", "system", "centre", "center", "club", "foundation", "media",
+        "platform", "association", "guard", "police", "ministry's", "bureau", "board", "authority", "tribune",
+        "telegraph", "herald", "gazette", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "nato", "eu", "un", "us", "uk", "bbc", "cnn", "afp", "reuters", "politico", "x",
+        "twitter", "facebook", "telegram", "policy", "affairs", "security", "diplomacy", "relations", "war",
+        "peace", "agreement", "treaty", "plan", "deal", "act", "law", "program", "programme", "review", "report",
+        "index", "show", "magazine", "network", "channel", "podcast", "radio", "television", "tv", "newspaper",
+        "daily", "weekly", "episode", "series",
+    ]
+)
+# Nouns that make a description ("the senator", "the former governor") stand for a person named earlier.
+_PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
+    [
+        "candidate", "nominee", "official", "officials", "aide", "adviser", "advisor", "strategist", "lawmaker",
+        "congressman", "congresswoman", "senator", "leader", "chairman", "chairwoman", "chair", "businessman",
+        "businesswoman", "billionaire", "mogul", "woman", "man", "wife", "husband", "father", "mother", "son",
+        "daughter", "founder", "executive", "democrat", "republican", "host", "star", "actor", "actress", "singer",
+        "author", "economist", "analyst", "pollster", "lawyer", "attorney", "manager", "director", "officer",
+        "chief", "premier", "frontrunner", "front-runner", "incumbent", "challenger", "rival", "opponent", "head",
+        "boss", "politician", "legislator", "activist", "veteran", "resident", "voter", "supporter", "critic",
+        "expert", "researcher", "scientist", "doctor", "nurse", "teacher", "student", "worker", "farmer",
+        "fisherman", "owner", "strategist", "operative", "organizer", "organiser", "negotiator", "mediator",
+        "prosecutor", "judge", "lawyer", "banker", "investor", "consultant", "diplomat", "representative",
+        "commander", "general", "president", "minister", "secretary", "ambassador",
+    ]
+)
+# Capitalised words that never name who spoke ("said Tuesday").
+_NEVER_SPEAKERS = frozenset(
+    [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+        "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today",
+        "yesterday", "tonight",
+    ]
+)
+# US states never speak nor are "he"/"she"; two-word ones are matched as a whole name
+_NEVER_SPEAKER_NAMES = frozenset(
+    """new hampshire|new jersey|new mexico|new york|north carolina|north dakota|south carolina|
+    south dakota|rhode island|west virginia|district of columbia""".replace("\n", "").replace("    ", "").split("|")
+)
+_NON_NAME_STARTS = frozenset(
+    [
+        "the", "a", "an", "but", "and", "or", "if", "in", "on", "at", "as", "so", "yet", "for", "nor", "this",
+        "that", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "our", "their", "his", "her",
+        "my", "your", "there", "here", "when", "while", "after", "before", "since", "although", "though",
+        "because", "meanwhile", "however", "moreover", "according", "now", "then", "also", "even", "still", "just",
+        "only", "no", "not", "yes", "what", "who", "why", "how", "where", "which", "despite", "during", "ahead",
+        "among", "with", "without", "from", "by", "to", "of", "likewise", "nor", "touching", "turning", "asked",
+        "speaking", "several", "many", "some", "both", "each", "every", "major", "foreign", "maybe", "perhaps",
+        "instead", "neither", "either", "yes", "thus", "hence", "indeed", "nevertheless", "nonetheless", "besides",
+        "furthermore", "otherwise", "said", "says", "told", "tells", "added", "asked", "unlike", "like", "until",
+        "unless", "whether", "whatever", "whoever",
+    ]
+)
+
+
+_SENTENCE_START_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*\s+|\n")
+
+
+def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """Start/end of the sentence around ``pos`` within paragraph [lo, hi)."""
+    start = lo
+    # the look-ahead may see the quotation's own opening mark and first letter (``session. “We``)
+    for m in _SENTENCE_END_BEFORE_RE.finditer(body, lo, min(hi, pos + 2)):
+        if m.end() <= pos:
+            start = m.end()
+    after = _SENTENCE_END_AFTER_RE.search(body[pos:hi])
+    end = pos + after.end() if after else hi
+    return start, end
+
+
+_SENTENCE_END_BEFORE_RE = re.compile(
+    r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"])")
+_SENTENCE_END_AFTER_RE = re.compile(
+    r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*(?:\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"]|$))")
+
+
+_ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
+_DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
+
+
+@lru_cache(maxsize=65536)
+def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
+    """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
+    words = raw.replace("\u2019", "'").split()
+    for k in range(len(words) - 2, -1, -1):
+        if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
+            words = words[k + 1 :]
+            break
+    while words and (
+        words[0].lower().strip(".,") in _TITLE_WORDS
+        or words[0].lower() in _NON_NAME_STARTS
+        or words[0].endswith("'s")
+        or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
+        or (len(words) > 1 and _DEMONYM_RE.search(words[0]) and words[0][0].isupper()
+            and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
+    ):
+        words.pop(0)
+    # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
+    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
+    if inner:
+        words = words[inner[-1] + 1 :]
+    # drop trailing possessive / punctuation
+    while words and words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
+    while len(words) > 1 and words[-1].lower() in _NEVER_SPEAKERS:
+        words.pop()  # "MSNBC Monday"
+    if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
+        return None
+    if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
+        return None
+    return " ".join(words)
+
+
+_CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
+
+
+def _headline_lines(body: str) -> set[int]:
+    """Start offsets of lines in headline case (4+ words, nearly all capitalised, no sentence end)."""
+    out: set[int] = set()
+    pos = 0
+    for line in body.split("\n"):
+        capitals = len(_CAPITAL_WORD_RE.findall(line))
+        if capitals < 4 or capitals < 0.5 * line.count(" "):
+            pos += len(line) + 1
+            continue  # prose: most lines end here, without splitting into words
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) >= 4 and not line.rstrip().endswith((",", ";", ":")):
+            capitals = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
+            if capitals >= 0.85 * len(words) and sum(1 for w in words if w[0].isupper()) >= 4:
+                out.add(pos)
+        pos += len(line) + 1
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _name_mention(raw: str) -> tuple[str, int, bool] | None:
+    """(name, its offset in ``raw``, strong) for a capitalised run, or None when it names no one
+    (cached: the same runs recur in every article). Strong: a full name, or a titled one."""
+    titled = any(w.lower().strip(".") in _PERSONAL_TITLES for w in raw.split()[:-1])
+    name = _clean_name(raw)
+    if not name:
+        return None
+    words = name.split()
+    shift = raw.find(words[0]) if words[0] in raw else 0
+    if len(words) >= 2 or titled:
+        if len(words) >= 2 and any(w.isupper() and len(w) > 1 for w in words):
+            return None
+        return name, shift, True
+    return name, shift, False
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    gender: str = ""
+
+
+class _Speakers:
+    """Resolves names, pronouns and descriptions to people as the article is read."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
+        self.people: dict[str, _Person] = {}
+        self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
+        self.events: list[tuple[int, str]] = []  # (offset, canonical) of speakers
+        self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
+        self.subjects: list[tuple[int, str]] = []  # first person named in each sentence outside quotes
+        self._collect_names()
+
+    def _collect_names(self) -> None:
+        candidates: list[tuple[int, str, bool]] = []
+        headline_lines = _headline_lines(self.body)
+        for m in _NAME_RE.finditer(self.body):
+            raw = m.group()
+            if headline_lines and self.body.rfind("\n", 0, m.start()) + 1 in headline_lines:
+                continue  # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name
+            info = _name_mention(raw)
+            if info is None:
+                continue
+            name, shift, strong = info
+            candidates.append((m.start() + shift, name, strong))
+        for _, name, strong in sorted(candidates, key=lambda c: -len(c[1].split())):  # longest first
+            if strong:
+                self.full_names.setdefault(name, name)
+                self.full_names.setdefault(name.split()[-1], name)
+        for off, name, _strong in candidates:
+            canonical = self.canonical(name)
+            if canonical:
+                self.mentions.append((off, canonical))
+
+    def canonical(self, name: str) -> str | None:
+        name = name.strip()
+        if name in self.full_names:
+            full = self.full_names[name]
+            return self.full_names.get(full, full)
+        last = name.split()[-1] if name.split() else ""
+        if last in self.full_names and len(name.split()) <= 2:
+            return self.full_names[last]
+        return None
+
+    def register(self, offset: int, name: str) -> None:
+        self.events.append((offset, name))
+        self.people.setdefault(name, _Person(name))
+
+    def spoke_since(self, start: int, end: int, name: str) -> bool:
+        """Whether ``name`` was registered as a speaker between ``start`` and ``end``."""
+        return any(start <= off < end and who == name for off, who in self.events)
+
+    def last_speaker(self, before: int, gender: str = "") -> str | None:
+        for off, name in reversed(self.events):
+            if off < before and self._gender_ok(name, gender):
+                return name
+        return None
+
+    def set_subjects(self, quote_spans: list[tuple[int, int]]) -> None:
+        """Sentence subjects: the first person named in each sentence, outside quotations."""
+        starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)]
+        spans = sorted(quote_spans)
+        span_starts = [a for a, _ in spans]
+        seen: set[int] = set()
+        self.subjects = []
+        for off, name in self.mentions:
+            k = bisect.bisect_right(span_starts, off) - 1
+            if k >= 0 and spans[k][0] <= off < spans[k][1]:
+                continue
+            sid = bisect.bisect_right(starts, off)
+            if (sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+                    and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
+                continue  # "On the show with Smith, Clinton said": Smith is not the subject
+            if sid not in seen:
+                seen.add(sid)
+                self.subjects.append((off, name))
+
+    def recent_actor(self, before: int, gender: str = "") -> str | None:
+        """The most recent speaker or sentence subject before ``before`` whose gender fits."""
+        best: tuple[int, str] | None = None
+        for seq in (self.events, self.subjects):
+            for off, name in reversed(seq):
+                if off < before and self._gender_ok(name, gender):
+                    if best is None or off > best[0]:
+                        best = (off, name)
+                    break
+        return best[1] if best else None
+
+    def _gender_ok(self, name: str, gender: str) -> bool:
+        known = self.people.get(name, _Person(name)).gender
+        return not gender or not known or known == gender
+
+    def first_person_between(self, lo: int, hi: int) -> str | None:
+        for off, name in self.mentions:
+            if lo <= off < hi:
+                return name
+        return None
+
+    def last_person_before(self, before: int, gender: str = "") -> str | None:
+        for off, name in reversed(self.mentions):
+            if off < before and self._gender_ok(name, gender):
+                return name
+        return None
+
+    def next_person_after(self, after: int) -> str | None:
+        for off, name in self.future_speakers:
+            if off > after:
+                return name
+        for off, name in self.mentions:
+            if off > after:
+                return name
+        return None
+
+    def learn_gender(self, name: str, gender: str) -> None:
+        if gender:
+            self.people.setdefault(name, _Person(name)).gender = gender
+_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
+_SMALL_WORDS = frozenset(
+    ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van"]
+)
