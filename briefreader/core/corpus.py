@@ -22,6 +22,7 @@ import os
 import stat as stat_module
 import zlib
 from dataclasses import dataclass, field
+from math import ceil
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -807,16 +808,68 @@ def _near_duplicate_families(bodies: list[str], fingerprint_sets: list[frozenset
     return [frozenset(f) for f in families.values()]
 
 
+@dataclass
+class OutletEvidence:
+    """What one outlet's repeated-line evidence was computed from, kept so that a later update of a
+    few files can prove the evidence unchanged without reading the outlet's other articles.
+
+    ``counts`` holds the number of families (see :func:`_near_duplicate_families`) holding each
+    fingerprint, for every fingerprint in at least half the families the evidence needs (the rest
+    are far from counting); ``drift`` counts articles added or removed since the counts were exact
+    (each moves the family count and every fingerprint's count by at most one)."""
+
+    families: int
+    members: list[str]  # relative paths of the files with articles of this outlet
+    counts: dict[str, int]
+    repeated: frozenset[str]
+    drift: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"families": self.families, "members": self.members, "counts": self.counts,
+                "repeated": sorted(self.repeated), "drift": self.drift}
+
+    @classmethod
+    def from_json(cls, data: Any) -> OutletEvidence:
+        """The evidence saved by :meth:`to_json` (raises KeyError/TypeError/ValueError if it is not one)."""
+        return cls(int(data["families"]), [str(m) for m in data["members"]],
+                   {str(k): int(v) for k, v in data["counts"].items()}, frozenset(map(str, data["repeated"])),
+                   int(data["drift"]))
+
+
+def evidence_need(families: int) -> int:
+    """In how many families a line must be to count as repeated (as :func:`cleaning.repeated_lines`)."""
+    return max(3, ceil(0.3 * families))
+
+
+def outlet_evidence(members: list[str], bodies: list[str], fingerprint_sets: list[frozenset[str]]) -> OutletEvidence:
+    """The repeated lines of one outlet's articles, with the counts that let an update prove them unchanged."""
+    if len(bodies) < 3:
+        return OutletEvidence(len(bodies), sorted(set(members)), {}, frozenset())
+    families = _near_duplicate_families(bodies, fingerprint_sets)
+    counts: dict[str, int] = {}
+    for fps in families:
+        for fp in fps:
+            counts[fp] = counts.get(fp, 0) + 1
+    repeated = cleaning.repeated_lines(families) if len(families) >= 3 else frozenset()
+    watch = evidence_need(len(families)) // 2
+    return OutletEvidence(len(families), sorted(set(members)), {fp: n for fp, n in counts.items() if n >= watch},
+                          repeated)
+
+
 def _apply_repetition_evidence(
     entries: list[tuple[Article, frozenset[str], str]],
     rules: cleaning.CleaningRules,
     manifest: Manifest,
     reclean_many: Callable[[list[tuple[Article, frozenset[str]]]], list[Article]],
+    summaries: dict[str, OutletEvidence] | None = None,
+    known: dict[str, frozenset[str]] | None = None,
 ) -> list[tuple[Article, frozenset[str], str]]:
     """Re-clean articles whose lines repeat across their outlet's articles.
 
     ``entries`` are (article, fingerprints, evidence digest it was cleaned with). Returns the same
-    list with articles re-cleaned where their evidence changed.
+    list with articles re-cleaned where their evidence changed. ``summaries``, when given, receives
+    each outlet's :class:`OutletEvidence`. ``known`` gives the repeated lines of outlets whose
+    evidence is known already (an update proved it unchanged): those are not computed again.
     """
     groups: dict[str, list[int]] = {}
     for i, (article, _, _) in enumerate(entries):
@@ -824,14 +877,15 @@ def _apply_repetition_evidence(
             groups.setdefault(article.outlet.casefold(), []).append(i)
     wanted_digest = [""] * len(entries)
     wanted_evidence: list[frozenset[str]] = [frozenset()] * len(entries)
-    for members in groups.values():
-        if len(members) < 3:
-            continue
-        families = _near_duplicate_families([entries[i][0].body for i in members],
-                                            [fingerprints_of(entries[i][1]) for i in members])
-        if len(families) < 3:
-            continue
-        repeated = cleaning.repeated_lines(families)
+    for outlet, members in groups.items():
+        if known is not None and outlet in known:
+            repeated = known[outlet]
+        else:
+            summary = outlet_evidence([entries[i][0].path for i in members], [entries[i][0].body for i in members],
+                                      [fingerprints_of(entries[i][1]) for i in members])
+            if summaries is not None:
+                summaries[outlet] = summary
+            repeated = summary.repeated
         if not repeated:
             continue
         for i in members:
@@ -842,6 +896,19 @@ def _apply_repetition_evidence(
             and _evidence_still_in_body(entries[i][0], wanted_evidence[i])]
     recleaned = dict(zip(todo, reclean_many([(entries[i][0], wanted_evidence[i]) for i in todo])))
     return [(recleaned.get(i, article), fps, wanted_digest[i]) for i, (article, fps, _) in enumerate(entries)]
+
+
+def load_rules_for(manifest: Manifest) -> tuple[cleaning.CleaningRules, list[LoadWarning]]:
+    """The cleaning rules of a corpus with its manifest's boilerplate rules, and their problems."""
+    warnings: list[LoadWarning] = []
+    try:
+        rules = cleaning.load_rules(manifest.boilerplate)
+    except ValueError as exc:
+        warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
+        rules = cleaning.load_rules(None)
+    warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in rules.problems)
+    rules.reset_budget()  # corpus rules disabled in an earlier load in this process get another chance
+    return rules, warnings
 
 
 def load_corpus(
@@ -868,13 +935,8 @@ def load_corpus(
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
     manifest, warnings = load_manifest(root)
-    try:
-        rules = cleaning.load_rules(manifest.boilerplate)
-    except ValueError as exc:
-        warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
-        rules = cleaning.load_rules(None)
-    warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in rules.problems)
-    rules.reset_budget()  # corpus rules disabled in an earlier load in this process get another chance
+    rules, rule_warnings = load_rules_for(manifest)
+    warnings.extend(rule_warnings)
     notice = foreign_derived_notice(root)
     if notice:  # once per load: a planted or old index/record cache in DIR/.briefreader is never opened
         warnings.append(LoadWarning(STATE_DIR_NAME, notice))
@@ -939,9 +1001,11 @@ def load_corpus(
                             infer_name_metadata(files, getattr(manifest, "names", None)))
         # Repetition evidence can only change when some file was added, changed or removed.
         changed_paths: set[str] = set()
-        if cache is None or pending or not cache.has_exactly(files):
+        summaries: dict[str, OutletEvidence] | None = None
+        if cache is None or pending or not cache.has_exactly(files) or not cache.has_evidence():
             before = [id(a) for a, _, _ in entries]
-            entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many)
+            summaries = {}
+            entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many, summaries)
             changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
     except BaseException:
         if cache is not None:
@@ -962,7 +1026,7 @@ def load_corpus(
             to_store.append((result.path, result.size, result.mtime_ns, by_path.get(result.path, []), result.warnings))
         for path in changed_paths - fresh_paths:
             to_store.append((path, None, None, by_path.get(path, []), None))
-        cache.store(root, to_store, keep=set(files))
+        cache.store(root, to_store, keep=set(files), evidence=summaries)
         cache.close()
     # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())

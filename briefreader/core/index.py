@@ -73,6 +73,7 @@ from briefreader.core.search_query import (
 
 if TYPE_CHECKING:
     from briefreader.core.corpus import Corpus, SourceState
+    from briefreader.core.corpus_delta import CorpusDelta
     from briefreader.core.model import Article, LoadWarning
 
 __all__ = [
@@ -225,6 +226,26 @@ def _document(article: Article, fingerprint: str) -> dict:
             doc["date_end"] = period.end
             doc["date_sort"] = datetime_to_long(period.start)
     return doc
+
+
+def _compare(articles: list[Article], indexed: dict[str, str]
+             ) -> tuple[list[tuple[Article, str]], list[tuple[Article, str]], set[str]]:
+    """(new articles, changed articles, every id seen), each article with its fingerprint; the
+    first article of an id wins."""
+    added: list[tuple[Article, str]] = []
+    changed: list[tuple[Article, str]] = []
+    seen: set[str] = set()
+    for article in articles:
+        if article.id in seen:
+            continue
+        seen.add(article.id)
+        fingerprint = article_fingerprint(article)
+        old = indexed.get(article.id)
+        if old is None:
+            added.append((article, fingerprint))
+        elif old != fingerprint:
+            changed.append((article, fingerprint))
+    return added, changed, seen
 
 
 # --------------------------------------------------------------------------- the write lock
@@ -570,19 +591,7 @@ class CorpusIndex:
 
     def _plan(self, corpus: Corpus) -> tuple[list[tuple[Article, str]], list[tuple[Article, str]], list[str], int]:
         indexed = self.indexed_fingerprints()
-        added: list[tuple[Article, str]] = []
-        changed: list[tuple[Article, str]] = []
-        seen: set[str] = set()
-        for article in corpus.articles:
-            if article.id in seen:
-                continue
-            seen.add(article.id)
-            fp = article_fingerprint(article)
-            old = indexed.get(article.id)
-            if old is None:
-                added.append((article, fp))
-            elif old != fp:
-                changed.append((article, fp))
+        added, changed, seen = _compare(corpus.articles, indexed)
         deleted = [i for i in indexed if i not in seen]
         unchanged = len(seen) - len(added) - len(changed)
         return added, changed, deleted, unchanged
@@ -591,19 +600,24 @@ class CorpusIndex:
         """Remember what ``corpus`` (just checked against the index, or indexed) was made from, so
         that :meth:`sources_unchanged` can tell the next command it need not read the articles."""
         sources = getattr(corpus, "sources", None)
-        if sources is None or self._reset_reason:
+        if sources is not None:
+            self.record_state(sources, corpus.warnings)
+
+    def record_state(self, state: SourceState, warnings: list[LoadWarning]) -> None:
+        """Remember that the index holds the articles of the folder as ``state`` describes it (the
+        form of :meth:`record_sources` for an update that did not load the whole corpus)."""
+        if self._reset_reason:
             return
         data = {"generation": self._ix.latest_generation(), "written_ns": time.time_ns(),
-                "state": sources.to_json(), "warnings": [[w.path, w.message] for w in corpus.warnings]}
+                "state": state.to_json(), "warnings": [[w.path, w.message] for w in warnings]}
         try:
             atomic_write_bytes(self.location / SOURCES_NAME, json.dumps(data, ensure_ascii=False).encode("utf-8"))
         except OSError as exc:  # only a shortcut is lost: the next command reads the articles
             log.warning("could not record the index's sources: %s", exc)
 
-    def sources_unchanged(self, now: SourceState) -> list[LoadWarning] | None:
-        """The warnings of the last load if the folder is as it was when the index was last checked
-        against it (same files, sizes, mtimes, manifest and rules; no file changed too recently to
-        trust), else None: the articles must be read."""
+    def saved_sources(self) -> tuple[SourceState, int, list[LoadWarning]] | None:
+        """What the folder was when the index was last checked against it: its state, when that was
+        (ns since the epoch) and that load's warnings; None if unknown or not this index's."""
         if self._reset_reason:
             return None
         from briefreader.core.corpus import SourceState
@@ -621,7 +635,19 @@ class CorpusIndex:
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             log.info("index sources unreadable (%s): reading the articles", exc)
             return None
-        if saved is None or saved.digest != now.digest or saved.files != now.files:
+        if saved is None:
+            return None
+        return saved, written, warnings
+
+    def sources_unchanged(self, now: SourceState) -> list[LoadWarning] | None:
+        """The warnings of the last load if the folder is as it was when the index was last checked
+        against it (same files, sizes, mtimes, manifest and rules; no file changed too recently to
+        trust), else None: the articles must be read."""
+        saved = self.saved_sources()
+        if saved is None:
+            return None
+        state, written, warnings = saved
+        if state.digest != now.digest or state.files != now.files:
             return None
         if now.newest_mtime_ns() >= written - SOURCES_RACY_NS:
             return None
@@ -698,6 +724,54 @@ class CorpusIndex:
             self._reset_reason = None
         self.refresh_sessions()
         return UpdateReport(len(added), len(changed), len(deleted), unchanged, time.perf_counter() - started, reason)
+
+    def apply_delta(
+        self,
+        delta: CorpusDelta,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        wait: float | None = None,
+    ) -> UpdateReport:
+        """Bring the index in line with a :class:`~briefreader.core.corpus_delta.CorpusDelta`: the
+        articles of ``delta.paths`` replace what the index holds of those files, the articles of
+        ``delta.removed`` go; nothing else is read. Raises :class:`IndexDamagedError` (and the next
+        update rebuilds) if the index cannot be written; otherwise as :meth:`update`."""
+        from briefreader.core.corpus_delta import owner_of
+
+        started = time.perf_counter()
+        with self._write_lock(wait):
+            if self._reset_reason:
+                raise IndexDamagedError(self._reset_reason)
+            self._ix = self._ix.refresh()
+            self._clean_leftovers()
+            indexed = self.indexed_fingerprints()
+            replaced = delta.paths | delta.removed
+            owned = [article_id for article_id in indexed if owner_of(article_id) in replaced]
+            added, changed, seen = _compare(delta.articles, indexed)
+            deleted = [article_id for article_id in owned if article_id not in seen]
+            unchanged = len(indexed) - len(owned) + len(seen) - len(added) - len(changed)
+            todo = added + changed
+            if todo or deleted:
+                try:
+                    self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, 1)
+                except _CallbackError as exc:
+                    raise exc.original from None
+                except (IndexBusyError, IndexCancelled, OSError):
+                    raise
+                except Exception as exc:  # the next full update starts the index over
+                    self._reset_reason = _damage_message(exc)
+                    raise IndexDamagedError(self._reset_reason) from exc
+                self._ix = self._ix.refresh()
+                fingerprints = dict(indexed)
+                for article_id in deleted:
+                    fingerprints.pop(article_id, None)
+                fingerprints.update((a.id, fp) for a, fp in todo)
+                self._write_fingerprint_file(fingerprints)
+                self._write_meta()
+                self._fingerprints = (self._ix.latest_generation(), fingerprints)
+        self.refresh_sessions()
+        return UpdateReport(len(added), len(changed), len(deleted), unchanged, time.perf_counter() - started, None)
 
     def _write(self, todo: list[tuple[Article, str]], delete_ids: list[str],
                progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
