@@ -15,6 +15,7 @@ caller asks to follow such links (``follow_links``, the CLI's ``--follow-links``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -24,7 +25,8 @@ import zlib
 from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
+from collections.abc import Callable, Iterable
 
 from briefreader.core import clean as cleaning
 from briefreader.core.decode import BinaryFileError, decode_bytes
@@ -508,10 +510,8 @@ def normalise_date(value: Any, rules: cleaning.CleaningRules | None = None) -> s
         return value.isoformat()
     text = str(value).strip()
     if len(text) >= 10:
-        try:
+        with contextlib.suppress(ValueError):  # not ISO: the other forms below
             return dt.date.fromisoformat(text[:10]).isoformat()
-        except ValueError:
-            pass
     return _partial_iso(text) or parse_date(text, rules)
 
 
@@ -582,7 +582,8 @@ def apply_name_metadata(articles: Iterable[Article], names: NameMetadata) -> Non
             elif name == "outlet" and provenance.get(name) == FROM_WIRE:
                 provenance[name] = f"{where}; {FROM_WIRE} said {current}"
                 article.outlet = value
-            elif name == "date" and not has_year(current) and str(current).lstrip("-") == value[-len(str(current).lstrip("-")):]:
+            elif (name == "date" and not has_year(current)
+                  and str(current).lstrip("-") == value[-len(str(current).lstrip("-")):]):
                 # the text's "Sept. 28" (no year) agrees with the name's 2016-09-28: the full date
                 provenance[name] = f"{where}; {provenance.get(name) or 'text'} said {display_date(current)}"
                 article.date = value
@@ -622,7 +623,7 @@ POOL_CHUNK = 64
 def _process_chunk(rels: list[str], root: Path, manifest: Manifest, rules: cleaning.CleaningRules) -> list[FileResult]:
     results = [process_file(root, rel, manifest, rules) for rel in rels]
     for result in results:  # source, removed blocks and offsets packed until used (half the memory)
-        result.articles = [pack_article(a, fp) for a, fp in zip(result.articles, result.fingerprints)]
+        result.articles = [pack_article(a, fp) for a, fp in zip(result.articles, result.fingerprints, strict=True)]
     return results
 
 
@@ -660,8 +661,8 @@ class _Workers:
         if self._executor is not None:
             try:
                 self._executor.shutdown(wait=True, cancel_futures=True)
-            except Exception:  # a broken pool must not hide the load's own result or error
-                pass
+            except Exception as exc:  # a broken pool must not hide the load's own result or error
+                logger.debug("worker pool shutdown: %s", exc)
             self._executor = None
 
 
@@ -894,7 +895,7 @@ def _apply_repetition_evidence(
             wanted_digest[i] = _evidence_digest(frozenset(evidence))
     todo = [i for i, entry in enumerate(entries) if wanted_digest[i] != entry[2]
             and _evidence_still_in_body(entries[i][0], wanted_evidence[i])]
-    recleaned = dict(zip(todo, reclean_many([(entries[i][0], wanted_evidence[i]) for i in todo])))
+    recleaned = dict(zip(todo, reclean_many([(entries[i][0], wanted_evidence[i]) for i in todo]), strict=True))
     return [(recleaned.get(i, article), fps, wanted_digest[i]) for i, (article, fps, _) in enumerate(entries)]
 
 
@@ -992,7 +993,7 @@ def load_corpus(
                 result = fresh_results[rel]
                 fresh.append(result)
                 warnings.extend(result.warnings)
-                entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
+                entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints, strict=True))
 
         def reclean_many(items: list[tuple[Article, frozenset[str]]]) -> list[Article]:
             return _map_chunks(_reclean_chunk, items, (rules,), None, cancelled, workers)
@@ -1006,7 +1007,7 @@ def load_corpus(
             before = [id(a) for a, _, _ in entries]
             summaries = {}
             entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many, summaries)
-            changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
+            changed_paths = {a.path for (a, _, _), old in zip(entries, before, strict=True) if id(a) != old}
     except BaseException:
         if cache is not None:
             cache.close()
@@ -1030,7 +1031,8 @@ def load_corpus(
         cache.close()
     # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
-    sources = SourceState(_source_digest(manifest, rules.digest), {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
+    sources = SourceState(_source_digest(manifest, rules.digest),
+                          {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
     return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=_unique(warnings),
                   files_seen=len(files), from_cache=from_cache, sources=sources)
 

@@ -26,7 +26,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from collections.abc import Callable
 
 from briefreader.core import clean as cleaning
 from briefreader.core.corpus import (
@@ -190,7 +190,7 @@ def _load_delta(root: Path, cache: RecordCache, rules: cleaning.CleaningRules, m
         files: dict[str, list[Entry]] = {}
         file_warnings: dict[str, list[LoadWarning]] = {}
         for result in fresh:
-            files[result.path] = [(a, fp, "") for a, fp in zip(result.articles, result.fingerprints)]
+            files[result.path] = [(a, fp, "") for a, fp in zip(result.articles, result.fingerprints, strict=True)]
             file_warnings[result.path] = list(result.warnings)
         new_articles = [entry[0] for entries in files.values() for entry in entries]
         apply_name_metadata(new_articles, names)
@@ -242,13 +242,13 @@ def _load_delta(root: Path, cache: RecordCache, rules: cleaning.CleaningRules, m
         entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many, fresh_summaries, known)
     finally:
         workers.close()
-    recleaned = {entry[0].path for entry, old_id in zip(entries, before) if id(entry[0]) != old_id}
+    recleaned = {entry[0].path for entry, old_id in zip(entries, before, strict=True) if id(entry[0]) != old_id}
     by_path: dict[str, list[Entry]] = {}
     for entry in entries:
         by_path.setdefault(entry[0].path, []).append(entry)
 
     # the evidence as a full computation would save it
-    for outlet, summary in summaries.items():
+    for summary in summaries.values():
         summary.members = [rel for rel in summary.members if rel not in cache_changed and rel not in cache_removed]
     for outlet in drift:
         if outlet in summaries and outlet not in exact:

@@ -2,9 +2,12 @@
 
 One SQLite file in the per-user cache folder of the corpus (:func:`briefreader.core.paths.derived_dir`),
 never in the corpus folder: its rows are pickles, and a pickle runs code when it is read, so a record
-cache must never travel with a corpus someone else sends. A row per source file: its size and mtime when it was read, and its cleaned articles (pickled, with
-the line fingerprints used for repeated-boilerplate evidence). The cache is disposable: any
-mismatch of versions or any damage means it is rebuilt, with a message.
+cache must never travel with a corpus someone else sends. A row per source file: its size and mtime
+when it was read, and its cleaned articles (pickled, with the line fingerprints used for
+repeated-boilerplate evidence); beside them each outlet's evidence summary
+(:class:`briefreader.core.corpus.OutletEvidence`), so that an update of a few files need not read
+the others. The cache is disposable: any mismatch of versions or any damage means it is rebuilt,
+with a message.
 """
 
 from __future__ import annotations
@@ -258,11 +261,11 @@ class LazyExtra:
 def _lazy_field(name: str) -> property:
     slot = _SLOTS[name]
 
-    def get(self: "CachedArticle"):
+    def get(self: CachedArticle):
         self._unpack()
         return slot.__get__(self)
 
-    def set(self: "CachedArticle", value) -> None:
+    def set(self: CachedArticle, value) -> None:
         self._unpack()
         slot.__set__(self, value)
 
@@ -295,7 +298,7 @@ class CachedArticle(Article):
         return (_article_from_blob, (tuple(getattr(self, f) for f in _FIELDS), extra.blob))
 
 
-def pack_article(article: Article, fingerprints: "frozenset[str] | LazyExtra") -> CachedArticle:
+def pack_article(article: Article, fingerprints: frozenset[str] | LazyExtra) -> CachedArticle:
     """``article`` with its source text, removed blocks and offset map packed away until first use
     (a freshly cleaned article holds them unpacked: about twice its body in memory)."""
     if isinstance(article, CachedArticle) and article._extra is not None:
@@ -309,15 +312,15 @@ def _article_from_blob(values: tuple, blob: bytes) -> CachedArticle:
 
 
 def _unpacked_article(values: tuple) -> Article:
-    return Article(**dict(zip(Article.__dataclass_fields__, values)))
+    return Article(**dict(zip(Article.__dataclass_fields__, values, strict=True)))
 
 
-def fingerprints_of(value: "frozenset[str] | LazyExtra") -> frozenset[str]:
+def fingerprints_of(value: frozenset[str] | LazyExtra) -> frozenset[str]:
     """Line fingerprints of an entry, unpacking them if they came from the cache."""
     return value.fingerprints() if isinstance(value, LazyExtra) else value
 
 
-def _article_to_row(article: Article, fingerprints: "frozenset[str] | LazyExtra") -> tuple:
+def _article_to_row(article: Article, fingerprints: frozenset[str] | LazyExtra) -> tuple:
     if isinstance(article, CachedArticle) and article._extra is not None:  # packed already: as it is
         return tuple(getattr(article, f) for f in _FIELDS), article._extra.blob
     extra = pickle.dumps((article.source, [(r.text, r.reason, r.start, r.end) for r in article.removed],
@@ -329,6 +332,6 @@ def _article_to_row(article: Article, fingerprints: "frozenset[str] | LazyExtra"
 def _article_from_row(values: tuple, extra: LazyExtra) -> CachedArticle:
     article = CachedArticle.__new__(CachedArticle)
     article._extra = None
-    Article.__init__(article, **dict(zip(_FIELDS, values)))
+    Article.__init__(article, **dict(zip(_FIELDS, values, strict=True)))
     article._extra = extra
     return article
