@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p = sub.add_parser(
         "search", help="search a corpus folder",
         description="Search DIR (the index is brought up to date first). QUERY uses Whoosh syntax: AND, OR, "
-                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, agency: (wire source such as AP), author:, '
-                    "place:, path:, date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01).")
+                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, '
+                    "agency: (wire source such as AP), author:, place:, path:, date:2025-08, "
+                    "date:[2025-08-01 to 2025-08-31], date:>2025-08-01).")
     p.add_argument("dir", help="corpus folder")
     p.add_argument("query", help="the query (quote it for the shell)")
     p.add_argument("--json", action="store_true",
@@ -93,7 +94,7 @@ def _index_progress():
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+        def render(self, task) -> Text:
             speed = task.finished_speed or task.speed
             return Text(f"{speed:,.0f} articles/s" if speed else "", style="progress.data.speed")
 
@@ -277,7 +278,8 @@ def _print_results(results, corpus) -> None:
     first = (results.page - 1) * results.pagelen
     shown = f"{first + 1}–{first + len(results.hits)} of " if results.hits and results.total > len(results.hits) else ""
     noun = "article" if results.total == 1 else "articles"
-    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ", (inert_line(results.query), "italic")))
+    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ",
+                                (inert_line(results.query), "italic")))
     for number, hit in enumerate(results.hits, first + 1):
         article = corpus.get(hit.id) if corpus is not None else None
         body_len = len(article.body) if article is not None else hit.body_length

@@ -25,8 +25,8 @@ import zlib
 from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
-from typing import Any
 from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from briefreader.core import clean as cleaning
 from briefreader.core.decode import BinaryFileError, decode_bytes
@@ -36,7 +36,7 @@ from briefreader.core.filemeta import NameMetadata, infer_name_metadata
 from briefreader.core.metadata import FROM_WIRE, infer_metadata, parse_date
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
-from briefreader.core.records import fingerprints_of, pack_article
+from briefreader.core.records import CachedFile, Entry, RecordCache, StoreItem, fingerprints_of, pack_article
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                     ".json": "json", ".jsonl": "jsonl"}
@@ -851,20 +851,21 @@ def outlet_evidence(members: list[str], bodies: list[str], fingerprint_sets: lis
     for fps in families:
         for fp in fps:
             counts[fp] = counts.get(fp, 0) + 1
-    repeated = cleaning.repeated_lines(families) if len(families) >= 3 else frozenset()
+    # repeated_lines only counts its sets: frozensets do as well
+    repeated = cleaning.repeated_lines(cast("list[set[str]]", families)) if len(families) >= 3 else frozenset()
     watch = evidence_need(len(families)) // 2
     return OutletEvidence(len(families), sorted(set(members)), {fp: n for fp, n in counts.items() if n >= watch},
                           repeated)
 
 
 def _apply_repetition_evidence(
-    entries: list[tuple[Article, frozenset[str], str]],
+    entries: list[Entry],
     rules: cleaning.CleaningRules,
     manifest: Manifest,
     reclean_many: Callable[[list[tuple[Article, frozenset[str]]]], list[Article]],
     summaries: dict[str, OutletEvidence] | None = None,
     known: dict[str, frozenset[str]] | None = None,
-) -> list[tuple[Article, frozenset[str], str]]:
+) -> list[Entry]:
     """Re-clean articles whose lines repeat across their outlet's articles.
 
     ``entries`` are (article, fingerprints, evidence digest it was cleaned with). Returns the same
@@ -947,24 +948,13 @@ def load_corpus(
 
     cache = None
     if use_cache:
-        from briefreader.core.records import RecordCache
-
         cache = RecordCache.open(root, rules_digest=rules.digest, manifest_digest=manifest.digest)
         if cache.warning:
             warnings.append(LoadWarning(".briefreader", cache.warning))
 
-    cached_files: dict[str, object] = {}
-    pending: list[str] = []
-    for rel, st in found:
-        if cancelled is not None and cancelled():
-            raise LoadCancelled()
-        cached = cache.lookup(rel, st) if cache else None
-        if cached is not None:
-            cached_files[rel] = cached
-        else:
-            pending.append(rel)
+    cached_files, pending = _split_cached(found, cache, cancelled)
     if on_articles is not None and cached_files:
-        on_articles([entry[0] for c in cached_files.values() for entry in c.entries])  # type: ignore[attr-defined]
+        on_articles([entry[0] for c in cached_files.values() for entry in c.entries])
     done_before = len(cached_files)
 
     def file_done(done: int, result: FileResult) -> None:
@@ -980,15 +970,15 @@ def load_corpus(
         if progress is not None:
             progress(len(files), len(files))
 
-        entries: list[tuple[Article, frozenset[str], str]] = []
+        entries: list[Entry] = []
         fresh: list[FileResult] = []
         from_cache = 0
         for rel in files:
             if rel in cached_files:
-                cached = cached_files[rel]
-                from_cache += len(cached.entries)  # type: ignore[attr-defined]
-                entries.extend(cached.entries)  # type: ignore[attr-defined]
-                warnings.extend(cached.warnings)  # type: ignore[attr-defined]
+                hit = cached_files[rel]
+                from_cache += len(hit.entries)
+                entries.extend(hit.entries)
+                warnings.extend(hit.warnings)
             else:
                 result = fresh_results[rel]
                 fresh.append(result)
@@ -1018,23 +1008,45 @@ def load_corpus(
     for order, (article, _, _) in enumerate(entries):
         article.order = order
     if cache is not None:
-        fresh_paths = {r.path for r in fresh}
-        by_path: dict[str, list[tuple[Article, frozenset[str], str]]] = {}
-        for entry in entries:
-            by_path.setdefault(entry[0].path, []).append(entry)
-        to_store = []
-        for result in fresh:
-            to_store.append((result.path, result.size, result.mtime_ns, by_path.get(result.path, []), result.warnings))
-        for path in changed_paths - fresh_paths:
-            to_store.append((path, None, None, by_path.get(path, []), None))
-        cache.store(root, to_store, keep=set(files), evidence=summaries)
-        cache.close()
+        _store_records(cache, root, entries, fresh, changed_paths, set(files), summaries)
     # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
     sources = SourceState(_source_digest(manifest, rules.digest),
                           {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
     return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=_unique(warnings),
                   files_seen=len(files), from_cache=from_cache, sources=sources)
+
+
+def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | None,
+                  cancelled: Callable[[], bool] | None) -> tuple[dict[str, CachedFile], list[str]]:
+    """The cached records of unchanged files, and the files to read."""
+    cached_files: dict[str, CachedFile] = {}
+    pending: list[str] = []
+    for rel, st in found:
+        if cancelled is not None and cancelled():
+            raise LoadCancelled()
+        cached = cache.lookup(rel, st) if cache else None
+        if cached is not None:
+            cached_files[rel] = cached
+        else:
+            pending.append(rel)
+    return cached_files, pending
+
+
+def _store_records(cache: RecordCache, root: Path, entries: list[Entry], fresh: list[FileResult],
+                   changed_paths: set[str], files: set[str], summaries: dict[str, OutletEvidence] | None) -> None:
+    """Save the records of the files read now and of those cleaned again, then close ``cache``."""
+    fresh_paths = {r.path for r in fresh}
+    by_path: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_path.setdefault(entry[0].path, []).append(entry)
+    to_store: list[StoreItem] = []
+    for result in fresh:
+        to_store.append((result.path, result.size, result.mtime_ns, by_path.get(result.path, []), result.warnings))
+    for path in changed_paths - fresh_paths:
+        to_store.append((path, None, None, by_path.get(path, []), None))
+    cache.store(root, to_store, keep=files, evidence=summaries)
+    cache.close()
 
 
 def _unique(warnings: list[LoadWarning]) -> list[LoadWarning]:

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from collections.abc import Callable
 
 from briefreader.core import clean as cleaning
 from briefreader.core.corpus import (
@@ -48,7 +48,7 @@ from briefreader.core.filemeta import NameMetadata, NameRules, infer_name_metada
 from briefreader.core.manifest import load_manifest
 from briefreader.core.model import Article, LoadWarning
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
-from briefreader.core.records import CachedFile, Entry, RecordCache
+from briefreader.core.records import CachedFile, Entry, RecordCache, StoreItem
 
 log = logging.getLogger(__name__)
 
@@ -174,15 +174,9 @@ def _load_delta(root: Path, cache: RecordCache, rules: cleaning.CleaningRules, m
         return None
 
     # what the changed files held before (their outlets leave), then what they hold now
-    drift: dict[str, int] = {}
-    for rel in sorted(cache_changed | cache_removed):
-        old = cache.lookup_stat(rel, None, None)
-        if old is None and rel in cached_paths:
-            return None  # an unreadable row: what it held is unknown
-        for article, _, _ in old.entries if old is not None else []:
-            if article.outlet:
-                key = article.outlet.casefold()
-                drift[key] = drift.get(key, 0) + 1
+    drift = _outlets_held(cache, sorted((cache_changed | cache_removed) & cached_paths))
+    if drift is None:
+        return None
     workers = _Workers()
     try:
         fresh: list[FileResult] = _process_files(root, sorted(cache_changed), manifest, rules,
@@ -194,43 +188,26 @@ def _load_delta(root: Path, cache: RecordCache, rules: cleaning.CleaningRules, m
             file_warnings[result.path] = list(result.warnings)
         new_articles = [entry[0] for entries in files.values() for entry in entries]
         apply_name_metadata(new_articles, names)
-        for article in new_articles:
-            if article.outlet:
-                key = article.outlet.casefold()
-                drift[key] = drift.get(key, 0) + 1
+        for key in _outlet_keys(new_articles):
+            drift[key] = drift.get(key, 0) + 1
 
         # each outlet that moved: evidence proven unchanged, or computed again over all its files
-        known = {outlet: summary.repeated for outlet, summary in summaries.items()}
-        exact: list[str] = []
-        for outlet, moved in drift.items():
-            summary = summaries.get(outlet)
-            if summary is not None and _proven_unchanged(summary, summary.drift + moved):
-                continue
-            exact.append(outlet)
-            known.pop(outlet, None)
+        exact = [outlet for outlet, moved in drift.items() if outlet not in summaries
+                 or not _proven_unchanged(summaries[outlet], summaries[outlet].drift + moved)]
+        known = {outlet: summary.repeated for outlet, summary in summaries.items() if outlet not in exact}
         needed = set(index_touched) - cache_changed
         for outlet in exact:
-            summary = summaries.get(outlet)
-            if summary is not None:
-                needed.update(rel for rel in summary.members if rel not in cache_changed and rel not in cache_removed)
-        for rel in sorted(needed):
-            if cancelled is not None and cancelled():
-                raise LoadCancelled()
-            size, mtime = now.files[rel]
-            hit: CachedFile | None = cache.lookup_stat(rel, size, mtime)
-            if hit is None:
-                return None
-            files[rel] = list(hit.entries)
-            file_warnings[rel] = list(hit.warnings)
+            if outlet in summaries:
+                needed.update(rel for rel in summaries[outlet].members if rel not in cache_changed | cache_removed)
+        if not _read_cached(cache, now, sorted(needed), files, file_warnings, cancelled):
+            return None
         if needed:  # cached articles get their names' metadata again, as in a full load (it is idempotent)
             folders = {_folder(rel) for rel in needed}
             apply_name_metadata((entry[0] for rel in needed for entry in files[rel]), infer_name_metadata(
                 [rel for rel in sorted(now.files) if _folder(rel) in folders], getattr(manifest, "names", None)))
-        for rel in files:
-            for article, _, _ in files[rel]:
-                key = article.outlet.casefold() if article.outlet else None
-                if key is not None and key not in known and key not in exact:
-                    return None  # an outlet the saved evidence does not know: only a full load can tell
+        outlets = set(_outlet_keys(entry[0] for entries in files.values() for entry in entries))
+        if not outlets <= set(known) | set(exact):
+            return None  # an outlet the saved evidence does not know: only a full load can tell
 
         entries = [entry for rel in sorted(files) for entry in files[rel]]
         before = [id(entry[0]) for entry in entries]
@@ -247,27 +224,8 @@ def _load_delta(root: Path, cache: RecordCache, rules: cleaning.CleaningRules, m
     for entry in entries:
         by_path.setdefault(entry[0].path, []).append(entry)
 
-    # the evidence as a full computation would save it
-    for summary in summaries.values():
-        summary.members = [rel for rel in summary.members if rel not in cache_changed and rel not in cache_removed]
-    for outlet in drift:
-        if outlet in summaries and outlet not in exact:
-            summaries[outlet].drift += drift[outlet]
-    for outlet in exact:
-        summaries.pop(outlet, None)
-    for outlet, summary in fresh_summaries.items():
-        if outlet in exact:
-            summaries[outlet] = summary
-    for rel, entries_of in by_path.items():
-        if rel in cache_changed:
-            for article, _, _ in entries_of:
-                key = article.outlet.casefold() if article.outlet else None
-                if key in summaries and key not in exact and rel not in summaries[key].members:
-                    summaries[key].members.append(rel)
-    for summary in summaries.values():
-        summary.members.sort()
-
-    stored = []
+    _update_summaries(summaries, drift, exact, fresh_summaries, by_path, cache_changed, cache_removed)
+    stored: list[StoreItem] = []
     for result in fresh:
         stored.append((result.path, result.size, result.mtime_ns, by_path.get(result.path, []), result.warnings))
     for rel in sorted(recleaned - cache_changed):
@@ -279,6 +237,61 @@ def _load_delta(root: Path, cache: RecordCache, rules: cleaning.CleaningRules, m
     return CorpusDelta(root, articles, paths, index_removed | (cache_removed - set(now.files)),
                        _warnings(now, now_warnings, indexed_warnings, file_warnings, rules),
                        now, read_files=len(fresh), recleaned_files=len(recleaned - cache_changed), exact_outlets=exact)
+
+
+def _outlet_keys(articles: Iterable[Article]) -> list[str]:
+    """The evidence group of each article that has an outlet (as :func:`_apply_repetition_evidence` groups)."""
+    return [article.outlet.casefold() for article in articles if article.outlet]
+
+
+def _outlets_held(cache: RecordCache, rels: list[str]) -> dict[str, int] | None:
+    """How many cached articles of ``rels`` each outlet has, or None if a row cannot be read."""
+    held: dict[str, int] = {}
+    for rel in rels:
+        old = cache.lookup_stat(rel, None, None)
+        if old is None:
+            return None  # an unreadable row: what it held is unknown
+        for key in _outlet_keys(entry[0] for entry in old.entries):
+            held[key] = held.get(key, 0) + 1
+    return held
+
+
+def _read_cached(cache: RecordCache, now: SourceState, rels: list[str], files: dict[str, list[Entry]],
+                 file_warnings: dict[str, list[LoadWarning]], cancelled: Callable[[], bool] | None) -> bool:
+    """Add the cached records of the unchanged files ``rels`` to ``files``; False if one is missing."""
+    for rel in rels:
+        if cancelled is not None and cancelled():
+            raise LoadCancelled()
+        size, mtime = now.files[rel]
+        hit: CachedFile | None = cache.lookup_stat(rel, size, mtime)
+        if hit is None:
+            return False
+        files[rel] = list(hit.entries)
+        file_warnings[rel] = list(hit.warnings)
+    return True
+
+
+def _update_summaries(summaries: dict[str, OutletEvidence], drift: dict[str, int], exact: list[str],
+                      fresh_summaries: dict[str, OutletEvidence], by_path: dict[str, list[Entry]],
+                      cache_changed: set[str], cache_removed: set[str]) -> None:
+    """Bring the saved evidence to what a full computation would save: outlets computed again are
+    replaced, the others keep their counts with the drift added, and every outlet's files follow."""
+    gone = cache_changed | cache_removed
+    for summary in summaries.values():
+        summary.members = [rel for rel in summary.members if rel not in gone]
+    for outlet, moved in drift.items():
+        if outlet in summaries and outlet not in exact:
+            summaries[outlet].drift += moved
+    for outlet in exact:
+        summaries.pop(outlet, None)
+        if outlet in fresh_summaries:
+            summaries[outlet] = fresh_summaries[outlet]
+    for rel in sorted(cache_changed):
+        for key in _outlet_keys(entry[0] for entry in by_path.get(rel, [])):
+            if key not in exact and rel not in summaries[key].members:
+                summaries[key].members.append(rel)
+    for summary in summaries.values():
+        summary.members.sort()
 
 
 def _warnings(now: SourceState, now_warnings: list[LoadWarning], indexed_warnings: list[LoadWarning],

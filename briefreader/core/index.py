@@ -37,7 +37,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefreader.core.index_lock import IndexBusyError, WriteLock, parallel_writer
 from briefreader.core.index_search import (
@@ -124,10 +124,10 @@ def article_fingerprint(article: Article) -> str:
     return h.hexdigest()
 
 
-def _document(article: Article, fingerprint: str) -> dict:
+def _document(article: Article, fingerprint: str) -> dict[str, Any]:
     from whoosh.util.times import datetime_to_long
 
-    doc = {
+    doc: dict[str, Any] = {
         "id": article.id,
         "path": article.path,
         "body": article.body,
@@ -201,7 +201,7 @@ class CorpusIndex:
         self.location = location
         self.in_corpus = in_corpus
         self.message: str | None = None
-        self._ix = None
+        self._ix: Any = None  # a whoosh.index.FileIndex (Whoosh has no type hints)
         self._lock_path = location.parent / LOCK_NAME
         self._reset_reason: str | None = None
         self._sessions: weakref.WeakSet[SearchSession] = weakref.WeakSet()

@@ -64,16 +64,16 @@ def sync_index(
             delta = load_delta(Path(root), indexed, written - SOURCES_RACY_NS, indexed_warnings, state, state_warnings)
             if delta is not None:
                 try:
-                    report = index.apply_delta(delta, progress=progress)
+                    delta_report = index.apply_delta(delta, progress=progress)
                 except IndexDamagedError as exc:  # the full update below starts the index over
                     log.warning("index update failed (%s): rebuilding", exc)
                 else:
                     index.record_state(delta.sources, delta.warnings)
-                    return SyncResult("delta", delta.warnings, report)
+                    return SyncResult("delta", delta.warnings, delta_report)
     corpus = load_full()
     if not update:
         return SyncResult("full", corpus.warnings, None, corpus)
-    report = None
+    report: UpdateReport | None = None
     if index.needs_update(corpus):
         report = index.update(corpus, progress=progress, procs=procs())
     index.record_sources(corpus)

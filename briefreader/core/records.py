@@ -37,6 +37,9 @@ LOADER_VERSION = "5"
 RACY_SECONDS = 2.0
 
 Entry = tuple[Article, "frozenset[str] | LazyExtra", str]
+# (relative path, size, mtime in ns, entries, warnings) of a file to store; size None: a row already
+# cached whose records were cleaned again (its stat and, if None, its warnings stay)
+StoreItem = tuple[str, "int | None", "int | None", list[Entry], "list[LoadWarning] | None"]
 EVIDENCE_KEY = "evidence"  # meta row present while the outlets' evidence matches the file rows
 
 
@@ -177,8 +180,8 @@ class RecordCache:
         """Whether the cache holds rows for exactly these paths (nothing added or removed)."""
         return len(paths) == len(self._rows) and all(p in self._rows for p in paths)
 
-    def store(self, root: Path, items: list[tuple[str, int | None, int | None, list[Entry], list[LoadWarning] | None]],
-              *, keep: set[str], evidence: dict[str, OutletEvidence] | None = None) -> None:
+    def store(self, root: Path, items: list[StoreItem], *, keep: set[str],
+              evidence: dict[str, OutletEvidence] | None = None) -> None:
         """Save fresh or re-cleaned records, and forget files that are gone. Errors are ignored.
 
         ``evidence`` (every outlet's) is saved with them; stored rows without it make the saved
@@ -276,6 +279,7 @@ class CachedArticle(Article):
     """An Article from the record cache whose source, removed blocks and offsets unpack on first use."""
 
     __slots__ = ("_extra",)
+    _extra: LazyExtra | None
 
     def _unpack(self) -> None:
         extra = self._extra
