@@ -6,6 +6,7 @@ import argparse
 import errno
 import os
 import sys
+import time
 
 from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings, require_dir, stderr_console
 from briefreader.core.dates import display_date
@@ -28,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p = sub.add_parser(
         "search", help="search a corpus folder",
         description="Search DIR (the index is brought up to date first). QUERY uses Whoosh syntax: AND, OR, "
-                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, agency: (wire source such as AP), author:, '
-                    "place:, path:, date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01).")
+                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, '
+                    "agency: (wire source such as AP), author:, place:, path:, date:2025-08, "
+                    "date:[2025-08-01 to 2025-08-31], date:>2025-08-01).")
     p.add_argument("dir", help="corpus folder")
     p.add_argument("query", help="the query (quote it for the shell)")
     p.add_argument("--json", action="store_true",
@@ -92,7 +94,7 @@ def _index_progress():
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+        def render(self, task) -> Text:
             speed = task.finished_speed or task.speed
             return Text(f"{speed:,.0f} articles/s" if speed else "", style="progress.data.speed")
 
@@ -156,18 +158,32 @@ def _update(ix, corpus, *, rebuild: bool, procs: int):
 
 def cmd_index(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.index import IndexBusyError
+    from briefreader.core.index import IndexBusyError, UpdateReport
+    from briefreader.core.index_sync import sync_index
 
-    corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
-    print_warnings(corpus.warnings)
-    ix = _open_index(corpus.root)
+    root = require_dir(args.dir)
+    ix = _open_index(root)
     try:
         if ix.message and not args.json:
             _note(ix.message)
-        procs = args.procs if args.procs and args.procs > 0 else (_default_procs() if ix.doc_count() == 0 or args.rebuild else 1)
+        first = ix.doc_count() == 0 or args.rebuild
+        procs = args.procs if args.procs and args.procs > 0 else (_default_procs() if first else 1)
         try:
-            report = _update(ix, corpus, rebuild=args.rebuild, procs=procs)
-            ix.record_sources(corpus)
+            if args.rebuild or args.no_cache:
+                corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
+                print_warnings(corpus.warnings)
+                report = _update(ix, corpus, rebuild=args.rebuild, procs=procs)
+                ix.record_sources(corpus)
+            else:  # only what changed since the index last looked is read
+                progress, stop = _index_progress()
+                started = time.perf_counter()
+                try:
+                    synced = sync_index(ix, root, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
+                                        follow_links=args.follow_links, procs=lambda: procs, progress=progress)
+                finally:
+                    stop()
+                print_warnings(synced.warnings)
+                report = synced.report or UpdateReport(0, 0, 0, ix.doc_count(), time.perf_counter() - started, None)
         except IndexBusyError as exc:
             raise CliError(str(exc), code=EXIT_BUSY) from exc
         except OSError as exc:
@@ -202,40 +218,36 @@ def cmd_search(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_for_cli
     from briefreader.core.corpus import source_state
     from briefreader.core.index import IndexBusyError, IndexDamagedError, QuerySyntaxError
+    from briefreader.core.index_sync import sync_index
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
     if args.page < 1:
         raise CliError("--page must be at least 1")
     root = require_dir(args.dir)
-    # A folder unchanged since the index was last checked against it is searched without reading
-    # its articles (a walk and a stat per file): at 50k articles, seconds and hundreds of MB saved.
     state, _ = source_state(root, follow_links=args.follow_links)
     corpus = None if state.files else load_for_cli(args.dir, follow_links=args.follow_links)  # no files: its error
     ix = _open_index(root)
     try:
         if ix.message:
             _note(ix.message)
-        warnings = ix.sources_unchanged(state)
-        if warnings is None:
-            corpus = load_for_cli(args.dir, follow_links=args.follow_links)
-            warnings = corpus.warnings
-            if args.no_update:
-                pass
-            elif ix.needs_update(corpus):
-                try:
-                    report = _update(ix, corpus, rebuild=False, procs=_default_procs() if ix.doc_count() == 0 else 1)
-                    ix.record_sources(corpus)
-                    if not args.json and (report.added + report.updated + report.deleted) and sys.stderr.isatty():
-                        _note(f"index updated: {report.added} added, {report.updated} updated, "
-                              f"{report.deleted} deleted")
-                except IndexBusyError:
-                    _note("another briefreader is updating the index: searching it as it is")
-                except OSError as exc:  # e.g. a full disk: the last committed index is intact
-                    what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-                    _note(f"{what}: the index update was not saved; searching the index as it is")
-            else:
-                ix.record_sources(corpus)
+        # An unchanged folder is searched without reading its articles, a few changed files are
+        # read and indexed alone (see core/index_sync): at 50k articles, seconds and hundreds of MB saved.
+        try:
+            synced = sync_index(ix, root, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
+                                update=not args.no_update, follow_links=args.follow_links,
+                                procs=lambda: _default_procs() if ix.doc_count() == 0 else 1)
+            warnings, corpus = synced.warnings, synced.corpus
+            report = synced.report
+            if report is not None and not args.json and report.changed and sys.stderr.isatty():
+                _note(f"index updated: {report.added} added, {report.updated} updated, {report.deleted} deleted")
+        except IndexBusyError:
+            _note("another briefreader is updating the index: searching it as it is")
+            warnings = []
+        except OSError as exc:  # e.g. a full disk: the last committed index is intact
+            what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            _note(f"{what}: the index update was not saved; searching the index as it is")
+            warnings = []
         if not args.json:
             print_warnings(warnings)
         session = ix.searcher()
@@ -266,7 +278,8 @@ def _print_results(results, corpus) -> None:
     first = (results.page - 1) * results.pagelen
     shown = f"{first + 1}–{first + len(results.hits)} of " if results.hits and results.total > len(results.hits) else ""
     noun = "article" if results.total == 1 else "articles"
-    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ", (inert_line(results.query), "italic")))
+    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ",
+                                (inert_line(results.query), "italic")))
     for number, hit in enumerate(results.hits, first + 1):
         article = corpus.get(hit.id) if corpus is not None else None
         body_len = len(article.body) if article is not None else hit.body_length

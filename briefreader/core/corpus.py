@@ -15,6 +15,7 @@ caller asks to follow such links (``follow_links``, the CLI's ``--follow-links``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -22,8 +23,10 @@ import os
 import stat as stat_module
 import zlib
 from dataclasses import dataclass, field
+from math import ceil
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from briefreader.core import clean as cleaning
 from briefreader.core.decode import BinaryFileError, decode_bytes
@@ -33,7 +36,7 @@ from briefreader.core.filemeta import NameMetadata, infer_name_metadata
 from briefreader.core.metadata import FROM_WIRE, infer_metadata, parse_date
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
-from briefreader.core.records import fingerprints_of, pack_article
+from briefreader.core.records import CachedFile, Entry, RecordCache, StoreItem, fingerprints_of, pack_article
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                     ".json": "json", ".jsonl": "jsonl"}
@@ -508,10 +511,8 @@ def normalise_date(value: Any, rules: cleaning.CleaningRules | None = None) -> s
         return value.isoformat()
     text = str(value).strip()
     if len(text) >= 10:
-        try:
+        with contextlib.suppress(ValueError):  # not ISO: the other forms below
             return dt.date.fromisoformat(text[:10]).isoformat()
-        except ValueError:
-            pass
     return _partial_iso(text) or parse_date(text, rules)
 
 
@@ -582,7 +583,8 @@ def apply_name_metadata(articles: Iterable[Article], names: NameMetadata) -> Non
             elif name == "outlet" and provenance.get(name) == FROM_WIRE:
                 provenance[name] = f"{where}; {FROM_WIRE} said {current}"
                 article.outlet = value
-            elif name == "date" and not has_year(current) and str(current).lstrip("-") == value[-len(str(current).lstrip("-")):]:
+            elif (name == "date" and not has_year(current)
+                  and str(current).lstrip("-") == value[-len(str(current).lstrip("-")):]):
                 # the text's "Sept. 28" (no year) agrees with the name's 2016-09-28: the full date
                 provenance[name] = f"{where}; {provenance.get(name) or 'text'} said {display_date(current)}"
                 article.date = value
@@ -623,7 +625,7 @@ POOL_CHUNK = 64
 def _process_chunk(rels: list[str], root: Path, manifest: Manifest, rules: cleaning.CleaningRules) -> list[FileResult]:
     results = [process_file(root, rel, manifest, rules) for rel in rels]
     for result in results:  # source, removed blocks and offsets packed until used (half the memory)
-        result.articles = [pack_article(a, fp) for a, fp in zip(result.articles, result.fingerprints)]
+        result.articles = [pack_article(a, fp) for a, fp in zip(result.articles, result.fingerprints, strict=True)]
     return results
 
 
@@ -661,8 +663,8 @@ class _Workers:
         if self._executor is not None:
             try:
                 self._executor.shutdown(wait=True, cancel_futures=True)
-            except Exception:  # a broken pool must not hide the load's own result or error
-                pass
+            except Exception as exc:  # a broken pool must not hide the load's own result or error
+                logger.debug("worker pool shutdown: %s", exc)
             self._executor = None
 
 
@@ -809,16 +811,69 @@ def _near_duplicate_families(bodies: list[str], fingerprint_sets: list[frozenset
     return [frozenset(f) for f in families.values()]
 
 
+@dataclass
+class OutletEvidence:
+    """What one outlet's repeated-line evidence was computed from, kept so that a later update of a
+    few files can prove the evidence unchanged without reading the outlet's other articles.
+
+    ``counts`` holds the number of families (see :func:`_near_duplicate_families`) holding each
+    fingerprint, for every fingerprint in at least half the families the evidence needs (the rest
+    are far from counting); ``drift`` counts articles added or removed since the counts were exact
+    (each moves the family count and every fingerprint's count by at most one)."""
+
+    families: int
+    members: list[str]  # relative paths of the files with articles of this outlet
+    counts: dict[str, int]
+    repeated: frozenset[str]
+    drift: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"families": self.families, "members": self.members, "counts": self.counts,
+                "repeated": sorted(self.repeated), "drift": self.drift}
+
+    @classmethod
+    def from_json(cls, data: Any) -> OutletEvidence:
+        """The evidence saved by :meth:`to_json` (raises KeyError/TypeError/ValueError if it is not one)."""
+        return cls(int(data["families"]), [str(m) for m in data["members"]],
+                   {str(k): int(v) for k, v in data["counts"].items()}, frozenset(map(str, data["repeated"])),
+                   int(data["drift"]))
+
+
+def evidence_need(families: int) -> int:
+    """In how many families a line must be to count as repeated (as :func:`cleaning.repeated_lines`)."""
+    return max(3, ceil(0.3 * families))
+
+
+def outlet_evidence(members: list[str], bodies: list[str], fingerprint_sets: list[frozenset[str]]) -> OutletEvidence:
+    """The repeated lines of one outlet's articles, with the counts that let an update prove them unchanged."""
+    if len(bodies) < 3:
+        return OutletEvidence(len(bodies), sorted(set(members)), {}, frozenset())
+    families = _near_duplicate_families(bodies, fingerprint_sets)
+    counts: dict[str, int] = {}
+    for fps in families:
+        for fp in fps:
+            counts[fp] = counts.get(fp, 0) + 1
+    # repeated_lines only counts its sets: frozensets do as well
+    repeated = cleaning.repeated_lines(cast("list[set[str]]", families)) if len(families) >= 3 else frozenset()
+    watch = evidence_need(len(families)) // 2
+    return OutletEvidence(len(families), sorted(set(members)), {fp: n for fp, n in counts.items() if n >= watch},
+                          repeated)
+
+
 def _apply_repetition_evidence(
-    entries: list[tuple[Article, frozenset[str], str]],
+    entries: list[Entry],
     rules: cleaning.CleaningRules,
     manifest: Manifest,
     reclean_many: Callable[[list[tuple[Article, frozenset[str]]]], list[Article]],
-) -> list[tuple[Article, frozenset[str], str]]:
+    summaries: dict[str, OutletEvidence] | None = None,
+    known: dict[str, frozenset[str]] | None = None,
+) -> list[Entry]:
     """Re-clean articles whose lines repeat across their outlet's articles.
 
     ``entries`` are (article, fingerprints, evidence digest it was cleaned with). Returns the same
-    list with articles re-cleaned where their evidence changed.
+    list with articles re-cleaned where their evidence changed. ``summaries``, when given, receives
+    each outlet's :class:`OutletEvidence`. ``known`` gives the repeated lines of outlets whose
+    evidence is known already (an update proved it unchanged): those are not computed again.
     """
     groups: dict[str, list[int]] = {}
     for i, (article, _, _) in enumerate(entries):
@@ -826,14 +881,15 @@ def _apply_repetition_evidence(
             groups.setdefault(article.outlet.casefold(), []).append(i)
     wanted_digest = [""] * len(entries)
     wanted_evidence: list[frozenset[str]] = [frozenset()] * len(entries)
-    for members in groups.values():
-        if len(members) < 3:
-            continue
-        families = _near_duplicate_families([entries[i][0].body for i in members],
-                                            [fingerprints_of(entries[i][1]) for i in members])
-        if len(families) < 3:
-            continue
-        repeated = cleaning.repeated_lines(families)
+    for outlet, members in groups.items():
+        if known is not None and outlet in known:
+            repeated = known[outlet]
+        else:
+            summary = outlet_evidence([entries[i][0].path for i in members], [entries[i][0].body for i in members],
+                                      [fingerprints_of(entries[i][1]) for i in members])
+            if summaries is not None:
+                summaries[outlet] = summary
+            repeated = summary.repeated
         if not repeated:
             continue
         for i in members:
@@ -842,8 +898,21 @@ def _apply_repetition_evidence(
             wanted_digest[i] = _evidence_digest(frozenset(evidence))
     todo = [i for i, entry in enumerate(entries) if wanted_digest[i] != entry[2]
             and _evidence_still_in_body(entries[i][0], wanted_evidence[i])]
-    recleaned = dict(zip(todo, reclean_many([(entries[i][0], wanted_evidence[i]) for i in todo])))
+    recleaned = dict(zip(todo, reclean_many([(entries[i][0], wanted_evidence[i]) for i in todo]), strict=True))
     return [(recleaned.get(i, article), fps, wanted_digest[i]) for i, (article, fps, _) in enumerate(entries)]
+
+
+def load_rules_for(manifest: Manifest) -> tuple[cleaning.CleaningRules, list[LoadWarning]]:
+    """The cleaning rules of a corpus with its manifest's boilerplate rules, and their problems."""
+    warnings: list[LoadWarning] = []
+    try:
+        rules = cleaning.load_rules(manifest.boilerplate)
+    except ValueError as exc:
+        warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
+        rules = cleaning.load_rules(None)
+    warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in rules.problems)
+    rules.reset_budget()  # corpus rules disabled in an earlier load in this process get another chance
+    return rules, warnings
 
 
 def load_corpus(
@@ -870,13 +939,8 @@ def load_corpus(
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
     manifest, warnings = load_manifest(root)
-    try:
-        rules = cleaning.load_rules(manifest.boilerplate)
-    except ValueError as exc:
-        warnings.append(LoadWarning(MANIFEST_NAME, f"boilerplate rules ignored: {exc}"))
-        rules = cleaning.load_rules(None)
-    warnings.extend(LoadWarning(MANIFEST_NAME, problem) for problem in rules.problems)
-    rules.reset_budget()  # corpus rules disabled in an earlier load in this process get another chance
+    rules, rule_warnings = load_rules_for(manifest)
+    warnings.extend(rule_warnings)
     notice = foreign_derived_notice(root)
     if notice:  # once per load: a planted or old index/record cache in DIR/.briefreader is never opened
         warnings.append(LoadWarning(STATE_DIR_NAME, notice))
@@ -886,24 +950,13 @@ def load_corpus(
 
     cache = None
     if use_cache:
-        from briefreader.core.records import RecordCache
-
         cache = RecordCache.open(root, rules_digest=rules.digest, manifest_digest=manifest.digest)
         if cache.warning:
             warnings.append(LoadWarning(".briefreader", cache.warning))
 
-    cached_files: dict[str, object] = {}
-    pending: list[str] = []
-    for rel, st in found:
-        if cancelled is not None and cancelled():
-            raise LoadCancelled()
-        cached = cache.lookup(rel, st) if cache else None
-        if cached is not None:
-            cached_files[rel] = cached
-        else:
-            pending.append(rel)
+    cached_files, pending = _split_cached(found, cache, cancelled)
     if on_articles is not None and cached_files:
-        on_articles([entry[0] for c in cached_files.values() for entry in c.entries])  # type: ignore[attr-defined]
+        on_articles([entry[0] for c in cached_files.values() for entry in c.entries])
     done_before = len(cached_files)
 
     def file_done(done: int, result: FileResult) -> None:
@@ -919,20 +972,20 @@ def load_corpus(
         if progress is not None:
             progress(len(files), len(files))
 
-        entries: list[tuple[Article, frozenset[str], str]] = []
+        entries: list[Entry] = []
         fresh: list[FileResult] = []
         from_cache = 0
         for rel in files:
             if rel in cached_files:
-                cached = cached_files[rel]
-                from_cache += len(cached.entries)  # type: ignore[attr-defined]
-                entries.extend(cached.entries)  # type: ignore[attr-defined]
-                warnings.extend(cached.warnings)  # type: ignore[attr-defined]
+                hit = cached_files[rel]
+                from_cache += len(hit.entries)
+                entries.extend(hit.entries)
+                warnings.extend(hit.warnings)
             else:
                 result = fresh_results[rel]
                 fresh.append(result)
                 warnings.extend(result.warnings)
-                entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints))
+                entries.extend((a, fp, "") for a, fp in zip(result.articles, result.fingerprints, strict=True))
 
         def reclean_many(items: list[tuple[Article, frozenset[str]]]) -> list[Article]:
             return _map_chunks(_reclean_chunk, items, (rules,), None, cancelled, workers)
@@ -941,10 +994,12 @@ def load_corpus(
                             infer_name_metadata(files, getattr(manifest, "names", None)))
         # Repetition evidence can only change when some file was added, changed or removed.
         changed_paths: set[str] = set()
-        if cache is None or pending or not cache.has_exactly(files):
+        summaries: dict[str, OutletEvidence] | None = None
+        if cache is None or pending or not cache.has_exactly(files) or not cache.has_evidence():
             before = [id(a) for a, _, _ in entries]
-            entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many)
-            changed_paths = {a.path for (a, _, _), old in zip(entries, before) if id(a) != old}
+            summaries = {}
+            entries = _apply_repetition_evidence(entries, rules, manifest, reclean_many, summaries)
+            changed_paths = {a.path for (a, _, _), old in zip(entries, before, strict=True) if id(a) != old}
     except BaseException:
         if cache is not None:
             cache.close()
@@ -955,22 +1010,45 @@ def load_corpus(
     for order, (article, _, _) in enumerate(entries):
         article.order = order
     if cache is not None:
-        fresh_paths = {r.path for r in fresh}
-        by_path: dict[str, list[tuple[Article, frozenset[str], str]]] = {}
-        for entry in entries:
-            by_path.setdefault(entry[0].path, []).append(entry)
-        to_store = []
-        for result in fresh:
-            to_store.append((result.path, result.size, result.mtime_ns, by_path.get(result.path, []), result.warnings))
-        for path in changed_paths - fresh_paths:
-            to_store.append((path, None, None, by_path.get(path, []), None))
-        cache.store(root, to_store, keep=set(files))
-        cache.close()
+        _store_records(cache, root, entries, fresh, changed_paths, set(files), summaries)
     # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
-    sources = SourceState(_source_digest(manifest, rules.digest), {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
+    sources = SourceState(_source_digest(manifest, rules.digest),
+                          {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
     return Corpus(root=root, articles=[a for a, _, _ in entries], warnings=_unique(warnings),
                   files_seen=len(files), from_cache=from_cache, sources=sources)
+
+
+def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | None,
+                  cancelled: Callable[[], bool] | None) -> tuple[dict[str, CachedFile], list[str]]:
+    """The cached records of unchanged files, and the files to read."""
+    cached_files: dict[str, CachedFile] = {}
+    pending: list[str] = []
+    for rel, st in found:
+        if cancelled is not None and cancelled():
+            raise LoadCancelled()
+        cached = cache.lookup(rel, st) if cache else None
+        if cached is not None:
+            cached_files[rel] = cached
+        else:
+            pending.append(rel)
+    return cached_files, pending
+
+
+def _store_records(cache: RecordCache, root: Path, entries: list[Entry], fresh: list[FileResult],
+                   changed_paths: set[str], files: set[str], summaries: dict[str, OutletEvidence] | None) -> None:
+    """Save the records of the files read now and of those cleaned again, then close ``cache``."""
+    fresh_paths = {r.path for r in fresh}
+    by_path: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_path.setdefault(entry[0].path, []).append(entry)
+    to_store: list[StoreItem] = []
+    for result in fresh:
+        to_store.append((result.path, result.size, result.mtime_ns, by_path.get(result.path, []), result.warnings))
+    for path in changed_paths - fresh_paths:
+        to_store.append((path, None, None, by_path.get(path, []), None))
+    cache.store(root, to_store, keep=files, evidence=summaries)
+    cache.close()
 
 
 def _unique(warnings: list[LoadWarning]) -> list[LoadWarning]:

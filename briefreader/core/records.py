@@ -2,13 +2,17 @@
 
 One SQLite file in the per-user cache folder of the corpus (:func:`briefreader.core.paths.derived_dir`),
 never in the corpus folder: its rows are pickles, and a pickle runs code when it is read, so a record
-cache must never travel with a corpus someone else sends. A row per source file: its size and mtime when it was read, and its cleaned articles (pickled, with
-the line fingerprints used for repeated-boilerplate evidence). The cache is disposable: any
-mismatch of versions or any damage means it is rebuilt, with a message.
+cache must never travel with a corpus someone else sends. A row per source file: its size and mtime
+when it was read, and its cleaned articles (pickled, with the line fingerprints used for
+repeated-boilerplate evidence); beside them each outlet's evidence summary
+(:class:`briefreader.core.corpus.OutletEvidence`), so that an update of a few files need not read
+the others. The cache is disposable: any mismatch of versions or any damage means it is rebuilt,
+with a message.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
@@ -16,10 +20,13 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import derived_dir, make_private_file, safe_unlink
+
+if TYPE_CHECKING:
+    from briefreader.core.corpus import OutletEvidence
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +37,10 @@ LOADER_VERSION = "5"
 RACY_SECONDS = 2.0
 
 Entry = tuple[Article, "frozenset[str] | LazyExtra", str]
+# (relative path, size, mtime in ns, entries, warnings) of a file to store; size None: a row already
+# cached whose records were cleaned again (its stat and, if None, its warnings stay)
+StoreItem = tuple[str, "int | None", "int | None", list[Entry], "list[LoadWarning] | None"]
+EVIDENCE_KEY = "evidence"  # meta row present while the outlets' evidence matches the file rows
 
 
 @dataclass
@@ -80,10 +91,13 @@ class RecordCache:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
                            "mtime_ns INTEGER, entries BLOB, warnings BLOB)")
+                db.execute("CREATE TABLE IF NOT EXISTS outlets (outlet TEXT PRIMARY KEY, evidence TEXT)")
                 row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
                 if row is None or row[0] != version:
                     with db:
                         db.execute("DELETE FROM files")
+                        db.execute("DELETE FROM outlets")
+                        db.execute("DELETE FROM meta WHERE key=?", (EVIDENCE_KEY,))
                         db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
                 return cls(db, path, warning)
             except OSError as exc:
@@ -104,11 +118,15 @@ class RecordCache:
 
     def lookup(self, rel: str, st: os.stat_result) -> CachedFile | None:
         """The cached records of ``rel`` if its size and mtime (``st``) are unchanged, else None."""
+        return self.lookup_stat(rel, st.st_size, st.st_mtime_ns)
+
+    def lookup_stat(self, rel: str, size: int | None, mtime_ns: int | None) -> CachedFile | None:
+        """The cached records of ``rel`` if its size and mtime are these, else None (None and None:
+        whatever is cached, e.g. the records of a file that changed since, to know what it held)."""
         row = self._rows.get(rel)
         if row is None:
             return None
-        size, mtime = row
-        if st.st_size != size or st.st_mtime_ns != mtime:
+        if size is not None and (size, mtime_ns) != row:
             return None
         try:
             rows, warnings = pickle.loads(self._blob(rel))
@@ -117,8 +135,40 @@ class RecordCache:
                 extra = LazyExtra(extra_blob)
                 entries.append((_article_from_row(values, extra), extra, digest))
             return CachedFile(entries, [LoadWarning(*w) for w in warnings])
-        except Exception:  # a damaged or outdated row is just a miss
+        except Exception as exc:  # a damaged or outdated row is just a miss
+            log.info("record cache row of %r not used: %s", rel, exc)
             return None
+
+    def has_evidence(self) -> bool:
+        """Whether the outlets' repeated-line evidence was saved with the current rows."""
+        if self._db is None:
+            return False
+        try:
+            return self._db.execute("SELECT 1 FROM meta WHERE key=?", (EVIDENCE_KEY,)).fetchone() is not None
+        except sqlite3.DatabaseError as exc:
+            log.info("record cache evidence unreadable: %s", exc)
+            return False
+
+    def load_evidence(self) -> dict[str, OutletEvidence] | None:
+        """Each outlet's :class:`OutletEvidence` as last saved with the rows, or None if unknown."""
+        from briefreader.core.corpus import OutletEvidence
+
+        if not self.has_evidence():
+            return None
+        try:
+            return {outlet: OutletEvidence.from_json(json.loads(text))
+                    for outlet, text in self._db.execute("SELECT outlet, evidence FROM outlets")}  # type: ignore[union-attr]
+        except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.info("record cache evidence unreadable: %s", exc)
+            return None
+
+    def stat_of(self, rel: str) -> tuple[int, int] | None:
+        """(size, mtime in ns) of ``rel`` when it was cached (mtime -1: too recent to trust), or None."""
+        return self._rows.get(rel)
+
+    def paths(self) -> set[str]:
+        """Relative paths of every cached file."""
+        return set(self._rows)
 
     def _blob(self, rel: str) -> bytes:
         found = self._db.execute("SELECT entries FROM files WHERE path=?", (rel,)).fetchone()  # type: ignore[union-attr]
@@ -130,9 +180,12 @@ class RecordCache:
         """Whether the cache holds rows for exactly these paths (nothing added or removed)."""
         return len(paths) == len(self._rows) and all(p in self._rows for p in paths)
 
-    def store(self, root: Path, items: list[tuple[str, int | None, int | None, list[Entry], list[LoadWarning] | None]],
-              *, keep: set[str]) -> None:
-        """Save fresh or re-cleaned records, and forget files that are gone. Errors are ignored."""
+    def store(self, root: Path, items: list[StoreItem], *, keep: set[str],
+              evidence: dict[str, OutletEvidence] | None = None) -> None:
+        """Save fresh or re-cleaned records, and forget files that are gone. Errors are ignored.
+
+        ``evidence`` (every outlet's) is saved with them; stored rows without it make the saved
+        evidence unknown until the next full computation."""
         if self._db is None:
             return
         now_ns = time.time_ns()
@@ -161,6 +214,15 @@ class RecordCache:
                                      (path, size, mtime, blob))
                 gone = [p for p in self._rows if p not in keep]
                 self._db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in gone])
+                if evidence is not None:
+                    self._db.execute("DELETE FROM outlets")
+                    self._db.executemany("INSERT INTO outlets VALUES (?, ?)",
+                                         [(outlet, json.dumps(summary.to_json(), separators=(",", ":")))
+                                          for outlet, summary in evidence.items()])
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (EVIDENCE_KEY,))
+                elif items or gone:
+                    self._db.execute("DELETE FROM meta WHERE key=?", (EVIDENCE_KEY,))
+
         except sqlite3.DatabaseError as exc:  # e.g. a full disk: the next load reads those files again
             log.warning("record cache %s not saved: %s", self.location, exc)
 
@@ -202,11 +264,11 @@ class LazyExtra:
 def _lazy_field(name: str) -> property:
     slot = _SLOTS[name]
 
-    def get(self: "CachedArticle"):
+    def get(self: CachedArticle):
         self._unpack()
         return slot.__get__(self)
 
-    def set(self: "CachedArticle", value) -> None:
+    def set(self: CachedArticle, value) -> None:
         self._unpack()
         slot.__set__(self, value)
 
@@ -217,6 +279,7 @@ class CachedArticle(Article):
     """An Article from the record cache whose source, removed blocks and offsets unpack on first use."""
 
     __slots__ = ("_extra",)
+    _extra: LazyExtra | None
 
     def _unpack(self) -> None:
         extra = self._extra
@@ -239,7 +302,7 @@ class CachedArticle(Article):
         return (_article_from_blob, (tuple(getattr(self, f) for f in _FIELDS), extra.blob))
 
 
-def pack_article(article: Article, fingerprints: "frozenset[str] | LazyExtra") -> CachedArticle:
+def pack_article(article: Article, fingerprints: frozenset[str] | LazyExtra) -> CachedArticle:
     """``article`` with its source text, removed blocks and offset map packed away until first use
     (a freshly cleaned article holds them unpacked: about twice its body in memory)."""
     if isinstance(article, CachedArticle) and article._extra is not None:
@@ -253,15 +316,15 @@ def _article_from_blob(values: tuple, blob: bytes) -> CachedArticle:
 
 
 def _unpacked_article(values: tuple) -> Article:
-    return Article(**dict(zip(Article.__dataclass_fields__, values)))
+    return Article(**dict(zip(Article.__dataclass_fields__, values, strict=True)))
 
 
-def fingerprints_of(value: "frozenset[str] | LazyExtra") -> frozenset[str]:
+def fingerprints_of(value: frozenset[str] | LazyExtra) -> frozenset[str]:
     """Line fingerprints of an entry, unpacking them if they came from the cache."""
     return value.fingerprints() if isinstance(value, LazyExtra) else value
 
 
-def _article_to_row(article: Article, fingerprints: "frozenset[str] | LazyExtra") -> tuple:
+def _article_to_row(article: Article, fingerprints: frozenset[str] | LazyExtra) -> tuple:
     if isinstance(article, CachedArticle) and article._extra is not None:  # packed already: as it is
         return tuple(getattr(article, f) for f in _FIELDS), article._extra.blob
     extra = pickle.dumps((article.source, [(r.text, r.reason, r.start, r.end) for r in article.removed],
@@ -273,6 +336,6 @@ def _article_to_row(article: Article, fingerprints: "frozenset[str] | LazyExtra"
 def _article_from_row(values: tuple, extra: LazyExtra) -> CachedArticle:
     article = CachedArticle.__new__(CachedArticle)
     article._extra = None
-    Article.__init__(article, **dict(zip(_FIELDS, values)))
+    Article.__init__(article, **dict(zip(_FIELDS, values, strict=True)))
     article._extra = extra
     return article

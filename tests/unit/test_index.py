@@ -391,7 +391,7 @@ def test_fingerprint_sidecar_is_only_a_shortcut(root: Path, damage: str) -> None
 
 def test_index_that_fails_while_writing_is_started_over(root: Path, monkeypatch) -> None:
     corpus = built(root, 8)
-    original = CorpusIndex._write_with
+    original = CorpusIndex._write
     calls = []
 
     def failing_once(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -400,7 +400,7 @@ def test_index_that_fails_while_writing_is_started_over(root: Path, monkeypatch)
             raise RuntimeError("segment unreadable")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(CorpusIndex, "_write_with", failing_once)
+    monkeypatch.setattr(CorpusIndex, "_write", failing_once)
     corpus.articles[0].body += " Lighthouses."
     with CorpusIndex.open(root) as ix:
         report = ix.update(corpus)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefreader.core import index as index_module
+from briefreader.core import index_search
 from briefreader.core import search_query
 from briefreader.core.corpus import Corpus
 from briefreader.core.index import CorpusIndex, QuerySyntaxError, make_snippets
@@ -277,7 +278,7 @@ def test_session_reuses_one_searcher(session) -> None:
 
 
 def test_session_sees_commits_from_another_index_object(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(index_module, "REFRESH_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(index_search, "REFRESH_CHECK_SECONDS", 0.0)
     root = tmp_path / "c"
     root.mkdir()
     reader_ix = CorpusIndex.open(root)
@@ -336,10 +337,10 @@ def test_fast_tokenizer_agrees_with_the_index_analyzer() -> None:
 
 @pytest.mark.parametrize("query", ["kallas", '"security guarantees" walk*', "summit negotiation", "ka?las trap"])
 def test_snippets_from_postings_and_from_text_agree(session, monkeypatch, query: str) -> None:
-    monkeypatch.setattr(index_module, "POSTINGS_SNIPPET_MAX_DF", 10**9)
+    monkeypatch.setattr(index_search, "POSTINGS_SNIPPET_MAX_DF", 10**9)
     from_postings = [(h.id, h.snippets) for h in session.search(query).hits]
     session._parsed.clear()
-    monkeypatch.setattr(index_module, "POSTINGS_SNIPPET_MAX_DF", -1)
+    monkeypatch.setattr(index_search, "POSTINGS_SNIPPET_MAX_DF", -1)
     from_text = [(h.id, h.snippets) for h in session.search(query).hits]
     assert from_postings == from_text
     assert any(s.matches for _, snippets in from_text for s in snippets)

@@ -328,7 +328,7 @@ def test_search_survives_a_full_disk(tmp_path: Path, capsys: pytest.CaptureFixtu
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(CorpusIndex, "_write_with", no_space)
+    monkeypatch.setattr(CorpusIndex, "_write", no_space)
     code, out, err = run(capsys, "search", corpus, "Kallas", "--json")
     assert code == 0 and "disk full" in err and json.loads(out)["total"] == 0
     code, _, err = run(capsys, "index", corpus)
@@ -499,7 +499,7 @@ def test_triage_word_search_survives_a_full_disk(marked_corpus: Path, capsys: py
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(CorpusIndex, "_write_with", no_space)
+    monkeypatch.setattr(CorpusIndex, "_write", no_space)
     code, out, err = run(capsys, "status", marked_corpus, "--where", "Kallas")
     assert code == 0 and "disk full" in err and "Traceback" not in err
     monkeypatch.setattr(CorpusIndex, "open", no_space)

@@ -1,0 +1,134 @@
+"""The index's write lock and the processes that may inherit it.
+
+One writer at a time: an exclusive ``flock`` on ``index.lock`` next to the index folder (the OS
+drops it when the holder dies, so a killed process never leaves a stale lock; the lock file is
+opened 0600 and never through a symbolic link); a second writer waits, then gets
+:class:`IndexBusyError`. A forked child closes its inherited copy of the lock at once (a child
+outliving its parent must not keep the corpus locked). The sub-writers of a parallel build
+(:func:`parallel_writer`) die with the process that started them, so a killed indexer leaves no
+orphan waiting forever on its queues.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from briefreader.core.paths import open_private_file
+
+log = logging.getLogger(__name__)
+
+
+class IndexBusyError(Exception):
+    """Another process (or thread) is writing this index."""
+
+
+_lock_fds: set[int] = set()
+
+
+def _after_fork_in_child() -> None:
+    """Forked children must not keep our write lock."""
+    for fd in list(_lock_fds):
+        try:
+            os.close(fd)
+        except OSError as exc:
+            log.debug("closing the inherited index lock %d: %s", fd, exc)
+    _lock_fds.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process when its parent dies (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError) as exc:  # not Linux: an orphan may linger until its queue closes
+        log.debug("sub-writer cannot follow its parent: %s", exc)
+
+
+def parallel_writer(ix: Any, procs: int, **kwargs: Any) -> Any:
+    """A Whoosh writer indexing in ``procs`` forked sub-writers, each of which dies with this process.
+
+    It forks: call it only from a process without threads (the CLI), never inside the reader."""
+    from whoosh.multiproc import MpWriter, SubWriterTask
+
+    class SubWriter(SubWriterTask):
+        def run(self) -> None:
+            _die_with_parent()
+            super().run()
+
+    class Writer(MpWriter):
+        def _new_task(self) -> SubWriter:
+            task = SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+                             self.multisegment)
+            self.tasks.append(task)
+            task.start()
+            return task
+
+    return Writer(ix, procs=procs, **kwargs)
+
+
+class WriteLock:
+    """An exclusive flock on a file; released by the OS if the holder dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self, wait: float) -> None:
+        fd = open_private_file(self.path)
+        deadline = time.monotonic() + wait
+        delay = 0.02
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    os.close(fd)
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = self._holder(fd)
+                    os.close(fd)
+                    who = f" (pid {holder})" if holder else ""
+                    raise IndexBusyError(f"another briefreader{who} is indexing this corpus right now; "
+                                         "try again when it has finished") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self.fd = fd
+        _lock_fds.add(fd)
+
+    @staticmethod
+    def _holder(fd: int) -> str:
+        try:
+            return os.pread(fd, 32, 0).decode().strip()
+        except OSError:
+            return ""
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        _lock_fds.discard(self.fd)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> WriteLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -1,0 +1,128 @@
+"""Updating the index after a few files changed reads only those files, with the result of a full rebuild."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefreader.core.corpus import load_corpus
+from briefreader.core.index import CorpusIndex, article_fingerprint
+from briefreader.core.index_sync import sync_index
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _settle() -> None:
+    time.sleep(2.1)  # past the racy-mtime window of the record cache and the index's sources
+
+
+def _sync(root: Path):
+    with CorpusIndex.open(root) as ix:
+        result = sync_index(ix, root, lambda: load_corpus(root))
+        return result, dict(ix.indexed_fingerprints())
+
+
+def _reference(root: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """What a full load and a fresh index give for ``root`` (in a separate per-user folder)."""
+    saved = os.environ["BRIEFREADER_HOME"]
+    monkeypatch.setenv("BRIEFREADER_HOME", str(home))
+    try:
+        corpus = load_corpus(root)
+        with CorpusIndex.open(root) as ix:
+            ix.update(corpus)
+            return dict(ix.indexed_fingerprints()), {(w.path, w.message) for w in corpus.warnings}
+    finally:
+        monkeypatch.setenv("BRIEFREADER_HOME", saved)
+
+
+def _cached_fingerprints(root: Path) -> dict[str, str]:
+    return {a.id: article_fingerprint(a) for a in load_corpus(root).articles}
+
+
+def _article(outlet: str, title: str, words: list[str], footer: list[str]) -> str:
+    body = "\n\n".join(" ".join(words[i: i + 20]).capitalize() + "." for i in range(0, len(words), 20))
+    return (f'---\ntitle: "{title}"\noutlet: "{outlet}"\n---\n\n{body}\n\n' + "\n".join(footer) + "\n")
+
+
+def _words(rng: random.Random, n: int) -> list[str]:
+    vocab = ["talks", "border", "minister", "summit", "energy", "prices", "vote", "court", "troops", "harbour",
+             "report", "agency", "market", "ruling", "budget", "winter", "police", "coalition", "aid", "drone"]
+    return [rng.choice(vocab) for _ in range(n)]
+
+
+def test_new_file_makes_a_line_repeated_and_old_articles_are_cleaned_again(tmp_path: Path, monkeypatch) -> None:
+    """A footer in 2 of 3 articles is not yet evidence; a fourth copy makes it one: the three
+    unchanged articles are re-cleaned, exactly as a full load would."""
+    rng = random.Random(1)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    footer = ["Sign up for the Harbour Gazette morning newsletter and never miss a story again today."]
+    (root / "a.md").write_text(_article("Harbour Gazette", "One", _words(rng, 120), footer))
+    (root / "b.md").write_text(_article("Harbour Gazette", "Two", _words(rng, 120), footer))
+    (root / "c.md").write_text(_article("Harbour Gazette", "Three", _words(rng, 120), []))
+    _settle()
+    first, _ = _sync(root)
+    assert first.how == "full"
+    (root / "d.md").write_text(_article("Harbour Gazette", "Four", _words(rng, 120), footer))
+    (root / "c.md").write_text(_article("Harbour Gazette", "Three", _words(rng, 120), footer))
+    _settle()
+    result, indexed = _sync(root)
+    assert result.how == "delta"
+    reference, _ = _reference(root, tmp_path / "ref", monkeypatch)
+    assert indexed == reference
+    assert _cached_fingerprints(root) == reference
+    bodies = {a.id: a.body for a in load_corpus(root).articles}
+    assert all("newsletter" not in body for body in bodies.values())  # the evidence took the footer out
+
+
+def test_generated_corpus_touched_removed_and_added_files_equal_a_full_rebuild(tmp_path: Path, monkeypatch) -> None:
+    sys.path.insert(0, str(BENCH))
+    from gen_corpus import generate
+
+    root = generate(tmp_path / "corpus", 240, seed=11)
+    _settle()
+    first, _ = _sync(root)
+    assert first.how == "full"
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".txt", ".md", ".json", ".jsonl"))
+    rng = random.Random(5)
+    for round_number in range(3):
+        for path in rng.sample(files, 6):
+            with open(path, "ab") as handle:
+                handle.write(b"\nUpdated.\n")
+        if round_number == 1:
+            gone = next(p for p in files if p.suffix == ".txt")
+            gone.unlink()
+            files.remove(gone)
+        if round_number == 2:
+            shutil.copy(files[0], root / "batch000" / "copy_of_first.txt")
+        _settle()
+        result, indexed = _sync(root)
+        assert result.how == "delta"
+        assert result.report is not None and result.report.changed
+        reference, reference_warnings = _reference(root, tmp_path / f"ref{round_number}", monkeypatch)
+        assert indexed == reference
+        assert {(w.path, w.message) for w in result.warnings} == reference_warnings
+        assert _cached_fingerprints(root) == reference  # the record cache is left as a full load leaves it
+    again, _ = _sync(root)
+    assert again.how == "unchanged"
+
+
+def test_changed_rules_fall_back_to_a_full_load(tmp_path: Path) -> None:
+    rng = random.Random(2)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name in "abc":
+        (root / f"{name}.md").write_text(_article("Daily Courier", name, _words(rng, 80), []))
+    _settle()
+    _sync(root)
+    (root / "briefreader.yaml").write_text("boilerplate:\n  lines:\n    - '^Advertisement$'\n")
+    (root / "a.md").write_text(_article("Daily Courier", "a", _words(rng, 80), []))
+    _settle()
+    result, _ = _sync(root)
+    assert result.how == "full"
