@@ -22,6 +22,13 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
    headline, a list the article introduces with a colon and a table or dated list right below it;
    lists of Title Case links inside the run go too. Without such a page around it (a plain
    article), nothing is removed for where it stands.
+
+The code: ``split_lines`` makes one ``Line`` record per line (``clean_lines``); ``clean_text`` runs
+the passes below over those records in order, each a function that can be called and tested alone:
+``add_phrase_evidence``, ``match_rules``, ``find_frame`` (with ``clean_run`` for pages copied as
+text), ``apply_line_rules``, ``extend_sections``, ``cut_after``, ``place_headline``,
+``apply_evidence``, ``grow_furniture``, ``drop_outside_run``, ``mark_markup_only``, ``assemble``.
+No state is kept between calls except pure memo caches (rule verdicts, fingerprints).
 """
 
 from __future__ import annotations
