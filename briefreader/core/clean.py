@@ -22,16 +22,26 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
    headline, a list the article introduces with a colon and a table or dated list right below it;
    lists of Title Case links inside the run go too. Without such a page around it (a plain
    article), nothing is removed for where it stands.
+
+The code: ``split_lines`` makes one ``Line`` record per line (``clean_lines``); ``clean_text`` runs
+the passes below over those records in order, each a function that can be called and tested alone:
+``add_phrase_evidence``, ``match_rules``, ``find_frame`` (with ``clean_run`` for pages copied as
+text), ``apply_line_rules``, ``extend_sections``, ``cut_after``, ``place_headline``,
+``apply_evidence``, ``grow_furniture``, ``drop_outside_run``, ``mark_markup_only``, ``assemble``.
+No state is kept between calls except pure memo caches (rule verdicts, fingerprints).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from briefreader.core.clean_lines import (
+    CACHE_LINE,
     DELETE,
     Line,
     add_phrase_evidence,
@@ -104,13 +114,19 @@ class Frame:
         return any(i in rows for rows in self.rows_joined)
 
 
+_UNSEEN: Any = object()  # a line the rule cache has no verdict for
+
+
 def match_rules(lines: Sequence[Line], content: list[int], rules: CleaningRules,
                 repeated: frozenset[str] = frozenset()) -> None:
     """Set each content line's whole-line ``rule``, and mark the lines the outlet repeats (see
     ``repeated_lines``), adding their repeated-line evidence to ``score``."""
+    cache = rules.line_cache  # read here once: one call fewer per line on the common path
     for i in content:
         line = lines[i]
-        line.rule = match_line_rule(rules, line.norm, line.words, line.sentence)
+        norm = line.norm
+        rule = cache.get(norm, _UNSEEN) if len(norm) <= CACHE_LINE else _UNSEEN
+        line.rule = match_line_rule(rules, norm, line.words, line.sentence) if rule is _UNSEEN else rule
         if repeated:
             made = fingerprint(line.norm)
             if made is not None and made in repeated:
@@ -167,11 +183,13 @@ def apply_line_rules(lines: Sequence[Line], content: list[int], rules: CleaningR
     after_at: int | None = None
     for i in content:
         line = lines[i]
-        if line.rule is None:
-            continue
-        rule = line.rule = _rule_in_zone(line, i, rules, frame)
+        rule: Rule | None = line.rule
         if rule is None:
             continue
+        if rule.zone != "any":
+            rule = line.rule = _rule_in_zone(line, i, rules, frame)
+            if rule is None:
+                continue
         if rule.field == "url" and frame.joined(i):
             line.rule = None
             continue  # the link of an item in a list the article gives, not the article's address
@@ -337,6 +355,25 @@ def mark_markup_only(lines: Sequence[Line]) -> None:
             line.reason = "image or markup"
 
 
+PAUSE_COLLECTOR_LINES = 20_000  # from this many lines the cycle collector pauses while the records live
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Pause Python's cycle collector (when ``pause``) while a very long text's line records are
+    made and read: they hold no reference cycles, and a hostile file of a million short lines would
+    otherwise spend more time in collections that scan every live record than in cleaning. Only the
+    call that paused the collector turns it back on (another thread may have paused it first)."""
+    paused = pause and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def clean_text(source: str, rules: CleaningRules | None = None,
                repeated: frozenset[str] = frozenset(), *, find_article_run: bool = True,
                lines: list[Line] | None = None) -> CleanResult:
@@ -348,8 +385,14 @@ def clean_text(source: str, rules: CleaningRules | None = None,
     keeps (e.g. to fingerprint it afterwards); the passes fill its verdict fields."""
     if rules is None:
         rules = load_rules()
-    if lines is None:
-        lines = split_lines(source)
+    with _collector_paused(max(source.count("\n"), source.count("\r")) >= PAUSE_COLLECTOR_LINES):
+        return _run_passes(source, rules, repeated, find_article_run,
+                           split_lines(source) if lines is None else lines)
+
+
+def _run_passes(source: str, rules: CleaningRules, repeated: frozenset[str], find_article_run: bool,
+                lines: list[Line]) -> CleanResult:
+    """The passes of ``clean_text`` in order over the line records."""
     add_phrase_evidence(lines, rules)
     content = [i for i, line in enumerate(lines) if line.norm]
     match_rules(lines, content, rules, repeated)

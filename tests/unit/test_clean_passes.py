@@ -264,3 +264,30 @@ def test_clean_text_runs_the_passes_in_order_on_a_caller_split() -> None:
     assert result.body == "\n\n".join(PROSE)
     assert [line.reason for line in lines if line.reason] == ["share buttons", "advertisement"]
     assert line_fingerprints(lines) == line_fingerprints(source)
+
+
+def test_a_very_long_text_pauses_the_cycle_collector_only_while_it_is_cleaned(monkeypatch) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real_assemble = clean.assemble
+
+    def spying_assemble(source: str, lines: list[Line]) -> clean.CleanResult:
+        seen.append(gc.isenabled())
+        return real_assemble(source, lines)
+
+    monkeypatch.setattr(clean, "assemble", spying_assemble)
+    monkeypatch.setattr(clean, "PAUSE_COLLECTOR_LINES", 3)
+    source = "\n".join(["Share on Facebook", PROSE[0], PROSE[1], PROSE[2]])
+    assert gc.isenabled()
+    result = clean.clean_text(source, RULES)
+    assert seen == [False] and gc.isenabled()  # paused during the passes, back on after
+    assert result.body == "\n\n".join(PROSE)
+    clean.clean_text("short text", RULES)
+    assert seen[-1] is True  # a short text leaves the collector alone
+    gc.disable()
+    try:
+        clean.clean_text(source, RULES)
+        assert not gc.isenabled()  # not turned on by a call that did not turn it off
+    finally:
+        gc.enable()
