@@ -103,8 +103,20 @@ def _name_before_apposition(segments: list[str]) -> str | None:
     return None
 
 
+_DESCRIPTION_THEN_NAME_RE = re.compile(
+    rf"\s*(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+[^,.;:\n\"\u201c\u201d]{{2,80}}?,[^\S\n]+"
+    rf"({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})+)(?=\s*(?:[,.;:]|\bof\b|$))"
+)
+
+
 def _subject_right(text: str) -> tuple[str, str] | None:
-    """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``."""
+    """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``, and a
+    description with the name in apposition (``said another Twitter user, Jo Bayer``): the name."""
+    described = _DESCRIPTION_THEN_NAME_RE.match(text)
+    if described:
+        name = _clean_name(described.group(1))
+        if name and len(name.split()) >= 2:
+            return name, "name"
     m = re.match(
         rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w\-]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,

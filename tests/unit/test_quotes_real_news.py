@@ -431,3 +431,10 @@ def test_copies_count_as_one_rendering_and_the_original_statement_is_the_referen
     (cluster,) = [c for c in analysis.clusters if len(c.articles) > 1]
     classes = {v.article: v.alteration for v in cluster.variants}
     assert classes == {"a0.txt": "same", "a1.txt": "altered", "a2.txt": "altered", "a3.txt": "altered"}
+
+
+def test_a_description_with_the_name_in_apposition_gives_the_name() -> None:
+    body = ("The council met on Monday. “We are anxious about the crossings,” said another Harbour Radio "
+            "listener, Ana Pike. “The odds are against a vote,” said the American envoy at the time, Jon E. Herbst.")
+    assert speaker_of(body, "anxious") == "Ana Pike"
+    assert speaker_of(body, "odds are against") == "Jon E Herbst"
