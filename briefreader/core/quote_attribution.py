@@ -56,8 +56,10 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             return None
         place_before = (re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1])
                         if k > 0 else None)
-        if place_before and _NAME_RE.fullmatch(seg):
-            continue  # "in Columbus, Ohio, said": the state of a place, not the speaker
+        if place_before and _NAME_RE.fullmatch(seg) and k < len(segments) - 1:
+            # "in Columbus, Ohio, said": the state of a place, set off by commas, not the speaker
+            # (but "at the Grille, Trump said": the name right before the verb speaks)
+            continue
         words = seg.split()
         last = words[-1]
         if last in _PRONOUNS and len(words) <= 3:

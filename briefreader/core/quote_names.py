@@ -151,7 +151,8 @@ _NON_NAME_STARTS = frozenset(
         "speaking", "several", "many", "some", "both", "each", "every", "major", "foreign", "maybe", "perhaps",
         "instead", "neither", "either", "yes", "thus", "hence", "indeed", "nevertheless", "nonetheless", "besides",
         "furthermore", "otherwise", "said", "says", "told", "tells", "added", "asked", "unlike", "like", "until",
-        "unless", "whether", "whatever", "whoever",
+        "unless", "whether", "whatever", "whoever", "later", "earlier", "afterward", "afterwards", "finally",
+        "separately", "again", "today", "tonight", "yesterday", "tomorrow",
     ]
 )
 

@@ -438,3 +438,11 @@ def test_a_description_with_the_name_in_apposition_gives_the_name() -> None:
             "listener, Ana Pike. “The odds are against a vote,” said the American envoy at the time, Jon E. Herbst.")
     assert speaker_of(body, "anxious") == "Ana Pike"
     assert speaker_of(body, "odds are against") == "Jon E Herbst"
+
+
+def test_the_name_right_before_the_verb_speaks_after_a_place() -> None:
+    body = ("Mayor Lena Farrow spoke in the morning.\n\n"
+            "Later, in front of the rotary club at Harbour Grille, Farrow said the depot is “not ready to close.”\n\n"
+            "A nurse in Port Linden, Maine, said the staff is “ready to wait.”")
+    assert speaker_of(body, "not ready") == "Lena Farrow"
+    assert speaker_of(body, "ready to wait") == "A nurse"  # a state set off by commas is not the speaker
