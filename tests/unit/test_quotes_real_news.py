@@ -338,10 +338,13 @@ def test_alteration_classes(rendering: str, expected: str) -> None:
 # --- the CLI ----------------------------------------------------------------------------------
 
 
-def test_json_adds_confidence_alteration_and_the_whole_quotation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n", encoding="utf-8")
+def test_json_adds_confidence_alteration_and_the_whole_quotation(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n",
+                                   encoding="utf-8")
     (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
-                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
+                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n",
+                                   encoding="utf-8")
     assert main(["quotes", str(tmp_path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     (cluster,) = [c for c in data["clusters"] if len(c["variants"]) > 1]
@@ -356,11 +359,14 @@ def test_json_adds_confidence_alteration_and_the_whole_quotation(tmp_path: Path,
 
 
 def test_table_marks_uncertain_speakers_and_altered_groups(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n",
+                                   encoding="utf-8")
     (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
-                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
+                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n",
+                                   encoding="utf-8")
     (tmp_path / "c.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-10\n---\n"
-                                   "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n“The workers will be offered other jobs.”\n",
+                                   "“The depot will close in June,” Rasmus Vik said. The council met on Monday."
+                                   "\n\n“The workers will be offered other jobs.”\n",
                                    encoding="utf-8")
     assert main(["quotes", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -380,7 +386,8 @@ def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -
         art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
         art(1, "Farrow had demanded “a full and permanent ban” on the crossings.", outlet="Valley Post",
             date="2025-03-09"),
-        art(2, "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n“The workers will be offered other jobs.”",
+        art(2, "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n"
+               "“The workers will be offered other jobs.”",
             outlet="Valley Post", date="2025-03-10"),
         art(3, "Rasmus Vik spoke again.\n\n“The workers will be offered other jobs.”", outlet="Coast Daily",
             date="2025-03-11"),
