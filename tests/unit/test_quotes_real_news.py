@@ -453,3 +453,12 @@ def test_the_name_right_before_the_verb_speaks_after_a_place() -> None:
             "A nurse in Port Linden, Maine, said the staff is “ready to wait.”")
     assert speaker_of(body, "not ready") == "Lena Farrow"
     assert speaker_of(body, "ready to wait") == "A nurse"  # a state set off by commas is not the speaker
+
+
+def test_party_tags_and_objects_of_prepositions_do_not_hide_the_speaker() -> None:
+    body = ("Mayor Lena Farrow spoke.\n\nWhile discussing a poster likened to the Star of Dover, Speaker of the "
+            "Assembly Rep. Lena Farrow (D-ME) said “images like that have no place in a campaign.”")
+    assert speaker_of(body, "no place") == "Lena Farrow"
+    body = ("Rasmus Vik spoke.\n\nThe issue came up after Mr. Vik, asked about the harbour under Mr. Holm, "
+            "had said, “our council does plenty of that too.”")
+    assert speaker_of(body, "plenty of that") in ("Rasmus Vik", None)
