@@ -301,11 +301,17 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
     …``), or a description (``The president left no doubt …``) resolved to an earlier person. A name
     further in is an object (``… helping Mrs. Clinton …``), not the speaker: None then."""
     speakers = resolver.speakers
+    words_allowed = 3
     for off, name in speakers.mentions:
         if start <= off < end:
-            if len(_WORD_RE.findall(body, start, off)) <= 3:
-                return name, 0.8
-            break
+            if len(_WORD_RE.findall(body, start, off)) > words_allowed:
+                break
+            written = _NAME_RE.match(body, off, end)
+            if written and written.group().endswith(("\u2019s", "'s")):
+                # "Hillary Clinton's campaign manager Robby Mook said …": the owner is not the subject
+                words_allowed = len(_WORD_RE.findall(body, start, written.end())) + 4
+                continue
+            return name, 0.8
     described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
     if described and described.group(2).lower() in _PERSON_NOUNS:
         who = speakers.recent_actor(start) or speakers.last_person_before(start)

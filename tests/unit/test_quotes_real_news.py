@@ -462,3 +462,9 @@ def test_party_tags_and_objects_of_prepositions_do_not_hide_the_speaker() -> Non
     body = ("Rasmus Vik spoke.\n\nThe issue came up after Mr. Vik, asked about the harbour under Mr. Holm, "
             "had said, “our council does plenty of that too.”")
     assert speaker_of(body, "plenty of that") in ("Rasmus Vik", None)
+
+
+def test_the_owner_in_a_possessive_is_not_the_sentence_subject() -> None:
+    body = ("Ida Holm and Lena Farrow spoke.\n\nLena Farrow’s campaign manager Ida Holm said as much on Monday, "
+            "arguing that the council “ignored the harbour for years.”")
+    assert speaker_of(body, "ignored the harbour") == "Ida Holm"
