@@ -56,8 +56,10 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             return None
         place_before = (re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1])
                         if k > 0 else None)
-        if place_before and _NAME_RE.fullmatch(seg):
-            continue  # "in Columbus, Ohio, said": the state of a place, not the speaker
+        if place_before and _NAME_RE.fullmatch(seg) and k < len(segments) - 1:
+            # "in Columbus, Ohio, said": the state of a place, set off by commas, not the speaker
+            # (but "at the Grille, Trump said": the name right before the verb speaks)
+            continue
         words = seg.split()
         last = words[-1]
         if last in _PRONOUNS and len(words) <= 3:
@@ -103,8 +105,20 @@ def _name_before_apposition(segments: list[str]) -> str | None:
     return None
 
 
+_DESCRIPTION_THEN_NAME_RE = re.compile(
+    rf"\s*(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+[^,.;:\n\"\u201c\u201d]{{2,80}}?,[^\S\n]+"
+    rf"({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})+)(?=\s*(?:[,.;:]|\bof\b|$))"
+)
+
+
 def _subject_right(text: str) -> tuple[str, str] | None:
-    """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``."""
+    """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``, and a
+    description with the name in apposition (``said another Twitter user, Jo Bayer``): the name."""
+    described = _DESCRIPTION_THEN_NAME_RE.match(text)
+    if described:
+        name = _clean_name(described.group(1))
+        if name and len(name.split()) >= 2:
+            return name, "name"
     m = re.match(
         rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w\-]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,
@@ -287,11 +301,17 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
     …``), or a description (``The president left no doubt …``) resolved to an earlier person. A name
     further in is an object (``… helping Mrs. Clinton …``), not the speaker: None then."""
     speakers = resolver.speakers
+    words_allowed = 3
     for off, name in speakers.mentions:
         if start <= off < end:
-            if len(_WORD_RE.findall(body, start, off)) <= 3:
-                return name, 0.8
-            break
+            if len(_WORD_RE.findall(body, start, off)) > words_allowed:
+                break
+            written = _NAME_RE.match(body, off, end)
+            if written and written.group().endswith(("\u2019s", "'s")):
+                # "Hillary Clinton's campaign manager Robby Mook said …": the owner is not the subject
+                words_allowed = len(_WORD_RE.findall(body, start, written.end())) + 4
+                continue
+            return name, 0.8
     described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
     if described and described.group(2).lower() in _PERSON_NOUNS:
         who = speakers.recent_actor(start) or speakers.last_person_before(start)

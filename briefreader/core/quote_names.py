@@ -68,7 +68,7 @@ _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _SKIP_BETWEEN = re.compile(
     r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
     r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
-    r"in\s+a\s+\w+(?:\s+\w+)?)*$",
+    r"in\s+a\s+\w+(?:\s+\w+)?|\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\))*$",
     re.IGNORECASE,
 )
 _TITLE_WORDS = frozenset(
@@ -151,7 +151,8 @@ _NON_NAME_STARTS = frozenset(
         "speaking", "several", "many", "some", "both", "each", "every", "major", "foreign", "maybe", "perhaps",
         "instead", "neither", "either", "yes", "thus", "hence", "indeed", "nevertheless", "nonetheless", "besides",
         "furthermore", "otherwise", "said", "says", "told", "tells", "added", "asked", "unlike", "like", "until",
-        "unless", "whether", "whatever", "whoever",
+        "unless", "whether", "whatever", "whoever", "later", "earlier", "afterward", "afterwards", "finally",
+        "separately", "again", "today", "tonight", "yesterday", "tomorrow",
     ]
 )
 
@@ -375,7 +376,10 @@ class _Speakers:
     def learn_gender(self, name: str, gender: str) -> None:
         if gender:
             self.people.setdefault(name, _Person(name)).gender = gender
-_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards)\s+$")
+_PREPOSITION_END_RE = re.compile(
+    r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards|under|by|behind|beside|"
+    r"between|among|than|via|around|across|through|without|including|alongside|amid|upon|within|beyond)\s+$"
+)
 _SMALL_WORDS = frozenset(
     ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van"]
 )

@@ -74,7 +74,8 @@ def test_reordered_clauses() -> None:
     assert len(an.clusters) == 1
 
 
-@pytest.mark.parametrize("partial", ["lose their homes this year", "the bank raises rates again, thousands of families"])
+@pytest.mark.parametrize("partial", ["lose their homes this year",
+                                     "the bank raises rates again, thousands of families"])
 def test_partial_quote_joins_the_whole_quotation_and_aligns_inside(partial: str) -> None:
     arts = [
         art(0, "“If the bank raises rates again, thousands of families will lose their homes this year,” "
@@ -186,7 +187,8 @@ def test_lookups_for_the_reader() -> None:
 
 
 def test_json_contract() -> None:
-    body = "“The harbour will reopen next week after the storm damage is repaired,” the mayor Ida Holm said. Critics call it a “miracle”."
+    body = ("“The harbour will reopen next week after the storm damage is repaired,” the mayor Ida Holm said. "
+            "Critics call it a “miracle”.")
     an = analyse_quotes([art(0, body, date="2025-01-02"), art(1, body.split(". ")[0] + ".")])
     data = json.loads(json.dumps(an.to_json()))
     assert set(data) >= {"quotes_total", "clusters", "scare_quotes"}
@@ -203,7 +205,8 @@ def test_json_contract() -> None:
 
 
 def test_cache_reuses_extraction_and_survives_corruption(tmp_path: Path) -> None:
-    bodies = [f"“Plan number {i} will be ready for the council by the end of the month,” Ada Nyström said." for i in range(5)]
+    bodies = [f"“Plan number {i} will be ready for the council by the end of the month,” Ada Nyström said."
+              for i in range(5)]
     arts = [art(i, b) for i, b in enumerate(bodies)]
     first = analyse_quotes(arts, cache_dir=tmp_path)
     assert first.stats["extracted"] == 5
@@ -248,7 +251,8 @@ def test_pairs_for_side_by_side_diffs() -> None:
     from briefreader.core.diffing import diff_words
     from briefreader.core.quote_clusters import iter_pairs
 
-    an = pair("Our hospitals will stay open through the whole winter season", "Our hospitals will remain open through the whole winter season")
+    an = pair("Our hospitals will stay open through the whole winter season",
+              "Our hospitals will remain open through the whole winter season")
     (cluster,) = an.clusters
     pairs = list(iter_pairs(cluster))
     assert len(pairs) == 1
@@ -273,6 +277,7 @@ def test_random_corpus_never_raises() -> None:
 
 def test_cluster_speaker_prefers_the_full_name() -> None:
     q = "“Nobody will be left behind in this transition to clean energy,”"
-    arts = [art(0, f"{q} Kern said."), art(1, f"{q} Kern said."), art(2, f"Energy minister Eva Kern spoke. {q} Eva Kern said.")]
+    arts = [art(0, f"{q} Kern said."), art(1, f"{q} Kern said."),
+            art(2, f"Energy minister Eva Kern spoke. {q} Eva Kern said.")]
     (cluster,) = analyse_quotes(arts).clusters
     assert cluster.speaker == "Eva Kern"

@@ -45,8 +45,10 @@ def test_title_dots_letter_by_letter_match_the_plain_pattern() -> None:
     texts = ["Mr. Lind and Mrs. Oyelaran met Sen. Vasquez (D-Md.) and Lisa O. Monaco, R-Ky., at St. Paul. No. 5",
              "XMr. aDr. \u00c9Mr. Mr.\nNo.", *_random_texts("MrsSenRepDO. ,-()aAbB\u00e9\u00c9xR1_\n", 5000, 60, 2)]
     for text in texts:
-        assert [m.span() for m in _PLAIN_ABBREVIATION_RE.finditer(text)] == [m.span() for m in _ABBREVIATION_DOT_RE.finditer(text)], text
-        assert [m.span() for m in _PLAIN_PARTY_TAG_RE.finditer(text)] == [m.span() for m in _PARTY_TAG_RE.finditer(text)], text
+        plain_spans = [m.span() for m in _PLAIN_ABBREVIATION_RE.finditer(text)]
+        assert plain_spans == [m.span() for m in _ABBREVIATION_DOT_RE.finditer(text)], text
+        plain_tags = [m.span() for m in _PLAIN_PARTY_TAG_RE.finditer(text)]
+        assert plain_tags == [m.span() for m in _PARTY_TAG_RE.finditer(text)], text
 
 
 def test_identical_renderings_are_compared_alike(monkeypatch) -> None:
@@ -62,7 +64,8 @@ def test_identical_renderings_are_compared_alike(monkeypatch) -> None:
         return real(text, *args, **kwargs)
 
     monkeypatch.setattr(quote_clusters, "_alteration", counting)
-    whole = "\u201cWe will open the northern ferry line in March and keep every harbour office staffed all winter,\u201d"
+    whole = ("\u201cWe will open the northern ferry line in March and keep every harbour office staffed "
+             "all winter,\u201d")
     partial = "\u201ckeep every harbour office staffed all winter,\u201d"
     bodies = [f"{whole} said Mayor Rhea Castellan."] + [f"Mayor Rhea Castellan promised to {partial} she said."] * 6
     analysis = analyse_quotes([Article(id=f"a{i}.txt", path=f"a{i}.txt", format="txt", body=b, outlet=f"O{i}",

@@ -338,10 +338,13 @@ def test_alteration_classes(rendering: str, expected: str) -> None:
 # --- the CLI ----------------------------------------------------------------------------------
 
 
-def test_json_adds_confidence_alteration_and_the_whole_quotation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n", encoding="utf-8")
+def test_json_adds_confidence_alteration_and_the_whole_quotation(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n",
+                                   encoding="utf-8")
     (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
-                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
+                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n",
+                                   encoding="utf-8")
     assert main(["quotes", str(tmp_path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     (cluster,) = [c for c in data["clusters"] if len(c["variants"]) > 1]
@@ -356,11 +359,14 @@ def test_json_adds_confidence_alteration_and_the_whole_quotation(tmp_path: Path,
 
 
 def test_table_marks_uncertain_speakers_and_altered_groups(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n",
+                                   encoding="utf-8")
     (tmp_path / "b.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-09\n---\n"
-                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n", encoding="utf-8")
+                                   "Farrow had demanded “a full and permanent ban” on the crossings.\n",
+                                   encoding="utf-8")
     (tmp_path / "c.md").write_text("---\noutlet: Valley Post\ndate: 2025-03-10\n---\n"
-                                   "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n“The workers will be offered other jobs.”\n",
+                                   "“The depot will close in June,” Rasmus Vik said. The council met on Monday."
+                                   "\n\n“The workers will be offered other jobs.”\n",
                                    encoding="utf-8")
     assert main(["quotes", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -380,7 +386,8 @@ def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -
         art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),
         art(1, "Farrow had demanded “a full and permanent ban” on the crossings.", outlet="Valley Post",
             date="2025-03-09"),
-        art(2, "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n“The workers will be offered other jobs.”",
+        art(2, "“The depot will close in June,” Rasmus Vik said. The council met on Monday.\n\n"
+               "“The workers will be offered other jobs.”",
             outlet="Valley Post", date="2025-03-10"),
         art(3, "Rasmus Vik spoke again.\n\n“The workers will be offered other jobs.”", outlet="Coast Daily",
             date="2025-03-11"),
@@ -431,3 +438,33 @@ def test_copies_count_as_one_rendering_and_the_original_statement_is_the_referen
     (cluster,) = [c for c in analysis.clusters if len(c.articles) > 1]
     classes = {v.article: v.alteration for v in cluster.variants}
     assert classes == {"a0.txt": "same", "a1.txt": "altered", "a2.txt": "altered", "a3.txt": "altered"}
+
+
+def test_a_description_with_the_name_in_apposition_gives_the_name() -> None:
+    body = ("The council met on Monday. “We are anxious about the crossings,” said another Harbour Radio "
+            "listener, Ana Pike. “The odds are against a vote,” said the American envoy at the time, Jon E. Herbst.")
+    assert speaker_of(body, "anxious") == "Ana Pike"
+    assert speaker_of(body, "odds are against") == "Jon E Herbst"
+
+
+def test_the_name_right_before_the_verb_speaks_after_a_place() -> None:
+    body = ("Mayor Lena Farrow spoke in the morning.\n\n"
+            "Later, in front of the rotary club at Harbour Grille, Farrow said the depot is “not ready to close.”\n\n"
+            "A nurse in Port Linden, Maine, said the staff is “ready to wait.”")
+    assert speaker_of(body, "not ready") == "Lena Farrow"
+    assert speaker_of(body, "ready to wait") == "A nurse"  # a state set off by commas is not the speaker
+
+
+def test_party_tags_and_objects_of_prepositions_do_not_hide_the_speaker() -> None:
+    body = ("Mayor Lena Farrow spoke.\n\nWhile discussing a poster likened to the Star of Dover, Speaker of the "
+            "Assembly Rep. Lena Farrow (D-ME) said “images like that have no place in a campaign.”")
+    assert speaker_of(body, "no place") == "Lena Farrow"
+    body = ("Rasmus Vik spoke.\n\nThe issue came up after Mr. Vik, asked about the harbour under Mr. Holm, "
+            "had said, “our council does plenty of that too.”")
+    assert speaker_of(body, "plenty of that") in ("Rasmus Vik", None)
+
+
+def test_the_owner_in_a_possessive_is_not_the_sentence_subject() -> None:
+    body = ("Ida Holm and Lena Farrow spoke.\n\nLena Farrow’s campaign manager Ida Holm said as much on Monday, "
+            "arguing that the council “ignored the harbour for years.”")
+    assert speaker_of(body, "ignored the harbour") == "Ida Holm"

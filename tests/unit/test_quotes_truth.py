@@ -84,7 +84,7 @@ def clustering_scores(analysis: QuoteAnalysis, truth: dict) -> dict[str, float]:
             ((alias, snippet),) = member.items()
             article, key = aliases[alias], _norm(snippet)
             found = None
-            for i, (art, text, cid) in enumerate(units):
+            for i, (art, text, _cid) in enumerate(units):
                 if i not in used and art == article and (key in text or text in key):
                     found = i
                     break

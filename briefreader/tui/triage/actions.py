@@ -1085,8 +1085,8 @@ class TriageMixin:
             self.notify("This quotation is not rendered by other outlets: nothing to compare.", timeout=3)
             return
         titles = {}
-        for r in cluster.renderings:
-            a = self.corpus.get(r.article_id) if self.corpus is not None else None  # type: ignore[attr-defined]
+        for r in cluster.variants:
+            a = self.corpus.get(r.article) if self.corpus is not None else None  # type: ignore[attr-defined]
             if a is not None and a.title:
                 titles[a.id] = a.title
 
@@ -1094,12 +1094,11 @@ class TriageMixin:
             if store.is_chosen(cluster.id):
                 store.unchoose_cluster(cluster.id)
                 return False
-            # The core cluster carries what the brief needs (partial-quote spans); the reader's copy does not.
-            store.choose_cluster(cluster, titles=titles)
+            store.choose_cluster(cluster, titles=titles)  # core's cluster: what the brief stores
             return True
 
         def done(chosen: bool) -> None:
-            n = len(cluster.renderings)
+            n = len(cluster.variants)
             self.notify(("In the brief: " if chosen else "Taken out of the brief: ")
                         + f"this quotation's {n} renderings · u undoes", timeout=3)
 
