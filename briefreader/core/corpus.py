@@ -206,7 +206,8 @@ def _discover_with_stats(root: Path, *, follow_links: bool = False
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 is_dir = False
-            if not is_dir and Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+            suffix = os.path.splitext(name)[1].lower()  # Path(name).suffix for a name not starting with "."
+            if not is_dir and suffix not in ARTICLE_SUFFIXES:
                 continue
             if not follow_links and entry.is_symlink():
                 target = _outside(entry, real_root)
@@ -218,7 +219,7 @@ def _discover_with_stats(root: Path, *, follow_links: bool = False
             if is_dir:
                 walk(entry.path, child_rel)
                 continue
-            if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+            if suffix not in ARTICLE_SUFFIXES:
                 continue
             if rel == "" and name == MANIFEST_NAME:
                 continue

@@ -232,9 +232,12 @@ class SearchSession:
                     sort = "score"  # no article has a date: Whoosh cannot sort on an empty column
                 total = None
                 if sort == "score" and filter_docs is None:
+                    _check(cancelled)
                     total = fast_total(self._searcher, q)
                 if total is not None:  # ranked with Whoosh's block-quality skipping: the same top hits
                     from whoosh import collectors
+
+                    _check(cancelled)  # the two fast phases are polled between (they skip most documents)
 
                     collector = collectors.TopCollector(page * limit, usequality=True)
                     self._searcher.search_with_collector(q, collector)
@@ -376,6 +379,11 @@ class SearchSession:
 
 
 # --------------------------------------------------------------------------- speed, same results
+
+
+def _check(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise SearchCancelled()
 
 
 def length_caching_bm25f() -> Any:
