@@ -953,9 +953,7 @@ def load_corpus(
         if cache.warning:
             warnings.append(LoadWarning(".briefreader", cache.warning))
 
-    cached_files, pending = _split_cached(found, cache, cancelled)
-    if on_articles is not None and cached_files:
-        on_articles([entry[0] for c in cached_files.values() for entry in c.entries])
+    cached_files, pending = _split_cached(found, cache, cancelled, on_articles)
     done_before = len(cached_files)
 
     def file_done(done: int, result: FileResult) -> None:
@@ -1018,19 +1016,37 @@ def load_corpus(
                   files_seen=len(files), from_cache=from_cache, sources=sources)
 
 
+# Cached articles reach ``on_articles`` in batches of this many files (a list shows its first rows
+# while the rest of a 50k-article cache is still being read).
+CACHED_BATCH_FILES = 2000
+
+
 def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | None,
-                  cancelled: Callable[[], bool] | None) -> tuple[dict[str, CachedFile], list[str]]:
-    """The cached records of unchanged files, and the files to read."""
+                  cancelled: Callable[[], bool] | None,
+                  on_articles: Callable[[list[Article]], None] | None = None,
+                  ) -> tuple[dict[str, CachedFile], list[str]]:
+    """The cached records of unchanged files, and the files to read; cached articles are passed
+    to ``on_articles`` as they are read, in batches."""
     cached_files: dict[str, CachedFile] = {}
     pending: list[str] = []
+    batch: list[Article] = []
+    batch_files = 0
     for rel, st in found:
         if cancelled is not None and cancelled():
             raise LoadCancelled()
         cached = cache.lookup(rel, st) if cache else None
         if cached is not None:
             cached_files[rel] = cached
+            if on_articles is not None:
+                batch.extend(entry[0] for entry in cached.entries)
+                batch_files += 1
+                if batch_files >= CACHED_BATCH_FILES:
+                    on_articles(batch)
+                    batch, batch_files = [], 0
         else:
             pending.append(rel)
+    if on_articles is not None and batch:
+        on_articles(batch)
     return cached_files, pending
 
 

@@ -163,3 +163,20 @@ def test_fast_ranking_of_plain_words_gives_the_exhaustive_results(tmp_path: Path
             fast_path = index_search.fast_total(session._searcher, session._query(word)) is not None
             assert fast_path == (word != "the")  # a stop word parses to no query at all
         session.close()
+
+
+def test_cached_articles_stream_in_batches_in_corpus_order(tmp_path: Path, monkeypatch) -> None:
+    from briefreader.core import corpus as corpus_module
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for number in range(10):
+        (root / f"a{number:02d}.txt").write_text(f"Headline {number}\n\nBody of article {number} about talks.\n")
+    _settle()
+    first = load_corpus(root)
+    monkeypatch.setattr(corpus_module, "CACHED_BATCH_FILES", 3)
+    batches: list[list[str]] = []
+    again = load_corpus(root, on_articles=lambda batch: batches.append([a.id for a in batch]))
+    assert again.from_cache == 10
+    assert [len(batch) for batch in batches] == [3, 3, 3, 1]
+    assert [i for batch in batches for i in batch] == [a.id for a in first.articles]
