@@ -1016,8 +1016,9 @@ def load_corpus(
                   files_seen=len(files), from_cache=from_cache, sources=sources)
 
 
-# Cached articles reach ``on_articles`` in batches of this many files (a list shows its first rows
-# while the rest of a 50k-article cache is still being read).
+# Cached articles reach ``on_articles`` in batches: the first of this many files (a list shows its
+# first rows while the rest of a 50k-article cache is still being read), each next one twice as big
+# (a list that does work per batch does it a few times, not once per 2000 files).
 CACHED_BATCH_FILES = 2000
 
 
@@ -1026,11 +1027,12 @@ def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | 
                   on_articles: Callable[[list[Article]], None] | None = None,
                   ) -> tuple[dict[str, CachedFile], list[str]]:
     """The cached records of unchanged files, and the files to read; cached articles are passed
-    to ``on_articles`` as they are read, in batches."""
+    to ``on_articles`` as they are read, in growing batches."""
     cached_files: dict[str, CachedFile] = {}
     pending: list[str] = []
     batch: list[Article] = []
     batch_files = 0
+    batch_size = CACHED_BATCH_FILES
     for rel, st in found:
         if cancelled is not None and cancelled():
             raise LoadCancelled()
@@ -1040,9 +1042,9 @@ def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | 
             if on_articles is not None:
                 batch.extend(entry[0] for entry in cached.entries)
                 batch_files += 1
-                if batch_files >= CACHED_BATCH_FILES:
+                if batch_files >= batch_size:
                     on_articles(batch)
-                    batch, batch_files = [], 0
+                    batch, batch_files, batch_size = [], 0, batch_size * 2
         else:
             pending.append(rel)
     if on_articles is not None and batch:

@@ -165,7 +165,7 @@ def test_fast_ranking_of_plain_words_gives_the_exhaustive_results(tmp_path: Path
         session.close()
 
 
-def test_cached_articles_stream_in_batches_in_corpus_order(tmp_path: Path, monkeypatch) -> None:
+def test_cached_articles_stream_in_growing_batches_in_corpus_order(tmp_path: Path, monkeypatch) -> None:
     from briefreader.core import corpus as corpus_module
 
     root = tmp_path / "corpus"
@@ -178,5 +178,5 @@ def test_cached_articles_stream_in_batches_in_corpus_order(tmp_path: Path, monke
     batches: list[list[str]] = []
     again = load_corpus(root, on_articles=lambda batch: batches.append([a.id for a in batch]))
     assert again.from_cache == 10
-    assert [len(batch) for batch in batches] == [3, 3, 3, 1]
+    assert [len(batch) for batch in batches] == [3, 6, 1]  # each batch twice the last
     assert [i for batch in batches for i in batch] == [a.id for a in first.articles]
