@@ -1,6 +1,7 @@
 """Benchmark of the reader (`briefreader open`) on a generated corpus, headless (Textual run_test).
 
     python bench/bench_tui.py [--articles 10000] [--workdir /tmp/briefreader-bench-tui]
+                              [--home DIR [--until-list]]
 
 Each scenario runs in a fresh process (cold imports, its own peak memory):
 
@@ -8,6 +9,8 @@ Each scenario runs in a fresh process (cold imports, its own peak memory):
   First paint, list filled, search ready, quotes ready.
 - ``new``: no state at all (the corpus is cleaned, indexed and analysed while the reader is open).
   First paint, first rows streamed in, list complete, index ready.
+- with ``--home DIR``: only ``built``, on the per-user state in DIR as other commands left it
+  (e.g. bench_scale's ``--home``); ``--until-list`` stops once the list is complete;
 - ``interact`` (on the built corpus): cursor moves (handler time and key-to-screen time), search
   keystrokes (time until the list shows the results of each prefix), peak memory.
 
@@ -97,6 +100,10 @@ async def _scenario(root: Path, kind: str) -> dict:
         await pilot.pause()
         out["list_painted_s"] = time.perf_counter() - T0
         out["rows"] = table.row_count
+        if os.environ.get("BENCH_TUI_UNTIL_LIST"):  # --until-list: the list is what is measured
+            out["peak_mb"] = _peak_mb()
+            app.exit()
+            return out
         await _wait_for(lambda: app.searcher is not None or "unavailable" in app.index_state, timeout=3600)
         out["index_ready_s"] = time.perf_counter() - T0
         await _wait_for(lambda: app.quotes is not None or "failed" in app.quotes_state, timeout=3600)
@@ -148,7 +155,7 @@ async def _interact(app, pilot) -> dict:
             start = time.perf_counter()
             await pilot.press(query[i - 1] if query[i - 1] != " " else "space")
             try:
-                await _wait_for(lambda: app.search_query == prefix.strip() or
+                await _wait_for(lambda prefix=prefix, bar=bar: app.search_query == prefix.strip() or
                                 "error" in bar.query_one("#search-message").classes, timeout=10)
             except TimeoutError:
                 continue
@@ -176,10 +183,10 @@ async def _interact(app, pilot) -> dict:
             last = time.perf_counter()
             await asyncio.sleep(0.06)
         try:
-            await _wait_for(lambda: query in app.shown_at, timeout=10)
+            await _wait_for(lambda query=query: query in app.shown_at, timeout=10)
             typed.append(app.shown_at.pop(query) - last)
         except TimeoutError:
-            pass
+            print(f"no results shown for {query!r} within 10 s", file=sys.stderr)
         await pilot.press("escape")
         await pilot.pause()
     out["search_typing_last_key_ms"] = [round(t * 1000, 1) for t in typed]
@@ -263,6 +270,10 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/briefreader-bench-tui"))
     parser.add_argument("--child", default=None)
     parser.add_argument("--root", default=None)
+    parser.add_argument("--home", type=Path, default=None,
+                        help="per-user state to reuse as it is (record cache, index): only the 'built' scenario runs")
+    parser.add_argument("--until-list", action="store_true",
+                        help="with --home: stop once the list is complete (peak memory up to then)")
     args = parser.parse_args()
     if args.child:
         _child(args)
@@ -270,6 +281,15 @@ def main() -> None:
     from gen_corpus import cached_corpus
 
     root = cached_corpus(args.workdir, args.articles)
+    if args.home is not None:  # a corpus opened before by other commands: first paint, list, memory
+        if args.until_list:
+            os.environ["BENCH_TUI_UNTIL_LIST"] = "1"
+        result = _run_child("built", root, args.articles, args.home)
+        print(json.dumps(result))
+        print(f"{args.articles} articles, opened before: first paint {result['first_paint_s']:.2f} s, first rows "
+              f"{result['first_rows_s']:.2f} s, list complete {result['list_complete_s']:.2f} s "
+              f"({result['rows']} rows), peak {result['peak_mb']:.0f} MB (targets at 50k: 1 s, 10 s, 900 MB)")
+        return
     home = args.workdir / "home"
     shutil.rmtree(root / ".briefreader", ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
@@ -284,21 +304,24 @@ def main() -> None:
     print()
     print(f"first paint, built index:   {by['built']['first_paint_s']:.2f} s  (bare Textual + DataTable "
           f"of {args.articles} rows: {by['baseline']['first_paint_s']:.2f} s)  target < 1 s")
-    print(f"list complete, built:       {by['built']['list_complete_s']:.2f} s (first rows {by['built']['first_rows_s']:.2f} s, "
-          f"painted {by['built']['list_painted_s']:.2f} s)")
-    print(f"first paint, new corpus:    {by['new']['first_paint_s']:.2f} s; first rows {by['new']['first_rows_s']:.2f} s; "
-          f"list complete {by['new']['list_complete_s']:.1f} s; index ready {by['new']['index_ready_s']:.1f} s; "
+    print(f"list complete, built:       {by['built']['list_complete_s']:.2f} s "
+          f"(first rows {by['built']['first_rows_s']:.2f} s, painted {by['built']['list_painted_s']:.2f} s)")
+    print(f"first paint, new corpus:    {by['new']['first_paint_s']:.2f} s; "
+          f"first rows {by['new']['first_rows_s']:.2f} s; list complete {by['new']['list_complete_s']:.1f} s; "
+          f"index ready {by['new']['index_ready_s']:.1f} s; "
           f"quotes ready {by['new']['quotes_ready_s']:.1f} s")
     i = by["interact"]
-    print(f"cursor move, body render:   median {i['cursor_render_ms_median']:.1f} ms, p95 {i['cursor_render_ms_p95']:.1f} ms "
-          f"(key to screen {i['cursor_key_to_screen_ms_median']:.1f} ms; bare DataTable "
+    print(f"cursor move, body render:   median {i['cursor_render_ms_median']:.1f} ms, "
+          f"p95 {i['cursor_render_ms_p95']:.1f} ms (key to screen {i['cursor_key_to_screen_ms_median']:.1f} ms; "
+          f"bare DataTable "
           f"{by['baseline']['cursor_key_to_screen_ms_median']:.1f} ms)  target < 50 ms")
-    print(f"search keystroke in app:    median {i['search_in_app_ms_median']:.1f} ms, p95 {i['search_in_app_ms_p95']:.1f} ms "
-          f"(keystroke handled -> results painted)  target < 100 ms")
+    print(f"search keystroke in app:    median {i['search_in_app_ms_median']:.1f} ms, "
+          f"p95 {i['search_in_app_ms_p95']:.1f} ms (keystroke handled -> results painted)  target < 100 ms")
     print(f"search while typing:        last key -> final results painted {i['search_typing_last_key_ms']} ms "
           f"(a key every 60 ms, 4 queries)")
-    print(f"search keystroke, harness:  median {i['search_keystroke_ms_median']:.1f} ms, p95 {i['search_keystroke_ms_p95']:.1f} ms "
-          f"over {i['search_keystrokes']} keystrokes, Pilot press to results (a bare Input in the same harness: "
+    print(f"search keystroke, harness:  median {i['search_keystroke_ms_median']:.1f} ms, "
+          f"p95 {i['search_keystroke_ms_p95']:.1f} ms over {i['search_keystrokes']} keystrokes, "
+          f"Pilot press to results (a bare Input in the same harness: "
           f"{by['baseline']['input_key_to_screen_ms_median']:.1f} ms; same query again on the warm searcher "
           f"{i['search_direct_ms_median']:.1f} ms)")
     print(f"peak memory:                built {by['built']['peak_mb']:.0f} MB, new {by['new']['peak_mb']:.0f} MB, "

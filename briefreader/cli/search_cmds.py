@@ -225,8 +225,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.page < 1:
         raise CliError("--page must be at least 1")
     root = require_dir(args.dir)
-    state, _ = source_state(root, follow_links=args.follow_links)
-    corpus = None if state.files else load_for_cli(args.dir, follow_links=args.follow_links)  # no files: its error
+    state = source_state(root, follow_links=args.follow_links)
+    corpus = None if state[0].files else load_for_cli(args.dir, follow_links=args.follow_links)  # no files: its error
     ix = _open_index(root)
     try:
         if ix.message:
@@ -236,7 +236,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             synced = sync_index(ix, root, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
                                 update=not args.no_update, follow_links=args.follow_links,
-                                procs=lambda: _default_procs() if ix.doc_count() == 0 else 1)
+                                procs=lambda: _default_procs() if ix.doc_count() == 0 else 1, state=state)
             warnings, corpus = synced.warnings, synced.corpus
             report = synced.report
             if report is not None and not args.json and report.changed and sys.stderr.isatty():

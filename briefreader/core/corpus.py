@@ -206,7 +206,8 @@ def _discover_with_stats(root: Path, *, follow_links: bool = False
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:
                 is_dir = False
-            if not is_dir and Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+            suffix = os.path.splitext(name)[1].lower()  # Path(name).suffix for a name not starting with "."
+            if not is_dir and suffix not in ARTICLE_SUFFIXES:
                 continue
             if not follow_links and entry.is_symlink():
                 target = _outside(entry, real_root)
@@ -218,7 +219,7 @@ def _discover_with_stats(root: Path, *, follow_links: bool = False
             if is_dir:
                 walk(entry.path, child_rel)
                 continue
-            if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+            if suffix not in ARTICLE_SUFFIXES:
                 continue
             if rel == "" and name == MANIFEST_NAME:
                 continue
@@ -954,9 +955,7 @@ def load_corpus(
         if cache.warning:
             warnings.append(LoadWarning(".briefreader", cache.warning))
 
-    cached_files, pending = _split_cached(found, cache, cancelled)
-    if on_articles is not None and cached_files:
-        on_articles([entry[0] for c in cached_files.values() for entry in c.entries])
+    cached_files, pending = _split_cached(found, cache, cancelled, on_articles)
     done_before = len(cached_files)
 
     def file_done(done: int, result: FileResult) -> None:
@@ -1019,19 +1018,39 @@ def load_corpus(
                   files_seen=len(files), from_cache=from_cache, sources=sources)
 
 
+# Cached articles reach ``on_articles`` in batches: the first of this many files (a list shows its
+# first rows while the rest of a 50k-article cache is still being read), each next one twice as big
+# (a list that does work per batch does it a few times, not once per 2000 files).
+CACHED_BATCH_FILES = 2000
+
+
 def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | None,
-                  cancelled: Callable[[], bool] | None) -> tuple[dict[str, CachedFile], list[str]]:
-    """The cached records of unchanged files, and the files to read."""
+                  cancelled: Callable[[], bool] | None,
+                  on_articles: Callable[[list[Article]], None] | None = None,
+                  ) -> tuple[dict[str, CachedFile], list[str]]:
+    """The cached records of unchanged files, and the files to read; cached articles are passed
+    to ``on_articles`` as they are read, in growing batches."""
     cached_files: dict[str, CachedFile] = {}
     pending: list[str] = []
+    batch: list[Article] = []
+    batch_files = 0
+    batch_size = CACHED_BATCH_FILES
     for rel, st in found:
         if cancelled is not None and cancelled():
             raise LoadCancelled()
         cached = cache.lookup(rel, st) if cache else None
         if cached is not None:
             cached_files[rel] = cached
+            if on_articles is not None:
+                batch.extend(entry[0] for entry in cached.entries)
+                batch_files += 1
+                if batch_files >= batch_size:
+                    on_articles(batch)
+                    batch, batch_files, batch_size = [], 0, batch_size * 2
         else:
             pending.append(rel)
+    if on_articles is not None and batch:
+        on_articles(batch)
     return cached_files, pending
 
 

@@ -26,7 +26,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from briefreader.core import clean as cleaning
 from briefreader.core.corpus import (
@@ -87,7 +87,9 @@ def owner_of(article_id: str) -> str:
 
 
 def _folder(rel: str) -> str:
-    return str(PurePosixPath(rel).parent)
+    """``str(PurePosixPath(rel).parent)`` of a relative POSIX path, without building a path object."""
+    folder = rel.rpartition("/")[0]
+    return folder or "."
 
 
 def _names_unchanged(before: list[str], after: list[str], touched: set[str],

@@ -206,6 +206,8 @@ class CorpusIndex:
         self._reset_reason: str | None = None
         self._sessions: weakref.WeakSet[SearchSession] = weakref.WeakSet()
         self._fingerprints: tuple[int, dict[str, str]] | None = None
+        # the sources file as last read: (generation, mtime, size) -> (state, written, warnings)
+        self._sources: tuple[tuple[int, int, int], tuple[SourceState, int, list[LoadWarning]]] | None = None
         self._spare_reader = None
         self._closed = False
 
@@ -459,8 +461,13 @@ class CorpusIndex:
         from briefreader.core.corpus import SourceState
         from briefreader.core.model import LoadWarning  # noqa: F811 - at run time, not only for types
 
+        path = self.location / SOURCES_NAME
         try:
-            data = loads_bounded((self.location / SOURCES_NAME).read_bytes())
+            stat = path.stat()
+            key = (self._ix.latest_generation(), stat.st_mtime_ns, stat.st_size)
+            if self._sources is not None and self._sources[0] == key:
+                return self._sources[1]
+            data = loads_bounded(path.read_bytes())
             if data.get("generation") != self._ix.latest_generation():
                 return None
             saved = SourceState.from_json(data.get("state"))
@@ -473,6 +480,7 @@ class CorpusIndex:
             return None
         if saved is None:
             return None
+        self._sources = (key, (saved, written, warnings))
         return saved, written, warnings
 
     def sources_unchanged(self, now: SourceState) -> list[LoadWarning] | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from collections.abc import Callable
 
 if TYPE_CHECKING:
-    from briefreader.core.corpus import Corpus
+    from briefreader.core.corpus import Corpus, SourceState
     from briefreader.core.index import CorpusIndex, UpdateReport
     from briefreader.core.model import LoadWarning
 
@@ -44,24 +44,26 @@ def sync_index(
     follow_links: bool = False,
     procs: Callable[[], int] = lambda: 1,
     progress: Callable[[int, int], None] | None = None,
+    state: tuple[SourceState, list[LoadWarning]] | None = None,
 ) -> SyncResult:
     """Make ``index`` hold the articles of folder ``root`` (with ``update=False``: only find out
     whether it does, loading the corpus when it may not). ``load_full()`` loads the whole corpus when
-    that is needed; ``procs()`` says how many processes a full build may use. Errors of writing
+    that is needed; ``procs()`` says how many processes a full build may use; ``state`` is
+    :func:`~briefreader.core.corpus.source_state` of ``root`` if the caller has it. Errors of writing
     (:class:`~briefreader.core.index.IndexBusyError`, OSError) are the caller's to report."""
     from briefreader.core.corpus import source_state
     from briefreader.core.corpus_delta import load_delta
     from briefreader.core.index import SOURCES_RACY_NS, IndexDamagedError
 
-    state, state_warnings = source_state(root, follow_links=follow_links)
-    if state.files:
-        warnings = index.sources_unchanged(state)
+    now, state_warnings = state if state is not None else source_state(root, follow_links=follow_links)
+    if now.files:
+        warnings = index.sources_unchanged(now)
         if warnings is not None:
             return SyncResult("unchanged", warnings)
         saved = index.saved_sources() if update and index.doc_count() else None
         if saved is not None:
             indexed, written, indexed_warnings = saved
-            delta = load_delta(Path(root), indexed, written - SOURCES_RACY_NS, indexed_warnings, state, state_warnings)
+            delta = load_delta(Path(root), indexed, written - SOURCES_RACY_NS, indexed_warnings, now, state_warnings)
             if delta is not None:
                 try:
                     delta_report = index.apply_delta(delta, progress=progress)

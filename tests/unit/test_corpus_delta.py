@@ -126,3 +126,57 @@ def test_changed_rules_fall_back_to_a_full_load(tmp_path: Path) -> None:
     _settle()
     result, _ = _sync(root)
     assert result.how == "full"
+
+
+def test_fast_ranking_of_plain_words_gives_the_exhaustive_results(tmp_path: Path) -> None:
+    """Words ranked with block-quality skipping, lengths from memory and the total counted from
+    document frequencies: the same hits, scores and totals as scoring every match, also after
+    deletions (an update leaves deleted documents in the posting lists)."""
+    sys.path.insert(0, str(BENCH))
+    from gen_corpus import generate
+    from whoosh import collectors
+
+    from briefreader.core import index_search
+
+    root = generate(tmp_path / "corpus", 400, seed=3)
+    corpus = load_corpus(root)
+    with CorpusIndex.open(root) as ix:
+        ix.update(corpus)
+        for article in corpus.articles[::7]:
+            article.body += " Zygomorphic."
+        ix.update(corpus)  # deletions in the first segment
+        session = ix.searcher()
+        reader = session._searcher.reader()
+        assert reader.has_deletions() or len(list(reader.leaf_readers())) > 1
+        words = ["minister", "the", "zygomorphic", "talks", "summit", "nonexistentword", "market", "title:talks"]
+        for word in words:
+            for page in (1, 2):
+                fast = session.search(word, limit=20, page=page)
+                q = session._query(word)
+                exhaustive = collectors.TopCollector(20 * page, usequality=False)
+                session._searcher.search_with_collector(q, exhaustive)
+                results = exhaustive.results()
+                assert fast.total == len(results) == len(list(session._searcher.docs_for_query(q)))
+                expected = [(reader.stored_fields(docnum)["id"], round(score, 9))
+                            for score, docnum in list(results.top_n)[(page - 1) * 20: page * 20]]
+                assert [(h.id, round(h.score, 9)) for h in fast.hits] == expected
+            fast_path = index_search.fast_total(session._searcher, session._query(word)) is not None
+            assert fast_path == (word != "the")  # a stop word parses to no query at all
+        session.close()
+
+
+def test_cached_articles_stream_in_growing_batches_in_corpus_order(tmp_path: Path, monkeypatch) -> None:
+    from briefreader.core import corpus as corpus_module
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for number in range(10):
+        (root / f"a{number:02d}.txt").write_text(f"Headline {number}\n\nBody of article {number} about talks.\n")
+    _settle()
+    first = load_corpus(root)
+    monkeypatch.setattr(corpus_module, "CACHED_BATCH_FILES", 3)
+    batches: list[list[str]] = []
+    again = load_corpus(root, on_articles=lambda batch: batches.append([a.id for a in batch]))
+    assert again.from_cache == 10
+    assert [len(batch) for batch in batches] == [3, 6, 1]  # each batch twice the last
+    assert [i for batch in batches for i in batch] == [a.id for a in first.articles]
