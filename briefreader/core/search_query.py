@@ -1,4 +1,7 @@
-"""Query handling for the search index: schema, parsing with helpful errors, and finding matches in text.
+"""Running full-text queries on the search index: schema, parsing with helpful errors, and finding matches in text.
+
+The text-level part of the language (the bounds, date periods, the checks that need no index) and the
+triage filters live in :mod:`briefreader.core.query`; they are re-exported here for the index.
 
 The query language is Whoosh's (AND/OR/NOT and -word, "phrases", wildcards ``negotiat*``, fuzzy ``walk~``,
 fields ``title:``, ``outlet:``, ``agency:``/``wire:``, ``author:``, ``place:``/``dateline:``, ``path:``, ``id:``, ``date:``)
@@ -23,18 +26,27 @@ with three changes:
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
-# Fields searched when the query names none.
-DEFAULT_FIELDS = ("title", "body")
+from briefreader.core.query import (
+    DEFAULT_FIELDS,
+    FIELD_ALIASES,
+    MAX_FUZZY_DISTANCE,
+    MAX_PHRASE_SLOP,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    DatePeriod,
+    QuerySyntaxError,
+    check_query_size,
+    date_period,
+    validate_query_text,
+)
+
 # Fields whose matches are highlighted in the body.
 BODY_FIELD = "body"
-FIELD_ALIASES = {"dateline": ["place"], "outlet": ["source"], "body": ["text"], "author": ["by"],
-                 "agency": ["wire"]}
 # A wildcard needs at least this many literal characters before its first * or ?.
 MIN_PREFIX = 2
 # A wildcard or fuzzy term expanding to more index terms than this is refused (it would be slow and
@@ -42,19 +54,6 @@ MIN_PREFIX = 2
 MAX_EXPANSION = 4000
 # ... and all of a query's wildcard, fuzzy and range terms together.
 MAX_TOTAL_EXPANSION = 20_000
-# A query is a few words or a quoted sentence; a pasted page would take the parser minutes
-# (8,000 words: 64 s).
-MAX_QUERY_CHARS = 1000
-MAX_QUERY_WORDS = 100
-# Fuzzy edit distance (kallas~2): at three edits most short words match each other.
-MAX_FUZZY_DISTANCE = 2
-# Phrase distance ("walk into"~5): words this far apart are hardly a phrase.
-MAX_PHRASE_SLOP = 50
-
-
-class QuerySyntaxError(ValueError):
-    """A query briefreader could not understand; ``str()`` says what and how to fix it."""
-
 
 # --------------------------------------------------------------------------- schema
 
@@ -81,148 +80,6 @@ def build_schema():
         body=fields.TEXT(analyzer=stem, stored=True, phrase=True, chars=True),
         fingerprint=fields.ID(sortable=True),  # sha1 of everything indexed: changes => reindex
     )
-
-
-# --------------------------------------------------------------------------- dates
-
-
-@dataclass(frozen=True, slots=True)
-class DatePeriod:
-    """The span of time a (possibly partial) ISO date stands for."""
-
-    start: dt.datetime
-    end: dt.datetime
-
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$")
-
-
-def date_period(text: str | None) -> DatePeriod | None:
-    """The period of an ISO date ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (or a full timestamp).
-
-    None for dates without a year (``--08-17``) or anything unreadable.
-    """
-    if not text:
-        return None
-    text = text.strip()
-    match = _DATE_RE.match(text)
-    try:
-        if match:
-            year = int(match.group(1))
-            month = int(match.group(2)) if match.group(2) else None
-            day = int(match.group(3)) if match.group(3) else None
-            if month is None:
-                return DatePeriod(dt.datetime(year, 1, 1), dt.datetime(year, 12, 31, 23, 59, 59, 999999))
-            if day is None:
-                start = dt.datetime(year, month, 1)
-                nxt = dt.datetime(year + (month == 12), month % 12 + 1, 1)
-                return DatePeriod(start, nxt - dt.timedelta(microseconds=1))
-            start = dt.datetime(year, month, day)
-            return DatePeriod(start, start + dt.timedelta(days=1, microseconds=-1))
-        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return DatePeriod(stamp, stamp)
-
-
-# --------------------------------------------------------------------------- validation
-
-_FIELD_RE = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):")
-_DATE_VALUE_RE = re.compile(
-    r"(?<![\w\\])(?P<field>date):\s*(?:(?P<open>[\[{])(?P<range>[^\]}]*)(?P<close>[\]}])?|(?P<cmp>[<>]=?)?(?P<value>[^\s()]*))"
-)
-_RANGE_SPLIT_RE = re.compile(r"\s+to\s+|^to\s+|\s+to$|^to$", re.IGNORECASE)
-
-
-def _strip_quoted(text: str) -> str:
-    """``text`` with every quoted part blanked (same length), for scanning the syntax outside quotes."""
-    out = []
-    inside = False
-    for ch in text:
-        if ch == '"':
-            inside = not inside
-            out.append(ch)
-        else:
-            out.append(" " if inside else ch)
-    return "".join(out)
-
-
-_FUZZY_RE = re.compile(r'(?<![\w"\\])([^\s"~()]+)~(\d+)')
-_SLOP_RE = re.compile(r'"~(\d+)')
-
-
-def check_query_size(text: str) -> None:
-    """Raise :class:`QuerySyntaxError` for a query too long to answer quickly."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,}): "
-                               "search for the few words that matter")
-    words = len(text.split())
-    if words > MAX_QUERY_WORDS:
-        raise QuerySyntaxError(f"the query is too long ({words:,} words; at most {MAX_QUERY_WORDS}): "
-                               "search for the few words that matter")
-
-
-def validate_query_text(text: str, field_names: Iterable[str]) -> None:
-    """Raise :class:`QuerySyntaxError` for what Whoosh would silently drop or misread, and for
-    fuzzy or phrase distances past their bounds."""
-    check_query_size(text)
-    if text.count('"') % 2:
-        raise QuerySyntaxError('a quote is not closed: every " needs a partner (phrases look like "walk into")')
-    bare = _strip_quoted(text)
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    closers = {v: k for k, v in pairs.items()}
-    stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(bare):
-        if ch in pairs:
-            stack.append((ch, i))
-        elif ch in closers:
-            if not stack:
-                raise QuerySyntaxError(f"'{ch}' at position {i + 1} closes nothing")
-            opener, j = stack[-1]
-            # Whoosh ranges may mix brackets: [a to b} (inclusive start, exclusive end)
-            if opener != closers[ch] and not (opener in "[{" and ch in "]}"):
-                raise QuerySyntaxError(f"'{ch}' at position {i + 1} does not match '{opener}' at position {j + 1}")
-            stack.pop()
-    if stack:
-        ch, i = stack[-1]
-        raise QuerySyntaxError(f"'{ch}' at position {i + 1} is not closed with '{pairs[ch]}'")
-    for match in _FUZZY_RE.finditer(bare):
-        if int(match.group(2)) > MAX_FUZZY_DISTANCE:
-            raise QuerySyntaxError(f"'{match.group(0)}': fuzzy matching allows at most {MAX_FUZZY_DISTANCE} "
-                                   f"edits (write {match.group(1)}~{MAX_FUZZY_DISTANCE})")
-    for match in _SLOP_RE.finditer(text):
-        if int(match.group(1)) > MAX_PHRASE_SLOP:
-            raise QuerySyntaxError(f"'\"~{match.group(1)}': a phrase's words may be at most {MAX_PHRASE_SLOP} "
-                                   f"words apart (write \"...\"~{MAX_PHRASE_SLOP} or search the words without quotes)")
-    known = set(field_names)
-    for alias_list in FIELD_ALIASES.values():
-        known.update(alias_list)
-    for match in _FIELD_RE.finditer(bare):
-        name = match.group(1)
-        if name.lower() in ("http", "https", "ftp", "mailto"):
-            continue
-        if name not in known:
-            hint = ", ".join(sorted(f"{n}:" for n in known if n not in ("fingerprint", "date_end", "date_text", "date_sort", "body")))
-            raise QuerySyntaxError(f"unknown field '{name}:' (fields: {hint}; or search the words without ':')")
-        rest = bare[match.end():]
-        if not rest or rest[0].isspace() or rest[0] == ")":
-            raise QuerySyntaxError(f"'{name}:' needs a value right after the colon, e.g. {name}:word")
-    for match in _DATE_VALUE_RE.finditer(bare):
-        if match.group("open"):
-            inner = (match.group("range") or "").strip()
-            parts = _RANGE_SPLIT_RE.split(inner) if re.search(r"(^|\s)to(\s|$)", inner, re.IGNORECASE) else [inner]
-            if len(parts) != 2:
-                raise QuerySyntaxError(f"date range '{match.group(0)}' not understood: "
-                                       "write date:[2025-08-01 to 2025-08-31] (either end may be left out)")
-            values = [p.strip() for p in parts if p.strip()]
-        else:
-            values = [match.group("value")]
-        for value in values:
-            if date_period(value) is None or not _DATE_RE.match(value):
-                raise QuerySyntaxError(f"date '{value}' not understood: use YYYY, YYYY-MM or YYYY-MM-DD "
-                                       "(date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01)")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -692,3 +549,32 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             continue
         out.append((start, end))
     return out
+
+
+__all__ = [  # the text-level names come from briefreader.core.query (re-exported for the index and tests)
+    "BODY_FIELD",
+    "DEFAULT_FIELDS",
+    "FIELD_ALIASES",
+    "MAX_EXPANSION",
+    "MAX_FUZZY_DISTANCE",
+    "MAX_PHRASE_SLOP",
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_WORDS",
+    "MAX_TOTAL_EXPANSION",
+    "MIN_PREFIX",
+    "DatePeriod",
+    "MatchPlan",
+    "Pattern",
+    "QuerySyntaxError",
+    "body_tokens",
+    "build_schema",
+    "check_query_size",
+    "date_period",
+    "make_parser",
+    "match_plan",
+    "merge_spans",
+    "parse_query",
+    "phrase_spans",
+    "spans_in_text",
+    "validate_query_text",
+]

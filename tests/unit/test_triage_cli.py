@@ -133,10 +133,10 @@ def test_damaged_state_is_refused_by_every_command(sample_corpus: Path, capsys: 
 
 
 def test_read_only_corpus_is_reported(sample_corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
-    from briefreader.core import triage
+    from briefreader.storage import triage_store
 
     fallback = isolated_home / "data" / "corpora" / "x" / DB_NAME
-    monkeypatch.setattr(triage, "store_path", lambda root: (fallback, False))
+    monkeypatch.setattr(triage_store, "store_path", lambda root: (fallback, False))
     code, _, err = run(capsys, "mark", sample_corpus, ANADOLU, "--status", "keep")
     assert code == 0 and "read-only" in err and str(fallback) in err
     status = run_json(capsys, "status", sample_corpus)

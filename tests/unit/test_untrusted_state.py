@@ -293,7 +293,7 @@ def test_close_checkpoints_even_with_another_connection_open(tmp_path: Path) -> 
 
 
 def test_full_disk_is_not_damage(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
-    from briefreader.core import triage
+    from briefreader.storage import journal
 
     corpus = _made_by_the_tool(tmp_path, capsys)
 
@@ -301,7 +301,7 @@ def test_full_disk_is_not_damage(tmp_path: Path, capsys: pytest.CaptureFixture[s
         raise sqlite3.OperationalError("database or disk is full")
 
     with monkeypatch.context() as patch:
-        patch.setattr(triage._Tx, "_commit", full)
+        patch.setattr(journal.Transaction, "_commit", full)
         code, _, err = run(capsys, "mark", corpus, ANADOLU, "--status", "discard")
     assert code != 0 and "disk full" in err and "not saved" in err and "damaged" not in err
     assert len(error_lines(err)) == 1
