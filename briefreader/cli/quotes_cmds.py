@@ -36,23 +36,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
+    from briefreader.cli.corpus_cmds import load_into, workspace_for_cli
 
     if args.min_articles is None:  # JSON is for comparing outlets: single-article quotations only when asked
         args.min_articles = 2 if args.json and not args.all else 1
     if args.min_articles < 1:
         raise CliError("--min-articles must be at least 1")
-    corpus = load_for_cli(args.dir, follow_links=args.follow_links)
+    workspace = workspace_for_cli(args.dir, follow_links=args.follow_links)
+    corpus = load_into(workspace, args.dir)
     print_warnings(corpus.warnings)
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = quotes_cache_dir(corpus.root)
-    analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir)
+    analysis = workspace.quote_analysis(cached=not args.no_cache)
     print_warnings(analysis.warnings)
-    from briefreader.core.copies import analyse_copies, annotate_quotes_json, copies_cache_dir
+    from briefreader.core.copies import annotate_quotes_json
 
-    copies = analyse_copies(corpus.articles, cache_dir=None if args.no_cache else copies_cache_dir(corpus.root))
+    copies = workspace.copy_analysis(cached=not args.no_cache)
     if args.json:
         data = analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)
         _write_json_streamed(annotate_quotes_json(data, copies))

@@ -122,10 +122,10 @@ def _index_progress():
 
 
 def _open_index(root):
-    from briefreader.core.index import CorpusIndex, IndexBusyError
+    from briefreader.workspace import IndexBusyError, Workspace
 
     try:
-        ix = CorpusIndex.open(root)
+        ix = Workspace(root).open_index()
     except IndexBusyError as exc:
         raise CliError(str(exc), code=EXIT_BUSY) from exc
     except OSError as exc:
@@ -156,7 +156,7 @@ def _update(ix, corpus, *, rebuild: bool, procs: int):
 
 def cmd_index(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.index import IndexBusyError
+    from briefreader.workspace import IndexBusyError
 
     corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
     print_warnings(corpus.warnings)
@@ -199,9 +199,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.corpus import source_state
-    from briefreader.core.index import IndexBusyError, IndexDamagedError, QuerySyntaxError
+    from briefreader.cli.corpus_cmds import load_for_cli, workspace_for_cli
+    from briefreader.workspace import IndexBusyError, IndexDamagedError, QuerySyntaxError
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
@@ -210,7 +209,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     root = require_dir(args.dir)
     # A folder unchanged since the index was last checked against it is searched without reading
     # its articles (a walk and a stat per file): at 50k articles, seconds and hundreds of MB saved.
-    state, _ = source_state(root, follow_links=args.follow_links)
+    state, _ = workspace_for_cli(args.dir, follow_links=args.follow_links).source_state()
     corpus = None if state.files else load_for_cli(args.dir, follow_links=args.follow_links)  # no files: its error
     ix = _open_index(root)
     try:
