@@ -258,6 +258,13 @@ def _quote_value(value: str) -> str:
     return f"'{value}'" if '"' in value else f'"{value}"'
 
 
+def _status(name: str) -> str:
+    try:
+        return normalize_status(name)
+    except TriageError as exc:
+        raise QueryError(str(exc)) from None
+
+
 def split_filters(query: str) -> tuple[Filters, str]:
     """Take triage filters out of a search query; return them and the rest (for full-text search).
 
@@ -277,7 +284,7 @@ def split_filters(query: str) -> tuple[Filters, str]:
         if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) >= 2:
             value = value[1:-1]
         if key in ("status", "is"):
-            statuses = {normalize_status(v) for v in value.split(",") if v.strip()}
+            statuses = {_status(v) for v in value.split(",") if v.strip()}
             if not statuses:
                 raise QueryError(f"empty status in {m.group(0)!r}")
             if neg:
@@ -351,10 +358,7 @@ def with_options(filters: Filters, statuses: Iterable[str] = (), tags: Iterable[
         has_not=set(filters.has_not),
         note_contains=list(filters.note_contains),
     )
-    try:
-        wanted = {normalize_status(x) for entry in statuses for x in entry.split(",") if x.strip()}
-    except TriageError as exc:
-        raise QueryError(str(exc)) from None
+    wanted = {_status(x) for entry in statuses for x in entry.split(",") if x.strip()}
     if wanted:
         combined.status_any.append(wanted)
     for entry in tags:

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, UTC
-from typing import Any
+from typing import Any, Protocol
 
 from briefreader.core.anchors import Anchor, Resolution
 from briefreader.core.model import Article
@@ -215,6 +215,23 @@ class Reattachment:
 
 
 
+class TriageRecords(Protocol):
+    """What reads the triage records needs (the brief, for one): the SQLite store implements it
+    (:class:`briefreader.storage.triage_store.TriageStore`), so pure code never imports storage."""
+
+    def states(self, article_ids: Iterable[str] | None = None) -> dict[str, ArticleState]:
+        """Triage state of the given articles (every touched one when None)."""
+        ...
+
+    def highlights(self, article_id: str | None = None) -> list[Highlight]:
+        """Highlights of one article or of all."""
+        ...
+
+    def chosen_clusters(self) -> list[ChosenCluster]:
+        """Quote clusters chosen for the brief."""
+        ...
+
+
 __all__ = [
     "DEFAULT_STATUS",
     "STATUSES",
@@ -229,6 +246,7 @@ __all__ = [
     "StoreDiskFullError",
     "StoreVersionError",
     "TriageError",
+    "TriageRecords",
     "article_hash",
     "normalize_status",
     "normalize_tags",
