@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from briefreader.core.export import DEFAULT_PROFILE, ExportError
 from briefreader.core.paths import ExportTargetError
@@ -439,7 +439,7 @@ class Workspace:
                     return None
                 digest, data = result
                 if digest == analysis_digest(articles):
-                    return data  # type: ignore[no-any-return]  # the child ran the same convert
+                    return cast(T, data)  # what the child's convert returned
                 log.info("the corpus changed while its quotations were analysed; analysing here")
             except ChildFailed as exc:
                 log.warning("quote analysis in a child process failed (%s); analysing here", exc)
@@ -448,7 +448,8 @@ class Workspace:
         except QuotesCancelled:
             return None
 
-    def copy_analysis(self, *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+    def copy_analysis(self, *, progress: Callable[[str, int, int], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None,
                       cached: bool = True) -> CopyAnalysis:
         """Copies, partial reuse and stories of the corpus (cached per corpus unless not ``cached``)."""
         from briefreader.core.copies import analyse_copies, copies_cache_dir

@@ -126,8 +126,9 @@ def _write_rows(out, articles, folder: str) -> None:
 
     rows = [(inert_line(a.id), inert_line(outlet_of(a)) or "–", display_date(a.date) or "–",
              inert_line(a.title) if a.title else "–", str(a.words)) for a in articles]
-    widths = [max([cell_len(name)] + [cell_len(row[i]) for row in rows]) for i, name in enumerate(("id", "outlet", "date"))]
-    widths = [min(width, LIST_WIDTHS[name]) for width, name in zip(widths, ("id", "outlet", "date"))]
+    columns = ("id", "outlet", "date")
+    widths = [max([cell_len(name)] + [cell_len(row[i]) for row in rows]) for i, name in enumerate(columns)]
+    widths = [min(width, LIST_WIDTHS[name]) for width, name in zip(widths, columns, strict=True)]
     words_width = max([5] + [len(row[4]) for row in rows])
     title_width = None
     if out.isatty():
@@ -140,12 +141,13 @@ def _write_rows(out, articles, folder: str) -> None:
 
     out.write(f"{len(rows)} articles in {inert_line(folder)}\n")
     header = ["id", "outlet", "date"]
-    out.write("  ".join(fit(name, width) for name, width in zip(header, widths)) + "  " + "words".rjust(words_width)
+    out.write("  ".join(fit(name, width) for name, width in zip(header, widths, strict=True)) + "  "
+              + "words".rjust(words_width)
               + "  title\n")
     lines = []
     for row in rows:
         title = row[3] if title_width is None or cell_len(row[3]) <= title_width else fit(row[3], title_width)
-        lines.append("  ".join(fit(value, width) for value, width in zip(row, widths)) + "  "
+        lines.append("  ".join(fit(value, width) for value, width in zip(row, widths, strict=False)) + "  "
                      + row[4].rjust(words_width) + "  " + title + "\n")
         if len(lines) >= 1000:
             out.write("".join(lines))
@@ -173,7 +175,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     for i, article in enumerate(corpus.articles):
         if args.json:
             d = article.to_dict()
-            d["removed"] = [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end} for r in article.removed]
+            d["removed"] = [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
+                            for r in article.removed]
             d["warnings"] = article.warnings + warnings_by_path.get(article.path, [])
             out.write(dumps_json(d) + "\n")
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings
+from briefreader.cli.common import CliError, add_follow_links, print_warnings
 from briefreader.core.dates import display_date
 
 
@@ -98,7 +98,8 @@ def _print_view(analysis, args: argparse.Namespace, copies) -> None:
             v = cluster.variants[0]
             console.print(Text.assemble(
                 *speaker_label(cluster.speaker, cluster.speaker_confidence), "  ",
-                (inert_line(f"{display_date(v.date, '?')}  {v.outlet or v.article}"), "dim"), "\n  “", inert(v.text), "”",
+                (inert_line(f"{display_date(v.date, '?')}  {v.outlet or v.article}"), "dim"),
+                "\n  “", inert(v.text), "”",
             ))
             continue
         title = Text.assemble(

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p = sub.add_parser(
         "search", help="search a corpus folder",
         description="Search DIR (the index is brought up to date first). QUERY uses Whoosh syntax: AND, OR, "
-                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, agency: (wire source such as AP), author:, '
+                    'NOT, "phrases", wildcards (negotiat*), fuzzy (walk~), fields (title:, outlet:, '
+                    "agency: (wire source such as AP), author:, "
                     "place:, path:, date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01).")
     p.add_argument("dir", help="corpus folder")
     p.add_argument("query", help="the query (quote it for the shell)")
@@ -92,7 +93,7 @@ def _index_progress():
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+        def render(self, task) -> Text:
             speed = task.finished_speed or task.speed
             return Text(f"{speed:,.0f} articles/s" if speed else "", style="progress.data.speed")
 
@@ -164,7 +165,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     try:
         if ix.message and not args.json:
             _note(ix.message)
-        procs = args.procs if args.procs and args.procs > 0 else (_default_procs() if ix.doc_count() == 0 or args.rebuild else 1)
+        first_build = ix.doc_count() == 0 or args.rebuild
+        procs = args.procs if args.procs and args.procs > 0 else (_default_procs() if first_build else 1)
         try:
             report = _update(ix, corpus, rebuild=args.rebuild, procs=procs)
             ix.record_sources(corpus)
@@ -265,7 +267,8 @@ def _print_results(results, corpus) -> None:
     first = (results.page - 1) * results.pagelen
     shown = f"{first + 1}–{first + len(results.hits)} of " if results.hits and results.total > len(results.hits) else ""
     noun = "article" if results.total == 1 else "articles"
-    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ", (inert_line(results.query), "italic")))
+    console.print(Text.assemble((f"{shown}{results.total} {noun}", "bold"), " match ",
+                                (inert_line(results.query), "italic")))
     for number, hit in enumerate(results.hits, first + 1):
         article = corpus.get(hit.id) if corpus is not None else None
         body_len = len(article.body) if article is not None else hit.body_length

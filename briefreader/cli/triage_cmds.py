@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -181,8 +181,7 @@ def _resolve_id(ws: Workspace, given: str) -> str:
     raise CliError(f"no article {given!r} in {ws.corpus.root}{hint}")
 
 
-def _parse_where(ws: Workspace, where: str | None, statuses: list[str] | None = None,
-                 tags: list[str] | None = None) -> Query:
+def _parse_where(ws: Workspace, where: str | None, statuses: Sequence[str] = (), tags: Sequence[str] = ()) -> Query:
     """The --where query parsed once (``@name`` saved searches expanded), narrowed by --status/--tag."""
     from briefreader.core.query import uses_saved
     from briefreader.workspace import TriageError
@@ -190,7 +189,7 @@ def _parse_where(ws: Workspace, where: str | None, statuses: list[str] | None = 
     if uses_saved(where or ""):
         _open_triage(ws, quiet=True)
     try:
-        return ws.parse_query(where).narrowed(statuses or (), tags or ())
+        return ws.parse_query(where).narrowed(statuses, tags)
     except TriageError as exc:
         raise CliError(str(exc)) from exc
 

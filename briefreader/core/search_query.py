@@ -3,9 +3,9 @@
 The text-level part of the language (the bounds, date periods, the checks that need no index) and the
 triage filters live in :mod:`briefreader.core.query`; they are re-exported here for the index.
 
-The query language is Whoosh's (AND/OR/NOT and -word, "phrases", wildcards ``negotiat*``, fuzzy ``walk~``,
-fields ``title:``, ``outlet:``, ``agency:``/``wire:``, ``author:``, ``place:``/``dateline:``, ``path:``, ``id:``, ``date:``)
-with three changes:
+The query language is Whoosh's (AND/OR/NOT and -word, "phrases", wildcards ``negotiat*``, fuzzy
+``walk~``, fields ``title:``, ``outlet:``, ``agency:``/``wire:``, ``author:``, ``place:``/``dateline:``,
+``path:``, ``id:``, ``date:``) with three changes:
 
 - mistakes are reported (:class:`QuerySyntaxError`) instead of being silently dropped: an unclosed
   quote or bracket, an unknown field, a date that is not a date, a field with no value, a wildcard
@@ -30,6 +30,7 @@ import fnmatch
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from briefreader.core.query import (
     DEFAULT_FIELDS,
@@ -119,7 +120,9 @@ def parse_query(text: str, parser, reader=None):
             raise QuerySyntaxError(f"query not understood: {error}")
         # the text checks above catch what is typed; these catch any other way in
         if isinstance(sub, wq.FuzzyTerm) and sub.maxdist > MAX_FUZZY_DISTANCE:
-            raise QuerySyntaxError(f"fuzzy matching allows at most {MAX_FUZZY_DISTANCE} edits (word~{MAX_FUZZY_DISTANCE})")
+            raise QuerySyntaxError(
+                f"fuzzy matching allows at most {MAX_FUZZY_DISTANCE} edits (word~{MAX_FUZZY_DISTANCE})"
+            )
         if isinstance(sub, wq.Phrase) and sub.slop > MAX_PHRASE_SLOP:
             raise QuerySyntaxError(f"a phrase's words may be at most {MAX_PHRASE_SLOP} words apart")
     q = q.normalize()
@@ -159,28 +162,7 @@ def _rewrite(q, schema, reader, expanded: list[int] | None = None):
         value = q.text if isinstance(q.text, int) else datetime_to_long(q.text)
         return _date_containment(value, value)
     if isinstance(q, (wq.Prefix, wq.Wildcard)):
-        literal = re.split(r"[*?]", q.text, maxsplit=1)[0] if isinstance(q, wq.Wildcard) else q.text
-        if len(literal) < MIN_PREFIX:
-            shown = q.text + ("*" if isinstance(q, wq.Prefix) else "")
-            raise QuerySyntaxError(f"'{shown}' is too broad: type at least {MIN_PREFIX} letters before * or ?")
-        out = _fast(q)
-        field_type = schema[q.fieldname] if q.fieldname in schema.names() else None
-        if isinstance(q, wq.Prefix) and field_type is not None and getattr(field_type, "analyzer", None) is not None:
-            alternatives = [out]
-            stemmed = _stem(q.fieldname, schema, q.text)
-            if stemmed and stemmed != q.text and len(stemmed) >= MIN_PREFIX:
-                alternatives.append(_fast(wq.Prefix(q.fieldname, stemmed, boost=q.boost)))
-            # the stem of a word can be shorter than what was typed ("negotiat*" -> "negoti"):
-            # also take index terms that are the typed prefix cut by one or two letters
-            if reader is not None:
-                for cut in range(max(4, len(q.text) - 2), len(q.text)):
-                    if (q.fieldname, q.text[:cut]) in reader:
-                        alternatives.append(wq.Term(q.fieldname, q.text[:cut], boost=q.boost))
-            if len(alternatives) > 1:
-                out = wq.Or(alternatives)
-        if reader is not None:
-            _check_expansion(out, reader, expanded)
-        return out
+        return _rewrite_prefix(q, schema, reader, expanded)
     if isinstance(q, wq.FuzzyTerm):
         if reader is not None:
             _check_expansion(q, reader, expanded)
@@ -202,6 +184,35 @@ def _rewrite(q, schema, reader, expanded: list[int] | None = None):
     if isinstance(q, wq.compound.CompoundQuery):
         return q.__class__([_rewrite(c, schema, reader, expanded) for c in q.subqueries], boost=q.boost)
     return q
+
+
+def _rewrite_prefix(q, schema, reader, expanded: list[int]):
+    """A prefix or wildcard term: refused when too broad, made fast, and for a prefix on a stemmed field
+    also matching the stem of the prefix and index terms one or two letters shorter."""
+    from whoosh import query as wq
+
+    literal = re.split(r"[*?]", q.text, maxsplit=1)[0] if isinstance(q, wq.Wildcard) else q.text
+    if len(literal) < MIN_PREFIX:
+        shown = q.text + ("*" if isinstance(q, wq.Prefix) else "")
+        raise QuerySyntaxError(f"'{shown}' is too broad: type at least {MIN_PREFIX} letters before * or ?")
+    out = _fast(q)
+    field_type = schema[q.fieldname] if q.fieldname in schema.names() else None
+    if isinstance(q, wq.Prefix) and field_type is not None and getattr(field_type, "analyzer", None) is not None:
+        alternatives = [out]
+        stemmed = _stem(q.fieldname, schema, q.text)
+        if stemmed and stemmed != q.text and len(stemmed) >= MIN_PREFIX:
+            alternatives.append(_fast(wq.Prefix(q.fieldname, stemmed, boost=q.boost)))
+        # the stem of a word can be shorter than what was typed ("negotiat*" -> "negoti"):
+        # also take index terms that are the typed prefix cut by one or two letters
+        if reader is not None:
+            for cut in range(max(4, len(q.text) - 2), len(q.text)):
+                if (q.fieldname, q.text[:cut]) in reader:
+                    alternatives.append(wq.Term(q.fieldname, q.text[:cut], boost=q.boost))
+        if len(alternatives) > 1:
+            out = wq.Or(alternatives)
+    if reader is not None:
+        _check_expansion(out, reader, expanded)
+    return out
 
 
 def _union_matcher(self, searcher, context=None):
@@ -240,7 +251,7 @@ def _fast_classes():
     return _FAST
 
 
-_FAST = None
+_FAST: dict[Any, type] | None = None  # Whoosh query class -> its fast subclass, made on first use
 
 
 def _fast(q):
@@ -298,10 +309,8 @@ def _check_expansion(q, reader, expanded: list[int] | None = None) -> None:
     for leaf in leaves:
         if not hasattr(leaf, "_btexts"):
             continue
-        count = 0
         shown = leaf.text if isinstance(getattr(leaf, "text", None), str) else str(leaf)
-        for _ in leaf._btexts(reader):
-            count += 1
+        for count, _ in enumerate(leaf._btexts(reader), 1):
             expanded[0] += 1
             if count > MAX_EXPANSION:
                 raise QuerySyntaxError(f"'{shown}' matches too many different words (over {MAX_EXPANSION}): "
@@ -415,13 +424,13 @@ def match_plan(q, fieldname: str = BODY_FIELD) -> MatchPlan:
                                              _fuzzy_matcher(node.text, node.maxdist, node.prefixlength)))
                 return
             if isinstance(node, wq.Prefix):
-                prefix = node.text
-                plan.patterns.append(Pattern(prefix[:MIN_PREFIX], lambda t, p=prefix: t.startswith(p)))
+                prefix: str = node.text
+                plan.patterns.append(Pattern(prefix[:MIN_PREFIX], _starts_with(prefix)))
                 return
             if isinstance(node, wq.Wildcard):
                 regex = re.compile(fnmatch.translate(node.text))
                 head = re.split(r"[*?]", node.text, maxsplit=1)[0][:MIN_PREFIX]
-                plan.patterns.append(Pattern(head, lambda t, r=regex: r.match(t) is not None))
+                plan.patterns.append(Pattern(head, _full_match(regex)))
                 return
             if isinstance(node, wq.Term):
                 text = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
@@ -433,6 +442,14 @@ def match_plan(q, fieldname: str = BODY_FIELD) -> MatchPlan:
 
     visit(q)
     return plan
+
+
+def _starts_with(prefix: str) -> Callable[[str], bool]:
+    return lambda token: token.startswith(prefix)
+
+
+def _full_match(regex: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda token: regex.match(token) is not None
 
 
 def _fuzzy_matcher(text: str, maxdist: int, prefixlength: int):
@@ -460,7 +477,7 @@ def spans_in_text(text: str, plan: MatchPlan) -> list[tuple[int, int]]:
         for token, pos, start, end in tokens:
             by_pos.setdefault(pos, []).append((token, start, end))
         for words, slop in plan.phrases:
-            for token, pos, start, end in tokens:
+            for token, pos, start, _end in tokens:
                 if token != words[0]:
                     continue
                 span = _phrase_from(by_pos, words, pos, start, slop)

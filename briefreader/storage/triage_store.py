@@ -33,7 +33,7 @@ import stat as stat_module
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from briefreader.core.model import Article
 from briefreader.core.query import Filters, expand_saved, matches, search_name, split_filters
@@ -184,7 +184,7 @@ class TriageStore:
         untouched article (``ArticleState(id)``): building a default record per id costs ~5 µs each.
         """
         wanted = None if article_ids is None else list(article_ids)
-        where, args = "", ()
+        where, args = "", cast(tuple[str, ...], ())
         if wanted is not None and len(wanted) <= 500:  # a few ids (the reader's cursor): indexed look-ups
             where = f" WHERE article_id IN ({', '.join('?' for _ in wanted)})"
             args = tuple(wanted)
