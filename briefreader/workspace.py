@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from briefreader.core.copies import CopyAnalysis
     from briefreader.core.corpus import Corpus, LoadWarning, SourceState
     from briefreader.core.export import Brief
-    from briefreader.core.index import CorpusIndex
+    from briefreader.core.index import CorpusIndex, SearchResults, SearchSession
     from briefreader.core.model import Article
     from briefreader.core.quote_clusters import QuoteAnalysis
     from briefreader.core.triage_model import ArticleState, ChosenCluster, Highlight, JournalEntry, ResumeState
@@ -290,6 +290,49 @@ class Workspace:
                     (warn or log.warning)(f"{_os_problem(exc)}: the index update was not saved; "
                                           "searching the index as it is")
             return index.searcher().matching_ids(text, allowed_ids=set(allowed) if allowed is not None else None)
+
+    def search(
+        self,
+        query: Query | str,
+        session: SearchSession | None,
+        *,
+        limit: int = 20,
+        page: int = 1,
+        sort: str = "score",
+        snippets: bool = True,
+        ids_only: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResults:
+        """One page of results for a query mixing triage filters and words (the search bar's):
+        the filters pick the allowed articles from the triage store, the words go to the index
+        through ``session`` (an open search session, e.g. the reader's long-lived one; None while the
+        index is not ready). Filters alone need no index: their hits come in corpus order with score 0.
+
+        Raises QueryError for a bad filter or saved search, TriageError when filters need a triage
+        store that cannot be opened, QuerySyntaxError for bad words or words without a ``session``,
+        and what :meth:`SearchSession.search` raises (SearchCancelled, IndexDamagedError)."""
+        from briefreader.core.index import Hit, SearchResults
+
+        if isinstance(query, str):
+            query = self.parse_query(query)
+        if not query.filters:
+            if session is None:
+                raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
+            return session.search(query.text, limit=limit, page=page, sort=sort, snippets=snippets,
+                                  cancelled=cancelled, ids_only=ids_only)
+        allowed = self.store.filter_ids(query.filters, [a.id for a in self.corpus.articles])
+        if query.text:
+            if session is None:
+                raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
+            return session.search(query.text, limit=limit, page=page, sort=sort, snippets=snippets,
+                                  allowed_ids=set(allowed), cancelled=cancelled, ids_only=ids_only)
+        first = (max(1, page) - 1) * limit
+        hits = []
+        for article_id in allowed[first:first + limit]:
+            article = self.corpus.get(article_id)
+            if article is not None:
+                hits.append(Hit(article.id, article.path, 0.0, article.title, article.outlet, article.date, []))
+        return SearchResults(query.source, len(allowed), hits, max(1, page), limit)
 
     # ------------------------------------------------------------------ triage reads
 

@@ -9,7 +9,7 @@ import pytest
 from briefreader.cli.main import main
 from briefreader.core.export import brief_summary, render
 from briefreader.storage.triage_file import DB_NAME
-from briefreader.workspace import ExportOptions, QueryError, SearchUnavailable, Workspace
+from briefreader.workspace import ExportOptions, QueryError, QuerySyntaxError, SearchUnavailable, Workspace
 
 ANADOLU = "anadolu-kallas-trap-territory.txt"
 
@@ -86,3 +86,21 @@ def test_quotes_in_a_child_process_match_the_analysis_here(sample_corpus: Path) 
         assert in_child == here and here > 0
         assert ws.quotes_in_child(cluster_count, isolate_from=10**6) == here  # small corpus: analysed here
         assert ws.quotes_in_child(cluster_count, isolate_from=1, cancelled=lambda: True) is None
+
+
+def test_search_pages_filters_and_words_the_way_the_search_bar_does(sample_corpus: Path) -> None:
+    with Workspace.open(sample_corpus) as ws:
+        ids = [a.id for a in ws.corpus.articles]
+        ws.set_status(ids[:3], "keep")
+        only_filters = ws.search("status:keep", None, limit=2)  # no index needed
+        assert only_filters.total == 3 and [h.id for h in only_filters.hits] == ids[:2]
+        assert [h.id for h in ws.search("status:keep", None, limit=2, page=2).hits] == ids[2:3]
+        with pytest.raises(QuerySyntaxError, match="the index is not ready yet"):
+            ws.search("status:keep trap", None)
+        assert ws.select("trap")  # brings the index up to date
+        with ws.open_index() as index:
+            session = index.searcher()
+            words = ws.search("trap", session, ids_only=True)
+            both = ws.search("status:keep trap", session, ids_only=True)
+            assert {h.id for h in both.hits} == {h.id for h in words.hits} & set(ids[:3])
+            assert both.hits and both.total == len(both.hits) and words.total > both.total
