@@ -9,7 +9,7 @@ from typing import Any
 
 from briefreader.core.model import Article
 from briefreader.core.safe_json import loads_bounded
-from briefreader.core.triage_model import ChosenCluster, Highlight, TriageError
+from briefreader.core.triage_model import ArticleState, ChosenCluster, Highlight, TriageError, normalize_tags
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +80,42 @@ def cluster_from_row(row: Mapping[str, Any]) -> ChosenCluster:
         created=row["created"],
     )
 
+
+
+def states_from_rows(
+    wanted: list[str] | None,
+    rows: Iterable[tuple[str, str, str, str | None]],
+    tag_rows: Iterable[tuple[str, str]],
+    highlight_counts: Iterable[tuple[str, int]],
+    comment_rows: Iterable[tuple[str, str]],
+    highlight_tag_rows: Iterable[tuple[str, str]],
+) -> dict[str, ArticleState]:
+    """Article states from the rows of a look-up: ``article_state`` rows, ``(article, tag)``,
+    ``(article, highlight count)``, ``(article, comment)`` and ``(article, highlight tags JSON)``.
+    For ``wanted`` ids every one of them (defaults when untouched), else every touched article by id."""
+    out: dict[str, ArticleState] = {}
+
+    def state(aid: str) -> ArticleState:
+        st = out.get(aid)
+        if st is None:
+            st = out[aid] = ArticleState(aid)
+        return st
+
+    for aid, status, note, updated in rows:
+        st = state(aid)
+        st.status, st.note, st.updated = status, note, updated
+    for aid, tag in tag_rows:
+        state(aid).tags.append(tag)
+    for aid, n in highlight_counts:
+        state(aid).highlights = n
+    for aid, comment in comment_rows:
+        state(aid).comments.append(comment)
+    for aid, blob in highlight_tag_rows:
+        st = state(aid)
+        st.highlight_tags = normalize_tags(st.highlight_tags + json_value(blob, []))
+    for st in out.values():
+        st.tags.sort(key=str.casefold)
+        st.highlight_tags.sort(key=str.casefold)
+    if wanted is None:
+        return dict(sorted(out.items()))
+    return {aid: out.get(aid) or ArticleState(aid) for aid in wanted}

@@ -73,6 +73,7 @@ from briefreader.storage.triage_rows import (
     highlight_from_row,
     id_list,
     json_value,
+    states_from_rows,
 )
 
 log = logging.getLogger(__name__)
@@ -205,32 +206,7 @@ class TriageStore:
                 + " comment != '' ORDER BY body_start, id",
                 args,
             ).fetchall()
-        out: dict[str, ArticleState] = {}
-
-        def state(aid: str) -> ArticleState:
-            st = out.get(aid)
-            if st is None:
-                st = out[aid] = ArticleState(aid)
-            return st
-
-        for aid, status, note, updated in rows:
-            st = state(aid)
-            st.status, st.note, st.updated = status, note, updated
-        for aid, tag in tag_rows:
-            state(aid).tags.append(tag)
-        for aid, n in hl_rows:
-            state(aid).highlights = n
-        for aid, comment in comment_rows:
-            state(aid).comments.append(comment)
-        for aid, blob in hl_tag_rows:
-            st = state(aid)
-            st.highlight_tags = normalize_tags(st.highlight_tags + json_value(blob, []))
-        for st in out.values():
-            st.tags.sort(key=str.casefold)
-            st.highlight_tags.sort(key=str.casefold)
-        if wanted is None:
-            return dict(sorted(out.items()))
-        return {aid: out.get(aid) or ArticleState(aid) for aid in wanted}
+        return states_from_rows(wanted, rows, tag_rows, hl_rows, comment_rows, hl_tag_rows)
 
     def filter_ids(self, filters: Filters, article_ids: Iterable[str]) -> list[str]:
         """The ids (kept in the given order) whose triage state satisfies ``filters``."""
