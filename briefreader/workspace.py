@@ -16,7 +16,25 @@ Usage::
         print(result.text); print(result.summary)
 
 Threads: methods may be called from a worker thread; the triage store serialises its own writes.
-The reader's worker calls :meth:`Workspace.quotes_in_child` for big corpora (a spawned child).
+
+For the reader (what ``tui/app.py`` and ``tui/triage/actions.py`` do today, and the call to make):
+
+- open the store: ``open_store(root)`` -> ``ws.store`` / ``ws.location_notice()`` (TriageError: show
+  ``str(exc)``, keep reading without triage); ``store.changed_elsewhere()`` -> ``ws.changed_elsewhere()``
+- corpus loaded in the reader's worker -> ``ws.load(progress=, cancelled=, on_articles=)`` or
+  ``ws.use_corpus(corpus)``
+- ``_triage_split`` / ``triage_text_query`` / ``triage_filter_only`` -> ``ws.parse_query(text)``:
+  ``.text``, ``.filters_only`` (a ``QueryError`` is the message to show)
+- ``triage_search(query, limit, cancelled)`` -> ``ws.search(query, self.searcher, limit=, snippets=False,
+  ids_only=True, cancelled=)``; ``triage_result_ids(query)`` -> ``ws.select(query)``
+- ``_build_export(options)`` -> ``ws.export(ExportOptions(where=, group_by=, fmt=, profile=,
+  ignore_punct=, link_root=, preview_markdown=True), copies=self.copies.analysis)``: ``.text``,
+  ``.summary``, ``.brief``, ``.markdown``; writing -> ``Workspace.write_output(path, text, force=, make_parents=)``
+- quotes: ``build_quote_data_isolated`` / ``build_quote_data`` -> ``ws.quotes_in_child(
+  quote_data_from_analysis, progress=, cancelled=)`` (child process from ISOLATE_MIN_ARTICLES articles)
+- triage writes (set_status, mark_read, add_tags, remove_tags, set_note, add_highlight,
+  update_highlight, delete_highlight, choose_quote/unchoose_quote, save_search/forget_search, undo,
+  save_resume) have the store's names and arguments; reads: states, highlights, journal, resume_state.
 """
 
 from __future__ import annotations
@@ -354,6 +372,22 @@ class Workspace:
     def highlight(self, highlight_id: int) -> Highlight | None:
         """One highlight by number (None when there is none)."""
         return self.store.highlight(highlight_id)
+
+    def highlights_for(self, article: Article) -> list[Highlight]:
+        """The highlights to paint on ``article``: re-attached to its current text, orphans left out."""
+        return self.store.highlights_for(article)
+
+    def reattach_changed(self, articles: Iterable[Article]) -> None:
+        """Re-anchor the highlights of those articles whose text changed (or that are orphans)."""
+        self.store.reattach_changed(articles)
+
+    def complete_tag(self, prefix: str = "") -> list[str]:
+        """Tags in use starting with ``prefix``, most used first (every tag for "")."""
+        return self.store.complete_tag(prefix)
+
+    def is_chosen(self, cluster_key: str) -> bool:
+        """Whether the quote cluster ``cluster_key`` is in the brief."""
+        return self.store.is_chosen(cluster_key)
 
     def chosen_quotes(self) -> list[ChosenCluster]:
         """Quote clusters chosen for the brief, in the order they were chosen."""
