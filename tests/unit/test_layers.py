@@ -104,3 +104,26 @@ def test_storage_never_imports_the_workspace_or_a_front_end() -> None:
         if (found := forbidden(imported_modules(path.read_text(encoding="utf-8")), outward))
     }
     assert not bad, bad
+
+
+def test_storage_and_the_workspace_never_import_textual_or_rich() -> None:
+    import pkgutil
+    import subprocess
+    import sys
+
+    import briefreader.storage
+
+    modules = ["briefreader.workspace"] + sorted(
+        f"briefreader.storage.{m.name}" for m in pkgutil.iter_modules(briefreader.storage.__path__)
+    )
+    assert "briefreader.storage.triage_store" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"storage or the workspace imported UI modules: {out.stdout.strip()}"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefreader.cli.main import main
-from briefreader.core.export import brief_summary, render
+from briefreader.core.export import DEFAULT_PROFILE, brief_summary, render
 from briefreader.storage.triage_file import DB_NAME
 from briefreader.workspace import ExportOptions, QueryError, QuerySyntaxError, SearchUnavailable, Workspace
 
@@ -53,6 +53,7 @@ def test_export_gives_the_cli_text_and_one_summary(sample_corpus: Path, tmp_path
         assert article is not None
         ws.add_highlight(article, 0, 40, comment="lead", tags=["eu"])
         ws.set_status(ANADOLU, "keep")
+        assert ExportOptions().profile == DEFAULT_PROFILE
         result = ws.export(ExportOptions(where="tag:eu", title="Brief"))
         assert result.summary == brief_summary(result.brief)
         assert result.text == render(result.brief, "md")
