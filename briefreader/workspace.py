@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -87,10 +87,10 @@ class SearchUnavailable(Exception):
         self.busy = busy
 
 
-def _index_errors() -> tuple[type[Exception], type[Exception]]:
-    from briefreader.core.index import IndexBusyError, IndexDamagedError
+def _index_busy_error() -> type[Exception]:
+    from briefreader.core.index import IndexBusyError
 
-    return IndexBusyError, IndexDamagedError
+    return IndexBusyError
 
 
 def _os_problem(exc: OSError) -> str:
@@ -126,7 +126,6 @@ class ExportResult:
     summary: str
     brief: Brief
     markdown: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 class Workspace:
@@ -289,7 +288,7 @@ class Workspace:
         bad words; a failed update only warns (``warn``) and the index is searched as it is."""
         if allowed is not None and not allowed:
             return []
-        busy_error, _ = _index_errors()
+        busy_error = _index_busy_error()
         try:
             index = self.open_index()
         except busy_error as exc:
