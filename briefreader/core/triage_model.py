@@ -11,10 +11,12 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, UTC
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from briefreader.core.anchors import Anchor, Resolution
 from briefreader.core.model import Article
+
+if TYPE_CHECKING:  # anchors is imported where a highlight's anchor is built: queries need none of it
+    from briefreader.core.anchors import Anchor, Resolution
 
 STATUSES: tuple[str, ...] = ("new", "read", "keep", "discard", "follow-up")
 DEFAULT_STATUS = "new"
@@ -137,6 +139,9 @@ class Highlight:
 
     @property
     def anchor(self) -> Anchor:
+        """The W3C-style anchor (exact text with prefix and suffix, and body offsets)."""
+        from briefreader.core.anchors import Anchor
+
         return Anchor(self.exact, self.prefix, self.suffix, self.start, self.end)
 
     @property
