@@ -29,6 +29,9 @@ CORE_TRANSITIONAL = {"core/triage.py"}
 # core/ modules that are themselves storage-bound and move to briefreader/storage next (see
 # STORAGE_MODULES); they may import each other until then.
 CORE_PENDING_MOVE = {"core/index.py", "core/corpus.py", "core/records.py"}
+# Known reaches from core into storage, each to remove: the copy analysis's child process loads the
+# corpus itself (it moves to the Workspace, as the quote analysis's child did: quotes_in_child).
+CORE_KNOWN_DEBTS = {"core/copies.py": {"briefreader.core.corpus", "briefreader.core.corpus.load_corpus"}}
 
 
 def imported_modules(source: str) -> set[str]:
@@ -87,10 +90,8 @@ def test_core_never_imports_storage_the_workspace_or_a_front_end() -> None:
         if rel in CORE_TRANSITIONAL:
             continue
         prefixes = outward if rel in CORE_PENDING_MOVE else (*outward, *STORAGE_MODULES)
-        found = forbidden(imported_modules(path.read_text(encoding="utf-8")), prefixes)
-        # the storage-bound core modules are allowed to use each other until they move together
-        found = [n for n in found if not any(n.startswith(p.replace("/", ".").removesuffix(".py"))
-                                             for p in ("briefreader/" + m for m in CORE_PENDING_MOVE))]
+        found = [n for n in forbidden(imported_modules(path.read_text(encoding="utf-8")), prefixes)
+                 if n not in CORE_KNOWN_DEBTS.get(rel, set())]
         if found:
             bad[rel] = found
     assert not bad, f"core modules reach outward (core stays pure): {bad}"
