@@ -27,16 +27,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 def load_for_cli(folder: str, *, use_cache: bool = True, follow_links: bool = False):
     """Load a corpus folder for a command, turning bad paths into CLI errors (exit 2).
     ``follow_links`` reads symlinks pointing outside the folder too (``--follow-links``)."""
-    from briefreader.core.corpus import CorpusError, load_corpus
+    return load_into(workspace_for_cli(folder, use_cache=use_cache, follow_links=follow_links), folder)
 
-    root = require_dir(folder)
+
+def workspace_for_cli(folder: str, *, use_cache: bool = True, follow_links: bool = False):
+    """The workspace of a corpus folder given on the command line (exit 2 when it is not a folder)."""
+    from briefreader.workspace import Workspace
+
+    return Workspace(require_dir(folder), follow_links=follow_links, use_cache=use_cache)
+
+
+def load_into(workspace, folder: str | None = None):
+    """Read the workspace's articles with a progress bar on a terminal; CLI errors (exit 2) for an
+    unusable folder or one without articles. Returns the corpus."""
+    from briefreader.workspace import CorpusError
+
     try:
-        corpus = load_corpus(root, use_cache=use_cache, progress=_progress_printer(), follow_links=follow_links)
+        corpus = workspace.load(progress=_progress_printer())
     except CorpusError as exc:
         raise CliError(str(exc)) from exc
     if not corpus.articles:
         print_warnings(corpus.warnings)
-        raise CliError(f"no articles found in {folder} (looked for .txt, .md, .html, .htm, .json, .jsonl files)")
+        shown = folder if folder is not None else str(workspace.root)
+        raise CliError(f"no articles found in {shown} (looked for .txt, .md, .html, .htm, .json, .jsonl files)")
     return corpus
 
 
@@ -142,10 +155,10 @@ def _write_rows(out, articles, folder: str) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from briefreader.core.corpus import CorpusError, load_paths
+    from briefreader.workspace import CorpusError, Workspace
 
     try:
-        corpus = load_paths(args.paths, follow_links=args.follow_links)
+        corpus = Workspace.read_files(args.paths, follow_links=args.follow_links)
     except CorpusError as exc:
         raise CliError(str(exc)) from exc
     print_warnings(corpus.warnings)

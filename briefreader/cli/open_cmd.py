@@ -21,9 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
 def cmd_open(args: argparse.Namespace) -> int:
     root = require_dir(args.dir)
-    from briefreader.core.corpus import ARTICLE_SUFFIXES, discover
+    from briefreader.workspace import ARTICLE_SUFFIXES, Workspace
 
-    files, warnings = discover(root, follow_links=args.follow_links)
+    files, warnings = Workspace(root, follow_links=args.follow_links).article_files()
     if not files:
         kinds = ", ".join(sorted(ARTICLE_SUFFIXES))
         detail = f" ({len(warnings)} problem(s): {warnings[0]})" if warnings else ""

@@ -36,23 +36,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
+    from briefreader.cli.corpus_cmds import load_into, workspace_for_cli
+    from briefreader.core.copies import annotate_quotes_json
 
     if args.min_articles is None:  # JSON is for comparing outlets: single-article quotations only when asked
         args.min_articles = 2 if args.json and not args.all else 1
     if args.min_articles < 1:
         raise CliError("--min-articles must be at least 1")
-    corpus = load_for_cli(args.dir, follow_links=args.follow_links)
+    workspace = workspace_for_cli(args.dir, follow_links=args.follow_links)
+    corpus = load_into(workspace, args.dir)
     print_warnings(corpus.warnings)
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = quotes_cache_dir(corpus.root)
-    from briefreader.core.copies import analyse_copies, annotate_quotes_json, copies_cache_dir
-
     # copies first: a misquote republished by several outlets is judged against the original statement
-    copies = analyse_copies(corpus.articles, cache_dir=None if args.no_cache else copies_cache_dir(corpus.root))
-    analysis = analyse_quotes(corpus.articles, cache_dir=cache_dir, original_of=copies.original_of)
+    copies = workspace.copy_analysis(cached=not args.no_cache)
+    analysis = workspace.quote_analysis(cached=not args.no_cache, copies=copies)
     print_warnings(analysis.warnings)
     if args.json:
         data = analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)

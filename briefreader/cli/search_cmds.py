@@ -124,10 +124,10 @@ def _index_progress():
 
 
 def _open_index(root):
-    from briefreader.core.index import CorpusIndex, IndexBusyError
+    from briefreader.workspace import IndexBusyError, Workspace
 
     try:
-        ix = CorpusIndex.open(root)
+        ix = Workspace(root).open_index()
     except IndexBusyError as exc:
         raise CliError(str(exc), code=EXIT_BUSY) from exc
     except OSError as exc:
@@ -158,8 +158,7 @@ def _update(ix, corpus, *, rebuild: bool, procs: int):
 
 def cmd_index(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.index import IndexBusyError, UpdateReport
-    from briefreader.core.index_sync import sync_index
+    from briefreader.workspace import IndexBusyError, UpdateReport, Workspace
 
     root = require_dir(args.dir)
     ix = _open_index(root)
@@ -178,8 +177,9 @@ def cmd_index(args: argparse.Namespace) -> int:
                 progress, stop = _index_progress()
                 started = time.perf_counter()
                 try:
-                    synced = sync_index(ix, root, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
-                                        follow_links=args.follow_links, procs=lambda: procs, progress=progress)
+                    synced = Workspace(root, follow_links=args.follow_links).sync_index(
+                        ix, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
+                        procs=lambda: procs, progress=progress)
                 finally:
                     stop()
                 print_warnings(synced.warnings)
@@ -215,17 +215,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.corpus import source_state
-    from briefreader.core.index import IndexBusyError, IndexDamagedError, QuerySyntaxError
-    from briefreader.core.index_sync import sync_index
+    from briefreader.cli.corpus_cmds import load_for_cli, workspace_for_cli
+    from briefreader.workspace import IndexBusyError, IndexDamagedError, QuerySyntaxError
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
     if args.page < 1:
         raise CliError("--page must be at least 1")
     root = require_dir(args.dir)
-    state = source_state(root, follow_links=args.follow_links)
+    workspace = workspace_for_cli(args.dir, follow_links=args.follow_links)
+    state = workspace.source_state()
     corpus = None if state[0].files else load_for_cli(args.dir, follow_links=args.follow_links)  # no files: its error
     ix = _open_index(root)
     try:
@@ -234,9 +233,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         # An unchanged folder is searched without reading its articles, a few changed files are
         # read and indexed alone (see core/index_sync): at 50k articles, seconds and hundreds of MB saved.
         try:
-            synced = sync_index(ix, root, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
-                                update=not args.no_update, follow_links=args.follow_links,
-                                procs=lambda: _default_procs() if ix.doc_count() == 0 else 1, state=state)
+            synced = workspace.sync_index(ix, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
+                                          update=not args.no_update,
+                                          procs=lambda: _default_procs() if ix.doc_count() == 0 else 1, state=state)
             warnings, corpus = synced.warnings, synced.corpus
             report = synced.report
             if report is not None and not args.json and report.changed and sys.stderr.isatty():

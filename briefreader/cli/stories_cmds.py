@@ -35,13 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
 
 def _analysis(args: argparse.Namespace) -> tuple[Any, Any]:
-    from briefreader.cli.corpus_cmds import load_for_cli
-    from briefreader.core.copies import analyse_copies, copies_cache_dir
+    from briefreader.cli.corpus_cmds import load_into, workspace_for_cli
 
-    corpus = load_for_cli(args.dir)
+    workspace = workspace_for_cli(args.dir)
+    corpus = load_into(workspace, args.dir)
     print_warnings(corpus.warnings)
-    cache_dir = None if args.no_cache else copies_cache_dir(corpus.root)
-    analysis = analyse_copies(corpus.articles, cache_dir=cache_dir)
+    analysis = workspace.copy_analysis(cached=not args.no_cache)
     print_warnings(analysis.warnings)
     return corpus, analysis
 
@@ -147,9 +146,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def _timeline_members(args: argparse.Namespace, corpus, analysis) -> tuple[list[str], str]:
     if args.quote:
-        from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
+        from briefreader.workspace import Workspace
 
-        quotes = analyse_quotes(corpus.articles, cache_dir=None if args.no_cache else quotes_cache_dir(corpus.root))
+        workspace = Workspace(corpus.root)
+        workspace.use_corpus(corpus)
+        quotes = workspace.quote_analysis(cached=not args.no_cache)
         cluster = quotes.cluster(args.quote)
         if cluster is None:
             raise CliError(f"no quotation cluster {args.quote} (see `briefreader quotes {args.dir}`)")

@@ -1,19 +1,24 @@
 """`briefreader mark`, `highlight`, `status` and `export`: triage from the command line.
 
-Thin front end over :mod:`briefreader.core.triage` and :mod:`briefreader.core.export` (imported
-inside the command functions so `briefreader --help` stays fast).
+Thin front end over :class:`briefreader.workspace.Workspace` (imported inside the command functions
+so `briefreader --help` stays fast).
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
-import re
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefreader.cli.common import CliError, add_follow_links, print_json, print_warnings
+
+if TYPE_CHECKING:
+    from briefreader.core.query import Query
+    from briefreader.core.triage_model import ChosenCluster, Highlight
+    from briefreader.workspace import Workspace
 
 STATUS_CHOICES = "new, read, keep, discard, follow-up"
 WHERE_HELP = """\
@@ -40,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--where", metavar="QUERY", help='select articles by triage filters and/or a search query, '
                    'e.g. "status:new tag:sanctions" or "status:new outlet:tass ceasefire"')
     p.add_argument("-s", "--status", help=f"set the status ({STATUS_CHOICES})")
-    p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="add a tag (repeatable; a,b adds two)")
+    p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG",
+                   help="add a tag (repeatable; a,b adds two)")
     p.add_argument("--untag", action="append", default=[], metavar="TAG", help="remove a tag (repeatable)")
     p.add_argument("-n", "--note", help="set the note (replaces the previous one)")
     p.add_argument("--clear-note", action="store_true", help="remove the note")
@@ -60,13 +66,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     p.add_argument("--text", help="the exact passage to highlight")
     p.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the passage (1 = first)")
     p.add_argument("--span", metavar="START:END", help="highlight by character offsets into the cleaned text instead")
-    p.add_argument("--edit", type=int, metavar="HID", help="change the comment (--comment) or tags (--tag) of highlight HID")
+    p.add_argument("--edit", type=int, metavar="HID",
+                   help="change the comment (--comment) or tags (--tag) of highlight HID")
     p.add_argument("--comment", default=None, help="your comment on the passage")
     p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="tag the highlight (repeatable)")
-    p.add_argument("--quote", metavar="QUOTE", help="choose a quote cluster for the brief: its id (from `briefreader quotes "
+    p.add_argument("--quote", metavar="QUOTE",
+                   help="choose a quote cluster for the brief: its id (from `briefreader quotes "
                    "--json`) or words of the quotation (--comment becomes its note)")
     p.add_argument("--unquote", metavar="QID", help="drop a chosen quote cluster from the brief")
-    p.add_argument("--list", action="store_true", help="list highlights (of ID, or of the whole corpus) and chosen quotes")
+    p.add_argument("--list", action="store_true",
+                   help="list highlights (of ID, or of the whole corpus) and chosen quotes")
     p.add_argument("--delete", type=int, metavar="HID", help="delete highlight number HID")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_follow_links(p)
@@ -100,8 +109,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
     )
     p.add_argument("dir", help="corpus folder")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    p.add_argument("--status", action="append", default=[], metavar="S", help=f"only these statuses ({STATUS_CHOICES}; repeatable)")
-    p.add_argument("--tag", action="append", default=[], metavar="T", help="only items with this tag (repeat: all must hold)")
+    p.add_argument("--status", action="append", default=[], metavar="S",
+                   help=f"only these statuses ({STATUS_CHOICES}; repeatable)")
+    p.add_argument("--tag", action="append", default=[], metavar="T",
+                   help="only items with this tag (repeat: all must hold)")
     p.add_argument("--where", metavar="QUERY", help='triage filters and/or a search query, e.g. '
                    '"status:keep,follow-up -tag:draft" or "tag:eu ceasefire"')
     p.add_argument("--group-by", choices=("article", "outlet", "tag", "quote", "story"), default="article",
@@ -128,134 +139,84 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 # ---------------------------------------------------------------------------------------------
 
 
-def _open_store(root: Path, *, quiet: bool = False):
-    from briefreader.core.triage import TriageError, open_store
+def _workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace of ``args.dir`` (checked to be a folder; nothing read yet)."""
+    from briefreader.cli.common import require_dir
+    from briefreader.workspace import Workspace
+
+    return Workspace(require_dir(args.dir), follow_links=getattr(args, "follow_links", False))
+
+
+def _open_triage(ws: Workspace, *, quiet: bool = False) -> None:
+    """Open the triage state now (exit 1 with its one-line reason), with the location notice unless ``quiet``."""
+    from briefreader.workspace import TriageError
 
     try:
-        store = open_store(root)
+        notice = ws.location_notice()
     except TriageError as exc:
         raise CliError(str(exc), code=1) from exc
-    if not quiet:
-        _notice_location(store)
-    return store
+    if notice is not None and not quiet:
+        from briefreader.cli.common import print_labelled
+
+        print_labelled("note:", "yellow", notice)
 
 
-def _notice_location(store) -> None:
-    msg = store.location_notice()
-    if msg is None:
-        return
-    from briefreader.cli.common import print_labelled
+def _load(ws: Workspace, folder: str) -> Any:
+    """Read the articles (progress on a terminal; exit 2 for a folder without any), as typed ``folder``."""
+    from briefreader.cli.corpus_cmds import load_into
 
-    print_labelled("note:", "yellow", msg)
+    return load_into(ws, folder)
 
 
-def _load(folder: str, *, follow_links: bool = False):
-    from briefreader.cli.corpus_cmds import load_for_cli
-
-    return load_for_cli(folder, follow_links=follow_links)
-
-
-def _resolve_id(corpus, given: str) -> str:
+def _resolve_id(ws: Workspace, given: str) -> str:
     """An article id from what the user typed: the id itself, or a path to the file."""
-    if corpus.get(given) is not None:
-        return given
-    candidates = [given.replace("\\", "/").removeprefix("./")]
-    try:
-        rel = Path(given).resolve().relative_to(Path(corpus.root).resolve())
-        candidates.append(rel.as_posix())
-    except (ValueError, OSError):
-        pass
-    for c in candidates:
-        if corpus.get(c) is not None:
-            return c
+    found = ws.resolve_id(given)
+    if found is not None:
+        return found
     import difflib
 
-    ids = [a.id for a in corpus.articles]
+    ids = [a.id for a in ws.corpus.articles]
     close = difflib.get_close_matches(given, ids, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else " (see `briefreader list DIR`)"
-    raise CliError(f"no article {given!r} in {corpus.root}{hint}")
+    raise CliError(f"no article {given!r} in {ws.corpus.root}{hint}")
 
 
-def _filters(where: str | None, statuses: list[str] | None = None, tags: list[str] | None = None):
-    from briefreader.core.triage import TriageError, normalize_status, normalize_tags, parse_filters
+def _parse_where(ws: Workspace, where: str | None, statuses: Sequence[str] = (), tags: Sequence[str] = ()) -> Query:
+    """The --where query parsed once (``@name`` saved searches expanded), narrowed by --status/--tag."""
+    from briefreader.core.query import uses_saved
+    from briefreader.workspace import TriageError
 
+    if uses_saved(where or ""):
+        _open_triage(ws, quiet=True)
     try:
-        filters = parse_filters(where or "")
-        wanted = {normalize_status(x) for s in statuses or [] for x in s.split(",") if x.strip()}
-        if wanted:  # an article has one status: repeated --status means any of them
-            filters.status_any.append(wanted)
-        for t in tags or []:
-            names = {x.casefold() for x in normalize_tags(t)}
-            if names:
-                filters.tag_any.append(names)
-    except TriageError as exc:
-        raise CliError(str(exc)) from exc
-    return filters
-
-
-def _split_where(where: str | None, root: Path):
-    """Triage filters and the full-text rest of a --where string (``@name`` saved searches expanded)."""
-    from briefreader.core.triage import TriageError, split_filters
-
-    query = where or ""
-    try:
-        if re.search(r"(?<!\S)@", query):
-            with _open_store(root, quiet=True) as store:
-                query = store.expand_saved(query)
-        return split_filters(query)
+        return ws.parse_query(where).narrowed(statuses, tags)
     except TriageError as exc:
         raise CliError(str(exc)) from exc
 
 
-def _search_ids(corpus, query: str, allowed: list[str]) -> list[str]:
-    """Every article matching full-text ``query`` among ``allowed`` (index brought up to date first)."""
-    from briefreader.core.index import CorpusIndex, IndexBusyError
-    from briefreader.core.search_query import QuerySyntaxError
-
-    if not allowed:
-        return []
-    try:
-        ix = CorpusIndex.open(corpus.root)
-    except IndexBusyError as exc:
-        raise CliError(f"cannot search now: {exc}", code=3) from exc
-    except OSError as exc:
-        what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise CliError(f"cannot search now: {what} (the index could not be opened)", code=1) from exc
-    with ix:
-        if ix.needs_update(corpus):
-            try:
-                ix.update(corpus)
-            except IndexBusyError:
-                print_warnings(["another briefreader is indexing; searching the index as it is"])
-            except OSError as exc:  # e.g. a full disk: the last committed index is intact
-                what = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-                print_warnings([f"{what}: the index update was not saved; searching the index as it is"])
-        try:
-            return ix.searcher().matching_ids(query, allowed_ids=set(allowed))
-        except QuerySyntaxError as exc:
-            raise CliError(str(exc)) from exc
+def _warn(message: str) -> None:
+    print_warnings([message])
 
 
-def _select(corpus, store, filters, text: str) -> list[str]:
-    """Ids of the corpus's articles matching triage ``filters`` and full-text ``text`` (corpus order)."""
-    ids = store.filter_ids(filters, [a.id for a in corpus.articles])
-    if text:
-        keep = set(_search_ids(corpus, text, ids))
-        ids = [i for i in ids if i in keep]
-    return ids
-
-
-def _triage_errors(fn):
+def _triage_errors(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def wrapper(args: argparse.Namespace) -> int:
-        from briefreader.core.export import ExportError
-        from briefreader.core.triage import StoreDamagedError, StoreVersionError, TriageError
+        from briefreader.workspace import (
+            ExportError,
+            QuerySyntaxError,
+            SearchUnavailable,
+            StoreDamagedError,
+            StoreVersionError,
+            TriageError,
+        )
 
         try:
             return fn(args)
         except (StoreDamagedError, StoreVersionError) as exc:
             raise CliError(str(exc), code=1) from exc
-        except (TriageError, ExportError) as exc:
+        except (TriageError, ExportError, QuerySyntaxError) as exc:
             raise CliError(str(exc)) from exc
+        except SearchUnavailable as exc:
+            raise CliError(str(exc), code=3 if exc.busy else 1) from exc
 
     wrapper.__doc__ = fn.__doc__
     return wrapper
@@ -277,16 +238,14 @@ def _out(line: str) -> None:
 @_triage_errors
 def cmd_mark(args: argparse.Namespace) -> int:
     """Set status/tags/note on articles, or undo."""
-    from briefreader.cli.common import require_dir
-
-    root = require_dir(args.dir)
+    ws = _workspace(args)
     actions = [args.status, args.tag, args.untag, args.note is not None, args.clear_note]
     if args.undo is not None:
         if args.ids or args.where or any(actions):
             raise CliError("--undo cannot be combined with other changes")
-        store = _open_store(root, quiet=args.json)
-        with store:
-            undone = store.undo(args.undo)
+        _open_triage(ws, quiet=args.json)
+        with ws:
+            undone = ws.undo(args.undo)
         if args.json:
             print_json({"undone": [e.to_dict() for e in undone]})
         elif not undone:
@@ -301,27 +260,27 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise CliError("--note and --clear-note cannot be combined")
     if not args.ids and not args.where:
         raise CliError("which articles? give article ids or --where FILTERS")
-    filters, text = _split_where(args.where, root)
-    corpus = _load(args.dir, follow_links=args.follow_links)
-    ids = [_resolve_id(corpus, i) for i in args.ids]
-    store = _open_store(root, quiet=args.json)
-    with store:
+    with ws:
+        query = _parse_where(ws, args.where)
+        _load(ws, args.dir)
+        ids = [_resolve_id(ws, i) for i in args.ids]
+        _open_triage(ws, quiet=args.json)
         if args.where:
-            ids += [i for i in _select(corpus, store, filters, text) if i not in ids]
+            ids += [i for i in ws.select(query, warn=_warn) if i not in ids]
             if not ids:
                 raise CliError(f"no article matches {args.where!r}")
         if (args.note is not None or args.clear_note) and len(ids) > 1:
             raise CliError("a note is set on one article at a time")
         entries = []
         if args.status:
-            entries.append(store.set_status(ids, args.status))
+            entries.append(ws.set_status(ids, args.status))
         if args.tag:
-            entries.append(store.add_tags(ids, args.tag))
+            entries.append(ws.add_tags(ids, args.tag))
         if args.untag:
-            entries.append(store.remove_tags(ids, args.untag))
+            entries.append(ws.remove_tags(ids, args.untag))
         if args.note is not None or args.clear_note:
-            entries.append(store.set_note(ids[0], "" if args.clear_note else args.note))
-        states = store.states(ids)
+            entries.append(ws.set_note(ids[0], "" if args.clear_note else args.note))
+        states = ws.states(ids)
     if args.json:
         print_json({"journal": [e.id for e in entries], "articles": [s.to_dict() for s in states.values()]})
         return 0
@@ -339,111 +298,51 @@ def cmd_mark(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _highlight_line(h) -> str:
-    from briefreader.core.triage import _short
+def _highlight_line(h: Highlight) -> str:
+    from briefreader.core.triage_model import short_text
 
     flags = "" if h.anchor_state in ("exact", "moved") else f" [{h.anchor_state}]"
     tags = f" [{', '.join(h.tags)}]" if h.tags else ""
     comment = f" — {h.comment}" if h.comment else ""
-    return f"#{h.id} {h.article_id} ¶{h.paragraph} {h.start}-{h.end}{flags}: “{_short(h.exact, 70)}”{tags}{comment}"
+    return f"#{h.id} {h.article_id} ¶{h.paragraph} {h.start}-{h.end}{flags}: “{short_text(h.exact, 70)}”{tags}{comment}"
 
 
 @_triage_errors
 def cmd_highlight(args: argparse.Namespace) -> int:
     """Highlight a passage, or list/delete highlights."""
-    from briefreader.cli.common import require_dir
-
-    root = require_dir(args.dir)
-    if args.delete is not None:
-        store = _open_store(root, quiet=args.json)
-        with store:
-            h = store.highlight(args.delete)
-            entry = store.delete_highlight(args.delete)
-        if args.json:
-            print_json({"deleted": h.to_dict() if h else None, "journal": entry.id})
-        else:
-            _out(f"deleted highlight #{args.delete} (undo with `briefreader mark {args.dir} --undo`)")
-        return 0
-    if args.edit is not None:
-        if args.comment is None and not args.tag:
-            raise CliError("--edit needs --comment TEXT and/or --tag TAG (an empty --comment \"\" clears it)")
-        store = _open_store(root, quiet=args.json)
-        with store:
-            h = store.update_highlight(args.edit, comment=args.comment, tags=args.tag if args.tag else None)
-        if args.json:
-            print_json(h.to_dict())
-        else:
-            _out(_highlight_line(h))
-        return 0
-    if args.unquote:
-        store = _open_store(root, quiet=args.json)
-        with store:
-            entry = store.unchoose_cluster(args.unquote)
-        if args.json:
-            print_json({"unchosen": args.unquote, "journal": entry.id})
-        else:
-            _out(f"quote {args.unquote} dropped from the brief")
-        return 0
-    if args.quote:
-        return _choose_quote(args, root)
-    if args.list:
-        corpus = _load(args.dir, follow_links=args.follow_links)
-        aid = _resolve_id(corpus, args.id) if args.id else None
-        store = _open_store(root, quiet=args.json)
-        with store:
-            store.reattach_changed(corpus.articles if aid is None else [corpus.get(aid)])
-            hls = store.highlights(aid)
-            chosen = store.chosen_clusters() if aid is None else []
-        if args.json:
-            print_json([h.to_dict() for h in hls])
+    ws = _workspace(args)
+    with ws:
+        if args.delete is not None:
+            _open_triage(ws, quiet=args.json)
+            h = ws.highlight(args.delete)
+            entry = ws.delete_highlight(args.delete)
+            if args.json:
+                print_json({"deleted": h.to_dict() if h else None, "journal": entry.id})
+            else:
+                _out(f"deleted highlight #{args.delete} (undo with `briefreader mark {args.dir} --undo`)")
             return 0
-        if not hls:
-            _out("no highlights")
-        for h in hls:
-            _out(_highlight_line(h))
-        for c in chosen:
-            _out(_quote_line(c))
-        return 0
-    if not args.id or (args.text is None and args.span is None):
-        raise CliError("give an article ID and --text \"the exact passage\" or --span START:END "
-                       "(or --list, --edit HID, --delete HID, --quote QUOTE)")
-    if args.text is not None and args.span is not None:
-        raise CliError("give --text or --span, not both")
-    from briefreader.core.anchors import closest_passage, find_passage, paragraph_number
+        if args.edit is not None:
+            return _edit_highlight(ws, args)
+        if args.unquote:
+            _open_triage(ws, quiet=args.json)
+            entry = ws.unchoose_quote(args.unquote)
+            if args.json:
+                print_json({"unchosen": args.unquote, "journal": entry.id})
+            else:
+                _out(f"quote {args.unquote} dropped from the brief")
+            return 0
+        if args.quote:
+            return _choose_quote(ws, args)
+        if args.list:
+            return _list_highlights(ws, args)
+        return _add_highlight(ws, args)
 
-    corpus = _load(args.dir, follow_links=args.follow_links)
-    article = corpus.get(_resolve_id(corpus, args.id))
-    if args.span is not None:
-        try:
-            start, end = (int(x) for x in args.span.split(":"))
-        except ValueError:
-            raise CliError(f"--span {args.span!r}: expected START:END, e.g. 120:180") from None
-        if not 0 <= start < end <= len(article.body):
-            raise CliError(f"--span {args.span}: outside the text of {article.id} (0:{len(article.body)})")
-        spans = [(start, end)]
-    else:
-        spans = find_passage(article.body, args.text)
-    if not spans:
-        hint = ""
-        near = closest_passage(article.body, args.text)
-        if near and near[1] >= 60:
-            hint = f"; the closest text is “{near[0]}”"
-        raise CliError(f"the passage is not in {article.id}{hint}")
-    if args.occurrence is not None:
-        if not 1 <= args.occurrence <= len(spans):
-            raise CliError(f"--occurrence {args.occurrence}: the passage occurs {len(spans)} time(s) in {article.id}")
-        span = spans[args.occurrence - 1]
-    elif len(spans) > 1:
-        where = ", ".join(f"¶{paragraph_number(article.body, s)}" for s, _ in spans[:10])
-        raise CliError(
-            f"the passage occurs {len(spans)} times in {article.id} ({where}); "
-            "give more of the text or --occurrence N"
-        )
-    else:
-        span = spans[0]
-    store = _open_store(root, quiet=args.json)
-    with store:
-        h = store.add_highlight(article, span[0], span[1], comment=args.comment or "", tags=args.tag)
+
+def _edit_highlight(ws: Workspace, args: argparse.Namespace) -> int:
+    if args.comment is None and not args.tag:
+        raise CliError("--edit needs --comment TEXT and/or --tag TAG (an empty --comment \"\" clears it)")
+    _open_triage(ws, quiet=args.json)
+    h = ws.update_highlight(args.edit, comment=args.comment, tags=args.tag if args.tag else None)
     if args.json:
         print_json(h.to_dict())
     else:
@@ -451,21 +350,90 @@ def cmd_highlight(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quote_line(c) -> str:
-    from briefreader.core.triage import _short
+def _list_highlights(ws: Workspace, args: argparse.Namespace) -> int:
+    _load(ws, args.dir)
+    aid = _resolve_id(ws, args.id) if args.id else None
+    _open_triage(ws, quiet=args.json)
+    hls = ws.highlights(aid)
+    chosen = ws.chosen_quotes() if aid is None else []
+    if args.json:
+        print_json([h.to_dict() for h in hls])
+        return 0
+    if not hls:
+        _out("no highlights")
+    for h in hls:
+        _out(_highlight_line(h))
+    for c in chosen:
+        _out(_quote_line(c))
+    return 0
+
+
+def _passage_span(article_body: str, article_id: str, args: argparse.Namespace) -> tuple[int, int]:
+    """The (start, end) to highlight from --span or --text/--occurrence (CliError when not found or ambiguous)."""
+    from briefreader.core.anchors import closest_passage, find_passage, paragraph_number
+
+    if args.span is not None:
+        try:
+            start, end = (int(x) for x in args.span.split(":"))
+        except ValueError:
+            raise CliError(f"--span {args.span!r}: expected START:END, e.g. 120:180") from None
+        if not 0 <= start < end <= len(article_body):
+            raise CliError(f"--span {args.span}: outside the text of {article_id} (0:{len(article_body)})")
+        spans = [(start, end)]
+    else:
+        spans = find_passage(article_body, args.text)
+    if not spans:
+        hint = ""
+        near = closest_passage(article_body, args.text)
+        if near and near[1] >= 60:
+            hint = f"; the closest text is “{near[0]}”"
+        raise CliError(f"the passage is not in {article_id}{hint}")
+    if args.occurrence is not None:
+        if not 1 <= args.occurrence <= len(spans):
+            raise CliError(f"--occurrence {args.occurrence}: the passage occurs {len(spans)} time(s) in {article_id}")
+        return spans[args.occurrence - 1]
+    if len(spans) > 1:
+        where = ", ".join(f"¶{paragraph_number(article_body, s)}" for s, _ in spans[:10])
+        raise CliError(
+            f"the passage occurs {len(spans)} times in {article_id} ({where}); "
+            "give more of the text or --occurrence N"
+        )
+    return spans[0]
+
+
+def _add_highlight(ws: Workspace, args: argparse.Namespace) -> int:
+    if not args.id or (args.text is None and args.span is None):
+        raise CliError("give an article ID and --text \"the exact passage\" or --span START:END "
+                       "(or --list, --edit HID, --delete HID, --quote QUOTE)")
+    if args.text is not None and args.span is not None:
+        raise CliError("give --text or --span, not both")
+    _load(ws, args.dir)
+    article = ws.corpus.get(_resolve_id(ws, args.id))
+    assert article is not None  # _resolve_id found it
+    start, end = _passage_span(article.body, article.id, args)
+    _open_triage(ws, quiet=args.json)
+    h = ws.add_highlight(article, start, end, comment=args.comment or "", tags=args.tag)
+    if args.json:
+        print_json(h.to_dict())
+    else:
+        _out(_highlight_line(h))
+    return 0
+
+
+def _quote_line(c: ChosenCluster) -> str:
+    from briefreader.core.triage_model import short_text
 
     who = f"{c.speaker}: " if c.speaker else ""
     outlets = ", ".join(dict.fromkeys(str(v.get("outlet") or v.get("article")) for v in c.variants))
-    return f"quote {c.cluster_key} {who}“{_short(c.canonical, 70)}” ({len(c.variants)} renderings: {outlets})"
+    return f"quote {c.cluster_key} {who}“{short_text(c.canonical, 70)}” ({len(c.variants)} renderings: {outlets})"
 
 
-def _choose_quote(args: argparse.Namespace, root: Path) -> int:
+def _choose_quote(ws: Workspace, args: argparse.Namespace) -> int:
     """Choose a quote cluster for the brief, by id or by words of the quotation."""
     from briefreader.core.anchors import find_passage
-    from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
 
-    corpus = _load(args.dir, follow_links=args.follow_links)
-    analysis = analyse_quotes(corpus.articles, cache_dir=quotes_cache_dir(corpus.root))
+    _load(ws, args.dir)
+    analysis = ws.quote_analysis()
     wanted = args.quote.strip()
     cluster = analysis.cluster(wanted)
     if cluster is None:
@@ -482,10 +450,8 @@ def _choose_quote(args: argparse.Namespace, root: Path) -> int:
                 raise CliError(f"{len(several)} quotations match {wanted!r}: {listing}; give the id")
             found = several
         cluster = found[0]
-    titles = {a.id: a.title for a in corpus.articles if a.title}
-    store = _open_store(root, quiet=args.json)
-    with store:
-        chosen = store.choose_cluster(cluster, note=args.comment or "", titles=titles)
+    _open_triage(ws, quiet=args.json)
+    chosen = ws.choose_quote(cluster, note=args.comment or "")
     if args.json:
         print_json(chosen.to_dict())
     else:
@@ -498,53 +464,55 @@ def _choose_quote(args: argparse.Namespace, root: Path) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def _saved_searches(ws: Workspace, args: argparse.Namespace) -> int:
+    if args.save_search and not args.where:
+        raise CliError("--save-search NAME needs the query to save: --where QUERY")
+    _open_triage(ws, quiet=args.json)
+    if args.forget_search:
+        ws.forget_search(args.forget_search)
+    if args.save_search:
+        _parse_where(ws, args.where)  # a bad filter or unknown @name is refused before saving
+        ws.save_search(args.save_search, args.where)
+    saved = ws.saved_searches()
+    if args.json:
+        print_json({"saved_searches": saved})
+    else:
+        for name, query in saved.items():
+            _out(f"@{name} = {query}")
+        if not saved:
+            _out("no saved searches")
+    return 0
+
+
 @_triage_errors
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the triage summary."""
-    from briefreader.cli.common import require_dir
-
-    root = require_dir(args.dir)
-    if args.save_search or args.forget_search:
-        if args.save_search and not args.where:
-            raise CliError("--save-search NAME needs the query to save: --where QUERY")
-        with _open_store(root, quiet=args.json) as store:
-            if args.forget_search:
-                store.delete_search(args.forget_search)
-            if args.save_search:
-                _split_where(args.where, root)  # a bad filter or unknown @name is refused before saving
-                store.save_search(args.save_search, args.where)
-            saved = store.saved_searches()
-        if args.json:
-            print_json({"saved_searches": saved})
-        else:
-            for name, query in saved.items():
-                _out(f"@{name} = {query}")
-            if not saved:
-                _out("no saved searches")
-        return 0
-    filters, text = _split_where(args.where, root)
-    corpus = _load(args.dir, follow_links=args.follow_links)
-    ids = [a.id for a in corpus.articles]
-    store = _open_store(root, quiet=args.json)
-    with store:
-        store.reattach_changed(corpus.articles)
-        summary = store.summary(ids)
-        touched = store.states()
-        states = store.states(ids)
-        selected = _select(corpus, store, filters, text) if args.where else None
-        resume = store.resume_state()
-        journal = store.journal(args.journal) if args.journal else []
-        orphans = store.orphans()
-        known = set(ids)
-        missing = sorted(aid for aid in touched if aid not in known)
+    ws = _workspace(args)
+    with ws:
+        if args.save_search or args.forget_search:
+            return _saved_searches(ws, args)
+        query = _parse_where(ws, args.where)
+        corpus = _load(ws, args.dir)
+        ids = [a.id for a in corpus.articles]
+        _open_triage(ws, quiet=args.json)
+        report = ws.status_report(ids)
+        orphans = report.pop("orphans")
+        missing = report.pop("missing_articles")
+        touched = ws.states()
+        states = ws.states(ids)
+        selected = ws.select(query, ids, warn=_warn) if args.where else None
+        resume = ws.resume_state()
+        journal = ws.journal(args.journal) if args.journal else []
         info: dict[str, Any] = {
-            "corpus": str(root),
-            "state_file": str(store.path),
-            "in_corpus": store.in_corpus,
-            **summary,
+            "corpus": str(ws.root),
+            "state_file": str(ws.store_path),
+            "in_corpus": ws.store_in_corpus,
+            **report,
             "resume": resume.to_dict(),
             "missing_articles": missing,
         }
+        location = "" if ws.store_in_corpus else \
+            f" (per-user folder: {ws.store_location_reason or 'the corpus is read-only'})"
     if args.json:
         items = [states[i] for i in selected] if selected is not None else list(touched.values())
         info["items"] = [s.to_dict() for s in items]
@@ -554,22 +522,21 @@ def cmd_status(args: argparse.Namespace) -> int:
         print_json(info)
         return 0
     print_warnings(corpus.warnings)
-    _out(f"{len(ids)} articles in {root}")
-    _out("  " + "  ".join(f"{s}: {n}" for s, n in summary["status"].items()))
-    _out(f"{summary['highlights']} highlights ({summary['orphan_highlights']} without their text), "
-         f"{summary['notes']} notes, {summary['chosen_quotes']} quotes chosen for the brief")
-    if summary["tags"]:
-        _out("tags: " + ", ".join(f"{t} ({n})" for t, n in summary["tags"].items()))
-    for name, query in summary["saved_searches"].items():
-        _out(f"saved search @{name} = {query}")
+    _out(f"{len(ids)} articles in {ws.root}")
+    _out("  " + "  ".join(f"{s}: {n}" for s, n in report["status"].items()))
+    _out(f"{report['highlights']} highlights ({report['orphan_highlights']} without their text), "
+         f"{report['notes']} notes, {report['chosen_quotes']} quotes chosen for the brief")
+    if report["tags"]:
+        _out("tags: " + ", ".join(f"{t} ({n})" for t, n in report["tags"].items()))
+    for name, saved in report["saved_searches"].items():
+        _out(f"saved search @{name} = {saved}")
     if missing:
         _out(f"state kept for {len(missing)} article(s) no longer in the folder: {', '.join(missing[:5])}")
     for h in orphans:
         _out("orphan " + _highlight_line(h))
     if resume.article_id:
         _out(f"last read: {resume.article_id}" + (f" (filter {resume.filter!r})" if resume.filter else ""))
-    _out(f"state file: {store.path}" + ("" if store.in_corpus else
-                                         f" (per-user folder: {store.location_reason or 'the corpus is read-only'})"))
+    _out(f"state file: {info['state_file']}{location}")
     if selected is not None:
         _out(f"{len(selected)} article(s) match {args.where!r}:")
         for aid in selected:
@@ -591,10 +558,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _check_output(out: Path, args: argparse.Namespace) -> None:
     """Refuse (exit 2, one line) an output path the brief may not be written to."""
-    from briefreader.core.paths import ExportTargetError, check_output_file
+    from briefreader.workspace import ExportTargetError, Workspace
 
     try:
-        check_output_file(out, force=args.force, make_parents=args.mkdir)
+        Workspace.check_output(out, force=args.force, make_parents=args.mkdir)
     except ExportTargetError as exc:
         raise CliError(str(exc)) from exc
 
@@ -602,65 +569,45 @@ def _check_output(out: Path, args: argparse.Namespace) -> None:
 @_triage_errors
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the brief."""
-    from briefreader.cli.common import require_dir, stderr_console
-    from briefreader.core.export import build_brief, format_for_path, load_template, relative_link_root, render
+    from briefreader.cli.common import stderr_console
+    from briefreader.core.export import format_for_path, load_template, relative_link_root
+    from briefreader.workspace import ExportOptions, ExportTargetError
 
-    root = require_dir(args.dir)
+    ws = _workspace(args)
     fmt = args.format or format_for_path(args.output)
     template_source = load_template(args.template) if args.template else None  # a missing one: one line, no work
     to_stdout = not args.output or args.output == "-"
     link_root = None
     if not args.no_links:
-        link_root = relative_link_root(root, Path.cwd() if to_stdout else Path(args.output).expanduser().parent)
+        link_root = relative_link_root(ws.root, Path.cwd() if to_stdout else Path(args.output).expanduser().parent)
     out = None if to_stdout else Path(args.output).expanduser()
     if out is not None:  # before any work: a device, FIFO, folder, link or existing file is refused at once
         _check_output(out, args)
-    where_filters, text = _split_where(args.where, root)
-    filters = _filters(where_filters.describe(), args.status, args.tag)
-    corpus = _load(args.dir, follow_links=args.follow_links)
-    print_warnings(corpus.warnings)
-    copies = None
-    if args.group_by == "story":
-        from briefreader.core.copies import analyse_copies, copies_cache_dir
-
-        copies = analyse_copies(corpus.articles, cache_dir=copies_cache_dir(corpus.root))
-    store = _open_store(root)
-    with store:
-        only = _search_ids(corpus, text, [a.id for a in corpus.articles]) if text else None
-        brief = build_brief(
-            corpus.articles,
-            store,
-            filters=filters if filters else None,
-            only_ids=only,
-            search=text,
-            link_root=link_root,
-            group_by=args.group_by,
-            copies=copies,
-            title=args.title,
-            corpus_name=Path(root).resolve().name,
-            profile=args.profile,
-            ignore_punct=args.ignore_punct,
-        )
-    text = render(brief, fmt, template=args.template, template_source=template_source)
-    if to_stdout:
-        sys.stdout.write(text)
+    options = ExportOptions(where=args.where or "", statuses=args.status, tags=args.tag, group_by=args.group_by,
+                            fmt=fmt, profile=args.profile, title=args.title, template=args.template,
+                            template_source=template_source, ignore_punct=args.ignore_punct, link_root=link_root)
+    with ws:
+        _parse_where(ws, options.where, options.statuses, options.tags)  # a bad filter: one line before any work
+        corpus = _load(ws, args.dir)
+        print_warnings(corpus.warnings)
+        copies = ws.copy_analysis() if args.group_by == "story" else None
+        _open_triage(ws)
+        result = ws.export(options, copies=copies, warn=_warn)
+    if out is None:
+        sys.stdout.write(result.text)
         return 0
-    from briefreader.core.paths import ExportTargetError, write_output_file
-
-    assert out is not None
     try:
-        write_output_file(out, text, force=args.force, make_parents=args.mkdir)
+        ws.write_output(out, result.text, force=args.force, make_parents=args.mkdir)
     except ExportTargetError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise CliError(f"disk full: the brief was not written to {args.output}", code=1) from exc
         raise CliError(f"cannot write {args.output}: {exc.strerror or exc}", code=1) from exc
-    from briefreader.core.export import brief_summary
     from briefreader.core.inert import inert_line
 
     stderr_console().print(
-        f"wrote {inert_line(str(out))}: " + brief_summary(brief),
+        f"wrote {inert_line(str(out))}: " + result.summary,
         highlight=False,
         markup=False,
         soft_wrap=True,

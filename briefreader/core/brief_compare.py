@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefreader.core.markdown_escape import escape_inline
-from briefreader.core.triage import (
+from briefreader.core.triage_model import (
     ChosenCluster,
 )
 

@@ -24,7 +24,7 @@ from briefreader.core.inert import inert
 from briefreader.core.markdown_escape import code_span, escape_block, escape_inline, link_text
 from briefreader.core.model import Article
 from briefreader.core.quotemarks import balance_quote_marks
-from briefreader.core.triage import (
+from briefreader.core.triage_model import (
     ChosenCluster,
 )
 

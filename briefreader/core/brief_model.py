@@ -17,14 +17,13 @@ from briefreader.core.copies import CopyAnalysis
 from briefreader.core.dates import date_sort_key
 from briefreader.core.model import Article
 from briefreader.core.quotemarks import balance_quote_marks
-from briefreader.core.triage import (
+from briefreader.core.query import Filters, matches
+from briefreader.core.triage_model import (
     ArticleState,
     ChosenCluster,
-    Filters,
     Highlight,
-    TriageStore,
+    TriageRecords,
     article_hash,
-    matches,
 )
 
 GROUPINGS: tuple[str, ...] = ("article", "outlet", "tag", "quote", "story")
@@ -128,7 +127,7 @@ def _default_selected(state: ArticleState) -> bool:
 
 def build_brief(
     articles: Iterable[Article],
-    store: TriageStore,
+    store: TriageRecords,
     *,
     filters: Filters | None = None,
     group_by: str = "article",

@@ -31,7 +31,7 @@ from briefreader.core.inert import inert, inert_line
 from briefreader.core.markdown_escape import escape_block, escape_inline
 from briefreader.core.model import Article
 from briefreader.core.quotemarks import balance_quote_marks
-from briefreader.core.triage import (
+from briefreader.core.triage_model import (
     ArticleState,
 )
 

@@ -1,8 +1,11 @@
-"""Query handling for the search index: schema, parsing with helpful errors, and finding matches in text.
+"""Running full-text queries on the search index: schema, parsing with helpful errors, and finding matches in text.
 
-The query language is Whoosh's (AND/OR/NOT and -word, "phrases", wildcards ``negotiat*``, fuzzy ``walk~``,
-fields ``title:``, ``outlet:``, ``agency:``/``wire:``, ``author:``, ``place:``/``dateline:``, ``path:``, ``id:``, ``date:``)
-with three changes:
+The text-level part of the language (the bounds, date periods, the checks that need no index) and the
+triage filters live in :mod:`briefreader.core.query`; they are re-exported here for the index.
+
+The query language is Whoosh's (AND/OR/NOT and -word, "phrases", wildcards ``negotiat*``, fuzzy
+``walk~``, fields ``title:``, ``outlet:``, ``agency:``/``wire:``, ``author:``, ``place:``/``dateline:``,
+``path:``, ``id:``, ``date:``) with three changes:
 
 - mistakes are reported (:class:`QuerySyntaxError`) instead of being silently dropped: an unclosed
   quote or bracket, an unknown field, a date that is not a date, a field with no value, a wildcard
@@ -23,18 +26,28 @@ with three changes:
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Any
 
-# Fields searched when the query names none.
-DEFAULT_FIELDS = ("title", "body")
+from briefreader.core.query import (
+    DEFAULT_FIELDS,
+    FIELD_ALIASES,
+    MAX_FUZZY_DISTANCE,
+    MAX_PHRASE_SLOP,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS,
+    DatePeriod,
+    QuerySyntaxError,
+    check_query_size,
+    date_period,
+    validate_query_text,
+)
+
 # Fields whose matches are highlighted in the body.
 BODY_FIELD = "body"
-FIELD_ALIASES = {"dateline": ["place"], "outlet": ["source"], "body": ["text"], "author": ["by"],
-                 "agency": ["wire"]}
 # A wildcard needs at least this many literal characters before its first * or ?.
 MIN_PREFIX = 2
 # A wildcard or fuzzy term expanding to more index terms than this is refused (it would be slow and
@@ -42,19 +55,6 @@ MIN_PREFIX = 2
 MAX_EXPANSION = 4000
 # ... and all of a query's wildcard, fuzzy and range terms together.
 MAX_TOTAL_EXPANSION = 20_000
-# A query is a few words or a quoted sentence; a pasted page would take the parser minutes
-# (8,000 words: 64 s).
-MAX_QUERY_CHARS = 1000
-MAX_QUERY_WORDS = 100
-# Fuzzy edit distance (kallas~2): at three edits most short words match each other.
-MAX_FUZZY_DISTANCE = 2
-# Phrase distance ("walk into"~5): words this far apart are hardly a phrase.
-MAX_PHRASE_SLOP = 50
-
-
-class QuerySyntaxError(ValueError):
-    """A query briefreader could not understand; ``str()`` says what and how to fix it."""
-
 
 # --------------------------------------------------------------------------- schema
 
@@ -81,148 +81,6 @@ def build_schema():
         body=fields.TEXT(analyzer=stem, stored=True, phrase=True, chars=True),
         fingerprint=fields.ID(sortable=True),  # sha1 of everything indexed: changes => reindex
     )
-
-
-# --------------------------------------------------------------------------- dates
-
-
-@dataclass(frozen=True, slots=True)
-class DatePeriod:
-    """The span of time a (possibly partial) ISO date stands for."""
-
-    start: dt.datetime
-    end: dt.datetime
-
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$")
-
-
-def date_period(text: str | None) -> DatePeriod | None:
-    """The period of an ISO date ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (or a full timestamp).
-
-    None for dates without a year (``--08-17``) or anything unreadable.
-    """
-    if not text:
-        return None
-    text = text.strip()
-    match = _DATE_RE.match(text)
-    try:
-        if match:
-            year = int(match.group(1))
-            month = int(match.group(2)) if match.group(2) else None
-            day = int(match.group(3)) if match.group(3) else None
-            if month is None:
-                return DatePeriod(dt.datetime(year, 1, 1), dt.datetime(year, 12, 31, 23, 59, 59, 999999))
-            if day is None:
-                start = dt.datetime(year, month, 1)
-                nxt = dt.datetime(year + (month == 12), month % 12 + 1, 1)
-                return DatePeriod(start, nxt - dt.timedelta(microseconds=1))
-            start = dt.datetime(year, month, day)
-            return DatePeriod(start, start + dt.timedelta(days=1, microseconds=-1))
-        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return DatePeriod(stamp, stamp)
-
-
-# --------------------------------------------------------------------------- validation
-
-_FIELD_RE = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):")
-_DATE_VALUE_RE = re.compile(
-    r"(?<![\w\\])(?P<field>date):\s*(?:(?P<open>[\[{])(?P<range>[^\]}]*)(?P<close>[\]}])?|(?P<cmp>[<>]=?)?(?P<value>[^\s()]*))"
-)
-_RANGE_SPLIT_RE = re.compile(r"\s+to\s+|^to\s+|\s+to$|^to$", re.IGNORECASE)
-
-
-def _strip_quoted(text: str) -> str:
-    """``text`` with every quoted part blanked (same length), for scanning the syntax outside quotes."""
-    out = []
-    inside = False
-    for ch in text:
-        if ch == '"':
-            inside = not inside
-            out.append(ch)
-        else:
-            out.append(" " if inside else ch)
-    return "".join(out)
-
-
-_FUZZY_RE = re.compile(r'(?<![\w"\\])([^\s"~()]+)~(\d+)')
-_SLOP_RE = re.compile(r'"~(\d+)')
-
-
-def check_query_size(text: str) -> None:
-    """Raise :class:`QuerySyntaxError` for a query too long to answer quickly."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,}): "
-                               "search for the few words that matter")
-    words = len(text.split())
-    if words > MAX_QUERY_WORDS:
-        raise QuerySyntaxError(f"the query is too long ({words:,} words; at most {MAX_QUERY_WORDS}): "
-                               "search for the few words that matter")
-
-
-def validate_query_text(text: str, field_names: Iterable[str]) -> None:
-    """Raise :class:`QuerySyntaxError` for what Whoosh would silently drop or misread, and for
-    fuzzy or phrase distances past their bounds."""
-    check_query_size(text)
-    if text.count('"') % 2:
-        raise QuerySyntaxError('a quote is not closed: every " needs a partner (phrases look like "walk into")')
-    bare = _strip_quoted(text)
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    closers = {v: k for k, v in pairs.items()}
-    stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(bare):
-        if ch in pairs:
-            stack.append((ch, i))
-        elif ch in closers:
-            if not stack:
-                raise QuerySyntaxError(f"'{ch}' at position {i + 1} closes nothing")
-            opener, j = stack[-1]
-            # Whoosh ranges may mix brackets: [a to b} (inclusive start, exclusive end)
-            if opener != closers[ch] and not (opener in "[{" and ch in "]}"):
-                raise QuerySyntaxError(f"'{ch}' at position {i + 1} does not match '{opener}' at position {j + 1}")
-            stack.pop()
-    if stack:
-        ch, i = stack[-1]
-        raise QuerySyntaxError(f"'{ch}' at position {i + 1} is not closed with '{pairs[ch]}'")
-    for match in _FUZZY_RE.finditer(bare):
-        if int(match.group(2)) > MAX_FUZZY_DISTANCE:
-            raise QuerySyntaxError(f"'{match.group(0)}': fuzzy matching allows at most {MAX_FUZZY_DISTANCE} "
-                                   f"edits (write {match.group(1)}~{MAX_FUZZY_DISTANCE})")
-    for match in _SLOP_RE.finditer(text):
-        if int(match.group(1)) > MAX_PHRASE_SLOP:
-            raise QuerySyntaxError(f"'\"~{match.group(1)}': a phrase's words may be at most {MAX_PHRASE_SLOP} "
-                                   f"words apart (write \"...\"~{MAX_PHRASE_SLOP} or search the words without quotes)")
-    known = set(field_names)
-    for alias_list in FIELD_ALIASES.values():
-        known.update(alias_list)
-    for match in _FIELD_RE.finditer(bare):
-        name = match.group(1)
-        if name.lower() in ("http", "https", "ftp", "mailto"):
-            continue
-        if name not in known:
-            hint = ", ".join(sorted(f"{n}:" for n in known if n not in ("fingerprint", "date_end", "date_text", "date_sort", "body")))
-            raise QuerySyntaxError(f"unknown field '{name}:' (fields: {hint}; or search the words without ':')")
-        rest = bare[match.end():]
-        if not rest or rest[0].isspace() or rest[0] == ")":
-            raise QuerySyntaxError(f"'{name}:' needs a value right after the colon, e.g. {name}:word")
-    for match in _DATE_VALUE_RE.finditer(bare):
-        if match.group("open"):
-            inner = (match.group("range") or "").strip()
-            parts = _RANGE_SPLIT_RE.split(inner) if re.search(r"(^|\s)to(\s|$)", inner, re.IGNORECASE) else [inner]
-            if len(parts) != 2:
-                raise QuerySyntaxError(f"date range '{match.group(0)}' not understood: "
-                                       "write date:[2025-08-01 to 2025-08-31] (either end may be left out)")
-            values = [p.strip() for p in parts if p.strip()]
-        else:
-            values = [match.group("value")]
-        for value in values:
-            if date_period(value) is None or not _DATE_RE.match(value):
-                raise QuerySyntaxError(f"date '{value}' not understood: use YYYY, YYYY-MM or YYYY-MM-DD "
-                                       "(date:2025-08, date:[2025-08-01 to 2025-08-31], date:>2025-08-01)")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -262,7 +120,9 @@ def parse_query(text: str, parser, reader=None):
             raise QuerySyntaxError(f"query not understood: {error}")
         # the text checks above catch what is typed; these catch any other way in
         if isinstance(sub, wq.FuzzyTerm) and sub.maxdist > MAX_FUZZY_DISTANCE:
-            raise QuerySyntaxError(f"fuzzy matching allows at most {MAX_FUZZY_DISTANCE} edits (word~{MAX_FUZZY_DISTANCE})")
+            raise QuerySyntaxError(
+                f"fuzzy matching allows at most {MAX_FUZZY_DISTANCE} edits (word~{MAX_FUZZY_DISTANCE})"
+            )
         if isinstance(sub, wq.Phrase) and sub.slop > MAX_PHRASE_SLOP:
             raise QuerySyntaxError(f"a phrase's words may be at most {MAX_PHRASE_SLOP} words apart")
     q = q.normalize()
@@ -302,28 +162,7 @@ def _rewrite(q, schema, reader, expanded: list[int] | None = None):
         value = q.text if isinstance(q.text, int) else datetime_to_long(q.text)
         return _date_containment(value, value)
     if isinstance(q, (wq.Prefix, wq.Wildcard)):
-        literal = re.split(r"[*?]", q.text, maxsplit=1)[0] if isinstance(q, wq.Wildcard) else q.text
-        if len(literal) < MIN_PREFIX:
-            shown = q.text + ("*" if isinstance(q, wq.Prefix) else "")
-            raise QuerySyntaxError(f"'{shown}' is too broad: type at least {MIN_PREFIX} letters before * or ?")
-        out = _fast(q)
-        field_type = schema[q.fieldname] if q.fieldname in schema.names() else None
-        if isinstance(q, wq.Prefix) and field_type is not None and getattr(field_type, "analyzer", None) is not None:
-            alternatives = [out]
-            stemmed = _stem(q.fieldname, schema, q.text)
-            if stemmed and stemmed != q.text and len(stemmed) >= MIN_PREFIX:
-                alternatives.append(_fast(wq.Prefix(q.fieldname, stemmed, boost=q.boost)))
-            # the stem of a word can be shorter than what was typed ("negotiat*" -> "negoti"):
-            # also take index terms that are the typed prefix cut by one or two letters
-            if reader is not None:
-                for cut in range(max(4, len(q.text) - 2), len(q.text)):
-                    if (q.fieldname, q.text[:cut]) in reader:
-                        alternatives.append(wq.Term(q.fieldname, q.text[:cut], boost=q.boost))
-            if len(alternatives) > 1:
-                out = wq.Or(alternatives)
-        if reader is not None:
-            _check_expansion(out, reader, expanded)
-        return out
+        return _rewrite_prefix(q, schema, reader, expanded)
     if isinstance(q, wq.FuzzyTerm):
         if reader is not None:
             _check_expansion(q, reader, expanded)
@@ -345,6 +184,35 @@ def _rewrite(q, schema, reader, expanded: list[int] | None = None):
     if isinstance(q, wq.compound.CompoundQuery):
         return q.__class__([_rewrite(c, schema, reader, expanded) for c in q.subqueries], boost=q.boost)
     return q
+
+
+def _rewrite_prefix(q, schema, reader, expanded: list[int]):
+    """A prefix or wildcard term: refused when too broad, made fast, and for a prefix on a stemmed field
+    also matching the stem of the prefix and index terms one or two letters shorter."""
+    from whoosh import query as wq
+
+    literal = re.split(r"[*?]", q.text, maxsplit=1)[0] if isinstance(q, wq.Wildcard) else q.text
+    if len(literal) < MIN_PREFIX:
+        shown = q.text + ("*" if isinstance(q, wq.Prefix) else "")
+        raise QuerySyntaxError(f"'{shown}' is too broad: type at least {MIN_PREFIX} letters before * or ?")
+    out = _fast(q)
+    field_type = schema[q.fieldname] if q.fieldname in schema.names() else None
+    if isinstance(q, wq.Prefix) and field_type is not None and getattr(field_type, "analyzer", None) is not None:
+        alternatives = [out]
+        stemmed = _stem(q.fieldname, schema, q.text)
+        if stemmed and stemmed != q.text and len(stemmed) >= MIN_PREFIX:
+            alternatives.append(_fast(wq.Prefix(q.fieldname, stemmed, boost=q.boost)))
+        # the stem of a word can be shorter than what was typed ("negotiat*" -> "negoti"):
+        # also take index terms that are the typed prefix cut by one or two letters
+        if reader is not None:
+            for cut in range(max(4, len(q.text) - 2), len(q.text)):
+                if (q.fieldname, q.text[:cut]) in reader:
+                    alternatives.append(wq.Term(q.fieldname, q.text[:cut], boost=q.boost))
+        if len(alternatives) > 1:
+            out = wq.Or(alternatives)
+    if reader is not None:
+        _check_expansion(out, reader, expanded)
+    return out
 
 
 def _union_matcher(self, searcher, context=None):
@@ -383,7 +251,7 @@ def _fast_classes():
     return _FAST
 
 
-_FAST = None
+_FAST: dict[Any, type] | None = None  # Whoosh query class -> its fast subclass, made on first use
 
 
 def _fast(q):
@@ -441,10 +309,8 @@ def _check_expansion(q, reader, expanded: list[int] | None = None) -> None:
     for leaf in leaves:
         if not hasattr(leaf, "_btexts"):
             continue
-        count = 0
         shown = leaf.text if isinstance(getattr(leaf, "text", None), str) else str(leaf)
-        for _ in leaf._btexts(reader):
-            count += 1
+        for count, _ in enumerate(leaf._btexts(reader), 1):
             expanded[0] += 1
             if count > MAX_EXPANSION:
                 raise QuerySyntaxError(f"'{shown}' matches too many different words (over {MAX_EXPANSION}): "
@@ -558,13 +424,13 @@ def match_plan(q, fieldname: str = BODY_FIELD) -> MatchPlan:
                                              _fuzzy_matcher(node.text, node.maxdist, node.prefixlength)))
                 return
             if isinstance(node, wq.Prefix):
-                prefix = node.text
-                plan.patterns.append(Pattern(prefix[:MIN_PREFIX], lambda t, p=prefix: t.startswith(p)))
+                prefix: str = node.text
+                plan.patterns.append(Pattern(prefix[:MIN_PREFIX], _starts_with(prefix)))
                 return
             if isinstance(node, wq.Wildcard):
                 regex = re.compile(fnmatch.translate(node.text))
                 head = re.split(r"[*?]", node.text, maxsplit=1)[0][:MIN_PREFIX]
-                plan.patterns.append(Pattern(head, lambda t, r=regex: r.match(t) is not None))
+                plan.patterns.append(Pattern(head, _full_match(regex)))
                 return
             if isinstance(node, wq.Term):
                 text = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
@@ -576,6 +442,14 @@ def match_plan(q, fieldname: str = BODY_FIELD) -> MatchPlan:
 
     visit(q)
     return plan
+
+
+def _starts_with(prefix: str) -> Callable[[str], bool]:
+    return lambda token: token.startswith(prefix)
+
+
+def _full_match(regex: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda token: regex.match(token) is not None
 
 
 def _fuzzy_matcher(text: str, maxdist: int, prefixlength: int):
@@ -603,7 +477,7 @@ def spans_in_text(text: str, plan: MatchPlan) -> list[tuple[int, int]]:
         for token, pos, start, end in tokens:
             by_pos.setdefault(pos, []).append((token, start, end))
         for words, slop in plan.phrases:
-            for token, pos, start, end in tokens:
+            for token, pos, start, _end in tokens:
                 if token != words[0]:
                     continue
                 span = _phrase_from(by_pos, words, pos, start, slop)
@@ -692,3 +566,32 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             continue
         out.append((start, end))
     return out
+
+
+__all__ = [  # the text-level names come from briefreader.core.query (re-exported for the index and tests)
+    "BODY_FIELD",
+    "DEFAULT_FIELDS",
+    "FIELD_ALIASES",
+    "MAX_EXPANSION",
+    "MAX_FUZZY_DISTANCE",
+    "MAX_PHRASE_SLOP",
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_WORDS",
+    "MAX_TOTAL_EXPANSION",
+    "MIN_PREFIX",
+    "DatePeriod",
+    "MatchPlan",
+    "Pattern",
+    "QuerySyntaxError",
+    "body_tokens",
+    "build_schema",
+    "check_query_size",
+    "date_period",
+    "make_parser",
+    "match_plan",
+    "merge_spans",
+    "parse_query",
+    "phrase_spans",
+    "spans_in_text",
+    "validate_query_text",
+]

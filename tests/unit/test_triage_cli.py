@@ -32,7 +32,8 @@ def test_mark_status_tags_note_and_undo(sample_corpus: Path, capsys: pytest.Capt
     data = run_json(capsys, "mark", sample_corpus, ANADOLU, GENEVA, "--status", "keep", "--tag", "EU,sanctions")
     assert [a["status"] for a in data["articles"]] == ["keep", "keep"]
     assert data["articles"][0]["tags"] == ["EU", "sanctions"]
-    data = run_json(capsys, "mark", sample_corpus, sample_corpus / GENEVA, "--note", "check the source")  # a path works too
+    # a path works too
+    data = run_json(capsys, "mark", sample_corpus, sample_corpus / GENEVA, "--note", "check the source")
     assert data["articles"][0]["note"] == "check the source"
     data = run_json(capsys, "mark", sample_corpus, "--where", "status:new", "--status", "discard")
     assert len(data["articles"]) == 3
@@ -132,11 +133,12 @@ def test_damaged_state_is_refused_by_every_command(sample_corpus: Path, capsys: 
     assert db.read_bytes() == b"not sqlite" * 20
 
 
-def test_read_only_corpus_is_reported(sample_corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
-    from briefreader.core import triage
+def test_read_only_corpus_is_reported(sample_corpus: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+    from briefreader.storage import triage_store
 
     fallback = isolated_home / "data" / "corpora" / "x" / DB_NAME
-    monkeypatch.setattr(triage, "store_path", lambda root: (fallback, False))
+    monkeypatch.setattr(triage_store, "store_path", lambda root: (fallback, False))
     code, _, err = run(capsys, "mark", sample_corpus, ANADOLU, "--status", "keep")
     assert code == 0 and "read-only" in err and str(fallback) in err
     status = run_json(capsys, "status", sample_corpus)
@@ -184,7 +186,8 @@ def test_brackets_in_messages_survive(sample_corpus: Path, capsys: pytest.Captur
     assert code == 2 and "[bold]x[/y].txt" in err
 
 
-def test_where_combines_triage_filters_with_full_text_search(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_where_combines_triage_filters_with_full_text_search(sample_corpus: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     bodies = {p.name: p.read_text(encoding="utf-8") for p in sample_corpus.glob("*.txt")}
     with_anchorage = sorted(n for n, b in bodies.items() if "Anchorage" in b)
     assert 0 < len(with_anchorage) < len(bodies)
@@ -204,12 +207,15 @@ def test_where_combines_triage_filters_with_full_text_search(sample_corpus: Path
 def test_highlights_follow_edits_of_the_article_file(sample_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = sample_corpus / ANADOLU
     h = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", PASSAGE)
-    other = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text", "Kallas said Russia is the one that started the war")
+    other = run_json(capsys, "highlight", sample_corpus, ANADOLU, "--text",
+                     "Kallas said Russia is the one that started the war")
     text = path.read_text(encoding="utf-8")
     # A paragraph added at the top moves every highlight; a deleted sentence orphans one.
-    edited = text.replace("Kallas said Russia is the one that started the war and has not made any concessions yet.", "")
+    edited = text.replace("Kallas said Russia is the one that started the war and has not made any concessions yet.",
+                          "")
     first_break = edited.index("\n\n")
-    edited = edited[:first_break] + "\n\nEditor's note: this story was updated with more reactions." + edited[first_break:]
+    note = "\n\nEditor's note: this story was updated with more reactions."
+    edited = edited[:first_break] + note + edited[first_break:]
     path.write_text(edited, encoding="utf-8")
     listed = {x["id"]: x for x in run_json(capsys, "highlight", sample_corpus, "--list")}
     moved = listed[h["id"]]

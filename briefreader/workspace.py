@@ -1,0 +1,652 @@
+"""The workspace: one corpus folder and everything derived from it, behind one object that both front
+ends (the CLI and the reader) call, so that each behaviour exists once.
+
+A :class:`Workspace` opens a corpus folder and reaches, lazily, its articles (the corpus loader and
+record cache), its full-text index, its triage store and its quote and copy analyses (with their
+caches). Front ends never import ``briefreader.storage`` (nor the storage-bound ``core`` modules
+listed in :data:`STORAGE_MODULES`): they call these methods, and catch the errors re-exported here.
+
+Usage::
+
+    with Workspace.open(folder) as ws:
+        query = ws.parse_query("status:keep @eu ceasefire")   # filters + saved searches + words
+        ids = ws.select(query)                                  # article ids, corpus order
+        ws.set_status(ids, "follow-up")
+        result = ws.export(ExportOptions(where="tag:eu", fmt="md"))
+        print(result.text); print(result.summary)
+
+Threads: methods may be called from a worker thread; the triage store serialises its own writes.
+
+For the reader (what ``tui/app.py`` and ``tui/triage/actions.py`` do today, and the call to make):
+
+- open the store: ``open_store(root)`` -> ``ws.store`` / ``ws.location_notice()`` (TriageError: show
+  ``str(exc)``, keep reading without triage); ``store.changed_elsewhere()`` -> ``ws.changed_elsewhere()``
+- corpus loaded in the reader's worker -> ``ws.load(progress=, cancelled=, on_articles=)`` or
+  ``ws.use_corpus(corpus)``
+- ``_triage_split`` / ``triage_text_query`` / ``triage_filter_only`` -> ``ws.parse_query(text)``:
+  ``.text``, ``.filters_only`` (a ``QueryError`` is the message to show)
+- ``triage_search(query, limit, cancelled)`` -> ``ws.search(query, self.searcher, limit=, snippets=False,
+  ids_only=True, cancelled=)``; ``triage_result_ids(query)`` -> ``ws.select(query)``
+- ``_build_export(options)`` -> ``ws.export(ExportOptions(where=, group_by=, fmt=, profile=,
+  ignore_punct=, link_root=, preview_markdown=True), copies=self.copies.analysis)``: ``.text``,
+  ``.summary``, ``.brief``, ``.markdown``; writing -> ``Workspace.write_output(path, text, force=, make_parents=)``
+- quotes: ``build_quote_data_isolated`` / ``build_quote_data`` -> ``ws.quotes_in_child(
+  quote_data_from_analysis, progress=, cancelled=)`` (child process from ISOLATE_MIN_ARTICLES articles)
+- triage writes (set_status, mark_read, add_tags, remove_tags, set_note, add_highlight,
+  update_highlight, delete_highlight, choose_quote/unchoose_quote, save_search/forget_search, undo,
+  save_resume) have the store's names and arguments; reads: states, highlights, journal, resume_state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from briefreader.core.query import Query, QueryError, QuerySyntaxError, parse, uses_saved
+from briefreader.core.triage_model import StoreDamagedError, StoreVersionError, TriageError
+
+if TYPE_CHECKING:
+    from briefreader.core.copies import CopyAnalysis
+    from briefreader.core.corpus import Corpus, LoadWarning, SourceState
+    from briefreader.core.export import Brief
+    from briefreader.core.index import CorpusIndex, SearchResults, SearchSession
+    from briefreader.core.index_sync import SyncResult
+    from briefreader.core.model import Article
+    from briefreader.core.quote_clusters import QuoteAnalysis
+    from briefreader.core.triage_model import ArticleState, ChosenCluster, Highlight, JournalEntry, ResumeState
+    from briefreader.storage.triage_store import TriageStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+Warn = Callable[[str], None]
+
+# Modules about files on disk. Front ends import none of them (tests/unit/test_layers.py). The
+# ``core`` ones move into ``briefreader/storage`` next; ``core.triage`` is the transitional re-export.
+STORAGE_MODULES: tuple[str, ...] = (
+    "briefreader.storage",
+    "briefreader.core.triage",
+    "briefreader.core.index",
+    "briefreader.core.index_lock",
+    "briefreader.core.index_search",
+    "briefreader.core.index_sync",
+    "briefreader.core.corpus",
+    "briefreader.core.corpus_delta",
+    "briefreader.core.records",
+)
+
+# From this many articles the quote analysis runs in a spawned child (see quotes_in_child): at 10k
+# articles it builds ~200 MB of short-lived objects and holds the GIL for seconds.
+ISOLATE_MIN_ARTICLES = 2000
+
+
+class SearchUnavailable(Exception):
+    """The index cannot be opened now (``busy``: another briefreader holds it). One-line message."""
+
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
+
+
+def _index_busy_error() -> type[Exception]:
+    from briefreader.core.index import IndexBusyError
+
+    return IndexBusyError
+
+
+def _os_problem(exc: OSError) -> str:
+    import errno
+
+    return "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+
+
+@dataclass
+class ExportOptions:
+    """What to put in the brief and how to lay it out (the CLI's options, the reader's dialog)."""
+
+    where: str = ""  # triage filters and/or full-text words, as in the search bar
+    statuses: Sequence[str] = ()  # more statuses (any of them), e.g. repeated --status
+    tags: Sequence[str] = ()  # more tags (each must hold), e.g. repeated --tag
+    group_by: str = "article"
+    fmt: str = "md"
+    profile: str = "send"  # send | archive (core.export.DEFAULT_PROFILE, not imported: `search` starts faster)
+    title: str | None = None
+    template: str | None = None  # a user template's name
+    template_source: str | None = None  # its text, when already read
+    ignore_punct: bool = False
+    link_root: str | None = None  # the corpus folder as a URL from the brief's folder; None: no links
+    preview_markdown: bool = False  # also render the Markdown a preview shows (for html)
+
+
+@dataclass
+class ExportResult:
+    """A rendered brief: ``text`` to write, ``summary`` (one line, the same in the CLI and the
+    reader), the ``brief`` data, and for a preview the Markdown it shows (None for JSON)."""
+
+    text: str
+    summary: str
+    brief: Brief
+    markdown: str | None = None
+
+
+class Workspace:
+    """One corpus folder: its articles, index, triage state and analyses."""
+
+    def __init__(self, root: Path | str, *, follow_links: bool = False, use_cache: bool = True) -> None:
+        """``root`` the corpus folder; ``follow_links`` reads symlinks pointing out of it too;
+        ``use_cache`` reads articles from the record cache when unchanged."""
+        self.root = Path(root)
+        self.follow_links = follow_links
+        self.use_cache = use_cache
+        self._corpus: Corpus | None = None
+        self._store: TriageStore | None = None
+
+    @classmethod
+    def open(cls, root: Path | str, *, follow_links: bool = False, use_cache: bool = True) -> Workspace:
+        """A workspace on ``root`` (nothing is read until asked for)."""
+        return cls(root, follow_links=follow_links, use_cache=use_cache)
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the triage store (checkpointed: its file alone holds everything). Idempotent."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # ------------------------------------------------------------------ articles
+
+    def load(
+        self,
+        *,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        on_articles: Callable[[list[Article]], None] | None = None,
+    ) -> Corpus:
+        """Read the folder's articles (from the record cache when unchanged); raises CorpusError."""
+        from briefreader.core.corpus import load_corpus
+
+        self._corpus = load_corpus(self.root, use_cache=self.use_cache, progress=progress, cancelled=cancelled,
+                                   on_articles=on_articles, follow_links=self.follow_links)
+        return self._corpus
+
+    @property
+    def corpus(self) -> Corpus:
+        """The loaded corpus (loaded now, without progress, if :meth:`load` was not called)."""
+        if self._corpus is None:
+            return self.load()
+        return self._corpus
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the articles have been read."""
+        return self._corpus is not None
+
+    def use_corpus(self, corpus: Corpus) -> None:
+        """Adopt a corpus loaded elsewhere (the reader loads in its own worker)."""
+        self._corpus = corpus
+
+    def source_state(self) -> tuple[SourceState, list[LoadWarning]]:
+        """The folder's files as they are now (a walk and a stat each, no file read) and the warnings."""
+        from briefreader.core.corpus import source_state
+
+        return source_state(self.root, follow_links=self.follow_links)
+
+    @staticmethod
+    def read_files(paths: Iterable[Path | str], *, follow_links: bool = False) -> Corpus:
+        """Articles from a mix of files and folders (``briefreader clean``); raises CorpusError."""
+        from briefreader.core.corpus import load_paths
+
+        return load_paths(paths, follow_links=follow_links)
+
+    def article_files(self) -> tuple[list[str], list[LoadWarning]]:
+        """Paths of the folder's article files and the warnings of finding them (cheap: no file read)."""
+        from briefreader.core.corpus import discover
+
+        return discover(self.root, follow_links=self.follow_links)
+
+    def resolve_id(self, given: str) -> str | None:
+        """The article id ``given`` names: the id itself or a path to the file (None: no such article)."""
+        corpus = self.corpus
+        if corpus.get(given) is not None:
+            return given
+        candidates = [given.replace("\\", "/").removeprefix("./")]
+        try:
+            candidates.append(Path(given).resolve().relative_to(Path(corpus.root).resolve()).as_posix())
+        except (ValueError, OSError):
+            log.debug("%r is not a path inside %s", given, corpus.root)
+        return next((c for c in candidates if corpus.get(c) is not None), None)
+
+    # ------------------------------------------------------------------ triage store
+
+    @property
+    def store(self) -> TriageStore:
+        """The triage store (opened on first use; raises TriageError with one clear sentence)."""
+        if self._store is None:
+            from briefreader.storage.triage_store import open_store
+
+            self._store = open_store(self.root)
+        return self._store
+
+    @property
+    def store_path(self) -> Path:
+        """Where the triage state file is."""
+        return self.store.path
+
+    @property
+    def store_in_corpus(self) -> bool:
+        """Whether the triage state is kept in the corpus folder (else in the per-user folder)."""
+        return self.store.in_corpus
+
+    @property
+    def store_location_reason(self) -> str | None:
+        """Why the triage state is not in the corpus folder (None when it is)."""
+        return self.store.location_reason
+
+    def location_notice(self) -> str | None:
+        """One line when the triage state is not in the corpus folder (why and where), else None."""
+        return self.store.location_notice()
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another process changed the triage state (the reader polls this)."""
+        return self.store.changed_elsewhere()
+
+    # ------------------------------------------------------------------ queries and selection
+
+    def parse_query(self, text: str | None) -> Query:
+        """``text`` parsed once: saved searches expanded (the store is opened only when ``@`` is
+        used), filters taken out, the rest kept as words. Raises QueryError (a TriageError)."""
+        text = text or ""
+        saved = self.store.saved_searches() if uses_saved(text) else None
+        return parse(text, saved)
+
+    def select(self, query: Query | str, ids: Iterable[str] | None = None, *, warn: Warn | None = None) -> list[str]:
+        """Ids of the articles (of ``ids``, default every article, in that order) matching ``query``:
+        triage filters from the store, words from the index (brought up to date first)."""
+        if isinstance(query, str):
+            query = self.parse_query(query)
+        chosen = list(ids) if ids is not None else [a.id for a in self.corpus.articles]
+        if query.filters:
+            chosen = self.store.filter_ids(query.filters, chosen)
+        if query.text:
+            keep = set(self.search_ids(query.text, chosen, warn=warn))
+            chosen = [i for i in chosen if i in keep]
+        return chosen
+
+    def open_index(self) -> CorpusIndex:
+        """The corpus's full-text index (raises IndexBusyError or OSError; close it after use)."""
+        from briefreader.core.index import CorpusIndex
+
+        return CorpusIndex.open(self.root)
+
+    def sync_index(
+        self,
+        index: CorpusIndex,
+        load_full: Callable[[], Corpus],
+        *,
+        update: bool = True,
+        procs: Callable[[], int] = lambda: 1,
+        progress: Callable[[int, int], None] | None = None,
+        state: tuple[SourceState, list[LoadWarning]] | None = None,
+    ) -> SyncResult:
+        """Bring ``index`` up to date with the folder, reading only the files that changed since it
+        last looked (``load_full()`` when it must read them all); ``update=False`` only checks."""
+        from briefreader.core.index_sync import sync_index
+
+        return sync_index(index, self.root, load_full, update=update, follow_links=self.follow_links,
+                          procs=procs, progress=progress, state=state)
+
+    def search_ids(self, text: str, allowed: Sequence[str] | None = None, *, warn: Warn | None = None) -> list[str]:
+        """Every article matching full-text ``text`` (among ``allowed``), the index brought up to
+        date first. Raises SearchUnavailable when the index cannot be opened, QuerySyntaxError for
+        bad words; a failed update only warns (``warn``) and the index is searched as it is."""
+        if allowed is not None and not allowed:
+            return []
+        busy_error = _index_busy_error()
+        try:
+            index = self.open_index()
+        except busy_error as exc:
+            raise SearchUnavailable(f"cannot search now: {exc}", busy=True) from exc
+        except OSError as exc:
+            raise SearchUnavailable(f"cannot search now: {_os_problem(exc)} (the index could not be opened)") from exc
+        with index:
+            if index.needs_update(self.corpus):
+                try:
+                    index.update(self.corpus)
+                except busy_error:
+                    (warn or log.warning)("another briefreader is indexing; searching the index as it is")
+                except OSError as exc:  # e.g. a full disk: the last committed index is intact
+                    (warn or log.warning)(f"{_os_problem(exc)}: the index update was not saved; "
+                                          "searching the index as it is")
+            return index.searcher().matching_ids(text, allowed_ids=set(allowed) if allowed is not None else None)
+
+    def search(
+        self,
+        query: Query | str,
+        session: SearchSession | None,
+        *,
+        limit: int = 20,
+        page: int = 1,
+        sort: str = "score",
+        snippets: bool = True,
+        ids_only: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResults:
+        """One page of results for a query mixing triage filters and words (the search bar's):
+        the filters pick the allowed articles from the triage store, the words go to the index
+        through ``session`` (an open search session, e.g. the reader's long-lived one; None while the
+        index is not ready). Filters alone need no index: their hits come in corpus order with score 0.
+
+        Raises QueryError for a bad filter or saved search, TriageError when filters need a triage
+        store that cannot be opened, QuerySyntaxError for bad words or words without a ``session``,
+        and what :meth:`SearchSession.search` raises (SearchCancelled, IndexDamagedError)."""
+        from briefreader.core.index import Hit, SearchResults
+
+        if isinstance(query, str):
+            query = self.parse_query(query)
+        if not query.filters:
+            if session is None:
+                raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
+            return session.search(query.text, limit=limit, page=page, sort=sort, snippets=snippets,
+                                  cancelled=cancelled, ids_only=ids_only)
+        allowed = self.store.filter_ids(query.filters, [a.id for a in self.corpus.articles])
+        if query.text:
+            if session is None:
+                raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
+            return session.search(query.text, limit=limit, page=page, sort=sort, snippets=snippets,
+                                  allowed_ids=set(allowed), cancelled=cancelled, ids_only=ids_only)
+        first = (max(1, page) - 1) * limit
+        hits = []
+        for article_id in allowed[first:first + limit]:
+            article = self.corpus.get(article_id)
+            if article is not None:
+                hits.append(Hit(article.id, article.path, 0.0, article.title, article.outlet, article.date, []))
+        return SearchResults(query.source, len(allowed), hits, max(1, page), limit)
+
+    # ------------------------------------------------------------------ triage reads
+
+    def states(self, ids: Iterable[str] | None = None) -> dict[str, ArticleState]:
+        """Triage state of ``ids`` (of every touched article when None)."""
+        return self.store.states(ids)
+
+    def saved_searches(self) -> dict[str, str]:
+        """Saved searches, name -> query."""
+        return self.store.saved_searches()
+
+    def highlights(self, article_id: str | None = None, *, reattach: bool = True) -> list[Highlight]:
+        """Highlights of one article or of all; first re-attached where the text changed."""
+        if reattach:
+            articles = self.corpus.articles if article_id is None else [self.corpus.get(article_id)]
+            self.store.reattach_changed(a for a in articles if a is not None)
+        return self.store.highlights(article_id)
+
+    def highlight(self, highlight_id: int) -> Highlight | None:
+        """One highlight by number (None when there is none)."""
+        return self.store.highlight(highlight_id)
+
+    def highlights_for(self, article: Article) -> list[Highlight]:
+        """The highlights to paint on ``article``: re-attached to its current text, orphans left out."""
+        return self.store.highlights_for(article)
+
+    def reattach_changed(self, articles: Iterable[Article]) -> None:
+        """Re-anchor the highlights of those articles whose text changed (or that are orphans)."""
+        self.store.reattach_changed(articles)
+
+    def complete_tag(self, prefix: str = "") -> list[str]:
+        """Tags in use starting with ``prefix``, most used first (every tag for "")."""
+        return self.store.complete_tag(prefix)
+
+    def is_chosen(self, cluster_key: str) -> bool:
+        """Whether the quote cluster ``cluster_key`` is in the brief."""
+        return self.store.is_chosen(cluster_key)
+
+    def chosen_quotes(self) -> list[ChosenCluster]:
+        """Quote clusters chosen for the brief, in the order they were chosen."""
+        return self.store.chosen_clusters()
+
+    def journal(self, limit: int | None = 50) -> list[JournalEntry]:
+        """The latest triage actions, newest first."""
+        return self.store.journal(limit)
+
+    def resume_state(self) -> ResumeState:
+        """Where the analyst stopped reading."""
+        return self.store.resume_state()
+
+    def status_report(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Counts of the triage state over ``ids`` (the corpus's articles), with highlights
+        re-attached first, ``orphans`` (highlights whose text is gone) and ``missing_articles``
+        (state kept for articles no longer in the folder)."""
+        store = self.store
+        store.reattach_changed(self.corpus.articles)
+        known = set(ids)
+        return {
+            **store.summary(ids),
+            "missing_articles": sorted(aid for aid in store.states() if aid not in known),
+            "orphans": store.orphans(),
+        }
+
+    # ------------------------------------------------------------------ triage writes
+
+    def set_status(self, ids: Iterable[str] | str, status: str) -> JournalEntry:
+        """Set the status of articles (one journal entry)."""
+        return self.store.set_status(ids, status)
+
+    def mark_read(self, ids: Iterable[str] | str) -> JournalEntry | None:
+        """Mark still-new articles read (an automatic action undo skips); None if nothing changed."""
+        return self.store.mark_read(ids)
+
+    def add_tags(self, ids: Iterable[str] | str, tags: Iterable[str] | str) -> JournalEntry:
+        """Add tags to articles."""
+        return self.store.add_tags(ids, tags)
+
+    def remove_tags(self, ids: Iterable[str] | str, tags: Iterable[str] | str) -> JournalEntry:
+        """Remove tags from articles."""
+        return self.store.remove_tags(ids, tags)
+
+    def set_note(self, article_id: str, note: str) -> JournalEntry:
+        """Replace an article's note ("" clears it)."""
+        return self.store.set_note(article_id, note)
+
+    def add_highlight(
+        self, article: Article, start: int, end: int, *, comment: str = "", tags: Iterable[str] = ()
+    ) -> Highlight:
+        """Highlight ``article.body[start:end]``."""
+        return self.store.add_highlight(article, start, end, comment=comment, tags=tags)
+
+    def update_highlight(
+        self, highlight_id: int, *, comment: str | None = None, tags: Iterable[str] | None = None
+    ) -> Highlight:
+        """Change a highlight's comment and/or replace its tags."""
+        return self.store.update_highlight(highlight_id, comment=comment, tags=tags)
+
+    def delete_highlight(self, highlight_id: int) -> JournalEntry:
+        """Delete a highlight (undo brings it back)."""
+        return self.store.delete_highlight(highlight_id)
+
+    def choose_quote(self, cluster: Mapping[str, Any] | Any, *, note: str = "") -> ChosenCluster:
+        """Put a quote cluster in the brief (frozen; titles filled from the corpus when loaded)."""
+        titles = {a.id: a.title for a in self._corpus.articles if a.title} if self._corpus is not None else None
+        return self.store.choose_cluster(cluster, note=note, titles=titles)
+
+    def unchoose_quote(self, cluster_key: str) -> JournalEntry:
+        """Take a chosen quote cluster out of the brief."""
+        return self.store.unchoose_cluster(cluster_key)
+
+    def save_search(self, name: str, query: str) -> JournalEntry:
+        """Save ``query`` as ``@name``, refusing a bad filter or unknown ``@name`` in it first."""
+        self.parse_query(query)
+        return self.store.save_search(name, query)
+
+    def forget_search(self, name: str) -> JournalEntry:
+        """Forget the saved search ``@name``."""
+        return self.store.delete_search(name)
+
+    def undo(self, count: int = 1) -> list[JournalEntry]:
+        """Undo the last ``count`` actions (newest first)."""
+        return self.store.undo(count)
+
+    def save_resume(self, article_id: str | None, filter: str = "", scroll: float = 0.0,
+                    extra: Mapping[str, Any] | None = None) -> None:
+        """Remember where the analyst is (not journalled)."""
+        self.store.save_resume(article_id, filter, scroll, extra)
+
+    # ------------------------------------------------------------------ analyses
+
+    def quote_analysis(self, *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                       cached: bool = True, copies: CopyAnalysis | None = None) -> QuoteAnalysis:
+        """Quotations of the corpus grouped by utterance (cached per corpus unless not ``cached``);
+        with ``copies``, a misquote republished as copies is judged against the original statement
+        (copies of one article count as one rendering). Raises QuotesCancelled."""
+        from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
+
+        cache_dir = quotes_cache_dir(self.root) if cached else None
+        return analyse_quotes(self.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
+                              original_of=copies.original_of if copies is not None else None)
+
+    def quotes_in_child(
+        self,
+        convert: Callable[[QuoteAnalysis], T],
+        *,
+        progress: Callable[..., None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        isolate_from: int = ISOLATE_MIN_ARTICLES,
+    ) -> T | None:
+        """``convert(quote analysis)``, for a big corpus computed in a spawned child process (which
+        loads the corpus from the record cache, so the reader's heap and GIL stay free); None if
+        cancelled. ``convert`` must be a module-level function (it runs in the child) returning
+        something picklable. The child's result is used only if its corpus is this one (same
+        digest); otherwise, or if the child cannot run, the analysis runs here."""
+        from briefreader.core.quote_clusters import QuotesCancelled, analysis_digest
+
+        articles = self.corpus.articles
+        if self.use_cache and not self.follow_links and len(articles) >= isolate_from:
+            from briefreader.core.isolated import ChildFailed, run_isolated
+
+            try:
+                finished, result = run_isolated(_quotes_child, (str(self.root), convert), name="briefreader-quotes",
+                                                cancelled=cancelled, progress=progress)
+                if not finished:
+                    return None
+                digest, data = result
+                if digest == analysis_digest(articles):
+                    return cast(T, data)  # what the child's convert returned
+                log.info("the corpus changed while its quotations were analysed; analysing here")
+            except ChildFailed as exc:
+                log.warning("quote analysis in a child process failed (%s); analysing here", exc)
+        try:
+            return convert(self.quote_analysis(progress=progress, cancelled=cancelled))
+        except QuotesCancelled:
+            return None
+
+    def copy_analysis(self, *, progress: Callable[[str, int, int], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None,
+                      cached: bool = True) -> CopyAnalysis:
+        """Copies, partial reuse and stories of the corpus (cached per corpus unless not ``cached``)."""
+        from briefreader.core.copies import analyse_copies, copies_cache_dir
+
+        cache_dir = copies_cache_dir(self.root) if cached else None
+        return analyse_copies(self.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, options: ExportOptions, *, copies: CopyAnalysis | None = None,
+               warn: Warn | None = None) -> ExportResult:
+        """Build and render the brief for ``options``: ``(text, summary)`` and the brief's data.
+
+        ``where`` is parsed once (filters narrow the articles, words search the index); ``copies``
+        (when already computed) saves the story grouping its analysis. Raises QueryError,
+        QuerySyntaxError, SearchUnavailable, ExportError or TriageError."""
+        from briefreader.core.export import brief_summary, build_brief, render
+
+        query = self.parse_query(options.where).narrowed(options.statuses, options.tags)
+        if options.group_by == "story" and copies is None:
+            copies = self.copy_analysis()
+        only = self.search_ids(query.text, [a.id for a in self.corpus.articles], warn=warn) if query.text else None
+        brief = build_brief(
+            self.corpus.articles,
+            self.store,
+            filters=query.filters if query.filters else None,
+            only_ids=only,
+            search=query.text,
+            link_root=options.link_root,
+            group_by=options.group_by,
+            copies=copies,
+            title=options.title,
+            corpus_name=self.root.resolve().name,
+            profile=options.profile,
+            ignore_punct=options.ignore_punct,
+        )
+        text = render(brief, options.fmt, template=options.template, template_source=options.template_source)
+        markdown = None
+        if options.preview_markdown:
+            markdown = text if options.fmt == "md" else render(brief, "md") if options.fmt == "html" else None
+        return ExportResult(text, brief_summary(brief), brief, markdown)
+
+    @staticmethod
+    def check_output(path: Path, *, force: bool = False, make_parents: bool = False) -> None:
+        """Raise ExportTargetError unless the brief may be written at ``path`` (before any work)."""
+        from briefreader.core.paths import check_output_file
+
+        check_output_file(path, force=force, make_parents=make_parents)
+
+    @staticmethod
+    def write_output(path: Path, text: str, *, force: bool = False, make_parents: bool = False) -> None:
+        """Write ``text`` to ``path`` atomically; links, devices, FIFOs refused (ExportTargetError)."""
+        from briefreader.core.paths import write_output_file
+
+        write_output_file(path, text, force=force, make_parents=make_parents)
+
+
+def _quotes_child(root: str, convert: Callable[[Any], Any], reporter: Callable[..., None]) -> tuple[str, Any]:
+    """In a spawned child: load the corpus (from the record cache), analyse it, convert the result."""
+    from briefreader.core.quote_clusters import analysis_digest
+
+    workspace = Workspace(root)
+    analysis = workspace.quote_analysis(progress=reporter)
+    return analysis_digest(workspace.corpus.articles), convert(analysis)
+
+
+_LAZY_NAMES = {
+    "ExportError": "briefreader.core.export",
+    "ExportTargetError": "briefreader.core.paths",
+    "CorpusError": "briefreader.core.corpus",
+    "ARTICLE_SUFFIXES": "briefreader.core.corpus",
+    "IndexBusyError": "briefreader.core.index",
+    "IndexDamagedError": "briefreader.core.index",
+    "UpdateReport": "briefreader.core.index",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Errors and constants of the storage-bound modules, imported when first asked for (a front end
+    catches ``briefreader.workspace.IndexBusyError`` without importing the index itself)."""
+    if name in _LAZY_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "ISOLATE_MIN_ARTICLES",
+    "STORAGE_MODULES",
+    "ExportOptions",
+    "ExportResult",
+    "Query",
+    "QueryError",
+    "QuerySyntaxError",
+    "SearchUnavailable",
+    "StoreDamagedError",
+    "StoreVersionError",
+    "TriageError",
+    "Workspace",
+]  # also, imported when first used: ExportError, ExportTargetError, CorpusError, IndexBusyError,
+# IndexDamagedError, ARTICLE_SUFFIXES

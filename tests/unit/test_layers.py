@@ -1,0 +1,130 @@
+"""The layer rules of ARCHITECTURE.md as tests: front ends never touch storage; core never imports
+storage, the workspace or a front end.
+
+Imports are read from the source (every ``import`` statement, inside functions too, since the
+front ends import lazily), so a rule holds for code paths no test runs.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from briefreader.workspace import STORAGE_MODULES
+
+PACKAGE = Path(__file__).resolve().parents[2] / "briefreader"
+
+# Front ends: they call briefreader.workspace.Workspace. The reader (briefreader/tui) is pending: it is
+# added here, one line, when it is switched onto the Workspace (issue 13, second half).
+FRONT_ENDS = [
+    "cli",
+    # "tui",  # pending: the reader still opens the triage store and the index itself
+]
+
+# core/ modules allowed to reach into storage for now: the transitional re-export of the old
+# core/triage.py names, kept until the reader and core/export.py import from the new modules.
+CORE_TRANSITIONAL = {"core/triage.py"}
+# core/ modules that are themselves storage-bound and move to briefreader/storage next (see
+# STORAGE_MODULES); they may import each other until then.
+CORE_PENDING_MOVE = {"core/index.py", "core/corpus.py", "core/records.py"}
+# Known reaches from core into storage, each to remove: the copy analysis's child process loads the
+# corpus itself (it moves to the Workspace, as the quote analysis's child did: quotes_in_child).
+CORE_KNOWN_DEBTS = {"core/copies.py": {"briefreader.core.corpus", "briefreader.core.corpus.load_corpus"}}
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module an import statement in ``source`` names (``from a import b`` gives ``a`` and ``a.b``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def forbidden(names: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    """The names that are one of ``prefixes`` or inside one of them."""
+    return sorted(n for n in names if any(n == p or n.startswith(p + ".") for p in prefixes))
+
+
+def _modules(folder: str) -> list[Path]:
+    return sorted((PACKAGE / folder).rglob("*.py"))
+
+
+def test_the_checker_sees_imports_inside_functions_and_from_forms() -> None:
+    source = (
+        "import os\n"
+        "def f():\n"
+        "    from briefreader.storage.triage_store import open_store\n"
+        "    from briefreader import storage\n"
+        "    import briefreader.core.index\n"
+    )
+    found = forbidden(imported_modules(source), STORAGE_MODULES)
+    assert found == ["briefreader.core.index", "briefreader.storage", "briefreader.storage.triage_store",
+                     "briefreader.storage.triage_store.open_store"]
+    assert forbidden(imported_modules("from briefreader.core.query import parse"), STORAGE_MODULES) == []
+    assert forbidden({"briefreader.core.indexes"}, STORAGE_MODULES) == []  # a prefix is a whole module name
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_front_ends_never_touch_storage(front_end: str) -> None:
+    files = _modules(front_end)
+    assert files, f"no modules under briefreader/{front_end}"
+    bad = {
+        str(path.relative_to(PACKAGE)): found
+        for path in files
+        if (found := forbidden(imported_modules(path.read_text(encoding="utf-8")), STORAGE_MODULES))
+    }
+    assert not bad, f"front-end modules import storage directly (call briefreader.workspace instead): {bad}"
+
+
+def test_core_never_imports_storage_the_workspace_or_a_front_end() -> None:
+    outward = ("briefreader.storage", "briefreader.workspace", "briefreader.cli", "briefreader.tui")
+    bad = {}
+    for path in _modules("core"):
+        rel = str(path.relative_to(PACKAGE))
+        if rel in CORE_TRANSITIONAL:
+            continue
+        prefixes = outward if rel in CORE_PENDING_MOVE else (*outward, *STORAGE_MODULES)
+        found = [n for n in forbidden(imported_modules(path.read_text(encoding="utf-8")), prefixes)
+                 if n not in CORE_KNOWN_DEBTS.get(rel, set())]
+        if found:
+            bad[rel] = found
+    assert not bad, f"core modules reach outward (core stays pure): {bad}"
+
+
+def test_storage_never_imports_the_workspace_or_a_front_end() -> None:
+    outward = ("briefreader.workspace", "briefreader.cli", "briefreader.tui")
+    bad = {
+        str(path.relative_to(PACKAGE)): found
+        for path in _modules("storage")
+        if (found := forbidden(imported_modules(path.read_text(encoding="utf-8")), outward))
+    }
+    assert not bad, bad
+
+
+def test_storage_and_the_workspace_never_import_textual_or_rich() -> None:
+    import pkgutil
+    import subprocess
+    import sys
+
+    import briefreader.storage
+
+    modules = ["briefreader.workspace"] + sorted(
+        f"briefreader.storage.{m.name}" for m in pkgutil.iter_modules(briefreader.storage.__path__)
+    )
+    assert "briefreader.storage.triage_store" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"storage or the workspace imported UI modules: {out.stdout.strip()}"
