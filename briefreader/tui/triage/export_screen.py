@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -22,6 +23,9 @@ from briefreader.core.export import DEFAULT_PROFILE, FORMATS, GROUPINGS, PROFILE
 from briefreader.core.inert import inert
 from briefreader.tui.commands import EXPORT, scope_bindings
 from briefreader.tui.plain import PlainStatic
+
+if TYPE_CHECKING:
+    from briefreader.tui.triage.controller import TriageController
 
 
 @dataclass
@@ -68,8 +72,9 @@ class ExportScreen(ModalScreen[None]):
     """
     BINDINGS = scope_bindings(EXPORT)  # declared once in tui/commands.py (keys, help, keymap ids)
 
-    def __init__(self, options: ExportOptions) -> None:
+    def __init__(self, options: ExportOptions, triage: TriageController) -> None:
         super().__init__()
+        self.triage = triage  # builds and writes the brief in its workers
         self.options = options
         self.preview_text = ""
         self.preview_markdown = ""  # the Markdown shown rendered (md and html formats)
@@ -180,7 +185,7 @@ class ExportScreen(ModalScreen[None]):
 
     def request_preview(self) -> None:
         self.set_status("Building the preview…")
-        self.app.triage_export_preview(self, ExportOptions(**vars(self.options)))  # type: ignore[attr-defined]
+        self.triage.export_preview(self, ExportOptions(**vars(self.options)))
 
     def show_preview(self, options: ExportOptions, text: str, summary: str, markdown: str | None = None) -> None:
         """The worker's result for ``options`` (ignored if the options changed meanwhile):
@@ -247,8 +252,8 @@ class ExportScreen(ModalScreen[None]):
             return
         self._confirm_overwrite = self._confirm_mkdir = None
         self.set_status(f"Writing {path}…")
-        self.app.triage_export_write(self, ExportOptions(**vars(self.options)),  # type: ignore[attr-defined]
-                                     replace=confirmed, make_folder=make_folder)
+        self.triage.export_write(self, ExportOptions(**vars(self.options)), replace=confirmed,
+                                 make_folder=make_folder)
 
     def written(self, message: str) -> None:
         self.dismiss(None)
