@@ -44,7 +44,7 @@ async def _until(pilot, check, timeout: float = 60.0) -> float:
 
 async def run(corpus: Path) -> dict[str, float]:
     from briefreader.tui.app import ReaderApp
-    from briefreader.tui.triage.actions import STATUS_MARKS
+    from briefreader.tui.triage.controller import STATUS_MARKS
     from briefreader.tui.widgets.article_list import ArticleList
 
     app = ReaderApp(corpus)

@@ -36,6 +36,8 @@ class ReaderApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute, so subclasses elsewhere work
     TITLE = "briefreader"
+    # the palette's own key (instead of Textual's ctrl+p); every other command is the reader screen's
+    BINDINGS = [COMMANDS_BY_ID["command_palette"].binding()]
 
     def __init__(self, root: Path | str, *, use_cache: bool = True, config_folder: Path | None = None,
                  follow_links: bool = False) -> None:

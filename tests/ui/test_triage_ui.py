@@ -10,7 +10,7 @@ from reader_helpers import notices, saved, screen_of, screen_text, settle, state
 
 from briefreader.core.triage import open_store
 from briefreader.tui.app import ReaderApp
-from briefreader.tui.triage.actions import MARKED, STATUS_MARKS
+from briefreader.tui.triage.controller import MARKED, STATUS_MARKS
 from briefreader.tui.triage.export_screen import ExportScreen
 from briefreader.tui.triage.highlights_screen import HighlightsScreen
 from briefreader.tui.triage.prompt import PromptScreen, complete_last_tag

@@ -59,7 +59,8 @@ class TooSmall(PlainStatic):
 class ReaderScreen(Screen[None]):
     """The reader on one corpus folder (the app's default screen)."""
 
-    BINDINGS = app_bindings()  # every reader command (see briefreader.tui.commands); the app keeps the keymap
+    # every reader command (see briefreader.tui.commands) but the palette's, which the app binds
+    BINDINGS = [binding for binding in app_bindings() if binding.id != "command_palette"]
 
     def __init__(self, services: ReaderServices, layouts: dict[str, str]) -> None:
         super().__init__()
@@ -670,9 +671,6 @@ class ReaderScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.action_help()
-
-    def action_command_palette(self) -> None:
-        self.app.action_command_palette()
 
     def action_change_theme(self) -> None:
         self.app.search_themes()
