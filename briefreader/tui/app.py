@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class ReaderApp(App[None]):
         self._register_themes()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        self._redirected_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self._last_input = time.monotonic()
         self._last_full_gc = time.monotonic()
         self.reader = ReaderScreen(self.services, dict(self.config.layouts))
@@ -107,16 +109,16 @@ class ReaderApp(App[None]):
             self.notify("\n".join(self.notices) + hint, title="Settings", severity="warning", timeout=8)
         self.set_interval(GC_CHECK_SECONDS, self._collect_when_idle)
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         # Keys typed in one burst ("/trap", a paste, tmux send-keys) are all queued at the widget
         # focused when they arrived; the first one may move focus to an input (search, tag, note).
         # The rest then bubble up here unhandled: hand the printable ones to the input.
         from textual.widgets import TextArea
 
         focused = self.focused
-        if event.is_printable and isinstance(focused, (Input, TextArea)) and not getattr(event, "_redirected", False):
+        if event.is_printable and isinstance(focused, (Input, TextArea)) and event not in self._redirected_keys:
             redirected = events.Key(event.key, event.character)
-            setattr(redirected, "_redirected", True)  # marks the copy: it must not be redirected again
+            self._redirected_keys.add(redirected)  # the copy must not be redirected again
             focused.post_message(redirected)
             event.stop()
             event.prevent_default()  # Textual's own key handling (bindings) must not see it too

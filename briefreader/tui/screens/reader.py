@@ -12,17 +12,17 @@ searching and analysis run in workers (:mod:`.reader_work`); triage is a control
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from briefreader.tui import messages as msg
-from briefreader.tui.commands import app_bindings
+from briefreader.tui.commands import APP, COMMANDS
 from briefreader.tui.copies_view import CopiesView
 from briefreader.tui.plain import PlainStatic
 from briefreader.tui.reader_state import ARTICLE_FIELDS, DIFF_FIELDS, STATUS_FIELDS, ReaderState
@@ -41,7 +41,6 @@ from briefreader.tui.widgets.quote_diff import QuoteDiff
 from briefreader.tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
-    from briefreader.core.copies import CopyAnalysis
     from briefreader.core.corpus import Corpus
     from briefreader.core.index import CorpusIndex, SearchSession
     from briefreader.core.model import Article
@@ -60,7 +59,8 @@ class ReaderScreen(Screen[None]):
     """The reader on one corpus folder (the app's default screen)."""
 
     # every reader command (see briefreader.tui.commands) but the palette's, which the app binds
-    BINDINGS = [binding for binding in app_bindings() if binding.id != "command_palette"]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        c.binding() for c in COMMANDS if c.scope == APP and c.id != "command_palette"]
 
     def __init__(self, services: ReaderServices, layouts: dict[str, str]) -> None:
         super().__init__()

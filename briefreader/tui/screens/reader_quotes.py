@@ -161,7 +161,7 @@ class QuoteNavigator:
                 cluster = quotes.cluster_of(mark)
                 if cluster is not None and cluster.altered:
                     if article_id != current:
-                        self._open_at(article_id, lambda _marks, index=i: index)
+                        self._open_at(article_id, _constant(i))
                     else:
                         self.state.current_quote = None
                         self.select(i)
@@ -176,13 +176,17 @@ class QuoteNavigator:
             self.screen.notify("No search hits in this article.", timeout=2)
             return
         current = self.state.current_hit
-        if current is None:
-            current = 0 if step > 0 else len(hits) - 1
-        else:
-            current = (current + step) % len(hits)
+        first = 0 if step > 0 else len(hits) - 1
+        current = first if current is None else (current + step) % len(hits)
         self.state.current_hit = current
         self.screen.flush()
         self.screen.body.scroll_to_offset(hits[current][0])
+
+
+def _constant(index: int) -> Callable[[list[QuoteMark]], int | None]:
+    def choose(_marks: list[QuoteMark]) -> int | None:
+        return index
+    return choose
 
 
 __all__ = ["QuoteNavigator"]

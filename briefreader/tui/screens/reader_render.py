@@ -128,7 +128,8 @@ class ReaderRenderer:
             return self.screen.services.match_spans(self.screen.searcher, article, text)
         except Exception as exc:
             log.exception("marking the hits of %r in %s failed", text, article.id)
-            self.screen.search_bar.set_message(f"Hits not marked in this article ({type(exc).__name__}: {exc})", error=True)
+            self.screen.search_bar.set_message(f"Hits not marked in this article ({type(exc).__name__}: {exc})",
+                                               error=True)
             return []
 
     def refresh_note(self) -> None:
@@ -169,9 +170,9 @@ class ReaderRenderer:
     def _refresh_bindings_if_changed(self) -> None:
         """Which keys apply (shown in the footer) depends on what is selected; redrawing the
         footer is costly, so only when that changes."""
-        state, current = self.screen.state, self.screen.state.current_id
+        state, current, copies = self.screen.state, self.screen.state.current_id, self.screen.copies
         binding_state = (bool(state.hits), bool(self.screen.article_quotes()), state.raw, state.compared is not None,
-                         self.screen.copies.group_of(current) is not None, self.screen.copies.copy_info(current) is not None)
+                         copies.group_of(current) is not None, copies.copy_info(current) is not None)
         if binding_state != self._binding_state:
             self._binding_state = binding_state
             self.screen.refresh_bindings()

@@ -542,7 +542,7 @@ class TriageController:
 
     def select_ids(self, query: str) -> list[str]:
         """Every article matching ``query`` (filters and words). In a worker."""
-        return self.services.select_ids(query, searcher=self.host.searcher, articles=self.host.all_articles,
+        return self.services.select_ids(query, searcher=self.host.searcher, articles=self.host.lists.all_articles,
                                         triage_problem=self.problem)
 
     def save_search(self) -> None:
@@ -726,7 +726,7 @@ class TriageController:
         if corpus is None:
             raise RuntimeError("the corpus is not loaded")
         return self.services.build_brief(options, corpus=corpus, copies=self.host.copies.analysis,
-                                         searcher=self.host.searcher, articles=self.host.all_articles,
+                                         searcher=self.host.searcher, articles=self.host.lists.all_articles,
                                          triage_problem=self.problem)
 
     def export_preview(self, screen: ExportScreen, options: ExportOptions) -> None:

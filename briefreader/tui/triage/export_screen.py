@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Label, Markdown, Static
 
 from briefreader.core.export import DEFAULT_PROFILE, FORMATS, GROUPINGS, PROFILES, brief_markdown_parser
@@ -82,7 +83,7 @@ class ExportScreen(ModalScreen[None]):
         self.show_raw = False
         self._confirm_overwrite: str | None = None
         self._confirm_mkdir: str | None = None
-        self._debounce = None
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:

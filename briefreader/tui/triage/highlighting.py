@@ -128,7 +128,8 @@ class Highlighting:
             offset = quotes[state.current_quote].start
         elif state.current_hit is not None and state.hits:
             offset = state.hits[state.current_hit][0]
-        if offset is None or not (body.scroll_offset.y <= body.line_of(offset) < body.scroll_offset.y + body.size.height):
+        top = body.scroll_offset.y
+        if offset is None or not (top <= body.line_of(offset) < top + body.size.height):
             offset = _first_visible_offset(body)
         selection = Selection.at(TextUnits(article.body), offset)
         if selection is None:

@@ -68,7 +68,8 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
 
     def populate(self, highlights: list[Highlight], *, keep: int | None = None) -> None:
         """Show ``highlights`` (attached ones first in article order, then orphans)."""
-        self.items = sorted(highlights, key=lambda h: (h.orphan, self.titles.get(h.article_id, h.article_id), h.start, h.id))
+        self.items = sorted(highlights,
+                            key=lambda h: (h.orphan, self.titles.get(h.article_id, h.article_id), h.start, h.id))
         table = self.table
         if keep is None and self.items and table.row_count and 0 <= table.cursor_row < len(self.items):
             keep = self.current.id if self.current else None
