@@ -37,7 +37,7 @@ class ReaderState(DOMNode):
     sort_reverse: var[bool] = var(True)
     search_by_relevance: var[bool] = var(True)  # search results in the index's order (s switches to sort keys)
     raw: var[bool] = var(False)
-    copy_changes: var[bool] = var(False)  # a copy shows its changes against the original (f)
+    copy_changes: var[bool] = var(True)  # a copy opens on its changes against the original; f: full text
     diff_ignore_punct: var[bool] = var(False)
     view: var[str] = var("panes")  # what is on screen: "list", "panes" or "article"
     marked: var[tuple[str, ...]] = var(())  # the marked set, in marking order

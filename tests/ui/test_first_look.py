@@ -84,21 +84,21 @@ async def test_wide_terminal_keeps_three_panes_and_p_cycles_layouts(sample_corpu
         assert all(outlet in screen_text(app) for outlet in outlets)
         await pilot.press("tab")  # tab stays among the panes on screen
         assert state(app).view == "list"
-    state = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
-    assert state["layout"] == "list"
+    remembered = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
+    assert remembered["layout"] == "list"
     again = ReaderApp(sample_corpus)  # remembered: the next start is list-wide too
     async with again.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert again.view == "list" and not shown(again.query_one(BodyView))
+        assert state(again).view == "list" and not shown(again.query_one(BodyView))
     narrow = ReaderApp(sample_corpus)  # ... on wide terminals: narrow ones keep their own choice
     async with narrow.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        assert narrow.view == "list"
+        assert state(narrow).view == "list"
         await pilot.press("p")
-        assert narrow.view == "panes"
+        assert state(narrow).view == "panes"
         assert "Outlet" in list_header(narrow)  # the outlet column stays, narrower, in three panes at 80
-    state = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
-    assert state["layout"] == "list" and state["layout-narrow"] == "panes"
+    remembered = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
+    assert remembered["layout"] == "list" and remembered["layout-narrow"] == "panes"
 
 
 async def test_article_layout_starts_on_the_body(sample_corpus: Path, isolated_home: Path) -> None:

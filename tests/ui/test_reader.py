@@ -465,7 +465,7 @@ async def test_theme_switch_is_remembered(sample_corpus: Path, isolated_home: Pa
         await settle(pilot)
         assert app.query_one(BodyView).styles.background != dark_bg
         assert app.get_css_variables()["br-diff-added"] == "#b7ebc4"
-    state = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
+    remembered = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
     assert state == {"theme": "briefreader-light"}
     again = ReaderApp(sample_corpus)
     async with again.run_test(size=SIZE) as pilot:

@@ -108,12 +108,14 @@ class TriageController:
         self._pending_scroll: tuple[str, float | None, int | None] | None = None
         self._resume_waits_search = False  # the restored filter's results are still to come
         self._scroll_attempts = 0
+        self._taken_in = False
 
     # ------------------------------------------------------------------ opening and closing
 
     @property
     def is_open(self) -> bool:
-        return self.services.triage_open
+        """True once the store's opening was taken in on the UI thread (until it is closed)."""
+        return self._taken_in
 
     def start(self) -> None:
         """Open the store in a worker (the screen is mounted)."""
@@ -138,6 +140,7 @@ class TriageController:
         if self.host.app._exit:
             self.close()
             return
+        self._taken_in = True
         self.problem = None
         self.states = {a: s for a, s in opening.states.items() if not is_untouched(s)}
         self.tags = opening.tags
@@ -161,6 +164,7 @@ class TriageController:
 
     def close(self) -> None:
         """Close the store (checkpointed). Idempotent; a failure is logged (the process is ending)."""
+        self._taken_in = False
         if not self.services.triage_open:
             return
         self.problem = "triage closed"
@@ -182,7 +186,7 @@ class TriageController:
 
     def ready(self) -> bool:
         """True when the store is open; else say why triage is off."""
-        if not self.services.triage_open:
+        if not self.is_open:
             self.host.notify(self.problem or "triage is off", title="Triage", severity="warning", timeout=4)
             return False
         return True
@@ -256,7 +260,7 @@ class TriageController:
         """The three mark cells of a list row: marked, status, annotated."""
         st = self.states.get(article_id)
         sel = MARKED if self.state.is_marked(article_id) else " "
-        if not self.services.triage_open:
+        if not self.is_open:
             return sel.strip() and sel
         status = STATUS_MARKS.get(st.status if st else "new", " ")
         annotated = ANNOTATED if st and (st.tags or st.note or st.highlights) else " "
@@ -290,7 +294,7 @@ class TriageController:
 
     def status_parts(self) -> list[str]:
         """The triage part of the status line: state of the current article, the marked set."""
-        if not self.services.triage_open:
+        if not self.is_open:
             return [self.problem] if self.problem else []
         parts: list[str] = []
         aid = self.state.current_id
@@ -365,7 +369,7 @@ class TriageController:
 
     def mark_read(self, article_id: str | None) -> None:
         """The article was opened: new -> read (an automatic action that undo skips)."""
-        if not article_id or not self.services.triage_open or self.state_of(article_id).status != "new":
+        if not article_id or not self.is_open or self.state_of(article_id).status != "new":
             return
 
         def done(result: tuple[Any, dict[str, ArticleState], list[str]]) -> None:
@@ -462,7 +466,7 @@ class TriageController:
 
     def take_changes_from_elsewhere(self) -> None:
         """Take another process's changes (the CLI, a second reader) every few seconds."""
-        if not self.services.triage_open or self._draining:
+        if not self.is_open or self._draining:
             return
 
         def job(services: ReaderServices) -> tuple[dict[str, ArticleState], list[str]] | None:
@@ -583,7 +587,7 @@ class TriageController:
         from briefreader.core.inert import inert_line
         from briefreader.tui.widgets.article_list import SORT_KEYS
 
-        if self._resumed or not self.services.triage_open or self.host.corpus is None:
+        if self._resumed or not self.is_open or self.host.corpus is None:
             return
         self._resumed = True
         resume = self._resume
@@ -648,7 +652,7 @@ class TriageController:
 
     def save_position(self, *, now: bool = False) -> None:
         """Remember where the analyst is (when it changed); ``now`` saves on this thread (at quit)."""
-        if not self.services.triage_open or not self._resumed:
+        if not self.is_open or not self._resumed:
             return
         position = self._position()
         if position is None or position == self._saved_position or (position[0] is None and not position[1]):
