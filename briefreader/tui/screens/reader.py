@@ -27,7 +27,7 @@ from briefreader.tui.copies_view import CopiesView
 from briefreader.tui.plain import PlainStatic
 from briefreader.tui.reader_state import ARTICLE_FIELDS, DIFF_FIELDS, STATUS_FIELDS, ReaderState
 from briefreader.tui.screens.reader_layout import PaneLayout
-from briefreader.tui.screens.reader_lists import ListContents
+from briefreader.tui.screens.reader_lists import ListContents, SearchFlow
 from briefreader.tui.screens.reader_quotes import QuoteNavigator
 from briefreader.tui.screens.reader_render import ReaderRenderer, StatusLine
 from briefreader.tui.screens.reader_work import INDEX_RETRY_SECONDS, BackgroundWork
@@ -77,6 +77,7 @@ class ReaderScreen(Screen[None]):
         self.panes = PaneLayout(self, layouts)
         self.navigator = QuoteNavigator(self)
         self.work = BackgroundWork(self)
+        self.search = SearchFlow(self)
         self.triage = TriageController(self, services)
         self._dirty: set[str] = set()
         self.renderer = ReaderRenderer(self)
@@ -165,6 +166,10 @@ class ReaderScreen(Screen[None]):
     def _article_field_changed(self) -> None:
         self._mark_dirty("article")
 
+    def hits_changed(self) -> None:
+        """The query changed: the article's hits are marked again."""
+        self._mark_dirty("article")
+
     def _diff_field_changed(self) -> None:
         self._mark_dirty("diff")
 
@@ -246,7 +251,7 @@ class ReaderScreen(Screen[None]):
         """Move the list cursor to ``article_id``, clearing the search if the results do not hold it."""
         table = self.article_list
         if not table.select_id(article_id):
-            self.clear_search(close=True)
+            self.search.clear(close=True)
             table.select_id(article_id)
 
     def body_focused(self) -> bool:
@@ -260,43 +265,6 @@ class ReaderScreen(Screen[None]):
 
     def resort(self) -> None:
         self.lists.resort()
-
-    def open_search_with(self, query: str) -> None:
-        """Open the search bar with ``query`` in it (its results come like a typed search's)."""
-        bar = self.search_bar
-        bar.open()
-        bar.input.value = query
-        self.article_list.focus()
-
-    def clear_search(self, *, close: bool) -> None:
-        """Back to the full list, keeping the cursor on the current article."""
-        bar = self.search_bar
-        if close:
-            bar.close()
-            self.article_list.focus()
-        else:
-            bar.set_message("")
-        self.work.cancel_search()
-        had_filter = bool(self.state.search_query)
-        self.state.search_query = ""
-        self.state.search_total = 0
-        self.state.search_by_relevance = True  # the next search starts in the index's order again
-        if had_filter:
-            self.lists.clear_results()
-        else:
-            self.lists.search_articles = []
-
-    def set_quote_data(self, data: QuoteData) -> None:
-        """Use ``data`` for quote marks and diffs (from the analysis worker, or a test)."""
-        from briefreader.tui.app import exempt_from_gc
-
-        self.quotes = data
-        exempt_from_gc()
-        clusters = sum(1 for c in data.clusters.values() if len(c.articles()) > 1)
-        self.state.current_quote = None
-        self.state.compared = None
-        self.state.quotes_state = f"quotes: {data.total}, {clusters} shared"
-        self.redraw_article()
 
     # ------------------------------------------------------------------ events: loading and analysis
 
@@ -316,30 +284,8 @@ class ReaderScreen(Screen[None]):
 
     @on(msg.CorpusLoaded)
     def _corpus_loaded(self, event: msg.CorpusLoaded) -> None:
-        from briefreader.tui.app import exempt_from_gc
-
-        corpus: Corpus = event.corpus
-        self.corpus = corpus
-        self.load_seconds = event.seconds
-        count = len(corpus.articles)
-        self.lists.loaded(corpus.articles)
-        exempt_from_gc()
-        self.state.load_state = f"{count} article{'s' if count != 1 else ''}"
-        if not corpus.articles:
-            warnings = len(corpus.warnings)
-            self.article_view.show_empty(
-                f"No articles could be read in {self.services.root}."
-                + (f"\n{warnings} file(s) were skipped: press {self.app.keys_for('warnings')} to see why." if warnings
-                   else "\nPut .txt, .md, .html, .json or .jsonl files in the folder and open it again.")
-            )
-            self.state.index_state = "index: nothing to index"
-            self.state.quotes_state = "quotes: none"
-            return
-        self.state.copies_state = "copies: finding…"
-        self.work.open_index()
-        self.work.analyse_quotes(corpus)
-        self.work.analyse_copies(corpus)
-        self.triage.try_resume()
+        self.work.corpus_loaded(event.corpus, event.seconds)
+        self.triage.position.try_resume()
 
     @on(msg.IndexProgress)
     def _index_progress(self, event: msg.IndexProgress) -> None:
@@ -363,7 +309,7 @@ class ReaderScreen(Screen[None]):
             self.notify(event.message, title="Index", timeout=4)
         bar = self.search_bar
         if bar.is_open and bar.value.strip():
-            self.run_search(bar.value)
+            self.search.run(bar.value)
 
     @on(msg.QuotesProgress)
     def _quotes_progress(self, event: msg.QuotesProgress) -> None:
@@ -376,7 +322,7 @@ class ReaderScreen(Screen[None]):
 
     @on(msg.QuotesReady)
     def _quotes_ready(self, event: msg.QuotesReady) -> None:
-        self.set_quote_data(event.data)
+        self.navigator.set_data(event.data)
 
     @on(msg.CopiesReady)
     def _copies_ready(self, event: msg.CopiesReady) -> None:
@@ -388,20 +334,13 @@ class ReaderScreen(Screen[None]):
 
     # ------------------------------------------------------------------ events: search
 
-    def run_search(self, query: str) -> None:
-        """Search for ``query`` in a worker (a newer keystroke cancels an older search)."""
-        if self.searcher is None and not self.triage.filter_only(query):
-            self.search_bar.set_message(f"Search starts when the index is ready ({self.state.index_state}).")
-            return
-        self.work.search(query)
-
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
         query = event.query.strip()
         if not query:
-            self.clear_search(close=False)
+            self.search.clear(close=False)
             return
-        self.run_search(query)
+        self.search.run(query)
 
     @on(SearchBar.Accepted)
     def _search_accepted(self, event: SearchBar.Accepted) -> None:
@@ -409,31 +348,17 @@ class ReaderScreen(Screen[None]):
 
     @on(SearchBar.Cancelled)
     def _search_cancelled(self, event: SearchBar.Cancelled) -> None:
-        self.clear_search(close=True)
+        self.search.clear(close=True)
 
     @on(msg.SearchFailed)
     def _search_failed(self, event: msg.SearchFailed) -> None:
-        self.triage.search_settled()
-        if event.query.strip() == self.search_bar.value.strip():
-            self.search_bar.set_message(event.message, error=True)
+        self.triage.position.search_settled()
+        self.search.failed(event)
 
     @on(msg.SearchDone)
     def _search_done(self, event: msg.SearchDone) -> None:
-        self.triage.search_settled()
-        bar = self.search_bar
-        if event.query.strip() != bar.value.strip() or self.corpus is None:
-            return  # a stale answer: the user has typed on
-        self.last_search_seconds = event.seconds
-        results = event.results
-        corpus = self.corpus
-        articles = [a for a in (corpus.get(hit.id) for hit in results.hits) if a is not None]
-        self.state.search_query = event.query.strip()
-        self.state.search_total = results.total
-        self.lists.show_results(articles)  # the same results (a longer prefix, often): only the hits change
-        more = f" (first {len(articles)})" if results.total > len(articles) else ""
-        bar.set_message(f"{results.total} result(s){more} · {event.seconds * 1000:.0f} ms")
-        self.status_changed()  # the list count
-        self._article_field_changed()  # the hits of the new query
+        self.triage.position.search_settled()
+        self.search.done(event)
 
     # ------------------------------------------------------------------ events: the list, the article, triage
 
@@ -547,7 +472,7 @@ class ReaderScreen(Screen[None]):
             self.show_list_pane()
             self.article_list.focus()
         elif self.state.search_query or self.search_bar.is_open:
-            self.clear_search(close=True)
+            self.search.clear(close=True)
 
     def action_next_new(self) -> None:
         self.lists.move_new(1)
@@ -664,10 +589,10 @@ class ReaderScreen(Screen[None]):
         self.triage.highlighting.open_panel()
 
     def action_triage_choose_quote(self) -> None:
-        self.triage.choose_quote()
+        self.triage.brief.choose_quote()
 
     def action_triage_export(self) -> None:
-        self.triage.export()
+        self.triage.brief.export()
 
     def action_help(self) -> None:
         self.app.action_help()

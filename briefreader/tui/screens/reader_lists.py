@@ -11,6 +11,7 @@ from briefreader.tui.widgets.article_list import SORT_KEYS, sort_articles
 if TYPE_CHECKING:
     from briefreader.core.copies import CopyAnalysis
     from briefreader.core.model import Article
+    from briefreader.tui.messages import SearchDone, SearchFailed
     from briefreader.tui.screens.reader import ReaderScreen
 
 STREAM_FLUSH_SECONDS = 0.25  # while loading, new rows join the list at most this often
@@ -206,4 +207,67 @@ class ListContents:
         self.show(self.all_articles, keep=keep)
 
 
-__all__ = ["STREAM_FLUSH_SECONDS", "STREAM_ROWS_PER_FLUSH", "ListContents"]
+class SearchFlow:
+    """The search bar and its results in the list: start a search, take its answer, clear it."""
+
+    def __init__(self, screen: ReaderScreen) -> None:
+        self.screen = screen
+        self.state = screen.state
+
+    def run(self, query: str) -> None:
+        """Search for ``query`` in a worker (a newer keystroke cancels an older search)."""
+        screen = self.screen
+        if screen.searcher is None and not screen.triage.filter_only(query):
+            screen.search_bar.set_message(f"Search starts when the index is ready ({self.state.index_state}).")
+            return
+        screen.work.search(query)
+
+    def open_with(self, query: str) -> None:
+        """Open the search bar with ``query`` in it (its results come like a typed search's)."""
+        bar = self.screen.search_bar
+        bar.open()
+        bar.input.value = query
+        self.screen.article_list.focus()
+
+    def done(self, event: SearchDone) -> None:
+        """A search's results: shown unless the user has typed on."""
+        screen, bar = self.screen, self.screen.search_bar
+        corpus = screen.corpus
+        if event.query.strip() != bar.value.strip() or corpus is None:
+            return  # a stale answer: the user has typed on
+        screen.last_search_seconds = event.seconds
+        results = event.results
+        articles = [a for a in (corpus.get(hit.id) for hit in results.hits) if a is not None]
+        self.state.search_query = event.query.strip()
+        self.state.search_total = results.total
+        screen.lists.show_results(articles)  # the same results (a longer prefix, often): only the hits change
+        more = f" (first {len(articles)})" if results.total > len(articles) else ""
+        bar.set_message(f"{results.total} result(s){more} · {event.seconds * 1000:.0f} ms")
+        screen.status_changed()  # the list count
+        screen.hits_changed()  # the hits of the new query
+
+    def failed(self, event: SearchFailed) -> None:
+        bar = self.screen.search_bar
+        if event.query.strip() == bar.value.strip():
+            bar.set_message(event.message, error=True)
+
+    def clear(self, *, close: bool) -> None:
+        """Back to the full list, keeping the cursor on the current article."""
+        screen, bar = self.screen, self.screen.search_bar
+        if close:
+            bar.close()
+            screen.article_list.focus()
+        else:
+            bar.set_message("")
+        screen.work.cancel_search()
+        had_filter = bool(self.state.search_query)
+        self.state.search_query = ""
+        self.state.search_total = 0
+        self.state.search_by_relevance = True  # the next search starts in the index's order again
+        if had_filter:
+            screen.lists.clear_results()
+        else:
+            screen.lists.search_articles = []
+
+
+__all__ = ["STREAM_FLUSH_SECONDS", "STREAM_ROWS_PER_FLUSH", "ListContents", "SearchFlow"]

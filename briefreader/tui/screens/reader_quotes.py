@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefreader.tui.quote_model import QuoteCluster, QuoteMark
+    from briefreader.tui.quote_model import QuoteCluster, QuoteData, QuoteMark
     from briefreader.tui.screens.reader import ReaderScreen
 
 
@@ -20,6 +20,18 @@ class QuoteNavigator:
     def __init__(self, screen: ReaderScreen) -> None:
         self.screen = screen
         self.state = screen.state
+
+    def set_data(self, data: QuoteData) -> None:
+        """Use ``data`` for quote marks and diffs (from the analysis worker, or a test)."""
+        from briefreader.tui.app import exempt_from_gc
+
+        self.screen.quotes = data
+        exempt_from_gc()
+        clusters = sum(1 for c in data.clusters.values() if len(c.articles()) > 1)
+        self.state.current_quote = None
+        self.state.compared = None
+        self.state.quotes_state = f"quotes: {data.total}, {clusters} shared"
+        self.screen.redraw_article()
 
     def article_quotes(self) -> list[QuoteMark]:
         """The quotations of the open article (none before the analysis is done)."""

@@ -66,6 +66,32 @@ class BackgroundWork:
             return
         self._post(msg.CorpusLoaded(corpus, time.perf_counter() - started))
 
+    def corpus_loaded(self, corpus: Corpus, seconds: float) -> None:
+        """The corpus is loaded (on the UI thread): list it, then index and analyse it."""
+        from briefreader.tui.app import exempt_from_gc
+
+        screen, state = self.screen, self.screen.state
+        screen.corpus = corpus
+        screen.load_seconds = seconds
+        count = len(corpus.articles)
+        screen.lists.loaded(corpus.articles)
+        exempt_from_gc()
+        state.load_state = f"{count} article{'s' if count != 1 else ''}"
+        if not corpus.articles:
+            warnings = len(corpus.warnings)
+            screen.article_view.show_empty(
+                f"No articles could be read in {self.services.root}."
+                + (f"\n{warnings} file(s) were skipped: press {screen.app.keys_for('warnings')} to see why." if warnings
+                   else "\nPut .txt, .md, .html, .json or .jsonl files in the folder and open it again.")
+            )
+            state.index_state = "index: nothing to index"
+            state.quotes_state = "quotes: none"
+            return
+        state.copies_state = "copies: finding…"
+        self.open_index()
+        self.analyse_quotes(corpus)
+        self.analyse_copies(corpus)
+
     # ------------------------------------------------------------------ the index
 
     def open_index(self) -> None:

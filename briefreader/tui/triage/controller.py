@@ -18,19 +18,18 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 
 from briefreader.tui.services import ReaderServices, TriageOpening
+from briefreader.tui.triage.brief import BriefActions
 from briefreader.tui.triage.highlighting import Highlighting
+from briefreader.tui.triage.position import ReadingPosition
 
 if TYPE_CHECKING:
-    from briefreader.core.triage import ArticleState, JournalEntry, ResumeState
+    from briefreader.core.triage import ArticleState, JournalEntry
     from briefreader.tui.screens.reader import ReaderScreen
-    from briefreader.tui.triage.export_screen import ExportOptions, ExportScreen
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,6 @@ QUIT_WAIT_SECONDS = 10.0  # at quit, queued writes get this long to finish
 
 Result = TypeVar("Result")
 Job = Callable[[ReaderServices], Any]
-Position = tuple[str | None, str, float, str, bool]  # article, filter, scroll, sort key, reverse
 
 
 class TriageOpened(Message):
@@ -102,12 +100,8 @@ class TriageController:
         self._jobs: deque[tuple[Job, Callable[[Any], None] | None, str, Callable[[str], None] | None]] = deque()
         self._lock = threading.Lock()
         self._draining = False
-        self._resume: ResumeState | None = None
-        self._resumed = False
-        self._saved_position: Position | None = None
-        self._pending_scroll: tuple[str, float | None, int | None] | None = None
-        self._resume_waits_search = False  # the restored filter's results are still to come
-        self._scroll_attempts = 0
+        self.position = ReadingPosition(self)
+        self.brief = BriefActions(self)
         self._taken_in = False
 
     # ------------------------------------------------------------------ opening and closing
@@ -145,14 +139,14 @@ class TriageController:
         self.states = {a: s for a, s in opening.states.items() if not is_untouched(s)}
         self.tags = opening.tags
         self.in_corpus = opening.in_corpus
-        self._resume = opening.resume
+        self.position.resume = opening.resume
         if opening.notice:
             self.host.notify(opening.notice[:1].upper() + opening.notice[1:], title="Triage", severity="warning",
                              timeout=10)
         self.host.refresh_marks()  # rows drawn before the store was open have no status mark yet
-        self.host.set_interval(RESUME_EVERY_SECONDS, self.save_position)
+        self.host.set_interval(RESUME_EVERY_SECONDS, self.position.save)
         self.host.set_interval(ELSEWHERE_EVERY_SECONDS, self.take_changes_from_elsewhere)
-        self.try_resume()
+        self.position.try_resume()
         self.host.redraw_article()
         self.refresh_status()
 
@@ -180,7 +174,7 @@ class TriageController:
             await asyncio.sleep(0.01)
         if self._draining or self._jobs:
             log.warning("quitting with %d triage write(s) still queued", len(self._jobs))
-        self.save_position(now=True)
+        self.position.save(now=True)
 
     # ------------------------------------------------------------------ the write queue
 
@@ -580,194 +574,16 @@ class TriageController:
 
         self.submit(lambda s: s.saved_searches(), ask, what="reading saved searches")
 
-    # ------------------------------------------------------------------ resume
-
-    def try_resume(self) -> None:
-        """Once the corpus and the store are both there: back to the last article, filter and scroll."""
-        from briefreader.core.inert import inert_line
-        from briefreader.tui.widgets.article_list import SORT_KEYS
-
-        if self._resumed or not self.is_open or self.host.corpus is None:
-            return
-        self._resumed = True
-        resume = self._resume
-        if resume is None or (not resume.article_id and not resume.filter):
-            return
-        extra = resume.extra or {}
-        sort = extra.get("sort")
-        if sort in SORT_KEYS and (sort, bool(extra.get("reverse"))) != (self.state.sort_key, self.state.sort_reverse):
-            self.state.sort_key, self.state.sort_reverse = sort, bool(extra.get("reverse"))
-            self.host.resort()
-        article = self.host.article(resume.article_id) if resume.article_id else None
-        if article is not None:
-            self._pending_scroll = (article.id, resume.scroll, None)
-            if self.state.current_id == article.id:
-                self.apply_pending_scroll()
-            else:
-                self.host.article_list.select_id(article.id)
-        if resume.filter:
-            self._resume_waits_search = True  # showing the results resets the scroll: restore it after
-            # the state file may have travelled with the corpus: the filter is made inert
-            self.host.open_search_with(inert_line(resume.filter))
-        where = f"“{self.describe([article.id])}”" if article is not None else "the list"
-        self.host.notify(f"Back at {where}" + (f" with the search “{resume.filter}”" if resume.filter else ""),
-                         timeout=3)
-        self._saved_position = self._position()
-
-    def scroll_to(self, article_id: str, offset: int | None) -> None:
-        """Scroll the body to ``offset`` once ``article_id`` is shown (now if it is)."""
-        self._pending_scroll = (article_id, None, offset)
-        if self.state.current_id == article_id:
-            self.apply_pending_scroll()
-
-    def apply_pending_scroll(self) -> None:
-        pending = self._pending_scroll
-        if pending is None or pending[0] != self.state.current_id or self._resume_waits_search:
-            return
-        self._pending_scroll = None
-        _, y, offset = pending
-        body = self.host.body
-        if offset is not None:
-            body.scroll_to_offset(offset)
-        elif y:
-            body.scroll_to(y=y, animate=False, immediate=True)
-            if body.scroll_offset.y + 0.5 < y and self._scroll_attempts < 20:
-                # the body is not laid out yet (its height is still unknown): try again shortly
-                self._scroll_attempts += 1
-                self._pending_scroll = pending
-                self.host.set_timer(0.05, self.apply_pending_scroll)
-
-    def search_settled(self) -> None:
-        """A search finished (or failed): a resumed scroll position waiting for it applies now."""
-        if self._resume_waits_search:
-            self._resume_waits_search = False
-            self.host.set_timer(0.05, self.apply_pending_scroll)
-
-    def _position(self) -> Position | None:
-        if not self.host.has_main_ui():
-            return None
-        state = self.state
-        return (state.current_id, state.search_query, float(self.host.body.scroll_offset.y), state.sort_key,
-                state.sort_reverse)
-
-    def save_position(self, *, now: bool = False) -> None:
-        """Remember where the analyst is (when it changed); ``now`` saves on this thread (at quit)."""
-        if not self.is_open or not self._resumed:
-            return
-        position = self._position()
-        if position is None or position == self._saved_position or (position[0] is None and not position[1]):
-            return
-        self._saved_position = position
-        aid, query, y, sort, reverse = position
-
-        def job(services: ReaderServices) -> None:
-            services.save_resume(aid, query, y, {"sort": sort, "reverse": reverse})
-
-        if not now:
-            self.submit(job, None, what="saving the reading position")
-            return
-        try:
-            job(self.services)
-        except Exception as exc:  # the reader is closing: the log keeps it, the next start is at the top
-            log.warning("the reading position was not saved at quit: %s", exc)
-            self.host.notify(f"The reading position was not saved: {exc}", severity="warning", timeout=4)
-
     # ------------------------------------------------------------------ events the screen forwards
 
     def article_changed(self) -> None:
         """The list cursor moved to another article (or the same one was shown again)."""
         if self.highlighting.visual is not None and self.highlighting.visual_article != self.state.current_id:
             self.highlighting.exit_visual()
-        self.apply_pending_scroll()
+        self.position.apply_pending_scroll()
         if self.host.body_focused():
             self.mark_read(self.state.current_id)
         self.refresh_status()
-
-    # ------------------------------------------------------------------ quotes for the brief
-
-    def choose_quote(self) -> None:
-        """b: put the selected quotation's cluster in the brief (as a comparison table), or take it out."""
-        cluster = self.host.selected_cluster()
-        if cluster is None:
-            if self.state.current_quote is None or self.host.quotes is None:
-                self.host.notify("Select a quotation first (] / [).", timeout=3)
-            else:
-                self.host.notify("This quotation is not rendered by other outlets: nothing to compare.", timeout=3)
-            return
-        titles = {}
-        for rendering in cluster.renderings:
-            article = self.host.article(rendering.article_id)
-            if article is not None and article.title:
-                titles[article.id] = article.title
-        # the core cluster carries what the brief needs (partial-quote spans); the reader's copy does not
-        snapshot = cluster.core if cluster.core is not None else cluster
-        count = len(cluster.renderings)
-
-        def done(chosen: bool) -> None:
-            self.host.notify(("In the brief: " if chosen else "Taken out of the brief: ")
-                             + f"this quotation's {count} renderings · u undoes", timeout=3)
-
-        self.submit(lambda s: s.toggle_chosen_cluster(snapshot, cluster.id, titles), done,
-                    what="choosing the quotation")
-
-    # ------------------------------------------------------------------ export
-
-    def export(self) -> None:
-        """e: the export dialog (options, preview, output path)."""
-        from briefreader.tui.triage.export_screen import ExportOptions, ExportScreen
-
-        if not self.ready() or self.host.corpus is None:
-            return
-        root = self.services.root
-        name = root.resolve().name or "corpus"
-        output = str(Path.cwd() / f"brief-{name}-{date.today().isoformat()}.md")
-        options = ExportOptions(where=self.state.search_query, output=output,
-                                ignore_punct=self.state.diff_ignore_punct)
-        self.host.app.push_screen(ExportScreen(options, self))
-
-    def _build(self, options: ExportOptions) -> Any:
-        corpus = self.host.corpus
-        if corpus is None:
-            raise RuntimeError("the corpus is not loaded")
-        return self.services.build_brief(options, corpus=corpus, copies=self.host.copies.analysis,
-                                         searcher=self.host.searcher, articles=self.host.lists.all_articles,
-                                         triage_problem=self.problem)
-
-    def export_preview(self, screen: ExportScreen, options: ExportOptions) -> None:
-        """Build the brief for the dialog's preview (in a worker)."""
-
-        def shown(brief: Any) -> None:
-            if screen.is_attached:
-                screen.show_preview(options, brief.text, brief.summary, brief.markdown)
-
-        def failed(message: str) -> None:
-            if screen.is_attached:
-                screen.set_status(message, error=True)
-
-        self.run_in_worker(lambda: self._build(options), shown, group="export-preview", what="building the brief",
-                           on_error=failed)
-
-    def export_write(self, screen: ExportScreen, options: ExportOptions, *, replace: bool = False,
-                     make_folder: bool = False) -> None:
-        """Build the brief and write it (in a worker)."""
-        path = options.output_path()
-
-        def write() -> str:
-            brief = self._build(options)
-            self.services.write_file(path, brief.text, replace=replace, make_folder=make_folder)
-            return str(brief.summary)
-
-        def written(summary: str) -> None:
-            if screen.is_attached:
-                screen.written(f"Wrote {path}: {summary}")
-            else:
-                self.host.notify(f"Wrote {path}: {summary}", timeout=6)
-
-        def failed(message: str) -> None:
-            if screen.is_attached:
-                screen.set_status(message, error=True)
-
-        self.run_in_worker(write, written, group="export-write", what=f"cannot write {path}", on_error=failed)
 
     # ------------------------------------------------------------------ test support
 

@@ -26,7 +26,7 @@ from briefreader.tui.commands import EXPORT, scope_bindings
 from briefreader.tui.plain import PlainStatic
 
 if TYPE_CHECKING:
-    from briefreader.tui.triage.controller import TriageController
+    from briefreader.tui.triage.brief import BriefActions
 
 
 @dataclass
@@ -73,9 +73,9 @@ class ExportScreen(ModalScreen[None]):
     """
     BINDINGS = scope_bindings(EXPORT)  # declared once in tui/commands.py (keys, help, keymap ids)
 
-    def __init__(self, options: ExportOptions, triage: TriageController) -> None:
+    def __init__(self, options: ExportOptions, brief: BriefActions) -> None:
         super().__init__()
-        self.triage = triage  # builds and writes the brief in its workers
+        self.brief = brief  # builds and writes the brief in its workers
         self.options = options
         self.preview_text = ""
         self.preview_markdown = ""  # the Markdown shown rendered (md and html formats)
@@ -186,7 +186,7 @@ class ExportScreen(ModalScreen[None]):
 
     def request_preview(self) -> None:
         self.set_status("Building the preview…")
-        self.triage.export_preview(self, ExportOptions(**vars(self.options)))
+        self.brief.export_preview(self, ExportOptions(**vars(self.options)))
 
     def show_preview(self, options: ExportOptions, text: str, summary: str, markdown: str | None = None) -> None:
         """The worker's result for ``options`` (ignored if the options changed meanwhile):
@@ -253,8 +253,8 @@ class ExportScreen(ModalScreen[None]):
             return
         self._confirm_overwrite = self._confirm_mkdir = None
         self.set_status(f"Writing {path}…")
-        self.triage.export_write(self, ExportOptions(**vars(self.options)), replace=confirmed,
-                                 make_folder=make_folder)
+        self.brief.export_write(self, ExportOptions(**vars(self.options)), replace=confirmed,
+                                make_folder=make_folder)
 
     def written(self, message: str) -> None:
         self.dismiss(None)

@@ -312,7 +312,7 @@ class Highlighting:
         if highlight is None or self.host.article(highlight.article_id) is None:
             self.host.notify("That highlight's article is not in the corpus any more.", severity="warning", timeout=4)
             return
-        self.triage.scroll_to(highlight.article_id, None if highlight.orphan else highlight.start)
+        self.triage.position.scroll_to(highlight.article_id, None if highlight.orphan else highlight.start)
         self.host.go_to_article(highlight.article_id)
         if self.host.state.raw:
             self.host.action_toggle_raw()
