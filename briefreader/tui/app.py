@@ -32,6 +32,25 @@ GC_IDLE_SECONDS = 1.0  # ... and run, once no key or click came for this long
 GC_MAX_SECONDS = 15.0  # ... or anyway after this long
 
 
+class IdleCollector:
+    """Full garbage collections, which take 50-130 ms on a big corpus, run here: when nobody has
+    typed for a moment, or at the latest every GC_MAX_SECONDS (see :func:`defer_full_gc`)."""
+
+    def __init__(self) -> None:
+        self.last_input = time.monotonic()  # the app sets it on every key and click
+        self.last_full_gc = time.monotonic()
+
+    def tick(self) -> None:
+        """Collect now if it is time (called every GC_CHECK_SECONDS)."""
+        import gc
+
+        now = time.monotonic()
+        idle = now - self.last_input >= GC_IDLE_SECONDS
+        if (idle and now - self.last_full_gc >= GC_CHECK_SECONDS) or now - self.last_full_gc >= GC_MAX_SECONDS:
+            gc.collect()
+            self.last_full_gc = time.monotonic()
+
+
 class ReaderApp(App[None]):
     """The briefreader reader on one corpus folder."""
 
@@ -55,8 +74,7 @@ class ReaderApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self._redirected_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
-        self._last_input = time.monotonic()
-        self._last_full_gc = time.monotonic()
+        self.idle_gc = IdleCollector()
         self.reader = ReaderScreen(self.services, dict(self.config.layouts))
 
     def get_default_screen(self) -> Screen[None]:
@@ -107,7 +125,7 @@ class ReaderApp(App[None]):
         if self.notices:
             hint = f" (config: {_config_path(self.config_folder)})"
             self.notify("\n".join(self.notices) + hint, title="Settings", severity="warning", timeout=8)
-        self.set_interval(GC_CHECK_SECONDS, self._collect_when_idle)
+        self.set_interval(GC_CHECK_SECONDS, self.idle_gc.tick)
 
     async def _on_key(self, event: events.Key) -> None:
         # Keys typed in one burst ("/trap", a paste, tmux send-keys) are all queued at the widget
@@ -125,19 +143,9 @@ class ReaderApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
-            self._last_input = time.monotonic()
+            self.idle_gc.last_input = time.monotonic()
         await super().on_event(event)
 
-    def _collect_when_idle(self) -> None:
-        """Full garbage collections, which take 50-130 ms on a big corpus, run here: when nobody has
-        typed for a moment, or at the latest every GC_MAX_SECONDS (see :func:`defer_full_gc`)."""
-        import gc
-
-        now = time.monotonic()
-        idle = now - self._last_input >= GC_IDLE_SECONDS
-        if (idle and now - self._last_full_gc >= GC_CHECK_SECONDS) or now - self._last_full_gc >= GC_MAX_SECONDS:
-            gc.collect()
-            self._last_full_gc = time.monotonic()
 
     # ------------------------------------------------------------------ commands of the app
 
@@ -205,7 +213,7 @@ def exempt_from_gc() -> None:
 
 
 def defer_full_gc() -> None:
-    """Leave full collections to :meth:`ReaderApp._collect_when_idle`: young generations are still
+    """Leave full collections to :class:`IdleCollector`: young generations are still
     collected as usual, but the full pass (every surviving object) no longer fires mid-keystroke.
     Textual's line strips cache themselves (a cycle per strip), so each screen update leaves cyclic
     garbage, and full passes came every second or so while typing a search. Process-wide: called by

@@ -38,6 +38,11 @@ def notified(app: ReaderApp, text: str) -> bool:
     return any(text in f"{n.title} {n.message}" for n in notices(app))
 
 
+def visual(app: ReaderApp):
+    """The passage selected in visual mode (None outside it); the bar shows its words."""
+    return screen_of(app).triage.highlighting.visual
+
+
 def store_of(app: ReaderApp):
     return saved(app)
 
@@ -282,14 +287,14 @@ async def test_visual_mode_highlight_drawn_and_listed(reader: ReaderApp) -> None
         await pilot.press("enter")  # into the body
         await pilot.press("v")
         await pilot.pause()
-        sel = screen_of(reader).triage.highlighting.visual
+        sel = visual(reader)
         assert sel is not None and sel.words == 1
         await pilot.press("w", "w")
-        assert screen_of(reader).triage.highlighting.visual.words == 3
+        assert visual(reader).words == 3
         await pilot.press("b")
-        assert screen_of(reader).triage.highlighting.visual.words == 2
+        assert visual(reader).words == 2
         await pilot.press("right_parenthesis")  # to the end of the sentence
-        start, end = screen_of(reader).triage.highlighting.visual.start, screen_of(reader).triage.highlighting.visual.end
+        start, end = visual(reader).start, visual(reader).end
         assert end in {e for _, e in TextUnits(article.body).sentences}
         assert "VISUAL" in screen_text(reader)
         await pilot.press("enter")
@@ -303,7 +308,7 @@ async def test_visual_mode_highlight_drawn_and_listed(reader: ReaderApp) -> None
         [h] = store_of(reader).highlights(article.id)
         assert (h.start, h.end) == (start, end) and h.exact == article.body[start:end]
         assert h.comment == "the lede" and h.tags == ["lede"]
-        assert screen_of(reader).triage.highlighting.visual is None and isinstance(reader.focused, BodyView)
+        assert visual(reader) is None and isinstance(reader.focused, BodyView)
         # drawn in the body
         hl_style, _ = screen_of(reader).triage.highlighting.highlight_styles()
         spans = reader.query_one(BodyView).text.spans
@@ -352,11 +357,11 @@ async def test_visual_quotation_as_one_unit_and_cancel(reader: ReaderApp) -> Non
         await pilot.press("quotation_mark")
         await pilot.pause()
         body = article.body
-        assert screen_of(reader).triage.highlighting.visual.start <= mark.start and screen_of(reader).triage.highlighting.visual.end >= mark.end
-        assert body[screen_of(reader).triage.highlighting.visual.start:screen_of(reader).triage.highlighting.visual.end].strip() == screen_of(reader).triage.highlighting.visual.text
+        assert visual(reader).start <= mark.start and visual(reader).end >= mark.end
+        assert body[visual(reader).start:visual(reader).end].strip() == visual(reader).text
         await pilot.press("escape")
         await idle(pilot)
-        assert screen_of(reader).triage.highlighting.visual is None
+        assert visual(reader) is None
         assert store_of(reader).highlights() == []
 
 
@@ -428,7 +433,8 @@ async def test_export_dialog_previews_and_writes(reader: ReaderApp, tmp_path: Pa
         written = out.read_text(encoding="utf-8")
         assert written == screen.preview_text
         MarkdownIt("commonmark").parse(written)
-        assert article.body[store_of(reader).highlights()[0].start:store_of(reader).highlights()[0].end].split()[0] in written
+        first = store_of(reader).highlights()[0]
+        assert article.body[first.start:first.end].split()[0] in written
         assert not isinstance(reader.screen, ExportScreen)
         assert notified(reader, f"Wrote {out}")
         # again: asks before replacing; json format switches the extension

@@ -527,6 +527,9 @@ class TriageController:
             return self.services.split_query(query, triage_problem=self.problem)[1]
         except QuerySyntaxError:
             return query
+        except Exception:  # e.g. reading the saved searches failed: the search reports it too
+            log.exception("the words of the query %r could not be taken apart", query)
+            return query
 
     def filter_only(self, query: str) -> bool:
         """True when the query has triage filters and no words (it needs no index)."""
@@ -535,6 +538,9 @@ class TriageController:
         try:
             filters, text = self.services.split_query(query, triage_problem=self.problem)
         except QuerySyntaxError:
+            return False
+        except Exception:
+            log.exception("the filters of the query %r could not be read", query)
             return False
         return bool(filters) and not text
 
