@@ -466,7 +466,7 @@ async def test_theme_switch_is_remembered(sample_corpus: Path, isolated_home: Pa
         assert app.query_one(BodyView).styles.background != dark_bg
         assert app.get_css_variables()["br-diff-added"] == "#b7ebc4"
     remembered = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
-    assert state == {"theme": "briefreader-light"}
+    assert remembered == {"theme": "briefreader-light"}
     again = ReaderApp(sample_corpus)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
