@@ -75,7 +75,8 @@ class ReaderApp(App[None]):
             self.set_keymap(self.config.keymap)
         self._redirected_keys: weakref.WeakSet[events.Key] = weakref.WeakSet()
         self.idle_gc = IdleCollector()
-        self.reader = ReaderScreen(self.services, dict(self.config.layouts))
+        self.reader = ReaderScreen(self.services, dict(self.config.layouts), keys_for=self.keys_for,
+                                   keymap=dict(self.config.keymap), config_folder=config_folder)
 
     def get_default_screen(self) -> Screen[None]:
         return self.reader

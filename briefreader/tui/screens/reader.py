@@ -12,6 +12,8 @@ searching and analysis run in workers (:mod:`.reader_work`); triage is a control
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
     from briefreader.core.corpus import Corpus
     from briefreader.core.index import CorpusIndex, SearchSession
     from briefreader.core.model import Article
-    from briefreader.tui.app import ReaderApp
     from briefreader.tui.quote_model import QuoteCluster, QuoteData, QuoteMark
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,13 @@ class ReaderScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         c.binding() for c in COMMANDS if c.scope == APP and c.id != "command_palette"]
 
-    def __init__(self, services: ReaderServices, layouts: dict[str, str]) -> None:
+    def __init__(self, services: ReaderServices, layouts: dict[str, str], *, keys_for: Callable[[str], str],
+                 keymap: dict[str, str], config_folder: Path | None) -> None:
         super().__init__()
         self.services = services
+        self.keys_for = keys_for  # a command's keys as the user sees them (after their keymap)
+        self.keymap = keymap
+        self.config_folder = config_folder
         self.state = ReaderState()
         self.corpus: Corpus | None = None
         self.index: CorpusIndex | None = None
@@ -81,14 +86,6 @@ class ReaderScreen(Screen[None]):
         self.triage = TriageController(self, services)
         self._dirty: set[str] = set()
         self.renderer = ReaderRenderer(self)
-
-    @property
-    def app(self) -> ReaderApp:  # type: ignore[override]  # narrowed: this screen runs in the reader app only
-        from briefreader.tui.app import ReaderApp
-
-        app = super().app
-        assert isinstance(app, ReaderApp)
-        return app
 
     # ------------------------------------------------------------------ widgets
 
@@ -540,7 +537,7 @@ class ReaderScreen(Screen[None]):
 
     def action_reverse_sort(self) -> None:
         if self.state.by_relevance:
-            self.notify(f"Search results are in order of relevance; {self.app.keys_for('sort')} sorts them by a key.",
+            self.notify(f"Search results are in order of relevance; {self.keys_for('sort')} sorts them by a key.",
                         timeout=3)
             return
         self.state.sort_reverse = not self.state.sort_reverse
@@ -594,8 +591,8 @@ class ReaderScreen(Screen[None]):
     def action_triage_export(self) -> None:
         self.triage.brief.export()
 
-    def action_help(self) -> None:
-        self.app.action_help()
+    async def action_help(self) -> None:
+        await self.app.run_action("help")
 
     def action_change_theme(self) -> None:
         self.app.search_themes()

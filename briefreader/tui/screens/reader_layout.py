@@ -90,10 +90,10 @@ class PaneLayout:
             screen.body.focus()
         if view == "list":
             screen.article_list.focus()
-        problem = remember_layout(self.size_class or "wide", view, screen.app.config_folder)
+        problem = remember_layout(self.size_class or "wide", view, screen.config_folder)
         if problem:
             screen.notify(problem, severity="warning")
-        keys_for = screen.app.keys_for
+        keys_for = screen.keys_for
         hint = {"list": f" ({keys_for('open')}: the article, {keys_for('back')}: back)",
                 "article": f" ({keys_for('back')}: the list)", "panes": ""}[view]
         screen.notify(f"Layout: {LAYOUT_NAMES[view]}{hint}", timeout=2)

@@ -49,7 +49,7 @@ class ReaderRenderer:
         state = self.screen.state
         parts = [state.load_state]
         if self.screen.corpus is not None and self.screen.corpus.warnings:
-            parts.append(f"{len(self.screen.corpus.warnings)} warning(s) ({self.screen.app.keys_for('warnings')})")
+            parts.append(f"{len(self.screen.corpus.warnings)} warning(s) ({self.screen.keys_for('warnings')})")
         # what the list shows (sort, filter) and the article's triage state first: at 80 columns the
         # line is cut, and the background work (index, quotes, copies) matters less once done
         arrow = "↓" if state.sort_reverse else "↑"
@@ -155,7 +155,7 @@ class ReaderRenderer:
             return
         if state.current_quote is None:
             shared = sum(1 for q in quotes if self.screen.quotes.has_variants(q))
-            keys_for = self.screen.app.keys_for
+            keys_for = self.screen.keys_for
             diff.show_message(
                 f"{len(quotes)} quotation(s) here, {shared} rendered by other outlets too.\n"
                 f"{keys_for('next_quote')} / {keys_for('previous_quote')}: go to a quotation; "

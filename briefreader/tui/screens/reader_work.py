@@ -81,7 +81,7 @@ class BackgroundWork:
             warnings = len(corpus.warnings)
             screen.article_view.show_empty(
                 f"No articles could be read in {self.services.root}."
-                + (f"\n{warnings} file(s) were skipped: press {screen.app.keys_for('warnings')} to see why." if warnings
+                + (f"\n{warnings} file(s) were skipped: press {screen.keys_for('warnings')} to see why." if warnings
                    else "\nPut .txt, .md, .html, .json or .jsonl files in the folder and open it again.")
             )
             state.index_state = "index: nothing to index"

@@ -436,7 +436,7 @@ class TriageController:
                         self._after_change(verb + self.describe([aid])), what="saving the note")
 
         self.host.app.push_screen(NoteScreen("Note", current, context=self.describe([aid]),
-                                             keymap=self.host.app.config.keymap), submitted)
+                                             keymap=self.host.keymap), submitted)
 
     def undo(self, on_done: Callable[[], None] | None = None) -> None:
         """Undo the last triage action (status, tags, note, highlight, quote choice), with a notice."""
@@ -555,8 +555,8 @@ class TriageController:
 
         query = self.state.search_query or self.host.search_bar.value.strip()
         if not query:
-            self.host.notify(f"Search first ({self.host.app.keys_for('search')}), then "
-                             f"{self.host.app.keys_for('save_search')} saves it.", timeout=3)
+            self.host.notify(f"Search first ({self.host.keys_for('search')}), then "
+                             f"{self.host.keys_for('save_search')} saves it.", timeout=3)
             return
         if not self.ready():
             return
