@@ -172,7 +172,8 @@ async def test_search_results_say_relevance_and_s_sorts_them(reader: ReaderApp) 
         await pilot.press("s")
         await settle(pilot)
         assert "sort: outlet ↓" in screen_text(reader)
-        assert [a.id for a in table.shown] == [a.id for a in sort_articles(screen_of(reader).lists.search_articles, "outlet", True)]
+        results = screen_of(reader).lists.search_articles
+        assert [a.id for a in table.shown] == [a.id for a in sort_articles(results, "outlet", True)]
         for _ in range(10):  # on round the sort keys, back to relevance
             await pilot.press("s")
             await settle(pilot)
@@ -301,7 +302,8 @@ async def test_short_diff_pane_shows_the_pair_first(reader: ReaderApp) -> None:
         assert diff.size.height < QuoteDiff.PAIR_FIRST_BELOW and diff.pair_first
         assert state(reader).compared is not None
         visible = " ".join(diff.render_line(y).text for y in range(diff.size.height))
-        other = screen_of(reader).quotes.cluster_of(screen_of(reader).article_quotes()[state(reader).current_quote]).renderings[state(reader).compared]
+        mark = screen_of(reader).article_quotes()[state(reader).current_quote]
+        other = screen_of(reader).quotes.cluster_of(mark).renderings[state(reader).compared]
         assert (other.outlet or other.article_id)[:12] in visible  # the pair's heading, without scrolling
         plain = diff.last_plain
         assert plain.index(" · ") < plain.index("(this article)")  # the pair's titles before the listing

@@ -136,7 +136,8 @@ async def test_search_as_you_type_filters_highlights_and_esc_restores(reader: Re
         for article in table.shown:
             assert "trap" in article.body.lower()
         assert state(reader).hits, "hits are highlighted in the open article"
-        assert all(screen_of(reader).current_article().body[s:e].lower().startswith("trap") for s, e in state(reader).hits)
+        body = screen_of(reader).current_article().body
+        assert all(body[s:e].lower().startswith("trap") for s, e in state(reader).hits)
         assert "result(s)" in screen_text(reader)
         assert 'filter: "trap"' in screen_text(reader)
         await pilot.press("enter")
