@@ -44,7 +44,7 @@ async def _until(pilot, check, timeout: float = 60.0) -> float:
 
 async def run(corpus: Path) -> dict[str, float]:
     from briefreader.tui.app import ReaderApp
-    from briefreader.tui.triage.actions import STATUS_MARKS
+    from briefreader.tui.triage.controller import STATUS_MARKS
     from briefreader.tui.widgets.article_list import ArticleList
 
     app = ReaderApp(corpus)
@@ -53,7 +53,7 @@ async def run(corpus: Path) -> dict[str, float]:
         for _ in range(600):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if app.triage_store is not None and app.searcher is not None and not any(w.is_running for w in app.workers):
+            if app.reader.triage.is_open and app.reader.searcher is not None and not any(w.is_running for w in app.workers):
                 break
         table = app.query_one(ArticleList)
 
@@ -69,7 +69,7 @@ async def run(corpus: Path) -> dict[str, float]:
         times = []
         for _ in range(15):
             aid = table.current_id
-            want = "read" if app.triage_state(aid).status == "keep" else "keep"
+            want = "read" if app.reader.triage.state_of(aid).status == "keep" else "keep"
             started = time.perf_counter()
             await pilot.press("K")
             await _until(pilot, lambda: (STATUS_MARKS["keep"] in mark(aid)) == (want == "keep"))
@@ -78,15 +78,15 @@ async def run(corpus: Path) -> dict[str, float]:
         out["key_to_mark_median"] = statistics.median(times)
         out["key_to_mark_max"] = max(times)
 
-        await app.triage_idle()
+        await app.reader.triage.idle()
         await pilot.press("slash")
         await pilot.pause()
         started = time.perf_counter()
         app.query_one("#search-input").value = "status:keep"  # the whole query at once
-        await _until(pilot, lambda: app.search_query == "status:keep")
+        await _until(pilot, lambda: app.reader.state.search_query == "status:keep")
         out["filter_search"] = (time.perf_counter() - started) * 1000
         await pilot.press("escape")
-        await app.triage_idle()
+        await app.reader.triage.idle()
         await pilot.pause()
 
         await _until(pilot, lambda: not table.filling)  # the list refills after esc (its own cost)
@@ -103,7 +103,7 @@ async def run(corpus: Path) -> dict[str, float]:
         ids = [a.id for a in table.shown]
         started = time.perf_counter()
         await pilot.press("A", "K")
-        await _until(pilot, lambda: all(app.triage_state(a).status == "keep" for a in ids[:50] + ids[-50:])
+        await _until(pilot, lambda: all(app.reader.triage.state_of(a).status == "keep" for a in ids[:50] + ids[-50:])
                      and STATUS_MARKS["keep"] in mark(ids[0]))
         out["bulk_all"] = (time.perf_counter() - started) * 1000
         timer.stop()

@@ -95,18 +95,19 @@ async def _scenario(root: Path, kind: str) -> dict:
         out["first_paint_s"] = marks["first_paint"] - T0
         t = await _wait_for(lambda: table.row_count > 0)
         out["first_rows_s"] = t - T0  # rows are in the table (painted on the next refresh)
-        t = await _wait_for(lambda: app.corpus is not None and not table.filling, timeout=3600)
+        t = await _wait_for(lambda: app.reader.corpus is not None and not table.filling, timeout=3600)
         out["list_complete_s"] = t - T0
         await pilot.pause()
         out["list_painted_s"] = time.perf_counter() - T0
         out["rows"] = table.row_count
+        reader = app.reader  # the reader screen: what it shows and its state
         if os.environ.get("BENCH_TUI_UNTIL_LIST"):  # --until-list: the list is what is measured
             out["peak_mb"] = _peak_mb()
             app.exit()
             return out
-        await _wait_for(lambda: app.searcher is not None or "unavailable" in app.index_state, timeout=3600)
+        await _wait_for(lambda: reader.searcher is not None or "unavailable" in reader.state.index_state, timeout=3600)
         out["index_ready_s"] = time.perf_counter() - T0
-        await _wait_for(lambda: app.quotes is not None or "failed" in app.quotes_state, timeout=3600)
+        await _wait_for(lambda: reader.quotes is not None or "failed" in reader.state.quotes_state, timeout=3600)
         out["quotes_ready_s"] = time.perf_counter() - T0
         await app.workers.wait_for_complete()
         if kind == "interact":
@@ -122,21 +123,22 @@ async def _interact(app, pilot) -> dict:
     app.query_one(ArticleList).focus()
     # Cursor moves: the handler (render body, marks, diff pane) and key-to-screen.
     handler_times: list[float] = []
-    original = app.render_article
+    renderer = app.reader.renderer  # draws the article (body, marks, diff pane) when the state changes
+    original = renderer.article
 
     def timed_render(*args, **kwargs):
         start = time.perf_counter()
         original(*args, **kwargs)
         handler_times.append(time.perf_counter() - start)
 
-    app.render_article = timed_render  # type: ignore[method-assign]
+    renderer.article = timed_render  # type: ignore[method-assign]
     key_times: list[float] = []
     for _ in range(100):
         start = time.perf_counter()
         await pilot.press("j")
         await pilot.pause()
         key_times.append(time.perf_counter() - start)
-    app.render_article = original  # type: ignore[method-assign]
+    renderer.article = original  # type: ignore[method-assign]
     out["cursor_render_ms_median"] = statistics.median(handler_times) * 1000
     out["cursor_render_ms_p95"] = sorted(handler_times)[int(len(handler_times) * 0.95) - 1] * 1000
     out["cursor_key_to_screen_ms_median"] = statistics.median(key_times) * 1000
@@ -155,7 +157,7 @@ async def _interact(app, pilot) -> dict:
             start = time.perf_counter()
             await pilot.press(query[i - 1] if query[i - 1] != " " else "space")
             try:
-                await _wait_for(lambda prefix=prefix, bar=bar: app.search_query == prefix.strip() or
+                await _wait_for(lambda prefix=prefix, bar=bar: app.reader.state.search_query == prefix.strip() or
                                 "error" in bar.query_one("#search-message").classes, timeout=10)
             except TimeoutError:
                 continue
@@ -164,7 +166,7 @@ async def _interact(app, pilot) -> dict:
             if prefix.strip() in app.shown_at and prefix.strip() in app.typed_at:
                 in_app.append(app.shown_at.pop(prefix.strip()) - app.typed_at.pop(prefix.strip()))
             t = time.perf_counter()
-            app.searcher.search(prefix, limit=500, snippets=False)
+            app.reader.searcher.search(prefix, limit=500, snippets=False)
             direct.append(time.perf_counter() - t)
         await pilot.press("escape")
         await pilot.pause()

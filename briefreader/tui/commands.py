@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 # Key names Textual uses for a few punctuation keys, and how we display them.
 _KEY_DISPLAY = {
@@ -140,7 +140,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("visual_shrink_word", "b,left,h", "key('shrink_word')", "-word", VISUAL, scope=VISUAL),
     Command("visual_grow_sentence", "right_parenthesis", "key('grow_sentence')", "+sentence", VISUAL, scope=VISUAL),
     Command("visual_shrink_sentence", "left_parenthesis", "key('shrink_sentence')", "-sentence", VISUAL, scope=VISUAL),
-    Command("visual_grow_paragraph", "right_curly_bracket", "key('grow_paragraph')", "+paragraph", VISUAL, scope=VISUAL),
+    Command("visual_grow_paragraph", "right_curly_bracket", "key('grow_paragraph')", "+paragraph", VISUAL,
+            scope=VISUAL),
     Command("visual_shrink_paragraph", "left_curly_bracket", "key('shrink_paragraph')", "-paragraph", VISUAL,
             scope=VISUAL),
     Command("visual_sentence", "s", "key('sentence')", "Sentence", VISUAL, scope=VISUAL),
@@ -194,14 +195,14 @@ def display_keys(keys: str) -> str:
     return ", ".join(out)
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
     """The Binding list of the app, generated from :data:`COMMANDS`."""
     return [c.binding() for c in COMMANDS if c.scope == APP]
 
 
-def scope_bindings(scope: str) -> list[Binding]:
+def scope_bindings(scope: str) -> list[BindingType]:
     """The Binding list of one mode (``VISUAL``, ``HIGHLIGHTS``, ``NOTE``, ``EXPORT``), from :data:`COMMANDS`."""
-    bindings = [c.binding() for c in COMMANDS if c.scope == scope]
+    bindings: list[BindingType] = [c.binding() for c in COMMANDS if c.scope == scope]
     if not bindings:
         raise ValueError(f"no commands declared for {scope!r}")
     return bindings

@@ -119,7 +119,8 @@ def _remember(values: dict[str, str], what: str, folder: Path | None) -> str | N
 
     folder = folder or config_dir()
     state, problem = _read_yaml(folder / STATE_NAME)
-    kept = {k: v for k, v in state.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(state, dict) else {}
+    kept = ({k: v for k, v in state.items() if isinstance(k, str) and isinstance(v, str)}
+            if isinstance(state, dict) else {})
     kept.update(values)
     try:
         atomic_write_text(folder / STATE_NAME, yaml.safe_dump(kept))

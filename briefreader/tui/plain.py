@@ -8,6 +8,8 @@ through :func:`plain` / :func:`plain_line` or a :class:`PlainStatic`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.style import Style
 from rich.text import Text
 from textual.visual import VisualType
@@ -30,7 +32,7 @@ class PlainStatic(Static):
     """A Static that shows strings as they are: inert and never parsed as markup (Text and other
     renderables are shown as given; their builders make corpus text inert)."""
 
-    def __init__(self, content: VisualType = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, content: VisualType = "", **kwargs: Any) -> None:
         kwargs["markup"] = False
         super().__init__(inert(content) if isinstance(content, str) else content, **kwargs)
 

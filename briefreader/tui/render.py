@@ -37,7 +37,7 @@ def body_text(
     a click) is the same in the shown text as in ``article.body``."""
     text = Text(inert(article.body), end="")
     n = len(article.body)
-    for i, (mark, has_variants) in enumerate(zip(quotes, variant_flags)):
+    for i, (mark, has_variants) in enumerate(zip(quotes, variant_flags, strict=False)):
         start, end = max(0, mark.start), min(n, mark.end)
         if start >= end:
             continue

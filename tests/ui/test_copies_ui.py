@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from reader_helpers import screen_text, settle
+from reader_helpers import screen_of, screen_text, settle, state
 
 from briefreader.tui.app import ReaderApp
 from briefreader.tui.widgets.article_list import ArticleList
@@ -72,7 +72,7 @@ async def test_a_copy_opens_on_its_changes_and_f_shows_the_full_text(copies_read
         await pilot.pause()
         text = screen_text(copies_reader)
         assert "Copy of" not in text and "Cut from the original" not in text
-        article = copies_reader.current_article()
+        article = screen_of(copies_reader).current_article()
         assert article is not None and article.body.split()[0] in text
 
 
@@ -83,13 +83,13 @@ async def test_y_marks_the_whole_group_and_a_status_key_triages_it(copies_reader
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert set(copies_reader.triage_marked) == {"wire.md", "reprint.md", "trimmed.md", "local.md", "changed.md"}
+        assert set(state(copies_reader).marked) == {"wire.md", "reprint.md", "trimmed.md", "local.md", "changed.md"}
         await pilot.press("K")
         await settle(pilot)
-        statuses = {aid: copies_reader.triage_state(aid).status for aid in copies_reader.triage_marked or
+        statuses = {aid: screen_of(copies_reader).triage.state_of(aid).status for aid in state(copies_reader).marked or
                     ("wire.md", "reprint.md", "trimmed.md", "local.md", "changed.md")}
         assert set(statuses.values()) == {"keep"}
-        assert copies_reader.triage_state("unrelated.md").status != "keep"
+        assert screen_of(copies_reader).triage.state_of("unrelated.md").status != "keep"
 
 
 async def test_timeline_lists_the_group_in_date_order_and_opens_an_article(copies_reader: ReaderApp) -> None:
@@ -111,7 +111,7 @@ async def test_timeline_lists_the_group_in_date_order_and_opens_an_article(copie
         await pilot.press("j", "enter")
         await settle(pilot)
         assert not isinstance(copies_reader.screen, TimelineScreen)
-        assert copies_reader.current_id == order[1]
+        assert state(copies_reader).current_id == order[1]
         assert copies_reader.query_one(ArticleList).current_id == order[1]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader_helpers import settle
+from reader_helpers import screen_of, settle, state, triage_idle
 from textual.widgets import Markdown, Static
 
 from briefreader.core.triage import open_store
@@ -17,13 +17,13 @@ SIZE = (120, 40)
 
 async def idle(pilot) -> None:
     await settle(pilot)
-    await pilot.app.triage_idle()
+    await triage_idle(pilot.app)
     await pilot.pause()
 
 
 def _triage(root: Path, app: ReaderApp) -> str:
     """One kept, highlighted, noted article; returns its id."""
-    article = sorted(app.corpus.articles, key=lambda a: a.id)[0]
+    article = sorted(screen_of(app).corpus.articles, key=lambda a: a.id)[0]
     with open_store(root) as store:
         store.set_status([article.id], "keep")
         store.set_note(article.id, "private remark for the desk")
@@ -40,7 +40,7 @@ async def test_preview_is_rendered_with_a_raw_toggle_and_a_profile_choice(sample
     async with app.run_test(size=SIZE) as pilot:
         await idle(pilot)
         _triage(sample_corpus, app)
-        app.diff_ignore_punct = True  # the reader's i toggle carries over to the brief
+        state(app).diff_ignore_punct = True  # the reader's i toggle carries over to the brief
         await pilot.press("e")
         await idle(pilot)
         screen = app.screen

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from reader_helpers import goto_shared_quote, screen_text, settle
+from reader_helpers import goto_shared_quote, notices, saved, screen_of, screen_text, settle, state, triage_idle
 
 from briefreader.tui.app import ReaderApp
 from briefreader.tui.commands import COMMANDS, EXPORT, HIGHLIGHTS, NOTE, SECTIONS, VISUAL
@@ -40,7 +40,7 @@ async def test_narrow_terminal_starts_with_the_list_full_width(reader: ReaderApp
     async with reader.run_test(size=NARROW) as pilot:
         await settle(pilot)
         table = reader.query_one(ArticleList)
-        assert reader.view == "list" and shown(table) and not shown(reader.query_one(BodyView))
+        assert state(reader).view == "list" and shown(table) and not shown(reader.query_one(BodyView))
         assert table.region.width == NARROW[0]
         assert "Outlet" in list_header(reader)  # the outlet column stays at 80 columns
         first = table.shown[0]
@@ -49,21 +49,21 @@ async def test_narrow_terminal_starts_with_the_list_full_width(reader: ReaderApp
         await pilot.press("j", "enter")
         await settle(pilot)
         opened = table.shown[1]
-        assert reader.view == "article" and not shown(table)
+        assert state(reader).view == "article" and not shown(table)
         assert shown(reader.query_one(BodyView)) and reader.focused is reader.query_one(BodyView)
         assert reader.query_one(BodyView).region.width >= NARROW[0] - 2
         assert (opened.title or "")[:30] in screen_text(reader)
         await pilot.press("escape")
         await settle(pilot)
-        assert reader.view == "list" and reader.focused is table and reader.current_id == opened.id
+        assert state(reader).view == "list" and reader.focused is table and state(reader).current_id == opened.id
         await pilot.press("l")
-        assert reader.view == "article"
+        assert state(reader).view == "article"
         await pilot.press("h")
-        assert reader.view == "list"
+        assert state(reader).view == "list"
         # / from the article: the search box (above the list) comes back with the list
         await pilot.press("enter", "slash")
         await settle(pilot)
-        assert reader.view == "list" and reader.query_one("#search-input").has_focus
+        assert state(reader).view == "list" and reader.query_one("#search-input").has_focus
 
 
 async def test_wide_terminal_keeps_three_panes_and_p_cycles_layouts(sample_corpus: Path, isolated_home: Path) -> None:
@@ -71,34 +71,34 @@ async def test_wide_terminal_keeps_three_panes_and_p_cycles_layouts(sample_corpu
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         table, body, diff = app.query_one(ArticleList), app.query_one(BodyView), app.query_one(QuoteDiff)
-        assert app.view == "panes" and shown(table) and shown(body) and shown(diff)
+        assert state(app).view == "panes" and shown(table) and shown(body) and shown(diff)
         await pilot.press("p")
         await settle(pilot)
-        assert app.view == "article" and not shown(table) and shown(body) and shown(diff)
+        assert state(app).view == "article" and not shown(table) and shown(body) and shown(diff)
         assert app.focused is body
         await pilot.press("p")
         await settle(pilot)
-        assert app.view == "list" and shown(table) and not shown(body) and table.region.width == WIDE[0]
+        assert state(app).view == "list" and shown(table) and not shown(body) and table.region.width == WIDE[0]
         # the outlet column grows with the room: whole outlet names at full width
         outlets = [a.outlet for a in table.shown if a.outlet]
         assert all(outlet in screen_text(app) for outlet in outlets)
         await pilot.press("tab")  # tab stays among the panes on screen
-        assert app.view == "list"
-    state = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
-    assert state["layout"] == "list"
+        assert state(app).view == "list"
+    remembered = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
+    assert remembered["layout"] == "list"
     again = ReaderApp(sample_corpus)  # remembered: the next start is list-wide too
     async with again.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert again.view == "list" and not shown(again.query_one(BodyView))
+        assert state(again).view == "list" and not shown(again.query_one(BodyView))
     narrow = ReaderApp(sample_corpus)  # ... on wide terminals: narrow ones keep their own choice
     async with narrow.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        assert narrow.view == "list"
+        assert state(narrow).view == "list"
         await pilot.press("p")
-        assert narrow.view == "panes"
+        assert state(narrow).view == "panes"
         assert "Outlet" in list_header(narrow)  # the outlet column stays, narrower, in three panes at 80
-    state = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
-    assert state["layout"] == "list" and state["layout-narrow"] == "panes"
+    remembered = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
+    assert remembered["layout"] == "list" and remembered["layout-narrow"] == "panes"
 
 
 async def test_article_layout_starts_on_the_body(sample_corpus: Path, isolated_home: Path) -> None:
@@ -108,10 +108,10 @@ async def test_article_layout_starts_on_the_body(sample_corpus: Path, isolated_h
     app = ReaderApp(sample_corpus)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.view == "article" and app.focused is app.query_one(BodyView)
+        assert state(app).view == "article" and app.focused is app.query_one(BodyView)
         assert not shown(app.query_one(ArticleList))
         await pilot.press("escape")
-        assert app.view == "list" and app.focused is app.query_one(ArticleList)
+        assert state(app).view == "list" and app.focused is app.query_one(ArticleList)
 
 
 def test_bad_layout_in_settings_is_reported(tmp_path: Path) -> None:
@@ -160,19 +160,20 @@ async def test_search_results_say_relevance_and_s_sorts_them(reader: ReaderApp) 
         table = reader.query_one(ArticleList)
         ranked = [a.id for a in table.shown]
         assert len(ranked) >= 3
-        assert [a.id for a in reader._search_articles] == ranked  # the index's order
+        assert [a.id for a in screen_of(reader).lists.search_articles] == ranked  # the index's order
         assert "sort: relevance" in screen_text(reader) and "sort: date" not in screen_text(reader)
         await pilot.press("S")  # relevance has one direction: nothing moves
         assert [a.id for a in table.shown] == ranked
         await pilot.press("s")
         await settle(pilot)
         assert "sort: date ↓" in screen_text(reader)
-        by_date = [a.id for a in sort_articles(reader._search_articles, "date", True)]
+        by_date = [a.id for a in sort_articles(screen_of(reader).lists.search_articles, "date", True)]
         assert [a.id for a in table.shown] == by_date
         await pilot.press("s")
         await settle(pilot)
         assert "sort: outlet ↓" in screen_text(reader)
-        assert [a.id for a in table.shown] == [a.id for a in sort_articles(reader._search_articles, "outlet", True)]
+        results = screen_of(reader).lists.search_articles
+        assert [a.id for a in table.shown] == [a.id for a in sort_articles(results, "outlet", True)]
         for _ in range(10):  # on round the sort keys, back to relevance
             await pilot.press("s")
             await settle(pilot)
@@ -191,10 +192,10 @@ async def test_hit_counter_stays_visible(reader: ReaderApp, size: tuple[int, int
         await search(pilot, "Kremlin")
         await pilot.press("enter")  # open the first result
         await settle(pilot)
-        assert reader.hits
+        assert state(reader).hits
         await pilot.press("n")
         await settle(pilot)
-        label = f"hit 1/{len(reader.hits)}"
+        label = f"hit 1/{len(state(reader).hits)}"
         assert label in screen_text(reader)
         header = reader.query_one(ArticleHeader)
         line = header.render_line(2).text if hasattr(header, "render_line") else ""
@@ -207,23 +208,23 @@ async def test_hit_counter_stays_visible(reader: ReaderApp, size: tuple[int, int
 async def test_next_and_previous_new_article(reader: ReaderApp) -> None:
     async with reader.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await reader.triage_idle()
+        await triage_idle(reader)
         table = reader.query_one(ArticleList)
         ids = [a.id for a in table.shown]
-        reader.triage_store.set_status([ids[1], ids[2]], "read")
-        reader._triage_apply_states(reader.triage_store.states(ids))
+        saved(reader).set_status([ids[1], ids[2]], "read")
+        screen_of(reader).triage.apply_states(saved(reader).states(ids))
         await pilot.press("full_stop")
-        assert reader.current_id == ids[3]  # rows 1 and 2 are read: skipped
+        assert state(reader).current_id == ids[3]  # rows 1 and 2 are read: skipped
         await pilot.press("comma")
-        assert reader.current_id == ids[0]
+        assert state(reader).current_id == ids[0]
         await pilot.press("comma")  # round the top: the last new one
-        assert reader.current_id == ids[-1]
-        reader.triage_store.set_status(ids, "read")
-        reader._triage_apply_states(reader.triage_store.states(ids))
+        assert state(reader).current_id == ids[-1]
+        saved(reader).set_status(ids, "read")
+        screen_of(reader).triage.apply_states(saved(reader).states(ids))
         await pilot.press("full_stop")
         await pilot.pause()
-        assert reader.current_id == ids[-1]
-        assert any("No new article" in n.message for n in reader._notifications)
+        assert state(reader).current_id == ids[-1]
+        assert any("No new article" in n.message for n in notices(reader))
 
 
 async def test_save_the_search_under_a_name(reader: ReaderApp) -> None:
@@ -231,7 +232,7 @@ async def test_save_the_search_under_a_name(reader: ReaderApp) -> None:
         await settle(pilot)
         await pilot.press("at")
         await pilot.pause()
-        assert any("Search first" in n.message for n in reader._notifications)
+        assert any("Search first" in n.message for n in notices(reader))
         await search(pilot, "Kremlin")
         found = [a.id for a in reader.query_one(ArticleList).shown]
         await pilot.press("at")
@@ -239,8 +240,8 @@ async def test_save_the_search_under_a_name(reader: ReaderApp) -> None:
         await pilot.press(*"kremlin")
         await pilot.press("enter")
         await settle(pilot)
-        await reader.triage_idle()
-        assert reader.triage_store.saved_searches() == {"kremlin": "Kremlin"}
+        await triage_idle(reader)
+        assert saved(reader).saved_searches() == {"kremlin": "Kremlin"}
         await pilot.press("escape")  # clear, then use it
         await settle(pilot)
         await search(pilot, "@kremlin")
@@ -251,9 +252,9 @@ async def test_save_the_search_under_a_name(reader: ReaderApp) -> None:
         await pilot.press(*"two")
         await pilot.press("space", *"words", "enter")
         await settle(pilot)
-        await reader.triage_idle()
+        await triage_idle(reader)
         await pilot.pause()
-        assert set(reader.triage_store.saved_searches()) == {"kremlin"}
+        assert set(saved(reader).saved_searches()) == {"kremlin"}
 
 
 # ------------------------------------------------------------------ help lists every mode's keys
@@ -297,11 +298,12 @@ async def test_short_diff_pane_shows_the_pair_first(reader: ReaderApp) -> None:
         await pilot.press("d")  # the diff pane: the article comes full width, the diff below it
         await settle(pilot)
         diff = reader.query_one(QuoteDiff)
-        assert reader.view == "article" and shown(diff)
+        assert state(reader).view == "article" and shown(diff)
         assert diff.size.height < QuoteDiff.PAIR_FIRST_BELOW and diff.pair_first
-        assert reader.compared is not None
+        assert state(reader).compared is not None
         visible = " ".join(diff.render_line(y).text for y in range(diff.size.height))
-        other = reader.quotes.cluster_of(reader.article_quotes()[reader.current_quote]).variants[reader.compared]
+        mark = screen_of(reader).article_quotes()[state(reader).current_quote]
+        other = screen_of(reader).quotes.cluster_of(mark).variants[state(reader).compared]
         assert (other.outlet or other.article)[:12] in visible  # the pair's heading, without scrolling
         plain = diff.last_plain
         assert plain.index(" · ") < plain.index("(this article)")  # the pair's titles before the listing

@@ -17,7 +17,7 @@ from briefreader.tui.widgets.article_list import ArticleList
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
 
 from hostile_corpus import HOSTILE_TXT, MARKUP_CLOSE, make_hostile_corpus  # noqa: E402
-from reader_helpers import screen_text, settle  # noqa: E402
+from reader_helpers import screen_of, screen_text, settle  # noqa: E402
 
 SIZE = (160, 50)
 EVIL_TAG = "t\x1b]0;pwned\x07\u202e[/bold]"
@@ -60,7 +60,7 @@ async def test_every_view_is_inert_and_shows_markup_literally(hostile_reader: Re
     monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        if app.copies.analysis is not None and app.copies.analysis.groups:
+        if screen_of(app).copies.analysis is not None and screen_of(app).copies.analysis.groups:
             await pilot.press("Z")  # copies of one file are folded under it: show every article
             await pilot.pause()
         table = app.query_one(ArticleList)
@@ -115,14 +115,14 @@ async def test_every_view_is_inert_and_shows_markup_literally(hostile_reader: Re
         assert "note ␛]52;c;cHduZWQ=␇ [red]" in screen_text(app).replace("  ", " ")
         await pilot.press("ctrl+s")  # left as it was: the stored note is kept exactly, not its shown form
         await settle(pilot)
-        assert app.triage_state(HOSTILE_TXT).note == NOTE
-        assert app.triage_state(HOSTILE_TXT).tags == [EVIL_TAG]
+        assert screen_of(app).triage.state_of(HOSTILE_TXT).note == NOTE
+        assert screen_of(app).triage.state_of(HOSTILE_TXT).tags == [EVIL_TAG]
         await pilot.press("T")  # the hostile tag, shown inert, can still be removed
         await pilot.pause()
         assert_inert_screen(app, "untag prompt")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.triage_state(HOSTILE_TXT).tags == []
+        assert screen_of(app).triage.state_of(HOSTILE_TXT).tags == []
 
 
 async def test_markup_in_a_title_is_literal_in_notifications(hostile_reader: ReaderApp) -> None:
@@ -160,7 +160,7 @@ async def test_o_opens_only_web_urls_or_the_articles_own_file(tmp_path: Path, is
     monkeypatch.setattr(app, "open_url", lambda target, **kw: opened.append(target))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        assert app.current_article().url == url
+        assert screen_of(app).current_article().url == url
         await pilot.press("o")
         await pilot.pause()
         assert_inert_screen(app, "open")

@@ -17,7 +17,7 @@ from briefreader.tui.widgets.body_view import BodyView
 from briefreader.tui.widgets.quote_diff import QuoteDiff
 from briefreader.tui.widgets.search_bar import SearchBar
 
-from reader_helpers import goto_shared_quote, screen_text, settle
+from reader_helpers import goto_shared_quote, notices, screen_of, screen_text, settle, state
 
 SIZE = (160, 50)
 
@@ -30,9 +30,9 @@ async def test_opens_with_list_body_and_status(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = reader.query_one(ArticleList)
-        assert table.row_count == len(reader.corpus.articles) == 5
-        assert reader.current_id == table.shown[0].id
-        article = reader.current_article()
+        assert table.row_count == len(screen_of(reader).corpus.articles) == 5
+        assert state(reader).current_id == table.shown[0].id
+        article = screen_of(reader).current_article()
         assert article is not None
         # the body shows the article's cleaned text
         assert article.body.split()[0] in " ".join(body_lines(reader))
@@ -46,13 +46,13 @@ async def test_j_k_arrows_move_the_list_cursor(reader: ReaderApp) -> None:
         await settle(pilot)
         shown = reader.query_one(ArticleList).shown
         await pilot.press("j")
-        assert reader.current_id == shown[1].id
+        assert state(reader).current_id == shown[1].id
         await pilot.press("down")
-        assert reader.current_id == shown[2].id
+        assert state(reader).current_id == shown[2].id
         await pilot.press("k")
-        assert reader.current_id == shown[1].id
+        assert state(reader).current_id == shown[1].id
         await pilot.press("up")
-        assert reader.current_id == shown[0].id
+        assert state(reader).current_id == shown[0].id
         # the header follows the cursor
         await pilot.press("j")
         header = str(reader.query_one(ArticleHeader).render())
@@ -64,17 +64,17 @@ async def test_g_G_ctrl_d_ctrl_u_in_the_list(reader: ReaderApp) -> None:
         await settle(pilot)
         shown = reader.query_one(ArticleList).shown
         await pilot.press("G")
-        assert reader.current_id == shown[-1].id
+        assert state(reader).current_id == shown[-1].id
         await pilot.press("g")
-        assert reader.current_id == shown[0].id
+        assert state(reader).current_id == shown[0].id
         await pilot.press("ctrl+d")
-        assert reader.current_id == shown[-1].id  # half a page is more than five rows
+        assert state(reader).current_id == shown[-1].id  # half a page is more than five rows
         await pilot.press("ctrl+u")
-        assert reader.current_id == shown[0].id
+        assert state(reader).current_id == shown[0].id
         await pilot.press("end")
-        assert reader.current_id == shown[-1].id
+        assert state(reader).current_id == shown[-1].id
         await pilot.press("home")
-        assert reader.current_id == shown[0].id
+        assert state(reader).current_id == shown[0].id
 
 
 async def test_body_scrolling_keys(reader: ReaderApp) -> None:
@@ -98,7 +98,7 @@ async def test_body_scrolling_keys(reader: ReaderApp) -> None:
         await pilot.press("g")
         assert body.scroll_offset.y == 0
         # the list cursor did not move while the body had focus
-        assert reader.current_id == reader.query_one(ArticleList).shown[0].id
+        assert state(reader).current_id == reader.query_one(ArticleList).shown[0].id
 
 
 async def test_tab_cycles_panes_and_enter_l_esc_h(reader: ReaderApp) -> None:
@@ -131,26 +131,27 @@ async def test_search_as_you_type_filters_highlights_and_esc_restores(reader: Re
         await pilot.press(*"trap")
         await settle(pilot)
         table = reader.query_one(ArticleList)
-        assert reader.search_query == "trap"
+        assert state(reader).search_query == "trap"
         assert 0 < table.row_count < total
         for article in table.shown:
             assert "trap" in article.body.lower()
-        assert reader.hits, "hits are highlighted in the open article"
-        assert all(reader.current_article().body[s:e].lower().startswith("trap") for s, e in reader.hits)
+        assert state(reader).hits, "hits are highlighted in the open article"
+        body = screen_of(reader).current_article().body
+        assert all(body[s:e].lower().startswith("trap") for s, e in state(reader).hits)
         assert "result(s)" in screen_text(reader)
         assert 'filter: "trap"' in screen_text(reader)
         await pilot.press("enter")
         assert isinstance(reader.focused, ArticleList)
         # n / N walk the hits with a counter
         await pilot.press("n")
-        assert reader.current_hit == 0
-        assert f"hit 1/{len(reader.hits)}" in str(reader.query_one(ArticleHeader).render())
+        assert state(reader).current_hit == 0
+        assert f"hit 1/{len(state(reader).hits)}" in str(reader.query_one(ArticleHeader).render())
         await pilot.press("N")
-        assert reader.current_hit == len(reader.hits) - 1
+        assert state(reader).current_hit == len(state(reader).hits) - 1
         await pilot.press("escape")
-        assert reader.search_query == "" and not bar.is_open
+        assert state(reader).search_query == "" and not bar.is_open
         assert table.row_count == total
-        assert reader.hits == []
+        assert not state(reader).hits
 
 
 async def test_keys_typed_right_after_slash_go_to_the_search(reader: ReaderApp) -> None:
@@ -164,13 +165,13 @@ async def test_keys_typed_right_after_slash_go_to_the_search(reader: ReaderApp) 
             reader.post_message(events.Key(key, char))  # queued together, handled in one go
         await settle(pilot)
         assert reader.query_one(SearchBar).value == "trap"
-        assert reader.search_query == "trap"
+        assert state(reader).search_query == "trap"
 
 
 async def test_search_fielded_and_bad_query(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        outlet = next(a.outlet for a in reader.corpus.articles if a.outlet)
+        outlet = next(a.outlet for a in screen_of(reader).corpus.articles if a.outlet)
         word = outlet.split()[0].lower().strip("’'")
         await pilot.press("slash")
         await pilot.press(*f"outlet:{word}")
@@ -195,43 +196,43 @@ async def test_raw_view_toggle(reader: ReaderApp) -> None:
         for row in range(table.row_count):
             table.move_cursor(row=row)
             await pilot.pause()
-            if reader.current_article().removed:
+            if screen_of(reader).current_article().removed:
                 break
-        article = reader.current_article()
+        article = screen_of(reader).current_article()
         assert article.removed, "sample corpus has an article with removed furniture"
         await pilot.press("r")
-        assert reader.raw
+        assert state(reader).raw
         raw = "\n".join(body_lines(reader))
         assert "⟦removed:" in raw
         assert article.removed[0].reason in raw
         assert "RAW" in str(reader.query_one(ArticleHeader).render())
         assert "RAW view" in screen_text(reader)
         await pilot.press("r")
-        assert not reader.raw
+        assert not state(reader).raw
         assert "⟦removed:" not in "\n".join(body_lines(reader))
 
 
 async def test_quote_navigation_diff_and_jump(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert reader.quotes is not None and reader.quotes.total > 0
-        start_id = reader.current_id
-        quotes = reader.article_quotes()
+        assert screen_of(reader).quotes is not None and screen_of(reader).quotes.total > 0
+        start_id = state(reader).current_id
+        quotes = screen_of(reader).article_quotes()
         assert quotes
         await pilot.press("right_square_bracket")
-        assert reader.current_quote == 0
+        assert state(reader).current_quote == 0
         diff = reader.query_one(QuoteDiff)
         assert f"Quote 1/{len(quotes)}" in diff.last_plain
         if len(quotes) > 1:
             await pilot.press("right_square_bracket")
-            assert reader.current_quote == 1
+            assert state(reader).current_quote == 1
             await pilot.press("left_square_bracket")
-            assert reader.current_quote == 0
+            assert state(reader).current_quote == 0
         await goto_shared_quote(pilot)
-        mark = reader.article_quotes()[reader.current_quote]
-        cluster = reader.quotes.cluster_of(mark)
-        assert reader.compared is not None
-        other = cluster.variants[reader.compared]
+        mark = screen_of(reader).article_quotes()[state(reader).current_quote]
+        cluster = screen_of(reader).quotes.cluster_of(mark)
+        assert state(reader).compared is not None
+        other = cluster.variants[state(reader).compared]
         assert other.article != mark.article_id
         # the diff pane lists every rendering with its outlet or file, and the compared text
         for rendering in cluster.variants:
@@ -239,40 +240,40 @@ async def test_quote_navigation_diff_and_jump(reader: ReaderApp) -> None:
         assert any(s in diff.last_plain for s in ("word(s) differ", "identical", "same words"))
         await pilot.press("d")
         assert reader.focused is diff
-        before = reader.compared
+        before = state(reader).compared
         await pilot.press("c")
         # every other rendering, another outlet's or a second one of this article (a partial quote
         # of the same statement)
         others = [i for i, r in enumerate(cluster.variants)
                   if not (r.article == mark.article_id and r.start == mark.start)]
-        assert reader.compared in others
+        assert state(reader).compared in others
         if len(others) > 1:
-            assert reader.compared != before
+            assert state(reader).compared != before
             await pilot.press("C")
-            assert reader.compared == before
+            assert state(reader).compared == before
         await pilot.press("i")
-        assert reader.diff_ignore_punct
+        assert state(reader).diff_ignore_punct
         await pilot.press("i")
-        target = cluster.variants[reader.compared]
+        target = cluster.variants[state(reader).compared]
         await pilot.press("x")
-        assert reader.current_id == target.article
+        assert state(reader).current_id == target.article
         assert reader.query_one(ArticleList).current_id == target.article
-        new_mark = reader.article_quotes()[reader.current_quote]
+        new_mark = screen_of(reader).article_quotes()[state(reader).current_quote]
         assert new_mark.start == target.start
-        assert reader.current_id != start_id or target.article == start_id
+        assert state(reader).current_id != start_id or target.article == start_id
 
 
 async def test_clicking_a_quote_selects_it(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        mark = reader.article_quotes()[0]
+        mark = screen_of(reader).article_quotes()[0]
         body = reader.query_one(BodyView)
         line = body.line_of(mark.start)
         col = mark.start - body._line_starts[line]
         region = body.content_region
         await pilot.click(offset=(region.x + col + 1, region.y + line))
         await pilot.pause()
-        assert reader.current_quote == 0
+        assert state(reader).current_quote == 0
 
 
 async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(reader: ReaderApp) -> None:
@@ -283,20 +284,20 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
         for row in range(table.row_count):  # a quotation rendered by three or more articles
             table.move_cursor(row=row)
             await pilot.pause()
-            for index, q in enumerate(reader.article_quotes()):
-                cluster = reader.quotes.cluster_of(q)
+            for index, q in enumerate(screen_of(reader).article_quotes()):
+                cluster = screen_of(reader).quotes.cluster_of(q)
                 if cluster is not None and len(cluster.articles) >= 3:
-                    reader.select_quote(index)
+                    screen_of(reader).navigator.select(index)
                     found = True
                     break
             if found:
                 break
         assert found, "the sample corpus has quotations in three or more outlets"
         await pilot.pause()
-        mark = reader.article_quotes()[reader.current_quote]
-        cluster = reader.quotes.cluster_of(mark)
+        mark = screen_of(reader).article_quotes()[state(reader).current_quote]
+        cluster = screen_of(reader).quotes.cluster_of(mark)
         others = [i for i, r in enumerate(cluster.variants) if r.article != mark.article_id]
-        target = next(i for i in others if i != reader.compared)
+        target = next(i for i in others if i != state(reader).compared)
         rendering = cluster.variants[target]
         diff = reader.query_one(QuoteDiff)
         label = f"{display_date(rendering.date, 'no date')}  {rendering.outlet or rendering.article}"
@@ -309,12 +310,12 @@ async def test_clicking_a_rendering_compares_it_and_a_second_click_opens_it(read
         offset = (inside.x + column + 1, inside.y + row)
         await pilot.click(QuoteDiff, offset=offset)  # another rendering: compare it
         await pilot.pause()
-        assert reader.compared == target
-        assert reader.current_id == mark.article_id
+        assert state(reader).compared == target
+        assert state(reader).current_id == mark.article_id
         await pilot.click(QuoteDiff, offset=offset)  # on the compared one: go there
         await settle(pilot)
-        assert reader.current_id == rendering.article  # opened at that quotation
-        assert reader.article_quotes()[reader.current_quote].start == rendering.start
+        assert state(reader).current_id == rendering.article  # opened at that quotation
+        assert screen_of(reader).article_quotes()[state(reader).current_quote].start == rendering.start
 
 
 async def test_clicking_an_article_selects_it_and_a_second_click_opens_it(reader: ReaderApp) -> None:
@@ -324,14 +325,14 @@ async def test_clicking_an_article_selects_it_and_a_second_click_opens_it(reader
         shown = table.shown
         await pilot.click(ArticleList, offset=(20, 3))  # the header is line 0: row 2
         await pilot.pause()
-        assert table.cursor_row == 2 and reader.current_id == shown[2].id
+        assert table.cursor_row == 2 and state(reader).current_id == shown[2].id
         assert isinstance(reader.focused, ArticleList)
         await pilot.click(ArticleList, offset=(20, 3))
         await pilot.pause()
         assert isinstance(reader.focused, BodyView)
         await pilot.click(ArticleList, offset=(20, 0))  # the header: nothing moves
         await pilot.pause()
-        assert reader.current_id == shown[2].id
+        assert state(reader).current_id == shown[2].id
 
 
 async def test_diff_pane_keeps_its_place_and_follows_the_theme(reader: ReaderApp) -> None:
@@ -342,7 +343,7 @@ async def test_diff_pane_keeps_its_place_and_follows_the_theme(reader: ReaderApp
         assert diff.max_scroll_y > 0
         diff.scroll_to(y=2, animate=False, immediate=True)
         await pilot.pause()
-        reader.render_article(keep_scroll=True)  # what every search keystroke or hit move does
+        screen_of(reader).redraw_article()  # what every search keystroke or hit move does
         await pilot.pause()
         assert diff.scroll_offset.y == 2  # same quotation: not redrawn, not scrolled back
         before = [seg.style for line in diff._lines for seg in line if seg.text.strip()]
@@ -355,20 +356,20 @@ async def test_diff_pane_keeps_its_place_and_follows_the_theme(reader: ReaderApp
 async def test_sort_keys(reader: ReaderApp) -> None:
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert reader.sort_key == "date" and reader.sort_reverse
+        assert state(reader).sort_key == "date" and state(reader).sort_reverse
         dates = [a.date for a in reader.query_one(ArticleList).shown if a.date]
         assert dates == sorted(dates, reverse=True)
         await pilot.press("s")
-        assert reader.sort_key == "outlet"
+        assert state(reader).sort_key == "outlet"
         outlets = [(a.outlet or "").casefold() for a in reader.query_one(ArticleList).shown if a.outlet]
         assert outlets == sorted(outlets, reverse=True)
         await pilot.press("S")
-        assert not reader.sort_reverse
+        assert not state(reader).sort_reverse
         outlets = [(a.outlet or "").casefold() for a in reader.query_one(ArticleList).shown if a.outlet]
         assert outlets == sorted(outlets)
         assert "sort: outlet ↑" in screen_text(reader)
         await pilot.press("s")
-        assert reader.sort_key == "title"
+        assert state(reader).sort_key == "title"
 
 
 async def test_sort_by_triage_status(reader: ReaderApp) -> None:
@@ -381,12 +382,12 @@ async def test_sort_by_triage_status(reader: ReaderApp) -> None:
         table.move_cursor(row=2)
         await pilot.press("K")  # keep
         await settle(pilot)
-        while reader.sort_key != "status":
+        while state(reader).sort_key != "status":
             await pilot.press("s")
         await pilot.pause()
         ids = [a.id for a in table.shown]
         assert ids[:2] == [last, middle]  # follow-ups first, then kept ones
-        statuses = [reader.triage_state(i).status for i in ids]
+        statuses = [screen_of(reader).triage.state_of(i).status for i in ids]
         assert statuses[:2] == ["follow-up", "keep"] and set(statuses[2:]) <= {"new", "read"}
         assert "sort: status ↓" in screen_text(reader)
         await pilot.press("S")
@@ -430,7 +431,7 @@ async def test_open_source(reader: ReaderApp, monkeypatch: pytest.MonkeyPatch) -
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("o")
-        article = reader.current_article()
+        article = screen_of(reader).current_article()
         assert opened == [article.url or (reader.root / article.path).resolve().as_uri()]
 
 
@@ -446,7 +447,7 @@ async def test_command_palette_runs_commands(reader: ReaderApp) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert reader.raw
+        assert state(reader).raw
 
 
 async def test_theme_switch_is_remembered(sample_corpus: Path, isolated_home: Path) -> None:
@@ -465,8 +466,8 @@ async def test_theme_switch_is_remembered(sample_corpus: Path, isolated_home: Pa
         await settle(pilot)
         assert app.query_one(BodyView).styles.background != dark_bg
         assert app.get_css_variables()["br-diff-added"] == "#b7ebc4"
-    state = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
-    assert state == {"theme": "briefreader-light"}
+    remembered = yaml.safe_load((isolated_home / "config" / "reader-state.yaml").read_text())
+    assert remembered == {"theme": "briefreader-light"}
     again = ReaderApp(sample_corpus)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -485,9 +486,9 @@ async def test_broken_theme_file_gives_one_notice_and_the_default(sample_corpus:
         await settle(pilot)
         assert app.theme == "briefreader-dark"
         assert "mine" in app.available_themes
-        notices = list(app._notifications)
-        assert len(notices) == 1
-        assert "bad.yaml" in notices[0].message and "worse.yaml" in notices[0].message
+        shown = notices(app)
+        assert len(shown) == 1
+        assert "bad.yaml" in shown[0].message and "worse.yaml" in shown[0].message
         app.theme = "mine"
         await settle(pilot)
         assert app.get_css_variables()["br-hit"] == "#ff0000"
@@ -504,7 +505,7 @@ async def test_user_keymap_remaps_by_id(sample_corpus: Path, isolated_home: Path
         await settle(pilot)
         shown = app.query_one(ArticleList).shown
         await pilot.press("ctrl+n")
-        assert app.current_id == shown[1].id
+        assert state(app).current_id == shown[1].id
         await pilot.press("slash")
         assert not app.query_one(SearchBar).is_open
         await pilot.press("ctrl+f")
@@ -513,7 +514,7 @@ async def test_user_keymap_remaps_by_id(sample_corpus: Path, isolated_home: Path
         await pilot.press("question_mark")
         await pilot.pause()
         assert "ctrl+f" in screen_text(app)
-        assert any("nonsense" in n.message for n in app._notifications)
+        assert any("nonsense" in n.message for n in notices(app))
 
 
 async def test_quit(reader: ReaderApp) -> None:
@@ -521,18 +522,17 @@ async def test_quit(reader: ReaderApp) -> None:
         await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
-        assert reader._exit
+        assert reader.return_code is not None  # the reader quit
 
 
 async def test_too_small_terminal_shows_a_message(reader: ReaderApp) -> None:
     async with reader.run_test(size=(40, 10)) as pilot:
         await settle(pilot)
-        assert reader.has_class("-too-small")
         assert "needs at least" in screen_text(reader)
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
-        assert not reader.has_class("-too-small")
-        assert reader.has_class("-narrow")
+        assert "needs at least" not in screen_text(reader)
+        assert screen_of(reader).has_class("-narrow")  # the diff pane sits under the article
 
 
 async def test_no_readable_articles_gives_an_empty_state(tmp_path: Path) -> None:
@@ -554,7 +554,7 @@ async def test_index_busy_still_opens(reader: ReaderApp, monkeypatch: pytest.Mon
         raise index_module.IndexBusyError("another briefreader (pid 1) is indexing this corpus")
 
     monkeypatch.setattr(index_module.CorpusIndex, "open", classmethod(lambda cls, *a, **k: busy()))
-    monkeypatch.setattr("briefreader.tui.app.INDEX_RETRY_SECONDS", 60.0)
+    monkeypatch.setattr("briefreader.tui.screens.reader.INDEX_RETRY_SECONDS", 60.0)
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert reader.query_one(ArticleList).row_count == 5
@@ -568,14 +568,14 @@ async def test_next_altered_quote_key(reader: ReaderApp) -> None:
     pane header says so; every such quotation is visited before it comes round again."""
     async with reader.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        altered = {(m.article_id, m.start) for ms in reader.quotes.by_article.values() for m in ms
-                   if (c := reader.quotes.cluster_of(m)) is not None and c.altered}
+        altered = {(m.article_id, m.start) for ms in screen_of(reader).quotes.by_article.values() for m in ms
+                   if (c := screen_of(reader).quotes.cluster_of(m)) is not None and c.altered}
         assert altered, "the sample corpus has a misquoted statement"
         seen = set()
         for _ in range(len(altered)):
             await pilot.press("M")
-            mark = reader.article_quotes()[reader.current_quote]
-            assert reader.quotes.cluster_of(mark).altered
+            mark = screen_of(reader).article_quotes()[state(reader).current_quote]
+            assert screen_of(reader).quotes.cluster_of(mark).altered
             assert "ALTERED WORDS" in reader.query_one(QuoteDiff).last_plain
             seen.add((mark.article_id, mark.start))
         assert seen == altered

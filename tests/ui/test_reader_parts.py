@@ -261,14 +261,15 @@ async def test_full_garbage_collections_wait_for_a_pause_in_typing(sample_corpus
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         now = clock.monotonic()
-        app._last_input, app._last_full_gc = now, now - 5  # typing right now
-        app._collect_when_idle()
+        app.idle_gc.last_input, app.idle_gc.last_full_gc = now, now - 5  # typing right now
+        app.idle_gc.tick()
         assert not collected
         await pilot.press("j")
-        assert app._last_input > now  # keys count as typing
-        app._last_input = clock.monotonic() - GC_IDLE_SECONDS - 0.1  # a pause
-        app._collect_when_idle()
+        assert app.idle_gc.last_input > now  # keys count as typing
+        app.idle_gc.last_input = clock.monotonic() - GC_IDLE_SECONDS - 0.1  # a pause
+        app.idle_gc.tick()
         assert len(collected) == 1
-        app._last_input, app._last_full_gc = clock.monotonic(), clock.monotonic() - GC_MAX_SECONDS - 1  # typing for long
-        app._collect_when_idle()
+        idle_gc = app.idle_gc  # typing for long
+        idle_gc.last_input, idle_gc.last_full_gc = clock.monotonic(), clock.monotonic() - GC_MAX_SECONDS - 1
+        app.idle_gc.tick()
         assert len(collected) == 2

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from reader_helpers import goto_shared_quote, settle
+from reader_helpers import goto_shared_quote, settle, state
 
 from briefreader.tui.app import ReaderApp
 
@@ -91,7 +91,7 @@ def test_layout(snap_compare, sample_corpus: Path, size: tuple[int, int], layout
         await settle(pilot)
         await pilot.press(*LAYOUT_PRESSES[size][layout])
         await settle(pilot)
-        assert pilot.app.view == layout
+        assert state(pilot.app).view == layout
         pilot.app.clear_notifications()  # the "Layout: ..." notices: not part of the layout
         await pilot.pause(0.3)  # triage marks arrive from their own writer thread
         await settle(pilot)

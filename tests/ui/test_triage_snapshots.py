@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reader_helpers import settle
+from reader_helpers import saved, screen_of, settle, triage_idle
 
 from briefreader.core.corpus import load_corpus
 from briefreader.core.triage import open_store
@@ -48,7 +48,7 @@ async def ready(pilot) -> None:
     from textual.widgets import Input
 
     await settle(pilot)
-    await pilot.app.triage_idle()
+    await triage_idle(pilot.app)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False  # a blinking cursor makes the picture depend on timing
     await pilot.pause()
@@ -63,7 +63,7 @@ def test_marks_and_highlights_160x50(snap_compare, triaged: Path) -> None:
         await ready(pilot)
         app = pilot.app
         # the article with a highlight, body focused
-        target = sorted(app.triage_store.highlights(), key=lambda h: h.article_id)[0].article_id
+        target = sorted(saved(app).highlights(), key=lambda h: h.article_id)[0].article_id
         from briefreader.tui.widgets.article_list import ArticleList
 
         app.query_one(ArticleList).select_id(target)
@@ -115,7 +115,7 @@ def _export_dialog(*keys: str):
         await ready(pilot)
         # The copy analysis ends last (the status line then says "copies: ..."): wait for it.
         for _ in range(200):
-            if pilot.app.copies.analysis is not None:
+            if screen_of(pilot.app).copies.analysis is not None:
                 break
             await pilot.pause(0.05)
         await ready(pilot)

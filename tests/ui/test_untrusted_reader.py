@@ -9,7 +9,7 @@ import stat
 import sys
 from pathlib import Path
 
-from reader_helpers import screen_text, settle
+from reader_helpers import screen_of, screen_text, settle, state, triage_idle
 
 from briefreader.core.triage import DB_NAME, open_store
 from briefreader.tui.app import ReaderApp
@@ -26,7 +26,7 @@ SIZE = (160, 50)
 
 async def idle(pilot) -> None:
     await settle(pilot)
-    await pilot.app.triage_idle()
+    await triage_idle(pilot.app)
     await pilot.pause()
 
 
@@ -41,20 +41,20 @@ async def test_reader_on_a_tampered_corpus_runs_nothing_and_leaves_it_alone(tmp_
     app = ReaderApp(victim)
     async with app.run_test(size=SIZE) as pilot:
         await idle(pilot)
-        assert app.corpus is not None and len(app.corpus.articles) == 5
-        notices = [w for w in app.corpus.warnings if "come from another copy" in str(w)]
+        assert screen_of(app).corpus is not None and len(screen_of(app).corpus.articles) == 5
+        notices = [w for w in screen_of(app).corpus.warnings if "come from another copy" in str(w)]
         assert len(notices) == 1
         await pilot.press("slash", *"Kallas")  # the index: built in the user cache, not read from the corpus
         await idle(pilot)
-        assert app.search_total >= 4
+        assert state(app).search_total >= 4
         await pilot.press("escape")
         await idle(pilot)
-        current = app.current_id
+        current = state(app).current_id
         await pilot.press("K")
         await idle(pilot)
         await pilot.press("q")
         await pilot.pause()
-        assert app._exit
+        assert app.return_code is not None  # the reader quit
     assert not marker.exists()
     assert tree_digest(victim / ".briefreader", skip=("triage.sqlite3",)) == planted
 

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Label, Markdown, Static
 
 from briefreader.core.export import DEFAULT_PROFILE, FORMATS, GROUPINGS, PROFILES, brief_markdown_parser
 from briefreader.core.inert import inert
 from briefreader.tui.commands import EXPORT, scope_bindings
 from briefreader.tui.plain import PlainStatic
+
+if TYPE_CHECKING:
+    from briefreader.tui.triage.brief import BriefActions
 
 
 @dataclass
@@ -68,8 +73,9 @@ class ExportScreen(ModalScreen[None]):
     """
     BINDINGS = scope_bindings(EXPORT)  # declared once in tui/commands.py (keys, help, keymap ids)
 
-    def __init__(self, options: ExportOptions) -> None:
+    def __init__(self, options: ExportOptions, brief: BriefActions) -> None:
         super().__init__()
+        self.brief = brief  # builds and writes the brief in its workers
         self.options = options
         self.preview_text = ""
         self.preview_markdown = ""  # the Markdown shown rendered (md and html formats)
@@ -77,7 +83,7 @@ class ExportScreen(ModalScreen[None]):
         self.show_raw = False
         self._confirm_overwrite: str | None = None
         self._confirm_mkdir: str | None = None
-        self._debounce = None
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:
@@ -180,7 +186,7 @@ class ExportScreen(ModalScreen[None]):
 
     def request_preview(self) -> None:
         self.set_status("Building the preview…")
-        self.app.triage_export_preview(self, ExportOptions(**vars(self.options)))  # type: ignore[attr-defined]
+        self.brief.export_preview(self, ExportOptions(**vars(self.options)))
 
     def show_preview(self, options: ExportOptions, text: str, summary: str, markdown: str | None = None) -> None:
         """The worker's result for ``options`` (ignored if the options changed meanwhile):
@@ -247,8 +253,8 @@ class ExportScreen(ModalScreen[None]):
             return
         self._confirm_overwrite = self._confirm_mkdir = None
         self.set_status(f"Writing {path}…")
-        self.app.triage_export_write(self, ExportOptions(**vars(self.options)),  # type: ignore[attr-defined]
-                                     replace=confirmed, make_folder=make_folder)
+        self.brief.export_write(self, ExportOptions(**vars(self.options)), replace=confirmed,
+                                make_folder=make_folder)
 
     def written(self, message: str) -> None:
         self.dismiss(None)

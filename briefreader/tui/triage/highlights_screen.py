@@ -16,6 +16,7 @@ from briefreader.tui.plain import PlainStatic
 
 if TYPE_CHECKING:
     from briefreader.core.triage import Highlight
+    from briefreader.tui.triage.highlighting import Highlighting
 
 
 def _short(text: str, n: int) -> str:
@@ -37,8 +38,9 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
     """
     BINDINGS = scope_bindings(HIGHLIGHTS)  # declared in briefreader.tui.commands (so help lists them)
 
-    def __init__(self, titles: dict[str, str]) -> None:
+    def __init__(self, titles: dict[str, str], highlighting: Highlighting) -> None:
         super().__init__()
+        self.highlighting = highlighting  # reads and edits the highlights through the triage queue
         self.titles = titles
         self.items: list[Highlight] = []
 
@@ -58,7 +60,7 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
         table.add_column("Comment", key="comment", width=28)
         table.add_column("Tags", key="tags", width=18)
         table.focus()
-        self.app.triage_load_highlights(self)  # type: ignore[attr-defined]
+        self.highlighting.load_panel(self)
 
     @property
     def table(self) -> DataTable:
@@ -66,7 +68,8 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
 
     def populate(self, highlights: list[Highlight], *, keep: int | None = None) -> None:
         """Show ``highlights`` (attached ones first in article order, then orphans)."""
-        self.items = sorted(highlights, key=lambda h: (h.orphan, self.titles.get(h.article_id, h.article_id), h.start, h.id))
+        self.items = sorted(highlights,
+                            key=lambda h: (h.orphan, self.titles.get(h.article_id, h.article_id), h.start, h.id))
         table = self.table
         if keep is None and self.items and table.row_count and 0 <= table.cursor_row < len(self.items):
             keep = self.current.id if self.current else None
@@ -140,17 +143,17 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
     def action_comment(self) -> None:
         h = self.current
         if h is not None:
-            self.app.triage_edit_highlight(h, "comment", self)  # type: ignore[attr-defined]
+            self.highlighting.edit(h, "comment", self)
 
     def action_tags(self) -> None:
         h = self.current
         if h is not None:
-            self.app.triage_edit_highlight(h, "tags", self)  # type: ignore[attr-defined]
+            self.highlighting.edit(h, "tags", self)
 
     def action_delete(self) -> None:
         h = self.current
         if h is not None:
-            self.app.triage_delete_highlight(h, self)  # type: ignore[attr-defined]
+            self.highlighting.delete(h, self)
 
     def action_undo(self) -> None:
-        self.app.action_triage_undo(self)  # type: ignore[attr-defined]
+        self.highlighting.undo_in_panel(self)

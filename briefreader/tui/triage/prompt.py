@@ -9,7 +9,7 @@ editor enter starts a new line, ctrl+s saves, esc cancels.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -40,7 +40,8 @@ def complete_last_tag(value: str, known: list[str]) -> list[str]:
     head, _, last = value.rpartition(",")
     prefix = last.strip().lstrip("#").casefold()
     typed = {t.strip().casefold() for t in head.split(",") if t.strip()}
-    return [t for t in known if t.casefold().startswith(prefix) and t.casefold() not in typed and t.casefold() != prefix]
+    return [t for t in known
+            if t.casefold().startswith(prefix) and t.casefold() not in typed and t.casefold() != prefix]
 
 
 def with_completion(value: str, tag: str) -> str:
@@ -98,7 +99,8 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box") as box:
             box.border_title = self.title_text
-            box.border_subtitle = "enter: next/save · esc: cancel" + (" · tab: complete tag" if any(f.tags for f in self.fields) else "")
+            completes = " · tab: complete tag" if any(f.tags for f in self.fields) else ""
+            box.border_subtitle = "enter: next/save · esc: cancel" + completes
             if self.context:
                 yield PlainStatic(self.context, classes="prompt--hint", id="prompt-context")
             for f in self.fields:
@@ -147,7 +149,7 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         if i + 1 < len(inputs):
             inputs[i + 1].focus()
             return
-        self.dismiss({f.name: self._original(f, inp.value) for f, inp in zip(self.fields, inputs)})
+        self.dismiss({f.name: self._original(f, inp.value) for f, inp in zip(self.fields, inputs, strict=True)})
 
     def _original(self, field: Field, value: str) -> str:
         """``value`` with what was shown inert mapped back to the stored text: an unchanged value is

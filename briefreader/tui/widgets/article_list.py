@@ -9,7 +9,7 @@ then froze the UI for 100-200 ms while typing.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -222,7 +222,8 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         longest = 0
         for article in articles:
             if article.outlet:
-                longest = max(longest, min(self.OUTLET_MAX, cell_len(inert_line(article.outlet[: self.OUTLET_MAX * 2]))))
+                cells = cell_len(inert_line(article.outlet[: self.OUTLET_MAX * 2]))
+                longest = max(longest, min(self.OUTLET_MAX, cells))
                 if longest >= self.OUTLET_MAX:
                     break
         return longest
@@ -355,9 +356,10 @@ class ArticleList(FrameStyle, ScrollView, can_focus=True):
         if article.title:
             title, title_style = article.title, style
         else:
-            title = self._titles.get(article.id)
-            if title is None:
-                title = self._titles[article.id] = fallback_title(article)
+            known = self._titles.get(article.id)
+            if known is None:
+                known = self._titles[article.id] = fallback_title(article)
+            title = known
             title_style = style + self.get_component_rich_style("article-list--fallback", partial=True)
         prefix = self.prefix_for(article.id)
         if prefix:

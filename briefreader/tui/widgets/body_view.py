@@ -90,7 +90,7 @@ class BodyView(FrameStyle, ScrollView, can_focus=True):
     def plain_lines(self) -> list[str]:
         """The wrapped lines as plain text (for tests and copying)."""
         plain = self._text.plain
-        return [plain[s:e] for s, e in zip(self._line_starts, self._line_ends)]
+        return [plain[s:e] for s, e in zip(self._line_starts, self._line_ends, strict=True)]
 
     def _measure(self) -> int:
         width = self.scrollable_content_region.width or self.size.width or 80
@@ -108,7 +108,7 @@ class BodyView(FrameStyle, ScrollView, can_focus=True):
         for para in plain.split("\n"):
             breaks = divide_line(para, width, fold=True) if len(para) > width else []
             bounds = [0, *breaks, len(para)]
-            for a, b in zip(bounds, bounds[1:]):
+            for a, b in zip(bounds, bounds[1:], strict=False):
                 seg_end = b
                 while seg_end > a and para[seg_end - 1] == " ":
                     seg_end -= 1

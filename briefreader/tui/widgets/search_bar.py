@@ -36,7 +36,9 @@ class SearchBar(Vertical):
     SearchBar { height: auto; display: none; }
     SearchBar.-active { display: block; }
     SearchBar > SearchInput { border: tall $accent; height: 3; }
-    SearchBar > #search-message { height: 1; text-wrap: nowrap; text-overflow: ellipsis; padding: 0 1; color: $text-muted; }
+    SearchBar > #search-message {
+        height: 1; text-wrap: nowrap; text-overflow: ellipsis; padding: 0 1; color: $text-muted;
+    }
     SearchBar > #search-message.-error { color: $error; }
     """
 
