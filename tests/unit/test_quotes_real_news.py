@@ -492,3 +492,4 @@ def test_quotes_json_flags_every_wire_copy_of_a_misquote(tmp_path: Path, capsys:
     assert classes["a.md"] == ("same", None)
     assert [classes[f"w{i}.md"][0] for i in range(3)] == ["altered"] * 3
     assert cluster["altered"] and cluster["independent_articles"] == 2
+    assert "permanent closure" in cluster["canonical"]  # three copies of the misquote do not outvote the statement
