@@ -38,11 +38,17 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article],
 
     ``original_of(article_id)`` (copy detection: the original an article republishes, else itself)
     makes copies one rendering: a copy is never the reference and never vouches for another copy."""
-    # canonical: the medoid among the longest renderings
+    def source_of(u: _Unit) -> str:
+        art_id = articles[u.article_pos].id
+        return original_of(art_id) if original_of is not None else art_id
+
+    # canonical: the medoid among the longest independent renderings (copies of one article are one
+    # rendering: three copies of a misquote do not outvote the statement)
     max_len = max(len(u.keys) for u in members)
     pool = [u for u in members if len(u.keys) >= 0.8 * max_len]
-    if len(pool) > 1:
-        sample = pool[:40]
+    independent = [u for u in pool if source_of(u) == articles[u.article_pos].id] or pool
+    if len(independent) > 1:
+        sample = independent[:40]
         similarity: dict[tuple[int, int], float] = {}  # the measure is symmetric: each pair once
         words: dict[str, int] = {}
         codes = [_id_codes([words.setdefault(k, len(words)) for k in u.keys]) for u in sample]
@@ -60,20 +66,15 @@ def _build_cluster(members: list[_Unit], articles: Sequence[Article],
             i = position[id(u)]
             return sum(pair_similarity(i, j) for j in range(len(sample)))
 
-        canonical_unit = max(pool[:40], key=lambda u: (centrality(u), len(u.keys)))
+        canonical_unit = max(sample, key=lambda u: (centrality(u), len(u.keys)))
     else:
-        canonical_unit = pool[0]
+        canonical_unit = independent[0]
     canonical_text = canonical_unit.text
     # alterations are judged against the original statement: the earliest of the longest independent
     # renderings (what was published first, whole; a copy is not independent), then against the
     # longest renderings of other articles that are faithful to it: a rendering's mildest class (a
     # partial of a partial is a partial, not a paraphrase of the whole; a copy of a misquote agreeing
     # with another copy is still a misquote)
-    def source_of(u: _Unit) -> str:
-        art_id = articles[u.article_pos].id
-        return original_of(art_id) if original_of is not None else art_id
-
-    independent = [u for u in pool if source_of(u) == articles[u.article_pos].id] or pool
     reference = min(independent, key=lambda u: (_date_key(articles[u.article_pos].date), articles[u.article_pos].order,
                                                 u.start))
     references = _faithful_references(members, reference, source_of)

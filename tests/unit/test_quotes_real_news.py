@@ -468,3 +468,28 @@ def test_the_owner_in_a_possessive_is_not_the_sentence_subject() -> None:
     body = ("Ida Holm and Lena Farrow spoke.\n\nLena Farrow’s campaign manager Ida Holm said as much on Monday, "
             "arguing that the council “ignored the harbour for years.”")
     assert speaker_of(body, "ignored the harbour") == "Ida Holm"
+
+
+WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
+              "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
+              "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
+              "northern crossings until our engineers can figure out what is going on,” Mayor Lena Farrow said. The "
+              "regional transport office said buses would run every ten minutes from the harbour to the station, and "
+              "that ferries would add two evening sailings. Traders in the old town said they feared losing the "
+              "summer trade. The council will vote on a repair budget next month; the last repair of the spans, in "
+              "2009, took eleven months and cost the town twice the estimate, according to council records.")
+
+
+def test_quotes_json_flags_every_wire_copy_of_a_misquote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text(f"---\noutlet: Coast Daily\ndate: 2025-03-01\n---\n{MISQUOTE_ORIGINAL}\n",
+                                   encoding="utf-8")
+    for i, outlet in enumerate(["Wire Service", "Valley Post", "Harbour Times"]):
+        (tmp_path / f"w{i}.md").write_text(f"---\noutlet: {outlet}\ndate: 2025-03-0{2 + i}\n---\n{WIRE_STORY}\n",
+                                           encoding="utf-8")
+    assert main(["quotes", str(tmp_path), "--json", "--no-cache"]) == 0
+    (cluster,) = json.loads(capsys.readouterr().out)["clusters"]
+    classes = {v["article"]: (v["alteration"], v["copy_of"]) for v in cluster["variants"]}
+    assert classes["a.md"] == ("same", None)
+    assert [classes[f"w{i}.md"][0] for i in range(3)] == ["altered"] * 3
+    assert cluster["altered"] and cluster["independent_articles"] == 2
+    assert "permanent closure" in cluster["canonical"]  # three copies of the misquote do not outvote the statement
