@@ -167,14 +167,24 @@ def line_fingerprints(source: str | Sequence[Line]) -> set[str]:
     """Normalised fingerprints (case and digits folded) of the lines of ``source`` that can count
     as repeated-boilerplate evidence. ``source`` is a text or its ``split_lines`` (pass the split
     ``clean_text`` used to avoid splitting twice)."""
-    lines = split_lines(source) if isinstance(source, str) else source
+    norms = _norms(source) if isinstance(source, str) else (line.norm for line in source)
     out: set[str] = set()
-    for line in lines:
-        if line.norm:
-            made = fingerprint(line.norm)
+    for norm in norms:
+        if norm:
+            made = fingerprint(norm)
             if made is not None:
                 out.add(made)
     return out
+
+
+def _norms(source: str) -> list[str]:
+    """The normalised text of each line of ``source``, as ``split_lines`` gives it, without making
+    the records (fingerprinting a text needs nothing else)."""
+    prepared, check_each, invisible = _prepare(source)
+    texts = [raw.strip(_STRIP_EOL) for raw in prepared.splitlines(True)]
+    if not check_each:
+        return texts
+    return [DELETE.sub("", text) if text and _needs_delete(text, invisible) else text for text in texts]
 
 
 def repeated_lines(fingerprint_sets: Sequence[AbstractSet[str]], min_articles: int = 3,

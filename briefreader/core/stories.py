@@ -96,11 +96,6 @@ def _first_quoted_words(body: str, keys: set[int], vocab: _Vocabulary) -> str | 
 Pair = tuple[str, str]
 
 
-def _pair(unit_ids: list[str], a: int, b: int) -> Pair:
-    """Two units' ids, in sorted order."""
-    return (unit_ids[a], unit_ids[b]) if unit_ids[a] < unit_ids[b] else (unit_ids[b], unit_ids[a])
-
-
 def _units(articles: Sequence[Article], groups: Sequence[CopyGroup]) -> dict[str, list[str]]:
     """The units a story is made of, by their lead article: each copy group (led by its original)
     and each article in no group, with their member articles."""
@@ -131,16 +126,17 @@ def _unit_keys(unit_ids: list[str], units: dict[str, list[str]], by_id: dict[str
                cancelled: Callable[[], bool] | None) -> _UnitKeys:
     """The names and quotations of each unit's lead article, and the dates of all its members."""
     keys = _UnitKeys()
+    name_keys, quote_keys, dates = keys.name_keys, keys.quote_keys, keys.dates
     name_ids: dict[str, int] = {}
     for n, unit in enumerate(unit_ids):
         if cancelled is not None and n % 256 == 0 and cancelled():
             raise CopiesCancelled()
         lead = by_id[unit]
         for name, _ in _names(lead.body).most_common(NAMES_PER_UNIT):
-            keys.name_keys.append((name_ids.setdefault(name, len(name_ids)) << _DOC_BITS) | n)
-        keys.quote_keys.extend((((h // SAMPLE_MOD) & _SHINGLE_MASK) << _DOC_BITS) | n
-                               for h in _quotation_keys(lead.body, vocab) if h % SAMPLE_MOD == 0)
-        keys.dates[unit] = [d for d in (_date_value(by_id[m].date) for m in units[unit]) if d is not None]
+            name_keys.append((name_ids.setdefault(name, len(name_ids)) << _DOC_BITS) | n)
+        quote_keys.extend((((h // SAMPLE_MOD) & _SHINGLE_MASK) << _DOC_BITS) | n
+                          for h in _quotation_keys(lead.body, vocab) if h % SAMPLE_MOD == 0)
+        dates[unit] = [d for d in (_date_value(by_id[m].date) for m in units[unit]) if d is not None]
     keys.names_by_id = {i: name for name, i in name_ids.items()}
     return keys
 
@@ -161,8 +157,8 @@ def _shared_names(keys: _UnitKeys, unit_ids: list[str]) -> tuple[dict[Pair, floa
             continue
         idf = math.log(count / len(members))
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                pair = _pair(unit_ids, a, b)
+            for b in members[i + 1:]:  # the pair in sorted order (inline: this loop is hot)
+                pair = (unit_ids[a], unit_ids[b]) if unit_ids[a] < unit_ids[b] else (unit_ids[b], unit_ids[a])
                 weight[pair] += idf
                 shared[pair].append(name)
     return weight, shared, name_df
@@ -176,7 +172,8 @@ def _shared_quotes(keys: _UnitKeys, unit_ids: list[str]) -> dict[Pair, set[int]]
             continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                shared[_pair(unit_ids, a, b)].add(key * SAMPLE_MOD)
+                pair = (unit_ids[a], unit_ids[b]) if unit_ids[a] < unit_ids[b] else (unit_ids[b], unit_ids[a])
+                shared[pair].add(key * SAMPLE_MOD)
     return shared
 
 

@@ -71,7 +71,7 @@ def test_split_keeps_blank_lines_offsets_and_shape() -> None:
 
 
 def test_fingerprints_of_a_text_and_of_its_split_agree_and_keep_no_state() -> None:
-    first = "Humidity: 62%\nShare this story\n"
+    first = "Humidity: 62%\n**Share**  this\u200b story .\n# Related coverage\n"  # markup, invisible, spaces
     second = "Totally different line\nAnother one here\n"
     split = split_lines(first)
     line_fingerprints(second)  # a text fingerprinted in between does not leak into the next call
