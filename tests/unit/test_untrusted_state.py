@@ -101,7 +101,7 @@ def test_planted_pickles_never_run_and_are_never_touched(hostile: tuple[Path, Pa
     cache.lookup(ANADOLU, os.stat(victim / ANADOLU))
     assert marker.exists()
     marker.unlink()
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - the planted payload fails in its own way once it has run
         open_dir(str(victim / ".briefreader" / "index"), indexname="MAIN")
     assert marker.exists()
 
