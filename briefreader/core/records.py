@@ -363,9 +363,16 @@ def _article_to_row(article: Article, fingerprints: frozenset[str] | LazyExtra) 
     return tuple(getattr(article, f) for f in _FIELDS), extra
 
 
+# The slots of the fields a row holds, set directly: Article.__init__ would also build the default
+# offset map and go through the lazy fields' properties (a second of a 50k-article reopen).
+_FIELD_SETTERS = [Article.__dict__[name].__set__ for name in _FIELDS]
+
+
 def _article_from_row(values: tuple, extra: LazyExtra) -> CachedArticle:
     article = CachedArticle.__new__(CachedArticle)
-    article._extra = None
-    Article.__init__(article, **dict(zip(_FIELDS, values, strict=True)))
-    article._extra = extra
+    if len(values) != len(_FIELD_SETTERS):
+        raise ValueError(f"a cached record of {len(values)} fields, not {len(_FIELD_SETTERS)}")
+    for set_field, value in zip(_FIELD_SETTERS, values, strict=True):
+        set_field(article, value)
+    article._extra = extra  # source, removed and offsets are set from it on first use
     return article
