@@ -1035,10 +1035,10 @@ def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | 
     batch: list[Article] = []
     batch_files = 0
     batch_size = CACHED_BATCH_FILES
-    for rel, st in found:
+    looked_up = cache.lookup_many(found) if cache else ((rel, None) for rel, _ in found)
+    for rel, cached in looked_up:
         if cancelled is not None and cancelled():
             raise LoadCancelled()
-        cached = cache.lookup(rel, st) if cache else None
         if cached is not None:
             cached_files[rel] = cached
             if on_articles is not None:

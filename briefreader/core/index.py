@@ -27,7 +27,6 @@ Searching is :mod:`briefreader.core.index_search`; updating from a folder withou
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -39,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefreader.core.index_docs import SCHEMA_VERSION, article_fingerprint, compare_fingerprints, document_fields
 from briefreader.core.index_lock import IndexBusyError, WriteLock, parallel_writer
 from briefreader.core.index_search import (
     MAX_PAGE_SIZE,
@@ -53,7 +53,7 @@ from briefreader.core.index_search import (
 )
 from briefreader.core.paths import atomic_write_bytes, atomic_write_text, derived_dir, safe_rmtree
 from briefreader.core.safe_json import loads_bounded
-from briefreader.core.search_query import BODY_FIELD, QuerySyntaxError, build_schema, date_period
+from briefreader.core.search_query import BODY_FIELD, QuerySyntaxError, build_schema
 
 if TYPE_CHECKING:
     from briefreader.core.corpus import Corpus, SourceState
@@ -68,8 +68,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Bump when the schema or what goes into a field changes: older indexes are rebuilt, with a message.
-SCHEMA_VERSION = 3
 INDEX_DIR_NAME = "index"
 META_NAME = "briefreader-index.json"
 # id -> fingerprint of every indexed article, written after each commit (reading it is ~10x faster
@@ -108,65 +106,6 @@ class UpdateReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.deleted)
-
-
-# --------------------------------------------------------------------------- documents
-
-
-def article_fingerprint(article: Article) -> str:
-    """sha1 over everything the index holds of ``article`` (so a re-clean with the same file bytes counts)."""
-    h = hashlib.sha1(f"{SCHEMA_VERSION}\0{article.content_hash}".encode())
-    for value in (article.id, article.path, article.title, article.outlet, article.author, article.dateline,
-                  article.date, article.body, article.source_agency):
-        h.update(b"\0")
-        if value:
-            h.update(value.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
-
-
-def _document(article: Article, fingerprint: str) -> dict[str, Any]:
-    from whoosh.util.times import datetime_to_long
-
-    doc: dict[str, Any] = {
-        "id": article.id,
-        "path": article.path,
-        "body": article.body,
-        "fingerprint": fingerprint,
-    }
-    for name in ("title", "outlet", "author", "dateline"):
-        value = getattr(article, name)
-        if value:
-            doc[name] = value
-    if article.source_agency:
-        doc["agency"] = article.source_agency
-    if article.date:
-        doc["date_text"] = article.date
-        period = date_period(article.date)
-        if period is not None:
-            doc["date"] = period.start
-            doc["date_end"] = period.end
-            doc["date_sort"] = datetime_to_long(period.start)
-    return doc
-
-
-def _compare(articles: list[Article], indexed: dict[str, str]
-             ) -> tuple[list[tuple[Article, str]], list[tuple[Article, str]], set[str]]:
-    """(new articles, changed articles, every id seen), each article with its fingerprint; the
-    first article of an id wins."""
-    added: list[tuple[Article, str]] = []
-    changed: list[tuple[Article, str]] = []
-    seen: set[str] = set()
-    for article in articles:
-        if article.id in seen:
-            continue
-        seen.add(article.id)
-        fingerprint = article_fingerprint(article)
-        old = indexed.get(article.id)
-        if old is None:
-            added.append((article, fingerprint))
-        elif old != fingerprint:
-            changed.append((article, fingerprint))
-    return added, changed, seen
 
 
 class _CallbackError(Exception):
@@ -429,7 +368,7 @@ class CorpusIndex:
 
     def _plan(self, corpus: Corpus) -> tuple[list[tuple[Article, str]], list[tuple[Article, str]], list[str], int]:
         indexed = self.indexed_fingerprints()
-        added, changed, seen = _compare(corpus.articles, indexed)
+        added, changed, seen = compare_fingerprints(corpus.articles, indexed)
         deleted = [i for i in indexed if i not in seen]
         unchanged = len(seen) - len(added) - len(changed)
         return added, changed, deleted, unchanged
@@ -592,7 +531,7 @@ class CorpusIndex:
             indexed = self.indexed_fingerprints()
             replaced = delta.paths | delta.removed
             owned = [article_id for article_id in indexed if owner_of(article_id) in replaced]
-            added, changed, seen = _compare(delta.articles, indexed)
+            added, changed, seen = compare_fingerprints(delta.articles, indexed)
             deleted = [article_id for article_id in owned if article_id not in seen]
             unchanged = len(indexed) - len(owned) + len(seen) - len(added) - len(changed)
             todo = added + changed
@@ -640,7 +579,7 @@ class CorpusIndex:
             for done, (article, fp) in enumerate(todo, 1):
                 if cancelled is not None and done % 25 == 1 and _call(cancelled):
                     raise IndexCancelled()
-                writer.add_document(**_document(article, fp))
+                writer.add_document(**document_fields(article, fp))
                 if progress is not None and (done % step == 0 or done == total):
                     _call(progress, done, total)
             writer.commit()

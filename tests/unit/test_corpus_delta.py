@@ -180,3 +180,39 @@ def test_cached_articles_stream_in_growing_batches_in_corpus_order(tmp_path: Pat
     assert again.from_cache == 10
     assert [len(batch) for batch in batches] == [3, 6, 1]  # each batch twice the last
     assert [i for batch in batches for i in batch] == [a.id for a in first.articles]
+
+
+def test_batched_cache_lookup_equals_one_by_one(tmp_path: Path, monkeypatch) -> None:
+    from briefreader.core import records
+    from briefreader.core.corpus import _discover_with_stats
+    from briefreader.core.rules import rules_digest
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for number in range(7):
+        (root / f"a{number}.txt").write_text(f"Headline {number}\n\nBody {number} about the summit talks.\n")
+    _settle()
+    load_corpus(root)
+    (root / "a3.txt").write_text("Changed since it was cached.\n")
+    found, _ = _discover_with_stats(root)
+    monkeypatch.setattr(records, "LOOKUP_BATCH", 3)
+    from briefreader.core.manifest import load_manifest
+
+    manifest, _ = load_manifest(root)
+    cache = records.RecordCache.open(root, rules_digest=rules_digest(manifest.boilerplate),
+                                     manifest_digest=manifest.digest)
+    try:
+        assert cache.has_evidence()
+        one_by_one = {rel: cache.lookup(rel, st) for rel, st in found}
+        batched = dict(cache.lookup_many(found))
+    finally:
+        cache.close()
+    assert list(batched) == [rel for rel, _ in found]
+    assert one_by_one["a3.txt"] is None and batched["a3.txt"] is None
+    for rel, hit in one_by_one.items():
+        if hit is not None:
+            other = batched[rel]
+            assert other is not None
+            assert [a.id for a, _, _ in hit.entries] == [a.id for a, _, _ in other.entries]
+            assert [a.body for a, _, _ in hit.entries] == [a.body for a, _, _ in other.entries]
+    assert sum(hit is not None for hit in batched.values()) == 6

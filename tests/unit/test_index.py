@@ -169,11 +169,13 @@ def test_parallel_first_build_matches_single_process(root: Path, tmp_path: Path)
 # --------------------------------------------------------------------------- location
 
 
-def test_index_lives_in_the_user_cache_even_for_a_read_only_corpus(root: Path, isolated_home: Path, monkeypatch) -> None:
+def test_index_lives_in_the_user_cache_even_for_a_read_only_corpus(root: Path, isolated_home: Path,
+                                                                   monkeypatch) -> None:
     from briefreader.core import paths
 
     real_access = os.access
-    monkeypatch.setattr(paths.os, "access", lambda p, mode: False if str(p).startswith(str(root)) else real_access(p, mode))
+    monkeypatch.setattr(paths.os, "access",
+                        lambda p, mode: False if str(p).startswith(str(root)) else real_access(p, mode))
     monkeypatch.setattr(paths, "_writable", lambda folder: not str(folder).startswith(str(root)))
     corpus = make_corpus(root, 5)
     with CorpusIndex.open(root) as ix:

@@ -399,7 +399,8 @@ def test_ids_only_hits_match_full_hits(tmp_path) -> None:
     from briefreader.core.index import CorpusIndex
 
     for i in range(40):
-        (tmp_path / f"a{i:03d}.txt").write_text(f"Title {i}\n\nThe minister spoke {i % 7} times about {'peace ' * (i % 5)}.\n", "utf-8")
+        (tmp_path / f"a{i:03d}.txt").write_text(
+            f"Title {i}\n\nThe minister spoke {i % 7} times about {'peace ' * (i % 5)}.\n", "utf-8")
     corpus = load_corpus(tmp_path)
     index = CorpusIndex.open(tmp_path)
     index.update(corpus)
