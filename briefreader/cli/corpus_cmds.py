@@ -81,25 +81,45 @@ def _progress_printer():
 
 
 def article_row(article) -> dict:
+    """The JSON object of one `list` row: an :class:`Article` or its :class:`ArticleSummary`."""
     return {"id": article.id, "outlet": article.outlet, "source_agency": article.source_agency,
             "date": article.date, "title": article.title, "words": article.words,
             "provenance": dict(article.provenance)}
 
 
+def list_summaries(folder: str, *, use_cache: bool = True, follow_links: bool = False):
+    """(article summaries, warnings) of a corpus folder for `list`: from the record cache's listing
+    rows when the folder is unchanged since it was cached (no text read, nothing cleaned), else by
+    loading the corpus (which refreshes the cache). CLI errors (exit 2) as :func:`load_for_cli`."""
+    if use_cache:
+        from briefreader.core.listing import listing_from_cache
+
+        listing = listing_from_cache(require_dir(folder), follow_links=follow_links)
+        if listing is not None:
+            return listing.summaries, listing.warnings
+    corpus = load_for_cli(folder, use_cache=use_cache, follow_links=follow_links)
+    return [article.summary() for article in corpus.articles], corpus.warnings
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
-    print_warnings(corpus.warnings)
+    summaries, warnings = list_summaries(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
+    print_warnings(warnings)
     if args.json:
-        print_json([article_row(a) for a in corpus.articles])
+        print_json([article_row(a) for a in summaries])
         return 0
     out = sys.stdout
     if args.jsonl:  # streamed: one object per line, written as it is made
         from briefreader.cli.common import dumps_json
 
-        for article in corpus.articles:
-            out.write(dumps_json(article_row(article)) + "\n")
+        lines = []
+        for summary in summaries:
+            lines.append(dumps_json(article_row(summary)) + "\n")
+            if len(lines) >= 1000:
+                out.write("".join(lines))
+                lines = []
+        out.write("".join(lines))
         return 0
-    _write_rows(out, corpus.articles, args.dir)
+    _write_rows(out, summaries, args.dir)
     return 0
 
 

@@ -34,7 +34,7 @@ from briefreader.core.manifest import Manifest, load_manifest
 from briefreader.core.dates import display_date, has_year
 from briefreader.core.filemeta import NameMetadata, infer_name_metadata
 from briefreader.core.metadata import FROM_WIRE, infer_metadata, parse_date
-from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
+from briefreader.core.model import Article, ArticleSummary, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
 from briefreader.core.records import CachedFile, Entry, RecordCache, StoreItem, fingerprints_of, pack_article
 
@@ -566,7 +566,7 @@ def _record_source(provenance: dict[str, str], name: str, where: str, old: Any, 
         provenance[name] = where
 
 
-def apply_name_metadata(articles: Iterable[Article], names: NameMetadata) -> None:
+def apply_name_metadata(articles: Iterable[Article] | Iterable[ArticleSummary], names: NameMetadata) -> None:
     """Fill what the texts left unknown from file names and folders (dates, outlets): text,
     front matter, page metadata and the manifest win where they say something. An outlet that is
     only the wire agency of the dateline gives way to the publisher a file name shape names

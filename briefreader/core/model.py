@@ -70,6 +70,26 @@ class OffsetMap:
 
 
 @dataclass(slots=True)
+class ArticleSummary:
+    """What a listing shows of an article, without its text (``briefreader list``): read from the
+    record cache's listing rows, so a list of 50k articles never loads their bodies."""
+
+    id: str
+    path: str
+    outlet: str | None
+    source_agency: str | None
+    date: str | None
+    title: str | None
+    words: int
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def as_tuple(self) -> tuple:
+        """The fields in order (the record cache's listing row)."""
+        return (self.id, self.path, self.outlet, self.source_agency, self.date, self.title, self.words,
+                dict(self.provenance))
+
+
+@dataclass(slots=True)
 class Article:
     """One cleaned article with its metadata and provenance.
 
@@ -103,6 +123,11 @@ class Article:
     @property
     def words(self) -> int:
         return len(self.body.split())
+
+    def summary(self) -> ArticleSummary:
+        """The article's listing fields (no text), with its word count."""
+        return ArticleSummary(self.id, self.path, self.outlet, self.source_agency, self.date, self.title,
+                              self.words, dict(self.provenance))
 
     def to_dict(self, *, include_source: bool = False) -> dict[str, Any]:
         """JSON-ready dict (the `clean --json` contract)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefreader.core.model import Article, LoadWarning, OffsetMap, RemovedBlock
+from briefreader.core.model import Article, ArticleSummary, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import derived_dir, make_private_file, safe_unlink
 
 if TYPE_CHECKING:
@@ -49,6 +49,28 @@ LOOKUP_BATCH = 500  # rows read per query by lookup_many (SQLite allows 32766 pa
 class CachedFile:
     entries: list[Entry]
     warnings: list[LoadWarning] = field(default_factory=list)
+
+
+@dataclass
+class ListedFile:
+    """A file's listing row: its articles' summaries (no text) and its load warnings."""
+
+    summaries: list[ArticleSummary]
+    warnings: list[LoadWarning] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, cached: CachedFile) -> ListedFile:
+        """The listing of a file from its full records (the word counts computed from the bodies)."""
+        return cls([entry[0].summary() for entry in cached.entries], list(cached.warnings))
+
+    def pack(self) -> bytes:
+        return pickle.dumps(([s.as_tuple() for s in self.summaries], [(w.path, w.message) for w in self.warnings]),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def unpack(cls, blob: bytes) -> ListedFile:
+        rows, warnings = pickle.loads(blob)
+        return cls([ArticleSummary(*row) for row in rows], [LoadWarning(*w) for w in warnings])
 
 
 class RecordCache:
@@ -94,11 +116,15 @@ class RecordCache:
                 db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
                            "mtime_ns INTEGER, entries BLOB, warnings BLOB)")
                 db.execute("CREATE TABLE IF NOT EXISTS outlets (outlet TEXT PRIMARY KEY, evidence TEXT)")
+                # each file's article summaries (no text) for `list`; a cache written before this
+                # table has none: they are made from the records when missing (see listing_many)
+                db.execute("CREATE TABLE IF NOT EXISTS listing (path TEXT PRIMARY KEY, rows BLOB)")
                 row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
                 if row is None or row[0] != version:
                     with db:
                         db.execute("DELETE FROM files")
                         db.execute("DELETE FROM outlets")
+                        db.execute("DELETE FROM listing")
                         db.execute("DELETE FROM meta WHERE key=?", (EVIDENCE_KEY,))
                         db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
                 return cls(db, path, warning)
@@ -159,6 +185,42 @@ class RecordCache:
                 except Exception as exc:  # a damaged or outdated row is just a miss
                     log.info("record cache row of %r not used: %s", rel, exc)
                     yield rel, None
+
+    def listing_many(self, rels: list[str]) -> Iterator[tuple[str, ListedFile | None]]:
+        """The listing row (article summaries, warnings) of each file of ``rels``, in order, a batch
+        of rows per query; None for a file without a usable row (not cached, damaged, or cached
+        before listing rows were kept). Sizes and mtimes are the caller's to check."""
+        for start in range(0, len(rels), LOOKUP_BATCH):
+            batch = rels[start: start + LOOKUP_BATCH]
+            blobs: dict[str, bytes] = {}
+            if self._db is not None:
+                try:
+                    marks = ",".join("?" * len(batch))
+                    blobs = dict(self._db.execute(f"SELECT path, rows FROM listing WHERE path IN ({marks})", batch))
+                except sqlite3.DatabaseError as exc:
+                    log.info("record cache listing rows unreadable: %s", exc)
+            for rel in batch:
+                blob = blobs.get(rel)
+                if blob is None or rel not in self._rows:
+                    yield rel, None
+                    continue
+                try:
+                    yield rel, ListedFile.unpack(blob)
+                except Exception as exc:  # a damaged row is a miss: made again from the records
+                    log.info("record cache listing row of %r not used: %s", rel, exc)
+                    yield rel, None
+
+    def store_listing(self, listed: list[tuple[str, ListedFile]]) -> None:
+        """Save listing rows made from the records of files cached before they were kept. Errors
+        are logged: the rows are made again next time."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO listing VALUES (?, ?)",
+                                     [(rel, item.pack()) for rel, item in listed if rel in self._rows])
+        except sqlite3.DatabaseError as exc:
+            log.warning("record cache %s: listing rows not saved: %s", self.location, exc)
 
     @staticmethod
     def _unpack(blob: bytes) -> CachedFile:
@@ -242,8 +304,11 @@ class RecordCache:
                     blob = pickle.dumps((rows, plain_warnings), protocol=pickle.HIGHEST_PROTOCOL)
                     self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, NULL)",
                                      (path, size, mtime, blob))
+                    listed = ListedFile([entry[0].summary() for entry in entries], list(warnings or []))
+                    self._db.execute("INSERT OR REPLACE INTO listing VALUES (?, ?)", (path, listed.pack()))
                 gone = [p for p in self._rows if p not in keep]
                 self._db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in gone])
+                self._db.executemany("DELETE FROM listing WHERE path=?", [(p,) for p in gone])
                 if evidence is not None:
                     self._db.execute("DELETE FROM outlets")
                     self._db.executemany("INSERT INTO outlets VALUES (?, ?)",
