@@ -91,14 +91,18 @@ def list_summaries(folder: str, *, use_cache: bool = True, follow_links: bool = 
     """(article summaries, warnings) of a corpus folder for `list`: from the record cache's listing
     rows when the folder is unchanged since it was cached (no text read, nothing cleaned), else by
     loading the corpus (which refreshes the cache). CLI errors (exit 2) as :func:`load_for_cli`."""
+    before = []
     if use_cache:
-        from briefreader.core.listing import listing_from_cache
+        from briefreader.core.listing import CacheTrouble, listing_from_cache
 
-        listing = listing_from_cache(require_dir(folder), follow_links=follow_links)
+        try:
+            listing = listing_from_cache(require_dir(folder), follow_links=follow_links)
+        except CacheTrouble as trouble:  # repaired now: the load below would not know it was
+            listing, before = None, [trouble.warning]
         if listing is not None:
             return listing.summaries, listing.warnings
     corpus = load_for_cli(folder, use_cache=use_cache, follow_links=follow_links)
-    return [article.summary() for article in corpus.articles], corpus.warnings
+    return [article.summary() for article in corpus.articles], before + corpus.warnings
 
 
 def cmd_list(args: argparse.Namespace) -> int:

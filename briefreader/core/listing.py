@@ -39,11 +39,21 @@ class Listing:
     remade: int = 0  # files whose listing row was made from their records (a cache from before listing rows)
 
 
+class CacheTrouble(Exception):
+    """Opening the record cache found it damaged or unusable (and repaired what it could): the
+    caller loads the corpus and shows ``warning``, which that load's own opening no longer sees."""
+
+    def __init__(self, warning: LoadWarning) -> None:
+        super().__init__(str(warning))
+        self.warning = warning
+
+
 def listing_from_cache(root: Path | str, *, follow_links: bool = False) -> Listing | None:
     """The listing of ``root`` from its record cache, or None when a load would read or clean
     something (a file new, changed or gone, no saved evidence, an unusable cache, no articles):
     the caller then loads the corpus. Files cached before listing rows were kept get theirs made
-    from their records (word counts from the bodies) and saved for the next time."""
+    from their records (word counts from the bodies) and saved for the next time. Raises
+    :class:`CacheTrouble` when the cache had to be rebuilt or cannot be used."""
     root = Path(root)
     if not root.is_dir():
         return None
@@ -58,7 +68,9 @@ def listing_from_cache(root: Path | str, *, follow_links: bool = False) -> Listi
     files = [rel for rel, _ in found]
     cache = RecordCache.open(root, rules_digest=rules.digest, manifest_digest=manifest.digest)
     try:
-        if cache.warning is not None or not files or not cache.has_exactly(files) or not cache.has_evidence():
+        if cache.warning is not None:
+            raise CacheTrouble(LoadWarning(STATE_DIR_NAME, cache.warning))
+        if not files or not cache.has_exactly(files) or not cache.has_evidence():
             return None
         if any(cache.stat_of(rel) != (st.st_size, st.st_mtime_ns) for rel, st in found):
             return None

@@ -147,3 +147,14 @@ def test_name_metadata_is_applied_as_a_load_applies_it(corpus: Path, capsys, mon
     assert fast == slow
     rows = {row["id"]: row for row in json.loads(fast["--json"][1])}
     assert rows["solo/bbc_2017-01-01_first.txt"]["outlet"] == "bbc"
+
+
+def test_a_damaged_cache_is_reported_once_and_the_corpus_loaded(corpus: Path, capsys, monkeypatch) -> None:
+    expected = _outputs(corpus, capsys)
+    (derived_dir(corpus) / CACHE_FILE).write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (derived_dir(corpus) / f"{CACHE_FILE}{suffix}").unlink(missing_ok=True)
+    code, out, err = _run(["list", str(corpus), "--json"], capsys)
+    assert code == 0 and out == expected["--json"][1]
+    assert err.count("record cache was damaged") == 1
+    assert listing_from_cache(corpus) is not None  # rebuilt by that load
