@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from briefreader.core.export import Brief
     from briefreader.core.index import CorpusIndex, SearchResults, SearchSession
     from briefreader.core.index_sync import SyncResult
+    from briefreader.core.listing import Listing
     from briefreader.core.model import Article
     from briefreader.core.quote_clusters import QuoteAnalysis
     from briefreader.core.triage_model import ArticleState, ChosenCluster, Highlight, JournalEntry, ResumeState
@@ -77,6 +78,7 @@ STORAGE_MODULES: tuple[str, ...] = (
     "briefreader.core.corpus",
     "briefreader.core.corpus_delta",
     "briefreader.core.records",
+    "briefreader.core.listing",
 )
 
 # From this many articles the quote analysis runs in a spawned child (see quotes_in_child): at 10k
@@ -199,6 +201,14 @@ class Workspace:
         from briefreader.core.corpus import source_state
 
         return source_state(self.root, follow_links=self.follow_links)
+
+    def listing(self) -> Listing | None:
+        """The list's rows (one summary per article, no body read) straight from the record cache, or
+        None when a full load would have anything to read or clean (then :meth:`load`); raises
+        ``CacheTrouble`` for a damaged cache, whose warning the caller shows before loading."""
+        from briefreader.core.listing import listing_from_cache
+
+        return listing_from_cache(self.root, follow_links=self.follow_links)
 
     @staticmethod
     def read_files(paths: Iterable[Path | str], *, follow_links: bool = False) -> Corpus:
@@ -622,6 +632,7 @@ _LAZY_NAMES = {
     "IndexBusyError": "briefreader.core.index",
     "IndexDamagedError": "briefreader.core.index",
     "UpdateReport": "briefreader.core.index",
+    "CacheTrouble": "briefreader.core.listing",
 }
 
 

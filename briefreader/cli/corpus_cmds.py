@@ -93,10 +93,10 @@ def list_summaries(folder: str, *, use_cache: bool = True, follow_links: bool = 
     loading the corpus (which refreshes the cache). CLI errors (exit 2) as :func:`load_for_cli`."""
     before = []
     if use_cache:
-        from briefreader.core.listing import CacheTrouble, listing_from_cache
+        from briefreader.workspace import CacheTrouble
 
         try:
-            listing = listing_from_cache(require_dir(folder), follow_links=follow_links)
+            listing = workspace_for_cli(folder, follow_links=follow_links).listing()
         except CacheTrouble as trouble:  # repaired now: the load below would not know it was
             listing, before = None, [trouble.warning]
         if listing is not None:

@@ -29,10 +29,7 @@ CORE_TRANSITIONAL = {"core/triage.py"}
 # core/ modules that are themselves storage-bound and move to briefreader/storage next (see
 # STORAGE_MODULES); they may import each other until then.
 CORE_PENDING_MOVE = {"core/index.py", "core/index_lock.py", "core/index_search.py", "core/index_sync.py",
-                     "core/corpus.py", "core/corpus_delta.py", "core/records.py",
-                     # `list` from the record cache's listing rows; pending too: its entry point on
-                     # Workspace (the cli imports it directly until then, workspace.py being another's)
-                     "core/listing.py"}
+                     "core/corpus.py", "core/corpus_delta.py", "core/records.py", "core/listing.py"}
 # Known reaches from core into storage, each to remove: the copy analysis's child process loads the
 # corpus itself (it moves to the Workspace, as the quote analysis's child did: quotes_in_child).
 CORE_KNOWN_DEBTS = {"core/copies.py": {"briefreader.core.corpus", "briefreader.core.corpus.load_corpus"}}
