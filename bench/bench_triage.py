@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefreader.core.export import build_brief, render  # noqa: E402
 from briefreader.core.model import Article  # noqa: E402
-from briefreader.core.triage import TriageStore, parse_filters  # noqa: E402
+from briefreader.core.query import parse_filters  # noqa: E402
+from briefreader.storage.triage_store import TriageStore  # noqa: E402
 
 WORDS = (
     "minister said talks would resume monday sanctions ukraine russia kallas putin trump summit peace "

@@ -59,10 +59,9 @@ Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
 
 # Modules about files on disk. Front ends import none of them (tests/unit/test_layers.py). The
-# ``core`` ones move into ``briefreader/storage`` next; ``core.triage`` is the transitional re-export.
+# ``core`` ones move into ``briefreader/storage`` next.
 STORAGE_MODULES: tuple[str, ...] = (
     "briefreader.storage",
-    "briefreader.core.triage",
     "briefreader.core.index",
     "briefreader.core.index_lock",
     "briefreader.core.index_search",
