@@ -10,7 +10,17 @@ import yaml
 from rich.style import Style
 
 from briefreader.core.model import Article, RemovedBlock
-from briefreader.tui.commands import EXPORT, HIGHLIGHTS, NOTE, VISUAL, scope_bindings, COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys
+from briefreader.tui.commands import (
+    COMMANDS,
+    COMMANDS_BY_ID,
+    EXPORT,
+    HIGHLIGHTS,
+    NOTE,
+    VISUAL,
+    app_bindings,
+    display_keys,
+    scope_bindings,
+)
 from briefreader.tui.config import load_config, remember_theme
 from briefreader.tui.render import body_text, diff_pair, fallback_title, raw_text
 from briefreader.tui.themes import APP_VARIABLES, load_themes, shipped_themes_dir, theme_from_dict
@@ -228,7 +238,8 @@ def test_child_analysis_of_a_changed_corpus_is_not_used(sample_corpus: Path) -> 
     workspace = Workspace(sample_corpus)
     corpus = workspace.load()
     victim = next(p for p in sorted(sample_corpus.iterdir()) if p.suffix in (".txt", ".md"))
-    victim.write_text('Prefix. "A brand new quotation appears here," she said.\n\n' + victim.read_text("utf-8"), "utf-8")
+    new_quote = 'Prefix. "A brand new quotation appears here," she said.\n\n'
+    victim.write_text(new_quote + victim.read_text("utf-8"), "utf-8")
     data = _quote_data(workspace, isolate_from=1)
     assert data is not None
     for article_id, marks in data.by_article.items():
