@@ -30,12 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefreader.core.export import build_brief, render  # noqa: E402
 from briefreader.core.model import Article  # noqa: E402
-from briefreader.core.triage import TriageStore, parse_filters  # noqa: E402
+from briefreader.core.query import parse_filters  # noqa: E402
+from briefreader.storage.triage_store import TriageStore  # noqa: E402
 
-WORDS = (
-    "minister said talks would resume monday sanctions ukraine russia kallas putin trump summit peace "
-    "negotiations security guarantees coalition willing territory concessions europe commission brussels"
-).split()
+WORDS = [
+    "minister", "said", "talks", "would", "resume", "monday", "sanctions", "ukraine", "russia", "kallas", "putin",
+    "trump", "summit", "peace", "negotiations", "security", "guarantees", "coalition", "willing", "territory",
+    "concessions", "europe", "commission", "brussels",
+]
 
 
 def make_body(rng: random.Random, paragraphs: int = 8) -> str:
@@ -120,8 +122,10 @@ def main() -> int:
     for n in range(args.highlights):
         a = articles[hl_articles[n % len(hl_articles)]]
         s = rng.randint(0, len(a.body) - 120)
-        store.add_highlight(a, s, s + rng.randint(30, 119), comment="c" if n % 3 == 0 else "", tags=["x"] if n % 4 == 0 else [])
-    print(f"filled {args.touched} touched articles (bulk), {args.highlights} highlights in {time.perf_counter() - t0:.1f} s")
+        store.add_highlight(a, s, s + rng.randint(30, 119), comment="c" if n % 3 == 0 else "",
+                            tags=["x"] if n % 4 == 0 else [])
+    print(f"filled {args.touched} touched articles (bulk), {args.highlights} highlights "
+          f"in {time.perf_counter() - t0:.1f} s")
 
     # -- reads ---------------------------------------------------------------------------------
     t_all, states = timed(store.states, ids)

@@ -17,24 +17,16 @@ Usage::
 
 Threads: methods may be called from a worker thread; the triage store serialises its own writes.
 
-For the reader (what ``tui/app.py`` and ``tui/triage/actions.py`` do today, and the call to make):
+The reader (``tui/services.py``) holds one workspace made with ``open_store_on_demand=False``: its
+triage worker opens the store (:meth:`Workspace.open_store`) and a search never opens it behind the
+reader's back. It loads with :meth:`load` (progress, streamed batches), keeps one index session open
+(:meth:`open_updated_index`) and passes it to :meth:`search`, :meth:`select` and :meth:`export`;
+its analyses run in child processes for a big corpus (:meth:`copies_in_child`,
+:meth:`quotes_in_child`), the quote analysis after the copy analysis, as the CLI's ``quotes`` does.
 
-- open the store: ``open_store(root)`` -> ``ws.store`` / ``ws.location_notice()`` (TriageError: show
-  ``str(exc)``, keep reading without triage); ``store.changed_elsewhere()`` -> ``ws.changed_elsewhere()``
-- corpus loaded in the reader's worker -> ``ws.load(progress=, cancelled=, on_articles=)`` or
-  ``ws.use_corpus(corpus)``
-- ``_triage_split`` / ``triage_text_query`` / ``triage_filter_only`` -> ``ws.parse_query(text)``:
-  ``.text``, ``.filters_only`` (a ``QueryError`` is the message to show)
-- ``triage_search(query, limit, cancelled)`` -> ``ws.search(query, self.searcher, limit=, snippets=False,
-  ids_only=True, cancelled=)``; ``triage_result_ids(query)`` -> ``ws.select(query)``
-- ``_build_export(options)`` -> ``ws.export(ExportOptions(where=, group_by=, fmt=, profile=,
-  ignore_punct=, link_root=, preview_markdown=True), copies=self.copies.analysis)``: ``.text``,
-  ``.summary``, ``.brief``, ``.markdown``; writing -> ``Workspace.write_output(path, text, force=, make_parents=)``
-- quotes: ``build_quote_data_isolated`` / ``build_quote_data`` -> ``ws.quotes_in_child(
-  quote_data_from_analysis, progress=, cancelled=)`` (child process from ISOLATE_MIN_ARTICLES articles)
-- triage writes (set_status, mark_read, add_tags, remove_tags, set_note, add_highlight,
-  update_highlight, delete_highlight, choose_quote/unchoose_quote, save_search/forget_search, undo,
-  save_resume) have the store's names and arguments; reads: states, highlights, journal, resume_state.
+Types a front end annotates with (under ``TYPE_CHECKING``) are imported from here too (``Corpus``,
+``CorpusIndex``, ``SearchSession``, ``SearchResults``, ``TriageStore``…), so that no front-end module
+names a storage module.
 """
 
 from __future__ import annotations
@@ -43,6 +35,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from threading import Lock
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from briefreader.core.query import Query, QueryError, QuerySyntaxError, parse, uses_saved
@@ -67,10 +60,9 @@ Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
 
 # Modules about files on disk. Front ends import none of them (tests/unit/test_layers.py). The
-# ``core`` ones move into ``briefreader/storage`` next; ``core.triage`` is the transitional re-export.
+# ``core`` ones move into ``briefreader/storage`` next.
 STORAGE_MODULES: tuple[str, ...] = (
     "briefreader.storage",
-    "briefreader.core.triage",
     "briefreader.core.index",
     "briefreader.core.index_lock",
     "briefreader.core.index_search",
@@ -138,14 +130,21 @@ class ExportResult:
 class Workspace:
     """One corpus folder: its articles, index, triage state and analyses."""
 
-    def __init__(self, root: Path | str, *, follow_links: bool = False, use_cache: bool = True) -> None:
+    def __init__(self, root: Path | str, *, follow_links: bool = False, use_cache: bool = True,
+                 open_store_on_demand: bool = True) -> None:
         """``root`` the corpus folder; ``follow_links`` reads symlinks pointing out of it too;
-        ``use_cache`` reads articles from the record cache when unchanged."""
+        ``use_cache`` reads articles from the record cache when unchanged; ``open_store_on_demand``
+        opens the triage store the first time it is needed (False: only :meth:`open_store` opens it,
+        and triage calls before that, or after :meth:`close`, raise TriageError)."""
         self.root = Path(root)
         self.follow_links = follow_links
         self.use_cache = use_cache
+        self.open_store_on_demand = open_store_on_demand
         self._corpus: Corpus | None = None
         self._store: TriageStore | None = None
+        # the copy analysis of the loaded corpus, computed once and shared (the quote analysis needs it)
+        self._copies: tuple[Corpus, CopyAnalysis] | None = None
+        self._copies_lock = Lock()
 
     @classmethod
     def open(cls, root: Path | str, *, follow_links: bool = False, use_cache: bool = True) -> Workspace:
@@ -176,9 +175,10 @@ class Workspace:
         """Read the folder's articles (from the record cache when unchanged); raises CorpusError."""
         from briefreader.core.corpus import load_corpus
 
-        self._corpus = load_corpus(self.root, use_cache=self.use_cache, progress=progress, cancelled=cancelled,
-                                   on_articles=on_articles, follow_links=self.follow_links)
-        return self._corpus
+        corpus = load_corpus(self.root, use_cache=self.use_cache, progress=progress, cancelled=cancelled,
+                             on_articles=on_articles, follow_links=self.follow_links)
+        self.use_corpus(corpus)
+        return corpus
 
     @property
     def corpus(self) -> Corpus:
@@ -193,8 +193,9 @@ class Workspace:
         return self._corpus is not None
 
     def use_corpus(self, corpus: Corpus) -> None:
-        """Adopt a corpus loaded elsewhere (the reader loads in its own worker)."""
+        """Adopt a corpus loaded elsewhere (its analyses are made again when asked for)."""
         self._corpus = corpus
+        self._copies = None
 
     def source_state(self) -> tuple[SourceState, list[LoadWarning]]:
         """The folder's files as they are now (a walk and a stat each, no file read) and the warnings."""
@@ -239,12 +240,27 @@ class Workspace:
 
     @property
     def store(self) -> TriageStore:
-        """The triage store (opened on first use; raises TriageError with one clear sentence)."""
+        """The triage store (opened on first use unless not ``open_store_on_demand``; raises
+        TriageError with one clear sentence)."""
+        store = self._store
+        if store is None:
+            if not self.open_store_on_demand:
+                raise TriageError("the triage state is not open")
+            return self.open_store()
+        return store
+
+    def open_store(self) -> TriageStore:
+        """Open the triage store now (the one already open if it is); raises TriageError, OSError."""
         if self._store is None:
             from briefreader.storage.triage_store import open_store
 
             self._store = open_store(self.root)
         return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        """Whether the triage store is open (asking never opens it)."""
+        return self._store is not None
 
     @property
     def store_path(self) -> Path:
@@ -278,18 +294,51 @@ class Workspace:
         saved = self.store.saved_searches() if uses_saved(text) else None
         return parse(text, saved)
 
-    def select(self, query: Query | str, ids: Iterable[str] | None = None, *, warn: Warn | None = None) -> list[str]:
+    def select(self, query: Query | str, ids: Iterable[str] | None = None, *, session: SearchSession | None = None,
+               warn: Warn | None = None) -> list[str]:
         """Ids of the articles (of ``ids``, default every article, in that order) matching ``query``:
-        triage filters from the store, words from the index (brought up to date first)."""
+        triage filters from the store, words from the index: through ``session`` when given (an
+        open search session, e.g. the reader's), else the index is opened and brought up to date."""
         if isinstance(query, str):
             query = self.parse_query(query)
         chosen = list(ids) if ids is not None else [a.id for a in self.corpus.articles]
         if query.filters:
             chosen = self.store.filter_ids(query.filters, chosen)
         if query.text:
-            keep = set(self.search_ids(query.text, chosen, warn=warn))
+            keep = set(self._word_ids(query.text, chosen if query.filters or ids is not None else None, session,
+                                      warn))
             chosen = [i for i in chosen if i in keep]
         return chosen
+
+    def _word_ids(self, text: str, allowed: Sequence[str] | None, session: SearchSession | None,
+                  warn: Warn | None) -> list[str]:
+        """Articles (among ``allowed``; None: all) matching full-text ``text``: through ``session``
+        when given, else through the index opened (and updated) for this call."""
+        if session is None:
+            return self.search_ids(text, allowed, warn=warn)
+        if allowed is not None and not allowed:
+            return []
+        return session.matching_ids(text, allowed_ids=set(allowed) if allowed is not None else None)
+
+    def open_updated_index(self, *, progress: Progress | None = None,
+                           cancelled: Callable[[], bool] | None = None) -> CorpusIndex | None:
+        """The full-text index, brought up to date with the loaded corpus first (``progress(done,
+        total)`` while it indexes). None if ``cancelled`` (the index is closed then). Raises
+        IndexBusyError (another briefreader writes it), IndexCancelled, OSError."""
+        corpus = self.corpus
+        index = self.open_index()
+        try:
+            if index.needs_update(corpus):
+                if progress is not None:
+                    progress(0, len(corpus.articles))
+                index.update(corpus, progress=progress, cancelled=cancelled)
+        except BaseException:
+            index.close()
+            raise
+        if cancelled is not None and cancelled():
+            index.close()
+            return None
+        return index
 
     def open_index(self) -> CorpusIndex:
         """The corpus's full-text index (raises IndexBusyError or OSError; close it after use)."""
@@ -349,6 +398,7 @@ class Workspace:
         snippets: bool = True,
         ids_only: bool = False,
         cancelled: Callable[[], bool] | None = None,
+        articles: Sequence[Article] | None = None,
     ) -> SearchResults:
         """One page of results for a query mixing triage filters and words (the search bar's):
         the filters pick the allowed articles from the triage store, the words go to the index
@@ -357,7 +407,10 @@ class Workspace:
 
         Raises QueryError for a bad filter or saved search, TriageError when filters need a triage
         store that cannot be opened, QuerySyntaxError for bad words or words without a ``session``,
-        and what :meth:`SearchSession.search` raises (SearchCancelled, IndexDamagedError)."""
+        and what :meth:`SearchSession.search` raises (SearchCancelled, IndexDamagedError).
+
+        ``articles``: those the filters pick from, in the order of filter-only hits (default the
+        loaded corpus's; the reader passes its list, in the list's order)."""
         from briefreader.core.index import Hit, SearchResults
 
         if isinstance(query, str):
@@ -367,16 +420,18 @@ class Workspace:
                 raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
             return session.search(query.text, limit=limit, page=page, sort=sort, snippets=snippets,
                                   cancelled=cancelled, ids_only=ids_only)
-        allowed = self.store.filter_ids(query.filters, [a.id for a in self.corpus.articles])
+        pool = self.corpus.articles if articles is None else articles
+        allowed = self.store.filter_ids(query.filters, [a.id for a in pool])
         if query.text:
             if session is None:
                 raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
             return session.search(query.text, limit=limit, page=page, sort=sort, snippets=snippets,
                                   allowed_ids=set(allowed), cancelled=cancelled, ids_only=ids_only)
         first = (max(1, page) - 1) * limit
+        by_id = {a.id: a for a in pool} if articles is not None else None
         hits = []
         for article_id in allowed[first:first + limit]:
-            article = self.corpus.get(article_id)
+            article = by_id.get(article_id) if by_id is not None else self.corpus.get(article_id)
             if article is not None:
                 hits.append(Hit(article.id, article.path, 0.0, article.title, article.outlet, article.date, []))
         return SearchResults(query.source, len(allowed), hits, max(1, page), limit)
@@ -511,15 +566,29 @@ class Workspace:
     # ------------------------------------------------------------------ analyses
 
     def quote_analysis(self, *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
-                       cached: bool = True, copies: CopyAnalysis | None = None) -> QuoteAnalysis:
-        """Quotations of the corpus grouped by utterance (cached per corpus unless not ``cached``);
-        with ``copies``, a misquote republished as copies is judged against the original statement
-        (copies of one article count as one rendering). Raises QuotesCancelled."""
+                       cached: bool = True, copies: CopyAnalysis | None = None,
+                       use_copies: bool = True) -> QuoteAnalysis:
+        """Quotations of the corpus grouped by utterance (cached per corpus unless not ``cached``).
+
+        A misquote republished as copies is judged against the original statement (copies of one
+        article count as one rendering): ``copies`` is the corpus's copy analysis, made (or read
+        from its cache) first when not given, so every front end gets the same classes and shares
+        one cache; ``use_copies=False`` judges without copy detection. Raises QuotesCancelled,
+        CopiesCancelled."""
+        if copies is None and use_copies:
+            copies = self.copy_analysis(cancelled=cancelled, cached=cached, reuse=True)
+        return self._quote_analysis(_originals(copies, self.corpus.articles) if copies is not None else None,
+                                    progress=progress, cancelled=cancelled, cached=cached)
+
+    def _quote_analysis(self, originals: Mapping[str, str] | None, *, progress: Progress | None = None,
+                        cancelled: Callable[[], bool] | None = None, cached: bool = True) -> QuoteAnalysis:
+        """The quote analysis with ``originals`` (copy -> its original; None: no copy detection)."""
         from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
 
         cache_dir = quotes_cache_dir(self.root) if cached else None
+        original_of = None if originals is None else (lambda article_id: originals.get(article_id, article_id))
         return analyse_quotes(self.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
-                              original_of=copies.original_of if copies is not None else None)
+                              original_of=original_of)
 
     def quotes_in_child(
         self,
@@ -527,22 +596,34 @@ class Workspace:
         *,
         progress: Callable[..., None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-        isolate_from: int = ISOLATE_MIN_ARTICLES,
+        isolate_from: int | None = None,
+        copies: CopyAnalysis | None = None,
+        use_copies: bool = True,
     ) -> T | None:
-        """``convert(quote analysis)``, for a big corpus computed in a spawned child process (which
-        loads the corpus from the record cache, so the reader's heap and GIL stay free); None if
-        cancelled. ``convert`` must be a module-level function (it runs in the child) returning
-        something picklable. The child's result is used only if its corpus is this one (same
-        digest); otherwise, or if the child cannot run, the analysis runs here."""
+        """``convert(quote analysis)``, for a big corpus (``isolate_from`` articles, default
+        :data:`ISOLATE_MIN_ARTICLES`) computed in a spawned child process (which loads the corpus
+        from the record cache, so the reader's heap and GIL stay free); None if cancelled.
+        ``convert`` must be a module-level function (it runs in the child) returning something
+        picklable. The child's result is used only if its corpus is this one (same digest);
+        otherwise, or if the child cannot run, the analysis runs here. ``copies`` and
+        ``use_copies`` as for :meth:`quote_analysis` (the copy analysis is made here, first)."""
+        from briefreader.core.copies_model import CopiesCancelled
         from briefreader.core.quote_clusters import QuotesCancelled, analysis_digest
 
         articles = self.corpus.articles
-        if self.use_cache and not self.follow_links and len(articles) >= isolate_from:
+        try:
+            if copies is None and use_copies:
+                copies = self.copy_analysis(cancelled=cancelled, reuse=True)
+        except CopiesCancelled:
+            return None
+        originals = _originals(copies, articles) if copies is not None else None
+        limit = ISOLATE_MIN_ARTICLES if isolate_from is None else isolate_from
+        if self.use_cache and not self.follow_links and len(articles) >= limit:
             from briefreader.core.isolated import ChildFailed, run_isolated
 
             try:
-                finished, result = run_isolated(_quotes_child, (str(self.root), convert), name="briefreader-quotes",
-                                                cancelled=cancelled, progress=progress)
+                finished, result = run_isolated(_quotes_child, (str(self.root), convert, originals),
+                                                name="briefreader-quotes", cancelled=cancelled, progress=progress)
                 if not finished:
                     return None
                 digest, data = result
@@ -552,34 +633,90 @@ class Workspace:
             except ChildFailed as exc:
                 log.warning("quote analysis in a child process failed (%s); analysing here", exc)
         try:
-            return convert(self.quote_analysis(progress=progress, cancelled=cancelled))
+            return convert(self._quote_analysis(originals, progress=progress, cancelled=cancelled))
         except QuotesCancelled:
             return None
 
     def copy_analysis(self, *, progress: Callable[[str, int, int], None] | None = None,
                       cancelled: Callable[[], bool] | None = None,
-                      cached: bool = True) -> CopyAnalysis:
-        """Copies, partial reuse and stories of the corpus (cached per corpus unless not ``cached``)."""
+                      cached: bool = True, reuse: bool = False) -> CopyAnalysis:
+        """Copies, partial reuse and stories of the corpus (cached per corpus unless not ``cached``).
+        ``reuse``: the analysis this workspace already made of the loaded corpus, if any (one being
+        made in another thread is waited for). Raises CopiesCancelled."""
         from briefreader.core.copies import analyse_copies, copies_cache_dir
 
-        cache_dir = copies_cache_dir(self.root) if cached else None
-        return analyse_copies(self.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+        def compute() -> CopyAnalysis:
+            cache_dir = copies_cache_dir(self.root) if cached else None
+            return analyse_copies(self.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+
+        analysis = self._copies_once(compute, cancelled, reuse=reuse)
+        if analysis is None:  # only when cancelled while waiting for another thread's analysis
+            from briefreader.core.copies_model import CopiesCancelled
+
+            raise CopiesCancelled()
+        return analysis
+
+    def copies_in_child(self, *, progress: Callable[[str, int, int], None] | None = None,
+                        cancelled: Callable[[], bool] | None = None,
+                        isolate_from: int | None = None) -> CopyAnalysis | None:
+        """The copy analysis for the reader: once per loaded corpus (what :meth:`quote_analysis`
+        then uses); a big corpus (``isolate_from`` articles, default copies'
+        ``ISOLATE_MIN_ARTICLES``) is analysed in a spawned child that fills the cache, read here.
+        Without the record cache (``use_cache=False``) it is analysed here, uncached. None if
+        cancelled."""
+        from briefreader.core.copies import ISOLATE_MIN_ARTICLES as COPIES_ISOLATE_FROM
+        from briefreader.core.copies import analyse_copies, analyse_copies_isolated
+        from briefreader.core.copies_model import CopiesCancelled
+
+        def compute() -> CopyAnalysis | None:
+            corpus = self.corpus
+            if not self.use_cache:
+                return analyse_copies(corpus.articles, progress=progress, cancelled=cancelled)
+            return analyse_copies_isolated(corpus.root, corpus.articles, follow_links=self.follow_links,
+                                           progress=progress, cancelled=cancelled,
+                                           isolate_from=COPIES_ISOLATE_FROM if isolate_from is None else isolate_from)
+
+        try:
+            return self._copies_once(compute, cancelled, reuse=True)
+        except CopiesCancelled:
+            return None
+
+    def _copies_once(self, compute: Callable[[], CopyAnalysis | None], cancelled: Callable[[], bool] | None, *,
+                     reuse: bool) -> CopyAnalysis | None:
+        """``compute()`` under the copies lock, kept as the loaded corpus's analysis; with ``reuse``
+        the one kept is returned instead. None if ``cancelled`` while another thread computes."""
+        while not self._copies_lock.acquire(timeout=0.05):
+            if cancelled is not None and cancelled():
+                return None
+        try:
+            corpus = self.corpus
+            if reuse and self._copies is not None and self._copies[0] is corpus:
+                return self._copies[1]
+            analysis = compute()
+            if analysis is not None and self._corpus is corpus:
+                self._copies = (corpus, analysis)
+            return analysis
+        finally:
+            self._copies_lock.release()
 
     # ------------------------------------------------------------------ export
 
     def export(self, options: ExportOptions, *, copies: CopyAnalysis | None = None,
+               session: SearchSession | None = None, compute_copies: bool = True,
                warn: Warn | None = None) -> ExportResult:
         """Build and render the brief for ``options``: ``(text, summary)`` and the brief's data.
 
-        ``where`` is parsed once (filters narrow the articles, words search the index); ``copies``
-        (when already computed) saves the story grouping its analysis. Raises QueryError,
-        QuerySyntaxError, SearchUnavailable, ExportError or TriageError."""
+        ``where`` is parsed once (filters narrow the articles, words search the index, through
+        ``session`` when given); ``copies`` (when already computed) saves the story grouping its
+        analysis, made here otherwise unless not ``compute_copies`` (then grouping by story is
+        refused while the stories are not known). Raises QueryError, QuerySyntaxError,
+        SearchUnavailable, ExportError or TriageError."""
         from briefreader.core.export import brief_summary, build_brief, render
 
         query = self.parse_query(options.where).narrowed(options.statuses, options.tags)
-        if options.group_by == "story" and copies is None:
-            copies = self.copy_analysis()
-        only = self.search_ids(query.text, [a.id for a in self.corpus.articles], warn=warn) if query.text else None
+        if options.group_by == "story" and copies is None and compute_copies:
+            copies = self.copy_analysis(reuse=True)
+        only = self._word_ids(query.text, None, session, warn) if query.text else None
         brief = build_brief(
             self.corpus.articles,
             self.store,
@@ -615,12 +752,25 @@ class Workspace:
         write_output_file(path, text, force=force, make_parents=make_parents)
 
 
-def _quotes_child(root: str, convert: Callable[[Any], Any], reporter: Callable[..., None]) -> tuple[str, Any]:
-    """In a spawned child: load the corpus (from the record cache), analyse it, convert the result."""
+def _originals(copies: CopyAnalysis, articles: Sequence[Article]) -> dict[str, str]:
+    """Each copy's original (articles that are no copy left out): what the quote analysis needs of
+    the copy analysis, small enough to send to a child process."""
+    originals: dict[str, str] = {}
+    for article in articles:
+        original = copies.original_of(article.id)
+        if original != article.id:
+            originals[article.id] = original
+    return originals
+
+
+def _quotes_child(root: str, convert: Callable[[Any], Any], originals: dict[str, str] | None,
+                  reporter: Callable[..., None]) -> tuple[str, Any]:
+    """In a spawned child: load the corpus (from the record cache), analyse it with the parent's
+    copy information, convert the result."""
     from briefreader.core.quote_clusters import analysis_digest
 
     workspace = Workspace(root)
-    analysis = workspace.quote_analysis(progress=reporter)
+    analysis = workspace._quote_analysis(originals, progress=reporter)
     return analysis_digest(workspace.corpus.articles), convert(analysis)
 
 
@@ -628,6 +778,8 @@ _LAZY_NAMES = {
     "ExportError": "briefreader.core.export",
     "ExportTargetError": "briefreader.core.paths",
     "CorpusError": "briefreader.core.corpus",
+    "LoadCancelled": "briefreader.core.corpus",
+    "SearchCancelled": "briefreader.core.index",
     "ARTICLE_SUFFIXES": "briefreader.core.corpus",
     "IndexBusyError": "briefreader.core.index",
     "IndexDamagedError": "briefreader.core.index",
@@ -659,5 +811,5 @@ __all__ = [
     "StoreVersionError",
     "TriageError",
     "Workspace",
-]  # also, imported when first used: ExportError, ExportTargetError, CorpusError, IndexBusyError,
-# IndexDamagedError, ARTICLE_SUFFIXES
+]  # also, imported when first used: ExportError, ExportTargetError, CorpusError, LoadCancelled,
+# IndexBusyError, IndexDamagedError, SearchCancelled, UpdateReport, ARTICLE_SUFFIXES

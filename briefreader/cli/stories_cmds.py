@@ -150,7 +150,7 @@ def _timeline_members(args: argparse.Namespace, corpus, analysis) -> tuple[list[
 
         workspace = Workspace(corpus.root)
         workspace.use_corpus(corpus)
-        quotes = workspace.quote_analysis(cached=not args.no_cache)
+        quotes = workspace.quote_analysis(cached=not args.no_cache, copies=analysis)  # as `quotes` judges
         cluster = quotes.cluster(args.quote)
         if cluster is None:
             raise CliError(f"no quotation cluster {args.quote} (see `briefreader quotes {args.dir}`)")

@@ -1,36 +1,38 @@
-"""The reader's one door into the core: loading, the index, search, triage storage, quotes, copies, export.
+"""The reader's one door into the core: a :class:`briefreader.workspace.Workspace` and what the reader
+adds around it.
 
-Every call the reader makes into core storage and analysis goes through :class:`ReaderServices`, so
-the reader can be moved onto another service layer (a shared workspace for the CLI and the reader)
-by changing this one class. Its methods run on worker threads unless said otherwise; the triage
-store methods are called from the triage controller's single writer thread only.
+Every call the reader makes into storage and analysis goes through :class:`ReaderServices`, which
+holds the corpus folder's workspace (the one the CLI uses: each behaviour exists once) and adds only
+what is the reader's own: the triage store opened by a worker and never behind its back (a refused
+store leaves the reader working without triage, and a query with filters then says why), one
+long-lived search session passed to every search, the export dialog's options, and the quote data
+the panes show. Its methods run on worker threads unless said otherwise; triage reads and writes
+are jobs of the triage controller's single writer thread, which calls the workspace
+(:attr:`ReaderServices.workspace`) directly.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from briefreader.core.query import Query, QueryError, QuerySyntaxError, parse
+from briefreader.workspace import ExportOptions, Workspace
 
 if TYPE_CHECKING:
     from briefreader.core.copies import CopyAnalysis
-    from briefreader.core.corpus import Corpus
-    from briefreader.core.index import CorpusIndex, SearchResults, SearchSession
     from briefreader.core.model import Article
-    from briefreader.core.triage import (ArticleState, ChosenCluster, Filters, Highlight, JournalEntry, ResumeState,
-                                         TriageStore)
+    from briefreader.core.triage_model import ArticleState, ResumeState
     from briefreader.tui.quote_model import QuoteData
-    from briefreader.tui.triage.export_screen import ExportOptions
+    from briefreader.tui.triage.export_screen import ExportOptions as DialogOptions
+    from briefreader.workspace import Corpus, CorpusIndex, SearchResults, SearchSession
 
 log = logging.getLogger(__name__)
 
 Cancelled = Callable[[], bool]
-
-
-class TriageOff(Exception):
-    """A triage call while the store is not open (or closed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,93 +56,57 @@ class BuiltBrief:
 
 
 class ReaderServices:
-    """The core behind the reader, for one corpus folder."""
+    """The core behind the reader, for one corpus folder: its :attr:`workspace` and the reader's additions."""
 
     def __init__(self, root: Path, *, use_cache: bool = True, follow_links: bool = False) -> None:
         self.root = root
-        self.use_cache = use_cache
-        self.follow_links = follow_links
-        self._store: TriageStore | None = None
+        # the store is opened by the triage worker only (open_triage): never by a search thread
+        self.workspace = Workspace(root, use_cache=use_cache, follow_links=follow_links, open_store_on_demand=False)
 
     # ------------------------------------------------------------------ corpus, index, search
 
     def load_corpus(self, *, progress: Callable[[int, int], None], cancelled: Cancelled,
-                    on_articles: Callable[[Sequence[Article]], None]) -> Corpus:
+                    on_articles: Callable[[list[Article]], None]) -> Corpus:
         """Load (clean, cache) the corpus folder; raises CorpusError, LoadCancelled."""
-        from briefreader.core.corpus import load_corpus
+        return self.workspace.load(progress=progress, cancelled=cancelled, on_articles=on_articles)
 
-        return load_corpus(self.root, use_cache=self.use_cache, follow_links=self.follow_links, progress=progress,
-                           cancelled=cancelled, on_articles=on_articles)
-
-    def open_index(self, corpus: Corpus, *, progress: Callable[[int, int], None],
+    def open_index(self, *, progress: Callable[[int, int], None],
                    cancelled: Cancelled) -> tuple[CorpusIndex, SearchSession, str] | None:
-        """Open (and bring up to date) the full-text index; None when cancelled. Raises IndexBusyError."""
-        from briefreader.core.index import CorpusIndex
-
-        index = CorpusIndex.open(self.root)
-        if index.needs_update(corpus):
-            progress(0, len(corpus.articles))
-            index.update(corpus, progress=progress, cancelled=cancelled)
-        if cancelled():
+        """Open (and bring up to date) the full-text index of the loaded corpus, with the search
+        session the reader keeps; None when cancelled. Raises IndexBusyError."""
+        index = self.workspace.open_updated_index(progress=progress, cancelled=cancelled)
+        if index is None:
             return None
-        return index, index.searcher(), getattr(index, "message", "") or ""
+        return index, index.searcher(), index.message or ""
 
-    def split_query(self, query: str, *, triage_problem: str | None) -> tuple[Filters, str]:
-        """(triage filters, words) of a search query; raises QuerySyntaxError for a bad filter."""
-        from briefreader.core.search_query import QuerySyntaxError
-        from briefreader.core.triage import Filters, TriageError, split_filters
-
-        store = self._store
+    def parse_query(self, query: str, *, triage_problem: str | None) -> Query:
+        """A search query parsed once (saved searches expanded, filters taken out); raises
+        QuerySyntaxError for a bad filter or saved search, or for filters while triage is off."""
+        workspace = self.workspace
         try:
-            if store is not None and "@" in query:
-                query = store.expand_saved(query)
-            filters, text = split_filters(query)
-        except TriageError as exc:
+            # '@name' without the store: parse() says saved searches need the triage state
+            parsed = workspace.parse_query(query) if workspace.store_is_open else parse(query)
+        except QueryError as exc:
             raise QuerySyntaxError(str(exc)) from exc
-        if filters and store is None:
+        if parsed.filters and not workspace.store_is_open:
             raise QuerySyntaxError(f"status:/tag:/has:/note: need the triage state ({triage_problem})")
-        return (filters if filters else Filters()), text
+        return parsed
 
     def search(self, query: str, *, searcher: SearchSession | None, articles: Sequence[Article], limit: int,
                cancelled: Cancelled | None, triage_problem: str | None) -> SearchResults:
-        """Run a search query with triage filters (``status:keep tag:x words``): the filters pick the
-        allowed ids, the words go to the index."""
-        from briefreader.core.index import Hit, SearchResults
-        from briefreader.core.search_query import QuerySyntaxError
-
-        filters, text = self.split_query(query, triage_problem=triage_problem)
-        if not filters:
-            if searcher is None:
-                raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
-            return searcher.search(query, limit=limit, snippets=False, cancelled=cancelled, ids_only=True)
-        allowed = self._filter_ids(filters, [a.id for a in articles])
-        if text:
-            if searcher is None:
-                raise QuerySyntaxError("the index is not ready yet: search by words starts when it is")
-            return searcher.search(text, limit=limit, snippets=False, allowed_ids=set(allowed), cancelled=cancelled,
-                                   ids_only=True)
-        by_id = {a.id: a for a in articles}
-        hits = [Hit(aid, by_id[aid].path, 0.0, by_id[aid].title, by_id[aid].outlet, by_id[aid].date, [])
-                for aid in allowed[:limit]]
-        return SearchResults(query, len(allowed), hits, 1, limit)
+        """One page of results for a query with triage filters and words (``status:keep tag:x words``):
+        the filters pick among ``articles`` (the list, in its order), the words go to ``searcher``."""
+        parsed = self.parse_query(query, triage_problem=triage_problem)
+        return self.workspace.search(parsed, searcher, limit=limit, snippets=False, ids_only=True,
+                                     cancelled=cancelled, articles=articles)
 
     def select_ids(self, query: str, *, searcher: SearchSession | None, articles: Sequence[Article],
                    triage_problem: str | None) -> list[str]:
-        """Every article matching ``query`` (filters and words), not just the first page."""
-        from briefreader.core.search_query import QuerySyntaxError
-
-        filters, text = self.split_query(query, triage_problem=triage_problem)
-        ids = [a.id for a in articles]
-        if filters:
-            ids = self._filter_ids(filters, ids)
-        if not text:
-            return ids
-        if searcher is None:
+        """Every article matching ``query`` (filters and words), not just the first page, in list order."""
+        parsed = self.parse_query(query, triage_problem=triage_problem)
+        if parsed.text and searcher is None:
             raise QuerySyntaxError("the index is not ready yet")
-        return searcher.matching_ids(text, allowed_ids=set(ids) if filters else None)
-
-    def _filter_ids(self, filters: Filters, ids: list[str]) -> list[str]:
-        return self.store.filter_ids(filters, ids)
+        return self.workspace.select(parsed, [a.id for a in articles], session=searcher)
 
     @staticmethod
     def match_spans(searcher: SearchSession, article: Article, words: str) -> list[tuple[int, int]]:
@@ -149,153 +115,75 @@ class ReaderServices:
 
     # ------------------------------------------------------------------ quotes and copies
 
-    def analyse_quotes(self, corpus: Corpus, *, cancelled: Cancelled,
-                       progress: Callable[[int, int], None]) -> QuoteData | None:
-        """Find the quotations and their groups (a big corpus in a child process); None when cancelled.
-        Raises QuotesUnavailableError when the analysis cannot run."""
-        from briefreader.tui.quote_source import ISOLATE_MIN_ARTICLES, build_quote_data, build_quote_data_isolated
+    def analyse_quotes(self, *, cancelled: Cancelled, progress: Callable[[int, int], None]) -> QuoteData | None:
+        """Find the quotations and their groups (a big corpus in a child process), judged with the
+        copy analysis as ``briefreader quotes`` does (it is waited for, or made, first); None when
+        cancelled. If the copy analysis fails, the quotations are still analysed, without it."""
+        from briefreader.tui.quote_source import quote_data_from_analysis
 
-        # the child process loads the corpus itself, without links out of the folder
-        if self.use_cache and not self.follow_links and len(corpus.articles) >= ISOLATE_MIN_ARTICLES:
-            return build_quote_data_isolated(corpus.root, corpus.articles, cancelled=cancelled, progress=progress)
-        return build_quote_data(corpus, cancelled=cancelled, progress=progress)
+        workspace = self.workspace
+        use_copies = True
+        try:
+            copies = workspace.copies_in_child(cancelled=cancelled)
+        except Exception:  # the copies worker reports this failure; quotations can do without copies
+            log.exception("copy analysis failed; quotations are judged without copy detection")
+            copies, use_copies = None, False
+        if use_copies and copies is None:
+            return None  # cancelled
+        return workspace.quotes_in_child(quote_data_from_analysis, cancelled=cancelled, progress=progress,
+                                         copies=copies, use_copies=use_copies)
 
-    def analyse_copies(self, corpus: Corpus, *, cancelled: Cancelled) -> CopyAnalysis | None:
-        """Copy groups and stories (a big corpus in a child process, which needs the record cache)."""
-        from briefreader.core.copies import analyse_copies, analyse_copies_isolated
-
-        if self.use_cache:
-            return analyse_copies_isolated(corpus.root, corpus.articles, follow_links=self.follow_links,
-                                           cancelled=cancelled)
-        return analyse_copies(corpus.articles, cancelled=cancelled)
+    def analyse_copies(self, *, cancelled: Cancelled) -> CopyAnalysis | None:
+        """Copy groups and stories, once per corpus (a big corpus in a child process, which needs the
+        record cache); None when cancelled."""
+        return self.workspace.copies_in_child(cancelled=cancelled)
 
     # ------------------------------------------------------------------ triage storage
 
     def open_triage(self) -> TriageOpening:
-        """Open the triage store (raises TriageError, OSError)."""
-        from briefreader.core.triage import open_store
-
-        store = open_store(self.root)
+        """Open the triage store (raises TriageError, OSError); closed again if reading it fails."""
+        workspace = self.workspace
+        workspace.open_store()
         try:
-            opening = TriageOpening(store.states(), store.complete_tag(""), store.resume_state(),
-                                    store.location_notice(), store.in_corpus)
+            opening = TriageOpening(workspace.states(), workspace.complete_tag(""), workspace.resume_state(),
+                                    workspace.location_notice(), workspace.store_in_corpus)
         except Exception:
-            store.close()
+            workspace.close()
             raise
-        self._store = store
         return opening
 
     @property
-    def store(self) -> TriageStore:
-        if self._store is None:
-            raise TriageOff("the triage state is not open")
-        return self._store
-
-    @property
     def triage_open(self) -> bool:
-        return self._store is not None
+        """Whether the triage store is open."""
+        return self.workspace.store_is_open
 
     def close_triage(self) -> None:
         """Close the store (checkpointed: the main file alone then holds everything). Idempotent."""
-        store, self._store = self._store, None
-        if store is not None:
-            store.close()
-
-    def states(self, ids: Iterable[str] | None = None) -> dict[str, ArticleState]:
-        return self.store.states(ids)
-
-    def known_tags(self) -> list[str]:
-        return self.store.complete_tag("")
-
-    def set_status(self, ids: list[str], status: str) -> JournalEntry:
-        return self.store.set_status(ids, status)
-
-    def mark_read(self, article_id: str) -> JournalEntry | None:
-        return self.store.mark_read(article_id)
-
-    def add_tags(self, ids: list[str], tags: list[str]) -> JournalEntry:
-        return self.store.add_tags(ids, tags)
-
-    def remove_tags(self, ids: list[str], tags: list[str]) -> JournalEntry:
-        return self.store.remove_tags(ids, tags)
-
-    def set_note(self, article_id: str, note: str) -> JournalEntry:
-        return self.store.set_note(article_id, note)
-
-    def undo(self) -> list[JournalEntry]:
-        return self.store.undo()
-
-    def changed_elsewhere(self) -> bool:
-        return self.store.changed_elsewhere()
-
-    def saved_searches(self) -> dict[str, str]:
-        return self.store.saved_searches()
-
-    def save_search(self, name: str, query: str) -> JournalEntry:
-        return self.store.save_search(name, query)
-
-    def save_resume(self, article_id: str | None, query: str, scroll: float, extra: dict[str, Any]) -> None:
-        self.store.save_resume(article_id, query, scroll, extra)
-
-    def add_highlight(self, article: Article, start: int, end: int, *, comment: str, tags: list[str]) -> Highlight:
-        return self.store.add_highlight(article, start, end, comment=comment, tags=tags)
-
-    def update_highlight(self, highlight_id: int, *, comment: str | None = None,
-                         tags: list[str] | None = None) -> Highlight:
-        if comment is not None:
-            return self.store.update_highlight(highlight_id, comment=comment)
-        return self.store.update_highlight(highlight_id, tags=tags or [])
-
-    def delete_highlight(self, highlight_id: int) -> JournalEntry:
-        return self.store.delete_highlight(highlight_id)
-
-    def highlight(self, highlight_id: int) -> Highlight | None:
-        return self.store.highlight(highlight_id)
-
-    def all_highlights(self, articles: Iterable[Article]) -> list[Highlight]:
-        """Every highlight, re-attached first in the articles that changed."""
-        self.store.reattach_changed(articles)
-        return self.store.highlights()
-
-    def highlights_for(self, article: Article) -> list[Highlight]:
-        return self.store.highlights_for(article)
-
-    def toggle_chosen_cluster(self, cluster: Any, key: str, titles: dict[str, str]) -> bool:
-        """Put the quotation group in the brief, or take it out when it is in; True when now chosen."""
-        if self.store.is_chosen(key):
-            self.store.unchoose_cluster(key)
-            return False
-        chosen: ChosenCluster = self.store.choose_cluster(cluster, titles=titles)
-        log.debug("chose quotation group %s", chosen.key if hasattr(chosen, "key") else key)
-        return True
+        self.workspace.close()
 
     # ------------------------------------------------------------------ export
 
-    def build_brief(self, options: ExportOptions, *, corpus: Corpus, copies: CopyAnalysis | None,
-                    searcher: SearchSession | None, articles: Sequence[Article],
-                    triage_problem: str | None) -> BuiltBrief:
-        """Build and render the brief for the export dialog's ``options``."""
-        from briefreader.core.export import brief_summary, build_brief, relative_link_root, render
+    def build_brief(self, options: DialogOptions, *, copies: CopyAnalysis | None,
+                    searcher: SearchSession | None) -> BuiltBrief:
+        """Build and render the brief for the export dialog's ``options`` (the CLI's ``export``,
+        through the same workspace call). Words are matched through ``searcher`` (none yet: refused),
+        and grouping by story needs ``copies`` (refused while the stories are being found)."""
+        from briefreader.core.export import relative_link_root
 
-        filters, text = self.split_query(options.where, triage_problem=triage_problem)
-        only = self.select_ids(text, searcher=searcher, articles=articles,
-                               triage_problem=triage_problem) if text else None
+        if self.parse_query(options.where, triage_problem=None).text and searcher is None:
+            raise QuerySyntaxError("the index is not ready yet")
         out = options.output_path()
         link_root = relative_link_root(self.root, out.parent if options.output.strip() else Path.cwd())
-        brief = build_brief(corpus.articles, self.store, filters=filters if filters else None, only_ids=only,
-                            search=text, link_root=link_root, group_by=options.group_by, copies=copies,
-                            corpus_name=self.root.resolve().name, profile=options.profile,
-                            ignore_punct=options.ignore_punct)
-        rendered = render(brief, options.fmt)
-        markdown = rendered if options.fmt == "md" else render(brief, "md") if options.fmt == "html" else None
-        return BuiltBrief(rendered, brief_summary(brief), markdown)
+        result = self.workspace.export(
+            ExportOptions(where=options.where, group_by=options.group_by, fmt=options.fmt, profile=options.profile,
+                          ignore_punct=options.ignore_punct, link_root=link_root, preview_markdown=True),
+            copies=copies, session=searcher, compute_copies=False)
+        return BuiltBrief(result.text, result.summary, result.markdown)
 
     @staticmethod
     def write_file(path: Path, text: str, *, replace: bool, make_folder: bool) -> None:
         """Write the brief (refuses links, devices, FIFOs)."""
-        from briefreader.core.paths import write_output_file
-
-        write_output_file(path, text, force=replace, make_parents=make_folder)
+        Workspace.write_output(path, text, force=replace, make_parents=make_folder)
 
 
-__all__ = ["BuiltBrief", "ReaderServices", "TriageOff", "TriageOpening"]
+__all__ = ["BuiltBrief", "ReaderServices", "TriageOpening"]

@@ -7,12 +7,16 @@ from pathlib import Path
 
 from briefreader.core.model import Article
 
-WORDS = """council harbour minister budget river station farmers protest bridge water energy vote school
-hospital museum court police railway port election market village mayor treaty border summit coast
-forest island tunnel airport factory union strike festival archive library garden bakery ferry tower
-engineer teacher nurse pilot judge painter merchant sailor doctor reporter miner soldier baker cook
-announced delayed approved rejected questioned promised reopened closed inspected expanded repaired
-quietly sharply slowly openly again yesterday tonight nearly almost already still never often""".split()
+WORDS = [
+    "council", "harbour", "minister", "budget", "river", "station", "farmers", "protest", "bridge", "water",
+    "energy", "vote", "school", "hospital", "museum", "court", "police", "railway", "port", "election", "market",
+    "village", "mayor", "treaty", "border", "summit", "coast", "forest", "island", "tunnel", "airport", "factory",
+    "union", "strike", "festival", "archive", "library", "garden", "bakery", "ferry", "tower", "engineer", "teacher",
+    "nurse", "pilot", "judge", "painter", "merchant", "sailor", "doctor", "reporter", "miner", "soldier", "baker",
+    "cook", "announced", "delayed", "approved", "rejected", "questioned", "promised", "reopened", "closed",
+    "inspected", "expanded", "repaired", "quietly", "sharply", "slowly", "openly", "again", "yesterday", "tonight",
+    "nearly", "almost", "already", "still", "never", "often",
+]
 
 
 def fictional_paragraph(rng: random.Random, words: int = 40) -> str:
@@ -42,9 +46,11 @@ def fictional_corpus(wire: list[str]) -> list[Article]:
     changed[4] = changed[4].replace(changed[4].split()[3], "lighthouse", 1)
     articles = [
         fictional_article("wire.txt", wire, outlet="Coast Wire", date="2025-05-01"),
-        fictional_article("reprint.txt", wire, title="Bridge gets the green light", outlet="Daily Courier", date="2025-05-02"),
+        fictional_article("reprint.txt", wire, title="Bridge gets the green light", outlet="Daily Courier",
+                          date="2025-05-02"),
         fictional_article("trimmed.txt", wire[:6], outlet="Morning Ledger", date="2025-05-02"),
-        fictional_article("local.txt", [fictional_paragraph(random.Random(9))] + wire, outlet="Harbor Times", date="2025-05-03"),
+        fictional_article("local.txt", [fictional_paragraph(random.Random(9))] + wire, outlet="Harbor Times",
+                          date="2025-05-03"),
         fictional_article("changed.txt", changed, outlet="City Wire", date="2025-05-02"),
         fictional_article("rewritten.txt", wire[:3] + other[:7], outlet="Evening Star", date="2025-05-02"),
         fictional_article("reuses.txt", own[:5] + wire[5:7] + own[5:9], outlet="Metro Daily", date="2025-05-04"),
@@ -80,3 +86,27 @@ def quoted_wire_files(seed: int) -> dict[str, tuple[str, str, list[str]]]:
     own = fictional_story(seed + 1, 6) + [f"{HARBOUR_QUOTE} Mayor Ilse Varga told reporters on Friday."]
     return {"wire.md": ("Coast Wire", "2025-05-01", wire), "reprint.md": ("Daily Courier", "2025-05-02", wire),
             "own.md": ("Valley Post", "2025-05-03", own)}
+
+
+# A statement and a misquote of it ("ban" for "closure") that a wire service sent out and two
+# outlets reprinted (the texts of tests/unit/test_quotes_real_news.py's wire-copy case).
+FAITHFUL_STATEMENT = ("“We are calling for a full and permanent closure of the northern crossings until our "
+                      "engineers can figure out what is going on,” Mayor Lena Farrow said.")
+MISQUOTING_WIRE_STORY = (
+    "PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
+    "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
+    "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
+    "northern crossings until our engineers can figure out what is going on,” Mayor Lena Farrow said. The "
+    "regional transport office said buses would run every ten minutes from the harbour to the station, and "
+    "that ferries would add two evening sailings. Traders in the old town said they feared losing the "
+    "summer trade. The council will vote on a repair budget next month; the last repair of the spans, in "
+    "2009, took eleven months and cost the town twice the estimate, according to council records.")
+
+
+def misquote_wire_files() -> dict[str, tuple[str, str, list[str]]]:
+    """The statement as one outlet quoted it (a.md), then the misquoting wire story (w0.md) and two
+    reprints of it (w1.md, w2.md): two independent renderings, three articles that alter the words."""
+    files = {"a.md": ("Coast Daily", "2025-03-01", [FAITHFUL_STATEMENT])}
+    for i, outlet in enumerate(["Wire Service", "Valley Post", "Harbour Times"]):
+        files[f"w{i}.md"] = (outlet, f"2025-03-0{2 + i}", [MISQUOTING_WIRE_STORY])
+    return files

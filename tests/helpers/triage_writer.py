@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from briefreader.core.model import Article
-from briefreader.core.triage import TriageStore
+from briefreader.storage.triage_store import TriageStore
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from briefreader.core.triage import TriageStore
+    from briefreader.storage.triage_store import TriageStore
     from briefreader.tui.app import ReaderApp
     from briefreader.tui.reader_state import ReaderState
     from briefreader.tui.screens.reader import ReaderScreen
@@ -23,7 +23,7 @@ def state(app: ReaderApp) -> ReaderState:
 
 def saved(app: ReaderApp) -> TriageStore:
     """The triage store the reader writes to (for what is saved, and for writes "from elsewhere")."""
-    return app.services.store
+    return app.services.workspace.store
 
 
 def notices(app: ReaderApp) -> list[Any]:

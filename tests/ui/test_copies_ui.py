@@ -6,13 +6,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from reader_helpers import screen_of, screen_text, settle, state
+from reader_helpers import saved, screen_of, screen_text, settle, state, triage_idle
 
 from briefreader.tui.app import ReaderApp
 from briefreader.tui.widgets.article_list import ArticleList
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
-from copies_corpus import fictional_story, quoted_wire_files, write_fictional_corpus, write_md_articles  # noqa: E402
+from copies_corpus import (  # noqa: E402
+    fictional_story,
+    misquote_wire_files,
+    quoted_wire_files,
+    write_fictional_corpus,
+    write_md_articles,
+)
 
 SIZE = (160, 50)
 
@@ -130,3 +136,48 @@ async def test_the_diff_pane_names_copies_and_counts_independent_outlets(tmp_pat
         text = app.query_one(QuoteDiff).last_plain
         assert "3 renderings, 3 outlets (2 independent: the rest are copies)" in text
         assert "copy of wire.md" in text
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["in-process", "child-process"])
+async def test_the_reader_and_quotes_json_judge_a_misquotes_wire_copies_alike(
+        tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        in_child: bool) -> None:
+    """A misquote sent out by a wire service and reprinted: the reader shows the classes and the
+    independent count ``briefreader quotes --json`` gives, from the same cached analysis."""
+    import json
+
+    import briefreader.core.copies
+    import briefreader.workspace
+    from briefreader.cli.main import main
+    from briefreader.core.quote_cache import CACHE_FILE
+    from briefreader.core.quote_clusters import quotes_cache_dir
+    from briefreader.tui.widgets.quote_diff import QuoteDiff
+
+    corpus = tmp_path / "misquoted"
+    write_md_articles(corpus, misquote_wire_files())
+    if in_child:  # the analyses of a big corpus: copies, then quotations, each in a spawned child
+        monkeypatch.setattr(briefreader.workspace, "ISOLATE_MIN_ARTICLES", 1)
+        monkeypatch.setattr(briefreader.core.copies, "ISOLATE_MIN_ARTICLES", 1)
+    app = ReaderApp(corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.query_one(ArticleList).select_id("a.md")
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        shown = app.query_one(QuoteDiff).last_plain
+        await pilot.press("b")  # into the brief: the statement as the analysis gives it
+        await triage_idle(app)
+        (chosen,) = saved(app).chosen_clusters()
+    cache = quotes_cache_dir(corpus) / CACHE_FILE
+    written = cache.read_bytes(), cache.stat().st_mtime_ns
+
+    assert main(["quotes", str(corpus), "--json"]) == 0
+    (cluster,) = json.loads(capsys.readouterr().out)["clusters"]
+    classes = {v["article"]: v["alteration"] for v in cluster["variants"]}
+    assert classes == {"a.md": "same", "w0.md": "altered", "w1.md": "altered", "w2.md": "altered"}
+    # the pane lists the other renderings with their class (a.md is "this article")
+    assert shown.count("  altered") == 3 and "ALTERED WORDS" in shown
+    assert f"4 renderings, 4 outlets ({cluster['independent_articles']} independent: the rest are copies)" in shown
+    assert chosen.canonical == cluster["canonical"]  # the original's words, not the wire's misquote
+    assert (cache.read_bytes(), cache.stat().st_mtime_ns) == written  # the CLI read the reader's analysis

@@ -8,7 +8,7 @@ from pathlib import Path
 from reader_helpers import screen_of, settle, state, triage_idle
 from textual.widgets import Markdown, Static
 
-from briefreader.core.triage import open_store
+from briefreader.storage.triage_store import open_store
 from briefreader.tui.app import ReaderApp
 from briefreader.tui.triage.export_screen import ExportScreen
 

@@ -10,7 +10,17 @@ import yaml
 from rich.style import Style
 
 from briefreader.core.model import Article, RemovedBlock
-from briefreader.tui.commands import EXPORT, HIGHLIGHTS, NOTE, VISUAL, scope_bindings, COMMANDS, COMMANDS_BY_ID, app_bindings, display_keys
+from briefreader.tui.commands import (
+    COMMANDS,
+    COMMANDS_BY_ID,
+    EXPORT,
+    HIGHLIGHTS,
+    NOTE,
+    VISUAL,
+    app_bindings,
+    display_keys,
+    scope_bindings,
+)
 from briefreader.tui.config import load_config, remember_theme
 from briefreader.tui.render import body_text, diff_pair, fallback_title, raw_text
 from briefreader.tui.themes import APP_VARIABLES, load_themes, shipped_themes_dir, theme_from_dict
@@ -138,12 +148,20 @@ def test_diff_pair_word_changes_and_partial_quotes() -> None:
     assert context and context[0].startswith("the strongest")
 
 
-def test_quote_adapter_on_the_sample_corpus(sample_corpus: Path) -> None:
-    from briefreader.core.corpus import load_corpus
-    from briefreader.tui.quote_source import build_quote_data
+def _quote_data(workspace, **kwargs):
+    """The reader's quote data, made as the reader makes it (here below the child-process size)."""
+    from briefreader.tui.quote_source import quote_data_from_analysis
 
-    corpus = load_corpus(sample_corpus)
-    data = build_quote_data(corpus)
+    kwargs.setdefault("isolate_from", 10**6)
+    return workspace.quotes_in_child(quote_data_from_analysis, **kwargs)
+
+
+def test_quote_adapter_on_the_sample_corpus(sample_corpus: Path) -> None:
+    from briefreader.workspace import Workspace
+
+    workspace = Workspace(sample_corpus)
+    corpus = workspace.load()
+    data = _quote_data(workspace)
     assert data is not None and data.total > 0
     for article_id, marks in data.by_article.items():
         body = corpus.get(article_id).body
@@ -177,10 +195,9 @@ def test_sort_articles_keeps_missing_values_last() -> None:
 
 
 def test_lone_quotations_are_plain_marks(sample_corpus: Path) -> None:
-    from briefreader.core.corpus import load_corpus
-    from briefreader.tui.quote_source import build_quote_data
+    from briefreader.workspace import Workspace
 
-    data = build_quote_data(load_corpus(sample_corpus))
+    data = _quote_data(Workspace(sample_corpus))
     assert data.clusters and all(len(c.variants) > 1 for c in data.clusters.values())
     marks = [m for ms in data.by_article.values() for m in ms]
     assert any(m.cluster_id is None and not m.scare for m in marks)  # quoted by one article only
@@ -190,20 +207,19 @@ def test_lone_quotations_are_plain_marks(sample_corpus: Path) -> None:
 
 
 def test_quote_analysis_in_a_child_process_gives_the_same_data(sample_corpus: Path, monkeypatch) -> None:
-    from briefreader.core.corpus import load_corpus
-    from briefreader.tui import quote_source
-    from briefreader.tui.quote_source import build_quote_data, build_quote_data_isolated
+    from briefreader.workspace import Workspace
 
-    corpus = load_corpus(sample_corpus)
+    workspace = Workspace(sample_corpus)
+    corpus = workspace.load()
     progress: list[tuple[int, int]] = []
 
     def no_fallback(*args, **kwargs):
         raise AssertionError("the analysis ran in the reader's process")
 
-    monkeypatch.setattr(quote_source, "build_quote_data", no_fallback)  # the spawned child is not patched
-    isolated = build_quote_data_isolated(corpus.root, corpus.articles, progress=lambda d, t: progress.append((d, t)))
+    monkeypatch.setattr(Workspace, "_quote_analysis", no_fallback)  # the spawned child is not patched
+    isolated = _quote_data(workspace, isolate_from=1, progress=lambda d, t: progress.append((d, t)))
     monkeypatch.undo()
-    in_process = build_quote_data(corpus)
+    in_process = _quote_data(workspace)
     assert isolated is not None and isolated.by_article == in_process.by_article
     assert isolated.clusters.keys() == in_process.clusters.keys()
     assert [r for c in isolated.clusters.values() for r in c.variants] == \
@@ -217,13 +233,14 @@ def test_quote_analysis_in_a_child_process_gives_the_same_data(sample_corpus: Pa
 def test_child_analysis_of_a_changed_corpus_is_not_used(sample_corpus: Path) -> None:
     """A file changed after the reader loaded it: the child sees another corpus, so the analysis
     runs in the reader on what the reader shows (offsets must fit the bodies on screen)."""
-    from briefreader.core.corpus import load_corpus
-    from briefreader.tui.quote_source import build_quote_data_isolated
+    from briefreader.workspace import Workspace
 
-    corpus = load_corpus(sample_corpus)
+    workspace = Workspace(sample_corpus)
+    corpus = workspace.load()
     victim = next(p for p in sorted(sample_corpus.iterdir()) if p.suffix in (".txt", ".md"))
-    victim.write_text('Prefix. "A brand new quotation appears here," she said.\n\n' + victim.read_text("utf-8"), "utf-8")
-    data = build_quote_data_isolated(corpus.root, corpus.articles)
+    new_quote = 'Prefix. "A brand new quotation appears here," she said.\n\n'
+    victim.write_text(new_quote + victim.read_text("utf-8"), "utf-8")
+    data = _quote_data(workspace, isolate_from=1)
     assert data is not None
     for article_id, marks in data.by_article.items():
         body = corpus.get(article_id).body
@@ -234,12 +251,13 @@ def test_child_analysis_of_a_changed_corpus_is_not_used(sample_corpus: Path) -> 
 def test_cancelled_child_analysis_stops_at_once(sample_corpus: Path) -> None:
     import time
 
-    from briefreader.core.corpus import load_corpus
-    from briefreader.tui.quote_source import build_quote_data_isolated
+    from briefreader.workspace import Workspace
 
-    corpus = load_corpus(sample_corpus)
+    workspace = Workspace(sample_corpus)
+    workspace.load()
+    workspace.copy_analysis()  # made before: the cancel is seen by the quote analysis itself
     started = time.perf_counter()
-    assert build_quote_data_isolated(corpus.root, corpus.articles, cancelled=lambda: True) is None
+    assert _quote_data(workspace, isolate_from=1, cancelled=lambda: True) is None
     assert time.perf_counter() - started < 5
 
 

@@ -13,7 +13,7 @@ import pytest
 from reader_helpers import saved, screen_of, settle, triage_idle
 
 from briefreader.core.corpus import load_corpus
-from briefreader.core.triage import open_store
+from briefreader.storage.triage_store import open_store
 from briefreader.tui.app import ReaderApp
 
 @pytest.fixture(autouse=True)

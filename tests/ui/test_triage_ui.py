@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from reader_helpers import notices, saved, screen_of, screen_text, settle, state, triage_idle
 
-from briefreader.core.triage import open_store
+from briefreader.storage.triage_store import open_store
 from briefreader.tui.app import ReaderApp
 from briefreader.tui.triage.controller import MARKED, STATUS_MARKS
 from briefreader.tui.triage.export_screen import ExportScreen

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from reader_helpers import screen_of, screen_text, settle, state, triage_idle
 
-from briefreader.core.triage import DB_NAME, open_store
+from briefreader.storage.triage_file import DB_NAME
+from briefreader.storage.triage_store import open_store
 from briefreader.tui.app import ReaderApp
 from briefreader.tui.triage.export_screen import ExportScreen
 

@@ -30,7 +30,9 @@ from briefreader.core.export import (
 )
 from briefreader.core.model import Article, OffsetMap
 from briefreader.core.quotemarks import balance_quote_marks
-from briefreader.core.triage import DB_NAME, TriageStore, parse_filters
+from briefreader.core.query import parse_filters
+from briefreader.storage.triage_file import DB_NAME
+from briefreader.storage.triage_store import TriageStore
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("BRIEFREADER_UPDATE_GOLDEN") == "1"

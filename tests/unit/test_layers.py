@@ -16,16 +16,20 @@ from briefreader.workspace import STORAGE_MODULES
 
 PACKAGE = Path(__file__).resolve().parents[2] / "briefreader"
 
-# Front ends: they call briefreader.workspace.Workspace. The reader (briefreader/tui) is pending: it is
-# added here, one line, when it is switched onto the Workspace (issue 13, second half).
-FRONT_ENDS = [
-    "cli",
-    # "tui",  # pending: the reader still opens the triage store and the index itself
-]
+# Front ends: they call briefreader.workspace.Workspace (types they annotate with come from there too).
+FRONT_ENDS = ["cli", "tui"]
 
-# core/ modules allowed to reach into storage for now: the transitional re-export of the old
-# core/triage.py names, kept until the reader and core/export.py import from the new modules.
-CORE_TRANSITIONAL = {"core/triage.py"}
+# Entry points of core behaviour that front ends reach only through the Workspace, so that each
+# behaviour exists once: the analyses (with their caches and child processes), building the brief,
+# checking and writing its output file. (Renderers and pure helpers stay importable.)
+WORKSPACE_ONLY = {
+    "briefreader.core.quote_clusters.analyse_quotes",
+    "briefreader.core.copies.analyse_copies",
+    "briefreader.core.copies.analyse_copies_isolated",
+    "briefreader.core.export.build_brief",
+    "briefreader.core.paths.check_output_file",
+    "briefreader.core.paths.write_output_file",
+}
 # core/ modules that are themselves storage-bound and move to briefreader/storage next (see
 # STORAGE_MODULES); they may import each other until then.
 CORE_PENDING_MOVE = {"core/index.py", "core/index_lock.py", "core/index_search.py", "core/index_sync.py",
@@ -83,13 +87,26 @@ def test_front_ends_never_touch_storage(front_end: str) -> None:
     assert not bad, f"front-end modules import storage directly (call briefreader.workspace instead): {bad}"
 
 
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_front_ends_reach_analyses_and_export_through_the_workspace(front_end: str) -> None:
+    bad = {
+        str(path.relative_to(PACKAGE)): found
+        for path in _modules(front_end)
+        if (found := sorted(imported_modules(path.read_text(encoding="utf-8")) & WORKSPACE_ONLY))
+    }
+    assert not bad, f"front-end modules call core behaviour the Workspace offers (call it instead): {bad}"
+
+
+def test_the_workspace_only_rule_sees_an_offender() -> None:
+    source = "def f():\n    from briefreader.core.quote_clusters import analyse_quotes, QuoteCluster\n"
+    assert imported_modules(source) & WORKSPACE_ONLY == {"briefreader.core.quote_clusters.analyse_quotes"}
+
+
 def test_core_never_imports_storage_the_workspace_or_a_front_end() -> None:
     outward = ("briefreader.storage", "briefreader.workspace", "briefreader.cli", "briefreader.tui")
     bad = {}
     for path in _modules("core"):
         rel = str(path.relative_to(PACKAGE))
-        if rel in CORE_TRANSITIONAL:
-            continue
         prefixes = outward if rel in CORE_PENDING_MOVE else (*outward, *STORAGE_MODULES)
         found = [n for n in forbidden(imported_modules(path.read_text(encoding="utf-8")), prefixes)
                  if n not in CORE_KNOWN_DEBTS.get(rel, set())]

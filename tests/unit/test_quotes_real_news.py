@@ -380,7 +380,9 @@ def test_table_marks_uncertain_speakers_and_altered_groups(tmp_path: Path, capsy
 
 def test_brief_marks_uncertain_speakers_and_altered_renderings(tmp_path: Path) -> None:
     from briefreader.core.export import build_brief, render_markdown
-    from briefreader.core.triage import DB_NAME, TriageStore, cluster_snapshot
+    from briefreader.core.snapshots import cluster_snapshot
+    from briefreader.storage.triage_file import DB_NAME
+    from briefreader.storage.triage_store import TriageStore
 
     arts = [
         art(0, MISQUOTE_ORIGINAL, outlet="Coast Daily", date="2025-03-01"),

@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from briefreader.cli.main import main
-from briefreader.core.triage import DB_NAME
+from briefreader.storage.triage_file import DB_NAME
 
 ANADOLU = "anadolu-kallas-trap-territory.txt"
 GENEVA = "geneva-kallas-post-on-x.txt"
@@ -174,7 +174,8 @@ def test_core_modules_never_import_the_ui() -> None:
     import sys
 
     code = (
-        "import sys, briefreader.core.triage, briefreader.core.anchors, briefreader.core.export;"
+        "import sys, briefreader.core.triage_model, briefreader.core.query, briefreader.core.anchors, "
+        "briefreader.core.export;"
         "bad = [m for m in ('textual', 'rich') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])

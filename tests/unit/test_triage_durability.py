@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core.triage import DB_NAME, TriageStore
+from briefreader.storage.triage_file import DB_NAME
+from briefreader.storage.triage_store import TriageStore
 
 REPO = Path(__file__).resolve().parents[2]
 WRITER = REPO / "tests" / "helpers" / "triage_writer.py"

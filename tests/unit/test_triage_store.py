@@ -10,20 +10,11 @@ import pytest
 
 from briefreader.core import paths
 from briefreader.core.model import Article, OffsetMap
-from briefreader.core.triage import (
-    DB_NAME,
-    SCHEMA_VERSION,
-    ArticleState,
-    StoreDamagedError,
-    StoreVersionError,
-    TriageError,
-    TriageStore,
-    cluster_snapshot,
-    matches,
-    open_store,
-    parse_filters,
-    split_filters,
-)
+from briefreader.core.query import matches, parse_filters, split_filters
+from briefreader.core.snapshots import cluster_snapshot
+from briefreader.core.triage_model import ArticleState, StoreDamagedError, StoreVersionError, TriageError
+from briefreader.storage.triage_file import DB_NAME, SCHEMA_VERSION
+from briefreader.storage.triage_store import TriageStore, open_store
 
 BODY = (
     "BRUSSELS, 17 (EUROPA PRESS)\n\n"

@@ -26,7 +26,8 @@ from briefreader.core.paths import (
     user_data_dir,
     write_output_file,
 )
-from briefreader.core.triage import DB_NAME, open_store
+from briefreader.storage.triage_file import DB_NAME
+from briefreader.storage.triage_store import open_store
 
 HELPERS = Path(__file__).resolve().parent.parent / "helpers"
 sys.path.insert(0, str(HELPERS))

@@ -105,3 +105,30 @@ def test_search_pages_filters_and_words_the_way_the_search_bar_does(sample_corpu
             both = ws.search("status:keep trap", session, ids_only=True)
             assert {h.id for h in both.hits} == {h.id for h in words.hits} & set(ids[:3])
             assert both.hits and both.total == len(both.hits) and words.total > both.total
+
+
+def canonicals(analysis) -> list[str]:  # module level: it runs in the spawned child too
+    return [c.canonical for c in analysis.clusters if len(c.variants) > 1]
+
+
+def test_quote_analyses_judge_with_the_copy_analysis_made_once(tmp_path: Path) -> None:
+    """Every quote analysis of a workspace (here, in a child, in the reader's order) uses the one copy
+    analysis of its corpus, so a misquote's wire copies never make the misquote the statement."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
+    from copies_corpus import FAITHFUL_STATEMENT, misquote_wire_files, write_md_articles
+
+    write_md_articles(tmp_path, misquote_wire_files())
+    original = FAITHFUL_STATEMENT[1:FAITHFUL_STATEMENT.index("”")]
+    with Workspace.open(tmp_path) as ws:
+        ws.load()
+        copies = ws.copies_in_child(isolate_from=1)  # the reader's: in a child, then kept
+        assert copies is not None and ws.copies_in_child() is copies and ws.copy_analysis(reuse=True) is copies
+        assert canonicals(ws.quote_analysis(cached=False)) == [original]
+        assert ws.quotes_in_child(canonicals, isolate_from=1) == [original]
+        assert ws.quotes_in_child(canonicals, isolate_from=10**6) == [original]
+        # without copy detection the three wire copies outvote the original
+        assert canonicals(ws.quote_analysis(cached=False, use_copies=False)) != [original]
+        ws.use_corpus(ws.load())  # a corpus read again: its copies are analysed again
+        assert ws.copy_analysis(reuse=True) is not copies

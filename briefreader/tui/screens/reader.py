@@ -43,10 +43,9 @@ from briefreader.tui.widgets.quote_diff import QuoteDiff
 from briefreader.tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
-    from briefreader.core.corpus import Corpus
-    from briefreader.core.index import CorpusIndex, SearchSession
     from briefreader.core.model import Article
     from briefreader.tui.quote_model import QuoteCluster, QuoteData, QuoteMark
+    from briefreader.workspace import Corpus, CorpusIndex, SearchSession
 
 log = logging.getLogger(__name__)
 

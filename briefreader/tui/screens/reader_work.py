@@ -18,8 +18,8 @@ from textual.worker import get_current_worker
 from briefreader.tui import messages as msg
 
 if TYPE_CHECKING:
-    from briefreader.core.corpus import Corpus
     from briefreader.tui.screens.reader import ReaderScreen
+    from briefreader.workspace import Corpus
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class BackgroundWork:
         self.screen.run_worker(self._load, thread=True, exclusive=True, group="load", exit_on_error=False)
 
     def _load(self) -> None:
-        from briefreader.core.corpus import CorpusError, LoadCancelled
+        from briefreader.workspace import CorpusError, LoadCancelled
 
         worker = get_current_worker()
         started = time.perf_counter()
@@ -89,8 +89,8 @@ class BackgroundWork:
             return
         state.copies_state = "copies: finding…"
         self.open_index()
-        self.analyse_quotes(corpus)
-        self.analyse_copies(corpus)
+        self.analyse_quotes()
+        self.analyse_copies()
 
     # ------------------------------------------------------------------ the index
 
@@ -98,15 +98,14 @@ class BackgroundWork:
         self.screen.run_worker(self._open_index, thread=True, exclusive=True, group="index", exit_on_error=False)
 
     def _open_index(self) -> None:
-        from briefreader.core.index import IndexBusyError
+        from briefreader.workspace import IndexBusyError
 
         worker = get_current_worker()
-        corpus = self.screen.corpus
-        if corpus is None:
+        if self.screen.corpus is None:
             return
         try:
             opened = self.services.open_index(
-                corpus, progress=lambda done, total: self._post(msg.IndexProgress(done, total)),
+                progress=lambda done, total: self._post(msg.IndexProgress(done, total)),
                 cancelled=lambda: worker.is_cancelled)
         except IndexBusyError as exc:
             log.info("index busy: %s", exc)
@@ -134,8 +133,8 @@ class BackgroundWork:
         self.screen.workers.cancel_group(self.screen, "search")
 
     def _search(self, query: str) -> None:
-        from briefreader.core.index import SearchCancelled
-        from briefreader.core.search_query import QuerySyntaxError
+        from briefreader.core.query import QuerySyntaxError
+        from briefreader.workspace import SearchCancelled
 
         worker = get_current_worker()
         with self._search_lock:
@@ -161,13 +160,11 @@ class BackgroundWork:
 
     # ------------------------------------------------------------------ quotes and copies
 
-    def analyse_quotes(self, corpus: Corpus) -> None:
-        self.screen.run_worker(lambda: self._quotes(corpus), thread=True, exclusive=True, group="quotes",
-                               exit_on_error=False)
+    def analyse_quotes(self) -> None:
+        """Find the quotations (after the copies: a misquote's wire copies are judged as the CLI judges them)."""
+        self.screen.run_worker(self._quotes, thread=True, exclusive=True, group="quotes", exit_on_error=False)
 
-    def _quotes(self, corpus: Corpus) -> None:
-        from briefreader.tui.quote_source import QuotesUnavailableError
-
+    def _quotes(self) -> None:
         worker = get_current_worker()
         self._post(msg.QuotesProgress("quotes: finding quotations…"))
 
@@ -175,11 +172,7 @@ class BackgroundWork:
             self._post(msg.QuotesProgress(f"quotes: reading {done}/{total} articles"))
 
         try:
-            data = self.services.analyse_quotes(corpus, cancelled=lambda: worker.is_cancelled, progress=progress)
-        except QuotesUnavailableError as exc:
-            log.warning("quote analysis unavailable: %s", exc)
-            self._post(msg.QuotesUnavailable(f"quotes: {exc}"))
-            return
+            data = self.services.analyse_quotes(cancelled=lambda: worker.is_cancelled, progress=progress)
         except Exception as exc:
             if not worker.is_cancelled:
                 log.exception("quote analysis failed")
@@ -189,18 +182,13 @@ class BackgroundWork:
             return
         self._post(msg.QuotesReady(data, ""))
 
-    def analyse_copies(self, corpus: Corpus) -> None:
-        self.screen.run_worker(lambda: self._copies(corpus), thread=True, exclusive=True, group="copies",
-                               exit_on_error=False)
+    def analyse_copies(self) -> None:
+        self.screen.run_worker(self._copies, thread=True, exclusive=True, group="copies", exit_on_error=False)
 
-    def _copies(self, corpus: Corpus) -> None:
-        from briefreader.core.copies import CopiesCancelled
-
+    def _copies(self) -> None:
         worker = get_current_worker()
         try:
-            analysis = self.services.analyse_copies(corpus, cancelled=lambda: worker.is_cancelled)
-        except CopiesCancelled:
-            return
+            analysis = self.services.analyse_copies(cancelled=lambda: worker.is_cancelled)
         except Exception as exc:
             log.exception("copy analysis failed")
             if not worker.is_cancelled:

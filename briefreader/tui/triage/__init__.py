@@ -1,1 +1,1 @@
-"""Triage, highlights and export in the reader (the keys, dialogs and panels over briefreader.core.triage/export)."""
+"""Triage, highlights and export in the reader (keys, dialogs and panels over the workspace)."""

@@ -1,7 +1,8 @@
 """The brief in the reader: choosing quotations for it (b) and the export dialog (e).
 
-Part of the triage controller: the brief is built by the core through the reader's services
-(:meth:`briefreader.tui.services.ReaderServices.build_brief`) in a worker, and written there.
+Part of the triage controller: the brief is built by the corpus folder's workspace, as ``briefreader
+export`` builds it (:meth:`briefreader.tui.services.ReaderServices.build_brief`), in a worker, and
+written there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from briefreader.tui.services import BuiltBrief
     from briefreader.tui.triage.controller import TriageController
     from briefreader.tui.triage.export_screen import ExportOptions, ExportScreen
+    from briefreader.workspace import Workspace
 
 
 class BriefActions:
@@ -32,20 +34,21 @@ class BriefActions:
             else:
                 self.host.notify("This quotation is not rendered by other outlets: nothing to compare.", timeout=3)
             return
-        titles = {}
-        for rendering in cluster.variants:
-            article = self.host.article(rendering.article)
-            if article is not None and article.title:
-                titles[article.id] = article.title
-        snapshot = cluster  # core's cluster: what the brief stores (partial-quote spans included)
         count = len(cluster.variants)
+
+        def toggle(workspace: Workspace) -> bool:
+            """In the brief (frozen: core's cluster with its partial-quote spans), or out when it is in."""
+            if workspace.is_chosen(cluster.id):
+                workspace.unchoose_quote(cluster.id)
+                return False
+            workspace.choose_quote(cluster)  # titles from the loaded corpus
+            return True
 
         def done(chosen: bool) -> None:
             self.host.notify(("In the brief: " if chosen else "Taken out of the brief: ")
                              + f"this quotation's {count} renderings · u undoes", timeout=3)
 
-        self.triage.submit(lambda s: s.toggle_chosen_cluster(snapshot, cluster.id, titles), done,
-                    what="choosing the quotation")
+        self.triage.submit(toggle, done, what="choosing the quotation")
 
     def export(self) -> None:
         """e: the export dialog (options, preview, output path)."""
@@ -61,12 +64,10 @@ class BriefActions:
         self.host.app.push_screen(ExportScreen(options, self))
 
     def _build(self, options: ExportOptions) -> BuiltBrief:
-        corpus = self.host.corpus
-        if corpus is None:
+        if self.host.corpus is None:
             raise RuntimeError("the corpus is not loaded")
-        return self.triage.services.build_brief(options, corpus=corpus, copies=self.host.copies.analysis,
-                                         searcher=self.host.searcher, articles=self.host.lists.all_articles,
-                                         triage_problem=self.triage.problem)
+        return self.triage.services.build_brief(options, copies=self.host.copies.analysis,
+                                                searcher=self.host.searcher)
 
     def export_preview(self, screen: ExportScreen, options: ExportOptions) -> None:
         """Build the brief for the dialog's preview (in a worker)."""

@@ -3,11 +3,12 @@
 :class:`TriageController` is held by the reader screen, which calls its methods (the actions behind
 the keys, and what to do when the corpus loads, an article opens, a search is done, the reader
 quits). It never handles events itself: the screen forwards the few it needs. Everything is done
-by the core through :class:`briefreader.tui.services.ReaderServices`; this module only decides
-*what* to call and shows the outcome. Every write goes through one queue drained by a thread
-worker, in order, and the screen shows an action as done (mark, notice) only after the store
-committed it, so nothing shown is ever lost. A refused store (damaged, newer) or a busy one leaves
-the reader working without triage, with a notice saying why.
+by the corpus folder's :class:`briefreader.workspace.Workspace` (reached through
+:class:`briefreader.tui.services.ReaderServices`); this module only decides *what* to call and
+shows the outcome. Every write is a job ``job(workspace)`` in one queue drained by a thread worker,
+in order, and the screen shows an action as done (mark, notice) only after the store committed it,
+so nothing shown is ever lost. A refused store (damaged, newer) or a busy one leaves the reader
+working without triage, with a notice saying why.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from briefreader.tui.triage.highlighting import Highlighting
 from briefreader.tui.triage.position import ReadingPosition
 
 if TYPE_CHECKING:
-    from briefreader.core.triage import ArticleState, JournalEntry
+    from briefreader.core.triage_model import ArticleState, JournalEntry
     from briefreader.tui.screens.reader import ReaderScreen
+    from briefreader.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ ELSEWHERE_EVERY_SECONDS = 3.0  # how often another process's changes are looked 
 QUIT_WAIT_SECONDS = 10.0  # at quit, queued writes get this long to finish
 
 Result = TypeVar("Result")
-Job = Callable[[ReaderServices], Any]
+Job = Callable[["Workspace"], Any]
 
 
 class TriageOpened(Message):
@@ -70,9 +72,7 @@ class TriageDone(Message):
 
 def error_text(exc: BaseException, what: str) -> str:
     """What to tell the user about a failed triage or export job."""
-    from briefreader.core.export import ExportError
-    from briefreader.core.paths import ExportTargetError
-    from briefreader.core.triage import TriageError
+    from briefreader.workspace import ExportError, ExportTargetError, TriageError
 
     if isinstance(exc, (TriageError, ExportError, ExportTargetError)):
         return str(exc)
@@ -116,7 +116,7 @@ class TriageController:
         self.host.run_worker(self._open, thread=True, exclusive=True, group="triage-open", exit_on_error=False)
 
     def _open(self) -> None:
-        from briefreader.core.triage import TriageError
+        from briefreader.workspace import TriageError
 
         try:
             opening = self.services.open_triage()
@@ -187,7 +187,7 @@ class TriageController:
 
     def submit(self, job: Job, done: Callable[[Any], None] | None = None, *, what: str = "triage",
                on_error: Callable[[str], None] | None = None) -> bool:
-        """Run ``job(services)`` on the writer thread (in submission order); ``done(result)`` on the UI thread."""
+        """Run ``job(workspace)`` on the writer thread (in submission order); ``done(result)`` on the UI thread."""
         if not self.ready():
             return False
         with self._lock:
@@ -206,7 +206,7 @@ class TriageController:
                     return
                 job, done, what, on_error = self._jobs.popleft()
             try:
-                result, error = job(self.services), None
+                result, error = job(self.services.workspace), None
             except Exception as exc:
                 log.warning("%s failed: %s", what, exc, exc_info=not isinstance(exc, OSError))
                 result, error = None, exc
@@ -246,7 +246,7 @@ class TriageController:
     # ------------------------------------------------------------------ states and marks
 
     def state_of(self, article_id: str) -> ArticleState:
-        from briefreader.core.triage import ArticleState
+        from briefreader.core.triage_model import ArticleState
 
         return self.states.get(article_id) or ArticleState(article_id)
 
@@ -330,10 +330,10 @@ class TriageController:
             return title if len(title) <= 50 else title[:49] + "…"
         return f"{len(ids)} marked articles"
 
-    def _states_job(self, ids: list[str], change: Callable[[ReaderServices], Any]) -> Job:
-        def job(services: ReaderServices) -> tuple[Any, dict[str, ArticleState], list[str]]:
-            entry = change(services)
-            return entry, services.states(ids), services.known_tags()
+    def _states_job(self, ids: list[str], change: Job) -> Job:
+        def job(workspace: Workspace) -> tuple[Any, dict[str, ArticleState], list[str]]:
+            entry = change(workspace)
+            return entry, workspace.states(ids), workspace.complete_tag("")
         return job
 
     def _after_change(self, notice: str) -> Callable[[Any], None]:
@@ -382,7 +382,7 @@ class TriageController:
         context = f"{self.describe(ids)}" + (f" · tagged: {', '.join(have)}" if have else "")
 
         def submitted(values: dict[str, str] | None) -> None:
-            from briefreader.core.triage import normalize_tags
+            from briefreader.core.triage_model import normalize_tags
 
             tags = normalize_tags(values["tags"]) if values else []
             if tags:
@@ -406,7 +406,7 @@ class TriageController:
             return
 
         def submitted(values: dict[str, str] | None) -> None:
-            from briefreader.core.triage import normalize_tags
+            from briefreader.core.triage_model import normalize_tags
 
             tags = normalize_tags(values["tags"]) if values else []
             if tags:
@@ -441,8 +441,8 @@ class TriageController:
     def undo(self, on_done: Callable[[], None] | None = None) -> None:
         """Undo the last triage action (status, tags, note, highlight, quote choice), with a notice."""
 
-        def job(services: ReaderServices) -> tuple[list[JournalEntry], dict[str, ArticleState], list[str]]:
-            return services.undo(), services.states(), services.known_tags()
+        def job(workspace: Workspace) -> tuple[list[JournalEntry], dict[str, ArticleState], list[str]]:
+            return workspace.undo(), workspace.states(), workspace.complete_tag("")
 
         def done(result: tuple[list[JournalEntry], dict[str, ArticleState], list[str]]) -> None:
             entries, states, tags = result
@@ -463,10 +463,10 @@ class TriageController:
         if not self.is_open or self._draining:
             return
 
-        def job(services: ReaderServices) -> tuple[dict[str, ArticleState], list[str]] | None:
-            if not services.changed_elsewhere():
+        def job(workspace: Workspace) -> tuple[dict[str, ArticleState], list[str]] | None:
+            if not workspace.changed_elsewhere():
                 return None
-            return services.states(), services.known_tags()
+            return workspace.states(), workspace.complete_tag("")
 
         def done(result: tuple[dict[str, ArticleState], list[str]] | None) -> None:
             if result is None:
@@ -521,10 +521,10 @@ class TriageController:
     def text_query(self, query: str) -> str:
         """The full-text part of a search query (triage filters taken out); a bad filter leaves the
         query as it is (the search itself reports the error)."""
-        from briefreader.core.search_query import QuerySyntaxError
+        from briefreader.core.query import QuerySyntaxError
 
         try:
-            return self.services.split_query(query, triage_problem=self.problem)[1]
+            return self.services.parse_query(query, triage_problem=self.problem).text
         except QuerySyntaxError:
             return query
         except Exception:  # e.g. reading the saved searches failed: the search reports it too
@@ -533,16 +533,15 @@ class TriageController:
 
     def filter_only(self, query: str) -> bool:
         """True when the query has triage filters and no words (it needs no index)."""
-        from briefreader.core.search_query import QuerySyntaxError
+        from briefreader.core.query import QuerySyntaxError
 
         try:
-            filters, text = self.services.split_query(query, triage_problem=self.problem)
+            return self.services.parse_query(query, triage_problem=self.problem).filters_only
         except QuerySyntaxError:
             return False
         except Exception:
             log.exception("the filters of the query %r could not be read", query)
             return False
-        return bool(filters) and not text
 
     def select_ids(self, query: str) -> list[str]:
         """Every article matching ``query`` (filters and words). In a worker."""

@@ -232,13 +232,13 @@ class ExportScreen(ModalScreen[None]):
             self.set_status("Give a file name to write to.", error=True)
             self.query_one("#export-output", Input).focus()
             return
-        from briefreader.core.paths import ExportTargetError, check_output_file
+        from briefreader.workspace import ExportTargetError, Workspace
 
         path = self.options.output_path()
         confirmed = self._confirm_overwrite == str(path)
         make_folder = self._confirm_mkdir == str(path)
         try:  # the same check as `briefreader export -o`: only a regular file is ever written
-            check_output_file(path, force=confirmed, make_parents=make_folder)
+            Workspace.check_output(path, force=confirmed, make_parents=make_folder)
         except ExportTargetError as exc:
             if exc.exists:
                 self._confirm_overwrite = str(path)

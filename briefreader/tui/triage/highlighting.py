@@ -17,8 +17,8 @@ from briefreader.tui.triage.visual import VisualBar
 
 if TYPE_CHECKING:
     from briefreader.core.model import Article
-    from briefreader.core.triage import ArticleState, Highlight
-    from briefreader.tui.services import ReaderServices
+    from briefreader.core.triage_model import ArticleState, Highlight
+    from briefreader.workspace import Workspace
     from briefreader.tui.triage.controller import TriageController
     from briefreader.tui.triage.highlights_screen import HighlightsScreen
     from briefreader.tui.widgets.body_view import BodyView
@@ -246,11 +246,12 @@ class Highlighting:
                 return
             comment, tags = values.get("comment", ""), values.get("tags", "")
 
-            def job(services: ReaderServices) -> tuple[Highlight, list[Highlight], dict[str, ArticleState], list[str]]:
-                from briefreader.core.triage import normalize_tags
+            def job(workspace: Workspace) -> tuple[Highlight, list[Highlight], dict[str, ArticleState], list[str]]:
+                from briefreader.core.triage_model import normalize_tags
 
-                added = services.add_highlight(article, start, end, comment=comment, tags=normalize_tags(tags))
-                return added, services.highlights_for(article), services.states([article.id]), services.known_tags()
+                added = workspace.add_highlight(article, start, end, comment=comment, tags=normalize_tags(tags))
+                return (added, workspace.highlights_for(article), workspace.states([article.id]),
+                        workspace.complete_tag(""))
 
             def done(result: tuple[Highlight, list[Highlight], dict[str, ArticleState], list[str]]) -> None:
                 added, highlights, states, known = result
@@ -296,7 +297,11 @@ class Highlighting:
             if screen.is_attached:
                 screen.populate(highlights)
 
-        self.triage.submit(lambda s: s.all_highlights(articles), done, what="listing highlights")
+        def job(workspace: Workspace) -> list[Highlight]:
+            workspace.reattach_changed(articles)  # the list's articles: the corpus may still be loading
+            return workspace.highlights(reattach=False)
+
+        self.triage.submit(job, done, what="listing highlights")
 
     def undo_in_panel(self, screen: HighlightsScreen) -> None:
         self.triage.undo(on_done=lambda: self.load_panel(screen) if screen.is_attached else None)
@@ -336,14 +341,14 @@ class Highlighting:
             if values is None:
                 return
 
-            def job(services: ReaderServices) -> HighlightChange:
-                from briefreader.core.triage import normalize_tags
+            def job(workspace: Workspace) -> HighlightChange:
+                from briefreader.core.triage_model import normalize_tags
 
                 if kind == "comment":
-                    updated = services.update_highlight(highlight.id, comment=values["comment"])
+                    updated = workspace.update_highlight(highlight.id, comment=values["comment"])
                 else:
-                    updated = services.update_highlight(highlight.id, tags=normalize_tags(values["tags"]))
-                return updated, services.states([highlight.article_id]), services.known_tags()
+                    updated = workspace.update_highlight(highlight.id, tags=normalize_tags(values["tags"]))
+                return updated, workspace.states([highlight.article_id]), workspace.complete_tag("")
 
             self.triage.submit(job, self._after_panel_change(highlight, screen, f"{kind} saved"),
                                what="editing the highlight")
@@ -353,9 +358,9 @@ class Highlighting:
             context=f"“{excerpt if len(excerpt) <= 160 else excerpt[:159] + '…'}”"), submitted)
 
     def delete(self, highlight: Highlight, screen: HighlightsScreen) -> None:
-        def job(services: ReaderServices) -> HighlightChange:
-            return (services.delete_highlight(highlight.id), services.states([highlight.article_id]),
-                    services.known_tags())
+        def job(workspace: Workspace) -> HighlightChange:
+            return (workspace.delete_highlight(highlight.id), workspace.states([highlight.article_id]),
+                    workspace.complete_tag(""))
 
         self.triage.submit(job, self._after_panel_change(highlight, screen, None), what="deleting the highlight")
 

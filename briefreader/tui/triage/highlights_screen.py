@@ -15,7 +15,7 @@ from briefreader.tui.commands import HIGHLIGHTS, scope_bindings
 from briefreader.tui.plain import PlainStatic
 
 if TYPE_CHECKING:
-    from briefreader.core.triage import Highlight
+    from briefreader.core.triage_model import Highlight
     from briefreader.tui.triage.highlighting import Highlighting
 
 

@@ -9,8 +9,8 @@ import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefreader.core.triage import ResumeState
-    from briefreader.tui.services import ReaderServices
+    from briefreader.core.triage_model import ResumeState
+    from briefreader.workspace import Workspace
     from briefreader.tui.triage.controller import TriageController
 
 log = logging.getLogger(__name__)
@@ -110,14 +110,14 @@ class ReadingPosition:
         self._saved_position = position
         aid, query, y, sort, reverse = position
 
-        def job(services: ReaderServices) -> None:
-            services.save_resume(aid, query, y, {"sort": sort, "reverse": reverse})
+        def job(workspace: Workspace) -> None:
+            workspace.save_resume(aid, query, y, {"sort": sort, "reverse": reverse})
 
         if not now:
             self.triage.submit(job, None, what="saving the reading position")
             return
         try:
-            job(self.triage.services)
+            job(self.triage.services.workspace)
         except Exception as exc:  # the reader is closing: the log keeps it, the next start is at the top
             log.warning("the reading position was not saved at quit: %s", exc)
             self.host.notify(f"The reading position was not saved: {exc}", severity="warning", timeout=4)
