@@ -42,7 +42,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefreader.core.corpus import load_corpus, normalise_date  # noqa: E402
+from briefreader.storage.corpus import load_corpus, normalise_date  # noqa: E402
 from briefreader.core.html import extract_html  # noqa: E402
 
 DEFAULT_EXPECTATIONS = Path(__file__).resolve().parent / "html_expectations.json"

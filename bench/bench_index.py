@@ -60,7 +60,7 @@ def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def step_build(root: Path, kind: str, out: Path) -> dict:
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     corpus = load_corpus(root)
     started = time.perf_counter()
@@ -80,7 +80,7 @@ def step_build(root: Path, kind: str, out: Path) -> dict:
         seconds = time.perf_counter() - started
         location = out
     else:
-        from briefreader.core.index import CorpusIndex
+        from briefreader.storage.index import CorpusIndex
 
         ix = CorpusIndex.open(root)
         started = time.perf_counter()
@@ -95,8 +95,8 @@ def step_build(root: Path, kind: str, out: Path) -> dict:
 
 def step_open(root: Path) -> dict:
     started = time.perf_counter()
-    from briefreader.core.corpus import load_corpus
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.index import CorpusIndex
 
     corpus = load_corpus(root)
     loaded = time.perf_counter()
@@ -112,8 +112,8 @@ def step_open(root: Path) -> dict:
 
 def step_update(root: Path) -> dict:
     started = time.perf_counter()
-    from briefreader.core.corpus import load_corpus
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.index import CorpusIndex
 
     corpus = load_corpus(root)
     loaded = time.perf_counter()
@@ -176,8 +176,8 @@ def query_mix(corpus, rng: random.Random) -> dict[str, list[str]]:
 
 
 def bench_queries(root: Path, repeat: int) -> list[tuple[str, float, float, int]]:
-    from briefreader.core.corpus import load_corpus
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.index import CorpusIndex
 
     corpus = load_corpus(root)
     ix = CorpusIndex.open(root)
@@ -357,7 +357,7 @@ def main() -> None:
     print(f"\n{'size':>6} {'build':<34} {'seconds':>8} {'art/s':>6} {'disk MB':>8} {'peak MB':>8} {'x plain':>8}")
     for size in [] if args.skip_builds else args.sizes:
         root = cached_corpus(args.workdir, size)
-        from briefreader.core.corpus import load_corpus
+        from briefreader.storage.corpus import load_corpus
 
         load_corpus(root)  # fill the record cache (not timed)
         kinds = (("plain", "plain Whoosh, default settings"), ("procs1", "briefreader index, 1 process"),

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gen_corpus import cached_corpus  # noqa: E402
 
-from briefreader.core.corpus import discover, load_corpus  # noqa: E402
+from briefreader.storage.corpus import discover, load_corpus  # noqa: E402
 
 
 def cpu_seconds() -> float:

@@ -76,7 +76,7 @@ def touch_files(corpus: Path, count: int) -> None:
 SEARCH_PROBE = """
 import json, re, statistics, sys, time, resource
 from collections import Counter
-from briefreader.core.index import CorpusIndex
+from briefreader.storage.index import CorpusIndex
 from briefreader.core.search_query import BODY_FIELD
 
 root, repeat = sys.argv[1], int(sys.argv[2])

@@ -113,7 +113,7 @@ async def run(corpus: Path) -> dict[str, float]:
 
 
 def baseline(corpus: Path) -> dict[str, float]:
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
     from briefreader.storage.triage_store import TriageStore
 
     ids = [a.id for a in load_corpus(corpus).articles]

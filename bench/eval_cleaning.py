@@ -123,7 +123,7 @@ def html_path_rows(pages: list[tuple[str, str, str]]) -> list[tuple[float, float
     """Word 4-gram rows of briefreader's HTML path (extraction, then the shared cleaner) per page."""
     import tempfile
 
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     with tempfile.TemporaryDirectory() as tmp:
         for key, html, _ in pages:

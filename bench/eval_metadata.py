@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefreader.core.corpus import load_corpus  # noqa: E402
+from briefreader.storage.corpus import load_corpus  # noqa: E402
 
 
 def norm(text: str | None) -> str:

@@ -39,7 +39,7 @@ def load_articles() -> list:
     """Train + dev articles with outlet and date from metadata.tsv, ids = file names."""
     import csv
 
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     meta = {}
     with open(DATA / "metadata.tsv", encoding="utf-8") as handle:

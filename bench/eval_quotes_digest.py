@@ -29,7 +29,7 @@ POLNEAR_TRAIN = Path(os.environ.get("POLNEAR", "/work/data/polnear/data")) / "tr
 def main() -> int:
     from gen_quotes_corpus import generate_articles
 
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
     from briefreader.core.quote_clusters import analyse_quotes
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -177,7 +177,7 @@ def speaker_right(speaker: str, source: str) -> bool:
 
 
 def analyse_split(split: str) -> tuple[dict[str, str], list[Gold], object, dict[str, object]]:
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
     from briefreader.core.quote_clusters import analyse_quotes
 
     texts, golds = read_gold(split)

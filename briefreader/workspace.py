@@ -43,11 +43,11 @@ from briefreader.core.triage_model import StoreDamagedError, StoreVersionError, 
 
 if TYPE_CHECKING:
     from briefreader.core.copies import CopyAnalysis
-    from briefreader.core.corpus import Corpus, LoadWarning, SourceState
+    from briefreader.storage.corpus import Corpus, LoadWarning, SourceState
     from briefreader.core.export import Brief
-    from briefreader.core.index import CorpusIndex, SearchResults, SearchSession
-    from briefreader.core.index_sync import SyncResult
-    from briefreader.core.listing import Listing
+    from briefreader.storage.index import CorpusIndex, SearchResults, SearchSession
+    from briefreader.storage.index_sync import SyncResult
+    from briefreader.storage.listing import Listing
     from briefreader.core.model import Article
     from briefreader.core.quote_clusters import QuoteAnalysis
     from briefreader.core.triage_model import ArticleState, ChosenCluster, Highlight, JournalEntry, ResumeState
@@ -59,19 +59,9 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
 
-# Modules about files on disk. Front ends import none of them (tests/unit/test_layers.py). The
-# ``core`` ones move into ``briefreader/storage`` next.
-STORAGE_MODULES: tuple[str, ...] = (
-    "briefreader.storage",
-    "briefreader.core.index",
-    "briefreader.core.index_lock",
-    "briefreader.core.index_search",
-    "briefreader.core.index_sync",
-    "briefreader.core.corpus",
-    "briefreader.core.corpus_delta",
-    "briefreader.core.records",
-    "briefreader.core.listing",
-)
+# Modules about files on disk (corpus files, record cache, index and its lock, triage store).
+# Front ends import none of them (tests/unit/test_layers.py).
+STORAGE_MODULES: tuple[str, ...] = ("briefreader.storage",)
 
 # From this many articles the quote analysis runs in a spawned child (see quotes_in_child): at 10k
 # articles it builds ~200 MB of short-lived objects and holds the GIL for seconds.
@@ -87,7 +77,7 @@ class SearchUnavailable(Exception):
 
 
 def _index_busy_error() -> type[Exception]:
-    from briefreader.core.index import IndexBusyError
+    from briefreader.storage.index import IndexBusyError
 
     return IndexBusyError
 
@@ -173,7 +163,7 @@ class Workspace:
         on_articles: Callable[[list[Article]], None] | None = None,
     ) -> Corpus:
         """Read the folder's articles (from the record cache when unchanged); raises CorpusError."""
-        from briefreader.core.corpus import load_corpus
+        from briefreader.storage.corpus import load_corpus
 
         corpus = load_corpus(self.root, use_cache=self.use_cache, progress=progress, cancelled=cancelled,
                              on_articles=on_articles, follow_links=self.follow_links)
@@ -199,7 +189,7 @@ class Workspace:
 
     def source_state(self) -> tuple[SourceState, list[LoadWarning]]:
         """The folder's files as they are now (a walk and a stat each, no file read) and the warnings."""
-        from briefreader.core.corpus import source_state
+        from briefreader.storage.corpus import source_state
 
         return source_state(self.root, follow_links=self.follow_links)
 
@@ -207,20 +197,20 @@ class Workspace:
         """The list's rows (one summary per article, no body read) straight from the record cache, or
         None when a full load would have anything to read or clean (then :meth:`load`); raises
         ``CacheTrouble`` for a damaged cache, whose warning the caller shows before loading."""
-        from briefreader.core.listing import listing_from_cache
+        from briefreader.storage.listing import listing_from_cache
 
         return listing_from_cache(self.root, follow_links=self.follow_links)
 
     @staticmethod
     def read_files(paths: Iterable[Path | str], *, follow_links: bool = False) -> Corpus:
         """Articles from a mix of files and folders (``briefreader clean``); raises CorpusError."""
-        from briefreader.core.corpus import load_paths
+        from briefreader.storage.corpus import load_paths
 
         return load_paths(paths, follow_links=follow_links)
 
     def article_files(self) -> tuple[list[str], list[LoadWarning]]:
         """Paths of the folder's article files and the warnings of finding them (cheap: no file read)."""
-        from briefreader.core.corpus import discover
+        from briefreader.storage.corpus import discover
 
         return discover(self.root, follow_links=self.follow_links)
 
@@ -342,7 +332,7 @@ class Workspace:
 
     def open_index(self) -> CorpusIndex:
         """The corpus's full-text index (raises IndexBusyError or OSError; close it after use)."""
-        from briefreader.core.index import CorpusIndex
+        from briefreader.storage.index import CorpusIndex
 
         return CorpusIndex.open(self.root)
 
@@ -358,7 +348,7 @@ class Workspace:
     ) -> SyncResult:
         """Bring ``index`` up to date with the folder, reading only the files that changed since it
         last looked (``load_full()`` when it must read them all); ``update=False`` only checks."""
-        from briefreader.core.index_sync import sync_index
+        from briefreader.storage.index_sync import sync_index
 
         return sync_index(index, self.root, load_full, update=update, follow_links=self.follow_links,
                           procs=procs, progress=progress, state=state)
@@ -411,7 +401,7 @@ class Workspace:
 
         ``articles``: those the filters pick from, in the order of filter-only hits (default the
         loaded corpus's; the reader passes its list, in the list's order)."""
-        from briefreader.core.index import Hit, SearchResults
+        from briefreader.storage.index import Hit, SearchResults
 
         if isinstance(query, str):
             query = self.parse_query(query)
@@ -777,14 +767,14 @@ def _quotes_child(root: str, convert: Callable[[Any], Any], originals: dict[str,
 _LAZY_NAMES = {
     "ExportError": "briefreader.core.export",
     "ExportTargetError": "briefreader.core.paths",
-    "CorpusError": "briefreader.core.corpus",
-    "LoadCancelled": "briefreader.core.corpus",
-    "SearchCancelled": "briefreader.core.index",
-    "ARTICLE_SUFFIXES": "briefreader.core.corpus",
-    "IndexBusyError": "briefreader.core.index",
-    "IndexDamagedError": "briefreader.core.index",
-    "UpdateReport": "briefreader.core.index",
-    "CacheTrouble": "briefreader.core.listing",
+    "CorpusError": "briefreader.storage.corpus",
+    "LoadCancelled": "briefreader.storage.corpus",
+    "SearchCancelled": "briefreader.storage.index",
+    "ARTICLE_SUFFIXES": "briefreader.storage.corpus",
+    "IndexBusyError": "briefreader.storage.index",
+    "IndexDamagedError": "briefreader.storage.index",
+    "UpdateReport": "briefreader.storage.index",
+    "CacheTrouble": "briefreader.storage.listing",
 }
 
 

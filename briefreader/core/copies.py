@@ -482,7 +482,7 @@ ISOLATE_MIN_ARTICLES = 2000  # from this size the reader analyses in a child pro
 def _copies_child(root: str, follow_links: bool, reporter: Callable[..., None]) -> str:
     """In a spawned child: load the corpus (from the record cache), analyse and cache its copies;
     return the digest of what was analysed."""
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     corpus = load_corpus(Path(root), follow_links=follow_links)
     analyse_copies(corpus.articles, cache_dir=copies_cache_dir(corpus.root), progress=reporter)

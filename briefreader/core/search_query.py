@@ -60,7 +60,7 @@ MAX_TOTAL_EXPANSION = 20_000
 
 
 def build_schema():
-    """The Whoosh schema of the index (see ``SCHEMA_VERSION`` in :mod:`briefreader.core.index`)."""
+    """The Whoosh schema of the index (see ``SCHEMA_VERSION`` in :mod:`briefreader.storage.index`)."""
     from whoosh import columns, fields
     from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
 

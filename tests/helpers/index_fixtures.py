@@ -6,7 +6,7 @@ import hashlib
 import random
 from pathlib import Path
 
-from briefreader.core.corpus import Corpus
+from briefreader.storage.corpus import Corpus
 from briefreader.core.model import Article
 
 WORDS = """minister summit peace talks ceasefire sanctions border troops energy gas prices election parliament

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from index_fixtures import make_corpus  # noqa: E402
 
-from briefreader.core import index as index_module  # noqa: E402
+from briefreader.storage import index as index_module  # noqa: E402
 
 
 def pause(marker: str) -> None:

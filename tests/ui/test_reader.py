@@ -548,7 +548,7 @@ async def test_no_readable_articles_gives_an_empty_state(tmp_path: Path) -> None
 
 
 async def test_index_busy_still_opens(reader: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefreader.core import index as index_module
+    from briefreader.storage import index as index_module
 
     def busy(*args, **kwargs):
         raise index_module.IndexBusyError("another briefreader (pid 1) is indexing this corpus")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from reader_helpers import saved, screen_of, settle, triage_idle
 
-from briefreader.core.corpus import load_corpus
+from briefreader.storage.corpus import load_corpus
 from briefreader.storage.triage_store import open_store
 from briefreader.tui.app import ReaderApp
 

@@ -17,7 +17,7 @@ import pytest
 
 from briefreader.core import rules as rules_module
 from briefreader.core.clean import clean_text
-from briefreader.core.corpus import load_corpus
+from briefreader.storage.corpus import load_corpus
 from briefreader.core.decode import decode_bytes
 from briefreader.core.manifest import load_manifest
 from briefreader.core.rules import RegexBudget, load_rules
@@ -144,7 +144,7 @@ def test_a_jsonl_file_of_many_bad_records_is_a_few_lines(tmp_path: Path) -> None
 
 
 def test_a_json_record_with_a_huge_text_is_cut_like_a_text_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefreader.core import corpus as corpus_module
+    from briefreader.storage import corpus as corpus_module
 
     monkeypatch.setattr(corpus_module, "MAX_ARTICLE_BYTES", 1000)
     body = "The council said on Monday that the budget had been approved. " * 100
@@ -332,7 +332,7 @@ def test_phrase_distance_is_capped(parser) -> None:
 
 def test_expansions_are_bounded_across_the_whole_query(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from briefreader.core import search_query
-    from briefreader.core.index import CorpusIndex, SearchSession
+    from briefreader.storage.index import CorpusIndex, SearchSession
 
     words = [f"word{i:03d}" for i in range(300)]
     (tmp_path / "a.txt").write_text("Headline\n\n" + " ".join(words) + ".\n", encoding="utf-8")
@@ -456,7 +456,7 @@ def test_planted_quote_cache_deep_or_inflating_is_rebuilt_not_a_crash(tmp_path: 
 
 
 def test_index_description_nested_deep_is_damage_not_a_crash(tmp_path: Path) -> None:
-    from briefreader.core.index import META_NAME, CorpusIndex
+    from briefreader.storage.index import META_NAME, CorpusIndex
 
     (tmp_path / "a.txt").write_text(hostile_files.ORDINARY["ordinary-one.txt"], encoding="utf-8")
     index = CorpusIndex.open(tmp_path)

@@ -229,7 +229,7 @@ def test_quotes_json_counts_independent_articles_and_names_copies(tmp_path: Path
 
 def test_isolated_analysis_runs_in_a_child_and_fills_the_cache(tmp_path: Path, wire: list[str], monkeypatch) -> None:
     from briefreader.core.copies import analyse_copies_isolated, copies_cache_dir
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"
@@ -246,7 +246,7 @@ def test_isolated_analysis_runs_in_a_child_and_fills_the_cache(tmp_path: Path, w
 
 def test_isolated_analysis_falls_back_when_the_corpus_changed(tmp_path: Path, wire: list[str], monkeypatch) -> None:
     from briefreader.core.copies import analyse_copies_isolated
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core.corpus import CorpusError, discover, load_corpus, load_paths
+from briefreader.storage.corpus import CorpusError, discover, load_corpus, load_paths
 from briefreader.core.decode import BinaryFileError, decode_bytes
 
 ARTICLE = (
@@ -222,7 +222,7 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_skipped_even_for_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefreader.core.corpus as corpus_module
+    import briefreader.storage.corpus as corpus_module
 
     write(tmp_path / "good.txt", ARTICLE)
     write(tmp_path / "secret.txt", ARTICLE)
@@ -403,7 +403,7 @@ def test_cli_clean_json_lines_contract(sample_corpus: Path, tmp_path: Path) -> N
 
 
 def test_process_pool_gives_the_same_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefreader.core.corpus as corpus_module
+    import briefreader.storage.corpus as corpus_module
 
     for i in range(6):
         write(tmp_path / f"d{i % 2}" / f"a{i}.txt", ARTICLE + f"\nParagraph {i} of the story.\n")
@@ -423,7 +423,7 @@ def test_process_pool_gives_the_same_corpus(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_a_cancelled_load_stops(tmp_path: Path) -> None:
-    from briefreader.core.corpus import LoadCancelled
+    from briefreader.storage.corpus import LoadCancelled
 
     for i in range(3):
         write(tmp_path / f"a{i}.txt", ARTICLE)
@@ -434,7 +434,7 @@ def test_a_cancelled_load_stops(tmp_path: Path) -> None:
 def test_two_processes_loading_at_once_both_succeed(tmp_path: Path) -> None:
     for i in range(40):
         write(tmp_path / f"a{i:02d}.txt", ARTICLE + f"\nParagraph {i}.\n")
-    script = "import sys; from briefreader.core.corpus import load_corpus; print(len(load_corpus(sys.argv[1])))"
+    script = "import sys; from briefreader.storage.corpus import load_corpus; print(len(load_corpus(sys.argv[1])))"
     procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
@@ -445,7 +445,7 @@ def test_two_processes_loading_at_once_both_succeed(tmp_path: Path) -> None:
 @pytest.mark.parametrize("pool", [False, True])
 def test_lines_repeated_across_one_outlet_are_removed_and_metadata_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: bool) -> None:
-    import briefreader.core.corpus as corpus_module
+    import briefreader.storage.corpus as corpus_module
 
     if pool:
         monkeypatch.setattr(corpus_module, "POOL_MIN_FILES", 2)
@@ -494,7 +494,7 @@ def test_broken_manifest_rule_is_a_warning(tmp_path: Path) -> None:
 
 def test_load_falls_back_to_one_process_when_workers_cannot_start(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefreader.core.corpus as corpus_module
+    import briefreader.storage.corpus as corpus_module
 
     for i in range(4):
         write(tmp_path / f"a{i}.txt", ARTICLE + f"\nParagraph {i}.\n")
@@ -515,7 +515,7 @@ def test_load_falls_back_to_one_process_when_workers_cannot_start(
 def test_given_dates_are_normalised(given: str, expected: str | None) -> None:
     import datetime as dt
 
-    from briefreader.core.corpus import normalise_date
+    from briefreader.storage.corpus import normalise_date
 
     assert normalise_date(given) == expected
     assert normalise_date(dt.datetime(2025, 8, 17, 10, 30)) == "2025-08-17"
@@ -539,9 +539,9 @@ def test_fresh_articles_keep_source_removed_and_offsets_packed(sample_corpus: Pa
     reopen does): same values when read, about half the memory while nobody reads them."""
     import pickle
 
-    from briefreader.core.corpus import load_corpus, process_file
+    from briefreader.storage.corpus import load_corpus, process_file
     from briefreader.core.manifest import load_manifest
-    from briefreader.core.records import CachedArticle
+    from briefreader.storage.records import CachedArticle
     from briefreader.core import clean as cleaning
 
     corpus = load_corpus(sample_corpus, use_cache=False)
@@ -563,7 +563,7 @@ def test_fresh_articles_keep_source_removed_and_offsets_packed(sample_corpus: Pa
 def test_unpacked_cached_article_pickles_whole(sample_corpus: Path) -> None:
     import pickle
 
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     article = load_corpus(sample_corpus, use_cache=False).articles[0]
     article.source = article.source + "\nedited"  # unpacks, then changes

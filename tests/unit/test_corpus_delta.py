@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core.corpus import load_corpus
-from briefreader.core.index import CorpusIndex, article_fingerprint
-from briefreader.core.index_sync import sync_index
+from briefreader.storage.corpus import load_corpus
+from briefreader.storage.index import CorpusIndex, article_fingerprint
+from briefreader.storage.index_sync import sync_index
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -136,7 +136,7 @@ def test_fast_ranking_of_plain_words_gives_the_exhaustive_results(tmp_path: Path
     from gen_corpus import generate
     from whoosh import collectors
 
-    from briefreader.core import index_search
+    from briefreader.storage import index_search
 
     root = generate(tmp_path / "corpus", 400, seed=3)
     corpus = load_corpus(root)
@@ -166,7 +166,7 @@ def test_fast_ranking_of_plain_words_gives_the_exhaustive_results(tmp_path: Path
 
 
 def test_cached_articles_stream_in_growing_batches_in_corpus_order(tmp_path: Path, monkeypatch) -> None:
-    from briefreader.core import corpus as corpus_module
+    from briefreader.storage import corpus as corpus_module
 
     root = tmp_path / "corpus"
     root.mkdir()
@@ -183,8 +183,8 @@ def test_cached_articles_stream_in_growing_batches_in_corpus_order(tmp_path: Pat
 
 
 def test_batched_cache_lookup_equals_one_by_one(tmp_path: Path, monkeypatch) -> None:
-    from briefreader.core import records
-    from briefreader.core.corpus import _discover_with_stats
+    from briefreader.storage import records
+    from briefreader.storage.corpus import _discover_with_stats
     from briefreader.core.rules import rules_digest
 
     root = tmp_path / "corpus"

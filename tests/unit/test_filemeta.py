@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core.corpus import load_corpus
+from briefreader.storage.corpus import load_corpus
 from briefreader.core.dates import date_sort_key, display_date
 from briefreader.core.filemeta import date_in_path, infer_name_metadata, parse_names_section
 from briefreader.core.manifest import load_manifest

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core import index as index_module
-from briefreader.core.index import (
+from briefreader.storage import index as index_module
+from briefreader.storage.index import (
     META_NAME,
     CorpusIndex,
     IndexBusyError,

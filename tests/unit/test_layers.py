@@ -30,13 +30,9 @@ WORKSPACE_ONLY = {
     "briefreader.core.paths.check_output_file",
     "briefreader.core.paths.write_output_file",
 }
-# core/ modules that are themselves storage-bound and move to briefreader/storage next (see
-# STORAGE_MODULES); they may import each other until then.
-CORE_PENDING_MOVE = {"core/index.py", "core/index_lock.py", "core/index_search.py", "core/index_sync.py",
-                     "core/corpus.py", "core/corpus_delta.py", "core/records.py", "core/listing.py"}
 # Known reaches from core into storage, each to remove: the copy analysis's child process loads the
 # corpus itself (it moves to the Workspace, as the quote analysis's child did: quotes_in_child).
-CORE_KNOWN_DEBTS = {"core/copies.py": {"briefreader.core.corpus", "briefreader.core.corpus.load_corpus"}}
+CORE_KNOWN_DEBTS = {"core/copies.py": {"briefreader.storage.corpus", "briefreader.storage.corpus.load_corpus"}}
 
 
 def imported_modules(source: str) -> set[str]:
@@ -66,13 +62,13 @@ def test_the_checker_sees_imports_inside_functions_and_from_forms() -> None:
         "def f():\n"
         "    from briefreader.storage.triage_store import open_store\n"
         "    from briefreader import storage\n"
-        "    import briefreader.core.index\n"
+        "    import briefreader.storage.index\n"
     )
     found = forbidden(imported_modules(source), STORAGE_MODULES)
-    assert found == ["briefreader.core.index", "briefreader.storage", "briefreader.storage.triage_store",
+    assert found == ["briefreader.storage", "briefreader.storage.index", "briefreader.storage.triage_store",
                      "briefreader.storage.triage_store.open_store"]
     assert forbidden(imported_modules("from briefreader.core.query import parse"), STORAGE_MODULES) == []
-    assert forbidden({"briefreader.core.indexes"}, STORAGE_MODULES) == []  # a prefix is a whole module name
+    assert forbidden({"briefreader.storages"}, STORAGE_MODULES) == []  # a prefix is a whole module name
 
 
 @pytest.mark.parametrize("front_end", FRONT_ENDS)
@@ -107,7 +103,7 @@ def test_core_never_imports_storage_the_workspace_or_a_front_end() -> None:
     bad = {}
     for path in _modules("core"):
         rel = str(path.relative_to(PACKAGE))
-        prefixes = outward if rel in CORE_PENDING_MOVE else (*outward, *STORAGE_MODULES)
+        prefixes = (*outward, *STORAGE_MODULES)
         found = [n for n in forbidden(imported_modules(path.read_text(encoding="utf-8")), prefixes)
                  if n not in CORE_KNOWN_DEBTS.get(rel, set())]
         if found:

@@ -10,11 +10,11 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from briefreader.cli.main import main
-from briefreader.core import listing as listing_module
+from briefreader.storage import listing as listing_module
 from briefreader.core.filemeta import _split
-from briefreader.core.listing import listing_from_cache
+from briefreader.storage.listing import listing_from_cache
 from briefreader.core.paths import derived_dir
-from briefreader.core.records import CACHE_FILE, RecordCache
+from briefreader.storage.records import CACHE_FILE, RecordCache
 
 BODY = ("Ministers met in the capital on Tuesday to discuss the new trade agreement, officials said.\n\n"
         "\"We will not accept these terms,\" the minister said after a meeting that ran late into the night.\n")
@@ -82,7 +82,7 @@ def test_list_from_listing_rows_equals_a_full_load(corpus: Path, capsys, monkeyp
 
 
 def _articles(root: Path):
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     return load_corpus(root).articles
 

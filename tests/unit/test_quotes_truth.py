@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefreader.core.corpus import load_corpus
+from briefreader.storage.corpus import load_corpus
 from briefreader.core.diffing import word_keys
 from briefreader.core.quote_clusters import QuoteAnalysis, analyse_quotes
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core import index as index_module
-from briefreader.core import index_search
+from briefreader.storage import index as index_module
+from briefreader.storage import index_search
 from briefreader.core import search_query
-from briefreader.core.corpus import Corpus
-from briefreader.core.index import CorpusIndex, QuerySyntaxError, make_snippets
+from briefreader.storage.corpus import Corpus
+from briefreader.storage.index import CorpusIndex, QuerySyntaxError, make_snippets
 from briefreader.core.model import Article
 
 HELPERS = Path(__file__).resolve().parent.parent / "helpers"
@@ -317,7 +317,7 @@ def test_search_from_a_thread_while_updating_in_another(tmp_path: Path) -> None:
 
 
 def test_core_does_not_import_ui_libraries() -> None:
-    code = ("import sys, briefreader.core.index, briefreader.core.search_query; "
+    code = ("import sys, briefreader.storage.index, briefreader.core.search_query; "
             "print([m for m in ('textual', 'rich') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -365,8 +365,8 @@ def test_a_cancelled_search_stops_and_says_so(tmp_path) -> None:
     """Search-as-you-type abandons the previous keystroke's search: it must stop while collecting."""
     import pytest
 
-    from briefreader.core.corpus import load_corpus
-    from briefreader.core.index import CorpusIndex, SearchCancelled
+    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.index import CorpusIndex, SearchCancelled
 
     for i in range(600):
         (tmp_path / f"a{i:04d}.txt").write_text(f"Title {i}\n\nThe minister spoke about report {i}.\n", "utf-8")
@@ -395,8 +395,8 @@ def test_a_cancelled_search_stops_and_says_so(tmp_path) -> None:
 
 
 def test_ids_only_hits_match_full_hits(tmp_path) -> None:
-    from briefreader.core.corpus import load_corpus
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.index import CorpusIndex
 
     for i in range(40):
         (tmp_path / f"a{i:03d}.txt").write_text(
@@ -416,8 +416,8 @@ def test_ids_only_hits_match_full_hits(tmp_path) -> None:
 
 def test_date_sort_on_a_corpus_without_any_date(tmp_path) -> None:
     """No article has a date: --sort date still answers (in score order) instead of failing."""
-    from briefreader.core.corpus import load_corpus
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.index import CorpusIndex
 
     for i in range(3):
         (tmp_path / f"a{i}.txt").write_text(f"Note {i}\n\nThe minister spoke.\n", "utf-8")
@@ -430,8 +430,8 @@ def test_date_sort_on_a_corpus_without_any_date(tmp_path) -> None:
 
 
 def test_matching_ids_is_every_match_in_one_pass(tmp_path) -> None:
-    from briefreader.core.corpus import load_corpus
-    from briefreader.core.index import MAX_PAGE_SIZE, CorpusIndex
+    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.index import MAX_PAGE_SIZE, CorpusIndex
 
     n = MAX_PAGE_SIZE * 2 + 17  # more than two pages of ranked results
     for i in range(n):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefreader.cli.main import main
-from briefreader.core.index import CorpusIndex
+from briefreader.storage.index import CorpusIndex
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -60,7 +60,7 @@ def test_search_json_contract(sample_corpus: Path, capsys) -> None:
 
 
 def _body(root: Path, article_id: str) -> str:
-    from briefreader.core.corpus import load_corpus
+    from briefreader.storage.corpus import load_corpus
 
     return load_corpus(root).get(article_id).body
 
@@ -96,7 +96,7 @@ def test_search_syntax_error_is_one_clear_line(sample_corpus: Path, capsys, quer
 
 
 def test_index_busy_exits_3(sample_corpus: Path, capsys, monkeypatch) -> None:
-    from briefreader.core import index as index_module
+    from briefreader.storage import index as index_module
 
     run(capsys, "index", str(sample_corpus))
     monkeypatch.setattr(index_module, "WRITE_WAIT_SECONDS", 0.1)
@@ -143,7 +143,7 @@ def _age_files(folder: Path, seconds: int = 3600) -> None:
 
 
 def test_search_on_an_unchanged_folder_reads_no_article(sample_corpus: Path, capsys, monkeypatch) -> None:
-    import briefreader.core.corpus as corpus_module
+    import briefreader.storage.corpus as corpus_module
     from briefreader.cli.main import main
 
     (sample_corpus / "broken.txt").write_bytes(b"\x00\x01binary")
@@ -171,7 +171,7 @@ def test_search_reads_the_articles_again_when_the_folder_changed(sample_corpus: 
     import os
     import time as time_module
 
-    import briefreader.core.corpus as corpus_module
+    import briefreader.storage.corpus as corpus_module
     from briefreader.cli.main import main
 
     reads: list[Path] = []

@@ -96,7 +96,7 @@ def test_planted_pickles_never_run_and_are_never_touched(hostile: tuple[Path, Pa
     # Control: the planted files are live. Read the old way, they run the payload.
     from whoosh.index import open_dir
 
-    from briefreader.core.records import RecordCache
+    from briefreader.storage.records import RecordCache
 
     cache = RecordCache(sqlite3.connect(victim / ".briefreader" / "records.sqlite"), None, None)
     cache.lookup(ANADOLU, os.stat(victim / ANADOLU))
@@ -321,7 +321,7 @@ def test_full_disk_is_not_damage(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_search_survives_a_full_disk(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.index import CorpusIndex
 
     corpus = tmp_path / "corpus"
     shutil.copytree(SAMPLE, corpus, ignore=shutil.ignore_patterns(".briefreader"))
@@ -495,7 +495,7 @@ def test_triage_table_with_a_changed_definition_is_refused(tmp_path: Path, capsy
 
 def test_triage_word_search_survives_a_full_disk(marked_corpus: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch) -> None:
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.index import CorpusIndex
 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

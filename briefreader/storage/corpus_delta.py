@@ -1,6 +1,6 @@
 """A corpus update that reads only what changed: the records of a few changed files, exactly as a full load.
 
-A full :func:`briefreader.core.corpus.load_corpus` of 50,000 articles unpacks every cached record
+A full :func:`briefreader.storage.corpus.load_corpus` of 50,000 articles unpacks every cached record
 (seconds, about a gigabyte) even when ten files changed. :func:`load_delta` instead compares the
 folder now (a walk and a stat per file) with the record cache and with what the index last saw,
 reads and cleans only the changed files, and returns their final articles, with the same result a
@@ -8,7 +8,7 @@ full load would give for them.
 
 The one cross-article step of cleaning is repeated-line evidence per outlet (page furniture seen in
 many of an outlet's articles). Each outlet's evidence is saved with the record cache
-(:class:`briefreader.core.corpus.OutletEvidence`): how many families of near-identical articles
+(:class:`briefreader.storage.corpus.OutletEvidence`): how many families of near-identical articles
 it has and how many families hold each fingerprint near the threshold. An article added or removed
 moves each of those counts by at most one, so after ``d`` such changes a fingerprint whose saved
 count is more than ``d`` away from every threshold the family count allows cannot have crossed it:
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefreader.core import clean as cleaning
-from briefreader.core.corpus import (
+from briefreader.storage.corpus import (
     FileResult,
     LoadCancelled,
     OutletEvidence,
@@ -48,7 +48,7 @@ from briefreader.core.filemeta import NameMetadata, NameRules, infer_name_metada
 from briefreader.core.manifest import load_manifest
 from briefreader.core.model import Article, LoadWarning
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
-from briefreader.core.records import CachedFile, Entry, RecordCache, StoreItem
+from briefreader.storage.records import CachedFile, Entry, RecordCache, StoreItem
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +128,11 @@ def load_delta(
     cancelled: Callable[[], bool] | None = None,
 ) -> CorpusDelta | None:
     """The articles that changed between ``indexed`` (what the index last saw; files modified after
-    ``indexed_racy_after_ns`` may have changed unseen) and ``now`` (:func:`briefreader.core.corpus.source_state`
+    ``indexed_racy_after_ns`` may have changed unseen) and ``now`` (:func:`briefreader.storage.corpus.source_state`
     with its warnings ``now_warnings``), or None when only a full load can tell exactly.
 
     The record cache is brought up to date as a full load would leave it (rows and evidence)."""
-    from briefreader.core.corpus import load_rules_for
+    from briefreader.storage.corpus import load_rules_for
 
     root = Path(root)
     if indexed.digest != now.digest:

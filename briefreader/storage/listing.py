@@ -1,10 +1,10 @@
 """The articles of a corpus as a listing (id, outlet, date, title, words) without their text.
 
 ``briefreader list`` on an unchanged corpus needs neither the bodies nor the cleaning: the record
-cache keeps, beside each file's records, a small listing row (:class:`briefreader.core.records.ListedFile`).
+cache keeps, beside each file's records, a small listing row (:class:`briefreader.storage.records.ListedFile`).
 :func:`listing_from_cache` reads those rows when the cache holds exactly the folder's files as
 they are now, and the outlets' repetition evidence with them (the conditions under which
-:func:`briefreader.core.corpus.load_corpus` would clean nothing again); otherwise it answers None
+:func:`briefreader.storage.corpus.load_corpus` would clean nothing again); otherwise it answers None
 and the caller loads the corpus. The name metadata is applied again as a load applies it, so the
 rows are those of a load: same articles, same order, same fields, same warnings.
 """
@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefreader.core.corpus import (
+from briefreader.storage.corpus import (
     _discover_with_stats,
     _unique,
     apply_name_metadata,
@@ -25,7 +25,7 @@ from briefreader.core.filemeta import infer_name_metadata
 from briefreader.core.manifest import load_manifest
 from briefreader.core.model import ArticleSummary, LoadWarning
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
-from briefreader.core.records import ListedFile, RecordCache
+from briefreader.storage.records import ListedFile, RecordCache
 
 log = logging.getLogger(__name__)
 

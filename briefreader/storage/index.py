@@ -11,7 +11,7 @@ it. The loader's record cache already re-reads only files whose size or mtime ch
 then re-indexes only articles whose fingerprint changed, and deletes those that are gone.
 
 Safety:
-- one writer at a time (:mod:`briefreader.core.index_lock`); readers never wait: Whoosh commits by
+- one writer at a time (:mod:`briefreader.storage.index_lock`); readers never wait: Whoosh commits by
   writing new segment files and then atomically replacing the table of contents, so a reader sees
   the old or the new index, never half of one;
 - at open the index is checked (description file, schema version, unknown files, every segment
@@ -21,8 +21,8 @@ Safety:
 - a document whose ``add_document`` fails half-way leaves its terms attached to the *next*
   document (whoosh-reloaded 2.7.5; 2.7.4 refused to continue): any exception cancels the whole writer.
 
-Searching is :mod:`briefreader.core.index_search`; updating from a folder without loading all of it,
-:mod:`briefreader.core.index_sync`.
+Searching is :mod:`briefreader.storage.index_search`; updating from a folder without loading all of it,
+:mod:`briefreader.storage.index_sync`.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefreader.core.index_docs import SCHEMA_VERSION, article_fingerprint, compare_fingerprints, document_fields
-from briefreader.core.index_lock import IndexBusyError, WriteLock, parallel_writer
-from briefreader.core.index_search import (
+from briefreader.storage.index_docs import SCHEMA_VERSION, article_fingerprint, compare_fingerprints, document_fields
+from briefreader.storage.index_lock import IndexBusyError, WriteLock, parallel_writer
+from briefreader.storage.index_search import (
     MAX_PAGE_SIZE,
     SNIPPETS_PER_HIT,
     Hit,
@@ -56,8 +56,8 @@ from briefreader.core.safe_json import loads_bounded
 from briefreader.core.search_query import BODY_FIELD, QuerySyntaxError, build_schema
 
 if TYPE_CHECKING:
-    from briefreader.core.corpus import Corpus, SourceState
-    from briefreader.core.corpus_delta import CorpusDelta
+    from briefreader.storage.corpus import Corpus, SourceState
+    from briefreader.storage.corpus_delta import CorpusDelta
     from briefreader.core.model import Article, LoadWarning
 
 __all__ = [
@@ -397,7 +397,7 @@ class CorpusIndex:
         (ns since the epoch) and that load's warnings; None if unknown or not this index's."""
         if self._reset_reason:
             return None
-        from briefreader.core.corpus import SourceState
+        from briefreader.storage.corpus import SourceState
         from briefreader.core.model import LoadWarning  # noqa: F811 - at run time, not only for types
 
         path = self.location / SOURCES_NAME
@@ -516,11 +516,11 @@ class CorpusIndex:
         cancelled: Callable[[], bool] | None = None,
         wait: float | None = None,
     ) -> UpdateReport:
-        """Bring the index in line with a :class:`~briefreader.core.corpus_delta.CorpusDelta`: the
+        """Bring the index in line with a :class:`~briefreader.storage.corpus_delta.CorpusDelta`: the
         articles of ``delta.paths`` replace what the index holds of those files, the articles of
         ``delta.removed`` go; nothing else is read. Raises :class:`IndexDamagedError` (and the next
         update rebuilds) if the index cannot be written; otherwise as :meth:`update`."""
-        from briefreader.core.corpus_delta import owner_of
+        from briefreader.storage.corpus_delta import owner_of
 
         started = time.perf_counter()
         with self._write_lock(wait):

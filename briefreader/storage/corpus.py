@@ -5,7 +5,7 @@ it is read (hidden folders and briefreader's own state folder are skipped). An o
 ``briefreader.yaml`` at the root adds per-file metadata and extra cleaning rules.
 
 Bad files never stop a load: each one becomes a :class:`LoadWarning` and the rest is loaded.
-Cleaned records are cached in the corpus's per-user cache folder (see :mod:`briefreader.core.records`),
+Cleaned records are cached in the corpus's per-user cache folder (see :mod:`briefreader.storage.records`),
 so reopening an unchanged corpus costs one ``stat`` per file.
 
 Symbolic links inside the folder that point inside it are followed; a link that resolves outside the
@@ -36,7 +36,7 @@ from briefreader.core.filemeta import NameMetadata, infer_name_metadata
 from briefreader.core.metadata import FROM_WIRE, infer_metadata, parse_date
 from briefreader.core.model import Article, ArticleSummary, LoadWarning, OffsetMap, RemovedBlock
 from briefreader.core.paths import MANIFEST_NAME, STATE_DIR_NAME, foreign_derived_notice
-from briefreader.core.records import CachedFile, Entry, RecordCache, StoreItem, fingerprints_of, pack_article
+from briefreader.storage.records import CachedFile, Entry, RecordCache, StoreItem, fingerprints_of, pack_article
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                     ".json": "json", ".jsonl": "jsonl"}
@@ -115,7 +115,7 @@ class SourceState:
 def _source_digest(manifest: Manifest, rules_digest: str) -> str:
     """Everything besides the files that the articles depend on (as the record cache keys it)."""
     from briefreader.core.prose import load_model
-    from briefreader.core.records import LOADER_VERSION
+    from briefreader.storage.records import LOADER_VERSION
 
     return f"{LOADER_VERSION}:{rules_digest}:{manifest.digest}:{load_model().digest}"
 

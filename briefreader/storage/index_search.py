@@ -30,7 +30,7 @@ from briefreader.core.search_query import (
 )
 
 if TYPE_CHECKING:
-    from briefreader.core.index import CorpusIndex
+    from briefreader.storage.index import CorpusIndex
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Three ways, cheapest first:
 
 - the folder is as the index last saw it (:meth:`CorpusIndex.sources_unchanged`): nothing is read;
-- a few files changed (:func:`briefreader.core.corpus_delta.load_delta`): only those are read, and
+- a few files changed (:func:`briefreader.storage.corpus_delta.load_delta`): only those are read, and
   only their articles are re-indexed;
 - otherwise the whole corpus is loaded (the record cache makes that a reopen) and compared.
 """
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from collections.abc import Callable
 
 if TYPE_CHECKING:
-    from briefreader.core.corpus import Corpus, SourceState
-    from briefreader.core.index import CorpusIndex, UpdateReport
+    from briefreader.storage.corpus import Corpus, SourceState
+    from briefreader.storage.index import CorpusIndex, UpdateReport
     from briefreader.core.model import LoadWarning
 
 log = logging.getLogger(__name__)
@@ -49,11 +49,11 @@ def sync_index(
     """Make ``index`` hold the articles of folder ``root`` (with ``update=False``: only find out
     whether it does, loading the corpus when it may not). ``load_full()`` loads the whole corpus when
     that is needed; ``procs()`` says how many processes a full build may use; ``state`` is
-    :func:`~briefreader.core.corpus.source_state` of ``root`` if the caller has it. Errors of writing
-    (:class:`~briefreader.core.index.IndexBusyError`, OSError) are the caller's to report."""
-    from briefreader.core.corpus import source_state
-    from briefreader.core.corpus_delta import load_delta
-    from briefreader.core.index import SOURCES_RACY_NS, IndexDamagedError
+    :func:`~briefreader.storage.corpus.source_state` of ``root`` if the caller has it. Errors of writing
+    (:class:`~briefreader.storage.index.IndexBusyError`, OSError) are the caller's to report."""
+    from briefreader.storage.corpus import source_state
+    from briefreader.storage.corpus_delta import load_delta
+    from briefreader.storage.index import SOURCES_RACY_NS, IndexDamagedError
 
     now, state_warnings = state if state is not None else source_state(root, follow_links=follow_links)
     if now.files:
