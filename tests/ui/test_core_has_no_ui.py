@@ -1,4 +1,5 @@
-"""The core (briefreader.core) must never import Textual or Rich: checked in a clean interpreter."""
+"""The core (briefreader.core) and the storage layer (briefreader.storage) must never import Textual or
+Rich: checked in a clean interpreter."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import subprocess
 import sys
 
 import briefreader.core
+import briefreader.storage
 
 
 def test_core_modules_never_import_textual_or_rich() -> None:
-    modules = sorted(f"briefreader.core.{m.name}" for m in pkgutil.iter_modules(briefreader.core.__path__))
-    assert "briefreader.storage.corpus" in modules and len(modules) > 5
+    modules = sorted([f"briefreader.core.{m.name}" for m in pkgutil.iter_modules(briefreader.core.__path__)]
+                     + [f"briefreader.storage.{m.name}" for m in pkgutil.iter_modules(briefreader.storage.__path__)])
+    assert "briefreader.core.clean" in modules and "briefreader.storage.corpus" in modules and len(modules) > 5
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
