@@ -30,20 +30,16 @@ from pathlib import Path
 
 from briefreader.core import clean as cleaning
 from briefreader.storage.corpus import (
-    FileResult,
     LoadCancelled,
-    OutletEvidence,
-    SourceState,
-    _apply_repetition_evidence,
     _map_chunks,
     _process_files,
     _reclean_chunk,
-    _source_digest,
     _unique,
     _Workers,
-    apply_name_metadata,
-    evidence_need,
 )
+from briefreader.storage.corpus_evidence import OutletEvidence, _apply_repetition_evidence, evidence_need
+from briefreader.storage.corpus_files import SourceState, _source_digest
+from briefreader.storage.corpus_read import FileResult, apply_name_metadata
 from briefreader.core.filemeta import NameMetadata, NameRules, infer_name_metadata
 from briefreader.core.manifest import load_manifest
 from briefreader.core.model import Article, LoadWarning

@@ -15,12 +15,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefreader.storage.corpus import (
-    _discover_with_stats,
-    _unique,
-    apply_name_metadata,
-    load_rules_for,
-)
+from briefreader.storage.corpus import _unique, load_rules_for
+from briefreader.storage.corpus_files import _discover_with_stats
+from briefreader.storage.corpus_read import apply_name_metadata
 from briefreader.core.filemeta import infer_name_metadata
 from briefreader.core.manifest import load_manifest
 from briefreader.core.model import ArticleSummary, LoadWarning

@@ -5,7 +5,7 @@ never in the corpus folder: its rows are pickles, and a pickle runs code when it
 cache must never travel with a corpus someone else sends. A row per source file: its size and mtime
 when it was read, and its cleaned articles (pickled, with the line fingerprints used for
 repeated-boilerplate evidence); beside them each outlet's evidence summary
-(:class:`briefreader.storage.corpus.OutletEvidence`), so that an update of a few files need not read
+(:class:`briefreader.storage.corpus_evidence.OutletEvidence`), so that an update of a few files need not read
 the others. The cache is disposable: any mismatch of versions or any damage means it is rebuilt,
 with a message.
 """
@@ -27,7 +27,7 @@ from briefreader.core.model import Article, ArticleSummary, LoadWarning, OffsetM
 from briefreader.core.paths import derived_dir, make_private_file, safe_unlink
 
 if TYPE_CHECKING:
-    from briefreader.storage.corpus import OutletEvidence
+    from briefreader.storage.corpus_evidence import OutletEvidence
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ class RecordCache:
 
     def load_evidence(self) -> dict[str, OutletEvidence] | None:
         """Each outlet's :class:`OutletEvidence` as last saved with the rows, or None if unknown."""
-        from briefreader.storage.corpus import OutletEvidence
+        from briefreader.storage.corpus_evidence import OutletEvidence
 
         if not self.has_evidence():
             return None

@@ -222,18 +222,18 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_skipped_even_for_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefreader.storage.corpus as corpus_module
+    import briefreader.storage.corpus_read as corpus_read  # read_file looks _read_bytes up there
 
     write(tmp_path / "good.txt", ARTICLE)
     write(tmp_path / "secret.txt", ARTICLE)
-    real = corpus_module._read_bytes
+    real = corpus_read._read_bytes
 
     def deny(path: Path, limit: int):
         if path.name == "secret.txt":
             raise PermissionError(13, "Permission denied")
         return real(path, limit)
 
-    monkeypatch.setattr(corpus_module, "_read_bytes", deny)
+    monkeypatch.setattr(corpus_read, "_read_bytes", deny)
     corpus = load_corpus(tmp_path, use_cache=False)
     assert [a.id for a in corpus.articles] == ["good.txt"]
     assert "secret.txt: permission denied" in messages(corpus)

@@ -1,32 +1,6 @@
-"""The workspace: one corpus folder and everything derived from it, behind one object that both front
-ends (the CLI and the reader) call, so that each behaviour exists once.
-
-A :class:`Workspace` opens a corpus folder and reaches, lazily, its articles (the corpus loader and
-record cache), its full-text index, its triage store and its quote and copy analyses (with their
-caches). Front ends never import ``briefreader.storage`` (nor the storage-bound ``core`` modules
-listed in :data:`STORAGE_MODULES`): they call these methods, and catch the errors re-exported here.
-
-Usage::
-
-    with Workspace.open(folder) as ws:
-        query = ws.parse_query("status:keep @eu ceasefire")   # filters + saved searches + words
-        ids = ws.select(query)                                  # article ids, corpus order
-        ws.set_status(ids, "follow-up")
-        result = ws.export(ExportOptions(where="tag:eu", fmt="md"))
-        print(result.text); print(result.summary)
-
-Threads: methods may be called from a worker thread; the triage store serialises its own writes.
-
-The reader (``tui/services.py``) holds one workspace made with ``open_store_on_demand=False``: its
-triage worker opens the store (:meth:`Workspace.open_store`) and a search never opens it behind the
-reader's back. It loads with :meth:`load` (progress, streamed batches), keeps one index session open
-(:meth:`open_updated_index`) and passes it to :meth:`search`, :meth:`select` and :meth:`export`;
-its analyses run in child processes for a big corpus (:meth:`copies_in_child`,
-:meth:`quotes_in_child`), the quote analysis after the copy analysis, as the CLI's ``quotes`` does.
-
-Types a front end annotates with (under ``TYPE_CHECKING``) are imported from here too (``Corpus``,
-``CorpusIndex``, ``SearchSession``, ``SearchResults``, ``TriageStore``…), so that no front-end module
-names a storage module.
+"""The :class:`Workspace` service: one corpus folder, its articles, index, triage store and the brief;
+its analyses (quotes, copies, their child processes) are in :mod:`briefreader.workspace.analyses`.
+Front ends import it from :mod:`briefreader.workspace` (see there).
 """
 
 from __future__ import annotations
@@ -36,10 +10,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from briefreader.core.query import Query, QueryError, QuerySyntaxError, parse, uses_saved
-from briefreader.core.triage_model import StoreDamagedError, StoreVersionError, TriageError
+from briefreader.core.query import Query, QuerySyntaxError, parse, uses_saved
+from briefreader.core.triage_model import TriageError
+from briefreader.workspace import analyses
 
 if TYPE_CHECKING:
     from briefreader.core.copies import CopyAnalysis
@@ -60,12 +35,6 @@ Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
 
 # Modules about files on disk (corpus files, record cache, index and its lock, triage store).
-# Front ends import none of them (tests/unit/test_layers.py).
-STORAGE_MODULES: tuple[str, ...] = ("briefreader.storage",)
-
-# From this many articles the quote analysis runs in a spawned child (see quotes_in_child): at 10k
-# articles it builds ~200 MB of short-lived objects and holds the GIL for seconds.
-ISOLATE_MIN_ARTICLES = 2000
 
 
 class SearchUnavailable(Exception):
@@ -554,31 +523,19 @@ class Workspace:
         self.store.save_resume(article_id, filter, scroll, extra)
 
     # ------------------------------------------------------------------ analyses
+    # ------------------------------------------------------------------ analyses (briefreader.workspace.analyses)
 
     def quote_analysis(self, *, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
                        cached: bool = True, copies: CopyAnalysis | None = None,
                        use_copies: bool = True) -> QuoteAnalysis:
-        """Quotations of the corpus grouped by utterance (cached per corpus unless not ``cached``).
-
-        A misquote republished as copies is judged against the original statement (copies of one
-        article count as one rendering): ``copies`` is the corpus's copy analysis, made (or read
-        from its cache) first when not given, so every front end gets the same classes and shares
-        one cache; ``use_copies=False`` judges without copy detection. Raises QuotesCancelled,
-        CopiesCancelled."""
-        if copies is None and use_copies:
-            copies = self.copy_analysis(cancelled=cancelled, cached=cached, reuse=True)
-        return self._quote_analysis(_originals(copies, self.corpus.articles) if copies is not None else None,
-                                    progress=progress, cancelled=cancelled, cached=cached)
+        """Quotations of the corpus grouped by utterance: :func:`analyses.quote_analysis`."""
+        return analyses.quote_analysis(self, progress=progress, cancelled=cancelled, cached=cached, copies=copies,
+                                       use_copies=use_copies)
 
     def _quote_analysis(self, originals: Mapping[str, str] | None, *, progress: Progress | None = None,
                         cancelled: Callable[[], bool] | None = None, cached: bool = True) -> QuoteAnalysis:
-        """The quote analysis with ``originals`` (copy -> its original; None: no copy detection)."""
-        from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
-
-        cache_dir = quotes_cache_dir(self.root) if cached else None
-        original_of = None if originals is None else (lambda article_id: originals.get(article_id, article_id))
-        return analyse_quotes(self.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
-                              original_of=original_of)
+        """The quote analysis with ``originals``: :func:`analyses.quote_analysis_with`."""
+        return analyses.quote_analysis_with(self, originals, progress=progress, cancelled=cancelled, cached=cached)
 
     def quotes_in_child(
         self,
@@ -590,106 +547,21 @@ class Workspace:
         copies: CopyAnalysis | None = None,
         use_copies: bool = True,
     ) -> T | None:
-        """``convert(quote analysis)``, for a big corpus (``isolate_from`` articles, default
-        :data:`ISOLATE_MIN_ARTICLES`) computed in a spawned child process (which loads the corpus
-        from the record cache, so the reader's heap and GIL stay free); None if cancelled.
-        ``convert`` must be a module-level function (it runs in the child) returning something
-        picklable. The child's result is used only if its corpus is this one (same digest);
-        otherwise, or if the child cannot run, the analysis runs here. ``copies`` and
-        ``use_copies`` as for :meth:`quote_analysis` (the copy analysis is made here, first)."""
-        from briefreader.core.copies_model import CopiesCancelled
-        from briefreader.core.quote_clusters import QuotesCancelled, analysis_digest
-
-        articles = self.corpus.articles
-        try:
-            if copies is None and use_copies:
-                copies = self.copy_analysis(cancelled=cancelled, reuse=True)
-        except CopiesCancelled:
-            return None
-        originals = _originals(copies, articles) if copies is not None else None
-        limit = ISOLATE_MIN_ARTICLES if isolate_from is None else isolate_from
-        if self.use_cache and not self.follow_links and len(articles) >= limit:
-            from briefreader.core.isolated import ChildFailed, run_isolated
-
-            try:
-                finished, result = run_isolated(_quotes_child, (str(self.root), convert, originals),
-                                                name="briefreader-quotes", cancelled=cancelled, progress=progress)
-                if not finished:
-                    return None
-                digest, data = result
-                if digest == analysis_digest(articles):
-                    return cast(T, data)  # what the child's convert returned
-                log.info("the corpus changed while its quotations were analysed; analysing here")
-            except ChildFailed as exc:
-                log.warning("quote analysis in a child process failed (%s); analysing here", exc)
-        try:
-            return convert(self._quote_analysis(originals, progress=progress, cancelled=cancelled))
-        except QuotesCancelled:
-            return None
+        """``convert(quote analysis)``, in a child process for a big corpus: :func:`analyses.quotes_in_child`."""
+        return analyses.quotes_in_child(self, convert, progress=progress, cancelled=cancelled,
+                                        isolate_from=isolate_from, copies=copies, use_copies=use_copies)
 
     def copy_analysis(self, *, progress: Callable[[str, int, int], None] | None = None,
                       cancelled: Callable[[], bool] | None = None,
                       cached: bool = True, reuse: bool = False) -> CopyAnalysis:
-        """Copies, partial reuse and stories of the corpus (cached per corpus unless not ``cached``).
-        ``reuse``: the analysis this workspace already made of the loaded corpus, if any (one being
-        made in another thread is waited for). Raises CopiesCancelled."""
-        from briefreader.core.copies import analyse_copies, copies_cache_dir
-
-        def compute() -> CopyAnalysis:
-            cache_dir = copies_cache_dir(self.root) if cached else None
-            return analyse_copies(self.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
-
-        analysis = self._copies_once(compute, cancelled, reuse=reuse)
-        if analysis is None:  # only when cancelled while waiting for another thread's analysis
-            from briefreader.core.copies_model import CopiesCancelled
-
-            raise CopiesCancelled()
-        return analysis
+        """Copies, partial reuse and stories of the corpus: :func:`analyses.copy_analysis`."""
+        return analyses.copy_analysis(self, progress=progress, cancelled=cancelled, cached=cached, reuse=reuse)
 
     def copies_in_child(self, *, progress: Callable[[str, int, int], None] | None = None,
                         cancelled: Callable[[], bool] | None = None,
                         isolate_from: int | None = None) -> CopyAnalysis | None:
-        """The copy analysis for the reader: once per loaded corpus (what :meth:`quote_analysis`
-        then uses); a big corpus (``isolate_from`` articles, default copies'
-        ``ISOLATE_MIN_ARTICLES``) is analysed in a spawned child that fills the cache, read here.
-        Without the record cache (``use_cache=False``) it is analysed here, uncached. None if
-        cancelled."""
-        from briefreader.core.copies import ISOLATE_MIN_ARTICLES as COPIES_ISOLATE_FROM
-        from briefreader.core.copies import analyse_copies, analyse_copies_isolated
-        from briefreader.core.copies_model import CopiesCancelled
-
-        def compute() -> CopyAnalysis | None:
-            corpus = self.corpus
-            if not self.use_cache:
-                return analyse_copies(corpus.articles, progress=progress, cancelled=cancelled)
-            return analyse_copies_isolated(corpus.root, corpus.articles, follow_links=self.follow_links,
-                                           progress=progress, cancelled=cancelled,
-                                           isolate_from=COPIES_ISOLATE_FROM if isolate_from is None else isolate_from)
-
-        try:
-            return self._copies_once(compute, cancelled, reuse=True)
-        except CopiesCancelled:
-            return None
-
-    def _copies_once(self, compute: Callable[[], CopyAnalysis | None], cancelled: Callable[[], bool] | None, *,
-                     reuse: bool) -> CopyAnalysis | None:
-        """``compute()`` under the copies lock, kept as the loaded corpus's analysis; with ``reuse``
-        the one kept is returned instead. None if ``cancelled`` while another thread computes."""
-        while not self._copies_lock.acquire(timeout=0.05):
-            if cancelled is not None and cancelled():
-                return None
-        try:
-            corpus = self.corpus
-            if reuse and self._copies is not None and self._copies[0] is corpus:
-                return self._copies[1]
-            analysis = compute()
-            if analysis is not None and self._corpus is corpus:
-                self._copies = (corpus, analysis)
-            return analysis
-        finally:
-            self._copies_lock.release()
-
-    # ------------------------------------------------------------------ export
+        """The copy analysis for the reader, once per loaded corpus: :func:`analyses.copies_in_child`."""
+        return analyses.copies_in_child(self, progress=progress, cancelled=cancelled, isolate_from=isolate_from)
 
     def export(self, options: ExportOptions, *, copies: CopyAnalysis | None = None,
                session: SearchSession | None = None, compute_copies: bool = True,
@@ -741,65 +613,3 @@ class Workspace:
 
         write_output_file(path, text, force=force, make_parents=make_parents)
 
-
-def _originals(copies: CopyAnalysis, articles: Sequence[Article]) -> dict[str, str]:
-    """Each copy's original (articles that are no copy left out): what the quote analysis needs of
-    the copy analysis, small enough to send to a child process."""
-    originals: dict[str, str] = {}
-    for article in articles:
-        original = copies.original_of(article.id)
-        if original != article.id:
-            originals[article.id] = original
-    return originals
-
-
-def _quotes_child(root: str, convert: Callable[[Any], Any], originals: dict[str, str] | None,
-                  reporter: Callable[..., None]) -> tuple[str, Any]:
-    """In a spawned child: load the corpus (from the record cache), analyse it with the parent's
-    copy information, convert the result."""
-    from briefreader.core.quote_clusters import analysis_digest
-
-    workspace = Workspace(root)
-    analysis = workspace._quote_analysis(originals, progress=reporter)
-    return analysis_digest(workspace.corpus.articles), convert(analysis)
-
-
-_LAZY_NAMES = {
-    "ExportError": "briefreader.core.export",
-    "ExportTargetError": "briefreader.core.paths",
-    "CorpusError": "briefreader.storage.corpus",
-    "LoadCancelled": "briefreader.storage.corpus",
-    "SearchCancelled": "briefreader.storage.index",
-    "ARTICLE_SUFFIXES": "briefreader.storage.corpus",
-    "IndexBusyError": "briefreader.storage.index",
-    "IndexDamagedError": "briefreader.storage.index",
-    "UpdateReport": "briefreader.storage.index",
-    "CacheTrouble": "briefreader.storage.listing",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Errors and constants of the storage-bound modules, imported when first asked for (a front end
-    catches ``briefreader.workspace.IndexBusyError`` without importing the index itself)."""
-    if name in _LAZY_NAMES:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = [
-    "ISOLATE_MIN_ARTICLES",
-    "STORAGE_MODULES",
-    "ExportOptions",
-    "ExportResult",
-    "Query",
-    "QueryError",
-    "QuerySyntaxError",
-    "SearchUnavailable",
-    "StoreDamagedError",
-    "StoreVersionError",
-    "TriageError",
-    "Workspace",
-]  # also, imported when first used: ExportError, ExportTargetError, CorpusError, LoadCancelled,
-# IndexBusyError, IndexDamagedError, SearchCancelled, UpdateReport, ARTICLE_SUFFIXES

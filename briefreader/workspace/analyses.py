@@ -1,0 +1,191 @@
+"""The analyses of a :class:`~briefreader.workspace.service.Workspace`: quotations grouped by utterance,
+copies and stories, each cached per corpus and, for a big corpus, computed in a spawned child process.
+
+The :class:`Workspace` methods of the same names call these functions with themselves; the functions
+call back through the workspace's methods (``copy_analysis``, ``_quote_analysis``), so a caller that
+replaces one of those methods changes what the others use.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    from briefreader.core.copies import CopyAnalysis
+    from briefreader.core.model import Article
+    from briefreader.core.quote_clusters import QuoteAnalysis
+    from briefreader.workspace.service import Workspace
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+
+# From this many articles the quote analysis runs in a spawned child (see quotes_in_child): at 10k
+# articles it builds ~200 MB of short-lived objects and holds the GIL for seconds.
+ISOLATE_MIN_ARTICLES = 2000
+
+
+def quote_analysis(workspace: Workspace, *, progress: Progress | None = None,
+                   cancelled: Callable[[], bool] | None = None, cached: bool = True,
+                   copies: CopyAnalysis | None = None, use_copies: bool = True) -> QuoteAnalysis:
+    """Quotations of the corpus grouped by utterance (cached per corpus unless not ``cached``).
+
+    A misquote republished as copies is judged against the original statement (copies of one
+    article count as one rendering): ``copies`` is the corpus's copy analysis, made (or read
+    from its cache) first when not given, so every front end gets the same classes and shares
+    one cache; ``use_copies=False`` judges without copy detection. Raises QuotesCancelled,
+    CopiesCancelled."""
+    if copies is None and use_copies:
+        copies = workspace.copy_analysis(cancelled=cancelled, cached=cached, reuse=True)
+    return workspace._quote_analysis(_originals(copies, workspace.corpus.articles) if copies is not None else None,
+                                progress=progress, cancelled=cancelled, cached=cached)
+
+def quote_analysis_with(workspace: Workspace, originals: Mapping[str, str] | None, *,
+                        progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                        cached: bool = True) -> QuoteAnalysis:
+    """The quote analysis with ``originals`` (copy -> its original; None: no copy detection)."""
+    from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
+
+    cache_dir = quotes_cache_dir(workspace.root) if cached else None
+    original_of = None if originals is None else (lambda article_id: originals.get(article_id, article_id))
+    return analyse_quotes(workspace.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
+                          original_of=original_of)
+
+def quotes_in_child(
+    workspace: Workspace,
+    convert: Callable[[QuoteAnalysis], T],
+    *,
+    progress: Callable[..., None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    isolate_from: int | None = None,
+    copies: CopyAnalysis | None = None,
+    use_copies: bool = True,
+) -> T | None:
+    """``convert(quote analysis)``, for a big corpus (``isolate_from`` articles, default
+    :data:`ISOLATE_MIN_ARTICLES`) computed in a spawned child process (which loads the corpus
+    from the record cache, so the reader's heap and GIL stay free); None if cancelled.
+    ``convert`` must be a module-level function (it runs in the child) returning something
+    picklable. The child's result is used only if its corpus is this one (same digest);
+    otherwise, or if the child cannot run, the analysis runs here. ``copies`` and
+    ``use_copies`` as for :func:`quote_analysis` (the copy analysis is made here, first)."""
+    from briefreader.core.copies_model import CopiesCancelled
+    from briefreader.core.quote_clusters import QuotesCancelled, analysis_digest
+
+    articles = workspace.corpus.articles
+    try:
+        if copies is None and use_copies:
+            copies = workspace.copy_analysis(cancelled=cancelled, reuse=True)
+    except CopiesCancelled:
+        return None
+    originals = _originals(copies, articles) if copies is not None else None
+    limit = ISOLATE_MIN_ARTICLES if isolate_from is None else isolate_from
+    if workspace.use_cache and not workspace.follow_links and len(articles) >= limit:
+        from briefreader.core.isolated import ChildFailed, run_isolated
+
+        try:
+            finished, result = run_isolated(_quotes_child, (str(workspace.root), convert, originals),
+                                            name="briefreader-quotes", cancelled=cancelled, progress=progress)
+            if not finished:
+                return None
+            digest, data = result
+            if digest == analysis_digest(articles):
+                return cast(T, data)  # what the child's convert returned
+            log.info("the corpus changed while its quotations were analysed; analysing here")
+        except ChildFailed as exc:
+            log.warning("quote analysis in a child process failed (%s); analysing here", exc)
+    try:
+        return convert(workspace._quote_analysis(originals, progress=progress, cancelled=cancelled))
+    except QuotesCancelled:
+        return None
+
+def copy_analysis(workspace: Workspace, *, progress: Callable[[str, int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None,
+                  cached: bool = True, reuse: bool = False) -> CopyAnalysis:
+    """Copies, partial reuse and stories of the corpus (cached per corpus unless not ``cached``).
+    ``reuse``: the analysis this workspace already made of the loaded corpus, if any (one being
+    made in another thread is waited for). Raises CopiesCancelled."""
+    from briefreader.core.copies import analyse_copies, copies_cache_dir
+
+    def compute() -> CopyAnalysis:
+        cache_dir = copies_cache_dir(workspace.root) if cached else None
+        return analyse_copies(workspace.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+
+    analysis = copies_once(workspace, compute, cancelled, reuse=reuse)
+    if analysis is None:  # only when cancelled while waiting for another thread's analysis
+        from briefreader.core.copies_model import CopiesCancelled
+
+        raise CopiesCancelled()
+    return analysis
+
+def copies_in_child(workspace: Workspace, *, progress: Callable[[str, int, int], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None,
+                    isolate_from: int | None = None) -> CopyAnalysis | None:
+    """The copy analysis for the reader: once per loaded corpus (what :func:`quote_analysis`
+    then uses); a big corpus (``isolate_from`` articles, default copies'
+    ``ISOLATE_MIN_ARTICLES``) is analysed in a spawned child that fills the cache, read here.
+    Without the record cache (``use_cache=False``) it is analysed here, uncached. None if
+    cancelled."""
+    from briefreader.core.copies import ISOLATE_MIN_ARTICLES as COPIES_ISOLATE_FROM
+    from briefreader.core.copies import analyse_copies, analyse_copies_isolated
+    from briefreader.core.copies_model import CopiesCancelled
+
+    def compute() -> CopyAnalysis | None:
+        corpus = workspace.corpus
+        if not workspace.use_cache:
+            return analyse_copies(corpus.articles, progress=progress, cancelled=cancelled)
+        return analyse_copies_isolated(corpus.root, corpus.articles, follow_links=workspace.follow_links,
+                                       progress=progress, cancelled=cancelled,
+                                       isolate_from=COPIES_ISOLATE_FROM if isolate_from is None else isolate_from)
+
+    try:
+        return copies_once(workspace, compute, cancelled, reuse=True)
+    except CopiesCancelled:
+        return None
+
+def copies_once(workspace: Workspace, compute: Callable[[], CopyAnalysis | None],
+                cancelled: Callable[[], bool] | None, *, reuse: bool) -> CopyAnalysis | None:
+    """``compute()`` under the copies lock, kept as the loaded corpus's analysis; with ``reuse``
+    the one kept is returned instead. None if ``cancelled`` while another thread computes."""
+    while not workspace._copies_lock.acquire(timeout=0.05):
+        if cancelled is not None and cancelled():
+            return None
+    try:
+        corpus = workspace.corpus
+        if reuse and workspace._copies is not None and workspace._copies[0] is corpus:
+            return workspace._copies[1]
+        analysis = compute()
+        if analysis is not None and workspace._corpus is corpus:
+            workspace._copies = (corpus, analysis)
+        return analysis
+    finally:
+        workspace._copies_lock.release()
+
+# ------------------------------------------------------------------ export
+
+
+def _originals(copies: CopyAnalysis, articles: Sequence[Article]) -> dict[str, str]:
+    """Each copy's original (articles that are no copy left out): what the quote analysis needs of
+    the copy analysis, small enough to send to a child process."""
+    originals: dict[str, str] = {}
+    for article in articles:
+        original = copies.original_of(article.id)
+        if original != article.id:
+            originals[article.id] = original
+    return originals
+
+
+def _quotes_child(root: str, convert: Callable[[Any], Any], originals: dict[str, str] | None,
+                  reporter: Callable[..., None]) -> tuple[str, Any]:
+    """In a spawned child: load the corpus (from the record cache), analyse it with the parent's
+    copy information, convert the result."""
+    from briefreader.core.quote_clusters import analysis_digest
+
+    from briefreader.workspace.service import Workspace
+
+    workspace = Workspace(root)
+    analysis = workspace._quote_analysis(originals, progress=reporter)
+    return analysis_digest(workspace.corpus.articles), convert(analysis)
+
