@@ -251,18 +251,19 @@ class QuoteStore:
 
     def _article(self, pos: Any) -> Article:
         if type(pos) is not int or not 0 <= pos < len(self._articles):
-            raise self._damaged("a record of the quote cache names no article of the corpus")
+            raise QuoteCacheError("a record of the quote cache names no article of the corpus")
         return self._articles[pos]
 
     def _cluster_from(self, cluster_id: str, record: str) -> QuoteCluster:
-        data = _load_record(record)
         try:
-            speaker, canonical, confidence, refs = data
+            speaker, canonical, confidence, refs = _load_record(record)
             variants = []
             for pos, piece_rows, similarity, partial, c0, c1, alteration in refs:
                 art = self._article(pos)
                 pieces = _rows_to_quotes(art.id, art.body, piece_rows)
                 variants.append(_make_variant(art, pieces, similarity, bool(partial), (c0, c1), alteration))
+        except QuoteCacheError as exc:
+            raise self._damaged(str(exc)) from exc
         except (TypeError, ValueError, KeyError, IndexError) as exc:
             raise self._damaged(f"a group of the quote cache is malformed ({exc.__class__.__name__})") from exc
         return QuoteCluster(id=cluster_id, speaker=speaker, canonical=canonical, variants=variants,
@@ -302,9 +303,11 @@ class QuoteStore:
         """Every scare quote, in article order."""
         out: list[Quote] = []
         for pos, row in self._fetch("SELECT article, row FROM scare ORDER BY seq"):
-            art = self._article(pos)
             try:
+                art = self._article(pos)
                 out.extend(_rows_to_quotes(art.id, art.body, [_load_record(row)]))
+            except QuoteCacheError as exc:
+                raise self._damaged(str(exc)) from exc
             except (TypeError, ValueError, KeyError) as exc:
                 raise self._damaged(f"a scare quote of the quote cache is malformed ({exc})") from exc
         return out
