@@ -166,7 +166,8 @@ def run_one(size: int, seed: int, use_cache: bool) -> dict:
         "extract_s": analysis.stats["extract_s"],
         "cluster_s": analysis.stats["cluster_s"],
         "build_s": analysis.stats["build_s"],
-        "cpu_by_stage": [analysis.stats["extract_cpu_s"], analysis.stats["cluster_cpu_s"], analysis.stats["build_cpu_s"]],
+        "cpu_by_stage": [analysis.stats["extract_cpu_s"], analysis.stats["cluster_cpu_s"],
+                         analysis.stats["build_cpu_s"]],
         "total_s": round(total_s, 2),
         "cpu_s": round(cpu_s, 2),
         "peak_rss_mb": round(rss_after, 1),
@@ -231,7 +232,10 @@ def run_cli(corpus: Path, runs: int, keep: Path | None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     print(f"corpus {corpus}; load average at start {os.getloadavg()[0]:.1f} (2 shared cores)")
     try:
-        _run_cli(["list", str(corpus), "--jsonl"], home, out_dir / "list.jsonl")  # warm the record cache
+        warm = _run_cli(["list", str(corpus), "--jsonl"], home, out_dir / "list.jsonl")  # the record cache
+        listed = _run_cli(["list", str(corpus), "--jsonl"], home, out_dir / "list.jsonl")
+        print(f"  (list --jsonl: first {warm[0]:.2f} s, then {listed[0]:.2f} s {listed[1]:.0f} MB: loading the "
+              "corpus, part of every figure below)", flush=True)
         first = _run_cli(["quotes", str(corpus), "--json"], home, out_dir / "quotes-first.json")
         print(f"  quotes --json, first time   {first[0]:8.2f} s  {first[1]:7.0f} MB  "
               f"{first[3] / 1e6:7.1f} MB of JSON  sha256 {first[2][:16]}", flush=True)
@@ -270,7 +274,8 @@ def main() -> int:
         return 0
     results = []
     for size in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)] + (["--cache"] if args.cache else [])
+        cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)]
+        cmd += ["--cache"] if args.cache else []
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
@@ -294,8 +299,8 @@ def main() -> int:
         size_ratio = b["articles"] / a["articles"]
         for key, label in (("total_s", "wall"), ("cpu_s", "CPU")):
             ratio = b[key] / a[key] if a[key] else float("inf")
-            print(f"\nscaling {a['articles']} -> {b['articles']} articles ({size_ratio:.1f}x): {label} time x{ratio:.2f} "
-                  f"(target <= {2.3 * size_ratio / 2:.2f})", end="")
+            print(f"\nscaling {a['articles']} -> {b['articles']} articles ({size_ratio:.1f}x): {label} time "
+                  f"x{ratio:.2f} (target <= {2.3 * size_ratio / 2:.2f})", end="")
         print()
     for r in results:
         if r["articles"] == 10000:

@@ -45,7 +45,7 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE extraction(hash TEXT PRIMARY KEY, rows TEXT NOT NULL);
 CREATE TABLE scare(seq INTEGER PRIMARY KEY, article INTEGER NOT NULL, row TEXT NOT NULL);
-CREATE TABLE pending(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, articles INTEGER NOT NULL,
+CREATE TEMP TABLE pending(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, articles INTEGER NOT NULL,
                      variants INTEGER NOT NULL, date_rank INTEGER NOT NULL, date_text BLOB NOT NULL,
                      first_order INTEGER NOT NULL, first_start INTEGER NOT NULL, altered INTEGER NOT NULL,
                      speakers BLOB NOT NULL, record TEXT NOT NULL);
@@ -423,7 +423,7 @@ class QuoteStoreWriter:
                 "INSERT INTO clusters(rank, id, articles, altered, speakers, record) "
                 "SELECT ROW_NUMBER() OVER (ORDER BY articles DESC, variants DESC, date_rank, date_text, first_order,"
                 " first_start, seq), id, articles, altered, speakers, record FROM pending")
-            connection.execute("DROP TABLE pending")
+            connection.execute("DROP TABLE temp.pending")  # a temporary table: the file holds no free pages
             connection.execute("CREATE INDEX clusters_by_articles ON clusters(articles)")
             connection.execute("CREATE INDEX clusters_by_altered ON clusters(altered, articles)")
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
