@@ -40,6 +40,7 @@ STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"
 #: A record larger than this is damage, not data (a group of thousands of renderings is a few MB).
 MAX_RECORD_BYTES = 64 * 2**20
 _BATCH = 500  # rows per executemany / per IN (...) look-up
+_READ_LIMIT = MAX_RECORD_BYTES + 1  # records are read through substr(): never more than this
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -180,7 +181,7 @@ class QuoteStore:
             warnings.append(f"quote cache {path.name} unreadable ({exc}); rebuilding it")
             return None
         try:
-            rows = connection.execute("SELECT key, value FROM meta").fetchall()
+            rows = connection.execute("SELECT key, substr(value, 1, ?) FROM meta", [_READ_LIMIT]).fetchall()
             meta = {str(k): str(v) for k, v in rows}
             if meta.get("format") != STORE_FORMAT:
                 connection.close()
@@ -228,7 +229,8 @@ class QuoteStore:
         for i in range(0, len(unique), _BATCH):
             part = unique[i : i + _BATCH]
             marks = ",".join("?" * len(part))
-            for key, rows in self._fetch(f"SELECT hash, rows FROM extraction WHERE hash IN ({marks})", part):
+            for key, rows in self._fetch(f"SELECT hash, substr(rows, 1, ?) FROM extraction WHERE hash IN ({marks})",
+                                         [_READ_LIMIT, *part]):
                 try:
                     found[key] = _load_record(rows)
                 except QuoteCacheError as exc:
@@ -282,8 +284,8 @@ class QuoteStore:
             params: list[Any] = [min_articles] + ([] if altered_value is None else [altered_value])
             last = 0
             while True:  # pages by rank: no cursor is held open between the groups handed out
-                page = self._fetch(f"SELECT rank, id, speakers, record FROM clusters WHERE {where} AND rank > ? "
-                                   "ORDER BY rank LIMIT 256", [*params, last])
+                page = self._fetch(f"SELECT rank, id, speakers, substr(record, 1, ?) FROM clusters WHERE {where} "
+                                   "AND rank > ? ORDER BY rank LIMIT 256", [_READ_LIMIT, *params, last])
                 if not page:
                     break
                 for rank, cluster_id, speakers, record in page:
@@ -302,7 +304,7 @@ class QuoteStore:
     def scare_quotes(self) -> list[Quote]:
         """Every scare quote, in article order."""
         out: list[Quote] = []
-        for pos, row in self._fetch("SELECT article, row FROM scare ORDER BY seq"):
+        for pos, row in self._fetch("SELECT article, substr(row, 1, ?) FROM scare ORDER BY seq", [_READ_LIMIT]):
             try:
                 art = self._article(pos)
                 out.extend(_rows_to_quotes(art.id, art.body, [_load_record(row)]))
