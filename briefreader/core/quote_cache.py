@@ -280,12 +280,17 @@ class QuoteStore:
         needle = speaker.casefold() if speaker else None
         passes = [1] if altered else ([1, 0] if altered_first else [None])
         for altered_value in passes:
-            where = "articles >= ?" + ("" if altered_value is None else " AND altered = ?")
-            params: list[Any] = [min_articles] + ([] if altered_value is None else [altered_value])
+            # pages by rank, each read in rank order from where the last ended (never sorted again,
+            # so reading every group is linear); no cursor is held open between the groups handed out
+            if altered_value is None:
+                source, where, params = "clusters NOT INDEXED", "", []  # the rowid is the rank
+            else:
+                source, where, params = "clusters INDEXED BY clusters_by_altered", "altered = ? AND ", [altered_value]
             last = 0
-            while True:  # pages by rank: no cursor is held open between the groups handed out
-                page = self._fetch(f"SELECT rank, id, speakers, substr(record, 1, ?) FROM clusters WHERE {where} "
-                                   "AND rank > ? ORDER BY rank LIMIT 256", [_READ_LIMIT, *params, last])
+            while True:
+                page = self._fetch(f"SELECT rank, id, speakers, substr(record, 1, ?) FROM {source} WHERE {where}"
+                                   "rank > ? AND articles >= ? ORDER BY rank LIMIT 256",
+                                   [_READ_LIMIT, *params, last, min_articles])
                 if not page:
                     break
                 for rank, cluster_id, speakers, record in page:
@@ -427,7 +432,7 @@ class QuoteStoreWriter:
                 " first_start, seq), id, articles, altered, speakers, record FROM pending")
             connection.execute("DROP TABLE temp.pending")  # a temporary table: the file holds no free pages
             connection.execute("CREATE INDEX clusters_by_articles ON clusters(articles)")
-            connection.execute("CREATE INDEX clusters_by_altered ON clusters(altered, articles)")
+            connection.execute("CREATE INDEX clusters_by_altered ON clusters(altered, rank, articles)")
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         path = self._final
         if self._tmp is not None and self._final is not None:
