@@ -1,6 +1,15 @@
 """Benchmark: quote extraction + clustering on generated corpora with planted variants.
 
     python bench/bench_quotes.py [--sizes 1000 10000 20000] [--seed 1] [--cache]
+    python bench/bench_quotes.py --corpus DIR [--runs 3] [--keep-output DIR]
+
+With ``--corpus`` (e.g. bench_scale's generated corpus-10000 / corpus-50000), the `quotes DIR --json`
+command is timed as a user runs it, each run its own process with its own fresh per-user folder
+(BRIEFREADER_HOME): the record cache is warmed first (`list --jsonl`, not counted), then the first
+`quotes --json` (no quote or copy cache: extraction, clustering, writing the cache) and ``--runs``
+cached ones (median wall time, largest peak RSS), plus one cached `quotes --json --all`. The JSON of
+every run is hashed: the cached output must be byte-identical to the first one's (printed, and
+the exit status is 1 when not). ``--keep-output DIR`` keeps the outputs to compare across versions.
 
 Each size runs in its own process (so peak memory is per size) and prints:
 - baseline: a plain regex scan for quote-mark pairs over every body (the least any quote finder
@@ -157,7 +166,8 @@ def run_one(size: int, seed: int, use_cache: bool) -> dict:
         "extract_s": analysis.stats["extract_s"],
         "cluster_s": analysis.stats["cluster_s"],
         "build_s": analysis.stats["build_s"],
-        "cpu_by_stage": [analysis.stats["extract_cpu_s"], analysis.stats["cluster_cpu_s"], analysis.stats["build_cpu_s"]],
+        "cpu_by_stage": [analysis.stats["extract_cpu_s"], analysis.stats["cluster_cpu_s"],
+                         analysis.stats["build_cpu_s"]],
         "total_s": round(total_s, 2),
         "cpu_s": round(cpu_s, 2),
         "peak_rss_mb": round(rss_after, 1),
@@ -180,19 +190,92 @@ def run_one(size: int, seed: int, use_cache: bool) -> dict:
     return out
 
 
+_CLI_RUNNER = (
+    "import resource, sys\n"
+    "from briefreader.cli.main import main\n"
+    "code = main(sys.argv[1:])\n"
+    "sys.stderr.write(f'\\n@@RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "sys.exit(code)\n"
+)
+
+
+def _run_cli(argv: list[str], home: Path, output: Path) -> tuple[float, float, str, int]:
+    """(wall s, peak RSS MB, sha256 of stdout, stdout bytes) of one `briefreader ARGV` process."""
+    import hashlib
+    import os
+
+    env = dict(os.environ, BRIEFREADER_HOME=str(home))
+    started = time.perf_counter()
+    with open(output, "wb") as sink:
+        done = subprocess.run([sys.executable, "-c", _CLI_RUNNER, *argv], env=env, stdout=sink,
+                              stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"briefreader {' '.join(argv)} failed ({done.returncode}): {done.stderr[-800:]}")
+    rss = max((int(line.split()[1]) / 1024 for line in done.stderr.splitlines() if line.startswith("@@RSS ")),
+              default=0.0)
+    digest = hashlib.sha256()
+    with open(output, "rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return elapsed, rss, digest.hexdigest(), output.stat().st_size
+
+
+def run_cli(corpus: Path, runs: int, keep: Path | None) -> int:
+    """Time `quotes CORPUS --json` first time and cached, as separate processes; outputs compared."""
+    import os
+    import shutil
+    import statistics
+
+    home = Path(tempfile.mkdtemp(prefix="bench-quotes-home-"))
+    out_dir = keep or Path(tempfile.mkdtemp(prefix="bench-quotes-out-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print(f"corpus {corpus}; load average at start {os.getloadavg()[0]:.1f} (2 shared cores)")
+    try:
+        warm = _run_cli(["list", str(corpus), "--jsonl"], home, out_dir / "list.jsonl")  # the record cache
+        listed = _run_cli(["list", str(corpus), "--jsonl"], home, out_dir / "list.jsonl")
+        print(f"  (list --jsonl: first {warm[0]:.2f} s, then {listed[0]:.2f} s {listed[1]:.0f} MB: loading the "
+              "corpus, part of every figure below)", flush=True)
+        first = _run_cli(["quotes", str(corpus), "--json"], home, out_dir / "quotes-first.json")
+        print(f"  quotes --json, first time   {first[0]:8.2f} s  {first[1]:7.0f} MB  "
+              f"{first[3] / 1e6:7.1f} MB of JSON  sha256 {first[2][:16]}", flush=True)
+        cached = [_run_cli(["quotes", str(corpus), "--json"], home, out_dir / "quotes-cached.json")
+                  for _ in range(runs)]
+        print(f"  quotes --json, cached       {statistics.median(c[0] for c in cached):8.2f} s  "
+              f"{max(c[1] for c in cached):7.0f} MB  (median of {runs}: "
+              f"{', '.join(f'{c[0]:.2f}' for c in cached)})", flush=True)
+        every = _run_cli(["quotes", str(corpus), "--json", "--all"], home, out_dir / "quotes-all.json")
+        print(f"  quotes --json --all, cached {every[0]:8.2f} s  {every[1]:7.0f} MB  "
+              f"{every[3] / 1e6:7.1f} MB of JSON  sha256 {every[2][:16]}")
+        same = all(c[2] == first[2] for c in cached)
+        print(f"  cached output identical to the first: {'yes' if same else 'NO'}")
+        print(f"load average at end {os.getloadavg()[0]:.1f}")
+        return 0 if same else 1
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(out_dir, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 20000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", action="store_true", help="also time writing and reading the cache")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help="time the `quotes DIR --json` command on this corpus folder")
+    parser.add_argument("--runs", type=int, default=3, help="--corpus: cached runs (median)")
+    parser.add_argument("--keep-output", type=Path, help="--corpus: keep the JSON outputs in this folder")
     args = parser.parse_args()
+    if args.corpus:
+        return run_cli(args.corpus, args.runs, args.keep_output)
     if args.one:
         print(json.dumps(run_one(args.one, args.seed, args.cache)))
         return 0
     results = []
     for size in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)] + (["--cache"] if args.cache else [])
+        cmd = [sys.executable, __file__, "--one", str(size), "--seed", str(args.seed)]
+        cmd += ["--cache"] if args.cache else []
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
@@ -216,8 +299,8 @@ def main() -> int:
         size_ratio = b["articles"] / a["articles"]
         for key, label in (("total_s", "wall"), ("cpu_s", "CPU")):
             ratio = b[key] / a[key] if a[key] else float("inf")
-            print(f"\nscaling {a['articles']} -> {b['articles']} articles ({size_ratio:.1f}x): {label} time x{ratio:.2f} "
-                  f"(target <= {2.3 * size_ratio / 2:.2f})", end="")
+            print(f"\nscaling {a['articles']} -> {b['articles']} articles ({size_ratio:.1f}x): {label} time "
+                  f"x{ratio:.2f} (target <= {2.3 * size_ratio / 2:.2f})", end="")
         print()
     for r in results:
         if r["articles"] == 10000:

@@ -37,7 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
 
 def cmd_quotes(args: argparse.Namespace) -> int:
     from briefreader.cli.corpus_cmds import load_into, workspace_for_cli
-    from briefreader.core.copies import annotate_quotes_json
 
     if args.min_articles is None:  # JSON is for comparing outlets: single-article quotations only when asked
         args.min_articles = 2 if args.json and not args.all else 1
@@ -51,26 +50,34 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     analysis = workspace.quote_analysis(cached=not args.no_cache, copies=copies)
     print_warnings(analysis.warnings)
     if args.json:
-        data = analysis.to_json(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)
-        _write_json_streamed(annotate_quotes_json(data, copies))
+        _write_json_streamed(analysis, args, copies)
         return 0
     _print_view(analysis, args, copies)
     return 0
 
 
-def _write_json_streamed(data: dict) -> None:
-    """The JSON document written cluster by cluster (tens of MB are never one string)."""
+def _write_json_streamed(analysis, args: argparse.Namespace, copies) -> None:
+    """The `quotes --json` document written cluster by cluster as they are read (the groups the
+    filters leave out are never built; tens of MB are never one string)."""
     import sys
 
     from briefreader.cli.common import dumps_json
+    from briefreader.core.copies import annotate_quotes_json
+    from briefreader.core.quote_cache import QuoteCacheError
 
     out = sys.stdout
-    clusters = data.pop("clusters")
-    scare = data.pop("scare_quotes")
-    head = dumps_json(data)[:-1]  # the other fields, without the closing brace
-    out.write(head + (", " if data else "") + '"clusters": [')
-    for i, cluster in enumerate(clusters):
-        out.write((", " if i else "") + dumps_json(cluster))
+    head = dumps_json({"quotes_total": analysis.quotes_total})[:-1]  # without the closing brace
+    out.write(head + ', "clusters": [')
+    try:
+        clusters = analysis.iter_json_clusters(min_articles=args.min_articles, speaker=args.speaker,
+                                               altered=args.altered)
+        for i, cluster in enumerate(clusters):
+            annotate_quotes_json({"clusters": [cluster]}, copies)
+            out.write((", " if i else "") + dumps_json(cluster))
+        scare = analysis.scare_quotes_json()
+    except QuoteCacheError as exc:
+        out.write("\n")
+        raise CliError(str(exc)) from exc
     out.write('], "scare_quotes": ' + dumps_json(scare) + "}\n")
 
 
@@ -82,12 +89,13 @@ def _print_view(analysis, args: argparse.Namespace, copies) -> None:
     from briefreader.core.inert import inert, inert_line
 
     console = Console(highlight=False)
-    clusters = analysis.filtered(min_articles=args.min_articles, speaker=args.speaker, altered=args.altered)
-    clusters.sort(key=lambda c: not c.altered)  # altered groups first (stable: the order is kept otherwise)
-    shared = sum(1 for c in analysis.clusters if len(c.articles) > 1)
-    altered = sum(1 for c in analysis.clusters if c.altered)
+    # altered groups first (the order is kept otherwise)
+    clusters = list(analysis.iter_clusters(min_articles=args.min_articles, speaker=args.speaker,
+                                           altered=args.altered, altered_first=True))
+    shared = analysis.cluster_count(min_articles=2)
+    altered = analysis.cluster_count(altered=True)
     console.print(
-        f"[bold]{analysis.quotes_total}[/] quotations, [bold]{len(analysis.clusters)}[/] statements "
+        f"[bold]{analysis.quotes_total}[/] quotations, [bold]{analysis.cluster_count()}[/] statements "
         f"([bold]{shared}[/] quoted by more than one article, [bold]{altered}[/] with altered words), "
         f"[bold]{len(analysis.scare_quotes)}[/] scare quotes; showing {len(clusters)}."
     )

@@ -1,6 +1,17 @@
-"""The quote analysis cache (part of :mod:`briefreader.core.quote_clusters`): per-article extraction
-rows keyed by body hash, and the last whole analysis keyed by a digest of the corpus; a corrupt
-or foreign file is ignored with a warning, never executed (JSON only).
+"""The quote analysis store (part of :mod:`briefreader.core.quote_clusters`): one SQLite file per
+corpus in its per-user cache folder, read lazily.
+
+Tables: ``meta`` (format version, the digest of what was analysed, counters), ``extraction`` (each
+article's quotations as rows, keyed by the hash of its cleaned body, reused when a corpus changes),
+``scare`` (the scare quotes) and ``clusters`` (one self-contained record per group, in the
+analysis's order, with its number of articles, whether it is altered and its speakers as columns,
+so ``quotes --json`` reads only the groups it prints, one at a time).
+
+A fresh analysis writes its groups into a new store as it builds them (never all in memory) and is
+then read back from it like a cached one; without a cache folder the store is a private temporary
+database. Records are JSON read with a size and nesting limit (never pickle). A store that is not a
+SQLite file, fails SQLite's quick check or holds malformed metadata is rebuilt with one warning;
+a malformed record met later raises :class:`QuoteCacheError` and the file is removed.
 """
 
 from __future__ import annotations
@@ -8,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import zlib
-from collections.abc import Sequence
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +31,36 @@ from briefreader.core.quote_alteration import _make_variant
 from briefreader.core.quote_records import QuoteAnalysis, QuoteCluster
 from briefreader.core.quotes import Quote
 
+logger = logging.getLogger(__name__)
+
 EXTRACTOR_VERSION = "quotes-9"
-CACHE_FILE = "quotes-cache.json"
+CACHE_FILE = "quotes-cache.sqlite"
+LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
+STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"
+#: A record larger than this is damage, not data (a group of thousands of renderings is a few MB).
+MAX_RECORD_BYTES = 64 * 2**20
+_BATCH = 500  # rows per executemany / per IN (...) look-up
+_READ_LIMIT = MAX_RECORD_BYTES + 1  # records are read through substr(): never more than this
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE extraction(hash TEXT PRIMARY KEY, rows TEXT NOT NULL);
+CREATE TABLE scare(seq INTEGER PRIMARY KEY, article INTEGER NOT NULL, row TEXT NOT NULL);
+CREATE TEMP TABLE pending(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, articles INTEGER NOT NULL,
+                     variants INTEGER NOT NULL, date_rank INTEGER NOT NULL, date_text BLOB NOT NULL,
+                     first_order INTEGER NOT NULL, first_start INTEGER NOT NULL, altered INTEGER NOT NULL,
+                     speakers BLOB NOT NULL, record TEXT NOT NULL);
+CREATE TABLE clusters(rank INTEGER PRIMARY KEY, id TEXT NOT NULL, articles INTEGER NOT NULL,
+                      altered INTEGER NOT NULL, speakers BLOB NOT NULL, record TEXT NOT NULL);
+"""
+
+
+class QuoteCacheError(ValueError):
+    """A record of the quote store is malformed (the store is removed so the next run rebuilds it)."""
 
 
 # ---------------------------------------------------------------------------------------------
-# Cache
+# Keys and rows
 
 
 def body_hash(body: str) -> str:
@@ -31,52 +68,17 @@ def body_hash(body: str) -> str:
     return hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _load_json(path: Path, warnings: list[str]) -> dict[str, Any] | None:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        warnings.append(f"quote cache unreadable, rebuilt: {exc}")
-        return None
-    from briefreader.core.safe_json import loads_bounded
-
-    try:
-        if not raw.startswith(b"{"):
-            # bounded: a planted cache must not inflate to gigabytes (JSON compresses ~10x)
-            inflater = zlib.decompressobj()
-            limit = max(64 * 2**20, 50 * len(raw))
-            raw = inflater.decompress(raw, limit)
-            if inflater.unconsumed_tail:
-                raise ValueError("inflates past its size limit")
-        data = loads_bounded(raw)  # a nesting limit instead of RecursionError
-        if not isinstance(data, dict) or data.get("version") != EXTRACTOR_VERSION:
-            return None
-        return data
-    except (ValueError, zlib.error):
-        warnings.append(f"quote cache {path.name} is corrupt; rebuilding it")
-        return None
-
-
-def _save_json(path: Path, data: dict[str, Any], warnings: list[str]) -> None:
-    from briefreader.core.paths import atomic_write_bytes
-
-    try:
-        atomic_write_bytes(path, zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 3))
-    except OSError as exc:
-        warnings.append(f"quote cache not saved: {exc}")
-
-
 _QUOTE_FIELDS = [f for f in Quote.__dataclass_fields__ if f not in ("article_id", "text")]
+_UTTERANCE_FIELD = _QUOTE_FIELDS.index("utterance_id")
 
 
-def _quotes_to_rows(quotes: list[Quote]) -> list[list[Any]]:
+def _quotes_to_rows(quotes: Iterable[Quote]) -> list[list[Any]]:
     """Cache rows: every field but the article id and the text (both rebuilt on load), and the
     utterance id without its article prefix, so identical bodies under two names share rows."""
     rows = []
     for q in quotes:
         row = [getattr(q, f) for f in _QUOTE_FIELDS]
-        row[_QUOTE_FIELDS.index("utterance_id")] = q.utterance_id.rpartition("#")[2]
+        row[_UTTERANCE_FIELD] = q.utterance_id.rpartition("#")[2]
         rows.append(row)
     return rows
 
@@ -90,10 +92,27 @@ def _rows_to_quotes(article_id: str, body: str, rows: list[list[Any]]) -> list[Q
     return out
 
 
+def _dump(value: Any) -> str:
+    """A record as compact ASCII JSON (lone surrogates of odd bodies survive as escapes)."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _load_record(text: Any) -> Any:
+    """One record parsed with a size and nesting limit; QuoteCacheError when it is not JSON."""
+    from briefreader.core.safe_json import loads_bounded
+
+    if not isinstance(text, str) or len(text) > MAX_RECORD_BYTES:
+        raise QuoteCacheError("a record of the quote cache is not text of a sane size")
+    try:
+        return loads_bounded(text)
+    except ValueError as exc:
+        raise QuoteCacheError(f"a record of the quote cache is malformed ({exc})") from exc
+
+
 def _analysis_digest(articles: Sequence[Article], hashes: list[str]) -> str:
     h = hashlib.sha1(EXTRACTOR_VERSION.encode())
     for a, bh in zip(articles, hashes, strict=True):
-        h.update(f"{a.id}\0{bh}\0{a.outlet}\0{a.date}\0{a.order}\n".encode())
+        h.update(f"{a.id}\0{bh}\0{a.outlet}\0{a.date}\0{a.order}\n".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -101,10 +120,6 @@ def analysis_digest(articles: Sequence[Article]) -> str:
     """What an analysis of ``articles`` depends on (ids, bodies, outlets, dates, order), as a digest:
     two equal digests mean the same analysis, e.g. one made by another process."""
     return _analysis_digest(articles, [body_hash(a.body) for a in articles])
-
-
-# ---------------------------------------------------------------------------------------------
-# Public entry point
 
 
 def quotes_cache_dir(root: Path) -> Path | None:
@@ -116,38 +131,342 @@ def quotes_cache_dir(root: Path) -> Path | None:
         folder = derived_dir(root)
         return make_private_dir(folder / "quotes", base=folder)
     except OSError as exc:
-        logging.getLogger(__name__).warning("no folder for the quote cache of %s: %s", root, exc)
+        logger.warning("no folder for the quote cache of %s: %s", root, exc)
         return None
 
 
-def _cache_dict(analysis: QuoteAnalysis, articles: Sequence[Article], rows_by_hash: dict[str, Any],
-                digest: str) -> dict[str, Any]:
-    """One cache file: extraction rows per body hash, plus the clusters as compact references."""
-    pos_of = {a.id: i for i, a in enumerate(articles)}
-    clusters = []
-    for c in analysis.clusters:
-        refs = [[pos_of[v.article], v.piece_indices, v.similarity, int(v.partial), *v.canonical_span,
-                 v.alteration] for v in c.variants]
-        clusters.append([c.id, c.speaker, c.canonical, refs, c.speaker_confidence])
-    return {"version": EXTRACTOR_VERSION, "digest": digest, "stats": analysis.stats,
-            "articles": rows_by_hash, "clusters": clusters}
+def remove_legacy_cache(cache_dir: Path) -> None:
+    """Remove the whole-analysis JSON file earlier versions wrote (it is never read any more)."""
+    legacy = cache_dir / LEGACY_CACHE_FILE
+    try:
+        legacy.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        logger.warning("old quote cache %s not removed: %s", legacy, exc)
 
 
-def _analysis_from_cache(data: dict[str, Any], articles: Sequence[Article], hashes: list[str],
-                         warnings: list[str]) -> QuoteAnalysis:
-    rows = data["articles"]
-    quotes_by_article = {a.id: _rows_to_quotes(a.id, a.body, rows[h]) for a, h in zip(articles, hashes, strict=True)}
-    clusters = []
-    for cid, speaker, canonical, refs, confidence in data["clusters"]:
-        variants = []
-        for pos, indices, sim, partial, c0, c1, alteration in refs:
-            art = articles[pos]
-            pieces = [quotes_by_article[art.id][qi] for qi in indices]
-            variants.append(_make_variant(art, pieces, sim, bool(partial), (c0, c1), alteration))
-        clusters.append(QuoteCluster(id=cid, speaker=speaker, canonical=canonical, variants=variants,
-                                     speaker_confidence=confidence))
-    scare = [q for qs in quotes_by_article.values() for q in qs if q.scare]
-    stats = dict(data.get("stats", {}))
-    stats["from_cache"] = True
-    return QuoteAnalysis(quotes_total=sum(len(qs) for qs in quotes_by_article.values()), clusters=clusters,
-                         scare_quotes=scare, quotes_by_article=quotes_by_article, warnings=warnings, stats=stats)
+# ---------------------------------------------------------------------------------------------
+# Reading a store
+
+
+class QuoteStore:
+    """An analysis in a SQLite file, read on demand (safe to share between threads).
+
+    Built by :meth:`open` (an existing file) or :meth:`QuoteStoreWriter.finish`; :meth:`bind` gives
+    it the articles its records point into, :meth:`analysis` a lazy :class:`QuoteAnalysis` over it."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None, meta: dict[str, str]) -> None:
+        self._connection = connection
+        self._path = path
+        self._meta = meta
+        self._lock = threading.Lock()
+        self._articles: Sequence[Article] = ()
+        self._hashes: Sequence[str] = ()
+        self._pos_of: dict[str, int] | None = None
+
+    @property
+    def digest(self) -> str:
+        return self._meta.get("digest", "")
+
+    @classmethod
+    def open(cls, path: Path, warnings: list[str], *, verify: bool = True) -> QuoteStore | None:
+        """The store at ``path``, or None when there is none, it is of another format, or it is damaged
+        (then with one warning). ``verify`` runs SQLite's quick check (reads every page once)."""
+        if not path.exists():
+            return None
+        try:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        except (sqlite3.Error, ValueError, OSError) as exc:
+            warnings.append(f"quote cache {path.name} unreadable ({exc}); rebuilding it")
+            return None
+        try:
+            rows = connection.execute("SELECT key, substr(value, 1, ?) FROM meta", [_READ_LIMIT]).fetchall()
+            meta = {str(k): str(v) for k, v in rows}
+            if meta.get("format") != STORE_FORMAT:
+                connection.close()
+                return None  # another version's store: rebuilt without a word
+            if verify:
+                verdict = connection.execute("PRAGMA quick_check").fetchall()
+                if verdict != [("ok",)]:
+                    raise sqlite3.DatabaseError(str(verdict[0][0]) if verdict else "quick check failed")
+            int(meta["quotes_total"])
+            if not isinstance(_load_record(meta["stats"]), dict):
+                raise QuoteCacheError("counters are not a mapping")
+        except (sqlite3.Error, KeyError, ValueError) as exc:
+            connection.close()
+            warnings.append(f"quote cache {path.name} is corrupt ({exc.__class__.__name__}); rebuilding it")
+            return None
+        return cls(connection, path, meta)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            with self._lock:
+                return self._connection.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._damaged(f"quote cache unreadable ({exc})") from exc
+
+    def _damaged(self, message: str) -> QuoteCacheError:
+        """The error to raise for a malformed store; its file is removed so the next run rebuilds it."""
+        logger.warning("%s", message)
+        if self._path is not None:
+            try:
+                self._path.unlink()
+            except OSError as exc:
+                logger.warning("damaged quote cache %s not removed: %s", self._path, exc)
+        return QuoteCacheError(f"{message}; the cache was removed, run again to rebuild it")
+
+    # -- extraction rows (reused by the next analysis of a changed corpus)
+
+    def extraction_rows(self, hashes: Sequence[str]) -> dict[str, Any]:
+        """The stored rows of the bodies with these hashes (those found; each still unchecked JSON)."""
+        found: dict[str, Any] = {}
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), _BATCH):
+            part = unique[i : i + _BATCH]
+            marks = ",".join("?" * len(part))
+            for key, rows in self._fetch(f"SELECT hash, substr(rows, 1, ?) FROM extraction WHERE hash IN ({marks})",
+                                         [_READ_LIMIT, *part]):
+                try:
+                    found[key] = _load_record(rows)
+                except QuoteCacheError as exc:
+                    logger.warning("quote cache: rows of one body ignored (%s)", exc)
+        return found
+
+    # -- the analysis
+
+    def bind(self, articles: Sequence[Article], hashes: Sequence[str]) -> QuoteStore:
+        """Give the store the articles (in analysis order) and body hashes its records point into."""
+        self._articles, self._hashes, self._pos_of = articles, hashes, None
+        return self
+
+    def analysis(self, warnings: list[str], *, from_cache: bool) -> QuoteAnalysis:
+        """A lazy :class:`QuoteAnalysis` reading this store (bound first)."""
+        stats = dict(_load_record(self._meta["stats"]))
+        if from_cache:
+            stats["from_cache"] = True
+        return QuoteAnalysis(int(self._meta["quotes_total"]), warnings=warnings, stats=stats, source=self)
+
+    def _article(self, pos: Any) -> Article:
+        if type(pos) is not int or not 0 <= pos < len(self._articles):
+            raise QuoteCacheError("a record of the quote cache names no article of the corpus")
+        return self._articles[pos]
+
+    def _cluster_from(self, cluster_id: str, record: str) -> QuoteCluster:
+        try:
+            speaker, canonical, confidence, refs = _load_record(record)
+            variants = []
+            for pos, piece_rows, similarity, partial, c0, c1, alteration in refs:
+                art = self._article(pos)
+                pieces = _rows_to_quotes(art.id, art.body, piece_rows)
+                variants.append(_make_variant(art, pieces, similarity, bool(partial), (c0, c1), alteration))
+        except QuoteCacheError as exc:
+            raise self._damaged(str(exc)) from exc
+        except (TypeError, ValueError, KeyError, IndexError) as exc:
+            raise self._damaged(f"a group of the quote cache is malformed ({exc.__class__.__name__})") from exc
+        return QuoteCluster(id=cluster_id, speaker=speaker, canonical=canonical, variants=variants,
+                            speaker_confidence=confidence)
+
+    def iter_clusters(self, *, min_articles: int = 1, altered: bool = False, speaker: str | None = None,
+                      altered_first: bool = False) -> Iterator[QuoteCluster]:
+        """Groups in the analysis's order (altered ones first when ``altered_first``), built one at a
+        time; those the filters leave out are never built."""
+        from briefreader.core.quote_records import cluster_passes
+
+        needle = speaker.casefold() if speaker else None
+        passes = [1] if altered else ([1, 0] if altered_first else [None])
+        for altered_value in passes:
+            # pages by rank, each read in rank order from where the last ended (never sorted again,
+            # so reading every group is linear); no cursor is held open between the groups handed out
+            if altered_value is None:
+                source, where, params = "clusters NOT INDEXED", "", []  # the rowid is the rank
+            else:
+                source, where, params = "clusters INDEXED BY clusters_by_altered", "altered = ? AND ", [altered_value]
+            last = 0
+            while True:
+                page = self._fetch(f"SELECT rank, id, speakers, substr(record, 1, ?) FROM {source} WHERE {where}"
+                                   "rank > ? AND articles >= ? ORDER BY rank LIMIT 256",
+                                   [_READ_LIMIT, *params, last, min_articles])
+                if not page:
+                    break
+                for rank, cluster_id, speakers, record in page:
+                    last = rank
+                    if needle is not None and needle not in bytes(speakers).decode("utf-8", "surrogatepass"):
+                        continue  # the column holds every speaker name: a cheap test first
+                    cluster = self._cluster_from(str(cluster_id), record)
+                    if cluster_passes(cluster, min_articles=min_articles, speaker=speaker, altered=altered):
+                        yield cluster
+
+    def cluster_count(self, *, min_articles: int = 1, altered: bool = False) -> int:
+        """How many groups pass the filters (counted in the store, none built)."""
+        sql = "SELECT count(*) FROM clusters WHERE articles >= ?" + (" AND altered = 1" if altered else "")
+        return int(self._fetch(sql, [min_articles])[0][0])
+
+    def scare_quotes(self) -> list[Quote]:
+        """Every scare quote, in article order."""
+        out: list[Quote] = []
+        for pos, row in self._fetch("SELECT article, substr(row, 1, ?) FROM scare ORDER BY seq", [_READ_LIMIT]):
+            try:
+                art = self._article(pos)
+                out.extend(_rows_to_quotes(art.id, art.body, [_load_record(row)]))
+            except QuoteCacheError as exc:
+                raise self._damaged(str(exc)) from exc
+            except (TypeError, ValueError, KeyError) as exc:
+                raise self._damaged(f"a scare quote of the quote cache is malformed ({exc})") from exc
+        return out
+
+    def _quotes_of_positions(self, positions: Sequence[int]) -> dict[str, list[Quote]]:
+        rows = self.extraction_rows([self._hashes[i] for i in positions])
+        out: dict[str, list[Quote]] = {}
+        for i in positions:
+            art = self._articles[i]
+            try:
+                out[art.id] = _rows_to_quotes(art.id, art.body, rows[self._hashes[i]])
+            except (TypeError, ValueError, KeyError) as exc:
+                raise self._damaged(f"the quotations of {art.id} in the quote cache are malformed ({exc})") from exc
+        return out
+
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        """Every quotation of one article, in text order ([] for an article not analysed)."""
+        if self._pos_of is None:
+            self._pos_of = {a.id: i for i, a in enumerate(self._articles)}
+        pos = self._pos_of.get(article_id)
+        return [] if pos is None else self._quotes_of_positions([pos])[article_id]
+
+    def quotes_by_article(self) -> dict[str, list[Quote]]:
+        """Every article's quotations (all loaded)."""
+        out: dict[str, list[Quote]] = {}
+        for start in range(0, len(self._articles), _BATCH):
+            out.update(self._quotes_of_positions(range(start, min(start + _BATCH, len(self._articles)))))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing a store
+
+
+class QuoteStoreWriter:
+    """A new store filled as the analysis runs: a temporary file next to the cache file, renamed over
+    it by :meth:`finish` (readers of the old file keep reading the old one), or, without a cache
+    folder, a private temporary database SQLite deletes when it is closed."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self._final: Path | None = None
+        self._tmp: Path | None = None
+        if cache_dir is not None:
+            self._final = cache_dir / CACHE_FILE
+            self._tmp = _new_temp_file(self._final)
+        try:
+            self._connection = sqlite3.connect(str(self._tmp) if self._tmp else "", check_same_thread=False)
+            # nothing to roll back to: the file is renamed into place only once complete
+            self._connection.execute("PRAGMA journal_mode=OFF")
+            self._connection.execute("PRAGMA synchronous=OFF")
+            self._connection.executescript(_SCHEMA)
+        except BaseException:
+            self.abort()
+            raise
+        self._extraction: list[tuple[str, str]] = []
+        self._seen_hashes: set[str] = set()
+        self._scare: list[tuple[int, str]] = []
+        self._pending: list[tuple[Any, ...]] = []
+        self._clusters_added = 0
+
+    def add_extraction(self, body_hash: str, quotes: list[Quote]) -> None:
+        """The quotations of one body (once per distinct body)."""
+        if body_hash in self._seen_hashes:
+            return
+        self._seen_hashes.add(body_hash)
+        self._extraction.append((body_hash, _dump(_quotes_to_rows(quotes))))
+        if len(self._extraction) >= _BATCH:
+            self._flush()
+
+    def add_scare(self, article_pos: int, quote: Quote) -> None:
+        self._scare.append((article_pos, _dump(_quotes_to_rows([quote])[0])))
+        if len(self._scare) >= _BATCH:
+            self._flush()
+
+    def add_cluster(self, cluster: QuoteCluster, article_pos: dict[str, int],
+                    pieces_of: Sequence[Sequence[Quote]]) -> None:
+        """One group, its renderings' pieces (the Quotes each variant was built from) kept with it."""
+        from briefreader.core.quote_alteration import _date_key
+
+        refs = [[article_pos[v.article], _quotes_to_rows(pieces), v.similarity, int(v.partial), *v.canonical_span,
+                 v.alteration] for v, pieces in zip(cluster.variants, pieces_of, strict=True)]
+        record = _dump([cluster.speaker, cluster.canonical, cluster.speaker_confidence, refs])
+        names = {cluster.speaker or ""} | {v.speaker or "" for v in cluster.variants}
+        speakers = "\n".join(sorted(n.casefold() for n in names)).encode("utf-8", "surrogatepass")
+        first = cluster.first
+        date_rank, date_text = _date_key(first.date)
+        self._clusters_added += 1
+        self._pending.append((self._clusters_added, cluster.id, len(cluster.articles),
+                              len(cluster.variants), date_rank, date_text.encode("utf-8", "surrogatepass"),
+                              first.order, first.start, int(cluster.altered), speakers, record))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._connection:
+            if self._extraction:
+                self._connection.executemany("INSERT INTO extraction VALUES (?, ?)", self._extraction)
+            if self._scare:
+                self._connection.executemany("INSERT INTO scare(article, row) VALUES (?, ?)", self._scare)
+            if self._pending:
+                self._connection.executemany("INSERT INTO pending VALUES (?,?,?,?,?,?,?,?,?,?,?)", self._pending)
+        self._extraction, self._scare, self._pending = [], [], []
+
+    def finish(self, *, digest: str, quotes_total: int, stats: dict[str, Any], warnings: list[str]) -> QuoteStore:
+        """Order the groups (most articles, most renderings, earliest first rendering, then the order
+        they were added), index them, and put the store in place; the store, opened."""
+        self._flush()
+        meta = {"format": STORE_FORMAT, "digest": digest, "quotes_total": str(quotes_total),
+                "stats": _dump(stats)}
+        connection = self._connection
+        with connection:
+            connection.execute(
+                "INSERT INTO clusters(rank, id, articles, altered, speakers, record) "
+                "SELECT ROW_NUMBER() OVER (ORDER BY articles DESC, variants DESC, date_rank, date_text, first_order,"
+                " first_start, seq), id, articles, altered, speakers, record FROM pending")
+            connection.execute("DROP TABLE temp.pending")  # a temporary table: the file holds no free pages
+            connection.execute("CREATE INDEX clusters_by_articles ON clusters(articles)")
+            connection.execute("CREATE INDEX clusters_by_altered ON clusters(altered, rank, articles)")
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        path = self._final
+        if self._tmp is not None and self._final is not None:
+            try:
+                os.replace(self._tmp, self._final)
+                self._tmp = None
+            except OSError as exc:  # read from the temporary file, unlinked now (the open file stays readable)
+                warnings.append(f"quote cache not saved: {exc}")
+                path = None
+                self.abort(keep_connection=True)
+        return QuoteStore(connection, path, meta)
+
+    def abort(self, *, keep_connection: bool = False) -> None:
+        """Drop the half-written store (a cancelled or failed analysis)."""
+        connection = getattr(self, "_connection", None)
+        if connection is not None and not keep_connection:
+            connection.close()
+        if self._tmp is not None:
+            try:
+                self._tmp.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                logger.warning("temporary quote cache %s not removed: %s", self._tmp, exc)
+            self._tmp = None
+
+
+def _new_temp_file(final: Path) -> Path:
+    """An empty file next to ``final``, created exclusively (never through a link), mode 0600."""
+    for attempt in range(100):
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.{threading.get_ident()}.{attempt}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600))
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name next to {final}")

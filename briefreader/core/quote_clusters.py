@@ -18,8 +18,12 @@ Pipeline of :func:`analyse_quotes`:
 5. **Clusters** are the connected components; each gets a canonical rendering (the medoid among
    the longest renderings) and its variants ordered by date, then article order.
 
-The whole analysis is also cached (keyed by every article's body hash and metadata), so an
-unchanged corpus reopens instantly. A corrupt cache is ignored and rebuilt, with a warning.
+Articles are extracted in batches; only the renderings being grouped stay in memory: extraction
+rows, scare quotes and each group (as soon as it is built) go to the analysis store of
+:mod:`~briefreader.core.quote_cache` (SQLite, in the per-user cache folder, keyed by every article's
+body hash and metadata), and the analysis handed back reads its groups from there when asked, so
+an unchanged corpus reopens in the time it takes to open the file. A corrupt cache is ignored and
+rebuilt, with a warning.
 
 Modules: :mod:`~briefreader.core.quote_records` (the records), :mod:`~briefreader.core.quote_grouping`
 (steps 2-4), :mod:`~briefreader.core.quote_alteration` (step 5 and the alteration classes),
@@ -36,23 +40,25 @@ from pathlib import Path
 from typing import Any
 
 from briefreader.core.model import Article
-from briefreader.core.quote_alteration import _build_cluster, _date_key
+from briefreader.core.quote_alteration import _build_cluster
 from briefreader.core.quote_cache import (
     CACHE_FILE,
+    QuoteCacheError,
+    QuoteStore,
+    QuoteStoreWriter,
     _analysis_digest,
-    _analysis_from_cache,
-    _cache_dict,
-    _load_json,
-    _quotes_to_rows,
     _rows_to_quotes,
-    _save_json,
     analysis_digest,
     body_hash,
     quotes_cache_dir,
+    remove_legacy_cache,
 )
 from briefreader.core.quote_grouping import _Unit, _units_of, cluster_units
 from briefreader.core.quote_records import Progress, QuoteAnalysis, QuoteCluster, QuotesCancelled, Variant
 from briefreader.core.quotes import Quote, extract_quotes
+
+#: Articles extracted per step (their cached rows are looked up together).
+EXTRACTION_BATCH = 256
 
 
 def analyse_quotes(
@@ -96,70 +102,96 @@ def _analyse(
     digest = _analysis_digest(articles, hashes)
     if original_of is not None:  # the classes depend on which articles are copies
         copies = "|".join(original_of(a.id) for a in articles)
-        digest = hashlib.sha1(f"{digest}|copies:{copies}".encode()).hexdigest()
-    extraction_cache: dict[str, Any] = {}
+        digest = hashlib.sha1(f"{digest}|copies:{copies}".encode("utf-8", "surrogatepass")).hexdigest()
+    previous: QuoteStore | None = None
     if cache_dir is not None:
         cache_dir = Path(cache_dir)
-        saved = _load_json(cache_dir / CACHE_FILE, warnings)
-        if saved and saved.get("digest") == digest:
-            try:
-                return _analysis_from_cache(saved, articles, hashes, warnings)
-            except (KeyError, TypeError, ValueError, IndexError) as exc:
+        remove_legacy_cache(cache_dir)
+        previous = QuoteStore.open(cache_dir / CACHE_FILE, warnings)
+        if previous is not None and previous.digest == digest:
+            try:  # the same corpus: its groups are read from the store when asked for
+                return previous.bind(articles, hashes).analysis(warnings, from_cache=True)
+            except (KeyError, TypeError, ValueError) as exc:
                 warnings.append(f"quote cache unusable, rebuilt ({exc.__class__.__name__})")
-        if saved and isinstance(saved.get("articles"), dict):
-            extraction_cache = saved["articles"]
 
-    quotes_by_article: dict[str, list[Quote]] = {}
-    new_cache: dict[str, Any] = {}
-    reused = 0
+    writer = QuoteStoreWriter(cache_dir)
+    try:
+        store = _analyse_into(writer, articles, hashes, previous, progress, cancelled, original_of, t0, c0, digest,
+                              warnings)
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        if previous is not None:
+            previous.close()
+    return store.bind(articles, hashes).analysis(warnings, from_cache=False)
+
+
+def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes: list[str],
+                  previous: QuoteStore | None, progress: Progress | None, cancelled: Callable[[], bool] | None,
+                  original_of: Callable[[str], str] | None, t0: float, c0: float, digest: str,
+                  warnings: list[str]) -> QuoteStore:
+    """Extract (in batches, reusing the previous store's rows of unchanged bodies), cluster, and write
+    every group into ``writer`` as it is built; only the renderings being grouped stay in memory."""
+    reused = quotes_total = 0
     total = len(articles)
     all_units: list[_Unit] = []
-    for i, (art, bh) in enumerate(zip(articles, hashes, strict=True)):
-        if cancelled is not None and i % 64 == 0 and cancelled():
-            raise QuotesCancelled()
-        rows = extraction_cache.get(bh)
-        quotes: list[Quote] | None = None
-        if rows is not None:
+    for batch_start in range(0, total, EXTRACTION_BATCH):
+        batch = range(batch_start, min(batch_start + EXTRACTION_BATCH, total))
+        known: dict[str, Any] = {}
+        if previous is not None:
             try:
-                quotes = _rows_to_quotes(art.id, art.body, rows)
-                reused += 1
-            except (TypeError, ValueError, KeyError):
-                quotes = None
-        if quotes is None:
-            try:
-                quotes = extract_quotes(art.id, art.body, art.offsets if art.offsets.segments else None)
-            except Exception as exc:  # noqa: BLE001 - one odd article must never stop the analysis
-                warnings.append(f"{art.id}: quotes skipped ({exc.__class__.__name__}: {exc})")
-                quotes = []
-            rows = _quotes_to_rows(quotes) if cache_dir is not None else None
-        if cache_dir is not None:
-            new_cache[bh] = rows
-        quotes_by_article[art.id] = quotes
-        all_units.extend(_units_of(quotes, i))
-        if progress is not None and (i % 200 == 0 or i + 1 == total):
-            progress(i + 1, total)
+                known = previous.extraction_rows([hashes[i] for i in batch])
+            except QuoteCacheError as exc:
+                warnings.append(f"quote cache unusable, extracting again ({exc})")
+                previous = None
+        for i in batch:
+            if cancelled is not None and i % 64 == 0 and cancelled():
+                raise QuotesCancelled()
+            art, bh = articles[i], hashes[i]
+            rows = known.get(bh)
+            quotes: list[Quote] | None = None
+            if rows is not None:
+                try:
+                    quotes = _rows_to_quotes(art.id, art.body, rows)
+                    reused += 1
+                except (TypeError, ValueError, KeyError):
+                    quotes = None
+            if quotes is None:
+                try:
+                    quotes = extract_quotes(art.id, art.body, art.offsets if art.offsets.segments else None)
+                except Exception as exc:  # noqa: BLE001 - one odd article must never stop the analysis
+                    warnings.append(f"{art.id}: quotes skipped ({exc.__class__.__name__}: {exc})")
+                    quotes = []
+            writer.add_extraction(bh, quotes)
+            quotes_total += len(quotes)
+            for quote in quotes:
+                if quote.scare:
+                    writer.add_scare(i, quote)
+            all_units.extend(_units_of(quotes, i))
+            if progress is not None and (i % 200 == 0 or i + 1 == total):
+                progress(i + 1, total)
     t1, c1 = time.perf_counter(), time.process_time()
 
     groups, stats = cluster_units(all_units, cancelled)
     t2, c2 = time.perf_counter(), time.process_time()
-    clusters = [_build_cluster([all_units[i] for i in g], articles, original_of) for g in groups]
-    clusters.sort(key=lambda c: (-len(c.articles), -len(c.variants), _date_key(c.first.date), c.first.order,
-                                 c.first.start))
-    scare = [q for qs in quotes_by_article.values() for q in qs if q.scare]
+    pos_of = {a.id: i for i, a in enumerate(articles)}
+    for gi, group in enumerate(groups):
+        if cancelled is not None and gi % 512 == 0 and cancelled():
+            raise QuotesCancelled()
+        members = [all_units[i] for i in group]
+        cluster = _build_cluster(members, articles, original_of)
+        pieces = {(articles[u.article_pos].id, tuple(q.index for q in u.pieces)): u.pieces for u in members}
+        writer.add_cluster(cluster, pos_of, [pieces[(v.article, v.piece_indices)] for v in cluster.variants])
+    groups.clear()
+    all_units.clear()  # the store orders the groups: the renderings are no longer needed
     t3, c3 = time.perf_counter(), time.process_time()
     stats.update(
         articles=total, extracted=total - reused, reused=reused,
         extract_s=round(t1 - t0, 3), cluster_s=round(t2 - t1, 3), build_s=round(t3 - t2, 3),
         extract_cpu_s=round(c1 - c0, 3), cluster_cpu_s=round(c2 - c1, 3), build_cpu_s=round(c3 - c2, 3),
     )
-    analysis = QuoteAnalysis(
-        quotes_total=sum(1 for qs in quotes_by_article.values() for q in qs),
-        clusters=clusters, scare_quotes=scare, quotes_by_article=quotes_by_article,
-        warnings=warnings, stats=stats,
-    )
-    if cache_dir is not None:
-        _save_json(cache_dir / CACHE_FILE, _cache_dict(analysis, articles, new_cache, digest), warnings)
-    return analysis
+    return writer.finish(digest=digest, quotes_total=quotes_total, stats=stats, warnings=warnings)
 
 
 def iter_pairs(cluster: QuoteCluster) -> Iterable[tuple[Variant, Variant]]:

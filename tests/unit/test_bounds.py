@@ -440,18 +440,20 @@ def test_search_on_a_hostile_corpus(tmp_path: Path, isolated_home: Path) -> None
 # --------------------------------------------------------------------------- derived state read back
 
 
-def test_planted_quote_cache_deep_or_inflating_is_rebuilt_not_a_crash(tmp_path: Path) -> None:
-    import zlib
+def test_planted_quote_cache_deep_or_huge_is_rebuilt_not_a_crash(tmp_path: Path) -> None:
+    import sqlite3
 
-    from briefreader.core.quote_cache import _load_json
+    from briefreader.core.quote_cache import MAX_RECORD_BYTES, STORE_FORMAT, QuoteStore
 
-    deep = tmp_path / "deep.json"
-    deep.write_bytes(b'{"version": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
-    bomb = tmp_path / "bomb.json"
-    bomb.write_bytes(zlib.compress(b'{"x": "' + b" " * (200 * 2**20) + b'"}', 9))  # 200 MB from ~200 KB
-    for path in (deep, bomb):
+    for name, stats in (("deep", "[" * 100_000 + "]" * 100_000), ("huge", '"' + " " * MAX_RECORD_BYTES + '"')):
+        path = tmp_path / f"{name}.sqlite"
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", [("format", STORE_FORMAT), ("digest", "x"),
+                                                                     ("quotes_total", "1"), ("stats", stats)])
+        connection.close()
         warnings: list[str] = []
-        assert _load_json(path, warnings) is None
+        assert QuoteStore.open(path, warnings) is None
         assert len(warnings) == 1 and "corrupt" in warnings[0]
 
 

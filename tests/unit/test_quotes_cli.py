@@ -54,7 +54,7 @@ def test_second_run_uses_the_cache(sample_corpus: Path, capsys: pytest.CaptureFi
     assert first == second
     from briefreader.core.paths import derived_dir
 
-    assert any(derived_dir(sample_corpus).rglob("quotes-cache.json"))
+    assert any(derived_dir(sample_corpus).rglob("quotes-cache.sqlite"))
     assert not (sample_corpus / ".briefreader").exists()
 
 

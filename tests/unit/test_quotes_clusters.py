@@ -217,11 +217,12 @@ def test_cache_reuses_extraction_and_survives_corruption(tmp_path: Path) -> None
     arts[2] = art(2, "“A completely different statement about the weather in the mountains today,” Ada Nyström said.")
     changed = analyse_quotes(arts, cache_dir=tmp_path)
     assert changed.stats["extracted"] == 1 and changed.stats["reused"] == 4
+    expected = changed.to_json()  # read now: the analysis reads its store lazily, overwritten below
     # a corrupt cache is rebuilt with a warning, never an exception
     for f in tmp_path.iterdir():
         f.write_bytes(b"\x00garbage")
     rebuilt = analyse_quotes(arts, cache_dir=tmp_path)
-    assert rebuilt.warnings and rebuilt.to_json() == changed.to_json()
+    assert rebuilt.warnings and rebuilt.to_json() == expected
 
 
 def test_cancel() -> None:
