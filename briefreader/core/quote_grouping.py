@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,10 +360,49 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
     return phrases, phrase_speaker
 
 
+class _SharedShingles:
+    """Which shingle hashes may occur in more than one phrase, in two bitmaps (a few MB) instead of
+    a posting for every shingle: most shingles occur once and can never be a candidate's evidence.
+
+    A hash's bucket is marked "seen" on its first occurrence and "shared" on any later one; a hash
+    whose bucket is not "shared" occurred once, exactly (two hashes meeting in one bucket only make
+    a once-only shingle look shared, which costs a posting and changes nothing)."""
+
+    def __init__(self, phrase_shingles: Iterable[set[int]], expected: int) -> None:
+        bits = 1 << 16
+        while bits < 16 * expected:
+            bits <<= 1
+        self._mask = bits - 1
+        seen = bytearray(bits >> 3)
+        shared = bytearray(bits >> 3)
+        mask = self._mask
+        for shingles in phrase_shingles:
+            for shingle in shingles:
+                bucket = shingle & mask
+                byte, bit = bucket >> 3, 1 << (bucket & 7)
+                if seen[byte] & bit:
+                    shared[byte] |= bit
+                else:
+                    seen[byte] |= bit
+        del seen
+        self._shared = shared
+
+    def among(self, shingles: Iterable[int]) -> list[int]:
+        """The ``shingles`` that may occur in another phrase (every one that does, and a few more)."""
+        mask, shared = self._mask, self._shared
+        return [s for s in shingles if shared[(s & mask) >> 3] & (1 << (s & 7))]
+
+
+def _phrase_shingles(phrase: _Phrase) -> set[int]:
+    return _shingles(phrase.keys, list(phrase.content_seq), phrase.content)
+
+
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     phrases, phrase_speaker = _phrases_of(units)
+    # shingles are computed twice (once to find the shared ones): postings are kept for those only
+    shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.keys) for p in phrases))
     postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases), phrase_speaker)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
@@ -374,10 +413,10 @@ def cluster_units(units: list[_Unit],
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
-        sh = _shingles(p.keys, list(p.content_seq), p.content)
+        sh = _phrase_shingles(p)
         n_shingles.append(len(sh))
         hits: list[int] = []  # the phrases sharing each shingle, counted at once below
-        for h in sh:
+        for h in shared_shingles.among(sh):  # a shingle in this phrase only: its posting is never read
             entry = postings.get(h, _MISSING)
             if entry is _MISSING:
                 postings[h] = pi  # most shingles occur once: store the bare phrase id
