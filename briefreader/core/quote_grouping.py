@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -174,15 +174,19 @@ def _shingles(keys: tuple[int, ...], content: list[int], content_set: frozenset[
     return out
 
 
+#: The speakers of a phrase no one is named for (one shared empty set: most phrases have none).
+_NO_NAMES: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class _Phrase:
     keys: tuple[int, ...]
     content: frozenset[int]
     content_seq: tuple[int, ...]
     units: list[int]  # indices into the unit list
-    speakers: set[str]
+    speakers: frozenset[str]  # a new set when one is added (most phrases keep one or none)
     sentences: tuple[tuple[int, int], ...] = ()
-    named: set[str] = field(default_factory=set)  # speaker keys at any confidence
+    named: frozenset[str] = _NO_NAMES  # speaker keys at any confidence
     # the same word ids as one character each: edit distances on strings need no per-call
     # conversion of the sequence (the distance between two id strings is that between the ids)
     codes: Any = ()
@@ -349,14 +353,15 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
             phrase_of_keys[(u.keys, ident)] = pi
-            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences,
+            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], _NO_NAMES, u.sentences,
                                    codes=_id_codes(ids), content_codes=_id_codes(content_seq)))
             phrase_speaker.append(known)
-        phrases[pi].units.append(ui)
-        if known:
-            phrases[pi].speakers.add(known)
-        if named:
-            phrases[pi].named.add(named)
+        phrase = phrases[pi]
+        phrase.units.append(ui)
+        if known and known not in phrase.speakers:
+            phrase.speakers = phrase.speakers | {known}
+        if named and named not in phrase.named:
+            phrase.named = phrase.named | {named}
     return phrases, phrase_speaker
 
 
@@ -397,6 +402,10 @@ def _phrase_shingles(phrase: _Phrase) -> set[int]:
     return _shingles(phrase.keys, list(phrase.content_seq), phrase.content)
 
 
+def _one_or_set(ids: set[str]) -> str | frozenset[str]:
+    return next(iter(ids)) if len(ids) == 1 else frozenset(ids)
+
+
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
@@ -408,7 +417,8 @@ def cluster_units(units: list[_Unit],
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     candidates = scored = 0
     n_shingles: list[int] = []
-    same_quote = [{units[u].quote.utterance_id for u in p.units} for p in phrases]
+    # the quotation (utterance id) of each phrase's renderings: the id itself when one (most), else their set
+    same_quote = [_one_or_set({units[u].quote.utterance_id for u in p.units}) for p in phrases]
     lengths = [len(p.keys) for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
@@ -443,7 +453,7 @@ def cluster_units(units: list[_Unit],
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
         own_quote = same_quote[pi]
-        one_quote = len(own_quote) == 1
+        one_quote = type(own_quote) is str
         find = uf.find
         for shared, q in pool:
             n_q = lengths[q]
