@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -174,15 +174,19 @@ def _shingles(keys: tuple[int, ...], content: list[int], content_set: frozenset[
     return out
 
 
+#: The speakers of a phrase no one is named for (one shared empty set: most phrases have none).
+_NO_NAMES: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class _Phrase:
     keys: tuple[int, ...]
     content: frozenset[int]
     content_seq: tuple[int, ...]
     units: list[int]  # indices into the unit list
-    speakers: set[str]
+    speakers: frozenset[str]  # a new set when one is added (most phrases keep one or none)
     sentences: tuple[tuple[int, int], ...] = ()
-    named: set[str] = field(default_factory=set)  # speaker keys at any confidence
+    named: frozenset[str] = _NO_NAMES  # speaker keys at any confidence
     # the same word ids as one character each: edit distances on strings need no per-call
     # conversion of the sequence (the distance between two id strings is that between the ids)
     codes: Any = ()
@@ -349,35 +353,80 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
             pi = len(phrases)
             phrase_of_keys[(u.keys, ident)] = pi
-            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], set(), u.sentences,
+            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], _NO_NAMES, u.sentences,
                                    codes=_id_codes(ids), content_codes=_id_codes(content_seq)))
             phrase_speaker.append(known)
-        phrases[pi].units.append(ui)
-        if known:
-            phrases[pi].speakers.add(known)
-        if named:
-            phrases[pi].named.add(named)
+        phrase = phrases[pi]
+        phrase.units.append(ui)
+        if known and known not in phrase.speakers:
+            phrase.speakers = phrase.speakers | {known}
+        if named and named not in phrase.named:
+            phrase.named = phrase.named | {named}
     return phrases, phrase_speaker
+
+
+class _SharedShingles:
+    """Which shingle hashes may occur in more than one phrase, in two bitmaps (a few MB) instead of
+    a posting for every shingle: most shingles occur once and can never be a candidate's evidence.
+
+    A hash's bucket is marked "seen" on its first occurrence and "shared" on any later one; a hash
+    whose bucket is not "shared" occurred once, exactly (two hashes meeting in one bucket only make
+    a once-only shingle look shared, which costs a posting and changes nothing)."""
+
+    def __init__(self, phrase_shingles: Iterable[set[int]], expected: int) -> None:
+        bits = 1 << 16
+        while bits < 16 * expected:
+            bits <<= 1
+        self._mask = bits - 1
+        seen = bytearray(bits >> 3)
+        shared = bytearray(bits >> 3)
+        mask = self._mask
+        for shingles in phrase_shingles:
+            for shingle in shingles:
+                bucket = shingle & mask
+                byte, bit = bucket >> 3, 1 << (bucket & 7)
+                if seen[byte] & bit:
+                    shared[byte] |= bit
+                else:
+                    seen[byte] |= bit
+        del seen
+        self._shared = shared
+
+    def among(self, shingles: Iterable[int]) -> list[int]:
+        """The ``shingles`` that may occur in another phrase (every one that does, and a few more)."""
+        mask, shared = self._mask, self._shared
+        return [s for s in shingles if shared[(s & mask) >> 3] & (1 << (s & 7))]
+
+
+def _phrase_shingles(phrase: _Phrase) -> set[int]:
+    return _shingles(phrase.keys, list(phrase.content_seq), phrase.content)
+
+
+def _one_or_set(ids: set[str]) -> str | frozenset[str]:
+    return next(iter(ids)) if len(ids) == 1 else frozenset(ids)
 
 
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     phrases, phrase_speaker = _phrases_of(units)
+    # shingles are computed twice (once to find the shared ones): postings are kept for those only
+    shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.keys) for p in phrases))
     postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases), phrase_speaker)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     candidates = scored = 0
     n_shingles: list[int] = []
-    same_quote = [{units[u].quote.utterance_id for u in p.units} for p in phrases]
+    # the quotation (utterance id) of each phrase's renderings: the id itself when one (most), else their set
+    same_quote = [_one_or_set({units[u].quote.utterance_id for u in p.units}) for p in phrases]
     lengths = [len(p.keys) for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
-        sh = _shingles(p.keys, list(p.content_seq), p.content)
+        sh = _phrase_shingles(p)
         n_shingles.append(len(sh))
         hits: list[int] = []  # the phrases sharing each shingle, counted at once below
-        for h in sh:
+        for h in shared_shingles.among(sh):  # a shingle in this phrase only: its posting is never read
             entry = postings.get(h, _MISSING)
             if entry is _MISSING:
                 postings[h] = pi  # most shingles occur once: store the bare phrase id
@@ -404,7 +453,7 @@ def cluster_units(units: list[_Unit],
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
         own_quote = same_quote[pi]
-        one_quote = len(own_quote) == 1
+        one_quote = type(own_quote) is str
         find = uf.find
         for shared, q in pool:
             n_q = lengths[q]
