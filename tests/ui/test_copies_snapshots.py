@@ -5,7 +5,6 @@ Update after an intended visual change with ``pytest tests/ui/test_copies_snapsh
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,15 +16,6 @@ from briefreader.tui.widgets.article_list import ArticleList
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
 from copies_corpus import fictional_story, write_fictional_corpus  # noqa: E402
-
-FIXED_HOME = Path("/tmp/briefreader-snapshot-home")
-
-
-@pytest.fixture(autouse=True)
-def fixed_home(monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.rmtree(FIXED_HOME, ignore_errors=True)
-    monkeypatch.setenv("BRIEFREADER_HOME", str(FIXED_HOME))
-
 
 @pytest.fixture
 def wire_corpus(tmp_path: Path) -> Path:
