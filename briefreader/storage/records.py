@@ -64,12 +64,13 @@ class ListedFile:
         return cls([entry[0].summary() for entry in cached.entries], list(cached.warnings))
 
     def pack(self) -> bytes:
-        return pickle.dumps(([s.as_tuple() for s in self.summaries], [(w.path, w.message) for w in self.warnings]),
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        # plain data, so plain JSON: no pickle where none is needed
+        return json.dumps([[s.as_tuple() for s in self.summaries], [(w.path, w.message) for w in self.warnings]],
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
     @classmethod
     def unpack(cls, blob: bytes) -> ListedFile:
-        rows, warnings = pickle.loads(blob)
+        rows, warnings = json.loads(blob.decode("utf-8", "surrogatepass"))
         return cls([ArticleSummary(*row) for row in rows], [LoadWarning(*w) for w in warnings])
 
 
