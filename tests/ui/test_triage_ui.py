@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from reader_helpers import notices, saved, screen_of, screen_text, settle, state, triage_idle
 
 from briefreader.storage.triage_store import open_store
@@ -621,3 +622,19 @@ def test_tag_completion() -> None:
     assert complete_last_tag("san", known) == ["sanctions"]
     assert complete_last_tag("gas, s", known) == ["sanctions", "Security"]
     assert complete_last_tag("sanctions, s", known) == ["Security"]
+
+
+async def test_fast_moves_then_status_key_act_on_the_row_under_the_cursor(reader: ReaderApp) -> None:
+    """``j j K`` typed in one burst keeps the article under the cursor, not the one still shown."""
+    async with reader.run_test(size=SIZE) as pilot:
+        await idle(pilot)
+        table = reader.query_one(ArticleList)
+        first, third = table.shown[0].id, table.shown[2].id
+        for key in ("j", "j", "K"):  # sent like a typist's burst: no wait for the screen between them
+            key_event = events.Key(key, key)
+            key_event.set_sender(reader)
+            reader._driver.send_message(key_event)
+        await idle(pilot)
+        assert table.current_id == third
+        assert store_of(reader).get(third).status == "keep"
+        assert store_of(reader).get(first).status != "keep"

@@ -312,10 +312,13 @@ class TriageController:
     # ------------------------------------------------------------------ which articles an action is for
 
     def targets(self) -> list[str]:
-        """The marked set if there is one, else the article under the cursor."""
+        """The marked set if there is one, else the article under the list's cursor.
+
+        The cursor, not the article shown: keys typed in a burst (``j j K``) reach this before the
+        body has caught up with the moves."""
         if self.state.marked:
             return list(self.state.marked)
-        current = self.state.current_id
+        current = self.host.cursor_id()
         return [current] if current else []
 
     def describe(self, ids: list[str]) -> str:
