@@ -218,7 +218,7 @@ def scale_child(size: int, seed: int, polnear: Path, originals: int) -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from gen_corpus import ArticleFactory
 
-    from briefreader.core.copies import analyse_copies
+    from briefreader.storage.copies_cache import analyse_copies_cached
 
     real = read_polnear(polnear)
     articles, _ = build_set(real, originals, seed) if real else ([], {})
@@ -233,11 +233,11 @@ def scale_child(size: int, seed: int, polnear: Path, originals: int) -> dict:
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as cache:
         started, cpu = time.perf_counter(), time.process_time()
-        analysis = analyse_copies(articles, cache_dir=Path(cache))
+        analysis = analyse_copies_cached(articles, cache_dir=Path(cache))
         elapsed, cpu_s = time.perf_counter() - started, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         reopened_at = time.perf_counter()
-        again = analyse_copies(articles, cache_dir=Path(cache))
+        again = analyse_copies_cached(articles, cache_dir=Path(cache))
         reopen = time.perf_counter() - reopened_at
     assert again.stats.get("cached"), "cache not used on reopen"
     return {"size": len(articles), "seconds": round(elapsed, 2), "cpu_s": round(cpu_s, 2),

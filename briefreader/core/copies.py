@@ -9,20 +9,17 @@ few days of each other. Every link says why it was made.
 Near-linear: each article is reduced to a sample of its word 5-gram hashes (one in ``SAMPLE_MOD``),
 candidate pairs come from an inverted index of those samples, and only the pairs found there are
 compared. Paragraph-level details (added, cut, changed words) are computed for the copies only.
-Pure: no I/O except the optional JSON cache, no UI.
+Pure: no I/O, no UI (the cache is ``storage/copies_cache.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from briefreader.core.copies_model import (
@@ -66,18 +63,17 @@ from briefreader.core.stories import (
 )
 
 __all__ = [
-    "CACHE_FILE", "CACHE_VERSION", "ChangeBlock", "CopiesCancelled", "Copy", "CopyAnalysis", "CopyGroup", "ListRow",
+    "CACHE_VERSION", "ChangeBlock", "CopiesCancelled", "Copy", "CopyAnalysis", "CopyGroup", "ListRow",
     "MAX_POSTINGS", "MIN_SHARED", "NAMES_PER_UNIT", "Progress", "Reuse", "SAMPLE_MOD", "SHINGLE", "STORY_DAYS",
     "STORY_MIN_NAME_WEIGHT", "STORY_NAME_DF", "STORY_NAME_MAX_DF", "STORY_NAME_MIN_CAP", "STORY_QUOTE_MAX_DF", "Story",
-    "StoryLink", "TimelineEntry", "WordChange", "analyse_copies", "analyse_copies_isolated", "annotate_quotes_json",
-    "copies_cache_dir", "copies_digest", "copy_changes", "find_copies", "find_stories", "paragraphs", "story_order",
+    "StoryLink", "TimelineEntry", "WordChange", "analyse_copies", "annotate_quotes_json",
+    "copies_digest", "copy_changes", "find_copies", "find_stories", "paragraphs", "story_order",
     "threaded_rows", "timeline",
 ]
 
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = "copies-1"
-CACHE_FILE = "copies.json.z"
 # A copy: one side's text is at least COPY_MAJOR the other's and keeps COPY_MINOR of it, or it is
 # nearly all the other's text (a trimmed copy: TRIMMED_MAJOR) and keeps at least TRIMMED_MINOR of it.
 COPY_MAJOR = 0.7
@@ -330,35 +326,15 @@ def copies_digest(articles: Sequence[Article]) -> str:
     return digest.hexdigest()
 
 
-def copies_cache_dir(root: Path) -> Path | None:
-    """Where the copy analysis of the corpus at ``root`` is cached (None when no folder is writable)."""
-    from briefreader.core.paths import state_dir
-
-    try:
-        folder, _ = state_dir(root, kind="cache")
-    except OSError as exc:
-        log.warning("no folder for the copies cache: %s", exc)
-        return None
-    return folder
-
-
 def analyse_copies(
     articles: Sequence[Article],
     *,
-    cache_dir: Path | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> CopyAnalysis:
-    """Copy groups, partial reuse and stories of ``articles``, from the cache when nothing changed."""
+    """Copy groups, partial reuse and stories of ``articles`` (the cache is storage's:
+    ``storage.copies_cache.analyse_copies_cached``). Raises CopiesCancelled."""
     started = time.perf_counter()
-    warnings: list[str] = []
-    digest = copies_digest(articles)
-    if cache_dir is not None:
-        cached = _load_cache(Path(cache_dir) / CACHE_FILE, digest, warnings)
-        if cached is not None:
-            cached.stats["cached"] = True
-            cached.stats["total_s"] = round(time.perf_counter() - started, 3)
-            return cached
     groups, reuses, stats = find_copies(articles, progress=progress, cancelled=cancelled)
     story_started = time.perf_counter()
     stories = find_stories(articles, groups, cancelled=cancelled)
@@ -366,54 +342,7 @@ def analyse_copies(
     stats["stories_s"] = round(time.perf_counter() - story_started, 3)
     stats["total_s"] = round(time.perf_counter() - started, 3)
     stats["cached"] = False
-    analysis = CopyAnalysis(groups, reuses, stories, stats, warnings)
-    if cache_dir is not None:
-        _save_cache(Path(cache_dir) / CACHE_FILE, digest, analysis, warnings)
-    return analysis
-
-
-def _save_cache(path: Path, digest: str, analysis: CopyAnalysis, warnings: list[str]) -> None:
-    from briefreader.core.paths import atomic_write_bytes
-
-    data = {"version": CACHE_VERSION, "digest": digest, "copies": analysis.to_json(),
-            "stories": analysis.stories_json()["stories"], "stats": analysis.stats}
-    try:
-        atomic_write_bytes(path, zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 3))
-    except OSError as exc:
-        log.warning("copies cache not saved: %s", exc)
-        warnings.append(f"copies cache not saved: {exc}")
-
-
-def _load_cache(path: Path, digest: str, warnings: list[str]) -> CopyAnalysis | None:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        log.warning("copies cache unreadable: %s", exc)
-        return None
-    try:
-        data = json.loads(zlib.decompress(raw))
-        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("digest") != digest:
-            return None
-        groups = [
-            CopyGroup(g["id"], g["original"], g["why_original"],
-                      [Copy(c["article"], c["shared"], c["kept"], c["added"], c["added_at"], c["cut"],
-                            [WordChange(**w) for w in c["changed"]], c["retitled"]) for c in g["copies"]])
-            for g in data["copies"]["groups"]
-        ]
-        reuses = [Reuse(**r) for r in data["copies"]["reuses"]]
-        stories = [
-            Story(s["id"], s["articles"], s["groups"],
-                  [StoryLink(link["a"], link["b"], link["quotations"], link["names"]) for link in s["links"]],
-                  s["first"], s["label"])
-            for s in data["stories"]
-        ]
-        return CopyAnalysis(groups, reuses, stories, dict(data.get("stats") or {}), warnings)
-    except (ValueError, KeyError, TypeError, zlib.error) as exc:
-        log.warning("copies cache %s is corrupt (%s); rebuilt", path, exc)
-        warnings.append("copies cache was corrupt; rebuilt")
-        return None
+    return CopyAnalysis(groups, reuses, stories, stats, [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,53 +403,3 @@ def annotate_quotes_json(data: dict[str, Any], analysis: CopyAnalysis) -> dict[s
             variant["copy_of"] = original if original != variant["article"] else None
         cluster["independent_articles"] = analysis.independent(v["article"] for v in variants)
     return data
-
-
-ISOLATE_MIN_ARTICLES = 2000  # from this size the reader analyses in a child process (no GIL held)
-
-
-def _copies_child(root: str, follow_links: bool, reporter: Callable[..., None]) -> str:
-    """In a spawned child: load the corpus (from the record cache), analyse and cache its copies;
-    return the digest of what was analysed."""
-    from briefreader.storage.corpus import load_corpus
-
-    corpus = load_corpus(Path(root), follow_links=follow_links)
-    analyse_copies(corpus.articles, cache_dir=copies_cache_dir(corpus.root), progress=reporter)
-    return copies_digest(corpus.articles)
-
-
-def analyse_copies_isolated(
-    root: Path,
-    articles: Sequence[Article],
-    *,
-    follow_links: bool = False,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    isolate_from: int = ISOLATE_MIN_ARTICLES,
-) -> CopyAnalysis | None:
-    """:func:`analyse_copies` for the reader: a big corpus is analysed in a spawned child process
-    that fills the cache, which is then read here if the child saw the same corpus (same digest);
-    otherwise, or if the child fails, the analysis runs here. None if cancelled."""
-    from briefreader.core.isolated import ChildFailed, run_isolated
-
-    cache_dir = copies_cache_dir(root)
-    if cache_dir is not None and len(articles) >= isolate_from:
-        digest = copies_digest(articles)
-        cached = _load_cache(cache_dir / CACHE_FILE, digest, [])
-        if cached is not None:
-            cached.stats["cached"] = True
-            return cached
-        try:
-            finished, child_digest = run_isolated(_copies_child, (str(root), follow_links), name="briefreader-copies",
-                                                  cancelled=cancelled, progress=progress)
-            if not finished:
-                return None
-            if child_digest == digest:
-                return analyse_copies(articles, cache_dir=cache_dir)  # what the child just cached
-            log.info("the corpus changed while its copies were analysed; analysing in this process")
-        except ChildFailed as exc:
-            log.warning("copy analysis in a child process failed (%s); analysing in this process", exc)
-    try:
-        return analyse_copies(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
-    except CopiesCancelled:
-        return None

@@ -26,6 +26,7 @@ Progress = Callable[[int, int], None]
 # From this many articles the quote analysis runs in a spawned child (see quotes_in_child): at 10k
 # articles it builds ~200 MB of short-lived objects and holds the GIL for seconds.
 ISOLATE_MIN_ARTICLES = 2000
+COPIES_ISOLATE_FROM = 2000  # the same for the copy analysis (the reader's; the CLI analyses in its process)
 
 
 def quote_analysis(workspace: Workspace, *, progress: Progress | None = None,
@@ -107,11 +108,12 @@ def copy_analysis(workspace: Workspace, *, progress: Callable[[str, int, int], N
     """Copies, partial reuse and stories of the corpus (cached per corpus unless not ``cached``).
     ``reuse``: the analysis this workspace already made of the loaded corpus, if any (one being
     made in another thread is waited for). Raises CopiesCancelled."""
-    from briefreader.core.copies import analyse_copies, copies_cache_dir
+    from briefreader.storage.copies_cache import analyse_copies_cached, copies_cache_dir
 
     def compute() -> CopyAnalysis:
         cache_dir = copies_cache_dir(workspace.root) if cached else None
-        return analyse_copies(workspace.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+        return analyse_copies_cached(workspace.corpus.articles, cache_dir=cache_dir, progress=progress,
+                                     cancelled=cancelled)
 
     analysis = copies_once(workspace, compute, cancelled, reuse=reuse)
     if analysis is None:  # only when cancelled while waiting for another thread's analysis
@@ -124,26 +126,55 @@ def copies_in_child(workspace: Workspace, *, progress: Callable[[str, int, int],
                     cancelled: Callable[[], bool] | None = None,
                     isolate_from: int | None = None) -> CopyAnalysis | None:
     """The copy analysis for the reader: once per loaded corpus (what :func:`quote_analysis`
-    then uses); a big corpus (``isolate_from`` articles, default copies'
-    ``ISOLATE_MIN_ARTICLES``) is analysed in a spawned child that fills the cache, read here.
-    Without the record cache (``use_cache=False``) it is analysed here, uncached. None if
-    cancelled."""
-    from briefreader.core.copies import ISOLATE_MIN_ARTICLES as COPIES_ISOLATE_FROM
-    from briefreader.core.copies import analyse_copies, analyse_copies_isolated
+    then uses); a big corpus (``isolate_from`` articles, default :data:`COPIES_ISOLATE_FROM`) is
+    analysed in a spawned child that fills the cache, read here. Without the record cache
+    (``use_cache=False``) it is analysed here, uncached. None if cancelled."""
     from briefreader.core.copies_model import CopiesCancelled
+    from briefreader.storage.copies_cache import analyse_copies_cached
 
     def compute() -> CopyAnalysis | None:
-        corpus = workspace.corpus
         if not workspace.use_cache:
-            return analyse_copies(corpus.articles, progress=progress, cancelled=cancelled)
-        return analyse_copies_isolated(corpus.root, corpus.articles, follow_links=workspace.follow_links,
-                                       progress=progress, cancelled=cancelled,
-                                       isolate_from=COPIES_ISOLATE_FROM if isolate_from is None else isolate_from)
+            return analyse_copies_cached(workspace.corpus.articles, cache_dir=None, progress=progress,
+                                         cancelled=cancelled)
+        return _copies_isolated(workspace, progress=progress, cancelled=cancelled,
+                                isolate_from=COPIES_ISOLATE_FROM if isolate_from is None else isolate_from)
 
     try:
         return copies_once(workspace, compute, cancelled, reuse=True)
     except CopiesCancelled:
         return None
+
+
+def _copies_isolated(workspace: Workspace, *, progress: Callable[[str, int, int], None] | None,
+                     cancelled: Callable[[], bool] | None, isolate_from: int) -> CopyAnalysis | None:
+    """The cached copy analysis; a big corpus's is made in a spawned child process that fills the
+    cache, which is then read here if the child saw the same corpus (same digest); otherwise, or if
+    the child fails, the analysis runs here. None if cancelled. Raises CopiesCancelled."""
+    from briefreader.core.copies import copies_digest
+    from briefreader.core.isolated import ChildFailed, run_isolated
+    from briefreader.storage.copies_cache import analyse_copies_cached, copies_cache_dir, load_copies
+
+    articles = workspace.corpus.articles
+    cache_dir = copies_cache_dir(workspace.root)
+    if cache_dir is not None and len(articles) >= isolate_from:
+        digest = copies_digest(articles)
+        cached = load_copies(cache_dir, digest, [])
+        if cached is not None:
+            cached.stats["cached"] = True
+            return cached
+        try:
+            finished, child_digest = run_isolated(_copies_child, (str(workspace.root), workspace.follow_links),
+                                                  name="briefreader-copies",
+                                                  cancelled=cancelled, progress=progress)
+            if not finished:
+                return None
+            if child_digest == digest:
+                return analyse_copies_cached(articles, cache_dir=cache_dir)  # what the child just cached
+            log.info("the corpus changed while its copies were analysed; analysing in this process")
+        except ChildFailed as exc:
+            log.warning("copy analysis in a child process failed (%s); analysing in this process", exc)
+    return analyse_copies_cached(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
+
 
 def copies_once(workspace: Workspace, compute: Callable[[], CopyAnalysis | None],
                 cancelled: Callable[[], bool] | None, *, reuse: bool) -> CopyAnalysis | None:
@@ -189,3 +220,15 @@ def _quotes_child(root: str, convert: Callable[[Any], Any], originals: dict[str,
     analysis = workspace._quote_analysis(originals, progress=reporter)
     return analysis_digest(workspace.corpus.articles), convert(analysis)
 
+
+def _copies_child(root: str, follow_links: bool, reporter: Callable[..., None]) -> str:
+    """In a spawned child: load the corpus (from the record cache), analyse and cache its copies;
+    return the digest of what was analysed."""
+    from briefreader.core.copies import copies_digest
+    from briefreader.storage.copies_cache import analyse_copies_cached, copies_cache_dir
+    from briefreader.workspace.service import Workspace
+
+    workspace = Workspace(root, follow_links=follow_links)
+    articles = workspace.corpus.articles
+    analyse_copies_cached(articles, cache_dir=copies_cache_dir(workspace.root), progress=reporter)
+    return copies_digest(articles)

@@ -146,7 +146,6 @@ async def test_the_reader_and_quotes_json_judge_a_misquotes_wire_copies_alike(
     independent count ``briefreader quotes --json`` gives, from the same cached analysis."""
     import json
 
-    import briefreader.core.copies
     import briefreader.workspace.analyses
     from briefreader.cli.main import main
     from briefreader.core.quote_cache import CACHE_FILE
@@ -157,7 +156,7 @@ async def test_the_reader_and_quotes_json_judge_a_misquotes_wire_copies_alike(
     write_md_articles(corpus, misquote_wire_files())
     if in_child:  # the analyses of a big corpus: copies, then quotations, each in a spawned child
         monkeypatch.setattr(briefreader.workspace.analyses, "ISOLATE_MIN_ARTICLES", 1)  # looked up there
-        monkeypatch.setattr(briefreader.core.copies, "ISOLATE_MIN_ARTICLES", 1)
+        monkeypatch.setattr(briefreader.workspace.analyses, "COPIES_ISOLATE_FROM", 1)
     app = ReaderApp(corpus)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

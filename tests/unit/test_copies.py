@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core.copies import CACHE_FILE, analyse_copies, find_copies, timeline
+from briefreader.core.copies import analyse_copies, find_copies, timeline
+from briefreader.storage.copies_cache import CACHE_FILE, analyse_copies_cached
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "helpers"))
 from copies_corpus import (  # noqa: E402
@@ -103,22 +104,22 @@ def test_timeline_orders_by_date_with_roles(wire: list[str]) -> None:
 
 def test_cache_is_reused_and_a_corrupt_cache_is_rebuilt(tmp_path: Path, wire: list[str]) -> None:
     articles = fictional_corpus(wire)
-    first = analyse_copies(articles, cache_dir=tmp_path)
+    first = analyse_copies_cached(articles, cache_dir=tmp_path)
     assert not first.stats["cached"]
-    second = analyse_copies(articles, cache_dir=tmp_path)
+    second = analyse_copies_cached(articles, cache_dir=tmp_path)
     assert second.stats["cached"]
     assert second.to_json() == first.to_json() and second.stories_json() == first.stories_json()
     (tmp_path / CACHE_FILE).write_bytes(b"not a cache")
-    third = analyse_copies(articles, cache_dir=tmp_path)
+    third = analyse_copies_cached(articles, cache_dir=tmp_path)
     assert not third.stats["cached"] and third.to_json() == first.to_json()
     assert any("corrupt" in w for w in third.warnings)
 
 
 def test_a_changed_article_invalidates_the_cache(tmp_path: Path, wire: list[str]) -> None:
     articles = fictional_corpus(wire)
-    analyse_copies(articles, cache_dir=tmp_path)
+    analyse_copies_cached(articles, cache_dir=tmp_path)
     articles[1].body = "\n\n".join(fictional_story(40))
-    again = analyse_copies(articles, cache_dir=tmp_path)
+    again = analyse_copies_cached(articles, cache_dir=tmp_path)
     assert not again.stats["cached"]
     assert "reprint.txt" not in again.groups[0].members
 
@@ -228,31 +229,30 @@ def test_quotes_json_counts_independent_articles_and_names_copies(tmp_path: Path
 
 
 def test_isolated_analysis_runs_in_a_child_and_fills_the_cache(tmp_path: Path, wire: list[str], monkeypatch) -> None:
-    from briefreader.core.copies import analyse_copies_isolated, copies_cache_dir
-    from briefreader.storage.corpus import load_corpus
+    from briefreader.storage.copies_cache import copies_cache_dir
+    from briefreader.workspace import Workspace
 
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_fictional_corpus(corpus, wire)
-    loaded = load_corpus(corpus)
-    analysis = analyse_copies_isolated(corpus, loaded.articles, isolate_from=1)
+    analysis = Workspace(corpus).copies_in_child(isolate_from=1)
     assert analysis is not None and analysis.groups[0].original == "wire.md"
     assert (copies_cache_dir(corpus) / CACHE_FILE).exists()  # written by the child
-    again = analyse_copies_isolated(corpus, loaded.articles, isolate_from=1)
+    again = Workspace(corpus).copies_in_child(isolate_from=1)
     assert again is not None and again.stats["cached"] and again.to_json() == analysis.to_json()
-    assert analyse_copies_isolated(corpus, loaded.articles, isolate_from=1, cancelled=lambda: True) is not None  # cached
+    assert Workspace(corpus).copies_in_child(isolate_from=1, cancelled=lambda: True) is not None  # cached
 
 
 def test_isolated_analysis_falls_back_when_the_corpus_changed(tmp_path: Path, wire: list[str], monkeypatch) -> None:
-    from briefreader.core.copies import analyse_copies_isolated
-    from briefreader.storage.corpus import load_corpus
+    from briefreader.workspace import Workspace
 
     monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "home"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_fictional_corpus(corpus, wire)
-    articles = load_corpus(corpus).articles
+    workspace = Workspace(corpus)
+    assert workspace.corpus.articles  # loaded before the change
     (corpus / "reprint.md").write_text("---\ntitle: changed\n---\n" + "\n\n".join(fictional_story(77)), "utf-8")
-    analysis = analyse_copies_isolated(corpus, articles, isolate_from=1)  # the child sees the new file
+    analysis = workspace.copies_in_child(isolate_from=1)  # the child sees the new file
     assert analysis is not None and "reprint.md" in analysis.groups[0].members  # what this process holds

@@ -25,14 +25,13 @@ FRONT_ENDS = ["cli", "tui"]
 WORKSPACE_ONLY = {
     "briefreader.core.quote_clusters.analyse_quotes",
     "briefreader.core.copies.analyse_copies",
-    "briefreader.core.copies.analyse_copies_isolated",
+    "briefreader.storage.copies_cache.analyse_copies_cached",
     "briefreader.core.export.build_brief",
     "briefreader.core.paths.check_output_file",
     "briefreader.core.paths.write_output_file",
 }
-# Known reaches from core into storage, each to remove: the copy analysis's child process loads the
-# corpus itself (it moves to the Workspace, as the quote analysis's child did: quotes_in_child).
-CORE_KNOWN_DEBTS = {"core/copies.py": {"briefreader.storage.corpus", "briefreader.storage.corpus.load_corpus"}}
+# Known reaches from core into storage, each to remove (none left: keep it that way).
+CORE_KNOWN_DEBTS: dict[str, set[str]] = {}
 
 
 def imported_modules(source: str) -> set[str]:
