@@ -216,6 +216,54 @@ def speaker_key(name: str | None) -> str | None:
     return words[-1].casefold() if words else None
 
 
+#: Words before a surname that are not given names (titles, offices, parties, name suffixes).
+_NOT_GIVEN_NAMES = frozenset([
+    "mr", "mrs", "ms", "miss", "dr", "sen", "senator", "senators", "rep", "representative", "gov", "governor",
+    "gen", "general", "president", "former", "vice", "secretary", "speaker", "leader", "mayor", "judge", "justice",
+    "democrat", "democratic", "republican", "gop", "sir", "lord", "lady", "prof", "professor", "rev", "reverend",
+    "chairman", "chairwoman", "director", "adviser", "advisor", "spokesman", "spokeswoman", "attorney", "candidate",
+    "nominee", "first", "the", "of", "and",
+])
+_NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
+
+
+def person_key(name: str | None) -> str | None:
+    """A speaker name as ``surname|given name`` (case-folded; titles, initials and suffixes left
+    out; the given name only when one word is left for it): "Donald J. Trump" -> ``trump|donald``,
+    "Mr. Trump" -> ``trump|``; None for no name.
+    Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
+    if not name:
+        return None
+    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))]
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    if not words:
+        return None
+    given = {w for w in words[:-1] if len(w) > 1 and w not in _NOT_GIVEN_NAMES}
+    # one given name or none: more words before a surname are as often a place or a description
+    # taken with it ("New Hampshire Sanders") as a middle name, so they tell nothing
+    return f"{words[-1]}|{given.pop() if len(given) == 1 else ''}"
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two :func:`person_key` keys may name one person: one surname, and given names that
+    agree when both are known (the same, or one a short form of the other: "Joe"/"Joseph")."""
+    if a == b:
+        return True
+    surname_a, _, given_a = a.partition("|")
+    surname_b, _, given_b = b.partition("|")
+    if surname_a != surname_b:
+        return False
+    if not given_a or not given_b:
+        return True
+    return min(len(given_a), len(given_b)) >= 3 and (given_a.startswith(given_b) or given_b.startswith(given_a))
+
+
+def _people_agree(group_a: frozenset[str], group_b: frozenset[str]) -> bool:
+    """Whether some speaker of one set may be some speaker of the other."""
+    return any(same_person(x, y) for x in group_a for y in group_b)
+
+
 def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
     """Share of ``part``'s words found in order in ``whole``, within a window twice ``part``'s length
     (the words of a short phrase are always scattered somewhere in a very long text)."""
@@ -254,7 +302,7 @@ def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
     """'same' / 'different' / 'unknown' from confidently attributed speakers of the two phrases."""
     if not a.speakers or not b.speakers:
         return "unknown"
-    return "different" if a.speakers.isdisjoint(b.speakers) else "same"
+    return "same" if _people_agree(a.speakers, b.speakers) else "different"
 
 
 def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
@@ -265,7 +313,7 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     relation = _speaker_relation(a, b)
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
-    if short < SHORT_PHRASE_WORDS and a.named.isdisjoint(b.named):
+    if short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
         return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
     ca, cb = a.content, b.content
     if short <= 0.6 * long_:
@@ -324,11 +372,13 @@ class _UnionFind:
         if ra == rb:
             return True
         sa, sb = self.speaker[ra], self.speaker[rb]
-        if sa is not None and sb is not None and sa != sb:
+        if sa is not None and sb is not None and not same_person(sa, sb):
             return False
         root, child = min(ra, rb), max(ra, rb)
         self.parent[child] = root
-        self.speaker[root] = sa or sb
+        # the fuller name speaks for the group ("trump|donald" rather than "trump|"): a group of
+        # Donald Trump's words then refuses Eric Trump's
+        self.speaker[root] = max(sa or "", sb or "", key=len) or None
         return True
 
 
@@ -340,13 +390,14 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
     phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
     phrase_speaker: list[str | None] = []
     for ui, u in enumerate(units):
-        known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
-        named = speaker_key(u.quote.speaker)
+        named = person_key(u.quote.speaker)
+        known = named if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
         # is one phrase only for one named speaker, and never when no one is named
-        ident: Any = known
+        # (phrases are told apart by surname, as before: the speakers of a phrase are compared by person)
+        ident: Any = speaker_key(u.quote.speaker) if known else None
         if len(u.keys) < SHORT_PHRASE_WORDS:
-            ident = named if named else ("unit", ui)
+            ident = speaker_key(u.quote.speaker) if named else ("unit", ui)
         pi = phrase_of_keys.get((u.keys, ident))
         if pi is None:
             ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
@@ -360,6 +411,8 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
         phrase.units.append(ui)
         if known and known not in phrase.speakers:
             phrase.speakers = phrase.speakers | {known}
+            if len(known) > len(phrase_speaker[pi] or ""):
+                phrase_speaker[pi] = known  # the fullest name of the phrase's speaker
         if named and named not in phrase.named:
             phrase.named = phrase.named | {named}
     return phrases, phrase_speaker
@@ -406,6 +459,47 @@ def _one_or_set(ids: set[str]) -> str | frozenset[str]:
     return next(iter(ids)) if len(ids) == 1 else frozenset(ids)
 
 
+#: A short quote's matches scoring within this of its best one are rivals of the best.
+RIVAL_MARGIN = 0.1
+#: At most this many matches are kept per short quote to judge whether its best one is ambiguous.
+MAX_RIVALS = 12
+
+
+def _add_rival(rivals: dict[int, list[tuple[float, int]]], short_i: int, score: float, long_i: int) -> None:
+    """Keep ``long_i`` among the best matches of ``short_i`` (at most MAX_RIVALS, best first)."""
+    found = rivals.get(short_i)
+    if found is None:
+        rivals[short_i] = [(score, long_i)]
+        return
+    found.append((score, long_i))
+    if len(found) > MAX_RIVALS:
+        found.sort(reverse=True)
+        del found[MAX_RIVALS:]
+
+
+def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
+                       rivals: dict[int, list[tuple[float, int]]], lengths: list[int]) -> None:
+    """Join each short quote to its one best match, unless that match is ambiguous: matches about
+    as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
+    catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
+    cut of one statement. Longer short quotes are joined first, so the cuts of one statement
+    ("ISIS' best recruiter", "becoming ISIS' best recruiter") meet in one group before the shortest
+    is judged."""
+    def bound_for(phrase: int) -> int:
+        # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
+        pending = best_parent.get(phrase)
+        return uf.find(-pending[2] if pending is not None else phrase)
+
+    for short_i in sorted(best_parent, key=lambda i: (-lengths[i], i)):
+        best_score, _, neg_long = best_parent.pop(short_i)
+        best_root = uf.find(-neg_long)
+        own_root = uf.find(short_i)
+        ambiguous = any(score >= best_score - RIVAL_MARGIN and bound_for(other) not in (best_root, own_root)
+                        for score, other in rivals.get(short_i, ()))
+        if not ambiguous:
+            uf.union(short_i, -neg_long)
+
+
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
@@ -415,6 +509,7 @@ def cluster_units(units: list[_Unit],
     postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases), phrase_speaker)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
+    rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
     candidates = scored = 0
     n_shingles: list[int] = []
     # the quotation (utterance id) of each phrase's renderings: the id itself when one (most), else their set
@@ -481,8 +576,8 @@ def cluster_units(units: list[_Unit],
                 old = best_parent.get(short_i)
                 if old is None or key > old:
                     best_parent[short_i] = key
-    for short_i, (_, _, neg_long) in best_parent.items():
-        uf.union(short_i, -neg_long)
+                _add_rival(rivals, short_i, score, long_i)
+    _join_short_quotes(uf, best_parent, rivals, lengths)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for pi, p in enumerate(phrases):
