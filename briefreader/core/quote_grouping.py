@@ -7,6 +7,7 @@ phrase joins only its best longer one; known, different speakers never join.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -305,9 +306,48 @@ def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
     return "same" if _people_agree(a.speakers, b.speakers) else "different"
 
 
-def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
+class _Informativeness:
+    """How much shared content words tell, from how many phrases of the corpus hold each (inverse
+    document frequency): "unbearable" or "glow ... dark" single out a statement; "win", "let" or
+    "am" ("if we do not win", "I will not let you down", "I'm with her") are in hundreds."""
+
+    def __init__(self, phrases: Sequence[_Phrase]) -> None:
+        counts: Counter[int] = Counter()
+        for phrase in phrases:
+            counts.update(phrase.content)
+        self._counts = counts
+        self._log_total = math.log(max(2, len(phrases)))
+        # a few hundred quotations tell nothing of how common a word is (in a handful of articles
+        # about one statement, its words are in every phrase): the test is made on larger corpora
+        self.applies = len(phrases) >= MIN_PHRASES_FOR_FREQUENCIES
+
+    def __call__(self, words: Iterable[int]) -> bool:
+        """Whether ``words`` (content word ids shared by two quotes) single out one statement: their
+        summed inverse document frequency reaches SHORT_QUOTE_EVIDENCE (one word in about one
+        phrase of a thousand, or two in one of thirty)."""
+        if not self.applies:
+            return True
+        counts, log_total = self._counts, self._log_total
+        # each word is counted in the phrases other than one of the two compared (on a corpus of
+        # two quotations, a shared word is in no other phrase: the most telling there is)
+        evidence = sum(log_total - math.log(max(1, counts[w] - 1)) for w in words)
+        return evidence >= SHORT_QUOTE_EVIDENCE
+
+
+#: Summed inverse document frequency (natural log) the content words a short quote shares with
+#: another must reach for the two to be one statement.
+SHORT_QUOTE_EVIDENCE = 7.0
+#: Word frequencies are used only on corpora with at least this many distinct quotations.
+MIN_PHRASES_FOR_FREQUENCIES = 1000
+
+
+def _score_pair(a: _Phrase, b: _Phrase,
+                informative: Callable[[Iterable[int]], bool] | None = None) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
-    phrase inside a long one (a is the shorter), or None when they are not one utterance."""
+    phrase inside a long one (a is the shorter), or None when they are not one utterance.
+
+    ``informative`` (an :class:`_Informativeness`) judges the content words a short quote shares:
+    common ones alone never make two quotes one statement."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
     relation = _speaker_relation(a, b)
@@ -316,6 +356,8 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     if short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
         return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
     ca, cb = a.content, b.content
+    if informative is not None and short < SHORT_QUOTE_WORDS and not informative(ca & cb):
+        return None  # "if we do not win", "I'm with her": a few common words, said by anyone
     if short <= 0.6 * long_:
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
@@ -504,6 +546,7 @@ def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     phrases, phrase_speaker = _phrases_of(units)
+    informative = _Informativeness(phrases)
     # shingles are computed twice (once to find the shared ones): postings are kept for those only
     shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.keys) for p in phrases))
     postings: dict[int, Any] = {}
@@ -563,7 +606,7 @@ def cluster_units(units: list[_Unit],
             tried += 1
             if tried > MAX_SCORED_PER_PHRASE:
                 break
-            result = _score_pair(p, phrases[q])
+            result = _score_pair(p, phrases[q], informative)
             scored += 1
             if result is None:
                 continue
