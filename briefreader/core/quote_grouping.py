@@ -307,47 +307,51 @@ def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
 
 
 class _Informativeness:
-    """How much shared content words tell, from how many phrases of the corpus hold each (inverse
+    """How much shared content words tell, from how many groups of the corpus hold each (inverse
     document frequency): "unbearable" or "glow ... dark" single out a statement; "win", "let" or
-    "am" ("if we do not win", "I will not let you down", "I'm with her") are in hundreds."""
+    "am" ("if we do not win", "I will not let you down", "I'm with her") are in hundreds.
 
-    def __init__(self, phrases: Sequence[_Phrase]) -> None:
+    Words are counted per group, not per phrase: the many renderings of one popular statement,
+    already joined, count once (its words are not common for being quoted often)."""
+
+    def __init__(self, phrases: Sequence[_Phrase], group_of: Callable[[int], int]) -> None:
+        members: dict[int, list[int]] = defaultdict(list)
+        for pi in range(len(phrases)):
+            members[group_of(pi)].append(pi)
         counts: Counter[int] = Counter()
-        for phrase in phrases:
-            counts.update(phrase.content)
+        for group in members.values():
+            if len(group) == 1:
+                counts.update(phrases[group[0]].content)
+            else:
+                counts.update(frozenset().union(*(phrases[pi].content for pi in group)))
         self._counts = counts
-        self._log_total = math.log(max(2, len(phrases)))
+        self._log_total = math.log(max(2, len(members)))
         # a few hundred quotations tell nothing of how common a word is (in a handful of articles
         # about one statement, its words are in every phrase): the test is made on larger corpora
-        self.applies = len(phrases) >= MIN_PHRASES_FOR_FREQUENCIES
+        self.applies = len(members) >= MIN_PHRASES_FOR_FREQUENCIES
 
     def __call__(self, words: Iterable[int]) -> bool:
         """Whether ``words`` (content word ids shared by two quotes) single out one statement: their
         summed inverse document frequency reaches SHORT_QUOTE_EVIDENCE (one word in about one
-        phrase of a thousand, or two in one of thirty)."""
+        group of 150, or two in one of 12)."""
         if not self.applies:
             return True
         counts, log_total = self._counts, self._log_total
-        # each word is counted in the phrases other than one of the two compared (on a corpus of
-        # two quotations, a shared word is in no other phrase: the most telling there is)
+        # each word is counted in the groups other than one of the two compared
         evidence = sum(log_total - math.log(max(1, counts[w] - 1)) for w in words)
         return evidence >= SHORT_QUOTE_EVIDENCE
 
 
 #: Summed inverse document frequency (natural log) the content words a short quote shares with
 #: another must reach for the two to be one statement.
-SHORT_QUOTE_EVIDENCE = 7.0
-#: Word frequencies are used only on corpora with at least this many distinct quotations.
+SHORT_QUOTE_EVIDENCE = 5.0
+#: Word frequencies are used only on corpora with at least this many groups of quotations.
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
-def _score_pair(a: _Phrase, b: _Phrase,
-                informative: Callable[[Iterable[int]], bool] | None = None) -> tuple[str, float] | None:
+def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
-    phrase inside a long one (a is the shorter), or None when they are not one utterance.
-
-    ``informative`` (an :class:`_Informativeness`) judges the content words a short quote shares:
-    common ones alone never make two quotes one statement."""
+    phrase inside a long one (a is the shorter), or None when they are not one utterance."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
     relation = _speaker_relation(a, b)
@@ -356,8 +360,6 @@ def _score_pair(a: _Phrase, b: _Phrase,
     if short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
         return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
     ca, cb = a.content, b.content
-    if informative is not None and short < SHORT_QUOTE_WORDS and not informative(ca & cb):
-        return None  # "if we do not win", "I'm with her": a few common words, said by anyone
     if short <= 0.6 * long_:
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
@@ -520,13 +522,16 @@ def _add_rival(rivals: dict[int, list[tuple[float, int]]], short_i: int, score: 
 
 
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
-                       rivals: dict[int, list[tuple[float, int]]], lengths: list[int]) -> None:
+                       rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
+                       phrases: Sequence[_Phrase] | None = None) -> None:
     """Join each short quote to its one best match, unless that match is ambiguous: matches about
     as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
     catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
-    cut of one statement. Longer short quotes are joined first, so the cuts of one statement
-    ("ISIS' best recruiter", "becoming ISIS' best recruiter") meet in one group before the shortest
-    is judged."""
+    cut of one statement; or unless the words they share are common ones (see
+    :class:`_Informativeness`, given ``phrases``). Longer short quotes are joined first, so the cuts
+    of one statement ("ISIS' best recruiter", "becoming ISIS' best recruiter") meet in one group
+    before the shortest is judged."""
+    informative = _Informativeness(phrases, uf.find) if phrases is not None else None
     def bound_for(phrase: int) -> int:
         # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
         pending = best_parent.get(phrase)
@@ -538,15 +543,17 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
         own_root = uf.find(short_i)
         ambiguous = any(score >= best_score - RIVAL_MARGIN and bound_for(other) not in (best_root, own_root)
                         for score, other in rivals.get(short_i, ()))
-        if not ambiguous:
-            uf.union(short_i, -neg_long)
+        if ambiguous:
+            continue
+        if informative is not None and not informative(phrases[short_i].content & phrases[-neg_long].content):
+            continue  # "if we do not win", "I'm with her": a few common words, said by anyone
+        uf.union(short_i, -neg_long)
 
 
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     phrases, phrase_speaker = _phrases_of(units)
-    informative = _Informativeness(phrases)
     # shingles are computed twice (once to find the shared ones): postings are kept for those only
     shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.keys) for p in phrases))
     postings: dict[int, Any] = {}
@@ -606,7 +613,7 @@ def cluster_units(units: list[_Unit],
             tried += 1
             if tried > MAX_SCORED_PER_PHRASE:
                 break
-            result = _score_pair(p, phrases[q], informative)
+            result = _score_pair(p, phrases[q])
             scored += 1
             if result is None:
                 continue
@@ -620,7 +627,7 @@ def cluster_units(units: list[_Unit],
                 if old is None or key > old:
                     best_parent[short_i] = key
                 _add_rival(rivals, short_i, score, long_i)
-    _join_short_quotes(uf, best_parent, rivals, lengths)
+    _join_short_quotes(uf, best_parent, rivals, lengths, phrases)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for pi, p in enumerate(phrases):
