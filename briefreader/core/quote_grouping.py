@@ -27,6 +27,10 @@ MAX_SCORED_PER_PHRASE = 48
 
 #: Quotes shorter than this (in words) join one best group only, never link two groups.
 SHORT_QUOTE_WORDS = 8
+#: The lower bar for two renderings by one known speaker (a translation, a paraphrase) applies only
+#: to quotes of at least this many words: a speaker's short remarks share their few words with
+#: his other remarks ("I never said that." / "I never said I was going to pay for fees.").
+SAME_SPEAKER_RELAXED_WORDS = 12
 #: Quotes shorter than this are grouped only when one known speaker said both.
 SHORT_PHRASE_WORDS = 4
 
@@ -383,10 +387,11 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     content_ratio = Indel.normalized_similarity(a.content_codes, b.content_codes) if both_content else 0.0
     # function words inflate the plain ratio: the content words must agree too
     score = max(min(ratio, content_ratio + 0.15), dice * 0.95)
-    if relation == "same":
+    same_speaker_bar = relation == "same" and short >= SAME_SPEAKER_RELAXED_WORDS
+    if same_speaker_bar:
         # one speaker, same wording around changed content words: an agency translation / paraphrase
         score = max(score, ratio - 0.05)
-    need = {"same": 0.5, "unknown": 0.6}[relation]
+    need = 0.5 if same_speaker_bar else 0.6
     if short < 6:
         need = max(need, 0.7)
     if score >= need:
