@@ -183,7 +183,8 @@ def _part_of(a, b) -> str:
     return "heldout" if week_hash % 3 == 0 else "tune"
 
 
-def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAIRS, max_days: int | None = None) -> None:
+def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAIRS,
+          max_days: int | None = None) -> None:
     judged = yaml.safe_load(pairs_file.read_text(encoding="utf-8"))["pairs"]
     if max_days is not None:  # pairs without a recorded distance (the first set) were all drawn within 7 days
         judged = [pair for pair in judged if pair.get("days", 0) <= max_days]
@@ -211,7 +212,8 @@ def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAI
     same_ok, same_n = counts["same"]
     diff_ok, diff_n = counts["different"]
     within = f", published <= {max_days} days apart" if max_days is not None else ""
-    print(f"== cross-outlet pairs {pairs_file.name} ({part}{within}): {same_n + diff_n} judged, {missing} span(s) no longer a rendering")
+    print(f"== cross-outlet pairs {pairs_file.name} ({part}{within}): {same_n + diff_n} judged, "
+          f"{missing} span(s) no longer a rendering")
     same_rate = same_ok / same_n if same_n else 0
     diff_rate = diff_ok / diff_n if diff_n else 0
     print(f"   one statement grouped        {same_ok}/{same_n} = {same_rate:.3f}   (target >= 0.90)")
@@ -245,7 +247,8 @@ def main() -> int:
             for judged_file in sorted(PAIRS.parent.glob("polnear_pairs*.yaml")):
                 exclude |= judged_articles(judged_file, "heldout")
         seen_before = set().union(*(judged_articles(f) for f in PAIRS.parent.glob("polnear_pairs*.yaml")))
-        chosen = candidates(analysis, args.candidates, args.seed, frozenset(exclude), args.per_group, 7 if args.days is None else args.days)
+        max_days = 7 if args.days is None else args.days
+        chosen = candidates(analysis, args.candidates, args.seed, frozenset(exclude), args.per_group, max_days)
         judged_spans = [
             (pair["a"], pair["b"]) for f in PAIRS.parent.glob("polnear_pairs*.yaml")
             for pair in yaml.safe_load(f.read_text(encoding="utf-8"))["pairs"]

@@ -227,7 +227,7 @@ _NOT_GIVEN_NAMES = frozenset([
     "gen", "general", "president", "former", "vice", "secretary", "speaker", "leader", "mayor", "judge", "justice",
     "democrat", "democratic", "republican", "gop", "sir", "lord", "lady", "prof", "professor", "rev", "reverend",
     "chairman", "chairwoman", "director", "adviser", "advisor", "spokesman", "spokeswoman", "attorney", "candidate",
-    "nominee", "first", "the", "of", "and",
+    "nominee", "first", "the", "of", "and", "one", "two", "another", "some", "many", "an", "a",
 ])
 _NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
 
@@ -442,12 +442,17 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
         named = person_key(u.quote.speaker)
         known = named if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
-        # is one phrase only for one named speaker, and never when no one is named
-        # (phrases are told apart by surname, as before: the speakers of a phrase are compared by person)
+        # is one phrase only for one named speaker, and never when no one is named. Speakers are
+        # told apart by surname ("Trump" and "Donald J. Trump" printing the same words are one
+        # person's), then by given name when both are known ("Eric Trump" is not "Donald Trump")
         ident: Any = speaker_key(u.quote.speaker) if known else None
         if len(u.keys) < SHORT_PHRASE_WORDS:
             ident = speaker_key(u.quote.speaker) if named else ("unit", ui)
         pi = phrase_of_keys.get((u.keys, ident))
+        if pi is not None and known and phrases[pi].speakers and not _people_agree(phrases[pi].speakers,
+                                                                                    frozenset([known])):
+            ident = (ident, known)
+            pi = phrase_of_keys.get((u.keys, ident))
         if pi is None:
             ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
@@ -528,15 +533,15 @@ def _add_rival(rivals: dict[int, list[tuple[float, int]]], short_i: int, score: 
 
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
-                       phrases: Sequence[_Phrase] | None = None) -> None:
+                       phrases: Sequence[_Phrase]) -> None:
     """Join each short quote to its one best match, unless that match is ambiguous: matches about
     as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
     catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
     cut of one statement; or unless the words they share are common ones (see
-    :class:`_Informativeness`, given ``phrases``). Longer short quotes are joined first, so the cuts
+    :class:`_Informativeness`). Longer short quotes are joined first, so the cuts
     of one statement ("ISIS' best recruiter", "becoming ISIS' best recruiter") meet in one group
     before the shortest is judged."""
-    informative = _Informativeness(phrases, uf.find) if phrases is not None else None
+    informative = _Informativeness(phrases, uf.find)
     def bound_for(phrase: int) -> int:
         # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
         pending = best_parent.get(phrase)
@@ -550,7 +555,7 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
                         for score, other in rivals.get(short_i, ()))
         if ambiguous:
             continue
-        if informative is not None and not informative(phrases[short_i].content & phrases[-neg_long].content):
+        if not informative(phrases[short_i].content & phrases[-neg_long].content):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
         uf.union(short_i, -neg_long)
 
