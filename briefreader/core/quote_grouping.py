@@ -353,15 +353,16 @@ SHORT_QUOTE_EVIDENCE = 5.0
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
-def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
+def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
-    phrase inside a long one (a is the shorter), or None when they are not one utterance."""
+    phrase inside a long one (a is the shorter), or None when they are not one utterance.
+    ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
-    relation = _speaker_relation(a, b)
+    relation = _speaker_relation(a, b) if speakers else "unknown"
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
-    if short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
+    if speakers and short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
         return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
     ca, cb = a.content, b.content
     if short <= 0.6 * long_:
@@ -531,6 +532,19 @@ def _add_rival(rivals: dict[int, list[tuple[float, int]]], short_i: int, score: 
         del found[MAX_RIVALS:]
 
 
+def _note_echo(p: _Phrase, q: _Phrase, pi: int, qi: int, lengths: list[int],
+               rivals: dict[int, list[tuple[float, int]]]) -> None:
+    """A short quote whose words another known speaker also said (a pair refused for its speakers
+    alone): that other quotation is a rival of the short quote's best match, as the words are a
+    stock phrase ("do the right thing") rather than a cut of one statement."""
+    if _speaker_relation(p, q) != "different":
+        return
+    result = _score_pair(p, q, speakers=False)
+    if result is not None:
+        short_i, long_i = (pi, qi) if lengths[pi] < lengths[qi] else (qi, pi)
+        _add_rival(rivals, short_i, result[1], long_i)
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
                        phrases: Sequence[_Phrase]) -> None:
@@ -626,6 +640,8 @@ def cluster_units(units: list[_Unit],
             result = _score_pair(p, phrases[q])
             scored += 1
             if result is None:
+                if small < SHORT_QUOTE_WORDS:
+                    _note_echo(p, phrases[q], pi, q, lengths, rivals)
                 continue
             kind, score = result
             if kind == "similar" and small >= SHORT_QUOTE_WORDS:

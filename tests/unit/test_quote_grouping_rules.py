@@ -154,3 +154,16 @@ def test_renderings_of_one_group_count_once() -> None:
 def test_small_corpora_do_not_judge_word_frequencies() -> None:
     contents = [{1} for _ in range(20)]
     assert _Informativeness(_phrases(contents), lambda i: i)({1})
+
+
+def test_words_another_known_speaker_also_said_are_a_stock_phrase() -> None:
+    arts = [
+        art(0, "“We should give the man some room, he is a good man, he tries to do the right thing, and I think "
+               "everything will work out well,” the senator Harold Reid said."),
+        art(1, "“The party must do the right thing and open its doors to the young people who want real change "
+               "in this country,” the candidate Bernard Sands said."),
+        art(2, "Harold Reid said: “Do the right thing.”"),
+    ]
+    an = analyse_quotes(arts)
+    short = cluster_of(an, "Do the right thing", "a2.txt")
+    assert short != cluster_of(an, "right thing", "a0.txt") and short != cluster_of(an, "right thing", "a1.txt")
