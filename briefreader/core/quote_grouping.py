@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -319,20 +320,25 @@ class _Informativeness:
     already joined, count once (its words are not common for being quoted often)."""
 
     def __init__(self, phrases: Sequence[_Phrase], group_of: Callable[[int], int]) -> None:
-        members: dict[int, list[int]] = defaultdict(list)
-        for pi in range(len(phrases)):
-            members[group_of(pi)].append(pi)
+        # the phrases in group order (an array of group ids and one sorted index list: no list per group)
+        groups = array("q", (group_of(pi) for pi in range(len(phrases))))
         counts: Counter[int] = Counter()
-        for group in members.values():
-            if len(group) == 1:
-                counts.update(phrases[group[0]].content)
-            else:
-                counts.update(frozenset().union(*(phrases[pi].content for pi in group)))
+        n_groups = 0
+        group_words: set[int] = set()
+        current = -1
+        for pi in sorted(range(len(phrases)), key=groups.__getitem__):
+            if groups[pi] != current:
+                counts.update(group_words)
+                group_words = set()
+                current = groups[pi]
+                n_groups += 1
+            group_words.update(phrases[pi].content)
+        counts.update(group_words)
         self._counts = counts
-        self._log_total = math.log(max(2, len(members)))
+        self._log_total = math.log(max(2, n_groups))
         # a few hundred quotations tell nothing of how common a word is (in a handful of articles
         # about one statement, its words are in every phrase): the test is made on larger corpora
-        self.applies = len(members) >= MIN_PHRASES_FOR_FREQUENCIES
+        self.applies = n_groups >= MIN_PHRASES_FOR_FREQUENCIES
 
     def __call__(self, words: Iterable[int]) -> bool:
         """Whether ``words`` (content word ids shared by two quotes) single out one statement: their
@@ -527,9 +533,11 @@ def _add_rival(rivals: dict[int, list[tuple[float, int]]], short_i: int, score: 
         rivals[short_i] = [(score, long_i)]
         return
     found.append((score, long_i))
-    if len(found) > MAX_RIVALS:
+    if len(found) > 2:  # only matches about as good as the best can make it ambiguous: drop the rest
         found.sort(reverse=True)
-        del found[MAX_RIVALS:]
+        top = found[0][0]
+        while len(found) > MAX_RIVALS or found[-1][0] < top - RIVAL_MARGIN:
+            found.pop()
 
 
 def _note_echo(p: _Phrase, q: _Phrase, pi: int, qi: int, lengths: list[int],
