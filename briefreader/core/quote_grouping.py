@@ -1,8 +1,11 @@
 """Grouping renderings of one statement (part of :mod:`briefreader.core.quote_clusters`).
 
 Units are whole quotations (sentences used inside matching only); candidates come from a
-passage-level shingle index, never all pairs; pairs are scored on normalised word keys; a short
-phrase joins only its best longer one; known, different speakers never join.
+passage-level shingle index, never all pairs; pairs are scored on normalised word keys; known,
+different speakers never join (speakers compared as persons: surname and given name). A short
+quote (under SHORT_QUOTE_WORDS) joins only its best match, and none when that match is ambiguous
+(about as good a match lies in another group, or another known speaker said the words: a stock
+phrase or a catchphrase) or when the words they share are common in the corpus.
 """
 
 from __future__ import annotations
