@@ -3,6 +3,8 @@
     python bench/eval_quotes_cross_outlet.py                    # score the judged pairs (tune part)
     python bench/eval_quotes_cross_outlet.py --part heldout     # the part kept aside (run at the end)
     python bench/eval_quotes_cross_outlet.py --candidates 60    # print new pairs to judge (to stdout only)
+    python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs2.yaml --part tune --errors
+    python bench/eval_quotes_cross_outlet.py --candidates 90 --fresh --context 260   # pairs from unjudged articles
 
 The set: every PolNeAR train + dev article (7 US outlets; the test split is left to
 eval_quotes_polnear.py), analysed together as one corpus, outlet and date from metadata.tsv.
@@ -12,6 +14,9 @@ misses). Judged by hand as ``same`` (renderings of one statement by one speaker:
 cut, reworded or misquoted) or ``different``. bench/polnear_pairs.yaml holds only article names,
 character offsets into the article files and the labels, never article text; each pair has a
 ``part``: ``tune`` (looked at while developing) or ``heldout`` (scored only at the end).
+
+A second set, bench/polnear_pairs2.yaml, was judged for error analysis from articles that appear in
+no pair of the first (``--fresh``); it has its own tune / heldout parts.
 
 Figures: of the ``same`` pairs, the share grouped together; of the ``different`` pairs, the share
 kept apart. Skips cleanly when the data is absent.
@@ -69,22 +74,37 @@ def _renderings(analysis) -> list[tuple[str, object]]:
     return [(c.id, v) for c in analysis.clusters for v in c.variants]
 
 
-def candidates(analysis, count: int, seed: int) -> list[tuple[str, object, object]]:
-    """('grouped' | 'near', rendering a, rendering b) pairs from different outlets within 7 days."""
+def judged_articles(path: Path, part: str = "all") -> set[str]:
+    """The articles named in a judged pair file (in its ``part``, or all)."""
+    pairs = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+    return {pair[side]["article"] for pair in pairs for side in ("a", "b") if part in ("all", pair["part"])}
+
+
+def candidates(analysis, count: int, seed: int, exclude: frozenset[str] = frozenset(),
+               per_group: int = 0, max_days: int = 7) -> list[tuple[str, object, object]]:
+    """('grouped' | 'near', rendering a, rendering b) pairs from different outlets within 7 days,
+    neither from an article in ``exclude``; ``per_group`` > 0 caps the grouped pairs drawn from one group."""
     from briefreader.core.diffing import word_keys
     from briefreader.core.quote_grouping import _STOPWORDS
 
     rng = random.Random(seed)
     grouped = []
     for c in analysis.clusters:
-        vs = c.variants
+        vs = [v for v in c.variants if v.article not in exclude]
+        in_group = []
         for i in range(len(vs)):
             for j in range(i + 1, len(vs)):
                 a, b = vs[i], vs[j]
-                if a.outlet != b.outlet and _days(a.date, b.date) <= 7:
-                    grouped.append(("grouped", a, b))
+                if a.outlet != b.outlet and _days(a.date, b.date) <= max_days:
+                    in_group.append(("grouped", a, b))
+        if per_group:
+            rng.shuffle(in_group)
+            in_group = in_group[:per_group]
+        grouped.extend(in_group)
     grams: dict[tuple[str, ...], list[tuple[str, object]]] = {}
     for cid, v in _renderings(analysis):
+        if v.article in exclude:
+            continue
         keys = word_keys(v.text)
         for k in range(len(keys) - 3):
             gram = tuple(keys[k : k + 4])
@@ -97,7 +117,7 @@ def candidates(analysis, count: int, seed: int) -> list[tuple[str, object, objec
         for i in range(len(members)):
             for j in range(i + 1, len(members)):
                 (ca, a), (cb, b) = members[i], members[j]
-                if ca != cb and a.outlet != b.outlet and _days(a.date, b.date) <= 7:
+                if ca != cb and a.outlet != b.outlet and _days(a.date, b.date) <= max_days:
                     key = tuple(sorted(((a.article, a.start), (b.article, b.start))))
                     near[key] = ("near", a, b)
     rng.shuffle(grouped)
@@ -123,8 +143,51 @@ def _find(analysis, ref: dict):
     return best[1], best[2]
 
 
-def score(analysis, part: str, show_errors: bool = False) -> None:
-    judged = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
+def _context(v, width: int) -> str:
+    """The rendering in its article file with ``width`` characters either side (for judging, stdout only)."""
+    for split in SPLITS:
+        path = DATA / split / "text" / f"{v.article}.txt"
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            before = text[max(0, v.source_start - width) : v.source_start]
+            inside = text[v.source_start : v.source_end]
+            after = text[v.source_end : v.source_end + width]
+            return " ".join(f"{before}[[{inside}]]{after}".split())
+    return v.text
+
+
+def _covers(v, ref: dict) -> bool:
+    return v.article == ref["article"] and min(v.source_end, ref["end"]) > max(v.source_start, ref["start"])
+
+
+def _already_judged(a, b, judged_spans: list[tuple[dict, dict]]) -> bool:
+    """Whether the renderings ``a`` and ``b`` are the two spans of a pair judged before."""
+    return any((_covers(a, x) and _covers(b, y)) or (_covers(a, y) and _covers(b, x)) for x, y in judged_spans)
+
+
+def _old_part_of(a, b) -> str:
+    """The first set's split: a hash of the two article names."""
+    pair_hash = int(hashlib.sha1(f"{a.article}{b.article}".encode()).hexdigest(), 16)
+    return "heldout" if pair_hash % 3 == 0 else "tune"
+
+
+def _part_of(a, b) -> str:
+    """The second set's split, by the ISO week of the earlier article: one story's quotations (and
+    its hub groups) fall in one part, so fixing a tune pair does not fix its held-out twin."""
+    try:
+        earlier = min(dt.date.fromisoformat(a.date or ""), dt.date.fromisoformat(b.date or ""))
+    except ValueError:
+        return "tune"
+    year, week, _ = earlier.isocalendar()
+    week_hash = int(hashlib.sha1(f"{year}-{week}".encode()).hexdigest(), 16)
+    return "heldout" if week_hash % 3 == 0 else "tune"
+
+
+def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAIRS,
+          max_days: int | None = None) -> None:
+    judged = yaml.safe_load(pairs_file.read_text(encoding="utf-8"))["pairs"]
+    if max_days is not None:  # pairs without a recorded distance (the first set) were all drawn within 7 days
+        judged = [pair for pair in judged if pair.get("days", 0) <= max_days]
     counts = {"same": [0, 0], "different": [0, 0]}
     missing = 0
     for pair in judged:
@@ -148,7 +211,9 @@ def score(analysis, part: str, show_errors: bool = False) -> None:
                   f"      {va.text[:150]}\n      {vb.text[:150]}")
     same_ok, same_n = counts["same"]
     diff_ok, diff_n = counts["different"]
-    print(f"== cross-outlet pairs ({part}): {same_n + diff_n} judged, {missing} span(s) no longer a rendering")
+    within = f", published <= {max_days} days apart" if max_days is not None else ""
+    print(f"== cross-outlet pairs {pairs_file.name} ({part}{within}): {same_n + diff_n} judged, "
+          f"{missing} span(s) no longer a rendering")
     same_rate = same_ok / same_n if same_n else 0
     diff_rate = diff_ok / diff_n if diff_n else 0
     print(f"   one statement grouped        {same_ok}/{same_n} = {same_rate:.3f}   (target >= 0.90)")
@@ -161,6 +226,13 @@ def main() -> int:
     parser.add_argument("--candidates", type=int, default=0, help="print N grouped + N near-miss pairs to judge")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--errors", action="store_true", help="print the pairs judged wrong (tune part only)")
+    parser.add_argument("--pairs", type=Path, default=PAIRS, help="the judged pair file to score")
+    parser.add_argument("--fresh", action="store_true",
+                        help="candidates only from articles in no held-out pair of the judged files under bench/")
+    parser.add_argument("--days", type=int, default=None,
+                        help="candidates (default 7) / scored pairs (default all) published at most N days apart")
+    parser.add_argument("--per-group", type=int, default=0, help="at most N grouped candidates from one group")
+    parser.add_argument("--context", type=int, default=0, help="print N characters of the article around each span")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"PolNeAR not found at {DATA} (set POLNEAR): skipped")
@@ -170,21 +242,33 @@ def main() -> int:
     articles = load_articles()
     analysis = analyse_quotes(articles)
     if args.candidates:
-        for n, (kind, a, b) in enumerate(candidates(analysis, args.candidates, args.seed)):
-            pair_hash = int(hashlib.sha1(f"{a.article}{b.article}".encode()).hexdigest(), 16)
-            part = "heldout" if pair_hash % 3 == 0 else "tune"
-            print(f"#{n} {kind} part={part}")
+        exclude: set[str] = set()
+        if args.fresh:
+            for judged_file in sorted(PAIRS.parent.glob("polnear_pairs*.yaml")):
+                exclude |= judged_articles(judged_file, "heldout")
+        seen_before = set().union(*(judged_articles(f) for f in PAIRS.parent.glob("polnear_pairs*.yaml")))
+        max_days = 7 if args.days is None else args.days
+        chosen = candidates(analysis, args.candidates, args.seed, frozenset(exclude), args.per_group, max_days)
+        judged_spans = [
+            (pair["a"], pair["b"]) for f in PAIRS.parent.glob("polnear_pairs*.yaml")
+            for pair in yaml.safe_load(f.read_text(encoding="utf-8"))["pairs"]
+        ]
+        chosen = [(kind, a, b) for kind, a, b in chosen if not _already_judged(a, b, judged_spans)]
+        for n, (kind, a, b) in enumerate(chosen):
+            part = _part_of(a, b) if args.fresh else _old_part_of(a, b)
+            seen = "" if a.article in seen_before or b.article in seen_before else " fresh"
+            print(f"#{n} {kind} part={part}{seen} days={_days(a.date, b.date)}")
             span_a = yaml.safe_dump(_span(a), default_flow_style=True).strip()
             print(f"  a: {span_a} {a.outlet} {a.date} speaker={a.speaker}")
-            print(f"     {a.text[:300]}")
+            print(f"     {_context(a, args.context) if args.context else a.text[:300]}")
             span_b = yaml.safe_dump(_span(b), default_flow_style=True).strip()
             print(f"  b: {span_b} {b.outlet} {b.date} speaker={b.speaker}")
-            print(f"     {b.text[:300]}")
+            print(f"     {_context(b, args.context) if args.context else b.text[:300]}")
         return 0
-    if not PAIRS.exists():
-        print(f"{PAIRS.name} not found: judge pairs first (--candidates)")
+    if not args.pairs.exists():
+        print(f"{args.pairs.name} not found: judge pairs first (--candidates)")
         return 0
-    score(analysis, args.part, args.errors and args.part == "tune")
+    score(analysis, args.part, args.errors and args.part == "tune", args.pairs, args.days)
     return 0
 
 

@@ -14,7 +14,8 @@ Pipeline of :func:`analyse_quotes`:
 4. **Scoring** with rapidfuzz on normalised word keys (contractions spelled out, British spelling
    mapped): similar-length pairs use the word-level Indel similarity (or the content-word overlap
    when clauses are reordered); a short phrase inside a long one uses containment and, as in
-   MemeTracker, joins only its single best longer phrase. Known, different speakers raise the bar.
+   MemeTracker, joins only its single best longer phrase, and none when the match is ambiguous or
+   rests on common words (stock phrases, catchphrases, echoes). Known, different speakers never join.
 5. **Clusters** are the connected components; each gets a canonical rendering (the medoid among
    the longest renderings) and its variants ordered by date, then article order.
 

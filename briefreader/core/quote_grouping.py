@@ -1,13 +1,18 @@
 """Grouping renderings of one statement (part of :mod:`briefreader.core.quote_clusters`).
 
 Units are whole quotations (sentences used inside matching only); candidates come from a
-passage-level shingle index, never all pairs; pairs are scored on normalised word keys; a short
-phrase joins only its best longer one; known, different speakers never join.
+passage-level shingle index, never all pairs; pairs are scored on normalised word keys; known,
+different speakers never join (speakers compared as persons: surname and given name). A short
+quote (under SHORT_QUOTE_WORDS) joins only its best match, and none when that match is ambiguous
+(about as good a match lies in another group, or another known speaker said the words: a stock
+phrase or a catchphrase) or when the words they share are common in the corpus.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +31,10 @@ MAX_SCORED_PER_PHRASE = 48
 
 #: Quotes shorter than this (in words) join one best group only, never link two groups.
 SHORT_QUOTE_WORDS = 8
+#: The lower bar for two renderings by one known speaker (a translation, a paraphrase) applies only
+#: to quotes of at least this many words: a speaker's short remarks share their few words with
+#: his other remarks ("I never said that." / "I never said I was going to pay for fees.").
+SAME_SPEAKER_RELAXED_WORDS = 12
 #: Quotes shorter than this are grouped only when one known speaker said both.
 SHORT_PHRASE_WORDS = 4
 
@@ -216,6 +225,54 @@ def speaker_key(name: str | None) -> str | None:
     return words[-1].casefold() if words else None
 
 
+#: Words before a surname that are not given names (titles, offices, parties, name suffixes).
+_NOT_GIVEN_NAMES = frozenset([
+    "mr", "mrs", "ms", "miss", "dr", "sen", "senator", "senators", "rep", "representative", "gov", "governor",
+    "gen", "general", "president", "former", "vice", "secretary", "speaker", "leader", "mayor", "judge", "justice",
+    "democrat", "democratic", "republican", "gop", "sir", "lord", "lady", "prof", "professor", "rev", "reverend",
+    "chairman", "chairwoman", "director", "adviser", "advisor", "spokesman", "spokeswoman", "attorney", "candidate",
+    "nominee", "first", "the", "of", "and", "one", "two", "another", "some", "many", "an", "a",
+])
+_NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
+
+
+def person_key(name: str | None) -> str | None:
+    """A speaker name as ``surname|given name`` (case-folded; titles, initials and suffixes left
+    out; the given name only when one word is left for it): "Donald J. Trump" -> ``trump|donald``,
+    "Mr. Trump" -> ``trump|``; None for no name.
+    Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
+    if not name:
+        return None
+    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))]
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    if not words:
+        return None
+    given = {w for w in words[:-1] if len(w) > 1 and w not in _NOT_GIVEN_NAMES}
+    # one given name or none: more words before a surname are as often a place or a description
+    # taken with it ("New Hampshire Sanders") as a middle name, so they tell nothing
+    return f"{words[-1]}|{given.pop() if len(given) == 1 else ''}"
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two :func:`person_key` keys may name one person: one surname, and given names that
+    agree when both are known (the same, or one a short form of the other: "Joe"/"Joseph")."""
+    if a == b:
+        return True
+    surname_a, _, given_a = a.partition("|")
+    surname_b, _, given_b = b.partition("|")
+    if surname_a != surname_b:
+        return False
+    if not given_a or not given_b:
+        return True
+    return min(len(given_a), len(given_b)) >= 3 and (given_a.startswith(given_b) or given_b.startswith(given_a))
+
+
+def _people_agree(group_a: frozenset[str], group_b: frozenset[str]) -> bool:
+    """Whether some speaker of one set may be some speaker of the other."""
+    return any(same_person(x, y) for x in group_a for y in group_b)
+
+
 def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
     """Share of ``part``'s words found in order in ``whole``, within a window twice ``part``'s length
     (the words of a short phrase are always scattered somewhere in a very long text)."""
@@ -254,18 +311,67 @@ def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
     """'same' / 'different' / 'unknown' from confidently attributed speakers of the two phrases."""
     if not a.speakers or not b.speakers:
         return "unknown"
-    return "different" if a.speakers.isdisjoint(b.speakers) else "same"
+    return "same" if _people_agree(a.speakers, b.speakers) else "different"
 
 
-def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
+class _Informativeness:
+    """How much shared content words tell, from how many groups of the corpus hold each (inverse
+    document frequency): "unbearable" or "glow ... dark" single out a statement; "win", "let" or
+    "am" ("if we do not win", "I will not let you down", "I'm with her") are in hundreds.
+
+    Words are counted per group, not per phrase: the many renderings of one popular statement,
+    already joined, count once (its words are not common for being quoted often)."""
+
+    def __init__(self, phrases: Sequence[_Phrase], group_of: Callable[[int], int]) -> None:
+        # the phrases in group order (an array of group ids and one sorted index list: no list per group)
+        groups = array("q", (group_of(pi) for pi in range(len(phrases))))
+        counts: Counter[int] = Counter()
+        n_groups = 0
+        group_words: set[int] = set()
+        current = -1
+        for pi in sorted(range(len(phrases)), key=groups.__getitem__):
+            if groups[pi] != current:
+                counts.update(group_words)
+                group_words = set()
+                current = groups[pi]
+                n_groups += 1
+            group_words.update(phrases[pi].content)
+        counts.update(group_words)
+        self._counts = counts
+        self._log_total = math.log(max(2, n_groups))
+        # a few hundred quotations tell nothing of how common a word is (in a handful of articles
+        # about one statement, its words are in every phrase): the test is made on larger corpora
+        self.applies = n_groups >= MIN_PHRASES_FOR_FREQUENCIES
+
+    def __call__(self, words: Iterable[int]) -> bool:
+        """Whether ``words`` (content word ids shared by two quotes) single out one statement: their
+        summed inverse document frequency reaches SHORT_QUOTE_EVIDENCE (one word in about one
+        group of 150, or two in one of 12)."""
+        if not self.applies:
+            return True
+        counts, log_total = self._counts, self._log_total
+        # each word is counted in the groups other than one of the two compared
+        evidence = sum(log_total - math.log(max(1, counts[w] - 1)) for w in words)
+        return evidence >= SHORT_QUOTE_EVIDENCE
+
+
+#: Summed inverse document frequency (natural log) the content words a short quote shares with
+#: another must reach for the two to be one statement.
+SHORT_QUOTE_EVIDENCE = 5.0
+#: Word frequencies are used only on corpora with at least this many groups of quotations.
+MIN_PHRASES_FOR_FREQUENCIES = 1000
+
+
+def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
-    phrase inside a long one (a is the shorter), or None when they are not one utterance."""
+    phrase inside a long one (a is the shorter), or None when they are not one utterance.
+    ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
-    relation = _speaker_relation(a, b)
+    relation = _speaker_relation(a, b) if speakers else "unknown"
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
-    if short < SHORT_PHRASE_WORDS and a.named.isdisjoint(b.named):
+    if speakers and short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
         return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
     ca, cb = a.content, b.content
     if short <= 0.6 * long_:
@@ -291,10 +397,11 @@ def _score_pair(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
     content_ratio = Indel.normalized_similarity(a.content_codes, b.content_codes) if both_content else 0.0
     # function words inflate the plain ratio: the content words must agree too
     score = max(min(ratio, content_ratio + 0.15), dice * 0.95)
-    if relation == "same":
+    same_speaker_bar = relation == "same" and short >= SAME_SPEAKER_RELAXED_WORDS
+    if same_speaker_bar:
         # one speaker, same wording around changed content words: an agency translation / paraphrase
         score = max(score, ratio - 0.05)
-    need = {"same": 0.5, "unknown": 0.6}[relation]
+    need = 0.5 if same_speaker_bar else 0.6
     if short < 6:
         need = max(need, 0.7)
     if score >= need:
@@ -324,11 +431,13 @@ class _UnionFind:
         if ra == rb:
             return True
         sa, sb = self.speaker[ra], self.speaker[rb]
-        if sa is not None and sb is not None and sa != sb:
+        if sa is not None and sb is not None and not same_person(sa, sb):
             return False
         root, child = min(ra, rb), max(ra, rb)
         self.parent[child] = root
-        self.speaker[root] = sa or sb
+        # the fuller name speaks for the group ("trump|donald" rather than "trump|"): a group of
+        # Donald Trump's words then refuses Eric Trump's
+        self.speaker[root] = max(sa or "", sb or "", key=len) or None
         return True
 
 
@@ -340,14 +449,20 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
     phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
     phrase_speaker: list[str | None] = []
     for ui, u in enumerate(units):
-        known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
-        named = speaker_key(u.quote.speaker)
+        named = person_key(u.quote.speaker)
+        known = named if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
-        # is one phrase only for one named speaker, and never when no one is named
-        ident: Any = known
+        # is one phrase only for one named speaker, and never when no one is named. Speakers are
+        # told apart by surname ("Trump" and "Donald J. Trump" printing the same words are one
+        # person's), then by given name when both are known ("Eric Trump" is not "Donald Trump")
+        ident: Any = speaker_key(u.quote.speaker) if known else None
         if len(u.keys) < SHORT_PHRASE_WORDS:
-            ident = named if named else ("unit", ui)
+            ident = speaker_key(u.quote.speaker) if named else ("unit", ui)
         pi = phrase_of_keys.get((u.keys, ident))
+        if pi is not None and known and phrases[pi].speakers and not _people_agree(phrases[pi].speakers,
+                                                                                    frozenset([known])):
+            ident = (ident, known)
+            pi = phrase_of_keys.get((u.keys, ident))
         if pi is None:
             ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
             content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
@@ -360,6 +475,8 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
         phrase.units.append(ui)
         if known and known not in phrase.speakers:
             phrase.speakers = phrase.speakers | {known}
+            if len(known) > len(phrase_speaker[pi] or ""):
+                phrase_speaker[pi] = known  # the fullest name of the phrase's speaker
         if named and named not in phrase.named:
             phrase.named = phrase.named | {named}
     return phrases, phrase_speaker
@@ -406,6 +523,68 @@ def _one_or_set(ids: set[str]) -> str | frozenset[str]:
     return next(iter(ids)) if len(ids) == 1 else frozenset(ids)
 
 
+#: A short quote's matches scoring within this of its best one are rivals of the best.
+RIVAL_MARGIN = 0.1
+#: At most this many matches are kept per short quote to judge whether its best one is ambiguous.
+MAX_RIVALS = 12
+
+
+def _add_rival(rivals: dict[int, list[tuple[float, int]]], short_i: int, score: float, long_i: int) -> None:
+    """Keep ``long_i`` among the best matches of ``short_i`` (at most MAX_RIVALS, best first)."""
+    found = rivals.get(short_i)
+    if found is None:
+        rivals[short_i] = [(score, long_i)]
+        return
+    found.append((score, long_i))
+    if len(found) > 2:  # only matches about as good as the best can make it ambiguous: drop the rest
+        found.sort(reverse=True)
+        top = found[0][0]
+        while len(found) > MAX_RIVALS or found[-1][0] < top - RIVAL_MARGIN:
+            found.pop()
+
+
+def _note_echo(p: _Phrase, q: _Phrase, pi: int, qi: int, lengths: list[int],
+               rivals: dict[int, list[tuple[float, int]]]) -> None:
+    """A short quote whose words another known speaker also said (a pair refused for its speakers
+    alone): that other quotation is a rival of the short quote's best match, as the words are a
+    stock phrase ("do the right thing") rather than a cut of one statement."""
+    if _speaker_relation(p, q) != "different":
+        return
+    result = _score_pair(p, q, speakers=False)
+    if result is not None:
+        short_i, long_i = (pi, qi) if lengths[pi] < lengths[qi] else (qi, pi)
+        _add_rival(rivals, short_i, result[1], long_i)
+
+
+def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
+                       rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
+                       phrases: Sequence[_Phrase]) -> None:
+    """Join each short quote to its one best match, unless that match is ambiguous: matches about
+    as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
+    catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
+    cut of one statement; or unless the words they share are common ones (see
+    :class:`_Informativeness`). Longer short quotes are joined first, so the cuts
+    of one statement ("ISIS' best recruiter", "becoming ISIS' best recruiter") meet in one group
+    before the shortest is judged."""
+    informative = _Informativeness(phrases, uf.find)
+    def bound_for(phrase: int) -> int:
+        # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
+        pending = best_parent.get(phrase)
+        return uf.find(-pending[2] if pending is not None else phrase)
+
+    for short_i in sorted(best_parent, key=lambda i: (-lengths[i], i)):
+        best_score, _, neg_long = best_parent.pop(short_i)
+        best_root = uf.find(-neg_long)
+        own_root = uf.find(short_i)
+        ambiguous = any(score >= best_score - RIVAL_MARGIN and bound_for(other) not in (best_root, own_root)
+                        for score, other in rivals.get(short_i, ()))
+        if ambiguous:
+            continue
+        if not informative(phrases[short_i].content & phrases[-neg_long].content):
+            continue  # "if we do not win", "I'm with her": a few common words, said by anyone
+        uf.union(short_i, -neg_long)
+
+
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
@@ -415,6 +594,7 @@ def cluster_units(units: list[_Unit],
     postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases), phrase_speaker)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
+    rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
     candidates = scored = 0
     n_shingles: list[int] = []
     # the quotation (utterance id) of each phrase's renderings: the id itself when one (most), else their set
@@ -471,6 +651,8 @@ def cluster_units(units: list[_Unit],
             result = _score_pair(p, phrases[q])
             scored += 1
             if result is None:
+                if small < SHORT_QUOTE_WORDS:
+                    _note_echo(p, phrases[q], pi, q, lengths, rivals)
                 continue
             kind, score = result
             if kind == "similar" and small >= SHORT_QUOTE_WORDS:
@@ -481,8 +663,8 @@ def cluster_units(units: list[_Unit],
                 old = best_parent.get(short_i)
                 if old is None or key > old:
                     best_parent[short_i] = key
-    for short_i, (_, _, neg_long) in best_parent.items():
-        uf.union(short_i, -neg_long)
+                _add_rival(rivals, short_i, score, long_i)
+    _join_short_quotes(uf, best_parent, rivals, lengths, phrases)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for pi, p in enumerate(phrases):

@@ -1,0 +1,169 @@
+"""Decision rules of grouping that keep different statements apart (briefreader.core.quote_grouping):
+speakers compared as persons, a short quote's ambiguous best match, common shared words, and the
+lower bar for one speaker's renderings reserved to longer quotes."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from briefreader.core.model import Article
+from briefreader.core.quote_clusters import analyse_quotes
+from briefreader.core.quote_grouping import (
+    MIN_PHRASES_FOR_FREQUENCIES,
+    _Informativeness,
+    person_key,
+    same_person,
+)
+
+
+def art(i: int, body: str) -> Article:
+    return Article(id=f"a{i}.txt", path=f"a{i}.txt", format="txt", body=body, outlet=f"Outlet {i}",
+                   date=f"2025-03-0{i + 1}", order=i)
+
+
+def cluster_of(analysis, snippet: str, article: str) -> str:
+    (owner,) = [c.id for c in analysis.clusters for v in c.variants if v.article == article and snippet in v.text]
+    return owner
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Donald J. Trump", "Trump", True),
+        ("Mr. Trump", "Donald Trump", True),
+        ("Donald J. Trump", "Eric Trump", False),
+        ("Hillary Clinton", "Bill Clinton", False),
+        ("Sen. Elizabeth Warren", "Elizabeth Warren", True),
+        ("Chris Christie", "Christopher J. Christie Jr.", True),  # a short form of the given name; no suffix
+        ("Democrat Hillary Clinton", "Hillary Clinton", True),
+        ("New Hampshire Sanders", "Los Angeles-area Sanders", True),  # two words before a surname tell nothing
+        ("One of Trump", "Donald J Trump", True),
+        ("Nora Lind", "Nora Berg", False),
+    ],
+)
+def test_person_keys(a: str, b: str, same: bool) -> None:
+    key_a, key_b = person_key(a), person_key(b)
+    assert key_a is not None and key_b is not None
+    assert same_person(key_a, key_b) is same
+    assert same_person(key_b, key_a) is same
+
+
+def test_person_key_of_no_name() -> None:
+    assert person_key(None) is None and person_key("") is None and person_key("42") is None
+
+
+def test_same_words_from_two_people_of_one_family_stay_apart() -> None:
+    words = "I never asked my father for a single dollar for the foundation, not once in ten years"
+    arts = [
+        art(0, f"“{words},” Eric Trump said on Monday."),
+        art(1, f"“{words},” Donald Trump said on Tuesday."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "single dollar", "a0.txt") != cluster_of(an, "single dollar", "a1.txt")
+
+
+def test_same_words_from_one_person_named_two_ways_are_grouped() -> None:
+    words = "I never asked my father for a single dollar for the foundation, not once in ten years"
+    arts = [
+        art(0, f"“{words},” Eric Trump said on Monday."),
+        art(1, f"“{words},” Mr. Trump said on Tuesday."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "single dollar", "a0.txt") == cluster_of(an, "single dollar", "a1.txt")
+
+
+LONG_A = ("We cannot win this fight from the air alone, and sooner or later there will have to be boots on "
+          "the ground in the north")
+LONG_B = ("To have a president who keeps saying there are no boots on the ground while our soldiers are "
+          "wounded every week is a disgrace")
+
+
+def test_a_stock_phrase_in_two_statements_joins_neither() -> None:
+    arts = [
+        art(0, f"“{LONG_A},” the governor Karl Olsen said."),
+        art(1, f"“{LONG_B},” the former ambassador Ruth Amis said."),
+        art(2, "The senator has also called for “boots on the ground” in the region."),
+    ]
+    an = analyse_quotes(arts)
+    short = cluster_of(an, "boots on the ground", "a2.txt")
+    assert short != cluster_of(an, "boots", "a0.txt") and short != cluster_of(an, "boots", "a1.txt")
+
+
+def test_a_short_quote_in_one_statement_joins_it() -> None:
+    arts = [
+        art(0, f"“{LONG_A},” the governor Karl Olsen said."),
+        art(1, "“Our team played its best match of the season in front of a full stadium,” the coach Ruth Amis said."),
+        art(2, "The governor has also called for “boots on the ground” in the north."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "boots on the ground", "a2.txt") == cluster_of(an, "boots", "a0.txt")
+
+
+def test_cuts_of_one_statement_meet_before_the_shortest_is_judged() -> None:
+    whole = ("We also need to make sure that our messages do not fall on receptive ears. He is becoming the "
+             "best recruiter the militants ever had")
+    arts = [
+        art(0, f"“{whole},” Mayor Lena Farrow said."),
+        art(1, "Farrow said he was “becoming the best recruiter the militants ever had.”"),
+        art(2, "Farrow called him “the best recruiter the militants ever had.”"),
+    ]
+    an = analyse_quotes(arts)
+    assert len({cluster_of(an, "best recruiter", f"a{i}.txt") for i in range(3)}) == 1
+
+
+def test_one_speakers_short_remarks_need_more_than_the_lower_bar() -> None:
+    arts = [
+        art(0, "“I never said that. I never said that,” Donald Trump said at the debate."),
+        art(1, "“I never said I was going to pay for the fees,” Donald Trump said on Tuesday."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "never said that", "a0.txt") != cluster_of(an, "pay for the fees", "a1.txt")
+
+
+def _phrases(contents: list[set[int]]) -> list:
+    return [SimpleNamespace(content=frozenset(words)) for words in contents]
+
+
+def test_common_shared_words_are_not_informative() -> None:
+    total = MIN_PHRASES_FOR_FREQUENCIES + 200
+    # word 1 in half the phrases ("win"), word 2 in three ("unbearable"), words 3 and 4 in fifty each
+    contents = [{1} if i % 2 else set() for i in range(total)]
+    for i in range(3):
+        contents[i] = contents[i] | {2}
+    for i in range(100, 150):
+        contents[i] = contents[i] | {3, 4}
+    informative = _Informativeness(_phrases(contents), lambda i: i)
+    assert not informative({1})
+    assert informative({2})
+    assert informative({3, 4}) and not informative({3})
+
+
+def test_renderings_of_one_group_count_once() -> None:
+    total = MIN_PHRASES_FOR_FREQUENCIES + 200
+    contents = [set() for _ in range(total)]
+    for i in range(400):  # one popular statement quoted 400 times: its word is in 400 phrases
+        contents[i] = {5}
+    contents[500] = {5}  # and in one other statement
+    one_group = _Informativeness(_phrases(contents), lambda i: 0 if i < 400 else i)
+    apart = _Informativeness(_phrases(contents), lambda i: i)
+    assert one_group({5}) and not apart({5})
+
+
+def test_small_corpora_do_not_judge_word_frequencies() -> None:
+    contents = [{1} for _ in range(20)]
+    assert _Informativeness(_phrases(contents), lambda i: i)({1})
+
+
+def test_words_another_known_speaker_also_said_are_a_stock_phrase() -> None:
+    arts = [
+        art(0, "“We should give the man some room, he is a good man, he tries to do the right thing, and I think "
+               "everything will work out well,” the senator Harold Reid said."),
+        art(1, "“The party must do the right thing and open its doors to the young people who want real change "
+               "in this country,” the candidate Bernard Sands said."),
+        art(2, "Harold Reid said: “Do the right thing.”"),
+    ]
+    an = analyse_quotes(arts)
+    short = cluster_of(an, "Do the right thing", "a2.txt")
+    assert short != cluster_of(an, "right thing", "a0.txt") and short != cluster_of(an, "right thing", "a1.txt")
