@@ -29,7 +29,8 @@ from briefreader.core.quote_names import (
 from briefreader.core.quote_pairing import _AFTER_CLOSE_WORDS, _WORD_RE, ALL_MARKS, _Raw
 
 _CLAUSE_CUT_RE = re.compile(
-    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]"
+    # a stop before a comma or a letter is an abbreviation ("Cambridge, Mass., said", "N.C."), not an end
+    r"[.!?](?![,\w])|[;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]"
     # a closing mark ends the clause, but not the apostrophe of a possessive ("Cross' speech")
     r"|(?<!s(?=['\u2019]\s[a-z]))[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
 )
@@ -44,7 +45,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     """The subject of a speech verb from the clause before it (``text`` ends right before the verb)."""
     # cut at the clause start (sentence punctuation or a quote mark)
     clause = _CLAUSE_CUT_RE.split(text)[-1]
-    segments = re.split(r",|\u2014|\u2013| - ", clause)
+    parts = re.split(r"(,|\u2014|\u2013| - )", clause)
+    segments, separators = parts[0::2], parts[1::2]
     for k in range(len(segments) - 1, -1, -1):
         seg_raw = segments[k]
         seg = seg_raw.strip()
@@ -56,8 +58,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             return None
         place_before = (re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1])
                         if k > 0 else None)
-        if place_before and _NAME_RE.fullmatch(seg) and k < len(segments) - 1:
-            # "in Columbus, Ohio, said": the state of a place, set off by commas, not the speaker
+        if place_before and _NAME_RE.fullmatch(seg.rstrip(".")) and k < len(segments) - 1:
+            # "in Columbus, Ohio, said" / "in Cambridge, Mass., said": a place's state, not the speaker
             # (but "at the Grille, Trump said": the name right before the verb speaks)
             continue
         words = seg.split()
@@ -66,6 +68,12 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             return last, "pronoun"
         if words[0] in _PRONOUNS and _SKIP_BETWEEN.match(" ".join(words[1:])):
             return words[0], "pronoun"
+        if k > 0 and separators[k - 1] == "," and _DETERMINER_START_RE.match(seg):
+            # apposition: "Massimo Franco, a columnist for the newspaper Corriere della Sera, wrote":
+            # the name before the description speaks, not a name inside it
+            named = _name_before_apposition(segments[:k])
+            if named:
+                return named, "name"
         # the name must be at the end of the segment, allowing a few skip words after it
         for m in reversed(list(_NAME_RE.finditer(seg))):
             tail = seg[m.end() :]
@@ -79,11 +87,17 @@ def _subject_left(text: str) -> tuple[str, str] | None:
         low = seg.lower()
         if re.match(r"(?:the|a|an|another|one|some|two|three|several)\s", low) and len(words) <= 8:
             # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
-            named = _name_before_apposition(segments[: segments.index(seg_raw)])
+            named = _name_before_apposition(segments[:k]) if _opens_apposition(separators, k) else None
             if named:
                 return named, "name"
             desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
             return desc, "description"
+        if _POSSESSIVE_ROLE_RE.match(seg) and k > 0:
+            # apposition: "Jo Bayer, the mayor's chief of staff, said" / "Jo Bayer, Acme's director of
+            # sales, said": the name before it speaks, not the owner of the role
+            named = _name_before_apposition(segments[:k])
+            if named:
+                return named, "name"
         if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
             continue
         if words[0][0].islower() and len(words) <= 12:
@@ -92,12 +106,28 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     return None
 
 
+_DETERMINER_START_RE = re.compile(r"(?:the|a|an|another|one)\s")
+# "Twitter's director of political advertising", "Mrs. Obama's chief of staff": a role owned by someone
+_POSSESSIVE_ROLE_RE = re.compile(rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+[a-z]")
+
+
+def _opens_apposition(separators: list[str], k: int) -> bool:
+    """Whether segment ``k`` of a clause can be an apposition to the one before it: set off by a
+    comma, or by a dash that opens a pair ("Dana Fell - the councilwoman - said"), not by the dash
+    closing an aside ("In the letter - sent to Dana Fell - the councilwoman asks")."""
+    if k == 0:
+        return False
+    if separators[k - 1] == ",":
+        return True
+    return sum(1 for sep in separators[: k - 1] if sep != ",") % 2 == 0
+
+
 def _name_before_apposition(segments: list[str]) -> str | None:
     """The name ending the last non-blank segment before an apposition, if it is one."""
     for seg in reversed(segments):
         seg = seg.strip()
-        if not seg:
-            continue
+        if not seg or seg.isdigit():
+            continue  # an age between name and description: "Jo Bayer, 67, a retired nurse"
         m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
         if m and len(m.group().split()) >= 1 and seg[: m.start()].strip().split()[-1:] != ["and"]:
             return _clean_name(m.group())
@@ -141,6 +171,7 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
+_NAME_THEN_COMMA_RE = re.compile(rf"\s*{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{1,3}}\s*,")
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
@@ -150,7 +181,7 @@ _DASH_NAME_RE = re.compile(
     rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
     rf"[^\S\n]*(?:[.,;]|$)"
 )
-_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,120}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
+_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,200}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
 class _Resolver:
@@ -204,7 +235,10 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
         # `Toomey refused, responding that he's "not going there." And Sen. Portman said …`: the
         # quotation ends a sentence whose speech verb came before it; what follows is a new sentence
         m = None
-    if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
+    # up to 10 words before the verb, or a name and its apposition (`"…," Jo Bayer, an adviser to the
+    # governor and former director of the budget office, said`)
+    limit = 24 if m and _NAME_THEN_COMMA_RE.match(m.group(1)) else 10
+    if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= limit:
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
         # after "told" comes the listener ("…," told CNN): never an inverted subject

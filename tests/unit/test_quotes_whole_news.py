@@ -1,0 +1,113 @@
+"""Whole quotations and their speakers in news prose (issue 12, PolNeAR error analysis): when the
+words after a quotation's attribution go on with the same quotation, when they start a new one, and
+who speaks behind a long apposition. Every name, outlet and sentence here is invented."""
+
+from __future__ import annotations
+
+from briefreader.core.quotes import Quote, extract_quotes
+
+
+def quotes(body: str) -> list[Quote]:
+    found = extract_quotes("a.txt", body)
+    for q in found:
+        assert body[q.start : q.end] == q.text
+    return found
+
+
+def one_quotation(body: str) -> bool:
+    """Whether the top-level quotes of ``body`` form one utterance."""
+    tops = [q for q in quotes(body) if q.nested_in is None and not q.scare]
+    assert len(tops) >= 2, tops
+    return len({q.utterance_id for q in tops}) == 1
+
+
+# --- one quotation or two ---------------------------------------------------------------------
+
+
+def test_long_apposition_in_the_attribution_keeps_one_quotation() -> None:
+    body = ('"The harbour has never been this busy," Ida Marsh, the port authority\'s director of '
+            'operations, said in an interview. "We turn ships away every week."')
+    assert one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"Ida Marsh"}
+
+
+def test_place_with_abbreviated_state_in_the_attribution() -> None:
+    body = ('"We lost the barn in an hour," Tom Vell, now 70 and farming near Dunmore, Kan., said by '
+            'telephone. "Nobody could stop it."')
+    assert one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"Tom Vell"}
+
+
+def test_quoted_show_title_in_the_attribution_keeps_one_quotation() -> None:
+    body = ('"I have no plans to run," Greta Olm said on "Morning Desk." "Ask me again next year."')
+    assert one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"Greta Olm"}
+
+
+def test_nested_quote_closing_the_first_half_keeps_one_quotation() -> None:
+    body = ("\"People stop me and say, 'Thank you for the bridge,'\" Mayor Lund explained. "
+            "\"That is why I do this job.\"")
+    assert one_quotation(body)
+
+
+def test_second_speech_verb_introduces_a_new_quotation() -> None:
+    # `"X," she said, adding, "Y."`: the second verb introduces Y as a quotation of its own
+    body = '"We will rebuild the school," Nora Vance said, adding, "The money is already there."'
+    assert not one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"Nora Vance"}
+    body = '"The vote was fair," Karl Ostby said, and then predicted: "We will win the appeal too."'
+    assert not one_quotation(body)
+
+
+def test_according_to_after_the_attribution_is_no_second_verb() -> None:
+    body = '"The river is rising," Pia Strand said, according to the Valley Courier, "and it will not stop."'
+    assert one_quotation(body)
+
+
+def test_plain_interrupted_quotation_stays_one() -> None:
+    body = '"The plan is ready," Oskar Brenn said. "We start on Monday."'
+    assert one_quotation(body)
+
+
+def test_new_sentence_after_the_attribution_starts_a_new_quotation() -> None:
+    body = '"The plan is ready," Oskar Brenn said. Later that day he added: "We start on Monday."'
+    assert not one_quotation(body)
+
+
+# --- who speaks behind an apposition ----------------------------------------------------------
+
+
+def test_name_before_a_possessive_role_speaks_not_the_owner() -> None:
+    body = ("Harbour Radio covered the strike.\n\n"
+            '"Nobody wants a long strike," Ada Kross, Harbour Radio\'s chief of news, said on Monday.')
+    assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_name_before_a_description_speaks_not_a_name_inside_it() -> None:
+    body = ('"The tariff will hurt farmers most," Lena Voss, a columnist for the weekly Nordic '
+            "Ledger Review, wrote on Friday.")
+    assert quotes(body)[0].speaker == "Lena Voss"
+
+
+def test_age_between_name_and_description() -> None:
+    body = ('"I just do not trust either of them," Mara Quill, 67, a retired bus driver in Elm Falls, '
+            "Ore., said.")
+    assert quotes(body)[0].speaker == "Mara Quill"
+
+
+def test_long_apposition_after_the_quotation() -> None:
+    body = ('"Wages are finally rising," Piet Hallam, an adviser to the finance committee and former '
+            "director of the national budget office, said on Friday.")
+    assert quotes(body)[0].speaker == "Piet Hallam"
+
+
+def test_dash_parenthesis_is_not_an_apposition() -> None:
+    # "… to the city prosecutor, Dana Fell - the councilwoman asks …": the councilwoman is not Fell
+    body = ("Councilwoman Rhea Moss wrote a letter.\n\nIn the letter - addressed to the city prosecutor, "
+            'Dana Fell - the councilwoman asks whether "the permits were signed after the deadline."')
+    assert quotes(body)[0].speaker != "Dana Fell"
+
+
+def test_public_advocate_title_before_the_name() -> None:
+    body = '"The shelter must stay open," Northfield City Public Advocate Jon Amari said.'
+    assert quotes(body)[0].speaker == "Jon Amari"
