@@ -84,7 +84,7 @@ def test_name_before_a_possessive_role_speaks_not_the_owner() -> None:
 
 
 def test_name_before_a_description_speaks_not_a_name_inside_it() -> None:
-    body = ('"The tariff will hurt farmers most," Lena Voss, a columnist for the weekly Nordic '
+    body = ('"The tariff will hurt farmers most," Lena Voss, a columnist for the Scandinavian weekly newspaper Nordic '
             "Ledger Review, wrote on Friday.")
     assert quotes(body)[0].speaker == "Lena Voss"
 
@@ -111,3 +111,18 @@ def test_dash_parenthesis_is_not_an_apposition() -> None:
 def test_public_advocate_title_before_the_name() -> None:
     body = '"The shelter must stay open," Northfield City Public Advocate Jon Amari said.'
     assert quotes(body)[0].speaker == "Jon Amari"
+
+
+# --- typography -------------------------------------------------------------------------------
+
+
+def test_space_after_an_opening_curly_mark_still_opens() -> None:
+    body = "The video then shows Ada Kross saying, \u201c we will finish the bridge by spring. We promised.\u201d"
+    (q,) = quotes(body)
+    assert q.text == "we will finish the bridge by spring. We promised."
+    assert not q.unclosed
+
+
+def test_lone_spaced_curly_mark_opens_nothing() -> None:
+    # no closing mark follows: a stray mark, not a quotation running to the paragraph end
+    assert quotes("She wrote the word \u201c and then stopped writing for the day.") == []
