@@ -172,6 +172,10 @@ def _subject_right(text: str) -> tuple[str, str] | None:
 
 
 _NAME_THEN_COMMA_RE = re.compile(rf"\s*{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{1,3}}\s*,")
+# `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
+# the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
+# first, said Jo Bayer` (a comma before the verb) still attributes the quotation
+_CONJUNCTION_START_RE = re.compile(r"\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$", re.IGNORECASE)
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
@@ -224,13 +228,34 @@ class _Resolver:
         return subject, 0.85, None
 
 
+def _introduces_next(body: str, q: _Raw, after: str, after_start: int) -> bool:
+    """Whether the text after quotation ``q`` is a new sentence that ends in a comma or colon right
+    before the next quotation's opening mark (``"X." She added, "Y."``)."""
+    if not q.close_mark or body[q.start : q.end].rstrip()[-1:] not in ".?!\u2026":
+        return False
+    stripped = after.rstrip()
+    if not stripped.endswith((",", ":")):
+        return False
+    end = after_start + len(after)
+    if end >= len(body) or body[end] not in ALL_MARKS:
+        return False
+    first = re.search(r"\w", after)
+    return bool(first and first.group()[0].isupper())
+
+
 def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
                        own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
     (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None."""
     m = _ATTRIBUTION_AFTER.match(after)
-    if m and _SUBORDINATE_START_RE.match(m.group(1)):
-        m = None  # `"…," when Clinton blasted him`: a clause about something else, not an attribution
+    if m and (_SUBORDINATE_START_RE.match(m.group(1)) or _CONJUNCTION_START_RE.fullmatch(m.group(1))):
+        # `"…," when Clinton blasted him`: a clause about something else; `… saying his remark "…" and
+        # said Republican leaders will`: the sentence's subject goes on speaking: not an attribution
+        m = None
+    if m and _introduces_next(body, q, after, after_start):
+        # `"Why now?" Mills then writes back, "You look cute."`: a new sentence whose attribution
+        # introduces the next quotation, not this one
+        m = None
     if m and body[q.start : q.end].rstrip().endswith(".") and _VERB_RE.search(body, own_sentence_start, q.mark_pos):
         # `Toomey refused, responding that he's "not going there." And Sen. Portman said …`: the
         # quotation ends a sentence whose speech verb came before it; what follows is a new sentence
@@ -327,6 +352,11 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     return None, 0.0, None, False
 
 
+# An introductory adverbial phrase opening a sentence, up to its comma ("During a speech in Ohio, ").
+_INTRODUCTORY_RE = re.compile(
+    r"\s*(?:During|After|Before|In|On|At|When|While|As|Since|Speaking|Asked|Earlier|Later|Last|Meanwhile|"
+    r"However|Still|Also|Then|Instead|Addressing|Campaigning|Appearing)\b[^,.;:!?\"\u201c\u201d\n]{0,120},\s*"
+)
 _DESCRIBED_SUBJECT_RE = re.compile(r"\s*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE)
 
 
@@ -336,6 +366,9 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
     further in is an object (``… helping Mrs. Clinton …``), not the speaker: None then."""
     speakers = resolver.speakers
     words_allowed = 3
+    intro = _INTRODUCTORY_RE.match(body, start, end)
+    if intro:
+        start = intro.end()  # "During a speech on Monday, Trump attacked …": the subject follows the comma
     for off, name in speakers.mentions:
         if start <= off < end:
             if len(_WORD_RE.findall(body, start, off)) > words_allowed:

@@ -126,3 +126,40 @@ def test_space_after_an_opening_curly_mark_still_opens() -> None:
 def test_lone_spaced_curly_mark_opens_nothing() -> None:
     # no closing mark follows: a stray mark, not a quotation running to the paragraph end
     assert quotes("She wrote the word \u201c and then stopped writing for the day.") == []
+
+
+# --- what follows a quotation is not always its attribution ------------------------------------
+
+
+def test_and_said_after_a_quotation_keeps_the_sentence_subject() -> None:
+    # `… saying his plan "…" and said Republican leaders …`: "Republican" is no speaker
+    body = ('Union leader Ada Kross issued a statement saying the plan "has no place in a fair economy" '
+            "and said Republican leaders would regret it.")
+    assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_but_he_denied_after_a_quotation_is_a_new_clause() -> None:
+    body = ("Mr. Olm also came close to an admission about the border war in northern Vesland, saying, "
+            '"We never said nobody of ours was there," but he denied that any regular troops took part.')
+    assert quotes(body)[0].speaker == "Olm"
+
+
+def test_comma_before_the_verb_still_attributes_after_a_conjunction() -> None:
+    body = ('"The parties have no money. The committees have it all" but to spend it first, said Ivo Brandt, '
+            "a consultant in Elm Falls.")
+    assert quotes(body)[0].speaker == "Ivo Brandt"
+
+
+def test_attribution_introducing_the_next_quotation_is_not_the_first_ones() -> None:
+    body = ('Ada Kross answers Nils Berg with, "Why now? Was that not on my way to Oslo?" '
+            'Berg then writes back, "You look tired."')
+    first, second = quotes(body)
+    assert first.speaker == "Ada Kross"
+    assert second.speaker == "Nils Berg"
+
+
+def test_introductory_phrase_before_the_sentence_subject() -> None:
+    # the subject of "saying" is Trent Walsh, not the last place named before the comma
+    body = ("During a speech on farm policy earlier in the day, Trent Walsh attacked Ada Kross for her votes "
+            'on Vesland and Norland, saying, "She cannot be trusted with the budget."')
+    assert quotes(body)[0].speaker == "Trent Walsh"
