@@ -224,8 +224,9 @@ def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open
             can_open = True
         elif has_open:
             can_close = True
-    elif ch in _SPACED_OPENERS and not can_open and not can_close and not has_open and _space_then_word(body, i, hi):
-        can_open = True  # a stray space after an opening curly mark: `saying, “ you have to …”`
+    elif (ch in _SPACED_OPENERS and i > lo and not can_open and not can_close and not has_open
+          and _space_then_word(body, i, hi)):
+        can_open = True  # a stray space after an opening curly mark inside a paragraph: `saying, “ you have to …”`
     if can_open and can_close:
         if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
             can_close = False
