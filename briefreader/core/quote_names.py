@@ -381,5 +381,6 @@ _PREPOSITION_END_RE = re.compile(
     r"between|among|than|via|around|across|through|without|including|alongside|amid|upon|within|beyond)\s+$"
 )
 _SMALL_WORDS = frozenset(
-    ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van"]
+    ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",
+     "or", "nor", "but", "as", "into", "over", "vs", "via"]
 )

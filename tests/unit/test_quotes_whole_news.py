@@ -163,3 +163,13 @@ def test_introductory_phrase_before_the_sentence_subject() -> None:
     body = ("During a speech on farm policy earlier in the day, Trent Walsh attacked Ada Kross for her votes "
             'on Vesland and Norland, saying, "She cannot be trusted with the budget."')
     assert quotes(body)[0].speaker == "Trent Walsh"
+
+
+def test_show_title_with_a_small_preposition_is_a_label_not_a_quotation() -> None:
+    # "Morning Talk with Ada Kross." is the show's name: the quotation goes on after it
+    body = ('"Our schools need the money now," Governor Nils Berg said on Harbour TV\'s "Morning Talk with Ada '
+            'Kross." "And the legislature is not going to give in."')
+    tops = [q for q in quotes(body) if not q.scare]
+    assert len(tops) == 2
+    assert len({q.utterance_id for q in tops}) == 1
+    assert {q.speaker for q in tops} == {"Nils Berg"}
