@@ -52,8 +52,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
         seg = seg_raw.strip()
         if not seg:
             continue
-        if _PERSON_CLAUSE_RE.match(seg):
-            continue
+        if _PERSON_CLAUSE_RE.match(seg) or seg.isdigit():
+            continue  # "Jo Bayer, who …, said", "Jo Bayer, 69, said"
         if _THING_CLAUSE_RE.match(seg):
             return None
         place_before = (re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1])
@@ -171,7 +171,10 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
-_NAME_THEN_COMMA_RE = re.compile(rf"\s*{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{1,3}}\s*,")
+# a name (after a short description: "the economist Jo Bayer") followed by a comma: an apposition may follow
+_NAME_THEN_COMMA_RE = re.compile(
+    rf"\s*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{1,3}})?{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}}\s*,"
+)
 # `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
 # the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
 # first, said Jo Bayer` (a comma before the verb) still attributes the quotation
@@ -185,7 +188,7 @@ _DASH_NAME_RE = re.compile(
     rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
     rf"[^\S\n]*(?:[.,;]|$)"
 )
-_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,200}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
+_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,240}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
 class _Resolver:
@@ -262,7 +265,7 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
         m = None
     # up to 10 words before the verb, or a name and its apposition (`"…," Jo Bayer, an adviser to the
     # governor and former director of the budget office, said`)
-    limit = 24 if m and _NAME_THEN_COMMA_RE.match(m.group(1)) else 10
+    limit = 30 if m and _NAME_THEN_COMMA_RE.match(m.group(1)) else 10
     if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= limit:
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None

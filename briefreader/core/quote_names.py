@@ -90,7 +90,7 @@ _PERSONAL_TITLES = frozenset(
         "president", "minister", "chancellor", "senator", "sen", "rep", "mr", "mrs", "ms", "dr", "king", "queen",
         "pope", "prince", "princess", "commissioner", "ambassador", "governor", "mayor", "judge", "general", "gen",
         "secretary", "premier", "spokesman", "spokeswoman", "spokesperson", "sir", "dame", "lord", "lady", "prof",
-        "professor", "sheikh", "emir", "envoy", "advocate",
+        "professor", "sheikh", "emir", "envoy", "advocate", "chief", "director", "chairman", "chairwoman",
     ]
 )
 _ORG_WORDS = frozenset(

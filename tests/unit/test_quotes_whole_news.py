@@ -173,3 +173,34 @@ def test_show_title_with_a_small_preposition_is_a_label_not_a_quotation() -> Non
     assert len(tops) == 2
     assert len({q.utterance_id for q in tops}) == 1
     assert {q.speaker for q in tops} == {"Nils Berg"}
+
+
+def test_role_then_name_then_apposition_after_the_quotation() -> None:
+    body = ('"We may finally be seeing real growth in wages," the economist Ivo Brandt, a former adviser in the '
+            "governor's office, wrote on his blog.")
+    assert quotes(body)[0].speaker == "Ivo Brandt"
+
+
+def test_age_right_after_the_name_in_the_attribution() -> None:
+    body = '"That is a fair worry, because they care a lot," Greta Olm, 69, told Harbour TV on Monday.'
+    assert quotes(body)[0].speaker == "Greta Olm"
+
+
+def test_very_long_apposition_after_a_surname() -> None:
+    body = ("Nils Berg spoke in Elm Falls.\n\n"
+            '"A very good question, a very good one," Berg, the front-runner in the national polls and the '
+            "leader in the state by a wide margin after winning the first two primaries, said when asked.")
+    assert quotes(body)[0].speaker == "Nils Berg"
+
+
+def test_title_inside_a_long_name_run() -> None:
+    # "Elm Falls Police Chief Calvin Moss": the chief is the person, the police force is not
+    body = ('Before the march, Elm Falls Police Chief Calvin Moss asked for a ban on weapons downtown, saying, '
+            '"The fewer guns, the better."')
+    assert quotes(body)[0].speaker == "Calvin Moss"
+
+
+def test_club_before_a_verb_that_is_not_speech_is_no_apposition_speaker() -> None:
+    body = ("Under what Ivo Brandt called \"the old club model,\" the Elm Falls Country Club, a private course "
+            "north of here, charged a large fee.")
+    assert quotes(body)[0].speaker != "the Elm Falls Country Club"
