@@ -334,6 +334,12 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS:
                 subj = _subject_right(before[vm.end() :])  # never the listener after "told"
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
+            chained = _chained_attribution(before, verbs, vm)
+            if chained:
+                # `…, Spicer said, adding, "…"`: the subject of the speech verb the participle follows
+                sp, conf, src = resolver.resolve(chained[0], chained[1], chained[2], s_start + vm.start(), s_start)
+                if sp:
+                    return sp, conf * 0.95, src, False
             # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
             subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
             if subject:
@@ -360,6 +366,27 @@ _INTRODUCTORY_RE = re.compile(
     r"\s*(?:During|After|Before|In|On|At|When|While|As|Since|Speaking|Asked|Earlier|Later|Last|Meanwhile|"
     r"However|Still|Also|Then|Instead|Addressing|Campaigning|Appearing)\b[^,.;:!?\"\u201c\u201d\n]{0,120},\s*"
 )
+def _chained_attribution(before: str, verbs: list[re.Match[str]],
+                         participle: re.Match[str]) -> tuple[str, str, str] | None:
+    """(subject, kind, verb) of the speech verb a participle chains onto (``Spicer said, adding,``,
+    ``said Jo Bayer, noting that``, ``Graham said on "Morning Joe," adding``), or None when the
+    participle follows no speech verb of its own clause."""
+    k = verbs.index(participle)
+    if k == 0:
+        return None
+    previous = verbs[k - 1]
+    between = before[previous.end() : participle.start()]
+    if not between.rstrip().endswith(",") or re.search(r"[.!?;:]\s", between) or len(between.split()) > 8:
+        return None
+    verb = " ".join(previous.group().split())
+    if verb.endswith("ing") or verb in _SOURCE_VERBS:
+        return None
+    subject = _subject_left(before[: previous.start()])
+    if subject is None and verb not in _LISTENER_VERBS and _NAME_RE.fullmatch(between.strip(" ,")):
+        subject = _subject_right(between)  # "said Jo Bayer, adding"
+    return (subject[0], subject[1], verb) if subject else None
+
+
 _DESCRIBED_SUBJECT_RE = re.compile(r"\s*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE)
 
 

@@ -204,3 +204,23 @@ def test_club_before_a_verb_that_is_not_speech_is_no_apposition_speaker() -> Non
     body = ("Under what Ivo Brandt called \"the old club model,\" the Elm Falls Country Club, a private course "
             "north of here, charged a large fee.")
     assert quotes(body)[0].speaker != "the Elm Falls Country Club"
+
+
+def test_participle_chained_onto_a_speech_verb_takes_its_subject() -> None:
+    # `…, Spicer said, adding, "…"`: not the first name of the sentence
+    body = 'Nils Berg and Ada Kross will meet next week, Ivo Brandt said, adding, "They need a long talk."'
+    assert quotes(body)[0].speaker == "Ivo Brandt"
+    body = ('"There is a sense of urgency," Ivo Brandt said on "Morning Talk," noting that donors want '
+            '"an insurance policy against everything else."')
+    assert quotes(body)[1].speaker == "Ivo Brandt"
+
+
+def test_participle_after_an_object_keeps_the_sentence_subject() -> None:
+    # "posted a comment of her own, saying": the object ("a Harbour TV comment") is no speaker
+    body = 'Ada Kross immediately posted a Harbour TV comment of her own, saying, "We are so happy for them!"'
+    assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_adverb_between_the_name_and_the_verb() -> None:
+    body = '"The count is not over," Ada Kross quickly added.'
+    assert quotes(body)[0].speaker == "Ada Kross"
