@@ -231,6 +231,17 @@ class _Resolver:
         return subject, 0.85, None
 
 
+def _ends_narrated_sentence(body: str, q: _Raw, after: str, own_sentence_start: int) -> bool:
+    """Whether quotation ``q`` is a partial quote that ends its narrated sentence (a stop inside the
+    marks, narration before the opening mark) and a new, capitalised sentence follows it."""
+    if body[q.start : q.end].rstrip()[-1:] not in ".?!\u2026":
+        return False
+    if not body[own_sentence_start : q.mark_pos].strip():
+        return False
+    first = re.search(r"\w", after)
+    return bool(first and first.group()[0].isupper())
+
+
 def _introduces_next(body: str, q: _Raw, after: str, after_start: int) -> bool:
     """Whether the text after quotation ``q`` is a new sentence that ends in a comma or colon right
     before the next quotation's opening mark (``"X." She added, "Y."``)."""
@@ -258,6 +269,10 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
     if m and _introduces_next(body, q, after, after_start):
         # `"Why now?" Mills then writes back, "You look cute."`: a new sentence whose attribution
         # introduces the next quotation, not this one
+        m = None
+    if m and _ends_narrated_sentence(body, q, after, own_sentence_start):
+        # `Japan branded the North an "outlaw nation." Russia insisted …`: a partial quotation ends
+        # the narrated sentence; the speech verb after it opens the next sentence, about someone else
         m = None
     if m and body[q.start : q.end].rstrip().endswith(".") and _VERB_RE.search(body, own_sentence_start, q.mark_pos):
         # `Toomey refused, responding that he's "not going there." And Sen. Portman said …`: the

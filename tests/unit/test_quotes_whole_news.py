@@ -224,3 +224,9 @@ def test_participle_after_an_object_keeps_the_sentence_subject() -> None:
 def test_adverb_between_the_name_and_the_verb() -> None:
     body = '"The count is not over," Ada Kross quickly added.'
     assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_speech_verb_opening_the_next_sentence_is_not_the_partial_quotes_attribution() -> None:
+    body = ('Norland branded its neighbour an "outlaw state in the region." Vesland insisted that the talks '
+            '"stop at once."')
+    assert quotes(body)[0].speaker != "Vesland"
