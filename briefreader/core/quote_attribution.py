@@ -23,6 +23,7 @@ from briefreader.core.quote_names import (
     _VERB_RE,
     SPEECH_VERBS,
     _clean_name,
+    _name_mention,
     _sentence_bounds,
     _Speakers,
 )
@@ -74,16 +75,9 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             named = _name_before_apposition(segments[:k])
             if named:
                 return named, "name"
-        # the name must be at the end of the segment, allowing a few skip words after it
-        for m in reversed(list(_NAME_RE.finditer(seg))):
-            tail = seg[m.end() :]
-            if not _SKIP_BETWEEN.match(tail.strip()) and tail.strip():
-                continue
-            if _PREPOSITION_END_RE.search(seg[: m.start()]):
-                break  # "diplomats in Paris", "relations with Cuba": an object, not the speaker
-            name = _clean_name(m.group())
-            if name:
-                return name, "name"
+        name = _name_at_end(seg)
+        if name:
+            return name, "name"
         low = seg.lower()
         if re.match(r"(?:the|a|an|another|one|some|two|three|several)\s", low) and len(words) <= 8:
             # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
@@ -106,6 +100,35 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _name_at_end(seg: str) -> str | None:
+    """The name ending a segment (a few skip words may follow it), or the person named before an
+    affiliation ending it ("Jo Bayer of the Sierra Club"); None when the last name is an object
+    ("diplomats in Paris", "relations with Cuba")."""
+    for m in reversed(list(_NAME_RE.finditer(seg))):
+        tail = seg[m.end() :].strip()
+        if tail and not _SKIP_BETWEEN.match(tail):
+            continue
+        head = seg[: m.start()]
+        affiliated = _AFFILIATED_NAME_RE.search(head)
+        mention = _name_mention(affiliated.group(1)) if affiliated else None
+        if mention and mention[2]:  # a full or titled name, not "Officials at the White House"
+            return mention[0]
+        if _PREPOSITION_END_RE.search(head):
+            return None
+        name = _clean_name(m.group())
+        if name:
+            return name
+        person = _AFFILIATED_NAME_RE.search(re.split(r"\s+of\s+(?:the\s+)?", m.group())[0] + " of ")
+        mention = _name_mention(person.group(1)) if person else None
+        if mention and mention[2]:  # "Jo Bayer of the Sierra Club" read as one capitalised run
+            return mention[0]
+    return None
+
+
+# A name followed by its affiliation: "Jo Bayer of the", "Jo Bayer at", "Jo Bayer from the"
+_AFFILIATED_NAME_RE = re.compile(
+    rf"(?:^|[\s,])({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})[^\S\n]+(?:of|at|from)[^\S\n]+(?:the[^\S\n]+)?$"
+)
 _DETERMINER_START_RE = re.compile(r"(?:the|a|an|another|one)\s")
 # "Twitter's director of political advertising", "Mrs. Obama's chief of staff": a role owned by someone
 _POSSESSIVE_ROLE_RE = re.compile(rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+[a-z]")
@@ -183,6 +206,10 @@ _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
 _LISTENER_VERBS = frozenset({"told", "tells", "tell", "telling", "asked", "asks"})
+# Verbs whose object follows them (`Jo Bayer called the plan "a fraud"`, `described it as "…"`): what
+# comes after them is never an inverted subject
+_OBJECT_VERBS = frozenset({"called", "calls", "described", "describes", "decried", "decries", "condemned",
+                           "condemns", "mocked", "mocks", "assured", "assures", "pressed", "lectured"})
 _LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
 _DASH_NAME_RE = re.compile(
     rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
@@ -285,7 +312,7 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
         # after "told" comes the listener ("…," told CNN): never an inverted subject
-        listener_follows = verb.endswith("ing") or verb in ("told", "tells")
+        listener_follows = verb.endswith("ing") or verb in ("told", "tells") or verb in _OBJECT_VERBS
         subject = left if left or listener_follows else _subject_right(after[m.end() :])
         if left and m.group(1).rstrip().endswith(",") and not verb.endswith("ing") and verb not in ("told", "tells"):
             # `"…" that Sanders can win, said Steve Elmendorf`: the clause before is not the subject
@@ -346,7 +373,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             subj = _subject_right(before[vm.end() :])
         else:
             subj = _subject_left(before[: vm.start()])
-            if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS:
+            if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS:
                 subj = _subject_right(before[vm.end() :])  # never the listener after "told"
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)
@@ -397,7 +424,8 @@ def _chained_attribution(before: str, verbs: list[re.Match[str]],
     if verb.endswith("ing") or verb in _SOURCE_VERBS:
         return None
     subject = _subject_left(before[: previous.start()])
-    if subject is None and verb not in _LISTENER_VERBS and _NAME_RE.fullmatch(between.strip(" ,")):
+    if (subject is None and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS
+            and _NAME_RE.fullmatch(between.strip(" ,"))):
         subject = _subject_right(between)  # "said Jo Bayer, adding"
     return (subject[0], subject[1], verb) if subject else None
 

@@ -179,12 +179,16 @@ _SENTENCE_END_AFTER_RE = re.compile(
 
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
+_OF_SPLIT_RE = re.compile(r"\s+of\s+")
 _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 
 
 @lru_cache(maxsize=65536)
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
+    head = _OF_SPLIT_RE.split(raw, maxsplit=1)
+    if len(head) == 2 and len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLE_WORDS:
+        raw = head[0]  # "Ted Cruz of Texas", "Jo Bayer of the Sierra Club": the person, not the place
     words = raw.replace("\u2019", "'").split()
     for k in range(len(words) - 2, -1, -1):
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"

@@ -230,3 +230,34 @@ def test_speech_verb_opening_the_next_sentence_is_not_the_partial_quotes_attribu
     body = ('Norland branded its neighbour an "outlaw state in the region." Vesland insisted that the talks '
             '"stop at once."')
     assert quotes(body)[0].speaker != "Vesland"
+
+
+# --- speech verbs and their objects ------------------------------------------------------------
+
+
+def test_more_news_speech_verbs() -> None:
+    assert quotes('"They are here for the free tickets," Ivo Brandt shot back with a laugh.')[0].speaker == "Ivo Brandt"
+    assert quotes('"This is fantastic!" beamed Ada Kross of Elm Falls.')[0].speaker == "Ada Kross"
+    body = 'Nils Berg spoke first.\n\nGreta Olm echoed:\n\n"He says what he thinks, and that is what we need."'
+    assert quotes(body)[0].speaker == "Greta Olm"
+
+
+def test_called_takes_its_subject_never_its_object() -> None:
+    body = 'Ada Kross called the Harbour Party front-runner "the best recruiter our rivals ever had."'
+    assert quotes(body)[0].speaker == "Ada Kross"
+    body = 'Ivo Brandt called Elm Falls Nurses United "one of the sponsors of my campaign."'
+    assert quotes(body)[0].speaker == "Ivo Brandt"
+
+
+def test_person_before_an_affiliation_speaks() -> None:
+    body = ('Harbour Mining could sell its mines.\n\n"It was the least bad outcome," Mr. Moss of the Coast '
+            "Forest Club said.")
+    assert quotes(body)[0].speaker == "Moss"
+    body = ('"Big tax cuts do not work in an age of debt," Ivo Brandt of the Nordic Policy Institute wrote '
+            "recently.")
+    assert quotes(body)[0].speaker == "Ivo Brandt"
+
+
+def test_officials_at_an_institution_are_not_a_name() -> None:
+    body = '"The review is over," Officials at the Harbour Authority said on Monday.'
+    assert quotes(body)[0].speaker != "Officials"
