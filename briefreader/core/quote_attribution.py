@@ -173,7 +173,7 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         if name and len(name.split()) >= 2:
             return name, "name"
     m = re.match(
-        rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w\-]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
+        rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z0-9][\w\-/]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,
     )
     if m and any(w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS for w in m.group(1).split()):

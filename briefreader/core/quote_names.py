@@ -180,6 +180,10 @@ _SENTENCE_END_AFTER_RE = re.compile(
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
 _OF_SPLIT_RE = re.compile(r"\s+of\s+")
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
+# titles that follow "Mr."/"Madam" as a form of address ("Mr. President"), never as a surname
+_VOCATIVE_TITLES = frozenset(["president", "speaker", "chairman", "chairwoman", "secretary", "minister",
+                              "ambassador", "mayor", "governor", "senator", "justice", "vice"])
 _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 
 
@@ -194,6 +198,9 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
             words = words[k + 1 :]
             break
+    honorific_surname = (len(words) == 2 and words[0].lower().strip(".") in _HONORIFICS
+                         and words[1][:1].isupper() and not words[1].endswith("'s")
+                         and words[1].lower().strip(".,") not in _VOCATIVE_TITLES)
     while words and (
         words[0].lower().strip(".,") in _TITLE_WORDS
         or words[0].lower() in _NON_NAME_STARTS
@@ -203,6 +210,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
         words.pop(0)
+    if not words and honorific_surname:
+        words = raw.replace("\u2019", "'").split()[1:]  # "Mr. King", "Ms. Bishop": a surname, not a title
     # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
     inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
     if inner:

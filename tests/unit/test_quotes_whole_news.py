@@ -261,3 +261,25 @@ def test_person_before_an_affiliation_speaks() -> None:
 def test_officials_at_an_institution_are_not_a_name() -> None:
     body = '"The review is over," Officials at the Harbour Authority said on Monday.'
     assert quotes(body)[0].speaker != "Officials"
+
+
+# --- names that look like titles --------------------------------------------------------------
+
+
+def test_surname_that_is_also_a_title_after_an_honorific() -> None:
+    body = 'Ada Kross spoke first. "It is all about the turnout," Mr. King added.'
+    assert quotes(body)[0].speaker == "King"
+    body = 'Ada Kross spoke first. "We need the money now," Ms. Bishop said.'
+    assert quotes(body)[0].speaker == "Bishop"
+
+
+def test_form_of_address_is_no_surname() -> None:
+    from briefreader.core.quote_names import _clean_name
+
+    assert _clean_name("Mr. President") is None
+    assert _clean_name("Mr. King's") is None  # a possessive owner, never the subject
+
+
+def test_role_with_a_number_before_the_name() -> None:
+    body = '"The reasons for the veto do not hold. They are wrong," said 9/11 widow Ada Kross.'
+    assert quotes(body)[0].speaker == "Ada Kross"
