@@ -215,6 +215,32 @@ _DASH_NAME_RE = re.compile(
     rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
     rf"[^\S\n]*(?:[.,;]|$)"
 )
+# A line holding only a dash and a name (the fact-check / pull-quote convention: `"…"` then `- Clinton.`)
+_DASH_LINE_RE = re.compile(
+    rf"[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{0,4}})"
+    rf"[^\S\n]*(?:[.,;][^\n]{{0,120}})?"
+)
+
+
+def _dash_attribution(body: str, q: _Raw, lo: int, hi: int, after: str) -> str | None:
+    """The name of a dash attribution of a quotation standing alone: in its paragraph (`"…" ― Carla
+    Sanchez.`) or as the next line (`"…"` then `- Sanders.`). After narration (`Rajoy insisted his party
+    was "…" --Kim Hjelmgaard.`) a dash and a name is the writer's byline: None."""
+    if not q.close_mark or body[lo : q.mark_pos].strip():
+        return None
+    dashed = _DASH_NAME_RE.match(after)
+    if dashed:
+        return dashed.group(1)
+    if body[q.close_pos + 1 : hi].strip(" .,;:"):
+        return None
+    start = hi
+    while start < len(body) and body[start].isspace():
+        start += 1
+    end = body.find("\n", start)
+    line = _DASH_LINE_RE.fullmatch(body, start, end if end != -1 else len(body))
+    return line.group(1) if line else None
+
+
 _ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,240}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
@@ -338,11 +364,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     after_start = q.close_pos + (1 if q.close_mark else 0)
     after = body[after_start : min(hi, next_open)]
     # 0. a dash and a name closing the paragraph: `"…" ― Carla Sanchez.` / `"…" — Jane Doe, a nurse`
-    dashed = _DASH_NAME_RE.match(after)
-    if dashed and q.close_mark and not body[lo : q.mark_pos].strip():
-        # only after a quotation standing alone: after narration (`Rajoy insisted his party was "…"
-        # --Kim Hjelmgaard.`) a dash and a name is the writer's byline
-        name = _clean_name(dashed.group(1))
+    dashed_name = _dash_attribution(body, q, lo, hi, after)
+    if dashed_name:
+        name = _clean_name(dashed_name)
         if name:
             sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
             return sp, max(conf, 0.9) if sp else conf, src, True

@@ -283,3 +283,20 @@ def test_form_of_address_is_no_surname() -> None:
 def test_role_with_a_number_before_the_name() -> None:
     body = '"The reasons for the veto do not hold. They are wrong," said 9/11 widow Ada Kross.'
     assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_dash_and_name_on_the_next_line_attribute_a_standalone_quotation() -> None:
+    body = ("Ivo Brandt answered the first question.\n\n"
+            '"Harbour firms and other exporters pay no tax at all."\n\n'
+            "- Greta Olm.\n\n"
+            "This claim needs context.\n\n"
+            '"Great speech. She is ready."\n\n'
+            "-Senator Nils Berg, writing after the debate.")
+    first, second = quotes(body)
+    assert first.speaker == "Greta Olm"
+    assert second.speaker == "Nils Berg"
+
+
+def test_dash_line_after_narration_is_not_an_attribution() -> None:
+    body = 'Ivo Brandt said his party was "ready for the vote."\n\n- Greta Olm, Harbour Post.'
+    assert quotes(body)[0].speaker == "Ivo Brandt"
