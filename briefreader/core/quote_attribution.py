@@ -201,7 +201,13 @@ _NAME_THEN_COMMA_RE = re.compile(
 # `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
 # the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
 # first, said Jo Bayer` (a comma before the verb) still attributes the quotation
-_CONJUNCTION_START_RE = re.compile(r"\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$", re.IGNORECASE)
+# a passive speech verb and its agent: "was asked by host Jo Bayer"
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
+_PASSIVE_BY_RE = re.compile(
+    rf"\s+by\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,2}}({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})"
+)
+_CONJUNCTION_START_RE = re.compile(r"(?:^|.*,)\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$",
+                                   re.IGNORECASE | re.DOTALL)
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
@@ -351,6 +357,23 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
     return None
 
 
+def _verb_subject(before: str, vm: re.Match[str], verb: str) -> tuple[str, str] | None:
+    """The subject of the speech verb ``vm`` in the text before a quotation: ``according to X``, the
+    agent of a passive (``was asked by host Jo Bayer``), the clause before the verb, or an inverted
+    subject after it (never the listener after "told", never the object after "called")."""
+    if verb == "according to":
+        return _subject_right(before[vm.end() :])
+    agent = _PASSIVE_BY_RE.match(before, vm.end()) if _PASSIVE_BEFORE_RE.search(before, 0, vm.start()) else None
+    if agent:
+        # "Sanders was asked by host Bill Maher, '…'": the agent after "by" speaks
+        name = _clean_name(agent.group(1))
+        return (name, "name") if name else None
+    subj = _subject_left(before[: vm.start()])
+    if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS:
+        subj = _subject_right(before[vm.end() :])
+    return subj
+
+
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
@@ -393,12 +416,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
-        if verb == "according to":
-            subj = _subject_right(before[vm.end() :])
-        else:
-            subj = _subject_left(before[: vm.start()])
-            if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS:
-                subj = _subject_right(before[vm.end() :])  # never the listener after "told"
+        subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)
             if chained:

@@ -300,3 +300,14 @@ def test_dash_and_name_on_the_next_line_attribute_a_standalone_quotation() -> No
 def test_dash_line_after_narration_is_not_an_attribution() -> None:
     body = 'Ivo Brandt said his party was "ready for the vote."\n\n- Greta Olm, Harbour Post.'
     assert quotes(body)[0].speaker == "Ivo Brandt"
+
+
+def test_passive_speech_verb_gives_the_agent() -> None:
+    body = 'Ada Kross was on the show. Kross was asked by host Nils Berg, who backs her, "Do the emails matter?"'
+    assert quotes(body)[0].speaker == "Nils Berg"
+
+
+def test_other_clause_after_a_partial_quote_is_not_its_attribution() -> None:
+    body = ('Ada Kross said she would make the desert "glow in the dark," for instance, and Nils Berg vowed to '
+            '"bomb them all."')
+    assert quotes(body)[0].speaker == "Ada Kross"
