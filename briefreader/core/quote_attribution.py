@@ -159,7 +159,9 @@ def _name_before_apposition(segments: list[str]) -> str | None:
 
 
 _DESCRIPTION_THEN_NAME_RE = re.compile(
-    rf"\s*(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+[^,.;:\n\"\u201c\u201d]{{2,80}}?,[^\S\n]+"
+    # "the mayor's aide, Jo Bayer", "Clinton's introducer, actress Jo Bayer": a description, its name
+    rf"\s*(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne|{_NAME_WORD}['\u2019]s)\s+[^,.;:\n\"\u201c\u201d]{{2,80}}?,[^\S\n]+"
+    rf"(?:(?!(?:of|at|from|in|for|with|on|to|by)\b)[a-z][\w-]*[^\S\n]+){{0,2}}"
     rf"({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})+)(?=\s*(?:[,.;:]|\bof\b|$))"
 )
 

@@ -83,6 +83,7 @@ _TITLE_WORDS = frozenset(
         "officer", "commander", "marshal", "admiral", "colonel", "captain", "bishop", "cardinal", "patriarch",
         "sheikh", "emir", "crown", "senate", "majority", "minority", "whip", "press", "sens", "reps", "gov",
         "gens", "congressman", "congresswoman", "assemblyman", "assemblywoman", "councilman", "councilwoman",
+        "rev", "reverend", "pastor", "rabbi", "imam",
     ]
 )
 _PERSONAL_TITLES = frozenset(
@@ -180,6 +181,7 @@ _SENTENCE_END_AFTER_RE = re.compile(
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
 _OF_SPLIT_RE = re.compile(r"\s+of\s+")
+_GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
 _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
 # titles that follow "Mr."/"Madam" as a form of address ("Mr. President"), never as a surname
 _VOCATIVE_TITLES = frozenset(["president", "speaker", "chairman", "chairwoman", "secretary", "minister",
@@ -220,8 +222,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
-    while len(words) > 1 and words[-1].lower() in _NEVER_SPEAKERS:
-        words.pop()  # "MSNBC Monday"
+    while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
+        words.pop()  # "MSNBC Monday", "James B. Comey Jr." (the surname is Comey)
     if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):

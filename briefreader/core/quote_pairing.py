@@ -71,6 +71,8 @@ def _abbreviation_dot_pattern() -> str:
 _ABBREVIATION_DOT_RE = re.compile(_abbreviation_dot_pattern())
 
 
+# A generational suffix before an apposition's comma: "James B. Comey Jr., the director".
+_SUFFIX_DOT_RE = re.compile(r"\b[JS]r\.(?=,)")
 # Party-and-state tags after a US politician's name: "(D-Md.)", "(R-Utah)", ", R-Ky.,".
 _PARTY_TAG_RE = re.compile(
     r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|[DRI](?<=, [DRI])-[A-Z][A-Za-z.]{1,6}(?=,)"
@@ -82,6 +84,7 @@ def _mask_abbreviation_dots(body: str) -> str:
     sentence and clause splitting never cut "Mr. Trump" or "Lisa O. Monaco" in two; party tags
     ("(D-Md.)") become spaces, so "said Rep. Elijah E. Cummings (D-Md.)" ends with the name."""
     body = _ABBREVIATION_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
+    body = _SUFFIX_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
     return _PARTY_TAG_RE.sub(lambda m: " " * len(m.group()), body)
 
 

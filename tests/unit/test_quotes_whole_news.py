@@ -311,3 +311,20 @@ def test_other_clause_after_a_partial_quote_is_not_its_attribution() -> None:
     body = ('Ada Kross said she would make the desert "glow in the dark," for instance, and Nils Berg vowed to '
             '"bomb them all."')
     assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_generational_suffix_before_an_apposition() -> None:
+    body = ("Ada Kross spoke.\n\n\"It works as a way to sell books, and as a way to sell fear,\" Ivo B. Brandt Jr., "
+            "the director of the Harbour Bureau, said at a news conference.")
+    assert quotes(body)[0].speaker == "Ivo B Brandt"
+
+
+def test_possessive_description_then_role_and_name_after_the_verb() -> None:
+    body = '"It is about time a woman ran this country," exhorted Kross\'s introducer, actress Greta Olm.'
+    assert quotes(body)[0].speaker == "Greta Olm"
+
+
+def test_affiliation_after_the_apposition_comma_is_not_the_name() -> None:
+    body = ('"The city will never go back to normal," said the Rev. Ivo Brandt, of Harbour Memorial Baptist '
+            "Church.")
+    assert quotes(body)[0].speaker == "Ivo Brandt"
