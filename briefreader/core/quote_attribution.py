@@ -20,6 +20,7 @@ from briefreader.core.quote_names import (
     _PRONOUNS,
     _SKIP_BETWEEN,
     _SOURCE_VERBS,
+    _TITLE_WORDS,
     _VERB_RE,
     SPEECH_VERBS,
     _clean_name,
@@ -69,13 +70,17 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             return last, "pronoun"
         if words[0] in _PRONOUNS and _SKIP_BETWEEN.match(" ".join(words[1:])):
             return words[0], "pronoun"
-        if k > 0 and separators[k - 1] == "," and _DETERMINER_START_RE.match(seg):
-            # apposition: "Massimo Franco, a columnist for the newspaper Corriere della Sera, wrote":
-            # the name before the description speaks, not a name inside it
+        if (0 < k < len(segments) - 1 and separators[k - 1] == "," and _APPOSITION_START_RE.match(seg)
+                and (_ROLE_PREPOSITION_RE.search(seg) or not _NAME_RE.search(seg))):
+            # apposition: "Massimo Franco, a columnist for the newspaper Corriere della Sera, wrote",
+            # "Jo Bayer, legal director for the group Acme Rights, said", "Jo Bayer, Republican of
+            # Ohio, said": the name before the description speaks, not a name inside it
             named = _name_before_apposition(segments[:k])
             if named:
                 return named, "name"
-        name = _name_at_end(seg)
+        # a name ending a lowercase segment set off by commas is a speaker only after a role ("former
+        # Rep. Jo Bayer"), not after a verb ("did not name Jo Bayer, but told …": the object)
+        name = _name_at_end(seg) if k == len(segments) - 1 or not seg[0].islower() or _role_head(seg) else None
         if name:
             return name, "name"
         low = seg.lower()
@@ -98,6 +103,22 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             continue  # appositive ("deputy chairman of the council") before the verb
         return None
     return None
+
+
+_ROLE_HEAD_WORDS = frozenset(["the", "a", "an", "former", "then", "acting", "longtime", "veteran", "retired",
+                              "interim", "top", "senior", "chief", "fellow", "state", "federal", "us"])
+
+
+def _role_head(seg: str) -> bool:
+    """Whether the lowercase words opening ``seg`` before its first capitalised word are a role
+    ("former", "the economist", "the state senator"), not a verb phrase."""
+    for word in seg.split():
+        if word[:1].isupper():
+            return True
+        low = word.lower().strip(".,")
+        if low not in _ROLE_HEAD_WORDS and low not in _PERSON_NOUNS and low not in _TITLE_WORDS:
+            return False
+    return False
 
 
 def _name_at_end(seg: str) -> str | None:
@@ -129,7 +150,12 @@ def _name_at_end(seg: str) -> str | None:
 _AFFILIATED_NAME_RE = re.compile(
     rf"(?:^|[\s,])({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})[^\S\n]+(?:of|at|from)[^\S\n]+(?:the[^\S\n]+)?$"
 )
-_DETERMINER_START_RE = re.compile(r"(?:the|a|an|another|one)\s")
+# a preposition inside a role description ("director of the Acme Group", "columnist for the Ledger")
+_ROLE_PREPOSITION_RE = re.compile(r"\b(?:of|for|at|with|from|in|on|by)\s")
+# a segment that describes the one before it: a determiner, a lowercase role, a party ("Republican of Ohio")
+_APPOSITION_START_RE = re.compile(
+    r"(?:the|a|an|another|one)\s|[a-z]|(?:Republican|Democrat|Independent)s?\s+(?:of|from)\s"
+)
 # "Twitter's director of political advertising", "Mrs. Obama's chief of staff": a role owned by someone
 _POSSESSIVE_ROLE_RE = re.compile(rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+[a-z]")
 
@@ -149,11 +175,14 @@ def _name_before_apposition(segments: list[str]) -> str | None:
     """The name ending the last non-blank segment before an apposition, if it is one."""
     for seg in reversed(segments):
         seg = seg.strip()
-        if not seg or seg.isdigit():
-            continue  # an age between name and description: "Jo Bayer, 67, a retired nurse"
+        if not seg or seg.isdigit() or _PERSON_CLAUSE_RE.match(seg):
+            continue  # an age or a relative clause: "Jo Bayer, 67, a retired nurse", "Jo Bayer, who …,"
         m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
-        if m and len(m.group().split()) >= 1 and seg[: m.start()].strip().split()[-1:] != ["and"]:
-            return _clean_name(m.group())
+        head = seg[: m.start()] if m else seg
+        if m and head.strip().split()[-1:] != ["and"] and not _PREPOSITION_END_RE.search(head):
+            return _clean_name(m.group())  # "Jo Bayer", "the economist Jo Bayer"
+        if _APPOSITION_START_RE.match(seg):
+            continue  # an earlier apposition: "Jo Bayer, the head of Acme, a group that sued, said"
         return None
     return None
 

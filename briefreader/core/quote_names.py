@@ -181,6 +181,10 @@ _SENTENCE_END_AFTER_RE = re.compile(
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
 _OF_SPLIT_RE = re.compile(r"\s+of\s+")
+# titles that an "of" phrase completes ("Chief of Staff Jo Bayer", "Secretary of State"): no split there
+_TITLES_WITH_OF = frozenset(["chief", "secretary", "minister", "director", "head", "president", "chairman",
+                             "chairwoman", "governor", "mayor", "ambassador", "commissioner", "speaker", "leader",
+                             "member", "representative", "attorney", "general", "deputy", "officer", "chancellor"])
 _GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
 _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
 # titles that follow "Mr."/"Madam" as a form of address ("Mr. President"), never as a surname
@@ -193,7 +197,7 @@ _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
     head = _OF_SPLIT_RE.split(raw, maxsplit=1)
-    if len(head) == 2 and len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLE_WORDS:
+    if len(head) == 2 and len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLES_WITH_OF:
         raw = head[0]  # "Ted Cruz of Texas", "Jo Bayer of the Sierra Club": the person, not the place
     words = raw.replace("\u2019", "'").split()
     for k in range(len(words) - 2, -1, -1):
@@ -218,6 +222,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
     if inner:
         words = words[inner[-1] + 1 :]
+        if len(words) > 2 and words[0] == "of":
+            words = words[2:]  # "White House Chief of Staff Jo Bayer"
     # drop trailing possessive / punctuation
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]

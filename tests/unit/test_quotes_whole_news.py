@@ -328,3 +328,38 @@ def test_affiliation_after_the_apposition_comma_is_not_the_name() -> None:
     body = ('"The city will never go back to normal," said the Rev. Ivo Brandt, of Harbour Memorial Baptist '
             "Church.")
     assert quotes(body)[0].speaker == "Ivo Brandt"
+
+
+# --- the person, not the organisation of their apposition --------------------------------------
+
+
+def test_person_before_a_role_at_an_organisation_speaks() -> None:
+    cases = [
+        ('"The law is clear," Tom Vell, the president of Harbour Watch, a group that sued, said.', "Tom Vell"),
+        ('"It is wrong," said Ada Kross, legal director for the rights group Coast Rights Campaign.', "Ada Kross"),
+        ('"It is fine," Senator Greta Olm, Republican of West Norland, said.', "Greta Olm"),
+        ('"We lost," said Representative Ivo T. Brandt of Elm County, who backed the mayor.', "Ivo T Brandt"),
+        ('"We are ready," Harbour Hall Chief of Staff Nils Berg said.', "Nils Berg"),
+        ('"We will win," J.J. Moss, editor at large of The Ledger, a weekly in Elm Falls, said.', "J.J Moss"),
+    ]
+    for body, speaker in cases:
+        assert quotes(body)[0].speaker == speaker, body
+
+
+def test_role_and_name_in_one_segment_is_the_speaker() -> None:
+    # "former Coast Rep. Pat Moss" is a titled name, not an apposition to the clause before it
+    body = ("One of Berg's former supporters who still backs Kross, former Coast Rep. Pat Moss, lives in the "
+            'district and wrote that the campaign was "tragic in a year when women should run."')
+    assert quotes(body)[0].speaker == "Pat Moss"
+
+
+def test_name_right_before_the_verb_is_not_an_apposition() -> None:
+    body = ('If the refugees Ada Kross and others want to bring pose a risk, then we should rethink it, rather '
+            'than touch the only rule the Founding Fathers wrote "shall not be changed."')
+    assert quotes(body)[0].speaker == "Founding Fathers"
+
+
+def test_relative_clause_between_subject_and_verb() -> None:
+    body = ("Ada Kross, who was speaking to the Harbour Conference of Mayors, did not name Nils Berg, but told "
+            'city leaders that the city needs people "who put the public ahead of business."')
+    assert quotes(body)[0].speaker == "Ada Kross"
