@@ -72,7 +72,7 @@ _ABBREVIATION_DOT_RE = re.compile(_abbreviation_dot_pattern())
 
 
 # A generational suffix before an apposition's comma: "James B. Comey Jr., the director".
-_SUFFIX_DOT_RE = re.compile(r"\b[JS]r\.(?=,)")
+_SUFFIX_DOT_RE = re.compile(r"[JS](?<!\w[JS])r\.(?=,)")
 # Party-and-state tags after a US politician's name: "(D-Md.)", "(R-Utah)", ", R-Ky.,".
 _PARTY_TAG_RE = re.compile(
     r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|[DRI](?<=, [DRI])-[A-Z][A-Za-z.]{1,6}(?=,)"
