@@ -491,7 +491,8 @@ def _chained_attribution(before: str, verbs: list[re.Match[str]],
         return None
     previous = verbs[k - 1]
     between = before[previous.end() : participle.start()]
-    if not between.rstrip().endswith(",") or re.search(r"[.!?;:]\s", between) or len(between.split()) > 8:
+    ends_with_comma = between.rstrip().rstrip("\"\u201d'\u2019").endswith(",")  # `on "Morning Talk," adding`
+    if not ends_with_comma or re.search(r"[.!?;:]\s", between) or len(between.split()) > 8:
         return None
     verb = " ".join(previous.group().split())
     if verb.endswith("ing") or verb in _SOURCE_VERBS:

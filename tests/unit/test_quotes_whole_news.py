@@ -363,3 +363,9 @@ def test_relative_clause_between_subject_and_verb() -> None:
     body = ("Ada Kross, who was speaking to the Harbour Conference of Mayors, did not name Nils Berg, but told "
             'city leaders that the city needs people "who put the public ahead of business."')
     assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_participle_chained_after_a_quoted_show_title() -> None:
+    body = ('"Ada Kross would be the best nominee, but she has no chance," Nils Berg said on Harbour TV\'s '
+            '"Morning Talk," adding, "Her problem is that she is an insider in an outsider year."')
+    assert quotes(body)[-1].speaker == "Nils Berg"
