@@ -370,6 +370,8 @@ class _Speakers:
         return best[1] if best else None
 
     def _gender_ok(self, name: str, gender: str) -> bool:
+        if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
+            return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
         known = self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 

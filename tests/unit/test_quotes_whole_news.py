@@ -369,3 +369,11 @@ def test_participle_chained_after_a_quoted_show_title() -> None:
     body = ('"Ada Kross would be the best nominee, but she has no chance," Nils Berg said on Harbour TV\'s '
             '"Morning Talk," adding, "Her problem is that she is an insider in an outsider year."')
     assert quotes(body)[-1].speaker == "Nils Berg"
+
+
+def test_she_never_stands_for_a_description_that_is_no_person() -> None:
+    # "the Council mocks …" makes "the Council" a speaker; the next "She" is still Ada Kross
+    body = ("Foreign affairs chief Ada Kross spoke on Monday.\n\n"
+            "According to Kross, the Council mocks the efforts of the mediators. She also stressed that the "
+            'offer is a "trap that the Council wants to lure us into."')
+    assert quotes(body)[0].speaker == "Ada Kross"
