@@ -19,6 +19,12 @@ What is measured (the rules, decided here once):
   gold words with word-overlap F1 >= 0.8, computed on word *positions* in the file. Also printed:
   the share of gold quotations lying inside one rendering (>= 0.9 of their words), which does not
   count against a rendering the annotator split into sentences ("X. Y." annotated as X and Y).
+- **Found, either split** (a second, relaxed figure; the headline stays ``found``): annotators cut
+  ``"X," she said. "Y."`` sometimes into one quotation and sometimes into two, and take the partial
+  quotes of one narrated sentence as one. Here the pieces of the renderings (each quoted span: a
+  paragraph, one half of an interrupted quotation) that lie mostly (>= 0.5 of their words) inside
+  the gold quotation are taken together and must cover it with word-overlap F1 >= 0.8: either cut of
+  such a quotation counts, nothing else does.
 - **Speaker right**, among found quotations whose annotated ``Source`` names someone (holds a
   capitalised word that is not a pronoun, article or title; a source opening with a determiner is
   a description and names someone only through an apposition or a name ending it, see
@@ -199,22 +205,38 @@ def renderings_of(analysis, article) -> list[tuple[list[tuple[int, int]], str | 
     return out
 
 
+def pieces_cover(gold_words: set[int], pieces: list[set[int]]) -> bool:
+    """The relaxed rule: the pieces lying mostly inside the gold, together, match it with F1 >= 0.8."""
+    union: set[int] = set()
+    for words in pieces:
+        if words and len(words & gold_words) >= 0.5 * len(words):
+            union |= words
+    if not union or not gold_words:
+        return False
+    common = len(union & gold_words)
+    return 2 * common / (len(union) + len(gold_words)) >= 0.8
+
+
 def evaluate(split: str, show_errors: int) -> dict[str, float]:
     t0 = time.perf_counter()
     texts, golds, analysis, by_name = analyse_split(split)
     elapsed = time.perf_counter() - t0
-    found = named = right = unknown = contained = 0
+    found = named = right = unknown = contained = relaxed = 0
     wrong_examples: list[str] = []
     missed_examples: list[str] = []
     confident = [0, 0]  # (right, total) with confidence >= 0.8
     buckets: dict[float, list[int]] = {}
     rendering_cache: dict[str, list] = {}
+    piece_cache: dict[str, list[set[int]]] = {}
     for gold in golds:
         art = by_name.get(gold.article)
         text = texts[gold.article]
         if art is None:
             continue
         if gold.article not in rendering_cache:
+            piece_cache[gold.article] = [
+                word_positions(text, [span]) for spans, _, _, _ in renderings_of(analysis, art) for span in spans
+            ]
             rendering_cache[gold.article] = [
                 (word_positions(text, spans), spk, conf, rtext) for spans, spk, conf, rtext in renderings_of(analysis, art)
             ]
@@ -230,6 +252,8 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
             if f1 > best[0]:
                 best = (f1, spk, conf, rtext)
         contained += inside
+        if best[0] >= 0.8 or pieces_cover(gold_words, piece_cache[gold.article]):
+            relaxed += 1
         if best[0] < 0.8:
             if len(missed_examples) < show_errors:
                 missed_examples.append(f"{gold.article}  F1={best[0]:.2f}\n   gold: {' / '.join(text[a:b] for a, b in gold.spans)[:200]}\n   best: {best[3][:200]}")
@@ -258,6 +282,7 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
     result = {
         "gold quotations": n,
         "found": found / n if n else 0.0,
+        "found, either split": relaxed / n if n else 0.0,
         "named sources": named,
         "speaker right": right / named if named else 0.0,
         "speaker unknown": unknown / named if named else 0.0,
@@ -269,6 +294,8 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
     print(f"== {split}: {len(texts)} articles, {n} gold quotations")
     print(f"   found (F1>=0.8)      {found}/{n} = {result['found']:.3f}"
           f"   (inside one rendering, >= 0.9 of its words: {contained}/{n} = {contained / n if n else 0:.3f})")
+    print(f"   found, either split  {relaxed}/{n} = {result['found, either split']:.3f}"
+          "   (relaxed: pieces inside the gold taken together, see the module docstring)")
     print(f"   speaker right        {right}/{named} = {result['speaker right']:.3f}"
           f"   unknown {unknown} ({result['speaker unknown']:.3f})   wrong {named - right - unknown} ({result['speaker wrong']:.3f})")
     print(f"   confidence >= 0.8    {confident[1]} quotations, right {result['right when conf>=0.8']:.3f}")

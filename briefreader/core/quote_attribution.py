@@ -20,16 +20,19 @@ from briefreader.core.quote_names import (
     _PRONOUNS,
     _SKIP_BETWEEN,
     _SOURCE_VERBS,
+    _TITLE_WORDS,
     _VERB_RE,
     SPEECH_VERBS,
     _clean_name,
+    _name_mention,
     _sentence_bounds,
     _Speakers,
 )
 from briefreader.core.quote_pairing import _AFTER_CLOSE_WORDS, _WORD_RE, ALL_MARKS, _Raw
 
 _CLAUSE_CUT_RE = re.compile(
-    r"[.!?;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]"
+    # a stop before a comma or a letter is an abbreviation ("Cambridge, Mass., said", "N.C."), not an end
+    r"[.!?](?![,\w])|[;:\u2026]|(?<!\w)[" + "".join(sorted(ALL_MARKS)) + r"]"
     # a closing mark ends the clause, but not the apostrophe of a possessive ("Cross' speech")
     r"|(?<!s(?=['\u2019]\s[a-z]))[" + "".join(sorted(ALL_MARKS)) + r"](?!\w)"
 )
@@ -44,20 +47,21 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     """The subject of a speech verb from the clause before it (``text`` ends right before the verb)."""
     # cut at the clause start (sentence punctuation or a quote mark)
     clause = _CLAUSE_CUT_RE.split(text)[-1]
-    segments = re.split(r",|\u2014|\u2013| - ", clause)
+    parts = re.split(r"(,|\u2014|\u2013| - )", clause)
+    segments, separators = parts[0::2], parts[1::2]
     for k in range(len(segments) - 1, -1, -1):
         seg_raw = segments[k]
         seg = seg_raw.strip()
         if not seg:
             continue
-        if _PERSON_CLAUSE_RE.match(seg):
-            continue
+        if _PERSON_CLAUSE_RE.match(seg) or seg.isdigit():
+            continue  # "Jo Bayer, who …, said", "Jo Bayer, 69, said"
         if _THING_CLAUSE_RE.match(seg):
             return None
         place_before = (re.search(rf"\b(?:in|at|from|near|of)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\s*$", segments[k - 1])
                         if k > 0 else None)
-        if place_before and _NAME_RE.fullmatch(seg) and k < len(segments) - 1:
-            # "in Columbus, Ohio, said": the state of a place, set off by commas, not the speaker
+        if place_before and _NAME_RE.fullmatch(seg.rstrip(".")) and k < len(segments) - 1:
+            # "in Columbus, Ohio, said" / "in Cambridge, Mass., said": a place's state, not the speaker
             # (but "at the Grille, Trump said": the name right before the verb speaks)
             continue
         words = seg.split()
@@ -66,24 +70,33 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             return last, "pronoun"
         if words[0] in _PRONOUNS and _SKIP_BETWEEN.match(" ".join(words[1:])):
             return words[0], "pronoun"
-        # the name must be at the end of the segment, allowing a few skip words after it
-        for m in reversed(list(_NAME_RE.finditer(seg))):
-            tail = seg[m.end() :]
-            if not _SKIP_BETWEEN.match(tail.strip()) and tail.strip():
-                continue
-            if _PREPOSITION_END_RE.search(seg[: m.start()]):
-                break  # "diplomats in Paris", "relations with Cuba": an object, not the speaker
-            name = _clean_name(m.group())
-            if name:
-                return name, "name"
+        if (0 < k < len(segments) - 1 and separators[k - 1] == "," and _APPOSITION_START_RE.match(seg)
+                and (_ROLE_PREPOSITION_RE.search(seg) or not _NAME_RE.search(seg))):
+            # apposition: "Massimo Franco, a columnist for the newspaper Corriere della Sera, wrote",
+            # "Jo Bayer, legal director for the group Acme Rights, said", "Jo Bayer, Republican of
+            # Ohio, said": the name before the description speaks, not a name inside it
+            named = _name_before_apposition(segments[:k])
+            if named:
+                return named, "name"
+        # a name ending a lowercase segment set off by commas is a speaker only after a role ("former
+        # Rep. Jo Bayer"), not after a verb ("did not name Jo Bayer, but told …": the object)
+        name = _name_at_end(seg) if k == len(segments) - 1 or not seg[0].islower() or _role_head(seg) else None
+        if name:
+            return name, "name"
         low = seg.lower()
         if re.match(r"(?:the|a|an|another|one|some|two|three|several)\s", low) and len(words) <= 8:
             # apposition: "Douglas Holtz-Eakin, an economist and tax expert, said": the name
-            named = _name_before_apposition(segments[: segments.index(seg_raw)])
+            named = _name_before_apposition(segments[:k]) if _opens_apposition(separators, k) else None
             if named:
                 return named, "name"
             desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
             return desc, "description"
+        if _POSSESSIVE_ROLE_RE.match(seg) and k > 0:
+            # apposition: "Jo Bayer, the mayor's chief of staff, said" / "Jo Bayer, Acme's director of
+            # sales, said": the name before it speaks, not the owner of the role
+            named = _name_before_apposition(segments[:k])
+            if named:
+                return named, "name"
         if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
             continue
         if words[0][0].islower() and len(words) <= 12:
@@ -92,21 +105,92 @@ def _subject_left(text: str) -> tuple[str, str] | None:
     return None
 
 
+_ROLE_HEAD_WORDS = frozenset(["the", "a", "an", "former", "then", "acting", "longtime", "veteran", "retired",
+                              "interim", "top", "senior", "chief", "fellow", "state", "federal", "us"])
+
+
+def _role_head(seg: str) -> bool:
+    """Whether the lowercase words opening ``seg`` before its first capitalised word are a role
+    ("former", "the economist", "the state senator"), not a verb phrase."""
+    for word in seg.split():
+        if word[:1].isupper():
+            return True
+        low = word.lower().strip(".,")
+        if low not in _ROLE_HEAD_WORDS and low not in _PERSON_NOUNS and low not in _TITLE_WORDS:
+            return False
+    return False
+
+
+def _name_at_end(seg: str) -> str | None:
+    """The name ending a segment (a few skip words may follow it), or the person named before an
+    affiliation ending it ("Jo Bayer of the Sierra Club"); None when the last name is an object
+    ("diplomats in Paris", "relations with Cuba")."""
+    for m in reversed(list(_NAME_RE.finditer(seg))):
+        tail = seg[m.end() :].strip()
+        if tail and not _SKIP_BETWEEN.match(tail):
+            continue
+        head = seg[: m.start()]
+        affiliated = _AFFILIATED_NAME_RE.search(head)
+        mention = _name_mention(affiliated.group(1)) if affiliated else None
+        if mention and mention[2]:  # a full or titled name, not "Officials at the White House"
+            return mention[0]
+        if _PREPOSITION_END_RE.search(head):
+            return None
+        name = _clean_name(m.group())
+        if name:
+            return name
+        person = _AFFILIATED_NAME_RE.search(re.split(r"\s+of\s+(?:the\s+)?", m.group())[0] + " of ")
+        mention = _name_mention(person.group(1)) if person else None
+        if mention and mention[2]:  # "Jo Bayer of the Sierra Club" read as one capitalised run
+            return mention[0]
+    return None
+
+
+# A name followed by its affiliation: "Jo Bayer of the", "Jo Bayer at", "Jo Bayer from the"
+_AFFILIATED_NAME_RE = re.compile(
+    rf"(?:^|[\s,])({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})[^\S\n]+(?:of|at|from)[^\S\n]+(?:the[^\S\n]+)?$"
+)
+# a preposition inside a role description ("director of the Acme Group", "columnist for the Ledger")
+_ROLE_PREPOSITION_RE = re.compile(r"\b(?:of|for|at|with|from|in|on|by)\s")
+# a segment that describes the one before it: a determiner, a lowercase role, a party ("Republican of Ohio")
+_APPOSITION_START_RE = re.compile(
+    r"(?:the|a|an|another|one)\s|[a-z]|(?:Republican|Democrat|Independent)s?\s+(?:of|from)\s"
+)
+# "Twitter's director of political advertising", "Mrs. Obama's chief of staff": a role owned by someone
+_POSSESSIVE_ROLE_RE = re.compile(rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+[a-z]")
+
+
+def _opens_apposition(separators: list[str], k: int) -> bool:
+    """Whether segment ``k`` of a clause can be an apposition to the one before it: set off by a
+    comma, or by a dash that opens a pair ("Dana Fell - the councilwoman - said"), not by the dash
+    closing an aside ("In the letter - sent to Dana Fell - the councilwoman asks")."""
+    if k == 0:
+        return False
+    if separators[k - 1] == ",":
+        return True
+    return sum(1 for sep in separators[: k - 1] if sep != ",") % 2 == 0
+
+
 def _name_before_apposition(segments: list[str]) -> str | None:
     """The name ending the last non-blank segment before an apposition, if it is one."""
     for seg in reversed(segments):
         seg = seg.strip()
-        if not seg:
-            continue
+        if not seg or seg.isdigit() or _PERSON_CLAUSE_RE.match(seg):
+            continue  # an age or a relative clause: "Jo Bayer, 67, a retired nurse", "Jo Bayer, who …,"
         m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
-        if m and len(m.group().split()) >= 1 and seg[: m.start()].strip().split()[-1:] != ["and"]:
-            return _clean_name(m.group())
+        head = seg[: m.start()] if m else seg
+        if m and head.strip().split()[-1:] != ["and"] and not _PREPOSITION_END_RE.search(head):
+            return _clean_name(m.group())  # "Jo Bayer", "the economist Jo Bayer"
+        if _APPOSITION_START_RE.match(seg):
+            continue  # an earlier apposition: "Jo Bayer, the head of Acme, a group that sued, said"
         return None
     return None
 
 
 _DESCRIPTION_THEN_NAME_RE = re.compile(
-    rf"\s*(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne)\s+[^,.;:\n\"\u201c\u201d]{{2,80}}?,[^\S\n]+"
+    # "the mayor's aide, Jo Bayer", "Clinton's introducer, actress Jo Bayer": a description, its name
+    rf"\s*(?:[Tt]he|[Aa]n?|[Aa]nother|[Oo]ne|{_NAME_WORD}['\u2019]s)\s+[^,.;:\n\"\u201c\u201d]{{2,80}}?,[^\S\n]+"
+    rf"(?:(?!(?:of|at|from|in|for|with|on|to|by)\b)[a-z][\w-]*[^\S\n]+){{0,2}}"
     rf"({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})+)(?=\s*(?:[,.;:]|\bof\b|$))"
 )
 
@@ -120,7 +204,7 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         if name and len(name.split()) >= 2:
             return name, "name"
     m = re.match(
-        rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w\-]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
+        rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z0-9][\w\-/]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,
     )
     if m and any(w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS for w in m.group(1).split()):
@@ -141,16 +225,60 @@ def _subject_right(text: str) -> tuple[str, str] | None:
     return None
 
 
+# a name (after a short description: "the economist Jo Bayer") followed by a comma: an apposition may follow
+_NAME_THEN_COMMA_RE = re.compile(
+    rf"\s*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{1,3}})?{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}}\s*,"
+)
+# `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
+# the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
+# first, said Jo Bayer` (a comma before the verb) still attributes the quotation
+# a passive speech verb and its agent: "was asked by host Jo Bayer"
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
+_PASSIVE_BY_RE = re.compile(
+    rf"\s+by\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,2}}({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})"
+)
+_CONJUNCTION_START_RE = re.compile(r"(?:^|.*,)\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$",
+                                   re.IGNORECASE | re.DOTALL)
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
     re.IGNORECASE)
 _LISTENER_VERBS = frozenset({"told", "tells", "tell", "telling", "asked", "asks"})
+# Verbs whose object follows them (`Jo Bayer called the plan "a fraud"`, `described it as "…"`): what
+# comes after them is never an inverted subject
+_OBJECT_VERBS = frozenset({"called", "calls", "described", "describes", "decried", "decries", "condemned",
+                           "condemns", "mocked", "mocks", "assured", "assures", "pressed", "lectured"})
 _LISTENER_BEFORE_RE = re.compile(r"\b(?:told|telling|tells|tell|asked|asking|to|with)\s*$", re.IGNORECASE)
 _DASH_NAME_RE = re.compile(
     rf"^[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,4}})"
     rf"[^\S\n]*(?:[.,;]|$)"
 )
-_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,120}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
+# A line holding only a dash and a name (the fact-check / pull-quote convention: `"…"` then `- Clinton.`)
+_DASH_LINE_RE = re.compile(
+    rf"[^\S\n]*[\u2015\u2014\u2013-]{{1,2}}[^\S\n]*({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{0,4}})"
+    rf"[^\S\n]*(?:[.,;][^\n]{{0,120}})?"
+)
+
+
+def _dash_attribution(body: str, q: _Raw, lo: int, hi: int, after: str) -> str | None:
+    """The name of a dash attribution of a quotation standing alone: in its paragraph (`"…" ― Carla
+    Sanchez.`) or as the next line (`"…"` then `- Sanders.`). After narration (`Rajoy insisted his party
+    was "…" --Kim Hjelmgaard.`) a dash and a name is the writer's byline: None."""
+    if not q.close_mark or body[lo : q.mark_pos].strip():
+        return None
+    dashed = _DASH_NAME_RE.match(after)
+    if dashed:
+        return dashed.group(1)
+    if body[q.close_pos + 1 : hi].strip(" .,;:"):
+        return None
+    start = hi
+    while start < len(body) and body[start].isspace():
+        start += 1
+    end = body.find("\n", start)
+    line = _DASH_LINE_RE.fullmatch(body, start, end if end != -1 else len(body))
+    return line.group(1) if line else None
+
+
+_ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,240}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
 class _Resolver:
@@ -193,22 +321,61 @@ class _Resolver:
         return subject, 0.85, None
 
 
+def _ends_narrated_sentence(body: str, q: _Raw, after: str, own_sentence_start: int) -> bool:
+    """Whether quotation ``q`` is a partial quote that ends its narrated sentence (a stop inside the
+    marks, narration before the opening mark) and a new, capitalised sentence follows it."""
+    if body[q.start : q.end].rstrip()[-1:] not in ".?!\u2026":
+        return False
+    if not body[own_sentence_start : q.mark_pos].strip():
+        return False
+    first = re.search(r"\w", after)
+    return bool(first and first.group()[0].isupper())
+
+
+def _introduces_next(body: str, q: _Raw, after: str, after_start: int) -> bool:
+    """Whether the text after quotation ``q`` is a new sentence that ends in a comma or colon right
+    before the next quotation's opening mark (``"X." She added, "Y."``)."""
+    if not q.close_mark or body[q.start : q.end].rstrip()[-1:] not in ".?!\u2026":
+        return False
+    stripped = after.rstrip()
+    if not stripped.endswith((",", ":")):
+        return False
+    end = after_start + len(after)
+    if end >= len(body) or body[end] not in ALL_MARKS:
+        return False
+    first = re.search(r"\w", after)
+    return bool(first and first.group()[0].isupper())
+
+
 def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
                        own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
     (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None."""
     m = _ATTRIBUTION_AFTER.match(after)
-    if m and _SUBORDINATE_START_RE.match(m.group(1)):
-        m = None  # `"…," when Clinton blasted him`: a clause about something else, not an attribution
+    if m and (_SUBORDINATE_START_RE.match(m.group(1)) or _CONJUNCTION_START_RE.fullmatch(m.group(1))):
+        # `"…," when Clinton blasted him`: a clause about something else; `… saying his remark "…" and
+        # said Republican leaders will`: the sentence's subject goes on speaking: not an attribution
+        m = None
+    if m and _introduces_next(body, q, after, after_start):
+        # `"Why now?" Mills then writes back, "You look cute."`: a new sentence whose attribution
+        # introduces the next quotation, not this one
+        m = None
+    if m and _ends_narrated_sentence(body, q, after, own_sentence_start):
+        # `Japan branded the North an "outlaw nation." Russia insisted …`: a partial quotation ends
+        # the narrated sentence; the speech verb after it opens the next sentence, about someone else
+        m = None
     if m and body[q.start : q.end].rstrip().endswith(".") and _VERB_RE.search(body, own_sentence_start, q.mark_pos):
         # `Toomey refused, responding that he's "not going there." And Sen. Portman said …`: the
         # quotation ends a sentence whose speech verb came before it; what follows is a new sentence
         m = None
-    if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= 10:
+    # up to 10 words before the verb, or a name and its apposition (`"…," Jo Bayer, an adviser to the
+    # governor and former director of the budget office, said`)
+    limit = 30 if m and _NAME_THEN_COMMA_RE.match(m.group(1)) else 10
+    if m and not re.search(r"[.!?]\s", m.group(1)) and len(m.group(1).split()) <= limit:
         verb = " ".join(m.group(2).split())
         left = _subject_left(m.group(1)) if m.group(1).strip() else None
         # after "told" comes the listener ("…," told CNN): never an inverted subject
-        listener_follows = verb.endswith("ing") or verb in ("told", "tells")
+        listener_follows = verb.endswith("ing") or verb in ("told", "tells") or verb in _OBJECT_VERBS
         subject = left if left or listener_follows else _subject_right(after[m.end() :])
         if left and m.group(1).rstrip().endswith(",") and not verb.endswith("ing") and verb not in ("told", "tells"):
             # `"…" that Sanders can win, said Steve Elmendorf`: the clause before is not the subject
@@ -219,6 +386,23 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
             sp, conf, src = resolver.resolve(subject[0], subject[1], verb, after_start, s_start)
             return sp, conf, src, True
     return None
+
+
+def _verb_subject(before: str, vm: re.Match[str], verb: str) -> tuple[str, str] | None:
+    """The subject of the speech verb ``vm`` in the text before a quotation: ``according to X``, the
+    agent of a passive (``was asked by host Jo Bayer``), the clause before the verb, or an inverted
+    subject after it (never the listener after "told", never the object after "called")."""
+    if verb == "according to":
+        return _subject_right(before[vm.end() :])
+    agent = _PASSIVE_BY_RE.match(before, vm.end()) if _PASSIVE_BEFORE_RE.search(before, 0, vm.start()) else None
+    if agent:
+        # "Sanders was asked by host Bill Maher, '…'": the agent after "by" speaks
+        name = _clean_name(agent.group(1))
+        return (name, "name") if name else None
+    subj = _subject_left(before[: vm.start()])
+    if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS:
+        subj = _subject_right(before[vm.end() :])
+    return subj
 
 
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
@@ -234,11 +418,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     after_start = q.close_pos + (1 if q.close_mark else 0)
     after = body[after_start : min(hi, next_open)]
     # 0. a dash and a name closing the paragraph: `"…" ― Carla Sanchez.` / `"…" — Jane Doe, a nurse`
-    dashed = _DASH_NAME_RE.match(after)
-    if dashed and q.close_mark and not body[lo : q.mark_pos].strip():
-        # only after a quotation standing alone: after narration (`Rajoy insisted his party was "…"
-        # --Kim Hjelmgaard.`) a dash and a name is the writer's byline
-        name = _clean_name(dashed.group(1))
+    dashed_name = _dash_attribution(body, q, lo, hi, after)
+    if dashed_name:
+        name = _clean_name(dashed_name)
         if name:
             sp, conf, src = resolver.resolve(name, "name", "said", after_start, s_start)
             return sp, max(conf, 0.9) if sp else conf, src, True
@@ -265,13 +447,14 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
-        if verb == "according to":
-            subj = _subject_right(before[vm.end() :])
-        else:
-            subj = _subject_left(before[: vm.start()])
-            if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS:
-                subj = _subject_right(before[vm.end() :])  # never the listener after "told"
+        subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
+            chained = _chained_attribution(before, verbs, vm)
+            if chained:
+                # `…, Spicer said, adding, "…"`: the subject of the speech verb the participle follows
+                sp, conf, src = resolver.resolve(chained[0], chained[1], chained[2], s_start + vm.start(), s_start)
+                if sp:
+                    return sp, conf * 0.95, src, False
             # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
             subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
             if subject:
@@ -293,6 +476,34 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     return None, 0.0, None, False
 
 
+# An introductory adverbial phrase opening a sentence, up to its comma ("During a speech in Ohio, ").
+_INTRODUCTORY_RE = re.compile(
+    r"\s*(?:During|After|Before|In|On|At|When|While|As|Since|Speaking|Asked|Earlier|Later|Last|Meanwhile|"
+    r"However|Still|Also|Then|Instead|Addressing|Campaigning|Appearing)\b[^,.;:!?\"\u201c\u201d\n]{0,120},\s*"
+)
+def _chained_attribution(before: str, verbs: list[re.Match[str]],
+                         participle: re.Match[str]) -> tuple[str, str, str] | None:
+    """(subject, kind, verb) of the speech verb a participle chains onto (``Spicer said, adding,``,
+    ``said Jo Bayer, noting that``, ``Graham said on "Morning Joe," adding``), or None when the
+    participle follows no speech verb of its own clause."""
+    k = verbs.index(participle)
+    if k == 0:
+        return None
+    previous = verbs[k - 1]
+    between = before[previous.end() : participle.start()]
+    ends_with_comma = between.rstrip().rstrip("\"\u201d'\u2019").endswith(",")  # `on "Morning Talk," adding`
+    if not ends_with_comma or re.search(r"[.!?;:]\s", between) or len(between.split()) > 8:
+        return None
+    verb = " ".join(previous.group().split())
+    if verb.endswith("ing") or verb in _SOURCE_VERBS:
+        return None
+    subject = _subject_left(before[: previous.start()])
+    if (subject is None and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS
+            and _NAME_RE.fullmatch(between.strip(" ,"))):
+        subject = _subject_right(between)  # "said Jo Bayer, adding"
+    return (subject[0], subject[1], verb) if subject else None
+
+
 _DESCRIBED_SUBJECT_RE = re.compile(r"\s*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE)
 
 
@@ -302,6 +513,9 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
     further in is an object (``… helping Mrs. Clinton …``), not the speaker: None then."""
     speakers = resolver.speakers
     words_allowed = 3
+    intro = _INTRODUCTORY_RE.match(body, start, end)
+    if intro:
+        start = intro.end()  # "During a speech on Monday, Trump attacked …": the subject follows the comma
     for off, name in speakers.mentions:
         if start <= off < end:
             if len(_WORD_RE.findall(body, start, off)) > words_allowed:

@@ -67,7 +67,7 @@ SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
 _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _SKIP_BETWEEN = re.compile(
     r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
-    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
+    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|(?-i:[a-z]+ly)|"
     r"in\s+a\s+\w+(?:\s+\w+)?|\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\))*$",
     re.IGNORECASE,
 )
@@ -83,6 +83,7 @@ _TITLE_WORDS = frozenset(
         "officer", "commander", "marshal", "admiral", "colonel", "captain", "bishop", "cardinal", "patriarch",
         "sheikh", "emir", "crown", "senate", "majority", "minority", "whip", "press", "sens", "reps", "gov",
         "gens", "congressman", "congresswoman", "assemblyman", "assemblywoman", "councilman", "councilwoman",
+        "rev", "reverend", "pastor", "rabbi", "imam",
     ]
 )
 _PERSONAL_TITLES = frozenset(
@@ -90,7 +91,7 @@ _PERSONAL_TITLES = frozenset(
         "president", "minister", "chancellor", "senator", "sen", "rep", "mr", "mrs", "ms", "dr", "king", "queen",
         "pope", "prince", "princess", "commissioner", "ambassador", "governor", "mayor", "judge", "general", "gen",
         "secretary", "premier", "spokesman", "spokeswoman", "spokesperson", "sir", "dame", "lord", "lady", "prof",
-        "professor", "sheikh", "emir", "envoy",
+        "professor", "sheikh", "emir", "envoy", "advocate", "chief", "director", "chairman", "chairwoman",
     ]
 )
 _ORG_WORDS = frozenset(
@@ -179,17 +180,33 @@ _SENTENCE_END_AFTER_RE = re.compile(
 
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,4}")
+_OF_SPLIT_RE = re.compile(r"\s+of\s+")
+# titles that an "of" phrase completes ("Chief of Staff Jo Bayer", "Secretary of State"): no split there
+_TITLES_WITH_OF = frozenset(["chief", "secretary", "minister", "director", "head", "president", "chairman",
+                             "chairwoman", "governor", "mayor", "ambassador", "commissioner", "speaker", "leader",
+                             "member", "representative", "attorney", "general", "deputy", "officer", "chancellor"])
+_GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
+# titles that follow "Mr."/"Madam" as a form of address ("Mr. President"), never as a surname
+_VOCATIVE_TITLES = frozenset(["president", "speaker", "chairman", "chairwoman", "secretary", "minister",
+                              "ambassador", "mayor", "governor", "senator", "justice", "vice"])
 _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 
 
 @lru_cache(maxsize=65536)
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
+    head = _OF_SPLIT_RE.split(raw, maxsplit=1)
+    if len(head) == 2 and len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLES_WITH_OF:
+        raw = head[0]  # "Ted Cruz of Texas", "Jo Bayer of the Sierra Club": the person, not the place
     words = raw.replace("\u2019", "'").split()
     for k in range(len(words) - 2, -1, -1):
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
             words = words[k + 1 :]
             break
+    honorific_surname = (len(words) == 2 and words[0].lower().strip(".") in _HONORIFICS
+                         and words[1][:1].isupper() and not words[1].endswith("'s")
+                         and words[1].lower().strip(".,") not in _VOCATIVE_TITLES)
     while words and (
         words[0].lower().strip(".,") in _TITLE_WORDS
         or words[0].lower() in _NON_NAME_STARTS
@@ -199,16 +216,20 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
         words.pop(0)
+    if not words and honorific_surname:
+        words = raw.replace("\u2019", "'").split()[1:]  # "Mr. King", "Ms. Bishop": a surname, not a title
     # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
     inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
     if inner:
         words = words[inner[-1] + 1 :]
+        if len(words) > 2 and words[0] == "of":
+            words = words[2:]  # "White House Chief of Staff Jo Bayer"
     # drop trailing possessive / punctuation
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
-    while len(words) > 1 and words[-1].lower() in _NEVER_SPEAKERS:
-        words.pop()  # "MSNBC Monday"
+    while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
+        words.pop()  # "MSNBC Monday", "James B. Comey Jr." (the surname is Comey)
     if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
@@ -349,6 +370,8 @@ class _Speakers:
         return best[1] if best else None
 
     def _gender_ok(self, name: str, gender: str) -> bool:
+        if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
+            return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
         known = self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -381,5 +404,6 @@ _PREPOSITION_END_RE = re.compile(
     r"between|among|than|via|around|across|through|without|including|alongside|amid|upon|within|beyond)\s+$"
 )
 _SMALL_WORDS = frozenset(
-    ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van"]
+    ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",
+     "or", "nor", "but", "as", "into", "over", "vs", "via"]
 )

@@ -71,6 +71,8 @@ def _abbreviation_dot_pattern() -> str:
 _ABBREVIATION_DOT_RE = re.compile(_abbreviation_dot_pattern())
 
 
+# A generational suffix before an apposition's comma: "James B. Comey Jr., the director".
+_SUFFIX_DOT_RE = re.compile(r"[JS](?<!\w[JS])r\.(?=,)")
 # Party-and-state tags after a US politician's name: "(D-Md.)", "(R-Utah)", ", R-Ky.,".
 _PARTY_TAG_RE = re.compile(
     r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|[DRI](?<=, [DRI])-[A-Z][A-Za-z.]{1,6}(?=,)"
@@ -82,6 +84,7 @@ def _mask_abbreviation_dots(body: str) -> str:
     sentence and clause splitting never cut "Mr. Trump" or "Lisa O. Monaco" in two; party tags
     ("(D-Md.)") become spaces, so "said Rep. Elijah E. Cummings (D-Md.)" ends with the name."""
     body = _ABBREVIATION_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
+    body = _SUFFIX_DOT_RE.sub(lambda m: m.group()[:-1] + " ", body)
     return _PARTY_TAG_RE.sub(lambda m: " " * len(m.group()), body)
 
 
@@ -200,6 +203,43 @@ def _is_apostrophe(text: str, i: int, lo: int, hi: int, stack: list[_Open]) -> b
     return False
 
 
+# Curly opening marks that still open when a typo puts a space after them (never the straight mark).
+_SPACED_OPENERS = frozenset("\u201c\u201e")
+
+
+def _space_then_word(body: str, i: int, hi: int) -> bool:
+    """Whether one space (not a line end) follows ``body[i]``, a word comes after it, and a closing
+    mark later in the paragraph can end the quotation."""
+    if not (i + 2 < hi and body[i + 1] in " \u00a0" and body[i + 2].isalnum()):
+        return False
+    return body.find("\u201d", i + 2, hi) != -1 or body.find('"', i + 2, hi) != -1
+
+
+def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open]) -> tuple[bool, bool]:
+    """(opens, closes) for the mark at ``body[i]``: its position first, its typographic direction and
+    the open quotes breaking ties; French spacing and a typo space after a curly opener still open."""
+    ch = body[i]
+    can_open, can_close = _classify(body, i, lo, hi)
+    has_open = any(o.kind == kind for o in stack)
+    if ch in _GUILLEMETS and not can_open and not can_close:
+        # French spacing: « text » (a space, often non-breaking, inside the marks)
+        if ch in _OPEN_LEANING:
+            can_open = True
+        elif has_open:
+            can_close = True
+    elif (ch in _SPACED_OPENERS and i > lo and not can_open and not can_close and not has_open
+          and _space_then_word(body, i, hi)):
+        can_open = True  # a stray space after an opening curly mark inside a paragraph: `saying, “ you have to …”`
+    if can_open and can_close:
+        if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
+            can_close = False
+        elif ch in _CLOSE_LEANING or has_open:
+            can_open = False
+        else:
+            can_close = False
+    return can_open, can_close
+
+
 def _pair_marks(body: str) -> list[_Raw]:
     paras = _paragraphs(body)
     raws: list[_Raw] = []
@@ -213,21 +253,7 @@ def _pair_marks(body: str) -> list[_Raw]:
             kind = "d" if ch in DOUBLE_MARKS else "s"
             if kind == "s" and _is_apostrophe(body, i, lo, hi, stack):
                 continue
-            can_open, can_close = _classify(body, i, lo, hi)
-            if ch in _GUILLEMETS and not can_open and not can_close:
-                # French spacing: « text » (a space, often non-breaking, inside the marks)
-                if ch in _OPEN_LEANING:
-                    can_open = True
-                elif any(o.kind == kind for o in stack):
-                    can_close = True
-            if can_open and can_close:
-                has_open = any(o.kind == kind for o in stack)
-                if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
-                    can_close = False
-                elif ch in _CLOSE_LEANING or has_open:
-                    can_open = False
-                else:
-                    can_close = False
+            can_open, can_close = _mark_role(body, i, lo, hi, kind, stack)
             if not can_open and not can_close:
                 # squeezed between text ("word"word): close an open quote of its kind, else skip
                 if any(o.kind == kind for o in stack):

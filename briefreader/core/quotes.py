@@ -34,7 +34,14 @@ from typing import Any
 
 from briefreader.core.model import OffsetMap
 from briefreader.core.quote_attribution import _attribution_for, _register_speech_events, _Resolver
-from briefreader.core.quote_names import _SENTENCE_START_RE, _SMALL_WORDS, _VERB_RE, SPEECH_VERBS, _sentence_bounds
+from briefreader.core.quote_names import (
+    _SENTENCE_START_RE,
+    _SMALL_WORDS,
+    _SOURCE_VERBS,
+    _VERB_RE,
+    SPEECH_VERBS,
+    _sentence_bounds,
+)
 from briefreader.core.quote_pairing import (
     _MARK_RE,
     _WORD_RE,
@@ -264,25 +271,48 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
 
 def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     """``"X," she said. "Y."`` in one paragraph: only X's attribution lies between the two (one
-    sentence, opening with it); ``"X." He added, "Y."`` introduces a new quotation."""
+    sentence, opening with it, however long its apposition: ``"X," Jo Bayer, the mayor's chief of
+    staff, said in an interview. "Y."``); ``"X." He added, "Y."`` and ``"X," she said, adding, "Y."``
+    introduce a new quotation."""
     if ra.unclosed or not ra.close_mark:
         return False
-    gap = body[ra.close_pos + 1 : rb.mark_pos]
+    gap = _TITLE_IN_GAP_RE.sub(_title_placeholder, body[ra.close_pos + 1 : rb.mark_pos])
     if len(gap) > 320 or any(c in DOUBLE_MARKS for c in gap) or not re.search(r"[.,:;]\s*$", gap):
         return False
     verb = _VERB_RE.search(gap)
-    if verb is None or len(gap[: verb.start()].split()) > 6 or len(gap.split()) > 40:
+    if verb is None or len(gap[: verb.start()].split()) > 16 or len(gap.split()) > 40:
         return False  # the gap opens with the attribution ("she said, a ... who ...")
     if _SENTENCE_START_RE.search(gap.strip()):
         return False  # "X," she said. Later she added: "Y.": more than one sentence, two quotations
     if len(gap.split()) > 14 and not gap.rstrip().endswith("."):
         return False
-    a_end = qa.text.rstrip()[-1:]
+    if gap.rstrip()[-1:] in ",:" and any(
+        " ".join(later.group().split()) not in _SOURCE_VERBS for later in _VERB_RE.finditer(gap, verb.end())
+    ):
+        return False  # `"X," she said, adding, "Y."`: a second speech verb introduces a new quotation
+    # the last character of X's words, past the closing marks of a quote nested at its end (`'…,'"`)
+    a_end = qa.text.rstrip().rstrip("'\u2019\"\u201d").rstrip()[-1:]
     if a_end not in ",!?.\u2026\u2014-" and not gap.lstrip().startswith(","):
         return False  # a partial quote inside narration, not the first half of an interrupted one
     # `"X." He added, "Y."`: the gap is Y's own attribution. (`"Y," she added.` after Y stays part of
     # the one quotation: the hand-labelled sample corpus reads it so; PolNeAR would split it.)
     return not (a_end in ".!?\u2026" and gap.strip()[:1].isupper() and gap.rstrip()[-1:] in ",:")
+
+
+# A quoted show or book title inside an attribution (`she said on "Meet the Press." "Y."`): a short
+# capitalised label between its own marks, read as one word when judging the attribution.
+_TITLE_IN_GAP_RE = re.compile(
+    "[\"\u201c]([A-Z0-9][\\w\u2019'&.:-]*"
+    "(?:[ ](?:[A-Z0-9][\\w\u2019'&.:-]*|of|the|and|a|an|in|on|for|to|with)){0,6})[,.]?[\"\u201d]"
+)
+
+
+def _title_placeholder(match: re.Match[str]) -> str:
+    """A quoted title as a same-length run of letters (no marks inside), keeping the stop or comma
+    that ends it (`on "Meet the Press."` ends the attribution's sentence)."""
+    text = match.group()
+    stop = text[-2] if text[-2] in ".," else ""
+    return "T" * (len(text) - len(stop)) + stop
 
 
 def _continues_next_paragraph(body: str, ra: _Raw, rb: _Raw, paras: list[tuple[int, int]]) -> bool:
