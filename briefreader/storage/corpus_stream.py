@@ -1,0 +1,292 @@
+"""A corpus in batches: bring the record cache up to date without holding every article, then read
+the articles back a batch at a time.
+
+:func:`briefreader.storage.corpus.load_corpus` holds every article (text, source, removed blocks)
+until it returns: about 1 GB for 50,000 articles. Commands that only need the record cache filled
+(``list`` the first time) or the articles one after the other (a full index build) use this module
+instead, with memory bounded by the batch size:
+
+- :func:`refresh_records` reads and cleans the files that are new or changed a batch at a time
+  (in worker processes when there are many), stores each batch's records at once and keeps of each
+  article only what the repeated-line evidence needs (its outlet, paragraph hashes and line
+  fingerprints); then it computes each outlet's evidence, cleans again, a batch of files at a time,
+  the articles whose evidence moved, and saves the evidence. The cache then holds exactly what
+  ``load_corpus`` would have stored, and the warnings are those it would give.
+- :meth:`RecordStream.batches` reads the articles back from the cache in load order, a batch of
+  files at a time, as ``load_corpus`` would return them (file-name metadata applied, ``order`` set).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefreader.core import clean as cleaning
+from briefreader.core.filemeta import NameMetadata, infer_name_metadata
+from briefreader.core.manifest import Manifest
+from briefreader.core.model import Article, LoadWarning
+from briefreader.core.paths import MANIFEST_NAME
+from briefreader.storage.corpus import (
+    CorpusError,
+    LoadCancelled,
+    _map_chunks,
+    _process_files,
+    _reclean_chunk,
+    _unique,
+    _Workers,
+    corpus_preamble,
+)
+from briefreader.storage.corpus_evidence import (
+    OutletEvidence,
+    _evidence_digest,
+    _evidence_still_in_body,
+    family_keys,
+    outlet_evidence_of_keys,
+)
+from briefreader.storage.corpus_files import SourceState, _source_digest
+from briefreader.storage.corpus_read import FileResult, apply_name_metadata
+from briefreader.storage.records import CachedFile, Entry, RecordCache, StoreItem, fingerprints_of
+
+log = logging.getLogger(__name__)
+
+# Files read, cleaned and stored per step: big enough to keep the worker processes busy (64 files
+# per task), small enough that a step's articles are a few MB.
+BATCH_FILES = 1024
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Light:
+    """What the evidence step needs of one article (its text is in the cache meanwhile)."""
+
+    file: int  # index in the corpus's files
+    outlet: str  # casefolded; "" when unknown
+    keys: tuple[object, ...]
+    fingerprints: frozenset[str]
+    digest: str  # of the evidence it was cleaned with
+
+
+@dataclass
+class RecordStream:
+    """A corpus whose record cache is complete: its files in load order, the warnings a load gives,
+    what it was made from; :meth:`batches` reads the articles."""
+
+    root: Path
+    files: list[str]
+    warnings: list[LoadWarning]
+    sources: SourceState
+    articles: int
+    names: NameMetadata
+    rules_digest: str
+    manifest_digest: str
+    read_files: int = 0  # files read and cleaned now (not from the cache)
+    recleaned_files: int = 0
+    _stats: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+
+    def batches(self, files_per_batch: int = BATCH_FILES) -> Iterator[list[Article]]:
+        """The articles in load order, as :func:`load_corpus` returns them, a batch of files at a
+        time. Raises :class:`CorpusError` if the cache no longer holds a file's rows (changed or
+        removed by another process meanwhile)."""
+        cache = RecordCache.open(self.root, rules_digest=self.rules_digest, manifest_digest=self.manifest_digest)
+        try:
+            order = 0
+            for start in range(0, len(self.files), files_per_batch):
+                batch: list[Article] = []
+                for rel, cached in cache.cached_many(self.files[start: start + files_per_batch]):
+                    if cached is None:
+                        raise CorpusError(f"the record cache lost {rel} while it was read; run the command again")
+                    for article, _, _ in cached.entries:
+                        article.order = order
+                        order += 1
+                        batch.append(article)
+                apply_name_metadata(batch, self.names)
+                yield batch
+        finally:
+            cache.close()
+
+
+def refresh_records(
+    root: Path | str,
+    *,
+    follow_links: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    files_per_batch: int = BATCH_FILES,
+) -> RecordStream | None:
+    """Bring the record cache of ``root`` in line with its files, a batch of files at a time, and
+    return the corpus as a :class:`RecordStream`; None when the cache cannot be used (the caller
+    loads the corpus in memory instead). ``progress(done, total)`` counts files read; ``cancelled()``
+    is polled (:class:`LoadCancelled`). Raises :class:`CorpusError` if ``root`` is not a folder."""
+    root = Path(root)
+    manifest, rules, warnings, found = corpus_preamble(root, follow_links=follow_links)
+    files = [rel for rel, _ in found]
+    cache = RecordCache.open(root, rules_digest=rules.digest, manifest_digest=manifest.digest)
+    if not cache.usable:
+        cache.close()
+        return None
+    if cache.warning:
+        warnings.append(LoadWarning(".briefreader", cache.warning))
+    names = infer_name_metadata(files, getattr(manifest, "names", None))
+    workers = _Workers()
+    try:
+        step = _Refresh(root, cache, manifest, rules, names, files, workers, cancelled, progress)
+        articles = step.read(found, warnings, files_per_batch)
+        if step.pending or not cache.has_exactly(files) or not cache.has_evidence():
+            step.apply_evidence(files_per_batch)
+        else:
+            cache.store(root, [], keep=set(files))
+    finally:
+        workers.close()
+        cache.close()
+    warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
+    sources = SourceState(_source_digest(manifest, rules.digest),
+                          {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
+    return RecordStream(root, files, _unique(warnings), sources, articles, names, rules.digest, manifest.digest,
+                        read_files=step.pending, recleaned_files=step.recleaned_files)
+
+
+class _Refresh:
+    """The steps of :func:`refresh_records` over one open cache."""
+
+    def __init__(self, root: Path, cache: RecordCache, manifest: Manifest, rules: cleaning.CleaningRules,
+                 names: NameMetadata, files: list[str], workers: _Workers,
+                 cancelled: Callable[[], bool] | None, progress: Progress | None) -> None:
+        self.root = root
+        self.cache = cache
+        self.manifest = manifest
+        self.rules = rules
+        self.names = names
+        self.files = files
+        self.workers = workers
+        self.cancelled = cancelled
+        self.progress = progress
+        self.light: list[_Light] = []
+        self.fresh: set[int] = set()  # files read now (stored without evidence)
+        self.pending = 0
+        self.recleaned_files = 0
+
+    def _check_cancelled(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise LoadCancelled()
+
+    def read(self, found: list[tuple[str, os.stat_result]], warnings: list[LoadWarning], files_per_batch: int) -> int:
+        """Read every file (cached rows as they are, others read, cleaned and stored), keeping only
+        the evidence's inputs and each file's warnings (added to ``warnings`` in file order).
+        Returns the number of articles."""
+        keep = set(self.files)
+        first = True
+        for start in range(0, len(found), files_per_batch):
+            self._check_cancelled()
+            batch = found[start: start + files_per_batch]
+            cached = dict(self.cache.lookup_many(batch))
+            to_read = [rel for rel, _ in batch if cached.get(rel) is None]
+            results: dict[str, FileResult] = {}
+            if to_read:
+                done_before = start + len(batch) - len(to_read)
+
+                def file_done(done: int, _result: FileResult, base: int = done_before) -> None:
+                    if self.progress is not None:
+                        self.progress(base + done, len(found))
+
+                processed = _process_files(self.root, to_read, self.manifest, self.rules, file_done, self.cancelled,
+                                           self.workers)
+                results = {result.path: result for result in processed}
+            items: list[StoreItem] = []
+            for offset, (rel, _) in enumerate(batch):
+                number = start + offset
+                hit = cached.get(rel)
+                if hit is not None:
+                    entries, file_warnings = hit.entries, hit.warnings
+                else:
+                    result = results[rel]
+                    entries = [(a, fp, "") for a, fp in zip(result.articles, result.fingerprints, strict=True)]
+                    file_warnings = result.warnings
+                    self.fresh.add(number)
+                apply_name_metadata((entry[0] for entry in entries), self.names)
+                warnings.extend(file_warnings)
+                for article, fingerprints, digest in entries:
+                    article.order = len(self.light)  # as load_corpus stores it
+                    self.light.append(_Light(number, article.outlet.casefold() if article.outlet else "",
+                                             family_keys(article.body), fingerprints_of(fingerprints), digest))
+                if hit is None:
+                    result = results[rel]
+                    items.append((rel, result.size, result.mtime_ns, entries, result.warnings))
+            self.pending += len(to_read)
+            if items or first:  # the first store also forgets files that are gone
+                self.cache.store(self.root, items, keep=keep)
+                first = False
+            if self.progress is not None:
+                self.progress(start + len(batch), len(found))
+        return len(self.light)
+
+    def apply_evidence(self, files_per_batch: int) -> None:
+        """Each outlet's repeated lines from the kept inputs; the articles whose evidence moved are
+        cleaned again a batch of files at a time; the evidence is saved with the rows."""
+        groups: dict[str, list[int]] = {}
+        for i, light in enumerate(self.light):
+            if light.outlet:
+                groups.setdefault(light.outlet, []).append(i)
+        wanted: dict[int, tuple[frozenset[str], str]] = {}  # article -> (evidence, digest), nonempty only
+        summaries: dict[str, OutletEvidence] = {}
+        for outlet, members in groups.items():
+            summary = outlet_evidence_of_keys([self.files[self.light[i].file] for i in members],
+                                              [self.light[i].keys for i in members],
+                                              [self.light[i].fingerprints for i in members])
+            summaries[outlet] = summary
+            if summary.repeated:
+                for i in members:
+                    evidence = frozenset(summary.repeated & self.light[i].fingerprints)
+                    wanted[i] = (evidence, _evidence_digest(evidence))
+        # articles whose evidence moved (cleaned again if it still shows in the body); files read now
+        # are stored again when an article's evidence is not the empty one they were stored with
+        stale: set[int] = set()
+        touched: set[int] = set()
+        first_article: dict[int, int] = {}
+        for i, light in enumerate(self.light):
+            first_article.setdefault(light.file, i)
+            if wanted.get(i, (frozenset(), ""))[1] != light.digest:
+                stale.add(i)
+                touched.add(light.file)
+        self.light = []  # the inputs are no longer needed
+        numbers = sorted(touched)
+        for start in range(0, len(numbers), files_per_batch):
+            self._check_cancelled()
+            self._reclean_files(numbers[start: start + files_per_batch], first_article, wanted, stale)
+        self.cache.store(self.root, [], keep=set(self.files), evidence=summaries)
+
+    def _reclean_files(self, numbers: list[int], first_article: dict[int, int],
+                       wanted: dict[int, tuple[frozenset[str], str]], stale: set[int]) -> None:
+        rels = [self.files[n] for n in numbers]
+        rows = dict(self.cache.cached_many(rels))
+        todo: list[tuple[Article, frozenset[str]]] = []
+        where: list[tuple[int, int]] = []  # (file number, entry position) of each article in todo
+        files: dict[int, list[Entry]] = {}
+        for number, rel in zip(numbers, rels, strict=True):
+            cached: CachedFile | None = rows.get(rel)
+            if cached is None:
+                raise CorpusError(f"the record cache lost {rel} while it was written; run the command again")
+            entries = list(cached.entries)
+            apply_name_metadata((entry[0] for entry in entries), self.names)
+            for position, (article, fingerprints, _) in enumerate(entries):
+                i = first_article[number] + position
+                evidence, digest = wanted.get(i, (frozenset(), ""))
+                entries[position] = (article, fingerprints, digest)
+                if i in stale and _evidence_still_in_body(article, evidence):
+                    todo.append((article, evidence))
+                    where.append((number, position))
+            files[number] = entries
+        recleaned = _map_chunks(_reclean_chunk, todo, (self.rules,), None, self.cancelled, self.workers)
+        changed: set[int] = set()
+        for (number, position), article in zip(where, recleaned, strict=True):
+            _, fingerprints, digest = files[number][position]
+            files[number][position] = (article, fingerprints, digest)
+            changed.add(number)
+        self.recleaned_files += len(changed - self.fresh)
+        # as load_corpus stores: files read now (with their final digests) and files cleaned again
+        items: list[StoreItem] = [(self.files[n], None, None, entries, None) for n, entries in files.items()
+                                  if n in changed or n in self.fresh]
+        if items:
+            self.cache.store(self.root, items, keep=set(self.files))
