@@ -32,8 +32,9 @@ from briefreader.core.paths import MANIFEST_NAME
 from briefreader.storage.corpus import (
     CorpusError,
     LoadCancelled,
+    POOL_CHUNK,
     _map_chunks,
-    _process_files,
+    _process_chunk,
     _reclean_chunk,
     _unique,
     _Workers,
@@ -148,6 +149,63 @@ def refresh_records(
                         read_files=step.pending, recleaned_files=step.recleaned_files)
 
 
+# Tasks (of POOL_CHUNK files) the workers may be ahead of the process storing their results.
+WINDOW_PER_WORKER = 3
+
+
+def _cleaned_in_order(rels: list[str], root: Path, manifest: Manifest, rules: cleaning.CleaningRules,
+                      workers: _Workers, cancelled: Callable[[], bool] | None) -> Iterator[FileResult]:
+    """:func:`process_file` of each of ``rels``, in order: in the worker processes when there are
+    enough files, at most a window of tasks ahead of the consumer (memory stays bounded), else here."""
+    chunks = [rels[i: i + POOL_CHUNK] for i in range(0, len(rels), POOL_CHUNK)]
+    executor = None
+    if workers.wanted(len(rels)):
+        try:
+            executor = workers.executor()
+        except (OSError, RuntimeError, ValueError) as exc:  # no worker processes here: the same work, here
+            log.info("no worker processes (%s): cleaning in this process", exc)
+            workers.disable()
+    if executor is None:
+        for chunk in chunks:
+            if cancelled is not None and cancelled():
+                raise LoadCancelled()
+            yield from _process_chunk(chunk, root, manifest, rules)
+        return
+    from concurrent.futures import BrokenExecutor, Future
+
+    window = WINDOW_PER_WORKER * workers.count
+    futures: dict[int, Future] = {}
+    try:
+        for number, chunk in enumerate(chunks):
+            for ahead in range(number, min(len(chunks), number + window)):
+                if ahead not in futures and workers.count > 1:
+                    try:
+                        futures[ahead] = executor.submit(_process_chunk, chunks[ahead], root, manifest, rules)
+                    except (RuntimeError, BrokenExecutor) as exc:  # the pool broke: the rest here
+                        log.info("worker pool unusable (%s): cleaning in this process", exc)
+                        workers.disable()
+                        break
+            future = futures.pop(number, None)
+            results = None
+            while future is not None and results is None:
+                if cancelled is not None and cancelled():
+                    raise LoadCancelled()
+                try:
+                    results = future.result(timeout=0.2)
+                except TimeoutError:
+                    continue
+                except BrokenExecutor as exc:  # a worker died (killed, out of memory): finish here
+                    log.info("a worker process died (%s): cleaning in this process", exc)
+                    workers.disable()
+                    break
+            if results is None:
+                results = _process_chunk(chunk, root, manifest, rules)
+            yield from results
+    finally:
+        for future in futures.values():
+            future.cancel()
+
+
 class _Refresh:
     """The steps of :func:`refresh_records` over one open cache."""
 
@@ -175,25 +233,19 @@ class _Refresh:
     def read(self, found: list[tuple[str, os.stat_result]], warnings: list[LoadWarning], files_per_batch: int) -> int:
         """Read every file (cached rows as they are, others read, cleaned and stored), keeping only
         the evidence's inputs and each file's warnings (added to ``warnings`` in file order).
-        Returns the number of articles."""
+        Returns the number of articles. The workers clean ahead (a bounded window of tasks) while
+        this process stores what they returned."""
         keep = set(self.files)
+        to_read = [rel for rel, st in found if self.cache.stat_of(rel) != (st.st_size, st.st_mtime_ns)]
+        self.pending = len(to_read)
+        results = _cleaned_in_order(to_read, self.root, self.manifest, self.rules, self.workers, self.cancelled)
+        done = 0
         first = True
         for start in range(0, len(found), files_per_batch):
             self._check_cancelled()
             batch = found[start: start + files_per_batch]
-            cached = dict(self.cache.lookup_many(batch))
-            to_read = [rel for rel, _ in batch if cached.get(rel) is None]
-            results: dict[str, FileResult] = {}
-            if to_read:
-                done_before = start + len(batch) - len(to_read)
-
-                def file_done(done: int, _result: FileResult, base: int = done_before) -> None:
-                    if self.progress is not None:
-                        self.progress(base + done, len(found))
-
-                processed = _process_files(self.root, to_read, self.manifest, self.rules, file_done, self.cancelled,
-                                           self.workers)
-                results = {result.path: result for result in processed}
+            candidates = [(rel, st) for rel, st in batch if self.cache.stat_of(rel) == (st.st_size, st.st_mtime_ns)]
+            cached = dict(self.cache.lookup_many(candidates))
             items: list[StoreItem] = []
             for offset, (rel, _) in enumerate(batch):
                 number = start + offset
@@ -201,25 +253,28 @@ class _Refresh:
                 if hit is not None:
                     entries, file_warnings = hit.entries, hit.warnings
                 else:
-                    result = results[rel]
+                    # cleaned by the workers; a cached row found damaged is read here
+                    result = next(results) if rel not in cached else _process_chunk([rel], self.root, self.manifest,
+                                                                                     self.rules)[0]
+                    if result.path != rel:
+                        raise RuntimeError(f"files out of order: {result.path} for {rel}")
                     entries = [(a, fp, "") for a, fp in zip(result.articles, result.fingerprints, strict=True)]
                     file_warnings = result.warnings
                     self.fresh.add(number)
+                    items.append((rel, result.size, result.mtime_ns, entries, result.warnings))
+                    done += 1
                 apply_name_metadata((entry[0] for entry in entries), self.names)
                 warnings.extend(file_warnings)
                 for article, fingerprints, digest in entries:
                     article.order = len(self.light)  # as load_corpus stores it
                     self.light.append(_Light(number, article.outlet.casefold() if article.outlet else "",
                                              family_keys(article.body), fingerprints_of(fingerprints), digest))
-                if hit is None:
-                    result = results[rel]
-                    items.append((rel, result.size, result.mtime_ns, entries, result.warnings))
-            self.pending += len(to_read)
             if items or first:  # the first store also forgets files that are gone
                 self.cache.store(self.root, items, keep=keep)
                 first = False
             if self.progress is not None:
                 self.progress(start + len(batch), len(found))
+        self.pending = done
         return len(self.light)
 
     def apply_evidence(self, files_per_batch: int) -> None:

@@ -88,14 +88,20 @@ def test_batches_equal_a_full_load_as_evidence_moves(tmp_path: Path, monkeypatch
     assert again[:2] == reference and again[2] == 0
 
 
-def test_generated_corpus_in_batches_equals_a_full_load(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("pool", [False, True])
+def test_generated_corpus_in_batches_equals_a_full_load(tmp_path: Path, monkeypatch, pool: bool) -> None:
+    """In this process, and in worker processes a window of tasks ahead of the batches stored."""
     sys.path.insert(0, str(BENCH))
     from gen_corpus import generate
 
     root = generate(tmp_path / "corpus", 300, seed=5)
     _settle()
+    reference = _reference(root, tmp_path / "ref", monkeypatch)
+    if pool:
+        monkeypatch.setattr("briefreader.storage.corpus.POOL_MIN_FILES", 10)
+        monkeypatch.setattr("briefreader.storage.corpus_stream.WINDOW_PER_WORKER", 1)
     streamed = _streamed(root, 37)
-    assert streamed[:2] == _reference(root, tmp_path / "ref", monkeypatch)
+    assert streamed[:2] == reference
 
 
 def test_a_folder_without_a_usable_cache_is_left_to_the_full_load(tmp_path: Path, monkeypatch) -> None:
