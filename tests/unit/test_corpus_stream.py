@@ -110,3 +110,40 @@ def test_a_folder_without_a_usable_cache_is_left_to_the_full_load(tmp_path: Path
     (root / "a.txt").write_text("One article about the harbour and the minister.\n")
     monkeypatch.setattr("briefreader.storage.records.RecordCache.usable", property(lambda self: False))
     assert refresh_records(root) is None
+
+
+def test_first_list_and_index_stream_and_print_what_a_load_gives(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`list` without a record cache and a first `index` never load the whole corpus: the list is
+    the one `list --no-cache` prints (a load in memory), the index the one a loaded corpus gives."""
+    import json
+
+    import briefreader.storage.corpus as corpus_module
+    from briefreader.cli.main import main
+    from briefreader.storage.index import CorpusIndex
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    rng = random.Random(9)
+    for number in range(9):
+        (root / f"s{number}.md").write_text(_article("Harbour Gazette", f"Story {number}", rng, number % 2 == 0))
+    (root / "broken.json").write_text("{not json")
+    _settle()
+    assert main(["list", str(root), "--jsonl", "--no-cache"]) == 0
+    expected = capsys.readouterr()
+    loads: list[Path] = []
+    real_load = corpus_module.load_corpus
+    monkeypatch.setattr(corpus_module, "load_corpus", lambda root, **kw: loads.append(root) or real_load(root, **kw))
+    assert main(["list", str(root), "--jsonl"]) == 0
+    listed = capsys.readouterr()
+    assert listed.out == expected.out and listed.err == expected.err
+    assert main(["index", str(root), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["added"] == 9 and report["articles"] == 9
+    assert loads == []
+    with CorpusIndex.open(root) as ix:
+        streamed = dict(ix.indexed_fingerprints())
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "other-home"))
+    corpus = real_load(root)
+    with CorpusIndex.open(root) as ix:
+        ix.update(corpus)
+        assert dict(ix.indexed_fingerprints()) == streamed
