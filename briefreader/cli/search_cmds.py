@@ -168,7 +168,19 @@ def cmd_index(args: argparse.Namespace) -> int:
         first = ix.doc_count() == 0 or args.rebuild
         procs = args.procs if args.procs and args.procs > 0 else (_default_procs() if first else 1)
         try:
-            if args.rebuild or args.no_cache:
+            records = None
+            if args.rebuild and not args.no_cache:  # the record cache filled, then indexed, a batch at a time
+                records = Workspace(root, follow_links=args.follow_links).refresh_records(
+                    progress=_progress_printer())
+            if records is not None and records.articles:
+                print_warnings(records.warnings)
+                progress, stop = _index_progress()
+                try:
+                    report = ix.update_stream(records, rebuild=True, progress=progress, procs=procs)
+                finally:
+                    stop()
+                ix.record_state(records.sources, records.warnings)
+            elif args.rebuild or args.no_cache:
                 corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
                 print_warnings(corpus.warnings)
                 report = _update(ix, corpus, rebuild=args.rebuild, procs=procs)

@@ -85,9 +85,9 @@ def sync_index(
 
         records = refresh_records(root, follow_links=follow_links, progress=load_progress)
         if records is not None and records.articles:
-            report = index.update_stream(records, progress=progress, procs=procs())
+            streamed = index.update_stream(records, progress=progress, procs=procs())
             index.record_state(records.sources, records.warnings)
-            return SyncResult("full", records.warnings, report, None)
+            return SyncResult("full", records.warnings, streamed, None)
     corpus = load_full()
     if not update:
         return SyncResult("full", corpus.warnings, None, corpus)

@@ -334,7 +334,7 @@ class RecordCache:
                     blob = pickle.dumps((rows, plain_warnings), protocol=pickle.HIGHEST_PROTOCOL)
                     self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, NULL)",
                                      (path, size, mtime, blob))
-                    stored[path] = (size, mtime)
+                    stored[path] = (size, -1 if mtime is None else mtime)  # -1: never trusted
                     listed = ListedFile([entry[0].summary() for entry in entries], list(warnings or []))
                     self._db.execute("INSERT OR REPLACE INTO listing VALUES (?, ?)", (path, listed.pack()))
                 gone = [p for p in self._rows if p not in keep]
