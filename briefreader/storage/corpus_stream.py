@@ -132,13 +132,13 @@ def refresh_records(
         warnings.append(LoadWarning(".briefreader", cache.warning))
     names = infer_name_metadata(files, getattr(manifest, "names", None))
     workers = _Workers()
+    step = _Refresh(root, cache, manifest, rules, names, files, workers, cancelled, progress)
     try:
-        step = _Refresh(root, cache, manifest, rules, names, files, workers, cancelled, progress)
-        articles = step.read(found, warnings, files_per_batch)
-        if step.pending or not cache.has_exactly(files) or not cache.has_evidence():
-            step.apply_evidence(files_per_batch)
-        else:
-            cache.store(root, [], keep=set(files))
+        articles = _unchanged_articles(cache, found, warnings)
+        if articles is None:  # something to read or clean
+            articles = step.read(found, warnings, files_per_batch)
+            if step.pending or not cache.has_exactly(files) or not cache.has_evidence():
+                step.apply_evidence(files_per_batch)
     finally:
         workers.close()
         cache.close()
@@ -147,6 +147,27 @@ def refresh_records(
                           {rel: (st.st_size, st.st_mtime_ns) for rel, st in found})
     return RecordStream(root, files, _unique(warnings), sources, articles, names, rules.digest, manifest.digest,
                         read_files=step.pending, recleaned_files=step.recleaned_files)
+
+
+def _unchanged_articles(cache: RecordCache, found: list[tuple[str, os.stat_result]],
+                       warnings: list[LoadWarning]) -> int | None:
+    """When the cache holds every file as it is now with the outlets' evidence (a load would read
+    and clean nothing): the number of articles, each file's warnings added to ``warnings`` in
+    order, from the listing rows alone (no record unpacked). None otherwise."""
+    files = [rel for rel, _ in found]
+    if not files or not cache.has_exactly(files) or not cache.has_evidence():
+        return None
+    if any(cache.stat_of(rel) != (st.st_size, st.st_mtime_ns) for rel, st in found):
+        return None
+    count = 0
+    file_warnings: list[LoadWarning] = []
+    for _, listed in cache.listing_many(files):
+        if listed is None:  # a cache from before listing rows: read the records
+            return None
+        count += len(listed.summaries)
+        file_warnings.extend(listed.warnings)
+    warnings.extend(file_warnings)
+    return count
 
 
 # Tasks (of POOL_CHUNK files) the workers may be ahead of the process storing their results.
