@@ -14,8 +14,9 @@ common word (in about half of the articles) and of two-word phrases: median and 
 With ``--cold``, also the first-time steps (each once, in this order, so the build finds the record
 cache the list filled): list with no record cache, a full index build, quotes with no cache; with
 their CPU seconds (user + sys over all their processes). Peak memory is the summed RSS of a step's
-whole process tree (bench/proctree.py), so a build's forked sub-writers and the loader's workers count. Finally the ratio of the two largest sizes for every step (target: doubling the
-corpus costs at most 2.3x), and the load average (the machine is shared).
+whole process tree (bench/proctree.py), so a build's forked sub-writers and the loader's workers count.
+Finally the ratio of the two largest sizes for every step (target: doubling the corpus costs at most
+2.3x), and the load average (the machine is shared).
 
 ``--home DIR`` keeps each size's per-user state (record cache, index, quote cache) in DIR/SIZE
 between runs instead of a fresh temporary folder (the warm steps then skip the warming);
