@@ -11,9 +11,12 @@ command), ``--runs`` times, and the median wall time and the largest peak RSS ar
     quotes --json (cached)
 and, in one process with one reused search session, the first page (20 hits with snippets) of a
 common word (in about half of the articles) and of two-word phrases: median and p95 ms.
-With ``--cold``, also the first-time steps: list with no record cache, a full index build, quotes
-with no cache. Finally the ratio of the two largest sizes for every step (target: doubling the
-corpus costs at most 2.3x), and the load average (the machine is shared).
+With ``--cold``, also the first-time steps (each once, in this order, so the build finds the record
+cache the list filled): list with no record cache, a full index build, quotes with no cache; with
+their CPU seconds (user + sys over all their processes). Peak memory is the summed RSS of a step's
+whole process tree (bench/proctree.py), so a build's forked sub-writers and the loader's workers count.
+Finally the ratio of the two largest sizes for every step (target: doubling the corpus costs at most
+2.3x), and the load average (the machine is shared).
 
 ``--home DIR`` keeps each size's per-user state (record cache, index, quote cache) in DIR/SIZE
 between runs instead of a fresh temporary folder (the warm steps then skip the warming);
@@ -39,29 +42,22 @@ sys.path.insert(0, str(HERE))
 
 from gen_corpus import cached_corpus  # noqa: E402
 
-RUNNER = (
-    "import resource, sys\n"
-    "from briefreader.cli.main import main\n"
-    "code = main(sys.argv[1:])\n"
-    "sys.stderr.write(f'\\n@@RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
-    "sys.exit(code)\n"
-)
+from proctree import run_measured  # noqa: E402
+
+# CPU seconds (user + sys, every process of the step) of the last run of each step, for the table
+CPU: dict[str, float] = {}
 
 
 def run_step(argv: list[str], home: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of one `briefreader ARGV` process, stdout discarded."""
+    """(wall seconds, peak MB) of one `briefreader ARGV` process, stdout discarded. The peak is the
+    summed RSS of the command and every process it started, sampled over its run (the index build
+    forks sub-writers, the loader spawns workers); its CPU seconds go to :data:`CPU`."""
     env = dict(os.environ, BRIEFREADER_HOME=str(home))
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", RUNNER, *argv], env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - started
-    rss = 0.0
-    for line in done.stderr.splitlines():
-        if line.startswith("@@RSS "):
-            rss = int(line.split()[1]) / 1024
+    done = run_measured([sys.executable, "-m", "briefreader", *argv], env=env)
     if done.returncode not in (0, 1):
         raise SystemExit(f"briefreader {' '.join(argv)} failed ({done.returncode}): {done.stderr[-500:]}")
-    return elapsed, rss
+    CPU[" ".join(argv[:1] + [a for a in argv[2:]])] = done.cpu
+    return done.wall, done.peak_rss_mb
 
 
 def touch_files(corpus: Path, count: int) -> None:
@@ -142,10 +138,13 @@ def measure(size: int, workdir: Path, runs: int, cold: bool, home_root: Path | N
     results: dict[str, tuple[float, float]] = {}
     try:
         if cold:
-            results["list, first time"] = run_step(["list", str(corpus), "--jsonl"], home)
-            results["index, full build"] = run_step(["index", str(corpus)], home)
-            if quotes:
-                results["quotes --json, first time"] = run_step(["quotes", str(corpus), "--json"], home)
+            cold_steps = {"list, first time": ["list", str(corpus), "--jsonl"],
+                          "index, full build": ["index", str(corpus)],
+                          "quotes --json, first time": ["quotes", str(corpus), "--json"]}
+            for name, argv in cold_steps.items():
+                if wanted(name, steps, quotes):
+                    results[name] = run_step(argv, home)
+                    results[f"{name}: CPU s"] = (CPU[" ".join(argv[:1] + argv[2:])], 0.0)
         else:
             run_step(["index", str(corpus)], home)  # warm: record cache and index
             if quotes and wanted("quotes", steps, quotes):

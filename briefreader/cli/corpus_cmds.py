@@ -93,14 +93,24 @@ def list_summaries(folder: str, *, use_cache: bool = True, follow_links: bool = 
     loading the corpus (which refreshes the cache). CLI errors (exit 2) as :func:`load_for_cli`."""
     before = []
     if use_cache:
-        from briefreader.workspace import CacheTrouble
+        from briefreader.workspace import CacheTrouble, CorpusError
 
+        workspace = workspace_for_cli(folder, follow_links=follow_links)
         try:
-            listing = workspace_for_cli(folder, follow_links=follow_links).listing()
+            listing = workspace.listing()
         except CacheTrouble as trouble:  # repaired now: the load below would not know it was
             listing, before = None, [trouble.warning]
         if listing is not None:
             return listing.summaries, listing.warnings
+        try:  # fill the record cache a batch of files at a time, then list from it
+            records = workspace.refresh_records(progress=_progress_printer())
+        except CorpusError as exc:
+            raise CliError(str(exc)) from exc
+        if records is not None and records.articles:
+            listing = workspace.listing()  # None when a file changed too recently to trust its stat
+            summaries = listing.summaries if listing is not None else [
+                article.summary() for batch in records.batches() for article in batch]
+            return summaries, before + records.warnings
     corpus = load_for_cli(folder, use_cache=use_cache, follow_links=follow_links)
     return [article.summary() for article in corpus.articles], before + corpus.warnings
 

@@ -157,7 +157,7 @@ def _update(ix, corpus, *, rebuild: bool, procs: int):
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from briefreader.cli.corpus_cmds import load_for_cli
+    from briefreader.cli.corpus_cmds import _progress_printer, load_for_cli
     from briefreader.workspace import IndexBusyError, UpdateReport, Workspace
 
     root = require_dir(args.dir)
@@ -168,7 +168,19 @@ def cmd_index(args: argparse.Namespace) -> int:
         first = ix.doc_count() == 0 or args.rebuild
         procs = args.procs if args.procs and args.procs > 0 else (_default_procs() if first else 1)
         try:
-            if args.rebuild or args.no_cache:
+            records = None
+            if args.rebuild and not args.no_cache:  # the record cache filled, then indexed, a batch at a time
+                records = Workspace(root, follow_links=args.follow_links).refresh_records(
+                    progress=_progress_printer())
+            if records is not None and records.articles:
+                print_warnings(records.warnings)
+                progress, stop = _index_progress()
+                try:
+                    report = ix.update_stream(records, rebuild=True, progress=progress, procs=procs)
+                finally:
+                    stop()
+                ix.record_state(records.sources, records.warnings)
+            elif args.rebuild or args.no_cache:
                 corpus = load_for_cli(args.dir, use_cache=not args.no_cache, follow_links=args.follow_links)
                 print_warnings(corpus.warnings)
                 report = _update(ix, corpus, rebuild=args.rebuild, procs=procs)
@@ -176,10 +188,10 @@ def cmd_index(args: argparse.Namespace) -> int:
             else:  # only what changed since the index last looked is read
                 progress, stop = _index_progress()
                 started = time.perf_counter()
-                try:
+                try:  # a full update streams: the articles are never all in memory
                     synced = Workspace(root, follow_links=args.follow_links).sync_index(
                         ix, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
-                        procs=lambda: procs, progress=progress)
+                        procs=lambda: procs, progress=progress, stream=True, load_progress=_progress_printer())
                 finally:
                     stop()
                 print_warnings(synced.warnings)
@@ -235,7 +247,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             synced = workspace.sync_index(ix, lambda: load_for_cli(args.dir, follow_links=args.follow_links),
                                           update=not args.no_update,
-                                          procs=lambda: _default_procs() if ix.doc_count() == 0 else 1, state=state)
+                                          procs=lambda: _default_procs() if ix.doc_count() == 0 else 1, state=state,
+                                          stream=True)
             warnings, corpus = synced.warnings, synced.corpus
             report = synced.report
             if report is not None and not args.json and report.changed and sys.stderr.isatty():

@@ -212,6 +212,26 @@ def load_rules_for(manifest: Manifest) -> tuple[cleaning.CleaningRules, list[Loa
     return rules, warnings
 
 
+def corpus_preamble(root: Path, *, follow_links: bool = False
+                    ) -> tuple[Manifest, cleaning.CleaningRules, list[LoadWarning], list[tuple[str, os.stat_result]]]:
+    """What every load starts from: the manifest, the cleaning rules, the warnings so far (manifest,
+    rules, a foreign state folder, finding the files) and the article files with their stats, in
+    load order. Raises :class:`CorpusError` if ``root`` is not a folder."""
+    if not root.exists():
+        raise CorpusError(f"no such folder: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"not a folder: {root}")
+    manifest, warnings = load_manifest(root)
+    rules, rule_warnings = load_rules_for(manifest)
+    warnings.extend(rule_warnings)
+    notice = foreign_derived_notice(root)
+    if notice:  # once per load: a planted or old index/record cache in DIR/.briefreader is never opened
+        warnings.append(LoadWarning(STATE_DIR_NAME, notice))
+    found, discover_warnings = _discover_with_stats(root, follow_links=follow_links)
+    warnings.extend(discover_warnings)
+    return manifest, rules, warnings, found
+
+
 def load_corpus(
     root: Path | str,
     *,
@@ -231,18 +251,7 @@ def load_corpus(
     Raises :class:`CorpusError` if ``root`` is not a folder.
     """
     root = Path(root)
-    if not root.exists():
-        raise CorpusError(f"no such folder: {root}")
-    if not root.is_dir():
-        raise CorpusError(f"not a folder: {root}")
-    manifest, warnings = load_manifest(root)
-    rules, rule_warnings = load_rules_for(manifest)
-    warnings.extend(rule_warnings)
-    notice = foreign_derived_notice(root)
-    if notice:  # once per load: a planted or old index/record cache in DIR/.briefreader is never opened
-        warnings.append(LoadWarning(STATE_DIR_NAME, notice))
-    found, discover_warnings = _discover_with_stats(root, follow_links=follow_links)
-    warnings.extend(discover_warnings)
+    manifest, rules, warnings, found = corpus_preamble(root, follow_links=follow_links)
     files = [rel for rel, _ in found]
 
     cache = None

@@ -30,12 +30,25 @@ def _evidence_still_in_body(article: Article, evidence: frozenset[str]) -> bool:
     return bool(evidence & cleaning.line_fingerprints(article.body))
 
 
-def _near_duplicate_families(bodies: list[str], fingerprint_sets: list[frozenset[str]]) -> list[frozenset[str]]:
+def family_keys(body: str) -> tuple[object, ...]:
+    """What :func:`_near_duplicate_families` compares of an article: its cleaned paragraphs' hashes
+    (all of them, and the four lowest when it has eight or more). Small: a load that does not
+    keep the bodies keeps these."""
+    paragraphs = {" ".join(p.split()).casefold() for p in body.split("\n\n") if p.strip()}
+    hashes = sorted(zlib.crc32(p.encode("utf-8", "surrogatepass")) for p in paragraphs)
+    keys: list[object] = [("all", tuple(hashes))]
+    if len(hashes) >= 8:
+        keys.append(("sketch", tuple(hashes[:4])))
+    return tuple(keys)
+
+
+def _near_duplicate_families(article_keys: list[tuple[object, ...]],
+                             fingerprint_sets: list[frozenset[str]]) -> list[frozenset[str]]:
     """The candidate lines of each family of near-identical articles (the same story saved twice,
     an updated version of a wire story), each family once: a story's own lines repeated across its
     copies are no evidence of page furniture. Two articles are one family when their cleaned
     paragraphs are the same or their four lowest paragraph hashes are (a bottom-k sketch: cheap,
-    and deterministic)."""
+    and deterministic); ``article_keys`` are each article's :func:`family_keys`."""
     parent = list(range(len(fingerprint_sets)))
 
     def find(i: int) -> int:
@@ -45,12 +58,7 @@ def _near_duplicate_families(bodies: list[str], fingerprint_sets: list[frozenset
         return i
 
     first_with: dict[object, int] = {}
-    for i, body in enumerate(bodies):
-        paragraphs = {" ".join(p.split()).casefold() for p in body.split("\n\n") if p.strip()}
-        hashes = sorted(zlib.crc32(p.encode("utf-8", "surrogatepass")) for p in paragraphs)
-        keys: list[object] = [("all", tuple(hashes))]
-        if len(hashes) >= 8:
-            keys.append(("sketch", tuple(hashes[:4])))
+    for i, keys in enumerate(article_keys):
         for key in keys:
             j = first_with.setdefault(key, i)
             if j != i:
@@ -96,9 +104,15 @@ def evidence_need(families: int) -> int:
 
 def outlet_evidence(members: list[str], bodies: list[str], fingerprint_sets: list[frozenset[str]]) -> OutletEvidence:
     """The repeated lines of one outlet's articles, with the counts that let an update prove them unchanged."""
-    if len(bodies) < 3:
-        return OutletEvidence(len(bodies), sorted(set(members)), {}, frozenset())
-    families = _near_duplicate_families(bodies, fingerprint_sets)
+    return outlet_evidence_of_keys(members, [family_keys(body) for body in bodies], fingerprint_sets)
+
+
+def outlet_evidence_of_keys(members: list[str], article_keys: list[tuple[object, ...]],
+                            fingerprint_sets: list[frozenset[str]]) -> OutletEvidence:
+    """:func:`outlet_evidence` from each article's :func:`family_keys` instead of its body."""
+    if len(article_keys) < 3:
+        return OutletEvidence(len(article_keys), sorted(set(members)), {}, frozenset())
+    families = _near_duplicate_families(article_keys, fingerprint_sets)
     counts: dict[str, int] = {}
     for fps in families:
         for fp in fps:

@@ -33,10 +33,10 @@ import os
 import re
 import time
 import weakref
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefreader.storage.index_docs import SCHEMA_VERSION, article_fingerprint, compare_fingerprints, document_fields
 from briefreader.storage.index_lock import IndexBusyError, WriteLock, parallel_writer
@@ -127,6 +127,30 @@ def _damage_message(exc: BaseException) -> str:
     text = str(exc).strip()
     text = text.splitlines()[0][:120] if text else ""
     return f"index was damaged ({type(exc).__name__}{': ' + text if text else ''}); rebuilt"
+
+
+class ArticleBatches(Protocol):
+    """Articles read a batch at a time (a :class:`~briefreader.storage.corpus_stream.RecordStream`)."""
+
+    articles: int
+
+    def batches(self) -> Iterator[list[Article]]: ...
+
+
+@dataclass
+class _Plan:
+    """What an update writes: ``todo`` (article, fingerprint, whether it replaces an indexed copy),
+    ``total`` of them at most, ids of articles gone to delete first and (``deleted_after``) once
+    ``todo`` is exhausted; ``counts`` (added, changed, unchanged) are final when ``todo`` is; ``written``
+    collects the fingerprints of the articles written."""
+
+    todo: Iterable[tuple[Article, str, bool]]
+    total: int
+    deleted: list[str]
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0])
+    deleted_after: Callable[[], list[str]] | None = None
+    progress: Callable[[int, int], None] | None = None
+    written: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- the index
@@ -463,6 +487,62 @@ class CorpusIndex:
         process without threads (the CLI), never inside the TUI. Raises :class:`IndexBusyError` when
         another writer holds the index longer than ``wait`` seconds (default :data:`WRITE_WAIT_SECONDS`).
         """
+
+        def plan(indexed: dict[str, str]) -> _Plan:
+            added, changed, seen = compare_fingerprints(corpus.articles, indexed)
+            todo = [(a, fp, False) for a, fp in added] + [(a, fp, True) for a, fp in changed]
+            return _Plan(todo, len(todo), [i for i in indexed if i not in seen],
+                         counts=[len(added), len(changed), len(seen) - len(added) - len(changed)], progress=progress)
+
+        return self._update_with(plan, rebuild=rebuild, cancelled=cancelled, procs=procs, wait=wait)
+
+    def update_stream(
+        self,
+        stream: ArticleBatches,
+        *,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        procs: int = 1,
+        wait: float | None = None,
+    ) -> UpdateReport:
+        """:meth:`update` from articles read a batch at a time (``stream.batches()``, ``stream.articles``
+        of them; e.g. a :class:`~briefreader.storage.corpus_stream.RecordStream`): memory holds one batch,
+        never the corpus. ``progress(done, total)`` counts articles compared; the sub-writers of a
+        parallel build are forked before the first batch is read (they share nothing large)."""
+
+        def plan(indexed: dict[str, str]) -> _Plan:
+            counts = [0, 0, 0]
+            seen: set[str] = set()
+
+            def todo() -> Iterator[tuple[Article, str, bool]]:
+                done = 0
+                step = max(1, min(100, stream.articles // 100 or 1))
+                for batch in stream.batches():
+                    for article in batch:
+                        done += 1
+                        if progress is not None and (done % step == 0 or done == stream.articles):
+                            _call(progress, done, stream.articles)
+                        if article.id in seen:
+                            continue
+                        seen.add(article.id)
+                        fingerprint = article_fingerprint(article)
+                        old = indexed.get(article.id)
+                        if old == fingerprint:
+                            counts[2] += 1
+                            continue
+                        counts[0 if old is None else 1] += 1
+                        yield article, fingerprint, old is not None
+
+            return _Plan(todo(), stream.articles, [], counts=counts,
+                         deleted_after=lambda: [i for i in indexed if i not in seen])
+
+        return self._update_with(plan, rebuild=rebuild, cancelled=cancelled, procs=procs, wait=wait)
+
+    def _update_with(self, plan: Callable[[dict[str, str]], _Plan], *, rebuild: bool,
+                     cancelled: Callable[[], bool] | None, procs: int, wait: float | None) -> UpdateReport:
+        """The update itself: ``plan(indexed fingerprints)`` says what to write; a damaged index is
+        started over (and planned again against an empty one)."""
         started = time.perf_counter()
         with self._write_lock(wait):
             reason = self._reset_reason
@@ -473,32 +553,30 @@ class CorpusIndex:
                 self._ix = self._ix.refresh()
                 self._clean_leftovers()
             before = dict(self.indexed_fingerprints())
-            added, changed, deleted, unchanged = self._plan(corpus)
-            todo = added + changed
-            if todo or deleted:
+            current = plan(before)
+            try:
                 try:
-                    try:
-                        self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, procs)
-                    except (IndexBusyError, IndexCancelled, OSError, _CallbackError):
-                        raise
-                    except Exception as exc:  # the existing index cannot be written to: start it over
-                        reason = _damage_message(exc)
-                        self._create_empty()
-                        before = {}
-                        added, changed, deleted, unchanged = self._plan(corpus)
-                        todo = added + changed
-                        self._write(todo, [], progress, cancelled, procs)
-                except _CallbackError as exc:
-                    self._reset_reason = reason
-                    raise exc.original from None
-                except BaseException:
-                    self._reset_reason = reason  # still to be reported by the next update
+                    written = self._write(current, cancelled, procs)
+                except (IndexBusyError, IndexCancelled, OSError, _CallbackError):
                     raise
+                except Exception as exc:  # the existing index cannot be written to: start it over
+                    reason = _damage_message(exc)
+                    self._create_empty()
+                    before = {}
+                    current = plan(before)
+                    written = self._write(current, cancelled, procs)
+            except _CallbackError as exc:
+                self._reset_reason = reason
+                raise exc.original from None
+            except BaseException:
+                self._reset_reason = reason  # still to be reported by the next update
+                raise
+            if written:
                 self._ix = self._ix.refresh()
                 fingerprints = before
-                for article_id in deleted:
+                for article_id in current.deleted:
                     fingerprints.pop(article_id, None)
-                fingerprints.update((a.id, fp) for a, fp in todo)
+                fingerprints.update(current.written)
                 self._write_fingerprint_file(fingerprints)
                 self._write_meta()
                 self._fingerprints = (self._ix.latest_generation(), fingerprints)
@@ -506,7 +584,8 @@ class CorpusIndex:
                 self._write_meta()
             self._reset_reason = None
         self.refresh_sessions()
-        return UpdateReport(len(added), len(changed), len(deleted), unchanged, time.perf_counter() - started, reason)
+        added, changed, unchanged = current.counts
+        return UpdateReport(added, changed, len(current.deleted), unchanged, time.perf_counter() - started, reason)
 
     def apply_delta(
         self,
@@ -537,7 +616,8 @@ class CorpusIndex:
             todo = added + changed
             if todo or deleted:
                 try:
-                    self._write(todo, [a.id for a, _ in changed] + deleted, progress, cancelled, 1)
+                    self._write(_Plan([(a, fp, False) for a, fp in added] + [(a, fp, True) for a, fp in changed],
+                                      len(todo), list(deleted), progress=progress), cancelled, 1)
                 except _CallbackError as exc:
                     raise exc.original from None
                 except (IndexBusyError, IndexCancelled, OSError):
@@ -556,13 +636,14 @@ class CorpusIndex:
         self.refresh_sessions()
         return UpdateReport(len(added), len(changed), len(deleted), unchanged, time.perf_counter() - started, None)
 
-    def _write(self, todo: list[tuple[Article, str]], delete_ids: list[str],
-               progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
-               procs: int) -> None:
-        """Delete ``delete_ids``, add ``todo`` and commit; in ``procs`` processes when it is a big first build."""
+    def _write(self, plan: _Plan, cancelled: Callable[[], bool] | None, procs: int) -> bool:
+        """Delete and add what ``plan`` says and commit, in ``procs`` processes when it is a big first
+        build; False (and nothing committed) when there was nothing to change."""
         from whoosh.index import LockError
 
-        parallel = procs > 1 and self._ix.doc_count_all() == 0 and len(todo) >= PARALLEL_MIN_DOCS
+        if not plan.total and not plan.deleted and plan.deleted_after is None:
+            return False
+        parallel = procs > 1 and self._ix.doc_count_all() == 0 and plan.total >= PARALLEL_MIN_DOCS
         try:
             if parallel:
                 writer = parallel_writer(self._ix, procs, multisegment=True, limitmb=WRITER_LIMIT_MB,
@@ -571,17 +652,29 @@ class CorpusIndex:
                 writer = self._ix.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITE_WAIT_SECONDS)
         except LockError:
             raise IndexBusyError("another program is writing this index right now; try again later") from None
-        total = len(todo)
+        total = plan.total
+        progress = plan.progress
         try:
-            for article_id in delete_ids:
+            for article_id in plan.deleted:
                 writer.delete_by_term("id", article_id)
             step = max(1, min(100, total // 100 or 1))
-            for done, (article, fp) in enumerate(todo, 1):
+            for done, (article, fp, replaces) in enumerate(plan.todo, 1):
                 if cancelled is not None and done % 25 == 1 and _call(cancelled):
                     raise IndexCancelled()
+                if replaces:
+                    writer.delete_by_term("id", article.id)
                 writer.add_document(**document_fields(article, fp))
+                plan.written[article.id] = fp
                 if progress is not None and (done % step == 0 or done == total):
                     _call(progress, done, total)
+            if plan.deleted_after is not None:
+                late = plan.deleted_after()
+                for article_id in late:
+                    writer.delete_by_term("id", article_id)
+                plan.deleted.extend(late)
+            if not plan.written and not plan.deleted:
+                writer.cancel()
+                return False
             writer.commit()
         except BaseException:
             try:
@@ -589,6 +682,7 @@ class CorpusIndex:
             except Exception as exc:  # the original error is the one to report
                 log.debug("cancelling the index writer: %s", exc)
             raise
+        return True
 
     # ..................................................................... searching
 

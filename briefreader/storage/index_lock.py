@@ -59,7 +59,9 @@ def _die_with_parent() -> None:
 def parallel_writer(ix: Any, procs: int, **kwargs: Any) -> Any:
     """A Whoosh writer indexing in ``procs`` forked sub-writers, each of which dies with this process.
 
-    It forks: call it only from a process without threads (the CLI), never inside the reader."""
+    It forks its ``procs`` sub-writers at once (Whoosh would fork them at the first documents, when
+    the caller may hold a corpus they would share page by page): call it only from a process without
+    threads (the CLI), never inside the reader, and before reading what is to be indexed."""
     from whoosh.multiproc import MpWriter, SubWriterTask
 
     class SubWriter(SubWriterTask):
@@ -75,7 +77,14 @@ def parallel_writer(ix: Any, procs: int, **kwargs: Any) -> Any:
             task.start()
             return task
 
-    return Writer(ix, procs=procs, **kwargs)
+    writer = Writer(ix, procs=procs, **kwargs)
+    try:
+        for _ in range(procs):  # forked now, before the caller reads articles: they share nothing large
+            writer._new_task()
+    except BaseException:
+        writer.cancel()
+        raise
+    return writer
 
 
 class WriteLock:

@@ -5,7 +5,9 @@ Three ways, cheapest first:
 - the folder is as the index last saw it (:meth:`CorpusIndex.sources_unchanged`): nothing is read;
 - a few files changed (:func:`briefreader.storage.corpus_delta.load_delta`): only those are read, and
   only their articles are re-indexed;
-- otherwise the whole corpus is loaded (the record cache makes that a reopen) and compared.
+- otherwise the whole corpus is loaded (the record cache makes that a reopen) and compared; or, for
+  a command that needs no corpus afterwards, streamed: the record cache brought up to date and the
+  articles compared and indexed a batch at a time (:mod:`briefreader.storage.corpus_stream`).
 """
 
 from __future__ import annotations
@@ -45,11 +47,17 @@ def sync_index(
     procs: Callable[[], int] = lambda: 1,
     progress: Callable[[int, int], None] | None = None,
     state: tuple[SourceState, list[LoadWarning]] | None = None,
+    stream: bool = False,
+    load_progress: Callable[[int, int], None] | None = None,
 ) -> SyncResult:
     """Make ``index`` hold the articles of folder ``root`` (with ``update=False``: only find out
     whether it does, loading the corpus when it may not). ``load_full()`` loads the whole corpus when
     that is needed; ``procs()`` says how many processes a full build may use; ``state`` is
-    :func:`~briefreader.storage.corpus.source_state` of ``root`` if the caller has it. Errors of writing
+    :func:`~briefreader.storage.corpus.source_state` of ``root`` if the caller has it. With ``stream``
+    (a command that needs no corpus afterwards) an update that must read every article fills the
+    record cache and indexes a batch of articles at a time instead of loading the corpus
+    (``load_progress(done, total)`` counts the files read; ``SyncResult.corpus`` stays None),
+    unless the record cache is unusable or the folder has no articles. Errors of writing
     (:class:`~briefreader.storage.index.IndexBusyError`, OSError) are the caller's to report."""
     from briefreader.storage.corpus import source_state
     from briefreader.storage.corpus_delta import load_delta
@@ -72,6 +80,14 @@ def sync_index(
                 else:
                     index.record_state(delta.sources, delta.warnings)
                     return SyncResult("delta", delta.warnings, delta_report)
+    if update and stream:
+        from briefreader.storage.corpus_stream import refresh_records
+
+        records = refresh_records(root, follow_links=follow_links, progress=load_progress)
+        if records is not None and records.articles:
+            streamed = index.update_stream(records, progress=progress, procs=procs())
+            index.record_state(records.sources, records.warnings)
+            return SyncResult("full", records.warnings, streamed, None)
     corpus = load_full()
     if not update:
         return SyncResult("full", corpus.warnings, None, corpus)

@@ -187,6 +187,34 @@ class RecordCache:
                     log.info("record cache row of %r not used: %s", rel, exc)
                     yield rel, None
 
+    def cached_many(self, rels: list[str]) -> Iterator[tuple[str, CachedFile | None]]:
+        """Whatever is cached for each file of ``rels`` (no size or mtime check: the rows a load
+        just stored), in order, a batch of rows per query; None for a file without a usable row."""
+        for start in range(0, len(rels), LOOKUP_BATCH):
+            batch = rels[start: start + LOOKUP_BATCH]
+            blobs: dict[str, bytes] = {}
+            if self._db is not None:
+                try:
+                    marks = ",".join("?" * len(batch))
+                    blobs = dict(self._db.execute(f"SELECT path, entries FROM files WHERE path IN ({marks})", batch))
+                except sqlite3.DatabaseError as exc:
+                    log.info("record cache rows unreadable: %s", exc)
+            for rel in batch:
+                blob = blobs.get(rel)
+                if blob is None:
+                    yield rel, None
+                    continue
+                try:
+                    yield rel, self._unpack(blob)
+                except Exception as exc:  # a damaged row is a miss
+                    log.info("record cache row of %r not used: %s", rel, exc)
+                    yield rel, None
+
+    @property
+    def usable(self) -> bool:
+        """Whether the cache can be read and written (False: a broken or unwritable cache, nothing kept)."""
+        return self._db is not None
+
     def listing_many(self, rels: list[str]) -> Iterator[tuple[str, ListedFile | None]]:
         """The listing row (article summaries, warnings) of each file of ``rels``, in order, a batch
         of rows per query; None for a file without a usable row (not cached, damaged, or cached
@@ -282,6 +310,7 @@ class RecordCache:
         if self._db is None:
             return
         now_ns = time.time_ns()
+        stored: dict[str, tuple[int, int]] = {}
         try:
             with self._db:
                 for path, size, mtime, entries, warnings in items:
@@ -305,6 +334,7 @@ class RecordCache:
                     blob = pickle.dumps((rows, plain_warnings), protocol=pickle.HIGHEST_PROTOCOL)
                     self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, NULL)",
                                      (path, size, mtime, blob))
+                    stored[path] = (size, -1 if mtime is None else mtime)  # -1: never trusted
                     listed = ListedFile([entry[0].summary() for entry in entries], list(warnings or []))
                     self._db.execute("INSERT OR REPLACE INTO listing VALUES (?, ?)", (path, listed.pack()))
                 gone = [p for p in self._rows if p not in keep]
@@ -318,6 +348,10 @@ class RecordCache:
                     self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (EVIDENCE_KEY,))
                 elif items or gone:
                     self._db.execute("DELETE FROM meta WHERE key=?", (EVIDENCE_KEY,))
+            # the rows as they now are (a load that stores in several steps looks them up again)
+            self._rows.update(stored)
+            for path in gone:
+                self._rows.pop(path, None)
 
         except sqlite3.DatabaseError as exc:  # e.g. a full disk: the next load reads those files again
             log.warning("record cache %s not saved: %s", self.location, exc)

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from briefreader.core.copies import Copy, CopyAnalysis, CopyGroup, ListRow, story_order, threaded_rows
+from typing import TYPE_CHECKING
+
 from briefreader.core.model import Article
+
+if TYPE_CHECKING:  # the copy analysis's module loads when there is one to show, not before the first paint
+    from briefreader.core.copies import Copy, CopyAnalysis, CopyGroup, ListRow
 
 
 class CopiesView:
@@ -30,6 +34,8 @@ class CopiesView:
         if self.analysis is None or not (self.analysis.groups or by_story):  # nothing to thread
             self._rows, self._story_labels = {}, {}
             return list(articles)
+        from briefreader.core.copies import story_order, threaded_rows
+
         by_id = {a.id: a for a in articles}
         ids = [a.id for a in articles]
         self._story_labels = {}

@@ -19,6 +19,7 @@ from briefreader.workspace import analyses
 if TYPE_CHECKING:
     from briefreader.core.copies import CopyAnalysis
     from briefreader.storage.corpus import Corpus, LoadWarning, SourceState
+    from briefreader.storage.corpus_stream import RecordStream
     from briefreader.core.export import Brief
     from briefreader.storage.index import CorpusIndex, SearchResults, SearchSession
     from briefreader.storage.index_sync import SyncResult
@@ -314,13 +315,26 @@ class Workspace:
         procs: Callable[[], int] = lambda: 1,
         progress: Callable[[int, int], None] | None = None,
         state: tuple[SourceState, list[LoadWarning]] | None = None,
+        stream: bool = False,
+        load_progress: Callable[[int, int], None] | None = None,
     ) -> SyncResult:
         """Bring ``index`` up to date with the folder, reading only the files that changed since it
-        last looked (``load_full()`` when it must read them all); ``update=False`` only checks."""
+        last looked (``load_full()`` when it must read them all; with ``stream``, a batch of articles
+        at a time instead, for a caller that needs no corpus afterwards); ``update=False`` only checks."""
         from briefreader.storage.index_sync import sync_index
 
         return sync_index(index, self.root, load_full, update=update, follow_links=self.follow_links,
-                          procs=procs, progress=progress, state=state)
+                          procs=procs, progress=progress, state=state, stream=stream and self.use_cache,
+                          load_progress=load_progress)
+
+    def refresh_records(self, *, progress: Progress | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> RecordStream | None:
+        """Bring the record cache in line with the folder a batch of files at a time (never the whole
+        corpus in memory) and return the articles as batches to read; None when the cache cannot be
+        used (then :meth:`load`). Raises CorpusError, LoadCancelled."""
+        from briefreader.storage.corpus_stream import refresh_records
+
+        return refresh_records(self.root, follow_links=self.follow_links, progress=progress, cancelled=cancelled)
 
     def search_ids(self, text: str, allowed: Sequence[str] | None = None, *, warn: Warn | None = None) -> list[str]:
         """Every article matching full-text ``text`` (among ``allowed``), the index brought up to

@@ -38,9 +38,14 @@ async def triage_idle(app: ReaderApp) -> None:
 
 async def settle(pilot) -> None:
     """Wait until loading, indexing, quote analysis and searches are done and the screen is drawn."""
+    from contextlib import suppress
+
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        with suppress(WorkerCancelled):  # a search replaced by a newer one (exclusive group): done, look again
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             break

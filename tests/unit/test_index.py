@@ -474,3 +474,75 @@ def test_cancelled_update_keeps_the_rebuild_reason_for_the_next(root: Path) -> N
             ix.update(corpus, cancelled=lambda: True)
         report = ix.update(corpus)
         assert report.rebuilt_reason and "stray.bin" in report.rebuilt_reason and report.added == 5
+
+
+# --------------------------------------------------------------------------- updates a batch at a time
+
+
+class _Batches:
+    """Articles in batches of ``size``, counting how many batches were read."""
+
+    def __init__(self, articles: list, size: int) -> None:
+        self.items = articles
+        self.size = size
+        self.read = 0
+
+    @property
+    def articles(self) -> int:
+        return len(self.items)
+
+    def batches(self):
+        for start in range(0, len(self.items), self.size):
+            self.read += 1
+            yield self.items[start: start + self.size]
+
+
+def test_update_in_batches_equals_update_of_the_corpus(root: Path, tmp_path: Path, monkeypatch) -> None:
+    """Added, changed, unchanged and gone articles, read a batch at a time: the same index and the
+    same report as an update with the whole corpus."""
+    corpus = make_corpus(root, 30)
+    with CorpusIndex.open(root) as ix:
+        first = ix.update_stream(_Batches(corpus.articles, 7))
+        assert (first.added, first.updated, first.deleted, first.unchanged) == (30, 0, 0, 0)
+        indexed_ok(ix, corpus)
+        nothing = ix.update_stream(_Batches(corpus.articles, 7))
+        assert not nothing.changed and nothing.unchanged == 30
+        articles = list(corpus.articles)
+        articles[3] = make_article(3, extra="A delegation visited Zanzibar.")
+        del articles[5]
+        articles.append(make_article(99))
+        corpus.articles = articles
+        corpus.__post_init__()
+        report = ix.update_stream(_Batches(corpus.articles, 4))
+        assert (report.added, report.updated, report.deleted, report.unchanged) == (1, 1, 1, 28)
+        indexed_ok(ix, corpus)
+        assert ids_found(ix, "zanzibar") == {articles[3].id}
+        streamed = dict(ix.indexed_fingerprints())
+    monkeypatch.setenv("BRIEFREADER_HOME", str(tmp_path / "other-home"))
+    with CorpusIndex.open(root) as ix:
+        ix.update(corpus)
+        assert dict(ix.indexed_fingerprints()) == streamed
+
+
+def test_parallel_build_in_batches_forks_its_writers_before_reading(root: Path, monkeypatch) -> None:
+    """The sub-writers of a parallel first build exist before the first batch is read (they share
+    nothing the caller reads later), and the index equals a one-process build."""
+    from briefreader.storage import index_lock
+
+    corpus = make_corpus(root, index_module.PARALLEL_MIN_DOCS + 20)
+    stream = _Batches(corpus.articles, 100)
+    forked_at: list[int] = []
+    original = index_lock.parallel_writer
+
+    def watching(ix, procs, **kwargs):  # type: ignore[no-untyped-def]
+        writer = original(ix, procs, **kwargs)
+        forked_at.append(stream.read)
+        assert len(writer.tasks) == procs and all(task.is_alive() for task in writer.tasks)
+        return writer
+
+    monkeypatch.setattr(index_module, "parallel_writer", watching)
+    with CorpusIndex.open(root) as ix:
+        report = ix.update_stream(stream, procs=2)
+        assert report.added == len(corpus)
+        assert forked_at == [0]
+        indexed_ok(ix, corpus)

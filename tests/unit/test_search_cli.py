@@ -174,14 +174,22 @@ def test_search_reads_the_articles_again_when_the_folder_changed(sample_corpus: 
     import briefreader.storage.corpus as corpus_module
     from briefreader.cli.main import main
 
-    reads: list[Path] = []
+    import briefreader.storage.corpus_stream as stream_module
+
+    reads: list[Path] = []  # every read of the whole folder: a load, or the record cache filled in batches
     real_load = corpus_module.load_corpus
+    real_refresh = stream_module.refresh_records
 
     def counting_load(root, **kwargs):
         reads.append(Path(root))
         return real_load(root, **kwargs)
 
+    def counting_refresh(root, **kwargs):
+        reads.append(Path(root))
+        return real_refresh(root, **kwargs)
+
     monkeypatch.setattr(corpus_module, "load_corpus", counting_load)
+    monkeypatch.setattr(stream_module, "refresh_records", counting_refresh)
 
     _age_files(sample_corpus)
     assert main(["index", str(sample_corpus)]) == 0

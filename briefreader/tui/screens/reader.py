@@ -148,6 +148,12 @@ class ReaderScreen(Screen[None]):
         else:
             self.article_list.focus()
         self.status_changed()
+        # The load and the triage store start once the screen is painted: their threads would take
+        # the GIL from the first paint (50k cached articles: ~0.05 s of CPU before the first frame).
+        self.call_after_refresh(self._start_work)
+
+    def _start_work(self) -> None:
+        """Read the corpus and open the triage store (in worker threads)."""
         self.work.load_corpus()
         self.triage.start()
 

@@ -10,7 +10,6 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from briefreader.core.inert import inert, inert_line
-from briefreader.core.metadata import metadata_parts
 from briefreader.core.model import Article
 from briefreader.tui.quote_model import QuoteMark
 from briefreader.tui.render import Styles, body_text, copy_changes_text, fallback_title, raw_text
@@ -168,6 +167,8 @@ class ArticleView(Vertical):
         else:
             head.append(fallback_title(article, 12), styles["fallback"])
             head.append("  (no title found)", styles["meta"])
+        from briefreader.core.metadata import metadata_parts  # cleaning's modules: not before the first paint
+
         parts = metadata_parts(article)
         head.append("\n")
         head.append(inert_line(" · ".join(parts)) if parts else "outlet, place and date unknown", styles["meta"])

@@ -4,6 +4,7 @@ earliest marked), and a word-level diff of one pair (2-up when wide, stacked whe
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.segment import Segment
@@ -18,11 +19,12 @@ from textual.strip import Strip
 
 from briefreader.core.dates import display_date, has_year
 from briefreader.core.inert import inert, inert_line
-from briefreader.core.quotes import UNCERTAIN_SPEAKER_BELOW as UNCERTAIN_BELOW
 from briefreader.tui.widgets.body_view import FrameStyle, set_virtual_size
-from briefreader.core.quote_clusters import QuoteCluster, Variant
 from briefreader.tui.quote_model import QuoteMark
 from briefreader.tui.render import Styles, diff_pair, styled
+
+if TYPE_CHECKING:  # the quote modules load with the first quote shown, not before the reader's first paint
+    from briefreader.core.quote_clusters import QuoteCluster, Variant
 
 
 class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
@@ -179,6 +181,8 @@ class QuoteDiff(FrameStyle, ScrollView, can_focus=True):
             parts.append(body)
             self._update(Group(*parts), head.plain + body.plain)
             return
+        from briefreader.core.quotes import UNCERTAIN_SPEAKER_BELOW as UNCERTAIN_BELOW
+
         if cluster.speaker and cluster.speaker_confidence < UNCERTAIN_BELOW:
             head.append(f" (uncertain, {cluster.speaker_confidence:.2f})", styles["muted"])
         if cluster.altered:
