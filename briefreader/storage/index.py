@@ -53,7 +53,7 @@ from briefreader.storage.index_search import (
 )
 from briefreader.core.paths import atomic_write_bytes, atomic_write_text, derived_dir, safe_rmtree
 from briefreader.core.safe_json import loads_bounded
-from briefreader.core.search_query import BODY_FIELD, QuerySyntaxError, build_schema
+from briefreader.core.search_query import BODY_FIELD, QuerySyntaxError
 
 if TYPE_CHECKING:
     from briefreader.storage.corpus import Corpus, SourceState
@@ -226,7 +226,9 @@ class CorpusIndex:
             return "damaged", f"index was damaged (a file briefreader did not write is in it: {name}); rebuilt"
         try:
             ix = self._open_whoosh()
-            expected = build_schema()
+            from briefreader.storage.index_pairs import index_schema
+
+            expected = index_schema()
             if sorted(ix.schema.names()) != sorted(expected.names()):
                 ix.close()
                 return "schema", "index was made with different fields; rebuilt"
@@ -295,7 +297,9 @@ class CorpusIndex:
         loc = self.location
         safe_rmtree(loc, loc.parent)  # a link is removed itself, never followed
         loc.mkdir(mode=0o700)
-        self._ix = self._storage().create_index(build_schema(), indexname=INDEX_NAME)
+        from briefreader.storage.index_pairs import index_schema
+
+        self._ix = self._storage().create_index(index_schema(), indexname=INDEX_NAME)
         self._write_meta()
         self._fingerprints = None
 
@@ -562,6 +566,8 @@ class CorpusIndex:
         """Delete ``delete_ids``, add ``todo`` and commit; in ``procs`` processes when it is a big first build."""
         from whoosh.index import LockError
 
+        if self._ix.doc_count_all() == 0 and todo:
+            self._set_pair_vocabulary([article.body for article, _ in todo])
         parallel = procs > 1 and self._ix.doc_count_all() == 0 and len(todo) >= PARALLEL_MIN_DOCS
         try:
             if parallel:
@@ -589,6 +595,38 @@ class CorpusIndex:
             except Exception as exc:  # the original error is the one to report
                 log.debug("cancelling the index writer: %s", exc)
             raise
+
+    def _set_pair_vocabulary(self, bodies: list[str]) -> None:
+        """Before the first articles go into an empty index: choose the words whose adjacent pairs
+        it indexes (see :mod:`briefreader.storage.index_pairs`) and commit them with its schema,
+        where every writer (the build's sub-processes too) reads them."""
+        from whoosh.index import LockError
+
+        from briefreader.storage.index_pairs import (
+            PAIRS_FIELD,
+            PhrasePairs,
+            pair_vocabulary,
+            sample_bodies,
+            schema_vocabulary,
+        )
+
+        sample = sample_bodies(bodies)
+        vocabulary = pair_vocabulary(sample, len(sample))
+        if vocabulary == schema_vocabulary(self._ix.schema):
+            return
+        try:
+            writer = self._ix.writer(timeout=WRITE_WAIT_SECONDS)
+        except LockError:
+            raise IndexBusyError("another program is writing this index right now; try again later") from None
+        try:
+            if PAIRS_FIELD in writer.schema.names():
+                writer.remove_field(PAIRS_FIELD)
+            writer.add_field(PAIRS_FIELD, PhrasePairs(vocabulary))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._ix = self._ix.refresh()
 
     # ..................................................................... searching
 

@@ -165,7 +165,9 @@ class SearchSession:
     def _query(self, text: str):
         q = self._parsed.get(text)
         if q is None:
-            q = parse_query(text, self._parser, self._searcher.reader())
+            from briefreader.storage.index_pairs import use_pairs
+
+            q = use_pairs(parse_query(text, self._parser, self._searcher.reader()), self._searcher.schema)
             if len(self._parsed) > 256:
                 self._parsed.clear()
             self._parsed[text] = q
@@ -231,24 +233,30 @@ class SearchSession:
                 if sort == "date" and not self._searcher.reader().has_column("date_sort"):
                     sort = "score"  # no article has a date: Whoosh cannot sort on an empty column
                 total = None
+                ranked = None
                 if sort == "score" and filter_docs is None:
                     _check(cancelled)
-                    total = fast_total(self._searcher, q)
-                if total is not None:  # ranked with Whoosh's block-quality skipping: the same top hits
+                    ranked = phrase_top(self._searcher, q, page * limit, cancelled)
+                    if ranked is None:
+                        total = fast_total(self._searcher, q)
+                if ranked is not None:  # a phrase through its word pairs: exact total, the same top hits
+                    total, top_n = ranked
+                elif total is not None:  # ranked with Whoosh's block-quality skipping: the same top hits
                     from whoosh import collectors
 
                     _check(cancelled)  # the two fast phases are polled between (they skip most documents)
 
                     collector = collectors.TopCollector(page * limit, usequality=True)
                     self._searcher.search_with_collector(q, collector)
-                    results = collector.results()
+                    top_n = collector.results().top_n
                 else:
                     collector = self._collector(page * limit, sort, filter_docs, cancelled)
                     self._searcher.search_with_collector(q, collector)
                     results = collector.results()
                     total = len(results)
-                top = list(results.top_n[(page - 1) * limit: page * limit])
-                hits = self._id_hits(top) if ids_only else self._hits(results, top, q, snippets)
+                    top_n = results.top_n
+                top = list(top_n[(page - 1) * limit: page * limit])
+                hits = self._id_hits(top) if ids_only else self._hits(top, q, snippets)
             except (QuerySyntaxError, ValueError, SearchCancelled):
                 raise
             except Exception as exc:
@@ -306,7 +314,7 @@ class SearchSession:
         return [Hit(id=ids[docnum], path="", score=float((-key[-1] if isinstance(key, tuple) else key) or 0.0),
                     title=None, outlet=None, date=None, snippets=[]) for key, docnum in top]
 
-    def _hits(self, results, top, q, with_snippets: bool) -> list[Hit]:
+    def _hits(self, top, q, with_snippets: bool) -> list[Hit]:
         searcher = self._searcher
         docnums = [docnum for _, docnum in top]
         stored = {d: searcher.stored_fields(d) for d in docnums}
@@ -480,6 +488,170 @@ def fast_total(searcher: Any, q: Any) -> int | None:
         raw = leaf.postings(longest.fieldname, longest.text)
         total += _posting_count(getattr(raw, "child", raw)) + len(extra) - in_longest
     return total
+
+
+# A two-word phrase ranked by phrase_top: the title phrase beside it is scored whole when it matches
+# at most this many articles of a segment (else Whoosh's collector ranks the query).
+PHRASE_OTHER_MAX = 5000
+# Score bounds are compared with this relative margin (the bound and the score are rounded apart).
+BOUND_MARGIN = 1e-9
+
+
+def phrase_top(searcher: Any, q: Any, count: int,
+               cancelled: Callable[[], bool] | None = None) -> tuple[int, list[tuple[float, int]]] | None:
+    """The exact total and the best ``count`` (score, docnum) of a two-word phrase matched through its
+    pair (:class:`~briefreader.storage.index_pairs.PairPhrase`), alone or ORed with one more query
+    (the title phrase a quoted phrase also parses to), exactly as Whoosh's TopCollector ranks them
+    (score, then document number); None for any other query.
+
+    The total is the length of the pair's posting list (plus the other part's matches outside it).
+    Only the matches that can reach the top are scored: the list is cut where either word's posting
+    block ends, each stretch bounded by the sum of the two blocks' quality (Whoosh's own per-block
+    score bound); the best stretches are scored first, then every stretch whose bound reaches the
+    ``count``-th best score so far, in one forward pass.
+    """
+    from whoosh import query as wq
+
+    from briefreader.storage.index_pairs import PairPhrase
+
+    if isinstance(q, PairPhrase):
+        parts = [q]
+    elif type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
+        parts = list(q.subqueries)
+    else:
+        return None
+    pairs = [p for p in parts if isinstance(p, PairPhrase) and len(p.words) == 2 and p.boost == 1.0]
+    if len(parts) > 2 or len(pairs) != 1:
+        return None
+    pair = pairs[0]
+    others = [p for p in parts if p is not pair]
+    context = searcher.context()
+    ranking = _TopScores(count)
+    total = 0
+    for sub, offset in searcher.leaf_searchers():
+        found = pair.parts(sub, context)
+        if found is None:
+            return None
+        other_scores: dict[int, float] = {}
+        for other in others:
+            matcher = other.matcher(sub, context)
+            while matcher.is_active():
+                other_scores[matcher.id()] = matcher.score()
+                if len(other_scores) > PHRASE_OTHER_MAX:
+                    return None
+                matcher.next()
+        word_matchers, pair_matchers = found
+        ids = list(pair_matchers[0].all_ids()) if word_matchers else []
+        in_pair = {d: score for d, score in other_scores.items() if _contains(ids, d)}
+        total += len(ids) + len(other_scores) - len(in_pair)
+        for docnum, score in other_scores.items():
+            if docnum not in in_pair:
+                ranking.offer(score, offset + docnum)
+        if not ids:
+            continue
+        stretches = _bounded_stretches(ids, word_matchers)
+        if stretches is None:
+            return None
+        # first the stretches most likely to hold the best, and the articles whose title holds the phrase too
+        first: set[int] = set(in_pair)
+        for _, low, high in sorted(stretches, key=lambda stretch: -stretch[0]):
+            if len(first) >= count + len(in_pair):
+                break
+            first.update(ids[low:high])
+        ranking.score(_words_matcher(pair, sub, context), sorted(first), offset, in_pair)
+        _check(cancelled)
+        rest: list[int] = []
+        for bound, low, high in stretches:
+            if not ranking.may_enter(bound):
+                continue
+            rest.extend(d for d in ids[low:high] if d not in first)
+        ranking.score(_words_matcher(pair, sub, context), rest, offset, in_pair)
+    return total, ranking.top()
+
+
+class _TopScores:
+    """The best ``count`` (score, docnum), ordered as Whoosh's TopCollector orders them."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._heap: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
+
+    def offer(self, score: float, docnum: int) -> None:
+        from heapq import heappush, heapreplace
+
+        item = (score, -docnum)
+        if len(self._heap) < self.count:
+            heappush(self._heap, item)
+        elif item > self._heap[0]:
+            heapreplace(self._heap, item)
+
+    def may_enter(self, bound: float) -> bool:
+        """False if no score up to ``bound`` can enter (with a margin for rounding)."""
+        return len(self._heap) < self.count or bound + abs(bound) * BOUND_MARGIN >= self._heap[0][0]
+
+    def score(self, words: Any, docnums: list[int], offset: int, extra: dict[int, float]) -> None:
+        """Offer ``docnums`` (sorted, each matched by ``words``) scored by ``words`` plus ``extra``."""
+        for docnum in docnums:
+            words.skip_to(docnum)
+            score = words.score()
+            self.offer(score + extra[docnum] if docnum in extra else score, offset + docnum)
+
+    def top(self) -> list[tuple[float, int]]:
+        return [(score, -negated) for score, negated in sorted(self._heap, reverse=True)]
+
+
+def _contains(sorted_ids: list[int], docnum: int) -> bool:
+    from bisect import bisect_left
+
+    at = bisect_left(sorted_ids, docnum)
+    return at < len(sorted_ids) and sorted_ids[at] == docnum
+
+
+def _words_matcher(pair: Any, sub: Any, context: Any) -> Any:
+    """A fresh intersection of ``pair``'s word matchers, as its phrase matcher scores with them."""
+    from whoosh.matching import IntersectionMatcher
+    from whoosh.util import make_binary_tree
+
+    found = pair.parts(sub, context)
+    return make_binary_tree(IntersectionMatcher, found[0])
+
+
+def _bounded_stretches(ids: list[int], word_matchers: list[Any]) -> list[tuple[float, int, int]] | None:
+    """``ids`` (sorted, each in every word's posting list) cut into stretches inside one posting
+    block of each word: (sum of those blocks' qualities, start, end) with ``ids[start:end]`` in it.
+    None if a word's postings are not Whoosh's block format."""
+    from bisect import bisect_right
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    blocks = []
+    for matcher in word_matchers:
+        raw = getattr(matcher, "child", matcher)  # the deleted-documents filter wraps the leaf
+        block_ends: list[int] = []
+        qualities: list[float] = []
+        if type(raw) is not W3LeafMatcher:
+            return None
+        while raw.is_active():
+            block_ends.append(raw.block_max_id())
+            qualities.append(raw.block_quality())
+            raw._next_block()
+        blocks.append((block_ends, qualities))
+    stretches = []
+    at = [0] * len(blocks)
+    start = 0
+    while start < len(ids):
+        docnum = ids[start]
+        bound = 0.0
+        end_id = None
+        for i, (block_ends, qualities) in enumerate(blocks):
+            while block_ends[at[i]] < docnum:
+                at[i] += 1
+            bound += qualities[at[i]]
+            end_id = block_ends[at[i]] if end_id is None else min(end_id, block_ends[at[i]])
+        end = bisect_right(ids, end_id, start)
+        stretches.append((bound, start, end))
+        start = end
+    return stretches
 
 
 def _posting_count(matcher: Any) -> int:
