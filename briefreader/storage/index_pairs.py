@@ -20,6 +20,7 @@ an index without the field) stays Whoosh's own :class:`~whoosh.query.Phrase`: sa
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -37,13 +38,59 @@ log = logging.getLogger(__name__)
 PAIRS_FIELD = "body_pairs"
 PAIR_SEPARATOR = " "  # never inside a token (tokens are runs of word characters and dots)
 # A word is in the pair vocabulary when at least this share of the first build's articles hold it...
-PAIR_MIN_SHARE = 0.05
+PAIR_MIN_SHARE = 0.2
 # ... and at least this many (a small corpus needs no pairs: every phrase is cheap there).
 PAIR_MIN_DOCS = 50
 # At most this many words (the most common first): bounds the pairs an article can add.
 PAIR_MAX_WORDS = 4000
 # The vocabulary is counted on at most this many articles of the first build, evenly spread.
 PAIR_SAMPLE = 3000
+
+
+# The token texts of the body the current thread analysed last for indexing: (body, texts). Whoosh
+# indexes a document's fields in name order, so "body" comes just before "body_pairs", which then
+# reuses its tokens instead of analysing the same text again (a fifth of the pairs' build cost).
+_LAST_BODY = threading.local()
+
+
+class TappedAnalyzer(Composable):
+    """The body field's analyzer, unchanged, noting the token texts of what it indexes last (per
+    thread) for :class:`PairAnalyzer`. Part of the pickled schema: keep the class and its attributes."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TappedAnalyzer) and other.inner == self.inner
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def has_morph(self) -> bool:
+        return bool(self.inner.has_morph())
+
+    def clean(self) -> None:
+        self.inner.clean()
+
+    def __call__(self, value: Any, **kwargs: Any) -> Iterator[Token]:
+        if kwargs.get("mode") != "index" or not isinstance(value, str):
+            yield from self.inner(value, **kwargs)
+            return
+        _LAST_BODY.seen = None
+        texts = []
+        for token in self.inner(value, **kwargs):
+            texts.append(token.text)
+            yield token
+        _LAST_BODY.seen = (value, texts)  # only once every token was read
+
+
+def _body_token_texts(value: str, analyzer: Any) -> list[str]:
+    """The body tokens of ``value``: those just noted by :class:`TappedAnalyzer` if it was this very
+    string, else ``analyzer``'s."""
+    seen = getattr(_LAST_BODY, "seen", None)
+    if seen is not None and seen[0] is value:
+        return seen[1]
+    return [token.text for token in analyzer(value, mode="index")]
 
 
 class PairAnalyzer(Composable):
@@ -66,8 +113,7 @@ class PairAnalyzer(Composable):
         if not vocabulary:
             return
         previous: str | None = None
-        for token in self.body_analyzer(value, mode=kwargs.get("mode", "index")):
-            text = token.text
+        for text in _body_token_texts(value, self.body_analyzer):
             if text in vocabulary:
                 if previous is not None:
                     out.text = previous + PAIR_SEPARATOR + text
@@ -98,6 +144,8 @@ class PhrasePairs(fields.FieldType):
 def index_schema(vocabulary: Iterable[str] = ()) -> Any:
     """The index's Whoosh schema: :func:`~briefreader.core.search_query.build_schema` plus the pair field."""
     schema = build_schema()
+    body = schema[BODY_FIELD]
+    body.analyzer = TappedAnalyzer(body.analyzer)
     schema.add(PAIRS_FIELD, PhrasePairs(vocabulary))
     return schema
 
