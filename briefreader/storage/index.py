@@ -401,7 +401,7 @@ class CorpusIndex:
         (ns since the epoch) and that load's warnings; None if unknown or not this index's."""
         if self._reset_reason:
             return None
-        from briefreader.storage.corpus import SourceState
+        from briefreader.storage.corpus_files import SourceState
         from briefreader.core.model import LoadWarning  # noqa: F811 - at run time, not only for types
 
         path = self.location / SOURCES_NAME
