@@ -17,7 +17,11 @@ from briefreader.storage.index import META_NAME, CorpusIndex
 from briefreader.storage.index_pairs import PairPhrase, schema_vocabulary
 
 # Case, punctuation, apostrophes, hyphens, stop words, repeated words, numbers, accents.
-WORDS = ["Tax", "tax,", "TAX.", "cut", "cuts", "Cut;", "the", "of", "a", "an", "and", "to", "in", "New", "new-York", "York's", "York", "city.", "City", "council", "minister", "said:", "prime", "Prime-Minister", "it's", "don't", "re-election", "election", "naïve", "café", "2025", "U.S.", "budget,", "budget!", "'quoted'", "(aside)", "tax-cut"]
+WORDS = [
+    "Tax", "tax,", "TAX.", "cut", "cuts", "Cut;", "the", "of", "a", "an", "and", "to", "in", "New", "new-York",
+    "York's", "York", "city.", "City", "council", "minister", "said:", "prime", "Prime-Minister", "it's", "don't",
+    "re-election", "election", "naïve", "café", "2025", "U.S.", "budget,", "budget!", "'quoted'", "(aside)", "tax-cut",
+]
 PHRASES = [
     '"tax cut"', '"cut tax"', '"tax tax"', '"tax tax tax"', '"new york"', '"new york city"',
     '"new york city council"', '"the tax"', '"cut the tax"', '"tax, the cut"', '"york s city"',
