@@ -642,13 +642,13 @@ def _bounded_stretches(ids: list[int], word_matchers: list[Any]) -> list[tuple[f
     while start < len(ids):
         docnum = ids[start]
         bound = 0.0
-        end_id = None
+        end_ids = []
         for i, (block_ends, qualities) in enumerate(blocks):
             while block_ends[at[i]] < docnum:
                 at[i] += 1
             bound += qualities[at[i]]
-            end_id = block_ends[at[i]] if end_id is None else min(end_id, block_ends[at[i]])
-        end = bisect_right(ids, end_id, start)
+            end_ids.append(block_ends[at[i]])
+        end = bisect_right(ids, min(end_ids), start)
         stretches.append((bound, start, end))
         start = end
     return stretches
