@@ -19,6 +19,7 @@ an index without the field) stays Whoosh's own :class:`~whoosh.query.Phrase`: sa
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from collections import Counter
@@ -191,6 +192,11 @@ def use_pairs(q: Any, schema: Any) -> Any:
 
 
 def _rewrite(q: Any, vocabulary: frozenset[str]) -> Any:
+    """``q`` with its phrases replaced; a node is copied only when a child changed (every other
+    attribute kept: Whoosh's ``apply`` would drop some, e.g. an Or's ``minmatch``)."""
+    from whoosh.query.compound import BinaryQuery, CompoundQuery
+    from whoosh.query.wrappers import Not, WrappingQuery
+
     if isinstance(q, wq.Phrase):
         if (type(q) is wq.Phrase and q.fieldname == BODY_FIELD and q.slop == 1 and len(q.words) >= 2
                 and all(isinstance(w, str) and w in vocabulary for w in q.words)):
@@ -198,7 +204,29 @@ def _rewrite(q: Any, vocabulary: frozenset[str]) -> Any:
         return q
     if q.is_leaf():
         return q
-    return q.apply(lambda child: _rewrite(child, vocabulary))
+    if isinstance(q, BinaryQuery):
+        a, b = _rewrite(q.a, vocabulary), _rewrite(q.b, vocabulary)
+        if a is q.a and b is q.b:
+            return q
+        new = copy.copy(q)
+        new.a, new.b, new.subqueries = a, b, (a, b)
+        return new
+    if isinstance(q, CompoundQuery):
+        children = [_rewrite(child, vocabulary) for child in q.subqueries]
+        if all(new is old for new, old in zip(children, q.subqueries, strict=True)):
+            return q
+        new = copy.copy(q)
+        new.subqueries = children
+        return new
+    for attribute, kind in (("query", Not), ("child", WrappingQuery)):
+        if isinstance(q, kind):
+            child = _rewrite(getattr(q, attribute), vocabulary)
+            if child is getattr(q, attribute):
+                return q
+            new = copy.copy(q)
+            setattr(new, attribute, child)
+            return new
+    return q  # another kind of node: its phrases are checked by position, as before
 
 
 class PairPhrase(wq.Phrase):

@@ -252,3 +252,30 @@ def test_pairs_from_the_noted_body_tokens_equal_a_fresh_analysis() -> None:
     assert body[:3] == ["tax", "cut", "new"]
     list(body_analyzer(text, mode="index"))
     assert [t.text for t in pair_analyzer("city of New York", mode="index")] == ["citi new", "new york"]
+
+
+def test_the_rewrite_keeps_every_other_part_of_the_query() -> None:
+    from whoosh import query as wq
+
+    from briefreader.storage.index_pairs import index_schema, use_pairs
+
+    schema = index_schema({"tax", "cut", "new", "york"})
+    phrase = wq.Phrase("body", ["tax", "cut"])
+    kept = wq.Phrase("body", ["tax", "rise"])  # "rise" is not in the vocabulary
+    tree = wq.And([
+        wq.Or([phrase, wq.Term("title", "x")], minmatch=1, scale=0.5),
+        wq.DisjunctionMax([wq.Phrase("body", ["new", "york"]), kept], tiebreak=0.3),
+        wq.Not(wq.Phrase("body", ["cut", "tax"])),
+        wq.AndNot(wq.Term("body", "a"), wq.Phrase("body", ["york", "tax"], slop=2)),
+        wq.ConstantScoreQuery(wq.Phrase("body", ["tax", "cut"]), score=2.0),
+    ], boost=1.5)
+    out = use_pairs(tree, schema)
+    assert out is not tree and out.boost == 1.5
+    first, dismax, negated, and_not, constant = out.subqueries
+    assert (first.minmatch, first.scale) == (1, 0.5) and type(first.subqueries[0]) is PairPhrase
+    assert dismax.tiebreak == 0.3 and type(dismax.subqueries[0]) is PairPhrase and dismax.subqueries[1] is kept
+    assert type(negated.query) is PairPhrase
+    assert and_not is tree.subqueries[3]  # a phrase with slop 2 stays Whoosh's
+    assert type(constant.child) is PairPhrase and constant.score == 2.0
+    assert tree.subqueries[0].subqueries[0] is phrase  # the original is untouched
+    assert use_pairs(tree, index_schema()) is tree  # no vocabulary: nothing changes
