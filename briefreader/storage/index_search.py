@@ -428,7 +428,8 @@ def _length_lookup(reader: Any, fieldname: str) -> Callable[[int], Any] | None:
     from whoosh.util.numeric import byte_to_length
 
     try:
-        column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        perdoc = getattr(reader, "_perdoc", reader)  # a segment's reader keeps its columns in its per-doc reader
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if column is None:
             return lambda docnum: 1  # doc_field_length's default when the field has no lengths
         if not isinstance(column, NumericColumn.Reader) or column._typecode != "B":

@@ -279,3 +279,18 @@ def test_the_rewrite_keeps_every_other_part_of_the_query() -> None:
     assert type(constant.child) is PairPhrase and constant.score == 2.0
     assert tree.subqueries[0].subqueries[0] is phrase  # the original is untouched
     assert use_pairs(tree, index_schema()) is tree  # no vocabulary: nothing changes
+
+
+def test_field_lengths_are_read_once_per_segment_and_agree(tricky) -> None:
+    """The length cache works on each segment's reader (it silently fell back to Whoosh's per-document
+    read before) and gives Whoosh's own lengths."""
+    ix, root, articles, rng = tricky
+    ix.update(corpus(root, articles + [article(5000 + i, rng) for i in range(30)]))  # a second segment
+    session = ix.searcher()
+    leaves = [leaf for leaf, _ in session._searcher.reader().leaf_readers()]
+    assert len(leaves) > 1
+    for leaf in leaves:
+        lookup = index_search._length_lookup(leaf, "body")
+        assert lookup is not None
+        assert [lookup(d) for d in range(leaf.doc_count_all())] == [
+            leaf.doc_field_length(d, "body", 1) for d in range(leaf.doc_count_all())]
