@@ -98,11 +98,30 @@ def test_pair_vocabulary_is_chosen_at_the_first_build(shared) -> None:
     assert "the" not in vocabulary  # a stop word is no token
 
 
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk scores", "matcher scores"])
 @pytest.mark.parametrize("query", PHRASES)
-def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, query: str) -> None:
+def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, query: str, bulk: bool) -> None:
     ix, *_ = shared
     session = ix.searcher()
+    if not bulk:  # the ranking that steps the words' matcher to the articles that may enter
+        monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
     assert_same(session, monkeypatch, query)
+
+
+def test_bulk_scores_are_used_for_two_word_phrases(shared, monkeypatch) -> None:
+    ix, *_ = shared
+    session = ix.searcher()
+    used: list[int] = []
+    original = index_search._BulkScores.offer_all
+
+    def counting(self, ids, ranking, offset, extra) -> None:
+        used.append(len(ids))
+        original(self, ids, ranking, offset, extra)
+
+    monkeypatch.setattr(index_search._BulkScores, "offer_all", counting)
+    total = session.search('"new york"', limit=3).total  # title or body
+    in_bodies = sum(used)
+    assert 0 < in_bodies <= total and session.search('body:"new york"').total == in_bodies
 
 
 def test_pairs_are_used_for_phrases_of_vocabulary_words_only(shared) -> None:
@@ -143,6 +162,7 @@ def test_first_page_scores_only_what_can_reach_it(shared, monkeypatch) -> None:
         original(self, words, docnums, offset, extra)
 
     monkeypatch.setattr(index_search._TopScores, "score", counting)
+    monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
     results = session.search('"new york"', limit=3)
     assert results.total > 100 and scored and len(scored) < results.total / 2
     assert_same(session, monkeypatch, '"new york"')
