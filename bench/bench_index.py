@@ -14,6 +14,8 @@ live under --workdir. Every build runs in its own process so peak memory is per 
   cache first and not timed, so these are indexing rates;
 - the full pipeline (``briefreader index DIR`` on a never-seen folder: read, decode, clean, index):
   wall seconds and articles/s (skip with --skip-pipeline);
+- with --pairs-cost, only the build with and without the phrase pairs (storage/index_pairs.py):
+  seconds, CPU seconds, articles/s, size and the ratios, same articles, same run;
 - at the largest size: query latency (median and p95, ms, top 20 with snippets, one reused
   searcher) over a fixed mix (single term, two terms, phrase, prefix, fielded, date range) and
   search-as-you-type prefixes; the incremental update after changing 10 files (CLI wall time and
@@ -80,17 +82,56 @@ def step_build(root: Path, kind: str, out: Path) -> dict:
         seconds = time.perf_counter() - started
         location = out
     else:
+        from briefreader.storage import index_pairs
         from briefreader.storage.index import CorpusIndex
 
+        if kind.endswith("-nopairs"):  # the pair field without pairs: what the index cost before it
+            index_pairs.PAIR_MIN_SHARE = 2.0
         ix = CorpusIndex.open(root)
         started = time.perf_counter()
-        report = ix.update(corpus, rebuild=True, procs=2 if kind == "procs2" else 1)
+        cpu = cpu_seconds()
+        report = ix.update(corpus, rebuild=True, procs=2 if kind.startswith("procs2") else 1)
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds() - cpu
         assert report.added == len(corpus), report
         location = ix.location
         ix.close()
+        return {"seconds": seconds, "cpu": cpu, "docs": len(corpus), "disk": folder_size(location),
+                "peak": peak_mb(), "child_peak": peak_mb(resource.RUSAGE_CHILDREN)}
     return {"seconds": seconds, "docs": len(corpus), "disk": folder_size(location), "peak": peak_mb(),
             "child_peak": peak_mb(resource.RUSAGE_CHILDREN)}
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its waited-for children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def pairs_cost(workdir: Path, sizes: list[int], rounds: int) -> None:
+    """Build time and size of the index with its phrase pairs and without them (the same articles,
+    one process, alternating order, best of ``rounds``): the price of storage/index_pairs.py."""
+    print(f"{'size':>6} {'build':<30} {'seconds':>8} {'CPU s':>7} {'art/s':>6} {'disk MB':>8} {'peak MB':>8}")
+    for size in sizes:
+        root = cached_corpus(workdir, size)
+        from briefreader.storage.corpus import load_corpus
+
+        load_corpus(root)  # fill the record cache (not timed)
+        kinds = {"procs1": "with phrase pairs", "procs1-nopairs": "without pairs (as before)"}
+        results: dict[str, dict] = {}
+        for round_number in range(rounds):
+            order = list(kinds) if round_number % 2 == 0 else list(reversed(kinds))
+            for kind in order:
+                result = run_step("build", str(root), kind, str(workdir / f"plain-{size}"))
+                if kind not in results or result["cpu"] < results[kind]["cpu"]:
+                    results[kind] = result
+        for kind, label in kinds.items():
+            r = results[kind]
+            print(f"{size:>6} {label:<30} {r['seconds']:>8.1f} {r['cpu']:>7.1f} {r['docs'] / r['seconds']:>6.0f} "
+                  f"{r['disk'] / 2**20:>8.1f} {r['peak']:>8.0f}", flush=True)
+        new, old = results["procs1"], results["procs1-nopairs"]
+        print(f"{size:>6} {'ratio with / without':<30} {new['seconds'] / old['seconds']:>7.2f}x "
+              f"{new['cpu'] / old['cpu']:>6.2f}x {'':>6} {new['disk'] / old['disk']:>7.2f}x", flush=True)
 
 
 def step_open(root: Path) -> dict:
@@ -333,6 +374,8 @@ def main() -> None:
                         help="skip the build comparison (queries, update and open only; needs a built index)")
     parser.add_argument("--whoosh-checks", action="store_true",
                         help="only print facts about the installed Whoosh (warnings, known bugs, update speed)")
+    parser.add_argument("--pairs-cost", action="store_true",
+                        help="only the build with and without the phrase pairs (time, CPU, size, ratio)")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.whoosh_checks:
@@ -350,6 +393,11 @@ def main() -> None:
         print(json.dumps(result))
         return
 
+    if args.pairs_cost:
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        pairs_cost(args.workdir, args.sizes, args.rounds)
+        print(f"load average {os.getloadavg()[0]:.1f}")
+        return
     import whoosh
 
     print(f"whoosh {whoosh.versionstring()} · python {sys.version.split()[0]} · {os.cpu_count()} cores · "

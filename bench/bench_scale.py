@@ -85,9 +85,12 @@ by_df = sorted(((abs(df - docs / 2), term) for term, df in
                 ((t.decode() if isinstance(t, bytes) else t, reader.doc_frequency(BODY_FIELD, t))
                  for t in reader.lexicon(BODY_FIELD)) if len(term) >= 4 and term.isalpha()))
 common = [term for _, term in by_df[:5]]
-# two-word phrases: frequent word pairs of a fixed sample of bodies (every 97th article)
+# two-word phrases: frequent word pairs of a fixed sample of bodies (every 97th article by id, so the
+# same phrases whatever order the build gave the documents)
+id_column = reader.column_reader("id")
+by_id = sorted(reader.all_doc_ids(), key=lambda d: id_column[d])
 pairs = Counter()
-for docnum in range(0, docs, 97):
+for docnum in by_id[::97]:
     words = re.findall(r"[a-z]{4,}", reader.stored_fields(docnum).get("body", "").lower())
     pairs.update(zip(words, words[1:]))
 ranked = [pair for pair, _ in pairs.most_common()]

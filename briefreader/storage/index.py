@@ -27,6 +27,7 @@ Searching is :mod:`briefreader.storage.index_search`; updating from a folder wit
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -53,7 +54,7 @@ from briefreader.storage.index_search import (
 )
 from briefreader.core.paths import atomic_write_bytes, atomic_write_text, derived_dir, safe_rmtree
 from briefreader.core.safe_json import loads_bounded
-from briefreader.core.search_query import BODY_FIELD, QuerySyntaxError, build_schema
+from briefreader.core.search_query import BODY_FIELD, QuerySyntaxError
 
 if TYPE_CHECKING:
     from briefreader.storage.corpus import Corpus, SourceState
@@ -250,7 +251,9 @@ class CorpusIndex:
             return "damaged", f"index was damaged (a file briefreader did not write is in it: {name}); rebuilt"
         try:
             ix = self._open_whoosh()
-            expected = build_schema()
+            from briefreader.storage.index_pairs import index_schema
+
+            expected = index_schema()
             if sorted(ix.schema.names()) != sorted(expected.names()):
                 ix.close()
                 return "schema", "index was made with different fields; rebuilt"
@@ -319,7 +322,9 @@ class CorpusIndex:
         loc = self.location
         safe_rmtree(loc, loc.parent)  # a link is removed itself, never followed
         loc.mkdir(mode=0o700)
-        self._ix = self._storage().create_index(build_schema(), indexname=INDEX_NAME)
+        from briefreader.storage.index_pairs import index_schema
+
+        self._ix = self._storage().create_index(index_schema(), indexname=INDEX_NAME)
         self._write_meta()
         self._fingerprints = None
 
@@ -421,7 +426,7 @@ class CorpusIndex:
         (ns since the epoch) and that load's warnings; None if unknown or not this index's."""
         if self._reset_reason:
             return None
-        from briefreader.storage.corpus import SourceState
+        from briefreader.storage.corpus_files import SourceState
         from briefreader.core.model import LoadWarning  # noqa: F811 - at run time, not only for types
 
         path = self.location / SOURCES_NAME
@@ -643,6 +648,8 @@ class CorpusIndex:
 
         if not plan.total and not plan.deleted and plan.deleted_after is None:
             return False
+        if self._ix.doc_count_all() == 0:
+            plan.todo = self._choose_pair_vocabulary(plan.todo)
         parallel = procs > 1 and self._ix.doc_count_all() == 0 and plan.total >= PARALLEL_MIN_DOCS
         try:
             if parallel:
@@ -683,6 +690,50 @@ class CorpusIndex:
                 log.debug("cancelling the index writer: %s", exc)
             raise
         return True
+
+    def _choose_pair_vocabulary(self, todo: Iterable[tuple[Article, str, bool]]) -> Iterator[tuple[Article, str, bool]]:
+        """Before the first articles go into an empty index: the pair vocabulary is chosen from the
+        first :data:`~briefreader.storage.index_pairs.PAIR_SAMPLE` articles to write (read ahead, a
+        bounded number: a streamed build holds no more), then everything is written as planned."""
+        from briefreader.storage.index_pairs import PAIR_SAMPLE
+
+        items = iter(todo)
+        ahead = list(itertools.islice(items, PAIR_SAMPLE))
+        if ahead:
+            self._set_pair_vocabulary([article.body for article, _, _ in ahead])
+        return itertools.chain(ahead, items)
+
+    def _set_pair_vocabulary(self, bodies: list[str]) -> None:
+        """Before the first articles go into an empty index: choose the words whose adjacent pairs
+        it indexes (see :mod:`briefreader.storage.index_pairs`) and commit them with its schema,
+        where every writer (the build's sub-processes too) reads them."""
+        from whoosh.index import LockError
+
+        from briefreader.storage.index_pairs import (
+            PAIRS_FIELD,
+            PhrasePairs,
+            pair_vocabulary,
+            sample_bodies,
+            schema_vocabulary,
+        )
+
+        sample = sample_bodies(bodies)
+        vocabulary = pair_vocabulary(sample, len(sample))
+        if vocabulary == schema_vocabulary(self._ix.schema):
+            return
+        try:
+            writer = self._ix.writer(timeout=WRITE_WAIT_SECONDS)
+        except LockError:
+            raise IndexBusyError("another program is writing this index right now; try again later") from None
+        try:
+            if PAIRS_FIELD in writer.schema.names():
+                writer.remove_field(PAIRS_FIELD)
+            writer.add_field(PAIRS_FIELD, PhrasePairs(vocabulary))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._ix = self._ix.refresh()
 
     # ..................................................................... searching
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from briefreader.core.model import Article
 
 # Bump when the schema or what goes into a field changes: older indexes are rebuilt, with a message.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: the pair field (storage/index_pairs.py)
 
 
 def article_fingerprint(article: Article) -> str:
@@ -33,6 +33,7 @@ def document_fields(article: Article, fingerprint: str) -> dict[str, Any]:
         "id": article.id,
         "path": article.path,
         "body": article.body,
+        "body_pairs": article.body,  # analysed into adjacent word pairs (storage/index_pairs.py)
         "fingerprint": fingerprint,
     }
     for name in ("title", "outlet", "author", "dateline"):

@@ -165,7 +165,9 @@ class SearchSession:
     def _query(self, text: str):
         q = self._parsed.get(text)
         if q is None:
-            q = parse_query(text, self._parser, self._searcher.reader())
+            from briefreader.storage.index_pairs import use_pairs
+
+            q = use_pairs(parse_query(text, self._parser, self._searcher.reader()), self._searcher.schema)
             if len(self._parsed) > 256:
                 self._parsed.clear()
             self._parsed[text] = q
@@ -231,24 +233,30 @@ class SearchSession:
                 if sort == "date" and not self._searcher.reader().has_column("date_sort"):
                     sort = "score"  # no article has a date: Whoosh cannot sort on an empty column
                 total = None
+                ranked = None
                 if sort == "score" and filter_docs is None:
                     _check(cancelled)
-                    total = fast_total(self._searcher, q)
-                if total is not None:  # ranked with Whoosh's block-quality skipping: the same top hits
+                    ranked = phrase_top(self._searcher, q, page * limit, cancelled)
+                    if ranked is None:
+                        total = fast_total(self._searcher, q)
+                if ranked is not None:  # a phrase through its word pairs: exact total, the same top hits
+                    total, top_n = ranked
+                elif total is not None:  # ranked with Whoosh's block-quality skipping: the same top hits
                     from whoosh import collectors
 
                     _check(cancelled)  # the two fast phases are polled between (they skip most documents)
 
                     collector = collectors.TopCollector(page * limit, usequality=True)
                     self._searcher.search_with_collector(q, collector)
-                    results = collector.results()
+                    top_n = collector.results().top_n
                 else:
                     collector = self._collector(page * limit, sort, filter_docs, cancelled)
                     self._searcher.search_with_collector(q, collector)
                     results = collector.results()
                     total = len(results)
-                top = list(results.top_n[(page - 1) * limit: page * limit])
-                hits = self._id_hits(top) if ids_only else self._hits(results, top, q, snippets)
+                    top_n = results.top_n
+                top = list(top_n[(page - 1) * limit: page * limit])
+                hits = self._id_hits(top) if ids_only else self._hits(top, q, snippets)
             except (QuerySyntaxError, ValueError, SearchCancelled):
                 raise
             except Exception as exc:
@@ -306,7 +314,7 @@ class SearchSession:
         return [Hit(id=ids[docnum], path="", score=float((-key[-1] if isinstance(key, tuple) else key) or 0.0),
                     title=None, outlet=None, date=None, snippets=[]) for key, docnum in top]
 
-    def _hits(self, results, top, q, with_snippets: bool) -> list[Hit]:
+    def _hits(self, top, q, with_snippets: bool) -> list[Hit]:
         searcher = self._searcher
         docnums = [docnum for _, docnum in top]
         stored = {d: searcher.stored_fields(d) for d in docnums}
@@ -420,7 +428,8 @@ def _length_lookup(reader: Any, fieldname: str) -> Callable[[int], Any] | None:
     from whoosh.util.numeric import byte_to_length
 
     try:
-        column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        perdoc = getattr(reader, "_perdoc", reader)  # a segment's reader keeps its columns in its per-doc reader
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if column is None:
             return lambda docnum: 1  # doc_field_length's default when the field has no lengths
         if not isinstance(column, NumericColumn.Reader) or column._typecode != "B":
@@ -431,13 +440,25 @@ def _length_lookup(reader: Any, fieldname: str) -> Callable[[int], Any] | None:
         return None
     # doc_field_length: byte_to_length of a non-zero byte, else None (Whoosh's own behaviour)
     table = [byte_to_length(value) if value else None for value in range(256)]
-    default = table[column._default]
-    count = len(raw)
+    return _Lengths(raw, table, column._default)
 
-    def length(docnum: int) -> Any:
-        return table[raw[docnum]] if docnum < count else default
 
-    return length
+class _Lengths:
+    """``docnum -> field length`` from a segment's one-byte length column, read once; also gives
+    the raw byte (lengths grow with it) for :class:`_LengthCutoff`."""
+
+    def __init__(self, raw: bytes, table: list[Any], default_byte: int) -> None:
+        self.raw = raw
+        self.table = table
+        self.default_byte = default_byte
+        self._default = table[default_byte]
+
+    def __call__(self, docnum: int) -> Any:
+        raw = self.raw
+        return self.table[raw[docnum]] if docnum < len(raw) else self._default
+
+    def byte(self, docnum: int) -> int:
+        return self.raw[docnum] if docnum < len(self.raw) else self.default_byte
 
 
 def fast_total(searcher: Any, q: Any) -> int | None:
@@ -480,6 +501,336 @@ def fast_total(searcher: Any, q: Any) -> int | None:
         raw = leaf.postings(longest.fieldname, longest.text)
         total += _posting_count(getattr(raw, "child", raw)) + len(extra) - in_longest
     return total
+
+
+# A two-word phrase ranked by phrase_top: the title phrase beside it is scored whole when it matches
+# at most this many articles of a segment (else Whoosh's collector ranks the query).
+PHRASE_OTHER_MAX = 5000
+# Score bounds are compared with this relative margin (the bound and the score are rounded apart).
+BOUND_MARGIN = 1e-9
+
+
+def phrase_top(searcher: Any, q: Any, count: int,
+               cancelled: Callable[[], bool] | None = None) -> tuple[int, list[tuple[float, int]]] | None:
+    """The exact total and the best ``count`` (score, docnum) of a two-word phrase matched through its
+    pair (:class:`~briefreader.storage.index_pairs.PairPhrase`), alone or ORed with one more query
+    (the title phrase a quoted phrase also parses to), exactly as Whoosh's TopCollector ranks them
+    (score, then document number); None for any other query.
+
+    The total is the length of the pair's posting list (plus the other part's matches outside it).
+    Only the matches that can reach the top are scored: the list is cut where either word's posting
+    block ends, each stretch bounded by the sum of the two blocks' quality (Whoosh's own per-block
+    score bound); the best stretches are scored first, then every stretch whose bound reaches the
+    ``count``-th best score so far, in one forward pass.
+    """
+    from whoosh import query as wq
+
+    from briefreader.storage.index_pairs import PairPhrase
+
+    if isinstance(q, PairPhrase):
+        parts = [q]
+    elif type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
+        parts = list(q.subqueries)
+    else:
+        return None
+    pairs = [p for p in parts if isinstance(p, PairPhrase) and len(p.words) == 2 and p.boost == 1.0]
+    if len(parts) > 2 or len(pairs) != 1:
+        return None
+    pair = pairs[0]
+    others = [p for p in parts if p is not pair]
+    context = searcher.context()
+    ranking = _TopScores(count)
+    total = 0
+    for sub, offset in searcher.leaf_searchers():
+        found = pair.parts(sub, context)
+        if found is None:
+            return None
+        other_scores: dict[int, float] = {}
+        for other in others:
+            matcher = other.matcher(sub, context)
+            while matcher.is_active():
+                other_scores[matcher.id()] = matcher.score()
+                if len(other_scores) > PHRASE_OTHER_MAX:
+                    return None
+                matcher.next()
+        word_matchers, pair_matchers = found
+        ids = _posting_ids(pair_matchers[0], sub.reader()) if word_matchers else []
+        in_pair = {d: score for d, score in other_scores.items() if _contains(ids, d)}
+        total += len(ids) + len(other_scores) - len(in_pair)
+        for docnum, score in other_scores.items():
+            if docnum not in in_pair:
+                ranking.offer(score, offset + docnum)
+        if not ids:
+            continue
+        bulk = _BulkScores.of(pair, sub, context, word_matchers)
+        if bulk is not None:  # every match scored from its posting blocks, no matcher stepping
+            bulk.offer_all(ids, ranking, offset, in_pair)
+            _check(cancelled)
+            continue
+        stretches = _bounded_stretches(ids, word_matchers)
+        if stretches is None:
+            return None
+        # first the stretches most likely to hold the best, and the articles whose title holds the phrase too
+        first: set[int] = set(in_pair)
+        for _, low, high, _ in sorted(stretches, key=lambda stretch: -stretch[0]):
+            if len(first) >= count + len(in_pair):
+                break
+            first.update(ids[low:high])
+        ranking.score(_words_matcher(pair, sub, context), sorted(first), offset, in_pair)
+        # then, in one forward pass, every article that may still enter: its stretch's bound, and the
+        # bound at its own length (the blocks' best weights), reach the count-th best score so far
+        cutoff = _LengthCutoff.of(word_matchers)
+        words = _words_matcher(pair, sub, context)
+        for number, (bound, low, high, weights) in enumerate(stretches):
+            if not number % 64:
+                _check(cancelled)
+            if not ranking.may_enter(bound):
+                continue
+            docnums = [d for d in ids[low:high] if d not in first]
+            if cutoff is not None and ranking.full():
+                longest = cutoff.longest(weights, ranking.lowest())
+                docnums = [d for d in docnums if cutoff.may_reach(d, longest)]
+            ranking.score(words, docnums, offset, in_pair)
+    return total, ranking.top()
+
+
+class _TopScores:
+    """The best ``count`` (score, docnum), ordered as Whoosh's TopCollector orders them."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._heap: list[tuple[float, int]] = []  # min-heap of (score, -docnum)
+
+    def offer(self, score: float, docnum: int) -> None:
+        from heapq import heappush, heapreplace
+
+        if len(self._heap) >= self.count and score < self._heap[0][0]:
+            return
+        item = (score, -docnum)
+        if len(self._heap) < self.count:
+            heappush(self._heap, item)
+        elif item > self._heap[0]:
+            heapreplace(self._heap, item)
+
+    def may_enter(self, bound: float) -> bool:
+        """False if no score up to ``bound`` can enter (with a margin for rounding)."""
+        return not self.full() or bound + abs(bound) * BOUND_MARGIN >= self._heap[0][0]
+
+    def full(self) -> bool:
+        return len(self._heap) >= self.count
+
+    def lowest(self) -> float:
+        """The lowest score kept (call when :meth:`full`): only as good a score may still enter."""
+        return self._heap[0][0]
+
+    def score(self, words: Any, docnums: list[int], offset: int, extra: dict[int, float]) -> None:
+        """Offer ``docnums`` (sorted, each matched by ``words``) scored by ``words`` plus ``extra``."""
+        for docnum in docnums:
+            words.skip_to(docnum)
+            score = words.score()
+            self.offer(score + extra[docnum] if docnum in extra else score, offset + docnum)
+
+    def top(self) -> list[tuple[float, int]]:
+        return [(score, -negated) for score, negated in sorted(self._heap, reverse=True)]
+
+
+def _posting_ids(matcher: Any, leaf: Any) -> list[int]:
+    """The document numbers of a term matcher's posting list, read a block at a time (not stepped
+    one by one), without the segment's deleted documents."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    raw = getattr(matcher, "child", matcher)
+    if type(raw) is not W3LeafMatcher:
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while raw.is_active():
+        raw._read_ids()
+        ids.extend(raw._ids)
+        raw._next_block()
+    if leaf.has_deletions():
+        deleted = set(_deleted_docs(leaf))
+        ids = [docnum for docnum in ids if docnum not in deleted]
+    return ids
+
+
+def _contains(sorted_ids: list[int], docnum: int) -> bool:
+    from bisect import bisect_left
+
+    at = bisect_left(sorted_ids, docnum)
+    return at < len(sorted_ids) and sorted_ids[at] == docnum
+
+
+def _words_matcher(pair: Any, sub: Any, context: Any) -> Any:
+    """A fresh intersection of ``pair``'s word matchers, as its phrase matcher scores with them."""
+    from whoosh.matching import IntersectionMatcher
+    from whoosh.util import make_binary_tree
+
+    found = pair.parts(sub, context)
+    return make_binary_tree(IntersectionMatcher, found[0])
+
+
+def _bounded_stretches(ids: list[int], word_matchers: list[Any]
+                       ) -> list[tuple[float, int, int, tuple[float, ...]]] | None:
+    """``ids`` (sorted, each in every word's posting list) cut into stretches inside one posting
+    block of each word: (sum of those blocks' qualities, start, end, the blocks' best weights) with
+    ``ids[start:end]`` in it. None if a word's postings are not Whoosh's block format."""
+    from bisect import bisect_right
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    blocks = []
+    for matcher in word_matchers:
+        raw = getattr(matcher, "child", matcher)  # the deleted-documents filter wraps the leaf
+        block_ends: list[int] = []
+        qualities: list[float] = []
+        weights: list[float] = []
+        if type(raw) is not W3LeafMatcher:
+            return None
+        while raw.is_active():
+            block_ends.append(raw.block_max_id())
+            qualities.append(raw.block_quality())
+            weights.append(raw.block_max_weight())
+            raw._next_block()
+        blocks.append((block_ends, qualities, weights))
+    stretches = []
+    at = [0] * len(blocks)
+    start = 0
+    while start < len(ids):
+        docnum = ids[start]
+        bound = 0.0
+        end_ids = []
+        for i, (block_ends, qualities, _) in enumerate(blocks):
+            while block_ends[at[i]] < docnum:
+                at[i] += 1
+            bound += qualities[at[i]]
+            end_ids.append(block_ends[at[i]])
+        end = bisect_right(ids, min(end_ids), start)
+        stretches.append((bound, start, end, tuple(blocks[i][2][at[i]] for i in range(len(blocks)))))
+        start = end
+    return stretches
+
+
+class _LengthCutoff:
+    """For BM25F words whose lengths come from one :class:`_Lengths` column: the longest length (as
+    its column byte) at which the words' best weights still reach a score; an article longer than
+    that cannot (BM25 falls as the length grows and rises with the weight)."""
+
+    def __init__(self, scorers: list[Any], lengths: _Lengths) -> None:
+        self._scorers = scorers
+        self._lengths = lengths
+        self._cache: dict[tuple[tuple[float, ...], float], int] = {}
+
+    @classmethod
+    def of(cls, word_matchers: list[Any]) -> _LengthCutoff | None:
+        scorers = [getattr(getattr(m, "child", m), "scorer", None) for m in word_matchers]
+        lengths = [getattr(scorer, "dfl", None) for scorer in scorers]
+        if not scorers or not all(hasattr(scorer, "_score") for scorer in scorers) \
+                or not isinstance(lengths[0], _Lengths) or any(other is not lengths[0] for other in lengths):
+            return None
+        return cls(scorers, lengths[0])
+
+    def _bound(self, weights: tuple[float, ...], byte: int) -> float:
+        length = self._lengths.table[byte]
+        total = 0.0
+        for scorer, weight in zip(self._scorers, weights, strict=True):
+            total += scorer._score(weight, length)
+        return total
+
+    def longest(self, weights: tuple[float, ...], score: float) -> int:
+        """The largest length byte (1-255) whose bound reaches ``score`` (with a margin), 0 if none."""
+        key = (weights, score)
+        found = self._cache.get(key)
+        if found is None:
+            need = score - abs(score) * BOUND_MARGIN
+            low, high = 0, 255  # bound(low) >= need, or low == 0; bound(high + 1) < need
+            while low < high:
+                middle = (low + high + 1) // 2
+                if self._bound(weights, middle) >= need:
+                    low = middle
+                else:
+                    high = middle - 1
+            found = self._cache[key] = low
+        return found
+
+    def may_reach(self, docnum: int, longest: int) -> bool:
+        byte = self._lengths.byte(docnum)
+        return byte == 0 or byte <= longest  # byte 0: no length recorded (never left out)
+
+
+class _BulkScores:
+    """The scores of a two-word phrase's matches in one segment, read from the words' posting blocks
+    and the length column: per article ``first._score(weight, length) + second._score(weight,
+    length)``, exactly what the words' intersection matcher computes (the same scorers, weights and
+    lengths, added in the same order), without stepping a matcher to every article."""
+
+    def __init__(self, raws: list[Any], scorers: list[Any], lengths: _Lengths) -> None:
+        self._raws = raws
+        self._scorers = scorers
+        self._lengths = lengths
+
+    @classmethod
+    def of(cls, pair: Any, sub: Any, context: Any, word_matchers: list[Any]) -> _BulkScores | None:
+        """For BM25F words whose lengths come from one :class:`_Lengths` column in Whoosh's block format."""
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+
+        if len(word_matchers) != 2 or _LengthCutoff.of(word_matchers) is None:
+            return None
+        fresh = pair.parts(sub, context)[0]  # unread matchers over the same postings, same scorers
+        raws = [getattr(matcher, "child", matcher) for matcher in fresh]
+        if not all(type(raw) is W3LeafMatcher for raw in raws):
+            return None
+        scorers = [raw.scorer for raw in raws]
+        lengths = [scorer.dfl for scorer in scorers]
+        if not isinstance(lengths[0], _Lengths) or lengths[1] is not lengths[0]:
+            return None
+        return cls(raws, scorers, lengths[0])
+
+    @staticmethod
+    def _weights(raw: Any, ids: list[int]) -> list[float]:
+        """The posting weight of each of ``ids`` (sorted, every one in ``raw``'s list)."""
+        from bisect import bisect_right
+
+        out: list[float] = []
+        at, count = 0, len(ids)
+        while raw.is_active() and at < count:
+            block_end = raw.block_max_id()
+            if ids[at] <= block_end:
+                end = bisect_right(ids, block_end, at)
+                raw._read_ids()
+                raw._read_weights()
+                weights = dict(zip(raw._ids, raw._weights, strict=True))
+                out.extend(weights[docnum] for docnum in ids[at:end])
+                at = end
+            raw._next_block()
+        if at != count:
+            raise ValueError("a pair's article is missing from its word's postings")
+        return out
+
+    def offer_all(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
+        first, second = self._scorers
+        lengths = self._lengths
+        raw_lengths, table, default_byte = lengths.raw, lengths.table, lengths.default_byte
+        known = len(raw_lengths)
+        memo_first: dict[tuple[float, int], float] = {}
+        memo_second: dict[tuple[float, int], float] = {}
+        firsts, seconds = (self._weights(raw, ids) for raw in self._raws)
+        offer = ranking.offer
+        lowest = ranking.lowest() if ranking.full() else None
+        for docnum, weight_first, weight_second in zip(ids, firsts, seconds, strict=True):
+            byte = raw_lengths[docnum] if docnum < known else default_byte
+            key_first, key_second = (weight_first, byte), (weight_second, byte)
+            score_first = memo_first.get(key_first)
+            if score_first is None:
+                score_first = memo_first[key_first] = first._score(weight_first, table[byte])
+            score_second = memo_second.get(key_second)
+            if score_second is None:
+                score_second = memo_second[key_second] = second._score(weight_second, table[byte])
+            score = score_first + score_second
+            if docnum in extra:
+                score = score + extra[docnum]
+            if lowest is None or score >= lowest:  # (a lower score cannot enter: skip the call)
+                offer(score, offset + docnum)
+                lowest = ranking.lowest() if ranking.full() else None
 
 
 def _posting_count(matcher: Any) -> int:

@@ -59,8 +59,7 @@ def sync_index(
     (``load_progress(done, total)`` counts the files read; ``SyncResult.corpus`` stays None),
     unless the record cache is unusable or the folder has no articles. Errors of writing
     (:class:`~briefreader.storage.index.IndexBusyError`, OSError) are the caller's to report."""
-    from briefreader.storage.corpus import source_state
-    from briefreader.storage.corpus_delta import load_delta
+    from briefreader.storage.corpus_files import source_state  # not corpus: a search needs no cleaning code
     from briefreader.storage.index import SOURCES_RACY_NS, IndexDamagedError
 
     now, state_warnings = state if state is not None else source_state(root, follow_links=follow_links)
@@ -70,6 +69,8 @@ def sync_index(
             return SyncResult("unchanged", warnings)
         saved = index.saved_sources() if update and index.doc_count() else None
         if saved is not None:
+            from briefreader.storage.corpus_delta import load_delta  # loads the cleaning code: only here
+
             indexed, written, indexed_warnings = saved
             delta = load_delta(Path(root), indexed, written - SOURCES_RACY_NS, indexed_warnings, now, state_warnings)
             if delta is not None:

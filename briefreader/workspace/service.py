@@ -159,7 +159,7 @@ class Workspace:
 
     def source_state(self) -> tuple[SourceState, list[LoadWarning]]:
         """The folder's files as they are now (a walk and a stat each, no file read) and the warnings."""
-        from briefreader.storage.corpus import source_state
+        from briefreader.storage.corpus_files import source_state  # not corpus: no cleaning code for a search
 
         return source_state(self.root, follow_links=self.follow_links)
 

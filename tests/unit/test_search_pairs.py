@@ -1,0 +1,316 @@
+"""Phrases through the pair field give exactly what Whoosh's phrase check gives: same hits, same
+scores, same order, same totals (storage/index_pairs.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from briefreader.core.model import Article
+from briefreader.storage import index_pairs, index_search
+from briefreader.storage.corpus import Corpus
+from briefreader.storage.index import META_NAME, CorpusIndex
+from briefreader.storage.index_pairs import PairPhrase, schema_vocabulary
+
+# Case, punctuation, apostrophes, hyphens, stop words, repeated words, numbers, accents.
+WORDS = [
+    "Tax", "tax,", "TAX.", "cut", "cuts", "Cut;", "the", "of", "a", "an", "and", "to", "in", "New", "new-York",
+    "York's", "York", "city.", "City", "council", "minister", "said:", "prime", "Prime-Minister", "it's", "don't",
+    "re-election", "election", "naïve", "café", "2025", "U.S.", "budget,", "budget!", "'quoted'", "(aside)", "tax-cut",
+]
+PHRASES = [
+    '"tax cut"', '"cut tax"', '"tax tax"', '"tax tax tax"', '"new york"', '"new york city"',
+    '"new york city council"', '"the tax"', '"cut the tax"', '"tax, the cut"', '"york s city"',
+    '"York\'s city"', '"re election"', '"re-election"', '"prime minister said"', '"minister said prime minister"',
+    '"naïve café"', '"u s budget"', '"budget budget"', '"2025 tax"', '"tax cut" OR minister',
+    '"tax cut" -budget', 'budget "new york"', '"cuts tax"~3', 'body:"tax cut"', 'title:"tax cut"',
+    '"tax cut" "new york"', '"it s"', '"absent word"', '"tax absentword"', '"new york" city',
+]
+
+
+def article(number: int, rng: random.Random, *, body_words: int | None = None) -> Article:
+    count = rng.randint(0, 150) if body_words is None else body_words
+    body = " ".join(rng.choice(WORDS) for _ in range(count))
+    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 6)))
+    return Article(id=f"a{number}.txt", path=f"a{number}.txt", format="txt", content_hash=f"{number}-{count}",
+                   title=title, body=body, date=f"2025-0{1 + number % 9}-1{number % 10}")
+
+
+def corpus(root: Path, articles: list[Article]) -> Corpus:
+    return Corpus(root=root, articles=articles)
+
+
+def plain_and_paired(session, monkeypatch, query: str, **options):
+    """(results through pairs, results through Whoosh's phrase check) of ``query``."""
+    session._parsed.clear()
+    paired = session.search(query, **options)
+    paired_ids = session.matching_ids(query)
+    session._parsed.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(index_pairs, "use_pairs", lambda q, schema: q)
+        plain = session.search(query, **options)
+        plain_ids = session.matching_ids(query)
+    session._parsed.clear()
+    return (paired, paired_ids), (plain, plain_ids)
+
+
+def assert_same(session, monkeypatch, query: str) -> None:
+    for options in ({"limit": 200}, {"limit": 7, "page": 2}, {"limit": 200, "sort": "date"}):
+        (paired, paired_ids), (plain, plain_ids) = plain_and_paired(session, monkeypatch, query, **options)
+        assert paired.total == plain.total, (query, options)
+        assert [(h.id, h.score) for h in paired.hits] == [(h.id, h.score) for h in plain.hits], (query, options)
+        assert [h.snippets for h in paired.hits] == [h.snippets for h in plain.hits], (query, options)
+        assert paired_ids == plain_ids, query
+
+
+def build_tricky(root: Path):
+    root.mkdir()
+    rng = random.Random(7)
+    articles = [article(i, rng) for i in range(400)]
+    ix = CorpusIndex.open(root)
+    ix.update(corpus(root, articles))
+    return ix, root, articles, rng
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One index for the read-only tests (each build takes a second or two)."""
+    ix, *rest = build_tricky(tmp_path_factory.mktemp("pairs") / "c")
+    yield (ix, *rest)
+    ix.close()
+
+
+@pytest.fixture
+def tricky(tmp_path: Path):
+    ix, *rest = build_tricky(tmp_path / "c")
+    yield (ix, *rest)
+    ix.close()
+
+
+def test_pair_vocabulary_is_chosen_at_the_first_build(shared) -> None:
+    ix, *_ = shared
+    vocabulary = schema_vocabulary(ix._ix.schema)
+    assert vocabulary is not None and {"tax", "cut", "new", "york", "citi", "elect"} <= vocabulary
+    assert "the" not in vocabulary  # a stop word is no token
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk scores", "matcher scores"])
+@pytest.mark.parametrize("query", PHRASES)
+def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, query: str, bulk: bool) -> None:
+    ix, *_ = shared
+    session = ix.searcher()
+    if not bulk:  # the ranking that steps the words' matcher to the articles that may enter
+        monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
+    assert_same(session, monkeypatch, query)
+
+
+def test_bulk_scores_are_used_for_two_word_phrases(shared, monkeypatch) -> None:
+    ix, *_ = shared
+    session = ix.searcher()
+    used: list[int] = []
+    original = index_search._BulkScores.offer_all
+
+    def counting(self, ids, ranking, offset, extra) -> None:
+        used.append(len(ids))
+        original(self, ids, ranking, offset, extra)
+
+    monkeypatch.setattr(index_search._BulkScores, "offer_all", counting)
+    total = session.search('"new york"', limit=3).total  # title or body
+    in_bodies = sum(used)
+    assert 0 < in_bodies <= total and session.search('body:"new york"').total == in_bodies
+
+
+def test_pairs_are_used_for_phrases_of_vocabulary_words_only(shared) -> None:
+    ix, *_ = shared
+    session = ix.searcher()
+
+    def phrases(query: str) -> list[type]:
+        found = []
+
+        def walk(node) -> None:
+            if hasattr(node, "words"):
+                found.append(type(node))
+            if not node.is_leaf():
+                for child in node.children():
+                    walk(child)
+        walk(session._query(query))
+        return found
+
+    assert PairPhrase in phrases('"tax cut"')  # the body phrase; the title one stays Whoosh's
+    assert PairPhrase in phrases('"new york city council"')
+    assert PairPhrase not in phrases('"cuts tax"~3')  # words apart: positions needed
+    assert PairPhrase not in phrases('title:"tax cut"')
+    session._parsed.clear()
+    original = ix._ix.schema
+    assert schema_vocabulary(original) and PairPhrase not in [
+        type(q) for q in [index_pairs.use_pairs(session._query('"tax absentword"'), original)]]
+
+
+def test_first_page_scores_only_what_can_reach_it(shared, monkeypatch) -> None:
+    """A two-word phrase's first page is ranked by phrase_top, which scores a part of the matches only."""
+    ix, *_ = shared
+    session = ix.searcher()
+    scored: list[int] = []
+    original = index_search._TopScores.score
+
+    def counting(self, words, docnums, offset, extra) -> None:
+        scored.extend(docnums)
+        original(self, words, docnums, offset, extra)
+
+    monkeypatch.setattr(index_search._TopScores, "score", counting)
+    monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
+    results = session.search('"new york"', limit=3)
+    assert results.total > 100 and scored and len(scored) < results.total / 2
+    assert_same(session, monkeypatch, '"new york"')
+
+
+def test_updates_and_deletions_keep_pairs_exact(tricky, monkeypatch) -> None:
+    ix, root, articles, rng = tricky
+    changed = articles[50:]  # 50 gone
+    changed[:40] = [article(1000 + i, rng) for i in range(40)]  # 40 replaced (new ids)
+    changed[40] = dataclasses.replace(changed[40], body="new york city council tax cut " * 3,
+                                      content_hash="edited")
+    report = ix.update(corpus(root, changed))
+    assert report.deleted and report.added and report.updated
+    session = ix.searcher()
+    assert changed[40].id in session.matching_ids('"york city council tax"')
+    for query in ('"tax cut"', '"new york city council"', '"budget budget"', '"tax tax tax"'):
+        assert_same(session, monkeypatch, query)
+
+
+def test_multi_segment_index(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    rng = random.Random(3)
+    articles = [article(i, rng) for i in range(300)]
+    ix = CorpusIndex.open(root)
+    ix.update(corpus(root, articles[:200]))
+    for start in (200, 250):  # two more commits: more segments
+        ix.update(corpus(root, articles[:start + 50]))
+    session = ix.searcher()
+    assert len(list(session._searcher.reader().leaf_readers())) > 1
+    for query in ('"tax cut"', '"new york city"', '"minister said"'):
+        assert_same(session, monkeypatch, query)
+    ix.close()
+
+
+def test_small_first_build_has_no_pairs_and_phrases_still_work(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    rng = random.Random(5)
+    ix = CorpusIndex.open(root)
+    ix.update(corpus(root, [article(i, rng) for i in range(30)]))  # under PAIR_MIN_DOCS
+    assert schema_vocabulary(ix._ix.schema) == frozenset()
+    session = ix.searcher()
+    assert not isinstance(session._query('"tax cut"'), PairPhrase)
+    assert session.search('"tax cut"').total > 0
+    ix.close()
+
+
+def test_an_index_without_the_pair_field_is_rebuilt_with_a_message(tmp_path: Path) -> None:
+    from whoosh.filedb.filestore import FileStorage
+
+    from briefreader.core.search_query import build_schema
+    from briefreader.storage.index import INDEX_NAME
+
+    root = tmp_path / "c"
+    root.mkdir()
+    rng = random.Random(9)
+    articles = [article(i, rng) for i in range(120)]
+    ix = CorpusIndex.open(root)
+    ix.update(corpus(root, articles))
+    location = ix.location
+    ix.close()
+    # what an older briefreader wrote: the same index without the pair field, schema 3
+    for path in location.iterdir():
+        path.unlink()
+    FileStorage(str(location)).create_index(build_schema(), indexname=INDEX_NAME)
+    (location / META_NAME).write_text(json.dumps({"schema": 3, "generation": 0, "files": {}}))
+    again = CorpusIndex.open(root)
+    assert again.message and "rebuilt" in again.message
+    again.update(corpus(root, articles))
+    assert schema_vocabulary(again._ix.schema)
+    assert again.searcher().search('"tax cut"').total > 0
+    again.close()
+
+
+def test_pair_phrase_on_a_searcher_without_the_field_falls_back(tmp_path: Path) -> None:
+    """A PairPhrase asked of an index without the pair field answers as Whoosh's phrase."""
+    from whoosh import query as wq
+    from whoosh.filedb.filestore import FileStorage
+
+    from briefreader.core.search_query import build_schema
+
+    ix = FileStorage(str(tmp_path)).create_index(build_schema(), indexname="T")
+    with ix.writer() as writer:
+        writer.add_document(id="1", body="The tax cut came.")
+        writer.add_document(id="2", body="Cut the tax.")
+    with ix.searcher() as searcher:
+        paired = [searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(PairPhrase("body", ["tax", "cut"]))]
+        plain = [searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(wq.Phrase("body", ["tax", "cut"]))]
+    assert paired == plain == ["1"]
+
+
+def test_pairs_from_the_noted_body_tokens_equal_a_fresh_analysis() -> None:
+    """The pair analyzer reuses the body's tokens only for that very string; either way, the same pairs."""
+    from briefreader.storage.index_pairs import BODY_FIELD, PAIRS_FIELD, index_schema
+
+    schema = index_schema({"tax", "cut", "new", "york", "citi"})
+    text = "The Tax-cut in New York's city: tax, cut... NEW york city! tax tax cut"
+    body_analyzer, pair_analyzer = schema[BODY_FIELD].analyzer, schema[PAIRS_FIELD].analyzer
+    fresh = [t.text for t in pair_analyzer(text, mode="index")]
+    body = [t.text for t in body_analyzer(text, mode="index")]
+    noted = [t.text for t in pair_analyzer(text, mode="index")]
+    other = [t.text for t in pair_analyzer("".join(text), mode="index")]  # an equal, distinct string
+    assert fresh == noted == other == [
+        "tax cut", "cut new", "new york", "york citi", "citi tax", "tax cut", "cut new", "new york", "york citi",
+        "citi tax", "tax tax", "tax cut"]
+    assert body[:3] == ["tax", "cut", "new"]
+    list(body_analyzer(text, mode="index"))
+    assert [t.text for t in pair_analyzer("city of New York", mode="index")] == ["citi new", "new york"]
+
+
+def test_the_rewrite_keeps_every_other_part_of_the_query() -> None:
+    from whoosh import query as wq
+
+    from briefreader.storage.index_pairs import index_schema, use_pairs
+
+    schema = index_schema({"tax", "cut", "new", "york"})
+    phrase = wq.Phrase("body", ["tax", "cut"])
+    kept = wq.Phrase("body", ["tax", "rise"])  # "rise" is not in the vocabulary
+    tree = wq.And([
+        wq.Or([phrase, wq.Term("title", "x")], minmatch=1, scale=0.5),
+        wq.DisjunctionMax([wq.Phrase("body", ["new", "york"]), kept], tiebreak=0.3),
+        wq.Not(wq.Phrase("body", ["cut", "tax"])),
+        wq.AndNot(wq.Term("body", "a"), wq.Phrase("body", ["york", "tax"], slop=2)),
+        wq.ConstantScoreQuery(wq.Phrase("body", ["tax", "cut"]), score=2.0),
+    ], boost=1.5)
+    out = use_pairs(tree, schema)
+    assert out is not tree and out.boost == 1.5
+    first, dismax, negated, and_not, constant = out.subqueries
+    assert (first.minmatch, first.scale) == (1, 0.5) and type(first.subqueries[0]) is PairPhrase
+    assert dismax.tiebreak == 0.3 and type(dismax.subqueries[0]) is PairPhrase and dismax.subqueries[1] is kept
+    assert type(negated.query) is PairPhrase
+    assert and_not is tree.subqueries[3]  # a phrase with slop 2 stays Whoosh's
+    assert type(constant.child) is PairPhrase and constant.score == 2.0
+    assert tree.subqueries[0].subqueries[0] is phrase  # the original is untouched
+    assert use_pairs(tree, index_schema()) is tree  # no vocabulary: nothing changes
+
+
+def test_field_lengths_are_read_once_per_segment_and_agree(tricky) -> None:
+    """The length cache works on each segment's reader (it silently fell back to Whoosh's per-document
+    read before) and gives Whoosh's own lengths."""
+    ix, root, articles, rng = tricky
+    ix.update(corpus(root, articles + [article(5000 + i, rng) for i in range(30)]))  # a second segment
+    session = ix.searcher()
+    leaves = [leaf for leaf, _ in session._searcher.reader().leaf_readers()]
+    assert len(leaves) > 1
+    for leaf in leaves:
+        lookup = index_search._length_lookup(leaf, "body")
+        assert lookup is not None
+        assert [lookup(d) for d in range(leaf.doc_count_all())] == [
+            leaf.doc_field_length(d, "body", 1) for d in range(leaf.doc_count_all())]
