@@ -68,11 +68,14 @@ def analyse_quotes(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     original_of: Callable[[str], str] | None = None,
+    transient: Callable[[Article], Article] | None = None,
 ) -> QuoteAnalysis:
     """Extract every quotation of ``articles`` and group the renderings of each utterance.
 
     ``original_of`` (e.g. ``CopyAnalysis.original_of``) counts copies of one article as one
-    rendering when judging alterations (see :func:`_build_cluster`).
+    rendering when judging alterations (see :func:`_build_cluster`). ``transient(article)`` gives
+    the article the extraction reads (its offset map too) and then drops, so what reading it
+    unpacks is not kept (the record cache's ``transient_copy``); None: the article itself.
 
     ``cache_dir`` (:func:`quotes_cache_dir`: per user, never in the corpus) keeps per-article
     extraction results by body hash and the last full analysis; ``progress(done, total)`` is called during extraction;
@@ -83,7 +86,7 @@ def analyse_quotes(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(articles, cache_dir, progress, cancelled, original_of)
+        return _analyse(articles, cache_dir, progress, cancelled, original_of, transient)
     finally:
         if was_enabled:
             gc.enable()
@@ -95,6 +98,7 @@ def _analyse(
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
     original_of: Callable[[str], str] | None = None,
+    transient: Callable[[Article], Article] | None = None,
 ) -> QuoteAnalysis:
     t0, c0 = time.perf_counter(), time.process_time()
     warnings: list[str] = []
@@ -117,7 +121,7 @@ def _analyse(
     writer = QuoteStoreWriter(cache_dir)
     try:
         store = _analyse_into(writer, articles, hashes, previous, progress, cancelled, original_of, t0, c0, digest,
-                              warnings)
+                              warnings, transient)
     except BaseException:
         writer.abort()
         raise
@@ -130,7 +134,7 @@ def _analyse(
 def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes: list[str],
                   previous: QuoteStore | None, progress: Progress | None, cancelled: Callable[[], bool] | None,
                   original_of: Callable[[str], str] | None, t0: float, c0: float, digest: str,
-                  warnings: list[str]) -> QuoteStore:
+                  warnings: list[str], transient: Callable[[Article], Article] | None = None) -> QuoteStore:
     """Extract (in batches, reusing the previous store's rows of unchanged bodies), cluster, and write
     every group into ``writer`` as it is built; only the renderings being grouped stay in memory."""
     reused = quotes_total = 0
@@ -158,8 +162,9 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
                 except (TypeError, ValueError, KeyError):
                     quotes = None
             if quotes is None:
+                read = transient(art) if transient is not None else art
                 try:
-                    quotes = extract_quotes(art.id, art.body, art.offsets if art.offsets.segments else None)
+                    quotes = extract_quotes(art.id, read.body, read.offsets if read.offsets.segments else None)
                 except Exception as exc:  # noqa: BLE001 - one odd article must never stop the analysis
                     warnings.append(f"{art.id}: quotes skipped ({exc.__class__.__name__}: {exc})")
                     quotes = []

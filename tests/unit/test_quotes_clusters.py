@@ -282,3 +282,27 @@ def test_cluster_speaker_prefers_the_full_name() -> None:
             art(2, f"Energy minister Eva Kern spoke. {q} Eva Kern said.")]
     (cluster,) = analyse_quotes(arts).clusters
     assert cluster.speaker == "Eva Kern"
+
+
+def test_analysis_leaves_the_loaded_corpus_packed(sample_corpus: Path) -> None:
+    """Extraction reads every article's offset map through a transient copy: the loaded articles
+    keep their source text and offsets packed (unpacked, they cost about 100 MB per 10k articles)."""
+    from briefreader.storage.records import CachedArticle, transient_copy
+    from briefreader.workspace.service import Workspace
+
+    workspace = Workspace(sample_corpus)
+    articles = workspace.load().articles
+    assert all(isinstance(a, CachedArticle) and a._extra is not None for a in articles)
+    analysis = workspace.quote_analysis(cached=False, use_copies=False)
+    # only an article with a rendering whose source span differs in length from its body span has its
+    # offset map read again, when its group is built
+    remapped = {q.article_id for quotes in analysis.quotes_by_article.values() for q in quotes
+                if q.source_end - q.source_start != q.end - q.start}
+    unpacked = {a.id for a in articles if a._extra is None}
+    assert unpacked <= remapped
+    assert {a.id for a in articles if analysis.quotes_of(a.id)} - unpacked  # quoted and still packed
+    # the copy reads the same values; an article already unpacked is handed out as it is
+    copy = transient_copy(articles[0])
+    assert copy is not articles[0] and copy.body == articles[0].body
+    assert copy.offsets.segments == articles[0].offsets.segments  # unpacks the original too
+    assert transient_copy(articles[0]) is articles[0]
