@@ -180,17 +180,32 @@ _NO_NAMES: frozenset[str] = frozenset()
 
 @dataclass(slots=True)
 class _Phrase:
-    keys: tuple[int, ...]
-    content: frozenset[int]
-    content_seq: tuple[int, ...]
+    """One distinct wording (the units printing it). Its word ids are held once, as ``codes`` (one
+    character per id: edit distances on strings need no per-call conversion, and the distance
+    between two id strings is that between the ids); ``keys``, ``content_seq`` and ``content`` are
+    read from them when asked (a tuple and a set per phrase cost about 1 KB: 350 MB at 50k articles)."""
+
+    codes: Any  # the word ids (see _id_codes)
+    content_codes: Any  # the ids of its content words (stopwords left out), in order
     units: list[int]  # indices into the unit list
-    speakers: frozenset[str]  # a new set when one is added (most phrases keep one or none)
+    speakers: frozenset[str]  # known speakers; shared sets (see _SpeakerSets)
     sentences: tuple[tuple[int, int], ...] = ()
     named: frozenset[str] = _NO_NAMES  # speaker keys at any confidence
-    # the same word ids as one character each: edit distances on strings need no per-call
-    # conversion of the sequence (the distance between two id strings is that between the ids)
-    codes: Any = ()
-    content_codes: Any = ()
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        """The word ids."""
+        return _code_ids(self.codes)
+
+    @property
+    def content_seq(self) -> tuple[int, ...]:
+        """The content words' ids, in order."""
+        return _code_ids(self.content_codes)
+
+    @property
+    def content(self) -> frozenset[int]:
+        """The content words' ids, as a set."""
+        return frozenset(_code_ids(self.content_codes))
 
 
 def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
@@ -200,6 +215,26 @@ def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
         return "".join([chr(i if i < 0xD800 else i + 0x800) for i in ids])
     except (ValueError, OverflowError):
         return tuple(ids)
+
+
+def _code_ids(codes: str | tuple[int, ...]) -> tuple[int, ...]:
+    """The word ids :func:`_id_codes` made ``codes`` of."""
+    if type(codes) is not str:
+        return tuple(codes)
+    return tuple([code if code < 0xD800 else code - 0x800 for code in map(ord, codes)])
+
+
+class _SpeakerSets:
+    """Speaker sets shared between phrases: most phrases have one speaker, and one set per phrase
+    (about 200 bytes) would repeat a few thousand names hundreds of thousands of times."""
+
+    def __init__(self) -> None:
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def plus(self, names: frozenset[str], name: str) -> frozenset[str]:
+        """``names`` with ``name`` added, as the one shared set of those names."""
+        grown = names | {name}
+        return self._sets.setdefault(grown, grown)
 
 
 #: Speakers at or above this confidence count as known when grouping (different known speakers:
@@ -339,6 +374,7 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
     phrases: list[_Phrase] = []
     phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
     phrase_speaker: list[str | None] = []
+    speaker_sets = _SpeakerSets()
     for ui, u in enumerate(units):
         known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         named = speaker_key(u.quote.speaker)
@@ -349,19 +385,18 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
             ident = named if named else ("unit", ui)
         pi = phrase_of_keys.get((u.keys, ident))
         if pi is None:
-            ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
-            content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
+            ids = [vocab.setdefault(k, len(vocab)) for k in u.keys]
+            content_seq = [vocab[k] for k in u.keys if k not in _STOPWORDS]
             pi = len(phrases)
             phrase_of_keys[(u.keys, ident)] = pi
-            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], _NO_NAMES, u.sentences,
-                                   codes=_id_codes(ids), content_codes=_id_codes(content_seq)))
+            phrases.append(_Phrase(_id_codes(ids), _id_codes(content_seq), [], _NO_NAMES, u.sentences, _NO_NAMES))
             phrase_speaker.append(known)
         phrase = phrases[pi]
         phrase.units.append(ui)
         if known and known not in phrase.speakers:
-            phrase.speakers = phrase.speakers | {known}
+            phrase.speakers = speaker_sets.plus(phrase.speakers, known)
         if named and named not in phrase.named:
-            phrase.named = phrase.named | {named}
+            phrase.named = speaker_sets.plus(phrase.named, named)
     return phrases, phrase_speaker
 
 
@@ -399,7 +434,8 @@ class _SharedShingles:
 
 
 def _phrase_shingles(phrase: _Phrase) -> set[int]:
-    return _shingles(phrase.keys, list(phrase.content_seq), phrase.content)
+    content = list(phrase.content_seq)
+    return _shingles(phrase.keys, content, frozenset(content))
 
 
 def _one_or_set(ids: set[str]) -> str | frozenset[str]:
@@ -411,7 +447,7 @@ def cluster_units(units: list[_Unit],
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
     phrases, phrase_speaker = _phrases_of(units)
     # shingles are computed twice (once to find the shared ones): postings are kept for those only
-    shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.keys) for p in phrases))
+    shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.codes) for p in phrases))
     postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases), phrase_speaker)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
@@ -419,7 +455,7 @@ def cluster_units(units: list[_Unit],
     n_shingles: list[int] = []
     # the quotation (utterance id) of each phrase's renderings: the id itself when one (most), else their set
     same_quote = [_one_or_set({units[u].quote.utterance_id for u in p.units}) for p in phrases]
-    lengths = [len(p.keys) for p in phrases]
+    lengths = [len(p.codes) for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
@@ -447,7 +483,7 @@ def cluster_units(units: list[_Unit],
             continue
         counts = Counter(hits)
         tried = 0
-        n_p, n_sh = len(p.keys), len(sh)
+        n_p, n_sh = lengths[pi], len(sh)
         if n_p > 8:
             pool = sorted([(n, q) for q, n in counts.items() if n >= 2], reverse=True)
         else:
