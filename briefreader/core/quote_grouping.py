@@ -367,15 +367,28 @@ class _UnionFind:
         return True
 
 
-def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
-    """Units with identical words (and compatible speakers) collapsed into phrases; each phrase's
-    known speaker (the union-find keeps two known speakers apart)."""
-    vocab: dict[str, int] = {}
-    phrases: list[_Phrase] = []
-    phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
-    phrase_speaker: list[str | None] = []
-    speaker_sets = _SpeakerSets()
-    for ui, u in enumerate(units):
+class PhraseIndex:
+    """Units collapsed into phrases as they come (article by article): units with identical words
+    (and compatible speakers) are one phrase, with its known speaker (the union-find keeps two known
+    speakers apart). Nothing of a unit is kept but its phrase: :func:`cluster_units` on a list of
+    units, or the quote analysis adding each article's units while it extracts, so that every
+    quotation of the corpus is never held at once."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}  # word key -> id (ids in insertion order)
+        self.phrases: list[_Phrase] = []
+        self.phrase_speaker: list[str | None] = []
+        # the quotation (utterance) of each phrase's renderings: its token when one (most), else their set
+        self.same_quote: list[int | frozenset[int]] = []
+        self.unit_phrase: list[int] = []  # phrase of each unit added
+        self._phrase_of_keys: dict[tuple[Any, Any], int] = {}
+        self._speaker_sets = _SpeakerSets()
+
+    def add(self, u: _Unit, utterance: int) -> int:
+        """Add the next unit (``utterance``: a number naming its quotation, the same for the pieces of
+        one utterance and different across quotations); its phrase."""
+        ui = len(self.unit_phrase)
+        vocab, phrases = self.vocab, self.phrases
         known = speaker_key(u.quote.speaker) if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         named = speaker_key(u.quote.speaker)
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
@@ -383,21 +396,41 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
         ident: Any = known
         if len(u.keys) < SHORT_PHRASE_WORDS:
             ident = named if named else ("unit", ui)
-        pi = phrase_of_keys.get((u.keys, ident))
+        codes = _id_codes([vocab.setdefault(k, len(vocab)) for k in u.keys])
+        pi = self._phrase_of_keys.get((codes, ident))
         if pi is None:
-            ids = [vocab.setdefault(k, len(vocab)) for k in u.keys]
             content_seq = [vocab[k] for k in u.keys if k not in _STOPWORDS]
             pi = len(phrases)
-            phrase_of_keys[(u.keys, ident)] = pi
-            phrases.append(_Phrase(_id_codes(ids), _id_codes(content_seq), [], _NO_NAMES, u.sentences, _NO_NAMES))
-            phrase_speaker.append(known)
+            self._phrase_of_keys[(codes, ident)] = pi
+            phrases.append(_Phrase(codes, _id_codes(content_seq), [], _NO_NAMES, u.sentences, _NO_NAMES))
+            self.phrase_speaker.append(known)
+            self.same_quote.append(utterance)
+        else:
+            same = self.same_quote[pi]
+            if same != utterance and (type(same) is int or utterance not in same):
+                self.same_quote[pi] = frozenset({same, utterance} if type(same) is int else {*same, utterance})
         phrase = phrases[pi]
         phrase.units.append(ui)
+        self.unit_phrase.append(pi)
         if known and known not in phrase.speakers:
-            phrase.speakers = speaker_sets.plus(phrase.speakers, known)
+            phrase.speakers = self._speaker_sets.plus(phrase.speakers, known)
         if named and named not in phrase.named:
-            phrase.named = speaker_sets.plus(phrase.named, named)
-    return phrases, phrase_speaker
+            phrase.named = self._speaker_sets.plus(phrase.named, named)
+        return pi
+
+    def words(self) -> list[str]:
+        """Each word id's key (the vocabulary as a list: index = id)."""
+        return list(self.vocab)
+
+    def unit_keys(self, ui: int, words: Sequence[str]) -> tuple[str, ...]:
+        """The word keys of unit ``ui`` (those of its phrase), ``words`` from :meth:`words`."""
+        return tuple([words[i] for i in _code_ids(self.phrases[self.unit_phrase[ui]].codes)])
+
+    def cluster(self, cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
+        """Connected components of the units added (lists of unit indices) and counters for the
+        benchmark. The look-up tables of :meth:`add` are dropped first (no unit can be added after)."""
+        self._phrase_of_keys = {}
+        return _cluster_phrases(self.phrases, self.phrase_speaker, self.same_quote, len(self.unit_phrase), cancelled)
 
 
 class _SharedShingles:
@@ -438,14 +471,19 @@ def _phrase_shingles(phrase: _Phrase) -> set[int]:
     return _shingles(phrase.keys, content, frozenset(content))
 
 
-def _one_or_set(ids: set[str]) -> str | frozenset[str]:
-    return next(iter(ids)) if len(ids) == 1 else frozenset(ids)
-
-
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
-    phrases, phrase_speaker = _phrases_of(units)
+    index = PhraseIndex()
+    utterances: dict[str, int] = {}
+    for u in units:
+        index.add(u, utterances.setdefault(u.quote.utterance_id, len(utterances)))
+    return index.cluster(cancelled)
+
+
+def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], same_quote: list[int | frozenset[int]],
+                     unit_count: int, cancelled: Callable[[], bool] | None) -> tuple[list[list[int]], dict[str, Any]]:
+    """:func:`cluster_units` on the phrases of a :class:`PhraseIndex`."""
     # shingles are computed twice (once to find the shared ones): postings are kept for those only
     shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.codes) for p in phrases))
     postings: dict[int, Any] = {}
@@ -453,8 +491,6 @@ def cluster_units(units: list[_Unit],
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     candidates = scored = 0
     n_shingles: list[int] = []
-    # the quotation (utterance id) of each phrase's renderings: the id itself when one (most), else their set
-    same_quote = [_one_or_set({units[u].quote.utterance_id for u in p.units}) for p in phrases]
     lengths = [len(p.codes) for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
@@ -489,7 +525,7 @@ def cluster_units(units: list[_Unit],
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
         own_quote = same_quote[pi]
-        one_quote = type(own_quote) is str
+        one_quote = type(own_quote) is int
         find = uf.find
         for shared, q in pool:
             n_q = lengths[q]
@@ -520,8 +556,17 @@ def cluster_units(units: list[_Unit],
     for short_i, (_, _, neg_long) in best_parent.items():
         uf.union(short_i, -neg_long)
 
+    stats = {"units": unit_count, "phrases": len(phrases), "candidates": candidates, "scored": scored}
+    return _components(phrases, uf), stats
+
+
+def _components(phrases: list[_Phrase], uf: _UnionFind) -> list[list[int]]:
+    """The units of each connected component of phrases, sorted, in the order of their first phrase."""
     groups: dict[int, list[int]] = defaultdict(list)
     for pi, p in enumerate(phrases):
         groups[uf.find(pi)].extend(p.units)
-    stats = {"units": len(units), "phrases": len(phrases), "candidates": candidates, "scored": scored}
-    return [sorted(g) for g in groups.values()], stats
+    out = list(groups.values())
+    del groups
+    for group in out:  # sorted in place: a second list per group would double the largest structure left
+        group.sort()
+    return out
