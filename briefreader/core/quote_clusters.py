@@ -243,7 +243,6 @@ class _UnitRebuilder:
         self._articles = articles
         self._hashes = hashes
         self._words = index.words()
-        index.vocab = {}  # the list replaces the look-up table: no word is added any more
         self._quotes: dict[int, dict[int, Quote]] = {}
 
     def _quotes_of(self, pos: int) -> dict[int, Quote]:

@@ -383,6 +383,7 @@ class PhraseIndex:
         self.unit_phrase: list[int] = []  # phrase of each unit added
         self._phrase_of_keys: dict[tuple[Any, Any], int] = {}
         self._speaker_sets = _SpeakerSets()
+        self._words: list[str] | None = None  # the vocabulary as a list, once clustering started
 
     def add(self, u: _Unit, utterance: int) -> int:
         """Add the next unit (``utterance``: a number naming its quotation, the same for the pieces of
@@ -420,16 +421,22 @@ class PhraseIndex:
 
     def words(self) -> list[str]:
         """Each word id's key (the vocabulary as a list: index = id)."""
-        return list(self.vocab)
+        return self._words if self._words is not None else list(self.vocab)
 
     def unit_keys(self, ui: int, words: Sequence[str]) -> tuple[str, ...]:
         """The word keys of unit ``ui`` (those of its phrase), ``words`` from :meth:`words`."""
-        return tuple([words[i] for i in _code_ids(self.phrases[self.unit_phrase[ui]].codes)])
+        codes = self.phrases[self.unit_phrase[ui]].codes
+        if type(codes) is str:  # as _code_ids, without the tuple of ids between
+            return tuple([words[code if code < 0xD800 else code - 0x800] for code in map(ord, codes)])
+        return tuple([words[i] for i in codes])
 
     def cluster(self, cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
         """Connected components of the units added (lists of unit indices) and counters for the
-        benchmark. The look-up tables of :meth:`add` are dropped first (no unit can be added after)."""
+        benchmark. The look-up tables of :meth:`add` are dropped first (no unit can be added after;
+        the vocabulary is kept as the list :meth:`words` gives)."""
         self._phrase_of_keys = {}
+        self._words = list(self.vocab)
+        self.vocab = {}
         return _cluster_phrases(self.phrases, self.phrase_speaker, self.same_quote, len(self.unit_phrase), cancelled)
 
 
@@ -557,6 +564,7 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
         uf.union(short_i, -neg_long)
 
     stats = {"units": unit_count, "phrases": len(phrases), "candidates": candidates, "scored": scored}
+    del postings, shared_shingles, best_parent, n_shingles, lengths  # the groups are built without them
     return _components(phrases, uf), stats
 
 
