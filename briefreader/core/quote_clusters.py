@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from briefreader.core.diffing import forget_word_keys
 from briefreader.core.model import Article
 from briefreader.core.quote_alteration import _build_cluster
 from briefreader.core.quote_cache import (
@@ -182,6 +183,7 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
                 progress(i + 1, total)
     t1, c1 = time.perf_counter(), time.process_time()
 
+    forget_word_keys()  # every rendering is keyed: the memo's memory goes to the shingle index instead
     groups, stats = index.cluster(cancelled)
     t2, c2 = time.perf_counter(), time.process_time()
     pos_of = {a.id: i for i, a in enumerate(articles)}

@@ -8,6 +8,7 @@ phrase joins only its best longer one; known, different speakers never join.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -380,7 +381,7 @@ class PhraseIndex:
         self.phrase_speaker: list[str | None] = []
         # the quotation (utterance) of each phrase's renderings: its token when one (most), else their set
         self.same_quote: list[int | frozenset[int]] = []
-        self.unit_phrase: list[int] = []  # phrase of each unit added
+        self.unit_phrase = array("i")  # phrase of each unit added
         self._phrase_of_keys: dict[tuple[Any, Any], int] = {}
         self._speaker_sets = _SpeakerSets()
         self._words: list[str] | None = None  # the vocabulary as a list, once clustering started
