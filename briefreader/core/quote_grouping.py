@@ -220,9 +220,9 @@ def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
 
 def _code_ids(codes: str | tuple[int, ...]) -> tuple[int, ...]:
     """The word ids :func:`_id_codes` made ``codes`` of."""
-    if type(codes) is not str:
-        return tuple(codes)
-    return tuple([code if code < 0xD800 else code - 0x800 for code in map(ord, codes)])
+    if isinstance(codes, str):
+        return tuple([code if code < 0xD800 else code - 0x800 for code in map(ord, codes)])
+    return tuple(codes)
 
 
 class _SpeakerSets:
@@ -409,8 +409,11 @@ class PhraseIndex:
             self.same_quote.append(utterance)
         else:
             same = self.same_quote[pi]
-            if same != utterance and (type(same) is int or utterance not in same):
-                self.same_quote[pi] = frozenset({same, utterance} if type(same) is int else {*same, utterance})
+            if isinstance(same, int):
+                if same != utterance:
+                    self.same_quote[pi] = frozenset({same, utterance})
+            elif utterance not in same:
+                self.same_quote[pi] = same | {utterance}
         phrase = phrases[pi]
         phrase.units.append(ui)
         self.unit_phrase.append(pi)
