@@ -188,7 +188,6 @@ class _Phrase:
 
     codes: Any  # the word ids (see _id_codes)
     content_codes: Any  # the ids of its content words (stopwords left out), in order
-    units: list[int]  # indices into the unit list
     speakers: frozenset[str]  # known speakers; shared sets (see _SpeakerSets)
     sentences: tuple[tuple[int, int], ...] = ()
     named: frozenset[str] = _NO_NAMES  # speaker keys at any confidence
@@ -404,7 +403,7 @@ class PhraseIndex:
             content_seq = [vocab[k] for k in u.keys if k not in _STOPWORDS]
             pi = len(phrases)
             self._phrase_of_keys[(codes, ident)] = pi
-            phrases.append(_Phrase(codes, _id_codes(content_seq), [], _NO_NAMES, u.sentences, _NO_NAMES))
+            phrases.append(_Phrase(codes, _id_codes(content_seq), _NO_NAMES, u.sentences, _NO_NAMES))
             self.phrase_speaker.append(known)
             self.same_quote.append(utterance)
         else:
@@ -415,8 +414,7 @@ class PhraseIndex:
             elif utterance not in same:
                 self.same_quote[pi] = same | {utterance}
         phrase = phrases[pi]
-        phrase.units.append(ui)
-        self.unit_phrase.append(pi)
+        self.unit_phrase.append(pi)  # a phrase's units are those naming it here (no list per phrase)
         if known and known not in phrase.speakers:
             phrase.speakers = self._speaker_sets.plus(phrase.speakers, known)
         if named and named not in phrase.named:
@@ -441,7 +439,7 @@ class PhraseIndex:
         self._phrase_of_keys = {}
         self._words = list(self.vocab)
         self.vocab = {}
-        return _cluster_phrases(self.phrases, self.phrase_speaker, self.same_quote, len(self.unit_phrase), cancelled)
+        return _cluster_phrases(self.phrases, self.phrase_speaker, self.same_quote, self.unit_phrase, cancelled)
 
 
 class _SharedShingles:
@@ -493,7 +491,8 @@ def cluster_units(units: list[_Unit],
 
 
 def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], same_quote: list[int | frozenset[int]],
-                     unit_count: int, cancelled: Callable[[], bool] | None) -> tuple[list[list[int]], dict[str, Any]]:
+                     unit_phrase: Sequence[int],
+                     cancelled: Callable[[], bool] | None) -> tuple[list[list[int]], dict[str, Any]]:
     """:func:`cluster_units` on the phrases of a :class:`PhraseIndex`."""
     # shingles are computed twice (once to find the shared ones): postings are kept for those only
     shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.codes) for p in phrases))
@@ -567,16 +566,17 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
     for short_i, (_, _, neg_long) in best_parent.items():
         uf.union(short_i, -neg_long)
 
-    stats = {"units": unit_count, "phrases": len(phrases), "candidates": candidates, "scored": scored}
+    stats = {"units": len(unit_phrase), "phrases": len(phrases), "candidates": candidates, "scored": scored}
     del postings, shared_shingles, best_parent, n_shingles, lengths  # the groups are built without them
-    return _components(phrases, uf), stats
+    return _components(unit_phrase, uf), stats
 
 
-def _components(phrases: list[_Phrase], uf: _UnionFind) -> list[list[int]]:
-    """The units of each connected component of phrases, sorted, in the order of their first phrase."""
+def _components(unit_phrase: Sequence[int], uf: _UnionFind) -> list[list[int]]:
+    """The units of each connected component of phrases, sorted, in the order of their first phrase
+    (phrases are numbered in the order of their first unit: that is the order of their first unit)."""
     groups: dict[int, list[int]] = defaultdict(list)
-    for pi, p in enumerate(phrases):
-        groups[uf.find(pi)].extend(p.units)
+    for ui, pi in enumerate(unit_phrase):
+        groups[uf.find(pi)].append(ui)
     out = list(groups.values())
     del groups
     for group in out:  # sorted in place: a second list per group would double the largest structure left
