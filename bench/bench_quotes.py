@@ -1,13 +1,15 @@
 """Benchmark: quote extraction + clustering on generated corpora with planted variants.
 
     python bench/bench_quotes.py [--sizes 1000 10000 20000] [--seed 1] [--cache]
-    python bench/bench_quotes.py --corpus DIR [--runs 3] [--keep-output DIR]
+    python bench/bench_quotes.py --corpus DIR [--runs 3] [--keep-output DIR] [--copies-first]
 
 With ``--corpus`` (e.g. bench_scale's generated corpus-10000 / corpus-50000), the `quotes DIR --json`
 command is timed as a user runs it, each run its own process with its own fresh per-user folder
 (BRIEFREADER_HOME): the record cache is warmed first (`list --jsonl`, not counted), then the first
 `quotes --json` (no quote or copy cache: extraction, clustering, writing the cache) and ``--runs``
-cached ones (median wall time, largest peak RSS), plus one cached `quotes --json --all`. The JSON of
+cached ones (median wall time, largest peak RSS, CPU seconds user+sys), plus one cached
+`quotes --json --all`; ``--copies-first`` makes the copy analysis first (`copies --json`, timed apart)
+so that the first `quotes` figure is the quote analysis alone. The JSON of
 every run is hashed: the cached output must be byte-identical to the first one's (printed, and
 the exit status is 1 when not). ``--keep-output DIR`` keeps the outputs to compare across versions.
 
@@ -194,13 +196,15 @@ _CLI_RUNNER = (
     "import resource, sys\n"
     "from briefreader.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
-    "sys.stderr.write(f'\\n@@RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "sys.stderr.write(f'\\n@@RSS {usage.ru_maxrss}\\n@@CPU {usage.ru_utime + usage.ru_stime}\\n')\n"
     "sys.exit(code)\n"
 )
 
 
-def _run_cli(argv: list[str], home: Path, output: Path) -> tuple[float, float, str, int]:
-    """(wall s, peak RSS MB, sha256 of stdout, stdout bytes) of one `briefreader ARGV` process."""
+def _run_cli(argv: list[str], home: Path, output: Path) -> tuple[float, float, str, int, float]:
+    """(wall s, peak RSS MB, sha256 of stdout, stdout bytes, CPU s user+sys) of one `briefreader ARGV`
+    process."""
     import hashlib
     import os
 
@@ -214,15 +218,19 @@ def _run_cli(argv: list[str], home: Path, output: Path) -> tuple[float, float, s
         raise SystemExit(f"briefreader {' '.join(argv)} failed ({done.returncode}): {done.stderr[-800:]}")
     rss = max((int(line.split()[1]) / 1024 for line in done.stderr.splitlines() if line.startswith("@@RSS ")),
               default=0.0)
+    cpu = max((float(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("@@CPU ")),
+              default=0.0)
     digest = hashlib.sha256()
     with open(output, "rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
-    return elapsed, rss, digest.hexdigest(), output.stat().st_size
+    return elapsed, rss, digest.hexdigest(), output.stat().st_size, cpu
 
 
-def run_cli(corpus: Path, runs: int, keep: Path | None) -> int:
-    """Time `quotes CORPUS --json` first time and cached, as separate processes; outputs compared."""
+def run_cli(corpus: Path, runs: int, keep: Path | None, copies_first: bool = False) -> int:
+    """Time `quotes CORPUS --json` first time and cached, as separate processes; outputs compared.
+    ``copies_first``: the copy analysis is made (and cached) by `copies CORPUS --json` first, timed
+    apart, so the first `quotes` figure is the quote analysis alone."""
     import os
     import shutil
     import statistics
@@ -236,13 +244,19 @@ def run_cli(corpus: Path, runs: int, keep: Path | None) -> int:
         listed = _run_cli(["list", str(corpus), "--jsonl"], home, out_dir / "list.jsonl")
         print(f"  (list --jsonl: first {warm[0]:.2f} s, then {listed[0]:.2f} s {listed[1]:.0f} MB: loading the "
               "corpus, part of every figure below)", flush=True)
+        if copies_first:
+            copies = _run_cli(["copies", str(corpus), "--json"], home, out_dir / "copies.json")
+            print(f"  copies --json, first time   {copies[0]:8.2f} s  {copies[1]:7.0f} MB  CPU {copies[4]:6.1f} s  "
+                  "(cached for the quote analysis below)", flush=True)
         first = _run_cli(["quotes", str(corpus), "--json"], home, out_dir / "quotes-first.json")
-        print(f"  quotes --json, first time   {first[0]:8.2f} s  {first[1]:7.0f} MB  "
-              f"{first[3] / 1e6:7.1f} MB of JSON  sha256 {first[2][:16]}", flush=True)
+        print(f"  quotes --json, first time   {first[0]:8.2f} s  {first[1]:7.0f} MB  CPU {first[4]:6.1f} s  "
+              f"{first[3] / 1e6:7.1f} MB of JSON  sha256 {first[2][:16]}"
+              + ("" if copies_first else "  (copy analysis included)"), flush=True)
         cached = [_run_cli(["quotes", str(corpus), "--json"], home, out_dir / "quotes-cached.json")
                   for _ in range(runs)]
         print(f"  quotes --json, cached       {statistics.median(c[0] for c in cached):8.2f} s  "
-              f"{max(c[1] for c in cached):7.0f} MB  (median of {runs}: "
+              f"{max(c[1] for c in cached):7.0f} MB  CPU {statistics.median(c[4] for c in cached):6.1f} s  "
+              f"(median of {runs}: "
               f"{', '.join(f'{c[0]:.2f}' for c in cached)})", flush=True)
         every = _run_cli(["quotes", str(corpus), "--json", "--all"], home, out_dir / "quotes-all.json")
         print(f"  quotes --json --all, cached {every[0]:8.2f} s  {every[1]:7.0f} MB  "
@@ -266,9 +280,12 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, help="time the `quotes DIR --json` command on this corpus folder")
     parser.add_argument("--runs", type=int, default=3, help="--corpus: cached runs (median)")
     parser.add_argument("--keep-output", type=Path, help="--corpus: keep the JSON outputs in this folder")
+    parser.add_argument("--copies-first", action="store_true",
+                        help="--corpus: make the copy analysis first (`copies --json`, timed apart), so the first "
+                             "`quotes` figure is the quote analysis alone")
     args = parser.parse_args()
     if args.corpus:
-        return run_cli(args.corpus, args.runs, args.keep_output)
+        return run_cli(args.corpus, args.runs, args.keep_output, args.copies_first)
     if args.one:
         print(json.dumps(run_one(args.one, args.seed, args.cache)))
         return 0

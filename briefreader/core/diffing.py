@@ -266,6 +266,12 @@ def word_keys(text: str) -> list[str]:
     return keys
 
 
+def forget_word_keys() -> None:
+    """Drop the memo of :func:`word_keys` (up to about 60 MB once full): a long analysis calls it
+    when its words are all read; the memo refills as words are keyed again."""
+    _word_key.cache_clear()
+
+
 @lru_cache(maxsize=262144)
 def _word_key(token: str) -> tuple[str, ...]:
     w = _unify_apostrophes(token).casefold()

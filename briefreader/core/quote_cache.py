@@ -408,6 +408,20 @@ class QuoteStoreWriter:
         if len(self._pending) >= _BATCH:
             self._flush()
 
+    def extraction_rows(self, hashes: Sequence[str]) -> dict[str, Any]:
+        """The rows added so far of the bodies with these hashes (those found): what the analysis reads
+        back to rebuild the quotations of the groups it builds, instead of holding every one."""
+        self._flush()
+        found: dict[str, Any] = {}
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), _BATCH):
+            part = unique[i : i + _BATCH]
+            marks = ",".join("?" * len(part))
+            for key, rows in self._connection.execute(f"SELECT hash, rows FROM extraction WHERE hash IN ({marks})",
+                                                      part):
+                found[key] = _load_record(rows)
+        return found
+
     def _flush(self) -> None:
         with self._connection:
             if self._extraction:

@@ -36,10 +36,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from briefreader.core.diffing import forget_word_keys
 from briefreader.core.model import Article
 from briefreader.core.quote_alteration import _build_cluster
 from briefreader.core.quote_cache import (
@@ -54,7 +56,7 @@ from briefreader.core.quote_cache import (
     quotes_cache_dir,
     remove_legacy_cache,
 )
-from briefreader.core.quote_grouping import _Unit, _units_of, cluster_units
+from briefreader.core.quote_grouping import PhraseIndex, _Unit, _units_of
 from briefreader.core.quote_records import Progress, QuoteAnalysis, QuoteCluster, QuotesCancelled, Variant
 from briefreader.core.quotes import Quote, extract_quotes
 
@@ -69,11 +71,14 @@ def analyse_quotes(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     original_of: Callable[[str], str] | None = None,
+    transient: Callable[[Article], Article] | None = None,
 ) -> QuoteAnalysis:
     """Extract every quotation of ``articles`` and group the renderings of each utterance.
 
     ``original_of`` (e.g. ``CopyAnalysis.original_of``) counts copies of one article as one
-    rendering when judging alterations (see :func:`_build_cluster`).
+    rendering when judging alterations (see :func:`_build_cluster`). ``transient(article)`` gives
+    the article the extraction reads (its offset map too) and then drops, so what reading it
+    unpacks is not kept (the record cache's ``transient_copy``); None: the article itself.
 
     ``cache_dir`` (:func:`quotes_cache_dir`: per user, never in the corpus) keeps per-article
     extraction results by body hash and the last full analysis; ``progress(done, total)`` is called during extraction;
@@ -84,7 +89,7 @@ def analyse_quotes(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(articles, cache_dir, progress, cancelled, original_of)
+        return _analyse(articles, cache_dir, progress, cancelled, original_of, transient)
     finally:
         if was_enabled:
             gc.enable()
@@ -96,6 +101,7 @@ def _analyse(
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
     original_of: Callable[[str], str] | None = None,
+    transient: Callable[[Article], Article] | None = None,
 ) -> QuoteAnalysis:
     t0, c0 = time.perf_counter(), time.process_time()
     warnings: list[str] = []
@@ -118,7 +124,7 @@ def _analyse(
     writer = QuoteStoreWriter(cache_dir)
     try:
         store = _analyse_into(writer, articles, hashes, previous, progress, cancelled, original_of, t0, c0, digest,
-                              warnings)
+                              warnings, transient)
     except BaseException:
         writer.abort()
         raise
@@ -131,12 +137,15 @@ def _analyse(
 def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes: list[str],
                   previous: QuoteStore | None, progress: Progress | None, cancelled: Callable[[], bool] | None,
                   original_of: Callable[[str], str] | None, t0: float, c0: float, digest: str,
-                  warnings: list[str]) -> QuoteStore:
+                  warnings: list[str], transient: Callable[[Article], Article] | None = None) -> QuoteStore:
     """Extract (in batches, reusing the previous store's rows of unchanged bodies), cluster, and write
-    every group into ``writer`` as it is built; only the renderings being grouped stay in memory."""
+    every group into ``writer`` as it is built. No quotation is held after its article: each goes
+    to the store, each rendering into the phrase index (its words once per distinct wording), and the
+    groups are built from the quotations read back from the store."""
     reused = quotes_total = 0
     total = len(articles)
-    all_units: list[_Unit] = []
+    index = PhraseIndex()
+    renderings = _Renderings()
     for batch_start in range(0, total, EXTRACTION_BATCH):
         batch = range(batch_start, min(batch_start + EXTRACTION_BATCH, total))
         known: dict[str, Any] = {}
@@ -159,8 +168,9 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
                 except (TypeError, ValueError, KeyError):
                     quotes = None
             if quotes is None:
+                read = transient(art) if transient is not None else art
                 try:
-                    quotes = extract_quotes(art.id, art.body, art.offsets if art.offsets.segments else None)
+                    quotes = extract_quotes(art.id, read.body, read.offsets if read.offsets.segments else None)
                 except Exception as exc:  # noqa: BLE001 - one odd article must never stop the analysis
                     warnings.append(f"{art.id}: quotes skipped ({exc.__class__.__name__}: {exc})")
                     quotes = []
@@ -169,23 +179,24 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
             for quote in quotes:
                 if quote.scare:
                     writer.add_scare(i, quote)
-            all_units.extend(_units_of(quotes, i))
+            renderings.add_article(index, _units_of(quotes, i), i)
             if progress is not None and (i % 200 == 0 or i + 1 == total):
                 progress(i + 1, total)
     t1, c1 = time.perf_counter(), time.process_time()
 
-    groups, stats = cluster_units(all_units, cancelled)
+    forget_word_keys()  # every rendering is keyed: the memo's memory goes to the shingle index instead
+    groups, stats = index.cluster(cancelled)
     t2, c2 = time.perf_counter(), time.process_time()
     pos_of = {a.id: i for i, a in enumerate(articles)}
+    rebuild = _UnitRebuilder(index, renderings, writer, articles, hashes)
     for gi, group in enumerate(groups):
         if cancelled is not None and gi % 512 == 0 and cancelled():
             raise QuotesCancelled()
-        members = [all_units[i] for i in group]
+        members = [rebuild.unit(i) for i in group]
         cluster = _build_cluster(members, articles, original_of)
         pieces = {(articles[u.article_pos].id, tuple(q.index for q in u.pieces)): u.pieces for u in members}
         writer.add_cluster(cluster, pos_of, [pieces[(v.article, v.piece_indices)] for v in cluster.variants])
-    groups.clear()
-    all_units.clear()  # the store orders the groups: the renderings are no longer needed
+    groups.clear()  # the store orders the groups: the renderings are no longer needed
     t3, c3 = time.perf_counter(), time.process_time()
     stats.update(
         articles=total, extracted=total - reused, reused=reused,
@@ -193,6 +204,71 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
         extract_cpu_s=round(c1 - c0, 3), cluster_cpu_s=round(c2 - c1, 3), build_cpu_s=round(c3 - c2, 3),
     )
     return writer.finish(digest=digest, quotes_total=quotes_total, stats=stats, warnings=warnings)
+
+
+class _Renderings:
+    """What is kept of each rendering (unit) while the corpus is extracted: its article, the indices
+    of its pieces among the article's quotations and its sentences (shared with its phrase's when
+    equal): a few dozen bytes, where the unit with its quotations is about 1.3 KB."""
+
+    def __init__(self) -> None:
+        self.article = array("i")
+        self.pieces: list[tuple[int, ...]] = []
+        self.sentences: list[tuple[tuple[int, int], ...]] = []
+        self._shared_pieces: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._utterances = 0
+
+    def add_article(self, index: PhraseIndex, units: list[_Unit], article_pos: int) -> None:
+        """Add one article's units to ``index`` and keep how to rebuild them."""
+        utterances: dict[str, int] = {}
+        for unit in units:
+            utterance = utterances.setdefault(unit.quote.utterance_id, self._utterances + len(utterances))
+            phrase = index.phrases[index.add(unit, utterance)]
+            self.article.append(article_pos)
+            indices = tuple(q.index for q in unit.pieces)
+            self.pieces.append(self._shared_pieces.setdefault(indices, indices))
+            self.sentences.append(phrase.sentences if phrase.sentences == unit.sentences else unit.sentences)
+        self._utterances += len(utterances)
+
+
+class _UnitRebuilder:
+    """The units of the groups being built, rebuilt from the store's rows of their articles (read a
+    window of articles at a time: groups come roughly in article order) and the phrase index."""
+
+    WINDOW = 256  # articles whose quotations are read together
+    KEEP = 4096  # articles whose quotations stay at hand (a group reaching far back reads them again)
+
+    def __init__(self, index: PhraseIndex, renderings: _Renderings, writer: QuoteStoreWriter,
+                 articles: Sequence[Article], hashes: Sequence[str]) -> None:
+        self._index = index
+        self._renderings = renderings
+        self._writer = writer
+        self._articles = articles
+        self._hashes = hashes
+        self._words = index.words()
+        self._quotes: dict[int, dict[int, Quote]] = {}
+
+    def _quotes_of(self, pos: int) -> dict[int, Quote]:
+        found = self._quotes.get(pos)
+        if found is not None:
+            return found
+        if len(self._quotes) >= self.KEEP:
+            self._quotes = {}
+        window = [i for i in range(pos, min(pos + self.WINDOW, len(self._articles))) if i not in self._quotes]
+        rows = self._writer.extraction_rows([self._hashes[i] for i in window])
+        for i in window:
+            art = self._articles[i]
+            self._quotes[i] = {q.index: q for q in _rows_to_quotes(art.id, art.body, rows[self._hashes[i]])}
+        return self._quotes[pos]
+
+    def unit(self, ui: int) -> _Unit:
+        """Unit ``ui`` as the extraction made it."""
+        renderings = self._renderings
+        pos = renderings.article[ui]
+        quotes = self._quotes_of(pos)
+        pieces = tuple(quotes[k] for k in renderings.pieces[ui])
+        return _Unit(pieces[0], pieces[0].start, pieces[-1].end, self._index.unit_keys(ui, self._words), pos,
+                     pieces, renderings.sentences[ui])
 
 
 def iter_pairs(cluster: QuoteCluster) -> Iterable[tuple[Variant, Variant]]:

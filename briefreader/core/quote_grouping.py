@@ -189,17 +189,31 @@ _NO_NAMES: frozenset[str] = frozenset()
 
 @dataclass(slots=True)
 class _Phrase:
-    keys: tuple[int, ...]
-    content: frozenset[int]
-    content_seq: tuple[int, ...]
-    units: list[int]  # indices into the unit list
-    speakers: frozenset[str]  # a new set when one is added (most phrases keep one or none)
+    """One distinct wording (the units printing it). Its word ids are held once, as ``codes`` (one
+    character per id: edit distances on strings need no per-call conversion, and the distance
+    between two id strings is that between the ids); ``keys``, ``content_seq`` and ``content`` are
+    read from them when asked (a tuple and a set per phrase cost about 1 KB: 350 MB at 50k articles)."""
+
+    codes: Any  # the word ids (see _id_codes)
+    content_codes: Any  # the ids of its content words (stopwords left out), in order
+    speakers: frozenset[str]  # known speakers; shared sets (see _SpeakerSets)
     sentences: tuple[tuple[int, int], ...] = ()
     named: frozenset[str] = _NO_NAMES  # speaker keys at any confidence
-    # the same word ids as one character each: edit distances on strings need no per-call
-    # conversion of the sequence (the distance between two id strings is that between the ids)
-    codes: Any = ()
-    content_codes: Any = ()
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        """The word ids."""
+        return _code_ids(self.codes)
+
+    @property
+    def content_seq(self) -> tuple[int, ...]:
+        """The content words' ids, in order."""
+        return _code_ids(self.content_codes)
+
+    @property
+    def content(self) -> frozenset[int]:
+        """The content words' ids, as a set."""
+        return frozenset(_code_ids(self.content_codes))
 
 
 def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
@@ -209,6 +223,26 @@ def _id_codes(ids: Sequence[int]) -> str | tuple[int, ...]:
         return "".join([chr(i if i < 0xD800 else i + 0x800) for i in ids])
     except (ValueError, OverflowError):
         return tuple(ids)
+
+
+def _code_ids(codes: str | tuple[int, ...]) -> tuple[int, ...]:
+    """The word ids :func:`_id_codes` made ``codes`` of."""
+    if isinstance(codes, str):
+        return tuple([code if code < 0xD800 else code - 0x800 for code in map(ord, codes)])
+    return tuple(codes)
+
+
+class _SpeakerSets:
+    """Speaker sets shared between phrases: most phrases have one speaker, and one set per phrase
+    (about 200 bytes) would repeat a few thousand names hundreds of thousands of times."""
+
+    def __init__(self) -> None:
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def plus(self, names: frozenset[str], name: str) -> frozenset[str]:
+        """``names`` with ``name`` added, as the one shared set of those names."""
+        grown = names | {name}
+        return self._sets.setdefault(grown, grown)
 
 
 #: Speakers at or above this confidence count as known when grouping (different known speakers:
@@ -441,14 +475,29 @@ class _UnionFind:
         return True
 
 
-def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
-    """Units with identical words (and compatible speakers) collapsed into phrases; each phrase's
-    known speaker (the union-find keeps two known speakers apart)."""
-    vocab: dict[str, int] = {}
-    phrases: list[_Phrase] = []
-    phrase_of_keys: dict[tuple[tuple[str, ...], Any], int] = {}
-    phrase_speaker: list[str | None] = []
-    for ui, u in enumerate(units):
+class PhraseIndex:
+    """Units collapsed into phrases as they come (article by article): units with identical words
+    (and compatible speakers) are one phrase, with its known speaker (the union-find keeps two known
+    speakers apart). Nothing of a unit is kept but its phrase: :func:`cluster_units` on a list of
+    units, or the quote analysis adding each article's units while it extracts, so that every
+    quotation of the corpus is never held at once."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}  # word key -> id (ids in insertion order)
+        self.phrases: list[_Phrase] = []
+        self.phrase_speaker: list[str | None] = []
+        # the quotation (utterance) of each phrase's renderings: its token when one (most), else their set
+        self.same_quote: list[int | frozenset[int]] = []
+        self.unit_phrase = array("i")  # phrase of each unit added
+        self._phrase_of_keys: dict[tuple[Any, Any], int] = {}
+        self._speaker_sets = _SpeakerSets()
+        self._words: list[str] | None = None  # the vocabulary as a list, once clustering started
+
+    def add(self, u: _Unit, utterance: int) -> int:
+        """Add the next unit (``utterance``: a number naming its quotation, the same for the pieces of
+        one utterance and different across quotations); its phrase."""
+        ui = len(self.unit_phrase)
+        vocab, phrases = self.vocab, self.phrases
         named = person_key(u.quote.speaker)
         known = named if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
@@ -458,28 +507,55 @@ def _phrases_of(units: list[_Unit]) -> tuple[list[_Phrase], list[str | None]]:
         ident: Any = speaker_key(u.quote.speaker) if known else None
         if len(u.keys) < SHORT_PHRASE_WORDS:
             ident = speaker_key(u.quote.speaker) if named else ("unit", ui)
-        pi = phrase_of_keys.get((u.keys, ident))
+        codes = _id_codes([vocab.setdefault(k, len(vocab)) for k in u.keys])
+        pi = self._phrase_of_keys.get((codes, ident))
         if pi is not None and known and phrases[pi].speakers and not _people_agree(phrases[pi].speakers,
                                                                                     frozenset([known])):
             ident = (ident, known)
-            pi = phrase_of_keys.get((u.keys, ident))
+            pi = self._phrase_of_keys.get((codes, ident))
         if pi is None:
-            ids = tuple(vocab.setdefault(k, len(vocab)) for k in u.keys)
-            content_seq = tuple(vocab[k] for k in u.keys if k not in _STOPWORDS)
+            content_seq = [vocab[k] for k in u.keys if k not in _STOPWORDS]
             pi = len(phrases)
-            phrase_of_keys[(u.keys, ident)] = pi
-            phrases.append(_Phrase(ids, frozenset(content_seq), content_seq, [], _NO_NAMES, u.sentences,
-                                   codes=_id_codes(ids), content_codes=_id_codes(content_seq)))
-            phrase_speaker.append(known)
+            self._phrase_of_keys[(codes, ident)] = pi
+            phrases.append(_Phrase(codes, _id_codes(content_seq), _NO_NAMES, u.sentences, _NO_NAMES))
+            self.phrase_speaker.append(known)
+            self.same_quote.append(utterance)
+        else:
+            same = self.same_quote[pi]
+            if isinstance(same, int):
+                if same != utterance:
+                    self.same_quote[pi] = frozenset({same, utterance})
+            elif utterance not in same:
+                self.same_quote[pi] = same | {utterance}
         phrase = phrases[pi]
-        phrase.units.append(ui)
+        self.unit_phrase.append(pi)  # a phrase's units are those naming it here (no list per phrase)
         if known and known not in phrase.speakers:
-            phrase.speakers = phrase.speakers | {known}
-            if len(known) > len(phrase_speaker[pi] or ""):
-                phrase_speaker[pi] = known  # the fullest name of the phrase's speaker
+            phrase.speakers = self._speaker_sets.plus(phrase.speakers, known)
+            if len(known) > len(self.phrase_speaker[pi] or ""):
+                self.phrase_speaker[pi] = known  # the fullest name of the phrase's speaker
         if named and named not in phrase.named:
-            phrase.named = phrase.named | {named}
-    return phrases, phrase_speaker
+            phrase.named = self._speaker_sets.plus(phrase.named, named)
+        return pi
+
+    def words(self) -> list[str]:
+        """Each word id's key (the vocabulary as a list: index = id)."""
+        return self._words if self._words is not None else list(self.vocab)
+
+    def unit_keys(self, ui: int, words: Sequence[str]) -> tuple[str, ...]:
+        """The word keys of unit ``ui`` (those of its phrase), ``words`` from :meth:`words`."""
+        codes = self.phrases[self.unit_phrase[ui]].codes
+        if type(codes) is str:  # as _code_ids, without the tuple of ids between
+            return tuple([words[code if code < 0xD800 else code - 0x800] for code in map(ord, codes)])
+        return tuple([words[i] for i in codes])
+
+    def cluster(self, cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
+        """Connected components of the units added (lists of unit indices) and counters for the
+        benchmark. The look-up tables of :meth:`add` are dropped first (no unit can be added after;
+        the vocabulary is kept as the list :meth:`words` gives)."""
+        self._phrase_of_keys = {}
+        self._words = list(self.vocab)
+        self.vocab = {}
+        return _cluster_phrases(self.phrases, self.phrase_speaker, self.same_quote, self.unit_phrase, cancelled)
 
 
 class _SharedShingles:
@@ -516,11 +592,8 @@ class _SharedShingles:
 
 
 def _phrase_shingles(phrase: _Phrase) -> set[int]:
-    return _shingles(phrase.keys, list(phrase.content_seq), phrase.content)
-
-
-def _one_or_set(ids: set[str]) -> str | frozenset[str]:
-    return next(iter(ids)) if len(ids) == 1 else frozenset(ids)
+    content = list(phrase.content_seq)
+    return _shingles(phrase.keys, content, frozenset(content))
 
 
 #: A short quote's matches scoring within this of its best one are rivals of the best.
@@ -588,18 +661,26 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
 def cluster_units(units: list[_Unit],
                   cancelled: Callable[[], bool] | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """Connected components of units (lists of unit indices) and counters for the benchmark."""
-    phrases, phrase_speaker = _phrases_of(units)
+    index = PhraseIndex()
+    utterances: dict[str, int] = {}
+    for u in units:
+        index.add(u, utterances.setdefault(u.quote.utterance_id, len(utterances)))
+    return index.cluster(cancelled)
+
+
+def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], same_quote: list[int | frozenset[int]],
+                     unit_phrase: Sequence[int],
+                     cancelled: Callable[[], bool] | None) -> tuple[list[list[int]], dict[str, Any]]:
+    """:func:`cluster_units` on the phrases of a :class:`PhraseIndex`."""
     # shingles are computed twice (once to find the shared ones): postings are kept for those only
-    shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.keys) for p in phrases))
+    shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.codes) for p in phrases))
     postings: dict[int, Any] = {}
     uf = _UnionFind(len(phrases), phrase_speaker)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
     candidates = scored = 0
     n_shingles: list[int] = []
-    # the quotation (utterance id) of each phrase's renderings: the id itself when one (most), else their set
-    same_quote = [_one_or_set({units[u].quote.utterance_id for u in p.units}) for p in phrases]
-    lengths = [len(p.keys) for p in phrases]
+    lengths = [len(p.codes) for p in phrases]
     for pi, p in enumerate(phrases):
         if cancelled is not None and pi % 512 == 0 and cancelled():
             raise QuotesCancelled()
@@ -627,13 +708,13 @@ def cluster_units(units: list[_Unit],
             continue
         counts = Counter(hits)
         tried = 0
-        n_p, n_sh = len(p.keys), len(sh)
+        n_p, n_sh = lengths[pi], len(sh)
         if n_p > 8:
             pool = sorted([(n, q) for q, n in counts.items() if n >= 2], reverse=True)
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
         own_quote = same_quote[pi]
-        one_quote = type(own_quote) is str
+        one_quote = type(own_quote) is int
         find = uf.find
         for shared, q in pool:
             n_q = lengths[q]
@@ -666,8 +747,19 @@ def cluster_units(units: list[_Unit],
                 _add_rival(rivals, short_i, score, long_i)
     _join_short_quotes(uf, best_parent, rivals, lengths, phrases)
 
+    stats = {"units": len(unit_phrase), "phrases": len(phrases), "candidates": candidates, "scored": scored}
+    del postings, shared_shingles, best_parent, n_shingles, lengths  # the groups are built without them
+    return _components(unit_phrase, uf), stats
+
+
+def _components(unit_phrase: Sequence[int], uf: _UnionFind) -> list[list[int]]:
+    """The units of each connected component of phrases, sorted, in the order of their first phrase
+    (phrases are numbered in the order of their first unit: that is the order of their first unit)."""
     groups: dict[int, list[int]] = defaultdict(list)
-    for pi, p in enumerate(phrases):
-        groups[uf.find(pi)].extend(p.units)
-    stats = {"units": len(units), "phrases": len(phrases), "candidates": candidates, "scored": scored}
-    return [sorted(g) for g in groups.values()], stats
+    for ui, pi in enumerate(unit_phrase):
+        groups[uf.find(pi)].append(ui)
+    out = list(groups.values())
+    del groups
+    for group in out:  # sorted in place: a second list per group would double the largest structure left
+        group.sort()
+    return out

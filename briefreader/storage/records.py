@@ -441,6 +441,17 @@ def pack_article(article: Article, fingerprints: frozenset[str] | LazyExtra) -> 
     return _article_from_blob(values, extra)
 
 
+def transient_copy(article: Article) -> Article:
+    """``article`` for one pass that reads its source text or offset map and then lets it go: a
+    cached article whose source, removed blocks and offsets are still packed is copied (sharing the
+    packed bytes), so unpacking them in the copy leaves the loaded article packed; any other
+    article is returned as it is. (An analysis reading every article's offset map would otherwise
+    keep every source text of the corpus unpacked: about 100 MB per 10k articles.)"""
+    if isinstance(article, CachedArticle) and article._extra is not None:
+        return _article_from_blob(tuple(getattr(article, f) for f in _FIELDS), article._extra.blob)
+    return article
+
+
 def _article_from_blob(values: tuple, blob: bytes) -> CachedArticle:
     return _article_from_row(values, LazyExtra(blob))
 

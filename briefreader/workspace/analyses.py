@@ -49,11 +49,12 @@ def quote_analysis_with(workspace: Workspace, originals: Mapping[str, str] | Non
                         cached: bool = True) -> QuoteAnalysis:
     """The quote analysis with ``originals`` (copy -> its original; None: no copy detection)."""
     from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
+    from briefreader.storage.records import transient_copy
 
     cache_dir = quotes_cache_dir(workspace.root) if cached else None
     original_of = None if originals is None else (lambda article_id: originals.get(article_id, article_id))
     return analyse_quotes(workspace.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
-                          original_of=original_of)
+                          original_of=original_of, transient=transient_copy)
 
 def quotes_in_child(
     workspace: Workspace,

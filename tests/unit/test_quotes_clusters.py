@@ -282,3 +282,69 @@ def test_cluster_speaker_prefers_the_full_name() -> None:
             art(2, f"Energy minister Eva Kern spoke. {q} Eva Kern said.")]
     (cluster,) = analyse_quotes(arts).clusters
     assert cluster.speaker == "Eva Kern"
+
+
+def test_analysis_leaves_the_loaded_corpus_packed(sample_corpus: Path) -> None:
+    """Extraction reads every article's offset map through a transient copy: the loaded articles
+    keep their source text and offsets packed (unpacked, they cost about 100 MB per 10k articles)."""
+    from briefreader.storage.records import CachedArticle, transient_copy
+    from briefreader.workspace.service import Workspace
+
+    workspace = Workspace(sample_corpus)
+    articles = workspace.load().articles
+    assert all(isinstance(a, CachedArticle) and a._extra is not None for a in articles)
+    analysis = workspace.quote_analysis(cached=False, use_copies=False)
+    # only an article with a rendering whose source span differs in length from its body span has its
+    # offset map read again, when its group is built
+    remapped = {q.article_id for quotes in analysis.quotes_by_article.values() for q in quotes
+                if q.source_end - q.source_start != q.end - q.start}
+    unpacked = {a.id for a in articles if a._extra is None}
+    assert unpacked <= remapped
+    assert {a.id for a in articles if analysis.quotes_of(a.id)} - unpacked  # quoted and still packed
+    # the copy reads the same values; an article already unpacked is handed out as it is
+    copy = transient_copy(articles[0])
+    assert copy is not articles[0] and copy.body == articles[0].body
+    assert copy.offsets.segments == articles[0].offsets.segments  # unpacks the original too
+    assert transient_copy(articles[0]) is articles[0]
+
+
+def test_units_rebuilt_from_the_store_equal_those_extracted() -> None:
+    """The analysis keeps only each rendering's article, pieces and sentences while it extracts, and
+    rebuilds the units of each group from the store's rows: the rebuilt units are the extracted ones
+    (multi-paragraph and interrupted quotations, one wording printed twice with other sentence breaks,
+    two articles with one body)."""
+    from briefreader.core.quote_cache import QuoteStoreWriter
+    from briefreader.core.quote_clusters import _Renderings, _UnitRebuilder
+    from briefreader.core.quote_grouping import PhraseIndex, _units_of
+    from briefreader.core.quotes import extract_quotes
+
+    same = "“We will not pay, not now and not later,” Nora Lind said. “Never,” she added."
+    bodies = [
+        "“The plan is dead. We start again,” said Ari Toma.\n\n“Nobody wanted it,\n\n“and nobody will miss it.”",
+        same,
+        "“We will not pay, not now and not later,” Nora Lind said on Monday.",
+        "“We will not pay. Not now and not later,” Nora Lind told the press on Monday.",
+        same,
+        "“The plan is dead, we start again,” Toma told the committee, “with a new budget.”",
+    ]
+    articles = [art(i, body) for i, body in enumerate(bodies)]
+    from briefreader.core.quote_cache import body_hash
+
+    hashes = [body_hash(a.body) for a in articles]
+    writer = QuoteStoreWriter(None)
+    index, renderings = PhraseIndex(), _Renderings()
+    extracted = []
+    for i, article in enumerate(articles):
+        quotes = extract_quotes(article.id, article.body)
+        writer.add_extraction(hashes[i], quotes)
+        units = _units_of(quotes, i)
+        extracted.extend(units)
+        renderings.add_article(index, units, i)
+    assert len(extracted) >= 6 and any(len(u.pieces) > 1 for u in extracted)
+    rebuild = _UnitRebuilder(index, renderings, writer, articles, hashes)
+    for ui in reversed(range(len(extracted))):  # any order: a group may reach back
+        rebuilt, original = rebuild.unit(ui), extracted[ui]
+        assert (rebuilt.pieces, rebuilt.keys, rebuilt.sentences, rebuilt.start, rebuilt.end, rebuilt.article_pos,
+                rebuilt.text) == (original.pieces, original.keys, original.sentences, original.start, original.end,
+                                  original.article_pos, original.text)
+    writer.abort()
