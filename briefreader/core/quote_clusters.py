@@ -37,6 +37,7 @@ import gc
 import hashlib
 import time
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -192,7 +193,7 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
     for gi, group in enumerate(groups):
         if cancelled is not None and gi % 512 == 0 and cancelled():
             raise QuotesCancelled()
-        members = [rebuild.unit(i) for i in group]
+        members = rebuild.units(group)
         cluster = _build_cluster(members, articles, original_of)
         pieces = {(articles[u.article_pos].id, tuple(q.index for q in u.pieces)): u.pieces for u in members}
         writer.add_cluster(cluster, pos_of, [pieces[(v.article, v.piece_indices)] for v in cluster.variants])
@@ -232,11 +233,13 @@ class _Renderings:
 
 
 class _UnitRebuilder:
-    """The units of the groups being built, rebuilt from the store's rows of their articles (read a
-    window of articles at a time: groups come roughly in article order) and the phrase index."""
+    """The units of the groups being built, rebuilt from the store's rows of their articles and the
+    phrase index. Groups come roughly in order of their first article: that article's quotations are
+    read with the window of articles after it (one read serves the sweep), those of a group's other
+    articles, anywhere in the corpus, one by one; the most recently used ``KEEP`` articles stay at hand."""
 
-    WINDOW = 256  # articles whose quotations are read together
-    KEEP = 4096  # articles whose quotations stay at hand (a group reaching far back reads them again)
+    WINDOW = 256  # articles read together at a group's first article
+    KEEP = 4096  # articles whose quotations stay at hand (least recently used dropped first)
 
     def __init__(self, index: PhraseIndex, renderings: _Renderings, writer: QuoteStoreWriter,
                  articles: Sequence[Article], hashes: Sequence[str]) -> None:
@@ -246,29 +249,39 @@ class _UnitRebuilder:
         self._articles = articles
         self._hashes = hashes
         self._words = index.words()
-        self._quotes: dict[int, dict[int, Quote]] = {}
+        self._quotes: OrderedDict[int, dict[int, Quote]] = OrderedDict()
 
-    def _quotes_of(self, pos: int) -> dict[int, Quote]:
-        found = self._quotes.get(pos)
-        if found is not None:
-            return found
-        if len(self._quotes) >= self.KEEP:
-            self._quotes = {}
-        window = [i for i in range(pos, min(pos + self.WINDOW, len(self._articles))) if i not in self._quotes]
-        rows = self._writer.extraction_rows([self._hashes[i] for i in window])
-        for i in window:
-            art = self._articles[i]
-            self._quotes[i] = {q.index: q for q in _rows_to_quotes(art.id, art.body, rows[self._hashes[i]])}
-        return self._quotes[pos]
+    def _read(self, positions: Iterable[int]) -> dict[int, dict[int, Quote]]:
+        """The quotations (by index) of the articles at ``positions``: those at hand, the others read
+        from the store in one query and kept at hand."""
+        quotes = self._quotes
+        found = {i: quotes[i] for i in positions if i in quotes}
+        wanted = [i for i in positions if i not in found]
+        if wanted:
+            rows = self._writer.extraction_rows([self._hashes[i] for i in wanted])
+            for i in wanted:
+                art = self._articles[i]
+                found[i] = quotes[i] = {q.index: q for q in _rows_to_quotes(art.id, art.body, rows[self._hashes[i]])}
+        for i in found:
+            quotes.move_to_end(i)
+        return found
 
-    def unit(self, ui: int) -> _Unit:
-        """Unit ``ui`` as the extraction made it."""
+    def units(self, group: Sequence[int]) -> list[_Unit]:
+        """The units ``group`` (unit indices) names, as the extraction made them."""
         renderings = self._renderings
-        pos = renderings.article[ui]
-        quotes = self._quotes_of(pos)
-        pieces = tuple(quotes[k] for k in renderings.pieces[ui])
-        return _Unit(pieces[0], pieces[0].start, pieces[-1].end, self._index.unit_keys(ui, self._words), pos,
-                     pieces, renderings.sentences[ui])
+        positions = [renderings.article[ui] for ui in group]
+        first = min(positions)
+        if first not in self._quotes:
+            self._read(range(first, min(first + self.WINDOW, len(self._articles))))
+        at_hand = self._read(sorted(set(positions)))
+        while len(self._quotes) > self.KEEP:
+            self._quotes.popitem(last=False)
+        units = []
+        for ui, pos in zip(group, positions, strict=True):
+            pieces = tuple(at_hand[pos][k] for k in renderings.pieces[ui])
+            units.append(_Unit(pieces[0], pieces[0].start, pieces[-1].end, self._index.unit_keys(ui, self._words),
+                               pos, pieces, renderings.sentences[ui]))
+        return units
 
 
 def iter_pairs(cluster: QuoteCluster) -> Iterable[tuple[Variant, Variant]]:

@@ -343,8 +343,18 @@ def test_units_rebuilt_from_the_store_equal_those_extracted() -> None:
     assert len(extracted) >= 6 and any(len(u.pieces) > 1 for u in extracted)
     rebuild = _UnitRebuilder(index, renderings, writer, articles, hashes)
     for ui in reversed(range(len(extracted))):  # any order: a group may reach back
-        rebuilt, original = rebuild.unit(ui), extracted[ui]
-        assert (rebuilt.pieces, rebuilt.keys, rebuilt.sentences, rebuilt.start, rebuilt.end, rebuilt.article_pos,
-                rebuilt.text) == (original.pieces, original.keys, original.sentences, original.start, original.end,
-                                  original.article_pos, original.text)
+        rebuilt, original = rebuild.units([ui])[0], extracted[ui]
+        assert same_unit(rebuilt, original)
+    # one group reaching every article, with fewer articles kept at hand than it spans
+    small = _UnitRebuilder(index, renderings, writer, articles, hashes)
+    small.KEEP, small.WINDOW = 2, 1
+    everything = list(reversed(range(len(extracted))))
+    assert all(same_unit(r, extracted[ui]) for r, ui in zip(small.units(everything), everything, strict=True))
+    assert all(same_unit(r, extracted[ui]) for r, ui in zip(small.units(everything[:3]), everything[:3], strict=True))
     writer.abort()
+
+
+def same_unit(rebuilt, original) -> bool:  # type: ignore[no-untyped-def]
+    return (rebuilt.pieces, rebuilt.keys, rebuilt.sentences, rebuilt.start, rebuilt.end, rebuilt.article_pos,
+            rebuilt.text) == (original.pieces, original.keys, original.sentences, original.start, original.end,
+                              original.article_pos, original.text)
