@@ -21,8 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "tests" / "helpers"))
 
 from briefreader.core.clean import clean_text  # noqa: E402
-from briefreader.core.rules import load_rules  # noqa: E402
+from briefreader.core.rules import CleaningRules, load_rules  # noqa: E402
 from briefreader.core.safe_json import too_deep  # noqa: E402
 from briefreader.core.safe_yaml import YAMLProblem, load_yaml  # noqa: E402
 from briefreader.core.search_query import QuerySyntaxError, build_schema, make_parser, parse_query  # noqa: E402
@@ -97,8 +97,8 @@ def main() -> None:
         record = {"title": "A [bracketed] title", "text": filler * 100, "tags": ["a", "b"]}
         lines = [json.dumps(dict(record, id=i)) for i in range(5000)]
         megabytes = sum(map(len, lines)) / 2**20
-        check = best_of(lambda: [too_deep(line) for line in lines])  # as the JSONL loader does
-        parse = best_of(lambda: [json.loads(line) for line in lines])
+        check = best_of(lambda lines=lines: [too_deep(line) for line in lines])  # as the JSONL loader does
+        parse = best_of(lambda lines=lines: [json.loads(line) for line in lines])
         print(f"  JSONL depth check, {label:24} {check / megabytes * 1000:6.2f} ms/MB "
               f"(json.loads: {parse / megabytes * 1000:.1f} ms/MB)")
     from gen_corpus import ArticleFactory, _as_text
@@ -114,7 +114,7 @@ def main() -> None:
     for label, extra in (("no corpus rules", None), ("5 corpus rules", manifest_rules)):
         rules = load_rules(extra)
 
-        def clean_all() -> None:
+        def clean_all(rules: CleaningRules = rules) -> None:
             rules.line_cache.clear()
             rules.evidence_cache.clear()
             rules.reset_budget()

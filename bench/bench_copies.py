@@ -148,7 +148,8 @@ def build_set(real: list[Article], originals: int, seed: int) -> tuple[list[Arti
             article_id = f"gen/{kind}_{n:05d}.txt"
             articles.append(Article(id=article_id, path=article_id, format="txt", body="\n\n".join(new),
                                     title=f"{orig.title} ({kind} {n})" if kind != "words_changed" else orig.title,
-                                    outlet=rng.choice(OUTLETS), date=_shift(orig.date or "2016-01-01", rng.randint(0, 2))))
+                                    outlet=rng.choice(OUTLETS),
+                                    date=_shift(orig.date or "2016-01-01", rng.randint(0, 2))))
             if kind in COPY_KINDS:
                 members.append(article_id)
             else:
@@ -200,7 +201,8 @@ def quality(args: argparse.Namespace) -> None:
     analysis = analyse_copies(articles)
     elapsed = time.perf_counter() - started
     result = score(analysis, truth, articles)
-    print(f"quality: {len(articles)} articles ({len(real)} real PolNeAR {args.splits}, {len(truth['groups'])} originals "
+    print(f"quality: {len(articles)} articles ({len(real)} real PolNeAR {args.splits}, "
+          f"{len(truth['groups'])} originals "
           f"with {sum(len(m) - 1 for m in truth['groups'].values())} copies and {len(truth['not_copies'])} "
           f"not-copies), {elapsed:.2f} s")
     print(f"  copy pairs: precision {result['precision']:.3f}  recall {result['recall']:.3f}  "

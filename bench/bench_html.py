@@ -36,9 +36,10 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -187,7 +188,8 @@ class Row:
         sentences_total = sum(len(s.found) + len(s.missed) for s in self.scores.values())
         leaky = sum(1 for s in self.scores.values() if s.leaked)
         leaked = sum(len(s.leaked) for s in self.scores.values())
-        per_field = {f: sum(1 for s in self.scores.values() if s.meta_right[f]) for f in ("title", "author", "date", "outlet")}
+        per_field = {f: sum(1 for s in self.scores.values() if s.meta_right[f])
+                     for f in ("title", "author", "date", "outlet")}
         return {"row": self.name, "pages": pages, "complete_pages": complete, "sentences_found": sentences,
                 "sentences_total": sentences_total, "pages_leaking": leaky, "leaked_strings": leaked,
                 "meta_right": sum(per_field.values()), "meta_total": 4 * pages, "meta_by_field": per_field,
@@ -195,14 +197,17 @@ class Row:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = f"{'row':<36} {'complete':>9} {'sentences':>10} {'leaking':>8} {'leaks':>6} {'meta':>7}  {'t/a/d/o':<11} {'ms/page':>8}"
+    head = (f"{'row':<36} {'complete':>9} {'sentences':>10} {'leaking':>8} {'leaks':>6} {'meta':>7}  "
+            f"{'t/a/d/o':<11} {'ms/page':>8}")
     print(head)
     print("-" * len(head))
     for row in rows:
         s = row.summary()
         fields = "/".join(str(s["meta_by_field"][f]) for f in ("title", "author", "date", "outlet"))
-        print(f"{s['row']:<36} {s['complete_pages']:>4}/{s['pages']:<4} {s['sentences_found']:>4}/{s['sentences_total']:<5}"
-              f" {s['pages_leaking']:>8} {s['leaked_strings']:>6} {s['meta_right']:>3}/{s['meta_total']:<3}  {fields:<11}"
+        print(f"{s['row']:<36} {s['complete_pages']:>4}/{s['pages']:<4} "
+              f"{s['sentences_found']:>4}/{s['sentences_total']:<5}"
+              f" {s['pages_leaking']:>8} {s['leaked_strings']:>6} {s['meta_right']:>3}/{s['meta_total']:<3}"
+              f"  {fields:<11}"
               f" {s['ms_per_page']:>8.1f}")
 
 
@@ -228,7 +233,8 @@ def print_details(rows: list[Row], pipeline: dict[str, Result], extracted: dict[
         for para in re.split(r"\n\s*\n", extracted[page].body):
             if len(para.split()) < 12 or norm(para) in body:
                 continue
-            reasons = sorted({reason for text, reason in removed if norm(text) and (norm(text) in norm(para) or norm(para) in norm(text))})
+            reasons = sorted({reason for text, reason in removed
+                              if norm(text) and (norm(text) in norm(para) or norm(para) in norm(text))})
             any_loss = True
             print(f"  {page}: {para.strip()[:110]!r}  <- {', '.join(reasons) or 'partly removed / rewritten'}")
     if not any_loss:

@@ -29,6 +29,7 @@ shared with other work: figures are noisy, ratios to the baseline firmer.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -190,7 +191,7 @@ def query_mix(corpus, rng: random.Random) -> dict[str, list[str]]:
     for a in sample:
         words = re.findall(r"[a-z]{4,}", a.body.lower())
         counts.update(words)
-        for x, y in zip(words, words[1:]):
+        for x, y in zip(words, words[1:], strict=False):
             if x not in stop and y not in stop:
                 bigrams.append((x, y))
     ranked = [w for w, _ in counts.most_common() if w not in stop]
@@ -207,7 +208,8 @@ def query_mix(corpus, rng: random.Random) -> dict[str, list[str]]:
         "fielded": [f'outlet:"{rng.choice(outlets)}" {w}' for w in spread[:5]]
                    + [f"title:{w}" for w in spread[:5]],
         "date range": [f"date:[{m}-01 to {m}-15]" for m in rng.sample(months, min(5, len(months)))]
-                      + [f"date:{m} {w}" for m, w in zip(rng.sample(months, min(5, len(months))), spread)],
+                      + [f"date:{m} {w}"
+                         for m, w in zip(rng.sample(months, min(5, len(months))), spread, strict=False)],
     }
     typed = []
     for w in rng.sample(ranked[:3000], 5):
@@ -328,10 +330,8 @@ def whoosh_checks() -> None:
     ix = index.create_in(tempfile.mkdtemp(), schema)
     w = ix.writer()
     w.add_document(id="ok", body="fine", n=1)
-    try:
+    with contextlib.suppress(Exception):
         w.add_document(id="bad", body="halfwritten", n="not a number")
-    except Exception:
-        pass
     try:
         w.add_document(id="ok2", body="more", n=2)
         w.commit()

@@ -53,7 +53,8 @@ async def run(corpus: Path) -> dict[str, float]:
         for _ in range(600):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if app.reader.triage.is_open and app.reader.searcher is not None and not any(w.is_running for w in app.workers):
+            if (app.reader.triage.is_open and app.reader.searcher is not None
+                    and not any(w.is_running for w in app.workers)):
                 break
         table = app.query_one(ArticleList)
 
@@ -72,7 +73,7 @@ async def run(corpus: Path) -> dict[str, float]:
             want = "read" if app.reader.triage.state_of(aid).status == "keep" else "keep"
             started = time.perf_counter()
             await pilot.press("K")
-            await _until(pilot, lambda: (STATUS_MARKS["keep"] in mark(aid)) == (want == "keep"))
+            await _until(pilot, lambda aid=aid, want=want: (STATUS_MARKS["keep"] in mark(aid)) == (want == "keep"))
             times.append((time.perf_counter() - started) * 1000)
             await pilot.press("j")
         out["key_to_mark_median"] = statistics.median(times)

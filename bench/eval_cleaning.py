@@ -170,7 +170,6 @@ def main() -> None:
             body_sh = set(shingles(truth))
             body_words = " " + " ".join(tokens(truth)).lower() + " "
             body_lines = {" ".join(tokens(x)).lower() for x in truth.splitlines() if x.strip()}
-            removed_spans = [(b.start, b.end) for b in result.removed]
             pos = 0
             verdicts = []
             for raw in text.splitlines(True):

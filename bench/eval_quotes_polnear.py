@@ -52,13 +52,20 @@ DATA = ROOT / "data"
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 _DOUBLE_OPEN = "\"\u201c\u201e"
-_PRONOUNS = frozenset("i me my we us our you he him his she her they them their it its who whom".split())
+_PRONOUNS = frozenset([
+    "i", "me", "my", "we", "us", "our", "you", "he", "him", "his", "she", "her", "they", "them", "their",
+    "it", "its", "who", "whom",
+])
 _NOT_NAME = frozenset(
-    """the a an this that these those another one some many several both his her their its our my
-    mr mrs ms miss dr sen rep gov gen president presidential senator governor candidate former
-    spokesman spokeswoman spokesperson secretary official officials aide aides adviser advisers
-    campaign chairman chairwoman director manager rival nominee democratic republican democrat
-    republicans democrats in of for to and at on said""".split()
+    [
+        "the", "a", "an", "this", "that", "these", "those", "another", "one", "some", "many", "several",
+        "both", "his", "her", "their", "its", "our", "my", "mr", "mrs", "ms", "miss", "dr", "sen", "rep",
+        "gov", "gen", "president", "presidential", "senator", "governor", "candidate", "former", "spokesman",
+        "spokeswoman", "spokesperson", "secretary", "official", "officials", "aide", "aides", "adviser",
+        "advisers", "campaign", "chairman", "chairwoman", "director", "manager", "rival", "nominee",
+        "democratic", "republican", "democrat", "republicans", "democrats", "in", "of", "for", "to", "and",
+        "at", "on", "said",
+    ]
 )
 
 
@@ -144,7 +151,10 @@ def word_positions(text: str, spans: list[tuple[int, int]]) -> set[int]:
     return out
 
 
-_DETERMINERS = frozenset("the a an his her their its our another one some this that these those".split())
+_DETERMINERS = frozenset([
+    "the", "a", "an", "his", "her", "their", "its", "our", "another", "one", "some", "this", "that", "these",
+    "those",
+])
 _TRAILING_NAME = re.compile(r"(?<!\bto )(?<!\bof )(?<!\bfor )(?<!\bat )(?<!\bin )(?<!\bwith )(?<!\bfrom )"
                             r"((?:[A-Z][\w.'\-]*\s+){1,3}[A-Z][\w.'\-]*)[\s,]*$")
 
@@ -238,7 +248,8 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
                 word_positions(text, [span]) for spans, _, _, _ in renderings_of(analysis, art) for span in spans
             ]
             rendering_cache[gold.article] = [
-                (word_positions(text, spans), spk, conf, rtext) for spans, spk, conf, rtext in renderings_of(analysis, art)
+                (word_positions(text, spans), spk, conf, rtext)
+                for spans, spk, conf, rtext in renderings_of(analysis, art)
             ]
         gold_words = word_positions(text, gold.spans)
         best = (0.0, None, 0.0, "")
@@ -256,7 +267,9 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
             relaxed += 1
         if best[0] < 0.8:
             if len(missed_examples) < show_errors:
-                missed_examples.append(f"{gold.article}  F1={best[0]:.2f}\n   gold: {' / '.join(text[a:b] for a, b in gold.spans)[:200]}\n   best: {best[3][:200]}")
+                missed_examples.append(f"{gold.article}  F1={best[0]:.2f}\n"
+                                       f"   gold: {' / '.join(text[a:b] for a, b in gold.spans)[:200]}\n"
+                                       f"   best: {best[3][:200]}")
             continue
         found += 1
         if not name_words(gold.source):
@@ -270,7 +283,8 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
         elif speaker_right(spk, gold.source):
             right += 1
         elif len(wrong_examples) < show_errors:
-            wrong_examples.append(f"{gold.article}  source={gold.source!r} got={spk!r} ({conf})\n   {gold.content[:160]}")
+            wrong_examples.append(f"{gold.article}  source={gold.source!r} got={spk!r} ({conf})\n"
+                                  f"   {gold.content[:160]}")
         if spk is not None:
             bucket = buckets.setdefault(round(conf, 1), [0, 0])
             bucket[1] += 1
@@ -297,7 +311,8 @@ def evaluate(split: str, show_errors: int) -> dict[str, float]:
     print(f"   found, either split  {relaxed}/{n} = {result['found, either split']:.3f}"
           "   (relaxed: pieces inside the gold taken together, see the module docstring)")
     print(f"   speaker right        {right}/{named} = {result['speaker right']:.3f}"
-          f"   unknown {unknown} ({result['speaker unknown']:.3f})   wrong {named - right - unknown} ({result['speaker wrong']:.3f})")
+          f"   unknown {unknown} ({result['speaker unknown']:.3f})"
+          f"   wrong {named - right - unknown} ({result['speaker wrong']:.3f})")
     print(f"   confidence >= 0.8    {confident[1]} quotations, right {result['right when conf>=0.8']:.3f}")
     print("   right by confidence " + "  ".join(f"{k:.1f}: {r}/{t}" for k, (r, t) in sorted(buckets.items())))
     print(f"   load + analyse       {elapsed:.1f} s")
@@ -323,7 +338,8 @@ def timing() -> None:
         t0 = time.perf_counter()
         done = subprocess.run(exe, env=env, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - t0
-        print(f"== `briefreader quotes` on {count} PolNeAR articles: {elapsed:.1f} s (exit {done.returncode}, target < 15 s)")
+        print(f"== `briefreader quotes` on {count} PolNeAR articles: {elapsed:.1f} s "
+              f"(exit {done.returncode}, target < 15 s)")
         if done.returncode != 0:
             print(done.stderr[-2000:])
 

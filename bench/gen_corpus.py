@@ -20,17 +20,22 @@ import time
 import zlib
 from pathlib import Path
 
-SEED_WORDS = """the of and to in a is that for on was with he it as at by his from are be this have
-an not has but had they which or were their been one would will its said after who more also when
-there than into can about other new first only some could two them what over most people time
-government minister president war peace talks summit security foreign policy official statement
-russia ukraine europe union sanctions leaders meeting negotiations agreement troops border defence
-economy markets energy gas oil prices inflation bank growth trade exports tariffs election vote
-parliament party coalition opposition court ruling law police protest crisis refugees aid
-humanitarian ceasefire attack drone missile strike region province capital city country spokesman
-agency report reporters week monday tuesday wednesday thursday friday saturday sunday month year
-deal plan proposal commitment pressure support against between during while despite without
-""".split()
+SEED_WORDS = [
+    "the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "he", "it", "as", "at",
+    "by", "his", "from", "are", "be", "this", "have", "an", "not", "has", "but", "had", "they", "which", "or",
+    "were", "their", "been", "one", "would", "will", "its", "said", "after", "who", "more", "also", "when",
+    "there", "than", "into", "can", "about", "other", "new", "first", "only", "some", "could", "two", "them",
+    "what", "over", "most", "people", "time", "government", "minister", "president", "war", "peace", "talks",
+    "summit", "security", "foreign", "policy", "official", "statement", "russia", "ukraine", "europe",
+    "union", "sanctions", "leaders", "meeting", "negotiations", "agreement", "troops", "border", "defence",
+    "economy", "markets", "energy", "gas", "oil", "prices", "inflation", "bank", "growth", "trade", "exports",
+    "tariffs", "election", "vote", "parliament", "party", "coalition", "opposition", "court", "ruling", "law",
+    "police", "protest", "crisis", "refugees", "aid", "humanitarian", "ceasefire", "attack", "drone",
+    "missile", "strike", "region", "province", "capital", "city", "country", "spokesman", "agency", "report",
+    "reporters", "week", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "month", "year", "deal", "plan", "proposal", "commitment", "pressure", "support", "against", "between",
+    "during", "while", "despite", "without",
+]
 
 OUTLETS = [
     "Daily Courier", "Global Wire", "Europa Tribune", "Northern Post", "Metro Herald", "Capital Times",
@@ -41,6 +46,7 @@ PLACES = ["BRUSSELS", "LONDON", "GENEVA", "KYIV", "WASHINGTON", "PARIS", "BERLIN
 SPEAKERS = ["Anna Keller", "Marek Nowak", "Louis Martin", "Elena Rossi", "Jonas Berg", "Sofia Costa"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
@@ -78,7 +84,8 @@ class ArticleFactory:
                 "Newsletter",
                 f"Sign up to receive the best of {outlet} in your inbox every morning.",
                 "Privacy & Cookie Notice",
-                "This website uses cookies to improve your experience. By continuing to browse you accept our use of cookies.",
+                "This website uses cookies to improve your experience. "
+                "By continuing to browse you accept our use of cookies.",
                 f"© 2025 {outlet}. All rights reserved.",
             ],
         }
@@ -108,7 +115,7 @@ class ArticleFactory:
         return {"outlet": outlet, "date": date, "place": place, "title": title, "paragraphs": paragraphs,
                 "header": furniture["header"], "footer": furniture["footer"],
                 "author": rng.choice(SPEAKERS) if rng.random() < 0.3 else None,
-                "day_line": f"{['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][(day + month) % 7]}, {day} {MONTHS[month - 1]}, 2025"}
+                "day_line": f"{WEEKDAYS[(day + month) % 7]}, {day} {MONTHS[month - 1]}, 2025"}
 
 
 def _as_text(a: dict) -> str:

@@ -78,7 +78,8 @@ class _Gen:
         self.lasts = names[len(names) // 2 :]
         self.places = [n + "ia" for n in names[:200]]
         n_speakers = max(20, n_articles // 25)
-        self.speakers = [((rng.choice(self.firsts), rng.choice(self.lasts)), rng.choice("mf")) for _ in range(n_speakers)]
+        self.speakers = [((rng.choice(self.firsts), rng.choice(self.lasts)), rng.choice("mf"))
+                         for _ in range(n_speakers)]
 
     def word(self) -> str:
         if self.rng.random() < 0.38:
@@ -107,7 +108,8 @@ class _Gen:
         n_sent = self.rng.choice((1, 1, 2, 2, 3))
         sentences = [self.sentence(self.rng.randint(10, 22)) for _ in range(n_sent)]
         if self.rng.random() < 0.12:
-            sentences[0] = STOCK[self.rng.randrange(len(STOCK))].split() + [","] + sentences[0][: self.rng.randint(5, 9)]
+            sentences[0] = (STOCK[self.rng.randrange(len(STOCK))].split() + [","]
+                            + sentences[0][: self.rng.randint(5, 9)])
         return _Utterance(f"u{uid}", (first, last), gender, sentences)
 
 
@@ -163,7 +165,7 @@ def generate_articles(n: int, seed: int = 1) -> tuple[list[Article], list[Plante
         parts: list[str] = []
         length = 0
 
-        def add(text: str) -> int:
+        def add(text: str, parts: list[str] = parts) -> int:
             nonlocal length
             start = length
             parts.append(text)

@@ -34,7 +34,8 @@ ORDINARY = {
 # A line the manifest's evil rule backtracks on exponentially (and a sentence, so the file has a body).
 EVIL_LINE_ARTICLE = ("Market update\n\n" + "a" * 40 + "\n\nTraders said on Wednesday that prices had risen "
                      "sharply after the announcement in the morning.\n")
-EVIL_RULE_MANIFEST = 'boilerplate:\n  - pattern: "(a|a)+b"\n    reason: sneaky rule\n  - text: "Market update"\n    reason: section label\n'
+EVIL_RULE_MANIFEST = ('boilerplate:\n  - pattern: "(a|a)+b"\n    reason: sneaky rule\n'
+                      '  - text: "Market update"\n    reason: section label\n')
 
 
 def deep_json(folder: Path, name: str = "deep.json", depth: int = 100_000) -> str:
@@ -45,7 +46,8 @@ def deep_json(folder: Path, name: str = "deep.json", depth: int = 100_000) -> st
 
 def deep_jsonl(folder: Path, name: str = "feed.jsonl", depth: int = 100_000) -> str:
     """A JSONL feed with one ordinary record and one nested ``depth`` levels."""
-    good = '{"text": "Officials said on Thursday that the port had reopened after the strike.", "title": "Port reopens"}'
+    good = ('{"text": "Officials said on Thursday that the port had reopened after the strike.", '
+            '"title": "Port reopens"}')
     deep = '{"text": "x", "tags": ' + "[" * depth + "]" * depth + "}"
     (folder / name).write_text(good + "\n" + deep + "\n", encoding="utf-8")
     return name

@@ -9,10 +9,14 @@ from pathlib import Path
 from briefreader.storage.corpus import Corpus
 from briefreader.core.model import Article
 
-WORDS = """minister summit peace talks ceasefire sanctions border troops energy gas prices election parliament
-coalition court ruling protest refugees aid drone missile region capital agreement proposal pressure
-support negotiations delegation statement spokesman agency report economy markets inflation growth
-trade exports tariffs harbour railway bridge festival museum orchestra gardens weather storm flood""".split()
+WORDS = [
+    "minister", "summit", "peace", "talks", "ceasefire", "sanctions", "border", "troops", "energy", "gas",
+    "prices", "election", "parliament", "coalition", "court", "ruling", "protest", "refugees", "aid", "drone",
+    "missile", "region", "capital", "agreement", "proposal", "pressure", "support", "negotiations",
+    "delegation", "statement", "spokesman", "agency", "report", "economy", "markets", "inflation", "growth",
+    "trade", "exports", "tariffs", "harbour", "railway", "bridge", "festival", "museum", "orchestra",
+    "gardens", "weather", "storm", "flood",
+]
 OUTLETS = ["Daily Courier", "Global Wire", "Europa Tribune", "Northern Post"]
 
 

@@ -135,7 +135,8 @@ def test_list_columns_give_way_title_last(width: int) -> None:
 
 
 def test_outlet_column_grows_with_room() -> None:
-    widths = [dict(list_columns(w, compact=False, outlet=True, longest_outlet=26))["Outlet"] for w in (60, 80, 100, 160)]
+    widths = [dict(list_columns(w, compact=False, outlet=True, longest_outlet=26))["Outlet"]
+              for w in (60, 80, 100, 160)]
     assert widths == sorted(widths) and widths[0] < widths[-1] == 26
     assert "Outlet" not in dict(list_columns(29, compact=True, outlet=False, longest_outlet=26))
     assert "Outlet" not in dict(list_columns(30, compact=True, outlet=True, longest_outlet=26))  # title first

@@ -31,7 +31,8 @@ def test_all_shipped_themes_load() -> None:
 @pytest.mark.parametrize("system", [ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT], ids=["truecolor", "256"])
 def test_mark_backgrounds_differ(theme, system: ColorSystem) -> None:
     shown = {name: Color.parse(value).downgrade(system) for name, value in _backgrounds(theme).items()}
-    same = [(a, b) for a, b in combinations(MARK_BACKGROUNDS, 2) if shown[a].get_truecolor() == shown[b].get_truecolor()]
+    same = [(a, b) for a, b in combinations(MARK_BACKGROUNDS, 2)
+            if shown[a].get_truecolor() == shown[b].get_truecolor()]
     assert not same, f"{theme.name}: same background at {system.name}: {same} ({shown})"
 
 

@@ -31,7 +31,9 @@ async def idle(pilot) -> None:
     await pilot.pause()
 
 
-async def test_reader_on_a_tampered_corpus_runs_nothing_and_leaves_it_alone(tmp_path: Path, isolated_home: Path) -> None:
+async def test_reader_on_a_tampered_corpus_runs_nothing_and_leaves_it_alone(
+    tmp_path: Path, isolated_home: Path
+) -> None:
     source = tmp_path / "sender" / "corpus"
     shutil.copytree(SAMPLE, source, ignore=shutil.ignore_patterns(".briefreader"))
     marker = tmp_path / "PAYLOAD-RAN"

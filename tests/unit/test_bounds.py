@@ -143,7 +143,9 @@ def test_a_jsonl_file_of_many_bad_records_is_a_few_lines(tmp_path: Path) -> None
     assert [a.id for a in corpus.articles] == ["junk.jsonl#1001"]
 
 
-def test_a_json_record_with_a_huge_text_is_cut_like_a_text_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_json_record_with_a_huge_text_is_cut_like_a_text_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from briefreader.storage import corpus_read  # where the JSON reader looks the bound up
 
     monkeypatch.setattr(corpus_read, "MAX_ARTICLE_BYTES", 1000)
@@ -152,7 +154,8 @@ def test_a_json_record_with_a_huge_text_is_cut_like_a_text_file(tmp_path: Path, 
     corpus = load_corpus(tmp_path, use_cache=False)
     assert len(corpus.articles) == 1 and len(corpus.articles[0].source) == 1000
     assert len(corpus.warnings) == 1
-    assert corpus.warnings[0].message.startswith("record 1: text is") and "too long for one article" in corpus.warnings[0].message
+    assert corpus.warnings[0].message.startswith("record 1: text is")
+    assert "too long for one article" in corpus.warnings[0].message
 
 
 # --------------------------------------------------------------------------- manifest and front matter
@@ -204,8 +207,8 @@ def test_manifest_glob_patterns_are_capped(tmp_path: Path, monkeypatch: pytest.M
     from briefreader.core import manifest as manifest_module
 
     monkeypatch.setattr(manifest_module, "MAX_GLOB_PATTERNS", 3)
-    (tmp_path / "briefreader.yaml").write_text("files:\n" + "".join(f"  'w{i}/*.txt': {{outlet: X}}\n" for i in range(10)),
-                                               encoding="utf-8")
+    (tmp_path / "briefreader.yaml").write_text(
+        "files:\n" + "".join(f"  'w{i}/*.txt': {{outlet: X}}\n" for i in range(10)), encoding="utf-8")
     manifest, warnings = load_manifest(tmp_path)
     assert len(manifest.patterns) == 3
     assert [w.message for w in warnings] == ["files: more than 3 glob patterns; the last 7 are ignored"]
@@ -217,8 +220,8 @@ def test_manifest_glob_patterns_are_capped(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_a_manifest_of_many_bad_entries_is_a_few_warnings(tmp_path: Path) -> None:
-    (tmp_path / "briefreader.yaml").write_text("files:\n" + "".join(f"  f{i}.txt: {{colour: red}}\n" for i in range(5000)),
-                                               encoding="utf-8")
+    (tmp_path / "briefreader.yaml").write_text(
+        "files:\n" + "".join(f"  f{i}.txt: {{colour: red}}\n" for i in range(5000)), encoding="utf-8")
     _, warnings = load_manifest(tmp_path)
     assert len(warnings) == 21 and warnings[-1].message == "... and 4,980 more problems like these"
 
@@ -371,7 +374,8 @@ def test_many_stray_bytes_name_the_first_five() -> None:
     text = ("\u201cQuoted\u201d words \u2014 and more. " * 40).encode("utf-8")
     damaged = bytearray(text)
     # ASCII letters near every 200th byte (a stray byte inside a sequence would break its neighbours too)
-    positions = [next(p for p in range(start, len(text)) if text[p] < 0x80 and chr(text[p]).isalpha()) for start in range(100, 1400, 200)]
+    positions = [next(p for p in range(start, len(text)) if text[p] < 0x80 and chr(text[p]).isalpha())
+                 for start in range(100, 1400, 200)]
     for position in positions:
         damaged[position] = 0xFF
     decoded = decode_bytes(bytes(damaged))
@@ -386,7 +390,8 @@ def test_many_stray_bytes_name_the_first_five() -> None:
     ("cp1252", "Don\u2019t say \u201cnever\u201d \u2014 caf\u00e9 r\u00e9sum\u00e9 na\u00efve. " * 5),
     ("latin-1", "The caf\u00e9 on the corner served cr\u00e8me br\u00fbl\u00e9e to the delegates, who said "
                 "the talks had gone better than expected and would resume on Monday. " * 3),
-    ("cp1251", "\u041f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440, \u044d\u0442\u043e \u0442\u0435\u043a\u0441\u0442. " * 20),
+    ("cp1251", ("\u041f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440, "
+                "\u044d\u0442\u043e \u0442\u0435\u043a\u0441\u0442. ") * 20),
 ])
 def test_whole_legacy_files_still_decode(encoding: str, text: str) -> None:
     decoded = decode_bytes(text.encode(encoding))
@@ -485,7 +490,8 @@ def test_combined_corpus_line_rules_name_the_rule_that_matched() -> None:
     for line, reason in cases.items():
         rule = rules.match_line(line, line.count(" ") + 1, False)
         assert rule is not None and rule.reason == reason, line
-    assert rules.match_line("sponsored", 1, False) is None or rules.match_line("sponsored", 1, False).origin == "default"
+    assert (rules.match_line("sponsored", 1, False) is None
+            or rules.match_line("sponsored", 1, False).origin == "default")
     # the guard of the first match fails (max_words), the rules after it are still tried
     rules = load_rules([{"pattern": r"Read more \w+", "reason": "short teaser", "max_words": 2},
                         {"pattern": r"Read more \w+", "reason": "any teaser"}])

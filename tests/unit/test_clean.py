@@ -32,7 +32,8 @@ Ceasefire talks stall as envoys leave Doha
 By Maria Lopez and Tom Becker
 Updated 3 hours ago
 
-DOHA, March 4 (Reuters) - Negotiators left the Qatari capital on Tuesday without agreeing on a ceasefire, two officials said, after a week of talks that mediators had called decisive.
+DOHA, March 4 (Reuters) - Negotiators left the Qatari capital on Tuesday without agreeing on a ceasefire, \
+two officials said, after a week of talks that mediators had called decisive.
 
 "We are not giving up," a Qatari foreign ministry spokesman told reporters.
 
@@ -55,7 +56,8 @@ Subscribe
 Maria Lopez is a senior correspondent for the Daily Planet covering the Middle East. Follow her on X.
 
 © 2025 Daily Planet Media Ltd. All rights reserved.
-We use cookies to personalise content and ads and to analyse our traffic. You can change your cookie settings at any time.
+We use cookies to personalise content and ads and to analyse our traffic. \
+You can change your cookie settings at any time.
 Accept all cookies
 Tags: Qatar, Diplomacy, Middle East
 """
@@ -143,7 +145,7 @@ def test_removed_blocks_point_into_the_source() -> None:
         assert block.text.strip() == block.text
         spans.append((block.start, block.end))
     assert spans == sorted(spans)
-    for (_, e1), (s2, _) in zip(spans, spans[1:]):
+    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
         assert e1 <= s2
     # nothing both kept and removed
     kept = [(s0, s0 + n) for _, s0, n in result.offsets.segments]
@@ -731,8 +733,9 @@ def _page_with(before: list[str], after: list[str]) -> str:
 
 
 def test_copied_page_keeps_a_list_that_spells_its_numbers_below_the_article() -> None:
-    rows = ["Ports that reopened", "Northern Harbour (Zone A): 3rd reopening", "Eastern Quay (Zone B): Second reopening",
-            "Old Docks (Zone C): First reopening", "River Wharf (Zone D): Fourth reopening"]
+    rows = ["Ports that reopened", "Northern Harbour (Zone A): 3rd reopening",
+            "Eastern Quay (Zone B): Second reopening", "Old Docks (Zone C): First reopening",
+            "River Wharf (Zone D): Fourth reopening"]
     result = clean_text(_page_with([], rows), load_rules())
     for row in rows[1:]:
         assert row in result.body
@@ -801,7 +804,8 @@ _JA_ARTICLE = [
 def test_copied_page_in_japanese_keeps_the_article_and_drops_the_menus() -> None:
     # no spaces between words: characters stand for words, particles for function words
     menu = ["ホーム", "ニュース", "ビジネス", "スポーツ", "文化", "動画", "ログイン", "購読"]
-    related = ["関連記事", "フェリー会社が夏の繁忙期に備える", "東部に新しい橋が開通", "港湾拡張について知っておくべき五つのこと"]
+    related = ["関連記事", "フェリー会社が夏の繁忙期に備える", "東部に新しい橋が開通",
+               "港湾拡張について知っておくべき五つのこと"]
     footer = ["会社概要", "お問い合わせ", "採用情報", "利用規約", "サイトマップ"]
     lines = [*menu, "", "\n\n".join(_JA_ARTICLE), "", *related, "", *footer]
     result = clean_text("\n".join(lines) + "\n", load_rules())

@@ -61,7 +61,8 @@ def test_rewritten_and_reused_articles_are_not_copies(wire: list[str]) -> None:
     ],
 )
 def test_the_original_is_earliest_then_the_agencys_own_then_the_longest(wire, dates, agency, expected, why) -> None:
-    long_one = fictional_article("long.txt", [fictional_paragraph(random.Random(5))] + wire, outlet="Valley Post", date=dates[0])
+    long_one = fictional_article("long.txt", [fictional_paragraph(random.Random(5))] + wire, outlet="Valley Post",
+                                 date=dates[0])
     short_one = fictional_article("short.txt", wire, outlet="Coast Wire", date=dates[1], order=1, agency=agency)
     groups, _, _ = find_copies([long_one, short_one])
     assert groups[0].original == expected
@@ -81,7 +82,8 @@ def test_stories_link_articles_by_shared_quotation_and_names_within_days() -> No
     a = fictional_story(11, 6) + [f"{quote} said Mayor Ilse Varga in Port Linden."]
     b = fictional_story(12, 6) + [f"Mayor Ilse Varga told reporters in Port Linden: {quote}"]
     c = fictional_story(13, 6) + [f"{quote} the mayor said, months later."]
-    articles = [fictional_article("a.txt", a, date="2025-05-01"), fictional_article("b.txt", b, date="2025-05-02", order=1),
+    articles = [fictional_article("a.txt", a, date="2025-05-01"),
+                fictional_article("b.txt", b, date="2025-05-02", order=1),
                 fictional_article("c.txt", c, date="2025-09-30", order=2),
                 fictional_article("d.txt", fictional_story(14, 7), date="2025-05-01", order=3)]
     analysis = analyse_copies(articles)

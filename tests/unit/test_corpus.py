@@ -393,7 +393,8 @@ def test_cli_clean_json_lines_contract(sample_corpus: Path, tmp_path: Path) -> N
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(lines) == 5
     for obj in lines:
-        for key in ("id", "path", "title", "outlet", "dateline", "date", "author", "url", "body", "removed", "warnings"):
+        for key in ("id", "path", "title", "outlet", "dateline", "date", "author", "url", "body", "removed",
+                    "warnings"):
             assert key in obj
         for block in obj["removed"]:
             assert set(block) >= {"text", "reason"}
@@ -588,7 +589,7 @@ def test_list_prints_aligned_rows_and_json_lines(sample_corpus: Path, capsys) ->
     assert header.split() == ["id", "outlet", "date", "words", "title"]
     assert len(body) == 5
     title_column = header.index("title")
-    for row, line in zip(rows, body):
+    for row, line in zip(rows, body, strict=True):
         assert line.startswith(row["id"])
         assert line[title_column:] == (row["title"] or "–")  # a pipe gets the whole title
         assert line[:title_column].rstrip().endswith(str(row["words"]))

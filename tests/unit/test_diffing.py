@@ -12,7 +12,7 @@ def _check_spans(a: str, b: str, ops) -> None:
         assert a[op.a_span[0] : op.a_span[1]] == op.a_text
         assert b[op.b_span[0] : op.b_span[1]] == op.b_text
     # spans move forward and never overlap
-    for prev, nxt in zip(ops, ops[1:]):
+    for prev, nxt in zip(ops, ops[1:], strict=False):
         assert prev.a_span[1] <= nxt.a_span[0]
         assert prev.b_span[1] <= nxt.b_span[0]
 
@@ -137,7 +137,8 @@ def test_random_inputs_keep_spans_consistent() -> None:
     import random
 
     rng = random.Random(5)
-    words = ["the", "The", "plan", "won't", "will", "not", "U.S.", "“", "”", ",", ".", "O'Neill", "colour", "color", "a"]
+    words = ["the", "The", "plan", "won't", "will", "not", "U.S.", "“", "”", ",", ".", "O'Neill", "colour", "color",
+             "a"]
     for _ in range(500):
         a = " ".join(rng.choice(words) for _ in range(rng.randint(0, 15)))
         b = " ".join(rng.choice(words) for _ in range(rng.randint(0, 15)))

@@ -64,7 +64,8 @@ def art(aid: str, body: str, **meta) -> Article:
 
 BODY_A = (
     "BRUSSELS, 17 (EUROPA PRESS)\n\n"
-    "The High Representative said the *so-called* peace plan was \u201ca trap that Russia wants us to walk into\u201d.\n\n"
+    "The High Representative said the *so-called* peace plan was "
+    "\u201ca trap that Russia wants us to walk into\u201d.\n\n"
     "# Not a heading: she listed 3 conditions | and a <script>alert(1)</script> tag & more.\n\n"
     "1. Ukraine decides. Sanctions stay_until_then.\n\n"
     "Kallas said Russia has not made any concessions yet."
@@ -80,7 +81,8 @@ BODY_D = "Text of a file with no metadata at all.\n\nSecond paragraph of it."
 
 def corpus() -> list[Article]:
     return [
-        art("europapress/kallas.txt", BODY_A, title="Kallas: Ukraine [must] not fall into *Russia's* trap", outlet="Europa Press",
+        art("europapress/kallas.txt", BODY_A, title="Kallas: Ukraine [must] not fall into *Russia's* trap",
+            outlet="Europa Press",
             date="2025-08-17", author="J. Doe", url="https://example.org/news/kallas?id=1&x=2", order=0),
         art("geneva/post.json#2", BODY_B, title="Kallas on X", outlet="Geneva Daily", date="2025-08-22", order=1),
         art("tass/moscow.txt", BODY_C, title="Moscow silent", outlet="TASS", date="2025-08-20", order=2),
@@ -106,16 +108,20 @@ def span(body: str, needle: str) -> tuple[int, int]:
 def store(tmp_path: Path):
     arts = {a.id: a for a in corpus()}
     s = TriageStore(tmp_path / DB_NAME, clock=Clock())
-    a, b, c, d = arts["europapress/kallas.txt"], arts["geneva/post.json#2"], arts["tass/moscow.txt"], arts["misc/untitled.txt"]
+    a, b = arts["europapress/kallas.txt"], arts["geneva/post.json#2"]
+    c, d = arts["tass/moscow.txt"], arts["misc/untitled.txt"]
     s.set_status([a.id, b.id], "keep")
     s.set_status(c.id, "discard")
     s.set_status(d.id, "follow-up")
     s.add_tags(a.id, ["sanctions", "EU"])
     s.add_tags(b.id, "EU")
     s.set_note(a.id, "Strong wording.\n\nCheck the *BBC* interview & the <original> [source].")
-    s.add_highlight(a, *span(BODY_A, "a trap that Russia wants us to walk into"), comment="Key framing", tags=["framing"])
-    s.add_highlight(a, *span(BODY_A, "# Not a heading: she listed 3 conditions | and a <script>alert(1)</script> tag & more."))
-    s.add_highlight(a, *span(BODY_A, "1. Ukraine decides. Sanctions stay_until_then.\n\nKallas said"), tags=["sanctions"])
+    s.add_highlight(a, *span(BODY_A, "a trap that Russia wants us to walk into"), comment="Key framing",
+                    tags=["framing"])
+    s.add_highlight(a, *span(BODY_A,
+                             "# Not a heading: she listed 3 conditions | and a <script>alert(1)</script> tag & more."))
+    s.add_highlight(a, *span(BODY_A, "1. Ukraine decides. Sanctions stay_until_then.\n\nKallas said"),
+                    tags=["sanctions"])
     s.add_highlight(a, *span(BODY_A, "Russia has not made any concessions yet"), comment="Check for updates")
     s.add_highlight(b, *span(BODY_B, "Putin continues to drag out negotiations"), comment="Compare with Europa Press")
     s.add_highlight(c, *span(BODY_C, "Moscow said nothing."))  # discarded article: left out by default
@@ -127,7 +133,8 @@ def store(tmp_path: Path):
             "canonical": "Putin continues to drag out the negotiations and hopes to get his way",
             "variants": [
                 {"article": a.id, "outlet": "Europa Press", "date": "2025-08-17",
-                 "text": "Putin continues to drag out the negotiations and hopes to get his way", "start": 0, "end": 10},
+                 "text": "Putin continues to drag out the negotiations and hopes to get his way",
+                 "start": 0, "end": 10},
                 {"article": b.id, "outlet": "Geneva Daily", "date": "2025-08-22",
                  "text": "Putin continues to drag out negotiations and hopes he gets away with it",
                  "start": BODY_B.index("Putin"), "end": BODY_B.index(", Kallas")},
@@ -225,7 +232,8 @@ def test_export_is_deterministic(store: TriageStore) -> None:
 
 def test_default_selection_leaves_out_discarded_and_untouched(store: TriageStore) -> None:
     brief = archive_brief(corpus(), store)
-    assert [e.article.id for e in brief.entries] == ["europapress/kallas.txt", "geneva/post.json#2", "misc/untitled.txt"]
+    assert [e.article.id for e in brief.entries] == ["europapress/kallas.txt", "geneva/post.json#2",
+                                                     "misc/untitled.txt"]
     # Sources: the selected articles, then the other articles of chosen quotes.
     assert [a.id for a in brief.sources] == [
         "europapress/kallas.txt", "geneva/post.json#2", "misc/untitled.txt", "tass/moscow.txt",
@@ -350,7 +358,8 @@ def test_no_leftover_emphasis_markers_in_rendered_text(store: TriageStore) -> No
     assert "**" not in html and "~~" not in html
 
 
-_ALPHABET = list("abc XYZ 123 .,:;!?*_`[]()<>#+-=|~&\\\"'\u201c\u201d\t") + ["&amp;", "http://x.y", "\n", "1. ", "- ", "# ", "    "]
+_ALPHABET = (list("abc XYZ 123 .,:;!?*_`[]()<>#+-=|~&\\\"'\u201c\u201d\t")
+             + ["&amp;", "http://x.y", "\n", "1. ", "- ", "# ", "    "])
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -399,24 +408,28 @@ def _nasty(rng: random.Random, n: int) -> str:
 def test_any_user_text_keeps_the_brief_structure(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     body = "\n\n".join(_nasty(rng, 12) + " filler words here" for _ in range(4))
-    article = art("x/y.txt", body, title=_nasty(rng, 5), outlet=_nasty(rng, 3), date="2025-08-01", author=_nasty(rng, 2))
+    article = art("x/y.txt", body, title=_nasty(rng, 5), outlet=_nasty(rng, 3), date="2025-08-01",
+                  author=_nasty(rng, 2))
     with TriageStore(tmp_path / DB_NAME, clock=Clock()) as s:
         s.set_note(article.id, _nasty(rng, 15))
         s.add_tags(article.id, [_nasty(rng, 2).replace(",", " ") + "t"])
         expected = []
         for _ in range(3):
             start = rng.randrange(0, len(body) - 20)
-            h = s.add_highlight(article, start, start + rng.randint(5, 20), comment=_nasty(rng, 6), tags=[_nasty(rng, 2).replace(",", " ") + "t"])
+            h = s.add_highlight(article, start, start + rng.randint(5, 20), comment=_nasty(rng, 6),
+                                tags=[_nasty(rng, 2).replace(",", " ") + "t"])
             shown = balance_quote_marks(h.exact.strip())  # a cut passage's stray marks are paired
             expected.append(" ".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", shown) if p.strip()))
         s.choose_cluster({"id": "q", "speaker": _nasty(rng, 2), "canonical": _nasty(rng, 8),
-                          "variants": [{"article": article.id, "outlet": _nasty(rng, 2), "date": "x", "text": _nasty(rng, 8)},
+                          "variants": [{"article": article.id, "outlet": _nasty(rng, 2), "date": "x",
+                                        "text": _nasty(rng, 8)},
                                        {"article": article.id, "outlet": "B", "date": "y", "text": _nasty(rng, 8)}]})
         for group_by in ("article", "tag", "quote"):
             md = render_markdown(archive_brief([article], s, group_by=group_by, link_root="c"))
             tokens = md_parser().parse(md)
             assert not [t for t in tokens if t.type in ("html_block", "code_block", "fence", "hr")], md
-            assert not [c for t in tokens if t.type == "inline" for c in t.children or [] if c.type in ("html_inline", "image")]
+            assert not [c for t in tokens if t.type == "inline" for c in t.children or []
+                        if c.type in ("html_inline", "image")]
             assert [t.tag for t in tokens if t.type == "heading_open"].count("h1") == 1
             quotes = _blockquotes(tokens)
             cited = [" ".join(q.split("\n")[:-1]) for q in quotes if q.split("\n")[-1].startswith("— ")]
@@ -500,30 +513,37 @@ def test_comparison_rows_are_unique_even_when_the_clustering_repeats_one(store: 
     store.choose_cluster({
         "id": "c-dup", "speaker": "Kaja Kallas", "canonical": BODY_B[start:end],
         "variants": [
-            {"article": b.id, "outlet": "Geneva Daily", "date": "2025-08-22", "text": BODY_B[start:end], "start": start, "end": end},
-            {"article": b.id, "outlet": "Geneva Daily", "date": "2025-08-22", "text": BODY_B[start:end], "start": start, "end": end},
+            {"article": b.id, "outlet": "Geneva Daily", "date": "2025-08-22", "text": BODY_B[start:end],
+             "start": start, "end": end},
+            {"article": b.id, "outlet": "Geneva Daily", "date": "2025-08-22", "text": BODY_B[start:end],
+             "start": start, "end": end},
             {"article": b.id, "outlet": "Geneva Daily", "date": "2025-08-22", "text": "drag out negotiations",
-             "start": BODY_B.index("drag"), "end": BODY_B.index("drag") + len("drag out negotiations"), "partial": True},
+             "start": BODY_B.index("drag"), "end": BODY_B.index("drag") + len("drag out negotiations"),
+             "partial": True},
         ]})
     for profile in ("send", "archive"):
         md = render_markdown(_send(store, profile=profile))
-        rows = [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| #") and "---" not in line]
+        rows = [line for line in md.splitlines()
+                if line.startswith("| ") and not line.startswith("| #") and "---" not in line]
         rows = [r for r in rows if r not in ("| Source | Rendering |",)]
         assert len(rows) == len(set(rows)), rows
         tables = md.split("### ")
-        dup_table = next(t for t in tables if "> Putin continues to drag out negotiations and hopes he gets away with it —" in t)
+        dup_table = next(t for t in tables
+                         if "> Putin continues to drag out negotiations and hopes he gets away with it —" in t)
         assert sum(1 for line in dup_table.splitlines() if line.startswith("| ") and "Geneva Daily" in line) == 1
 
 
 QUOTE_MARK_CASES = [
-    ('The harsh reality is here," the head of diplomacy said', '"The harsh reality is here," the head of diplomacy said'),
+    ('The harsh reality is here," the head of diplomacy said',
+     '"The harsh reality is here," the head of diplomacy said'),
     ("trap that Russia wants us to walk into.\u201d", "trap that Russia wants us to walk into."),
     ("she said \u201cno deal and more", "she said \u201cno deal and more\u201d"),
     ("Kallas: \u00abIt is obvious\u00bb said \u00abPutin", "Kallas: \u00abIt is obvious\u00bb said \u00abPutin\u00bb"),
     ("It is obvious\u00bb, she said", "\u00abIt is obvious\u00bb, she said"),
     ("''double apostrophes'' stay", "''double apostrophes'' stay"),
     ("he called it ''a trap", "he called it ''a trap''"),
-    ("\u201cbalanced\u201d and \"balanced\" and \u00abbalanced\u00bb", "\u201cbalanced\u201d and \"balanced\" and \u00abbalanced\u00bb"),
+    ("\u201cbalanced\u201d and \"balanced\" and \u00abbalanced\u00bb",
+     "\u201cbalanced\u201d and \"balanced\" and \u00abbalanced\u00bb"),
     ("Putin doesn\u2019t want peace", "Putin doesn\u2019t want peace"),
 ]
 
@@ -546,7 +566,8 @@ def test_every_blockquote_has_balanced_quote_marks(tmp_path: Path, profile: str,
             "''no''.\n\nSecond paragraph.")
     article = art("q/marks.txt", body, title="Marks", outlet="Wire", date="2025-08-20")
     with TriageStore(tmp_path / DB_NAME, clock=Clock()) as s:
-        for needle in ("The harsh reality is that Russia has no intention,\" the head", "trap that Russia wants us to walk into.\u201d",
+        for needle in ("The harsh reality is that Russia has no intention,\" the head",
+                       "trap that Russia wants us to walk into.\u201d",
                        "replied \u00abnever", "never\u00bb and ''no", "\u201ctrap that Russia"):
             s.add_highlight(article, *span(body, needle))
         s.choose_cluster({"id": "q", "speaker": "K", "canonical": "reality is that Russia has no intention,\"",
@@ -563,7 +584,8 @@ def test_ignore_punct_hides_punctuation_only_differences(tmp_path: Path) -> None
     a = art("a.txt", "x", title="A", outlet="One", date="2025-08-01")
     b = art("b.txt", "y", title="B", outlet="Two", date="2025-08-02")
     with TriageStore(tmp_path / DB_NAME, clock=Clock()) as s:
-        s.choose_cluster({"id": "q", "speaker": "K", "canonical": "no intention of ending this war anytime soon, Even as",
+        s.choose_cluster({"id": "q", "speaker": "K",
+                          "canonical": "no intention of ending this war anytime soon, Even as",
                           "variants": [
                               {"article": a.id, "outlet": "One", "date": "2025-08-01",
                                "text": "no intention of ending this war anytime soon, Even as", "start": 0, "end": 1},
@@ -593,7 +615,8 @@ def test_template_golden(store: TriageStore) -> None:
 
 
 def test_template_sees_archive_fields_only_in_the_archive_profile(store: TriageStore) -> None:
-    source = "{% for a in articles %}[{{ a.status }}|{{ a.note | md }}|{% for h in a.highlights %}{{ h.created }};{% endfor %}]{% endfor %}"
+    source = ("{% for a in articles %}[{{ a.status }}|{{ a.note | md }}|"
+              "{% for h in a.highlights %}{{ h.created }};{% endfor %}]{% endfor %}")
     sent = render(_send(store), template_source=source)
     assert re.fullmatch(r"(\[\|\|;+\])+\n", sent), sent
     archived = render(_send(store, profile="archive"), template_source=source)
@@ -632,10 +655,12 @@ def test_templates_are_found_by_name_in_the_config_folder(store: TriageStore, tm
 
 
 def test_template_values_are_inert(tmp_path: Path) -> None:
-    article = art("x.txt", "Body with \x1b[31m escape.\n\nMore.", title="Title \x1b]8;;file:///etc\x07 here", outlet="O")
+    article = art("x.txt", "Body with \x1b[31m escape.\n\nMore.", title="Title \x1b]8;;file:///etc\x07 here",
+                  outlet="O")
     with TriageStore(tmp_path / DB_NAME, clock=Clock()) as s:
         s.add_highlight(article, 0, 20)
-        text = render(build_brief([article], s), template_source="{% for a in articles %}{{ a.headline }} {{ a.highlights[0].text }}{% endfor %}")
+        text = render(build_brief([article], s),
+                      template_source="{% for a in articles %}{{ a.headline }} {{ a.highlights[0].text }}{% endfor %}")
     assert "\x1b" not in text and "\x07" not in text
 
 
@@ -646,7 +671,8 @@ def test_html_is_made_from_the_same_brief_with_corpus_text_escaped(store: Triage
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '<a href="https://example.org/news/kallas?id=1&amp;x=2">' in page
     assert "<table>" in page and "[was: “to get his way”]" in page
-    hostile = art("h.txt", "Body.\n\nMore.", title="<img src=x onerror=alert(1)>", outlet="O", url="javascript:alert(1)")
+    hostile = art("h.txt", "Body.\n\nMore.", title="<img src=x onerror=alert(1)>", outlet="O",
+                  url="javascript:alert(1)")
     with TriageStore(store.path.parent / "other.db", clock=Clock()) as s:
         s.add_highlight(hostile, 0, 5)
         page = render(build_brief([hostile], s), "html")

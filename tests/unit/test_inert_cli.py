@@ -59,7 +59,9 @@ def _strings(obj: object) -> set[str]:
     return set()
 
 
-def test_read_commands_show_everything_inert_and_markup_literally(hostile: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_commands_show_everything_inert_and_markup_literally(
+    hostile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "list", hostile)
     assert code == 0
     assert MARKUP in out and "␛]0;pwned␇" in out and "<U+202E>" in out  # shown, not acted on

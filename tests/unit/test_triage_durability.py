@@ -22,7 +22,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 def _spawn(db: Path, prefix: str, count: int, go: Path | None = None, *, late: bool = False) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    args = [sys.executable, str(WRITER), str(db), prefix, str(count)] + ([str(go)] if go else []) + (["late"] if late else [])
+    args = ([sys.executable, str(WRITER), str(db), prefix, str(count)]
+            + ([str(go)] if go else []) + (["late"] if late else []))
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
 
 
@@ -81,7 +82,7 @@ def test_two_processes_writing_at_once_keep_both(tmp_path: Path) -> None:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
     go.touch()
     outputs = [proc.communicate(timeout=120) for proc in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     with TriageStore(db) as store:
         for out, _ in outputs:
@@ -110,7 +111,7 @@ def test_processes_racing_to_create_the_store(tmp_path: Path) -> None:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
     go.touch()
     outputs = [proc.communicate(timeout=120) for proc in procs]
-    for proc, (_, err) in zip(procs, outputs):
+    for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     with TriageStore(db) as store:
         for out, _ in outputs:

@@ -25,7 +25,8 @@ BODY = (
 
 
 def make_article(aid: str = "a.txt", body: str = BODY, **kw) -> Article:
-    return Article(id=aid, path=aid, format="txt", body=body, content_hash=hashlib.sha1(body.encode()).hexdigest(), **kw)
+    return Article(id=aid, path=aid, format="txt", body=body, content_hash=hashlib.sha1(body.encode()).hexdigest(),
+                   **kw)
 
 
 class Clock:
@@ -186,12 +187,14 @@ def test_reattach_after_the_text_changes(store: TriageStore) -> None:
     s2 = BODY.index("Russia has not made")
     h_edit = store.add_highlight(art, s2, s2 + len("Russia has not made any concessions yet"))
     s3 = BODY.index("foreign policy chief")
-    h_gone = store.add_highlight(art, s3, s3 + len("foreign policy chief warned against forcing Ukraine"), comment="keep me")
+    h_gone = store.add_highlight(art, s3, s3 + len("foreign policy chief warned against forcing Ukraine"),
+                                 comment="keep me")
 
     new_body = (
         "Updated 18:00\n\nA new opening paragraph was added here.\n\n"
         + BODY.replace("Russia has not made any concessions yet", "Russia has still not made any concession yet")
-        .replace("The EU foreign policy chief warned against forcing Ukraine to give up territory.", "Paragraph removed entirely.")
+        .replace("The EU foreign policy chief warned against forcing Ukraine to give up territory.",
+                 "Paragraph removed entirely.")
     )
     changed = make_article(body=new_body)
     results = {r.highlight.id: r for r in store.reattach(changed)}
@@ -292,8 +295,10 @@ def test_chosen_cluster_snapshot_and_undo(store: TriageStore) -> None:
         "speaker": "Kallas",
         "canonical": "Russia does not want peace",
         "variants": [
-            {"article": "a.txt", "outlet": "A", "date": "2025-08-20", "text": "Russia does not want peace", "start": 3, "end": 29},
-            {"article": "b.txt", "outlet": "B", "date": "2025-08-21", "text": "Russia doesn't want peace", "start": 9, "end": 34},
+            {"article": "a.txt", "outlet": "A", "date": "2025-08-20", "text": "Russia does not want peace",
+             "start": 3, "end": 29},
+            {"article": "b.txt", "outlet": "B", "date": "2025-08-21", "text": "Russia doesn't want peace",
+             "start": 9, "end": 34},
         ],
     }
     c = store.choose_cluster(cluster, titles={"a.txt": "Title A"})
@@ -464,7 +469,8 @@ def test_read_only_corpus_with_its_own_state_starts_from_a_copy(
     assert inside.read_bytes() == before
 
 
-@pytest.mark.skipif(hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0, reason="root ignores permissions")
+@pytest.mark.skipif(hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0,
+                    reason="root ignores permissions")
 def test_read_only_corpus_for_real(tmp_path: Path, isolated_home: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
