@@ -163,19 +163,25 @@ class RecordCache:
             log.info("record cache row of %r not used: %s", rel, exc)
             return None
 
+    def _blobs(self, table: str, column: str, rels: list[str]) -> dict[str, bytes]:
+        """``column`` of the rows of ``table`` (one of this cache's own tables) for the files ``rels``,
+        in one query; empty when there is no database or it cannot be read (logged)."""
+        if not rels or self._db is None:
+            return {}
+        marks = ",".join("?" * len(rels))
+        try:
+            return dict(self._db.execute(f"SELECT path, {column} FROM {table} WHERE path IN ({marks})", rels))
+        except sqlite3.DatabaseError as exc:
+            log.info("record cache %s rows unreadable: %s", table, exc)
+            return {}
+
     def lookup_many(self, found: list[tuple[str, os.stat_result]]) -> Iterator[tuple[str, CachedFile | None]]:
         """:meth:`lookup` of each file of ``found``, in order, reading the rows a batch at a time
         (one query per file cost a second at 50k files; a batch holds only its own rows)."""
         for start in range(0, len(found), LOOKUP_BATCH):
             batch = found[start: start + LOOKUP_BATCH]
             wanted = [rel for rel, st in batch if self._rows.get(rel) == (st.st_size, st.st_mtime_ns)]
-            blobs: dict[str, bytes] = {}
-            if wanted and self._db is not None:
-                try:
-                    marks = ",".join("?" * len(wanted))
-                    blobs = dict(self._db.execute(f"SELECT path, entries FROM files WHERE path IN ({marks})", wanted))
-                except sqlite3.DatabaseError as exc:  # each file is then a miss, read again
-                    log.info("record cache rows unreadable: %s", exc)
+            blobs = self._blobs("files", "entries", wanted)  # unreadable: each file is a miss, read again
             for rel, _ in batch:
                 blob = blobs.get(rel)
                 if blob is None:
@@ -192,13 +198,7 @@ class RecordCache:
         just stored), in order, a batch of rows per query; None for a file without a usable row."""
         for start in range(0, len(rels), LOOKUP_BATCH):
             batch = rels[start: start + LOOKUP_BATCH]
-            blobs: dict[str, bytes] = {}
-            if self._db is not None:
-                try:
-                    marks = ",".join("?" * len(batch))
-                    blobs = dict(self._db.execute(f"SELECT path, entries FROM files WHERE path IN ({marks})", batch))
-                except sqlite3.DatabaseError as exc:
-                    log.info("record cache rows unreadable: %s", exc)
+            blobs = self._blobs("files", "entries", batch)
             for rel in batch:
                 blob = blobs.get(rel)
                 if blob is None:
@@ -221,13 +221,7 @@ class RecordCache:
         before listing rows were kept). Sizes and mtimes are the caller's to check."""
         for start in range(0, len(rels), LOOKUP_BATCH):
             batch = rels[start: start + LOOKUP_BATCH]
-            blobs: dict[str, bytes] = {}
-            if self._db is not None:
-                try:
-                    marks = ",".join("?" * len(batch))
-                    blobs = dict(self._db.execute(f"SELECT path, rows FROM listing WHERE path IN ({marks})", batch))
-                except sqlite3.DatabaseError as exc:
-                    log.info("record cache listing rows unreadable: %s", exc)
+            blobs = self._blobs("listing", "rows", batch)
             for rel in batch:
                 blob = blobs.get(rel)
                 if blob is None or rel not in self._rows:
