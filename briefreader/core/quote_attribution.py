@@ -229,14 +229,14 @@ def _subject_right(text: str) -> tuple[str, str] | None:
 _NAME_THEN_COMMA_RE = re.compile(
     rf"\s*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{1,3}})?{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}}\s*,"
 )
-# `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
-# the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
-# first, said Jo Bayer` (a comma before the verb) still attributes the quotation
 # a passive speech verb and its agent: "was asked by host Jo Bayer"
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _PASSIVE_BY_RE = re.compile(
     rf"\s+by\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,2}}({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})"
 )
+# `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
+# the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
+# first, said Jo Bayer` (a comma before the verb) still attributes the quotation
 _CONJUNCTION_START_RE = re.compile(r"(?:^|.*,)\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$",
                                    re.IGNORECASE | re.DOTALL)
 _SUBORDINATE_START_RE = re.compile(
