@@ -38,10 +38,12 @@ ROOT = Path(os.environ.get("POLNEAR", "/work/data/polnear"))
 DATA = ROOT / "data"
 PAIRS = Path(__file__).resolve().parent / "polnear_pairs.yaml"
 SPLITS = ("train", "dev")
+ALL_SPLITS = ("train", "dev", "test")
 
 
-def load_articles() -> list:
-    """Train + dev articles with outlet and date from metadata.tsv, ids = file names."""
+def load_articles(splits: tuple[str, ...] = SPLITS) -> list:
+    """The ``splits``' articles (train + dev unless told) with outlet and date from metadata.tsv,
+    ids = file names."""
     import csv
 
     from briefreader.storage.corpus import load_corpus
@@ -51,7 +53,7 @@ def load_articles() -> list:
         for row in csv.DictReader(handle, delimiter="\t"):
             meta[row["filename"]] = row
     articles = []
-    for split in SPLITS:
+    for split in splits:
         corpus = load_corpus(DATA / split / "text", use_cache=False)
         for a in corpus.articles:
             row = meta.get(Path(a.id).stem, {})
@@ -126,6 +128,136 @@ def candidates(analysis, count: int, seed: int, exclude: frozenset[str] = frozen
     return grouped[:count] + near_list[:count]
 
 
+# --- candidates found without the quote analysis (--independent) ---------------------------------
+# Quoted spans are read from the article files with a plain regex of their own, so the draw does not
+# depend on what briefreader extracts, attributes or groups: two spans from different outlets sharing
+# a run of five words (``shared5``), or the same surname next to a speech verb beside both spans and
+# at least two content words in common (``speaker``).
+
+_OPEN_CLOSE = (("\u201c", "\u201d"), ("\"", "\""), ("''", "''"))
+_OWN_STOPWORD_TEXT = (
+    "a an the and or but if of to in on at for with by from as is are was were be been being it its "
+    "this that these those i you he she we they me him her us them my your his our their not no do does "
+    "did have has had will would can could should may might must shall just so than then there here "
+    "what which who whom when where why how all any some more most very about into over out up down "
+    "s t don going get got like one also said says"
+)
+_OWN_STOPWORDS = frozenset(_OWN_STOPWORD_TEXT.split())
+_SPEECH_VERB = (r"(?:said|says|told|tells|added|adds|wrote|writes|tweeted|asked|explained|declared|argued|"
+                r"insisted|noted|continued|stated|remarked)")
+_PRONOUNS = frozenset({"He", "She", "They", "It", "We", "I", "You", "This", "That", "Officials", "Sources"})
+_NAME = r"((?:[A-Z][a-z]+\.?\s)?(?:[A-Z][\w'-]+\s){0,2}[A-Z][\w'-]+)"
+
+
+class IndependentSpan:
+    """A quoted span read from an article file: offsets into the file, its words, a nearby surname."""
+
+    def __init__(self, article, start: int, end: int, text: str, speaker: str | None) -> None:
+        self.article = article.id
+        self.outlet = article.outlet
+        self.date = article.date
+        self.source_start = start
+        self.source_end = end
+        self.start = start
+        self.text = text
+        self.speaker = speaker
+
+
+def _article_file(article_id: str) -> Path | None:
+    for split in ALL_SPLITS:
+        path = DATA / split / "text" / f"{article_id}.txt"
+        if path.exists():
+            return path
+    return None
+
+
+def _nearby_surname(text: str, start: int, end: int) -> str | None:
+    """The surname of ``said NAME`` / ``NAME said`` within 80 characters after the span (or before it)."""
+    import re
+
+    after = text[end : end + 80]
+    before = text[max(0, start - 80) : start]
+    for pattern, window in ((rf"^\W{{0,3}}\s*{_SPEECH_VERB}\s+{_NAME}", after),
+                            (rf"^\W{{0,3}}\s*{_NAME}\s+{_SPEECH_VERB}", after),
+                            (rf"{_NAME}\s+{_SPEECH_VERB}[^.\"\u201c]{{0,20}}[:,]\s*$", before)):
+        found = re.search(pattern, window)
+        if found and found.group(1) not in _PRONOUNS:
+            return found.group(1).split()[-1].strip("'.")
+    return None
+
+
+def quoted_spans(articles) -> list[IndependentSpan]:
+    """Every quoted span of at least five words in the articles' files, by a regex of its own."""
+    import re
+
+    spans = []
+    for article in articles:
+        path = _article_file(article.id)
+        if path is None:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for opening, closing in _OPEN_CLOSE:
+            pattern = re.escape(opening) + r"([^\n]{10,1500}?)" + re.escape(closing)
+            for found in re.finditer(pattern, text):
+                inner = found.group(1)
+                if opening == '"' and ("\u201c" in inner or "\u201d" in inner):
+                    continue
+                if len(re.findall(r"[\w']+", inner)) < 5:
+                    continue
+                speaker = _nearby_surname(text, found.start(), found.end())
+                spans.append(IndependentSpan(article, found.start(1), found.end(1), inner, speaker))
+    return spans
+
+
+def independent_candidates(articles, count: int, seed: int, exclude: frozenset[str] = frozenset(),
+                           max_days: int = 7) -> list[tuple[str, object, object]]:
+    """``count`` ('shared5', a, b) + ``count`` ('speaker', a, b) pairs of quoted spans from different
+    outlets within ``max_days``, neither from an article in ``exclude``, found without the quote analysis."""
+    import re
+
+    rng = random.Random(seed)
+    spans = [span for span in quoted_spans(articles) if span.article not in exclude]
+    words = [[w.lower() for w in re.findall(r"[\w']+", span.text)] for span in spans]
+    five: dict[tuple[str, ...], list[int]] = {}
+    for index, keys in enumerate(words):
+        for k in range(len(keys) - 4):
+            gram = tuple(keys[k : k + 5])
+            if sum(w not in _OWN_STOPWORDS for w in gram) >= 1:
+                five.setdefault(gram, []).append(index)
+
+    def admissible(i: int, j: int) -> bool:
+        a, b = spans[i], spans[j]
+        return a.outlet != b.outlet and _days(a.date, b.date) <= max_days
+
+    shared: set[tuple[int, int]] = set()
+    for members in five.values():
+        if len(members) > 30:
+            continue
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                i, j = sorted((members[x], members[y]))
+                if admissible(i, j):
+                    shared.add((i, j))
+    by_surname: dict[str, list[int]] = {}
+    for index, span in enumerate(spans):
+        if span.speaker:
+            by_surname.setdefault(span.speaker.lower(), []).append(index)
+    content = [{w for w in keys if w not in _OWN_STOPWORDS and len(w) > 2} for keys in words]
+    same_speaker: set[tuple[int, int]] = set()
+    for members in by_surname.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                i, j = sorted((members[x], members[y]))
+                if (i, j) not in shared and admissible(i, j) and len(content[i] & content[j]) >= 2:
+                    same_speaker.add((i, j))
+    chosen: list[tuple[str, object, object]] = []
+    for kind, found in (("shared5", shared), ("speaker", same_speaker)):
+        ordered = sorted(found)
+        rng.shuffle(ordered)
+        chosen.extend((kind, spans[i], spans[j]) for i, j in ordered[:count])
+    return chosen
+
+
 def _span(v) -> dict:
     return {"article": v.article, "start": int(v.source_start), "end": int(v.source_end)}
 
@@ -145,7 +277,7 @@ def _find(analysis, ref: dict):
 
 def _context(v, width: int) -> str:
     """The rendering in its article file with ``width`` characters either side (for judging, stdout only)."""
-    for split in SPLITS:
+    for split in ALL_SPLITS:
         path = DATA / split / "text" / f"{v.article}.txt"
         if path.exists():
             text = path.read_text(encoding="utf-8")
@@ -233,22 +365,32 @@ def main() -> int:
                         help="candidates (default 7) / scored pairs (default all) published at most N days apart")
     parser.add_argument("--per-group", type=int, default=0, help="at most N grouped candidates from one group")
     parser.add_argument("--context", type=int, default=0, help="print N characters of the article around each span")
+    parser.add_argument("--splits", default=",".join(SPLITS),
+                        help="comma-separated PolNeAR splits to analyse (default train,dev; a set drawn from "
+                             "train,dev,test is scored with the same option)")
+    parser.add_argument("--unused", action="store_true",
+                        help="candidates only from articles in no pair (any part) of the judged files under bench/")
+    parser.add_argument("--independent", type=int, default=0,
+                        help="also print N pairs of quoted spans sharing five words and N of one surname beside "
+                             "both, found by a regex of their own (not by the quote analysis)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"PolNeAR not found at {DATA} (set POLNEAR): skipped")
         return 0
     from briefreader.core.quote_clusters import analyse_quotes
 
-    articles = load_articles()
+    articles = load_articles(tuple(args.splits.split(",")))
     analysis = analyse_quotes(articles)
-    if args.candidates:
+    if args.candidates or args.independent:
         exclude: set[str] = set()
-        if args.fresh:
+        if args.fresh or args.unused:
             for judged_file in sorted(PAIRS.parent.glob("polnear_pairs*.yaml")):
-                exclude |= judged_articles(judged_file, "heldout")
+                exclude |= judged_articles(judged_file, "all" if args.unused else "heldout")
         seen_before = set().union(*(judged_articles(f) for f in PAIRS.parent.glob("polnear_pairs*.yaml")))
         max_days = 7 if args.days is None else args.days
         chosen = candidates(analysis, args.candidates, args.seed, frozenset(exclude), args.per_group, max_days)
+        if args.independent:
+            chosen += independent_candidates(articles, args.independent, args.seed, frozenset(exclude), max_days)
         judged_spans = [
             (pair["a"], pair["b"]) for f in PAIRS.parent.glob("polnear_pairs*.yaml")
             for pair in yaml.safe_load(f.read_text(encoding="utf-8"))["pairs"]
