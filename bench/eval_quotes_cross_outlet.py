@@ -186,8 +186,8 @@ def _nearby_surname(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def quoted_spans(articles) -> list[IndependentSpan]:
-    """Every quoted span of at least five words in the articles' files, by a regex of its own."""
+def quoted_spans(articles, min_words: int = 5, min_chars: int = 10) -> list[IndependentSpan]:
+    """Every quoted span of at least ``min_words`` words in the articles' files, by a regex of its own."""
     import re
 
     spans = []
@@ -197,12 +197,12 @@ def quoted_spans(articles) -> list[IndependentSpan]:
             continue
         text = path.read_text(encoding="utf-8")
         for opening, closing in _OPEN_CLOSE:
-            pattern = re.escape(opening) + r"([^\n]{10,1500}?)" + re.escape(closing)
+            pattern = re.escape(opening) + rf"([^\n]{{{min_chars},1500}}?)" + re.escape(closing)
             for found in re.finditer(pattern, text):
                 inner = found.group(1)
                 if opening == '"' and ("\u201c" in inner or "\u201d" in inner):
                     continue
-                if len(re.findall(r"[\w']+", inner)) < 5:
+                if len(re.findall(r"[\w']+", inner)) < min_words:
                     continue
                 speaker = _nearby_surname(text, found.start(), found.end())
                 spans.append(IndependentSpan(article, found.start(1), found.end(1), inner, speaker))
@@ -256,6 +256,40 @@ def independent_candidates(articles, count: int, seed: int, exclude: frozenset[s
         rng.shuffle(ordered)
         chosen.extend((kind, spans[i], spans[j]) for i, j in ordered[:count])
     return chosen
+
+
+def contained_candidates(articles, exclude: frozenset[str] = frozenset(),
+                         max_days: int = 7) -> list[tuple[str, object, object]]:
+    """('contained', a, b) pairs of quoted spans (any length, a regex of their own) from different outlets
+    within ``max_days``: at least 60% of the shorter span's content words (3 or more) are in the other.
+    Most similar first, then fewest days apart; found without the quote analysis."""
+    import re
+
+    spans = [span for span in quoted_spans(articles, min_words=1, min_chars=4) if span.article not in exclude]
+    content = [
+        {w.lower() for w in re.findall(r"[\w']+", span.text) if w.lower() not in _OWN_STOPWORDS and len(w) > 2}
+        for span in spans
+    ]
+    holders: dict[str, list[int]] = {}
+    for index, words in enumerate(content):
+        for word in words:
+            holders.setdefault(word, []).append(index)
+    found: dict[tuple[int, int], tuple[float, int]] = {}
+    for members in holders.values():
+        if len(members) > 60:  # a word in 60+ quotations tells nothing
+            continue
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                i, j = members[x], members[y]
+                a, b = spans[i], spans[j]
+                if (i, j) in found or a.outlet == b.outlet or _days(a.date, b.date) > max_days:
+                    continue
+                smaller = min(len(content[i]), len(content[j]))
+                share = len(content[i] & content[j]) / smaller if smaller >= 3 else 0.0
+                if share >= 0.6:
+                    found[(i, j)] = (share, _days(a.date, b.date))
+    ordered = sorted(found, key=lambda pair: (-found[pair][0], found[pair][1], pair))
+    return [("contained", spans[i], spans[j]) for i, j in ordered]
 
 
 def _span(v) -> dict:
@@ -369,7 +403,11 @@ def main() -> int:
                         help="comma-separated PolNeAR splits to analyse (default train,dev; a set drawn from "
                              "train,dev,test is scored with the same option)")
     parser.add_argument("--unused", action="store_true",
-                        help="candidates only from articles in no pair (any part) of the judged files under bench/")
+                        help="candidates only from articles in no pair (any part) of the judged files under bench/ "
+                             "other than --pairs (the set being built)")
+    parser.add_argument("--contained", action="store_true",
+                        help="also print every pair of quoted spans (a regex of their own) where 60%% of the "
+                             "shorter one's content words are in the other, most similar first")
     parser.add_argument("--independent", type=int, default=0,
                         help="also print N pairs of quoted spans sharing five words and N of one surname beside "
                              "both, found by a regex of their own (not by the quote analysis)")
@@ -381,18 +419,23 @@ def main() -> int:
 
     articles = load_articles(tuple(args.splits.split(",")))
     analysis = analyse_quotes(articles)
-    if args.candidates or args.independent:
+    if args.candidates or args.independent or args.contained:
         exclude: set[str] = set()
+        judged_files = sorted(PAIRS.parent.glob("polnear_pairs*.yaml"))
+        if args.unused:  # the set being judged (--pairs) does not exclude itself: its draw stays reproducible
+            judged_files = [f for f in judged_files if f.resolve() != args.pairs.resolve()]
         if args.fresh or args.unused:
-            for judged_file in sorted(PAIRS.parent.glob("polnear_pairs*.yaml")):
+            for judged_file in judged_files:
                 exclude |= judged_articles(judged_file, "all" if args.unused else "heldout")
-        seen_before = set().union(*(judged_articles(f) for f in PAIRS.parent.glob("polnear_pairs*.yaml")))
+        seen_before = set().union(*(judged_articles(f) for f in judged_files))
         max_days = 7 if args.days is None else args.days
         chosen = candidates(analysis, args.candidates, args.seed, frozenset(exclude), args.per_group, max_days)
         if args.independent:
             chosen += independent_candidates(articles, args.independent, args.seed, frozenset(exclude), max_days)
+        if args.contained:
+            chosen += contained_candidates(articles, frozenset(exclude), max_days)
         judged_spans = [
-            (pair["a"], pair["b"]) for f in PAIRS.parent.glob("polnear_pairs*.yaml")
+            (pair["a"], pair["b"]) for f in judged_files
             for pair in yaml.safe_load(f.read_text(encoding="utf-8"))["pairs"]
         ]
         chosen = [(kind, a, b) for kind, a, b in chosen if not _already_judged(a, b, judged_spans)]
