@@ -18,6 +18,13 @@ character offsets into the article files and the labels, never article text; eac
 A second set, bench/polnear_pairs2.yaml, was judged for error analysis from articles that appear in
 no pair of the first (``--fresh``); it has its own tune / heldout parts.
 
+A third set, bench/polnear_pairs3.yaml, is held out whole (every pair ``heldout``): articles of all
+three splits that appear in no pair of the first two (``--unused``), drawn from grouped pairs, near
+misses and pairs found without the quote analysis (``--independent``, ``--contained``: quoted spans
+read by a regex of their own). Score it with the same corpus it was drawn from:
+
+    python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs3.yaml --part heldout --splits train,dev,test
+
 Figures: of the ``same`` pairs, the share grouped together; of the ``different`` pairs, the share
 kept apart. Skips cleanly when the data is absent.
 """
