@@ -412,6 +412,9 @@ def main() -> int:
     parser.add_argument("--unused", action="store_true",
                         help="candidates only from articles in no pair (any part) of the judged files under bench/ "
                              "other than --pairs (the set being built)")
+    parser.add_argument("--heldout-articles", action="store_true",
+                        help="with --unused: also allow the articles that appear only in held-out pairs of the "
+                             "other judged files (still never one in any tune pair)")
     parser.add_argument("--contained", action="store_true",
                         help="also print every pair of quoted spans (a regex of their own) where 60%% of the "
                              "shorter one's content words are in the other, most similar first")
@@ -432,8 +435,11 @@ def main() -> int:
         if args.unused:  # the set being judged (--pairs) does not exclude itself: its draw stays reproducible
             judged_files = [f for f in judged_files if f.resolve() != args.pairs.resolve()]
         if args.fresh or args.unused:
+            excluded_part = "all" if args.unused else "heldout"
+            if args.unused and args.heldout_articles:  # held-out articles are allowed, tune ones never
+                excluded_part = "tune"
             for judged_file in judged_files:
-                exclude |= judged_articles(judged_file, "all" if args.unused else "heldout")
+                exclude |= judged_articles(judged_file, excluded_part)
         seen_before = set().union(*(judged_articles(f) for f in judged_files))
         max_days = 7 if args.days is None else args.days
         chosen = candidates(analysis, args.candidates, args.seed, frozenset(exclude), args.per_group, max_days)
@@ -441,8 +447,12 @@ def main() -> int:
             chosen += independent_candidates(articles, args.independent, args.seed, frozenset(exclude), max_days)
         if args.contained:
             chosen += contained_candidates(articles, frozenset(exclude), max_days)
+        spans_files = list(judged_files)
+        listed = {f.resolve() for f in spans_files}
+        if args.heldout_articles and args.pairs.exists() and args.pairs.resolve() not in listed:
+            spans_files.append(args.pairs)  # extending the set: its own pairs are not printed again
         judged_spans = [
-            (pair["a"], pair["b"]) for f in judged_files
+            (pair["a"], pair["b"]) for f in spans_files
             for pair in yaml.safe_load(f.read_text(encoding="utf-8"))["pairs"]
         ]
         chosen = [(kind, a, b) for kind, a, b in chosen if not _already_judged(a, b, judged_spans)]
