@@ -299,6 +299,53 @@ def contained_candidates(articles, exclude: frozenset[str] = frozenset(),
     return [("contained", spans[i], spans[j]) for i, j in ordered]
 
 
+def overlap_candidates(analysis, exclude: frozenset[str] = frozenset(),
+                       max_days: int = 7) -> list[tuple[str, object, object]]:
+    """('overlap', a, b) pairs of renderings from different outlets within ``max_days`` whose content words
+    overlap: 3 or more shared words covering half of the shorter one's, or, for a rendering of at most 3
+    content words, 2 shared words covering two thirds. Read from the extraction, not the grouping (the pair
+    may or may not be grouped); most similar first, then fewest days apart."""
+    import re
+
+    renderings = [v for _, v in _renderings(analysis) if v.article not in exclude]
+    content = [
+        {w.lower() for w in re.findall(r"[\w']+", v.text.replace("\u2019", "'"))
+         if w.lower() not in _OWN_STOPWORDS and len(w) > 2}
+        for v in renderings
+    ]
+    holders: dict[str, list[int]] = {}
+    for index, words in enumerate(content):
+        for word in words:
+            holders.setdefault(word, []).append(index)
+    found: dict[tuple[int, int], tuple[float, int]] = {}
+    for members in holders.values():
+        if len(members) > 60:  # a word in 60+ renderings tells nothing
+            continue
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                i, j = members[x], members[y]
+                a, b = renderings[i], renderings[j]
+                if (i, j) in found or a.outlet == b.outlet or _days(a.date, b.date) > max_days:
+                    continue
+                shared = len(content[i] & content[j])
+                smaller = min(len(content[i]), len(content[j]))
+                share = shared / smaller if smaller else 0.0
+                if (shared >= 3 and share >= 0.5) or (smaller <= 3 and shared >= 2 and share >= 0.66):
+                    found[(i, j)] = (share, _days(a.date, b.date))
+    ordered = sorted(found, key=lambda pair: (-found[pair][0], found[pair][1], pair))
+    return [("overlap", renderings[i], renderings[j]) for i, j in ordered]
+
+
+def show_renderings(analysis, article_ids: list[str]) -> None:
+    """Print every rendering of the named articles with its offsets and speaker (to read two reports of
+    one event side by side; stdout only)."""
+    for article_id in article_ids:
+        print(f"--- {article_id}")
+        found = sorted((v for _, v in _renderings(analysis) if v.article == article_id), key=lambda v: v.source_start)
+        for v in found:
+            print(f"    {v.source_start}-{v.source_end} [{v.speaker}] {v.text[:300]}")
+
+
 def _span(v) -> dict:
     return {"article": v.article, "start": int(v.source_start), "end": int(v.source_end)}
 
@@ -415,6 +462,13 @@ def main() -> int:
     parser.add_argument("--heldout-articles", action="store_true",
                         help="with --unused: also allow the articles that appear only in held-out pairs of the "
                              "other judged files (still never one in any tune pair)")
+    parser.add_argument("--overlap", action="store_true",
+                        help="also print every pair of renderings (the extraction, not the grouping) whose content "
+                             "words overlap (3+ shared covering half the shorter one's; 2 of a 2-3 word one), "
+                             "most similar first")
+    parser.add_argument("--show", default="",
+                        help="comma-separated article ids: print their renderings with offsets and speakers, "
+                             "to read two reports of one event side by side")
     parser.add_argument("--contained", action="store_true",
                         help="also print every pair of quoted spans (a regex of their own) where 60%% of the "
                              "shorter one's content words are in the other, most similar first")
@@ -429,7 +483,10 @@ def main() -> int:
 
     articles = load_articles(tuple(args.splits.split(",")))
     analysis = analyse_quotes(articles)
-    if args.candidates or args.independent or args.contained:
+    if args.show:
+        show_renderings(analysis, args.show.split(","))
+        return 0
+    if args.candidates or args.independent or args.contained or args.overlap:
         exclude: set[str] = set()
         judged_files = sorted(PAIRS.parent.glob("polnear_pairs*.yaml"))
         if args.unused:  # the set being judged (--pairs) does not exclude itself: its draw stays reproducible
@@ -447,6 +504,8 @@ def main() -> int:
             chosen += independent_candidates(articles, args.independent, args.seed, frozenset(exclude), max_days)
         if args.contained:
             chosen += contained_candidates(articles, frozenset(exclude), max_days)
+        if args.overlap:
+            chosen += overlap_candidates(analysis, frozenset(exclude), max_days)
         spans_files = list(judged_files)
         listed = {f.resolve() for f in spans_files}
         if args.heldout_articles and args.pairs.exists() and args.pairs.resolve() not in listed:
