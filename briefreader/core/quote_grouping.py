@@ -5,7 +5,9 @@ passage-level shingle index, never all pairs; pairs are scored on normalised wor
 different speakers never join (speakers compared as persons: surname and given name). A short
 quote (under SHORT_QUOTE_WORDS) joins only its best match, and none when that match is ambiguous
 (about as good a match lies in another group, or another known speaker said the words: a stock
-phrase or a catchphrase) or when the words they share are common in the corpus.
+phrase or a catchphrase) or when the words they share are common in the corpus, or when, without a
+confident speaker, it was published more than a month from a statement one article printed (the
+same words used on another occasion).
 """
 
 from __future__ import annotations
@@ -480,13 +482,6 @@ class _Spread:
         self.last_day = array("i")
         self.article = array("i")
 
-    def copy(self) -> _Spread:
-        """An independent copy (the union-find merges into its own)."""
-        other = _Spread()
-        other.first_day, other.last_day, other.article = array("i", self.first_day), array("i", self.last_day), \
-            array("i", self.article)
-        return other
-
     def add_phrase(self, day: int | None, article: int) -> None:
         """The next phrase, from its first unit (published on ``day`` by ``article``)."""
         self.first_day.append(day or _NO_DAY)
@@ -533,8 +528,8 @@ class _UnionFind:
     def __init__(self, n: int, speakers: list[str | None] | None = None, spread: _Spread | None = None) -> None:
         self.parent = list(range(n))
         self.speaker: list[str | None] = list(speakers) if speakers is not None else [None] * n
-        # when and where each group was published (merged on union; None: not followed)
-        self.spread = spread.copy() if spread is not None else None
+        # when and where each group was published, merged into its root on union (None: not followed)
+        self.spread = spread
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -575,7 +570,9 @@ class PhraseIndex:
         self.unit_phrase = array("i")  # phrase of each unit added
         self._phrase_of_keys: dict[tuple[Any, Any], int] = {}
         self._speaker_sets = _SpeakerSets()
-        self.spread = _Spread()  # when and by which article each phrase was published
+        # when and by which article each phrase was published (each group, once clustered: the
+        # union-find merges a group's spread into its root's entry)
+        self.spread = _Spread()
         self._words: list[str] | None = None  # the vocabulary as a list, once clustering started
 
     def add(self, u: _Unit, utterance: int) -> int:
@@ -749,10 +746,10 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
     as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
     catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
     cut of one statement; or unless the words they share are common ones (see
-    :class:`_Informativeness`); or unless it was published long after or before a statement only
-    one article printed (:func:`_another_occasion`). Longer short quotes are joined first, so the cuts
-    of one statement ("ISIS' best recruiter", "becoming ISIS' best recruiter") meet in one group
-    before the shortest is judged."""
+    :class:`_Informativeness`); or unless, without a confident speaker, it was published long after
+    or before a statement only one article printed (:func:`_another_occasion`). Longer short quotes
+    are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
+    recruiter") meet in one group before the shortest is judged."""
     informative = _Informativeness(phrases, uf.find)
     def bound_for(phrase: int) -> int:
         # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
