@@ -4,6 +4,7 @@
     python bench/eval_quotes_cross_outlet.py --part heldout     # the part kept aside (run at the end)
     python bench/eval_quotes_cross_outlet.py --candidates 60    # print new pairs to judge (to stdout only)
     python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs2.yaml --part tune --errors
+    python bench/eval_quotes_cross_outlet.py --part tune --errors --context 250   # each error in its article
     python bench/eval_quotes_cross_outlet.py --candidates 90 --fresh --context 260   # pairs from unjudged articles
 
 The set: every PolNeAR train + dev article (7 US outlets; the test split is left to
