@@ -4,6 +4,7 @@
     python bench/eval_quotes_cross_outlet.py --part heldout     # the part kept aside (run at the end)
     python bench/eval_quotes_cross_outlet.py --candidates 60    # print new pairs to judge (to stdout only)
     python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs2.yaml --part tune --errors
+    python bench/eval_quotes_cross_outlet.py --part tune --errors --context 250   # each error in its article
     python bench/eval_quotes_cross_outlet.py --candidates 90 --fresh --context 260   # pairs from unjudged articles
 
 The set: every PolNeAR train + dev article (7 US outlets; the test split is left to
@@ -403,8 +404,17 @@ def _part_of(a, b) -> str:
     return "heldout" if week_hash % 3 == 0 else "tune"
 
 
+def _describe(v, context: int) -> str:
+    """One rendering of an error line: outlet, date, speaker with its confidence, and its text
+    (with ``context`` characters of its article either side when asked; stdout only)."""
+    confidence = getattr(v, "speaker_confidence", None)
+    who = f"{v.speaker!r}" + (f" ({confidence:.2f})" if confidence is not None else "")
+    text = _context(v, context) if context else v.text[:150]
+    return f"{v.outlet} {v.date} {who}\n         {text}"
+
+
 def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAIRS,
-          max_days: int | None = None) -> None:
+          max_days: int | None = None, context: int = 0) -> None:
     judged = yaml.safe_load(pairs_file.read_text(encoding="utf-8"))["pairs"]
     if max_days is not None:  # pairs without a recorded distance (the first set) were all drawn within 7 days
         judged = [pair for pair in judged if pair.get("days", 0) <= max_days]
@@ -418,6 +428,9 @@ def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAI
         label = pair["label"]
         counts[label][1] += 1
         if ca is None or cb is None:
+            if show_errors:
+                absent = " and ".join(side for side, found in (("a", ca), ("b", cb)) if found is None)
+                print(f"   {label.upper()}: span {absent} no longer a rendering: {pair['a']} / {pair['b']}")
             missing += 1
             counts[label][0] += label == "different"
             continue
@@ -427,8 +440,9 @@ def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAI
         if show_errors and not ok:
             _, va = _find(analysis, pair["a"])
             _, vb = _find(analysis, pair["b"])
-            print(f"   {label.upper()} but {'grouped' if together else 'apart'}: {va.speaker!r}/{vb.speaker!r}\n"
-                  f"      {va.text[:150]}\n      {vb.text[:150]}")
+            print(f"   {label.upper()} but {'grouped' if together else 'apart'} "
+                  f"({pair['a']['article']} {pair['a']['start']} / {pair['b']['article']} {pair['b']['start']})\n"
+                  f"      a: {_describe(va, context)}\n      b: {_describe(vb, context)}")
     same_ok, same_n = counts["same"]
     diff_ok, diff_n = counts["different"]
     within = f", published <= {max_days} days apart" if max_days is not None else ""
@@ -529,7 +543,7 @@ def main() -> int:
     if not args.pairs.exists():
         print(f"{args.pairs.name} not found: judge pairs first (--candidates)")
         return 0
-    score(analysis, args.part, args.errors and args.part == "tune", args.pairs, args.days)
+    score(analysis, args.part, args.errors and args.part == "tune", args.pairs, args.days, args.context)
     return 0
 
 

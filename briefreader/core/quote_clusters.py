@@ -57,7 +57,7 @@ from briefreader.core.quote_cache import (
     quotes_cache_dir,
     remove_legacy_cache,
 )
-from briefreader.core.quote_grouping import PhraseIndex, _Unit, _units_of
+from briefreader.core.quote_grouping import PhraseIndex, _Unit, _units_of, publication_day
 from briefreader.core.quote_records import Progress, QuoteAnalysis, QuoteCluster, QuotesCancelled, Variant
 from briefreader.core.quotes import Quote, extract_quotes
 
@@ -180,7 +180,7 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
             for quote in quotes:
                 if quote.scare:
                     writer.add_scare(i, quote)
-            renderings.add_article(index, _units_of(quotes, i), i)
+            renderings.add_article(index, _units_of(quotes, i, publication_day(art.date)), i)
             if progress is not None and (i % 200 == 0 or i + 1 == total):
                 progress(i + 1, total)
     t1, c1 = time.perf_counter(), time.process_time()

@@ -5,11 +5,14 @@ passage-level shingle index, never all pairs; pairs are scored on normalised wor
 different speakers never join (speakers compared as persons: surname and given name). A short
 quote (under SHORT_QUOTE_WORDS) joins only its best match, and none when that match is ambiguous
 (about as good a match lies in another group, or another known speaker said the words: a stock
-phrase or a catchphrase) or when the words they share are common in the corpus.
+phrase or a catchphrase) or when the words they share are common in the corpus, or when, without a
+confident speaker, it was published more than a month from a statement one article printed (the
+same words used on another occasion).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from array import array
@@ -75,6 +78,7 @@ class _Unit:
     pieces: tuple[Quote, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()  # key ranges of its sentences, used in matching only
     _text: str | None = None
+    day: int | None = None  # its article's publication day (see publication_day), None when unknown
 
     @property
     def text(self) -> str:
@@ -144,7 +148,19 @@ def quotation_pieces(quotes: list[Quote]) -> list[tuple[Quote, ...]]:
     return out
 
 
-def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
+def publication_day(date: str | None) -> int | None:
+    """The day an article was published, as a day number (``date.toordinal()``) from an ISO 8601
+    date ("2016-03-10", "2016-03-10T08:00Z"); None when no full date is known ("2016-03", "--08-17")."""
+    if not date or len(date) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _units_of(quotes: list[Quote], article_pos: int, day: int | None = None) -> list[_Unit]:
+    """The renderings (units) of one article's quotations; ``day``: its :func:`publication_day`."""
     units = []
     for pieces in quotation_pieces(quotes):
         keys: list[str] = []
@@ -157,7 +173,7 @@ def _units_of(quotes: list[Quote], article_pos: int) -> list[_Unit]:
                     keys.extend(sk)
         if len(keys) >= 3:
             units.append(_Unit(pieces[0], pieces[0].start, pieces[-1].end, tuple(keys), article_pos,
-                               pieces, tuple(sentences)))
+                               pieces, tuple(sentences), day=day))
     return units
 
 
@@ -383,10 +399,13 @@ class _Informativeness:
         group of 150, or two in one of 12)."""
         if not self.applies:
             return True
+        return self.evidence(words) >= SHORT_QUOTE_EVIDENCE
+
+    def evidence(self, words: Iterable[int]) -> float:
+        """The summed inverse document frequency (natural log) of ``words``, each counted in the
+        groups other than one of the two compared."""
         counts, log_total = self._counts, self._log_total
-        # each word is counted in the groups other than one of the two compared
-        evidence = sum(log_total - math.log(max(1, counts[w] - 1)) for w in words)
-        return evidence >= SHORT_QUOTE_EVIDENCE
+        return sum(log_total - math.log(max(1, counts[w] - 1)) for w in words)
 
 
 #: Summed inverse document frequency (natural log) the content words a short quote shares with
@@ -445,14 +464,72 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         return "similar", score
     return None
 
+#: The day number of a phrase or group none of whose renderings carries a publication date.
+_NO_DAY = 0
+#: The article number of a phrase or group printed by more than one article.
+_SEVERAL_ARTICLES = -1
+
+
+class _Spread:
+    """When and where the renderings of each phrase (then, merged by the union-find, of each group)
+    were published: the first and last publication day (:func:`publication_day`; _NO_DAY when none
+    is known) and the one article that printed them all (_SEVERAL_ARTICLES when more than one).
+    Three numbers per phrase: a set of days or articles per phrase would cost hundreds of bytes each
+    at 50,000 articles."""
+
+    def __init__(self) -> None:
+        self.first_day = array("i")
+        self.last_day = array("i")
+        self.article = array("i")
+
+    def add_phrase(self, day: int | None, article: int) -> None:
+        """The next phrase, from its first unit (published on ``day`` by ``article``)."""
+        self.first_day.append(day or _NO_DAY)
+        self.last_day.append(day or _NO_DAY)
+        self.article.append(article)
+
+    def add_unit(self, phrase: int, day: int | None, article: int) -> None:
+        """Another unit of ``phrase``."""
+        if article != self.article[phrase]:
+            self.article[phrase] = _SEVERAL_ARTICLES
+        if day:
+            self._widen(phrase, day, day)
+
+    def _widen(self, target: int, first: int, last: int) -> None:
+        if self.first_day[target] == _NO_DAY or first < self.first_day[target]:
+            self.first_day[target] = first
+        if last > self.last_day[target]:
+            self.last_day[target] = last
+
+    def merge(self, root: int, child: int) -> None:
+        """Fold the spread of ``child``'s group into ``root``'s (two groups joined)."""
+        if self.article[child] != self.article[root]:
+            self.article[root] = _SEVERAL_ARTICLES
+        if self.first_day[child] != _NO_DAY:
+            self._widen(root, self.first_day[child], self.last_day[child])
+
+    def days_apart(self, a: int, b: int) -> int:
+        """Days between the publications of groups ``a`` and ``b`` (0 when their spans of days
+        overlap or a day is unknown)."""
+        first_a, last_a, first_b, last_b = self.first_day[a], self.last_day[a], self.first_day[b], self.last_day[b]
+        if first_a == _NO_DAY or first_b == _NO_DAY:
+            return 0
+        return max(0, first_a - last_b, first_b - last_a)
+
+    def one_article(self, group: int) -> bool:
+        """Whether a single article printed every rendering of ``group``."""
+        return self.article[group] != _SEVERAL_ARTICLES
+
 
 class _UnionFind:
     """Union-find whose groups remember their known speaker: two groups with different known
     speakers are never joined (an unknown rendering joins one of them, never bridges both)."""
 
-    def __init__(self, n: int, speakers: list[str | None] | None = None) -> None:
+    def __init__(self, n: int, speakers: list[str | None] | None = None, spread: _Spread | None = None) -> None:
         self.parent = list(range(n))
         self.speaker: list[str | None] = list(speakers) if speakers is not None else [None] * n
+        # when and where each group was published, merged into its root on union (None: not followed)
+        self.spread = spread
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -472,6 +549,8 @@ class _UnionFind:
         # the fuller name speaks for the group ("trump|donald" rather than "trump|"): a group of
         # Donald Trump's words then refuses Eric Trump's
         self.speaker[root] = max(sa or "", sb or "", key=len) or None
+        if self.spread is not None:
+            self.spread.merge(root, child)
         return True
 
 
@@ -491,6 +570,9 @@ class PhraseIndex:
         self.unit_phrase = array("i")  # phrase of each unit added
         self._phrase_of_keys: dict[tuple[Any, Any], int] = {}
         self._speaker_sets = _SpeakerSets()
+        # when and by which article each phrase was published (each group, once clustered: the
+        # union-find merges a group's spread into its root's entry)
+        self.spread = _Spread()
         self._words: list[str] | None = None  # the vocabulary as a list, once clustering started
 
     def add(self, u: _Unit, utterance: int) -> int:
@@ -520,6 +602,7 @@ class PhraseIndex:
             phrases.append(_Phrase(codes, _id_codes(content_seq), _NO_NAMES, u.sentences, _NO_NAMES))
             self.phrase_speaker.append(known)
             self.same_quote.append(utterance)
+            self.spread.add_phrase(u.day, u.article_pos)
         else:
             same = self.same_quote[pi]
             if isinstance(same, int):
@@ -527,6 +610,7 @@ class PhraseIndex:
                     self.same_quote[pi] = frozenset({same, utterance})
             elif utterance not in same:
                 self.same_quote[pi] = same | {utterance}
+            self.spread.add_unit(pi, u.day, u.article_pos)
         phrase = phrases[pi]
         self.unit_phrase.append(pi)  # a phrase's units are those naming it here (no list per phrase)
         if known and known not in phrase.speakers:
@@ -555,7 +639,8 @@ class PhraseIndex:
         self._phrase_of_keys = {}
         self._words = list(self.vocab)
         self.vocab = {}
-        return _cluster_phrases(self.phrases, self.phrase_speaker, self.same_quote, self.unit_phrase, cancelled)
+        return _cluster_phrases(self.phrases, self.phrase_speaker, self.same_quote, self.unit_phrase, cancelled,
+                                self.spread)
 
 
 class _SharedShingles:
@@ -629,6 +714,31 @@ def _note_echo(p: _Phrase, q: _Phrase, pi: int, qi: int, lengths: list[int],
         _add_rival(rivals, short_i, result[1], long_i)
 
 
+#: A short quote without a confident speaker, published more than this many days from every
+#: rendering of a statement that one article printed, is taken for the same words used on another
+#: occasion (see _another_occasion).
+OCCASION_DAYS = 30
+
+
+def _another_occasion(uf: _UnionFind, short_group: int, statement_group: int, words: int) -> bool:
+    """Whether a short quote of ``words`` words (its group so far) is more likely the same few words
+    used on another occasion than a cut of the statement it matches: it is short (under
+    SHORT_QUOTE_WORDS), no confident speaker says both are one person's words, it was published
+    more than OCCASION_DAYS from every rendering of the statement, and only one article printed the
+    statement. Without a confident speaker the words
+    are the only link, and a month apart a few words are more often said again (a crowd chanting
+    "build the wall" months after one interview where the candidate said it; "too big to fail" in a
+    tax story and in a senator's question) than quoted from one remark; a statement printed by
+    several articles is known enough to be quoted, cut, months later ("a total and complete ban")."""
+    spread = uf.spread
+    if words >= SHORT_QUOTE_WORDS or spread is None or not spread.one_article(statement_group):
+        return False
+    speaker_short, speaker_statement = uf.speaker[short_group], uf.speaker[statement_group]
+    if speaker_short is not None and speaker_statement is not None and same_person(speaker_short, speaker_statement):
+        return False
+    return spread.days_apart(short_group, statement_group) > OCCASION_DAYS
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
                        phrases: Sequence[_Phrase]) -> None:
@@ -636,9 +746,10 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
     as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
     catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
     cut of one statement; or unless the words they share are common ones (see
-    :class:`_Informativeness`). Longer short quotes are joined first, so the cuts
-    of one statement ("ISIS' best recruiter", "becoming ISIS' best recruiter") meet in one group
-    before the shortest is judged."""
+    :class:`_Informativeness`); or unless, without a confident speaker, it was published long after
+    or before a statement only one article printed (:func:`_another_occasion`). Longer short quotes
+    are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
+    recruiter") meet in one group before the shortest is judged."""
     informative = _Informativeness(phrases, uf.find)
     def bound_for(phrase: int) -> int:
         # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
@@ -655,6 +766,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             continue
         if not informative(phrases[short_i].content & phrases[-neg_long].content):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
+        if _another_occasion(uf, own_root, best_root, lengths[short_i]):
+            continue
         uf.union(short_i, -neg_long)
 
 
@@ -669,13 +782,13 @@ def cluster_units(units: list[_Unit],
 
 
 def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], same_quote: list[int | frozenset[int]],
-                     unit_phrase: Sequence[int],
-                     cancelled: Callable[[], bool] | None) -> tuple[list[list[int]], dict[str, Any]]:
+                     unit_phrase: Sequence[int], cancelled: Callable[[], bool] | None,
+                     spread: _Spread | None = None) -> tuple[list[list[int]], dict[str, Any]]:
     """:func:`cluster_units` on the phrases of a :class:`PhraseIndex`."""
     # shingles are computed twice (once to find the shared ones): postings are kept for those only
     shared_shingles = _SharedShingles(map(_phrase_shingles, phrases), sum(len(p.codes) for p in phrases))
     postings: dict[int, Any] = {}
-    uf = _UnionFind(len(phrases), phrase_speaker)
+    uf = _UnionFind(len(phrases), phrase_speaker, spread)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
     candidates = scored = 0
