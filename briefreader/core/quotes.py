@@ -260,7 +260,10 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
         if ra.para + 1 == rb.para:
             if not _continues_next_paragraph(body, ra, rb, paras):
                 continue
-        elif ra.para != rb.para or not _interrupted_in_paragraph(body, quotes[a], ra, rb):
+        elif ra.para != rb.para or not (
+            _interrupted_in_paragraph(body, quotes[a], ra, rb)
+            or _one_narrated_sentence(body, quotes[a], quotes[b], ra, rb)
+        ):
             continue
         if quotes[b].utterance_id != quotes[a].utterance_id:
             old = quotes[b].utterance_id
@@ -297,6 +300,36 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     # `"X." He added, "Y."`: the gap is Y's own attribution. (`"Y," she added.` after Y stays part of
     # the one quotation: the hand-labelled sample corpus reads it so; PolNeAR would split it.)
     return not (a_end in ".!?\u2026" and gap.strip()[:1].isupper() and gap.rstrip()[-1:] in ",:")
+
+
+#: The most narration words between two partial quotes of one narrated sentence (`called it "a
+#: disgrace" and, in the same breath, "a failure of leadership"`).
+_PARTIAL_GAP_WORDS = 20
+
+
+# A clause with a subject of its own between two partial quotes (`"X" while Remy Dahl wants "Y"`):
+# another actor, maybe another speaker.
+_NAMED_SUBJECT_RE = re.compile(r"\b(?:while|whereas|but|and|as)\s+(?:[A-Z][\w\u2019'.-]+\s+){1,3}[a-z]")
+
+
+def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) -> bool:
+    """Partial quotes inside ONE narrated sentence, objects of one attribution: ``He called it "a
+    disgrace" and "a failure of leadership."`` or ``says "X" because "Y"``. The narration between
+    them ends no sentence and holds no speech verb (``"X," adding that "Y"`` and ``"X" and declared
+    "Y"`` are new statements), X does not end a sentence of its own, and the two have no different
+    speakers."""
+    if ra.unclosed or not ra.close_mark:
+        return False
+    a_end = qa.text.rstrip().rstrip("'\u2019\"\u201d").rstrip()[-1:]
+    if a_end in ".!?\u2026":
+        return False
+    gap = body[ra.close_pos + 1 : rb.mark_pos]
+    if len(gap.split()) > _PARTIAL_GAP_WORDS or any(c in DOUBLE_MARKS for c in gap):
+        return False
+    if _SENTENCE_START_RE.search(gap) or _VERB_RE.search(gap) or _NAMED_SUBJECT_RE.search(gap):
+        return False
+    two_speakers = bool(qa.speaker and qb.speaker and qa.speaker != qb.speaker)
+    return not (two_speakers and min(qa.speaker_confidence, qb.speaker_confidence) >= 0.5)
 
 
 # A quoted show or book title inside an attribution (`she said on "Meet the Press." "Y."`): a short

@@ -1,0 +1,86 @@
+"""One rendering per quotation as the outlet printed it (issue 12): partial quotes inside ONE narrated
+sentence, and a quotation cut only by its attribution, are one utterance (one rendering whose pieces
+keep their own offsets); quotes that are separate statements stay apart. Every name and sentence
+here is invented."""
+
+from __future__ import annotations
+
+from briefreader.core.quote_grouping import PIECE_GAP, quotation_pieces, rendering_text
+from briefreader.core.quotes import Quote, extract_quotes
+
+
+def quotes(body: str) -> list[Quote]:
+    found = extract_quotes("a.txt", body)
+    for q in found:
+        assert body[q.start : q.end] == q.text
+    return found
+
+
+def renderings(body: str) -> list[list[str]]:
+    """The pieces' texts of each rendering of ``body``."""
+    return [[q.text for q in pieces] for pieces in quotation_pieces(quotes(body))]
+
+
+# --- partial quotes of one narrated sentence: one rendering --------------------------------------
+
+
+def test_two_partial_quotes_joined_by_and_are_one_rendering() -> None:
+    body = ('Mayor Ilse Brandt called the ferry contract "a waste of harbour money" and "the worst deal '
+            'this council has ever signed."')
+    assert renderings(body) == [["a waste of harbour money", "the worst deal this council has ever signed."]]
+    assert {q.speaker for q in quotes(body)} == {"Ilse Brandt"}
+
+
+def test_partial_quotes_around_because_are_one_rendering() -> None:
+    body = ('Coach Remy Dahl says the league "has lost its nerve" because "nobody wants to fine the big '
+            'clubs any more."')
+    assert len(renderings(body)) == 1
+
+
+def test_pieces_keep_their_own_offsets() -> None:
+    body = 'Ilse Brandt said the plan was "too slow by half" and, worse, "far too costly for the town."'
+    (pieces,) = quotation_pieces(quotes(body))
+    assert [body[q.start : q.end] for q in pieces] == ["too slow by half", "far too costly for the town."]
+
+
+def test_second_speech_verb_between_partials_starts_a_new_statement() -> None:
+    body = ('Ilse Brandt said the plan was "far too slow for the town" and later warned that the vote '
+            '"will split the council for years."')
+    assert len(renderings(body)) == 2
+
+
+def test_adding_that_between_partials_starts_a_new_statement() -> None:
+    body = ('"The ferry will run on Sundays again," Ilse Brandt said, adding that the council "will pay '
+            'for the extra crews itself."')
+    assert len(renderings(body)) == 2
+
+
+def test_partials_in_two_narrated_sentences_stay_apart() -> None:
+    body = ('Ilse Brandt called the plan "far too slow for the town." Her rival thought it '
+            '"a sensible first step for everyone."')
+    assert len(renderings(body)) == 2
+
+
+def test_partial_quote_ending_its_own_sentence_is_not_joined() -> None:
+    # the first quotation's own stop ends the narrated sentence, though no stop follows the mark
+    body = 'The sign said "Closed until the floods are gone." and then "Open again on Monday morning" later.'
+    assert len(renderings(body)) == 2
+
+
+def test_partials_of_two_different_speakers_stay_apart() -> None:
+    body = ('Ilse Brandt wants "a ferry every hour for the island" while Remy Dahl wants "a bridge '
+            'built within ten years."')
+    assert len(renderings(body)) == 2
+
+
+def test_rendering_text_marks_the_narration_left_out() -> None:
+    body = ('Mayor Ilse Brandt called the ferry contract "a waste of harbour money" and "the worst deal '
+            'this council has ever signed."')
+    (pieces,) = quotation_pieces(quotes(body))
+    assert rendering_text(pieces) == f"a waste of harbour money{PIECE_GAP}the worst deal this council has ever signed."
+
+
+def test_interrupted_quotation_text_keeps_its_comma_and_no_gap_mark() -> None:
+    body = '"The ferry will run again," Ilse Brandt said. "We found the money."'
+    (pieces,) = quotation_pieces(quotes(body))
+    assert rendering_text(pieces) == "The ferry will run again, We found the money."
