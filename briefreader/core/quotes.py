@@ -165,6 +165,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         next_key += 1
 
     quotes: list[Quote] = []
+    short_only: set[int] = set()
     outer_stack: list[int] = []
     event_i = 0
     for idx, r in enumerate(raws):
@@ -191,9 +192,12 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         before = body[max(lo, r.mark_pos - 30) : r.mark_pos]
         n_words = len(_WORD_RE.findall(text))
         attributed = follows and r.depth == 0 and _attribution_is_adjacent(body, r, hi)
-        scare = bool(_SO_CALLED.search(before)) or (n_words <= 2 and not attributed) or _is_label(text)
+        labelled = bool(_SO_CALLED.search(before)) or _is_label(text)
+        scare = labelled or (n_words <= 2 and not attributed)
         if r.unclosed:
             scare = scare and n_words <= 2
+        elif scare and not labelled and r.depth == 0:
+            short_only.add(idx)  # a scare quote for its length alone: may be a piece of a longer partial
         q = Quote(
             article_id=article_id,
             index=idx,
@@ -222,6 +226,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         outer_stack.append(idx)
 
     _link_interrupted(body, quotes, raws, paras)
+    _join_short_pieces(body, quotes, raws, short_only)
     _share_speakers(quotes)
     return quotes
 
@@ -265,11 +270,42 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
             or _one_narrated_sentence(body, quotes[a], quotes[b], ra, rb)
         ):
             continue
-        if quotes[b].utterance_id != quotes[a].utterance_id:
-            old = quotes[b].utterance_id
-            for q in quotes:
-                if q.utterance_id == old:
-                    q.utterance_id = quotes[a].utterance_id
+        _same_utterance(quotes, a, b)
+
+
+def _same_utterance(quotes: list[Quote], a: int, b: int) -> None:
+    """Quote ``b`` (with every piece of its utterance) joins the utterance of quote ``a``."""
+    if quotes[b].utterance_id != quotes[a].utterance_id:
+        old = quotes[b].utterance_id
+        for q in quotes:
+            if q.utterance_id == old:
+                q.utterance_id = quotes[a].utterance_id
+
+
+def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_only: set[int]) -> None:
+    """One- and two-word quotes (scare quotes for their length alone) that are pieces of a longer
+    partial quote of the same narrated sentence (`called him a "liar" and "a danger to the party"`,
+    `a "bully," a "cheat" and "the worst mayor we ever had"`) join it and are no scare quotes any
+    more; runs of short quotes with no longer piece stay scare quotes on their own."""
+    if not short_only:
+        return
+    original = [q.utterance_id for q in quotes]
+    tops = [i for i, r in enumerate(raws) if r.depth == 0 and (not quotes[i].scare or i in short_only)]
+    joined = False
+    for a, b in zip(tops, tops[1:], strict=False):
+        if a not in short_only and b not in short_only:
+            continue  # two longer quotes: _link_interrupted decided
+        if raws[a].para == raws[b].para and _one_narrated_sentence(body, quotes[a], quotes[b], raws[a], raws[b]):
+            _same_utterance(quotes, a, b)
+            joined = True
+    if not joined:
+        return
+    with_longer = {quotes[i].utterance_id for i in tops if i not in short_only}
+    for i in short_only:
+        if quotes[i].utterance_id in with_longer:
+            quotes[i].scare = False
+        else:
+            quotes[i].utterance_id = original[i]
 
 
 def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:

@@ -84,3 +84,29 @@ def test_interrupted_quotation_text_keeps_its_comma_and_no_gap_mark() -> None:
     body = '"The ferry will run again," Ilse Brandt said. "We found the money."'
     (pieces,) = quotation_pieces(quotes(body))
     assert rendering_text(pieces) == "The ferry will run again, We found the money."
+
+
+# --- short pieces: scare quotes for their length alone ----------------------------------------
+
+
+def test_short_quotes_in_a_list_of_partials_join_the_longer_one() -> None:
+    body = ('Ilse Brandt called her rival a "serial fibber," a "bully" and "the worst harbour master '
+            'this town has ever had."')
+    (pieces,) = quotation_pieces(quotes(body))
+    assert [q.text for q in pieces] == ["serial fibber,", "bully", "the worst harbour master this town has ever had."]
+    assert not any(q.scare for q in pieces)
+
+
+def test_short_quotes_alone_stay_scare_quotes() -> None:
+    body = 'Ilse Brandt called her rival a "serial fibber" and a "bully" at the meeting.'
+    found = quotes(body)
+    assert all(q.scare for q in found)
+    assert len({q.utterance_id for q in found}) == 2
+    assert quotation_pieces(found) == []
+
+
+def test_so_called_label_does_not_join_a_partial() -> None:
+    body = 'The so-called "harbour deal" was "a waste of everybody\'s money," Ilse Brandt said.'
+    found = quotes(body)
+    assert found[0].scare and not found[1].scare
+    assert len({q.utterance_id for q in found}) == 2
