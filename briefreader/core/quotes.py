@@ -316,6 +316,9 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     if ra.unclosed or not ra.close_mark:
         return False
     gap = _TITLE_IN_GAP_RE.sub(_title_placeholder, body[ra.close_pos + 1 : rb.mark_pos])
+    conjunction = _AND_AFTER_ATTRIBUTION_RE.search(gap)
+    if conjunction:  # `"X," she said, and "Y."`: the attribution cuts one sentence of hers
+        gap = gap[: conjunction.start()] + ","
     if len(gap) > 320 or any(c in DOUBLE_MARKS for c in gap) or not re.search(r"[.,:;]\s*$", gap):
         return False
     verb = _VERB_RE.search(gap)
@@ -366,6 +369,10 @@ def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) 
         return False
     two_speakers = bool(qa.speaker and qb.speaker and qa.speaker != qb.speaker)
     return not (two_speakers and min(qa.speaker_confidence, qb.speaker_confidence) >= 0.5)
+
+
+# `, and` / `, or` / `, but` ending the attribution between two halves of one quoted sentence.
+_AND_AFTER_ATTRIBUTION_RE = re.compile(r",\s*(?:and|or|but)\s*$")
 
 
 # A quoted show or book title inside an attribution (`she said on "Meet the Press." "Y."`): a short

@@ -110,3 +110,19 @@ def test_so_called_label_does_not_join_a_partial() -> None:
     found = quotes(body)
     assert found[0].scare and not found[1].scare
     assert len({q.utterance_id for q in found}) == 2
+
+
+# --- a quotation interrupted by its attribution -----------------------------------------------
+
+
+def test_and_after_the_attribution_goes_on_with_the_same_sentence() -> None:
+    body = '"The ferry must run every hour," Ilse Brandt said, and "every single day of the year."'
+    (pieces,) = quotation_pieces(quotes(body))
+    assert len(pieces) == 2
+    assert {q.speaker for q in pieces} == {"Ilse Brandt"}
+
+
+def test_and_then_a_second_speech_verb_is_a_new_statement() -> None:
+    body = ('"The ferry must run every hour," Ilse Brandt said, and promised that the town "will pay '
+            'for every extra crossing."')
+    assert len(quotation_pieces(quotes(body))) == 2
