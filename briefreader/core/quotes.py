@@ -322,7 +322,7 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     if len(gap) > 320 or any(c in DOUBLE_MARKS for c in gap) or not re.search(r"[.,:;]\s*$", gap):
         return False
     verb = _VERB_RE.search(gap)
-    if verb is None or len(gap[: verb.start()].split()) > 16 or len(gap.split()) > 40:
+    if verb is None or len(gap[: verb.start()].split()) > _ATTRIBUTION_WORDS_BEFORE_VERB or len(gap.split()) > 40:
         return False  # the gap opens with the attribution ("she said, a ... who ...")
     if _SENTENCE_START_RE.search(gap.strip()):
         return False  # "X," she said. Later she added: "Y.": more than one sentence, two quotations
@@ -369,6 +369,11 @@ def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) 
         return False
     two_speakers = bool(qa.speaker and qb.speaker and qa.speaker != qb.speaker)
     return not (two_speakers and min(qa.speaker_confidence, qb.speaker_confidence) >= 0.5)
+
+
+#: The most words of an attribution before its speech verb (a name and a long apposition:
+#: `"X," Ida Marsh, director of ... and a former ..., said of the plan. "Y."`).
+_ATTRIBUTION_WORDS_BEFORE_VERB = 24
 
 
 # `, and` / `, or` / `, but` ending the attribution between two halves of one quoted sentence.

@@ -126,3 +126,10 @@ def test_and_then_a_second_speech_verb_is_a_new_statement() -> None:
     body = ('"The ferry must run every hour," Ilse Brandt said, and promised that the town "will pay '
             'for every extra crossing."')
     assert len(quotation_pieces(quotes(body))) == 2
+
+
+def test_very_long_apposition_before_the_verb_keeps_one_quotation() -> None:
+    body = ('"The harbour was never this busy," Ida Marsh, director of operations at the North Quay port '
+            'authority and a former adviser to the regional transport minister, said of the season. '
+            '"We turn ships away every week."')
+    assert len(quotation_pieces(quotes(body))) == 1
