@@ -133,3 +133,19 @@ def test_very_long_apposition_before_the_verb_keeps_one_quotation() -> None:
             'authority and a former adviser to the regional transport minister, said of the season. '
             '"We turn ships away every week."')
     assert len(quotation_pieces(quotes(body))) == 1
+
+
+# --- a quotation opening on an elision --------------------------------------------------------
+
+
+def test_spaced_ellipsis_after_an_opening_mark_opens() -> None:
+    body = 'As the Gazette reported, \u201c \u2026 if the vote were held tonight, the mayor would lose it.\u201d'
+    (q,) = quotes(body)
+    assert q.text.endswith("the mayor would lose it.") and not q.unclosed
+
+
+def test_right_mark_opening_a_paragraph_on_an_ellipsis() -> None:
+    body = 'Ida Marsh wrote later.\n\n\u201d \u2026 the harbour was never this busy before,\u201d Ida Marsh wrote.'
+    found = quotes(body)
+    assert [q.text for q in found] == ["\u2026 the harbour was never this busy before,"]
+    assert found[0].speaker == "Ida Marsh"
