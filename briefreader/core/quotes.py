@@ -351,6 +351,15 @@ _PARTIAL_GAP_WORDS = 20
 _NAMED_SUBJECT_RE = re.compile(r"\b(?:while|whereas|but|and|as)\s+(?:[A-Z][\w\u2019'.-]+\s+){1,3}[a-z]")
 
 
+# Verbs that introduce a quotation of their own besides the speech verbs of attribution (`represents
+# "X," stating that they are "Y"`, `"X" and vowed to "Y"`): a second statement, not the same one.
+_SECOND_CUE_RE = re.compile(
+    r"\b(?:stat|vow|promis|describ|call|accus|prais|predict|complain|acknowledg|announc|boast|maintain|"
+    r"observ|quipp?|jok|ask|dubb?|label?l|brand|term)(?:e|es|ed|ing|s)?\b",
+    re.IGNORECASE,
+)
+
+
 def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) -> bool:
     """Partial quotes inside ONE narrated sentence, objects of one attribution: ``He called it "a
     disgrace" and "a failure of leadership."`` or ``says "X" because "Y"``. The narration between
@@ -366,6 +375,8 @@ def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) 
     if len(gap.split()) > _PARTIAL_GAP_WORDS or any(c in DOUBLE_MARKS for c in gap):
         return False
     if _SENTENCE_START_RE.search(gap) or _VERB_RE.search(gap) or _NAMED_SUBJECT_RE.search(gap):
+        return False
+    if _SECOND_CUE_RE.search(gap):
         return False
     two_speakers = bool(qa.speaker and qb.speaker and qa.speaker != qb.speaker)
     return not (two_speakers and min(qa.speaker_confidence, qb.speaker_confidence) >= 0.5)
@@ -422,7 +433,7 @@ def _share_speakers(quotes: list[Quote]) -> None:
             best[q.utterance_id] = (q.speaker_confidence, q.speaker, q.cited_source)
     for q in quotes:
         b = best.get(q.utterance_id)
-        if b and (not q.speaker or q.speaker_confidence < b[0] - 0.2):
+        if b and b[0] >= UNCERTAIN_SPEAKER_BELOW and (not q.speaker or q.speaker_confidence < b[0] - 0.2):
             q.speaker_confidence, q.speaker = round(b[0] * 0.95, 2), b[1]
             q.cited_source = q.cited_source or b[2]
 

@@ -6,7 +6,7 @@ here is invented."""
 from __future__ import annotations
 
 from briefreader.core.quote_grouping import PIECE_GAP, quotation_pieces, rendering_text
-from briefreader.core.quotes import Quote, extract_quotes
+from briefreader.core.quotes import Quote, _share_speakers, extract_quotes
 
 
 def quotes(body: str) -> list[Quote]:
@@ -149,3 +149,31 @@ def test_right_mark_opening_a_paragraph_on_an_ellipsis() -> None:
     found = quotes(body)
     assert [q.text for q in found] == ["\u2026 the harbour was never this busy before,"]
     assert found[0].speaker == "Ida Marsh"
+
+
+def test_stating_between_partials_starts_a_new_statement() -> None:
+    body = ('Ilse Brandt said the ferry stands for "harbour town values," stating at the meeting that '
+            'they mean "a boat every hour and a fair fare for all."')
+    assert len(quotation_pieces(quotes(body))) == 2
+
+
+# --- one speaker per utterance, unknown beats wrong --------------------------------------------
+
+
+def _piece(index: int, speaker: str | None, confidence: float) -> Quote:
+    return Quote(article_id="a.txt", index=index, start=index * 10, end=index * 10 + 5, text="words",
+                 open_mark='"', close_mark='"', utterance_id="a.txt#u1", speaker=speaker,
+                 speaker_confidence=confidence)
+
+
+def test_a_confident_speaker_is_shared_with_the_unknown_pieces() -> None:
+    pieces = [_piece(0, None, 0.0), _piece(1, "Ilse Brandt", 0.9)]
+    _share_speakers(pieces)
+    assert [q.speaker for q in pieces] == ["Ilse Brandt", "Ilse Brandt"]
+
+
+def test_a_weak_guess_is_not_spread_to_the_unknown_pieces() -> None:
+    # a guess below the uncertainty bar (the person a sentence is about) stays on its own piece
+    pieces = [_piece(0, None, 0.0), _piece(1, "Remy Dahl", 0.5)]
+    _share_speakers(pieces)
+    assert [q.speaker for q in pieces] == [None, "Remy Dahl"]
