@@ -324,7 +324,7 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     verb = _VERB_RE.search(gap)
     if verb is None or len(gap[: verb.start()].split()) > _ATTRIBUTION_WORDS_BEFORE_VERB or len(gap.split()) > 40:
         return False  # the gap opens with the attribution ("she said, a ... who ...")
-    if _SENTENCE_START_RE.search(gap.strip()):
+    if _NEW_SENTENCE_RE.search(gap.strip()):
         return False  # "X," she said. Later she added: "Y.": more than one sentence, two quotations
     if len(gap.split()) > 14 and not gap.rstrip().endswith("."):
         return False
@@ -334,11 +334,26 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
         return False  # `"X," she said, adding, "Y."`: a second speech verb introduces a new quotation
     # the last character of X's words, past the closing marks of a quote nested at its end (`'…,'"`)
     a_end = qa.text.rstrip().rstrip("'\u2019\"\u201d").rstrip()[-1:]
-    if a_end not in ",!?.\u2026\u2014-" and not gap.lstrip().startswith(","):
-        return False  # a partial quote inside narration, not the first half of an interrupted one
+    if (a_end not in ",!?.\u2026\u2014-" and not gap.lstrip().startswith(",")
+            and not (_opens_its_sentence(body, ra) and _ADJACENT_RE.match(gap))):
+        # a partial quote inside narration, not the first half of an interrupted one (a quotation
+        # opening its sentence, its attribution right after it, only lost its comma: `"X" Jo said.`)
+        return False
     # `"X." He added, "Y."`: the gap is Y's own attribution. (`"Y," she added.` after Y stays part of
     # the one quotation: the hand-labelled sample corpus reads it so; PolNeAR would split it.)
     return not (a_end in ".!?\u2026" and gap.strip()[:1].isupper() and gap.rstrip()[-1:] in ",:")
+
+
+# A sentence ending inside narration: a stop then a capital, a mark or a line end (`the C.I.A. director`
+# goes on with its sentence).
+_NEW_SENTENCE_RE = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)]*\\s+(?=[^a-z\\s])|[.!?\u2026]\\s*\n|\n")
+
+
+def _opens_its_sentence(body: str, r: _Raw) -> bool:
+    """Whether quotation ``r`` opens its paragraph or follows a sentence's end, with a capital."""
+    before = body[: r.mark_pos].rstrip(" \t\u00a0")
+    starts_upper = body[r.start : r.start + 1].isupper()
+    return starts_upper and (not before or before[-1] in "\n.!?\u2026\"\u201d'\u2019")
 
 
 #: The most narration words between two partial quotes of one narrated sentence (`called it "a
@@ -374,7 +389,7 @@ def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) 
     gap = body[ra.close_pos + 1 : rb.mark_pos]
     if len(gap.split()) > _PARTIAL_GAP_WORDS or any(c in DOUBLE_MARKS for c in gap):
         return False
-    if _SENTENCE_START_RE.search(gap) or _VERB_RE.search(gap) or _NAMED_SUBJECT_RE.search(gap):
+    if _NEW_SENTENCE_RE.search(gap) or _VERB_RE.search(gap) or _NAMED_SUBJECT_RE.search(gap):
         return False
     if _SECOND_CUE_RE.search(gap):
         return False

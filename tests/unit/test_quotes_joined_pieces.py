@@ -177,3 +177,20 @@ def test_a_weak_guess_is_not_spread_to_the_unknown_pieces() -> None:
     pieces = [_piece(0, None, 0.0), _piece(1, "Remy Dahl", 0.5)]
     _share_speakers(pieces)
     assert [q.speaker for q in pieces] == [None, "Remy Dahl"]
+
+
+def test_abbreviation_inside_the_attribution_ends_no_sentence() -> None:
+    body = ('"The port is full," said Jo Bayer, who was the chief of staff to Leon E. Panetta, then the '
+            'C.I.A. director. "We turn ships away every week."')
+    assert len(quotation_pieces(quotes(body))) == 1
+
+
+def test_attribution_right_after_a_quotation_that_lost_its_comma() -> None:
+    body = '"The port is full" Jo Bayer said after a meeting in Dover on Monday. "We turn ships away every week."'
+    assert len(quotation_pieces(quotes(body))) == 1
+
+
+def test_partial_quote_in_narration_without_comma_stays_apart() -> None:
+    body = ('The mayor said the port was "full to the brim" during the summer, Jo Bayer said. '
+            '"We turn ships away every week."')
+    assert len(quotation_pieces(quotes(body))) == 2
