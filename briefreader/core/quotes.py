@@ -326,7 +326,8 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
         return False  # the gap opens with the attribution ("she said, a ... who ...")
     if _NEW_SENTENCE_RE.search(gap.strip()):
         return False  # "X," she said. Later she added: "Y.": more than one sentence, two quotations
-    if len(gap.split()) > 14 and not gap.rstrip().endswith("."):
+    y_goes_on = body[rb.start : rb.start + 1].islower()  # `"X," said Jo, a ... in Dover, "but Y."`
+    if len(gap.split()) > 14 and not gap.rstrip().endswith(".") and not y_goes_on:
         return False
     if gap.rstrip()[-1:] in ",:" and any(
         " ".join(later.group().split()) not in _SOURCE_VERBS for later in _VERB_RE.finditer(gap, verb.end())
@@ -370,8 +371,7 @@ _NAMED_SUBJECT_RE = re.compile(r"\b(?:while|whereas|but|and|as)\s+(?:[A-Z][\w\u2
 # "X," stating that they are "Y"`, `"X" and vowed to "Y"`): a second statement, not the same one.
 _SECOND_CUE_RE = re.compile(
     r"\b(?:stat|vow|promis|describ|call|accus|prais|predict|complain|acknowledg|announc|boast|maintain|"
-    r"observ|quipp?|jok|ask|dubb?|label?l|brand|term)(?:e|es|ed|ing|s)?\b",
-    re.IGNORECASE,
+    r"observ|quipp?|jok|ask|dubb?|label?l|brand|term)(?:e|es|ed|ing|s)?\b"
 )
 
 

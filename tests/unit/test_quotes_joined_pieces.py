@@ -194,3 +194,15 @@ def test_partial_quote_in_narration_without_comma_stays_apart() -> None:
     body = ('The mayor said the port was "full to the brim" during the summer, Jo Bayer said. '
             '"We turn ships away every week."')
     assert len(quotation_pieces(quotes(body))) == 2
+
+
+def test_long_attribution_then_a_lowercase_half_goes_on_with_the_sentence() -> None:
+    body = ('"The port used to be a fishing town," said Jo Bayer, director of harbour studies at the Royal '
+            'Maritime Institute in the old town of Dover, "but it is turning into a container hub."')
+    assert len(quotation_pieces(quotes(body))) == 1
+
+
+def test_capitalised_state_name_is_no_second_cue() -> None:
+    body = ('Ilse Brandt said that "this cannot be a harbour fight" and that the United States should not '
+            'pay for "the bulk of the new quay."')
+    assert len(quotation_pieces(quotes(body))) == 1
