@@ -347,7 +347,7 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
 
 # A sentence ending inside narration: a stop then a capital, a mark or a line end (`the C.I.A. director`
 # goes on with its sentence).
-_NEW_SENTENCE_RE = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)]*\\s+(?=[^a-z\\s])|[.!?\u2026]\\s*\n|\n")
+_NEW_SENTENCE_RE = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)]*\\s+(?=[^a-z\\s]|$)|[.!?\u2026]\\s*\n|\n")
 
 
 def _opens_its_sentence(body: str, r: _Raw) -> bool:

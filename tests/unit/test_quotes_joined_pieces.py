@@ -206,3 +206,12 @@ def test_capitalised_state_name_is_no_second_cue() -> None:
     body = ('Ilse Brandt said that "this cannot be a harbour fight" and that the United States should not '
             'pay for "the bulk of the new quay."')
     assert len(quotation_pieces(quotes(body))) == 1
+
+
+def test_short_quote_ending_a_sentence_does_not_join_the_next_quotation() -> None:
+    body = ('Ilse Brandt said the town has the "power" to act. "The council will build the new quay before '
+            'the winter," the mayor said.')
+    found = quotes(body)
+    assert found[0].scare
+    assert [[q.text for q in pieces] for pieces in quotation_pieces(found)] == [
+        ["The council will build the new quay before the winter,"]]
