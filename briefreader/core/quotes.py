@@ -364,7 +364,10 @@ _PARTIAL_GAP_WORDS = 20
 
 # A clause with a subject of its own between two partial quotes (`"X" while Remy Dahl wants "Y"`):
 # another actor, maybe another speaker.
-_NAMED_SUBJECT_RE = re.compile(r"\b(?:while|whereas|but|and|as)\s+(?:[A-Z][\w\u2019'.-]+\s+){1,3}[a-z]")
+_NAMED_SUBJECT_RE = re.compile(
+    r"\b(?:while|whereas|but|and|as)\s+(?:[A-Z][\w\u2019'.-]+\s+){1,3}[a-z]"
+    r"|\b(?:he|she|they|we|I)\s+(?!said\b)[a-z]\w*"  # `after saying "X," she was "Y"`: a clause of its own
+)
 
 
 # Verbs that introduce a quotation of their own besides the speech verbs of attribution (`represents

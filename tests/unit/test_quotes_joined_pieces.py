@@ -215,3 +215,9 @@ def test_short_quote_ending_a_sentence_does_not_join_the_next_quotation() -> Non
     assert found[0].scare
     assert [[q.text for q in pieces] for pieces in quotation_pieces(found)] == [
         ["The council will build the new quay before the winter,"]]
+
+
+def test_a_clause_with_its_own_pronoun_subject_separates_the_partials() -> None:
+    body = ('After saying the quay was "far too short for the new ferries," she was "whisked off to the '
+            'council chamber" for a vote.')
+    assert len(quotation_pieces(quotes(body))) == 2
