@@ -451,7 +451,7 @@ def _share_speakers(quotes: list[Quote]) -> None:
             best[q.utterance_id] = (q.speaker_confidence, q.speaker, q.cited_source)
     for q in quotes:
         b = best.get(q.utterance_id)
-        if b and b[0] >= UNCERTAIN_SPEAKER_BELOW and (not q.speaker or q.speaker_confidence < b[0] - 0.2):
+        if b and (not q.speaker or q.speaker_confidence < b[0] - 0.2):
             q.speaker_confidence, q.speaker = round(b[0] * 0.95, 2), b[1]
             q.cited_source = q.cited_source or b[2]
 

@@ -172,13 +172,6 @@ def test_a_confident_speaker_is_shared_with_the_unknown_pieces() -> None:
     assert [q.speaker for q in pieces] == ["Ilse Brandt", "Ilse Brandt"]
 
 
-def test_a_weak_guess_is_not_spread_to_the_unknown_pieces() -> None:
-    # a guess below the uncertainty bar (the person a sentence is about) stays on its own piece
-    pieces = [_piece(0, None, 0.0), _piece(1, "Remy Dahl", 0.5)]
-    _share_speakers(pieces)
-    assert [q.speaker for q in pieces] == [None, "Remy Dahl"]
-
-
 def test_abbreviation_inside_the_attribution_ends_no_sentence() -> None:
     body = ('"The port is full," said Jo Bayer, who was the chief of staff to Leon E. Panetta, then the '
             'C.I.A. director. "We turn ships away every week."')
