@@ -22,7 +22,8 @@ What is measured (the rules, decided here once):
 - **Found, either split** (a second, relaxed figure; the headline stays ``found``): annotators cut
   ``"X," she said. "Y."`` sometimes into one quotation and sometimes into two, and take the partial
   quotes of one narrated sentence as one. Here the pieces of the renderings (each quoted span: a
-  paragraph, one half of an interrupted quotation) that lie mostly (>= 0.5 of their words) inside
+  paragraph, one half of an interrupted quotation, one partial quote of a narrated sentence) that lie
+  mostly (>= 0.5 of their words) inside
   the gold quotation are taken together and must cover it with word-overlap F1 >= 0.8: either cut of
   such a quotation counts, nothing else does.
 - **Speaker right**, among found quotations whose annotated ``Source`` names someone (holds a

@@ -88,9 +88,24 @@ class _Unit:
         return self._text
 
 
+#: Between two pieces of one rendering cut mid-sentence by the outlet's narration (the partial
+#: quotes of one narrated sentence: `called it "a disgrace" and "a failure"`).
+PIECE_GAP = " \u2026 "
+
+
 def rendering_text(pieces: Sequence[Quote]) -> str:
-    """The words of a quotation as printed, its paragraphs joined by one space (marks left out)."""
-    return " ".join(q.text.strip() for q in pieces)
+    """The words of a quotation as printed (marks left out): its paragraphs, and the halves of a
+    quotation its attribution interrupts, joined by one space; pieces cut mid-sentence (the first
+    ends in a word, not a stop or comma) joined by :data:`PIECE_GAP`, so the omitted narration shows."""
+    texts = [q.text.strip() for q in pieces]
+    if len(texts) == 1:
+        return texts[0]
+    out = [texts[0]]
+    for previous, text in zip(texts, texts[1:], strict=False):
+        last = previous.rstrip("'\"\u2019\u201d")[-1:]
+        out.append(PIECE_GAP if last.isalnum() else " ")
+        out.append(text)
+    return "".join(out)
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:

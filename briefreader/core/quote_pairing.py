@@ -215,6 +215,23 @@ def _space_then_word(body: str, i: int, hi: int) -> bool:
     return body.find("\u201d", i + 2, hi) != -1 or body.find('"', i + 2, hi) != -1
 
 
+_ELLIPSIS_START_RE = re.compile(r"[ \u00a0](?:\u2026|\.\s?\.\s?\.)[ \u00a0]?\w")
+
+
+def _space_then_ellipsis(body: str, i: int, lo: int, hi: int) -> bool:
+    """Whether the double mark at ``body[i]`` stands where a quotation opens (paragraph start, after a
+    space or an opening context) and a space and an ellipsis then a word follow it (a quotation that
+    starts mid-sentence, typed with a space), and a closing mark later in the paragraph can end it."""
+    prev = body[i - 1] if i > lo else ""
+    if prev and not (prev.isspace() or prev in _OPEN_CONTEXT):
+        return False
+    match = _ELLIPSIS_START_RE.match(body, i + 1, hi)
+    if match is None:
+        return False
+    after = match.end()
+    return any(body.find(close, after, hi) != -1 for close in ('"', "\u201d"))
+
+
 def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open]) -> tuple[bool, bool]:
     """(opens, closes) for the mark at ``body[i]``: its position first, its typographic direction and
     the open quotes breaking ties; French spacing and a typo space after a curly opener still open."""
@@ -230,6 +247,8 @@ def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open
     elif (ch in _SPACED_OPENERS and i > lo and not can_open and not can_close and not has_open
           and _space_then_word(body, i, hi)):
         can_open = True  # a stray space after an opening curly mark inside a paragraph: `saying, “ you have to …”`
+    elif ch in DOUBLE_MARKS and not can_open and not has_open and _space_then_ellipsis(body, i, lo, hi):
+        can_open = True  # a quotation opening on an elision: `reported, “ … if the vote were held`, `” … he said`
     if can_open and can_close:
         if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
             can_close = False

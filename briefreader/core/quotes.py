@@ -165,6 +165,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         next_key += 1
 
     quotes: list[Quote] = []
+    short_only: set[int] = set()
     outer_stack: list[int] = []
     event_i = 0
     for idx, r in enumerate(raws):
@@ -191,9 +192,12 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         before = body[max(lo, r.mark_pos - 30) : r.mark_pos]
         n_words = len(_WORD_RE.findall(text))
         attributed = follows and r.depth == 0 and _attribution_is_adjacent(body, r, hi)
-        scare = bool(_SO_CALLED.search(before)) or (n_words <= 2 and not attributed) or _is_label(text)
+        labelled = bool(_SO_CALLED.search(before)) or _is_label(text)
+        scare = labelled or (n_words <= 2 and not attributed)
         if r.unclosed:
             scare = scare and n_words <= 2
+        elif scare and not labelled and r.depth == 0:
+            short_only.add(idx)  # a scare quote for its length alone: may be a piece of a longer partial
         q = Quote(
             article_id=article_id,
             index=idx,
@@ -222,6 +226,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         outer_stack.append(idx)
 
     _link_interrupted(body, quotes, raws, paras)
+    _join_short_pieces(body, quotes, raws, short_only)
     _share_speakers(quotes)
     return quotes
 
@@ -260,13 +265,47 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
         if ra.para + 1 == rb.para:
             if not _continues_next_paragraph(body, ra, rb, paras):
                 continue
-        elif ra.para != rb.para or not _interrupted_in_paragraph(body, quotes[a], ra, rb):
+        elif ra.para != rb.para or not (
+            _interrupted_in_paragraph(body, quotes[a], ra, rb)
+            or _one_narrated_sentence(body, quotes[a], quotes[b], ra, rb)
+        ):
             continue
-        if quotes[b].utterance_id != quotes[a].utterance_id:
-            old = quotes[b].utterance_id
-            for q in quotes:
-                if q.utterance_id == old:
-                    q.utterance_id = quotes[a].utterance_id
+        _same_utterance(quotes, a, b)
+
+
+def _same_utterance(quotes: list[Quote], a: int, b: int) -> None:
+    """Quote ``b`` (with every piece of its utterance) joins the utterance of quote ``a``."""
+    if quotes[b].utterance_id != quotes[a].utterance_id:
+        old = quotes[b].utterance_id
+        for q in quotes:
+            if q.utterance_id == old:
+                q.utterance_id = quotes[a].utterance_id
+
+
+def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_only: set[int]) -> None:
+    """One- and two-word quotes (scare quotes for their length alone) that are pieces of a longer
+    partial quote of the same narrated sentence (`called him a "liar" and "a danger to the party"`,
+    `a "bully," a "cheat" and "the worst mayor we ever had"`) join it and are no scare quotes any
+    more; runs of short quotes with no longer piece stay scare quotes on their own."""
+    if not short_only:
+        return
+    original = [q.utterance_id for q in quotes]
+    tops = [i for i, r in enumerate(raws) if r.depth == 0 and (not quotes[i].scare or i in short_only)]
+    joined = False
+    for a, b in zip(tops, tops[1:], strict=False):
+        if a not in short_only and b not in short_only:
+            continue  # two longer quotes: _link_interrupted decided
+        if raws[a].para == raws[b].para and _one_narrated_sentence(body, quotes[a], quotes[b], raws[a], raws[b]):
+            _same_utterance(quotes, a, b)
+            joined = True
+    if not joined:
+        return
+    with_longer = {quotes[i].utterance_id for i in tops if i not in short_only}
+    for i in short_only:
+        if quotes[i].utterance_id in with_longer:
+            quotes[i].scare = False
+        else:
+            quotes[i].utterance_id = original[i]
 
 
 def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
@@ -277,14 +316,18 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     if ra.unclosed or not ra.close_mark:
         return False
     gap = _TITLE_IN_GAP_RE.sub(_title_placeholder, body[ra.close_pos + 1 : rb.mark_pos])
+    conjunction = _AND_AFTER_ATTRIBUTION_RE.search(gap)
+    if conjunction:  # `"X," she said, and "Y."`: the attribution cuts one sentence of hers
+        gap = gap[: conjunction.start()] + ","
     if len(gap) > 320 or any(c in DOUBLE_MARKS for c in gap) or not re.search(r"[.,:;]\s*$", gap):
         return False
     verb = _VERB_RE.search(gap)
-    if verb is None or len(gap[: verb.start()].split()) > 16 or len(gap.split()) > 40:
+    if verb is None or len(gap[: verb.start()].split()) > _ATTRIBUTION_WORDS_BEFORE_VERB or len(gap.split()) > 40:
         return False  # the gap opens with the attribution ("she said, a ... who ...")
-    if _SENTENCE_START_RE.search(gap.strip()):
+    if _NEW_SENTENCE_RE.search(gap.strip()):
         return False  # "X," she said. Later she added: "Y.": more than one sentence, two quotations
-    if len(gap.split()) > 14 and not gap.rstrip().endswith("."):
+    y_goes_on = body[rb.start : rb.start + 1].islower()  # `"X," said Jo, a ... in Dover, "but Y."`
+    if len(gap.split()) > 14 and not gap.rstrip().endswith(".") and not y_goes_on:
         return False
     if gap.rstrip()[-1:] in ",:" and any(
         " ".join(later.group().split()) not in _SOURCE_VERBS for later in _VERB_RE.finditer(gap, verb.end())
@@ -292,11 +335,78 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
         return False  # `"X," she said, adding, "Y."`: a second speech verb introduces a new quotation
     # the last character of X's words, past the closing marks of a quote nested at its end (`'…,'"`)
     a_end = qa.text.rstrip().rstrip("'\u2019\"\u201d").rstrip()[-1:]
-    if a_end not in ",!?.\u2026\u2014-" and not gap.lstrip().startswith(","):
-        return False  # a partial quote inside narration, not the first half of an interrupted one
+    if (a_end not in ",!?.\u2026\u2014-" and not gap.lstrip().startswith(",")
+            and not (_opens_its_sentence(body, ra) and _ADJACENT_RE.match(gap))):
+        # a partial quote inside narration, not the first half of an interrupted one (a quotation
+        # opening its sentence, its attribution right after it, only lost its comma: `"X" Jo said.`)
+        return False
     # `"X." He added, "Y."`: the gap is Y's own attribution. (`"Y," she added.` after Y stays part of
     # the one quotation: the hand-labelled sample corpus reads it so; PolNeAR would split it.)
     return not (a_end in ".!?\u2026" and gap.strip()[:1].isupper() and gap.rstrip()[-1:] in ",:")
+
+
+# A sentence ending inside narration: a stop then a capital, a mark or a line end (`the C.I.A. director`
+# goes on with its sentence).
+_NEW_SENTENCE_RE = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)]*\\s+(?=[^a-z\\s]|$)|[.!?\u2026]\\s*\n|\n")
+
+
+def _opens_its_sentence(body: str, r: _Raw) -> bool:
+    """Whether quotation ``r`` opens its paragraph or follows a sentence's end, with a capital."""
+    before = body[: r.mark_pos].rstrip(" \t\u00a0")
+    starts_upper = body[r.start : r.start + 1].isupper()
+    return starts_upper and (not before or before[-1] in "\n.!?\u2026\"\u201d'\u2019")
+
+
+#: The most narration words between two partial quotes of one narrated sentence (`called it "a
+#: disgrace" and, in the same breath, "a failure of leadership"`).
+_PARTIAL_GAP_WORDS = 20
+
+
+# A clause with a subject of its own between two partial quotes (`"X" while Remy Dahl wants "Y"`):
+# another actor, maybe another speaker.
+_NAMED_SUBJECT_RE = re.compile(
+    r"\b(?:while|whereas|but|and|as)\s+(?:[A-Z][\w\u2019'.-]+\s+){1,3}[a-z]"
+    r"|\b(?:he|she|they|we|I)\s+(?!said\b)[a-z]\w*"  # `after saying "X," she was "Y"`: a clause of its own
+)
+
+
+# Verbs that introduce a quotation of their own besides the speech verbs of attribution (`represents
+# "X," stating that they are "Y"`, `"X" and vowed to "Y"`): a second statement, not the same one.
+_SECOND_CUE_RE = re.compile(
+    r"\b(?:stat|vow|promis|describ|call|accus|prais|predict|complain|acknowledg|announc|boast|maintain|"
+    r"observ|quipp?|jok|ask|dubb?|label?l|brand|term)(?:e|es|ed|ing|s)?\b"
+)
+
+
+def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) -> bool:
+    """Partial quotes inside ONE narrated sentence, objects of one attribution: ``He called it "a
+    disgrace" and "a failure of leadership."`` or ``says "X" because "Y"``. The narration between
+    them ends no sentence and holds no speech verb (``"X," adding that "Y"`` and ``"X" and declared
+    "Y"`` are new statements), X does not end a sentence of its own, and the two have no different
+    speakers."""
+    if ra.unclosed or not ra.close_mark:
+        return False
+    a_end = qa.text.rstrip().rstrip("'\u2019\"\u201d").rstrip()[-1:]
+    if a_end in ".!?\u2026":
+        return False
+    gap = body[ra.close_pos + 1 : rb.mark_pos]
+    if len(gap.split()) > _PARTIAL_GAP_WORDS or any(c in DOUBLE_MARKS for c in gap):
+        return False
+    if _NEW_SENTENCE_RE.search(gap) or _VERB_RE.search(gap) or _NAMED_SUBJECT_RE.search(gap):
+        return False
+    if _SECOND_CUE_RE.search(gap):
+        return False
+    two_speakers = bool(qa.speaker and qb.speaker and qa.speaker != qb.speaker)
+    return not (two_speakers and min(qa.speaker_confidence, qb.speaker_confidence) >= 0.5)
+
+
+#: The most words of an attribution before its speech verb (a name and a long apposition:
+#: `"X," Ida Marsh, director of ... and a former ..., said of the plan. "Y."`).
+_ATTRIBUTION_WORDS_BEFORE_VERB = 24
+
+
+# `, and` / `, or` / `, but` ending the attribution between two halves of one quoted sentence.
+_AND_AFTER_ATTRIBUTION_RE = re.compile(r",\s*(?:and|or|but)\s*$")
 
 
 # A quoted show or book title inside an attribution (`she said on "Meet the Press." "Y."`): a short

@@ -10,6 +10,7 @@ import yaml
 from rich.style import Style
 
 from briefreader.core.model import Article, RemovedBlock
+from briefreader.core.quote_grouping import PIECE_GAP
 from briefreader.tui.commands import (
     COMMANDS,
     COMMANDS_BY_ID,
@@ -174,10 +175,11 @@ def test_quote_adapter_on_the_sample_corpus(sample_corpus: Path) -> None:
     for cluster in shared:
         for r in cluster.variants:
             # a rendering is a whole quotation: its pieces (the halves of an interrupted quotation,
-            # the paragraphs of a multi-paragraph one) joined by a space
+            # the paragraphs of a multi-paragraph one, the partial quotes of one narrated sentence)
+            # joined by a space, or by PIECE_GAP where the narration cut a sentence
             body = corpus.get(r.article).body
             assert r.spans and r.spans[0][0] == r.start and r.spans[-1][1] == r.end
-            assert " ".join(body[s:e] for s, e in r.spans) == r.text
+            assert " ".join(body[s:e] for s, e in r.spans) == r.text.replace(PIECE_GAP, " ")
         dated = [r.date for r in cluster.variants if r.date]
         assert dated == sorted(dated)  # ordered by date (undated last)
 
