@@ -263,17 +263,12 @@ class PairPhrase(wq.Phrase):
         vocabulary = schema_vocabulary(schema)
         if not vocabulary or self.fieldname not in schema.names() or not all(w in vocabulary for w in self.words):
             return None
-        field = schema[self.fieldname]
+        word_matchers = phrase_word_matchers(self, searcher, context)
+        if word_matchers is None:
+            return None
+        if not word_matchers:
+            return [], []
         reader = searcher.reader()
-        word_matchers = []
-        for word in self.words:  # as Phrase.matcher: the same Term matchers, so the same scores
-            try:
-                btext = field.to_bytes(word)
-            except ValueError:
-                return [], []
-            if (self.fieldname, btext) not in reader:
-                return [], []
-            word_matchers.append(wq.Term(self.fieldname, btext).matcher(searcher, context))
         pair_matchers = []
         for pair in self.pair_texts():
             btext = pair.encode("utf-8")
@@ -281,6 +276,30 @@ class PairPhrase(wq.Phrase):
                 return [], []
             pair_matchers.append(wq.Term(PAIRS_FIELD, btext).matcher(searcher, searcher.boolean_context()))
         return word_matchers, pair_matchers
+
+
+def phrase_word_matchers(phrase: wq.Phrase, searcher: Any, context: Any = None) -> list[Any] | None:
+    """The scored Term matchers of ``phrase``'s words on ``searcher``, built as Whoosh's
+    ``Phrase.matcher`` builds them (so the same scores); [] when a word is in no document there;
+    None when the field is not in the schema or keeps no positions (Whoosh's own matcher then
+    answers: nothing, or its error)."""
+    schema = searcher.schema
+    if phrase.fieldname not in schema.names():
+        return None
+    field = schema[phrase.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    reader = searcher.reader()
+    matchers = []
+    for word in phrase.words:
+        try:
+            btext = field.to_bytes(word)
+        except ValueError:
+            return []
+        if (phrase.fieldname, btext) not in reader:
+            return []
+        matchers.append(wq.Term(phrase.fieldname, btext).matcher(searcher, context))
+    return matchers
 
 
 class PairFilteredMatcher(Matcher):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -512,49 +512,45 @@ BOUND_MARGIN = 1e-9
 
 def phrase_top(searcher: Any, q: Any, count: int,
                cancelled: Callable[[], bool] | None = None) -> tuple[int, list[tuple[float, int]]] | None:
-    """The exact total and the best ``count`` (score, docnum) of a two-word phrase matched through its
-    pair (:class:`~briefreader.storage.index_pairs.PairPhrase`), alone or ORed with one more query
-    (the title phrase a quoted phrase also parses to), exactly as Whoosh's TopCollector ranks them
-    (score, then document number); None for any other query.
+    """The exact total and the best ``count`` (score, docnum) of an exact two-word body phrase, alone
+    or ORed with one more query (the title phrase a quoted phrase also parses to), exactly as
+    Whoosh's TopCollector ranks them (score, then document number); None for any other query.
 
-    The total is the length of the pair's posting list (plus the other part's matches outside it).
-    Only the matches that can reach the top are scored: the list is cut where either word's posting
-    block ends, each stretch bounded by the sum of the two blocks' quality (Whoosh's own per-block
-    score bound); the best stretches are scored first, then every stretch whose bound reaches the
+    Its matches: through its pair (:class:`~briefreader.storage.index_pairs.PairPhrase`), the pair's
+    posting list; else (a word outside the pair vocabulary) the articles where the first word's
+    position is followed by the second's, read from the words' posting blocks in bulk
+    (:func:`_adjacent_postings`, what Whoosh's phrase matcher checks one article at a time). The
+    total is their number (plus the other part's matches outside them).
+
+    Scores are the sum of the words' BM25F scores, as Whoosh's phrase gives them, from the posting
+    weights (:class:`_BulkScores`). Without bulk scores (another weighting or codec) only the matches
+    of a pair that can reach the top are scored: the list is cut where either word's posting block
+    ends, each stretch bounded by the sum of the two blocks' quality (Whoosh's own per-block score
+    bound); the best stretches are scored first, then every stretch whose bound reaches the
     ``count``-th best score so far, in one forward pass.
     """
     from whoosh import query as wq
 
-    from briefreader.storage.index_pairs import PairPhrase
-
-    if isinstance(q, PairPhrase):
+    if isinstance(q, wq.Phrase):
         parts = [q]
     elif type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
         parts = list(q.subqueries)
     else:
         return None
-    pairs = [p for p in parts if isinstance(p, PairPhrase) and len(p.words) == 2 and p.boost == 1.0]
-    if len(parts) > 2 or len(pairs) != 1:
+    phrases = [p for p in parts if _two_word_body_phrase(p)]
+    if len(parts) > 2 or len(phrases) != 1:
         return None
-    pair = pairs[0]
-    others = [p for p in parts if p is not pair]
+    phrase = phrases[0]
+    others = [p for p in parts if p is not phrase]
     context = searcher.context()
     ranking = _TopScores(count)
     total = 0
     for sub, offset in searcher.leaf_searchers():
-        found = pair.parts(sub, context)
-        if found is None:
+        found = _phrase_matches(phrase, sub, context, cancelled)
+        other_scores = _scores_of(others, sub, context)
+        if found is None or other_scores is None:
             return None
-        other_scores: dict[int, float] = {}
-        for other in others:
-            matcher = other.matcher(sub, context)
-            while matcher.is_active():
-                other_scores[matcher.id()] = matcher.score()
-                if len(other_scores) > PHRASE_OTHER_MAX:
-                    return None
-                matcher.next()
-        word_matchers, pair_matchers = found
-        ids = _posting_ids(pair_matchers[0], sub.reader()) if word_matchers else []
+        word_matchers, ids, weights = found
         in_pair = {d: score for d, score in other_scores.items() if _contains(ids, d)}
         total += len(ids) + len(other_scores) - len(in_pair)
         for docnum, score in other_scores.items():
@@ -562,11 +558,19 @@ def phrase_top(searcher: Any, q: Any, count: int,
                 ranking.offer(score, offset + docnum)
         if not ids:
             continue
-        bulk = _BulkScores.of(pair, sub, context, word_matchers)
+        if weights is not None:  # read with the positions
+            bulk = _BulkScores.scoring(word_matchers)
+            if bulk is None:
+                return None
+            bulk.offer_weighted(ids, weights, ranking, offset, in_pair)
+            _check(cancelled)
+            continue
+        bulk = _BulkScores.of(phrase, sub, context, word_matchers)
         if bulk is not None:  # every match scored from its posting blocks, no matcher stepping
             bulk.offer_all(ids, ranking, offset, in_pair)
             _check(cancelled)
             continue
+        pair = phrase
         stretches = _bounded_stretches(ids, word_matchers)
         if stretches is None:
             return None
@@ -581,17 +585,192 @@ def phrase_top(searcher: Any, q: Any, count: int,
         # bound at its own length (the blocks' best weights), reach the count-th best score so far
         cutoff = _LengthCutoff.of(word_matchers)
         words = _words_matcher(pair, sub, context)
-        for number, (bound, low, high, weights) in enumerate(stretches):
+        for number, (bound, low, high, best_weights) in enumerate(stretches):
             if not number % 64:
                 _check(cancelled)
             if not ranking.may_enter(bound):
                 continue
             docnums = [d for d in ids[low:high] if d not in first]
             if cutoff is not None and ranking.full():
-                longest = cutoff.longest(weights, ranking.lowest())
+                longest = cutoff.longest(best_weights, ranking.lowest())
                 docnums = [d for d in docnums if cutoff.may_reach(d, longest)]
             ranking.score(words, docnums, offset, in_pair)
     return total, ranking.top()
+
+
+def _phrase_matches(phrase: Any, sub: Any, context: Any, cancelled: Callable[[], bool] | None
+                    ) -> tuple[list[Any], list[int], list[list[float]] | None] | None:
+    """(the words' scored matchers, the sorted docnums matching ``phrase`` in the segment searcher
+    ``sub``, the words' weights there when they were read on the way) of a two-word body phrase;
+    None when this index cannot answer it so (Whoosh's own matcher then does)."""
+    from briefreader.storage.index_pairs import PairPhrase, phrase_word_matchers
+
+    if isinstance(phrase, PairPhrase):
+        found = phrase.parts(sub, context)
+        if found is None:
+            return None
+        word_matchers, pair_matchers = found
+        return word_matchers, _posting_ids(pair_matchers[0], sub.reader()) if word_matchers else [], None
+    matchers = phrase_word_matchers(phrase, sub, context)
+    if matchers is None or (matchers and _BulkScores.scoring(matchers) is None):
+        return None
+    if not matchers:
+        return [], [], None
+    ids, weights = _adjacent_postings(matchers, sub, phrase, cancelled)
+    return matchers, ids, weights
+
+
+def _scores_of(queries: list[Any], sub: Any, context: Any) -> dict[int, float] | None:
+    """docnum -> score of the documents of the segment searcher ``sub`` matching one of ``queries``
+    (the latest one's score); None past :data:`PHRASE_OTHER_MAX` of them."""
+    scores: dict[int, float] = {}
+    for query in queries:
+        matcher = query.matcher(sub, context)
+        while matcher.is_active():
+            scores[matcher.id()] = matcher.score()
+            if len(scores) > PHRASE_OTHER_MAX:
+                return None
+            matcher.next()
+    return scores
+
+
+def _two_word_body_phrase(part: Any) -> bool:
+    """True for an exact (slop 1, unboosted) body phrase of two words, paired or not."""
+    from whoosh import query as wq
+
+    from briefreader.storage.index_pairs import PairPhrase
+
+    return (isinstance(part, wq.Phrase) and type(part) in (wq.Phrase, PairPhrase) and part.fieldname == BODY_FIELD
+            and part.slop == 1 and part.boost == 1.0 and len(part.words) == 2
+            and all(isinstance(word, str) for word in part.words))
+
+
+def _adjacent_postings(word_matchers: list[Any], sub: Any, phrase: Any, cancelled: Callable[[], bool] | None
+                       ) -> tuple[list[int], list[list[float]]]:
+    """The documents of one segment where a position of the first word is followed by the next
+    position of the second (what Whoosh's ``SpanNear2(slop=1, ordered=True, mindist=1)`` over the two
+    words keeps), sorted, with each word's posting weight there: (docnums, [first weights, second
+    weights]). The shorter posting list is read whole, the longer one only in the blocks that hold one
+    of its documents; positions are decoded for the documents of both only."""
+    field = sub.schema[phrase.fieldname]
+    decode = _positions_decoder(field.format)
+    reader = sub.reader()
+    lengths = [reader.doc_frequency(phrase.fieldname, field.to_bytes(word)) for word in phrase.words]
+    short = 0 if lengths[0] <= lengths[1] else 1  # doc_frequency only chooses which list to read whole
+    raws = [getattr(matcher, "child", matcher) for matcher in word_matchers]  # not the deleted-docs filter
+    short_ids, short_weights, short_values = _whole_postings(raws[short])
+    if reader.has_deletions():
+        deleted = set(_deleted_docs(reader))
+        kept = [i for i, docnum in enumerate(short_ids) if docnum not in deleted]
+        short_ids = [short_ids[i] for i in kept]
+        short_weights = [short_weights[i] for i in kept]
+        short_values = [short_values[i] for i in kept]
+    _check(cancelled)
+    long_postings = _postings_at(raws[1 - short], short_ids)
+    _check(cancelled)
+    ids: list[int] = []
+    firsts: list[float] = []
+    seconds: list[float] = []
+    for docnum, short_weight, short_value in zip(short_ids, short_weights, short_values, strict=True):
+        found = long_postings.get(docnum)
+        if found is None:
+            continue
+        long_weight, long_value = found
+        if short == 0:
+            first_value, second_value, first_weight, second_weight = short_value, long_value, short_weight, long_weight
+        else:
+            first_value, second_value, first_weight, second_weight = long_value, short_value, long_weight, short_weight
+        if not set(decode(second_value)).isdisjoint(map(_ONE_MORE, decode(first_value))):
+            ids.append(docnum)
+            firsts.append(first_weight)
+            seconds.append(second_weight)
+    return ids, [firsts, seconds]
+
+
+_ONE_MORE = (1).__add__
+
+
+def _positions_decoder(posting_format: Any) -> Callable[[Any], Iterable[int]]:
+    """``value -> positions`` of a posting value of ``posting_format``: Whoosh's own decoder, or for its
+    Characters and Positions formats the same arithmetic without a Python loop (the codes are
+    pickled after a 4-byte count; positions are their running sum)."""
+    from itertools import accumulate
+    from operator import itemgetter
+    from pickle import loads
+
+    from whoosh import formats
+
+    kind = type(posting_format)
+    if kind is formats.Characters:
+        first = itemgetter(0)
+        return lambda value: accumulate(map(first, loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+    if kind is formats.Positions:
+        return lambda value: accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
+    decoder: Callable[[Any], Iterable[int]] = posting_format.decoder("positions")
+    return decoder
+
+
+def _whole_postings(raw: Any) -> tuple[list[int], list[float], list[Any]]:
+    """(docnums, weights, values) of a whole raw posting list (deleted documents included), a block at a time."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[Any] = []
+    if type(raw) is W3LeafMatcher:
+        while raw.is_active():
+            raw._read_ids()
+            raw._read_weights()
+            raw._read_values()
+            ids.extend(raw._ids)
+            weights.extend(raw._weights)
+            values.extend(raw._values)
+            raw._next_block()
+        return ids, weights, values
+    while raw.is_active():  # e.g. postings inlined in the term info
+        ids.append(raw.id())
+        weights.append(raw.weight())
+        values.append(raw.value())
+        raw.next()
+    return ids, weights, values
+
+
+def _postings_at(raw: Any, wanted: list[int]) -> dict[int, tuple[float, Any]]:
+    """docnum -> (weight, value) of the postings of ``wanted`` (sorted docnums) in a raw posting list;
+    only the blocks that may hold one are unpacked (the others' headers are read)."""
+    from bisect import bisect_right
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    found: dict[int, tuple[float, Any]] = {}
+    if type(raw) is not W3LeafMatcher:
+        for docnum in wanted:
+            if not raw.is_active():
+                break
+            if raw.id() < docnum:
+                raw.skip_to(docnum)
+                if not raw.is_active():
+                    break
+            if raw.id() == docnum:
+                found[docnum] = (raw.weight(), raw.value())
+        return found
+    at, count = 0, len(wanted)
+    while raw.is_active() and at < count:
+        block_end = raw.block_max_id()
+        if wanted[at] <= block_end:
+            end = bisect_right(wanted, block_end, at)
+            raw._read_ids()
+            where = {docnum: i for i, docnum in enumerate(raw._ids)}
+            inside = [(docnum, where[docnum]) for docnum in wanted[at:end] if docnum in where]
+            if inside:
+                raw._read_weights()
+                raw._read_values()
+                block_weights, block_values = raw._weights, raw._values
+                for docnum, i in inside:
+                    found[docnum] = (block_weights[i], block_values[i])
+            at = end
+        raw._next_block()
+    return found
 
 
 class _TopScores:
@@ -785,6 +964,15 @@ class _BulkScores:
             return None
         return cls(raws, scorers, lengths[0])
 
+    @classmethod
+    def scoring(cls, word_matchers: list[Any]) -> _BulkScores | None:
+        """For :meth:`offer_weighted` with the weights read elsewhere: the scorers of two BM25F word
+        matchers whose lengths come from one :class:`_Lengths` column; None otherwise."""
+        cutoff = _LengthCutoff.of(word_matchers) if len(word_matchers) == 2 else None
+        if cutoff is None:
+            return None
+        return cls([], cutoff._scorers, cutoff._lengths)
+
     @staticmethod
     def _weights(raw: Any, ids: list[int]) -> list[float]:
         """The posting weight of each of ``ids`` (sorted, every one in ``raw``'s list)."""
@@ -807,13 +995,19 @@ class _BulkScores:
         return out
 
     def offer_all(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
+        """Offer ``ids`` (sorted, each in both words' postings) scored, plus ``extra``, to ``ranking``."""
+        self.offer_weighted(ids, [self._weights(raw, ids) for raw in self._raws], ranking, offset, extra)
+
+    def offer_weighted(self, ids: list[int], weights: list[list[float]], ranking: _TopScores, offset: int,
+                       extra: dict[int, float]) -> None:
+        """Offer ``ids`` scored from the words' posting ``weights`` there (one list per word), plus ``extra``."""
         first, second = self._scorers
         lengths = self._lengths
         raw_lengths, table, default_byte = lengths.raw, lengths.table, lengths.default_byte
         known = len(raw_lengths)
         memo_first: dict[tuple[float, int], float] = {}
         memo_second: dict[tuple[float, int], float] = {}
-        firsts, seconds = (self._weights(raw, ids) for raw in self._raws)
+        firsts, seconds = weights
         offer = ranking.offer
         lowest = ranking.lowest() if ranking.full() else None
         for docnum, weight_first, weight_second in zip(ids, firsts, seconds, strict=True):
