@@ -508,6 +508,9 @@ def fast_total(searcher: Any, q: Any) -> int | None:
 PHRASE_OTHER_MAX = 5000
 # Score bounds are compared with this relative margin (the bound and the score are rounded apart).
 BOUND_MARGIN = 1e-9
+# A two-word phrase's longer posting list is unpacked only where a match may reach the first page
+# (:meth:`_BulkScores.offer_bounded`) when it holds at least this many times the other's articles.
+BOUNDED_WORD_RATIO = 1.5
 
 
 def phrase_top(searcher: Any, q: Any, count: int,
@@ -946,6 +949,7 @@ class _BulkScores:
         self._raws = raws
         self._scorers = scorers
         self._lengths = lengths
+        self._bounded: int | None = None  # the word whose blocks are read only where a match may enter
 
     @classmethod
     def of(cls, pair: Any, sub: Any, context: Any, word_matchers: list[Any]) -> _BulkScores | None:
@@ -962,7 +966,13 @@ class _BulkScores:
         lengths = [scorer.dfl for scorer in scorers]
         if not isinstance(lengths[0], _Lengths) or lengths[1] is not lengths[0]:
             return None
-        return cls(raws, scorers, lengths[0])
+        bulk = cls(raws, scorers, lengths[0])
+        field = sub.schema[pair.fieldname]
+        frequencies = [sub.reader().doc_frequency(pair.fieldname, field.to_bytes(word)) for word in pair.words]
+        longer = 0 if frequencies[0] > frequencies[1] else 1
+        if frequencies[longer] >= BOUNDED_WORD_RATIO * max(1, frequencies[1 - longer]):
+            bulk._bounded = longer
+        return bulk
 
     @classmethod
     def scoring(cls, word_matchers: list[Any]) -> _BulkScores | None:
@@ -996,7 +1006,82 @@ class _BulkScores:
 
     def offer_all(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
         """Offer ``ids`` (sorted, each in both words' postings) scored, plus ``extra``, to ``ranking``."""
-        self.offer_weighted(ids, [self._weights(raw, ids) for raw in self._raws], ranking, offset, extra)
+        if self._bounded is not None:
+            self.offer_bounded(ids, ranking, offset, extra)
+        else:
+            self.offer_weighted(ids, [self._weights(raw, ids) for raw in self._raws], ranking, offset, extra)
+
+    def offer_bounded(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
+        """As :meth:`offer_all`, but the longer posting list (the bounded word) is unpacked only in the
+        blocks holding a match that may still enter: every match is bounded by its exact score for
+        the other word plus the bounded word's at the block's best weight (its block header) and the
+        article's own length (BM25 grows with the weight); matches are scored best bound first, until
+        a bound falls below the ``count``-th best score (with :data:`BOUND_MARGIN`)."""
+        from bisect import bisect_left
+
+        bounded = self._bounded
+        assert bounded is not None
+        exact_weights = self._weights(self._raws[1 - bounded], ids)
+        raw = self._raws[bounded]
+        block_ends: list[int] = []
+        block_best: list[float] = []
+        block_offsets: list[int] = []
+        position = raw._baseoffset
+        while raw.is_active():
+            block_ends.append(raw.block_max_id())
+            block_best.append(raw.block_max_weight())
+            block_offsets.append(position)
+            position = raw._nextoffset
+            raw._next_block()
+        score = self._scoring(extra)
+        bounds = []
+        for at, (docnum, exact_weight) in enumerate(zip(ids, exact_weights, strict=True)):
+            block = bisect_left(block_ends, docnum)
+            if block == len(block_ends):
+                raise ValueError("a pair's article is missing from its word's postings")
+            best = block_best[block]
+            bound = score(docnum, best, exact_weight) if bounded == 0 else score(docnum, exact_weight, best)
+            bounds.append((-bound, at, block))
+        bounds.sort()
+        unpacked: dict[int, dict[int, float]] = {}
+        for negated, at, block in bounds:
+            if not ranking.may_enter(-negated):
+                break
+            weights = unpacked.get(block)
+            if weights is None:
+                raw._goto(block_offsets[block])
+                raw._read_ids()
+                raw._read_weights()
+                weights = unpacked[block] = dict(zip(raw._ids, raw._weights, strict=True))
+            docnum = ids[at]
+            weight = weights[docnum]
+            exact_weight = exact_weights[at]
+            ranking.offer(score(docnum, weight, exact_weight) if bounded == 0
+                          else score(docnum, exact_weight, weight), offset + docnum)
+
+    def _scoring(self, extra: dict[int, float] | None = None) -> Callable[[int, float, float], float]:
+        """``(docnum, first weight, second weight) -> score`` as the words' intersection matcher adds it up."""
+        first, second = self._scorers
+        lengths = self._lengths
+        raw_lengths, table, default_byte = lengths.raw, lengths.table, lengths.default_byte
+        known = len(raw_lengths)
+        memo_first: dict[tuple[float, int], float] = {}
+        memo_second: dict[tuple[float, int], float] = {}
+        plus = extra or {}
+
+        def score(docnum: int, weight_first: float, weight_second: float) -> float:
+            byte = raw_lengths[docnum] if docnum < known else default_byte
+            key_first, key_second = (weight_first, byte), (weight_second, byte)
+            score_first = memo_first.get(key_first)
+            if score_first is None:
+                score_first = memo_first[key_first] = first._score(weight_first, table[byte])
+            score_second = memo_second.get(key_second)
+            if score_second is None:
+                score_second = memo_second[key_second] = second._score(weight_second, table[byte])
+            total = score_first + score_second
+            return total + plus[docnum] if docnum in plus else total
+
+        return score
 
     def offer_weighted(self, ids: list[int], weights: list[list[float]], ranking: _TopScores, offset: int,
                        extra: dict[int, float]) -> None:

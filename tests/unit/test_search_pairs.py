@@ -103,14 +103,34 @@ def test_pair_vocabulary_is_chosen_at_the_first_build(shared) -> None:
     assert "the" not in vocabulary  # a stop word is no token
 
 
-@pytest.mark.parametrize("bulk", [True, False], ids=["bulk scores", "matcher scores"])
+@pytest.mark.parametrize("scores", ["bulk", "bounded", "matcher"])
 @pytest.mark.parametrize("query", PHRASES)
-def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, query: str, bulk: bool) -> None:
+def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, query: str, scores: str) -> None:
     ix, *_ = shared
     session = ix.searcher()
-    if not bulk:  # the ranking that steps the words' matcher to the articles that may enter
+    if scores == "matcher":  # the ranking that steps the words' matcher to the articles that may enter
         monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
+    # bulk scores from every posting block, or from the longer list's blocks that may enter only
+    monkeypatch.setattr(index_search, "BOUNDED_WORD_RATIO", 0.0 if scores == "bounded" else float("inf"))
     assert_same(session, monkeypatch, query)
+
+
+def test_bounded_bulk_scores_score_only_what_may_enter(shared, monkeypatch) -> None:
+    """With one word's list much longer, only its blocks whose matches may reach the page are unpacked."""
+    ix, *_ = shared
+    session = ix.searcher()
+    monkeypatch.setattr(index_search, "BOUNDED_WORD_RATIO", 0.0)
+    offered: list[int] = []
+    original = index_search._TopScores.offer
+
+    def counting(self, score, docnum) -> None:
+        offered.append(docnum)
+        original(self, score, docnum)
+
+    monkeypatch.setattr(index_search._TopScores, "offer", counting)
+    results = session.search('body:"new york"', limit=3)
+    assert results.total > 100 and 3 <= len(offered) < results.total / 2
+    assert_same(session, monkeypatch, 'body:"new york"')
 
 
 def test_bulk_scores_are_used_for_two_word_phrases(shared, monkeypatch) -> None:
