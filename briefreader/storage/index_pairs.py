@@ -17,7 +17,10 @@ its candidates are the articles holding every pair, its score the one Whoosh's p
 sum of its words' scores, from the same matchers), and a phrase of three words or more is checked
 by positions on those candidates only. Anything else (a word outside the vocabulary, ``"a b"~3``,
 an index without the field) stays Whoosh's own :class:`~whoosh.query.Phrase`: same results, slower.
-A two-word phrase's page is ranked by :func:`briefreader.storage.index_search.phrase_top`.
+A two-word phrase's page is ranked by :func:`briefreader.storage.index_search.phrase_top`, paired
+or not (without its pair, the words' positions are read from their posting blocks in bulk: the
+cost of a word outside the vocabulary is then unpacking the other word's blocks that hold its
+articles, not a matcher stepped through every one of them).
 
 Cost (bench/bench_index.py --pairs-cost, generated 10k corpus): see the README; with a vocabulary of
 5% instead of 20% the build took 2x the CPU and the index 2.3x the space, hence 20%.
