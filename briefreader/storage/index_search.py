@@ -509,8 +509,10 @@ PHRASE_OTHER_MAX = 5000
 # Score bounds are compared with this relative margin (the bound and the score are rounded apart).
 BOUND_MARGIN = 1e-9
 # A two-word phrase's longer posting list is unpacked only where a match may reach the first page
-# (:meth:`_BulkScores.offer_bounded`) when it holds at least this many times the other's articles.
-BOUNDED_WORD_RATIO = 1.5
+# (:meth:`_BulkScores.offer_bounded`) when the matches are at most this share of its articles (few
+# matches in each of its blocks: bounding each costs less than unpacking every block; with many, the
+# bounds are loose and cost more than they save: measured at 50k).
+BOUNDED_MAX_MATCH_SHARE = 0.125
 
 
 def phrase_top(searcher: Any, q: Any, count: int,
@@ -949,7 +951,7 @@ class _BulkScores:
         self._raws = raws
         self._scorers = scorers
         self._lengths = lengths
-        self._bounded: int | None = None  # the word whose blocks are read only where a match may enter
+        self._frequencies: list[int] = []  # the words' document frequencies (to choose how to read them)
 
     @classmethod
     def of(cls, pair: Any, sub: Any, context: Any, word_matchers: list[Any]) -> _BulkScores | None:
@@ -968,10 +970,7 @@ class _BulkScores:
             return None
         bulk = cls(raws, scorers, lengths[0])
         field = sub.schema[pair.fieldname]
-        frequencies = [sub.reader().doc_frequency(pair.fieldname, field.to_bytes(word)) for word in pair.words]
-        longer = 0 if frequencies[0] > frequencies[1] else 1
-        if frequencies[longer] >= BOUNDED_WORD_RATIO * max(1, frequencies[1 - longer]):
-            bulk._bounded = longer
+        bulk._frequencies = [sub.reader().doc_frequency(pair.fieldname, field.to_bytes(word)) for word in pair.words]
         return bulk
 
     @classmethod
@@ -1006,21 +1005,22 @@ class _BulkScores:
 
     def offer_all(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
         """Offer ``ids`` (sorted, each in both words' postings) scored, plus ``extra``, to ``ranking``."""
-        if self._bounded is not None:
-            self.offer_bounded(ids, ranking, offset, extra)
+        frequencies = self._frequencies
+        longer = 0 if frequencies and frequencies[0] > frequencies[1] else 1
+        if frequencies and len(ids) <= BOUNDED_MAX_MATCH_SHARE * frequencies[longer]:
+            self.offer_bounded(ids, ranking, offset, extra, longer)
         else:
             self.offer_weighted(ids, [self._weights(raw, ids) for raw in self._raws], ranking, offset, extra)
 
-    def offer_bounded(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
-        """As :meth:`offer_all`, but the longer posting list (the bounded word) is unpacked only in the
+    def offer_bounded(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float],
+                      bounded: int) -> None:
+        """As :meth:`offer_all`, but word ``bounded``'s posting list (the longer) is unpacked only in the
         blocks holding a match that may still enter: every match is bounded by its exact score for
         the other word plus the bounded word's at the block's best weight (its block header) and the
         article's own length (BM25 grows with the weight); matches are scored best bound first, until
         a bound falls below the ``count``-th best score (with :data:`BOUND_MARGIN`)."""
         from bisect import bisect_left
 
-        bounded = self._bounded
-        assert bounded is not None
         exact_weights = self._weights(self._raws[1 - bounded], ids)
         raw = self._raws[bounded]
         block_ends: list[int] = []

@@ -111,7 +111,7 @@ def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, que
     if scores == "matcher":  # the ranking that steps the words' matcher to the articles that may enter
         monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
     # bulk scores from every posting block, or from the longer list's blocks that may enter only
-    monkeypatch.setattr(index_search, "BOUNDED_WORD_RATIO", 0.0 if scores == "bounded" else float("inf"))
+    monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", float("inf") if scores == "bounded" else 0.0)
     assert_same(session, monkeypatch, query)
 
 
@@ -119,7 +119,7 @@ def test_bounded_bulk_scores_score_only_what_may_enter(shared, monkeypatch) -> N
     """With one word's list much longer, only its blocks whose matches may reach the page are unpacked."""
     ix, *_ = shared
     session = ix.searcher()
-    monkeypatch.setattr(index_search, "BOUNDED_WORD_RATIO", 0.0)
+    monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", float("inf"))
     offered: list[int] = []
     original = index_search._TopScores.offer
 
