@@ -234,9 +234,10 @@ class SearchSession:
                     sort = "score"  # no article has a date: Whoosh cannot sort on an empty column
                 total = None
                 ranked = None
+                known_spans = KnownSpans()
                 if sort == "score" and filter_docs is None:
                     _check(cancelled)
-                    ranked = phrase_top(self._searcher, q, page * limit, cancelled)
+                    ranked = phrase_top(self._searcher, q, page * limit, cancelled, known_spans)
                     if ranked is None:
                         total = fast_total(self._searcher, q)
                 if ranked is not None:  # a phrase through its word pairs: exact total, the same top hits
@@ -256,7 +257,7 @@ class SearchSession:
                     total = len(results)
                     top_n = results.top_n
                 top = list(top_n[(page - 1) * limit: page * limit])
-                hits = self._id_hits(top) if ids_only else self._hits(top, q, snippets)
+                hits = self._id_hits(top) if ids_only else self._hits(top, q, snippets, known_spans)
             except (QuerySyntaxError, ValueError, SearchCancelled):
                 raise
             except Exception as exc:
@@ -314,13 +315,18 @@ class SearchSession:
         return [Hit(id=ids[docnum], path="", score=float((-key[-1] if isinstance(key, tuple) else key) or 0.0),
                     title=None, outlet=None, date=None, snippets=[]) for key, docnum in top]
 
-    def _hits(self, top, q, with_snippets: bool) -> list[Hit]:
+    def _hits(self, top, q, with_snippets: bool, known_spans: KnownSpans | None = None) -> list[Hit]:
         searcher = self._searcher
         docnums = [docnum for _, docnum in top]
         stored = {d: searcher.stored_fields(d) for d in docnums}
         spans: dict[int, list[tuple[int, int]]] = {}
         if with_snippets and docnums:
-            spans = self._spans_for(docnums, match_plan(q), {d: stored[d].get("body", "") for d in docnums})
+            plan = match_plan(q)
+            known = known_spans.spans if known_spans and known_spans.answers(plan) else {}
+            spans = {d: known[d] for d in docnums if d in known}
+            missing = [d for d in docnums if d not in known]
+            if missing:
+                spans.update(self._spans_for(missing, plan, {d: stored[d].get("body", "") for d in missing}))
         hits = []
         for key, docnum in top:
             score = -key[-1] if isinstance(key, tuple) else key  # date sort: (date, -score)
@@ -515,8 +521,8 @@ BOUND_MARGIN = 1e-9
 BOUNDED_MAX_MATCH_SHARE = 0.125
 
 
-def phrase_top(searcher: Any, q: Any, count: int,
-               cancelled: Callable[[], bool] | None = None) -> tuple[int, list[tuple[float, int]]] | None:
+def phrase_top(searcher: Any, q: Any, count: int, cancelled: Callable[[], bool] | None = None,
+               known_spans: KnownSpans | None = None) -> tuple[int, list[tuple[float, int]]] | None:
     """The exact total and the best ``count`` (score, docnum) of an exact two-word body phrase, alone
     or ORed with one more query (the title phrase a quoted phrase also parses to), exactly as
     Whoosh's TopCollector ranks them (score, then document number); None for any other query.
@@ -533,6 +539,9 @@ def phrase_top(searcher: Any, q: Any, count: int,
     ends, each stretch bounded by the sum of the two blocks' quality (Whoosh's own per-block score
     bound); the best stretches are scored first, then every stretch whose bound reaches the
     ``count``-th best score so far, in one forward pass.
+
+    ``known_spans``, if given, receives the phrase's body spans in the best ``count`` when its
+    positions were read on the way.
     """
     from whoosh import query as wq
 
@@ -550,12 +559,14 @@ def phrase_top(searcher: Any, q: Any, count: int,
     context = searcher.context()
     ranking = _TopScores(count)
     total = 0
+    characters: dict[int, tuple[Any, Any, Any]] | None = {}  # global docnum -> (decoder, the words' values)
     for sub, offset in searcher.leaf_searchers():
         found = _phrase_matches(phrase, sub, context, cancelled)
         other_scores = _scores_of(others, sub, context)
         if found is None or other_scores is None:
             return None
-        word_matchers, ids, weights = found
+        word_matchers, ids, weights, values = found
+        characters = _keep_values(characters, values, ids, offset, sub.schema[phrase.fieldname].format)
         in_pair = {d: score for d, score in other_scores.items() if _contains(ids, d)}
         total += len(ids) + len(other_scores) - len(in_pair)
         for docnum, score in other_scores.items():
@@ -600,14 +611,52 @@ def phrase_top(searcher: Any, q: Any, count: int,
                 longest = cutoff.longest(best_weights, ranking.lowest())
                 docnums = [d for d in docnums if cutoff.may_reach(d, longest)]
             ranking.score(words, docnums, offset, in_pair)
-    return total, ranking.top()
+    top = ranking.top()
+    if known_spans is not None and characters is not None:
+        known_spans.fill(phrase.words, top, characters)
+    return total, top
+
+
+@dataclass
+class KnownSpans:
+    """Body spans of a query's matches found on the way (by :func:`phrase_top`), for the snippets:
+    docnum -> merged character spans of ``phrases`` (what
+    :func:`~briefreader.core.search_query.spans_in_text` finds for a plan of those phrases only)."""
+
+    phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+    spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def fill(self, words: list[str], top: list[tuple[float, int]], kept: dict[int, tuple[Any, Any, Any]]) -> None:
+        """The spans of the two-word phrase ``words`` in the ``top`` documents from the posting values
+        ``kept`` with its matches (docnum -> (characters decoder, first value, second value))."""
+        self.phrases = [(tuple(words), 1)]
+        for _, docnum in top:  # a document without kept values holds the phrase in its title only
+            found = kept.get(docnum)
+            self.spans[docnum] = [] if found is None else merge_spans(
+                phrase_spans([found[0](found[1]), found[0](found[2])], 1))
+
+    def answers(self, plan: MatchPlan) -> bool:
+        """True if ``plan`` asks for these phrases and nothing else."""
+        return bool(self.phrases) and not plan.terms and not plan.patterns and list(plan.phrases) == self.phrases
+
+
+def _keep_values(kept: dict[int, tuple[Any, Any, Any]] | None, values: list[tuple[Any, Any]] | None,
+                 ids: list[int], offset: int, posting_format: Any) -> dict[int, tuple[Any, Any, Any]] | None:
+    """``kept`` plus global docnum -> (characters decoder, first value, second value) of a segment's
+    matches; None once a segment's values were not read."""
+    if kept is None or values is None:
+        return None
+    if values:
+        decode = posting_format.decoder("characters")
+        kept.update((offset + docnum, (decode, *pair)) for docnum, pair in zip(ids, values, strict=True))
+    return kept
 
 
 def _phrase_matches(phrase: Any, sub: Any, context: Any, cancelled: Callable[[], bool] | None
-                    ) -> tuple[list[Any], list[int], list[list[float]] | None] | None:
+                    ) -> tuple[list[Any], list[int], list[list[float]] | None, list[tuple[Any, Any]] | None] | None:
     """(the words' scored matchers, the sorted docnums matching ``phrase`` in the segment searcher
-    ``sub``, the words' weights there when they were read on the way) of a two-word body phrase;
-    None when this index cannot answer it so (Whoosh's own matcher then does)."""
+    ``sub``, the words' weights there and their posting values when they were read on the way) of a
+    two-word body phrase; None when this index cannot answer it so (Whoosh's own matcher then does)."""
     from briefreader.storage.index_pairs import PairPhrase, phrase_word_matchers
 
     if isinstance(phrase, PairPhrase):
@@ -615,14 +664,14 @@ def _phrase_matches(phrase: Any, sub: Any, context: Any, cancelled: Callable[[],
         if found is None:
             return None
         word_matchers, pair_matchers = found
-        return word_matchers, _posting_ids(pair_matchers[0], sub.reader()) if word_matchers else [], None
+        return word_matchers, _posting_ids(pair_matchers[0], sub.reader()) if word_matchers else [], None, None
     matchers = phrase_word_matchers(phrase, sub, context)
     if matchers is None or (matchers and _BulkScores.scoring(matchers) is None):
         return None
     if not matchers:
-        return [], [], None
-    ids, weights = _adjacent_postings(matchers, sub, phrase, cancelled)
-    return matchers, ids, weights
+        return [], [], None, []
+    ids, weights, values = _adjacent_postings(matchers, sub, phrase, cancelled)
+    return matchers, ids, weights, values
 
 
 def _scores_of(queries: list[Any], sub: Any, context: Any) -> dict[int, float] | None:
@@ -651,12 +700,13 @@ def _two_word_body_phrase(part: Any) -> bool:
 
 
 def _adjacent_postings(word_matchers: list[Any], sub: Any, phrase: Any, cancelled: Callable[[], bool] | None
-                       ) -> tuple[list[int], list[list[float]]]:
+                       ) -> tuple[list[int], list[list[float]], list[tuple[Any, Any]]]:
     """The documents of one segment where a position of the first word is followed by the next
     position of the second (what Whoosh's ``SpanNear2(slop=1, ordered=True, mindist=1)`` over the two
-    words keeps), sorted, with each word's posting weight there: (docnums, [first weights, second
-    weights]). The shorter posting list is read whole, the longer one only in the blocks that hold one
-    of its documents; positions are decoded for the documents of both only."""
+    words keeps), sorted, with each word's posting weight and value there: (docnums, [first weights,
+    second weights], [(first value, second value)]). The shorter posting list is read whole, the
+    longer one only in the blocks that hold one of its documents; positions are decoded for the
+    documents of both only."""
     field = sub.schema[phrase.fieldname]
     decode = _positions_decoder(field.format)
     reader = sub.reader()
@@ -676,6 +726,7 @@ def _adjacent_postings(word_matchers: list[Any], sub: Any, phrase: Any, cancelle
     ids: list[int] = []
     firsts: list[float] = []
     seconds: list[float] = []
+    values: list[tuple[Any, Any]] = []
     for docnum, short_weight, short_value in zip(short_ids, short_weights, short_values, strict=True):
         found = long_postings.get(docnum)
         if found is None:
@@ -689,7 +740,8 @@ def _adjacent_postings(word_matchers: list[Any], sub: Any, phrase: Any, cancelle
             ids.append(docnum)
             firsts.append(first_weight)
             seconds.append(second_weight)
-    return ids, [firsts, seconds]
+            values.append((first_value, second_value))
+    return ids, [firsts, seconds], values
 
 
 _ONE_MORE = (1).__add__

@@ -427,3 +427,32 @@ def test_a_phrase_check_of_another_format_uses_its_decoder() -> None:
         whoosh_decoded = posting_format.decode_positions(encoded)
         assert list(index_search._positions_decoder(posting_format)(encoded)) == whoosh_decoded
         assert list(index_search._positions_decoder(posting_format)(encoded.rstrip(b"."))) == whoosh_decoded
+
+
+@pytest.mark.parametrize("query", ['"tax zebra"', '"zebra zebra"', '"yak cut" OR budget', '"okapi tax"'])
+def test_snippets_from_the_read_positions_equal_the_texts(rare, monkeypatch, query: str) -> None:
+    """The first page's spans of a phrase read in bulk come from the postings it read; the same
+    snippets as re-tokenising the hit bodies (what a common word makes _spans_for do)."""
+    ix, _ = rare
+    session = ix.searcher()
+    monkeypatch.setattr(index_search, "POSTINGS_SNIPPET_MAX_DF", -1)
+    assert_same(session, monkeypatch, query)
+
+
+def test_a_phrase_read_in_bulk_needs_no_second_look_for_its_snippets(rare, monkeypatch) -> None:
+    ix, _ = rare
+    session = ix.searcher()
+    asked: list[int] = []
+    original = index_search.SearchSession._spans_for
+
+    def recording(self, docnums, plan, bodies):
+        asked.extend(docnums)
+        return original(self, docnums, plan, bodies)
+
+    monkeypatch.setattr(index_search.SearchSession, "_spans_for", recording)
+    results = session.search('"tax zebra"', limit=10)
+    assert results.total > 10 and not asked
+    assert all(any(snippet.matches for snippet in hit.snippets) or "zebra" in (hit.title or "").lower()
+               for hit in results.hits)
+    session.search('"tax cut"', limit=10)  # through its pair: no positions read, spans as before
+    assert asked
