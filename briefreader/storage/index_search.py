@@ -643,8 +643,8 @@ class KnownSpans:
 def _keep_values(kept: dict[int, tuple[Any, Any, Any]] | None, values: list[tuple[Any, Any]] | None,
                  ids: list[int], offset: int, posting_format: Any) -> dict[int, tuple[Any, Any, Any]] | None:
     """``kept`` plus global docnum -> (characters decoder, first value, second value) of a segment's
-    matches; None once a segment's values were not read."""
-    if kept is None or values is None:
+    matches; None once a segment's values were not read (or hold no character offsets)."""
+    if kept is None or values is None or not posting_format.supports("characters"):
         return None
     if values:
         decode = posting_format.decoder("characters")

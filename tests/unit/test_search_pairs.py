@@ -203,8 +203,10 @@ def test_updates_and_deletions_keep_pairs_exact(tricky, monkeypatch) -> None:
     assert report.deleted and report.added and report.updated
     session = ix.searcher()
     assert changed[40].id in session.matching_ids('"york city council tax"')
-    for query in ('"tax cut"', '"new york city council"', '"budget budget"', '"tax tax tax"'):
-        assert_same(session, monkeypatch, query)
+    for share in (0.0, float("inf")):  # bulk scores from every block, or bounded
+        monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", share)
+        for query in ('"tax cut"', '"new york city council"', '"budget budget"', '"tax tax tax"'):
+            assert_same(session, monkeypatch, query)
 
 
 def test_multi_segment_index(tmp_path: Path, monkeypatch) -> None:
