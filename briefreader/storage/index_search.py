@@ -910,7 +910,6 @@ def _bounded_stretches(ids: list[int], word_matchers: list[Any]
     """``ids`` (sorted, each in every word's posting list) cut into stretches inside one posting
     block of each word: (sum of those blocks' qualities, start, end, the blocks' best weights) with
     ``ids[start:end]`` in it. None if a word's postings are not Whoosh's block format."""
-    from bisect import bisect_right
 
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
@@ -928,6 +927,14 @@ def _bounded_stretches(ids: list[int], word_matchers: list[Any]
             weights.append(raw.block_max_weight())
             raw._next_block()
         blocks.append((block_ends, qualities, weights))
+    return _stretches(ids, blocks)
+
+
+def _stretches(ids: list[int], blocks: list[tuple[list[int], list[float], list[float]]]
+               ) -> list[tuple[float, int, int, tuple[float, ...]]]:
+    """:func:`_bounded_stretches` from each word's blocks: (last docnums, qualities, best weights)."""
+    from bisect import bisect_right
+
     stretches = []
     at = [0] * len(blocks)
     start = 0
@@ -1062,7 +1069,38 @@ class _BulkScores:
         if frequencies and len(ids) <= BOUNDED_MAX_MATCH_SHARE * frequencies[longer]:
             self.offer_bounded(ids, ranking, offset, extra, longer)
         else:
-            self.offer_weighted(ids, [self._weights(raw, ids) for raw in self._raws], ranking, offset, extra)
+            self.offer_stretched(ids, ranking, offset, extra)
+
+    def offer_stretched(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
+        """As :meth:`offer_all`, unpacking only the blocks of a stretch (see :func:`phrase_top`) whose
+        bound may still enter: the best stretches first, then the others in one forward pass."""
+        headers = [_block_headers(raw) for raw in self._raws]
+        readers = [_Blocks(raw, found) for raw, found in zip(self._raws, headers, strict=True)]
+        stretches = _stretches(ids, [
+            ([header[1] for header in found], [scorer._score(header[2], header[3]) for header in found],
+             [header[2] for header in found]) for scorer, found in zip(self._scorers, headers, strict=True)])
+        score = self._scoring(extra)
+        first: set[int] = set(extra)
+        for _, low, high, _ in sorted(stretches, key=lambda stretch: -stretch[0]):
+            if len(first) >= ranking.count + len(extra):
+                break
+            first.update(ids[low:high])
+        ordered = sorted(first)
+        for docnum, weight_first, weight_second in zip(ordered, *(reader.get(ordered) for reader in readers),
+                                                       strict=True):
+            ranking.offer(score(docnum, weight_first, weight_second), offset + docnum)
+        cutoff = _LengthCutoff(self._scorers, self._lengths)
+        for bound, low, high, best_weights in stretches:
+            if not ranking.may_enter(bound):
+                continue
+            docnums = [d for d in ids[low:high] if d not in first]
+            if ranking.full():
+                longest = cutoff.longest(best_weights, ranking.lowest())
+                docnums = [d for d in docnums if cutoff.may_reach(d, longest)]
+            if docnums:
+                for docnum, weight_first, weight_second in zip(docnums, *(reader.get(docnums) for reader in readers),
+                                                               strict=True):
+                    ranking.offer(score(docnum, weight_first, weight_second), offset + docnum)
 
     def offer_bounded(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float],
                       bounded: int) -> None:
@@ -1074,17 +1112,10 @@ class _BulkScores:
         from bisect import bisect_left
 
         exact_weights = self._weights(self._raws[1 - bounded], ids)
-        raw = self._raws[bounded]
-        block_ends: list[int] = []
-        block_best: list[float] = []
-        block_offsets: list[int] = []
-        position = raw._baseoffset
-        while raw.is_active():
-            block_ends.append(raw.block_max_id())
-            block_best.append(raw.block_max_weight())
-            block_offsets.append(position)
-            position = raw._nextoffset
-            raw._next_block()
+        headers = _block_headers(self._raws[bounded])
+        blocks = _Blocks(self._raws[bounded], headers)
+        block_ends = blocks.ends
+        block_best = [header[2] for header in headers]
         score = self._scoring(extra)
         bounds = []
         for at, (docnum, exact_weight) in enumerate(zip(ids, exact_weights, strict=True)):
@@ -1095,18 +1126,11 @@ class _BulkScores:
             bound = score(docnum, best, exact_weight) if bounded == 0 else score(docnum, exact_weight, best)
             bounds.append((-bound, at, block))
         bounds.sort()
-        unpacked: dict[int, dict[int, float]] = {}
         for negated, at, block in bounds:
             if not ranking.may_enter(-negated):
                 break
-            weights = unpacked.get(block)
-            if weights is None:
-                raw._goto(block_offsets[block])
-                raw._read_ids()
-                raw._read_weights()
-                weights = unpacked[block] = dict(zip(raw._ids, raw._weights, strict=True))
             docnum = ids[at]
-            weight = weights[docnum]
+            weight = blocks.weights(block)[docnum]
             exact_weight = exact_weights[at]
             ranking.offer(score(docnum, weight, exact_weight) if bounded == 0
                           else score(docnum, exact_weight, weight), offset + docnum)
@@ -1162,6 +1186,91 @@ class _BulkScores:
             if lowest is None or score >= lowest:  # (a lower score cannot enter: skip the call)
                 offer(score, offset + docnum)
                 lowest = ranking.lowest() if ranking.full() else None
+
+
+# Bytes read at once for a posting block's header (its pickled info is about 40).
+_HEADER_BYTES = 96
+
+
+def _block_headers(raw: Any) -> list[tuple[int, int, float, float]]:
+    """(file position, last docnum, best weight, shortest length) of each posting block of an unread
+    raw W3 matcher, one file read a header (Whoosh's own walk reads one in about twenty)."""
+    import struct
+    from pickle import UnpicklingError, loads
+
+    from whoosh.util.numeric import byte_to_length
+
+    postfile = raw._postfile
+    position = raw._baseoffset
+    headers = []
+    while True:
+        head = postfile.get(position, _HEADER_BYTES)
+        try:
+            length = struct.unpack("!i", head[:4])[0]
+            _, last, best, _, shortest, _ = loads(head[4:])  # what W3LeafMatcher._goto reads
+        except (UnpicklingError, EOFError, ValueError, struct.error) as exc:
+            log.debug("posting block header at %d read Whoosh's way: %s", position, exc)
+            return _block_headers_slowly(raw)
+        headers.append((position, last, best, byte_to_length(shortest)))
+        if length < 0:  # the last block
+            return headers
+        position += 4 + length
+
+
+def _block_headers_slowly(raw: Any) -> list[tuple[int, int, float, float]]:
+    """:func:`_block_headers` through the matcher's own block walk (which it consumes)."""
+    raw._goto(raw._baseoffset)
+    headers = []
+    position = raw._baseoffset
+    while True:
+        headers.append((position, raw.block_max_id(), raw.block_max_weight(), raw.block_min_length()))
+        if raw._lastblock:
+            return headers
+        position = raw._nextoffset
+        raw._goto(position)
+
+
+class _Blocks:
+    """A raw W3 posting list's weights by docnum, each block unpacked once, when first asked."""
+
+    def __init__(self, raw: Any, headers: list[tuple[int, int, float, float]]) -> None:
+        self._raw = raw
+        self._positions = [header[0] for header in headers]
+        self.ends = [header[1] for header in headers]
+        self._unpacked: dict[int, dict[int, float]] = {}
+
+    def block_of(self, docnum: int) -> int:
+        from bisect import bisect_left
+
+        block = bisect_left(self.ends, docnum)
+        if block == len(self.ends):
+            raise ValueError("a pair's article is missing from its word's postings")
+        return block
+
+    def weights(self, block: int) -> dict[int, float]:
+        """docnum -> weight in block number ``block``."""
+        found = self._unpacked.get(block)
+        if found is None:
+            raw = self._raw
+            raw._goto(self._positions[block])
+            raw._read_ids()
+            raw._read_weights()
+            found = self._unpacked[block] = dict(zip(raw._ids, raw._weights, strict=True))
+        return found
+
+    def get(self, docnums: list[int]) -> list[float]:
+        """The weights of ``docnums`` (sorted, each in the list), a block's documents at a time."""
+        from bisect import bisect_right
+
+        out: list[float] = []
+        at, count = 0, len(docnums)
+        while at < count:
+            block = self.block_of(docnums[at])
+            end = bisect_right(docnums, self.ends[block], at)
+            weights = self.weights(block)
+            out.extend([weights[docnum] for docnum in docnums[at:end]])
+            at = end
+        return out
 
 
 def _posting_count(matcher: Any) -> int:
