@@ -1089,18 +1089,17 @@ class _BulkScores:
         for docnum, weight_first, weight_second in zip(ordered, *(reader.get(ordered) for reader in readers),
                                                        strict=True):
             ranking.offer(score(docnum, weight_first, weight_second), offset + docnum)
-        cutoff = _LengthCutoff(self._scorers, self._lengths)
-        for bound, low, high, best_weights in stretches:
-            if not ranking.may_enter(bound):
+        lowest = ranking.lowest() if ranking.full() else None
+        for bound, low, high, _ in stretches:
+            if lowest is not None and not ranking.may_enter(bound):
                 continue
             docnums = [d for d in ids[low:high] if d not in first]
-            if ranking.full():
-                longest = cutoff.longest(best_weights, ranking.lowest())
-                docnums = [d for d in docnums if cutoff.may_reach(d, longest)]
-            if docnums:
-                for docnum, weight_first, weight_second in zip(docnums, *(reader.get(docnums) for reader in readers),
-                                                               strict=True):
-                    ranking.offer(score(docnum, weight_first, weight_second), offset + docnum)
+            for docnum, weight_first, weight_second in zip(docnums, *(reader.get(docnums) for reader in readers),
+                                                           strict=True):
+                found = score(docnum, weight_first, weight_second)
+                if lowest is None or found >= lowest:  # (a lower score cannot enter: skip the call)
+                    ranking.offer(found, offset + docnum)
+                    lowest = ranking.lowest() if ranking.full() else None
 
     def offer_bounded(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float],
                       bounded: int) -> None:

@@ -458,3 +458,39 @@ def test_a_phrase_read_in_bulk_needs_no_second_look_for_its_snippets(rare, monke
                for hit in results.hits)
     session.search('"tax cut"', limit=10)  # through its pair: no positions read, spans as before
     assert asked
+
+
+def test_stretched_bulk_scores_unpack_only_what_may_enter(tmp_path: Path, monkeypatch) -> None:
+    """With many matches, bulk scores leave out the stretches of posting blocks whose bound cannot
+    reach the page (bounded scores off): here the best matches are all in the first blocks."""
+    root = tmp_path / "c"
+    root.mkdir()
+    rng = random.Random(13)
+    others = [word for word in WORDS if "new" not in word.lower() and "york" not in word.lower()]
+    articles = []
+    for number in range(900):
+        words = ["new york"] * (4 if number < 100 else 1) + [rng.choice(others) for _ in range(
+            8 if number < 100 else 120)]
+        rng.shuffle(words)
+        articles.append(Article(id=f"s{number:04d}.txt", path=f"s{number:04d}.txt", format="txt",
+                                content_hash=str(number), title="t", body=" ".join(words), date="2025-01-01"))
+    ix = CorpusIndex.open(root)
+    ix.update(corpus(root, articles))
+    session = ix.searcher()
+    monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", 0.0)
+    scored: list[int] = []
+    original = index_search._BulkScores._scoring
+
+    def counting(self, extra=None):
+        score = original(self, extra)
+
+        def counted(docnum, first, second):
+            scored.append(docnum)
+            return score(docnum, first, second)
+        return counted
+
+    monkeypatch.setattr(index_search._BulkScores, "_scoring", counting)
+    results = session.search('body:"new york"', limit=3)
+    assert results.total == 900 and 3 <= len(scored) < results.total / 2
+    assert_same(session, monkeypatch, 'body:"new york"')
+    ix.close()
