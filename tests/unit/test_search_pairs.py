@@ -112,6 +112,7 @@ def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, que
         monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
     # bulk scores from every posting block, or from the longer list's blocks that may enter only
     monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", float("inf") if scores == "bounded" else 0.0)
+    monkeypatch.setattr(index_search, "BOUNDED_MIN_LENGTH_RATIO", float("inf"))
     assert_same(session, monkeypatch, query)
 
 
@@ -203,7 +204,8 @@ def test_updates_and_deletions_keep_pairs_exact(tricky, monkeypatch) -> None:
     assert report.deleted and report.added and report.updated
     session = ix.searcher()
     assert changed[40].id in session.matching_ids('"york city council tax"')
-    for share in (0.0, float("inf")):  # bulk scores from every block, or bounded
+    monkeypatch.setattr(index_search, "BOUNDED_MIN_LENGTH_RATIO", float("inf"))
+    for share in (0.0, float("inf")):  # bulk scores from stretches of blocks, or bounded
         monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", share)
         for query in ('"tax cut"', '"new york city council"', '"budget budget"', '"tax tax tax"'):
             assert_same(session, monkeypatch, query)
@@ -478,6 +480,7 @@ def test_stretched_bulk_scores_unpack_only_what_may_enter(tmp_path: Path, monkey
     ix.update(corpus(root, articles))
     session = ix.searcher()
     monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", 0.0)
+    monkeypatch.setattr(index_search, "BOUNDED_MIN_LENGTH_RATIO", float("inf"))
     scored: list[int] = []
     original = index_search._BulkScores._scoring
 
