@@ -537,11 +537,14 @@ def phrase_top(searcher: Any, q: Any, count: int, cancelled: Callable[[], bool] 
     total is their number (plus the other part's matches outside them).
 
     Scores are the sum of the words' BM25F scores, as Whoosh's phrase gives them, from the posting
-    weights (:class:`_BulkScores`). Without bulk scores (another weighting or codec) only the matches
-    of a pair that can reach the top are scored: the list is cut where either word's posting block
-    ends, each stretch bounded by the sum of the two blocks' quality (Whoosh's own per-block score
-    bound); the best stretches are scored first, then every stretch whose bound reaches the
-    ``count``-th best score so far, in one forward pass.
+    weights (:class:`_BulkScores`): those read with the positions; for a pair, only where a match may
+    reach the top: the matches are cut into stretches where either word's posting block ends, each
+    bounded by the sum of the two blocks' quality (Whoosh's own per-block score bound), the best
+    stretches scored first, then every stretch whose bound reaches the ``count``-th best score so
+    far, in one forward pass (:meth:`_BulkScores.offer_stretched`); or, when one word's list is the
+    long one, the other word's exact score plus that block's bound per match
+    (:meth:`_BulkScores.offer_bounded`). Without bulk scores (another weighting or codec) the same
+    stretches are scored by stepping the words' matchers.
 
     ``known_spans``, if given, receives the phrase's body spans in the best ``count`` when its
     positions were read on the way.
