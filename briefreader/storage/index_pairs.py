@@ -17,7 +17,10 @@ its candidates are the articles holding every pair, its score the one Whoosh's p
 sum of its words' scores, from the same matchers), and a phrase of three words or more is checked
 by positions on those candidates only. Anything else (a word outside the vocabulary, ``"a b"~3``,
 an index without the field) stays Whoosh's own :class:`~whoosh.query.Phrase`: same results, slower.
-A two-word phrase's page is ranked by :func:`briefreader.storage.index_search.phrase_top`.
+A two-word phrase's page is ranked by :func:`briefreader.storage.index_search.phrase_top`, paired
+or not (without its pair, the words' positions are read from their posting blocks in bulk: the
+cost of a word outside the vocabulary is then unpacking the other word's blocks that hold its
+articles, not a matcher stepped through every one of them).
 
 Cost (bench/bench_index.py --pairs-cost, generated 10k corpus): see the README; with a vocabulary of
 5% instead of 20% the build took 2x the CPU and the index 2.3x the space, hence 20%.
@@ -263,17 +266,12 @@ class PairPhrase(wq.Phrase):
         vocabulary = schema_vocabulary(schema)
         if not vocabulary or self.fieldname not in schema.names() or not all(w in vocabulary for w in self.words):
             return None
-        field = schema[self.fieldname]
+        word_matchers = phrase_word_matchers(self, searcher, context)
+        if word_matchers is None:
+            return None
+        if not word_matchers:
+            return [], []
         reader = searcher.reader()
-        word_matchers = []
-        for word in self.words:  # as Phrase.matcher: the same Term matchers, so the same scores
-            try:
-                btext = field.to_bytes(word)
-            except ValueError:
-                return [], []
-            if (self.fieldname, btext) not in reader:
-                return [], []
-            word_matchers.append(wq.Term(self.fieldname, btext).matcher(searcher, context))
         pair_matchers = []
         for pair in self.pair_texts():
             btext = pair.encode("utf-8")
@@ -281,6 +279,30 @@ class PairPhrase(wq.Phrase):
                 return [], []
             pair_matchers.append(wq.Term(PAIRS_FIELD, btext).matcher(searcher, searcher.boolean_context()))
         return word_matchers, pair_matchers
+
+
+def phrase_word_matchers(phrase: wq.Phrase, searcher: Any, context: Any = None) -> list[Any] | None:
+    """The scored Term matchers of ``phrase``'s words on ``searcher``, built as Whoosh's
+    ``Phrase.matcher`` builds them (so the same scores); [] when a word is in no document there;
+    None when the field is not in the schema or keeps no positions (Whoosh's own matcher then
+    answers: nothing, or its error)."""
+    schema = searcher.schema
+    if phrase.fieldname not in schema.names():
+        return None
+    field = schema[phrase.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    reader = searcher.reader()
+    matchers = []
+    for word in phrase.words:
+        try:
+            btext = field.to_bytes(word)
+        except ValueError:
+            return []
+        if (phrase.fieldname, btext) not in reader:
+            return []
+        matchers.append(wq.Term(phrase.fieldname, btext).matcher(searcher, context))
+    return matchers
 
 
 class PairFilteredMatcher(Matcher):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -234,9 +234,10 @@ class SearchSession:
                     sort = "score"  # no article has a date: Whoosh cannot sort on an empty column
                 total = None
                 ranked = None
+                known_spans = KnownSpans()
                 if sort == "score" and filter_docs is None:
                     _check(cancelled)
-                    ranked = phrase_top(self._searcher, q, page * limit, cancelled)
+                    ranked = phrase_top(self._searcher, q, page * limit, cancelled, known_spans)
                     if ranked is None:
                         total = fast_total(self._searcher, q)
                 if ranked is not None:  # a phrase through its word pairs: exact total, the same top hits
@@ -256,7 +257,7 @@ class SearchSession:
                     total = len(results)
                     top_n = results.top_n
                 top = list(top_n[(page - 1) * limit: page * limit])
-                hits = self._id_hits(top) if ids_only else self._hits(top, q, snippets)
+                hits = self._id_hits(top) if ids_only else self._hits(top, q, snippets, known_spans)
             except (QuerySyntaxError, ValueError, SearchCancelled):
                 raise
             except Exception as exc:
@@ -314,13 +315,18 @@ class SearchSession:
         return [Hit(id=ids[docnum], path="", score=float((-key[-1] if isinstance(key, tuple) else key) or 0.0),
                     title=None, outlet=None, date=None, snippets=[]) for key, docnum in top]
 
-    def _hits(self, top, q, with_snippets: bool) -> list[Hit]:
+    def _hits(self, top, q, with_snippets: bool, known_spans: KnownSpans | None = None) -> list[Hit]:
         searcher = self._searcher
         docnums = [docnum for _, docnum in top]
         stored = {d: searcher.stored_fields(d) for d in docnums}
         spans: dict[int, list[tuple[int, int]]] = {}
         if with_snippets and docnums:
-            spans = self._spans_for(docnums, match_plan(q), {d: stored[d].get("body", "") for d in docnums})
+            plan = match_plan(q)
+            known = known_spans.spans if known_spans and known_spans.answers(plan) else {}
+            spans = {d: known[d] for d in docnums if d in known}
+            missing = [d for d in docnums if d not in known]
+            if missing:
+                spans.update(self._spans_for(missing, plan, {d: stored[d].get("body", "") for d in missing}))
         hits = []
         for key, docnum in top:
             score = -key[-1] if isinstance(key, tuple) else key  # date sort: (date, -score)
@@ -508,53 +514,65 @@ def fast_total(searcher: Any, q: Any) -> int | None:
 PHRASE_OTHER_MAX = 5000
 # Score bounds are compared with this relative margin (the bound and the score are rounded apart).
 BOUND_MARGIN = 1e-9
+# A two-word phrase's longer posting list is unpacked only where a match may reach the first page
+# (:meth:`_BulkScores.offer_bounded`) when the matches are at most this share of its articles (few
+# matches in each of its blocks: bounding each costs less than unpacking every block)...
+BOUNDED_MAX_MATCH_SHARE = 0.125
+# ... or when it is this many times longer than the other's (its blocks are the cost; with lists of
+# about one length, stretches of both lists' blocks bound better: measured at 50k, "sofia costa" 57
+# vs 89 ms stretched/bounded, "costa said" (lists 37k/50k) 124 vs 105, "said bank" 106 vs 39).
+BOUNDED_MIN_LENGTH_RATIO = 1.25
 
 
-def phrase_top(searcher: Any, q: Any, count: int,
-               cancelled: Callable[[], bool] | None = None) -> tuple[int, list[tuple[float, int]]] | None:
-    """The exact total and the best ``count`` (score, docnum) of a two-word phrase matched through its
-    pair (:class:`~briefreader.storage.index_pairs.PairPhrase`), alone or ORed with one more query
-    (the title phrase a quoted phrase also parses to), exactly as Whoosh's TopCollector ranks them
-    (score, then document number); None for any other query.
+def phrase_top(searcher: Any, q: Any, count: int, cancelled: Callable[[], bool] | None = None,
+               known_spans: KnownSpans | None = None) -> tuple[int, list[tuple[float, int]]] | None:
+    """The exact total and the best ``count`` (score, docnum) of an exact two-word body phrase, alone
+    or ORed with one more query (the title phrase a quoted phrase also parses to), exactly as
+    Whoosh's TopCollector ranks them (score, then document number); None for any other query.
 
-    The total is the length of the pair's posting list (plus the other part's matches outside it).
-    Only the matches that can reach the top are scored: the list is cut where either word's posting
-    block ends, each stretch bounded by the sum of the two blocks' quality (Whoosh's own per-block
-    score bound); the best stretches are scored first, then every stretch whose bound reaches the
-    ``count``-th best score so far, in one forward pass.
+    Its matches: through its pair (:class:`~briefreader.storage.index_pairs.PairPhrase`), the pair's
+    posting list; else (a word outside the pair vocabulary) the articles where the first word's
+    position is followed by the second's, read from the words' posting blocks in bulk
+    (:func:`_adjacent_postings`, what Whoosh's phrase matcher checks one article at a time). The
+    total is their number (plus the other part's matches outside them).
+
+    Scores are the sum of the words' BM25F scores, as Whoosh's phrase gives them, from the posting
+    weights (:class:`_BulkScores`): those read with the positions; for a pair, only where a match may
+    reach the top: the matches are cut into stretches where either word's posting block ends, each
+    bounded by the sum of the two blocks' quality (Whoosh's own per-block score bound), the best
+    stretches scored first, then every stretch whose bound reaches the ``count``-th best score so
+    far, in one forward pass (:meth:`_BulkScores.offer_stretched`); or, when one word's list is the
+    long one, the other word's exact score plus that block's bound per match
+    (:meth:`_BulkScores.offer_bounded`). Without bulk scores (another weighting or codec) the same
+    stretches are scored by stepping the words' matchers.
+
+    ``known_spans``, if given, receives the phrase's body spans in the best ``count`` when its
+    positions were read on the way.
     """
     from whoosh import query as wq
 
-    from briefreader.storage.index_pairs import PairPhrase
-
-    if isinstance(q, PairPhrase):
+    if isinstance(q, wq.Phrase):
         parts = [q]
     elif type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
         parts = list(q.subqueries)
     else:
         return None
-    pairs = [p for p in parts if isinstance(p, PairPhrase) and len(p.words) == 2 and p.boost == 1.0]
-    if len(parts) > 2 or len(pairs) != 1:
+    phrases = [p for p in parts if _two_word_body_phrase(p)]
+    if len(parts) > 2 or len(phrases) != 1:
         return None
-    pair = pairs[0]
-    others = [p for p in parts if p is not pair]
+    phrase = phrases[0]
+    others = [p for p in parts if p is not phrase]
     context = searcher.context()
     ranking = _TopScores(count)
     total = 0
+    characters: dict[int, tuple[Any, Any, Any]] | None = {}  # global docnum -> (decoder, the words' values)
     for sub, offset in searcher.leaf_searchers():
-        found = pair.parts(sub, context)
-        if found is None:
+        found = _phrase_matches(phrase, sub, context, cancelled)
+        other_scores = _scores_of(others, sub, context)
+        if found is None or other_scores is None:
             return None
-        other_scores: dict[int, float] = {}
-        for other in others:
-            matcher = other.matcher(sub, context)
-            while matcher.is_active():
-                other_scores[matcher.id()] = matcher.score()
-                if len(other_scores) > PHRASE_OTHER_MAX:
-                    return None
-                matcher.next()
-        word_matchers, pair_matchers = found
-        ids = _posting_ids(pair_matchers[0], sub.reader()) if word_matchers else []
+        word_matchers, ids, weights, values = found
+        characters = _keep_values(characters, values, ids, offset, sub.schema[phrase.fieldname].format)
         in_pair = {d: score for d, score in other_scores.items() if _contains(ids, d)}
         total += len(ids) + len(other_scores) - len(in_pair)
         for docnum, score in other_scores.items():
@@ -562,11 +580,19 @@ def phrase_top(searcher: Any, q: Any, count: int,
                 ranking.offer(score, offset + docnum)
         if not ids:
             continue
-        bulk = _BulkScores.of(pair, sub, context, word_matchers)
+        if weights is not None:  # read with the positions
+            bulk = _BulkScores.scoring(word_matchers)
+            if bulk is None:
+                return None
+            bulk.offer_weighted(ids, weights, ranking, offset, in_pair)
+            _check(cancelled)
+            continue
+        bulk = _BulkScores.of(phrase, sub, context, word_matchers)
         if bulk is not None:  # every match scored from its posting blocks, no matcher stepping
             bulk.offer_all(ids, ranking, offset, in_pair)
             _check(cancelled)
             continue
+        pair = phrase
         stretches = _bounded_stretches(ids, word_matchers)
         if stretches is None:
             return None
@@ -581,17 +607,233 @@ def phrase_top(searcher: Any, q: Any, count: int,
         # bound at its own length (the blocks' best weights), reach the count-th best score so far
         cutoff = _LengthCutoff.of(word_matchers)
         words = _words_matcher(pair, sub, context)
-        for number, (bound, low, high, weights) in enumerate(stretches):
+        for number, (bound, low, high, best_weights) in enumerate(stretches):
             if not number % 64:
                 _check(cancelled)
             if not ranking.may_enter(bound):
                 continue
             docnums = [d for d in ids[low:high] if d not in first]
             if cutoff is not None and ranking.full():
-                longest = cutoff.longest(weights, ranking.lowest())
+                longest = cutoff.longest(best_weights, ranking.lowest())
                 docnums = [d for d in docnums if cutoff.may_reach(d, longest)]
             ranking.score(words, docnums, offset, in_pair)
-    return total, ranking.top()
+    top = ranking.top()
+    if known_spans is not None and characters is not None:
+        known_spans.fill(phrase.words, top, characters)
+    return total, top
+
+
+@dataclass
+class KnownSpans:
+    """Body spans of a query's matches found on the way (by :func:`phrase_top`), for the snippets:
+    docnum -> merged character spans of ``phrases`` (what
+    :func:`~briefreader.core.search_query.spans_in_text` finds for a plan of those phrases only)."""
+
+    phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+    spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def fill(self, words: list[str], top: list[tuple[float, int]], kept: dict[int, tuple[Any, Any, Any]]) -> None:
+        """The spans of the two-word phrase ``words`` in the ``top`` documents from the posting values
+        ``kept`` with its matches (docnum -> (characters decoder, first value, second value))."""
+        self.phrases = [(tuple(words), 1)]
+        for _, docnum in top:  # a document without kept values holds the phrase in its title only
+            found = kept.get(docnum)
+            self.spans[docnum] = [] if found is None else merge_spans(
+                phrase_spans([found[0](found[1]), found[0](found[2])], 1))
+
+    def answers(self, plan: MatchPlan) -> bool:
+        """True if ``plan`` asks for these phrases and nothing else."""
+        return bool(self.phrases) and not plan.terms and not plan.patterns and list(plan.phrases) == self.phrases
+
+
+def _keep_values(kept: dict[int, tuple[Any, Any, Any]] | None, values: list[tuple[Any, Any]] | None,
+                 ids: list[int], offset: int, posting_format: Any) -> dict[int, tuple[Any, Any, Any]] | None:
+    """``kept`` plus global docnum -> (characters decoder, first value, second value) of a segment's
+    matches; None once a segment's values were not read (or hold no character offsets)."""
+    if kept is None or values is None or not posting_format.supports("characters"):
+        return None
+    if values:
+        decode = posting_format.decoder("characters")
+        kept.update((offset + docnum, (decode, *pair)) for docnum, pair in zip(ids, values, strict=True))
+    return kept
+
+
+def _phrase_matches(phrase: Any, sub: Any, context: Any, cancelled: Callable[[], bool] | None
+                    ) -> tuple[list[Any], list[int], list[list[float]] | None, list[tuple[Any, Any]] | None] | None:
+    """(the words' scored matchers, the sorted docnums matching ``phrase`` in the segment searcher
+    ``sub``, the words' weights there and their posting values when they were read on the way) of a
+    two-word body phrase; None when this index cannot answer it so (Whoosh's own matcher then does)."""
+    from briefreader.storage.index_pairs import PairPhrase, phrase_word_matchers
+
+    if isinstance(phrase, PairPhrase):
+        found = phrase.parts(sub, context)
+        if found is None:
+            return None
+        word_matchers, pair_matchers = found
+        return word_matchers, _posting_ids(pair_matchers[0], sub.reader()) if word_matchers else [], None, None
+    matchers = phrase_word_matchers(phrase, sub, context)
+    if matchers is None or (matchers and _BulkScores.scoring(matchers) is None):
+        return None
+    if not matchers:
+        return [], [], None, []
+    ids, weights, values = _adjacent_postings(matchers, sub, phrase, cancelled)
+    return matchers, ids, weights, values
+
+
+def _scores_of(queries: list[Any], sub: Any, context: Any) -> dict[int, float] | None:
+    """docnum -> score of the documents of the segment searcher ``sub`` matching one of ``queries``
+    (the latest one's score); None past :data:`PHRASE_OTHER_MAX` of them."""
+    scores: dict[int, float] = {}
+    for query in queries:
+        matcher = query.matcher(sub, context)
+        while matcher.is_active():
+            scores[matcher.id()] = matcher.score()
+            if len(scores) > PHRASE_OTHER_MAX:
+                return None
+            matcher.next()
+    return scores
+
+
+def _two_word_body_phrase(part: Any) -> bool:
+    """True for an exact (slop 1, unboosted) body phrase of two words, paired or not."""
+    from whoosh import query as wq
+
+    from briefreader.storage.index_pairs import PairPhrase
+
+    return (isinstance(part, wq.Phrase) and type(part) in (wq.Phrase, PairPhrase) and part.fieldname == BODY_FIELD
+            and part.slop == 1 and part.boost == 1.0 and len(part.words) == 2
+            and all(isinstance(word, str) for word in part.words))
+
+
+def _adjacent_postings(word_matchers: list[Any], sub: Any, phrase: Any, cancelled: Callable[[], bool] | None
+                       ) -> tuple[list[int], list[list[float]], list[tuple[Any, Any]]]:
+    """The documents of one segment where a position of the first word is followed by the next
+    position of the second (what Whoosh's ``SpanNear2(slop=1, ordered=True, mindist=1)`` over the two
+    words keeps), sorted, with each word's posting weight and value there: (docnums, [first weights,
+    second weights], [(first value, second value)]). The shorter posting list is read whole, the
+    longer one only in the blocks that hold one of its documents; positions are decoded for the
+    documents of both only."""
+    field = sub.schema[phrase.fieldname]
+    decode = _positions_decoder(field.format)
+    reader = sub.reader()
+    lengths = [reader.doc_frequency(phrase.fieldname, field.to_bytes(word)) for word in phrase.words]
+    short = 0 if lengths[0] <= lengths[1] else 1  # doc_frequency only chooses which list to read whole
+    raws = [getattr(matcher, "child", matcher) for matcher in word_matchers]  # not the deleted-docs filter
+    short_ids, short_weights, short_values = _whole_postings(raws[short])
+    if reader.has_deletions():
+        deleted = set(_deleted_docs(reader))
+        kept = [i for i, docnum in enumerate(short_ids) if docnum not in deleted]
+        short_ids = [short_ids[i] for i in kept]
+        short_weights = [short_weights[i] for i in kept]
+        short_values = [short_values[i] for i in kept]
+    _check(cancelled)
+    long_postings = _postings_at(raws[1 - short], short_ids)
+    _check(cancelled)
+    ids: list[int] = []
+    firsts: list[float] = []
+    seconds: list[float] = []
+    values: list[tuple[Any, Any]] = []
+    for docnum, short_weight, short_value in zip(short_ids, short_weights, short_values, strict=True):
+        found = long_postings.get(docnum)
+        if found is None:
+            continue
+        long_weight, long_value = found
+        if short == 0:
+            first_value, second_value, first_weight, second_weight = short_value, long_value, short_weight, long_weight
+        else:
+            first_value, second_value, first_weight, second_weight = long_value, short_value, long_weight, short_weight
+        if not set(decode(second_value)).isdisjoint(map(_ONE_MORE, decode(first_value))):
+            ids.append(docnum)
+            firsts.append(first_weight)
+            seconds.append(second_weight)
+            values.append((first_value, second_value))
+    return ids, [firsts, seconds], values
+
+
+_ONE_MORE = (1).__add__
+
+
+def _positions_decoder(posting_format: Any) -> Callable[[Any], Iterable[int]]:
+    """``value -> positions`` of a posting value of ``posting_format``: Whoosh's own decoder, or for its
+    Characters and Positions formats the same arithmetic without a Python loop (the codes are
+    pickled after a 4-byte count; positions are their running sum)."""
+    from itertools import accumulate
+    from operator import itemgetter
+    from pickle import loads
+
+    from whoosh import formats
+
+    kind = type(posting_format)
+    if kind is formats.Characters:
+        first = itemgetter(0)
+        return lambda value: accumulate(map(first, loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+    if kind is formats.Positions:
+        return lambda value: accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
+    decoder: Callable[[Any], Iterable[int]] = posting_format.decoder("positions")
+    return decoder
+
+
+def _whole_postings(raw: Any) -> tuple[list[int], list[float], list[Any]]:
+    """(docnums, weights, values) of a whole raw posting list (deleted documents included), a block at a time."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[Any] = []
+    if type(raw) is W3LeafMatcher:
+        while raw.is_active():
+            raw._read_ids()
+            raw._read_weights()
+            raw._read_values()
+            ids.extend(raw._ids)
+            weights.extend(raw._weights)
+            values.extend(raw._values)
+            raw._next_block()
+        return ids, weights, values
+    while raw.is_active():  # e.g. postings inlined in the term info
+        ids.append(raw.id())
+        weights.append(raw.weight())
+        values.append(raw.value())
+        raw.next()
+    return ids, weights, values
+
+
+def _postings_at(raw: Any, wanted: list[int]) -> dict[int, tuple[float, Any]]:
+    """docnum -> (weight, value) of the postings of ``wanted`` (sorted docnums) in a raw posting list;
+    only the blocks that may hold one are unpacked (the others' headers are read)."""
+    from bisect import bisect_right
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    found: dict[int, tuple[float, Any]] = {}
+    if type(raw) is not W3LeafMatcher:
+        for docnum in wanted:
+            if not raw.is_active():
+                break
+            if raw.id() < docnum:
+                raw.skip_to(docnum)
+                if not raw.is_active():
+                    break
+            if raw.id() == docnum:
+                found[docnum] = (raw.weight(), raw.value())
+        return found
+    at, count = 0, len(wanted)
+    while raw.is_active() and at < count:
+        block_end = raw.block_max_id()
+        if wanted[at] <= block_end:
+            end = bisect_right(wanted, block_end, at)
+            raw._read_ids()
+            where = {docnum: i for i, docnum in enumerate(raw._ids)}
+            inside = [(docnum, where[docnum]) for docnum in wanted[at:end] if docnum in where]
+            if inside:
+                raw._read_weights()
+                raw._read_values()
+                block_weights, block_values = raw._weights, raw._values
+                for docnum, i in inside:
+                    found[docnum] = (block_weights[i], block_values[i])
+            at = end
+        raw._next_block()
+    return found
 
 
 class _TopScores:
@@ -674,7 +916,6 @@ def _bounded_stretches(ids: list[int], word_matchers: list[Any]
     """``ids`` (sorted, each in every word's posting list) cut into stretches inside one posting
     block of each word: (sum of those blocks' qualities, start, end, the blocks' best weights) with
     ``ids[start:end]`` in it. None if a word's postings are not Whoosh's block format."""
-    from bisect import bisect_right
 
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
@@ -692,6 +933,14 @@ def _bounded_stretches(ids: list[int], word_matchers: list[Any]
             weights.append(raw.block_max_weight())
             raw._next_block()
         blocks.append((block_ends, qualities, weights))
+    return _stretches(ids, blocks)
+
+
+def _stretches(ids: list[int], blocks: list[tuple[list[int], list[float], list[float]]]
+               ) -> list[tuple[float, int, int, tuple[float, ...]]]:
+    """:func:`_bounded_stretches` from each word's blocks: (last docnums, qualities, best weights)."""
+    from bisect import bisect_right
+
     stretches = []
     at = [0] * len(blocks)
     start = 0
@@ -767,6 +1016,7 @@ class _BulkScores:
         self._raws = raws
         self._scorers = scorers
         self._lengths = lengths
+        self._frequencies: list[int] = []  # the words' document frequencies (to choose how to read them)
 
     @classmethod
     def of(cls, pair: Any, sub: Any, context: Any, word_matchers: list[Any]) -> _BulkScores | None:
@@ -783,7 +1033,19 @@ class _BulkScores:
         lengths = [scorer.dfl for scorer in scorers]
         if not isinstance(lengths[0], _Lengths) or lengths[1] is not lengths[0]:
             return None
-        return cls(raws, scorers, lengths[0])
+        bulk = cls(raws, scorers, lengths[0])
+        field = sub.schema[pair.fieldname]
+        bulk._frequencies = [sub.reader().doc_frequency(pair.fieldname, field.to_bytes(word)) for word in pair.words]
+        return bulk
+
+    @classmethod
+    def scoring(cls, word_matchers: list[Any]) -> _BulkScores | None:
+        """For :meth:`offer_weighted` with the weights read elsewhere: the scorers of two BM25F word
+        matchers whose lengths come from one :class:`_Lengths` column; None otherwise."""
+        cutoff = _LengthCutoff.of(word_matchers) if len(word_matchers) == 2 else None
+        if cutoff is None:
+            return None
+        return cls([], cutoff._scorers, cutoff._lengths)
 
     @staticmethod
     def _weights(raw: Any, ids: list[int]) -> list[float]:
@@ -807,13 +1069,112 @@ class _BulkScores:
         return out
 
     def offer_all(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
+        """Offer ``ids`` (sorted, each in both words' postings) scored, plus ``extra``, to ``ranking``."""
+        frequencies = self._frequencies
+        longer = 0 if frequencies and frequencies[0] > frequencies[1] else 1
+        if frequencies and (len(ids) <= BOUNDED_MAX_MATCH_SHARE * frequencies[longer]
+                            or frequencies[longer] >= BOUNDED_MIN_LENGTH_RATIO * frequencies[1 - longer]):
+            self.offer_bounded(ids, ranking, offset, extra, longer)
+        else:
+            self.offer_stretched(ids, ranking, offset, extra)
+
+    def offer_stretched(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float]) -> None:
+        """As :meth:`offer_all`, unpacking only the blocks of a stretch (see :func:`phrase_top`) whose
+        bound may still enter: the best stretches first, then the others in one forward pass."""
+        headers = [_block_headers(raw) for raw in self._raws]
+        readers = [_Blocks(raw, found) for raw, found in zip(self._raws, headers, strict=True)]
+        stretches = _stretches(ids, [
+            ([header[1] for header in found], [scorer._score(header[2], header[3]) for header in found],
+             [header[2] for header in found]) for scorer, found in zip(self._scorers, headers, strict=True)])
+        score = self._scoring(extra)
+        first: set[int] = set(extra)
+        for _, low, high, _ in sorted(stretches, key=lambda stretch: -stretch[0]):
+            if len(first) >= ranking.count + len(extra):
+                break
+            first.update(ids[low:high])
+        ordered = sorted(first)
+        for docnum, weight_first, weight_second in zip(ordered, *(reader.get(ordered) for reader in readers),
+                                                       strict=True):
+            ranking.offer(score(docnum, weight_first, weight_second), offset + docnum)
+        lowest = ranking.lowest() if ranking.full() else None
+        for bound, low, high, _ in stretches:
+            if lowest is not None and not ranking.may_enter(bound):
+                continue
+            docnums = [d for d in ids[low:high] if d not in first]
+            for docnum, weight_first, weight_second in zip(docnums, *(reader.get(docnums) for reader in readers),
+                                                           strict=True):
+                found = score(docnum, weight_first, weight_second)
+                if lowest is None or found >= lowest:  # (a lower score cannot enter: skip the call)
+                    ranking.offer(found, offset + docnum)
+                    lowest = ranking.lowest() if ranking.full() else None
+
+    def offer_bounded(self, ids: list[int], ranking: _TopScores, offset: int, extra: dict[int, float],
+                      bounded: int) -> None:
+        """As :meth:`offer_all`, but word ``bounded``'s posting list (the longer) is unpacked only in the
+        blocks holding a match that may still enter: every match is bounded by its exact score for
+        the other word plus the bounded word's at the block's best weight (its block header) and the
+        article's own length (BM25 grows with the weight); matches are scored best bound first, until
+        a bound falls below the ``count``-th best score (with :data:`BOUND_MARGIN`)."""
+        from bisect import bisect_left
+
+        exact_weights = self._weights(self._raws[1 - bounded], ids)
+        headers = _block_headers(self._raws[bounded])
+        blocks = _Blocks(self._raws[bounded], headers)
+        block_ends = blocks.ends
+        block_best = [header[2] for header in headers]
+        score = self._scoring(extra)
+        bounds = []
+        for at, (docnum, exact_weight) in enumerate(zip(ids, exact_weights, strict=True)):
+            block = bisect_left(block_ends, docnum)
+            if block == len(block_ends):
+                raise ValueError("a pair's article is missing from its word's postings")
+            best = block_best[block]
+            bound = score(docnum, best, exact_weight) if bounded == 0 else score(docnum, exact_weight, best)
+            bounds.append((-bound, at, block))
+        bounds.sort()
+        for negated, at, block in bounds:
+            if not ranking.may_enter(-negated):
+                break
+            docnum = ids[at]
+            weight = blocks.weights(block)[docnum]
+            exact_weight = exact_weights[at]
+            ranking.offer(score(docnum, weight, exact_weight) if bounded == 0
+                          else score(docnum, exact_weight, weight), offset + docnum)
+
+    def _scoring(self, extra: dict[int, float] | None = None) -> Callable[[int, float, float], float]:
+        """``(docnum, first weight, second weight) -> score`` as the words' intersection matcher adds it up."""
         first, second = self._scorers
         lengths = self._lengths
         raw_lengths, table, default_byte = lengths.raw, lengths.table, lengths.default_byte
         known = len(raw_lengths)
         memo_first: dict[tuple[float, int], float] = {}
         memo_second: dict[tuple[float, int], float] = {}
-        firsts, seconds = (self._weights(raw, ids) for raw in self._raws)
+        plus = extra or {}
+
+        def score(docnum: int, weight_first: float, weight_second: float) -> float:
+            byte = raw_lengths[docnum] if docnum < known else default_byte
+            key_first, key_second = (weight_first, byte), (weight_second, byte)
+            score_first = memo_first.get(key_first)
+            if score_first is None:
+                score_first = memo_first[key_first] = first._score(weight_first, table[byte])
+            score_second = memo_second.get(key_second)
+            if score_second is None:
+                score_second = memo_second[key_second] = second._score(weight_second, table[byte])
+            total = score_first + score_second
+            return total + plus[docnum] if docnum in plus else total
+
+        return score
+
+    def offer_weighted(self, ids: list[int], weights: list[list[float]], ranking: _TopScores, offset: int,
+                       extra: dict[int, float]) -> None:
+        """Offer ``ids`` scored from the words' posting ``weights`` there (one list per word), plus ``extra``."""
+        first, second = self._scorers
+        lengths = self._lengths
+        raw_lengths, table, default_byte = lengths.raw, lengths.table, lengths.default_byte
+        known = len(raw_lengths)
+        memo_first: dict[tuple[float, int], float] = {}
+        memo_second: dict[tuple[float, int], float] = {}
+        firsts, seconds = weights
         offer = ranking.offer
         lowest = ranking.lowest() if ranking.full() else None
         for docnum, weight_first, weight_second in zip(ids, firsts, seconds, strict=True):
@@ -831,6 +1192,91 @@ class _BulkScores:
             if lowest is None or score >= lowest:  # (a lower score cannot enter: skip the call)
                 offer(score, offset + docnum)
                 lowest = ranking.lowest() if ranking.full() else None
+
+
+# Bytes read at once for a posting block's header (its pickled info is about 40).
+_HEADER_BYTES = 96
+
+
+def _block_headers(raw: Any) -> list[tuple[int, int, float, float]]:
+    """(file position, last docnum, best weight, shortest length) of each posting block of an unread
+    raw W3 matcher, one file read a header (Whoosh's own walk reads one in about twenty)."""
+    import struct
+    from pickle import UnpicklingError, loads
+
+    from whoosh.util.numeric import byte_to_length
+
+    postfile = raw._postfile
+    position = raw._baseoffset
+    headers = []
+    while True:
+        head = postfile.get(position, _HEADER_BYTES)
+        try:
+            length = struct.unpack("!i", head[:4])[0]
+            _, last, best, _, shortest, _ = loads(head[4:])  # what W3LeafMatcher._goto reads
+        except (UnpicklingError, EOFError, ValueError, struct.error) as exc:
+            log.debug("posting block header at %d read Whoosh's way: %s", position, exc)
+            return _block_headers_slowly(raw)
+        headers.append((position, last, best, byte_to_length(shortest)))
+        if length < 0:  # the last block
+            return headers
+        position += 4 + length
+
+
+def _block_headers_slowly(raw: Any) -> list[tuple[int, int, float, float]]:
+    """:func:`_block_headers` through the matcher's own block walk (which it consumes)."""
+    raw._goto(raw._baseoffset)
+    headers = []
+    position = raw._baseoffset
+    while True:
+        headers.append((position, raw.block_max_id(), raw.block_max_weight(), raw.block_min_length()))
+        if raw._lastblock:
+            return headers
+        position = raw._nextoffset
+        raw._goto(position)
+
+
+class _Blocks:
+    """A raw W3 posting list's weights by docnum, each block unpacked once, when first asked."""
+
+    def __init__(self, raw: Any, headers: list[tuple[int, int, float, float]]) -> None:
+        self._raw = raw
+        self._positions = [header[0] for header in headers]
+        self.ends = [header[1] for header in headers]
+        self._unpacked: dict[int, dict[int, float]] = {}
+
+    def block_of(self, docnum: int) -> int:
+        from bisect import bisect_left
+
+        block = bisect_left(self.ends, docnum)
+        if block == len(self.ends):
+            raise ValueError("a pair's article is missing from its word's postings")
+        return block
+
+    def weights(self, block: int) -> dict[int, float]:
+        """docnum -> weight in block number ``block``."""
+        found = self._unpacked.get(block)
+        if found is None:
+            raw = self._raw
+            raw._goto(self._positions[block])
+            raw._read_ids()
+            raw._read_weights()
+            found = self._unpacked[block] = dict(zip(raw._ids, raw._weights, strict=True))
+        return found
+
+    def get(self, docnums: list[int]) -> list[float]:
+        """The weights of ``docnums`` (sorted, each in the list), a block's documents at a time."""
+        from bisect import bisect_right
+
+        out: list[float] = []
+        at, count = 0, len(docnums)
+        while at < count:
+            block = self.block_of(docnums[at])
+            end = bisect_right(docnums, self.ends[block], at)
+            weights = self.weights(block)
+            out.extend([weights[docnum] for docnum in docnums[at:end]])
+            at = end
+        return out
 
 
 def _posting_count(matcher: Any) -> int:

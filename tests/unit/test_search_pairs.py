@@ -44,27 +44,32 @@ def corpus(root: Path, articles: list[Article]) -> Corpus:
     return Corpus(root=root, articles=articles)
 
 
-def plain_and_paired(session, monkeypatch, query: str, **options):
-    """(results through pairs, results through Whoosh's phrase check) of ``query``."""
-    session._parsed.clear()
-    paired = session.search(query, **options)
-    paired_ids = session.matching_ids(query)
+def results_through(session, monkeypatch, query: str, *, pairs: bool, bulk_phrases: bool, **options):
+    """(search results, matching ids) of ``query`` with or without the pair field and with or without
+    phrase_top (without both: Whoosh's own phrase check)."""
     session._parsed.clear()
     with monkeypatch.context() as patch:
-        patch.setattr(index_pairs, "use_pairs", lambda q, schema: q)
-        plain = session.search(query, **options)
-        plain_ids = session.matching_ids(query)
+        if not pairs:
+            patch.setattr(index_pairs, "use_pairs", lambda q, schema: q)
+        if not bulk_phrases:
+            patch.setattr(index_search, "phrase_top", lambda *args, **kwargs: None)
+        results = session.search(query, **options)
+        ids = session.matching_ids(query)
     session._parsed.clear()
-    return (paired, paired_ids), (plain, plain_ids)
+    return results, ids
 
 
 def assert_same(session, monkeypatch, query: str) -> None:
+    """Through pairs, and through positions read in bulk (no pairs), ``query`` gives exactly what
+    Whoosh's own phrase check gives."""
     for options in ({"limit": 200}, {"limit": 7, "page": 2}, {"limit": 200, "sort": "date"}):
-        (paired, paired_ids), (plain, plain_ids) = plain_and_paired(session, monkeypatch, query, **options)
-        assert paired.total == plain.total, (query, options)
-        assert [(h.id, h.score) for h in paired.hits] == [(h.id, h.score) for h in plain.hits], (query, options)
-        assert [h.snippets for h in paired.hits] == [h.snippets for h in plain.hits], (query, options)
-        assert paired_ids == plain_ids, query
+        plain, plain_ids = results_through(session, monkeypatch, query, pairs=False, bulk_phrases=False, **options)
+        for pairs in (True, False):
+            fast, fast_ids = results_through(session, monkeypatch, query, pairs=pairs, bulk_phrases=True, **options)
+            assert fast.total == plain.total, (query, options, pairs)
+            assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in plain.hits], (query, options)
+            assert [h.snippets for h in fast.hits] == [h.snippets for h in plain.hits], (query, options)
+            assert fast_ids == plain_ids, query
 
 
 def build_tricky(root: Path):
@@ -98,14 +103,35 @@ def test_pair_vocabulary_is_chosen_at_the_first_build(shared) -> None:
     assert "the" not in vocabulary  # a stop word is no token
 
 
-@pytest.mark.parametrize("bulk", [True, False], ids=["bulk scores", "matcher scores"])
+@pytest.mark.parametrize("scores", ["bulk", "bounded", "matcher"])
 @pytest.mark.parametrize("query", PHRASES)
-def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, query: str, bulk: bool) -> None:
+def test_phrases_through_pairs_equal_the_position_check(shared, monkeypatch, query: str, scores: str) -> None:
     ix, *_ = shared
     session = ix.searcher()
-    if not bulk:  # the ranking that steps the words' matcher to the articles that may enter
+    if scores == "matcher":  # the ranking that steps the words' matcher to the articles that may enter
         monkeypatch.setattr(index_search._BulkScores, "of", classmethod(lambda cls, *args: None))
+    # bulk scores from every posting block, or from the longer list's blocks that may enter only
+    monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", float("inf") if scores == "bounded" else 0.0)
+    monkeypatch.setattr(index_search, "BOUNDED_MIN_LENGTH_RATIO", float("inf"))
     assert_same(session, monkeypatch, query)
+
+
+def test_bounded_bulk_scores_score_only_what_may_enter(shared, monkeypatch) -> None:
+    """With one word's list much longer, only its blocks whose matches may reach the page are unpacked."""
+    ix, *_ = shared
+    session = ix.searcher()
+    monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", float("inf"))
+    offered: list[int] = []
+    original = index_search._TopScores.offer
+
+    def counting(self, score, docnum) -> None:
+        offered.append(docnum)
+        original(self, score, docnum)
+
+    monkeypatch.setattr(index_search._TopScores, "offer", counting)
+    results = session.search('body:"new york"', limit=3)
+    assert results.total > 100 and 3 <= len(offered) < results.total / 2
+    assert_same(session, monkeypatch, 'body:"new york"')
 
 
 def test_bulk_scores_are_used_for_two_word_phrases(shared, monkeypatch) -> None:
@@ -178,8 +204,11 @@ def test_updates_and_deletions_keep_pairs_exact(tricky, monkeypatch) -> None:
     assert report.deleted and report.added and report.updated
     session = ix.searcher()
     assert changed[40].id in session.matching_ids('"york city council tax"')
-    for query in ('"tax cut"', '"new york city council"', '"budget budget"', '"tax tax tax"'):
-        assert_same(session, monkeypatch, query)
+    monkeypatch.setattr(index_search, "BOUNDED_MIN_LENGTH_RATIO", float("inf"))
+    for share in (0.0, float("inf")):  # bulk scores from stretches of blocks, or bounded
+        monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", share)
+        for query in ('"tax cut"', '"new york city council"', '"budget budget"', '"tax tax tax"'):
+            assert_same(session, monkeypatch, query)
 
 
 def test_multi_segment_index(tmp_path: Path, monkeypatch) -> None:
@@ -314,3 +343,157 @@ def test_field_lengths_are_read_once_per_segment_and_agree(tricky) -> None:
         assert lookup is not None
         assert [lookup(d) for d in range(leaf.doc_count_all())] == [
             leaf.doc_field_length(d, "body", 1) for d in range(leaf.doc_count_all())]
+
+
+# --------------------------------------------------------------------------- phrases with a word outside the pairs
+
+
+def rare_word_articles(rng: random.Random, count: int) -> list[Article]:
+    """Articles of the common WORDS, some holding rarer words next to common ones, in either order,
+    repeated, at the start or the end of a body, or apart."""
+    rare = ["zebra", "quokka's", "Okapi", "okapis", "yak"]
+    articles = []
+    for number in range(count):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(0, 120))]
+        for _ in range(rng.choice((0, 0, 1, 3))):
+            words.insert(rng.randint(0, len(words)), rng.choice(rare))
+        if number % 37 == 0:
+            words.append("lonely-aardvark")  # a word of one article (its postings inlined in the term info)
+        body = " ".join(words)
+        title = " ".join(rng.choice(WORDS + rare) for _ in range(rng.randint(1, 5)))
+        articles.append(Article(id=f"r{number}.txt", path=f"r{number}.txt", format="txt",
+                                content_hash=f"r{number}-{len(words)}", title=title, body=body,
+                                date=f"2025-0{1 + number % 9}-1{number % 10}"))
+    return articles
+
+
+RARE_PHRASES = [
+    '"tax zebra"', '"zebra tax"', '"zebra zebra"', '"okapi tax"', '"tax okapis"', '"new york okapi"',
+    '"quokka s"', '"yak cut" OR budget', '"cut yak" -budget', 'title:"tax zebra"', '"lonely aardvark"',
+    '"tax lonely"', '"aardvark tax"', '"yak yak"', '"zebra absentword"', '"yak said"',
+]
+
+
+@pytest.fixture(scope="module")
+def rare(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rare") / "c"
+    root.mkdir()
+    articles = rare_word_articles(random.Random(11), 600)
+    ix = CorpusIndex.open(root)
+    ix.update(corpus(root, articles[:500]))
+    ix.update(corpus(root, articles[40:]))  # a second segment, and deleted documents in the first
+    yield ix, root
+    ix.close()
+
+
+@pytest.mark.parametrize("query", RARE_PHRASES)
+def test_phrases_with_a_word_outside_the_pairs_equal_the_position_check(rare, monkeypatch, query: str) -> None:
+    ix, _ = rare
+    session = ix.searcher()
+    vocabulary = schema_vocabulary(ix._ix.schema)
+    assert vocabulary and "tax" in vocabulary and "zebra" not in vocabulary
+    assert len(list(session._searcher.reader().leaf_readers())) > 1
+    assert_same(session, monkeypatch, query)
+
+
+def test_positions_are_read_in_bulk_for_a_phrase_outside_the_pairs(rare, monkeypatch) -> None:
+    """phrase_top answers such a phrase (no position check by Whoosh's matcher), and its total
+    counts articles with the words side by side only."""
+    from whoosh.query import spans
+
+    ix, _ = rare
+    session = ix.searcher()
+    assert type(session._query('body:"tax zebra"')).__name__ == "Phrase"
+    checked: list[int] = []
+    original = index_search._adjacent_postings
+
+    def counting(*args, **kwargs):
+        found = original(*args, **kwargs)
+        checked.append(len(found[0]))
+        return found
+
+    monkeypatch.setattr(index_search, "_adjacent_postings", counting)
+    monkeypatch.setattr(spans.SpanNear2.SpanNear2Matcher, "_get_spans",
+                        lambda self: pytest.fail("Whoosh's position check ran"))
+    results = session.search('body:"tax zebra"', limit=5)
+    both = session.search("body:tax AND body:zebra", limit=5).total
+    assert 0 < results.total == sum(checked) < both
+    assert len(results.hits) == 5 and results.hits[0].snippets
+
+
+def test_a_phrase_check_of_another_format_uses_its_decoder() -> None:
+    """The fast position decoders give what Whoosh's own give."""
+    from whoosh import formats
+
+    for posting_format, value in ((formats.Characters(), [(3, 10, 14), (7, 40, 44), (8, 45, 49)]),
+                                  (formats.Positions(), [3, 7, 8, 120])):
+        encoded = posting_format.encode(value)
+        whoosh_decoded = posting_format.decode_positions(encoded)
+        assert list(index_search._positions_decoder(posting_format)(encoded)) == whoosh_decoded
+        assert list(index_search._positions_decoder(posting_format)(encoded.rstrip(b"."))) == whoosh_decoded
+
+
+@pytest.mark.parametrize("query", ['"tax zebra"', '"zebra zebra"', '"yak cut" OR budget', '"okapi tax"'])
+def test_snippets_from_the_read_positions_equal_the_texts(rare, monkeypatch, query: str) -> None:
+    """The first page's spans of a phrase read in bulk come from the postings it read; the same
+    snippets as re-tokenising the hit bodies (what a common word makes _spans_for do)."""
+    ix, _ = rare
+    session = ix.searcher()
+    monkeypatch.setattr(index_search, "POSTINGS_SNIPPET_MAX_DF", -1)
+    assert_same(session, monkeypatch, query)
+
+
+def test_a_phrase_read_in_bulk_needs_no_second_look_for_its_snippets(rare, monkeypatch) -> None:
+    ix, _ = rare
+    session = ix.searcher()
+    asked: list[int] = []
+    original = index_search.SearchSession._spans_for
+
+    def recording(self, docnums, plan, bodies):
+        asked.extend(docnums)
+        return original(self, docnums, plan, bodies)
+
+    monkeypatch.setattr(index_search.SearchSession, "_spans_for", recording)
+    results = session.search('"tax zebra"', limit=10)
+    assert results.total > 10 and not asked
+    assert all(any(snippet.matches for snippet in hit.snippets) or "zebra" in (hit.title or "").lower()
+               for hit in results.hits)
+    session.search('"tax cut"', limit=10)  # through its pair: no positions read, spans as before
+    assert asked
+
+
+def test_stretched_bulk_scores_unpack_only_what_may_enter(tmp_path: Path, monkeypatch) -> None:
+    """With many matches, bulk scores leave out the stretches of posting blocks whose bound cannot
+    reach the page (bounded scores off): here the best matches are all in the first blocks."""
+    root = tmp_path / "c"
+    root.mkdir()
+    rng = random.Random(13)
+    others = [word for word in WORDS if "new" not in word.lower() and "york" not in word.lower()]
+    articles = []
+    for number in range(900):
+        words = ["new york"] * (4 if number < 100 else 1) + [rng.choice(others) for _ in range(
+            8 if number < 100 else 120)]
+        rng.shuffle(words)
+        articles.append(Article(id=f"s{number:04d}.txt", path=f"s{number:04d}.txt", format="txt",
+                                content_hash=str(number), title="t", body=" ".join(words), date="2025-01-01"))
+    ix = CorpusIndex.open(root)
+    ix.update(corpus(root, articles))
+    session = ix.searcher()
+    monkeypatch.setattr(index_search, "BOUNDED_MAX_MATCH_SHARE", 0.0)
+    monkeypatch.setattr(index_search, "BOUNDED_MIN_LENGTH_RATIO", float("inf"))
+    scored: list[int] = []
+    original = index_search._BulkScores._scoring
+
+    def counting(self, extra=None):
+        score = original(self, extra)
+
+        def counted(docnum, first, second):
+            scored.append(docnum)
+            return score(docnum, first, second)
+        return counted
+
+    monkeypatch.setattr(index_search._BulkScores, "_scoring", counting)
+    results = session.search('body:"new york"', limit=3)
+    assert results.total == 900 and 3 <= len(scored) < results.total / 2
+    assert_same(session, monkeypatch, 'body:"new york"')
+    ix.close()
