@@ -25,6 +25,12 @@ read by a regex of their own). Score it with the same corpus it was drawn from:
 
     python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs3.yaml --part heldout --splits train,dev,test
 
+A fourth set, bench/polnear_pairs4.yaml, is a tune set whose ``same`` pairs were found without the grouping
+(``--story``, ``--story-of-same``: renderings of two reports of one event read side by side; ``--overlap``;
+``--renderings-only`` with the regex draws), from train + dev articles in no held-out pair of any set:
+
+    python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs4.yaml --part tune --errors
+
 Figures: of the ``same`` pairs, the share grouped together; of the ``different`` pairs, the share
 kept apart. Skips cleanly when the data is absent.
 """
