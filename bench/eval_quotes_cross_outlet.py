@@ -361,15 +361,17 @@ def _surname(speaker: str | None) -> str | None:
 
 
 def story_candidates(analysis, exclude: frozenset[str] = frozenset(), max_days: int = 1,
-                     article_pairs: frozenset[tuple[str, str]] | None = None) -> list[tuple[str, object, object]]:
+                     article_pairs: frozenset[tuple[str, str]] | None = None,
+                     any_speaker: bool = False) -> list[tuple[str, object, object]]:
     """('story', a, b) pairs: two renderings (the extraction, not the grouping) given the same speaker's
     surname in two articles of different outlets at most ``max_days`` apart, for reading two reports of one
     event side by side. Every such pair of the two articles is listed, whether or not the words overlap (two
     sentences of one answer share none); ordered by days apart, then article pair, then offsets. With
-    ``article_pairs``, only those pairs of articles (any distance) and renderings without a speaker too."""
+    ``article_pairs``, only those pairs of articles (any distance) and renderings without a speaker too. With
+    ``any_speaker``, every pair of renderings (any speaker or none) of two articles that share a surname."""
     by_article: dict[str, list] = {}
     for _, v in _renderings(analysis):
-        if v.article not in exclude and (_surname(v.speaker) or article_pairs is not None):
+        if v.article not in exclude and (_surname(v.speaker) or article_pairs is not None or any_speaker):
             by_article.setdefault(v.article, []).append(v)
     articles = sorted(by_article)
     found: list[tuple[int, str, str, int, int, object, object]] = []
@@ -380,11 +382,14 @@ def story_candidates(analysis, exclude: frozenset[str] = frozenset(), max_days: 
             if article_pairs is not None:
                 if (first, second) not in article_pairs and (second, first) not in article_pairs:
                     continue
-            elif a0.outlet == b0.outlet or days > max_days:
-                continue
+            else:
+                shared_surnames = ({_surname(v.speaker) for v in by_article[first]} - {None}) & {
+                    _surname(v.speaker) for v in by_article[second]}
+                if a0.outlet == b0.outlet or days > max_days or (any_speaker and not shared_surnames):
+                    continue
             for a in by_article[first]:
                 for b in by_article[second]:
-                    if article_pairs is not None or _surname(a.speaker) == _surname(b.speaker):
+                    if article_pairs is not None or any_speaker or _surname(a.speaker) == _surname(b.speaker):
                         found.append((days, first, second, a.source_start, b.source_start, a, b))
     found.sort(key=lambda row: row[:5])
     return [("story", row[5], row[6]) for row in found]
@@ -555,6 +560,9 @@ def main() -> int:
     parser.add_argument("--renderings-only", action="store_true",
                         help="with --independent / --contained: print each span as the rendering of the quote "
                              "analysis covering it, and drop a pair with a span no rendering covers")
+    parser.add_argument("--story-any-speaker", action="store_true",
+                        help="with --story: every pair of renderings (any speaker or none) of two articles whose "
+                             "renderings share a surname, not only the same-surname pairs")
     parser.add_argument("--story-days", type=int, default=1, help="--story: articles at most N days apart")
     parser.add_argument("--independent", type=int, default=0,
                         help="also print N pairs of quoted spans sharing five words and N of one surname beside "
@@ -594,7 +602,8 @@ def main() -> int:
         if args.overlap:
             chosen += overlap_candidates(analysis, frozenset(exclude), max_days)
         if args.story:
-            chosen += story_candidates(analysis, frozenset(exclude), args.story_days)
+            chosen += story_candidates(analysis, frozenset(exclude), args.story_days,
+                                       any_speaker=args.story_any_speaker)
         if args.story_of_same:
             tune_same: set[tuple[str, str]] = set()
             for judged_file in judged_files:
