@@ -26,6 +26,12 @@ read by a regex of their own). Score it with the same corpus it was drawn from:
 
     python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs3.yaml --part heldout --splits train,dev,test
 
+A fourth set, bench/polnear_pairs4.yaml, is a tune set whose ``same`` pairs were found without the grouping
+(``--story``, ``--story-of-same``: renderings of two reports of one event read side by side; ``--overlap``;
+``--renderings-only`` with the regex draws), from train + dev articles in no held-out pair of any set:
+
+    python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs4.yaml --part tune --errors
+
 Figures: of the ``same`` pairs, the share grouped together; of the ``different`` pairs, the share
 kept apart. Skips cleanly when the data is absent.
 """
@@ -88,6 +94,16 @@ def judged_articles(path: Path, part: str = "all") -> set[str]:
     """The articles named in a judged pair file (in its ``part``, or all)."""
     pairs = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
     return {pair[side]["article"] for pair in pairs for side in ("a", "b") if part in ("all", pair["part"])}
+
+
+def judged_article_pairs(path: Path, part: str, labels: tuple[str, ...] = ("same",),
+                         max_days: int | None = None) -> set[tuple[str, str]]:
+    """The article pairs of the pairs labelled one of ``labels`` in ``part`` (or all parts) of a judged pair
+    file, those with a recorded distance above ``max_days`` left out."""
+    pairs = yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
+    return {(pair["a"]["article"], pair["b"]["article"]) for pair in pairs
+            if pair["label"] in labels and part in ("all", pair["part"])
+            and (max_days is None or pair.get("days", 0) <= max_days)}
 
 
 def candidates(analysis, count: int, seed: int, exclude: frozenset[str] = frozenset(),
@@ -337,6 +353,63 @@ def overlap_candidates(analysis, exclude: frozenset[str] = frozenset(),
     return [("overlap", renderings[i], renderings[j]) for i, j in ordered]
 
 
+def _surname(speaker: str | None) -> str | None:
+    """The last word of a speaker's name, lower-cased (None for no speaker)."""
+    if not speaker:
+        return None
+    words = speaker.replace("\u2019", "'").split()
+    return words[-1].strip(".,'").lower() if words else None
+
+
+def story_candidates(analysis, exclude: frozenset[str] = frozenset(), max_days: int = 1,
+                     article_pairs: frozenset[tuple[str, str]] | None = None,
+                     any_speaker: bool = False) -> list[tuple[str, object, object]]:
+    """('story', a, b) pairs: two renderings (the extraction, not the grouping) given the same speaker's
+    surname in two articles of different outlets at most ``max_days`` apart, for reading two reports of one
+    event side by side. Every such pair of the two articles is listed, whether or not the words overlap (two
+    sentences of one answer share none); ordered by days apart, then article pair, then offsets. With
+    ``article_pairs``, only those pairs of articles (any distance) and renderings without a speaker too. With
+    ``any_speaker``, every pair of renderings (any speaker or none) of two articles that share a surname."""
+    by_article: dict[str, list] = {}
+    for _, v in _renderings(analysis):
+        if v.article not in exclude and (_surname(v.speaker) or article_pairs is not None or any_speaker):
+            by_article.setdefault(v.article, []).append(v)
+    articles = sorted(by_article)
+    found: list[tuple[int, str, str, int, int, object, object]] = []
+    for x, first in enumerate(articles):
+        for second in articles[x + 1 :]:
+            a0, b0 = by_article[first][0], by_article[second][0]
+            days = _days(a0.date, b0.date)
+            if article_pairs is not None:
+                if (first, second) not in article_pairs and (second, first) not in article_pairs:
+                    continue
+            else:
+                shared_surnames = ({_surname(v.speaker) for v in by_article[first]} - {None}) & {
+                    _surname(v.speaker) for v in by_article[second]}
+                if a0.outlet == b0.outlet or days > max_days or (any_speaker and not shared_surnames):
+                    continue
+            for a in by_article[first]:
+                for b in by_article[second]:
+                    if article_pairs is not None or any_speaker or _surname(a.speaker) == _surname(b.speaker):
+                        found.append((days, first, second, a.source_start, b.source_start, a, b))
+    found.sort(key=lambda row: row[:5])
+    return [("story", row[5], row[6]) for row in found]
+
+
+def covering_renderings(analysis, chosen: list[tuple[str, object, object]]) -> list[tuple[str, object, object]]:
+    """The pairs of ``chosen`` (spans read by the regex draws) with each span replaced by the rendering of the
+    quote analysis that covers most of it; a pair with a span no rendering covers is dropped (the score looks
+    renderings up, so such a pair could not be scored), and so is a pair whose two spans fall in one rendering."""
+    covered = []
+    for kind, a, b in chosen:
+        _, rendering_a = _find(analysis, _span(a))
+        _, rendering_b = _find(analysis, _span(b))
+        if rendering_a is None or rendering_b is None or rendering_a is rendering_b:
+            continue
+        covered.append((kind, rendering_a, rendering_b))
+    return covered
+
+
 def show_renderings(analysis, article_ids: list[str]) -> None:
     """Print every rendering of the named articles with its offsets and speaker (to read two reports of
     one event side by side; stdout only)."""
@@ -486,6 +559,25 @@ def main() -> int:
     parser.add_argument("--contained", action="store_true",
                         help="also print every pair of quoted spans (a regex of their own) where 60%% of the "
                              "shorter one's content words are in the other, most similar first")
+    parser.add_argument("--story", action="store_true",
+                        help="also print every pair of renderings (the extraction, not the grouping) given one "
+                             "speaker's surname in two articles of different outlets within --story-days, to "
+                             "read two reports of one event side by side")
+    parser.add_argument("--story-of-same", action="store_true",
+                        help="also print every pair of renderings (any speaker) of the two articles of each tune "
+                             "`same` pair of the judged files other than --pairs (renderings of one statement "
+                             "besides the judged one: other cuts, other sentences of the same answer)")
+    parser.add_argument("--story-of-different", action="store_true",
+                        help="with --story-of-same: also the article pairs of tune `different` pairs published at "
+                             "most --story-days apart (two reports of one event whose judged pair was not one "
+                             "statement)")
+    parser.add_argument("--renderings-only", action="store_true",
+                        help="with --independent / --contained: print each span as the rendering of the quote "
+                             "analysis covering it, and drop a pair with a span no rendering covers")
+    parser.add_argument("--story-any-speaker", action="store_true",
+                        help="with --story: every pair of renderings (any speaker or none) of two articles whose "
+                             "renderings share a surname, not only the same-surname pairs")
+    parser.add_argument("--story-days", type=int, default=1, help="--story: articles at most N days apart")
     parser.add_argument("--independent", type=int, default=0,
                         help="also print N pairs of quoted spans sharing five words and N of one surname beside "
                              "both, found by a regex of their own (not by the quote analysis)")
@@ -500,7 +592,8 @@ def main() -> int:
     if args.show:
         show_renderings(analysis, args.show.split(","))
         return 0
-    if args.candidates or args.independent or args.contained or args.overlap:
+    if (args.candidates or args.independent or args.contained or args.overlap or args.story
+            or args.story_of_same):
         exclude: set[str] = set()
         judged_files = sorted(PAIRS.parent.glob("polnear_pairs*.yaml"))
         if args.unused:  # the set being judged (--pairs) does not exclude itself: its draw stays reproducible
@@ -518,8 +611,22 @@ def main() -> int:
             chosen += independent_candidates(articles, args.independent, args.seed, frozenset(exclude), max_days)
         if args.contained:
             chosen += contained_candidates(articles, frozenset(exclude), max_days)
+        if args.renderings_only:
+            chosen = covering_renderings(analysis, chosen)
         if args.overlap:
             chosen += overlap_candidates(analysis, frozenset(exclude), max_days)
+        if args.story:
+            chosen += story_candidates(analysis, frozenset(exclude), args.story_days,
+                                       any_speaker=args.story_any_speaker)
+        if args.story_of_same:
+            tune_same: set[tuple[str, str]] = set()
+            for judged_file in judged_files:
+                if judged_file.resolve() != args.pairs.resolve():
+                    tune_same |= judged_article_pairs(judged_file, "tune")
+                    if args.story_of_different:
+                        tune_same |= judged_article_pairs(judged_file, "tune", ("different",), args.story_days)
+            chosen += [("story-same", a, b) for _, a, b in
+                       story_candidates(analysis, frozenset(exclude), article_pairs=frozenset(tune_same))]
         spans_files = list(judged_files)
         listed = {f.resolve() for f in spans_files}
         if args.heldout_articles and args.pairs.exists() and args.pairs.resolve() not in listed:
