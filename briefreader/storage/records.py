@@ -558,3 +558,24 @@ def _article_from_row(values: tuple, extra: LazyExtra) -> CachedArticle:
         set_field(article, value)
     article._extra = extra  # source, removed and offsets are set from it on first use
     return article
+
+
+def read_cached_articles(cache_file: Path, rels: list[str]) -> Iterator[list[Article]]:
+    """The cached articles of the files ``rels`` as stored in the record cache file ``cache_file``
+    (whatever it holds: no size or mtime check), a batch of files at a time, read through a
+    connection of its own (e.g. from a helper process; the caller checks that what it gets is what
+    it needs, e.g. by body hash). Files without a usable row are left out (logged)."""
+    db = sqlite3.connect(cache_file, timeout=10)
+    try:
+        for start in range(0, len(rels), LOOKUP_BATCH):
+            batch = rels[start: start + LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            articles: list[Article] = []
+            for rel, blob in db.execute(f"SELECT path, entries FROM files WHERE path IN ({marks})", batch):
+                try:
+                    articles.extend(entry[0] for entry in RecordCache._unpack(blob).entries)
+                except Exception as exc:  # a damaged row is a miss: the caller reads that file otherwise
+                    log.info("record cache row of %r not used: %s", rel, exc)
+            yield articles
+    finally:
+        db.close()
