@@ -9,6 +9,7 @@ replaces one of those methods changes what the others use.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -82,8 +83,8 @@ def _extraction_helper(workspace: Workspace, articles: Sequence[Article], cache_
     from briefreader.storage.records import CACHE_FILE
 
     if (len(articles) < HELPER_MIN_ARTICLES or (os.cpu_count() or 1) < 2 or not workspace.use_cache
-            or workspace.follow_links or cache_dir is None):
-        return None
+            or workspace.follow_links or cache_dir is None or multiprocessing.current_process().daemon):
+        return None  # (a daemonic process, e.g. the reader's analysis child, may not start one)
     try:
         record_cache = derived_dir(workspace.root, create=False) / CACHE_FILE
     except OSError as exc:
@@ -289,11 +290,13 @@ def _copies_isolated(workspace: Workspace, *, progress: Callable[[str, int, int]
                                                   cancelled=cancelled, progress=progress)
             if not finished:
                 return None
-            if child_digest == digest:
-                return analyse_copies_cached(articles, cache_dir=cache_dir)  # what the child just cached
+            if child_digest == digest:  # what the child just cached
+                return analyse_copies_cached(articles, cache_dir=cache_dir, digest=digest)
             log.info("the corpus changed while its copies were analysed; analysing in this process")
         except ChildFailed as exc:
             log.warning("copy analysis in a child process failed (%s); analysing in this process", exc)
+        return analyse_copies_cached(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
+                                     digest=digest)
     return analyse_copies_cached(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
 
 
@@ -338,6 +341,7 @@ def _quotes_child(root: str, convert: Callable[[Any], Any], originals: dict[str,
     from briefreader.workspace.service import Workspace
 
     workspace = Workspace(root)
+    workspace.load(light=True)  # one analysis: source texts read back from the record cache when used
     analysis = workspace._quote_analysis(originals, progress=reporter)
     return analysis_digest(workspace.corpus.articles), convert(analysis)
 
@@ -350,7 +354,7 @@ def _copies_child(root: str, follow_links: bool, reporter: Callable[..., None]) 
     from briefreader.workspace.service import Workspace
 
     workspace = Workspace(root, follow_links=follow_links)
-    articles = workspace.corpus.articles
+    articles = workspace.load(light=True).articles  # the copy analysis reads the bodies only
     analyse_copies_cached(articles, cache_dir=copies_cache_dir(workspace.root), progress=reporter)
     return copies_digest(articles)
 
