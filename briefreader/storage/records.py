@@ -449,8 +449,8 @@ class StoredExtra(LazyExtra):
         self._reader, self._rel, self._index, self._body = reader, rel, index, body
         self._value = None
 
-    @property  # type: ignore[override]  # a read-only property where LazyExtra has a slot
-    def blob(self) -> bytes:
+    @property
+    def blob(self) -> bytes:  # type: ignore[override]  # read-only here: LazyExtra's is a slot it sets once
         """The packed extras as stored (read now)."""
         blob = self._reader.extra_blob(self._rel, self._index, self._body)
         if blob is None:
