@@ -37,13 +37,13 @@ def workspace_for_cli(folder: str, *, use_cache: bool = True, follow_links: bool
     return Workspace(require_dir(folder), follow_links=follow_links, use_cache=use_cache)
 
 
-def load_into(workspace, folder: str | None = None):
+def load_into(workspace, folder: str | None = None, *, light: bool = False):
     """Read the workspace's articles with a progress bar on a terminal; CLI errors (exit 2) for an
-    unusable folder or one without articles. Returns the corpus."""
+    unusable folder or one without articles. Returns the corpus (``light``: see ``Workspace.load``)."""
     from briefreader.workspace import CorpusError
 
     try:
-        corpus = workspace.load(progress=_progress_printer())
+        corpus = workspace.load(progress=_progress_printer(), light=light)
     except CorpusError as exc:
         raise CliError(str(exc)) from exc
     if not corpus.articles:

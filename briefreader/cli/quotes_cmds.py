@@ -43,7 +43,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     if args.min_articles < 1:
         raise CliError("--min-articles must be at least 1")
     workspace = workspace_for_cli(args.dir, follow_links=args.follow_links)
-    corpus = load_into(workspace, args.dir)
+    corpus = load_into(workspace, args.dir, light=True)  # one analysis: source texts read back when used
     print_warnings(corpus.warnings)
     # copies first: a misquote republished by several outlets is judged against the original statement
     copies = workspace.copy_analysis(cached=not args.no_cache)

@@ -40,7 +40,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from briefreader.core.diffing import forget_word_keys
 from briefreader.core.model import Article
@@ -65,6 +65,23 @@ from briefreader.core.quotes import Quote, extract_quotes
 EXTRACTION_BATCH = 256
 
 
+class ExtractionHelper(Protocol):
+    """Another process extracting the quotations of the articles from position ``start`` on, while
+    the analysis extracts those before (e.g. ``briefreader.workspace.analyses``'s helper process)."""
+
+    start: int
+
+    def begin(self) -> None:
+        """Start extracting (called when an analysis begins extracting, never when the cache answers)."""
+        ...
+
+    def rows(self, hashes: Sequence[str]) -> dict[str, Any]:
+        """The extraction rows it made of the bodies with these hashes (those found; each still
+        unchecked JSON, as :meth:`QuoteStore.extraction_rows`), waiting for it to finish first;
+        {} when it failed (the analysis then extracts them itself)."""
+        ...
+
+
 def analyse_quotes(
     articles: Sequence[Article],
     *,
@@ -73,6 +90,7 @@ def analyse_quotes(
     cancelled: Callable[[], bool] | None = None,
     original_of: Callable[[str], str] | None = None,
     transient: Callable[[Article], Article] | None = None,
+    helper: ExtractionHelper | None = None,
 ) -> QuoteAnalysis:
     """Extract every quotation of ``articles`` and group the renderings of each utterance.
 
@@ -80,6 +98,8 @@ def analyse_quotes(
     rendering when judging alterations (see :func:`_build_cluster`). ``transient(article)`` gives
     the article the extraction reads (its offset map too) and then drops, so what reading it
     unpacks is not kept (the record cache's ``transient_copy``); None: the article itself.
+    ``helper``: another process extracting the articles from its ``start`` on (its rows are used as
+    cached ones would be: the result is the same, sooner on a second core).
 
     ``cache_dir`` (:func:`quotes_cache_dir`: per user, never in the corpus) keeps per-article
     extraction results by body hash and the last full analysis; ``progress(done, total)`` is called during extraction;
@@ -90,7 +110,7 @@ def analyse_quotes(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(articles, cache_dir, progress, cancelled, original_of, transient)
+        return _analyse(articles, cache_dir, progress, cancelled, original_of, transient, helper)
     finally:
         if was_enabled:
             gc.enable()
@@ -103,6 +123,7 @@ def _analyse(
     cancelled: Callable[[], bool] | None,
     original_of: Callable[[str], str] | None = None,
     transient: Callable[[Article], Article] | None = None,
+    helper: ExtractionHelper | None = None,
 ) -> QuoteAnalysis:
     t0, c0 = time.perf_counter(), time.process_time()
     warnings: list[str] = []
@@ -125,7 +146,7 @@ def _analyse(
     writer = QuoteStoreWriter(cache_dir)
     try:
         store = _analyse_into(writer, articles, hashes, previous, progress, cancelled, original_of, t0, c0, digest,
-                              warnings, transient)
+                              warnings, transient, helper)
     except BaseException:
         writer.abort()
         raise
@@ -138,15 +159,19 @@ def _analyse(
 def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes: list[str],
                   previous: QuoteStore | None, progress: Progress | None, cancelled: Callable[[], bool] | None,
                   original_of: Callable[[str], str] | None, t0: float, c0: float, digest: str,
-                  warnings: list[str], transient: Callable[[Article], Article] | None = None) -> QuoteStore:
-    """Extract (in batches, reusing the previous store's rows of unchanged bodies), cluster, and write
+                  warnings: list[str], transient: Callable[[Article], Article] | None = None,
+                  helper: ExtractionHelper | None = None) -> QuoteStore:
+    """Extract (in batches, reusing the previous store's rows of unchanged bodies and the ``helper``'s
+    rows of the articles from its start on), cluster, and write
     every group into ``writer`` as it is built. No quotation is held after its article: each goes
     to the store, each rendering into the phrase index (its words once per distinct wording), and the
     groups are built from the quotations read back from the store."""
-    reused = quotes_total = 0
+    reused = helped = quotes_total = 0
     total = len(articles)
     index = PhraseIndex()
     renderings = _Renderings()
+    if helper is not None:
+        helper.begin()
     for batch_start in range(0, total, EXTRACTION_BATCH):
         batch = range(batch_start, min(batch_start + EXTRACTION_BATCH, total))
         known: dict[str, Any] = {}
@@ -156,16 +181,25 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
             except QuoteCacheError as exc:
                 warnings.append(f"quote cache unusable, extracting again ({exc})")
                 previous = None
+        from_helper: dict[str, Any] = {}
+        if helper is not None and batch.stop > helper.start:
+            from_helper = helper.rows([hashes[i] for i in batch if i >= helper.start and hashes[i] not in known])
         for i in batch:
             if cancelled is not None and i % 64 == 0 and cancelled():
                 raise QuotesCancelled()
             art, bh = articles[i], hashes[i]
             rows = known.get(bh)
+            helper_rows = rows is None and bh in from_helper
+            if helper_rows:
+                rows = from_helper[bh]
             quotes: list[Quote] | None = None
             if rows is not None:
                 try:
                     quotes = _rows_to_quotes(art.id, art.body, rows)
-                    reused += 1
+                    if helper_rows:
+                        helped += 1
+                    else:
+                        reused += 1
                 except (TypeError, ValueError, KeyError):
                     quotes = None
             if quotes is None:
@@ -200,7 +234,7 @@ def _analyse_into(writer: QuoteStoreWriter, articles: Sequence[Article], hashes:
     groups.clear()  # the store orders the groups: the renderings are no longer needed
     t3, c3 = time.perf_counter(), time.process_time()
     stats.update(
-        articles=total, extracted=total - reused, reused=reused,
+        articles=total, extracted=total - reused, reused=reused, helper_extracted=helped,
         extract_s=round(t1 - t0, 3), cluster_s=round(t2 - t1, 3), build_s=round(t3 - t2, 3),
         extract_cpu_s=round(c1 - c0, 3), cluster_cpu_s=round(c2 - c1, 3), build_cpu_s=round(c3 - c2, 3),
     )
@@ -293,6 +327,6 @@ def iter_pairs(cluster: QuoteCluster) -> Iterable[tuple[Variant, Variant]]:
 
 
 __all__ = [
-    "CACHE_FILE", "Progress", "QuoteAnalysis", "QuoteCluster", "QuotesCancelled", "Variant", "analyse_quotes",
-    "analysis_digest", "body_hash", "iter_pairs", "quotes_cache_dir",
+    "CACHE_FILE", "ExtractionHelper", "Progress", "QuoteAnalysis", "QuoteCluster", "QuotesCancelled", "Variant",
+    "analyse_quotes", "analysis_digest", "body_hash", "iter_pairs", "quotes_cache_dir",
 ]

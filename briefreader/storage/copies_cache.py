@@ -51,12 +51,15 @@ def analyse_copies_cached(
     cache_dir: Path | None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    digest: str | None = None,
 ) -> CopyAnalysis:
     """:func:`~briefreader.core.copies.analyse_copies`, read from ``cache_dir`` when nothing changed
-    and saved there otherwise (no cache with ``cache_dir=None``). Raises CopiesCancelled."""
+    and saved there otherwise (no cache with ``cache_dir=None``). ``digest``: the articles'
+    :func:`copies_digest` when the caller has it already. Raises CopiesCancelled."""
     started = time.perf_counter()
     warnings: list[str] = []
-    digest = copies_digest(articles) if cache_dir is not None else ""
+    if digest is None:
+        digest = copies_digest(articles) if cache_dir is not None else ""
     if cache_dir is not None:
         cached = load_copies(cache_dir, digest, warnings)
         if cached is not None:

@@ -240,6 +240,7 @@ def load_corpus(
     cancelled: Callable[[], bool] | None = None,
     on_articles: Callable[[list[Article]], None] | None = None,
     follow_links: bool = False,
+    light: bool = False,
 ) -> Corpus:
     """Load every article under ``root``.
 
@@ -248,6 +249,9 @@ def load_corpus(
     read, so a UI can fill its list before the load ends; they are provisional (the final cleaning
     with cross-article evidence may refine some), the returned Corpus is authoritative.
     ``follow_links`` also reads symlinks that resolve outside ``root`` (skipped with a warning otherwise).
+    ``light``: the articles hold no source text, removed blocks or offset map, packed or not: they are
+    read back from the record cache when used (for a one-pass analysis of a big corpus; without a
+    usable record cache the articles are kept packed, as cached articles are).
     Raises :class:`CorpusError` if ``root`` is not a folder.
     """
     root = Path(root)
@@ -260,7 +264,7 @@ def load_corpus(
         if cache.warning:
             warnings.append(LoadWarning(".briefreader", cache.warning))
 
-    cached_files, pending = _split_cached(found, cache, cancelled, on_articles)
+    cached_files, pending = _split_cached(found, cache, cancelled, on_articles, light=light)
     done_before = len(cached_files)
 
     def file_done(done: int, result: FileResult) -> None:
@@ -315,6 +319,8 @@ def load_corpus(
         article.order = order
     if cache is not None:
         _store_records(cache, root, entries, fresh, changed_paths, set(files), summaries)
+    if light:  # those read or cleaned now: packed (the cached ones hold nothing to pack)
+        entries = [(pack_article(article, extra), extra, digest) for article, extra, digest in entries]
     # rules disabled in this process (the phase with repetition evidence); workers report theirs per file
     warnings.extend(LoadWarning(MANIFEST_NAME, notice) for notice in rules.take_notices())
     sources = SourceState(_source_digest(manifest, rules.digest),
@@ -331,16 +337,16 @@ CACHED_BATCH_FILES = 2000
 
 def _split_cached(found: list[tuple[str, os.stat_result]], cache: RecordCache | None,
                   cancelled: Callable[[], bool] | None,
-                  on_articles: Callable[[list[Article]], None] | None = None,
+                  on_articles: Callable[[list[Article]], None] | None = None, *, light: bool = False,
                   ) -> tuple[dict[str, CachedFile], list[str]]:
     """The cached records of unchanged files, and the files to read; cached articles are passed
-    to ``on_articles`` as they are read, in growing batches."""
+    to ``on_articles`` as they are read, in growing batches (``light``: see :func:`load_corpus`)."""
     cached_files: dict[str, CachedFile] = {}
     pending: list[str] = []
     batch: list[Article] = []
     batch_files = 0
     batch_size = CACHED_BATCH_FILES
-    looked_up = cache.lookup_many(found) if cache else ((rel, None) for rel, _ in found)
+    looked_up = cache.lookup_many(found, light=light) if cache else ((rel, None) for rel, _ in found)
     for rel, cached in looked_up:
         if cancelled is not None and cancelled():
             raise LoadCancelled()

@@ -17,6 +17,7 @@ import logging
 import os
 import pickle
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -175,9 +176,13 @@ class RecordCache:
             log.info("record cache %s rows unreadable: %s", table, exc)
             return {}
 
-    def lookup_many(self, found: list[tuple[str, os.stat_result]]) -> Iterator[tuple[str, CachedFile | None]]:
+    def lookup_many(self, found: list[tuple[str, os.stat_result]], *,
+                    light: bool = False) -> Iterator[tuple[str, CachedFile | None]]:
         """:meth:`lookup` of each file of ``found``, in order, reading the rows a batch at a time
-        (one query per file cost a second at 50k files; a batch holds only its own rows)."""
+        (one query per file cost a second at 50k files; a batch holds only its own rows).
+        ``light``: the articles keep no packed source text, removed blocks or offset map; they are
+        read back from this cache's file when first used (see :class:`StoredExtra`)."""
+        reader = self._row_reader() if light else None
         for start in range(0, len(found), LOOKUP_BATCH):
             batch = found[start: start + LOOKUP_BATCH]
             wanted = [rel for rel, st in batch if self._rows.get(rel) == (st.st_size, st.st_mtime_ns)]
@@ -188,7 +193,7 @@ class RecordCache:
                     yield rel, None
                     continue
                 try:
-                    yield rel, self._unpack(blob)
+                    yield rel, self._unpack(blob) if reader is None else self._unpack_light(blob, rel, reader)
                 except Exception as exc:  # a damaged or outdated row is just a miss
                     log.info("record cache row of %r not used: %s", rel, exc)
                     yield rel, None
@@ -244,6 +249,20 @@ class RecordCache:
                                      [(rel, item.pack()) for rel, item in listed if rel in self._rows])
         except sqlite3.DatabaseError as exc:
             log.warning("record cache %s: listing rows not saved: %s", self.location, exc)
+
+    def _row_reader(self) -> RowReader | None:
+        """What reads single articles' packed extras back from this cache's file (None without a file)."""
+        return RowReader(self.location) if self._db is not None and self.location is not None else None
+
+    @staticmethod
+    def _unpack_light(blob: bytes, rel: str, reader: RowReader) -> CachedFile:
+        """A row's articles whose packed extras are not kept (read back by ``reader`` when used)."""
+        rows, warnings = pickle.loads(blob)
+        entries: list[Entry] = []
+        for index, (values, digest, _extra_blob) in enumerate(rows):
+            extra = StoredExtra(reader, rel, index, values[_BODY_INDEX] if len(values) == len(_FIELDS) else None)
+            entries.append((_article_from_row(values, extra), extra, digest))
+        return CachedFile(entries, [LoadWarning(*w) for w in warnings])
 
     @staticmethod
     def _unpack(blob: bytes) -> CachedFile:
@@ -364,6 +383,7 @@ class RecordCache:
 _LAZY = ("source", "removed", "offsets")
 _FIELDS = [f for f in Article.__dataclass_fields__ if f not in _LAZY]
 _SLOTS = {name: Article.__dict__[name] for name in _LAZY}
+_BODY_INDEX = _FIELDS.index("body")
 
 
 class LazyExtra:
@@ -383,6 +403,63 @@ class LazyExtra:
 
     def fingerprints(self) -> frozenset[str]:
         return self.value()[3]
+
+
+class RowReader:
+    """Reads the packed extras of single cached articles back from a record cache file, for a
+    corpus loaded light (see :class:`StoredExtra`): its own connection, opened on first use and
+    shared by threads under a lock (the loader's connection is closed after the load)."""
+
+    def __init__(self, location: Path) -> None:
+        self._location = location
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def extra_blob(self, rel: str, index: int, body: str | None) -> bytes | None:
+        """The packed extras of article ``index`` of file ``rel``; None when the row is gone, damaged
+        or no longer holds that article with this ``body`` (the file was cleaned again since)."""
+        try:
+            with self._lock:
+                if self._db is None:
+                    self._db = sqlite3.connect(self._location, timeout=10, check_same_thread=False)
+                found = self._db.execute("SELECT entries FROM files WHERE path=?", (rel,)).fetchone()
+            if found is None:
+                log.warning("record cache %s: the row of %r is gone since it was loaded", self._location, rel)
+                return None
+            rows, _ = pickle.loads(found[0])
+            values, _digest, extra_blob = rows[index]
+        except (sqlite3.Error, IndexError, ValueError, TypeError, pickle.UnpicklingError) as exc:
+            log.warning("record cache %s: the stored text of %r unreadable: %s", self._location, rel, exc)
+            return None
+        if body is None or len(values) != len(_FIELDS) or values[_BODY_INDEX] != body:
+            log.warning("record cache %s: %r was cleaned again since it was loaded", self._location, rel)
+            return None
+        return extra_blob
+
+
+class StoredExtra(LazyExtra):
+    """The packed extras of an article loaded light: not held, read back from the record cache each
+    time they are asked for (a corpus of 50k articles holds ~220 MB less). When the row no longer
+    holds the article as loaded, the article is taken as cleaned without removals: its body as
+    its source, no removed blocks, the identity offset map, no fingerprints (with a warning)."""
+
+    __slots__ = ("_reader", "_rel", "_index", "_body")
+
+    def __init__(self, reader: RowReader, rel: str, index: int, body: str | None) -> None:
+        self._reader, self._rel, self._index, self._body = reader, rel, index, body
+        self._value = None
+
+    @property
+    def blob(self) -> bytes:  # type: ignore[override]  # read-only here: LazyExtra's is a slot it sets once
+        """The packed extras as stored (read now)."""
+        blob = self._reader.extra_blob(self._rel, self._index, self._body)
+        if blob is None:
+            return pickle.dumps((self._body or "", [], [], ()), protocol=pickle.HIGHEST_PROTOCOL)
+        return blob
+
+    def value(self) -> tuple[str, list[RemovedBlock], OffsetMap, frozenset[str]]:
+        source, removed, segments, fingerprints = pickle.loads(self.blob)  # not kept
+        return source, [RemovedBlock(*r) for r in removed], OffsetMap(segments), frozenset(fingerprints)
 
 
 def _lazy_field(name: str) -> property:
@@ -481,3 +558,24 @@ def _article_from_row(values: tuple, extra: LazyExtra) -> CachedArticle:
         set_field(article, value)
     article._extra = extra  # source, removed and offsets are set from it on first use
     return article
+
+
+def read_cached_articles(cache_file: Path, rels: list[str]) -> Iterator[list[Article]]:
+    """The cached articles of the files ``rels`` as stored in the record cache file ``cache_file``
+    (whatever it holds: no size or mtime check), a batch of files at a time, read through a
+    connection of its own (e.g. from a helper process; the caller checks that what it gets is what
+    it needs, e.g. by body hash). Files without a usable row are left out (logged)."""
+    db = sqlite3.connect(cache_file, timeout=10)
+    try:
+        for start in range(0, len(rels), LOOKUP_BATCH):
+            batch = rels[start: start + LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            articles: list[Article] = []
+            for rel, blob in db.execute(f"SELECT path, entries FROM files WHERE path IN ({marks})", batch):
+                try:
+                    articles.extend(entry[0] for entry in RecordCache._unpack(blob).entries)
+                except Exception as exc:  # a damaged row is a miss: the caller reads that file otherwise
+                    log.info("record cache row of %r not used: %s", rel, exc)
+            yield articles
+    finally:
+        db.close()

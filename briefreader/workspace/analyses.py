@@ -9,7 +9,13 @@ replaces one of those methods changes what the others use.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -27,6 +33,12 @@ Progress = Callable[[int, int], None]
 # articles it builds ~200 MB of short-lived objects and holds the GIL for seconds.
 ISOLATE_MIN_ARTICLES = 2000
 COPIES_ISOLATE_FROM = 2000  # the same for the copy analysis (the reader's; the CLI analyses in its process)
+# From this many articles a first-time quote analysis has a helper process extract the quotations
+# of the articles from HELPER_SHARE of the corpus on, while it extracts those before (a second core).
+HELPER_MIN_ARTICLES = 2000
+# The helper's share starts here: the analysis also indexes what it extracts and then reads the
+# helper's rows back, so it takes a little less than half
+HELPER_SHARE = 0.45
 
 
 def quote_analysis(workspace: Workspace, *, progress: Progress | None = None,
@@ -53,8 +65,117 @@ def quote_analysis_with(workspace: Workspace, originals: Mapping[str, str] | Non
 
     cache_dir = quotes_cache_dir(workspace.root) if cached else None
     original_of = None if originals is None else (lambda article_id: originals.get(article_id, article_id))
-    return analyse_quotes(workspace.corpus.articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
-                          original_of=original_of, transient=transient_copy)
+    articles = workspace.corpus.articles
+    helper = _extraction_helper(workspace, articles, cache_dir, cancelled)
+    try:
+        return analyse_quotes(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
+                              original_of=original_of, transient=transient_copy, helper=helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _extraction_helper(workspace: Workspace, articles: Sequence[Article], cache_dir: Path | None,
+                       cancelled: Callable[[], bool] | None) -> _HelperExtraction | None:
+    """A helper process for the quote extraction of a big corpus on a machine with a second core,
+    reading the articles from the record cache (None: the analysis extracts everything itself)."""
+    from briefreader.core.paths import derived_dir
+    from briefreader.storage.records import CACHE_FILE
+
+    if (len(articles) < HELPER_MIN_ARTICLES or (os.cpu_count() or 1) < 2 or not workspace.use_cache
+            or workspace.follow_links or cache_dir is None or multiprocessing.current_process().daemon):
+        return None  # (a daemonic process, e.g. the reader's analysis child, may not start one)
+    try:
+        record_cache = derived_dir(workspace.root, create=False) / CACHE_FILE
+    except OSError as exc:
+        log.info("no record cache for a quote extraction helper: %s", exc)
+        return None
+    if not record_cache.is_file():
+        return None
+    start = int(len(articles) * HELPER_SHARE)
+    rels = list(dict.fromkeys(article.path for article in articles[start:]))
+    return _HelperExtraction(start, record_cache, rels, cache_dir, cancelled)
+
+
+class _HelperExtraction:
+    """The quotations of the articles from ``start`` on, extracted by a spawned child process
+    (:func:`_extract_child`) from the record cache into a store of its own in a private temporary
+    folder of ``cache_dir``, read back by the analysis by body hash (so an article that changed in
+    between is simply not found, and extracted by the analysis). A :class:`ExtractionHelper`."""
+
+    def __init__(self, start: int, record_cache: Path, rels: list[str], cache_dir: Path,
+                 cancelled: Callable[[], bool] | None) -> None:
+        self.start = start
+        self._record_cache = record_cache
+        self._rels = rels
+        self._cache_dir = cache_dir
+        self._cancelled = cancelled
+        self._closing = False
+        self._folder: Path | None = None
+        self._thread: threading.Thread | None = None
+        self._finished = False
+        self._store: Any = None  # the helper's QuoteStore once read
+
+    def begin(self) -> None:
+        """Start the child (in a thread of this process that waits for it)."""
+        from briefreader.core.quote_cache import CACHE_FILE
+
+        try:
+            self._folder = Path(tempfile.mkdtemp(prefix=".helper-", dir=self._cache_dir))
+        except OSError as exc:
+            log.warning("no folder for the quote extraction helper: %s", exc)
+            return
+        previous = self._cache_dir / CACHE_FILE
+        args = (str(self._record_cache), self._rels, str(self._folder), str(previous) if previous.exists() else None)
+        self._thread = threading.Thread(target=self._run, args=(args,), name="briefreader-quote-helper", daemon=True)
+        self._thread.start()
+
+    def _run(self, args: tuple[Any, ...]) -> None:
+        from briefreader.core.isolated import ChildFailed, run_isolated
+
+        def stop() -> bool:
+            return self._closing or (self._cancelled is not None and self._cancelled())
+
+        try:
+            self._finished, _ = run_isolated(_extract_child, args, name="briefreader-quote-helper", cancelled=stop)
+        except ChildFailed as exc:
+            log.warning("quote extraction helper failed (%s); extracting in this process", exc)
+
+    def rows(self, hashes: Sequence[str]) -> dict[str, Any]:
+        """The helper's rows of these bodies (waiting for it to finish first); {} if it failed."""
+        from briefreader.core.quote_cache import CACHE_FILE, QuoteCacheError, QuoteStore
+
+        if self._thread is None or self._folder is None:
+            return {}
+        if self._store is None:
+            self._thread.join()
+            if not self._finished:
+                return {}
+            warnings: list[str] = []
+            self._store = QuoteStore.open(self._folder / CACHE_FILE, warnings, verify=False)
+            if self._store is None:
+                log.warning("quote extraction helper's store unreadable: %s", "; ".join(warnings))
+                self._finished = False
+                return {}
+        try:
+            return cast(dict[str, Any], self._store.extraction_rows(hashes))
+        except QuoteCacheError as exc:
+            log.warning("quote extraction helper's rows unreadable (%s); extracting in this process", exc)
+            return {}
+
+    def close(self) -> None:
+        """End the child if it still runs and remove its folder."""
+        self._closing = True
+        if self._thread is not None:
+            self._thread.join()
+        if self._store is not None:
+            self._store.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, onerror=_log_removal_error)
+
+
+def _log_removal_error(function: Any, path: str, excinfo: Any) -> None:
+    log.warning("quote extraction helper's file %s not removed: %s", path, excinfo[1])
 
 def quotes_in_child(
     workspace: Workspace,
@@ -169,11 +290,13 @@ def _copies_isolated(workspace: Workspace, *, progress: Callable[[str, int, int]
                                                   cancelled=cancelled, progress=progress)
             if not finished:
                 return None
-            if child_digest == digest:
-                return analyse_copies_cached(articles, cache_dir=cache_dir)  # what the child just cached
+            if child_digest == digest:  # what the child just cached
+                return analyse_copies_cached(articles, cache_dir=cache_dir, digest=digest)
             log.info("the corpus changed while its copies were analysed; analysing in this process")
         except ChildFailed as exc:
             log.warning("copy analysis in a child process failed (%s); analysing in this process", exc)
+        return analyse_copies_cached(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled,
+                                     digest=digest)
     return analyse_copies_cached(articles, cache_dir=cache_dir, progress=progress, cancelled=cancelled)
 
 
@@ -218,6 +341,7 @@ def _quotes_child(root: str, convert: Callable[[Any], Any], originals: dict[str,
     from briefreader.workspace.service import Workspace
 
     workspace = Workspace(root)
+    workspace.load(light=True)  # one analysis: source texts read back from the record cache when used
     analysis = workspace._quote_analysis(originals, progress=reporter)
     return analysis_digest(workspace.corpus.articles), convert(analysis)
 
@@ -230,6 +354,46 @@ def _copies_child(root: str, follow_links: bool, reporter: Callable[..., None]) 
     from briefreader.workspace.service import Workspace
 
     workspace = Workspace(root, follow_links=follow_links)
-    articles = workspace.corpus.articles
+    articles = workspace.load(light=True).articles  # the copy analysis reads the bodies only
     analyse_copies_cached(articles, cache_dir=copies_cache_dir(workspace.root), progress=reporter)
     return copies_digest(articles)
+
+
+def _extract_child(record_cache: str, rels: list[str], folder: str, previous: str | None,
+                   reporter: Callable[..., None]) -> int:
+    """In a spawned child: extract the quotations of the cached articles of the files ``rels`` into a
+    quote store in ``folder`` (bodies the ``previous`` store already holds are skipped); returns how
+    many bodies it extracted. An article it cannot extract is left to the analysis."""
+    import gc
+
+    from briefreader.core.quote_cache import QuoteStore, QuoteStoreWriter, body_hash
+    from briefreader.core.quotes import extract_quotes
+    from briefreader.storage.records import read_cached_articles
+
+    gc.disable()  # as the analysis does: many small acyclic objects
+    known = QuoteStore.open(Path(previous), [], verify=False) if previous else None
+    writer = QuoteStoreWriter(Path(folder))
+    done: set[str] = set()
+    try:
+        for articles in read_cached_articles(Path(record_cache), rels):
+            hashes = [body_hash(article.body) for article in articles]
+            skip = set(known.extraction_rows(hashes)) if known is not None else set()
+            for article, bh in zip(articles, hashes, strict=True):
+                if bh in skip or bh in done:
+                    continue
+                try:  # the article is dropped with its batch: its offset map is not kept
+                    quotes = extract_quotes(article.id, article.body,
+                                            article.offsets if article.offsets.segments else None)
+                except Exception as exc:  # noqa: BLE001 - the analysis extracts it again and reports it
+                    log.info("%s: quotes not extracted by the helper (%s)", article.id, exc)
+                    continue
+                writer.add_extraction(bh, quotes)
+                done.add(bh)
+        writer.finish(digest="helper", quotes_total=0, stats={}, warnings=[]).close()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        if known is not None:
+            known.close()
+    return len(done)

@@ -131,12 +131,15 @@ class Workspace:
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
         on_articles: Callable[[list[Article]], None] | None = None,
+        light: bool = False,
     ) -> Corpus:
-        """Read the folder's articles (from the record cache when unchanged); raises CorpusError."""
+        """Read the folder's articles (from the record cache when unchanged); raises CorpusError.
+        ``light``: articles whose source text, removed blocks and offset map are read back from the
+        record cache when used, never held (for a command that analyses a big corpus once)."""
         from briefreader.storage.corpus import load_corpus
 
         corpus = load_corpus(self.root, use_cache=self.use_cache, progress=progress, cancelled=cancelled,
-                             on_articles=on_articles, follow_links=self.follow_links)
+                             on_articles=on_articles, follow_links=self.follow_links, light=light)
         self.use_corpus(corpus)
         return corpus
 

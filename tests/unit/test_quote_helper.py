@@ -1,0 +1,83 @@
+"""A first-time quote analysis of a big corpus has a helper process extract part of the quotations:
+the analysis is the one made without it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefreader.core.quote_cache import _quotes_to_rows, body_hash
+from briefreader.core.quote_clusters import analyse_quotes, quotes_cache_dir
+from briefreader.core.quotes import extract_quotes
+from briefreader.storage.corpus import load_corpus
+from briefreader.workspace import Workspace
+from briefreader.workspace import analyses
+
+
+class _InProcessHelper:
+    """An ExtractionHelper extracting here what the analysis asks for (or nothing: ``fail``)."""
+
+    def __init__(self, articles: Sequence[Any], start: int, *, fail: bool = False) -> None:
+        self.start = start
+        self.begun = False
+        self.asked: list[str] = []
+        self._rows = {} if fail else {
+            body_hash(a.body): _quotes_to_rows(extract_quotes(a.id, a.body, a.offsets if a.offsets.segments else None))
+            for a in articles[start:]}
+
+    def begin(self) -> None:
+        self.begun = True
+
+    def rows(self, hashes: Sequence[str]) -> dict[str, Any]:
+        assert self.begun
+        self.asked.extend(hashes)
+        return {h: self._rows[h] for h in hashes if h in self._rows}
+
+
+def _dump(analysis: Any) -> tuple[Any, ...]:
+    return analysis.quotes_total, list(analysis.iter_json_clusters()), analysis.scare_quotes_json()
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_rows_of_a_helper_give_the_analysis_made_without_it(sample_corpus: Path, fail: bool) -> None:
+    articles = load_corpus(sample_corpus).articles
+    alone = analyse_quotes(articles)
+    helper = _InProcessHelper(articles, 2, fail=fail)
+    helped = analyse_quotes(articles, helper=helper)
+    assert _dump(helped) == _dump(alone)
+    assert helper.asked and all(h in {body_hash(a.body) for a in articles[2:]} for h in helper.asked)
+    assert helped.stats["helper_extracted"] == (0 if fail else len(articles) - 2)
+    assert alone.stats["helper_extracted"] == 0
+
+
+def test_a_cached_analysis_never_starts_the_helper(sample_corpus: Path, tmp_path: Path) -> None:
+    articles = load_corpus(sample_corpus).articles
+    analyse_quotes(articles, cache_dir=tmp_path)
+    helper = _InProcessHelper(articles, 2)
+    assert analyse_quotes(articles, cache_dir=tmp_path, helper=helper).stats.get("from_cache")
+    assert not helper.begun
+
+
+def test_workspace_analysis_with_a_helper_process(sample_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Workspace(sample_corpus).load()  # the record cache the helper reads
+    alone = Workspace(sample_corpus).quote_analysis(cached=False)
+    monkeypatch.setattr(analyses, "HELPER_MIN_ARTICLES", 1)
+    monkeypatch.setattr(analyses.os, "cpu_count", lambda: 2)
+    workspace = Workspace(sample_corpus)
+    workspace.load(light=True)
+    helped = workspace.quote_analysis()
+    assert helped.stats["helper_extracted"] > 0
+    assert _dump(helped) == _dump(alone)
+    folder = quotes_cache_dir(sample_corpus)
+    assert folder is not None and not [p for p in folder.iterdir() if p.name.startswith(".helper-")]  # removed
+
+
+def test_without_a_record_cache_there_is_no_helper(sample_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyses, "HELPER_MIN_ARTICLES", 1)
+    monkeypatch.setattr(analyses.os, "cpu_count", lambda: 2)
+    workspace = Workspace(sample_corpus, use_cache=False)
+    analysis = workspace.quote_analysis(cached=False)
+    assert analysis.stats["helper_extracted"] == 0 and analysis.quotes_total > 0
