@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -120,6 +121,7 @@ class _HelperExtraction:
         """Start the child (in a thread of this process that waits for it)."""
         from briefreader.core.quote_cache import CACHE_FILE
 
+        _remove_stale_helper_folders(self._cache_dir)
         try:
             self._folder = Path(tempfile.mkdtemp(prefix=".helper-", dir=self._cache_dir))
         except OSError as exc:
@@ -172,6 +174,31 @@ class _HelperExtraction:
             self._store.close()
         if self._folder is not None:
             shutil.rmtree(self._folder, onerror=_log_removal_error)
+
+
+# A helper folder untouched this long was left by a killed process (a live helper writes its store
+# all along; a first-time analysis of 50k articles takes minutes, not hours).
+STALE_HELPER_SECONDS = 6 * 3600
+
+
+def _remove_stale_helper_folders(cache_dir: Path, now: float | None = None) -> None:
+    """Remove the ``.helper-*`` folders a killed analysis left in ``cache_dir`` (older than
+    :data:`STALE_HELPER_SECONDS`; a younger one may belong to another instance still running)."""
+    now = time.time() if now is None else now
+    try:
+        folders = [path for path in cache_dir.glob(".helper-*") if path.is_dir() and not path.is_symlink()]
+    except OSError as exc:
+        log.info("quote cache folder not listed for stale helper folders: %s", exc)
+        return
+    for folder in folders:
+        try:
+            age = now - max([folder.stat().st_mtime] + [entry.stat().st_mtime for entry in folder.iterdir()])
+        except OSError as exc:
+            log.info("stale helper folder %s not checked: %s", folder, exc)
+            continue
+        if age > STALE_HELPER_SECONDS:
+            log.info("removing %s, left by a quote analysis that did not finish", folder)
+            shutil.rmtree(folder, onerror=_log_removal_error)
 
 
 def _log_removal_error(function: Any, path: str, excinfo: Any) -> None:

@@ -81,3 +81,24 @@ def test_without_a_record_cache_there_is_no_helper(sample_corpus: Path, monkeypa
     workspace = Workspace(sample_corpus, use_cache=False)
     analysis = workspace.quote_analysis(cached=False)
     assert analysis.stats["helper_extracted"] == 0 and analysis.quotes_total > 0
+
+
+def test_a_killed_helpers_folder_is_removed_and_a_young_one_kept(tmp_path: Path) -> None:
+    import os
+    import time
+
+    old = tmp_path / ".helper-old"
+    old.mkdir()
+    (old / "quotes.sqlite").write_bytes(b"partial")
+    young = tmp_path / ".helper-young"
+    young.mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / ".helper-link").symlink_to(outside, target_is_directory=True)
+    past = time.time() - analyses.STALE_HELPER_SECONDS - 60
+    for path in (old, old / "quotes.sqlite", outside):
+        os.utime(path, (past, past))
+    analyses._remove_stale_helper_folders(tmp_path)
+    assert not old.exists()
+    assert young.is_dir()
+    assert outside.is_dir() and (tmp_path / ".helper-link").is_symlink()
