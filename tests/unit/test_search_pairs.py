@@ -497,3 +497,69 @@ def test_stretched_bulk_scores_unpack_only_what_may_enter(tmp_path: Path, monkey
     assert results.total == 900 and 3 <= len(scored) < results.total / 2
     assert_same(session, monkeypatch, 'body:"new york"')
     ix.close()
+
+
+def test_posting_blocks_read_directly_equal_whooshs_block_walk(rare) -> None:
+    """Every body term's posting blocks, read from their headers and unpacked at once (what the
+    position check reads), hold exactly the docnums, weights and values Whoosh's own matcher walk
+    reads, in both segments (one with deleted documents, whose filter moves the matcher on)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    ix, _ = rare
+    session = ix.searcher()
+    leaves = [sub.reader() for sub, _ in session._searcher.leaf_searchers()]
+    assert len(leaves) > 1 and any(leaf.has_deletions() for leaf in leaves)
+    read_directly = multi_block = weight_kinds = 0
+    for leaf in leaves:
+        for term in leaf.lexicon("body"):
+            raw = leaf.postings("body", term)
+            raw = getattr(raw, "child", raw)
+            if type(raw) is not W3LeafMatcher:
+                continue  # postings inlined in the term info: Whoosh's matcher walk answers
+            blocks = index_search._raw_blocks(raw)
+            assert blocks is not None, term
+            read_directly += 1
+            multi_block += len(blocks) > 1
+            walked = leaf.postings("body", term)
+            walked = getattr(walked, "child", walked)
+            for block in blocks:
+                ids, weights, values = index_search._unpack_block(raw, block)
+                walked._read_ids()
+                walked._read_weights()
+                walked._read_values()
+                assert list(ids) == list(walked._ids) and list(weights) == list(walked._weights), term
+                assert list(values) == list(walked._values), term
+                assert block.last == walked.block_max_id() and block.postings == walked._blocklength
+                weight_kinds |= 1 << min(len(set(weights)), 2)
+                walked._next_block()
+            assert not walked.is_active()
+            whole = index_search._whole_postings(leaf.postings("body", term))
+            assert whole[0] == [docnum for docnum in leaf.postings("body", term).all_ids()] or leaf.has_deletions()
+    assert read_directly > 20 and multi_block > 3
+    assert weight_kinds == 0b110  # blocks of one weight (stored minified) and of several
+
+
+def test_postings_of_some_documents_equal_whooshs_skip(rare) -> None:
+    """The postings of chosen documents (not deleted: what the position check asks for) in a long
+    list, read block by block, are those Whoosh's matcher finds by skipping to each."""
+    ix, _ = rare
+    session = ix.searcher()
+    rng = random.Random(5)
+    for sub, _ in session._searcher.leaf_searchers():
+        leaf = sub.reader()
+        for word in ("tax", "york", "zebra"):
+            raw = leaf.postings("body", word)
+            everyone = list(getattr(raw, "child", raw).all_ids())
+            alive = [docnum for docnum in range(leaf.doc_count_all()) if not leaf.is_deleted(docnum)]
+            wanted = sorted(rng.sample(alive, 60))
+            found = index_search._postings_at(getattr(raw, "child", raw), wanted)
+            stepper = leaf.postings("body", word)
+            stepper = getattr(stepper, "child", stepper)
+            expected = {}
+            for docnum in wanted:
+                if stepper.is_active() and stepper.id() < docnum:
+                    stepper.skip_to(docnum)
+                if stepper.is_active() and stepper.id() == docnum:
+                    expected[docnum] = (stepper.weight(), stepper.value())
+            assert found == expected and set(found) == set(wanted) & set(everyone), word
+            assert found or word == "zebra"
