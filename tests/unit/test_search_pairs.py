@@ -563,3 +563,58 @@ def test_postings_of_some_documents_equal_whooshs_skip(rare) -> None:
                     expected[docnum] = (stepper.weight(), stepper.value())
             assert found == expected and set(found) == set(wanted) & set(everyone), word
             assert found or word == "zebra"
+
+
+def test_values_found_in_a_blocks_pickle_equal_the_unpickled_ones(rare) -> None:
+    """Each value of a posting block, found in the block's pickle alone (asked in increasing order,
+    some skipped, as the position check asks), is the value unpickling the block gives; long blocks
+    (memo indices past 255: the long put) and short ones alike."""
+    import pickle
+    import zlib
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    ix, _ = rare
+    session = ix.searcher()
+    rng = random.Random(2)
+    sizes = set()
+    for sub, _ in session._searcher.leaf_searchers():
+        leaf = sub.reader()
+        for term in leaf.lexicon("body"):
+            raw = leaf.postings("body", term)
+            raw = getattr(raw, "child", raw)
+            if type(raw) is not W3LeafMatcher:
+                continue
+            for block in index_search._raw_blocks(raw) or []:
+                data = raw._postfile.get(block.data_position, block.data_length)
+                data = zlib.decompress(data) if block.compression else data
+                expected = pickle.loads(data)[2]
+                lazy = index_search._PickledValues.of(data)
+                if len(expected) < 4:  # TUPLE1..3, no MARK: unpickled whole
+                    assert lazy is None
+                    continue
+                assert lazy is not None
+                sizes.add(len(expected) >= 86)  # value 85's put is the first long one (3 puts a value)
+                wanted = sorted(rng.sample(range(len(expected)), rng.randint(1, len(expected))))
+                assert [lazy[i] for i in wanted] == [expected[i] for i in wanted], term
+                assert lazy._all is None  # found, not unpickled whole
+    assert sizes == {True, False}
+
+
+def test_values_of_an_unexpected_pickle_layout_are_unpickled_whole() -> None:
+    """A block pickled otherwise (a value repeated: one memo GET; an empty value; asked out of
+    order) still gives every value right, through unpickling the block whole."""
+    import pickle
+
+    texts = [b"\x00\x00\x00\x02\x80\x02]q\x00(K\x01K\x86K\x04\x87q\x01e.", b"plain", "café".encode("latin-1")]
+    shared = b"\x86\x86 repeated object"
+    for values in (tuple(texts + [shared, shared, b"last"]), tuple(texts + [b"", b"x" * 300])):
+        data = pickle.dumps(((1, 2, 3, 4, 5), None, values), 2)
+        lazy = index_search._PickledValues.of(data)
+        assert lazy is not None
+        assert [lazy[i] for i in range(len(values))] == list(values)
+    data = pickle.dumps(((1,) * 8, 1.5, tuple(bytes([i]) * 20 for i in range(8))), 2)
+    lazy = index_search._PickledValues.of(data)
+    assert lazy is not None and lazy[5] == bytes([5]) * 20 and lazy[2] == bytes([2]) * 20  # backwards
+    assert lazy._all is not None  # the second ask found nothing after the first: unpickled whole
+    assert [lazy[i] for i in range(8)] == [bytes([i]) * 20 for i in range(8)]
