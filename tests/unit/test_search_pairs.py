@@ -497,3 +497,124 @@ def test_stretched_bulk_scores_unpack_only_what_may_enter(tmp_path: Path, monkey
     assert results.total == 900 and 3 <= len(scored) < results.total / 2
     assert_same(session, monkeypatch, 'body:"new york"')
     ix.close()
+
+
+def test_posting_blocks_read_directly_equal_whooshs_block_walk(rare) -> None:
+    """Every body term's posting blocks, read from their headers and unpacked at once (what the
+    position check reads), hold exactly the docnums, weights and values Whoosh's own matcher walk
+    reads, in both segments (one with deleted documents, whose filter moves the matcher on)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    ix, _ = rare
+    session = ix.searcher()
+    leaves = [sub.reader() for sub, _ in session._searcher.leaf_searchers()]
+    assert len(leaves) > 1 and any(leaf.has_deletions() for leaf in leaves)
+    read_directly = multi_block = weight_kinds = 0
+    for leaf in leaves:
+        for term in leaf.lexicon("body"):
+            raw = leaf.postings("body", term)
+            raw = getattr(raw, "child", raw)
+            if type(raw) is not W3LeafMatcher:
+                continue  # postings inlined in the term info: Whoosh's matcher walk answers
+            blocks = index_search._raw_blocks(raw)
+            assert blocks is not None, term
+            read_directly += 1
+            multi_block += len(blocks) > 1
+            walked = leaf.postings("body", term)
+            walked = getattr(walked, "child", walked)
+            for block in blocks:
+                ids, weights, values = index_search._unpack_block(raw, block)
+                walked._read_ids()
+                walked._read_weights()
+                walked._read_values()
+                assert list(ids) == list(walked._ids) and list(weights) == list(walked._weights), term
+                assert list(values) == list(walked._values), term
+                assert block.last == walked.block_max_id() and block.postings == walked._blocklength
+                weight_kinds |= 1 << min(len(set(weights)), 2)
+                walked._next_block()
+            assert not walked.is_active()
+            whole = index_search._whole_postings(leaf.postings("body", term))
+            assert whole[0] == [docnum for docnum in leaf.postings("body", term).all_ids()] or leaf.has_deletions()
+    assert read_directly > 20 and multi_block > 3
+    assert weight_kinds == 0b110  # blocks of one weight (stored minified) and of several
+
+
+def test_postings_of_some_documents_equal_whooshs_skip(rare) -> None:
+    """The postings of chosen documents (not deleted: what the position check asks for) in a long
+    list, read block by block, are those Whoosh's matcher finds by skipping to each."""
+    ix, _ = rare
+    session = ix.searcher()
+    rng = random.Random(5)
+    for sub, _ in session._searcher.leaf_searchers():
+        leaf = sub.reader()
+        for word in ("tax", "york", "zebra"):
+            raw = leaf.postings("body", word)
+            everyone = list(getattr(raw, "child", raw).all_ids())
+            alive = [docnum for docnum in range(leaf.doc_count_all()) if not leaf.is_deleted(docnum)]
+            wanted = sorted(rng.sample(alive, 60))
+            found = index_search._postings_at(getattr(raw, "child", raw), wanted)
+            stepper = leaf.postings("body", word)
+            stepper = getattr(stepper, "child", stepper)
+            expected = {}
+            for docnum in wanted:
+                if stepper.is_active() and stepper.id() < docnum:
+                    stepper.skip_to(docnum)
+                if stepper.is_active() and stepper.id() == docnum:
+                    expected[docnum] = (stepper.weight(), stepper.value())
+            assert found == expected and set(found) == set(wanted) & set(everyone), word
+            assert found or word == "zebra"
+
+
+def test_values_found_in_a_blocks_pickle_equal_the_unpickled_ones(rare) -> None:
+    """Each value of a posting block, found in the block's pickle alone (asked in increasing order,
+    some skipped, as the position check asks), is the value unpickling the block gives; long blocks
+    (memo indices past 255: the long put) and short ones alike."""
+    import pickle
+    import zlib
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    ix, _ = rare
+    session = ix.searcher()
+    rng = random.Random(2)
+    sizes = set()
+    for sub, _ in session._searcher.leaf_searchers():
+        leaf = sub.reader()
+        for term in leaf.lexicon("body"):
+            raw = leaf.postings("body", term)
+            raw = getattr(raw, "child", raw)
+            if type(raw) is not W3LeafMatcher:
+                continue
+            for block in index_search._raw_blocks(raw) or []:
+                data = raw._postfile.get(block.data_position, block.data_length)
+                data = zlib.decompress(data) if block.compression else data
+                expected = pickle.loads(data)[2]
+                lazy = index_search._PickledValues.of(data)
+                if len(expected) < 4:  # TUPLE1..3, no MARK: unpickled whole
+                    assert lazy is None
+                    continue
+                assert lazy is not None
+                sizes.add(len(expected) >= 86)  # value 85's put is the first long one (3 puts a value)
+                wanted = sorted(rng.sample(range(len(expected)), rng.randint(1, len(expected))))
+                assert [lazy[i] for i in wanted] == [expected[i] for i in wanted], term
+                assert lazy._all is None  # found, not unpickled whole
+    assert sizes == {True, False}
+
+
+def test_values_of_an_unexpected_pickle_layout_are_unpickled_whole() -> None:
+    """A block pickled otherwise (a value repeated: one memo GET; an empty value; asked out of
+    order) still gives every value right, through unpickling the block whole."""
+    import pickle
+
+    texts = [b"\x00\x00\x00\x02\x80\x02]q\x00(K\x01K\x86K\x04\x87q\x01e.", b"plain", "café".encode("latin-1")]
+    shared = b"\x86\x86 repeated object"
+    for values in (tuple(texts + [shared, shared, b"last"]), tuple(texts + [b"", b"x" * 300])):
+        data = pickle.dumps(((1, 2, 3, 4, 5), None, values), 2)
+        lazy = index_search._PickledValues.of(data)
+        assert lazy is not None
+        assert [lazy[i] for i in range(len(values))] == list(values)
+    data = pickle.dumps(((1,) * 8, 1.5, tuple(bytes([i]) * 20 for i in range(8))), 2)
+    lazy = index_search._PickledValues.of(data)
+    assert lazy is not None and lazy[5] == bytes([5]) * 20 and lazy[2] == bytes([2]) * 20  # backwards
+    assert lazy._all is not None  # the second ask found nothing after the first: unpickled whole
+    assert [lazy[i] for i in range(8)] == [bytes([i]) * 20 for i in range(8)]
