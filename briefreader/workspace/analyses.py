@@ -80,8 +80,12 @@ def quote_analysis(workspace: Workspace, *, progress: Progress | None = None,
                 started.close()
             raise
         helper = early[0] if early else None
-    return workspace._quote_analysis(_originals(copies, workspace.corpus.articles) if copies is not None else None,
-                                     progress=progress, cancelled=cancelled, cached=cached, helper=helper)
+    try:
+        return workspace._quote_analysis(_originals(copies, workspace.corpus.articles) if copies is not None else None,
+                                         progress=progress, cancelled=cancelled, cached=cached, helper=helper)
+    finally:
+        if helper is not None:  # (closed already by the analysis, unless a replaced method ignored it)
+            helper.close()
 
 def quote_analysis_with(workspace: Workspace, originals: Mapping[str, str] | None, *,
                         progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
@@ -201,14 +205,16 @@ class _HelperExtraction:
             return {}
 
     def close(self) -> None:
-        """End the child if it still runs and remove its folder."""
+        """End the child if it still runs and remove its folder (again: nothing more to do)."""
         self._closing = True
         if self._thread is not None:
             self._thread.join()
         if self._store is not None:
             self._store.close()
+            self._store = None
         if self._folder is not None:
             shutil.rmtree(self._folder, onerror=_log_removal_error)
+            self._folder = None
 
 
 # A helper folder untouched this long was left by a killed process (a live helper writes its store
