@@ -45,9 +45,10 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     workspace = workspace_for_cli(args.dir, follow_links=args.follow_links)
     corpus = load_into(workspace, args.dir, light=True)  # one analysis: source texts read back when used
     print_warnings(corpus.warnings)
-    # copies first: a misquote republished by several outlets is judged against the original statement
-    copies = workspace.copy_analysis(cached=not args.no_cache)
-    analysis = workspace.quote_analysis(cached=not args.no_cache, copies=copies)
+    # copies first (inside; the quote extraction helper starts while they are analysed): a misquote
+    # republished by several outlets is judged against the original statement
+    analysis = workspace.quote_analysis(cached=not args.no_cache)
+    copies = workspace.copy_analysis(cached=not args.no_cache, reuse=True)  # the one the analysis used
     print_warnings(analysis.warnings)
     if args.json:
         _write_json_streamed(analysis, args, copies)

@@ -52,10 +52,13 @@ def analyse_copies_cached(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     digest: str | None = None,
+    on_compute: Callable[[], None] | None = None,
 ) -> CopyAnalysis:
     """:func:`~briefreader.core.copies.analyse_copies`, read from ``cache_dir`` when nothing changed
     and saved there otherwise (no cache with ``cache_dir=None``). ``digest``: the articles'
-    :func:`copies_digest` when the caller has it already. Raises CopiesCancelled."""
+    :func:`copies_digest` when the caller has it already. ``on_compute()`` is called when the
+    analysis is made, not read (e.g. to start other work on a second core meanwhile). Raises
+    CopiesCancelled."""
     started = time.perf_counter()
     warnings: list[str] = []
     if digest is None:
@@ -66,6 +69,8 @@ def analyse_copies_cached(
             cached.stats["cached"] = True
             cached.stats["total_s"] = round(time.perf_counter() - started, 3)
             return cached
+    if on_compute is not None:
+        on_compute()
     analysis = analyse_copies(articles, progress=progress, cancelled=cancelled)
     analysis.warnings[:0] = warnings
     if cache_dir is not None:

@@ -550,9 +550,11 @@ class Workspace:
                                        use_copies=use_copies)
 
     def _quote_analysis(self, originals: Mapping[str, str] | None, *, progress: Progress | None = None,
-                        cancelled: Callable[[], bool] | None = None, cached: bool = True) -> QuoteAnalysis:
+                        cancelled: Callable[[], bool] | None = None, cached: bool = True,
+                        helper: analyses._HelperExtraction | None = None) -> QuoteAnalysis:
         """The quote analysis with ``originals``: :func:`analyses.quote_analysis_with`."""
-        return analyses.quote_analysis_with(self, originals, progress=progress, cancelled=cancelled, cached=cached)
+        return analyses.quote_analysis_with(self, originals, progress=progress, cancelled=cancelled, cached=cached,
+                                            helper=helper)
 
     def quotes_in_child(
         self,
@@ -570,9 +572,11 @@ class Workspace:
 
     def copy_analysis(self, *, progress: Callable[[str, int, int], None] | None = None,
                       cancelled: Callable[[], bool] | None = None,
-                      cached: bool = True, reuse: bool = False) -> CopyAnalysis:
+                      cached: bool = True, reuse: bool = False,
+                      on_compute: Callable[[], None] | None = None) -> CopyAnalysis:
         """Copies, partial reuse and stories of the corpus: :func:`analyses.copy_analysis`."""
-        return analyses.copy_analysis(self, progress=progress, cancelled=cancelled, cached=cached, reuse=reuse)
+        return analyses.copy_analysis(self, progress=progress, cancelled=cancelled, cached=cached, reuse=reuse,
+                                      on_compute=on_compute)
 
     def copies_in_child(self, *, progress: Callable[[str, int, int], None] | None = None,
                         cancelled: Callable[[], bool] | None = None,

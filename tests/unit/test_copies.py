@@ -258,3 +258,23 @@ def test_isolated_analysis_falls_back_when_the_corpus_changed(tmp_path: Path, wi
     (corpus / "reprint.md").write_text("---\ntitle: changed\n---\n" + "\n\n".join(fictional_story(77)), "utf-8")
     analysis = workspace.copies_in_child(isolate_from=1)  # the child sees the new file
     assert analysis is not None and "reprint.md" in analysis.groups[0].members  # what this process holds
+
+
+@pytest.mark.parametrize("key_bits", [0, 3, 20, 39])
+def test_runs_sorted_a_range_at_a_time_are_those_of_one_sort(key_bits: int) -> None:
+    """The candidate index sorts its packed (key, article) values by ranges of their top bits: the
+    runs (keys ascending, each key's articles ascending) must be those of sorting them all at once."""
+    from array import array
+    from itertools import groupby
+
+    from briefreader.core.copies_text import _DOC_BITS, _runs
+
+    chooser = random.Random(key_bits)
+    keys = array("q", ((chooser.getrandbits(key_bits) if key_bits else 0) << _DOC_BITS | chooser.randrange(5000)
+                       for _ in range(20000)))
+    keys.extend(keys[:500])  # repeated values stay repeated
+    mask = (1 << _DOC_BITS) - 1
+    one_sort = [(key, [packed & mask for packed in run])
+                for key, run in groupby(sorted(keys), key=lambda packed: packed >> _DOC_BITS)]
+    assert list(_runs(keys)) == one_sort
+    assert list(_runs(array("q"))) == []

@@ -102,3 +102,75 @@ def test_a_killed_helpers_folder_is_removed_and_a_young_one_kept(tmp_path: Path)
     assert not old.exists()
     assert young.is_dir()
     assert outside.is_dir() and (tmp_path / ".helper-link").is_symlink()
+
+
+def _record_starts(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Record in order: each helper's first start (with its share's first article) and each copy
+    analysis made (not read from its cache)."""
+    from briefreader.storage import copies_cache
+
+    events: list[Any] = []
+    begin, analyse = analyses._HelperExtraction.begin, copies_cache.analyse_copies
+
+    def recorded_begin(self: analyses._HelperExtraction) -> None:
+        if not self._begun:
+            events.append(("helper", self.start))
+        begin(self)
+
+    def recorded_analyse(*args: Any, **kwargs: Any) -> Any:
+        events.append("copies")
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(analyses._HelperExtraction, "begin", recorded_begin)
+    monkeypatch.setattr(copies_cache, "analyse_copies", recorded_analyse)
+    monkeypatch.setattr(analyses, "HELPER_MIN_ARTICLES", 1)
+    monkeypatch.setattr(analyses.os, "cpu_count", lambda: 2)
+    return events
+
+
+def test_the_helper_starts_while_the_copies_are_analysed(sample_corpus: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefreader.core.quote_cache import CACHE_FILE
+
+    Workspace(sample_corpus).load()  # the record cache the helper reads
+    alone = Workspace(sample_corpus).quote_analysis(cached=False)
+    events = _record_starts(monkeypatch)
+    workspace = Workspace(sample_corpus)
+    total = len(workspace.load(light=True).articles)
+    helped = workspace.quote_analysis()
+    # before the copy analysis, taking the larger share; started once
+    assert events == [("helper", int(total * analyses.HELPER_SHARE_EARLY)), "copies"]
+    assert helped.stats["helper_extracted"] > 0 and _dump(helped) == _dump(alone)
+    assert workspace.copy_analysis(reuse=True) is workspace.copy_analysis(reuse=True)  # the CLI's second ask
+
+    # copies cached, quotes not: nothing runs before the quote analysis, whose helper takes its usual share
+    folder = quotes_cache_dir(sample_corpus)
+    assert folder is not None
+    (folder / CACHE_FILE).unlink()
+    events.clear()
+    again = Workspace(sample_corpus)
+    again.load(light=True)
+    assert _dump(again.quote_analysis()) == _dump(alone)
+    assert events == [("helper", int(total * analyses.HELPER_SHARE))]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".helper-")]
+
+
+def test_a_cancelled_copy_analysis_ends_the_early_helper(sample_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefreader.core.copies_model import CopiesCancelled
+    from briefreader.storage import copies_cache
+
+    Workspace(sample_corpus).load()
+    events = _record_starts(monkeypatch)
+
+    def cancelled_analysis(*args: Any, **kwargs: Any) -> Any:
+        events.append("copies")
+        raise CopiesCancelled()
+
+    monkeypatch.setattr(copies_cache, "analyse_copies", cancelled_analysis)
+    workspace = Workspace(sample_corpus)
+    workspace.load(light=True)
+    with pytest.raises(CopiesCancelled):
+        workspace.quote_analysis()
+    assert [event if isinstance(event, str) else event[0] for event in events] == ["helper", "copies"]
+    folder = quotes_cache_dir(sample_corpus)
+    assert folder is not None and not [p for p in folder.iterdir() if p.name.startswith(".helper-")]  # removed
