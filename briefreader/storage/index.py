@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from briefreader.storage.index_docs import SCHEMA_VERSION, article_fingerprint, compare_fingerprints, document_fields
-from briefreader.storage.index_lock import IndexBusyError, WriteLock, parallel_writer
+from briefreader.storage.index_lock import IndexBusyError, WriteLock, parallel_writer, segment_writer
 from briefreader.storage.index_search import (
     MAX_PAGE_SIZE,
     SNIPPETS_PER_HIT,
@@ -656,7 +656,7 @@ class CorpusIndex:
                 writer = parallel_writer(self._ix, procs, multisegment=True, limitmb=WRITER_LIMIT_MB,
                                          timeout=WRITE_WAIT_SECONDS)
             else:
-                writer = self._ix.writer(limitmb=WRITER_LIMIT_MB, timeout=WRITE_WAIT_SECONDS)
+                writer = segment_writer(self._ix, limitmb=WRITER_LIMIT_MB, timeout=WRITE_WAIT_SECONDS)
         except LockError:
             raise IndexBusyError("another program is writing this index right now; try again later") from None
         total = plan.total

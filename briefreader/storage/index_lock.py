@@ -56,20 +56,82 @@ def _die_with_parent() -> None:
         log.debug("sub-writer cannot follow its parent: %s", exc)
 
 
+class SegmentLengths:
+    """The per-document reader a segment writer hands its postings writer when it writes the
+    segment out, answering ``doc_field_length`` from each field's lengths read once.
+
+    Whoosh's own reader looks the length column up again for every posting: a field without one
+    (the unscored pair field) stats the column file per posting, a field with one reads a byte
+    through a file object per posting (at 10k articles 4 million calls, a seventh of the build's
+    CPU). Same answers: the length of a stored byte, None for a zero byte, ``default`` for a field
+    without a length column; everything else goes to Whoosh's reader."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._lengths: dict[str, list[int | None] | None] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+    def _field_lengths(self, fieldname: str) -> list[int | None] | None:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return None
+        return [byte_to_length(value) if value else None for value in column]
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
+        """The length of ``fieldname`` in document ``docnum`` (as Whoosh's reader says it)."""
+        try:
+            lengths = self._lengths[fieldname]
+        except KeyError:
+            lengths = self._lengths[fieldname] = self._field_lengths(fieldname)
+        if lengths is None:
+            return default
+        if 0 <= docnum < len(lengths):
+            return lengths[docnum]
+        return self._reader.doc_field_length(docnum, fieldname, default)
+
+
+def _segment_writer_class() -> Any:
+    """Whoosh's segment writer writing its segment out through :class:`SegmentLengths`."""
+    from whoosh.writing import SegmentWriter
+
+    class LengthCachingSegmentWriter(SegmentWriter):
+        def per_document_reader(self) -> Any:
+            return SegmentLengths(super().per_document_reader())
+
+    return LengthCachingSegmentWriter
+
+
+def segment_writer(ix: Any, **kwargs: Any) -> Any:
+    """A Whoosh writer for ``ix`` in this process (as ``ix.writer(**kwargs)``), whose commit writes
+    the postings with lengths read once per field (:class:`SegmentLengths`)."""
+    return _segment_writer_class()(ix, **kwargs)
+
+
 def parallel_writer(ix: Any, procs: int, **kwargs: Any) -> Any:
     """A Whoosh writer indexing in ``procs`` forked sub-writers, each of which dies with this process.
 
     It forks its ``procs`` sub-writers at once (Whoosh would fork them at the first documents, when
     the caller may hold a corpus they would share page by page): call it only from a process without
     threads (the CLI), never inside the reader, and before reading what is to be indexed."""
+    import whoosh.multiproc
     from whoosh.multiproc import MpWriter, SubWriterTask
 
     class SubWriter(SubWriterTask):
         def run(self) -> None:
             _die_with_parent()
+            # this forked process only: the task's writer is built from the module's name
+            whoosh.multiproc.SegmentWriter = _segment_writer_class()
             super().run()
 
     class Writer(MpWriter):
+        def per_document_reader(self) -> Any:
+            return SegmentLengths(super().per_document_reader())
+
         def _new_task(self) -> SubWriter:
             task = SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
                              self.multisegment)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -548,3 +549,65 @@ def test_parallel_build_in_batches_forks_its_writers_before_reading(root: Path, 
         assert report.added == len(corpus)
         assert len(forked_at) == 1 and forked_at[0] <= min(len(corpus), PAIR_SAMPLE) + 100
         indexed_ok(ix, corpus)
+
+
+def _lengths_index(folder: Path, writer_for: Any) -> Any:
+    """A small Whoosh index written by ``writer_for(ix)``: a scored field (some documents without
+    it), an unscored one, an id; long and short texts so the length bytes differ."""
+    from whoosh import fields, index
+
+    schema = fields.Schema(id=fields.ID(stored=True, unique=True), body=fields.TEXT(),
+                           tags=fields.KEYWORD(scorable=False))
+    folder.mkdir()
+    ix = index.create_in(str(folder), schema, indexname="T")
+    writer = writer_for(ix)
+    for number in range(40):
+        words = " ".join(f"word{k % 7}" for k in range(number * number % 300))
+        document = {"id": f"d{number}", "tags": f"t{number % 3} t{number % 5}"}
+        if number % 4:
+            document["body"] = words
+        writer.add_document(**document)
+    writer.commit()
+    return ix
+
+
+def test_segment_lengths_answer_as_whoosh_reader(tmp_path: Path) -> None:
+    """SegmentLengths (the build's fast field lengths) gives Whoosh's own answer for every document
+    of a scored field, an unscored one and one the segment lacks, and past the last document; an
+    index written through segment_writer has the same postings and length statistics."""
+    from whoosh.writing import SegmentWriter
+
+    from briefreader.storage.index_lock import SegmentLengths, segment_writer
+
+    plain = _lengths_index(tmp_path / "plain", lambda ix: ix.writer())
+    fast = _lengths_index(tmp_path / "fast", segment_writer)
+    writer = segment_writer(fast)
+    assert isinstance(writer, SegmentWriter)
+    writer.cancel()
+    segment_reader = plain.reader()  # one segment: Whoosh's SegmentReader
+    reader = segment_reader._perdoc  # the per-document reader of the segment (a compound file)
+    lengths = SegmentLengths(reader)
+    answers = [(reader.doc_field_length(docnum, name), lengths.doc_field_length(docnum, name))
+               for name in ("body", "tags", "id", "absent") for docnum in range(reader.doc_count() + 1)]
+    assert [mine for _, mine in answers] == [theirs for theirs, _ in answers]
+    assert {theirs for theirs, _ in answers} >= {None, 0, 1, 4}  # empty, missing and real lengths
+    assert lengths.doc_field_length(3, "tags", default=-1) == -1
+    assert lengths.doc_count() == 40  # the rest goes to Whoosh's reader
+
+    def summary(ix: Any) -> list[object]:
+        with ix.searcher() as searcher:
+            ixreader = searcher.reader()
+            rows: list[object] = []
+            for name in ("body", "tags"):
+                for text in ixreader.lexicon(name):
+                    info = ixreader.term_info(name, text)
+                    postings = ixreader.postings(name, text)
+                    rows.append((name, text, info.min_length(), info.max_length(), info.weight(),
+                                 list(postings.all_ids()), [ixreader.doc_field_length(d, name)
+                                                           for d in range(ixreader.doc_count_all())]))
+            return rows
+
+    assert summary(fast) == summary(plain)
+    segment_reader.close()
+    plain.close()
+    fast.close()
