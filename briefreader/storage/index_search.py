@@ -1369,6 +1369,8 @@ class _BulkScores:
     def offer_weighted(self, ids: list[int], weights: list[list[float]], ranking: _TopScores, offset: int,
                        extra: dict[int, float]) -> None:
         """Offer ``ids`` scored from the words' posting ``weights`` there (one list per word), plus ``extra``."""
+        # The loop repeats :meth:`_scoring`'s sum inline: it runs once per match of a common phrase
+        # (tens of thousands), where a call per document is a measurable share of the first page.
         first, second = self._scorers
         lengths = self._lengths
         raw_lengths, table, default_byte = lengths.raw, lengths.table, lengths.default_byte
