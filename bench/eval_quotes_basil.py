@@ -131,11 +131,12 @@ def show(analysis: Any, article_ids: Iterable[str], context: int = 0, corpus: Pa
     renderings = {article_id: sorted((v for _, v in cross._renderings(analysis) if v.article == article_id),
                                      key=lambda v: v.source_start) for article_id in ids}
     labels: dict[int, str] = {}
+    meta = {row["stem"]: row for row in basil_corpus.read_manifest(corpus)}
     for article_id in ids:
         found = renderings[article_id]
-        first = found[0] if found else None
-        outlet = first.outlet if first else "?"
-        print(f"=== {article_id} ({outlet}, {first.date if first else '?'}): {len(found)} renderings")
+        row = meta.get(article_id, {})
+        outlet = row.get("outlet", "?")
+        print(f"=== {article_id} ({outlet}, {row.get('date', '?')}): {len(found)} renderings")
         for n, v in enumerate(found):
             label = f"{outlet[:3]}{n}"
             labels[id(v)] = label
