@@ -34,7 +34,7 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
@@ -44,6 +44,9 @@ if str(BENCH) not in sys.path:  # the sibling scripts are plain files, not a pac
 
 import basil_corpus  # noqa: E402  (bench/ put on the path just above)
 import eval_quotes_cross_outlet as cross  # noqa: E402
+
+if TYPE_CHECKING:
+    from briefreader.core.quote_records import Variant
 
 CORPUS = Path(os.environ.get("BASIL_CORPUS", str(basil_corpus.DEFAULT_OUT)))
 PAIRS = BENCH / "basil_pairs.yaml"
@@ -60,7 +63,7 @@ def load_articles(corpus: Path = CORPUS) -> list:
     from briefreader.storage.corpus import load_corpus
 
     meta = {row["stem"]: row for row in basil_corpus.read_manifest(corpus)}
-    articles = []
+    articles: list[Any] = []
     for article in load_corpus(corpus, use_cache=False).articles:
         row = meta.get(Path(article.id).stem, {})
         article.id = Path(article.id).stem
@@ -123,17 +126,23 @@ def uncovered_quotes(article_id: str, renderings: list, corpus: Path = CORPUS) -
     return found
 
 
+def renderings(analysis: Any) -> list[Variant]:
+    """Every rendering of the analysis (eval_quotes_cross_outlet's helper, typed)."""
+    return [cast("Variant", v) for _, v in cross._renderings(analysis)]
+
+
 def show(analysis: Any, article_ids: Iterable[str], context: int = 0, corpus: Path = CORPUS) -> None:
     """Every rendering of the named articles (offsets, speaker, text; never the grouping), the quoted
     spans no rendering covers, and the cross-outlet pairs of their renderings sharing content words
     (a reading aid drawn from the extraction alone). Stdout only."""
     ids = list(article_ids)
-    renderings = {article_id: sorted((v for _, v in cross._renderings(analysis) if v.article == article_id),
-                                     key=lambda v: v.source_start) for article_id in ids}
+    every = renderings(analysis)
+    by_article = {article_id: sorted((v for v in every if v.article == article_id), key=lambda v: v.source_start)
+                  for article_id in ids}
     labels: dict[int, str] = {}
     meta = {row["stem"]: row for row in basil_corpus.read_manifest(corpus)}
     for article_id in ids:
-        found = renderings[article_id]
+        found = by_article[article_id]
         row = meta.get(article_id, {})
         outlet = row.get("outlet", "?")
         print(f"=== {article_id} ({outlet}, {row.get('date', '?')}): {len(found)} renderings")
@@ -147,7 +156,7 @@ def show(analysis: Any, article_ids: Iterable[str], context: int = 0, corpus: Pa
         if missed:
             print("  not renderings: " + " | ".join(f"{s}-{e} {t[:70]!r}" for s, e, t in missed))
     print("--- cross-outlet pairs sharing 2+ content words (extraction only)")
-    flat = [v for article_id in ids for v in renderings[article_id]]
+    flat = [v for article_id in ids for v in by_article[article_id]]
     words = [_content_words(v.text) for v in flat]
     for i in range(len(flat)):
         for j in range(i + 1, len(flat)):
