@@ -153,7 +153,8 @@ _NON_NAME_STARTS = frozenset(
         "instead", "neither", "either", "yes", "thus", "hence", "indeed", "nevertheless", "nonetheless", "besides",
         "furthermore", "otherwise", "said", "says", "told", "tells", "added", "asked", "unlike", "like", "until",
         "unless", "whether", "whatever", "whoever", "later", "earlier", "afterward", "afterwards", "finally",
-        "separately", "again", "today", "tonight", "yesterday", "tomorrow",
+        "separately", "again", "today", "tonight", "yesterday", "tomorrow", "regarding", "concerning",
+        "following", "considering", "citing", "referring", "responding", "addressing", "echoing",
     ]
 )
 

@@ -377,3 +377,21 @@ def test_she_never_stands_for_a_description_that_is_no_person() -> None:
             "According to Kross, the Council mocks the efforts of the mediators. She also stressed that the "
             'offer is a "trap that the Council wants to lure us into."')
     assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_answers_and_plural_present_speech_verbs_keep_one_quotation() -> None:
+    # `"X," Nils Berg answered. "Y."`, `"X," the two write. "Y."`: the attribution cuts one quotation
+    assert one_quotation('"I would say this," Nils Berg answered. "We will work out a system that works."')
+    assert one_quotation('"The rules were ignored," the two write. "We do not understand why."')
+    assert one_quotation('"The harbour is our future," the letter reads. "We ask you to protect it."')
+    assert one_quotation('"People are tired of waiting," he surmised. "They want a plan this year."')
+
+
+def test_capitalised_preposition_opening_a_sentence_is_not_part_of_a_name() -> None:
+    # "Following Berg" / "Regarding Berg's speech" name Nils Berg, never a person "Following Berg"
+    body = ("Nils Berg praised the plan.\n\nFollowing Berg, the council voted on Monday. "
+            '"We are proud of it," he said.')
+    assert quotes(body)[0].speaker == "Nils Berg"
+    body = ("Nils Berg praised the plan.\n\nRegarding Berg's speech, the council stayed silent. "
+            '"We are proud of it," he said.')
+    assert quotes(body)[0].speaker == "Nils Berg"
