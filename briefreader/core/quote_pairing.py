@@ -232,6 +232,23 @@ def _space_then_ellipsis(body: str, i: int, lo: int, hi: int) -> bool:
     return any(body.find(close, after, hi) != -1 for close in ('"', "\u201d"))
 
 
+def _missing_space_after_stop(body: str, i: int, lo: int, hi: int) -> bool:
+    """Whether the double mark at ``body[i]`` sits between a word's closing stop or comma and a letter
+    with no space on either side (`paranoia,”Clinton`, `authorities."We`): a typo that drops the
+    space after a closing mark or before an opening one."""
+    return (lo + 2 <= i < hi - 1 and body[i - 1] in ",.!?" and (body[i - 2].isalnum() or body[i - 2] in ")]")
+            and body[i + 1].isalpha())
+
+
+def _closing_mark_later(body: str, i: int, hi: int) -> bool:
+    """Whether a double mark in closing position (after a non-space, before a space, stop or the
+    paragraph end) follows ``body[i]`` in its paragraph."""
+    for j in range(i + 2, hi):
+        if body[j] in DOUBLE_MARKS and not body[j - 1].isspace() and (j + 1 >= hi or not body[j + 1].isalnum()):
+            return True
+    return False
+
+
 def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open]) -> tuple[bool, bool]:
     """(opens, closes) for the mark at ``body[i]``: its position first, its typographic direction and
     the open quotes breaking ties; French spacing and a typo space after a curly opener still open."""
@@ -249,6 +266,11 @@ def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open
         can_open = True  # a stray space after an opening curly mark inside a paragraph: `saying, “ you have to …”`
     elif ch in DOUBLE_MARKS and not can_open and not has_open and _space_then_ellipsis(body, i, lo, hi):
         can_open = True  # a quotation opening on an elision: `reported, “ … if the vote were held`, `” … he said`
+    elif ch in DOUBLE_MARKS and kind == "d" and _missing_space_after_stop(body, i, lo, hi):
+        if has_open:
+            can_open, can_close = False, True  # `the paranoia,”Clinton said`: the space after the close is missing
+        elif not can_open and not can_close and _closing_mark_later(body, i, hi):
+            can_open = True  # `the authorities."We were deceived."`: the space before the opening is missing
     if can_open and can_close:
         if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
             can_close = False

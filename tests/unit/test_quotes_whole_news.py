@@ -395,3 +395,23 @@ def test_capitalised_preposition_opening_a_sentence_is_not_part_of_a_name() -> N
     body = ("Nils Berg praised the plan.\n\nRegarding Berg's speech, the council stayed silent. "
             '"We are proud of it," he said.')
     assert quotes(body)[0].speaker == "Nils Berg"
+
+
+def test_missing_space_after_a_closing_mark_still_closes() -> None:
+    # `paranoia,”Ada Kross said.`: the closing mark touches the next word (a typo)
+    body = ("“It has been surprising to see him traffic in paranoia,”Ada Kross said. "
+            "“Some of his comments were mean-spirited.”")
+    found = [q for q in quotes(body) if not q.scare]
+    assert [q.text for q in found] == ["It has been surprising to see him traffic in paranoia,",
+                                       "Some of his comments were mean-spirited."]
+    assert {q.speaker for q in found} == {"Ada Kross"}
+    body = '"Voters will decide this race," he said,"not the party."'
+    assert [q.text for q in quotes(body)] == ["Voters will decide this race,", "not the party."]
+
+
+def test_missing_space_before_an_opening_mark_still_opens() -> None:
+    # `said Nils Berg, who declined to be named."We were deceived."`: the opening mark touches the stop
+    body = ('"After we came here, we realized it was all lies," said a shop owner who asked not to be '
+            'named."We were deceived into coming here."')
+    assert [q.text for q in quotes(body)] == ["After we came here, we realized it was all lies,",
+                                              "We were deceived into coming here."]
