@@ -35,6 +35,7 @@ from typing import Any
 from briefreader.core.model import OffsetMap
 from briefreader.core.quote_attribution import _attribution_for, _register_speech_events, _Resolver
 from briefreader.core.quote_names import (
+    _PREPOSITION_END_RE,
     _SENTENCE_START_RE,
     _SMALL_WORDS,
     _SOURCE_VERBS,
@@ -105,6 +106,37 @@ class Quote:
 
 _SO_CALLED = re.compile(r"(?:so[\s-]called|dubbed|termed|labell?ed|branded|known as|the word|the term|the phrase)\s*$",
                         re.IGNORECASE)
+
+
+# A named person, then a verb naming what the quoted words call something, right before the
+# quotation: `Trump called the senator a "…"`, `which Mr. Trump called "…"`, `Ray Pell describes himself
+# as "…"`, `Ada Kross has long derided the plan as "…"`. The words between the verb and the mark are its
+# object (`called for "…"`, `called on them to be "…"` are other verbs).
+_CUE_BEFORE_RE = re.compile(
+    r"(?:^|[\s,(\u2014])(?P<subject>[A-Z][\w\u2019'.-]*(?:[^\S\n]+[A-Z][\w\u2019'.-]*){0,3})[^\S\n]+"
+    r"(?:(?:has|had|have|also|once|then|later|again|repeatedly|previously|publicly|[a-z]+ly)[^\S\n]+){0,2}"
+    r"(?:(?:called|calls|dubbed|dubs|labell?ed|labels|branded|brands|termed|terms|deemed|deems)"
+    r"(?![^\S\n]+(?:for|on|upon|in|off|out|up|back|to|into)\b)"
+    r"|(?:described|describes|dismissed|dismisses|denounced|denounces|derided|derides|characteri[sz]e[sd]|"
+    r"hailed|hails|touted|touts|decried|decries)(?:[^\S\n]+[\w\u2019'-]+){1,5}?[^\S\n]+as)"
+    r"(?:[^\S\n]+[\w\u2019'-]+){0,5}?[^\S\n]*$"
+)
+
+
+#: Confidence of a speaker named right before a naming verb when the attribution found someone else.
+_CUE_CONFIDENCE = 0.8
+
+
+def _cue_subject(body: str, mark_pos: int, lo: int, resolver: _Resolver) -> str | None:
+    """The known person who uses a naming verb right before the quote at ``mark_pos``
+    (:data:`_CUE_BEFORE_RE`), whose words the quote then are, not the writer's label; None when there
+    is no such verb or its subject is no known person (`Critics called it a "…"`; pronouns are left
+    out: `Rubio, who he dubbed "…"` too often resolves to the wrong person)."""
+    window = body[max(lo, mark_pos - 120) : mark_pos]
+    match = _CUE_BEFORE_RE.search(window)
+    if match is None or _PREPOSITION_END_RE.search(window, 0, match.start("subject")):
+        return None  # `A reporter for Agence France-Presse called it "…"`: the name is no subject
+    return resolver.speakers.canonical(match.group("subject"))
 
 
 def _is_label(text: str) -> bool:
@@ -192,8 +224,17 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         before = body[max(lo, r.mark_pos - 30) : r.mark_pos]
         n_words = len(_WORD_RE.findall(text))
         attributed = follows and r.depth == 0 and _attribution_is_adjacent(body, r, hi)
-        labelled = bool(_SO_CALLED.search(before)) or _is_label(text)
-        scare = labelled or (n_words <= 2 and not attributed)
+        is_label = _is_label(text)
+        so_called = bool(_SO_CALLED.search(before))
+        # `Trump called the senator a "nasty guy"`, `who he dubbed "the little senator"`: a person named
+        # as the user of the words makes even a short quote or a "dubbed" label a partial quotation
+        cue_subject = (_cue_subject(body, r.mark_pos, lo, resolver)
+                       if (so_called or n_words <= 2) and not is_label and r.depth == 0 and not r.unclosed else None)
+        cued = cue_subject is not None
+        if cue_subject is not None and cue_subject != speaker:
+            speaker, conf, src = cue_subject, _CUE_CONFIDENCE, None  # `which Mr. Trump called "…"`
+        labelled = (so_called and not cued) or is_label
+        scare = labelled or (n_words <= 2 and not attributed and not cued)
         if r.unclosed:
             scare = scare and n_words <= 2
         elif scare and not labelled and r.depth == 0:
