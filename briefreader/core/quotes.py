@@ -419,6 +419,13 @@ _SECOND_CUE_RE = re.compile(
 )
 
 
+# `"X" and likened it to …`, `"X," but conceded that "Y"`: a second predicate of the subject, with an
+# object of its own, begins after the first partial quote: a second statement.
+_SECOND_PREDICATE_RE = re.compile(
+    r"\s*,?\s*(?:and|but)\s+(?:then\s+|also\s+|later\s+)?[a-z]{3,}ed\s+(?!in\b|to\b|by\b)"
+)
+
+
 def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) -> bool:
     """Partial quotes inside ONE narrated sentence, objects of one attribution: ``He called it "a
     disgrace" and "a failure of leadership."`` or ``says "X" because "Y"``. The narration between
@@ -435,7 +442,7 @@ def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) 
         return False
     if _NEW_SENTENCE_RE.search(gap) or _VERB_RE.search(gap) or _NAMED_SUBJECT_RE.search(gap):
         return False
-    if _SECOND_CUE_RE.search(gap):
+    if _SECOND_CUE_RE.search(gap) or _SECOND_PREDICATE_RE.match(gap):
         return False
     two_speakers = bool(qa.speaker and qb.speaker and qa.speaker != qb.speaker)
     return not (two_speakers and min(qa.speaker_confidence, qb.speaker_confidence) >= 0.5)

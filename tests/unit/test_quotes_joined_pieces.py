@@ -37,6 +37,17 @@ def test_partial_quotes_around_because_are_one_rendering() -> None:
     assert len(renderings(body)) == 1
 
 
+def test_a_second_predicate_between_partial_quotes_starts_a_second_statement() -> None:
+    # `called the deal "a terrible deal" and ranked her among the worst 20 CEOs "in the history of
+    # business"`: the second verb has its own object; two statements, two renderings
+    body = ('Ilse Brandt called the merger "a costly mistake" and ranked the board among the worst '
+            '"in the history of the harbour."')
+    assert renderings(body) == [["a costly mistake"], ["in the history of the harbour."]]
+    body = ('Remy Dahl called it "a season to forget" and likened the club to a ship whose crew must '
+            '"stand up and be counted."')
+    assert len(renderings(body)) == 2
+
+
 def test_pieces_keep_their_own_offsets() -> None:
     body = 'Ilse Brandt said the plan was "too slow by half" and, worse, "far too costly for the town."'
     (pieces,) = quotation_pieces(quotes(body))
