@@ -360,6 +360,12 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     conjunction = _AND_AFTER_ATTRIBUTION_RE.search(gap)
     if conjunction:  # `"X," she said, and "Y."`: the attribution cuts one sentence of hers
         gap = gap[: conjunction.start()] + ","
+    connective = _CONNECTIVE_AFTER_ATTRIBUTION_RE.search(gap)
+    after_b = body[rb.close_pos + 1 : rb.close_pos + 160].split("\n", 1)[0]
+    if connective and not _ADJACENT_RE.match(after_b):
+        # `"X," he said. Then, "Y."`: a bare connective opens Y's sentence and nobody new speaks (not
+        # `But "Y," he added`: Y has an attribution of its own)
+        gap = gap[: connective.start()]
     if len(gap) > 320 or any(c in DOUBLE_MARKS for c in gap) or not re.search(r"[.,:;]\s*$", gap):
         return False
     verb = _VERB_RE.search(gap)
@@ -451,6 +457,13 @@ def _one_narrated_sentence(body: str, qa: Quote, qb: Quote, ra: _Raw, rb: _Raw) 
 #: The most words of an attribution before its speech verb (a name and a long apposition:
 #: `"X," Ida Marsh, director of ... and a former ..., said of the plan. "Y."`).
 _ATTRIBUTION_WORDS_BEFORE_VERB = 24
+
+
+# A sentence of the narration holding nothing but a connective before the next quote (`"X," he said.
+# Then, "Y."`, `Instead, "Y"`, `But "Y"`).
+_CONNECTIVE_AFTER_ATTRIBUTION_RE = re.compile(
+    r"(?<=[.!?])\s+(?:Then|Instead|But|And|Now|Still|Yet|Later|Again|Also)\s*,?\s*$"
+)
 
 
 # `, and` / `, or` / `, but` ending the attribution between two halves of one quoted sentence.

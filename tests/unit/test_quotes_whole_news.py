@@ -69,6 +69,14 @@ def test_plain_interrupted_quotation_stays_one() -> None:
     assert one_quotation(body)
 
 
+def test_bare_connective_after_the_attribution_keeps_one_quotation() -> None:
+    # `"X," he said. Then, "Y."`: nothing but a connective opens Y's sentence; nobody new speaks
+    assert one_quotation('"At first the answer was no," Oskar Brenn said. Then, "I explained it to them."')
+    assert one_quotation('"She should cheer for this town," Ada Kross said. Instead, "she acts like a loser."')
+    # `But "Y," he added`: Y has an attribution of its own, a second quotation
+    assert not one_quotation('"The tax is great on paper," Oskar Brenn said. But "it costs too much," he added.')
+
+
 def test_new_sentence_after_the_attribution_starts_a_new_quotation() -> None:
     body = '"The plan is ready," Oskar Brenn said. Later that day he added: "We start on Monday."'
     assert not one_quotation(body)
