@@ -366,6 +366,8 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
         # `"X," he said. Then, "Y."`: a bare connective opens Y's sentence and nobody new speaks (not
         # `But "Y," he added`: Y has an attribution of its own)
         gap = gap[: connective.start()]
+    if _BARE_ATTRIBUTION_RE.fullmatch(gap) and body[rb.start : rb.start + 1].isupper():
+        gap = gap.rstrip() + ","  # `"X," Trump said "Y."`: the comma after the verb is missing (a typo)
     if len(gap) > 320 or any(c in DOUBLE_MARKS for c in gap) or not re.search(r"[.,:;]\s*$", gap):
         return False
     verb = _VERB_RE.search(gap)
@@ -464,6 +466,10 @@ _ATTRIBUTION_WORDS_BEFORE_VERB = 24
 _CONNECTIVE_AFTER_ATTRIBUTION_RE = re.compile(
     r"(?<=[.!?])\s+(?:Then|Instead|But|And|Now|Still|Yet|Later|Again|Also)\s*,?\s*$"
 )
+
+
+# A name or pronoun and a speech verb, nothing else (`" Trump said "`).
+_BARE_ATTRIBUTION_RE = re.compile(rf"\s*(?:[\w\u2019'.-]+\s+){{1,3}}(?:{SPEECH_VERBS})\s*")
 
 
 # `, and` / `, or` / `, but` ending the attribution between two halves of one quoted sentence.

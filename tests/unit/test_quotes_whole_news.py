@@ -77,6 +77,11 @@ def test_bare_connective_after_the_attribution_keeps_one_quotation() -> None:
     assert not one_quotation('"The tax is great on paper," Oskar Brenn said. But "it costs too much," he added.')
 
 
+def test_attribution_missing_its_comma_keeps_one_quotation() -> None:
+    # `"X," Trump said "Y."`: a typo drops the comma after the verb
+    assert one_quotation('"We will build the quay. It is so simple," Ada Kross said "Others promised and failed."')
+
+
 def test_new_sentence_after_the_attribution_starts_a_new_quotation() -> None:
     body = '"The plan is ready," Oskar Brenn said. Later that day he added: "We start on Monday."'
     assert not one_quotation(body)
