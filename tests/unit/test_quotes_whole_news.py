@@ -82,6 +82,16 @@ def test_attribution_missing_its_comma_keeps_one_quotation() -> None:
     assert one_quotation('"We will build the quay. It is so simple," Ada Kross said "Others promised and failed."')
 
 
+def test_second_quotation_with_its_own_attribution_is_a_quotation_of_its_own() -> None:
+    # `"X," she said. "Y," she added.`: each printed quotation has its own attribution
+    body = '"We are refugees," Ada Kross said. "We are not criminals," she added.'
+    assert not one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"Ada Kross"}
+    # a stop ending Y starts new narration, no attribution of Y's: one quotation
+    body = '"It is a sad day," Nils Berg said. "This is what insults lead to." Ada Kross said she agreed.'
+    assert one_quotation(body)
+
+
 def test_new_sentence_after_the_attribution_starts_a_new_quotation() -> None:
     body = '"The plan is ready," Oskar Brenn said. Later that day he added: "We start on Monday."'
     assert not one_quotation(body)
@@ -428,3 +438,10 @@ def test_missing_space_before_an_opening_mark_still_opens() -> None:
             'named."We were deceived into coming here."')
     assert [q.text for q in quotes(body)] == ["After we came here, we realized it was all lies,",
                                               "We were deceived into coming here."]
+
+
+def test_of_inside_a_role_before_the_name_after_said() -> None:
+    # `said master of ceremonies Asab Al-Tabchi`: "of" inside the role, not "said of the plan"
+    body = ('Nils Berg has called the ferry a danger.\n\n'
+            '"Thanks, Dover, for welcoming the ferry," said master of ceremonies Ada Kross, a harbour engineer.')
+    assert quotes(body)[0].speaker == "Ada Kross"
