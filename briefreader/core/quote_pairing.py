@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefreader.core.quote_names import SPEECH_VERBS
+
 DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02\u300c\u300d\u300e\u300f')
 SINGLE_MARKS = frozenset("'\u2018\u2019\u201a\u201b\u2039\u203a")
 ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
@@ -135,12 +137,17 @@ def _paragraphs(body: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Invisible format characters pasted from social media (direction marks and embeddings, zero-width
+# spaces, the byte order mark): a mark next to one stands as if next to a space (`\u202a”Isis …!!!” wrote`).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff")
+
+
 def _classify(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
     """Whether the mark at ``text[i]`` is in opening and/or closing position within [lo, hi)."""
     prev = text[i - 1] if i > lo else None
     nxt = text[i + 1] if i + 1 < hi else None
-    prev_space = prev is None or prev.isspace()
-    next_space = nxt is None or nxt.isspace()
+    prev_space = prev is None or prev.isspace() or prev in _INVISIBLE
+    next_space = nxt is None or nxt.isspace() or nxt in _INVISIBLE
     can_open = (prev_space or prev in _OPEN_CONTEXT) and not next_space
     can_close = not prev_space and (nxt is None or nxt.isspace() or not nxt.isalnum())
     return can_open, can_close
@@ -232,6 +239,10 @@ def _space_then_ellipsis(body: str, i: int, lo: int, hi: int) -> bool:
     return any(body.find(close, after, hi) != -1 for close in ('"', "\u201d"))
 
 
+# A speech verb and its comma right before a mark (`He says,”`).
+_VERB_COMMA_BEFORE_RE = re.compile(rf"\b(?:{SPEECH_VERBS}),\Z")
+
+
 def _missing_space_after_stop(body: str, i: int, lo: int, hi: int) -> bool:
     """Whether the double mark at ``body[i]`` sits between a word's closing stop or comma and a letter
     with no space on either side (`paranoia,”Clinton`, `authorities."We`): a typo that drops the
@@ -266,6 +277,9 @@ def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open
         can_open = True  # a stray space after an opening curly mark inside a paragraph: `saying, “ you have to …”`
     elif ch in DOUBLE_MARKS and not can_open and not has_open and _space_then_ellipsis(body, i, lo, hi):
         can_open = True  # a quotation opening on an elision: `reported, “ … if the vote were held`, `” … he said`
+    elif (ch == "\u201d" and can_close and not has_open and _VERB_COMMA_BEFORE_RE.search(body, max(lo, i - 40), i)
+          and _space_then_word(body, i, hi)):
+        can_open, can_close = True, False  # `He says,” there are …”`: a closing curly mark typed for the opening one
     elif ch in DOUBLE_MARKS and kind == "d" and _missing_space_after_stop(body, i, lo, hi):
         if has_open:
             can_open, can_close = False, True  # `the paranoia,”Clinton said`: the space after the close is missing

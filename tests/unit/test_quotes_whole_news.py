@@ -445,3 +445,18 @@ def test_of_inside_a_role_before_the_name_after_said() -> None:
     body = ('Nils Berg has called the ferry a danger.\n\n'
             '"Thanks, Dover, for welcoming the ferry," said master of ceremonies Ada Kross, a harbour engineer.')
     assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_mark_next_to_an_invisible_format_character_still_opens() -> None:
+    # social-media text pasted with a direction mark before the opening mark: `\u202a”Isis … !!!” wrote`
+    body = '\u202a\u201dThe ferry is a gift to this town, thanks Ada!!!\u201d wrote Nils Berg.'
+    (q,) = quotes(body)
+    assert q.text == "The ferry is a gift to this town, thanks Ada!!!"
+    assert q.speaker == "Nils Berg"
+
+
+def test_closing_curly_mark_typed_for_the_opening_one_after_a_speech_verb() -> None:
+    # `He says,” there are …”`: the first mark leans the wrong way
+    body = 'Nils Berg spoke in Dover.\n\nHe says,\u201d there are people who never get listened to.\u201d'
+    (q,) = quotes(body)
+    assert q.text == "there are people who never get listened to."
