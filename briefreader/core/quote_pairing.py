@@ -52,7 +52,7 @@ _ABBREVIATION_TITLES = [
 
 
 def _abbreviation_dot_pattern() -> str:
-    """``\\b(?:Mr|Mrs|…)\\.(?=\\s)|\\b[A-Z]\\.(?=\\s+[A-Z][a-z])`` written letter by letter
+    """``\\b(?:Mr|Mrs|…)\\.(?=\\s)|\\b[A-Z]\\.(?=\\s+[A-Z](?:[a-z]|\\.))`` written letter by letter
     (``M(?<!\\wM)(?:r|rs|…)``), so that the regex engine skips straight to capital letters instead of
     trying every title at every word boundary; it matches exactly the same spans."""
     by_letter: dict[str, list[str]] = {}
@@ -64,7 +64,7 @@ def _abbreviation_dot_pattern() -> str:
         parts = []
         if rests:
             parts.append("(?:" + "|".join(rests) + r")\.(?=\s)")
-        parts.append(r"\.(?=\s+[A-Z][a-z])")  # an initial: "Lisa O. Monaco"
+        parts.append(r"\.(?=\s+[A-Z](?:[a-z]|\.))")  # an initial: "Lisa O. Monaco", "J. J. Price"
         branches.append(f"{letter}(?<!\\w{letter})(?:" + "|".join(parts) + ")")
     return "|".join(branches)
 

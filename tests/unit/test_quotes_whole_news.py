@@ -460,3 +460,11 @@ def test_closing_curly_mark_typed_for_the_opening_one_after_a_speech_verb() -> N
     body = 'Nils Berg spoke in Dover.\n\nHe says,\u201d there are people who never get listened to.\u201d'
     (q,) = quotes(body)
     assert q.text == "there are people who never get listened to."
+
+
+def test_two_initials_before_a_surname_do_not_end_the_attribution() -> None:
+    # `said J. J. Price, a firefighter …`: "J." before another initial is no sentence end
+    body = ('"The plan was to make it cheaper for everybody," said J. J. Price, a firefighter in Dover. '
+            '"It has done nothing but make it dearer."')
+    assert one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"J J Price"}
