@@ -188,7 +188,9 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
     next_key = 1
     key_for_mark: dict[int, int] = {}
     for r in raws:
-        if r.utterance != -1 and r.utterance in key_for_mark:
+        if r.utterance != -1 and r.utterance in key_for_mark and not (
+            _has_own_attribution(body, r) and _paragraph_attributed(body, paras, raws, r.para - 1)
+        ):
             utterance_of.append(key_for_mark[r.utterance])
             key_for_mark[r.mark_pos] = key_for_mark[r.utterance]
             continue
@@ -347,6 +349,20 @@ def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_o
             quotes[i].scare = False
         else:
             quotes[i].utterance_id = original[i]
+
+
+def _paragraph_attributed(body: str, paras: list[tuple[int, int]], raws: list[_Raw], para: int) -> bool:
+    """Whether the narration of paragraph ``para`` (its text outside quotation marks) holds a speech
+    verb: the quotation there already has its attribution (`"X," Sexton said. "Y …`)."""
+    if para < 0:
+        return False
+    lo, hi = paras[para]
+    narration = list(body[lo:hi])
+    for r in raws:
+        if r.para == para:
+            for k in range(max(lo, r.mark_pos), min(hi, r.close_pos + 1)):
+                narration[k - lo] = " "
+    return _VERB_RE.search("".join(narration)) is not None
 
 
 def _has_own_attribution(body: str, r: _Raw) -> bool:
