@@ -365,6 +365,10 @@ def _paragraph_attributed(body: str, paras: list[tuple[int, int]], raws: list[_R
     return _VERB_RE.search("".join(narration)) is not None
 
 
+# Speech verbs saying that the speaker goes on with the same statement (`"Y," he continued.`).
+_GOES_ON_RE = re.compile(r"\b(?:continued|continues|went\s+on|goes\s+on)\b")
+
+
 def _has_own_attribution(body: str, r: _Raw) -> bool:
     """Whether quotation ``r`` ends on a comma, ``?`` or ``!`` and an attribution follows it (`"Y," she
     added.`); a quotation ending its sentence with a stop is followed by new narration (`"Y." Ida Marsh
@@ -372,7 +376,8 @@ def _has_own_attribution(body: str, r: _Raw) -> bool:
     end = body[r.start : r.end].rstrip().rstrip("'\u2019\"\u201d").rstrip()[-1:]
     if r.unclosed or end not in ",!?":
         return False
-    return bool(_ADJACENT_RE.match(body[r.close_pos + 1 : r.close_pos + 160].split("\n", 1)[0]))
+    attribution = _ADJACENT_RE.match(body[r.close_pos + 1 : r.close_pos + 160].split("\n", 1)[0])
+    return attribution is not None and not _GOES_ON_RE.search(attribution.group())
 
 
 def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:

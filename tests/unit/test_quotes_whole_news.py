@@ -87,6 +87,8 @@ def test_second_quotation_with_its_own_attribution_is_a_quotation_of_its_own() -
     body = '"We are refugees," Ada Kross said. "We are not criminals," she added.'
     assert not one_quotation(body)
     assert {q.speaker for q in quotes(body)} == {"Ada Kross"}
+    # "continued" says the same statement goes on: one quotation
+    assert one_quotation('"We are refugees," Ada Kross said. "We are not criminals," she continued.')
     # a stop ending Y starts new narration, no attribution of Y's: one quotation
     body = '"It is a sad day," Nils Berg said. "This is what insults lead to." Ada Kross said she agreed.'
     assert one_quotation(body)
