@@ -207,8 +207,11 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z0-9][\w\-/]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,
     )
-    if m and any(w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS for w in m.group(1).split()):
-        return None  # "…, asserting that the United States has": not an inverted attribution
+    if m and any((w in _NON_NAME_STARTS or w in _AFTER_CLOSE_WORDS) and not (w == "of" and k > 0)
+                 for k, w in enumerate(m.group(1).split())):
+        # "…, asserting that the United States has": not an inverted attribution ("said master of
+        # ceremonies Jo Bayer": an "of" inside a role is no such word)
+        return None
     if m:
         # "said Democratic strategist Simon Rosenberg": an adjective, a role, then the name
         role = re.match(rf"[^\S\n]+((?:[a-z][\w\-]*[^\S\n]+){{1,3}})({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})+)",

@@ -112,6 +112,9 @@ _ORG_WORDS = frozenset(
         "daily", "weekly", "episode", "series",
     ]
 )
+# Words of a name that is no person (an organisation or an event: "the Democratic National Convention
+# released a statement"): it may speak as itself, but "he"/"she" never stand for it.
+_NO_PRONOUN_WORDS = _ORG_WORDS | frozenset(["convention", "conference", "forum", "debate", "caucus", "caucuses"])
 # Nouns that make a description ("the senator", "the former governor") stand for a person named earlier.
 _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
     [
@@ -153,7 +156,8 @@ _NON_NAME_STARTS = frozenset(
         "instead", "neither", "either", "yes", "thus", "hence", "indeed", "nevertheless", "nonetheless", "besides",
         "furthermore", "otherwise", "said", "says", "told", "tells", "added", "asked", "unlike", "like", "until",
         "unless", "whether", "whatever", "whoever", "later", "earlier", "afterward", "afterwards", "finally",
-        "separately", "again", "today", "tonight", "yesterday", "tomorrow",
+        "separately", "again", "today", "tonight", "yesterday", "tomorrow", "regarding", "concerning",
+        "following", "considering", "citing", "referring", "responding", "addressing", "echoing",
     ]
 )
 
@@ -372,6 +376,8 @@ class _Speakers:
     def _gender_ok(self, name: str, gender: str) -> bool:
         if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
+        if gender and any(w.lower() in _NO_PRONOUN_WORDS for w in name.split()[1:]):
+            return False  # nor for an organisation or an event ("Democratic National Convention")
         known = self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -401,7 +407,7 @@ class _Speakers:
             self.people.setdefault(name, _Person(name)).gender = gender
 _PREPOSITION_END_RE = re.compile(
     r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards|under|by|behind|beside|"
-    r"between|among|than|via|around|across|through|without|including|alongside|amid|upon|within|beyond)\s+$"
+    r"between|among|than|via|around|across|through|without|including|alongside|amid|upon|within|beyond|following|regarding|concerning|despite|unlike)\s+$"
 )
 _SMALL_WORDS = frozenset(
     ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",

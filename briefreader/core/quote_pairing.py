@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefreader.core.quote_names import SPEECH_VERBS
+
 DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02\u300c\u300d\u300e\u300f')
 SINGLE_MARKS = frozenset("'\u2018\u2019\u201a\u201b\u2039\u203a")
 ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
@@ -50,7 +52,7 @@ _ABBREVIATION_TITLES = [
 
 
 def _abbreviation_dot_pattern() -> str:
-    """``\\b(?:Mr|Mrs|…)\\.(?=\\s)|\\b[A-Z]\\.(?=\\s+[A-Z][a-z])`` written letter by letter
+    """``\\b(?:Mr|Mrs|…)\\.(?=\\s)|\\b[A-Z]\\.(?=\\s+[A-Z](?:[a-z]|\\.))`` written letter by letter
     (``M(?<!\\wM)(?:r|rs|…)``), so that the regex engine skips straight to capital letters instead of
     trying every title at every word boundary; it matches exactly the same spans."""
     by_letter: dict[str, list[str]] = {}
@@ -62,7 +64,7 @@ def _abbreviation_dot_pattern() -> str:
         parts = []
         if rests:
             parts.append("(?:" + "|".join(rests) + r")\.(?=\s)")
-        parts.append(r"\.(?=\s+[A-Z][a-z])")  # an initial: "Lisa O. Monaco"
+        parts.append(r"\.(?=\s+[A-Z](?:[a-z]|\.))")  # an initial: "Lisa O. Monaco", "J. J. Price"
         branches.append(f"{letter}(?<!\\w{letter})(?:" + "|".join(parts) + ")")
     return "|".join(branches)
 
@@ -135,12 +137,17 @@ def _paragraphs(body: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Invisible format characters pasted from social media (direction marks and embeddings, zero-width
+# spaces, the byte order mark): a mark next to one stands as if next to a space (`\u202a”Isis …!!!” wrote`).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff")
+
+
 def _classify(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
     """Whether the mark at ``text[i]`` is in opening and/or closing position within [lo, hi)."""
     prev = text[i - 1] if i > lo else None
     nxt = text[i + 1] if i + 1 < hi else None
-    prev_space = prev is None or prev.isspace()
-    next_space = nxt is None or nxt.isspace()
+    prev_space = prev is None or prev.isspace() or prev in _INVISIBLE
+    next_space = nxt is None or nxt.isspace() or nxt in _INVISIBLE
     can_open = (prev_space or prev in _OPEN_CONTEXT) and not next_space
     can_close = not prev_space and (nxt is None or nxt.isspace() or not nxt.isalnum())
     return can_open, can_close
@@ -232,6 +239,27 @@ def _space_then_ellipsis(body: str, i: int, lo: int, hi: int) -> bool:
     return any(body.find(close, after, hi) != -1 for close in ('"', "\u201d"))
 
 
+# A speech verb and its comma right before a mark (`He says,”`).
+_VERB_COMMA_BEFORE_RE = re.compile(rf"\b(?:{SPEECH_VERBS}),\Z")
+
+
+def _missing_space_after_stop(body: str, i: int, lo: int, hi: int) -> bool:
+    """Whether the double mark at ``body[i]`` sits between a word's closing stop or comma and a letter
+    with no space on either side (`paranoia,”Clinton`, `authorities."We`): a typo that drops the
+    space after a closing mark or before an opening one."""
+    return (lo + 2 <= i < hi - 1 and body[i - 1] in ",.!?" and (body[i - 2].isalnum() or body[i - 2] in ")]")
+            and body[i + 1].isalpha())
+
+
+def _closing_mark_later(body: str, i: int, hi: int) -> bool:
+    """Whether a double mark in closing position (after a non-space, before a space, stop or the
+    paragraph end) follows ``body[i]`` in its paragraph."""
+    for j in range(i + 2, hi):
+        if body[j] in DOUBLE_MARKS and not body[j - 1].isspace() and (j + 1 >= hi or not body[j + 1].isalnum()):
+            return True
+    return False
+
+
 def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open]) -> tuple[bool, bool]:
     """(opens, closes) for the mark at ``body[i]``: its position first, its typographic direction and
     the open quotes breaking ties; French spacing and a typo space after a curly opener still open."""
@@ -249,6 +277,14 @@ def _mark_role(body: str, i: int, lo: int, hi: int, kind: str, stack: list[_Open
         can_open = True  # a stray space after an opening curly mark inside a paragraph: `saying, “ you have to …”`
     elif ch in DOUBLE_MARKS and not can_open and not has_open and _space_then_ellipsis(body, i, lo, hi):
         can_open = True  # a quotation opening on an elision: `reported, “ … if the vote were held`, `” … he said`
+    elif (ch == "\u201d" and can_close and not has_open and _VERB_COMMA_BEFORE_RE.search(body, max(lo, i - 40), i)
+          and _space_then_word(body, i, hi)):
+        can_open, can_close = True, False  # `He says,” there are …”`: a closing curly mark typed for the opening one
+    elif ch in DOUBLE_MARKS and kind == "d" and _missing_space_after_stop(body, i, lo, hi):
+        if has_open:
+            can_open, can_close = False, True  # `the paranoia,”Clinton said`: the space after the close is missing
+        elif not can_open and not can_close and _closing_mark_later(body, i, hi):
+            can_open = True  # `the authorities."We were deceived."`: the space before the opening is missing
     if can_open and can_close:
         if ch in _OPEN_LEANING and not (has_open and stack and stack[-1].kind == kind):
             can_close = False

@@ -200,6 +200,29 @@ def test_one_or_two_word_labels_are_scare_quotes(body: str) -> None:
     assert q.scare
 
 
+@pytest.mark.parametrize("body", [
+    "Ada Kross spoke at the harbour. Later, Ada Kross called the plan “a disgrace” again.",
+    "The fee was raised in May, which Ada Kross had called “highway robbery” in her column.",
+    "Nils Berg, who Ada Kross dubbed “the little mayor of nothing,” spoke next.",
+    "Ada Kross describes herself as “totally pro-harbour.”",
+])
+def test_short_quote_a_named_person_calls_something_is_her_quotation(body: str) -> None:
+    # `Trump called it "locker-room talk"`: the words are the named person's, not the writer's label
+    (q,) = quotes(body)
+    assert not q.scare
+    assert q.speaker == "Ada Kross"
+
+
+@pytest.mark.parametrize("body", [
+    "Ada Kross has called for a “reset” of the talks.",  # another verb: call for
+    "Ada Kross dubbed the ferry “Harbour Light One.”",  # a Title Case name stays a label
+    "Critics called the plan a “disgrace” at the meeting.",  # no known person uses the word
+    "Ada Kross spoke first. Nils Berg, who she dubbed “the mayor,” spoke next.",  # she: who?
+])
+def test_short_quote_after_a_naming_verb_stays_scare_without_a_named_user(body: str) -> None:
+    assert all(q.scare for q in quotes(body))
+
+
 def test_short_utterance_with_attribution_is_not_scare() -> None:
     (q,) = quotes("“Never,” the senator Paul Lind replied.")
     assert not q.scare

@@ -14,7 +14,7 @@ from briefreader.core.quote_names import SPEECH_VERBS, _alternation_trie
 from briefreader.core.quote_pairing import _ABBREVIATION_DOT_RE, _ABBREVIATION_TITLES, _PARTY_TAG_RE
 
 _PLAIN_ABBREVIATION_RE = re.compile(
-    r"\b(?:" + "|".join(_ABBREVIATION_TITLES) + r")\.(?=\s)|\b[A-Z]\.(?=\s+[A-Z][a-z])")
+    r"\b(?:" + "|".join(_ABBREVIATION_TITLES) + r")\.(?=\s)|\b[A-Z]\.(?=\s+[A-Z](?:[a-z]|\.))")
 _PLAIN_PARTY_TAG_RE = re.compile(
     r"\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\)|(?<=, )[DRI]-[A-Z][A-Za-z.]{1,6}(?=,)")
 

@@ -37,6 +37,17 @@ def test_partial_quotes_around_because_are_one_rendering() -> None:
     assert len(renderings(body)) == 1
 
 
+def test_a_second_predicate_between_partial_quotes_starts_a_second_statement() -> None:
+    # `called the deal "a terrible deal" and ranked her among the worst 20 CEOs "in the history of
+    # business"`: the second verb has its own object; two statements, two renderings
+    body = ('Ilse Brandt called the merger "a costly mistake" and ranked the board among the worst '
+            '"in the history of the harbour."')
+    assert renderings(body) == [["a costly mistake"], ["in the history of the harbour."]]
+    body = ('Remy Dahl called it "a season to forget" and likened the club to a ship whose crew must '
+            '"stand up and be counted."')
+    assert len(renderings(body)) == 2
+
+
 def test_pieces_keep_their_own_offsets() -> None:
     body = 'Ilse Brandt said the plan was "too slow by half" and, worse, "far too costly for the town."'
     (pieces,) = quotation_pieces(quotes(body))
@@ -98,11 +109,23 @@ def test_short_quotes_in_a_list_of_partials_join_the_longer_one() -> None:
 
 
 def test_short_quotes_alone_stay_scare_quotes() -> None:
-    body = 'Ilse Brandt called her rival a "serial fibber" and a "bully" at the meeting.'
+    # nobody named uses the words: the writer's (or a crowd's) labels
+    body = 'Critics called her rival a "serial fibber" and a "bully" at the meeting.'
     found = quotes(body)
     assert all(q.scare for q in found)
     assert len({q.utterance_id for q in found}) == 2
     assert quotation_pieces(found) == []
+
+
+def test_short_quotes_a_named_person_calls_someone_are_one_partial_quotation() -> None:
+    # `Trump called the senator a "nasty guy," an "anchor baby," "unstable" and "sick."` (PolNeAR
+    # annotates such runs as the named person's quotation)
+    body = 'Ilse Brandt called her rival a "serial fibber" and a "bully" at the meeting.'
+    found = quotes(body)
+    assert not any(q.scare for q in found)
+    (pieces,) = quotation_pieces(found)
+    assert [q.text for q in pieces] == ["serial fibber", "bully"]
+    assert {q.speaker for q in pieces} == {"Ilse Brandt"}
 
 
 def test_so_called_label_does_not_join_a_partial() -> None:

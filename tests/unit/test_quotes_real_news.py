@@ -241,6 +241,17 @@ def test_multi_paragraph_quotation_is_one_rendering() -> None:
     assert "\n" not in v.text and "“" not in v.text
 
 
+def test_paragraph_reattributed_after_an_attributed_one_is_a_new_rendering() -> None:
+    # `“X,” Tiller said. “Y.¶“Z,” Tiller said. “W.”`: the quotation left open at the paragraph end goes
+    # on, but the next paragraph attributes its own words again: a quotation of its own as printed
+    body = ("“The yard is one kind of place,” Jonas Tiller said. “It welds ships for the navy.\n\n"
+            "“There is another side to it,” Tiller said. “It builds ferries for the islands.”")
+    an = analyse_quotes([art(0, body)])
+    texts = sorted(v.text for c in an.clusters for v in c.variants)
+    assert texts == ["The yard is one kind of place, It welds ships for the navy.",
+                     "There is another side to it, It builds ferries for the islands."]
+
+
 # --- grouping ---------------------------------------------------------------------------------
 
 

@@ -69,6 +69,31 @@ def test_plain_interrupted_quotation_stays_one() -> None:
     assert one_quotation(body)
 
 
+def test_bare_connective_after_the_attribution_keeps_one_quotation() -> None:
+    # `"X," he said. Then, "Y."`: nothing but a connective opens Y's sentence; nobody new speaks
+    assert one_quotation('"At first the answer was no," Oskar Brenn said. Then, "I explained it to them."')
+    assert one_quotation('"She should cheer for this town," Ada Kross said. Instead, "she acts like a loser."')
+    # `But "Y," he added`: Y has an attribution of its own, a second quotation
+    assert not one_quotation('"The tax is great on paper," Oskar Brenn said. But "it costs too much," he added.')
+
+
+def test_attribution_missing_its_comma_keeps_one_quotation() -> None:
+    # `"X," Trump said "Y."`: a typo drops the comma after the verb
+    assert one_quotation('"We will build the quay. It is so simple," Ada Kross said "Others promised and failed."')
+
+
+def test_second_quotation_with_its_own_attribution_is_a_quotation_of_its_own() -> None:
+    # `"X," she said. "Y," she added.`: each printed quotation has its own attribution
+    body = '"We are refugees," Ada Kross said. "We are not criminals," she added.'
+    assert not one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"Ada Kross"}
+    # "continued" says the same statement goes on: one quotation
+    assert one_quotation('"We are refugees," Ada Kross said. "We are not criminals," she continued.')
+    # a stop ending Y starts new narration, no attribution of Y's: one quotation
+    body = '"It is a sad day," Nils Berg said. "This is what insults lead to." Ada Kross said she agreed.'
+    assert one_quotation(body)
+
+
 def test_new_sentence_after_the_attribution_starts_a_new_quotation() -> None:
     body = '"The plan is ready," Oskar Brenn said. Later that day he added: "We start on Monday."'
     assert not one_quotation(body)
@@ -377,3 +402,71 @@ def test_she_never_stands_for_a_description_that_is_no_person() -> None:
             "According to Kross, the Council mocks the efforts of the mediators. She also stressed that the "
             'offer is a "trap that the Council wants to lure us into."')
     assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_answers_and_plural_present_speech_verbs_keep_one_quotation() -> None:
+    # `"X," Nils Berg answered. "Y."`, `"X," the two write. "Y."`: the attribution cuts one quotation
+    assert one_quotation('"I would say this," Nils Berg answered. "We will work out a system that works."')
+    assert one_quotation('"The rules were ignored," the two write. "We do not understand why."')
+    assert one_quotation('"The harbour is our future," the letter reads. "We ask you to protect it."')
+    assert one_quotation('"People are tired of waiting," he surmised. "They want a plan this year."')
+
+
+def test_capitalised_preposition_opening_a_sentence_is_not_part_of_a_name() -> None:
+    # "Following Berg" / "Regarding Berg's speech" name Nils Berg, never a person "Following Berg"
+    body = ("Nils Berg praised the plan.\n\nFollowing Berg, the council voted on Monday. "
+            '"We are proud of it," he said.')
+    assert quotes(body)[0].speaker == "Nils Berg"
+    body = ("Nils Berg praised the plan.\n\nRegarding Berg's speech, the council stayed silent. "
+            '"We are proud of it," he said.')
+    assert quotes(body)[0].speaker == "Nils Berg"
+
+
+def test_missing_space_after_a_closing_mark_still_closes() -> None:
+    # `paranoia,”Ada Kross said.`: the closing mark touches the next word (a typo)
+    body = ("“It has been surprising to see him traffic in paranoia,”Ada Kross said. "
+            "“Some of his comments were mean-spirited.”")
+    found = [q for q in quotes(body) if not q.scare]
+    assert [q.text for q in found] == ["It has been surprising to see him traffic in paranoia,",
+                                       "Some of his comments were mean-spirited."]
+    assert {q.speaker for q in found} == {"Ada Kross"}
+    body = '"Voters will decide this race," he said,"not the party."'
+    assert [q.text for q in quotes(body)] == ["Voters will decide this race,", "not the party."]
+
+
+def test_missing_space_before_an_opening_mark_still_opens() -> None:
+    # `said Nils Berg, who declined to be named."We were deceived."`: the opening mark touches the stop
+    body = ('"After we came here, we realized it was all lies," said a shop owner who asked not to be '
+            'named."We were deceived into coming here."')
+    assert [q.text for q in quotes(body)] == ["After we came here, we realized it was all lies,",
+                                              "We were deceived into coming here."]
+
+
+def test_of_inside_a_role_before_the_name_after_said() -> None:
+    # `said master of ceremonies Asab Al-Tabchi`: "of" inside the role, not "said of the plan"
+    body = ('Nils Berg has called the ferry a danger.\n\n'
+            '"Thanks, Dover, for welcoming the ferry," said master of ceremonies Ada Kross, a harbour engineer.')
+    assert quotes(body)[0].speaker == "Ada Kross"
+
+
+def test_mark_next_to_an_invisible_format_character_still_opens() -> None:
+    # social-media text pasted with a direction mark before the opening mark: `\u202a”Isis … !!!” wrote`
+    body = '\u202a\u201dThe ferry is a gift to this town, thanks Ada!!!\u201d wrote Nils Berg.'
+    (q,) = quotes(body)
+    assert q.text == "The ferry is a gift to this town, thanks Ada!!!"
+    assert q.speaker == "Nils Berg"
+
+
+def test_closing_curly_mark_typed_for_the_opening_one_after_a_speech_verb() -> None:
+    # `He says,” there are …”`: the first mark leans the wrong way
+    body = 'Nils Berg spoke in Dover.\n\nHe says,\u201d there are people who never get listened to.\u201d'
+    (q,) = quotes(body)
+    assert q.text == "there are people who never get listened to."
+
+
+def test_two_initials_before_a_surname_do_not_end_the_attribution() -> None:
+    # `said J. J. Price, a firefighter …`: "J." before another initial is no sentence end
+    body = ('"The plan was to make it cheaper for everybody," said J. J. Price, a firefighter in Dover. '
+            '"It has done nothing but make it dearer."')
+    assert one_quotation(body)
+    assert {q.speaker for q in quotes(body)} == {"J J Price"}
