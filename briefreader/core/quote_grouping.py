@@ -23,7 +23,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from briefreader.core.diffing import word_keys
+from briefreader.core.diffing import INSERTION_KEY, word_keys
 from briefreader.core.quote_records import _MISSING, QuotesCancelled
 from briefreader.core.quotes import Quote
 
@@ -60,7 +60,7 @@ _STOPWORDS = frozenset(
         "should", "may", "might", "must", "shall", "there", "here", "what", "which", "who", "whom", "when",
         "where", "why", "how", "all", "any", "some", "than", "then", "also", "just", "very", "more", "most",
         "into", "about", "over", "after", "before", "up", "down", "out", "off", "again", "once", "only", "own",
-        "same", "such", "too", "even",
+        "same", "such", "too", "even", INSERTION_KEY,
     ]
 )
 
@@ -338,14 +338,31 @@ def _people_agree(group_a: frozenset[str], group_b: frozenset[str]) -> bool:
     return any(same_person(x, y) for x in group_a for y in group_b)
 
 
+#: The word id of :data:`INSERTION_KEY` in every :class:`PhraseIndex`, and its code (see _id_codes).
+_INSERTION_ID = 0
+_INSERTION_CODE = chr(_INSERTION_ID)
+
+
+def _insertions(codes: Sequence[int] | str) -> int:
+    """How many editor's insertions (``[the militants]``) ``codes`` holds: each may stand for a
+    word of the other rendering ("them") that no word of its own matches."""
+    if isinstance(codes, str):
+        return codes.count(_INSERTION_CODE)
+    return list(codes).count(_INSERTION_ID)
+
+
 def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
     """Share of ``part``'s words found in order in ``whole``, within a window twice ``part``'s length
-    (the words of a short phrase are always scattered somewhere in a very long text)."""
+    (the words of a short phrase are always scattered somewhere in a very long text); an editor's
+    insertion in either (:func:`_insertions`) counts as one word found."""
     n, m = len(part), len(whole)
     if not n:
         return 0.0
     if m <= 2 * n + 4:
-        return (n + m - Indel.distance(part, whole)) / 2 / n
+        lcs = (n + m - Indel.distance(part, whole)) / 2
+        if lcs < n:
+            lcs = min(n, lcs + _insertions(part) + _insertions(whole))
+        return lcs / n
     width, step = 2 * n, max(1, n // 2)
     best = 0.0
     first = set(part)
@@ -354,6 +371,8 @@ def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
         if not first.intersection(window):
             continue
         lcs = (n + len(window) - Indel.distance(part, window)) / 2
+        if lcs < n:
+            lcs = min(n, lcs + _insertions(part) + _insertions(window))
         if lcs > best:
             best = lcs
             if best >= n:
@@ -416,6 +435,12 @@ class _Informativeness:
             return True
         return self.evidence(words) >= SHORT_QUOTE_EVIDENCE
 
+    def rare(self, words: Iterable[int]) -> bool:
+        """Whether ``words`` (the content words of a phrase of under SHORT_PHRASE_WORDS words) are
+        rare enough to be a coinage of one statement: RARE_PHRASE_EVIDENCE reached; never on a corpus
+        too small to tell (:attr:`applies` False)."""
+        return self.applies and self.evidence(words) >= RARE_PHRASE_EVIDENCE
+
     def evidence(self, words: Iterable[int]) -> float:
         """The summed inverse document frequency (natural log) of ``words``, each counted in the
         groups other than one of the two compared."""
@@ -423,39 +448,65 @@ class _Informativeness:
         return sum(log_total - math.log(max(1, counts[w] - 1)) for w in words)
 
 
+#: Content words the shorter of two quotations must share with the longer for one of its pieces or
+#: sentences to be looked for in it when most of its words are not there.
+MIN_SHARED_FOR_PIECE = 3
 #: Summed inverse document frequency (natural log) the content words a short quote shares with
 #: another must reach for the two to be one statement.
 SHORT_QUOTE_EVIDENCE = 5.0
+#: A phrase of under SHORT_PHRASE_WORDS words with no one speaker named for both renderings (a speaker
+#: missing or garbled on one side: "One Clinton spokesman has") is one statement only when it has this
+#: many content words...
+RARE_PHRASE_CONTENT_WORDS = 3
+#: ... whose summed inverse document frequency reaches this (more than twice SHORT_QUOTE_EVIDENCE:
+#: "law and order" 9.5, "build the wall" 9.5 in PolNeAR; a coinage such as "overclassification
+#: run amok" 22).
+RARE_PHRASE_EVIDENCE = 12.0
 #: Word frequencies are used only on corpora with at least this many groups of quotations.
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
 def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
-    phrase inside a long one (a is the shorter), or None when they are not one utterance.
+    phrase inside a long one (a is the shorter), ('rare', score) for a phrase of under
+    SHORT_PHRASE_WORDS words, all content words, printed whole by the other with no one speaker
+    named for both (one only when its words are rare: see :meth:`_Informativeness.rare`), or None
+    when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
     relation = _speaker_relation(a, b) if speakers else "unknown"
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
+    rare_phrase = False
     if speakers and short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
-        return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
+        small_phrase, big_phrase = (a, b) if la <= lb else (b, a)
+        if (len(small_phrase.content_codes) < RARE_PHRASE_CONTENT_WORDS
+                or _containment(small_phrase.codes, big_phrase.codes) < 1.0):
+            return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
+        # every word a content word, printed whole by the other ("overclassification run amok"): a
+        # coinage, if its words are rare enough (judged with the corpus's frequencies: RARE_PHRASE_EVIDENCE)
+        rare_phrase = True
     ca, cb = a.content, b.content
+    few_shared = False  # the shorter one's content words are mostly not in the longer one
     if short <= 0.6 * long_:
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
         need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
         if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
-            return None  # the shared words are only function words
+            if shared_c < MIN_SHARED_FOR_PIECE:
+                return None  # the shared words are only function words
+            # one piece or sentence of the shorter may still be printed whole in the longer (a
+            # rendering joined from pieces: `said that "X," and that "Y"`, only Y quoted elsewhere)
+            few_shared = True
     dist = Indel.distance(a.codes, b.codes)
     lcs = (la + lb - dist) / 2
     if short <= 0.6 * long_:
         small_p, big_p = (a, b) if la <= lb else (b, a)
         containment = _containment(small_p.codes, big_p.codes)
         need = 0.7 if relation == "same" else 0.8
-        if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
-            return "contained", containment
+        if not few_shared and ((containment >= need and short >= 4) or (containment == 1.0 and short >= 3)):
+            return ("rare" if rare_phrase else "contained"), containment
         if lcs >= 5.4 and _sentence_inside(small_p, big_p) >= 0.9:  # a 6-word sentence needs 5.4 shared words
             return "contained", containment
         return None
@@ -472,6 +523,8 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     need = 0.5 if same_speaker_bar else 0.6
     if short < 6:
         need = max(need, 0.7)
+    if rare_phrase:
+        return ("rare", score) if lcs == short else None
     if score >= need:
         return "similar", score
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
@@ -577,7 +630,8 @@ class PhraseIndex:
     quotation of the corpus is never held at once."""
 
     def __init__(self) -> None:
-        self.vocab: dict[str, int] = {}  # word key -> id (ids in insertion order)
+        # word key -> id (ids in insertion order; an editor's insertion is id 0: see _insertions)
+        self.vocab: dict[str, int] = {INSERTION_KEY: _INSERTION_ID}
         self.phrases: list[_Phrase] = []
         self.phrase_speaker: list[str | None] = []
         # the quotation (utterance) of each phrase's renderings: its token when one (most), else their set
@@ -756,12 +810,14 @@ def _another_occasion(uf: _UnionFind, short_group: int, statement_group: int, wo
 
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
-                       phrases: Sequence[_Phrase]) -> None:
+                       phrases: Sequence[_Phrase], rare_matches: frozenset[tuple[int, int]] | set[tuple[int, int]]
+                       = frozenset()) -> None:
     """Join each short quote to its one best match, unless that match is ambiguous: matches about
     as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
     catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
     cut of one statement; or unless the words they share are common ones (see
-    :class:`_Informativeness`); or unless, without a confident speaker, it was published long after
+    :class:`_Informativeness`; for a phrase of a few words matched with no one speaker named for
+    both, ``rare_matches``, unless they are rare); or unless, without a confident speaker, it was published long after
     or before a statement only one article printed (:func:`_another_occasion`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
     recruiter") meet in one group before the shortest is judged."""
@@ -779,8 +835,11 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
                         for score, other in rivals.get(short_i, ()))
         if ambiguous:
             continue
-        if not informative(phrases[short_i].content & phrases[-neg_long].content):
+        shared = phrases[short_i].content & phrases[-neg_long].content
+        if not informative(shared):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
+        if (short_i, -neg_long) in rare_matches and not informative.rare(shared):
+            continue  # a phrase of a few words with no one speaker named for both: only a coinage joins
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
         uf.union(short_i, -neg_long)
@@ -806,6 +865,7 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
     uf = _UnionFind(len(phrases), phrase_speaker, spread)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
+    rare_matches: set[tuple[int, int]] = set()  # (short, long) matched as a "rare" phrase (see _score_pair)
     candidates = scored = 0
     n_shingles: list[int] = []
     lengths = [len(p.codes) for p in phrases]
@@ -873,7 +933,9 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 if old is None or key > old:
                     best_parent[short_i] = key
                 _add_rival(rivals, short_i, score, long_i)
-    _join_short_quotes(uf, best_parent, rivals, lengths, phrases)
+                if kind == "rare":
+                    rare_matches.add((short_i, long_i))
+    _join_short_quotes(uf, best_parent, rivals, lengths, phrases, rare_matches)
 
     stats = {"units": len(unit_phrase), "phrases": len(phrases), "candidates": candidates, "scored": scored}
     del postings, shared_shingles, best_parent, n_shingles, lengths  # the groups are built without them
