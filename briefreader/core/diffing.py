@@ -260,6 +260,9 @@ def _americanise(word: str) -> str:
 #: militants] into oblivion" for "carpet bomb them into oblivion"): one word that equals no other.
 INSERTION_KEY = "[\u2026]"
 _BRACKETS_RE = re.compile(r"\[([^\[\]]{0,80})\]")
+#: Words an editor's bracketed gloss right after them explains rather than replaces ("she [France]").
+_CLARIFIED_WORDS = frozenset(["he", "she", "it", "they", "him", "her", "them", "we", "us", "his", "its", "their",
+                              "this", "that", "these", "those", "there", "here"])
 #: Bracketed notes that stand for no words of the speaker (dropped from the keys).
 _EDITORIAL_NOTES = frozenset(["sic", "emphasis added", "emphasis mine", "inaudible", "laughter", "applause"])
 
@@ -268,8 +271,9 @@ def word_keys(text: str) -> list[str]:
     """Normalised word keys of ``text``: case-folded, punctuation dropped (``U.S.`` -> ``us``),
     hyphenated compounds split into their words (``carpet-bomb`` -> ``carpet``, ``bomb``),
     contractions spelled out, possessive ``'s`` dropped, British spellings made American; an
-    editor's insertion in square brackets is one :data:`INSERTION_KEY` (letters bracketed inside a
-    word, ``[T]hey``, are part of it; ``[sic]`` and elisions ``[...]`` are dropped).
+    editor's insertion in square brackets is one :data:`INSERTION_KEY` (letters bracketed at a
+    word's start, ``[T]hey``, are part of it, a bracketed ending, ``pick[ing]``, is not; ``[sic]``,
+    elisions ``[...]`` and a gloss after a pronoun, ``she [France]``, are dropped).
     The mapping is applied the same way to every text, so only true variants become equal."""
     if "[" in text:
         return _keys_with_insertions(text)
@@ -291,12 +295,17 @@ def _keys_with_insertions(text: str) -> list[str]:
         inner = match.group(1)
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
+        if before.isalnum() and not (after.isalnum() or after in _APOSTROPHES):
+            continue  # "pick[ing]": an ending the editor changed; the speaker's word is the stem
         if before.isalnum() or after.isalnum() or before in _APOSTROPHES or after in _APOSTROPHES:
-            plain.append(inner)  # "[T]hey", "go[ing]", "[Trump]'s": letters the editor supplied
+            plain.append(inner)  # "[T]hey", "[Trump]'s": letters the editor supplied
             continue
         note = inner.strip().rstrip(".").casefold()
         if not any(ch.isalnum() for ch in note) or note in _EDITORIAL_NOTES:
             continue  # "[...]": an elision; "[sic]": a note
+        previous = _WORD_RE.findall(text, max(0, start - 12), start)
+        if previous and previous[-1].casefold() in _CLARIFIED_WORDS and not text[start - 1 : start].isalnum():
+            continue  # "she [France] is strong": the speaker's pronoun is kept, the editor's gloss dropped
         for w in _WORD_RE.findall("".join(plain)):
             keys.extend(_word_key(w))
         plain = []

@@ -319,6 +319,20 @@ def person_key(name: str | None) -> str | None:
     return f"{words[-1]}|{given.pop() if len(given) == 1 else ''}"
 
 
+#: Last words that end no name: a speaker read from the narration up to its verb ("One Clinton
+#: spokesman has") is no one the grouping can compare.
+_NOT_NAME_ENDINGS = _STOPWORDS | {"said", "says", "told", "added", "wrote", "called", "asked", "noted"}
+
+
+def names_someone(name: str | None) -> bool:
+    """Whether a speaker name can designate someone (a person or a body: "Donald Trump", "the
+    Clinton campaign"), not narration taken for a name up to its verb ("One Clinton spokesman has")."""
+    if not name:
+        return False
+    words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+    return bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
+
+
 def same_person(a: str, b: str) -> bool:
     """Whether two :func:`person_key` keys may name one person: one surname, and given names that
     agree when both are known (the same, or one a short form of the other: "Joe"/"Joseph")."""
@@ -380,12 +394,13 @@ def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
     return best / n
 
 
-def _sentence_inside(a: _Phrase, b: _Phrase) -> float:
-    """The best containment in ``b`` of one of ``a``'s sentences of 6+ words (0 when none): one
-    sentence printed whole by both outlets makes their quotations one statement."""
+def _sentence_inside(a: _Phrase, b: _Phrase, min_words: int = 6) -> float:
+    """The best containment in ``b`` of one of ``a``'s sentences of ``min_words``+ words (0 when
+    none): one sentence printed whole by both outlets makes their quotations one statement. The
+    pieces of a rendering joined from pieces are sentences of their own (see _units_of)."""
     best = 0.0
     for s0, s1 in a.sentences:
-        if s1 - s0 < 6:
+        if s1 - s0 < min_words:
             continue
         best = max(best, _containment(a.codes[s0:s1], b.codes))
     return best
@@ -437,9 +452,13 @@ class _Informativeness:
 
     def rare(self, words: Iterable[int]) -> bool:
         """Whether ``words`` (the content words of a phrase of under SHORT_PHRASE_WORDS words) are
-        rare enough to be a coinage of one statement: RARE_PHRASE_EVIDENCE reached; never on a corpus
-        too small to tell (:attr:`applies` False)."""
-        return self.applies and self.evidence(words) >= RARE_PHRASE_EVIDENCE
+        rare enough to be a coinage of one statement: RARE_PHRASE_EVIDENCE reached and no common
+        word among them (each at least RARE_PHRASE_WORD_EVIDENCE: "2nd Amendment people" is not a
+        coinage of one speaker); never on a corpus too small to tell (:attr:`applies` False)."""
+        if not self.applies:
+            return False
+        each = [self.evidence((word,)) for word in words]
+        return sum(each) >= RARE_PHRASE_EVIDENCE and min(each, default=0.0) >= RARE_PHRASE_WORD_EVIDENCE
 
     def evidence(self, words: Iterable[int]) -> float:
         """The summed inverse document frequency (natural log) of ``words``, each counted in the
@@ -449,8 +468,11 @@ class _Informativeness:
 
 
 #: Content words the shorter of two quotations must share with the longer for one of its pieces or
-#: sentences to be looked for in it when most of its words are not there.
+#: sentences to be looked for in it when most of its words are not there...
 MIN_SHARED_FOR_PIECE = 3
+#: ... and the words that piece or sentence must have (a statement on its own, not a slogan of a
+#: few words said in many speeches: "We're going to make America great again").
+PIECE_ALONE_WORDS = 12
 #: Summed inverse document frequency (natural log) the content words a short quote shares with
 #: another must reach for the two to be one statement.
 SHORT_QUOTE_EVIDENCE = 5.0
@@ -462,6 +484,8 @@ RARE_PHRASE_CONTENT_WORDS = 3
 #: "law and order" 9.5, "build the wall" 9.5 in PolNeAR; a coinage such as "overclassification
 #: run amok" 22).
 RARE_PHRASE_EVIDENCE = 12.0
+#: ... each word at least this (in at most one group in 55: "people" is 2.3 in PolNeAR, "run" 4.6).
+RARE_PHRASE_WORD_EVIDENCE = 4.0
 #: Word frequencies are used only on corpora with at least this many groups of quotations.
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
@@ -481,7 +505,8 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     rare_phrase = False
     if speakers and short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
         small_phrase, big_phrase = (a, b) if la <= lb else (b, a)
-        if (len(small_phrase.content_codes) < RARE_PHRASE_CONTENT_WORDS
+        if ((a.named and b.named)  # two people named, at any confidence: "Second Amendment people"
+                or len(small_phrase.content_codes) < RARE_PHRASE_CONTENT_WORDS
                 or _containment(small_phrase.codes, big_phrase.codes) < 1.0):
             return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
         # every word a content word, printed whole by the other ("overclassification run amok"): a
@@ -507,7 +532,8 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         need = 0.7 if relation == "same" else 0.8
         if not few_shared and ((containment >= need and short >= 4) or (containment == 1.0 and short >= 3)):
             return ("rare" if rare_phrase else "contained"), containment
-        if lcs >= 5.4 and _sentence_inside(small_p, big_p) >= 0.9:  # a 6-word sentence needs 5.4 shared words
+        min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words
+        if lcs >= 5.4 and _sentence_inside(small_p, big_p, min_words) >= 0.9:
             return "contained", containment
         return None
     ratio = 2 * lcs / (la + lb)
@@ -649,7 +675,7 @@ class PhraseIndex:
         one utterance and different across quotations); its phrase."""
         ui = len(self.unit_phrase)
         vocab, phrases = self.vocab, self.phrases
-        named = person_key(u.quote.speaker)
+        named = person_key(u.quote.speaker) if names_someone(u.quote.speaker) else None
         known = named if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
         # is one phrase only for one named speaker, and never when no one is named. Speakers are

@@ -59,6 +59,20 @@ def test_a_joined_rendering_sharing_only_loose_words_stays_apart() -> None:
     assert cluster_of(an, "every family can stay", "a1.txt") != cluster_of(an, "old piers", "a0.txt")
 
 
+def test_a_slogan_sentence_of_a_joined_rendering_is_not_a_statement_alone() -> None:
+    speech = ("The mills along the river closed one after another and nobody in the capital lifted a finger "
+              "for the workers who lost everything, and I will not forget them. We are going to make the valley "
+              "green again and safe again for every child. The roads, the schools and the clinics will come "
+              "back, and the river will carry boats again before the end of my first term in office.")
+    arts = [
+        art(0, f"“{speech}” the candidate Ilse Brandt said in June."),
+        art(1, 'Brandt said that "what the council has done to the harbour and the old ferry is wrong," and '
+               'that, in regard to the mills, "we are going to make the valley green again."'),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "old ferry is wrong", "a1.txt") != cluster_of(an, "mills along", "a0.txt")
+
+
 # ---------------------------------------------------------------------------------------------
 # Hyphenated compounds and an editor's bracketed insertion
 
@@ -75,6 +89,8 @@ def test_hyphenated_compounds_are_their_words() -> None:
         ("[T]hey left", ["they", "left"]),  # letters the editor supplied inside a word
         ("it [sic] was [...] done", ["it", "was", "done"]),  # a note and an elision stand for no words
         ("[Olsen]'s plan", ["olsen", "plan"]),
+        ("pick[ing] up votes", ["pick", "up", "votes"]),  # an ending the editor changed: the speaker's stem
+        ("She [the city] is strong", ["she", "is", "strong"]),  # a gloss of a pronoun: the pronoun is kept
         ("an [unclosed bracket", ["an", "unclosed", "bracket"]),
     ],
 )
@@ -148,6 +164,34 @@ def test_a_stock_phrase_of_common_words_stays_apart_without_one_speaker() -> Non
     ]
     an = analyse_quotes(arts)
     assert cluster_of(an, "river stone bridge", "a0.txt") != cluster_of(an, "river stone bridge", "a1.txt")
+
+
+@pytest.mark.usefixtures("frequencies_apply")
+def test_a_rare_phrase_of_two_named_people_stays_apart() -> None:
+    arts = _filler(300) + [
+        art(0, "“Your remark about ultraclassification run riot was heard by everyone in the valley and "
+               "beyond,” the writer Pia Dahl said."),
+        art(1, "A spokesman for Olsen called the rules “ultraclassification run riot.”"),  # Olsen, unsure
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "run riot", "a0.txt") != cluster_of(an, "run riot", "a1.txt")
+
+
+@pytest.mark.usefixtures("frequencies_apply")
+def test_narration_read_as_a_speaker_names_no_one() -> None:
+    arts = _filler(300) + [
+        art(0, "“The agencies have let ultraclassification run riot, and the public pays for it,” the governor "
+               "Karl Olsen said."),
+        art(1, "One Olsen spokesman has called the situation “ultraclassification run riot.”"),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "run riot", "a0.txt") == cluster_of(an, "run riot", "a1.txt")
+
+
+def test_names_someone() -> None:
+    assert quote_grouping.names_someone("Karl Olsen") and quote_grouping.names_someone("the Olsen campaign")
+    assert not quote_grouping.names_someone("One Olsen spokesman has")
+    assert not quote_grouping.names_someone(None) and not quote_grouping.names_someone("42")
 
 
 def test_a_rare_phrase_needs_a_corpus_to_count_frequencies() -> None:
