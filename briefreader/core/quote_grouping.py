@@ -406,6 +406,17 @@ def _sentence_inside(a: _Phrase, b: _Phrase, min_words: int = 6) -> float:
     return best
 
 
+def _pieces_inside(a: _Phrase, b: _Phrase) -> float:
+    """The containment in ``b`` of ``a``'s sentences and pieces each looked for on its own (their
+    containments weighted by their lengths): the pieces of a rendering the outlet cut from far apart
+    in a long quotation ("a con … a disaster in the making", `"X," he said, and "Y"`)."""
+    found = total = 0.0
+    for s0, s1 in a.sentences:
+        found += _containment(a.codes[s0:s1], b.codes) * (s1 - s0)
+        total += s1 - s0
+    return found / total if total else 0.0
+
+
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
     """'same' / 'different' / 'unknown' from confidently attributed speakers of the two phrases."""
     if not a.speakers or not b.speakers:
@@ -530,6 +541,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         small_p, big_p = (a, b) if la <= lb else (b, a)
         containment = _containment(small_p.codes, big_p.codes)
         need = 0.7 if relation == "same" else 0.8
+        if containment < need and len(small_p.sentences) > 1:
+            # pieces cut from far apart ("a con … a disaster in the making"): each found on its own
+            containment = max(containment, _pieces_inside(small_p, big_p))
         if not few_shared and ((containment >= need and short >= 4) or (containment == 1.0 and short >= 3)):
             return ("rare" if rare_phrase else "contained"), containment
         min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words

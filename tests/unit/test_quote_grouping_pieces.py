@@ -59,6 +59,20 @@ def test_a_joined_rendering_sharing_only_loose_words_stays_apart() -> None:
     assert cluster_of(an, "every family can stay", "a1.txt") != cluster_of(an, "old piers", "a0.txt")
 
 
+def test_pieces_cut_from_far_apart_join_the_quotation_they_come_from() -> None:
+    speech = ("Let me tell you about the man who wants your vote. He is a fraud and a cheat, and everybody in "
+              "this hall knows it. He has taken the money of the workers of this valley and given nothing back, not "
+              "a school, not a clinic, not a single road. His plans for the harbour and the mills are a disaster in "
+              "the making.")
+    arts = [
+        art(0, f"“{speech}” the former governor Ilse Brandt said in her speech."),
+        art(1, "On Monday the candidate was called “a fraud and a cheat” and his plans “a disaster in the "
+               "making.”"),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "disaster in the making", "a1.txt") == cluster_of(an, "disaster", "a0.txt")
+
+
 def test_a_slogan_sentence_of_a_joined_rendering_is_not_a_statement_alone() -> None:
     speech = ("The mills along the river closed one after another and nobody in the capital lifted a finger "
               "for the workers who lost everything, and I will not forget them. We are going to make the valley "
