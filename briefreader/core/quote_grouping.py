@@ -407,14 +407,11 @@ def _sentence_inside(a: _Phrase, b: _Phrase, min_words: int = 6) -> float:
 
 
 def _pieces_inside(a: _Phrase, b: _Phrase) -> float:
-    """The containment in ``b`` of ``a``'s sentences and pieces each looked for on its own (their
-    containments weighted by their lengths): the pieces of a rendering the outlet cut from far apart
-    in a long quotation ("a con … a disaster in the making", `"X," he said, and "Y"`)."""
-    found = total = 0.0
-    for s0, s1 in a.sentences:
-        found += _containment(a.codes[s0:s1], b.codes) * (s1 - s0)
-        total += s1 - s0
-    return found / total if total else 0.0
+    """The containment in ``b`` of ``a``'s sentences and pieces each looked for on its own, the
+    worst of them (every piece must be there: one piece is often a catchphrase found in many
+    quotations): the pieces of a rendering the outlet cut from far apart in a long quotation
+    ("a con … a disaster in the making", `"X," he said, and "Y"`)."""
+    return min((_containment(a.codes[s0:s1], b.codes) for s0, s1 in a.sentences), default=0.0)
 
 
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
@@ -484,6 +481,9 @@ MIN_SHARED_FOR_PIECE = 3
 #: ... and the words that piece or sentence must have (a statement on its own, not a slogan of a
 #: few words said in many speeches: "We're going to make America great again").
 PIECE_ALONE_WORDS = 12
+#: Each piece of a short rendering looked for on its own (see _pieces_inside) must be found in
+#: this share of its words.
+PIECES_NEED = 0.8
 #: Summed inverse document frequency (natural log) the content words a short quote shares with
 #: another must reach for the two to be one statement.
 SHORT_QUOTE_EVIDENCE = 5.0
@@ -542,8 +542,11 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         containment = _containment(small_p.codes, big_p.codes)
         need = 0.7 if relation == "same" else 0.8
         if containment < need and len(small_p.sentences) > 1:
-            # pieces cut from far apart ("a con … a disaster in the making"): each found on its own
-            containment = max(containment, _pieces_inside(small_p, big_p))
+            # pieces cut from far apart ("a con … a disaster in the making"): each found on its own,
+            # nearly whole whoever the speakers (a piece found in part is not evidence enough)
+            pieces = _pieces_inside(small_p, big_p)
+            if pieces >= PIECES_NEED:
+                containment = max(containment, pieces)
         if not few_shared and ((containment >= need and short >= 4) or (containment == 1.0 and short >= 3)):
             return ("rare" if rare_phrase else "contained"), containment
         min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words
