@@ -263,6 +263,8 @@ _BRACKETS_RE = re.compile(r"\[([^\[\]]{0,80})\]")
 #: Words an editor's bracketed gloss right after them explains rather than replaces ("she [France]").
 _CLARIFIED_WORDS = frozenset(["he", "she", "it", "they", "him", "her", "them", "we", "us", "his", "its", "their",
                               "this", "that", "these", "those", "there", "here"])
+#: Word endings an editor changes in brackets to fit a quotation to the sentence ("pick[ing]").
+_ENDINGS = frozenset(["s", "es", "d", "ed", "ing", "n", "en", "er", "ers", "ly", "ies", "ied", "y"])
 #: Bracketed notes that stand for no words of the speaker (dropped from the keys).
 _EDITORIAL_NOTES = frozenset(["sic", "emphasis added", "emphasis mine", "inaudible", "laughter", "applause"])
 
@@ -295,7 +297,7 @@ def _keys_with_insertions(text: str) -> list[str]:
         inner = match.group(1)
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        if before.isalnum() and not (after.isalnum() or after in _APOSTROPHES):
+        if before.isalpha() and not (after.isalnum() or after in _APOSTROPHES) and inner.casefold() in _ENDINGS:
             continue  # "pick[ing]": an ending the editor changed; the speaker's word is the stem
         if before.isalnum() or after.isalnum() or before in _APOSTROPHES or after in _APOSTROPHES:
             plain.append(inner)  # "[T]hey", "[Trump]'s": letters the editor supplied
