@@ -489,11 +489,11 @@ PIECES_NEED = 0.8
 SHORT_QUOTE_EVIDENCE = 5.0
 #: A phrase of under SHORT_PHRASE_WORDS words with no one speaker named for both renderings (a speaker
 #: missing or garbled on one side: "One Clinton spokesman has") is one statement only when it has this
-#: many content words...
-RARE_PHRASE_CONTENT_WORDS = 3
+#: many content words ("Islam hates us", "overclassification run amok")...
+RARE_PHRASE_CONTENT_WORDS = 2
 #: ... whose summed inverse document frequency reaches this (more than twice SHORT_QUOTE_EVIDENCE:
-#: "law and order" 9.5, "build the wall" 9.5 in PolNeAR; a coinage such as "overclassification
-#: run amok" 22).
+#: "law and order" 9.5, "build the wall" 9.5, "lying Ted" 11.6 in PolNeAR; a coinage such as
+#: "overclassification run amok" 22, "Islam hates us" 13.2).
 RARE_PHRASE_EVIDENCE = 12.0
 #: ... each word at least this (in at most one group in 55: "people" is 2.3 in PolNeAR, "run" 4.6).
 RARE_PHRASE_WORD_EVIDENCE = 4.0
@@ -504,7 +504,7 @@ MIN_PHRASES_FOR_FREQUENCIES = 1000
 def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
     phrase inside a long one (a is the shorter), ('rare', score) for a phrase of under
-    SHORT_PHRASE_WORDS words, all content words, printed whole by the other with no one speaker
+    SHORT_PHRASE_WORDS words, mostly content words, printed whole by the other with no one speaker
     named for both (one only when its words are rare: see :meth:`_Informativeness.rare`), or None
     when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
@@ -520,8 +520,8 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
                 or len(small_phrase.content_codes) < RARE_PHRASE_CONTENT_WORDS
                 or _containment(small_phrase.codes, big_phrase.codes) < 1.0):
             return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
-        # every word a content word, printed whole by the other ("overclassification run amok"): a
-        # coinage, if its words are rare enough (judged with the corpus's frequencies: RARE_PHRASE_EVIDENCE)
+        # mostly content words, printed whole by the other ("overclassification run amok"): a coinage,
+        # if its words are rare enough (judged with the corpus's frequencies: RARE_PHRASE_EVIDENCE)
         rare_phrase = True
     ca, cb = a.content, b.content
     few_shared = False  # the shorter one's content words are mostly not in the longer one

@@ -171,6 +171,16 @@ def test_a_rare_phrase_joins_across_a_garbled_speaker() -> None:
 
 
 @pytest.mark.usefixtures("frequencies_apply")
+def test_a_rare_phrase_of_two_content_words_joins_a_speaker_missing_on_one_side() -> None:
+    arts = _filler(600) + [  # two words unique in 600 groups: evidence 2 x ln(600) = 12.8
+        art(0, "As the debate went on, Olsen stood by his comment that “Valdoria hates us,” refusing to soften it."),
+        art(1, "He was challenged over his statement that “Valdoria hates us,” but kept his temper."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "hates us", "a0.txt") == cluster_of(an, "hates us", "a1.txt")
+
+
+@pytest.mark.usefixtures("frequencies_apply")
 def test_a_stock_phrase_of_common_words_stays_apart_without_one_speaker() -> None:
     arts = _filler(300) + [
         art(0, "The campaign promised “river stone bridge” at every stop."),
