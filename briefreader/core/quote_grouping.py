@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -286,8 +287,15 @@ def speaker_key(name: str | None) -> str | None:
     "Trump" and "Mr. Trump" are one person); None for no name."""
     if not name:
         return None
-    words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+    words = re.findall(r"[^\W\d_][\w\-]*", _unaccented(name.replace("\u2019", "'")))
     return words[-1].casefold() if words else None
+
+
+def _unaccented(name: str) -> str:
+    """``name`` without diacritics ("Raúl Peña" -> "Raul Pena"): outlets print a name with and without them."""
+    if name.isascii():
+        return name
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
 
 
 #: Words before a surname that are not given names (titles, offices, parties, name suffixes).
@@ -308,7 +316,7 @@ def person_key(name: str | None) -> str | None:
     Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
     if not name:
         return None
-    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))]
+    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", _unaccented(name.replace("\u2019", "'")))]
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words.pop()
     if not words:
