@@ -859,20 +859,42 @@ def _another_occasion(uf: _UnionFind, short_group: int, statement_group: int, wo
     return spread.days_apart(short_group, statement_group) > OCCASION_DAYS
 
 
+def _add_match(best_parent: dict[int, tuple[float, int, int]], rivals: dict[int, list[tuple[float, int]]],
+               lengths: list[int], short_i: int, score: float, long_i: int) -> None:
+    """Note that short quote ``short_i`` matches ``long_i`` with ``score``: its best match so far or a rival."""
+    key = (score, lengths[long_i], -long_i)
+    old = best_parent.get(short_i)
+    if old is None or key > old:
+        best_parent[short_i] = key
+    _add_rival(rivals, short_i, score, long_i)
+
+
+def _add_rare_matches(rare_matches: Iterable[tuple[int, float, int]], informative: _Informativeness,
+                      phrases: Sequence[_Phrase], best_parent: dict[int, tuple[float, int, int]],
+                      rivals: dict[int, list[tuple[float, int]]], lengths: list[int]) -> None:
+    """Add the matches of phrases of a few words with no one speaker named for both (``(short,
+    score, long)``, see _score_pair) whose words are rare (:meth:`_Informativeness.rare`); the
+    others are no match at all, neither a best match nor a rival of one."""
+    for short_i, score, long_i in rare_matches:
+        if informative.rare(phrases[short_i].content & phrases[long_i].content):
+            _add_match(best_parent, rivals, lengths, short_i, score, long_i)
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
-                       phrases: Sequence[_Phrase], rare_matches: frozenset[tuple[int, int]] | set[tuple[int, int]]
-                       = frozenset()) -> None:
+                       phrases: Sequence[_Phrase], informative: _Informativeness | None = None) -> None:
     """Join each short quote to its one best match, unless that match is ambiguous: matches about
     as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
     catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
     cut of one statement; or unless the words they share are common ones (see
-    :class:`_Informativeness`; for a phrase of a few words matched with no one speaker named for
-    both, ``rare_matches``, unless they are rare); or unless, without a confident speaker, it was published long after
-    or before a statement only one article printed (:func:`_another_occasion`). Longer short quotes
+    :class:`_Informativeness`, ``informative``: built here when not given); or unless, without a
+    confident speaker, it was published long after or before a statement only one article printed
+    (:func:`_another_occasion`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
     recruiter") meet in one group before the shortest is judged."""
-    informative = _Informativeness(phrases, uf.find)
+    if informative is None:
+        informative = _Informativeness(phrases, uf.find)
+
     def bound_for(phrase: int) -> int:
         # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
         pending = best_parent.get(phrase)
@@ -889,8 +911,6 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
         shared = phrases[short_i].content & phrases[-neg_long].content
         if not informative(shared):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
-        if (short_i, -neg_long) in rare_matches and not informative.rare(shared):
-            continue  # a phrase of a few words with no one speaker named for both: only a coinage joins
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
         uf.union(short_i, -neg_long)
@@ -916,7 +936,9 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
     uf = _UnionFind(len(phrases), phrase_speaker, spread)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
-    rare_matches: set[tuple[int, int]] = set()  # (short, long) matched as a "rare" phrase (see _score_pair)
+    # (short, score, long): phrases of a few words matched with no one speaker named for both (see
+    # _score_pair), kept only when their words are rare, which the groups built so far tell
+    rare_matches: list[tuple[int, float, int]] = []
     candidates = scored = 0
     n_shingles: list[int] = []
     lengths = [len(p.codes) for p in phrases]
@@ -979,14 +1001,13 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
-                key = (score, lengths[long_i], -long_i)
-                old = best_parent.get(short_i)
-                if old is None or key > old:
-                    best_parent[short_i] = key
-                _add_rival(rivals, short_i, score, long_i)
                 if kind == "rare":
-                    rare_matches.add((short_i, long_i))
-    _join_short_quotes(uf, best_parent, rivals, lengths, phrases, rare_matches)
+                    rare_matches.append((short_i, score, long_i))
+                else:
+                    _add_match(best_parent, rivals, lengths, short_i, score, long_i)
+    informative = _Informativeness(phrases, uf.find)
+    _add_rare_matches(rare_matches, informative, phrases, best_parent, rivals, lengths)
+    _join_short_quotes(uf, best_parent, rivals, lengths, phrases, informative)
 
     stats = {"units": len(unit_phrase), "phrases": len(phrases), "candidates": candidates, "scored": scored}
     del postings, shared_shingles, best_parent, n_shingles, lengths  # the groups are built without them

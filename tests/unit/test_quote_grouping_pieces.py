@@ -218,6 +218,23 @@ def test_names_someone() -> None:
     assert not quote_grouping.names_someone(None) and not quote_grouping.names_someone("42")
 
 
+@pytest.mark.usefixtures("frequencies_apply")
+def test_a_phrase_too_common_for_a_coinage_is_no_rival_either() -> None:
+    # "harbour ferry tolls": words in one statement of twenty, telling enough for a short quote of a
+    # named speaker, too common for a coinage that joins without one
+    others = [art(500 + i, "A poster on the pier read: “" + " ".join(_invented_word(900 + 9 * i + k) for k in range(4))
+                  + " harbour ferry tolls " + " ".join(_invented_word(1300 + 9 * i + k) for k in range(5)) + ".”")
+              for i in range(16)]
+    arts = _filler(300) + others + [
+        art(0, "“We will end the harbour ferry tolls before the winter comes, whatever the council says,” the "
+               "mayor Karl Olsen said."),
+        art(1, "Karl Olsen said: “Harbour ferry tolls.”"),
+        art(2, "The sign at the pier read: “No harbour ferry tolls for the people of this town, not ever again.”"),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "Harbour ferry tolls.", "a1.txt") == cluster_of(an, "before the winter", "a0.txt")
+
+
 def test_a_rare_phrase_needs_a_corpus_to_count_frequencies() -> None:
     arts = [
         art(0, "The campaign accused the agencies of “ultraclassification run riot.”"),
