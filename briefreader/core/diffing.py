@@ -256,12 +256,64 @@ def _americanise(word: str) -> str:
     return word
 
 
+#: The key of an editor's words in square brackets standing for the speaker's ("carpet-bomb [the
+#: militants] into oblivion" for "carpet bomb them into oblivion"): one word that equals no other.
+INSERTION_KEY = "[\u2026]"
+_BRACKETS_RE = re.compile(r"\[([^\[\]]{0,80})\]")
+#: Words an editor's bracketed gloss right after them explains rather than replaces ("she [France]").
+_CLARIFIED_WORDS = frozenset(["he", "she", "it", "they", "him", "her", "them", "we", "us", "his", "its", "their",
+                              "this", "that", "these", "those", "there", "here"])
+#: Word endings an editor changes in brackets to fit a quotation to the sentence ("pick[ing]").
+_ENDINGS = frozenset(["s", "es", "d", "ed", "ing", "n", "en", "er", "ers", "ly", "ies", "ied", "y"])
+#: Bracketed notes that stand for no words of the speaker (dropped from the keys).
+_EDITORIAL_NOTES = frozenset(["sic", "emphasis added", "emphasis mine", "inaudible", "laughter", "applause"])
+
+
 def word_keys(text: str) -> list[str]:
     """Normalised word keys of ``text``: case-folded, punctuation dropped (``U.S.`` -> ``us``),
-    contractions spelled out, possessive ``'s`` dropped, British spellings made American.
+    hyphenated compounds split into their words (``carpet-bomb`` -> ``carpet``, ``bomb``),
+    contractions spelled out, possessive ``'s`` dropped, British spellings made American; an
+    editor's insertion in square brackets is one :data:`INSERTION_KEY` (letters bracketed at a
+    word's start, ``[T]hey``, are part of it, a bracketed ending, ``pick[ing]``, is not; ``[sic]``,
+    elisions ``[...]`` and a gloss after a pronoun, ``she [France]``, are dropped).
     The mapping is applied the same way to every text, so only true variants become equal."""
+    if "[" in text:
+        return _keys_with_insertions(text)
     keys: list[str] = []
     for w in _WORD_RE.findall(text):
+        keys.extend(_word_key(w))
+    return keys
+
+
+def _keys_with_insertions(text: str) -> list[str]:
+    """:func:`word_keys` of a text holding square brackets."""
+    keys: list[str] = []
+    plain: list[str] = []  # the text since the last insertion (brackets inside words removed)
+    pos = 0
+    for match in _BRACKETS_RE.finditer(text):
+        start, end = match.span()
+        plain.append(text[pos:start])
+        pos = end
+        inner = match.group(1)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if before.isalpha() and not (after.isalnum() or after in _APOSTROPHES) and inner.casefold() in _ENDINGS:
+            continue  # "pick[ing]": an ending the editor changed; the speaker's word is the stem
+        if before.isalnum() or after.isalnum() or before in _APOSTROPHES or after in _APOSTROPHES:
+            plain.append(inner)  # "[T]hey", "[Trump]'s": letters the editor supplied
+            continue
+        note = inner.strip().rstrip(".").casefold()
+        if not any(ch.isalnum() for ch in note) or note in _EDITORIAL_NOTES:
+            continue  # "[...]": an elision; "[sic]": a note
+        previous = _WORD_RE.findall(text, max(0, start - 12), start)
+        if previous and previous[-1].casefold() in _CLARIFIED_WORDS and not text[start - 1 : start].isalnum():
+            continue  # "she [France] is strong": the speaker's pronoun is kept, the editor's gloss dropped
+        for w in _WORD_RE.findall("".join(plain)):
+            keys.extend(_word_key(w))
+        plain = []
+        keys.append(INSERTION_KEY)
+    plain.append(text[pos:])
+    for w in _WORD_RE.findall("".join(plain)):
         keys.extend(_word_key(w))
     return keys
 
@@ -272,8 +324,14 @@ def forget_word_keys() -> None:
     _word_key.cache_clear()
 
 
+_HYPHENS_RE = re.compile("[\\-\u2010\u2011]")
+
+
 @lru_cache(maxsize=262144)
 def _word_key(token: str) -> tuple[str, ...]:
+    if "-" in token or "\u2010" in token or "\u2011" in token:
+        # a hyphenated compound is its words: "carpet-bomb" and "carpet bomb" print one wording
+        return tuple(key for part in _HYPHENS_RE.split(token) if part for key in _word_key(part))
     w = _unify_apostrophes(token).casefold()
     if "." in w:
         w = w.replace(".", "")
@@ -398,6 +456,7 @@ _FUNCTION_WORDS = frozenset([
     "must", "shall", "there", "here", "what", "which", "who", "whom", "when", "where", "why", "how", "all", "any",
     "some", "than", "then", "also", "just", "very", "more", "most", "into", "about", "over", "after", "before",
     "up", "down", "out", "off", "again", "once", "only", "own", "same", "such", "too", "even", "well", "oh",
+    INSERTION_KEY,  # an editor's words for the speaker's: a change of no content of its own
 ])
 _MARKS_AND_SPACE_RE = re.compile("[\\s" + re.escape("".join(sorted(QUOTE_CHARS))) + "]+")
 

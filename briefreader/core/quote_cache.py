@@ -34,6 +34,10 @@ from briefreader.core.quotes import Quote
 logger = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "quotes-11"  # 11: re-attributed quotations apart, typo marks, attributed short partials
+#: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
+#: groups the renderings again but keeps every article's extraction rows.
+#: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
+GROUPING_VERSION = "grouping-2"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"
@@ -110,7 +114,7 @@ def _load_record(text: Any) -> Any:
 
 
 def _analysis_digest(articles: Sequence[Article], hashes: list[str]) -> str:
-    h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+    h = hashlib.sha1(f"{EXTRACTOR_VERSION}|{GROUPING_VERSION}".encode())
     for a, bh in zip(articles, hashes, strict=True):
         h.update(f"{a.id}\0{bh}\0{a.outlet}\0{a.date}\0{a.order}\n".encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +24,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
-from briefreader.core.diffing import word_keys
+from briefreader.core.diffing import INSERTION_KEY, word_keys
 from briefreader.core.quote_records import _MISSING, QuotesCancelled
 from briefreader.core.quotes import Quote
 
@@ -60,7 +61,7 @@ _STOPWORDS = frozenset(
         "should", "may", "might", "must", "shall", "there", "here", "what", "which", "who", "whom", "when",
         "where", "why", "how", "all", "any", "some", "than", "then", "also", "just", "very", "more", "most",
         "into", "about", "over", "after", "before", "up", "down", "out", "off", "again", "once", "only", "own",
-        "same", "such", "too", "even",
+        "same", "such", "too", "even", INSERTION_KEY,
     ]
 )
 
@@ -286,8 +287,15 @@ def speaker_key(name: str | None) -> str | None:
     "Trump" and "Mr. Trump" are one person); None for no name."""
     if not name:
         return None
-    words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+    words = re.findall(r"[^\W\d_][\w\-]*", _unaccented(name.replace("\u2019", "'")))
     return words[-1].casefold() if words else None
+
+
+def _unaccented(name: str) -> str:
+    """``name`` without diacritics ("Raúl Peña" -> "Raul Pena"): outlets print a name with and without them."""
+    if name.isascii():
+        return name
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
 
 
 #: Words before a surname that are not given names (titles, offices, parties, name suffixes).
@@ -308,7 +316,7 @@ def person_key(name: str | None) -> str | None:
     Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
     if not name:
         return None
-    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))]
+    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", _unaccented(name.replace("\u2019", "'")))]
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words.pop()
     if not words:
@@ -317,6 +325,20 @@ def person_key(name: str | None) -> str | None:
     # one given name or none: more words before a surname are as often a place or a description
     # taken with it ("New Hampshire Sanders") as a middle name, so they tell nothing
     return f"{words[-1]}|{given.pop() if len(given) == 1 else ''}"
+
+
+#: Last words that end no name: a speaker read from the narration up to its verb ("One Clinton
+#: spokesman has") is no one the grouping can compare.
+_NOT_NAME_ENDINGS = _STOPWORDS | {"said", "says", "told", "added", "wrote", "called", "asked", "noted"}
+
+
+def names_someone(name: str | None) -> bool:
+    """Whether a speaker name can designate someone (a person or a body: "Donald Trump", "the
+    Clinton campaign"), not narration taken for a name up to its verb ("One Clinton spokesman has")."""
+    if not name:
+        return False
+    words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+    return bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
 
 
 def same_person(a: str, b: str) -> bool:
@@ -338,14 +360,31 @@ def _people_agree(group_a: frozenset[str], group_b: frozenset[str]) -> bool:
     return any(same_person(x, y) for x in group_a for y in group_b)
 
 
+#: The word id of :data:`INSERTION_KEY` in every :class:`PhraseIndex`, and its code (see _id_codes).
+_INSERTION_ID = 0
+_INSERTION_CODE = chr(_INSERTION_ID)
+
+
+def _insertions(codes: Sequence[int] | str) -> int:
+    """How many editor's insertions (``[the militants]``) ``codes`` holds: each may stand for a
+    word of the other rendering ("them") that no word of its own matches."""
+    if isinstance(codes, str):
+        return codes.count(_INSERTION_CODE)
+    return list(codes).count(_INSERTION_ID)
+
+
 def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
     """Share of ``part``'s words found in order in ``whole``, within a window twice ``part``'s length
-    (the words of a short phrase are always scattered somewhere in a very long text)."""
+    (the words of a short phrase are always scattered somewhere in a very long text); an editor's
+    insertion in either (:func:`_insertions`) counts as one word found."""
     n, m = len(part), len(whole)
     if not n:
         return 0.0
     if m <= 2 * n + 4:
-        return (n + m - Indel.distance(part, whole)) / 2 / n
+        lcs = (n + m - Indel.distance(part, whole)) / 2
+        if lcs < n:
+            lcs = min(n, lcs + _insertions(part) + _insertions(whole))
+        return lcs / n
     width, step = 2 * n, max(1, n // 2)
     best = 0.0
     first = set(part)
@@ -354,6 +393,8 @@ def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
         if not first.intersection(window):
             continue
         lcs = (n + len(window) - Indel.distance(part, window)) / 2
+        if lcs < n:
+            lcs = min(n, lcs + _insertions(part) + _insertions(window))
         if lcs > best:
             best = lcs
             if best >= n:
@@ -361,15 +402,24 @@ def _containment(part: Sequence[int], whole: Sequence[int]) -> float:
     return best / n
 
 
-def _sentence_inside(a: _Phrase, b: _Phrase) -> float:
-    """The best containment in ``b`` of one of ``a``'s sentences of 6+ words (0 when none): one
-    sentence printed whole by both outlets makes their quotations one statement."""
+def _sentence_inside(a: _Phrase, b: _Phrase, min_words: int = 6) -> float:
+    """The best containment in ``b`` of one of ``a``'s sentences of ``min_words``+ words (0 when
+    none): one sentence printed whole by both outlets makes their quotations one statement. The
+    pieces of a rendering joined from pieces are sentences of their own (see _units_of)."""
     best = 0.0
     for s0, s1 in a.sentences:
-        if s1 - s0 < 6:
+        if s1 - s0 < min_words:
             continue
         best = max(best, _containment(a.codes[s0:s1], b.codes))
     return best
+
+
+def _pieces_inside(a: _Phrase, b: _Phrase) -> float:
+    """The containment in ``b`` of ``a``'s sentences and pieces each looked for on its own, the
+    worst of them (every piece must be there: one piece is often a catchphrase found in many
+    quotations): the pieces of a rendering the outlet cut from far apart in a long quotation
+    ("a con … a disaster in the making", `"X," he said, and "Y"`)."""
+    return min((_containment(a.codes[s0:s1], b.codes) for s0, s1 in a.sentences), default=0.0)
 
 
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
@@ -416,6 +466,16 @@ class _Informativeness:
             return True
         return self.evidence(words) >= SHORT_QUOTE_EVIDENCE
 
+    def rare(self, words: Iterable[int]) -> bool:
+        """Whether ``words`` (the content words of a phrase of under SHORT_PHRASE_WORDS words) are
+        rare enough to be a coinage of one statement: RARE_PHRASE_EVIDENCE reached and no common
+        word among them (each at least RARE_PHRASE_WORD_EVIDENCE: "2nd Amendment people" is not a
+        coinage of one speaker); never on a corpus too small to tell (:attr:`applies` False)."""
+        if not self.applies:
+            return False
+        each = [self.evidence((word,)) for word in words]
+        return sum(each) >= RARE_PHRASE_EVIDENCE and min(each, default=0.0) >= RARE_PHRASE_WORD_EVIDENCE
+
     def evidence(self, words: Iterable[int]) -> float:
         """The summed inverse document frequency (natural log) of ``words``, each counted in the
         groups other than one of the two compared."""
@@ -423,40 +483,82 @@ class _Informativeness:
         return sum(log_total - math.log(max(1, counts[w] - 1)) for w in words)
 
 
+#: Content words the shorter of two quotations must share with the longer for one of its pieces or
+#: sentences to be looked for in it when most of its words are not there...
+MIN_SHARED_FOR_PIECE = 3
+#: ... and the words that piece or sentence must have (a statement on its own, not a slogan of a
+#: few words said in many speeches: "We're going to make America great again").
+PIECE_ALONE_WORDS = 12
+#: Each piece of a short rendering looked for on its own (see _pieces_inside) must be found in
+#: this share of its words.
+PIECES_NEED = 0.8
 #: Summed inverse document frequency (natural log) the content words a short quote shares with
 #: another must reach for the two to be one statement.
 SHORT_QUOTE_EVIDENCE = 5.0
+#: A phrase of under SHORT_PHRASE_WORDS words with no one speaker named for both renderings (a speaker
+#: missing or garbled on one side: "One Clinton spokesman has") is one statement only when it has this
+#: many content words ("Islam hates us", "overclassification run amok")...
+RARE_PHRASE_CONTENT_WORDS = 2
+#: ... whose summed inverse document frequency reaches this (more than twice SHORT_QUOTE_EVIDENCE:
+#: "law and order" 9.5, "build the wall" 9.5, "lying Ted" 11.6 in PolNeAR; a coinage such as
+#: "overclassification run amok" 22, "Islam hates us" 13.2).
+RARE_PHRASE_EVIDENCE = 12.0
+#: ... each word at least this (in at most one group in 55: "people" is 2.3 in PolNeAR, "run" 4.6).
+RARE_PHRASE_WORD_EVIDENCE = 4.0
 #: Word frequencies are used only on corpora with at least this many groups of quotations.
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
 def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
-    phrase inside a long one (a is the shorter), or None when they are not one utterance.
+    phrase inside a long one (a is the shorter), ('rare', score) for a phrase of under
+    SHORT_PHRASE_WORDS words, mostly content words, printed whole by the other with no one speaker
+    named for both (one only when its words are rare: see :meth:`_Informativeness.rare`), or None
+    when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
     relation = _speaker_relation(a, b) if speakers else "unknown"
     if relation == "different":
         return None  # the same words from two different known speakers are two statements
+    rare_phrase = False
     if speakers and short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
-        return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
+        small_phrase, big_phrase = (a, b) if la <= lb else (b, a)
+        if ((a.named and b.named)  # two people named, at any confidence: "Second Amendment people"
+                or len(small_phrase.content_codes) < RARE_PHRASE_CONTENT_WORDS
+                or _containment(small_phrase.codes, big_phrase.codes) < 1.0):
+            return None  # "law and order", "Medicare for all": stock phrases, unless one speaker says both
+        # mostly content words, printed whole by the other ("overclassification run amok"): a coinage,
+        # if its words are rare enough (judged with the corpus's frequencies: RARE_PHRASE_EVIDENCE)
+        rare_phrase = True
     ca, cb = a.content, b.content
+    few_shared = False  # the shorter one's content words are mostly not in the longer one
     if short <= 0.6 * long_:
         small_c, big_c = (ca, cb) if la <= lb else (cb, ca)
         shared_c = len(small_c & big_c)
         need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
         if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
-            return None  # the shared words are only function words
+            if shared_c < MIN_SHARED_FOR_PIECE:
+                return None  # the shared words are only function words
+            # one piece or sentence of the shorter may still be printed whole in the longer (a
+            # rendering joined from pieces: `said that "X," and that "Y"`, only Y quoted elsewhere)
+            few_shared = True
     dist = Indel.distance(a.codes, b.codes)
     lcs = (la + lb - dist) / 2
     if short <= 0.6 * long_:
         small_p, big_p = (a, b) if la <= lb else (b, a)
         containment = _containment(small_p.codes, big_p.codes)
         need = 0.7 if relation == "same" else 0.8
-        if (containment >= need and short >= 4) or (containment == 1.0 and short >= 3):
-            return "contained", containment
-        if lcs >= 5.4 and _sentence_inside(small_p, big_p) >= 0.9:  # a 6-word sentence needs 5.4 shared words
+        if containment < need and len(small_p.sentences) > 1:
+            # pieces cut from far apart ("a con … a disaster in the making"): each found on its own,
+            # nearly whole whoever the speakers (a piece found in part is not evidence enough)
+            pieces = _pieces_inside(small_p, big_p)
+            if pieces >= PIECES_NEED:
+                containment = max(containment, pieces)
+        if not few_shared and ((containment >= need and short >= 4) or (containment == 1.0 and short >= 3)):
+            return ("rare" if rare_phrase else "contained"), containment
+        min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words
+        if lcs >= 5.4 and _sentence_inside(small_p, big_p, min_words) >= 0.9:
             return "contained", containment
         return None
     ratio = 2 * lcs / (la + lb)
@@ -472,6 +574,8 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     need = 0.5 if same_speaker_bar else 0.6
     if short < 6:
         need = max(need, 0.7)
+    if rare_phrase:
+        return ("rare", score) if lcs == short else None
     if score >= need:
         return "similar", score
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
@@ -577,7 +681,8 @@ class PhraseIndex:
     quotation of the corpus is never held at once."""
 
     def __init__(self) -> None:
-        self.vocab: dict[str, int] = {}  # word key -> id (ids in insertion order)
+        # word key -> id (ids in insertion order; an editor's insertion is id 0: see _insertions)
+        self.vocab: dict[str, int] = {INSERTION_KEY: _INSERTION_ID}
         self.phrases: list[_Phrase] = []
         self.phrase_speaker: list[str | None] = []
         # the quotation (utterance) of each phrase's renderings: its token when one (most), else their set
@@ -595,7 +700,7 @@ class PhraseIndex:
         one utterance and different across quotations); its phrase."""
         ui = len(self.unit_phrase)
         vocab, phrases = self.vocab, self.phrases
-        named = person_key(u.quote.speaker)
+        named = person_key(u.quote.speaker) if names_someone(u.quote.speaker) else None
         known = named if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
         # is one phrase only for one named speaker, and never when no one is named. Speakers are
@@ -754,18 +859,42 @@ def _another_occasion(uf: _UnionFind, short_group: int, statement_group: int, wo
     return spread.days_apart(short_group, statement_group) > OCCASION_DAYS
 
 
+def _add_match(best_parent: dict[int, tuple[float, int, int]], rivals: dict[int, list[tuple[float, int]]],
+               lengths: list[int], short_i: int, score: float, long_i: int) -> None:
+    """Note that short quote ``short_i`` matches ``long_i`` with ``score``: its best match so far or a rival."""
+    key = (score, lengths[long_i], -long_i)
+    old = best_parent.get(short_i)
+    if old is None or key > old:
+        best_parent[short_i] = key
+    _add_rival(rivals, short_i, score, long_i)
+
+
+def _add_rare_matches(rare_matches: Iterable[tuple[int, float, int]], informative: _Informativeness,
+                      phrases: Sequence[_Phrase], best_parent: dict[int, tuple[float, int, int]],
+                      rivals: dict[int, list[tuple[float, int]]], lengths: list[int]) -> None:
+    """Add the matches of phrases of a few words with no one speaker named for both (``(short,
+    score, long)``, see _score_pair) whose words are rare (:meth:`_Informativeness.rare`); the
+    others are no match at all, neither a best match nor a rival of one."""
+    for short_i, score, long_i in rare_matches:
+        if informative.rare(phrases[short_i].content & phrases[long_i].content):
+            _add_match(best_parent, rivals, lengths, short_i, score, long_i)
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
-                       phrases: Sequence[_Phrase]) -> None:
+                       phrases: Sequence[_Phrase], informative: _Informativeness | None = None) -> None:
     """Join each short quote to its one best match, unless that match is ambiguous: matches about
     as good (within RIVAL_MARGIN) lie in other groups, so the words are a stock phrase or a
     catchphrase said on many occasions ("boots on the ground", "make America great again"), not a
     cut of one statement; or unless the words they share are common ones (see
-    :class:`_Informativeness`); or unless, without a confident speaker, it was published long after
-    or before a statement only one article printed (:func:`_another_occasion`). Longer short quotes
+    :class:`_Informativeness`, ``informative``: built here when not given); or unless, without a
+    confident speaker, it was published long after or before a statement only one article printed
+    (:func:`_another_occasion`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
     recruiter") meet in one group before the shortest is judged."""
-    informative = _Informativeness(phrases, uf.find)
+    if informative is None:
+        informative = _Informativeness(phrases, uf.find)
+
     def bound_for(phrase: int) -> int:
         # the group a phrase is in, or (a short quote not judged yet) the one its best match is in
         pending = best_parent.get(phrase)
@@ -779,7 +908,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
                         for score, other in rivals.get(short_i, ()))
         if ambiguous:
             continue
-        if not informative(phrases[short_i].content & phrases[-neg_long].content):
+        shared = phrases[short_i].content & phrases[-neg_long].content
+        if not informative(shared):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
@@ -806,6 +936,9 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
     uf = _UnionFind(len(phrases), phrase_speaker, spread)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
+    # (short, score, long): phrases of a few words matched with no one speaker named for both (see
+    # _score_pair), kept only when their words are rare, which the groups built so far tell
+    rare_matches: list[tuple[int, float, int]] = []
     candidates = scored = 0
     n_shingles: list[int] = []
     lengths = [len(p.codes) for p in phrases]
@@ -868,12 +1001,13 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
-                key = (score, lengths[long_i], -long_i)
-                old = best_parent.get(short_i)
-                if old is None or key > old:
-                    best_parent[short_i] = key
-                _add_rival(rivals, short_i, score, long_i)
-    _join_short_quotes(uf, best_parent, rivals, lengths, phrases)
+                if kind == "rare":
+                    rare_matches.append((short_i, score, long_i))
+                else:
+                    _add_match(best_parent, rivals, lengths, short_i, score, long_i)
+    informative = _Informativeness(phrases, uf.find)
+    _add_rare_matches(rare_matches, informative, phrases, best_parent, rivals, lengths)
+    _join_short_quotes(uf, best_parent, rivals, lengths, phrases, informative)
 
     stats = {"units": len(unit_phrase), "phrases": len(phrases), "candidates": candidates, "scored": scored}
     del postings, shared_shingles, best_parent, n_shingles, lengths  # the groups are built without them

@@ -80,7 +80,7 @@ def test_read_commands_show_everything_inert_and_markup_literally(
     assert code == 0 and MARKUP_CLOSE in _flat(out)
     code, out, _ = run(capsys, "quotes", hostile)
     assert code == 0 and QUOTE in _flat(out)
-    code, out, _ = run(capsys, "quotes", hostile, "--min-articles", "2")
+    code, out, _ = run(capsys, "quotes", hostile, "--min-articles", "1")  # every group, whatever joins
     assert code == 0 and "[link=file:/" in out and "␛[2J[red]" in out  # outlet and quoted words, literal
 
 

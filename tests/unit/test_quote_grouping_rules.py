@@ -41,6 +41,8 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("New Hampshire Sanders", "Los Angeles-area Sanders", True),  # two words before a surname tell nothing
         ("One of Trump", "Donald J Trump", True),
         ("Nora Lind", "Nora Berg", False),
+        ("Raúl R. Lindqvist", "Raul Lindqvist", True),  # a name printed with and without its accents
+        ("José Peña", "Jose Pena", True),
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
