@@ -181,6 +181,7 @@ def score(analysis: Any, part: str, show_errors: bool = False, pairs_file: Path 
     pairs grouped, different pairs kept apart."""
     judged = yaml.safe_load(pairs_file.read_text(encoding="utf-8"))["pairs"]
     counts = {label: [0, 0] for label in LABELS}
+    by_words = [0, 0]  # same or disjoint pairs that share words by the PolNeAR sets' rule: grouped, judged
     missing = 0
     for pair in judged:
         if part != "all" and pair["part"] != part:
@@ -189,6 +190,10 @@ def score(analysis: Any, part: str, show_errors: bool = False, pairs_file: Path 
         cluster_a, rendering_a = cross._find(analysis, pair["a"])
         cluster_b, rendering_b = cross._find(analysis, pair["b"])
         counts[kind][1] += 1
+        one_quotation = kind != "different" and cross.shares_content_words(
+            _file_text(pair["a"]["article"], corpus)[pair["a"]["start"] : pair["a"]["end"]],
+            _file_text(pair["b"]["article"], corpus)[pair["b"]["start"] : pair["b"]["end"]])
+        by_words[1] += one_quotation
         if cluster_a is None or cluster_b is None:
             missing += 1
             counts[kind][0] += kind == "different"
@@ -199,6 +204,7 @@ def score(analysis: Any, part: str, show_errors: bool = False, pairs_file: Path 
         together = cluster_a == cluster_b
         right = not together if kind == "different" else together
         counts[kind][0] += right
+        by_words[0] += one_quotation and together
         if show_errors and not right:
             print(f"   {kind.upper()} but {'grouped' if together else 'apart'} "
                   f"({pair['a']['article']} {pair['a']['start']} / {pair['b']['article']} {pair['b']['start']}): "
@@ -217,6 +223,9 @@ def score(analysis: Any, part: str, show_errors: bool = False, pairs_file: Path 
         rate = right / n if n else 0.0
         target = "   (target >= 0.90)" if kind != "disjoint" else "   (reported apart)"
         print(f"   {title:38} {right}/{n} = {rate:.3f}{target}")
+    right, n = by_words
+    print(f"   {'same, by the words rule of the PolNeAR sets':38} {right}/{n} = {right / n if n else 0.0:.3f}"
+          f"   (shares >= {cross.ONE_QUOTATION_SHARE:.0%} of the shorter one's content words)")
     return {kind: (right, n) for kind, (right, n) in counts.items()}
 
 
