@@ -245,7 +245,18 @@ _BRITISH_SUFFIXES = (
 _WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[" + _APOSTROPHES + r"\-\u2010\u2011]\w+)*", re.UNICODE)
 
 
+#: Small numbers spelled out, keyed as their digits: "a two-in-three chance" and "a 2 in 3 chance" are
+#: one wording (house styles differ; the speaker said one thing).
+_NUMBER_WORDS = {
+    word: str(value) for value, word in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])
+}
+
+
 def _americanise(word: str) -> str:
+    number = _NUMBER_WORDS.get(word)
+    if number:
+        return number
     mapped = _BRITISH_WORDS.get(word)
     if mapped:
         return mapped
@@ -272,7 +283,8 @@ _EDITORIAL_NOTES = frozenset(["sic", "emphasis added", "emphasis mine", "inaudib
 def word_keys(text: str) -> list[str]:
     """Normalised word keys of ``text``: case-folded, punctuation dropped (``U.S.`` -> ``us``),
     hyphenated compounds split into their words (``carpet-bomb`` -> ``carpet``, ``bomb``),
-    contractions spelled out, possessive ``'s`` dropped, British spellings made American; an
+    contractions spelled out, possessive ``'s`` dropped, British spellings made American, small
+    numbers spelled out keyed as digits (``two`` -> ``2``); an
     editor's insertion in square brackets is one :data:`INSERTION_KEY` (letters bracketed at a
     word's start, ``[T]hey``, are part of it, a bracketed ending, ``pick[ing]``, is not; ``[sic]``,
     elisions ``[...]`` and a gloss after a pronoun, ``she [France]``, are dropped).

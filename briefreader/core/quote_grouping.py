@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from briefreader.core.diffing import INSERTION_KEY, word_keys
 from briefreader.core.quote_records import _MISSING, QuotesCancelled
@@ -298,6 +298,11 @@ def _unaccented(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
 
 
+#: Given names of at least this many letters that differ in one letter name one person (a misspelling:
+#: "Vincente Fox"); shorter ones may be two names ("Jon"/"Jan", "Maria"/"Mario").
+GIVEN_NAME_SLIP_LETTERS = 6
+
+
 #: Words before a surname that are not given names (titles, offices, parties, name suffixes).
 _NOT_GIVEN_NAMES = frozenset([
     "mr", "mrs", "ms", "miss", "dr", "sen", "senator", "senators", "rep", "representative", "gov", "governor",
@@ -343,7 +348,8 @@ def names_someone(name: str | None) -> bool:
 
 def same_person(a: str, b: str) -> bool:
     """Whether two :func:`person_key` keys may name one person: one surname, and given names that
-    agree when both are known (the same, or one a short form of the other: "Joe"/"Joseph")."""
+    agree when both are known (the same, one a short form of the other: "Joe"/"Joseph", or a long one
+    misspelt by a letter: "Vincente"/"Vicente")."""
     if a == b:
         return True
     surname_a, _, given_a = a.partition("|")
@@ -352,6 +358,8 @@ def same_person(a: str, b: str) -> bool:
         return False
     if not given_a or not given_b:
         return True
+    if min(len(given_a), len(given_b)) >= GIVEN_NAME_SLIP_LETTERS and Levenshtein.distance(given_a, given_b) <= 1:
+        return True  # one letter slipped in a long given name: "Vincente" for "Vicente"
     return min(len(given_a), len(given_b)) >= 3 and (given_a.startswith(given_b) or given_b.startswith(given_a))
 
 

@@ -147,3 +147,9 @@ def test_random_inputs_keep_spans_consistent() -> None:
         al = align(a, b)
         assert 0 <= al.long_span[0] <= al.long_span[1] <= len(b)
         assert 0.0 <= al.score <= 1.0
+
+
+def test_small_numbers_spelled_out_key_as_digits() -> None:
+    assert word_keys("a two-in-three chance, one in three") == word_keys("a 2 in 3 chance, 1 in 3")
+    assert word_keys("twelve") == ["12"] and word_keys("thirteen") == ["thirteen"]
+    assert word_keys("someone") == ["someone"]  # only whole words

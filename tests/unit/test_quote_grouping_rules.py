@@ -43,6 +43,9 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Nora Lind", "Nora Berg", False),
         ("Raúl R. Lindqvist", "Raul Lindqvist", True),  # a name printed with and without its accents
         ("José Peña", "Jose Pena", True),
+        ("Vincente Lindqvist", "Vicente Lindqvist", True),  # a long given name misspelt by one letter
+        ("Maria Lindqvist", "Mario Lindqvist", False),  # short names one letter apart are two names
+        ("Vicente Lindqvist", "Valente Lindqvist", False),  # two letters apart
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
