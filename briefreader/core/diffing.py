@@ -253,10 +253,30 @@ _NUMBER_WORDS = {
 }
 
 
+#: Swear words one outlet prints and another censors ("fucking" / "f*ing" / "f-----g"): each is keyed
+#: as its first letter and :data:`_CENSORED_MARK`, as is a censored word, so the two renderings match.
+_SWEAR_WORDS = frozenset([
+    "fuck", "fucks", "fucked", "fucking", "fuckin", "fucker", "fuckers", "motherfucker", "motherfucking", "shit",
+    "shits", "shitty", "bullshit", "bitch", "bitches", "cocksucker", "cunt", "asshole", "assholes", "bastard",
+    "bastards", "goddamn", "goddamned", "damn", "damned", "dick", "piss", "pissed",
+])
+_CENSORED_MARK = "__"  # word characters: the key stays one token
+#: A censored word: its first letter, then asterisks or three or more dashes, then maybe its last
+#: letters ("f*ing", "s***", "f-----g", "c---sucker"); never an em-dash between two words ("me--it").
+_CENSORED_RE = re.compile(r"(?<![\w.*'])([^\W\d_])(?:\*+|-{3,})[a-z]*(?![\w*])")
+
+
+def _uncensor_keys(text: str) -> str:
+    """``text`` with each censored word replaced by its key (see :data:`_SWEAR_WORDS`)."""
+    return _CENSORED_RE.sub(lambda m: m.group(1).casefold() + _CENSORED_MARK, text)
+
+
 def _americanise(word: str) -> str:
     number = _NUMBER_WORDS.get(word)
     if number:
         return number
+    if word in _SWEAR_WORDS or word.endswith(_CENSORED_MARK):
+        return word[0] + _CENSORED_MARK
     mapped = _BRITISH_WORDS.get(word)
     if mapped:
         return mapped
@@ -284,11 +304,14 @@ def word_keys(text: str) -> list[str]:
     """Normalised word keys of ``text``: case-folded, punctuation dropped (``U.S.`` -> ``us``),
     hyphenated compounds split into their words (``carpet-bomb`` -> ``carpet``, ``bomb``),
     contractions spelled out, possessive ``'s`` dropped, British spellings made American, small
-    numbers spelled out keyed as digits (``two`` -> ``2``); an
+    numbers spelled out keyed as digits (``two`` -> ``2``), swear words and their censored forms
+    one key (``fucking``, ``f*ing`` -> ``f__``); an
     editor's insertion in square brackets is one :data:`INSERTION_KEY` (letters bracketed at a
     word's start, ``[T]hey``, are part of it, a bracketed ending, ``pick[ing]``, is not; ``[sic]``,
     elisions ``[...]`` and a gloss after a pronoun, ``she [France]``, are dropped).
     The mapping is applied the same way to every text, so only true variants become equal."""
+    if "*" in text or "---" in text:
+        text = _uncensor_keys(text)
     if "[" in text:
         return _keys_with_insertions(text)
     keys: list[str] = []

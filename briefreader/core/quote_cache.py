@@ -37,7 +37,8 @@ EXTRACTOR_VERSION = "quotes-11"  # 11: re-attributed quotations apart, typo mark
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
-#: 3: small numbers spelled out keyed as digits, a long given name misspelt by a letter is one person
+#: 3: small numbers spelled out keyed as digits, a long given name misspelt by a letter is one person,
+#:    swear words and their censored forms one key
 GROUPING_VERSION = "grouping-3"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen

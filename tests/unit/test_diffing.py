@@ -153,3 +153,14 @@ def test_small_numbers_spelled_out_key_as_digits() -> None:
     assert word_keys("a two-in-three chance, one in three") == word_keys("a 2 in 3 chance, 1 in 3")
     assert word_keys("twelve") == ["12"] and word_keys("thirteen") == ["thirteen"]
     assert word_keys("someone") == ["someone"]  # only whole words
+
+
+def test_swear_words_and_their_censored_forms_are_one_key() -> None:
+    assert word_keys("pay for that f*ing wall!") == word_keys("pay for that fucking wall")
+    assert word_keys("that f-----g wall") == word_keys("that fucking wall")
+    assert word_keys("you c---sucker, son-of-a-b----") == word_keys("you cocksucker, son-of-a-bitch")
+    assert word_keys("fucking") != word_keys("fighting")
+    # dashes between words and arithmetic are no censoring
+    assert word_keys("me--it is") == ["me", "it", "is"]
+    assert word_keys("I---I don't") == ["i", "i", "do", "not"]
+    assert word_keys("a 5*3 grid") == ["a", "5", "3", "grid"]
