@@ -284,7 +284,17 @@ def pragma(db: sqlite3.Connection, name: str) -> int:
 
 def check_existing(db: sqlite3.Connection, path: Path) -> None:
     """Refuse a database that a newer briefreader wrote, that is damaged, or that holds objects
-    briefreader never makes (triggers, views, foreign tables): before anything in it runs."""
+    briefreader never makes (triggers, views, foreign tables): before anything in it runs.
+    Read in one transaction: another process may be creating the schema right now, and its tables
+    seen without the version it sets in the same commit would look like somebody else's database."""
+    db.execute("BEGIN")
+    try:
+        _check_existing(db, path)
+    finally:
+        db.execute("COMMIT")
+
+
+def _check_existing(db: sqlite3.Connection, path: Path) -> None:
     version = pragma(db, "user_version")
     if version > SCHEMA_VERSION:
         raise StoreVersionError(_newer_message(path, version))

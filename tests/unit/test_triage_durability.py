@@ -103,10 +103,14 @@ def test_two_stores_in_one_process_interleave(tmp_path: Path) -> None:
     b.close()
 
 
-def test_processes_racing_to_create_the_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize("round_", range(3))
+def test_processes_racing_to_create_the_store(tmp_path: Path, round_: int) -> None:
+    # Six processes open a store no one has made yet; one creates the schema while the others
+    # check the file (a check reading the tables of that commit but the version from before it
+    # took the file for somebody else's: 2 processes in 120 failed so before the fix).
     db = tmp_path / "new" / DB_NAME
     go = tmp_path / "go"
-    procs = [_spawn(db, p, 8, go, late=True) for p in ("a", "b", "c")]
+    procs = [_spawn(db, p, 8, go, late=True) for p in ("a", "b", "c", "d", "e", "f")]
     for proc in procs:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
     go.touch()
