@@ -81,6 +81,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
         # a name ending a lowercase segment set off by commas is a speaker only after a role ("former
         # Rep. Jo Bayer"), not after a verb ("did not name Jo Bayer, but told …": the object)
         name = _name_at_end(seg) if k == len(segments) - 1 or not seg[0].islower() or _role_head(seg) else None
+        if name and k < len(segments) - 1 and _object_of_clause(seg):
+            return None  # "Jo Bayer spoke to Republicans as well as Democrats, saying": the object
         if name:
             return name, "name"
         low = seg.lower()
@@ -89,8 +91,11 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             named = _name_before_apposition(segments[:k]) if _opens_apposition(separators, k) else None
             if named:
                 return named, "name"
+            if last in _PRONOUNS:
+                return last, "pronoun"  # "a military fight he called": he speaks, not the fight
             desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
-            return desc, "description"
+            desc = _description_or_none(desc)
+            return (desc, "description") if desc else None
         if _POSSESSIVE_ROLE_RE.match(seg) and k > 0:
             # apposition: "Jo Bayer, the mayor's chief of staff, said" / "Jo Bayer, Acme's director of
             # sales, said": the name before it speaks, not the owner of the role
@@ -103,6 +108,54 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             continue  # appositive ("deputy chairman of the council") before the verb
         return None
     return None
+
+
+# A clause inside what looked like a description ("The pushback crested with Jo Bayer", "the
+# writers acknowledge that", "A spokesperson for Jo Bayer fired back Tuesday"): no description
+_CLAUSE_IN_DESCRIPTION_RE = re.compile(
+    r"\s(?:that|which|who|whom|whose)\s|\s[a-z]+ed\s+(?:with|back|to|on|in|at|for|about|up|out|off|by|over)\b"
+    r"|\s(?:acknowledge|acknowledges|say|says|argue|argues|claim|claims|drew|took|gave|made|ran)\b|\s[a-z]+ly\s"
+)
+# adverbs trailing a description's noun ("The indictment also", "The resolution initially")
+_TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:also|then|later|still|again|too|once|now|first|indeed|[a-z]+ly))+\s*$")
+
+
+def _description_or_none(desc: str) -> str | None:
+    """A description as a source (``the report``, ``a Ryan spokesman``) without the adverbs after its
+    noun; None when it is a clause, not a noun phrase (unknown beats a sentence fragment as a name)."""
+    clause = _CLAUSE_IN_DESCRIPTION_RE.search(" " + desc + " ")
+    if clause:
+        # the noun phrase before the clause's verb is its subject ("The writers acknowledge that"
+        # -> "The writers", "The Washington Post recently ran" -> "The Washington Post")
+        head = desc[: max(0, clause.start() - 1)].strip()
+        return head if len(head.split()) >= 2 else None
+    trimmed = _TRAILING_ADVERB_RE.sub("", desc)
+    return trimmed if len(trimmed.split()) >= 2 else desc
+
+
+def _object_of_clause(seg: str) -> bool:
+    """Whether the name ending ``seg`` is the object of a clause that opens with another name and
+    a verb ("Jo Bayer spoke to the crowd about Democrats"), not a subject set off by commas."""
+    names = list(_NAME_RE.finditer(seg))
+    if len(names) < 2 or names[0].start() != len(seg) - len(seg.lstrip()):
+        return False
+    following = seg[names[0].end() :].split()
+    first = following[0].lower().strip(".,") if following else ""
+    if not (first and first.isalpha() and following[0][0].islower()) or first in _CLAUSE_LINK_WORDS:
+        return False
+    before_last = seg[: names[-1].start()].split()
+    if before_last and before_last[-1].lower() in _SUBORDINATORS:
+        return False  # "Jo Bayer has tacked left since Bo Li, the …, announced": Bo Li's own clause
+    # a role after an organisation's name ("Washington Post columnist Jo Bayer") is no verb
+    return (first not in _PERSON_NOUNS and first not in _TITLE_WORDS and first not in _ROLE_HEAD_WORDS
+            and not first.endswith(("ist", "er", "or", "ian", "ant", "ent", "man", "woman")))
+
+
+_SUBORDINATORS = frozenset(["since", "because", "after", "before", "when", "while", "as", "although", "though",
+                           "until", "unless", "if", "once", "whereas", "and", "but", "or", "that", "where"])
+# lowercase words that may follow a name inside a subject ("Jo Bayer of Acme", "Jo Bayer and Bo Li")
+_CLAUSE_LINK_WORDS = frozenset(["of", "at", "from", "for", "with", "and", "or", "the", "de", "da", "van", "von",
+                                "del", "della", "la", "le", "al", "el", "bin", "ibn", "ben"])
 
 
 _ROLE_HEAD_WORDS = frozenset(["the", "a", "an", "former", "then", "acting", "longtime", "veteran", "retired",
@@ -180,6 +233,8 @@ def _name_before_apposition(segments: list[str]) -> str | None:
         m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
         head = seg[: m.start()] if m else seg
         if m and head.strip().split()[-1:] != ["and"] and not _PREPOSITION_END_RE.search(head):
+            if _object_of_clause(seg):
+                return None  # "Jo Bayer spoke about Democrats, and gave them …": an object
             return _clean_name(m.group())  # "Jo Bayer", "the economist Jo Bayer"
         if _APPOSITION_START_RE.match(seg):
             continue  # an earlier apposition: "Jo Bayer, the head of Acme, a group that sued, said"

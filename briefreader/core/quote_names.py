@@ -211,6 +211,9 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         words[0].lower().strip(".,") in _TITLE_WORDS
         or words[0].lower() in _NON_NAME_STARTS
         or words[0].endswith("'s")
+        or words[0].endswith("'") and len(words) > 1  # "Lyin' Ted Cruz", "News' Jo Bayer": not a given name
+        or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS and words[1][:1].isupper()
+        or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics"
         or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
         or (len(words) > 1 and _DEMONYM_RE.search(words[0]) and words[0][0].isupper()
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
@@ -219,7 +222,7 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     if not words and honorific_surname:
         words = raw.replace("\u2019", "'").split()[1:]  # "Mr. King", "Ms. Bishop": a surname, not a title
     # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
-    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
+    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _INNER_TITLES]
     if inner:
         words = words[inner[-1] + 1 :]
         if len(words) > 2 and words[0] == "of":
@@ -234,7 +237,56 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
+    if _is_place_or_dateline(words, allow_org):
+        return None
     return " ".join(words)
+
+
+# Titles inside a capitalised run after which the person's name follows ("Maine Gov. Jo Bayer",
+# "Missouri Highway Patrol Capt. Jo Bayer", "Senate Democratic Leader Jo Bayer"): the name alone is shown
+_INNER_TITLES = _PERSONAL_TITLES | frozenset(
+    ["gov", "capt", "captain", "sheriff", "agent", "leader", "attorney", "father", "supervisor", "lt", "sgt", "col",
+     "adm", "rep", "sen", "justice", "detective", "officer", "chairman", "councilman", "councilwoman", "congressman",
+     "congresswoman", "assemblyman", "assemblywoman", "rev", "reverend", "pastor", "rabbi", "imam", "bishop"]
+)
+# Capitalised words opening a sentence before a person's full name that describe the person, not a
+# given name ("Republican Jo Bayer", "Rival Jo Bayer", "Comedian Jo Bayer"); only stripped when two
+# words are left
+_DESCRIPTOR_WORDS = frozenset(
+    ["republican", "democrat", "democratic", "gop", "conservative", "liberal", "progressive", "independent",
+     "rival", "actor", "actress", "comedian", "singer", "rapper", "musician", "author", "writer", "host",
+     "anchor", "columnist", "pundit", "candidate", "nominee", "billionaire", "businessman", "businesswoman",
+     "mogul", "activist", "veteran", "controversial", "embattled", "outgoing", "incoming", "longtime", "agent",
+     "sheriff", "gov", "sen", "rep", "capt", "detective", "fellow"]
+)
+# Plural nouns for groups that open a capitalised run ("Members of LePage's party"): never a name
+_GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
+                          "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates"])
+# First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
+_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port"])
+# Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")
+_PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre", "airport", "stadium", "arena",
+                               "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",
+                               "islands", "mountains", "beach", "harbor"])
+# Last words of organisations and documents: a source where organisations may be ("the 14th Amendment
+# states", "the Democratic National Convention said"), never a person
+_THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference", "convention", "caucus"])
+
+
+def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
+    """Whether the words of a cleaned name are a place, a thing or a dateline, never a person
+    ("Las Vegas", "St Louis", "New Start", "the Rose Garden", "WASHINGTON"); an organisation's
+    acronym ("NAACP") is kept where organisations may be sources (``allow_org``)."""
+    if words[-1].lower() in _PERSON_NOUNS:
+        return False  # "New Hampshire Democrat": a person described by a place
+    if len(words) >= 2 and words[0].lower().strip(".") in _PLACE_FIRST_WORDS:
+        return True
+    if words[-1].lower() in _PLACE_LAST_WORDS or (not allow_org and words[-1].lower() in _THING_LAST_WORDS):
+        return True
+    if not all(w.isalpha() and w.isupper() for w in words):
+        return False
+    letters = sum(len(w) for w in words)
+    return letters >= 7 or (letters >= 5 and not allow_org)
 
 
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
@@ -275,6 +327,14 @@ def _name_mention(raw: str) -> tuple[str, int, bool] | None:
     return name, shift, False
 
 
+def _inside_quotation(body: str, offset: int) -> bool:
+    """Whether ``offset`` lies inside a double quotation opened earlier on its line (typographic
+    marks counted open against close, straight marks by parity)."""
+    line_start = body.rfind("\n", 0, offset) + 1
+    curly = body.count("\u201c", line_start, offset) - body.count("\u201d", line_start, offset)
+    return curly > 0 or body.count('"', line_start, offset) % 2 == 1
+
+
 @dataclass(slots=True)
 class _Person:
     name: str
@@ -306,7 +366,10 @@ class _Speakers:
                 continue
             name, shift, strong = info
             candidates.append((m.start() + shift, name, strong))
-        for _, name, strong in sorted(candidates, key=lambda c: -len(c[1].split())):  # longest first
+        # longest first; a name written inside a quotation ("Meet Melania Trump. Your next First
+        # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
+        for _, name, strong in sorted(candidates, key=lambda c: (_inside_quotation(self.body, c[0]),
+                                                                 -len(c[1].split()))):
             if strong:
                 self.full_names.setdefault(name, name)
                 self.full_names.setdefault(name.split()[-1], name)
@@ -354,6 +417,9 @@ class _Speakers:
             if (sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
+            if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
+                seen.add(sid)  # "He said Grassley would …": the sentence is about "he", not Grassley
+                continue
             if sid not in seen:
                 seen.add(sid)
                 self.subjects.append((off, name))
@@ -407,3 +473,5 @@ _SMALL_WORDS = frozenset(
     ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",
      "or", "nor", "but", "as", "into", "over", "vs", "via"]
 )
+# A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
+_PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")
