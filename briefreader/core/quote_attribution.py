@@ -521,7 +521,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # paragraph, when the quotation opens its sentence: `Vik spoke on Monday. "…"`)
     who = resolver.speakers.first_person_between(s_start, q.mark_pos)
     if who:
-        return who, 0.5, None, False
+        # "… mocks Jo Bayer as a farmer 'who never …'": a person named further into the sentence
+        # than its subject may be an object: weaker evidence than the sentence's subject
+        subject = _sentence_subject(body, resolver, s_start, q.mark_pos)
+        return who, 0.5 if subject else 0.4, None, False
     if not body[lo : q.mark_pos].strip():
         # a paragraph that opens with a quotation and names no one: the previous paragraph's speaker
         # goes on (news style); elsewhere an unattributed quotation stays unknown (unknown beats wrong)

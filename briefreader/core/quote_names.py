@@ -269,8 +269,8 @@ _PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre"
                                "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",
                                "islands", "mountains", "beach", "harbor"])
 # Last words of organisations and documents: a source where organisations may be ("the 14th Amendment
-# states", "the Democratic National Convention said"), never a person
-_THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference", "convention", "caucus"])
+# states", a cut "American Civil Liberties"), never a person
+_THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference"])
 
 
 def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
