@@ -102,6 +102,9 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             named = _name_before_apposition(segments[:k])
             if named:
                 return named, "name"
+        owned = _OWNED_ROLE_RE.fullmatch(seg)
+        if owned and (k == 0 or separators[k - 1] != ","):
+            return seg, "description"  # "Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok
         if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
             continue
         if words[0][0].islower() and len(words) <= 12:
@@ -137,9 +140,13 @@ def _object_of_clause(seg: str) -> bool:
     """Whether the name ending ``seg`` is the object of a clause that opens with another name and
     a verb ("Jo Bayer spoke to the crowd about Democrats"), not a subject set off by commas."""
     names = list(_NAME_RE.finditer(seg))
-    if len(names) < 2 or names[0].start() != len(seg) - len(seg.lstrip()):
+    opening = _OPENING_PRONOUN_RE.match(seg)
+    if opening and names and names[-1].start() >= opening.end():
+        following = seg[opening.end() :].split()  # "But he aimed his fire at Democrats"
+    elif len(names) < 2 or names[0].start() != len(seg) - len(seg.lstrip()):
         return False
-    following = seg[names[0].end() :].split()
+    else:
+        following = seg[names[0].end() :].split()
     first = following[0].lower().strip(".,") if following else ""
     if not (first and first.isalpha() and following[0][0].islower()) or first in _CLAUSE_LINK_WORDS:
         return False
@@ -151,8 +158,10 @@ def _object_of_clause(seg: str) -> bool:
             and not first.endswith(("ist", "er", "or", "ian", "ant", "ent", "man", "woman")))
 
 
-_SUBORDINATORS = frozenset(["since", "because", "after", "before", "when", "while", "as", "although", "though",
-                           "until", "unless", "if", "once", "whereas", "and", "but", "or", "that", "where"])
+# a clause opening on a pronoun subject, after a conjunction or not ("But he aimed …", "She told …")
+_OPENING_PRONOUN_RE = re.compile(r"\s*(?:(?:But|And|So|Yet|Then|Still|Now)\s+)?(?:he|she|they|He|She|They)\b")
+_SUBORDINATORS = frozenset(["since", "because", "after", "before", "when", "while", "although", "though",
+                           "until", "unless", "if", "once", "whereas", "but", "that", "where"])
 # lowercase words that may follow a name inside a subject ("Jo Bayer of Acme", "Jo Bayer and Bo Li")
 _CLAUSE_LINK_WORDS = frozenset(["of", "at", "from", "for", "with", "and", "or", "the", "de", "da", "van", "von",
                                 "del", "della", "la", "le", "al", "el", "bin", "ibn", "ben"])
@@ -208,6 +217,12 @@ _ROLE_PREPOSITION_RE = re.compile(r"\b(?:of|for|at|with|from|in|on|by)\s")
 # a segment that describes the one before it: a determiner, a lowercase role, a party ("Republican of Ohio")
 _APPOSITION_START_RE = re.compile(
     r"(?:the|a|an|another|one)\s|[a-z]|(?:Republican|Democrat|Independent)s?\s+(?:of|from)\s"
+)
+# "Strzok's attorney", "Mr. Trump's campaign manager": a person named by a role someone owns (a role
+# word last, so "Trump's plan" is not one)
+_OWNED_ROLES = "|".join(sorted(_PERSON_NOUNS - {"man", "woman", "head", "chief", "state"}))
+_OWNED_ROLE_RE = re.compile(
+    rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_OWNED_ROLES})"
 )
 # "Twitter's director of political advertising", "Mrs. Obama's chief of staff": a role owned by someone
 _POSSESSIVE_ROLE_RE = re.compile(rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+[a-z]")
@@ -351,13 +366,16 @@ class _Resolver:
                 return None, 0.0, None
             who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos)
                    or sp.last_person_before(pos, gender))
+            if who and _OWNED_ROLE_RE.fullmatch(who):
+                return who, 0.5, None  # "he" for "Strzok's attorney": someone described, not named
             if who:
                 sp.learn_gender(who, gender)
                 return who, 0.7, None
             return None, 0.0, None
         if kind == "description":
-            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE):
-                return subject, 0.5, None  # "a Treasury spokesperson": someone new, not an earlier name
+            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE) or _OWNED_ROLE_RE.fullmatch(subject):
+                # "a Treasury spokesperson", "Strzok's attorney": someone new, not an earlier name
+                return subject, 0.5, None
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             who = sp.recent_actor(pos) or sp.last_person_before(pos)

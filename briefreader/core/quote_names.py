@@ -420,6 +420,8 @@ class _Speakers:
             if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
                 seen.add(sid)  # "He said Grassley would …": the sentence is about "he", not Grassley
                 continue
+            if sid not in seen and _OPENING_PARTICIPLE_RE.fullmatch(self.body, starts[sid - 1], off):
+                continue  # "Saying President Obama, he said, was …": the participle's object
             if sid not in seen:
                 seen.add(sid)
                 self.subjects.append((off, name))
@@ -475,3 +477,5 @@ _SMALL_WORDS = frozenset(
 )
 # A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
 _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")
+# A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
+_OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
