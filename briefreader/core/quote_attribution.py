@@ -41,6 +41,10 @@ _CLAUSE_CUT_RE = re.compile(
 # who identifies as Hispanic, told") is skipped.
 _THING_CLAUSE_RE = re.compile(r"(?:which|where|when|that)\b")
 _PERSON_CLAUSE_RE = re.compile(r"(?:who|whose|whom)\b")
+# an object relative clause with its own named subject right before the verb: "who Jo Bayer on Monday"
+_RELATIVE_SUBJECT_RE = re.compile(
+    rf"(?:who|whom)\s+({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})(?:\s+(?:on|last|this)\s+\w+|\s+\w+ly)?\s*$"
+)
 
 
 def _subject_left(text: str) -> tuple[str, str] | None:
@@ -54,6 +58,9 @@ def _subject_left(text: str) -> tuple[str, str] | None:
         seg = seg_raw.strip()
         if not seg:
             continue
+        own = _own_subject(seg, k, segments, separators)
+        if own:
+            return own
         if _PERSON_CLAUSE_RE.match(seg) or seg.isdigit():
             continue  # "Jo Bayer, who …, said", "Jo Bayer, 69, said"
         if _THING_CLAUSE_RE.match(seg):
@@ -102,9 +109,6 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             named = _name_before_apposition(segments[:k])
             if named:
                 return named, "name"
-        owned = _OWNED_ROLE_RE.fullmatch(seg)
-        if owned and (k == 0 or separators[k - 1] != ","):
-            return seg, "description"  # "Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok
         if _SKIP_BETWEEN.match(seg) or seg.lower() in ("however", "meanwhile", "also"):
             continue
         if words[0][0].islower() and len(words) <= 12:
@@ -134,6 +138,20 @@ def _description_or_none(desc: str) -> str | None:
         return head if len(head.split()) >= 2 else None
     trimmed = _TRAILING_ADVERB_RE.sub("", desc)
     return trimmed if len(trimmed.split()) >= 2 else desc
+
+
+def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -> tuple[str, str] | None:
+    """A subject segment ``k`` of :func:`_subject_left` names by itself: the named subject of an object
+    relative clause right before the verb ("Bannon, who Beck on Wednesday called"), or a role someone
+    owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok)."""
+    relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 else None
+    if relative_subject:
+        name = _clean_name(relative_subject.group(1))
+        if name:
+            return name, "name"
+    if _OWNED_ROLE_RE.fullmatch(seg) and (k == 0 or separators[k - 1] != ","):
+        return seg, "description"
+    return None
 
 
 def _object_of_clause(seg: str) -> bool:

@@ -204,6 +204,9 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
             words = words[k + 1 :]
             break
+        if words[k].endswith("s'") and k <= len(words) - 3:  # "Fox News' Jo Bayer": the outlet's person
+            words = words[k + 1 :]
+            break
     honorific_surname = (len(words) == 2 and words[0].lower().strip(".") in _HONORIFICS
                          and words[1][:1].isupper() and not words[1].endswith("'s")
                          and words[1].lower().strip(".,") not in _VOCATIVE_TITLES)
@@ -213,12 +216,16 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         or words[0].endswith("'s")
         or words[0].endswith("'") and len(words) > 1  # "Lyin' Ted Cruz", "News' Jo Bayer": not a given name
         or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS and words[1][:1].isupper()
-        or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics"
+        or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics", "One of Trump's"
+        or len(words) >= 3 and _HYPHENATED_DESCRIPTOR_RE.search(words[0]) is not None  # "Texas-based Jo Bayer"
         or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
         or (len(words) > 1 and _DEMONYM_RE.search(words[0]) and words[0][0].isupper()
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
         words.pop(0)
+    described = [k for k in range(len(words) - 2) if _HYPHENATED_DESCRIPTOR_RE.search(words[k])]
+    if described:
+        words = words[described[-1] + 1 :]  # "South Korean-born Jo Bayer"
     if not words and honorific_surname:
         words = raw.replace("\u2019", "'").split()[1:]  # "Mr. King", "Ms. Bishop": a surname, not a title
     # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
@@ -247,7 +254,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
 _INNER_TITLES = _PERSONAL_TITLES | frozenset(
     ["gov", "capt", "captain", "sheriff", "agent", "leader", "attorney", "father", "supervisor", "lt", "sgt", "col",
      "adm", "rep", "sen", "justice", "detective", "officer", "chairman", "councilman", "councilwoman", "congressman",
-     "congresswoman", "assemblyman", "assemblywoman", "rev", "reverend", "pastor", "rabbi", "imam", "bishop"]
+     "congresswoman", "assemblyman", "assemblywoman", "rev", "reverend", "pastor", "rabbi", "imam", "bishop",
+     "archbishop", "alderman", "counsel", "editor", "founder"]
 )
 # Capitalised words opening a sentence before a person's full name that describe the person, not a
 # given name ("Republican Jo Bayer", "Rival Jo Bayer", "Comedian Jo Bayer"); only stripped when two
@@ -257,11 +265,15 @@ _DESCRIPTOR_WORDS = frozenset(
      "rival", "actor", "actress", "comedian", "singer", "rapper", "musician", "author", "writer", "host",
      "anchor", "columnist", "pundit", "candidate", "nominee", "billionaire", "businessman", "businesswoman",
      "mogul", "activist", "veteran", "controversial", "embattled", "outgoing", "incoming", "longtime", "agent",
-     "sheriff", "gov", "sen", "rep", "capt", "detective", "fellow"]
+     "sheriff", "gov", "sen", "rep", "capt", "detective", "fellow", "journalist", "founder", "counsel", "staff",
+     "archbishop", "alderman", "editor", "reporter", "correspondent", "commentator", "top"]
 )
 # Plural nouns for groups that open a capitalised run ("Members of LePage's party"): never a name
 _GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
-                          "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates"])
+                          "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates",
+                          "one", "much", "most", "all", "none", "part", "is", "was", "are", "were", "does", "did",
+                          "senators", "footage"])
+_HYPHENATED_DESCRIPTOR_RE = re.compile(r"\w-(?:based|born|winner|winning|raised|bred|educated|backed)$", re.IGNORECASE)
 # First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
 _PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port"])
 # Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")

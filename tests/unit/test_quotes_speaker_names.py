@@ -31,6 +31,12 @@ def _quote(body: str, starting: str) -> Quote:
         ("FBI Agent Dana Fell", "Dana Fell"),
         ("Jesuit Father Dana Fell", "Dana Fell"),
         ("Members of Fell", "Fell"),
+        ("One of Fell", "Fell"),
+        ("Is Dana Fell", "Dana Fell"),
+        ("Fox News' Dana Fell", "Dana Fell"),
+        ("Texas-based Dana Fell", "Dana Fell"),
+        ("South Korean-born Dana Fell", "Dana Fell"),
+        ("Chicago Alderman Dana Fell", "Dana Fell"),
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
@@ -135,3 +141,9 @@ def test_a_person_named_past_the_subject_is_weak_evidence() -> None:
     assert quote.speaker_confidence < 0.5
     body = "Bo Lind pictured the candidate as a lawyer \u2018who never worked a day on a farm\u2019 in a video"
     assert _quote(body, "who never worked").speaker_confidence == 0.5  # the subject: as before
+
+
+def test_the_named_subject_of_an_object_relative_clause_speaks() -> None:
+    body = ("Dana Fell hosts a radio show.\n\nMuch of Fell\u2019s ire was directed at Bo Lind, who Fell on "
+            "Wednesday called \u201ca horrible, despicable human being.\u201d")
+    assert _quote(body, "a horrible").speaker == "Dana Fell"
