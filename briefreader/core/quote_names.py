@@ -384,7 +384,9 @@ class _Speakers:
                                                                  -len(c[1].split()))):
             if strong:
                 self.full_names.setdefault(name, name)
-                self.full_names.setdefault(name.split()[-1], name)
+                if name.split()[-1].lower() not in _PARTY_NOUNS:
+                    # "Arizona Republican" describes someone: "Republican" alone is not that person
+                    self.full_names.setdefault(name.split()[-1], name)
         for off, name, _strong in candidates:
             canonical = self.canonical(name)
             if canonical:
@@ -491,3 +493,5 @@ _SMALL_WORDS = frozenset(
 _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")
 # A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
 _OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
+# Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
+_PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])

@@ -147,3 +147,11 @@ def test_the_named_subject_of_an_object_relative_clause_speaks() -> None:
     body = ("Dana Fell hosts a radio show.\n\nMuch of Fell\u2019s ire was directed at Bo Lind, who Fell on "
             "Wednesday called \u201ca horrible, despicable human being.\u201d")
     assert _quote(body, "a horrible").speaker == "Dana Fell"
+
+
+def test_a_party_word_ending_a_description_is_no_surname() -> None:
+    body = ("Republican senators kept up pressure on Chairman Dana Fell on Sunday over his claim that the "
+            "war is \u201ca war of the president's choosing\u201d and may not be won.\n\n"
+            "Speaking on Sunday, Sen. Bo Lind, R-Ariz., said the comments were wrong. The Arizona Republican "
+            "said Fell must decide about his future.")
+    assert _quote(body, "a war of").speaker == "Dana Fell"
