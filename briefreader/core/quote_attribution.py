@@ -493,7 +493,29 @@ def _verb_subject(before: str, vm: re.Match[str], verb: str) -> tuple[str, str] 
     subj = _subject_left(before[: vm.start()])
     if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS:
         subj = _subject_right(before[vm.end() :])
+        if subj and subj[1] == "name" and not _inverted_subject_ends(before[vm.end() :], subj[0]):
+            subj = None  # "to say Jo Bayer should …", "say the Bayer job offer …": a clause's subject
     return subj
+
+
+_INVERTED_END_RE = re.compile(
+    r"[^\S\n]*(?:[,.;:!?\u2014\u2013\-\"'\u201c\u2018(]|$|(?:of|from|in|on|at|who|whose|told|to|and|as)\b|"
+    r"(?:Jr|Sr|II|III)\b)"
+)
+
+
+def _inverted_subject_ends(rest: str, name: str) -> bool:
+    """Whether the inverted subject ``name`` read from ``rest`` (the text after a speech verb) ends
+    the attribution: punctuation, a quotation or an affiliation follows it (``said Jo Bayer, …``,
+    ``says Jo Bayer of Acme``), not a verb or a noun of a clause (``say Jo Bayer should``)."""
+    last = name.split()[-1] if name.split() else ""
+    at = rest.find(last)
+    if not last or at == -1:
+        return True
+    end = at + len(last)
+    while end < len(rest) and rest[end] in "'\u2019s" and rest[end - 1] != " ":
+        end += 1  # a possessive is part of the name
+    return _INVERTED_END_RE.match(rest, end) is not None
 
 
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,

@@ -155,3 +155,23 @@ def test_a_party_word_ending_a_description_is_no_surname() -> None:
             "Speaking on Sunday, Sen. Bo Lind, R-Ariz., said the comments were wrong. The Arizona Republican "
             "said Fell must decide about his future.")
     assert _quote(body, "a war of").speaker == "Dana Fell"
+
+
+@pytest.mark.parametrize(
+    ("body", "starting"),
+    [
+        ("The presumptive party presidential nominee went so far as to say Jo Bayer should \u201cget out "
+         "of this race\u201d if she would not.", "get out of"),
+        ("Critics say the Bayer job offer may have broken the part of the code that says: \u201cWhoever "
+         "promises any employment or benefit shall be fined.\u201d", "Whoever promises"),
+    ],
+)
+def test_a_name_after_say_that_opens_a_clause_is_no_inverted_speaker(body: str, starting: str) -> None:
+    quote = _quote(body, starting)
+    assert quote.speaker is None or quote.speaker_confidence < 0.5
+
+
+def test_an_inverted_speaker_before_the_quotation_is_kept() -> None:
+    # a guard: "said Jo Bayer:" / "said Jo Bayer of Acme," still name the speaker
+    assert _quote("As the vote closed, said Jo Bayer: \u201cWe are done with all of this.\u201d",
+                  "We are done").speaker == "Jo Bayer"
