@@ -577,12 +577,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             return sp, conf * 0.95, src, False
     # 3. no attribution: the person the sentence is about (the previous sentence's, in the same
     # paragraph, when the quotation opens its sentence: `Vik spoke on Monday. "…"`)
-    who = resolver.speakers.first_person_between(s_start, q.mark_pos)
-    if who:
-        # "… mocks Jo Bayer as a farmer 'who never …'": a person named further into the sentence
-        # than its subject may be an object: weaker evidence than the sentence's subject
-        subject = _sentence_subject(body, resolver, s_start, q.mark_pos)
-        return who, 0.5 if subject else 0.4, None, False
+    about = _sentence_person(body, resolver, s_start, q.mark_pos)
+    if about:
+        return about[0], about[1], about[2], False
     if not body[lo : q.mark_pos].strip():
         # a paragraph that opens with a quotation and names no one: the previous paragraph's speaker
         # goes on (news style); elsewhere an unattributed quotation stays unknown (unknown beats wrong)
@@ -590,6 +587,33 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         if who and resolver.speakers.spoke_since(lo - 600, q.mark_pos, who):
             return who, 0.45, None, False
     return None, 0.0, None, False
+
+
+# "As Jo Bayer put it,", "As The Post's Jo Bayer puts it,": the person named says the quotation that follows
+_AS_PUT_IT_RE = re.compile(
+    rf"\bAs\s+((?:{_NAME_WORD}[^\S\n]+){{0,5}}{_NAME_WORD})[^\S\n]+(?:has\s+|once\s+|later\s+)?"
+    rf"(?:put|puts)[^\S\n]+it\b[^.;:!?\"\u201c\u201d]{{0,120}},"
+)
+def _sentence_person(body: str, resolver: _Resolver, s_start: int,
+                     mark_pos: int) -> tuple[str, float, str | None] | None:
+    """(speaker, confidence, cited_source) of a quotation with no speech verb of its own, from its
+    sentence before the opening mark: the idiom "As Jo Bayer put it," or the person the sentence is
+    about; a person named further in than the sentence's subject may be an object ("… mocks Jo Bayer
+    as a farmer 'who never …'"), weaker evidence than the subject."""
+    as_put = _AS_PUT_IT_RE.search(body, s_start, mark_pos)
+    put_name = _clean_name(as_put.group(1)) if as_put else None
+    if as_put and put_name:
+        # "As Ms. Simonyan put it in a statement, RT is '…'": the idiom names who said it
+        sp, conf, src = resolver.resolve(put_name, "name", "said", as_put.start(), s_start)
+        if sp:
+            return sp, conf * 0.9, src
+    who = resolver.speakers.first_person_between(s_start, mark_pos)
+    if not who:
+        return None
+    subject = _sentence_subject(body, resolver, s_start, mark_pos)
+    if subject and subject[1] >= 0.8:
+        return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
+    return who, 0.5 if subject else 0.4, None
 
 
 # An introductory adverbial phrase opening a sentence, up to its comma ("During a speech in Ohio, ").
@@ -637,7 +661,7 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
             if len(_WORD_RE.findall(body, start, off)) > words_allowed:
                 break
             written = _NAME_RE.match(body, off, end)
-            if written and written.group().endswith(("\u2019s", "'s")):
+            if written and written.group().endswith(("\u2019s", "'s", "s'", "s\u2019")):
                 # "Hillary Clinton's campaign manager Robby Mook said …": the owner is not the subject
                 words_allowed = len(_WORD_RE.findall(body, start, written.end())) + 4
                 continue

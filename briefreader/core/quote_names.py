@@ -237,6 +237,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     # drop trailing possessive / punctuation
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
+    if words and words[-1].endswith("s'"):
+        words[-1] = words[-1][:-1]  # "Fox News'": a plural possessive, the outlet
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
     while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
         words.pop()  # "MSNBC Monday", "James B. Comey Jr." (the surname is Comey)
@@ -255,7 +257,7 @@ _INNER_TITLES = _PERSONAL_TITLES | frozenset(
     ["gov", "capt", "captain", "sheriff", "agent", "leader", "attorney", "father", "supervisor", "lt", "sgt", "col",
      "adm", "rep", "sen", "justice", "detective", "officer", "chairman", "councilman", "councilwoman", "congressman",
      "congresswoman", "assemblyman", "assemblywoman", "rev", "reverend", "pastor", "rabbi", "imam", "bishop",
-     "archbishop", "alderman", "counsel", "editor", "founder"]
+     "archbishop", "alderman", "counsel", "editor", "founder", "speaker", "whip", "treasurer"]
 )
 # Capitalised words opening a sentence before a person's full name that describe the person, not a
 # given name ("Republican Jo Bayer", "Rival Jo Bayer", "Comedian Jo Bayer"); only stripped when two
@@ -436,6 +438,8 @@ class _Speakers:
                 continue
             if sid not in seen and _OPENING_PARTICIPLE_RE.fullmatch(self.body, starts[sid - 1], off):
                 continue  # "Saying President Obama, he said, was …": the participle's object
+            if sid not in seen and _OPENING_SUBORDINATE_RE.fullmatch(self.body, starts[sid - 1], off):
+                continue  # "If last year's speech - delivered by Jo Bayer - was …, Beck's stood out"
             if sid not in seen:
                 seen.add(sid)
                 self.subjects.append((off, name))
@@ -495,3 +499,8 @@ _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|Th
 _OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
 # Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
 _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])
+# A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo
+# Bayer was …,"): a name there is not the sentence's subject
+_OPENING_SUBORDINATE_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until)\b[^,;:]*"
+)

@@ -37,6 +37,7 @@ def _quote(body: str, starting: str) -> Quote:
         ("Texas-based Dana Fell", "Dana Fell"),
         ("South Korean-born Dana Fell", "Dana Fell"),
         ("Chicago Alderman Dana Fell", "Dana Fell"),
+        ("House Speaker Dana Fell", "Dana Fell"),
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
@@ -44,7 +45,7 @@ def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> N
 
 
 @pytest.mark.parametrize("raw", ["Las Vegas", "San Bernardino", "St. Louis", "New Start", "Rose Garden",
-                                 "National Mall", "Civil Liberties", "WASHINGTON", "Critics",
+                                 "National Mall", "Civil Liberties", "WASHINGTON", "Critics", "Fox News'",
                                  "Conservative Political Action Conference"])
 def test_places_things_and_datelines_are_never_a_person(raw: str) -> None:
     assert _clean_name(raw) is None
@@ -175,3 +176,24 @@ def test_an_inverted_speaker_before_the_quotation_is_kept() -> None:
     # a guard: "said Jo Bayer:" / "said Jo Bayer of Acme," still name the speaker
     assert _quote("As the vote closed, said Jo Bayer: \u201cWe are done with all of this.\u201d",
                   "We are done").speaker == "Jo Bayer"
+
+
+def test_a_name_in_an_opening_subordinate_clause_is_not_the_sentence_subject() -> None:
+    body = ("Dana Fell gave the keynote on Saturday.\n\nIf last year's keynote - delivered by radio host Bo "
+            "Lind - was defined by anger, this one stood out for its demands.\n\n\u201cIt is not enough to "
+            "be less bad than the other side,\u201d he declared at one point.")
+    assert _quote(body, "It is not enough").speaker == "Dana Fell"
+
+
+def test_the_owner_of_a_plural_possessive_is_not_the_sentence_subject() -> None:
+    # a guard: "Francis'" is a mention now (the plural possessive), the subject after it speaks
+    body = ("Even before Francis' remarks about him, Mr. Fell had criticized the pope as \u201ca political "
+            "person with an agenda.\u201d")
+    assert _quote(body, "a political person").speaker == "Fell"
+
+
+def test_as_someone_put_it_names_the_speaker() -> None:
+    # a guard: the sentence's subject (Bo Fell) is not preferred over the idiom's name
+    body = ("As Ms. Lind put it in a statement to a colleague in July, Bo Fell is \u201cproviding a "
+            "perspective you won't get elsewhere.\u201d")
+    assert _quote(body, "providing a perspective").speaker == "Lind"
