@@ -341,6 +341,11 @@ def _name_mention(raw: str) -> tuple[str, int, bool] | None:
     return name, shift, False
 
 
+def _name_words(name: str) -> int:
+    """Words of a cleaned name, its initials left out ("George W Bush": 2)."""
+    return sum(1 for word in name.split() if len(word) > 1)
+
+
 def _inside_quotation(body: str, offset: int) -> bool:
     """Whether ``offset`` lies inside a double quotation opened earlier on its line (typographic
     marks counted open against close, straight marks by parity)."""
@@ -380,10 +385,11 @@ class _Speakers:
                 continue
             name, shift, strong = info
             candidates.append((m.start() + shift, name, strong))
-        # longest first; a name written inside a quotation ("Meet Melania Trump. Your next First
+        # longest first (initials not counted: "George W. Bush" is no fuller a name than "Jeb Bush"
+        # introduced first); a name written inside a quotation ("Meet Melania Trump. Your next First
         # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
         for _, name, strong in sorted(candidates, key=lambda c: (_inside_quotation(self.body, c[0]),
-                                                                 -len(c[1].split()))):
+                                                                 -_name_words(c[1]))):
             if strong:
                 self.full_names.setdefault(name, name)
                 if name.split()[-1].lower() not in _PARTY_NOUNS:

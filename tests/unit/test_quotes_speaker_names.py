@@ -197,3 +197,9 @@ def test_as_someone_put_it_names_the_speaker() -> None:
     body = ("As Ms. Lind put it in a statement to a colleague in July, Bo Fell is \u201cproviding a "
             "perspective you won't get elsewhere.\u201d")
     assert _quote(body, "providing a perspective").speaker == "Lind"
+
+
+def test_a_middle_initial_does_not_make_a_relative_the_owner_of_a_surname() -> None:
+    body = ("Florida Gov. Dana Fell campaigned in Iowa on Monday with his brother, former President Bo K. "
+            "Fell, at his side.\n\n\u201cWe will win this state back,\u201d Fell said.")
+    assert _quote(body, "We will win").speaker == "Dana Fell"
