@@ -33,7 +33,7 @@ from briefreader.core.quotes import Quote
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-10"  # 10: partial quotes of one narrated sentence joined
+EXTRACTOR_VERSION = "quotes-11"  # 10: partial quotes of one narrated sentence joined; 11: speaker names (attr5)
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"
