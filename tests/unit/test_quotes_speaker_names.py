@@ -203,3 +203,17 @@ def test_a_middle_initial_does_not_make_a_relative_the_owner_of_a_surname() -> N
     body = ("Florida Gov. Dana Fell campaigned in Iowa on Monday with his brother, former President Bo K. "
             "Fell, at his side.\n\n\u201cWe will win this state back,\u201d Fell said.")
     assert _quote(body, "We will win").speaker == "Dana Fell"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "WASHINGTON \u2014 The president said on Friday that the deal was \u201ca historic step forward for "
+        "peace.\u201d",
+        "WASHINGTON \u2014 Speaking in the Rose Garden, the president called the deal \u201ca historic step "
+        "forward for peace.\u201d",
+    ],
+)
+def test_a_dateline_or_a_place_is_never_the_speaker(body: str) -> None:
+    quote = _quote(body, "a historic step")
+    assert quote.speaker is None or quote.speaker.lower() == "the president"
