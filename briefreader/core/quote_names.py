@@ -274,10 +274,11 @@ _DESCRIPTOR_WORDS = frozenset(
 _GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
                           "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates",
                           "one", "much", "most", "all", "none", "part", "is", "was", "are", "were", "does", "did",
-                          "senators", "footage"])
+                          "senators", "footage", "alongside", "outside", "inside", "amid", "beside", "behind"])
 _HYPHENATED_DESCRIPTOR_RE = re.compile(r"\w-(?:based|born|winner|winning|raised|bred|educated|backed)$", re.IGNORECASE)
 # First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
-_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port"])
+_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "middle", "western",
+                                "eastern", "northern", "southern", "central"])
 # Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")
 _PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre", "airport", "stadium", "arena",
                                "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",

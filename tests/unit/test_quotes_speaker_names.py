@@ -38,6 +38,7 @@ def _quote(body: str, starting: str) -> Quote:
         ("South Korean-born Dana Fell", "Dana Fell"),
         ("Chicago Alderman Dana Fell", "Dana Fell"),
         ("House Speaker Dana Fell", "Dana Fell"),
+        ("Alongside Dana Fell", "Dana Fell"),
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
@@ -46,7 +47,7 @@ def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> N
 
 @pytest.mark.parametrize("raw", ["Las Vegas", "San Bernardino", "St. Louis", "New Start", "Rose Garden",
                                  "National Mall", "Civil Liberties", "WASHINGTON", "Critics", "Fox News'",
-                                 "Conservative Political Action Conference"])
+                                 "Middle East", "Conservative Political Action Conference"])
 def test_places_things_and_datelines_are_never_a_person(raw: str) -> None:
     assert _clean_name(raw) is None
 
