@@ -121,6 +121,7 @@ def _subject_left(text: str) -> tuple[str, str] | None:
 # writers acknowledge that", "A spokesperson for Jo Bayer fired back Tuesday"): no description
 _CLAUSE_IN_DESCRIPTION_RE = re.compile(
     r"\s(?:that|which|who|whom|whose)\s|\s[a-z]+ed\s+(?:with|back|to|on|in|at|for|about|up|out|off|by|over)\b"
+    r"|\s[a-z]+ed\s+(?:himself|herself|themselves|him|her|them|it)\b"
     r"|\s(?:acknowledge|acknowledges|say|says|argue|argues|claim|claims|drew|took|gave|made|ran)\b|\s[a-z]+ly\s"
 )
 # adverbs trailing a description's noun ("The indictment also", "The resolution initially")

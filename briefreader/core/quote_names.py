@@ -248,6 +248,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         return None
     if _is_place_or_dateline(words, allow_org):
         return None
+    if len(words) >= 2 and words[-1].lower() in _TRAILING_TITLES:
+        return None  # "Maine Gov" (a headline's "Maine Gov. LePage" cut at the dot): a title, no surname
     return " ".join(words)
 
 
@@ -276,6 +278,10 @@ _GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics
                           "one", "much", "most", "all", "none", "part", "is", "was", "are", "were", "does", "did",
                           "senators", "footage", "alongside", "outside", "inside", "amid", "beside", "behind"])
 _HYPHENATED_DESCRIPTOR_RE = re.compile(r"\w-(?:based|born|winner|winning|raised|bred|educated|backed)$", re.IGNORECASE)
+# Titles that never end a name (a surname is never "Gov" or "Sen")
+_TRAILING_TITLES = frozenset(["gov", "sen", "rep", "gen", "lt", "sgt", "col", "adm", "capt", "dr", "mr", "mrs", "ms",
+                              "president", "senator", "governor", "secretary", "minister", "chairman", "spokesman",
+                              "spokeswoman", "congressman", "congresswoman"])
 # First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
 _PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "middle", "western",
                                 "eastern", "northern", "southern", "central"])
@@ -427,7 +433,8 @@ class _Speakers:
 
     def set_subjects(self, quote_spans: list[tuple[int, int]]) -> None:
         """Sentence subjects: the first person named in each sentence, outside quotations."""
-        starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)]
+        starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)
+                        if not _TITLE_DOT_RE.search(self.body, max(0, m.start() - 6), m.start() + 1)]
         spans = sorted(quote_spans)
         span_starts = [a for a, _ in spans]
         seen: set[int] = set()
@@ -445,6 +452,9 @@ class _Speakers:
                 continue
             if sid not in seen and _OPENING_PARTICIPLE_RE.fullmatch(self.body, starts[sid - 1], off):
                 continue  # "Saying President Obama, he said, was …": the participle's object
+            if sid not in seen and _DESCRIBED_SUBJECT_FIRST_RE.match(self.body, starts[sid - 1], off):
+                seen.add(sid)  # "…, the governor identified himself and went on to curse out Gattine"
+                continue
             if sid not in seen and _OPENING_SUBORDINATE_RE.fullmatch(self.body, starts[sid - 1], off):
                 continue  # "If last year's speech - delivered by Jo Bayer - was …, Beck's stood out"
             if sid not in seen:
@@ -463,7 +473,8 @@ class _Speakers:
         return best[1] if best else None
 
     def _gender_ok(self, name: str, gender: str) -> bool:
-        if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
+        described = name[:1].islower() or name.split()[0].lower() in ("a", "an", "the", "one", "another")
+        if gender and described and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
         known = self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
@@ -511,3 +522,12 @@ _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", 
 _OPENING_SUBORDINATE_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until)\b[^,;:]*"
 )
+# A sentence whose subject is a description followed by its verb, before any name ("In a recording,
+# the governor identified himself and …"): a name further in is no subject
+_DESCRIBED_SUBJECT_FIRST_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:(?:In|At|On|During|After|Before|Earlier|Later|Meanwhile|Still|Then|"
+    r"Instead|Also)\b[^,;:\n]{0,120},\s*)?(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,2}[a-z][\w-]*\s+"
+    r"(?:[a-z]+ed|[a-z]+s|had|has|have|was|is|were|would|will|could|did)\b[^\n]*$"
+)
+# "Rep." / "Sen." / "Gov." / "Mr.": a title's dot, not the end of a sentence
+_TITLE_DOT_RE = re.compile(r"(?<![\w.])(?:Rep|Reps|Sen|Sens|Gov|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Capt|Sgt|Adm|Rev|St|Prof)\.$")
