@@ -145,12 +145,13 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
     """A subject segment ``k`` of :func:`_subject_left` names by itself: the named subject of an object
     relative clause right before the verb ("Bannon, who Beck on Wednesday called"), or a role someone
     owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok)."""
-    relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 else None
+    relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
     if relative_subject:
         name = _clean_name(relative_subject.group(1))
         if name:
             return name, "name"
-    if _OWNED_ROLE_RE.fullmatch(seg) and (k == 0 or separators[k - 1] != ","):
+    owned = ("'" in seg or "\u2019" in seg) and _OWNED_ROLE_RE.fullmatch(seg)
+    if owned and (k == 0 or separators[k - 1] != ","):
         return seg, "description"
     return None
 
@@ -385,14 +386,15 @@ class _Resolver:
                 return None, 0.0, None
             who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos)
                    or sp.last_person_before(pos, gender))
-            if who and _OWNED_ROLE_RE.fullmatch(who):
+            if who and ("'" in who or "\u2019" in who) and _OWNED_ROLE_RE.fullmatch(who):
                 return who, 0.5, None  # "he" for "Strzok's attorney": someone described, not named
             if who:
                 sp.learn_gender(who, gender)
                 return who, 0.7, None
             return None, 0.0, None
         if kind == "description":
-            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE) or _OWNED_ROLE_RE.fullmatch(subject):
+            owned = ("'" in subject or "\u2019" in subject) and _OWNED_ROLE_RE.fullmatch(subject)
+            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE) or owned:
                 # "a Treasury spokesperson", "Strzok's attorney": someone new, not an earlier name
                 return subject, 0.5, None
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):

@@ -395,13 +395,21 @@ class _Speakers:
         # longest first (initials not counted: "George W. Bush" is no fuller a name than "Jeb Bush"
         # introduced first); a name written inside a quotation ("Meet Melania Trump. Your next First
         # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
-        for _, name, strong in sorted(candidates, key=lambda c: (_inside_quotation(self.body, c[0]),
-                                                                 -_name_words(c[1]))):
-            if strong:
-                self.full_names.setdefault(name, name)
-                if name.split()[-1].lower() not in _PARTY_NOUNS:
-                    # "Arizona Republican" describes someone: "Republican" alone is not that person
-                    self.full_names.setdefault(name.split()[-1], name)
+        strong_ones = [(off, name) for off, name, strong in candidates if strong]
+        owners: dict[str, set[str]] = {}
+        for _, name in strong_ones:
+            owners.setdefault(name.split()[-1], set()).add(name)
+
+        def rank(candidate: tuple[int, str]) -> tuple[bool, int]:
+            off, name = candidate
+            contested = len(owners[name.split()[-1]]) > 1  # only then does a quotation's name matter
+            return contested and _inside_quotation(self.body, off), -_name_words(name)
+
+        for _, name in sorted(strong_ones, key=rank):
+            self.full_names.setdefault(name, name)
+            if name.split()[-1].lower() not in _PARTY_NOUNS:
+                # "Arizona Republican" describes someone: "Republican" alone is not that person
+                self.full_names.setdefault(name.split()[-1], name)
         for off, name, _strong in candidates:
             canonical = self.canonical(name)
             if canonical:
@@ -433,8 +441,7 @@ class _Speakers:
 
     def set_subjects(self, quote_spans: list[tuple[int, int]]) -> None:
         """Sentence subjects: the first person named in each sentence, outside quotations."""
-        starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)
-                        if not _TITLE_DOT_RE.search(self.body, max(0, m.start() - 6), m.start() + 1)]
+        starts = [0] + [m.end() for m in _SUBJECT_SENTENCE_START_RE.finditer(self.body)]
         spans = sorted(quote_spans)
         span_starts = [a for a, _ in spans]
         seen: set[int] = set()
@@ -473,7 +480,7 @@ class _Speakers:
         return best[1] if best else None
 
     def _gender_ok(self, name: str, gender: str) -> bool:
-        described = name[:1].islower() or name.split()[0].lower() in ("a", "an", "the", "one", "another")
+        described = name[:1].islower() or name.startswith(("A ", "An ", "The ", "One ", "Another "))
         if gender and described and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
         known = self.people.get(name, _Person(name)).gender
@@ -529,5 +536,10 @@ _DESCRIBED_SUBJECT_FIRST_RE = re.compile(
     r"Instead|Also)\b[^,;:\n]{0,120},\s*)?(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,2}[a-z][\w-]*\s+"
     r"(?:[a-z]+ed|[a-z]+s|had|has|have|was|is|were|would|will|could|did)\b[^\n]*$"
 )
-# "Rep." / "Sen." / "Gov." / "Mr.": a title's dot, not the end of a sentence
-_TITLE_DOT_RE = re.compile(r"(?<![\w.])(?:Rep|Reps|Sen|Sens|Gov|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Capt|Sgt|Adm|Rev|St|Prof)\.$")
+# Sentence starts as _SENTENCE_START_RE, but a title's dot ("Rep." / "Sen." / "Gov." / "Mr.") ends no sentence
+_SUBJECT_SENTENCE_START_RE = re.compile(
+    r"[.!?\u2026]"
+    + "".join(rf"(?<!\b{title}\.)" for title in ("Rep", "Reps", "Sen", "Sens", "Gov", "Mr", "Mrs", "Ms", "Dr", "Gen",
+                                                "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "St", "Prof"))
+    + r"[\"'\u201d\u2019\u00bb)]*\s+|\n"
+)
