@@ -459,9 +459,6 @@ class _Speakers:
                 continue
             if sid not in seen and _OPENING_PARTICIPLE_RE.fullmatch(self.body, starts[sid - 1], off):
                 continue  # "Saying President Obama, he said, was …": the participle's object
-            if sid not in seen and _DESCRIBED_SUBJECT_FIRST_RE.match(self.body, starts[sid - 1], off):
-                seen.add(sid)  # "…, the governor identified himself and went on to curse out Gattine"
-                continue
             if sid not in seen and _OPENING_SUBORDINATE_RE.fullmatch(self.body, starts[sid - 1], off):
                 continue  # "If last year's speech - delivered by Jo Bayer - was …, Beck's stood out"
             if sid not in seen:
@@ -480,9 +477,10 @@ class _Speakers:
         return best[1] if best else None
 
     def _gender_ok(self, name: str, gender: str) -> bool:
-        described = name[:1].islower() or name.startswith(("A ", "An ", "The ", "One ", "Another "))
-        if gender and described and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
+        if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
+        if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
+            return False  # "he" never stands for "A few of his party colleagues"
         known = self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -529,13 +527,6 @@ _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", 
 _OPENING_SUBORDINATE_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until)\b[^,;:]*"
 )
-# A sentence whose subject is a description followed by its verb, before any name ("In a recording,
-# the governor identified himself and …"): a name further in is no subject
-_DESCRIBED_SUBJECT_FIRST_RE = re.compile(
-    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:(?:In|At|On|During|After|Before|Earlier|Later|Meanwhile|Still|Then|"
-    r"Instead|Also)\b[^,;:\n]{0,120},\s*)?(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,2}[a-z][\w-]*\s+"
-    r"(?:[a-z]+ed|[a-z]+s|had|has|have|was|is|were|would|will|could|did)\b[^\n]*$"
-)
 # Sentence starts as _SENTENCE_START_RE, but a title's dot ("Rep." / "Sen." / "Gov." / "Mr.") ends no sentence
 _SUBJECT_SENTENCE_START_RE = re.compile(
     r"[.!?\u2026]"
@@ -543,3 +534,5 @@ _SUBJECT_SENTENCE_START_RE = re.compile(
                                                 "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "St", "Prof"))
     + r"[\"'\u201d\u2019\u00bb)]*\s+|\n"
 )
+# A description of several people ("A few of his colleagues", "The two", "The Vermont senators")
+_GROUP_DESCRIPTION_RE = re.compile(r"^(?:A|The)\s+(?:few|two|three|several|many|group)\b|[a-z]{3,}[^s's]s\b")
