@@ -41,6 +41,10 @@ _CLAUSE_CUT_RE = re.compile(
 # who identifies as Hispanic, told") is skipped.
 _THING_CLAUSE_RE = re.compile(r"(?:which|where|when|that)\b")
 _PERSON_CLAUSE_RE = re.compile(r"(?:who|whose|whom)\b")
+# an object relative clause with its own named subject right before the verb: "who Jo Bayer on Monday"
+_RELATIVE_SUBJECT_RE = re.compile(
+    rf"(?:who|whom)\s+({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})(?:\s+(?:on|last|this)\s+\w+|\s+\w+ly)?\s*$"
+)
 
 
 def _subject_left(text: str) -> tuple[str, str] | None:
@@ -54,6 +58,9 @@ def _subject_left(text: str) -> tuple[str, str] | None:
         seg = seg_raw.strip()
         if not seg:
             continue
+        own = _own_subject(seg, k, segments, separators)
+        if own:
+            return own
         if _PERSON_CLAUSE_RE.match(seg) or seg.isdigit():
             continue  # "Jo Bayer, who …, said", "Jo Bayer, 69, said"
         if _THING_CLAUSE_RE.match(seg):
@@ -81,6 +88,8 @@ def _subject_left(text: str) -> tuple[str, str] | None:
         # a name ending a lowercase segment set off by commas is a speaker only after a role ("former
         # Rep. Jo Bayer"), not after a verb ("did not name Jo Bayer, but told …": the object)
         name = _name_at_end(seg) if k == len(segments) - 1 or not seg[0].islower() or _role_head(seg) else None
+        if name and k < len(segments) - 1 and _object_of_clause(seg):
+            return None  # "Jo Bayer spoke to Republicans as well as Democrats, saying": the object
         if name:
             return name, "name"
         low = seg.lower()
@@ -89,8 +98,11 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             named = _name_before_apposition(segments[:k]) if _opens_apposition(separators, k) else None
             if named:
                 return named, "name"
+            if last in _PRONOUNS:
+                return last, "pronoun"  # "a military fight he called": he speaks, not the fight
             desc = re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", seg)[0]
-            return desc, "description"
+            desc = _description_or_none(desc)
+            return (desc, "description") if desc else None
         if _POSSESSIVE_ROLE_RE.match(seg) and k > 0:
             # apposition: "Jo Bayer, the mayor's chief of staff, said" / "Jo Bayer, Acme's director of
             # sales, said": the name before it speaks, not the owner of the role
@@ -103,6 +115,76 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             continue  # appositive ("deputy chairman of the council") before the verb
         return None
     return None
+
+
+# A clause inside what looked like a description ("The pushback crested with Jo Bayer", "the
+# writers acknowledge that", "A spokesperson for Jo Bayer fired back Tuesday"): no description
+_CLAUSE_IN_DESCRIPTION_RE = re.compile(
+    r"\s(?:that|which|who|whom|whose)\s|\s[a-z]+ed\s+(?:with|back|to|on|in|at|for|about|up|out|off|by|over)\b"
+    r"|\s[a-z]+ed\s+(?:himself|herself|themselves|him|her|them|it)\b"
+    r"|\s(?:acknowledge|acknowledges|say|says|argue|argues|claim|claims|drew|took|gave|made|ran)\b|\s[a-z]+ly\s"
+)
+# adverbs trailing a description's noun ("The indictment also", "The resolution initially")
+_TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:also|then|later|still|again|too|once|now|first|indeed|[a-z]+ly))+\s*$")
+
+
+def _description_or_none(desc: str) -> str | None:
+    """A description as a source (``the report``, ``a Ryan spokesman``) without the adverbs after its
+    noun; None when it is a clause, not a noun phrase (unknown beats a sentence fragment as a name)."""
+    clause = _CLAUSE_IN_DESCRIPTION_RE.search(" " + desc + " ")
+    if clause:
+        # the noun phrase before the clause's verb is its subject ("The writers acknowledge that"
+        # -> "The writers", "The Washington Post recently ran" -> "The Washington Post")
+        head = desc[: max(0, clause.start() - 1)].strip()
+        return head if len(head.split()) >= 2 else None
+    trimmed = _TRAILING_ADVERB_RE.sub("", desc)
+    return trimmed if len(trimmed.split()) >= 2 else desc
+
+
+def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -> tuple[str, str] | None:
+    """A subject segment ``k`` of :func:`_subject_left` names by itself: the named subject of an object
+    relative clause right before the verb ("Bannon, who Beck on Wednesday called"), or a role someone
+    owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok)."""
+    relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
+    if relative_subject:
+        name = _clean_name(relative_subject.group(1))
+        if name:
+            return name, "name"
+    owned = ("'" in seg or "\u2019" in seg) and _OWNED_ROLE_RE.fullmatch(seg)
+    if owned and (k == 0 or separators[k - 1] != ","):
+        return seg, "description"
+    return None
+
+
+def _object_of_clause(seg: str) -> bool:
+    """Whether the name ending ``seg`` is the object of a clause that opens with another name and
+    a verb ("Jo Bayer spoke to the crowd about Democrats"), not a subject set off by commas."""
+    names = list(_NAME_RE.finditer(seg))
+    opening = _OPENING_PRONOUN_RE.match(seg)
+    if opening and names and names[-1].start() >= opening.end():
+        following = seg[opening.end() :].split()  # "But he aimed his fire at Democrats"
+    elif len(names) < 2 or names[0].start() != len(seg) - len(seg.lstrip()):
+        return False
+    else:
+        following = seg[names[0].end() :].split()
+    first = following[0].lower().strip(".,") if following else ""
+    if not (first and first.isalpha() and following[0][0].islower()) or first in _CLAUSE_LINK_WORDS:
+        return False
+    before_last = seg[: names[-1].start()].split()
+    if before_last and before_last[-1].lower() in _SUBORDINATORS:
+        return False  # "Jo Bayer has tacked left since Bo Li, the …, announced": Bo Li's own clause
+    # a role after an organisation's name ("Washington Post columnist Jo Bayer") is no verb
+    return (first not in _PERSON_NOUNS and first not in _TITLE_WORDS and first not in _ROLE_HEAD_WORDS
+            and not first.endswith(("ist", "er", "or", "ian", "ant", "ent", "man", "woman")))
+
+
+# a clause opening on a pronoun subject, after a conjunction or not ("But he aimed …", "She told …")
+_OPENING_PRONOUN_RE = re.compile(r"\s*(?:(?:But|And|So|Yet|Then|Still|Now)\s+)?(?:he|she|they|He|She|They)\b")
+_SUBORDINATORS = frozenset(["since", "because", "after", "before", "when", "while", "although", "though",
+                           "until", "unless", "if", "once", "whereas", "but", "that", "where"])
+# lowercase words that may follow a name inside a subject ("Jo Bayer of Acme", "Jo Bayer and Bo Li")
+_CLAUSE_LINK_WORDS = frozenset(["of", "at", "from", "for", "with", "and", "or", "the", "de", "da", "van", "von",
+                                "del", "della", "la", "le", "al", "el", "bin", "ibn", "ben"])
 
 
 _ROLE_HEAD_WORDS = frozenset(["the", "a", "an", "former", "then", "acting", "longtime", "veteran", "retired",
@@ -156,6 +238,12 @@ _ROLE_PREPOSITION_RE = re.compile(r"\b(?:of|for|at|with|from|in|on|by)\s")
 _APPOSITION_START_RE = re.compile(
     r"(?:the|a|an|another|one)\s|[a-z]|(?:Republican|Democrat|Independent)s?\s+(?:of|from)\s"
 )
+# "Strzok's attorney", "Mr. Trump's campaign manager": a person named by a role someone owns (a role
+# word last, so "Trump's plan" is not one)
+_OWNED_ROLES = "|".join(sorted(_PERSON_NOUNS - {"man", "woman", "head", "chief", "state"}))
+_OWNED_ROLE_RE = re.compile(
+    rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_OWNED_ROLES})"
+)
 # "Twitter's director of political advertising", "Mrs. Obama's chief of staff": a role owned by someone
 _POSSESSIVE_ROLE_RE = re.compile(rf"(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}['\u2019]s?\s+[a-z]")
 
@@ -180,6 +268,8 @@ def _name_before_apposition(segments: list[str]) -> str | None:
         m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
         head = seg[: m.start()] if m else seg
         if m and head.strip().split()[-1:] != ["and"] and not _PREPOSITION_END_RE.search(head):
+            if _object_of_clause(seg):
+                return None  # "Jo Bayer spoke about Democrats, and gave them …": an object
             return _clean_name(m.group())  # "Jo Bayer", "the economist Jo Bayer"
         if _APPOSITION_START_RE.match(seg):
             continue  # an earlier apposition: "Jo Bayer, the head of Acme, a group that sued, said"
@@ -299,13 +389,17 @@ class _Resolver:
                 return None, 0.0, None
             who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos)
                    or sp.last_person_before(pos, gender))
+            if who and ("'" in who or "\u2019" in who) and _OWNED_ROLE_RE.fullmatch(who):
+                return who, 0.5, None  # "he" for "Strzok's attorney": someone described, not named
             if who:
                 sp.learn_gender(who, gender)
                 return who, 0.7, None
             return None, 0.0, None
         if kind == "description":
-            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE):
-                return subject, 0.5, None  # "a Treasury spokesperson": someone new, not an earlier name
+            owned = ("'" in subject or "\u2019" in subject) and _OWNED_ROLE_RE.fullmatch(subject)
+            if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE) or owned:
+                # "a Treasury spokesperson", "Strzok's attorney": someone new, not an earlier name
+                return subject, 0.5, None
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             who = sp.recent_actor(pos) or sp.last_person_before(pos)
@@ -405,7 +499,29 @@ def _verb_subject(before: str, vm: re.Match[str], verb: str) -> tuple[str, str] 
     subj = _subject_left(before[: vm.start()])
     if not subj and not verb.endswith("ing") and verb not in _LISTENER_VERBS and verb not in _OBJECT_VERBS:
         subj = _subject_right(before[vm.end() :])
+        if subj and subj[1] == "name" and not _inverted_subject_ends(before[vm.end() :], subj[0]):
+            subj = None  # "to say Jo Bayer should …", "say the Bayer job offer …": a clause's subject
     return subj
+
+
+_INVERTED_END_RE = re.compile(
+    r"[^\S\n]*(?:[,.;:!?\u2014\u2013\-\"'\u201c\u2018(]|$|(?:of|from|in|on|at|who|whose|told|to|and|as)\b|"
+    r"(?:Jr|Sr|II|III)\b)"
+)
+
+
+def _inverted_subject_ends(rest: str, name: str) -> bool:
+    """Whether the inverted subject ``name`` read from ``rest`` (the text after a speech verb) ends
+    the attribution: punctuation, a quotation or an affiliation follows it (``said Jo Bayer, …``,
+    ``says Jo Bayer of Acme``), not a verb or a noun of a clause (``say Jo Bayer should``)."""
+    last = name.split()[-1] if name.split() else ""
+    at = rest.find(last)
+    if not last or at == -1:
+        return True
+    end = at + len(last)
+    while end < len(rest) and rest[end] in "'\u2019s" and rest[end - 1] != " ":
+        end += 1  # a possessive is part of the name
+    return _INVERTED_END_RE.match(rest, end) is not None
 
 
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
@@ -467,9 +583,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             return sp, conf * 0.95, src, False
     # 3. no attribution: the person the sentence is about (the previous sentence's, in the same
     # paragraph, when the quotation opens its sentence: `Vik spoke on Monday. "…"`)
-    who = resolver.speakers.first_person_between(s_start, q.mark_pos)
-    if who:
-        return who, 0.5, None, False
+    about = _sentence_person(body, resolver, s_start, q.mark_pos)
+    if about:
+        return about[0], about[1], about[2], False
     if not body[lo : q.mark_pos].strip():
         # a paragraph that opens with a quotation and names no one: the previous paragraph's speaker
         # goes on (news style); elsewhere an unattributed quotation stays unknown (unknown beats wrong)
@@ -477,6 +593,33 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         if who and resolver.speakers.spoke_since(lo - 600, q.mark_pos, who):
             return who, 0.45, None, False
     return None, 0.0, None, False
+
+
+# "As Jo Bayer put it,", "As The Post's Jo Bayer puts it,": the person named says the quotation that follows
+_AS_PUT_IT_RE = re.compile(
+    rf"\bAs\s+((?:{_NAME_WORD}[^\S\n]+){{0,5}}{_NAME_WORD})[^\S\n]+(?:has\s+|once\s+|later\s+)?"
+    rf"(?:put|puts)[^\S\n]+it\b[^.;:!?\"\u201c\u201d]{{0,120}},"
+)
+def _sentence_person(body: str, resolver: _Resolver, s_start: int,
+                     mark_pos: int) -> tuple[str, float, str | None] | None:
+    """(speaker, confidence, cited_source) of a quotation with no speech verb of its own, from its
+    sentence before the opening mark: the idiom "As Jo Bayer put it," or the person the sentence is
+    about; a person named further in than the sentence's subject may be an object ("… mocks Jo Bayer
+    as a farmer 'who never …'"), weaker evidence than the subject."""
+    as_put = _AS_PUT_IT_RE.search(body, s_start, mark_pos)
+    put_name = _clean_name(as_put.group(1)) if as_put else None
+    if as_put and put_name:
+        # "As Ms. Simonyan put it in a statement, RT is '…'": the idiom names who said it
+        sp, conf, src = resolver.resolve(put_name, "name", "said", as_put.start(), s_start)
+        if sp:
+            return sp, conf * 0.9, src
+    who = resolver.speakers.first_person_between(s_start, mark_pos)
+    if not who:
+        return None
+    subject = _sentence_subject(body, resolver, s_start, mark_pos)
+    if subject and subject[1] >= 0.8:
+        return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
+    return who, 0.5 if subject else 0.4, None
 
 
 # An introductory adverbial phrase opening a sentence, up to its comma ("During a speech in Ohio, ").
@@ -524,7 +667,7 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
             if len(_WORD_RE.findall(body, start, off)) > words_allowed:
                 break
             written = _NAME_RE.match(body, off, end)
-            if written and written.group().endswith(("\u2019s", "'s")):
+            if written and written.group().endswith(("\u2019s", "'s", "s'", "s\u2019")):
                 # "Hillary Clinton's campaign manager Robby Mook said …": the owner is not the subject
                 words_allowed = len(_WORD_RE.findall(body, start, written.end())) + 4
                 continue

@@ -33,7 +33,8 @@ from briefreader.core.quotes import Quote
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "quotes-11"  # 11: re-attributed quotations apart, typo marks, attributed short partials
+#: 11: re-attributed quotations apart, typo marks, attributed short partials; 12: speaker names and confidences
+EXTRACTOR_VERSION = "quotes-12"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -208,6 +208,9 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
             words = words[k + 1 :]
             break
+        if words[k].endswith("s'") and k <= len(words) - 3:  # "Fox News' Jo Bayer": the outlet's person
+            words = words[k + 1 :]
+            break
     honorific_surname = (len(words) == 2 and words[0].lower().strip(".") in _HONORIFICS
                          and words[1][:1].isupper() and not words[1].endswith("'s")
                          and words[1].lower().strip(".,") not in _VOCATIVE_TITLES)
@@ -215,15 +218,22 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         words[0].lower().strip(".,") in _TITLE_WORDS
         or words[0].lower() in _NON_NAME_STARTS
         or words[0].endswith("'s")
+        or words[0].endswith("'") and len(words) > 1  # "Lyin' Ted Cruz", "News' Jo Bayer": not a given name
+        or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS and words[1][:1].isupper()
+        or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics", "One of Trump's"
+        or len(words) >= 3 and _HYPHENATED_DESCRIPTOR_RE.search(words[0]) is not None  # "Texas-based Jo Bayer"
         or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
         or (len(words) > 1 and _DEMONYM_RE.search(words[0]) and words[0][0].isupper()
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
         words.pop(0)
+    described = [k for k in range(len(words) - 2) if _HYPHENATED_DESCRIPTOR_RE.search(words[k])]
+    if described:
+        words = words[described[-1] + 1 :]  # "South Korean-born Jo Bayer"
     if not words and honorific_surname:
         words = raw.replace("\u2019", "'").split()[1:]  # "Mr. King", "Ms. Bishop": a surname, not a title
     # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
-    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _PERSONAL_TITLES]
+    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _INNER_TITLES]
     if inner:
         words = words[inner[-1] + 1 :]
         if len(words) > 2 and words[0] == "of":
@@ -231,6 +241,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     # drop trailing possessive / punctuation
     while words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
+    if words and words[-1].endswith("s'"):
+        words[-1] = words[-1][:-1]  # "Fox News'": a plural possessive, the outlet
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
     while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
         words.pop()  # "MSNBC Monday", "James B. Comey Jr." (the surname is Comey)
@@ -238,7 +250,68 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         return None
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
+    if _is_place_or_dateline(words, allow_org):
+        return None
+    if len(words) >= 2 and words[-1].lower() in _TRAILING_TITLES:
+        return None  # "Maine Gov" (a headline's "Maine Gov. LePage" cut at the dot): a title, no surname
     return " ".join(words)
+
+
+# Titles inside a capitalised run after which the person's name follows ("Maine Gov. Jo Bayer",
+# "Missouri Highway Patrol Capt. Jo Bayer", "Senate Democratic Leader Jo Bayer"): the name alone is shown
+_INNER_TITLES = _PERSONAL_TITLES | frozenset(
+    ["gov", "capt", "captain", "sheriff", "agent", "leader", "attorney", "father", "supervisor", "lt", "sgt", "col",
+     "adm", "rep", "sen", "justice", "detective", "officer", "chairman", "councilman", "councilwoman", "congressman",
+     "congresswoman", "assemblyman", "assemblywoman", "rev", "reverend", "pastor", "rabbi", "imam", "bishop",
+     "archbishop", "alderman", "counsel", "editor", "founder", "speaker", "whip", "treasurer"]
+)
+# Capitalised words opening a sentence before a person's full name that describe the person, not a
+# given name ("Republican Jo Bayer", "Rival Jo Bayer", "Comedian Jo Bayer"); only stripped when two
+# words are left
+_DESCRIPTOR_WORDS = frozenset(
+    ["republican", "democrat", "democratic", "gop", "conservative", "liberal", "progressive", "independent",
+     "rival", "actor", "actress", "comedian", "singer", "rapper", "musician", "author", "writer", "host",
+     "anchor", "columnist", "pundit", "candidate", "nominee", "billionaire", "businessman", "businesswoman",
+     "mogul", "activist", "veteran", "controversial", "embattled", "outgoing", "incoming", "longtime", "agent",
+     "sheriff", "gov", "sen", "rep", "capt", "detective", "fellow", "journalist", "founder", "counsel", "staff",
+     "archbishop", "alderman", "editor", "reporter", "correspondent", "commentator", "top"]
+)
+# Plural nouns for groups that open a capitalised run ("Members of LePage's party"): never a name
+_GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
+                          "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates",
+                          "one", "much", "most", "all", "none", "part", "is", "was", "are", "were", "does", "did",
+                          "senators", "footage", "alongside", "outside", "inside", "amid", "beside", "behind"])
+_HYPHENATED_DESCRIPTOR_RE = re.compile(r"\w-(?:based|born|winner|winning|raised|bred|educated|backed)$", re.IGNORECASE)
+# Titles that never end a name (a surname is never "Gov" or "Sen")
+_TRAILING_TITLES = frozenset(["gov", "sen", "rep", "gen", "lt", "sgt", "col", "adm", "capt", "dr", "mr", "mrs", "ms",
+                              "president", "senator", "governor", "secretary", "minister", "chairman", "spokesman",
+                              "spokeswoman", "congressman", "congresswoman"])
+# First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
+_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "middle", "western",
+                                "eastern", "northern", "southern", "central"])
+# Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")
+_PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre", "airport", "stadium", "arena",
+                               "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",
+                               "islands", "mountains", "beach", "harbor"])
+# Last words of organisations and documents: a source where organisations may be ("the 14th Amendment
+# states", a cut "American Civil Liberties"), never a person
+_THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference"])
+
+
+def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
+    """Whether the words of a cleaned name are a place, a thing or a dateline, never a person
+    ("Las Vegas", "St Louis", "New Start", "the Rose Garden", "WASHINGTON"); an organisation's
+    acronym ("NAACP") is kept where organisations may be sources (``allow_org``)."""
+    if words[-1].lower() in _PERSON_NOUNS:
+        return False  # "New Hampshire Democrat": a person described by a place
+    if len(words) >= 2 and words[0].lower().strip(".") in _PLACE_FIRST_WORDS:
+        return True
+    if words[-1].lower() in _PLACE_LAST_WORDS or (not allow_org and words[-1].lower() in _THING_LAST_WORDS):
+        return True
+    if not all(w.isalpha() and w.isupper() for w in words):
+        return False
+    letters = sum(len(w) for w in words)
+    return letters >= 7 or (letters >= 5 and not allow_org)
 
 
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
@@ -279,6 +352,19 @@ def _name_mention(raw: str) -> tuple[str, int, bool] | None:
     return name, shift, False
 
 
+def _name_words(name: str) -> int:
+    """Words of a cleaned name, its initials left out ("George W Bush": 2)."""
+    return sum(1 for word in name.split() if len(word) > 1)
+
+
+def _inside_quotation(body: str, offset: int) -> bool:
+    """Whether ``offset`` lies inside a double quotation opened earlier on its line (typographic
+    marks counted open against close, straight marks by parity)."""
+    line_start = body.rfind("\n", 0, offset) + 1
+    curly = body.count("\u201c", line_start, offset) - body.count("\u201d", line_start, offset)
+    return curly > 0 or body.count('"', line_start, offset) % 2 == 1
+
+
 @dataclass(slots=True)
 class _Person:
     name: str
@@ -310,9 +396,23 @@ class _Speakers:
                 continue
             name, shift, strong = info
             candidates.append((m.start() + shift, name, strong))
-        for _, name, strong in sorted(candidates, key=lambda c: -len(c[1].split())):  # longest first
-            if strong:
-                self.full_names.setdefault(name, name)
+        # longest first (initials not counted: "George W. Bush" is no fuller a name than "Jeb Bush"
+        # introduced first); a name written inside a quotation ("Meet Melania Trump. Your next First
+        # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
+        strong_ones = [(off, name) for off, name, strong in candidates if strong]
+        owners: dict[str, set[str]] = {}
+        for _, name in strong_ones:
+            owners.setdefault(name.split()[-1], set()).add(name)
+
+        def rank(candidate: tuple[int, str]) -> tuple[bool, int]:
+            off, name = candidate
+            contested = len(owners[name.split()[-1]]) > 1  # only then does a quotation's name matter
+            return contested and _inside_quotation(self.body, off), -_name_words(name)
+
+        for _, name in sorted(strong_ones, key=rank):
+            self.full_names.setdefault(name, name)
+            if name.split()[-1].lower() not in _PARTY_NOUNS:
+                # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
         for off, name, _strong in candidates:
             canonical = self.canonical(name)
@@ -345,7 +445,7 @@ class _Speakers:
 
     def set_subjects(self, quote_spans: list[tuple[int, int]]) -> None:
         """Sentence subjects: the first person named in each sentence, outside quotations."""
-        starts = [0] + [m.end() for m in _SENTENCE_START_RE.finditer(self.body)]
+        starts = [0] + [m.end() for m in _SUBJECT_SENTENCE_START_RE.finditer(self.body)]
         spans = sorted(quote_spans)
         span_starts = [a for a, _ in spans]
         seen: set[int] = set()
@@ -358,6 +458,13 @@ class _Speakers:
             if (sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
+            if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
+                seen.add(sid)  # "He said Grassley would …": the sentence is about "he", not Grassley
+                continue
+            if sid not in seen and _OPENING_PARTICIPLE_RE.fullmatch(self.body, starts[sid - 1], off):
+                continue  # "Saying President Obama, he said, was …": the participle's object
+            if sid not in seen and _OPENING_SUBORDINATE_RE.fullmatch(self.body, starts[sid - 1], off):
+                continue  # "If last year's speech - delivered by Jo Bayer - was …, Beck's stood out"
             if sid not in seen:
                 seen.add(sid)
                 self.subjects.append((off, name))
@@ -378,6 +485,8 @@ class _Speakers:
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
         if gender and any(w.lower() in _NO_PRONOUN_WORDS for w in name.split()[1:]):
             return False  # nor for an organisation or an event ("Democratic National Convention")
+        if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
+            return False  # "he" never stands for "A few of his party colleagues"
         known = self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -413,3 +522,23 @@ _SMALL_WORDS = frozenset(
     ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",
      "or", "nor", "but", "as", "into", "over", "vs", "via"]
 )
+# A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
+_PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")
+# A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
+_OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
+# Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
+_PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])
+# A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo
+# Bayer was …,"): a name there is not the sentence's subject
+_OPENING_SUBORDINATE_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until)\b[^,;:]*"
+)
+# Sentence starts as _SENTENCE_START_RE, but a title's dot ("Rep." / "Sen." / "Gov." / "Mr.") ends no sentence
+_SUBJECT_SENTENCE_START_RE = re.compile(
+    r"[.!?\u2026]"
+    + "".join(rf"(?<!\b{title}\.)" for title in ("Rep", "Reps", "Sen", "Sens", "Gov", "Mr", "Mrs", "Ms", "Dr", "Gen",
+                                                "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "St", "Prof"))
+    + r"[\"'\u201d\u2019\u00bb)]*\s+|\n"
+)
+# A description of several people ("A few of his colleagues", "The two", "The Vermont senators")
+_GROUP_DESCRIPTION_RE = re.compile(r"^(?:A|The)\s+(?:few|two|three|several|many|group)\b|[a-z]{3,}[^s's]s\b")
