@@ -48,7 +48,6 @@ import hashlib
 import os
 import random
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -518,8 +517,7 @@ def shares_content_words(text_a: str, text_b: str) -> bool:
 
 
 def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAIRS,
-          max_days: int | None = None, context: int = 0,
-          span_text: Callable[[dict], str] = _span_text) -> None:
+          max_days: int | None = None, context: int = 0) -> None:
     """Print the share of ``same`` pairs grouped (all; those sharing content words, the quotation a diff
     can align; the disjoint ones) and of ``different`` pairs kept apart."""
     judged = yaml.safe_load(pairs_file.read_text(encoding="utf-8"))["pairs"]
@@ -536,7 +534,7 @@ def score(analysis, part: str, show_errors: bool = False, pairs_file: Path = PAI
         counts[label][1] += 1
         kind = ""
         if label == "same":
-            kind = "shared" if shares_content_words(span_text(pair["a"]), span_text(pair["b"])) else "disjoint"
+            kind = "shared" if shares_content_words(_span_text(pair["a"]), _span_text(pair["b"])) else "disjoint"
             counts[kind][1] += 1
         if ca is None or cb is None:
             if show_errors:

@@ -271,15 +271,23 @@ def _uncensor_keys(text: str) -> str:
     return _CENSORED_RE.sub(lambda m: m.group(1).casefold() + _CENSORED_MARK, text)
 
 
-def _americanise(word: str) -> str:
-    number = _NUMBER_WORDS.get(word)
-    if number:
-        return number
-    if word in _SWEAR_WORDS or word.endswith(_CENSORED_MARK):
-        return word[0] + _CENSORED_MARK
-    mapped = _BRITISH_WORDS.get(word)
+#: Whole words keyed as another: small numbers as digits, swear words as their censored key, British
+#: spellings as American (one look-up per word).
+_WORD_FORMS = {
+    **_BRITISH_WORDS,
+    **{word: word[0] + _CENSORED_MARK for word in _SWEAR_WORDS},
+    **_NUMBER_WORDS,
+}
+
+
+def _canonical_word(word: str) -> str:
+    """The key of one case-folded word: :data:`_WORD_FORMS`, a censored word's key, or a British
+    ending made American."""
+    mapped = _WORD_FORMS.get(word)
     if mapped:
         return mapped
+    if word.endswith(_CENSORED_MARK):
+        return word[0] + _CENSORED_MARK
     if len(word) >= 6:
         for suffix, repl in _BRITISH_SUFFIXES:
             if word.endswith(suffix):
@@ -381,11 +389,11 @@ def _word_key(token: str) -> tuple[str, ...]:
             full = w[:-2]
         if full is None:
             full = w.replace("'", "")
-        return tuple(_americanise(x) for x in full.split())
+        return tuple(_canonical_word(x) for x in full.split())
     full = _CONTRACTIONS.get(w)
     if full:
         return tuple(full.split())
-    return (_americanise(w),)
+    return (_canonical_word(w),)
 
 
 def _word_tokens(text: str) -> list[tuple[str, int, int]]:
