@@ -76,9 +76,18 @@ def load_articles(corpus: Path = CORPUS) -> list:
 
 def triplets_in_order(corpus: Path = CORPUS) -> list[tuple[str, str, list[str]]]:
     """(year, triplet uuid, its three file stems) in judging order: round after round, one triplet of
-    each year 2010, 2011, ... (tune and held-out years alternate), triplets of a year by uuid."""
+    each year 2010, 2011, ... (tune and held-out years alternate), triplets of a year by uuid. A
+    corpus whose manifest numbers its events (every ``triplet`` a number, as bench/allsides_corpus.py
+    writes) is taken in the order of those numbers (year: the event's first date's)."""
+    rows = basil_corpus.read_manifest(corpus)
+    if rows and all(row["triplet"].isdigit() for row in rows):
+        events: dict[int, list[dict[str, str]]] = {}
+        for row in rows:
+            events.setdefault(int(row["triplet"]), []).append(row)
+        return [(min(row["year"] for row in members), str(number), sorted(row["stem"] for row in members))
+                for number, members in sorted(events.items())]
     by_year: dict[str, dict[str, list[str]]] = {}
-    for row in basil_corpus.read_manifest(corpus):
+    for row in rows:
         by_year.setdefault(row["year"], {}).setdefault(row["triplet"], []).append(row["stem"])
     queues = {year: sorted(triplets.items()) for year, triplets in sorted(by_year.items())}
     ordered = []
