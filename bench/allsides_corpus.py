@@ -226,18 +226,18 @@ def find_events(articles: list[AllSidesArticle], count: int) -> list[list[AllSid
                 links[(low, high)] = shared
     by_id = {a.article_id: a for a in articles}
     neighbours: dict[str, dict[str, int]] = defaultdict(dict)
-    for (first, second), shared in links.items():
-        neighbours[first][second] = shared
-        neighbours[second][first] = shared
+    for (first_id, second_id), shared in links.items():
+        neighbours[first_id][second_id] = shared
+        neighbours[second_id][first_id] = shared
     used: set[str] = set()
     events: list[list[AllSidesArticle]] = []
-    for (first, second), _ in sorted(links.items(), key=lambda item: (-item[1], item[0])):
-        if first in used or second in used:
+    for (first_id, second_id), _ in sorted(links.items(), key=lambda item: (-item[1], item[0])):
+        if first_id in used or second_id in used:
             continue
-        members = [first, second]
-        outlets = {by_id[first].outlet, by_id[second].outlet}
-        thirds = [(min(neighbours[first].get(c, 0), neighbours[second].get(c, 0)), c)
-                  for c in set(neighbours[first]) | set(neighbours[second])
+        members = [first_id, second_id]
+        outlets = {by_id[first_id].outlet, by_id[second_id].outlet}
+        thirds = [(min(neighbours[first_id].get(c, 0), neighbours[second_id].get(c, 0)), c)
+                  for c in set(neighbours[first_id]) | set(neighbours[second_id])
                   if c not in used and by_id[c].outlet not in outlets]
         thirds = [t for t in thirds if t[0] > 0]
         if thirds:
