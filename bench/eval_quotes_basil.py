@@ -7,8 +7,9 @@
     python bench/eval_quotes_basil.py --order                     # the triplets in judging order
     python bench/eval_quotes_basil.py --triplet 7 --context 120   # every rendering of triplet #7's articles
     python bench/eval_quotes_basil.py --show ARTICLE,ARTICLE      # every rendering of those articles
-    python bench/allsides_corpus.py                               # a third set (AllSides events), all held out:
-    python bench/eval_quotes_basil.py --corpus /work/data/allsides/corpus --pairs bench/allsides_pairs.yaml --part heldout
+    python bench/allsides_corpus.py                               # a third set (AllSides events), all held out
+    python bench/eval_quotes_basil.py --part heldout --corpus /work/data/allsides/corpus --pairs PAIRS
+                                                    # PAIRS = bench/allsides_pairs.yaml (the lead's final run only)
 
 The set: BASIL (EMNLP 2019, "In Plain Sight"), 100 events 2010-2019, each reported by the New York
 Times, Fox News and HuffPost (a triplet), built into a folder of plain-text files by
