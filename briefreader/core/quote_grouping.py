@@ -888,6 +888,40 @@ def _add_rare_matches(rare_matches: Iterable[tuple[int, float, int]], informativ
             _add_match(best_parent, rivals, lengths, short_i, score, long_i)
 
 
+#: A short quote matching as well the quotations of several groups, each of its own known speaker,
+#: all published within this many days of it, is a cut of the one statement they print in parts
+#: (see _parts_of_one_statement)...
+SAME_EVENT_DAYS = 3
+#: ... when they are at most this many groups (a catchphrase the speaker repeats in every speech
+#: matches more).
+MAX_STATEMENT_PARTS = 2
+
+
+def _speaks(uf: _UnionFind, root: int, speaker: str) -> bool:
+    """Whether group ``root``'s known speaker is ``speaker``."""
+    known = uf.speaker[root]
+    return known is not None and same_person(known, speaker)
+
+
+def _parts_of_one_statement(uf: _UnionFind, own_root: int, parts: Iterable[int], speaker: str) -> bool:
+    """Whether the groups ``parts`` that a short quote of ``speaker`` (its group ``own_root``)
+    matches about as well are cuts of one statement of that speaker printed differently by two
+    outlets (a Facebook post: one outlet prints its start, another its end, both with the line a
+    third quotes alone): each group has that known speaker, they are at most MAX_STATEMENT_PARTS,
+    and all were published within SAME_EVENT_DAYS of the short quote. The words are what joins
+    them: two statements of one person opening on one stock line ("The door remains open for
+    talks") within three days are joined too."""
+    parts = list(parts)
+    if len(parts) > MAX_STATEMENT_PARTS or not all(_speaks(uf, root, speaker) for root in parts):
+        return False
+    return all(_same_event(uf, own_root, root) for root in parts)
+
+
+def _same_event(uf: _UnionFind, group_a: int, group_b: int) -> bool:
+    """Whether groups ``group_a`` and ``group_b`` were published within SAME_EVENT_DAYS."""
+    return uf.spread is None or uf.spread.days_apart(group_a, group_b) <= SAME_EVENT_DAYS
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
                        phrases: Sequence[_Phrase], informative: _Informativeness | None = None) -> None:
@@ -897,7 +931,10 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
     cut of one statement; or unless the words they share are common ones (see
     :class:`_Informativeness`, ``informative``: built here when not given); or unless, without a
     confident speaker, it was published long after or before a statement only one article printed
-    (:func:`_another_occasion`). Longer short quotes
+    (:func:`_another_occasion`). A short quote of a known speaker, in that speaker's statement of
+    the same days, is not made ambiguous by another known speaker's use of its words; and when it
+    matches two groups of its own speaker's words of those days, they are cuts of one statement
+    and all are joined (:func:`_parts_of_one_statement`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
     recruiter") meet in one group before the shortest is judged."""
     if informative is None:
@@ -912,13 +949,26 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
         best_score, _, neg_long = best_parent.pop(short_i)
         best_root = uf.find(-neg_long)
         own_root = uf.find(short_i)
-        ambiguous = any(score >= best_score - RIVAL_MARGIN and bound_for(other) not in (best_root, own_root)
-                        for score, other in rivals.get(short_i, ()))
-        if ambiguous:
-            continue
+        # the groups it matches about as well as its best match
+        contenders = {best_root} | {bound_for(other) for score, other in rivals.get(short_i, ())
+                                    if score >= best_score - RIVAL_MARGIN}
+        if own_root != best_root:
+            contenders.discard(own_root)
+        own_speaker = None  # a known speaker of a short quote of a few words or more, for the next two rules
+        if phrases[short_i].speakers and lengths[short_i] >= SHORT_PHRASE_WORDS:
+            own_speaker = uf.speaker[own_root]
+        if own_speaker is not None and _speaks(uf, best_root, own_speaker) and _same_event(uf, own_root, best_root):
+            # another known speaker's words are no rival of what this one said, in the statement
+            # this one made: "no one is above the law" from a U.S. attorney and from a senator
+            contenders = {root for root in contenders if uf.speaker[root] is None or _speaks(uf, root, own_speaker)}
         shared = phrases[short_i].content & phrases[-neg_long].content
         if not informative(shared):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
+        if len(contenders) > 1:
+            if own_speaker is not None and _parts_of_one_statement(uf, own_root, contenders, own_speaker):
+                for root in contenders:
+                    uf.union(short_i, root)
+            continue
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
         uf.union(short_i, -neg_long)
