@@ -20,6 +20,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -568,6 +569,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words
         if lcs >= 5.4 and _sentence_inside(small_p, big_p, min_words) >= 0.9:
             return "contained", containment
+        run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
+        if run:
+            return "contained", run / short
         return None
     ratio = 2 * lcs / (la + lb)
     dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
@@ -589,7 +593,44 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
     if lcs >= 5.4 and max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
         return "similar", score
+    run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
+    if run:
+        # overlapping cuts: never joined at once, but as a short quote is (one best match, no rival
+        # as good: a stock line shared by many statements scores as well in each)
+        return "contained", run / short
     return None
+
+
+#: Two quotations overlapping in this many words in a row, SHARED_RUN_CONTENT_WORDS of them content
+#: words, one ending and the other starting with them (see _overlap_run), are two cuts of one text
+#: (one outlet prints a remark's start, another its end), whatever the rest. Such a match is judged
+#: as a short quote's: its one best match, unless as good a match lies elsewhere.
+SHARED_RUN_WORDS = 8
+SHARED_RUN_CONTENT_WORDS = 4
+#: Words a cut may print past the overlap at the end it shares ("…, Well, if he is …").
+CUT_SLACK_WORDS = 1
+
+
+def _overlap_run(a: _Phrase, b: _Phrase) -> int:
+    """The length of the run of words that ends one of ``a`` and ``b`` and starts the other (within
+    CUT_SLACK_WORDS), when it has at least SHARED_RUN_WORDS words and SHARED_RUN_CONTENT_WORDS
+    content words; else 0. A run both start with, or one prints in its middle, is not an overlap
+    of two cuts: it is as often a stock line ("We call on all sides to show restraint") opening two
+    statements, or one person echoing another's words inside a statement of their own."""
+    codes_a, codes_b = a.codes, b.codes
+    if not (isinstance(codes_a, str) and isinstance(codes_b, str)):
+        return 0
+    match = SequenceMatcher(None, codes_a, codes_b, autojunk=False).find_longest_match()
+    if match.size < SHARED_RUN_WORDS:
+        return 0
+    slack = CUT_SLACK_WORDS
+    a_ends, b_ends = len(codes_a) - match.a - match.size <= slack, len(codes_b) - match.b - match.size <= slack
+    if not ((a_ends and match.b <= slack) or (b_ends and match.a <= slack)):
+        return 0
+    content = a.content_codes
+    run = codes_a[match.a : match.a + match.size]
+    return match.size if sum(code in content for code in run) >= SHARED_RUN_CONTENT_WORDS else 0
+
 
 #: The day number of a phrase or group none of whose renderings carries a publication date.
 _NO_DAY = 0
@@ -954,8 +995,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
                                     if score >= best_score - RIVAL_MARGIN}
         if own_root != best_root:
             contenders.discard(own_root)
-        own_speaker = None  # a known speaker of a short quote of a few words or more, for the next two rules
-        if phrases[short_i].speakers and lengths[short_i] >= SHORT_PHRASE_WORDS:
+        own_speaker = None  # the known speaker of a quote of a few words (not a line), for the next two rules
+        if phrases[short_i].speakers and SHORT_PHRASE_WORDS <= lengths[short_i] < SHORT_QUOTE_WORDS:
             own_speaker = uf.speaker[own_root]
         if own_speaker is not None and _speaks(uf, best_root, own_speaker) and _same_event(uf, own_root, best_root):
             # another known speaker's words are no rival of what this one said, in the statement

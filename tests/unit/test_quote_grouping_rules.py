@@ -224,3 +224,33 @@ def test_a_short_quote_joins_no_cut_of_another_speaker() -> None:
     an = analyse_quotes(arts)
     assert cluster_of(an, "showing a little class", "a2.txt") == cluster_of(an, "showing", "a0.txt")
     assert cluster_of(an, "showing", "a0.txt") != cluster_of(an, "showing", "a1.txt")
+
+
+FIRST_CUT = ("It was the minister who was trying to be clever by flipping the script on the harbour deal, and "
+             "that is the one thing you never do, sign a lease on the northern harbour")
+SECOND_CUT = ("the one thing you never do, sign a lease on the northern harbour, because everyone who tried it "
+              "in three hundred years has lost his shirt")
+
+
+def test_two_cuts_of_one_remark_overlapping_in_a_run_of_words_are_grouped() -> None:
+    arts = [
+        art(0, f"“{FIRST_CUT},” the councillor Pia Laurent said at a fundraiser."),
+        art(1, f"“{SECOND_CUT},” Pia Laurent said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "northern harbour", "a0.txt") == cluster_of(an, "northern harbour", "a1.txt")
+
+
+def test_a_stock_line_opening_two_statements_joins_neither() -> None:
+    line = "We call on all sides to show restraint"
+    arts = [
+        art(0, f"“{line}, the shelling of the villages in the valley must stop before the winter comes and the "
+               "roads close, or thousands of families will be cut off from food, fuel and doctors until April,” "
+               "the envoy Omar Dessi said."),
+        art(1, f"“{line}, the new customs rules will be discussed with every neighbour in the spring, when the "
+               "ministers meet in the capital to agree on tariffs for grain, timber and cement,” the envoy Omar "
+               "Dessi said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "show restraint", "a0.txt") != cluster_of(an, "show restraint", "a1.txt")
+
