@@ -347,10 +347,41 @@ def names_someone(name: str | None) -> bool:
     return bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
 
 
+#: English (and a few other) short forms of given names that are not the start of the name
+#: ("Joe" of "Joseph", "Bill" of "William"): outlets print one person's name formally ("Joseph R.
+#: Biden Jr.", "Charles E. Schumer") or familiarly ("Joe Biden", "Chuck Schumer"). A short form that
+#: is the start of its name ("Chris", "Matt", "Don") needs no entry (see same_person).
+_SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    "bill": ("william",), "billy": ("william",), "will": ("william",), "willie": ("william",),
+    "bob": ("robert",), "bobby": ("robert",), "rob": ("robert",), "robbie": ("robert",), "bert": ("robert", "albert"),
+    "jim": ("james",), "jimmy": ("james",), "jamie": ("james",),
+    "mike": ("michael",), "mikey": ("michael",), "mickey": ("michael",),
+    "joe": ("joseph",), "joey": ("joseph",), "tom": ("thomas",), "tommy": ("thomas",),
+    "chuck": ("charles",), "charlie": ("charles",), "dick": ("richard",), "rick": ("richard", "frederick"),
+    "ricky": ("richard",), "rich": ("richard",), "ted": ("edward", "theodore"), "teddy": ("edward", "theodore"),
+    "ed": ("edward", "edwin"), "eddie": ("edward",), "ned": ("edward",), "tony": ("anthony", "antonio"),
+    "liz": ("elizabeth",), "beth": ("elizabeth",), "betsy": ("elizabeth",), "betty": ("elizabeth",),
+    "kate": ("katherine", "catherine", "kathleen"), "katie": ("katherine", "catherine", "kathleen"),
+    "kathy": ("katherine", "kathleen"), "cathy": ("catherine",), "peggy": ("margaret",), "maggie": ("margaret",),
+    "meg": ("margaret",), "bernie": ("bernard",), "dan": ("daniel",), "danny": ("daniel",), "dave": ("david",),
+    "steve": ("stephen", "steven"), "andy": ("andrew",), "drew": ("andrew",), "sam": ("samuel", "samantha"),
+    "ben": ("benjamin",), "bibi": ("benjamin",), "jack": ("john",), "johnny": ("john",), "nick": ("nicholas",),
+    "larry": ("lawrence",), "harry": ("harold", "henry"), "hank": ("henry",), "jerry": ("gerald", "jerome"),
+    "gerry": ("gerald",), "frank": ("francis", "franklin"), "sue": ("susan",), "jenny": ("jennifer",),
+    "debbie": ("deborah",), "becky": ("rebecca",), "sandy": ("sandra",), "pat": ("patrick", "patricia"),
+    "rudy": ("rudolph",), "mitch": ("mitchell",), "newt": ("newton",), "alex": ("alexander", "alexandra"),
+}
+
+
+def _given_forms(given: str) -> tuple[str, ...]:
+    """``given`` and the full names it is a short form of (:data:`_SHORT_FORMS`)."""
+    return (given, *_SHORT_FORMS.get(given, ()))
+
+
 def same_person(a: str, b: str) -> bool:
     """Whether two :func:`person_key` keys may name one person: one surname, and given names that
-    agree when both are known (the same, one a short form of the other: "Joe"/"Joseph", or a long one
-    misspelt by a letter: "Vincente"/"Vicente")."""
+    agree when both are known (the same, one the start of the other: "Chris"/"Christopher", a short
+    form: "Joe"/"Joseph", "Bibi"/"Benjamin", or a long one misspelt by a letter: "Vincente"/"Vicente")."""
     if a == b:
         return True
     surname_a, _, given_a = a.partition("|")
@@ -361,7 +392,9 @@ def same_person(a: str, b: str) -> bool:
         return True
     if min(len(given_a), len(given_b)) >= GIVEN_NAME_SLIP_LETTERS and Levenshtein.distance(given_a, given_b) <= 1:
         return True  # one letter slipped in a long given name: "Vincente" for "Vicente"
-    return min(len(given_a), len(given_b)) >= 3 and (given_a.startswith(given_b) or given_b.startswith(given_a))
+    if min(len(given_a), len(given_b)) >= 3 and (given_a.startswith(given_b) or given_b.startswith(given_a)):
+        return True
+    return not set(_given_forms(given_a)).isdisjoint(_given_forms(given_b))
 
 
 def _people_agree(group_a: frozenset[str], group_b: frozenset[str]) -> bool:

@@ -47,6 +47,13 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Vincente Lindqvist", "Vicente Lindqvist", True),  # a long given name misspelt by one letter
         ("Maria Lindqvist", "Mario Lindqvist", False),  # short names one letter apart are two names
         ("Vicente Lindqvist", "Valente Lindqvist", False),  # two letters apart
+        ("Joseph R. Biden Jr.", "Joe Biden", True),  # a formal name and its short form
+        ("Charles E. Schumer", "Chuck Schumer", True),
+        ("Bibi Netanyahu", "Benjamin Netanyahu", True),
+        ("Bill Clinton", "William J. Clinton", True),
+        ("Bill Clinton", "Hillary Clinton", False),
+        ("Beau Biden", "Joe Biden", False),
+        ("Bill Moore", "Robert Moore", False),  # two short forms of two names
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
