@@ -40,7 +40,7 @@ EXTRACTOR_VERSION = "quotes-12"
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
 #: 3: small numbers spelled out keyed as digits, a long given name misspelt by a letter is one person,
 #:    swear words and their censored forms one key
-GROUPING_VERSION = "grouping-3"
+GROUPING_VERSION = "grouping-4"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

@@ -20,6 +20,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -346,10 +347,41 @@ def names_someone(name: str | None) -> bool:
     return bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
 
 
+#: English (and a few other) short forms of given names that are not the start of the name
+#: ("Joe" of "Joseph", "Bill" of "William"): outlets print one person's name formally ("Joseph R.
+#: Biden Jr.", "Charles E. Schumer") or familiarly ("Joe Biden", "Chuck Schumer"). A short form that
+#: is the start of its name ("Chris", "Matt", "Don") needs no entry (see same_person).
+_SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    "bill": ("william",), "billy": ("william",), "will": ("william",), "willie": ("william",),
+    "bob": ("robert",), "bobby": ("robert",), "rob": ("robert",), "robbie": ("robert",), "bert": ("robert", "albert"),
+    "jim": ("james",), "jimmy": ("james",), "jamie": ("james",),
+    "mike": ("michael",), "mikey": ("michael",), "mickey": ("michael",),
+    "joe": ("joseph",), "joey": ("joseph",), "tom": ("thomas",), "tommy": ("thomas",),
+    "chuck": ("charles",), "charlie": ("charles",), "dick": ("richard",), "rick": ("richard", "frederick"),
+    "ricky": ("richard",), "rich": ("richard",), "ted": ("edward", "theodore"), "teddy": ("edward", "theodore"),
+    "ed": ("edward", "edwin"), "eddie": ("edward",), "ned": ("edward",), "tony": ("anthony", "antonio"),
+    "liz": ("elizabeth",), "beth": ("elizabeth",), "betsy": ("elizabeth",), "betty": ("elizabeth",),
+    "kate": ("katherine", "catherine", "kathleen"), "katie": ("katherine", "catherine", "kathleen"),
+    "kathy": ("katherine", "kathleen"), "cathy": ("catherine",), "peggy": ("margaret",), "maggie": ("margaret",),
+    "meg": ("margaret",), "bernie": ("bernard",), "dan": ("daniel",), "danny": ("daniel",), "dave": ("david",),
+    "steve": ("stephen", "steven"), "andy": ("andrew",), "drew": ("andrew",), "sam": ("samuel", "samantha"),
+    "ben": ("benjamin",), "bibi": ("benjamin",), "jack": ("john",), "johnny": ("john",), "nick": ("nicholas",),
+    "larry": ("lawrence",), "harry": ("harold", "henry"), "hank": ("henry",), "jerry": ("gerald", "jerome"),
+    "gerry": ("gerald",), "frank": ("francis", "franklin"), "sue": ("susan",), "jenny": ("jennifer",),
+    "debbie": ("deborah",), "becky": ("rebecca",), "sandy": ("sandra",), "pat": ("patrick", "patricia"),
+    "rudy": ("rudolph",), "mitch": ("mitchell",), "newt": ("newton",), "alex": ("alexander", "alexandra"),
+}
+
+
+def _given_forms(given: str) -> tuple[str, ...]:
+    """``given`` and the full names it is a short form of (:data:`_SHORT_FORMS`)."""
+    return (given, *_SHORT_FORMS.get(given, ()))
+
+
 def same_person(a: str, b: str) -> bool:
     """Whether two :func:`person_key` keys may name one person: one surname, and given names that
-    agree when both are known (the same, one a short form of the other: "Joe"/"Joseph", or a long one
-    misspelt by a letter: "Vincente"/"Vicente")."""
+    agree when both are known (the same, one the start of the other: "Chris"/"Christopher", a short
+    form: "Joe"/"Joseph", "Bibi"/"Benjamin", or a long one misspelt by a letter: "Vincente"/"Vicente")."""
     if a == b:
         return True
     surname_a, _, given_a = a.partition("|")
@@ -360,7 +392,9 @@ def same_person(a: str, b: str) -> bool:
         return True
     if min(len(given_a), len(given_b)) >= GIVEN_NAME_SLIP_LETTERS and Levenshtein.distance(given_a, given_b) <= 1:
         return True  # one letter slipped in a long given name: "Vincente" for "Vicente"
-    return min(len(given_a), len(given_b)) >= 3 and (given_a.startswith(given_b) or given_b.startswith(given_a))
+    if min(len(given_a), len(given_b)) >= 3 and (given_a.startswith(given_b) or given_b.startswith(given_a)):
+        return True
+    return not set(_given_forms(given_a)).isdisjoint(_given_forms(given_b))
 
 
 def _people_agree(group_a: frozenset[str], group_b: frozenset[str]) -> bool:
@@ -568,6 +602,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words
         if lcs >= 5.4 and _sentence_inside(small_p, big_p, min_words) >= 0.9:
             return "contained", containment
+        run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
+        if run:
+            return "contained", run / short
         return None
     ratio = 2 * lcs / (la + lb)
     dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
@@ -589,7 +626,44 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
     if lcs >= 5.4 and max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
         return "similar", score
+    run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
+    if run:
+        # overlapping cuts: never joined at once, but as a short quote is (one best match, no rival
+        # as good: a stock line shared by many statements scores as well in each)
+        return "contained", run / short
     return None
+
+
+#: Two quotations overlapping in this many words in a row, SHARED_RUN_CONTENT_WORDS of them content
+#: words, one ending and the other starting with them (see _overlap_run), are two cuts of one text
+#: (one outlet prints a remark's start, another its end), whatever the rest. Such a match is judged
+#: as a short quote's: its one best match, unless as good a match lies elsewhere.
+SHARED_RUN_WORDS = 8
+SHARED_RUN_CONTENT_WORDS = 4
+#: Words a cut may print past the overlap at the end it shares ("…, Well, if he is …").
+CUT_SLACK_WORDS = 1
+
+
+def _overlap_run(a: _Phrase, b: _Phrase) -> int:
+    """The length of the run of words that ends one of ``a`` and ``b`` and starts the other (within
+    CUT_SLACK_WORDS), when it has at least SHARED_RUN_WORDS words and SHARED_RUN_CONTENT_WORDS
+    content words; else 0. A run both start with, or one prints in its middle, is not an overlap
+    of two cuts: it is as often a stock line ("We call on all sides to show restraint") opening two
+    statements, or one person echoing another's words inside a statement of their own."""
+    codes_a, codes_b = a.codes, b.codes
+    if not (isinstance(codes_a, str) and isinstance(codes_b, str)):
+        return 0
+    match = SequenceMatcher(None, codes_a, codes_b, autojunk=False).find_longest_match()
+    if match.size < SHARED_RUN_WORDS:
+        return 0
+    slack = CUT_SLACK_WORDS
+    a_ends, b_ends = len(codes_a) - match.a - match.size <= slack, len(codes_b) - match.b - match.size <= slack
+    if not ((a_ends and match.b <= slack) or (b_ends and match.a <= slack)):
+        return 0
+    content = a.content_codes
+    run = codes_a[match.a : match.a + match.size]
+    return match.size if sum(code in content for code in run) >= SHARED_RUN_CONTENT_WORDS else 0
+
 
 #: The day number of a phrase or group none of whose renderings carries a publication date.
 _NO_DAY = 0
@@ -888,6 +962,40 @@ def _add_rare_matches(rare_matches: Iterable[tuple[int, float, int]], informativ
             _add_match(best_parent, rivals, lengths, short_i, score, long_i)
 
 
+#: A short quote matching as well the quotations of several groups, each of its own known speaker,
+#: all published within this many days of it, is a cut of the one statement they print in parts
+#: (see _parts_of_one_statement)...
+SAME_EVENT_DAYS = 3
+#: ... when they are at most this many groups (a catchphrase the speaker repeats in every speech
+#: matches more).
+MAX_STATEMENT_PARTS = 2
+
+
+def _speaks(uf: _UnionFind, root: int, speaker: str) -> bool:
+    """Whether group ``root``'s known speaker is ``speaker``."""
+    known = uf.speaker[root]
+    return known is not None and same_person(known, speaker)
+
+
+def _parts_of_one_statement(uf: _UnionFind, own_root: int, parts: Iterable[int], speaker: str) -> bool:
+    """Whether the groups ``parts`` that a short quote of ``speaker`` (its group ``own_root``)
+    matches about as well are cuts of one statement of that speaker printed differently by two
+    outlets (a Facebook post: one outlet prints its start, another its end, both with the line a
+    third quotes alone): each group has that known speaker, they are at most MAX_STATEMENT_PARTS,
+    and all were published within SAME_EVENT_DAYS of the short quote. The words are what joins
+    them: two statements of one person opening on one stock line ("The door remains open for
+    talks") within three days are joined too."""
+    parts = list(parts)
+    if len(parts) > MAX_STATEMENT_PARTS or not all(_speaks(uf, root, speaker) for root in parts):
+        return False
+    return all(_same_event(uf, own_root, root) for root in parts)
+
+
+def _same_event(uf: _UnionFind, group_a: int, group_b: int) -> bool:
+    """Whether groups ``group_a`` and ``group_b`` were published within SAME_EVENT_DAYS."""
+    return uf.spread is None or uf.spread.days_apart(group_a, group_b) <= SAME_EVENT_DAYS
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
                        phrases: Sequence[_Phrase], informative: _Informativeness | None = None) -> None:
@@ -897,7 +1005,10 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
     cut of one statement; or unless the words they share are common ones (see
     :class:`_Informativeness`, ``informative``: built here when not given); or unless, without a
     confident speaker, it was published long after or before a statement only one article printed
-    (:func:`_another_occasion`). Longer short quotes
+    (:func:`_another_occasion`). A short quote of a known speaker, in that speaker's statement of
+    the same days, is not made ambiguous by another known speaker's use of its words; and when it
+    matches two groups of its own speaker's words of those days, they are cuts of one statement
+    and all are joined (:func:`_parts_of_one_statement`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
     recruiter") meet in one group before the shortest is judged."""
     if informative is None:
@@ -912,13 +1023,26 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
         best_score, _, neg_long = best_parent.pop(short_i)
         best_root = uf.find(-neg_long)
         own_root = uf.find(short_i)
-        ambiguous = any(score >= best_score - RIVAL_MARGIN and bound_for(other) not in (best_root, own_root)
-                        for score, other in rivals.get(short_i, ()))
-        if ambiguous:
-            continue
+        # the groups it matches about as well as its best match
+        contenders = {best_root} | {bound_for(other) for score, other in rivals.get(short_i, ())
+                                    if score >= best_score - RIVAL_MARGIN}
+        if own_root != best_root:
+            contenders.discard(own_root)
+        own_speaker = None  # the known speaker of a quote of a few words (not a line), for the next two rules
+        if phrases[short_i].speakers and SHORT_PHRASE_WORDS <= lengths[short_i] < SHORT_QUOTE_WORDS:
+            own_speaker = uf.speaker[own_root]
+        if own_speaker is not None and _speaks(uf, best_root, own_speaker) and _same_event(uf, own_root, best_root):
+            # another known speaker's words are no rival of what this one said, in the statement
+            # this one made: "no one is above the law" from a U.S. attorney and from a senator
+            contenders = {root for root in contenders if uf.speaker[root] is None or _speaks(uf, root, own_speaker)}
         shared = phrases[short_i].content & phrases[-neg_long].content
         if not informative(shared):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
+        if len(contenders) > 1:
+            if own_speaker is not None and _parts_of_one_statement(uf, own_root, contenders, own_speaker):
+                for root in contenders:
+                    uf.union(short_i, root)
+            continue
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
         uf.union(short_i, -neg_long)

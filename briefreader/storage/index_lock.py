@@ -45,8 +45,10 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _die_with_parent() -> None:
-    """Linux: have the kernel kill this process when its parent dies (PR_SET_PDEATHSIG)."""
+def _die_with_parent(parent: int) -> None:
+    """Linux: have the kernel kill this process when its parent (pid ``parent``) dies
+    (PR_SET_PDEATHSIG); exit at once if it died already, between the fork and this call (the
+    kernel's signal then never comes: a parent killed while forking left a sub-writer behind)."""
     try:
         import ctypes
         import signal
@@ -54,6 +56,9 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
     except (OSError, AttributeError) as exc:  # not Linux: an orphan may linger until its queue closes
         log.debug("sub-writer cannot follow its parent: %s", exc)
+    if os.getppid() != parent:
+        log.debug("sub-writer's parent %d died before it started: exiting", parent)
+        os._exit(1)
 
 
 class SegmentLengths:
@@ -121,9 +126,11 @@ def parallel_writer(ix: Any, procs: int, **kwargs: Any) -> Any:
     import whoosh.multiproc
     from whoosh.multiproc import MpWriter, SubWriterTask
 
+    parent = os.getpid()
+
     class SubWriter(SubWriterTask):
         def run(self) -> None:
-            _die_with_parent()
+            _die_with_parent(parent)
             # this forked process only: the task's writer is built from the module's name
             whoosh.multiproc.SegmentWriter = _segment_writer_class()
             super().run()

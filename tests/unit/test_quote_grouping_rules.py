@@ -4,6 +4,7 @@ lower bar for one speaker's renderings reserved to longer quotes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -46,6 +47,13 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Vincente Lindqvist", "Vicente Lindqvist", True),  # a long given name misspelt by one letter
         ("Maria Lindqvist", "Mario Lindqvist", False),  # short names one letter apart are two names
         ("Vicente Lindqvist", "Valente Lindqvist", False),  # two letters apart
+        ("Joseph R. Biden Jr.", "Joe Biden", True),  # a formal name and its short form
+        ("Charles E. Schumer", "Chuck Schumer", True),
+        ("Bibi Netanyahu", "Benjamin Netanyahu", True),
+        ("Bill Clinton", "William J. Clinton", True),
+        ("Bill Clinton", "Hillary Clinton", False),
+        ("Beau Biden", "Joe Biden", False),
+        ("Bill Moore", "Robert Moore", False),  # two short forms of two names
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
@@ -161,14 +169,95 @@ def test_small_corpora_do_not_judge_word_frequencies() -> None:
     assert _Informativeness(_phrases(contents), lambda i: i)({1})
 
 
+REID_STATEMENT = ("“We should give the man some room, he is a good man, he tries to do the right thing, and I think "
+                  "everything will work out well,” the senator Harold Reid said.")
+SANDS_STATEMENT = ("“The party must do the right thing and open its doors to the young people who want real change "
+                   "in this country,” the candidate Bernard Sands said.")
+
+
 def test_words_another_known_speaker_also_said_are_a_stock_phrase() -> None:
-    arts = [
-        art(0, "“We should give the man some room, he is a good man, he tries to do the right thing, and I think "
-               "everything will work out well,” the senator Harold Reid said."),
-        art(1, "“The party must do the right thing and open its doors to the young people who want real change "
-               "in this country,” the candidate Bernard Sands said."),
-        art(2, "Harold Reid said: “Do the right thing.”"),
-    ]
+    # Reid's few words a week after his statement: the words are a stock phrase, said by anyone
+    arts = [art(0, REID_STATEMENT), art(1, SANDS_STATEMENT), art(2, "Harold Reid said: “Do the right thing.”")]
+    arts[2] = replace(arts[2], date="2025-03-08")
     an = analyse_quotes(arts)
     short = cluster_of(an, "Do the right thing", "a2.txt")
     assert short != cluster_of(an, "right thing", "a0.txt") and short != cluster_of(an, "right thing", "a1.txt")
+
+
+def test_a_known_speakers_few_words_join_his_statement_of_those_days_whoever_else_said_them() -> None:
+    # the next day: the few words are a cut of his statement; another person's use of them is no rival
+    arts = [art(0, REID_STATEMENT), art(1, SANDS_STATEMENT), art(2, "Harold Reid said: “Do the right thing.”")]
+    arts[2] = replace(arts[2], date="2025-03-02")
+    an = analyse_quotes(arts)
+    short = cluster_of(an, "Do the right thing", "a2.txt")
+    assert short == cluster_of(an, "right thing", "a0.txt") != cluster_of(an, "right thing", "a1.txt")
+
+
+def test_a_short_quote_joins_two_cuts_of_one_statement_of_its_speaker() -> None:
+    # one post printed in two cuts overlapping in one line, that line quoted alone by a third outlet
+    arts = [
+        art(0, "“You are both in those awful years, but you are a part of the First Family, try showing a little "
+               "class,” Ellen Lautner wrote on Facebook."),
+        art(1, "“Try showing a little class, dress like you deserve respect, not a spot at a bar,” Ellen Lautner "
+               "wrote."),
+        art(2, "Ellen Lautner told the girls to “try showing a little class.”"),
+    ]
+    an = analyse_quotes(arts)
+    assert len({cluster_of(an, "showing a little class", f"a{i}.txt") for i in range(3)}) == 1
+
+
+def test_a_short_quote_joins_no_cut_of_its_speakers_statements_of_another_week() -> None:
+    arts = [
+        art(0, "“You are both in those awful years, but you are a part of the First Family, try showing a little "
+               "class,” Ellen Lautner wrote on Facebook."),
+        art(1, "“Try showing a little class, dress like you deserve respect, not a spot at a bar,” Ellen Lautner "
+               "wrote."),
+        art(2, "Ellen Lautner told the girls to “try showing a little class.”"),
+    ]
+    arts[1] = replace(arts[1], date="2025-03-20")
+    an = analyse_quotes(arts)
+    groups = {cluster_of(an, "showing a little class", f"a{i}.txt") for i in range(3)}
+    assert len(groups) == 3
+
+
+def test_a_short_quote_joins_no_cut_of_another_speaker() -> None:
+    arts = [
+        art(0, "“You are both in those awful years, but you are a part of the First Family, try showing a little "
+               "class,” Ellen Lautner wrote on Facebook."),
+        art(1, "“Try showing a little class, dress like you deserve respect, not a spot at a bar,” the columnist "
+               "Mark Berrow wrote."),
+        art(2, "Ellen Lautner told the girls to “try showing a little class.”"),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "showing a little class", "a2.txt") == cluster_of(an, "showing", "a0.txt")
+    assert cluster_of(an, "showing", "a0.txt") != cluster_of(an, "showing", "a1.txt")
+
+
+FIRST_CUT = ("It was the minister who was trying to be clever by flipping the script on the harbour deal, and "
+             "that is the one thing you never do, sign a lease on the northern harbour")
+SECOND_CUT = ("the one thing you never do, sign a lease on the northern harbour, because everyone who tried it "
+              "in three hundred years has lost his shirt")
+
+
+def test_two_cuts_of_one_remark_overlapping_in_a_run_of_words_are_grouped() -> None:
+    arts = [
+        art(0, f"“{FIRST_CUT},” the councillor Pia Laurent said at a fundraiser."),
+        art(1, f"“{SECOND_CUT},” Pia Laurent said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "northern harbour", "a0.txt") == cluster_of(an, "northern harbour", "a1.txt")
+
+
+def test_a_stock_line_opening_two_statements_joins_neither() -> None:
+    line = "We call on all sides to show restraint"
+    arts = [
+        art(0, f"“{line}, the shelling of the villages in the valley must stop before the winter comes and the "
+               "roads close, or thousands of families will be cut off from food, fuel and doctors until April,” "
+               "the envoy Omar Dessi said."),
+        art(1, f"“{line}, the new customs rules will be discussed with every neighbour in the spring, when the "
+               "ministers meet in the capital to agree on tariffs for grain, timber and cement,” the envoy Omar "
+               "Dessi said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "show restraint", "a0.txt") != cluster_of(an, "show restraint", "a1.txt")
+
