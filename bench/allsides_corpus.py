@@ -4,6 +4,8 @@ for a third held-out cross-outlet quote evaluation (neither PolNeAR nor BASIL).
 
     python bench/allsides_corpus.py                   # from /work/.mirror/ramybaly+Article-Bias-Prediction/repo
     python bench/allsides_corpus.py --repo PATH --out /work/data/allsides/corpus --events 120
+    python bench/allsides_corpus.py --skip 120 --events 120   # the NEXT 120 events: the tune set
+                                                              # (default --out /work/data/allsides_tune/corpus)
 
 The repository holds 37,554 articles crawled from allsides.com, one JSON file each
 (``data/jsons/ID.json``: topic, source, date, title, url, content_original = the body as newspaper3k
@@ -22,6 +24,10 @@ returned it, paragraphs separated by newlines). It has no event ids, so events a
   manifests), so the set shares no article with the other two sets;
 - ``--events N`` events are kept, drawn by a hash of the seed pair's ids (no preference for any
   topic, year or outlet beyond having shared quotations), in that fixed order (the judging order).
+- ``--skip K`` keeps the N events AFTER the first K of that order instead (the tune set: ``--skip 120``
+  after the 120 held-out events): events found in one pass hold no article twice, and any later event
+  holding an article whose id or normalised title is one of the first K events' is dropped as well
+  (:func:`events_after`), so the two sets share no article and no event.
 
 Each article becomes one text file ``OUTLET_YYYY-MM-DD_slug.txt``: the title line, a blank line,
 then the body's paragraphs separated by blank lines. A manifest ``corpus.manifest.tsv`` BESIDE the
@@ -57,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_REPO = Path("/work/.mirror/ramybaly+Article-Bias-Prediction/repo")
 DEFAULT_OUT = Path("/work/data/allsides/corpus")
+DEFAULT_SKIPPED_OUT = Path("/work/data/allsides_tune/corpus")
 DEFAULT_EXCLUDE = (Path("/work/data/polnear/data/metadata.tsv"), Path("/work/data/basil/corpus.manifest.tsv"))
 DEFAULT_EVENTS = 120
 MAX_DAYS = 3
@@ -203,9 +210,9 @@ def _days(first: str, second: str) -> int:
     return abs((dt.date.fromisoformat(first) - dt.date.fromisoformat(second)).days)
 
 
-def find_events(articles: list[AllSidesArticle], count: int) -> list[list[AllSidesArticle]]:
-    """Up to ``count`` events (lists of 2-3 articles of different outlets sharing quoted runs), in a
-    fixed order drawn by hash (see the module's docstring)."""
+def find_events(articles: list[AllSidesArticle], count: int | None) -> list[list[AllSidesArticle]]:
+    """Up to ``count`` events (lists of 2-3 articles of different outlets sharing quoted runs; every
+    event found when ``count`` is None), in a fixed order drawn by hash (see the module's docstring)."""
     by_topic: dict[str, list[AllSidesArticle]] = defaultdict(list)
     for article in articles:
         by_topic[article.topic].append(article)
@@ -248,6 +255,22 @@ def find_events(articles: list[AllSidesArticle], count: int) -> list[list[AllSid
     return events[:count]
 
 
+def events_after(events: list[list[AllSidesArticle]], skip: int, count: int) -> list[list[AllSidesArticle]]:
+    """Up to ``count`` events of ``events`` (all events, in order) after the first ``skip``, leaving out
+    any event that holds an article whose id or normalised title is one of the first ``skip`` events'."""
+    skipped = [article for event in events[:skip] for article in event]
+    skipped_ids = {article.article_id for article in skipped}
+    skipped_titles = {normal_title(article.title) for article in skipped}
+    kept = []
+    for event in events[skip:]:
+        if any(a.article_id in skipped_ids or normal_title(a.title) in skipped_titles for a in event):
+            logger.warning("event of %s left out: it shares an article with the first %d events",
+                           ", ".join(a.article_id for a in event), skip)
+            continue
+        kept.append(event)
+    return kept[:count]
+
+
 def write_corpus(events: list[list[AllSidesArticle]], out: Path) -> dict[str, tuple[int, AllSidesArticle]]:
     """Write one text file per article of ``events`` into ``out`` (emptied first) and the manifest
     beside it; returns file stem -> (event number, article)."""
@@ -276,8 +299,12 @@ def write_corpus(events: list[list[AllSidesArticle]], out: Path) -> dict[str, tu
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, default=DEFAULT_REPO, help="the Article-Bias-Prediction repository")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the corpus folder to (re)write")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"the corpus folder to (re)write (default {DEFAULT_OUT}; {DEFAULT_SKIPPED_OUT} "
+                             "with --skip)")
     parser.add_argument("--events", type=int, default=DEFAULT_EVENTS, help="how many events to keep")
+    parser.add_argument("--skip", type=int, default=0,
+                        help="keep the events after the first SKIP of the fixed order (no article shared with them)")
     parser.add_argument("--exclude", type=Path, nargs="*", default=list(DEFAULT_EXCLUDE),
                         help="manifests of other sets whose article titles are left out")
     args = parser.parse_args()
@@ -288,11 +315,15 @@ def main() -> int:
     articles = read_articles(args.repo)
     titles = excluded_titles(args.exclude)
     kept = [a for a in articles if normal_title(a.title) not in titles]
-    events = find_events(kept, args.events)
-    by_stem = write_corpus(events, args.out)
+    out = args.out or (DEFAULT_SKIPPED_OUT if args.skip else DEFAULT_OUT)
+    if args.skip:
+        events = events_after(find_events(kept, None), args.skip, args.events)
+    else:
+        events = find_events(kept, args.events)
+    by_stem = write_corpus(events, out)
     print(f"{len(articles)} news articles read, {len(articles) - len(kept)} left out (title of another set); "
-          f"{len(events)} events, {len(by_stem)} articles -> {args.out}; "
-          f"manifest {basil_corpus.manifest_path(args.out)}")
+          f"{len(events)} events, {len(by_stem)} articles -> {out}; "
+          f"manifest {basil_corpus.manifest_path(out)}")
     return 0
 
 
