@@ -311,6 +311,17 @@ _NOT_GIVEN_NAMES = frozenset([
     "democrat", "democratic", "republican", "gop", "sir", "lord", "lady", "prof", "professor", "rev", "reverend",
     "chairman", "chairwoman", "director", "adviser", "advisor", "spokesman", "spokeswoman", "attorney", "candidate",
     "nominee", "first", "the", "of", "and", "one", "two", "another", "some", "many", "an", "a",
+    # page furniture and descriptions read before a name ("Photos Romney", "Watch Fiona Hill",
+    # "Neighbor Anna Tejeda")
+    "photo", "photos", "video", "videos", "watch", "image", "images", "neighbor", "neighbour", "resident",
+    "witness", "lawyer", "officer", "actor", "actress", "singer", "comedian", "host", "anchor", "author",
+    # one-word states and countries taken with a surname ("WARREN, Michigan Trump said")
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+    "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia",
+    "washington", "wisconsin", "wyoming", "america", "britain", "england", "france", "germany", "russia",
+    "china", "israel", "iran", "canada", "mexico",
 ])
 _NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
 
@@ -327,7 +338,7 @@ def person_key(name: str | None) -> str | None:
         words.pop()
     if not words:
         return None
-    given = {w for w in words[:-1] if len(w) > 1 and w not in _NOT_GIVEN_NAMES}
+    given = {w for w in words[:-1] if len(w) > 1 and w not in _NOT_GIVEN_NAMES and w not in _STOPWORDS}
     # one given name or none: more words before a surname are as often a place or a description
     # taken with it ("New Hampshire Sanders") as a middle name, so they tell nothing
     return f"{words[-1]}|{given.pop() if len(given) == 1 else ''}"
@@ -335,7 +346,14 @@ def person_key(name: str | None) -> str | None:
 
 #: Last words that end no name: a speaker read from the narration up to its verb ("One Clinton
 #: spokesman has") is no one the grouping can compare.
-_NOT_NAME_ENDINGS = _STOPWORDS | {"said", "says", "told", "added", "wrote", "called", "asked", "noted"}
+_NOT_NAME_ENDINGS = _STOPWORDS | {"said", "says", "told", "added", "wrote", "called", "asked", "noted",
+                                  # a party or a role read for a name ("the New York Democrat")
+                                  "democrat", "democrats", "republican", "republicans", "independent",
+                                  "lawmaker", "senator", "congressman", "congresswoman", "official",
+                                  "officials", "spokesman", "spokeswoman", "spokesperson", "aide", "aides"}
+#: First words of a description naming no one in particular ("an aide to the speaker", "a White
+#: House official", "another Ryan spokesperson"): such a speaker is nobody the grouping can compare.
+_ANONYMOUS_OPENINGS = frozenset(["a", "an", "another", "one", "some", "several"])
 
 
 def names_someone(name: str | None) -> bool:
@@ -344,7 +362,16 @@ def names_someone(name: str | None) -> bool:
     if not name:
         return False
     words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
-    return bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
+    return (bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
+            and (len(words) == 1 or words[0].casefold() not in _ANONYMOUS_OPENINGS))
+
+
+#: A one-word name of at least this many letters that is another name's given name names that
+#: person ("Ellen" / "Ellen DeGeneres").
+SINGLE_NAME_LETTERS = 4
+#: Surnames of at least this many letters one letter apart name one person when the given names
+#: agree ("Alexandria Oscasio-Cortez").
+SURNAME_SLIP_LETTERS = 8
 
 
 #: English (and a few other) short forms of given names that are not the start of the name
@@ -381,13 +408,21 @@ def _given_forms(given: str) -> tuple[str, ...]:
 def same_person(a: str, b: str) -> bool:
     """Whether two :func:`person_key` keys may name one person: one surname, and given names that
     agree when both are known (the same, one the start of the other: "Chris"/"Christopher", a short
-    form: "Joe"/"Joseph", "Bibi"/"Benjamin", or a long one misspelt by a letter: "Vincente"/"Vicente")."""
+    form: "Joe"/"Joseph", "Bibi"/"Benjamin", or a long one misspelt by a letter: "Vincente"/"Vicente");
+    also a given name alone for the person ("Ellen"/"Ellen DeGeneres") and a long surname misspelt by
+    a letter with the given names agreeing."""
     if a == b:
         return True
     surname_a, _, given_a = a.partition("|")
     surname_b, _, given_b = b.partition("|")
     if surname_a != surname_b:
-        return False
+        # one person called by a given name alone ("Ellen" for "Ellen DeGeneres"), or a long
+        # surname misspelt by a letter, given names agreeing ("Oscasio-Cortez")
+        if (not given_a and surname_a == given_b) or (not given_b and surname_b == given_a):
+            return len(surname_a if not given_a else surname_b) >= SINGLE_NAME_LETTERS
+        return (bool(given_a) and bool(given_b) and min(len(surname_a), len(surname_b)) >= SURNAME_SLIP_LETTERS
+                and Levenshtein.distance(surname_a, surname_b) <= 1 and same_person(f"{surname_a}|{given_a}",
+                                                                                    f"{surname_a}|{given_b}"))
     if not given_a or not given_b:
         return True
     if min(len(given_a), len(given_b)) >= GIVEN_NAME_SLIP_LETTERS and Levenshtein.distance(given_a, given_b) <= 1:

@@ -14,6 +14,7 @@ from briefreader.core.quote_clusters import analyse_quotes
 from briefreader.core.quote_grouping import (
     MIN_PHRASES_FOR_FREQUENCIES,
     _Informativeness,
+    names_someone,
     person_key,
     same_person,
 )
@@ -54,6 +55,12 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Bill Clinton", "Hillary Clinton", False),
         ("Beau Biden", "Joe Biden", False),
         ("Bill Moore", "Robert Moore", False),  # two short forms of two names
+        ("Ellen", "Ellen DeGeneres", True),  # a given name alone for the person
+        ("Alexandria Oscasio-Cortez", "Alexandria Ocasio-Cortez", True),  # a long surname misspelt
+        ("Alexandria Oscasio-Cortez", "Maria Ocasio-Cortez", False),
+        ("Eric Moore", "Eric Moors", False),  # short surnames a letter apart are two names
+        ("Michigan Trump", "Donald J. Trump", True),  # a state read before a surname is no given name
+        ("Photos Romney", "Mitt Romney", True),  # nor is page furniture
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
@@ -61,6 +68,22 @@ def test_person_keys(a: str, b: str, same: bool) -> None:
     assert key_a is not None and key_b is not None
     assert same_person(key_a, key_b) is same
     assert same_person(key_b, key_a) is same
+
+
+@pytest.mark.parametrize(
+    ("name", "names"),
+    [
+        ("Donald Trump", True),
+        ("the Clinton campaign", True),
+        ("One Clinton spokesman has", False),  # narration up to its verb
+        ("New York Democrat", False),  # a party or a role read for a name
+        ("an aide to the speaker", False),  # no one in particular
+        ("An aide to Mr Boehner", False),
+        ("another Ryan spokesperson", False),
+    ],
+)
+def test_names_someone(name: str, names: bool) -> None:
+    assert names_someone(name) is names
 
 
 def test_person_key_of_no_name() -> None:
