@@ -346,13 +346,14 @@ def person_key(name: str | None) -> str | None:
 
 #: Last words that end no name: a speaker read from the narration up to its verb ("One Clinton
 #: spokesman has") is no one the grouping can compare.
-_NOT_NAME_ENDINGS = _STOPWORDS | {"said", "says", "told", "added", "wrote", "called", "asked", "noted",
-                                  # a party or a role read for a name ("the New York Democrat")
-                                  "democrat", "democrats", "republican", "republicans", "independent",
-                                  "lawmaker", "senator", "congressman", "congresswoman", "official",
-                                  "officials", "spokesman", "spokeswoman", "spokesperson", "aide", "aides"}
-#: First words of a description naming no one in particular ("an aide to the speaker", "a White
-#: House official", "another Ryan spokesperson"): such a speaker is nobody the grouping can compare.
+_NOT_NAME_ENDINGS = _STOPWORDS | {"said", "says", "told", "added", "wrote", "called", "asked", "noted"}
+#: Last words of a party or a role read for a name ("the New York Democrat", "the senator") ...
+_ROLE_ENDINGS = frozenset(["democrat", "democrats", "republican", "republicans", "independent", "lawmaker",
+                           "senator", "congressman", "congresswoman", "official", "officials", "spokesman",
+                           "spokeswoman", "spokesperson", "aide", "aides"])
+#: ... and first words of a description naming no one in particular ("an aide to the speaker", "a
+#: White House official", "another Ryan spokesperson"): such a speaker, however sure, is nobody the
+#: grouping can tell apart from another (see identifies_someone).
 _ANONYMOUS_OPENINGS = frozenset(["a", "an", "another", "one", "some", "several"])
 
 
@@ -362,8 +363,17 @@ def names_someone(name: str | None) -> bool:
     if not name:
         return False
     words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
-    return (bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
-            and (len(words) == 1 or words[0].casefold() not in _ANONYMOUS_OPENINGS))
+    return bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
+
+
+def identifies_someone(name: str | None) -> bool:
+    """Whether a speaker name tells one person or body from another (a known speaker, when sure,
+    keeps other speakers' words apart): it :func:`names_someone`, and is neither a party or a role
+    ("the New York Democrat") nor a description of no one in particular ("an aide to the speaker")."""
+    if not names_someone(name):
+        return False
+    words = [word.casefold() for word in re.findall(r"[^\W\d_][\w\-]*", (name or "").replace("\u2019", "'"))]
+    return words[-1] not in _ROLE_ENDINGS and (len(words) == 1 or words[0] not in _ANONYMOUS_OPENINGS)
 
 
 #: A one-word name of at least this many letters that is another name's given name names that
@@ -818,7 +828,8 @@ class PhraseIndex:
         ui = len(self.unit_phrase)
         vocab, phrases = self.vocab, self.phrases
         named = person_key(u.quote.speaker) if names_someone(u.quote.speaker) else None
-        known = named if u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE else None
+        sure = u.quote.speaker_confidence >= KNOWN_SPEAKER_CONFIDENCE
+        known = named if sure and identifies_someone(u.quote.speaker) else None
         # identical words from two known speakers: two phrases; a short phrase ("law and order")
         # is one phrase only for one named speaker, and never when no one is named. Speakers are
         # told apart by surname ("Trump" and "Donald J. Trump" printing the same words are one

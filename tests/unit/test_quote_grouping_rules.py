@@ -14,6 +14,7 @@ from briefreader.core.quote_clusters import analyse_quotes
 from briefreader.core.quote_grouping import (
     MIN_PHRASES_FOR_FREQUENCIES,
     _Informativeness,
+    identifies_someone,
     names_someone,
     person_key,
     same_person,
@@ -71,19 +72,20 @@ def test_person_keys(a: str, b: str, same: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "names"),
+    ("name", "names", "identifies"),
     [
-        ("Donald Trump", True),
-        ("the Clinton campaign", True),
-        ("One Clinton spokesman has", False),  # narration up to its verb
-        ("New York Democrat", False),  # a party or a role read for a name
-        ("an aide to the speaker", False),  # no one in particular
-        ("An aide to Mr Boehner", False),
-        ("another Ryan spokesperson", False),
+        ("Donald Trump", True, True),
+        ("the Clinton campaign", True, True),
+        ("One Clinton spokesman has", False, False),  # narration up to its verb
+        ("the New York Democrat", True, False),  # a party or a role read for a name
+        ("an aide to the speaker", True, False),  # no one in particular
+        ("An aide to Mr Boehner", True, False),
+        ("another Ryan spokesperson", True, False),
     ],
 )
-def test_names_someone(name: str, names: bool) -> None:
+def test_names_someone_and_identifies_someone(name: str, names: bool, identifies: bool) -> None:
     assert names_someone(name) is names
+    assert identifies_someone(name) is identifies
 
 
 def test_person_key_of_no_name() -> None:
