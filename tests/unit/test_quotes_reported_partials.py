@@ -1,0 +1,92 @@
+"""Short partial quotes inside a person's reported speech, and pronoun subjects of naming verbs.
+
+`Jo Vega asserted the charge was "politically motivated"`: one or two quoted words that report what a
+named (or pronoun-referenced) person said are that person's words, a quotation with its speaker, not
+the writer's scare quote; the writer naming a word (`the term "…"`), titles, demands (`called for a
+"…"`) and words that belong to someone else stay scare quotes. Invented sentences only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefreader.core.quotes import Quote, extract_quotes
+
+
+def quotes(body: str) -> list[Quote]:
+    return extract_quotes("a.txt", body)
+
+
+@pytest.mark.parametrize(("body", "speaker"), [
+    ("Jo Vega asserted the charge was “politically motivated” because of the timing.", "Jo Vega"),
+    ("Mr. Ilse Brandt said over the weekend that the quay would hold in a “true storm,” remarks that drew "
+     "wide criticism.", "Ilse Brandt"),
+    ("Dana Fell spoke to reporters on Monday. She said she would seek “spiritual guidance” from her family.",
+     "Dana Fell"),
+    ("Tomas Reyes spoke at the harbour. He claimed the wall could hold back floods during a “real storm,” as "
+     "he argued against the tax.", "Tomas Reyes"),
+    ("Mayor Ruth Okafor left the meeting early, telling reporters that the vote would come as “no surprise” "
+     "to anyone.", "Ruth Okafor"),
+])
+def test_short_quote_in_reported_speech_is_the_speakers_quotation(body: str, speaker: str) -> None:
+    (found,) = quotes(body)
+    assert not found.scare
+    assert found.speaker == speaker
+
+
+@pytest.mark.parametrize("body", [
+    "Jo Vega said she avoided the term “radical reform” on purpose.",  # the writer names a word
+    "Jo Vega said she refused to say the words “radical reform” at all.",
+    "Jo Vega said the price tag, referred to as a “score,” was too high.",
+    "Jo Vega said on “Hardball” that she would run again.",  # a title
+    "Jo Vega has called for a “reset” of the talks.",  # a demand, maybe in the writer's word
+    "Critics said the plan was a “disgrace” at the meeting.",  # no known person
+])
+def test_writers_labels_stay_scare_quotes_after_a_speech_verb(body: str) -> None:
+    assert all(q.scare for q in quotes(body))
+
+
+def test_participle_with_a_subject_of_its_own_is_not_the_sentence_subjects_speech() -> None:
+    # `with the older man saying …`: the participle's own subject speaks, not Jo Vega
+    body = ("Jo Vega and Cal Ortiz met for three hours, with the older man saying they had reached an "
+            "“understanding.”")
+    (found,) = quotes(body)
+    assert found.scare or found.speaker != "Jo Vega"
+
+
+def test_words_owned_by_another_person_are_not_the_speakers() -> None:
+    # `blasting Ortiz's claim that …`: the quoted words are Ortiz's claim, not Vega's
+    body = ("Jo Vega went on, blasting Cal Ortiz’s claim that the harbour board caused the “root causes” "
+            "of the flooding.")
+    (found,) = quotes(body)
+    assert found.scare or found.speaker == "Cal Ortiz"
+
+
+def test_person_named_as_the_object_of_the_speech_verb_is_not_its_speaker() -> None:
+    body = "Bo Lind spoke at length. He said he refuses to describe Cal Ortiz as a “radical reformer.”"
+    (found,) = quotes(body)
+    assert found.speaker != "Cal Ortiz"
+
+
+@pytest.mark.parametrize("body", [
+    "Bo Lind spoke for an hour on Monday. He deemed the tax plan “a con” and “a disaster in the making.”",
+    "Bo Lind spoke for an hour on Monday. He also called the tax plan “a disaster in the making.”",
+    "Bo Lind told the crowd that the town lost a port in what he called “a war of the mayor’s choosing.”",
+])
+def test_pronoun_subject_of_a_naming_verb_resolves_to_its_person(body: str) -> None:
+    found = quotes(body)
+    assert found and all(not q.scare and q.speaker == "Bo Lind" for q in found)
+
+
+def test_pronoun_never_resolves_to_the_person_the_relative_clause_names() -> None:
+    # `Cal Ortiz, whom he called "…"`: he is the one who calls, Ortiz the one called
+    body = "Bo Lind threw several jabs at Cal Ortiz, whom he called a “dangerous crook.”"
+    (found,) = quotes(body)
+    assert found.speaker == "Bo Lind"
+    assert not found.scare
+
+
+def test_pronoun_subject_left_unknown_when_it_would_be_the_object() -> None:
+    # the only person before `she` is the one she dubbed: unknown beats wrong
+    body = "Ada Kross spoke first. Nils Berg, who she dubbed “the mayor,” spoke next."
+    assert all(q.speaker != "Nils Berg" or q.speaker_confidence < 0.6 for q in quotes(body))
