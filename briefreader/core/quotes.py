@@ -204,13 +204,15 @@ _PARTICIPLE_LEAD_RE = re.compile(
     r"(?:^|[,;:(\u2014\u2013][\"'\u201d\u2019]?|\b(?:and|by|after|before|while|when|without|in|also|then|repeatedly|publicly))\s*$"
 )
 
-# Someone else's words named in the narration before a short quote: `Bo Lind's claim that …`, `Mr.
-# Lind's apology and promise to …` (the quote is the owner's, not the sentence subject's).
+# Someone else's words named in the narration before a short quote, their content following: `Bo Lind's
+# claim that …`, `Mr. Lind's apology and promise to …` (the quote is the owner's, not the sentence
+# subject's); `Lind's comments were "…"` judges the words, it quotes the judge.
 _OWNED_WORDS_RE = re.compile(
     r"\b([A-Z][\w.-]*(?:[^\S\n]+[A-Z][\w.-]*){0,3})(?:'s|\u2019s|s'|s\u2019)[^\S\n]+(?:[a-z-]+[^\S\n]+){0,2}?"
     r"(?:claims?|remarks?|comments?|statements?|words|calls?|descriptions?|promises?|pledges?|vows?|demands?|"
     r"assertions?|arguments?|accusations?|tweets?|insistence|suggestions?|threats?|warnings?|contentions?|"
-    r"charges?|allegations?|apolog(?:y|ies)|description|characteri[sz]ation|rhetoric|speech|message|letter)\b"
+    r"charges?|allegations?|apolog(?:y|ies)|description|characteri[sz]ation|rhetoric|speech|message|letter)"
+    r"[^\S\n]+(?:that|to|for|of|about|as)\b"  # their content follows (not `Lind's comments were "…"`)
 )
 
 

@@ -27,6 +27,8 @@ def quotes(body: str) -> list[Quote]:
      "he argued against the tax.", "Tomas Reyes"),
     ("Mayor Ruth Okafor left the meeting early, telling reporters that the vote would come as “no surprise” "
      "to anyone.", "Ruth Okafor"),
+    # a possessive that judges someone's words is no owner of the quote: the judge speaks
+    ("Sen. Ada Kross said Bo Lind’s comments were “wildly inaccurate.”", "Ada Kross"),
 ])
 def test_short_quote_in_reported_speech_is_the_speakers_quotation(body: str, speaker: str) -> None:
     (found,) = quotes(body)
