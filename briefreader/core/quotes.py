@@ -424,8 +424,8 @@ def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: l
     for a, b in zip(tops, tops[1:], strict=False):
         ra, rb = raws[a], raws[b]
         if ra.para + 1 == rb.para:
-            if not _continues_next_paragraph(body, ra, rb, paras):
-                continue
+            if quotes[a].words <= 2 or not _continues_next_paragraph(body, ra, rb, paras):
+                continue  # a word or two quoted in narration is no quotation the next paragraph goes on with
         elif ra.para != rb.para or not (
             _interrupted_in_paragraph(body, quotes[a], ra, rb)
             or _one_narrated_sentence(body, quotes[a], quotes[b], ra, rb)

@@ -92,3 +92,12 @@ def test_pronoun_subject_left_unknown_when_it_would_be_the_object() -> None:
     # the only person before `she` is the one she dubbed: unknown beats wrong
     body = "Ada Kross spoke first. Nils Berg, who she dubbed “the mayor,” spoke next."
     assert all(q.speaker != "Nils Berg" or q.speaker_confidence < 0.6 for q in quotes(body))
+
+
+def test_short_partial_ending_a_paragraph_is_not_continued_by_the_next_paragraphs_quotation() -> None:
+    # the next paragraph's quotation is someone else's statement, not more of the two words
+    body = ('"No excuse," Bo Lind added, saying the scuffle came after a "long day."\n\n'
+            '"His conduct is unbecoming of a member of the council."')
+    found = quotes(body)
+    assert found[1].speaker == "Bo Lind" and not found[1].scare
+    assert found[1].utterance_id != found[2].utterance_id
