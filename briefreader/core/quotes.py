@@ -311,6 +311,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
 
     quotes: list[Quote] = []
     short_only: set[int] = set()
+    reported_only: set[int] = set()  # short quotes that are quotations for their reported speech alone
     outer_stack: list[int] = []
     event_i = 0
     for idx, r in enumerate(raws):
@@ -355,6 +356,8 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         reported = (n_words <= 2 and not labelled and not attributed and not cued and r.depth == 0
                     and not r.unclosed and _reported_by_person(body, r, lo, text, speaker, conf, resolver))
         scare = labelled or (n_words <= 2 and not attributed and not cued and not reported)
+        if reported:
+            reported_only.add(idx)
         if r.unclosed:
             scare = scare and n_words <= 2
         elif scare and not labelled and r.depth == 0:
@@ -387,7 +390,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         outer_stack.append(idx)
 
     _link_interrupted(body, quotes, raws, paras)
-    _join_short_pieces(body, quotes, raws, short_only)
+    _join_short_pieces(body, quotes, raws, short_only, frozenset(reported_only))
     _share_speakers(quotes)
     return quotes
 
@@ -443,11 +446,13 @@ def _same_utterance(quotes: list[Quote], a: int, b: int) -> None:
                 q.utterance_id = quotes[a].utterance_id
 
 
-def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_only: set[int]) -> None:
+def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_only: set[int],
+                       reported_only: frozenset[int] = frozenset()) -> None:
     """One- and two-word quotes (scare quotes for their length alone) that are pieces of a longer
     partial quote of the same narrated sentence (`called him a "liar" and "a danger to the party"`,
     `a "bully," a "cheat" and "the worst mayor we ever had"`) join it and are no scare quotes any
-    more; runs of short quotes with no longer piece stay scare quotes on their own."""
+    more; runs of short quotes with no longer piece stay scare quotes on their own. A short quote in
+    ``reported_only`` (a quotation for its reported speech alone) is no longer piece."""
     if not short_only:
         return
     original = [q.utterance_id for q in quotes]
@@ -461,7 +466,8 @@ def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_o
             joined = True
     if not joined:
         return
-    with_longer = {quotes[i].utterance_id for i in tops if i not in short_only}
+    # a short quote of reported speech anchors nothing (`like a "piggy bank," while the "Acme-Lind" plan`)
+    with_longer = {quotes[i].utterance_id for i in tops if i not in short_only and i not in reported_only}
     for i in short_only:
         if quotes[i].utterance_id in with_longer:
             quotes[i].scare = False

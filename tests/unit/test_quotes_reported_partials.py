@@ -101,3 +101,12 @@ def test_short_partial_ending_a_paragraph_is_not_continued_by_the_next_paragraph
     found = quotes(body)
     assert found[1].speaker == "Bo Lind" and not found[1].scare
     assert found[1].utterance_id != found[2].utterance_id
+
+
+def test_short_quote_of_reported_speech_is_no_anchor_for_a_label() -> None:
+    # `like a "piggy bank," while the "Acme-Lind" plan …`: the label stays a scare quote on its own
+    body = ("Ada Kross said the mayor's plan treats the harbour fund like a “piggy bank,” while the "
+            "“Kross-Lind” plan keeps it.")
+    piggy, label = quotes(body)
+    assert not piggy.scare and piggy.speaker == "Ada Kross"
+    assert label.scare
