@@ -204,6 +204,13 @@ _PARTICIPLE_LEAD_RE = re.compile(
     r"(?:^|[,;:(\u2014\u2013][\"'\u201d\u2019]?|\b(?:and|by|after|before|while|when|without|in|also|then|repeatedly|publicly))\s*$"
 )
 
+# A subordinate clause with a subject of its own after the speech verb (`after she blamed …`, `when Bo
+# Lind said …`): a short quote there belongs to that clause's subject.
+_OWN_SUBJECT_CLAUSE_RE = re.compile(
+    r"\b(?:after|before|when|while|because|since|although|though|unless|whereas|until)[^\S\n]+"
+    r"(?:he|she|they|[A-Z][\w\u2019'.-]*)\b"
+)
+
 # Someone else's words named in the narration before a short quote, their content following: `Bo Lind's
 # claim that …`, `Mr. Lind's apology and promise to …` (the quote is the owner's, not the sentence
 # subject's); `Lind's comments were "…"` judges the words, it quotes the judge.
@@ -211,7 +218,8 @@ _OWNED_WORDS_RE = re.compile(
     r"\b([A-Z][\w.-]*(?:[^\S\n]+[A-Z][\w.-]*){0,3})(?:'s|\u2019s|s'|s\u2019)[^\S\n]+(?:[a-z-]+[^\S\n]+){0,2}?"
     r"(?:claims?|remarks?|comments?|statements?|words|calls?|descriptions?|promises?|pledges?|vows?|demands?|"
     r"assertions?|arguments?|accusations?|tweets?|insistence|suggestions?|threats?|warnings?|contentions?|"
-    r"charges?|allegations?|apolog(?:y|ies)|description|characteri[sz]ation|rhetoric|speech|message|letter)"
+    r"charges?|allegations?|apolog(?:y|ies)|description|characteri[sz]ation|rhetoric|speech|message|letter|"
+    r"interjections?|quips?|boasts?|retorts?|jokes?|posts?)"
     r"[^\S\n]+(?:that|to|for|of|about|as)\b"  # their content follows (not `Lind's comments were "…"`)
 )
 
@@ -246,6 +254,8 @@ def _reported_by_person(body: str, r: _Raw, lo: int, text: str, speaker: str | N
     # the speaker named after the last speech verb is its object (`refuses to describe the Acme Group
     # as "…"`), not the person whose words the quote are
     object_start = sentence_start + last.end()
+    if _OWN_SUBJECT_CLAUSE_RE.search(body, object_start, r.mark_pos):
+        return False  # `called her a "disgrace" after she blamed the shootings on "…"`: her words
     return not any(object_start <= offset < r.mark_pos and name == speaker
                    for offset, name in resolver.speakers.mentions)
 

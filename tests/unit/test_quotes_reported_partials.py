@@ -43,6 +43,8 @@ def test_short_quote_in_reported_speech_is_the_speakers_quotation(body: str, spe
     "Jo Vega said on “Hardball” that she would run again.",  # a title
     "Jo Vega has called for a “reset” of the talks.",  # a demand, maybe in the writer's word
     "Critics said the plan was a “disgrace” at the meeting.",  # no known person
+    # the words of the subordinate clause's own subject, not the speaker's
+    "Ada Kross described Bo Lind as a liar after he blamed the floods on “harbour fees.”",
 ])
 def test_writers_labels_stay_scare_quotes_after_a_speech_verb(body: str) -> None:
     assert all(q.scare for q in quotes(body))
