@@ -387,7 +387,7 @@ class _Resolver:
             gender = _PRONOUNS.get(subject, "")
             if subject.lower() == "they":
                 return None, 0.0, None
-            who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos)
+            who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos, gender)
                    or sp.last_person_before(pos, gender))
             if who and ("'" in who or "\u2019" in who) and _OWNED_ROLE_RE.fullmatch(who):
                 return who, 0.5, None  # "he" for "Strzok's attorney": someone described, not named
@@ -578,6 +578,13 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
             if subject:
                 return subject[0], subject[1], None, False
+            opening = _OPENING_PRONOUN_SUBJECT_RE.match(body, s_start, s_start + vm.start())
+            if (opening and _PARTICIPLE_AFTER_CLAUSE_RE.search(body, s_start, s_start + vm.start())
+                    and not _INNER_CLAUSE_RE.search(body, opening.end(), s_start + vm.start())):
+                # "He sent an e-mail to members, saying he hoped it would '…'": the pronoun subject speaks
+                sp, conf, src = resolver.resolve(opening.group(1), "pronoun", verb, opening.start(1), s_start)
+                if sp:
+                    return sp, conf * 0.95, src, False
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False
@@ -620,6 +627,15 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     if subject and subject[1] >= 0.8:
         return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
     return who, 0.5 if subject else 0.4, None
+
+
+# A sentence opening on a pronoun subject ("He sent …", "But she told …") and the comma or conjunction
+# that chains a participle of speech onto its clause (", saying", "and saying"): the pronoun speaks.
+_OPENING_PRONOUN_SUBJECT_RE = re.compile(r"\s*(?:(?:But|And|So|Yet|Then|Still|Later)\s+)?(He|She)\b")
+_PARTICIPLE_AFTER_CLAUSE_RE = re.compile(r"(?:,|\band|\bby|\bbefore|\bafter|\bwhile)\s*$")
+# A clause with a subject of its own before the participle ("He raised Romney's remarks, in which he
+# talked …, claiming …"): the participle may be that clause's, not the opening pronoun's
+_INNER_CLAUSE_RE = re.compile(r"\b(?:which|who|whom|whose|where|when|because|after|while|if|since)\s")
 
 
 # An introductory adverbial phrase opening a sentence, up to its comma ("During a speech in Ohio, ").

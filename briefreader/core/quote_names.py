@@ -114,7 +114,21 @@ _ORG_WORDS = frozenset(
 )
 # Words of a name that is no person (an organisation or an event: "the Democratic National Convention
 # released a statement"): it may speak as itself, but "he"/"she" never stand for it.
-_NO_PRONOUN_WORDS = _ORG_WORDS | frozenset(["convention", "conference", "forum", "debate", "caucus", "caucuses"])
+_NO_PRONOUN_WORDS = _ORG_WORDS | frozenset(["convention", "conference", "forum", "debate", "caucus", "caucuses",
+                                            "day"])
+# Titles and role words that say a person's gender, right before the name ("Mrs. Clinton", "her husband,
+# Milton Berg", "spokeswoman Jo Bayer"): "she" never stands for Mr. Bayer, nor "he" for Mrs. Bayer
+# (the "-man" roles are left out: "Trump spokesman Hope Hicks", "chairman Janet Yellen"; so are "King",
+# "Prince" and "Lady", which begin names and holidays: "Martin Luther King Day")
+_MALE_WORDS = frozenset(["mr", "messrs", "sir", "husband", "father", "son", "brother", "actor", "grandfather",
+                         "uncle", "nephew", "boyfriend"])
+_FEMALE_WORDS = frozenset(["mrs", "ms", "miss", "dame", "congresswoman", "spokeswoman", "chairwoman",
+                           "councilwoman", "assemblywoman", "businesswoman", "wife", "mother", "daughter", "sister",
+                           "actress", "grandmother", "aunt", "niece", "girlfriend", "first lady"])
+_GENDER_WORD_BEFORE_RE = re.compile(
+    r"\b(" + "|".join(sorted(_MALE_WORDS | _FEMALE_WORDS, key=len, reverse=True)) + r")\.?,?[^\S\n]*$",
+    re.IGNORECASE,
+)
 # Nouns that make a description ("the senator", "the former governor") stand for a person named earlier.
 _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
     [
@@ -382,6 +396,7 @@ class _Speakers:
         self.events: list[tuple[int, str]] = []  # (offset, canonical) of speakers
         self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
         self.subjects: list[tuple[int, str]] = []  # first person named in each sentence outside quotes
+        self.said_gender: dict[str, str] = {}  # gender a title or role word says ("Mrs.", "her husband,")
         self._collect_names()
 
     def _collect_names(self) -> None:
@@ -414,10 +429,19 @@ class _Speakers:
             if name.split()[-1].lower() not in _PARTY_NOUNS:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
+        genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
             canonical = self.canonical(name)
             if canonical:
                 self.mentions.append((off, canonical))
+                said = _GENDER_WORD_BEFORE_RE.search(self.body, max(0, off - 16), off)
+                if said:
+                    word = said.group(1).lower()
+                    genders.setdefault(canonical, set()).add("m" if word in _MALE_WORDS else "f")
+        for canonical, said_genders in genders.items():
+            if len(said_genders) == 1:  # both said: a title read off the wrong name, trust neither
+                self.said_gender[canonical] = next(iter(said_genders))
+                self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
 
     def canonical(self, name: str) -> str | None:
         name = name.strip()
@@ -490,9 +514,11 @@ class _Speakers:
         known = self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
-    def first_person_between(self, lo: int, hi: int) -> str | None:
+    def first_person_between(self, lo: int, hi: int, gender: str = "") -> str | None:
+        """The first person named in [lo, hi) whom no title or role word gives another gender than
+        ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person)."""
         for off, name in self.mentions:
-            if lo <= off < hi:
+            if lo <= off < hi and (not gender or self.said_gender.get(name, gender) == gender):
                 return name
         return None
 
@@ -512,7 +538,7 @@ class _Speakers:
         return None
 
     def learn_gender(self, name: str, gender: str) -> None:
-        if gender:
+        if gender and name not in self.said_gender:  # a title's word beats a pronoun's guess
             self.people.setdefault(name, _Person(name)).gender = gender
 _PREPOSITION_END_RE = re.compile(
     r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards|under|by|behind|beside|"

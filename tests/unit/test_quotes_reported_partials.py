@@ -112,3 +112,34 @@ def test_short_quote_of_reported_speech_is_no_anchor_for_a_label() -> None:
     piggy, label = quotes(body)
     assert not piggy.scare and piggy.speaker == "Ada Kross"
     assert label.scare
+
+
+def test_a_title_gives_a_gender_that_a_pronoun_must_match() -> None:
+    # `Mrs. Kross … what he called "…"`: he is not Mrs. Kross
+    body = ("Ada Kross met Bo Lind on Monday. Mrs. Kross said the plan was dead. The oddest claim was that "
+            "Mrs. Kross used the port in what he called “hostile waters.”")
+    (found,) = quotes(body)
+    assert found.speaker != "Ada Kross"
+
+
+def test_a_kinship_word_gives_a_gender_that_a_pronoun_must_match() -> None:
+    # `her husband, Bo Lind`: `she` is the woman, not her husband named last
+    body = ("Ada Kross runs a bakery in Dover. Along with her husband, Bo Lind, a banker, she has given to many "
+            "causes. She called the mayor a “special person.”")
+    (found,) = quotes(body)
+    assert found.speaker == "Ada Kross"
+
+
+def test_participle_after_a_pronoun_subject_is_that_persons_speech() -> None:
+    body = ("Ada Kross lost the vote on Monday. She doubled down late that night, telling reporters: “The vote "
+            "was rigged from the start.”")
+    (found,) = quotes(body)
+    assert found.speaker == "Ada Kross"
+
+
+def test_participle_after_an_inner_clause_is_not_the_opening_pronouns() -> None:
+    # `in which he talked …, claiming …`: the inner clause's `he` claims, not the opening one
+    body = ("Bo Lind spoke after Ada Kross. He raised the remarks Cal Ortiz made in May, in which he talked about "
+            "the port, claiming that the town could “never pay for a quay that long and that costly.”")
+    (found,) = quotes(body)
+    assert found.speaker != "Bo Lind"
