@@ -311,11 +311,22 @@ def _subject_right(text: str) -> tuple[str, str] | None:
             if name:
                 return name, "name"
         name = _clean_name(m.group(2).rstrip("."), allow_org=True)
-        return (name, "name") if name else None
+        if name or not _DOTTED_IN_DESCRIPTION_RE.match(text):
+            return (name, "name") if name else None
+        # "said a former U.S. law enforcement official who …": an abbreviation inside a description
+        dotted = _DOTTED_DESCRIPTION_RE.match(text)
+        return (dotted.group(1), "description") if dotted else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
     if m:
         return m.group(1), "description"
     return None
+
+
+# a description holding a dotted abbreviation and going on in lowercase ("a former U.S. law enforcement official")
+_DOTTED_IN_DESCRIPTION_RE = re.compile(r"\s*(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,3}[A-Z](?:\.[A-Z])+\.\s+[a-z]")
+_DOTTED_DESCRIPTION_RE = re.compile(
+    r"\s*((?:the|a|an)\s+[^\n,;:]{2,80}?)(?=[,;:]|\.(?!\w|\s+[a-z])|$| in | on | at | who | after )"
+)
 
 
 # a name (after a short description: "the economist Jo Bayer") followed by a comma: an apposition may follow

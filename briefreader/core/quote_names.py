@@ -209,6 +209,7 @@ _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
 _VOCATIVE_TITLES = frozenset(["president", "speaker", "chairman", "chairwoman", "secretary", "minister",
                               "ambassador", "mayor", "governor", "senator", "justice", "vice"])
 _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
+_DOTTED_ABBREVIATION_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
 
 
 @lru_cache(maxsize=65536)
@@ -262,6 +263,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         words.pop()  # "MSNBC Monday", "James B. Comey Jr." (the surname is Comey)
     if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
         return None
+    if len(words) == 1 and _DOTTED_ABBREVIATION_RE.fullmatch(words[0]):
+        return None  # "N.Y", "D.C", "U.S": a place's or a country's abbreviation, never a person
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
         return None
     if _is_place_or_dateline(words, allow_org):

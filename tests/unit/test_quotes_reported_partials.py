@@ -143,3 +143,18 @@ def test_participle_after_an_inner_clause_is_not_the_opening_pronouns() -> None:
             "the port, claiming that the town could “never pay for a quay that long and that costly.”")
     (found,) = quotes(body)
     assert found.speaker != "Bo Lind"
+
+
+def test_a_dotted_abbreviation_is_no_person() -> None:
+    # `(R-N.Y.)`, `Buffalo, N.Y.`: never a speaker a pronoun could stand for
+    from briefreader.core.quote_names import _clean_name
+
+    assert _clean_name("N.Y.") is None and _clean_name("U.S") is None
+    assert _clean_name("J.J. Price") is not None
+
+
+def test_description_holding_an_abbreviation_is_the_source() -> None:
+    body = ('Bo Lind was let off lightly. "There isn’t a whole lot you can do," said a former U.S. harbour '
+            "official who oversaw the case.")
+    (found,) = quotes(body)
+    assert found.speaker == "a former U.S. harbour official"
