@@ -143,8 +143,9 @@ def _description_or_none(desc: str) -> str | None:
 
 def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -> tuple[str, str] | None:
     """A subject segment ``k`` of :func:`_subject_left` names by itself: the named subject of an object
-    relative clause right before the verb ("Bannon, who Beck on Wednesday called"), or a role someone
-    owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok)."""
+    relative clause right before the verb ("Bannon, who Beck on Wednesday called"), a role someone
+    owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok), or
+    the person a party apposition describes ("John Suthers, a Republican, said")."""
     relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
     if relative_subject:
         name = _clean_name(relative_subject.group(1))
@@ -153,6 +154,11 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
     owned = ("'" in seg or "\u2019" in seg) and _OWNED_ROLE_RE.fullmatch(seg)
     if owned and (k == 0 or separators[k - 1] != ","):
         return seg, "description"
+    if k > 0 and separators[k - 1] == "," and _PARTY_APPOSITION_RE.fullmatch(seg):
+        # "John Suthers, a Republican, said": a party describes the person named before it
+        named = _name_before_apposition(segments[:k])
+        if named:
+            return named, "name"
     return None
 
 
@@ -638,6 +644,12 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     if subject and subject[1] >= 0.8:
         return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
     return who, 0.5 if subject else 0.4, None
+
+
+# A party word as an apposition ("a Republican", "the Democrat", "a Colorado Republican")
+_PARTY_APPOSITION_RE = re.compile(
+    r"(?:a|an|the)\s+(?:[A-Z][\w.-]*\s+){0,2}(?:Republican|Democrat|Independent|Libertarian)", re.IGNORECASE
+)
 
 
 # A sentence opening on a pronoun subject ("He sent …", "But she told …") and the comma or conjunction

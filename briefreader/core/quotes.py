@@ -208,8 +208,23 @@ _PARTICIPLE_LEAD_RE = re.compile(
 # Lind said …`): a short quote there belongs to that clause's subject.
 _OWN_SUBJECT_CLAUSE_RE = re.compile(
     r"\b(?:after|before|when|while|because|since|although|though|unless|whereas|until)[^\S\n]+"
-    r"(?:he|she|they|[A-Z][\w\u2019'.-]*)\b"
+    r"(?P<subject>he|she|they|[A-Z][\w\u2019'.-]*)\b"
 )
+
+def _same_person_goes_on(clause: re.Match[str], speaker: str, object_start: int, resolver: _Resolver) -> bool:
+    """Whether the subject of a subordinate clause (:data:`_OWN_SUBJECT_CLAUSE_RE`) is the speaker
+    again: their name, or a pronoun resolving to them with nobody else named since the speech verb
+    (`Jo Vega said … when she referred to his "…"`; not `Jo Vega described Bo Lind as … after he …`)."""
+    subject = clause.group("subject")
+    if subject.lower() in ("he", "she"):
+        if any(object_start <= offset < clause.start() and name != speaker
+               for offset, name in resolver.speakers.mentions):
+            return False
+        who, _confidence, _source = resolver.resolve(subject, "pronoun", "said", clause.start("subject"),
+                                                     clause.start())
+        return who == speaker
+    return resolver.speakers.canonical(subject) == speaker
+
 
 # Someone else's words named in the narration before a short quote, their content following: `Bo Lind's
 # claim that …`, `Mr. Lind's apology and promise to …` (the quote is the owner's, not the sentence
@@ -254,7 +269,8 @@ def _reported_by_person(body: str, r: _Raw, lo: int, text: str, speaker: str | N
     # the speaker named after the last speech verb is its object (`refuses to describe the Acme Group
     # as "…"`), not the person whose words the quote are
     object_start = sentence_start + last.end()
-    if _OWN_SUBJECT_CLAUSE_RE.search(body, object_start, r.mark_pos):
+    clause = _OWN_SUBJECT_CLAUSE_RE.search(body, object_start, r.mark_pos)
+    if clause is not None and not _same_person_goes_on(clause, speaker, object_start, resolver):
         return False  # `called her a "disgrace" after she blamed the shootings on "…"`: her words
     return not any(object_start <= offset < r.mark_pos and name == speaker
                    for offset, name in resolver.speakers.mentions)

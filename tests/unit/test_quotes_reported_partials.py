@@ -158,3 +158,16 @@ def test_description_holding_an_abbreviation_is_the_source() -> None:
             "official who oversaw the case.")
     (found,) = quotes(body)
     assert found.speaker == "a former U.S. harbour official"
+
+
+def test_subordinate_clause_of_the_speaker_again_keeps_the_quote_hers() -> None:
+    body = "Ada Kross said on Sunday she meant no insult when she referred to the “harbour theology” of the board."
+    (found,) = quotes(body)
+    assert not found.scare and found.speaker == "Ada Kross"
+
+
+def test_party_apposition_names_the_person_before_it() -> None:
+    body = ("The harbour board, Ilse Brandt, a Republican, said in a statement that the suit was "
+            "“without merit.”")
+    (found,) = quotes(body)
+    assert found.speaker == "Ilse Brandt" and not found.scare
