@@ -175,28 +175,6 @@ def _cue_subject(body: str, mark_pos: int, lo: int, resolver: _Resolver) -> tupl
     return None if who in objects else (who, _CUE_PRONOUN_CONFIDENCE)
 
 
-# His or her words named right before a partial quote, their content following: `his on-camera claim
-# that Afghanistan is a "…"`, `her call for "…"` (the sentence goes on to the mark, no other clause).
-_PRONOUN_OWNED_WORDS_RE = re.compile(
-    r"\b(?P<owner>his|her)[^\S\n]+(?:[\w-]+[^\S\n]+){0,2}?"
-    r"(?:claims?|remarks?|comments?|statements?|words|descriptions?|assertions?|arguments?|accusations?|"
-    r"insistence|suggestions?|warnings?|calls?|pledges?|promises?|vows?|predictions?|contentions?|charges?|"
-    r"allegations?|characteri[sz]ation)[^\S\n]+(?:that|of|for|to|about|as)\b[^.;:!?\"\u201c\u201d\n]{0,100}$"
-)
-
-
-def _pronoun_owned_words(body: str, mark_pos: int, lo: int, resolver: _Resolver) -> str | None:
-    """The person whose words a partial quote is by :data:`_PRONOUN_OWNED_WORDS_RE` (`his claim that …
-    "…"`), the pronoun resolved as any attribution's; None when there is none or it resolves to no one."""
-    sentence_start, _ = _sentence_bounds(body, mark_pos, lo, mark_pos)
-    owned = _PRONOUN_OWNED_WORDS_RE.search(body, sentence_start, mark_pos)
-    if owned is None:
-        return None
-    pronoun = "he" if owned.group("owner") == "his" else "she"
-    who, confidence, _source = resolver.resolve(pronoun, "pronoun", "said", owned.start(), sentence_start)
-    return who if who is not None and confidence >= _CUE_PRONOUN_CONFIDENCE else None
-
-
 #: The most words of a partial quote in narration whose naming verb's subject is its speaker.
 _PARTIAL_WORDS = 6
 
@@ -398,12 +376,6 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         cued = cue is not None and (so_called or n_words <= 2 or cue[1] > conf)
         if cue is not None and cued and cue[0] != speaker:
             speaker, conf, src = cue[0], cue[1], None
-        if (conf < _REPORTED_CONFIDENCE and n_words <= _PARTIAL_WORDS and not is_label and r.depth == 0
-                and not r.unclosed):
-            owner = _pronoun_owned_words(body, r.mark_pos, lo, resolver)
-            if owner is not None:  # `his on-camera claim that Afghanistan is a "war of Obama's choosing"`
-                speaker, conf, src = owner, _CUE_PRONOUN_CONFIDENCE, None
-                cued = True
         labelled = (so_called and not cued) or is_label
         # `Jo Vega said the charge was "politically motivated"`: a short quote inside a person's reported
         # speech is that person's words, not the writer's label

@@ -173,13 +173,6 @@ def test_party_apposition_names_the_person_before_it() -> None:
     assert found.speaker == "Ilse Brandt" and not found.scare
 
 
-def test_his_claim_names_the_speaker_of_a_partial() -> None:
-    body = ("Bo Lind faced a backlash on Sunday over his claim that the harbour war was “a war of the mayor’s "
-            "choosing” and could not be won.")
-    (found,) = quotes(body)
-    assert found.speaker == "Bo Lind" and found.speaker_confidence >= 0.6
-
-
 def test_short_reported_quote_is_no_first_half_of_an_interrupted_quotation() -> None:
     # `said he was seeking "X," had apologized, and vowed: "Y,"`: two statements, not one quotation cut
     body = ("Mr. Bo Lind said he was seeking “spiritual guidance,” had apologized for his threat, and vowed to "
