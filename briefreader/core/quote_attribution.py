@@ -143,8 +143,9 @@ def _description_or_none(desc: str) -> str | None:
 
 def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -> tuple[str, str] | None:
     """A subject segment ``k`` of :func:`_subject_left` names by itself: the named subject of an object
-    relative clause right before the verb ("Bannon, who Beck on Wednesday called"), or a role someone
-    owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok)."""
+    relative clause right before the verb ("Bannon, who Beck on Wednesday called"), a role someone
+    owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok), or
+    the person a party apposition describes ("John Suthers, a Republican, said")."""
     relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
     if relative_subject:
         name = _clean_name(relative_subject.group(1))
@@ -153,6 +154,11 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
     owned = ("'" in seg or "\u2019" in seg) and _OWNED_ROLE_RE.fullmatch(seg)
     if owned and (k == 0 or separators[k - 1] != ","):
         return seg, "description"
+    if k > 0 and separators[k - 1] == "," and _PARTY_APPOSITION_RE.fullmatch(seg):
+        # "John Suthers, a Republican, said": a party describes the person named before it
+        named = _name_before_apposition(segments[:k])
+        if named:
+            return named, "name"
     return None
 
 
@@ -311,11 +317,22 @@ def _subject_right(text: str) -> tuple[str, str] | None:
             if name:
                 return name, "name"
         name = _clean_name(m.group(2).rstrip("."), allow_org=True)
-        return (name, "name") if name else None
+        if name or not _DOTTED_IN_DESCRIPTION_RE.match(text):
+            return (name, "name") if name else None
+        # "said a former U.S. law enforcement official who …": an abbreviation inside a description
+        dotted = _DOTTED_DESCRIPTION_RE.match(text)
+        return (dotted.group(1), "description") if dotted else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
     if m:
         return m.group(1), "description"
     return None
+
+
+# a description holding a dotted abbreviation and going on in lowercase ("a former U.S. law enforcement official")
+_DOTTED_IN_DESCRIPTION_RE = re.compile(r"\s*(?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,3}[A-Z](?:\.[A-Z])+\.\s+[a-z]")
+_DOTTED_DESCRIPTION_RE = re.compile(
+    r"\s*((?:the|a|an)\s+[^\n,;:]{2,80}?)(?=[,;:]|\.(?!\w|\s+[a-z])|$| in | on | at | who | after )"
+)
 
 
 # a name (after a short description: "the economist Jo Bayer") followed by a comma: an apposition may follow
@@ -387,7 +404,7 @@ class _Resolver:
             gender = _PRONOUNS.get(subject, "")
             if subject.lower() == "they":
                 return None, 0.0, None
-            who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos)
+            who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos, gender)
                    or sp.last_person_before(pos, gender))
             if who and ("'" in who or "\u2019" in who) and _OWNED_ROLE_RE.fullmatch(who):
                 return who, 0.5, None  # "he" for "Strzok's attorney": someone described, not named
@@ -578,6 +595,13 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
             if subject:
                 return subject[0], subject[1], None, False
+            opening = _OPENING_PRONOUN_SUBJECT_RE.match(body, s_start, s_start + vm.start())
+            if (opening and _PARTICIPLE_AFTER_CLAUSE_RE.search(body, s_start, s_start + vm.start())
+                    and not _INNER_CLAUSE_RE.search(body, opening.end(), s_start + vm.start())):
+                # "He sent an e-mail to members, saying he hoped it would '…'": the pronoun subject speaks
+                sp, conf, src = resolver.resolve(opening.group(1), "pronoun", verb, opening.start(1), s_start)
+                if sp:
+                    return sp, conf * 0.95, src, False
         if subj:
             sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
             return sp, conf * 0.95, src, False
@@ -620,6 +644,21 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     if subject and subject[1] >= 0.8:
         return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
     return who, 0.5 if subject else 0.4, None
+
+
+# A party word as an apposition ("a Republican", "the Democrat", "a Colorado Republican")
+_PARTY_APPOSITION_RE = re.compile(
+    r"(?:a|an|the)\s+(?:[A-Z][\w.-]*\s+){0,2}(?:Republican|Democrat|Independent|Libertarian)", re.IGNORECASE
+)
+
+
+# A sentence opening on a pronoun subject ("He sent …", "But she told …") and the comma or conjunction
+# that chains a participle of speech onto its clause (", saying", "and saying"): the pronoun speaks.
+_OPENING_PRONOUN_SUBJECT_RE = re.compile(r"\s*(?:(?:But|And|So|Yet|Then|Still|Later)\s+)?(He|She)\b")
+_PARTICIPLE_AFTER_CLAUSE_RE = re.compile(r"(?:,|\band|\bby|\bbefore|\bafter|\bwhile)\s*$")
+# A clause with a subject of its own before the participle ("He raised Romney's remarks, in which he
+# talked …, claiming …"): the participle may be that clause's, not the opening pronoun's
+_INNER_CLAUSE_RE = re.compile(r"\b(?:which|who|whom|whose|where|when|because|after|while|if|since)\s")
 
 
 # An introductory adverbial phrase opening a sentence, up to its comma ("During a speech in Ohio, ").

@@ -36,6 +36,7 @@ from briefreader.core.model import OffsetMap
 from briefreader.core.quote_attribution import _attribution_for, _register_speech_events, _Resolver
 from briefreader.core.quote_names import (
     _PREPOSITION_END_RE,
+    _PRONOUNS,
     _SENTENCE_START_RE,
     _SMALL_WORDS,
     _SOURCE_VERBS,
@@ -113,7 +114,7 @@ _SO_CALLED = re.compile(r"(?:so[\s-]called|dubbed|termed|labell?ed|branded|known
 # as "…"`, `Ada Kross has long derided the plan as "…"`. The words between the verb and the mark are its
 # object (`called for "…"`, `called on them to be "…"` are other verbs).
 _CUE_BEFORE_RE = re.compile(
-    r"(?:^|[\s,(\u2014])(?P<subject>[A-Z][\w\u2019'.-]*(?:[^\S\n]+[A-Z][\w\u2019'.-]*){0,3})[^\S\n]+"
+    r"(?:^|[\s,(\u2014])(?P<subject>[A-Z][\w\u2019'.-]*(?:[^\S\n]+[A-Z][\w\u2019'.-]*){0,3}|he|she)[^\S\n]+"
     r"(?:(?:has|had|have|also|once|then|later|again|repeatedly|previously|publicly|[a-z]+ly)[^\S\n]+){0,2}"
     r"(?:(?:called|calls|dubbed|dubs|labell?ed|labels|branded|brands|termed|terms|deemed|deems)"
     r"(?![^\S\n]+(?:for|on|upon|in|off|out|up|back|to|into)\b)"
@@ -125,18 +126,154 @@ _CUE_BEFORE_RE = re.compile(
 
 #: Confidence of a speaker named right before a naming verb when the attribution found someone else.
 _CUE_CONFIDENCE = 0.8
+#: Confidence of a pronoun subject of a naming verb (`He called it "…"`), resolved as for any quotation.
+_CUE_PRONOUN_CONFIDENCE = 0.7
+
+# A sentence's end inside what the naming-verb pattern read as its subject (the masked body keeps no
+# title's or initial's dot): the subject is what follows it.
+_SUBJECT_SENTENCE_END_RE = re.compile(r".*[.!?][\"'\u201d\u2019)]*\s+", re.DOTALL)
+
+# A relative pronoun right before a pronoun subject (`Cal Ortiz, whom he called "…"`): the name before it
+# is the verb's object, never the pronoun's person.
+_RELATIVE_BEFORE_PRONOUN_RE = re.compile(r"(?:who|whom|which|that)[^\S\n]*$")
 
 
-def _cue_subject(body: str, mark_pos: int, lo: int, resolver: _Resolver) -> str | None:
-    """The known person who uses a naming verb right before the quote at ``mark_pos``
+def _cue_subject(body: str, mark_pos: int, lo: int, resolver: _Resolver) -> tuple[str, float] | None:
+    """(person, confidence) of the subject of a naming verb right before the quote at ``mark_pos``
     (:data:`_CUE_BEFORE_RE`), whose words the quote then are, not the writer's label; None when there
-    is no such verb or its subject is no known person (`Critics called it a "…"`; pronouns are left
-    out: `Rubio, who he dubbed "…"` too often resolves to the wrong person)."""
-    window = body[max(lo, mark_pos - 120) : mark_pos]
+    is no such verb or its subject is no known person (`Critics called it a "…"`). A pronoun subject
+    (`He called it "…"`, `a fight he called "…"`) resolves as the pronoun of any attribution does, but
+    never to a person named as the verb's object (`Cal Ortiz, whom he called "…"`, `he called Mr. Ortiz
+    a "…"`): unknown then."""
+    window_start = max(lo, mark_pos - 120)
+    window = body[window_start:mark_pos]
     match = _CUE_BEFORE_RE.search(window)
-    if match is None or _PREPOSITION_END_RE.search(window, 0, match.start("subject")):
+    if match is None:
+        return None
+    subject = match.group("subject")
+    subject_at = window_start + match.start("subject")
+    sentence_end = _SUBJECT_SENTENCE_END_RE.search(subject)
+    if sentence_end is not None:  # `… on Monday. He called it "…"`: the subject is the new sentence's
+        subject_at += sentence_end.end()
+        subject = subject[sentence_end.end() :]
+    elif _PREPOSITION_END_RE.search(window, 0, match.start("subject")):
         return None  # `A reporter for Agence France-Presse called it "…"`: the name is no subject
-    return resolver.speakers.canonical(match.group("subject"))
+    if subject not in _PRONOUNS:
+        canonical = resolver.speakers.canonical(subject)
+        return (canonical, _CUE_CONFIDENCE) if canonical else None
+    if subject.lower() not in ("he", "she"):
+        return None
+    sentence_start, _ = _sentence_bounds(body, subject_at, lo, mark_pos)
+    who, confidence, _source = resolver.resolve(subject, "pronoun", "called", subject_at, sentence_start)
+    if who is None or confidence < _CUE_PRONOUN_CONFIDENCE:
+        return None
+    objects = {name for offset, name in resolver.speakers.mentions if subject_at < offset < mark_pos}
+    relative = _RELATIVE_BEFORE_PRONOUN_RE.search(body, max(lo, subject_at - 12), subject_at)
+    if relative is not None:
+        named_before = [name for offset, name in resolver.speakers.mentions if lo <= offset < relative.start()]
+        objects.update(named_before[-1:])
+    return None if who in objects else (who, _CUE_PRONOUN_CONFIDENCE)
+
+
+#: The most words of a partial quote in narration whose naming verb's subject is its speaker.
+_PARTIAL_WORDS = 6
+
+#: The least confidence of a speaker found by a speech verb before a short quote (a name: 0.9, a
+#: participle's sentence subject: 0.8, a pronoun: 0.66) for the quote to be that person's words.
+_REPORTED_CONFIDENCE = 0.6
+
+# The writer naming a word, not a person using it: `avoided the term "…"`, `refused to say the words
+# "…"`, `a price tag, referred to as a "…"`, `the hashtag "…"`.
+_TERM_BEFORE_RE = re.compile(
+    r"(?:\b(?:the|a|that|this|his|her|their)\s+(?:words?|terms?|phrases?|expressions?|labels?|slogans?|hashtags?|"
+    r"nicknames?|names?|headlines?|title|motto|buzzwords?)"
+    r"|\b(?:referred\s+to|known|described|billed|marketed|branded)\s+as(?:\s+(?:an?|the))?"
+    r"|\bnicknamed)\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+
+# A speech verb in a stretch of narration (the words before a short quote, after its sentence's start).
+_SPEECH_VERB_IN_RE = _VERB_RE
+
+# `called for` / `called on`: a demand, not a naming or a statement.
+_CALLED_FOR_RE = re.compile(r"call(?:ed|s|ing)?\s+(?:for|on|upon)\b")
+
+# What may stand right before a participle of speech whose subject is the sentence's (`…, saying`,
+# `Saying`, `by saying`, `and telling`), as opposed to one with a subject of its own (`with Jo Bayer saying`).
+_PARTICIPLE_LEAD_RE = re.compile(
+    r"(?:^|[,;:(\u2014\u2013][\"'\u201d\u2019]?|\b(?:and|by|after|before|while|when|without|in|also|then|repeatedly|publicly))\s*$"
+)
+
+# A subordinate clause with a subject of its own after the speech verb (`after she blamed …`, `when Bo
+# Lind said …`): a short quote there belongs to that clause's subject.
+_OWN_SUBJECT_CLAUSE_RE = re.compile(
+    r"\b(?:after|before|when|while|because|since|although|though|unless|whereas|until)[^\S\n]+"
+    r"(?P<subject>he|she|they|[A-Z][\w\u2019'.-]*)\b"
+)
+
+def _same_person_goes_on(clause: re.Match[str], speaker: str, object_start: int, resolver: _Resolver) -> bool:
+    """Whether the subject of a subordinate clause (:data:`_OWN_SUBJECT_CLAUSE_RE`) is the speaker
+    again: their name, or a pronoun resolving to them with nobody else named since the speech verb
+    (`Jo Vega said … when she referred to his "…"`; not `Jo Vega described Bo Lind as … after he …`)."""
+    subject = clause.group("subject")
+    if subject.lower() in ("he", "she"):
+        if any(object_start <= offset < clause.start() and name != speaker
+               for offset, name in resolver.speakers.mentions):
+            return False
+        who, _confidence, _source = resolver.resolve(subject, "pronoun", "said", clause.start("subject"),
+                                                     clause.start())
+        return who == speaker
+    return resolver.speakers.canonical(subject) == speaker
+
+
+# Someone else's words named in the narration before a short quote, their content following: `Bo Lind's
+# claim that …`, `Mr. Lind's apology and promise to …` (the quote is the owner's, not the sentence
+# subject's); `Lind's comments were "…"` judges the words, it quotes the judge.
+_OWNED_WORDS_RE = re.compile(
+    r"\b([A-Z][\w.-]*(?:[^\S\n]+[A-Z][\w.-]*){0,3})(?:'s|\u2019s|s'|s\u2019)[^\S\n]+(?:[a-z-]+[^\S\n]+){0,2}?"
+    r"(?:claims?|remarks?|comments?|statements?|words|calls?|descriptions?|promises?|pledges?|vows?|demands?|"
+    r"assertions?|arguments?|accusations?|tweets?|insistence|suggestions?|threats?|warnings?|contentions?|"
+    r"charges?|allegations?|apolog(?:y|ies)|description|characteri[sz]ation|rhetoric|speech|message|letter|"
+    r"interjections?|quips?|boasts?|retorts?|jokes?|posts?)"
+    r"[^\S\n]+(?:that|to|for|of|about|as)\b"  # their content follows (not `Lind's comments were "…"`)
+)
+
+
+def _reported_by_person(body: str, r: _Raw, lo: int, text: str, speaker: str | None, confidence: float,
+                        resolver: _Resolver) -> bool:
+    """Whether the short quote ``r`` lies in a person's reported speech: a speech verb before it in its
+    sentence names a known person (a name, or a pronoun resolved to one) at
+    :data:`_REPORTED_CONFIDENCE` or more (`Jo Vega said the charge was "politically motivated"`, `He
+    said he would seek "spiritual guidance"`). The writer naming a word (`avoided the term "…"`) and a
+    lone capitalised word (a title or a name: `said on "Hardball"`) stay scare quotes."""
+    if speaker is None or confidence < _REPORTED_CONFIDENCE or resolver.speakers.canonical(speaker) != speaker:
+        return False
+    words = _WORD_RE.findall(text)
+    if len(words) == 1 and words[0][:1].isupper():
+        return False
+    sentence_start, _ = _sentence_bounds(body, r.mark_pos, lo, r.mark_pos)
+    before = body[sentence_start : r.mark_pos]
+    if _TERM_BEFORE_RE.search(before):
+        return False
+    verbs = list(_SPEECH_VERB_IN_RE.finditer(before))
+    if not verbs:
+        return False
+    last = verbs[-1]
+    if _CALLED_FOR_RE.match(before, last.start()):
+        return False  # `has called for a "reset"`: a demand, maybe in the writer's word
+    if last.group().endswith("ing") and not _PARTICIPLE_LEAD_RE.search(before, 0, last.start()):
+        return False  # `with the Russian leader saying they reached an "understanding"`: its own subject
+    owner = _OWNED_WORDS_RE.search(before)
+    if owner is not None and resolver.speakers.canonical(owner.group(1)) != speaker:
+        return False  # `blasting Bo Lind's claim that the town caused the "root causes"`: Lind's words
+    # the speaker named after the last speech verb is its object (`refuses to describe the Acme Group
+    # as "…"`), not the person whose words the quote are
+    object_start = sentence_start + last.end()
+    clause = _OWN_SUBJECT_CLAUSE_RE.search(body, object_start, r.mark_pos)
+    if clause is not None and not _same_person_goes_on(clause, speaker, object_start, resolver):
+        return False  # `called her a "disgrace" after she blamed the shootings on "…"`: her words
+    return not any(object_start <= offset < r.mark_pos and name == speaker
+                   for offset, name in resolver.speakers.mentions)
 
 
 def _is_label(text: str) -> bool:
@@ -200,6 +337,7 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
 
     quotes: list[Quote] = []
     short_only: set[int] = set()
+    reported_only: set[int] = set()  # short quotes that are quotations for their reported speech alone
     outer_stack: list[int] = []
     event_i = 0
     for idx, r in enumerate(raws):
@@ -230,13 +368,22 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         so_called = bool(_SO_CALLED.search(before))
         # `Trump called the senator a "nasty guy"`, `who he dubbed "the little senator"`: a person named
         # as the user of the words makes even a short quote or a "dubbed" label a partial quotation
-        cue_subject = (_cue_subject(body, r.mark_pos, lo, resolver)
-                       if (so_called or n_words <= 2) and not is_label and r.depth == 0 and not r.unclosed else None)
-        cued = cue_subject is not None
-        if cue_subject is not None and cue_subject != speaker:
-            speaker, conf, src = cue_subject, _CUE_CONFIDENCE, None  # `which Mr. Trump called "…"`
+        cue = (_cue_subject(body, r.mark_pos, lo, resolver)
+               if not is_label and r.depth == 0 and not r.unclosed
+               and (so_called or n_words <= _PARTIAL_WORDS) else None)
+        # a short quote's cue names its speaker (`which Mr. Trump called "…"`); a longer partial takes it
+        # only when the attribution found no one as sure (`He deemed the plan "a con and a fraud"`)
+        cued = cue is not None and (so_called or n_words <= 2 or cue[1] > conf)
+        if cue is not None and cued and cue[0] != speaker:
+            speaker, conf, src = cue[0], cue[1], None
         labelled = (so_called and not cued) or is_label
-        scare = labelled or (n_words <= 2 and not attributed and not cued)
+        # `Jo Vega said the charge was "politically motivated"`: a short quote inside a person's reported
+        # speech is that person's words, not the writer's label
+        reported = (n_words <= 2 and not labelled and not attributed and not cued and r.depth == 0
+                    and not r.unclosed and _reported_by_person(body, r, lo, text, speaker, conf, resolver))
+        scare = labelled or (n_words <= 2 and not attributed and not cued and not reported)
+        if reported:
+            reported_only.add(idx)
         if r.unclosed:
             scare = scare and n_words <= 2
         elif scare and not labelled and r.depth == 0:
@@ -268,8 +415,8 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         quotes.append(q)
         outer_stack.append(idx)
 
-    _link_interrupted(body, quotes, raws, paras)
-    _join_short_pieces(body, quotes, raws, short_only)
+    _link_interrupted(body, quotes, raws, paras, frozenset(reported_only))
+    _join_short_pieces(body, quotes, raws, short_only, frozenset(reported_only))
     _share_speakers(quotes)
     return quotes
 
@@ -298,18 +445,21 @@ def _para_of(paras: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (lo, hi) if pos <= hi else (hi, paras[k + 1][0] if k + 1 < len(paras) else pos + 1)
 
 
-def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: list[tuple[int, int]]) -> None:
+def _link_interrupted(body: str, quotes: list[Quote], raws: list[_Raw], paras: list[tuple[int, int]],
+                      reported_only: frozenset[int] = frozenset()) -> None:
     """``"X," she said. "Y."``: give Y the utterance of X when only X's attribution separates them and
     Y has none of its own; likewise a paragraph holding nothing but a quotation that goes on with the
-    quotation ending the paragraph before (the speaker continuing, no new attribution)."""
+    quotation ending the paragraph before (the speaker continuing, no new attribution). A short quote
+    of reported speech (``reported_only``) is never the first half of an interrupted quotation, only a
+    piece of a narrated sentence's partials."""
     tops = [i for i, r in enumerate(raws) if r.depth == 0 and not quotes[i].scare]
     for a, b in zip(tops, tops[1:], strict=False):
         ra, rb = raws[a], raws[b]
         if ra.para + 1 == rb.para:
-            if not _continues_next_paragraph(body, ra, rb, paras):
-                continue
+            if quotes[a].words <= 2 or not _continues_next_paragraph(body, ra, rb, paras):
+                continue  # a word or two quoted in narration is no quotation the next paragraph goes on with
         elif ra.para != rb.para or not (
-            _interrupted_in_paragraph(body, quotes[a], ra, rb)
+            (a not in reported_only and _interrupted_in_paragraph(body, quotes[a], ra, rb))
             or _one_narrated_sentence(body, quotes[a], quotes[b], ra, rb)
         ):
             continue
@@ -325,11 +475,13 @@ def _same_utterance(quotes: list[Quote], a: int, b: int) -> None:
                 q.utterance_id = quotes[a].utterance_id
 
 
-def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_only: set[int]) -> None:
+def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_only: set[int],
+                       reported_only: frozenset[int] = frozenset()) -> None:
     """One- and two-word quotes (scare quotes for their length alone) that are pieces of a longer
     partial quote of the same narrated sentence (`called him a "liar" and "a danger to the party"`,
     `a "bully," a "cheat" and "the worst mayor we ever had"`) join it and are no scare quotes any
-    more; runs of short quotes with no longer piece stay scare quotes on their own."""
+    more; runs of short quotes with no longer piece stay scare quotes on their own. A short quote in
+    ``reported_only`` (a quotation for its reported speech alone) is no longer piece."""
     if not short_only:
         return
     original = [q.utterance_id for q in quotes]
@@ -343,7 +495,8 @@ def _join_short_pieces(body: str, quotes: list[Quote], raws: list[_Raw], short_o
             joined = True
     if not joined:
         return
-    with_longer = {quotes[i].utterance_id for i in tops if i not in short_only}
+    # a short quote of reported speech anchors nothing (`like a "piggy bank," while the "Acme-Lind" plan`)
+    with_longer = {quotes[i].utterance_id for i in tops if i not in short_only and i not in reported_only}
     for i in short_only:
         if quotes[i].utterance_id in with_longer:
             quotes[i].scare = False

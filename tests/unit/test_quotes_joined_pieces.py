@@ -228,9 +228,10 @@ def test_short_quote_ending_a_sentence_does_not_join_the_next_quotation() -> Non
     body = ('Ilse Brandt said the town has the "power" to act. "The council will build the new quay before '
             'the winter," the mayor said.')
     found = quotes(body)
-    assert found[0].scare
+    assert found[0].speaker == "Ilse Brandt"  # a short quote of her reported speech: her word
+    assert found[0].utterance_id != found[1].utterance_id
     assert [[q.text for q in pieces] for pieces in quotation_pieces(found)] == [
-        ["The council will build the new quay before the winter,"]]
+        ["power"], ["The council will build the new quay before the winter,"]]
 
 
 def test_a_clause_with_its_own_pronoun_subject_separates_the_partials() -> None:
