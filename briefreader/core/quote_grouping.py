@@ -188,7 +188,7 @@ def _units_of(quotes: list[Quote], article_pos: int, day: int | None = None) -> 
                 if sk:
                     sentences.append((len(keys), len(keys) + len(sk)))
                     keys.extend(sk)
-        if len(keys) >= 3:
+        if len(keys) >= 2:
             units.append(_Unit(pieces[0], pieces[0].start, pieces[-1].end, tuple(keys), article_pos,
                                pieces, tuple(sentences), day=day))
     return units
