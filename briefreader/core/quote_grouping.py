@@ -1028,12 +1028,19 @@ def _parts_of_one_statement(uf: _UnionFind, own_root: int, parts: Iterable[int],
     matches about as well are cuts of one statement of that speaker printed differently by two
     outlets (a Facebook post: one outlet prints its start, another its end, both with the line a
     third quotes alone): each group has that known speaker, they are at most MAX_STATEMENT_PARTS,
-    and all were published within SAME_EVENT_DAYS of the short quote. The words are what joins
+    all were published within SAME_EVENT_DAYS of the short quote, and no two are quotations of one
+    article only (one article printing two is two remarks). The words are what joins
     them: two statements of one person opening on one stock line ("The door remains open for
     talks") within three days are joined too."""
     parts = list(parts)
     if len(parts) > MAX_STATEMENT_PARTS or not all(_speaks(uf, root, speaker) for root in parts):
         return False
+    spread = uf.spread
+    if spread is not None:
+        # two quotations one article printed apart are two remarks, not two outlets' cuts of one
+        single = [spread.article[root] for root in parts if spread.one_article(root)]
+        if len(single) != len(set(single)):
+            return False
     return all(_same_event(uf, own_root, root) for root in parts)
 
 

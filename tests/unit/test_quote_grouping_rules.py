@@ -286,3 +286,14 @@ def test_a_stock_line_opening_two_statements_joins_neither() -> None:
     an = analyse_quotes(arts)
     assert cluster_of(an, "show restraint", "a0.txt") != cluster_of(an, "show restraint", "a1.txt")
 
+
+
+def test_a_short_quote_joins_no_two_remarks_one_article_printed_apart() -> None:
+    arts = [
+        art(0, "“You are both in those awful years, but you are a part of the First Family, try showing a little "
+               "class,” Ellen Lautner wrote on Facebook. Later she told a radio host: “Try showing a little class, "
+               "dress like you deserve respect, not a spot at a bar.”"),
+        art(1, "Ellen Lautner told the girls to “try showing a little class.”"),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "First Family", "a0.txt") != cluster_of(an, "spot at a bar", "a0.txt")
