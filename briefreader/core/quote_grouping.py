@@ -596,18 +596,36 @@ RARE_PHRASE_WORD_EVIDENCE = 4.0
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
+#: Two renderings of at least this many words each ...
+VERBATIM_WORDS = 12
+#: ... this similar (Indel, on words) are one quotation whatever their known speakers say.
+VERBATIM_SCORE = 0.9
+
+
+def _verbatim(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
+    """('verbatim', similarity) when ``a`` and ``b`` print nearly the same words (VERBATIM_SCORE):
+    a long quotation printed word for word under two names is one quotation, one of the names
+    being wrong (a show, a place or the reporter taken for the speaker) or one person reading out
+    the other's words, not two people happening to say it."""
+    similarity = Indel.normalized_similarity(a.codes, b.codes)
+    return ("verbatim", similarity) if similarity >= VERBATIM_SCORE else None
+
+
 def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, float] | None:
     """('similar', score) for renderings of comparable length, ('contained', score) for a short
     phrase inside a long one (a is the shorter), ('rare', score) for a phrase of under
     SHORT_PHRASE_WORDS words, mostly content words, printed whole by the other with no one speaker
-    named for both (one only when its words are rare: see :meth:`_Informativeness.rare`), or None
-    when they are not one utterance.
+    named for both (one only when its words are rare: see :meth:`_Informativeness.rare`),
+    ('verbatim', score) for a long quotation printed word for word under two known speakers
+    (:func:`_verbatim`), or None when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
     relation = _speaker_relation(a, b) if speakers else "unknown"
     if relation == "different":
-        return None  # the same words from two different known speakers are two statements
+        # the same words from two different known speakers are two statements, unless a long
+        # quotation is printed word for word under both names
+        return _verbatim(a, b) if short >= VERBATIM_WORDS else None
     rare_phrase = False
     if speakers and short < SHORT_PHRASE_WORDS and not _people_agree(a.named, b.named):
         small_phrase, big_phrase = (a, b) if la <= lb else (b, a)
@@ -783,18 +801,21 @@ class _UnionFind:
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, despite_speakers: bool = False) -> bool:
+        """Join the groups of ``a`` and ``b`` unless their known speakers differ (joined all the same
+        with ``despite_speakers``: the group keeps ``b``'s group's speaker)."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
         sa, sb = self.speaker[ra], self.speaker[rb]
-        if sa is not None and sb is not None and not same_person(sa, sb):
+        conflict = sa is not None and sb is not None and not same_person(sa, sb)
+        if conflict and not despite_speakers:
             return False
         root, child = min(ra, rb), max(ra, rb)
         self.parent[child] = root
         # the fuller name speaks for the group ("trump|donald" rather than "trump|"): a group of
         # Donald Trump's words then refuses Eric Trump's
-        self.speaker[root] = max(sa or "", sb or "", key=len) or None
+        self.speaker[root] = sb if conflict else max(sa or "", sb or "", key=len) or None
         if self.spread is not None:
             self.spread.merge(root, child)
         return True
@@ -1182,7 +1203,9 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                     _note_echo(p, phrases[q], pi, q, lengths, rivals)
                 continue
             kind, score = result
-            if kind == "similar" and small >= SHORT_QUOTE_WORDS:
+            if kind == "verbatim":
+                uf.union(pi, q, despite_speakers=True)  # one quotation under two names (see _verbatim)
+            elif kind == "similar" and small >= SHORT_QUOTE_WORDS:
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)

@@ -93,7 +93,8 @@ def test_person_key_of_no_name() -> None:
 
 
 def test_same_words_from_two_people_of_one_family_stay_apart() -> None:
-    words = "I never asked my father for a single dollar for the foundation, not once in ten years"
+    # (a line under VERBATIM_WORDS: a long quotation word for word under two names is one quotation)
+    words = "I never asked my father for a single dollar, not once"
     arts = [
         art(0, f"“{words},” Eric Trump said on Monday."),
         art(1, f"“{words},” Donald Trump said on Tuesday."),
@@ -297,3 +298,27 @@ def test_a_short_quote_joins_no_two_remarks_one_article_printed_apart() -> None:
     ]
     an = analyse_quotes(arts)
     assert cluster_of(an, "First Family", "a0.txt") != cluster_of(an, "spot at a bar", "a0.txt")
+
+
+LONG_STATEMENT = ("The bullying, the greed, the showing off, the misogyny and the absurd theatrics of this campaign "
+                  "are not what our party stands for")
+
+
+def test_a_long_quotation_printed_word_for_word_under_two_names_is_one_quotation() -> None:
+    # one outlet took the show that aired it for the speaker
+    arts = [
+        art(0, f"“{LONG_STATEMENT},” Mitt Romney said on Thursday."),
+        art(1, f"“{LONG_STATEMENT},” Dana Weeks said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "absurd theatrics", "a0.txt") == cluster_of(an, "absurd theatrics", "a1.txt")
+
+
+def test_a_shorter_line_under_two_names_stays_two_statements() -> None:
+    words = "We will not back down from this fight"
+    arts = [
+        art(0, f"“{words},” Mitt Romney said on Thursday."),
+        art(1, f"“{words},” the mayor Dana Weeks said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "back down", "a0.txt") != cluster_of(an, "back down", "a1.txt")
