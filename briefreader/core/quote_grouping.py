@@ -20,7 +20,6 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -707,25 +706,46 @@ SHARED_RUN_CONTENT_WORDS = 4
 CUT_SLACK_WORDS = 1
 
 
+#: Words of each end compared when looking for an overlap (bounds the work on huge quotations; a
+#: longer overlap is a shared passage the other rules find).
+OVERLAP_WINDOW_WORDS = 200
+
+
+def _suffix_prefix(head_of: Sequence[Any], tail_of: Sequence[Any]) -> int:
+    """The length of the longest end of ``tail_of`` that starts ``head_of`` (prefix function of the
+    Knuth-Morris-Pratt search over ``head_of`` + a separator + ``tail_of``: linear time)."""
+    joined = [*head_of, None, *tail_of]
+    border = [0] * len(joined)
+    for i in range(1, len(joined)):
+        k = border[i - 1]
+        while k and joined[i] != joined[k]:
+            k = border[k - 1]
+        if joined[i] == joined[k] and joined[i] is not None:
+            k += 1
+        border[i] = k
+    return border[-1]
+
+
 def _overlap_run(a: _Phrase, b: _Phrase) -> int:
-    """The length of the run of words that ends one of ``a`` and ``b`` and starts the other (within
-    CUT_SLACK_WORDS), when it has at least SHARED_RUN_WORDS words and SHARED_RUN_CONTENT_WORDS
-    content words; else 0. A run both start with, or one prints in its middle, is not an overlap
-    of two cuts: it is as often a stock line ("We call on all sides to show restraint") opening two
-    statements, or one person echoing another's words inside a statement of their own."""
-    codes_a, codes_b = a.codes, b.codes
-    if not (isinstance(codes_a, str) and isinstance(codes_b, str)):
-        return 0
-    match = SequenceMatcher(None, codes_a, codes_b, autojunk=False).find_longest_match()
-    if match.size < SHARED_RUN_WORDS:
-        return 0
-    slack = CUT_SLACK_WORDS
-    a_ends, b_ends = len(codes_a) - match.a - match.size <= slack, len(codes_b) - match.b - match.size <= slack
-    if not ((a_ends and match.b <= slack) or (b_ends and match.a <= slack)):
-        return 0
+    """The length of the run of words that ends one of ``a`` and ``b`` and starts the other (either
+    may print up to CUT_SLACK_WORDS words past it), when it has at least SHARED_RUN_WORDS words and
+    SHARED_RUN_CONTENT_WORDS content words; else 0. A run both start with, or one prints in its
+    middle, is not an overlap of two cuts: it is as often a stock line ("We call on all sides to show
+    restraint") opening two statements, or one person echoing another's words inside a statement of
+    their own."""
+    window = OVERLAP_WINDOW_WORDS
     content = a.content_codes
-    run = codes_a[match.a : match.a + match.size]
-    return match.size if sum(code in content for code in run) >= SHARED_RUN_CONTENT_WORDS else 0
+    best = 0
+    for first, second in ((a.codes, b.codes), (b.codes, a.codes)):  # first ends, second starts
+        for cut_end in range(CUT_SLACK_WORDS + 1):
+            tail = first[max(0, len(first) - cut_end - window) : len(first) - cut_end]
+            for cut_start in range(CUT_SLACK_WORDS + 1):
+                run = _suffix_prefix(second[cut_start : cut_start + window], tail)
+                if run >= SHARED_RUN_WORDS and run > best:
+                    words = tail[len(tail) - run :]
+                    if sum(code in content for code in words) >= SHARED_RUN_CONTENT_WORDS:
+                        best = run
+    return best
 
 
 #: The day number of a phrase or group none of whose renderings carries a publication date.

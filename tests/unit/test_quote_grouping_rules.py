@@ -13,6 +13,10 @@ from briefreader.core.model import Article
 from briefreader.core.quote_clusters import analyse_quotes
 from briefreader.core.quote_grouping import (
     MIN_PHRASES_FOR_FREQUENCIES,
+    OVERLAP_WINDOW_WORDS,
+    _overlap_run,
+    _Phrase,
+    _suffix_prefix,
     _Informativeness,
     identifies_someone,
     names_someone,
@@ -322,3 +326,35 @@ def test_a_shorter_line_under_two_names_stays_two_statements() -> None:
     ]
     an = analyse_quotes(arts)
     assert cluster_of(an, "back down", "a0.txt") != cluster_of(an, "back down", "a1.txt")
+
+
+@pytest.mark.parametrize(
+    ("head_of", "tail_of", "overlap"),
+    [
+        ("abcdef", "xyzabc", 3),
+        ("abcdef", "abcdef", 6),
+        ("abcdef", "xyz", 0),
+        ("aaaa", "baaaaaa", 4),
+        ("abab", "xabab", 4),
+        ("", "abc", 0),
+    ],
+)
+def test_suffix_prefix(head_of: str, tail_of: str, overlap: int) -> None:
+    assert _suffix_prefix(head_of, tail_of) == overlap
+
+
+def _phrase(codes: str, content: str) -> _Phrase:
+    return _Phrase(codes=codes, content_codes=content, speakers=frozenset())
+
+
+def test_overlap_run_finds_two_cuts_and_ignores_a_shared_opening() -> None:
+    run = "ABCDEFGHIJ"  # ten words, all content words
+    assert _overlap_run(_phrase("xyz" + run, run + "xyz"), _phrase(run + "uvw", run + "uvw")) == 10
+    assert _overlap_run(_phrase("xyz" + run + "k", run), _phrase("m" + run + "uvw", run)) == 10  # one word past
+    assert _overlap_run(_phrase(run + "xyz", run), _phrase(run + "uvw", run)) == 0  # both open with it
+    assert _overlap_run(_phrase("xyz" + run, ""), _phrase(run + "uvw", "")) == 0  # function words only
+
+
+def test_overlap_run_on_huge_repetitive_quotations_is_bounded() -> None:
+    # one word said 20,000 times: the overlap found is capped at the window, in linear time
+    assert _overlap_run(_phrase("a" * 20000, "a"), _phrase("a" * 10000 + "b", "a")) == OVERLAP_WINDOW_WORDS
