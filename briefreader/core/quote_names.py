@@ -305,8 +305,8 @@ _TRAILING_TITLES = frozenset(["gov", "sen", "rep", "gen", "lt", "sgt", "col", "a
                               "president", "senator", "governor", "secretary", "minister", "chairman", "spokesman",
                               "spokeswoman", "congressman", "congresswoman"])
 # First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
-_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "middle", "western",
-                                "eastern", "northern", "southern", "central"])
+_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "puerto", "middle",
+                                "western", "eastern", "northern", "southern", "central"])
 # Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")
 _PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre", "airport", "stadium", "arena",
                                "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",
@@ -332,6 +332,7 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
     return letters >= 7 or (letters >= 5 and not allow_org)
 
 
+_LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
 
@@ -394,6 +395,10 @@ class _Speakers:
 
     def __init__(self, body: str) -> None:
         self.body = body
+        # words the article writes in lower case ("watch", "photo", "can", "edition"): common words, so a
+        # capitalised run opening on them ("Watch Fiona Hill", "Morning Edition") is a caption, a headline
+        # or page furniture, not a person's name
+        self.common_words = frozenset(_LOWER_WORD_RE.findall(body))
         self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
         self.people: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
@@ -414,7 +419,14 @@ class _Speakers:
             if info is None:
                 continue
             name, shift, strong = info
-            candidates.append((m.start() + shift, name, strong))
+            titled = any(w.lower().strip(".,") in _TITLE_WORDS for w in raw.split()[:-1])
+            # a title says a person is named ("Minister Kafu Ronkir"), whatever words the article shares
+            personal = name if titled else self.personal_name(name)
+            if personal is None:
+                continue
+            if personal != name:
+                shift = raw.find(personal.split()[0], shift)
+            candidates.append((m.start() + shift, personal, strong))
         # longest first (initials not counted: "George W. Bush" is no fuller a name than "Jeb Bush"
         # introduced first); a name written inside a quotation ("Meet Melania Trump. Your next First
         # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
@@ -447,8 +459,35 @@ class _Speakers:
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
 
+    def personal_name(self, name: str) -> str | None:
+        """``name`` without common words the article writes in lower case before a full name ("Watch
+        Fiona Hill", "Can Jo Bayer": Fiona Hill, Jo Bayer), or None when the run is common words, not a
+        person ("Morning Edition", "Replay More Videos", "Criticism of Bergdahl")."""
+        words = name.split()
+        if len(words) < 2:
+            return name
+        common = [w.lower() in self.common_words for w in words]
+        if all(common[k] or words[k] == "of" for k in range(len(words))):
+            return None  # every word written in lower case elsewhere: "Morning Edition", "Replay More Videos"
+        if "of" in words[1:-1] and common[0]:
+            return None  # "Criticism of Bergdahl": a common noun's phrase (titles with "of" are stripped before)
+        stripped = False
+        while len(words) >= 3 and common[0] and words[0].lower() not in _HONORIFICS:
+            rest = " ".join(words[1:])
+            if self.body.count(rest) <= self.body.count(f"{words[0]} {rest}"):
+                break  # "Black Lives Matter": the rest is never written alone, so the word belongs to it
+            words, common, stripped = words[1:], common[1:], True  # "Watch Fiona Hill", "Photo Jo Bayer"
+        if stripped:
+            return _clean_name(" ".join(words)) or " ".join(words)  # "Intelligence Republican Jo Bayer"
+        return " ".join(words)
+
     def canonical(self, name: str) -> str | None:
         name = name.strip()
+        if name not in self.full_names:
+            personal = self.personal_name(name)
+            if personal is None:
+                return None
+            name = personal
         if name in self.full_names:
             full = self.full_names[name]
             return self.full_names.get(full, full)
@@ -561,7 +600,8 @@ _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", 
 # A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo
 # Bayer was …,"): a name there is not the sentence's subject
 _OPENING_SUBORDINATE_RE = re.compile(
-    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until)\b[^,;:]*"
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until|After|Before|During|"
+    r"Despite|Amid|Following|Ahead)\b[^,;:]*"
 )
 # Sentence starts as _SENTENCE_START_RE, but a title's dot ("Rep." / "Sen." / "Gov." / "Mr.") ends no sentence
 _SUBJECT_SENTENCE_START_RE = re.compile(
