@@ -110,9 +110,11 @@ _ORG_WORDS = frozenset(
         "twitter", "facebook", "telegram", "policy", "affairs", "security", "diplomacy", "relations", "war",
         "peace", "agreement", "treaty", "plan", "deal", "act", "law", "program", "programme", "review", "report",
         "index", "show", "magazine", "network", "channel", "podcast", "radio", "television", "tv", "newspaper",
-        "daily", "weekly", "episode", "series",
+        "daily", "weekly", "episode", "series", "edition", "videos", "embassy", "legislature",
     ]
 )
+# Organisations' acronyms among them: only an organisation when written in capitals ("UN", not Kim Jong Un)
+_ORG_ACRONYMS = frozenset(["nato", "eu", "un", "us", "uk", "bbc", "cnn", "afp", "tv"])
 # Words of a name that is no person (an organisation or an event: "the Democratic National Convention
 # released a statement"): it may speak as itself, but "he"/"she" never stand for it.
 _NO_PRONOUN_WORDS = _ORG_WORDS | frozenset(["convention", "conference", "forum", "debate", "caucus", "caucuses",
@@ -266,7 +268,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         return None
     if len(words) == 1 and _DOTTED_ABBREVIATION_RE.fullmatch(words[0]):
         return None  # "N.Y", "D.C", "U.S": a place's or a country's abbreviation, never a person
-    if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
+    if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS
+                             and (w.isupper() or w.lower().removesuffix("'s") not in _ORG_ACRONYMS) for w in words):
         return None
     if _is_place_or_dateline(words, allow_org):
         return None
@@ -306,7 +309,8 @@ _TRAILING_TITLES = frozenset(["gov", "sen", "rep", "gen", "lt", "sgt", "col", "a
                               "spokeswoman", "congressman", "congresswoman"])
 # First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
 _PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "puerto", "middle",
-                                "western", "eastern", "northern", "southern", "central"])
+                                "north", "south", "east", "west", "western", "eastern", "northern", "southern",
+                                "central"])
 # Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")
 _PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre", "airport", "stadium", "arena",
                                "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",
@@ -445,6 +449,8 @@ class _Speakers:
             if name.split()[-1].lower() not in _PARTY_NOUNS:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
+        for _, name in strong_ones:
+            self._key_family_name_first(name)
         genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
             canonical = self.canonical(name)
@@ -458,6 +464,28 @@ class _Speakers:
             if len(said_genders) == 1:  # both said: a title read off the wrong name, trust neither
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
+
+    def _written_alone(self, word: str, name: str) -> int:
+        """How often ``word`` is written in the body outside the full ``name``."""
+        return len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", self.body)) - self.body.count(name)
+
+    def _key_family_name_first(self, name: str) -> None:
+        """Key a name by its first word when the article writes that word alone and never the last one:
+        a family name written first ("Kim Jong Un" then "Kim", "Ri Yong-ho" then "Ri")."""
+        words = name.split()
+        first = words[0]
+        if (len(words) not in (2, 3) or first in self.full_names or len(first) < 2 or not first[0].isupper()
+                or first.lower() in _TITLE_WORDS or first.lower() in self.common_words
+                or len(first) >= 5 and _DEMONYM_RE.search(first)):
+            return  # "Mexican Embassy", "Chinese Air Force": a nation's word, no family name
+        if self._written_alone(words[-1], name) > 0 or self._written_alone(first, name) <= 0:
+            return
+        if not re.search(rf"{re.escape(name)}(?![\w'\u2019-])", self.body):
+            return  # only "Trump Paul's demand" (two headlines run together): no one's full name
+        for before in re.finditer(rf"([{_UPPER}][\w'\u2019-]*)[^\S\n]+{re.escape(first)}(?![\w-])", self.body):
+            if before.group(1).lower().strip(".") not in _TITLE_WORDS | _NON_NAME_STARTS | _HONORIFICS:
+                return  # "Donald Trump", "for Trump Paul's demand": the word is a surname after a given name
+        self.full_names[first] = name
 
     def personal_name(self, name: str) -> str | None:
         """``name`` without common words the article writes in lower case before a full name ("Watch
@@ -550,7 +578,8 @@ class _Speakers:
     def _gender_ok(self, name: str, gender: str) -> bool:
         if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
-        if gender and any(w.lower() in _NO_PRONOUN_WORDS for w in name.split()[1:]):
+        if gender and any(w.lower() in _NO_PRONOUN_WORDS and (w.isupper() or w.lower() not in _ORG_ACRONYMS)
+                          for w in name.split()[1:]):
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"

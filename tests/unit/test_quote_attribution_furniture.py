@@ -69,3 +69,23 @@ def test_a_name_in_an_opening_after_phrase_is_not_the_subject() -> None:
     body = ("After a heated exchange over whether Kit Varlow should testify, Judge Dana Fellowes looked at "
             "both sides. \"Those addressing this court should remember where they are,\" he said.")
     assert _quote(body, "Those addressing").speaker == "Dana Fellowes"
+
+
+def test_a_family_name_written_first_is_keyed_by_its_first_word() -> None:
+    body = ("Northland leader Pak Sol Yon lashed out on Friday. Pak called the speech \"deranged behavior.\" He "
+            "said the remarks by President Dana Fellowes \"have convinced me that the path I chose is right.\"\n\n"
+            "Fellowes said \"we have no choice\" in Geneva.")
+    assert _quote(body, "deranged").speaker == "Pak Sol Yon"
+    assert _quote(body, "have convinced").speaker == "Pak Sol Yon"
+
+
+def test_a_surname_after_a_given_name_is_not_a_family_name_first() -> None:
+    # "Varlow" is Kit Varlow's surname: a headline's "Varlow Dana's plan" keys nothing
+    body = ("Kit Varlow spoke on Friday. Read more: Varlow Dana's plan stalls. Varlow said \"the plan is "
+            "finished\" in Geneva.")
+    assert _quote(body, "the plan is").speaker == "Kit Varlow"
+
+
+def test_un_in_title_case_is_part_of_a_name_not_the_united_nations() -> None:
+    body = "Northland leader Pak Sol Un spoke on Friday. \"We will answer,\" he said. The UN said nothing."
+    assert _quote(body, "We will answer").speaker == "Pak Sol Un"
