@@ -420,6 +420,11 @@ class _Resolver:
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             who = sp.recent_actor(pos) or sp.last_person_before(pos)
+            titled = sp.titled_actor(pos, subject) if who else None
+            if titled and titled != who and sp.has_other_role(who, subject):
+                # "the president added", the last person named "presidential candidate Kit Varlow": the
+                # person the article titles "President" is meant
+                who = titled
             if who:
                 return who, 0.6, None
             who = sp.next_person_after(pos)

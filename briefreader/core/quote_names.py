@@ -314,7 +314,7 @@ _PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake"
 # Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")
 _PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre", "airport", "stadium", "arena",
                                "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",
-                               "islands", "mountains", "beach", "harbor"])
+                               "islands", "mountains", "beach", "harbor", "gate"])
 # Last words of organisations and documents: a source where organisations may be ("the 14th Amendment
 # states", a cut "American Civil Liberties"), never a person
 _THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference"])
@@ -550,7 +550,8 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
-            if (sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+            if (sid not in seen and (_PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+                                     or _PREPOSITION_ARTICLE_END_RE.search(self.body, max(0, off - 16), off))
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
             if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
@@ -574,6 +575,46 @@ class _Speakers:
                         best = (off, name)
                     break
         return best[1] if best else None
+
+    def titled_actor(self, before: int, description: str) -> str | None:
+        """For a description by a title's noun ("the president", "the senator"), the most recent speaker or
+        person named before ``before`` whom the article gives that title ("President Jo Bayer", "Sen.
+        Bayer"); None when the noun is no title or no one named has it (a rival named since, "Republican
+        presidential candidate Kit Varlow", does not take "the president")."""
+        words = description.lower().split()
+        titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words else None
+        if not titles:
+            return None
+        seen: set[str] = set()
+        for people in (self.events + self.subjects, self.mentions):  # who acted first, then anyone named
+            for off, name in sorted(people, reverse=True):
+                if off >= before or name in seen:
+                    continue
+                seen.add(name)
+                surname = re.escape(name.split()[-1])
+                given = rf"(?:[{_UPPER}][\w.'\u2019-]*[^\S\n]+){{0,2}}"
+                if re.search(rf"(?<![Vv]ice[ -])\b(?:{titles})\.?[^\S\n]+{given}{surname}\b", self.body):
+                    return name
+        return None
+
+    def has_other_role(self, name: str | None, description: str) -> bool:
+        """Whether the article writes ``name`` after a role word that is not the description's title
+        ("presidential candidate Kit Varlow" for "the president"), and never after that title."""
+        words = description.lower().split()
+        titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words and name else None
+        if not titles or not name:
+            return False
+        written = r"[^\S\n]+".join(re.escape(word) for word in name.split())  # the full name: two Clintons
+        other = False
+        for role in re.finditer(rf"\b([A-Za-z]+)\.?[^\S\n]+{written}\b",
+                                self.body):
+            word = role.group(1)
+            if role.group().startswith(f"{word}.") and not (word[0].isupper() and len(word) <= 4):
+                continue  # "spoke first. Kit Varlow": a sentence's end, not an abbreviated title ("Sen.")
+            if re.fullmatch(titles, word):
+                return False
+            other = other or word.lower() in _PERSON_NOUNS or word.lower() in _TITLE_WORDS
+        return other
 
     def _gender_ok(self, name: str, gender: str) -> bool:
         if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
@@ -616,6 +657,16 @@ _PREPOSITION_END_RE = re.compile(
     r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards|under|by|behind|beside|"
     r"between|among|than|via|around|across|through|without|including|alongside|amid|upon|within|beyond|following|regarding|concerning|despite|unlike)\s+$"
 )
+# Titles written before a name that a description by the noun stands for ("the president": President X)
+_DESCRIPTION_TITLES = {
+    "president": "President", "senator": "Sen|Senator", "governor": "Gov|Governor", "mayor": "Mayor",
+    "congressman": "Rep|Congressman|Representative", "congresswoman": "Rep|Congresswoman|Representative",
+    "secretary": "Secretary", "speaker": "Speaker", "judge": "Judge", "justice": "Justice", "minister": "Minister",
+    "ambassador": "Ambassador", "general": "Gen|General", "chancellor": "Chancellor",
+}
+# A preposition and an article right before a name ("To the backdrop of the Brandenburg Gate, Obama …")
+_PREPOSITION_ARTICLE_END_RE = re.compile(r"\b(?:of|at|in|from|near|outside|inside|before|behind|beside|to)\s+the\s+$",
+                                         re.IGNORECASE)
 _SMALL_WORDS = frozenset(
     ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",
      "or", "nor", "but", "as", "into", "over", "vs", "via"]

@@ -89,3 +89,28 @@ def test_a_surname_after_a_given_name_is_not_a_family_name_first() -> None:
 def test_un_in_title_case_is_part_of_a_name_not_the_united_nations() -> None:
     body = "Northland leader Pak Sol Un spoke on Friday. \"We will answer,\" he said. The UN said nothing."
     assert _quote(body, "We will answer").speaker == "Pak Sol Un"
+
+
+def test_the_president_is_the_person_titled_president_not_a_candidate_named_since() -> None:
+    body = ("President Jo Bayer sat down with the network on Sunday. A talk with Republican presidential "
+            "candidate Kit Varlow also aired on the show. \"I am the first to confess that I have not fully "
+            "done it,\" the president added in his interview.")
+    assert _quote(body, "I am the first").speaker == "Jo Bayer"
+
+
+def test_the_senator_stays_the_recent_actor_when_no_other_role_is_written() -> None:
+    body = ("Sen. Dana Fellowes spoke first. Kit Varlow then took the stage in Ames. \"We will win this state,\" "
+            "the senator said.")
+    assert _quote(body, "We will win").speaker == "Kit Varlow"
+
+
+def test_a_vice_president_is_not_the_president() -> None:
+    body = ("Vice President Dana Fellowes spoke first. Former governor Kit Varlow then took the stage. "
+            "\"We will win this state,\" the president said.")
+    assert _quote(body, "We will win").speaker != "Dana Fellowes"
+
+
+def test_a_place_after_a_preposition_and_article_is_not_the_sentence_subject() -> None:
+    body = ("To the backdrop of the Harbor Tower, Jo Bayer praised the city. He said the world must move "
+            "beyond \"old nuclear postures.\"")
+    assert _quote(body, "old nuclear").speaker == "Jo Bayer"
