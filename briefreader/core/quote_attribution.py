@@ -550,6 +550,9 @@ def _inverted_subject_ends(rest: str, name: str) -> bool:
     return _INVERTED_END_RE.match(rest, end) is not None
 
 
+# A question verb, its listener, then "about" the quoted words ("asked Trump on Thursday about his comment")
+_QUESTION_VERBS = frozenset({"asked", "asks", "ask", "asking", "questioned", "pressed"})
+_ASKED_ABOUT_RE = re.compile(r"[^.;:!?\"\u201c\u201d]{0,80}?\babout\b")
 # A lower-case word right before a colon's name ("Trump slams Puerto Rico:"): the name is an object
 _OBJECT_BEFORE_COLON_RE = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]+)\s+$")
 
@@ -610,6 +613,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
+        if verb in _QUESTION_VERBS and _ASKED_ABOUT_RE.match(before, vm.end()):
+            # "Diamond asked Trump about his comment that it looked '…'": the words are the one asked's
+            # own earlier words, never the asker's
+            break
         subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)

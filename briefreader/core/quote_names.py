@@ -336,6 +336,11 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
     return letters >= 7 or (letters >= 5 and not allow_org)
 
 
+# Words of web page furniture and captions that open a capitalised run before a name ("Photo Jo Bayer",
+# "Watch Jo Bayer", "Related: Jo Bayer"): never a given name
+_FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
+                              "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
+                              "click", "more"])
 _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
@@ -494,7 +499,7 @@ class _Speakers:
         words = name.split()
         if len(words) < 2:
             return name
-        common = [w.lower() in self.common_words for w in words]
+        common = [w.lower() in self.common_words or w.lower() in _FURNITURE_WORDS for w in words]
         if all(common[k] or words[k] == "of" for k in range(len(words))):
             return None  # every word written in lower case elsewhere: "Morning Edition", "Replay More Videos"
         if "of" in words[1:-1] and common[0]:
@@ -502,7 +507,8 @@ class _Speakers:
         stripped = False
         while len(words) >= 3 and common[0] and words[0].lower() not in _HONORIFICS:
             rest = " ".join(words[1:])
-            if self.body.count(rest) <= self.body.count(f"{words[0]} {rest}"):
+            if (words[0].lower() not in _FURNITURE_WORDS
+                    and self.body.count(rest) <= self.body.count(f"{words[0]} {rest}")):
                 break  # "Black Lives Matter": the rest is never written alone, so the word belongs to it
             words, common, stripped = words[1:], common[1:], True  # "Watch Fiona Hill", "Photo Jo Bayer"
         if stripped:

@@ -114,3 +114,16 @@ def test_a_place_after_a_preposition_and_article_is_not_the_sentence_subject() -
     body = ("To the backdrop of the Harbor Tower, Jo Bayer praised the city. He said the world must move "
             "beyond \"old nuclear postures.\"")
     assert _quote(body, "old nuclear").speaker == "Jo Bayer"
+
+
+def test_a_caption_word_before_a_name_is_dropped() -> None:
+    body = ("Photo Dana Fellowes speaks in Ames. Fellowes said the bill was weak. Fellowes dismissed the critics, "
+            "telling a host that \"we are growing into a governing party.\"")
+    assert _quote(body, "we are growing").speaker == "Dana Fellowes"
+
+
+def test_the_asker_does_not_say_the_words_asked_about() -> None:
+    body = ("The network's Kit Varlow asked Dana Fellowes on Thursday about her comment in March that the plan "
+            "looked \"like a tremendous success from the start.\" Fellowes replied that she stood by it.")
+    quote = _quote(body, "like a tremendous")
+    assert quote.speaker != "Kit Varlow" or quote.speaker_confidence < 0.6
