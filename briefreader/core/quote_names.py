@@ -251,7 +251,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     if not words and honorific_surname:
         words = raw.replace("\u2019", "'").split()[1:]  # "Mr. King", "Ms. Bishop": a surname, not a title
     # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
-    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _INNER_TITLES]
+    inner = [k for k in range(1, len(words) - 1)
+             if words[k].lower().strip(".,") in _INNER_TITLES or words[k].lower().split("-")[0] in _INNER_TITLES]
     if inner:
         words = words[inner[-1] + 1 :]
         if len(words) > 2 and words[0] == "of":
@@ -560,6 +561,10 @@ class _Speakers:
                                      or _PREPOSITION_ARTICLE_END_RE.search(self.body, max(0, off - 16), off))
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
+            described = _DESCRIBED_OPENING_RE.match(self.body, starts[sid - 1], off) if sid not in seen else None
+            if described and described.group(1).lower() in _PERSON_NOUNS:
+                seen.add(sid)  # "The president defended efforts to rescue Bergdahl": the description is the subject
+                continue
             if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
                 seen.add(sid)  # "He said Grassley would …": the sentence is about "he", not Grassley
                 continue
@@ -676,6 +681,11 @@ _PREPOSITION_ARTICLE_END_RE = re.compile(r"\b(?:of|at|in|from|near|outside|insid
 _SMALL_WORDS = frozenset(
     ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",
      "or", "nor", "but", "as", "into", "over", "vs", "via"]
+)
+# A sentence opening on a description of a person ("The president on Tuesday defended …", "The Florida
+# senator said …"): group 1 is the description's noun
+_DESCRIBED_OPENING_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:The|This|That)\s+(?:[\w'\u2019-]+\s+){0,2}?([a-z]+)\b(?![\w'\u2019-])"
 )
 # A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
 _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")

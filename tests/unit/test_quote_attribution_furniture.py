@@ -127,3 +127,14 @@ def test_the_asker_does_not_say_the_words_asked_about() -> None:
             "looked \"like a tremendous success from the start.\" Fellowes replied that she stood by it.")
     quote = _quote(body, "like a tremendous")
     assert quote.speaker != "Kit Varlow" or quote.speaker_confidence < 0.6
+
+
+def test_a_sentence_opening_on_a_description_has_no_named_object_for_subject() -> None:
+    body = ("President Jo Bayer spoke in Lisbon. The president on Tuesday defended his efforts to rescue Kit "
+            "Varlow from captivity. \"We still get a soldier back,\" he said in Warsaw.")
+    assert _quote(body, "We still get").speaker == "Jo Bayer"
+
+
+def test_a_hyphenated_title_inside_a_run_is_stripped() -> None:
+    body = "\"We have assigned a reporter,\" said Harbor Editor-in-Chief Dana Fellowes on Monday."
+    assert _quote(body, "We have assigned").speaker == "Dana Fellowes"
