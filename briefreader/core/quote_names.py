@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -342,6 +343,7 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
 _FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
                               "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
                               "click", "more"])
+_WHOLE_WORD_RE = re.compile(r"(?<![\w-])[\w-]+(?![\w-])")
 _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
@@ -409,6 +411,7 @@ class _Speakers:
         # capitalised run opening on them ("Watch Fiona Hill", "Morning Edition") is a caption, a headline
         # or page furniture, not a person's name
         self.common_words = frozenset(_LOWER_WORD_RE.findall(body))
+        self._word_counts: Counter[str] | None = None
         self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
         self.people: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
@@ -455,7 +458,7 @@ class _Speakers:
             if name.split()[-1].lower() not in _PARTY_NOUNS:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
-        for _, name in strong_ones:
+        for name in dict.fromkeys(name for _, name in strong_ones):
             self._key_family_name_first(name)
         genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
@@ -473,7 +476,9 @@ class _Speakers:
 
     def _written_alone(self, word: str, name: str) -> int:
         """How often ``word`` is written in the body outside the full ``name``."""
-        return len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", self.body)) - self.body.count(name)
+        if self._word_counts is None:
+            self._word_counts = Counter(_WHOLE_WORD_RE.findall(self.body))  # once per article
+        return self._word_counts[word] - self.body.count(name)
 
     def _key_family_name_first(self, name: str) -> None:
         """Key a name by its first word when the article writes that word alone and never the last one:
@@ -488,9 +493,18 @@ class _Speakers:
             return
         if not re.search(rf"{re.escape(name)}(?![\w'\u2019-])", self.body):
             return  # only "Trump Paul's demand" (two headlines run together): no one's full name
-        for before in re.finditer(rf"([{_UPPER}][\w'\u2019-]*)[^\S\n]+{re.escape(first)}(?![\w-])", self.body):
-            if before.group(1).lower().strip(".") not in _TITLE_WORDS | _NON_NAME_STARTS | _HONORIFICS:
-                return  # "Donald Trump", "for Trump Paul's demand": the word is a surname after a given name
+        at = self.body.find(first)
+        while at != -1:
+            end = at + len(first)
+            whole = (at == 0 or not (self.body[at - 1].isalnum() or self.body[at - 1] in "_-")) and not (
+                end < len(self.body) and (self.body[end].isalnum() or self.body[end] in "_-"))
+            lead = self.body[max(0, at - 40) : at]
+            if whole and lead[-1:] in (" ", "\t", "\u00a0") and lead.split("\n")[-1].split():
+                word = lead.split("\n")[-1].split()[-1]
+                given = word[0].isupper() and word.replace("'", "").replace("\u2019", "").replace("-", "").isalnum()
+                if given and word.lower() not in _TITLE_WORDS | _NON_NAME_STARTS | _HONORIFICS:
+                    return  # "Donald Trump", "for Trump Paul's demand": the word is a surname after a given name
+            at = self.body.find(first, end)
         self.full_names[first] = name
 
     def personal_name(self, name: str) -> str | None:
@@ -609,23 +623,26 @@ class _Speakers:
         return None
 
     def has_other_role(self, name: str | None, description: str) -> bool:
-        """Whether the article writes ``name`` after a role word that is not the description's title
-        ("presidential candidate Kit Varlow" for "the president"), and never after that title."""
+        """Whether the article writes ``name`` as a contender for the description's office ("presidential
+        candidate Kit Varlow", "senatorial hopeful Kit Varlow" for "the president", "the senator"), and
+        never after that title."""
         words = description.lower().split()
-        titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words and name else None
+        noun = words[-1].strip(".,") if words else ""
+        titles = _DESCRIPTION_TITLES.get(noun) if name else None
         if not titles or not name:
             return False
         written = r"[^\S\n]+".join(re.escape(word) for word in name.split())  # the full name: two Clintons
-        other = False
-        for role in re.finditer(rf"\b([A-Za-z]+)\.?[^\S\n]+{written}\b",
-                                self.body):
+        contender = False
+        for role in re.finditer(rf"\b([A-Za-z]+)\.?[^\S\n]+{written}\b", self.body):
             word = role.group(1)
             if role.group().startswith(f"{word}.") and not (word[0].isupper() and len(word) <= 4):
                 continue  # "spoke first. Kit Varlow": a sentence's end, not an abbreviated title ("Sen.")
             if re.fullmatch(titles, word):
                 return False
-            other = other or word.lower() in _PERSON_NOUNS or word.lower() in _TITLE_WORDS
-        return other
+            lead = self.body[max(0, role.start() - 40) : role.start()].lower().split()[-3:] + [word.lower()]
+            # the office's adjective before the role: "presidential candidate", "senatorial hopeful"
+            contender = contender or any(w.startswith(noun[:6]) and len(w) > len(noun) for w in lead)
+        return contender
 
     def _gender_ok(self, name: str, gender: str) -> bool:
         if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
