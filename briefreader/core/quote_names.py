@@ -343,7 +343,6 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
 _FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
                               "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
                               "click", "more"])
-_WHOLE_WORD_RE = re.compile(r"(?<![\w-])[\w-]+(?![\w-])")
 _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
@@ -411,7 +410,7 @@ class _Speakers:
         # capitalised run opening on them ("Watch Fiona Hill", "Morning Edition") is a caption, a headline
         # or page furniture, not a person's name
         self.common_words = frozenset(_LOWER_WORD_RE.findall(body))
-        self._word_counts: Counter[str] | None = None
+        self._written_names: Counter[str] = Counter()  # names as written, each mention once
         self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
         self.people: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
@@ -458,6 +457,7 @@ class _Speakers:
             if name.split()[-1].lower() not in _PARTY_NOUNS:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
+        self._written_names = Counter(name for _, name, _ in candidates)
         for name in dict.fromkeys(name for _, name in strong_ones):
             self._key_family_name_first(name)
         genders: dict[str, set[str]] = {}
@@ -474,11 +474,9 @@ class _Speakers:
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
 
-    def _written_alone(self, word: str, name: str) -> int:
-        """How often ``word`` is written in the body outside the full ``name``."""
-        if self._word_counts is None:
-            self._word_counts = Counter(_WHOLE_WORD_RE.findall(self.body))  # once per article
-        return self._word_counts[word] - self.body.count(name)
+    def _written_alone(self, word: str) -> int:
+        """How often the article names someone by ``word`` alone ("Kim said", "Mr. Kim")."""
+        return self._written_names[word]
 
     def _key_family_name_first(self, name: str) -> None:
         """Key a name by its first word when the article writes that word alone and never the last one:
@@ -489,7 +487,7 @@ class _Speakers:
                 or first.lower() in _TITLE_WORDS or first.lower() in self.common_words
                 or len(first) >= 5 and _DEMONYM_RE.search(first)):
             return  # "Mexican Embassy", "Chinese Air Force": a nation's word, no family name
-        if self._written_alone(words[-1], name) > 0 or self._written_alone(first, name) <= 0:
+        if self._written_alone(words[-1]) > 0 or self._written_alone(first) <= 0:
             return
         if not re.search(rf"{re.escape(name)}(?![\w'\u2019-])", self.body):
             return  # only "Trump Paul's demand" (two headlines run together): no one's full name
