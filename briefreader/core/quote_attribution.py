@@ -420,6 +420,11 @@ class _Resolver:
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             who = sp.recent_actor(pos) or sp.last_person_before(pos)
+            titled = sp.titled_actor(pos, subject) if who else None
+            if titled and titled != who and sp.has_other_role(who, subject):
+                # "the president added", the last person named "presidential candidate Kit Varlow": the
+                # person the article titles "President" is meant
+                who = titled
             if who:
                 return who, 0.6, None
             who = sp.next_person_after(pos)
@@ -429,6 +434,10 @@ class _Resolver:
         canonical = sp.canonical(subject)
         if canonical:
             return canonical, 0.95, None
+        personal = sp.personal_name(subject)
+        if personal is None:
+            return None, 0.0, None  # "Morning Edition", "Replay More Videos": common words, no one's name
+        subject = personal
         if verb in _SOURCE_VERBS:
             who = sp.first_person_between(sentence_start, pos) or sp.last_speaker(pos) or sp.last_person_before(pos)
             return who, 0.5 if who else 0.0, subject
@@ -541,6 +550,36 @@ def _inverted_subject_ends(rest: str, name: str) -> bool:
     return _INVERTED_END_RE.match(rest, end) is not None
 
 
+# A question verb, its listener, then "about" the quoted words ("asked Trump on Thursday about his comment")
+_QUESTION_VERBS = frozenset({"asked", "asks", "ask", "asking", "questioned", "pressed"})
+_ASKED_ABOUT_RE = re.compile(r"[^.;:!?\"\u201c\u201d]{0,80}?\babout\b")
+# A lower-case word right before a colon's name ("Trump slams Puerto Rico:"): the name is an object
+_OBJECT_BEFORE_COLON_RE = re.compile(r"(?<![\w'\u2019-])([a-z][a-z-]+)\s+$")
+
+
+def _colon_lead_in(before: str) -> re.Match[str] | None:
+    """The ``Kallas: «…»`` or ``Name, Outlet:`` lead-in ending ``before`` (group 1: the name), or None
+    when the name before the colon is a listener, a place, an object or a speech verb's subject."""
+    # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
+    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,([^,:\n]{{2,40}}))?\s*:\s*$", before)
+    if colon and colon.group(2) and _VERB_RE.search(colon.group(2)):
+        colon = None  # "Additionally, Clinton said:": a speech verb's subject, not a "Name, Outlet:" lead-in
+    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()])
+                  or _PREPOSITION_END_RE.search(before[: colon.start()])
+                  or _VERB_RE.search(before, 0, colon.start())):
+        # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place; "Varga told reporters
+        # as she toured Port Linden: '…'": a speech verb before the name has its own subject, who speaks
+        colon = None
+    object_word = _OBJECT_BEFORE_COLON_RE.search(before, 0, colon.start()) if colon else None
+    if colon and object_word and object_word.group(1) not in ("and", "or"):
+        # "Former secretary of state Jo Bayer:", "Mark Blumenthal and Jon Cohen:": a title or a pair of names
+        described = any(w.lower().strip(".,") in _PERSON_NOUNS or w.lower().strip(".,") in _TITLE_WORDS
+                        for w in before[: colon.start()].split()[-4:])
+        if not described:
+            colon = None  # "Trump slams Puerto Rico: '…'": the name is a verb's object, not who speaks
+    return colon
+
+
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
@@ -565,16 +604,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         return found
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
-    # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
-    colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,([^,:\n]{{2,40}}))?\s*:\s*$", before)
-    if colon and colon.group(2) and _VERB_RE.search(colon.group(2)):
-        colon = None  # "Additionally, Clinton said:": a speech verb's subject, not a "Name, Outlet:" lead-in
-    if colon and (_LISTENER_BEFORE_RE.search(before[: colon.start()])
-                  or _PREPOSITION_END_RE.search(before[: colon.start()])
-                  or _VERB_RE.search(before, 0, colon.start())):
-        # "telling CNBC: '…'": CNBC listened; "in New Hampshire: '…'": a place; "Varga told reporters
-        # as she toured Port Linden: '…'": a speech verb before the name has its own subject, who speaks
-        colon = None
+    colon = _colon_lead_in(before)
     if colon:
         name = _clean_name(colon.group(1))
         if name:
@@ -583,6 +613,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
+        if verb in _QUESTION_VERBS and _ASKED_ABOUT_RE.match(before, vm.end()):
+            # "Diamond asked Trump about his comment that it looked '…'": the words are the one asked's
+            # own earlier words, never the asker's
+            break
         subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)

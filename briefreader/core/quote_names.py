@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,9 +111,11 @@ _ORG_WORDS = frozenset(
         "twitter", "facebook", "telegram", "policy", "affairs", "security", "diplomacy", "relations", "war",
         "peace", "agreement", "treaty", "plan", "deal", "act", "law", "program", "programme", "review", "report",
         "index", "show", "magazine", "network", "channel", "podcast", "radio", "television", "tv", "newspaper",
-        "daily", "weekly", "episode", "series",
+        "daily", "weekly", "episode", "series", "edition", "videos", "embassy", "legislature",
     ]
 )
+# Organisations' acronyms among them: only an organisation when written in capitals ("UN", not Kim Jong Un)
+_ORG_ACRONYMS = frozenset(["nato", "eu", "un", "us", "uk", "bbc", "cnn", "afp", "tv"])
 # Words of a name that is no person (an organisation or an event: "the Democratic National Convention
 # released a statement"): it may speak as itself, but "he"/"she" never stand for it.
 _NO_PRONOUN_WORDS = _ORG_WORDS | frozenset(["convention", "conference", "forum", "debate", "caucus", "caucuses",
@@ -249,7 +252,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     if not words and honorific_surname:
         words = raw.replace("\u2019", "'").split()[1:]  # "Mr. King", "Ms. Bishop": a surname, not a title
     # "New Hampshire Sen Kelly Ayotte", "U.N. Ambassador John Bolton": the name follows the title
-    inner = [k for k in range(1, len(words) - 1) if words[k].lower().strip(".,") in _INNER_TITLES]
+    inner = [k for k in range(1, len(words) - 1)
+             if words[k].lower().strip(".,") in _INNER_TITLES or words[k].lower().split("-")[0] in _INNER_TITLES]
     if inner:
         words = words[inner[-1] + 1 :]
         if len(words) > 2 and words[0] == "of":
@@ -266,7 +270,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         return None
     if len(words) == 1 and _DOTTED_ABBREVIATION_RE.fullmatch(words[0]):
         return None  # "N.Y", "D.C", "U.S": a place's or a country's abbreviation, never a person
-    if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS for w in words):
+    if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS
+                             and (w.isupper() or w.lower().removesuffix("'s") not in _ORG_ACRONYMS) for w in words):
         return None
     if _is_place_or_dateline(words, allow_org):
         return None
@@ -305,12 +310,13 @@ _TRAILING_TITLES = frozenset(["gov", "sen", "rep", "gen", "lt", "sgt", "col", "a
                               "president", "senator", "governor", "secretary", "minister", "chairman", "spokesman",
                               "spokeswoman", "congressman", "congresswoman"])
 # First words of place names ("San Bernardino", "Las Vegas", "St. Louis", "New Start", "New Jersey")
-_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "middle", "western",
-                                "eastern", "northern", "southern", "central"])
+_PLACE_FIRST_WORDS = frozenset(["san", "los", "las", "st", "new", "fort", "lake", "mount", "port", "puerto", "middle",
+                                "north", "south", "east", "west", "western", "eastern", "northern", "southern",
+                                "central"])
 # Last words of places and things that are never a speaker ("the Rose Garden", "the National Mall")
 _PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre", "airport", "stadium", "arena",
                                "hotel", "avenue", "boulevard", "plaza", "bridge", "county", "valley", "island",
-                               "islands", "mountains", "beach", "harbor"])
+                               "islands", "mountains", "beach", "harbor", "gate"])
 # Last words of organisations and documents: a source where organisations may be ("the 14th Amendment
 # states", a cut "American Civil Liberties"), never a person
 _THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference"])
@@ -332,6 +338,12 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
     return letters >= 7 or (letters >= 5 and not allow_org)
 
 
+# Words of web page furniture and captions that open a capitalised run before a name ("Photo Jo Bayer",
+# "Watch Jo Bayer", "Related: Jo Bayer"): never a given name
+_FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
+                              "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
+                              "click", "more"])
+_LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
 
@@ -394,6 +406,11 @@ class _Speakers:
 
     def __init__(self, body: str) -> None:
         self.body = body
+        # words the article writes in lower case ("watch", "photo", "can", "edition"): common words, so a
+        # capitalised run opening on them ("Watch Fiona Hill", "Morning Edition") is a caption, a headline
+        # or page furniture, not a person's name
+        self.common_words = frozenset(_LOWER_WORD_RE.findall(body))
+        self._written_names: Counter[str] = Counter()  # names as written, each mention once
         self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
         self.people: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
@@ -414,7 +431,14 @@ class _Speakers:
             if info is None:
                 continue
             name, shift, strong = info
-            candidates.append((m.start() + shift, name, strong))
+            titled = any(w.lower().strip(".,") in _TITLE_WORDS for w in raw.split()[:-1])
+            # a title says a person is named ("Minister Kafu Ronkir"), whatever words the article shares
+            personal = name if titled else self.personal_name(name)
+            if personal is None:
+                continue
+            if personal != name:
+                shift = raw.find(personal.split()[0], shift)
+            candidates.append((m.start() + shift, personal, strong))
         # longest first (initials not counted: "George W. Bush" is no fuller a name than "Jeb Bush"
         # introduced first); a name written inside a quotation ("Meet Melania Trump. Your next First
         # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
@@ -433,6 +457,9 @@ class _Speakers:
             if name.split()[-1].lower() not in _PARTY_NOUNS:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
+        self._written_names = Counter(name for _, name, _ in candidates)
+        for name in dict.fromkeys(name for _, name in strong_ones):
+            self._key_family_name_first(name)
         genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
             canonical = self.canonical(name)
@@ -447,8 +474,67 @@ class _Speakers:
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
 
+    def _written_alone(self, word: str) -> int:
+        """How often the article names someone by ``word`` alone ("Kim said", "Mr. Kim")."""
+        return self._written_names[word]
+
+    def _key_family_name_first(self, name: str) -> None:
+        """Key a name by its first word when the article writes that word alone and never the last one:
+        a family name written first ("Kim Jong Un" then "Kim", "Ri Yong-ho" then "Ri")."""
+        words = name.split()
+        first = words[0]
+        if (len(words) not in (2, 3) or first in self.full_names or len(first) < 2 or not first[0].isupper()
+                or first.lower() in _TITLE_WORDS or first.lower() in self.common_words
+                or len(first) >= 5 and _DEMONYM_RE.search(first)):
+            return  # "Mexican Embassy", "Chinese Air Force": a nation's word, no family name
+        if self._written_alone(words[-1]) > 0 or self._written_alone(first) <= 0:
+            return
+        if not re.search(rf"{re.escape(name)}(?![\w'\u2019-])", self.body):
+            return  # only "Trump Paul's demand" (two headlines run together): no one's full name
+        at = self.body.find(first)
+        while at != -1:
+            end = at + len(first)
+            whole = (at == 0 or not (self.body[at - 1].isalnum() or self.body[at - 1] in "_-")) and not (
+                end < len(self.body) and (self.body[end].isalnum() or self.body[end] in "_-"))
+            lead = self.body[max(0, at - 40) : at]
+            if whole and lead[-1:] in (" ", "\t", "\u00a0") and lead.split("\n")[-1].split():
+                word = lead.split("\n")[-1].split()[-1]
+                given = word[0].isupper() and word.replace("'", "").replace("\u2019", "").replace("-", "").isalnum()
+                if given and word.lower() not in _TITLE_WORDS | _NON_NAME_STARTS | _HONORIFICS:
+                    return  # "Donald Trump", "for Trump Paul's demand": the word is a surname after a given name
+            at = self.body.find(first, end)
+        self.full_names[first] = name
+
+    def personal_name(self, name: str) -> str | None:
+        """``name`` without common words the article writes in lower case before a full name ("Watch
+        Fiona Hill", "Can Jo Bayer": Fiona Hill, Jo Bayer), or None when the run is common words, not a
+        person ("Morning Edition", "Replay More Videos", "Criticism of Bergdahl")."""
+        words = name.split()
+        if len(words) < 2:
+            return name
+        common = [w.lower() in self.common_words or w.lower() in _FURNITURE_WORDS for w in words]
+        if all(common[k] or words[k] == "of" for k in range(len(words))):
+            return None  # every word written in lower case elsewhere: "Morning Edition", "Replay More Videos"
+        if "of" in words[1:-1] and common[0]:
+            return None  # "Criticism of Bergdahl": a common noun's phrase (titles with "of" are stripped before)
+        stripped = False
+        while len(words) >= 3 and common[0] and words[0].lower() not in _HONORIFICS:
+            rest = " ".join(words[1:])
+            if (words[0].lower() not in _FURNITURE_WORDS
+                    and self.body.count(rest) <= self.body.count(f"{words[0]} {rest}")):
+                break  # "Black Lives Matter": the rest is never written alone, so the word belongs to it
+            words, common, stripped = words[1:], common[1:], True  # "Watch Fiona Hill", "Photo Jo Bayer"
+        if stripped:
+            return _clean_name(" ".join(words)) or " ".join(words)  # "Intelligence Republican Jo Bayer"
+        return " ".join(words)
+
     def canonical(self, name: str) -> str | None:
         name = name.strip()
+        if name not in self.full_names:
+            personal = self.personal_name(name)
+            if personal is None:
+                return None
+            name = personal
         if name in self.full_names:
             full = self.full_names[name]
             return self.full_names.get(full, full)
@@ -483,9 +569,14 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
-            if (sid not in seen and _PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+            if (sid not in seen and (_PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+                                     or _PREPOSITION_ARTICLE_END_RE.search(self.body, max(0, off - 16), off))
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
+            described = _DESCRIBED_OPENING_RE.match(self.body, starts[sid - 1], off) if sid not in seen else None
+            if described and described.group(1).lower() in _PERSON_NOUNS:
+                seen.add(sid)  # "The president defended efforts to rescue Bergdahl": the description is the subject
+                continue
             if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
                 seen.add(sid)  # "He said Grassley would …": the sentence is about "he", not Grassley
                 continue
@@ -508,10 +599,54 @@ class _Speakers:
                     break
         return best[1] if best else None
 
+    def titled_actor(self, before: int, description: str) -> str | None:
+        """For a description by a title's noun ("the president", "the senator"), the most recent speaker or
+        person named before ``before`` whom the article gives that title ("President Jo Bayer", "Sen.
+        Bayer"); None when the noun is no title or no one named has it (a rival named since, "Republican
+        presidential candidate Kit Varlow", does not take "the president")."""
+        words = description.lower().split()
+        titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words else None
+        if not titles:
+            return None
+        seen: set[str] = set()
+        for people in (self.events + self.subjects, self.mentions):  # who acted first, then anyone named
+            for off, name in sorted(people, reverse=True):
+                if off >= before or name in seen:
+                    continue
+                seen.add(name)
+                surname = re.escape(name.split()[-1])
+                given = rf"(?:[{_UPPER}][\w.'\u2019-]*[^\S\n]+){{0,2}}"
+                if re.search(rf"(?<![Vv]ice[ -])\b(?:{titles})\.?[^\S\n]+{given}{surname}\b", self.body):
+                    return name
+        return None
+
+    def has_other_role(self, name: str | None, description: str) -> bool:
+        """Whether the article writes ``name`` as a contender for the description's office ("presidential
+        candidate Kit Varlow", "senatorial hopeful Kit Varlow" for "the president", "the senator"), and
+        never after that title."""
+        words = description.lower().split()
+        noun = words[-1].strip(".,") if words else ""
+        titles = _DESCRIPTION_TITLES.get(noun) if name else None
+        if not titles or not name:
+            return False
+        written = r"[^\S\n]+".join(re.escape(word) for word in name.split())  # the full name: two Clintons
+        contender = False
+        for role in re.finditer(rf"\b([A-Za-z]+)\.?[^\S\n]+{written}\b", self.body):
+            word = role.group(1)
+            if role.group().startswith(f"{word}.") and not (word[0].isupper() and len(word) <= 4):
+                continue  # "spoke first. Kit Varlow": a sentence's end, not an abbreviated title ("Sen.")
+            if re.fullmatch(titles, word):
+                return False
+            lead = self.body[max(0, role.start() - 40) : role.start()].lower().split()[-3:] + [word.lower()]
+            # the office's adjective before the role: "presidential candidate", "senatorial hopeful"
+            contender = contender or any(w.startswith(noun[:6]) and len(w) > len(noun) for w in lead)
+        return contender
+
     def _gender_ok(self, name: str, gender: str) -> bool:
         if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
-        if gender and any(w.lower() in _NO_PRONOUN_WORDS for w in name.split()[1:]):
+        if gender and any(w.lower() in _NO_PRONOUN_WORDS and (w.isupper() or w.lower() not in _ORG_ACRONYMS)
+                          for w in name.split()[1:]):
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"
@@ -548,9 +683,24 @@ _PREPOSITION_END_RE = re.compile(
     r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards|under|by|behind|beside|"
     r"between|among|than|via|around|across|through|without|including|alongside|amid|upon|within|beyond|following|regarding|concerning|despite|unlike)\s+$"
 )
+# Titles written before a name that a description by the noun stands for ("the president": President X)
+_DESCRIPTION_TITLES = {
+    "president": "President", "senator": "Sen|Senator", "governor": "Gov|Governor", "mayor": "Mayor",
+    "congressman": "Rep|Congressman|Representative", "congresswoman": "Rep|Congresswoman|Representative",
+    "secretary": "Secretary", "speaker": "Speaker", "judge": "Judge", "justice": "Justice", "minister": "Minister",
+    "ambassador": "Ambassador", "general": "Gen|General", "chancellor": "Chancellor",
+}
+# A preposition and an article right before a name ("To the backdrop of the Brandenburg Gate, Obama …")
+_PREPOSITION_ARTICLE_END_RE = re.compile(r"\b(?:of|at|in|from|near|outside|inside|before|behind|beside|to)\s+the\s+$",
+                                         re.IGNORECASE)
 _SMALL_WORDS = frozenset(
     ["of", "the", "and", "a", "an", "for", "in", "on", "to", "at", "by", "de", "la", "du", "von", "van", "with", "from",
      "or", "nor", "but", "as", "into", "over", "vs", "via"]
+)
+# A sentence opening on a description of a person ("The president on Tuesday defended …", "The Florida
+# senator said …"): group 1 is the description's noun
+_DESCRIBED_OPENING_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:The|This|That)\s+(?:[\w'\u2019-]+\s+){0,2}?([a-z]+)\b(?![\w'\u2019-])"
 )
 # A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
 _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")
@@ -561,7 +711,8 @@ _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", 
 # A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo
 # Bayer was …,"): a name there is not the sentence's subject
 _OPENING_SUBORDINATE_RE = re.compile(
-    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until)\b[^,;:]*"
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:If|When|While|Although|Though|Because|Since|Unless|Whereas|Until|After|Before|During|"
+    r"Despite|Amid|Following|Ahead)\b[^,;:]*"
 )
 # Sentence starts as _SENTENCE_START_RE, but a title's dot ("Rep." / "Sen." / "Gov." / "Mr.") ends no sentence
 _SUBJECT_SENTENCE_START_RE = re.compile(
