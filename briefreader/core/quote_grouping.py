@@ -333,6 +333,11 @@ def person_key(name: str | None) -> str | None:
     if not name:
         return None
     words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", _unaccented(name.replace("\u2019", "'")))]
+    # a romanised given name written with or without its hyphen ("Kim Jong-un", "Kim Jong Un"):
+    # a hyphenated word with a part of one or two letters is its parts
+    words = [part for word in words
+             for part in (word.split("-") if "-" in word and min(map(len, word.split("-"))) <= 2 else [word])
+             if part]
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words.pop()
     if not words:

@@ -66,6 +66,8 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Eric Moore", "Eric Moors", False),  # short surnames a letter apart are two names
         ("Michigan Trump", "Donald J. Trump", True),  # a state read before a surname is no given name
         ("Photos Romney", "Mitt Romney", True),  # nor is page furniture
+        ("Kim Jong Un", "Kim Jong-un", True),  # a romanised name with or without its hyphen
+        ("Alexandria Ocasio-Cortez", "Ocasio-Cortez", True),
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
