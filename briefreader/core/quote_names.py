@@ -208,6 +208,7 @@ _TITLES_WITH_OF = frozenset(["chief", "secretary", "minister", "director", "head
                              "chairwoman", "governor", "mayor", "ambassador", "commissioner", "speaker", "leader",
                              "member", "representative", "attorney", "general", "deputy", "officer", "chancellor"])
 _GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
+_POSSESSIVE_END_RE = re.compile(r"['\u2019]s?$")
 _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
 # titles that follow "Mr."/"Madam" as a form of address ("Mr. President"), never as a surname
 _VOCATIVE_TITLES = frozenset(["president", "speaker", "chairman", "chairwoman", "secretary", "minister",
@@ -418,6 +419,7 @@ class _Speakers:
         self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
         self.subjects: list[tuple[int, str]] = []  # first person named in each sentence outside quotes
         self.said_gender: dict[str, str] = {}  # gender a title or role word says ("Mrs.", "her husband,")
+        self._titled_cache: dict[str, frozenset[str]] = {}  # see _titled_words
         self._collect_names()
 
     def _collect_names(self) -> None:
@@ -574,7 +576,8 @@ class _Speakers:
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
                 continue  # "On the show with Smith, Clinton said": Smith is not the subject
             described = _DESCRIBED_OPENING_RE.match(self.body, starts[sid - 1], off) if sid not in seen else None
-            if described and described.group(1).lower() in _PERSON_NOUNS:
+            if (described and described.group(1).lower() in _PERSON_NOUNS
+                    and self.body[described.end() : off].strip(" ,\n")):  # not "The Vermont senator Bernie Sanders"
                 seen.add(sid)  # "The president defended efforts to rescue Bergdahl": the description is the subject
                 continue
             if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
@@ -608,17 +611,31 @@ class _Speakers:
         titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words else None
         if not titles:
             return None
+        titled = self._titled_words(titles)
+        if not titled:
+            return None  # no one in the article has the title: no need to look through everyone named
         seen: set[str] = set()
         for people in (self.events + self.subjects, self.mentions):  # who acted first, then anyone named
             for off, name in sorted(people, reverse=True):
                 if off >= before or name in seen:
                     continue
                 seen.add(name)
-                surname = re.escape(name.split()[-1])
-                given = rf"(?:[{_UPPER}][\w.'\u2019-]*[^\S\n]+){{0,2}}"
-                if re.search(rf"(?<![Vv]ice[ -])\b(?:{titles})\.?[^\S\n]+{given}{surname}\b", self.body):
+                words = [word for word in name.split() if word.strip(".,") not in _GENERATION_SUFFIXES]
+                if words and words[-1] in titled:
                     return name
         return None
+
+    def _titled_words(self, titles: str) -> frozenset[str]:
+        """The capitalised words written within three words after one of ``titles`` ("President Jo
+        Bayer": Jo, Bayer), once per article and title (a look-up per person named, not a scan)."""
+        found = self._titled_cache.get(titles)
+        if found is None:
+            word = rf"[{_UPPER}][\w.'\u2019-]*"
+            pattern = rf"(?<![Vv]ice[ -])\b(?:{titles})\.?[^\S\n]+({word}(?:[^\S\n]+{word}){{0,2}})"
+            found = frozenset(_POSSESSIVE_END_RE.sub("", part.rstrip(".,"))
+                              for match in re.finditer(pattern, self.body) for part in match.group(1).split())
+            self._titled_cache[titles] = found
+        return found
 
     def has_other_role(self, name: str | None, description: str) -> bool:
         """Whether the article writes ``name`` as a contender for the description's office ("presidential

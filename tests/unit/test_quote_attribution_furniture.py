@@ -138,3 +138,18 @@ def test_a_sentence_opening_on_a_description_has_no_named_object_for_subject() -
 def test_a_hyphenated_title_inside_a_run_is_stripped() -> None:
     body = "\"We have assigned a reporter,\" said Harbor Editor-in-Chief Dana Fellowes on Monday."
     assert _quote(body, "We have assigned").speaker == "Dana Fellowes"
+
+
+def test_a_description_right_before_a_name_keeps_the_name_as_subject() -> None:
+    # "The Vermont senator Bernie Sanders spoke": the name in apposition is the sentence's subject
+    body = ("Hillary Clinton spoke first. The Vermont senator Bernard Sandell spoke in Iowa on Tuesday. "
+            "\u201cWe will win this state and then the whole nation,\u201d he said.")
+    quote = _quote(body, "We will win")
+    assert quote.speaker == "Bernard Sandell"
+
+
+def test_the_titled_person_is_found_once_per_article_however_many_people_are_named() -> None:
+    names = " ".join(f"Then Ann Lee{i} spoke." for i in range(300))
+    body = (f"President Jo Bayer arrived. {names} Then presidential candidate Kit Varlow spoke. The president "
+            "said \u201cwe will win this thing today.\u201d")
+    assert _quote(body, "we will win").speaker == "Jo Bayer"

@@ -60,7 +60,13 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Bill Clinton", "Hillary Clinton", False),
         ("Beau Biden", "Joe Biden", False),
         ("Bill Moore", "Robert Moore", False),  # two short forms of two names
-        ("Ellen", "Ellen DeGeneres", True),  # a given name alone for the person
+        ("Paul", "Paul Ryan", False),  # a one-word name is as often a surname (Rand Paul)
+        ("Ted Cruz", "Ed Cruz", False),  # two short forms of one full name are two names
+        ("Will Hurd", "Bob Hurd", False),  # a stopword that is a given name too
+        ("Ban Ki-moon", "Moon", False),  # a romanised given name is no surname of its own
+        ("Moon Jae-in", "Moon Jae In", True),
+        ("Kim Jong Un", "Kim", True),  # the family name, printed alone
+        ("Kim Jong-un", "Kim Yo-jong", False),
         ("Alexandria Oscasio-Cortez", "Alexandria Ocasio-Cortez", True),  # a long surname misspelt
         ("Alexandria Oscasio-Cortez", "Maria Ocasio-Cortez", False),
         ("Eric Moore", "Eric Moors", False),  # short surnames a letter apart are two names
