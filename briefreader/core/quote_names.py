@@ -186,15 +186,20 @@ _SENTENCE_START_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*\s+|\n")
 def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     """Start/end of the sentence around ``pos`` within paragraph [lo, hi)."""
     start = lo
-    # the look-ahead may see the quotation's own opening mark and first letter (``session. “We``)
-    for m in _SENTENCE_END_BEFORE_RE.finditer(body, lo, min(hi, pos + 2)):
-        if m.end() <= pos:
-            start = m.end()
+    # the last sentence end before ``pos``, looked for from ``pos`` back (a scan from the paragraph's
+    # start for every quote was quadratic on one long paragraph full of quotes); the look-ahead may
+    # see the quotation's own opening mark and first letter (``session. “We``)
+    end_pos = min(hi, pos + 2)
+    for i in range(min(pos, end_pos) - 1, lo - 1, -1):
+        if body[i] in _SENTENCE_END_CHARS and _SENTENCE_END_BEFORE_RE.match(body, i, end_pos):
+            start = i + 1
+            break
     after = _SENTENCE_END_AFTER_RE.search(body[pos:hi])
     end = pos + after.end() if after else hi
     return start, end
 
 
+_SENTENCE_END_CHARS = ".!?\u2026"
 _SENTENCE_END_BEFORE_RE = re.compile(
     r"[.!?\u2026](?=[\s\"'\u201d\u2019\u00bb]*\s+[\"'\u201c\u2018\u00ab\u201e]?[" + _UPPER + r"])")
 _SENTENCE_END_AFTER_RE = re.compile(
