@@ -231,42 +231,34 @@ def test_a_known_speakers_few_words_join_his_statement_of_those_days_whoever_els
     assert short == cluster_of(an, "right thing", "a0.txt") != cluster_of(an, "right thing", "a1.txt")
 
 
-def test_a_short_quote_joins_two_cuts_of_one_statement_of_its_speaker() -> None:
-    # one post printed in two cuts overlapping in one line, that line quoted alone by a third outlet
+def _post_in_two_cuts(second_by: str = "Ellen Lautner", second_date: str | None = None) -> list[Article]:
+    """One Facebook post printed in two cuts overlapping in one line (the second by ``second_by``,
+    published on ``second_date``), that line quoted alone by a third outlet."""
     arts = [
         art(0, "“You are both in those awful years, but you are a part of the First Family, try showing a little "
                "class,” Ellen Lautner wrote on Facebook."),
-        art(1, "“Try showing a little class, dress like you deserve respect, not a spot at a bar,” Ellen Lautner "
+        art(1, f"“Try showing a little class, dress like you deserve respect, not a spot at a bar,” {second_by} "
                "wrote."),
         art(2, "Ellen Lautner told the girls to “try showing a little class.”"),
     ]
-    an = analyse_quotes(arts)
+    if second_date is not None:
+        arts[1] = replace(arts[1], date=second_date)
+    return arts
+
+
+def test_a_short_quote_joins_two_cuts_of_one_statement_of_its_speaker() -> None:
+    an = analyse_quotes(_post_in_two_cuts())
     assert len({cluster_of(an, "showing a little class", f"a{i}.txt") for i in range(3)}) == 1
 
 
 def test_a_short_quote_joins_no_cut_of_its_speakers_statements_of_another_week() -> None:
-    arts = [
-        art(0, "“You are both in those awful years, but you are a part of the First Family, try showing a little "
-               "class,” Ellen Lautner wrote on Facebook."),
-        art(1, "“Try showing a little class, dress like you deserve respect, not a spot at a bar,” Ellen Lautner "
-               "wrote."),
-        art(2, "Ellen Lautner told the girls to “try showing a little class.”"),
-    ]
-    arts[1] = replace(arts[1], date="2025-03-20")
-    an = analyse_quotes(arts)
+    an = analyse_quotes(_post_in_two_cuts(second_date="2025-03-20"))
     groups = {cluster_of(an, "showing a little class", f"a{i}.txt") for i in range(3)}
     assert len(groups) == 3
 
 
 def test_a_short_quote_joins_no_cut_of_another_speaker() -> None:
-    arts = [
-        art(0, "“You are both in those awful years, but you are a part of the First Family, try showing a little "
-               "class,” Ellen Lautner wrote on Facebook."),
-        art(1, "“Try showing a little class, dress like you deserve respect, not a spot at a bar,” the columnist "
-               "Mark Berrow wrote."),
-        art(2, "Ellen Lautner told the girls to “try showing a little class.”"),
-    ]
-    an = analyse_quotes(arts)
+    an = analyse_quotes(_post_in_two_cuts(second_by="the columnist Mark Berrow"))
     assert cluster_of(an, "showing a little class", "a2.txt") == cluster_of(an, "showing", "a0.txt")
     assert cluster_of(an, "showing", "a0.txt") != cluster_of(an, "showing", "a1.txt")
 
@@ -298,7 +290,6 @@ def test_a_stock_line_opening_two_statements_joins_neither() -> None:
     ]
     an = analyse_quotes(arts)
     assert cluster_of(an, "show restraint", "a0.txt") != cluster_of(an, "show restraint", "a1.txt")
-
 
 
 def test_a_short_quote_joins_no_two_remarks_one_article_printed_apart() -> None:
