@@ -287,7 +287,7 @@ def speaker_key(name: str | None) -> str | None:
     "Trump" and "Mr. Trump" are one person); None for no name."""
     if not name:
         return None
-    words = re.findall(r"[^\W\d_][\w\-]*", _unaccented(name.replace("\u2019", "'")))
+    words = _name_words(_unaccented(name))
     return words[-1].casefold() if words else None
 
 
@@ -334,7 +334,7 @@ def person_key(name: str | None) -> str | None:
     Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
     if not name:
         return None
-    words = [w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", _unaccented(name.replace("\u2019", "'")))]
+    words = [w.casefold() for w in _name_words(_unaccented(name))]
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words.pop()
     # a romanised East Asian name, family name first, its given name written with or without its
@@ -368,12 +368,17 @@ _ROLE_ENDINGS = frozenset(["democrat", "democrats", "republican", "republicans",
 _ANONYMOUS_OPENINGS = frozenset(["a", "an", "another", "one", "some", "several"])
 
 
+def _name_words(name: str) -> list[str]:
+    """The words of a speaker name (letters first; hyphens and apostrophes kept inside)."""
+    return re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+
+
 def names_someone(name: str | None) -> bool:
     """Whether a speaker name can designate someone (a person or a body: "Donald Trump", "the
     Clinton campaign"), not narration taken for a name up to its verb ("One Clinton spokesman has")."""
     if not name:
         return False
-    words = re.findall(r"[^\W\d_][\w\-]*", name.replace("\u2019", "'"))
+    words = _name_words(name)
     return bool(words) and words[-1].casefold() not in _NOT_NAME_ENDINGS
 
 
@@ -383,7 +388,7 @@ def identifies_someone(name: str | None) -> bool:
     ("the New York Democrat") nor a description of no one in particular ("an aide to the speaker")."""
     if not names_someone(name):
         return False
-    words = [word.casefold() for word in re.findall(r"[^\W\d_][\w\-]*", (name or "").replace("\u2019", "'"))]
+    words = [word.casefold() for word in _name_words(name or "")]
     return words[-1] not in _ROLE_ENDINGS and (len(words) == 1 or words[0] not in _ANONYMOUS_OPENINGS)
 
 
