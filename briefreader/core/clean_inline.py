@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from briefreader.core.clean_lines import DELETE
 
-__all__ = ["CARD_REASON", "INLINE_PREFIX", "InlineCut", "find_cards", "has_terminator", "is_inline_reason", "apply_cuts"]
+__all__ = ["CARD_REASON", "INLINE_PREFIX", "InlineCut", "find_cards", "has_terminator", "is_inline_reason",
+           "apply_cuts"]
 
 INLINE_PREFIX = "inline widget: "  # every inline removal's reason starts so (a kept line's piece)
 CARD_REASON = INLINE_PREFIX + "a person's hover card (name repeated, headlines, MORE)"
@@ -102,15 +103,26 @@ def _starts(text: str, lo: int, hi: int) -> list[_Start]:
         given = match.group("given")
         given_words = len(given.split())
         camel = match.group("camel") is not None
-        if not camel and given_words == 0:
-            continue  # "Doe Doe Senate": too little to tell from a stutter
         surname_at = match.start()
+        if not camel and not _printed_given_name_opens(text, surname_at, given):
+            continue
         cut_at = surname_at + len(surname)
         headlines_at = cut_at + 1 + len(given) + len(surname) + (0 if camel else 1)
         if headlines_at >= hi:
             continue
         out.append(_Start(surname_at, cut_at, headlines_at, camel, given_words))
     return out
+
+
+def _printed_given_name_opens(text: str, surname_at: int, given: str) -> bool:
+    """A card glued to its headlines by a space ("Jo Marsh Jo Marsh Tidal...") is told from a list of
+    names only when the full name opens with the word printed before the surname (the given name):
+    the weaker glue asks for more of the shape."""
+    first = given.split(" ", 1)[0]
+    if not first:
+        return False  # "Doe Doe Senate": too little to tell from a stutter
+    before = text[max(0, surname_at - len(first) - 1):surname_at]
+    return before == first + " " and (surname_at - len(before) == 0 or not text[surname_at - len(before) - 1].isalnum())
 
 
 def _choose(starts: list[_Start]) -> _Start | None:

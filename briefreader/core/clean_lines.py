@@ -20,8 +20,8 @@ from briefreader.core.rules import CleaningRules, Rule
 if TYPE_CHECKING:
     from briefreader.core.clean_inline import InlineCut
 
-__all__ = ["Line", "split_lines", "line_shape", "normalise_line", "line_fingerprints", "repeated_lines", "add_phrase_evidence",
-           "match_line_rule"]
+__all__ = ["Line", "split_lines", "line_shape", "normalise_line", "line_fingerprints", "repeated_lines",
+           "add_phrase_evidence", "match_line_rule"]
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _STRIP = " " + _INVISIBLE
