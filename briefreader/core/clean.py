@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from briefreader.core.clean_inline import apply_cuts, find_cards, has_terminator, is_inline_reason
+from briefreader.core.clean_inline import apply_cuts, find_widgets, is_inline_reason, may_hold_widget
 from briefreader.core.clean_lines import (
     CACHE_LINE,
     DELETE,
@@ -120,14 +120,14 @@ _UNSEEN: Any = object()  # a line the rule cache has no verdict for
 
 
 def cut_inline_widgets(lines: Sequence[Line]) -> None:
-    """Pass 0: cut the widgets glued inside a line's sentences (a person's hover card: see
-    ``briefreader.core.clean_inline``) before any line is judged, so every pass, the fingerprints
+    """Pass 0: cut the widgets glued inside a line's sentences (a person's hover card, a photo
+    credit: see ``briefreader.core.clean_inline``) before any line is judged, so every pass, the fingerprints
     and the body see the line without them. The line keeps its cuts and the pieces of its text
     that make its new ``norm`` (``assemble`` maps them back to the source)."""
     for line in lines:
-        if not line.norm or not has_terminator(line.text):
+        if not line.norm or not may_hold_widget(line.text):
             continue
-        cuts = find_cards(line.text)
+        cuts = find_widgets(line.text)
         if not cuts:
             continue
         line.norm, line.pieces = apply_cuts(line.text, cuts)

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 
 from briefreader.core.clean_lines import DELETE
 
-__all__ = ["CARD_REASON", "INLINE_PREFIX", "InlineCut", "find_cards", "has_terminator", "is_inline_reason",
-           "apply_cuts"]
+__all__ = ["CARD_REASON", "CREDIT_REASON", "INLINE_PREFIX", "InlineCut", "find_cards", "find_credits", "find_widgets",
+           "has_terminator", "may_hold_widget", "is_inline_reason", "apply_cuts"]
 
 INLINE_PREFIX = "inline widget: "  # every inline removal's reason starts so (a kept line's piece)
 CARD_REASON = INLINE_PREFIX + "a person's hover card (name repeated, headlines, MORE)"
+CREDIT_REASON = INLINE_PREFIX + "photo credit"
 
 # The card's last word: the "more" link. Upper case only for the bare word: "more" in prose is lower
 # case, and an upper-case MORE in prose ("FAR MORE shameful") lacks the rest of the shape.
@@ -59,6 +60,18 @@ _NAME_WORD = (rf"(?:[{_UPPER}][\w'’.-]*|\([{_UPPER}][\w'’.-]*\)|(?:{_PARTICL
 _CARD_START = re.compile(
     rf"(?<![\w'’.-])(?=(?P<surname>[{_UPPER}][\w'’-]*\w) (?P<given>(?:{_NAME_WORD} ){{0,{MAX_GIVEN_NAMES}}})"
     rf"(?P=surname)(?:(?P<camel>[{_UPPER}0-9$]|['‘\"“][{_UPPER}0-9])|(?P<spaced> [{_UPPER}0-9'‘\"“$])))"
+)
+# A photo credit glued to the caption or sentence after it, at a line's start or after a sentence's
+# end: one to four name words (or initials), a slash, perhaps a desk and a slash ("AFP/", "Pool/"),
+# a photo agency; then a capital ("Ann B. Lee/Getty Images Senators met ...": the credit and its space
+# are cut). Only agencies that sell photos and nothing else: a news agency after a slash is as often
+# prose ("a Register/Bloomberg poll", "a Reuters/Ipsos poll").
+PHOTO_AGENCIES = ("Getty Images", "Shutterstock")
+_CREDIT_NAME = rf"(?:[{_UPPER}]\.|[{_UPPER}][\w'’-]*\w)"
+_CREDIT = re.compile(
+    rf"(?:^|(?<=[.!?\"”’] ))(?:{_CREDIT_NAME} ){{0,3}}{_CREDIT_NAME} ?"
+    rf"(?:/[{_UPPER}][\w-]*)*/(?:[{_UPPER}][\w-]* via )?(?:" + "|".join(re.escape(a) for a in PHOTO_AGENCIES) + r")"
+    rf" (?=[{_UPPER}\"“])"
 )
 _QUOTATION = re.compile(r"[\"“”«»„]")
 # A sentence ending inside the run: a lower-case word of 4+ letters, a full stop, a capital. (A
@@ -143,6 +156,28 @@ def _headline_run(run: str) -> bool:
     if "\n" in run or "\r" in run or _QUOTATION.search(run) is not None:
         return False
     return _SENTENCE_END.search(run) is None
+
+
+def may_hold_widget(text: str) -> bool:
+    """Cheap test: whether ``text`` may hold an inline widget at all."""
+    return has_terminator(text) or "/" in text
+
+
+def find_credits(text: str) -> list[InlineCut]:
+    """Photo credits glued to the text after them (see ``_CREDIT``), in text order."""
+    if "/" not in text:
+        return []
+    return [InlineCut(match.start(), match.end(), CREDIT_REASON) for match in _CREDIT.finditer(text)]
+
+
+def find_widgets(text: str) -> list[InlineCut]:
+    """Every inline widget of one line (cards and credits), in text order, none overlapping."""
+    found = sorted(find_cards(text) + find_credits(text), key=lambda cut: (cut.start, -cut.end))
+    out: list[InlineCut] = []
+    for cut in found:
+        if not out or cut.start >= out[-1].end:
+            out.append(cut)
+    return out
 
 
 def find_cards(text: str) -> list[InlineCut]:

@@ -9,7 +9,14 @@ import random
 import pytest
 
 from briefreader.core.clean import clean_text, cut_inline_widgets, explain
-from briefreader.core.clean_inline import CARD_REASON, apply_cuts, find_cards, is_inline_reason
+from briefreader.core.clean_inline import (
+    CARD_REASON,
+    CREDIT_REASON,
+    apply_cuts,
+    find_cards,
+    find_credits,
+    is_inline_reason,
+)
 from briefreader.core.clean_lines import split_lines
 from briefreader.core.rules import load_rules
 
@@ -166,3 +173,44 @@ def test_random_text_with_cards_keeps_the_offset_map_exact() -> None:
         for block in result.removed:
             assert source[block.start:block.end] == block.text
         assert CARD_ORLA not in result.body and CARD_TOMAS not in result.body
+
+
+def test_photo_gallery_copied_as_one_line_goes_even_with_reported_speech() -> None:
+    gallery = ("Photos: Harbour storm Photos: Harbour storm Harbour storm – Waves break over the pier on Monday, "
+               "the coastguard said. Hide Caption 1 of 3 Photos: Harbour storm Harbour storm – A ferry waits in "
+               "port. Hide Caption 2 of 3 Photos: Harbour storm – Crews clear the road. Hide Caption 3 of 3")
+    mention = "The museum's new exhibition hides each caption until a visitor asks, the curator said on Monday."
+    _, result = _cleaned(FILLER, gallery, mention)
+    assert result.body == FILLER + "\n\n" + mention
+    assert [b.reason for b in result.removed] == ["photo gallery"]
+
+
+def test_photo_credit_glued_to_the_sentence_after_it_is_cut() -> None:
+    line = ("Harbour master. Ann B. Lee/AFP/Getty Images Ferry crews walked out on Monday over the new rota, "
+            "the union said.")
+    _, result = _cleaned(line, FILLER)
+    assert result.body.split("\n\n")[0] == ("Harbour master. Ferry crews walked out on Monday over the new rota, "
+                                             "the union said.")
+    assert [(b.text, b.reason) for b in result.removed] == [("Ann B. Lee/AFP/Getty Images ", CREDIT_REASON)]
+    start = "Cyril Mott/Getty Images Crews clear the road after the storm."
+    assert [(c.start, c.end) for c in find_credits(start)] == [(0, len("Cyril Mott/Getty Images "))]
+
+
+@pytest.mark.parametrize("prose", [
+    "On Friday. A Springfield Courier/Bloomberg Politics poll found the mayor ahead by four points.",
+    "A Reuters/Ipsos poll released on Sunday showed the levy was unpopular.",
+    "Stock photos from Getty Images/Shutterstock filled the brochure, the clerk said.",
+    "The and/or clause. And/Getty Images was never a name.",
+])
+def test_slashes_in_prose_are_no_credit(prose: str) -> None:
+    assert find_credits(prose) == []
+
+
+def test_picture_buttons_and_captions_ending_with_their_credit_go() -> None:
+    buttons = "Enlarge this image toggle caption Ann Lee/AP Ann Lee/AP"
+    caption = ("Councillor Orla Quayle speaks to reporters outside the harbour office in Port Ellen, Tuesday, "
+               "March 4, 2025. (AP Photo/Ann Lee)")
+    credit_in_prose = "The photo agency (Lee/Reuters) was named in the ruling, the court said on Monday."
+    _, result = _cleaned(FILLER, buttons, caption, credit_in_prose)
+    assert result.body == FILLER + "\n\n" + credit_in_prose
+    assert [b.reason for b in result.removed] == ["image caption credit", "photo caption"]
