@@ -115,6 +115,8 @@ def _starts(text: str, lo: int, hi: int) -> list[_Start]:
         surname = match.group("surname")
         given = match.group("given")
         given_words = len(given.split())
+        if not _plausible_full_name(given, surname):
+            continue
         camel = match.group("camel") is not None
         surname_at = match.start()
         if not camel and not _printed_given_name_opens(text, surname_at, given):
@@ -125,6 +127,14 @@ def _starts(text: str, lo: int, hi: int) -> list[_Start]:
             continue
         out.append(_Start(surname_at, cut_at, headlines_at, camel, given_words))
     return out
+
+
+def _plausible_full_name(given: str, surname: str) -> bool:
+    """A full name's given names are distinct words, none of them the surname (a bracketed nickname
+    may repeat the next word: "Willard (Mitt) Mitt Romney"): a stutter or a run of one repeated word
+    is no name."""
+    plain = [word for word in given.split() if not word.startswith("(")]
+    return surname not in plain and len(set(plain)) == len(plain)
 
 
 def _printed_given_name_opens(text: str, surname_at: int, given: str) -> bool:

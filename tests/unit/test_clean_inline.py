@@ -112,6 +112,9 @@ def test_card_headlines_with_furniture_words_do_not_sink_the_paragraph() -> None
     "Councillor Orla Quayle Orla Brigid BrennanHarbour levy vote slips to spring MORE on Monday.",
     # a stutter with a spaced glue and no name between
     "It was Quayle Quayle Harbour levy vote slips to spring MORE on Monday.",
+    # a run of one repeated word, and a list of names that repeats its words
+    "Aaa Aaa Aaa Aaa Aaa Aaa Aaa Aaa MORE on Monday.",
+    "Ann Bo Ann Cy Ann Dee Ann Bo Ann Cy Ann Dee Ann Bo Ann MORE on Monday.",
 ])
 def test_prose_that_merely_looks_like_a_card_stays(prose: str) -> None:
     assert find_cards(prose) == []
