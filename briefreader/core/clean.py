@@ -23,9 +23,13 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
    lists of Title Case links inside the run go too. Without such a page around it (a plain
    article), nothing is removed for where it stands.
 
+6. Before any of that, widgets glued *inside* a line's sentences (a person's hover card, a photo
+   credit; see `briefreader.core.clean_inline`) are cut from the line, so every pass sees the line
+   without them; each cut is a removed block ("inline widget: ...") and the offset map skips it.
+
 The code: ``split_lines`` makes one ``Line`` record per line (``clean_lines``); ``clean_text`` runs
 the passes below over those records in order, each a function that can be called and tested alone:
-``add_phrase_evidence``, ``match_rules``, ``find_frame`` (with ``clean_run`` for pages copied as
+``cut_inline_widgets``, ``add_phrase_evidence``, ``match_rules``, ``find_frame`` (with ``clean_run`` for pages copied as
 text), ``apply_line_rules``, ``extend_sections``, ``cut_after``, ``place_headline``,
 ``apply_evidence``, ``grow_furniture``, ``drop_outside_run``, ``mark_markup_only``, ``assemble``.
 No state is kept between calls except pure memo caches (rule verdicts, fingerprints).
