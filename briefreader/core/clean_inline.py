@@ -43,7 +43,7 @@ _TERMINATOR = re.compile(
     r"(?<=\S) (?:" + "|".join(re.escape(word) for word in TERMINATOR_WORDS) + r")"
     r"(?=$|[\s,.;:!?)\]—–-]|['’]s\b)"
 )
-MAX_CARD_CHARS = 900  # from the printed surname to the terminator (the longest seen: ~520)
+MAX_CARD_CHARS = 900  # from the printed surname to the terminator (the longest of 77 seen: 455)
 MIN_HEADLINE_CHARS = 12  # the headline run between the full name and the terminator
 MIN_HEADLINE_WORDS = 3
 MAX_GIVEN_NAMES = 5  # name words between the printed surname and its repetition
