@@ -8,8 +8,8 @@ plus the five seeds. Baseline: splitting the same texts into lines, stripping an
 (the machine is shared, so wall-clock figures are noisy); memoised verdicts are cleared before
 each run, so repeated furniture is only remembered within a run, as in one corpus load.
 Target: clean_text under 0.2 ms per KB.
-Also times a few adversarial inputs (one huge line, a million short lines, nested separators) to
-show that cleaning stays linear.
+Also times a few adversarial inputs (one huge line, a million short lines, nested separators, name
+words before MORE and glued hover cards for the inline pass) to show that cleaning stays linear.
 """
 
 from __future__ import annotations
@@ -119,7 +119,11 @@ def main() -> None:
     for label, text in (("one 5 MB line", "word " * 1_000_000),
                         ("1M short nav lines (5 MB)", "Home\n" * 1_000_000),
                         ("nested separators", ("a | " * 14 + "b" * 40 + "\n") * 2000),
-                        ("runs of spaces", (" " * 5000 + "x\n") * 100)):
+                        ("runs of spaces", (" " * 5000 + "x\n") * 100),
+                        # inline widgets: name words before MORE, 2 MB of glued hover cards
+                        ("names before MORE (2 MB line)", ("Ann Bo Ann Cy Ann Dee " * 40 + "MORE ") * 2300),
+                        ("hover cards (2 MB line)",
+                         ("Then Jo Doe Jo Quincy DoeHarbour vote slips Doe backs ferry plan MORE spoke. ") * 26000)):
         s = _best(lambda text=text: clean_text(text, rules), 1)
         print(f"  {label:<30} {s:.2f} s  ({len(text) / 1e6 / s:.1f} MB/s)")
 

@@ -23,9 +23,13 @@ How a line is judged (the wording lives in briefreader/core/rules/default.yaml, 
    lists of Title Case links inside the run go too. Without such a page around it (a plain
    article), nothing is removed for where it stands.
 
+6. Before any of that, widgets glued *inside* a line's sentences (a person's hover card, a photo
+   credit; see `briefreader.core.clean_inline`) are cut from the line, so every pass sees the line
+   without them; each cut is a removed block ("inline widget: ...") and the offset map skips it.
+
 The code: ``split_lines`` makes one ``Line`` record per line (``clean_lines``); ``clean_text`` runs
 the passes below over those records in order, each a function that can be called and tested alone:
-``add_phrase_evidence``, ``match_rules``, ``find_frame`` (with ``clean_run`` for pages copied as
+``cut_inline_widgets``, ``add_phrase_evidence``, ``match_rules``, ``find_frame`` (with ``clean_run`` for pages copied as
 text), ``apply_line_rules``, ``extend_sections``, ``cut_after``, ``place_headline``,
 ``apply_evidence``, ``grow_furniture``, ``drop_outside_run``, ``mark_markup_only``, ``assemble``.
 No state is kept between calls except pure memo caches (rule verdicts, fingerprints).
@@ -40,6 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from briefreader.core.clean_inline import apply_cuts, find_widgets, is_inline_reason, may_hold_widget
 from briefreader.core.clean_lines import (
     CACHE_LINE,
     DELETE,
@@ -47,6 +52,7 @@ from briefreader.core.clean_lines import (
     add_phrase_evidence,
     fingerprint,
     line_fingerprints,
+    line_shape,
     match_line_rule,
     normalise_line,
     repeated_lines,
@@ -115,6 +121,22 @@ class Frame:
 
 
 _UNSEEN: Any = object()  # a line the rule cache has no verdict for
+
+
+def cut_inline_widgets(lines: Sequence[Line]) -> None:
+    """Pass 0: cut the widgets glued inside a line's sentences (a person's hover card, a photo
+    credit: see ``briefreader.core.clean_inline``) before any line is judged, so every pass, the fingerprints
+    and the body see the line without them. The line keeps its cuts and the pieces of its text
+    that make its new ``norm`` (``assemble`` maps them back to the source)."""
+    for line in lines:
+        if not line.norm or not may_hold_widget(line.text):
+            continue
+        cuts = find_widgets(line.text)
+        if not cuts:
+            continue
+        line.norm, line.pieces = apply_cuts(line.text, cuts)
+        line.cuts = tuple(cuts)
+        line.words, line.sentence = line_shape(line.norm)
 
 
 def match_rules(lines: Sequence[Line], content: list[int], rules: CleaningRules,
@@ -393,6 +415,7 @@ def clean_text(source: str, rules: CleaningRules | None = None,
 def _run_passes(source: str, rules: CleaningRules, repeated: frozenset[str], find_article_run: bool,
                 lines: list[Line]) -> CleanResult:
     """The passes of ``clean_text`` in order over the line records."""
+    cut_inline_widgets(lines)
     add_phrase_evidence(lines, rules)
     content = [i for i, line in enumerate(lines) if line.norm]
     match_rules(lines, content, rules, repeated)
@@ -444,6 +467,10 @@ def removed_blocks(source: str, lines: Sequence[Line]) -> list[RemovedBlock]:
         else:
             removed.append(RemovedBlock(text="", reason=reason, start=line.start, end=line.end))
         open_block = True
+    inline = [RemovedBlock(text="", reason=cut.reason, start=line.start + cut.start, end=line.start + cut.end)
+              for line in lines if line.cuts and line.reason is None for cut in line.cuts]
+    if inline:
+        removed = sorted(removed + inline, key=lambda block: block.start)
     for block in removed:
         block.text = source[block.start:block.end]
     return removed
@@ -487,7 +514,10 @@ def assemble(source: str, lines: Sequence[Line]) -> CleanResult:
                 body.append("\n\n")
                 pos += 2
         text = line.text
-        if line.norm is text or line.norm == text:
+        if line.pieces is not None:  # inline widgets were cut: emit the pieces that make ``norm``
+            for offset, length in line.pieces:
+                emit(text[offset:offset + length], line.start + offset)
+        elif line.norm is text or line.norm == text:
             if prev is None or not joined:  # a new paragraph: its own segment
                 body.append(text)
                 segments.append((pos, line.start, len(text)))
@@ -507,15 +537,22 @@ def assemble(source: str, lines: Sequence[Line]) -> CleanResult:
 
 def explain(source: str, rules: CleaningRules | None = None,
             repeated: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
-    """Debugging aid: each non-blank line with its verdict (kept or the removal reason)."""
+    """Debugging aid: each non-blank line with its verdict (kept or the removal reason) and, under
+    ``inline``, the widgets cut out of a kept line (their text and reason)."""
     res = clean_text(source, rules, repeated)
     out: list[dict[str, Any]] = []
-    spans = [(b.start, b.end, b.reason) for b in res.removed]
+    spans = [(b.start, b.end, b.reason) for b in res.removed if not is_inline_reason(b.reason)]
+    inline = [b for b in res.removed if is_inline_reason(b.reason)]
     pos = 0
     for raw in source.splitlines(True):
         norm = normalise_line(raw)
         if norm:
-            verdict = next((r for s, e, r in spans if s <= pos + len(raw) - 1 and pos < e), None)
-            out.append({"line": norm, "removed": verdict})
+            end = pos + len(raw)
+            verdict = next((r for s, e, r in spans if s <= end - 1 and pos < e), None)
+            entry: dict[str, Any] = {"line": norm, "removed": verdict}
+            cut = [{"text": b.text, "reason": b.reason} for b in inline if pos <= b.start < end]
+            if cut:
+                entry["inline"] = cut
+            out.append(entry)
         pos += len(raw)
     return out

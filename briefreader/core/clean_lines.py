@@ -13,11 +13,15 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from math import ceil
+from typing import TYPE_CHECKING
 
 from briefreader.core.rules import CleaningRules, Rule
 
-__all__ = ["Line", "split_lines", "normalise_line", "line_fingerprints", "repeated_lines", "add_phrase_evidence",
-           "match_line_rule"]
+if TYPE_CHECKING:
+    from briefreader.core.clean_inline import InlineCut
+
+__all__ = ["Line", "split_lines", "line_shape", "normalise_line", "line_fingerprints", "repeated_lines",
+           "add_phrase_evidence", "match_line_rule"]
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _STRIP = " " + _INVISIBLE
@@ -74,6 +78,10 @@ class Line:
     core: bool = False  # sentence-shaped article prose without furniture evidence
     reason: str | None = None  # why the line is removed; None while it is kept
     kind: str | None = None  # "meta" or "furniture" for a removed line
+    # inline widgets cut out of the line (see clean_inline): the cuts, and the pieces of ``text``
+    # (offset, length) that make ``norm``; None while nothing was cut
+    cuts: tuple[InlineCut, ...] = ()
+    pieces: list[tuple[int, int]] | None = None
 
 
 def _prepare(text: str) -> tuple[str, bool, bool]:
@@ -112,6 +120,13 @@ def normalise_line(text: str) -> str:
     text, needs, _ = _prepare(text)
     text = text.strip(_STRIP_EOL)
     return DELETE.sub("", text) if needs else text
+
+
+def line_shape(norm: str) -> tuple[int, bool]:
+    """A normalised line's word count and whether it is shaped like a sentence (15 words or more,
+    or at least 3 ending like a sentence)."""
+    words = norm.count(" ") + 1 if norm else 0
+    return words, words >= 15 or (words >= 3 and norm.rstrip(_CLOSERS)[-1:] in _ENDERS)
 
 
 def split_lines(source: str) -> list[Line]:

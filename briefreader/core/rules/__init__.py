@@ -28,7 +28,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 # Bump when the cleaning algorithm changes in a way that changes its output for the same rules.
-ENGINE_VERSION = "clean-1"
+ENGINE_VERSION = "clean-2"
 
 SCOPES = ("line", "block", "after", "phrase")
 FIELDS = ("dateline", "date", "byline", "url")
