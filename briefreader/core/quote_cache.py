@@ -44,7 +44,7 @@ EXTRACTOR_VERSION = "quotes-14"
 #:    swear words and their censored forms one key
 #: 4: a known speaker's few words and cuts of one statement, overlapping cuts, a long quotation word for word
 #:    under two names, people however printed (short forms, states, hyphens), two-word renderings
-GROUPING_VERSION = "grouping-4"
+GROUPING_VERSION = "grouping-5"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

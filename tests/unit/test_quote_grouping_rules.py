@@ -303,6 +303,40 @@ def test_a_short_quote_joins_no_two_remarks_one_article_printed_apart() -> None:
     assert cluster_of(an, "First Family", "a0.txt") != cluster_of(an, "spot at a bar", "a0.txt")
 
 
+SHARED_SENTENCE = "There is no excuse for closing the northern clinics"
+
+
+def _statement_in_two_cuts(second_by: str = "Mara Quist", second_date: str | None = None) -> list[Article]:
+    """One statement printed in two cuts sharing one sentence (the first, short, cut opens with it,
+    the second, long, prints it in its middle), the second by ``second_by`` on ``second_date`` (else
+    the first's day)."""
+    arts = [
+        art(0, f"“{SHARED_SENTENCE}. Restore that money now, before winter,” the health minister Mara Quist "
+               "said in a statement."),
+        art(1, "“I am dismayed by the decision of the board to cut the budget after months of talks with every "
+               f"union in the region. {SHARED_SENTENCE}. I am also worried that nurses have been told to stay "
+               f"silent about the waiting lists,” {second_by} said."),
+    ]
+    arts[1] = replace(arts[1], date=second_date or arts[0].date)
+    return arts
+
+
+def test_two_cuts_of_one_speakers_statement_sharing_a_sentence_are_grouped() -> None:
+    an = analyse_quotes(_statement_in_two_cuts())
+    assert cluster_of(an, "northern clinics", "a0.txt") == cluster_of(an, "northern clinics", "a1.txt")
+
+
+def test_cuts_sharing_a_sentence_under_two_speakers_stay_apart() -> None:
+    an = analyse_quotes(_statement_in_two_cuts(second_by="the union leader Tom Brandt"))
+    assert cluster_of(an, "northern clinics", "a0.txt") != cluster_of(an, "northern clinics", "a1.txt")
+
+
+@pytest.mark.parametrize("second_date", ["2025-03-02", "2025-03-20"])
+def test_one_speakers_sentence_repeated_on_another_day_is_another_statement(second_date: str) -> None:
+    an = analyse_quotes(_statement_in_two_cuts(second_date=second_date))
+    assert cluster_of(an, "northern clinics", "a0.txt") != cluster_of(an, "northern clinics", "a1.txt")
+
+
 LONG_STATEMENT = ("The bullying, the greed, the showing off, the misogyny and the absurd theatrics of this campaign "
                   "are not what our party stands for")
 
