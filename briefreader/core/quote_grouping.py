@@ -603,6 +603,11 @@ RARE_PHRASE_WORD_EVIDENCE = 4.0
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
+#: A line (SHORT_QUOTE_WORDS+ words) with at most this many shingles is a candidate of a longer
+#: phrase sharing one of them (others need two).
+FEW_SHINGLES = 4
+
+
 #: Two renderings of at least this many words each ...
 VERBATIM_WORDS = 12
 #: ... this similar (Indel, on words) are one quotation whatever their known speakers say.
@@ -1283,7 +1288,11 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
         tried = 0
         n_p, n_sh = lengths[pi], len(sh)
         if n_p > 8:
-            pool = sorted([(n, q) for q, n in counts.items() if n >= 2], reverse=True)
+            # one shared shingle is a candidate only when it is a good part of a line's few shingles
+            # ("your strategy has been all over the map": 4); a short quote's is too often chance
+            pool = sorted([(n, q) for q, n in counts.items()
+                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] >= SHORT_QUOTE_WORDS],
+                          reverse=True)
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
         own_quote = same_quote[pi]

@@ -337,6 +337,16 @@ def test_one_speakers_sentence_repeated_on_another_day_is_another_statement(seco
     assert cluster_of(an, "northern clinics", "a0.txt") != cluster_of(an, "northern clinics", "a1.txt")
 
 
+def test_a_short_line_and_its_longer_transcription_sharing_one_shingle_are_grouped() -> None:
+    # the 8-word line has four shingles; the longer transcription shares one: still a candidate
+    arts = [
+        art(0, "“Your policy has been all over the map,” Senator Ulla Brandt said in the debate."),
+        art(1, "“Your policy previously has been one that has been all over the map,” Ulla Brandt said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "map", "a0.txt") == cluster_of(an, "map", "a1.txt")
+
+
 LONG_STATEMENT = ("The bullying, the greed, the showing off, the misogyny and the absurd theatrics of this campaign "
                   "are not what our party stands for")
 
