@@ -710,8 +710,10 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     return _one_speakers_cut(a, b, relation, lcs, short)
 
 
-#: Two quotations of one known speaker printing one sentence of this many words whole ...
+#: Two quotations of one known speaker printing whole sentences of this many words in all ...
 SAME_SPEAKER_RUN_WORDS = 8
+#: ... (each of at least this many words) ...
+SHARED_SENTENCE_WORDS = 4
 #: ... this many of them content words, are two outlets' cuts of one statement (see _one_speakers_cut) ...
 SAME_SPEAKER_RUN_CONTENT_WORDS = 3
 #: ... when published this many days apart at most (0: the same day; a spokesman's stock line
@@ -720,33 +722,46 @@ SAME_SPEAKER_RUN_DAYS = 0
 
 
 def _one_speakers_cut(a: _Phrase, b: _Phrase, relation: str, lcs: float, short: int) -> tuple[str, float] | None:
-    """('cut', score) when ``a`` and ``b``, both of one known speaker, print one sentence of
-    SAME_SPEAKER_RUN_WORDS+ words whole, word for word (each outlet cutting the rest of a statement
-    differently: "There is no justification for this military coup." opening one cut and inside the
-    other), else None. A run of words that is no whole sentence of either is a phrase the speaker
-    reuses ("We call on all sides to show restraint, ..."). Judged as a short quote's match, and only
-    between quotations published on one day (SAME_SPEAKER_RUN_DAYS): a speaker's stock sentence in
-    two statements is as good a match of each (a rival) or said on another day."""
+    """('cut', score) when ``a`` and ``b``, both of one known speaker, print the same whole
+    sentences (each of SHARED_SENTENCE_WORDS+ words, SAME_SPEAKER_RUN_WORDS+ in all), word for word,
+    each outlet cutting the rest of a statement differently: "There is no justification for this
+    military coup." opening one cut and inside the other; "Rise to the occasion." and "Dress like you
+    deserve respect" in two cuts of one post. Else None. A run of words that is no whole sentence of
+    either is a phrase the speaker reuses ("We call on all sides to show restraint, ..."). Judged as
+    a short quote's match, and only between quotations published on one day
+    (SAME_SPEAKER_RUN_DAYS): a speaker's stock sentence in two statements is as good a match of each
+    (a rival) or said on another day."""
     if relation != "same" or lcs < SAME_SPEAKER_RUN_WORDS:
         return None
     content = a.content_codes
-    for start_a, start_b, length in _shared_runs(a.codes, b.codes, SAME_SPEAKER_RUN_WORDS):
-        if not (_covers_sentence(a.sentences, start_a, length) or _covers_sentence(b.sentences, start_b, length)):
-            continue
-        run = a.codes[start_a : start_a + length]
-        if sum(code in content for code in run) >= SAME_SPEAKER_RUN_CONTENT_WORDS:
-            return "cut", length / short
+    shared_words = shared_content = 0
+    counted: set[int] = set()  # starts in ``a`` of the sentences counted
+    for start_a, start_b, length in _shared_runs(a.codes, b.codes, SHARED_SENTENCE_WORDS):
+        for s0, s1 in _sentences_inside(a.sentences, start_a, length):
+            if s0 not in counted:
+                counted.add(s0)
+                shared_words += s1 - s0
+                shared_content += sum(code in content for code in a.codes[s0:s1])
+        for s0, s1 in _sentences_inside(b.sentences, start_b, length):
+            s0_a = start_a + s0 - start_b  # the same words in ``a``
+            if s0_a not in counted:
+                counted.add(s0_a)
+                shared_words += s1 - s0
+                shared_content += sum(code in content for code in a.codes[s0_a : s0_a + s1 - s0])
+    if shared_words >= SAME_SPEAKER_RUN_WORDS and shared_content >= SAME_SPEAKER_RUN_CONTENT_WORDS:
+        return "cut", shared_words / short
     return None
 
 
-def _covers_sentence(sentences: Sequence[tuple[int, int]], start: int, length: int) -> bool:
-    """Whether the words ``start`` .. ``start + length`` hold one of ``sentences`` (word spans) whole,
-    one of SAME_SPEAKER_RUN_WORDS+ words."""
-    return any(start <= s0 and s1 <= start + length and s1 - s0 >= SAME_SPEAKER_RUN_WORDS for s0, s1 in sentences)
+def _sentences_inside(sentences: Sequence[tuple[int, int]], start: int, length: int) -> list[tuple[int, int]]:
+    """The ``sentences`` (word spans) of SHARED_SENTENCE_WORDS+ words lying whole within the words
+    ``start`` .. ``start + length``."""
+    return [(s0, s1) for s0, s1 in sentences
+            if start <= s0 and s1 <= start + length and s1 - s0 >= SHARED_SENTENCE_WORDS]
 
 
 #: Runs of words looked at per pair of quotations (bounds the work on repetitive text).
-MAX_SHARED_RUNS = 16
+MAX_SHARED_RUNS = 32
 
 
 def _shared_runs(a_codes: Sequence[Any], b_codes: Sequence[Any], min_words: int) -> list[tuple[int, int, int]]:

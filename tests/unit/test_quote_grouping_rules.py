@@ -326,6 +326,29 @@ def test_two_cuts_of_one_speakers_statement_sharing_a_sentence_are_grouped() -> 
     assert cluster_of(an, "northern clinics", "a0.txt") == cluster_of(an, "northern clinics", "a1.txt")
 
 
+def _post_cut_at_two_short_sentences(second_date: str | None = None) -> list[Article]:
+    """Two outlets' cuts of one post sharing two short sentences (5 and 4 words), nothing else."""
+    arts = [
+        art(0, "“Stand up for the town. Keep the libraries open ... And never close the pools in the middle of a "
+               "long hot summer when children have nowhere else to go,” Councillor Vera Holm wrote."),
+        art(1, "Vera Holm wrote what the council should do: “Stand up for the town. Act like this place "
+               "matters to you and to every family who lives here. Keep the libraries open, not just the "
+               "offices of the mayor downtown.”"),
+    ]
+    arts[1] = replace(arts[1], date=second_date or arts[0].date)
+    return arts
+
+
+def test_two_cuts_of_one_post_sharing_short_sentences_are_grouped() -> None:
+    an = analyse_quotes(_post_cut_at_two_short_sentences())
+    assert cluster_of(an, "libraries", "a0.txt") == cluster_of(an, "libraries", "a1.txt")
+
+
+def test_short_sentences_shared_on_another_day_are_another_statement() -> None:
+    an = analyse_quotes(_post_cut_at_two_short_sentences("2025-03-05"))
+    assert cluster_of(an, "libraries", "a0.txt") != cluster_of(an, "libraries", "a1.txt")
+
+
 def test_cuts_sharing_a_sentence_under_two_speakers_stay_apart() -> None:
     an = analyse_quotes(_statement_in_two_cuts(second_by="the union leader Tom Brandt"))
     assert cluster_of(an, "northern clinics", "a0.txt") != cluster_of(an, "northern clinics", "a1.txt")
