@@ -716,8 +716,8 @@ SAME_SPEAKER_RUN_WORDS = 8
 SHARED_SENTENCE_WORDS = 4
 #: ... this many of them content words, are two outlets' cuts of one statement (see _one_speakers_cut) ...
 SAME_SPEAKER_RUN_CONTENT_WORDS = 3
-#: ... when published this many days apart at most (0: the same day; a spokesman's stock line
-#: opens the statements of several days of a crisis).
+#: ... when published this many days apart at most (0: the same day, or, for groups of renderings,
+#: overlapping spans of days; a spokesman's stock line opens the statements of several days of a crisis).
 SAME_SPEAKER_RUN_DAYS = 0
 
 
