@@ -470,6 +470,22 @@ def _introduces_next(body: str, q: _Raw, after: str, after_start: int) -> bool:
     return bool(first and first.group()[0].isupper())
 
 
+# A speech verb introducing the quotation right after it, in the same sentence (`told him,`, `said:`).
+_LEAD_IN_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b[^.!?\n\"\u201c\u201d]{{0,40}}[,:][^\S\n]*$")
+
+
+def introduced(body: str, q: _Raw) -> bool:
+    """Whether quotation ``q`` follows its own attribution in its sentence (`Obama told him, "X,"`)."""
+    return _LEAD_IN_RE.search(body, max(0, q.mark_pos - 80), q.mark_pos) is not None
+
+
+def _introduces_next_by_colon(body: str, after: str, after_start: int) -> bool:
+    """Whether the text after a quotation ends in a colon right before the next quotation's opening
+    mark (`," Romney responded: "Y."`)."""
+    end = after_start + len(after)
+    return after.rstrip().endswith(":") and end < len(body) and body[end] in ALL_MARKS
+
+
 def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
                        own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
@@ -482,6 +498,10 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
     if m and _introduces_next(body, q, after, after_start):
         # `"Why now?" Mills then writes back, "You look cute."`: a new sentence whose attribution
         # introduces the next quotation, not this one
+        m = None
+    if m and _introduces_next_by_colon(body, after, after_start) and introduced(body, q):
+        # `Obama told him, "X," Romney responded: "Y."`: X came with its own attribution; the one after
+        # it introduces Y
         m = None
     if m and _ends_narrated_sentence(body, q, after, own_sentence_start):
         # `Japan branded the North an "outlaw nation." Russia insisted …`: a partial quotation ends

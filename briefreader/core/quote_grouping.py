@@ -603,6 +603,11 @@ RARE_PHRASE_WORD_EVIDENCE = 4.0
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
+#: A line (SHORT_QUOTE_WORDS+ words) with at most this many shingles is a candidate of a longer
+#: phrase sharing one of them (others need two).
+FEW_SHINGLES = 4
+
+
 #: Two renderings of at least this many words each ...
 VERBATIM_WORDS = 12
 #: ... this similar (Indel, on words) are one quotation whatever their known speakers say.
@@ -624,7 +629,8 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     SHORT_PHRASE_WORDS words, mostly content words, printed whole by the other with no one speaker
     named for both (one only when its words are rare: see :meth:`_Informativeness.rare`),
     ('verbatim', score) for a long quotation printed word for word under two known speakers
-    (:func:`_verbatim`), or None when they are not one utterance.
+    (:func:`_verbatim`), ('cut', score) for two cuts of one known speaker's statement sharing a run
+    of words (:func:`_one_speakers_cut`), or None when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
@@ -675,7 +681,7 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
         if run:
             return "contained", run / short
-        return None
+        return _one_speakers_cut(a, b, relation, lcs, short)
     ratio = 2 * lcs / (la + lb)
     dice = 2 * len(ca & cb) / (len(ca) + len(cb)) if ca and cb else 0.0
     both_content = a.content_seq and b.content_seq
@@ -701,7 +707,86 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         # overlapping cuts: never joined at once, but as a short quote is (one best match, no rival
         # as good: a stock line shared by many statements scores as well in each)
         return "contained", run / short
+    return _one_speakers_cut(a, b, relation, lcs, short)
+
+
+#: Two quotations of one known speaker printing whole sentences of this many words in all ...
+SAME_SPEAKER_RUN_WORDS = 8
+#: ... (each of at least this many words) ...
+SHARED_SENTENCE_WORDS = 4
+#: ... this many of them content words, are two outlets' cuts of one statement (see _one_speakers_cut) ...
+SAME_SPEAKER_RUN_CONTENT_WORDS = 3
+#: ... when published this many days apart at most (0: the same day, or, for groups of renderings,
+#: overlapping spans of days; a spokesman's stock line opens the statements of several days of a crisis).
+SAME_SPEAKER_RUN_DAYS = 0
+
+
+def _one_speakers_cut(a: _Phrase, b: _Phrase, relation: str, lcs: float, short: int) -> tuple[str, float] | None:
+    """('cut', score) when ``a`` and ``b``, both of one known speaker, print the same whole
+    sentences (each of SHARED_SENTENCE_WORDS+ words, SAME_SPEAKER_RUN_WORDS+ in all), word for word,
+    each outlet cutting the rest of a statement differently: "There is no justification for this
+    military coup." opening one cut and inside the other; "Rise to the occasion." and "Dress like you
+    deserve respect" in two cuts of one post. Else None. A run of words that is no whole sentence of
+    either is a phrase the speaker reuses ("We call on all sides to show restraint, ..."). Judged as
+    a short quote's match, and only between quotations published on one day
+    (SAME_SPEAKER_RUN_DAYS): a speaker's stock sentence in two statements is as good a match of each
+    (a rival) or said on another day."""
+    if relation != "same" or lcs < SAME_SPEAKER_RUN_WORDS:
+        return None
+    content = a.content_codes
+    shared_words = shared_content = 0
+    counted: set[int] = set()  # starts in ``a`` of the sentences counted
+    for start_a, start_b, length in _shared_runs(a.codes, b.codes, SHARED_SENTENCE_WORDS):
+        for s0, s1 in _sentences_inside(a.sentences, start_a, length):
+            if s0 not in counted:
+                counted.add(s0)
+                shared_words += s1 - s0
+                shared_content += sum(code in content for code in a.codes[s0:s1])
+        for s0, s1 in _sentences_inside(b.sentences, start_b, length):
+            s0_a = start_a + s0 - start_b  # the same words in ``a``
+            if s0_a not in counted:
+                counted.add(s0_a)
+                shared_words += s1 - s0
+                shared_content += sum(code in content for code in a.codes[s0_a : s0_a + s1 - s0])
+    if shared_words >= SAME_SPEAKER_RUN_WORDS and shared_content >= SAME_SPEAKER_RUN_CONTENT_WORDS:
+        return "cut", shared_words / short
     return None
+
+
+def _sentences_inside(sentences: Sequence[tuple[int, int]], start: int, length: int) -> list[tuple[int, int]]:
+    """The ``sentences`` (word spans) of SHARED_SENTENCE_WORDS+ words lying whole within the words
+    ``start`` .. ``start + length``."""
+    return [(s0, s1) for s0, s1 in sentences
+            if start <= s0 and s1 <= start + length and s1 - s0 >= SHARED_SENTENCE_WORDS]
+
+
+#: Runs of words looked at per pair of quotations (bounds the work on repetitive text).
+MAX_SHARED_RUNS = 32
+
+
+def _shared_runs(a_codes: Sequence[Any], b_codes: Sequence[Any], min_words: int) -> list[tuple[int, int, int]]:
+    """Runs of at least ``min_words`` words printed by both ``a_codes`` and ``b_codes``, as (start in
+    a, start in b, length), each extended as far as both go (at most MAX_SHARED_RUNS): found through
+    the runs of ``min_words`` words of ``a``, in time linear in both lengths."""
+    starts: dict[Any, list[int]] = {}
+    for i in range(len(a_codes) - min_words + 1):
+        starts.setdefault(a_codes[i : i + min_words], []).append(i)
+    runs: list[tuple[int, int, int]] = []
+    j = 0
+    while j <= len(b_codes) - min_words and len(runs) < MAX_SHARED_RUNS:
+        hits = starts.get(b_codes[j : j + min_words])
+        if hits is None:
+            j += 1
+            continue
+        longest = min_words
+        for i in hits[:4]:  # a run repeated within one quotation: its first few places are enough
+            n = min_words
+            while i + n < len(a_codes) and j + n < len(b_codes) and a_codes[i + n] == b_codes[j + n]:
+                n += 1
+            runs.append((i, j, n))
+            longest = max(longest, n)
+        j += longest - min_words + 1
+    return runs
 
 
 #: Two quotations overlapping in this many words in a row, SHARED_RUN_CONTENT_WORDS of them content
@@ -1052,14 +1137,21 @@ def _add_match(best_parent: dict[int, tuple[float, int, int]], rivals: dict[int,
     _add_rival(rivals, short_i, score, long_i)
 
 
-def _add_rare_matches(rare_matches: Iterable[tuple[int, float, int]], informative: _Informativeness,
-                      phrases: Sequence[_Phrase], best_parent: dict[int, tuple[float, int, int]],
-                      rivals: dict[int, list[tuple[float, int]]], lengths: list[int]) -> None:
-    """Add the matches of phrases of a few words with no one speaker named for both (``(short,
-    score, long)``, see _score_pair) whose words are rare (:meth:`_Informativeness.rare`); the
-    others are no match at all, neither a best match nor a rival of one."""
-    for short_i, score, long_i in rare_matches:
-        if informative.rare(phrases[short_i].content & phrases[long_i].content):
+def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informative: _Informativeness,
+                         uf: _UnionFind, phrases: Sequence[_Phrase], best_parent: dict[int, tuple[float, int, int]],
+                         rivals: dict[int, list[tuple[float, int]]], lengths: list[int]) -> None:
+    """Add the matches (``(kind, short, score, long)``, see _score_pair) that hold only once the
+    groups are built: a 'rare' one (a phrase of a few words with no one speaker named for both)
+    when its words are rare (:meth:`_Informativeness.rare`), a 'cut' one (one speaker's sentence in
+    two cuts) when both groups were published within SAME_SPEAKER_RUN_DAYS; the others are no
+    match at all, neither a best match nor a rival of one."""
+    spread = uf.spread
+    for kind, short_i, score, long_i in checked:
+        if kind == "rare":
+            holds = informative.rare(phrases[short_i].content & phrases[long_i].content)
+        else:
+            holds = spread is None or spread.days_apart(uf.find(short_i), uf.find(long_i)) <= SAME_SPEAKER_RUN_DAYS
+        if holds:
             _add_match(best_parent, rivals, lengths, short_i, score, long_i)
 
 
@@ -1176,9 +1268,9 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
     uf = _UnionFind(len(phrases), phrase_speaker, spread)
     best_parent: dict[int, tuple[float, int, int]] = {}  # short phrase -> (score, long length, long phrase)
     rivals: dict[int, list[tuple[float, int]]] = {}  # short phrase -> its best matches (score, phrase)
-    # (short, score, long): phrases of a few words matched with no one speaker named for both (see
-    # _score_pair), kept only when their words are rare, which the groups built so far tell
-    rare_matches: list[tuple[int, float, int]] = []
+    # (kind, short, score, long): matches checked once the groups are built (see _add_checked_matches):
+    # phrases of a few words with no one speaker named for both, one speaker's sentence in two cuts
+    checked_matches: list[tuple[str, int, float, int]] = []
     candidates = scored = 0
     n_shingles: list[int] = []
     lengths = [len(p.codes) for p in phrases]
@@ -1211,7 +1303,11 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
         tried = 0
         n_p, n_sh = lengths[pi], len(sh)
         if n_p > 8:
-            pool = sorted([(n, q) for q, n in counts.items() if n >= 2], reverse=True)
+            # one shared shingle is a candidate only when it is a good part of a line's few shingles
+            # ("your strategy has been all over the map": 4); a short quote's is too often chance
+            pool = sorted([(n, q) for q, n in counts.items()
+                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] >= SHORT_QUOTE_WORDS],
+                          reverse=True)
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)
         own_quote = same_quote[pi]
@@ -1243,12 +1339,12 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
-                if kind == "rare":
-                    rare_matches.append((short_i, score, long_i))
+                if kind in ("rare", "cut"):
+                    checked_matches.append((kind, short_i, score, long_i))
                 else:
                     _add_match(best_parent, rivals, lengths, short_i, score, long_i)
     informative = _Informativeness(phrases, uf.find)
-    _add_rare_matches(rare_matches, informative, phrases, best_parent, rivals, lengths)
+    _add_checked_matches(checked_matches, informative, uf, phrases, best_parent, rivals, lengths)
     _join_short_quotes(uf, best_parent, rivals, lengths, phrases, informative)
 
     stats = {"units": len(unit_phrase), "phrases": len(phrases), "candidates": candidates, "scored": scored}

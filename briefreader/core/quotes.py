@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from briefreader.core.model import OffsetMap
-from briefreader.core.quote_attribution import _attribution_for, _register_speech_events, _Resolver
+from briefreader.core.quote_attribution import _attribution_for, _register_speech_events, _Resolver, introduced
 from briefreader.core.quote_names import (
     _PREPOSITION_END_RE,
     _PRONOUNS,
@@ -573,6 +573,10 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
         # a partial quote inside narration, not the first half of an interrupted one (a quotation
         # opening its sentence, its attribution right after it, only lost its comma: `"X" Jo said.`)
         return False
+    if _NAMED_ATTRIBUTION_RE.match(gap) and introduced(body, ra):
+        # `Obama told him, "X," Romney responded: "Y."`: X came with its own attribution, so the one
+        # after it, naming someone, introduces Y (`Ida said: "X," she added. "Y."` stays one)
+        return False
     # `"X." He added, "Y."`: the gap is Y's own attribution.
     if gap.rstrip().endswith(".") and b_attributed:
         # `"X," she said. "Y," she added.`: X's attribution ends its sentence and Y has one of its own:
@@ -581,6 +585,8 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
     return not (a_end in ".!?\u2026" and gap.strip()[:1].isupper() and gap.rstrip()[-1:] in ",:")
 
 
+# An attribution opening with a name (not a pronoun): `, Romney responded:`.
+_NAMED_ATTRIBUTION_RE = re.compile(r"[\s,\u2014\u2013-]*(?!(?:He|She|They|It|I|We)\b)[A-Z][\w\u2019'.-]*")
 # A sentence ending inside narration: a stop then a capital, a mark or a line end (`the C.I.A. director`
 # goes on with its sentence).
 _NEW_SENTENCE_RE = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)]*\\s+(?=[^a-z\\s]|$)|[.!?\u2026]\\s*\n|\n")

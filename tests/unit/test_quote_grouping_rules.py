@@ -303,6 +303,73 @@ def test_a_short_quote_joins_no_two_remarks_one_article_printed_apart() -> None:
     assert cluster_of(an, "First Family", "a0.txt") != cluster_of(an, "spot at a bar", "a0.txt")
 
 
+SHARED_SENTENCE = "There is no excuse for closing the northern clinics"
+
+
+def _statement_in_two_cuts(second_by: str = "Mara Quist", second_date: str | None = None) -> list[Article]:
+    """One statement printed in two cuts sharing one sentence (the first, short, cut opens with it,
+    the second, long, prints it in its middle), the second by ``second_by`` on ``second_date`` (else
+    the first's day)."""
+    arts = [
+        art(0, f"“{SHARED_SENTENCE}. Restore that money now, before winter,” the health minister Mara Quist "
+               "said in a statement."),
+        art(1, "“I am dismayed by the decision of the board to cut the budget after months of talks with every "
+               f"union in the region. {SHARED_SENTENCE}. I am also worried that nurses have been told to stay "
+               f"silent about the waiting lists,” {second_by} said."),
+    ]
+    arts[1] = replace(arts[1], date=second_date or arts[0].date)
+    return arts
+
+
+def test_two_cuts_of_one_speakers_statement_sharing_a_sentence_are_grouped() -> None:
+    an = analyse_quotes(_statement_in_two_cuts())
+    assert cluster_of(an, "northern clinics", "a0.txt") == cluster_of(an, "northern clinics", "a1.txt")
+
+
+def _post_cut_at_two_short_sentences(second_date: str | None = None) -> list[Article]:
+    """Two outlets' cuts of one post sharing two short sentences (5 and 4 words), nothing else."""
+    arts = [
+        art(0, "“Stand up for the town. Keep the libraries open ... And never close the pools in the middle of a "
+               "long hot summer when children have nowhere else to go,” Councillor Vera Holm wrote."),
+        art(1, "Vera Holm wrote what the council should do: “Stand up for the town. Act like this place "
+               "matters to you and to every family who lives here. Keep the libraries open, not just the "
+               "offices of the mayor downtown.”"),
+    ]
+    arts[1] = replace(arts[1], date=second_date or arts[0].date)
+    return arts
+
+
+def test_two_cuts_of_one_post_sharing_short_sentences_are_grouped() -> None:
+    an = analyse_quotes(_post_cut_at_two_short_sentences())
+    assert cluster_of(an, "libraries", "a0.txt") == cluster_of(an, "libraries", "a1.txt")
+
+
+def test_short_sentences_shared_on_another_day_are_another_statement() -> None:
+    an = analyse_quotes(_post_cut_at_two_short_sentences("2025-03-05"))
+    assert cluster_of(an, "libraries", "a0.txt") != cluster_of(an, "libraries", "a1.txt")
+
+
+def test_cuts_sharing_a_sentence_under_two_speakers_stay_apart() -> None:
+    an = analyse_quotes(_statement_in_two_cuts(second_by="the union leader Tom Brandt"))
+    assert cluster_of(an, "northern clinics", "a0.txt") != cluster_of(an, "northern clinics", "a1.txt")
+
+
+@pytest.mark.parametrize("second_date", ["2025-03-02", "2025-03-20"])
+def test_one_speakers_sentence_repeated_on_another_day_is_another_statement(second_date: str) -> None:
+    an = analyse_quotes(_statement_in_two_cuts(second_date=second_date))
+    assert cluster_of(an, "northern clinics", "a0.txt") != cluster_of(an, "northern clinics", "a1.txt")
+
+
+def test_a_short_line_and_its_longer_transcription_sharing_one_shingle_are_grouped() -> None:
+    # the 8-word line has four shingles; the longer transcription shares one: still a candidate
+    arts = [
+        art(0, "“Your policy has been all over the map,” Senator Ulla Brandt said in the debate."),
+        art(1, "“Your policy previously has been one that has been all over the map,” Ulla Brandt said."),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "map", "a0.txt") == cluster_of(an, "map", "a1.txt")
+
+
 LONG_STATEMENT = ("The bullying, the greed, the showing off, the misogyny and the absurd theatrics of this campaign "
                   "are not what our party stands for")
 

@@ -84,6 +84,22 @@ def test_quote_interrupted_by_attribution_is_one_utterance() -> None:
     assert a.speaker == b.speaker == "Anna Berg"
 
 
+def test_an_exchange_in_one_sentence_is_two_quotations_of_two_speakers() -> None:
+    # the first quotation comes with its own attribution: the one after it introduces the reply
+    body = ('During the debate Anna Berg pointedly told him, "every time you have offered a plan, it has '
+            'failed," Tom Hale responded: "Attacking me is not a plan." The moderator moved on.')
+    a, b = quotes(body)
+    assert a.utterance_id != b.utterance_id
+    assert (a.speaker, b.speaker) == ("Anna Berg", "Tom Hale")
+
+
+def test_a_quotation_introduced_then_interrupted_by_its_speaker_stays_one() -> None:
+    body = 'Anna Berg said: "We are not going to raise taxes," she added. "Not this year, and not next year."'
+    a, b = quotes(body)
+    assert a.utterance_id == b.utterance_id
+    assert a.speaker == b.speaker == "Anna Berg"
+
+
 def test_separate_quotes_are_separate_utterances() -> None:
     body = (
         '"The budget is balanced," Anna Berg said.\n\n'
