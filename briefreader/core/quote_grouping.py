@@ -312,7 +312,8 @@ _NOT_GIVEN_NAMES = frozenset([
     "nominee", "first", "the", "of", "and", "one", "two", "another", "some", "many", "an", "a",
     # page furniture and descriptions read before a name ("Photos Romney", "Watch Fiona Hill",
     # "Neighbor Anna Tejeda")
-    "photo", "photos", "video", "videos", "watch", "image", "images", "neighbor", "neighbour", "resident",
+    "photo", "photos", "video", "videos", "watch", "image", "images", "getty", "reuters", "ap", "afp", "epa",
+    "caption", "credit", "neighbor", "neighbour", "resident",
     "witness", "lawyer", "officer", "actor", "actress", "singer", "comedian", "host", "anchor", "author",
     # one-word states and countries taken with a surname ("WARREN, Michigan Trump said")
     "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
@@ -348,8 +349,16 @@ def person_key(name: str | None) -> str | None:
         return f"{words[0]}|{given_name}"
     if not words:
         return None
-    given = {w for w in words[:-1]
-             if len(w) > 1 and w not in _NOT_GIVEN_NAMES and (w not in _STOPWORDS or w in _GIVEN_STOPWORDS)}
+    # the given name is among the words right before the surname (initials skipped): a title, page
+    # furniture, a place or a word like "of" ends the name ("Sen. Elizabeth Warren", "Getty Images
+    # Trump", "Accuser of Trump": no given name)
+    given: set[str] = set()
+    for w in reversed(words[:-1]):
+        if len(w) == 1:
+            continue
+        if w in _NOT_GIVEN_NAMES or (w in _STOPWORDS and w not in _GIVEN_STOPWORDS):
+            break
+        given.add(w)
     # one given name or none: more words before a surname are as often a place or a description
     # taken with it ("New Hampshire Sanders") as a middle name, so they tell nothing
     return f"{words[-1]}|{given.pop() if len(given) == 1 else ''}"
@@ -362,6 +371,10 @@ _NOT_NAME_ENDINGS = _STOPWORDS | {"said", "says", "told", "added", "wrote", "cal
 _ROLE_ENDINGS = frozenset(["democrat", "democrats", "republican", "republicans", "independent", "lawmaker",
                            "senator", "congressman", "congresswoman", "official", "officials", "spokesman",
                            "spokeswoman", "spokesperson", "aide", "aides"])
+#: ... page furniture read for a name ("Play Video", "Hide Caption", "ET" of a live blog's time) ...
+_FURNITURE_ENDINGS = frozenset(["video", "videos", "photo", "photos", "image", "images", "caption", "gallery",
+                                "more", "advertisement", "et", "edt", "est", "pt", "gmt", "utc"])
+_PARTY_STATE_RE = re.compile(r"[dri]-")
 #: ... and first words of a description naming no one in particular ("an aide to the speaker", "a
 #: White House official", "another Ryan spokesperson"): such a speaker, however sure, is nobody the
 #: grouping can tell apart from another (see identifies_someone).
@@ -389,7 +402,9 @@ def identifies_someone(name: str | None) -> bool:
     if not names_someone(name):
         return False
     words = [word.casefold() for word in _name_words(name or "")]
-    return words[-1] not in _ROLE_ENDINGS and (len(words) == 1 or words[0] not in _ANONYMOUS_OPENINGS)
+    return (words[-1] not in _ROLE_ENDINGS and words[-1] not in _FURNITURE_ENDINGS
+            and not _PARTY_STATE_RE.match(words[0])  # "D-New York": a party and a state
+            and (len(words) == 1 or words[0] not in _ANONYMOUS_OPENINGS))
 
 
 #: Surnames of at least this many letters one letter apart name one person when the given names

@@ -72,6 +72,9 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Eric Moore", "Eric Moors", False),  # short surnames a letter apart are two names
         ("Michigan Trump", "Donald J. Trump", True),  # a state read before a surname is no given name
         ("Photos Romney", "Mitt Romney", True),  # nor is page furniture
+        ("Getty Images Trump", "Donald J. Trump", True),  # nor a word before furniture
+        ("Accuser of Trump", "Donald Trump", True),  # a description's words are no given name
+        ("Former President Barack Obama", "Barack Obama", True),
         ("Kim Jong Un", "Kim Jong-un", True),  # a romanised name with or without its hyphen
         ("Alexandria Ocasio-Cortez", "Ocasio-Cortez", True),
     ],
@@ -93,6 +96,9 @@ def test_person_keys(a: str, b: str, same: bool) -> None:
         ("an aide to the speaker", True, False),  # no one in particular
         ("An aide to Mr Boehner", True, False),
         ("another Ryan spokesperson", True, False),
+        ("Play Video", True, False),  # page furniture read for a name
+        ("ET", True, False),  # a live blog's time zone
+        ("D-New York", True, False),  # a party and a state
     ],
 )
 def test_names_someone_and_identifies_someone(name: str, names: bool, identifies: bool) -> None:
