@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 
 #: 11: re-attributed quotations apart, typo marks, attributed short partials; 12: speaker names and confidences;
 #: 13: short quotes in a person's reported speech, pronoun subjects of naming verbs; 14: page furniture,
-#: captions and a headline's object never speak, the topic person and the asker are no speakers
-EXTRACTOR_VERSION = "quotes-14"
+#: captions and a headline's object never speak, the topic person and the asker are no speakers; 15: given
+#: names' genders for pronouns and descriptions, an honorific picks among people sharing a surname
+EXTRACTOR_VERSION = "quotes-15"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
