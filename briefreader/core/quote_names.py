@@ -685,6 +685,11 @@ class _Speakers:
     def recent_actor(self, before: int, gender: str = "", *, given_names: bool = True) -> str | None:
         """The most recent speaker or sentence subject before ``before`` whose gender fits (see
         :meth:`_gender_ok` for ``given_names``)."""
+        found = self._recent_actor_at(before, gender, given_names=given_names)
+        return found[1] if found else None
+
+    def _recent_actor_at(self, before: int, gender: str = "", *, given_names: bool = True) -> tuple[int, str] | None:
+        """(offset, name) of :meth:`recent_actor`."""
         best: tuple[int, str] | None = None
         for seq in (self.events, self.subjects):
             for off, name in reversed(seq):
@@ -692,7 +697,7 @@ class _Speakers:
                     if best is None or off > best[0]:
                         best = (off, name)
                     break
-        return best[1] if best else None
+        return best
 
     def titled_actor(self, before: int, description: str) -> str | None:
         """For a description by a title's noun ("the president", "the senator"), the most recent speaker or
@@ -805,10 +810,35 @@ class _Speakers:
                     or self.first_person_between(sentence_start, pos, gender, given_names=given_names)
                     or self.last_person_before(pos, gender, given_names=given_names))
 
+        named_since = self._named_since_passed_actor(pos, gender)
+        if named_since:
+            return named_since, True
         who = search(True)
         if who is None or not gender or self.firm_gender(who) == gender:
             return who, True
         return who, search(False) == who
+
+    def _named_since_passed_actor(self, pos: int, gender: str) -> str | None:
+        """When the most recent actor before ``pos`` is passed over for its gender ("Clinton campaign
+        manager Jo Mook released a memo. He writes …": Clinton), the last person named since then whose
+        given name or honorific has ``gender`` (Jo Mook), before any earlier actor; else None."""
+        if not gender:
+            return None
+        nearest = self._recent_actor_at(pos)
+        if nearest is None or self._gender_ok(nearest[1], gender):
+            return None
+        fitting = self._recent_actor_at(pos, gender)
+        sentence_start = max(self.body.rfind(end, 0, nearest[0]) for end in (". ", "! ", "? ", "\n"))
+        if fitting is not None and fitting[0] > sentence_start:
+            return None  # "… seamless, he said, replacing Clinton would …": the actor of that sentence goes on
+        k = bisect.bisect_left(self.mentions, (pos, ""))
+        while k > 0 and self.mentions[k - 1][0] >= nearest[0]:
+            k -= 1
+            off, name = self.mentions[k]
+            if (self.firm_gender(name) == gender and self._gender_ok(name, gender)
+                    and not _inside_quotation(self.body, off)):  # not a title quoted ("… Where the Race Stands")
+                return name
+        return None
 
     def next_person_after(self, after: int) -> str | None:
         for off, name in self.future_speakers:

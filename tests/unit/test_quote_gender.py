@@ -130,3 +130,17 @@ def test_the_derivation_keeps_names_one_sex_dominates_over_enough_births(tmp_pat
     assert counts["mara"] == [1000, 10]
     # Kris is unisex, Brin too rare, Andrea an Italian man's name: left out
     assert derive(counts, min_count=500, share=0.95) == {"mara": "f", "petr": "m"}
+
+
+def test_a_pronoun_after_an_actor_of_the_other_gender_is_the_fitting_person_named_since() -> None:
+    # the sentence's subject is a woman: "he" is the man her sentence names, not an older actor
+    body = ("Peter Varlow spoke on Monday. Later, Susan Holt's campaign manager Brian Fell released a memo. "
+            "\"The lead is safe,\" he wrote.")
+    assert _quote(body, "The lead is safe").speaker == "Brian Fell"
+
+
+def test_a_pronoun_keeps_the_fitting_actor_of_the_same_sentence() -> None:
+    # "he said" inside the sentence whose subject is a woman: he goes on speaking
+    body = ("Peter Varlow spoke at length. The change was smooth, he said, and replacing Susan Holt would "
+            "anger Brian Fell and others. \"This is a different time,\" he said.")
+    assert _quote(body, "This is a different").speaker == "Peter Varlow"
