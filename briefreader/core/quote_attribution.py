@@ -409,7 +409,9 @@ class _Resolver:
             if who and ("'" in who or "\u2019" in who) and _OWNED_ROLE_RE.fullmatch(who):
                 return who, 0.5, None  # "he" for "Strzok's attorney": someone described, not named
             if who and not sure:
-                return who, 0.5, None  # "she" passed over "Bill Rice" to someone of unknown gender: a guess
+                # "she" passed over "Bill Rice" to someone of unknown gender: a guess, too weak to be
+                # taken as the speaker later pronouns go on from (registering needs 0.5)
+                return who, 0.45, None
             if who:
                 sp.learn_gender(who, gender)
                 return who, 0.7, None

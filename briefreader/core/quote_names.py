@@ -803,20 +803,32 @@ class _Speakers:
         """(person, sure) for "he"/"she" at ``pos``: the most recent actor, else the sentence's first
         person, else the last person named, of that gender or of none known. Not ``sure`` when the
         person's gender is unknown and someone nearer was passed over only for a given name of the
-        other gender ("Bill Rice" for "she"): a weak guess then, never a confident wrong one."""
+        other gender ("Bill Rice" for "she"), nor when the one passed over for a given name is the
+        last speaker ("Graham said, '…' He continued": a given name says a gender only mostly, Lindsey
+        Graham is a man): a weak guess then, never a confident wrong one."""
 
         def search(given_names: bool) -> str | None:
             return (self.recent_actor(pos, gender, given_names=given_names)
                     or self.first_person_between(sentence_start, pos, gender, given_names=given_names)
                     or self.last_person_before(pos, gender, given_names=given_names))
 
+        if gender and self._passes_over_last_speaker(pos, gender):
+            return search(True), False
         named_since = self._named_since_passed_actor(pos, gender)
         if named_since:
             return named_since, True
         who = search(True)
-        if who is None or not gender or self.firm_gender(who) == gender:
-            return who, True
+        if who is None or not gender or (self.firm_gender(who) or self.people.get(who, _Person(who)).gender) == gender:
+            return who, True  # the person's name, a title or an earlier pronoun says that gender
         return who, search(False) == who
+
+    def _passes_over_last_speaker(self, pos: int, gender: str) -> bool:
+        """Whether the most recent actor before ``pos`` is a speaker whom only a given name of the
+        other gender keeps from standing for a pronoun of ``gender``."""
+        nearest = self._recent_actor_at(pos)
+        speaker = next(((off, name) for off, name in reversed(self.events) if off < pos), None)
+        return (nearest is not None and speaker == nearest and not self._gender_ok(nearest[1], gender)
+                and self._gender_ok(nearest[1], gender, given_names=False))
 
     def _named_since_passed_actor(self, pos: int, gender: str) -> str | None:
         """When the most recent actor before ``pos`` is passed over for its gender ("Clinton campaign

@@ -144,3 +144,14 @@ def test_a_pronoun_keeps_the_fitting_actor_of_the_same_sentence() -> None:
     body = ("Peter Varlow spoke at length. The change was smooth, he said, and replacing Susan Holt would "
             "anger Brian Fell and others. \"This is a different time,\" he said.")
     assert _quote(body, "This is a different").speaker == "Peter Varlow"
+
+
+def test_a_pronoun_going_on_from_the_last_speaker_against_the_given_name_is_only_a_guess() -> None:
+    # "Lindsey" is a woman's name nearly always, but "he" goes on from the last speaker: passing over
+    # that speaker for a given name alone gives no confident speaker, nor does the next "he added"
+    body = ("Sen. Lindsey Varlow criticised his rival Donald Fell at the meeting. Varlow said, \"We lose "
+            "elections this way.\"\n\nHe continued, \"We must repair the damage.\"\n\n"
+            "He added, \"Nobody wins with that kind of talk.\"")
+    for starting in ("We must repair", "Nobody wins"):
+        quote = _quote(body, starting)
+        assert quote.speaker != "Donald Fell" or quote.speaker_confidence < 0.6
