@@ -606,13 +606,14 @@ class _Speakers:
         return None
 
     def gendered_canonical(self, name: str, gender: str) -> str | None:
-        """:meth:`canonical`, but a surname alone that several full names of the article share goes to
-        the one whose given name has ``gender`` (an honorific's: "Mrs. Clinton" is Hillary Clinton,
-        "Mr. Clinton" Bill Clinton), the most written of them when several fit."""
+        """:meth:`canonical`, but a surname alone that several full names of the article share goes,
+        away from one whose given name has the other gender, to the one whose given name has ``gender``
+        (an honorific's: "Mrs. Clinton" is Hillary Clinton, "Mr. Clinton" Bill Clinton), the most
+        written of them when several fit."""
         default = self.canonical(name)
         owners = self._surname_owners.get(name.strip()) if gender and default else None
-        if not owners or given_name_gender(default or "") == gender:
-            return default
+        if not owners or given_name_gender(default or "") in ("", gender):
+            return default  # only a given name of the other gender is left ("Mr. Sanders": Bernie, not Bernard)
         fitting = [owner for owner in owners if given_name_gender(owner) == gender]
         if not fitting:
             return default
