@@ -24,6 +24,7 @@ from briefreader.core.quote_names import (
     _VERB_RE,
     SPEECH_VERBS,
     _clean_name,
+    description_gender,
     _name_mention,
     _sentence_bounds,
     _Speakers,
@@ -404,10 +405,13 @@ class _Resolver:
             gender = _PRONOUNS.get(subject, "")
             if subject.lower() == "they":
                 return None, 0.0, None
-            who = (sp.recent_actor(pos, gender) or sp.first_person_between(sentence_start, pos, gender)
-                   or sp.last_person_before(pos, gender))
+            who, sure = sp.pronoun_person(pos, sentence_start, gender)
             if who and ("'" in who or "\u2019" in who) and _OWNED_ROLE_RE.fullmatch(who):
                 return who, 0.5, None  # "he" for "Strzok's attorney": someone described, not named
+            if who and not sure:
+                # "she" passed over "Bill Rice" to someone of unknown gender: a guess, too weak to be
+                # taken as the speaker later pronouns go on from (registering needs 0.5)
+                return who, 0.45, None
             if who:
                 sp.learn_gender(who, gender)
                 return who, 0.7, None
@@ -419,7 +423,8 @@ class _Resolver:
                 return subject, 0.5, None
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
-            who = sp.recent_actor(pos) or sp.last_person_before(pos)
+            gender = description_gender(subject)  # "the congresswoman" never stands for a man
+            who = sp.recent_actor(pos, gender) or sp.last_person_before(pos, gender)
             titled = sp.titled_actor(pos, subject) if who else None
             if titled and titled != who and sp.has_other_role(who, subject):
                 # "the president added", the last person named "presidential candidate Kit Varlow": the
@@ -431,7 +436,7 @@ class _Resolver:
             if who:
                 return who, 0.4, None
             return subject, 0.3, None
-        canonical = sp.canonical(subject)
+        canonical = sp.named_near(subject, pos) or sp.canonical(subject)  # "said Mr. Clinton": Bill
         if canonical:
             return canonical, 0.95, None
         personal = sp.personal_name(subject)
@@ -767,7 +772,8 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
             return name, 0.8
     described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
     if described and described.group(2).lower() in _PERSON_NOUNS:
-        who = speakers.recent_actor(start) or speakers.last_person_before(start)
+        gender = description_gender(described.group(1))  # "The congresswoman defended …": a woman
+        who = speakers.recent_actor(start, gender) or speakers.last_person_before(start, gender)
         if who:
             return who, 0.6
     return None

@@ -35,8 +35,10 @@ logger = logging.getLogger(__name__)
 
 #: 11: re-attributed quotations apart, typo marks, attributed short partials; 12: speaker names and confidences;
 #: 13: short quotes in a person's reported speech, pronoun subjects of naming verbs; 14: page furniture,
-#: captions and a headline's object never speak, the topic person and the asker are no speakers
-EXTRACTOR_VERSION = "quotes-15"
+#: captions and a headline's object never speak, the topic person and the asker are no speakers; 15: given
+#: names' genders for pronouns and descriptions, an honorific picks among people sharing a surname; 16: an
+#: exchange in one sentence (`A told him, "X," B responded: "Y."`) is two quotations
+EXTRACTOR_VERSION = "quotes-16"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
@@ -44,6 +46,7 @@ EXTRACTOR_VERSION = "quotes-15"
 #:    swear words and their censored forms one key
 #: 4: a known speaker's few words and cuts of one statement, overlapping cuts, a long quotation word for word
 #:    under two names, people however printed (short forms, states, hyphens), two-word renderings
+#: 5: one speaker's same-day cuts sharing whole sentences, a line's few shingles, furniture and tags are no one
 GROUPING_VERSION = "grouping-5"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen

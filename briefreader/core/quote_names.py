@@ -64,6 +64,37 @@ def _alternation_trie(words: list[str]) -> str:
     return build([tokens(w) for w in words])
 
 
+@lru_cache(maxsize=1)
+def _given_name_genders() -> dict[str, str]:
+    """Lower-cased given name -> "f" or "m" (rules/given_names.tsv, derived by
+    bench/derive_given_names.py from US baby-name counts: only names one sex holds strongly), read once."""
+    genders: dict[str, str] = {}
+    text = (Path(__file__).parent / "rules" / "given_names.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, sex = line.partition("\t")
+            genders[name] = sex
+    return genders
+
+
+# A romanised East Asian given name in two syllables after the family name ("Kim Jong-un", "Park
+# Geun-hye", "Ban Ki-moon"): the first word is a family name there, never a given name
+_ROMANISED_GIVEN_RE = re.compile(r"\w-[a-z]")
+
+
+def given_name_gender(name: str) -> str:
+    """The gender ("f"/"m") a person's given name says, "" when it says none: a name of one word (a
+    surname), an initial ("J.D. Vance"), a name held by both sexes or not in the list, or a
+    family-name-first romanised name ("Kim Jong-un")."""
+    words = name.split()
+    if len(words) < 2 or any(_ROMANISED_GIVEN_RE.search(word) for word in words[1:]):
+        return ""
+    first = words[0]
+    if len(first) < 2 or not first.isalpha() or not first[0].isupper() or first.isupper():
+        return ""  # "J.D.", "JD": initials, no given name
+    return _given_name_genders().get(first.lower(), "")
+
+
 SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
 _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _SKIP_BETWEEN = re.compile(
@@ -129,6 +160,25 @@ _MALE_WORDS = frozenset(["mr", "messrs", "sir", "husband", "father", "son", "bro
                          "uncle", "nephew", "boyfriend"])
 _FEMALE_WORDS = frozenset(["mrs", "ms", "miss", "dame", "wife", "mother", "daughter", "sister", "actress",
                            "grandmother", "aunt", "niece", "girlfriend", "first lady"])
+# Nouns of a description that say its person's gender ("the congresswoman", "the actress", "the
+# father"): the female words, "-woman" titles, and the male kinship words ("-man" titles and "actor"
+# are written for women too, see above)
+_FEMALE_DESCRIPTION_RE = re.compile(
+    r"\b(?:" + "|".join(sorted(_FEMALE_WORDS - {"mrs", "ms", "miss"}, key=len, reverse=True)) + r"|\w*woman)\b",
+    re.IGNORECASE)
+_MALE_DESCRIPTION_RE = re.compile(
+    r"\b(?:" + "|".join(sorted(_MALE_WORDS - {"mr", "messrs", "actor"}, key=len, reverse=True)) + r"|man)\b",
+    re.IGNORECASE)
+
+
+def description_gender(description: str) -> str:
+    """The gender ("f"/"m") a description's nouns say ("the Florida congresswoman": f, "the father of
+    three": m), "" when they say none or both."""
+    female = _FEMALE_DESCRIPTION_RE.search(description) is not None
+    male = _MALE_DESCRIPTION_RE.search(description) is not None
+    return "f" if female and not male else "m" if male and not female else ""
+
+
 _GENDER_WORD_BEFORE_RE = re.compile(
     r"\b(" + "|".join(sorted(_MALE_WORDS | _FEMALE_WORDS, key=len, reverse=True)) + r")\.?,?[^\S\n]*$",
     re.IGNORECASE,
@@ -424,7 +474,9 @@ class _Speakers:
         self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
         self.subjects: list[tuple[int, str]] = []  # first person named in each sentence outside quotes
         self.said_gender: dict[str, str] = {}  # gender a title or role word says ("Mrs.", "her husband,")
+        self._firm_genders: dict[str, str] = {}  # see firm_gender
         self._titled_cache: dict[str, frozenset[str]] = {}  # see _titled_words
+        self._surname_owners: dict[str, list[str]] = {}  # see _collect_names
         self._collect_names()
 
     def _collect_names(self) -> None:
@@ -465,17 +517,20 @@ class _Speakers:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
         self._written_names = Counter(name for _, name, _ in candidates)
+        # surnames several full names share ("Bill Clinton", "Hillary Clinton"): an honorific before the
+        # surname alone says which one is meant (see gendered_canonical)
+        self._surname_owners = {last: sorted(names) for last, names in owners.items() if len(names) > 1}
         for name in dict.fromkeys(name for _, name in strong_ones):
             self._key_family_name_first(name)
         genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
-            canonical = self.canonical(name)
+            said = _GENDER_WORD_BEFORE_RE.search(self.body, max(0, off - 16), off)
+            said_gender = ("m" if said.group(1).lower() in _MALE_WORDS else "f") if said else ""
+            canonical = self.gendered_canonical(name, said_gender)  # "Mrs. Clinton" beside "Bill Clinton"
             if canonical:
                 self.mentions.append((off, canonical))
-                said = _GENDER_WORD_BEFORE_RE.search(self.body, max(0, off - 16), off)
-                if said:
-                    word = said.group(1).lower()
-                    genders.setdefault(canonical, set()).add("m" if word in _MALE_WORDS else "f")
+                if said_gender:
+                    genders.setdefault(canonical, set()).add(said_gender)
         for canonical, said_genders in genders.items():
             if len(said_genders) == 1:  # both said: a title read off the wrong name, trust neither
                 self.said_gender[canonical] = next(iter(said_genders))
@@ -550,6 +605,38 @@ class _Speakers:
             return self.full_names[last]
         return None
 
+    def gendered_canonical(self, name: str, gender: str) -> str | None:
+        """:meth:`canonical`, but a surname alone that several full names of the article share goes,
+        away from one whose given name has the other gender, to the one whose given name has ``gender``
+        (an honorific's: "Mrs. Clinton" is Hillary Clinton, "Mr. Clinton" Bill Clinton), the most
+        written of them when several fit."""
+        default = self.canonical(name)
+        owners = self._surname_owners.get(name.strip()) if gender and default else None
+        if not owners or given_name_gender(default or "") in ("", gender):
+            return default  # only a given name of the other gender is left ("Mr. Sanders": Bernie, not Bernard)
+        fitting = [owner for owner in owners if given_name_gender(owner) == gender]
+        if not fitting:
+            return default
+        chosen = max(fitting, key=lambda owner: self._written_names[owner])
+        return self.full_names.get(chosen, chosen)
+
+    def named_near(self, name: str, pos: int, reach: int = 160) -> str | None:
+        """The person a surname alone that several full names share stands for at ``pos``: the one its
+        nearest mention within ``reach`` characters was resolved to (an honorific before it decides,
+        see :meth:`gendered_canonical`); None when the surname is no shared one or is not near."""
+        if name.strip() not in self._surname_owners:
+            return None
+        written = re.compile(rf"(?<![\w'\u2019-]){re.escape(name.strip())}(?![\w-])")
+        nearest: tuple[int, str] | None = None
+        k = bisect.bisect_left(self.mentions, (pos - reach, ""))
+        while k < len(self.mentions) and self.mentions[k][0] <= pos + reach:
+            off, canonical = self.mentions[k]
+            gap = off - pos if off >= pos else max(0, pos - off - len(name.strip()))  # from the name's end
+            if written.match(self.body, off) and (nearest is None or gap < nearest[0]):
+                nearest = (gap, canonical)
+            k += 1
+        return nearest[1] if nearest else None
+
     def register(self, offset: int, name: str) -> None:
         self.events.append((offset, name))
         self.people.setdefault(name, _Person(name))
@@ -596,16 +683,22 @@ class _Speakers:
                 seen.add(sid)
                 self.subjects.append((off, name))
 
-    def recent_actor(self, before: int, gender: str = "") -> str | None:
-        """The most recent speaker or sentence subject before ``before`` whose gender fits."""
+    def recent_actor(self, before: int, gender: str = "", *, given_names: bool = True) -> str | None:
+        """The most recent speaker or sentence subject before ``before`` whose gender fits (see
+        :meth:`_gender_ok` for ``given_names``)."""
+        found = self._recent_actor_at(before, gender, given_names=given_names)
+        return found[1] if found else None
+
+    def _recent_actor_at(self, before: int, gender: str = "", *, given_names: bool = True) -> tuple[int, str] | None:
+        """(offset, name) of :meth:`recent_actor`."""
         best: tuple[int, str] | None = None
         for seq in (self.events, self.subjects):
             for off, name in reversed(seq):
-                if off < before and self._gender_ok(name, gender):
+                if off < before and self._gender_ok(name, gender, given_names=given_names):
                     if best is None or off > best[0]:
                         best = (off, name)
                     break
-        return best[1] if best else None
+        return best
 
     def titled_actor(self, before: int, description: str) -> str | None:
         """For a description by a title's noun ("the president", "the senator"), the most recent speaker or
@@ -664,7 +757,9 @@ class _Speakers:
             contender = contender or any(w.startswith(noun[:6]) and len(w) > len(noun) for w in lead)
         return contender
 
-    def _gender_ok(self, name: str, gender: str) -> bool:
+    def _gender_ok(self, name: str, gender: str, *, given_names: bool = True) -> bool:
+        """Whether a pronoun of ``gender`` may stand for ``name``: a person, whose known gender (a title's
+        word, the given name unless ``given_names`` is False, else one learnt from pronouns) is not the other."""
         if gender and name[:1].islower() and not any(w.strip(".,") in _PERSON_NOUNS for w in name.lower().split()):
             return False  # "she" never stands for a description that is no person ("the Kremlin", "the report")
         if gender and any(w.lower() in _NO_PRONOUN_WORDS and (w.isupper() or w.lower() not in _ORG_ACRONYMS)
@@ -672,20 +767,89 @@ class _Speakers:
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"
-        known = self.people.get(name, _Person(name)).gender
+        known = self.firm_gender(name, given_names=given_names) or self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
-    def first_person_between(self, lo: int, hi: int, gender: str = "") -> str | None:
-        """The first person named in [lo, hi) whom no title or role word gives another gender than
-        ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person)."""
+    def firm_gender(self, name: str, *, given_names: bool = True) -> str:
+        """The gender the article or the name itself says of a person: a title or role word before it
+        ("Mrs.", "her husband,"), else its given name ("Hillary Clinton": f; not "Kim Jong Un" keyed by
+        its family name; not read when ``given_names`` is False); "" when neither says one (a gender
+        learnt from pronouns is weaker: not here)."""
+        if not given_names:
+            return self.said_gender.get(name, "")
+        found = self._firm_genders.get(name)
+        if found is None:
+            words = name.split()
+            family_name_first = bool(words) and self.full_names.get(words[0]) == name
+            found = self.said_gender.get(name) or ("" if family_name_first else given_name_gender(name))
+            self._firm_genders[name] = found
+        return found
+
+    def first_person_between(self, lo: int, hi: int, gender: str = "", *, given_names: bool = True) -> str | None:
+        """The first person named in [lo, hi) whom no title, role word or given name gives another gender
+        than ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person)."""
         for off, name in self.mentions:
-            if lo <= off < hi and (not gender or self.said_gender.get(name, gender) == gender):
+            if lo <= off < hi and (not gender or self.firm_gender(name, given_names=given_names) in ("", gender)):
                 return name
         return None
 
-    def last_person_before(self, before: int, gender: str = "") -> str | None:
+    def last_person_before(self, before: int, gender: str = "", *, given_names: bool = True) -> str | None:
+        """The last person named before ``before`` whose gender fits (see :meth:`_gender_ok`)."""
         for off, name in reversed(self.mentions):
-            if off < before and self._gender_ok(name, gender):
+            if off < before and self._gender_ok(name, gender, given_names=given_names):
+                return name
+        return None
+
+    def pronoun_person(self, pos: int, sentence_start: int, gender: str) -> tuple[str | None, bool]:
+        """(person, sure) for "he"/"she" at ``pos``: the most recent actor, else the sentence's first
+        person, else the last person named, of that gender or of none known. Not ``sure`` when the
+        person's gender is unknown and someone nearer was passed over only for a given name of the
+        other gender ("Bill Rice" for "she"), nor when the one passed over for a given name is the
+        last speaker ("Graham said, '…' He continued": a given name says a gender only mostly, Lindsey
+        Graham is a man): a weak guess then, never a confident wrong one."""
+
+        def search(given_names: bool) -> str | None:
+            return (self.recent_actor(pos, gender, given_names=given_names)
+                    or self.first_person_between(sentence_start, pos, gender, given_names=given_names)
+                    or self.last_person_before(pos, gender, given_names=given_names))
+
+        if gender and self._passes_over_last_speaker(pos, gender):
+            return search(True), False
+        named_since = self._named_since_passed_actor(pos, gender)
+        if named_since:
+            return named_since, True
+        who = search(True)
+        if who is None or not gender or (self.firm_gender(who) or self.people.get(who, _Person(who)).gender) == gender:
+            return who, True  # the person's name, a title or an earlier pronoun says that gender
+        return who, search(False) == who
+
+    def _passes_over_last_speaker(self, pos: int, gender: str) -> bool:
+        """Whether the most recent actor before ``pos`` is a speaker whom only a given name of the
+        other gender keeps from standing for a pronoun of ``gender``."""
+        nearest = self._recent_actor_at(pos)
+        speaker = next(((off, name) for off, name in reversed(self.events) if off < pos), None)
+        return (nearest is not None and speaker == nearest and not self._gender_ok(nearest[1], gender)
+                and self._gender_ok(nearest[1], gender, given_names=False))
+
+    def _named_since_passed_actor(self, pos: int, gender: str) -> str | None:
+        """When the most recent actor before ``pos`` is passed over for its gender ("Clinton campaign
+        manager Jo Mook released a memo. He writes …": Clinton), the last person named since then whose
+        given name or honorific has ``gender`` (Jo Mook), before any earlier actor; else None."""
+        if not gender:
+            return None
+        nearest = self._recent_actor_at(pos)
+        if nearest is None or self._gender_ok(nearest[1], gender):
+            return None
+        fitting = self._recent_actor_at(pos, gender)
+        sentence_start = max(self.body.rfind(end, 0, nearest[0]) for end in (". ", "! ", "? ", "\n"))
+        if fitting is not None and fitting[0] > sentence_start:
+            return None  # "… seamless, he said, replacing Clinton would …": the actor of that sentence goes on
+        k = bisect.bisect_left(self.mentions, (pos, ""))
+        while k > 0 and self.mentions[k - 1][0] >= nearest[0]:
+            k -= 1
+            off, name = self.mentions[k]
+            if (self.firm_gender(name) == gender and self._gender_ok(name, gender)
+                    and not _inside_quotation(self.body, off)):  # not a title quoted ("… Where the Race Stands")
                 return name
         return None
 
@@ -699,7 +863,8 @@ class _Speakers:
         return None
 
     def learn_gender(self, name: str, gender: str) -> None:
-        if gender and name not in self.said_gender:  # a title's word beats a pronoun's guess
+        if gender and name not in self.said_gender:  # a title's word beats a pronoun's guess (and a given
+            # name does in _gender_ok; the guess is kept for the search that leaves given names out)
             self.people.setdefault(name, _Person(name)).gender = gender
 _PREPOSITION_END_RE = re.compile(
     r"\b(?:in|at|from|to|with|of|for|on|about|against|into|near|over|toward|towards|under|by|behind|beside|"

@@ -17,8 +17,9 @@ Rules, in short:
 - Speakers come from the attribution next to the quote (``Kallas said``, ``she added``,
   ``the head of European diplomacy said``, ``said Kallas``, ``according to Kallas``,
   ``— cites Politico``), else from the person the sentence is about; pronouns and descriptions
-  resolve to the last named speaker (gender learnt from earlier pronouns). ``speaker_confidence``
-  says how direct the evidence was.
+  resolve to the last named speaker of their gender (said by an honorific, a given name, a
+  description's noun, else learnt from earlier pronouns). ``speaker_confidence`` says how direct
+  the evidence was.
 
 The work is split along its jobs: :mod:`~briefreader.core.quote_pairing` pairs the marks,
 :mod:`~briefreader.core.quote_names` knows names and speech verbs, :mod:`~briefreader.core.quote_attribution`

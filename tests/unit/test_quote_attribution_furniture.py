@@ -111,7 +111,7 @@ def test_a_vice_president_is_not_the_president() -> None:
 
 
 def test_a_place_after_a_preposition_and_article_is_not_the_sentence_subject() -> None:
-    body = ("To the backdrop of the Harbor Tower, Jo Bayer praised the city. He said the world must move "
+    body = ("To the backdrop of the Harbor Tower, Jo Bayer praised the city. She said the world must move "
             "beyond \"old nuclear postures.\"")
     assert _quote(body, "old nuclear").speaker == "Jo Bayer"
 
@@ -130,8 +130,8 @@ def test_the_asker_does_not_say_the_words_asked_about() -> None:
 
 
 def test_a_sentence_opening_on_a_description_has_no_named_object_for_subject() -> None:
-    body = ("President Jo Bayer spoke in Lisbon. The president on Tuesday defended his efforts to rescue Kit "
-            "Varlow from captivity. \"We still get a soldier back,\" he said in Warsaw.")
+    body = ("President Jo Bayer spoke in Lisbon. The president on Tuesday defended her efforts to rescue Kit "
+            "Varlow from captivity. \"We still get a soldier back,\" she said in Warsaw.")
     assert _quote(body, "We still get").speaker == "Jo Bayer"
 
 
