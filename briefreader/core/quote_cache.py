@@ -37,8 +37,9 @@ logger = logging.getLogger(__name__)
 #: 13: short quotes in a person's reported speech, pronoun subjects of naming verbs; 14: page furniture,
 #: captions and a headline's object never speak, the topic person and the asker are no speakers; 15: given
 #: names' genders for pronouns and descriptions, an honorific picks among people sharing a surname; 16: an
-#: exchange in one sentence (`A told him, "X," B responded: "Y."`) is two quotations
-EXTRACTOR_VERSION = "quotes-16"
+#: exchange in one sentence (`A told him, "X," B responded: "Y."`) is two quotations; 17: a surname alone
+#: is the full name introduced first, not one of an office holder's relatives ("Ivanka Trump")
+EXTRACTOR_VERSION = "quotes-17"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -265,6 +265,11 @@ _TITLES_WITH_OF = frozenset(["chief", "secretary", "minister", "director", "head
 _GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
 _POSSESSIVE_END_RE = re.compile(r"['\u2019]s?$")
 _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
+# offices a person holds, written before the surname alone ("President Trump", "Sen. Warren"): not the
+# honorifics, which any adult is given
+_OFFICE_TITLES = (_PERSONAL_TITLES | frozenset(["gov", "rep", "vice", "prime", "speaker", "justice"])) - _HONORIFICS - {
+    "sir", "dame", "lord", "lady", "prof", "professor", "advocate", "chief", "director", "spokesman", "spokeswoman",
+    "spokesperson", "chairman", "chairwoman"}
 # titles that follow "Mr."/"Madam" as a form of address ("Mr. President"), never as a surname
 _VOCATIVE_TITLES = frozenset(["president", "speaker", "chairman", "chairwoman", "secretary", "minister",
                               "ambassador", "mayor", "governor", "senator", "justice", "vice"])
@@ -281,7 +286,9 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     words = raw.replace("\u2019", "'").split()
     for k in range(len(words) - 2, -1, -1):
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
-            words = words[k + 1 :]
+            rest = words[k + 1 :]
+            # "Donald Trump's GOP": the person before it, not an acronym after it
+            words = words[: k + 1] if len(rest) == 1 and _ACRONYM_RE.fullmatch(rest[0]) else rest
             break
         if words[k].endswith("s'") and k <= len(words) - 3:  # "Fox News' Jo Bayer": the outlet's person
             words = words[k + 1 :]
@@ -481,6 +488,9 @@ class _Speakers:
 
     def _collect_names(self) -> None:
         candidates: list[tuple[int, str, bool]] = []
+        titled_alone: dict[str, int] = {}  # surname -> where it is first written alone after an office
+        office_named: set[str] = set()  # full names written after an office ("Sen. Chris Murphy")
+        honorific_alone: dict[str, set[str]] = {}  # surname -> genders of the honorifics written before it
         headline_lines = _headline_lines(self.body)
         for m in _NAME_RE.finditer(self.body):
             raw = m.group()
@@ -498,6 +508,14 @@ class _Speakers:
             if personal != name:
                 shift = raw.find(personal.split()[0], shift)
             candidates.append((m.start() + shift, personal, strong))
+            office = [w for w in raw.split()[:-1] if w.lower().strip(".,") in _OFFICE_TITLES]
+            said = _GENDER_WORD_BEFORE_RE.search(self.body, max(0, m.start() + shift - 16), m.start() + shift)
+            if said and " " not in personal:  # "Mr. Trump": the honorific's gender
+                honorific_alone.setdefault(personal, set()).add("m" if said.group(1).lower() in _MALE_WORDS else "f")
+            if office and " " not in personal:
+                titled_alone.setdefault(personal, m.start() + shift)  # "President Trump", "Sen. Murphy"
+            elif office:
+                office_named.add(personal)  # "Sen. Chris Murphy"
         # longest first (initials not counted: "George W. Bush" is no fuller a name than "Jeb Bush"
         # introduced first); a name written inside a quotation ("Meet Melania Trump. Your next First
         # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
@@ -510,6 +528,8 @@ class _Speakers:
             off, name = candidate
             contested = len(owners[name.split()[-1]]) > 1  # only then does a quotation's name matter
             return contested and _inside_quotation(self.body, off), -_name_words(name)
+
+        self._key_surnames_alone(strong_ones, owners, titled_alone, office_named, honorific_alone)
 
         for _, name in sorted(strong_ones, key=rank):
             self.full_names.setdefault(name, name)
@@ -535,6 +555,39 @@ class _Speakers:
             if len(said_genders) == 1:  # both said: a title read off the wrong name, trust neither
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
+
+    def _key_surnames_alone(self, strong_ones: list[tuple[int, str]], owners: dict[str, set[str]],
+                            titled_alone: dict[str, int], office_named: set[str],
+                            honorific_alone: dict[str, set[str]]) -> None:
+        """Key a surname written alone when its full names do not say who it is by themselves: a
+        surname first written after an office ("President Trump"), before any of its full names, is
+        that office holder, no one else ("Ivanka Trump" named later), unless one full name is written
+        after an office too; a surname several full names share is the one introduced first (the
+        article's subject: "Chris Murphy" in his profile, not "Anne Marie Murphy" named later, however
+        long her name or often repeated in full to tell her apart); a surname written after an
+        honorific of the other gender than its only full name's given name is someone else ("Mr.
+        Trump" beside "Melania Trump"). Other surnames are keyed by :meth:`_collect_names`."""
+        first_at: dict[str, int] = {}
+        for off, name in strong_ones:
+            if not _inside_quotation(self.body, off):
+                first_at.setdefault(name, off)
+        for surname, names in owners.items():
+            if surname.lower() in _PARTY_NOUNS:
+                continue
+            full = [name for name in names if name in first_at and " " in name]  # not "Mr. Trump" itself
+            if surname in titled_alone and all(titled_alone[surname] < first_at[name] for name in full):
+                # first written after an office, before any full name: that office holder
+                holders = [name for name in full if name in office_named]
+                self.full_names[surname] = holders[0] if len(holders) == 1 else surname
+                continue
+            said = honorific_alone.get(surname, set())
+            if len(said) == 1:
+                full = [name for name in full if given_name_gender(name) in ("", *said)]
+                if not full:
+                    self.full_names[surname] = surname
+                    continue
+            if full:
+                self.full_names[surname] = min(full, key=first_at.__getitem__)
 
     def _written_alone(self, word: str) -> int:
         """How often the article names someone by ``word`` alone ("Kim said", "Mr. Kim")."""

@@ -1,0 +1,59 @@
+"""Who a surname written alone stands for: the one full name of the article with that surname, unless
+the article says otherwise (another full name named more often, an office or an honorific that none
+of the full names fits). Invented sentences only."""
+
+from __future__ import annotations
+
+from briefreader.core.quotes import Quote, extract_quotes
+
+
+def _quote(body: str, starting: str) -> Quote:
+    """The quote of ``body`` whose text starts with ``starting``."""
+    found = [q for q in extract_quotes("a", body) if q.text.startswith(starting)]
+    assert found, [q.text for q in extract_quotes("a", body)]
+    return found[0]
+
+
+def test_a_surname_alone_is_its_only_full_name() -> None:
+    body = 'Brian Holt spoke first.\n\n"We will build it," Holt said.'
+    assert _quote(body, "We will").speaker == "Brian Holt"
+
+
+def test_a_shared_surname_is_the_person_named_most_often() -> None:
+    # the longer full name, named once, is not who "Holt" is
+    body = ('Brian Holt has fought the mine for years. Brian Holt grew up in the valley, where his mother, '
+            'Anne Marie Holt, taught school.\n\n"We will not stop," Holt said.')
+    assert _quote(body, "We will not").speaker == "Brian Holt"
+
+
+def test_a_surname_first_written_after_an_office_is_that_office_holder() -> None:
+    # the governor, introduced first, is not the relative named in full after him
+    body = ('Governor Holt opened the bridge on Tuesday. His niece Clara Holt spoke after him.\n\n'
+            '"This bridge was overdue," Holt said.\n\n"I am proud of it," Clara Holt said.')
+    assert _quote(body, "This bridge").speaker == "Holt"
+    assert _quote(body, "I am proud").speaker == "Clara Holt"
+
+
+def test_a_surname_after_an_office_its_full_name_holds_is_that_person() -> None:
+    body = ('Governor Brian Holt opened the bridge on Tuesday. His niece Clara Holt cut the ribbon.\n\n'
+            '"This bridge was overdue," Governor Holt said.')
+    assert _quote(body, "This bridge").speaker == "Brian Holt"
+
+
+def test_a_surname_after_an_honorific_of_the_other_gender_is_someone_else() -> None:
+    body = ('Clara Holt visited the school on Monday.\n\n"We need more teachers," Mr. Holt said later in '
+            'a speech.')
+    assert _quote(body, "We need").speaker != "Clara Holt"
+
+
+def test_a_possessive_name_before_an_acronym_is_the_person() -> None:
+    body = ("Brian Holt's GOP revolt\n\nOn one side is Holt, who spent Tuesday lashing out at the leaders. "
+            "Holt posted his angriest message of the day.\n\n"
+            '"It is so nice that the gloves are off," he said.')
+    assert _quote(body, "It is so nice").speaker == "Brian Holt"
+
+
+def test_a_full_name_introduced_before_the_office_is_its_holder() -> None:
+    body = ('Brian Holt opened the bridge on Tuesday. Governor Holt spoke for an hour.\n\n'
+            '"This bridge was overdue," Holt said.')
+    assert _quote(body, "This bridge").speaker == "Brian Holt"
