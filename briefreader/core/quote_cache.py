@@ -38,8 +38,9 @@ logger = logging.getLogger(__name__)
 #: captions and a headline's object never speak, the topic person and the asker are no speakers; 15: given
 #: names' genders for pronouns and descriptions, an honorific picks among people sharing a surname; 16: an
 #: exchange in one sentence (`A told him, "X," B responded: "Y."`) is two quotations; 17: a surname alone
-#: is the full name introduced first, not one of an office holder's relatives ("Ivanka Trump")
-EXTRACTOR_VERSION = "quotes-17"
+#: is the full name introduced first, not one of an office holder's relatives ("Ivanka Trump"); 18: a given
+#: name speaking alone ("Ellen said") is its one full name
+EXTRACTOR_VERSION = "quotes-18"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -97,6 +97,8 @@ def given_name_gender(name: str) -> str:
 
 SPEECH_VERBS, _SOURCE_VERBS = _load_speech_verbs()
 _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+# a speech verb right after a name, maybe after an adverb ("Ellen said", "Ellen later told")
+_SPEAKS_AFTER_RE = re.compile(rf"[^\S\n]+(?:[a-z]+ly[^\S\n]+|later[^\S\n]+|also[^\S\n]+)?(?:{SPEECH_VERBS})\b")
 _SKIP_BETWEEN = re.compile(
     r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
     r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|(?-i:[a-z]+ly)|"
@@ -540,8 +542,10 @@ class _Speakers:
         # surnames several full names share ("Bill Clinton", "Hillary Clinton"): an honorific before the
         # surname alone says which one is meant (see gendered_canonical)
         self._surname_owners = {last: sorted(names) for last, names in owners.items() if len(names) > 1}
+        full_by_first: dict[str, set[str]] = {}
         for name in dict.fromkeys(name for _, name in strong_ones):
             self._key_family_name_first(name)
+            full_by_first.setdefault(name.split()[0], set()).add(name)
         genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
             said = _GENDER_WORD_BEFORE_RE.search(self.body, max(0, off - 16), off)
@@ -555,6 +559,19 @@ class _Speakers:
             if len(said_genders) == 1:  # both said: a title read off the wrong name, trust neither
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
+        # keyed only now: as a mention, "Hillary" in narration would be an actor pronouns go to
+        self._key_given_names_speaking(candidates, full_by_first)
+
+    def _key_given_names_speaking(self, candidates: list[tuple[int, str, bool]],
+                                  full_by_first: dict[str, set[str]]) -> None:
+        """Key the given names that speak alone in the narration ("Ellen said"; not "this is Bill"
+        quoted, nor "a rubber Hillary mask") by their one full name (:meth:`_key_given_name_alone`)."""
+        speaking_alone = {name for off, name, _ in candidates if name in full_by_first and " " not in name
+                          and _SPEAKS_AFTER_RE.match(self.body, off + len(name))
+                          and not _inside_quotation(self.body, off)}
+        for first, names in full_by_first.items():
+            if len(names) == 1 and first in speaking_alone:  # "Paul" with Paul Ryan and Paul Manafort: no one
+                self._key_given_name_alone(first, next(iter(names)))
 
     def _key_surnames_alone(self, strong_ones: list[tuple[int, str]], owners: dict[str, set[str]],
                             titled_alone: dict[str, int], office_named: set[str],
@@ -598,6 +615,8 @@ class _Speakers:
         a family name written first ("Kim Jong Un" then "Kim", "Ri Yong-ho" then "Ri")."""
         words = name.split()
         first = words[0]
+        if given_name_gender(name):
+            return  # "Clara Holt" then "Clara": a given name (see _key_given_name_alone), not a family name
         if (len(words) not in (2, 3) or first in self.full_names or len(first) < 2 or not first[0].isupper()
                 or first.lower() in _TITLE_WORDS or first.lower() in self.common_words
                 or len(first) >= 5 and _DEMONYM_RE.search(first)):
@@ -618,6 +637,17 @@ class _Speakers:
                 if given and word.lower() not in _TITLE_WORDS | _NON_NAME_STARTS | _HONORIFICS:
                     return  # "Donald Trump", "for Trump Paul's demand": the word is a surname after a given name
             at = self.body.find(first, end)
+        self.full_names[first] = name
+
+    def _key_given_name_alone(self, first: str, name: str) -> None:
+        """Key ``name`` by its given name ``first`` when the article writes that word alone, it is a
+        given name (the list of :func:`given_name_gender`) and no one's surname or family name, and no
+        common word: "Ellen DeGeneres" then "Ellen said"; ``name`` is the one full name of the article
+        opening with that word ("Paul" beside Paul Ryan and Paul Manafort is no one in particular)."""
+        words = name.split()
+        if (len(words) not in (2, 3) or first in self.full_names or not given_name_gender(name)
+                or first.lower() in self.common_words or self._written_alone(first) <= 0):
+            return
         self.full_names[first] = name
 
     def personal_name(self, name: str) -> str | None:

@@ -57,3 +57,20 @@ def test_a_full_name_introduced_before_the_office_is_its_holder() -> None:
     body = ('Brian Holt opened the bridge on Tuesday. Governor Holt spoke for an hour.\n\n'
             '"This bridge was overdue," Holt said.')
     assert _quote(body, "This bridge").speaker == "Brian Holt"
+
+
+def test_a_given_name_speaking_alone_is_its_one_full_name() -> None:
+    body = ('Ellen Varga hosted the show on Tuesday. Varga then took questions.\n\n'
+            '"I am friends with people I disagree with," Ellen said.')
+    assert _quote(body, "I am friends").speaker == "Ellen Varga"
+
+
+def test_a_given_name_two_full_names_share_is_no_one_in_particular() -> None:
+    body = ('Paul Varga and Paul Lindqvist met on Monday.\n\n"We agreed on nothing," Paul said.')
+    assert _quote(body, "We agreed").speaker not in ("Paul Varga", "Paul Lindqvist")
+
+
+def test_a_given_name_in_the_narration_that_does_not_speak_is_no_actor() -> None:
+    body = ('Clara Holt was mocked at the rally by Tom Berg, who wore a rubber Clara mask.\n\n'
+            '"I thought it would be funny," he said.')
+    assert _quote(body, "I thought").speaker == "Tom Berg"
