@@ -486,6 +486,7 @@ class _Speakers:
         self._firm_genders: dict[str, str] = {}  # see firm_gender
         self._titled_cache: dict[str, frozenset[str]] = {}  # see _titled_words
         self._surname_owners: dict[str, list[str]] = {}  # see _collect_names
+        self._family_name_first: set[str] = set()  # names keyed by their first word, a family name
         self._collect_names()
 
     def _collect_names(self) -> None:
@@ -638,6 +639,7 @@ class _Speakers:
                     return  # "Donald Trump", "for Trump Paul's demand": the word is a surname after a given name
             at = self.body.find(first, end)
         self.full_names[first] = name
+        self._family_name_first.add(name)
 
     def _key_given_name_alone(self, first: str, name: str) -> None:
         """Key ``name`` by its given name ``first`` when the article writes that word alone, it is a
@@ -862,8 +864,7 @@ class _Speakers:
             return self.said_gender.get(name, "")
         found = self._firm_genders.get(name)
         if found is None:
-            words = name.split()
-            family_name_first = bool(words) and self.full_names.get(words[0]) == name
+            family_name_first = name in self._family_name_first
             found = self.said_gender.get(name) or ("" if family_name_first else given_name_gender(name))
             self._firm_genders[name] = found
         return found

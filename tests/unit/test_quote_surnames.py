@@ -74,3 +74,10 @@ def test_a_given_name_in_the_narration_that_does_not_speak_is_no_actor() -> None
     body = ('Clara Holt was mocked at the rally by Tom Berg, who wore a rubber Clara mask.\n\n'
             '"I thought it would be funny," he said.')
     assert _quote(body, "I thought").speaker == "Tom Berg"
+
+
+def test_a_given_name_speaking_alone_keeps_its_gender() -> None:
+    body = ('Ellen Varga and Tom Berg spoke at the opening.\n\n"It was a fine day," Ellen said.\n\n'
+            '"I disagree," he said.')
+    assert _quote(body, "It was").speaker == "Ellen Varga"
+    assert _quote(body, "I disagree").speaker == "Tom Berg"
