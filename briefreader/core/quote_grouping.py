@@ -731,6 +731,9 @@ SAME_SPEAKER_RUN_WORDS = 8
 SHARED_SENTENCE_WORDS = 4
 #: ... this many of them content words, are two outlets' cuts of one statement (see _one_speakers_cut) ...
 SAME_SPEAKER_RUN_CONTENT_WORDS = 3
+#: ... as are two such quotations overlapping in this many words in a row (SAME_SPEAKER_RUN_CONTENT_WORDS
+#: content words), one ending and the other starting with them (see _overlap_run) ...
+SAME_SPEAKER_OVERLAP_WORDS = 5
 #: ... when published this many days apart at most (0: the same day, or, for groups of renderings,
 #: overlapping spans of days; a spokesman's stock line opens the statements of several days of a crisis).
 SAME_SPEAKER_RUN_DAYS = 0
@@ -746,7 +749,12 @@ def _one_speakers_cut(a: _Phrase, b: _Phrase, relation: str, lcs: float, short: 
     a short quote's match, and only between quotations published on one day
     (SAME_SPEAKER_RUN_DAYS): a speaker's stock sentence in two statements is as good a match of each
     (a rival) or said on another day."""
-    if relation != "same" or lcs < SAME_SPEAKER_RUN_WORDS:
+    if relation != "same" or lcs < SAME_SPEAKER_OVERLAP_WORDS:
+        return None
+    overlap = _overlap_run(a, b, SAME_SPEAKER_OVERLAP_WORDS, SAME_SPEAKER_RUN_CONTENT_WORDS)
+    if overlap:
+        return "cut", overlap / short
+    if lcs < SAME_SPEAKER_RUN_WORDS:
         return None
     content = a.content_codes
     shared_words = shared_content = 0
@@ -834,10 +842,11 @@ def _suffix_prefix(head_of: Sequence[Any], tail_of: Sequence[Any]) -> int:
     return border[-1]
 
 
-def _overlap_run(a: _Phrase, b: _Phrase) -> int:
+def _overlap_run(a: _Phrase, b: _Phrase, min_words: int = SHARED_RUN_WORDS,
+                 min_content: int = SHARED_RUN_CONTENT_WORDS) -> int:
     """The length of the run of words that ends one of ``a`` and ``b`` and starts the other (either
-    may print up to CUT_SLACK_WORDS words past it), when it has at least SHARED_RUN_WORDS words and
-    SHARED_RUN_CONTENT_WORDS content words; else 0. A run both start with and go on from, or one
+    may print up to CUT_SLACK_WORDS words past it), when it has at least ``min_words`` words and
+    ``min_content`` content words; else 0. A run both start with and go on from, or one
     prints in its middle, is not an overlap of two cuts: it is as often a stock line ("We call on all
     sides to show restraint") opening two statements, or one person echoing another's words inside a
     statement of their own. (A quotation that is the run and a word more is a cut of the other's
@@ -850,9 +859,9 @@ def _overlap_run(a: _Phrase, b: _Phrase) -> int:
             tail = first[max(0, len(first) - cut_end - window) : len(first) - cut_end]
             for cut_start in range(CUT_SLACK_WORDS + 1):
                 run = _suffix_prefix(second[cut_start : cut_start + window], tail)
-                if run >= SHARED_RUN_WORDS and run > best:
+                if run >= min_words and run > best:
                     words = tail[len(tail) - run :]
-                    if sum(code in content for code in words) >= SHARED_RUN_CONTENT_WORDS:
+                    if sum(code in content for code in words) >= min_content:
                         best = run
     return best
 
@@ -1152,20 +1161,29 @@ def _add_match(best_parent: dict[int, tuple[float, int, int]], rivals: dict[int,
     _add_rival(rivals, short_i, score, long_i)
 
 
+def _cuts_of_one_day(spread: _Spread, group_a: int, group_b: int) -> bool:
+    """Whether groups ``group_a`` and ``group_b`` can be two outlets' cuts of one statement: published
+    within SAME_SPEAKER_RUN_DAYS, and not two quotations one article printed apart (two remarks)."""
+    one_article = spread.one_article(group_a) and spread.one_article(group_b)
+    if one_article and spread.article[group_a] == spread.article[group_b]:
+        return False
+    return spread.days_apart(group_a, group_b) <= SAME_SPEAKER_RUN_DAYS
+
+
 def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informative: _Informativeness,
                          uf: _UnionFind, phrases: Sequence[_Phrase], best_parent: dict[int, tuple[float, int, int]],
                          rivals: dict[int, list[tuple[float, int]]], lengths: list[int]) -> None:
     """Add the matches (``(kind, short, score, long)``, see _score_pair) that hold only once the
     groups are built: a 'rare' one (a phrase of a few words with no one speaker named for both)
     when its words are rare (:meth:`_Informativeness.rare`), a 'cut' one (one speaker's sentence in
-    two cuts) when both groups were published within SAME_SPEAKER_RUN_DAYS; the others are no
+    two cuts) when both groups can be cuts of one statement (:func:`_cuts_of_one_day`); the others are no
     match at all, neither a best match nor a rival of one."""
     spread = uf.spread
     for kind, short_i, score, long_i in checked:
         if kind == "rare":
             holds = informative.rare(phrases[short_i].content & phrases[long_i].content)
         else:
-            holds = spread is None or spread.days_apart(uf.find(short_i), uf.find(long_i)) <= SAME_SPEAKER_RUN_DAYS
+            holds = spread is None or _cuts_of_one_day(spread, uf.find(short_i), uf.find(long_i))
         if holds:
             _add_match(best_parent, rivals, lengths, short_i, score, long_i)
 

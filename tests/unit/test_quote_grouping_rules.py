@@ -355,6 +355,30 @@ def test_short_sentences_shared_on_another_day_are_another_statement() -> None:
     assert cluster_of(an, "libraries", "a0.txt") != cluster_of(an, "libraries", "a1.txt")
 
 
+def _tweets_cut_at_a_short_overlap(second_date: str | None = None) -> list[Article]:
+    """One speaker's tweets in two outlets' cuts: one ends, the other opens, with the same 6 words."""
+    arts = [
+        art(0, "“The ministry used the word isolation, and that is what I answered. A hold is a separate "
+               "practice, but it does not necessarily rule out isolation,” Councillor Vera Holm wrote."),
+        art(1, "Vera Holm wrote that a hold “does not necessarily rule out isolation. If he is not kept alone, "
+               "good. Now free everyone else from it too, and close the old wing of the prison before the winter "
+               "comes to the valley and the roads freeze over for months, as they did last year in every town of "
+               "the north.”"),
+    ]
+    arts[1] = replace(arts[1], date=second_date or arts[0].date)
+    return arts
+
+
+def test_one_speakers_cuts_overlapping_in_a_few_words_are_grouped() -> None:
+    an = analyse_quotes(_tweets_cut_at_a_short_overlap())
+    assert cluster_of(an, "rule out isolation", "a0.txt") == cluster_of(an, "rule out isolation", "a1.txt")
+
+
+def test_one_speakers_few_words_overlapping_on_another_day_are_apart() -> None:
+    an = analyse_quotes(_tweets_cut_at_a_short_overlap("2025-03-04"))
+    assert cluster_of(an, "rule out isolation", "a0.txt") != cluster_of(an, "rule out isolation", "a1.txt")
+
+
 def test_cuts_sharing_a_sentence_under_two_speakers_stay_apart() -> None:
     an = analyse_quotes(_statement_in_two_cuts(second_by="the union leader Tom Brandt"))
     assert cluster_of(an, "northern clinics", "a0.txt") != cluster_of(an, "northern clinics", "a1.txt")
