@@ -40,7 +40,7 @@ CREDIT_REASON = INLINE_PREFIX + "photo credit"
 # case, and an upper-case MORE in prose ("FAR MORE shameful") lacks the rest of the shape.
 TERMINATOR_WORDS = ("MORE", "Read more", "READ MORE")
 _TERMINATOR = re.compile(
-    r"(?<=\S) (?:" + "|".join(re.escape(word) for word in TERMINATOR_WORDS) + r")"
+    r"(?<=\S)(?<![A-Z]{2}) (?:" + "|".join(re.escape(word) for word in TERMINATOR_WORDS) + r")"
     r"(?=$|[\s,.;:!?)\]—–-]|['’]s\b)"
 )
 MAX_CARD_CHARS = 900  # from the printed surname to the terminator (the longest of 77 seen: 455)
@@ -55,11 +55,12 @@ _PARTICLES = "de|da|di|van|von|der|den|del|la|le|al|bin|ibn|el|dos|du|ter|St\\."
 _NAME_WORD = (rf"(?:[{_UPPER}][\w'’.-]*|\([{_UPPER}][\w'’.-]*\)|(?:{_PARTICLES}))")
 # A card's start, found at every position (a lookahead, so overlapping readings are all seen):
 # the printed surname, a space, up to five name words, the surname again, then the glue: a
-# headline's first character right after it (camel case, a digit, an opening quote before a capital)
-# or one space and a capital/digit/quote.
+# headline's first character right after it (camel case, a digit, an opening single quote before a
+# capital) or one space and a capital/digit/single quote (a double mark opens no headline run: see
+# _QUOTATION).
 _CARD_START = re.compile(
     rf"(?<![\w'’.-])(?=(?P<surname>[{_UPPER}][\w'’-]*\w) (?P<given>(?:{_NAME_WORD} ){{0,{MAX_GIVEN_NAMES}}})"
-    rf"(?P=surname)(?:(?P<camel>[{_UPPER}0-9$]|['‘\"“][{_UPPER}0-9])|(?P<spaced> [{_UPPER}0-9'‘\"“$])))"
+    rf"(?P=surname)(?:(?P<camel>[{_UPPER}0-9$]|['‘][{_UPPER}0-9])|(?P<spaced> [{_UPPER}0-9'‘$])))"
 )
 # A photo credit glued to the caption or sentence after it, at a line's start or after a sentence's
 # end: one to four name words (or initials), a slash, perhaps a desk and a slash ("AFP/", "Pool/"),
@@ -76,7 +77,9 @@ _CREDIT = re.compile(
 _QUOTATION = re.compile(r"[\"“”«»„]")
 # A sentence ending inside the run: a lower-case word of 4+ letters, a full stop, a capital. (A
 # headline run glues titles without full stops; "?" and "!" end headlines, so they are allowed.)
-_SENTENCE_END = re.compile(rf"[a-zà-ÿ]{{4,}}\. +[{_UPPER}]")
+_SENTENCE_END = re.compile(rf"[a-zà-ÿ]{{4}}\. +[{_UPPER}]")  # {4}, not {4,}: the same hits, no backtracking
+# A clause of prose inside the run: a comma, then a conjunction.
+_CLAUSE = re.compile(r", (?:and|but|or|while|as|which|who) ")
 _WORD = re.compile(r"\S+")
 
 
@@ -165,6 +168,8 @@ def _headline_run(run: str) -> bool:
         return False
     if "\n" in run or "\r" in run or _QUOTATION.search(run) is not None:
         return False
+    if _CLAUSE.search(run) is not None:
+        return False  # ", and the city spent": a sentence goes on, headlines are glued without clauses
     return _SENTENCE_END.search(run) is None
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from rapidfuzz.distance import Indel, Levenshtein
 
 from briefreader.core.diffing import INSERTION_KEY, word_keys
+from briefreader.core.quote_names import given_name_gender
 from briefreader.core.quote_records import _MISSING, QuotesCancelled
 from briefreader.core.quotes import Quote
 
@@ -402,7 +403,8 @@ def identifies_someone(name: str | None) -> bool:
     if not names_someone(name):
         return False
     words = [word.casefold() for word in _name_words(name or "")]
-    return (words[-1] not in _ROLE_ENDINGS and words[-1] not in _FURNITURE_ENDINGS
+    furniture = words[-1] in _FURNITURE_ENDINGS and not given_name_gender(name or "")  # not "Thomas More"
+    return (words[-1] not in _ROLE_ENDINGS and not furniture
             and not _PARTY_STATE_RE.match(words[0])  # "D-New York": a party and a state
             and (len(words) == 1 or words[0] not in _ANONYMOUS_OPENINGS))
 
@@ -618,8 +620,8 @@ RARE_PHRASE_WORD_EVIDENCE = 4.0
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
-#: A line (SHORT_QUOTE_WORDS+ words) with at most this many shingles is a candidate of a longer
-#: phrase sharing one of them (others need two).
+#: A line of SHORT_QUOTE_WORDS words with at most this many shingles is a candidate of a longer
+#: phrase sharing one of them (others need two; longer lines, two or a tenth of their shingles).
 FEW_SHINGLES = 4
 
 
@@ -744,8 +746,9 @@ def _one_speakers_cut(a: _Phrase, b: _Phrase, relation: str, lcs: float, short: 
     sentences (each of SHARED_SENTENCE_WORDS+ words, SAME_SPEAKER_RUN_WORDS+ in all), word for word,
     each outlet cutting the rest of a statement differently: "There is no justification for this
     military coup." opening one cut and inside the other; "Rise to the occasion." and "Dress like you
-    deserve respect" in two cuts of one post. Else None. A run of words that is no whole sentence of
-    either is a phrase the speaker reuses ("We call on all sides to show restraint, ..."). Judged as
+    deserve respect" in two cuts of one post; or when one ends and the other starts with the same
+    SAME_SPEAKER_OVERLAP_WORDS+ words (:func:`_overlap_run`). Else None. Another run of words, no whole
+    sentence of either, is a phrase the speaker reuses ("We call on all sides to show restraint, ..."). Judged as
     a short quote's match, and only between quotations published on one day
     (SAME_SPEAKER_RUN_DAYS): a speaker's stock sentence in two statements is as good a match of each
     (a rival) or said on another day."""
@@ -1162,8 +1165,11 @@ def _add_match(best_parent: dict[int, tuple[float, int, int]], rivals: dict[int,
 
 
 def _cuts_of_one_day(spread: _Spread, group_a: int, group_b: int) -> bool:
-    """Whether groups ``group_a`` and ``group_b`` can be two outlets' cuts of one statement: published
-    within SAME_SPEAKER_RUN_DAYS, and not two quotations one article printed apart (two remarks)."""
+    """Whether groups ``group_a`` and ``group_b`` can be two outlets' cuts of one statement: both with a
+    known publication day, published within SAME_SPEAKER_RUN_DAYS, and not two quotations one article
+    printed apart (two remarks)."""
+    if spread.first_day[group_a] == _NO_DAY or spread.first_day[group_b] == _NO_DAY:
+        return False  # no full date known: "one day" cannot be told
     one_article = spread.one_article(group_a) and spread.one_article(group_b)
     if one_article and spread.article[group_a] == spread.article[group_b]:
         return False
@@ -1336,10 +1342,10 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
         tried = 0
         n_p, n_sh = lengths[pi], len(sh)
         if n_p > 8:
-            # one shared shingle is a candidate only when it is a good part of a line's few shingles
-            # ("your strategy has been all over the map": 4); a short quote's is too often chance
+            # one shared shingle is a candidate only when it is a good part of an 8-word line's few
+            # shingles ("your strategy has been all over the map": 4); a short quote's is too often chance
             pool = sorted([(n, q) for q, n in counts.items()
-                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] >= SHORT_QUOTE_WORDS],
+                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] == SHORT_QUOTE_WORDS],
                           reverse=True)
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)

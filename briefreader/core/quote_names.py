@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -452,6 +453,23 @@ def _name_words(name: str) -> int:
     return sum(1 for word in name.split() if len(word) > 1)
 
 
+def _inside_quotations(body: str, offsets: Iterable[int]) -> dict[int, bool]:
+    """:func:`_inside_quotation` of each of ``offsets``, in one pass over the text (the marks between
+    consecutive offsets of a line counted once: linear on a one-line body with thousands of names)."""
+    flags: dict[int, bool] = {}
+    curly = straight = pos = 0
+    for offset in sorted(set(offsets)):
+        newline = body.rfind("\n", pos, offset)
+        if newline != -1:  # a new line: its marks are counted from its start
+            curly = straight = 0
+            pos = newline + 1
+        curly += body.count("\u201c", pos, offset) - body.count("\u201d", pos, offset)
+        straight += body.count('"', pos, offset)
+        pos = offset
+        flags[offset] = curly > 0 or straight % 2 == 1
+    return flags
+
+
 def _inside_quotation(body: str, offset: int) -> bool:
     """Whether ``offset`` lies inside a double quotation opened earlier on its line (typographic
     marks counted open against close, straight marks by parity)."""
@@ -487,6 +505,7 @@ class _Speakers:
         self._titled_cache: dict[str, frozenset[str]] = {}  # see _titled_words
         self._surname_owners: dict[str, list[str]] = {}  # see _collect_names
         self._family_name_first: set[str] = set()  # names keyed by their first word, a family name
+        self._quoted_at: dict[int, bool] = {}  # candidate name offset -> inside a quotation (see _collect_names)
         self._collect_names()
 
     def _collect_names(self) -> None:
@@ -523,6 +542,7 @@ class _Speakers:
         # introduced first); a name written inside a quotation ("Meet Melania Trump. Your next First
         # Lady.", "Lyin' Ted Cruz just used …") names a person only after the narration's names
         strong_ones = [(off, name) for off, name, strong in candidates if strong]
+        self._quoted_at = _inside_quotations(self.body, (off for off, _, _ in candidates))
         owners: dict[str, set[str]] = {}
         for _, name in strong_ones:
             owners.setdefault(name.split()[-1], set()).add(name)
@@ -530,8 +550,9 @@ class _Speakers:
         def rank(candidate: tuple[int, str]) -> tuple[bool, int]:
             off, name = candidate
             contested = len(owners[name.split()[-1]]) > 1  # only then does a quotation's name matter
-            return contested and _inside_quotation(self.body, off), -_name_words(name)
+            return contested and self._quoted_at[off], -_name_words(name)
 
+        self._written_names = Counter(name for _, name, _ in candidates)
         self._key_surnames_alone(strong_ones, owners, titled_alone, office_named, honorific_alone)
 
         for _, name in sorted(strong_ones, key=rank):
@@ -539,7 +560,6 @@ class _Speakers:
             if name.split()[-1].lower() not in _PARTY_NOUNS:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
                 self.full_names.setdefault(name.split()[-1], name)
-        self._written_names = Counter(name for _, name, _ in candidates)
         # surnames several full names share ("Bill Clinton", "Hillary Clinton"): an honorific before the
         # surname alone says which one is meant (see gendered_canonical)
         self._surname_owners = {last: sorted(names) for last, names in owners.items() if len(names) > 1}
@@ -569,7 +589,7 @@ class _Speakers:
         quoted, nor "a rubber Hillary mask") by their one full name (:meth:`_key_given_name_alone`)."""
         speaking_alone = {name for off, name, _ in candidates if name in full_by_first and " " not in name
                           and _SPEAKS_AFTER_RE.match(self.body, off + len(name))
-                          and not _inside_quotation(self.body, off)}
+                          and not self._quoted_at[off]}
         for first, names in full_by_first.items():
             if len(names) == 1 and first in speaking_alone:  # "Paul" with Paul Ryan and Paul Manafort: no one
                 self._key_given_name_alone(first, next(iter(names)))
@@ -579,22 +599,26 @@ class _Speakers:
                             honorific_alone: dict[str, set[str]]) -> None:
         """Key a surname written alone when its full names do not say who it is by themselves: a
         surname first written after an office ("President Trump"), before any of its full names, is
-        that office holder, no one else ("Ivanka Trump" named later), unless one full name is written
-        after an office too; a surname several full names share is the one introduced first (the
+        that office holder, no one else, when those are relatives told apart ("Ivanka Trump" named
+        later, and "Ivanka" alone; not "Barack Obama" after "President Obama"), unless one full name is
+        written after an office too; a surname several full names share is the one introduced first (the
         article's subject: "Chris Murphy" in his profile, not "Anne Marie Murphy" named later, however
         long her name or often repeated in full to tell her apart); a surname written after an
         honorific of the other gender than its only full name's given name is someone else ("Mr.
         Trump" beside "Melania Trump"). Other surnames are keyed by :meth:`_collect_names`."""
         first_at: dict[str, int] = {}
         for off, name in strong_ones:
-            if not _inside_quotation(self.body, off):
-                first_at.setdefault(name, off)
+            if name not in first_at and not self._quoted_at[off]:
+                first_at[name] = off
         for surname, names in owners.items():
             if surname.lower() in _PARTY_NOUNS:
                 continue
             full = [name for name in names if name in first_at and " " in name]  # not "Mr. Trump" itself
-            if surname in titled_alone and all(titled_alone[surname] < first_at[name] for name in full):
-                # first written after an office, before any full name: that office holder
+            if (surname in titled_alone and full and all(titled_alone[surname] < first_at[name] for name in full)
+                    and (len(full) > 1 or self._written_alone(full[0].split()[0]) > 0)):
+                # first written after an office, before any full name: that office holder, when the full
+                # names are relatives told apart (several, or one whose given name the article writes
+                # alone: "Ivanka"); "President Obama" then "Barack Obama" is one man
                 holders = [name for name in full if name in office_named]
                 self.full_names[surname] = holders[0] if len(holders) == 1 else surname
                 continue

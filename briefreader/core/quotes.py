@@ -574,7 +574,7 @@ def _interrupted_in_paragraph(body: str, qa: Quote, ra: _Raw, rb: _Raw) -> bool:
         # a partial quote inside narration, not the first half of an interrupted one (a quotation
         # opening its sentence, its attribution right after it, only lost its comma: `"X" Jo said.`)
         return False
-    if _NAMED_ATTRIBUTION_RE.match(gap) and introduced(body, ra):
+    if _NAMED_ATTRIBUTION_RE.match(gap) and gap.rstrip().endswith(":") and introduced(body, ra):
         # `Obama told him, "X," Romney responded: "Y."`: X came with its own attribution, so the one
         # after it, naming someone, introduces Y (`Ida said: "X," she added. "Y."` stays one)
         return False

@@ -115,6 +115,9 @@ def test_card_headlines_with_furniture_words_do_not_sink_the_paragraph() -> None
     # a run of one repeated word, and a list of names that repeats its words
     "Aaa Aaa Aaa Aaa Aaa Aaa Aaa Aaa MORE on Monday.",
     "Ann Bo Ann Cy Ann Dee Ann Bo Ann Cy Ann Dee Ann Bo Ann MORE on Monday.",
+    # a place name said twice, then a clause and an emphatic FAR MORE
+    "The band closed with New York New York Yankees fans singing along, and the city spent FAR MORE on "
+    "security than last year, officials said.",
 ])
 def test_prose_that_merely_looks_like_a_card_stays(prose: str) -> None:
     assert find_cards(prose) == []

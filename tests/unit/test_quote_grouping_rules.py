@@ -99,6 +99,7 @@ def test_person_keys(a: str, b: str, same: bool) -> None:
         ("Play Video", True, False),  # page furniture read for a name
         ("ET", True, False),  # a live blog's time zone
         ("D-New York", True, False),  # a party and a state
+        ("Jane Gallery", True, True),  # a surname that is a furniture word, after a given name
     ],
 )
 def test_names_someone_and_identifies_someone(name: str, names: bool, identifies: bool) -> None:

@@ -1,6 +1,6 @@
-"""Who a surname written alone stands for: the one full name of the article with that surname, unless
-the article says otherwise (another full name named more often, an office or an honorific that none
-of the full names fits). Invented sentences only."""
+"""Who a surname written alone stands for: the one full name of the article with that surname, the one
+introduced first when several share it, unless the article says otherwise (an office or an honorific
+that none of the full names fits). Invented sentences only."""
 
 from __future__ import annotations
 
@@ -19,16 +19,19 @@ def test_a_surname_alone_is_its_only_full_name() -> None:
     assert _quote(body, "We will").speaker == "Brian Holt"
 
 
-def test_a_shared_surname_is_the_person_named_most_often() -> None:
-    # the longer full name, named once, is not who "Holt" is
-    body = ('Brian Holt has fought the mine for years. Brian Holt grew up in the valley, where his mother, '
-            'Anne Marie Holt, taught school.\n\n"We will not stop," Holt said.')
+def test_a_shared_surname_is_the_person_introduced_first() -> None:
+    # the longer full name, introduced later and repeated in full to tell her apart, is not who "Holt" is
+    body = ('Brian Holt has fought the mine for years. He grew up in the valley, where his mother, Anne Marie '
+            'Holt, taught school. Anne Marie Holt retired in 1990; Anne Marie Holt still lives there.\n\n'
+            '"We will not stop," Holt said.')
     assert _quote(body, "We will not").speaker == "Brian Holt"
 
 
 def test_a_surname_first_written_after_an_office_is_that_office_holder() -> None:
-    # the governor, introduced first, is not the relative named in full after him
-    body = ('Governor Holt opened the bridge on Tuesday. His niece Clara Holt spoke after him.\n\n'
+    # the governor, introduced first, is not the relative named in full after him (and told apart by
+    # her given name)
+    body = ('Governor Holt opened the bridge on Tuesday. His niece Clara Holt spoke after him; Clara '
+            'thanked the workers.\n\n'
             '"This bridge was overdue," Holt said.\n\n"I am proud of it," Clara Holt said.')
     assert _quote(body, "This bridge").speaker == "Holt"
     assert _quote(body, "I am proud").speaker == "Clara Holt"
@@ -81,3 +84,9 @@ def test_a_given_name_speaking_alone_keeps_its_gender() -> None:
             '"I disagree," he said.')
     assert _quote(body, "It was").speaker == "Ellen Varga"
     assert _quote(body, "I disagree").speaker == "Tom Berg"
+
+
+def test_an_office_before_the_one_full_name_is_that_person() -> None:
+    body = ('President Holt spoke on Monday.\n\n"We will win this," Holt said.\n\nBrian Holt was elected in '
+            '2008.\n\n"It matters," Holt said.')
+    assert _quote(body, "We will win").speaker == "Brian Holt"

@@ -93,6 +93,12 @@ def test_an_exchange_in_one_sentence_is_two_quotations_of_two_speakers() -> None
     assert (a.speaker, b.speaker) == ("Anna Berg", "Tom Hale")
 
 
+def test_a_named_interruption_without_a_colon_stays_one_quotation() -> None:
+    body = 'Jo Varga told reporters, "We are ready for the vote," Varga added, "and we will win it easily."'
+    a, b = quotes(body)
+    assert a.utterance_id == b.utterance_id
+
+
 def test_a_quotation_introduced_then_interrupted_by_its_speaker_stays_one() -> None:
     body = 'Anna Berg said: "We are not going to raise taxes," she added. "Not this year, and not next year."'
     a, b = quotes(body)
