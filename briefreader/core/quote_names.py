@@ -243,12 +243,16 @@ def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     # start for every quote was quadratic on one long paragraph full of quotes); the look-ahead may
     # see the quotation's own opening mark and first letter (``session. “We``)
     end_pos = min(hi, pos + 2)
-    for i in range(min(pos, end_pos) - 1, lo - 1, -1):
-        if body[i] in _SENTENCE_END_CHARS and _SENTENCE_END_BEFORE_RE.match(body, i, end_pos):
+    i = min(pos, end_pos)
+    while True:  # from one stop or mark back to the one before it (rfind: no Python loop per character)
+        i = max(body.rfind(mark, lo, i) for mark in _SENTENCE_END_CHARS)
+        if i < lo:
+            break
+        if _SENTENCE_END_BEFORE_RE.match(body, i, end_pos):
             start = i + 1
             break
-    after = _SENTENCE_END_AFTER_RE.search(body[pos:hi])
-    end = pos + after.end() if after else hi
+    after = _SENTENCE_END_AFTER_RE.search(body, pos, hi)
+    end = after.end() if after else hi
     return start, end
 
 
