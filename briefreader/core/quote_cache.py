@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 #: names' genders for pronouns and descriptions, an honorific picks among people sharing a surname; 16: an
 #: exchange in one sentence (`A told him, "X," B responded: "Y."`) is two quotations; 17: a surname alone
 #: is the full name introduced first, not one of an office holder's relatives ("Ivanka Trump"); 18: a given
-#: name speaking alone ("Ellen said") is its one full name
-EXTRACTOR_VERSION = "quotes-18"
+#: name speaking alone ("Ellen said") is its one full name; 19: a generation suffix stays ("Donald Trump Jr",
+#: not his father)
+EXTRACTOR_VERSION = "quotes-19"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -334,8 +334,11 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     if words and words[-1].endswith("s'"):
         words[-1] = words[-1][:-1]  # "Fox News'": a plural possessive, the outlet
     words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
+    suffix = ""
     while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
-        words.pop()  # "MSNBC Monday", "James B. Comey Jr." (the surname is Comey)
+        if words[-1] in _GENERATION_SUFFIXES and not suffix:
+            suffix = words[-1]  # "Donald Trump Jr.": the son, not the father; the surname is Trump
+        words.pop()  # "MSNBC Monday"
     if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
         return None
     if len(words) == 1 and _DOTTED_ABBREVIATION_RE.fullmatch(words[0]):
@@ -347,7 +350,21 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         return None
     if len(words) >= 2 and words[-1].lower() in _TRAILING_TITLES:
         return None  # "Maine Gov" (a headline's "Maine Gov. LePage" cut at the dot): a title, no surname
-    return " ".join(words)
+    return " ".join([*words, suffix] if suffix and words[-1][:1].isupper() else words)
+
+
+def _surname(name: str) -> str:
+    """The last word of a cleaned name that is no generation suffix ("Donald Trump Jr": Trump)."""
+    words = name.split()
+    while len(words) > 1 and words[-1] in _GENERATION_SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""
+
+
+def _suffixed(name: str) -> bool:
+    """Whether a cleaned name ends with a generation suffix ("Donald Trump Jr", "Trump Jr")."""
+    words = name.split()
+    return len(words) > 1 and words[-1] in _GENERATION_SUFFIXES
 
 
 # Titles inside a capitalised run after which the person's name follows ("Maine Gov. Jo Bayer",
@@ -446,7 +463,7 @@ def _name_mention(raw: str) -> tuple[str, int, bool] | None:
     words = name.split()
     shift = raw.find(words[0]) if words[0] in raw else 0
     if len(words) >= 2 or titled:
-        if len(words) >= 2 and any(w.isupper() and len(w) > 1 for w in words):
+        if len(words) >= 2 and any(w.isupper() and len(w) > 1 and w not in _GENERATION_SUFFIXES for w in words):
             return None
         return name, shift, True
     return name, shift, False
@@ -549,11 +566,11 @@ class _Speakers:
         self._quoted_at = _inside_quotations(self.body, (off for off, _, _ in candidates))
         owners: dict[str, set[str]] = {}
         for _, name in strong_ones:
-            owners.setdefault(name.split()[-1], set()).add(name)
+            owners.setdefault(_surname(name), set()).add(name)
 
         def rank(candidate: tuple[int, str]) -> tuple[bool, int]:
             off, name = candidate
-            contested = len(owners[name.split()[-1]]) > 1  # only then does a quotation's name matter
+            contested = len(owners[_surname(name)]) > 1  # only then does a quotation's name matter
             return contested and self._quoted_at[off], -_name_words(name)
 
         self._written_names = Counter(name for _, name, _ in candidates)
@@ -561,9 +578,12 @@ class _Speakers:
 
         for _, name in sorted(strong_ones, key=rank):
             self.full_names.setdefault(name, name)
-            if name.split()[-1].lower() not in _PARTY_NOUNS:
+            if _suffixed(name):
+                # "Trump Jr" is Donald Trump Jr; "Trump" alone, his father (see _key_surnames_alone)
+                self.full_names.setdefault(f"{_surname(name)} {name.split()[-1]}", name)
+            elif _surname(name).lower() not in _PARTY_NOUNS:
                 # "Arizona Republican" describes someone: "Republican" alone is not that person
-                self.full_names.setdefault(name.split()[-1], name)
+                self.full_names.setdefault(_surname(name), name)
         # surnames several full names share ("Bill Clinton", "Hillary Clinton"): an honorific before the
         # surname alone says which one is meant (see gendered_canonical)
         self._surname_owners = {last: sorted(names) for last, names in owners.items() if len(names) > 1}
@@ -618,6 +638,14 @@ class _Speakers:
             if surname.lower() in _PARTY_NOUNS:
                 continue
             full = [name for name in names if name in first_at and " " in name]  # not "Mr. Trump" itself
+            plain = [name for name in full if not _suffixed(name)]
+            if len(plain) < len(full):
+                # a son is written with his suffix ("Trump Jr"): the surname alone is his father, or,
+                # with only the son named in full, the son unless an office holder is written by it
+                if not plain and surname in titled_alone:
+                    self.full_names[surname] = surname
+                    continue
+                full = plain or full
             if (surname in titled_alone and full and all(titled_alone[surname] < first_at[name] for name in full)
                     and (len(full) > 1 or self._written_alone(full[0].split()[0]) > 0)):
                 # first written after an office, before any full name: that office holder, when the full
@@ -713,6 +741,8 @@ class _Speakers:
         if name in self.full_names:
             full = self.full_names[name]
             return self.full_names.get(full, full)
+        if _suffixed(name):
+            return None  # "Trump Jr" with no full name of the son: no one the article names in full
         last = name.split()[-1] if name.split() else ""
         if last in self.full_names and len(name.split()) <= 2:
             return self.full_names[last]

@@ -90,3 +90,18 @@ def test_an_office_before_the_one_full_name_is_that_person() -> None:
     body = ('President Holt spoke on Monday.\n\n"We will win this," Holt said.\n\nBrian Holt was elected in '
             '2008.\n\n"It matters," Holt said.')
     assert _quote(body, "We will win").speaker == "Brian Holt"
+
+
+def test_a_son_written_with_his_suffix_is_not_his_father() -> None:
+    body = ('Governor Brian Holt spoke on Monday. "We will win," Holt said.\n\n'
+            'Brian Holt Jr. wrote back to the lawyer at the time. "I love it," Holt Jr. wrote.\n\n'
+            '"It was a figure of speech," Brian Holt Jr. told investigators.')
+    assert _quote(body, "We will win").speaker == "Brian Holt"
+    assert _quote(body, "I love it").speaker == "Brian Holt Jr"
+    assert _quote(body, "It was a figure").speaker == "Brian Holt Jr"
+
+
+def test_an_only_full_name_with_a_suffix_is_its_surname_alone() -> None:
+    body = ('Ivo B. Brandt Jr. testified before the committee on Thursday morning.\n\n'
+            '"I was dismissed because of the inquiry," Mr. Brandt said.')
+    assert _quote(body, "I was dismissed").speaker == "Ivo B Brandt Jr"
