@@ -313,19 +313,24 @@ def test_a_short_quote_joins_no_two_remarks_one_article_printed_apart() -> None:
 SHARED_SENTENCE = "There is no excuse for closing the northern clinics"
 
 
+def _two_outlets(first: str, second: str, second_date: str | None = None) -> list[Article]:
+    """Two articles of two outlets, the second published on ``second_date`` (else the first's day)."""
+    arts = [art(0, first), art(1, second)]
+    return [arts[0], replace(arts[1], date=second_date or arts[0].date)]
+
+
 def _statement_in_two_cuts(second_by: str = "Mara Quist", second_date: str | None = None) -> list[Article]:
     """One statement printed in two cuts sharing one sentence (the first, short, cut opens with it,
     the second, long, prints it in its middle), the second by ``second_by`` on ``second_date`` (else
     the first's day)."""
-    arts = [
-        art(0, f"“{SHARED_SENTENCE}. Restore that money now, before winter,” the health minister Mara Quist "
-               "said in a statement."),
-        art(1, "“I am dismayed by the decision of the board to cut the budget after months of talks with every "
-               f"union in the region. {SHARED_SENTENCE}. I am also worried that nurses have been told to stay "
-               f"silent about the waiting lists,” {second_by} said."),
-    ]
-    arts[1] = replace(arts[1], date=second_date or arts[0].date)
-    return arts
+    return _two_outlets(
+        f"“{SHARED_SENTENCE}. Restore that money now, before winter,” the health minister Mara Quist said in a "
+        "statement.",
+        "“I am dismayed by the decision of the board to cut the budget after months of talks with every union "
+        f"in the region. {SHARED_SENTENCE}. I am also worried that nurses have been told to stay silent about "
+        f"the waiting lists,” {second_by} said.",
+        second_date,
+    )
 
 
 def test_two_cuts_of_one_speakers_statement_sharing_a_sentence_are_grouped() -> None:
@@ -335,15 +340,14 @@ def test_two_cuts_of_one_speakers_statement_sharing_a_sentence_are_grouped() -> 
 
 def _post_cut_at_two_short_sentences(second_date: str | None = None) -> list[Article]:
     """Two outlets' cuts of one post sharing two short sentences (5 and 4 words), nothing else."""
-    arts = [
-        art(0, "“Stand up for the town. Keep the libraries open ... And never close the pools in the middle of a "
-               "long hot summer when children have nowhere else to go,” Councillor Vera Holm wrote."),
-        art(1, "Vera Holm wrote what the council should do: “Stand up for the town. Act like this place "
-               "matters to you and to every family who lives here. Keep the libraries open, not just the "
-               "offices of the mayor downtown.”"),
-    ]
-    arts[1] = replace(arts[1], date=second_date or arts[0].date)
-    return arts
+    return _two_outlets(
+        "“Stand up for the town. Keep the libraries open ... And never close the pools in the middle of a long "
+        "hot summer when children have nowhere else to go,” Councillor Vera Holm wrote.",
+        "Vera Holm wrote what the council should do: “Stand up for the town. Act like this place matters to you "
+        "and to every family who lives here. Keep the libraries open, not just the offices of the mayor "
+        "downtown.”",
+        second_date,
+    )
 
 
 def test_two_cuts_of_one_post_sharing_short_sentences_are_grouped() -> None:
@@ -358,16 +362,14 @@ def test_short_sentences_shared_on_another_day_are_another_statement() -> None:
 
 def _tweets_cut_at_a_short_overlap(second_date: str | None = None) -> list[Article]:
     """One speaker's tweets in two outlets' cuts: one ends, the other opens, with the same 6 words."""
-    arts = [
-        art(0, "“The ministry used the word isolation, and that is what I answered. A hold is a separate "
-               "practice, but it does not necessarily rule out isolation,” Councillor Vera Holm wrote."),
-        art(1, "Vera Holm wrote that a hold “does not necessarily rule out isolation. If he is not kept alone, "
-               "good. Now free everyone else from it too, and close the old wing of the prison before the winter "
-               "comes to the valley and the roads freeze over for months, as they did last year in every town of "
-               "the north.”"),
-    ]
-    arts[1] = replace(arts[1], date=second_date or arts[0].date)
-    return arts
+    return _two_outlets(
+        "“The ministry used the word isolation, and that is what I answered. A hold is a separate practice, but "
+        "it does not necessarily rule out isolation,” Councillor Vera Holm wrote.",
+        "Vera Holm wrote that a hold “does not necessarily rule out isolation. If he is not kept alone, good. "
+        "Now free everyone else from it too, and close the old wing of the prison before the winter comes to "
+        "the valley and the roads freeze over for months, as they did last year in every town of the north.”",
+        second_date,
+    )
 
 
 def test_one_speakers_cuts_overlapping_in_a_few_words_are_grouped() -> None:
