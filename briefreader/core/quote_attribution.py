@@ -790,11 +790,14 @@ def _register_speech_events(body: str, resolver: _Resolver,
         k = bisect.bisect_right(starts, pos) - 1
         if k >= 0 and inside[k][0] <= pos < inside[k][1]:
             continue
-        line_start = body.rfind("\n", 0, pos) + 1
-        before = body[line_start:pos]
+        # the last 200 characters of the line before the verb (looked for from the verb back: a scan
+        # from the line's start per verb was quadratic on one huge line)
+        window = max(0, pos - 200)
+        newline = body.rfind("\n", window, pos)
+        before = body[newline + 1 if newline != -1 else window : pos]
         verb = " ".join(vm.group().split())
         according = verb == "according to"
-        subj = _subject_right(body[vm.end() : vm.end() + 80]) if according else _subject_left(before[-200:])
+        subj = _subject_right(body[vm.end() : vm.end() + 80]) if according else _subject_left(before)
         if subj:
             events.append((pos, subj[0], subj[1], verb))
     return events
