@@ -614,8 +614,9 @@ RARE_PHRASE_CONTENT_WORDS = 2
 #: "law and order" 9.5, "build the wall" 9.5, "lying Ted" 11.6 in PolNeAR; a coinage such as
 #: "overclassification run amok" 22, "Islam hates us" 13.2).
 RARE_PHRASE_EVIDENCE = 12.0
-#: ... each word at least this (in at most one group in 55: "people" is 2.3 in PolNeAR, "run" 4.6).
-RARE_PHRASE_WORD_EVIDENCE = 4.0
+#: ... each word at least this (in at most one group in 33: "people" is 2.3 in PolNeAR, "run" 4.6; "white" 3.7,
+#: for the "White House" of every story, in "white suburban moms").
+RARE_PHRASE_WORD_EVIDENCE = 3.5
 #: Word frequencies are used only on corpora with at least this many groups of quotations.
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
@@ -736,6 +737,12 @@ SAME_SPEAKER_RUN_CONTENT_WORDS = 3
 #: ... as are two such quotations overlapping in this many words in a row (SAME_SPEAKER_RUN_CONTENT_WORDS
 #: content words), one ending and the other starting with them (see _overlap_run) ...
 SAME_SPEAKER_OVERLAP_WORDS = 5
+#: ... as are two such quotations whose best local alignment (see _aligned_passage) scores this ...
+SAME_SPEAKER_ALIGNED_SCORE = 10
+#: ... with this many content words matched ...
+SAME_SPEAKER_ALIGNED_CONTENT = 5
+#: Words of each quotation aligned (the alignment's work is the product of the two).
+ALIGN_WINDOW_WORDS = 120
 #: ... when published this many days apart at most (0: the same day, or, for groups of renderings,
 #: overlapping spans of days; a spokesman's stock line opens the statements of several days of a crisis).
 SAME_SPEAKER_RUN_DAYS = 0
@@ -776,7 +783,47 @@ def _one_speakers_cut(a: _Phrase, b: _Phrase, relation: str, lcs: float, short: 
                 shared_content += sum(code in content for code in a.codes[s0_a : s0_a + s1 - s0])
     if shared_words >= SAME_SPEAKER_RUN_WORDS and shared_content >= SAME_SPEAKER_RUN_CONTENT_WORDS:
         return "cut", shared_words / short
+    aligned = _aligned_passage(a, b)
+    if aligned:
+        return "cut", aligned / short
     return None
+
+
+def _aligned_passage(a: _Phrase, b: _Phrase) -> int:
+    """The words matched in the best local alignment of ``a`` and ``b`` (Smith-Waterman on words: a
+    match scores 1, a changed, added or dropped word -1) when it scores SAME_SPEAKER_ALIGNED_SCORE+
+    with SAME_SPEAKER_ALIGNED_CONTENT+ content words matched: one passage of a statement that two
+    outlets transcribed a word apart ("is now actively attempting to" / "is actively trying to"),
+    each cutting its sentences elsewhere; else 0. Only the first ALIGN_WINDOW_WORDS words of each
+    are aligned (the work is their product)."""
+    x, y = _code_ids(a.codes)[:ALIGN_WINDOW_WORDS], _code_ids(b.codes)[:ALIGN_WINDOW_WORDS]
+    content = frozenset(_code_ids(a.content_codes))
+    # each cell: (score, words matched, content words matched) of the best alignment ending there
+    previous = [(0, 0, 0)] * (len(y) + 1)
+    best = (0, 0, 0)
+    for word in x:
+        row = [(0, 0, 0)]
+        is_content = word in content
+        for j, other in enumerate(y, 1):
+            diagonal = previous[j - 1]
+            if word == other:
+                cell = (diagonal[0] + 1, diagonal[1] + 1, diagonal[2] + is_content)
+            else:
+                cell = (diagonal[0] - 1, diagonal[1], diagonal[2])
+            up, left = previous[j], row[j - 1]
+            if up[0] - 1 > cell[0]:
+                cell = (up[0] - 1, up[1], up[2])
+            if left[0] - 1 > cell[0]:
+                cell = (left[0] - 1, left[1], left[2])
+            if cell[0] <= 0:
+                cell = (0, 0, 0)
+            row.append(cell)
+            if cell[0] > best[0]:
+                best = cell
+        previous = row
+    if best[0] >= SAME_SPEAKER_ALIGNED_SCORE and best[2] >= SAME_SPEAKER_ALIGNED_CONTENT:
+        return best[1]
+    return 0
 
 
 def _sentences_inside(sentences: Sequence[tuple[int, int]], start: int, length: int) -> list[tuple[int, int]]:
@@ -1260,7 +1307,9 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
 
     for short_i in sorted(best_parent, key=lambda i: (-lengths[i], i)):
         best_score, _, neg_long = best_parent.pop(short_i)
-        best_root = uf.find(-neg_long)
+        # a best match that is itself a short quote not judged yet counts as the group it is bound
+        # for: otherwise it and that group look like two rival statements
+        best_root = bound_for(-neg_long)
         own_root = uf.find(short_i)
         # the groups it matches about as well as its best match
         contenders = {best_root} | {bound_for(other) for score, other in rivals.get(short_i, ())

@@ -14,6 +14,8 @@ from briefreader.core.quote_clusters import analyse_quotes
 from briefreader.core.quote_grouping import (
     MIN_PHRASES_FOR_FREQUENCIES,
     OVERLAP_WINDOW_WORDS,
+    ALIGN_WINDOW_WORDS,
+    _aligned_passage,
     _overlap_run,
     _Phrase,
     _suffix_prefix,
@@ -457,3 +459,65 @@ def test_overlap_run_finds_two_cuts_and_ignores_a_shared_opening() -> None:
 def test_overlap_run_on_huge_repetitive_quotations_is_bounded() -> None:
     # one word said 20,000 times: the overlap found is capped at the window, in linear time
     assert _overlap_run(_phrase("a" * 20000, "a"), _phrase("a" * 10000 + "b", "a")) == OVERLAP_WINDOW_WORDS
+
+
+def _one_passage_transcribed_twice(second_by: str = "Ilse Varga", second_date: str | None = None) -> list[Article]:
+    """One passage of a spokesman's statement, transcribed by two outlets a word or two apart ("now
+    actively attempting" / "actively trying") and cut at different sentences: no sentence whole in both."""
+    return _two_outlets(
+        "“The board, in a hasty overreaction, has locked us out of our own records. In other words, the "
+        "leadership of the regional water authority is actively trying to undermine our campaign,” the "
+        "campaign manager Ilse Varga said.",
+        "“By their action, the leadership of the regional water authority is now actively attempting to "
+        "undermine our campaign. This is unacceptable and we will go to court,” " + second_by + " said.",
+        second_date,
+    )
+
+
+def test_one_passage_transcribed_a_word_apart_by_one_speaker_on_one_day_is_grouped() -> None:
+    an = analyse_quotes(_one_passage_transcribed_twice())
+    assert cluster_of(an, "water authority", "a0.txt") == cluster_of(an, "water authority", "a1.txt")
+
+
+@pytest.mark.parametrize(("second_by", "second_date"), [("Oskar Brandt", None), ("Ilse Varga", "2016-03-20")])
+def test_one_passage_from_another_speaker_or_day_is_not_grouped(second_by: str, second_date: str | None) -> None:
+    # another known speaker's words, or the speaker's words of another day (a line she reuses): two statements
+    an = analyse_quotes(_one_passage_transcribed_twice(second_by, second_date))
+    assert cluster_of(an, "water authority", "a0.txt") != cluster_of(an, "water authority", "a1.txt")
+
+
+def test_aligned_passage_scores_matches_against_changed_words() -> None:
+    passage = "ABCDEFGHIJKLMN"  # 14 words, all content words
+    reworded = "ABCDEFGHxIyKLMN"  # a word added (x) and one changed (J -> y)
+    assert _aligned_passage(_phrase("uv" + passage + "w", passage), _phrase("rs" + reworded, reworded)) == 13
+    scattered = "AxBxCxDxExFxGxHxIxJ"  # the same words, every other one changed: no passage
+    assert _aligned_passage(_phrase(passage, passage), _phrase(scattered, scattered)) == 0
+    assert _aligned_passage(_phrase("a" * 5000, "a"), _phrase("a" * 5000, "a")) == ALIGN_WINDOW_WORDS
+
+
+def test_a_short_quote_whose_best_match_is_bound_for_a_group_joins_that_group() -> None:
+    # the unattributed partial's best match is the attributed partial (the same words), itself bound
+    # for the minister's interview: one group for all three, not "two rival statements"
+    an = analyse_quotes([
+        art(0, "Critics circled the words “did not say it perfectly” in the transcript."),
+        art(1, "Education minister Arne Lund said he “did not say it perfectly” and apologized on Monday."),
+        art(2, "“I did not say them perfectly, and I apologize for that. My point is that every child needs a "
+               "good school,” Arne Lund said in an interview."),
+    ])
+    groups = {cluster_of(an, "perfectly", f"a{i}.txt") for i in range(3)}
+    assert len(groups) == 1
+
+
+def test_a_coinage_may_hold_a_word_of_a_few_dozen_groups() -> None:
+    # three content words: two rare ones and one in 1 group of 40 ("white" in "white suburban moms",
+    # written in every "White House" story) are a coinage; a word of 1 group in 10 ("people") is not
+    total = 2000
+    contents: list[set[int]] = [set() for _ in range(total)]
+    for i in range(total // 40):
+        contents[i] = {3}
+    for i in range(total // 40, total // 40 + total // 10):
+        contents[i] = {4}
+    contents[1990], contents[1991] = {1}, {2}
+    informative = _Informativeness(_phrases(contents), lambda i: i)
+    assert informative.rare({1, 2, 3})
+    assert not informative.rare({1, 2, 4})
