@@ -533,6 +533,40 @@ def _pieces_inside(a: _Phrase, b: _Phrase) -> float:
     return min((_containment(a.codes[s0:s1], b.codes) for s0, s1 in a.sentences), default=0.0)
 
 
+#: Pieces of a rendering found whole in another quotation (see _pieces_found) must hold this many
+#: words in all, this many of them content words, and this share of the rendering's words.
+PIECES_FOUND_WORDS = 4
+PIECES_FOUND_CONTENT = 3
+PIECES_FOUND_SHARE = 0.5
+
+
+def _containment_by_pieces(small: _Phrase, big: _Phrase, containment: float, partly: bool) -> tuple[float, int]:
+    """(containment, 0) raised to that of ``small``'s pieces each looked for on its own when all are
+    found nearly whole, whoever the speakers: pieces cut from far apart ("a con … a disaster in the
+    making"; a piece found in part is not evidence enough). Else, when ``partly``, (containment,
+    words) of the pieces found (:func:`_pieces_found`): a rendering joining a piece of this quotation
+    to words of another sentence the other outlet did not print ("… dotard … pay dearly")."""
+    pieces = _pieces_inside(small, big)
+    if pieces >= PIECES_NEED:
+        return max(containment, pieces), 0
+    return containment, (_pieces_found(small, big) if partly else 0)
+
+
+def _pieces_found(a: _Phrase, b: _Phrase) -> int:
+    """The words of ``a``'s pieces and sentences found in ``b`` (each in PIECES_NEED of its words),
+    when they hold PIECES_FOUND_WORDS+ words, PIECES_FOUND_CONTENT+ content words and
+    PIECES_FOUND_SHARE of ``a``; else 0."""
+    content = frozenset(_code_ids(a.content_codes))
+    words = content_words = 0
+    for s0, s1 in a.sentences:
+        piece = a.codes[s0:s1]
+        if _containment(piece, b.codes) >= PIECES_NEED:
+            words += s1 - s0
+            content_words += sum(code in content for code in _code_ids(piece))
+    enough = words >= PIECES_FOUND_WORDS and words >= PIECES_FOUND_SHARE * len(a.codes)
+    return words if enough and content_words >= PIECES_FOUND_CONTENT else 0
+
+
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
     """'same' / 'different' / 'unknown' from confidently attributed speakers of the two phrases."""
     if not a.speakers or not b.speakers:
@@ -686,11 +720,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         containment = _containment(small_p.codes, big_p.codes)
         need = 0.7 if relation == "same" else 0.8
         if containment < need and len(small_p.sentences) > 1:
-            # pieces cut from far apart ("a con … a disaster in the making"): each found on its own,
-            # nearly whole whoever the speakers (a piece found in part is not evidence enough)
-            pieces = _pieces_inside(small_p, big_p)
-            if pieces >= PIECES_NEED:
-                containment = max(containment, pieces)
+            containment, found = _containment_by_pieces(small_p, big_p, containment, not few_shared and not rare_phrase)
+            if found:
+                return "contained", found / short
         if not few_shared and ((containment >= need and short >= 4) or (containment == 1.0 and short >= 3)):
             return ("rare" if rare_phrase else "contained"), containment
         min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words

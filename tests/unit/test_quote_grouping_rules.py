@@ -521,3 +521,16 @@ def test_a_coinage_may_hold_a_word_of_a_few_dozen_groups() -> None:
     informative = _Informativeness(_phrases(contents), lambda i: i)
     assert informative.rare({1, 2, 3})
     assert not informative.rare({1, 2, 4})
+
+
+@pytest.mark.parametrize(("piece", "grouped"), [("reckless old harbour master", True), ("harbour master", False)])
+def test_a_rendering_joining_a_piece_of_a_statement_to_other_words_joins_that_statement(piece: str,
+                                                                                        grouped: bool) -> None:
+    # the second outlet joins a piece of the governor's sentence to words the first did not print;
+    # a piece of two words alone (a title anyone says) is no evidence
+    an = analyse_quotes(_two_outlets(
+        "“I will surely tame the reckless old harbour master with fire,” Governor Orin Pell said in a statement.",
+        f"Governor Orin Pell called his rival a “{piece}” who would “pay dearly” this winter.",
+    ))
+    same = cluster_of(an, "harbour master", "a0.txt") == cluster_of(an, "harbour master", "a1.txt")
+    assert same is grouped
