@@ -1314,6 +1314,20 @@ def _same_event(uf: _UnionFind, group_a: int, group_b: int) -> bool:
     return uf.spread is None or uf.spread.days_apart(group_a, group_b) <= SAME_EVENT_DAYS
 
 
+#: Summed inverse document frequency enough for a short quote's shared words when one known speaker
+#: says both, in the days of one event (see _own_words_of_the_day).
+SAME_SPEAKER_EVIDENCE = 2.5
+
+
+def _own_words_of_the_day(uf: _UnionFind, short: _Phrase, own_root: int, best_root: int, evidence: float) -> bool:
+    """Whether a short quote's few common words ("I was wrong") are still a cut of the statement it
+    matches: its known speaker is that statement's, both published within SAME_EVENT_DAYS, and the
+    shared words reach SAME_SPEAKER_EVIDENCE (half of what words said by anyone need)."""
+    speaker = uf.speaker[own_root] if short.speakers else None
+    return (speaker is not None and evidence >= SAME_SPEAKER_EVIDENCE and _speaks(uf, best_root, speaker)
+            and _same_event(uf, own_root, best_root))
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
                        phrases: Sequence[_Phrase], informative: _Informativeness | None = None) -> None:
@@ -1356,7 +1370,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             # this one made: "no one is above the law" from a U.S. attorney and from a senator
             contenders = {root for root in contenders if uf.speaker[root] is None or _speaks(uf, root, own_speaker)}
         shared = phrases[short_i].content & phrases[-neg_long].content
-        if not informative(shared):
+        if not informative(shared) and not _own_words_of_the_day(uf, phrases[short_i], own_root, best_root,
+                                                                 informative.evidence(shared)):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
         if len(contenders) > 1:
             if own_speaker is not None and _parts_of_one_statement(uf, own_root, contenders, own_speaker):

@@ -16,6 +16,9 @@ from briefreader.core.quote_grouping import (
     OVERLAP_WINDOW_WORDS,
     ALIGN_WINDOW_WORDS,
     _aligned_passage,
+    _own_words_of_the_day,
+    _Spread,
+    _UnionFind,
     _overlap_run,
     _Phrase,
     _suffix_prefix,
@@ -534,3 +537,23 @@ def test_a_rendering_joining_a_piece_of_a_statement_to_other_words_joins_that_st
     ))
     same = cluster_of(an, "harbour master", "a0.txt") == cluster_of(an, "harbour master", "a1.txt")
     assert same is grouped
+
+
+@pytest.mark.parametrize(
+    ("short_speaker", "statement_speaker", "days_apart", "evidence", "joined"),
+    [
+        ("mcrae|ann", "mcrae|ann", 0, 3.0, True),  # her "I was wrong" in her statement of that day
+        ("mcrae|ann", "mcrae|ann", 0, 2.0, False),  # words too common even so
+        ("mcrae|ann", "mcrae|ann", 10, 3.0, False),  # another occasion
+        ("mcrae|ann", "dunn|eli", 0, 3.0, False),  # another speaker's statement
+        (None, "mcrae|ann", 0, 3.0, False),  # no known speaker: the words alone must tell
+    ],
+)
+def test_a_known_speakers_few_common_words_join_her_statement_of_the_day(
+        short_speaker: str | None, statement_speaker: str, days_apart: int, evidence: float, joined: bool) -> None:
+    spread = _Spread()
+    spread.add_phrase(738000, 0)
+    spread.add_phrase(738000 + days_apart, 1)
+    uf = _UnionFind(2, [short_speaker, statement_speaker], spread)
+    short = _Phrase(codes="abc", content_codes="c", speakers=frozenset([short_speaker] if short_speaker else []))
+    assert _own_words_of_the_day(uf, short, 0, 1, evidence) is joined
