@@ -316,6 +316,17 @@ _NOT_GIVEN_NAMES = frozenset([
     "photo", "photos", "video", "videos", "watch", "image", "images", "getty", "reuters", "ap", "afp", "epa",
     "caption", "credit", "neighbor", "neighbour", "resident",
     "witness", "lawyer", "officer", "actor", "actress", "singer", "comedian", "host", "anchor", "author",
+    # ranks, offices and departments read with a name ("Sergeant Bergdahl", "Treasury Steve Mnuchin": the
+    # given name, when written, is the word after them)
+    "sergeant", "sgt", "private", "pvt", "corporal", "cpl", "lieutenant", "lt", "captain", "capt", "major", "maj",
+    "colonel", "col", "admiral", "adm", "commander", "chief", "deputy", "ambassador", "minister", "prime",
+    "premier", "king", "queen", "prince", "princess", "pope", "cardinal", "bishop", "rabbi", "imam", "sheriff",
+    "detective", "coach", "chancellor", "commissioner", "councilman", "councilwoman", "assemblyman", "ceo",
+    "sec", "treasury", "education", "defense", "commerce", "labor", "energy", "interior", "homeland", "health",
+    "state", "agriculture", "department", "house", "senate", "white",
+    # sentence words capitalised before a name ("Whenever Trump", "Meanwhile Pelosi")
+    "whenever", "when", "while", "after", "before", "since", "although", "though", "because", "meanwhile",
+    "however", "unless", "until", "whether", "later", "earlier", "finally", "also", "even", "still", "yet",
     # one-word states and countries taken with a surname ("WARREN, Michigan Trump said")
     "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
     "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",

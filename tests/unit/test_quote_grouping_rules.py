@@ -79,6 +79,11 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Photos Romney", "Mitt Romney", True),  # nor is page furniture
         ("Getty Images Trump", "Donald J. Trump", True),  # nor a word before furniture
         ("Accuser of Trump", "Donald Trump", True),  # a description's words are no given name
+        ("Whenever Trump", "Donald Trump", True),  # nor a sentence word before a surname
+        ("Sergeant Bergdahl", "Bowe Bergdahl", True),  # nor a rank
+        ("Education Sec Duncan", "Arne Duncan", True),  # nor an office
+        ("Treasury Steve Mnuchin", "Steven Mnuchin", True),  # the given name after an office
+        ("Treasury Steve Mnuchin", "Sarah Mnuchin", False),
         ("Former President Barack Obama", "Barack Obama", True),
         ("Kim Jong Un", "Kim Jong-un", True),  # a romanised name with or without its hyphen
         ("Alexandria Ocasio-Cortez", "Ocasio-Cortez", True),
