@@ -678,12 +678,19 @@ VERBATIM_SCORE = 0.9
 
 
 def _verbatim(a: _Phrase, b: _Phrase) -> tuple[str, float] | None:
-    """('verbatim', similarity) when ``a`` and ``b`` print nearly the same words (VERBATIM_SCORE):
+    """('verbatim', similarity) when ``a`` and ``b`` print nearly the same words (VERBATIM_SCORE), or
+    ('verbatim part', containment) when the shorter is printed nearly whole inside the longer:
     a long quotation printed word for word under two names is one quotation, one of the names
     being wrong (a show, a place or the reporter taken for the speaker) or one person reading out
     the other's words, not two people happening to say it."""
     similarity = Indel.normalized_similarity(a.codes, b.codes)
-    return ("verbatim", similarity) if similarity >= VERBATIM_SCORE else None
+    if similarity >= VERBATIM_SCORE:
+        return "verbatim", similarity
+    # the shorter printed word for word inside the longer (one outlet prints more of the statement):
+    # joined as a short quote is, to its one best match
+    small, big = (a, b) if len(a.codes) <= len(b.codes) else (b, a)
+    containment = _containment(small.codes, big.codes)
+    return ("verbatim part", containment) if containment >= VERBATIM_SCORE else None
 
 
 def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, float] | None:
@@ -692,8 +699,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     SHORT_PHRASE_WORDS words, mostly content words, printed whole by the other with no one speaker
     named for both (one only when its words are rare: see :meth:`_Informativeness.rare`),
     ('verbatim', score) for a long quotation printed word for word under two known speakers
-    (:func:`_verbatim`), ('cut', score) for two cuts of one known speaker's statement sharing a run
-    of words (:func:`_one_speakers_cut`), or None when they are not one utterance.
+    (:func:`_verbatim`; 'verbatim part' when printed whole inside the other), ('cut', score) for
+    two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`), or
+    None when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
@@ -1353,7 +1361,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
     matches two groups of its own speaker's words of those days, they are cuts of one statement
     and all are joined (:func:`_parts_of_one_statement`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
-    recruiter") meet in one group before the shortest is judged."""
+    recruiter") meet in one group before the shortest is judged. A quotation printed word for word
+    inside its best match (:func:`_verbatim`) joins it whatever the two groups' known speakers."""
     if informative is None:
         informative = _Informativeness(phrases, uf.find)
 
@@ -1391,7 +1400,10 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             continue
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
-        uf.union(short_i, -neg_long)
+        joined = uf.union(short_i, -neg_long)
+        # a quotation printed word for word inside another under another known speaker's name
+        if not joined and lengths[short_i] >= VERBATIM_WORDS and _verbatim(phrases[short_i], phrases[-neg_long]):
+            uf.union(short_i, -neg_long, despite_speakers=True)
 
 
 def cluster_units(units: list[_Unit],

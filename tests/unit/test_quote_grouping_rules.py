@@ -562,3 +562,20 @@ def test_a_known_speakers_few_common_words_join_her_statement_of_the_day(
     uf = _UnionFind(2, [short_speaker, statement_speaker], spread)
     short = _Phrase(codes="abc", content_codes="c", speakers=frozenset([short_speaker] if short_speaker else []))
     assert _own_words_of_the_day(uf, short, 0, 1, evidence) is joined
+
+
+LONG_LINE = "No wonder the mayor and her deputy hid the invoices from the voters, the courts and the council"
+
+
+@pytest.mark.parametrize(("line", "grouped"),
+                         [(LONG_LINE, True), ("the invoices from the voters, the courts and the council", False)])
+def test_a_long_quotation_printed_whole_inside_another_under_another_name_is_one_quotation(line: str,
+                                                                                          grouped: bool) -> None:
+    # one outlet misspells the speaker ("Ron Pettit" / "Ron Pettis"); 17 words printed word for word
+    # inside the other outlet's longer rendering are one quotation; 10 words may be an echo
+    an = analyse_quotes(_two_outlets(
+        f"“{line},” Ron Pettit, the group's president, said in a release.",
+        f"“{LONG_LINE}. The ledgers show the contractors were paid twice for one bridge,” Ron Pettis said.",
+    ))
+    same = cluster_of(an, "the courts", "a0.txt") == cluster_of(an, "the courts", "a1.txt")
+    assert same is grouped
