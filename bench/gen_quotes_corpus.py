@@ -26,6 +26,7 @@ import random
 from dataclasses import dataclass
 
 from briefreader.core.model import Article
+from briefreader.core.quote_names import given_name_gender
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "pe", "da", "go", "fu", "ber", "sta", "ron",
              "vel", "dor", "min", "tra", "gal", "pol", "sen", "kir", "mar", "len", "tos", "bri", "zan"]
@@ -78,8 +79,12 @@ class _Gen:
         self.lasts = names[len(names) // 2 :]
         self.places = [n + "ia" for n in names[:200]]
         n_speakers = max(20, n_articles // 25)
-        self.speakers = [((rng.choice(self.firsts), rng.choice(self.lasts)), rng.choice("mf"))
-                         for _ in range(n_speakers)]
+        self.speakers: list[tuple[tuple[str, str], str]] = []
+        for _ in range(n_speakers):
+            first, last, drawn = rng.choice(self.firsts), rng.choice(self.lasts), rng.choice("mf")
+            # a made-up given name that is a real one of one sex ("Marta", "Daron") keeps that sex, as
+            # the pronouns of a real article would (the draw is made all the same: the stream is unchanged)
+            self.speakers.append(((first, last), given_name_gender(f"{first} {last}") or drawn))
 
     def word(self) -> str:
         if self.rng.random() < 0.38:
