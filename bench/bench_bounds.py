@@ -59,6 +59,41 @@ def refused(fn: Callable[[], object], *errors: type[BaseException]) -> Callable[
     return run
 
 
+def one_speakers_many_passages(n: int = 1500) -> tuple[float, int]:
+    """Seconds to analyse ``n`` quotations of one speaker, each 43 three-word chunks drawn from its
+    block of 150's pool of 230 (every pair of a block shares several chunks: candidates that no cheap
+    rule joins, each a word alignment if nothing bounded it), and the alignments made."""
+    import random
+
+    import briefreader.core.quote_grouping as grouping
+    from briefreader.core.model import Article
+    from briefreader.core.quote_clusters import analyse_quotes
+
+    rng = random.Random(3)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "da", "fi", "go", "hu", "je", "bo"]
+    articles, pool = [], []
+    for i in range(n):
+        if i % 150 == 0:
+            pool = [" ".join("".join(rng.choice(syllables) for _ in range(4)) for _ in range(3)) for _ in range(230)]
+        text = " ".join(rng.sample(pool, 43)).capitalize()
+        articles.append(Article(id=f"a{i}.txt", path=f"a{i}.txt", format="txt", body=f"“{text},” Ann Reyes said.",
+                                outlet=f"Outlet {i}", date=f"2024-01-{1 + i % 28:02d}", order=i))
+    calls = 0
+    aligned_passage = grouping._aligned_passage
+
+    def counted(a: grouping._Phrase, b: grouping._Phrase) -> int:
+        nonlocal calls
+        calls += 1
+        return aligned_passage(a, b)
+
+    grouping._aligned_passage = counted
+    try:
+        seconds = best_of(lambda: analyse_quotes(articles), runs=1)
+    finally:
+        grouping._aligned_passage = aligned_passage
+    return seconds, calls
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=600)
@@ -107,6 +142,9 @@ def main() -> None:
     seconds = best_of(lambda: extract_quotes("a", paragraph), runs=1)
     print(f"  quotes of one {len(paragraph) // 1024} KB paragraph, 600 quotations, no sentence end "
           f"{seconds:6.2f} s (31.9 s before: a scan of the paragraph per quotation)")
+    seconds, aligned = one_speakers_many_passages()
+    print(f"  grouping 1,500 one-speaker quotations of 129 words sharing chunks {seconds:6.2f} s, "
+          f"{aligned} word alignments (capped per phrase: MAX_ALIGNED_PER_PHRASE)")
 
     print("what the bounds cost on ordinary input:")
     for label, filler in (("ordinary records", "Body text of an article, with a (parenthesis). "),

@@ -50,7 +50,10 @@ EXTRACTOR_VERSION = "quotes-19"
 #: 4: a known speaker's few words and cuts of one statement, overlapping cuts, a long quotation word for word
 #:    under two names, people however printed (short forms, states, hyphens), two-word renderings
 #: 5: one speaker's same-day cuts sharing whole sentences, a line's few shingles, furniture and tags are no one
-GROUPING_VERSION = "grouping-6"
+#: 7: a pending best match counts as its group, one speaker's passage transcribed a word apart on one day,
+#:    pieces of a rendering found whole, a speaker's few common words in her statement of the day, a
+#:    long quotation printed whole inside another under another name, ranks and offices are no given name
+GROUPING_VERSION = "grouping-7"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

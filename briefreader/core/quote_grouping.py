@@ -2,7 +2,8 @@
 
 Units are whole quotations (sentences used inside matching only); candidates come from a
 passage-level shingle index, never all pairs; pairs are scored on normalised word keys; known,
-different speakers never join (speakers compared as persons: surname and given name). A short
+different speakers never join (speakers compared as persons: surname and given name), except for
+a long quotation printed word for word under both names (one of the names is wrong). A short
 quote (under SHORT_QUOTE_WORDS) joins only its best match, and none when that match is ambiguous
 (about as good a match lies in another group, or another known speaker said the words: a stock
 phrase or a catchphrase) or when the words they share are common in the corpus, or when, without a
@@ -318,9 +319,9 @@ _NOT_GIVEN_NAMES = frozenset([
     "witness", "lawyer", "officer", "actor", "actress", "singer", "comedian", "host", "anchor", "author",
     # ranks, offices and departments read with a name ("Sergeant Bergdahl", "Treasury Steve Mnuchin": the
     # given name, when written, is the word after them)
-    "sergeant", "sgt", "private", "pvt", "corporal", "cpl", "lieutenant", "lt", "captain", "capt", "major", "maj",
-    "colonel", "col", "admiral", "adm", "commander", "chief", "deputy", "ambassador", "minister", "prime",
-    "premier", "king", "queen", "prince", "princess", "pope", "cardinal", "bishop", "rabbi", "imam", "sheriff",
+    "sergeant", "sgt", "private", "pvt", "corporal", "cpl", "lieutenant", "lt", "captain", "capt", "maj",
+    "colonel", "col", "admiral", "adm", "commander", "deputy", "ambassador", "minister", "prime",
+    "premier", "princess", "pope", "cardinal", "bishop", "rabbi", "imam", "sheriff",
     "detective", "coach", "chancellor", "commissioner", "councilman", "councilwoman", "assemblyman", "ceo",
     "sec", "treasury", "education", "defense", "commerce", "labor", "energy", "interior", "homeland", "health",
     "state", "agriculture", "department", "house", "senate", "white",
@@ -335,6 +336,9 @@ _NOT_GIVEN_NAMES = frozenset([
     "washington", "wisconsin", "wyoming", "america", "britain", "england", "france", "germany", "russia",
     "china", "israel", "iran", "canada", "mexico",
 ])
+#: Titles that are given names too ("Major Garrett", "Prince Fielder"): a title when a name word
+#: follows before the surname ("Major General John Smith"), else the given name.
+_TITLES_OR_GIVEN_NAMES = frozenset(["major", "chief", "king", "queen", "prince"])
 _NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
 #: Stopwords that are given names too ("Will Hurd", "May Lee").
 _GIVEN_STOPWORDS = frozenset(["will", "may"])
@@ -368,7 +372,8 @@ def person_key(name: str | None) -> str | None:
     for w in reversed(words[:-1]):
         if len(w) == 1:
             continue
-        if w in _NOT_GIVEN_NAMES or (w in _STOPWORDS and w not in _GIVEN_STOPWORDS):
+        if w in _NOT_GIVEN_NAMES or (w in _STOPWORDS and w not in _GIVEN_STOPWORDS) or (
+                w in _TITLES_OR_GIVEN_NAMES and given):
             break
         given.add(w)
     # one given name or none: more words before a surname are as often a place or a description
@@ -536,15 +541,7 @@ def _sentence_inside(a: _Phrase, b: _Phrase, min_words: int = 6) -> float:
     return best
 
 
-def _pieces_inside(a: _Phrase, b: _Phrase) -> float:
-    """The containment in ``b`` of ``a``'s sentences and pieces each looked for on its own, the
-    worst of them (every piece must be there: one piece is often a catchphrase found in many
-    quotations): the pieces of a rendering the outlet cut from far apart in a long quotation
-    ("a con … a disaster in the making", `"X," he said, and "Y"`)."""
-    return min((_containment(a.codes[s0:s1], b.codes) for s0, s1 in a.sentences), default=0.0)
-
-
-#: Pieces of a rendering found whole in another quotation (see _pieces_found) must hold this many
+#: Pieces of a rendering found whole in another quotation (see _containment_by_pieces) must hold this many
 #: words in all, this many of them content words, and this share of the rendering's words.
 PIECES_FOUND_WORDS = 4
 PIECES_FOUND_CONTENT = 3
@@ -553,29 +550,25 @@ PIECES_FOUND_SHARE = 0.5
 
 def _containment_by_pieces(small: _Phrase, big: _Phrase, containment: float, partly: bool) -> tuple[float, int]:
     """(containment, 0) raised to that of ``small``'s pieces each looked for on its own when all are
-    found nearly whole, whoever the speakers: pieces cut from far apart ("a con … a disaster in the
-    making"; a piece found in part is not evidence enough). Else, when ``partly``, (containment,
-    words) of the pieces found (:func:`_pieces_found`): a rendering joining a piece of this quotation
-    to words of another sentence the other outlet did not print ("… dotard … pay dearly")."""
-    pieces = _pieces_inside(small, big)
-    if pieces >= PIECES_NEED:
-        return max(containment, pieces), 0
-    return containment, (_pieces_found(small, big) if partly else 0)
-
-
-def _pieces_found(a: _Phrase, b: _Phrase) -> int:
-    """The words of ``a``'s pieces and sentences found in ``b`` (each in PIECES_NEED of its words),
-    when they hold PIECES_FOUND_WORDS+ words, PIECES_FOUND_CONTENT+ content words and
-    PIECES_FOUND_SHARE of ``a``; else 0."""
-    content = frozenset(_code_ids(a.content_codes))
-    words = content_words = 0
-    for s0, s1 in a.sentences:
-        piece = a.codes[s0:s1]
-        if _containment(piece, b.codes) >= PIECES_NEED:
-            words += s1 - s0
-            content_words += sum(code in content for code in _code_ids(piece))
-    enough = words >= PIECES_FOUND_WORDS and words >= PIECES_FOUND_SHARE * len(a.codes)
-    return words if enough and content_words >= PIECES_FOUND_CONTENT else 0
+    found nearly whole, the worst of them, whoever the speakers (every piece must be there: one piece
+    is often a catchphrase found in many quotations): pieces cut from far apart in a long quotation
+    ("a con … a disaster in the making", `"X," he said, and "Y"`; a piece found in part is not
+    evidence enough). Else, when
+    ``partly``, (containment, words of the pieces found) when those (each in PIECES_NEED of its words)
+    hold PIECES_FOUND_WORDS+ words, PIECES_FOUND_CONTENT+ content words and PIECES_FOUND_SHARE of
+    ``small``: a rendering joining a piece of this quotation to words of another sentence the other
+    outlet did not print ("… dotard … pay dearly"). Each piece is looked for once."""
+    each = [_containment(small.codes[s0:s1], big.codes) for s0, s1 in small.sentences]
+    found = [span for span, inside in zip(small.sentences, each, strict=True) if inside >= PIECES_NEED]
+    if each and len(found) == len(each):
+        return max(containment, min(each)), 0
+    if not partly:
+        return containment, 0
+    content = frozenset(_code_ids(small.content_codes))
+    words = sum(s1 - s0 for s0, s1 in found)
+    content_words = sum(code in content for s0, s1 in found for code in _code_ids(small.codes[s0:s1]))
+    enough = words >= PIECES_FOUND_WORDS and words >= PIECES_FOUND_SHARE * len(small.codes)
+    return containment, (words if enough and content_words >= PIECES_FOUND_CONTENT else 0)
 
 
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
@@ -645,7 +638,7 @@ MIN_SHARED_FOR_PIECE = 3
 #: ... and the words that piece or sentence must have (a statement on its own, not a slogan of a
 #: few words said in many speeches: "We're going to make America great again").
 PIECE_ALONE_WORDS = 12
-#: Each piece of a short rendering looked for on its own (see _pieces_inside) must be found in
+#: Each piece of a short rendering looked for on its own (see _containment_by_pieces) must be found in
 #: this share of its words.
 PIECES_NEED = 0.8
 #: Summed inverse document frequency (natural log) the content words a short quote shares with
@@ -700,8 +693,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     named for both (one only when its words are rare: see :meth:`_Informativeness.rare`),
     ('verbatim', score) for a long quotation printed word for word under two known speakers
     (:func:`_verbatim`; 'verbatim part' when printed whole inside the other), ('cut', score) for
-    two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`), or
-    None when they are not one utterance.
+    two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`; a
+    'passage' to be aligned later when they share many words otherwise), or None when they are not
+    one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
@@ -792,8 +786,11 @@ SAME_SPEAKER_OVERLAP_WORDS = 5
 SAME_SPEAKER_ALIGNED_SCORE = 10
 #: ... with this many content words matched ...
 SAME_SPEAKER_ALIGNED_CONTENT = 5
-#: Words of each quotation aligned (the alignment's work is the product of the two).
+#: Words of each quotation aligned (the alignment's work is the product of the two) ...
 ALIGN_WINDOW_WORDS = 120
+#: ... and alignments made per phrase at most (one speaker's many long quotations of one day, hostile
+#: or not, cost at most this many each).
+MAX_ALIGNED_PER_PHRASE = 4
 #: ... when published this many days apart at most (0: the same day, or, for groups of renderings,
 #: overlapping spans of days; a spokesman's stock line opens the statements of several days of a crisis).
 SAME_SPEAKER_RUN_DAYS = 0
@@ -805,7 +802,9 @@ def _one_speakers_cut(a: _Phrase, b: _Phrase, relation: str, lcs: float, short: 
     each outlet cutting the rest of a statement differently: "There is no justification for this
     military coup." opening one cut and inside the other; "Rise to the occasion." and "Dress like you
     deserve respect" in two cuts of one post; or when one ends and the other starts with the same
-    SAME_SPEAKER_OVERLAP_WORDS+ words (:func:`_overlap_run`). Else None. Another run of words, no whole
+    SAME_SPEAKER_OVERLAP_WORDS+ words (:func:`_overlap_run`); ('passage', 0.0) when they share
+    SAME_SPEAKER_ALIGNED_SCORE+ words otherwise, to be aligned once their days are known (see
+    :func:`_add_checked_matches`, :func:`_aligned_passage`). Else None. Another run of words, no whole
     sentence of either, is a phrase the speaker reuses ("We call on all sides to show restraint, ..."). Judged as
     a short quote's match, and only between quotations published on one day
     (SAME_SPEAKER_RUN_DAYS): a speaker's stock sentence in two statements is as good a match of each
@@ -834,9 +833,8 @@ def _one_speakers_cut(a: _Phrase, b: _Phrase, relation: str, lcs: float, short: 
                 shared_content += sum(code in content for code in a.codes[s0_a : s0_a + s1 - s0])
     if shared_words >= SAME_SPEAKER_RUN_WORDS and shared_content >= SAME_SPEAKER_RUN_CONTENT_WORDS:
         return "cut", shared_words / short
-    aligned = _aligned_passage(a, b)
-    if aligned:
-        return "cut", aligned / short
+    if lcs >= SAME_SPEAKER_ALIGNED_SCORE:
+        return "passage", 0.0  # maybe one passage transcribed a word apart: aligned once its day is known
     return None
 
 
@@ -845,13 +843,15 @@ def _aligned_passage(a: _Phrase, b: _Phrase) -> int:
     match scores 1, a changed, added or dropped word -1) when it scores SAME_SPEAKER_ALIGNED_SCORE+
     with SAME_SPEAKER_ALIGNED_CONTENT+ content words matched: one passage of a statement that two
     outlets transcribed a word apart ("is now actively attempting to" / "is actively trying to"),
-    each cutting its sentences elsewhere; else 0. Only the first ALIGN_WINDOW_WORDS words of each
-    are aligned (the work is their product)."""
-    x, y = _code_ids(a.codes)[:ALIGN_WINDOW_WORDS], _code_ids(b.codes)[:ALIGN_WINDOW_WORDS]
+    each cutting its sentences elsewhere; else 0, and 0 for an alignment with no edit (the same run
+    of words in both: a phrase the speaker reuses, see :func:`_one_speakers_cut`). Only the first
+    ALIGN_WINDOW_WORDS words of each are aligned (the work is their product)."""
+    x, y = _code_ids(a.codes[:ALIGN_WINDOW_WORDS]), _code_ids(b.codes[:ALIGN_WINDOW_WORDS])
     content = frozenset(_code_ids(a.content_codes))
     # each cell: (score, words matched, content words matched) of the best alignment ending there
     previous = [(0, 0, 0)] * (len(y) + 1)
     best = (0, 0, 0)
+    best_key = (0, 0)
     for word in x:
         row = [(0, 0, 0)]
         is_content = word in content
@@ -869,10 +869,12 @@ def _aligned_passage(a: _Phrase, b: _Phrase) -> int:
             if cell[0] <= 0:
                 cell = (0, 0, 0)
             row.append(cell)
-            if cell[0] > best[0]:
-                best = cell
+            if cell[0] >= SAME_SPEAKER_ALIGNED_SCORE and (cell[0], cell[2]) > best_key:
+                best, best_key = cell, (cell[0], cell[2])
         previous = row
-    if best[0] >= SAME_SPEAKER_ALIGNED_SCORE and best[2] >= SAME_SPEAKER_ALIGNED_CONTENT:
+    # an alignment with no edit is a run of words printed by both: a phrase the speaker reuses, left
+    # to the rules on whole sentences and overlaps (see _one_speakers_cut)
+    if best[2] >= SAME_SPEAKER_ALIGNED_CONTENT and best[1] > best[0]:
         return best[1]
     return 0
 
@@ -1280,16 +1282,51 @@ def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informa
     """Add the matches (``(kind, short, score, long)``, see _score_pair) that hold only once the
     groups are built: a 'rare' one (a phrase of a few words with no one speaker named for both)
     when its words are rare (:meth:`_Informativeness.rare`), a 'cut' one (one speaker's sentence in
-    two cuts) when both groups can be cuts of one statement (:func:`_cuts_of_one_day`); the others are no
-    match at all, neither a best match nor a rival of one."""
+    two cuts) when both groups can be cuts of one statement (:func:`_cuts_of_one_day`), a 'passage'
+    one (one speaker's quotations sharing many words) when they can and, aligned, are one passage
+    transcribed a word apart (:func:`_aligned_passage`; at most MAX_ALIGNED_PER_PHRASE alignments per
+    phrase); the others are no match at all, neither a best match nor a rival of one."""
     spread = uf.spread
+    aligned_per_phrase: Counter[int] = Counter()
     for kind, short_i, score, long_i in checked:
+        if kind == "verbatim part":
+            continue  # a fallback, see _join_verbatim_parts
         if kind == "rare":
             holds = informative.rare(phrases[short_i].content & phrases[long_i].content)
         else:
             holds = spread is None or _cuts_of_one_day(spread, uf.find(short_i), uf.find(long_i))
+        if holds and kind == "passage":
+            # the alignment is costly (see _aligned_passage): a few per phrase, after the day is checked
+            aligned_per_phrase[short_i] += 1
+            aligned_per_phrase[long_i] += 1
+            if max(aligned_per_phrase[short_i], aligned_per_phrase[long_i]) > MAX_ALIGNED_PER_PHRASE:
+                continue
+            aligned = _aligned_passage(phrases[short_i], phrases[long_i])
+            holds, score = aligned > 0, aligned / min(lengths[short_i], lengths[long_i])
         if holds:
             _add_match(best_parent, rivals, lengths, short_i, score, long_i)
+
+
+def _join_verbatim_parts(uf: _UnionFind, checked: Iterable[tuple[str, int, float, int]]) -> None:
+    """Join each quotation printed word for word inside another under another known speaker's name
+    (a 'verbatim part' match, see :func:`_verbatim`: one of the names is wrong or misspelt) to that
+    other's group, whatever their known speakers, when it matched nothing of its own (its group is
+    one article's) and such quotations lie in one group only: someone reading out a line of another's
+    statement is no rival of that statement, and no unattributed rendering bridges two speakers."""
+    spread = uf.spread
+    if spread is None:
+        return
+    parts: dict[int, set[int]] = defaultdict(set)
+    for kind, short_i, _, long_i in checked:
+        if kind == "verbatim part":
+            parts[short_i].add(long_i)
+    for short_i, longs in parts.items():
+        own = uf.find(short_i)
+        if not spread.one_article(own):
+            continue  # it found a match of its own
+        roots = {uf.find(long_i) for long_i in longs} - {own}
+        if len(roots) == 1:
+            uf.union(short_i, roots.pop(), despite_speakers=True)
 
 
 #: A short quote matching as well the quotations of several groups, each of its own known speaker,
@@ -1341,7 +1378,9 @@ SAME_SPEAKER_EVIDENCE = 2.5
 def _own_words_of_the_day(uf: _UnionFind, short: _Phrase, own_root: int, best_root: int, evidence: float) -> bool:
     """Whether a short quote's few common words ("I was wrong") are still a cut of the statement it
     matches: its known speaker is that statement's, both published within SAME_EVENT_DAYS, and the
-    shared words reach SAME_SPEAKER_EVIDENCE (half of what words said by anyone need)."""
+    shared words reach SAME_SPEAKER_EVIDENCE (half of what words said by anyone need). Asked only of
+    a short quote with one contending group: words this common matching two statements of the
+    speaker join neither."""
     speaker = uf.speaker[own_root] if short.speakers else None
     return (speaker is not None and evidence >= SAME_SPEAKER_EVIDENCE and _speaks(uf, best_root, speaker)
             and _same_event(uf, own_root, best_root))
@@ -1361,8 +1400,7 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
     matches two groups of its own speaker's words of those days, they are cuts of one statement
     and all are joined (:func:`_parts_of_one_statement`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
-    recruiter") meet in one group before the shortest is judged. A quotation printed word for word
-    inside its best match (:func:`_verbatim`) joins it whatever the two groups' known speakers."""
+    recruiter") meet in one group before the shortest is judged."""
     if informative is None:
         informative = _Informativeness(phrases, uf.find)
 
@@ -1390,8 +1428,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             # this one made: "no one is above the law" from a U.S. attorney and from a senator
             contenders = {root for root in contenders if uf.speaker[root] is None or _speaks(uf, root, own_speaker)}
         shared = phrases[short_i].content & phrases[-neg_long].content
-        if not informative(shared) and not _own_words_of_the_day(uf, phrases[short_i], own_root, best_root,
-                                                                 informative.evidence(shared)):
+        if not informative(shared) and not (len(contenders) == 1 and _own_words_of_the_day(
+                uf, phrases[short_i], own_root, best_root, informative.evidence(shared))):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
         if len(contenders) > 1:
             if own_speaker is not None and _parts_of_one_statement(uf, own_root, contenders, own_speaker):
@@ -1400,10 +1438,7 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             continue
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
-        joined = uf.union(short_i, -neg_long)
-        # a quotation printed word for word inside another under another known speaker's name
-        if not joined and lengths[short_i] >= VERBATIM_WORDS and _verbatim(phrases[short_i], phrases[-neg_long]):
-            uf.union(short_i, -neg_long, despite_speakers=True)
+        uf.union(short_i, -neg_long)
 
 
 def cluster_units(units: list[_Unit],
@@ -1497,13 +1532,14 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
-                if kind in ("rare", "cut"):
+                if kind in ("rare", "cut", "passage", "verbatim part"):
                     checked_matches.append((kind, short_i, score, long_i))
                 else:
                     _add_match(best_parent, rivals, lengths, short_i, score, long_i)
     informative = _Informativeness(phrases, uf.find)
     _add_checked_matches(checked_matches, informative, uf, phrases, best_parent, rivals, lengths)
     _join_short_quotes(uf, best_parent, rivals, lengths, phrases, informative)
+    _join_verbatim_parts(uf, checked_matches)
 
     stats = {"units": len(unit_phrase), "phrases": len(phrases), "candidates": candidates, "scored": scored}
     del postings, shared_shingles, best_parent, n_shingles, lengths  # the groups are built without them

@@ -4,6 +4,7 @@ lower bar for one speaker's renderings reserved to longer quotes."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -82,6 +83,10 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Whenever Trump", "Donald Trump", True),  # nor a sentence word before a surname
         ("Sergeant Bergdahl", "Bowe Bergdahl", True),  # nor a rank
         ("Education Sec Duncan", "Arne Duncan", True),  # nor an office
+        ("Education Duncan", "Arne Duncan", True),
+        ("Major Garrett", "Scott Garrett", False),  # a title that is a given name, right before the surname
+        ("Prince Fielder", "Cecil Fielder", False),
+        ("Major General John Smith", "John Smith", True),  # the same word as a title before a name
         ("Treasury Steve Mnuchin", "Steven Mnuchin", True),  # the given name after an office
         ("Treasury Steve Mnuchin", "Sarah Mnuchin", False),
         ("Former President Barack Obama", "Barack Obama", True),
@@ -500,7 +505,11 @@ def test_aligned_passage_scores_matches_against_changed_words() -> None:
     assert _aligned_passage(_phrase("uv" + passage + "w", passage), _phrase("rs" + reworded, reworded)) == 13
     scattered = "AxBxCxDxExFxGxHxIxJ"  # the same words, every other one changed: no passage
     assert _aligned_passage(_phrase(passage, passage), _phrase(scattered, scattered)) == 0
-    assert _aligned_passage(_phrase("a" * 5000, "a"), _phrase("a" * 5000, "a")) == ALIGN_WINDOW_WORDS
+    # the same run in both, with no edit, is a phrase reused, not a passage transcribed apart; a huge
+    # repetitive pair is aligned on its first ALIGN_WINDOW_WORDS words only
+    assert _aligned_passage(_phrase(passage, passage), _phrase("rs" + passage, passage)) == 0
+    huge, changed = "abcdefghij" * 500, "abcdefghiX" * 500  # 5,000 words, one in ten changed
+    assert _aligned_passage(_phrase(huge, "abcdefghi"), _phrase(changed, "abcdefghi")) == ALIGN_WINDOW_WORDS * 9 // 10
 
 
 def test_a_short_quote_whose_best_match_is_bound_for_a_group_joins_that_group() -> None:
@@ -579,3 +588,93 @@ def test_a_long_quotation_printed_whole_inside_another_under_another_name_is_one
     ))
     same = cluster_of(an, "the courts", "a0.txt") == cluster_of(an, "the courts", "a1.txt")
     assert same is grouped
+
+
+def _with_date(article: Article, date: str) -> Article:
+    return replace(article, date=date)
+
+
+def test_a_stock_line_of_many_words_opening_two_statements_of_one_day_is_no_passage() -> None:
+    # an exact run of 15 words (no whole sentence of either) is a phrase the speaker reuses, not one passage
+    line = "We call on all sides to show restraint and return to the talks at once"
+    an = analyse_quotes(_two_outlets(
+        f"“{line}, the shelling of the villages in the valley must stop before the winter comes and the roads "
+        "close, or thousands of families will be cut off from food, fuel and doctors until April,” the envoy "
+        "Omar Dessi said.",
+        f"“{line}, the new customs rules will be discussed with every neighbour in the spring, when the ministers "
+        "meet in the capital to agree on tariffs for grain, timber and cement,” the envoy Omar Dessi said.",
+    ))
+    assert cluster_of(an, "shelling", "a0.txt") != cluster_of(an, "customs", "a1.txt")
+
+
+TOLLS = "the new bridge tolls will hurt every commuter who drives to the port"
+
+
+def test_an_unattributed_line_never_bridges_two_speakers_statements() -> None:
+    # the line is near Ann Reyes's statement and printed whole inside Bo Lind's: it joins one of them only
+    statement = "the new bridge tolls will hurt every commuter who drives to work, and we will fight them"
+    reply = (f"{TOLLS} each morning, and the council knows it, because it has seen the figures from the harbour "
+             "office for three years now")
+    an = analyse_quotes([
+        art(0, f"“{statement},” the councillor Ann Reyes said on Monday."),
+        art(1, f"Critics said “{TOLLS}.” The vote is on Friday."),
+        art(2, f"“{reply},” the union leader Bo Lind said."),
+    ])
+    assert cluster_of(an, "fight them", "a0.txt") != cluster_of(an, "harbour office", "a2.txt")
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_line_read_out_by_another_speaker_is_no_rival_of_its_speakers_statement(changed: bool) -> None:
+    # Ann Reyes's line, cut from her statement by one outlet, read out word for word by Bo Lind in his
+    # reply: her line stays with her statement (printed whole there, or two words apart)
+    line = f"{TOLLS} each morning"
+    in_statement = line.replace("drives", "drive").replace("each morning", "every morning") if changed else line
+    an = analyse_quotes([
+        art(0, f"“We voted against this plan twice. {in_statement}. The council has seen the figures from the "
+               "harbour office for three years and still said nothing,” the councillor Ann Reyes said."),
+        art(1, f"“{line},” Ann Reyes said."),
+        art(2, f"“She says that {line}. That is nonsense, since the toll money pays for the buses that carry "
+               "those same commuters home,” the union leader Bo Lind replied."),
+    ])
+    assert cluster_of(an, "bridge tolls", "a1.txt") == cluster_of(an, "harbour office", "a0.txt")
+    assert cluster_of(an, "bridge tolls", "a1.txt") != cluster_of(an, "nonsense", "a2.txt")
+
+
+COMMON_LINE = "we are going to win this"
+
+
+def _filler_corpus() -> list[Article]:
+    """1,100 one-quotation articles of made-up words (word frequencies apply: over 1,000 groups), "going"
+    and "win" each in one in eight of them: "we are going to win this" is a line of common words."""
+    rng = random.Random(7)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "da", "fi", "go", "hu", "je", "bo"]
+    arts = []
+    for i in range(1100):
+        words = ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(11)]
+        if i % 8 == 0:
+            words[3] = "going"
+        elif i % 8 == 1:
+            words[5] = "win"
+        arts.append(_with_date(art(i, f"“{' '.join(words).capitalize()},” said Speaker{i} Person{i}."),
+                               f"2024-0{1 + i % 9}-1{i % 10}"))
+    return arts
+
+
+@pytest.mark.parametrize("second_statement", [False, True])
+def test_a_known_speakers_line_of_common_words_joins_her_one_statement_of_the_day(second_statement: bool) -> None:
+    plant = (f"The plant stays open, the jobs stay here, and {COMMON_LINE} in the courts of this state before the "
+             "summer recess is over")
+    doors = (f"Our volunteers knocked on nine thousand doors in the rain and {COMMON_LINE} on the ballot in "
+             "November, whatever the polls say")
+    arts = _filler_corpus()
+    k = len(arts)
+    arts += [_with_date(art(k, f"“{plant},” the councillor Ann Reyes said on Monday about the plant."), "2025-03-03"),
+             _with_date(art(k + 1, f"“{COMMON_LINE.capitalize()},” Ann Reyes said."), "2025-03-03")]
+    if second_statement:
+        arts.append(_with_date(art(k + 2, f"“{doors},” Ann Reyes told volunteers on Tuesday."), "2025-03-04"))
+    an = analyse_quotes(arts)
+    line_group = cluster_of(an, "win this", f"a{k + 1}.txt")
+    # with one statement of hers that day, her line joins it; matching two, it joins neither
+    assert (line_group == cluster_of(an, "plant stays open", f"a{k}.txt")) is not second_statement
+    if second_statement:
+        assert line_group != cluster_of(an, "nine thousand doors", f"a{k + 2}.txt")
