@@ -305,6 +305,15 @@ def _unaccented(name: str) -> str:
 GIVEN_NAME_SLIP_LETTERS = 6
 
 
+#: One-word US states and countries ("Washington" is a surname too, so left out).
+_ONE_WORD_PLACES = frozenset([
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+    "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia",
+    "wisconsin", "wyoming", "america", "britain", "england", "france", "germany", "russia",
+    "china", "israel", "iran", "canada", "mexico",
+])
 #: Words before a surname that are not given names (titles, offices, parties, name suffixes).
 _NOT_GIVEN_NAMES = frozenset([
     "mr", "mrs", "ms", "miss", "dr", "sen", "senator", "senators", "rep", "representative", "gov", "governor",
@@ -328,14 +337,9 @@ _NOT_GIVEN_NAMES = frozenset([
     # sentence words capitalised before a name ("Whenever Trump", "Meanwhile Pelosi")
     "whenever", "when", "while", "after", "before", "since", "although", "though", "because", "meanwhile",
     "however", "unless", "until", "whether", "later", "earlier", "finally", "also", "even", "still", "yet",
-    # one-word states and countries taken with a surname ("WARREN, Michigan Trump said")
-    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
-    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
-    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
-    "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia",
-    "washington", "wisconsin", "wyoming", "america", "britain", "england", "france", "germany", "russia",
-    "china", "israel", "iran", "canada", "mexico",
-])
+    # one-word states and countries taken with a surname ("WARREN, Michigan Trump said"): see below
+    "washington",
+]) | _ONE_WORD_PLACES
 #: Titles that are given names too ("Major Garrett", "Prince Fielder"): a title when a name word
 #: follows before the surname ("Major General John Smith"), else the given name.
 _TITLES_OR_GIVEN_NAMES = frozenset(["major", "chief", "king", "queen", "prince"])
@@ -392,6 +396,8 @@ _ROLE_ENDINGS = frozenset(["democrat", "democrats", "republican", "republicans",
 _FURNITURE_ENDINGS = frozenset(["video", "videos", "photo", "photos", "image", "images", "caption", "gallery",
                                 "more", "advertisement", "et", "edt", "est", "pt", "gmt", "utc"])
 _PARTY_STATE_RE = re.compile(r"[dri]-")
+#: ... a place or a legislature alone ...
+_SPEAKING_BODIES = _ONE_WORD_PLACES | {"congress"}
 #: ... and first words of a description naming no one in particular ("an aide to the speaker", "a
 #: White House official", "another Ryan spokesperson"): such a speaker, however sure, is nobody the
 #: grouping can tell apart from another (see identifies_someone).
@@ -415,12 +421,17 @@ def names_someone(name: str | None) -> bool:
 def identifies_someone(name: str | None) -> bool:
     """Whether a speaker name tells one person or body from another (a known speaker, when sure,
     keeps other speakers' words apart): it :func:`names_someone`, and is neither a party or a role
-    ("the New York Democrat") nor a description of no one in particular ("an aide to the speaker")."""
+    ("the New York Democrat"), a description of no one in particular ("an aide to the speaker") nor
+    a place or a legislature alone ("Russia", "Illinois", "Congress")."""
     if not names_someone(name):
         return False
     words = [word.casefold() for word in _name_words(name or "")]
     furniture = words[-1] in _FURNITURE_ENDINGS and not given_name_gender(name or "")  # not "Thomas More"
-    return (words[-1] not in _ROLE_ENDINGS and not furniture
+    # a bare place or legislature ("Illinois" of an indictment's "Yorkville, Illinois", "Congress"
+    # of "Obama told Congress"): a body whose people speak under their own names, or a word of the
+    # narration taken for a speaker; either way not who said it
+    body = len(words) == 1 and words[0] in _SPEAKING_BODIES
+    return (words[-1] not in _ROLE_ENDINGS and not furniture and not body
             and not _PARTY_STATE_RE.match(words[0])  # "D-New York": a party and a state
             and (len(words) == 1 or words[0] not in _ANONYMOUS_OPENINGS))
 

@@ -115,6 +115,11 @@ def test_person_keys(a: str, b: str, same: bool) -> None:
         ("ET", True, False),  # a live blog's time zone
         ("D-New York", True, False),  # a party and a state
         ("Jane Gallery", True, True),  # a surname that is a furniture word, after a given name
+        ("Russia", True, False),  # a country or a state alone: a body whose people speak by name ...
+        ("Illinois", True, False),  # ... or a word of the narration ("Yorkville, Illinois")
+        ("Congress", True, False),
+        ("Washington", True, True),  # a surname too
+        ("Georgia Miles", True, True),  # a given name that is a state
     ],
 )
 def test_names_someone_and_identifies_someone(name: str, names: bool, identifies: bool) -> None:
@@ -135,6 +140,14 @@ def test_same_words_from_two_people_of_one_family_stay_apart() -> None:
     ]
     an = analyse_quotes(arts)
     assert cluster_of(an, "single dollar", "a0.txt") != cluster_of(an, "single dollar", "a1.txt")
+
+
+def test_same_words_under_a_country_and_its_spokesman_are_grouped() -> None:
+    # under VERBATIM_WORDS: two known people saying it would be two statements
+    words = "The strikes will continue until the ports are open again"
+    an = analyse_quotes(_two_outlets(f"“{words},” Russia said in a statement on Monday.",
+                                     f"“{words},” the Kremlin spokesman Dmitry Peskov told reporters."))
+    assert cluster_of(an, "ports", "a0.txt") == cluster_of(an, "ports", "a1.txt")
 
 
 def test_same_words_from_one_person_named_two_ways_are_grouped() -> None:
