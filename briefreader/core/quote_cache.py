@@ -53,7 +53,8 @@ EXTRACTOR_VERSION = "quotes-19"
 #: 7: a pending best match counts as its group, one speaker's passage transcribed a word apart on one day,
 #:    pieces of a rendering found whole, a speaker's few common words in her statement of the day, a
 #:    long quotation printed whole inside another under another name, ranks and offices are no given name
-#: 8: a place or a legislature alone ("Russia", "Congress") is no speaker that keeps words apart
+#: 8: a place or a legislature alone ("Russia", "Congress") is no speaker that keeps words apart, a home
+#:    state after "of" no part of a name ("Perdue of Georgia")
 GROUPING_VERSION = "grouping-8"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen

@@ -348,6 +348,33 @@ _NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
 _GIVEN_STOPWORDS = frozenset(["will", "may"])
 
 
+#: Two-word US states ("Sen. Jeanne Shaheen of New Hampshire").
+_TWO_WORD_PLACES = frozenset(["new york", "new jersey", "new hampshire", "new mexico", "north carolina",
+                              "south carolina", "north dakota", "south dakota", "west virginia", "rhode island"])
+
+
+#: Nouns heading the name of a body of a place ("University of Texas", "Commonwealth of Virginia"):
+#: there the place is the name.
+_PLACE_BODY_HEADS = frozenset(["university", "college", "school", "bank", "commonwealth", "state", "states",
+                               "republic", "people", "government", "department", "city", "county", "court",
+                               "church", "board", "council", "museum", "institute", "office", "secretary",
+                               "attorney", "governor", "senator", "representative", "diocese", "archdiocese",
+                               "port", "district", "province", "kingdom", "embassy", "consulate"])
+
+
+def _without_home_place(words: list[str]) -> list[str]:
+    """The (case-folded) words of a name without a home state or country after "of" ("Perdue of
+    Georgia", "Shaheen of New Hampshire" -> the surname): the place is no part of the name (it is
+    when a body's noun comes before it: "University of Texas")."""
+    for tail in (1, 2):
+        cut = len(words) - tail - 1
+        if cut >= 1 and words[cut] == "of" and words[cut - 1] not in _PLACE_BODY_HEADS:
+            place = " ".join(words[cut + 1:])
+            if place in _ONE_WORD_PLACES or place in _TWO_WORD_PLACES or place == "washington":
+                return words[:cut]
+    return words
+
+
 def person_key(name: str | None) -> str | None:
     """A speaker name as ``surname|given name`` (case-folded; titles, initials and suffixes left
     out; the given name only when one word is left for it): "Donald J. Trump" -> ``trump|donald``,
@@ -355,7 +382,7 @@ def person_key(name: str | None) -> str | None:
     Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
     if not name:
         return None
-    words = [w.casefold() for w in _name_words(_unaccented(name))]
+    words = _without_home_place([w.casefold() for w in _name_words(_unaccented(name))])
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words.pop()
     # a romanised East Asian name, family name first, its given name written with or without its
@@ -425,7 +452,7 @@ def identifies_someone(name: str | None) -> bool:
     a place or a legislature alone ("Russia", "Illinois", "Congress")."""
     if not names_someone(name):
         return False
-    words = [word.casefold() for word in _name_words(name or "")]
+    words = _without_home_place([word.casefold() for word in _name_words(name or "")])
     furniture = words[-1] in _FURNITURE_ENDINGS and not given_name_gender(name or "")  # not "Thomas More"
     # a bare place or legislature ("Illinois" of an indictment's "Yorkville, Illinois", "Congress"
     # of "Obama told Congress"): a body whose people speak under their own names, or a word of the

@@ -53,6 +53,10 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Democrat Hillary Clinton", "Hillary Clinton", True),
         ("New Hampshire Sanders", "Los Angeles-area Sanders", True),  # two words before a surname tell nothing
         ("One of Trump", "Donald J Trump", True),
+        ("Perdue of Georgia", "David Perdue", True),  # a home state after "of" is no part of the name
+        ("Sen. Jeanne Shaheen of New Hampshire", "Jeanne Shaheen", True),
+        ("Rep. Lena Ortiz of Texas", "Lena Hale of Ohio", False),
+        ("University of Texas", "University of Michigan", False),  # a body of a place: the place names it
         ("Nora Lind", "Nora Berg", False),
         ("Raúl R. Lindqvist", "Raul Lindqvist", True),  # a name printed with and without its accents
         ("José Peña", "Jose Pena", True),
@@ -120,6 +124,7 @@ def test_person_keys(a: str, b: str, same: bool) -> None:
         ("Congress", True, False),
         ("Washington", True, True),  # a surname too
         ("Georgia Miles", True, True),  # a given name that is a state
+        ("Republican of Iowa", True, False),  # a party, with its home state
     ],
 )
 def test_names_someone_and_identifies_someone(name: str, names: bool, identifies: bool) -> None:
