@@ -269,6 +269,26 @@ _OF_SPLIT_RE = re.compile(r"\s+of\s+")
 _TITLES_WITH_OF = frozenset(["chief", "secretary", "minister", "director", "head", "president", "chairman",
                              "chairwoman", "governor", "mayor", "ambassador", "commissioner", "speaker", "leader",
                              "member", "representative", "attorney", "general", "deputy", "officer", "chancellor"])
+# Departments and offices named after a title and "of" ("Secretary of the Treasury Jo Bayer")
+_DEPARTMENT_WORDS = _ORG_WORDS | _TITLE_WORDS | frozenset(
+    ["treasury", "homeland", "commerce", "labor", "agriculture", "energy", "education", "transportation", "justice",
+     "health", "human", "veterans", "housing", "urban", "development", "staff", "air", "force", "and", "national",
+     "intelligence", "management", "budget", "public", "homeland", "of"]
+)
+# The US states, written after a lawmaker's surname ("Perdue of Georgia")
+_US_STATES = frozenset(
+    """Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|
+    Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|
+    Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|
+    Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|
+    Virginia|Washington|West Virginia|Wisconsin|Wyoming""".replace("\n", "").replace("    ", "").split("|")
+)
+# Words before "of <State>" that are no surname: "Commonwealth of Virginia", "Governor of Texas"
+_NOT_A_SURNAME_OF_STATE = _TITLES_WITH_OF | _TITLE_WORDS | _ORG_WORDS | _PERSON_NOUNS | frozenset(
+    ["commonwealth", "people", "citizens", "residents", "territory", "province", "legislature", "voters", "senators",
+     "attorney", "lieutenant", "treasurer", "comptroller", "auditor", "superintendent", "archbishop", "bishop",
+     "diocese", "archdiocese", "supreme", "northern", "southern", "eastern", "western", "central"]
+)
 _GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
 _POSSESSIVE_END_RE = re.compile(r"['\u2019]s?$")
 _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
@@ -284,12 +304,34 @@ _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 _DOTTED_ABBREVIATION_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
 
 
+def _person_before_of(raw: str) -> str:
+    """The person of a capitalised run "X of Y" when Y is a place or an organisation ("Ted Cruz of
+    Texas", "Jo Bayer of the Sierra Club", "Perdue of Georgia"), else the run as it is ("Secretary of
+    State Jo Bayer", "Commonwealth of Virginia")."""
+    head = _OF_SPLIT_RE.split(raw, maxsplit=1)
+    if len(head) != 2:
+        return raw
+    if len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLES_WITH_OF:
+        return head[0]
+    if (head[1].strip(".,") in _US_STATES and len(head[0].split()) == 1
+            and head[0].lower().strip(".") not in _NOT_A_SURNAME_OF_STATE):
+        return head[0]  # a senator's surname and state, not a common noun's place
+    return raw
+
+
+def _drop_department(words: list[str]) -> None:
+    """Drop the department opening ``words`` after a title's "of" ("Secretary of the Treasury Jo Bayer":
+    "the Treasury"), keeping at least two words."""
+    while words and words[0].lower() == "the":
+        words.pop(0)
+    while len(words) >= 3 and words[0].lower().strip(".,") in _DEPARTMENT_WORDS:
+        words.pop(0)
+
+
 @lru_cache(maxsize=65536)
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
-    head = _OF_SPLIT_RE.split(raw, maxsplit=1)
-    if len(head) == 2 and len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLES_WITH_OF:
-        raw = head[0]  # "Ted Cruz of Texas", "Jo Bayer of the Sierra Club": the person, not the place
+    raw = _person_before_of(raw)
     words = raw.replace("\u2019", "'").split()
     for k in range(len(words) - 2, -1, -1):
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
@@ -315,7 +357,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         or (len(words) > 1 and _DEMONYM_RE.search(words[0]) and words[0][0].isupper()
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
-        words.pop(0)
+        if words.pop(0).lower() == "of" and len(words) >= 3:
+            _drop_department(words)
     described = [k for k in range(len(words) - 2) if _HYPHENATED_DESCRIPTOR_RE.search(words[k])]
     if described:
         words = words[described[-1] + 1 :]  # "South Korean-born Jo Bayer"

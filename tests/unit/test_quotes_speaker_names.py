@@ -39,6 +39,10 @@ from quote_finder import quote_starting  # noqa: E402
         ("Chicago Alderman Dana Fell", "Dana Fell"),
         ("House Speaker Dana Fell", "Dana Fell"),
         ("Alongside Dana Fell", "Dana Fell"),
+        ("Fell of Georgia", "Fell"),  # a lawmaker's surname and state
+        ("Secretary of the Treasury Dana Fell", "Dana Fell"),  # the office's department is no given name
+        ("Director of National Intelligence Dana Fell", "Dana Fell"),
+        ("Commonwealth of Virginia", "Commonwealth of Virginia"),  # never cut to a bare common noun
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
