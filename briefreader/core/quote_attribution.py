@@ -48,6 +48,9 @@ _RELATIVE_SUBJECT_RE = re.compile(
 )
 
 
+_COORDINATORS = frozenset(["and", "but", "yet", "so"])
+
+
 def _subject_left(text: str) -> tuple[str, str] | None:
     """The subject of a speech verb from the clause before it (``text`` ends right before the verb)."""
     # cut at the clause start (sentence punctuation or a quote mark)
@@ -61,7 +64,7 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             continue
         own = _own_subject(seg, k, segments, separators)
         if own:
-            return own
+            return own if own[0] else None  # ("", "none"): the clause's subject is no one known
         if _PERSON_CLAUSE_RE.match(seg) or seg.isdigit():
             continue  # "Jo Bayer, who …, said", "Jo Bayer, 69, said"
         if _THING_CLAUSE_RE.match(seg):
@@ -147,6 +150,15 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
     relative clause right before the verb ("Bannon, who Beck on Wednesday called"), a role someone
     owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok), or
     the person a party apposition describes ("John Suthers, a Republican, said")."""
+    words = seg.split()
+    if k == len(segments) - 1 and words[0] in _COORDINATORS and len(words) > 1:
+        # "…, from 1967 to 1981, and the indictment says": a new clause with its own subject, never a
+        # name further left ("Yorkville, Illinois"); ("", "none") when no description is left
+        rest = " ".join(words[1:])
+        if not re.match(r"(?:the|a|an)\s", rest) or len(words) > 8:
+            return None  # "and he", "and later", "and Jo Bayer": read as before
+        desc = _description_or_none(re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", rest)[0])
+        return (desc, "description") if desc else ("", "none")
     relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
     if relative_subject:
         name = _clean_name(relative_subject.group(1))

@@ -234,3 +234,11 @@ def test_he_never_stands_for_a_described_group() -> None:
             "over the accusations, which Fell has denied.\n\n\u201cI planned on serving out my term,\u201d he "
             "said in a statement.")
     assert quote_starting(body, "I planned on").speaker == "Dana Fell"
+
+
+def test_a_clause_after_and_keeps_its_own_subject_not_a_place_before_it() -> None:
+    body = ("Dana Fell was a coach in Yorkville, Illinois, from 1967 to 1981, and the indictment says the "
+            "witness \"has known the defendant for most of his life.\"")
+    quote = quote_starting(body, "has known the defendant")
+    assert quote.speaker != "Illinois"
+    assert quote.speaker in (None, "the indictment")
