@@ -11,6 +11,7 @@ import bisect
 import re
 
 from briefreader.core.quote_names import (
+    _COUNTRIES_AND_STATES,
     _NAME_RE,
     _NAME_WORD,
     _NON_NAME_STARTS,
@@ -159,6 +160,10 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
             return None  # "and he", "and later", "and Jo Bayer": read as before
         desc = _description_or_none(re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", rest)[0])
         return (desc, "description") if desc else ("", "none")
+    if k == len(segments) - 1 and len(words) > 3 and words[-1] == "and":
+        coordinated = _coordinated_subject(seg)
+        if coordinated:
+            return coordinated
     relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
     if relative_subject:
         name = _clean_name(relative_subject.group(1))
@@ -173,6 +178,33 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
         if named:
             return named, "name"
     return None
+
+
+# the subject opening a clause and the first word after it: "Jo Bayer pointed", "The president pointed"
+_CLAUSE_OPENING_RE = re.compile(
+    rf"\s*(?:(?:The|the)[^\S\n]+((?:[a-z][\w-]*[^\S\n]+){{0,2}}?([a-z][\w-]*))"
+    rf"|(?!The\b)({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*))[^\S\n]+([a-z]+)\b"
+)
+_INNER_SUBJECT_RE = re.compile(r"\b(?:that|who|whom|which|because|when|while|if|after|before|since|he|she|they)\s",
+                               re.IGNORECASE)
+
+
+def _coordinated_subject(seg: str) -> tuple[str, str] | None:
+    """The subject of a clause whose verb phrase a speech verb joins ("Jo Bayer pointed to Germany as an
+    example and said …", "The president met the team and told …"): the name or the description
+    opening it; None when another clause inside may have its own subject ("… pointed out
+    that Bo Li …")."""
+    m = _CLAUSE_OPENING_RE.match(seg)
+    if m is None or _INNER_SUBJECT_RE.search(seg, m.end(4)):
+        return None
+    verb = m.group(4)
+    if (verb in _CLAUSE_LINK_WORDS or verb in _PERSON_NOUNS or verb in _TITLE_WORDS or verb in _ROLE_HEAD_WORDS
+            or verb.endswith(("ist", "er", "or", "ian", "ant", "ent", "man", "woman"))):
+        return None  # "Jo Bayer of Acme", "Acme spokesman Jo Bayer": no verb yet
+    if m.group(3):
+        name = _clean_name(m.group(3))
+        return (name, "name") if name and name not in _COUNTRIES_AND_STATES else None
+    return seg[: m.end(1)].strip(), "description"  # "The president", "The report"
 
 
 def _object_of_clause(seg: str) -> bool:
@@ -336,9 +368,14 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         dotted = _DOTTED_DESCRIPTION_RE.match(text)
         return (dotted.group(1), "description") if dotted else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
-    if m:
+    if m and not _AUXILIARY_RE.search(m.group(1)):
         return m.group(1), "description"
-    return None
+    return None  # "said the country was “…”": a reported clause's subject, no inverted speaker
+
+
+# an auxiliary verb inside what follows a speech verb: a reported clause, not a description
+_AUXILIARY_RE = re.compile(r"\b(?:was|is|were|are|has|had|have|would|will|could|should|can|did|does|do|may|might|"
+                           r"must|had|remains|remained)\b")
 
 
 # a description holding a dotted abbreviation and going on in lowercase ("a former U.S. law enforcement official")

@@ -215,6 +215,24 @@ _NEVER_SPEAKER_NAMES = frozenset(
     """new hampshire|new jersey|new mexico|new york|north carolina|north dakota|south carolina|
     south dakota|rhode island|west virginia|district of columbia""".replace("\n", "").replace("    ", "").split("|")
 )
+# Countries and US states: never "he"/"she" nor a description's person ("the president" is not Germany);
+# ones that are given names or surnames too ("Georgia", "Jordan", "Chad", "Washington", "Virginia") are left out
+_COUNTRIES_AND_STATES = frozenset(
+    """Afghanistan|Albania|Algeria|Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahrain|Bangladesh|
+    Belarus|Belgium|Bolivia|Bosnia|Brazil|Britain|Bulgaria|Cambodia|Cameroon|Canada|Chile|China|Colombia|Congo|
+    Croatia|Cuba|Cyprus|Czechia|Denmark|Ecuador|Egypt|England|Estonia|Ethiopia|Europe|Finland|France|Germany|
+    Ghana|Greece|Guatemala|Haiti|Honduras|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Italy|Japan|
+    Kazakhstan|Kenya|Kosovo|Kuwait|Laos|Latvia|Lebanon|Libya|Lithuania|Luxembourg|Malaysia|Mali|Mexico|Moldova|
+    Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Nepal|Netherlands|Nicaragua|Niger|Nigeria|Norway|Oman|
+    Pakistan|Palestine|Panama|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|Scotland|Senegal|
+    Serbia|Singapore|Slovakia|Slovenia|Somalia|Spain|Sudan|Sweden|Switzerland|Syria|Taiwan|Thailand|Tunisia|
+    Turkey|Uganda|Ukraine|Uruguay|Uzbekistan|Venezuela|Vietnam|Wales|Yemen|Zambia|Zimbabwe|America|Africa|Asia|
+    Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|Illinois|
+    Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|
+    Montana|Nebraska|Nevada|Ohio|Oklahoma|Oregon|Pennsylvania|Tennessee|Texas|Utah|Vermont|Wisconsin|Wyoming|
+    North Korea|South Korea|Saudi Arabia|New Zealand|South Africa|United States|United Kingdom|
+    United Arab Emirates|Sri Lanka|El Salvador|Costa Rica""".replace("\n", "").replace("    ", "").split("|")
+)
 _NON_NAME_STARTS = frozenset(
     [
         "the", "a", "an", "but", "and", "or", "if", "in", "on", "at", "as", "so", "yet", "for", "nor", "this",
@@ -953,6 +971,8 @@ class _Speakers:
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"
+        if name in _COUNTRIES_AND_STATES:
+            return False  # "he", "she", "the president" never stand for Germany
         known = self.firm_gender(name, given_names=given_names) or self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -972,9 +992,11 @@ class _Speakers:
 
     def first_person_between(self, lo: int, hi: int, gender: str = "", *, given_names: bool = True) -> str | None:
         """The first person named in [lo, hi) whom no title, role word or given name gives another gender
-        than ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person)."""
+        than ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person);
+        a country or a state is no person."""
         for off, name in self.mentions:
-            if lo <= off < hi and (not gender or self.firm_gender(name, given_names=given_names) in ("", gender)):
+            if (lo <= off < hi and name not in _COUNTRIES_AND_STATES
+                    and (not gender or self.firm_gender(name, given_names=given_names) in ("", gender))):
                 return name
         return None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefreader.core.quote_names import _clean_name
+from briefreader.core.quote_names import _clean_name, _Speakers
 
 HELPERS = Path(__file__).resolve().parent.parent / "helpers"
 sys.path.insert(0, str(HELPERS))
@@ -242,3 +242,28 @@ def test_a_clause_after_and_keeps_its_own_subject_not_a_place_before_it() -> Non
     quote = quote_starting(body, "has known the defendant")
     assert quote.speaker != "Illinois"
     assert quote.speaker in (None, "the indictment")
+
+
+def test_the_subject_of_a_clause_after_said_is_no_inverted_speaker() -> None:
+    # "said the country was": a reported clause's subject, never the description "the country was"
+    body = ("Dana Fell spoke to the council on Monday. Later the mayor said the country was \"totally "
+            "controlled\" by its neighbour.")
+    assert quote_starting(body, "totally controlled").speaker != "the country was "
+
+
+def test_a_country_is_never_he_nor_the_description_of_a_person() -> None:
+    # "… countries like Germany that are only spending …" made Germany a sentence subject, then "he"
+    # and "the president" stood for it
+    speakers = _Speakers("Dana Fell spoke about Germany and Ohio on Monday.")
+    for place in ("Germany", "Ohio"):
+        assert not speakers._gender_ok(place, "m")
+        assert not speakers._gender_ok(place, "")
+    assert speakers._gender_ok("Dana Fell", "")
+
+
+def test_the_subject_of_a_verb_phrase_joined_by_and_speaks() -> None:
+    body = ("Dana Fell arrived in Brussels on Tuesday. The president pointed to Germany as an example and "
+            "said the country was \"totally controlled\" by Russia.")
+    assert quote_starting(body, "totally controlled").speaker == "Dana Fell"
+    body = "Dana Fell pointed to Germany as an example and said the country was \"totally controlled\" by Russia."
+    assert quote_starting(body, "totally controlled").speaker == "Dana Fell"
