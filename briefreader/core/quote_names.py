@@ -490,7 +490,7 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
 # "Watch Jo Bayer", "Related: Jo Bayer"): never a given name
 _FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
                               "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
-                              "click", "more"])
+                              "click", "more", "continue", "advertising", "sponsored", "share"])
 _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
