@@ -1013,7 +1013,8 @@ class _Speakers:
         person's gender is unknown and someone nearer was passed over only for a given name of the
         other gender ("Bill Rice" for "she"), nor when the one passed over for a given name is the
         last speaker ("Graham said, '…' He continued": a given name says a gender only mostly, Lindsey
-        Graham is a man): a weak guess then, never a confident wrong one."""
+        Graham is a man), nor for "she" standing for someone of unknown gender when one woman is named
+        just before (:meth:`_woman_named_near`): a weak guess then, never a confident wrong one."""
 
         def search(given_names: bool) -> str | None:
             return (self.recent_actor(pos, gender, given_names=given_names)
@@ -1028,7 +1029,22 @@ class _Speakers:
         who = search(True)
         if who is None or not gender or (self.firm_gender(who) or self.people.get(who, _Person(who)).gender) == gender:
             return who, True  # the person's name, a title or an earlier pronoun says that gender
+        if gender == "f" and self._woman_named_near(pos, who):
+            return who, False  # a weak guess: "she" may be the woman named just before
         return who, search(False) == who
+
+    def _woman_named_near(self, pos: int, who: str) -> str | None:
+        """For "she" at ``pos`` resolved to ``who``, whose gender nothing says: the one woman (a given
+        name or an honorific says so) named in the ~600 characters before ``pos`` ("… the resignation
+        of Nikki Haley. '…,' Trump told reporters. Giving no reason, she joked": Haley, not Trump);
+        None when none or two are. She makes ``who`` a weak guess, never the speaker taken instead (as
+        often the person of unknown gender is the woman: "Nielsen took issue with Pelosi's concerns.
+        '…,' she wrote"). "He" is left as it is: in news most people named by a surname alone are men."""
+        lo = max(0, pos - 600)
+        women = {name for off, name in self.mentions
+                 if lo <= off < pos and name != who and self.firm_gender(name) == "f"
+                 and self._gender_ok(name, "f") and not _inside_quotation(self.body, off)}
+        return women.pop() if len(women) == 1 else None
 
     def _passes_over_last_speaker(self, pos: int, gender: str) -> bool:
         """Whether the most recent actor before ``pos`` is a speaker whom only a given name of the
