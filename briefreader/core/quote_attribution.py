@@ -11,6 +11,7 @@ import bisect
 import re
 
 from briefreader.core.quote_names import (
+    _POSSESSIVE_END_RE,
     _COUNTRIES_AND_STATES,
     _NAME_RE,
     _NAME_WORD,
@@ -540,10 +541,26 @@ def _introduces_next_by_colon(body: str, after: str, after_start: int) -> bool:
     return after.rstrip().endswith(":") and end < len(body) and body[end] in ALL_MARKS
 
 
+# `"…," read a statement from Jo Bayer` / `reads a letter signed by Jo Bayer`: the author of the document
+_DOCUMENT_FROM_RE = re.compile(
+    rf"[\s,]*(?:read|reads)[^\S\n]+(?:a|an|the)[^\S\n]+(?:[\w-]+[^\S\n]+){{0,2}}?"
+    rf"(?:memo|memorandum|statement|letter|email|e-mail|note|message|post|tweet|release|text)[^\S\n]+"
+    rf"(?:from|by|signed[^\S\n]+by)[^\S\n]+((?:[\w-]+[^\S\n]+){{0,3}}?{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)"
+)
+
+
 def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
                        own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
     (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None."""
+    document = _DOCUMENT_FROM_RE.match(after)
+    owned = document is not None and _POSSESSIVE_END_RE.search(document.group(1)) is not None
+    name = _clean_name(document.group(1)) if document and not owned else None
+    if name:  # (not "from Jo Bayer's office": her office, someone speaking for her)
+        # `"…," read a staff memo from Editor-in-Chief Jo Bayer.`: the document's author
+        sp, conf, src = resolver.resolve(name, "name", "wrote", after_start, s_start)
+        if sp:
+            return sp, conf, src, True
     m = _ATTRIBUTION_AFTER.match(after)
     if m and (_SUBORDINATE_START_RE.match(m.group(1)) or _CONJUNCTION_START_RE.fullmatch(m.group(1))):
         # `"…," when Clinton blasted him`: a clause about something else; `… saying his remark "…" and

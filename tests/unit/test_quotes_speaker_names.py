@@ -267,3 +267,17 @@ def test_the_subject_of_a_verb_phrase_joined_by_and_speaks() -> None:
     assert quote_starting(body, "totally controlled").speaker == "Dana Fell"
     body = "Dana Fell pointed to Germany as an example and said the country was \"totally controlled\" by Russia."
     assert quote_starting(body, "totally controlled").speaker == "Dana Fell"
+
+
+def test_the_author_of_a_document_read_out_speaks_not_the_company() -> None:
+    body = ("Acme announced the policy in a letter to employees on Monday.\n\n"
+            "\"We will not investigate our owner,\" read a staff memo from Acme Editor-in-Chief Dana Fell.\n\n"
+            "\"We have already assigned a reporter to his campaign,\" he continued.")
+    assert quote_starting(body, "We will not investigate").speaker == "Dana Fell"
+    assert quote_starting(body, "We have already").speaker == "Dana Fell"
+
+
+def test_a_statement_from_someones_office_is_not_a_confident_word_of_the_owner() -> None:
+    body = "\"The law protects us all,\" reads a statement from Senate Leader Dana Fell's office."
+    quote = quote_starting(body, "The law protects")
+    assert quote.speaker is None or quote.speaker_confidence < 0.5
