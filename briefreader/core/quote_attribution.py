@@ -11,6 +11,7 @@ import bisect
 import re
 
 from briefreader.core.quote_names import (
+    _NEVER_SPEAKERS,
     _POSSESSIVE_END_RE,
     _COUNTRIES_AND_STATES,
     _NAME_RE,
@@ -263,6 +264,8 @@ def _name_at_end(seg: str) -> str | None:
         tail = seg[m.end() :].strip()
         if tail and not _SKIP_BETWEEN.match(tail):
             continue
+        if all(w.lower().strip(".,") in _NEVER_SPEAKERS for w in m.group().split()):
+            continue  # "President Obama on Wednesday": the day is a skip word's, the name before it speaks
         head = seg[: m.start()]
         affiliated = _AFFILIATED_NAME_RE.search(head)
         mention = _name_mention(affiliated.group(1)) if affiliated else None

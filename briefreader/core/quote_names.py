@@ -308,6 +308,11 @@ _NOT_A_SURNAME_OF_STATE = _TITLES_WITH_OF | _TITLE_WORDS | _ORG_WORDS | _PERSON_
      "diocese", "archdiocese", "supreme", "northern", "southern", "eastern", "western", "central"]
 )
 _GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
+# A surname with a link card's headline glued on ("CornynGOP", "BraunSenate"): four letters or more before
+# the capital, so "McConnell", "DeSantis", "LePage", "MacArthur" are names
+_GLUED_WORD_RE = re.compile(r"([A-Z][a-z]{3,})([A-Z][\w'\u2019-]+)")
+# Capitalised link-card labels of scraped pages, never a name's word
+_LINK_CARD_WORDS = frozenset(["MORE", "READ", "WATCH", "RELATED", "ADVERTISEMENT"])
 _POSSESSIVE_END_RE = re.compile(r"['\u2019]s?$")
 _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
 # offices a person holds, written before the surname alone ("President Trump", "Sen. Warren"): not the
@@ -320,6 +325,25 @@ _VOCATIVE_TITLES = frozenset(["president", "speaker", "chairman", "chairwoman", 
                               "ambassador", "mayor", "governor", "senator", "justice", "vice"])
 _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 _DOTTED_ABBREVIATION_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
+
+
+def _cut_link_card(words: list[str]) -> list[str]:
+    """A name without the link card glued to it in scraped text: the name's first writing when the
+    card writes it again ("John Cornyn John CornynGOP senators": John Cornyn; "Steven Mnuchin Steven
+    Terner MnuchinNew": Steven Mnuchin; "Tim Kaine Timothy": Tim Kaine; "Trump Donald John TrumpFoo":
+    Trump), nothing when a card's headline is glued on a word ("CornynGOP", not "McConnell" nor
+    "DeSantis") with no name written before it (a card's fragment, "Richard PompeoNew": unknown beats
+    a made-up name)."""
+    glued_at = next((k for k, word in enumerate(words) if k > 0 and _GLUED_WORD_RE.fullmatch(word)), None)
+    if glued_at is not None:
+        stem = _GLUED_WORD_RE.fullmatch(words[glued_at])
+        words = [*words[:glued_at], stem.group(1) if stem else words[glued_at]]
+    if glued_at is not None and len(words) >= 3 and words[-1] == words[0]:
+        return words[:1]  # "Trump Donald John Trump": the surname, then the card's full name
+    for k in range(2, len(words)):
+        if words[k] == words[0] or words[k].startswith(words[0]) or words[1] in words[k:]:
+            return words[:k]
+    return [] if glued_at is not None else words
 
 
 def _person_before_of(raw: str) -> str:
@@ -394,7 +418,9 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         words[-1] = words[-1][:-2]
     if words and words[-1].endswith("s'"):
         words[-1] = words[-1][:-1]  # "Fox News'": a plural possessive, the outlet
-    words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
+    # "MORE" closing a link card in scraped text ("… 'Make America Great Again' hat MORE on Wednesday")
+    words = _cut_link_card([w.strip(".,;:") for w in words
+                            if w.strip(".,;:") and w.strip(".,;:") not in _LINK_CARD_WORDS])
     suffix = ""
     while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
         if words[-1] in _GENERATION_SUFFIXES and not suffix:

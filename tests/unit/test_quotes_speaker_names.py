@@ -43,6 +43,13 @@ from quote_finder import quote_starting  # noqa: E402
         ("Secretary of the Treasury Dana Fell", "Dana Fell"),  # the office's department is no given name
         ("Director of National Intelligence Dana Fell", "Dana Fell"),
         ("Commonwealth of Virginia", "Commonwealth of Virginia"),  # never cut to a bare common noun
+        # a link card glued to a name in scraped text: the name's first writing
+        ("Dana Fell Dana FellSenate Republicans", "Dana Fell"),
+        ("Dana Fell Danafer Lee FellNew", "Dana Fell"),
+        ("Fell Dana Lee FellFell", "Fell"),
+        ("Dana Fell MORE", "Dana Fell"),
+        ("Dana McFell", "Dana McFell"),  # a name's own capital
+        ("Dana DeFell", "Dana DeFell"),
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
@@ -54,6 +61,11 @@ def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> N
                                  "Middle East", "Conservative Political Action Conference"])
 def test_places_things_and_datelines_are_never_a_person(raw: str) -> None:
     assert _clean_name(raw) is None
+
+
+def test_a_link_card_fragment_or_label_is_no_name() -> None:
+    assert _clean_name("MORE") is None  # The Hill's card label
+    assert _clean_name("Lee FellNew") is None  # a card's middle name and surname, its headline glued on
 
 
 def test_a_title_is_never_a_surname() -> None:
@@ -281,3 +293,11 @@ def test_a_statement_from_someones_office_is_not_a_confident_word_of_the_owner()
     body = "\"The law protects us all,\" reads a statement from Senate Leader Dana Fell's office."
     quote = quote_starting(body, "The law protects")
     assert quote.speaker is None or quote.speaker_confidence < 0.5
+
+
+def test_a_day_after_the_subject_does_not_hide_it() -> None:
+    body = ("Declaring that the rebels \"are going to lose,\" President Dana Fell on Wednesday asked "
+            "Congress for new war powers.")
+    assert quote_starting(body, "are going to lose").speaker == "Dana Fell"
+    body = "Fell on Wednesday told reporters that the army rarely reports such injuries. \"This is mostly minor.\""
+    assert quote_starting(body, "This is mostly minor").speaker == "Fell"
