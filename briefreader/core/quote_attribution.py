@@ -817,7 +817,16 @@ def _chained_attribution(before: str, verbs: list[re.Match[str]],
     return (subject[0], subject[1], verb) if subject else None
 
 
-_DESCRIBED_SUBJECT_RE = re.compile(r"\s*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE)
+# a sentence opening on a description (after the closing mark of a quotation ending the sentence before)
+_DESCRIBED_SUBJECT_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019]*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE
+)
+
+
+# a verb right after a sentence's opening description ("The president called", "The senator on Monday
+# said"), not a name in apposition ("The Florida senator Marco Rubio") nor a possessive ("The president's")
+_VERB_AFTER_DESCRIPTION_RE = re.compile(r"[^\S\n]+(?:(?:on|last|this)[^\S\n]+[A-Z][a-z]+[^\S\n]+|[a-z]+ly[^\S\n]+)?"
+                                        r"(?!(?:of|and|or|who|whose|for|at|in|from|with)\b)[a-z]+(?:ed|s)\b")
 
 
 def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:
@@ -829,6 +838,14 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
     intro = _INTRODUCTORY_RE.match(body, start, end)
     if intro:
         start = intro.end()  # "During a speech on Monday, Trump attacked …": the subject follows the comma
+    described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
+    if (described and described.group(2).lower() in _PERSON_NOUNS
+            and _VERB_AFTER_DESCRIPTION_RE.match(body, described.end(), end)):
+        # "The president called Haley a 'very special' person, saying …": the description is the
+        # subject, the name after its verb an object
+        gender = description_gender(described.group(1))
+        who = speakers.recent_actor(start, gender) or speakers.last_person_before(start, gender)
+        return (who, 0.6) if who else None
     for off, name in speakers.mentions:
         if start <= off < end:
             if len(_WORD_RE.findall(body, start, off)) > words_allowed:

@@ -301,3 +301,11 @@ def test_a_day_after_the_subject_does_not_hide_it() -> None:
     assert quote_starting(body, "are going to lose").speaker == "Dana Fell"
     body = "Fell on Wednesday told reporters that the army rarely reports such injuries. \"This is mostly minor.\""
     assert quote_starting(body, "This is mostly minor").speaker == "Fell"
+
+
+def test_a_name_after_an_opening_descriptions_verb_is_its_object() -> None:
+    body = ("President Varlow has accepted the resignation of Nikki Holt, his envoy.\n\n"
+            "Holt discussed her resignation with the president last week, and Varlow says she will be leaving "
+            "\"at the end of the year.\" The president called Holt a \"very special\" person after meeting with "
+            "her on Tuesday, saying they had \"solved a lot of problems\" together.")
+    assert quote_starting(body, "solved a lot").speaker == "Varlow"
