@@ -674,6 +674,14 @@ def _colon_lead_in(before: str) -> re.Match[str] | None:
     return colon
 
 
+# "what" opening a clause whose verb is a speech verb ("see what Mueller reports", "whatever she says"):
+# the verb's subject is no one quoted
+_FREE_RELATIVE_BEFORE_RE = re.compile(r"\bwhat(?:ever)?[^\S\n]+(?:[\w.'\u2019-]+[^\S\n]+){1,3}$", re.IGNORECASE)
+
+
+_CLAUSE_GOES_ON_RE = re.compile(r"\b(?:and|but|or)\b|[,;]")
+
+
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
@@ -711,6 +719,11 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             # "Diamond asked Trump about his comment that it looked '…'": the words are the one asked's
             # own earlier words, never the asker's
             break
+        if (_FREE_RELATIVE_BEFORE_RE.search(before, 0, vm.start())
+                and _CLAUSE_GOES_ON_RE.search(before, vm.end())):
+            # "… should see what Mueller reports and spend …": the clause of "what" ends before the
+            # quotation, an earlier verb's (not "what McConnell called the '…'": his word)
+            continue
         subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)

@@ -309,3 +309,11 @@ def test_a_name_after_an_opening_descriptions_verb_is_its_object() -> None:
             "\"at the end of the year.\" The president called Holt a \"very special\" person after meeting with "
             "her on Tuesday, saying they had \"solved a lot of problems\" together.")
     assert quote_starting(body, "solved a lot").speaker == "Varlow"
+
+
+def test_a_speech_verb_in_a_what_clause_is_no_attribution() -> None:
+    body = ("Dana Varlow spoke on Monday. She later said that lawmakers should see what Fell reports and spend "
+            "their \"time on getting results for the people.\" Others said it was time to end what Fell called "
+            "the \"circus\" and move on.")
+    assert quote_starting(body, "time on getting").speaker == "Dana Varlow"
+    assert quote_starting(body, "circus").speaker == "Fell"  # his word, named right before it
