@@ -682,6 +682,31 @@ _FREE_RELATIVE_BEFORE_RE = re.compile(r"\bwhat(?:ever)?[^\S\n]+(?:[\w.'\u2019-]+
 _CLAUSE_GOES_ON_RE = re.compile(r"\b(?:and|but|or)\b|[,;]")
 
 
+# the start of a coordinate clause with a subject of its own: ", but Trump has …"
+_COORDINATE_CLAUSE_RE = re.compile(r",[^\S\n]+(?:but|and|yet|while|whereas)[^\S\n]+(?=[A-Z])")
+
+
+def _last_clause_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:
+    """The named subject of the last coordinate clause in [start, end) (", but Trump has ramped up his
+    criticism …"), when that name opens the clause and a verb follows it; else None."""
+    last = max(_COORDINATE_CLAUSE_RE.finditer(body, start, end), key=lambda m: m.start(), default=None)
+    if last is None:
+        return None
+    for off, name in resolver.speakers.mentions:
+        if off >= last.end():
+            written = _NAME_RE.match(body, off, end)
+            if off != last.end() or written is None or not _VERB_AFTER_NAME_RE.match(body, written.end(), end):
+                return None
+            return name, 0.8
+    return None
+
+
+# a finite verb right after a clause's named subject ("Trump has ramped", "Trump slammed", "Trump also said")
+_VERB_AFTER_NAME_RE = re.compile(
+    r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:has|had|is|was|would|will|[a-z]+ed|[a-z]+s)\b"
+)
+
+
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
@@ -732,8 +757,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                 sp, conf, src = resolver.resolve(chained[0], chained[1], chained[2], s_start + vm.start(), s_start)
                 if sp:
                     return sp, conf * 0.95, src, False
-            # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
-            subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
+            # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks (the
+            # last clause's after ", but": "Strzok was removed …, but Trump has ramped up …, saying")
+            subject = (_last_clause_subject(body, resolver, s_start, s_start + vm.start())
+                       or _sentence_subject(body, resolver, s_start, s_start + vm.start()))
             if subject:
                 return subject[0], subject[1], None, False
             opening = _OPENING_PRONOUN_SUBJECT_RE.match(body, s_start, s_start + vm.start())

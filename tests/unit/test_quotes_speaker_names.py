@@ -317,3 +317,10 @@ def test_a_speech_verb_in_a_what_clause_is_no_attribution() -> None:
             "the \"circus\" and move on.")
     assert quote_starting(body, "time on getting").speaker == "Dana Varlow"
     assert quote_starting(body, "circus").speaker == "Fell"  # his word, named right before it
+
+
+def test_a_participle_belongs_to_the_last_coordinate_clauses_subject() -> None:
+    body = ("Peter Fell wrote the messages. Fell was removed from his post after Dana Varlow learned of them, "
+            "but Varlow has ramped up his criticism this month, saying on Twitter that \"its reputation is in "
+            "tatters.\"")
+    assert quote_starting(body, "its reputation").speaker == "Dana Varlow"
