@@ -792,6 +792,13 @@ _AS_PUT_IT_RE = re.compile(
     rf"\bAs\s+((?:{_NAME_WORD}[^\S\n]+){{0,5}}{_NAME_WORD})[^\S\n]+(?:has\s+|once\s+|later\s+)?"
     rf"(?:put|puts)[^\S\n]+it\b[^.;:!?\"\u201c\u201d]{{0,120}},"
 )
+# two people as one subject: "both Obama and Clinton referred to …", "Obama and Clinton both called …"
+_JOINT_SUBJECT_RE = re.compile(
+    rf"\bboth[^\S\n]+{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*[^\S\n]+and[^\S\n]+{_NAME_WORD}"
+    rf"|{_NAME_WORD}[^\S\n]+and[^\S\n]+{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*[^\S\n]+both\b"
+)
+
+
 def _sentence_person(body: str, resolver: _Resolver, s_start: int,
                      mark_pos: int) -> tuple[str, float, str | None] | None:
     """(speaker, confidence, cited_source) of a quotation with no speech verb of its own, from its
@@ -806,8 +813,8 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
         if sp:
             return sp, conf * 0.9, src
     who = resolver.speakers.first_person_between(s_start, mark_pos)
-    if not who:
-        return None
+    if not who or _JOINT_SUBJECT_RE.search(body, s_start, mark_pos):
+        return None  # "both Obama and Clinton referred to the shooting as an '…'": two people, no one speaker
     subject = _sentence_subject(body, resolver, s_start, mark_pos)
     if subject and subject[1] >= 0.8:
         return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump

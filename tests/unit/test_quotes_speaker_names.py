@@ -324,3 +324,9 @@ def test_a_participle_belongs_to_the_last_coordinate_clauses_subject() -> None:
             "but Varlow has ramped up his criticism this month, saying on Twitter that \"its reputation is in "
             "tatters.\"")
     assert quote_starting(body, "its reputation").speaker == "Dana Varlow"
+
+
+def test_two_people_as_one_subject_are_no_one_speaker() -> None:
+    body = ("Dana Varlow and Nikki Holt spoke on Sunday. In their remarks, both Varlow and Holt referred to "
+            "the shooting as an \"act of terror\" and an \"act of hate.\"")
+    assert quote_starting(body, "act of terror").speaker is None
