@@ -129,10 +129,13 @@ def _subject_left(text: str) -> tuple[str, str] | None:
 _CLAUSE_IN_DESCRIPTION_RE = re.compile(
     r"\s(?:that|which|who|whom|whose)\s|\s[a-z]+ed\s+(?:with|back|to|on|in|at|for|about|up|out|off|by|over)\b"
     r"|\s[a-z]+ed\s+(?:himself|herself|themselves|him|her|them|it)\b"
-    r"|\s(?:acknowledge|acknowledges|say|says|argue|argues|claim|claims|drew|took|gave|made|ran)\b|\s[a-z]+ly\s"
+    r"|\s(?:acknowledge|acknowledges|say|says|argue|argues|claim|claims|drew|took|gave|made|ran)\b"
+    r"|\s(?!(?:family|ally|assembly)\s)[a-z]+ly\s"
 )
 # adverbs trailing a description's noun ("The indictment also", "The resolution initially")
-_TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:also|then|later|still|again|too|once|now|first|indeed|[a-z]+ly))+\s*$")
+_TRAILING_ADVERB_RE = re.compile(
+    r"(?:\s+(?:also|then|later|still|again|too|once|now|first|indeed|(?!(?:family|ally|assembly)\b)[a-z]+ly))+\s*$"
+)
 
 
 def _description_or_none(desc: str) -> str | None:
@@ -445,6 +448,18 @@ def _dash_attribution(body: str, q: _Raw, lo: int, hi: int, after: str) -> str |
 _ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,240}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
+def _family_of(sp: _Speakers, name: str) -> str | None:
+    """"the Robertson family" for "Robertsons", the plural of the surname of a person the article
+    names (Phil Robertson); None otherwise ("Williams" beside William Barr is a surname of its own)."""
+    if " " in name or not name.endswith("s") or len(name) < 4:
+        return None
+    singular = name[:-2] if name.endswith("es") and sp.canonical(name[:-2]) else name[:-1]
+    person = sp.canonical(singular)
+    if person is None or person.split()[-1] != singular or len(person.split()) < 2:
+        return None
+    return f"the {singular} family"
+
+
 class _Resolver:
     def __init__(self, body: str) -> None:
         self.body = body
@@ -492,6 +507,9 @@ class _Resolver:
         canonical = sp.named_near(subject, pos) or sp.canonical(subject)  # "said Mr. Clinton": Bill
         if canonical:
             return canonical, 0.95, None
+        family = _family_of(sp, subject)
+        if family:
+            return family, 0.5, None  # "the Robertsons wrote": the family, not one of them
         personal = sp.personal_name(subject)
         if personal is None:
             return None, 0.0, None  # "Morning Edition", "Replay More Videos": common words, no one's name

@@ -102,7 +102,8 @@ _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _SPEAKS_AFTER_RE = re.compile(rf"[^\S\n]+(?:[a-z]+ly[^\S\n]+|later[^\S\n]+|also[^\S\n]+)?(?:{SPEECH_VERBS})\b")
 _SKIP_BETWEEN = re.compile(
     r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
-    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|(?-i:[a-z]+ly)|"
+    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
+    r"(?-i:(?!(?:family|ally|rally|assembly|reply|supply|monopoly|anomaly)\b)[a-z]+ly)|"
     r"nevertheless|nonetheless|still|instead|even|now|too|"
     r"in\s+a\s+\w+(?:\s+\w+)?|\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\))*$",
     re.IGNORECASE,

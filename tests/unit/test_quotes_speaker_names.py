@@ -330,3 +330,11 @@ def test_two_people_as_one_subject_are_no_one_speaker() -> None:
     body = ("Dana Varlow and Nikki Holt spoke on Sunday. In their remarks, both Varlow and Holt referred to "
             "the shooting as an \"act of terror\" and an \"act of hate.\"")
     assert quote_starting(body, "act of terror").speaker is None
+
+
+def test_a_family_speaks_as_the_family_not_as_one_of_its_members() -> None:
+    body = ("The network suspended Phil Varlow on Wednesday. \"We cannot imagine the show without our "
+            "patriarch,\" the Varlow family said in a statement. \"We are disappointed,\" the Varlows wrote "
+            "on their website.")
+    assert quote_starting(body, "We cannot imagine").speaker == "the Varlow family"
+    assert quote_starting(body, "We are disappointed").speaker == "the Varlow family"
