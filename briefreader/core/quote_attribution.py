@@ -11,6 +11,7 @@ import bisect
 import re
 
 from briefreader.core.quote_names import (
+    _PARTY_NOUNS,
     _NEVER_SPEAKERS,
     _POSSESSIVE_END_RE,
     _COUNTRIES_AND_STATES,
@@ -504,6 +505,9 @@ class _Resolver:
             if who:
                 return who, 0.4, None
             return subject, 0.3, None
+        described = self._party_description(subject, pos, verb, sentence_start)
+        if described:
+            return described
         canonical = sp.named_near(subject, pos) or sp.canonical(subject)  # "said Mr. Clinton": Bill
         if canonical:
             return canonical, 0.95, None
@@ -518,6 +522,40 @@ class _Resolver:
             who = sp.first_person_between(sentence_start, pos) or sp.last_speaker(pos) or sp.last_person_before(pos)
             return who, 0.5 if who else 0.0, subject
         return subject, 0.85, None
+
+
+    def _party_description(self, subject: str, pos: int, verb: str,
+                           sentence_start: int) -> tuple[str | None, float, str | None] | None:
+        """(speaker, confidence, source) for "the New York Democrat said": a person described by a
+        place and a party, named before (the description's person, never a group: "the Democrats");
+        "a New Hampshire Republican said" is someone new, unnamed (the description itself, 0.5); None
+        for a name that ends in no party word."""
+        words = subject.split()
+        if len(words) < 2 or words[-1].lower() not in _PARTY_NOUNS:
+            return None
+        lo = max(0, pos - 200)
+        at = self.body.rfind(subject, lo, pos + 200)
+        article = re.search(r"\b(the|a|an|another|one)\s+$", self.body[max(0, at - 10) : at], re.IGNORECASE)
+        if at >= 0 and article is None:
+            # "House Speaker Paul D. Ryan, Wisconsin Republican, said": the person the apposition follows
+            named = _NAME_BEFORE_COMMA_RE.search(self.body, max(0, at - 80), at)
+            name = _clean_name(named.group(1)) if named else None
+            if name:
+                return self.resolve(name, "name", verb, pos, sentence_start)
+        if at < 0 or article is None or article.group(1).lower() != "the":
+            return (f"{article.group(1)} {subject}" if article else subject), 0.5, None
+        # the most recent speaker or subject, never a person only mentioned ("In the letter - addressed
+        # to Channing D. Phillips - the Utah Republican asks")
+        who = self.speakers.recent_actor(pos)
+        named_here = any(sentence_start <= off < at and name == who for off, name in self.speakers.mentions)
+        if (who is None or named_here or who[:1].islower() or who.startswith("The ")
+                or who.split()[-1].lower() in _PARTY_NOUNS):
+            return f"the {subject}", 0.5, None  # (a person named in the sentence itself is someone else)
+        return who, 0.6, None
+
+
+# a name right before an apposition's comma ("Paul D. Ryan, Wisconsin Republican")
+_NAME_BEFORE_COMMA_RE = re.compile(rf"({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*),[^\S\n]*$")
 
 
 def _ends_narrated_sentence(body: str, q: _Raw, after: str, own_sentence_start: int) -> bool:

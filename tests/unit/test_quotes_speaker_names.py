@@ -338,3 +338,20 @@ def test_a_family_speaks_as_the_family_not_as_one_of_its_members() -> None:
             "on their website.")
     assert quote_starting(body, "We cannot imagine").speaker == "the Varlow family"
     assert quote_starting(body, "We are disappointed").speaker == "the Varlow family"
+
+
+def test_a_place_and_a_party_describe_a_person_named_before() -> None:
+    body = ("Sen. Dana Varlow said Tuesday the inquiry failed because of politics.\n\n\"Any other person would "
+            "have been charged,\" the Nevada Democrat said.")
+    assert quote_starting(body, "Any other person").speaker == "Dana Varlow"
+    body = ("House Speaker Peter Fell, Wisconsin Republican, said tax reform is the priority. \"We are united "
+            "in this,\" he said.")
+    assert quote_starting(body, "We are united").speaker == "Peter Fell"
+    body = "Party insiders were polled. \"Completely blew it,\" said a New Hampshire Republican."
+    assert quote_starting(body, "Completely blew it").speaker == "a New Hampshire Republican"  # someone unnamed
+
+
+def test_a_party_description_is_not_a_person_named_in_its_own_sentence() -> None:
+    body = ("Chairman Dana Varlow on Tuesday requested another inquiry.\n\nIn the letter - addressed to the "
+            "U.S. attorney, Peter Fell - the Utah Republican asks whether \"anyone violated the statutes.\"")
+    assert quote_starting(body, "anyone violated").speaker != "Peter Fell"
