@@ -394,6 +394,7 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         or words[0].endswith("'s")
         or words[0].endswith("'") and len(words) > 1  # "Lyin' Ted Cruz", "News' Jo Bayer": not a given name
         or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS and words[1][:1].isupper()
+        or len(words) == 2 and words[0].lower() in _ROLE_NOT_GIVEN_NAMES and words[1][:1].isupper()
         or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics", "One of Trump's"
         or len(words) >= 3 and _HYPHENATED_DESCRIPTOR_RE.search(words[0]) is not None  # "Texas-based Jo Bayer"
         or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
@@ -474,6 +475,9 @@ _DESCRIPTOR_WORDS = frozenset(
      "sheriff", "gov", "sen", "rep", "capt", "detective", "fellow", "journalist", "founder", "counsel", "staff",
      "archbishop", "alderman", "editor", "reporter", "correspondent", "commentator", "top"]
 )
+# Descriptors that are never a given name, dropped before a surname alone too ("Candidate Trump")
+_ROLE_NOT_GIVEN_NAMES = frozenset(["candidate", "nominee", "billionaire", "businessman", "businesswoman",
+                                   "comedian", "columnist", "pundit", "activist", "mogul"])
 # Plural nouns for groups that open a capitalised run ("Members of LePage's party"): never a name
 _GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
                           "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates",

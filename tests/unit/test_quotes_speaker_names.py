@@ -50,6 +50,7 @@ from quote_finder import quote_starting  # noqa: E402
         ("Dana Fell MORE", "Dana Fell"),
         ("Dana McFell", "Dana McFell"),  # a name's own capital
         ("Dana DeFell", "Dana DeFell"),
+        ("Candidate Fell", "Fell"),  # never a given name, before a surname alone too
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
