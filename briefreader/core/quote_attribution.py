@@ -461,6 +461,9 @@ def _family_of(sp: _Speakers, name: str) -> str | None:
     return f"the {singular} family"
 
 
+_DOCUMENT_NOUNS = frozenset(["statement", "letter", "memo", "email", "e-mail", "release", "note"])
+
+
 class _Resolver:
     def __init__(self, body: str) -> None:
         self.body = body
@@ -491,6 +494,9 @@ class _Resolver:
                 # "a Treasury spokesperson", "Strzok's attorney": someone new, not an earlier name
                 return subject, 0.5, None
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
+                author = self._document_author(subject, pos)
+                if author:
+                    return author, 0.6, None  # "The statement said": the statement from X's attorney, Jo Bayer
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             gender = description_gender(subject)  # "the congresswoman" never stands for a man
             who = sp.recent_actor(pos, gender) or sp.last_person_before(pos, gender)
@@ -523,6 +529,25 @@ class _Resolver:
             return who, 0.5 if who else 0.0, subject
         return subject, 0.85, None
 
+
+    def _document_author(self, subject: str, pos: int) -> str | None:
+        """The person a document the article named before was from ("said the statement from Grimm's
+        attorney, William McGinley. … The statement said": McGinley), for a description by that
+        document's noun; None when none was, or it was someone's office ("from Jo Bayer's office")."""
+        noun = subject.split()[-1].lower()
+        if noun not in _DOCUMENT_NOUNS:
+            return None
+        pattern = rf"\b{noun}[^\S\n]+(?:from|by|signed[^\S\n]+by)[^\S\n]+([^.;:\n\"\u201c\u201d]{{2,80}})"
+        found = max(re.finditer(pattern, self.body[max(0, pos - 1000) : pos], re.IGNORECASE),
+                    key=lambda m: m.start(), default=None)
+        if found is None:
+            return None
+        names = list(_NAME_RE.finditer(found.group(1)))
+        last = names[-1] if names else None
+        if last is None or _POSSESSIVE_END_RE.search(last.group()) or found.group(1)[last.end() :].strip(" ,"):
+            return None  # "from Jo Bayer's office", "from the agency": no author named
+        name = _clean_name(last.group())
+        return self.speakers.canonical(name) if name else None
 
     def _party_description(self, subject: str, pos: int, verb: str,
                            sentence_start: int) -> tuple[str | None, float, str | None] | None:

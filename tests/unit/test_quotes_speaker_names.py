@@ -356,3 +356,12 @@ def test_a_party_description_is_not_a_person_named_in_its_own_sentence() -> None
     body = ("Chairman Dana Varlow on Tuesday requested another inquiry.\n\nIn the letter - addressed to the "
             "U.S. attorney, Peter Fell - the Utah Republican asks whether \"anyone violated the statutes.\"")
     assert quote_starting(body, "anyone violated").speaker != "Peter Fell"
+
+
+def test_a_document_named_before_speaks_for_its_author() -> None:
+    body = ("\"We are disappointed,\" said the statement from Fell's attorney, Dana Varlow. \"The charges are "
+            "political.\" The statement said Fell \"asserts his innocence\" and will fight on.")
+    assert quote_starting(body, "asserts his innocence").speaker == "Dana Varlow"
+    body = ("\"We are disappointed,\" read a statement from Dana Fell's office. The statement said Fell "
+            "\"asserts his innocence\" and will fight on.")
+    assert quote_starting(body, "asserts his innocence").speaker != "Dana Fell"
