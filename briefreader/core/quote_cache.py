@@ -47,7 +47,8 @@ logger = logging.getLogger(__name__)
 #: "…, but Trump has …, saying": the last clause's subject; "both X and Y referred to" has no one speaker;
 #: "the Robertsons" and "the Robertson family" are the family, not Phil Robertson; "the New York Democrat said"
 #: is the person speaking before, "Paul D. Ryan, Wisconsin Republican," is Ryan, "a New Hampshire Republican"
-#: no one named; "Candidate Trump" is Trump; "The statement said" is the author of the statement named before
+#: no one named; "Candidate Trump" is Trump; "The statement said" is the author of the statement named before;
+#: "the CEO" is a person's description
 EXTRACTOR_VERSION = "quotes-20"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.

@@ -200,7 +200,7 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
         "expert", "researcher", "scientist", "doctor", "nurse", "teacher", "student", "worker", "farmer",
         "fisherman", "owner", "strategist", "operative", "organizer", "organiser", "negotiator", "mediator",
         "prosecutor", "judge", "lawyer", "banker", "investor", "consultant", "diplomat", "representative",
-        "commander", "general", "president", "minister", "secretary", "ambassador",
+        "commander", "general", "president", "minister", "secretary", "ambassador", "ceo", "cfo", "coo",
     ]
 )
 # Capitalised words that never name who spoke ("said Tuesday").

@@ -365,3 +365,9 @@ def test_a_document_named_before_speaks_for_its_author() -> None:
     body = ("\"We are disappointed,\" read a statement from Dana Fell's office. The statement said Fell "
             "\"asserts his innocence\" and will fight on.")
     assert quote_starting(body, "asserts his innocence").speaker != "Dana Fell"
+
+
+def test_the_ceo_stands_for_the_person_named_before() -> None:
+    body = ("\"Big media lost the public's trust,\" Dana Fell wrote on Wednesday. After one user raised concerns, "
+            "the CEO replied: \"The media has earned this mistrust.\"")
+    assert quote_starting(body, "The media has earned").speaker == "Dana Fell"
