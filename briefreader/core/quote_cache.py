@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 #: "the Robertsons" and "the Robertson family" are the family, not Phil Robertson; "the New York Democrat said"
 #: is the person speaking before, "Paul D. Ryan, Wisconsin Republican," is Ryan, "a New Hampshire Republican"
 #: no one named; "Candidate Trump" is Trump; "The statement said" is the author of the statement named before;
-#: "the CEO" is a person's description
+#: "the CEO" is a person's description; "(Ambassador to) Syria Robert Ford", "Neighbor Anna Tejeda" are the person
 EXTRACTOR_VERSION = "quotes-20"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.

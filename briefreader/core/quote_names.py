@@ -393,8 +393,11 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         or words[0].lower() in _NON_NAME_STARTS
         or words[0].endswith("'s")
         or words[0].endswith("'") and len(words) > 1  # "Lyin' Ted Cruz", "News' Jo Bayer": not a given name
-        or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS and words[1][:1].isupper()
+        or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS | _ROLE_NOT_GIVEN_NAMES
+        and words[1][:1].isupper()
         or len(words) == 2 and words[0].lower() in _ROLE_NOT_GIVEN_NAMES and words[1][:1].isupper()
+        or (len(words) >= 3 and words[0] in _COUNTRIES_AND_STATES - _CONTINENTS  # "(Ambassador to) Syria Robert Ford"
+            and not any(w.lower() in _INSTITUTION_WORDS for w in words[1:]))  # not "Texas Health … Hospital"
         or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics", "One of Trump's"
         or len(words) >= 3 and _HYPHENATED_DESCRIPTOR_RE.search(words[0]) is not None  # "Texas-based Jo Bayer"
         or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
@@ -475,9 +478,15 @@ _DESCRIPTOR_WORDS = frozenset(
      "sheriff", "gov", "sen", "rep", "capt", "detective", "fellow", "journalist", "founder", "counsel", "staff",
      "archbishop", "alderman", "editor", "reporter", "correspondent", "commentator", "top"]
 )
+# Continents open organisations' names ("America Rising PAC", "Africa Center"), not an office's place
+_CONTINENTS = frozenset(["America", "Africa", "Asia", "Europe"])
+# Institutions a state's or a country's name opens ("Texas Health Presbyterian Hospital")
+_INSTITUTION_WORDS = _ORG_WORDS | frozenset(["hospital", "school", "church", "college", "clinic", "health",
+                                             "republicans", "democrats", "museum", "airlines", "railways", "pac"])
 # Descriptors that are never a given name, dropped before a surname alone too ("Candidate Trump")
 _ROLE_NOT_GIVEN_NAMES = frozenset(["candidate", "nominee", "billionaire", "businessman", "businesswoman",
-                                   "comedian", "columnist", "pundit", "activist", "mogul"])
+                                   "comedian", "columnist", "pundit", "activist", "mogul", "historian",
+                                   "neighbor", "neighbour", "secretary-general"])
 # Plural nouns for groups that open a capitalised run ("Members of LePage's party"): never a name
 _GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
                           "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates",
@@ -521,7 +530,8 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
 # "Watch Jo Bayer", "Related: Jo Bayer"): never a given name
 _FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
                               "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
-                              "click", "more", "continue", "advertising", "sponsored", "share"])
+                              "click", "more", "continue", "advertising", "sponsored", "share", "continued",
+                              "below"])
 _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 

@@ -51,6 +51,10 @@ from quote_finder import quote_starting  # noqa: E402
         ("Dana McFell", "Dana McFell"),  # a name's own capital
         ("Dana DeFell", "Dana DeFell"),
         ("Candidate Fell", "Fell"),  # never a given name, before a surname alone too
+        ("Syria Dana Fell", "Dana Fell"),  # "Ambassador to Syria Dana Fell"
+        ("Neighbor Dana Fell", "Dana Fell"),
+        ("Secretary-General Dana Fell", "Dana Fell"),
+        ("Texas Health Presbyterian Hospital", "Texas Health Presbyterian Hospital"),  # an institution's place
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
@@ -67,6 +71,13 @@ def test_places_things_and_datelines_are_never_a_person(raw: str) -> None:
 def test_a_link_card_fragment_or_label_is_no_name() -> None:
     assert _clean_name("MORE") is None  # The Hill's card label
     assert _clean_name("Lee FellNew") is None  # a card's middle name and surname, its headline glued on
+
+
+def test_a_politico_story_continued_below_line_is_no_speaker() -> None:
+    # "continued" and "below" are furniture words, "story" is written in lower case in the article
+    body = ("Dana Varlow told the story at the White House on Monday.\n\nStory Continued Below\n\n\"We will "
+            "not back down,\" he said.")
+    assert quote_starting(body, "We will not back").speaker == "Dana Varlow"
 
 
 def test_a_title_is_never_a_surname() -> None:
