@@ -11,6 +11,10 @@ import bisect
 import re
 
 from briefreader.core.quote_names import (
+    _PARTY_NOUNS,
+    _NEVER_SPEAKERS,
+    _POSSESSIVE_END_RE,
+    _COUNTRIES_AND_STATES,
     _NAME_RE,
     _NAME_WORD,
     _NON_NAME_STARTS,
@@ -48,6 +52,9 @@ _RELATIVE_SUBJECT_RE = re.compile(
 )
 
 
+_COORDINATORS = frozenset(["and", "but", "yet", "so"])
+
+
 def _subject_left(text: str) -> tuple[str, str] | None:
     """The subject of a speech verb from the clause before it (``text`` ends right before the verb)."""
     # cut at the clause start (sentence punctuation or a quote mark)
@@ -61,7 +68,7 @@ def _subject_left(text: str) -> tuple[str, str] | None:
             continue
         own = _own_subject(seg, k, segments, separators)
         if own:
-            return own
+            return own if own[0] else None  # ("", "none"): the clause's subject is no one known
         if _PERSON_CLAUSE_RE.match(seg) or seg.isdigit():
             continue  # "Jo Bayer, who …, said", "Jo Bayer, 69, said"
         if _THING_CLAUSE_RE.match(seg):
@@ -123,10 +130,13 @@ def _subject_left(text: str) -> tuple[str, str] | None:
 _CLAUSE_IN_DESCRIPTION_RE = re.compile(
     r"\s(?:that|which|who|whom|whose)\s|\s[a-z]+ed\s+(?:with|back|to|on|in|at|for|about|up|out|off|by|over)\b"
     r"|\s[a-z]+ed\s+(?:himself|herself|themselves|him|her|them|it)\b"
-    r"|\s(?:acknowledge|acknowledges|say|says|argue|argues|claim|claims|drew|took|gave|made|ran)\b|\s[a-z]+ly\s"
+    r"|\s(?:acknowledge|acknowledges|say|says|argue|argues|claim|claims|drew|took|gave|made|ran)\b"
+    r"|\s(?!(?:family|ally|assembly)\s)[a-z]+ly\s"
 )
 # adverbs trailing a description's noun ("The indictment also", "The resolution initially")
-_TRAILING_ADVERB_RE = re.compile(r"(?:\s+(?:also|then|later|still|again|too|once|now|first|indeed|[a-z]+ly))+\s*$")
+_TRAILING_ADVERB_RE = re.compile(
+    r"(?:\s+(?:also|then|later|still|again|too|once|now|first|indeed|(?!(?:family|ally|assembly)\b)[a-z]+ly))+\s*$"
+)
 
 
 def _description_or_none(desc: str) -> str | None:
@@ -147,6 +157,19 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
     relative clause right before the verb ("Bannon, who Beck on Wednesday called"), a role someone
     owns opening the clause ("Strzok's attorney, meanwhile, blasted …": the attorney, not Strzok), or
     the person a party apposition describes ("John Suthers, a Republican, said")."""
+    words = seg.split()
+    if k == len(segments) - 1 and words[0] in _COORDINATORS and len(words) > 1:
+        # "…, from 1967 to 1981, and the indictment says": a new clause with its own subject, never a
+        # name further left ("Yorkville, Illinois"); ("", "none") when no description is left
+        rest = " ".join(words[1:])
+        if not re.match(r"(?:the|a|an)\s", rest) or len(words) > 8:
+            return None  # "and he", "and later", "and Jo Bayer": read as before
+        desc = _description_or_none(re.split(r"\s+(?:on|in|at|last|this|has|had|have|also|then)\s", rest)[0])
+        return (desc, "description") if desc else ("", "none")
+    if k == len(segments) - 1 and len(words) > 3 and words[-1] == "and":
+        coordinated = _coordinated_subject(seg)
+        if coordinated:
+            return coordinated
     relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
     if relative_subject:
         name = _clean_name(relative_subject.group(1))
@@ -161,6 +184,33 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
         if named:
             return named, "name"
     return None
+
+
+# the subject opening a clause and the first word after it: "Jo Bayer pointed", "The president pointed"
+_CLAUSE_OPENING_RE = re.compile(
+    rf"\s*(?:(?:The|the)[^\S\n]+((?:[a-z][\w-]*[^\S\n]+){{0,2}}?([a-z][\w-]*))"
+    rf"|(?!The\b)({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*))[^\S\n]+([a-z]+)\b"
+)
+_INNER_SUBJECT_RE = re.compile(r"\b(?:that|who|whom|which|because|when|while|if|after|before|since|he|she|they)\s",
+                               re.IGNORECASE)
+
+
+def _coordinated_subject(seg: str) -> tuple[str, str] | None:
+    """The subject of a clause whose verb phrase a speech verb joins ("Jo Bayer pointed to Germany as an
+    example and said …", "The president met the team and told …"): the name or the description
+    opening it; None when another clause inside may have its own subject ("… pointed out
+    that Bo Li …")."""
+    m = _CLAUSE_OPENING_RE.match(seg)
+    if m is None or _INNER_SUBJECT_RE.search(seg, m.end(4)):
+        return None
+    verb = m.group(4)
+    if (verb in _CLAUSE_LINK_WORDS or verb in _PERSON_NOUNS or verb in _TITLE_WORDS or verb in _ROLE_HEAD_WORDS
+            or verb.endswith(("ist", "er", "or", "ian", "ant", "ent", "man", "woman"))):
+        return None  # "Jo Bayer of Acme", "Acme spokesman Jo Bayer": no verb yet
+    if m.group(3):
+        name = _clean_name(m.group(3))
+        return (name, "name") if name and name not in _COUNTRIES_AND_STATES else None
+    return seg[: m.end(1)].strip(), "description"  # "The president", "The report"
 
 
 def _object_of_clause(seg: str) -> bool:
@@ -218,6 +268,8 @@ def _name_at_end(seg: str) -> str | None:
         tail = seg[m.end() :].strip()
         if tail and not _SKIP_BETWEEN.match(tail):
             continue
+        if all(w.lower().strip(".,") in _NEVER_SPEAKERS for w in m.group().split()):
+            continue  # "President Obama on Wednesday": the day is a skip word's, the name before it speaks
         head = seg[: m.start()]
         affiliated = _AFFILIATED_NAME_RE.search(head)
         mention = _name_mention(affiliated.group(1)) if affiliated else None
@@ -324,9 +376,14 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         dotted = _DOTTED_DESCRIPTION_RE.match(text)
         return (dotted.group(1), "description") if dotted else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
-    if m:
+    if m and not _AUXILIARY_RE.search(m.group(1)):
         return m.group(1), "description"
-    return None
+    return None  # "said the country was “…”": a reported clause's subject, no inverted speaker
+
+
+# an auxiliary verb inside what follows a speech verb: a reported clause, not a description
+_AUXILIARY_RE = re.compile(r"\b(?:was|is|were|are|has|had|have|would|will|could|should|can|did|does|do|may|might|"
+                           r"must|had|remains|remained)\b")
 
 
 # a description holding a dotted abbreviation and going on in lowercase ("a former U.S. law enforcement official")
@@ -392,6 +449,21 @@ def _dash_attribution(body: str, q: _Raw, lo: int, hi: int, after: str) -> str |
 _ATTRIBUTION_AFTER = re.compile(rf"^[\s,.!?\u2014\u2013-]*(.{{0,240}}?)\b({SPEECH_VERBS})\b", re.DOTALL)
 
 
+def _family_of(sp: _Speakers, name: str) -> str | None:
+    """"the Robertson family" for "Robertsons", the plural of the surname of a person the article
+    names (Phil Robertson); None otherwise ("Williams" beside William Barr is a surname of its own)."""
+    if " " in name or not name.endswith("s") or len(name) < 4:
+        return None
+    singular = name[:-2] if name.endswith("es") and sp.canonical(name[:-2]) else name[:-1]
+    person = sp.canonical(singular)
+    if person is None or person.split()[-1] != singular or len(person.split()) < 2:
+        return None
+    return f"the {singular} family"
+
+
+_DOCUMENT_NOUNS = frozenset(["statement", "letter", "memo", "email", "e-mail", "release", "note"])
+
+
 class _Resolver:
     def __init__(self, body: str) -> None:
         self.body = body
@@ -422,6 +494,9 @@ class _Resolver:
                 # "a Treasury spokesperson", "Strzok's attorney": someone new, not an earlier name
                 return subject, 0.5, None
             if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
+                author = self._document_author(subject, pos)
+                if author:
+                    return author, 0.6, None  # "The statement said": the statement from X's attorney, Jo Bayer
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             gender = description_gender(subject)  # "the congresswoman" never stands for a man
             who = sp.recent_actor(pos, gender) or sp.last_person_before(pos, gender)
@@ -436,9 +511,15 @@ class _Resolver:
             if who:
                 return who, 0.4, None
             return subject, 0.3, None
+        described = self._party_description(subject, pos, verb, sentence_start)
+        if described:
+            return described
         canonical = sp.named_near(subject, pos) or sp.canonical(subject)  # "said Mr. Clinton": Bill
         if canonical:
             return canonical, 0.95, None
+        family = _family_of(sp, subject)
+        if family:
+            return family, 0.5, None  # "the Robertsons wrote": the family, not one of them
         personal = sp.personal_name(subject)
         if personal is None:
             return None, 0.0, None  # "Morning Edition", "Replay More Videos": common words, no one's name
@@ -447,6 +528,59 @@ class _Resolver:
             who = sp.first_person_between(sentence_start, pos) or sp.last_speaker(pos) or sp.last_person_before(pos)
             return who, 0.5 if who else 0.0, subject
         return subject, 0.85, None
+
+
+    def _document_author(self, subject: str, pos: int) -> str | None:
+        """The person a document the article named before was from ("said the statement from Grimm's
+        attorney, William McGinley. … The statement said": McGinley), for a description by that
+        document's noun; None when none was, or it was someone's office ("from Jo Bayer's office")."""
+        noun = subject.split()[-1].lower()
+        if noun not in _DOCUMENT_NOUNS:
+            return None
+        pattern = rf"\b{noun}[^\S\n]+(?:from|by|signed[^\S\n]+by)[^\S\n]+([^.;:\n\"\u201c\u201d]{{2,80}})"
+        found = max(re.finditer(pattern, self.body[max(0, pos - 1000) : pos], re.IGNORECASE),
+                    key=lambda m: m.start(), default=None)
+        if found is None:
+            return None
+        names = list(_NAME_RE.finditer(found.group(1)))
+        last = names[-1] if names else None
+        if last is None or _POSSESSIVE_END_RE.search(last.group()) or found.group(1)[last.end() :].strip(" ,"):
+            return None  # "from Jo Bayer's office", "from the agency": no author named
+        name = _clean_name(last.group())
+        return self.speakers.canonical(name) if name else None
+
+    def _party_description(self, subject: str, pos: int, verb: str,
+                           sentence_start: int) -> tuple[str | None, float, str | None] | None:
+        """(speaker, confidence, source) for "the New York Democrat said": a person described by a
+        place and a party, named before (the description's person, never a group: "the Democrats");
+        "a New Hampshire Republican said" is someone new, unnamed (the description itself, 0.5); None
+        for a name that ends in no party word."""
+        words = subject.split()
+        if len(words) < 2 or words[-1].lower() not in _PARTY_NOUNS:
+            return None
+        lo = max(0, pos - 200)
+        at = self.body.rfind(subject, lo, pos + 200)
+        article = re.search(r"\b(the|a|an|another|one)\s+$", self.body[max(0, at - 10) : at], re.IGNORECASE)
+        if at >= 0 and article is None:
+            # "House Speaker Paul D. Ryan, Wisconsin Republican, said": the person the apposition follows
+            named = _NAME_BEFORE_COMMA_RE.search(self.body, max(0, at - 80), at)
+            name = _clean_name(named.group(1)) if named else None
+            if name:
+                return self.resolve(name, "name", verb, pos, sentence_start)
+        if at < 0 or article is None or article.group(1).lower() != "the":
+            return (f"{article.group(1)} {subject}" if article else subject), 0.5, None
+        # the most recent speaker or subject, never a person only mentioned ("In the letter - addressed
+        # to Channing D. Phillips - the Utah Republican asks")
+        who = self.speakers.recent_actor(pos)
+        named_here = any(sentence_start <= off < at and name == who for off, name in self.speakers.mentions)
+        if (who is None or named_here or who[:1].islower() or who.startswith("The ")
+                or who.split()[-1].lower() in _PARTY_NOUNS):
+            return f"the {subject}", 0.5, None  # (a person named in the sentence itself is someone else)
+        return who, 0.6, None
+
+
+# a name right before an apposition's comma ("Paul D. Ryan, Wisconsin Republican")
+_NAME_BEFORE_COMMA_RE = re.compile(rf"({_NAME_WORD}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_NAME_WORD})*),[^\S\n]*$")
 
 
 def _ends_narrated_sentence(body: str, q: _Raw, after: str, own_sentence_start: int) -> bool:
@@ -491,10 +625,26 @@ def _introduces_next_by_colon(body: str, after: str, after_start: int) -> bool:
     return after.rstrip().endswith(":") and end < len(body) and body[end] in ALL_MARKS
 
 
+# `"…," read a statement from Jo Bayer` / `reads a letter signed by Jo Bayer`: the author of the document
+_DOCUMENT_FROM_RE = re.compile(
+    rf"[\s,]*(?:read|reads)[^\S\n]+(?:a|an|the)[^\S\n]+(?:[\w-]+[^\S\n]+){{0,2}}?"
+    rf"(?:memo|memorandum|statement|letter|email|e-mail|note|message|post|tweet|release|text)[^\S\n]+"
+    rf"(?:from|by|signed[^\S\n]+by)[^\S\n]+((?:[\w-]+[^\S\n]+){{0,3}}?{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)"
+)
+
+
 def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
                        own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
     (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None."""
+    document = _DOCUMENT_FROM_RE.match(after)
+    owned = document is not None and _POSSESSIVE_END_RE.search(document.group(1)) is not None
+    name = _clean_name(document.group(1)) if document and not owned else None
+    if name:  # (not "from Jo Bayer's office": her office, someone speaking for her)
+        # `"…," read a staff memo from Editor-in-Chief Jo Bayer.`: the document's author
+        sp, conf, src = resolver.resolve(name, "name", "wrote", after_start, s_start)
+        if sp:
+            return sp, conf, src, True
     m = _ATTRIBUTION_AFTER.match(after)
     if m and (_SUBORDINATE_START_RE.match(m.group(1)) or _CONJUNCTION_START_RE.fullmatch(m.group(1))):
         # `"…," when Clinton blasted him`: a clause about something else; `… saying his remark "…" and
@@ -605,6 +755,39 @@ def _colon_lead_in(before: str) -> re.Match[str] | None:
     return colon
 
 
+# "what" opening a clause whose verb is a speech verb ("see what Mueller reports", "whatever she says"):
+# the verb's subject is no one quoted
+_FREE_RELATIVE_BEFORE_RE = re.compile(r"\bwhat(?:ever)?[^\S\n]+(?:[\w.'\u2019-]+[^\S\n]+){1,3}$", re.IGNORECASE)
+
+
+_CLAUSE_GOES_ON_RE = re.compile(r"\b(?:and|but|or)\b|[,;]")
+
+
+# the start of a coordinate clause with a subject of its own: ", but Trump has …"
+_COORDINATE_CLAUSE_RE = re.compile(r",[^\S\n]+(?:but|and|yet|while|whereas)[^\S\n]+(?=[A-Z])")
+
+
+def _last_clause_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:
+    """The named subject of the last coordinate clause in [start, end) (", but Trump has ramped up his
+    criticism …"), when that name opens the clause and a verb follows it; else None."""
+    last = max(_COORDINATE_CLAUSE_RE.finditer(body, start, end), key=lambda m: m.start(), default=None)
+    if last is None:
+        return None
+    for off, name in resolver.speakers.mentions:
+        if off >= last.end():
+            written = _NAME_RE.match(body, off, end)
+            if off != last.end() or written is None or not _VERB_AFTER_NAME_RE.match(body, written.end(), end):
+                return None
+            return name, 0.8
+    return None
+
+
+# a finite verb right after a clause's named subject ("Trump has ramped", "Trump slammed", "Trump also said")
+_VERB_AFTER_NAME_RE = re.compile(
+    r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:has|had|is|was|would|will|[a-z]+ed|[a-z]+s)\b"
+)
+
+
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
@@ -642,6 +825,11 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             # "Diamond asked Trump about his comment that it looked '…'": the words are the one asked's
             # own earlier words, never the asker's
             break
+        if (_FREE_RELATIVE_BEFORE_RE.search(before, 0, vm.start())
+                and _CLAUSE_GOES_ON_RE.search(before, vm.end())):
+            # "… should see what Mueller reports and spend …": the clause of "what" ends before the
+            # quotation, an earlier verb's (not "what McConnell called the '…'": his word)
+            continue
         subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)
@@ -650,8 +838,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                 sp, conf, src = resolver.resolve(chained[0], chained[1], chained[2], s_start + vm.start(), s_start)
                 if sp:
                     return sp, conf * 0.95, src, False
-            # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks
-            subject = _sentence_subject(body, resolver, s_start, s_start + vm.start())
+            # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks (the
+            # last clause's after ", but": "Strzok was removed …, but Trump has ramped up …, saying")
+            subject = (_last_clause_subject(body, resolver, s_start, s_start + vm.start())
+                       or _sentence_subject(body, resolver, s_start, s_start + vm.start()))
             if subject:
                 return subject[0], subject[1], None, False
             opening = _OPENING_PRONOUN_SUBJECT_RE.match(body, s_start, s_start + vm.start())
@@ -683,6 +873,13 @@ _AS_PUT_IT_RE = re.compile(
     rf"\bAs\s+((?:{_NAME_WORD}[^\S\n]+){{0,5}}{_NAME_WORD})[^\S\n]+(?:has\s+|once\s+|later\s+)?"
     rf"(?:put|puts)[^\S\n]+it\b[^.;:!?\"\u201c\u201d]{{0,120}},"
 )
+# two people as one subject: "both Obama and Clinton referred to …", "Obama and Clinton both called …"
+_JOINT_SUBJECT_RE = re.compile(
+    rf"\bboth[^\S\n]+{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*[^\S\n]+and[^\S\n]+{_NAME_WORD}"
+    rf"|{_NAME_WORD}[^\S\n]+and[^\S\n]+{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*[^\S\n]+both\b"
+)
+
+
 def _sentence_person(body: str, resolver: _Resolver, s_start: int,
                      mark_pos: int) -> tuple[str, float, str | None] | None:
     """(speaker, confidence, cited_source) of a quotation with no speech verb of its own, from its
@@ -697,8 +894,8 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
         if sp:
             return sp, conf * 0.9, src
     who = resolver.speakers.first_person_between(s_start, mark_pos)
-    if not who:
-        return None
+    if not who or _JOINT_SUBJECT_RE.search(body, s_start, mark_pos):
+        return None  # "both Obama and Clinton referred to the shooting as an '…'": two people, no one speaker
     subject = _sentence_subject(body, resolver, s_start, mark_pos)
     if subject and subject[1] >= 0.8:
         return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
@@ -748,7 +945,16 @@ def _chained_attribution(before: str, verbs: list[re.Match[str]],
     return (subject[0], subject[1], verb) if subject else None
 
 
-_DESCRIBED_SUBJECT_RE = re.compile(r"\s*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE)
+# a sentence opening on a description (after the closing mark of a quotation ending the sentence before)
+_DESCRIBED_SUBJECT_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019]*(?:the|this|that)\s+((?:[\w\u2019'-]+\s+){0,2}?([\w-]+))\b", re.IGNORECASE
+)
+
+
+# a verb right after a sentence's opening description ("The president called", "The senator on Monday
+# said"), not a name in apposition ("The Florida senator Marco Rubio") nor a possessive ("The president's")
+_VERB_AFTER_DESCRIPTION_RE = re.compile(r"[^\S\n]+(?:(?:on|last|this)[^\S\n]+[A-Z][a-z]+[^\S\n]+|[a-z]+ly[^\S\n]+)?"
+                                        r"(?!(?:of|and|or|who|whose|for|at|in|from|with)\b)[a-z]+(?:ed|s)\b")
 
 
 def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:
@@ -760,6 +966,14 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
     intro = _INTRODUCTORY_RE.match(body, start, end)
     if intro:
         start = intro.end()  # "During a speech on Monday, Trump attacked …": the subject follows the comma
+    described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
+    if (described and described.group(2).lower() in _PERSON_NOUNS
+            and _VERB_AFTER_DESCRIPTION_RE.match(body, described.end(), end)):
+        # "The president called Haley a 'very special' person, saying …": the description is the
+        # subject, the name after its verb an object
+        gender = description_gender(described.group(1))
+        who = speakers.recent_actor(start, gender) or speakers.last_person_before(start, gender)
+        return (who, 0.6) if who else None
     for off, name in speakers.mentions:
         if start <= off < end:
             if len(_WORD_RE.findall(body, start, off)) > words_allowed:

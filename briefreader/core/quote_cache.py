@@ -40,8 +40,16 @@ logger = logging.getLogger(__name__)
 #: exchange in one sentence (`A told him, "X," B responded: "Y."`) is two quotations; 17: a surname alone
 #: is the full name introduced first, not one of an office holder's relatives ("Ivanka Trump"); 18: a given
 #: name speaking alone ("Ellen said") is its one full name; 19: a generation suffix stays ("Donald Trump Jr",
-#: not his father)
-EXTRACTOR_VERSION = "quotes-19"
+#: not his father); 20: a surname and its state ("Perdue of Georgia"), a title's department, a clause after
+#: "and" keeps its subject, countries are no person, page furniture, "she" next to a woman a weak guess,
+#: "read a memo from X" names its author, "X on Wednesday said", link cards glued to names ("CornynGOP", "MORE"),
+#: "The president called Haley …, saying": the description speaks; "see what X reports and …" is no attribution;
+#: "…, but Trump has …, saying": the last clause's subject; "both X and Y referred to" has no one speaker;
+#: "the Robertsons" and "the Robertson family" are the family, not Phil Robertson; "the New York Democrat said"
+#: is the person speaking before, "Paul D. Ryan, Wisconsin Republican," is Ryan, "a New Hampshire Republican"
+#: no one named; "Candidate Trump" is Trump; "The statement said" is the author of the statement named before;
+#: "the CEO" is a person's description; "(Ambassador to) Syria Robert Ford", "Neighbor Anna Tejeda" are the person
+EXTRACTOR_VERSION = "quotes-20"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

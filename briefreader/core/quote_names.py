@@ -102,7 +102,8 @@ _VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _SPEAKS_AFTER_RE = re.compile(rf"[^\S\n]+(?:[a-z]+ly[^\S\n]+|later[^\S\n]+|also[^\S\n]+)?(?:{SPEECH_VERBS})\b")
 _SKIP_BETWEEN = re.compile(
     r"^(?:\s|,|(?:on|last|this|late|early)\s+\w+|also|again|then|later|previously|once|repeatedly|publicly|"
-    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|(?-i:[a-z]+ly)|"
+    r"reportedly|however|has|have|had|having|was|is|were|had|would|will|later|further|has also|"
+    r"(?-i:(?!(?:family|ally|rally|assembly|reply|supply|monopoly|anomaly)\b)[a-z]+ly)|"
     r"nevertheless|nonetheless|still|instead|even|now|too|"
     r"in\s+a\s+\w+(?:\s+\w+)?|\((?:[DRI]|Dem|Rep|Ind)\s?-\s?[A-Z][A-Za-z.\s]{0,16}\))*$",
     re.IGNORECASE,
@@ -199,7 +200,7 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
         "expert", "researcher", "scientist", "doctor", "nurse", "teacher", "student", "worker", "farmer",
         "fisherman", "owner", "strategist", "operative", "organizer", "organiser", "negotiator", "mediator",
         "prosecutor", "judge", "lawyer", "banker", "investor", "consultant", "diplomat", "representative",
-        "commander", "general", "president", "minister", "secretary", "ambassador",
+        "commander", "general", "president", "minister", "secretary", "ambassador", "ceo", "cfo", "coo",
     ]
 )
 # Capitalised words that never name who spoke ("said Tuesday").
@@ -214,6 +215,24 @@ _NEVER_SPEAKERS = frozenset(
 _NEVER_SPEAKER_NAMES = frozenset(
     """new hampshire|new jersey|new mexico|new york|north carolina|north dakota|south carolina|
     south dakota|rhode island|west virginia|district of columbia""".replace("\n", "").replace("    ", "").split("|")
+)
+# Countries and US states: never "he"/"she" nor a description's person ("the president" is not Germany);
+# ones that are given names or surnames too ("Georgia", "Jordan", "Chad", "Washington", "Virginia") are left out
+_COUNTRIES_AND_STATES = frozenset(
+    """Afghanistan|Albania|Algeria|Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahrain|Bangladesh|
+    Belarus|Belgium|Bolivia|Bosnia|Brazil|Britain|Bulgaria|Cambodia|Cameroon|Canada|Chile|China|Colombia|Congo|
+    Croatia|Cuba|Cyprus|Czechia|Denmark|Ecuador|Egypt|England|Estonia|Ethiopia|Europe|Finland|France|Germany|
+    Ghana|Greece|Guatemala|Haiti|Honduras|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Italy|Japan|
+    Kazakhstan|Kenya|Kosovo|Kuwait|Laos|Latvia|Lebanon|Libya|Lithuania|Luxembourg|Malaysia|Mali|Mexico|Moldova|
+    Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Nepal|Netherlands|Nicaragua|Niger|Nigeria|Norway|Oman|
+    Pakistan|Palestine|Panama|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|Scotland|Senegal|
+    Serbia|Singapore|Slovakia|Slovenia|Somalia|Spain|Sudan|Sweden|Switzerland|Syria|Taiwan|Thailand|Tunisia|
+    Turkey|Uganda|Ukraine|Uruguay|Uzbekistan|Venezuela|Vietnam|Wales|Yemen|Zambia|Zimbabwe|America|Africa|Asia|
+    Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|Illinois|
+    Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|
+    Montana|Nebraska|Nevada|Ohio|Oklahoma|Oregon|Pennsylvania|Tennessee|Texas|Utah|Vermont|Wisconsin|Wyoming|
+    North Korea|South Korea|Saudi Arabia|New Zealand|South Africa|United States|United Kingdom|
+    United Arab Emirates|Sri Lanka|El Salvador|Costa Rica""".replace("\n", "").replace("    ", "").split("|")
 )
 _NON_NAME_STARTS = frozenset(
     [
@@ -269,7 +288,32 @@ _OF_SPLIT_RE = re.compile(r"\s+of\s+")
 _TITLES_WITH_OF = frozenset(["chief", "secretary", "minister", "director", "head", "president", "chairman",
                              "chairwoman", "governor", "mayor", "ambassador", "commissioner", "speaker", "leader",
                              "member", "representative", "attorney", "general", "deputy", "officer", "chancellor"])
+# Departments and offices named after a title and "of" ("Secretary of the Treasury Jo Bayer")
+_DEPARTMENT_WORDS = _ORG_WORDS | _TITLE_WORDS | frozenset(
+    ["treasury", "homeland", "commerce", "labor", "agriculture", "energy", "education", "transportation", "justice",
+     "health", "human", "veterans", "housing", "urban", "development", "staff", "air", "force", "and", "national",
+     "intelligence", "management", "budget", "public", "homeland", "of"]
+)
+# The US states, written after a lawmaker's surname ("Perdue of Georgia")
+_US_STATES = frozenset(
+    """Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|
+    Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|
+    Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|
+    Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|
+    Virginia|Washington|West Virginia|Wisconsin|Wyoming""".replace("\n", "").replace("    ", "").split("|")
+)
+# Words before "of <State>" that are no surname: "Commonwealth of Virginia", "Governor of Texas"
+_NOT_A_SURNAME_OF_STATE = _TITLES_WITH_OF | _TITLE_WORDS | _ORG_WORDS | _PERSON_NOUNS | frozenset(
+    ["commonwealth", "people", "citizens", "residents", "territory", "province", "legislature", "voters", "senators",
+     "attorney", "lieutenant", "treasurer", "comptroller", "auditor", "superintendent", "archbishop", "bishop",
+     "diocese", "archdiocese", "supreme", "northern", "southern", "eastern", "western", "central"]
+)
 _GENERATION_SUFFIXES = frozenset(["Jr", "Sr", "II", "III", "IV"])
+# A surname with a link card's headline glued on ("CornynGOP", "BraunSenate"): four letters or more before
+# the capital, so "McConnell", "DeSantis", "LePage", "MacArthur" are names
+_GLUED_WORD_RE = re.compile(r"([A-Z][a-z]{3,})([A-Z][\w'\u2019-]+)")
+# Capitalised link-card labels of scraped pages, never a name's word
+_LINK_CARD_WORDS = frozenset(["MORE", "READ", "WATCH", "RELATED", "ADVERTISEMENT"])
 _POSSESSIVE_END_RE = re.compile(r"['\u2019]s?$")
 _HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "messrs"])
 # offices a person holds, written before the surname alone ("President Trump", "Sen. Warren"): not the
@@ -284,12 +328,53 @@ _DEMONYM_RE = re.compile(r"(?:ian|ese|ish|ean|ch|an)$")
 _DOTTED_ABBREVIATION_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
 
 
+def _cut_link_card(words: list[str]) -> list[str]:
+    """A name without the link card glued to it in scraped text: the name's first writing when the
+    card writes it again ("John Cornyn John CornynGOP senators": John Cornyn; "Steven Mnuchin Steven
+    Terner MnuchinNew": Steven Mnuchin; "Tim Kaine Timothy": Tim Kaine; "Trump Donald John TrumpFoo":
+    Trump), nothing when a card's headline is glued on a word ("CornynGOP", not "McConnell" nor
+    "DeSantis") with no name written before it (a card's fragment, "Richard PompeoNew": unknown beats
+    a made-up name)."""
+    glued_at = next((k for k, word in enumerate(words) if k > 0 and _GLUED_WORD_RE.fullmatch(word)), None)
+    if glued_at is not None:
+        stem = _GLUED_WORD_RE.fullmatch(words[glued_at])
+        words = [*words[:glued_at], stem.group(1) if stem else words[glued_at]]
+    if glued_at is not None and len(words) >= 3 and words[-1] == words[0]:
+        return words[:1]  # "Trump Donald John Trump": the surname, then the card's full name
+    for k in range(2, len(words)):
+        if words[k] == words[0] or words[k].startswith(words[0]) or words[1] in words[k:]:
+            return words[:k]
+    return [] if glued_at is not None else words
+
+
+def _person_before_of(raw: str) -> str:
+    """The person of a capitalised run "X of Y" when Y is a place or an organisation ("Ted Cruz of
+    Texas", "Jo Bayer of the Sierra Club", "Perdue of Georgia"), else the run as it is ("Secretary of
+    State Jo Bayer", "Commonwealth of Virginia")."""
+    head = _OF_SPLIT_RE.split(raw, maxsplit=1)
+    if len(head) != 2:
+        return raw
+    if len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLES_WITH_OF:
+        return head[0]
+    if (head[1].strip(".,") in _US_STATES and len(head[0].split()) == 1
+            and head[0].lower().strip(".") not in _NOT_A_SURNAME_OF_STATE):
+        return head[0]  # a senator's surname and state, not a common noun's place
+    return raw
+
+
+def _drop_department(words: list[str]) -> None:
+    """Drop the department opening ``words`` after a title's "of" ("Secretary of the Treasury Jo Bayer":
+    "the Treasury"), keeping at least two words."""
+    while words and words[0].lower() == "the":
+        words.pop(0)
+    while len(words) >= 3 and words[0].lower().strip(".,") in _DEPARTMENT_WORDS:
+        words.pop(0)
+
+
 @lru_cache(maxsize=65536)
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
-    head = _OF_SPLIT_RE.split(raw, maxsplit=1)
-    if len(head) == 2 and len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLES_WITH_OF:
-        raw = head[0]  # "Ted Cruz of Texas", "Jo Bayer of the Sierra Club": the person, not the place
+    raw = _person_before_of(raw)
     words = raw.replace("\u2019", "'").split()
     for k in range(len(words) - 2, -1, -1):
         if words[k].endswith("'s"):  # "the Union's High Representative X" -> "High Representative X"
@@ -308,14 +393,19 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         or words[0].lower() in _NON_NAME_STARTS
         or words[0].endswith("'s")
         or words[0].endswith("'") and len(words) > 1  # "Lyin' Ted Cruz", "News' Jo Bayer": not a given name
-        or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS and words[1][:1].isupper()
+        or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS | _ROLE_NOT_GIVEN_NAMES
+        and words[1][:1].isupper()
+        or len(words) == 2 and words[0].lower() in _ROLE_NOT_GIVEN_NAMES and words[1][:1].isupper()
+        or (len(words) >= 3 and words[0] in _COUNTRIES_AND_STATES - _CONTINENTS  # "(Ambassador to) Syria Robert Ford"
+            and not any(w.lower() in _INSTITUTION_WORDS for w in words[1:]))  # not "Texas Health … Hospital"
         or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics", "One of Trump's"
         or len(words) >= 3 and _HYPHENATED_DESCRIPTOR_RE.search(words[0]) is not None  # "Texas-based Jo Bayer"
         or _ACRONYM_RE.fullmatch(words[0]) is not None and len(words) > 1
         or (len(words) > 1 and _DEMONYM_RE.search(words[0]) and words[0][0].isupper()
             and words[1][0].isupper() and words[1].lower() in _TITLE_WORDS)
     ):
-        words.pop(0)
+        if words.pop(0).lower() == "of" and len(words) >= 3:
+            _drop_department(words)
     described = [k for k in range(len(words) - 2) if _HYPHENATED_DESCRIPTOR_RE.search(words[k])]
     if described:
         words = words[described[-1] + 1 :]  # "South Korean-born Jo Bayer"
@@ -333,7 +423,9 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         words[-1] = words[-1][:-2]
     if words and words[-1].endswith("s'"):
         words[-1] = words[-1][:-1]  # "Fox News'": a plural possessive, the outlet
-    words = [w.strip(".,;:") for w in words if w.strip(".,;:")]
+    # "MORE" closing a link card in scraped text ("… 'Make America Great Again' hat MORE on Wednesday")
+    words = _cut_link_card([w.strip(".,;:") for w in words
+                            if w.strip(".,;:") and w.strip(".,;:") not in _LINK_CARD_WORDS])
     suffix = ""
     while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
         if words[-1] in _GENERATION_SUFFIXES and not suffix:
@@ -386,6 +478,15 @@ _DESCRIPTOR_WORDS = frozenset(
      "sheriff", "gov", "sen", "rep", "capt", "detective", "fellow", "journalist", "founder", "counsel", "staff",
      "archbishop", "alderman", "editor", "reporter", "correspondent", "commentator", "top"]
 )
+# Continents open organisations' names ("America Rising PAC", "Africa Center"), not an office's place
+_CONTINENTS = frozenset(["America", "Africa", "Asia", "Europe"])
+# Institutions a state's or a country's name opens ("Texas Health Presbyterian Hospital")
+_INSTITUTION_WORDS = _ORG_WORDS | frozenset(["hospital", "school", "church", "college", "clinic", "health",
+                                             "republicans", "democrats", "museum", "airlines", "railways", "pac"])
+# Descriptors that are never a given name, dropped before a surname alone too ("Candidate Trump")
+_ROLE_NOT_GIVEN_NAMES = frozenset(["candidate", "nominee", "billionaire", "businessman", "businesswoman",
+                                   "comedian", "columnist", "pundit", "activist", "mogul", "historian",
+                                   "neighbor", "neighbour", "secretary-general"])
 # Plural nouns for groups that open a capitalised run ("Members of LePage's party"): never a name
 _GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
                           "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates",
@@ -429,7 +530,8 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
 # "Watch Jo Bayer", "Related: Jo Bayer"): never a given name
 _FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
                               "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
-                              "click", "more"])
+                              "click", "more", "continue", "advertising", "sponsored", "share", "continued",
+                              "below"])
 _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
@@ -910,6 +1012,8 @@ class _Speakers:
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"
+        if name in _COUNTRIES_AND_STATES:
+            return False  # "he", "she", "the president" never stand for Germany
         known = self.firm_gender(name, given_names=given_names) or self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -929,9 +1033,11 @@ class _Speakers:
 
     def first_person_between(self, lo: int, hi: int, gender: str = "", *, given_names: bool = True) -> str | None:
         """The first person named in [lo, hi) whom no title, role word or given name gives another gender
-        than ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person)."""
+        than ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person);
+        a country or a state is no person."""
         for off, name in self.mentions:
-            if lo <= off < hi and (not gender or self.firm_gender(name, given_names=given_names) in ("", gender)):
+            if (lo <= off < hi and name not in _COUNTRIES_AND_STATES
+                    and (not gender or self.firm_gender(name, given_names=given_names) in ("", gender))):
                 return name
         return None
 
@@ -948,7 +1054,8 @@ class _Speakers:
         person's gender is unknown and someone nearer was passed over only for a given name of the
         other gender ("Bill Rice" for "she"), nor when the one passed over for a given name is the
         last speaker ("Graham said, '…' He continued": a given name says a gender only mostly, Lindsey
-        Graham is a man): a weak guess then, never a confident wrong one."""
+        Graham is a man), nor for "she" standing for someone of unknown gender when one woman is named
+        just before (:meth:`_woman_named_near`): a weak guess then, never a confident wrong one."""
 
         def search(given_names: bool) -> str | None:
             return (self.recent_actor(pos, gender, given_names=given_names)
@@ -963,7 +1070,22 @@ class _Speakers:
         who = search(True)
         if who is None or not gender or (self.firm_gender(who) or self.people.get(who, _Person(who)).gender) == gender:
             return who, True  # the person's name, a title or an earlier pronoun says that gender
+        if gender == "f" and self._woman_named_near(pos, who):
+            return who, False  # a weak guess: "she" may be the woman named just before
         return who, search(False) == who
+
+    def _woman_named_near(self, pos: int, who: str) -> str | None:
+        """For "she" at ``pos`` resolved to ``who``, whose gender nothing says: the one woman (a given
+        name or an honorific says so) named in the ~600 characters before ``pos`` ("… the resignation
+        of Nikki Haley. '…,' Trump told reporters. Giving no reason, she joked": Haley, not Trump);
+        None when none or two are. She makes ``who`` a weak guess, never the speaker taken instead (as
+        often the person of unknown gender is the woman: "Nielsen took issue with Pelosi's concerns.
+        '…,' she wrote"). "He" is left as it is: in news most people named by a surname alone are men."""
+        lo = max(0, pos - 600)
+        women = {name for off, name in self.mentions
+                 if lo <= off < pos and name != who and self.firm_gender(name) == "f"
+                 and self._gender_ok(name, "f") and not _inside_quotation(self.body, off)}
+        return women.pop() if len(women) == 1 else None
 
     def _passes_over_last_speaker(self, pos: int, gender: str) -> bool:
         """Whether the most recent actor before ``pos`` is a speaker whom only a given name of the

@@ -152,3 +152,10 @@ def test_the_titled_person_is_found_once_per_article_however_many_people_are_nam
     body = (f"President Jo Bayer arrived. {names} Then presidential candidate Kit Varlow spoke. The president "
             "said \u201cwe will win this thing today.\u201d")
     assert quote_starting(body, "we will win").speaker == "Jo Bayer"
+
+
+def test_a_newspaper_continue_reading_line_is_no_speaker() -> None:
+    body = ("Dana Varlow spoke to the crowd in Dayton on Friday. The president admitted the campaign had been "
+            "hard.\n\nAdvertisement Continue reading the main story\n\nHis remarks came as he faced new "
+            "polls. \"There will be no shortage of gaffes,\" he said.")
+    assert quote_starting(body, "There will be").speaker == "Dana Varlow"

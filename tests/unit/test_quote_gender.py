@@ -152,3 +152,19 @@ def test_a_pronoun_going_on_from_the_last_speaker_against_the_given_name_is_only
     for starting in ("We must repair", "Nobody wins"):
         quote = quote_starting(body, starting)
         assert quote.speaker != "Donald Fell" or quote.speaker_confidence < 0.6
+
+
+def test_she_for_someone_of_unknown_gender_next_to_a_woman_named_is_a_weak_guess() -> None:
+    # "Varlow" says no gender, Nikki Holt is a woman: "she" may be either, never a confident Varlow
+    body = ("President Varlow has accepted the resignation of Nikki Holt, his envoy to the talks.\n\n"
+            "\"She has done a fantastic job,\" Varlow told reporters on Tuesday.\n\n"
+            "Giving no reason for her departure, she joked, \"No, I am not running next year.\"")
+    quote = quote_starting(body, "No, I am not running")
+    assert quote.speaker == "Nikki Holt" or quote.speaker_confidence < 0.5
+
+
+def test_she_for_the_one_person_of_unknown_gender_with_no_woman_named_stays_confident() -> None:
+    body = "Dana Varlow opened the hearing on Monday. \"We will finish this week,\" she said."
+    quote = quote_starting(body, "We will finish")
+    assert quote.speaker == "Dana Varlow"
+    assert quote.speaker_confidence >= 0.6
