@@ -14,7 +14,7 @@ from briefreader.core.quote_names import (
     _PARTY_NOUNS,
     _NEVER_SPEAKERS,
     _POSSESSIVE_END_RE,
-    _COUNTRIES_AND_STATES,
+    COUNTRIES_AND_STATES,
     _NAME_RE,
     _NAME_WORD,
     _NON_NAME_STARTS,
@@ -209,7 +209,7 @@ def _coordinated_subject(seg: str) -> tuple[str, str] | None:
         return None  # "Jo Bayer of Acme", "Acme spokesman Jo Bayer": no verb yet
     if m.group(3):
         name = _clean_name(m.group(3))
-        return (name, "name") if name and name not in _COUNTRIES_AND_STATES else None
+        return (name, "name") if name and name not in COUNTRIES_AND_STATES else None
     return seg[: m.end(1)].strip(), "description"  # "The president", "The report"
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from rapidfuzz.distance import Indel, Levenshtein
 
 from briefreader.core.diffing import INSERTION_KEY, word_keys
-from briefreader.core.quote_names import given_name_gender
+from briefreader.core.quote_names import COUNTRIES_AND_STATES, US_STATES, given_name_gender
 from briefreader.core.quote_records import _MISSING, QuotesCancelled
 from briefreader.core.quotes import Quote
 
@@ -305,15 +305,10 @@ def _unaccented(name: str) -> str:
 GIVEN_NAME_SLIP_LETTERS = 6
 
 
-#: One-word US states and countries ("Washington" is a surname too, so left out).
-_ONE_WORD_PLACES = frozenset([
-    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
-    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
-    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
-    "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia",
-    "wisconsin", "wyoming", "america", "britain", "england", "france", "germany", "russia",
-    "china", "israel", "iran", "canada", "mexico",
-])
+#: One-word US states and countries, case-folded ("Washington" is a surname too, so left out), and
+#: the places of two words.
+_ONE_WORD_PLACES = frozenset(p.casefold() for p in US_STATES | COUNTRIES_AND_STATES if " " not in p) - {"washington"}
+_TWO_WORD_PLACES = frozenset(p.casefold() for p in US_STATES | COUNTRIES_AND_STATES if " " in p)
 #: Words before a surname that are not given names (titles, offices, parties, name suffixes).
 _NOT_GIVEN_NAMES = frozenset([
     "mr", "mrs", "ms", "miss", "dr", "sen", "senator", "senators", "rep", "representative", "gov", "governor",
@@ -347,10 +342,6 @@ _NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
 #: Stopwords that are given names too ("Will Hurd", "May Lee").
 _GIVEN_STOPWORDS = frozenset(["will", "may"])
 
-
-#: Two-word US states ("Sen. Jeanne Shaheen of New Hampshire").
-_TWO_WORD_PLACES = frozenset(["new york", "new jersey", "new hampshire", "new mexico", "north carolina",
-                              "south carolina", "north dakota", "south dakota", "west virginia", "rhode island"])
 
 
 #: Nouns heading the name of a body of a place ("University of Texas", "Commonwealth of Virginia"):

@@ -218,7 +218,7 @@ _NEVER_SPEAKER_NAMES = frozenset(
 )
 # Countries and US states: never "he"/"she" nor a description's person ("the president" is not Germany);
 # ones that are given names or surnames too ("Georgia", "Jordan", "Chad", "Washington", "Virginia") are left out
-_COUNTRIES_AND_STATES = frozenset(
+COUNTRIES_AND_STATES = frozenset(
     """Afghanistan|Albania|Algeria|Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahrain|Bangladesh|
     Belarus|Belgium|Bolivia|Bosnia|Brazil|Britain|Bulgaria|Cambodia|Cameroon|Canada|Chile|China|Colombia|Congo|
     Croatia|Cuba|Cyprus|Czechia|Denmark|Ecuador|Egypt|England|Estonia|Ethiopia|Europe|Finland|France|Germany|
@@ -295,7 +295,7 @@ _DEPARTMENT_WORDS = _ORG_WORDS | _TITLE_WORDS | frozenset(
      "intelligence", "management", "budget", "public", "homeland", "of"]
 )
 # The US states, written after a lawmaker's surname ("Perdue of Georgia")
-_US_STATES = frozenset(
+US_STATES = frozenset(
     """Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|
     Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|
     Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|
@@ -356,7 +356,7 @@ def _person_before_of(raw: str) -> str:
         return raw
     if len(head[0].split()) >= 2 and head[0].split()[-1].lower().strip(".") not in _TITLES_WITH_OF:
         return head[0]
-    if (head[1].strip(".,") in _US_STATES and len(head[0].split()) == 1
+    if (head[1].strip(".,") in US_STATES and len(head[0].split()) == 1
             and head[0].lower().strip(".") not in _NOT_A_SURNAME_OF_STATE):
         return head[0]  # a senator's surname and state, not a common noun's place
     return raw
@@ -396,7 +396,7 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS | _ROLE_NOT_GIVEN_NAMES
         and words[1][:1].isupper()
         or len(words) == 2 and words[0].lower() in _ROLE_NOT_GIVEN_NAMES and words[1][:1].isupper()
-        or (len(words) >= 3 and words[0] in _COUNTRIES_AND_STATES - _CONTINENTS  # "(Ambassador to) Syria Robert Ford"
+        or (len(words) >= 3 and words[0] in COUNTRIES_AND_STATES - _CONTINENTS  # "(Ambassador to) Syria Robert Ford"
             and not any(w.lower() in _INSTITUTION_WORDS for w in words[1:]))  # not "Texas Health … Hospital"
         or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics", "One of Trump's"
         or len(words) >= 3 and _HYPHENATED_DESCRIPTOR_RE.search(words[0]) is not None  # "Texas-based Jo Bayer"
@@ -1012,7 +1012,7 @@ class _Speakers:
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"
-        if name in _COUNTRIES_AND_STATES:
+        if name in COUNTRIES_AND_STATES:
             return False  # "he", "she", "the president" never stand for Germany
         known = self.firm_gender(name, given_names=given_names) or self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
@@ -1036,7 +1036,7 @@ class _Speakers:
         than ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person);
         a country or a state is no person."""
         for off, name in self.mentions:
-            if (lo <= off < hi and name not in _COUNTRIES_AND_STATES
+            if (lo <= off < hi and name not in COUNTRIES_AND_STATES
                     and (not gender or self.firm_gender(name, given_names=given_names) in ("", gender))):
                 return name
         return None
