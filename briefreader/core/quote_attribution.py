@@ -376,14 +376,16 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         dotted = _DOTTED_DESCRIPTION_RE.match(text)
         return (dotted.group(1), "description") if dotted else None
     m = re.match(r"\s*((?:the|a)\s+[\w\u2019'\- ]{2,60}?)(?=[,.;:]|$| in | on | at | who | after )", text)
-    if m and not _AUXILIARY_RE.search(m.group(1)):
+    if m and not _REPORTED_CLAUSE_RE.match(m.group(1)):
         return m.group(1), "description"
     return None  # "said the country was “…”": a reported clause's subject, no inverted speaker
 
 
-# an auxiliary verb inside what follows a speech verb: a reported clause, not a description
-_AUXILIARY_RE = re.compile(r"\b(?:was|is|were|are|has|had|have|would|will|could|should|can|did|does|do|may|might|"
-                           r"must|had|remains|remained)\b")
+# what follows a speech verb as a reported clause, not a description: "the"/"a" and at most two words,
+# then an auxiliary ("said the country was", "said the new rules would"; not "said a lawyer whose
+# client was charged")
+_REPORTED_CLAUSE_RE = re.compile(r"(?:the|a)\s+(?:[\w\u2019'\-]+\s+){1,2}(?:was|is|were|are|has|had|have|would|will|"
+                                 r"could|should|can|did|does|do|may|might|must|remains|remained)\b")
 
 
 # a description holding a dotted abbreviation and going on in lowercase ("a former U.S. law enforcement official")
@@ -538,10 +540,12 @@ class _Resolver:
         if noun not in _DOCUMENT_NOUNS:
             return None
         pattern = rf"\b{noun}[^\S\n]+(?:from|by|signed[^\S\n]+by)[^\S\n]+([^.;:\n\"\u201c\u201d]{{2,80}})"
-        found = max(re.finditer(pattern, self.body[max(0, pos - 1000) : pos], re.IGNORECASE),
-                    key=lambda m: m.start(), default=None)
-        if found is None:
-            return None
+        own = self.body.rfind(subject, max(0, pos - 300), pos + 300)
+        window = self.body[max(0, pos - 1000) : own if own >= 0 else pos]
+        found = max(re.finditer(pattern, window, re.IGNORECASE), key=lambda m: m.start(), default=None)
+        last_mention = max(re.finditer(rf"\b{noun}\b", window, re.IGNORECASE), key=lambda m: m.start(), default=None)
+        if found is None or last_mention is None or last_mention.start() != found.start():
+            return None  # none, or another document of that kind mentioned since ("Later X issued a statement")
         names = list(_NAME_RE.finditer(found.group(1)))
         last = names[-1] if names else None
         if last is None or _POSSESSIVE_END_RE.search(last.group()) or found.group(1)[last.end() :].strip(" ,"):
@@ -569,14 +573,24 @@ class _Resolver:
                 return self.resolve(name, "name", verb, pos, sentence_start)
         if at < 0 or article is None or article.group(1).lower() != "the":
             return (f"{article.group(1)} {subject}" if article else subject), 0.5, None
-        # the most recent speaker or subject, never a person only mentioned ("In the letter - addressed
-        # to Channing D. Phillips - the Utah Republican asks")
-        who = self.speakers.recent_actor(pos)
-        named_here = any(sentence_start <= off < at and name == who for off, name in self.speakers.mentions)
-        if (who is None or named_here or who[:1].islower() or who.startswith("The ")
-                or who.split()[-1].lower() in _PARTY_NOUNS):
-            return f"the {subject}", 0.5, None  # (a person named in the sentence itself is someone else)
+        # the last speaker, when the article writes the description's place or party next to that
+        # person's name ("Sen. Mitch McConnell of Kentucky … '…,' the Kentucky Republican said"); never
+        # a person only mentioned or named in this sentence, nor one the description does not fit
+        who = self.speakers.last_speaker(pos)
+        if (who is None or who[:1].islower() or who.startswith("The ")
+                or who.split()[-1].lower() in _PARTY_NOUNS
+                or not _described_near(self.body, who, " ".join(words[:-1]), pos)):
+            return f"the {subject}", 0.5, None
         return who, 0.6, None
+
+
+def _described_near(body: str, who: str, place: str, pos: int) -> bool:
+    """Whether ``place`` (a description's words before its party: "Kentucky") is written within a few
+    words of ``who``'s surname somewhere before ``pos`` ("Mitch McConnell of Kentucky", "Kentucky
+    Sen. Mitch McConnell")."""
+    surname, place = re.escape(who.split()[-1]), re.escape(place)
+    near = rf"\b{place}\W+(?:\w+\W+){{0,5}}?{surname}\b|\b{surname}\W+(?:[\w.]+\W+){{0,5}}?{place}\b"
+    return re.search(near, body[max(0, pos - 20000) : pos]) is not None
 
 
 # a name right before an apposition's comma ("Paul D. Ryan, Wisconsin Republican")
@@ -773,13 +787,15 @@ def _last_clause_subject(body: str, resolver: _Resolver, start: int, end: int) -
     last = max(_COORDINATE_CLAUSE_RE.finditer(body, start, end), key=lambda m: m.start(), default=None)
     if last is None:
         return None
-    for off, name in resolver.speakers.mentions:
-        if off >= last.end():
-            written = _NAME_RE.match(body, off, end)
-            if off != last.end() or written is None or not _VERB_AFTER_NAME_RE.match(body, written.end(), end):
-                return None
-            return name, 0.8
-    return None
+    mentions = resolver.speakers.mentions
+    k = bisect.bisect_left(mentions, (last.end(), ""))
+    if k == len(mentions):
+        return None
+    off, name = mentions[k]
+    written = _NAME_RE.match(body, off, end)
+    if off != last.end() or written is None or not _VERB_AFTER_NAME_RE.match(body, written.end(), end):
+        return None
+    return name, 0.8
 
 
 # a finite verb right after a clause's named subject ("Trump has ramped", "Trump slammed", "Trump also said")
@@ -880,6 +896,17 @@ _JOINT_SUBJECT_RE = re.compile(
 )
 
 
+def _joint_subject(body: str, s_start: int, mark_pos: int) -> bool:
+    """Whether the sentence in [s_start, mark_pos) has two people as its subject: opening it or
+    right after an opening phrase and its comma ("In their remarks, both Obama and Clinton …"), not
+    as an object ("Trump attacked both Pelosi and Schumer as …")."""
+    for m in _JOINT_SUBJECT_RE.finditer(body, s_start, mark_pos):
+        before = body[s_start : m.start()].rstrip()
+        if not before or before.endswith(","):
+            return True
+    return False
+
+
 def _sentence_person(body: str, resolver: _Resolver, s_start: int,
                      mark_pos: int) -> tuple[str, float, str | None] | None:
     """(speaker, confidence, cited_source) of a quotation with no speech verb of its own, from its
@@ -894,7 +921,7 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
         if sp:
             return sp, conf * 0.9, src
     who = resolver.speakers.first_person_between(s_start, mark_pos)
-    if not who or _JOINT_SUBJECT_RE.search(body, s_start, mark_pos):
+    if not who or _joint_subject(body, s_start, mark_pos):
         return None  # "both Obama and Clinton referred to the shooting as an '…'": two people, no one speaker
     subject = _sentence_subject(body, resolver, s_start, mark_pos)
     if subject and subject[1] >= 0.8:

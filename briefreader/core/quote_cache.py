@@ -48,8 +48,10 @@ logger = logging.getLogger(__name__)
 #: "the Robertsons" and "the Robertson family" are the family, not Phil Robertson; "the New York Democrat said"
 #: is the person speaking before, "Paul D. Ryan, Wisconsin Republican," is Ryan, "a New Hampshire Republican"
 #: no one named; "Candidate Trump" is Trump; "The statement said" is the author of the statement named before;
-#: "the CEO" is a person's description; "(Ambassador to) Syria Robert Ford", "Neighbor Anna Tejeda" are the person
-EXTRACTOR_VERSION = "quotes-20"
+#: "the CEO" is a person's description; "(Ambassador to) Syria Robert Ford", "Neighbor Anna Tejeda" are the person;
+#: review fixes: names with a capital inside or a repeated word are no link card, a party description only
+#: for the last speaker the article places there, a statement's author only when no other statement came since
+EXTRACTOR_VERSION = "quotes-21"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
@@ -62,7 +64,7 @@ EXTRACTOR_VERSION = "quotes-20"
 #:    pieces of a rendering found whole, a speaker's few common words in her statement of the day, a
 #:    long quotation printed whole inside another under another name, ranks and offices are no given name
 #: 8: a place or a legislature alone ("Russia", "Congress") is no speaker that keeps words apart, a home
-#:    state after "of" no part of a name ("Perdue of Georgia")
+#:    state after "of" no part of a name ("Perdue of Georgia"; not after an office: "President of France")
 GROUPING_VERSION = "grouping-8"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen

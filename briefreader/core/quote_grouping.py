@@ -305,10 +305,13 @@ def _unaccented(name: str) -> str:
 GIVEN_NAME_SLIP_LETTERS = 6
 
 
-#: One-word US states and countries, case-folded ("Washington" is a surname too, so left out), and
-#: the places of two words.
+#: Places, case-folded: of one word ("Washington" is a surname too, so left out) and of two.
 _ONE_WORD_PLACES = frozenset(p.casefold() for p in US_STATES | COUNTRIES_AND_STATES if " " not in p) - {"washington"}
 _TWO_WORD_PLACES = frozenset(p.casefold() for p in US_STATES | COUNTRIES_AND_STATES if " " in p)
+#: The places often taken with a surname ("WARREN, Michigan Trump said"): the states and the
+#: countries of US news (not every country: "India", "Kenya" are given names too)
+_PLACES_BEFORE_NAMES = frozenset(p.casefold() for p in US_STATES if " " not in p) | {
+    "america", "britain", "england", "france", "germany", "russia", "china", "israel", "iran", "canada", "mexico"}
 #: Words before a surname that are not given names (titles, offices, parties, name suffixes).
 _NOT_GIVEN_NAMES = frozenset([
     "mr", "mrs", "ms", "miss", "dr", "sen", "senator", "senators", "rep", "representative", "gov", "governor",
@@ -334,7 +337,7 @@ _NOT_GIVEN_NAMES = frozenset([
     "however", "unless", "until", "whether", "later", "earlier", "finally", "also", "even", "still", "yet",
     # one-word states and countries taken with a surname ("WARREN, Michigan Trump said"): see below
     "washington",
-]) | _ONE_WORD_PLACES
+]) | _PLACES_BEFORE_NAMES
 #: Titles that are given names too ("Major Garrett", "Prince Fielder"): a title when a name word
 #: follows before the surname ("Major General John Smith"), else the given name.
 _TITLES_OR_GIVEN_NAMES = frozenset(["major", "chief", "king", "queen", "prince"])
@@ -353,13 +356,18 @@ _PLACE_BODY_HEADS = frozenset(["university", "college", "school", "bank", "commo
                                "port", "district", "province", "kingdom", "embassy", "consulate"])
 
 
+#: Titles before "of <place>" (a party before it is a lawmaker's: "Republican of Iowa").
+_OFFICES_OF_PLACES = _NOT_GIVEN_NAMES - {"democrat", "democratic", "republican", "gop"}
+
+
 def _without_home_place(words: list[str]) -> list[str]:
     """The (case-folded) words of a name without a home state or country after "of" ("Perdue of
     Georgia", "Shaheen of New Hampshire" -> the surname): the place is no part of the name (it is
     when a body's noun comes before it: "University of Texas")."""
     for tail in (1, 2):
         cut = len(words) - tail - 1
-        if cut >= 1 and words[cut] == "of" and words[cut - 1] not in _PLACE_BODY_HEADS:
+        if (cut >= 1 and words[cut] == "of" and words[cut - 1] not in _PLACE_BODY_HEADS
+                and words[cut - 1] not in _OFFICES_OF_PLACES):  # "President of France": an office
             place = " ".join(words[cut + 1:])
             if place in _ONE_WORD_PLACES or place in _TWO_WORD_PLACES or place == "washington":
                 return words[:cut]

@@ -292,7 +292,8 @@ _TITLES_WITH_OF = frozenset(["chief", "secretary", "minister", "director", "head
 _DEPARTMENT_WORDS = _ORG_WORDS | _TITLE_WORDS | frozenset(
     ["treasury", "homeland", "commerce", "labor", "agriculture", "energy", "education", "transportation", "justice",
      "health", "human", "veterans", "housing", "urban", "development", "staff", "air", "force", "and", "national",
-     "intelligence", "management", "budget", "public", "homeland", "of"]
+     "intelligence", "management", "budget", "public", "services", "affairs", "security", "defense", "interior",
+     "joint", "chiefs", "of"]
 )
 # The US states, written after a lawmaker's surname ("Perdue of Georgia")
 US_STATES = frozenset(
@@ -331,20 +332,37 @@ _DOTTED_ABBREVIATION_RE = re.compile(r"[A-Z](?:\.[A-Z])+\.?")
 def _cut_link_card(words: list[str]) -> list[str]:
     """A name without the link card glued to it in scraped text: the name's first writing when the
     card writes it again ("John Cornyn John CornynGOP senators": John Cornyn; "Steven Mnuchin Steven
-    Terner MnuchinNew": Steven Mnuchin; "Tim Kaine Timothy": Tim Kaine; "Trump Donald John TrumpFoo":
-    Trump), nothing when a card's headline is glued on a word ("CornynGOP", not "McConnell" nor
-    "DeSantis") with no name written before it (a card's fragment, "Richard PompeoNew": unknown beats
-    a made-up name)."""
-    glued_at = next((k for k, word in enumerate(words) if k > 0 and _GLUED_WORD_RE.fullmatch(word)), None)
+    Terner MnuchinNew": Steven Mnuchin; "Trump Donald John TrumpFoo": Trump), nothing when a card's
+    headline is glued on a word ("CornynGOP", not "McConnell" nor "DeSantis") with no name written
+    before it (a card's fragment, "Richard PompeoNew": unknown beats a made-up name). Names written
+    with a capital inside are no card ("FitzGerald", "VanderWaal", "MaryAnn": see
+    _INNER_CAPITAL_PREFIXES) unless their stem is written before them; the name is cut at a
+    repetition only when a card was glued on, or at its first word written again ("Jo Ann Jones",
+    "Mohammed bin Salman bin Abdulaziz" stay whole)."""
+    glued_at = next((k for k, word in enumerate(words) if k > 0 and _glued(word, words[:k])), None)
     if glued_at is not None:
         stem = _GLUED_WORD_RE.fullmatch(words[glued_at])
         words = [*words[:glued_at], stem.group(1) if stem else words[glued_at]]
     if glued_at is not None and len(words) >= 3 and words[-1] == words[0]:
         return words[:1]  # "Trump Donald John Trump": the surname, then the card's full name
     for k in range(2, len(words)):
-        if words[k] == words[0] or words[k].startswith(words[0]) or words[1] in words[k:]:
+        if words[k] == words[0] or (glued_at is not None and (words[k].startswith(words[0]) or words[1] in words[k:])):
             return words[:k]
     return [] if glued_at is not None else words
+
+
+#: Openings of names written with a capital inside ("FitzGerald", "VanderWaal", "MaryAnn"), four
+#: letters or more (shorter ones, "McConnell", "LeBron", "MacKenzie", are never read as glued).
+_INNER_CAPITAL_PREFIXES = frozenset(["Fitz", "Vander", "Vanden", "Vonder", "Della", "Delle", "Mary", "Jean",
+                                     "Anne", "Anna", "Rose", "Lynn", "Marie", "Saint"])
+
+
+def _glued(word: str, before: list[str]) -> bool:
+    """Whether ``word`` is a name's word with a link card's headline glued on ("CornynGOP",
+    "FellNew"), not a name written with a capital inside ("FitzGerald"; unless its stem is written
+    before it: "John Cornyn John CornynSenate")."""
+    glued = _GLUED_WORD_RE.fullmatch(word)
+    return glued is not None and (glued.group(1) in before or glued.group(1) not in _INNER_CAPITAL_PREFIXES)
 
 
 def _person_before_of(raw: str) -> str:
@@ -396,7 +414,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         or len(words) >= 3 and words[0].lower().strip(".,") in _DESCRIPTOR_WORDS | _ROLE_NOT_GIVEN_NAMES
         and words[1][:1].isupper()
         or len(words) == 2 and words[0].lower() in _ROLE_NOT_GIVEN_NAMES and words[1][:1].isupper()
-        or (len(words) >= 3 and words[0] in COUNTRIES_AND_STATES - _CONTINENTS  # "(Ambassador to) Syria Robert Ford"
+        or (sum(w.strip(".,") not in _GENERATION_SUFFIXES for w in words) >= 3  # not "Cuba Gooding Jr."
+            and words[0] in COUNTRIES_AND_STATES - _CONTINENTS  # "(Ambassador to) Syria Robert Ford"
             and not any(w.lower() in _INSTITUTION_WORDS for w in words[1:]))  # not "Texas Health … Hospital"
         or words[0].lower() in _GROUP_NOUNS  # "Members of Jo Bayer's party", "Critics", "One of Trump's"
         or len(words) >= 3 and _HYPHENATED_DESCRIPTOR_RE.search(words[0]) is not None  # "Texas-based Jo Bayer"
@@ -1035,16 +1054,22 @@ class _Speakers:
         """The first person named in [lo, hi) whom no title, role word or given name gives another gender
         than ``gender`` (a gender learnt from earlier pronouns is too weak to skip the sentence's person);
         a country or a state is no person."""
-        for off, name in self.mentions:
-            if (lo <= off < hi and name not in COUNTRIES_AND_STATES
-                    and (not gender or self.firm_gender(name, given_names=given_names) in ("", gender))):
+        mentions = self.mentions
+        for k in range(bisect.bisect_left(mentions, (lo, "")), len(mentions)):
+            off, name = mentions[k]
+            if off >= hi:
+                break
+            if name not in COUNTRIES_AND_STATES and (
+                    not gender or self.firm_gender(name, given_names=given_names) in ("", gender)):
                 return name
         return None
 
     def last_person_before(self, before: int, gender: str = "", *, given_names: bool = True) -> str | None:
         """The last person named before ``before`` whose gender fits (see :meth:`_gender_ok`)."""
-        for off, name in reversed(self.mentions):
-            if off < before and self._gender_ok(name, gender, given_names=given_names):
+        mentions = self.mentions
+        for k in range(bisect.bisect_left(mentions, (before, "")) - 1, -1, -1):
+            name = mentions[k][1]
+            if self._gender_ok(name, gender, given_names=given_names):
                 return name
         return None
 
@@ -1081,10 +1106,15 @@ class _Speakers:
         None when none or two are. She makes ``who`` a weak guess, never the speaker taken instead (as
         often the person of unknown gender is the woman: "Nielsen took issue with Pelosi's concerns.
         '…,' she wrote"). "He" is left as it is: in news most people named by a surname alone are men."""
-        lo = max(0, pos - 600)
-        women = {name for off, name in self.mentions
-                 if lo <= off < pos and name != who and self.firm_gender(name) == "f"
-                 and self._gender_ok(name, "f") and not _inside_quotation(self.body, off)}
+        mentions = self.mentions
+        k = bisect.bisect_left(mentions, (max(0, pos - 600), ""))
+        women = set()
+        while k < len(mentions) and mentions[k][0] < pos:
+            off, name = mentions[k]
+            if (name != who and self.firm_gender(name) == "f" and self._gender_ok(name, "f")
+                    and not _inside_quotation(self.body, off)):
+                women.add(name)
+            k += 1
         return women.pop() if len(women) == 1 else None
 
     def _passes_over_last_speaker(self, pos: int, gender: str) -> bool:

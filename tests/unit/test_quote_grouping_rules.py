@@ -57,6 +57,8 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Sen. Jeanne Shaheen of New Hampshire", "Jeanne Shaheen", True),
         ("Rep. Lena Ortiz of Texas", "Lena Hale of Ohio", False),
         ("University of Texas", "University of Michigan", False),  # a body of a place: the place names it
+        ("President of France", "President of Russia", False),  # an office of a place
+        ("India Walton", "Jo Walton", False),  # a country that is a given name too
         ("Nora Lind", "Nora Berg", False),
         ("Raúl R. Lindqvist", "Raul Lindqvist", True),  # a name printed with and without its accents
         ("José Peña", "Jose Pena", True),
