@@ -463,7 +463,10 @@ def _family_of(sp: _Speakers, name: str) -> str | None:
     return f"the {singular} family"
 
 
+# documents a description may name as a source ("The statement said"), and ones that only read out
+# an author's words (`"…," read a memo from Jo Bayer`)
 _DOCUMENT_NOUNS = frozenset(["statement", "letter", "memo", "email", "e-mail", "release", "note"])
+_READ_DOCUMENT_NOUNS = _DOCUMENT_NOUNS | {"memorandum", "message", "post", "tweet", "text"}
 
 
 class _Resolver:
@@ -530,7 +533,6 @@ class _Resolver:
             who = sp.first_person_between(sentence_start, pos) or sp.last_speaker(pos) or sp.last_person_before(pos)
             return who, 0.5 if who else 0.0, subject
         return subject, 0.85, None
-
 
     def _document_author(self, subject: str, pos: int) -> str | None:
         """The person a document the article named before was from ("said the statement from Grimm's
@@ -642,7 +644,7 @@ def _introduces_next_by_colon(body: str, after: str, after_start: int) -> bool:
 # `"…," read a statement from Jo Bayer` / `reads a letter signed by Jo Bayer`: the author of the document
 _DOCUMENT_FROM_RE = re.compile(
     rf"[\s,]*(?:read|reads)[^\S\n]+(?:a|an|the)[^\S\n]+(?:[\w-]+[^\S\n]+){{0,2}}?"
-    rf"(?:memo|memorandum|statement|letter|email|e-mail|note|message|post|tweet|release|text)[^\S\n]+"
+    rf"(?:{'|'.join(sorted(_READ_DOCUMENT_NOUNS, key=len, reverse=True))})[^\S\n]+"
     rf"(?:from|by|signed[^\S\n]+by)[^\S\n]+((?:[\w-]+[^\S\n]+){{0,3}}?{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)"
 )
 

@@ -211,11 +211,16 @@ _NEVER_SPEAKERS = frozenset(
         "yesterday", "tonight",
     ]
 )
-# US states never speak nor are "he"/"she"; two-word ones are matched as a whole name
-_NEVER_SPEAKER_NAMES = frozenset(
-    """new hampshire|new jersey|new mexico|new york|north carolina|north dakota|south carolina|
-    south dakota|rhode island|west virginia|district of columbia""".replace("\n", "").replace("    ", "").split("|")
+# The US states (written after a lawmaker's surname: "Perdue of Georgia")
+US_STATES = frozenset(
+    """Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|
+    Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|
+    Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|
+    Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|
+    Virginia|Washington|West Virginia|Wisconsin|Wyoming""".replace("\n", "").replace("    ", "").split("|")
 )
+# US states never speak nor are "he"/"she"; two-word ones are matched as a whole name
+_NEVER_SPEAKER_NAMES = frozenset(state.lower() for state in US_STATES if " " in state) | {"district of columbia"}
 # Countries and US states: never "he"/"she" nor a description's person ("the president" is not Germany);
 # ones that are given names or surnames too ("Georgia", "Jordan", "Chad", "Washington", "Virginia") are left out
 COUNTRIES_AND_STATES = frozenset(
@@ -228,12 +233,9 @@ COUNTRIES_AND_STATES = frozenset(
     Pakistan|Palestine|Panama|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|Scotland|Senegal|
     Serbia|Singapore|Slovakia|Slovenia|Somalia|Spain|Sudan|Sweden|Switzerland|Syria|Taiwan|Thailand|Tunisia|
     Turkey|Uganda|Ukraine|Uruguay|Uzbekistan|Venezuela|Vietnam|Wales|Yemen|Zambia|Zimbabwe|America|Africa|Asia|
-    Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|Illinois|
-    Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|
-    Montana|Nebraska|Nevada|Ohio|Oklahoma|Oregon|Pennsylvania|Tennessee|Texas|Utah|Vermont|Wisconsin|Wyoming|
     North Korea|South Korea|Saudi Arabia|New Zealand|South Africa|United States|United Kingdom|
     United Arab Emirates|Sri Lanka|El Salvador|Costa Rica""".replace("\n", "").replace("    ", "").split("|")
-)
+) | (frozenset(state for state in US_STATES if " " not in state) - {"Georgia", "Virginia", "Washington"})
 _NON_NAME_STARTS = frozenset(
     [
         "the", "a", "an", "but", "and", "or", "if", "in", "on", "at", "as", "so", "yet", "for", "nor", "this",
@@ -294,14 +296,6 @@ _DEPARTMENT_WORDS = _ORG_WORDS | _TITLE_WORDS | frozenset(
      "health", "human", "veterans", "housing", "urban", "development", "staff", "air", "force", "and", "national",
      "intelligence", "management", "budget", "public", "services", "affairs", "security", "defense", "interior",
      "joint", "chiefs", "of"]
-)
-# The US states, written after a lawmaker's surname ("Perdue of Georgia")
-US_STATES = frozenset(
-    """Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|
-    Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|
-    Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|
-    Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|
-    Virginia|Washington|West Virginia|Wisconsin|Wyoming""".replace("\n", "").replace("    ", "").split("|")
 )
 # Words before "of <State>" that are no surname: "Commonwealth of Virginia", "Governor of Texas"
 _NOT_A_SURNAME_OF_STATE = _TITLES_WITH_OF | _TITLE_WORDS | _ORG_WORDS | _PERSON_NOUNS | frozenset(
