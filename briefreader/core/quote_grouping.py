@@ -335,7 +335,7 @@ _NOT_GIVEN_NAMES = frozenset([
     # sentence words capitalised before a name ("Whenever Trump", "Meanwhile Pelosi")
     "whenever", "when", "while", "after", "before", "since", "although", "though", "because", "meanwhile",
     "however", "unless", "until", "whether", "later", "earlier", "finally", "also", "even", "still", "yet",
-    # one-word states and countries taken with a surname ("WARREN, Michigan Trump said"): see below
+    # states and countries taken with a surname ("WARREN, Michigan Trump said"): _PLACES_BEFORE_NAMES
     "washington",
 ]) | _PLACES_BEFORE_NAMES
 #: Titles that are given names too ("Major Garrett", "Prince Fielder"): a title when a name word
@@ -356,6 +356,8 @@ _PLACE_BODY_HEADS = frozenset(["university", "college", "school", "bank", "commo
                                "port", "district", "province", "kingdom", "embassy", "consulate"])
 
 
+#: A lawmaker's home after "of" ("Perdue of Georgia", "Murray of Washington").
+_HOME_PLACES = _ONE_WORD_PLACES | _TWO_WORD_PLACES | {"washington"}
 #: Titles before "of <place>" (a party before it is a lawmaker's: "Republican of Iowa").
 _OFFICES_OF_PLACES = _NOT_GIVEN_NAMES - {"democrat", "democratic", "republican", "gop"}
 
@@ -367,10 +369,9 @@ def _without_home_place(words: list[str]) -> list[str]:
     for tail in (1, 2):
         cut = len(words) - tail - 1
         if (cut >= 1 and words[cut] == "of" and words[cut - 1] not in _PLACE_BODY_HEADS
-                and words[cut - 1] not in _OFFICES_OF_PLACES):  # "President of France": an office
-            place = " ".join(words[cut + 1:])
-            if place in _ONE_WORD_PLACES or place in _TWO_WORD_PLACES or place == "washington":
-                return words[:cut]
+                and words[cut - 1] not in _OFFICES_OF_PLACES  # "President of France": an office
+                and " ".join(words[cut + 1:]) in _HOME_PLACES):
+            return words[:cut]
     return words
 
 
