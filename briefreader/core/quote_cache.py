@@ -65,7 +65,8 @@ EXTRACTOR_VERSION = "quotes-21"
 #:    long quotation printed whole inside another under another name, ranks and offices are no given name
 #: 8: a place or a legislature alone ("Russia", "Congress") is no speaker that keeps words apart, a home
 #:    state after "of" no part of a name ("Perdue of Georgia"; not after an office: "President of France")
-GROUPING_VERSION = "grouping-8"
+#: 9: a whole partial of two content words ("heavy weaponry") is a short quote like one of three
+GROUPING_VERSION = "grouping-9"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

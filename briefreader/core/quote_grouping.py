@@ -774,7 +774,11 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
             containment, found = _containment_by_pieces(small_p, big_p, containment, not few_shared and not rare_phrase)
             if found:
                 return "contained", found / short
-        if not few_shared and ((containment >= need and short >= 4) or (containment == 1.0 and short >= 3)):
+        # a whole partial of three words, or of two content words ("heavy weaponry", "totally
+        # unrelated": one speaker's, or rare words of no one's); how common its words are is judged
+        # once the groups are built (_join_short_quotes, _Informativeness.rare)
+        whole_partial = containment == 1.0 and (short >= 3 or (short == 2 and len(small_p.content_seq) == 2))
+        if not few_shared and ((containment >= need and short >= 4) or whole_partial):
             return ("rare" if rare_phrase else "contained"), containment
         min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words
         if lcs >= 5.4 and _sentence_inside(small_p, big_p, min_words) >= 0.9:

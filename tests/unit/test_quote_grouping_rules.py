@@ -698,3 +698,25 @@ def test_a_known_speakers_line_of_common_words_joins_her_one_statement_of_the_da
     assert (line_group == cluster_of(an, "plant stays open", f"a{k}.txt")) is not second_statement
     if second_statement:
         assert line_group != cluster_of(an, "nine thousand doors", f"a{k + 2}.txt")
+
+
+def _two_word_partial(partial_by: str, words: str = "totally unrelated") -> list[Article]:
+    return [
+        art(0, "“It is totally unrelated to the president and his victorious campaign,” Sarah Sanders said."),
+        art(1, f"{partial_by} said Friday that the plea deal was “{words}” to the campaign."),
+    ]
+
+
+def test_a_two_word_partial_of_content_words_joins_its_speakers_statement() -> None:
+    an = analyse_quotes(_two_word_partial("Sarah Sanders"))
+    assert cluster_of(an, "totally unrelated", "a1.txt") == cluster_of(an, "victorious", "a0.txt")
+
+
+@pytest.mark.parametrize("partial_by,words", [
+    ("Senator Tom Bakely", "totally unrelated"),  # another speaker's same two words
+    ("Sarah Sanders", "the president"),  # a function word: too common to single out a statement
+])
+def test_a_two_word_partial_of_another_speaker_or_with_a_function_word_stays_apart(partial_by: str,
+                                                                                   words: str) -> None:
+    an = analyse_quotes(_two_word_partial(partial_by, words))
+    assert cluster_of(an, words, "a1.txt") != cluster_of(an, "victorious", "a0.txt")
