@@ -51,7 +51,9 @@ logger = logging.getLogger(__name__)
 #: "the CEO" is a person's description; "(Ambassador to) Syria Robert Ford", "Neighbor Anna Tejeda" are the person;
 #: review fixes: names with a capital inside or a repeated word are no link card, a party description only
 #: for the last speaker the article places there, a statement's author only when no other statement came since
-EXTRACTOR_VERSION = "quotes-21"
+#: 22: offices written before a name are no part of it ("National Security Adviser H.R. McMaster", "Tesla CEO
+#: Elon Musk", "White House Counselor Kellyanne Conway": they were no name at all or kept the title)
+EXTRACTOR_VERSION = "quotes-22"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -120,7 +120,8 @@ _TITLE_WORDS = frozenset(
         "officer", "commander", "marshal", "admiral", "colonel", "captain", "bishop", "cardinal", "patriarch",
         "sheikh", "emir", "crown", "senate", "majority", "minority", "whip", "press", "sens", "reps", "gov",
         "gens", "congressman", "congresswoman", "assemblyman", "assemblywoman", "councilman", "councilwoman",
-        "rev", "reverend", "pastor", "rabbi", "imam",
+        "rev", "reverend", "pastor", "rabbi", "imam", "adviser", "advisor", "administrator", "strategist", "coach",
+        "prosecutor", "counselor", "counsellor", "aide",
     ]
 )
 _PERSONAL_TITLES = frozenset(
@@ -478,7 +479,10 @@ _INNER_TITLES = _PERSONAL_TITLES | frozenset(
     ["gov", "capt", "captain", "sheriff", "agent", "leader", "attorney", "father", "supervisor", "lt", "sgt", "col",
      "adm", "rep", "sen", "justice", "detective", "officer", "chairman", "councilman", "councilwoman", "congressman",
      "congresswoman", "assemblyman", "assemblywoman", "rev", "reverend", "pastor", "rabbi", "imam", "bishop",
-     "archbishop", "alderman", "counsel", "editor", "founder", "speaker", "whip", "treasurer"]
+     "archbishop", "alderman", "counsel", "editor", "founder", "speaker", "whip", "treasurer",
+     # offices written before a name ("National Security Adviser H.R. McMaster", "Tesla CEO Elon Musk")
+     "adviser", "advisor", "administrator", "manager", "counselor", "counsellor", "strategist", "ceo", "coach",
+     "prosecutor", "member", "aide"]
 )
 # Capitalised words opening a sentence before a person's full name that describe the person, not a
 # given name ("Republican Jo Bayer", "Rival Jo Bayer", "Comedian Jo Bayer"); only stripped when two

@@ -55,6 +55,17 @@ from quote_finder import quote_starting  # noqa: E402
         ("Neighbor Dana Fell", "Dana Fell"),
         ("Secretary-General Dana Fell", "Dana Fell"),
         ("Texas Health Presbyterian Hospital", "Texas Health Presbyterian Hospital"),  # an institution's place
+        # offices written before a name, whole or after an organisation's name
+        ("Deputy National Security Adviser Dana Fell", "Dana Fell"),
+        ("Senior Advisor Dana Fell", "Dana Fell"),
+        ("White House Counselor Dana Fell", "Dana Fell"),
+        ("Campaign Manager Dana Fell", "Dana Fell"),
+        ("EPA Administrator Dana Fell", "Dana Fell"),
+        ("Acme CEO Dana Fell", "Dana Fell"),
+        ("Chief Strategist Dana Fell", "Dana Fell"),
+        ("Ranking Member Dana Fell", "Dana Fell"),
+        ("Coach Dana Fell", "Dana Fell"),
+        ("Prosecutor Dana Fell", "Dana Fell"),
     ],
 )
 def test_descriptors_and_titles_are_not_part_of_a_name(raw: str, name: str) -> None:
