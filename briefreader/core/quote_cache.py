@@ -68,7 +68,9 @@ EXTRACTOR_VERSION = "quotes-22"
 #: 8: a place or a legislature alone ("Russia", "Congress") is no speaker that keeps words apart, a home
 #:    state after "of" no part of a name ("Perdue of Georgia"; not after an office: "President of France")
 #: 9: a whole partial of two content words ("heavy weaponry") is a short quote like one of three
-GROUPING_VERSION = "grouping-9"
+#: 10: a known speaker's two or three words printed on one day only, in her statement of that day, are not
+#:     made ambiguous by another known speaker's use of them ("mistakes were made")
+GROUPING_VERSION = "grouping-10"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

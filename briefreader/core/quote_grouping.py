@@ -1428,6 +1428,14 @@ def _own_words_of_the_day(uf: _UnionFind, short: _Phrase, own_root: int, best_ro
             and _same_event(uf, own_root, best_root))
 
 
+def _words_of_one_day(spread: _Spread | None, short_group: int, statement_group: int) -> bool:
+    """Whether a quote of two or three words ("mistakes were made") was printed on one day only, the
+    day of the statement it matches (:func:`_cuts_of_one_day`): a speaker's catchphrase ("New York
+    values") printed on several days is quoted again, one occasion after another."""
+    return (spread is not None and spread.first_day[short_group] == spread.last_day[short_group]
+            and _cuts_of_one_day(spread, short_group, statement_group))
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
                        phrases: Sequence[_Phrase], informative: _Informativeness | None = None) -> None:
@@ -1438,7 +1446,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
     :class:`_Informativeness`, ``informative``: built here when not given); or unless, without a
     confident speaker, it was published long after or before a statement only one article printed
     (:func:`_another_occasion`). A short quote of a known speaker, in that speaker's statement of
-    the same days, is not made ambiguous by another known speaker's use of its words; and when it
+    the same days (a quote of two or three words: printed on that one day only, see
+    :func:`_words_of_one_day`), is not made ambiguous by another known speaker's use of its words; and when it
     matches two groups of its own speaker's words of those days, they are cuts of one statement
     and all are joined (:func:`_parts_of_one_statement`). Longer short quotes
     are joined first, so the cuts of one statement ("ISIS' best recruiter", "becoming ISIS' best
@@ -1463,7 +1472,9 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
         if own_root != best_root:
             contenders.discard(own_root)
         own_speaker = None  # the known speaker of a quote of a few words (not a line), for the next two rules
-        if phrases[short_i].speakers and SHORT_PHRASE_WORDS <= lengths[short_i] < SHORT_QUOTE_WORDS:
+        few_words = lengths[short_i] < SHORT_PHRASE_WORDS
+        if phrases[short_i].speakers and lengths[short_i] < SHORT_QUOTE_WORDS and (
+                not few_words or _words_of_one_day(uf.spread, own_root, best_root)):
             own_speaker = uf.speaker[own_root]
         if own_speaker is not None and _speaks(uf, best_root, own_speaker) and _same_event(uf, own_root, best_root):
             # another known speaker's words are no rival of what this one said, in the statement

@@ -720,3 +720,27 @@ def test_a_two_word_partial_of_another_speaker_or_with_a_function_word_stays_apa
                                                                                    words: str) -> None:
     an = analyse_quotes(_two_word_partial(partial_by, words))
     assert cluster_of(an, words, "a1.txt") != cluster_of(an, "victorious", "a0.txt")
+
+
+def _few_words_of_reid(*dates: str) -> list[Article]:
+    """Reid's and Sands's statements (published on March 1st and 2nd) and Reid's three words "the right
+    thing" quoted alone, once per date in ``dates``."""
+    arts = [art(0, REID_STATEMENT), art(1, SANDS_STATEMENT)]
+    for k, date in enumerate(dates, start=2):
+        arts.append(replace(art(k, "Harold Reid said he only tries to do “the right thing.”"), date=date))
+    return arts
+
+
+def test_a_known_speakers_three_words_join_his_statement_of_that_day_whoever_else_said_them() -> None:
+    an = analyse_quotes(_few_words_of_reid("2025-03-01"))
+    short = cluster_of(an, "the right thing", "a2.txt")
+    assert short == cluster_of(an, "right thing", "a0.txt") != cluster_of(an, "right thing", "a1.txt")
+
+
+@pytest.mark.parametrize("dates", [("2025-03-02",), ("2025-03-01", "2025-03-03")])
+def test_a_known_speakers_three_words_of_another_day_or_of_several_days_join_no_statement(
+        dates: tuple[str, ...]) -> None:
+    # the next day, or printed on two days: a catchphrase quoted again ("New York values"), not a cut
+    an = analyse_quotes(_few_words_of_reid(*dates))
+    short = cluster_of(an, "the right thing", "a2.txt")
+    assert short != cluster_of(an, "right thing", "a0.txt") and short != cluster_of(an, "right thing", "a1.txt")
