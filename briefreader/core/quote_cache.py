@@ -70,7 +70,8 @@ EXTRACTOR_VERSION = "quotes-22"
 #: 9: a whole partial of two content words ("heavy weaponry") is a short quote like one of three
 #: 10: a known speaker's two or three words printed on one day only, in her statement of that day, are not
 #:     made ambiguous by another known speaker's use of them ("mistakes were made")
-GROUPING_VERSION = "grouping-10"
+#: 11: a regnal number closing a name is no surname ("Benedict XVI" is "Pope Benedict")
+GROUPING_VERSION = "grouping-11"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

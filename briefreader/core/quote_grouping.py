@@ -289,8 +289,19 @@ def speaker_key(name: str | None) -> str | None:
     "Trump" and "Mr. Trump" are one person); None for no name."""
     if not name:
         return None
-    words = _name_words(_unaccented(name))
+    words = _without_regnal_number(_name_words(_unaccented(name)))
     return words[-1].casefold() if words else None
+
+
+#: A regnal number closing a name ("Benedict XVI", "Charles III"): capitals only, two letters at least
+#: ("Xi" is a surname).
+_REGNAL_NUMBER_RE = re.compile(r"[IVXLC]{2,}")
+
+
+def _without_regnal_number(words: list[str]) -> list[str]:
+    """The words of a name without a regnal number closing it: "Benedict XVI" is Benedict ("Pope
+    Benedict") whatever number the outlet writes or leaves out."""
+    return words[:-1] if len(words) > 1 and _REGNAL_NUMBER_RE.fullmatch(words[-1]) else words
 
 
 def _unaccented(name: str) -> str:
@@ -382,7 +393,7 @@ def person_key(name: str | None) -> str | None:
     Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
     if not name:
         return None
-    words = _without_home_place([w.casefold() for w in _name_words(_unaccented(name))])
+    words = _without_home_place([w.casefold() for w in _without_regnal_number(_name_words(_unaccented(name)))])
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words.pop()
     # a romanised East Asian name, family name first, its given name written with or without its

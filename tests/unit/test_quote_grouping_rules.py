@@ -28,6 +28,7 @@ from briefreader.core.quote_grouping import (
     names_someone,
     person_key,
     same_person,
+    speaker_key,
 )
 
 
@@ -98,6 +99,10 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Former President Barack Obama", "Barack Obama", True),
         ("Kim Jong Un", "Kim Jong-un", True),  # a romanised name with or without its hyphen
         ("Alexandria Ocasio-Cortez", "Ocasio-Cortez", True),
+        ("Benedict XVI", "Pope Benedict", True),  # a regnal number is no surname
+        ("Charles III", "Prince Charles", True),
+        ("President Xi", "Xi", True),  # a surname of two letters is no regnal number
+        ("President Xi", "President Li", False),
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
@@ -132,6 +137,11 @@ def test_person_keys(a: str, b: str, same: bool) -> None:
 def test_names_someone_and_identifies_someone(name: str, names: bool, identifies: bool) -> None:
     assert names_someone(name) is names
     assert identifies_someone(name) is identifies
+
+
+def test_speaker_key_leaves_out_a_regnal_number() -> None:
+    assert speaker_key("Benedict XVI") == speaker_key("Benedict") == "benedict"
+    assert speaker_key("Xi") == "xi"
 
 
 def test_person_key_of_no_name() -> None:
