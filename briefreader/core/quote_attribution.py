@@ -666,6 +666,9 @@ def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, afte
         # `"…," when Clinton blasted him`: a clause about something else; `… saying his remark "…" and
         # said Republican leaders will`: the sentence's subject goes on speaking: not an attribution
         m = None
+    if m and ";" in m.group(1):
+        # `Romney called Trump "a phony, a fraud"; Trump called Romney …`: a semicolon opens another clause
+        m = None
     if m and _introduces_next(body, q, after, after_start):
         # `"Why now?" Mills then writes back, "You look cute."`: a new sentence whose attribution
         # introduces the next quotation, not this one

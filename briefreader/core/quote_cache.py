@@ -53,7 +53,8 @@ logger = logging.getLogger(__name__)
 #: for the last speaker the article places there, a statement's author only when no other statement came since
 #: 22: offices written before a name are no part of it ("National Security Adviser H.R. McMaster", "Tesla CEO
 #: Elon Musk", "White House Counselor Kellyanne Conway": they were no name at all or kept the title)
-EXTRACTOR_VERSION = "quotes-22"
+#: 23: a semicolon ends the clause a quote belongs to (`calls Y "…"; Y calls X`: no attribution after it)
+EXTRACTOR_VERSION = "quotes-23"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

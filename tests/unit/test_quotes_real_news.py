@@ -483,6 +483,14 @@ def test_the_owner_in_a_possessive_is_not_the_sentence_subject() -> None:
     assert speaker_of(body, "ignored the harbour") == "Ida Holm"
 
 
+def test_a_semicolon_ends_the_clause_a_short_quote_belongs_to() -> None:
+    # a headline's "X calls Y '…'; Y calls X '…'": the second clause speaks its own quote, not the first
+    body = ("Open feud: Farrow calls Holm ‘a fraud, a phony’; Holm calls Farrow ‘failed mayor’\n\n"
+            "Mayor Lena Farrow launched a broadside against Ida Holm on Thursday.")
+    assert speaker_of(body, "a fraud") == "Lena Farrow"
+    assert speaker_of(body, "failed mayor") == "Ida Holm"
+
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
