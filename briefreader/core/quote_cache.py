@@ -54,7 +54,8 @@ logger = logging.getLogger(__name__)
 #: 22: offices written before a name are no part of it ("National Security Adviser H.R. McMaster", "Tesla CEO
 #: Elon Musk", "White House Counselor Kellyanne Conway": they were no name at all or kept the title)
 #: 23: a semicolon ends the clause a quote belongs to (`calls Y "…"; Y calls X`: no attribution after it)
-EXTRACTOR_VERSION = "quotes-23"
+#: 24: comebacks and present tenses attribute a quote ("pushed back", "had written back", "maintains", "vows")
+EXTRACTOR_VERSION = "quotes-24"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -491,6 +491,13 @@ def test_a_semicolon_ends_the_clause_a_short_quote_belongs_to() -> None:
     assert speaker_of(body, "failed mayor") == "Ida Holm"
 
 
+@pytest.mark.parametrize("verb", ["pushed back", "had written back to Holm at the time", "hit back", "maintains"])
+def test_comebacks_and_present_tenses_attribute_a_quote(verb: str) -> None:
+    body = (f"Lena Farrow met Ida Holm on Monday. Holm asked her about the report.\n\n"
+            f"“This is a bunch of lies,” Farrow {verb}.")
+    assert speaker_of(body, "bunch of lies") == "Lena Farrow"
+
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
