@@ -73,7 +73,9 @@ EXTRACTOR_VERSION = "quotes-24"
 #: 10: a known speaker's two or three words printed on one day only, in her statement of that day, are not
 #:     made ambiguous by another known speaker's use of them ("mistakes were made")
 #: 11: a regnal number closing a name is no surname ("Benedict XVI" is "Pope Benedict")
-GROUPING_VERSION = "grouping-11"
+#: 12: a sentence of six or seven words shared with no known speaker for both joins that day only, is a
+#:     short quote within a month and no match further apart ("I didn't do anything wrong.")
+GROUPING_VERSION = "grouping-12"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

@@ -743,8 +743,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     ('verbatim', score) for a long quotation printed word for word under two known speakers
     (:func:`_verbatim`; 'verbatim part' when printed whole inside the other), ('cut', score) for
     two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`; a
-    'passage' to be aligned later when they share many words otherwise), or None when they are not
-    one utterance.
+    'passage' to be aligned later when they share many words otherwise), ('sentence', score) for two
+    quotations sharing a sentence of six or seven words with no one speaker known for both (judged
+    with their days, see :func:`_add_checked_matches`), or None when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
@@ -817,6 +818,12 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         return "similar", score
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
     if lcs >= 5.4 and max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
+        if relation != "same" and max(_sentence_inside(a, b, SHORT_QUOTE_WORDS),
+                                      _sentence_inside(b, a, SHORT_QUOTE_WORDS)) < 0.9:
+            # a shared sentence of six or seven words ("I didn't do anything wrong."), no one speaker
+            # known for both: one statement when printed the same day, else as good as a short quote
+            # (_add_checked_matches)
+            return "sentence", score
         return "similar", score
     run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
     if run:
@@ -1338,12 +1345,23 @@ def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informa
     two cuts) when both groups can be cuts of one statement (:func:`_cuts_of_one_day`), a 'passage'
     one (one speaker's quotations sharing many words) when they can and, aligned, are one passage
     transcribed a word apart (:func:`_aligned_passage`; at most MAX_ALIGNED_PER_PHRASE alignments per
-    phrase); the others are no match at all, neither a best match nor a rival of one."""
+    phrase); a 'sentence' one joins the two groups at once when they can be cuts of one statement, is
+    judged as a short quote when published within OCCASION_DAYS, and is no match further apart; the
+    others are no match at all, neither a best match nor a rival of one."""
     spread = uf.spread
     aligned_per_phrase: Counter[int] = Counter()
     for kind, short_i, score, long_i in checked:
         if kind == "verbatim part":
             continue  # a fallback, see _join_verbatim_parts
+        if kind == "sentence":
+            # a sentence of a few words shared with no known speaker: one statement that day; a month
+            # away, the same few words said again; between, as good as a short quote
+            short_root, long_root = uf.find(short_i), uf.find(long_i)
+            if spread is None or _cuts_of_one_day(spread, short_root, long_root):
+                uf.union(short_i, long_i)
+            elif spread.days_apart(short_root, long_root) <= OCCASION_DAYS:
+                _add_match(best_parent, rivals, lengths, short_i, score, long_i)
+            continue
         if kind == "rare":
             holds = informative.rare(phrases[short_i].content & phrases[long_i].content)
         else:
@@ -1596,7 +1614,7 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
-                if kind in ("rare", "cut", "passage", "verbatim part"):
+                if kind in ("rare", "cut", "passage", "verbatim part", "sentence"):
                     checked_matches.append((kind, short_i, score, long_i))
                 else:
                     _add_match(best_parent, rivals, lengths, short_i, score, long_i)

@@ -754,3 +754,22 @@ def test_a_known_speakers_three_words_of_another_day_or_of_several_days_join_no_
     an = analyse_quotes(_few_words_of_reid(*dates))
     short = cluster_of(an, "the right thing", "a2.txt")
     assert short != cluster_of(an, "right thing", "a0.txt") and short != cluster_of(an, "right thing", "a1.txt")
+
+
+def _shared_short_sentence(second_date: str) -> list[Article]:
+    """Two quotations sharing one sentence of six words, no speaker known for both (the second's is
+    someone described), the second published on ``second_date``."""
+    return [
+        art(0, "Dana Fell arrived.\n\nIda Holm spoke to the council. “I did not do anything wrong. I am proud of "
+               "the harbour we rebuilt together,” she said."),
+        replace(art(1, "“We will appeal the ruling, but I did not do anything wrong,” a trader said."),
+                date=second_date),
+    ]
+
+
+@pytest.mark.parametrize("second_date,together", [("2025-03-01", True), ("2029-03-01", False)])
+def test_a_shared_sentence_of_six_words_without_one_known_speaker_joins_only_that_day(second_date: str,
+                                                                                      together: bool) -> None:
+    an = analyse_quotes(_shared_short_sentence(second_date))
+    first = cluster_of(an, "proud of the harbour", "a0.txt")
+    assert (first == cluster_of(an, "appeal the ruling", "a1.txt")) is together
