@@ -75,7 +75,8 @@ EXTRACTOR_VERSION = "quotes-24"
 #: 11: a regnal number closing a name is no surname ("Benedict XVI" is "Pope Benedict")
 #: 12: a sentence of six or seven words shared with no known speaker for both joins that day only, is a
 #:     short quote within a month and no match further apart ("I didn't do anything wrong.")
-GROUPING_VERSION = "grouping-12"
+#: 13: a two-word quote sharing its one skip-bigram with a longer quotation read before it is a candidate
+GROUPING_VERSION = "grouping-13"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

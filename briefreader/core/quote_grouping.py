@@ -1580,8 +1580,9 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
         if n_p > 8:
             # one shared shingle is a candidate only when it is a good part of an 8-word line's few
             # shingles ("your strategy has been all over the map": 4); a short quote's is too often chance
+            # (a two-word quote, "heavy weaponry", shares its one skip-bigram at most)
             pool = sorted([(n, q) for q, n in counts.items()
-                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] == SHORT_QUOTE_WORDS],
+                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] in (2, SHORT_QUOTE_WORDS)],
                           reverse=True)
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)

@@ -717,8 +717,12 @@ def _two_word_partial(partial_by: str, words: str = "totally unrelated") -> list
     ]
 
 
-def test_a_two_word_partial_of_content_words_joins_its_speakers_statement() -> None:
-    an = analyse_quotes(_two_word_partial("Sarah Sanders"))
+@pytest.mark.parametrize("partial_first", [False, True])
+def test_a_two_word_partial_of_content_words_joins_its_speakers_statement(partial_first: bool) -> None:
+    arts = _two_word_partial("Sarah Sanders")
+    if partial_first:  # the statement is read second: the partial's one skip-bigram must make it a candidate
+        arts = [replace(arts[1], order=0), replace(arts[0], order=1)]
+    an = analyse_quotes(arts)
     assert cluster_of(an, "totally unrelated", "a1.txt") == cluster_of(an, "victorious", "a0.txt")
 
 
