@@ -54,8 +54,9 @@ logger = logging.getLogger(__name__)
 #: 22: offices written before a name are no part of it ("National Security Adviser H.R. McMaster", "Tesla CEO
 #: Elon Musk", "White House Counselor Kellyanne Conway": they were no name at all or kept the title)
 #: 23: a semicolon ends the clause a quote belongs to (`calls Y "…"; Y calls X`: no attribution after it)
-#: 24: comebacks and present tenses attribute a quote ("pushed back", "had written back", "maintains", "vows")
-EXTRACTOR_VERSION = "quotes-24"
+#: 24: comebacks and present tenses attribute a quote ("pushed back", "had written back", "asserts")
+#: 25: no speech verb that is also a noun ("boasts", "maintains", "demands" of quotes-24 taken out)
+EXTRACTOR_VERSION = "quotes-25"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
@@ -76,7 +77,10 @@ EXTRACTOR_VERSION = "quotes-24"
 #: 12: a sentence of six or seven words shared with no known speaker for both joins that day only, is a
 #:     short quote within a month and no match further apart ("I didn't do anything wrong.")
 #: 13: a two-word quote sharing its one skip-bigram with a longer quotation read before it is a candidate
-GROUPING_VERSION = "grouping-13"
+#: 14: review fixes: a two-word partial joins within the days of one event only, a shorter quotation sharing
+#:     only a sentence of a few words joins nothing a month away, a lede's few words join their article's
+#:     statement, a regnal number is a true Roman numeral ("LLC" is none)
+GROUPING_VERSION = "grouping-14"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

@@ -293,9 +293,9 @@ def speaker_key(name: str | None) -> str | None:
     return words[-1].casefold() if words else None
 
 
-#: A regnal number closing a name ("Benedict XVI", "Charles III"): capitals only, two letters at least
-#: ("Xi" is a surname).
-_REGNAL_NUMBER_RE = re.compile(r"[IVXLC]{2,}")
+#: A regnal number closing a name ("Benedict XVI", "Charles III"): a Roman numeral in capitals, two letters
+#: at least ("Xi" is a surname; "LLC", "CILIC" in a headline's capitals are no numeral).
+_REGNAL_NUMBER_RE = re.compile(r"(?=[IVXLC]{2})C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
 def _without_regnal_number(words: list[str]) -> list[str]:
@@ -743,9 +743,10 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     ('verbatim', score) for a long quotation printed word for word under two known speakers
     (:func:`_verbatim`; 'verbatim part' when printed whole inside the other), ('cut', score) for
     two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`; a
-    'passage' to be aligned later when they share many words otherwise), ('sentence', score) for two
-    quotations sharing a sentence of six or seven words with no one speaker known for both (judged
-    with their days, see :func:`_add_checked_matches`), or None when they are not one utterance.
+    'passage' to be aligned later when they share many words otherwise), ('sentence', score) or
+    ('sentence part', score) for two quotations sharing only a sentence of six or seven words with no
+    one speaker known for both (:func:`_few_words_shared`, judged with their days in
+    :func:`_add_checked_matches`), or None when they are not one utterance.
     ``speakers=False`` judges the words alone (as if no one were named)."""
     la, lb = len(a.keys), len(b.keys)
     short, long_ = min(la, lb), max(la, lb)
@@ -794,7 +795,7 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
             return ("rare" if rare_phrase else "contained"), containment
         min_words = PIECE_ALONE_WORDS if few_shared else 6  # a 6-word sentence needs 5.4 shared words
         if lcs >= 5.4 and _sentence_inside(small_p, big_p, min_words) >= 0.9:
-            return "contained", containment
+            return _few_words_shared("contained", relation, [(small_p, big_p)]), containment
         run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
         if run:
             return "contained", run / short
@@ -818,19 +819,24 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         return "similar", score
     # two quotations of one statement that overlap (one outlet prints sentences 1-2, another 2-3)
     if lcs >= 5.4 and max(_sentence_inside(a, b), _sentence_inside(b, a)) >= 0.9:
-        if relation != "same" and max(_sentence_inside(a, b, SHORT_QUOTE_WORDS),
-                                      _sentence_inside(b, a, SHORT_QUOTE_WORDS)) < 0.9:
-            # a shared sentence of six or seven words ("I didn't do anything wrong."), no one speaker
-            # known for both: one statement when printed the same day, else as good as a short quote
-            # (_add_checked_matches)
-            return "sentence", score
-        return "similar", score
+        return _few_words_shared("similar", relation, [(a, b), (b, a)]), score
     run = _overlap_run(a, b) if lcs >= SHARED_RUN_WORDS else 0
     if run:
         # overlapping cuts: never joined at once, but as a short quote is (one best match, no rival
         # as good: a stock line shared by many statements scores as well in each)
         return "contained", run / short
     return _one_speakers_cut(a, b, relation, lcs, short)
+
+
+def _few_words_shared(kind: str, relation: str, sides: list[tuple[_Phrase, _Phrase]]) -> str:
+    """``kind`` for two quotations one of which prints a sentence of the other (each (sentence's,
+    other) of ``sides``), unless that sentence has six or seven words ("I didn't do anything wrong.")
+    and no one speaker is known for both: then 'sentence' (comparable lengths: one statement when
+    printed the same day) or 'sentence part' (a shorter quotation), never a match a month apart and
+    otherwise as good as a short quote (see _add_checked_matches)."""
+    if relation == "same" or any(_sentence_inside(own, other, SHORT_QUOTE_WORDS) >= 0.9 for own, other in sides):
+        return kind
+    return "sentence" if kind == "similar" else "sentence part"
 
 
 #: Two quotations of one known speaker printing whole sentences of this many words in all ...
@@ -1345,21 +1351,25 @@ def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informa
     two cuts) when both groups can be cuts of one statement (:func:`_cuts_of_one_day`), a 'passage'
     one (one speaker's quotations sharing many words) when they can and, aligned, are one passage
     transcribed a word apart (:func:`_aligned_passage`; at most MAX_ALIGNED_PER_PHRASE alignments per
-    phrase); a 'sentence' one joins the two groups at once when they can be cuts of one statement, is
-    judged as a short quote when published within OCCASION_DAYS, and is no match further apart; the
-    others are no match at all, neither a best match nor a rival of one."""
+    phrase); a 'sentence' or 'sentence part' one is no match more than OCCASION_DAYS apart, a
+    'sentence' one joins the two groups at once when they can be cuts of one statement, and either is
+    judged as a short quote otherwise; the others are no match at all, neither a best match nor a
+    rival of one."""
     spread = uf.spread
     aligned_per_phrase: Counter[int] = Counter()
     for kind, short_i, score, long_i in checked:
         if kind == "verbatim part":
             continue  # a fallback, see _join_verbatim_parts
-        if kind == "sentence":
-            # a sentence of a few words shared with no known speaker: one statement that day; a month
-            # away, the same few words said again; between, as good as a short quote
+        if kind in ("sentence", "sentence part"):
+            # a sentence of a few words shared with no known speaker: a month away, the same few words
+            # said again; the same day, two quotations of comparable length are one statement;
+            # otherwise as good as a short quote
             short_root, long_root = uf.find(short_i), uf.find(long_i)
-            if spread is None or _cuts_of_one_day(spread, short_root, long_root):
+            if spread is not None and spread.days_apart(short_root, long_root) > OCCASION_DAYS:
+                continue
+            if kind == "sentence" and (spread is None or _cuts_of_one_day(spread, short_root, long_root)):
                 uf.union(short_i, long_i)
-            elif spread.days_apart(short_root, long_root) <= OCCASION_DAYS:
+            else:
                 _add_match(best_parent, rivals, lengths, short_i, score, long_i)
             continue
         if kind == "rare":
@@ -1458,11 +1468,14 @@ def _own_words_of_the_day(uf: _UnionFind, short: _Phrase, own_root: int, best_ro
 
 
 def _words_of_one_day(spread: _Spread | None, short_group: int, statement_group: int) -> bool:
-    """Whether a quote of two or three words ("mistakes were made") was printed on one day only, the
-    day of the statement it matches (:func:`_cuts_of_one_day`): a speaker's catchphrase ("New York
-    values") printed on several days is quoted again, one occasion after another."""
-    return (spread is not None and spread.first_day[short_group] == spread.last_day[short_group]
-            and _cuts_of_one_day(spread, short_group, statement_group))
+    """Whether a quote of two or three words ("mistakes were made") was printed on one day only, a
+    day of the statement it matches: a speaker's catchphrase ("New York values") printed on several
+    days is quoted again, one occasion after another."""
+    if spread is None or spread.first_day[short_group] == _NO_DAY or spread.first_day[statement_group] == _NO_DAY:
+        return False  # no full date known: "one day" cannot be told
+    # (one article printing the words before the statement is its lede, not another remark)
+    return (spread.first_day[short_group] == spread.last_day[short_group]
+            and spread.days_apart(short_group, statement_group) == 0)
 
 
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
@@ -1520,6 +1533,8 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             continue
         if _another_occasion(uf, own_root, best_root, lengths[short_i]):
             continue
+        if lengths[short_i] < 3 and not _same_event(uf, own_root, best_root):
+            continue  # two words ("greatly honored") of another week: the speaker's words again, not a cut
         uf.union(short_i, -neg_long)
 
 
@@ -1615,7 +1630,7 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
-                if kind in ("rare", "cut", "passage", "verbatim part", "sentence"):
+                if kind in ("rare", "cut", "passage", "verbatim part", "sentence", "sentence part"):
                     checked_matches.append((kind, short_i, score, long_i))
                 else:
                     _add_match(best_parent, rivals, lengths, short_i, score, long_i)

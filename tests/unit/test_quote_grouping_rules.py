@@ -103,6 +103,8 @@ def cluster_of(analysis, snippet: str, article: str) -> str:
         ("Charles III", "Prince Charles", True),
         ("President Xi", "Xi", True),  # a surname of two letters is no regnal number
         ("President Xi", "President Li", False),
+        ("Dana LLC", "Dana", False),  # capitals that are no Roman numeral
+        ("Marin CILIC", "Marin", False),
     ],
 )
 def test_person_keys(a: str, b: str, same: bool) -> None:
@@ -726,6 +728,13 @@ def test_a_two_word_partial_of_content_words_joins_its_speakers_statement(partia
     assert cluster_of(an, "totally unrelated", "a1.txt") == cluster_of(an, "victorious", "a0.txt")
 
 
+def test_a_two_word_partial_of_its_speaker_a_week_later_joins_nothing() -> None:
+    arts = _two_word_partial("Sarah Sanders")
+    arts[1] = replace(arts[1], date="2025-03-12")
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "totally unrelated", "a1.txt") != cluster_of(an, "victorious", "a0.txt")
+
+
 @pytest.mark.parametrize("partial_by,words", [
     ("Senator Tom Bakely", "totally unrelated"),  # another speaker's same two words
     ("Sarah Sanders", "the president"),  # a function word: too common to single out a statement
@@ -751,6 +760,14 @@ def test_a_known_speakers_three_words_join_his_statement_of_that_day_whoever_els
     assert short == cluster_of(an, "right thing", "a0.txt") != cluster_of(an, "right thing", "a1.txt")
 
 
+def test_a_known_speakers_three_words_in_the_lede_of_his_statements_article_join_it() -> None:
+    arts = [art(0, "Harold Reid said he only tries to do “the right thing.”\n\n" + REID_STATEMENT),
+            art(1, SANDS_STATEMENT)]
+    an = analyse_quotes(arts)
+    short = cluster_of(an, "right thing.", "a0.txt")
+    assert short == cluster_of(an, "everything will work out", "a0.txt") != cluster_of(an, "right thing", "a1.txt")
+
+
 @pytest.mark.parametrize("dates", [("2025-03-02",), ("2025-03-01", "2025-03-03")])
 def test_a_known_speakers_three_words_of_another_day_or_of_several_days_join_no_statement(
         dates: tuple[str, ...]) -> None:
@@ -769,6 +786,16 @@ def _shared_short_sentence(second_date: str) -> list[Article]:
         replace(art(1, "“We will appeal the ruling, but I did not do anything wrong,” a trader said."),
                 date=second_date),
     ]
+
+
+@pytest.mark.parametrize("second_date,together", [("2025-03-05", True), ("2029-03-01", False)])
+def test_a_shorter_quotation_sharing_a_sentence_of_six_words_joins_nothing_years_later(second_date: str,
+                                                                                        together: bool) -> None:
+    arts = [art(0, "Ida Holm spoke to the council. “I did not do anything wrong. I am proud of the harbour and "
+                   "the ferry pier and the old market we rebuilt together,” she said."),
+            replace(art(1, "“I did not do anything wrong. We will appeal,” a trader said."), date=second_date)]
+    an = analyse_quotes(arts)
+    assert (cluster_of(an, "proud of the harbour", "a0.txt") == cluster_of(an, "appeal", "a1.txt")) is together
 
 
 @pytest.mark.parametrize("second_date,together", [("2025-03-01", True), ("2029-03-01", False)])
