@@ -55,7 +55,9 @@ logger = logging.getLogger(__name__)
 #: Elon Musk", "White House Counselor Kellyanne Conway": they were no name at all or kept the title)
 #: 23: a semicolon ends the clause a quote belongs to (`calls Y "…"; Y calls X`: no attribution after it)
 #: 24: comebacks and present tenses attribute a quote ("pushed back", "had written back", "maintains", "vows")
-EXTRACTOR_VERSION = "quotes-24"
+#: 25: a shared surname the narration writes alone before any full name is the one most written in full
+#: ("Trump" long before "first lady Melania Trump", "Donald Trump" named three times), not the first named
+EXTRACTOR_VERSION = "quotes-25"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -693,7 +693,7 @@ class _Speakers:
             return contested and self._quoted_at[off], -_name_words(name)
 
         self._written_names = Counter(name for _, name, _ in candidates)
-        self._key_surnames_alone(strong_ones, owners, titled_alone, office_named, honorific_alone)
+        self._key_surnames_alone(candidates, strong_ones, owners, titled_alone, office_named, honorific_alone)
 
         for _, name in sorted(strong_ones, key=rank):
             self.full_names.setdefault(name, name)
@@ -737,7 +737,8 @@ class _Speakers:
             if len(names) == 1 and first in speaking_alone:  # "Paul" with Paul Ryan and Paul Manafort: no one
                 self._key_given_name_alone(first, next(iter(names)))
 
-    def _key_surnames_alone(self, strong_ones: list[tuple[int, str]], owners: dict[str, set[str]],
+    def _key_surnames_alone(self, candidates: list[tuple[int, str, bool]], strong_ones: list[tuple[int, str]],
+                            owners: dict[str, set[str]],
                             titled_alone: dict[str, int], office_named: set[str],
                             honorific_alone: dict[str, set[str]]) -> None:
         """Key a surname written alone when its full names do not say who it is by themselves: a
@@ -746,13 +747,21 @@ class _Speakers:
         later, and "Ivanka" alone; not "Barack Obama" after "President Obama"), unless one full name is
         written after an office too; a surname several full names share is the one introduced first (the
         article's subject: "Chris Murphy" in his profile, not "Anne Marie Murphy" named later, however
-        long her name or often repeated in full to tell her apart); a surname written after an
+        long her name or often repeated in full to tell her apart), but the one most written in full when
+        the narration writes the surname alone before any full name; a surname written after an
         honorific of the other gender than its only full name's given name is someone else ("Mr.
         Trump" beside "Melania Trump"). Other surnames are keyed by :meth:`_collect_names`."""
         first_at: dict[str, int] = {}
         for off, name in strong_ones:
             if name not in first_at and not self._quoted_at[off]:
                 first_at[name] = off
+        first_any: dict[str, int] = {}
+        for off, name in strong_ones:
+            first_any.setdefault(name, off)
+        alone_at: dict[str, int] = {}  # surname -> where the narration first writes it alone
+        for off, name, strong in candidates:
+            if not strong and " " not in name and not self._quoted_at[off]:
+                alone_at.setdefault(name, off)
         for surname, names in owners.items():
             if surname.lower() in _PARTY_NOUNS:
                 continue
@@ -779,7 +788,15 @@ class _Speakers:
                 if not full:
                     self.full_names[surname] = surname
                     continue
-            if full:
+            written_full = [name for name in names if " " in name and not _suffixed(name)]
+            if (full and len(written_full) > 1 and surname in alone_at
+                    and all(alone_at[surname] < first_at[name] for name in full)):
+                # the narration names the surname alone before any full name (the article's subject:
+                # "Trump" long before "first lady Melania Trump"; "Donald Trump" quoted): the one most
+                # written in full, quoted or not
+                self.full_names[surname] = max(written_full, key=lambda name: (self._written_names[name],
+                                                                               -first_any[name]))
+            elif full:
                 self.full_names[surname] = min(full, key=first_at.__getitem__)
 
     def _written_alone(self, word: str) -> int:

@@ -498,6 +498,16 @@ def test_comebacks_and_present_tenses_attribute_a_quote(verb: str) -> None:
     assert speaker_of(body, "bunch of lies") == "Lena Farrow"
 
 
+
+def test_a_shared_surname_written_alone_first_is_the_one_most_named_in_full() -> None:
+    # the narration's "Holt" long before his wife is named; he is named in full only inside quotations
+    body = ("Holt attacked the harbour board on Monday. Holt has fought the board for years.\n\n"
+            "His wife, Clara Holt, stayed away from the meeting.\n\n"
+            "Critics called him “a man like Brian Holt, who never listens.” Another said: “Brian Holt is done.” "
+            "A third added: “Nobody trusts Brian Holt.”\n\n"
+            "Holt dismissed the critics as “cowards, every one of them.”")
+    assert speaker_of(body, "cowards") == "Brian Holt"
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
