@@ -57,7 +57,9 @@ logger = logging.getLogger(__name__)
 #: 24: comebacks and present tenses attribute a quote ("pushed back", "had written back", "maintains", "vows")
 #: 25: a shared surname the narration writes alone before any full name is the one most written in full
 #: ("Trump" long before "first lady Melania Trump", "Donald Trump" named three times), not the first named
-EXTRACTOR_VERSION = "quotes-25"
+#: 26: a name the article writes only after "the" ("the Harvard Crimson", "the Crimson") is no one "he" or "she"
+#: stands for
+EXTRACTOR_VERSION = "quotes-26"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -637,6 +637,7 @@ class _Speakers:
         self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
         self.people: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
+        self.outlets: frozenset[str] = frozenset()  # see _names_after_the
         self.events: list[tuple[int, str]] = []  # (offset, canonical) of speakers
         self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
         self.subjects: list[tuple[int, str]] = []  # first person named in each sentence outside quotes
@@ -719,12 +720,23 @@ class _Speakers:
                 self.mentions.append((off, canonical))
                 if said_gender:
                     genders.setdefault(canonical, set()).add(said_gender)
+        self.outlets = self._names_after_the()
         for canonical, said_genders in genders.items():
             if len(said_genders) == 1:  # both said: a title read off the wrong name, trust neither
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
         # keyed only now: as a mention, "Hillary" in narration would be an actor pronouns go to
         self._key_given_names_speaking(candidates, full_by_first)
+
+    def _names_after_the(self) -> frozenset[str]:
+        """Names the article writes only after "the" ("the Harvard Crimson", "the Crimson"): a
+        newspaper, a band, a team, never a person (not "the Dalai Lama", "the Pope": a person's title)."""
+        written_alone: set[str] = set()
+        for off, name in self.mentions:
+            if not _THE_BEFORE_RE.search(self.body, max(0, off - 5), off):
+                written_alone.add(name)
+        return frozenset(name for _, name in self.mentions if name not in written_alone
+                         and not any(w.lower().strip(".,") in _PERSON_NOUNS | _TITLE_WORDS for w in name.split()))
 
     def _key_given_names_speaking(self, candidates: list[tuple[int, str, bool]],
                                   full_by_first: dict[str, set[str]]) -> None:
@@ -1046,8 +1058,8 @@ class _Speakers:
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"
-        if name in COUNTRIES_AND_STATES:
-            return False  # "he", "she", "the president" never stand for Germany
+        if name in COUNTRIES_AND_STATES or gender and name in self.outlets:
+            return False  # "he", "she", "the president" never stand for Germany; "he" never for "the Crimson"
         known = self.firm_gender(name, given_names=given_names) or self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -1203,6 +1215,7 @@ _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|Th
 # A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
 _OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
 # Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
+_THE_BEFORE_RE = re.compile(r"\b[Tt]he[^\S\n]+$")
 _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])
 # A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo
 # Bayer was …,"): a name there is not the sentence's subject

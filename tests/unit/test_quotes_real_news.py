@@ -508,6 +508,13 @@ def test_a_shared_surname_written_alone_first_is_the_one_most_named_in_full() ->
             "Holt dismissed the critics as “cowards, every one of them.”")
     assert speaker_of(body, "cowards") == "Brian Holt"
 
+
+def test_a_name_written_only_after_the_is_no_person_a_pronoun_stands_for() -> None:
+    body = ("A 17-year-old student was turned away at the airport last week, according to the Harbour Ledger.\n\n"
+            "The student said he was questioned for hours, according to the Ledger.\n\n"
+            "“I have no single post discussing politics,” he added.")
+    assert speaker_of(body, "no single post") in (None, "The student")
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
