@@ -925,6 +925,17 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
         sp, conf, src = resolver.resolve(put_name, "name", "said", as_put.start(), s_start)
         if sp:
             return sp, conf * 0.9, src
+    marks = _MARKS_OPENING_RE.match(body, s_start, mark_pos)  # (the quotation closing the sentence before)
+    start = marks.end() if marks else s_start
+    opening = _INTRODUCTORY_RE.match(body, start, mark_pos)
+    pronoun = _PRONOUN_SUBJECT_VERB_RE.match(body, opening.end() if opening else start, mark_pos)
+    if (pronoun and resolver.speakers.first_person_between(s_start, pronoun.start(1)) is None
+            and not _INNER_CLAUSE_RE.search(body, pronoun.end(), mark_pos)):
+        # "On Sunday, he blamed his predecessor, former President Obama, for not ending '…'": the
+        # pronoun subject's words, not the object's (but "…, in which he talked": maybe the inner clause's)
+        sp, conf, src = resolver.resolve(pronoun.group(1), "pronoun", "said", pronoun.start(1), s_start)
+        if sp:
+            return sp, min(conf, 0.5), src
     who = resolver.speakers.first_person_between(s_start, mark_pos)
     if not who or _joint_subject(body, s_start, mark_pos):
         return None  # "both Obama and Clinton referred to the shooting as an '…'": two people, no one speaker
@@ -932,6 +943,12 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     if subject and subject[1] >= 0.8:
         return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
     return who, 0.5 if subject else 0.4, None
+
+
+_MARKS_OPENING_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019]*")
+# A pronoun subject and its verb opening a clause ("he blamed", "She also accused")
+_PRONOUN_SUBJECT_VERB_RE = re.compile(r"[^\S\n]*(?:(?:But|And|So|Yet|Then|Still|Later)[^\S\n]+)?(He|She|he|she)"
+                                      r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+|then[^\S\n]+)?[a-z]+ed\b")
 
 
 # A party word as an apposition ("a Republican", "the Democrat", "a Colorado Republican")

@@ -59,7 +59,10 @@ logger = logging.getLogger(__name__)
 #: ("Trump" long before "first lady Melania Trump", "Donald Trump" named three times), not the first named
 #: 26: a name the article writes only after "the" ("the Harvard Crimson", "the Crimson") is no one "he" or "she"
 #: stands for
-EXTRACTOR_VERSION = "quotes-26"
+#: 27: a partial quote in narration after a pronoun subject and its verb is the pronoun's person's ("On Sunday,
+#: he blamed his predecessor, former President X, for …"), not the object's; a naming verb's cue agreeing
+#: with the speaker found raises its confidence
+EXTRACTOR_VERSION = "quotes-27"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -515,6 +515,13 @@ def test_a_name_written_only_after_the_is_no_person_a_pronoun_stands_for() -> No
             "“I have no single post discussing politics,” he added.")
     assert speaker_of(body, "no single post") in (None, "The student")
 
+
+def test_a_pronoun_subject_speaks_a_partial_quote_in_narration_not_its_object() -> None:
+    body = ("Mayor Lena Farrow spoke on Monday.\n\nFarrow said last year that the ferry plan had “crossed a lot of "
+            "lines.” On Sunday, she blamed her predecessor, former Mayor Ida Holm, for not ending “the harbour "
+            "disaster.”")
+    assert speaker_of(body, "harbour disaster") == "Lena Farrow"
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
