@@ -937,6 +937,12 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
         if sp:
             return sp, min(conf, 0.5), src
     who = resolver.speakers.first_person_between(s_start, mark_pos)
+    owned = _owned_role_subject(body, resolver, s_start, mark_pos) if who else None
+    if owned:
+        # "President Jo Bayer's former adviser urged lawmakers not to promote '…'": the adviser's words,
+        # who is the person the next sentence opens on, when it opens on someone else than the owner
+        named = _named_next(body, resolver, mark_pos)
+        return named if named and named != who else owned, 0.5, None
     if not who or _joint_subject(body, s_start, mark_pos):
         return None  # "both Obama and Clinton referred to the shooting as an '…'": two people, no one speaker
     subject = _sentence_subject(body, resolver, s_start, mark_pos)
@@ -945,6 +951,44 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     return who, 0.5 if subject else 0.4, None
 
 
+# a role someone owns as a clause's subject, then its verb: "'s former Russia adviser urged"
+_OWNED_ROLE_SUBJECT_RE = re.compile(
+    rf"['\u2019]s?[^\S\n]+(?:[\w-]+[^\S\n]+){{0,3}}?(?:{_OWNED_ROLES})(?=[^\S\n]+(?:[a-z]+ly[^\S\n]+)?[a-z]+(?:ed|s)\b)"
+)
+
+
+def _owned_role_subject(body: str, resolver: _Resolver, s_start: int, mark_pos: int) -> str | None:
+    """The description ("Jo Bayer's former adviser") when the first person named in [s_start,
+    mark_pos) is the owner of a role that is the clause's subject, right before its verb."""
+    mentions = resolver.speakers.mentions
+    k = bisect.bisect_left(mentions, (s_start, ""))
+    if k == len(mentions) or mentions[k][0] >= mark_pos:
+        return None
+    off = mentions[k][0]
+    written = _NAME_RE.match(body, off, mark_pos)
+    if written is None or not written.group().endswith(("'s", "\u2019s", "s'", "s\u2019")):
+        return None
+    owner_end = written.end() - (2 if written.group().endswith(("'s", "\u2019s")) else 1)
+    role = _OWNED_ROLE_SUBJECT_RE.match(body, owner_end, mark_pos)
+    if role is None:
+        return None
+    return " ".join(body[off : role.end()].split())
+
+
+def _named_next(body: str, resolver: _Resolver, pos: int) -> str | None:
+    """The person the sentence after the one at ``pos`` opens on ("… not to promote '…'. Fiona Hill
+    spoke on …")."""
+    end = _SENTENCE_END_RE.search(body, pos)
+    if end is None:
+        return None
+    mentions = resolver.speakers.mentions
+    k = bisect.bisect_left(mentions, (end.end(), ""))
+    if k == len(mentions) or mentions[k][0] != end.end():
+        return None
+    return mentions[k][1]
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019]*\s+(?=[A-Z])")
 _MARKS_OPENING_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019]*")
 # A pronoun subject and its verb opening a clause ("he blamed", "She also accused")
 _PRONOUN_SUBJECT_VERB_RE = re.compile(r"[^\S\n]*(?:(?:But|And|So|Yet|Then|Still|Later)[^\S\n]+)?(He|She|he|she)"

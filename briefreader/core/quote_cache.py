@@ -62,7 +62,9 @@ logger = logging.getLogger(__name__)
 #: 27: a partial quote in narration after a pronoun subject and its verb is the pronoun's person's ("On Sunday,
 #: he blamed his predecessor, former President X, for …"), not the object's; a naming verb's cue agreeing
 #: with the speaker found raises its confidence
-EXTRACTOR_VERSION = "quotes-27"
+#: 28: the owner of a role that opens the sentence ("X's former Russia adviser urged … '…'") does not speak:
+#: the person the next sentence opens on, else the description
+EXTRACTOR_VERSION = "quotes-28"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

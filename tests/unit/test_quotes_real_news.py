@@ -522,6 +522,13 @@ def test_a_pronoun_subject_speaks_a_partial_quote_in_narration_not_its_object() 
             "disaster.”")
     assert speaker_of(body, "harbour disaster") == "Lena Farrow"
 
+
+def test_the_owner_of_a_role_that_is_the_subject_does_not_speak() -> None:
+    lead = ("PORT LINDEN (Wire) - Mayor Lena Farrow’s former Harbour adviser urged councillors on Thursday not to "
+            "promote “politically driven falsehoods” about the ferry contract.\n\n")
+    assert speaker_of(lead + "Ida Holm spoke on the last day of the hearings.", "falsehoods") == "Ida Holm"
+    assert speaker_of(lead + "The hearings ended on Friday.", "falsehoods") == "Lena Farrow’s former Harbour adviser"
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
