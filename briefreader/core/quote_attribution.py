@@ -774,6 +774,39 @@ def _colon_lead_in(before: str) -> re.Match[str] | None:
     return colon
 
 
+# a reported clause whose own named subject thinks or feels the quotation that ends it ("that Benedict
+# apparently feels that in today's world")
+_REPORTED_THINKER_RE = re.compile(
+    rf"\bthat[^\S\n]+({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})[^\S\n]+(?:[a-z]+ly[^\S\n]+)?"
+    r"(?:feels|felt|believes|believed|thinks|thought|fears|feared|hopes|hoped|knows|knew|worries|worried)"
+    r"[^\S\n]+that\b[^.;:!?\"\u201c\u201d]{0,80}$"
+)
+
+
+def _reported_thinker(before: str, vm: re.Match[str], resolver: _Resolver, verb: str,
+                      s_start: int) -> tuple[str | None, float, str | None, bool] | None:
+    """The named subject of a reported clause after the speech verb ``vm`` who feels or thinks the
+    quotation ending ``before`` ("Sylvia told host Jo Bayer that Benedict apparently feels that in
+    today's world '…'"): the words are held by that subject, not the teller; None when there is none."""
+    thinker = _REPORTED_THINKER_RE.search(before, vm.end())
+    name = _clean_name(thinker.group(1)) if thinker else None
+    if not thinker or not name:
+        return None
+    sp, conf, src = resolver.resolve(name, "name", verb, s_start + thinker.start(1), s_start)
+    return (sp, min(conf, 0.6), src, False) if sp else None
+
+
+def _colon_attribution(before: str, resolver: _Resolver, mark_pos: int,
+                       s_start: int) -> tuple[str | None, float, str | None, bool] | None:
+    """The attribution of a ``Kallas: «…»`` lead-in (:func:`_colon_lead_in`), or None."""
+    colon = _colon_lead_in(before)
+    name = _clean_name(colon.group(1)) if colon else None
+    if not name:
+        return None
+    sp, conf, src = resolver.resolve(name, "name", "said", mark_pos, s_start)
+    return sp, max(conf, 0.9) if sp else conf, src, True
+
+
 # "what" opening a clause whose verb is a speech verb ("see what Mueller reports", "whatever she says"):
 # the verb's subject is no one quoted
 _FREE_RELATIVE_BEFORE_RE = re.compile(r"\bwhat(?:ever)?[^\S\n]+(?:[\w.'\u2019-]+[^\S\n]+){1,3}$", re.IGNORECASE)
@@ -833,12 +866,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         return found
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
-    colon = _colon_lead_in(before)
-    if colon:
-        name = _clean_name(colon.group(1))
-        if name:
-            sp, conf, src = resolver.resolve(name, "name", "said", q.mark_pos, s_start)
-            return sp, max(conf, 0.9) if sp else conf, src, True
+    colon_found = _colon_attribution(before, resolver, q.mark_pos, s_start)
+    if colon_found is not None:
+        return colon_found
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
@@ -851,6 +881,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             # "… should see what Mueller reports and spend …": the clause of "what" ends before the
             # quotation, an earlier verb's (not "what McConnell called the '…'": his word)
             continue
+        thinker = _reported_thinker(before, vm, resolver, verb, s_start)
+        if thinker:
+            return thinker
         subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)

@@ -64,7 +64,9 @@ logger = logging.getLogger(__name__)
 #: with the speaker found raises its confidence
 #: 28: the owner of a role that opens the sentence ("X's former Russia adviser urged … '…'") does not speak:
 #: the person the next sentence opens on, else the description
-EXTRACTOR_VERSION = "quotes-28"
+#: 29: a quote ending a reported clause whose own named subject feels or thinks it ("X told host Y that Z
+#: apparently feels that '…'") is Z's, not the teller's
+EXTRACTOR_VERSION = "quotes-29"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

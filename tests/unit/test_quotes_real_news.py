@@ -529,6 +529,12 @@ def test_the_owner_of_a_role_that_is_the_subject_does_not_speak() -> None:
     assert speaker_of(lead + "Ida Holm spoke on the last day of the hearings.", "falsehoods") == "Ida Holm"
     assert speaker_of(lead + "The hearings ended on Friday.", "falsehoods") == "Lena Farrow’s former Harbour adviser"
 
+
+def test_a_reported_clause_whose_subject_feels_the_quote_is_that_subjects() -> None:
+    body = ("Bishop Tomas Varga resigned on Monday.\n\nOn the morning show, Ida Holm told host Bo Lind that Varga "
+            "apparently feels that in these times “strength of mind and body are necessary” to lead the diocese.")
+    assert speaker_of(body, "strength of mind") == "Tomas Varga"
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
