@@ -649,10 +649,36 @@ _DOCUMENT_FROM_RE = re.compile(
 )
 
 
+# a document whose words follow: "laid a note on the body of officer Jo Bayer, 31, that said"
+_DOCUMENT_SAID_RE = re.compile(
+    r"\b((?:a|an|the|his|her|their)[^\S\n]+(?:[\w-]+[^\S\n]+){0,2}?"
+    r"(?:note|letter|sign|banner|placard|poster|message|card|memo|manifesto))\b"
+    r"[^\"\u201c\u201d.;:!?]{0,120}?\b(?:that|which)[^\S\n]+(?:said|says|read|reads)[^\S\n]*[,:]?[^\S\n]*$"
+)
+
+
+def _document_said(body: str, resolver: _Resolver, sentence_start: int,
+                   mark_pos: int) -> tuple[str | None, float, str | None, bool] | None:
+    """(speaker, …) of a quotation a document says ("Jo Bayer also laid a note on the body … that said
+    '…,' the sheriff said"): its writer, the person the sentence opens on, else the document; not the
+    speech verb after the quotation, whose speaker only reports it. None when no document says it."""
+    document = _DOCUMENT_SAID_RE.search(body, sentence_start, mark_pos)
+    if document is None:
+        return None
+    writer = _sentence_subject(body, resolver, sentence_start, document.start())
+    if writer:
+        return writer[0], 0.6, None, True
+    return " ".join(document.group(1).split()), 0.5, None, True
+
+
 def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
                        own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
-    (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None."""
+    (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None; but a
+    quotation a document before it says is the document's (:func:`_document_said`)."""
+    written = _document_said(body, resolver, own_sentence_start, q.mark_pos)
+    if written:
+        return written
     document = _DOCUMENT_FROM_RE.match(after)
     owned = document is not None and _POSSESSIVE_END_RE.search(document.group(1)) is not None
     name = _clean_name(document.group(1)) if document and not owned else None

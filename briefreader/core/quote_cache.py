@@ -66,7 +66,9 @@ logger = logging.getLogger(__name__)
 #: the person the next sentence opens on, else the description
 #: 29: a quote ending a reported clause whose own named subject feels or thinks it ("X told host Y that Z
 #: apparently feels that '…'") is Z's, not the teller's
-EXTRACTOR_VERSION = "quotes-29"
+#: 30: a quote a note, letter or sign says ("X laid a note on the body … that said '…,' the sheriff said") is
+#: its writer's (the person the sentence opens on), else the note's, never the reporting verb's after it
+EXTRACTOR_VERSION = "quotes-30"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

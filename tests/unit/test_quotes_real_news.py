@@ -535,6 +535,14 @@ def test_a_reported_clause_whose_subject_feels_the_quote_is_that_subjects() -> N
             "apparently feels that in these times “strength of mind and body are necessary” to lead the diocese.")
     assert speaker_of(body, "strength of mind") == "Tomas Varga"
 
+
+@pytest.mark.parametrize(("opening", "writer"), [("Jo Bayer also laid", "Jo Bayer"), ("Officers found", "a note")])
+def test_a_quote_a_note_says_is_its_writers_not_the_reporters(opening: str, writer: str) -> None:
+    body = ("Sheriff Cal Ortiz spoke on Monday.\n\n"
+            f"{opening} a note on the body of officer Ida Holm, 31, that said “this is the beginning of the end,” "
+            "Ortiz said.")
+    assert speaker_of(body, "beginning of the end") == writer
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
