@@ -68,7 +68,9 @@ logger = logging.getLogger(__name__)
 #: apparently feels that '…'") is Z's, not the teller's
 #: 30: a quote a note, letter or sign says ("X laid a note on the body … that said '…,' the sheriff said") is
 #: its writer's (the person the sentence opens on), else the note's, never the reporting verb's after it
-EXTRACTOR_VERSION = "quotes-30"
+#: 31: a name only ever written alone ("Obama") is a person when the narration writes it as a clause's subject
+#: a personal pronoun goes on from ("Obama made clear that he would"), not a place, party or acronym
+EXTRACTOR_VERSION = "quotes-31"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

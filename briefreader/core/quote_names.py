@@ -711,6 +711,7 @@ class _Speakers:
         for name in dict.fromkeys(name for _, name in strong_ones):
             self._key_family_name_first(name)
             full_by_first.setdefault(name.split()[0], set()).add(name)
+        self._key_surnames_with_a_pronoun(candidates, full_by_first)
         genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
             said = _GENDER_WORD_BEFORE_RE.search(self.body, max(0, off - 16), off)
@@ -727,6 +728,24 @@ class _Speakers:
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
         # keyed only now: as a mention, "Hillary" in narration would be an actor pronouns go to
         self._key_given_names_speaking(candidates, full_by_first)
+
+    def _key_surnames_with_a_pronoun(self, candidates: list[tuple[int, str, bool]],
+                                     full_by_first: dict[str, set[str]]) -> None:
+        """Key a name the article writes only alone ("Obama", never with a given name or title) by
+        itself when the narration writes it as a clause's subject that a personal pronoun goes on from
+        ("Obama made clear that he would not wait"): a person, not a company ("Acme said it") nor a
+        place ("in London")."""
+        places = {name for off, name, _ in candidates
+                  if _PLACE_PREPOSITION_END_RE.search(self.body, max(0, off - 9), off)}
+        for off, name, strong in candidates:
+            if (strong or " " in name or name in self.full_names or name in full_by_first or self._quoted_at[off]
+                    or name.lower() in self.common_words or name.lower() in _NO_PRONOUN_WORDS
+                    or name in COUNTRIES_AND_STATES or name.lower() in _NEVER_SPEAKER_NAMES
+                    or name.lower() in _PARTY_NOUNS or name.isupper() or name in places):  # "Republican", "FBI"
+                continue
+            if (_SUBJECT_THEN_PRONOUN_RE.match(self.body, off + len(name))
+                    and not _PREPOSITION_END_RE.search(self.body, max(0, off - 16), off)):  # "a trip to London was"
+                self.full_names[name] = name
 
     def _names_after_the(self) -> frozenset[str]:
         """Names the article writes only after "the" ("the Harvard Crimson", "the Crimson"): a
@@ -1215,6 +1234,13 @@ _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|Th
 # A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
 _OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
 # Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
+# a clause's verb right after its subject, then a personal pronoun in the same sentence going on from
+# that subject ("made clear that he would", "often deferred to Congress on his bill")
+_SUBJECT_THEN_PRONOUN_RE = re.compile(
+    r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:has|had|is|was|would|will|[a-z]+ed|made|[a-z]+s)\b"
+    r"[^.!?\n\"\u201c\u201d]{0,80}?\b(?:he|she|his|her|him)\b"
+)
+_PLACE_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|near|outside|across)[^\S\n]+$")
 _THE_BEFORE_RE = re.compile(r"\b[Tt]he[^\S\n]+$")
 _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])
 # A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo

@@ -543,6 +543,19 @@ def test_a_quote_a_note_says_is_its_writers_not_the_reporters(opening: str, writ
             "Ortiz said.")
     assert speaker_of(body, "beginning of the end") == writer
 
+
+def test_a_surname_only_written_alone_that_a_pronoun_goes_on_from_is_a_person() -> None:
+    # "Holm" is never written with a given name or title: still the person "he" stands for, not Varga
+    body = ("The draft bill was written with help from the late Sen. Tomas Varga, who fought for it for a decade.\n\n"
+            "In his first term, Holm often deferred to the council. But two weeks ago in Port Linden, while outlining "
+            "his plans, Holm made clear that he would not wait too long for the council.\n\n"
+            "“If the council is unable to move, I will send up a bill of my own,” he said.")
+    assert speaker_of(body, "unable to move") == "Holm"
+    # a place or a trip's destination is no such person
+    body = ("Gov. Tomas Varga flew out on Monday.\n\nThe trip to Lindholm was overshadowed after he was quoted in "
+            "Lindholm as saying parents “need some measure of choice.”")
+    assert speaker_of(body, "measure of choice") != "Lindholm"
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
