@@ -70,7 +70,9 @@ logger = logging.getLogger(__name__)
 #: its writer's (the person the sentence opens on), else the note's, never the reporting verb's after it
 #: 31: a name only ever written alone ("Obama") is a person when the narration writes it as a clause's subject
 #: a personal pronoun goes on from ("Obama made clear that he would"), not a place, party or acronym
-EXTRACTOR_VERSION = "quotes-31"
+#: 32: a stop before a lowercase word ("U.S. military") ends no sentence a subject is read from; a titled name
+#: after a preposition ("against President X") is no sentence subject
+EXTRACTOR_VERSION = "quotes-32"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

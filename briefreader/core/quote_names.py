@@ -973,10 +973,13 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
-            if (sid not in seen and (_PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+            titled = _TITLE_BEFORE_RE.search(self.body, max(0, off - 24), off) if sid not in seen else None
+            lead_end = titled.start() if titled and titled.group(1).lower() in _TITLE_WORDS else off
+            if (sid not in seen and (_PREPOSITION_END_RE.search(self.body, max(0, lead_end - 12), lead_end)
                                      or _PREPOSITION_ARTICLE_END_RE.search(self.body, max(0, off - 16), off))
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
-                continue  # "On the show with Smith, Clinton said": Smith is not the subject
+                # "On the show with Smith, Clinton said", "proceedings against President Trump": an object
+                continue
             described = _DESCRIBED_OPENING_RE.match(self.body, starts[sid - 1], off) if sid not in seen else None
             if (described and described.group(1).lower() in _PERSON_NOUNS
                     and self.body[described.end() : off].strip(" ,\n")):  # not "The Vermont senator Bernie Sanders"
@@ -1240,6 +1243,7 @@ _SUBJECT_THEN_PRONOUN_RE = re.compile(
     r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:has|had|is|was|would|will|[a-z]+ed|made|[a-z]+s)\b"
     r"[^.!?\n\"\u201c\u201d]{0,80}?\b(?:he|she|his|her|him)\b"
 )
+_TITLE_BEFORE_RE = re.compile(r"\b([A-Z][a-z]+)\.?[^\S\n]+$")  # "President ", "Sen. "
 _PLACE_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|near|outside|across)[^\S\n]+$")
 _THE_BEFORE_RE = re.compile(r"\b[Tt]he[^\S\n]+$")
 _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])
@@ -1254,7 +1258,8 @@ _SUBJECT_SENTENCE_START_RE = re.compile(
     r"[.!?\u2026]"
     + "".join(rf"(?<!\b{title}\.)" for title in ("Rep", "Reps", "Sen", "Sens", "Gov", "Mr", "Mrs", "Ms", "Dr", "Gen",
                                                 "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "St", "Prof"))
-    + r"[\"'\u201d\u2019\u00bb)]*\s+|\n"
+    # a stop before a lowercase word ends an abbreviation ("U.S. military"), not a sentence
+    + r"[\"'\u201d\u2019\u00bb)]*\s+(?![a-z])|\n"
 )
 # A description of several people ("A few of his colleagues", "The two", "The Vermont senators")
 _GROUP_DESCRIPTION_RE = re.compile(r"^(?:A|The)\s+(?:few|two|three|several|many|group)\b|[a-z]{3,}[^s's]s\b")

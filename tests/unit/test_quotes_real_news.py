@@ -556,6 +556,21 @@ def test_a_surname_only_written_alone_that_a_pronoun_goes_on_from_is_a_person() 
             "Lindholm as saying parents “need some measure of choice.”")
     assert speaker_of(body, "measure of choice") != "Lindholm"
 
+
+def test_an_abbreviation_before_a_lowercase_word_ends_no_sentence_for_its_subject() -> None:
+    # "U.S. military aid": the sentence goes on, its subject is still "She", not a thing named after it
+    body = ("Mayor Lena Farrow spoke on Monday.\n\nShe said she was grateful to Ida Holm for her support, including "
+            "U.S. military aid and gifts to Lindholm's Harbour Shield defence system.\n\n"
+            "“I regret that some see my visit as political,” she said.")
+    assert speaker_of(body, "I regret") == "Lena Farrow"
+
+
+def test_a_titled_name_after_a_preposition_is_no_sentence_subject() -> None:
+    body = ("Two years after calling for an inquiry against President Bo Lind, and a month after leaving the party, "
+            "Rep. Cal Ortiz of Lindholm has decided to run.\n\n\"Voters are ready for a change,\" the congressman "
+            "said.")
+    assert speaker_of(body, "Voters are ready") == "Cal Ortiz"
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
