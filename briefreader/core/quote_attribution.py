@@ -344,6 +344,13 @@ _DESCRIPTION_THEN_NAME_RE = re.compile(
 )
 
 
+# a role or an office someone owns, with no name of its own after it: "Pence's office", "Jo Bayer's lawyer"
+_OWNED_SOURCE_RE = re.compile(
+    rf"[^\S\n]*((?:{_NAME_WORD}[^\S\n]+){{0,3}}{_NAME_WORD}['\u2019]s?[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}?"
+    rf"(?:{_OWNED_ROLES}|office|campaign|team))\b(?![^\S\n]+{_NAME_WORD}|['\u2019\w-])"
+)
+
+
 def _subject_right(text: str) -> tuple[str, str] | None:
     """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``, and a
     description with the name in apposition (``said another Twitter user, Jo Bayer``): the name."""
@@ -352,6 +359,9 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         name = _clean_name(described.group(1))
         if name and len(name.split()) >= 2:
             return name, "name"
+    owned = _OWNED_SOURCE_RE.match(text)
+    if owned:
+        return " ".join(owned.group(1).split()), "description"  # "according to Pence's office": not Pence
     m = re.match(
         rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z0-9][\w\-/]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,

@@ -72,7 +72,8 @@ logger = logging.getLogger(__name__)
 #: a personal pronoun goes on from ("Obama made clear that he would"), not a place, party or acronym
 #: 32: a stop before a lowercase word ("U.S. military") ends no sentence a subject is read from; a titled name
 #: after a preposition ("against President X") is no sentence subject
-EXTRACTOR_VERSION = "quotes-32"
+#: 33: "according to Farrow's lawyer" / "… Farrow's office" is that role or office, not its owner nor unknown
+EXTRACTOR_VERSION = "quotes-33"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -571,6 +571,12 @@ def test_a_titled_name_after_a_preposition_is_no_sentence_subject() -> None:
             "said.")
     assert speaker_of(body, "Voters are ready") == "Cal Ortiz"
 
+
+@pytest.mark.parametrize("source", ["Farrow's lawyer", "Farrow's office"])
+def test_according_to_an_owned_role_is_that_role_not_its_owner(source: str) -> None:
+    body = f"Mayor Lena Farrow was charged on Monday.\n\nThe charges are “a political stunt,” according to {source}."
+    assert speaker_of(body, "political stunt") == source
+
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
               "onto the coast road for the rest of the season. “We are calling for a full and permanent ban of the "
