@@ -344,6 +344,13 @@ _DESCRIPTION_THEN_NAME_RE = re.compile(
 )
 
 
+# a role or an office someone owns, with no name of its own after it: "Pence's office", "Jo Bayer's lawyer"
+_OWNED_SOURCE_RE = re.compile(
+    rf"[^\S\n]*((?:{_NAME_WORD}[^\S\n]+){{0,3}}{_NAME_WORD}['\u2019]s?[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}?"
+    rf"(?:{_OWNED_ROLES}|office|campaign|team))\b(?![^\S\n]+{_NAME_WORD}|['\u2019\w-])"
+)
+
+
 def _subject_right(text: str) -> tuple[str, str] | None:
     """Inverted attribution: ``said Kallas``, ``cites Politico``, ``added the minister``, and a
     description with the name in apposition (``said another Twitter user, Jo Bayer``): the name."""
@@ -352,6 +359,9 @@ def _subject_right(text: str) -> tuple[str, str] | None:
         name = _clean_name(described.group(1))
         if name and len(name.split()) >= 2:
             return name, "name"
+    owned = _OWNED_SOURCE_RE.match(text)
+    if owned:
+        return " ".join(owned.group(1).split()), "description"  # "according to Pence's office": not Pence
     m = re.match(
         rf"\s*(?:(?:the|a|an)\s+)?((?:[a-z0-9][\w\-/]*\s+){{0,3}}?)({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*)",
         text,
@@ -649,10 +659,36 @@ _DOCUMENT_FROM_RE = re.compile(
 )
 
 
+# a document whose words follow: "laid a note on the body of officer Jo Bayer, 31, that said"
+_DOCUMENT_SAID_RE = re.compile(
+    r"\b((?:a|an|the|his|her|their)[^\S\n]+(?:[\w-]+[^\S\n]+){0,2}?"
+    r"(?:note|letter|sign|banner|placard|poster|message|card|memo|manifesto))\b"
+    r"[^\"\u201c\u201d.;:!?]{0,120}?\b(?:that|which)[^\S\n]+(?:said|says|read|reads)[^\S\n]*[,:]?[^\S\n]*$"
+)
+
+
+def _document_said(body: str, resolver: _Resolver, sentence_start: int,
+                   mark_pos: int) -> tuple[str | None, float, str | None, bool] | None:
+    """(speaker, …) of a quotation a document says ("Jo Bayer also laid a note on the body … that said
+    '…,' the sheriff said"): its writer, the person the sentence opens on, else the document; not the
+    speech verb after the quotation, whose speaker only reports it. None when no document says it."""
+    document = _DOCUMENT_SAID_RE.search(body, sentence_start, mark_pos)
+    if document is None:
+        return None
+    writer = _sentence_subject(body, resolver, sentence_start, document.start())
+    if writer:
+        return writer[0], 0.6, None, True
+    return " ".join(document.group(1).split()), 0.5, None, True
+
+
 def _attribution_after(body: str, resolver: _Resolver, q: _Raw, after: str, after_start: int, s_start: int,
                        own_sentence_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """Step 1 of :func:`_attribution_for`: the attribution right after the closing mark
-    (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None."""
+    (``," she said``, ``," said Sen. Warren``, ``," told CNN``: CNN listened), or None; but a
+    quotation a document before it says is the document's (:func:`_document_said`)."""
+    written = _document_said(body, resolver, own_sentence_start, q.mark_pos)
+    if written:
+        return written
     document = _DOCUMENT_FROM_RE.match(after)
     owned = document is not None and _POSSESSIVE_END_RE.search(document.group(1)) is not None
     name = _clean_name(document.group(1)) if document and not owned else None
@@ -774,6 +810,39 @@ def _colon_lead_in(before: str) -> re.Match[str] | None:
     return colon
 
 
+# a reported clause whose own named subject thinks or feels the quotation that ends it ("that Benedict
+# apparently feels that in today's world")
+_REPORTED_THINKER_RE = re.compile(
+    rf"\bthat[^\S\n]+({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})[^\S\n]+(?:[a-z]+ly[^\S\n]+)?"
+    r"(?:feels|felt|believes|believed|thinks|thought|fears|feared|hopes|hoped|knows|knew|worries|worried)"
+    r"[^\S\n]+that\b[^.;:!?\"\u201c\u201d]{0,80}$"
+)
+
+
+def _reported_thinker(before: str, vm: re.Match[str], resolver: _Resolver, verb: str,
+                      s_start: int) -> tuple[str | None, float, str | None, bool] | None:
+    """The named subject of a reported clause after the speech verb ``vm`` who feels or thinks the
+    quotation ending ``before`` ("Sylvia told host Jo Bayer that Benedict apparently feels that in
+    today's world '…'"): the words are held by that subject, not the teller; None when there is none."""
+    thinker = _REPORTED_THINKER_RE.search(before, vm.end())
+    name = _clean_name(thinker.group(1)) if thinker else None
+    if not thinker or not name:
+        return None
+    sp, conf, src = resolver.resolve(name, "name", verb, s_start + thinker.start(1), s_start)
+    return (sp, min(conf, 0.6), src, False) if sp else None
+
+
+def _colon_attribution(before: str, resolver: _Resolver, mark_pos: int,
+                       s_start: int) -> tuple[str | None, float, str | None, bool] | None:
+    """The attribution of a ``Kallas: «…»`` lead-in (:func:`_colon_lead_in`), or None."""
+    colon = _colon_lead_in(before)
+    name = _clean_name(colon.group(1)) if colon else None
+    if not name:
+        return None
+    sp, conf, src = resolver.resolve(name, "name", "said", mark_pos, s_start)
+    return sp, max(conf, 0.9) if sp else conf, src, True
+
+
 # "what" opening a clause whose verb is a speech verb ("see what Mueller reports", "whatever she says"):
 # the verb's subject is no one quoted
 _FREE_RELATIVE_BEFORE_RE = re.compile(r"\bwhat(?:ever)?[^\S\n]+(?:[\w.'\u2019-]+[^\S\n]+){1,3}$", re.IGNORECASE)
@@ -833,12 +902,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         return found
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
-    colon = _colon_lead_in(before)
-    if colon:
-        name = _clean_name(colon.group(1))
-        if name:
-            sp, conf, src = resolver.resolve(name, "name", "said", q.mark_pos, s_start)
-            return sp, max(conf, 0.9) if sp else conf, src, True
+    colon_found = _colon_attribution(before, resolver, q.mark_pos, s_start)
+    if colon_found is not None:
+        return colon_found
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
@@ -851,6 +917,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             # "… should see what Mueller reports and spend …": the clause of "what" ends before the
             # quotation, an earlier verb's (not "what McConnell called the '…'": his word)
             continue
+        thinker = _reported_thinker(before, vm, resolver, verb, s_start)
+        if thinker:
+            return thinker
         subj = _verb_subject(before, vm, verb)
         if verb.endswith("ing") and (not subj or subj[1] != "pronoun"):
             chained = _chained_attribution(before, verbs, vm)
@@ -925,13 +994,74 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
         sp, conf, src = resolver.resolve(put_name, "name", "said", as_put.start(), s_start)
         if sp:
             return sp, conf * 0.9, src
+    marks = _MARKS_OPENING_RE.match(body, s_start, mark_pos)  # (the quotation closing the sentence before)
+    start = marks.end() if marks else s_start
+    opening = _INTRODUCTORY_RE.match(body, start, mark_pos)
+    pronoun = _PRONOUN_SUBJECT_VERB_RE.match(body, opening.end() if opening else start, mark_pos)
+    if (pronoun and resolver.speakers.first_person_between(s_start, pronoun.start(1)) is None
+            and not _INNER_CLAUSE_RE.search(body, pronoun.end(), mark_pos)):
+        # "On Sunday, he blamed his predecessor, former President Obama, for not ending '…'": the
+        # pronoun subject's words, not the object's (but "…, in which he talked": maybe the inner clause's)
+        sp, conf, src = resolver.resolve(pronoun.group(1), "pronoun", "said", pronoun.start(1), s_start)
+        if sp:
+            return sp, min(conf, 0.5), src
     who = resolver.speakers.first_person_between(s_start, mark_pos)
+    owned = _owned_role_subject(body, resolver, s_start, mark_pos) if who else None
+    if owned:
+        # "President Jo Bayer's former adviser urged lawmakers not to promote '…'": the adviser's words,
+        # who is the person the next sentence opens on, when it opens on someone else than the owner
+        named = _named_next(body, resolver, mark_pos)
+        return named if named and named != who else owned, 0.5, None
     if not who or _joint_subject(body, s_start, mark_pos):
         return None  # "both Obama and Clinton referred to the shooting as an '…'": two people, no one speaker
     subject = _sentence_subject(body, resolver, s_start, mark_pos)
     if subject and subject[1] >= 0.8:
         return subject[0], 0.5, None  # "Even before Francis' remarks, Mr. Trump had …": Trump
     return who, 0.5 if subject else 0.4, None
+
+
+# a role someone owns as a clause's subject, then its verb: "'s former Russia adviser urged"
+_OWNED_ROLE_SUBJECT_RE = re.compile(
+    rf"['\u2019]s?[^\S\n]+(?:[\w-]+[^\S\n]+){{0,3}}?(?:{_OWNED_ROLES})(?=[^\S\n]+(?:[a-z]+ly[^\S\n]+)?[a-z]+(?:ed|s)\b)"
+)
+
+
+def _owned_role_subject(body: str, resolver: _Resolver, s_start: int, mark_pos: int) -> str | None:
+    """The description ("Jo Bayer's former adviser") when the first person named in [s_start,
+    mark_pos) is the owner of a role that is the clause's subject, right before its verb."""
+    mentions = resolver.speakers.mentions
+    k = bisect.bisect_left(mentions, (s_start, ""))
+    if k == len(mentions) or mentions[k][0] >= mark_pos:
+        return None
+    off = mentions[k][0]
+    written = _NAME_RE.match(body, off, mark_pos)
+    if written is None or not written.group().endswith(("'s", "\u2019s", "s'", "s\u2019")):
+        return None
+    owner_end = written.end() - (2 if written.group().endswith(("'s", "\u2019s")) else 1)
+    role = _OWNED_ROLE_SUBJECT_RE.match(body, owner_end, mark_pos)
+    if role is None:
+        return None
+    return " ".join(body[off : role.end()].split())
+
+
+def _named_next(body: str, resolver: _Resolver, pos: int) -> str | None:
+    """The person the sentence after the one at ``pos`` opens on ("… not to promote '…'. Fiona Hill
+    spoke on …")."""
+    end = _SENTENCE_END_RE.search(body, pos)
+    if end is None:
+        return None
+    mentions = resolver.speakers.mentions
+    k = bisect.bisect_left(mentions, (end.end(), ""))
+    if k == len(mentions) or mentions[k][0] != end.end():
+        return None
+    return mentions[k][1]
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019]*\s+(?=[A-Z])")
+_MARKS_OPENING_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019]*")
+# A pronoun subject and its verb opening a clause ("he blamed", "She also accused")
+_PRONOUN_SUBJECT_VERB_RE = re.compile(r"[^\S\n]*(?:(?:But|And|So|Yet|Then|Still|Later)[^\S\n]+)?(He|She|he|she)"
+                                      r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+|then[^\S\n]+)?[a-z]+ed\b")
 
 
 # A party word as an apposition ("a Republican", "the Democrat", "a Colorado Republican")

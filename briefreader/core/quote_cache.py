@@ -54,9 +54,28 @@ logger = logging.getLogger(__name__)
 #: 22: offices written before a name are no part of it ("National Security Adviser H.R. McMaster", "Tesla CEO
 #: Elon Musk", "White House Counselor Kellyanne Conway": they were no name at all or kept the title)
 #: 23: a semicolon ends the clause a quote belongs to (`calls Y "…"; Y calls X`: no attribution after it)
-#: 24: comebacks and present tenses attribute a quote ("pushed back", "had written back", "asserts")
-#: 25: no speech verb that is also a noun ("boasts", "maintains", "demands" of quotes-24 taken out)
-EXTRACTOR_VERSION = "quotes-25"
+#: 24: comebacks and present tenses attribute a quote ("pushed back", "had written back", "asserts"); in main
+#:     also quotes-25: no speech verb that is also a noun ("boasts", "maintains", "demands" taken out)
+#: 25: a shared surname the narration writes alone before any full name is the one most written in full
+#: ("Trump" long before "first lady Melania Trump", "Donald Trump" named three times), not the first named
+#: 26: a name the article writes only after "the" ("the Harvard Crimson", "the Crimson") is no one "he" or "she"
+#: stands for
+#: 27: a partial quote in narration after a pronoun subject and its verb is the pronoun's person's ("On Sunday,
+#: he blamed his predecessor, former President X, for …"), not the object's; a naming verb's cue agreeing
+#: with the speaker found raises its confidence
+#: 28: the owner of a role that opens the sentence ("X's former Russia adviser urged … '…'") does not speak:
+#: the person the next sentence opens on, else the description
+#: 29: a quote ending a reported clause whose own named subject feels or thinks it ("X told host Y that Z
+#: apparently feels that '…'") is Z's, not the teller's
+#: 30: a quote a note, letter or sign says ("X laid a note on the body … that said '…,' the sheriff said") is
+#: its writer's (the person the sentence opens on), else the note's, never the reporting verb's after it
+#: 31: a name only ever written alone ("Obama") is a person when the narration writes it as a clause's subject
+#: a personal pronoun goes on from ("Obama made clear that he would"), not a place, party or acronym
+#: 32: a stop before a lowercase word ("U.S. military") ends no sentence a subject is read from; a titled name
+#: after a preposition ("against President X") is no sentence subject
+#: 33: "according to Farrow's lawyer" / "… Farrow's office" is that role or office, not its owner nor unknown
+#: 34: both lines of work together (the noun-verbs taken out and quotes-25..33)
+EXTRACTOR_VERSION = "quotes-34"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -637,6 +637,7 @@ class _Speakers:
         self.full_names: dict[str, str] = {}  # surname or full name -> canonical full name
         self.people: dict[str, _Person] = {}
         self.mentions: list[tuple[int, str]] = []  # (offset, canonical) of person mentions
+        self.outlets: frozenset[str] = frozenset()  # see _names_after_the
         self.events: list[tuple[int, str]] = []  # (offset, canonical) of speakers
         self.future_speakers: list[tuple[int, str]] = []  # named subjects of speech verbs, whole text
         self.subjects: list[tuple[int, str]] = []  # first person named in each sentence outside quotes
@@ -693,7 +694,7 @@ class _Speakers:
             return contested and self._quoted_at[off], -_name_words(name)
 
         self._written_names = Counter(name for _, name, _ in candidates)
-        self._key_surnames_alone(strong_ones, owners, titled_alone, office_named, honorific_alone)
+        self._key_surnames_alone(candidates, strong_ones, owners, titled_alone, office_named, honorific_alone)
 
         for _, name in sorted(strong_ones, key=rank):
             self.full_names.setdefault(name, name)
@@ -710,6 +711,7 @@ class _Speakers:
         for name in dict.fromkeys(name for _, name in strong_ones):
             self._key_family_name_first(name)
             full_by_first.setdefault(name.split()[0], set()).add(name)
+        self._key_surnames_with_a_pronoun(candidates, full_by_first)
         genders: dict[str, set[str]] = {}
         for off, name, _strong in candidates:
             said = _GENDER_WORD_BEFORE_RE.search(self.body, max(0, off - 16), off)
@@ -719,12 +721,41 @@ class _Speakers:
                 self.mentions.append((off, canonical))
                 if said_gender:
                     genders.setdefault(canonical, set()).add(said_gender)
+        self.outlets = self._names_after_the()
         for canonical, said_genders in genders.items():
             if len(said_genders) == 1:  # both said: a title read off the wrong name, trust neither
                 self.said_gender[canonical] = next(iter(said_genders))
                 self.people.setdefault(canonical, _Person(canonical)).gender = self.said_gender[canonical]
         # keyed only now: as a mention, "Hillary" in narration would be an actor pronouns go to
         self._key_given_names_speaking(candidates, full_by_first)
+
+    def _key_surnames_with_a_pronoun(self, candidates: list[tuple[int, str, bool]],
+                                     full_by_first: dict[str, set[str]]) -> None:
+        """Key a name the article writes only alone ("Obama", never with a given name or title) by
+        itself when the narration writes it as a clause's subject that a personal pronoun goes on from
+        ("Obama made clear that he would not wait"): a person, not a company ("Acme said it") nor a
+        place ("in London")."""
+        places = {name for off, name, _ in candidates
+                  if _PLACE_PREPOSITION_END_RE.search(self.body, max(0, off - 9), off)}
+        for off, name, strong in candidates:
+            if (strong or " " in name or name in self.full_names or name in full_by_first or self._quoted_at[off]
+                    or name.lower() in self.common_words or name.lower() in _NO_PRONOUN_WORDS
+                    or name in COUNTRIES_AND_STATES or name.lower() in _NEVER_SPEAKER_NAMES
+                    or name.lower() in _PARTY_NOUNS or name.isupper() or name in places):  # "Republican", "FBI"
+                continue
+            if (_SUBJECT_THEN_PRONOUN_RE.match(self.body, off + len(name))
+                    and not _PREPOSITION_END_RE.search(self.body, max(0, off - 16), off)):  # "a trip to London was"
+                self.full_names[name] = name
+
+    def _names_after_the(self) -> frozenset[str]:
+        """Names the article writes only after "the" ("the Harvard Crimson", "the Crimson"): a
+        newspaper, a band, a team, never a person (not "the Dalai Lama", "the Pope": a person's title)."""
+        written_alone: set[str] = set()
+        for off, name in self.mentions:
+            if not _THE_BEFORE_RE.search(self.body, max(0, off - 5), off):
+                written_alone.add(name)
+        return frozenset(name for _, name in self.mentions if name not in written_alone
+                         and not any(w.lower().strip(".,") in _PERSON_NOUNS | _TITLE_WORDS for w in name.split()))
 
     def _key_given_names_speaking(self, candidates: list[tuple[int, str, bool]],
                                   full_by_first: dict[str, set[str]]) -> None:
@@ -737,7 +768,8 @@ class _Speakers:
             if len(names) == 1 and first in speaking_alone:  # "Paul" with Paul Ryan and Paul Manafort: no one
                 self._key_given_name_alone(first, next(iter(names)))
 
-    def _key_surnames_alone(self, strong_ones: list[tuple[int, str]], owners: dict[str, set[str]],
+    def _key_surnames_alone(self, candidates: list[tuple[int, str, bool]], strong_ones: list[tuple[int, str]],
+                            owners: dict[str, set[str]],
                             titled_alone: dict[str, int], office_named: set[str],
                             honorific_alone: dict[str, set[str]]) -> None:
         """Key a surname written alone when its full names do not say who it is by themselves: a
@@ -746,13 +778,21 @@ class _Speakers:
         later, and "Ivanka" alone; not "Barack Obama" after "President Obama"), unless one full name is
         written after an office too; a surname several full names share is the one introduced first (the
         article's subject: "Chris Murphy" in his profile, not "Anne Marie Murphy" named later, however
-        long her name or often repeated in full to tell her apart); a surname written after an
+        long her name or often repeated in full to tell her apart), but the one most written in full when
+        the narration writes the surname alone before any full name; a surname written after an
         honorific of the other gender than its only full name's given name is someone else ("Mr.
         Trump" beside "Melania Trump"). Other surnames are keyed by :meth:`_collect_names`."""
         first_at: dict[str, int] = {}
         for off, name in strong_ones:
             if name not in first_at and not self._quoted_at[off]:
                 first_at[name] = off
+        first_any: dict[str, int] = {}
+        for off, name in strong_ones:
+            first_any.setdefault(name, off)
+        alone_at: dict[str, int] = {}  # surname -> where the narration first writes it alone
+        for off, name, strong in candidates:
+            if not strong and " " not in name and not self._quoted_at[off]:
+                alone_at.setdefault(name, off)
         for surname, names in owners.items():
             if surname.lower() in _PARTY_NOUNS:
                 continue
@@ -779,7 +819,15 @@ class _Speakers:
                 if not full:
                     self.full_names[surname] = surname
                     continue
-            if full:
+            written_full = [name for name in names if " " in name and not _suffixed(name)]
+            if (full and len(written_full) > 1 and surname in alone_at
+                    and all(alone_at[surname] < first_at[name] for name in full)):
+                # the narration names the surname alone before any full name (the article's subject:
+                # "Trump" long before "first lady Melania Trump"; "Donald Trump" quoted): the one most
+                # written in full, quoted or not
+                self.full_names[surname] = max(written_full, key=lambda name: (self._written_names[name],
+                                                                               -first_any[name]))
+            elif full:
                 self.full_names[surname] = min(full, key=first_at.__getitem__)
 
     def _written_alone(self, word: str) -> int:
@@ -925,10 +973,13 @@ class _Speakers:
             if k >= 0 and spans[k][0] <= off < spans[k][1]:
                 continue
             sid = bisect.bisect_right(starts, off)
-            if (sid not in seen and (_PREPOSITION_END_RE.search(self.body, max(0, off - 12), off)
+            titled = _TITLE_BEFORE_RE.search(self.body, max(0, off - 24), off) if sid not in seen else None
+            lead_end = titled.start() if titled and titled.group(1).lower() in _TITLE_WORDS else off
+            if (sid not in seen and (_PREPOSITION_END_RE.search(self.body, max(0, lead_end - 12), lead_end)
                                      or _PREPOSITION_ARTICLE_END_RE.search(self.body, max(0, off - 16), off))
                     and not self.body[max(0, off - 13) : off].lower().rstrip().endswith("according to")):
-                continue  # "On the show with Smith, Clinton said": Smith is not the subject
+                # "On the show with Smith, Clinton said", "proceedings against President Trump": an object
+                continue
             described = _DESCRIBED_OPENING_RE.match(self.body, starts[sid - 1], off) if sid not in seen else None
             if (described and described.group(1).lower() in _PERSON_NOUNS
                     and self.body[described.end() : off].strip(" ,\n")):  # not "The Vermont senator Bernie Sanders"
@@ -1029,8 +1080,8 @@ class _Speakers:
             return False  # nor for an organisation or an event ("Democratic National Convention")
         if gender and name.startswith(("A ", "The ")) and _GROUP_DESCRIPTION_RE.search(name):
             return False  # "he" never stands for "A few of his party colleagues"
-        if name in COUNTRIES_AND_STATES:
-            return False  # "he", "she", "the president" never stand for Germany
+        if name in COUNTRIES_AND_STATES or gender and name in self.outlets:
+            return False  # "he", "she", "the president" never stand for Germany; "he" never for "the Crimson"
         known = self.firm_gender(name, given_names=given_names) or self.people.get(name, _Person(name)).gender
         return not gender or not known or known == gender
 
@@ -1186,6 +1237,15 @@ _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|Th
 # A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
 _OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
 # Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
+# a clause's verb right after its subject, then a personal pronoun in the same sentence going on from
+# that subject ("made clear that he would", "often deferred to Congress on his bill")
+_SUBJECT_THEN_PRONOUN_RE = re.compile(
+    r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:has|had|is|was|would|will|[a-z]+ed|made|[a-z]+s)\b"
+    r"[^.!?\n\"\u201c\u201d]{0,80}?\b(?:he|she|his|her|him)\b"
+)
+_TITLE_BEFORE_RE = re.compile(r"\b([A-Z][a-z]+)\.?[^\S\n]+$")  # "President ", "Sen. "
+_PLACE_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|near|outside|across)[^\S\n]+$")
+_THE_BEFORE_RE = re.compile(r"\b[Tt]he[^\S\n]+$")
 _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])
 # A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo
 # Bayer was …,"): a name there is not the sentence's subject
@@ -1198,7 +1258,8 @@ _SUBJECT_SENTENCE_START_RE = re.compile(
     r"[.!?\u2026]"
     + "".join(rf"(?<!\b{title}\.)" for title in ("Rep", "Reps", "Sen", "Sens", "Gov", "Mr", "Mrs", "Ms", "Dr", "Gen",
                                                 "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "St", "Prof"))
-    + r"[\"'\u201d\u2019\u00bb)]*\s+|\n"
+    # a stop before a lowercase word ends an abbreviation ("U.S. military"), not a sentence
+    + r"[\"'\u201d\u2019\u00bb)]*\s+(?![a-z])|\n"
 )
 # A description of several people ("A few of his colleagues", "The two", "The Vermont senators")
 _GROUP_DESCRIPTION_RE = re.compile(r"^(?:A|The)\s+(?:few|two|three|several|many|group)\b|[a-z]{3,}[^s's]s\b")

@@ -503,6 +503,84 @@ def test_a_speech_verb_that_is_also_a_noun_after_a_title_is_no_attribution(noun:
     body = f"Lena Farrow spoke on Monday.\n\nThe “Stop the Bridge” group {noun}, Farrow said."
     assert speaker_of(body, "Stop the Bridge") in ("Lena Farrow", None)
 
+def test_a_shared_surname_written_alone_first_is_the_one_most_named_in_full() -> None:
+    # the narration's "Holt" long before his wife is named; he is named in full only inside quotations
+    body = ("Holt attacked the harbour board on Monday. Holt has fought the board for years.\n\n"
+            "His wife, Clara Holt, stayed away from the meeting.\n\n"
+            "Critics called him “a man like Brian Holt, who never listens.” Another said: “Brian Holt is done.” "
+            "A third added: “Nobody trusts Brian Holt.”\n\n"
+            "Holt dismissed the critics as “cowards, every one of them.”")
+    assert speaker_of(body, "cowards") == "Brian Holt"
+
+
+def test_a_name_written_only_after_the_is_no_person_a_pronoun_stands_for() -> None:
+    body = ("A 17-year-old student was turned away at the airport last week, according to the Harbour Ledger.\n\n"
+            "The student said he was questioned for hours, according to the Ledger.\n\n"
+            "“I have no single post discussing politics,” he added.")
+    assert speaker_of(body, "no single post") in (None, "The student")
+
+
+def test_a_pronoun_subject_speaks_a_partial_quote_in_narration_not_its_object() -> None:
+    body = ("Mayor Lena Farrow spoke on Monday.\n\nFarrow said last year that the ferry plan had “crossed a lot of "
+            "lines.” On Sunday, she blamed her predecessor, former Mayor Ida Holm, for not ending “the harbour "
+            "disaster.”")
+    assert speaker_of(body, "harbour disaster") == "Lena Farrow"
+
+
+def test_the_owner_of_a_role_that_is_the_subject_does_not_speak() -> None:
+    lead = ("PORT LINDEN (Wire) - Mayor Lena Farrow’s former Harbour adviser urged councillors on Thursday not to "
+            "promote “politically driven falsehoods” about the ferry contract.\n\n")
+    assert speaker_of(lead + "Ida Holm spoke on the last day of the hearings.", "falsehoods") == "Ida Holm"
+    assert speaker_of(lead + "The hearings ended on Friday.", "falsehoods") == "Lena Farrow’s former Harbour adviser"
+
+
+def test_a_reported_clause_whose_subject_feels_the_quote_is_that_subjects() -> None:
+    body = ("Bishop Tomas Varga resigned on Monday.\n\nOn the morning show, Ida Holm told host Bo Lind that Varga "
+            "apparently feels that in these times “strength of mind and body are necessary” to lead the diocese.")
+    assert speaker_of(body, "strength of mind") == "Tomas Varga"
+
+
+@pytest.mark.parametrize(("opening", "writer"), [("Jo Bayer also laid", "Jo Bayer"), ("Officers found", "a note")])
+def test_a_quote_a_note_says_is_its_writers_not_the_reporters(opening: str, writer: str) -> None:
+    body = ("Sheriff Cal Ortiz spoke on Monday.\n\n"
+            f"{opening} a note on the body of officer Ida Holm, 31, that said “this is the beginning of the end,” "
+            "Ortiz said.")
+    assert speaker_of(body, "beginning of the end") == writer
+
+
+def test_a_surname_only_written_alone_that_a_pronoun_goes_on_from_is_a_person() -> None:
+    # "Holm" is never written with a given name or title: still the person "he" stands for, not Varga
+    body = ("The draft bill was written with help from the late Sen. Tomas Varga, who fought for it for a decade.\n\n"
+            "In his first term, Holm often deferred to the council. But two weeks ago in Port Linden, while outlining "
+            "his plans, Holm made clear that he would not wait too long for the council.\n\n"
+            "“If the council is unable to move, I will send up a bill of my own,” he said.")
+    assert speaker_of(body, "unable to move") == "Holm"
+    # a place or a trip's destination is no such person
+    body = ("Gov. Tomas Varga flew out on Monday.\n\nThe trip to Lindholm was overshadowed after he was quoted in "
+            "Lindholm as saying parents “need some measure of choice.”")
+    assert speaker_of(body, "measure of choice") != "Lindholm"
+
+
+def test_an_abbreviation_before_a_lowercase_word_ends_no_sentence_for_its_subject() -> None:
+    # "U.S. military aid": the sentence goes on, its subject is still "She", not a thing named after it
+    body = ("Mayor Lena Farrow spoke on Monday.\n\nShe said she was grateful to Ida Holm for her support, including "
+            "U.S. military aid and gifts to Lindholm's Harbour Shield defence system.\n\n"
+            "“I regret that some see my visit as political,” she said.")
+    assert speaker_of(body, "I regret") == "Lena Farrow"
+
+
+def test_a_titled_name_after_a_preposition_is_no_sentence_subject() -> None:
+    body = ("Two years after calling for an inquiry against President Bo Lind, and a month after leaving the party, "
+            "Rep. Cal Ortiz of Lindholm has decided to run.\n\n\"Voters are ready for a change,\" the congressman "
+            "said.")
+    assert speaker_of(body, "Voters are ready") == "Cal Ortiz"
+
+
+@pytest.mark.parametrize("source", ["Farrow's lawyer", "Farrow's office"])
+def test_according_to_an_owned_role_is_that_role_not_its_owner(source: str) -> None:
+    body = f"Mayor Lena Farrow was charged on Monday.\n\nThe charges are “a political stunt,” according to {source}."
+    assert speaker_of(body, "political stunt") == source
+
 
 WIRE_STORY = ("PORT LINDEN — Mayor Lena Farrow on Monday demanded that the northern crossings stay shut after "
               "inspectors found cracks in two of the three spans, a decision that will force thousands of commuters "
