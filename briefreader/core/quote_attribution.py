@@ -347,7 +347,9 @@ _DESCRIPTION_THEN_NAME_RE = re.compile(
 # a role or an office someone owns, with no name of its own after it: "Pence's office", "Jo Bayer's lawyer"
 _OWNED_SOURCE_RE = re.compile(
     rf"[^\S\n]*((?:{_NAME_WORD}[^\S\n]+){{0,3}}{_NAME_WORD}['\u2019]s?[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}?"
-    rf"(?:{_OWNED_ROLES}|office|campaign|team))\b(?![^\S\n]+{_NAME_WORD}|['\u2019\w-])"
+    rf"(?:{_OWNED_ROLES}|office|campaign|team))\b"
+    # no name nor further role words after it ("Farrow's campaign manager Ida Holm": Holm speaks)
+    rf"(?!(?:[^\S\n]+[a-z][\w-]*){{0,2}}[^\S\n]+{_NAME_WORD}|['\u2019\w-])"
 )
 
 
@@ -660,6 +662,7 @@ _DOCUMENT_FROM_RE = re.compile(
 
 
 # a document whose words follow: "laid a note on the body of officer Jo Bayer, 31, that said"
+_FROM_RE = re.compile(r"\bfrom[^\S\n]+")
 _DOCUMENT_SAID_RE = re.compile(
     r"\b((?:a|an|the|his|her|their)[^\S\n]+(?:[\w-]+[^\S\n]+){0,2}?"
     r"(?:note|letter|sign|banner|placard|poster|message|card|memo|manifesto))\b"
@@ -670,11 +673,17 @@ _DOCUMENT_SAID_RE = re.compile(
 def _document_said(body: str, resolver: _Resolver, sentence_start: int,
                    mark_pos: int) -> tuple[str | None, float, str | None, bool] | None:
     """(speaker, …) of a quotation a document says ("Jo Bayer also laid a note on the body … that said
-    '…,' the sheriff said"): its writer, the person the sentence opens on, else the document; not the
+    '…,' the sheriff said"): its author named after "from", else its writer, the person the sentence
+    opens on, else the document; not the
     speech verb after the quotation, whose speaker only reports it. None when no document says it."""
-    document = _DOCUMENT_SAID_RE.search(body, sentence_start, mark_pos)
+    # (a document's words end right before the mark: a bounded window keeps long sentences linear)
+    document = _DOCUMENT_SAID_RE.search(body, max(sentence_start, mark_pos - 300), mark_pos)
     if document is None:
         return None
+    sent_from = _FROM_RE.search(body, document.end(1), document.end())
+    author = resolver.speakers.first_person_between(sent_from.end(), sent_from.end() + 40) if sent_from else None
+    if author:
+        return author, 0.6, None, True  # "a letter from Governor Jo Bayer that said '…'": its author
     writer = _sentence_subject(body, resolver, sentence_start, document.start())
     if writer:
         return writer[0], 0.6, None, True
@@ -814,7 +823,7 @@ def _colon_lead_in(before: str) -> re.Match[str] | None:
 # apparently feels that in today's world")
 _REPORTED_THINKER_RE = re.compile(
     rf"\bthat[^\S\n]+({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})[^\S\n]+(?:[a-z]+ly[^\S\n]+)?"
-    r"(?:feels|felt|believes|believed|thinks|thought|fears|feared|hopes|hoped|knows|knew|worries|worried)"
+    r"(?:feels|felt|believes|believed|thinks|thought|fears|feared|hopes|hoped|worries|worried)"
     r"[^\S\n]+that\b[^.;:!?\"\u201c\u201d]{0,80}$"
 )
 
@@ -999,7 +1008,8 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     opening = _INTRODUCTORY_RE.match(body, start, mark_pos)
     pronoun = _PRONOUN_SUBJECT_VERB_RE.match(body, opening.end() if opening else start, mark_pos)
     if (pronoun and resolver.speakers.first_person_between(s_start, pronoun.start(1)) is None
-            and not _INNER_CLAUSE_RE.search(body, pronoun.end(), mark_pos)):
+            and not _INNER_CLAUSE_RE.search(body, pronoun.end(), mark_pos)
+            and not _POSSESSIVE_NAME_RE.search(body, pronoun.end(), mark_pos)):  # "welcomed Jo Bayer's call"
         # "On Sunday, he blamed his predecessor, former President Obama, for not ending '…'": the
         # pronoun subject's words, not the object's (but "…, in which he talked": maybe the inner clause's)
         sp, conf, src = resolver.resolve(pronoun.group(1), "pronoun", "said", pronoun.start(1), s_start)
@@ -1045,8 +1055,8 @@ def _owned_role_subject(body: str, resolver: _Resolver, s_start: int, mark_pos: 
 
 
 def _named_next(body: str, resolver: _Resolver, pos: int) -> str | None:
-    """The person the sentence after the one at ``pos`` opens on ("… not to promote '…'. Fiona Hill
-    spoke on …")."""
+    """The person the sentence after the one at ``pos`` opens on, speaking or testifying ("… not to
+    promote '…'. Fiona Hill spoke on …")."""
     end = _SENTENCE_END_RE.search(body, pos)
     if end is None:
         return None
@@ -1054,10 +1064,18 @@ def _named_next(body: str, resolver: _Resolver, pos: int) -> str | None:
     k = bisect.bisect_left(mentions, (end.end(), ""))
     if k == len(mentions) or mentions[k][0] != end.end():
         return None
+    written = _NAME_RE.match(body, end.end())
+    if written is None or not _SPEAKS_NEXT_RE.match(body, written.end()):
+        return None  # "Ida Holm, the council leader, rejected the warning": someone answering, maybe
     return mentions[k][1]
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019]*\s+(?=[A-Z])")
+# Speaking right after a name ("Fiona Hill spoke on", "Jo Bayer testified")
+_SPEAKS_NEXT_RE = re.compile(
+    rf"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:spoke|speaks|testified|testifies|{SPEECH_VERBS})\b")
+# A name owning something ("Jo Bayer's decision to call the plan …"): whose words may follow
+_POSSESSIVE_NAME_RE = re.compile(r"\b[A-Z][\w-]*['\u2019]s\b")
 _MARKS_OPENING_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019]*")
 # A pronoun subject and its verb opening a clause ("he blamed", "She also accused")
 _PRONOUN_SUBJECT_VERB_RE = re.compile(r"[^\S\n]*(?:(?:But|And|So|Yet|Then|Still|Later)[^\S\n]+)?(He|She|he|she)"

@@ -75,7 +75,11 @@ logger = logging.getLogger(__name__)
 #: after a preposition ("against President X") is no sentence subject
 #: 33: "according to Farrow's lawyer" / "… Farrow's office" is that role or office, not its owner nor unknown
 #: 34: both lines of work together (the noun-verbs taken out and quotes-25..33)
-EXTRACTOR_VERSION = "quotes-34"
+#: 35: review fixes: a relative introduced as one ("her father, Brian Holt") or ruled out by an honorific is
+#:     not the surname alone; a name written alone is a person only with "he"/"she" after it or "his"/"her" twice;
+#:     "X's campaign manager Jo Bayer" is Bayer; "a letter from X that said" is X's; "she welcomed X's call
+#:     to …" is no pronoun subject's; an owned role's words go to the next sentence's person only if she speaks
+EXTRACTOR_VERSION = "quotes-35"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -161,6 +161,10 @@ _NO_PRONOUN_WORDS = _ORG_WORDS | frozenset(["convention", "conference", "forum",
 # out: "-man" ones are written for women ("Trump spokesman Hope Hicks", "chairman Janet Yellen"), and the
 # generated benchmark corpus gives "Spokeswoman" to men too; so are "King", "Prince" and "Lady", which
 # begin names and holidays ("Martin Luther King Day").
+# Kinship words introducing a relative ("her father, Brian Holt")
+_KIN_WORDS = frozenset(["husband", "father", "son", "brother", "grandfather", "uncle", "nephew", "wife", "mother",
+                        "daughter", "sister", "grandmother", "aunt", "niece", "cousin", "grandson", "granddaughter",
+                        "stepfather", "stepmother", "stepson", "stepdaughter", "father-in-law", "mother-in-law"])
 _MALE_WORDS = frozenset(["mr", "messrs", "sir", "husband", "father", "son", "brother", "actor", "grandfather",
                          "uncle", "nephew", "boyfriend"])
 _FEMALE_WORDS = frozenset(["mrs", "ms", "miss", "dame", "wife", "mother", "daughter", "sister", "actress",
@@ -732,19 +736,25 @@ class _Speakers:
     def _key_surnames_with_a_pronoun(self, candidates: list[tuple[int, str, bool]],
                                      full_by_first: dict[str, set[str]]) -> None:
         """Key a name the article writes only alone ("Obama", never with a given name or title) by
-        itself when the narration writes it as a clause's subject that a personal pronoun goes on from
-        ("Obama made clear that he would not wait"): a person, not a company ("Acme said it") nor a
-        place ("in London")."""
+        itself when the narration writes it as a clause's subject that "he" or "she" goes on from
+        ("Obama made clear that he would not wait"), or "his"/"her" twice: a person, not a company
+        ("Acme said it"), a thing ("Brexit has cost his family") nor a place ("in London")."""
         places = {name for off, name, _ in candidates
                   if _PLACE_PREPOSITION_END_RE.search(self.body, max(0, off - 9), off)}
+        pronouns: dict[str, list[str]] = defaultdict(list)  # name -> the pronouns going on from it
         for off, name, strong in candidates:
             if (strong or " " in name or name in self.full_names or name in full_by_first or self._quoted_at[off]
                     or name.lower() in self.common_words or name.lower() in _NO_PRONOUN_WORDS
                     or name in COUNTRIES_AND_STATES or name.lower() in _NEVER_SPEAKER_NAMES
                     or name.lower() in _PARTY_NOUNS or name.isupper() or name in places):  # "Republican", "FBI"
                 continue
-            if (_SUBJECT_THEN_PRONOUN_RE.match(self.body, off + len(name))
-                    and not _PREPOSITION_END_RE.search(self.body, max(0, off - 16), off)):  # "a trip to London was"
+            going_on = _SUBJECT_THEN_PRONOUN_RE.match(self.body, off + len(name))
+            if going_on and not _PREPOSITION_END_RE.search(self.body, max(0, off - 16), off):  # "a trip to London was"
+                pronouns[name].append(going_on.group(1))
+        for name, found in pronouns.items():
+            # "he"/"she" once, or a possessive twice ("Trump launched his bid … Trump laid out his
+            # vision"; once is as often someone else's: "Brexit has cost his family")
+            if len(found) > 1 or found[0] in ("he", "she"):
                 self.full_names[name] = name
 
     def _names_after_the(self) -> frozenset[str]:
@@ -755,7 +765,7 @@ class _Speakers:
             if not _THE_BEFORE_RE.search(self.body, max(0, off - 5), off):
                 written_alone.add(name)
         return frozenset(name for _, name in self.mentions if name not in written_alone
-                         and not any(w.lower().strip(".,") in _PERSON_NOUNS | _TITLE_WORDS for w in name.split()))
+                         and not any(w.lower().strip(".,") in _PERSON_OR_TITLE_WORDS for w in name.split()))
 
     def _key_given_names_speaking(self, candidates: list[tuple[int, str, bool]],
                                   full_by_first: dict[str, set[str]]) -> None:
@@ -819,16 +829,25 @@ class _Speakers:
                 if not full:
                     self.full_names[surname] = surname
                     continue
-            written_full = [name for name in names if " " in name and not _suffixed(name)]
-            if (full and len(written_full) > 1 and surname in alone_at
+            written_full = [name for name in names if " " in name and not _suffixed(name)
+                            and (len(said) != 1 or given_name_gender(name) in ("", *said))
+                            and not self._kin_named(first_any[name])]
+            if (full and len(names) > 1 and written_full and surname in alone_at
                     and all(alone_at[surname] < first_at[name] for name in full)):
                 # the narration names the surname alone before any full name (the article's subject:
                 # "Trump" long before "first lady Melania Trump"; "Donald Trump" quoted): the one most
-                # written in full, quoted or not
+                # written in full, quoted or not, never a relative introduced as one ("her father, Brian
+                # Holt") nor one an honorific before the surname rules out ("Mr. Holt")
                 self.full_names[surname] = max(written_full, key=lambda name: (self._written_names[name],
                                                                                -first_any[name]))
             elif full:
                 self.full_names[surname] = min(full, key=first_at.__getitem__)
+
+    def _kin_named(self, offset: int) -> bool:
+        """Whether the name at ``offset`` is introduced as someone's relative ("Her father, Brian Holt",
+        "his wife Clara Holt")."""
+        lead = self.body[max(0, offset - 24) : offset].lower().split()
+        return any(word.strip(",.") in _KIN_WORDS for word in lead[-2:])
 
     def _written_alone(self, word: str) -> int:
         """How often the article names someone by ``word`` alone ("Kim said", "Mr. Kim")."""
@@ -1236,16 +1255,17 @@ _DESCRIBED_OPENING_RE = re.compile(
 _PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")
 # A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
 _OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
-# Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
-# a clause's verb right after its subject, then a personal pronoun in the same sentence going on from
-# that subject ("made clear that he would", "often deferred to Congress on his bill")
+# a clause's verb right after its subject, then a personal pronoun in the same sentence going on from that
+# subject ("made clear that he would", "launched his bid"; group 1: the pronoun)
 _SUBJECT_THEN_PRONOUN_RE = re.compile(
     r"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:has|had|is|was|would|will|[a-z]+ed|made|[a-z]+s)\b"
-    r"[^.!?\n\"\u201c\u201d]{0,80}?\b(?:he|she|his|her|him)\b"
+    r"[^.!?\n\"\u201c\u201d]{0,80}?\b(he|she|his|her)\b"
 )
 _TITLE_BEFORE_RE = re.compile(r"\b([A-Z][a-z]+)\.?[^\S\n]+$")  # "President ", "Sen. "
 _PLACE_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|near|outside|across)[^\S\n]+$")
+_PERSON_OR_TITLE_WORDS = _PERSON_NOUNS | _TITLE_WORDS
 _THE_BEFORE_RE = re.compile(r"\b[Tt]he[^\S\n]+$")
+# Party words ending a description ("the Arizona Republican", "House Democrats"): no surname
 _PARTY_NOUNS = frozenset(["republican", "republicans", "democrat", "democrats", "independent", "independents"])
 # A sentence opening on a subordinate clause not yet closed by its comma ("If last year's speech by Jo
 # Bayer was …,"): a name there is not the sentence's subject
@@ -1259,7 +1279,7 @@ _SUBJECT_SENTENCE_START_RE = re.compile(
     + "".join(rf"(?<!\b{title}\.)" for title in ("Rep", "Reps", "Sen", "Sens", "Gov", "Mr", "Mrs", "Ms", "Dr", "Gen",
                                                 "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "St", "Prof"))
     # a stop before a lowercase word ends an abbreviation ("U.S. military"), not a sentence
-    + r"[\"'\u201d\u2019\u00bb)]*\s+(?![a-z])|\n"
+    + r"[\"'\u201d\u2019\u00bb)]*\s+(?!\s*[a-z])|\n"
 )
 # A description of several people ("A few of his colleagues", "The two", "The Vermont senators")
 _GROUP_DESCRIPTION_RE = re.compile(r"^(?:A|The)\s+(?:few|two|three|several|many|group)\b|[a-z]{3,}[^s's]s\b")

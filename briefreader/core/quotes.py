@@ -376,7 +376,8 @@ def extract_quotes(article_id: str, body: str, offsets: OffsetMap | None = None)
         # only when the attribution found no one as sure (`He deemed the plan "a con and a fraud"`)
         cued = cue is not None and (so_called or n_words <= 2 or cue[1] > conf)
         if cue is not None and cued and (cue[0] != speaker or cue[1] > conf):
-            speaker, conf, src = cue[0], cue[1], None
+            # (the same speaker, surer: the cited source found with it stays)
+            speaker, conf, src = cue[0], cue[1], (src if cue[0] == speaker else None)
         labelled = (so_called and not cued) or is_label
         # `Jo Vega said the charge was "politically motivated"`: a short quote inside a person's reported
         # speech is that person's words, not the writer's label

@@ -513,6 +513,46 @@ def test_a_shared_surname_written_alone_first_is_the_one_most_named_in_full() ->
     assert speaker_of(body, "cowards") == "Brian Holt"
 
 
+def test_a_relative_named_more_often_is_not_the_surname_written_alone() -> None:
+    body = ("Holt crossed the line first on Sunday.\n\nMara Holt, 24, trained for years. Her father, Brian Holt, "
+            "coached her. Brian Holt watched from the stands, and Brian Holt cried.\n\n"
+            "“I could not feel my legs,” Holt said.")
+    assert speaker_of(body, "my legs") == "Mara Holt"
+
+
+@pytest.mark.parametrize("thing", ["Brexit has cost his family dearly", "Christmas reminded him of his father",
+                                   "The Meridale sailed at dawn. Meridale carried his crew"])
+def test_a_word_written_alone_before_a_possessive_or_object_pronoun_is_no_person(thing: str) -> None:
+    body = f"Oren Vask, the minister, spoke on Monday.\n\n{thing}.\n\n“We are tired,” he said."
+    assert speaker_of(body, "We are tired") == "Oren Vask"
+
+
+@pytest.mark.parametrize("body,speaker", [
+    ("Mayor Lena Farrow was charged.\n\n“It is a political stunt,” said Farrow's campaign manager Ida Holm.",
+     "Ida Holm"),
+    ("Mayor Lena Farrow spoke.\n\nFarrow held up a letter from Governor Ida Holm that said “the ferry will never "
+     "sail again,” and tore it in half.", "Ida Holm"),
+    ("Mayor Lena Farrow spoke on Monday.\n\nOn Sunday, she welcomed Ida Holm's decision to call the plan "
+     "“a disaster.”", "Ida Holm"),
+])
+def test_review_cases_of_owned_roles_letters_and_pronoun_subjects(body: str, speaker: str) -> None:
+    assert speaker_of(body, "ferry" if "letter" in body else ("stunt" if "stunt" in body else "disaster")) == speaker
+
+
+def test_an_owned_roles_words_go_to_the_next_sentences_person_only_if_she_speaks() -> None:
+    lead = ("PORT LINDEN (Wire) - Mayor Lena Farrow’s former Harbour adviser urged councillors on Thursday not to "
+            "promote “politically driven falsehoods” about the ferry contract.\n\n")
+    answer = lead + "Ida Holm, the council leader, rejected the warning."
+    assert speaker_of(answer, "falsehoods") == "Lena Farrow’s former Harbour adviser"
+
+
+def test_an_abbreviation_before_two_spaces_and_a_lowercase_word_ends_no_sentence() -> None:
+    body = ("Mayor Lena Farrow spoke on Monday.\n\nShe said she was grateful to Ida Holm for her support, including "
+            "U.S.  military aid and gifts to Lindholm's Harbour Shield defence system.\n\n"
+            "“I regret that some see my visit as political,” she said.")
+    assert speaker_of(body, "I regret") == "Lena Farrow"
+
+
 def test_a_name_written_only_after_the_is_no_person_a_pronoun_stands_for() -> None:
     body = ("A 17-year-old student was turned away at the airport last week, according to the Harbour Ledger.\n\n"
             "The student said he was questioned for hours, according to the Ledger.\n\n"
@@ -558,7 +598,7 @@ def test_a_surname_only_written_alone_that_a_pronoun_goes_on_from_is_a_person() 
     # a place or a trip's destination is no such person
     body = ("Gov. Tomas Varga flew out on Monday.\n\nThe trip to Lindholm was overshadowed after he was quoted in "
             "Lindholm as saying parents “need some measure of choice.”")
-    assert speaker_of(body, "measure of choice") != "Lindholm"
+    assert speaker_of(body, "measure of choice") in (None, "Tomas Varga")  # never the place
 
 
 def test_an_abbreviation_before_a_lowercase_word_ends_no_sentence_for_its_subject() -> None:
