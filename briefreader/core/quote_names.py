@@ -161,14 +161,14 @@ _NO_PRONOUN_WORDS = _ORG_WORDS | frozenset(["convention", "conference", "forum",
 # out: "-man" ones are written for women ("Trump spokesman Hope Hicks", "chairman Janet Yellen"), and the
 # generated benchmark corpus gives "Spokeswoman" to men too; so are "King", "Prince" and "Lady", which
 # begin names and holidays ("Martin Luther King Day").
+_MALE_KIN_WORDS = frozenset(["husband", "father", "son", "brother", "grandfather", "uncle", "nephew"])
+_FEMALE_KIN_WORDS = frozenset(["wife", "mother", "daughter", "sister", "grandmother", "aunt", "niece"])
+_MALE_WORDS = _MALE_KIN_WORDS | frozenset(["mr", "messrs", "sir", "actor", "boyfriend"])
+_FEMALE_WORDS = _FEMALE_KIN_WORDS | frozenset(["mrs", "ms", "miss", "dame", "actress", "girlfriend", "first lady"])
 # Kinship words introducing a relative ("her father, Brian Holt")
-_KIN_WORDS = frozenset(["husband", "father", "son", "brother", "grandfather", "uncle", "nephew", "wife", "mother",
-                        "daughter", "sister", "grandmother", "aunt", "niece", "cousin", "grandson", "granddaughter",
-                        "stepfather", "stepmother", "stepson", "stepdaughter", "father-in-law", "mother-in-law"])
-_MALE_WORDS = frozenset(["mr", "messrs", "sir", "husband", "father", "son", "brother", "actor", "grandfather",
-                         "uncle", "nephew", "boyfriend"])
-_FEMALE_WORDS = frozenset(["mrs", "ms", "miss", "dame", "wife", "mother", "daughter", "sister", "actress",
-                           "grandmother", "aunt", "niece", "girlfriend", "first lady"])
+_KIN_WORDS = _MALE_KIN_WORDS | _FEMALE_KIN_WORDS | frozenset(
+    ["cousin", "grandson", "granddaughter", "stepfather", "stepmother", "stepson", "stepdaughter", "father-in-law",
+     "mother-in-law"])
 # Nouns of a description that say its person's gender ("the congresswoman", "the actress", "the
 # father"): the female words, "-woman" titles, and the male kinship words ("-man" titles and "actor"
 # are written for women too, see above)
@@ -792,13 +792,12 @@ class _Speakers:
         the narration writes the surname alone before any full name; a surname written after an
         honorific of the other gender than its only full name's given name is someone else ("Mr.
         Trump" beside "Melania Trump"). Other surnames are keyed by :meth:`_collect_names`."""
-        first_at: dict[str, int] = {}
-        for off, name in strong_ones:
-            if name not in first_at and not self._quoted_at[off]:
-                first_at[name] = off
-        first_any: dict[str, int] = {}
+        first_at: dict[str, int] = {}  # full name -> where the narration first writes it
+        first_any: dict[str, int] = {}  # ... where it is first written at all, quoted or not
         for off, name in strong_ones:
             first_any.setdefault(name, off)
+            if name not in first_at and not self._quoted_at[off]:
+                first_at[name] = off
         alone_at: dict[str, int] = {}  # surname -> where the narration first writes it alone
         for off, name, strong in candidates:
             if not strong and " " not in name and not self._quoted_at[off]:
