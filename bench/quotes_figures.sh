@@ -1,7 +1,7 @@
 #!/bin/bash
 # The quote benchmarks of issue 12 in one run, in parallel, each printing its N/M figures:
 #
-#   bash bench/quotes_figures.sh tune      # the tune pair sets (AllSides first, tune, second; BASIL tune)
+#   bash bench/quotes_figures.sh tune      # the tune pair sets (AllSides first, tune, second, third; BASIL tune)
 #   bash bench/quotes_figures.sh guard     # PolNeAR tune pair sets, PolNeAR train+dev speakers, generated 3000
 #   bash bench/quotes_figures.sh heldout   # the held-out parts: ONCE per version, after all tuning
 #
@@ -32,6 +32,7 @@ case "$MODE" in
         basil allsides_second bench/allsides_ho2_pairs.yaml "$DATA/allsides_ho2/corpus" tune &
         basil basil_tune bench/basil_pairs.yaml "$DATA/basil/corpus" tune &
         wait
+        basil allsides_third bench/allsides_ho3_pairs.yaml "$DATA/allsides_ho3/corpus" tune
         ;;
     guard)
         cross polnear_pairs bench/polnear_pairs.yaml tune &
@@ -43,7 +44,7 @@ case "$MODE" in
         "$PY" bench/bench_quotes.py --sizes 3000 > "$OUT/generated_3000.txt" 2>&1
         ;;
     heldout)
-        basil allsides_third bench/allsides_ho3_pairs.yaml "$DATA/allsides_ho3/corpus" heldout &
+        basil allsides_fifth bench/allsides_ho5_pairs.yaml "$DATA/allsides_ho5/corpus" heldout &
         basil allsides_fourth bench/allsides_ho4_pairs.yaml "$DATA/allsides_ho4/corpus" heldout &
         wait
         basil basil_heldout bench/basil_pairs.yaml "$DATA/basil/corpus" heldout &
