@@ -914,6 +914,9 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     colon_found = _colon_attribution(before, resolver, q.mark_pos, s_start)
     if colon_found is not None:
         return colon_found
+    owner = _owner_of_words(body, resolver, q, s_start, after)
+    if owner is not None:
+        return owner
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
@@ -965,6 +968,57 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         if who and resolver.speakers.spoke_since(lo - 600, q.mark_pos, who):
             return who, 0.45, None, False
     return None, 0.0, None, False
+
+
+# Nouns for someone's spoken or written words: "Obama's comment that '…'", "his '…' remark"
+_WORDS_NOUNS = (r"comments?|remarks?|words|statements?|claims?|assertions?|tweets?|quips?|responses?|reply|"
+                r"answers?|descriptions?|characterization|warnings?|promises?|pledges?|vows?|insistence|"
+                r"admission|declaration|retort|boasts?|jabs?|taunts?|slogans?|refrain|mantra|catchphrase|"
+                r"accusations?|predictions?|assessment|observation|line")
+# the owner of the words, right before them, then a day at most and a mark or "that" up to the quotation
+# ("President Obama's comments Friday that the '…'", "Obama's comment —that '…'"; not "Jo Bayer's
+# comments '…'": the words say what the comments do)
+_OWNER_OF_WORDS_BEFORE_RE = re.compile(
+    rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s)[^\S\n]+"
+    rf"(?:(?:now-)?(?:famous|infamous|latest|earlier|recent|controversial|widely|derided|oft-repeated|"
+    rf"first|initial|original|own|new|previous)[^\S\n]+)?(?:{_WORDS_NOUNS})"
+    rf"(?:[^\S\n]+(?:on[^\S\n]+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[^\S\n]+last[^\S\n]+week)?"
+    rf"(?:[^\S\n]*(?:[,:\u2014\u2013]|--)[^\S\n]*(?:that[^\S\n]+)?|[^\S\n]+that[^\S\n]+)(?:(?:the|a|an)[^\S\n]+)?$"
+)
+# the owner before the quotation and the noun after it: "his 'the private sector is doing fine' comment"
+_OWNER_BEFORE_RE = re.compile(rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s)[^\S\n]+$")
+_WORDS_NOUN_AFTER_RE = re.compile(rf"[^\S\n]*(?:{_WORDS_NOUNS})\b")
+
+
+def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
+                    after: str) -> tuple[str | None, float, str | None, bool] | None:
+    """The person whose words a noun says the quotation is: "Obama's comment that '…'", "his '…'
+    remark" (the pronoun resolved); None when no such owner is written."""
+    before = body[max(s_start, q.mark_pos - 200) : q.mark_pos]
+    found = _OWNER_OF_WORDS_BEFORE_RE.search(before)
+    if found is None and _WORDS_NOUN_AFTER_RE.match(after):
+        found = _OWNER_BEFORE_RE.search(before)
+    if found is None:
+        return None
+    pos = q.mark_pos - len(before) + found.start()
+    owner_named = None
+    if found.group(1):
+        # "Mr. Trump's temperament came under scrutiny: he was challenged over his statement that '…'":
+        # the one whose name the sentence wrote with an "'s" before (such names are no mentions)
+        owner_named = max(_POSSESSIVE_NAME_RE.finditer(body, s_start, pos), key=lambda m: m.start(), default=None)
+        owner_name = _clean_name(owner_named.group()[:-2]) if owner_named else None
+        if not owner_name or not resolver.speakers.canonical(owner_name):
+            owner_named = None  # "the Republican Party's": no one the article named
+    if found.group(1) and owner_named is None:
+        sp, conf, src = resolver.resolve("he" if found.group(1) == "his" else "she", "pronoun", "said", pos, s_start)
+    else:
+        name = _clean_name(owner_named.group()[:-2] if owner_named else found.group(2))
+        if not name:
+            return None
+        sp, conf, src = resolver.resolve(name, "name", "said", pos, s_start)
+    if not sp:
+        return None
+    return sp, min(conf, 0.8), src, False
 
 
 # "As Jo Bayer put it,", "As The Post's Jo Bayer puts it,": the person named says the quotation that follows

@@ -79,7 +79,11 @@ logger = logging.getLogger(__name__)
 #:     not the surname alone; a name written alone is a person only with "he"/"she" after it or "his"/"her" twice;
 #:     "X's campaign manager Jo Bayer" is Bayer; "a letter from X that said" is X's; "she welcomed X's call
 #:     to …" is no pronoun subject's; an owned role's words go to the next sentence's person only if she speaks
-EXTRACTOR_VERSION = "quotes-35"
+#: 36: the owner of a noun for words speaks the quotation it introduces ("Obama's comment that '…'",
+#:     "his '…' remark", "Trump's '…' tweets"; not "X's comments '…'" without "that" or a mark); a naming
+#:     verb's subject does not take words written after someone else's "'s"; prepositions opening a sentence
+#:     ("Within hours") and "Story Continued Below" are no names
+EXTRACTOR_VERSION = "quotes-36"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
@@ -103,7 +107,11 @@ EXTRACTOR_VERSION = "quotes-35"
 #: 14: review fixes: a two-word partial joins within the days of one event only, a shorter quotation sharing
 #:     only a sentence of a few words joins nothing a month away, a lede's few words join their article's
 #:     statement, a regnal number is a true Roman numeral ("LLC" is none)
-GROUPING_VERSION = "grouping-14"
+#: 15: a known speaker's short quote whose words other statements hold as well joins its own
+#:     speaker's statement of the same days (the others quote it back); unattributed quotations are no
+#:     rivals when that statement is the speaker's only one; two words in two statements of one speaker
+#:     join neither (no "parts of one statement" for two words)
+GROUPING_VERSION = "grouping-15"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

@@ -1504,10 +1504,22 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
 
     for short_i in sorted(best_parent, key=lambda i: (-lengths[i], i)):
         best_score, _, neg_long = best_parent.pop(short_i)
+        best_long = -neg_long
         # a best match that is itself a short quote not judged yet counts as the group it is bound
         # for: otherwise it and that group look like two rival statements
-        best_root = bound_for(-neg_long)
+        best_root = bound_for(best_long)
         own_root = uf.find(short_i)
+        speaker = uf.speaker[own_root] if phrases[short_i].speakers and lengths[short_i] < SHORT_QUOTE_WORDS else None
+        if speaker is not None and not _speaks(uf, best_root, speaker):
+            # its words in several statements about as well, one of them its own speaker's of the same
+            # days: that one is what it cuts, the others quote it ("the private sector is doing fine"
+            # in the president's answer and in his critics' attacks on it)
+            own = [(score, lengths[other], -other) for score, other in rivals.get(short_i, ())
+                   if score >= best_score - RIVAL_MARGIN and bound_for(other) != own_root
+                   and _speaks(uf, bound_for(other), speaker) and _same_event(uf, own_root, bound_for(other))]
+            if own:
+                best_long = -max(own)[2]
+                best_root = bound_for(best_long)
         # the groups it matches about as well as its best match
         contenders = {best_root} | {bound_for(other) for score, other in rivals.get(short_i, ())
                                     if score >= best_score - RIVAL_MARGIN}
@@ -1520,14 +1532,21 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             own_speaker = uf.speaker[own_root]
         if own_speaker is not None and _speaks(uf, best_root, own_speaker) and _same_event(uf, own_root, best_root):
             # another known speaker's words are no rival of what this one said, in the statement
-            # this one made: "no one is above the law" from a U.S. attorney and from a senator
+            # this one made: "no one is above the law" from a U.S. attorney and from a senator; nor
+            # are unattributed quotations of them when that statement is the speaker's only one
+            # holding them (others repeat the words); when several are, the unattributed ones stay
+            # rivals, as the words may be a line the speaker used more than once
             contenders = {root for root in contenders if uf.speaker[root] is None or _speaks(uf, root, own_speaker)}
-        shared = phrases[short_i].content & phrases[-neg_long].content
+            own_statements = {root for root in contenders if uf.speaker[root] is not None}
+            if len(own_statements) == 1:
+                contenders = own_statements
+        shared = phrases[short_i].content & phrases[best_long].content
         if not informative(shared) and not (len(contenders) == 1 and _own_words_of_the_day(
                 uf, phrases[short_i], own_root, best_root, informative.evidence(shared))):
             continue  # "if we do not win", "I'm with her": a few common words, said by anyone
         if len(contenders) > 1:
-            if own_speaker is not None and _parts_of_one_statement(uf, own_root, contenders, own_speaker):
+            if (own_speaker is not None and lengths[short_i] >= 3
+                    and _parts_of_one_statement(uf, own_root, contenders, own_speaker)):
                 for root in contenders:
                     uf.union(short_i, root)
             continue
@@ -1535,7 +1554,7 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             continue
         if lengths[short_i] < 3 and not _same_event(uf, own_root, best_root):
             continue  # two words ("greatly honored") of another week: the speaker's words again, not a cut
-        uf.union(short_i, -neg_long)
+        uf.union(short_i, best_long)
 
 
 def cluster_units(units: list[_Unit],

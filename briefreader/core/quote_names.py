@@ -255,6 +255,9 @@ _NON_NAME_STARTS = frozenset(
         "unless", "whether", "whatever", "whoever", "later", "earlier", "afterward", "afterwards", "finally",
         "separately", "again", "today", "tonight", "yesterday", "tomorrow", "regarding", "concerning",
         "following", "considering", "citing", "referring", "responding", "addressing", "echoing",
+        # prepositions opening a sentence ("Within hours, he was backtracking"): never a given name
+        "within", "against", "through", "throughout", "into", "upon", "toward", "towards", "across", "beyond",
+        "amid", "amidst", "via", "per", "about", "above", "under", "underneath",
     ]
 )
 
@@ -552,7 +555,7 @@ def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
 _FURNITURE_WORDS = frozenset(["photo", "photos", "video", "videos", "watch", "listen", "read", "replay", "related",
                               "advertisement", "image", "images", "caption", "gallery", "slideshow", "subscribe",
                               "click", "more", "continue", "advertising", "sponsored", "share", "continued",
-                              "below"])
+                              "below", "story"])
 _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 

@@ -804,3 +804,40 @@ def test_a_shared_sentence_of_six_words_without_one_known_speaker_joins_only_tha
     an = analyse_quotes(_shared_short_sentence(second_date))
     first = cluster_of(an, "proud of the harbour", "a0.txt")
     assert (first == cluster_of(an, "appeal the ruling", "a1.txt")) is together
+
+
+def test_a_known_speakers_words_quoted_back_by_critics_join_her_statement_of_that_day() -> None:
+    # "the clinic system is doing fine" is in the governor's answer and in two critics' attacks on it
+    # (the longest one a senator's): her partial quoted elsewhere is a cut of her answer, not a stock phrase
+    arts = [
+        art(0, "\u201cWe hired nine hundred nurses this spring, so the clinic system is doing fine for now. Where we "
+               "see weakness is in the rural counties,\u201d Governor Ada Brenn said at a news conference."),
+        art(1, "Senator Tom Bakely said: \u201cFor the governor to stand up and say the clinic system is doing fine "
+               "is going to go down in history as a blunder of the first order, a miscalculation.\u201d"),
+        art(2, "The nurses' union wrote online.\n\n\u201cShe thinks the clinic system is doing fine while patients "
+               "wait. Is she really that out of touch?\u201d"),
+        art(3, "Governor Ada Brenn spoke on Friday.\n\nBrenn\u2019s comment that \u201cthe clinic system is doing "
+               "fine\u201d angered the nurses' union."),
+    ]
+    arts = [replace(a, date="2025-03-01") for a in arts]
+    an = analyse_quotes(arts)
+    partial = cluster_of(an, "the clinic system is doing fine", "a3.txt")
+    assert partial == cluster_of(an, "nine hundred nurses", "a0.txt")
+    assert partial != cluster_of(an, "blunder", "a1.txt") and partial != cluster_of(an, "patients wait", "a2.txt")
+
+
+def test_a_speakers_two_words_in_two_of_her_statements_join_neither_to_the_other() -> None:
+    # "loser raider" in two tweets of one morning, quoted alone as the speaker's: two statements, not
+    # one statement's two cuts
+    arts = [
+        art(0, "\u201cAnother night of looting in Harbourtown by a loser raider. These are sick and demented "
+               "people,\u201d Dan Korver tweeted."),
+        art(1, "\u201cEvery loser raider must be dealt with in a much tougher manner. The ferry is their main "
+               "route,\u201d Dan Korver tweeted an hour later."),
+        art(2, "Dan Korver spoke at dawn.\n\nAnn Reyes called Korver\u2019s \u201closer raider\u201d tweets "
+               "unhelpful."),
+    ]
+    arts = [replace(a, date="2025-03-01") for a in arts]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "loser raider", "a2.txt") != cluster_of(an, "sick and demented", "a0.txt")
+    assert cluster_of(an, "sick and demented", "a0.txt") != cluster_of(an, "tougher manner", "a1.txt")

@@ -429,3 +429,46 @@ def test_a_description_after_said_holding_a_relative_clause_is_kept() -> None:
 
 def test_a_given_name_that_is_a_country_stays_before_a_suffixed_surname() -> None:
     assert _clean_name("Cuba Gooding Jr.") == "Cuba Gooding Jr"
+
+
+@pytest.mark.parametrize(
+    ("body", "snippet", "speaker"),
+    [
+        # the owner of a noun for words, a mark or "that" between the noun and the quotation
+        ("Governor Ada Brenn held a news conference on Friday.\n\nBrenn\u2019s comment \u2014that \u201cthe clinic "
+         "system is doing fine\u201d \u2014 became a flashpoint for Tom Bakely.", "the clinic system", "Ada Brenn"),
+        ("Governor Ada Brenn spoke on Friday. Tom Bakely arrived.\n\nGovernor Brenn\u2019s comments Friday that "
+         "the \u201cclinic system\u2019s doing fine\u201d drew fire from Tom Bakely.", "clinic system", "Ada Brenn"),
+        # the noun after the quotation: the pronoun before it goes to the person the article is about
+        ("Governor Ada Brenn spoke on Friday. She said she had hired nurses. It was overshadowed by her "
+         "\u201cthe clinic system is doing fine\u201d comment.", "the clinic system", "Ada Brenn"),
+        # "his" after someone's name with an "'s" in the same sentence is that someone's
+        ("\u201cI will not give up on him,\u201d Tom Bakely said.\n\nMr. Korver\u2019s temper came under scrutiny: "
+         "He was challenged over his statement on Wednesday that \u201cthe harbour hates us,\u201d but he kept "
+         "calm. Dan Korver spoke last.", "the harbour hates us", "Dan Korver"),
+    ],
+)
+def test_the_owner_of_a_comment_or_remark_speaks_it(body: str, snippet: str, speaker: str) -> None:
+    assert quote_starting(body, snippet).speaker == speaker
+
+
+def test_a_quotation_saying_what_someones_comments_do_is_not_theirs() -> None:
+    body = ("Judge Ada Brenn spoke on Friday. Tom Bakely said that Brenn\u2019s comments \u201cshow bias to me.\u201d")
+    assert quote_starting(body, "show bias").speaker != "Ada Brenn"
+
+
+@pytest.mark.parametrize("opening", ["Within", "Amid", "Throughout", "Upon", "Against"])
+def test_a_preposition_opening_a_sentence_is_no_speaker(opening: str) -> None:
+    body = (f"Ada Brenn spoke on Friday.\n\n{opening} hours, she was backtracking, telling reporters that "
+            "\u201cthe clinic system is not doing fine.\u201d")
+    assert quote_starting(body, "the clinic system").speaker != opening
+
+
+def test_a_story_continued_below_line_is_no_name() -> None:
+    speakers = _Speakers("Ada Brenn spoke.\n\nStory Continued Below\n\nThe aides left.")
+    assert all(name != "Story Continued Below" for _, name in speakers.mentions)
+
+
+def test_a_naming_verbs_subject_does_not_speak_someone_elses_words_written_with_an_s() -> None:
+    body = "Dan Korver spoke at dawn.\n\nAnn Reyes called Korver\u2019s \u201closer raider\u201d tweets unhelpful."
+    assert quote_starting(body, "loser raider").speaker == "Dan Korver"
