@@ -911,12 +911,10 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
         return found
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
-    colon_found = _colon_attribution(before, resolver, q.mark_pos, s_start)
-    if colon_found is not None:
-        return colon_found
-    owner = _owner_of_words(body, resolver, q, s_start, after)
-    if owner is not None:
-        return owner
+    named = (_colon_attribution(before, resolver, q.mark_pos, s_start)
+             or _owner_of_words(body, resolver, q, s_start, after))
+    if named is not None:
+        return named
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
         verb = " ".join(vm.group().split())
