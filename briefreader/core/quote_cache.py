@@ -111,7 +111,9 @@ EXTRACTOR_VERSION = "quotes-36"
 #:     speaker's statement of the same days (the others quote it back); unattributed quotations are no
 #:     rivals when that statement is the speaker's only one; two words in two statements of one speaker
 #:     join neither (no "parts of one statement" for two words)
-GROUPING_VERSION = "grouping-15"
+#: 16: a speaker's key is the surname person_key reads ("Eric H. Holder Jr." is Holder, not "Jr"; "Ri Yong Ho"
+#:     is Ri like "Ri Yong-ho")
+GROUPING_VERSION = "grouping-16"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

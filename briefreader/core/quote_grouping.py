@@ -285,12 +285,11 @@ KNOWN_SPEAKER_CONFIDENCE = 0.6
 
 
 def speaker_key(name: str | None) -> str | None:
-    """Who a speaker name designates across articles: its last word, case-folded ("Donald J. Trump",
-    "Trump" and "Mr. Trump" are one person); None for no name."""
-    if not name:
-        return None
-    words = _without_regnal_number(_name_words(_unaccented(name)))
-    return words[-1].casefold() if words else None
+    """Who a speaker name designates across articles: its surname, case-folded, as :func:`person_key`
+    reads it ("Donald J. Trump", "Trump" and "Mr. Trump" are one person; "Eric H. Holder Jr." is
+    Holder, "Ri Yong-ho" and "Ri Yong Ho" are Ri); None for no name."""
+    key = person_key(name)
+    return key.split("|", 1)[0] if key else None
 
 
 #: A regnal number closing a name ("Benedict XVI", "Charles III"): a Roman numeral in capitals, two letters

@@ -146,6 +146,23 @@ def test_speaker_key_leaves_out_a_regnal_number() -> None:
     assert speaker_key("Xi") == "xi"
 
 
+@pytest.mark.parametrize(("a", "b"), [
+    ("Eric H Holder Jr", "Eric Holder"),  # a generation suffix is no surname
+    ("Justice John G Roberts Jr", "John Roberts"),
+    ("Ri Yong-ho", "Ri Yong Ho"),  # a romanised name, family name first, hyphen or not
+])
+def test_speaker_key_reads_the_surname_as_person_key_does(a: str, b: str) -> None:
+    assert speaker_key(a) == speaker_key(b) == person_key(a).split("|")[0]
+
+
+def test_one_persons_identical_words_under_two_spellings_of_the_name_are_one_group() -> None:
+    line = "We will not stop until every road in the county is paved and lit"
+    an = analyse_quotes([art(0, f"\u201c{line},\u201d Eric H. Holder Jr. said on Monday."),
+                         art(1, f"\u201c{line},\u201d said Attorney General Eric Holder.")])
+    (group,) = [c for c in an.clusters if any(line in v.text for v in c.variants)]
+    assert len(group.variants) == 2
+
+
 def test_person_key_of_no_name() -> None:
     assert person_key(None) is None and person_key("") is None and person_key("42") is None
 
