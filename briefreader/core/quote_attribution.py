@@ -318,6 +318,9 @@ def _opens_apposition(separators: list[str], k: int) -> bool:
     return sum(1 for sep in separators[: k - 1] if sep != ",") % 2 == 0
 
 
+_NUMBER_END_RE = re.compile(r"(?:\d+(?:st|nd|rd|th)?\s+)+$")
+
+
 def _name_before_apposition(segments: list[str]) -> str | None:
     """The name ending the last non-blank segment before an apposition, if it is one."""
     for seg in reversed(segments):
@@ -326,7 +329,9 @@ def _name_before_apposition(segments: list[str]) -> str | None:
             continue  # an age or a relative clause: "Jo Bayer, 67, a retired nurse", "Jo Bayer, who …,"
         m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
         head = seg[: m.start()] if m else seg
-        if m and head.strip().split()[-1:] != ["and"] and not _PREPOSITION_END_RE.search(head):
+        # (a number is part of the name after a preposition: "chairman for 21st Century Fox")
+        bare_head = _NUMBER_END_RE.sub("", head)
+        if m and head.strip().split()[-1:] != ["and"] and not _PREPOSITION_END_RE.search(bare_head):
             if _object_of_clause(seg):
                 return None  # "Jo Bayer spoke about Democrats, and gave them …": an object
             return _clean_name(m.group())  # "Jo Bayer", "the economist Jo Bayer"
@@ -518,7 +523,12 @@ class _Resolver:
             gender = description_gender(subject)  # "the congresswoman" never stands for a man
             who = sp.recent_actor(pos, gender) or sp.last_person_before(pos, gender)
             titled = sp.titled_actor(pos, subject) if who else None
-            if titled and titled != who and sp.has_other_role(who, subject):
+            if titled and titled != who and (
+                    sp.has_other_role(who, subject)
+                    # "the president" alone (not "the former vice president", "the Vermont senator"): the
+                    # one titled so, when the last person named is someone else ("Trump attorney Jay
+                    # Sekulow", "Donald Trump Jr")
+                    or who is not None and len(subject.split()) == 2 and sp.known_otherwise(who, subject)):
                 # "the president added", the last person named "presidential candidate Kit Varlow": the
                 # person the article titles "President" is meant
                 who = titled
@@ -976,15 +986,19 @@ _WORDS_NOUNS = (r"comments?|remarks?|words|statements?|claims?|assertions?|tweet
 # the owner of the words, right before them, then a day at most and a mark or "that" up to the quotation
 # ("President Obama's comments Friday that the '…'", "Obama's comment —that '…'"; not "Jo Bayer's
 # comments '…'": the words say what the comments do)
+# ("the president's"): someone described, group 3
+_DESCRIBED_OWNER = rf"\bthe[^\S\n]+((?:[a-z-]+[^\S\n]+){{0,2}}(?:{_OWNED_ROLES}|president|senator|governor))"
 _OWNER_OF_WORDS_BEFORE_RE = re.compile(
-    rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s)[^\S\n]+"
+    rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s|{_DESCRIBED_OWNER}['\u2019]s)[^\S\n]+"
     rf"(?:(?:now-)?(?:famous|infamous|latest|earlier|recent|controversial|widely|derided|oft-repeated|"
     rf"first|initial|original|own|new|previous)[^\S\n]+)?(?:{_WORDS_NOUNS})"
     rf"(?:[^\S\n]+(?:on[^\S\n]+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[^\S\n]+last[^\S\n]+week)?"
     rf"(?:[^\S\n]*(?:[,:\u2014\u2013]|--)[^\S\n]*(?:that[^\S\n]+)?|[^\S\n]+that[^\S\n]+)(?:(?:the|a|an)[^\S\n]+)?$"
 )
 # the owner before the quotation and the noun after it: "his 'the private sector is doing fine' comment"
-_OWNER_BEFORE_RE = re.compile(rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s)[^\S\n]+$")
+_OWNER_BEFORE_RE = re.compile(
+    rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s|{_DESCRIBED_OWNER}['\u2019]s)[^\S\n]+$"
+)
 _WORDS_NOUN_AFTER_RE = re.compile(rf"[^\S\n]*(?:{_WORDS_NOUNS})\b")
 
 
@@ -1009,6 +1023,15 @@ def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
             owner_named = None  # "the Republican Party's": no one the article named
     if found.group(1) and owner_named is None:
         sp, conf, src = resolver.resolve("he" if found.group(1) == "his" else "she", "pronoun", "said", pos, s_start)
+    elif found.group(3):
+        described = f"the {found.group(3)}"
+        sp, conf, src = resolver.resolve(described, "description", "said", pos, s_start)
+        if sp and sp == resolver.speakers.first_person_between(s_start, pos):
+            # "Flake rejected the president's claim that '…'": the sentence's own person is not the
+            # one it describes; the one the article titles so, if anyone
+            sp = resolver.speakers.titled_actor(pos, described)
+            if sp == resolver.speakers.first_person_between(s_start, pos):
+                sp = None
     else:
         name = _clean_name(owner_named.group()[:-2] if owner_named else found.group(2))
         if not name:

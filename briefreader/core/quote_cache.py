@@ -83,7 +83,11 @@ logger = logging.getLogger(__name__)
 #:     "his '…' remark", "Trump's '…' tweets"; not "X's comments '…'" without "that" or a mark); a naming
 #:     verb's subject does not take words written after someone else's "'s"; prepositions opening a sentence
 #:     ("Within hours") and "Story Continued Below" are no names
-EXTRACTOR_VERSION = "quotes-36"
+#: 37: "the president's claim that '…'" is the titled president's (not the sentence's own subject); "the
+#:     president" is the one the article titles so when the last person named is a Jr, is written after another
+#:     role or is never titled; a photo credit ("REUTERS/Jo Bayer") names no one; participles and plural nouns
+#:     opening a sentence ("Describing", "Experts") are no names; "chairman for 21st Century Fox" is an apposition
+EXTRACTOR_VERSION = "quotes-37"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

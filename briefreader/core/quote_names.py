@@ -258,6 +258,13 @@ _NON_NAME_STARTS = frozenset(
         # prepositions opening a sentence ("Within hours, he was backtracking"): never a given name
         "within", "against", "through", "throughout", "into", "upon", "toward", "towards", "across", "beyond",
         "amid", "amidst", "via", "per", "about", "above", "under", "underneath",
+        # participles opening a sentence ("Describing Trump's base as '…', Wilson …"): never a given name
+        "describing", "saying", "noting", "adding", "arguing", "claiming", "insisting", "warning",
+        "writing", "explaining", "praising", "criticizing", "criticising", "slamming", "blasting", "defending",
+        "dismissing", "rejecting", "asking", "announcing", "acknowledging", "admitting", "reacting",
+        "commenting", "quoting", "recalling", "declaring", "pointing", "suggesting", "urging", "vowing",
+        "promising", "labeling", "labelling", "branding", "dubbing", "mocking", "attacking", "accusing",
+        "blaming", "thanking",
     ]
 )
 
@@ -515,7 +522,10 @@ _ROLE_NOT_GIVEN_NAMES = frozenset(["candidate", "nominee", "billionaire", "busin
 _GROUP_NOUNS = frozenset(["members", "friends", "supporters", "allies", "critics", "opponents", "residents",
                           "citizens", "people", "leaders", "officials", "aides", "voters", "sources", "advocates",
                           "one", "much", "most", "all", "none", "part", "is", "was", "are", "were", "does", "did",
-                          "senators", "footage", "alongside", "outside", "inside", "amid", "beside", "behind"])
+                          "senators", "footage", "alongside", "outside", "inside", "amid", "beside", "behind",
+                          "experts", "analysts", "observers", "lawmakers", "historians", "economists", "scholars",
+                          "witnesses", "protesters", "investigators", "prosecutors", "researchers", "scientists",
+                          "doctors", "students", "parents", "workers", "employees", "activists", "insiders"])
 _HYPHENATED_DESCRIPTOR_RE = re.compile(r"\w-(?:based|born|winner|winning|raised|bred|educated|backed)$", re.IGNORECASE)
 # Titles that never end a name (a surname is never "Gov" or "Sen")
 _TRAILING_TITLES = frozenset(["gov", "sen", "rep", "gen", "lt", "sgt", "col", "adm", "capt", "dr", "mr", "mrs", "ms",
@@ -664,8 +674,11 @@ class _Speakers:
         headline_lines = _headline_lines(self.body)
         for m in _NAME_RE.finditer(self.body):
             raw = m.group()
-            if headline_lines and self.body.rfind("\n", 0, m.start()) + 1 in headline_lines:
-                continue  # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name
+            # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name;
+            # "REUTERS/Carlos Barria", "AP Photo/Evan Vucci": a photo credit, no one in the story
+            if (self.body[m.start() - 1 : m.start()] == "/"
+                    or headline_lines and self.body.rfind("\n", 0, m.start()) + 1 in headline_lines):
+                continue
             info = _name_mention(raw)
             if info is None:
                 continue
@@ -1052,7 +1065,9 @@ class _Speakers:
                 if off >= before or name in seen:
                     continue
                 seen.add(name)
-                words = [word for word in name.split() if word.strip(".,") not in _GENERATION_SUFFIXES]
+                if _suffixed(name):
+                    continue  # "Donald Trump Jr" is not "President Trump", though his surname is
+                words = name.split()
                 if words and words[-1] in titled:
                     return name
         return None
@@ -1068,6 +1083,26 @@ class _Speakers:
                               for match in re.finditer(pattern, self.body) for part in match.group(1).split())
             self._titled_cache[titles] = found
         return found
+
+    def known_otherwise(self, name: str, description: str) -> bool:
+        """Whether the article never writes ``name`` after the title the description's noun stands for
+        ("President Jo Bayer" for "the president") but as someone else: a son of that surname ("Jo
+        Bayer Jr"), after another role ("attorney Jo Bayer"), or at all for "the president" (the head
+        of state an article titles; "the senator" may be any senator it names)."""
+        words = description.lower().split()
+        titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words else None
+        parts = name.split()
+        if not titles or not parts:
+            return False
+        if _suffixed(name):
+            return True
+        if parts[-1] in self._titled_words(titles):
+            return False
+        if words[-1] == "president":
+            return True  # "the president": the head of state the article titles, not anyone else named
+        written = r"[^\S\n]+".join(re.escape(word) for word in parts)
+        return any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
+                   for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
 
     def has_other_role(self, name: str | None, description: str) -> bool:
         """Whether the article writes ``name`` as a contender for the description's office ("presidential

@@ -472,3 +472,45 @@ def test_a_story_continued_below_line_is_no_name() -> None:
 def test_a_naming_verbs_subject_does_not_speak_someone_elses_words_written_with_an_s() -> None:
     body = "Dan Korver spoke at dawn.\n\nAnn Reyes called Korver\u2019s \u201closer raider\u201d tweets unhelpful."
     assert quote_starting(body, "loser raider").speaker == "Dan Korver"
+
+
+def test_a_photo_credit_after_a_slash_is_no_one_a_pronoun_goes_to() -> None:
+    body = ("Joe Varlow spoke at an event in Dover on March 12. REUTERS/Carlos Barria\n\n"
+            "\u201cI have to start that vetting process relatively soon,\u201d he said.")
+    assert quote_starting(body, "I have to start").speaker == "Joe Varlow"
+
+
+@pytest.mark.parametrize("participle", ["Describing", "Noting", "Praising", "Slamming"])
+def test_a_participle_opening_a_sentence_is_no_given_name(participle: str) -> None:
+    # "Describing Trump's base as a '…' demographic, Wilson …": Trump is named, no "Describing Trump"
+    assert _clean_name(f"{participle} Jo Varlow") == "Jo Varlow"
+    assert _clean_name(f"{participle} Varlow's") != f"{participle} Varlow"
+
+
+def test_a_plural_noun_opening_a_sentence_is_no_person() -> None:
+    assert _clean_name("Experts") is None and _clean_name("Analysts") is None
+
+
+@pytest.mark.parametrize(("sentence", "speaker"), [
+    # the title's holder owns "the president's claim", not the last person named
+    ("Experts looked askance at the president\u2019s \u201cno questions on the harbour\u201d claim.", "Jo Varlow"),
+    # nor does the sentence's own subject, who rejects it
+    ("Senator Ed Flake rejected the president\u2019s claim that \u201cthe harbour is safe\u201d at once.", "Jo Varlow"),
+])
+def test_the_president_owning_words_is_the_one_titled_so(sentence: str, speaker: str) -> None:
+    body = ("President Jo Varlow tweeted on Monday. The president's eldest son, Jo Varlow Jr., responded. "
+            f"Trump attorney Ed Sekul drew up the list.\n\n{sentence}")
+    snippet = "no questions" if "no questions" in sentence else "the harbour is safe"
+    assert quote_starting(body, snippet).speaker == speaker
+
+
+def test_the_president_said_is_the_titled_one_not_a_lawyer_named_last() -> None:
+    body = ("President Jo Varlow tweeted on Monday. The list was drawn up by Varlow attorney Ed Sekul after "
+            "talks.\n\n\u201cSo disgraceful that the questions were leaked,\u201d the president said.")
+    assert quote_starting(body, "So disgraceful").speaker == "Jo Varlow"
+
+
+def test_a_company_name_with_a_number_in_an_apposition_is_not_the_speaker() -> None:
+    body = ("Rupert Holm, executive chairman for 21st Century Acme, the parent company of Acme News, called "
+            "Ailes a \u201cgreat patriot\u201d on Thursday.")
+    assert quote_starting(body, "great patriot").speaker == "Rupert Holm"
