@@ -87,7 +87,9 @@ logger = logging.getLogger(__name__)
 #:     president" is the one the article titles so when the last person named is a Jr, is written after another
 #:     role or is never titled; a photo credit ("REUTERS/Jo Bayer") names no one; participles and plural nouns
 #:     opening a sentence ("Describing", "Experts") are no names; "chairman for 21st Century Fox" is an apposition
-EXTRACTOR_VERSION = "quotes-37"
+#: 38: a surname alone in the title line is not the narration naming it before every full name ("Cheney says
+#:     …" then "Dick Cheney" and, later, "Lynne Cheney" twice: "Cheney said" is Dick)
+EXTRACTOR_VERSION = "quotes-38"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -570,6 +570,15 @@ _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
 
+def _title_end(body: str) -> int:
+    """Where the title line opening ``body`` ends (a short first line with no sentence end, a line
+    break after it), or 0 when the body opens on prose."""
+    end = body.find("\n", 0, 201)
+    if end <= 0 or body[:end].rstrip().endswith((".", "!", "?", '"', "\u201d")):
+        return 0
+    return end
+
+
 def _headline_lines(body: str) -> set[int]:
     """Start offsets of lines in headline case (4+ words, nearly all capitalised, no sentence end)."""
     out: set[int] = set()
@@ -815,8 +824,9 @@ class _Speakers:
             if name not in first_at and not self._quoted_at[off]:
                 first_at[name] = off
         alone_at: dict[str, int] = {}  # surname -> where the narration first writes it alone
+        title_end = _title_end(self.body)  # (a headline writes surnames alone: "Cheney says Clinton …")
         for off, name, strong in candidates:
-            if not strong and " " not in name and not self._quoted_at[off]:
+            if not strong and " " not in name and not self._quoted_at[off] and off >= title_end:
                 alone_at.setdefault(name, off)
         for surname, names in owners.items():
             if surname.lower() in _PARTY_NOUNS:

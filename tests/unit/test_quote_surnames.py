@@ -104,3 +104,15 @@ def test_an_only_full_name_with_a_suffix_is_its_surname_alone() -> None:
     body = ('Ivo B. Brandt Jr. testified before the committee on Thursday morning.\n\n'
             '"I was dismissed because of the inquiry," Mr. Brandt said.')
     assert quote_starting(body, "I was dismissed").speaker == "Ivo B Brandt Jr"
+
+
+def test_a_surname_alone_in_the_title_line_is_not_narration_before_every_full_name() -> None:
+    # the headline writes "Holt" alone; the lede introduces Brian Holt; his wife, written in full twice
+    # to tell her apart, is not who "Holt said" means
+    body = ("Holt says the mine 'bears responsibility' for the flood\n\n"
+            "Former mayor Brian Holt said on Sunday that the mine \u201cbears responsibility\u201d for the flood.\n\n"
+            "\u201cThey knew about the dam,\u201d Holt said.\n\n"
+            "Anne Holt, who was on with her husband, promoted her book. \u201cI wonder,\u201d Anne Holt said.\n\n"
+            "\u201cThe mine is a good neighbour in other ways,\u201d Holt said.")
+    assert quote_starting(body, "They knew").speaker == "Brian Holt"
+    assert quote_starting(body, "The mine is a good").speaker == "Brian Holt"
