@@ -119,7 +119,9 @@ EXTRACTOR_VERSION = "quotes-38"
 #:     join neither (no "parts of one statement" for two words)
 #: 16: a speaker's key is the surname person_key reads ("Eric H. Holder Jr." is Holder, not "Jr"; "Ri Yong Ho"
 #:     is Ri like "Ri Yong-ho")
-GROUPING_VERSION = "grouping-16"
+#: 17: a known speaker's short quote whose best match is her statement of another week joins her statement of
+#:     these days instead, when one holds the words as well (the line said again later is another occasion)
+GROUPING_VERSION = "grouping-17"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

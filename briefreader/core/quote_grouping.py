@@ -1509,10 +1509,11 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
         best_root = bound_for(best_long)
         own_root = uf.find(short_i)
         speaker = uf.speaker[own_root] if phrases[short_i].speakers and lengths[short_i] < SHORT_QUOTE_WORDS else None
-        if speaker is not None and not _speaks(uf, best_root, speaker):
+        if speaker is not None and not (_speaks(uf, best_root, speaker) and _same_event(uf, own_root, best_root)):
             # its words in several statements about as well, one of them its own speaker's of the same
             # days: that one is what it cuts, the others quote it ("the private sector is doing fine"
-            # in the president's answer and in his critics' attacks on it)
+            # in the president's answer and in his critics' attacks on it) or are the speaker's words
+            # said again another week
             own = [(score, lengths[other], -other) for score, other in rivals.get(short_i, ())
                    if score >= best_score - RIVAL_MARGIN and bound_for(other) != own_root
                    and _speaks(uf, bound_for(other), speaker) and _same_event(uf, own_root, bound_for(other))]
@@ -1539,6 +1540,13 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             own_statements = {root for root in contenders if uf.speaker[root] is not None}
             if len(own_statements) == 1:
                 contenders = own_statements
+            elif len(own_statements) == len(contenders) > 1:
+                # several of the speaker's statements hold the words: the one of these days is what this
+                # quotes, one of another week is the words said again ("never took control of the
+                # Justice Department" in an interview, and repeated four days later)
+                of_these_days = {root for root in contenders if _same_event(uf, own_root, root)}
+                if len(of_these_days) == 1:
+                    contenders = of_these_days
         shared = phrases[short_i].content & phrases[best_long].content
         if not informative(shared) and not (len(contenders) == 1 and _own_words_of_the_day(
                 uf, phrases[short_i], own_root, best_root, informative.evidence(shared))):

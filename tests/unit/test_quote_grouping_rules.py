@@ -323,9 +323,12 @@ def test_a_short_quote_joins_two_cuts_of_one_statement_of_its_speaker() -> None:
 
 
 def test_a_short_quote_joins_no_cut_of_its_speakers_statements_of_another_week() -> None:
+    # the second cut printed weeks later is the line said again; the short quote, two days after the
+    # first post, quotes that one (session 13: it joined neither before)
     an = analyse_quotes(_post_in_two_cuts(second_date="2025-03-20"))
-    groups = {cluster_of(an, "showing a little class", f"a{i}.txt") for i in range(3)}
-    assert len(groups) == 3
+    short = cluster_of(an, "showing a little class", "a2.txt")
+    assert short == cluster_of(an, "showing a little class", "a0.txt")
+    assert short != cluster_of(an, "showing a little class", "a1.txt")
 
 
 def test_a_short_quote_joins_no_cut_of_another_speaker() -> None:
@@ -858,3 +861,22 @@ def test_a_speakers_two_words_in_two_of_her_statements_join_neither_to_the_other
     an = analyse_quotes(arts)
     assert cluster_of(an, "loser raider", "a2.txt") != cluster_of(an, "sick and demented", "a0.txt")
     assert cluster_of(an, "sick and demented", "a0.txt") != cluster_of(an, "tougher manner", "a1.txt")
+
+
+@pytest.mark.parametrize("repeat_longer", [False, True])
+def test_a_speakers_partial_joins_her_statement_of_those_days_not_her_repeat_a_week_later(
+        repeat_longer: bool) -> None:
+    repeat = ("Ed Sands never took charge of the harbour authority. It is sort of an incredible thing, and a "
+              "sad one for the whole town and every family on the quay" if repeat_longer
+              else "Ed Sands never took charge of the harbour authority. It is sad")
+    arts = [
+        replace(art(0, "Dana Reid said Sands \u201cnever took charge of the harbour authority.\u201d"),
+                date="2025-03-01"),
+        replace(art(1, "\u201cI put in a harbour master who never took charge of the harbour authority. He took "
+                       "the job and then he left,\u201d Dana Reid said in an interview."), date="2025-03-02"),
+        replace(art(2, f"\u201c{repeat},\u201d Dana Reid told a rally."), date="2025-03-06"),
+    ]
+    an = analyse_quotes(arts)
+    partial = cluster_of(an, "never took charge", "a0.txt")
+    assert partial == cluster_of(an, "harbour master", "a1.txt") != cluster_of(an, "incredible" if repeat_longer
+                                                                              else "It is sad", "a2.txt")
