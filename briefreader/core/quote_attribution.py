@@ -867,7 +867,7 @@ def _colon_attribution(before: str, resolver: _Resolver, mark_pos: int,
 _FREE_RELATIVE_BEFORE_RE = re.compile(r"\bwhat(?:ever)?[^\S\n]+(?:[\w.'\u2019-]+[^\S\n]+){1,3}$", re.IGNORECASE)
 
 
-_CLAUSE_GOES_ON_RE = re.compile(r"\b(?:and|but|or)\b|[,;]")
+_CLAUSE_GOES_ON_RE = re.compile(r"\b(?:and|but|or)\b|[,;:]")
 
 
 # the start of a coordinate clause with a subject of its own: ", but Trump has …"
@@ -1267,6 +1267,14 @@ def _register_speech_events(body: str, resolver: _Resolver,
         verb = " ".join(vm.group().split())
         according = verb == "according to"
         subj = _subject_right(body[vm.end() : vm.end() + 80]) if according else _subject_left(before)
+        if subj and subj[1] == "name" and not according:
+            at = before.rfind(subj[0])
+            if at > 0 and _REPORTED_SUBJECT_BEFORE_RE.search(before, 0, at):
+                continue  # "He said Trump asked him to stay": Trump asks inside his report, he spoke
         if subj:
             events.append((pos, subj[0], subj[1], verb))
     return events
+
+
+# a speech verb and "that" right before a clause's subject: the clause is the speech's report
+_REPORTED_SUBJECT_BEFORE_RE = re.compile(rf"\b(?:{SPEECH_VERBS})[^\S\n]+(?:that[^\S\n]+)?$")

@@ -89,7 +89,10 @@ logger = logging.getLogger(__name__)
 #:     opening a sentence ("Describing", "Experts") are no names; "chairman for 21st Century Fox" is an apposition
 #: 38: a surname alone in the title line is not the narration naming it before every full name ("Cheney says
 #:     …" then "Dick Cheney" and, later, "Lynne Cheney" twice: "Cheney said" is Dick)
-EXTRACTOR_VERSION = "quotes-38"
+#: 39: a name speaking inside someone's report ("He said Varlow asked him …") is no speech event later pronouns go
+#:     on from; a free relative closed by a colon ("in what she described as a direct quote: '…'") is not the
+#:     quotation's attribution
+EXTRACTOR_VERSION = "quotes-39"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -514,3 +514,18 @@ def test_a_company_name_with_a_number_in_an_apposition_is_not_the_speaker() -> N
     body = ("Rupert Holm, executive chairman for 21st Century Acme, the parent company of Acme News, called "
             "Ailes a \u201cgreat patriot\u201d on Thursday.")
     assert quote_starting(body, "great patriot").speaker == "Rupert Holm"
+
+
+def test_a_name_speaking_inside_someones_report_does_not_take_his_next_pronoun() -> None:
+    body = ("Senator Bob Corker, who is retiring next year, spoke to reporters at length on Tuesday afternoon.\n\n"
+            "Corker also denied that Dan Varlow refused to support his bid. He said Varlow asked him at least "
+            "four times to reconsider his decision not to run.\n\n"
+            "\u201cThe governor has great difficulty with the truth,\u201d he said.")
+    assert quote_starting(body, "The governor has").speaker == "Bob Corker"
+
+
+def test_a_free_relative_closed_by_a_colon_is_not_the_quotations_attribution() -> None:
+    body = ("Fiona Hale testified for ten hours on Monday about the meeting at the ministry.\n\n"
+            "Hale recounted that John Bolt told her, in what she described as a direct quote: \u201cYou go and "
+            "tell the lawyers that I am not part of whatever deal they are cooking up.\u201d")
+    assert quote_starting(body, "You go and tell").speaker == "John Bolt"
