@@ -92,7 +92,8 @@ logger = logging.getLogger(__name__)
 #: 39: a name speaking inside someone's report ("He said Varlow asked him …") is no speech event later pronouns go
 #:     on from; a free relative closed by a colon ("in what she described as a direct quote: '…'") is not the
 #:     quotation's attribution
-EXTRACTOR_VERSION = "quotes-39"
+#: 40: a sentence opening on "And he"/"But she" is about the pronoun's person, not the first person it names
+EXTRACTOR_VERSION = "quotes-40"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -1299,7 +1299,9 @@ _DESCRIBED_OPENING_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:The|This|That)\s+(?:[\w'\u2019-]+\s+){0,2}?([a-z]+)\b(?![\w'\u2019-])"
 )
 # A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
-_PRONOUN_SUBJECT_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:He|She|They|I|We)\b")
+_PRONOUN_SUBJECT_RE = re.compile(
+    r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:(?:And|But|So|Yet|Then)[^\S\n]+(?:he|she|they)\b|(?:He|She|They|I|We)\b)"
+)
 # A sentence opening on a participle right before a name ("Saying President Obama, …", "Praising Jo Bayer, …")
 _OPENING_PARTICIPLE_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(]*[A-Z][a-z]+ing\s+(?:(?:the|[A-Z][a-z]*\.?)\s+)?")
 # a clause's verb right after its subject, then a personal pronoun in the same sentence going on from that

@@ -529,3 +529,10 @@ def test_a_free_relative_closed_by_a_colon_is_not_the_quotations_attribution() -
             "Hale recounted that John Bolt told her, in what she described as a direct quote: \u201cYou go and "
             "tell the lawyers that I am not part of whatever deal they are cooking up.\u201d")
     assert quote_starting(body, "You go and tell").speaker == "John Bolt"
+
+
+def test_a_sentence_opening_on_and_he_is_about_him_not_the_person_it_names() -> None:
+    body = ("President Dan Varlow has mused privately about taking away press credentials for months.\n\n"
+            "And he said it again on Friday, two days after blacklisting Jim Acoste. \u201cIt could be others "
+            "also,\u201d he said.")
+    assert quote_starting(body, "It could be others").speaker == "Dan Varlow"
