@@ -482,6 +482,7 @@ def _family_of(sp: _Speakers, name: str) -> str | None:
 
 # documents a description may name as a source ("The statement said"), and ones that only read out
 # an author's words (`"…," read a memo from Jo Bayer`)
+_REPORTING_VERBS = frozenset(["reported", "reports"])
 _DOCUMENT_NOUNS = frozenset(["statement", "letter", "memo", "email", "e-mail", "release", "note"])
 _READ_DOCUMENT_NOUNS = _DOCUMENT_NOUNS | {"memorandum", "message", "post", "tweet", "text"}
 
@@ -897,6 +898,17 @@ _VERB_AFTER_NAME_RE = re.compile(
 )
 
 
+def _passed_over(before: str, vm: re.Match[str], verb: str, verbs: list[re.Match[str]]) -> bool:
+    """Whether the speech verb ``vm`` before a quotation is no attribution of it, an earlier verb's:
+    an outlet reporting ("'…,' she said, The Hill reported. '…'": the outlet relays what she said), or
+    a free relative's verb whose clause ends before the quotation ("… should see what Mueller reports
+    and spend …"; not "what McConnell called the '…'": his word)."""
+    if verb in _REPORTING_VERBS and vm is not verbs[0]:
+        return True
+    return (_FREE_RELATIVE_BEFORE_RE.search(before, 0, vm.start()) is not None
+            and _CLAUSE_GOES_ON_RE.search(before, vm.end()) is not None)
+
+
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
@@ -932,10 +944,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             # "Diamond asked Trump about his comment that it looked '…'": the words are the one asked's
             # own earlier words, never the asker's
             break
-        if (_FREE_RELATIVE_BEFORE_RE.search(before, 0, vm.start())
-                and _CLAUSE_GOES_ON_RE.search(before, vm.end())):
-            # "… should see what Mueller reports and spend …": the clause of "what" ends before the
-            # quotation, an earlier verb's (not "what McConnell called the '…'": his word)
+        if _passed_over(before, vm, verb, verbs):
             continue
         thinker = _reported_thinker(before, vm, resolver, verb, s_start)
         if thinker:

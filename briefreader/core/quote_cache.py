@@ -93,7 +93,9 @@ logger = logging.getLogger(__name__)
 #:     on from; a free relative closed by a colon ("in what she described as a direct quote: '…'") is not the
 #:     quotation's attribution
 #: 40: a sentence opening on "And he"/"But she" is about the pronoun's person, not the first person it names
-EXTRACTOR_VERSION = "quotes-40"
+#: 41: "'…,' she said, The Hill reported. '…'": the outlet relays, the earlier verb's subject speaks; a single
+#:     letter ("Y" of "D_N.Y.") is no name
+EXTRACTOR_VERSION = "quotes-41"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -461,8 +461,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
         words.pop()  # "MSNBC Monday"
     if not words or all(w.lower() in _NEVER_SPEAKERS for w in words) or " ".join(words).lower() in _NEVER_SPEAKER_NAMES:
         return None
-    if len(words) == 1 and _DOTTED_ABBREVIATION_RE.fullmatch(words[0]):
-        return None  # "N.Y", "D.C", "U.S": a place's or a country's abbreviation, never a person
+    if len(words) == 1 and (_DOTTED_ABBREVIATION_RE.fullmatch(words[0]) or len(words[0]) == 1):
+        return None  # "N.Y", "D.C", "U.S": a place's or a country's abbreviation; "Y" (of "D_N.Y."): no one
     if not allow_org and any(w.lower().removesuffix("'s") in _ORG_WORDS
                              and (w.isupper() or w.lower().removesuffix("'s") not in _ORG_ACRONYMS) for w in words):
         return None

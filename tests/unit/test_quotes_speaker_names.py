@@ -536,3 +536,18 @@ def test_a_sentence_opening_on_and_he_is_about_him_not_the_person_it_names() -> 
             "And he said it again on Friday, two days after blacklisting Jim Acoste. \u201cIt could be others "
             "also,\u201d he said.")
     assert quote_starting(body, "It could be others").speaker == "Dan Varlow"
+
+
+def test_an_outlet_reporting_what_someone_said_is_not_the_speaker_of_her_next_sentence() -> None:
+    body = ("Hillary Rowan spoke on the morning show on Monday about her book and her family's finances.\n\n"
+            "\u201cYes I can, but everything in life has to be put into context,\u201d she said, The Ledger "
+            "reported. \u201cAs I recall, we were something like $12 million in debt.\u201d")
+    assert quote_starting(body, "As I recall").speaker == "Hillary Rowan"
+
+
+def test_a_single_letter_is_no_name() -> None:
+    assert _clean_name("Y") is None
+    body = ("The messages were released on Tuesday by the committee investigating the matter.\n\n"
+            "Rep. Eliot Engle, D_N.Y., who chairs the committee, said the messages are \u201cprofoundly "
+            "alarming\u201d and worrying.")
+    assert quote_starting(body, "profoundly alarming").speaker == "Eliot Engle"
