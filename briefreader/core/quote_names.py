@@ -670,6 +670,7 @@ class _Speakers:
         self.said_gender: dict[str, str] = {}  # gender a title or role word says ("Mrs.", "her husband,")
         self._firm_genders: dict[str, str] = {}  # see firm_gender
         self._titled_cache: dict[str, frozenset[str]] = {}  # see _titled_words
+        self._role_cache: dict[tuple[str, str], bool] = {}  # see known_otherwise
         self._surname_owners: dict[str, list[str]] = {}  # see _collect_names
         self._family_name_first: set[str] = set()  # names keyed by their first word, a family name
         self._quoted_at: dict[int, bool] = {}  # candidate name offset -> inside a quotation (see _collect_names)
@@ -1110,9 +1111,14 @@ class _Speakers:
             return False
         if words[-1] == "president":
             return True  # "the president": the head of state the article titles, not anyone else named
-        written = r"[^\S\n]+".join(re.escape(word) for word in parts)
-        return any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
-                   for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
+        key = (name, titles)
+        found = self._role_cache.get(key)
+        if found is None:  # (one scan per person and title: "the senator said" may recur a thousand times)
+            written = r"[^\S\n]+".join(re.escape(word) for word in parts)
+            found = any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
+                        for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
+            self._role_cache[key] = found
+        return found
 
     def has_other_role(self, name: str | None, description: str) -> bool:
         """Whether the article writes ``name`` as a contender for the description's office ("presidential
