@@ -127,7 +127,8 @@ EXTRACTOR_VERSION = "quotes-41"
 #:     is Ri like "Ri Yong-ho")
 #: 17: a known speaker's short quote whose best match is her statement of another week joins her statement of
 #:     these days instead, when one holds the words as well (the line said again later is another occasion)
-GROUPING_VERSION = "grouping-17"
+#: 18: a known speaker's two or three words printed the day after her statement are of that statement too
+GROUPING_VERSION = "grouping-18"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

@@ -1467,14 +1467,14 @@ def _own_words_of_the_day(uf: _UnionFind, short: _Phrase, own_root: int, best_ro
 
 
 def _words_of_one_day(spread: _Spread | None, short_group: int, statement_group: int) -> bool:
-    """Whether a quote of two or three words ("mistakes were made") was printed on one day only, a
-    day of the statement it matches: a speaker's catchphrase ("New York values") printed on several
-    days is quoted again, one occasion after another."""
+    """Whether a quote of two or three words ("mistakes were made") was printed on one day only, the
+    day of the statement it matches or the next (a report of the day after): a speaker's catchphrase
+    ("New York values") printed on several days is quoted again, one occasion after another."""
     if spread is None or spread.first_day[short_group] == _NO_DAY or spread.first_day[statement_group] == _NO_DAY:
         return False  # no full date known: "one day" cannot be told
     # (one article printing the words before the statement is its lede, not another remark)
     return (spread.first_day[short_group] == spread.last_day[short_group]
-            and spread.days_apart(short_group, statement_group) == 0)
+            and spread.days_apart(short_group, statement_group) <= 1)
 
 
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],

@@ -788,10 +788,17 @@ def test_a_known_speakers_three_words_in_the_lede_of_his_statements_article_join
     assert short == cluster_of(an, "everything will work out", "a0.txt") != cluster_of(an, "right thing", "a1.txt")
 
 
-@pytest.mark.parametrize("dates", [("2025-03-02",), ("2025-03-01", "2025-03-03")])
+def test_a_known_speakers_three_words_printed_the_next_day_join_her_statement() -> None:
+    # a report published the day after the statement (the print edition, another time zone)
+    an = analyse_quotes(_few_words_of_reid("2025-03-02"))
+    short = cluster_of(an, "the right thing", "a2.txt")
+    assert short == cluster_of(an, "right thing", "a0.txt") != cluster_of(an, "right thing", "a1.txt")
+
+
+@pytest.mark.parametrize("dates", [("2025-03-03",), ("2025-03-01", "2025-03-03")])
 def test_a_known_speakers_three_words_of_another_day_or_of_several_days_join_no_statement(
         dates: tuple[str, ...]) -> None:
-    # the next day, or printed on two days: a catchphrase quoted again ("New York values"), not a cut
+    # two days later, or printed on two days: a catchphrase quoted again ("New York values"), not a cut
     an = analyse_quotes(_few_words_of_reid(*dates))
     short = cluster_of(an, "the right thing", "a2.txt")
     assert short != cluster_of(an, "right thing", "a0.txt") and short != cluster_of(an, "right thing", "a1.txt")
