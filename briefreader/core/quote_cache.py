@@ -95,7 +95,9 @@ logger = logging.getLogger(__name__)
 #: 40: a sentence opening on "And he"/"But she" is about the pronoun's person, not the first person it names
 #: 41: "'…,' she said, The Hill reported. '…'": the outlet relays, the earlier verb's subject speaks; a single
 #:     letter ("Y" of "D_N.Y.") is no name
-EXTRACTOR_VERSION = "quotes-41"
+#: 42: two people named together ("Jo Bayer and Kit Varlow spoke with …") are no sentence subject a later "he"
+#:     goes to; "Judiciary", "Senate", "Congress" are institutions ("Republican Judiciary committee staffers")
+EXTRACTOR_VERSION = "quotes-42"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

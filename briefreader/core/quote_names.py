@@ -134,7 +134,8 @@ _PERSONAL_TITLES = frozenset(
 )
 _ORG_WORDS = frozenset(
     [
-        "union", "ministry", "house", "council", "agency", "press", "committee", "commission", "office",
+        "union", "ministry", "house", "judiciary", "senate", "congress", "council", "agency", "press", "committee",
+        "commission", "office",
         "department", "party", "parliament", "government", "kremlin", "times", "post", "news", "journal", "group",
         "bank", "fund", "organization", "organisation", "forces", "army", "navy", "court", "assembly", "alliance",
         "institute", "university", "company", "corporation", "inc", "ltd", "network", "service", "services",
@@ -1033,6 +1034,10 @@ class _Speakers:
             if sid not in seen and _PRONOUN_SUBJECT_RE.match(self.body, starts[sid - 1], off):
                 seen.add(sid)  # "He said Grassley would …": the sentence is about "he", not Grassley
                 continue
+            written = _NAME_RE.match(self.body, off) if sid not in seen else None
+            if written and _JOINED_NAME_AFTER_RE.match(self.body, written.end()):
+                seen.add(sid)  # "Scott Glover and Maeve Reston spoke with …": two people, "he" is neither
+                continue
             if sid not in seen and _OPENING_PARTICIPLE_RE.fullmatch(self.body, starts[sid - 1], off):
                 continue  # "Saying President Obama, he said, was …": the participle's object
             if sid not in seen and _OPENING_SUBORDINATE_RE.fullmatch(self.body, starts[sid - 1], off):
@@ -1305,6 +1310,8 @@ _DESCRIBED_OPENING_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:The|This|That)\s+(?:[\w'\u2019-]+\s+){0,2}?([a-z]+)\b(?![\w'\u2019-])"
 )
 # A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
+# "and" and another name right after a name: two people named together ("Jo Bayer and Kit Varlow")
+_JOINED_NAME_AFTER_RE = re.compile(rf"[^\S\n]+and[^\S\n]+{_NAME_WORD}")
 _PRONOUN_SUBJECT_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:(?:And|But|So|Yet|Then)[^\S\n]+(?:he|she|they)\b|(?:He|She|They|I|We)\b)"
 )

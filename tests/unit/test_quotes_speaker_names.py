@@ -551,3 +551,16 @@ def test_a_single_letter_is_no_name() -> None:
             "Rep. Eliot Engle, D_N.Y., who chairs the committee, said the messages are \u201cprofoundly "
             "alarming\u201d and worrying.")
     assert quote_starting(body, "profoundly alarming").speaker == "Eliot Engle"
+
+
+def test_two_people_named_together_are_no_sentence_subject_for_he() -> None:
+    body = ("\u201cThey have gotten desperate,\u201d Ben Carlson told reporters in Florida on Thursday.\n\n"
+            "Scott Glover and Maeve Reston spoke with nine friends who grew up with Carlson.\n\n"
+            "Friday morning on the morning show, he said the network's reporting of his past was a \u201cbunch "
+            "of lies.\u201d")
+    assert quote_starting(body, "bunch of lies").speaker == "Ben Carlson"
+
+
+@pytest.mark.parametrize("raw", ["Republican Judiciary", "Senate", "Congress"])
+def test_an_institution_is_no_person(raw: str) -> None:
+    assert _clean_name(raw) is None
