@@ -1087,8 +1087,7 @@ class _Speakers:
     def known_otherwise(self, name: str, description: str) -> bool:
         """Whether the article never writes ``name`` after the title the description's noun stands for
         ("President Jo Bayer" for "the president") but as someone else: a son of that surname ("Jo
-        Bayer Jr"), after another role ("attorney Jo Bayer"), or at all for "the president" (the head
-        of state an article titles; "the senator" may be any senator it names)."""
+        Bayer Jr") or after another role ("attorney Jo Bayer"; "university president Jo Bayer" is one)."""
         words = description.lower().split()
         titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words else None
         parts = name.split()
@@ -1098,10 +1097,10 @@ class _Speakers:
             return True
         if parts[-1] in self._titled_words(titles):
             return False
-        if words[-1] == "president":
-            return True  # "the president": the head of state the article titles, not anyone else named
         written = r"[^\S\n]+".join(re.escape(word) for word in parts)
-        return any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
+        # ("university president Jo Bayer" is a president, whatever the case of the title)
+        return any(role.group(1).lower() in _PERSON_NOUNS
+                   and not re.fullmatch(titles, role.group(1), re.IGNORECASE)
                    for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
 
     def has_other_role(self, name: str | None, description: str) -> bool:

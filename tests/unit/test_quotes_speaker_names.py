@@ -514,3 +514,10 @@ def test_a_company_name_with_a_number_in_an_apposition_is_not_the_speaker() -> N
     body = ("Rupert Holm, executive chairman for 21st Century Acme, the parent company of Acme News, called "
             "Ailes a \u201cgreat patriot\u201d on Thursday.")
     assert quote_starting(body, "great patriot").speaker == "Rupert Holm"
+
+
+def test_the_president_said_stays_with_a_university_president_named_last() -> None:
+    # review: "the president" is not the head of state when the one named last is a president of something
+    body = ("University president Ann Reyes spoke on Monday, a day after President Jo Varlow visited the campus."
+            "\n\n\u201cWe are grateful for the new library,\u201d the president said.")
+    assert quote_starting(body, "We are grateful").speaker == "Ann Reyes"
