@@ -1087,7 +1087,9 @@ class _Speakers:
     def known_otherwise(self, name: str, description: str) -> bool:
         """Whether the article never writes ``name`` after the title the description's noun stands for
         ("President Jo Bayer" for "the president") but as someone else: a son of that surname ("Jo
-        Bayer Jr") or after another role ("attorney Jo Bayer"; "university president Jo Bayer" is one)."""
+        Bayer Jr"), after another role ("attorney Jo Bayer"), or at all for "the president" (the head
+        of state an article titles; "the senator" may be any senator it names) unless written as a
+        president of something ("university president Jo Bayer")."""
         words = description.lower().split()
         titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words else None
         parts = name.split()
@@ -1098,9 +1100,13 @@ class _Speakers:
         if parts[-1] in self._titled_words(titles):
             return False
         written = r"[^\S\n]+".join(re.escape(word) for word in parts)
-        # ("university president Jo Bayer" is a president, whatever the case of the title)
-        return any(role.group(1).lower() in _PERSON_NOUNS
-                   and not re.fullmatch(titles, role.group(1), re.IGNORECASE)
+        if words[-1] == "president":
+            # "the president": the head of state the article titles, not anyone else named; but a
+            # president of something ("university president Jo Bayer", "Jo Bayer, president of the
+            # union") may be the one meant
+            return not re.search(rf"\bpresident[^\S\n]+{written}\b|\b{written},[^\S\n]+(?:[\w-]+[^\S\n]+){{0,3}}"
+                                 rf"president\b", self.body)
+        return any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
                    for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
 
     def has_other_role(self, name: str | None, description: str) -> bool:
