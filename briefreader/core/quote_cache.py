@@ -87,7 +87,10 @@ logger = logging.getLogger(__name__)
 #:     president" is the one the article titles so when the last person named is a Jr, is written after another
 #:     role or is never titled; a photo credit ("REUTERS/Jo Bayer") names no one; participles and plural nouns
 #:     opening a sentence ("Describing", "Experts") are no names; "chairman for 21st Century Fox" is an apposition
-EXTRACTOR_VERSION = "quotes-37"
+#: 38: review fixes: "the president" stays with a president of something ("university president Jo Bayer");
+#:     a described owner who is only the sentence's subject leaves the words unattributed; "said of X's
+#:     comments, '…'" is the speaker's; bounded scans for the owner of "his" and numbers before an apposition
+EXTRACTOR_VERSION = "quotes-38"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

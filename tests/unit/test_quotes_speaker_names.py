@@ -524,8 +524,8 @@ def test_the_president_said_stays_with_a_university_president_named_last() -> No
 
 
 @pytest.mark.parametrize("body", [
-    "Senator Ed Flake spoke on Monday.\n\nFlake rejected the president\u2019s claim that \u201cthe harbour is safe\u201d "
-    "at once.",
+    "Senator Ed Flake spoke on Monday.\n\nFlake rejected the president\u2019s claim that "
+    "\u201cthe harbour is safe\u201d at once.",
     "Ed Flake rejected the governor\u2019s claim that \u201cthe harbour is safe\u201d at once.",
 ])
 def test_a_described_owners_words_are_never_the_sentences_own_subjects(body: str) -> None:
