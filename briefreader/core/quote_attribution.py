@@ -1053,8 +1053,8 @@ def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
                 return None, 0.0, None, False  # no one else: unattributed, not the naming verb's subject
     else:
         name = _clean_name(owner_named.group()[:-2] if owner_named else found.group(2))
-        if not name:
-            return None
+        if not name or name in COUNTRIES_AND_STATES:
+            return None  # "America's promise that '…'": a country speaks through no one named
         sp, conf, src = resolver.resolve(name, "name", "said", pos, s_start)
     if not sp:
         return None

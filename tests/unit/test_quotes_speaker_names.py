@@ -549,3 +549,9 @@ def test_a_long_run_of_numbers_before_an_apposition_is_read_in_linear_time() -> 
     started = time.process_time()
     quote_starting(body, "We agree")
     assert time.process_time() - started < 2.0
+
+
+def test_a_countrys_promise_is_no_speaker() -> None:
+    # review: "America's promise that '…'" made "America" the speaker
+    body = "Ann Reyes spoke on Monday. She doubted America\u2019s promise that \u201cno one will be left behind.\u201d"
+    assert quote_starting(body, "no one will").speaker != "America"
