@@ -318,7 +318,17 @@ def _opens_apposition(separators: list[str], k: int) -> bool:
     return sum(1 for sep in separators[: k - 1] if sep != ",") % 2 == 0
 
 
-_NUMBER_END_RE = re.compile(r"(?:\d+(?:st|nd|rd|th)?\s+)+$")
+_NUMBER_RE = re.compile(r"\d+(?:st|nd|rd|th)?")
+
+
+def _without_numbers_at_end(head: str) -> str:
+    """``head`` without the numbers ending it ("chairman for 21st " -> "chairman for "), word by word from
+    the end (a regex ``(?:\\d+\\s+)+$`` retried at every number of a long run of them is quadratic)."""
+    words = head.split()
+    end = len(words)
+    while end and _NUMBER_RE.fullmatch(words[end - 1]):
+        end -= 1
+    return head if end == len(words) else " ".join(words[:end]) + " "
 
 
 def _name_before_apposition(segments: list[str]) -> str | None:
@@ -330,7 +340,7 @@ def _name_before_apposition(segments: list[str]) -> str | None:
         m = re.search(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD})*$", seg)
         head = seg[: m.start()] if m else seg
         # (a number is part of the name after a preposition: "chairman for 21st Century Fox")
-        bare_head = _NUMBER_END_RE.sub("", head)
+        bare_head = _without_numbers_at_end(head)
         if m and head.strip().split()[-1:] != ["and"] and not _PREPOSITION_END_RE.search(bare_head):
             if _object_of_clause(seg):
                 return None  # "Jo Bayer spoke about Democrats, and gave them …": an object
@@ -1009,6 +1019,9 @@ _OWNER_BEFORE_RE = re.compile(
     rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s|{_DESCRIBED_OWNER}['\u2019]s)[^\S\n]+$"
 )
 _WORDS_NOUN_AFTER_RE = re.compile(rf"[^\S\n]*(?:{_WORDS_NOUNS})\b")
+_THAT_END_RE = re.compile(r"\bthat[^\S\n]+(?:(?:the|a|an)[^\S\n]+)?$")
+# a preposition right before the owner: the words noun is what the sentence's speaker talks about
+_TOPIC_PREPOSITION_END_RE = re.compile(r"\b(?:of|about|on|over|regarding|concerning)[^\S\n]+$")
 
 
 def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
@@ -1017,6 +1030,9 @@ def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
     remark" (the pronoun resolved); None when no such owner is written."""
     before = body[max(s_start, q.mark_pos - 200) : q.mark_pos]
     found = _OWNER_OF_WORDS_BEFORE_RE.search(before)
+    if (found is not None and not _THAT_END_RE.search(found.group())
+            and _TOPIC_PREPOSITION_END_RE.search(before, max(0, found.start() - 20), found.start())):
+        return None  # `Reyes said of Bakely's comments, "…"`: the comments are the topic, the words Reyes's
     if found is None and _WORDS_NOUN_AFTER_RE.match(after):
         found = _OWNER_BEFORE_RE.search(before)
     if found is None:
@@ -1026,7 +1042,10 @@ def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
     if found.group(1):
         # "Mr. Trump's temperament came under scrutiny: he was challenged over his statement that '…'":
         # the one whose name the sentence wrote with an "'s" before (such names are no mentions)
-        owner_named = max(_POSSESSIVE_NAME_RE.finditer(body, s_start, pos), key=lambda m: m.start(), default=None)
+        # (looked for in a bounded window: a scan from the sentence's start per quotation is quadratic
+        # on one long paragraph with no sentence end)
+        owner_named = max(_POSSESSIVE_NAME_RE.finditer(body, max(s_start, pos - 300), pos),
+                          key=lambda m: m.start(), default=None)
         owner_name = _clean_name(owner_named.group()[:-2]) if owner_named else None
         if not owner_name or not resolver.speakers.canonical(owner_name):
             owner_named = None  # "the Republican Party's": no one the article named
@@ -1039,12 +1058,12 @@ def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
             # "Flake rejected the president's claim that '…'": the sentence's own person is not the
             # one it describes; the one the article titles so, if anyone
             sp = resolver.speakers.titled_actor(pos, described)
-            if sp == resolver.speakers.first_person_between(s_start, pos):
-                sp = None
+            if sp is None or sp == resolver.speakers.first_person_between(s_start, pos):
+                return None, 0.0, None, False  # no one else: unattributed, not the naming verb's subject
     else:
         name = _clean_name(owner_named.group()[:-2] if owner_named else found.group(2))
-        if not name:
-            return None
+        if not name or name in COUNTRIES_AND_STATES:
+            return None  # "America's promise that '…'": a country speaks through no one named
         sp, conf, src = resolver.resolve(name, "name", "said", pos, s_start)
     if not sp:
         return None

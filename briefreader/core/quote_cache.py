@@ -97,7 +97,11 @@ logger = logging.getLogger(__name__)
 #:     letter ("Y" of "D_N.Y.") is no name
 #: 42: two people named together ("Jo Bayer and Kit Varlow spoke with …") are no sentence subject a later "he"
 #:     goes to; "Judiciary", "Senate", "Congress" are institutions ("Republican Judiciary committee staffers")
-EXTRACTOR_VERSION = "quotes-42"
+#: 43: review fixes: "the president" stays with a president of something ("university president Jo Bayer");
+#:     a described owner who is only the sentence's subject leaves the words unattributed; "said of X's
+#:     comments, '…'" is the speaker's; a country owning words is no speaker; bounded scans for the owner of
+#:     "his" and numbers before an apposition
+EXTRACTOR_VERSION = "quotes-43"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -1104,7 +1104,8 @@ class _Speakers:
         """Whether the article never writes ``name`` after the title the description's noun stands for
         ("President Jo Bayer" for "the president") but as someone else: a son of that surname ("Jo
         Bayer Jr"), after another role ("attorney Jo Bayer"), or at all for "the president" (the head
-        of state an article titles; "the senator" may be any senator it names)."""
+        of state an article titles; "the senator" may be any senator it names) unless written as a
+        president of something ("university president Jo Bayer")."""
         words = description.lower().split()
         titles = _DESCRIPTION_TITLES.get(words[-1].strip(".,")) if words else None
         parts = name.split()
@@ -1114,14 +1115,19 @@ class _Speakers:
             return True
         if parts[-1] in self._titled_words(titles):
             return False
-        if words[-1] == "president":
-            return True  # "the president": the head of state the article titles, not anyone else named
         key = (name, titles)
         found = self._role_cache.get(key)
         if found is None:  # (one scan per person and title: "the senator said" may recur a thousand times)
             written = r"[^\S\n]+".join(re.escape(word) for word in parts)
-            found = any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
-                        for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
+            if words[-1] == "president":
+                # "the president": the head of state the article titles, not anyone else named; but a
+                # president of something ("university president Jo Bayer", "Jo Bayer, president of the
+                # union") may be the one meant
+                found = not re.search(rf"\bpresident[^\S\n]+{written}\b|\b{written},[^\S\n]+(?:[\w-]+[^\S\n]+){{0,3}}"
+                                      rf"president\b", self.body)
+            else:
+                found = any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
+                            for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
             self._role_cache[key] = found
         return found
 
