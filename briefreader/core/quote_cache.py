@@ -101,7 +101,9 @@ logger = logging.getLogger(__name__)
 #:     a described owner who is only the sentence's subject leaves the words unattributed; "said of X's
 #:     comments, '…'" is the speaker's; a country owning words is no speaker; bounded scans for the owner of
 #:     "his" and numbers before an apposition
-EXTRACTOR_VERSION = "quotes-43"
+#: 44: a photo credit is a name after an agency's capitals or "Photo/" and a slash ("REUTERS/", "AP Photo/"),
+#:     not any name after a slash ("the Reyes/Bakely ticket"); one scan per person for "presidential candidate"
+EXTRACTOR_VERSION = "quotes-44"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
@@ -134,7 +136,9 @@ EXTRACTOR_VERSION = "quotes-43"
 #: 17: a known speaker's short quote whose best match is her statement of another week joins her statement of
 #:     these days instead, when one holds the words as well (the line said again later is another occasion)
 #: 18: a known speaker's two or three words printed the day after her statement are of that statement too
-GROUPING_VERSION = "grouping-18"
+#: 19: a name written family name first keeps its given name in the speaker key ("Kim Jong Un" is not "Kim
+#:     Yo-jong"; review); the speaker of a group is told apart the same way
+GROUPING_VERSION = "grouping-19"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

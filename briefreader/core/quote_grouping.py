@@ -287,9 +287,18 @@ KNOWN_SPEAKER_CONFIDENCE = 0.6
 def speaker_key(name: str | None) -> str | None:
     """Who a speaker name designates across articles: its surname, case-folded, as :func:`person_key`
     reads it ("Donald J. Trump", "Trump" and "Mr. Trump" are one person; "Eric H. Holder Jr." is
-    Holder, "Ri Yong-ho" and "Ri Yong Ho" are Ri); None for no name."""
+    Holder); a name written family name first keeps its given name ("Ri Yong-ho" and "Ri Yong Ho" are
+    one person, "Kim Jong Un" and "Kim Yo-jong" two); None for no name."""
     key = person_key(name)
-    return key.split("|", 1)[0] if key else None
+    if not key:
+        return None
+    family, given = key.split("|", 1)
+    words = [w.casefold() for w in _without_regnal_number(_name_words(_unaccented(name or "")))]
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    if given and words and family != words[-1]:
+        return key  # a family name written first ("Kim Jong Un"): "Kim Yo-jong" is someone else
+    return family
 
 
 #: A regnal number closing a name ("Benedict XVI", "Charles III"): a Roman numeral in capitals, two letters

@@ -571,6 +571,10 @@ _LOWER_WORD_RE = re.compile(r"(?<![\w.'\u2019-])[a-z][a-z]+(?![\w'\u2019-])")
 _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 
 
+# the agency or "Photo" and a slash before a photographer's name ("REUTERS/", "AP Photo/", "Getty Images/")
+_PHOTO_CREDIT_BEFORE_RE = re.compile(r"(?:\b[A-Z]{2,}|\b(?:Photo|Images|Pool|Getty))/$")
+
+
 def _title_end(body: str) -> int:
     """Where the title line opening ``body`` ends (a short first line with no sentence end, a line
     break after it), or 0 when the body opens on prose."""
@@ -672,6 +676,7 @@ class _Speakers:
         self._firm_genders: dict[str, str] = {}  # see firm_gender
         self._titled_cache: dict[str, frozenset[str]] = {}  # see _titled_words
         self._role_cache: dict[tuple[str, str], bool] = {}  # see known_otherwise
+        self._contender_cache: dict[tuple[str, str], bool] = {}  # see has_other_role
         self._surname_owners: dict[str, list[str]] = {}  # see _collect_names
         self._family_name_first: set[str] = set()  # names keyed by their first word, a family name
         self._quoted_at: dict[int, bool] = {}  # candidate name offset -> inside a quotation (see _collect_names)
@@ -687,7 +692,7 @@ class _Speakers:
             raw = m.group()
             # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name;
             # "REUTERS/Carlos Barria", "AP Photo/Evan Vucci": a photo credit, no one in the story
-            if (self.body[m.start() - 1 : m.start()] == "/"
+            if (_PHOTO_CREDIT_BEFORE_RE.search(self.body, max(0, m.start() - 24), m.start())
                     or headline_lines and self.body.rfind("\n", 0, m.start()) + 1 in headline_lines):
                 continue
             info = _name_mention(raw)
@@ -1140,6 +1145,10 @@ class _Speakers:
         titles = _DESCRIPTION_TITLES.get(noun) if name else None
         if not titles or not name:
             return False
+        key = (name, noun)
+        cached = self._contender_cache.get(key)
+        if cached is not None:  # (one scan per person and office, however many "the president said")
+            return cached
         written = r"[^\S\n]+".join(re.escape(word) for word in name.split())  # the full name: two Clintons
         contender = False
         for role in re.finditer(rf"\b([A-Za-z]+)\.?[^\S\n]+{written}\b", self.body):
@@ -1147,10 +1156,12 @@ class _Speakers:
             if role.group().startswith(f"{word}.") and not (word[0].isupper() and len(word) <= 4):
                 continue  # "spoke first. Kit Varlow": a sentence's end, not an abbreviated title ("Sen.")
             if re.fullmatch(titles, word):
-                return False
+                contender = False
+                break
             lead = self.body[max(0, role.start() - 40) : role.start()].lower().split()[-3:] + [word.lower()]
             # the office's adjective before the role: "presidential candidate", "senatorial hopeful"
             contender = contender or any(w.startswith(noun[:6]) and len(w) > len(noun) for w in lead)
+        self._contender_cache[key] = contender
         return contender
 
     def _gender_ok(self, name: str, gender: str, *, given_names: bool = True) -> bool:

@@ -17,6 +17,7 @@ from briefreader.core.quote_grouping import (
     OVERLAP_WINDOW_WORDS,
     ALIGN_WINDOW_WORDS,
     _aligned_passage,
+    _join_short_quotes,
     _own_words_of_the_day,
     _Spread,
     _UnionFind,
@@ -146,13 +147,17 @@ def test_speaker_key_leaves_out_a_regnal_number() -> None:
     assert speaker_key("Xi") == "xi"
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Eric H Holder Jr", "Eric Holder"),  # a generation suffix is no surname
-    ("Justice John G Roberts Jr", "John Roberts"),
-    ("Ri Yong-ho", "Ri Yong Ho"),  # a romanised name, family name first, hyphen or not
+@pytest.mark.parametrize(("a", "b", "key"), [
+    ("Eric H Holder Jr", "Eric Holder", "holder"),  # a generation suffix is no surname
+    ("Justice John G Roberts Jr", "John Roberts", "roberts"),
+    ("Ri Yong-ho", "Ri Yong Ho", "ri|yongho"),  # a romanised name, family name first, hyphen or not
 ])
-def test_speaker_key_reads_the_surname_as_person_key_does(a: str, b: str) -> None:
-    assert speaker_key(a) == speaker_key(b) == person_key(a).split("|")[0]
+def test_speaker_key_reads_the_surname_as_person_key_does(a: str, b: str, key: str) -> None:
+    assert speaker_key(a) == speaker_key(b) == key
+
+
+def test_speaker_key_keeps_the_given_name_of_a_family_name_written_first() -> None:
+    assert speaker_key("Kim Jong Un") == speaker_key("Kim Jong-un") != speaker_key("Kim Yo-jong")
 
 
 def test_one_persons_identical_words_under_two_spellings_of_the_name_are_one_group() -> None:
@@ -887,3 +892,33 @@ def test_a_speakers_partial_joins_her_statement_of_those_days_not_her_repeat_a_w
     partial = cluster_of(an, "never took charge", "a0.txt")
     assert partial == cluster_of(an, "harbour master", "a1.txt") != cluster_of(an, "incredible" if repeat_longer
                                                                               else "It is sad", "a2.txt")
+
+
+class _AllInformative:
+    """Every shared word informative (the informativeness of words is tested on its own)."""
+
+    def __call__(self, words: object) -> bool:
+        return True
+
+    def evidence(self, words: object) -> float:
+        return 10.0
+
+
+@pytest.mark.parametrize("statement_days_later", [0, 1, 9])
+def test_a_known_speakers_partial_joins_her_statement_though_a_longer_one_of_a_critic_holds_it(
+        statement_days_later: int) -> None:
+    # phrase 0: her partial; 1: a critic's longer quotation holding it (the best match by length);
+    # 2: her statement holding it. Her own statement of those days is what it cuts; of another week, not
+    spread = _Spread()
+    for day in (738000, 738000, 738000 + statement_days_later):
+        spread.add_phrase(day, len(spread.first_day))
+    uf = _UnionFind(3, ["brenn|ada", "bakely|tom", "brenn|ada"], spread)
+    phrases = [_Phrase(codes="abcde", content_codes="bcde", speakers=frozenset(["brenn|ada"])),
+               _Phrase(codes="xyzabcdefghij", content_codes="xyzbcdefghij", speakers=frozenset(["bakely|tom"])),
+               _Phrase(codes="klmabcdeno", content_codes="klmbcdeno", speakers=frozenset(["brenn|ada"]))]
+    lengths = [5, 13, 10]
+    best_parent = {0: (1.0, 13, -1)}
+    rivals = {0: [(1.0, 1), (1.0, 2)]}
+    _join_short_quotes(uf, best_parent, rivals, lengths, phrases, _AllInformative())  # type: ignore[arg-type]
+    assert uf.find(0) != uf.find(1)
+    assert (uf.find(0) == uf.find(2)) is (statement_days_later <= 1)
