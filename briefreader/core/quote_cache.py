@@ -103,7 +103,8 @@ logger = logging.getLogger(__name__)
 #:     "his" and numbers before an apposition
 #: 44: a photo credit is a name after an agency's capitals or "Photo/" and a slash ("REUTERS/", "AP Photo/"),
 #:     not any name after a slash ("the Reyes/Bakely ticket"); one scan per person for "presidential candidate"
-EXTRACTOR_VERSION = "quotes-44"
+#: 45: a line ending with a full stop is no headline, however many names it writes in a row
+EXTRACTOR_VERSION = "quotes-45"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -585,7 +585,8 @@ def _title_end(body: str) -> int:
 
 
 def _headline_lines(body: str) -> set[int]:
-    """Start offsets of lines in headline case (4+ words, nearly all capitalised, no sentence end)."""
+    """Start offsets of lines in headline case (4+ words, nearly all capitalised, no full stop or clause
+    mark ending them)."""
     out: set[int] = set()
     pos = 0
     for line in body.split("\n"):
@@ -594,7 +595,7 @@ def _headline_lines(body: str) -> set[int]:
             pos += len(line) + 1
             continue  # prose: most lines end here, without splitting into words
         words = [w for w in line.split() if w[:1].isalpha()]
-        if len(words) >= 4 and not line.rstrip().endswith((",", ";", ":")):
+        if len(words) >= 4 and not line.rstrip().endswith((",", ";", ":", ".")):
             capitals = sum(1 for w in words if w[0].isupper() or w.lower() in _SMALL_WORDS)
             if capitals >= 0.85 * len(words) and sum(1 for w in words if w[0].isupper()) >= 4:
                 out.add(pos)

@@ -603,3 +603,9 @@ def test_a_countrys_promise_is_no_speaker() -> None:
     # review: "America's promise that '…'" made "America" the speaker
     body = "Ann Reyes spoke on Monday. She doubted America\u2019s promise that \u201cno one will be left behind.\u201d"
     assert quote_starting(body, "no one will").speaker != "America"
+
+
+def test_a_short_sentence_full_of_names_is_no_headline() -> None:
+    # a headline has no full stop; a sentence naming people in a row still names them
+    speakers = _Speakers("Sen. Bob Corker spoke to CNN on Tuesday.\n\nCorker also denied the report.")
+    assert [name for _, name in speakers.mentions] == ["Bob Corker", "Bob Corker"]
