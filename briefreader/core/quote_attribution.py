@@ -821,6 +821,8 @@ def _colon_lead_in(before: str) -> re.Match[str] | None:
     """The ``Kallas: «…»`` or ``Name, Outlet:`` lead-in ending ``before`` (group 1: the name), or None
     when the name before the colon is a listener, a place, an object or a speech verb's subject."""
     # `Kallas: «…»`, and the `Name, Outlet:` lead-in (`Ana Pike, Harbour Radio: "…"`): the person
+    if not before.rstrip().endswith(":"):
+        return None  # (no colon before the mark: no scan of the sentence, once per quotation)
     colon = re.search(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)(?:,([^,:\n]{{2,40}}))?\s*:\s*$", before)
     if colon and colon.group(2) and _VERB_RE.search(colon.group(2)):
         colon = None  # "Additionally, Clinton said:": a speech verb's subject, not a "Name, Outlet:" lead-in
@@ -849,16 +851,17 @@ _REPORTED_THINKER_RE = re.compile(
 )
 
 
-def _reported_thinker(before: str, vm: re.Match[str], resolver: _Resolver, verb: str,
+def _reported_thinker(before: str, vm: re.Match[str], resolver: _Resolver, verb: str, base: int,
                       s_start: int) -> tuple[str | None, float, str | None, bool] | None:
     """The named subject of a reported clause after the speech verb ``vm`` who feels or thinks the
-    quotation ending ``before`` ("Sylvia told host Jo Bayer that Benedict apparently feels that in
-    today's world '…'"): the words are held by that subject, not the teller; None when there is none."""
+    quotation ending ``before`` (the text from ``base``; ``s_start``: the sentence's start) ("Sylvia told
+    host Jo Bayer that Benedict apparently feels that in today's world '…'"): the words are held by that
+    subject, not the teller; None when there is none."""
     thinker = _REPORTED_THINKER_RE.search(before, vm.end())
     name = _clean_name(thinker.group(1)) if thinker else None
     if not thinker or not name:
         return None
-    sp, conf, src = resolver.resolve(name, "name", verb, s_start + thinker.start(1), s_start)
+    sp, conf, src = resolver.resolve(name, "name", verb, base + thinker.start(1), s_start)
     return (sp, min(conf, 0.6), src, False) if sp else None
 
 
@@ -919,6 +922,12 @@ def _passed_over(before: str, vm: re.Match[str], verb: str, verbs: list[re.Match
             and _CLAUSE_GOES_ON_RE.search(before, vm.end()) is not None)
 
 
+#: The characters before a quotation whose speech verbs may attribute it, and the most of those verbs
+#: read, nearest first (see _attribution_for).
+VERB_WINDOW = 1500
+MAX_VERBS_BEFORE = 12
+
+
 def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
                      next_open: int) -> tuple[str | None, float, str | None, bool]:
     """(speaker, confidence, cited_source, attribution_follows) of a quote span."""
@@ -947,8 +956,13 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
              or _owner_of_words(body, resolver, q, s_start, after))
     if named is not None:
         return named
+    # the speech verbs of the last VERB_WINDOW characters only: one further back in the sentence is no
+    # attribution of this quotation, and reading the whole sentence per quotation was cubic on a paragraph
+    # with no sentence end (34 KB: 209 s)
+    base = max(s_start, q.mark_pos - VERB_WINDOW)
+    before = body[base : q.mark_pos]
     verbs = list(_VERB_RE.finditer(before))
-    for vm in reversed(verbs):
+    for vm in reversed(verbs[-MAX_VERBS_BEFORE:]):
         verb = " ".join(vm.group().split())
         if verb in _QUESTION_VERBS and _ASKED_ABOUT_RE.match(before, vm.end()):
             # "Diamond asked Trump about his comment that it looked '…'": the words are the one asked's
@@ -956,7 +970,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             break
         if _passed_over(before, vm, verb, verbs):
             continue
-        thinker = _reported_thinker(before, vm, resolver, verb, s_start)
+        thinker = _reported_thinker(before, vm, resolver, verb, base, s_start)
         if thinker:
             return thinker
         subj = _verb_subject(before, vm, verb)
@@ -964,24 +978,24 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
             chained = _chained_attribution(before, verbs, vm)
             if chained:
                 # `…, Spicer said, adding, "…"`: the subject of the speech verb the participle follows
-                sp, conf, src = resolver.resolve(chained[0], chained[1], chained[2], s_start + vm.start(), s_start)
+                sp, conf, src = resolver.resolve(chained[0], chained[1], chained[2], base + vm.start(), s_start)
                 if sp:
                     return sp, conf * 0.95, src, False
             # "Sanders criticized the accord, saying it goes '…'": the sentence's subject speaks (the
             # last clause's after ", but": "Strzok was removed …, but Trump has ramped up …, saying")
-            subject = (_last_clause_subject(body, resolver, s_start, s_start + vm.start())
-                       or _sentence_subject(body, resolver, s_start, s_start + vm.start()))
+            subject = (_last_clause_subject(body, resolver, s_start, base + vm.start())
+                       or _sentence_subject(body, resolver, s_start, base + vm.start()))
             if subject:
                 return subject[0], subject[1], None, False
-            opening = _OPENING_PRONOUN_SUBJECT_RE.match(body, s_start, s_start + vm.start())
-            if (opening and _PARTICIPLE_AFTER_CLAUSE_RE.search(body, s_start, s_start + vm.start())
-                    and not _INNER_CLAUSE_RE.search(body, opening.end(), s_start + vm.start())):
+            opening = _OPENING_PRONOUN_SUBJECT_RE.match(body, s_start, base + vm.start())
+            if (opening and _PARTICIPLE_AFTER_CLAUSE_RE.search(body, base, base + vm.start())
+                    and not _INNER_CLAUSE_RE.search(body, opening.end(), base + vm.start())):
                 # "He sent an e-mail to members, saying he hoped it would '…'": the pronoun subject speaks
                 sp, conf, src = resolver.resolve(opening.group(1), "pronoun", verb, opening.start(1), s_start)
                 if sp:
                     return sp, conf * 0.95, src, False
         if subj:
-            sp, conf, src = resolver.resolve(subj[0], subj[1], verb, s_start + vm.start(), s_start)
+            sp, conf, src = resolver.resolve(subj[0], subj[1], verb, base + vm.start(), s_start)
             return sp, conf * 0.95, src, False
     # 3. no attribution: the person the sentence is about (the previous sentence's, in the same
     # paragraph, when the quotation opens its sentence: `Vik spoke on Monday. "…"`)
@@ -1082,11 +1096,15 @@ _JOINT_SUBJECT_RE = re.compile(
 )
 
 
+#: How far into its sentence two people opening it as one subject may stand (after an opening phrase).
+_JOINT_SUBJECT_REACH = 300
+
+
 def _joint_subject(body: str, s_start: int, mark_pos: int) -> bool:
     """Whether the sentence in [s_start, mark_pos) has two people as its subject: opening it or
     right after an opening phrase and its comma ("In their remarks, both Obama and Clinton …"), not
     as an object ("Trump attacked both Pelosi and Schumer as …")."""
-    for m in _JOINT_SUBJECT_RE.finditer(body, s_start, mark_pos):
+    for m in _JOINT_SUBJECT_RE.finditer(body, s_start, min(mark_pos, s_start + _JOINT_SUBJECT_REACH)):
         before = body[s_start : m.start()].rstrip()
         if not before or before.endswith(","):
             return True
@@ -1099,7 +1117,8 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     sentence before the opening mark: the idiom "As Jo Bayer put it," or the person the sentence is
     about; a person named further in than the sentence's subject may be an object ("… mocks Jo Bayer
     as a farmer 'who never …'"), weaker evidence than the subject."""
-    as_put = _AS_PUT_IT_RE.search(body, s_start, mark_pos)
+    near = max(s_start, mark_pos - VERB_WINDOW)  # (scans of a long sentence stop there: see VERB_WINDOW)
+    as_put = _AS_PUT_IT_RE.search(body, near, mark_pos)
     put_name = _clean_name(as_put.group(1)) if as_put else None
     if as_put and put_name:
         # "As Ms. Simonyan put it in a statement, RT is '…'": the idiom names who said it
@@ -1111,8 +1130,8 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
     opening = _INTRODUCTORY_RE.match(body, start, mark_pos)
     pronoun = _PRONOUN_SUBJECT_VERB_RE.match(body, opening.end() if opening else start, mark_pos)
     if (pronoun and resolver.speakers.first_person_between(s_start, pronoun.start(1)) is None
-            and not _INNER_CLAUSE_RE.search(body, pronoun.end(), mark_pos)
-            and not _POSSESSIVE_NAME_RE.search(body, pronoun.end(), mark_pos)):  # "welcomed Jo Bayer's call"
+            and not _INNER_CLAUSE_RE.search(body, max(pronoun.end(), near), mark_pos)
+            and not _POSSESSIVE_NAME_RE.search(body, max(pronoun.end(), near), mark_pos)):  # "welcomed X's call"
         # "On Sunday, he blamed his predecessor, former President Obama, for not ending '…'": the
         # pronoun subject's words, not the object's (but "…, in which he talked": maybe the inner clause's)
         sp, conf, src = resolver.resolve(pronoun.group(1), "pronoun", "said", pronoun.start(1), s_start)
