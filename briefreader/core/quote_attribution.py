@@ -1324,4 +1324,6 @@ def _register_speech_events(body: str, resolver: _Resolver,
 
 
 # a speech verb and "that" right before a clause's subject: the clause is the speech's report
-_REPORTED_SUBJECT_BEFORE_RE = re.compile(rf"\b(?:{SPEECH_VERBS})[^\S\n]+(?:that[^\S\n]+)?$")
+_REPORTED_SUBJECT_BEFORE_RE = re.compile(
+    rf"\b(?:{SPEECH_VERBS})[^\S\n]+(?:that,?[^\S\n]+(?:[^,.;:!?\n]{{1,40}},[^\S\n]+)?)?$"  # "noted that, in 2008, X"
+)

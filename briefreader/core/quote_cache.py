@@ -106,7 +106,9 @@ logger = logging.getLogger(__name__)
 #: 45: a line ending with a full stop is no headline, however many names it writes in a row
 #: 46: the speech verbs of the last 1,500 characters before a quotation, at most 12, attribute it (a paragraph
 #:     with no sentence end read every verb of it per quotation: cubic); ordinary articles unchanged
-EXTRACTOR_VERSION = "quotes-46"
+#: 47: a name speaking in a report after "that" and a parenthetical ("He noted that, in 2008, Obama vowed …") is
+#:     no speech event either; "Capital" makes a run an institution ("Bain Capital")
+EXTRACTOR_VERSION = "quotes-47"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

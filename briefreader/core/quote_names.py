@@ -134,8 +134,8 @@ _PERSONAL_TITLES = frozenset(
 )
 _ORG_WORDS = frozenset(
     [
-        "union", "ministry", "house", "judiciary", "senate", "congress", "council", "agency", "press", "committee",
-        "commission", "office",
+        "union", "ministry", "house", "judiciary", "senate", "congress", "capital", "council", "agency", "press",
+        "committee", "commission", "office",
         "department", "party", "parliament", "government", "kremlin", "times", "post", "news", "journal", "group",
         "bank", "fund", "organization", "organisation", "forces", "army", "navy", "court", "assembly", "alliance",
         "institute", "university", "company", "corporation", "inc", "ltd", "network", "service", "services",

@@ -563,7 +563,7 @@ def test_two_people_named_together_are_no_sentence_subject_for_he() -> None:
     assert quote_starting(body, "bunch of lies").speaker == "Ben Carlson"
 
 
-@pytest.mark.parametrize("raw", ["Republican Judiciary", "Senate", "Congress"])
+@pytest.mark.parametrize("raw", ["Republican Judiciary", "Senate", "Congress", "Bain Capital"])
 def test_an_institution_is_no_person(raw: str) -> None:
     assert _clean_name(raw) is None
 def test_the_president_said_stays_with_a_university_president_named_last() -> None:
@@ -631,3 +631,10 @@ def test_a_quotation_reads_a_bounded_number_of_speech_verbs_before_it(monkeypatc
     quotes_found = extract_quotes("a.txt", "Ann Reyes spoke on Monday. " + unit * 80 + "the end.")
     assert len(quotes_found) == 80
     assert calls <= 80 * 15  # every verb before each quotation: about 80 * 80
+
+
+def test_a_name_speaking_inside_a_report_after_that_and_a_parenthetical_keeps_the_reporter() -> None:
+    body = ("Mitt Rowan accepted the nomination on Thursday night in front of the whole convention hall.\n\n"
+            "He noted that, in 2008, Barack Obie vowed to slow the rise of the oceans. His goal is simpler, he "
+            "said. \u201cMy promise is to help you and your family.\u201d")
+    assert quote_starting(body, "My promise").speaker == "Mitt Rowan"
