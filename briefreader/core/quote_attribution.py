@@ -1224,11 +1224,20 @@ _INTRODUCTORY_RE = re.compile(
     r"\s*(?:During|After|Before|In|On|At|When|While|As|Since|Speaking|Asked|Earlier|Later|Last|Meanwhile|"
     r"However|Still|Also|Then|Instead|Addressing|Campaigning|Appearing)\b[^,.;:!?\"\u201c\u201d\n]{0,120},\s*"
 )
+# "with" and a name right before a participle: the participle's own subject ("with Jo Bayer saying")
+_WITH_SUBJECT_BEFORE_RE = re.compile(rf"\bwith[^\S\n]+((?:{_NAME_WORD}[^\S\n]+){{1,5}})$")
+
+
 def _chained_attribution(before: str, verbs: list[re.Match[str]],
                          participle: re.Match[str]) -> tuple[str, str, str] | None:
     """(subject, kind, verb) of the speech verb a participle chains onto (``Spicer said, adding,``,
     ``said Jo Bayer, noting that``, ``Graham said on "Morning Joe," adding``), or None when the
-    participle follows no speech verb of its own clause."""
+    participle follows no speech verb of its own clause; the participle's own subject after "with"
+    (``…, with Vice President Pence saying``) first."""
+    own = _WITH_SUBJECT_BEFORE_RE.search(before, max(0, participle.start() - 80), participle.start())
+    name = _clean_name(own.group(1)) if own else None
+    if name:
+        return name, "name", " ".join(participle.group().split())
     k = verbs.index(participle)
     if k == 0:
         return None

@@ -108,7 +108,8 @@ logger = logging.getLogger(__name__)
 #:     with no sentence end read every verb of it per quotation: cubic); ordinary articles unchanged
 #: 47: a name speaking in a report after "that" and a parenthetical ("He noted that, in 2008, Obama vowed …") is
 #:     no speech event either; "Capital" makes a run an institution ("Bain Capital")
-EXTRACTOR_VERSION = "quotes-47"
+#: 48: "with" and a name before a participle is its subject ("…, with Vice President Pence saying '…'")
+EXTRACTOR_VERSION = "quotes-48"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

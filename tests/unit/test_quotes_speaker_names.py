@@ -638,3 +638,11 @@ def test_a_name_speaking_inside_a_report_after_that_and_a_parenthetical_keeps_th
             "He noted that, in 2008, Barack Obie vowed to slow the rise of the oceans. His goal is simpler, he "
             "said. \u201cMy promise is to help you and your family.\u201d")
     assert quote_starting(body, "My promise").speaker == "Mitt Rowan"
+
+
+def test_with_a_name_and_a_participle_the_name_speaks() -> None:
+    body = ("President Jo Varlow and his team met at the camp on Sunday, with Vice President Ed Pence saying the "
+            "president has \u201cgreat concern\u201d and that wherever the storm goes, \u201cwe will be there "
+            "first.\u201d")
+    assert quote_starting(body, "great concern").speaker == "Ed Pence"
+    assert quote_starting(body, "we will be there").speaker == "Ed Pence"
