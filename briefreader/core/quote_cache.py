@@ -109,7 +109,9 @@ logger = logging.getLogger(__name__)
 #: 47: a name speaking in a report after "that" and a parenthetical ("He noted that, in 2008, Obama vowed …") is
 #:     no speech event either; "Capital" makes a run an institution ("Bain Capital")
 #: 48: "with" and a name before a participle is its subject ("…, with Vice President Pence saying '…'")
-EXTRACTOR_VERSION = "quotes-48"
+#: 49: a surname written after an office, with a pronoun of another gender than the only full name's given name
+#:     right after it ("President Trump and his team" beside "Melania Trump"), is that office holder, not her
+EXTRACTOR_VERSION = "quotes-49"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -575,6 +575,9 @@ _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 _PHOTO_CREDIT_BEFORE_RE = re.compile(r"(?:\b[A-Z]{2,}|\b(?:Photo|Images|Pool|Getty))/$")
 
 
+_PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
+
+
 def _title_end(body: str) -> int:
     """Where the title line opening ``body`` ends (a short first line with no sentence end, a line
     break after it), or 0 when the body opens on prose."""
@@ -849,7 +852,8 @@ class _Speakers:
                     continue
                 full = plain or full
             if (surname in titled_alone and full and all(titled_alone[surname] < first_at[name] for name in full)
-                    and (len(full) > 1 or self._written_alone(full[0].split()[0]) > 0)):
+                    and (len(full) > 1 or self._written_alone(full[0].split()[0]) > 0
+                         or self._other_gender_after(titled_alone[surname], full[0]))):
                 # first written after an office, before any full name: that office holder, when the full
                 # names are relatives told apart (several, or one whose given name the article writes
                 # alone: "Ivanka"); "President Obama" then "Barack Obama" is one man
@@ -875,6 +879,16 @@ class _Speakers:
                                                                                -first_any[name]))
             elif full:
                 self.full_names[surname] = min(full, key=first_at.__getitem__)
+
+    def _other_gender_after(self, offset: int, name: str) -> bool:
+        """Whether the first personal pronoun in the 80 characters after ``offset`` (a surname written
+        after an office: "President Trump and his team") has another gender than ``name``'s given name
+        ("Melania Trump"): the office holder is someone else."""
+        gender = given_name_gender(name)
+        pronoun = _PRONOUN_AFTER_RE.search(self.body, offset, offset + 80) if gender else None
+        if pronoun is None:
+            return False
+        return ("m" if pronoun.group(1).lower() in ("he", "his", "him") else "f") != gender
 
     def _kin_named(self, offset: int) -> bool:
         """Whether the name at ``offset`` is introduced as someone's relative ("Her father, Brian Holt",

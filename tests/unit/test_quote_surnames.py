@@ -116,3 +116,11 @@ def test_a_surname_alone_in_the_title_line_is_not_narration_before_every_full_na
             "\u201cThe mine is a good neighbour in other ways,\u201d Holt said.")
     assert quote_starting(body, "They knew").speaker == "Brian Holt"
     assert quote_starting(body, "The mine is a good").speaker == "Brian Holt"
+
+
+def test_an_office_holder_written_by_surname_is_not_a_woman_of_that_surname_named_later() -> None:
+    # "President Varlow and his team": he is no "Melania Varlow" named in full further down
+    body = ("President Varlow and his team on Sunday closely monitored the storm from the camp.\n\n"
+            "Melania Varlow visited the shelters on Saturday with the governor.\n\n"
+            "\u201cHere comes the storm. God bless everyone!\u201d Varlow tweeted.")
+    assert quote_starting(body, "Here comes").speaker != "Melania Varlow"
