@@ -111,7 +111,9 @@ logger = logging.getLogger(__name__)
 #: 48: "with" and a name before a participle is its subject ("…, with Vice President Pence saying '…'")
 #: 49: a surname written after an office, with a pronoun of another gender than the only full name's given name
 #:     right after it ("President Trump and his team" beside "Melania Trump"), is that office holder, not her
-EXTRACTOR_VERSION = "quotes-49"
+#: 50: a magazine's author link card ("Adam Serwer: America's racial contract is showing", a line of its own, no
+#:     sentence end) names no one in the story
+EXTRACTOR_VERSION = "quotes-50"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

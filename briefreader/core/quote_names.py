@@ -578,6 +578,21 @@ _PHOTO_CREDIT_BEFORE_RE = re.compile(r"(?:\b[A-Z]{2,}|\b(?:Photo|Images|Pool|Get
 _PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
 
 
+# a link card of a magazine page: an author's name, a colon and a title on a line of its own, no sentence end
+# ("Adam Serwer: America's racial contract is showing")
+_AUTHOR_CARD_LINE_RE = re.compile(
+    rf"^{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{1,3}}:[^\S\n]+[^\n\"\u201c\u201d\u00ab\u00bb]{{3,150}}(?<![.!?\"\u201d])$",
+    re.MULTILINE,
+)
+
+
+def _author_card_lines(body: str) -> set[int]:
+    """Start offsets of link-card lines naming an author and a title (see _AUTHOR_CARD_LINE_RE)."""
+    if ":" not in body:
+        return set()
+    return {m.start() for m in _AUTHOR_CARD_LINE_RE.finditer(body)}
+
+
 def _title_end(body: str) -> int:
     """Where the title line opening ``body`` ends (a short first line with no sentence end, a line
     break after it), or 0 when the body opens on prose."""
@@ -691,7 +706,7 @@ class _Speakers:
         titled_alone: dict[str, int] = {}  # surname -> where it is first written alone after an office
         office_named: set[str] = set()  # full names written after an office ("Sen. Chris Murphy")
         honorific_alone: dict[str, set[str]] = {}  # surname -> genders of the honorifics written before it
-        headline_lines = _headline_lines(self.body)
+        headline_lines = _headline_lines(self.body) | _author_card_lines(self.body)
         for m in _NAME_RE.finditer(self.body):
             raw = m.group()
             # "Rubio Says Abandoning Reform Was A Sign Of Leadership": a headline, not a name;

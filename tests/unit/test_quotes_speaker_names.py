@@ -646,3 +646,12 @@ def test_with_a_name_and_a_participle_the_name_speaks() -> None:
             "first.\u201d")
     assert quote_starting(body, "great concern").speaker == "Ed Pence"
     assert quote_starting(body, "we will be there").speaker == "Ed Pence"
+
+
+def test_an_author_link_card_line_names_no_one_in_the_story() -> None:
+    body = ("Jim Mattis had kept silent for a year and a half about the president.\n\n"
+            "Adam Serwer: The racial contract is showing\n\n"
+            "In his statement, Mattis makes it clear that the response triggered it.\n\n"
+            "\u201cWhen I joined the military, some 50 years ago,\u201d he writes, \u201cI swore an oath.\u201d")
+    assert all(name != "Adam Serwer" for _, name in _Speakers(body).mentions)
+    assert quote_starting(body, "When I joined").speaker == "Jim Mattis"
