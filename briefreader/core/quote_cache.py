@@ -113,7 +113,9 @@ logger = logging.getLogger(__name__)
 #:     right after it ("President Trump and his team" beside "Melania Trump"), is that office holder, not her
 #: 50: a magazine's author link card ("Adam Serwer: America's racial contract is showing", a line of its own, no
 #:     sentence end) names no one in the story
-EXTRACTOR_VERSION = "quotes-50"
+#: 51: a person described by a part in the story ("the teen", "the accuser", "the defendant") is a person noun;
+#:     number words opening a sentence ("Two Harvard students") are no given name
+EXTRACTOR_VERSION = "quotes-51"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -207,6 +207,9 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
         "fisherman", "owner", "strategist", "operative", "organizer", "organiser", "negotiator", "mediator",
         "prosecutor", "judge", "lawyer", "banker", "investor", "consultant", "diplomat", "representative",
         "commander", "general", "president", "minister", "secretary", "ambassador", "ceo", "cfo", "coo",
+        # people a story describes by their part in it ("the teen said", "the accuser wrote")
+        "teen", "teenager", "freshman", "girl", "boy", "victim", "witness", "survivor", "accuser", "suspect",
+        "defendant", "plaintiff", "protester", "employee", "journalist", "pastor", "sheriff", "deputy",
     ]
 )
 # Capitalised words that never name who spoke ("said Tuesday").
@@ -266,6 +269,9 @@ _NON_NAME_STARTS = frozenset(
         "commenting", "quoting", "recalling", "declaring", "pointing", "suggesting", "urging", "vowing",
         "promising", "labeling", "labelling", "branding", "dubbing", "mocking", "attacking", "accusing",
         "blaming", "thanking",
+        # numbers opening a sentence ("Two Harvard students said"): never a given name
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds", "thousands",
+        "millions",
     ]
 )
 

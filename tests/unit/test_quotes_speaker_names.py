@@ -655,3 +655,15 @@ def test_an_author_link_card_line_names_no_one_in_the_story() -> None:
             "\u201cWhen I joined the military, some 50 years ago,\u201d he writes, \u201cI swore an oath.\u201d")
     assert all(name != "Adam Serwer" for _, name in _Speakers(body).mentions)
     assert quote_starting(body, "When I joined").speaker == "Jim Mattis"
+
+
+@pytest.mark.parametrize("noun", ["teen", "accuser", "defendant", "witness"])
+def test_a_description_by_a_persons_part_in_the_story_is_the_person_named_before(noun: str) -> None:
+    body = (f"Ismail Ajjar, 17, arrived at the airport in Boston on Friday night.\n\n"
+            f"\u201cI have no business with such posts,\u201d the {noun} said.")
+    assert quote_starting(body, "I have no business").speaker == "Ismail Ajjar"
+
+
+def test_a_number_opening_a_sentence_is_no_given_name() -> None:
+    assert _clean_name("Two Harvard") is None or _clean_name("Two Harvard") == "Harvard"
+    assert _clean_name("Three Jo Bayer") == "Jo Bayer"
