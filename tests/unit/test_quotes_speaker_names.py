@@ -648,6 +648,11 @@ def test_with_a_name_and_a_participle_the_name_speaks() -> None:
     assert quote_starting(body, "we will be there").speaker == "Ed Pence"
 
 
+def test_with_and_a_name_without_a_comma_before_it_is_an_object_not_the_participles_subject() -> None:
+    body = "Ann Reyes broke with Tom Pike Tuesday saying \u201cWe cannot accept this plan.\u201d"
+    assert quote_starting(body, "We cannot").speaker == "Ann Reyes"
+
+
 def test_an_author_link_card_line_names_no_one_in_the_story() -> None:
     body = ("Jim Mattis had kept silent for a year and a half about the president.\n\n"
             "Adam Serwer: The racial contract is showing\n\n"
