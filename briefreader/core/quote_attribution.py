@@ -1225,7 +1225,9 @@ _INTRODUCTORY_RE = re.compile(
     r"However|Still|Also|Then|Instead|Addressing|Campaigning|Appearing)\b[^,.;:!?\"\u201c\u201d\n]{0,120},\s*"
 )
 # "with" and a name right before a participle: the participle's own subject ("with Jo Bayer saying")
-_WITH_SUBJECT_BEFORE_RE = re.compile(rf"(?:^|[,;\u2013\u2014][^\S\n]*)[Ww]ith[^\S\n]+((?:{_NAME_WORD}[^\S\n]+){{1,5}})$")
+_WITH_SUBJECT_BEFORE_RE = re.compile(
+    rf"(?:^|[,;\u2013\u2014][^\S\n]*)[Ww]ith[^\S\n]+((?:{_NAME_WORD}[^\S\n]+){{1,5}})$"
+)
 
 
 def _chained_attribution(before: str, verbs: list[re.Match[str]],

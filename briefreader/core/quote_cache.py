@@ -115,7 +115,11 @@ logger = logging.getLogger(__name__)
 #:     sentence end) names no one in the story
 #: 51: a person described by a part in the story ("the teen", "the accuser", "the defendant") is a person noun;
 #:     number words opening a sentence ("Two Harvard students") are no given name
-EXTRACTOR_VERSION = "quotes-51"
+#: 52: review fixes: "with NAME -ing" only after a comma or dash ("broke with Trump Tuesday saying" is not Trump's);
+#:     "the suspect", "the victim", "the accuser" are no person nouns (the object of the last one named); an
+#:     office holder's gender only from "Surname and his"; "Capital" an institution only ending a name; the
+#:     reported-speech check of short quotes reads the last VERB_WINDOW characters (quadratic before)
+EXTRACTOR_VERSION = "quotes-52"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

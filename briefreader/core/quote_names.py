@@ -134,7 +134,7 @@ _PERSONAL_TITLES = frozenset(
 )
 _ORG_WORDS = frozenset(
     [
-        "union", "ministry", "house", "judiciary", "senate", "congress", "capital", "council", "agency", "press",
+        "union", "ministry", "house", "judiciary", "senate", "congress", "council", "agency", "press",
         "committee", "commission", "office",
         "department", "party", "parliament", "government", "kremlin", "times", "post", "news", "journal", "group",
         "bank", "fund", "organization", "organisation", "forces", "army", "navy", "court", "assembly", "alliance",
@@ -208,8 +208,10 @@ _PERSON_NOUNS = _PERSONAL_TITLES | frozenset(
         "prosecutor", "judge", "lawyer", "banker", "investor", "consultant", "diplomat", "representative",
         "commander", "general", "president", "minister", "secretary", "ambassador", "ceo", "cfo", "coo",
         # people a story describes by their part in it ("the teen said", "the accuser wrote")
-        "teen", "teenager", "freshman", "girl", "boy", "victim", "witness", "survivor", "accuser", "suspect",
-        "defendant", "plaintiff", "protester", "employee", "journalist", "pastor", "sheriff", "deputy",
+        # (not "the suspect", "the victim", "the accuser": often the object of the last one named, who is
+        # not the one speaking then)
+        "teen", "teenager", "freshman", "girl", "boy", "witness", "protester", "employee", "journalist",
+        "pastor", "sheriff", "deputy",
     ]
 )
 # Capitalised words that never name who spoke ("said Tuesday").
@@ -548,7 +550,7 @@ _PLACE_LAST_WORDS = frozenset(["garden", "gardens", "mall", "theater", "theatre"
                                "islands", "mountains", "beach", "harbor", "gate"])
 # Last words of organisations and documents: a source where organisations may be ("the 14th Amendment
 # states", a cut "American Civil Liberties"), never a person
-_THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference"])
+_THING_LAST_WORDS = frozenset(["amendment", "liberties", "conference", "capital"])  # "Bain Capital"
 
 
 def _is_place_or_dateline(words: list[str], allow_org: bool) -> bool:
@@ -581,7 +583,8 @@ _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 _PHOTO_CREDIT_BEFORE_RE = re.compile(r"(?:\b[A-Z]{2,}|\b(?:Photo|Images|Pool|Getty))/$")
 
 
-_PRONOUN_AFTER_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.IGNORECASE)
+# a surname and "and his" / ", her" right after it: the pronoun is that person's (group 1)
+_PRONOUN_AFTER_RE = re.compile(rf"{_NAME_WORD}(?:,|[^\S\n]+and)[^\S\n]+(his|her|he|she)\b")
 
 
 # a link card of a magazine page: an author's name, a colon and a title on a line of its own, no sentence end
@@ -902,11 +905,11 @@ class _Speakers:
                 self.full_names[surname] = min(full, key=first_at.__getitem__)
 
     def _other_gender_after(self, offset: int, name: str) -> bool:
-        """Whether the first personal pronoun in the 80 characters after ``offset`` (a surname written
-        after an office: "President Trump and his team") has another gender than ``name``'s given name
-        ("Melania Trump"): the office holder is someone else."""
+        """Whether the surname at ``offset`` (written after an office) goes on with "and his" or ", her"
+        ("President Trump and his team") of another gender than ``name``'s given name ("Melania Trump"):
+        the office holder is someone else."""
         gender = given_name_gender(name)
-        pronoun = _PRONOUN_AFTER_RE.search(self.body, offset, offset + 80) if gender else None
+        pronoun = _PRONOUN_AFTER_RE.match(self.body, offset) if gender else None
         if pronoun is None:
             return False
         return ("m" if pronoun.group(1).lower() in ("he", "his", "him") else "f") != gender

@@ -34,7 +34,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from briefreader.core.model import OffsetMap
-from briefreader.core.quote_attribution import _attribution_for, _register_speech_events, _Resolver, introduced
+from briefreader.core.quote_attribution import (
+    VERB_WINDOW,
+    _attribution_for,
+    _register_speech_events,
+    _Resolver,
+    introduced,
+)
 from briefreader.core.quote_names import (
     _PREPOSITION_END_RE,
     _PRONOUNS,
@@ -255,6 +261,9 @@ def _reported_by_person(body: str, r: _Raw, lo: int, text: str, speaker: str | N
     if len(words) == 1 and words[0][:1].isupper():
         return False
     sentence_start, _ = _sentence_bounds(body, r.mark_pos, lo, r.mark_pos)
+    # (the last VERB_WINDOW characters of the sentence, as for attribution: a scan of a whole paragraph
+    # with no sentence end per quotation was quadratic)
+    sentence_start = max(sentence_start, r.mark_pos - VERB_WINDOW)
     before = body[sentence_start : r.mark_pos]
     if _TERM_BEFORE_RE.search(before):
         return False
@@ -275,8 +284,13 @@ def _reported_by_person(body: str, r: _Raw, lo: int, text: str, speaker: str | N
     clause = _OWN_SUBJECT_CLAUSE_RE.search(body, object_start, r.mark_pos)
     if clause is not None and not _same_person_goes_on(clause, speaker, object_start, resolver):
         return False  # `called her a "disgrace" after she blamed the shootings on "…"`: her words
-    return not any(object_start <= offset < r.mark_pos and name == speaker
-                   for offset, name in resolver.speakers.mentions)
+    mentions = resolver.speakers.mentions
+    k = bisect.bisect_left(mentions, (object_start, ""))
+    while k < len(mentions) and mentions[k][0] < r.mark_pos:
+        if mentions[k][1] == speaker:
+            return False
+        k += 1
+    return True
 
 
 def _is_label(text: str) -> bool:
