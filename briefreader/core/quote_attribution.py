@@ -1021,17 +1021,17 @@ _WORDS_NOUNS = (r"comments?|remarks?|words|statements?|claims?|assertions?|tweet
 # comments '…'": the words say what the comments do)
 # ("the president's"): someone described, group 3
 _DESCRIBED_OWNER = rf"\bthe[^\S\n]+((?:[a-z-]+[^\S\n]+){{0,2}}(?:{_OWNED_ROLES}|president|senator|governor))"
+# the owner itself: a possessive pronoun (group 1), a name and its "'s" (group 2), a description (group 3)
+_OWNER = rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s|{_DESCRIBED_OWNER}['\u2019]s)"
 _OWNER_OF_WORDS_BEFORE_RE = re.compile(
-    rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s|{_DESCRIBED_OWNER}['\u2019]s)[^\S\n]+"
+    rf"{_OWNER}[^\S\n]+"
     rf"(?:(?:now-)?(?:famous|infamous|latest|earlier|recent|controversial|widely|derided|oft-repeated|"
     rf"first|initial|original|own|new|previous)[^\S\n]+)?(?:{_WORDS_NOUNS})"
     rf"(?:[^\S\n]+(?:on[^\S\n]+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|[^\S\n]+last[^\S\n]+week)?"
     rf"(?:[^\S\n]*(?:[,:\u2014\u2013]|--)[^\S\n]*(?:that[^\S\n]+)?|[^\S\n]+that[^\S\n]+)(?:(?:the|a|an)[^\S\n]+)?$"
 )
 # the owner before the quotation and the noun after it: "his 'the private sector is doing fine' comment"
-_OWNER_BEFORE_RE = re.compile(
-    rf"(?:\b(his|her)|({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})['\u2019]s|{_DESCRIBED_OWNER}['\u2019]s)[^\S\n]+$"
-)
+_OWNER_BEFORE_RE = re.compile(rf"{_OWNER}[^\S\n]+$")
 _WORDS_NOUN_AFTER_RE = re.compile(rf"[^\S\n]*(?:{_WORDS_NOUNS})\b")
 _THAT_END_RE = re.compile(r"\bthat[^\S\n]+(?:(?:the|a|an)[^\S\n]+)?$")
 # a preposition right before the owner: the words noun is what the sentence's speaker talks about
@@ -1068,11 +1068,12 @@ def _owner_of_words(body: str, resolver: _Resolver, q: _Raw, s_start: int,
     elif found.group(3):
         described = f"the {found.group(3)}"
         sp, conf, src = resolver.resolve(described, "description", "said", pos, s_start)
-        if sp and sp == resolver.speakers.first_person_between(s_start, pos):
+        own_person = resolver.speakers.first_person_between(s_start, pos)
+        if sp and sp == own_person:
             # "Flake rejected the president's claim that '…'": the sentence's own person is not the
             # one it describes; the one the article titles so, if anyone
             sp = resolver.speakers.titled_actor(pos, described)
-            if sp is None or sp == resolver.speakers.first_person_between(s_start, pos):
+            if sp is None or sp == own_person:
                 return None, 0.0, None, False  # no one else: unattributed, not the naming verb's subject
     else:
         name = _clean_name(owner_named.group()[:-2] if owner_named else found.group(2))
@@ -1197,7 +1198,10 @@ _SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019]*\s+(?=[A-Z])")
 _SPEAKS_NEXT_RE = re.compile(
     rf"[^\S\n]+(?:[a-z]+ly[^\S\n]+|also[^\S\n]+)?(?:spoke|speaks|testified|testifies|{SPEECH_VERBS})\b")
 # A name owning something ("Jo Bayer's decision to call the plan …"): whose words may follow
-_POSSESSIVE_NAME_RE = re.compile(r"\b[A-Z][\w-]*['\u2019]s\b")
+_POSSESSIVE_NAME = r"\b[A-Z][\w-]*['\u2019]s"
+_POSSESSIVE_NAME_RE = re.compile(rf"{_POSSESSIVE_NAME}\b")
+# the same right before a quotation's opening mark: the words are that someone's (see quotes._cue_subject)
+OWNER_RIGHT_BEFORE_RE = re.compile(rf"{_POSSESSIVE_NAME}[^\S\n]*$")
 _MARKS_OPENING_RE = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019]*")
 # A pronoun subject and its verb opening a clause ("he blamed", "She also accused")
 _PRONOUN_SUBJECT_VERB_RE = re.compile(r"[^\S\n]*(?:(?:But|And|So|Yet|Then|Still|Later)[^\S\n]+)?(He|She|he|she)"

@@ -293,9 +293,7 @@ def speaker_key(name: str | None) -> str | None:
     if not key:
         return None
     family, given = key.split("|", 1)
-    words = [w.casefold() for w in _without_regnal_number(_name_words(_unaccented(name or "")))]
-    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
-        words.pop()
+    words = _person_key_words(name or "")
     if given and words and family != words[-1]:
         return key  # a family name written first ("Kim Jong Un"): "Kim Yo-jong" is someone else
     return family
@@ -394,6 +392,15 @@ def _without_home_place(words: list[str]) -> list[str]:
     return words
 
 
+def _person_key_words(name: str) -> list[str]:
+    """The case-folded words of a speaker name :func:`person_key` reads: accents, initials, a regnal
+    number, a home place ("of Georgia") and generation suffixes ("Jr") left out."""
+    words = _without_home_place([w.casefold() for w in _without_regnal_number(_name_words(_unaccented(name)))])
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    return words
+
+
 def person_key(name: str | None) -> str | None:
     """A speaker name as ``surname|given name`` (case-folded; titles, initials and suffixes left
     out; the given name only when one word is left for it): "Donald J. Trump" -> ``trump|donald``,
@@ -401,9 +408,7 @@ def person_key(name: str | None) -> str | None:
     Two keys name one person when :func:`same_person` says so ("Eric Trump" is not "Donald Trump")."""
     if not name:
         return None
-    words = _without_home_place([w.casefold() for w in _without_regnal_number(_name_words(_unaccented(name)))])
-    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
-        words.pop()
+    words = _person_key_words(name)
     # a romanised East Asian name, family name first, its given name written with or without its
     # hyphen ("Kim Jong-un", "Kim Jong Un", "Ban Ki-moon"): keyed by the family name, which outlets
     # print alone ("Kim"), the given name one word ("Ban Ki-moon" is not "Moon")

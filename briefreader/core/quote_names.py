@@ -704,7 +704,7 @@ class _Speakers:
         self._firm_genders: dict[str, str] = {}  # see firm_gender
         self._titled_cache: dict[str, frozenset[str]] = {}  # see _titled_words
         self._role_cache: dict[tuple[str, str], bool] = {}  # see known_otherwise
-        self._contender_cache: dict[tuple[str, str], bool] = {}  # see has_other_role
+        self._words_before_cache: dict[str, list[tuple[int, str, bool]]] = {}  # see _words_before
         self._surname_owners: dict[str, list[str]] = {}  # see _collect_names
         self._family_name_first: set[str] = set()  # names keyed by their first word, a family name
         self._quoted_at: dict[int, bool] = {}  # candidate name offset -> inside a quotation (see _collect_names)
@@ -1170,9 +1170,21 @@ class _Speakers:
                 found = not re.search(rf"\bpresident[^\S\n]+{written}\b|\b{written},[^\S\n]+(?:[\w-]+[^\S\n]+){{0,3}}"
                                       rf"president\b", self.body)
             else:
-                found = any(role.group(1).lower() in _PERSON_NOUNS and not re.fullmatch(titles, role.group(1))
-                            for role in re.finditer(rf"\b([a-z]+)[^\S\n]+{written}\b", self.body))
+                found = any(word.islower() and not dotted and word in _PERSON_NOUNS and not re.fullmatch(titles, word)
+                            for _, word, dotted in self._words_before(name))
             self._role_cache[key] = found
+        return found
+
+    def _words_before(self, name: str) -> list[tuple[int, str, bool]]:
+        """(offset, word, followed by a stop) of each word written right before the full ``name``
+        ("attorney Jo Bayer", "Sen. Jo Bayer"), scanned once per name (see has_other_role,
+        known_otherwise)."""
+        found = self._words_before_cache.get(name)
+        if found is None:
+            written = r"[^\S\n]+".join(re.escape(word) for word in name.split())  # the full name: two Clintons
+            found = [(m.start(), m.group(1), bool(m.group(2)))
+                     for m in re.finditer(rf"\b([A-Za-z]+)(\.?)[^\S\n]+{written}\b", self.body)]
+            self._words_before_cache[name] = found
         return found
 
     def has_other_role(self, name: str | None, description: str) -> bool:
@@ -1184,23 +1196,15 @@ class _Speakers:
         titles = _DESCRIPTION_TITLES.get(noun) if name else None
         if not titles or not name:
             return False
-        key = (name, noun)
-        cached = self._contender_cache.get(key)
-        if cached is not None:  # (one scan per person and office, however many "the president said")
-            return cached
-        written = r"[^\S\n]+".join(re.escape(word) for word in name.split())  # the full name: two Clintons
         contender = False
-        for role in re.finditer(rf"\b([A-Za-z]+)\.?[^\S\n]+{written}\b", self.body):
-            word = role.group(1)
-            if role.group().startswith(f"{word}.") and not (word[0].isupper() and len(word) <= 4):
+        for start, word, dotted in self._words_before(name):
+            if dotted and not (word[0].isupper() and len(word) <= 4):
                 continue  # "spoke first. Kit Varlow": a sentence's end, not an abbreviated title ("Sen.")
             if re.fullmatch(titles, word):
-                contender = False
-                break
-            lead = self.body[max(0, role.start() - 40) : role.start()].lower().split()[-3:] + [word.lower()]
+                return False
+            lead = self.body[max(0, start - 40) : start].lower().split()[-3:] + [word.lower()]
             # the office's adjective before the role: "presidential candidate", "senatorial hopeful"
             contender = contender or any(w.startswith(noun[:6]) and len(w) > len(noun) for w in lead)
-        self._contender_cache[key] = contender
         return contender
 
     def _gender_ok(self, name: str, gender: str, *, given_names: bool = True) -> bool:

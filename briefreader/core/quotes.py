@@ -35,6 +35,7 @@ from typing import Any
 
 from briefreader.core.model import OffsetMap
 from briefreader.core.quote_attribution import (
+    OWNER_RIGHT_BEFORE_RE,
     VERB_WINDOW,
     _attribution_for,
     _register_speech_events,
@@ -120,8 +121,6 @@ _SO_CALLED = re.compile(r"(?:so[\s-]called|dubbed|termed|labell?ed|branded|known
 # quotation: `Trump called the senator a "…"`, `which Mr. Trump called "…"`, `Ray Pell describes himself
 # as "…"`, `Ada Kross has long derided the plan as "…"`. The words between the verb and the mark are its
 # object (`called for "…"`, `called on them to be "…"` are other verbs).
-# someone's name with an "'s" right before the opening mark: the words are that someone's
-_OWNER_RIGHT_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*['\u2019]s[^\S\n]*$")
 _CUE_BEFORE_RE = re.compile(
     r"(?:^|[\s,(\u2014])(?P<subject>[A-Z][\w\u2019'.-]*(?:[^\S\n]+[A-Z][\w\u2019'.-]*){0,3}|he|she)[^\S\n]+"
     r"(?:(?:has|had|have|also|once|then|later|again|repeatedly|previously|publicly|[a-z]+ly)[^\S\n]+){0,2}"
@@ -157,7 +156,7 @@ def _cue_subject(body: str, mark_pos: int, lo: int, resolver: _Resolver) -> tupl
     window_start = max(lo, mark_pos - 120)
     window = body[window_start:mark_pos]
     match = _CUE_BEFORE_RE.search(window)
-    if match is None or _OWNER_RIGHT_BEFORE_RE.search(window):
+    if match is None or OWNER_RIGHT_BEFORE_RE.search(window):
         return None  # `Reyes called Korver's "loser raider" tweets unhelpful`: Korver's words, not hers
     subject = match.group("subject")
     subject_at = window_start + match.start("subject")
