@@ -46,6 +46,8 @@ _CLAUSE_CUT_RE = re.compile(
 # who identifies as Hispanic, told") is skipped.
 _THING_CLAUSE_RE = re.compile(r"(?:which|where|when|that)\b")
 _PERSON_CLAUSE_RE = re.compile(r"(?:who|whose|whom)\b")
+# a subject relative clause right before the verb: "who", "who also", "who later"
+_SUBJECT_RELATIVE_RE = re.compile(r"who(?:\s+(?:also|later|then|again|too|once|[a-z]+ly))*")
 # an object relative clause with its own named subject right before the verb: "who Jo Bayer on Monday"
 _RELATIVE_SUBJECT_RE = re.compile(
     rf"(?:who|whom)\s+({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})(?:\s+(?:on|last|this)\s+\w+|\s+\w+ly)?\s*$"
@@ -173,6 +175,13 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
     relative_subject = _RELATIVE_SUBJECT_RE.match(seg) if k == len(segments) - 1 and seg[:1] == "w" else None
     if relative_subject:
         name = _clean_name(relative_subject.group(1))
+        if name:
+            return name, "name"
+    if k == len(segments) - 1 and k > 0 and separators[k - 1] == "," and _SUBJECT_RELATIVE_RE.fullmatch(seg):
+        # "Pence was joined by Robert Redfield, who emphasized": the name the relative pronoun follows
+        # speaks, even as the object of the clause before
+        last = max(_NAME_RE.finditer(segments[k - 1]), key=lambda m: m.start(), default=None)
+        name = _clean_name(last.group()) if last and not segments[k - 1][last.end() :].strip() else None
         if name:
             return name, "name"
     owned = ("'" in seg or "\u2019" in seg) and _OWNED_ROLE_RE.fullmatch(seg)
@@ -876,6 +885,40 @@ def _colon_attribution(before: str, resolver: _Resolver, mark_pos: int,
     return sp, max(conf, 0.9) if sp else conf, src, True
 
 
+# a headline opening on a name and a colon: "Hillary: Trump would 'have been indicted'"
+_HEADLINE_LEAD_RE = re.compile(rf"({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,2}})[^\S\n]*:[^\S\n]+")
+#: The longest line read as a headline by :func:`_headline_lead_in`.
+HEADLINE_MAX_CHARS = 200
+
+
+def _headline_lead_in(body: str, resolver: _Resolver, q: _Raw, lo: int,
+                      hi: int) -> tuple[str | None, float, str | None, bool] | None:
+    """The person a headline opens on before a colon ("Hillary: Trump would '…' if he wasn't
+    president"): the headline gives her words, quoted or not; None for any other line, a lead word that
+    is no person the article names ("Report:", "Watch:"), or a speech verb of its own after the colon."""
+    line = body[lo:hi].strip()
+    if hi - lo > HEADLINE_MAX_CHARS or "\n" in line or line.rstrip("".join(ALL_MARKS)).endswith("."):
+        return None
+    lead = _HEADLINE_LEAD_RE.match(body, lo, q.mark_pos)
+    if lead is None or _VERB_RE.search(body, lead.end(), q.mark_pos) or ":" in body[lead.end() : q.mark_pos]:
+        return None
+    who = _person_written_as(resolver.speakers, lead.group(1))
+    return (who, 0.8, None, False) if who else None
+
+
+def _person_written_as(speakers: _Speakers, name: str) -> str | None:
+    """The one person the article names in full whose name ``name`` is, or whose given name or surname
+    it is ("Hillary" for Hillary Clinton); None when it is no one's or several people's."""
+    known = speakers.canonical(name)
+    if known:
+        return known
+    if " " in name:
+        return None
+    people = {person for _, person in speakers.mentions
+              if " " in person and name in (person.split()[0], person.split()[-1])}
+    return people.pop() if len(people) == 1 else None
+
+
 # "what" opening a clause whose verb is a speech verb ("see what Mueller reports", "whatever she says"):
 # the verb's subject is no one quoted
 _FREE_RELATIVE_BEFORE_RE = re.compile(r"\bwhat(?:ever)?[^\S\n]+(?:[\w.'\u2019-]+[^\S\n]+){1,3}$", re.IGNORECASE)
@@ -953,6 +996,7 @@ def _attribution_for(body: str, resolver: _Resolver, q: _Raw, lo: int, hi: int,
     # 2. attribution before the opening mark in the same sentence: `Kallas said Putin got "…"`, `Kallas: «…»`
     before = body[s_start : q.mark_pos]
     named = (_colon_attribution(before, resolver, q.mark_pos, s_start)
+             or _headline_lead_in(body, resolver, q, lo, hi)
              or _owner_of_words(body, resolver, q, s_start, after))
     if named is not None:
         return named
@@ -1112,6 +1156,13 @@ def _joint_subject(body: str, s_start: int, mark_pos: int) -> bool:
     return False
 
 
+# a passive "accused of" right before the quotation: "Biden accused of", "who was accused of having"
+_ACCUSED_OF_BEFORE_RE = re.compile(
+    rf"(?:\b(?:is|was|were|are|been|being|be)|{_NAME_WORD})[^\S\n]+accused[^\S\n]+of[^\S\n]+"
+    r"(?:[\w'\u2019-]+[^\S\n]+){0,3}$"
+)
+
+
 def _sentence_person(body: str, resolver: _Resolver, s_start: int,
                      mark_pos: int) -> tuple[str, float, str | None] | None:
     """(speaker, confidence, cited_source) of a quotation with no speech verb of its own, from its
@@ -1126,6 +1177,8 @@ def _sentence_person(body: str, resolver: _Resolver, s_start: int,
         sp, conf, src = resolver.resolve(put_name, "name", "said", as_put.start(), s_start)
         if sp:
             return sp, conf * 0.9, src
+    if _ACCUSED_OF_BEFORE_RE.search(body, near, mark_pos):
+        return None  # "Biden accused of 'poisoning the well'": the accuser's words, the accuser unnamed
     marks = _MARKS_OPENING_RE.match(body, s_start, mark_pos)  # (the quotation closing the sentence before)
     start = marks.end() if marks else s_start
     opening = _INTRODUCTORY_RE.match(body, start, mark_pos)
@@ -1274,6 +1327,11 @@ _VERB_AFTER_DESCRIPTION_RE = re.compile(r"[^\S\n]+(?:(?:on|last|this)[^\S\n]+[A-
                                         r"(?!(?:of|and|or|who|whose|for|at|in|from|with)\b)[a-z]+(?:ed|s)\b")
 
 
+# a name used as a modifier of the role of someone named right after it ("Trump lawyer Rudy Giuliani",
+# "Clinton campaign manager Robby Mook")
+_NAME_AS_MODIFIER_RE = re.compile(rf"[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}?(?:{_OWNED_ROLES})[^\S\n]+(?=[A-Z])")
+
+
 def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:
     """The person a sentence is about, from its opening words: a name there (``Sanders criticized
     …``), or a description (``The president left no doubt …``) resolved to an earlier person. A name
@@ -1299,6 +1357,11 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
             if written and written.group().endswith(("\u2019s", "'s", "s'", "s\u2019")):
                 # "Hillary Clinton's campaign manager Robby Mook said …": the owner is not the subject
                 words_allowed = len(_WORD_RE.findall(body, start, written.end())) + 4
+                continue
+            modifier = _NAME_AS_MODIFIER_RE.match(body, written.end(), end) if written else None
+            if modifier:
+                # "Trump lawyer Rudy Giuliani brought …": the name says whose lawyer; the one named next is
+                words_allowed = len(_WORD_RE.findall(body, start, modifier.end())) + 4
                 continue
             return name, 0.8
     described = _DESCRIBED_SUBJECT_RE.match(body, start, end)

@@ -119,7 +119,10 @@ logger = logging.getLogger(__name__)
 #:     "the suspect", "the victim", "the accuser" are no person nouns (the object of the last one named); an
 #:     office holder's gender only from "Surname and his"; "Capital" an institution only ending a name; the
 #:     reported-speech check of short quotes reads the last VERB_WINDOW characters (quadratic before)
-EXTRACTOR_VERSION = "quotes-52"
+#: 53: a name modifying the role of the one named next is no sentence subject ("Trump lawyer Rudy Giuliani"); a
+#:     subject relative clause's name speaks even as the object before it ("joined by Dr. X, who emphasized");
+#:     a headline "Name:" lead gives that person's words; a passive "accused of" is not the accused's words
+EXTRACTOR_VERSION = "quotes-53"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -1,0 +1,68 @@
+"""Speakers read through the clause around a quotation: a name that only modifies a role ("Varlow lawyer
+Dana Fellowes"), a relative clause's speaker ("…, joined by Dana Fellowes, who emphasized"), a headline's
+"Name:" lead, and a passive "accused of" (the accuser's words). Invented sentences only."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HELPERS = Path(__file__).resolve().parent.parent / "helpers"
+sys.path.insert(0, str(HELPERS))
+
+from quote_finder import quote_starting  # noqa: E402
+
+
+def test_a_name_modifying_the_role_of_the_one_named_next_is_not_the_subject() -> None:
+    body = ("Mayor Kit Varlow denied the report on Friday.\n\n"
+            "Varlow lawyer Dana Fellowes brought the question to the fore over the weekend on radio, saying "
+            "\u201cThere is nothing wrong with taking information from a rival.\u201d")
+    assert quote_starting(body, "There is nothing").speaker == "Dana Fellowes"
+
+
+def test_the_name_a_relative_clause_follows_speaks_even_as_an_object() -> None:
+    body = ("\"None of the guidance replaces local rules,\" Mayor Kit Varlow said.\n\n"
+            "Varlow was joined by Health Director Dr. Dana Fellowes, who emphasized that it is not the aim of "
+            "the agency to provide a \"rationale to keep schools closed\" and that the rules are not binding.")
+    quote = quote_starting(body, "rationale to keep")
+    assert quote.speaker == "Dana Fellowes"
+    assert quote.speaker_confidence >= 0.6
+
+
+def test_a_relative_clause_speaker_is_not_the_subject_of_her_reported_clause() -> None:
+    body = ("Mayor Kit Varlow attacked the late senator again on Sunday.\n\n"
+            "The message was shared by the senator's daughter Dana Fellowes, who also said Monday on radio "
+            "that Varlow \u201cspends his weekends obsessing over great men he will never live up to.\u201d")
+    quote = quote_starting(body, "spends his weekends")
+    assert quote.speaker == "Dana Fellowes"
+    assert quote.speaker_confidence >= 0.6
+
+
+def test_a_headline_opening_on_a_name_and_a_colon_gives_her_words() -> None:
+    body = ("Fellowes: Mayor Kit Varlow would 'have been indicted' if he were not mayor\n\n"
+            "Dana Fellowes said Tuesday that Varlow escaped charges only because of his office.")
+    quote = quote_starting(body, "have been indicted")
+    assert quote.speaker == "Dana Fellowes"
+    assert quote.speaker_confidence >= 0.6
+
+
+def test_a_headline_label_before_a_colon_is_no_speaker() -> None:
+    body = ("Report: Varlow would 'have been indicted' if he were not mayor\n\n"
+            "Dana Fellowes wrote the report. Mayor Kit Varlow escaped charges.")
+    quote = quote_starting(body, "have been indicted")
+    assert quote.speaker not in ("Report", "Dana Fellowes")
+
+
+def test_a_headline_lead_in_needs_a_headline() -> None:
+    # a long sentence ending with a full stop is no headline: the lead-in rule does not apply
+    body = ("Fellowes: the long answer came later, after Kit Varlow had told reporters the plan was "
+            "\"dead on arrival\" and left the room without another word to anyone in the hall.\n\n"
+            "Dana Fellowes said Tuesday that she disagreed.")
+    assert quote_starting(body, "dead on arrival").speaker != "Dana Fellowes"
+
+
+def test_the_one_accused_of_words_did_not_say_them() -> None:
+    body = ("Mayor Kit Varlow accused of \u2018poisoning the well\u2019\n\n"
+            "In her memoir, Dana Fellowes calls Varlow a man of integrity but writes that he damaged the council.")
+    quote = quote_starting(body, "poisoning the well")
+    assert quote.speaker != "Kit Varlow"
