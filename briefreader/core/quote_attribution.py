@@ -443,7 +443,7 @@ _PASSIVE_BY_RE = re.compile(
 # `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
 # the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
 # first, said Jo Bayer` (a comma before the verb) still attributes the quotation
-_CONJUNCTION_START_RE = re.compile(r"(?:^|.*,)\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$",
+_CONJUNCTION_START_RE = re.compile(r"(?:^|.*[,\u2014\u2013])\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$",
                                    re.IGNORECASE | re.DOTALL)
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
@@ -1338,6 +1338,8 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
     further in is an object (``… helping Mrs. Clinton …``), not the speaker: None then."""
     speakers = resolver.speakers
     words_allowed = 3
+    marks = _MARKS_OPENING_RE.match(body, start, end)  # (the quotation closing the sentence before)
+    start = marks.end() if marks else start
     intro = _INTRODUCTORY_RE.match(body, start, end)
     if intro:
         start = intro.end()  # "During a speech on Monday, Trump attacked …": the subject follows the comma

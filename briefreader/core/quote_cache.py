@@ -122,7 +122,10 @@ logger = logging.getLogger(__name__)
 #: 53: a name modifying the role of the one named next is no sentence subject ("Trump lawyer Rudy Giuliani"); a
 #:     subject relative clause's name speaks even as the object before it ("joined by Dr. X, who emphasized");
 #:     a headline "Name:" lead gives that person's words; a passive "accused of" is not the accused's words
-EXTRACTOR_VERSION = "quotes-53"
+#: 54: a reported clause after a dash (`"…" Monday night — and that Trump told him`) is no attribution; a name
+#:     after "the" and before a lower-case noun ("the Trump campaign") is no sentence subject; the sentence
+#:     subject is read after the quotation closing the sentence before; "followed up" is a speech verb
+EXTRACTOR_VERSION = "quotes-54"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
@@ -157,7 +160,9 @@ EXTRACTOR_VERSION = "quotes-53"
 #: 18: a known speaker's two or three words printed the day after her statement are of that statement too
 #: 19: a name written family name first keeps its given name in the speaker key ("Kim Jong Un" is not "Kim
 #:     Yo-jong"; review); the speaker of a group is told apart the same way
-GROUPING_VERSION = "grouping-19"
+#: 20: a short quote of few shingles is a candidate of a longer phrase read after it sharing one of them, as it
+#:     was when read before it ("What about a charity?" was compared or not by article order)
+GROUPING_VERSION = "grouping-20"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

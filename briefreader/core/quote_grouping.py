@@ -721,7 +721,7 @@ RARE_PHRASE_WORD_EVIDENCE = 3.5
 MIN_PHRASES_FOR_FREQUENCIES = 1000
 
 
-#: A line of SHORT_QUOTE_WORDS words with at most this many shingles is a candidate of a longer
+#: A line of up to SHORT_QUOTE_WORDS words with at most this many shingles is a candidate of a longer
 #: phrase sharing one of them (others need two; longer lines, two or a tenth of their shingles).
 FEW_SHINGLES = 4
 
@@ -1633,11 +1633,12 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
         tried = 0
         n_p, n_sh = lengths[pi], len(sh)
         if n_p > 8:
-            # one shared shingle is a candidate only when it is a good part of an 8-word line's few
-            # shingles ("your strategy has been all over the map": 4); a short quote's is too often chance
-            # (a two-word quote, "heavy weaponry", shares its one skip-bigram at most)
+            # one shared shingle makes a candidate only when it is a good part of a line's few shingles: a
+            # line of up to 8 words with at most FEW_SHINGLES ("your strategy has been all over the map": 4;
+            # "heavy weaponry", "what about a charity": 1), as it is when that line is read after this phrase
+            # (the pool below takes every shared shingle); a longer phrase needs two
             pool = sorted([(n, q) for q, n in counts.items()
-                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] in (2, SHORT_QUOTE_WORDS)],
+                           if n >= 2 or n_shingles[q] <= FEW_SHINGLES and lengths[q] <= SHORT_QUOTE_WORDS],
                           reverse=True)
         else:
             pool = sorted([(n, q) for q, n in counts.items()], reverse=True)

@@ -1079,6 +1079,9 @@ class _Speakers:
                 seen.add(sid)  # "He said Grassley would …": the sentence is about "he", not Grassley
                 continue
             written = _NAME_RE.match(self.body, off) if sid not in seen else None
+            if (written and _THE_BEFORE_RE.search(self.body, max(0, off - 5), off)
+                    and _LOWER_WORD_AFTER_RE.match(self.body, written.end())):
+                continue  # "collusion between Russia and the Trump campaign, Kavanaugh will": a modifier
             if written and _JOINED_NAME_AFTER_RE.match(self.body, written.end()):
                 seen.add(sid)  # "Scott Glover and Maeve Reston spoke with …": two people, "he" is neither
                 continue
@@ -1371,6 +1374,9 @@ _DESCRIBED_OPENING_RE = re.compile(
 )
 # A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
 # "and" and another name right after a name: two people named together ("Jo Bayer and Kit Varlow")
+# "the" right before a name and a lower-case word after it: the name modifies a noun ("the Trump campaign")
+_THE_BEFORE_RE = re.compile(r"\b[Tt]he[^\S\n]+$")
+_LOWER_WORD_AFTER_RE = re.compile(r"[^\S\n]+[a-z]")
 _JOINED_NAME_AFTER_RE = re.compile(rf"[^\S\n]+and[^\S\n]+{_NAME_WORD}")
 _PRONOUN_SUBJECT_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:(?:And|But|So|Yet|Then)[^\S\n]+(?:he|she|they)\b|(?:He|She|They|I|We)\b)"

@@ -12,6 +12,8 @@ sys.path.insert(0, str(HELPERS))
 
 from quote_finder import quote_starting  # noqa: E402
 
+from briefreader.core.quotes import extract_quotes  # noqa: E402
+
 
 def test_a_name_modifying_the_role_of_the_one_named_next_is_not_the_subject() -> None:
     body = ("Mayor Kit Varlow denied the report on Friday.\n\n"
@@ -66,3 +68,33 @@ def test_the_one_accused_of_words_did_not_say_them() -> None:
             "In her memoir, Dana Fellowes calls Varlow a man of integrity but writes that he damaged the council.")
     quote = quote_starting(body, "poisoning the well")
     assert quote.speaker != "Kit Varlow"
+
+
+def test_a_reported_clause_after_a_dash_is_no_attribution_of_the_quotation_before() -> None:
+    body = ("\"I offered to resign last night,\" Dana Fellowes said in a text.\n\n"
+            "But minutes later, Fellowes wrote on her page that she \"offered to resign\" on Monday night \u2014 "
+            "and that Mayor Kit Varlow told her, \"Let's talk about it tomorrow.\"")
+    quote = next(q for q in extract_quotes("a", body) if q.text == "offered to resign")
+    assert quote.speaker != "Kit Varlow"
+
+
+def test_a_name_modifying_a_noun_after_the_is_no_sentence_subject_for_a_later_pronoun() -> None:
+    body = ("President Mark Varlow nominated Judge Brent Cavallo on Monday.\n\n"
+            "In light of the continuing inquiry into the ties between Russia and the Varlow campaign, Cavallo "
+            "will face questions about his views. In a 2009 article, he wrote that impeachment was a safeguard "
+            "\u201cif a president does something dastardly\u201d.")
+    assert quote_starting(body, "if a president").speaker == "Brent Cavallo"
+
+
+def test_the_subject_after_the_quotation_closing_the_sentence_before_is_read() -> None:
+    body = ("Mayor Kit Varlow called his aide a \u201cbrave man.\u201d In comments read as an offer of a pardon, "
+            "Varlow praised Dana Fellowes, saying she \u201crefused to break\u201d under questioning.")
+    quote = quote_starting(body, "refused to break")
+    assert quote.speaker == "Kit Varlow"
+    assert quote.speaker_confidence >= 0.6
+
+
+def test_followed_up_after_a_question_names_the_one_asking() -> None:
+    body = ("\"What about a grandmother?\" asked Judge Ann Reyes. \"What about a charity?\" followed up "
+            "Judge Dana Fellowes.")
+    assert quote_starting(body, "What about a charity").speaker == "Dana Fellowes"

@@ -922,3 +922,16 @@ def test_a_known_speakers_partial_joins_her_statement_though_a_longer_one_of_a_c
     _join_short_quotes(uf, best_parent, rivals, lengths, phrases, _AllInformative())  # type: ignore[arg-type]
     assert uf.find(0) != uf.find(1)
     assert (uf.find(0) == uf.find(2)) is (statement_days_later <= 1)
+
+
+@pytest.mark.parametrize("partial_first", [False, True])
+def test_a_short_question_joins_the_longer_rendering_whichever_is_read_first(partial_first: bool) -> None:
+    # "what about a charity" holds one shingle only ("about a charity"): read before the longer rendering,
+    # it must still be its candidate, as it is when read after it
+    arts = [art(0, "“What about a charity? A charity gives food to someone who is here unlawfully, and it is "
+                   "designed to feed people who cannot get food anywhere else,” Judge Ann Reyes asked the lawyer."),
+            art(1, "“What about a charity?” followed up Judge Ann Reyes.")]
+    if partial_first:
+        arts = [replace(arts[1], order=0), replace(arts[0], order=1)]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "What about a charity", "a1.txt") == cluster_of(an, "gives food", "a0.txt")
