@@ -44,9 +44,10 @@ case "$MODE" in
         "$PY" bench/bench_quotes.py --sizes 3000 > "$OUT/generated_3000.txt" 2>&1
         ;;
     heldout)
+        basil allsides_sixth bench/allsides_ho6_pairs.yaml "$DATA/allsides_ho6/corpus" heldout &
         basil allsides_fifth bench/allsides_ho5_pairs.yaml "$DATA/allsides_ho5/corpus" heldout &
-        basil allsides_fourth bench/allsides_ho4_pairs.yaml "$DATA/allsides_ho4/corpus" heldout &
         wait
+        basil allsides_fourth bench/allsides_ho4_pairs.yaml "$DATA/allsides_ho4/corpus" heldout &
         basil basil_heldout bench/basil_pairs.yaml "$DATA/basil/corpus" heldout &
         "$PY" bench/eval_quotes_polnear.py --split test > "$OUT/polnear_test.txt" 2>&1 &
         wait
