@@ -162,7 +162,9 @@ EXTRACTOR_VERSION = "quotes-54"
 #:     Yo-jong"; review); the speaker of a group is told apart the same way
 #: 20: a short quote of few shingles is a candidate of a longer phrase read after it sharing one of them, as it
 #:     was when read before it ("What about a charity?" was compared or not by article order)
-GROUPING_VERSION = "grouping-20"
+#: 21: a short quote with no confident speaker but one named weakly, matching several statements about as well,
+#:     joins the one of that person in the same days (it joined none)
+GROUPING_VERSION = "grouping-21"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

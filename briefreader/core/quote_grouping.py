@@ -1561,6 +1561,19 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
                 of_these_days = {root for root in contenders if _same_event(uf, own_root, root)}
                 if len(of_these_days) == 1:
                     contenders = of_these_days
+        if not phrases[short_i].speakers and len(contenders) > 1 and phrases[short_i].named:
+            # no confident speaker, but one named weakly: among statements matching about as well, the one
+            # of that person in the same days ("war of Obama's choosing", given to Steele at 0.4, in
+            # Steele's remark and in a columnist's letter quoting it). (A confident speaker's few words
+            # printed on several days keep joining none: a catchphrase quoted again, see above.)
+            weakly_named = {root for root in contenders
+                            if any(_speaks(uf, root, name) for name in phrases[short_i].named)
+                            and _same_event(uf, own_root, root)}
+            if len(weakly_named) == 1:
+                contenders = weakly_named
+                best_root = next(iter(weakly_named))
+                matches = [(best_score, best_long), *rivals.get(short_i, ())]
+                best_long = max((score, other) for score, other in matches if bound_for(other) == best_root)[1]
         shared = phrases[short_i].content & phrases[best_long].content
         if not informative(shared) and not (len(contenders) == 1 and _own_words_of_the_day(
                 uf, phrases[short_i], own_root, best_root, informative.evidence(shared))):

@@ -16,6 +16,7 @@ from briefreader.core.quote_grouping import (
     MIN_PHRASES_FOR_FREQUENCIES,
     OVERLAP_WINDOW_WORDS,
     ALIGN_WINDOW_WORDS,
+    KNOWN_SPEAKER_CONFIDENCE,
     _aligned_passage,
     _join_short_quotes,
     _own_words_of_the_day,
@@ -935,3 +936,23 @@ def test_a_short_question_joins_the_longer_rendering_whichever_is_read_first(par
         arts = [replace(arts[1], order=0), replace(arts[0], order=1)]
     an = analyse_quotes(arts)
     assert cluster_of(an, "What about a charity", "a1.txt") == cluster_of(an, "gives food", "a0.txt")
+
+
+def _weakly_named_partial() -> list[Article]:
+    return [
+        art(0, "Party Chairman Dana Fellowes spoke to donors on Friday. “This is a war of Varlow’s choosing,” "
+               "Fellowes said."),
+        art(1, "“Needless to say, the war was not a war of Varlow’s choosing. It has been fought under two "
+               "presidents and both parties,” the columnist Bo Lind wrote in a letter to the chairman."),
+        art(2, "Senators kept up pressure on party Chairman Dana Fellowes on Sunday over his on-camera claim that "
+               "the conflict is a “war of Varlow’s choosing” and may not be winnable."),
+    ]
+
+
+def test_a_weakly_named_short_quote_joins_that_persons_statement_among_equal_matches() -> None:
+    arts = _weakly_named_partial()
+    an = analyse_quotes(arts)
+    (partial,) = [v for c in an.clusters for v in c.variants if v.article == "a2.txt"]
+    assert partial.speaker == "Dana Fellowes" and partial.speaker_confidence < KNOWN_SPEAKER_CONFIDENCE
+    assert cluster_of(an, "war of Varlow", "a2.txt") == cluster_of(an, "This is a war", "a0.txt")
+    assert cluster_of(an, "war of Varlow", "a2.txt") != cluster_of(an, "Needless to say", "a1.txt")
