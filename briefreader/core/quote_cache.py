@@ -164,7 +164,9 @@ EXTRACTOR_VERSION = "quotes-54"
 #:     was when read before it ("What about a charity?" was compared or not by article order)
 #: 21: a short quote with no confident speaker but one named weakly, matching several statements about as well,
 #:     joins the one of that person in the same days (it joined none)
-GROUPING_VERSION = "grouping-21"
+#: 22: one known speaker's rendering joined from pieces is a cut of her other rendering of the same day when
+#:     pieces of 3+ words, 2+ of them content words, are printed whole there ("sanctimonious … earned this mistrust")
+GROUPING_VERSION = "grouping-22"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

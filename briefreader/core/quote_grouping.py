@@ -610,16 +610,38 @@ PIECES_FOUND_CONTENT = 3
 PIECES_FOUND_SHARE = 0.5
 
 
-def _containment_by_pieces(small: _Phrase, big: _Phrase, containment: float, partly: bool) -> tuple[float, int]:
+#: (words, content words) the pieces found must hold when one known speaker says both quotations.
+ONE_SPEAKERS_PIECES_FOUND = (3, 2)
+
+
+def _shared_for_piece(relation: str, small: _Phrase) -> int:
+    """The content words a shorter quotation must share with a longer one for one of its pieces to be
+    looked for there: MIN_SHARED_FOR_PIECE, fewer for one known speaker's rendering joined from pieces."""
+    return ONE_SPEAKERS_PIECES_FOUND[1] if relation == "same" and len(small.sentences) > 1 else MIN_SHARED_FOR_PIECE
+
+
+def _one_speakers_pieces(small: _Phrase, big: _Phrase, containment: float) -> int:
+    """The words of one known speaker's rendering ``small``, joined from pieces, that are printed whole in
+    her other rendering ``big``, when they hold ONE_SPEAKERS_PIECES_FOUND words and content words
+    ("sanctimonious … earned this mistrust" in "the media has earned this mistrust"); 0 otherwise. A
+    'cut' match: judged with the days of the two groups (_add_checked_matches)."""
+    if len(small.sentences) < 2:
+        return 0
+    return _containment_by_pieces(small, big, containment, True, *ONE_SPEAKERS_PIECES_FOUND)[1]
+
+
+def _containment_by_pieces(small: _Phrase, big: _Phrase, containment: float, partly: bool,
+                           min_words: int = PIECES_FOUND_WORDS,
+                           min_content: int = PIECES_FOUND_CONTENT) -> tuple[float, int]:
     """(containment, 0) raised to that of ``small``'s pieces each looked for on its own when all are
     found nearly whole, the worst of them, whoever the speakers (every piece must be there: one piece
     is often a catchphrase found in many quotations): pieces cut from far apart in a long quotation
     ("a con … a disaster in the making", `"X," he said, and "Y"`; a piece found in part is not
     evidence enough). Else, when
     ``partly``, (containment, words of the pieces found) when those (each in PIECES_NEED of its words)
-    hold PIECES_FOUND_WORDS+ words, PIECES_FOUND_CONTENT+ content words and PIECES_FOUND_SHARE of
-    ``small``: a rendering joining a piece of this quotation to words of another sentence the other
-    outlet did not print ("… dotard … pay dearly"). Each piece is looked for once."""
+    hold ``min_words``+ words (PIECES_FOUND_WORDS), ``min_content``+ content words (PIECES_FOUND_CONTENT)
+    and PIECES_FOUND_SHARE of ``small``: a rendering joining a piece of this quotation to words of another
+    sentence the other outlet did not print ("… dotard … pay dearly"). Each piece is looked for once."""
     each = [_containment(small.codes[s0:s1], big.codes) for s0, s1 in small.sentences]
     found = [span for span, inside in zip(small.sentences, each, strict=True) if inside >= PIECES_NEED]
     if each and len(found) == len(each):
@@ -629,8 +651,8 @@ def _containment_by_pieces(small: _Phrase, big: _Phrase, containment: float, par
     content = frozenset(_code_ids(small.content_codes))
     words = sum(s1 - s0 for s0, s1 in found)
     content_words = sum(code in content for s0, s1 in found for code in _code_ids(small.codes[s0:s1]))
-    enough = words >= PIECES_FOUND_WORDS and words >= PIECES_FOUND_SHARE * len(small.codes)
-    return containment, (words if enough and content_words >= PIECES_FOUND_CONTENT else 0)
+    enough = words >= min_words and words >= PIECES_FOUND_SHARE * len(small.codes)
+    return containment, (words if enough and content_words >= min_content else 0)
 
 
 def _speaker_relation(a: _Phrase, b: _Phrase) -> str:
@@ -755,8 +777,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     named for both (one only when its words are rare: see :meth:`_Informativeness.rare`),
     ('verbatim', score) for a long quotation printed word for word under two known speakers
     (:func:`_verbatim`; 'verbatim part' when printed whole inside the other), ('cut', score) for
-    two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`; a
-    'passage' to be aligned later when they share many words otherwise), ('sentence', score) or
+    two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`) or a
+    piece (:func:`_one_speakers_pieces`; a 'passage' to be aligned later when they share many words
+    otherwise), ('sentence', score) or
     ('sentence part', score) for two quotations sharing only a sentence of six or seven words with no
     one speaker known for both (:func:`_few_words_shared`, judged with their days in
     :func:`_add_checked_matches`), or None when they are not one utterance.
@@ -785,7 +808,7 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
         shared_c = len(small_c & big_c)
         need_c = 0.6 if short >= 5 else 0.75  # "a total and complete ban": one content word changed
         if not small_c or shared_c < min(2, len(small_c)) or shared_c / len(small_c) < need_c:
-            if shared_c < MIN_SHARED_FOR_PIECE:
+            if shared_c < _shared_for_piece(relation, a if la <= lb else b):
                 return None  # the shared words are only function words
             # one piece or sentence of the shorter may still be printed whole in the longer (a
             # rendering joined from pieces: `said that "X," and that "Y"`, only Y quoted elsewhere)
@@ -800,6 +823,9 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
             containment, found = _containment_by_pieces(small_p, big_p, containment, not few_shared and not rare_phrase)
             if found:
                 return "contained", found / short
+        found = _one_speakers_pieces(small_p, big_p, containment) if few_shared and relation == "same" else 0
+        if found:
+            return "cut", found / short
         # a whole partial of three words, or of two content words ("heavy weaponry", "totally
         # unrelated": one speaker's, or rare words of no one's); how common its words are is judged
         # once the groups are built (_join_short_quotes, _Informativeness.rare)

@@ -956,3 +956,28 @@ def test_a_weakly_named_short_quote_joins_that_persons_statement_among_equal_mat
     assert partial.speaker == "Dana Fellowes" and partial.speaker_confidence < KNOWN_SPEAKER_CONFIDENCE
     assert cluster_of(an, "war of Varlow", "a2.txt") == cluster_of(an, "This is a war", "a0.txt")
     assert cluster_of(an, "war of Varlow", "a2.txt") != cluster_of(an, "Needless to say", "a1.txt")
+
+
+def test_one_speakers_three_word_piece_joins_her_statement_that_prints_it() -> None:
+    # "sanctimonious … earned this mistrust": one piece of three words (two content words) is in the other
+    # outlet's rendering, the other piece is not; one known speaker says both, printed the same day
+    arts = [art(0, "The carmaker's chief Ann Reyes on Wednesday unleashed a barrage of criticism aimed at reporters, "
+                   "saying they are “sanctimonious,” have “earned this mistrust” and bow to their owners."),
+            _with_date(art(1, "“The media has earned this mistrust. But maybe there is a fix for it, a site where "
+                              "the public can rate the truth of each article,” Ann Reyes wrote on Wednesday."),
+                       "2025-03-01")]
+    an = analyse_quotes(arts)
+    (joined,) = [v for c in an.clusters for v in c.variants if v.article == "a0.txt"]
+    assert "sanctimonious" in joined.text and "earned this mistrust" in joined.text
+    assert cluster_of(an, "sanctimonious", "a0.txt") == cluster_of(an, "media has earned", "a1.txt")
+
+
+def test_one_speakers_three_word_piece_printed_another_day_joins_nothing() -> None:
+    # (a few words of one speaker matched through one piece only: a cut of the same day, not a line said again)
+    arts = [art(0, "The carmaker's chief Ann Reyes on Wednesday unleashed a barrage of criticism aimed at reporters, "
+                   "saying they are “sanctimonious,” have “earned this mistrust” and bow to their owners."),
+            _with_date(art(1, "“The media has earned this mistrust. But maybe there is a fix for it, a site where "
+                              "the public can rate the truth of each article,” Ann Reyes wrote in May."),
+                       "2025-05-20")]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "sanctimonious", "a0.txt") != cluster_of(an, "media has earned", "a1.txt")
