@@ -510,6 +510,24 @@ class _Resolver:
     def __init__(self, body: str) -> None:
         self.body = body
         self.speakers = _Speakers(body)
+        self._people_by_word: dict[str, set[str]] | None = None  # built on first use (headline lead-ins)
+
+    def person_written_as(self, name: str) -> str | None:
+        """The one person the article names in full whose name ``name`` is, or whose given name or
+        surname it is ("Hillary" for Hillary Clinton); None when it is no one's or several people's."""
+        known = self.speakers.canonical(name)
+        if known or " " in name:
+            return known
+        if self._people_by_word is None:
+            # once per article: a file of many headline-like lines would read every mention per line
+            self._people_by_word = {}
+            for _, person in self.speakers.mentions:
+                words = person.split()
+                if len(words) > 1:
+                    for word in {words[0], words[-1]}:
+                        self._people_by_word.setdefault(word, set()).add(person)
+        people = self._people_by_word.get(name, set())
+        return next(iter(people)) if len(people) == 1 else None
 
     def resolve(self, subject: str, kind: str, verb: str, pos: int,
                 sentence_start: int) -> tuple[str | None, float, str | None]:
@@ -902,21 +920,8 @@ def _headline_lead_in(body: str, resolver: _Resolver, q: _Raw, lo: int,
     lead = _HEADLINE_LEAD_RE.match(body, lo, q.mark_pos)
     if lead is None or _VERB_RE.search(body, lead.end(), q.mark_pos) or ":" in body[lead.end() : q.mark_pos]:
         return None
-    who = _person_written_as(resolver.speakers, lead.group(1))
+    who = resolver.person_written_as(lead.group(1))
     return (who, 0.8, None, False) if who else None
-
-
-def _person_written_as(speakers: _Speakers, name: str) -> str | None:
-    """The one person the article names in full whose name ``name`` is, or whose given name or surname
-    it is ("Hillary" for Hillary Clinton); None when it is no one's or several people's."""
-    known = speakers.canonical(name)
-    if known:
-        return known
-    if " " in name:
-        return None
-    people = {person for _, person in speakers.mentions
-              if " " in person and name in (person.split()[0], person.split()[-1])}
-    return people.pop() if len(people) == 1 else None
 
 
 # "what" opening a clause whose verb is a speech verb ("see what Mueller reports", "whatever she says"):
