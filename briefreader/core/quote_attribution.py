@@ -29,6 +29,7 @@ from briefreader.core.quote_names import (
     SPEECH_VERBS,
     _clean_name,
     description_gender,
+    given_name_gender,
     _name_mention,
     _sentence_bounds,
     _Speakers,
@@ -506,6 +507,10 @@ _DOCUMENT_NOUNS = frozenset(["statement", "letter", "memo", "email", "e-mail", "
 _READ_DOCUMENT_NOUNS = _DOCUMENT_NOUNS | {"memorandum", "message", "post", "tweet", "text"}
 
 
+# a surname, its speech verb and the speaker's own possessive right after it: "Campbell said his daughter"
+_OWN_POSSESSIVE_RE = re.compile(rf"\b({_NAME_WORD})[^\S\n]+(?:{SPEECH_VERBS})[^\S\n]+(his|her)[^\S\n]+[a-z]")
+
+
 class _Resolver:
     def __init__(self, body: str) -> None:
         self.body = body
@@ -580,6 +585,12 @@ class _Resolver:
         if described:
             return described
         canonical = sp.named_near(subject, pos) or sp.canonical(subject)  # "said Mr. Clinton": Bill
+        own = next((m for m in _OWN_POSSESSIVE_RE.finditer(self.body, max(sentence_start, pos - 300), pos + 80)
+                    if m.group(1) == subject.split()[-1]), None) if canonical else None
+        gender = "m" if own and own.group(2) == "his" else "f" if own else ""
+        if canonical and gender and given_name_gender(canonical) not in ("", gender):
+            # "Campbell said his daughter …": of the Campbells named, a man, not the daughter named nearest
+            canonical = sp.gendered_canonical(subject, gender) or canonical
         if canonical:
             return canonical, 0.95, None
         family = _family_of(sp, subject)

@@ -125,7 +125,9 @@ logger = logging.getLogger(__name__)
 #: 54: a reported clause after a dash (`"…" Monday night — and that Trump told him`) is no attribution; a name
 #:     after "the" and before a lower-case noun ("the Trump campaign") is no sentence subject; the sentence
 #:     subject is read after the quotation closing the sentence before; "followed up" is a speech verb
-EXTRACTOR_VERSION = "quotes-54"
+#: 55: a surname several people share, with "his"/"her" right after its speech verb ("Campbell said his daughter"),
+#:     is the one of that gender, not the one named nearest
+EXTRACTOR_VERSION = "quotes-55"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

@@ -98,3 +98,11 @@ def test_followed_up_after_a_question_names_the_one_asking() -> None:
     body = ("\"What about a grandmother?\" asked Judge Ann Reyes. \"What about a charity?\" followed up "
             "Judge Dana Fellowes.")
     assert quote_starting(body, "What about a charity").speaker == "Dana Fellowes"
+
+
+def test_a_shared_surname_with_his_after_the_verb_is_the_man_of_that_name() -> None:
+    body = ("The victim was Krystle Varlow, 29. Reports cite her father, William Varlow, and her mother, "
+            "Patty Varlow.\n\nHer father said Krystle had \"gone to take a picture of a friend.\"\n\n"
+            "Varlow said his daughter worked at a nearby restaurant and said she was a \"very caring, very "
+            "loving person.\"")
+    assert quote_starting(body, "very caring").speaker == "William Varlow"
