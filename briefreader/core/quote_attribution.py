@@ -29,6 +29,7 @@ from briefreader.core.quote_names import (
     SPEECH_VERBS,
     _clean_name,
     description_gender,
+    describes_person,
     given_name_gender,
     _name_mention,
     _sentence_bounds,
@@ -558,13 +559,14 @@ class _Resolver:
             if re.match(r"(?:a|an|one|another)\s", subject, re.IGNORECASE) or owned:
                 # "a Treasury spokesperson", "Strzok's attorney": someone new, not an earlier name
                 return subject, 0.5, None
-            if not any(w.lower().strip(".,") in _PERSON_NOUNS for w in subject.split()):
+            if not describes_person(subject):
                 author = self._document_author(subject, pos)
                 if author:
                     return author, 0.6, None  # "The statement said": the statement from X's attorney, Jo Bayer
                 return subject, 0.5, None  # "the report", "the newspaper": the source is not a person
             gender = description_gender(subject)  # "the congresswoman" never stands for a man
-            who = sp.recent_actor(pos, gender) or sp.last_person_before(pos, gender)
+            # (a person, not a thing said to speak before: "The way people … responded, the president added")
+            who = sp.recent_actor(pos, gender, people_only=True) or sp.last_person_before(pos, gender)
             titled = sp.titled_actor(pos, subject) if who else None
             if titled and titled != who and (
                     sp.has_other_role(who, subject)

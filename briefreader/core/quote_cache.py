@@ -127,7 +127,9 @@ logger = logging.getLogger(__name__)
 #:     subject is read after the quotation closing the sentence before; "followed up" is a speech verb
 #: 55: a surname several people share, with "his"/"her" right after its speech verb ("Campbell said his daughter"),
 #:     is the one of that gender, not the one named nearest
-EXTRACTOR_VERSION = "quotes-55"
+#: 56: a Title Case headline verb after a name ("…, Obama Says:") is no part of it; a person's description ("the
+#:     president added") never stands for a thing registered as speaking ("The way people … responded")
+EXTRACTOR_VERSION = "quotes-56"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases

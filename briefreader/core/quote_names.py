@@ -407,6 +407,25 @@ def _drop_department(words: list[str]) -> None:
         words.pop(0)
 
 
+# Speech verbs as a Title Case headline writes them after the speaker ("… Was 'Heinous,' Obama Says"): never a
+# surname ("Said" is left out: Edward Said)
+_HEADLINE_VERBS = frozenset(
+    ["Says", "Tells", "Warns", "Writes", "Asks", "Urges", "Claims", "Insists", "Vows", "Admits", "Slams", "Blasts",
+     "Rips", "Defends", "Responds", "Explains", "Argues", "Denies", "Confirms", "Reveals", "Jokes", "Praises",
+     "Accuses", "Tweets", "Announces", "Declares"]
+)
+
+
+def describes_person(description: str) -> bool:
+    """Whether a description names a person by a noun ("a Treasury spokesperson", "the senator"), not a
+    document or a thing ("the report", "The way people at the marathon responded")."""
+    return any(word.lower().strip(".,") in _PERSON_NOUNS for word in description.split())
+
+
+# a description as an actor's name: an article or determiner opening it ("The report", "A source")
+_THING_DESCRIPTION_RE = re.compile(r"(?:The|A|An|One|Another|Some)\s+[a-z]")
+
+
 @lru_cache(maxsize=65536)
 def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     """Strip titles, demonyms and possessives from a capitalised sequence; None if nothing personal is left."""
@@ -463,6 +482,8 @@ def _clean_name(raw: str, *, allow_org: bool = False) -> str | None:
     # "MORE" closing a link card in scraped text ("… 'Make America Great Again' hat MORE on Wednesday")
     words = _cut_link_card([w.strip(".,;:") for w in words
                             if w.strip(".,;:") and w.strip(".,;:") not in _LINK_CARD_WORDS])
+    while len(words) > 1 and words[-1] in _HEADLINE_VERBS:
+        words.pop()  # a headline's "…, Obama Says:": the verb, Title Case, is no part of the name
     suffix = ""
     while len(words) > 1 and (words[-1].lower() in _NEVER_SPEAKERS or words[-1] in _GENERATION_SUFFIXES):
         if words[-1] in _GENERATION_SUFFIXES and not suffix:
@@ -1093,17 +1114,23 @@ class _Speakers:
                 seen.add(sid)
                 self.subjects.append((off, name))
 
-    def recent_actor(self, before: int, gender: str = "", *, given_names: bool = True) -> str | None:
+    def recent_actor(self, before: int, gender: str = "", *, given_names: bool = True,
+                     people_only: bool = False) -> str | None:
         """The most recent speaker or sentence subject before ``before`` whose gender fits (see
-        :meth:`_gender_ok` for ``given_names``)."""
-        found = self._recent_actor_at(before, gender, given_names=given_names)
+        :meth:`_gender_ok` for ``given_names``); with ``people_only``, never a description of no person
+        ("the report", "The way people at the marathon")."""
+        found = self._recent_actor_at(before, gender, given_names=given_names, people_only=people_only)
         return found[1] if found else None
 
-    def _recent_actor_at(self, before: int, gender: str = "", *, given_names: bool = True) -> tuple[int, str] | None:
+    def _recent_actor_at(self, before: int, gender: str = "", *, given_names: bool = True,
+                         people_only: bool = False) -> tuple[int, str] | None:
         """(offset, name) of :meth:`recent_actor`."""
         best: tuple[int, str] | None = None
         for seq in (self.events, self.subjects):
             for off, name in reversed(seq):
+                described = name[:1].islower() or _THING_DESCRIPTION_RE.match(name)
+                if people_only and described and not describes_person(name):
+                    continue
                 if off < before and self._gender_ok(name, gender, given_names=given_names):
                     if best is None or off > best[0]:
                         best = (off, name)

@@ -106,3 +106,18 @@ def test_a_shared_surname_with_his_after_the_verb_is_the_man_of_that_name() -> N
             "Varlow said his daughter worked at a nearby restaurant and said she was a \"very caring, very "
             "loving person.\"")
     assert quote_starting(body, "very caring").speaker == "William Varlow"
+
+
+def test_a_title_case_headline_verb_is_no_part_of_the_name() -> None:
+    body = ("Update at noon. This \"Act Of Terror\" Was \"Cowardly,\" Varlow Says:\n\n"
+            "Speaking at city hall, the mayor said that \"the police are investigating it as an attack.\"")
+    quote = quote_starting(body, "the police are")
+    assert "Says" not in (quote.speaker or "")
+
+
+def test_a_thing_said_to_respond_is_no_one_a_later_title_stands_for() -> None:
+    body = ("Mayor Kit Varlow spoke at city hall on Monday.\n\n"
+            "The way people at the race responded and helped each other, the mayor added, shows that "
+            "\"this city refuses to be terrorized\" even by such an attack.")
+    quote = quote_starting(body, "this city refuses")
+    assert quote.speaker == "Kit Varlow"
