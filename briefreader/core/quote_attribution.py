@@ -1346,8 +1346,14 @@ _VERB_AFTER_DESCRIPTION_RE = re.compile(r"[^\S\n]+(?:(?:on|last|this)[^\S\n]+[A-
 
 
 # a name used as a modifier of the role of someone named right after it ("Trump lawyer Rudy Giuliani",
-# "Clinton campaign manager Robby Mook")
-_NAME_AS_MODIFIER_RE = re.compile(rf"[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}?(?:{_OWNED_ROLES})[^\S\n]+(?=[A-Z])")
+# "Clinton campaign manager Robby Mook"); the words before the role are no verb or function word: in
+# "Smith thanked adviser Jo Bayer for …", "Smith met lawyer Jo Bayer", Smith is the subject
+_NOT_A_VERB = (r"(?![a-z]+ed\b|[a-z]*[^\Ws]s\b|(?:and|or|but|to|as|for|with|at|by|of|on|in|from|will|would|can|could"
+               r"|may|might|must|should|did|had|met|told|sent|made|took|gave|won|saw|let|got|hit|cut|put|led|left|"
+               r"became|chose)\b)")
+_NAME_AS_MODIFIER_RE = re.compile(
+    rf"[^\S\n]+(?:{_NOT_A_VERB}[a-z][\w-]*[^\S\n]+){{0,2}}?(?:{_OWNED_ROLES})[^\S\n]+(?=[A-Z])"
+)
 
 
 def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> tuple[str, float] | None:

@@ -22,6 +22,13 @@ def test_a_name_modifying_the_role_of_the_one_named_next_is_not_the_subject() ->
     assert quote_starting(body, "There is nothing").speaker == "Dana Fellowes"
 
 
+def test_a_name_before_a_verb_and_a_role_is_still_the_subject() -> None:
+    # "thanked adviser Dana Fellowes": the verb between the names makes Varlow the subject, not a modifier
+    for verb in ("thanked", "praised", "met", "thanks"):
+        body = f"Mayor Kit Varlow {verb} adviser Dana Fellowes for \u201cyears of loyal service.\u201d"
+        assert quote_starting(body, "years of loyal").speaker == "Kit Varlow", verb
+
+
 def test_the_name_a_relative_clause_follows_speaks_even_as_an_object() -> None:
     body = ("\"None of the guidance replaces local rules,\" Mayor Kit Varlow said.\n\n"
             "Varlow was joined by Health Director Dr. Dana Fellowes, who emphasized that it is not the aim of "
