@@ -50,6 +50,8 @@ _THING_CLAUSE_RE = re.compile(r"(?:which|where|when|that)\b")
 _PERSON_CLAUSE_RE = re.compile(r"(?:who|whose|whom)\b")
 # a subject relative clause right before the verb: "who", "who also", "who later"
 _SUBJECT_RELATIVE_RE = re.compile(r"who(?:\s+(?:also|later|then|again|too|once|[a-z]+ly))*")
+# a place preposition right before a name: "voters in Iowa, who said"
+_PLACE_PREPOSITION_END_RE = re.compile(r"\b(?:in|at|near|across|outside|inside|throughout)\s+$")
 # an object relative clause with its own named subject right before the verb: "who Jo Bayer on Monday"
 _RELATIVE_SUBJECT_RE = re.compile(
     rf"(?:who|whom)\s+({_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,3}})(?:\s+(?:on|last|this)\s+\w+|\s+\w+ly)?\s*$"
@@ -183,7 +185,9 @@ def _own_subject(seg: str, k: int, segments: list[str], separators: list[str]) -
         # "Pence was joined by Robert Redfield, who emphasized": the name the relative pronoun follows
         # speaks, even as the object of the clause before
         last = max(_NAME_RE.finditer(segments[k - 1]), key=lambda m: m.start(), default=None)
-        name = _clean_name(last.group()) if last and not segments[k - 1][last.end() :].strip() else None
+        placed = last is not None and _PLACE_PREPOSITION_END_RE.search(segments[k - 1], 0, last.start())
+        name = (_clean_name(last.group()) if last and not placed and not segments[k - 1][last.end() :].strip()
+                else None)  # ("met voters in Iowa, who said": a place, not the speaker)
         if name:
             return name, "name"
     owned = ("'" in seg or "\u2019" in seg) and _OWNED_ROLE_RE.fullmatch(seg)

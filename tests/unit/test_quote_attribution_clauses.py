@@ -38,6 +38,11 @@ def test_the_name_a_relative_clause_follows_speaks_even_as_an_object() -> None:
     assert quote.speaker_confidence >= 0.6
 
 
+def test_a_place_a_relative_clause_follows_is_no_speaker() -> None:
+    body = "Mayor Kit Varlow met voters in Northvale, who said the plan was \"dead on arrival.\""
+    assert quote_starting(body, "dead on arrival").speaker != "Northvale"
+
+
 def test_a_relative_clause_speaker_is_not_the_subject_of_her_reported_clause() -> None:
     body = ("Mayor Kit Varlow attacked the late senator again on Sunday.\n\n"
             "The message was shared by the senator's daughter Dana Fellowes, who also said Monday on radio "
