@@ -931,8 +931,10 @@ def _headline_lead_in(body: str, resolver: _Resolver, q: _Raw, lo: int,
     """The person a headline opens on before a colon ("Hillary: Trump would '…' if he wasn't
     president"): the headline gives her words, quoted or not; None for any other line, a lead word that
     is no person the article names ("Report:", "Watch:"), or a speech verb of its own after the colon."""
+    if hi - lo > HEADLINE_MAX_CHARS:
+        return None  # (before the slice: a copy of a long paragraph per quotation would be quadratic)
     line = body[lo:hi].strip()
-    if hi - lo > HEADLINE_MAX_CHARS or "\n" in line or line.rstrip("".join(ALL_MARKS)).endswith("."):
+    if "\n" in line or line.rstrip("".join(ALL_MARKS)).endswith("."):
         return None
     lead = _HEADLINE_LEAD_RE.match(body, lo, q.mark_pos)
     if lead is None or _VERB_RE.search(body, lead.end(), q.mark_pos) or ":" in body[lead.end() : q.mark_pos]:

@@ -12,6 +12,8 @@ sys.path.insert(0, str(HELPERS))
 
 from quote_finder import quote_starting  # noqa: E402
 
+from briefreader.core.quote_attribution import HEADLINE_MAX_CHARS, _headline_lead_in, _Resolver  # noqa: E402
+from briefreader.core.quote_pairing import _Raw  # noqa: E402
 from briefreader.core.quotes import extract_quotes  # noqa: E402
 
 
@@ -73,6 +75,26 @@ def test_a_headline_lead_in_needs_a_headline() -> None:
             "\"dead on arrival\" and left the room without another word to anyone in the hall.\n\n"
             "Dana Fellowes said Tuesday that she disagreed.")
     assert quote_starting(body, "dead on arrival").speaker != "Dana Fellowes"
+
+
+class _NoLongSlices(str):
+    """A body that refuses to copy more than a headline's length at once."""
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        if isinstance(key, slice) and len(range(*key.indices(len(self)))) > HEADLINE_MAX_CHARS + 1:
+            raise AssertionError(f"a slice of {key} copied")
+        return str.__getitem__(self, key)
+
+
+def test_a_headline_lead_in_copies_no_long_paragraph() -> None:
+    # one long paragraph of many quotations: a copy of the paragraph per quotation would be quadratic
+    text = "Dowd: Mayor Kit Varlow is 'a liar' " + "and more words follow here " * 100
+    body = _NoLongSlices(text)
+    resolver = _Resolver(text)
+    mark = text.index("'")
+    q = _Raw(start=mark + 1, end=mark + 8, open_mark="'", close_mark="'", unclosed=False, continued=False,
+             depth=0, para=0, utterance=0, mark_pos=mark, close_pos=mark + 8)
+    assert _headline_lead_in(body, resolver, q, 0, len(text)) is None
 
 
 def test_the_one_accused_of_words_did_not_say_them() -> None:
