@@ -1399,12 +1399,12 @@ _SMALL_WORDS = frozenset(
 _DESCRIBED_OPENING_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:The|This|That)\s+(?:[\w'\u2019-]+\s+){0,2}?([a-z]+)\b(?![\w'\u2019-])"
 )
-# A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
-# "and" and another name right after a name: two people named together ("Jo Bayer and Kit Varlow")
 # "the" right before a name and a lower-case word after it: the name modifies a noun ("the Trump campaign")
 _THE_BEFORE_RE = re.compile(r"\b[Tt]he[^\S\n]+$")
 _LOWER_WORD_AFTER_RE = re.compile(r"[^\S\n]+[a-z]")
+# "and" and another name right after a name: two people named together ("Jo Bayer and Kit Varlow")
 _JOINED_NAME_AFTER_RE = re.compile(rf"[^\S\n]+and[^\S\n]+{_NAME_WORD}")
+# A sentence whose subject is a pronoun ("He said Grassley …", "She told Jo Bayer …")
 _PRONOUN_SUBJECT_RE = re.compile(
     r"[\s\"'\u201c\u201d\u2018\u2019(]*(?:(?:And|But|So|Yet|Then)[^\S\n]+(?:he|she|they)\b|(?:He|She|They|I|We)\b)"
 )
