@@ -449,7 +449,8 @@ _PASSIVE_BY_RE = re.compile(
 # `"…" and said …`, `"…," but he denied …`, `"…" and Jo Bayer says`: a new clause (its own subject, or
 # the subject of the clause before the quotation), not this quotation's attribution; `"…" but to act
 # first, said Jo Bayer` (a comma before the verb) still attributes the quotation
-_CONJUNCTION_START_RE = re.compile(r"(?:^|.*[,\u2014\u2013])\s*(?:and|but|or|nor|yet|then|while|whereas)\s+[^,;:]*$",
+_CONJUNCTION_START_RE = re.compile(r"(?:(?:^|.*,)\s*(?:and|but|or|nor|yet|then|while|whereas)"
+                                   r"|.*[\u2014\u2013]\s*(?:and|but)\s+that)\s+[^,;:]*$",
                                    re.IGNORECASE | re.DOTALL)
 _SUBORDINATE_START_RE = re.compile(
     r"\s*(?:when|while|after|before|because|since|if|although|though|until|unless|where|whereas|as soon as)\b",
@@ -939,6 +940,9 @@ def _headline_lead_in(body: str, resolver: _Resolver, q: _Raw, lo: int,
     lead = _HEADLINE_LEAD_RE.match(body, lo, q.mark_pos)
     if lead is None or _VERB_RE.search(body, lead.end(), q.mark_pos) or ":" in body[lead.end() : q.mark_pos]:
         return None
+    words = lead.group(1).split()
+    if words[0].lower() in _NON_NAME_STARTS or lead.group(1) in COUNTRIES_AND_STATES:
+        return None  # "Why Smith: …", "Egypt: …": a question or a country, no person's words
     who = resolver.person_written_as(lead.group(1))
     return (who, 0.8, None, False) if who else None
 
@@ -1183,7 +1187,7 @@ def _joint_subject(body: str, s_start: int, mark_pos: int) -> bool:
 # a passive "accused of" right before the quotation: "Biden accused of", "who was accused of having"
 _ACCUSED_OF_BEFORE_RE = re.compile(
     rf"(?:\b(?:is|was|were|are|been|being|be)|{_NAME_WORD})[^\S\n]+accused[^\S\n]+of[^\S\n]+"
-    r"(?:[\w'\u2019-]+[^\S\n]+){0,3}$"
+    r"(?:(?:[a-z]+ing|a|an|the|his|her|their|its)[^\S\n]+){0,2}$"  # (not "accused of bias calls report")
 )
 
 

@@ -129,7 +129,12 @@ logger = logging.getLogger(__name__)
 #:     is the one of that gender, not the one named nearest
 #: 56: a Title Case headline verb after a name ("…, Obama Says:") is no part of it; a person's description ("the
 #:     president added") never stands for a thing registered as speaking ("The way people … responded")
-EXTRACTOR_VERSION = "quotes-56"
+#: 57: review fixes: a verb or function word between a name and a role keeps the name the subject ("Varlow
+#:     thanked adviser X"); no relative-clause speaker after a place preposition ("voters in Iowa, who said");
+#:     "followed up" is no speech verb; a dash opens a reported clause only as "— and that"; "accused of" only
+#:     right before the quotation; no headline lead-in on a question word or a country; a sentence is read at
+#:     most SENTENCE_SCAN_LIMIT characters either side (the same on every measured corpus)
+EXTRACTOR_VERSION = "quotes-57"
 #: The version of the grouping (word keys, scoring): part of the analysis digest only, so a change
 #: groups the renderings again but keeps every article's extraction rows.
 #: 2: pieces of a joined rendering matched alone, hyphenated compounds split, bracketed insertions, rare short phrases
@@ -170,7 +175,9 @@ EXTRACTOR_VERSION = "quotes-56"
 #:     joins the one of that person in the same days (it joined none)
 #: 22: one known speaker's rendering joined from pieces is a cut of her other rendering of the same day when
 #:     pieces of 3+ words, 2+ of them content words, are printed whole there ("sanctimonious … earned this mistrust")
-GROUPING_VERSION = "grouping-22"
+#: 23: a one-speaker piece match ('piece cut') holds only when the shared words are informative ("a total
+#:     disgrace … the American people" is no cut of every statement of hers saying "the American people")
+GROUPING_VERSION = "grouping-23"
 CACHE_FILE = "quotes-cache.sqlite"
 LEGACY_CACHE_FILE = "quotes-cache.json"  # the whole-analysis JSON of earlier versions, removed when seen
 STORE_FORMAT = f"{EXTRACTOR_VERSION}/store-1"

@@ -610,7 +610,8 @@ PIECES_FOUND_CONTENT = 3
 PIECES_FOUND_SHARE = 0.5
 
 
-#: (words, content words) the pieces found must hold when one known speaker says both quotations.
+#: (words, content words) the pieces found must hold when one known speaker says both quotations (and
+#: PIECES_FOUND_SHARE of the rendering's words).
 ONE_SPEAKERS_PIECES_FOUND = (3, 2)
 
 
@@ -622,9 +623,11 @@ def _shared_for_piece(relation: str, small: _Phrase) -> int:
 
 def _one_speakers_pieces(small: _Phrase, big: _Phrase, containment: float) -> int:
     """The words of one known speaker's rendering ``small``, joined from pieces, that are printed whole in
-    her other rendering ``big``, when they hold ONE_SPEAKERS_PIECES_FOUND words and content words
-    ("sanctimonious … earned this mistrust" in "the media has earned this mistrust"); 0 otherwise. A
-    'cut' match: judged with the days of the two groups (_add_checked_matches)."""
+    her other rendering ``big``, when they hold ONE_SPEAKERS_PIECES_FOUND words and content words and
+    PIECES_FOUND_SHARE of ``small`` ("sanctimonious … earned this mistrust" in "the media has earned
+    this mistrust"); 0 otherwise. A 'piece cut' match: judged with the days of the two groups and how
+    rare the shared words are (_add_checked_matches: "a total disgrace … the American people" is not a cut
+    of every statement of hers saying "the American people")."""
     if len(small.sentences) < 2:
         return 0
     return _containment_by_pieces(small, big, containment, True, *ONE_SPEAKERS_PIECES_FOUND)[1]
@@ -641,7 +644,8 @@ def _containment_by_pieces(small: _Phrase, big: _Phrase, containment: float, par
     ``partly``, (containment, words of the pieces found) when those (each in PIECES_NEED of its words)
     hold ``min_words``+ words (PIECES_FOUND_WORDS), ``min_content``+ content words (PIECES_FOUND_CONTENT)
     and PIECES_FOUND_SHARE of ``small``: a rendering joining a piece of this quotation to words of another
-    sentence the other outlet did not print ("… dotard … pay dearly"). Each piece is looked for once."""
+    sentence the other outlet did not print ("… dotard … pay dearly"). Each piece is looked for once per
+    call."""
     each = [_containment(small.codes[s0:s1], big.codes) for s0, s1 in small.sentences]
     found = [span for span, inside in zip(small.sentences, each, strict=True) if inside >= PIECES_NEED]
     if each and len(found) == len(each):
@@ -777,9 +781,10 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
     named for both (one only when its words are rare: see :meth:`_Informativeness.rare`),
     ('verbatim', score) for a long quotation printed word for word under two known speakers
     (:func:`_verbatim`; 'verbatim part' when printed whole inside the other), ('cut', score) for
-    two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`) or a
-    piece (:func:`_one_speakers_pieces`; a 'passage' to be aligned later when they share many words
-    otherwise), ('sentence', score) or
+    two cuts of one known speaker's statement sharing a run of words (:func:`_one_speakers_cut`; a
+    'passage' to be aligned later when they share many words otherwise), ('piece cut', score) for her
+    rendering joined from pieces, a piece of which she says in the other (:func:`_one_speakers_pieces`),
+    ('sentence', score) or
     ('sentence part', score) for two quotations sharing only a sentence of six or seven words with no
     one speaker known for both (:func:`_few_words_shared`, judged with their days in
     :func:`_add_checked_matches`), or None when they are not one utterance.
@@ -825,7 +830,7 @@ def _score_pair(a: _Phrase, b: _Phrase, speakers: bool = True) -> tuple[str, flo
                 return "contained", found / short
         found = _one_speakers_pieces(small_p, big_p, containment) if few_shared and relation == "same" else 0
         if found:
-            return "cut", found / short
+            return "piece cut", found / short
         # a whole partial of three words, or of two content words ("heavy weaponry", "totally
         # unrelated": one speaker's, or rare words of no one's); how common its words are is judged
         # once the groups are built (_join_short_quotes, _Informativeness.rare)
@@ -1387,7 +1392,8 @@ def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informa
     """Add the matches (``(kind, short, score, long)``, see _score_pair) that hold only once the
     groups are built: a 'rare' one (a phrase of a few words with no one speaker named for both)
     when its words are rare (:meth:`_Informativeness.rare`), a 'cut' one (one speaker's sentence in
-    two cuts) when both groups can be cuts of one statement (:func:`_cuts_of_one_day`), a 'passage'
+    two cuts) when both groups can be cuts of one statement (:func:`_cuts_of_one_day`), a 'piece cut'
+    one when they can and the shared words are informative, a 'passage'
     one (one speaker's quotations sharing many words) when they can and, aligned, are one passage
     transcribed a word apart (:func:`_aligned_passage`; at most MAX_ALIGNED_PER_PHRASE alignments per
     phrase); a 'sentence' or 'sentence part' one is no match more than OCCASION_DAYS apart, a
@@ -1413,6 +1419,9 @@ def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informa
             continue
         if kind == "rare":
             holds = informative.rare(phrases[short_i].content & phrases[long_i].content)
+        elif kind == "piece cut":
+            holds = ((spread is None or _cuts_of_one_day(spread, uf.find(short_i), uf.find(long_i)))
+                     and informative(phrases[short_i].content & phrases[long_i].content))
         else:
             holds = spread is None or _cuts_of_one_day(spread, uf.find(short_i), uf.find(long_i))
         if holds and kind == "passage":
@@ -1710,7 +1719,7 @@ def _cluster_phrases(phrases: list[_Phrase], phrase_speaker: list[str | None], s
                 uf.union(pi, q)
             else:  # a short quote joins its one best match: no chaining through short partials
                 short_i, long_i = (pi, q) if n_p < n_q else (q, pi)
-                if kind in ("rare", "cut", "passage", "verbatim part", "sentence", "sentence part"):
+                if kind in ("rare", "cut", "piece cut", "passage", "verbatim part", "sentence", "sentence part"):
                     checked_matches.append((kind, short_i, score, long_i))
                 else:
                     _add_match(best_parent, rivals, lengths, short_i, score, long_i)

@@ -281,8 +281,16 @@ _NON_NAME_STARTS = frozenset(
 _SENTENCE_START_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*\s+|\n")
 
 
+#: A sentence is read at most this many characters either side of a position: a paragraph of a
+#: megabyte with no sentence end, full of quotations, was scanned to its ends once per quotation.
+SENTENCE_SCAN_LIMIT = 10_000
+
+
 def _sentence_bounds(body: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
-    """Start/end of the sentence around ``pos`` within paragraph [lo, hi)."""
+    """Start/end of the sentence around ``pos`` within paragraph [lo, hi) (at most
+    SENTENCE_SCAN_LIMIT characters either side of ``pos``)."""
+    lo = max(lo, pos - SENTENCE_SCAN_LIMIT)
+    hi = min(hi, pos + SENTENCE_SCAN_LIMIT)
     start = lo
     # the last sentence end before ``pos``, looked for from ``pos`` back (a scan from the paragraph's
     # start for every quote was quadratic on one long paragraph full of quotes); the look-ahead may

@@ -981,3 +981,26 @@ def test_one_speakers_three_word_piece_printed_another_day_joins_nothing() -> No
                        "2025-05-20")]
     an = analyse_quotes(arts)
     assert cluster_of(an, "sanctimonious", "a0.txt") != cluster_of(an, "media has earned", "a1.txt")
+
+
+def test_one_speakers_piece_of_common_words_joins_nothing() -> None:
+    # "a total disgrace … the American people": the piece found whole ("the American people") is words of
+    # hundreds of statements; on a corpus large enough to tell, it is no cut of her statement saying them
+    rng = random.Random(11)
+    syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "pe", "su", "da", "fi", "go", "hu", "je", "bo"]
+    arts = []
+    for i in range(1100):
+        words = ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(11)]
+        if i % 4 == 0:
+            words[3:5] = ["american", "people"]
+        arts.append(_with_date(art(i, f"“{' '.join(words).capitalize()},” said Speaker{i} Person{i}."),
+                               f"2024-0{1 + i % 9}-1{i % 10}"))
+    k = len(arts)
+    arts += [
+        _with_date(art(k, "“The American people deserve far better than this broken tax system and its loopholes,” "
+                          "the councillor Ann Reyes said on Monday."), "2025-03-03"),
+        _with_date(art(k + 1, "Ann Reyes said the rules were “a total disgrace,” hurt “the American people” and had "
+                              "to go."), "2025-03-03"),
+    ]
+    an = analyse_quotes(arts)
+    assert cluster_of(an, "total disgrace", f"a{k + 1}.txt") != cluster_of(an, "deserve far better", f"a{k}.txt")
