@@ -1608,7 +1608,9 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
                 contenders = weakly_named
                 best_root = next(iter(weakly_named))
                 matches = [(best_score, best_long), *rivals.get(short_i, ())]
-                best_long = max((score, other) for score, other in matches if bound_for(other) == best_root)[1]
+                # (ties broken as _add_match does: the longer, then the one read first; never by article order)
+                best_long = -max((score, lengths[other], -other) for score, other in matches
+                                 if bound_for(other) == best_root)[2]
         shared = phrases[short_i].content & phrases[best_long].content
         if not informative(shared) and not (len(contenders) == 1 and _own_words_of_the_day(
                 uf, phrases[short_i], own_root, best_root, informative.evidence(shared))):
