@@ -8,6 +8,7 @@ listener, never the speaker. Unknown beats wrong: weak evidence gives a low conf
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from briefreader.core.quote_names import (
@@ -1385,21 +1386,22 @@ def _sentence_subject(body: str, resolver: _Resolver, start: int, end: int) -> t
         gender = description_gender(described.group(1))
         who = speakers.recent_actor(start, gender) or speakers.last_person_before(start, gender)
         return (who, 0.6) if who else None
-    for off, name in speakers.mentions:
-        if start <= off < end:
-            if len(_WORD_RE.findall(body, start, off)) > words_allowed:
-                break
-            written = _NAME_RE.match(body, off, end)
-            if written and written.group().endswith(("\u2019s", "'s", "s'", "s\u2019")):
-                # "Hillary Clinton's campaign manager Robby Mook said …": the owner is not the subject
-                words_allowed = len(_WORD_RE.findall(body, start, written.end())) + 4
-                continue
-            modifier = _NAME_AS_MODIFIER_RE.match(body, written.end(), end) if written else None
-            if modifier:
-                # "Trump lawyer Rudy Giuliani brought …": the name says whose lawyer; the one named next is
-                words_allowed = len(_WORD_RE.findall(body, start, modifier.end())) + 4
-                continue
-            return name, 0.8
+    mentions = speakers.mentions
+    # (from the first mention at ``start``: a scan of every mention of the article per call was quadratic)
+    for off, name in itertools.islice(mentions, bisect.bisect_left(mentions, (start, "")), None):
+        if off >= end or len(_WORD_RE.findall(body, start, off)) > words_allowed:
+            break
+        written = _NAME_RE.match(body, off, end)
+        if written and written.group().endswith(("\u2019s", "'s", "s'", "s\u2019")):
+            # "Hillary Clinton's campaign manager Robby Mook said …": the owner is not the subject
+            words_allowed = len(_WORD_RE.findall(body, start, written.end())) + 4
+            continue
+        modifier = _NAME_AS_MODIFIER_RE.match(body, written.end(), end) if written else None
+        if modifier:
+            # "Trump lawyer Rudy Giuliani brought …": the name says whose lawyer; the one named next is
+            words_allowed = len(_WORD_RE.findall(body, start, modifier.end())) + 4
+            continue
+        return name, 0.8
     described = _DESCRIBED_SUBJECT_RE.match(body, start, end)
     if described and described.group(2).lower() in _PERSON_NOUNS:
         gender = description_gender(described.group(1))  # "The congresswoman defended …": a woman
