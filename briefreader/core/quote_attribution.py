@@ -32,6 +32,7 @@ from briefreader.core.quote_names import (
     description_gender,
     describes_person,
     given_name_gender,
+    pronoun_gender,
     _name_mention,
     _sentence_bounds,
     _Speakers,
@@ -593,12 +594,8 @@ class _Resolver:
         if described:
             return described
         canonical = sp.named_near(subject, pos) or sp.canonical(subject)  # "said Mr. Clinton": Bill
-        own = next((m for m in _OWN_POSSESSIVE_RE.finditer(self.body, max(sentence_start, pos - 300), pos + 80)
-                    if m.group(1) == subject.split()[-1]), None) if canonical else None
-        gender = "m" if own and own.group(2) == "his" else "f" if own else ""
-        if canonical and gender and given_name_gender(canonical) not in ("", gender):
-            # "Campbell said his daughter …": of the Campbells named, a man, not the daughter named nearest
-            canonical = sp.gendered_canonical(subject, gender) or canonical
+        if canonical and sp.shares_surname(subject):
+            canonical = self._gendered_by_possessive(subject, canonical, pos, sentence_start)
         if canonical:
             return canonical, 0.95, None
         family = _family_of(sp, subject)
@@ -612,6 +609,18 @@ class _Resolver:
             who = sp.first_person_between(sentence_start, pos) or sp.last_speaker(pos) or sp.last_person_before(pos)
             return who, 0.5 if who else 0.0, subject
         return subject, 0.85, None
+
+    def _gendered_by_possessive(self, surname: str, person: str, pos: int, sentence_start: int) -> str:
+        """For a surname several people share, resolved to ``person``: the one of the gender the
+        speaker's own possessive right after its speech verb says ("Campbell said his daughter …": of the
+        Campbells named, a man, not the daughter named nearest); else ``person``."""
+        written = surname.split()[-1]
+        own = next((m for m in _OWN_POSSESSIVE_RE.finditer(self.body, max(sentence_start, pos - 300), pos + 80)
+                    if m.group(1) == written), None)
+        gender = pronoun_gender(own.group(2)) if own else ""
+        if gender and given_name_gender(person) not in ("", gender):
+            return self.speakers.gendered_canonical(surname, gender) or person
+        return person
 
     def _document_author(self, subject: str, pos: int) -> str | None:
         """The person a document the article named before was from ("said the statement from Grimm's

@@ -1419,11 +1419,10 @@ def _add_checked_matches(checked: Iterable[tuple[str, int, float, int]], informa
             continue
         if kind == "rare":
             holds = informative.rare(phrases[short_i].content & phrases[long_i].content)
-        elif kind == "piece cut":
-            holds = ((spread is None or _cuts_of_one_day(spread, uf.find(short_i), uf.find(long_i)))
-                     and informative(phrases[short_i].content & phrases[long_i].content))
         else:
             holds = spread is None or _cuts_of_one_day(spread, uf.find(short_i), uf.find(long_i))
+            if holds and kind == "piece cut":
+                holds = informative(phrases[short_i].content & phrases[long_i].content)
         if holds and kind == "passage":
             # the alignment is costly (see _aligned_passage): a few per phrase, after the day is checked
             aligned_per_phrase[short_i] += 1
@@ -1526,6 +1525,14 @@ def _words_of_one_day(spread: _Spread | None, short_group: int, statement_group:
             and spread.days_apart(short_group, statement_group) <= 1)
 
 
+def _best_match(matches: Sequence[tuple[float, int]], lengths: list[int]) -> int | None:
+    """The phrase of the (score, phrase) matches that _add_match ranks first: the best score, then the
+    longer phrase, then the one read first (never by article order); None for no match."""
+    if not matches:
+        return None
+    return -max((score, lengths[other], -other) for score, other in matches)[2]
+
+
 def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, int]],
                        rivals: dict[int, list[tuple[float, int]]], lengths: list[int],
                        phrases: Sequence[_Phrase], informative: _Informativeness | None = None) -> None:
@@ -1563,11 +1570,12 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             # days: that one is what it cuts, the others quote it ("the private sector is doing fine"
             # in the president's answer and in his critics' attacks on it) or are the speaker's words
             # said again another week
-            own = [(score, lengths[other], -other) for score, other in rivals.get(short_i, ())
-                   if score >= best_score - RIVAL_MARGIN and bound_for(other) != own_root
-                   and _speaks(uf, bound_for(other), speaker) and _same_event(uf, own_root, bound_for(other))]
-            if own:
-                best_long = -max(own)[2]
+            own = _best_match([(score, other) for score, other in rivals.get(short_i, ())
+                               if score >= best_score - RIVAL_MARGIN and bound_for(other) != own_root
+                               and _speaks(uf, bound_for(other), speaker)
+                               and _same_event(uf, own_root, bound_for(other))], lengths)
+            if own is not None:
+                best_long = own
                 best_root = bound_for(best_long)
         # the groups it matches about as well as its best match
         contenders = {best_root} | {bound_for(other) for score, other in rivals.get(short_i, ())
@@ -1607,10 +1615,10 @@ def _join_short_quotes(uf: _UnionFind, best_parent: dict[int, tuple[float, int, 
             if len(weakly_named) == 1:
                 contenders = weakly_named
                 best_root = next(iter(weakly_named))
-                matches = [(best_score, best_long), *rivals.get(short_i, ())]
-                # (ties broken as _add_match does: the longer, then the one read first; never by article order)
-                best_long = -max((score, lengths[other], -other) for score, other in matches
-                                 if bound_for(other) == best_root)[2]
+                in_group = _best_match([(score, other) for score, other in [(best_score, best_long),
+                                                                            *rivals.get(short_i, ())]
+                                        if bound_for(other) == best_root], lengths)
+                best_long = best_long if in_group is None else in_group
         shared = phrases[short_i].content & phrases[best_long].content
         if not informative(shared) and not (len(contenders) == 1 and _own_words_of_the_day(
                 uf, phrases[short_i], own_root, best_root, informative.evidence(shared))):

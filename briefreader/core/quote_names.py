@@ -612,6 +612,15 @@ _CAPITAL_WORD_RE = re.compile(rf"(?<!\S)[{_UPPER}]")
 _PHOTO_CREDIT_BEFORE_RE = re.compile(r"(?:\b[A-Z]{2,}|\b(?:Photo|Images|Pool|Getty))/$")
 
 
+# The gender each third-person pronoun says, subject, object or possessive (see pronoun_gender).
+_PRONOUN_GENDERS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+
+def pronoun_gender(pronoun: str) -> str:
+    """The gender ("m"/"f") a third-person pronoun says ("his", "She"), "" for any other word."""
+    return _PRONOUN_GENDERS.get(pronoun.lower(), "")
+
+
 # a surname and "and his" / ", her" right after it: the pronoun is that person's (group 1)
 _PRONOUN_AFTER_RE = re.compile(rf"{_NAME_WORD}(?:,|[^\S\n]+and)[^\S\n]+(his|her|he|she)\b")
 
@@ -941,7 +950,12 @@ class _Speakers:
         pronoun = _PRONOUN_AFTER_RE.match(self.body, offset) if gender else None
         if pronoun is None:
             return False
-        return ("m" if pronoun.group(1).lower() in ("he", "his", "him") else "f") != gender
+        return pronoun_gender(pronoun.group(1)) != gender
+
+    def shares_surname(self, name: str) -> bool:
+        """Whether ``name`` is a surname several full names of the article share ("Campbell" beside
+        Krystle and William Campbell)."""
+        return name.strip() in self._surname_owners
 
     def _kin_named(self, offset: int) -> bool:
         """Whether the name at ``offset`` is introduced as someone's relative ("Her father, Brian Holt",
